@@ -1,0 +1,13 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import { parseId } from '../../shared/validation';
+
+/** The agent chosen in the `agentId` resource locator (list, ID or dashboard URL), as a number. */
+export function readAgentId(this: IExecuteFunctions, itemIndex: number): number {
+	return parseId(
+		this.getNode(),
+		this.getNodeParameter('agentId', itemIndex, '', { extractValue: true }),
+		'Agent ID',
+		itemIndex,
+	);
+}

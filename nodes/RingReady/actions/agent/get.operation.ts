@@ -1,0 +1,24 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { getAgent } from '../../transport/agents';
+import { agentLocator } from '../../shared/descriptions';
+import { mapItems } from '../../shared/items';
+import { readAgentId } from './agentId';
+
+const properties: INodeProperties[] = [agentLocator()];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['agent'], operation: ['get'] } },
+	properties,
+);
+
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
+	return await mapItems.call(this, items, async (itemIndex) => {
+		const agent = await getAgent.call(this, readAgentId.call(this, itemIndex), itemIndex);
+		return agent as IDataObject;
+	});
+}

@@ -1,0 +1,28 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { listAgents } from '../../transport/agents';
+import { returnAllAndLimit } from '../../shared/descriptions';
+import { mapItems } from '../../shared/items';
+import { parseLimit } from '../../shared/validation';
+
+const properties: INodeProperties[] = returnAllAndLimit('agents');
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['agent'], operation: ['getAll'] } },
+	properties,
+);
+
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
+	return await mapItems.call(this, items, async (itemIndex) => {
+		const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
+		const limit = returnAll
+			? undefined
+			: parseLimit(this.getNode(), this.getNodeParameter('limit', itemIndex), itemIndex);
+		const agents = await listAgents.call(this, itemIndex);
+		return agents.slice(0, limit) as IDataObject[];
+	});
+}

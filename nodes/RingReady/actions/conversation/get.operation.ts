@@ -1,0 +1,44 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { getConversation } from '../../transport/conversations';
+import { conversationLocator, transcriptTextOption } from '../../shared/descriptions';
+import { mapItems } from '../../shared/items';
+import { addTranscriptText } from '../../shared/transcript';
+import { parseId } from '../../shared/validation';
+
+const properties: INodeProperties[] = [
+	conversationLocator(),
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [transcriptTextOption],
+	},
+];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['conversation'], operation: ['get'] } },
+	properties,
+);
+
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
+	return await mapItems.call(this, items, async (itemIndex) => {
+		const id = parseId(
+			this.getNode(),
+			this.getNodeParameter('conversationId', itemIndex, '', { extractValue: true }),
+			'Conversation ID',
+			itemIndex,
+		);
+		const { transcriptText } = this.getNodeParameter('options', itemIndex, {}) as {
+			transcriptText?: boolean;
+		};
+		const conversation = await getConversation.call(this, id, { itemIndex });
+		return (transcriptText ? addTranscriptText(conversation) : conversation) as IDataObject;
+	});
+}

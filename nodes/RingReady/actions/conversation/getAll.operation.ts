@@ -1,0 +1,160 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { conversationPages, getConversation } from '../../transport/conversations';
+import { RequestThrottle } from '../../transport/throttle';
+import type { ConversationDetail, ConversationSummary } from '../../shared/contract';
+import { TRANSCRIPT_CONCURRENCY } from '../../shared/contract';
+import { buildConversationQuery } from '../../shared/conversationQuery';
+import {
+	agentLocator,
+	channelOptions,
+	returnAllAndLimit,
+	transcriptTextOption,
+} from '../../shared/descriptions';
+import { mapItems } from '../../shared/items';
+import { addTranscriptText } from '../../shared/transcript';
+import { parseLimit } from '../../shared/validation';
+
+const properties: INodeProperties[] = [
+	...returnAllAndLimit('conversations'),
+	{
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add Filter',
+		default: {},
+		options: [
+			agentLocator({
+				required: false,
+				description: 'Only conversations handled by this agent (AI receptionist)',
+			}),
+			{
+				displayName: 'Channel',
+				name: 'channel',
+				type: 'options',
+				options: channelOptions,
+				default: 'phone',
+				description: 'Only phone calls, or only website chats',
+			},
+			{
+				displayName: 'Since',
+				name: 'since',
+				type: 'dateTime',
+				default: '',
+				description:
+					'Only conversations that started at or after this time, e.g. {{ $now.minus({ days: 7 }) }} for the last week',
+			},
+		],
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Include Transcripts',
+				name: 'includeTranscripts',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to fetch each conversation in full: transcript, recording URL and visitor IP (one extra request per conversation, made in parallel)',
+			},
+			{
+				displayName: 'Max Concurrency',
+				name: 'maxConcurrency',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: TRANSCRIPT_CONCURRENCY.max },
+				default: TRANSCRIPT_CONCURRENCY.default,
+				description:
+					'How many transcripts to fetch at the same time. The node slows down by itself when RingReady answers "too many requests".',
+			},
+			{
+				...transcriptTextOption,
+				description: `${transcriptTextOption.description}. Turns on Include Transcripts.`,
+			},
+		],
+	},
+];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['conversation'], operation: ['getAll'] } },
+	properties,
+);
+
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
+	const node = this.getNode();
+	return await mapItems.call(this, items, async (itemIndex) => {
+		const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
+		const max = returnAll
+			? Number.POSITIVE_INFINITY
+			: parseLimit(node, this.getNodeParameter('limit', itemIndex), itemIndex);
+		const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
+		const options = this.getNodeParameter('options', itemIndex, {}) as {
+			includeTranscripts?: boolean;
+			maxConcurrency?: number;
+			transcriptText?: boolean;
+		};
+		const query = buildConversationQuery(
+			node,
+			{
+				channel: filters.channel as string | undefined,
+				agentId:
+					filters.agentId === undefined
+						? undefined
+						: this.getNodeParameter('filters.agentId', itemIndex, '', { extractValue: true }),
+				since: filters.since,
+			},
+			this.getTimezone(),
+			itemIndex,
+		);
+		const pages = conversationPages.call(this, query, { max, itemIndex });
+
+		if (!options.includeTranscripts && !options.transcriptText) {
+			const conversations: ConversationSummary[] = [];
+			for await (const page of pages) conversations.push(...page);
+			return conversations as IDataObject[];
+		}
+
+		const concurrency = Math.min(
+			TRANSCRIPT_CONCURRENCY.max,
+			Math.max(1, Math.floor(options.maxConcurrency ?? TRANSCRIPT_CONCURRENCY.default)),
+		);
+		const throttle = new RequestThrottle(concurrency);
+		// Details start while later pages are still being listed; each outcome is captured so one
+		// failure neither aborts the others nor goes unhandled.
+		const details: Array<Promise<{ id: number; detail?: ConversationDetail; error?: unknown }>> = [];
+		for await (const page of pages) {
+			for (const { id } of page) {
+				details.push(
+					getConversation.call(this, id, { itemIndex, throttle }).then(
+						(detail) => ({ id, detail }),
+						(error: unknown) => ({ id, error }),
+					),
+				);
+			}
+		}
+		const outcomes = await Promise.all(details);
+		const failed = outcomes.filter((outcome) => outcome.error !== undefined);
+		if (failed.length > 0 && !this.continueOnFail()) {
+			const first = failed[0].error as Error & { description?: string };
+			first.message = `Conversation ${failed[0].id}: ${first.message}`;
+			first.description = `${failed.length} of ${outcomes.length} transcripts could not be fetched; the others were fetched. ${
+				first.description ?? ''
+			} Turn on "Continue On Fail" in the node settings to keep the conversations that succeeded.`.trim();
+			throw first;
+		}
+		return outcomes.map(({ id, detail, error }) => {
+			if (error !== undefined) {
+				const { message, description } = error as { message: string; description?: string };
+				return { error: message, description: description ?? null, conversation_id: id };
+			}
+			return (options.transcriptText ? addTranscriptText(detail!) : detail!) as IDataObject;
+		});
+	});
+}

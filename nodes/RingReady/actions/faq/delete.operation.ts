@@ -1,0 +1,43 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+
+import { agentLocator } from '../../shared/descriptions';
+import { runFaqEdits } from './runFaqEdits';
+
+const properties: INodeProperties[] = [
+	agentLocator({ description: 'The agent whose FAQ entries to delete. Pick it from the list, or give its numeric ID.' }),
+	{
+		displayName: 'Questions',
+		name: 'questions',
+		type: 'string',
+		typeOptions: { multipleValues: true, multipleValueButtonText: 'Add Question' },
+		default: [],
+		description:
+			'The questions to remove, exactly as they appear in the FAQ. Questions not in the FAQ are reported under "not_found".',
+	},
+];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['faq'], operation: ['delete'] } },
+	properties,
+);
+
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
+	return await runFaqEdits.call(this, items, (itemIndex) => {
+		const raw = this.getNodeParameter('questions', itemIndex, []) as unknown;
+		const questions = [raw]
+			.flat(2)
+			.map((question) => String(question ?? '').trim())
+			.filter((question) => question !== '');
+		if (questions.length === 0) {
+			throw new NodeOperationError(this.getNode(), `No questions to delete [item ${itemIndex}]`, {
+				itemIndex,
+				description: 'Add at least one question under "Questions".',
+			});
+		}
+		return { kind: 'delete', questions };
+	});
+}

@@ -1,0 +1,27 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { getAgent } from '../../transport/agents';
+import { agentLocator } from '../../shared/descriptions';
+import { faqFromApi } from '../../shared/faq';
+import { mapItems } from '../../shared/items';
+import { readAgentId } from '../agent/agentId';
+
+const properties: INodeProperties[] = [
+	agentLocator({ description: 'The agent whose FAQ to read. Pick it from the list, or give its numeric ID.' }),
+];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['faq'], operation: ['getAll'] } },
+	properties,
+);
+
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
+	return await mapItems.call(this, items, async (itemIndex) => {
+		const agent = await getAgent.call(this, readAgentId.call(this, itemIndex), itemIndex);
+		return [...faqFromApi(agent.faq)].map(([question, answer]) => ({ question, answer }));
+	});
+}

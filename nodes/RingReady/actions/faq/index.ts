@@ -1,0 +1,49 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import * as deleteEntries from './delete.operation';
+import * as getAll from './getAll.operation';
+import * as replace from './replace.operation';
+import * as upsert from './upsert.operation';
+
+export { deleteEntries as delete, getAll, replace, upsert };
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['faq'] } },
+		options: [
+			{
+				name: 'Create or Update',
+				value: 'upsert',
+				description: 'Add FAQ entries, or update the answer of questions that already exist',
+				action: 'Create or update FAQ entries',
+			},
+			{
+				name: 'Delete',
+				value: 'delete',
+				description: 'Remove FAQ entries by their question',
+				action: 'Delete FAQ entries',
+			},
+			{
+				name: 'Get Many',
+				value: 'getAll',
+				description: "List an agent's FAQ entries, one item per question",
+				action: 'Get many FAQ entries',
+			},
+			{
+				name: 'Replace All',
+				value: 'replace',
+				description: "Replace an agent's whole FAQ with the given entries",
+				action: 'Replace all FAQ entries',
+			},
+		],
+		default: 'getAll',
+	},
+	...deleteEntries.description,
+	...getAll.description,
+	...replace.description,
+	...upsert.description,
+];

@@ -1,0 +1,76 @@
+/**
+ * The RingReady API's limits and shapes (ringready-api.md), written once. Validation, parameter
+ * descriptions and pagination all read from here.
+ */
+
+export const API_PREFIX = '/api/v1';
+export const DEFAULT_BASE_URL = 'https://www.ring-ready.com';
+
+export const CONVERSATION_PAGE_SIZE = { max: 200, default: 50 } as const;
+
+export const CHANNELS = ['phone', 'web_chat'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+/** The agent fields the API lets a key change (PATCH /agents/{id}); everything else is dashboard-only. */
+export const WRITABLE_AGENT_FIELDS = {
+	agent_goal: { label: 'Agent Goal', maxLength: 10_000, required: true },
+	greeting_message: { label: 'Greeting Message', maxLength: 500, required: false },
+	business_name: { label: 'Business Name', maxLength: 100, required: true },
+	business_services: { label: 'Business Services', maxLength: 30_000, required: true },
+	business_website: { label: 'Business Website', maxLength: 400, required: false },
+} as const;
+export type WritableAgentField = keyof typeof WRITABLE_AGENT_FIELDS;
+
+export const FAQ_LIMITS = { maxEntries: 50, questionMaxLength: 200, answerMaxLength: 500 } as const;
+
+export const DASHBOARD_ONLY_FIELDS_NOTE =
+	'Voice, agent name, tier flags, webhooks, Conversion API and SMS settings are managed in the RingReady dashboard, not the API.';
+
+export const TRANSCRIPT_CONCURRENCY = { default: 10, max: 50 } as const;
+
+export interface ConversationSummary {
+	id: number;
+	channel: Channel;
+	agent_id: number;
+	started_at: string;
+	[key: string]: unknown;
+}
+
+export interface TranscriptTurn {
+	role: string;
+	content: string;
+	elapsed_s?: number;
+}
+
+export interface ConversationDetail extends ConversationSummary {
+	transcript?: TranscriptTurn[];
+}
+
+export interface ConversationPage {
+	conversations: ConversationSummary[];
+	next_before_id: number | null;
+	limit: number;
+}
+
+export interface AgentSummary {
+	id: number;
+	agent_name?: string;
+	business_name?: string;
+	phone_number?: string;
+	[key: string]: unknown;
+}
+
+export interface AgentDetail extends AgentSummary {
+	faq?: Record<string, string> | null;
+}
+
+export interface AgentUpdateResponse {
+	id: number;
+	updated: string[];
+}
+
+export interface ConversationQuery {
+	channel?: Channel;
+	agent_id?: number;
+	since?: string;
+}

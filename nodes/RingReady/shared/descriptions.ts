@@ -1,0 +1,125 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { CHANNELS, CONVERSATION_PAGE_SIZE } from './contract';
+
+const AGENT_URL_PATTERN = 'https?://(?:www\\.)?ring-ready\\.com/.*agents?/(\\d+)';
+
+export function agentLocator(overrides: Partial<INodeProperties> = {}): INodeProperties {
+	return {
+		displayName: 'Agent',
+		name: 'agentId',
+		type: 'resourceLocator',
+		default: { mode: 'list', value: '' },
+		required: true,
+		description: 'The AI receptionist (agent). Pick it from the list, or give its numeric ID.',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Select an agent...',
+				typeOptions: { searchListMethod: 'searchAgents', searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'e.g. 7',
+				validation: [
+					{
+						type: 'regex',
+						properties: { regex: '^\\s*\\d+\\s*$', errorMessage: 'An agent ID is a whole number, e.g. 7' },
+					},
+				],
+			},
+			{
+				displayName: 'By URL',
+				name: 'url',
+				type: 'string',
+				placeholder: 'https://www.ring-ready.com/dashboard/agents/7',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: AGENT_URL_PATTERN,
+							errorMessage: 'Paste the agent page URL from the RingReady dashboard',
+						},
+					},
+				],
+				extractValue: { type: 'regex', regex: AGENT_URL_PATTERN },
+			},
+		],
+		...overrides,
+	};
+}
+
+export function conversationLocator(overrides: Partial<INodeProperties> = {}): INodeProperties {
+	return {
+		displayName: 'Conversation',
+		name: 'conversationId',
+		type: 'resourceLocator',
+		default: { mode: 'list', value: '' },
+		required: true,
+		description: 'The phone call or web chat. Pick a recent one from the list, or give its numeric ID.',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Select a conversation...',
+				typeOptions: { searchListMethod: 'searchConversations', searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'e.g. 184',
+				validation: [
+					{
+						type: 'regex',
+						properties: {
+							regex: '^\\s*\\d+\\s*$',
+							errorMessage: 'A conversation ID is a whole number, e.g. 184',
+						},
+					},
+				],
+			},
+		],
+		...overrides,
+	};
+}
+
+export const channelOptions = CHANNELS.map((value) => ({
+	name: value === 'phone' ? 'Phone Call' : 'Web Chat',
+	value,
+}));
+
+export function returnAllAndLimit(noun: string): INodeProperties[] {
+	return [
+		{
+			displayName: 'Return All',
+			name: 'returnAll',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to return all results or only up to a given limit',
+		},
+		{
+			displayName: 'Limit',
+			name: 'limit',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: CONVERSATION_PAGE_SIZE.default,
+			description: `Max number of ${noun} to return`,
+			displayOptions: { show: { returnAll: [false] } },
+		},
+	];
+}
+
+export const transcriptTextOption: INodeProperties = {
+	displayName: 'Add Transcript Text',
+	name: 'transcriptText',
+	type: 'boolean',
+	default: false,
+	description:
+		'Whether to add a "transcript_text" field: the transcript as plain text, one "Role: content" line per turn (handy for AI prompts, CRM notes and Slack messages)',
+};

@@ -1,0 +1,150 @@
+import type { INode } from 'n8n-workflow';
+import { DateTime } from 'luxon';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { WritableAgentField } from './contract';
+import { FAQ_LIMITS, WRITABLE_AGENT_FIELDS } from './contract';
+
+export interface FaqEntry {
+	question: string;
+	answer: string;
+}
+
+const count = (n: number) => n.toLocaleString('en-US');
+
+function invalid(node: INode, itemIndex: number, message: string, description: string) {
+	return new NodeOperationError(node, `${message} [item ${itemIndex}]`, { itemIndex, description });
+}
+
+/** RingReady ids are positive integers; accepts numbers and numeric strings (resource locators give strings). */
+export function parseId(node: INode, value: unknown, label: string, itemIndex: number): number {
+	const text = typeof value === 'number' ? String(value) : String(value ?? '').trim();
+	const id = /^\d+$/.test(text) ? Number(text) : NaN;
+	if (!Number.isSafeInteger(id) || id < 1) {
+		throw invalid(
+			node,
+			itemIndex,
+			`${label} must be a positive whole number, got "${text.slice(0, 40)}"`,
+			`Pick the ${label.toLowerCase()} from the list, or enter its numeric ID (for example 7).`,
+		);
+	}
+	return id;
+}
+
+export function parseLimit(node: INode, value: unknown, itemIndex: number): number {
+	const limit = Number(value);
+	if (!Number.isSafeInteger(limit) || limit < 1) {
+		throw invalid(
+			node,
+			itemIndex,
+			`Limit must be a whole number of at least 1, got "${String(value)}"`,
+			'Set Limit to 1 or more, or turn on Return All.',
+		);
+	}
+	return limit;
+}
+
+/**
+ * Turns a date parameter (n8n gives strings without a zone in the workflow's time zone, or
+ * Date/DateTime objects from expressions) into the UTC form RingReady expects: 2026-06-09T14:03:00Z.
+ */
+export function toUtcTimestamp(
+	node: INode,
+	value: unknown,
+	label: string,
+	timezone: string,
+	itemIndex: number,
+): string {
+	let parsed: DateTime | undefined;
+	if (value instanceof Date) parsed = DateTime.fromJSDate(value);
+	else if (DateTime.isDateTime(value)) parsed = value;
+	else if (typeof value === 'string' && value.trim() !== '')
+		parsed = DateTime.fromISO(value.trim(), { zone: timezone });
+	if (!parsed?.isValid) {
+		throw invalid(
+			node,
+			itemIndex,
+			`${label} is not a valid date: "${String(value).slice(0, 60)}"`,
+			`Use an ISO-8601 date such as 2026-06-09T14:03:00Z, or an expression like {{ $now.minus({ days: 7 }) }}.`,
+		);
+	}
+	return parsed.toUTC().toISO({ suppressMilliseconds: true }) as string;
+}
+
+function checkText(
+	node: INode,
+	itemIndex: number,
+	label: string,
+	value: string,
+	limits: { maxLength: number; required: boolean },
+	fix: string,
+) {
+	if (limits.required && value.trim() === '') {
+		throw invalid(node, itemIndex, `${label} can't be blank`, `RingReady requires ${label}. ${fix}`);
+	}
+	if (value.length > limits.maxLength) {
+		throw invalid(
+			node,
+			itemIndex,
+			`${label} is too long: ${count(value.length)} characters, the limit is ${count(limits.maxLength)}`,
+			`Shorten ${label} to ${count(limits.maxLength)} characters or fewer.`,
+		);
+	}
+}
+
+/** Checks every writable field against the API's limits; returns the PATCH body in API field names. */
+export function validateAgentUpdate(
+	node: INode,
+	fields: Partial<Record<WritableAgentField, unknown>>,
+	itemIndex: number,
+): Record<string, string> {
+	const body: Record<string, string> = {};
+	for (const [field, value] of Object.entries(fields) as Array<[WritableAgentField, unknown]>) {
+		const rule = WRITABLE_AGENT_FIELDS[field];
+		if (!rule) {
+			throw invalid(
+				node,
+				itemIndex,
+				`"${field}" can't be changed through the RingReady API`,
+				`Writable fields: ${Object.values(WRITABLE_AGENT_FIELDS)
+					.map((f) => f.label)
+					.join(', ')}. Other settings are managed in the RingReady dashboard.`,
+			);
+		}
+		if (typeof value !== 'string') {
+			throw invalid(node, itemIndex, `${rule.label} must be text`, `Set ${rule.label} to a text value.`);
+		}
+		checkText(node, itemIndex, rule.label, value, rule, 'Enter a value or remove the field.');
+		body[field] = value;
+	}
+	if (Object.keys(body).length === 0) {
+		throw invalid(
+			node,
+			itemIndex,
+			'No fields to update',
+			'Add at least one field under "Update Fields".',
+		);
+	}
+	return body;
+}
+
+export function validateFaqEntry(node: INode, entry: FaqEntry, itemIndex: number, position: number) {
+	const where = `FAQ entry ${position + 1}`;
+	checkText(node, itemIndex, `${where} question`, entry.question, {
+		maxLength: FAQ_LIMITS.questionMaxLength,
+		required: true,
+	}, 'Enter the question text.');
+	checkText(node, itemIndex, `${where} answer`, entry.answer, {
+		maxLength: FAQ_LIMITS.answerMaxLength,
+		required: true,
+	}, 'Enter the answer text.');
+}
+
+export function faqSizeError(node: INode, agentId: number, size: number, itemIndex: number) {
+	return invalid(
+		node,
+		itemIndex,
+		`The FAQ of agent ${agentId} would have ${count(size)} entries; the limit is ${FAQ_LIMITS.maxEntries}`,
+		`Remove entries first (Agent FAQ → Delete), or use Replace All with at most ${FAQ_LIMITS.maxEntries} entries. Nothing was changed.`,
+	);
+}
