@@ -1,0 +1,169 @@
+/**
+ * executeNode: run an action node's execute() the way n8n's WorkflowExecute.executeNode does,
+ * through a real ExecuteContext on a real Workflow (Start → node), with real expression
+ * resolution, real HTTP helpers and our credential's real authenticate.
+ */
+import { ExecuteContext } from 'n8n-core';
+import { createRunExecutionData, isNodeClassInstance } from 'n8n-workflow';
+import type {
+	CloseFunction,
+	ICredentialDataDecryptedObject,
+	IExecuteData,
+	INodeExecutionData,
+	INodeParameters,
+	ITaskData,
+	WorkflowExecuteMode,
+} from 'n8n-workflow';
+
+import { ensureN8nCore } from './core';
+import { HarnessCredentialsHelper } from './credentials-helper';
+import { logMark, logsSince, type CapturedLog } from './logs';
+import {
+	START_NODE_NAME,
+	credentialStore,
+	makeAdditionalData,
+	makeNode,
+	makeNodeTypes,
+	makeStartNode,
+	makeWorkflow,
+	nodeCredentialsFor,
+	resolveVersion,
+	type AnyNodeType,
+	type TestCredentials,
+} from './workflow';
+
+export interface ExecuteNodeOptions {
+	/** The node's parameters as the editor saves them (resource locators, `={{ }}` expressions …). */
+	parameters: INodeParameters;
+	/** Input items (what the previous node, "Start", output). Default `[{ json: {} }]`. */
+	items?: INodeExecutionData[];
+	/** RingReady API credential; undefined → the node has no credential set. */
+	credentials?: TestCredentials;
+	/** Other credential types' data by type name (they must be registered with registerCredentialType). */
+	credentialData?: Record<string, ICredentialDataDecryptedObject>;
+	/** Node setting "On Error: Continue" (node.onError = 'continueRegularOutput'). */
+	continueOnFail?: boolean;
+	typeVersion?: number;
+	nodeName?: string;
+	/** Execution mode; default 'manual' (the editor's "Execute step"). */
+	mode?: WorkflowExecuteMode;
+	/** Aborts the execution (what n8n does when the user cancels). */
+	abortSignal?: AbortSignal;
+}
+
+export interface ExecuteNodeResult {
+	/** What the node returned (one array per output). Not post-processed: no pairedItem is added. */
+	output: INodeExecutionData[][];
+	/**
+	 * Only with continueOnFail: the error the node threw as a whole. n8n then passes the input
+	 * items through unchanged (WorkflowExecute.handleNodeExecutionError) and so does `output`.
+	 * A node that handles continueOnFail per item never sets this.
+	 */
+	error?: Error;
+	/** Hints the node added with this.addExecutionHints(). */
+	hints: unknown[];
+	/** What n8n logged during this run. */
+	logs: CapturedLog[];
+	/** Credential data as stored after the run (e.g. refreshed tokens). */
+	credentialsHelper: HarnessCredentialsHelper;
+}
+
+export async function executeNode(
+	nodeType: AnyNodeType,
+	opts: ExecuteNodeOptions,
+): Promise<ExecuteNodeResult> {
+	ensureN8nCore();
+	const mark = logMark();
+	const mode = opts.mode ?? 'manual';
+	const items: INodeExecutionData[] = opts.items ?? [{ json: {} }];
+	// Input items carry pairedItem to the start node's output, as they would in n8n.
+	const inputItems: INodeExecutionData[] = items.map((item, index) => ({
+		...item,
+		pairedItem: item.pairedItem ?? { item: index },
+	}));
+
+	const store = credentialStore(opts.credentials, opts.credentialData);
+	const credentialsHelper = new HarnessCredentialsHelper(store);
+	const node = makeNode(nodeType, {
+		name: opts.nodeName,
+		typeVersion: opts.typeVersion,
+		parameters: opts.parameters,
+		credentials: nodeCredentialsFor(store),
+		continueOnFail: opts.continueOnFail,
+	});
+	const startNode = makeStartNode();
+	const workflow = makeWorkflow({
+		nodes: [startNode, node],
+		nodeTypes: makeNodeTypes([nodeType]),
+		connectFromStart: node.name,
+	});
+	const workflowNode = workflow.nodes[node.name];
+	const additionalData = makeAdditionalData({ credentialsHelper, mode, workflow });
+
+	// The run so far: Start ran once and output the items ($('Start').item works).
+	const startTask: ITaskData = {
+		startTime: Date.now(),
+		executionTime: 0,
+		executionIndex: 0,
+		executionStatus: 'success',
+		source: [],
+		data: { main: [inputItems] },
+	};
+	const executeData: IExecuteData = {
+		node: workflowNode,
+		data: { main: [inputItems] },
+		source: { main: [{ previousNode: START_NODE_NAME, previousNodeOutput: 0, previousNodeRun: 0 }] },
+	};
+	const runExecutionData = createRunExecutionData({
+		resultData: { runData: { [START_NODE_NAME]: [startTask] }, lastNodeExecuted: START_NODE_NAME },
+		executionData: { nodeExecutionStack: [executeData] },
+	});
+
+	const closeFunctions: CloseFunction[] = [];
+	const context = new ExecuteContext(
+		workflow,
+		workflowNode,
+		additionalData,
+		mode,
+		runExecutionData,
+		0,
+		inputItems,
+		{ main: [inputItems] },
+		executeData,
+		closeFunctions,
+		opts.abortSignal,
+	);
+
+	const version = resolveVersion(nodeType, workflowNode.typeVersion);
+	if (!version.execute) throw new Error('Harness: this node type has no execute() method');
+
+	// Same steps as WorkflowExecute.executeNode (n8n-core): call execute, then the close functions.
+	let output: INodeExecutionData[][] | null | undefined;
+	let nodeError: Error | undefined;
+	let succeeded = false;
+	try {
+		const result: unknown = isNodeClassInstance(version)
+			? await version.execute(context)
+			: await version.execute.call(context);
+		output = result as INodeExecutionData[][] | null;
+		succeeded = true;
+	} catch (error) {
+		if (!context.continueOnFail()) throw error;
+		nodeError = error as Error;
+		output = [inputItems];
+	} finally {
+		if (closeFunctions.length > 0) {
+			const results = await Promise.allSettled(closeFunctions.map(async (fn) => await fn()));
+			const failed = results.find((r) => r.status === 'rejected');
+			if (succeeded && failed) throw (failed as PromiseRejectedResult).reason;
+		}
+	}
+
+	return {
+		output: output ?? [],
+		error: nodeError,
+		hints: context.hints,
+		logs: logsSince(mark),
+		credentialsHelper,
+	};
+}
