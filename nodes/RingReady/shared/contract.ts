@@ -26,7 +26,7 @@ export const FAQ_LIMITS = { maxEntries: 50, questionMaxLength: 200, answerMaxLen
 export const DASHBOARD_ONLY_FIELDS_NOTE =
 	'Voice, agent name, tier flags, webhooks, Conversion API and SMS settings are managed in the RingReady dashboard, not the API.';
 
-export const TRANSCRIPT_CONCURRENCY = { default: 10, max: 50 } as const;
+export const TRANSCRIPT_CONCURRENCY = { max: 50 } as const;
 
 export interface ConversationSummary {
 	id: number;

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { CHANNELS, CONVERSATION_PAGE_SIZE } from './contract';
+import { CHANNELS } from './contract';
 
 const AGENT_URL_PATTERN = 'https?://(?:www\\.)?ring-ready\\.com/.*agents?/(\\d+)';
 
@@ -94,7 +94,7 @@ export const channelOptions = CHANNELS.map((value) => ({
 	value,
 }));
 
-export function returnAllAndLimit(noun: string): INodeProperties[] {
+export function returnAllAndLimit(): INodeProperties[] {
 	return [
 		{
 			displayName: 'Return All',
@@ -108,8 +108,8 @@ export function returnAllAndLimit(noun: string): INodeProperties[] {
 			name: 'limit',
 			type: 'number',
 			typeOptions: { minValue: 1 },
-			default: CONVERSATION_PAGE_SIZE.default,
-			description: `Max number of ${noun} to return`,
+			default: 50,
+			description: 'Max number of results to return',
 			displayOptions: { show: { returnAll: [false] } },
 		},
 	];

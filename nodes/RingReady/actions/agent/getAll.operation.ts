@@ -6,7 +6,7 @@ import { returnAllAndLimit } from '../../shared/descriptions';
 import { mapItems } from '../../shared/items';
 import { parseLimit } from '../../shared/validation';
 
-const properties: INodeProperties[] = returnAllAndLimit('agents');
+const properties: INodeProperties[] = returnAllAndLimit();
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['agent'], operation: ['getAll'] } },

@@ -6,18 +6,13 @@ import { RequestThrottle } from '../../transport/throttle';
 import type { ConversationDetail, ConversationSummary } from '../../shared/contract';
 import { TRANSCRIPT_CONCURRENCY } from '../../shared/contract';
 import { buildConversationQuery } from '../../shared/conversationQuery';
-import {
-	agentLocator,
-	channelOptions,
-	returnAllAndLimit,
-	transcriptTextOption,
-} from '../../shared/descriptions';
+import { agentLocator, channelOptions, returnAllAndLimit } from '../../shared/descriptions';
 import { mapItems } from '../../shared/items';
 import { addTranscriptText } from '../../shared/transcript';
 import { parseLimit } from '../../shared/validation';
 
 const properties: INodeProperties[] = [
-	...returnAllAndLimit('conversations'),
+	...returnAllAndLimit(),
 	{
 		displayName: 'Filters',
 		name: 'filters',
@@ -67,13 +62,17 @@ const properties: INodeProperties[] = [
 				name: 'maxConcurrency',
 				type: 'number',
 				typeOptions: { minValue: 1, maxValue: TRANSCRIPT_CONCURRENCY.max },
-				default: TRANSCRIPT_CONCURRENCY.default,
+				default: 10,
 				description:
 					'How many transcripts to fetch at the same time. The node slows down by itself when RingReady answers "too many requests".',
 			},
 			{
-				...transcriptTextOption,
-				description: `${transcriptTextOption.description}. Turns on Include Transcripts.`,
+				displayName: 'Add Transcript Text',
+				name: 'transcriptText',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to add a "transcript_text" field: the transcript as plain text, one "Role: content" line per turn. Turns on Include Transcripts.',
 			},
 		],
 	},
@@ -123,7 +122,7 @@ export async function execute(
 
 		const concurrency = Math.min(
 			TRANSCRIPT_CONCURRENCY.max,
-			Math.max(1, Math.floor(options.maxConcurrency ?? TRANSCRIPT_CONCURRENCY.default)),
+			Math.max(1, Math.floor(options.maxConcurrency ?? 10)),
 		);
 		const throttle = new RequestThrottle(concurrency);
 		// Details start while later pages are still being listed; each outcome is captured so one

@@ -18,7 +18,7 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Create or Update',
 				value: 'upsert',
-				description: 'Add FAQ entries, or update the answer of questions that already exist',
+				description: 'Create a new record, or update the current one if it already exists (upsert)',
 				action: 'Create or update FAQ entries',
 			},
 			{
