@@ -1,0 +1,252 @@
+/**
+ * Every limit the sandbox enforces and every request it validates, written once. The HTTP handlers,
+ * the in-process controls and the OpenAPI document all read from here.
+ */
+import { z } from 'zod';
+
+import { parseIsoTimestamp } from './time';
+
+export const API_PREFIX = '/api/v1';
+export const CONTROL_PREFIX = '/__sandbox';
+
+export const CHANNELS = ['phone', 'web_chat'] as const;
+
+export const PAGE_LIMIT = { min: 1, max: 200, default: 50 } as const;
+
+/** PATCH /agents/{id}: the writable text fields and their limits (ringready-api.md). */
+export const AGENT_TEXT_FIELDS = {
+	agent_goal: { maxLength: 10_000, required: true },
+	greeting_message: { maxLength: 500, required: false },
+	business_name: { maxLength: 100, required: true },
+	business_services: { maxLength: 30_000, required: true },
+	business_website: { maxLength: 400, required: false },
+} as const;
+export type AgentTextField = keyof typeof AGENT_TEXT_FIELDS;
+
+export const FAQ_LIMITS = { maxEntries: 50, questionMaxLength: 200, answerMaxLength: 500 } as const;
+
+export const WRITABLE_AGENT_FIELDS = [...(Object.keys(AGENT_TEXT_FIELDS) as AgentTextField[]), 'faq'] as const;
+export type WritableAgentField = (typeof WRITABLE_AGENT_FIELDS)[number];
+
+/** Request bodies larger than this are refused with 413. */
+export const MAX_BODY_BYTES = 1_000_000;
+
+/** Lengths are counted in Unicode code points (what "characters" means to a Python/pydantic service). */
+export function charCount(text: string): number {
+	let n = 0;
+	for (let i = 0; i < text.length; i++) {
+		const c = text.charCodeAt(i);
+		// A high surrogate followed by a low surrogate is one code point.
+		if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+			const d = text.charCodeAt(i + 1);
+			if (d >= 0xdc00 && d <= 0xdfff) i++;
+		}
+		n++;
+	}
+	return n;
+}
+
+const isBlank = (text: string) => text.trim() === '';
+
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function shorten(text: string, max = 40): string {
+	const chars = Array.from(text);
+	return chars.length > max ? `${chars.slice(0, max).join('')}…` : text;
+}
+
+// ---------------------------------------------------------------------------------------------
+// GET /api/v1/conversations query
+
+function positiveIntParam(name: string) {
+	const message = `${name} must be a positive integer`;
+	return z
+		.string()
+		.regex(/^[0-9]+$/, message)
+		.transform(Number)
+		.refine((n) => Number.isSafeInteger(n) && n >= 1, message);
+}
+
+const limitParam = z
+	.string()
+	.regex(/^[0-9]+$/, `limit must be an integer between ${PAGE_LIMIT.min} and ${PAGE_LIMIT.max}`)
+	.transform(Number)
+	.refine(
+		(n) => n >= PAGE_LIMIT.min && n <= PAGE_LIMIT.max,
+		`limit must be an integer between ${PAGE_LIMIT.min} and ${PAGE_LIMIT.max}`,
+	);
+
+const sinceParam = z.string().transform((text, ctx) => {
+	const ms = parseIsoTimestamp(text);
+	if (ms === undefined) {
+		ctx.addIssue({
+			code: z.ZodIssueCode.custom,
+			message: `since must be an ISO-8601 timestamp such as 2026-06-09T14:03:00Z (got "${shorten(text)}")`,
+		});
+		return z.NEVER;
+	}
+	return ms;
+});
+
+/** Query parameters (strings; the last value wins when a name repeats). Unknown parameters are ignored. */
+export const listQuerySchema = z.object({
+	channel: z
+		.enum(CHANNELS, { errorMap: () => ({ message: `channel must be one of: ${CHANNELS.join(', ')}` }) })
+		.optional(),
+	agent_id: positiveIntParam('agent_id').optional(),
+	since: sinceParam.optional(),
+	before_id: positiveIntParam('before_id').optional(),
+	limit: limitParam.optional(),
+});
+export type ListQuery = z.output<typeof listQuerySchema>;
+
+export const idPathParam = positiveIntParam('id');
+
+// ---------------------------------------------------------------------------------------------
+// PATCH /api/v1/agents/{id} body
+
+function textField(name: AgentTextField) {
+	const { maxLength, required } = AGENT_TEXT_FIELDS[name];
+	return z
+		.string({ invalid_type_error: `${name} must be a string`, required_error: `${name} must be a string` })
+		.superRefine((value, ctx) => {
+			if (required && isBlank(value)) {
+				ctx.addIssue({ code: z.ZodIssueCode.custom, message: `${name} is required and cannot be blank` });
+				return;
+			}
+			const n = charCount(value);
+			if (n > maxLength) {
+				ctx.addIssue({
+					code: z.ZodIssueCode.custom,
+					message: `${name} must be at most ${maxLength} characters (got ${n})`,
+				});
+			}
+		});
+}
+
+/**
+ * The FAQ map. zod's record/object parsers rebuild objects and drop a `__proto__` key, so the map is
+ * checked to be an object, turned into its own entries (JSON.parse keeps `__proto__` as an own
+ * property, and Object.entries lists it) and validated as entries.
+ */
+const faqField = z
+	.custom<Record<string, unknown>>(isPlainObject, {
+		message: 'faq must be an object mapping each question to its answer, e.g. {"Do you open on Sundays?": "No."}',
+	})
+	.transform((map) => Object.entries(map))
+	.superRefine((entries, ctx) => {
+		const { maxEntries, questionMaxLength, answerMaxLength } = FAQ_LIMITS;
+		if (entries.length > maxEntries) {
+			ctx.addIssue({
+				code: z.ZodIssueCode.custom,
+				message: `faq must have at most ${maxEntries} entries (got ${entries.length})`,
+			});
+		}
+		for (const [question, answer] of entries) {
+			const q = JSON.stringify(shorten(question));
+			if (isBlank(question)) {
+				ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'faq question cannot be blank' });
+			} else if (charCount(question) > questionMaxLength) {
+				ctx.addIssue({
+					code: z.ZodIssueCode.custom,
+					message: `faq question ${q} must be at most ${questionMaxLength} characters (got ${charCount(question)})`,
+				});
+			}
+			if (typeof answer !== 'string') {
+				ctx.addIssue({ code: z.ZodIssueCode.custom, message: `faq answer for ${q} must be a string` });
+			} else if (isBlank(answer)) {
+				ctx.addIssue({ code: z.ZodIssueCode.custom, message: `faq answer for ${q} cannot be blank` });
+			} else if (charCount(answer) > answerMaxLength) {
+				ctx.addIssue({
+					code: z.ZodIssueCode.custom,
+					message: `faq answer for ${q} must be at most ${answerMaxLength} characters (got ${charCount(answer)})`,
+				});
+			}
+		}
+	})
+	.transform((entries) => entries as Array<[string, string]>);
+
+export const DASHBOARD_MESSAGE =
+	'is not writable through the API: it is managed in the RingReady dashboard (voice, agent name, tier flags, webhooks, Conversion API and SMS settings)';
+
+export const agentPatchSchema = z
+	.custom<Record<string, unknown>>(isPlainObject, {
+		message: `Request body must be a JSON object with the fields to update: ${WRITABLE_AGENT_FIELDS.join(', ')}`,
+	})
+	.refine((body) => Object.keys(body).length > 0, {
+		message: `Request body must contain at least one field to update: ${WRITABLE_AGENT_FIELDS.join(', ')}`,
+	})
+	.pipe(
+		z
+			.object({
+				agent_goal: textField('agent_goal').optional(),
+				greeting_message: textField('greeting_message').optional(),
+				business_name: textField('business_name').optional(),
+				business_services: textField('business_services').optional(),
+				business_website: textField('business_website').optional(),
+				faq: faqField.optional(),
+			})
+			.strict(),
+	);
+export type AgentPatch = z.output<typeof agentPatchSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Controls (HTTP bodies under /__sandbox/; the in-process control maps its options onto these)
+
+export const latencySchema = z.object({ ms: z.number().finite().min(0).max(600_000) }).strict();
+
+export const faultSchema = z
+	.object({
+		status: z.number().int().min(400).max(599).optional(),
+		retryAfter: z.number().finite().min(0).optional(),
+		count: z.number().int().min(1),
+		drop: z.boolean().optional(),
+		path: z.string().startsWith('/').optional(),
+	})
+	.strict()
+	.refine((f) => f.drop === true || f.status !== undefined, { message: 'status is required unless drop is true' });
+
+export const rateLimitSchema = z
+	.object({
+		maxInFlight: z.number().int().min(1).nullable(),
+		retryAfter: z.number().finite().min(0).optional(),
+	})
+	.strict();
+
+export const addConversationsSchema = z
+	.object({
+		account: z.enum(['A', 'B']).optional(),
+		count: z.number().int().min(1).max(100_000),
+		agent_id: z.number().int().min(1).optional(),
+		channel: z.enum(CHANNELS).optional(),
+		started_at: z
+			.string()
+			.refine((s) => parseIsoTimestamp(s) !== undefined, 'started_at must be an ISO-8601 timestamp')
+			.optional(),
+		same_second: z.boolean().optional(),
+	})
+	.strict();
+
+// ---------------------------------------------------------------------------------------------
+
+/** One `detail` text from a zod error: every message, field named, joined by "; ". */
+export function describeZodError(error: z.ZodError, options: { unknownKey?: (key: string) => string } = {}): string {
+	const messages: string[] = [];
+	for (const issue of error.issues) {
+		if (issue.code === z.ZodIssueCode.unrecognized_keys) {
+			for (const key of issue.keys) {
+				messages.push(options.unknownKey ? options.unknownKey(key) : `unknown field "${key}"`);
+			}
+			continue;
+		}
+		const field = issue.path.length > 0 ? String(issue.path[0]) : '';
+		messages.push(field === '' || issue.message.startsWith(field) ? issue.message : `${field}: ${issue.message}`);
+	}
+	return [...new Set(messages)].join('; ');
+}
+
+export function nonWritableFieldMessage(key: string): string {
+	return `${JSON.stringify(key)} ${DASHBOARD_MESSAGE}; writable fields are ${WRITABLE_AGENT_FIELDS.join(', ')}`;
+}

@@ -1,0 +1,234 @@
+/**
+ * Shapes served by the sandbox RingReady API (ringready-api.md), plus the sandbox's own
+ * options/controls. Response field names are the API's (snake_case); they are what tests assert on.
+ */
+
+export type AccountName = 'A' | 'B';
+export type Channel = 'phone' | 'web_chat';
+export type Scope = 'read' | 'write';
+
+export interface WhoAmI {
+	user_id: number;
+	email: string;
+	auth_method: 'api_key';
+	api_key_prefix: string;
+	scopes: Scope[];
+}
+
+export interface WebChatInfo {
+	device_type: 'desktop' | 'mobile' | 'tablet';
+	origin_url: string;
+}
+
+export interface WebChatDetailInfo extends WebChatInfo {
+	visitor_ip: string;
+}
+
+export interface TranscriptTurn {
+	/** `agent` (the AI receptionist) or `user` (the caller / chat visitor). */
+	role: 'agent' | 'user';
+	content: string;
+	/** Seconds since the conversation started (one decimal). */
+	elapsed_s: number;
+}
+
+/** A conversation as listed by GET /api/v1/conversations. */
+export interface ConversationSummary {
+	id: number;
+	channel: Channel;
+	agent_id: number;
+	/** Caller's number (E.164) for phone calls; null for web chats. */
+	from: string | null;
+	/** The agent's number for phone calls; null for web chats. */
+	to: string | null;
+	caller_name: string | null;
+	label: string;
+	summary: string;
+	started_at: string;
+	ended_at: string;
+	duration_seconds: number;
+	end_reason: string;
+	is_archived: boolean;
+	is_viewed: boolean;
+	/** Present (non-null) for web chats, null for phone calls. */
+	web_chat: WebChatInfo | null;
+}
+
+/** GET /api/v1/conversations/{id}: the list item plus transcript, recording_url and web_chat.visitor_ip. */
+export interface ConversationDetail extends Omit<ConversationSummary, 'web_chat'> {
+	web_chat: WebChatDetailInfo | null;
+	transcript: TranscriptTurn[];
+	/** A recording for answered phone calls; always null for web chats. */
+	recording_url: string | null;
+}
+
+/** What `control.addConversations` returns: full detail objects. */
+export type Conversation = ConversationDetail;
+
+export interface ConversationPage {
+	conversations: ConversationSummary[];
+	next_before_id: number | null;
+	limit: number;
+}
+
+export interface AgentSummary {
+	id: number;
+	phone_number: string;
+	agent_name: string;
+	business_name: string;
+	subscription_type: string;
+	created_at: string;
+}
+
+export interface AgentDetail {
+	id: number;
+	phone_number: string;
+	subscription_type: string;
+	agent_name: string;
+	voice: string;
+	greeting_message: string;
+	agent_goal: string;
+	business_name: string;
+	business_website: string;
+	business_services: string;
+	/** question → answer. Keys are arbitrary strings (`__proto__` included): the object has a null prototype. */
+	faq: Record<string, string>;
+	appointment_booking: { sms_enabled: boolean; sms_url: string | null; sms_purpose: string | null };
+	features: {
+		web_chat_enabled: boolean;
+		live_context_enabled: boolean;
+		webhook_enabled: boolean;
+		webhook_url: string | null;
+	};
+	is_suspended: boolean;
+	created_at: string;
+}
+
+export interface AgentUpdateResult {
+	id: number;
+	updated: string[];
+}
+
+export interface ErrorBody {
+	detail: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sandbox options and controls
+
+export interface SandboxOptions {
+	/** 0 = a free port (default 0; the CLI defaults to 4010). */
+	port?: number;
+	/** Default 127.0.0.1. */
+	host?: string;
+	/** Enable the HTTP controls under /__sandbox/ (default false; the in-process `control` always works). */
+	controls?: boolean;
+	/** Delay every API response by this many ms (default 0). `reset()` returns to this value. */
+	latencyMs?: number;
+	/** PRNG seed for the generated data and keys (default 1). Same seed → same data and keys. */
+	seed?: number;
+	/** Seeded conversations per account (default A: 320, B: 40). */
+	conversationsPerAccount?: { A?: number; B?: number };
+}
+
+export interface DemoKeys {
+	/** Account A, scopes read + write. */
+	readWrite: string;
+	/** Account A, scope read. */
+	readOnly: string;
+	/** Account A, scope write only. */
+	writeOnly: string;
+	/** Account A, read + write, revoked (always 401). */
+	revoked: string;
+	/** Account B, read + write. */
+	otherAccount: string;
+}
+
+export interface FaultSpec {
+	/** HTTP status to answer with (400–599; e.g. 429, 500, 502, 503, 504). Ignored when `drop` is true. */
+	status?: number;
+	/** Seconds, sent as a `Retry-After` header (any status). */
+	retryAfter?: number;
+	/** How many matching requests get this fault. */
+	count: number;
+	/** Destroy the socket without answering. */
+	drop?: boolean;
+	/** Only requests whose path starts with this (e.g. "/api/v1/conversations/"). */
+	path?: string;
+}
+
+export interface RateLimitSpec {
+	/** Per key: a request arriving while this many requests of the same key are in flight gets 429. null clears. */
+	maxInFlight: number | null;
+	/** Seconds for the 429's Retry-After header (default 1). */
+	retryAfter?: number;
+}
+
+export interface AddConversationsOptions {
+	account?: AccountName;
+	count: number;
+	/** Must be one of the account's agents; default: the account's active agents in turn. */
+	agentId?: number;
+	/** Default: phone or web_chat (web_chat only for agents with web chat enabled). */
+	channel?: Channel;
+	/**
+	 * ISO-8601. Default: now (server clock, second precision). The i-th of N conversations starts at
+	 * startedAt − (N−1−i) s, so the last one created starts at startedAt; with `sameSecond` all start at startedAt.
+	 * A startedAt in the past simulates a call processed late (new, higher id; older started_at).
+	 */
+	startedAt?: string;
+	sameSecond?: boolean;
+}
+
+export interface RequestLogEntry {
+	/** Arrival order, from 1 (reset by clearRequests). */
+	seq: number;
+	method: string;
+	/** Path without the query string. */
+	path: string;
+	/** Query parameters (last value wins when a name repeats). */
+	query: Record<string, string>;
+	/** Status sent; null while in flight or when the connection was dropped. */
+	status: number | null;
+	dropped: boolean;
+	/** Key prefix only ("rr_live_8f3a…"), null when no Bearer token was sent. Never the full key. */
+	key: string | null;
+	/** Milliseconds since the sandbox started (fractional). */
+	started_ms: number;
+	ended_ms: number | null;
+}
+
+export interface RequestLog {
+	log: RequestLogEntry[];
+	/** Maximum number of API requests in flight at once since the last clear. */
+	peakInFlight: number;
+}
+
+export interface SandboxControl {
+	setLatency(ms: number): void;
+	injectFaults(f: FaultSpec): void;
+	/** Removes queued faults (reset() does too). */
+	clearFaults(): void;
+	setRateLimit(r: RateLimitSpec): void;
+	addConversations(o: AddConversationsOptions): ConversationDetail[];
+	requests(): RequestLog;
+	clearRequests(): void;
+	reset(): void;
+	/** All conversations of the account (default A), newest (highest id) first. Objects are frozen. */
+	conversations(account?: AccountName): ConversationDetail[];
+	/** The account's agents (default A), by id. Copies. */
+	agents(account?: AccountName): AgentDetail[];
+	/** Any account's agent, or undefined. A copy. */
+	agent(id: number): AgentDetail | undefined;
+}
+
+export interface Sandbox {
+	/** e.g. http://127.0.0.1:41234 (no trailing slash). */
+	url: string;
+	port: number;
+	keys: DemoKeys;
+	/** Agent ids per account, ascending. */
+	agentIds: Record<AccountName, number[]>;
+	control: SandboxControl;
+	close(): Promise<void>;
+}
