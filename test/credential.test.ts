@@ -1,0 +1,162 @@
+/**
+ * The `RingReady API` credential, tested the way n8n tests a credential when the user saves it
+ * (CredentialsTester: its `test` request run through n8n-core's RoutingNode, `authenticate`
+ * applied, failures mapped through its `rules`) against the local sandbox over HTTP.
+ */
+import type { INodeProperties } from 'n8n-workflow';
+
+import { RingReadyApi } from '../credentials/RingReadyApi.credentials';
+import { logsToText, testCredential } from './harness';
+import { startSandbox } from './sandbox';
+
+type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
+
+const credential = new RingReadyApi();
+let sandbox: Sandbox;
+
+beforeAll(async () => {
+	sandbox = await startSandbox({ port: 0, controls: true });
+});
+
+afterAll(async () => {
+	await sandbox?.close();
+});
+
+beforeEach(() => {
+	sandbox.control.clearRequests();
+});
+
+function requests() {
+	return sandbox.control.requests().log;
+}
+
+/** Runs the credential test and checks the key shows up neither in the message nor in n8n's logs. */
+async function runTest(apiKey: string, baseUrl: string) {
+	const result = await testCredential(credential, { apiKey, baseUrl });
+	if (apiKey.length > 0) {
+		expect(result.message).not.toContain(apiKey);
+		expect(logsToText(result.logs)).not.toContain(apiKey);
+	}
+	return result;
+}
+
+const INVALID_OR_REVOKED = /invalid or (has been )?revoked/i;
+
+describe('RingReady API credential: properties', () => {
+	const byName = (name: string): INodeProperties => {
+		const property = credential.properties.find((p) => p.name === name);
+		if (!property) throw new Error(`no property ${name}`);
+		return property;
+	};
+
+	it('is the ringReadyApi type shown as "RingReady API"', () => {
+		expect(credential.name).toBe('ringReadyApi');
+		expect(credential.displayName).toBe('RingReady API');
+		expect(credential.properties.map((p) => p.name)).toEqual(['apiKey', 'baseUrl']);
+	});
+
+	it('apiKey is a required password field with an rr_live_ placeholder', () => {
+		const apiKey = byName('apiKey');
+		expect(apiKey.type).toBe('string');
+		expect(apiKey.typeOptions?.password).toBe(true);
+		expect(apiKey.required).toBe(true);
+		expect(apiKey.default).toBe('');
+		expect(apiKey.placeholder).toMatch(/^rr_live_/);
+	});
+
+	it('baseUrl defaults to https://www.ring-ready.com', () => {
+		const baseUrl = byName('baseUrl');
+		expect(baseUrl.type).toBe('string');
+		expect(baseUrl.default).toBe('https://www.ring-ready.com');
+	});
+
+	it('tests with GET /api/v1/whoami', () => {
+		expect(credential.test.request).toMatchObject({ method: 'GET', url: '/api/v1/whoami' });
+	});
+});
+
+describe('RingReady API credential: test against the sandbox', () => {
+	it('a good key passes, with one GET /api/v1/whoami carrying that key', async () => {
+		const result = await runTest(sandbox.keys.readWrite, sandbox.url);
+		expect(result).toMatchObject({ status: 'OK' });
+		const log = requests();
+		expect(log).toHaveLength(1);
+		expect(log[0]).toMatchObject({ method: 'GET', path: '/api/v1/whoami', status: 200 });
+		expect(sandbox.keys.readWrite.startsWith(String(log[0].key).replace(/…$/, ''))).toBe(true);
+	});
+
+	it('keys with any scope pass (whoami needs no scope)', async () => {
+		expect((await runTest(sandbox.keys.readOnly, sandbox.url)).status).toBe('OK');
+		expect((await runTest(sandbox.keys.writeOnly, sandbox.url)).status).toBe('OK');
+		expect((await runTest(sandbox.keys.otherAccount, sandbox.url)).status).toBe('OK');
+	});
+
+	it('a revoked key fails with a message saying the key is invalid or revoked', async () => {
+		const result = await runTest(sandbox.keys.revoked, sandbox.url);
+		expect(result.status).toBe('Error');
+		expect(result.message).toMatch(INVALID_OR_REVOKED);
+		// n8n-core's httpRequestWithAuthentication retries a 401 once after preAuthentication
+		// (a no-op for this credential), so n8n itself sends the test request twice.
+		const log = requests();
+		expect(log.length).toBeGreaterThanOrEqual(1);
+		expect(log.every((r) => r.path === '/api/v1/whoami' && r.status === 401)).toBe(true);
+	});
+
+	it.each([
+		['a made-up rr_live_ key', 'rr_live_0000000000000000000000000000dead'],
+		['garbage', 'not a key at all'],
+		['a key with the wrong prefix', 'sk_live_1234567890abcdef'],
+	])('%s fails the same way', async (_label, key) => {
+		const result = await runTest(key, sandbox.url);
+		expect(result.status).toBe('Error');
+		expect(result.message).toMatch(INVALID_OR_REVOKED);
+	});
+
+	it.each([
+		['one trailing slash', '/'],
+		['several trailing slashes', '///'],
+	])('a base URL with %s works and calls /api/v1/whoami', async (_label, suffix) => {
+		const result = await runTest(sandbox.keys.readWrite, `${sandbox.url}${suffix}`);
+		expect(result.status).toBe('OK');
+		expect(requests().map((r) => r.path)).toEqual(['/api/v1/whoami']);
+	});
+
+	it('a base URL that is not the API fails with a message about the base URL', async () => {
+		const result = await runTest(sandbox.keys.readWrite, `${sandbox.url}/not-the-api`);
+		expect(result.status).toBe('Error');
+		expect(result.message).toMatch(/Base URL/);
+	});
+
+	it('refuses a non-HTTPS remote base URL before sending anything', async () => {
+		const key = sandbox.keys.readWrite;
+		// No internet here: had a request been attempted, the error would be a DNS/connection code.
+		const remote = await runTest(key, 'http://example.com');
+		expect(remote.status).toBe('Error');
+		expect(remote.message).toMatch(/https:\/\//);
+		expect(remote.message).not.toMatch(/ENOTFOUND|EAI_AGAIN|ECONNREFUSED/);
+
+		// 0.0.0.0 is not a loopback name, but a connection to it would reach the sandbox: the
+		// sandbox's request log proves nothing was sent.
+		const port = new URL(sandbox.url).port;
+		const sneaky = await runTest(key, `http://0.0.0.0:${port}`);
+		expect(sneaky.status).toBe('Error');
+		expect(sneaky.message).toMatch(/https:\/\//);
+		expect(requests()).toHaveLength(0);
+	});
+
+	it('allows plain http only for loopback hosts (the sandbox via localhost works)', async () => {
+		const port = new URL(sandbox.url).port;
+		const result = await runTest(sandbox.keys.readWrite, `http://localhost:${port}`);
+		expect(result.status).toBe('OK');
+	});
+
+	it('never puts the key in a failure message', async () => {
+		const key = 'rr_live_secret_should_never_leak_4242';
+		for (const baseUrl of [sandbox.url, 'http://example.com', `${sandbox.url}/nope`, 'not a url']) {
+			const result = await runTest(key, baseUrl);
+			expect(result.status).toBe('Error');
+			expect(result.message).not.toContain(key);
+			expect(result.message).not.toContain('secret_should_never_leak');
+		}
+	});
+});
