@@ -1,0 +1,455 @@
+/**
+ * The exactly-once decision (nodes/RingReadyTrigger/cursor.ts) on its own: a simulated server and
+ * every edge case the API contract leaves open (inclusive since, same-second conversations, late
+ * processing, ids not in started_at order), plus the state's bounds and persistence rules.
+ */
+import type { ConversationSummary } from '../../nodes/RingReady/shared/contract';
+import {
+	DEFAULT_LATE_ARRIVAL_MINUTES,
+	InvalidStartedAtError,
+	MAX_SEEN_IDS,
+	STATE_VERSION,
+	decide,
+	filterKeyFor,
+	formatSeconds,
+	parseTimestamp,
+	readState,
+	sameState,
+	sinceFor,
+	startState,
+	writeState,
+	type TriggerState,
+} from '../../nodes/RingReadyTrigger/cursor';
+
+const T0 = Date.UTC(2026, 5, 9, 14, 0, 0);
+const iso = (ms: number) => new Date(ms).toISOString().replace(/\.000Z$/, 'Z');
+const KEY = filterKeyFor({});
+const W = DEFAULT_LATE_ARRIVAL_MINUTES;
+
+/** A tiny RingReady: conversations by id; `list(since)` = GET /conversations followed to the end. */
+class FakeServer {
+	nextId = 1000;
+
+	readonly rows: ConversationSummary[] = [];
+
+	add(startedMs: number, count = 1): ConversationSummary[] {
+		const added: ConversationSummary[] = [];
+		for (let i = 0; i < count; i++) {
+			const row: ConversationSummary = {
+				id: this.nextId++,
+				channel: 'phone',
+				agent_id: 7,
+				started_at: iso(startedMs),
+			};
+			this.rows.push(row);
+			added.push(row);
+		}
+		return added;
+	}
+
+	list(since?: string): ConversationSummary[] {
+		const from = since === undefined ? Number.NEGATIVE_INFINITY : parseTimestamp(since);
+		return this.rows
+			.filter((row) => parseTimestamp(row.started_at) >= from)
+			.sort((a, b) => b.id - a.id);
+	}
+
+	newest(): ConversationSummary | undefined {
+		return this.list()[0];
+	}
+}
+
+/** The trigger's poll() without n8n: first activation primes, later polls emit. */
+class Poller {
+	state: TriggerState | undefined;
+
+	readonly emitted: number[] = [];
+
+	constructor(
+		readonly server: FakeServer,
+		public windowMinutes = W,
+		readonly maxSeen = MAX_SEEN_IDS,
+	) {}
+
+	poll(): ConversationSummary[] | null {
+		if (!this.state) {
+			const start = startState(KEY, this.server.newest());
+			this.state =
+				start.cursor === null
+					? start
+					: decide(start, this.server.list(sinceFor(start, this.windowMinutes)), this.windowMinutes, {
+							maxSeen: this.maxSeen,
+						}).next;
+			return null;
+		}
+		const { emit, next } = decide(
+			this.state,
+			this.server.list(sinceFor(this.state, this.windowMinutes)),
+			this.windowMinutes,
+			{ maxSeen: this.maxSeen },
+		);
+		this.state = JSON.parse(JSON.stringify(next)) as TriggerState; // what n8n stores
+		this.emitted.push(...emit.map((c) => c.id));
+		return emit.length > 0 ? emit : null;
+	}
+}
+
+const ids = (rows: ConversationSummary[] | null) => (rows ?? []).map((row) => row.id);
+
+function expectNoRepeats(emitted: number[]) {
+	expect(new Set(emitted).size).toBe(emitted.length);
+}
+
+describe('first activation', () => {
+	it('emits nothing and starts from the newest conversation', () => {
+		const server = new FakeServer();
+		server.add(T0 - 3_600_000 * 5, 5);
+		server.add(T0 - 60_000, 3);
+		const poller = new Poller(server);
+		expect(poller.poll()).toBeNull();
+		expect(poller.state?.cursor).toBe(iso(T0 - 60_000));
+		expect(poller.poll()).toBeNull();
+		expect(poller.emitted).toEqual([]);
+	});
+
+	it('puts everything in the window in `seen`, so a newest-by-id with an older started_at loses nothing', () => {
+		const server = new FakeServer();
+		server.add(T0);
+		server.add(T0 - 10 * 60_000); // processed late: highest id, older started_at
+		const poller = new Poller(server);
+		poller.poll();
+		expect(poller.state?.cursor).toBe(iso(T0)); // max started_at, not the newest id's
+		expect(poller.state?.seen.map(([id]) => id)).toEqual([1000, 1001]);
+		expect(poller.poll()).toBeNull();
+	});
+
+	it('with no conversations at all: cursor null; the next poll emits everything that appeared', () => {
+		const server = new FakeServer();
+		const poller = new Poller(server);
+		expect(poller.poll()).toBeNull();
+		expect(poller.state).toEqual({ v: STATE_VERSION, filterKey: KEY, cursor: null, windowStart: null, seen: [] });
+		expect(sinceFor(poller.state!, W)).toBeUndefined();
+		server.add(T0 - 86_400_000 * 3); // even an old one: nothing was there at activation
+		server.add(T0, 2);
+		expect(ids(poller.poll())).toEqual([1000, 1001, 1002]);
+		expect(poller.state?.cursor).toBe(iso(T0));
+		expect(poller.poll()).toBeNull();
+	});
+
+	it('rejects a newest conversation without a valid started_at', () => {
+		expect(() => startState(KEY, { id: 5, channel: 'phone', agent_id: 1, started_at: 'yesterday' })).toThrow(
+			InvalidStartedAtError,
+		);
+	});
+});
+
+describe('polling', () => {
+	it('3 new → 3 items oldest first, then nothing', () => {
+		const server = new FakeServer();
+		server.add(T0 - 600_000);
+		const poller = new Poller(server);
+		poller.poll();
+		server.add(T0 + 1000);
+		server.add(T0 + 2000);
+		server.add(T0 + 3000);
+		expect(ids(poller.poll())).toEqual([1001, 1002, 1003]);
+		expect(poller.poll()).toBeNull();
+	});
+
+	it('a burst of 1,000 → 1,000 items, none twice', () => {
+		const server = new FakeServer();
+		server.add(T0);
+		const poller = new Poller(server);
+		poller.poll();
+		server.add(T0 + 1000, 1000);
+		const first = poller.poll();
+		expect(first).toHaveLength(1000);
+		expect(poller.poll()).toBeNull();
+		expectNoRepeats(poller.emitted);
+	});
+
+	it('queries since = cursor − window, inclusive: the boundary conversation is never emitted again', () => {
+		const server = new FakeServer();
+		server.add(T0);
+		const poller = new Poller(server);
+		poller.poll();
+		expect(sinceFor(poller.state!, W)).toBe(iso(T0 - W * 60_000));
+		server.add(T0 - W * 60_000); // exactly at since: inside the window, new
+		expect(ids(poller.poll())).toEqual([1001]);
+		expect(poller.poll()).toBeNull();
+	});
+
+	it('same-second conversations across polls', () => {
+		const server = new FakeServer();
+		server.add(T0 - 60_000);
+		const poller = new Poller(server);
+		poller.poll();
+		server.add(T0, 3);
+		expect(ids(poller.poll())).toEqual([1001, 1002, 1003]);
+		server.add(T0, 2); // same second as the cursor
+		expect(ids(poller.poll())).toEqual([1004, 1005]);
+		expect(poller.poll()).toBeNull();
+	});
+
+	it('window 0: since = cursor; same-second conversations still exactly once', () => {
+		const server = new FakeServer();
+		server.add(T0);
+		const poller = new Poller(server, 0);
+		poller.poll();
+		expect(sinceFor(poller.state!, 0)).toBe(iso(T0));
+		server.add(T0, 2);
+		expect(ids(poller.poll())).toEqual([1001, 1002]);
+		expect(poller.poll()).toBeNull();
+		server.add(T0 - 1000); // late by one second: outside a 0-minute window
+		expect(poller.poll()).toBeNull();
+	});
+
+	it('a late-processed conversation (started 10 min ago, visible after newer ones were emitted) → once', () => {
+		const server = new FakeServer();
+		server.add(T0 - 3_600_000);
+		const poller = new Poller(server);
+		poller.poll();
+		server.add(T0, 2);
+		expect(ids(poller.poll())).toEqual([1001, 1002]);
+		server.add(T0 - 10 * 60_000);
+		expect(ids(poller.poll())).toEqual([1003]);
+		expect(poller.poll()).toBeNull();
+		server.add(T0 + 60_000);
+		expect(ids(poller.poll())).toEqual([1004]);
+		expectNoRepeats(poller.emitted);
+	});
+
+	it('a conversation that appears with started_at before the window is not emitted (what the window means)', () => {
+		const server = new FakeServer();
+		server.add(T0);
+		const poller = new Poller(server);
+		poller.poll();
+		server.add(T0 - (W + 1) * 60_000);
+		expect(poller.poll()).toBeNull();
+		expect(poller.emitted).toEqual([]);
+	});
+
+	it('ids out of started_at order within one poll: emitted sorted by started_at, then id', () => {
+		const server = new FakeServer();
+		server.add(T0 - 3_600_000);
+		const poller = new Poller(server);
+		poller.poll();
+		server.add(T0 + 5000); // 1001
+		server.add(T0 + 1000); // 1002
+		server.add(T0 + 5000); // 1003
+		server.add(T0 + 3000); // 1004
+		expect(ids(poller.poll())).toEqual([1002, 1004, 1001, 1003]);
+	});
+
+	it('does not emit what the server sent from before `since`, nor an id twice in one listing', () => {
+		const state = decide(startState(KEY, { id: 1, channel: 'phone', agent_id: 7, started_at: iso(T0) }), [], W).next;
+		const row = (id: number, ms: number): ConversationSummary => ({ id, channel: 'phone', agent_id: 7, started_at: iso(ms) });
+		const { emit, next } = decide(state, [row(10, T0 + 1000), row(10, T0 + 1000), row(9, T0 - 2 * 3_600_000)], W);
+		expect(ids(emit)).toEqual([10]);
+		expect(next.seen).toEqual([[10, (T0 + 1000) / 1000]]);
+	});
+
+	it('rejects a listed conversation without a valid started_at', () => {
+		const state = startState(KEY, undefined);
+		expect(() => decide(state, [{ id: 3, channel: 'phone', agent_id: 1, started_at: '' }], W)).toThrow(
+			/Conversation 3 has no valid started_at/,
+		);
+	});
+
+	it('reads timestamps with offsets or fractions, and without a zone as UTC', () => {
+		expect(parseTimestamp('2026-06-09T14:03:00Z')).toBe(Date.UTC(2026, 5, 9, 14, 3, 0));
+		expect(parseTimestamp('2026-06-09T16:03:00+02:00')).toBe(Date.UTC(2026, 5, 9, 14, 3, 0));
+		expect(parseTimestamp('2026-06-09T14:03:00')).toBe(Date.UTC(2026, 5, 9, 14, 3, 0));
+		expect(parseTimestamp('2026-06-09T14:03:00.750Z')).toBe(Date.UTC(2026, 5, 9, 14, 3, 0, 750));
+		expect(parseTimestamp('nope')).toBeNaN();
+		expect(parseTimestamp(42)).toBeNaN();
+		expect(formatSeconds(Date.UTC(2026, 5, 9, 14, 3, 0) / 1000)).toBe('2026-06-09T14:03:00Z');
+	});
+
+	it('fractional-second started_at: since is floored, so the boundary conversation is still listed and seen', () => {
+		const state = startState(KEY, { id: 1, channel: 'phone', agent_id: 7, started_at: '2026-06-09T14:03:00.750Z' });
+		expect(sinceFor(state, 0)).toBe('2026-06-09T14:03:00Z');
+		const listed = [{ id: 1, channel: 'phone' as const, agent_id: 7, started_at: '2026-06-09T14:03:00.750Z' }];
+		const primed = decide(state, listed, 0).next;
+		expect(decide(primed, listed, 0).emit).toEqual([]);
+	});
+});
+
+describe('the window over time', () => {
+	it('prunes `seen` to the window and never repeats over a long run with late arrivals', () => {
+		const server = new FakeServer();
+		server.add(T0);
+		const poller = new Poller(server, 30);
+		poller.poll();
+		const expected: number[] = [];
+		let now = T0;
+		for (let minute = 1; minute <= 300; minute++) {
+			now += 60_000;
+			expected.push(...ids(server.add(now, 2)));
+			if (minute % 7 === 0) expected.push(...ids(server.add(now - 20 * 60_000))); // late, inside the window
+			if (minute % 11 === 0) server.add(now - 45 * 60_000); // late, outside: never emitted
+			poller.poll();
+			for (const [, seconds] of poller.state!.seen) {
+				expect(seconds).toBeGreaterThanOrEqual(parseTimestamp(poller.state!.windowStart) / 1000);
+			}
+			expect(poller.state!.seen.length).toBeLessThanOrEqual(31 * 3 + 2);
+		}
+		expectNoRepeats(poller.emitted);
+		expect([...poller.emitted].sort()).toEqual([...expected].sort());
+	});
+
+	it('the cursor never moves back, and comes from the data only', () => {
+		const server = new FakeServer();
+		server.add(T0);
+		const poller = new Poller(server);
+		poller.poll();
+		server.add(T0 - 5 * 60_000);
+		poller.poll();
+		expect(poller.state?.cursor).toBe(iso(T0));
+		server.add(T0 + 1000);
+		poller.poll();
+		expect(poller.state?.cursor).toBe(iso(T0 + 1000));
+	});
+
+	it('widening the window later does not re-emit conversations already dropped from `seen`', () => {
+		const server = new FakeServer();
+		server.add(T0 - 50 * 60_000, 3);
+		server.add(T0);
+		const poller = new Poller(server, 30);
+		poller.poll();
+		expect(poller.state?.seen.map(([id]) => id)).toEqual([1003]);
+		poller.windowMinutes = 120;
+		expect(sinceFor(poller.state!, 120)).toBe(iso(T0 - 30 * 60_000)); // not T0 − 120 min
+		expect(poller.poll()).toBeNull();
+		server.add(T0 + 60 * 60_000); // the cursor moves on: the window grows towards 120 minutes
+		expect(ids(poller.poll())).toEqual([1004]);
+		expect(poller.state?.windowStart).toBe(iso(T0 - 30 * 60_000));
+		server.add(T0 - 20 * 60_000); // inside the (grown) window
+		expect(ids(poller.poll())).toEqual([1005]);
+	});
+
+	it('narrowing the window takes effect at the next poll', () => {
+		const server = new FakeServer();
+		server.add(T0 - 50 * 60_000);
+		server.add(T0);
+		const poller = new Poller(server, 60);
+		poller.poll();
+		poller.windowMinutes = 10;
+		expect(sinceFor(poller.state!, 10)).toBe(iso(T0 - 10 * 60_000));
+		expect(poller.poll()).toBeNull();
+		expect(poller.state?.seen.map(([id]) => id)).toEqual([1001]);
+	});
+});
+
+describe('bounds', () => {
+	it('caps `seen` and narrows the window instead of repeating', () => {
+		const server = new FakeServer();
+		server.add(T0);
+		const poller = new Poller(server, 60, 50);
+		poller.poll();
+		for (let second = 1; second <= 30; second++) server.add(T0 + second * 1000, 3); // 90 in the window
+		expect(poller.poll()).toHaveLength(90);
+		const { seen, windowStart } = poller.state!;
+		expect(seen.length).toBeLessThanOrEqual(50);
+		expect(seen.length).toBeGreaterThanOrEqual(48); // the boundary second is dropped whole
+		expect(parseTimestamp(windowStart) / 1000).toBe(Math.min(...seen.map(([, s]) => s)));
+		expect(poller.poll()).toBeNull(); // the dropped ones are outside the window now: no repeat
+		server.add(T0 + 31_000);
+		expect(ids(poller.poll())).toEqual([1091]);
+		expectNoRepeats(poller.emitted);
+	});
+
+	it('more than the cap in one second: that second is dropped whole, nothing repeats', () => {
+		const server = new FakeServer();
+		server.add(T0 - 1000);
+		const poller = new Poller(server, 60, 5);
+		poller.poll();
+		server.add(T0, 8);
+		expect(poller.poll()).toHaveLength(8);
+		expect(poller.state?.seen).toEqual([]);
+		expect(poller.state?.windowStart).toBe(iso(T0 + 1000));
+		expect(poller.poll()).toBeNull();
+	});
+
+	it('the default cap is 10,000 and a saved state of that size stays small', () => {
+		expect(MAX_SEEN_IDS).toBe(10_000);
+		const seen = Array.from({ length: MAX_SEEN_IDS }, (_, i) => [10_000_000 + i, 1_781_000_000 + i]);
+		expect(JSON.stringify(seen).length).toBeLessThan(250_000);
+	});
+});
+
+describe('partial listings', () => {
+	it('emits what it found, keeps cursor and window, and the next full poll emits the rest once', () => {
+		const server = new FakeServer();
+		server.add(T0);
+		const poller = new Poller(server);
+		poller.poll();
+		const before = poller.state!;
+		server.add(T0 + 1000, 10);
+		const newestFive = server.list(sinceFor(before, W)).slice(0, 5);
+		const partial = decide(before, newestFive, W, { complete: false });
+		expect(ids(partial.emit)).toEqual([1006, 1007, 1008, 1009, 1010]);
+		expect(partial.next.cursor).toBe(before.cursor);
+		expect(sinceFor(partial.next, W)).toBe(sinceFor(before, W));
+		const rest = decide(partial.next, server.list(sinceFor(partial.next, W)), W);
+		expect(ids(rest.emit)).toEqual([1001, 1002, 1003, 1004, 1005]);
+		expect(decide(rest.next, server.list(sinceFor(rest.next, W)), W).emit).toEqual([]);
+	});
+});
+
+describe('state persistence', () => {
+	const valid: TriggerState = {
+		v: STATE_VERSION,
+		filterKey: KEY,
+		cursor: iso(T0),
+		windowStart: iso(T0 - 3_600_000),
+		seen: [[5, T0 / 1000]],
+	};
+
+	it('reads back what it wrote, through JSON', () => {
+		const target: Record<string, unknown> = { stale: true };
+		writeState(target, valid);
+		expect(target).not.toHaveProperty('stale');
+		expect(readState(JSON.parse(JSON.stringify(target)), KEY)).toEqual(valid);
+	});
+
+	it('starts over when the filters changed', () => {
+		expect(filterKeyFor({ channel: 'phone', agent_id: 7 })).toBe('channel=phone;agent=7');
+		expect(filterKeyFor({ channel: 'phone' })).not.toBe(filterKeyFor({ channel: 'web_chat' }));
+		expect(readState(valid, filterKeyFor({ channel: 'phone' }))).toBeUndefined();
+	});
+
+	it.each([
+		['nothing', undefined],
+		['an empty object (a new workflow)', {}],
+		['another version', { ...valid, v: 2 }],
+		['a broken cursor', { ...valid, cursor: 'soon' }],
+		['a missing cursor', { ...valid, cursor: undefined }],
+		['a broken windowStart', { ...valid, windowStart: 3 }],
+		['seen not an array', { ...valid, seen: {} }],
+		['a broken seen entry', { ...valid, seen: [[1, 'x']] }],
+		['a short seen entry', { ...valid, seen: [[1]] }],
+	])('treats %s as no state (first activation)', (_label, raw) => {
+		expect(readState(raw, KEY)).toBeUndefined();
+	});
+
+	it('an idle poll leaves the state exactly the same (nothing to save)', () => {
+		const server = new FakeServer();
+		server.add(T0 - 120_000, 4);
+		server.add(T0);
+		const poller = new Poller(server);
+		poller.poll();
+		const before = poller.state!;
+		const { emit, next } = decide(before, server.list(sinceFor(before, W)), W);
+		expect(emit).toEqual([]);
+		expect(sameState(before, next)).toBe(true);
+		expect(sameState(before, { ...next, cursor: iso(T0 + 1000) })).toBe(false);
+		expect(sameState(before, { ...next, seen: [...next.seen.slice(1), [1, 1]] })).toBe(false);
+	});
+
+	it('decide does not modify the state it was given', () => {
+		const copy = JSON.parse(JSON.stringify(valid)) as TriggerState;
+		decide(copy, [{ id: 6, channel: 'phone', agent_id: 7, started_at: iso(T0 + 1000) }], W);
+		expect(copy).toEqual(valid);
+	});
+});
