@@ -2,10 +2,15 @@ import { sleep } from 'n8n-workflow';
 
 /**
  * Bounds the requests in flight for one batch of calls and backs off together when RingReady
- * answers 429: the ceiling halves and every caller waits out Retry-After, then the ceiling climbs
- * back one step per ceiling's worth of successes (additive increase, multiplicative decrease).
+ * answers 429. On the first 429 of a burst the ceiling halves and every caller waits out
+ * Retry-After; 429s that arrive during that pause belong to the same burst and change nothing more
+ * (halving once per refused request would collapse the ceiling to 1 for no reason). The ceiling
+ * climbs back one step after many successes, so a lifted limit is found again without probing so
+ * often that each probe costs another Retry-After.
  * This is what keeps a burst of transcript fetches from collapsing under a per-key rate limit.
  */
+const SUCCESSES_PER_STEP_UP = 8;
+
 export class RequestThrottle {
 	private ceiling: number;
 
@@ -47,7 +52,7 @@ export class RequestThrottle {
 
 	succeeded(): void {
 		if (this.ceiling >= this.maxConcurrency) return;
-		if (++this.successesAtCeiling >= this.ceiling) {
+		if (++this.successesAtCeiling >= this.ceiling * SUCCESSES_PER_STEP_UP) {
 			this.ceiling++;
 			this.successesAtCeiling = 0;
 			this.waiting.shift()?.();
@@ -55,8 +60,11 @@ export class RequestThrottle {
 	}
 
 	throttled(retryAfterMs: number): void {
-		this.ceiling = Math.max(1, Math.floor(this.ceiling / 2));
-		this.successesAtCeiling = 0;
-		this.resumeAt = Math.max(this.resumeAt, Date.now() + retryAfterMs);
+		const now = Date.now();
+		if (now >= this.resumeAt) {
+			this.ceiling = Math.max(1, Math.floor(this.ceiling / 2));
+			this.successesAtCeiling = 0;
+		}
+		this.resumeAt = Math.max(this.resumeAt, now + retryAfterMs);
 	}
 }

@@ -1,0 +1,75 @@
+import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
+
+import { RingReady } from '../../nodes/RingReady/RingReady.node';
+import { executeNode, logsToText } from '../harness';
+import type { TestCredentials } from '../harness';
+import { startSandbox } from '../sandbox';
+import type { Sandbox } from '../sandbox';
+
+export const node = new RingReady();
+
+/** Starts one sandbox (controls on) for the test file; resets it before every test. */
+export function useSandbox(): { readonly sandbox: Sandbox; credentials(key?: keyof Sandbox['keys']): TestCredentials } {
+	const state: { sandbox?: Sandbox } = {};
+	beforeAll(async () => {
+		state.sandbox = await startSandbox({ port: 0, controls: true });
+	});
+	afterAll(async () => {
+		await state.sandbox?.close();
+	});
+	beforeEach(() => {
+		state.sandbox?.control.reset();
+	});
+	return {
+		get sandbox() {
+			return state.sandbox!;
+		},
+		credentials(key = 'readWrite') {
+			return { apiKey: state.sandbox!.keys[key], baseUrl: state.sandbox!.url };
+		},
+	};
+}
+
+export interface RunOptions {
+	items?: INodeExecutionData[];
+	credentials: TestCredentials;
+	continueOnFail?: boolean;
+}
+
+export async function run(parameters: INodeParameters, options: RunOptions) {
+	const result = await executeNode(node, {
+		parameters,
+		items: options.items,
+		credentials: options.credentials,
+		continueOnFail: options.continueOnFail,
+	});
+	return { items: result.output[0] ?? [], json: (result.output[0] ?? []).map((i) => i.json), logs: logsToText(result.logs), result };
+}
+
+/** Runs the node expecting it to throw; returns the error. */
+export async function runError(parameters: INodeParameters, options: RunOptions) {
+	try {
+		await run(parameters, options);
+	} catch (error) {
+		return error as Error & { description?: string; context?: IDataObject; httpCode?: string };
+	}
+	throw new Error('expected the node to fail, but it succeeded');
+}
+
+export const byId = (value: string | number) => ({ __rl: true, mode: 'id', value: String(value) });
+
+export function apiRequests(sandbox: Sandbox) {
+	return sandbox.control.requests().log;
+}
+
+/** Every string field of an error, serialised: what a user or a log could ever see of it. */
+export function everythingVisible(error: unknown): string {
+	const seen = new WeakSet();
+	return JSON.stringify(error, (_key, value) => {
+		if (value && typeof value === 'object') {
+			if (seen.has(value)) return undefined;
+			seen.add(value);
+		}
+		return value;
+	}) + String((error as Error)?.message) + String((error as { description?: string })?.description) + String((error as Error)?.stack);
+}
