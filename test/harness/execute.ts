@@ -64,8 +64,6 @@ export interface ExecuteNodeResult {
 	hints: unknown[];
 	/** What n8n logged during this run. */
 	logs: CapturedLog[];
-	/** Credential data as stored after the run (e.g. refreshed tokens). */
-	credentialsHelper: HarnessCredentialsHelper;
 }
 
 export async function executeNode(
@@ -164,6 +162,5 @@ export async function executeNode(
 		error: nodeError,
 		hints: context.hints,
 		logs: logsSince(mark),
-		credentialsHelper,
 	};
 }

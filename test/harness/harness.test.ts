@@ -27,6 +27,7 @@ import {
 	logsToText,
 	runListSearch,
 	runPoll,
+	secretPaths,
 	testCredential,
 } from './index';
 
@@ -135,6 +136,7 @@ const probeNode: INodeType = {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData();
 		const credentials = await this.getCredentials('ringReadyApi');
+		this.logger.info('probe ran', { items: items.length });
 		const out: INodeExecutionData[] = [];
 		for (let i = 0; i < items.length; i++) {
 			try {
@@ -321,9 +323,40 @@ describe('executeNode', () => {
 		);
 	});
 
+	it("secretPaths finds the key in n8n-core's own NodeApiError (cause.config.headers)", async () => {
+		// A fact about n8n-core worth knowing: the error httpRequestWithAuthentication throws keeps
+		// the axios request config, Authorization header included. Nodes must not rethrow it as is.
+		const error: unknown = await executeNode(probeNode, {
+			parameters: { path: '/fail' },
+			credentials: creds(),
+		}).catch((e: unknown) => e);
+		expect(error).toBeInstanceOf(NodeApiError);
+		expect(secretPaths(error, API_KEY)).toContain('cause.config.headers.Authorization');
+		expect(secretPaths((error as Error).message, API_KEY)).toEqual([]);
+	});
+
+	it('secretPaths walks non-enumerable props, nested errors, maps, sets and buffers', () => {
+		const inner = new Error(`key ${API_KEY}`);
+		const outer = new Error('outer');
+		Object.defineProperty(outer, 'cause', { value: inner, enumerable: false });
+		const value = {
+			a: [1, { b: API_KEY }],
+			m: new Map([['k', `x${API_KEY}x`]]),
+			s: new Set([API_KEY]),
+			buf: Buffer.from(API_KEY),
+			outer,
+			safe: 'nothing here',
+		};
+		(value as Record<string, unknown>).self = value;
+		expect(secretPaths(value, API_KEY).sort()).toEqual(
+			['a.1.b', 'buf', 'm.get(k)', 'outer.cause.message', 'outer.cause.stack', 's<set 0>'].sort(),
+		);
+		expect(secretPaths({ safe: 'x' }, API_KEY)).toEqual([]);
+	});
+
 	it('captures what n8n logs, and the key is not in it', async () => {
 		const { logs } = await executeNode(probeNode, { parameters: {}, credentials: creds() });
-		expect(Array.isArray(logs)).toBe(true);
+		expect(logs).toContainEqual(expect.objectContaining({ level: 'info', message: 'probe ran', metadata: { items: 1 } }));
 		expect(logsToText(getLogs())).not.toContain(API_KEY);
 	});
 });

@@ -26,3 +26,4 @@ export {
 	latestVersion,
 } from './workflow';
 export type { TestCredentials } from './workflow';
+export { secretPaths } from './secrets';
