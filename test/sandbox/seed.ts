@@ -149,8 +149,38 @@ function makeKeys(seed: number): { keys: DemoKeys; records: KeyRecord[] } {
 	};
 }
 
+/** Templates split once into literal / {name} parts (even indices literal, odd indices names). */
+const compiled = new Map<string, string[]>();
+
 function fill(template: string, vars: Record<string, string>): string {
-	return template.replace(/\{(\w+)\}/g, (whole, name: string) => vars[name] ?? whole);
+	let parts = compiled.get(template);
+	if (!parts) {
+		parts = template.split(/\{(\w+)\}/);
+		compiled.set(template, parts);
+	}
+	let out = parts[0];
+	for (let i = 1; i < parts.length; i += 2) {
+		const value = vars[parts[i]];
+		out += (value === undefined ? `{${parts[i]}}` : value) + parts[i + 1];
+	}
+	return out;
+}
+
+const candidateCache = new Map<string, Scenario[]>();
+
+/** The scenarios that can happen for this business on this channel (or on any channel the agent has). */
+function candidatesFor(kind: AgentSeed['kind'], channel: Channel | undefined, webChatAllowed: boolean): Scenario[] {
+	const cacheKey = `${kind}|${channel ?? ''}|${webChatAllowed}`;
+	let list = candidateCache.get(cacheKey);
+	if (!list) {
+		list = scenariosFor(kind).filter((s) => {
+			const channels = s.channels ?? ['phone', 'web_chat'];
+			if (channel) return channels.includes(channel);
+			return channels.includes('phone') || (webChatAllowed && channels.includes('web_chat'));
+		});
+		candidateCache.set(cacheKey, list);
+	}
+	return list;
 }
 
 export interface ConversationSpec {
@@ -168,12 +198,7 @@ export interface ConversationSpec {
 export function makeConversation(rng: Prng, spec: ConversationSpec): StoredConversation {
 	const { agent } = spec;
 	const webChatAllowed = agent.features.web_chat_enabled;
-	const candidates = scenariosFor(spec.kind).filter((s) => {
-		const channels = s.channels ?? ['phone', 'web_chat'];
-		if (spec.channel) return channels.includes(spec.channel);
-		return channels.includes('phone') || (webChatAllowed && channels.includes('web_chat'));
-	});
-	const scenario: Scenario = rng.weighted(candidates, (s) => s.weight);
+	const scenario: Scenario = rng.weighted(candidatesFor(spec.kind, spec.channel, webChatAllowed), (s) => s.weight);
 	let channel: Channel;
 	if (spec.channel) channel = spec.channel;
 	else {
@@ -276,17 +301,9 @@ export function makeConversation(rng: Prng, spec: ConversationSpec): StoredConve
 		agentId: agent.id,
 		channel,
 		startedMs: toSecond(spec.startedMs),
-		detail: deepFreeze(detail),
-		summary: deepFreeze(listItem),
+		detail,
+		summary: listItem,
 	};
-}
-
-function deepFreeze<T>(value: T): T {
-	if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-		Object.freeze(value);
-		for (const inner of Object.values(value as Record<string, unknown>)) deepFreeze(inner);
-	}
-	return value;
 }
 
 interface Draft {
@@ -368,7 +385,7 @@ export function generateSeed(seed: number = DEFAULT_SEED, counts: Partial<Record
 	}
 	all.sort(
 		(a, b) =>
-			a.visibleMs - b.visibleMs || a.startedMs - b.startedMs || a.account.localeCompare(b.account) || a.index - b.index,
+			a.visibleMs - b.visibleMs || a.startedMs - b.startedMs || (a.account < b.account ? -1 : a.account > b.account ? 1 : 0) || a.index - b.index,
 	);
 
 	const conversations: Record<AccountName, StoredConversation[]> = { A: [], B: [] };

@@ -214,7 +214,7 @@ export interface SandboxControl {
 	requests(): RequestLog;
 	clearRequests(): void;
 	reset(): void;
-	/** All conversations of the account (default A), newest (highest id) first. Objects are frozen. */
+	/** All conversations of the account (default A), newest (highest id) first. The stored objects: read them, do not mutate them. */
 	conversations(account?: AccountName): ConversationDetail[];
 	/** The account's agents (default A), by id. Copies. */
 	agents(account?: AccountName): AgentDetail[];
