@@ -21,23 +21,38 @@ export function toItems(data: IDataObject | IDataObject[], itemIndex: number): I
 	return (Array.isArray(data) ? data : [data]).map((json) => ({ json, pairedItem: { item: itemIndex } }));
 }
 
+/** Reads and validates one item's parameters, and returns the request(s) to make for it. */
+export type PrepareItem = (itemIndex: number) => () => Promise<IDataObject | IDataObject[]>;
+
 /**
- * Runs one input item at a time. With Continue on Fail a failing item becomes an error item and the
- * rest still run; otherwise the first failure stops the node with its item index.
+ * Two passes over the input: first every item's parameters are read and validated, then the
+ * requests run one item at a time. So bad input in any item stops the node before anything is
+ * sent. With Continue On Fail a failing item becomes an error item and the others still run.
  */
 export async function mapItems(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
-	run: (itemIndex: number) => Promise<IDataObject | IDataObject[]>,
+	prepare: PrepareItem,
 ): Promise<INodeExecutionData[]> {
-	const output: INodeExecutionData[] = [];
+	const outputs: INodeExecutionData[][] = [];
+	const requests: Array<(() => Promise<IDataObject | IDataObject[]>) | undefined> = [];
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
-			output.push(...toItems(await run(itemIndex), itemIndex));
+			requests[itemIndex] = prepare(itemIndex);
 		} catch (error) {
 			if (!this.continueOnFail()) throw asNodeError.call(this, error, itemIndex);
-			output.push(errorItem(error, itemIndex));
+			outputs[itemIndex] = [errorItem(error, itemIndex)];
 		}
 	}
-	return output;
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		const request = requests[itemIndex];
+		if (!request) continue;
+		try {
+			outputs[itemIndex] = toItems(await request(), itemIndex);
+		} catch (error) {
+			if (!this.continueOnFail()) throw asNodeError.call(this, error, itemIndex);
+			outputs[itemIndex] = [errorItem(error, itemIndex)];
+		}
+	}
+	return outputs.flat();
 }

@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { WritableAgentField } from './contract';
-import { FAQ_LIMITS, WRITABLE_AGENT_FIELDS } from './contract';
+import { FAQ_LIMITS, TRANSCRIPT_CONCURRENCY, WRITABLE_AGENT_FIELDS } from './contract';
 
 export interface FaqEntry {
 	question: string;
@@ -42,6 +42,19 @@ export function parseLimit(node: INode, value: unknown, itemIndex: number): numb
 		);
 	}
 	return limit;
+}
+
+export function parseConcurrency(node: INode, value: unknown, itemIndex: number): number {
+	const concurrency = Number(value);
+	if (!Number.isSafeInteger(concurrency) || concurrency < 1 || concurrency > TRANSCRIPT_CONCURRENCY.max) {
+		throw invalid(
+			node,
+			itemIndex,
+			`Max Concurrency must be a whole number from 1 to ${TRANSCRIPT_CONCURRENCY.max}, got "${String(value)}"`,
+			'Set Max Concurrency to 10 (the default) unless RingReady asked you to send fewer requests at once.',
+		);
+	}
+	return concurrency;
 }
 
 /**

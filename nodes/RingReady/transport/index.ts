@@ -161,6 +161,17 @@ function isRetryableNetworkCode(code: string): boolean {
 	return (RETRY_POLICY.retryableNetworkCodes as readonly string[]).includes(code);
 }
 
+const NETWORK_FAILURES: Record<string, string> = {
+	ECONNREFUSED: 'the connection was refused',
+	ENOTFOUND: 'the host name was not found',
+	EAI_AGAIN: 'the host name could not be resolved',
+	ECONNRESET: 'the connection was dropped',
+	EPIPE: 'the connection was dropped',
+	UND_ERR_SOCKET: 'the connection was dropped',
+	ETIMEDOUT: 'the connection timed out',
+	ECONNABORTED: 'the connection timed out',
+};
+
 function connectionError(
 	node: INode,
 	code: string | undefined,
@@ -169,12 +180,12 @@ function connectionError(
 	itemIndex: number | undefined,
 ): NodeApiError {
 	const origin = new URL(url).origin;
-	return new NodeApiError(node, { code: code ?? 'UNKNOWN' } as JsonObject, {
-		message: `Could not reach RingReady at ${origin} (${code ?? 'connection failed'})`,
-		description:
-			attempts > 1
-				? `The connection failed ${attempts} times. Check that the Base URL in the RingReady API credential is right and that this n8n can reach it, then run again.`
-				: 'Check that the Base URL in the RingReady API credential is right and that this n8n can reach it.',
+	// The raw code stays out of the message: NodeApiError swaps any message naming one for a generic text.
+	return new NodeApiError(node, { connection: code ?? 'failed' } as JsonObject, {
+		message: `Could not reach RingReady at ${origin}: ${NETWORK_FAILURES[code ?? ''] ?? 'the request failed'}`,
+		description: `${attempts > 1 ? `Tried ${attempts} times. ` : ''}Check that the Base URL in the RingReady API credential is right and that this n8n can reach it${
+			code ? ` (error code ${code})` : ''
+		}.`,
 		itemIndex,
 	});
 }

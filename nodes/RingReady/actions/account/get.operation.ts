@@ -9,7 +9,9 @@ export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[]> {
-	return await mapItems.call(this, items, async (itemIndex) => {
-		return (await apiRequest.call(this, 'GET', '/whoami', { itemIndex })) as IDataObject;
-	});
+	return await mapItems.call(
+		this,
+		items,
+		(itemIndex) => async () => (await apiRequest.call(this, 'GET', '/whoami', { itemIndex })) as IDataObject,
+	);
 }

@@ -17,8 +17,8 @@ export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[]> {
-	return await mapItems.call(this, items, async (itemIndex) => {
-		const agent = await getAgent.call(this, readAgentId.call(this, itemIndex), itemIndex);
-		return agent as IDataObject;
+	return await mapItems.call(this, items, (itemIndex) => {
+		const agentId = readAgentId.call(this, itemIndex);
+		return async () => (await getAgent.call(this, agentId, itemIndex)) as IDataObject;
 	});
 }

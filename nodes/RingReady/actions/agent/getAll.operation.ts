@@ -17,12 +17,11 @@ export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[]> {
-	return await mapItems.call(this, items, async (itemIndex) => {
+	return await mapItems.call(this, items, (itemIndex) => {
 		const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
 		const limit = returnAll
 			? undefined
 			: parseLimit(this.getNode(), this.getNodeParameter('limit', itemIndex), itemIndex);
-		const agents = await listAgents.call(this, itemIndex);
-		return agents.slice(0, limit) as IDataObject[];
+		return async () => (await listAgents.call(this, itemIndex)).slice(0, limit) as IDataObject[];
 	});
 }

@@ -63,7 +63,7 @@ export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[]> {
-	return await mapItems.call(this, items, async (itemIndex) => {
+	return await mapItems.call(this, items, (itemIndex) => {
 		const agentId = readAgentId.call(this, itemIndex);
 		const updateFields = this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject;
 		const fields: Partial<Record<WritableAgentField, unknown>> = {};
@@ -71,6 +71,6 @@ export async function execute(
 			fields[UPDATE_FIELDS[parameter] ?? (parameter as WritableAgentField)] = value;
 		}
 		const body = validateAgentUpdate(this.getNode(), fields, itemIndex);
-		return (await updateAgent.call(this, agentId, body, itemIndex)) as unknown as IDataObject;
+		return async () => (await updateAgent.call(this, agentId, body, itemIndex)) as unknown as IDataObject;
 	});
 }

@@ -28,7 +28,7 @@ export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[]> {
-	return await mapItems.call(this, items, async (itemIndex) => {
+	return await mapItems.call(this, items, (itemIndex) => {
 		const id = parseId(
 			this.getNode(),
 			this.getNodeParameter('conversationId', itemIndex, '', { extractValue: true }),
@@ -38,7 +38,9 @@ export async function execute(
 		const { transcriptText } = this.getNodeParameter('options', itemIndex, {}) as {
 			transcriptText?: boolean;
 		};
-		const conversation = await getConversation.call(this, id, { itemIndex });
-		return (transcriptText ? addTranscriptText(conversation) : conversation) as IDataObject;
+		return async () => {
+			const conversation = await getConversation.call(this, id, { itemIndex });
+			return (transcriptText ? addTranscriptText(conversation) : conversation) as IDataObject;
+		};
 	});
 }

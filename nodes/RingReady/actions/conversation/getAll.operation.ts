@@ -3,13 +3,17 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { conversationPages, getConversation } from '../../transport/conversations';
 import { RequestThrottle } from '../../transport/throttle';
-import type { ConversationDetail, ConversationSummary } from '../../shared/contract';
+import type {
+	ConversationDetail,
+	ConversationQuery,
+	ConversationSummary,
+} from '../../shared/contract';
 import { TRANSCRIPT_CONCURRENCY } from '../../shared/contract';
 import { buildConversationQuery } from '../../shared/conversationQuery';
 import { agentLocator, channelOptions, returnAllAndLimit } from '../../shared/descriptions';
 import { mapItems } from '../../shared/items';
 import { addTranscriptText } from '../../shared/transcript';
-import { parseLimit } from '../../shared/validation';
+import { parseConcurrency, parseLimit } from '../../shared/validation';
 
 const properties: INodeProperties[] = [
 	...returnAllAndLimit(),
@@ -83,12 +87,20 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
+interface FetchOptions {
+	max: number;
+	withTranscripts: boolean;
+	transcriptText: boolean;
+	concurrency: number;
+	itemIndex: number;
+}
+
 export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[]> {
 	const node = this.getNode();
-	return await mapItems.call(this, items, async (itemIndex) => {
+	return await mapItems.call(this, items, (itemIndex) => {
 		const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
 		const max = returnAll
 			? Number.POSITIVE_INFINITY
@@ -112,48 +124,58 @@ export async function execute(
 			this.getTimezone(),
 			itemIndex,
 		);
-		const pages = conversationPages.call(this, query, { max, itemIndex });
+		const fetchOptions: FetchOptions = {
+			max,
+			withTranscripts: Boolean(options.includeTranscripts || options.transcriptText),
+			transcriptText: Boolean(options.transcriptText),
+			concurrency: parseConcurrency(node, options.maxConcurrency ?? 10, itemIndex),
+			itemIndex,
+		};
+		return async () => await fetchConversations.call(this, query, fetchOptions);
+	});
+}
 
-		if (!options.includeTranscripts && !options.transcriptText) {
-			const conversations: ConversationSummary[] = [];
-			for await (const page of pages) conversations.push(...page);
-			return conversations as IDataObject[];
-		}
+async function fetchConversations(
+	this: IExecuteFunctions,
+	query: ConversationQuery,
+	{ max, withTranscripts, transcriptText, concurrency, itemIndex }: FetchOptions,
+): Promise<IDataObject[]> {
+	const pages = conversationPages.call(this, query, { max, itemIndex });
+	if (!withTranscripts) {
+		const conversations: ConversationSummary[] = [];
+		for await (const page of pages) conversations.push(...page);
+		return conversations as IDataObject[];
+	}
 
-		const concurrency = Math.min(
-			TRANSCRIPT_CONCURRENCY.max,
-			Math.max(1, Math.floor(options.maxConcurrency ?? 10)),
-		);
-		const throttle = new RequestThrottle(concurrency);
-		// Details start while later pages are still being listed; each outcome is captured so one
-		// failure neither aborts the others nor goes unhandled.
-		const details: Array<Promise<{ id: number; detail?: ConversationDetail; error?: unknown }>> = [];
-		for await (const page of pages) {
-			for (const { id } of page) {
-				details.push(
-					getConversation.call(this, id, { itemIndex, throttle }).then(
-						(detail) => ({ id, detail }),
-						(error: unknown) => ({ id, error }),
-					),
-				);
-			}
+	const throttle = new RequestThrottle(concurrency);
+	// Details start while later pages are still being listed; each outcome is captured so one
+	// failure neither aborts the others nor goes unhandled.
+	const details: Array<Promise<{ id: number; detail?: ConversationDetail; error?: unknown }>> = [];
+	for await (const page of pages) {
+		for (const { id } of page) {
+			details.push(
+				getConversation.call(this, id, { itemIndex, throttle }).then(
+					(detail) => ({ id, detail }),
+					(error: unknown) => ({ id, error }),
+				),
+			);
 		}
-		const outcomes = await Promise.all(details);
-		const failed = outcomes.filter((outcome) => outcome.error !== undefined);
-		if (failed.length > 0 && !this.continueOnFail()) {
-			const first = failed[0].error as Error & { description?: string };
-			first.message = `Conversation ${failed[0].id}: ${first.message}`;
-			first.description = `${failed.length} of ${outcomes.length} transcripts could not be fetched; the others were fetched. ${
-				first.description ?? ''
-			} Turn on "Continue On Fail" in the node settings to keep the conversations that succeeded.`.trim();
-			throw first;
+	}
+	const outcomes = await Promise.all(details);
+	const failed = outcomes.filter((outcome) => outcome.error !== undefined);
+	if (failed.length > 0 && !this.continueOnFail()) {
+		const first = failed[0].error as Error & { description?: string };
+		first.message = `Conversation ${failed[0].id}: ${first.message}`;
+		first.description = `${failed.length} of ${outcomes.length} transcripts could not be fetched; the others were fetched. ${
+			first.description ?? ''
+		} Turn on "Continue On Fail" in the node settings to keep the conversations that succeeded.`.trim();
+		throw first;
+	}
+	return outcomes.map(({ id, detail, error }) => {
+		if (error !== undefined) {
+			const { message, description } = error as { message: string; description?: string };
+			return { error: message, description: description ?? null, conversation_id: id };
 		}
-		return outcomes.map(({ id, detail, error }) => {
-			if (error !== undefined) {
-				const { message, description } = error as { message: string; description?: string };
-				return { error: message, description: description ?? null, conversation_id: id };
-			}
-			return (options.transcriptText ? addTranscriptText(detail!) : detail!) as IDataObject;
-		});
+		return (transcriptText ? addTranscriptText(detail!) : detail!) as IDataObject;
 	});
 }

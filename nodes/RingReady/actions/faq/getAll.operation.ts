@@ -20,8 +20,11 @@ export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[]> {
-	return await mapItems.call(this, items, async (itemIndex) => {
-		const agent = await getAgent.call(this, readAgentId.call(this, itemIndex), itemIndex);
-		return [...faqFromApi(agent.faq)].map(([question, answer]) => ({ question, answer }));
+	return await mapItems.call(this, items, (itemIndex) => {
+		const agentId = readAgentId.call(this, itemIndex);
+		return async () => {
+			const agent = await getAgent.call(this, agentId, itemIndex);
+			return [...faqFromApi(agent.faq)].map(([question, answer]) => ({ question, answer }));
+		};
 	});
 }

@@ -1,0 +1,205 @@
+import { WRITABLE_AGENT_FIELDS } from '../../nodes/RingReady/shared/contract';
+import { apiRequests, byId, everythingVisible, run, runError, useSandbox } from './fixture';
+
+const ctx = useSandbox();
+
+describe('Agent → Get Many / Get', () => {
+	it('Get Many returns the account’s agents; Limit cuts the list', async () => {
+		const all = await run({ resource: 'agent', operation: 'getAll', returnAll: true }, { credentials: ctx.credentials() });
+		expect(all.json.map((a) => a.id)).toEqual(ctx.sandbox.agentIds.A);
+		const one = await run({ resource: 'agent', operation: 'getAll', limit: 1 }, { credentials: ctx.credentials() });
+		expect(one.json).toEqual([all.json[0]]);
+	});
+
+	it.each([
+		['By ID', (id: number) => byId(id)],
+		['By URL', (id: number) => ({ __rl: true, mode: 'url', value: `https://www.ring-ready.com/dashboard/agents/${id}` })],
+		['From List', (id: number) => ({ __rl: true, mode: 'list', value: String(id), cachedResultName: 'Ava' })],
+	])('Get %s returns the full agent with its FAQ', async (_mode, locator) => {
+		const id = ctx.sandbox.agentIds.A[1];
+		const { json } = await run({ resource: 'agent', operation: 'get', agentId: locator(id) }, { credentials: ctx.credentials() });
+		expect(json).toEqual([ctx.sandbox.control.agent(id)]);
+		expect(Object.keys(json[0].faq as object).length).toBeGreaterThan(0);
+	});
+
+	it('another account’s agent is not found; a read-only key can still read', async () => {
+		const foreign = ctx.sandbox.agentIds.B[0];
+		const error = await runError({ resource: 'agent', operation: 'get', agentId: byId(foreign) }, { credentials: ctx.credentials('readOnly') });
+		expect(error.message).toBe(`Agent ${foreign} was not found in this RingReady account`);
+		expect(error.httpCode).toBe('404');
+	});
+});
+
+describe('Agent → Update', () => {
+	const update = (updateFields: Record<string, unknown>, agentId = byId(7)) => ({
+		resource: 'agent',
+		operation: 'update',
+		agentId,
+		updateFields,
+	});
+
+	it('sends only the chosen fields and returns the API’s {id, updated}', async () => {
+		const id = ctx.sandbox.agentIds.A[0];
+		const before = ctx.sandbox.control.agent(id)!;
+		const { json } = await run(update({ agentGoal: 'Book every caller.', businessWebsite: 'https://example.org' }, byId(id)), {
+			credentials: ctx.credentials(),
+		});
+		expect(json).toEqual([{ id, updated: ['agent_goal', 'business_website'] }]);
+		const after = ctx.sandbox.control.agent(id)!;
+		expect(after).toEqual({ ...before, agent_goal: 'Book every caller.', business_website: 'https://example.org' });
+		const patch = apiRequests(ctx.sandbox).filter((r) => r.method === 'PATCH');
+		expect(patch).toHaveLength(1);
+	});
+
+	it('accepts every field at its exact limit', async () => {
+		const id = ctx.sandbox.agentIds.A[0];
+		const fields = {
+			agentGoal: 'g'.repeat(WRITABLE_AGENT_FIELDS.agent_goal.maxLength),
+			greetingMessage: 'h'.repeat(WRITABLE_AGENT_FIELDS.greeting_message.maxLength),
+			businessName: 'n'.repeat(WRITABLE_AGENT_FIELDS.business_name.maxLength),
+			businessServices: 's'.repeat(WRITABLE_AGENT_FIELDS.business_services.maxLength),
+			businessWebsite: 'w'.repeat(WRITABLE_AGENT_FIELDS.business_website.maxLength),
+		};
+		const { json } = await run(update(fields, byId(id)), { credentials: ctx.credentials() });
+		expect((json[0].updated as string[]).sort()).toEqual(Object.keys(WRITABLE_AGENT_FIELDS).sort());
+	});
+
+	it.each([
+		['agentGoal', 'Agent Goal', 10_000],
+		['greetingMessage', 'Greeting Message', 500],
+		['businessName', 'Business Name', 100],
+		['businessServices', 'Business Services', 30_000],
+		['businessWebsite', 'Business Website', 400],
+	])('%s one character over the limit fails before any request, naming field, size and limit', async (field, label, limit) => {
+		const error = await runError(update({ [field]: 'x'.repeat(limit + 1) }), {
+			credentials: ctx.credentials(),
+			items: [{ json: {} }, { json: {} }],
+		});
+		const size = (limit + 1).toLocaleString('en-US');
+		expect(error.message).toBe(`${label} is too long: ${size} characters, the limit is ${limit.toLocaleString('en-US')} [item 0]`);
+		expect(error.description).toBe(`Shorten ${label} to ${limit.toLocaleString('en-US')} characters or fewer.`);
+		expect(apiRequests(ctx.sandbox)).toHaveLength(0);
+	});
+
+	it.each([
+		['agentGoal', 'Agent Goal'],
+		['businessName', 'Business Name'],
+		['businessServices', 'Business Services'],
+	])("blank %s is refused before any request (the API can't blank it)", async (field, label) => {
+		const error = await runError(update({ [field]: '   ' }), { credentials: ctx.credentials() });
+		expect(error.message).toBe(`${label} can't be blank [item 0]`);
+		expect(apiRequests(ctx.sandbox)).toHaveLength(0);
+	});
+
+	it('blank optional fields are allowed (they clear the value)', async () => {
+		const id = ctx.sandbox.agentIds.A[0];
+		await run(update({ greetingMessage: '' }, byId(id)), { credentials: ctx.credentials() });
+		expect(ctx.sandbox.control.agent(id)!.greeting_message).toBe('');
+	});
+
+	it('no fields at all is refused with a hint', async () => {
+		const error = await runError(update({}), { credentials: ctx.credentials() });
+		expect(error.message).toBe('No fields to update [item 0]');
+		expect(error.description).toMatch(/Update Fields/);
+	});
+
+	it('a read-only key gets a clear "write scope" error, without the key anywhere', async () => {
+		const credentials = ctx.credentials('readOnly');
+		const id = ctx.sandbox.agentIds.A[0];
+		const error = await runError(update({ agentGoal: 'x' }, byId(id)), { credentials });
+		expect(error.message).toBe('The API key lacks the "write" scope needed for this operation');
+		expect(error.description).toMatch(/Profile → API keys/);
+		expect(everythingVisible(error)).not.toContain(credentials.apiKey);
+	});
+
+	it('bad input in a later item stops the run before anything is written', async () => {
+		const id = ctx.sandbox.agentIds.A[0];
+		const error = await runError(update({ businessName: '={{ $json.name }}' }, byId(id)), {
+			credentials: ctx.credentials(),
+			items: [{ json: { name: 'Fine' } }, { json: { name: 'n'.repeat(101) } }],
+		});
+		expect(apiRequests(ctx.sandbox)).toHaveLength(0);
+		expect(error.message).toMatch(/\[item 1\]$/);
+		expect((error.context as { itemIndex: number }).itemIndex).toBe(1);
+	});
+
+	it('with Continue On Fail, a bad item becomes an error item and the others are updated', async () => {
+		const id = ctx.sandbox.agentIds.A[0];
+		const { items } = await run(update({ businessName: '={{ $json.name }}' }, byId(id)), {
+			credentials: ctx.credentials(),
+			continueOnFail: true,
+			items: [{ json: { name: 'n'.repeat(101) } }, { json: { name: 'Acme Two' } }],
+		});
+		expect(items).toEqual([
+			{
+				json: {
+					error: 'Business Name is too long: 101 characters, the limit is 100 [item 0]',
+					description: 'Shorten Business Name to 100 characters or fewer.',
+				},
+				pairedItem: { item: 0 },
+			},
+			{ json: { id, updated: ['business_name'] }, pairedItem: { item: 1 } },
+		]);
+		expect(ctx.sandbox.control.agent(id)!.business_name).toBe('Acme Two');
+	});
+});
+
+describe('Account → Get', () => {
+	it('returns whoami: user, email, key prefix and scopes, never the key', async () => {
+		const credentials = ctx.credentials();
+		const { json } = await run({ resource: 'account', operation: 'get' }, { credentials });
+		expect(json).toHaveLength(1);
+		expect(json[0]).toMatchObject({ user_id: 142, auth_method: 'api_key', scopes: ['read', 'write'] });
+		expect(credentials.apiKey.startsWith(String(json[0].api_key_prefix))).toBe(true);
+		expect(JSON.stringify(json)).not.toContain(credentials.apiKey);
+	});
+});
+
+describe('API errors', () => {
+	it.each(['revoked', 'garbage'])('a %s key gives "invalid or revoked" and how to fix it; the key appears nowhere', async (kind) => {
+		const credentials =
+			kind === 'revoked' ? ctx.credentials('revoked') : { ...ctx.credentials(), apiKey: 'rr_live_0000deadbeef' };
+		const error = await runError({ resource: 'account', operation: 'get' }, { credentials });
+		expect(error.message).toBe('RingReady rejected the API key: it is invalid or has been revoked');
+		expect(error.description).toMatch(/Profile → API keys/);
+		expect(error.httpCode).toBe('401');
+		expect(everythingVisible(error)).not.toContain(credentials.apiKey);
+	});
+
+	it('a write-only key cannot read: "read" scope error', async () => {
+		const error = await runError({ resource: 'agent', operation: 'getAll', returnAll: true }, { credentials: ctx.credentials('writeOnly') });
+		expect(error.message).toBe('The API key lacks the "read" scope needed for this operation');
+	});
+
+	it('500 is not retried; 503 that persists is retried then reported', async () => {
+		ctx.sandbox.control.injectFaults({ status: 500, count: 1 });
+		const error500 = await runError({ resource: 'account', operation: 'get' }, { credentials: ctx.credentials() });
+		expect(error500.message).toBe('RingReady is unavailable right now (HTTP 500)');
+		expect(apiRequests(ctx.sandbox)).toHaveLength(1);
+	});
+
+	it('422 from the API is shown with its detail (and is never retried)', async () => {
+		// Bypass our own validation with a 422 injected by the sandbox, to see the mapping.
+		ctx.sandbox.control.injectFaults({ status: 422, count: 1 });
+		const error = await runError({ resource: 'account', operation: 'get' }, { credentials: ctx.credentials() });
+		expect(error.message).toMatch(/^RingReady rejected the request: /);
+		expect(apiRequests(ctx.sandbox)).toHaveLength(1);
+	});
+
+	it('an http:// base URL to a remote host is refused before anything is sent', async () => {
+		const error = await runError(
+			{ resource: 'account', operation: 'get' },
+			{ credentials: { apiKey: ctx.sandbox.keys.readWrite, baseUrl: 'http://example.com' } },
+		);
+		expect(error.message).toMatch(/must start with https:\/\//);
+		expect(everythingVisible(error)).not.toContain(ctx.sandbox.keys.readWrite);
+	});
+
+	it('an unreachable base URL says so and names only the origin', async () => {
+		const error = await runError(
+			{ resource: 'account', operation: 'get' },
+			{ credentials: { apiKey: ctx.sandbox.keys.readWrite, baseUrl: 'http://127.0.0.1:1' } },
+		);
+		expect(error.message).toBe('Could not reach RingReady at http://127.0.0.1:1: the connection was refused');
+	});
+});
