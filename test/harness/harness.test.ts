@@ -230,7 +230,8 @@ const counterTrigger: INodeType = {
 		})) as IDataObject;
 		const every = this.getNodeParameter('every') as number;
 		if (count % every !== 0) return null;
-		return [[{ json: { mode, count, activation: this.getActivationMode(), response } }]];
+		const pollTimes = this.getNodeParameter('pollTimes') as IDataObject;
+		return [[{ json: { mode, count, activation: this.getActivationMode(), pollTimes, response } }]];
 	},
 };
 
@@ -367,7 +368,10 @@ describe('runPoll', () => {
 	it('persists static data between polls (the caller object is updated in place)', async () => {
 		const staticData: IDataObject = {};
 		const first = await runPoll(counterTrigger, { parameters: {}, credentials: creds(), staticData });
+		expect(first.persistedByN8n).toBe(true);
 		expect(first.items?.[0][0].json).toMatchObject({ mode: 'trigger', count: 1, activation: 'activate' });
+		// n8n's loader adds "Poll Times" to polling nodes; the workflow fills in its default.
+		expect(first.items?.[0][0].json.pollTimes).toEqual({ item: [{ mode: 'everyMinute' }] });
 		expect(staticData).toEqual({ count: 1, history: [1] });
 		expect(first.staticData).toBe(staticData);
 
@@ -381,8 +385,10 @@ describe('runPoll', () => {
 		const staticData: IDataObject = {};
 		const first = await runPoll(counterTrigger, { parameters: { every: 2 }, credentials: creds(), staticData });
 		expect(first.items).toBeNull();
+		expect(first.persistedByN8n).toBe(false);
 		const second = await runPoll(counterTrigger, { parameters: { every: 2 }, credentials: creds(), staticData });
 		expect(second.items?.[0]).toHaveLength(1);
+		expect(second.persistedByN8n).toBe(true);
 	});
 
 	it('manual mode is seen by the node and (this node) leaves the state alone', async () => {

@@ -60,6 +60,15 @@ export interface RunPollResult {
 	items: INodeExecutionData[][] | null;
 	/** The caller's staticData object (or a new one), now holding what the node saved. */
 	staticData: IDataObject;
+	/**
+	 * Whether n8n would also write this static data to its database now. n8n 2.x saves a
+	 * trigger's static data when a poll returns items (__emit → saveStaticData) and once after
+	 * the poll that runs at activation; after a later poll that returns null (or throws) the
+	 * change lives only in the active workflow's memory, and a restart goes back to the last saved
+	 * state. A test simulating a restart keeps a copy whenever this is true and polls from it.
+	 * (Here: true iff mode 'trigger' and items !== null; add the activation poll yourself.)
+	 */
+	persistedByN8n: boolean;
 	logs: CapturedLog[];
 }
 
@@ -174,5 +183,11 @@ export async function runPoll(nodeType: AnyNodeType, opts: RunPollOptions): Prom
 		throw error;
 	}
 	writeBack();
-	return { items: items ?? null, staticData: callerStaticData, logs: logsSince(mark) };
+	const result = items ?? null;
+	return {
+		items: result,
+		staticData: callerStaticData,
+		persistedByN8n: mode === 'trigger' && result !== null,
+		logs: logsSince(mark),
+	};
 }

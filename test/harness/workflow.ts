@@ -4,6 +4,7 @@
  * and `additionalData` (IWorkflowExecuteAdditionalData) with our credentials helper.
  */
 import { ExecutionLifecycleHooks, ExternalSecretsProxy } from 'n8n-core';
+import { commonPollingParameters } from 'n8n-core/dist/nodes-loader/constants';
 import { NodeHelpers, UnexpectedError, Workflow } from 'n8n-workflow';
 import type {
 	IConnections,
@@ -78,11 +79,27 @@ const startNodeType: INodeType = {
 	},
 };
 
+/**
+ * The node type as n8n's loader (DirectoryLoader.applySpecialNodeParameters) hands it to a
+ * workflow: a polling node gets the "Poll Times" parameter in front of its own. The test's
+ * object is not changed; the result inherits its methods.
+ */
+export function asLoaded(nodeType: AnyNodeType): AnyNodeType {
+	if (isVersioned(nodeType) || !nodeType.description.polling) return nodeType;
+	if (nodeType.description.properties.some((p) => p.name === 'pollTimes')) return nodeType;
+	const loaded = Object.create(nodeType) as INodeType;
+	loaded.description = {
+		...nodeType.description,
+		properties: [...structuredClone(commonPollingParameters), ...nodeType.description.properties],
+	};
+	return loaded;
+}
+
 /** n8n's INodeTypes (the cli's NodeTypes service) over the given types plus the start node. */
 export function makeNodeTypes(types: AnyNodeType[]): INodeTypes {
 	const byName = new Map<string, AnyNodeType>();
 	byName.set(startNodeType.description.name, startNodeType);
-	for (const t of types) byName.set(fullTypeName(t), t);
+	for (const t of types) byName.set(fullTypeName(t), asLoaded(t));
 	return {
 		getByName(nodeType: string) {
 			const t = byName.get(nodeType);
