@@ -79,7 +79,12 @@ export async function apiRequest(
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
 	};
-	if (options.body !== undefined) request.body = options.body;
+	if (options.body !== undefined) {
+		// Serialised here: n8n's HTTP layer drops keys such as "__proto__" and "constructor" from object
+		// bodies, and those are legitimate FAQ questions.
+		request.body = JSON.stringify(options.body);
+		request.headers = { 'Content-Type': 'application/json' };
+	}
 
 	try {
 		assertSafeDestination(request);

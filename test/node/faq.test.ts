@@ -1,0 +1,237 @@
+import type { INodeExecutionData } from 'n8n-workflow';
+
+import { apiRequests, byId, run, runError, useSandbox } from './fixture';
+
+const ctx = useSandbox();
+
+const agentA = () => ctx.sandbox.agentIds.A[0];
+const faqOf = (id: number) => ctx.sandbox.control.agent(id)!.faq;
+const entries = (...pairs: Array<[string, string]>) => ({ entry: pairs.map(([question, answer]) => ({ question, answer })) });
+const perItem = { entry: [{ question: '={{ $json.q }}', answer: '={{ $json.a }}' }] };
+const itemsOf = (...pairs: Array<[string, string]>): INodeExecutionData[] => pairs.map(([q, a]) => ({ json: { q, a } }));
+
+describe('Agent FAQ → Get Many', () => {
+	it('returns one item per entry {question, answer}, in the FAQ’s order', async () => {
+		const id = agentA();
+		const { json } = await run({ resource: 'faq', operation: 'getAll', agentId: byId(id) }, { credentials: ctx.credentials() });
+		expect(json).toEqual(Object.entries(faqOf(id)).map(([question, answer]) => ({ question, answer })));
+		expect(json.length).toBeGreaterThan(1);
+	});
+});
+
+describe('Agent FAQ → Create or Update', () => {
+	it('adds new questions, updates existing ones, keeps the rest, and reports each', async () => {
+		const id = agentA();
+		const before = faqOf(id);
+		const [existing] = Object.keys(before);
+		const { json } = await run(
+			{ resource: 'faq', operation: 'upsert', agentId: byId(id), entries: entries([existing, 'A new answer.'], ['Do you work weekends?', 'Yes, Saturdays.']) },
+			{ credentials: ctx.credentials() },
+		);
+		expect(json).toEqual([
+			{
+				agent_id: id,
+				added: ['Do you work weekends?'],
+				updated: [existing],
+				unchanged: [],
+				removed: [],
+				not_found: [],
+				entry_count: Object.keys(before).length + 1,
+				saved: true,
+			},
+		]);
+		expect(faqOf(id)).toEqual({ ...before, [existing]: 'A new answer.', 'Do you work weekends?': 'Yes, Saturdays.' });
+	});
+
+	it('many input items for one agent: one GET and one PATCH, every entry saved, each item reports its own', async () => {
+		const id = agentA();
+		const before = faqOf(id);
+		const pairs: Array<[string, string]> = Array.from({ length: 12 }, (_v, i) => [`Question ${i}?`, `Answer ${i}.`]);
+		const { items } = await run(
+			{ resource: 'faq', operation: 'upsert', agentId: byId(id), entries: perItem },
+			{ credentials: ctx.credentials(), items: itemsOf(...pairs) },
+		);
+		expect(items).toHaveLength(12);
+		items.forEach((item, index) => {
+			expect(item.pairedItem).toEqual({ item: index });
+			expect(item.json.added).toEqual([`Question ${index}?`]);
+		});
+		expect(faqOf(id)).toEqual({ ...before, ...Object.fromEntries(pairs) });
+		const log = apiRequests(ctx.sandbox);
+		expect(log.map((r) => r.method)).toEqual(['GET', 'PATCH']);
+	});
+
+	it('items for two agents: one GET + one PATCH per agent', async () => {
+		const [first, second] = ctx.sandbox.agentIds.A;
+		await run(
+			{ resource: 'faq', operation: 'upsert', agentId: { __rl: true, mode: 'id', value: '={{ $json.agent }}' }, entries: perItem },
+			{
+				credentials: ctx.credentials(),
+				items: [
+					{ json: { agent: first, q: 'One?', a: '1' } },
+					{ json: { agent: second, q: 'Two?', a: '2' } },
+					{ json: { agent: first, q: 'Three?', a: '3' } },
+				],
+			},
+		);
+		expect(faqOf(first)).toMatchObject({ 'One?': '1', 'Three?': '3' });
+		expect(faqOf(second)).toMatchObject({ 'Two?': '2' });
+		expect(apiRequests(ctx.sandbox).map((r) => `${r.method} ${r.path}`).sort()).toEqual(
+			[`GET /api/v1/agents/${first}`, `GET /api/v1/agents/${second}`, `PATCH /api/v1/agents/${first}`, `PATCH /api/v1/agents/${second}`].sort(),
+		);
+	});
+
+	it('__proto__, constructor and toString are ordinary questions', async () => {
+		const id = agentA();
+		const tricky: Array<[string, string]> = [
+			['__proto__', 'proto answer'],
+			['constructor', 'constructor answer'],
+			['toString', 'toString answer'],
+			['hasOwnProperty', 'hasOwnProperty answer'],
+		];
+		await run({ resource: 'faq', operation: 'upsert', agentId: byId(id), entries: perItem }, { credentials: ctx.credentials(), items: itemsOf(...tricky) });
+		const faq = faqOf(id);
+		for (const [question, answer] of tricky) {
+			expect(Object.prototype.hasOwnProperty.call(faq, question)).toBe(true);
+			expect(faq[question]).toBe(answer);
+		}
+		const { json } = await run({ resource: 'faq', operation: 'getAll', agentId: byId(id) }, { credentials: ctx.credentials() });
+		expect(json).toEqual(expect.arrayContaining(tricky.map(([question, answer]) => ({ question, answer }))));
+
+		const removed = await run(
+			{ resource: 'faq', operation: 'delete', agentId: byId(id), questions: ['__proto__', 'constructor'] },
+			{ credentials: ctx.credentials() },
+		);
+		expect(removed.json[0].removed).toEqual(['__proto__', 'constructor']);
+		expect(Object.keys(faqOf(id))).not.toContain('__proto__');
+		expect(faqOf(id).toString).toBe('toString answer');
+	});
+
+	it('nothing changed → no PATCH', async () => {
+		const id = agentA();
+		const [question, answer] = Object.entries(faqOf(id))[0];
+		const { json } = await run({ resource: 'faq', operation: 'upsert', agentId: byId(id), entries: entries([question, answer]) }, { credentials: ctx.credentials() });
+		expect(json[0]).toMatchObject({ unchanged: [question], saved: false });
+		expect(apiRequests(ctx.sandbox).map((r) => r.method)).toEqual(['GET']);
+	});
+
+	it.each([
+		['a question over 200 characters', ['q'.repeat(201), 'ok'], 'FAQ entry 1 question is too long: 201 characters, the limit is 200 [item 1]'],
+		['an answer over 500 characters', ['Ok?', 'a'.repeat(501)], 'FAQ entry 1 answer is too long: 501 characters, the limit is 500 [item 1]'],
+		['a blank question', ['  ', 'ok'], "FAQ entry 1 question can't be blank [item 1]"],
+		['a blank answer', ['Ok?', ''], "FAQ entry 1 answer can't be blank [item 1]"],
+	])('%s in any item fails before any request, and nothing is written', async (_name, bad, message) => {
+		const id = agentA();
+		const before = faqOf(id);
+		const error = await runError(
+			{ resource: 'faq', operation: 'upsert', agentId: byId(id), entries: perItem },
+			{ credentials: ctx.credentials(), items: itemsOf(['Fine?', 'Fine.'], bad as [string, string]) },
+		);
+		expect(error.message).toBe(message);
+		expect(apiRequests(ctx.sandbox)).toHaveLength(0);
+		expect(faqOf(id)).toEqual(before);
+	});
+
+	it('questions and answers exactly at the limits are accepted', async () => {
+		const id = agentA();
+		await run({ resource: 'faq', operation: 'upsert', agentId: byId(id), entries: entries(['q'.repeat(200), 'a'.repeat(500)]) }, { credentials: ctx.credentials() });
+		expect(faqOf(id)['q'.repeat(200)]).toBe('a'.repeat(500));
+	});
+
+	it('more than 50 entries after merging is refused after the read, before any write', async () => {
+		const id = agentA();
+		const before = faqOf(id);
+		const room = 50 - Object.keys(before).length;
+		const pairs: Array<[string, string]> = Array.from({ length: room + 1 }, (_v, i) => [`Extra ${i}?`, 'Yes.']);
+		const error = await runError({ resource: 'faq', operation: 'upsert', agentId: byId(id), entries: perItem }, { credentials: ctx.credentials(), items: itemsOf(...pairs) });
+		expect(error.message).toBe(`The FAQ of agent ${id} would have 51 entries; the limit is 50 [item 0]`);
+		expect(error.description).toMatch(/Nothing was changed/);
+		expect(apiRequests(ctx.sandbox).map((r) => r.method)).toEqual(['GET']);
+		expect(faqOf(id)).toEqual(before);
+	});
+
+	it('exactly 50 entries is fine', async () => {
+		const id = agentA();
+		const room = 50 - Object.keys(faqOf(id)).length;
+		const pairs: Array<[string, string]> = Array.from({ length: room }, (_v, i) => [`Extra ${i}?`, 'Yes.']);
+		const { json } = await run({ resource: 'faq', operation: 'upsert', agentId: byId(id), entries: perItem }, { credentials: ctx.credentials(), items: itemsOf(...pairs) });
+		expect(json.at(-1)!.entry_count).toBe(50);
+	});
+
+	it('Continue On Fail: a bad item and an agent that fails become error items; the other agent is written', async () => {
+		const [good] = ctx.sandbox.agentIds.A;
+		const foreign = ctx.sandbox.agentIds.B[0];
+		const { items } = await run(
+			{ resource: 'faq', operation: 'upsert', agentId: { __rl: true, mode: 'id', value: '={{ $json.agent }}' }, entries: perItem },
+			{
+				credentials: ctx.credentials(),
+				continueOnFail: true,
+				items: [
+					{ json: { agent: good, q: 'Kept?', a: 'Yes.' } },
+					{ json: { agent: good, q: '', a: 'No question' } },
+					{ json: { agent: foreign, q: 'Elsewhere?', a: 'No.' } },
+				],
+			},
+		);
+		expect(items.map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		expect(items[0].json).toMatchObject({ added: ['Kept?'], saved: true });
+		expect(items[1].json.error).toBe("FAQ entry 1 question can't be blank [item 1]");
+		expect(items[2].json.error).toBe(`Agent ${foreign} was not found in this RingReady account`);
+		expect(faqOf(good)['Kept?']).toBe('Yes.');
+	});
+
+	it('a read-only key cannot write: the scope error names "write"', async () => {
+		const error = await runError({ resource: 'faq', operation: 'upsert', agentId: byId(agentA()), entries: entries(['Q?', 'A.']) }, { credentials: ctx.credentials('readOnly') });
+		expect(error.message).toBe('The API key lacks the "write" scope needed for this operation');
+	});
+});
+
+describe('Agent FAQ → Delete', () => {
+	it('removes the listed questions and reports those not found', async () => {
+		const id = agentA();
+		const before = faqOf(id);
+		const [first] = Object.keys(before);
+		const { json } = await run(
+			{ resource: 'faq', operation: 'delete', agentId: byId(id), questions: [first, 'Not in the FAQ?'] },
+			{ credentials: ctx.credentials() },
+		);
+		expect(json[0]).toMatchObject({ removed: [first], not_found: ['Not in the FAQ?'], entry_count: Object.keys(before).length - 1, saved: true });
+		expect(Object.keys(faqOf(id))).not.toContain(first);
+	});
+
+	it('no questions given is refused before any request', async () => {
+		const error = await runError({ resource: 'faq', operation: 'delete', agentId: byId(agentA()), questions: [] }, { credentials: ctx.credentials() });
+		expect(error.message).toBe('No questions to delete [item 0]');
+		expect(apiRequests(ctx.sandbox)).toHaveLength(0);
+	});
+});
+
+describe('Agent FAQ → Replace All', () => {
+	it('sets the FAQ to exactly the given entries and reports what was removed', async () => {
+		const id = agentA();
+		const before = faqOf(id);
+		const [kept] = Object.keys(before);
+		const { json } = await run(
+			{ resource: 'faq', operation: 'replace', agentId: byId(id), entries: entries([kept, before[kept]], ['Brand new?', 'Yes.']) },
+			{ credentials: ctx.credentials() },
+		);
+		expect(faqOf(id)).toEqual({ [kept]: before[kept], 'Brand new?': 'Yes.' });
+		expect(json[0]).toMatchObject({ added: ['Brand new?'], unchanged: [kept], entry_count: 2 });
+		expect((json[0].removed as string[]).sort()).toEqual(Object.keys(before).filter((q) => q !== kept).sort());
+	});
+
+	it('one entry per input item: the items together form the new FAQ (one GET, one PATCH)', async () => {
+		const id = agentA();
+		const pairs: Array<[string, string]> = [['A?', '1'], ['B?', '2'], ['C?', '3']];
+		await run({ resource: 'faq', operation: 'replace', agentId: byId(id), entries: perItem }, { credentials: ctx.credentials(), items: itemsOf(...pairs) });
+		expect(faqOf(id)).toEqual(Object.fromEntries(pairs));
+		expect(apiRequests(ctx.sandbox).map((r) => r.method)).toEqual(['GET', 'PATCH']);
+	});
+
+	it('an empty entry list empties the FAQ', async () => {
+		const id = agentA();
+		const { json } = await run({ resource: 'faq', operation: 'replace', agentId: byId(id), entries: {} }, { credentials: ctx.credentials() });
+		expect(faqOf(id)).toEqual({});
+		expect(json[0].entry_count).toBe(0);
+	});
+});
