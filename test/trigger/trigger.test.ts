@@ -1,0 +1,484 @@
+/**
+ * The RingReady Trigger through n8n-core's real PollContext (test/harness runPoll), against the
+ * sandbox API, with the node's static data carried from poll to poll as n8n stores it (JSON).
+ */
+import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import { RingReadyTrigger } from '../../nodes/RingReadyTrigger/RingReadyTrigger.node';
+import { MAX_SEEN_IDS } from '../../nodes/RingReadyTrigger/cursor';
+import { runPoll, secretPaths } from '../harness';
+import type { TestCredentials } from '../harness';
+import { startSandbox } from '../sandbox';
+import type { ConversationDetail, Sandbox } from '../sandbox';
+
+const trigger = new RingReadyTrigger();
+const LIST_PATH = '/api/v1/conversations';
+
+let sandbox: Sandbox;
+
+beforeAll(async () => {
+	sandbox = await startSandbox({ port: 0, controls: true });
+});
+afterAll(async () => {
+	await sandbox?.close();
+});
+beforeEach(() => {
+	sandbox.control.reset();
+});
+
+const credentials = (key: keyof Sandbox['keys'] = 'readWrite', on: Sandbox = sandbox): TestCredentials => ({
+	apiKey: on.keys[key],
+	baseUrl: on.url,
+});
+
+const byId = (value: number) => ({ __rl: true, mode: 'id', value: String(value) });
+const wait = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
+const isoSeconds = (ms: number) => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(/\.000Z$/, 'Z');
+
+/** One trigger node of one workflow: static data carried from poll to poll. */
+function workflow(
+	parameters: INodeParameters = {},
+	options: { credentials?: TestCredentials; staticData?: IDataObject } = {},
+) {
+	const staticData: IDataObject = options.staticData ?? {};
+	const creds = () => options.credentials ?? credentials();
+	return {
+		staticData,
+		parameters,
+		async poll(mode: 'trigger' | 'manual' = 'trigger'): Promise<IDataObject[] | null> {
+			const result = await runPoll(trigger, { parameters, credentials: creds(), staticData, mode });
+			return result.items === null ? null : result.items[0].map((item: INodeExecutionData) => item.json);
+		},
+		async pollError(mode: 'trigger' | 'manual' = 'trigger') {
+			try {
+				await runPoll(trigger, { parameters, credentials: creds(), staticData, mode });
+			} catch (error) {
+				return error as Error & { description?: string; httpCode?: string };
+			}
+			throw new Error('expected the poll to fail, but it succeeded');
+		},
+		snapshot: () => JSON.parse(JSON.stringify(staticData)) as IDataObject,
+	};
+}
+
+const ids = (items: IDataObject[] | null) => (items ?? []).map((item) => item.id as number);
+const addedIds = (added: ConversationDetail[]) => added.map((c) => c.id);
+
+function listRequests(on: Sandbox = sandbox) {
+	return on.control.requests().log.filter((entry) => entry.path === LIST_PATH);
+}
+
+/** The list form of a conversation: what GET /conversations returns for it. */
+function summaryOf(detail: ConversationDetail): IDataObject {
+	const { transcript: _t, recording_url: _r, ...rest } = detail;
+	const webChat = detail.web_chat ? { device_type: detail.web_chat.device_type, origin_url: detail.web_chat.origin_url } : null;
+	return { ...rest, web_chat: webChat } as unknown as IDataObject;
+}
+
+function expectOldestFirst(items: IDataObject[]) {
+	for (let i = 1; i < items.length; i++) {
+		const a = Date.parse(items[i - 1].started_at as string);
+		const b = Date.parse(items[i].started_at as string);
+		expect(a < b || (a === b && (items[i - 1].id as number) < (items[i].id as number))).toBe(true);
+	}
+}
+
+describe('description', () => {
+	it('is a polling trigger with the agreed interface', () => {
+		const d = trigger.description;
+		expect(d.name).toBe('ringReadyTrigger');
+		expect(d.displayName).toBe('RingReady Trigger');
+		expect(d.version).toBe(1);
+		expect(d.polling).toBe(true);
+		expect(d.inputs).toEqual([]);
+		expect(d.group).toEqual(['trigger']);
+		expect(d.usableAsTool).toBeUndefined();
+		expect(d.credentials).toEqual([{ name: 'ringReadyApi', required: true }]);
+		expect(d.properties.map((p) => p.name)).toEqual(['event', 'filters', 'options']);
+		const options = d.properties.find((p) => p.name === 'options')!.options as Array<{ name: string; default: unknown }>;
+		expect(options.map((o) => o.name)).toEqual(['includeTranscript', 'transcriptText', 'lateArrivalMinutes']);
+		expect(options.find((o) => o.name === 'lateArrivalMinutes')!.default).toBe(60);
+		expect(typeof trigger.methods.listSearch.searchAgents).toBe('function');
+	});
+});
+
+describe('first activation', () => {
+	it('emits nothing, starts from the newest conversation, and costs two requests', async () => {
+		const wf = workflow();
+		expect(await wf.poll()).toBeNull();
+		const newest = sandbox.control.conversations()[0];
+		expect(wf.staticData).toMatchObject({ v: 1, filterKey: 'channel=*;agent=*', cursor: newest.started_at });
+		expect(listRequests().map((r) => r.query)).toEqual([
+			{ limit: '1' },
+			{ limit: '200', since: isoSeconds(Date.parse(newest.started_at) - 3_600_000) },
+		]);
+		expect(await wf.poll()).toBeNull(); // history is never flooded
+	});
+
+	it('with no conversations at all: nothing; then everything that appears is new', async () => {
+		const empty = await startSandbox({ port: 0, controls: true, conversationsPerAccount: { A: 0, B: 0 } });
+		try {
+			const wf = workflow({}, { credentials: credentials('readWrite', empty) });
+			expect(await wf.poll()).toBeNull();
+			expect(wf.staticData).toMatchObject({ cursor: null, seen: [] });
+			const added = empty.control.addConversations({ count: 3 });
+			expect(ids(await wf.poll())).toEqual(addedIds(added));
+			expect(await wf.poll()).toBeNull();
+		} finally {
+			await empty.close();
+		}
+	});
+});
+
+describe('new conversations', () => {
+	it('3 new → 3 items (the API fields unchanged, oldest first), then nothing', async () => {
+		const wf = workflow();
+		await wf.poll();
+		const added = sandbox.control.addConversations({ count: 3 });
+		const items = await wf.poll();
+		expect(ids(items)).toEqual(addedIds(added));
+		expect(items).toEqual(added.map(summaryOf));
+		expect(await wf.poll()).toBeNull();
+	});
+
+	it('450 new in one burst → 450 items across 3 pages, none twice', async () => {
+		const wf = workflow();
+		await wf.poll();
+		const added = sandbox.control.addConversations({ count: 450 });
+		sandbox.control.clearRequests();
+		const items = await wf.poll();
+		expect(listRequests()).toHaveLength(3);
+		expect(items).toHaveLength(450);
+		expect(new Set(ids(items)).size).toBe(450);
+		expect(new Set(ids(items))).toEqual(new Set(addedIds(added)));
+		expectOldestFirst(items!);
+		expect(await wf.poll()).toBeNull();
+	});
+
+	it('same-second conversations across polls', async () => {
+		const wf = workflow();
+		await wf.poll();
+		const second = isoSeconds(Date.now());
+		const first = sandbox.control.addConversations({ count: 3, startedAt: second, sameSecond: true });
+		expect(ids(await wf.poll())).toEqual(addedIds(first));
+		const more = sandbox.control.addConversations({ count: 2, startedAt: second, sameSecond: true });
+		expect(ids(await wf.poll())).toEqual(addedIds(more));
+		expect(await wf.poll()).toBeNull();
+	});
+
+	it('a late-processed conversation (started 10 minutes ago, visible after newer ones were emitted) → once', async () => {
+		const wf = workflow();
+		await wf.poll();
+		const now = Date.now();
+		const recent = sandbox.control.addConversations({ count: 2, startedAt: isoSeconds(now) });
+		expect(ids(await wf.poll())).toEqual(addedIds(recent));
+		const late = sandbox.control.addConversations({ count: 1, startedAt: isoSeconds(now - 10 * 60_000) });
+		expect(late[0].id).toBeGreaterThan(recent[1].id);
+		expect(ids(await wf.poll())).toEqual(addedIds(late));
+		expect(await wf.poll()).toBeNull();
+	});
+
+	it('a conversation that appears with a started_at before the window is not emitted', async () => {
+		const wf = workflow({ options: { lateArrivalMinutes: 15 } });
+		await wf.poll();
+		const now = Date.now();
+		sandbox.control.addConversations({ count: 1, startedAt: isoSeconds(now) });
+		expect(await wf.poll()).toHaveLength(1);
+		sandbox.control.addConversations({ count: 1, startedAt: isoSeconds(now - 20 * 60_000) });
+		const inside = sandbox.control.addConversations({ count: 1, startedAt: isoSeconds(now - 10 * 60_000) });
+		expect(ids(await wf.poll())).toEqual(addedIds(inside));
+	});
+});
+
+describe('filters', () => {
+	it('channel: only phone calls are emitted, and the filter is sent to the API', async () => {
+		const wf = workflow({ filters: { channel: 'phone' } });
+		await wf.poll();
+		const [chatAgent] = sandbox.control.agents().filter((a) => a.features.web_chat_enabled && !a.is_suspended);
+		sandbox.control.addConversations({ count: 2, channel: 'web_chat', agentId: chatAgent.id });
+		const phone = sandbox.control.addConversations({ count: 2, channel: 'phone' });
+		sandbox.control.addConversations({ count: 1, channel: 'web_chat', agentId: chatAgent.id });
+		sandbox.control.clearRequests();
+		const items = await wf.poll();
+		expect(ids(items)).toEqual(addedIds(phone));
+		expect(items!.every((item) => item.channel === 'phone')).toBe(true);
+		expect(listRequests()[0].query.channel).toBe('phone');
+	});
+
+	it('agent: only that agent’s conversations are emitted', async () => {
+		const [agentA, agentB] = sandbox.control.agents().filter((a) => !a.is_suspended);
+		const wf = workflow({ filters: { agentId: byId(agentA.id) } });
+		await wf.poll();
+		const mine = sandbox.control.addConversations({ count: 2, agentId: agentA.id });
+		sandbox.control.addConversations({ count: 3, agentId: agentB.id });
+		sandbox.control.clearRequests();
+		expect(ids(await wf.poll())).toEqual(addedIds(mine));
+		expect(listRequests()[0].query.agent_id).toBe(String(agentA.id));
+	});
+
+	it('changing the filters starts over like a first activation (emits nothing)', async () => {
+		const wf = workflow({ filters: { channel: 'phone' } });
+		await wf.poll();
+		sandbox.control.addConversations({ count: 2, channel: 'phone' });
+		wf.parameters.filters = { channel: 'web_chat' };
+		expect(await wf.poll()).toBeNull();
+		expect(wf.staticData.filterKey).toBe('channel=web_chat;agent=*');
+		const [chatAgent] = sandbox.control.agents().filter((a) => a.features.web_chat_enabled && !a.is_suspended);
+		const chats = sandbox.control.addConversations({ count: 1, channel: 'web_chat', agentId: chatAgent.id });
+		expect(ids(await wf.poll())).toEqual(addedIds(chats));
+	});
+
+	it('a damaged state also starts over instead of failing or flooding', async () => {
+		const wf = workflow({}, { staticData: { v: 1, filterKey: 'channel=*;agent=*', cursor: 'garbage', seen: 'x' } });
+		expect(await wf.poll()).toBeNull();
+		expect(await wf.poll()).toBeNull();
+	});
+});
+
+describe('transcripts', () => {
+	it('Include Transcript emits each conversation in full', async () => {
+		const wf = workflow({ options: { includeTranscript: true } });
+		await wf.poll();
+		const added = sandbox.control.addConversations({ count: 4 });
+		sandbox.control.clearRequests();
+		const items = await wf.poll();
+		expect(items).toEqual(added.map((c) => JSON.parse(JSON.stringify(c))));
+		expect(items![0].transcript).toEqual(expect.any(Array));
+		expect(items![0]).not.toHaveProperty('transcript_text');
+		const log = sandbox.control.requests().log;
+		expect(log.filter((e) => e.path.startsWith(`${LIST_PATH}/`))).toHaveLength(4);
+		expect(await wf.poll()).toBeNull();
+	});
+
+	it('Add Transcript Text adds transcript_text (and fetches the detail by itself)', async () => {
+		const wf = workflow({ options: { transcriptText: true } });
+		await wf.poll();
+		const [added] = sandbox.control.addConversations({ count: 1 });
+		const [item] = (await wf.poll())!;
+		expect(item.transcript).toEqual(added.transcript);
+		const expected = added.transcript.map((t) => `${t.role === 'agent' ? 'Agent' : 'User'}: ${t.content}`).join('\n');
+		expect(item.transcript_text).toBe(expected);
+	});
+
+	it('bounds the transcript fetches in flight', async () => {
+		const wf = workflow({ options: { includeTranscript: true } });
+		await wf.poll();
+		sandbox.control.addConversations({ count: 60 });
+		sandbox.control.setLatency(20);
+		sandbox.control.clearRequests();
+		expect(await wf.poll()).toHaveLength(60);
+		expect(sandbox.control.requests().peakInFlight).toBeLessThanOrEqual(10);
+	});
+});
+
+describe('failures leave the state exactly as it was', () => {
+	/** Starts a poll and injects the fault once the first listing page has been requested. */
+	async function faultAfterFirstPage(wf: ReturnType<typeof workflow>, fault: Parameters<Sandbox['control']['injectFaults']>[0]) {
+		sandbox.control.clearRequests();
+		sandbox.control.setLatency(200);
+		const polling = wf.poll();
+		polling.catch(() => undefined);
+		for (let i = 0; i < 400 && listRequests().length === 0; i++) await wait(5);
+		expect(listRequests()).toHaveLength(1);
+		sandbox.control.injectFaults(fault);
+		try {
+			return await polling;
+		} finally {
+			sandbox.control.setLatency(0);
+		}
+	}
+
+	it('a 500 in the middle of pagination: the poll throws, nothing is lost or repeated afterwards', async () => {
+		const wf = workflow();
+		await wf.poll();
+		const added = sandbox.control.addConversations({ count: 450 });
+		const before = wf.snapshot();
+		const error = await faultAfterFirstPage(wf, { status: 500, count: 1, path: LIST_PATH }).then(
+			() => undefined,
+			(e: unknown) => e as NodeApiError,
+		);
+		expect(error).toBeInstanceOf(NodeApiError);
+		expect(error!.message).toMatch(/RingReady is unavailable right now \(HTTP 500\)/);
+		expect(error!.description).toMatch(/the next poll picks up every new conversation, once/);
+		expect(listRequests().length).toBe(2); // page 1 ok, page 2 failed
+		expect(wf.staticData).toEqual(before);
+
+		const items = await wf.poll();
+		expect(items).toHaveLength(450);
+		expect(new Set(ids(items))).toEqual(new Set(addedIds(added)));
+		expect(await wf.poll()).toBeNull();
+	});
+
+	it('a dropped connection in the middle of pagination is retried: everything once', async () => {
+		const wf = workflow();
+		await wf.poll();
+		const added = sandbox.control.addConversations({ count: 450 });
+		const items = await faultAfterFirstPage(wf, { drop: true, count: 1, path: LIST_PATH });
+		expect(items).toHaveLength(450);
+		expect(new Set(ids(items))).toEqual(new Set(addedIds(added)));
+		expect(await wf.poll()).toBeNull();
+	});
+
+	it('a failing transcript fetch: the poll throws, then the next poll emits all of them once', async () => {
+		const wf = workflow({ options: { includeTranscript: true } });
+		await wf.poll();
+		const added = sandbox.control.addConversations({ count: 5 });
+		const before = wf.snapshot();
+		sandbox.control.injectFaults({ status: 500, count: 1, path: `${LIST_PATH}/` });
+		const error = await wf.pollError();
+		expect(error).toBeInstanceOf(NodeApiError);
+		expect(error.message).toMatch(/^Could not fetch conversation \d+ with its transcript: RingReady is unavailable/);
+		expect(error.description).toMatch(/1 of 5 conversations could not be fetched/);
+		expect(wf.staticData).toEqual(before);
+		const items = await wf.poll();
+		expect(ids(items)).toEqual(addedIds(added));
+		expect(items!.every((item) => Array.isArray(item.transcript))).toBe(true);
+		expect(await wf.poll()).toBeNull();
+	});
+
+	it('a failing first activation stores nothing', async () => {
+		sandbox.control.injectFaults({ status: 500, count: 1, path: LIST_PATH });
+		const wf = workflow();
+		await expect(wf.poll()).rejects.toBeInstanceOf(NodeApiError);
+		expect(wf.staticData).toEqual({});
+	});
+
+	it('an invalid late-arrival window is a clear error', async () => {
+		const wf = workflow({ options: { lateArrivalMinutes: -5 } });
+		const error = await wf.pollError();
+		expect(error).toBeInstanceOf(NodeOperationError);
+		expect(error.message).toMatch(/Late-Arrival Window must be between 0 and 10080 minutes/);
+		expect(wf.staticData).toEqual({});
+	});
+
+	it('an invalid agent ID is a clear error without an item number', async () => {
+		const wf = workflow({ filters: { agentId: { __rl: true, mode: 'id', value: 'seven' } } });
+		const error = await wf.pollError();
+		expect(error).toBeInstanceOf(NodeOperationError);
+		expect(error.message).toBe('Agent ID must be a positive whole number, got "seven"');
+	});
+});
+
+describe('manual mode (Fetch Test Event)', () => {
+	it('returns the most recent conversation and never touches the state', async () => {
+		const wf = workflow();
+		await wf.poll();
+		const before = wf.snapshot();
+		const added = sandbox.control.addConversations({ count: 2 });
+		sandbox.control.clearRequests();
+		const items = await wf.poll('manual');
+		expect(items).toEqual([summaryOf(added[1])]);
+		expect(listRequests().map((r) => r.query.limit)).toEqual(['1']);
+		expect(wf.staticData).toEqual(before);
+		expect(ids(await wf.poll())).toEqual(addedIds(added)); // the real poll still emits both
+	});
+
+	it('without any state: returns the latest and stores nothing', async () => {
+		const wf = workflow({ options: { transcriptText: true } });
+		const items = await wf.poll('manual');
+		const latest = sandbox.control.conversations()[0];
+		expect(items).toHaveLength(1);
+		expect(items![0].id).toBe(latest.id);
+		expect(items![0].transcript).toEqual(latest.transcript);
+		expect(typeof items![0].transcript_text).toBe('string');
+		expect(wf.staticData).toEqual({});
+	});
+
+	it('with no conversation yet: a clear error saying how to make one', async () => {
+		const empty = await startSandbox({ port: 0, controls: true, conversationsPerAccount: { A: 0, B: 0 } });
+		try {
+			const wf = workflow({ filters: { channel: 'phone' } }, { credentials: credentials('readWrite', empty) });
+			const error = await wf.pollError('manual');
+			expect(error).toBeInstanceOf(NodeOperationError);
+			expect(error.message).toBe('There is no RingReady conversation yet for these filters (phone calls)');
+			expect(error.description).toMatch(/call the agent's phone number, or open the web chat/);
+			expect(wf.staticData).toEqual({});
+		} finally {
+			await empty.close();
+		}
+	});
+});
+
+describe('cost and bounds', () => {
+	it('an idle poll is exactly one request', async () => {
+		const wf = workflow();
+		await wf.poll();
+		sandbox.control.addConversations({ count: 3 });
+		await wf.poll();
+		const cursor = wf.staticData.cursor as string;
+		sandbox.control.clearRequests();
+		expect(await wf.poll()).toBeNull();
+		const log = sandbox.control.requests().log;
+		expect(log).toHaveLength(1);
+		expect(log[0]).toMatchObject({
+			method: 'GET',
+			path: LIST_PATH,
+			query: { limit: '200', since: isoSeconds(Date.parse(cursor) - 3_600_000) },
+		});
+	});
+
+	it('the state stays bounded over 50 polls with new and late conversations', async () => {
+		const wf = workflow({ options: { lateArrivalMinutes: 30 } });
+		await wf.poll();
+		const start = Date.now() - 50 * 5 * 60_000;
+		const expected: number[] = [];
+		const emitted: number[] = [];
+		const sizes: number[] = [];
+		for (let i = 1; i <= 50; i++) {
+			const t = start + i * 5 * 60_000; // five minutes of calls per poll
+			expected.push(...addedIds(sandbox.control.addConversations({ count: 20, startedAt: isoSeconds(t) })));
+			if (i % 4 === 0) {
+				expected.push(...addedIds(sandbox.control.addConversations({ count: 2, startedAt: isoSeconds(t - 20 * 60_000) })));
+			}
+			emitted.push(...ids(await wf.poll()));
+			sizes.push((wf.staticData.seen as unknown[]).length);
+		}
+		expect(new Set(emitted).size).toBe(emitted.length);
+		expect(emitted.sort()).toEqual(expected.sort());
+		// 30 minutes of window ≈ 7 polls of 20 (+ late ones): never more than that, however long it runs.
+		expect(Math.max(...sizes)).toBeLessThanOrEqual(8 * 20 + 2 * 3);
+		expect(JSON.stringify(wf.staticData).length).toBeLessThan(6_000);
+	});
+
+	it(`at most ${MAX_SEEN_IDS.toLocaleString('en-US')} ids are kept, even when more fall inside the window`, async () => {
+		const wf = workflow({ options: { lateArrivalMinutes: 24 * 60 } });
+		await wf.poll();
+		const added = sandbox.control.addConversations({ count: MAX_SEEN_IDS + 200 });
+		const items = await wf.poll();
+		expect(items).toHaveLength(MAX_SEEN_IDS + 200);
+		expect(new Set(ids(items))).toEqual(new Set(addedIds(added)));
+		expect((wf.staticData.seen as unknown[]).length).toBeLessThanOrEqual(MAX_SEEN_IDS);
+		expect(JSON.stringify(wf.staticData).length).toBeLessThan(250_000);
+		expect(await wf.poll()).toBeNull(); // nothing repeats
+	}, 60_000);
+});
+
+describe('the API key never appears in an error', () => {
+	it.each([
+		['a revoked key (401) at activation', 'revoked' as const, 'trigger' as const],
+		['a key without the read scope (403)', 'writeOnly' as const, 'trigger' as const],
+		['a revoked key in manual mode', 'revoked' as const, 'manual' as const],
+	])('%s', async (_label, key, mode) => {
+		const wf = workflow({}, { credentials: credentials(key) });
+		const error = await wf.pollError(mode);
+		expect(error).toBeInstanceOf(NodeApiError);
+		const apiKey = sandbox.keys[key];
+		expect(secretPaths(error, apiKey)).toEqual([]);
+		expect(JSON.stringify(error)).not.toContain(apiKey);
+		expect(`${error.message} ${error.description} ${error.stack}`).not.toContain(apiKey);
+		expect(wf.staticData).toEqual({});
+	});
+
+	it('a fault during a poll, and a failed transcript fetch', async () => {
+		const wf = workflow({ options: { includeTranscript: true } });
+		await wf.poll();
+		sandbox.control.addConversations({ count: 2 });
+		for (const path of [LIST_PATH, `${LIST_PATH}/`]) {
+			sandbox.control.injectFaults({ status: 500, count: 1, path });
+			const error = await wf.pollError();
+			expect(secretPaths(error, sandbox.keys.readWrite)).toEqual([]);
+			expect(JSON.stringify(error)).not.toContain(sandbox.keys.readWrite);
+		}
+	});
+});
