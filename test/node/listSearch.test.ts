@@ -1,0 +1,44 @@
+import { runListSearch } from '../harness';
+import { apiRequests, node, useSandbox } from './fixture';
+
+const ctx = useSandbox();
+
+describe('resource locators: From List', () => {
+	it('searchAgents lists the account’s agents and filters by name or business', async () => {
+		const all = await runListSearch(node, 'searchAgents', { credentials: ctx.credentials() });
+		const agents = ctx.sandbox.control.agents('A');
+		expect(all.results.map((r) => r.value)).toEqual(agents.map((a) => String(a.id)));
+		expect(all.results[0].name).toBe(`${agents[0].agent_name} — ${agents[0].business_name} (#${agents[0].id})`);
+
+		const needle = agents[1].business_name.slice(0, 5).toUpperCase();
+		const filtered = await runListSearch(node, 'searchAgents', { credentials: ctx.credentials(), filter: needle });
+		expect(filtered.results.map((r) => r.value)).toContain(String(agents[1].id));
+		expect(filtered.results.length).toBeLessThan(agents.length + 1);
+	});
+
+	it('searchConversations pages with the cursor as the pagination token, without gaps or repeats', async () => {
+		const expected = ctx.sandbox.control.conversations('A').map((c) => String(c.id));
+		const seen: string[] = [];
+		let token: string | undefined;
+		do {
+			const page = await runListSearch(node, 'searchConversations', { credentials: ctx.credentials(), paginationToken: token });
+			seen.push(...page.results.map((r) => String(r.value)));
+			token = page.paginationToken as string | undefined;
+		} while (token);
+		expect(seen).toEqual(expected);
+		expect(apiRequests(ctx.sandbox).every((r) => r.query.limit === '50')).toBe(true);
+	});
+
+	it('list entries name the channel, caller and time', async () => {
+		const page = await runListSearch(node, 'searchConversations', { credentials: ctx.credentials() });
+		const first = ctx.sandbox.control.conversations('A')[0];
+		expect(page.results[0].name).toContain(`#${first.id}`);
+		expect(page.results[0].name).toContain(first.channel === 'phone' ? 'Call' : 'Chat');
+	});
+
+	it('a revoked key surfaces the same clear error in the list', async () => {
+		await expect(runListSearch(node, 'searchAgents', { credentials: ctx.credentials('revoked') })).rejects.toThrow(
+			'RingReady rejected the API key: it is invalid or has been revoked',
+		);
+	});
+});
