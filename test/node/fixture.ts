@@ -36,9 +36,12 @@ export interface RunOptions {
 	continueOnFail?: boolean;
 }
 
-export async function run(parameters: INodeParameters, options: RunOptions) {
+/** Parameters as the editor saves them (loosely typed so tests can build them inline). */
+export type Parameters = Record<string, unknown>;
+
+export async function run(parameters: Parameters, options: RunOptions) {
 	const result = await executeNode(node, {
-		parameters,
+		parameters: parameters as INodeParameters,
 		items: options.items,
 		credentials: options.credentials,
 		continueOnFail: options.continueOnFail,
@@ -47,7 +50,7 @@ export async function run(parameters: INodeParameters, options: RunOptions) {
 }
 
 /** Runs the node expecting it to throw; returns the error. */
-export async function runError(parameters: INodeParameters, options: RunOptions) {
+export async function runError(parameters: Parameters, options: RunOptions) {
 	try {
 		await run(parameters, options);
 	} catch (error) {
