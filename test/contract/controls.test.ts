@@ -63,17 +63,17 @@ describe('controls are 404 unless enabled at start', () => {
 
 describe('latency', () => {
 	test('POST /__sandbox/latency delays every API response; controls themselves are not delayed', async () => {
-		expect((await control('/latency', 'POST', { ms: 250 })).status).toBe(200);
+		expect((await control('/latency', 'POST', { ms: 600 })).status).toBe(200);
 		const [res, ms] = await timed(() => call(sb, '/api/v1/whoami', { key }));
 		expect(res.status).toBe(200);
-		expect(ms).toBeGreaterThanOrEqual(240);
+		expect(ms).toBeGreaterThanOrEqual(590);
 		const [, errMs] = await timed(() => call(sb, '/api/v1/whoami'));
-		expect(errMs).toBeGreaterThanOrEqual(240); // errors too
+		expect(errMs).toBeGreaterThanOrEqual(590); // errors too
 		const [, controlMs] = await timed(() => control('/requests', 'GET'));
-		expect(controlMs).toBeLessThan(240);
+		expect(controlMs).toBeLessThan(590);
 		sb.control.setLatency(0);
 		const [, fast] = await timed(() => call(sb, '/api/v1/whoami', { key }));
-		expect(fast).toBeLessThan(240);
+		expect(fast).toBeLessThan(590);
 	});
 
 	test('the start option latencyMs, which reset() returns to', async () => {
@@ -167,7 +167,7 @@ describe('faults', () => {
 
 describe('rate limit (per key, in flight)', () => {
 	test('a request arriving while maxInFlight of the same key are in flight gets 429 with Retry-After', async () => {
-		sb.control.setLatency(400);
+		sb.control.setLatency(800);
 		await control('/rate-limit', 'POST', { maxInFlight: 2, retryAfter: 2 });
 		const results = await Promise.all(Array.from({ length: 5 }, () => call(sb, '/api/v1/whoami', { key })));
 		const statuses = results.map((r) => r.status).sort();
@@ -179,7 +179,7 @@ describe('rate limit (per key, in flight)', () => {
 	});
 
 	test('keys are limited separately; sequential requests never hit the limit; null clears', async () => {
-		sb.control.setLatency(300);
+		sb.control.setLatency(600);
 		sb.control.setRateLimit({ maxInFlight: 1 });
 		const [a, b] = await Promise.all([
 			call(sb, '/api/v1/whoami', { key: sb.keys.readWrite }),
@@ -311,7 +311,7 @@ describe('request log', () => {
 
 	test('peak_in_flight counts concurrent API requests; DELETE clears the log and the peak', async () => {
 		sb.control.clearRequests();
-		sb.control.setLatency(300);
+		sb.control.setLatency(600);
 		await Promise.all(Array.from({ length: 4 }, (_, i) => call(sb, `/api/v1/agents/${7 + i}`, { key })));
 		await call(sb, '/api/v1/whoami', { key });
 		expect((await control('/requests', 'GET')).body.peak_in_flight).toBe(4);

@@ -221,21 +221,18 @@ export function makeConversation(rng: Prng, spec: ConversationSpec): StoredConve
 	for (const [name, options] of Object.entries(scenario.vars ?? {})) vars[name] = rng.pick(options);
 
 	const duration = rng.int(scenario.duration[0], scenario.duration[1]);
-	const turns: Array<[string, string]> = [];
-	if (!scenario.silent) {
-		turns.push(['agent', isPhone ? agent.greeting_message : WEB_GREETING]);
-		for (const [role, text] of scenario.turns) turns.push([role, text]);
-	}
-	const transcript: TranscriptTurn[] = [];
+	// The greeting, then the scenario's turns (none for a silent call).
+	const turnCount = scenario.silent ? 0 : scenario.turns.length + 1;
+	const transcript: TranscriptTurn[] = new Array(turnCount);
+	const share = (duration - 2) / Math.max(turnCount, 1);
 	let elapsed = 0;
-	for (let i = 0; i < turns.length; i++) {
-		const share = (duration - 2) / Math.max(turns.length, 1);
-		elapsed = i === 0 ? 0.4 + rng.int(0, 10) / 10 : Math.min(duration - 0.5, elapsed + Math.max(0.8, share * (0.6 + rng.next() * 0.8)));
-		transcript.push({
-			role: turns[i][0] as TranscriptTurn['role'],
-			content: fill(turns[i][1], vars),
-			elapsed_s: Math.round(elapsed * 10) / 10,
-		});
+	for (let i = 0; i < turnCount; i++) {
+		elapsed =
+			i === 0
+				? 0.4 + rng.int(0, 10) / 10
+				: Math.min(duration - 0.5, elapsed + Math.max(0.8, share * (0.6 + rng.next() * 0.8)));
+		const [role, text] = i === 0 ? (['agent', isPhone ? agent.greeting_message : WEB_GREETING] as const) : scenario.turns[i - 1];
+		transcript[i] = { role, content: fill(text, vars), elapsed_s: Math.round(elapsed * 10) / 10 };
 	}
 
 	let summary = fill(scenario.summary, vars);
