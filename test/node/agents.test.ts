@@ -1,4 +1,5 @@
 import { WRITABLE_AGENT_FIELDS } from '../../nodes/RingReady/shared/contract';
+import { logMark, logsSince, logsToText } from '../harness';
 import { apiRequests, byId, everythingVisible, run, runError, useSandbox } from './fixture';
 
 const ctx = useSandbox();
@@ -201,5 +202,20 @@ describe('API errors', () => {
 			{ credentials: { apiKey: ctx.sandbox.keys.readWrite, baseUrl: 'http://127.0.0.1:1' } },
 		);
 		expect(error.message).toBe('Could not reach RingReady at http://127.0.0.1:1: the connection was refused');
+	});
+});
+
+describe('the API key never reaches n8n’s logs', () => {
+	it('across successes, retries, API errors and validation errors', async () => {
+		const mark = logMark();
+		const credentials = ctx.credentials();
+		ctx.sandbox.control.injectFaults({ status: 503, count: 1 });
+		await run({ resource: 'conversation', operation: 'getAll', limit: 3, options: { includeTranscripts: true } }, { credentials });
+		await runError({ resource: 'agent', operation: 'get', agentId: byId(ctx.sandbox.agentIds.B[0]) }, { credentials });
+		await runError({ resource: 'agent', operation: 'update', agentId: byId(7), updateFields: { businessName: '' } }, { credentials });
+		await runError({ resource: 'account', operation: 'get' }, { credentials: ctx.credentials('revoked') });
+		const text = logsToText(logsSince(mark));
+		expect(text).not.toContain(credentials.apiKey);
+		expect(text).not.toContain(ctx.sandbox.keys.revoked);
 	});
 });
