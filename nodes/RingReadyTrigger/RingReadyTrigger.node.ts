@@ -29,12 +29,13 @@ import {
 import type { TriggerState } from './cursor';
 
 /**
- * Share of n8n's poll budget (IPollFunctions.getPollBudgetMs, n8n 2.x) the listing may use. Past
- * it, the poll stops paging, emits the new conversations it has and leaves the rest to the next
- * poll (cursor.ts `complete: false`): a huge backlog drains over several polls instead of the
- * engine abandoning the tick. The rest of the budget is for transcripts.
+ * Share of n8n's poll budget (IPollFunctions.getPollBudgetMs, n8n 2.38+; 36–48 s under a scheduler
+ * lease) after which no further transcript is started. The poll then emits the oldest new
+ * conversations it has fetched and leaves the rest to the next poll (cursor.ts `maxEmit`), so a
+ * large burst with transcripts drains over several polls instead of every poll being abandoned.
+ * The rest of the budget is for the fetches in flight.
  */
-const LISTING_BUDGET_SHARE = 0.5;
+const DETAIL_BUDGET_SHARE = 0.6;
 
 /** Conversations fetched in full at the same time (Include Transcript); the throttle halves it on 429. */
 const DETAIL_CONCURRENCY = 10;
@@ -151,13 +152,21 @@ export class RingReadyTrigger implements INodeType {
 				writeState(staticData, await activate.call(this, settings, filterKey));
 				return null;
 			}
-			const listing = await listConversations.call(this, settings.query, sinceFor(state, settings.windowMinutes), {
-				useBudget: true,
-			});
-			const { emit, next } = decideOrThrow(this, () =>
-				decide(state, listing.conversations, settings.windowMinutes, { complete: listing.complete }),
-			);
-			const items = settings.withDetail ? await fetchDetails.call(this, emit, settings) : emit;
+			const deadline = pollDeadline.call(this);
+			const listed = await listConversations.call(this, settings.query, sinceFor(state, settings.windowMinutes));
+			let { emit, next } = decideOrThrow(this, () => decide(state, listed, settings.windowMinutes));
+			let items: ConversationSummary[] = emit;
+			if (settings.withDetail) {
+				items = await fetchDetails.call(this, emit, settings, deadline);
+				if (items.length < emit.length) {
+					this.logger.info(
+						`RingReady Trigger: fetched ${items.length} of ${emit.length} new conversations within the poll's time budget; the rest follow at the next poll`,
+					);
+					({ emit, next } = decideOrThrow(this, () =>
+						decide(state, listed, settings.windowMinutes, { maxEmit: items.length }),
+					));
+				}
+			}
 			if (!sameState(state, next)) writeState(staticData, next);
 			return items.length === 0 ? null : [items.map((json) => ({ json: json as IDataObject }))];
 		} catch (error) {
@@ -214,36 +223,26 @@ function readSettings(this: IPollFunctions): TriggerSettings {
 	};
 }
 
-/**
- * Lists every conversation matching the query from `since` on, following every page. With
- * `useBudget`, stops early (complete: false) once the listing has used its share of n8n's poll budget.
- */
+/** Lists every conversation matching the query from `since` on (inclusive), following every page. */
 async function listConversations(
 	this: IPollFunctions,
 	query: ConversationQuery,
 	since: string | undefined,
-	options: { useBudget: boolean },
-): Promise<{ conversations: ConversationSummary[]; complete: boolean }> {
-	const budgetMs = options.useBudget ? listingBudgetMs.call(this) : undefined;
-	const startedAt = Date.now();
+): Promise<ConversationSummary[]> {
 	const conversations: ConversationSummary[] = [];
-	const pages = conversationPages.call(this, since === undefined ? query : { ...query, since });
-	for await (const page of pages) {
+	for await (const page of conversationPages.call(this, since === undefined ? query : { ...query, since })) {
 		conversations.push(...page);
-		if (budgetMs !== undefined && Date.now() - startedAt > budgetMs) {
-			await pages.return(undefined);
-			return { conversations, complete: false };
-		}
 	}
-	return { conversations, complete: true };
+	return conversations;
 }
 
-function listingBudgetMs(this: IPollFunctions): number | undefined {
-	// Present in n8n 2.x; older n8n has no budget.
+/** Epoch ms (host clock: timing only, never the cursor) after which no transcript fetch starts. */
+function pollDeadline(this: IPollFunctions): number | undefined {
+	// Present in n8n 2.38+; older n8n has no budget.
 	const getBudget = (this as Partial<Pick<IPollFunctions, 'getPollBudgetMs'>>).getPollBudgetMs;
 	if (typeof getBudget !== 'function') return undefined;
 	const budget = Number(getBudget.call(this));
-	return Number.isFinite(budget) && budget > 0 ? budget * LISTING_BUDGET_SHARE : undefined;
+	return Number.isFinite(budget) && budget > 0 ? Date.now() + budget * DETAIL_BUDGET_SHARE : undefined;
 }
 
 /**
@@ -255,10 +254,8 @@ async function activate(this: IPollFunctions, settings: TriggerSettings, filterK
 	const newest = await latestConversation.call(this, settings.query);
 	const start = decideOrThrow(this, () => startState(filterKey, newest));
 	if (start.cursor === null) return start;
-	const listing = await listConversations.call(this, settings.query, sinceFor(start, settings.windowMinutes), {
-		useBudget: false,
-	});
-	return decideOrThrow(this, () => decide(start, listing.conversations, settings.windowMinutes)).next;
+	const listed = await listConversations.call(this, settings.query, sinceFor(start, settings.windowMinutes));
+	return decideOrThrow(this, () => decide(start, listed, settings.windowMinutes)).next;
 }
 
 async function latestConversation(
@@ -295,41 +292,47 @@ async function fetchTestEvent(this: IPollFunctions, settings: TriggerSettings): 
 }
 
 /**
- * The detail of each conversation (bounded concurrency), in the same order. Any failure fails the
- * whole poll: emitting some and not others would lose the rest.
+ * The detail of each conversation, in the same order, DETAIL_CONCURRENCY at a time (fewer while
+ * RingReady answers 429). Conversations are started in order and none is started after `deadline`
+ * (but always the first), so the result is the first N of them: the caller emits those and leaves
+ * the rest to the next poll. Any failure fails the whole poll, and nothing is emitted.
  */
 async function fetchDetails(
 	this: IPollFunctions,
 	conversations: ConversationSummary[],
 	settings: TriggerSettings,
+	deadline?: number,
 ): Promise<ConversationDetail[]> {
 	const throttle = new RequestThrottle(DETAIL_CONCURRENCY);
-	const outcomes = await Promise.all(
-		conversations.map(async ({ id }) =>
-			getConversation.call(this, id, { throttle }).then(
-				(detail) => ({ id, detail, error: undefined }),
-				(error: unknown) => ({ id, detail: undefined, error }),
-			),
-		),
-	);
-	const failed = outcomes.filter((outcome) => outcome.error !== undefined);
-	if (failed.length > 0) {
-		const first = failed[0].error;
-		const reason = first instanceof Error ? first.message : String(first);
-		const message = `Could not fetch conversation ${failed[0].id} with its transcript: ${reason}`;
-		const description = `${failed.length} of ${outcomes.length} conversations could not be fetched. ${
-			(first as { description?: string }).description ?? ''
-		}`.trim();
-		if (first instanceof NodeApiError) {
-			first.message = message;
-			first.description = description;
-			throw first;
+	const details: ConversationDetail[] = [];
+	const failures: Array<{ id: number; error: unknown }> = [];
+	let next = 0;
+	const worker = async () => {
+		while (next < conversations.length && failures.length === 0) {
+			if (next > 0 && deadline !== undefined && Date.now() > deadline) return;
+			const index = next++;
+			const { id } = conversations[index];
+			try {
+				details[index] = await getConversation.call(this, id, { throttle });
+			} catch (error) {
+				failures.push({ id, error });
+			}
+		}
+	};
+	await Promise.all(Array.from({ length: Math.min(DETAIL_CONCURRENCY, conversations.length) }, worker));
+
+	if (failures.length > 0) {
+		const { id, error } = failures[0];
+		const reason = error instanceof Error ? error.message : String(error);
+		const message = `Could not fetch conversation ${id} with its transcript: ${reason}`;
+		const description = (error as { description?: string | null }).description ?? undefined;
+		if (error instanceof NodeApiError) {
+			error.message = message;
+			throw error;
 		}
 		throw new NodeOperationError(this.getNode(), message, { description });
 	}
-	return outcomes.map(({ detail }) =>
-		settings.transcriptText ? addTranscriptText(detail as ConversationDetail) : (detail as ConversationDetail),
-	);
+	return details.slice(0, next).map((detail) => (settings.transcriptText ? addTranscriptText(detail) : detail));
 }
 
 function decideOrThrow<T>(context: IPollFunctions, run: () => T): T {

@@ -160,20 +160,20 @@ export function sinceFor(state: TriggerState, windowMinutes: number): string | u
 }
 
 /**
- * Decides what to emit and the next state from one listing of `since = sinceFor(state)`.
+ * Decides what to emit and the next state from one complete listing of `since = sinceFor(state)`
+ * (every page followed to the end).
  *
- * `complete` (default true) says the listing followed every page to the end. A partial listing (the
- * newest pages only, e.g. when the poll ran out of time) still emits what it found that is new, but
- * keeps the cursor and the window where they were, so the next poll lists the same range again and
- * emits the rest.
+ * `maxEmit` cuts the emission short (when the poll runs out of time fetching transcripts): only the
+ * oldest `maxEmit` new conversations are emitted and remembered, and the cursor moves only as far as
+ * the newest of those. The others are newer than every emitted one, so they stay inside the window
+ * and unseen: the next poll emits them, still oldest first.
  */
 export function decide(
 	state: TriggerState,
 	listed: readonly ConversationSummary[],
 	windowMinutes: number,
-	options: { complete?: boolean; maxSeen?: number } = {},
+	options: { maxEmit?: number; maxSeen?: number } = {},
 ): Decision {
-	const complete = options.complete ?? true;
 	const maxSeen = Math.max(1, options.maxSeen ?? MAX_SEEN_IDS);
 	const lower = lowerBoundSeconds(state, windowMinutes);
 	const seenIds = new Set(state.seen.map(([id]) => id));
@@ -190,30 +190,32 @@ export function decide(
 		inWindow.push({ conversation, ms });
 	}
 
-	const emit = inWindow
+	const fresh = inWindow
 		.filter(({ conversation }) => !seenIds.has(conversation.id))
-		.sort((a, b) => a.ms - b.ms || a.conversation.id - b.conversation.id)
-		.map(({ conversation }) => conversation);
+		.sort((a, b) => a.ms - b.ms || a.conversation.id - b.conversation.id);
+	const maxEmit = Math.max(0, Math.floor(options.maxEmit ?? Number.POSITIVE_INFINITY));
+	const cutShort = fresh.length > maxEmit;
+	const emitted = cutShort ? fresh.slice(0, maxEmit) : fresh;
+	// Everything in the listing is now known, except new conversations left for the next poll.
+	const known = cutShort ? emitted : inWindow;
 
 	let cursor = state.cursor;
-	let newLower = lower;
-	if (complete) {
-		let cursorMs = cursor === null ? Number.NEGATIVE_INFINITY : parseTimestamp(cursor);
-		for (const { conversation, ms } of inWindow) {
-			if (ms > cursorMs) {
-				cursorMs = ms;
-				cursor = conversation.started_at;
-			}
-		}
-		if (cursor !== null) {
-			const fromCursor = Math.floor((cursorMs - windowMs(windowMinutes)) / 1000);
-			newLower = lower === null ? fromCursor : Math.max(lower, fromCursor);
+	let cursorMs = cursor === null ? Number.NEGATIVE_INFINITY : parseTimestamp(cursor);
+	for (const { conversation, ms } of known) {
+		if (ms > cursorMs) {
+			cursorMs = ms;
+			cursor = conversation.started_at;
 		}
 	}
+	let newLower = lower;
+	if (cursor !== null) {
+		const fromCursor = Math.floor((cursorMs - windowMs(windowMinutes)) / 1000);
+		newLower = lower === null ? fromCursor : Math.max(lower, fromCursor);
+	}
 
-	// Every id listed (emitted or not) plus the ones already known, inside the new window.
+	// Every id known (emitted or not), inside the new window.
 	const bySeconds = new Map<number, number>(state.seen);
-	for (const { conversation, ms } of inWindow) bySeconds.set(conversation.id, Math.floor(ms / 1000));
+	for (const { conversation, ms } of known) bySeconds.set(conversation.id, Math.floor(ms / 1000));
 	let seen: SeenEntry[] = [...bySeconds].filter(([, seconds]) => newLower === null || seconds >= newLower);
 
 	if (seen.length > maxSeen) {
@@ -228,7 +230,7 @@ export function decide(
 	seen.sort((a, b) => a[0] - b[0]);
 
 	return {
-		emit,
+		emit: emitted.map(({ conversation }) => conversation),
 		next: {
 			v: STATE_VERSION,
 			filterKey: state.filterKey,

@@ -378,22 +378,49 @@ describe('bounds', () => {
 	});
 });
 
-describe('partial listings', () => {
-	it('emits what it found, keeps cursor and window, and the next full poll emits the rest once', () => {
+describe('emission cut short (poll time budget)', () => {
+	function primed() {
 		const server = new FakeServer();
 		server.add(T0);
 		const poller = new Poller(server);
 		poller.poll();
-		const before = poller.state!;
-		server.add(T0 + 1000, 10);
-		const newestFive = server.list(sinceFor(before, W)).slice(0, 5);
-		const partial = decide(before, newestFive, W, { complete: false });
-		expect(ids(partial.emit)).toEqual([1006, 1007, 1008, 1009, 1010]);
-		expect(partial.next.cursor).toBe(before.cursor);
-		expect(sinceFor(partial.next, W)).toBe(sinceFor(before, W));
-		const rest = decide(partial.next, server.list(sinceFor(partial.next, W)), W);
-		expect(ids(rest.emit)).toEqual([1001, 1002, 1003, 1004, 1005]);
-		expect(decide(rest.next, server.list(sinceFor(rest.next, W)), W).emit).toEqual([]);
+		return { server, state: poller.state! };
+	}
+
+	it('emits the oldest N, and the next polls emit the rest once, still oldest first', () => {
+		const { server, state: before } = primed();
+		server.add(T0 + 3000, 4); // 1001–1004
+		server.add(T0 + 1000, 3); // 1005–1007: processed late, older
+		const cut = decide(before, server.list(sinceFor(before, W)), W, { maxEmit: 4 });
+		expect(ids(cut.emit)).toEqual([1005, 1006, 1007, 1001]);
+		expect(cut.next.cursor).toBe(iso(T0 + 3000)); // the newest emitted, not the newest listed
+		const rest = decide(cut.next, server.list(sinceFor(cut.next, W)), W, { maxEmit: 2 });
+		expect(ids(rest.emit)).toEqual([1002, 1003]);
+		const last = decide(rest.next, server.list(sinceFor(rest.next, W)), W);
+		expect(ids(last.emit)).toEqual([1004]);
+		expect(decide(last.next, server.list(sinceFor(last.next, W)), W).emit).toEqual([]);
+	});
+
+	it('a burst longer than the window, drained a little per poll, loses nothing', () => {
+		const { server, state } = primed();
+		const added: number[] = [];
+		for (let minute = 1; minute <= 180; minute++) added.push(...ids(server.add(T0 + minute * 60_000, 2)));
+		let current = state;
+		const emitted: number[] = [];
+		for (let poll = 0; poll < 100 && emitted.length < added.length; poll++) {
+			const { emit, next } = decide(current, server.list(sinceFor(current, W)), W, { maxEmit: 7 });
+			emitted.push(...ids(emit));
+			current = next;
+		}
+		expect(emitted).toEqual(added);
+	});
+
+	it('maxEmit 0 emits nothing and keeps the state', () => {
+		const { server, state } = primed();
+		server.add(T0 + 1000, 3);
+		const { emit, next } = decide(state, server.list(sinceFor(state, W)), W, { maxEmit: 0 });
+		expect(emit).toEqual([]);
+		expect(sameState(state, next)).toBe(true);
 	});
 });
 

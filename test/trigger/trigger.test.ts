@@ -2,7 +2,7 @@
  * The RingReady Trigger through n8n-core's real PollContext (test/harness runPoll), against the
  * sandbox API, with the node's static data carried from poll to poll as n8n stores it (JSON).
  */
-import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData, INodeParameters, INodeType, IPollFunctions } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { RingReadyTrigger } from '../../nodes/RingReadyTrigger/RingReadyTrigger.node';
@@ -329,7 +329,7 @@ describe('failures leave the state exactly as it was', () => {
 		const error = await wf.pollError();
 		expect(error).toBeInstanceOf(NodeApiError);
 		expect(error.message).toMatch(/^Could not fetch conversation \d+ with its transcript: RingReady is unavailable/);
-		expect(error.description).toMatch(/1 of 5 conversations could not be fetched/);
+		expect(error.description).toMatch(/The RingReady service had a problem/);
 		expect(wf.staticData).toEqual(before);
 		const items = await wf.poll();
 		expect(ids(items)).toEqual(addedIds(added));
@@ -452,6 +452,42 @@ describe('cost and bounds', () => {
 		expect(JSON.stringify(wf.staticData).length).toBeLessThan(250_000);
 		expect(await wf.poll()).toBeNull(); // nothing repeats
 	}, 60_000);
+});
+
+describe("n8n's poll time budget", () => {
+	/** Our trigger, with PollContext.getPollBudgetMs answering `budgetMs` (n8n 2.38+ under a lease). */
+	function withBudget(budgetMs: number): INodeType {
+		return {
+			description: trigger.description,
+			methods: trigger.methods,
+			async poll(this: IPollFunctions) {
+				this.getPollBudgetMs = () => budgetMs;
+				return await trigger.poll.call(this);
+			},
+		};
+	}
+
+	it('a burst with transcripts larger than one poll can fetch drains over several polls, oldest first, once each', async () => {
+		const budgeted = withBudget(400);
+		const staticData: IDataObject = {};
+		const parameters = { options: { includeTranscript: true } };
+		await runPoll(budgeted, { parameters, credentials: credentials(), staticData });
+		const added = sandbox.control.addConversations({ count: 150 });
+		sandbox.control.setLatency(30);
+		const emitted: IDataObject[] = [];
+		const perPoll: number[] = [];
+		for (let i = 0; i < 30 && emitted.length < added.length; i++) {
+			const { items } = await runPoll(budgeted, { parameters, credentials: credentials(), staticData });
+			perPoll.push(items?.[0].length ?? 0);
+			emitted.push(...(items?.[0].map((item) => item.json) ?? []));
+		}
+		sandbox.control.setLatency(0);
+		expect(perPoll.length).toBeGreaterThan(1);
+		expect(perPoll.every((n) => n > 0)).toBe(true);
+		expect(ids(emitted)).toEqual(addedIds(added)); // all, once, oldest first across polls
+		expect(emitted.every((item) => Array.isArray(item.transcript))).toBe(true);
+		expect((await runPoll(budgeted, { parameters, credentials: credentials(), staticData })).items).toBeNull();
+	});
 });
 
 describe('the API key never appears in an error', () => {
