@@ -1,0 +1,626 @@
+/**
+ * End to end against real n8n (run by test/e2e/run.sh, which builds, packs and installs n8n first).
+ *
+ * Two tracks run at the same time, each with its own sandbox, n8n user folder and ports:
+ *   exec   — `n8n execute` runs workflows that use every operation; outputs and the sandbox's state are checked.
+ *   server — `n8n start` with a published trigger workflow: credential test and node types over the REST
+ *            API, the example workflows, scheduled polls feeding a sink, and "Fetch Test Event".
+ * Prints one line per check and ends with `N passed, N failed`; exits 1 on any failure.
+ */
+import assert from 'assert/strict';
+import { existsSync, readdirSync, readFileSync, writeFileSync, appendFileSync, mkdirSync } from 'fs';
+import { join, resolve } from 'path';
+
+import { keyPrefix, startSandbox, type Sandbox } from '../sandbox';
+import { delay, N8n, nodeOutput, tail, type N8nInstall, type N8nLine, type RunData } from './lib/n8n';
+import { startSink, type Sink } from './lib/sink';
+import { Suite } from './lib/suite';
+import {
+	CREDENTIALS,
+	errorsWorkflow,
+	failingWorkflow,
+	NODE,
+	readsWorkflow,
+	REPLACED_FAQ,
+	TOOL,
+	TRIGGER,
+	triggerWorkflow,
+	UPDATED_GOAL,
+	UPDATED_GREETING,
+	writesWorkflow,
+	type Workflow,
+} from './workflows';
+
+const ROOT = resolve(__dirname, '..', '..');
+const line = Number(process.env.E2E_N8N_LINE ?? '2') as N8nLine;
+const install: N8nInstall = {
+	line,
+	dir: required('E2E_N8N_DIR'),
+	nodeBin: required('E2E_N8N_NODE'),
+};
+const packageDir = required('E2E_PACKAGE_DIR');
+const workDir = required('E2E_WORK_DIR');
+const pidsFile = process.env.E2E_PIDS_FILE;
+/** Scheduled polls that must each bring new conversations (the first poll after activation only sets the start). */
+const SCHEDULED_POLLS = Math.max(2, Number(process.env.E2E_TRIGGER_POLLS ?? '2'));
+
+const suite = new Suite();
+const cleanups: Array<() => Promise<void>> = [];
+/** Everything n8n printed or answered, scanned at the end for API keys. */
+const outputs: Array<{ what: string; text: string }> = [];
+const secrets: string[] = [];
+
+function required(name: string): string {
+	const value = process.env[name];
+	if (!value) {
+		process.stderr.write(`${name} is not set; run this through test/e2e/run.sh\n`);
+		process.exit(2);
+	}
+	return value;
+}
+
+function recordPid(pid: number | undefined): void {
+	if (pidsFile && pid) appendFileSync(pidsFile, `${pid}\n`);
+}
+
+async function newSandbox(): Promise<Sandbox> {
+	const sandbox = await startSandbox({ controls: true });
+	cleanups.push(() => sandbox.close());
+	secrets.push(...Object.values(sandbox.keys));
+	return sandbox;
+}
+
+function credentialsFor(sandbox: Sandbox) {
+	return [
+		{ ...CREDENTIALS.readWrite, type: 'ringReadyApi', data: { apiKey: sandbox.keys.readWrite, baseUrl: sandbox.url } },
+		{ ...CREDENTIALS.readOnly, type: 'ringReadyApi', data: { apiKey: sandbox.keys.readOnly, baseUrl: sandbox.url } },
+		{ ...CREDENTIALS.revoked, type: 'ringReadyApi', data: { apiKey: sandbox.keys.revoked, baseUrl: sandbox.url } },
+	];
+}
+
+/** The installed copy must list only files that exist (n8n refuses the whole package otherwise). */
+function packageProblems(dir: string): string[] {
+	const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
+		n8n?: { nodes?: string[]; credentials?: string[] };
+	};
+	const listed = [...(manifest.n8n?.nodes ?? []), ...(manifest.n8n?.credentials ?? [])];
+	return listed.filter((file) => !existsSync(join(dir, file)));
+}
+
+/** Installs the package; files the manifest lists but the tarball lacks are dropped so the rest still loads. */
+function installInto(n8n: N8n): string[] {
+	const target = n8n.installPackage(packageDir);
+	const missing = packageProblems(target);
+	if (missing.length > 0) {
+		const manifestPath = join(target, 'package.json');
+		const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as {
+			n8n: { nodes?: string[]; credentials?: string[] };
+		};
+		manifest.n8n.nodes = manifest.n8n.nodes?.filter((file) => !missing.includes(file));
+		manifest.n8n.credentials = manifest.n8n.credentials?.filter((file) => !missing.includes(file));
+		writeFileSync(manifestPath, JSON.stringify(manifest, null, 2));
+	}
+	return missing;
+}
+
+function executeOutput(what: string, result: { stdout: string; stderr: string }): void {
+	outputs.push({ what, text: `${result.stdout}\n${result.stderr}` });
+}
+
+function ids(items: Array<Record<string, unknown>>): number[] {
+	return items.map((item) => Number(item.id));
+}
+
+function conversationRequests(sandbox: Sandbox, key?: string) {
+	const prefix = key ? keyPrefix(key) : undefined;
+	return sandbox.control
+		.requests()
+		.log.filter((entry) => entry.path.startsWith('/api/v1/conversations') && (!prefix || entry.key?.startsWith(prefix)));
+}
+
+// ------------------------------------------------------------------------------------------------
+// exec track: every operation through `n8n execute`
+
+async function execTrack(): Promise<void> {
+	const T = 'exec';
+	const sandbox = await newSandbox();
+	const n8n = new N8n({ install, userFolder: join(workDir, 'exec'), onSpawn: recordPid });
+	await n8n.allocatePorts();
+	const agentId = sandbox.agentIds.A[0];
+	const otherAgentId = sandbox.agentIds.A[1];
+	// Three conversations of this agent "now", so that "since last week" has something to find.
+	const recent = sandbox.control.addConversations({ count: 3, agentId });
+	const someConversation = sandbox.control.conversations('A')[10];
+
+	const setupOk = await suite.check(T, 'credentials and workflows import into n8n (n8n import:*)', async () => {
+		installInto(n8n);
+		await n8n.importCredentials(credentialsFor(sandbox));
+		await n8n.importWorkflows([
+			readsWorkflow({ conversationId: someConversation.id, agentId }),
+			writesWorkflow({ agentId, otherAgentId }),
+			errorsWorkflow({ agentId, failingConversationLimit: 3 }),
+			failingWorkflow(),
+		]);
+	});
+	if (!setupOk) {
+		suite.skip(T, ['reads', 'writes', 'errors', 'revoked key'], 'n8n import failed');
+		return;
+	}
+
+	// --- reads -------------------------------------------------------------------------------------
+	sandbox.control.clearRequests();
+	// The first conversations request answers 429 with Retry-After: the node must wait and retry.
+	sandbox.control.injectFaults({ status: 429, retryAfter: 1, count: 1, path: '/api/v1/conversations' });
+	suite.log(T, 'n8n execute: reads');
+	const reads = await n8n.execute('e2eReadsWorkflow');
+	executeOutput('execute reads', reads);
+	const readLog = sandbox.control.requests().log;
+	const readsRan = await suite.check(T, 'reads workflow runs (n8n execute exits 0)', () => {
+		assert.equal(reads.code, 0, `exit code ${reads.code}\n${tail(reads.stdout + reads.stderr, 30)}`);
+		assert.ok(reads.run, 'no run data in the output');
+		return `${(reads.ms / 1000).toFixed(1)} s`;
+	});
+	if (readsRan) {
+		const all = sandbox.control.conversations('A');
+		await suite.check(T, 'Conversation › Get Many, Return All: every conversation, over several pages', () => {
+			const out = nodeOutput(reads.run, 'All Conversations');
+			assert.deepEqual(ids(out), ids(all as unknown as Array<Record<string, unknown>>), 'ids differ from the sandbox');
+			const pages = readLog.filter((entry) => entry.path === '/api/v1/conversations' && entry.query.before_id);
+			assert.ok(pages.length >= 1, 'no request with before_id: Return All did not page');
+			return `${out.length} conversations, ${pages.length + 1}+ pages`;
+		});
+		await suite.check(T, 'a 429 with Retry-After is waited out and retried inside n8n', () => {
+			const limited = readLog.filter((entry) => entry.status === 429);
+			assert.equal(limited.length, 1, 'the injected 429 was not served');
+			const retried = readLog.find((entry) => entry.seq > limited[0].seq && entry.path === limited[0].path && entry.status === 200);
+			assert.ok(retried, 'no successful request followed the 429');
+			const waited = retried.started_ms - (limited[0].ended_ms ?? limited[0].started_ms);
+			assert.ok(waited >= 900, `retried after ${waited.toFixed(0)} ms, before Retry-After: 1`);
+			return `retried after ${waited.toFixed(0)} ms`;
+		});
+		await suite.check(T, 'Conversation › Get Many with agent and channel filters', () => {
+			const out = nodeOutput(reads.run, 'Agent Phone Calls');
+			const expected = all.filter((c) => c.agent_id === agentId && c.channel === 'phone').map((c) => c.id);
+			assert.ok(expected.length > 0);
+			assert.deepEqual(ids(out), expected);
+			return `${out.length} phone calls of agent ${agentId}`;
+		});
+		await suite.check(T, 'Conversation › Get Many with transcripts and transcript text', () => {
+			const out = nodeOutput(reads.run, 'With Transcripts');
+			assert.equal(out.length, 4);
+			assert.deepEqual(ids(out), all.slice(0, 4).map((c) => c.id));
+			for (const item of out) {
+				assert.ok(Array.isArray(item.transcript) && item.transcript.length > 0, `no transcript on ${String(item.id)}`);
+				assert.equal(typeof item.transcript_text, 'string');
+				assert.ok(String(item.transcript_text).length > 20);
+			}
+		});
+		await suite.check(T, 'Conversation › Get Many since last week (expression) for one agent', () => {
+			const out = nodeOutput(reads.run, 'Since Last Week');
+			assert.deepEqual(ids(out).sort(), recent.map((c) => c.id).sort());
+			assert.ok(out.every((item) => Array.isArray(item.transcript) && typeof item.transcript_text === 'string'));
+			const since = readLog.find((entry) => entry.path === '/api/v1/conversations' && entry.query.since);
+			assert.ok(since, 'no request with since');
+			assert.match(since.query.since, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/, 'since is not UTC ISO-8601');
+			return `since=${since.query.since}`;
+		});
+		await suite.check(T, 'Conversation › Get one, with transcript text', () => {
+			const [item] = nodeOutput(reads.run, 'One Conversation');
+			assert.equal(item.id, someConversation.id);
+			assert.deepEqual(item.transcript, someConversation.transcript);
+			assert.equal(typeof item.transcript_text, 'string');
+		});
+		await suite.check(T, 'Agent › Get Many and Get; Agent FAQ › Get Many', () => {
+			assert.deepEqual(
+				ids(nodeOutput(reads.run, 'Agents')),
+				sandbox.control.agents('A').map((agent) => agent.id),
+			);
+			const [agent] = nodeOutput(reads.run, 'One Agent');
+			assert.equal(agent.id, agentId);
+			assert.equal(typeof agent.faq, 'object');
+			const faq = nodeOutput(reads.run, 'Agent FAQ');
+			assert.deepEqual(
+				faq.map((entry) => [entry.question, entry.answer]),
+				Object.entries(agent.faq as Record<string, string>),
+			);
+		});
+		await suite.check(T, 'Account › Get returns the key owner', () => {
+			const [account] = nodeOutput(reads.run, 'Account');
+			assert.equal(account.auth_method, 'api_key');
+			assert.deepEqual(account.scopes, ['read', 'write']);
+			assert.equal(account.api_key_prefix, keyPrefix(sandbox.keys.readWrite));
+		});
+	} else {
+		suite.skip(T, ['read operations'], 'the reads workflow failed');
+	}
+
+	// --- writes ------------------------------------------------------------------------------------
+	sandbox.control.clearRequests();
+	const faqBefore = { ...sandbox.control.agent(agentId)!.faq };
+	const agentBefore = sandbox.control.agent(agentId)!;
+	suite.log(T, 'n8n execute: writes');
+	const writes = await n8n.execute('e2eWritesWorkflo');
+	executeOutput('execute writes', writes);
+	const writeLog = sandbox.control.requests().log;
+	const writesRan = await suite.check(T, 'writes workflow runs (n8n execute exits 0)', () => {
+		assert.equal(writes.code, 0, `exit code ${writes.code}\n${tail(writes.stdout + writes.stderr, 30)}`);
+		return `${(writes.ms / 1000).toFixed(1)} s`;
+	});
+	if (writesRan) {
+		await suite.check(T, 'Agent › Update changes only the fields sent', () => {
+			const [result] = nodeOutput(writes.run, 'Update Agent');
+			assert.equal(result.id, agentId);
+			assert.deepEqual([...(result.updated as string[])].sort(), ['agent_goal', 'greeting_message']);
+			const after = sandbox.control.agent(agentId)!;
+			assert.equal(after.agent_goal, UPDATED_GOAL);
+			assert.equal(after.greeting_message, UPDATED_GREETING);
+			assert.equal(after.business_name, agentBefore.business_name);
+			const [read] = nodeOutput(writes.run, 'Agent After Update');
+			assert.equal(read.agent_goal, UPDATED_GOAL);
+		});
+		await suite.check(T, 'Agent FAQ › Create or Update from three input items (one read, one write)', () => {
+			const three = nodeOutput(writes.run, 'Three Conversations');
+			const out = nodeOutput(writes.run, 'Upsert FAQ');
+			assert.equal(out.length, 3);
+			const questions = three.map((c) => `What about conversation ${String(c.id)}? (e2e)`);
+			out.forEach((item, index) => {
+				assert.deepEqual(item.added, [questions[index]]);
+				assert.equal(item.saved, true);
+				assert.equal(item.entry_count, Object.keys(faqBefore).length + 3);
+			});
+			const patches = writeLog.filter((entry) => entry.method === 'PATCH' && entry.path === `/api/v1/agents/${agentId}`);
+			// update + upsert + delete: the three upsert items share one PATCH.
+			assert.equal(patches.length, 3, `${patches.length} PATCH requests`);
+		});
+		await suite.check(T, 'Agent FAQ › Delete reports removed and not found', () => {
+			const [item] = nodeOutput(writes.run, 'Delete FAQ Entry');
+			assert.deepEqual(item.removed, ['Do you give free estimates?']);
+			assert.deepEqual(item.not_found, ['A question that is not in the FAQ (e2e)']);
+			const faq = nodeOutput(writes.run, 'FAQ After');
+			assert.equal(faq.length, Object.keys(faqBefore).length + 3 - 1);
+			assert.deepEqual(
+				faq.map((entry) => [entry.question, entry.answer]),
+				Object.entries(sandbox.control.agent(agentId)!.faq),
+			);
+		});
+		await suite.check(T, 'Agent FAQ › Replace All sets exactly the given entries', () => {
+			const [item] = nodeOutput(writes.run, 'Replace FAQ');
+			assert.equal(item.saved, true);
+			assert.deepEqual(
+				Object.entries(sandbox.control.agent(otherAgentId)!.faq),
+				REPLACED_FAQ.map((entry) => [entry.question, entry.answer]),
+			);
+		});
+	} else {
+		suite.skip(T, ['write operations'], 'the writes workflow failed');
+	}
+
+	// --- errors with Continue On Fail ---------------------------------------------------------------
+	const firstThree = sandbox.control.conversations('A').slice(0, 3);
+	const failing = firstThree[1];
+	sandbox.control.clearRequests();
+	sandbox.control.injectFaults({ status: 404, count: 1, path: `/api/v1/conversations/${failing.id}` });
+	suite.log(T, 'n8n execute: errors with continue on fail');
+	const errors = await n8n.execute('e2eErrorsWorkflo');
+	executeOutput('execute errors', errors);
+	const errorLog = sandbox.control.requests().log;
+	await suite.check(T, 'errors with Continue On Fail become error items; the workflow succeeds', () => {
+		assert.equal(errors.code, 0, `exit code ${errors.code}\n${tail(errors.stdout + errors.stderr, 30)}`);
+		const [missing] = nodeOutput(errors.run, 'Missing Conversation');
+		assert.equal(typeof missing.error, 'string', 'no error item for a missing conversation');
+		const readOnly = nodeOutput(errors.run, 'Read-only Key Update');
+		assert.equal(readOnly.length, 1);
+		assert.match(String(readOnly[0].error) + String(readOnly[0].description ?? ''), /scope|permission|write|forbidden/i);
+		const [blank] = nodeOutput(errors.run, 'Blank Goal');
+		assert.match(String(blank.error) + String(blank.description ?? ''), /blank|empty|goal/i);
+		const blankSent = errorLog.some(
+			(entry) => entry.method === 'PATCH' && entry.key?.startsWith(keyPrefix(sandbox.keys.readWrite)),
+		);
+		assert.ok(!blankSent, 'a blank required field was sent to the API');
+		const transcripts = nodeOutput(errors.run, 'One Transcript Fails');
+		assert.equal(transcripts.length, 3);
+		const failed = transcripts.filter((item) => item.error !== undefined);
+		assert.equal(failed.length, 1, 'expected exactly one failed transcript');
+		assert.equal(failed[0].conversation_id, failing.id);
+		assert.ok(transcripts.filter((item) => Array.isArray(item.transcript)).length === 2);
+		return `404: "${String(missing.error).slice(0, 60)}"; 403: "${String(readOnly[0].error).slice(0, 60)}"`;
+	});
+
+	// --- a revoked key fails the workflow ------------------------------------------------------------
+	suite.log(T, 'n8n execute: revoked key');
+	const revoked = await n8n.execute('e2eFailingWorkfl');
+	executeOutput('execute revoked', revoked);
+	await suite.check(T, 'a revoked key fails the workflow (exit 1) with the credential hint', () => {
+		assert.notEqual(revoked.code, 0, 'n8n execute succeeded with a revoked key');
+		const text = revoked.stdout + revoked.stderr;
+		assert.match(text, /revoked|invalid|401|authori[sz]/i, `no useful message:\n${tail(text, 15)}`);
+	});
+}
+
+// ------------------------------------------------------------------------------------------------
+// server track: n8n start, REST API, trigger
+
+interface NodeTypeDescription {
+	name: string;
+	version: number | number[];
+	usableAsTool?: unknown;
+	outputs?: unknown;
+	polling?: boolean;
+}
+
+async function serverTrack(sink: Sink): Promise<void> {
+	const T = 'server';
+	const sandbox = await newSandbox();
+	const n8n = new N8n({ install, userFolder: join(workDir, 'server'), onSpawn: recordPid });
+	await n8n.allocatePorts();
+	cleanups.push(() => n8n.stop());
+	const examplesDir = join(ROOT, 'examples');
+	const examples = existsSync(examplesDir)
+		? readdirSync(examplesDir)
+				.filter((file) => file.endsWith('.json'))
+				.map((file) => ({ file, workflow: JSON.parse(readFileSync(join(examplesDir, file), 'utf8')) as Workflow }))
+		: [];
+	const trigger = triggerWorkflow(sink.url);
+	const missing = installInto(n8n);
+	const setupOk = await suite.check(T, 'credentials, trigger workflow and examples import; trigger published', async () => {
+		// The examples use the credential `npm run dev` creates; here one of the same name points at this sandbox.
+		await n8n.importCredentials([
+			...credentialsFor(sandbox),
+			{
+				id: 'ringreadySandbox',
+				name: 'RingReady Sandbox',
+				type: 'ringReadyApi',
+				data: { apiKey: sandbox.keys.readWrite, baseUrl: sandbox.url },
+			},
+		]);
+		await n8n.importWorkflows([trigger, ...examples.map((example) => example.workflow)]);
+		if (!missing.includes('dist/nodes/RingReadyTrigger/RingReadyTrigger.node.js')) await n8n.activate(trigger.id);
+	});
+	const triggerChecks = [
+		'trigger: the activation poll emits nothing',
+		`trigger: new conversations come out once each over ${SCHEDULED_POLLS} scheduled polls`,
+		'trigger: Fetch Test Event returns the latest conversation',
+	];
+
+	const started = await suite.check(T, 'n8n start with the package; owner account set up', async () => {
+		const t0 = Date.now();
+		await n8n.start();
+		await n8n.rest.setupOwner({ email: 'e2e@example.com', password: 'E2e-passw0rd!', firstName: 'E2E', lastName: 'Runner' });
+		return `ready in ${((Date.now() - t0) / 1000).toFixed(1)} s on ${n8n.baseUrl}`;
+	});
+	if (!started) {
+		suite.skip(T, ['credential test', 'node types', 'examples', ...triggerChecks], 'n8n did not start');
+		return;
+	}
+	const serverStartedAt = Date.now();
+
+	// --- credential test, as the editor's "Test" button does it -------------------------------------
+	const testCredential = async (credential: { id: string; name: string }, apiKey: string) => {
+		const response = await n8n.rest.request<{ data?: { status: string; message: string } }>('POST', '/rest/credentials/test', {
+			credentials: { id: credential.id, name: credential.name, type: 'ringReadyApi', data: { apiKey, baseUrl: sandbox.url } },
+		});
+		outputs.push({ what: 'credential test response', text: JSON.stringify(response.body) });
+		assert.equal(response.status, 200, `status ${response.status}: ${JSON.stringify(response.body)}`);
+		return response.body.data!;
+	};
+	await suite.check(T, 'credential test passes with a good key (POST /rest/credentials/test)', async () => {
+		const result = await testCredential(CREDENTIALS.readWrite, sandbox.keys.readWrite);
+		assert.equal(result.status, 'OK', JSON.stringify(result));
+		const whoami = sandbox.control.requests().log.filter((entry) => entry.path === '/api/v1/whoami');
+		assert.ok(whoami.length >= 1, 'n8n did not call /api/v1/whoami');
+	});
+	await suite.check(T, 'credential test fails with a revoked key, with the credential’s message', async () => {
+		const result = await testCredential(CREDENTIALS.revoked, sandbox.keys.revoked);
+		assert.equal(result.status, 'Error', JSON.stringify(result));
+		assert.match(result.message, /revoked|invalid/i);
+		return `"${result.message.slice(0, 90)}"`;
+	});
+
+	// --- node types --------------------------------------------------------------------------------
+	let types: NodeTypeDescription[] = [];
+	await suite.check(T, 'node types: RingReady, RingReady Trigger and the AI tool variant ringReadyTool are loaded', async () => {
+		const response = await n8n.rest.request<NodeTypeDescription[]>('GET', '/types/nodes.json');
+		assert.equal(response.status, 200);
+		types = response.body;
+		const names = new Set(types.map((type) => type.name));
+		assert.ok(names.has(NODE), `${NODE} is not loaded`);
+		assert.ok(names.has(TOOL), `${TOOL} is not offered (the node is not usable as an AI tool here)`);
+		assert.ok(names.has(TRIGGER), `${TRIGGER} is not loaded`);
+		assert.ok(!names.has(`${TRIGGER}Tool`), 'the trigger must not be offered as a tool');
+		const tool = types.find((type) => type.name === TOOL)!;
+		assert.match(JSON.stringify(tool.outputs), /ai_tool/);
+		const triggerType = types.find((type) => type.name === TRIGGER)!;
+		assert.equal(triggerType.polling, true, 'the trigger is not a polling trigger');
+	});
+
+	// --- examples -----------------------------------------------------------------------------------
+	await suite.check(T, `every example workflow (${examples.length}) is imported and all its nodes resolve`, async () => {
+		assert.ok(examples.length >= 4, `only ${examples.length} examples in examples/`);
+		const versions = new Map<string, number[]>();
+		for (const type of types) {
+			const list = Array.isArray(type.version) ? type.version : [type.version];
+			versions.set(type.name, [...(versions.get(type.name) ?? []), ...list]);
+		}
+		const problems: string[] = [];
+		for (const { file, workflow } of examples) {
+			const stored = await n8n.rest.call<Workflow & { nodes: Array<Workflow['nodes'][number]> }>('GET', `/rest/workflows/${workflow.id}`);
+			for (const node of stored.nodes) {
+				const known = versions.get(node.type);
+				if (!known) problems.push(`${file}: "${node.name}" has unknown type ${node.type}`);
+				else if (!known.includes(node.typeVersion)) problems.push(`${file}: "${node.name}" ${node.type} v${node.typeVersion} not in [${known.join(', ')}]`);
+				if (node.type.startsWith('n8n-nodes-ringready.')) {
+					const credential = node.credentials?.ringReadyApi;
+					if (!credential || credential.name !== 'RingReady Sandbox' || !credential.id) {
+						problems.push(`${file}: "${node.name}" credential did not resolve to "RingReady Sandbox": ${JSON.stringify(credential)}`);
+					}
+				}
+			}
+			const ringReadyNodes = stored.nodes.filter((node) => node.type.startsWith('n8n-nodes-ringready.'));
+			if (ringReadyNodes.length === 0) problems.push(`${file}: no RingReady node`);
+		}
+		assert.deepEqual(problems, []);
+		return examples.map((example) => example.file).join(', ');
+	});
+
+	// --- trigger -------------------------------------------------------------------------------------
+	if (missing.includes('dist/nodes/RingReadyTrigger/RingReadyTrigger.node.js') || !setupOk) {
+		suite.skip(T, triggerChecks, 'the trigger is not in the package or the setup failed');
+		return;
+	}
+	const key = sandbox.keys.readOnly;
+	const lastSeq = () => sandbox.control.requests().log.at(-1)?.seq ?? 0;
+	/** Resolves when a conversations request by the trigger's key starts after seq `after` and all its requests are done. */
+	const waitForPoll = async (after: number, timeoutMs: number, what: string) => {
+		const deadline = Date.now() + timeoutMs;
+		while (Date.now() < deadline) {
+			const polls = conversationRequests(sandbox, key).filter((entry) => entry.seq > after);
+			if (polls.length > 0) {
+				// a poll can make several requests; wait until none is in flight and a second passes quietly
+				const quiet = async () => {
+					const before = lastSeq();
+					await delay(1000);
+					const pending = conversationRequests(sandbox, key).some((entry) => entry.status === null && !entry.dropped);
+					return !pending && lastSeq() === before;
+				};
+				while (!(await quiet())) {
+					if (Date.now() > deadline) break;
+				}
+				return polls[0];
+			}
+			await delay(250);
+		}
+		throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+	};
+	const production = () =>
+		sink.entries
+			.map((entry) => entry.body as { executionId?: string; mode?: string; conversation?: { id?: number } })
+			.filter((body) => body.mode !== 'manual' && body.mode !== 'test');
+
+	const activated = await suite.check(T, triggerChecks[0], async () => {
+		const poll = await waitForPoll(0, 60_000, 'the activation poll');
+		await delay(2000);
+		assert.equal(production().length, 0, `the activation poll emitted ${production().length} conversations`);
+		return `first poll ${((Date.now() - serverStartedAt) / 1000).toFixed(0)} s after start (${poll.path}?${new URLSearchParams(poll.query).toString()})`;
+	});
+	if (!activated) {
+		suite.skip(T, triggerChecks.slice(1), 'no activation poll');
+		return;
+	}
+
+	const batches: number[][] = [];
+	await suite.check(T, triggerChecks[1], async () => {
+		for (let poll = 1; poll <= SCHEDULED_POLLS; poll++) {
+			const added =
+				poll === 1
+					? sandbox.control.addConversations({ count: 2 })
+					: poll === 2
+						? [
+								// two in the same second, and one processed late (older started_at, higher id)
+								...sandbox.control.addConversations({ count: 2, sameSecond: true }),
+								...sandbox.control.addConversations({
+									count: 1,
+									startedAt: new Date(Date.now() - 10 * 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+								}),
+							]
+						: sandbox.control.addConversations({ count: 1 });
+			batches.push(added.map((conversation) => conversation.id));
+			const after = lastSeq();
+			suite.log(T, `added conversations ${added.map((c) => c.id).join(', ')}; waiting for scheduled poll ${poll}`);
+			await waitForPoll(after, 75_000, `scheduled poll ${poll}`);
+			const expected = batches.flat();
+			await sink.waitFor(
+				() => expected.every((id) => production().some((body) => body.conversation?.id === id)),
+				20_000,
+				`conversations ${expected.join(', ')} at the sink`,
+			);
+		}
+		await delay(1500);
+		const emitted = production().map((body) => Number(body.conversation?.id));
+		const expected = batches.flat();
+		assert.deepEqual([...emitted].sort((a, b) => a - b), [...expected].sort((a, b) => a - b), 'not exactly once each');
+		const executions = new Set(production().map((body) => body.executionId));
+		assert.ok(executions.size >= SCHEDULED_POLLS, `only ${executions.size} trigger executions`);
+		return `${emitted.length} conversations in ${executions.size} executions: ${batches.map((b) => `[${b.join(', ')}]`).join(' ')}`;
+	});
+
+	await suite.check(T, triggerChecks[2], async () => {
+		const [newest] = sandbox.control.addConversations({ count: 1 });
+		const stored = await n8n.rest.call<Workflow>('GET', `/rest/workflows/${trigger.id}`);
+		const run = await n8n.rest.call<{ executionId?: string; waitingForWebhook?: boolean }>(
+			'POST',
+			`/rest/workflows/${trigger.id}/run`,
+			{
+				workflowData: stored,
+				triggerToStartFrom: { name: 'New Conversation' },
+				destinationNode: { nodeName: 'New Conversation', mode: 'inclusive' },
+			},
+		);
+		assert.ok(run.executionId, `no execution id: ${JSON.stringify(run)}`);
+		const deadline = Date.now() + 30_000;
+		let execution: { finished?: boolean; status?: string; data?: string } = {};
+		while (Date.now() < deadline) {
+			execution = await n8n.rest.call('GET', `/rest/executions/${run.executionId}`);
+			if (execution.status && !['new', 'running', 'waiting'].includes(execution.status)) break;
+			await delay(300);
+		}
+		assert.equal(execution.status, 'success', `execution ${run.executionId} status ${execution.status}`);
+		const data = n8n.flatted().parse(execution.data!) as RunData['data'];
+		const items = nodeOutput({ data } as RunData, 'New Conversation');
+		outputs.push({ what: 'fetch test event', text: execution.data ?? '' });
+		assert.equal(items.length, 1, `${items.length} items`);
+		assert.equal(items[0].id, newest.id, `got conversation ${String(items[0].id)}, the newest is ${newest.id}`);
+		assert.ok(!data.resultData.runData.Sink, 'Fetch Test Event also ran the following node');
+		return `conversation ${newest.id}`;
+	});
+}
+
+// ------------------------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+	mkdirSync(workDir, { recursive: true });
+	const t0 = Date.now();
+	suite.log('main', `n8n ${line}.x from ${install.dir} on ${install.nodeBin}; work folder ${workDir}`);
+	const sink = await startSink();
+	cleanups.push(() => sink.close());
+	await suite.check('main', 'the packed tarball holds every file its package.json lists for n8n', () => {
+		const missing = packageProblems(packageDir);
+		assert.deepEqual(missing, [], `missing from the tarball: ${missing.join(', ')}`);
+	});
+	await Promise.all([
+		execTrack().catch((error: unknown) => suite.skip('exec', ['exec track'], String(error))),
+		serverTrack(sink).catch((error: unknown) => suite.skip('server', ['server track'], String(error))),
+	]);
+	await suite.check('main', 'no API key appears in any n8n output, log or REST answer', () => {
+		const serverLog = join(workDir, 'server', 'n8n.log');
+		if (existsSync(serverLog)) outputs.push({ what: 'n8n server log', text: readFileSync(serverLog, 'utf8') });
+		const leaks: string[] = [];
+		for (const { what, text } of outputs) {
+			for (const secret of secrets) if (text.includes(secret)) leaks.push(`${what} contains ${keyPrefix(secret)}…`);
+		}
+		assert.deepEqual(leaks, []);
+		return `${outputs.length} outputs scanned`;
+	});
+	await runCleanups();
+	suite.summary(`e2e against n8n ${line}.x (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+	process.exitCode = suite.failed > 0 || suite.results.length === 0 ? 1 : 0;
+}
+
+async function runCleanups(): Promise<void> {
+	while (cleanups.length > 0) {
+		const cleanup = cleanups.pop()!;
+		await cleanup().catch(() => undefined);
+	}
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+	process.on(signal, () => {
+		process.stderr.write(`\n${signal}: stopping n8n and the sandboxes\n`);
+		void runCleanups().finally(() => process.exit(130));
+	});
+}
+
+main().catch(async (error: unknown) => {
+	process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+	await runCleanups();
+	process.exit(1);
+});

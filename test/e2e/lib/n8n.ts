@@ -1,0 +1,410 @@
+/**
+ * Drives a real n8n installation (the one scripts/install-n8n.sh caches): one instance = one user
+ * folder, its own ports, loopback only. CLI commands (import, execute, publish) run as child
+ * processes; `start()` runs the server, and `rest` talks to it the way the editor does.
+ */
+import { spawn, type ChildProcess } from 'child_process';
+import { randomBytes } from 'crypto';
+import { cpSync, createWriteStream, mkdirSync, writeFileSync } from 'fs';
+import { createServer } from 'net';
+import { createRequire } from 'module';
+import { join } from 'path';
+
+export type N8nLine = 1 | 2;
+
+export interface N8nInstall {
+	line: N8nLine;
+	/** The folder holding node_modules/n8n. */
+	dir: string;
+	/** The node binary n8n runs on (Node 24 for 2.x, the machine's Node 20 for 1.x). */
+	nodeBin: string;
+}
+
+export interface CliResult {
+	code: number | null;
+	stdout: string;
+	stderr: string;
+	ms: number;
+}
+
+/** A free TCP port on 127.0.0.1 (the OS picks it; released before returning). */
+export async function freePort(): Promise<number> {
+	return await new Promise((resolve, reject) => {
+		const server = createServer();
+		server.unref();
+		server.on('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const address = server.address();
+			const port = typeof address === 'object' && address ? address.port : 0;
+			server.close(() => resolve(port));
+		});
+	});
+}
+
+/** Installs the unpacked `npm pack` tarball the way n8n installs a community package. */
+export function installPackage(userFolder: string, packageDir: string, name = 'n8n-nodes-ringready'): string {
+	const target = join(userFolder, '.n8n', 'nodes', 'node_modules', name);
+	mkdirSync(join(userFolder, '.n8n', 'nodes'), { recursive: true });
+	const holder = join(userFolder, '.n8n', 'nodes', 'package.json');
+	writeFileSync(holder, JSON.stringify({ name: 'installed-nodes', private: true, dependencies: { [name]: '*' } }));
+	cpSync(packageDir, target, { recursive: true });
+	return target;
+}
+
+export interface N8nOptions {
+	install: N8nInstall;
+	userFolder: string;
+	port?: number;
+	brokerPort?: number;
+	encryptionKey?: string;
+	/** Where the server's stdout/stderr go (default: <userFolder>/n8n.log). */
+	logFile?: string;
+	env?: Record<string, string>;
+	/** Called with the pid (= process group id) of every n8n process started, for emergency cleanup. */
+	onSpawn?: (pid: number | undefined) => void;
+}
+
+export class N8n {
+	readonly install: N8nInstall;
+	readonly userFolder: string;
+	readonly logFile: string;
+	port = 0;
+	brokerPort = 0;
+	readonly encryptionKey: string;
+	private readonly extraEnv: Record<string, string>;
+	private readonly onSpawn?: (pid: number | undefined) => void;
+	private server?: ChildProcess;
+	private serverExit?: Promise<number | null>;
+	readonly rest: Rest;
+
+	constructor(options: N8nOptions) {
+		this.install = options.install;
+		this.userFolder = options.userFolder;
+		this.port = options.port ?? 0;
+		this.brokerPort = options.brokerPort ?? 0;
+		this.encryptionKey = options.encryptionKey ?? randomBytes(24).toString('hex');
+		this.logFile = options.logFile ?? join(options.userFolder, 'n8n.log');
+		this.extraEnv = options.env ?? {};
+		this.onSpawn = options.onSpawn;
+		mkdirSync(this.userFolder, { recursive: true });
+		this.rest = new Rest(() => `http://127.0.0.1:${this.port}`);
+	}
+
+	/** Picks free ports for whatever was not given. */
+	async allocatePorts(): Promise<void> {
+		if (!this.port) this.port = await freePort();
+		if (!this.brokerPort) {
+			do this.brokerPort = await freePort();
+			while (this.brokerPort === this.port);
+		}
+	}
+
+	get baseUrl(): string {
+		return `http://127.0.0.1:${this.port}`;
+	}
+
+	env(): NodeJS.ProcessEnv {
+		const { line } = this.install;
+		const env: NodeJS.ProcessEnv = {
+			PATH: `${join(this.install.nodeBin, '..')}:${process.env.PATH ?? '/usr/bin:/bin'}`,
+			HOME: process.env.HOME,
+			LANG: process.env.LANG ?? 'C.UTF-8',
+			TZ: 'UTC',
+			GENERIC_TIMEZONE: 'UTC',
+			N8N_USER_FOLDER: this.userFolder,
+			N8N_ENCRYPTION_KEY: this.encryptionKey,
+			DB_TYPE: 'sqlite',
+			N8N_LOG_LEVEL: 'info',
+			N8N_DIAGNOSTICS_ENABLED: 'false',
+			N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+			N8N_TEMPLATES_ENABLED: 'false',
+			N8N_PERSONALIZATION_ENABLED: 'false',
+			N8N_HIRING_BANNER_ENABLED: 'false',
+			N8N_DYNAMIC_BANNERS_ENABLED: 'false',
+			N8N_LICENSE_AUTO_RENEW_ENABLED: 'false',
+			N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
+			N8N_SECURE_COOKIE: 'false',
+			N8N_LISTEN_ADDRESS: '127.0.0.1',
+			N8N_HOST: '127.0.0.1',
+			N8N_PORT: String(this.port || 5678),
+			N8N_RUNNERS_BROKER_PORT: String(this.brokerPort || 5679),
+			N8N_RUNNERS_BROKER_LISTEN_ADDRESS: '127.0.0.1',
+			// Lets n8n's AI Agent use community nodes as tools (needed on 1.x, the default on 2.x).
+			N8N_COMMUNITY_PACKAGES_ALLOW_TOOL_USAGE: 'true',
+			N8N_NO_COLOR: 'true',
+			NO_COLOR: '1',
+		};
+		if (line === 2) env.N8N_DISABLED_MODULES = 'mcp-registry';
+		if (line === 1) env.N8N_EXPRESSION_ENGINE = 'legacy';
+		return { ...env, ...this.extraEnv };
+	}
+
+	private bin(): string[] {
+		return [join(this.install.dir, 'node_modules', 'n8n', 'bin', 'n8n')];
+	}
+
+	/** Runs `n8n <args>` to completion. */
+	async cli(args: string[], timeoutMs = 120_000): Promise<CliResult> {
+		const started = Date.now();
+		return await new Promise((resolve, reject) => {
+			const child = spawn(this.install.nodeBin, [...this.bin(), ...args], {
+				env: this.env(),
+				cwd: this.userFolder,
+				stdio: ['ignore', 'pipe', 'pipe'],
+				detached: true,
+			});
+			this.onSpawn?.(child.pid);
+			let stdout = '';
+			let stderr = '';
+			child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+			child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+			const timer = setTimeout(() => {
+				killGroup(child, 'SIGKILL');
+				reject(new Error(`n8n ${args.join(' ')} timed out after ${timeoutMs} ms\n${tail(stdout + stderr)}`));
+			}, timeoutMs);
+			child.on('error', (error) => {
+				clearTimeout(timer);
+				reject(error);
+			});
+			child.on('close', (code) => {
+				clearTimeout(timer);
+				resolve({ code, stdout, stderr, ms: Date.now() - started });
+			});
+		});
+	}
+
+	async cliOk(args: string[], timeoutMs?: number): Promise<CliResult> {
+		const result = await this.cli(args, timeoutMs);
+		if (result.code !== 0) {
+			throw new Error(`n8n ${args.join(' ')} exited with ${result.code}\n${tail(result.stdout + result.stderr)}`);
+		}
+		return result;
+	}
+
+	private writeInput(name: string, data: unknown): string {
+		const dir = join(this.userFolder, 'inputs');
+		mkdirSync(dir, { recursive: true });
+		const file = join(dir, `${name}-${Date.now()}-${randomBytes(3).toString('hex')}.json`);
+		writeFileSync(file, JSON.stringify(data, null, 2));
+		return file;
+	}
+
+	/** Credentials in n8n's export shape with plain `data` (n8n encrypts them on import). */
+	async importCredentials(credentials: ImportCredential[]): Promise<void> {
+		const file = this.writeInput('credentials', credentials.map((credential) => ({ ...credential, isManaged: false })));
+		await this.cliOk(['import:credentials', `--input=${file}`]);
+	}
+
+	async importWorkflows(workflows: object[]): Promise<void> {
+		const file = this.writeInput('workflows', workflows);
+		await this.cliOk(['import:workflow', `--input=${file}`]);
+	}
+
+	/** `n8n execute --id=<id> --rawOutput`: the run data, or the failure with its output. */
+	async execute(workflowId: string): Promise<ExecuteResult> {
+		const result = await this.cli(['execute', `--id=${workflowId}`, '--rawOutput'], 180_000);
+		return { ...result, run: extractJson(result.stdout) };
+	}
+
+	/** Makes the workflow active at the next `n8n start` (publish on 2.x, update --active on 1.x). */
+	async activate(workflowId: string): Promise<void> {
+		if (this.install.line === 2) await this.cliOk(['publish:workflow', `--id=${workflowId}`]);
+		else await this.cliOk(['update:workflow', `--id=${workflowId}`, '--active=true']);
+	}
+
+	/** Starts `n8n start` and waits until its REST API answers. */
+	async start(timeoutMs = 90_000): Promise<void> {
+		if (this.server) throw new Error('n8n is already running');
+		await this.allocatePorts();
+		const log = createWriteStream(this.logFile, { flags: 'a' });
+		const child = spawn(this.install.nodeBin, [...this.bin(), 'start'], {
+			env: this.env(),
+			cwd: this.userFolder,
+			stdio: ['ignore', 'pipe', 'pipe'],
+			detached: true,
+		});
+		this.server = child;
+		this.onSpawn?.(child.pid);
+		child.stdout!.pipe(log);
+		child.stderr!.pipe(log);
+		this.serverExit = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+		const deadline = Date.now() + timeoutMs;
+		let exited: number | null | undefined;
+		void this.serverExit.then((code) => (exited = code));
+		while (Date.now() < deadline) {
+			if (exited !== undefined) throw new Error(`n8n start exited with ${exited}; see ${this.logFile}`);
+			try {
+				// Until n8n is fully up every path answers "n8n is starting up"; settings come as JSON after.
+				const settings = await fetch(`${this.baseUrl}/rest/settings`);
+				if (settings.ok && (settings.headers.get('content-type') ?? '').includes('json')) return;
+			} catch {
+				// not listening yet
+			}
+			await delay(250);
+		}
+		throw new Error(`n8n did not answer within ${timeoutMs} ms; see ${this.logFile}`);
+	}
+
+	get running(): boolean {
+		return this.server !== undefined && this.server.exitCode === null && this.server.signalCode === null;
+	}
+
+	get pid(): number | undefined {
+		return this.server?.pid;
+	}
+
+	/** SIGTERM to the server's process group (it takes its task runner along), SIGKILL after a grace period. */
+	async stop(graceMs = 10_000): Promise<void> {
+		const child = this.server;
+		if (!child) return;
+		this.server = undefined;
+		if (child.exitCode === null && child.signalCode === null) {
+			killGroup(child, 'SIGTERM');
+			const timer = setTimeout(() => killGroup(child, 'SIGKILL'), graceMs);
+			await this.serverExit;
+			clearTimeout(timer);
+		}
+	}
+
+	/** n8n's own `flatted` module (execution data in the REST API is flatted). */
+	flatted(): { parse: (text: string) => unknown } {
+		const requireFromN8n = createRequire(join(this.install.dir, 'node_modules', 'n8n', 'package.json'));
+		return requireFromN8n('flatted') as { parse: (text: string) => unknown };
+	}
+
+	/** Copies a package into this instance's user folder (see installPackage). */
+	installPackage(packageDir: string): string {
+		return installPackage(this.userFolder, packageDir);
+	}
+}
+
+export interface ImportCredential {
+	id: string;
+	name: string;
+	type: string;
+	data: Record<string, unknown>;
+}
+
+export interface ExecuteResult extends CliResult {
+	run: RunData | undefined;
+}
+
+/** The parts of n8n's IRun the checks read. */
+export interface RunData {
+	status?: string;
+	finished?: boolean;
+	data: {
+		resultData: {
+			error?: { message?: string; description?: string; node?: { name?: string } };
+			runData: Record<
+				string,
+				Array<{
+					error?: { message?: string; description?: string };
+					data?: { main?: Array<Array<{ json: Record<string, unknown>; pairedItem?: unknown }> | null> };
+				}>
+			>;
+		};
+	};
+}
+
+/** The JSON n8n prints through its logger: from the first line `{` to the last line `}`. */
+export function extractJson(stdout: string): RunData | undefined {
+	const lines = stdout.split('\n');
+	const first = lines.findIndex((line) => line === '{');
+	let last = -1;
+	for (let i = lines.length - 1; i >= 0; i--) {
+		if (lines[i] === '}') {
+			last = i;
+			break;
+		}
+	}
+	if (first < 0 || last < first) return undefined;
+	try {
+		return JSON.parse(lines.slice(first, last + 1).join('\n')) as RunData;
+	} catch {
+		return undefined;
+	}
+}
+
+/** The json of every item a node output on its first output in its first run. */
+export function nodeOutput(run: RunData | undefined, nodeName: string): Array<Record<string, unknown>> {
+	const runs = run?.data.resultData.runData[nodeName];
+	if (!runs || runs.length === 0) throw new Error(`node "${nodeName}" did not run`);
+	const first = runs[0];
+	if (first.error) throw new Error(`node "${nodeName}" failed: ${first.error.message}`);
+	return (first.data?.main?.[0] ?? []).map((item) => item.json);
+}
+
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+	if (child.pid === undefined) return;
+	try {
+		process.kill(-child.pid, signal);
+	} catch {
+		try {
+			child.kill(signal);
+		} catch {
+			// already gone
+		}
+	}
+}
+
+export function tail(text: string, lines = 40): string {
+	return text.split('\n').slice(-lines).join('\n');
+}
+
+export function delay(ms: number): Promise<void> {
+	return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** The internal REST API, with a session cookie and a browser id like the editor's. */
+export class Rest {
+	private cookie = '';
+	private readonly browserId = randomBytes(8).toString('hex');
+
+	constructor(private readonly base: () => string) {}
+
+	async request<T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+		const headers: Record<string, string> = { 'browser-id': this.browserId, accept: 'application/json' };
+		if (this.cookie) headers.cookie = this.cookie;
+		if (body !== undefined) headers['content-type'] = 'application/json';
+		const response = await fetch(`${this.base()}${path}`, {
+			method,
+			headers,
+			body: body === undefined ? undefined : JSON.stringify(body),
+		});
+		const setCookie = response.headers.get('set-cookie');
+		const auth = setCookie && /n8n-auth=[^;]+/.exec(setCookie);
+		if (auth) this.cookie = auth[0];
+		const text = await response.text();
+		let parsed: unknown = text;
+		try {
+			parsed = JSON.parse(text);
+		} catch {
+			// not JSON
+		}
+		return { status: response.status, body: parsed as T };
+	}
+
+	/** The `data` of a 2xx answer; throws with the status and body otherwise. */
+	async call<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
+		const response = await this.request<{ data?: T }>(method, path, body);
+		if (response.status < 200 || response.status > 299) {
+			throw new Error(`${method} ${path} → ${response.status}: ${JSON.stringify(response.body).slice(0, 500)}`);
+		}
+		const payload = response.body as { data?: T } | T;
+		return payload && typeof payload === 'object' && 'data' in (payload as object)
+			? ((payload as { data: T }).data as T)
+			: (payload as T);
+	}
+
+	/** Creates the instance owner (first start) and keeps the session cookie. */
+	async setupOwner(owner: { email: string; password: string; firstName: string; lastName: string }): Promise<void> {
+		await this.call('POST', '/rest/owner/setup', owner);
+	}
+
+	async login(email: string, password: string): Promise<void> {
+		// 2.x takes emailOrLdapLoginId, 1.x email.
+		const response = await this.request('POST', '/rest/login', { email, emailOrLdapLoginId: email, password });
+		if (response.status !== 200) throw new Error(`login failed: ${response.status} ${JSON.stringify(response.body)}`);
+	}
+}

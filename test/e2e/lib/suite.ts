@@ -1,0 +1,81 @@
+/** A tiny check runner: named checks, a readable log, and the summary line CI greps for. */
+
+export interface CheckResult {
+	track: string;
+	name: string;
+	ok: boolean;
+	ms: number;
+	detail?: string;
+}
+
+export class Suite {
+	readonly results: CheckResult[] = [];
+	private readonly started = Date.now();
+
+	constructor(private readonly out: (line: string) => void = (line) => process.stdout.write(`${line}\n`)) {}
+
+	log(track: string, message: string): void {
+		this.out(`[${stamp(Date.now() - this.started)}] ${track.padEnd(6)} ${message}`);
+	}
+
+	/** Runs one check; returns whether it passed. A thrown error (or rejected promise) is a failure. */
+	async check(track: string, name: string, fn: () => Promise<void | string> | void | string): Promise<boolean> {
+		const started = Date.now();
+		try {
+			const note = await fn();
+			this.record({ track, name, ok: true, ms: Date.now() - started, detail: note || undefined });
+			return true;
+		} catch (error) {
+			this.record({ track, name, ok: false, ms: Date.now() - started, detail: describe(error) });
+			return false;
+		}
+	}
+
+	/** Records checks that could not run because something they need failed. */
+	skip(track: string, names: string[], reason: string): void {
+		for (const name of names) this.record({ track, name, ok: false, ms: 0, detail: `not run: ${reason}` });
+	}
+
+	private record(result: CheckResult): void {
+		this.results.push(result);
+		const mark = result.ok ? 'PASS' : 'FAIL';
+		const detail = result.detail ? ` — ${indent(result.detail)}` : '';
+		this.log(result.track, `${mark} ${result.name} (${(result.ms / 1000).toFixed(1)} s)${detail}`);
+	}
+
+	get failed(): number {
+		return this.results.filter((result) => !result.ok).length;
+	}
+
+	get passed(): number {
+		return this.results.filter((result) => result.ok).length;
+	}
+
+	/** The summary table, then the last line: `N passed, N failed`. */
+	summary(title: string): void {
+		this.out('');
+		this.out(`=== ${title} — ${((Date.now() - this.started) / 1000).toFixed(0)} s ===`);
+		for (const result of this.results) {
+			this.out(`  ${result.ok ? 'PASS' : 'FAIL'}  [${result.track}] ${result.name}`);
+			if (!result.ok && result.detail) this.out(`        ${indent(result.detail, '        ')}`);
+		}
+		this.out('');
+		this.out(`${this.passed} passed, ${this.failed} failed`);
+	}
+}
+
+function stamp(ms: number): string {
+	const seconds = Math.floor(ms / 1000);
+	return `${String(Math.floor(seconds / 60)).padStart(2, '0')}:${String(seconds % 60).padStart(2, '0')}`;
+}
+
+function describe(error: unknown): string {
+	if (error instanceof Error) return error.message;
+	return String(error);
+}
+
+function indent(text: string, prefix = '    '): string {
+	const lines = text.split('\n');
+	const shown = lines.length > 25 ? [...lines.slice(0, 25), `… (${lines.length - 25} more lines)`] : lines;
+	return shown.join(`\n${prefix}`);
+}
