@@ -337,6 +337,33 @@ describe('failures leave the state exactly as it was', () => {
 		expect(await wf.poll()).toBeNull();
 	});
 
+	it('429 and 503 answers are retried inside the poll (transport), nothing is lost or repeated', async () => {
+		const wf = workflow({ options: { includeTranscript: true } });
+		await wf.poll();
+		const added = sandbox.control.addConversations({ count: 3 });
+		sandbox.control.injectFaults({ status: 429, retryAfter: 0, count: 1, path: LIST_PATH });
+		sandbox.control.injectFaults({ status: 503, count: 1, path: `${LIST_PATH}/` });
+		expect(ids(await wf.poll())).toEqual(addedIds(added));
+		expect(await wf.poll()).toBeNull();
+	});
+
+	it('an n8n restart goes back to the last state n8n saved: still nothing repeated or lost', async () => {
+		const staticData: IDataObject = {};
+		const params = { parameters: {}, credentials: credentials(), staticData };
+		let saved = JSON.parse(JSON.stringify((await runPoll(trigger, params)).staticData)) as IDataObject; // activation
+		const first = sandbox.control.addConversations({ count: 2 });
+		const emitted: number[] = [];
+		for (let i = 0; i < 3; i++) {
+			const result = await runPoll(trigger, params); // 1 emits, then idle polls (not saved by n8n)
+			emitted.push(...(result.items?.[0].map((item) => item.json.id as number) ?? []));
+			if (result.persistedByN8n) saved = JSON.parse(JSON.stringify(result.staticData)) as IDataObject;
+		}
+		const restarted = workflow({}, { staticData: saved });
+		const second = sandbox.control.addConversations({ count: 2 });
+		emitted.push(...ids(await restarted.poll()));
+		expect(emitted).toEqual([...addedIds(first), ...addedIds(second)]);
+	});
+
 	it('a failing first activation stores nothing', async () => {
 		sandbox.control.injectFaults({ status: 500, count: 1, path: LIST_PATH });
 		const wf = workflow();
