@@ -288,7 +288,7 @@ describe('request log', () => {
 		await call(sb, '/api/v1/whoami');
 		await call(sb, '/api/v1/whoami', { key: 'rr_live_not_a_real_key_at_all' });
 		const res = await control('/requests', 'GET');
-		expect(Object.keys(res.body)).toEqual(['requests', 'peak_in_flight']);
+		expect(Object.keys(res.body)).toEqual(['requests', 'peak_in_flight', 'connections']);
 		const log: RequestLogEntry[] = res.body.requests;
 		expect(log.map((e) => [e.seq, e.method, e.path, e.status])).toEqual([
 			[1, 'GET', '/api/v1/conversations', 200],
@@ -317,7 +317,7 @@ describe('request log', () => {
 		expect((await control('/requests', 'GET')).body.peak_in_flight).toBe(4);
 		expect(sb.control.requests().peakInFlight).toBe(4);
 		const cleared = await control('/requests', 'DELETE');
-		expect(cleared.body).toEqual({ requests: [], peak_in_flight: 0 });
+		expect(cleared.body).toEqual({ requests: [], peak_in_flight: 0, connections: 0 });
 		await call(sb, '/api/v1/whoami', { key });
 		const again = sb.control.requests();
 		expect(again.peakInFlight).toBe(1);
@@ -346,7 +346,7 @@ describe('reset', () => {
 		expect((await control('/reset', 'POST')).status).toBe(200);
 		expect(sb.control.conversations('A').map((c) => c.id)).toEqual(seeded);
 		expect(sb.control.agent(7)).toEqual(agent7);
-		expect(sb.control.requests()).toEqual({ log: [], peakInFlight: 0 });
+		expect(sb.control.requests()).toEqual({ log: [], peakInFlight: 0, connections: 0 });
 		const [results, ms] = await timed(() => Promise.all([call(sb, '/api/v1/agents', { key }), call(sb, '/api/v1/agents', { key })]));
 		expect(results.map((r) => r.status)).toEqual([200, 200]);
 		expect(ms).toBeLessThan(1000);
@@ -372,6 +372,7 @@ describe('keep-alive', () => {
 				req.on('error', reject);
 			});
 		try {
+			sb.control.clearRequests();
 			sb.control.injectFaults({ status: 503, count: 1, path: '/api/v1/agents' });
 			const results = [
 				await get('/api/v1/whoami'),
@@ -382,6 +383,7 @@ describe('keep-alive', () => {
 			];
 			expect(results.map((r) => r.status)).toEqual([200, 503, 401, 404, 200]);
 			expect(results.map((r) => r.reused)).toEqual([false, true, true, true, true]);
+			expect(sb.control.requests().connections).toBe(1);
 		} finally {
 			agent.destroy();
 		}

@@ -46,6 +46,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
 	server.headersTimeout = 35_000;
 	const sockets = new Set<Socket>();
 	server.on('connection', (socket) => {
+		app.noteConnection();
 		sockets.add(socket);
 		socket.on('close', () => sockets.delete(socket));
 	});

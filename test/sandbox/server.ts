@@ -123,6 +123,7 @@ export class SandboxServer {
 	private seq = 0;
 	private inFlight = 0;
 	private peakInFlight = 0;
+	private connections = 0;
 	private perKeyInFlight = new Map<string, number>();
 	private readonly timers = new Set<NodeJS.Timeout>();
 	private readonly t0 = performance.now();
@@ -142,6 +143,11 @@ export class SandboxServer {
 
 	setServerUrl(url: string): void {
 		this.openApiJson = JSON.stringify(buildOpenApi(url));
+	}
+
+	/** Called for every accepted TCP connection. */
+	noteConnection(): void {
+		this.connections++;
 	}
 
 	/** Cancels pending delayed responses (used on close). */
@@ -464,11 +470,16 @@ export class SandboxServer {
 				validate(addConversationsSchema, addOptionsToBody(o));
 				return store.addConversations(o).map((c) => c.detail);
 			},
-			requests: (): RequestLog => ({ log: this.log.map((e) => ({ ...e, query: { ...e.query } })), peakInFlight: this.peakInFlight }),
+			requests: (): RequestLog => ({
+				log: this.log.map((e) => ({ ...e, query: { ...e.query } })),
+				peakInFlight: this.peakInFlight,
+				connections: this.connections,
+			}),
 			clearRequests: () => {
 				this.log = [];
 				this.seq = 0;
 				this.peakInFlight = this.inFlight;
+				this.connections = 0;
 			},
 			reset: () => {
 				store.reset();
@@ -478,6 +489,7 @@ export class SandboxServer {
 				this.log = [];
 				this.seq = 0;
 				this.peakInFlight = this.inFlight;
+				this.connections = 0;
 			},
 			conversations: (acct = 'A'): ConversationDetail[] => {
 				const items = store.conversationsOf(acct);
@@ -559,12 +571,12 @@ export class SandboxServer {
 			},
 			'/requests': {
 				GET: async () => {
-					const { log, peakInFlight } = c.requests();
-					return reply(200, { requests: log, peak_in_flight: peakInFlight });
+					const { log, peakInFlight, connections } = c.requests();
+					return reply(200, { requests: log, peak_in_flight: peakInFlight, connections });
 				},
 				DELETE: async () => {
 					c.clearRequests();
-					return reply(200, { requests: [], peak_in_flight: this.peakInFlight });
+					return reply(200, { requests: [], peak_in_flight: this.peakInFlight, connections: this.connections });
 				},
 			},
 			'/reset': {

@@ -202,6 +202,8 @@ export interface RequestLog {
 	log: RequestLogEntry[];
 	/** Maximum number of API requests in flight at once since the last clear. */
 	peakInFlight: number;
+	/** TCP connections accepted since the last clear (any path; keep-alive reuse shows as connections ≪ requests). */
+	connections: number;
 }
 
 export interface SandboxControl {
