@@ -132,6 +132,15 @@ describe('Agent FAQ → Create or Update', () => {
 		expect(faqOf(id)).toEqual(before);
 	});
 
+	it('lengths count characters as RingReady does: an emoji is one character', async () => {
+		const id = agentA();
+		const answer = '👍'.repeat(500); // 1,000 UTF-16 code units, 500 characters
+		await run({ resource: 'faq', operation: 'upsert', agentId: byId(id), entries: entries(['Emoji?', answer]) }, { credentials: ctx.credentials() });
+		expect(faqOf(id)['Emoji?']).toBe(answer);
+		const error = await runError({ resource: 'faq', operation: 'upsert', agentId: byId(id), entries: entries(['Emoji?', answer + '👍']) }, { credentials: ctx.credentials() });
+		expect(error.message).toBe('FAQ entry 1 answer is too long: 501 characters, the limit is 500 [item 0]');
+	});
+
 	it('questions and answers exactly at the limits are accepted', async () => {
 		const id = agentA();
 		await run({ resource: 'faq', operation: 'upsert', agentId: byId(id), entries: entries(['q'.repeat(200), 'a'.repeat(500)]) }, { credentials: ctx.credentials() });

@@ -84,6 +84,12 @@ export function toUtcTimestamp(
 	return parsed.toUTC().toISO({ suppressMilliseconds: true }) as string;
 }
 
+function codePointLength(text: string): number {
+	let length = 0;
+	for (const _codePoint of text) length++;
+	return length;
+}
+
 function checkText(
 	node: INode,
 	itemIndex: number,
@@ -95,11 +101,13 @@ function checkText(
 	if (limits.required && value.trim() === '') {
 		throw invalid(node, itemIndex, `${label} can't be blank`, `RingReady requires ${label}. ${fix}`);
 	}
-	if (value.length > limits.maxLength) {
+	// Counted in Unicode code points, as RingReady (a Python service) counts: an emoji is one character.
+	const length = codePointLength(value);
+	if (length > limits.maxLength) {
 		throw invalid(
 			node,
 			itemIndex,
-			`${label} is too long: ${count(value.length)} characters, the limit is ${count(limits.maxLength)}`,
+			`${label} is too long: ${count(length)} characters, the limit is ${count(limits.maxLength)}`,
 			`Shorten ${label} to ${count(limits.maxLength)} characters or fewer.`,
 		);
 	}
