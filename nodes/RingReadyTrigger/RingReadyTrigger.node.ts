@@ -154,7 +154,8 @@ export class RingReadyTrigger implements INodeType {
 			}
 			const deadline = pollDeadline.call(this);
 			const listed = await listConversations.call(this, settings.query, sinceFor(state, settings.windowMinutes));
-			let { emit, next } = decideOrThrow(this, () => decide(state, listed, settings.windowMinutes));
+			const { emit, next: complete } = decideOrThrow(this, () => decide(state, listed, settings.windowMinutes));
+			let next = complete;
 			let items: ConversationSummary[] = emit;
 			if (settings.withDetail) {
 				items = await fetchDetails.call(this, emit, settings, deadline);
@@ -162,9 +163,10 @@ export class RingReadyTrigger implements INodeType {
 					this.logger.info(
 						`RingReady Trigger: fetched ${items.length} of ${emit.length} new conversations within the poll's time budget; the rest follow at the next poll`,
 					);
-					({ emit, next } = decideOrThrow(this, () =>
-						decide(state, listed, settings.windowMinutes, { maxEmit: items.length }),
-					));
+					const fetched = items.length;
+					next = decideOrThrow(this, () =>
+						decide(state, listed, settings.windowMinutes, { maxEmit: fetched }),
+					).next;
 				}
 			}
 			if (!sameState(state, next)) writeState(staticData, next);
