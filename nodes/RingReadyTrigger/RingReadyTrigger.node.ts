@@ -185,27 +185,17 @@ function readSettings(this: IPollFunctions): TriggerSettings {
 		transcriptText?: boolean;
 		lateArrivalMinutes?: unknown;
 	};
-	let query: ConversationQuery;
-	try {
-		query = buildConversationQuery(
-			node,
-			{
-				channel: filters.channel as string | undefined,
-				agentId:
-					filters.agentId === undefined
-						? undefined
-						: this.getNodeParameter('filters.agentId', '', { extractValue: true }),
-			},
-			this.getTimezone(),
-			0,
-		);
-	} catch (error) {
-		// The shared validation names an item; a trigger has none.
-		const { message, description } = error as NodeOperationError;
-		throw new NodeOperationError(node, message.replace(/ \[item \d+\]$/, ''), {
-			description: description ?? undefined,
-		});
-	}
+	const query = buildConversationQuery(
+		node,
+		{
+			channel: filters.channel as string | undefined,
+			agentId:
+				filters.agentId === undefined
+					? undefined
+					: this.getNodeParameter('filters.agentId', '', { extractValue: true }),
+		},
+		this.getTimezone(),
+	);
 
 	const window = Number(options.lateArrivalMinutes ?? DEFAULT_LATE_ARRIVAL_MINUTES);
 	if (!Number.isFinite(window) || window < 0 || window > MAX_LATE_ARRIVAL_MINUTES) {

@@ -17,14 +17,16 @@ export function buildConversationQuery(
 	node: INode,
 	filters: ConversationFilters,
 	timezone: string,
-	itemIndex: number,
+	itemIndex?: number,
 ): ConversationQuery {
 	const query: ConversationQuery = {};
 	if (filters.channel !== undefined && filters.channel !== '') {
 		if (!(CHANNELS as readonly string[]).includes(filters.channel)) {
 			throw new NodeOperationError(
 				node,
-				`Channel must be one of ${CHANNELS.join(', ')}, got "${filters.channel}" [item ${itemIndex}]`,
+				`Channel must be one of ${CHANNELS.join(', ')}, got "${filters.channel}"${
+					itemIndex === undefined ? '' : ` [item ${itemIndex}]`
+				}`,
 				{ itemIndex, description: 'Choose Phone Call or Web Chat, or remove the Channel filter.' },
 			);
 		}

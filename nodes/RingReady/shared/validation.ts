@@ -12,12 +12,14 @@ export interface FaqEntry {
 
 const count = (n: number) => n.toLocaleString('en-US');
 
-function invalid(node: INode, itemIndex: number, message: string, description: string) {
-	return new NodeOperationError(node, `${message} [item ${itemIndex}]`, { itemIndex, description });
+/** `itemIndex` is undefined where there are no items (the trigger's parameters). */
+function invalid(node: INode, itemIndex: number | undefined, message: string, description: string) {
+	const where = itemIndex === undefined ? '' : ` [item ${itemIndex}]`;
+	return new NodeOperationError(node, `${message}${where}`, { itemIndex, description });
 }
 
 /** RingReady ids are positive integers; accepts numbers and numeric strings (resource locators give strings). */
-export function parseId(node: INode, value: unknown, label: string, itemIndex: number): number {
+export function parseId(node: INode, value: unknown, label: string, itemIndex?: number): number {
 	const text = typeof value === 'number' ? String(value) : String(value ?? '').trim();
 	const id = /^\d+$/.test(text) ? Number(text) : NaN;
 	if (!Number.isSafeInteger(id) || id < 1) {
@@ -66,7 +68,7 @@ export function toUtcTimestamp(
 	value: unknown,
 	label: string,
 	timezone: string,
-	itemIndex: number,
+	itemIndex?: number,
 ): string {
 	let parsed: DateTime | undefined;
 	if (value instanceof Date) parsed = DateTime.fromJSDate(value);
