@@ -1,0 +1,124 @@
+/**
+ * Case 3: Return All, list only, N = 20,000 at 20 ms: time, whether pages go back to back, and
+ * peak memory (RSS growth against the JSON size), measured in a fresh child process.
+ */
+import { execFileSync, fork } from 'child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'fs';
+import { join, resolve } from 'path';
+
+import { LATENCY_MS, log } from '../lib/context';
+import { measureRtt } from '../lib/measure';
+import type { CaseResult, Row, Target } from '../lib/report';
+import { startRemoteSandbox } from '../lib/sandbox';
+import { summarize } from '../lib/stats';
+import type { MemoryResult } from '../memory-child';
+
+const N = 20_000;
+const PAGE = 200;
+const MB = 1024 * 1024;
+
+const ROOT = resolve(__dirname, '..', '..');
+const OUT = join(ROOT, 'bench', 'out', 'memory-child');
+
+/**
+ * Compiles the child (and what it imports) to plain JavaScript under bench/out/ (git-ignored), so
+ * the measured process never loads the TypeScript compiler: ts-node's compiler heap would leave
+ * RSS that the run then reuses, hiding its growth.
+ */
+function compileChild(): string {
+	rmSync(OUT, { recursive: true, force: true });
+	mkdirSync(OUT, { recursive: true });
+	const tsconfig = join(OUT, 'tsconfig.json');
+	writeFileSync(
+		tsconfig,
+		JSON.stringify({
+			extends: join(ROOT, 'tsconfig.json'),
+			compilerOptions: { outDir: join(OUT, 'js'), rootDir: ROOT, noCheck: true, sourceMap: false },
+			include: [],
+			files: [join(ROOT, 'bench', 'memory-child.ts')],
+		}),
+	);
+	execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', tsconfig], { stdio: 'inherit' });
+	return join(OUT, 'js', 'bench', 'memory-child.js');
+}
+
+async function runChild(baseUrl: string, apiKey: string): Promise<MemoryResult> {
+	const child = fork(compileChild(), [], {
+		execArgv: ['--expose-gc'],
+		stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+	});
+	return await new Promise((resolve, reject) => {
+		child.once('message', (message: { result?: MemoryResult; error?: string }) => {
+			if (message.result) resolve(message.result);
+			else reject(new Error(`memory child failed: ${message.error}`));
+		});
+		child.once('exit', (code) => reject(new Error(`memory child exited with ${code}`)));
+		child.send({ baseUrl, apiKey });
+	});
+}
+
+export async function caseListMemory(): Promise<CaseResult> {
+	log(`case 3: seeding ${N.toLocaleString('en-US')} conversations …`);
+	const sandbox = await startRemoteSandbox({ latencyMs: LATENCY_MS, conversationsPerAccount: { A: N, B: 10 } });
+	try {
+		const rtt = await measureRtt(sandbox.url, sandbox.keys.readWrite, 12);
+		const pages = Math.ceil(N / PAGE);
+		const floorMs = pages * rtt.listMs;
+		await sandbox.clear();
+		log('case 3: Return All (list only) in a fresh child process …');
+		const result = await runChild(sandbox.url, sandbox.keys.readWrite);
+		const stats = await sandbox.stats();
+		// The child's warm-up asked for two pages of 200 before the measured run.
+		const measured = { ...stats, log: stats.log.slice(2) };
+		const requests = summarize(measured);
+		const growth = result.peakRss - result.baselineRss;
+		const ratio = growth / result.jsonBytes;
+		const heapRatio = (result.heapAfter - result.baselineHeap) / result.jsonBytes;
+		const rows: Row[] = [
+			{
+				subject: 'Latency floor',
+				timeMs: floorMs,
+				timeKind: 'computed',
+				floorRatio: 1,
+				note: `${pages} sequential pages × ${rtt.listMs.toFixed(1)} ms (measured RTT of a 200-item page)`,
+			},
+			{
+				subject: 'RingReady node — harness (n8n-core 2.41, Node 20), own process',
+				timeMs: result.ms,
+				timeKind: 'wall, 1 run',
+				floorRatio: result.ms / floorMs,
+				items: result.items,
+				requests,
+				clientCpuMs: result.cpuMs,
+				note: `gap between pages: median ${requests.medianListGapMs.toFixed(1)} ms, max ${requests.maxListGapMs.toFixed(1)} ms`,
+			},
+		];
+		const targets: Target[] = [
+			{
+				text: 'pages requested back to back (one at a time, next page right after the previous answer)',
+				measured: `${requests.listRequests} pages for ${result.items} conversations, peak ${requests.peakInFlight} in flight, gap median ${requests.medianListGapMs.toFixed(1)} ms / max ${requests.maxListGapMs.toFixed(1)} ms; ${(result.ms / floorMs).toFixed(2)}× the floor`,
+				pass: requests.listRequests <= pages + 1 && requests.peakInFlight <= 1 && requests.medianListGapMs < 0.25 * rtt.listMs,
+			},
+			{
+				text: 'peak memory (RSS growth) ≤ 3× the data (JSON size)',
+				measured: `${(growth / MB).toFixed(1)} MB RSS growth for ${(result.jsonBytes / MB).toFixed(1)} MB of JSON = ${ratio.toFixed(2)}×`,
+				pass: ratio <= 3,
+			},
+			{ text: `all ${N.toLocaleString('en-US')} conversations returned`, measured: String(result.items), pass: result.items === N },
+		];
+		const notes = [
+			`Memory: measured in a plain Node process running the compiled harness and node (no TypeScript compiler loaded); baseline RSS ${(result.baselineRss / MB).toFixed(0)} MB after two warm-up runs and a forced GC; peak ${(result.peakRss / MB).toFixed(0)} MB (${result.peakSource}); heap still in use after the run, output held: ${((result.heapAfter - result.baselineHeap) / MB).toFixed(1)} MB = ${heapRatio.toFixed(2)}× the JSON.`,
+			`"Back to back": the node never has two pages in flight and the next page is asked for right after parsing the previous one; the gap is the client's time per page (parse + n8n-core request setup), not waiting.`,
+		];
+		return {
+			id: '3',
+			title: `Return All, list only, N = ${N.toLocaleString('en-US')}, ${LATENCY_MS} ms latency: time and memory`,
+			setup: `Our node (Conversation → Get Many, Return All, no transcripts) in a fresh Node process (harness), the sandbox in another.`,
+			rows,
+			targets,
+			notes,
+		};
+	} finally {
+		await sandbox.close();
+	}
+}

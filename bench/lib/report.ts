@@ -1,0 +1,138 @@
+/** Results model, the console table and bench/RESULTS.md. */
+import type { RequestSummary } from './stats';
+
+export interface Row {
+	subject: string;
+	/** The time compared (ms): median wall time, or n8n's own per-node executionTime. */
+	timeMs?: number;
+	/** How timeMs was measured. */
+	timeKind?: string;
+	/** The individual runs (ms), when there were several. */
+	runsMs?: number[];
+	floorRatio?: number;
+	items?: number;
+	requests?: RequestSummary;
+	/** CPU time of the client process during the run (bench process only). */
+	clientCpuMs?: number;
+	note?: string;
+}
+
+export interface Target {
+	text: string;
+	measured: string;
+	pass?: boolean;
+}
+
+export interface CaseResult {
+	id: string;
+	title: string;
+	setup: string;
+	rows: Row[];
+	targets: Target[];
+	notes: string[];
+}
+
+const fmtMs = (ms: number | undefined) => (ms === undefined || Number.isNaN(ms) ? '—' : `${Math.round(ms).toLocaleString('en-US')}`);
+const fmtX = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? '—' : `${x.toFixed(2)}×`);
+export const verdict = (pass: boolean | undefined) => (pass === undefined ? 'n/a' : pass ? 'PASS' : 'MISS');
+
+function requestCells(r: RequestSummary | undefined): string[] {
+	if (!r) return ['—', '—', '—', '—', '—'];
+	return [
+		`${r.total} (${r.listRequests} list + ${r.detailRequests} detail${r.otherRequests ? ` + ${r.otherRequests} other` : ''})`,
+		String(r.status429),
+		String(r.peakInFlight),
+		r.meanInFlight.toFixed(1),
+		String(r.connections),
+	];
+}
+
+const ROW_HEADER = ['Subject', 'Time ms', 'Timed by', '× floor', 'Items', 'Requests', '429s', 'Peak in flight', 'Mean in flight', 'TCP conns', 'Note'];
+
+function rowCells(row: Row): string[] {
+	return [
+		row.subject,
+		fmtMs(row.timeMs),
+		row.timeKind ?? '',
+		fmtX(row.floorRatio),
+		row.items === undefined ? '—' : String(row.items),
+		...requestCells(row.requests),
+		row.note ?? '',
+	];
+}
+
+function textTable(header: string[], rows: string[][]): string {
+	const widths = header.map((h, i) => Math.min(60, Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length))));
+	const line = (cells: string[]) => cells.map((c, i) => (c ?? '').padEnd(widths[i])).join(' │ ');
+	return [line(header), widths.map((w) => '─'.repeat(w)).join('─┼─'), ...rows.map(line)].join('\n');
+}
+
+function mdTable(header: string[], rows: string[][]): string {
+	const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+	return [
+		`| ${header.map(esc).join(' | ')} |`,
+		`|${header.map(() => '---').join('|')}|`,
+		...rows.map((r) => `| ${r.map(esc).join(' | ')} |`),
+	].join('\n');
+}
+
+export function printCase(result: CaseResult): void {
+	const out: string[] = ['', `=== Case ${result.id}: ${result.title}`, result.setup, ''];
+	out.push(textTable(ROW_HEADER, result.rows.map(rowCells)));
+	if (result.targets.length > 0) {
+		out.push('', textTable(['Target', 'Measured', 'Verdict'], result.targets.map((t) => [t.text, t.measured, verdict(t.pass)])));
+	}
+	for (const note of result.notes) out.push(`  • ${note}`);
+	process.stdout.write(`${out.join('\n')}\n`);
+}
+
+export interface Machine {
+	date: string;
+	commit: string;
+	os: string;
+	cpus: string;
+	memory: string;
+	node: string;
+	n8n: string;
+	loadBefore: string;
+	loadAfter: string;
+	durationS: number;
+	command: string;
+}
+
+export function markdown(machine: Machine, results: CaseResult[]): string {
+	const out: string[] = [
+		'# Benchmark results',
+		'',
+		`Latest \`${machine.command}\` (issue 6). Regenerate with \`npm run bench\` (about 5–10 minutes; \`-- --case 1\` runs one case, \`-- --help\` lists the options).`,
+		'',
+		'| | |',
+		'|---|---|',
+		`| Date | ${machine.date} |`,
+		`| Commit | ${machine.commit} |`,
+		`| Machine | ${machine.os}; ${machine.cpus}; ${machine.memory} |`,
+		`| Node (bench, harness, sandbox) | ${machine.node} |`,
+		`| n8n | ${machine.n8n} |`,
+		`| Load average (1 min) before → after | ${machine.loadBefore} → ${machine.loadAfter} |`,
+		`| Bench duration | ${machine.durationS.toFixed(0)} s |`,
+		'',
+		'The sandbox RingReady API runs in its own process (bench/sandbox-process.ts) with the injected latency on every answer; its request log gives the request counts, 429s, peak/mean requests in flight and TCP connections. "Harness" rows run our node through n8n-core\'s real ExecuteContext/PollContext in the bench process (Node 20); "real n8n" rows run `n8n execute` in n8n 2.x and report n8n\'s own per-node `executionTime`. Wall times depend on the machine\'s load; request counts and in-flight numbers do not.',
+	];
+	const all: Target[] = results.flatMap((r) => r.targets.map((t) => ({ ...t, text: `Case ${r.id}: ${t.text}` })));
+	if (all.length > 0) {
+		out.push('', '## Targets', '', mdTable(['Target', 'Measured', 'Verdict'], all.map((t) => [t.text, t.measured, verdict(t.pass)])));
+	}
+	for (const result of results) {
+		out.push('', `## Case ${result.id}: ${result.title}`, '', result.setup, '', mdTable(ROW_HEADER, result.rows.map(rowCells)));
+		const runs = result.rows.filter((r) => r.runsMs && r.runsMs.length > 1);
+		if (runs.length > 0) {
+			out.push('', 'Individual runs (ms): ' + runs.map((r) => `${r.subject}: ${r.runsMs!.map((ms) => Math.round(ms)).join(', ')}`).join('; ') + '.');
+		}
+		const cpu = result.rows.filter((r) => r.clientCpuMs !== undefined);
+		if (cpu.length > 0) {
+			out.push('', 'Client CPU during the run: ' + cpu.map((r) => `${r.subject}: ${fmtMs(r.clientCpuMs)} ms`).join('; ') + '.');
+		}
+		if (result.notes.length > 0) out.push('', ...result.notes.map((n) => `- ${n}`));
+	}
+	return `${out.join('\n')}\n`;
+}
