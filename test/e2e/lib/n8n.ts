@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'child_process';
 import { randomBytes } from 'crypto';
-import { cpSync, createWriteStream, mkdirSync, writeFileSync } from 'fs';
+import { cpSync, createWriteStream, mkdirSync, rmSync, writeFileSync } from 'fs';
 import { createServer } from 'net';
 import { createRequire } from 'module';
 import { join } from 'path';
@@ -47,6 +47,7 @@ export function installPackage(userFolder: string, packageDir: string, name = 'n
 	mkdirSync(join(userFolder, '.n8n', 'nodes'), { recursive: true });
 	const holder = join(userFolder, '.n8n', 'nodes', 'package.json');
 	writeFileSync(holder, JSON.stringify({ name: 'installed-nodes', private: true, dependencies: { [name]: '*' } }));
+	rmSync(target, { recursive: true, force: true });
 	cpSync(packageDir, target, { recursive: true });
 	return target;
 }
@@ -129,8 +130,6 @@ export class N8n {
 			N8N_PORT: String(this.port || 5678),
 			N8N_RUNNERS_BROKER_PORT: String(this.brokerPort || 5679),
 			N8N_RUNNERS_BROKER_LISTEN_ADDRESS: '127.0.0.1',
-			// Lets n8n's AI Agent use community nodes as tools (needed on 1.x, the default on 2.x).
-			N8N_COMMUNITY_PACKAGES_ALLOW_TOOL_USAGE: 'true',
 			N8N_NO_COLOR: 'true',
 			NO_COLOR: '1',
 		};

@@ -1,0 +1,229 @@
+/**
+ * The `npm run dev` environment, also used by docs/screenshots.ts: build and pack the package,
+ * install real n8n once, start the sandbox with demo data (or use a real RingReady), start n8n on
+ * 127.0.0.1 with the package, a "RingReady Sandbox" credential, the example workflows and an owner login.
+ */
+import { spawnSync } from 'child_process';
+import { randomBytes } from 'crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { createServer } from 'net';
+import { join, resolve } from 'path';
+
+import { startSandbox, type Sandbox } from '../test/sandbox';
+import { freePort, N8n, type N8nInstall, type N8nLine } from '../test/e2e/lib/n8n';
+
+export const ROOT = resolve(__dirname, '..');
+export const DEV_CREDENTIAL = { id: 'ringreadySandbox', name: 'RingReady Sandbox' };
+
+type Log = (message: string) => void;
+
+function run(command: string, args: string[], what: string, options: { quiet?: boolean } = {}): string {
+	const result = spawnSync(command, args, {
+		cwd: ROOT,
+		encoding: 'utf8',
+		stdio: ['ignore', 'pipe', options.quiet ? 'pipe' : 'inherit'],
+		maxBuffer: 64 * 1024 * 1024,
+	});
+	if (result.status !== 0) {
+		throw new Error(`${what} failed (exit ${result.status})\n${result.stdout ?? ''}${result.stderr ?? ''}`);
+	}
+	return result.stdout;
+}
+
+/** `npm run build`, `npm pack` and unpack into `dir`; returns the unpacked package folder. */
+export function buildAndPack(dir: string, log: Log): string {
+	log('building the package (npm run build) ...');
+	run('npm', ['run', 'build', '--silent'], 'npm run build', { quiet: true });
+	rmSync(dir, { recursive: true, force: true });
+	mkdirSync(dir, { recursive: true });
+	const tarball = run('npm', ['pack', '--silent', '--pack-destination', dir], 'npm pack', { quiet: true })
+		.trim()
+		.split('\n')
+		.pop()!;
+	run('tar', ['-xzf', join(dir, tarball), '-C', dir], 'unpacking the tarball');
+	return join(dir, 'package');
+}
+
+/** Real n8n from the project's cache, installed on first use (scripts/install-n8n.sh, progress on stderr). */
+export function ensureN8n(line: N8nLine, log: Log): N8nInstall {
+	const [cached, node24] = run(
+		'bash',
+		['-c', `. "${join(ROOT, 'scripts', 'lib.sh')}" && echo "$N8N${line}_DIR" && echo "$NODE24_DIR/bin/node"`],
+		'reading scripts/lib.sh',
+	)
+		.trim()
+		.split('\n');
+	if (!existsSync(join(cached, '.complete'))) {
+		log(`first use: installing real n8n ${line}.x into ${cached} — about 4 minutes, only this once ...`);
+	}
+	const dir = run('bash', [join(ROOT, 'scripts', 'install-n8n.sh'), String(line)], 'installing n8n').trim().split('\n').pop()!;
+	return { line, dir, nodeBin: line === 2 ? node24 : process.execPath };
+}
+
+async function portIsFree(port: number): Promise<boolean> {
+	return await new Promise((resolvePort) => {
+		const server = createServer();
+		server.once('error', () => resolvePort(false));
+		server.listen(port, '127.0.0.1', () => server.close(() => resolvePort(true)));
+	});
+}
+
+/** The wanted port when it is free, another free one otherwise. */
+export async function preferredPort(wanted: number): Promise<number> {
+	return (await portIsFree(wanted)) ? wanted : await freePort();
+}
+
+function isoAgo(ms: number): string {
+	return new Date(Date.now() - ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** Recent activity, so "since last week" and the trigger's test event have something to show. */
+export function addDemoConversations(sandbox: Sandbox): number {
+	const hour = 3_600_000;
+	let added = 0;
+	sandbox.agentIds.A.forEach((agentId, index) => {
+		const perAgent = index === 0 ? 9 : 4;
+		for (let i = 0; i < perAgent; i++) {
+			const ago = ((i + 0.5) / perAgent) * 6.5 * 24 * hour + index * 1.7 * hour;
+			added += sandbox.control.addConversations({ count: 1, agentId, startedAt: isoAgo(ago) }).length;
+		}
+	});
+	return added;
+}
+
+export interface Login {
+	email: string;
+	password: string;
+}
+
+export interface DevEnvironmentOptions {
+	/** n8n's user folder (N8N_USER_FOLDER); kept between runs. */
+	userFolder: string;
+	line?: N8nLine;
+	n8nPort?: number;
+	sandboxPort?: number;
+	/** A real RingReady instead of the sandbox. */
+	real?: { baseUrl: string; apiKey: string };
+	/** Import the examples even if this user folder already has them. */
+	reimportExamples?: boolean;
+	log?: Log;
+}
+
+export interface DevEnvironment {
+	n8n: N8n;
+	sandbox?: Sandbox;
+	baseUrl: string;
+	login: Login;
+	apiBaseUrl: string;
+	stop(): Promise<void>;
+}
+
+function readOrCreate(file: string, create: () => string): string {
+	if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+	const value = create();
+	writeFileSync(file, `${value}\n`, { mode: 0o600 });
+	return value;
+}
+
+/** Stops an n8n a previous run left behind (its process group id is in the pid file). */
+function stopStale(pidFile: string, log: Log): void {
+	if (!existsSync(pidFile)) return;
+	const pid = Number(readFileSync(pidFile, 'utf8').trim());
+	rmSync(pidFile, { force: true });
+	if (!Number.isInteger(pid) || pid <= 1) return;
+	try {
+		const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+		if (!cmdline.includes('n8n')) return;
+		process.kill(-pid, 'SIGTERM');
+		log(`stopped n8n left running by a previous run (pid ${pid})`);
+	} catch {
+		// not running any more
+	}
+}
+
+export async function startDevEnvironment(options: DevEnvironmentOptions): Promise<DevEnvironment> {
+	const log = options.log ?? ((message: string) => process.stdout.write(`[dev] ${message}\n`));
+	const line = options.line ?? 2;
+	const userFolder = resolve(options.userFolder);
+	mkdirSync(userFolder, { recursive: true });
+	const pidFile = join(userFolder, 'n8n.pid');
+	stopStale(pidFile, log);
+
+	const packageDir = buildAndPack(join(userFolder, 'pack'), log);
+	const install = ensureN8n(line, log);
+
+	let sandbox: Sandbox | undefined;
+	let apiBaseUrl: string;
+	let apiKey: string;
+	if (options.real) {
+		apiBaseUrl = options.real.baseUrl.replace(/\/+$/, '');
+		apiKey = options.real.apiKey;
+		log(`using the RingReady API at ${apiBaseUrl} (key ${apiKey.slice(0, 12)}…)`);
+	} else {
+		sandbox = await startSandbox({ port: await preferredPort(options.sandboxPort ?? 4010), controls: true });
+		const added = addDemoConversations(sandbox);
+		apiBaseUrl = sandbox.url;
+		apiKey = sandbox.keys.readWrite;
+		log(`sandbox RingReady API on ${sandbox.url} (${added} demo conversations from the last week added)`);
+	}
+
+	const encryptionKey = readOrCreate(join(userFolder, 'encryption-key'), () => randomBytes(24).toString('hex'));
+	const n8n = new N8n({
+		install,
+		userFolder,
+		encryptionKey,
+		port: await preferredPort(options.n8nPort ?? 5678),
+		logFile: join(userFolder, 'n8n.log'),
+		onSpawn: (pid) => {
+			if (pid) writeFileSync(pidFile, `${pid}\n`);
+		},
+	});
+	await n8n.allocatePorts();
+	try {
+		n8n.installPackage(packageDir);
+		log(`installed n8n-nodes-ringready into ${join(userFolder, '.n8n', 'nodes')}`);
+		// Same id either way, so the examples (which name "RingReady Sandbox") use it; the name tells which it is.
+		const credential = sandbox ? DEV_CREDENTIAL : { id: DEV_CREDENTIAL.id, name: `RingReady (${new URL(apiBaseUrl).host})` };
+		log(`credential "${credential.name}" → ${apiBaseUrl}`);
+		await n8n.importCredentials([{ ...credential, type: 'ringReadyApi', data: { apiKey, baseUrl: apiBaseUrl } }]);
+		const examplesMarker = join(userFolder, 'examples-imported');
+		if (options.reimportExamples || !existsSync(examplesMarker)) {
+			const examplesDir = join(ROOT, 'examples');
+			const examples = readdirSync(examplesDir)
+				.filter((file) => file.endsWith('.json'))
+				.map((file) => JSON.parse(readFileSync(join(examplesDir, file), 'utf8')) as object);
+			await n8n.importWorkflows(examples);
+			writeFileSync(examplesMarker, `${new Date().toISOString()}\n`);
+			log(`imported ${examples.length} example workflows`);
+		}
+		log(`starting n8n ${line}.x on ${n8n.baseUrl} (log: ${n8n.logFile}) ...`);
+		await n8n.start(180_000);
+	} catch (error) {
+		await n8n.stop();
+		await sandbox?.close();
+		throw error;
+	}
+
+	const loginFile = join(userFolder, 'login.json');
+	let login: Login;
+	if (existsSync(loginFile)) {
+		login = JSON.parse(readFileSync(loginFile, 'utf8')) as Login;
+	} else {
+		login = { email: 'dev@ringready.local', password: `Rr-${randomBytes(6).toString('hex')}-dev` };
+		await n8n.rest.setupOwner({ ...login, firstName: 'RingReady', lastName: 'Developer' });
+		writeFileSync(loginFile, JSON.stringify(login, null, 2), { mode: 0o600 });
+	}
+
+	return {
+		n8n,
+		sandbox,
+		baseUrl: n8n.baseUrl,
+		login,
+		apiBaseUrl,
+		stop: async () => {
+			await n8n.stop();
+			rmSync(pidFile, { force: true });
+			await sandbox?.close();
+		},
+	};
+}

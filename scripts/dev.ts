@@ -1,0 +1,90 @@
+/**
+ * npm run dev: real n8n on 127.0.0.1 with this package, the sandbox with demo data, a "RingReady
+ * Sandbox" credential and the example workflows; prints the editor URL and login; Ctrl-C stops all.
+ *
+ * Environment:
+ *   RINGREADY_BASE_URL + RINGREADY_API_KEY   use a real RingReady instead of the sandbox
+ *   DEV_N8N_PORT (5678)  DEV_SANDBOX_PORT (4010)   preferred ports (a free one is used when taken)
+ *   DEV_N8N_LINE=1       n8n 1.x on Node 20 instead of 2.x
+ *   DEV_TRAFFIC_SECONDS  a new sandbox conversation every N seconds (default 120, 0 = off)
+ *   DEV_REIMPORT_EXAMPLES=1   import the example workflows again (overwrites edits to them)
+ * The n8n user folder (database, login, logs) is .n8n-dev/ in the repository (git-ignored).
+ */
+import { join } from 'path';
+
+import { ROOT, startDevEnvironment, type DevEnvironment } from './dev-env';
+
+const log = (message: string) => process.stdout.write(`[dev] ${message}\n`);
+
+async function main(): Promise<void> {
+	const baseUrl = process.env.RINGREADY_BASE_URL?.trim();
+	const apiKey = process.env.RINGREADY_API_KEY?.trim();
+	if (Boolean(baseUrl) !== Boolean(apiKey)) {
+		throw new Error('Set both RINGREADY_BASE_URL and RINGREADY_API_KEY to use a real RingReady (or neither for the sandbox).');
+	}
+	let env: DevEnvironment | undefined;
+	let stopping = false;
+	let traffic: NodeJS.Timeout | undefined;
+	const stop = async (code: number) => {
+		if (stopping) return;
+		stopping = true;
+		if (traffic) clearInterval(traffic);
+		log('stopping n8n and the sandbox ...');
+		await env?.stop();
+		log('stopped');
+		process.exit(code);
+	};
+	process.on('SIGINT', () => void stop(0));
+	process.on('SIGTERM', () => void stop(0));
+	process.on('SIGHUP', () => void stop(0));
+
+	env = await startDevEnvironment({
+		userFolder: join(ROOT, '.n8n-dev'),
+		line: process.env.DEV_N8N_LINE === '1' ? 1 : 2,
+		n8nPort: Number(process.env.DEV_N8N_PORT ?? 5678),
+		sandboxPort: Number(process.env.DEV_SANDBOX_PORT ?? 4010),
+		real: baseUrl && apiKey ? { baseUrl, apiKey } : undefined,
+		reimportExamples: process.env.DEV_REIMPORT_EXAMPLES === '1',
+		log,
+	});
+	if (stopping) return;
+
+	const { sandbox } = env;
+	const every = Number(process.env.DEV_TRAFFIC_SECONDS ?? 120);
+	if (sandbox && every > 0) {
+		traffic = setInterval(() => {
+			const [conversation] = sandbox.control.addConversations({ count: 1 });
+			log(`sandbox: new ${conversation.channel === 'phone' ? 'phone call' : 'web chat'} ${conversation.id} for agent ${conversation.agent_id} (${conversation.label})`);
+		}, every * 1000);
+	}
+
+	const lines = [
+		'',
+		'  RingReady in real n8n is ready',
+		'',
+		`  Editor:    ${env.baseUrl}`,
+		`  Email:     ${env.login.email}`,
+		`  Password:  ${env.login.password}`,
+		'',
+		`  RingReady: ${sandbox ? `sandbox on ${sandbox.url} (credential "RingReady Sandbox")` : `${env.apiBaseUrl} (the examples' RingReady credential now uses this key)`}`,
+		...(sandbox
+			? [
+					`  Sandbox keys: read+write ${sandbox.keys.readWrite.slice(0, 12)}…  (the credential has the full key)`,
+					`  Controls:  curl -X POST ${sandbox.url}/__sandbox/conversations -H 'content-type: application/json' -d '{"count":1}'`,
+					every > 0 ? `  A new demo conversation arrives every ${every} s (DEV_TRAFFIC_SECONDS=0 turns it off).` : '',
+				]
+			: []),
+		'  Examples:  Workflows → "RingReady: …" (4 example workflows)',
+		`  Data:      ${join(ROOT, '.n8n-dev')}  (delete it to start over)`,
+		'',
+		sandbox ? '  Ctrl-C stops n8n and the sandbox.' : '  Ctrl-C stops n8n.',
+		'',
+	].filter((text, index, all) => text !== '' || all[index - 1] !== '');
+	process.stdout.write(`${lines.join('\n')}\n`);
+	await new Promise<never>(() => undefined);
+}
+
+main().catch((error: unknown) => {
+	process.stderr.write(`[dev] ${error instanceof Error ? error.message : String(error)}\n`);
+	process.exit(1);
+});
