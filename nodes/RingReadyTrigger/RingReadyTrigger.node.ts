@@ -10,7 +10,7 @@ import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workf
 import { searchAgents } from '../RingReady/methods/listSearch';
 import type { ConversationDetail, ConversationQuery, ConversationSummary } from '../RingReady/shared/contract';
 import { buildConversationQuery } from '../RingReady/shared/conversationQuery';
-import { agentLocator, channelOptions, transcriptTextOption } from '../RingReady/shared/descriptions';
+import { conversationFilters, transcriptTextOption } from '../RingReady/shared/descriptions';
 import { addTranscriptText } from '../RingReady/shared/transcript';
 import { conversationPages, getConversation } from '../RingReady/transport/conversations';
 import { RequestThrottle } from '../RingReady/transport/throttle';
@@ -88,20 +88,7 @@ export class RingReadyTrigger implements INodeType {
 				default: {},
 				description:
 					'Changing the filters makes the trigger start over from the newest conversation, as when it was first activated',
-				options: [
-					agentLocator({
-						required: false,
-						description: 'Only conversations handled by this agent (AI receptionist)',
-					}),
-					{
-						displayName: 'Channel',
-						name: 'channel',
-						type: 'options',
-						options: channelOptions,
-						default: 'phone',
-						description: 'Only phone calls, or only website chats',
-					},
-				],
+				options: conversationFilters,
 			},
 			{
 				displayName: 'Options',

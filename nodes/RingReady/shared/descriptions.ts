@@ -94,6 +94,22 @@ export const channelOptions = CHANNELS.map((value) => ({
 	value,
 }));
 
+/** The filters of GET /conversations that both the node and the trigger offer. */
+export const conversationFilters: INodeProperties[] = [
+	agentLocator({
+		required: false,
+		description: 'Only conversations handled by this agent (AI receptionist)',
+	}),
+	{
+		displayName: 'Channel',
+		name: 'channel',
+		type: 'options',
+		options: channelOptions,
+		default: 'phone',
+		description: 'Only phone calls, or only website chats',
+	},
+];
+
 export function returnAllAndLimit(): INodeProperties[] {
 	return [
 		{

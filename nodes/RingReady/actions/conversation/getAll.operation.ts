@@ -10,7 +10,7 @@ import type {
 } from '../../shared/contract';
 import { TRANSCRIPT_CONCURRENCY } from '../../shared/contract';
 import { buildConversationQuery } from '../../shared/conversationQuery';
-import { agentLocator, channelOptions, returnAllAndLimit } from '../../shared/descriptions';
+import { conversationFilters, returnAllAndLimit } from '../../shared/descriptions';
 import { mapItems } from '../../shared/items';
 import { addTranscriptText } from '../../shared/transcript';
 import { parseConcurrency, parseLimit } from '../../shared/validation';
@@ -24,18 +24,7 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add Filter',
 		default: {},
 		options: [
-			agentLocator({
-				required: false,
-				description: 'Only conversations handled by this agent (AI receptionist)',
-			}),
-			{
-				displayName: 'Channel',
-				name: 'channel',
-				type: 'options',
-				options: channelOptions,
-				default: 'phone',
-				description: 'Only phone calls, or only website chats',
-			},
+			...conversationFilters,
 			{
 				displayName: 'Since',
 				name: 'since',
