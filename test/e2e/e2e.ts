@@ -346,6 +346,7 @@ interface NodeTypeDescription {
 	usableAsTool?: unknown;
 	outputs?: unknown;
 	polling?: boolean;
+	codex?: { categories?: string[]; subcategories?: Record<string, string[]> };
 }
 
 async function serverTrack(sink: Sink): Promise<void> {
@@ -389,7 +390,7 @@ async function serverTrack(sink: Sink): Promise<void> {
 		return `ready in ${((Date.now() - t0) / 1000).toFixed(1)} s on ${n8n.baseUrl}`;
 	});
 	if (!started) {
-		suite.skip(T, ['credential test', 'node types', 'examples', ...triggerChecks], 'n8n did not start');
+		suite.skip(T, ['credential test', 'node types', 'node panel', 'examples', ...triggerChecks], 'n8n did not start');
 		return;
 	}
 	const serverStartedAt = Date.now();
@@ -434,6 +435,18 @@ async function serverTrack(sink: Sink): Promise<void> {
 		assert.match(JSON.stringify(tool.outputs), /ai_tool/);
 		const triggerType = types.find((type) => type.name === TRIGGER)!;
 		assert.equal(triggerType.polling, true, 'the trigger is not a polling trigger');
+	});
+
+	await suite.check(T, 'the RingReady node is offered with its actions in the editor’s node panel (codex not AI › Tools)', () => {
+		const node = types.find((type) => type.name === NODE);
+		assert.ok(node, `${NODE} is not loaded`);
+		// The editor lists no actions for, and hides from the regular node panel, a node whose codex puts it
+		// under AI › Tools (that is what n8n gives the generated ringReadyTool). Measured in n8n 2.41's editor.
+		const aiSubcategories = node.codex?.subcategories?.AI ?? [];
+		assert.ok(
+			!aiSubcategories.includes('Tools') || aiSubcategories.includes('Root Nodes'),
+			`RingReady.node.json puts the node under AI › Tools, so the node panel shows only the trigger: ${JSON.stringify(node.codex)}`,
+		);
 	});
 
 	// --- examples -----------------------------------------------------------------------------------
