@@ -33,13 +33,22 @@ JSON
   log "building sqlite3 from source ..."
   (cd "$dir.tmp" && PATH="$pathprefix$PATH" npm_config_nodedir="$nodedir" npm_config_build_from_source=true \
      npm rebuild sqlite3 --loglevel=error >&2)
+  # Smoke test before the folder counts as installed: n8n starts and sqlite3 loads on this Node.
+  local node="${pathprefix%:}"; node="${node:+$node/}node"
+  local reported
+  reported="$(cd "$dir.tmp" && PATH="$pathprefix$PATH" "$node" node_modules/n8n/bin/n8n --version 2>/dev/null | tail -n 1)"
+  [ "$reported" = "$version" ] || { log "n8n --version printed '$reported', expected $version"; exit 1; }
+  (cd "$dir.tmp" && "$node" -e "require('sqlite3')") || { log "sqlite3 does not load"; exit 1; }
   touch "$dir.tmp/.complete"
   rm -rf "$dir" && mv "$dir.tmp" "$dir"
 }
 
 mkdir -p "$RR_CACHE"
 exec 9>"$RR_CACHE/.install-$line.lock"
-flock 9
+if ! flock -n 9; then
+  log "another install of n8n $line.x is running; waiting for it ..."
+  flock 9
+fi
 case "$line" in
   2)
     install_node24
