@@ -179,6 +179,7 @@ export async function startDevEnvironment(options: DevEnvironmentOptions): Promi
 		},
 	});
 	await n8n.allocatePorts();
+	let login: Login;
 	try {
 		n8n.installPackage(packageDir);
 		log(`installed n8n-nodes-ringready into ${join(userFolder, '.n8n', 'nodes')}`);
@@ -198,20 +199,19 @@ export async function startDevEnvironment(options: DevEnvironmentOptions): Promi
 		}
 		log(`starting n8n ${line}.x on ${n8n.baseUrl} (log: ${n8n.logFile}) ...`);
 		await n8n.start(180_000);
+		const loginFile = join(userFolder, 'login.json');
+		if (existsSync(loginFile)) {
+			login = JSON.parse(readFileSync(loginFile, 'utf8')) as Login;
+		} else {
+			login = { email: 'dev@ringready.local', password: `Rr-${randomBytes(6).toString('hex')}-dev` };
+			await n8n.rest.setupOwner({ ...login, firstName: 'RingReady', lastName: 'Developer' });
+			writeFileSync(loginFile, JSON.stringify(login, null, 2), { mode: 0o600 });
+		}
 	} catch (error) {
 		await n8n.stop();
+		rmSync(pidFile, { force: true });
 		await sandbox?.close();
 		throw error;
-	}
-
-	const loginFile = join(userFolder, 'login.json');
-	let login: Login;
-	if (existsSync(loginFile)) {
-		login = JSON.parse(readFileSync(loginFile, 'utf8')) as Login;
-	} else {
-		login = { email: 'dev@ringready.local', password: `Rr-${randomBytes(6).toString('hex')}-dev` };
-		await n8n.rest.setupOwner({ ...login, firstName: 'RingReady', lastName: 'Developer' });
-		writeFileSync(loginFile, JSON.stringify(login, null, 2), { mode: 0o600 });
 	}
 
 	return {

@@ -594,7 +594,6 @@ async function serverTrack(sink: Sink): Promise<void> {
 
 async function main(): Promise<void> {
 	mkdirSync(workDir, { recursive: true });
-	const t0 = Date.now();
 	suite.log('main', `n8n ${line}.x from ${install.dir} on ${install.nodeBin}; work folder ${workDir}`);
 	const sink = await startSink();
 	cleanups.push(() => sink.close());
