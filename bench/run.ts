@@ -34,14 +34,14 @@ interface Args {
 
 function usage(exitCode: number): never {
 	process.stdout.write(
-		'Usage: npm run bench -- [--case 1[,2,3,4]] [--runs N (harness runs, default 3)] [--n8n-runs N (default 2)] [--no-n8n] [--out FILE]\n' +
+		'Usage: npm run bench -- [--case 1[,2,3,4]] [--runs N (harness runs, default 3)] [--n8n-runs N (default 3)] [--no-n8n] [--out FILE]\n' +
 			'Cases: 1 transcripts N=1000 vs floor/script/HTTP Request node, 2 the same under a rate limit, 3 list-only N=20000 time+memory, 4 trigger requests per poll; 5 (request counts, peak in flight) is part of every case.\n',
 	);
 	process.exit(exitCode);
 }
 
 function parseArgs(argv: string[]): Args {
-	const args: Args = { cases: [], runs: 3, n8nRuns: 2, useN8n: true };
+	const args: Args = { cases: [], runs: 3, n8nRuns: 3, useN8n: true };
 	for (let i = 0; i < argv.length; i++) {
 		const [flag, inline] = argv[i].includes('=') ? [argv[i].slice(0, argv[i].indexOf('=')), argv[i].slice(argv[i].indexOf('=') + 1)] : [argv[i], undefined];
 		const value = () => {

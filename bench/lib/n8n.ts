@@ -203,7 +203,10 @@ export class N8nInstance {
 		const run = extractJson(result.stdout);
 		const outcome: ExecuteOutcome = { exitCode: result.code, processMs: result.ms, nodes: {} };
 		if (!run) {
-			outcome.error = `no run data in the output (exit ${result.code}): ${tail(result.stdout + result.stderr, 8)}`;
+			const dump = join(ROOT, 'bench', 'out', `n8n-execute-${workflowId}-${Date.now()}.log`);
+			mkdirSync(join(ROOT, 'bench', 'out'), { recursive: true });
+			writeFileSync(dump, `${result.stdout}\n----- stderr -----\n${result.stderr}`);
+			outcome.error = `no run data in n8n's output (exit ${result.code}); output saved to ${dump}`;
 			return outcome;
 		}
 		outcome.status = run.status;
