@@ -5,7 +5,7 @@
  */
 import { execFileSync, spawn } from 'child_process';
 import { randomBytes } from 'crypto';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { closeSync, cpSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { createServer } from 'net';
 import { tmpdir } from 'os';
 import { join, resolve } from 'path';
@@ -148,36 +148,47 @@ export class N8nInstance {
 		};
 	}
 
+	/**
+	 * Runs `n8n <args>`. Output goes to files, not pipes: `n8n execute` exits right after printing
+	 * the run, and a large run printed to a pipe loses its tail (pipe writes are asynchronous).
+	 */
 	async cli(args: string[], timeoutMs = 240_000): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
 		const started = Date.now();
-		return await new Promise((done, fail) => {
-			const child = spawn(this.install.nodeBin, [join(this.install.dir, 'node_modules', 'n8n', 'bin', 'n8n'), ...args], {
-				env: this.env(),
-				cwd: this.userFolder,
-				stdio: ['ignore', 'pipe', 'pipe'],
-				detached: true,
+		const base = join(this.userFolder, `cli-${randomBytes(4).toString('hex')}`);
+		const out = openSync(`${base}.out`, 'w');
+		const err = openSync(`${base}.err`, 'w');
+		try {
+			const code = await new Promise<number | null>((done, fail) => {
+				const child = spawn(this.install.nodeBin, [join(this.install.dir, 'node_modules', 'n8n', 'bin', 'n8n'), ...args], {
+					env: this.env(),
+					cwd: this.userFolder,
+					stdio: ['ignore', out, err],
+					detached: true,
+				});
+				const timer = setTimeout(() => {
+					try {
+						process.kill(-child.pid!, 'SIGKILL');
+					} catch {
+						child.kill('SIGKILL');
+					}
+					fail(new Error(`n8n ${args[0]} timed out after ${timeoutMs} ms`));
+				}, timeoutMs);
+				child.on('error', (error) => {
+					clearTimeout(timer);
+					fail(error);
+				});
+				child.on('close', (exitCode) => {
+					clearTimeout(timer);
+					done(exitCode);
+				});
 			});
-			let stdout = '';
-			let stderr = '';
-			child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-			child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-			const timer = setTimeout(() => {
-				try {
-					process.kill(-child.pid!, 'SIGKILL');
-				} catch {
-					child.kill('SIGKILL');
-				}
-				fail(new Error(`n8n ${args[0]} timed out after ${timeoutMs} ms`));
-			}, timeoutMs);
-			child.on('error', (error) => {
-				clearTimeout(timer);
-				fail(error);
-			});
-			child.on('close', (code) => {
-				clearTimeout(timer);
-				done({ code, stdout, stderr, ms: Date.now() - started });
-			});
-		});
+			return { code, stdout: readFileSync(`${base}.out`, 'utf8'), stderr: readFileSync(`${base}.err`, 'utf8'), ms: Date.now() - started };
+		} finally {
+			closeSync(out);
+			closeSync(err);
+			rmSync(`${base}.out`, { force: true });
+			rmSync(`${base}.err`, { force: true });
+		}
 	}
 
 	private writeInput(name: string, data: unknown): string {
