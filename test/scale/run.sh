@@ -1,0 +1,183 @@
+#!/usr/bin/env bash
+# npm run test:scale — the package in n8n queue mode: Postgres + Redis + one n8n main + two n8n workers,
+# against two local RingReady sandboxes with latency and faults. Not part of `npm test` (about 10 minutes).
+#
+#   npm run test:scale
+#
+# Installs Postgres and Redis from Debian's packages when they are missing (apt-get), starts private
+# instances on loopback on free ports in temporary folders, builds and packs the package, installs the
+# tarball into each n8n process's own user folder (as n8n installs a community package), and runs
+# test/scale/scale.ts. Everything it starts is stopped on exit (also on Ctrl-C).
+# Knobs: SCALE_KEEP=1 keeps the work folders (logs, user folders); SCALE_SEED=N changes the random bursts;
+# SCALE_CALLS=N webhook calls in the concurrency run (default 200).
+# The last line of output is "N passed, N failed"; the exit code is non-zero on any failure.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+cd "$root"
+. scripts/lib.sh
+
+step() { echo "[scale] $*"; }
+fail_early() { echo "[scale] $*" >&2; echo "0 passed, 1 failed"; exit 1; }
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/ringready-scale.XXXXXX")"
+pgroot=""
+pids="$work/pids"
+: > "$pids"
+runner=""
+redis_pid=""
+pg_data=""
+pg_bin=""
+as_pg=()
+
+cleanup() {
+  local code=$?
+  trap - EXIT INT TERM
+  if [ -n "$runner" ] && kill -0 "$runner" 2>/dev/null; then
+    kill -TERM "$runner" 2>/dev/null || true
+    for _ in $(seq 1 30); do kill -0 "$runner" 2>/dev/null || break; sleep 0.5; done
+    kill -KILL "$runner" 2>/dev/null || true
+  fi
+  # Every n8n process the runner started leads its own process group (pid = pgid); stop those still running.
+  if [ -s "$pids" ]; then
+    while read -r pid; do
+      [ -n "$pid" ] && kill -0 "-$pid" 2>/dev/null && kill -TERM "-$pid" 2>/dev/null || true
+    done < "$pids"
+    for _ in $(seq 1 20); do
+      alive=0
+      while read -r pid; do [ -n "$pid" ] && kill -0 "-$pid" 2>/dev/null && alive=1; done < "$pids"
+      [ "$alive" = 0 ] && break
+      sleep 0.5
+    done
+    while read -r pid; do
+      [ -n "$pid" ] && kill -0 "-$pid" 2>/dev/null && kill -KILL "-$pid" 2>/dev/null || true
+    done < "$pids"
+  fi
+  if [ -n "$redis_pid" ] && kill -0 "$redis_pid" 2>/dev/null; then
+    kill -TERM "$redis_pid" 2>/dev/null || true
+    for _ in $(seq 1 20); do kill -0 "$redis_pid" 2>/dev/null || break; sleep 0.25; done
+    kill -KILL "$redis_pid" 2>/dev/null || true
+  fi
+  if [ -n "$pg_data" ] && [ -f "$pg_data/postmaster.pid" ]; then
+    "${as_pg[@]}" "$pg_bin/pg_ctl" stop -D "$pg_data" -m fast -w -t 30 >/dev/null 2>&1 || true
+  fi
+  if [ "${SCALE_KEEP:-}" = 1 ]; then
+    echo "work folders kept: $work ${pgroot}" >&2
+  else
+    rm -rf "$work"
+    [ -n "$pgroot" ] && rm -rf "$pgroot"
+  fi
+  exit "$code"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+free_port() {
+  node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"
+}
+random_secret() { node -e "console.log(require('crypto').randomBytes(18).toString('hex'))"; }
+
+find_pg_bin() {
+  local dir
+  dir="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)"
+  if [ -n "$dir" ] && [ -x "$dir/initdb" ] && [ -x "$dir/pg_ctl" ]; then echo "$dir"; fi
+}
+
+# --- Postgres and Redis from Debian's packages -------------------------------------------------------
+pg_bin="$(find_pg_bin)"
+if [ -z "$pg_bin" ] || ! command -v redis-server >/dev/null 2>&1; then
+  command -v apt-get >/dev/null 2>&1 || fail_early "Postgres or Redis is missing and apt-get is not available"
+  [ "$(id -u)" = 0 ] || fail_early "Postgres or Redis is missing; install them (apt-get install postgresql redis-server) or run as root"
+  step "installing postgresql and redis-server from Debian's packages (apt-get) ..."
+  # The packages may start their default services (cluster 'main' on 5432, redis on 6379): those are
+  # processes this script caused, so they are stopped again below (by pid).
+  before="$(pgrep -x 'postgres|redis-server' 2>/dev/null | sort || true)"
+  apt-get update -qq >"$work/apt.log" 2>&1 || { cat "$work/apt.log"; fail_early "apt-get update failed"; }
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql redis-server >>"$work/apt.log" 2>&1 \
+    || { tail -n 30 "$work/apt.log"; fail_early "apt-get install postgresql redis-server failed"; }
+  after="$(pgrep -x 'postgres|redis-server' 2>/dev/null | sort || true)"
+  started="$(comm -13 <(echo "$before") <(echo "$after") | grep . || true)"
+  if [ -n "$started" ]; then
+    step "stopping the services the packages started: $(echo $started)"
+    if command -v pg_lsclusters >/dev/null 2>&1; then
+      pg_lsclusters -h 2>/dev/null | awk '$4=="online"{print $1" "$2}' | while read -r version cluster; do
+        pg_ctlcluster "$version" "$cluster" stop >/dev/null 2>&1 || true
+      done
+    fi
+    for pid in $started; do kill -TERM "$pid" 2>/dev/null || true; done
+  fi
+  pg_bin="$(find_pg_bin)"
+  [ -n "$pg_bin" ] || fail_early "postgresql is installed but no /usr/lib/postgresql/*/bin/initdb was found"
+fi
+
+# Postgres refuses to run as root: run it as the 'postgres' user then (the Debian package creates it).
+if [ "$(id -u)" = 0 ]; then
+  id postgres >/dev/null 2>&1 || fail_early "running as root but there is no 'postgres' user to run Postgres as"
+  as_pg=(runuser -u postgres --)
+  pg_owner=postgres
+else
+  as_pg=()
+  pg_owner="$(id -un)"
+fi
+
+step "starting a private Postgres ($("$pg_bin/postgres" --version | awk '{print $3}')) on loopback"
+pgroot="$(mktemp -d "${TMPDIR:-/tmp}/ringready-scale-pg.XXXXXX")"
+chown "$pg_owner" "$pgroot"
+chmod 700 "$pgroot"
+pg_data="$pgroot/data"
+pg_sock="$pgroot/sock"
+"${as_pg[@]}" mkdir -p "$pg_sock"
+pg_port="$(free_port)"
+pg_password="$(random_secret)"
+"${as_pg[@]}" "$pg_bin/initdb" -D "$pg_data" -U postgres -E UTF8 --locale=C.UTF-8 \
+  --auth-local=trust --auth-host=scram-sha-256 >"$work/initdb.log" 2>&1 \
+  || { cat "$work/initdb.log"; fail_early "initdb failed"; }
+# A throwaway test database: durability settings off for speed (nothing here kills Postgres).
+"${as_pg[@]}" "$pg_bin/pg_ctl" start -D "$pg_data" -w -t 60 -l "$pgroot/postgres.log" \
+  -o "-c listen_addresses=127.0.0.1 -p $pg_port -c unix_socket_directories=$pg_sock -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+  >/dev/null || { cat "$pgroot/postgres.log" 2>/dev/null; fail_early "Postgres did not start"; }
+"${as_pg[@]}" psql -q -h "$pg_sock" -p "$pg_port" -U postgres -d postgres -v ON_ERROR_STOP=1 \
+  -c "CREATE ROLE n8n LOGIN PASSWORD '$pg_password'" -c "CREATE DATABASE n8n OWNER n8n" >/dev/null \
+  || fail_early "could not create the n8n database"
+
+step "starting a private Redis ($(redis-server --version | awk '{print $3}' | sed 's/v=//')) on loopback"
+redis_port="$(free_port)"
+redis_password="$(random_secret)"
+mkdir -p "$work/redis"
+# The password is given in a config on stdin so it never shows in the process list.
+printf 'port %s\nbind 127.0.0.1\nprotected-mode yes\nsave ""\nappendonly no\ndir %s\nrequirepass %s\n' \
+  "$redis_port" "$work/redis" "$redis_password" | redis-server - >"$work/redis/redis.log" 2>&1 &
+redis_pid=$!
+for _ in $(seq 1 50); do
+  REDISCLI_AUTH="$redis_password" redis-cli -h 127.0.0.1 -p "$redis_port" ping 2>/dev/null | grep -q PONG && break
+  kill -0 "$redis_pid" 2>/dev/null || { cat "$work/redis/redis.log"; fail_early "Redis exited"; }
+  sleep 0.2
+done
+REDISCLI_AUTH="$redis_password" redis-cli -h 127.0.0.1 -p "$redis_port" ping 2>/dev/null | grep -q PONG \
+  || { cat "$work/redis/redis.log"; fail_early "Redis did not answer"; }
+
+# --- the package, packed and unpacked as n8n installs it -----------------------------------------------
+step "building the package"
+npm run build --silent >"$work/build.log" 2>&1 || { cat "$work/build.log"; fail_early "build failed"; }
+step "packing it (npm pack) and unpacking the tarball"
+tarball="$(npm pack --silent --pack-destination "$work" 2>/dev/null | tail -n 1)"
+mkdir -p "$work/pkg"
+tar -xzf "$work/$tarball" -C "$work/pkg"
+
+step "real n8n 2.x (installed once into $RR_CACHE)"
+[ -f "$N8N2_DIR/.complete" ] || step "first use: installing n8n 2.x, about 4 minutes ..."
+n8n_dir="$(bash scripts/install-n8n.sh 2 | tail -n 1)"
+n8n_node="$NODE24_DIR/bin/node"
+
+step "running the checks (work folder $work)"
+SCALE_N8N_DIR="$n8n_dir" SCALE_N8N_NODE="$n8n_node" SCALE_PACKAGE_DIR="$work/pkg/package" \
+SCALE_WORK_DIR="$work/run" SCALE_PIDS_FILE="$pids" \
+SCALE_PG_HOST=127.0.0.1 SCALE_PG_PORT="$pg_port" SCALE_PG_DATABASE=n8n SCALE_PG_USER=n8n SCALE_PG_PASSWORD="$pg_password" \
+SCALE_REDIS_HOST=127.0.0.1 SCALE_REDIS_PORT="$redis_port" SCALE_REDIS_PASSWORD="$redis_password" \
+  node -r ts-node/register/transpile-only test/scale/scale.ts &
+runner=$!
+set +e
+wait "$runner"
+status=$?
+set -e
+runner=""
+exit "$status"
