@@ -160,6 +160,26 @@ describe('Conversation → Get Many', () => {
 	});
 });
 
+describe('Simplify', () => {
+	const fields = ['id', 'channel', 'agent_id', 'caller_name', 'from', 'label', 'summary', 'started_at', 'duration_seconds', 'end_reason'];
+
+	it('Get Many keeps only the essential fields (plus transcript text when added)', async () => {
+		const plain = await run(getMany({ limit: 4, simplify: true }), { credentials: ctx.credentials() });
+		const expected = ctx.sandbox.control.conversations('A').slice(0, 4);
+		expect(plain.json).toEqual(expected.map((c) => Object.fromEntries(fields.map((f) => [f, (c as Record<string, unknown>)[f] ?? null]))));
+
+		const withText = await run(getMany({ limit: 2, simplify: true, options: { transcriptText: true } }), { credentials: ctx.credentials() });
+		expect(Object.keys(withText.json[0]).sort()).toEqual([...fields, 'transcript_text'].sort());
+		expect(String(withText.json[0].transcript_text).length).toBeGreaterThan(0);
+	});
+
+	it('Get simplified has no transcript array, recording or IP', async () => {
+		const chat = ctx.sandbox.control.conversations('A').find((c) => c.channel === 'web_chat')!;
+		const { json } = await run({ resource: 'conversation', operation: 'get', conversationId: byId(chat.id), simplify: true }, { credentials: ctx.credentials() });
+		expect(Object.keys(json[0]).sort()).toEqual([...fields].sort());
+	});
+});
+
 describe('Conversation → Get', () => {
 	it('returns one conversation with transcript, recording URL and visitor IP for web chats', async () => {
 		const chat = ctx.sandbox.control.conversations('A').find((c) => c.channel === 'web_chat')!;

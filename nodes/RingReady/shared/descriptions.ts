@@ -139,3 +139,12 @@ export const transcriptTextOption: INodeProperties = {
 	description:
 		'Whether to add a "transcript_text" field: the transcript as plain text, one "Role: content" line per turn (handy for AI prompts, CRM notes and Slack messages)',
 };
+
+export const simplifyProperty: INodeProperties = {
+	displayName: 'Simplify',
+	name: 'simplify',
+	type: 'boolean',
+	default: false,
+	description:
+		'Whether to return only the fields most workflows and AI agents need (ID, channel, agent, caller, label, summary, start time, duration, end reason, and the transcript text when added) instead of the full conversation',
+};

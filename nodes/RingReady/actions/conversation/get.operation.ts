@@ -2,13 +2,14 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { getConversation } from '../../transport/conversations';
-import { conversationLocator, transcriptTextOption } from '../../shared/descriptions';
+import { conversationLocator, simplifyProperty, transcriptTextOption } from '../../shared/descriptions';
 import { mapItems } from '../../shared/items';
-import { addTranscriptText } from '../../shared/transcript';
+import { shapeConversation } from '../../shared/transcript';
 import { parseId } from '../../shared/validation';
 
 const properties: INodeProperties[] = [
 	conversationLocator(),
+	simplifyProperty,
 	{
 		displayName: 'Options',
 		name: 'options',
@@ -38,9 +39,10 @@ export async function execute(
 		const { transcriptText } = this.getNodeParameter('options', itemIndex, {}) as {
 			transcriptText?: boolean;
 		};
+		const simplify = this.getNodeParameter('simplify', itemIndex, false) as boolean;
 		return async () => {
 			const conversation = await getConversation.call(this, id, { itemIndex });
-			return (transcriptText ? addTranscriptText(conversation) : conversation) as IDataObject;
+			return shapeConversation(conversation, { transcriptText, simplify }) as IDataObject;
 		};
 	});
 }

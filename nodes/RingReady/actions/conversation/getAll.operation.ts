@@ -10,13 +10,14 @@ import type {
 } from '../../shared/contract';
 import { TRANSCRIPT_CONCURRENCY } from '../../shared/contract';
 import { buildConversationQuery } from '../../shared/conversationQuery';
-import { conversationFilters, returnAllAndLimit } from '../../shared/descriptions';
+import { conversationFilters, returnAllAndLimit, simplifyProperty } from '../../shared/descriptions';
 import { mapItems } from '../../shared/items';
-import { addTranscriptText } from '../../shared/transcript';
+import { shapeConversation } from '../../shared/transcript';
 import { parseConcurrency, parseLimit } from '../../shared/validation';
 
 const properties: INodeProperties[] = [
 	...returnAllAndLimit(),
+	simplifyProperty,
 	{
 		displayName: 'Filters',
 		name: 'filters',
@@ -80,6 +81,7 @@ interface FetchOptions {
 	max: number;
 	withTranscripts: boolean;
 	transcriptText: boolean;
+	simplify: boolean;
 	concurrency: number;
 	itemIndex: number;
 }
@@ -117,6 +119,7 @@ export async function execute(
 			max,
 			withTranscripts: Boolean(options.includeTranscripts || options.transcriptText),
 			transcriptText: Boolean(options.transcriptText),
+			simplify: this.getNodeParameter('simplify', itemIndex, false) as boolean,
 			concurrency: parseConcurrency(node, options.maxConcurrency ?? 10, itemIndex),
 			itemIndex,
 		};
@@ -127,13 +130,15 @@ export async function execute(
 async function fetchConversations(
 	this: IExecuteFunctions,
 	query: ConversationQuery,
-	{ max, withTranscripts, transcriptText, concurrency, itemIndex }: FetchOptions,
+	{ max, withTranscripts, transcriptText, simplify, concurrency, itemIndex }: FetchOptions,
 ): Promise<IDataObject[]> {
 	const pages = conversationPages.call(this, query, { max, itemIndex });
 	if (!withTranscripts) {
 		const conversations: ConversationSummary[] = [];
 		for await (const page of pages) conversations.push(...page);
-		return conversations as IDataObject[];
+		return simplify
+			? (conversations.map((c) => shapeConversation(c, { simplify })) as IDataObject[])
+			: (conversations as IDataObject[]);
 	}
 
 	const throttle = new RequestThrottle(concurrency);
@@ -165,6 +170,6 @@ async function fetchConversations(
 			const { message, description } = error as { message: string; description?: string };
 			return { error: message, description: description ?? null, conversation_id: id };
 		}
-		return (transcriptText ? addTranscriptText(detail!) : detail!) as IDataObject;
+		return shapeConversation(detail!, { transcriptText, simplify }) as IDataObject;
 	});
 }
