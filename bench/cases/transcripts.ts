@@ -104,7 +104,7 @@ export async function caseTranscripts(ctx: BenchContext): Promise<CaseResult> {
 		items: reference.count,
 		requests: reference.requests,
 		clientCpuMs: reference.cpuMs,
-		note: `concurrency ${CONCURRENCY}, kept-alive connections: what this machine achieves now`,
+		note: `concurrency ${CONCURRENCY}, kept-alive connections (TCP conns 0 = all reused from the warm-up): what this machine achieves now`,
 	});
 
 	// Ours through n8n-core (harness), in this process. One warm-up run loads and compiles everything.
@@ -216,6 +216,7 @@ export async function caseTranscripts(ctx: BenchContext): Promise<CaseResult> {
 	targets.push({ text: 'every conversation once, each with its transcript (all harness runs)', measured: oursComplete ? `${TRANSCRIPT_N} of ${TRANSCRIPT_N}` : 'incomplete', pass: oursComplete });
 
 	notes.push(
+		`Client CPU per request: our node through n8n-core ${(ours.cpuMs / ours.requests.total).toFixed(2)} ms, the reference client ${(reference.cpuMs / reference.requests.total).toFixed(2)} ms. n8n-core's request path (a new TCP connection per request, axios, follow-redirects, proxy lookup, credential read) is most of ours; on a busy machine that CPU becomes queueing, so fewer requests are on the wire than the ${CONCURRENCY} slots allow (see "Mean in flight").`,
 		`Floor: ⌈N/200⌉ sequential list pages + ⌈N/c⌉ rounds of c detail calls, each at the RTT the bench measured with its own kept-alive fetch (list ${rtt.listMs.toFixed(1)} ms, detail ${rtt.detailMs.toFixed(1)} ms; the sandbox adds ${LATENCY_MS} ms to every answer).`,
 		'n8n-core opens a new TCP connection for every request (a new http.Agent per request in @n8n/backend-network), so "TCP conns" equals the request count for our node and for the HTTP Request node; node code cannot change that (no http import allowed).',
 	);
