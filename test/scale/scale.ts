@@ -26,6 +26,7 @@ import { randomBytes, randomInt } from 'crypto';
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'fs';
 import { join, resolve } from 'path';
 
+import { RETRY_POLICY } from '../../nodes/RingReady/transport';
 import { keyPrefix, startSandbox, type FaultSpec, type RequestLogEntry, type Sandbox } from '../sandbox';
 import { delay, installPackage, N8n, type N8nInstall } from '../e2e/lib/n8n';
 import { startSink, type Sink } from '../e2e/lib/sink';
@@ -468,7 +469,7 @@ async function triggerSteps(t: TriggerTrack, c: Cluster, node: NodeTrack): Promi
 	const faultsIn = (polls: Poll[]) => poll429503drop(polls.flatMap((poll) => poll.requests));
 
 	// --- activation --------------------------------------------------------------------------------
-	const activated = await suite.check(T, 'activation poll (on main) emits nothing and sets the start', async () => {
+	const activated = await suite.check(T, 'the activation poll emits nothing and sets the start', async () => {
 		const poll = await t.watcher.pollAfter(0, 'the activation poll');
 		await delay(1000);
 		assert.equal(t.deliveredIds().length, 0, 'the activation poll emitted conversations');
@@ -542,19 +543,20 @@ async function triggerSteps(t: TriggerTrack, c: Cluster, node: NodeTrack): Promi
 		return `ready in ${ms(readyMs)}`;
 	});
 
-	// --- gap C: the next poll fails outright (6 × 503: every attempt) ----------------------------------
+	// --- gap C: the next poll fails outright (a 503 for every attempt the node makes) --------------------
+	const attempts = RETRY_POLICY.maxAttempts;
 	const injectedC = t.watcher.lastSeq();
-	control.injectFaults({ status: 503, count: 6, path: conversationsPath });
+	control.injectFaults({ status: 503, count: attempts, path: conversationsPath });
 	const errorsBefore = await listExecutions(c.main, { workflowId: c.trigger.id, status: ['error'] }, 50);
 	const feedC = t.feed('C', [
 		{ kind: 'spaced', count: rng.around(60) },
 		{ kind: 'same-second', count: rng.around(30) },
 	]);
-	const pollC = await t.watcher.pollAfter(injectedC, 'the poll meeting 6 × 503');
+	const pollC = await t.watcher.pollAfter(injectedC, `the poll meeting ${attempts} × 503`);
 	const deliveredAfterC = new Set(t.deliveredIds());
-	await suite.check(T, 'a poll failing after 6 × 503 emits nothing, records an error execution and keeps its state', async () => {
+	await suite.check(T, `a poll failing after ${attempts} × 503 (every attempt) emits nothing, records an error execution and keeps its state`, async () => {
 		const statuses = countBy(pollC.requests, (entry) => String(entry.status));
-		assert.equal(statuses.get('503'), 6, `expected 6 × 503, got ${JSON.stringify([...statuses])}`);
+		assert.equal(statuses.get('503'), attempts, `expected ${attempts} × 503, got ${JSON.stringify([...statuses])}`);
 		assert.equal(statuses.get('200') ?? 0, 0, 'a request of the failing poll succeeded');
 		let errors = errorsBefore;
 		const deadline = Date.now() + 20_000;
