@@ -234,10 +234,22 @@ export async function caseTranscripts(ctx: BenchContext): Promise<CaseResult> {
 export async function caseRateLimited(ctx: BenchContext): Promise<CaseResult> {
 	const sandbox = await ctx.transcriptsSandbox();
 	await sandbox.reset();
+	const rtt = await measureRtt(sandbox.url, sandbox.keys.readWrite);
 	await sandbox.setRateLimit(RATE_LIMIT.maxInFlight, RATE_LIMIT.retryAfter);
 	const rows: Row[] = [];
 	const targets: Target[] = [];
 	const notes: string[] = [];
+	// A client that knew the cap: pages one after another, then rounds of maxInFlight details.
+	const pages = Math.ceil(TRANSCRIPT_N / PAGE);
+	const rounds = Math.ceil(TRANSCRIPT_N / RATE_LIMIT.maxInFlight);
+	const floorMs = pages * rtt.listMs + rounds * rtt.detailMs;
+	rows.push({
+		subject: `Floor at the cap (${RATE_LIMIT.maxInFlight} in flight)`,
+		timeMs: floorMs,
+		timeKind: 'computed',
+		floorRatio: 1,
+		note: `${pages} list pages × ${rtt.listMs.toFixed(1)} ms + ${rounds} rounds of ${RATE_LIMIT.maxInFlight} × ${rtt.detailMs.toFixed(1)} ms: a client that knew the limit and never drew a 429`,
+	});
 
 	log('case 2: our node through the harness under the rate limit …');
 	const ours = await runOurs(ctx);
@@ -246,6 +258,7 @@ export async function caseRateLimited(ctx: BenchContext): Promise<CaseResult> {
 		subject: 'RingReady node — harness (n8n-core 2.41, Node 20)',
 		timeMs: ours.ms,
 		timeKind: 'wall, 1 run',
+		floorRatio: ours.ms / floorMs,
 		items: ours.items.length,
 		requests: ours.requests,
 		clientCpuMs: ours.cpuMs,
@@ -267,6 +280,7 @@ export async function caseRateLimited(ctx: BenchContext): Promise<CaseResult> {
 				subject: `RingReady node — real n8n ${ctx.install?.version}`,
 				timeMs: ourTime(mine),
 				timeKind: 'n8n executionTime, 1 run',
+				floorRatio: ourTime(mine) / floorMs,
 				items: node?.items,
 				requests: mine.requests,
 				note: node?.error ? `error: ${node.error}` : `execution ${mine.outcome.status}`,
