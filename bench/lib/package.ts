@@ -1,7 +1,7 @@
 /**
  * Builds this package into a temporary folder (package.json + dist/, what `npm pack` ships) without
  * touching the repository's own dist/, so the benchmark can install it into real n8n. Same steps
- * as `npm run build` (tsc -p tsconfig.build.json, then the icons as gulp copies them).
+ * as `npm run build` (tsc -p tsconfig.build.json, then the icons and codex files as gulp copies them).
  */
 import { execFileSync } from 'child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, statSync } from 'fs';
@@ -10,11 +10,12 @@ import { dirname, join, relative, resolve } from 'path';
 
 const ROOT = resolve(__dirname, '..', '..');
 
-function copyIcons(from: string, to: string): void {
+/** What gulpfile.js copies next to tsc's output: icons, and the nodes' codex files (*.node.json). */
+function copyAssets(from: string, to: string, pattern: RegExp): void {
 	for (const entry of readdirSync(from)) {
 		const path = join(from, entry);
-		if (statSync(path).isDirectory()) copyIcons(path, to);
-		else if (/\.(png|svg)$/.test(entry)) {
+		if (statSync(path).isDirectory()) copyAssets(path, to, pattern);
+		else if (pattern.test(entry)) {
 			const target = join(to, relative(ROOT, path));
 			mkdirSync(dirname(target), { recursive: true });
 			copyFileSync(path, target);
@@ -30,7 +31,8 @@ export function buildPackage(): string {
 		[join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', dist],
 		{ cwd: ROOT, stdio: 'inherit' },
 	);
-	for (const folder of ['nodes', 'credentials', 'icons']) copyIcons(join(ROOT, folder), dist);
+	copyAssets(join(ROOT, 'nodes'), dist, /\.(png|svg)$|\.node\.json$/);
+	for (const folder of ['credentials', 'icons']) copyAssets(join(ROOT, folder), dist, /\.(png|svg)$/);
 	copyFileSync(join(ROOT, 'package.json'), join(dir, 'package.json'));
 	return dir;
 }
