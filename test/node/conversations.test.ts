@@ -166,7 +166,7 @@ describe('Simplify', () => {
 	it('Get Many keeps only the essential fields (plus transcript text when added)', async () => {
 		const plain = await run(getMany({ limit: 4, simplify: true }), { credentials: ctx.credentials() });
 		const expected = ctx.sandbox.control.conversations('A').slice(0, 4);
-		expect(plain.json).toEqual(expected.map((c) => Object.fromEntries(fields.map((f) => [f, (c as Record<string, unknown>)[f] ?? null]))));
+		expect(plain.json).toEqual(expected.map((c) => Object.fromEntries(fields.map((f) => [f, (c as unknown as Record<string, unknown>)[f] ?? null]))));
 
 		const withText = await run(getMany({ limit: 2, simplify: true, options: { transcriptText: true } }), { credentials: ctx.credentials() });
 		expect(Object.keys(withText.json[0]).sort()).toEqual([...fields, 'transcript_text'].sort());
