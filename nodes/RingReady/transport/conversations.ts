@@ -20,9 +20,9 @@ import type { RequestThrottle } from './throttle';
 export async function* conversationPages(
 	this: RingReadyFunctions,
 	query: ConversationQuery,
-	options: { max?: number; itemIndex?: number } = {},
+	options: { max?: number; itemIndex?: number; throttle?: RequestThrottle } = {},
 ): AsyncGenerator<ConversationSummary[]> {
-	const { itemIndex } = options;
+	const { itemIndex, throttle } = options;
 	let remaining = options.max ?? Number.POSITIVE_INFINITY;
 	let beforeId: number | undefined;
 	while (remaining > 0) {
@@ -30,6 +30,8 @@ export async function* conversationPages(
 		const page = (await apiRequest.call(this, 'GET', '/conversations', {
 			qs: { ...query, before_id: beforeId, limit },
 			itemIndex,
+			throttle,
+			first: true,
 		})) as ConversationPage;
 		const conversations = page.conversations.slice(0, remaining);
 		remaining -= conversations.length;

@@ -33,6 +33,8 @@ export interface ApiRequestOptions {
 	body?: IDataObject;
 	itemIndex?: number;
 	throttle?: RequestThrottle;
+	/** With a throttle: take the next free slot ahead of the queued requests (list pages). */
+	first?: boolean;
 }
 
 interface FullResponse {
@@ -70,33 +72,19 @@ export async function apiRequest(
 ): Promise<unknown> {
 	const { itemIndex, throttle } = options;
 	const node = this.getNode();
-	const credentials = await this.getCredentials<{ baseUrl?: string }>(CREDENTIAL_TYPE, itemIndex);
-	const request: IHttpRequestOptions = {
-		method,
-		url: `${normalizeBaseUrl(credentials.baseUrl)}${API_PREFIX}${path}`,
-		qs: withoutEmpty(options.qs),
-		json: true,
-		returnFullResponse: true,
-		ignoreHttpStatusErrors: true,
-	};
-	if (options.body !== undefined) {
-		// Serialised here: n8n's HTTP layer drops keys such as "__proto__" and "constructor" from object
-		// bodies, and those are legitimate FAQ questions.
-		request.body = JSON.stringify(options.body);
-		request.headers = { 'Content-Type': 'application/json' };
-	}
-
-	try {
-		assertSafeDestination(request);
-	} catch (error) {
-		throw new NodeOperationError(node, (error as Error).message, {
-			itemIndex,
-			description: 'Fix the Base URL in the RingReady API credential.',
-		});
-	}
+	let request: IHttpRequestOptions | undefined;
 
 	for (let attempt = 1; ; attempt++) {
-		await throttle?.acquire();
+		await throttle?.acquire(options.first);
+		if (!request) {
+			// Built once a slot is free: n8n loads and decrypts the credential on every read, and a
+			// thousand queued transcript fetches reading it up front would hold back the next list page.
+			try {
+				request = await buildRequest.call(this, method, path, options);
+			} finally {
+				if (!request) throttle?.release();
+			}
+		}
 		let response: FullResponse;
 		try {
 			response = (await this.helpers.httpRequestWithAuthentication.call(
@@ -135,6 +123,38 @@ export async function apiRequest(
 		}
 		throw responseError(node, { status, body: response.body, method, path, attempt, itemIndex });
 	}
+}
+
+async function buildRequest(
+	this: RingReadyFunctions,
+	method: IHttpRequestMethods,
+	path: string,
+	options: ApiRequestOptions,
+): Promise<IHttpRequestOptions> {
+	const credentials = await this.getCredentials<{ baseUrl?: string }>(CREDENTIAL_TYPE, options.itemIndex);
+	const request: IHttpRequestOptions = {
+		method,
+		url: `${normalizeBaseUrl(credentials.baseUrl)}${API_PREFIX}${path}`,
+		qs: withoutEmpty(options.qs),
+		json: true,
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+	};
+	if (options.body !== undefined) {
+		// Serialised here: n8n's HTTP layer drops keys such as "__proto__" and "constructor" from object
+		// bodies, and those are legitimate FAQ questions.
+		request.body = JSON.stringify(options.body);
+		request.headers = { 'Content-Type': 'application/json' };
+	}
+	try {
+		assertSafeDestination(request);
+	} catch (error) {
+		throw new NodeOperationError(this.getNode(), (error as Error).message, {
+			itemIndex: options.itemIndex,
+			description: 'Fix the Base URL in the RingReady API credential.',
+		});
+	}
+	return request;
 }
 
 function backoffMs(attempt: number): number {

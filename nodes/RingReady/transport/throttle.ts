@@ -10,6 +10,8 @@ import { sleep } from 'n8n-workflow';
  * This is what keeps a burst of transcript fetches from collapsing under a per-key rate limit.
  */
 const SUCCESSES_PER_STEP_UP = 8;
+/** A ceiling that drew a 429 is not tried again until this long has passed without any 429. */
+const REFUSED_MEMORY_MS = 30_000;
 
 export class RequestThrottle {
 	private ceiling: number;
@@ -19,6 +21,11 @@ export class RequestThrottle {
 	private resumeAt = 0;
 
 	private successesAtCeiling = 0;
+
+	/** The lowest ceiling RingReady refused (429) and when the last 429 came. */
+	private refusedCeiling = Number.POSITIVE_INFINITY;
+
+	private lastRefusalAt = 0;
 
 	private readonly waiting: Array<() => void> = [];
 
@@ -30,7 +37,8 @@ export class RequestThrottle {
 		return this.ceiling;
 	}
 
-	async acquire(): Promise<void> {
+	/** `first`: wait at the head of the queue (list pages, which the queued detail calls depend on). */
+	async acquire(first = false): Promise<void> {
 		for (;;) {
 			const pause = this.resumeAt - Date.now();
 			if (pause > 0) {
@@ -41,7 +49,7 @@ export class RequestThrottle {
 				this.inFlight++;
 				return;
 			}
-			await new Promise<void>((resolve) => this.waiting.push(resolve));
+			await new Promise<void>((resolve) => (first ? this.waiting.unshift(resolve) : this.waiting.push(resolve)));
 		}
 	}
 
@@ -52,7 +60,16 @@ export class RequestThrottle {
 
 	succeeded(): void {
 		if (this.ceiling >= this.maxConcurrency) return;
-		if (++this.successesAtCeiling >= this.ceiling * SUCCESSES_PER_STEP_UP) {
+		if (this.refusedCeiling !== Number.POSITIVE_INFINITY && Date.now() - this.lastRefusalAt > REFUSED_MEMORY_MS) {
+			this.refusedCeiling = Number.POSITIVE_INFINITY;
+		}
+		// Below a ceiling that was refused: one step up per round of successes, up to just below it.
+		// Never back to the refused ceiling while the refusal is recent: each probe there costs every
+		// caller another Retry-After.
+		if (this.ceiling + 1 >= this.refusedCeiling) return;
+		const needed =
+			this.refusedCeiling === Number.POSITIVE_INFINITY ? this.ceiling * SUCCESSES_PER_STEP_UP : this.ceiling;
+		if (++this.successesAtCeiling >= needed) {
 			this.ceiling++;
 			this.successesAtCeiling = 0;
 			this.waiting.shift()?.();
@@ -61,7 +78,9 @@ export class RequestThrottle {
 
 	throttled(retryAfterMs: number): void {
 		const now = Date.now();
+		this.lastRefusalAt = now;
 		if (now >= this.resumeAt) {
+			this.refusedCeiling = Math.min(this.refusedCeiling, this.ceiling);
 			this.ceiling = Math.max(1, Math.floor(this.ceiling / 2));
 			this.successesAtCeiling = 0;
 		}

@@ -132,8 +132,11 @@ async function fetchConversations(
 	query: ConversationQuery,
 	{ max, withTranscripts, transcriptText, simplify, concurrency, itemIndex }: FetchOptions,
 ): Promise<IDataObject[]> {
-	const pages = conversationPages.call(this, query, { max, itemIndex });
-	if (!withTranscripts) {
+	// With transcripts, list pages share the detail calls' throttle (first in line): under a rate
+	// limit a page then neither draws a 429 nor waits out a Retry-After on its own.
+	const throttle = withTranscripts ? new RequestThrottle(concurrency) : undefined;
+	const pages = conversationPages.call(this, query, { max, itemIndex, throttle });
+	if (!throttle) {
 		const conversations: ConversationSummary[] = [];
 		for await (const page of pages) conversations.push(...page);
 		return simplify
@@ -141,7 +144,6 @@ async function fetchConversations(
 			: (conversations as IDataObject[]);
 	}
 
-	const throttle = new RequestThrottle(concurrency);
 	// Details start while later pages are still being listed; each outcome is captured so one
 	// failure neither aborts the others nor goes unhandled.
 	const details: Array<Promise<{ id: number; detail?: ConversationDetail; error?: unknown }>> = [];
