@@ -5,10 +5,10 @@
  */
 import { execFileSync, spawn } from 'child_process';
 import { randomBytes } from 'crypto';
-import { closeSync, cpSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'fs';
-import { createServer } from 'net';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join, resolve } from 'path';
+import { freePort, installPackage as installPackageIntoUserFolder, n8nEnv } from '../../test/e2e/lib/n8n';
 
 const ROOT = resolve(__dirname, '..', '..');
 
@@ -38,18 +38,6 @@ export function findN8n(): N8nInstall | undefined {
 		process.stderr.write(`[bench] real n8n is not available: ${(error as Error).message}\n`);
 		return undefined;
 	}
-}
-
-async function freePort(): Promise<number> {
-	return await new Promise((done, fail) => {
-		const server = createServer();
-		server.on('error', fail);
-		server.listen(0, '127.0.0.1', () => {
-			const address = server.address();
-			const port = typeof address === 'object' && address ? address.port : 0;
-			server.close(() => done(port));
-		});
-	});
 }
 
 /** Per-node numbers of one run, from n8n's own execution data. */
@@ -109,43 +97,17 @@ export class N8nInstance {
 
 	/** Copies a built package (package.json + dist/) where n8n loads community packages from. */
 	installPackage(packageDir: string, name = 'n8n-nodes-ringready'): void {
-		const nodesDir = join(this.userFolder, '.n8n', 'nodes');
-		mkdirSync(nodesDir, { recursive: true });
-		writeFileSync(
-			join(nodesDir, 'package.json'),
-			JSON.stringify({ name: 'installed-nodes', private: true, dependencies: { [name]: '*' } }),
-		);
-		cpSync(packageDir, join(nodesDir, 'node_modules', name), { recursive: true });
+		installPackageIntoUserFolder(this.userFolder, packageDir, name);
 	}
 
 	private env(): NodeJS.ProcessEnv {
-		return {
-			PATH: `${join(this.install.nodeBin, '..')}:${process.env.PATH ?? '/usr/bin:/bin'}`,
-			HOME: process.env.HOME,
-			LANG: 'C.UTF-8',
-			TZ: 'UTC',
-			GENERIC_TIMEZONE: 'UTC',
-			N8N_USER_FOLDER: this.userFolder,
-			N8N_ENCRYPTION_KEY: this.encryptionKey,
-			DB_TYPE: 'sqlite',
-			N8N_LOG_LEVEL: 'info',
-			N8N_DIAGNOSTICS_ENABLED: 'false',
-			N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
-			N8N_TEMPLATES_ENABLED: 'false',
-			N8N_PERSONALIZATION_ENABLED: 'false',
-			N8N_HIRING_BANNER_ENABLED: 'false',
-			N8N_DYNAMIC_BANNERS_ENABLED: 'false',
-			N8N_LICENSE_AUTO_RENEW_ENABLED: 'false',
-			N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
-			N8N_SECURE_COOKIE: 'false',
-			N8N_LISTEN_ADDRESS: '127.0.0.1',
-			N8N_PORT: String(this.port),
-			N8N_RUNNERS_BROKER_PORT: String(this.brokerPort),
-			N8N_RUNNERS_BROKER_LISTEN_ADDRESS: '127.0.0.1',
-			N8N_DISABLED_MODULES: 'mcp-registry',
-			N8N_NO_COLOR: 'true',
-			NO_COLOR: '1',
-		};
+		return n8nEnv({
+			install: { line: 2, dir: this.install.dir, nodeBin: this.install.nodeBin },
+			userFolder: this.userFolder,
+			encryptionKey: this.encryptionKey,
+			port: this.port,
+			brokerPort: this.brokerPort,
+		});
 	}
 
 	/**

@@ -30,6 +30,7 @@ import {
 	writesWorkflow,
 	type Workflow,
 } from './workflows';
+import { cleanups, runCleanups, runScript } from './lib/script';
 
 const ROOT = resolve(__dirname, '..', '..');
 const line = Number(process.env.E2E_N8N_LINE ?? '2') as N8nLine;
@@ -45,7 +46,6 @@ const pidsFile = process.env.E2E_PIDS_FILE;
 const SCHEDULED_POLLS = Math.max(2, Number(process.env.E2E_TRIGGER_POLLS ?? '2'));
 
 const suite = new Suite();
-const cleanups: Array<() => Promise<void>> = [];
 /** Everything n8n printed or answered, scanned at the end for API keys. */
 const outputs: Array<{ what: string; text: string }> = [];
 const secrets: string[] = [];
@@ -620,22 +620,4 @@ async function main(): Promise<void> {
 	process.exitCode = suite.failed > 0 || suite.results.length === 0 ? 1 : 0;
 }
 
-async function runCleanups(): Promise<void> {
-	while (cleanups.length > 0) {
-		const cleanup = cleanups.pop()!;
-		await cleanup().catch(() => undefined);
-	}
-}
-
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-	process.on(signal, () => {
-		process.stderr.write(`\n${signal}: stopping n8n and the sandboxes\n`);
-		void runCleanups().finally(() => process.exit(130));
-	});
-}
-
-main().catch(async (error: unknown) => {
-	process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
-	await runCleanups();
-	process.exit(1);
-});
+runScript(main);

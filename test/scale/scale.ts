@@ -45,6 +45,7 @@ import {
 	type FaqCallItem,
 	type FaqCallResponse,
 } from './workflows';
+import { cleanups, runCleanups, runScript } from '../e2e/lib/script';
 
 const ROOT = resolve(__dirname, '..', '..');
 const install: N8nInstall = { line: 2, dir: required('SCALE_N8N_DIR'), nodeBin: required('SCALE_N8N_NODE') };
@@ -67,7 +68,6 @@ const FAULT_EVERY_REQUESTS = 12;
 
 const rng = new Rng(seed);
 const suite = new Suite();
-const cleanups: Array<() => Promise<void>> = [];
 const secrets: string[] = [];
 const outputs: Array<{ what: string; text: string }> = [];
 const figures: string[] = [];
@@ -1161,22 +1161,4 @@ async function main(): Promise<void> {
 	process.exitCode = suite.failed > 0 || suite.results.length === 0 ? 1 : 0;
 }
 
-async function runCleanups(): Promise<void> {
-	while (cleanups.length > 0) {
-		const cleanup = cleanups.pop()!;
-		await cleanup().catch(() => undefined);
-	}
-}
-
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-	process.on(signal, () => {
-		process.stderr.write(`\n${signal}: stopping n8n and the sandboxes\n`);
-		void runCleanups().finally(() => process.exit(130));
-	});
-}
-
-main().catch(async (error: unknown) => {
-	process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
-	await runCleanups();
-	process.exit(1);
-});
+runScript(main);

@@ -52,6 +52,46 @@ export function installPackage(userFolder: string, packageDir: string, name = 'n
 	return target;
 }
 
+/** The environment for a quiet, isolated, loopback-only n8n (see shared/real-n8n-notes.md). */
+export function n8nEnv(o: {
+	install: N8nInstall;
+	userFolder: string;
+	encryptionKey: string;
+	port: number;
+	brokerPort: number;
+}): NodeJS.ProcessEnv {
+	const env: NodeJS.ProcessEnv = {
+		PATH: `${join(o.install.nodeBin, '..')}:${process.env.PATH ?? '/usr/bin:/bin'}`,
+		HOME: process.env.HOME,
+		LANG: process.env.LANG ?? 'C.UTF-8',
+		TZ: 'UTC',
+		GENERIC_TIMEZONE: 'UTC',
+		N8N_USER_FOLDER: o.userFolder,
+		N8N_ENCRYPTION_KEY: o.encryptionKey,
+		DB_TYPE: 'sqlite',
+		N8N_LOG_LEVEL: 'info',
+		N8N_DIAGNOSTICS_ENABLED: 'false',
+		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+		N8N_TEMPLATES_ENABLED: 'false',
+		N8N_PERSONALIZATION_ENABLED: 'false',
+		N8N_HIRING_BANNER_ENABLED: 'false',
+		N8N_DYNAMIC_BANNERS_ENABLED: 'false',
+		N8N_LICENSE_AUTO_RENEW_ENABLED: 'false',
+		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
+		N8N_SECURE_COOKIE: 'false',
+		N8N_LISTEN_ADDRESS: '127.0.0.1',
+		N8N_HOST: '127.0.0.1',
+		N8N_PORT: String(o.port),
+		N8N_RUNNERS_BROKER_PORT: String(o.brokerPort),
+		N8N_RUNNERS_BROKER_LISTEN_ADDRESS: '127.0.0.1',
+		N8N_NO_COLOR: 'true',
+		NO_COLOR: '1',
+	};
+	if (o.install.line === 2) env.N8N_DISABLED_MODULES = 'mcp-registry';
+	if (o.install.line === 1) env.N8N_EXPRESSION_ENGINE = 'legacy';
+	return env;
+}
+
 export interface N8nOptions {
 	install: N8nInstall;
 	userFolder: string;
@@ -105,37 +145,16 @@ export class N8n {
 	}
 
 	env(): NodeJS.ProcessEnv {
-		const { line } = this.install;
-		const env: NodeJS.ProcessEnv = {
-			PATH: `${join(this.install.nodeBin, '..')}:${process.env.PATH ?? '/usr/bin:/bin'}`,
-			HOME: process.env.HOME,
-			LANG: process.env.LANG ?? 'C.UTF-8',
-			TZ: 'UTC',
-			GENERIC_TIMEZONE: 'UTC',
-			N8N_USER_FOLDER: this.userFolder,
-			N8N_ENCRYPTION_KEY: this.encryptionKey,
-			DB_TYPE: 'sqlite',
-			N8N_LOG_LEVEL: 'info',
-			N8N_DIAGNOSTICS_ENABLED: 'false',
-			N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
-			N8N_TEMPLATES_ENABLED: 'false',
-			N8N_PERSONALIZATION_ENABLED: 'false',
-			N8N_HIRING_BANNER_ENABLED: 'false',
-			N8N_DYNAMIC_BANNERS_ENABLED: 'false',
-			N8N_LICENSE_AUTO_RENEW_ENABLED: 'false',
-			N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
-			N8N_SECURE_COOKIE: 'false',
-			N8N_LISTEN_ADDRESS: '127.0.0.1',
-			N8N_HOST: '127.0.0.1',
-			N8N_PORT: String(this.port || 5678),
-			N8N_RUNNERS_BROKER_PORT: String(this.brokerPort || 5679),
-			N8N_RUNNERS_BROKER_LISTEN_ADDRESS: '127.0.0.1',
-			N8N_NO_COLOR: 'true',
-			NO_COLOR: '1',
+		return {
+			...n8nEnv({
+				install: this.install,
+				userFolder: this.userFolder,
+				encryptionKey: this.encryptionKey,
+				port: this.port || 5678,
+				brokerPort: this.brokerPort || 5679,
+			}),
+			...this.extraEnv,
 		};
-		if (line === 2) env.N8N_DISABLED_MODULES = 'mcp-registry';
-		if (line === 1) env.N8N_EXPRESSION_ENGINE = 'legacy';
-		return { ...env, ...this.extraEnv };
 	}
 
 	private bin(): string[] {
