@@ -174,13 +174,8 @@ function readSettings(this: IPollFunctions): TriggerSettings {
 	};
 	const query = buildConversationQuery(
 		node,
-		{
-			channel: filters.channel as string | undefined,
-			agentId:
-				filters.agentId === undefined
-					? undefined
-					: this.getNodeParameter('filters.agentId', '', { extractValue: true }),
-		},
+		filters,
+		() => this.getNodeParameter('filters.agentId', '', { extractValue: true }),
 		this.getTimezone(),
 	);
 

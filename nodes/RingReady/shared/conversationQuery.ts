@@ -5,46 +5,37 @@ import type { Channel, ConversationQuery } from './contract';
 import { CHANNELS } from './contract';
 import { parseId, toUtcTimestamp } from './validation';
 
-export interface ConversationFilters {
-	channel?: string;
-	/** Already extracted from the resource locator. */
-	agentId?: unknown;
-	since?: unknown;
-}
-
-/** Validates the user's filters and turns them into GET /conversations query parameters. */
+/**
+ * Validates the user's `filters` collection and turns it into GET /conversations query parameters.
+ * `agentIdOf` reads the Agent locator's value (list, ID or URL), which only n8n can extract.
+ */
 export function buildConversationQuery(
 	node: INode,
-	filters: ConversationFilters,
+	filters: IDataObject,
+	agentIdOf: () => unknown,
 	timezone: string,
 	itemIndex?: number,
 ): ConversationQuery {
 	const query: ConversationQuery = {};
-	if (filters.channel !== undefined && filters.channel !== '') {
-		if (!(CHANNELS as readonly string[]).includes(filters.channel)) {
+	const channel = filters.channel as string | undefined;
+	const agentId = filters.agentId === undefined ? undefined : agentIdOf();
+	if (channel !== undefined && channel !== '') {
+		if (!(CHANNELS as readonly string[]).includes(channel)) {
 			throw new NodeOperationError(
 				node,
-				`Channel must be one of ${CHANNELS.join(', ')}, got "${filters.channel}"${
+				`Channel must be one of ${CHANNELS.join(', ')}, got "${channel}"${
 					itemIndex === undefined ? '' : ` [item ${itemIndex}]`
 				}`,
 				{ itemIndex, description: 'Choose Phone Call or Web Chat, or remove the Channel filter.' },
 			);
 		}
-		query.channel = filters.channel as Channel;
+		query.channel = channel as Channel;
 	}
-	if (filters.agentId !== undefined && filters.agentId !== '') {
-		query.agent_id = parseId(node, filters.agentId, 'Agent ID', itemIndex);
+	if (agentId !== undefined && agentId !== '') {
+		query.agent_id = parseId(node, agentId, 'Agent ID', itemIndex);
 	}
 	if (filters.since !== undefined && filters.since !== '' && filters.since !== null) {
 		query.since = toUtcTimestamp(node, filters.since, 'Since', timezone, itemIndex);
 	}
 	return query;
-}
-
-/** Reads a resource locator value whether n8n handed over the locator object or a plain value. */
-export function locatorValue(value: unknown): unknown {
-	if (value && typeof value === 'object' && '__rl' in (value as IDataObject)) {
-		return (value as IDataObject).value;
-	}
-	return value;
 }

@@ -104,14 +104,8 @@ export async function execute(
 		};
 		const query = buildConversationQuery(
 			node,
-			{
-				channel: filters.channel as string | undefined,
-				agentId:
-					filters.agentId === undefined
-						? undefined
-						: this.getNodeParameter('filters.agentId', itemIndex, '', { extractValue: true }),
-				since: filters.since,
-			},
+			filters,
+			() => this.getNodeParameter('filters.agentId', itemIndex, '', { extractValue: true }),
 			this.getTimezone(),
 			itemIndex,
 		);
