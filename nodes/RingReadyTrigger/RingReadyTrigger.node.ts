@@ -9,6 +9,7 @@ import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workf
 
 import { searchAgents } from '../RingReady/methods/listSearch';
 import type { ConversationDetail, ConversationQuery, ConversationSummary } from '../RingReady/shared/contract';
+import { TRANSCRIPT_CONCURRENCY } from '../RingReady/shared/contract';
 import { buildConversationQuery } from '../RingReady/shared/conversationQuery';
 import { conversationFilters, transcriptTextOption } from '../RingReady/shared/descriptions';
 import { addTranscriptText } from '../RingReady/shared/transcript';
@@ -37,8 +38,6 @@ import type { TriggerState } from './cursor';
  */
 const DETAIL_BUDGET_SHARE = 0.6;
 
-/** Conversations fetched in full at the same time (Include Transcript); the throttle halves it on 429. */
-const DETAIL_CONCURRENCY = 10;
 
 const STATE_UNCHANGED =
 	'Nothing was emitted and the trigger kept its position: the next poll picks up every new conversation, once.';
@@ -266,7 +265,7 @@ async function fetchTestEvent(this: IPollFunctions, settings: TriggerSettings): 
 }
 
 /**
- * The detail of each conversation, in the same order, DETAIL_CONCURRENCY at a time (fewer while
+ * The detail of each conversation, in the same order, TRANSCRIPT_CONCURRENCY.default at a time (fewer while
  * RingReady answers 429). Conversations are started in order and none is started after `deadline`
  * (but always the first), so the result is the first N of them: the caller emits those and leaves
  * the rest to the next poll. Any failure fails the whole poll, and nothing is emitted.
@@ -277,7 +276,7 @@ async function fetchDetails(
 	settings: TriggerSettings,
 	deadline?: number,
 ): Promise<ConversationDetail[]> {
-	const throttle = new RequestThrottle(DETAIL_CONCURRENCY);
+	const throttle = new RequestThrottle(TRANSCRIPT_CONCURRENCY.default);
 	const details: ConversationDetail[] = [];
 	const failures: Array<{ id: number; error: unknown }> = [];
 	let next = 0;
@@ -293,7 +292,7 @@ async function fetchDetails(
 			}
 		}
 	};
-	await Promise.all(Array.from({ length: Math.min(DETAIL_CONCURRENCY, conversations.length) }, worker));
+	await Promise.all(Array.from({ length: Math.min(TRANSCRIPT_CONCURRENCY.default, conversations.length) }, worker));
 
 	if (failures.length > 0) {
 		const { id, error } = failures[0];

@@ -3,6 +3,7 @@ import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow'
 import { listAgents } from '../transport/agents';
 import { apiRequest } from '../transport';
 import type { ConversationPage } from '../shared/contract';
+import { AGENT_DASHBOARD_URL } from '../shared/contract';
 
 const LIST_PAGE_SIZE = 50;
 
@@ -23,7 +24,7 @@ export async function searchAgents(
 			.map((agent) => ({
 				name: `${agent.agent_name ?? 'Agent'} — ${agent.business_name ?? ''} (#${agent.id})`,
 				value: String(agent.id),
-				url: `https://www.ring-ready.com/dashboard/agents/${agent.id}`,
+				url: `${AGENT_DASHBOARD_URL}${agent.id}`,
 			})),
 	};
 }

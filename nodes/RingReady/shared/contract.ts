@@ -4,9 +4,11 @@
  */
 
 export const API_PREFIX = '/api/v1';
-export const DEFAULT_BASE_URL = 'https://www.ring-ready.com';
 
-export const CONVERSATION_PAGE_SIZE = { max: 200, default: 50 } as const;
+export const CONVERSATION_PAGE_SIZE = { max: 200 } as const;
+
+/** An agent's page in the RingReady dashboard: the agent locator's "By URL" mode and list links. */
+export const AGENT_DASHBOARD_URL = 'https://www.ring-ready.com/dashboard/agents/';
 
 export const CHANNELS = ['phone', 'web_chat'] as const;
 export type Channel = (typeof CHANNELS)[number];
@@ -26,7 +28,8 @@ export const FAQ_LIMITS = { maxEntries: 50, questionMaxLength: 200, answerMaxLen
 export const DASHBOARD_ONLY_FIELDS_NOTE =
 	'Voice, agent name, tier flags, webhooks, Conversion API and SMS settings are managed in the RingReady dashboard, not the API.';
 
-export const TRANSCRIPT_CONCURRENCY = { max: 50 } as const;
+/** Conversations fetched in full at once; the node's Max Concurrency description repeats the default for n8n's linter. */
+export const TRANSCRIPT_CONCURRENCY = { default: 10, max: 50 } as const;
 
 export interface ConversationSummary {
 	id: number;

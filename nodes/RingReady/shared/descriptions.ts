@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { CHANNELS } from './contract';
+import { AGENT_DASHBOARD_URL, CHANNELS } from './contract';
 
 const AGENT_URL_PATTERN = 'https?://(?:www\\.)?ring-ready\\.com/.*agents?/(\\d+)';
 
@@ -36,7 +36,7 @@ export function agentLocator(overrides: Partial<INodeProperties> = {}): INodePro
 				displayName: 'By URL',
 				name: 'url',
 				type: 'string',
-				placeholder: 'https://www.ring-ready.com/dashboard/agents/7',
+				placeholder: `${AGENT_DASHBOARD_URL}7`,
 				validation: [
 					{
 						type: 'regex',

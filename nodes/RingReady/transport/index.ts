@@ -43,7 +43,7 @@ interface FullResponse {
 	statusCode: number;
 }
 
-export function normalizeBaseUrl(baseUrl: unknown): string {
+function normalizeBaseUrl(baseUrl: unknown): string {
 	return String(baseUrl ?? '')
 		.trim()
 		.replace(/\/+$/, '');

@@ -114,7 +114,7 @@ export async function execute(
 			withTranscripts: Boolean(options.includeTranscripts || options.transcriptText),
 			transcriptText: Boolean(options.transcriptText),
 			simplify: this.getNodeParameter('simplify', itemIndex, false) as boolean,
-			concurrency: parseConcurrency(node, options.maxConcurrency ?? 10, itemIndex),
+			concurrency: parseConcurrency(node, options.maxConcurrency ?? TRANSCRIPT_CONCURRENCY.default, itemIndex),
 			itemIndex,
 		};
 		return async () => await fetchConversations.call(this, query, fetchOptions);
