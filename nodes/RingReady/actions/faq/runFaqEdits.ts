@@ -126,7 +126,9 @@ async function writeAgentFaq(this: IExecuteFunctions, agentId: number, edits: Pl
 			await updateAgent.call(this, agentId, { faq: faqToApi(plan.next) }, itemIndex);
 			return done;
 		} catch (error) {
-			if (!isWriteOutcomeUnknown(error) || attempt >= FAQ_MERGE_ATTEMPTS) throw error;
+			if (!isWriteOutcomeUnknown(error) || attempt >= FAQ_MERGE_ATTEMPTS) {
+				throw asNodeError.call(this, error, itemIndex);
+			}
 			// Whether the PATCH was applied is unknown: read what RingReady holds now and decide.
 			const after = await readStoredFaq.call(this, agentId, itemIndex);
 			if (faqEquals(after, plan.next)) return done;
