@@ -92,7 +92,7 @@ describe('1. redirects: the key never leaves the Base URL origin', () => {
 
 	it.each([301, 302, 303, 307, 308])('the credential test fails on a %s and never reports success', async (status) => {
 		ctx.sandbox.control.redirect({ path: '/api/v1/whoami', status, location: target('/api/v1/whoami') });
-		const result = await testCredential(new RingReadyApi(), ctx.credentials());
+		const result = await testCredential(new RingReadyApi(), { ...ctx.credentials() });
 		expect(result).toMatchObject({
 			status: 'Error',
 			message:
@@ -107,7 +107,7 @@ describe('2. Base URL with a path', () => {
 		const credentials = { ...ctx.credentials(), baseUrl: `${ctx.sandbox.url}${suffix}`.replace(' /', '/') };
 		const { json } = await run({ resource: 'agent', operation: 'get', agentId: byId(AGENT) }, { credentials });
 		expect(json[0].id).toBe(AGENT);
-		expect((await testCredential(new RingReadyApi(), credentials)).status).toBe('OK');
+		expect((await testCredential(new RingReadyApi(), { ...credentials })).status).toBe('OK');
 		expect(apiRequests(ctx.sandbox).map((r) => r.path)).toEqual([agentPath(AGENT), '/api/v1/whoami']);
 	});
 
@@ -122,7 +122,7 @@ describe('2. Base URL with a path', () => {
 		const error = await runError({ resource: 'agent', operation: 'get', agentId: byId(AGENT) }, { credentials });
 		expect(error.message).toBe(message);
 		expect(error.description).toBe('Fix the Base URL in the RingReady API credential.');
-		const result = await testCredential(new RingReadyApi(), credentials);
+		const result = await testCredential(new RingReadyApi(), { ...credentials });
 		expect(result.status).toBe('Error');
 		expect(result.message).toContain(message);
 		expect(apiRequests(ctx.sandbox)).toEqual([]);
@@ -341,7 +341,7 @@ describe('7. every response’s shape is checked, with one message naming the en
 		expect(error.message).toBe('RingReady returned an unexpected response to GET /api/v1/whoami');
 		for (const body of ['<!doctype html><html>Shop</html>', '', '{"ok": true}']) {
 			ctx.sandbox.control.scriptResponse({ path: '/api/v1/whoami', status: 200, headers: { 'Content-Type': 'text/html' }, body });
-			const result = await testCredential(new RingReadyApi(), ctx.credentials());
+			const result = await testCredential(new RingReadyApi(), { ...ctx.credentials() });
 			expect(result).toMatchObject({
 				status: 'Error',
 				message:
@@ -506,7 +506,7 @@ describe('18. the credential test names a key that cannot read', () => {
 			body: '{"detail": "This API key lacks the \\"read\\" scope"}',
 			count: 2,
 		});
-		const result = await testCredential(new RingReadyApi(), ctx.credentials('writeOnly'));
+		const result = await testCredential(new RingReadyApi(), { ...ctx.credentials('writeOnly') });
 		expect(result).toMatchObject({
 			status: 'Error',
 			message:
