@@ -11,6 +11,9 @@ const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 
 const DEFAULT_BASE_URL = 'https://www.ring-ready.com';
 
+/** Every request's own time limit, the credential test's included. */
+export const REQUEST_TIMEOUT_MS = 30_000;
+
 /** The API's own path: a Base URL pasted with it (https://www.ring-ready.com/api/v1/) still works. */
 const API_PATH_SUFFIX = /\/api\/v1$/;
 
@@ -127,6 +130,8 @@ export class RingReadyApi implements ICredentialType {
 			// A redirect is answered, never followed: n8n would otherwise send the key on to wherever it points.
 			disableFollowRedirect: true,
 			sendCredentialsOnCrossOriginRedirect: false,
+			// The credential test's request too gets a limit (n8n's default would be 5 minutes).
+			timeout: requestOptions.timeout ?? REQUEST_TIMEOUT_MS,
 		};
 	}
 

@@ -10,7 +10,11 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
-import { assertSafeDestination, resolveBaseUrl } from '../../../credentials/RingReadyApi.credentials';
+import {
+	REQUEST_TIMEOUT_MS,
+	assertSafeDestination,
+	resolveBaseUrl,
+} from '../../../credentials/RingReadyApi.credentials';
 import { API_PREFIX } from '../shared/contract';
 import type { ShapeCheck } from './shapes';
 import { describeBody } from './shapes';
@@ -28,7 +32,7 @@ export const RETRY_POLICY = {
 	/** No retry (nor its wait) starts later than this after the first attempt. */
 	maxRetryMs: 120_000,
 	/** Each attempt's own limit (n8n's default would be 300 s). */
-	requestTimeoutMs: 30_000,
+	requestTimeoutMs: REQUEST_TIMEOUT_MS,
 	/** Below this much time left before a deadline, a request is not started. */
 	minRequestMs: 500,
 	retryableStatuses: [429, 502, 503, 504],
