@@ -261,7 +261,7 @@ async function execTrack(): Promise<void> {
 			const [read] = nodeOutput(writes.run, 'Agent After Update');
 			assert.equal(read.agent_goal, UPDATED_GOAL);
 		});
-		await suite.check(T, 'Agent FAQ › Create or Update from three input items (one read, one write)', () => {
+		await suite.check(T, 'Agent FAQ › Create or Update from three input items (one merge, one PATCH)', () => {
 			const three = nodeOutput(writes.run, 'Three Conversations');
 			const out = nodeOutput(writes.run, 'Upsert FAQ');
 			assert.equal(out.length, 3);

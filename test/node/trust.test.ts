@@ -397,6 +397,16 @@ describe('9. a FastAPI 422 detail list is readable text', () => {
 			'RingReady rejected the request: agent_goal: String should have at most 10000 characters; faq.Hours?: Field required',
 		);
 	});
+	it.each([
+		[[{ loc: ['query', 'since'], msg: 'Invalid datetime' }], 'since: Invalid datetime'],
+		[[{ msg: 'Body must be an object' }], 'Body must be an object'],
+		[['plain text entry'], 'plain text entry'],
+		[{ code: 'faq_too_large' }, '{"code":"faq_too_large"}'],
+	])('detail %j is shown as %j', async (detail, shown) => {
+		ctx.sandbox.control.scriptResponse({ path: '/api/v1/whoami', status: 422, body: JSON.stringify({ detail }) });
+		const error = await runError({ resource: 'account', operation: 'get' }, { credentials: ctx.credentials() });
+		expect(error.message).toBe(`RingReady rejected the request: ${shown}`);
+	});
 });
 
 describe('15. deadline: a request that cannot finish in time fails cleanly', () => {

@@ -17,7 +17,6 @@ import {
 } from '../../../credentials/RingReadyApi.credentials';
 import { API_PREFIX } from '../shared/contract';
 import type { ShapeCheck } from './shapes';
-import { describeBody } from './shapes';
 import type { RequestThrottle } from './throttle';
 
 export type RingReadyFunctions = IExecuteFunctions | IPollFunctions | ILoadOptionsFunctions;
@@ -350,7 +349,7 @@ export function apiDetail(body: unknown): string | undefined {
 		});
 		if (parts.length > 0) return parts.join('; ');
 	}
-	return detail === null || detail === undefined ? undefined : describeBody(detail);
+	return detail === null || detail === undefined ? undefined : JSON.stringify(detail).slice(0, 300);
 }
 
 function describeTarget(path: string): string {

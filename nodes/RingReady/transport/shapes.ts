@@ -16,7 +16,7 @@ function isId(value: unknown): value is number {
 }
 
 /** What a body that failed a check looks like, in words (never the body itself). */
-export function describeBody(body: unknown): string {
+function describeBody(body: unknown): string {
 	if (body === undefined || body === null || body === '') return 'an empty response';
 	if (typeof body === 'string') {
 		const text = body.trim();
