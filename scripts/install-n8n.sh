@@ -5,7 +5,7 @@
 # Prints the n8n folder on its last line.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-. "$here/lib.sh"
+. "$here/../tools/lib.sh"
 line="${1:-2}"
 
 log() { echo "[install-n8n] $*" >&2; }
