@@ -45,7 +45,7 @@ function repositoryMessages(file, text, scripts) {
 	if (/secrets\.NPM_TOKEN|NODE_AUTH_TOKEN|NPM_TOKEN/.test(text)) {
 		messages.push('an npm token: publishing uses npm trusted publishing (OIDC), no token in the repository or its secrets');
 	}
-	if (basename(file) === 'publish.yml') {
+	if (/^publish/.test(basename(file)) || /release:publish|npm publish/.test(text)) {
 		if (!/^\s+id-token: write\s*$/m.test(text)) messages.push('the publish job needs "permissions: id-token: write" for npm provenance');
 		if (!/npm run release:publish/.test(text)) messages.push('publish.yml must publish through "npm run release:publish" (scripts/release.mjs)');
 		if (!/npm run release:check/.test(text)) messages.push('publish.yml must run "npm run release:check" before publishing');
