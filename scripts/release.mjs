@@ -112,14 +112,14 @@ function cut(args) {
 	const [major, minor, patch] = pkg.version.split('-')[0].split('.').map(Number);
 	const next = { major: `${major + 1}.0.0`, minor: `${major}.${minor + 1}.0`, patch: `${major}.${minor}.${patch + 1}` }[bump] ?? bump;
 	if (!next || !SEMVER.test(next)) fail(['usage: npm run release -- <patch|minor|major|X.Y.Z>']);
-	if (git(['status', '--porcelain'])) fail(['the working tree has changes: commit or stash them first']);
+	if (git(['status', '--porcelain', '--untracked-files=no'])) fail(['the working tree has changes: commit or stash them first']);
 	if (git(['rev-parse', '--abbrev-ref', 'HEAD']) !== 'main') fail(['release from the main branch']);
 	const changelog = readChangelog();
 	const unreleased = /^## \[Unreleased\]\s*\n([\s\S]*?)(?=^## \[)/m.exec(changelog);
 	if (!unreleased || !unreleased[1].trim()) fail(['CHANGELOG.md: the Unreleased section is empty; write what changed first']);
 	const today = new Date().toISOString().slice(0, 10);
 	const updated = changelog
-		.replace(/^## \[Unreleased\]\s*\n/m, `## [Unreleased]\n\n## [${next}] - ${today}\n`)
+		.replace(/^## \[Unreleased\]\s*\n/m, `## [Unreleased]\n\n## [${next}] - ${today}\n\n`)
 		.replace(/^\[Unreleased\]: .*$/m, `[Unreleased]: ${REPOSITORY}/compare/v${next}...HEAD\n[${next}]: ${REPOSITORY}/compare/v${pkg.version}...v${next}`);
 	writeFileSync(join(ROOT, 'CHANGELOG.md'), updated);
 	npm(['version', next, '--no-git-tag-version', '--ignore-scripts']);
