@@ -7,7 +7,8 @@
  *                                                   tag = "v" + version, then `npm publish --dry-run`
  *   node scripts/release.mjs cut <patch|minor|major|X.Y.Z>
  *                                                   npm run release: CHANGELOG "Unreleased" becomes the
- *                                                   new version, package.json bumped, commit and tag
+ *                                                   new version, package.json bumped, README's
+ *                                                   version history, commit and tag
  *   node scripts/release.mjs publish --tag vX.Y.Z   npm run release:publish (GitHub Actions only):
  *                                                   `npm publish --provenance --access public`
  *   node scripts/release.mjs prepublish             the prepublishOnly guard: refuses any publish
@@ -123,7 +124,8 @@ function cut(args) {
 		.replace(/^\[Unreleased\]: .*$/m, `[Unreleased]: ${REPOSITORY}/compare/v${next}...HEAD\n[${next}]: ${REPOSITORY}/compare/v${pkg.version}...v${next}`);
 	writeFileSync(join(ROOT, 'CHANGELOG.md'), updated);
 	npm(['version', next, '--no-git-tag-version', '--ignore-scripts']);
-	git(['add', 'CHANGELOG.md', 'package.json', 'package-lock.json']);
+	execFileSync(process.execPath, [join(ROOT, 'scripts', 'compat.mjs'), 'write'], { cwd: ROOT, stdio: 'inherit' });
+	git(['add', 'CHANGELOG.md', 'package.json', 'package-lock.json', 'README.md']);
 	git(['commit', '-m', `Release v${next}`]);
 	git(['tag', '-a', `v${next}`, '-m', `v${next}`]);
 	console.log(`release: v${next} committed and tagged. Publish with: git push origin main v${next}`);

@@ -79,3 +79,31 @@ describe('npm run release:check and prepublishOnly', () => {
 		expect(pkg.main).toBeUndefined();
 	});
 });
+
+describe('README facts written once', () => {
+	function copyWith(name: string, file: string, edit: (text: string) => string): string {
+		const copy = join(work, name);
+		cpSync(join(ROOT, 'scripts'), join(copy, 'scripts'), { recursive: true });
+		for (const source of ['README.md', 'versions.env', 'CHANGELOG.md']) cpSync(join(ROOT, source), join(copy, source));
+		writeFileSync(join(copy, file), edit(readFileSync(join(copy, file), 'utf8')));
+		return copy;
+	}
+
+	it('npm run lint fails when the README’s Compatibility differs from the versions CI tests', () => {
+		const copy = copyWith('compat', 'versions.env', (text) => text.replace(/^N8N2_VERSION=.*$/m, 'N8N2_VERSION=2.99.0'));
+		const { status, output } = run('compat.mjs', ['check'], {}, copy);
+		expect(output).toContain('README.md: Compatibility differs from versions.env / CHANGELOG.md; run: node scripts/compat.mjs write');
+		expect(status).toBe(1);
+		expect(run('compat.mjs', ['write'], {}, copy).status).toBe(0);
+		expect(readFileSync(join(copy, 'README.md'), 'utf8')).toContain('| 2.x (current) | 24 | n8n 2.99.0 on Node.js');
+	});
+
+	it('npm run lint fails when a release is missing from the README’s version history', () => {
+		const copy = copyWith('history', 'CHANGELOG.md', (text) => text.replace('## [Unreleased]\n', '## [Unreleased]\n\n## [0.2.0] - 2026-12-01\n'));
+		const { status, output } = run('compat.mjs', ['check'], {}, copy);
+		expect(output).toContain('README.md: Version history differs');
+		expect(status).toBe(1);
+		expect(run('compat.mjs', ['write'], {}, copy).status).toBe(0);
+		expect(readFileSync(join(copy, 'README.md'), 'utf8')).toContain('- [0.2.0](CHANGELOG.md#020---2026-12-01) — 2026-12-01');
+	});
+});
