@@ -1,5 +1,5 @@
 /**
- * The `npm run dev` environment, also used by docs/screenshots.ts: build and pack the package,
+ * The `npm run dev` environment, also used by test/ui/journey.ts: build and pack the package,
  * install real n8n once, start the sandbox with demo data (or use a real RingReady), start n8n on
  * 127.0.0.1 with the package, a "RingReady Sandbox" credential, the example workflows and an owner login.
  */

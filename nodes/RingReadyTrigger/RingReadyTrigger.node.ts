@@ -57,8 +57,9 @@ export class RingReadyTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{ "New conversation" }}',
+		// n8n's node panel shows the trigger's description on the entry it merges with the RingReady node.
 		description:
-			'Starts the workflow once for every new phone call or web chat your RingReady AI receptionists handle',
+			'Start a workflow on every new call or web chat your RingReady AI receptionists handle, read conversations and tune the receptionists and their FAQ',
 		defaults: { name: 'RingReady Trigger' },
 		polling: true,
 		inputs: [],

@@ -1,5 +1,5 @@
 /**
- * Shapes served by the sandbox RingReady API (ringready-api.md), plus the sandbox's own
+ * Shapes served by the sandbox RingReady API (docs/ringready-api.md), plus the sandbox's own
  * options/controls. Response field names are the API's (snake_case); they are what tests assert on.
  */
 import type { RedirectSpec, ScriptedResponse } from './scripted';

@@ -36,7 +36,7 @@ export function agentLocator(overrides: Partial<INodeProperties> = {}): INodePro
 				displayName: 'By URL',
 				name: 'url',
 				type: 'string',
-				placeholder: `${AGENT_DASHBOARD_URL}7`,
+				placeholder: `e.g. ${AGENT_DASHBOARD_URL}7`,
 				validation: [
 					{
 						type: 'regex',

@@ -90,9 +90,7 @@ export function toUtcTimestamp(
 }
 
 function codePointLength(text: string): number {
-	let length = 0;
-	for (const _codePoint of text) length++;
-	return length;
+	return Array.from(text).length;
 }
 
 function checkText(
