@@ -1,10 +1,18 @@
 import type { AgentDetail, AgentSummary, AgentUpdateResponse } from '../shared/contract';
-import type { RingReadyFunctions } from './index';
+import type { RequestContext, RingReadyFunctions } from './index';
 import { apiRequest } from './index';
 import { agentListShape, agentShape, agentUpdateShape } from './shapes';
 
-export async function listAgents(this: RingReadyFunctions, itemIndex?: number): Promise<AgentSummary[]> {
-	const response = (await apiRequest.call(this, 'GET', '/agents', { itemIndex, expect: agentListShape })) as {
+export async function listAgents(
+	this: RingReadyFunctions,
+	itemIndex?: number,
+	context: RequestContext = {},
+): Promise<AgentSummary[]> {
+	const response = (await apiRequest.call(this, 'GET', '/agents', {
+		...context,
+		itemIndex,
+		expect: agentListShape,
+	})) as {
 		agents: AgentSummary[];
 	};
 	return response.agents;
@@ -15,9 +23,10 @@ export async function getAgent(
 	this: RingReadyFunctions,
 	id: number,
 	itemIndex?: number,
-	{ withFaq = false }: { withFaq?: boolean } = {},
+	{ withFaq = false, ...context }: { withFaq?: boolean } & RequestContext = {},
 ): Promise<AgentDetail> {
 	return (await apiRequest.call(this, 'GET', `/agents/${id}`, {
+		...context,
 		itemIndex,
 		expect: agentShape(id, { withFaq }),
 	})) as AgentDetail;
@@ -28,8 +37,10 @@ export async function updateAgent(
 	id: number,
 	body: Record<string, unknown>,
 	itemIndex?: number,
+	context: RequestContext = {},
 ): Promise<AgentUpdateResponse> {
 	return (await apiRequest.call(this, 'PATCH', `/agents/${id}`, {
+		...context,
 		body: body as never,
 		itemIndex,
 		expect: agentUpdateShape,

@@ -8,16 +8,12 @@ import type {
 	ConversationSummary,
 } from '../shared/contract';
 import { CONVERSATION_PAGE_SIZE } from '../shared/contract';
-import type { RingReadyFunctions } from './index';
+import type { RequestContext, RingReadyFunctions } from './index';
 import { apiRequest } from './index';
 import { conversationPageShape, conversationShape } from './shapes';
-import type { RequestThrottle } from './throttle';
 
-export interface ConversationRequestOptions {
+export interface ConversationRequestOptions extends Omit<RequestContext, 'first'> {
 	itemIndex?: number;
-	throttle?: RequestThrottle;
-	/** Epoch ms: see ApiRequestOptions.deadline. */
-	deadline?: number;
 }
 
 /** One GET /conversations page, its shape checked. */
@@ -46,8 +42,8 @@ export async function* conversationPages(
 	query: ConversationQuery,
 	options: ConversationRequestOptions & { max?: number } = {},
 ): AsyncGenerator<ConversationSummary[]> {
-	const { itemIndex, throttle, deadline } = options;
-	let remaining = options.max ?? Number.POSITIVE_INFINITY;
+	const { max, ...context } = options;
+	let remaining = max ?? Number.POSITIVE_INFINITY;
 	let beforeId: number | undefined;
 	const seen = new Set<number>();
 	while (remaining > 0) {
@@ -55,7 +51,7 @@ export async function* conversationPages(
 		const page = await getConversationPage.call(
 			this,
 			{ ...query, before_id: beforeId, limit },
-			{ itemIndex, throttle, deadline, first: true },
+			{ ...context, first: true },
 		);
 		const fresh = page.conversations.filter((conversation) => {
 			if (seen.has(conversation.id)) return false;
@@ -72,7 +68,7 @@ export async function* conversationPages(
 			throw new NodeApiError(this.getNode(), { next_before_id: next } as JsonObject, {
 				message: 'RingReady returned a pagination cursor that does not move forward',
 				description: `The cursor stayed at ${beforeId} or went back (${next}). Stopped to avoid looping; try again, and contact RingReady support if it persists.`,
-				itemIndex,
+				itemIndex: context.itemIndex,
 			});
 		}
 		beforeId = next;

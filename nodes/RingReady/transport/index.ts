@@ -1,4 +1,5 @@
 import type {
+	ICredentialsDecrypted,
 	IDataObject,
 	IExecuteFunctions,
 	IHttpRequestMethods,
@@ -16,6 +17,8 @@ import {
 	resolveBaseUrl,
 } from '../../../credentials/RingReadyApi.credentials';
 import { API_PREFIX } from '../shared/contract';
+import type { RequestSession } from './session';
+import { RunCancelledError } from './session';
 import type { ShapeCheck } from './shapes';
 import type { RequestThrottle } from './throttle';
 
@@ -43,6 +46,8 @@ export interface ApiRequestOptions {
 	qs?: IDataObject;
 	body?: IDataObject;
 	itemIndex?: number;
+	/** The run's shared throttle and credential (see RequestSession); without one, the request is on its own. */
+	session?: RequestSession;
 	throttle?: RequestThrottle;
 	/** With a throttle: take the next free slot ahead of the queued requests (list pages). */
 	first?: boolean;
@@ -55,6 +60,9 @@ export interface ApiRequestOptions {
 	/** Checks a 2xx body before anyone uses it; names what is wrong, or returns undefined. */
 	expect?: ShapeCheck;
 }
+
+/** What a caller of the endpoint helpers (agents, conversations, account) may pass on to apiRequest. */
+export type RequestContext = Pick<ApiRequestOptions, 'session' | 'throttle' | 'first' | 'deadline'>;
 
 interface FullResponse {
 	body: unknown;
@@ -89,12 +97,14 @@ export async function apiRequest(
 	path: string,
 	options: ApiRequestOptions = {},
 ): Promise<unknown> {
-	const { itemIndex, throttle, deadline } = options;
+	const { itemIndex, session, deadline } = options;
+	const throttle = options.throttle ?? session?.throttle;
 	const node = this.getNode();
 	const isWrite = method !== 'GET';
 	const retryEnd = Math.min(deadline ?? Number.POSITIVE_INFINITY, Date.now() + RETRY_POLICY.maxRetryMs);
 	const endpoint = `${method} ${API_PREFIX}${path}`;
 	let request: IHttpRequestOptions | undefined;
+	let credentialsDecrypted: ICredentialsDecrypted | undefined;
 	const canWait = (ms: number) => Date.now() + ms < retryEnd;
 
 	for (let attempt = 1; ; attempt++) {
@@ -105,22 +115,25 @@ export async function apiRequest(
 			throw outOfTimeError(node, endpoint, attempt - 1, itemIndex);
 		}
 		if (!request) {
-			// Built once a slot is free: n8n loads and decrypts the credential on every read, and a
-			// thousand queued transcript fetches reading it up front would hold back the next list page.
+			// Built once a slot is free, so a thousand queued requests don't hold back the next list page.
 			try {
-				request = await buildRequest.call(this, method, path, options);
+				credentialsDecrypted = await readCredentials.call(this, session, itemIndex);
+				request = buildRequest.call(this, method, path, options, credentialsDecrypted.data ?? {});
 			} finally {
 				if (!request) throttle?.release();
 			}
 		}
+		if (session?.isCancelled) {
+			throttle?.release();
+			throw new RunCancelledError();
+		}
 		request.timeout = Math.min(RETRY_POLICY.requestTimeoutMs, Math.floor(timeLeft));
 		let response: FullResponse;
 		try {
-			response = (await this.helpers.httpRequestWithAuthentication.call(
-				this,
-				CREDENTIAL_TYPE,
-				request,
-			)) as FullResponse;
+			// The credential read above goes along, so n8n does not read it again for this request.
+			response = (await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, request, {
+				credentialsDecrypted,
+			})) as FullResponse;
 		} catch (error) {
 			const code = networkErrorCode(error);
 			const timedOut = code === 'ECONNABORTED' || code === 'ETIMEDOUT';
@@ -173,13 +186,24 @@ export async function apiRequest(
 	}
 }
 
-async function buildRequest(
+async function readCredentials(
+	this: RingReadyFunctions,
+	session: RequestSession | undefined,
+	itemIndex: number | undefined,
+): Promise<ICredentialsDecrypted> {
+	if (session) return await session.credentials(itemIndex);
+	const reference = this.getNode().credentials?.[CREDENTIAL_TYPE];
+	const data = await this.getCredentials(CREDENTIAL_TYPE, itemIndex);
+	return { id: reference?.id ?? '', name: reference?.name ?? '', type: CREDENTIAL_TYPE, data };
+}
+
+function buildRequest(
 	this: RingReadyFunctions,
 	method: IHttpRequestMethods,
 	path: string,
 	options: ApiRequestOptions,
-): Promise<IHttpRequestOptions> {
-	const credentials = await this.getCredentials<{ baseUrl?: string }>(CREDENTIAL_TYPE, options.itemIndex);
+	credentials: { baseUrl?: unknown },
+): IHttpRequestOptions {
 	try {
 		const request: IHttpRequestOptions = {
 			method,

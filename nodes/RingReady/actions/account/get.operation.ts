@@ -2,16 +2,19 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import { getAccount } from '../../transport/account';
 import { mapItems } from '../../shared/items';
+import type { RequestSession } from '../../transport/session';
 
 export const description: INodeProperties[] = [];
 
 export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
+	session: RequestSession,
 ): Promise<INodeExecutionData[]> {
 	return await mapItems.call(
 		this,
 		items,
-		(itemIndex) => async () => await getAccount.call(this, itemIndex),
+		session,
+		(itemIndex) => async () => await getAccount.call(this, itemIndex, { session }),
 	);
 }

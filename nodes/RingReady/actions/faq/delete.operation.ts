@@ -3,6 +3,7 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { agentLocator } from '../../shared/descriptions';
 import { runFaqEdits } from './runFaqEdits';
+import type { RequestSession } from '../../transport/session';
 
 const properties: INodeProperties[] = [
 	agentLocator({ description: 'The agent whose FAQ entries to delete. Pick it from the list, or give its numeric ID.' }),
@@ -25,8 +26,9 @@ export const description = updateDisplayOptions(
 export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
+	session: RequestSession,
 ): Promise<INodeExecutionData[]> {
-	return await runFaqEdits.call(this, items, (itemIndex) => {
+	return await runFaqEdits.call(this, items, session, (itemIndex) => {
 		const raw = this.getNodeParameter('questions', itemIndex, []) as unknown;
 		const questions = [raw]
 			.flat(2)

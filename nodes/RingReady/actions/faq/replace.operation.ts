@@ -5,6 +5,7 @@ import { FAQ_LIMITS } from '../../shared/contract';
 import { agentLocator } from '../../shared/descriptions';
 import { entriesProperty, readFaqEntries } from './entries';
 import { runFaqEdits } from './runFaqEdits';
+import type { RequestSession } from '../../transport/session';
 
 const properties: INodeProperties[] = [
 	{
@@ -28,10 +29,12 @@ export const description = updateDisplayOptions(
 export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
+	session: RequestSession,
 ): Promise<INodeExecutionData[]> {
 	return await runFaqEdits.call(
 		this,
 		items,
+		session,
 		(itemIndex) => ({ kind: 'replace', entries: readFaqEntries.call(this, itemIndex) }),
 		{ invalidItemFailsAgent: true },
 	);

@@ -6,7 +6,8 @@ import { getAgent, updateAgent } from '../../transport/agents';
 import { FAQ_LIMITS } from '../../shared/contract';
 import type { FaqEdit } from '../../shared/faq';
 import { faqEquals, faqFromApi, faqToApi, planFaqChange } from '../../shared/faq';
-import { asNodeError, errorItem } from '../../shared/items';
+import { asNodeError, errorItem, runSideBySide } from '../../shared/items';
+import type { RequestSession } from '../../transport/session';
 import { faqSizeError } from '../../shared/validation';
 import { readAgentId } from '../agent/agentId';
 
@@ -29,15 +30,17 @@ export interface FaqEditOptions {
 /**
  * Every FAQ change goes read → merge → write, and the API's PATCH replaces the whole FAQ. So the
  * edits of all input items are grouped by agent: per agent one merge and at most one PATCH per run.
- * Every item is validated first (no request yet). Then each agent in turn, back to back: read,
- * merge, read again just before the PATCH and, if the FAQ changed in between (a colleague's edit),
- * merge again on the fresh copy. A write whose outcome is unknown (dropped connection, 5xx) is
+ * Every item is validated first (no request yet). Then the agents side by side, each back to back:
+ * read, merge, read again just before the PATCH and, if the FAQ changed in between (a colleague's
+ * edit), merge again on the fresh copy. The re-read and the PATCH go ahead of queued requests, so
+ * other agents' work never widens one agent's read→write gap. A write whose outcome is unknown (dropped connection, 5xx) is
  * checked by reading again, never blindly re-sent. A failing item or agent never takes the others
  * down with Continue On Fail; without it, the run stops at the first problem.
  */
 export async function runFaqEdits(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
+	session: RequestSession,
 	readEdit: (itemIndex: number) => FaqEdit,
 	options: FaqEditOptions = {},
 ): Promise<INodeExecutionData[]> {
@@ -68,43 +71,50 @@ export async function runFaqEdits(
 		}
 	}
 
-	for (const [agentId, edits] of byAgent) {
+	const tasks = [...byAgent].map(([agentId, edits]) => {
 		const itemIndexes = edits.map((planned) => planned.itemIndex);
 		const invalid = invalidItemOf.get(agentId);
 		if (invalid) {
 			for (const itemIndex of itemIndexes) {
 				output.set(itemIndex, errorItem(agentSkippedError(this, agentId, invalid, itemIndex), itemIndex));
 			}
-			continue;
+			return undefined;
 		}
-		try {
-			const result = await writeAgentFaq.call(this, agentId, edits);
-			edits.forEach((planned, index) => {
-				output.set(planned.itemIndex, {
-					json: {
-						agent_id: agentId,
-						...result.reports[index],
-						entry_count: result.entryCount,
-						saved: result.saved,
-					} as IDataObject,
-					pairedItem: { item: planned.itemIndex },
+		return {
+			itemIndex: itemIndexes,
+			run: async () => {
+				const result = await writeAgentFaq.call(this, session, agentId, edits);
+				edits.forEach((planned, index) => {
+					output.set(planned.itemIndex, {
+						json: {
+							agent_id: agentId,
+							...result.reports[index],
+							entry_count: result.entryCount,
+							saved: result.saved,
+						} as IDataObject,
+						pairedItem: { item: planned.itemIndex },
+					});
 				});
-			});
-		} catch (error) {
-			fail(error, itemIndexes);
-		}
-	}
+			},
+		};
+	});
+	await runSideBySide.call(this, session, tasks, (error, itemIndexes) => {
+		for (const itemIndex of itemIndexes) output.set(itemIndex, errorItem(error, itemIndex));
+	});
 
 	return [...output.keys()].sort((a, b) => a - b).map((itemIndex) => output.get(itemIndex)!);
 }
 
-async function readStoredFaq(this: IExecuteFunctions, agentId: number, itemIndex: number) {
-	return faqFromApi((await getAgent.call(this, agentId, itemIndex, { withFaq: true })).faq);
-}
-
-async function writeAgentFaq(this: IExecuteFunctions, agentId: number, edits: PlannedEdit[]) {
+async function writeAgentFaq(
+	this: IExecuteFunctions,
+	session: RequestSession,
+	agentId: number,
+	edits: PlannedEdit[],
+) {
 	const itemIndex = edits[0].itemIndex;
-	let stored = await readStoredFaq.call(this, agentId, itemIndex);
+	const readStoredFaq = async (first: boolean) =>
+		faqFromApi((await getAgent.call(this, agentId, itemIndex, { withFaq: true, session, first })).faq);
+	let stored = await readStoredFaq(false);
 	for (let attempt = 1; ; attempt++) {
 		const plan = planFaqChange(
 			stored,
@@ -116,21 +126,21 @@ async function writeAgentFaq(this: IExecuteFunctions, agentId: number, edits: Pl
 		const done = { reports: plan.reports, entryCount: plan.next.size, saved: plan.changed };
 		if (!plan.changed) return done;
 
-		const fresh = await readStoredFaq.call(this, agentId, itemIndex);
+		const fresh = await readStoredFaq(true);
 		if (!faqEquals(fresh, stored)) {
 			if (attempt >= FAQ_MERGE_ATTEMPTS) throw keptChangingError(this, agentId, itemIndex);
 			stored = fresh;
 			continue;
 		}
 		try {
-			await updateAgent.call(this, agentId, { faq: faqToApi(plan.next) }, itemIndex);
+			await updateAgent.call(this, agentId, { faq: faqToApi(plan.next) }, itemIndex, { session, first: true });
 			return done;
 		} catch (error) {
 			if (!isWriteOutcomeUnknown(error) || attempt >= FAQ_MERGE_ATTEMPTS) {
 				throw asNodeError.call(this, error, itemIndex);
 			}
 			// Whether the PATCH was applied is unknown: read what RingReady holds now and decide.
-			const after = await readStoredFaq.call(this, agentId, itemIndex);
+			const after = await readStoredFaq(true);
 			if (faqEquals(after, plan.next)) return done;
 			stored = after;
 		}
