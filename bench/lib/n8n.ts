@@ -30,6 +30,8 @@ export function findN8n(): BenchN8nInstall | undefined {
 /** Per-node numbers of one run, from n8n's own execution data. */
 export interface NodeRun {
 	executionTime: number;
+	/** CPU time of n8n's main process while this node ran (ms), when sampled. */
+	cpuMs?: number;
 	items: number;
 	error?: string;
 	/** Items whose json has an `error` field (what "On Error: Continue" outputs for a failed item). */
@@ -48,7 +50,11 @@ export interface ExecuteOutcome {
 }
 
 /** `n8n execute` of one workflow, read into per-node figures; n8n's output is saved when it has no run. */
-export async function executeWorkflow(n8n: N8n, workflowId: string): Promise<ExecuteOutcome> {
+export async function executeWorkflow(
+	n8n: N8n,
+	workflowId: string,
+	cpuBetween: (from: number, to: number) => number | undefined = () => undefined,
+): Promise<ExecuteOutcome> {
 	const result = await n8n.cli(['execute', `--id=${workflowId}`, '--rawOutput'], 240_000);
 	const run = extractJson(result.stdout);
 	const outcome: ExecuteOutcome = { exitCode: result.code, processMs: result.ms, nodes: {} };
@@ -65,8 +71,11 @@ export async function executeWorkflow(n8n: N8n, workflowId: string): Promise<Exe
 	for (const [name, runs] of Object.entries(run.data?.resultData?.runData ?? {})) {
 		const first = runs[0];
 		const items = first?.data?.main?.[0] ?? [];
+		const startTime = first?.startTime;
+		const executionTime = first?.executionTime ?? Number.NaN;
 		outcome.nodes[name] = {
-			executionTime: first?.executionTime ?? Number.NaN,
+			executionTime,
+			cpuMs: startTime === undefined ? undefined : cpuBetween(startTime, startTime + executionTime),
 			items: items.length,
 			errorItems: items.filter((item) => item.json && 'error' in item.json).length,
 			error: first?.error ? [first.error.message, first.error.description].filter(Boolean).join(' — ') : undefined,
