@@ -7,12 +7,10 @@
  */
 import { executeNode } from '../../test/harness';
 import { listIds, runReferenceItems } from '../reference-client';
-import { BenchContext, DEFAULT_CONCURRENCY, LATENCY_MS, TRANSCRIPT_N, log, workflowIds, type N8nRun } from '../lib/context';
-import { measureRtt, timed } from '../lib/measure';
+import { BenchContext, DEFAULT_CONCURRENCY, LATENCY_MS, TRANSCRIPT_N, log, type N8nRun } from '../lib/context';
 import { loadRingReady } from '../lib/nodes';
-import type { CaseResult, Row, Target } from '../lib/report';
-import { medianBy, middleOf, n8nCpuPerRequest, n8nRow, n8nTime, runN8n, type N8nMeasure } from '../lib/rows';
-import { summarize } from '../lib/stats';
+import type { CaseResult } from '../lib/report';
+import { floorRow, medianBy, n8nCpuPerRequest, n8nRow, n8nTime, runN8n, startCase, wallRow, wallRuns, type N8nMeasure } from '../lib/rows';
 import { HTTP_NODES, ITEMS_NODES } from '../lib/workflows';
 import { ITEMS_GET } from './transcripts';
 
@@ -22,23 +20,17 @@ const HTTP_DETAIL: N8nMeasure = { nodes: [HTTP_NODES.detail], output: HTTP_NODES
 const fixed = (value: number | undefined, digits = 2) => (value === undefined || Number.isNaN(value) ? 'n/a' : value.toFixed(digits));
 
 export async function caseItems(ctx: BenchContext): Promise<CaseResult> {
-	const sandbox = await ctx.sandbox();
-	await sandbox.reset();
-	const rtt = await measureRtt(sandbox.url, sandbox.keys.readWrite);
+	const { sandbox, rtt, ids, rows, targets, notes } = await startCase(ctx);
 	const rounds = Math.ceil(TRANSCRIPT_N / DEFAULT_CONCURRENCY);
 	const floorMs = rounds * rtt.detailMs;
-	const rows: Row[] = [];
-	const targets: Target[] = [];
-	const notes: string[] = [];
-	const ids = workflowIds('http');
 
-	rows.push({
-		subject: 'Latency floor',
-		timeMs: floorMs,
-		timeKind: 'computed',
-		floorRatio: 1,
-		note: `⌈${TRANSCRIPT_N}/${DEFAULT_CONCURRENCY}⌉ = ${rounds} rounds × ${rtt.detailMs.toFixed(1)} ms (measured RTT); at exactly ${LATENCY_MS} ms: ${rounds * LATENCY_MS} ms`,
-	});
+	rows.push(
+		floorRow(
+			'Latency floor',
+			floorMs,
+			`⌈${TRANSCRIPT_N}/${DEFAULT_CONCURRENCY}⌉ = ${rounds} rounds × ${rtt.detailMs.toFixed(1)} ms (measured RTT); at exactly ${LATENCY_MS} ms: ${rounds * LATENCY_MS} ms`,
+		),
+	);
 
 	const ours: N8nRun[] = [];
 	const loop: N8nRun[] = [];
@@ -75,44 +67,19 @@ export async function caseItems(ctx: BenchContext): Promise<CaseResult> {
 
 	const referenceOptions = { baseUrl: sandbox.url, apiKey: sandbox.keys.readWrite, concurrency: DEFAULT_CONCURRENCY };
 	const conversationIds = await listIds(referenceOptions);
-	await runReferenceItems(referenceOptions, conversationIds);
-	const referenceRuns = [];
-	for (let i = 0; i < ctx.options.runs; i++) {
-		await sandbox.clear();
-		const run = await timed(async () => await runReferenceItems(referenceOptions, conversationIds));
-		referenceRuns.push({ ...run, requests: summarize(await sandbox.stats()) });
-	}
+	const referenceRuns = await wallRuns(sandbox, async () => await runReferenceItems(referenceOptions, conversationIds), ctx.options.runs);
 	const reference = medianBy(referenceRuns, (run) => run.ms);
-	rows.push({
-		subject: `Reference client (no n8n): undici Pool, exactly ${DEFAULT_CONCURRENCY} kept-alive connections`,
-		timeMs: reference.ms,
-		timeKind: `wall, ${middleOf(referenceRuns.length)}`,
-		runsMs: referenceRuns.map((run) => run.ms),
-		floorRatio: reference.ms / floorMs,
-		items: reference.value.length,
-		requests: reference.requests,
-		clientCpuMs: reference.cpuMs,
-		cpuPerRequestMs: reference.cpuMs / reference.requests.total,
-	});
+	rows.push(wallRow(`Reference client (no n8n): undici Pool, exactly ${DEFAULT_CONCURRENCY} kept-alive connections`, referenceRuns, (value) => value.length, floorMs));
 
 	log('case 2: our node through the harness …');
-	const node = loadRingReady();
-	const items = conversationIds.map((id) => ({ json: { id } }));
 	const parameters = { resource: 'conversation', operation: 'get', conversationId: { __rl: true, mode: 'id', value: '={{ $json.id }}' }, options: {} };
-	const credentials = { apiKey: sandbox.keys.readWrite, baseUrl: sandbox.url };
-	await sandbox.clear();
-	const harness = await timed(async () => await executeNode(node, { parameters, credentials, items }));
-	const harnessRequests = summarize(await sandbox.stats());
-	rows.push({
-		subject: 'RingReady node — harness (n8n-core in the bench process, Node 20)',
-		timeMs: harness.ms,
-		timeKind: 'wall, 1 run',
-		floorRatio: harness.ms / floorMs,
-		items: harness.value.output[0]?.length ?? 0,
-		requests: harnessRequests,
-		clientCpuMs: harness.cpuMs,
-		cpuPerRequestMs: harness.cpuMs / harnessRequests.total,
-	});
+	const harnessOptions = {
+		parameters,
+		credentials: { apiKey: sandbox.keys.readWrite, baseUrl: sandbox.url },
+		items: conversationIds.map((id) => ({ json: { id } })),
+	};
+	const harness = await wallRuns(sandbox, async () => await executeNode(loadRingReady(), harnessOptions), 1, 0);
+	rows.push(wallRow('RingReady node — harness (n8n-core in the bench process, Node 20)', harness, (value) => value.output[0]?.length ?? 0, floorMs));
 
 	targets.push({
 		text: `real n8n: ${TRANSCRIPT_N} items → Get ≤ 1.5× its floor (⌈N/${DEFAULT_CONCURRENCY}⌉ × RTT)`,

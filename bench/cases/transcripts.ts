@@ -9,12 +9,10 @@ import type { INodeExecutionData } from 'n8n-workflow';
 import { executeNode } from '../../test/harness';
 import { runExampleScript } from '../example-script';
 import { runReferenceTranscripts } from '../reference-client';
-import { BenchContext, DEFAULT_CONCURRENCY, LATENCY_MS, TRANSCRIPT_N, log, workflowIds, type N8nRun } from '../lib/context';
-import { measureRtt, timed } from '../lib/measure';
+import { BenchContext, DEFAULT_CONCURRENCY, LATENCY_MS, TRANSCRIPT_N, log, type N8nRun } from '../lib/context';
 import { loadRingReady } from '../lib/nodes';
-import type { CaseResult, Row, Target } from '../lib/report';
-import { completeness, medianBy, middleOf, n8nCpuPerRequest, n8nRow, n8nTime, runN8n, type N8nMeasure } from '../lib/rows';
-import { summarize, type RequestSummary } from '../lib/stats';
+import type { CaseResult } from '../lib/report';
+import { completeness, floorRow, medianBy, n8nCpuPerRequest, n8nRow, n8nTime, runN8n, startCase, wallRow, wallRuns, type N8nMeasure } from '../lib/rows';
 import { HTTP_NODES, ITEMS_NODES, OUR_NODE } from '../lib/workflows';
 
 const PAGE = 200;
@@ -26,44 +24,28 @@ export const ITEMS_GET: N8nMeasure = { nodes: [ITEMS_NODES.get], output: ITEMS_N
 
 const GET_ALL_WITH_TRANSCRIPTS = { resource: 'conversation', operation: 'getAll', returnAll: true, options: { includeTranscripts: true } };
 
-interface HarnessRun {
-	ms: number;
-	cpuMs: number;
-	items: INodeExecutionData[];
-	requests: RequestSummary;
-}
-
-async function runHarness(ctx: BenchContext): Promise<HarnessRun> {
+/** Our node through the harness: Get Many + transcripts on the HTTP sandbox. */
+async function runHarness(ctx: BenchContext): Promise<INodeExecutionData[]> {
 	const sandbox = await ctx.sandbox();
-	const node = loadRingReady();
-	await sandbox.clear();
-	const { value, ms, cpuMs } = await timed(
-		async () => await executeNode(node, { parameters: GET_ALL_WITH_TRANSCRIPTS, credentials: { apiKey: sandbox.keys.readWrite, baseUrl: sandbox.url } }),
-	);
-	return { ms, cpuMs, items: value.output[0] ?? [], requests: summarize(await sandbox.stats()) };
+	const result = await executeNode(loadRingReady(), { parameters: GET_ALL_WITH_TRANSCRIPTS, credentials: { apiKey: sandbox.keys.readWrite, baseUrl: sandbox.url } });
+	return result.output[0] ?? [];
 }
 
 const ratio = (value: number | undefined, floor: number) => (value === undefined ? 'n/a' : `${(value / floor).toFixed(2)}×`);
 
 export async function caseTranscripts(ctx: BenchContext): Promise<CaseResult> {
-	const sandbox = await ctx.sandbox();
-	await sandbox.reset();
-	const rtt = await measureRtt(sandbox.url, sandbox.keys.readWrite);
+	const { sandbox, rtt, ids, rows, targets, notes } = await startCase(ctx);
 	const pages = Math.ceil(TRANSCRIPT_N / PAGE);
 	const rounds = Math.ceil(TRANSCRIPT_N / DEFAULT_CONCURRENCY);
 	const floorMs = pages * rtt.listMs + rounds * rtt.detailMs;
-	const rows: Row[] = [];
-	const targets: Target[] = [];
-	const notes: string[] = [];
-	const ids = workflowIds('http');
 
-	rows.push({
-		subject: 'Latency floor',
-		timeMs: floorMs,
-		timeKind: 'computed',
-		floorRatio: 1,
-		note: `${pages} list pages × ${rtt.listMs.toFixed(1)} ms + ${rounds} rounds of ${DEFAULT_CONCURRENCY} × ${rtt.detailMs.toFixed(1)} ms (measured RTTs); at exactly ${LATENCY_MS} ms: ${(pages + rounds) * LATENCY_MS} ms`,
-	});
+	rows.push(
+		floorRow(
+			'Latency floor',
+			floorMs,
+			`${pages} list pages × ${rtt.listMs.toFixed(1)} ms + ${rounds} rounds of ${DEFAULT_CONCURRENCY} × ${rtt.detailMs.toFixed(1)} ms (measured RTTs); at exactly ${LATENCY_MS} ms: ${(pages + rounds) * LATENCY_MS} ms`,
+		),
+	);
 
 	// Primary: real n8n, our node and the HTTP Request workflows, alternating.
 	const ours: N8nRun[] = [];
@@ -97,61 +79,29 @@ export async function caseTranscripts(ctx: BenchContext): Promise<CaseResult> {
 
 	// Secondary: the n8n-free reference client (undici Pool, exactly c connections) and the harness.
 	const referenceOptions = { baseUrl: sandbox.url, apiKey: sandbox.keys.readWrite, concurrency: DEFAULT_CONCURRENCY };
-	await runReferenceTranscripts(referenceOptions);
-	const referenceRuns: Array<{ ms: number; cpuMs: number; count: number; requests: RequestSummary }> = [];
-	for (let i = 0; i < ctx.options.runs; i++) {
-		await sandbox.clear();
-		const run = await timed(async () => await runReferenceTranscripts(referenceOptions));
-		referenceRuns.push({ ms: run.ms, cpuMs: run.cpuMs, count: run.value.length, requests: summarize(await sandbox.stats()) });
-	}
+	const referenceRuns = await wallRuns(sandbox, async () => await runReferenceTranscripts(referenceOptions), ctx.options.runs);
 	const reference = medianBy(referenceRuns, (run) => run.ms);
-	rows.push({
-		subject: `Reference client (no n8n): undici Pool, exactly ${DEFAULT_CONCURRENCY} kept-alive connections`,
-		timeMs: reference.ms,
-		timeKind: `wall, ${middleOf(referenceRuns.length)}`,
-		runsMs: referenceRuns.map((run) => run.ms),
-		floorRatio: reference.ms / floorMs,
-		items: reference.count,
-		requests: reference.requests,
-		clientCpuMs: reference.cpuMs,
-		cpuPerRequestMs: reference.cpuMs / reference.requests.total,
-		note: 'same plan as our node; what this machine achieves now at this concurrency (TCP conns counts only new ones)',
-	});
+	rows.push(
+		wallRow(
+			`Reference client (no n8n): undici Pool, exactly ${DEFAULT_CONCURRENCY} kept-alive connections`,
+			referenceRuns,
+			(value) => value.length,
+			floorMs,
+			'same plan as our node; what this machine achieves now at this concurrency (TCP conns counts only new ones)',
+		),
+	);
 
 	log(`case 1: our node through the harness (${ctx.options.runs} runs + warm-up) …`);
-	await runHarness(ctx);
-	const harnessRuns: HarnessRun[] = [];
-	for (let i = 0; i < ctx.options.runs; i++) harnessRuns.push(await runHarness(ctx));
+	const harnessRuns = await wallRuns(sandbox, async () => await runHarness(ctx), ctx.options.runs);
 	const harness = medianBy(harnessRuns, (run) => run.ms);
-	const harnessComplete = harnessRuns.every((run) => completeness(run.items, TRANSCRIPT_N).complete);
-	rows.push({
-		subject: 'RingReady node — harness (n8n-core in the bench process, Node 20)',
-		timeMs: harness.ms,
-		timeKind: `wall, ${middleOf(harnessRuns.length)}`,
-		runsMs: harnessRuns.map((run) => run.ms),
-		floorRatio: harness.ms / floorMs,
-		items: harness.items.length,
-		requests: harness.requests,
-		clientCpuMs: harness.cpuMs,
-		cpuPerRequestMs: harness.cpuMs / harness.requests.total,
-		note: `${harnessComplete ? 'all transcripts' : 'INCOMPLETE'}; in-memory credentials (no credential read cost)`,
-	});
+	const harnessComplete = harnessRuns.every((run) => completeness(run.value, TRANSCRIPT_N).complete);
+	rows.push(
+		wallRow('RingReady node — harness (n8n-core in the bench process, Node 20)', harnessRuns, (value) => value.length, floorMs, `${harnessComplete ? 'all transcripts' : 'INCOMPLETE'}; in-memory credentials (no credential read cost)`),
+	);
 
 	log('case 1: the API reference recipe (sequential) …');
-	await sandbox.clear();
-	const recipe = await timed(async () => await runExampleScript(sandbox.url, sandbox.keys.readWrite));
-	const recipeRequests = summarize(await sandbox.stats());
-	rows.push({
-		subject: 'API reference recipe (plain fetch, sequential)',
-		timeMs: recipe.ms,
-		timeKind: 'wall, 1 run',
-		floorRatio: recipe.ms / floorMs,
-		items: recipe.value.conversations.length,
-		requests: recipeRequests,
-		clientCpuMs: recipe.cpuMs,
-		cpuPerRequestMs: recipe.cpuMs / recipeRequests.total,
-		note: 'pages of 50, transcripts one at a time',
-	});
+	const [recipe] = await wallRuns(sandbox, async () => await runExampleScript(sandbox.url, sandbox.keys.readWrite), 1, 0);
+	rows.push(wallRow('API reference recipe (plain fetch, sequential)', [recipe], (value) => value.conversations.length, floorMs, 'pages of 50, transcripts one at a time'));
 
 	targets.push({
 		text: `real n8n: our node ≤ 1.3× the latency floor at the default Max Concurrency (${DEFAULT_CONCURRENCY})`,
@@ -196,26 +146,20 @@ export async function caseTranscripts(ctx: BenchContext): Promise<CaseResult> {
 }
 
 export async function caseRateLimited(ctx: BenchContext): Promise<CaseResult> {
-	const sandbox = await ctx.sandbox();
-	await sandbox.reset();
-	const rtt = await measureRtt(sandbox.url, sandbox.keys.readWrite);
-	const rows: Row[] = [];
-	const targets: Target[] = [];
-	const notes: string[] = [];
-	const ids = workflowIds('http');
+	const { sandbox, rtt, ids, rows, targets, notes } = await startCase(ctx);
 	const pages = Math.ceil(TRANSCRIPT_N / PAGE);
 	const rounds = Math.ceil(TRANSCRIPT_N / RATE_LIMIT.maxInFlight);
 	const floorMs = pages * rtt.listMs + rounds * rtt.detailMs;
 	const itemsFloorMs = rounds * rtt.detailMs;
 	await sandbox.setRateLimit(RATE_LIMIT.maxInFlight, RATE_LIMIT.retryAfter);
 	try {
-		rows.push({
-			subject: `Floor at the cap (${RATE_LIMIT.maxInFlight} in flight), Get Many + transcripts`,
-			timeMs: floorMs,
-			timeKind: 'computed',
-			floorRatio: 1,
-			note: `${pages} list pages + ${rounds} rounds of ${RATE_LIMIT.maxInFlight}; items job alone: ${Math.round(itemsFloorMs)} ms`,
-		});
+		rows.push(
+			floorRow(
+				`Floor at the cap (${RATE_LIMIT.maxInFlight} in flight), Get Many + transcripts`,
+				floorMs,
+				`${pages} list pages + ${rounds} rounds of ${RATE_LIMIT.maxInFlight}; items job alone: ${Math.round(itemsFloorMs)} ms`,
+			),
+		);
 		if (await ctx.n8n()) {
 			log('case 3: real n8n under the rate limit (ours: both jobs; HTTP Request: default, On Error: Continue) …');
 			for (const [workflowId, measure, label, n] of [
@@ -264,19 +208,9 @@ export async function caseRateLimited(ctx: BenchContext): Promise<CaseResult> {
 		}
 
 		log('case 3: our node through the harness under the rate limit …');
-		const harness = await runHarness(ctx);
-		const check = completeness(harness.items, TRANSCRIPT_N);
-		rows.push({
-			subject: 'RingReady node — harness, Get Many + transcripts',
-			timeMs: harness.ms,
-			timeKind: 'wall, 1 run',
-			floorRatio: harness.ms / floorMs,
-			items: harness.items.length,
-			requests: harness.requests,
-			clientCpuMs: harness.cpuMs,
-			cpuPerRequestMs: harness.cpuMs / harness.requests.total,
-			note: `${check.withTranscript} of ${TRANSCRIPT_N} with transcript`,
-		});
+		const harness = await wallRuns(sandbox, async () => await runHarness(ctx), 1, 0);
+		const check = completeness(harness[0].value, TRANSCRIPT_N);
+		rows.push(wallRow('RingReady node — harness, Get Many + transcripts', harness, (value) => value.length, floorMs, `${check.withTranscript} of ${TRANSCRIPT_N} with transcript`));
 		notes.push(
 			`The sandbox answers 429 with Retry-After: ${RATE_LIMIT.retryAfter} to any request arriving while ${RATE_LIMIT.maxInFlight} requests of the same key are in flight (list pages count too).`,
 		);

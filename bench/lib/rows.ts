@@ -1,6 +1,17 @@
 /** Row builders the cases share: medians of several runs, real n8n rows with their CPU per request. */
-import type { BenchContext, N8nRun, Protocol } from './context';
-import type { Row } from './report';
+import { workflowIds, type BenchContext, type N8nRun, type Protocol } from './context';
+import { measureRtt, timed, type Rtt } from './measure';
+import type { Row, Target } from './report';
+import type { RemoteSandbox } from './sandbox';
+import { summarize, type RequestSummary } from './stats';
+
+/** What every case starts from: its sandbox freshly reset, the RTT measured on it, empty results. */
+export async function startCase(ctx: BenchContext, protocol: Protocol = 'http') {
+	const sandbox = await ctx.sandbox(protocol);
+	await sandbox.reset();
+	const rtt: Rtt = await measureRtt(sandbox.url, sandbox.keys.readWrite, 25, protocol === 'https' ? ctx.tls.caFile : undefined);
+	return { sandbox, rtt, ids: workflowIds(protocol), rows: [] as Row[], targets: [] as Target[], notes: [] as string[] };
+}
 
 /** The run with the median value (the lower middle one for an even count). */
 export function medianBy<T>(runs: T[], value: (run: T) => number): T {
@@ -69,5 +80,46 @@ export function n8nRow(ctx: BenchContext, subject: string, runs: N8nRun[], measu
 		clientCpuMs: n8nCpu(run, measure),
 		cpuPerRequestMs: n8nCpuPerRequest(run, measure),
 		note: [failed ? `error: ${failed}` : `execution ${run.outcome.status}`, note].filter(Boolean).join('; '),
+	};
+}
+
+export function floorRow(subject: string, floorMs: number, note: string): Row {
+	return { subject, timeMs: floorMs, timeKind: 'computed', floorRatio: 1, note };
+}
+
+/** One timed run of a client in the bench process (reference client, harness, recipe). */
+export interface WallRun<T> {
+	value: T;
+	ms: number;
+	cpuMs: number;
+	requests: RequestSummary;
+}
+
+/** `count` timed runs of `fn` (after `warmUps` untimed ones), each against a cleared request log. */
+export async function wallRuns<T>(sandbox: RemoteSandbox, fn: () => Promise<T>, count: number, warmUps = 1): Promise<Array<WallRun<T>>> {
+	for (let i = 0; i < warmUps; i++) await fn();
+	const runs: Array<WallRun<T>> = [];
+	for (let i = 0; i < count; i++) {
+		await sandbox.clear();
+		const run = await timed(fn);
+		runs.push({ ...run, requests: summarize(await sandbox.stats()) });
+	}
+	return runs;
+}
+
+/** The row of the median of timed runs in the bench process. */
+export function wallRow<T>(subject: string, runs: Array<WallRun<T>>, items: (value: T) => number, floorMs: number | undefined, note?: string): Row {
+	const run = medianBy(runs, (r) => r.ms);
+	return {
+		subject,
+		timeMs: run.ms,
+		timeKind: `wall, ${runs.length === 1 ? '1 run' : middleOf(runs.length)}`,
+		runsMs: runs.map((r) => r.ms),
+		floorRatio: floorMs === undefined ? undefined : run.ms / floorMs,
+		items: items(run.value),
+		requests: run.requests,
+		clientCpuMs: run.cpuMs,
+		cpuPerRequestMs: run.cpuMs / run.requests.total,
+		note,
 	};
 }
