@@ -123,7 +123,7 @@ async function main(): Promise<void> {
 		await run('2', async () => await caseItems(ctx));
 		await run('3', async () => await caseRateLimited(ctx));
 		await run('4', async () => await caseHttps(ctx));
-		await run('5', caseListMemory);
+		await run('5', async () => await caseListMemory(ctx));
 		await run('6', caseTrigger);
 	} finally {
 		await ctx.close();

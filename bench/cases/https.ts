@@ -35,7 +35,7 @@ export async function caseHttps(ctx: BenchContext): Promise<CaseResult> {
 	if (await ctx.n8n()) {
 		for (const c of CONCURRENCY_SWEEP) {
 			log(`case 4: HTTPS, Get Many + transcripts at Max Concurrency ${c} (${count} run${count > 1 ? 's' : ''}) …`);
-			const runs = await runN8n(ctx, workflowIds('https').transcripts(c), OURS, { count, protocol: 'https', label: `ours at ${c} over HTTPS`, notes });
+			const runs = await runN8n(ctx, workflowIds('https').transcripts(c), OURS, { count, target: 'https', label: `ours at ${c} over HTTPS`, notes });
 			if (runs.length === 0) continue;
 			const row = n8nRow(ctx, `HTTPS: RingReady Get Many + transcripts, Max Concurrency ${c}${c === DEFAULT_CONCURRENCY ? ' (default)' : ''}`, runs, OURS, floorAt(c), `floor at ${c}: ${Math.round(floorAt(c))} ms`);
 			rows.push(row);
@@ -48,7 +48,7 @@ export async function caseHttps(ctx: BenchContext): Promise<CaseResult> {
 				[workflowIds(protocol).itemsLoop, BARE_LOOP, 'loop', `Bare helpers.httpRequest loop, ${DEFAULT_CONCURRENCY} at a time`],
 			];
 			for (const [workflowId, measure, key, label] of jobs) {
-				const runs: N8nRun[] = await runN8n(ctx, workflowId, measure, { count, protocol, label, notes });
+				const runs: N8nRun[] = await runN8n(ctx, workflowId, measure, { count, target: protocol, label, notes });
 				if (runs.length === 0) continue;
 				const row = n8nRow(ctx, `${protocol.toUpperCase()}: ${label}`, runs, measure, protocol === 'https' ? itemsFloorMs : undefined);
 				rows.push(row);

@@ -145,10 +145,10 @@ export class BenchContext {
 	 * Runs a workflow in real n8n (`n8n execute`) and reads the sandbox's log. n8n's main process is
 	 * sampled for CPU time, so each node's run gets its own CPU figure.
 	 */
-	async executeN8n(workflowId: string, protocol: Protocol = 'http'): Promise<N8nRun | undefined> {
+	async executeN8n(workflowId: string, target: Protocol | RemoteSandbox = 'http'): Promise<N8nRun | undefined> {
 		const instance = await this.n8n();
 		if (!instance) return undefined;
-		const sandbox = await this.sandbox(protocol);
+		const sandbox = typeof target === 'string' ? await this.sandbox(target) : target;
 		await sandbox.clear();
 		let sampler: CpuSampler | undefined;
 		this.onSpawn = (pid) => (sampler = new CpuSampler(pid));

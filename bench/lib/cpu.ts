@@ -19,20 +19,22 @@ function clockTicks(): number {
 	return ticksPerSecond;
 }
 
-/** utime + stime of a process in ms; undefined once it is gone. */
-export function processCpuMs(pid: number): number | undefined {
+const PAGE_BYTES = 4096;
+
+/** utime + stime of a process in ms and its resident set in bytes; undefined once it is gone. */
+export function processUsage(pid: number): { cpuMs: number; rssBytes: number } | undefined {
 	try {
 		const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-		// Fields after the command name (which may hold spaces) start at field 3; utime, stime are 14, 15.
+		// Fields after the command name (which may hold spaces) start at field 3; utime, stime are 14, 15, rss 24.
 		const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-		return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks();
+		return { cpuMs: ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks(), rssBytes: Number(fields[21]) * PAGE_BYTES };
 	} catch {
 		return undefined;
 	}
 }
 
 export class CpuSampler {
-	private readonly samples: Array<{ at: number; cpuMs: number }> = [];
+	private readonly samples: Array<{ at: number; cpuMs: number; rssBytes: number }> = [];
 	private timer?: NodeJS.Timeout;
 
 	constructor(private readonly pid: number, everyMs = 10) {
@@ -41,9 +43,9 @@ export class CpuSampler {
 	}
 
 	private sample(): void {
-		const cpuMs = processCpuMs(this.pid);
-		if (cpuMs === undefined) this.stop();
-		else this.samples.push({ at: Date.now(), cpuMs });
+		const usage = processUsage(this.pid);
+		if (usage === undefined) this.stop();
+		else this.samples.push({ at: Date.now(), ...usage });
 	}
 
 	stop(): void {
@@ -51,21 +53,25 @@ export class CpuSampler {
 		this.timer = undefined;
 	}
 
-	/** The process's CPU time at the last sample taken at or before `at` (epoch ms). */
-	private cpuAt(at: number): number | undefined {
-		let found: number | undefined;
+	/** The last sample taken at or before `at` (epoch ms). */
+	private sampleAt(at: number) {
+		let found: (typeof this.samples)[number] | undefined;
 		for (const sample of this.samples) {
 			if (sample.at > at) break;
-			found = sample.cpuMs;
+			found = sample;
 		}
 		return found;
 	}
 
-	/** CPU ms the process used between two instants (epoch ms); undefined if not covered by samples. */
-	between(from: number, to: number): number | undefined {
-		const start = this.cpuAt(from);
-		const end = this.cpuAt(to);
+	/**
+	 * What the process used between two instants (epoch ms): CPU ms, and how far its resident set grew
+	 * above the value at `from` (bytes); undefined if the samples do not cover the span.
+	 */
+	between(from: number, to: number): { cpuMs: number; rssGrowthBytes: number } | undefined {
+		const start = this.sampleAt(from);
+		const end = this.sampleAt(to);
 		if (start === undefined || end === undefined || this.samples[this.samples.length - 1].at < to) return undefined;
-		return end - start;
+		const during = this.samples.filter((sample) => sample.at >= start.at && sample.at <= to);
+		return { cpuMs: end.cpuMs - start.cpuMs, rssGrowthBytes: Math.max(...during.map((sample) => sample.rssBytes)) - start.rssBytes };
 	}
 }

@@ -32,6 +32,8 @@ export interface NodeRun {
 	executionTime: number;
 	/** CPU time of n8n's main process while this node ran (ms), when sampled. */
 	cpuMs?: number;
+	/** How far n8n's main process's resident set grew above its size when this node started (bytes). */
+	rssGrowthBytes?: number;
 	items: number;
 	error?: string;
 	/** Items whose json has an `error` field (what "On Error: Continue" outputs for a failed item). */
@@ -53,7 +55,7 @@ export interface ExecuteOutcome {
 export async function executeWorkflow(
 	n8n: N8n,
 	workflowId: string,
-	cpuBetween: (from: number, to: number) => number | undefined = () => undefined,
+	usageBetween: (from: number, to: number) => { cpuMs: number; rssGrowthBytes: number } | undefined = () => undefined,
 ): Promise<ExecuteOutcome> {
 	const result = await n8n.cli(['execute', `--id=${workflowId}`, '--rawOutput'], 240_000);
 	const run = extractJson(result.stdout);
@@ -73,9 +75,11 @@ export async function executeWorkflow(
 		const items = first?.data?.main?.[0] ?? [];
 		const startTime = first?.startTime;
 		const executionTime = first?.executionTime ?? Number.NaN;
+		const usage = startTime === undefined ? undefined : usageBetween(startTime, startTime + executionTime);
 		outcome.nodes[name] = {
 			executionTime,
-			cpuMs: startTime === undefined ? undefined : cpuBetween(startTime, startTime + executionTime),
+			cpuMs: usage?.cpuMs,
+			rssGrowthBytes: usage?.rssGrowthBytes,
 			items: items.length,
 			errorItems: items.filter((item) => item.json && 'error' in item.json).length,
 			error: first?.error ? [first.error.message, first.error.description].filter(Boolean).join(' — ') : undefined,

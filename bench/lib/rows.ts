@@ -51,11 +51,11 @@ export async function runN8n(
 	ctx: BenchContext,
 	workflowId: string,
 	measure: N8nMeasure,
-	options: { count: number; protocol?: Protocol; label: string; notes: string[] },
+	options: { count: number; target?: Protocol | RemoteSandbox; label: string; notes: string[] },
 ): Promise<N8nRun[]> {
 	const runs: N8nRun[] = [];
 	for (let i = 0; i < options.count; i++) {
-		const run = await ctx.executeN8n(workflowId, options.protocol);
+		const run = await ctx.executeN8n(workflowId, options.target);
 		if (!run) break;
 		if (Number.isFinite(n8nTime(run, measure))) runs.push(run);
 		else options.notes.push(`A real n8n run of ${options.label} gave no timing and is left out: ${run.outcome.error ?? run.outcome.status}.`);

@@ -101,6 +101,11 @@ export function transcriptsWorkflow(id: string, credential: CredentialRef, maxCo
 const listNode = (credential: CredentialRef) =>
 	ringReady(credential, ITEMS_NODES.list, 220, { resource: 'conversation', operation: 'getAll', returnAll: true, options: {} });
 
+/** Manual Trigger → RingReady Get Many, Return All, list only. */
+export function listWorkflow(id: string, credential: CredentialRef): object {
+	return workflow(id, `bench ringready list ${id}`, [manualTrigger(), listNode(credential)], ['Start', ITEMS_NODES.list]);
+}
+
 /** N input items → RingReady: Conversation → Get (one conversation per item, by `{{ $json.id }}`). */
 export function itemsGetWorkflow(id: string, credential: CredentialRef): object {
 	const nodes = [
