@@ -27,6 +27,7 @@ import { caseItems } from './cases/items';
 import { caseListMemory } from './cases/list-memory';
 import { caseRateLimited, caseTranscripts } from './cases/transcripts';
 import { caseTrigger } from './cases/trigger';
+import { cleanups, runScript } from '../tools/script';
 import { BenchContext, QUICK, log } from './lib/context';
 import { markdown, printCase, verdict, type CaseResult } from './lib/report';
 
@@ -106,6 +107,7 @@ async function main(): Promise<void> {
 	const started = Date.now();
 	const loadBefore = loadavg()[0];
 	const ctx = new BenchContext({ runs: args.runs, n8nRuns: args.n8nRuns, useN8n: args.useN8n });
+	cleanups.push(async () => await ctx.close());
 	const results: CaseResult[] = [];
 	const run = async (id: string, fn: () => Promise<CaseResult>) => {
 		if (!args.cases.includes(id)) return;
@@ -142,6 +144,7 @@ async function main(): Promise<void> {
 		loadBefore: loadBefore.toFixed(2),
 		loadAfter: loadavg()[0].toFixed(2),
 		durationS: (Date.now() - started) / 1000,
+		quick: QUICK,
 		command: `${QUICK ? 'BENCH_QUICK=1 ' : ''}npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
 	};
 	const full = !QUICK && ALL_CASES.every((c) => args.cases.includes(c));
@@ -156,7 +159,4 @@ async function main(): Promise<void> {
 	);
 }
 
-main().catch((error: unknown) => {
-	process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
-	process.exit(1);
-});
+runScript(main);

@@ -4,7 +4,7 @@
  * our package (packed like a release) and the bench-only bare-loop node installed, credentials and
  * workflows for both sandboxes imported, and NODE_EXTRA_CA_CERTS trusting the HTTPS sandbox.
  */
-import { mkdtempSync, rmSync } from 'fs';
+import { mkdtempSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 
@@ -61,6 +61,8 @@ export class BenchContext {
 	private readonly workDir = mkdtempSync(join(tmpdir(), 'rr-bench-'));
 	private certificates?: TlsFiles;
 	private onSpawn?: (pid: number) => void;
+	/** Every n8n CLI process started (each leads its own process group), stopped on close if still running. */
+	private readonly spawned: number[] = [];
 	install?: BenchN8nInstall;
 	n8nProblem?: string;
 	/** Case 1's HTTP Request workflow runs; case 2 reads their per-item node. */
@@ -109,7 +111,11 @@ export class BenchContext {
 			install: this.install,
 			userFolder: join(this.workDir, 'n8n'),
 			env: { NODE_EXTRA_CA_CERTS: this.tls.caFile },
-			onSpawn: (pid) => pid !== undefined && this.onSpawn?.(pid),
+			onSpawn: (pid) => {
+				if (pid === undefined) return;
+				this.spawned.push(pid);
+				this.onSpawn?.(pid);
+			},
 		});
 		await instance.allocatePorts();
 		instance.installPackage(packageDir);
@@ -162,6 +168,20 @@ export class BenchContext {
 	}
 
 	async close(): Promise<void> {
+		const signal = (pid: number, name: NodeJS.Signals | 0): boolean => {
+			try {
+				return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('n8n') && process.kill(-pid, name);
+			} catch {
+				return false; // already gone
+			}
+		};
+		let running = this.spawned.splice(0).filter((pid) => signal(pid, 'SIGTERM'));
+		// Wait for them (n8n writes its database while shutting down), then force the rest.
+		for (let waited = 0; running.length > 0 && waited < 10_000; waited += 100) {
+			await new Promise((resolve) => setTimeout(resolve, 100));
+			running = running.filter((pid) => signal(pid, 0));
+		}
+		for (const pid of running) signal(pid, 'SIGKILL');
 		for (const sandbox of Object.values(this.sandboxes)) await (await sandbox)?.close();
 		rmSync(this.workDir, { recursive: true, force: true });
 	}

@@ -107,6 +107,8 @@ export interface Machine {
 	loadAfter: string;
 	durationS: number;
 	command: string;
+	/** BENCH_QUICK: small N, one run each. */
+	quick: boolean;
 }
 
 export function markdown(machine: Machine, results: CaseResult[]): string {
@@ -114,6 +116,9 @@ export function markdown(machine: Machine, results: CaseResult[]): string {
 		'# Benchmark results',
 		'',
 		`Latest \`${machine.command}\` (issue 13). Regenerate with \`npm run bench\` (about 10–15 minutes on a quiet 2-core machine; \`-- --case 2\` runs one case, \`-- --help\` lists the options; \`BENCH_QUICK=1 npm run bench\` checks everything end to end with N = 100 in about 4 minutes).`,
+		...(machine.quick
+			? ['', '**Quick mode (BENCH_QUICK=1: N = 100, list 2,000, one run each).** It checks that every case runs end to end; its ratios are not the targets\' figures (fixed costs weigh more at small N). The targets are judged on a full `npm run bench` on a quiet machine.']
+			: []),
 		'',
 		'| | |',
 		'|---|---|',
