@@ -1,20 +1,37 @@
 /**
  * The sandbox RingReady API in its own process, for the benchmarks: the client's CPU (our node,
  * n8n) and the server's do not share one event loop, as with a real remote API. Forked by
- * bench/lib/sandbox.ts with an IPC channel; argv[2] is the JSON of SandboxOptions.
+ * bench/lib/sandbox.ts with an IPC channel; argv[2] is the JSON of SandboxOptions, argv[3] the
+ * JSON of BenchServerOptions (HTTPS mode: the sandbox's server becomes an HTTPS server with the
+ * given key and certificate).
  *
  * Besides the sandbox's own controls it counts TCP connections (connection reuse shows as
  * connections ≪ requests) and reports its CPU time.
  */
 import http from 'http';
 import type { Server } from 'http';
+import https from 'https';
+import { readFileSync } from 'fs';
 
 import type { RequestLog, SandboxOptions } from '../test/sandbox';
 
+export interface BenchServerOptions {
+	tls?: { keyFile: string; certFile: string };
+}
+
+const serverOptions = JSON.parse(process.argv[3] ?? '{}') as BenchServerOptions;
 let connections = 0;
 const originalCreateServer = http.createServer.bind(http) as (...args: unknown[]) => Server;
 (http as unknown as { createServer: (...args: unknown[]) => Server }).createServer = (...args: unknown[]) => {
-	const server = originalCreateServer(...args);
+	const { tls } = serverOptions;
+	let server: Server;
+	if (tls) {
+		const [options, handler] = typeof args[0] === 'function' ? [{}, args[0]] : [args[0] ?? {}, args[1]];
+		const secure = { ...(options as object), key: readFileSync(tls.keyFile), cert: readFileSync(tls.certFile) };
+		server = https.createServer(secure, handler as http.RequestListener) as unknown as Server;
+	} else {
+		server = originalCreateServer(...args);
+	}
 	server.on('connection', () => connections++);
 	return server;
 };
@@ -84,7 +101,11 @@ async function main(): Promise<void> {
 		void sandbox.close().then(() => process.exit(0));
 	});
 	process.send!({
-		ready: { url: sandbox.url, keys: sandbox.keys, agentIds: sandbox.agentIds },
+		ready: {
+			url: serverOptions.tls ? sandbox.url.replace(/^http:/, 'https:') : sandbox.url,
+			keys: sandbox.keys,
+			agentIds: sandbox.agentIds,
+		},
 	});
 }
 

@@ -89,7 +89,10 @@ export function installPackage(userFolder: string, packageDir: string, name = 'n
 	const target = join(userFolder, '.n8n', 'nodes', 'node_modules', name);
 	mkdirSync(join(userFolder, '.n8n', 'nodes'), { recursive: true });
 	const holder = join(userFolder, '.n8n', 'nodes', 'package.json');
-	writeFileSync(holder, JSON.stringify({ name: 'installed-nodes', private: true, dependencies: { [name]: '*' } }));
+	const installed = existsSync(holder)
+		? ((JSON.parse(readFileSync(holder, 'utf8')) as { dependencies?: Record<string, string> }).dependencies ?? {})
+		: {};
+	writeFileSync(holder, JSON.stringify({ name: 'installed-nodes', private: true, dependencies: { ...installed, [name]: '*' } }));
 	rmSync(target, { recursive: true, force: true });
 	cpSync(packageDir, target, { recursive: true });
 	return target;
@@ -344,8 +347,8 @@ export class N8n {
 	}
 
 	/** Copies a package into this instance's user folder (see installPackage). */
-	installPackage(packageDir: string): string {
-		return installPackage(this.userFolder, packageDir);
+	installPackage(packageDir: string, name?: string): string {
+		return installPackage(this.userFolder, packageDir, name);
 	}
 }
 
@@ -372,6 +375,7 @@ export interface RunData {
 			runData: Record<
 				string,
 				Array<{
+					startTime?: number;
 					executionTime?: number;
 					error?: { message?: string; description?: string };
 					data?: { main?: Array<Array<{ json: Record<string, unknown>; pairedItem?: unknown }> | null> };

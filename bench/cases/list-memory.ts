@@ -6,14 +6,16 @@ import { execFileSync, fork } from 'child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'fs';
 import { join, resolve } from 'path';
 
-import { LATENCY_MS, log } from '../lib/context';
+import { BenchContext, LATENCY_MS, QUICK, log } from '../lib/context';
 import { measureRtt } from '../lib/measure';
 import type { CaseResult, Row, Target } from '../lib/report';
+import { n8nRow, runN8n, type N8nMeasure } from '../lib/rows';
 import { startRemoteSandbox } from '../lib/sandbox';
 import { summarize } from '../lib/stats';
+import { ITEMS_NODES, listWorkflow } from '../lib/workflows';
 import type { MemoryResult } from '../memory-child';
 
-const N = 20_000;
+const N = QUICK ? 2_000 : 20_000;
 const PAGE = 200;
 const MB = 1024 * 1024;
 
@@ -57,15 +59,18 @@ async function runChild(baseUrl: string, apiKey: string): Promise<MemoryResult> 
 	});
 }
 
-export async function caseListMemory(): Promise<CaseResult> {
-	log(`case 3: seeding ${N.toLocaleString('en-US')} conversations …`);
+const LIST_ONLY: N8nMeasure = { nodes: [ITEMS_NODES.list], output: ITEMS_NODES.list };
+const LIST_WORKFLOW_ID = 'benchListOnlyBig01';
+
+export async function caseListMemory(ctx: BenchContext): Promise<CaseResult> {
+	log(`case 5: seeding ${N.toLocaleString('en-US')} conversations …`);
 	const sandbox = await startRemoteSandbox({ latencyMs: LATENCY_MS, conversationsPerAccount: { A: N, B: 10 } });
 	try {
 		const rtt = await measureRtt(sandbox.url, sandbox.keys.readWrite, 12);
 		const pages = Math.ceil(N / PAGE);
 		const floorMs = pages * rtt.listMs;
 		await sandbox.clear();
-		log('case 3: Return All (list only) in a fresh child process …');
+		log('case 5: Return All (list only) in a fresh child process …');
 		const result = await runChild(sandbox.url, sandbox.keys.readWrite);
 		const stats = await sandbox.stats();
 		// The child's warm-up asked for two pages of 200 before the measured run.
@@ -106,14 +111,29 @@ export async function caseListMemory(): Promise<CaseResult> {
 			},
 			{ text: `all ${N.toLocaleString('en-US')} conversations returned`, measured: String(result.items), pass: result.items === N },
 		];
-		const notes = [
+		const notes: string[] = [];
+		const n8n = await ctx.n8n();
+		if (n8n) {
+			log('case 5: Return All (list only) in real n8n …');
+			const credential = { id: 'benchRingReadyBig', name: 'RingReady API (bench list)' };
+			await n8n.importCredentials([{ ...credential, type: 'ringReadyApi', data: { apiKey: sandbox.keys.readWrite, baseUrl: sandbox.url } }]);
+			await n8n.importWorkflows([listWorkflow(LIST_WORKFLOW_ID, credential)]);
+			const runs = await runN8n(ctx, LIST_WORKFLOW_ID, LIST_ONLY, { count: 1, target: sandbox, label: 'the list-only workflow', notes });
+			if (runs.length > 0) {
+				const growth = runs[0].outcome.nodes[ITEMS_NODES.list]?.rssGrowthBytes;
+				const memory = growth === undefined ? 'RSS not sampled' : `n8n main process RSS +${(growth / MB).toFixed(1)} MB while the node ran (${(growth / result.jsonBytes).toFixed(2)}× the JSON)`;
+				rows.splice(1, 0, n8nRow(ctx, 'RingReady node, list only', runs, LIST_ONLY, floorMs, `gap between pages: median ${runs[0].requests.medianListGapMs.toFixed(1)} ms; ${memory}`));
+			}
+		}
+		notes.push(
 			`Memory: measured in a plain Node process running the compiled harness and node (no TypeScript compiler loaded); baseline RSS ${(result.baselineRss / MB).toFixed(0)} MB after two warm-up runs and a forced GC; peak ${(result.peakRss / MB).toFixed(0)} MB (${result.peakSource}); heap still in use after the run, output held: ${((result.heapAfter - result.baselineHeap) / MB).toFixed(1)} MB = ${heapRatio.toFixed(2)}× the JSON.`,
+			'The memory target is measured in the harness child: it needs a process that runs nothing but the node. The real n8n row\'s RSS growth is n8n\'s main process while the node ran (n8n also keeps the execution\'s data), for comparison only.',
 			`"Back to back": the node never has two pages in flight and the next page is asked for right after parsing the previous one; the gap is the client's time per page (parse + n8n-core request setup), not waiting.`,
-		];
+		);
 		return {
-			id: '3',
+			id: '5',
 			title: `Return All, list only, N = ${N.toLocaleString('en-US')}, ${LATENCY_MS} ms latency: time and memory`,
-			setup: `Our node (Conversation → Get Many, Return All, no transcripts) in a fresh Node process (harness), the sandbox in another.`,
+			setup: `Our node (Conversation → Get Many, Return All, no transcripts) in real n8n and in a fresh Node process (harness, for the memory figure), the sandbox in another.`,
 			rows,
 			targets,
 			notes,

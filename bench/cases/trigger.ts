@@ -47,7 +47,7 @@ export async function caseTrigger(): Promise<CaseResult> {
 	};
 
 	try {
-		log('case 4: trigger polls …');
+		log('case 6: trigger polls …');
 		const state: IDataObject = {};
 		await poll('Activation poll (first poll after activation)', state);
 		const idle = await poll('Idle poll (nothing new)', state);
@@ -86,12 +86,13 @@ export async function caseTrigger(): Promise<CaseResult> {
 			},
 		);
 		return {
-			id: '4',
-			title: 'Trigger: requests per poll',
+			id: '6',
+			title: 'Trigger: requests per poll (harness)',
 			setup: `RingReady Trigger (New Conversation, no filters) through n8n-core's PollContext in trigger mode (harness); sandbox with its default data (320 conversations), ${LATENCY_MS} ms latency; static data carried across polls as n8n does. ${BURST} conversations added between polls with the sandbox's control.`,
 			rows,
 			targets,
 			notes: [
+				'Harness only: in real n8n a polling trigger runs once a minute under `n8n start` (test/e2e checks there that new conversations come out once each over two real polls); the request counts per poll are the same code path and do not depend on n8n\'s HTTP layer.',
 				"Every poll lists everything that started within the late-arrival window before the newest conversation seen (`since` = newest started_at − window, default 60 min), so a poll costs ⌈conversations in the window / 200⌉ list requests: 1 for a quiet account, 5 right after 1,000 arrived within an hour. That is the price of never losing a conversation that shows up late with an older started_at.",
 			],
 		};

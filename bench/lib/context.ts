@@ -1,36 +1,51 @@
 /**
- * What several cases share, started on first use: the N = 1,000 sandbox with 20 ms latency and a
- * real n8n instance (our package installed, credentials and workflows imported) pointing at it.
+ * What several cases share, started on first use: the sandboxes (N conversations, 20 ms latency;
+ * one over HTTP, one over HTTPS with a certificate made at run time) and one real n8n instance with
+ * our package (packed like a release) and the bench-only bare-loop node installed, credentials and
+ * workflows for both sandboxes imported, and NODE_EXTRA_CA_CERTS trusting the HTTPS sandbox.
  */
-import { mkdtempSync, rmSync } from 'fs';
+import { mkdtempSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 
 import { N8n } from '../../tools/n8n';
 import { packPackage } from '../../tools/package';
+import { CpuSampler } from './cpu';
 import { executeWorkflow, findN8n, type BenchN8nInstall, type ExecuteOutcome } from './n8n';
 import { startRemoteSandbox, type RemoteSandbox } from './sandbox';
 import { summarize, type RequestSummary } from './stats';
-import {
-	HTTP_HEADER_CREDENTIAL,
-	RINGREADY_CREDENTIAL,
-	httpRequestWorkflow,
-	ourWorkflow,
-} from './workflows';
+import { makeCertificates, type TlsFiles } from './tls';
+import { httpRequestWorkflow, itemsGetWorkflow, itemsLoopWorkflow, transcriptsWorkflow, type CredentialRef } from './workflows';
 
 export const LATENCY_MS = 20;
-export const TRANSCRIPT_N = 1000;
+/** BENCH_QUICK=1: small N and one run each, to check the bench end to end in a few minutes. */
+export const QUICK = process.env.BENCH_QUICK === '1';
+export const TRANSCRIPT_N = QUICK ? 100 : 1000;
+export const DEFAULT_CONCURRENCY = 10;
+/** Max Concurrency values the HTTPS case compares (the default is one of them). */
+export const CONCURRENCY_SWEEP = [5, 10, 20];
 
-export const WORKFLOWS = {
-	httpDefault: 'benchHttpDefault01',
-	httpContinue: 'benchHttpContinue1',
-	oursTranscripts: 'benchOursTranscri1',
-} as const;
+export type Protocol = 'http' | 'https';
+
+const BARE_LOOP_PACKAGE = join(__dirname, '..', 'fixtures', 'n8n-nodes-ringready-bench');
+
+/** Workflow ids per sandbox protocol. */
+export function workflowIds(protocol: Protocol) {
+	const p = protocol === 'http' ? 'Http' : 'Tls';
+	return {
+		httpCredential: `bench${p}HttpCred01`,
+		httpHeader: `bench${p}HttpHead01`,
+		httpContinue: `bench${p}HttpCont01`,
+		transcripts: (c: number) => `bench${p}Transc${String(c).padStart(3, '0')}`,
+		itemsGet: `bench${p}ItemsGet1`,
+		itemsLoop: `bench${p}ItemsLoop`,
+	};
+}
 
 export interface BenchOptions {
-	/** Harness runs per measurement (median reported). */
+	/** Harness and reference-client runs per measurement (median reported). */
 	runs: number;
-	/** Real n8n runs per workflow in case 1. */
+	/** Real n8n runs per workflow in the main cases. */
 	n8nRuns: number;
 	useN8n: boolean;
 }
@@ -41,17 +56,32 @@ export interface N8nRun {
 }
 
 export class BenchContext {
-	private sandbox?: Promise<RemoteSandbox>;
+	private readonly sandboxes: Partial<Record<Protocol, Promise<RemoteSandbox>>> = {};
 	private n8nInstance?: Promise<N8n | undefined>;
-	private workDir?: string;
+	private readonly workDir = mkdtempSync(join(tmpdir(), 'rr-bench-'));
+	private certificates?: TlsFiles;
+	private onSpawn?: (pid: number) => void;
+	/** Every n8n CLI process started (each leads its own process group), stopped on close if still running. */
+	private readonly spawned: number[] = [];
 	install?: BenchN8nInstall;
 	n8nProblem?: string;
+	/** Case 1's HTTP Request workflow runs; case 2 reads their per-item node. */
+	readonly httpRuns: { header: N8nRun[]; credential: N8nRun[] } = { header: [], credential: [] };
 
 	constructor(readonly options: BenchOptions) {}
 
-	async transcriptsSandbox(): Promise<RemoteSandbox> {
-		this.sandbox ??= startRemoteSandbox({ latencyMs: LATENCY_MS, conversationsPerAccount: { A: TRANSCRIPT_N, B: 10 } });
-		return await this.sandbox;
+	get tls(): TlsFiles {
+		this.certificates ??= makeCertificates(this.workDir);
+		return this.certificates;
+	}
+
+	/** The sandbox with TRANSCRIPT_N conversations in account A, over HTTP or HTTPS. */
+	async sandbox(protocol: Protocol = 'http'): Promise<RemoteSandbox> {
+		this.sandboxes[protocol] ??= startRemoteSandbox(
+			{ latencyMs: LATENCY_MS, conversationsPerAccount: { A: TRANSCRIPT_N, B: 10 } },
+			protocol === 'https' ? { tls: { keyFile: this.tls.keyFile, certFile: this.tls.certFile } } : {},
+		);
+		return await this.sandboxes[protocol]!;
 	}
 
 	/** The real n8n instance, or undefined (with n8nProblem set) when it is off or unavailable. */
@@ -75,39 +105,85 @@ export class BenchContext {
 			this.n8nProblem = 'real n8n is not installed and could not be installed';
 			return undefined;
 		}
-		this.workDir = mkdtempSync(join(tmpdir(), 'rr-bench-'));
 		log('building and packing the package (npm run build, npm pack) …');
 		const packageDir = packPackage(join(this.workDir, 'pack'));
-		const sandbox = await this.transcriptsSandbox();
-		const instance = new N8n({ install: this.install, userFolder: join(this.workDir, 'n8n') });
+		const instance = new N8n({
+			install: this.install,
+			userFolder: join(this.workDir, 'n8n'),
+			env: { NODE_EXTRA_CA_CERTS: this.tls.caFile },
+			onSpawn: (pid) => {
+				if (pid === undefined) return;
+				this.spawned.push(pid);
+				this.onSpawn?.(pid);
+			},
+		});
 		await instance.allocatePorts();
 		instance.installPackage(packageDir);
+		instance.installPackage(BARE_LOOP_PACKAGE, 'n8n-nodes-ringready-bench');
 		log(`importing credentials and workflows into n8n ${this.install.version} …`);
-		await instance.importCredentials([
-			{ ...HTTP_HEADER_CREDENTIAL, data: { name: 'Authorization', value: `Bearer ${sandbox.keys.readWrite}` } },
-			{ ...RINGREADY_CREDENTIAL, data: { apiKey: sandbox.keys.readWrite, baseUrl: sandbox.url } },
-		]);
-		await instance.importWorkflows([
-			httpRequestWorkflow(WORKFLOWS.httpDefault, sandbox.url),
-			httpRequestWorkflow(WORKFLOWS.httpContinue, sandbox.url, { onError: 'continueRegularOutput' }),
-			ourWorkflow(WORKFLOWS.oursTranscripts, { includeTranscripts: true }),
-		]);
+		const credentials: object[] = [];
+		const workflows: object[] = [];
+		for (const protocol of ['http', 'https'] as const) {
+			const sandbox = await this.sandbox(protocol);
+			const key = sandbox.keys.readWrite;
+			const header: CredentialRef = { id: `benchHeader${protocol}`, name: `RingReady bearer header (${protocol})` };
+			const ringReady: CredentialRef = { id: `benchRingReady${protocol}`, name: `RingReady API (bench ${protocol})` };
+			credentials.push(
+				{ ...header, type: 'httpHeaderAuth', data: { name: 'Authorization', value: `Bearer ${key}` } },
+				{ ...ringReady, type: 'ringReadyApi', data: { apiKey: key, baseUrl: sandbox.url } },
+			);
+			const ids = workflowIds(protocol);
+			workflows.push(
+				httpRequestWorkflow(ids.httpCredential, sandbox.url, { kind: 'credential', credential: header }),
+				httpRequestWorkflow(ids.httpHeader, sandbox.url, { kind: 'header', apiKey: key }),
+				httpRequestWorkflow(ids.httpContinue, sandbox.url, { kind: 'credential', credential: header }, { onError: 'continueRegularOutput' }),
+				...CONCURRENCY_SWEEP.map((c) => transcriptsWorkflow(ids.transcripts(c), ringReady, c === DEFAULT_CONCURRENCY ? undefined : c)),
+				itemsGetWorkflow(ids.itemsGet, ringReady),
+				itemsLoopWorkflow(ids.itemsLoop, ringReady, sandbox.url, key, DEFAULT_CONCURRENCY),
+			);
+		}
+		await instance.importCredentials(credentials as Parameters<N8n['importCredentials']>[0]);
+		await instance.importWorkflows(workflows);
 		return instance;
 	}
 
-	/** Runs a workflow in real n8n against the transcripts sandbox and reads the sandbox's log. */
-	async executeN8n(workflowId: string): Promise<N8nRun | undefined> {
+	/**
+	 * Runs a workflow in real n8n (`n8n execute`) and reads the sandbox's log. n8n's main process is
+	 * sampled for CPU time, so each node's run gets its own CPU figure.
+	 */
+	async executeN8n(workflowId: string, target: Protocol | RemoteSandbox = 'http'): Promise<N8nRun | undefined> {
 		const instance = await this.n8n();
 		if (!instance) return undefined;
-		const sandbox = await this.transcriptsSandbox();
+		const sandbox = typeof target === 'string' ? await this.sandbox(target) : target;
 		await sandbox.clear();
-		const outcome = await executeWorkflow(instance, workflowId);
-		return { outcome, requests: summarize(await sandbox.stats()) };
+		let sampler: CpuSampler | undefined;
+		this.onSpawn = (pid) => (sampler = new CpuSampler(pid));
+		try {
+			const outcome = await executeWorkflow(instance, workflowId, (from, to) => sampler?.between(from, to));
+			return { outcome, requests: summarize(await sandbox.stats()) };
+		} finally {
+			sampler?.stop();
+			this.onSpawn = undefined;
+		}
 	}
 
 	async close(): Promise<void> {
-		if (this.workDir) rmSync(this.workDir, { recursive: true, force: true });
-		await (await this.sandbox)?.close();
+		const signal = (pid: number, name: NodeJS.Signals | 0): boolean => {
+			try {
+				return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('n8n') && process.kill(-pid, name);
+			} catch {
+				return false; // already gone
+			}
+		};
+		let running = this.spawned.splice(0).filter((pid) => signal(pid, 'SIGTERM'));
+		// Wait for them (n8n writes its database while shutting down), then force the rest.
+		for (let waited = 0; running.length > 0 && waited < 10_000; waited += 100) {
+			await new Promise((resolve) => setTimeout(resolve, 100));
+			running = running.filter((pid) => signal(pid, 0));
+		}
+		for (const pid of running) signal(pid, 'SIGKILL');
+		for (const sandbox of Object.values(this.sandboxes)) await (await sandbox)?.close();
+		rmSync(this.workDir, { recursive: true, force: true });
 	}
 }
 

@@ -1,32 +1,36 @@
 /** Small measuring helpers shared by the cases. */
+import { jsonClient } from '../../tools/http';
 import { median } from './stats';
 
 export interface Rtt {
-	/** Median round trip of GET /conversations/{id} (plain fetch, kept-alive connection), ms. */
+	/** Median round trip of GET /conversations/{id} (one kept-alive connection), ms. */
 	detailMs: number;
 	/** Median round trip of GET /conversations?limit=200, ms. */
 	listMs: number;
 }
 
-/** Sequential requests with the bench's own fetch: the network floor each request costs. */
-export async function measureRtt(baseUrl: string, apiKey: string, samples = 25): Promise<Rtt> {
-	const headers = { Authorization: `Bearer ${apiKey}` };
+/** Sequential requests over one kept-alive connection (undici): the network floor each request costs. */
+export async function measureRtt(baseUrl: string, apiKey: string, samples = 25, caFile?: string): Promise<Rtt> {
+	const http = jsonClient(new URL(baseUrl).origin, { connections: 1, headers: { authorization: `Bearer ${apiKey}` }, caFile });
 	const get = async (path: string) => {
 		const started = performance.now();
-		const response = await fetch(`${baseUrl}/api/v1${path}`, { headers });
-		const body = (await response.json()) as { conversations?: Array<{ id: number }> };
+		const body = await http.getJson<{ conversations?: Array<{ id: number }> }>(`/api/v1${path}`);
 		return { ms: performance.now() - started, body };
 	};
-	const first = await get('/conversations?limit=200');
-	const id = first.body.conversations?.[0]?.id;
-	if (id === undefined) throw new Error('measureRtt: the sandbox has no conversations');
-	const detail: number[] = [];
-	const list: number[] = [];
-	for (let i = 0; i < samples; i++) {
-		detail.push((await get(`/conversations/${id}`)).ms);
-		if (i % 3 === 0) list.push((await get('/conversations?limit=200')).ms);
+	try {
+		const first = await get('/conversations?limit=200');
+		const id = first.body.conversations?.[0]?.id;
+		if (id === undefined) throw new Error('measureRtt: the sandbox has no conversations');
+		const detail: number[] = [];
+		const list: number[] = [];
+		for (let i = 0; i < samples; i++) {
+			detail.push((await get(`/conversations/${id}`)).ms);
+			if (i % 3 === 0) list.push((await get('/conversations?limit=200')).ms);
+		}
+		return { detailMs: median(detail), listMs: median(list) };
+	} finally {
+		await http.close();
 	}
-	return { detailMs: median(detail), listMs: median(list) };
 }
 
 export function cpuMsSince(mark: NodeJS.CpuUsage): number {

@@ -30,6 +30,10 @@ export function findN8n(): BenchN8nInstall | undefined {
 /** Per-node numbers of one run, from n8n's own execution data. */
 export interface NodeRun {
 	executionTime: number;
+	/** CPU time of n8n's main process while this node ran (ms), when sampled. */
+	cpuMs?: number;
+	/** How far n8n's main process's resident set grew above its size when this node started (bytes). */
+	rssGrowthBytes?: number;
 	items: number;
 	error?: string;
 	/** Items whose json has an `error` field (what "On Error: Continue" outputs for a failed item). */
@@ -48,7 +52,11 @@ export interface ExecuteOutcome {
 }
 
 /** `n8n execute` of one workflow, read into per-node figures; n8n's output is saved when it has no run. */
-export async function executeWorkflow(n8n: N8n, workflowId: string): Promise<ExecuteOutcome> {
+export async function executeWorkflow(
+	n8n: N8n,
+	workflowId: string,
+	usageBetween: (from: number, to: number) => { cpuMs: number; rssGrowthBytes: number } | undefined = () => undefined,
+): Promise<ExecuteOutcome> {
 	const result = await n8n.cli(['execute', `--id=${workflowId}`, '--rawOutput'], 240_000);
 	const run = extractJson(result.stdout);
 	const outcome: ExecuteOutcome = { exitCode: result.code, processMs: result.ms, nodes: {} };
@@ -65,8 +73,13 @@ export async function executeWorkflow(n8n: N8n, workflowId: string): Promise<Exe
 	for (const [name, runs] of Object.entries(run.data?.resultData?.runData ?? {})) {
 		const first = runs[0];
 		const items = first?.data?.main?.[0] ?? [];
+		const startTime = first?.startTime;
+		const executionTime = first?.executionTime ?? Number.NaN;
+		const usage = startTime === undefined ? undefined : usageBetween(startTime, startTime + executionTime);
 		outcome.nodes[name] = {
-			executionTime: first?.executionTime ?? Number.NaN,
+			executionTime,
+			cpuMs: usage?.cpuMs,
+			rssGrowthBytes: usage?.rssGrowthBytes,
 			items: items.length,
 			errorItems: items.filter((item) => item.json && 'error' in item.json).length,
 			error: first?.error ? [first.error.message, first.error.description].filter(Boolean).join(' — ') : undefined,

@@ -12,8 +12,13 @@ export interface Row {
 	floorRatio?: number;
 	items?: number;
 	requests?: RequestSummary;
-	/** CPU time of the client process during the run (bench process only). */
+	/**
+	 * CPU time of the client during the run: the bench process (harness, reference client, recipe),
+	 * or n8n's main process while the measured node ran (real n8n rows, sampled from /proc).
+	 */
 	clientCpuMs?: number;
+	/** clientCpuMs per request the measured client sent. */
+	cpuPerRequestMs?: number;
 	note?: string;
 }
 
@@ -30,6 +35,8 @@ export interface CaseResult {
 	rows: Row[];
 	targets: Target[];
 	notes: string[];
+	/** Conclusions drawn from the case's figures, each its own section in RESULTS.md. */
+	sections?: Array<{ title: string; text: string[] }>;
 }
 
 const fmtMs = (ms: number | undefined) => (ms === undefined || Number.isNaN(ms) ? '—' : `${Math.round(ms).toLocaleString('en-US')}`);
@@ -47,7 +54,7 @@ function requestCells(r: RequestSummary | undefined): string[] {
 	];
 }
 
-const ROW_HEADER = ['Subject', 'Time ms', 'Timed by', '× floor', 'Items', 'Requests', '429s', 'Peak in flight', 'Mean in flight', 'TCP conns', 'Note'];
+const ROW_HEADER = ['Subject', 'Time ms', 'Timed by', '× floor', 'Items', 'Requests', '429s', 'Peak in flight', 'Mean in flight', 'TCP conns', 'Client CPU ms/req', 'Note'];
 
 function rowCells(row: Row): string[] {
 	return [
@@ -57,6 +64,7 @@ function rowCells(row: Row): string[] {
 		fmtX(row.floorRatio),
 		row.items === undefined ? '—' : String(row.items),
 		...requestCells(row.requests),
+		row.cpuPerRequestMs === undefined || Number.isNaN(row.cpuPerRequestMs) ? '—' : row.cpuPerRequestMs.toFixed(2),
 		row.note ?? '',
 	];
 }
@@ -83,6 +91,7 @@ export function printCase(result: CaseResult): void {
 		out.push('', textTable(['Target', 'Measured', 'Verdict'], result.targets.map((t) => [t.text, t.measured, verdict(t.pass)])));
 	}
 	for (const note of result.notes) out.push(`  • ${note}`);
+	for (const section of result.sections ?? []) out.push('', `  ${section.title}`, ...section.text.map((line) => `  ${line}`));
 	process.stdout.write(`${out.join('\n')}\n`);
 }
 
@@ -98,13 +107,18 @@ export interface Machine {
 	loadAfter: string;
 	durationS: number;
 	command: string;
+	/** BENCH_QUICK: small N, one run each. */
+	quick: boolean;
 }
 
 export function markdown(machine: Machine, results: CaseResult[]): string {
 	const out: string[] = [
 		'# Benchmark results',
 		'',
-		`Latest \`${machine.command}\` (issue 6). Regenerate with \`npm run bench\` (about 5–10 minutes; \`-- --case 1\` runs one case, \`-- --help\` lists the options).`,
+		`Latest \`${machine.command}\` (issue 13). Regenerate with \`npm run bench\` (about 10–15 minutes on a quiet 2-core machine; \`-- --case 2\` runs one case, \`-- --help\` lists the options; \`BENCH_QUICK=1 npm run bench\` checks everything end to end with N = 100 in about 4 minutes).`,
+		...(machine.quick
+			? ['', '**Quick mode (BENCH_QUICK=1: N = 100, list 2,000, one run each).** It checks that every case runs end to end; its ratios are not the targets\' figures (fixed costs weigh more at small N). The targets are judged on a full `npm run bench` on a quiet machine.']
+			: []),
 		'',
 		'| | |',
 		'|---|---|',
@@ -116,7 +130,7 @@ export function markdown(machine: Machine, results: CaseResult[]): string {
 		`| Load average (1 min) before → after | ${machine.loadBefore} → ${machine.loadAfter} |`,
 		`| Bench duration | ${machine.durationS.toFixed(0)} s |`,
 		'',
-		'The sandbox RingReady API runs in its own process (bench/sandbox-process.ts) with the injected latency on every answer; its request log gives the request counts, 429s, peak/mean requests in flight and TCP connections. "Harness" rows run our node through n8n-core\'s real ExecuteContext/PollContext in the bench process (Node 20); "real n8n" rows run `n8n execute` in n8n 2.x and report n8n\'s own per-node `executionTime`. Wall times depend on the machine\'s load; request counts and in-flight numbers do not.',
+		'The sandbox RingReady API runs in its own process (bench/sandbox-process.ts) with the injected latency on every answer; its request log gives the request counts, 429s, peak/mean requests in flight and TCP connections. **Real n8n rows are the primary figures**: `n8n execute` of the packed package in n8n 2.x, timed by n8n\'s own per-node `executionTime`, with the client CPU of n8n\'s main process while that node ran (utime+stime from /proc/<pid>/stat, sampled every 10 ms). Secondary rows: the n8n-free reference client (an undici Pool with exactly c kept-alive connections: the floor instrument) and the harness (our node through n8n-core\'s ExecuteContext/PollContext in the bench process, Node 20, in-memory credentials). Wall times depend on the machine\'s load; request counts and in-flight numbers do not.',
 	];
 	const all: Target[] = results.flatMap((r) => r.targets.map((t) => ({ ...t, text: `Case ${r.id}: ${t.text}` })));
 	if (all.length > 0) {
@@ -133,6 +147,7 @@ export function markdown(machine: Machine, results: CaseResult[]): string {
 			out.push('', 'Client CPU during the run: ' + cpu.map((r) => `${r.subject}: ${fmtMs(r.clientCpuMs)} ms`).join('; ') + '.');
 		}
 		if (result.notes.length > 0) out.push('', ...result.notes.map((n) => `- ${n}`));
+		for (const section of result.sections ?? []) out.push('', `### ${section.title}`, '', ...section.text);
 	}
 	return `${out.join('\n')}\n`;
 }

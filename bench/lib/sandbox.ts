@@ -5,7 +5,7 @@ import { fork, type ChildProcess } from 'child_process';
 import { join } from 'path';
 
 import type { DemoKeys, SandboxOptions } from '../../test/sandbox';
-import type { SandboxRequest, SandboxStats } from '../sandbox-process';
+import type { BenchServerOptions, SandboxRequest, SandboxStats } from '../sandbox-process';
 
 export interface RemoteSandbox {
 	url: string;
@@ -23,8 +23,8 @@ export interface RemoteSandbox {
 	close(): Promise<void>;
 }
 
-export async function startRemoteSandbox(options: SandboxOptions): Promise<RemoteSandbox> {
-	const child: ChildProcess = fork(join(__dirname, '..', 'sandbox-process.ts'), [JSON.stringify(options)], {
+export async function startRemoteSandbox(options: SandboxOptions, server: BenchServerOptions = {}): Promise<RemoteSandbox> {
+	const child: ChildProcess = fork(join(__dirname, '..', 'sandbox-process.ts'), [JSON.stringify(options), JSON.stringify(server)], {
 		execArgv: ['-r', 'ts-node/register/transpile-only', '--max-old-space-size=4096'],
 		stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
 	});
