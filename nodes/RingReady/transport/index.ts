@@ -5,11 +5,9 @@ import type {
 	IHttpRequestMethods,
 	IHttpRequestOptions,
 	ILoadOptionsFunctions,
-	INode,
 	IPollFunctions,
-	JsonObject,
 } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
+import { NodeOperationError, sleep } from 'n8n-workflow';
 
 import {
 	REQUEST_TIMEOUT_MS,
@@ -17,6 +15,13 @@ import {
 	resolveBaseUrl,
 } from '../../../credentials/RingReadyApi.credentials';
 import { API_PREFIX } from '../shared/contract';
+import {
+	connectionError,
+	outOfTimeError,
+	redirectError,
+	responseError,
+	unexpectedResponseError,
+} from './errors';
 import type { RequestSession } from './session';
 import { RunCancelledError } from './session';
 import type { ShapeCheck } from './shapes';
@@ -259,199 +264,4 @@ function networkErrorCode(error: unknown): string | undefined {
 
 function isRetryableNetworkCode(code: string): boolean {
 	return (RETRY_POLICY.retryableNetworkCodes as readonly string[]).includes(code);
-}
-
-const NETWORK_FAILURES: Record<string, string> = {
-	ECONNREFUSED: 'the connection was refused',
-	ENOTFOUND: 'the host name was not found',
-	EAI_AGAIN: 'the host name could not be resolved',
-	ECONNRESET: 'the connection was dropped',
-	EPIPE: 'the connection was dropped',
-	UND_ERR_SOCKET: 'the connection was dropped',
-	ETIMEDOUT: `no answer within ${RETRY_POLICY.requestTimeoutMs / 1000} seconds`,
-	ECONNABORTED: `no answer within ${RETRY_POLICY.requestTimeoutMs / 1000} seconds`,
-};
-
-/** Failures after which the server cannot have processed the request: nothing reached it. */
-const NOT_SENT_CODES = ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN'];
-
-/** Set on errors of a write whose outcome is unknown: RingReady may have applied it. */
-export const WRITE_OUTCOME_UNKNOWN = 'writeOutcomeUnknown';
-
-export function isWriteOutcomeUnknown(error: unknown): boolean {
-	return Boolean((error as { context?: IDataObject })?.context?.[WRITE_OUTCOME_UNKNOWN]);
-}
-
-function connectionError(
-	node: INode,
-	failure: { code: string | undefined; url: string; attempts: number; itemIndex?: number; isWrite: boolean },
-): NodeApiError {
-	const { code, url, attempts, itemIndex, isWrite } = failure;
-	const origin = new URL(url).origin;
-	const uncertain = isWrite && !NOT_SENT_CODES.includes(code ?? '');
-	// The raw code stays out of the message: NodeApiError swaps any message naming one for a generic text.
-	const error = new NodeApiError(node, { connection: code ?? 'failed' } as JsonObject, {
-		message: `Could not reach RingReady at ${origin}: ${NETWORK_FAILURES[code ?? ''] ?? 'the request failed'}`,
-		description: `${attempts > 1 ? `Tried ${attempts} times. ` : ''}${
-			uncertain
-				? 'The change may or may not have been saved: it was not sent again, so that it is never applied twice. Check it in RingReady before running again. '
-				: ''
-		}Check that the Base URL in the RingReady API credential is right and that this n8n can reach it${
-			code ? ` (error code ${code})` : ''
-		}.`,
-		itemIndex,
-	});
-	if (uncertain) error.context[WRITE_OUTCOME_UNKNOWN] = true;
-	return error;
-}
-
-function outOfTimeError(node: INode, endpoint: string, attempts: number, itemIndex: number | undefined): NodeApiError {
-	return new NodeApiError(node, { timeout: endpoint } as JsonObject, {
-		message: `RingReady did not answer in the time left for ${endpoint}`,
-		description: `${
-			attempts > 0 ? `Tried ${attempts} time${attempts > 1 ? 's' : ''}; ` : ''
-		}the request was stopped so that the run ends within its time budget. Nothing more was sent. Try again; if it keeps happening, RingReady may be slow right now.`,
-		itemIndex,
-	});
-}
-
-function redirectError(
-	node: INode,
-	failure: { status: number; location: unknown; url: string; endpoint: string; itemIndex?: number },
-): NodeApiError {
-	const { status, url, endpoint, itemIndex } = failure;
-	const location = Array.isArray(failure.location) ? failure.location[0] : failure.location;
-	let target = 'another address';
-	if (typeof location === 'string' && location !== '') {
-		try {
-			const resolved = new URL(location, url);
-			target = `${resolved.origin}${resolved.pathname}`.slice(0, 200);
-		} catch {
-			target = `"${location.slice(0, 100)}"`;
-		}
-	}
-	return new NodeApiError(node, { status, redirect: target } as JsonObject, {
-		message: `The Base URL redirected the request to ${target}; the API key was not sent there`,
-		description: `RingReady answered HTTP ${status} to ${endpoint}, pointing to ${target}. Redirects are not followed, so that the API key never leaves the Base URL's address. Set the Base URL in the RingReady API credential to the address the API answers on (https://www.ring-ready.com unless RingReady support gave you another).`,
-		httpCode: String(status),
-		itemIndex,
-	});
-}
-
-function unexpectedResponseError(
-	node: INode,
-	endpoint: string,
-	problem: string,
-	isWrite: boolean,
-	itemIndex: number | undefined,
-): NodeApiError {
-	const error = new NodeApiError(node, { unexpectedResponse: endpoint } as JsonObject, {
-		message: `RingReady returned an unexpected response to ${endpoint}`,
-		description: `${problem}. ${
-			isWrite ? 'The change may have been saved; check it in RingReady. ' : 'Nothing was changed. '
-		}Check the Base URL in the RingReady API credential (https://www.ring-ready.com unless RingReady support gave you another); if it is right, try again later.`,
-		itemIndex,
-	});
-	if (isWrite) error.context[WRITE_OUTCOME_UNKNOWN] = true;
-	return error;
-}
-
-/** The API's `detail`: a string, or FastAPI's list of `{loc, msg}` turned into "field: message; …". */
-export function apiDetail(body: unknown): string | undefined {
-	if (!body || typeof body !== 'object' || !('detail' in body)) return undefined;
-	const detail = (body as { detail: unknown }).detail;
-	if (typeof detail === 'string') return detail;
-	if (Array.isArray(detail)) {
-		const parts = detail.map((entry) => {
-			if (!entry || typeof entry !== 'object') return String(entry);
-			const { loc, msg } = entry as { loc?: unknown; msg?: unknown };
-			const where = Array.isArray(loc)
-				? loc.filter((part) => !['body', 'query', 'path'].includes(String(part))).join('.')
-				: '';
-			const text = typeof msg === 'string' ? msg : JSON.stringify(entry);
-			return where ? `${where}: ${text}` : text;
-		});
-		if (parts.length > 0) return parts.join('; ');
-	}
-	return detail === null || detail === undefined ? undefined : JSON.stringify(detail).slice(0, 300);
-}
-
-function describeTarget(path: string): string {
-	const match = /^\/(agents|conversations)\/([^/?]+)/.exec(path);
-	if (!match) return 'The requested resource';
-	return `${match[1] === 'agents' ? 'Agent' : 'Conversation'} ${decodeURIComponent(match[2])}`;
-}
-
-function responseError(
-	node: INode,
-	failure: {
-		status: number;
-		body: unknown;
-		method: IHttpRequestMethods;
-		path: string;
-		attempt: number;
-		itemIndex?: number;
-		/** A write refused in a way that proves it was not applied (429, 503 with Retry-After). */
-		notApplied: boolean;
-	},
-): NodeApiError {
-	const { status, body, method, path, attempt, itemIndex } = failure;
-	const isWrite = method !== 'GET';
-	const uncertain = isWrite && status >= 500 && !failure.notApplied;
-	const detail = apiDetail(body);
-	let message: string;
-	let description: string;
-	switch (status) {
-		case 401:
-			message = 'RingReady rejected the API key: it is invalid or has been revoked';
-			description =
-				'Create a new key in the RingReady dashboard under Profile → API keys and paste it into the RingReady API credential.';
-			break;
-		case 403:
-			if (isWrite) {
-				message = 'This API key is read-only: it may not change agents or FAQ entries';
-				description =
-					'The key has the "read" scope only. Nothing was changed. To update agents or their FAQ, create a key with the write scope in the RingReady dashboard under Profile → API keys and use it in the RingReady API credential.';
-			} else {
-				message = 'The API key lacks the "read" scope needed for this operation';
-				description =
-					'Create a key with the read scope in the RingReady dashboard under Profile → API keys and use it in the RingReady API credential.';
-			}
-			break;
-		case 404:
-			message = `${describeTarget(path)} was not found in this RingReady account`;
-			description =
-				'Check the ID. An API key sees only the agents and conversations of the account that created it.';
-			break;
-		case 422:
-			message = `RingReady rejected the request: ${detail ?? 'invalid request'}`;
-			description = 'Fix the value named above and run the node again.';
-			break;
-		case 429:
-			message = `RingReady's rate limit was still exceeded after ${attempt} attempts`;
-			description =
-				'Lower "Max Concurrency" in the node options, or run the workflow less often, then try again.';
-			break;
-		default:
-			message =
-				status >= 500
-					? `RingReady is unavailable right now (HTTP ${status}${attempt > 1 ? ` after ${attempt} attempts` : ''})`
-					: `RingReady answered HTTP ${status}${detail ? `: ${detail}` : ''}`;
-			description =
-				status >= 500
-					? `The RingReady service had a problem. ${
-							uncertain
-								? 'The change may or may not have been saved: it was not sent again, so that it is never applied twice. Check it in RingReady before running again.'
-								: 'Try again in a few minutes.'
-						}`
-					: 'Check the node parameters and try again.';
-	}
-	const error = new NodeApiError(node, { status, detail: detail ?? null } as JsonObject, {
-		message,
-		description,
-		httpCode: String(status),
-		itemIndex,
-	});
-	if (uncertain) error.context[WRITE_OUTCOME_UNKNOWN] = true;
-	return error;
 }

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { isWriteOutcomeUnknown } from '../../transport';
+import { isWriteOutcomeUnknown } from '../../transport/errors';
 import { getAgent, updateAgent } from '../../transport/agents';
 import { FAQ_LIMITS } from '../../shared/contract';
 import type { FaqEdit } from '../../shared/faq';
