@@ -10,6 +10,7 @@ import type {
 import { CONVERSATION_PAGE_SIZE } from '../shared/contract';
 import type { RequestContext, RingReadyFunctions } from './index';
 import { apiRequest } from './index';
+import { RunCancelledError } from './session';
 import { conversationPageShape, conversationShape } from './shapes';
 
 export interface ConversationRequestOptions extends Omit<RequestContext, 'first'> {
@@ -84,4 +85,59 @@ export async function getConversation(
 		...options,
 		expect: conversationShape(id),
 	})) as ConversationDetail;
+}
+
+export interface DetailOutcome {
+	summary: ConversationSummary;
+	detail?: ConversationDetail;
+	error?: unknown;
+}
+
+/**
+ * The full detail (transcript, recording, IP) of each listed conversation, in list order: the one
+ * fetch-out shared by Get Many with transcripts and the trigger. `pages` may still be being listed:
+ * details start while later pages are fetched, all through the run's session (its throttle bounds
+ * pages and details together; pages go first). Each outcome is captured, so one failure neither
+ * aborts the others nor goes unhandled. Details start in list order; none starts after `startBy`
+ * (epoch ms; the first always starts) or after an earlier failure for which `stopAfter` is true,
+ * so that a caller emitting an in-order prefix sends nothing it would throw away. A detail that
+ * did not start has no outcome (undefined).
+ */
+export async function fetchConversationDetails(
+	this: RingReadyFunctions,
+	pages: AsyncIterable<ConversationSummary[]> | Iterable<ConversationSummary[]>,
+	options: ConversationRequestOptions & {
+		startBy?: number;
+		stopAfter?: (outcome: DetailOutcome) => boolean;
+	},
+): Promise<Array<DetailOutcome | undefined>> {
+	const { startBy, stopAfter, ...context } = options;
+	let stopAt = Number.POSITIVE_INFINITY;
+	const fetches: Array<Promise<DetailOutcome | undefined>> = [];
+	let listed = false;
+	try {
+		for await (const page of pages) {
+			for (const summary of page) {
+				const index = fetches.length;
+				const startIf = () =>
+					index < stopAt && (index === 0 || startBy === undefined || Date.now() <= startBy);
+				fetches.push(
+					getConversation.call(this, summary.id, { ...context, startIf }).then(
+						(detail) => ({ summary, detail }),
+						(error: unknown) => {
+							if (error instanceof RunCancelledError) return undefined;
+							const outcome = { summary, error };
+							if (stopAfter?.(outcome)) stopAt = Math.min(stopAt, index);
+							return outcome;
+						},
+					),
+				);
+			}
+		}
+		listed = true;
+	} finally {
+		// A failed listing fails the caller: details not yet started are not sent.
+		if (!listed) stopAt = 0;
+	}
+	return await Promise.all(fetches);
 }

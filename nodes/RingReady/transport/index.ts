@@ -62,12 +62,14 @@ export interface ApiRequestOptions {
 	 * a clear error instead of starting.
 	 */
 	deadline?: number;
+	/** Asked just before the request is sent: false leaves it unsent (RunCancelledError). */
+	startIf?: () => boolean;
 	/** Checks a 2xx body before anyone uses it; names what is wrong, or returns undefined. */
 	expect?: ShapeCheck;
 }
 
 /** What a caller of the endpoint helpers (agents, conversations, account) may pass on to apiRequest. */
-export type RequestContext = Pick<ApiRequestOptions, 'session' | 'throttle' | 'first' | 'deadline'>;
+export type RequestContext = Pick<ApiRequestOptions, 'session' | 'throttle' | 'first' | 'deadline' | 'startIf'>;
 
 interface FullResponse {
 	body: unknown;
@@ -128,7 +130,7 @@ export async function apiRequest(
 				if (!request) throttle?.release();
 			}
 		}
-		if (session?.isCancelled) {
+		if (session?.isCancelled || options.startIf?.() === false) {
 			throttle?.release();
 			throw new RunCancelledError();
 		}

@@ -4,10 +4,10 @@ import { TRANSCRIPT_CONCURRENCY } from '../shared/contract';
 import { CREDENTIAL_TYPE, type RingReadyFunctions } from './index';
 import { RequestThrottle } from './throttle';
 
-/** Thrown by requests that had not started when their run was cancelled (another item failed). */
+/** Thrown by a request that was not sent: its run was cancelled (another item failed) or its caller said no. */
 export class RunCancelledError extends Error {
 	constructor() {
-		super('Not sent: the run stopped at an earlier failure');
+		super('Not sent: the run stopped before this request started');
 	}
 }
 

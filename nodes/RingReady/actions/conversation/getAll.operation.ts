@@ -1,9 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { conversationPages, getConversation } from '../../transport/conversations';
+import type { DetailOutcome } from '../../transport/conversations';
+import { conversationPages, fetchConversationDetails } from '../../transport/conversations';
 import type {
-	ConversationDetail,
 	ConversationQuery,
 	ConversationSummary,
 } from '../../shared/contract';
@@ -135,33 +135,23 @@ async function fetchConversations(
 			: (conversations as IDataObject[]);
 	}
 
-	// Details start while later pages are still being listed; each outcome is captured so one
-	// failure neither aborts the others nor goes unhandled.
-	const details: Array<Promise<{ id: number; detail?: ConversationDetail; error?: unknown }>> = [];
-	for await (const page of pages) {
-		for (const { id } of page) {
-			details.push(
-				getConversation.call(this, id, { itemIndex, session }).then(
-					(detail) => ({ id, detail }),
-					(error: unknown) => ({ id, error }),
-				),
-			);
-		}
-	}
-	const outcomes = await Promise.all(details);
+	// Only a run cancelled by another item's failure leaves details unfetched (and then fails anyway).
+	const outcomes = (await fetchConversationDetails.call(this, pages, { itemIndex, session })).filter(
+		(outcome): outcome is DetailOutcome => outcome !== undefined,
+	);
 	const failed = outcomes.filter((outcome) => outcome.error !== undefined);
 	if (failed.length > 0 && !this.continueOnFail()) {
 		const first = failed[0].error as Error & { description?: string };
-		first.message = `Conversation ${failed[0].id}: ${first.message}`;
+		first.message = `Conversation ${failed[0].summary.id}: ${first.message}`;
 		first.description = `${failed.length} of ${outcomes.length} transcripts could not be fetched; the others were fetched. ${
 			first.description ?? ''
 		} Turn on "Continue On Fail" in the node settings to keep the conversations that succeeded.`.trim();
 		throw first;
 	}
-	return outcomes.map(({ id, detail, error }) => {
+	return outcomes.map(({ summary, detail, error }) => {
 		if (error !== undefined) {
 			const { message, description } = error as { message: string; description?: string };
-			return { error: message, description: description ?? null, conversation_id: id };
+			return { error: message, description: description ?? null, conversation_id: summary.id };
 		}
 		return shapeConversation(detail!, { transcriptText, simplify }) as IDataObject;
 	});
