@@ -48,8 +48,13 @@ describe('node description', () => {
 	});
 
 	it('resource locators offer "From List" first', () => {
-		walk(description.properties, (property) => {
-			if (property.type === 'resourceLocator') expect(property.modes![0].name).toBe('list');
+		const firstModes: Record<string, string> = {};
+		walk(description.properties, (property, path) => {
+			if (property.type === 'resourceLocator') firstModes[path] = property.modes![0].name;
 		});
+		// every locator the node has: agent (several operations and the filter) and conversation
+		expect(Object.keys(firstModes).length).toBeGreaterThanOrEqual(2);
+		expect(Object.keys(firstModes)).toEqual(expect.arrayContaining(['agentId', 'conversationId', 'filters.agentId']));
+		expect(Object.values(firstModes).every((mode) => mode === 'list')).toBe(true);
 	});
 });

@@ -5,8 +5,12 @@ import { listAgents } from '../../transport/agents';
 import { returnAllAndLimit } from '../../shared/descriptions';
 import { mapItems } from '../../shared/items';
 import { parseLimit } from '../../shared/validation';
+import { agentSimplifyProperty, simplifyAgentSummary } from './simplify';
 
-const properties: INodeProperties[] = returnAllAndLimit();
+const properties: INodeProperties[] = [
+	...returnAllAndLimit(),
+	agentSimplifyProperty('each agent\'s ID, agent name, business name and phone number'),
+];
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['agent'], operation: ['getAll'] } },
@@ -22,6 +26,10 @@ export async function execute(
 		const limit = returnAll
 			? undefined
 			: parseLimit(this.getNode(), this.getNodeParameter('limit', itemIndex), itemIndex);
-		return async () => (await listAgents.call(this, itemIndex)).slice(0, limit) as IDataObject[];
+		const simplify = this.getNodeParameter('simplify', itemIndex, false) as boolean;
+		return async () => {
+			const agents = (await listAgents.call(this, itemIndex)).slice(0, limit);
+			return simplify ? agents.map(simplifyAgentSummary) : (agents as IDataObject[]);
+		};
 	});
 }
