@@ -1,0 +1,43 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import type { AgentDetail } from '../shared/contract';
+
+/** The Options collection of every write operation: Preview computes the change and saves nothing. */
+export function previewOptions(what: string): INodeProperties {
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Preview',
+				name: 'preview',
+				type: 'boolean',
+				default: false,
+				description: `Whether to only read the agent and output exactly what would change (${what}) without saving anything, so a person can approve it (e.g. with Send and Wait) before a second step saves it`,
+			},
+		],
+	};
+}
+
+export function readPreview(this: IExecuteFunctions, itemIndex: number): boolean {
+	return this.getNodeParameter('options.preview', itemIndex, false) === true;
+}
+
+/**
+ * What Agent › Update would do, without doing it: the same `{id, updated}` RingReady answers a save
+ * with (the fields sent, in order), and each field's current and new value.
+ */
+export function agentUpdatePreview(agent: AgentDetail, body: Record<string, string>): IDataObject {
+	const current = agent as Record<string, unknown>;
+	const changes: IDataObject = {};
+	const unchanged: string[] = [];
+	for (const [field, after] of Object.entries(body)) {
+		const before = (current[field] ?? null) as string | null;
+		if (before === after) unchanged.push(field);
+		else changes[field] = { before, after };
+	}
+	return { id: agent.id, updated: Object.keys(body), preview: true, saved: false, changes, unchanged };
+}
