@@ -71,3 +71,95 @@ describe('Preview: Agent › Update', () => {
 		expect(apiRequests(ctx.sandbox)).toEqual([]);
 	});
 });
+
+describe('Preview: Agent FAQ', () => {
+	const agentOf = (index: number) => ctx.sandbox.control.agents('A')[index];
+	const faqOperation = (operation: string, agentId: number, extra: Record<string, unknown>, preview: boolean) => ({
+		resource: 'faq',
+		operation,
+		agentId: byId(agentId),
+		...extra,
+		options: { preview },
+	});
+	const entries = (...pairs: Array<[string, string]>) => ({ entries: { entry: pairs.map(([question, answer]) => ({ question, answer })) } });
+
+	/** Preview, check nothing was written, then save the same input: the outputs must agree. */
+	async function previewThenSave(operation: string, agentId: number, extra: Record<string, unknown>, items = 1) {
+		const input = Array.from({ length: items }, (_, i) => ({ json: { i } }));
+		const faqBefore = { ...ctx.sandbox.control.agent(agentId)!.faq };
+		const preview = (await run(faqOperation(operation, agentId, extra, true), { credentials: ctx.credentials(), items: input })).json;
+		expect(patches()).toEqual([]);
+		expect({ ...ctx.sandbox.control.agent(agentId)!.faq }).toEqual(faqBefore);
+		const saved = (await run(faqOperation(operation, agentId, extra, false), { credentials: ctx.credentials(), items: input })).json;
+		const faqAfter = { ...ctx.sandbox.control.agent(agentId)!.faq };
+		return { faqBefore, faqAfter, preview, saved };
+	}
+
+	it('Create or Update: the preview is the save’s report, marked unsaved, with each answer before and after', async () => {
+		const agent = agentOf(0);
+		const [existing, oldAnswer] = Object.entries(agent.faq)[0];
+		const { faqBefore, faqAfter, preview, saved } = await previewThenSave(
+			'upsert',
+			agent.id,
+			entries(['Do you repair boilers?', 'Yes, all makes.'], [existing, `${oldAnswer} (updated)`]),
+		);
+		expect(saved[0].saved).toBe(true);
+		const { preview: flag, saved: savedFlag, changes, ...report } = preview[0];
+		expect(flag).toBe(true);
+		expect(savedFlag).toBe(false);
+		expect({ ...report, saved: true }).toEqual(saved[0]);
+		expect(changes).toEqual([
+			{ question: 'Do you repair boilers?', before: null, after: 'Yes, all makes.' },
+			{ question: existing, before: oldAnswer, after: `${oldAnswer} (updated)` },
+		]);
+		for (const change of changes as Array<{ question: string; before: string | null; after: string | null }>) {
+			expect(faqBefore[change.question] ?? null).toBe(change.before);
+			expect(faqAfter[change.question] ?? null).toBe(change.after);
+		}
+	});
+
+	it('Delete: the preview names each entry that would go, with its answer, and what is not there', async () => {
+		const agent = agentOf(1);
+		const [question, answer] = Object.entries(agent.faq)[0];
+		const { preview, saved, faqAfter } = await previewThenSave('delete', agent.id, { questions: [question, 'Not in the FAQ?'] });
+		expect(preview[0]).toMatchObject({ removed: [question], not_found: ['Not in the FAQ?'], saved: false, preview: true });
+		expect(preview[0].changes).toEqual([{ question, before: answer, after: null }]);
+		expect(saved[0]).toMatchObject({ removed: [question], not_found: ['Not in the FAQ?'], saved: true });
+		expect(faqAfter).not.toHaveProperty([question]);
+	});
+
+	it('Replace All: the preview lists every entry that would be removed, and the save removes exactly those', async () => {
+		const agent = agentOf(2);
+		const { faqBefore, faqAfter, preview, saved } = await previewThenSave('replace', agent.id, entries(['Only question?', 'Only answer.']));
+		const removed = Object.keys(faqBefore);
+		expect(preview[0]).toMatchObject({ added: ['Only question?'], removed, entry_count: 1, saved: false, preview: true });
+		expect(preview[0].changes).toEqual([
+			{ question: 'Only question?', before: null, after: 'Only answer.' },
+			...removed.map((question) => ({ question, before: faqBefore[question], after: null })),
+		]);
+		expect(saved[0]).toMatchObject({ added: ['Only question?'], removed, entry_count: 1, saved: true });
+		expect(faqAfter).toEqual({ 'Only question?': 'Only answer.' });
+	});
+
+	it('several input items for one agent: one read, no write, and the same per-item reports as the save', async () => {
+		const agent = agentOf(3);
+		ctx.sandbox.control.clearRequests();
+		const { preview, saved } = await previewThenSave(
+			'upsert',
+			agent.id,
+			{ entries: { entry: [{ question: '={{ "Question " + $json.i + "?" }}', answer: '={{ "Answer " + $json.i }}' }] } },
+			3,
+		);
+		expect(preview.map(({ preview: _p, saved: _s, changes: _c, ...report }) => report)).toEqual(
+			saved.map(({ saved: _s, ...report }) => report),
+		);
+		const reads = apiRequests(ctx.sandbox).filter((request) => request.method === 'GET');
+		expect(reads).toHaveLength(2); // one for the preview, one for the save
+	});
+
+	it('a preview with a read-only key works: it only reads', async () => {
+		const agent = agentOf(0);
+		const { json } = await run(faqOperation('upsert', agent.id, entries(['New?', 'Yes.']), true), { credentials: ctx.credentials('readOnly') });
+		expect(json[0]).toMatchObject({ added: ['New?'], saved: false, preview: true });
+	});
+});

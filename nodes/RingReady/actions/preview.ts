@@ -41,3 +41,26 @@ export function agentUpdatePreview(agent: AgentDetail, body: Record<string, stri
 	}
 	return { id: agent.id, updated: Object.keys(body), preview: true, saved: false, changes, unchanged };
 }
+
+/** One FAQ entry a save would add, change or remove: its answer now (null: absent) and after the save. */
+export interface FaqEntryChange {
+	question: string;
+	before: string | null;
+	after: string | null;
+}
+
+/**
+ * The entries behind one item's report (its added, updated and removed questions), with their answers
+ * in the saved FAQ (`current`) and in the FAQ the save would write (`next`).
+ */
+export function faqChanges(
+	current: Map<string, string>,
+	next: Map<string, string>,
+	report: { added: string[]; updated: string[]; removed: string[] },
+): FaqEntryChange[] {
+	return [...report.added, ...report.updated, ...report.removed].map((question) => ({
+		question,
+		before: current.get(question) ?? null,
+		after: next.get(question) ?? null,
+	}));
+}

@@ -4,6 +4,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { FAQ_LIMITS } from '../../shared/contract';
 import { agentLocator } from '../../shared/descriptions';
 import { entriesProperty, readFaqEntries } from './entries';
+import { previewOptions } from '../preview';
 import { runFaqEdits } from './runFaqEdits';
 
 const properties: INodeProperties[] = [
@@ -11,6 +12,7 @@ const properties: INodeProperties[] = [
 	entriesProperty(
 		`The complete new FAQ: entries not listed here are removed. When several input items name the same agent, their entries together form the new FAQ (so one entry per input item works). At most ${FAQ_LIMITS.maxEntries} entries.`,
 	),
+	previewOptions('each entry added, updated or removed, with its current and new answer'),
 ];
 
 export const description = updateDisplayOptions(

@@ -2,16 +2,18 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 
 import { getAgent, updateAgent } from '../../transport/agents';
 import { FAQ_LIMITS } from '../../shared/contract';
-import type { FaqEdit } from '../../shared/faq';
+import type { FaqChangeReport, FaqEdit } from '../../shared/faq';
 import { applyFaqEdits, faqEquals, faqFromApi, faqToApi } from '../../shared/faq';
 import { asNodeError, errorItem } from '../../shared/items';
 import { faqSizeError } from '../../shared/validation';
 import { readAgentId } from '../agent/agentId';
+import { faqChanges, readPreview } from '../preview';
 
 interface PlannedEdit {
 	itemIndex: number;
 	agentId: number;
 	edit: FaqEdit;
+	preview: boolean;
 }
 
 /**
@@ -36,14 +38,20 @@ export async function runFaqEdits(
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
 			const agentId = readAgentId.call(this, itemIndex);
-			const planned = { itemIndex, agentId, edit: readEdit(itemIndex) };
+			const planned = { itemIndex, agentId, edit: readEdit(itemIndex), preview: readPreview.call(this, itemIndex) };
 			byAgent.set(agentId, [...(byAgent.get(agentId) ?? []), planned]);
 		} catch (error) {
 			fail(error, [itemIndex]);
 		}
 	}
 
-	const writes: Array<{ agentId: number; edits: PlannedEdit[]; faq: Map<string, string>; changed: boolean }> = [];
+	const writes: Array<{
+		agentId: number;
+		edits: PlannedEdit[];
+		current: Map<string, string>;
+		faq: Map<string, string>;
+		changed: boolean;
+	}> = [];
 	for (const [agentId, edits] of byAgent) {
 		const itemIndexes = edits.map((planned) => planned.itemIndex);
 		try {
@@ -60,14 +68,22 @@ export async function runFaqEdits(
 					pairedItem: { item: planned.itemIndex },
 				});
 			});
-			writes.push({ agentId, edits, faq: next, changed: !faqEquals(current, next) });
+			writes.push({ agentId, edits, current, faq: next, changed: !faqEquals(current, next) });
 		} catch (error) {
 			fail(error, itemIndexes);
 		}
 	}
 
-	for (const { agentId, edits, faq, changed } of writes) {
+	for (const { agentId, edits, current, faq, changed } of writes) {
 		const itemIndexes = edits.map((planned) => planned.itemIndex);
+		// Preview on any item for this agent: the whole run's change for the agent is shown, nothing is written.
+		if (edits.some((planned) => planned.preview)) {
+			for (const itemIndex of itemIndexes) {
+				const json = output.get(itemIndex)!.json;
+				Object.assign(json, { saved: false, preview: true, changes: faqChanges(current, faq, json as unknown as FaqChangeReport) });
+			}
+			continue;
+		}
 		try {
 			if (changed) await updateAgent.call(this, agentId, { faq: faqToApi(faq) }, itemIndexes[0]);
 			for (const itemIndex of itemIndexes) output.get(itemIndex)!.json.saved = changed;
