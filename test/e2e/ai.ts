@@ -15,7 +15,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 
 import type { Sandbox } from '../sandbox';
 import { startScriptedModel, type ChatRequest, type ScriptedModel } from '../llm/scripted-model';
-import { N8n, type N8nInstall } from './lib/n8n';
+import { delay, N8n, type N8nInstall } from './lib/n8n';
 import type { Suite } from './lib/suite';
 import { CREDENTIALS, locator, type Workflow } from './workflows';
 
@@ -131,6 +131,23 @@ function textOf(result: unknown): string {
 	return content.map((part) => part.text ?? '').join('');
 }
 
+/**
+ * n8n registers a published workflow's webhooks a little after it starts answering. A request with a
+ * method the webhook doesn't run on (GET on a POST webhook, DELETE without a session on MCP) tells:
+ * "The requested webhook … is not registered" until then, another answer after.
+ */
+async function waitForWebhook(url: string, method: 'GET' | 'DELETE', timeoutMs: number): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	let last = '';
+	while (Date.now() < deadline) {
+		const response = await fetch(url, { method }).catch(() => undefined);
+		last = response ? `${response.status} ${(await response.text()).slice(0, 120)}` : 'no answer';
+		if (response && !/The requested webhook .* is not registered/.test(last)) return;
+		await delay(500);
+	}
+	throw new Error(`${url} is not registered after ${timeoutMs / 1000} s (${method} → ${last})`);
+}
+
 async function connectMcp(url: string): Promise<Client> {
 	const client = new Client({ name: 'ringready-e2e', version: '1.0.0' });
 	await client.connect(new StreamableHTTPClientTransport(new URL(url)));
@@ -183,7 +200,11 @@ export async function aiTrack(ctx: AiTrackContext): Promise<void> {
 		await n8n.importWorkflows(workflows);
 		for (const workflow of workflows) await n8n.activate(workflow.id);
 		await n8n.start();
-		return n8n.baseUrl;
+		const started = Date.now();
+		await waitForWebhook(`${n8n.baseUrl}/mcp/${MCP_PATH}`, 'DELETE', 120_000);
+		await waitForWebhook(`${n8n.baseUrl}/mcp/${MCP_READ_ONLY_PATH}`, 'DELETE', 120_000);
+		await waitForWebhook(`${n8n.baseUrl}/webhook/${AGENT_WEBHOOK_PATH}`, 'GET', 120_000);
+		return `${n8n.baseUrl}; webhooks registered ${((Date.now() - started) / 1000).toFixed(1)} s after start`;
 	});
 	if (!ready) {
 		suite.skip(T, Object.values(checks), 'the AI setup failed');
