@@ -86,6 +86,21 @@ describe('node description', () => {
 		expect(problems).toEqual([]);
 	});
 
+	it('Replace All shows its notice, and a stronger one when the node is an AI tool', () => {
+		const tool = { ...description, name: 'ringReadyTool' } as INodeTypeDescription;
+		const shown = (type: INodeTypeDescription, operation: string) =>
+			description.properties
+				.filter((property) => property.type === 'notice')
+				.filter((property) => NodeHelpers.displayParameter({ resource: 'faq', operation }, property, { typeVersion: 1 }, type))
+				.map((property) => property.displayName);
+		expect(shown(description, 'replace')).toEqual([
+			'Replace All removes every FAQ entry that is not listed under Entries. To add or change a few entries, use Create or Update.',
+		]);
+		expect(shown(tool, 'replace')).toEqual([expect.stringMatching(/^As an AI tool, one call of Replace All makes the FAQ exactly what the model sends/)]);
+		expect(shown(description, 'upsert')).toEqual([]);
+		expect(shown(tool, 'upsert')).toEqual([]);
+	});
+
 	it('every parameter a user or an AI agent sets has a description it can act on', () => {
 		const missing: string[] = [];
 		walk(description.properties, (property, path) => {
