@@ -15,7 +15,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 
 import type { Sandbox } from '../sandbox';
 import { startScriptedModel, type ChatRequest, type ScriptedModel } from '../llm/scripted-model';
-import { delay, N8n, type N8nInstall } from './lib/n8n';
+import { delay, N8n, type N8nInstall } from '../../tools/n8n';
 import type { Suite } from './lib/suite';
 import { CREDENTIALS, locator, type Workflow } from './workflows';
 

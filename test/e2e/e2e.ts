@@ -14,7 +14,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync, appendFileSync, m
 import { join, resolve } from 'path';
 
 import { keyPrefix, startSandbox, type Sandbox } from '../sandbox';
-import { delay, N8n, nodeOutput, tail, type N8nInstall, type N8nLine, type RunData } from './lib/n8n';
+import { delay, N8n, nodeOutput, tail, type N8nInstall, type N8nLine, type RunData } from '../../tools/n8n';
 import { startSink, type Sink } from './lib/sink';
 import { Suite } from './lib/suite';
 import {
@@ -32,7 +32,7 @@ import {
 	writesWorkflow,
 	type Workflow,
 } from './workflows';
-import { cleanups, runCleanups, runScript } from './lib/script';
+import { cleanups, runCleanups, runScript } from '../../tools/script';
 import { aiTrack } from './ai';
 
 const ROOT = resolve(__dirname, '..', '..');
