@@ -90,9 +90,10 @@ describe('Preview: Agent FAQ', () => {
 		const preview = (await run(faqOperation(operation, agentId, extra, true), { credentials: ctx.credentials(), items: input })).json;
 		expect(patches()).toEqual([]);
 		expect({ ...ctx.sandbox.control.agent(agentId)!.faq }).toEqual(faqBefore);
+		const previewRequests = apiRequests(ctx.sandbox).length;
 		const saved = (await run(faqOperation(operation, agentId, extra, false), { credentials: ctx.credentials(), items: input })).json;
 		const faqAfter = { ...ctx.sandbox.control.agent(agentId)!.faq };
-		return { faqBefore, faqAfter, preview, saved };
+		return { faqBefore, faqAfter, preview, saved, previewRequests };
 	}
 
 	it('Create or Update: the preview is the save’s report, marked unsaved, with each answer before and after', async () => {
@@ -144,7 +145,7 @@ describe('Preview: Agent FAQ', () => {
 	it('several input items for one agent: one read, no write, and the same per-item reports as the save', async () => {
 		const agent = agentOf(3);
 		ctx.sandbox.control.clearRequests();
-		const { preview, saved } = await previewThenSave(
+		const { preview, saved, previewRequests } = await previewThenSave(
 			'upsert',
 			agent.id,
 			{ entries: { entry: [{ question: '={{ "Question " + $json.i + "?" }}', answer: '={{ "Answer " + $json.i }}' }] } },
@@ -153,8 +154,23 @@ describe('Preview: Agent FAQ', () => {
 		expect(preview.map(({ preview: _p, saved: _s, changes: _c, ...report }) => report)).toEqual(
 			saved.map(({ saved: _s, ...report }) => report),
 		);
-		const reads = apiRequests(ctx.sandbox).filter((request) => request.method === 'GET');
-		expect(reads).toHaveLength(2); // one for the preview, one for the save
+		expect(previewRequests).toBe(1); // the preview: one GET of the agent, nothing else
+		expect(patches()).toHaveLength(1); // the save: one PATCH for the three items
+	});
+
+	it('a stored question with extra spaces is matched like the save matches it, with its stored answer as before', async () => {
+		const agent = agentOf(1);
+		const patched = await fetch(`${ctx.sandbox.url}/api/v1/agents/${agent.id}`, {
+			method: 'PATCH',
+			headers: { authorization: `Bearer ${ctx.sandbox.keys.readWrite}`, 'content-type': 'application/json' },
+			body: JSON.stringify({ faq: { ' What are your hours? ': 'Nine to five.' } }),
+		});
+		expect(patched.status).toBe(200);
+		ctx.sandbox.control.clearRequests();
+		const { preview, saved } = await previewThenSave('upsert', agent.id, entries(['What are your hours?', 'Eight to six.']));
+		expect(preview[0]).toMatchObject({ updated: ['What are your hours?'], entry_count: 1, saved: false });
+		expect(preview[0].changes).toEqual([{ question: 'What are your hours?', before: 'Nine to five.', after: 'Eight to six.' }]);
+		expect(saved[0]).toMatchObject({ updated: ['What are your hours?'], entry_count: 1, saved: true });
 	});
 
 	it('a preview with a read-only key works: it only reads', async () => {

@@ -22,6 +22,8 @@ import {
 	nonWritableFieldMessage,
 	rateLimitSchema,
 } from './schemas';
+import { ScriptedResponses, redirectAsScript, redirectSchema, scriptedResponseSchema } from './scripted';
+import type { RedirectSpec, ScriptedResponse } from './scripted';
 import { copyAgent, keyPrefix, type KeyRecord, type StoredConversation } from './seed';
 import { SandboxError, Store } from './store';
 import type {
@@ -118,6 +120,7 @@ export class SandboxServer {
 	readonly control: SandboxControl;
 	private latencyMs: number;
 	private faults: QueuedFault[] = [];
+	private readonly scripted = new ScriptedResponses();
 	private rateLimit: { maxInFlight: number; retryAfter: number } | null = null;
 	private log: RequestLogEntry[] = [];
 	private seq = 0;
@@ -217,6 +220,16 @@ export class SandboxServer {
 			entry.ended_ms = this.now();
 			entry.status = entry.dropped || !res.headersSent ? null : res.statusCode;
 		});
+
+		const scripted = this.scripted.take(method, path);
+		if (scripted) {
+			this.send(res, {
+				status: scripted.status,
+				body: scripted.body ?? '',
+				headers: scripted.headers,
+			});
+			return;
+		}
 
 		// Faults first (a gateway in front of the service), then the per-key rate limit.
 		const fault = this.takeFault(path);
@@ -461,6 +474,15 @@ export class SandboxServer {
 			clearFaults: () => {
 				this.faults = [];
 			},
+			scriptResponse: (r) => {
+				this.scripted.add(validate(scriptedResponseSchema, stripUndefined(r)) as ScriptedResponse);
+			},
+			redirect: (r) => {
+				this.scripted.add(redirectAsScript(validate(redirectSchema, stripUndefined(r)) as RedirectSpec));
+			},
+			clearScripted: () => {
+				this.scripted.clear();
+			},
 			setRateLimit: (r) => {
 				const spec = validate(rateLimitSchema, stripUndefined(r)) as RateLimitSpec;
 				this.rateLimit =
@@ -485,6 +507,7 @@ export class SandboxServer {
 				store.reset();
 				this.latencyMs = this.options.latencyMs;
 				this.faults = [];
+				this.scripted.clear();
 				this.rateLimit = null;
 				this.log = [];
 				this.seq = 0;
@@ -524,6 +547,9 @@ export class SandboxServer {
 							'POST /__sandbox/latency {"ms"}',
 							'POST /__sandbox/faults {"status","retryAfter","count","drop","path"}',
 							'DELETE /__sandbox/faults',
+							'POST /__sandbox/script {"path","method","status","headers","body","count"}',
+							'POST /__sandbox/redirect {"path","method","location","status","count"}',
+							'DELETE /__sandbox/script',
 							'POST /__sandbox/rate-limit {"maxInFlight","retryAfter"}',
 							'POST /__sandbox/conversations {"account","count","agent_id","channel","started_at","same_second"}',
 							'GET|DELETE /__sandbox/requests',
@@ -547,6 +573,22 @@ export class SandboxServer {
 				DELETE: async () => {
 					c.clearFaults();
 					return reply(200, { queued: [] });
+				},
+			},
+			'/script': {
+				POST: async () => {
+					c.scriptResponse((await readJson()) as unknown as ScriptedResponse);
+					return reply(200, { queued: this.scripted.pending });
+				},
+				DELETE: async () => {
+					c.clearScripted();
+					return reply(200, { queued: [] });
+				},
+			},
+			'/redirect': {
+				POST: async () => {
+					c.redirect((await readJson()) as unknown as RedirectSpec);
+					return reply(200, { queued: this.scripted.pending });
 				},
 			},
 			'/rate-limit': {

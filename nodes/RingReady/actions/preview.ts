@@ -51,16 +51,19 @@ export interface FaqEntryChange {
 
 /**
  * The entries behind one item's report (its added, updated and removed questions), with their answers
- * in the saved FAQ (`current`) and in the FAQ the save would write (`next`).
+ * in the stored FAQ and in the FAQ the save would write. Questions match trimmed, as in the merge.
  */
 export function faqChanges(
-	current: Map<string, string>,
+	stored: Map<string, string>,
 	next: Map<string, string>,
 	report: { added: string[]; updated: string[]; removed: string[] },
 ): FaqEntryChange[] {
+	const byQuestion = (faq: Map<string, string>) => new Map([...faq].map(([question, answer]) => [question.trim(), answer]));
+	const before = byQuestion(stored);
+	const after = byQuestion(next);
 	return [...report.added, ...report.updated, ...report.removed].map((question) => ({
 		question,
-		before: current.get(question) ?? null,
-		after: next.get(question) ?? null,
+		before: before.get(question.trim()) ?? null,
+		after: after.get(question.trim()) ?? null,
 	}));
 }

@@ -1,16 +1,26 @@
 import type { AgentDetail, AgentSummary, AgentUpdateResponse } from '../shared/contract';
 import type { RingReadyFunctions } from './index';
 import { apiRequest } from './index';
+import { agentListShape, agentShape, agentUpdateShape } from './shapes';
 
 export async function listAgents(this: RingReadyFunctions, itemIndex?: number): Promise<AgentSummary[]> {
-	const response = (await apiRequest.call(this, 'GET', '/agents', { itemIndex })) as {
+	const response = (await apiRequest.call(this, 'GET', '/agents', { itemIndex, expect: agentListShape })) as {
 		agents: AgentSummary[];
 	};
-	return response.agents ?? [];
+	return response.agents;
 }
 
-export async function getAgent(this: RingReadyFunctions, id: number, itemIndex?: number): Promise<AgentDetail> {
-	return (await apiRequest.call(this, 'GET', `/agents/${id}`, { itemIndex })) as AgentDetail;
+/** `withFaq`: the answer must carry the agent's FAQ explicitly (an object, or null for none). */
+export async function getAgent(
+	this: RingReadyFunctions,
+	id: number,
+	itemIndex?: number,
+	{ withFaq = false }: { withFaq?: boolean } = {},
+): Promise<AgentDetail> {
+	return (await apiRequest.call(this, 'GET', `/agents/${id}`, {
+		itemIndex,
+		expect: agentShape(id, { withFaq }),
+	})) as AgentDetail;
 }
 
 export async function updateAgent(
@@ -22,5 +32,6 @@ export async function updateAgent(
 	return (await apiRequest.call(this, 'PATCH', `/agents/${id}`, {
 		body: body as never,
 		itemIndex,
+		expect: agentUpdateShape,
 	})) as AgentUpdateResponse;
 }

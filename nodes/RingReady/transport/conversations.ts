@@ -10,35 +10,64 @@ import type {
 import { CONVERSATION_PAGE_SIZE } from '../shared/contract';
 import type { RingReadyFunctions } from './index';
 import { apiRequest } from './index';
+import { conversationPageShape, conversationShape } from './shapes';
 import type { RequestThrottle } from './throttle';
+
+export interface ConversationRequestOptions {
+	itemIndex?: number;
+	throttle?: RequestThrottle;
+	/** Epoch ms: see ApiRequestOptions.deadline. */
+	deadline?: number;
+}
+
+/** One GET /conversations page, its shape checked. */
+export async function getConversationPage(
+	this: RingReadyFunctions,
+	qs: ConversationQuery & { before_id?: number; limit?: number },
+	options: ConversationRequestOptions & { first?: boolean } = {},
+): Promise<ConversationPage> {
+	const page = (await apiRequest.call(this, 'GET', '/conversations', {
+		...options,
+		qs: { ...qs },
+		expect: conversationPageShape,
+	})) as ConversationPage;
+	return { ...page, next_before_id: page.next_before_id ?? null };
+}
 
 /**
  * Walks GET /conversations newest first, following `next_before_id` until it is null or `max`
  * conversations have been yielded. Each page asks only for what is still needed (200 at most),
- * and the filters go with every page.
+ * and the filters go with every page. A conversation already yielded is never yielded again
+ * (pages that overlap), and an empty page with a cursor does not end the walk; the cursor must
+ * decrease at every page, which bounds both.
  */
 export async function* conversationPages(
 	this: RingReadyFunctions,
 	query: ConversationQuery,
-	options: { max?: number; itemIndex?: number; throttle?: RequestThrottle } = {},
+	options: ConversationRequestOptions & { max?: number } = {},
 ): AsyncGenerator<ConversationSummary[]> {
-	const { itemIndex, throttle } = options;
+	const { itemIndex, throttle, deadline } = options;
 	let remaining = options.max ?? Number.POSITIVE_INFINITY;
 	let beforeId: number | undefined;
+	const seen = new Set<number>();
 	while (remaining > 0) {
 		const limit = Math.min(CONVERSATION_PAGE_SIZE.max, remaining);
-		const page = (await apiRequest.call(this, 'GET', '/conversations', {
-			qs: { ...query, before_id: beforeId, limit },
-			itemIndex,
-			throttle,
-			first: true,
-		})) as ConversationPage;
-		const conversations = page.conversations.slice(0, remaining);
+		const page = await getConversationPage.call(
+			this,
+			{ ...query, before_id: beforeId, limit },
+			{ itemIndex, throttle, deadline, first: true },
+		);
+		const fresh = page.conversations.filter((conversation) => {
+			if (seen.has(conversation.id)) return false;
+			seen.add(conversation.id);
+			return true;
+		});
+		const conversations = fresh.slice(0, remaining);
 		remaining -= conversations.length;
 		if (conversations.length > 0) yield conversations;
 
 		const next = page.next_before_id;
-		if (next === null || next === undefined || page.conversations.length === 0) return;
+		if (next === null) return;
 		if (beforeId !== undefined && next >= beforeId) {
 			throw new NodeApiError(this.getNode(), { next_before_id: next } as JsonObject, {
 				message: 'RingReady returned a pagination cursor that does not move forward',
@@ -53,7 +82,10 @@ export async function* conversationPages(
 export async function getConversation(
 	this: RingReadyFunctions,
 	id: number,
-	options: { itemIndex?: number; throttle?: RequestThrottle } = {},
+	options: ConversationRequestOptions = {},
 ): Promise<ConversationDetail> {
-	return (await apiRequest.call(this, 'GET', `/conversations/${id}`, options)) as ConversationDetail;
+	return (await apiRequest.call(this, 'GET', `/conversations/${id}`, {
+		...options,
+		expect: conversationShape(id),
+	})) as ConversationDetail;
 }

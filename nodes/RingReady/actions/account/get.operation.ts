@@ -1,6 +1,6 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { apiRequest } from '../../transport';
+import { getAccount } from '../../transport/account';
 import { mapItems } from '../../shared/items';
 
 export const description: INodeProperties[] = [];
@@ -12,6 +12,6 @@ export async function execute(
 	return await mapItems.call(
 		this,
 		items,
-		(itemIndex) => async () => (await apiRequest.call(this, 'GET', '/whoami', { itemIndex })) as IDataObject,
+		(itemIndex) => async () => await getAccount.call(this, itemIndex),
 	);
 }

@@ -14,7 +14,7 @@ const properties: INodeProperties[] = [
 		typeOptions: { multipleValues: true, multipleValueButtonText: 'Add Question' },
 		default: [],
 		description:
-			'The questions to remove, exactly as they appear in the FAQ. Questions not in the FAQ are reported under "not_found".',
+			'The questions to remove, as they appear in the FAQ (spaces around a question do not matter). Questions not in the FAQ are reported under "not_found".',
 	},
 	previewOptions('each entry removed, with its answer'),
 ];

@@ -23,8 +23,8 @@ export async function execute(
 	return await mapItems.call(this, items, (itemIndex) => {
 		const agentId = readAgentId.call(this, itemIndex);
 		return async () => {
-			const agent = await getAgent.call(this, agentId, itemIndex);
-			return [...faqFromApi(agent.faq)].map(([question, answer]) => ({ question, answer }));
+			const agent = await getAgent.call(this, agentId, itemIndex, { withFaq: true });
+			return [...faqFromApi(agent.faq)].map(([question, answer]) => ({ question: question.trim(), answer }));
 		};
 	});
 }

@@ -24,8 +24,10 @@ export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[]> {
-	return await runFaqEdits.call(this, items, (itemIndex) => ({
-		kind: 'replace',
-		entries: readFaqEntries.call(this, itemIndex),
-	}));
+	return await runFaqEdits.call(
+		this,
+		items,
+		(itemIndex) => ({ kind: 'replace', entries: readFaqEntries.call(this, itemIndex) }),
+		{ invalidItemFailsAgent: true },
+	);
 }
