@@ -298,8 +298,8 @@ export async function aiTrack(ctx: AiTrackContext): Promise<void> {
 			const text = textOf(result);
 			ctx.outputs.push({ what: 'MCP read-only callTool', text });
 			assert.equal(result.isError, true, `not an error: ${text}`);
-			assert.match(text, /The API key lacks the "write" scope needed for this operation/);
-			assert.match(text, /Create a key with the write scope/);
+			assert.match(text, /This API key is read-only: it may not change agents or FAQ entries/);
+			assert.match(text, /Nothing was changed\. To update agents or their FAQ, create a key with the write scope/);
 			assert.deepEqual({ ...sandbox.control.agent(agentId)!.faq }, before);
 			return `"${text.slice(0, 160)}"`;
 		} finally {
