@@ -5,6 +5,8 @@
  *   exec   — `n8n execute` runs workflows that use every operation; outputs and the sandbox's state are checked.
  *   server — `n8n start` with a published trigger workflow: credential test and node types over the REST
  *            API, the example workflows, scheduled polls feeding a sink, and "Fetch Test Event".
+ *   ai     — the node as an AI tool: the MCP example with the MCP SDK client, and n8n's AI Agent with a
+ *            scripted OpenAI-compatible model (test/e2e/ai.ts).
  * Prints one line per check and ends with `N passed, N failed`; exits 1 on any failure.
  */
 import assert from 'assert/strict';
@@ -33,6 +35,7 @@ import {
 	type Workflow,
 } from './workflows';
 import { cleanups, runCleanups, runScript } from '../../tools/script';
+import { aiTrack } from './ai';
 
 const ROOT = resolve(__dirname, '..', '..');
 const line = Number(process.env.E2E_N8N_LINE ?? '2') as N8nLine;
@@ -664,6 +667,9 @@ async function main(): Promise<void> {
 	await Promise.all([
 		execTrack().catch((error: unknown) => suite.skip('exec', ['exec track'], String(error))),
 		serverTrack(sink).catch((error: unknown) => suite.skip('server', ['server track'], String(error))),
+		aiTrack({ suite, install, workDir, newSandbox, credentialsFor, installInto, recordPid, cleanups, outputs }).catch(
+			(error: unknown) => suite.skip('ai', ['ai track'], String(error)),
+		),
 	]);
 	await suite.check('main', 'no API key appears in any n8n output, log or REST answer', () => {
 		const serverLog = join(workDir, 'server', 'n8n.log');

@@ -173,10 +173,20 @@ describe('Simplify', () => {
 		expect(String(withText.json[0].transcript_text).length).toBeGreaterThan(0);
 	});
 
-	it('Get simplified has no transcript array, recording or IP', async () => {
+	it('Get simplified has the transcript as text only: no transcript array, recording or IP', async () => {
 		const chat = ctx.sandbox.control.conversations('A').find((c) => c.channel === 'web_chat')!;
 		const { json } = await run({ resource: 'conversation', operation: 'get', conversationId: byId(chat.id), simplify: true }, { credentials: ctx.credentials() });
-		expect(Object.keys(json[0]).sort()).toEqual([...fields].sort());
+		expect(Object.keys(json[0]).sort()).toEqual([...fields, 'transcript_text'].sort());
+		expect(json[0].transcript_text).toBe(chat.transcript!.map((turn) => `${turn.role.charAt(0).toUpperCase()}${turn.role.slice(1).replace(/_/g, ' ')}: ${turn.content}`).join('\n'));
+	});
+
+	it('Get Many simplified with Include Transcripts turns each transcript into transcript_text', async () => {
+		const { json } = await run(getMany({ limit: 3, simplify: true, options: { includeTranscripts: true } }), { credentials: ctx.credentials() });
+		expect(json).toHaveLength(3);
+		for (const item of json) {
+			expect(Object.keys(item).sort()).toEqual([...fields, 'transcript_text'].sort());
+			expect(String(item.transcript_text)).toMatch(/^[A-Z][a-z ]*: /);
+		}
 	});
 });
 

@@ -31,9 +31,21 @@ describe('resource locators: From List', () => {
 
 	it('list entries name the channel, caller and time', async () => {
 		const page = await runListSearch(node, 'searchConversations', { credentials: ctx.credentials() });
-		const first = ctx.sandbox.control.conversations('A')[0];
-		expect(page.results[0].name).toContain(`#${first.id}`);
-		expect(page.results[0].name).toContain(first.channel === 'phone' ? 'Call' : 'Chat');
+		const conversations = ctx.sandbox.control.conversations('A').slice(0, page.results.length);
+		const call = conversations.findIndex((c) => c.channel === 'phone' && c.caller_name);
+		const chat = conversations.findIndex((c) => c.channel === 'web_chat');
+		expect(call).toBeGreaterThanOrEqual(0);
+		expect(chat).toBeGreaterThanOrEqual(0);
+		for (const index of [call, chat]) {
+			const c = conversations[index];
+			const parts = page.results[index].name.split(' · ');
+			expect(parts[0]).toBe(`#${c.id}`);
+			expect(parts[1]).toBe(c.channel === 'phone' ? 'Call' : 'Chat');
+			expect(parts[2]).toBe(String(c.caller_name ?? c.from ?? 'Unknown caller'));
+			// started_at 2026-05-04T09:13:27Z reads "2026-05-04 09:13 UTC"
+			const [date, time] = c.started_at.split('T');
+			expect(parts.at(-1)).toBe(`${date} ${time.slice(0, 5)} UTC`);
+		}
 	});
 
 	it('a revoked key surfaces the same clear error in the list', async () => {

@@ -157,5 +157,5 @@ export const simplifyProperty: INodeProperties = {
 	type: 'boolean',
 	default: false,
 	description:
-		'Whether to return only the fields most workflows and AI agents need (ID, channel, agent, caller, label, summary, start time, duration, end reason, and the transcript text when added) instead of the full conversation',
+		'Whether to return only the fields most workflows and AI agents need (ID, channel, agent, caller, label, summary, start time, duration, end reason, and the transcript as plain text in transcript_text whenever it is fetched) instead of the full conversation',
 };

@@ -14,7 +14,7 @@ export function addTranscriptText<T extends ConversationDetail>(conversation: T)
 	return { ...conversation, transcript_text: transcriptToText(conversation.transcript) };
 }
 
-/** What Simplify keeps: who, when, what about, without transcripts, recording or device details. */
+/** What Simplify keeps: who, when, what about; a fetched transcript becomes `transcript_text`; no recording or device details. */
 export const SIMPLIFIED_CONVERSATION_FIELDS = [
 	'id',
 	'channel',
@@ -37,6 +37,9 @@ export function shapeConversation(
 	if (!simplify) return shaped;
 	const simplified: Record<string, unknown> = {};
 	for (const field of SIMPLIFIED_CONVERSATION_FIELDS) simplified[field] = conversation[field] ?? null;
-	if (transcriptText) simplified.transcript_text = shaped.transcript_text;
+	// A fetched transcript stays, as text: the compact form a model or a message reads best.
+	if (transcriptText || Array.isArray(conversation.transcript)) {
+		simplified.transcript_text = transcriptToText(conversation.transcript);
+	}
 	return simplified;
 }

@@ -16,7 +16,7 @@ export const description: INodeProperties[] = [
 				name: 'Get',
 				value: 'get',
 				description: "Get the API key's user, email, key prefix and scopes",
-				action: 'Get the account',
+				action: 'Get account',
 			},
 		],
 		default: 'get',

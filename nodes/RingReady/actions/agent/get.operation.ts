@@ -6,8 +6,14 @@ import { agentLocator } from '../../shared/descriptions';
 import { mapItems } from '../../shared/items';
 import { readAgentId } from './agentId';
 import type { RequestSession } from '../../transport/session';
+import { agentSimplifyProperty, simplifyAgent } from './simplify';
 
-const properties: INodeProperties[] = [agentLocator()];
+const properties: INodeProperties[] = [
+	agentLocator(),
+	agentSimplifyProperty(
+		'ID, agent name, business name, phone number, website, greeting, goal and the number of FAQ entries (no business services, no FAQ: Agent FAQ › Get Many reads it)',
+	),
+];
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['agent'], operation: ['get'] } },
@@ -21,6 +27,10 @@ export async function execute(
 ): Promise<INodeExecutionData[]> {
 	return await mapItems.call(this, items, session, (itemIndex) => {
 		const agentId = readAgentId.call(this, itemIndex);
-		return async () => (await getAgent.call(this, agentId, itemIndex, { session })) as IDataObject;
+		const simplify = this.getNodeParameter('simplify', itemIndex, false) as boolean;
+		return async () => {
+			const agent = await getAgent.call(this, agentId, itemIndex, { session });
+			return simplify ? simplifyAgent(agent) : (agent as IDataObject);
+		};
 	});
 }

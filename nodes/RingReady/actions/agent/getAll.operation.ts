@@ -6,8 +6,12 @@ import { returnAllAndLimit } from '../../shared/descriptions';
 import { mapItems } from '../../shared/items';
 import { parseLimit } from '../../shared/validation';
 import type { RequestSession } from '../../transport/session';
+import { agentSimplifyProperty, simplifyAgentSummary } from './simplify';
 
-const properties: INodeProperties[] = returnAllAndLimit();
+const properties: INodeProperties[] = [
+	...returnAllAndLimit(),
+	agentSimplifyProperty('each agent\'s ID, agent name, business name and phone number'),
+];
 
 export const description = updateDisplayOptions(
 	{ show: { resource: ['agent'], operation: ['getAll'] } },
@@ -24,6 +28,10 @@ export async function execute(
 		const limit = returnAll
 			? undefined
 			: parseLimit(this.getNode(), this.getNodeParameter('limit', itemIndex), itemIndex);
-		return async () => (await listAgents.call(this, itemIndex, { session })).slice(0, limit) as IDataObject[];
+		const simplify = this.getNodeParameter('simplify', itemIndex, false) as boolean;
+		return async () => {
+			const agents = (await listAgents.call(this, itemIndex, { session })).slice(0, limit);
+			return simplify ? agents.map(simplifyAgentSummary) : (agents as IDataObject[]);
+		};
 	});
 }

@@ -18,7 +18,7 @@ export const description: INodeProperties[] = [
 				name: 'Get',
 				value: 'get',
 				description: "Get an agent's full settings, including its FAQ",
-				action: 'Get an agent',
+				action: 'Get agent settings',
 			},
 			{
 				name: 'Get Many',
@@ -30,7 +30,7 @@ export const description: INodeProperties[] = [
 				name: 'Update',
 				value: 'update',
 				description: "Change an agent's goal, greeting or business details",
-				action: 'Update an agent',
+				action: 'Update agent settings',
 			},
 		],
 		default: 'getAll',

@@ -1,12 +1,13 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { updateAgent } from '../../transport/agents';
+import { getAgent, updateAgent } from '../../transport/agents';
 import type { WritableAgentField } from '../../shared/contract';
 import { DASHBOARD_ONLY_FIELDS_NOTE, WRITABLE_AGENT_FIELDS } from '../../shared/contract';
 import { agentLocator } from '../../shared/descriptions';
 import { mapItems } from '../../shared/items';
 import { validateAgentUpdate } from '../../shared/validation';
+import { agentUpdatePreview, previewOptions, readPreview } from '../preview';
 import { readAgentId } from './agentId';
 import type { RequestSession } from '../../transport/session';
 
@@ -53,6 +54,7 @@ const properties: INodeProperties[] = [
 		description: `Only the fields added here change. ${DASHBOARD_ONLY_FIELDS_NOTE} To edit the FAQ use the Agent FAQ resource.`,
 		options: Object.entries(UPDATE_FIELDS).map(([parameter, field]) => updateField(parameter, field)),
 	},
+	previewOptions('each field sent, with its current and new value'),
 ];
 
 export const description = updateDisplayOptions(
@@ -73,6 +75,9 @@ export async function execute(
 			fields[UPDATE_FIELDS[parameter] ?? (parameter as WritableAgentField)] = value;
 		}
 		const body = validateAgentUpdate(this.getNode(), fields, itemIndex);
+		if (readPreview.call(this, itemIndex)) {
+			return async () => agentUpdatePreview(await getAgent.call(this, agentId, itemIndex, { session }), body);
+		}
 		return async () => (await updateAgent.call(this, agentId, body, itemIndex, { session })) as unknown as IDataObject;
 	});
 }

@@ -17,7 +17,7 @@ export const description: INodeProperties[] = [
 				name: 'Get',
 				value: 'get',
 				description: 'Get one phone call or web chat with its transcript',
-				action: 'Get a conversation',
+				action: 'Get conversation with transcript',
 			},
 			{
 				name: 'Get Many',

@@ -2,6 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { agentLocator } from '../../shared/descriptions';
+import { previewOptions } from '../preview';
 import { runFaqEdits } from './runFaqEdits';
 import type { RequestSession } from '../../transport/session';
 
@@ -16,6 +17,7 @@ const properties: INodeProperties[] = [
 		description:
 			'The questions to remove, as they appear in the FAQ (spaces around a question do not matter). Questions not in the FAQ are reported under "not_found".',
 	},
+	previewOptions('each entry removed, with its answer'),
 ];
 
 export const description = updateDisplayOptions(

@@ -42,6 +42,21 @@ export const description: INodeProperties[] = [
 		],
 		default: 'getAll',
 	},
+	{
+		displayName: 'Replace All removes every FAQ entry that is not listed under Entries. To add or change a few entries, use Create or Update.',
+		name: 'replaceNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { resource: ['faq'], operation: ['replace'], '@tool': [false] } },
+	},
+	{
+		displayName:
+			'As an AI tool, one call of Replace All makes the FAQ exactly what the model sends: every entry it leaves out is removed. Turn on Preview so the call only shows the change, or give the model Create or Update instead.',
+		name: 'replaceToolNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { resource: ['faq'], operation: ['replace'], '@tool': [true] } },
+	},
 	...deleteEntries.description,
 	...getAll.description,
 	...replace.description,

@@ -4,21 +4,16 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { FAQ_LIMITS } from '../../shared/contract';
 import { agentLocator } from '../../shared/descriptions';
 import { entriesProperty, readFaqEntries } from './entries';
+import { previewOptions } from '../preview';
 import { runFaqEdits } from './runFaqEdits';
 import type { RequestSession } from '../../transport/session';
 
 const properties: INodeProperties[] = [
-	{
-		displayName:
-			'Replace All removes every FAQ entry of the agent that is not listed below. To add or change entries and keep the others, use Create or Update.',
-		name: 'replaceAllNotice',
-		type: 'notice',
-		default: '',
-	},
 	agentLocator({ description: 'The agent whose FAQ to replace. Pick it from the list, or give its numeric ID.' }),
 	entriesProperty(
 		`The complete new FAQ: entries not listed here are removed. When several input items name the same agent, their entries together form the new FAQ (so one entry per input item works). At most ${FAQ_LIMITS.maxEntries} entries.`,
 	),
+	previewOptions('each entry added, updated or removed, with its current and new answer'),
 ];
 
 export const description = updateDisplayOptions(

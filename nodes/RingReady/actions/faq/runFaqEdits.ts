@@ -10,10 +10,12 @@ import { asNodeError, errorItem, runSideBySide } from '../../shared/items';
 import type { RequestSession } from '../../transport/session';
 import { faqSizeError } from '../../shared/validation';
 import { readAgentId } from '../agent/agentId';
+import { faqChanges, readPreview } from '../preview';
 
 interface PlannedEdit {
 	itemIndex: number;
 	edit: FaqEdit;
+	preview: boolean;
 }
 
 /** How often one agent's FAQ is read and merged again when it changed under us before the write. */
@@ -61,7 +63,7 @@ export async function runFaqEdits(
 			continue;
 		}
 		try {
-			const planned = { itemIndex, edit: readEdit(itemIndex) };
+			const planned = { itemIndex, edit: readEdit(itemIndex), preview: readPreview.call(this, itemIndex) };
 			byAgent.set(agentId, [...(byAgent.get(agentId) ?? []), planned]);
 		} catch (error) {
 			fail(error, [itemIndex]);
@@ -80,17 +82,21 @@ export async function runFaqEdits(
 			}
 			return undefined;
 		}
+		// Preview on any item for this agent: the agent's whole change in this run is shown, nothing is written.
+		const preview = edits.some((planned) => planned.preview);
 		return {
 			itemIndex: itemIndexes,
 			run: async () => {
-				const result = await writeAgentFaq.call(this, session, agentId, edits);
+				const result = await writeAgentFaq.call(this, session, agentId, edits, preview);
 				edits.forEach((planned, index) => {
+					const report = result.reports[index];
 					output.set(planned.itemIndex, {
 						json: {
 							agent_id: agentId,
-							...result.reports[index],
+							...report,
 							entry_count: result.entryCount,
 							saved: result.saved,
+							...(preview && { preview: true, changes: faqChanges(result.stored, result.next, report) }),
 						} as IDataObject,
 						pairedItem: { item: planned.itemIndex },
 					});
@@ -110,6 +116,7 @@ async function writeAgentFaq(
 	session: RequestSession,
 	agentId: number,
 	edits: PlannedEdit[],
+	preview: boolean,
 ) {
 	const itemIndex = edits[0].itemIndex;
 	const readStoredFaq = async (first: boolean) =>
@@ -123,7 +130,8 @@ async function writeAgentFaq(
 		if (plan.next.size > FAQ_LIMITS.maxEntries) {
 			throw faqSizeError(this.getNode(), agentId, plan.next.size, itemIndex);
 		}
-		const done = { reports: plan.reports, entryCount: plan.next.size, saved: plan.changed };
+		const done = { reports: plan.reports, entryCount: plan.next.size, saved: plan.changed, stored, next: plan.next };
+		if (preview) return { ...done, saved: false };
 		if (!plan.changed) return done;
 
 		const fresh = await readStoredFaq(true);

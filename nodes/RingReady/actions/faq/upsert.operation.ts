@@ -4,6 +4,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { FAQ_LIMITS } from '../../shared/contract';
 import { agentLocator } from '../../shared/descriptions';
 import { entriesProperty, readFaqEntries } from './entries';
+import { previewOptions } from '../preview';
 import { runFaqEdits } from './runFaqEdits';
 import type { RequestSession } from '../../transport/session';
 
@@ -12,6 +13,7 @@ const properties: INodeProperties[] = [
 	entriesProperty(
 		`Entries to add, or to update when the question already exists; other entries stay. Use an expression such as {{ $json.question }} to add one entry per input item. The FAQ holds at most ${FAQ_LIMITS.maxEntries} entries.`,
 	),
+	previewOptions('each entry added or updated, with its current and new answer'),
 ];
 
 export const description = updateDisplayOptions(

@@ -1,0 +1,368 @@
+/**
+ * The RingReady node as an AI tool in real n8n, with no LLM account (run by e2e.ts as the "ai" track):
+ *   MCP   — the MCP example (examples/ringready-mcp-server.json) published in `n8n start`; the official
+ *           MCP TypeScript SDK client lists and calls its tools over n8n's MCP endpoint (Streamable HTTP).
+ *   agent — n8n's AI Agent with its OpenAI Chat Model pointed (credential Base URL) at a scripted
+ *           OpenAI-compatible server (test/llm/scripted-model.ts) that asks for one RingReady tool call,
+ *           then answers. What n8n sent to the "model" and what reached the sandbox are checked.
+ */
+import assert from 'assert/strict';
+import { readFileSync } from 'fs';
+import { join, resolve } from 'path';
+
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+
+import type { Sandbox } from '../sandbox';
+import { startScriptedModel, type ChatRequest, type ScriptedModel } from '../llm/scripted-model';
+import { delay, N8n, type N8nInstall } from '../../tools/n8n';
+import type { Suite } from './lib/suite';
+import { CREDENTIALS, locator, type Workflow } from './workflows';
+
+const ROOT = resolve(__dirname, '..', '..');
+const T = 'ai';
+
+/** README "Output sized for a model": a simplified conversation with transcript_text, measured on the sandbox (max 1,027). */
+export const SIMPLIFIED_CONVERSATION_WITH_TRANSCRIPT_MAX_CHARS = 1_100;
+
+export interface AiTrackContext {
+	suite: Suite;
+	install: N8nInstall;
+	workDir: string;
+	newSandbox: () => Promise<Sandbox>;
+	credentialsFor: (sandbox: Sandbox) => Array<{ id: string; name: string; type: string; data: Record<string, unknown> }>;
+	installInto: (n8n: N8n) => string[];
+	recordPid: (pid: number | undefined) => void;
+	cleanups: Array<() => Promise<void>>;
+	/** Texts scanned at the end for API keys. */
+	outputs: Array<{ what: string; text: string }>;
+}
+
+interface McpTool {
+	name: string;
+	description?: string;
+	inputSchema: { type: string; properties?: Record<string, { type?: string; description?: string }>; required?: string[] };
+}
+
+interface ExampleWorkflow extends Workflow {
+	nodes: Array<Workflow['nodes'][number] & { webhookId?: string }>;
+}
+
+const MCP_PATH = 'ringready-e2e';
+const MCP_READ_ONLY_PATH = 'ringready-e2e-read-only';
+const AGENT_WEBHOOK_PATH = 'ringready-agent-e2e';
+const OPENAI_CREDENTIAL = { id: 'e2eScriptedModel', name: 'Scripted model (e2e)' };
+const CONVERSATIONS_TOOL = 'Get_many_conversations_in_RingReady';
+
+function loadMcpExample(): ExampleWorkflow {
+	return JSON.parse(readFileSync(join(ROOT, 'examples', 'ringready-mcp-server.json'), 'utf8')) as ExampleWorkflow;
+}
+
+/** The example with its own id, MCP path and RingReady credential. */
+function mcpWorkflow(id: string, path: string, credential: { id: string; name: string }, webhookId: string): ExampleWorkflow {
+	const example = loadMcpExample();
+	return {
+		...example,
+		id,
+		name: `${example.name} (${path})`,
+		nodes: example.nodes.map((node) => {
+			if (node.type === '@n8n/n8n-nodes-langchain.mcpTrigger') return { ...node, webhookId, parameters: { ...node.parameters, path } };
+			if (node.credentials?.ringReadyApi) return { ...node, credentials: { ringReadyApi: credential } };
+			return node;
+		}),
+	};
+}
+
+/** Webhook → AI Agent (OpenAI Chat Model + one RingReady tool, description "Set Automatically"). */
+function agentWorkflow(): Workflow {
+	const node = (name: string, type: string, typeVersion: number, x: number, parameters: Record<string, unknown>, extra = {}) => ({
+		id: `ai-e2e-${name.toLowerCase().replace(/\W+/g, '-')}`,
+		name,
+		type,
+		typeVersion,
+		position: [x, 0] as [number, number],
+		parameters,
+		...extra,
+	});
+	return {
+		id: 'e2eAiAgentLoop01',
+		name: 'e2e: AI Agent with a RingReady tool',
+		active: false,
+		nodes: [
+			node('Webhook', 'n8n-nodes-base.webhook', 2, 0, { httpMethod: 'POST', path: AGENT_WEBHOOK_PATH, responseMode: 'lastNode', options: {} }, {
+				webhookId: '4f1c2d3e-5a6b-4c7d-8e9f-0a1b2c3d4e5f',
+			}),
+			node('AI Agent', '@n8n/n8n-nodes-langchain.agent', 2.2, 300, {
+				promptType: 'define',
+				text: '={{ $json.body.question }}',
+				options: { systemMessage: 'You help a business owner understand what callers asked their RingReady receptionist.' },
+			}),
+			node('Scripted Model', '@n8n/n8n-nodes-langchain.lmChatOpenAi', 1.2, 200, { model: { __rl: true, mode: 'id', value: 'scripted-model' }, options: {} }, {
+				credentials: { openAiApi: OPENAI_CREDENTIAL },
+			}),
+			node(
+				'Get many conversations in RingReady',
+				'n8n-nodes-ringready.ringReadyTool',
+				1,
+				400,
+				{
+					resource: 'conversation',
+					operation: 'getAll',
+					limit: "={{ $fromAI('Limit', 'How many recent conversations to read, from 1 to 20', 'number') }}",
+					simplify: true,
+					filters: { agentId: locator("={{ $fromAI('Agent', 'The numeric ID of the agent (AI receptionist)', 'number') }}") },
+					options: { includeTranscripts: true },
+				},
+				{ credentials: { ringReadyApi: CREDENTIALS.readWrite } },
+			),
+		],
+		connections: {
+			Webhook: { main: [[{ node: 'AI Agent', type: 'main', index: 0 }]] },
+			'Scripted Model': { ai_languageModel: [[{ node: 'AI Agent', type: 'ai_languageModel', index: 0 }]] },
+			'Get many conversations in RingReady': { ai_tool: [[{ node: 'AI Agent', type: 'ai_tool', index: 0 }]] },
+		} as unknown as Workflow['connections'],
+		settings: { executionOrder: 'v1' },
+		pinData: {},
+	};
+}
+
+function textOf(result: unknown): string {
+	const content = (result as { content?: Array<{ type: string; text?: string }> }).content ?? [];
+	return content.map((part) => part.text ?? '').join('');
+}
+
+/**
+ * n8n registers a published workflow's webhooks a little after it starts answering. A request with a
+ * method the webhook doesn't run on (GET on a POST webhook, DELETE without a session on MCP) tells:
+ * "The requested webhook … is not registered" until then, another answer after.
+ */
+async function waitForWebhook(url: string, method: 'GET' | 'DELETE', timeoutMs: number): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	let last = '';
+	while (Date.now() < deadline) {
+		const response = await fetch(url, { method }).catch(() => undefined);
+		last = response ? `${response.status} ${(await response.text()).slice(0, 120)}` : 'no answer';
+		if (response && !/The requested webhook .* is not registered/.test(last)) return;
+		await delay(500);
+	}
+	throw new Error(`${url} is not registered after ${timeoutMs / 1000} s (${method} → ${last})`);
+}
+
+async function connectMcp(url: string): Promise<Client> {
+	const client = new Client({ name: 'ringready-e2e', version: '1.0.0' });
+	await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+	return client;
+}
+
+export async function aiTrack(ctx: AiTrackContext): Promise<void> {
+	const { suite } = ctx;
+	const sandbox = await ctx.newSandbox();
+	const agentId = sandbox.agentIds.A[0];
+	const agentConversations = () => sandbox.control.conversations('A').filter((c) => c.agent_id === agentId);
+	const turns = { limit: 3 };
+	const model: ScriptedModel = await startScriptedModel([
+		{
+			toolCall: (request: ChatRequest) => {
+				const tool = request.tools?.find((t) => t.function.name === CONVERSATIONS_TOOL);
+				if (!tool) throw new Error(`no ${CONVERSATIONS_TOOL} among the tools: ${(request.tools ?? []).map((t) => t.function.name).join(', ')}`);
+				return { name: tool.function.name, arguments: { Limit: turns.limit, Agent: agentId } };
+			},
+		},
+		{ text: 'Callers asked about appointments and prices.' },
+	]);
+	ctx.cleanups.push(() => model.close());
+
+	const n8n = new N8n({ install: ctx.install, userFolder: join(ctx.workDir, 'ai'), onSpawn: ctx.recordPid });
+	await n8n.allocatePorts();
+	ctx.cleanups.push(() => n8n.stop());
+	const checks = {
+		list: 'MCP: listTools shows the RingReady tools with their descriptions and input schemas',
+		read: 'MCP: callTool "Get many conversations" returns the sandbox’s conversations (simplified, transcript as text)',
+		preview: 'MCP: callTool "Preview FAQ entry" shows the change and saves nothing',
+		write: 'MCP: callTool "Create or update FAQ entries" changes the sandbox’s FAQ',
+		readOnly: 'MCP: with a read-only key the write tool returns an error text a model can act on',
+		agentSchema: 'AI Agent: the tool n8n sends the model has our name, description and parameters',
+		agentRun: 'AI Agent: the tool ran against the sandbox with the model’s arguments',
+		agentResult: 'AI Agent: the tool result sent back to the model holds the data, within the documented size',
+	};
+
+	const ready = await suite.check(T, 'AI setup: MCP example (read-write and read-only copies) and agent workflow published; n8n started', async () => {
+		ctx.installInto(n8n);
+		await n8n.importCredentials([
+			...ctx.credentialsFor(sandbox),
+			{ id: OPENAI_CREDENTIAL.id, name: OPENAI_CREDENTIAL.name, type: 'openAiApi', data: { apiKey: 'sk-scripted-e2e', url: model.url } },
+		]);
+		const workflows = [
+			mcpWorkflow('e2eMcpReadWrite1', MCP_PATH, CREDENTIALS.readWrite, '0d9e8f7a-6b5c-4d3e-2f1a-0b9c8d7e6f51'),
+			mcpWorkflow('e2eMcpReadOnly01', MCP_READ_ONLY_PATH, CREDENTIALS.readOnly, '0d9e8f7a-6b5c-4d3e-2f1a-0b9c8d7e6f52'),
+			agentWorkflow(),
+		];
+		await n8n.importWorkflows(workflows);
+		for (const workflow of workflows) await n8n.activate(workflow.id);
+		await n8n.start();
+		const started = Date.now();
+		await waitForWebhook(`${n8n.baseUrl}/mcp/${MCP_PATH}`, 'DELETE', 120_000);
+		await waitForWebhook(`${n8n.baseUrl}/mcp/${MCP_READ_ONLY_PATH}`, 'DELETE', 120_000);
+		await waitForWebhook(`${n8n.baseUrl}/webhook/${AGENT_WEBHOOK_PATH}`, 'GET', 120_000);
+		return `${n8n.baseUrl}; webhooks registered ${((Date.now() - started) / 1000).toFixed(1)} s after start`;
+	});
+	if (!ready) {
+		suite.skip(T, Object.values(checks), 'the AI setup failed');
+		return;
+	}
+
+	// --- MCP --------------------------------------------------------------------------------------
+	const example = loadMcpExample();
+	const exampleTools = example.nodes.filter((node) => node.type === 'n8n-nodes-ringready.ringReadyTool');
+	let client: Client | undefined;
+	let tools: McpTool[] = [];
+	const listed = await suite.check(T, checks.list, async () => {
+		client = await connectMcp(`${n8n.baseUrl}/mcp/${MCP_PATH}`);
+		ctx.cleanups.push(async () => await client?.close());
+		tools = (await client.listTools()).tools as McpTool[];
+		ctx.outputs.push({ what: 'MCP listTools', text: JSON.stringify(tools) });
+		const expectedNames = exampleTools.map((node) => node.name.replace(/[^a-zA-Z0-9_-]+/g, '_')).sort();
+		assert.deepEqual(tools.map((tool) => tool.name).sort(), expectedNames);
+		for (const node of exampleTools) {
+			const tool = tools.find((t) => t.name === node.name.replace(/[^a-zA-Z0-9_-]+/g, '_'))!;
+			const manual = node.parameters.descriptionType === 'manual' ? String(node.parameters.toolDescription) : undefined;
+			// "Set Automatically" gives the model "{action} in RingReady", which is also the default node name.
+			assert.equal(tool.description, manual ?? node.name, `description of ${tool.name}`);
+		}
+		const conversations = tools.find((tool) => tool.name === CONVERSATIONS_TOOL)!;
+		assert.deepEqual(Object.keys(conversations.inputSchema.properties ?? {}).sort(), ['Agent', 'Limit']);
+		assert.equal(conversations.inputSchema.properties!.Limit.type, 'number');
+		assert.match(String(conversations.inputSchema.properties!.Agent.description), /numeric ID of the RingReady agent/);
+		assert.deepEqual([...(conversations.inputSchema.required ?? [])].sort(), ['Agent', 'Limit']);
+		const save = tools.find((tool) => tool.name === 'Create_or_update_FAQ_entries_in_RingReady')!;
+		assert.deepEqual(Object.keys(save.inputSchema.properties ?? {}).sort(), ['Agent', 'Answer', 'Question']);
+		return `${tools.length} tools: ${tools.map((tool) => tool.name).join(', ')}`;
+	});
+
+	if (listed && client) {
+		const mcp = client;
+		await suite.check(T, checks.read, async () => {
+			const result = await mcp.callTool({ name: CONVERSATIONS_TOOL, arguments: { Limit: 2, Agent: agentId } });
+			const text = textOf(result);
+			ctx.outputs.push({ what: 'MCP callTool conversations', text });
+			assert.ok(!result.isError, text);
+			const items = JSON.parse(text) as Array<Record<string, unknown>>;
+			const expected = agentConversations().slice(0, 2);
+			assert.deepEqual(items.map((item) => item.id), expected.map((c) => c.id));
+			for (const item of items) {
+				assert.equal(typeof item.transcript_text, 'string');
+				assert.ok(!('transcript' in item) && !('recording_url' in item), 'not simplified');
+			}
+			return `${text.length} characters for 2 conversations`;
+		});
+
+		const question = `Do you work on weekends? (mcp e2e ${Date.now()})`;
+		const answer = 'Yes, Saturdays from 9 to 1.';
+		await suite.check(T, checks.preview, async () => {
+			const before = { ...sandbox.control.agent(agentId)!.faq };
+			const result = await mcp.callTool({ name: 'Preview_FAQ_entry_in_RingReady', arguments: { Agent: agentId, Question: question, Answer: answer } });
+			const text = textOf(result);
+			assert.ok(!result.isError, text);
+			const [report] = JSON.parse(text) as Array<Record<string, unknown>>;
+			assert.deepEqual(report.added, [question]);
+			assert.equal(report.saved, false);
+			assert.equal(report.preview, true);
+			assert.deepEqual({ ...sandbox.control.agent(agentId)!.faq }, before, 'the preview changed the FAQ');
+			const patches = sandbox.control.requests().log.filter((entry) => entry.method === 'PATCH');
+			assert.equal(patches.length, 0, 'the preview sent a PATCH');
+		});
+		await suite.check(T, checks.write, async () => {
+			const result = await mcp.callTool({
+				name: 'Create_or_update_FAQ_entries_in_RingReady',
+				arguments: { Agent: agentId, Question: question, Answer: answer },
+			});
+			const text = textOf(result);
+			assert.ok(!result.isError, text);
+			const [report] = JSON.parse(text) as Array<Record<string, unknown>>;
+			assert.deepEqual(report.added, [question]);
+			assert.equal(report.saved, true);
+			assert.equal(sandbox.control.agent(agentId)!.faq[question], answer);
+		});
+	} else {
+		suite.skip(T, [checks.read, checks.preview, checks.write], 'listTools failed');
+	}
+
+	await suite.check(T, checks.readOnly, async () => {
+		const readOnly = await connectMcp(`${n8n.baseUrl}/mcp/${MCP_READ_ONLY_PATH}`);
+		try {
+			const before = { ...sandbox.control.agent(agentId)!.faq };
+			const result = await readOnly.callTool({
+				name: 'Create_or_update_FAQ_entries_in_RingReady',
+				arguments: { Agent: agentId, Question: 'Read-only key question (e2e)?', Answer: 'Never saved.' },
+			});
+			const text = textOf(result);
+			ctx.outputs.push({ what: 'MCP read-only callTool', text });
+			assert.equal(result.isError, true, `not an error: ${text}`);
+			assert.match(text, /This API key is read-only: it may not change agents or FAQ entries/);
+			assert.match(text, /Nothing was changed\. To update agents or their FAQ, create a key with the write scope/);
+			assert.deepEqual({ ...sandbox.control.agent(agentId)!.faq }, before);
+			return `"${text.slice(0, 160)}"`;
+		} finally {
+			await readOnly.close();
+		}
+	});
+
+	// --- AI Agent loop ------------------------------------------------------------------------------
+	sandbox.control.clearRequests();
+	const ran = await suite.check(T, 'AI Agent: the workflow answers through the scripted model (two model turns)', async () => {
+		const response = await fetch(`${n8n.baseUrl}/webhook/${AGENT_WEBHOOK_PATH}`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ question: 'What did callers ask this week?' }),
+		});
+		const body = await response.text();
+		ctx.outputs.push({ what: 'agent webhook answer', text: body });
+		assert.equal(response.status, 200, body);
+		assert.deepEqual(model.unexpected, []);
+		assert.equal(model.requests.length, 2, `${model.requests.length} model requests`);
+		assert.match(body, /Callers asked about appointments and prices/);
+	});
+	if (!ran) {
+		suite.skip(T, [checks.agentSchema, checks.agentRun, checks.agentResult], `the agent run failed (${model.requests.length} model requests; ${model.unexpected.join('; ')})`);
+		return;
+	}
+	await suite.check(T, checks.agentSchema, () => {
+		const tool = model.requests[0].body.tools?.find((t) => t.function.name === CONVERSATIONS_TOOL);
+		assert.ok(tool, 'our tool is not in the request');
+		assert.equal(tool.function.description, 'Get many conversations in RingReady');
+		const parameters = tool.function.parameters as { properties: Record<string, { type: string; description: string }>; required: string[] };
+		assert.deepEqual(parameters.properties.Limit, { type: 'number', description: 'How many recent conversations to read, from 1 to 20' });
+		assert.deepEqual(parameters.properties.Agent, { type: 'number', description: 'The numeric ID of the agent (AI receptionist)' });
+		assert.deepEqual([...parameters.required].sort(), ['Agent', 'Limit']);
+		return JSON.stringify(tool).slice(0, 200);
+	});
+	await suite.check(T, checks.agentRun, () => {
+		const log = sandbox.control.requests().log;
+		const list = log.filter((entry) => entry.path === '/api/v1/conversations');
+		assert.equal(list.length, 1, `${list.length} list requests`);
+		assert.equal(list[0].query.agent_id, String(agentId));
+		assert.equal(list[0].query.limit, String(turns.limit));
+		const details = log.filter((entry) => /^\/api\/v1\/conversations\/\d+$/.test(entry.path));
+		assert.deepEqual(
+			details.map((entry) => Number(entry.path.split('/').pop())).sort((a, b) => a - b),
+			agentConversations().slice(0, turns.limit).map((c) => c.id).sort((a, b) => a - b),
+		);
+		return `GET /api/v1/conversations?agent_id=${agentId}&limit=${turns.limit} and ${details.length} transcripts`;
+	});
+	await suite.check(T, checks.agentResult, () => {
+		const toolMessage = model.requests[1].body.messages.find((message) => message.role === 'tool');
+		assert.ok(toolMessage, 'no tool message in the second request');
+		const content = typeof toolMessage.content === 'string' ? toolMessage.content : JSON.stringify(toolMessage.content);
+		ctx.outputs.push({ what: 'tool result sent to the model', text: content });
+		const items = JSON.parse(content) as Array<Record<string, unknown>>;
+		const expected = agentConversations().slice(0, turns.limit);
+		assert.deepEqual(items.map((item) => item.id), expected.map((c) => c.id));
+		items.forEach((item, index) => {
+			assert.equal(item.summary, expected[index].summary ?? null);
+			assert.ok(String(item.transcript_text).includes(String(expected[index].transcript?.[0]?.content ?? '')));
+		});
+		const bound = turns.limit * SIMPLIFIED_CONVERSATION_WITH_TRANSCRIPT_MAX_CHARS;
+		assert.ok(content.length <= bound, `${content.length} characters, over the documented ${bound}`);
+		return `${content.length} characters for ${items.length} conversations (bound ${bound})`;
+	});
+}
