@@ -25,6 +25,7 @@ const T0 = Date.UTC(2026, 5, 9, 14, 0, 0);
 const iso = (ms: number) => new Date(ms).toISOString().replace(/\.000Z$/, 'Z');
 const KEY = filterKeyFor({});
 const W = DEFAULT_LATE_ARRIVAL_MINUTES;
+const OWNER = { account: 'https://www.ring-ready.com user 142', keyId: 'k1' };
 
 /** A tiny RingReady: conversations by id; `list(since)` = GET /conversations followed to the end. */
 class FakeServer {
@@ -73,7 +74,7 @@ class Poller {
 
 	poll(): ConversationSummary[] | null {
 		if (!this.state) {
-			const start = startState(KEY, this.server.newest());
+			const start = startState(KEY, OWNER, this.server.newest());
 			this.state =
 				start.cursor === null
 					? start
@@ -127,7 +128,15 @@ describe('first activation', () => {
 		const server = new FakeServer();
 		const poller = new Poller(server);
 		expect(poller.poll()).toBeNull();
-		expect(poller.state).toEqual({ v: STATE_VERSION, filterKey: KEY, cursor: null, windowStart: null, seen: [] });
+		expect(poller.state).toEqual({
+			v: STATE_VERSION,
+			filterKey: KEY,
+			owner: OWNER,
+			cursor: null,
+			windowStart: null,
+			seen: [],
+			failing: [],
+		});
 		expect(sinceFor(poller.state!, W)).toBeUndefined();
 		server.add(T0 - 86_400_000 * 3); // even an old one: nothing was there at activation
 		server.add(T0, 2);
@@ -137,7 +146,7 @@ describe('first activation', () => {
 	});
 
 	it('rejects a newest conversation without a valid started_at', () => {
-		expect(() => startState(KEY, { id: 5, channel: 'phone', agent_id: 1, started_at: 'yesterday' })).toThrow(
+		expect(() => startState(KEY, OWNER, { id: 5, channel: 'phone', agent_id: 1, started_at: 'yesterday' })).toThrow(
 			InvalidStartedAtError,
 		);
 	});
@@ -242,7 +251,7 @@ describe('polling', () => {
 	});
 
 	it('does not emit what the server sent from before `since`, nor an id twice in one listing', () => {
-		const state = decide(startState(KEY, { id: 1, channel: 'phone', agent_id: 7, started_at: iso(T0) }), [], W).next;
+		const state = decide(startState(KEY, OWNER, { id: 1, channel: 'phone', agent_id: 7, started_at: iso(T0) }), [], W).next;
 		const row = (id: number, ms: number): ConversationSummary => ({ id, channel: 'phone', agent_id: 7, started_at: iso(ms) });
 		const { emit, next } = decide(state, [row(10, T0 + 1000), row(10, T0 + 1000), row(9, T0 - 2 * 3_600_000)], W);
 		expect(ids(emit)).toEqual([10]);
@@ -250,7 +259,7 @@ describe('polling', () => {
 	});
 
 	it('rejects a listed conversation without a valid started_at', () => {
-		const state = startState(KEY, undefined);
+		const state = startState(KEY, OWNER, undefined);
 		expect(() => decide(state, [{ id: 3, channel: 'phone', agent_id: 1, started_at: '' }], W)).toThrow(
 			/Conversation 3 has no valid started_at/,
 		);
@@ -267,7 +276,7 @@ describe('polling', () => {
 	});
 
 	it('fractional-second started_at: since is floored, so the boundary conversation is still listed and seen', () => {
-		const state = startState(KEY, { id: 1, channel: 'phone', agent_id: 7, started_at: '2026-06-09T14:03:00.750Z' });
+		const state = startState(KEY, OWNER, { id: 1, channel: 'phone', agent_id: 7, started_at: '2026-06-09T14:03:00.750Z' });
 		expect(sinceFor(state, 0)).toBe('2026-06-09T14:03:00Z');
 		const listed = [{ id: 1, channel: 'phone' as const, agent_id: 7, started_at: '2026-06-09T14:03:00.750Z' }];
 		const primed = decide(state, listed, 0).next;
@@ -428,9 +437,11 @@ describe('state persistence', () => {
 	const valid: TriggerState = {
 		v: STATE_VERSION,
 		filterKey: KEY,
+		owner: OWNER,
 		cursor: iso(T0),
 		windowStart: iso(T0 - 3_600_000),
 		seen: [[5, T0 / 1000]],
+		failing: [],
 	};
 
 	it('reads back what it wrote, through JSON', () => {
@@ -449,7 +460,7 @@ describe('state persistence', () => {
 	it.each([
 		['nothing', undefined],
 		['an empty object (a new workflow)', {}],
-		['another version', { ...valid, v: 2 }],
+		['another version', { ...valid, v: 3 }],
 		['a broken cursor', { ...valid, cursor: 'soon' }],
 		['a missing cursor', { ...valid, cursor: undefined }],
 		['a broken windowStart', { ...valid, windowStart: 3 }],

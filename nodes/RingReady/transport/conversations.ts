@@ -8,9 +8,8 @@ import type {
 	ConversationSummary,
 } from '../shared/contract';
 import { CONVERSATION_PAGE_SIZE } from '../shared/contract';
-import type { RingReadyFunctions } from './index';
+import type { ApiRequestOptions, RingReadyFunctions } from './index';
 import { apiRequest } from './index';
-import type { RequestThrottle } from './throttle';
 
 /**
  * Walks GET /conversations newest first, following `next_before_id` until it is null or `max`
@@ -20,9 +19,9 @@ import type { RequestThrottle } from './throttle';
 export async function* conversationPages(
 	this: RingReadyFunctions,
 	query: ConversationQuery,
-	options: { max?: number; itemIndex?: number; throttle?: RequestThrottle } = {},
+	options: { max?: number } & Pick<ApiRequestOptions, 'itemIndex' | 'throttle' | 'deadline' | 'onResponse'> = {},
 ): AsyncGenerator<ConversationSummary[]> {
-	const { itemIndex, throttle } = options;
+	const { itemIndex, throttle, deadline, onResponse } = options;
 	let remaining = options.max ?? Number.POSITIVE_INFINITY;
 	let beforeId: number | undefined;
 	while (remaining > 0) {
@@ -32,6 +31,8 @@ export async function* conversationPages(
 			itemIndex,
 			throttle,
 			first: true,
+			deadline,
+			onResponse,
 		})) as ConversationPage;
 		const conversations = page.conversations.slice(0, remaining);
 		remaining -= conversations.length;
@@ -53,7 +54,7 @@ export async function* conversationPages(
 export async function getConversation(
 	this: RingReadyFunctions,
 	id: number,
-	options: { itemIndex?: number; throttle?: RequestThrottle } = {},
+	options: Pick<ApiRequestOptions, 'itemIndex' | 'throttle' | 'deadline'> = {},
 ): Promise<ConversationDetail> {
 	return (await apiRequest.call(this, 'GET', `/conversations/${id}`, options)) as ConversationDetail;
 }

@@ -35,6 +35,12 @@ export interface ApiRequestOptions {
 	throttle?: RequestThrottle;
 	/** With a throttle: take the next free slot ahead of the queued requests (list pages). */
 	first?: boolean;
+	// MERGE NOTE (trigger helper): `deadline` is the key helper's (take their definition and its
+	// handling in apiRequest); `onResponse` is the trigger's: it reads the server's clock (Date header).
+	/** Epoch ms by which the request must have finished. */
+	deadline?: number;
+	/** Called with the headers of each successful response. */
+	onResponse?: (headers: Record<string, string | string[] | undefined>) => void;
 }
 
 interface FullResponse {
@@ -106,6 +112,7 @@ export async function apiRequest(
 		const status = response.statusCode;
 		if (status >= 200 && status < 300) {
 			throttle?.succeeded();
+			options.onResponse?.(response.headers);
 			return response.body;
 		}
 		if (
