@@ -2,7 +2,7 @@
  * The RingReady Trigger on both of n8n's schedulers (see ./schedulers.ts): the in-memory one and
  * the durable, database-backed one (n8n 2.36+), against the sandbox over real HTTP.
  */
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { RingReadyTrigger } from '../../nodes/RingReadyTrigger/RingReadyTrigger.node';
 import { startSandbox } from '../sandbox';
@@ -28,7 +28,7 @@ const addedIds = (count: number, options: Parameters<Sandbox['control']['addConv
 	sandbox.control.addConversations({ ...options, count }).map((c) => c.id);
 
 describe.each(SCHEDULERS)('on the %s scheduler', (kind) => {
-	const triggerOn = (parameters: IDataObject = {}) => new ScheduledTrigger(kind, trigger, parameters, credentials());
+	const triggerOn = (parameters: INodeParameters = {}) => new ScheduledTrigger(kind, trigger, parameters, credentials());
 
 	it('emits nothing at activation, then everything that arrives after it, once', async () => {
 		const wf = triggerOn();
