@@ -4,6 +4,8 @@
  */
 import type { IDataObject, INodeExecutionData, INodeParameters, INodeType, IPollFunctions } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { readFileSync } from 'fs';
+import { join } from 'path';
 
 import { RingReadyTrigger } from '../../nodes/RingReadyTrigger/RingReadyTrigger.node';
 import { MAX_SEEN_IDS } from '../../nodes/RingReadyTrigger/cursor';
@@ -440,6 +442,128 @@ describe('failures leave the state exactly as it was', () => {
 		const error = await wf.pollError();
 		expect(error).toBeInstanceOf(NodeOperationError);
 		expect(error.message).toBe('Agent ID must be a positive whole number, got "seven"');
+	});
+});
+
+describe('a conversation dated in the future', () => {
+	const tenYearsAhead = () => isoSeconds(Date.now() + 10 * 365 * 86_400_000);
+
+	it('is emitted once with a warning, and does not hold back the conversations after it', async () => {
+		const wf = workflow();
+		await wf.poll();
+		const [future] = sandbox.control.addConversations({ count: 1, startedAt: tenYearsAhead() });
+		const normal = sandbox.control.addConversations({ count: 2 });
+		const { items, logs } = await runPoll(trigger, { parameters: {}, credentials: credentials(), staticData: wf.staticData });
+		expect(items![0].map((item) => item.json.id)).toEqual([...addedIds(normal), future.id]);
+		const warnings = logs.filter((log) => log.level === 'warn').map((log) => log.message);
+		expect(warnings).toHaveLength(1);
+		expect(warnings[0]).toMatch(
+			new RegExp(
+				`^RingReady Trigger: conversation ${future.id} is dated in the future \\(started_at ${future.started_at}, RingReady's clock \\d{4}-.+Z\\); emitted once, without moving the trigger's position$`,
+			),
+		);
+		expect(wf.staticData.cursor).toBe(normal[1].started_at);
+		const later = sandbox.control.addConversations({ count: 3 });
+		expect(ids(await wf.poll())).toEqual(addedIds(later));
+		expect(await wf.poll()).toBeNull();
+	});
+
+	it('a state 0.1.0 froze in the future moves back to the server clock and emits new conversations again', async () => {
+		const frozenAt = tenYearsAhead();
+		const frozen = {
+			v: 1,
+			filterKey: 'channel=*;agent=*',
+			cursor: frozenAt,
+			windowStart: isoSeconds(Date.parse(frozenAt) - 3_600_000),
+			seen: [[999_999, Date.parse(frozenAt) / 1000]],
+		};
+		const wf = workflow({}, { staticData: frozen });
+		// Started while the trigger was frozen: never listed then, and before the point it restarts from.
+		sandbox.control.addConversations({ count: 2, startedAt: isoSeconds(Date.now() - 60_000) });
+		const { items, logs } = await runPoll(trigger, { parameters: {}, credentials: credentials(), staticData: wf.staticData });
+		expect(items).toBeNull();
+		expect(logs.map((log) => log.message)).toContainEqual(
+			expect.stringMatching(/^RingReady Trigger: the saved position lay in the future .*; it was moved back to RingReady's clock$/),
+		);
+		const after = sandbox.control.addConversations({ count: 2, startedAt: isoSeconds(Date.now() + 2_000) });
+		expect(ids(await wf.poll())).toEqual(addedIds(after));
+		expect(await wf.poll()).toBeNull();
+	});
+});
+
+describe('the credential', () => {
+	it("another account's key: starts over like a first activation, none of that account's past conversations", async () => {
+		const wf = workflow();
+		await wf.poll();
+		sandbox.control.addConversations({ count: 2, account: 'B' });
+		sandbox.control.addConversations({ count: 2 });
+		const onB = workflow({}, { credentials: credentials('otherAccount'), staticData: wf.staticData });
+		expect(await onB.poll()).toBeNull();
+		expect(onB.staticData.account).toBe(`${sandbox.url} user 207`);
+		sandbox.control.addConversations({ count: 1 }); // account A's: not this credential's
+		const fromB = sandbox.control.addConversations({ count: 3, account: 'B' });
+		expect(ids(await onB.poll())).toEqual(addedIds(fromB));
+		expect(await onB.poll()).toBeNull();
+	});
+
+	it("a new key of the same account (rotated): keeps the position, one GET /whoami to tell", async () => {
+		const wf = workflow();
+		await wf.poll();
+		const keyId = wf.staticData.keyId;
+		const added = sandbox.control.addConversations({ count: 2 });
+		const rotated = workflow({}, { credentials: credentials('readOnly'), staticData: wf.staticData });
+		sandbox.control.clearRequests();
+		expect(ids(await rotated.poll())).toEqual(addedIds(added));
+		expect(sandbox.control.requests().log.map((r) => r.path)).toEqual(['/api/v1/whoami', LIST_PATH]);
+		expect(rotated.staticData.keyId).not.toBe(keyId);
+		sandbox.control.clearRequests();
+		expect(await rotated.poll()).toBeNull();
+		expect(sandbox.control.requests().log.map((r) => r.path)).toEqual([LIST_PATH]);
+	});
+
+	it('the same key at another Base URL is another account', async () => {
+		const other = await startSandbox({ port: 0, controls: true });
+		try {
+			const wf = workflow();
+			await wf.poll();
+			const moved = workflow({}, { credentials: credentials('readWrite', other), staticData: wf.staticData });
+			other.control.addConversations({ count: 2 });
+			expect(await moved.poll()).toBeNull(); // a first activation on the other server
+			expect(moved.staticData.account).toBe(`${other.url} user 142`);
+			const fresh = other.control.addConversations({ count: 1 });
+			expect(ids(await moved.poll())).toEqual(addedIds(fresh));
+		} finally {
+			await other.close();
+		}
+	});
+});
+
+describe('upgrading from 0.1.0', () => {
+	// Saved by 0.1.0 at its first activation against the seeded sandbox (seed 1).
+	const saved010 = (): IDataObject => JSON.parse(readFileSync(join(__dirname, 'fixtures/state-0.1.0.json'), 'utf8'));
+
+	it('continues from the saved position: what arrived before the upgrade once, nothing seen before, then the new format', async () => {
+		const state = saved010();
+		const wf = workflow({}, { staticData: state });
+		const windowStart = Date.parse(state.windowStart as string);
+		const arrived = sandbox.control.addConversations({ count: 3 }); // between the last 0.1.0 poll and the upgrade
+		const lateInside = sandbox.control.addConversations({ count: 1, startedAt: isoSeconds(windowStart + 60_000) });
+		sandbox.control.addConversations({ count: 1, startedAt: isoSeconds(windowStart - 60_000) }); // outside its window
+		const items = await wf.poll();
+		expect(ids(items)).toEqual([...addedIds(lateInside), ...addedIds(arrived)]);
+		expect(wf.staticData).toMatchObject({
+			v: 2,
+			account: `${sandbox.url} user 142`,
+			windowStart: state.windowStart,
+			failing: [],
+		});
+		expect(await wf.poll()).toBeNull(); // conversation 360, seen by 0.1.0, never comes
+	});
+
+	it('an idle first poll after the upgrade saves the new format too', async () => {
+		const wf = workflow({}, { staticData: saved010() });
+		expect(await wf.poll()).toBeNull();
+		expect(wf.staticData).toMatchObject({ v: 2, account: `${sandbox.url} user 142`, cursor: '2026-06-10T07:02:31Z' });
 	});
 });
 
