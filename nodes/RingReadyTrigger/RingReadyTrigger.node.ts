@@ -22,19 +22,16 @@ import {
 	InvalidStartedAtError,
 	MAX_FUTURE_IDS,
 	MAX_LATE_ARRIVAL_MINUTES,
-	STATE_VERSION,
 	TRANSCRIPT_ATTEMPTS,
 	decide,
 	filterKeyFor,
 	givesUpOnTranscript,
-	ownedBy,
+	pickState,
 	parseHttpDate,
-	readState,
 	sameState,
 	sinceFor,
 	startState,
 	transcriptFailures,
-	withOwner,
 	withTranscriptFailures,
 	writeState,
 } from './cursor';
@@ -181,7 +178,7 @@ export class RingReadyTrigger implements INodeType {
 				next = withTranscriptFailures(next, fetched.failed.map(({ id }) => id));
 			}
 			warnAboutFutureDates.call(this, decision, clock);
-			if (!sameState(state, next) || found.migrated) writeState(staticData, next);
+			if (!sameState(state, next) || found.changed) writeState(staticData, next);
 			return items.length === 0 ? null : [items.map((json) => ({ json }))];
 		} catch (error) {
 			throw explainFailure.call(this, error);
@@ -243,16 +240,13 @@ interface FoundState {
 	state?: TriggerState;
 	/** Whose credential this poll uses (the account is looked up only when the state needs it). */
 	owner: Owner;
-	/** The state came from the activation record (n8n's durable scheduler dropped the activation poll's). */
+	/** The state came from the activation record (see keepActivation). */
 	fromActivation: boolean;
 	/** The state must be written even if nothing else changes (new owner or format). */
-	migrated: boolean;
+	changed: boolean;
 }
 
-/**
- * The state this poll continues from: the node's own, else the one recorded at activation (see
- * keepActivation); either only if it belongs to the credential's account. None: first activation.
- */
+/** The state this poll continues from (cursor.ts pickState); none: first activation. */
 async function findState(
 	this: IPollFunctions,
 	staticData: IDataObject,
@@ -265,27 +259,15 @@ async function findState(
 		.update(`${origin}\n${String(credential.apiKey ?? '')}`)
 		.digest('hex')
 		.slice(0, 24);
+	const saved = { node: staticData, activation: activationRecords.call(this)[activationKey.call(this)] };
 	let account: string | undefined;
-	const lookUpAccount = async () => (account ??= await accountOf.call(this, origin, budget.requestsBy));
-
-	const candidates = [
-		{ raw: staticData, fromActivation: false },
-		{ raw: activationRecords.call(this)[activationKey.call(this)], fromActivation: true },
-	];
-	for (const { raw, fromActivation } of candidates) {
-		const state = readState(raw, filterKey);
-		if (!state) continue;
-		if (ownedBy(state, keyId) === true) {
-			const migrated = (raw as IDataObject).v !== STATE_VERSION;
-			return { state, owner: state.owner!, fromActivation, migrated };
-		}
-		const current = await lookUpAccount();
-		if (ownedBy(state, keyId, current)) {
-			const owner = { account: current, keyId };
-			return { state: withOwner(state, owner), owner, fromActivation, migrated: true };
-		}
+	let pick = pickState(saved, filterKey, keyId);
+	if (pick.found === undefined) {
+		account = await accountOf.call(this, origin, budget.requestsBy);
+		if (pick.needsAccount) pick = pickState(saved, filterKey, keyId, account);
 	}
-	return { owner: { account: await lookUpAccount(), keyId }, fromActivation: false, migrated: false };
+	if (pick.found === undefined) return { owner: { account: account!, keyId }, fromActivation: false, changed: false };
+	return { state: pick.found, owner: pick.found.owner!, fromActivation: pick.fromActivation, changed: pick.changed };
 }
 
 function originOf(baseUrl: unknown): string {

@@ -226,9 +226,42 @@ export function ownedBy(state: TriggerState, keyId: string, account?: string): b
 	return state.owner === null || state.owner.account === account;
 }
 
-/** The state, now recorded as followed with this credential. */
-export function withOwner(state: TriggerState, owner: Owner): TriggerState {
-	return { ...state, owner };
+export type StatePick =
+	/** Continue from `state` (`fromActivation`: the activation record; `changed`: owner or format is new, save it). */
+	| { found: TriggerState; fromActivation: boolean; changed: boolean }
+	/** A saved state was made with another key: look the account up (GET /whoami) and pick again. */
+	| { found: undefined; needsAccount: true }
+	/** Nothing to continue from: a first activation. */
+	| { found: undefined; needsAccount: false };
+
+/**
+ * The state a poll continues from: the node's own, else the one recorded at activation (n8n's
+ * durable scheduler drops what the activation poll saves in the node's static data, see the
+ * trigger), each only if it is for these filters and the credential's account (see
+ * {@link ownedBy}).
+ */
+export function pickState(
+	saved: { node: unknown; activation: unknown },
+	filterKey: string,
+	keyId: string,
+	account?: string,
+): StatePick {
+	const candidates = [
+		{ raw: saved.node, fromActivation: false },
+		{ raw: saved.activation, fromActivation: true },
+	];
+	for (const { raw, fromActivation } of candidates) {
+		const state = readState(raw, filterKey);
+		if (!state) continue;
+		const owned = ownedBy(state, keyId, account);
+		if (owned === undefined) return { found: undefined, needsAccount: true };
+		if (!owned) continue;
+		const sameKey = state.owner?.keyId === keyId;
+		const found = sameKey ? state : { ...state, owner: { account: account!, keyId } };
+		const changed = !sameKey || (raw as { v?: unknown }).v !== STATE_VERSION;
+		return { found, fromActivation, changed };
+	}
+	return { found: undefined, needsAccount: false };
 }
 
 /**
