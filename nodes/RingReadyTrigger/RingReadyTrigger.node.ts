@@ -342,23 +342,27 @@ async function listConversations(
 		const date = parseHttpDate(headers.date);
 		if (clock && date !== undefined) clock.nowMs = Math.max(clock.nowMs ?? date, date);
 	};
+	const pastDeadline = () => deadline !== undefined && Date.now() >= deadline;
+	let cutShort = false;
 	try {
 		const filtered = since === undefined ? query : { ...query, since };
 		for await (const page of conversationPages.call(this, filtered, { deadline, onResponse, max: options.max })) {
 			pages++;
 			conversations.push(...page);
-			if (deadline !== undefined && Date.now() >= deadline) throw new OutOfTimeError();
+			if (pastDeadline()) {
+				cutShort = true;
+				break;
+			}
 		}
 	} catch (error) {
-		if (deadline !== undefined && Date.now() >= deadline) throw outOfTime(this, pages, error);
-		throw error;
+		// A request cut off by the poll's deadline reports a timeout; say what really happened.
+		throw pastDeadline() ? outOfTime(this, pages, error) : error;
 	}
+	if (cutShort) throw outOfTime(this, pages);
 	return conversations;
 }
 
-class OutOfTimeError extends Error {}
-
-function outOfTime(context: IPollFunctions, pages: number, cause: unknown): NodeOperationError {
+function outOfTime(context: IPollFunctions, pages: number, cause?: unknown): NodeOperationError {
 	const budgetS = Math.round(Number(context.getPollBudgetMs?.() ?? 0) / 1000);
 	const error = new NodeOperationError(
 		context.getNode(),
@@ -368,7 +372,7 @@ function outOfTime(context: IPollFunctions, pages: number, cause: unknown): Node
 				'RingReady answered too slowly to list every new conversation in time. If this keeps happening, check RingReady\'s status, or shorten the Late-Arrival Window so each poll lists less.',
 		},
 	);
-	if (!(cause instanceof OutOfTimeError)) (error as { cause?: unknown }).cause = cause;
+	if (cause !== undefined) (error as { cause?: unknown }).cause = cause;
 	return error;
 }
 

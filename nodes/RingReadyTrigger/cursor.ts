@@ -227,7 +227,7 @@ export function ownedBy(state: TriggerState, keyId: string, account?: string): b
 }
 
 export type StatePick =
-	/** Continue from `state` (`fromActivation`: the activation record; `changed`: owner or format is new, save it). */
+	/** Continue from `found` (`fromActivation`: the activation record; `changed`: save it even if the poll changes nothing). */
 	| { found: TriggerState; fromActivation: boolean; changed: boolean }
 	/** A saved state was made with another key: look the account up (GET /whoami) and pick again. */
 	| { found: undefined; needsAccount: true }
@@ -258,7 +258,10 @@ export function pickState(
 		if (!owned) continue;
 		const sameKey = state.owner?.keyId === keyId;
 		const found = sameKey ? state : { ...state, owner: { account: account!, keyId } };
-		const changed = !sameKey || (raw as { v?: unknown }).v !== STATE_VERSION;
+		// From the activation record, the node's own state must be replaced: what the scheduler
+		// still holds there may be an older activation's (other filters or account), which a later
+		// change back would otherwise continue from.
+		const changed = fromActivation || !sameKey || (raw as { v?: unknown }).v !== STATE_VERSION;
 		return { found, fromActivation, changed };
 	}
 	return { found: undefined, needsAccount: false };

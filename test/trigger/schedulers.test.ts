@@ -102,6 +102,21 @@ describe.each(SCHEDULERS)('on the %s scheduler', (kind) => {
 		expect(ids(await wf.poll())).toEqual(fromB);
 		expect((await wf.poll()).items).toBeNull();
 	});
+
+	it('switching to another account and back: starts over each time, nothing from the time in between', async () => {
+		const wf = triggerOn();
+		await wf.activate();
+		addedIds(1);
+		expect((await wf.poll()).items).toHaveLength(1);
+		wf.credentials = credentials('otherAccount');
+		await wf.activate();
+		expect((await wf.poll()).items).toBeNull(); // idle on B: its state comes from the activation record
+		addedIds(2); // account A's, while the trigger follows B
+		wf.credentials = credentials();
+		expect((await wf.activate()).items).toBeNull();
+		const back = addedIds(2);
+		expect(ids(await wf.poll())).toEqual(back);
+	});
 });
 
 describe("n8n's durable scheduler", () => {
