@@ -14,7 +14,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync, appendFileSync, m
 import { join, resolve } from 'path';
 
 import { keyPrefix, startSandbox, type Sandbox } from '../sandbox';
-import { delay, N8n, nodeOutput, tail, type N8nInstall, type N8nLine, type RunData } from './lib/n8n';
+import { delay, DURABLE_SCHEDULER_ENV, N8n, nodeOutput, tail, type N8nInstall, type N8nLine, type RunData } from './lib/n8n';
 import { startSink, type Sink } from './lib/sink';
 import { Suite } from './lib/suite';
 import {
@@ -532,12 +532,7 @@ async function durableTrack(sink: Sink): Promise<void> {
 		install,
 		userFolder: join(workDir, 'durable'),
 		onSpawn: recordPid,
-		env: {
-			N8N_SCHEDULER_ENABLED: 'true',
-			N8N_SCHEDULER_POLL_TRIGGERS_ENABLED: 'true',
-			N8N_USE_WORKFLOW_PUBLICATION_SERVICE: 'true',
-			N8N_POLLER_DURABLE_CURSORS_ENABLED: 'true',
-		},
+		env: DURABLE_SCHEDULER_ENV,
 	});
 	await n8n.allocatePorts();
 	cleanups.push(() => n8n.stop());
