@@ -6,17 +6,24 @@
 import type { ConversationSummary } from '../../nodes/RingReady/shared/contract';
 import {
 	DEFAULT_LATE_ARRIVAL_MINUTES,
+	FUTURE_SKEW_MS,
 	InvalidStartedAtError,
+	MAX_FAILING_IDS,
 	MAX_SEEN_IDS,
 	STATE_VERSION,
 	decide,
 	filterKeyFor,
 	formatSeconds,
+	givesUpOnTranscript,
+	parseHttpDate,
 	parseTimestamp,
+	pickState,
 	readState,
 	sameState,
 	sinceFor,
 	startState,
+	toStored,
+	withTranscriptFailures,
 	writeState,
 	type TriggerState,
 } from '../../nodes/RingReadyTrigger/cursor';
@@ -489,5 +496,65 @@ describe('state persistence', () => {
 		const copy = JSON.parse(JSON.stringify(valid)) as TriggerState;
 		decide(copy, [{ id: 6, channel: 'phone', agent_id: 7, started_at: iso(T0 + 1000) }], W);
 		expect(copy).toEqual(valid);
+	});
+});
+
+describe('0.2.0 additions', () => {
+	const v1 = { v: 1, filterKey: KEY, cursor: iso(T0), windowStart: iso(T0 - 3_600_000), seen: [[5, T0 / 1000]] };
+
+	it("reads 0.1.0's state (version 1) as it is, with no owner and no failing transcripts", () => {
+		expect(readState(v1, KEY)).toEqual({ ...v1, v: STATE_VERSION, owner: null, failing: [] });
+	});
+
+	it('pickState: same key → the node state; another key → ask whoami; another account → start over', () => {
+		const mine = toStored({ ...readState(v1, KEY)!, owner: OWNER });
+		expect(pickState({ node: mine, activation: undefined }, KEY, OWNER.keyId)).toMatchObject({ fromActivation: false, changed: false });
+		expect(pickState({ node: mine, activation: undefined }, KEY, 'k2')).toEqual({ found: undefined, needsAccount: true });
+		const rotated = pickState({ node: mine, activation: undefined }, KEY, 'k2', OWNER.account);
+		expect(rotated).toMatchObject({ found: { owner: { account: OWNER.account, keyId: 'k2' } }, changed: true });
+		expect(pickState({ node: mine, activation: undefined }, KEY, 'k2', 'https://other user 9')).toEqual({
+			found: undefined,
+			needsAccount: false,
+		});
+		// 0.1.0's state belongs to whichever account the credential has now
+		expect(pickState({ node: v1, activation: undefined }, KEY, 'k3', 'https://x user 1')).toMatchObject({
+			found: { owner: { account: 'https://x user 1', keyId: 'k3' } },
+			changed: true,
+		});
+		// no state of its own: the activation record, always written back to the node
+		expect(pickState({ node: {}, activation: mine }, KEY, OWNER.keyId)).toMatchObject({ fromActivation: true, changed: true });
+	});
+
+	it('parseHttpDate reads the Date header form', () => {
+		expect(parseHttpDate('Sun, 29 Nov 2026 02:10:51 GMT')).toBe(Date.UTC(2026, 10, 29, 2, 10, 51));
+		expect(parseHttpDate(['Sun, 29 Nov 2026 02:10:51 GMT'])).toBe(Date.UTC(2026, 10, 29, 2, 10, 51));
+		expect(parseHttpDate('yesterday')).toBeUndefined();
+		expect(parseHttpDate(undefined)).toBeUndefined();
+	});
+
+	it('a conversation dated after the server clock + skew is emitted once and does not move the cursor', () => {
+		const state = decide(startState(KEY, OWNER, { id: 1, channel: 'phone', agent_id: 7, started_at: iso(T0) }), [], W).next;
+		const future = { id: 2, channel: 'phone' as const, agent_id: 7, started_at: iso(T0 + FUTURE_SKEW_MS + 1000) };
+		const justInSkew = { id: 3, channel: 'phone' as const, agent_id: 7, started_at: iso(T0 + FUTURE_SKEW_MS) };
+		const first = decide(state, [future, justInSkew], W, { serverNowMs: T0 });
+		expect(ids(first.emit)).toEqual([3, 2]);
+		expect(ids(first.future)).toEqual([2]);
+		expect(first.next.cursor).toBe(justInSkew.started_at);
+		const again = decide(first.next, [future, justInSkew], W, { serverNowMs: T0 + 60_000 });
+		expect(again.emit).toEqual([]);
+	});
+
+	it('withTranscriptFailures counts failed polls per conversation and stays bounded', () => {
+		const state = decide(startState(KEY, OWNER, undefined), [], W).next;
+		let next = withTranscriptFailures(state, [7, 8]);
+		next = withTranscriptFailures(next, [7]);
+		expect(next.failing).toEqual([
+			[7, 2],
+			[8, 1],
+		]);
+		expect(givesUpOnTranscript(next, 7)).toBe(true);
+		expect(givesUpOnTranscript(next, 8)).toBe(false);
+		const many = withTranscriptFailures(state, Array.from({ length: MAX_FAILING_IDS + 50 }, (_, i) => i + 1));
+		expect(many.failing).toHaveLength(MAX_FAILING_IDS);
 	});
 });
