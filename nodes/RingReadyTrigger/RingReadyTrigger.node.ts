@@ -177,7 +177,8 @@ export class RingReadyTrigger implements INodeType {
 				}
 				next = withTranscriptFailures(next, fetched.failed.map(({ id }) => id));
 			}
-			warnAboutFutureDates.call(this, decision, clock);
+			const emittedIds = new Set(items.map((item) => item.id));
+			warnAboutFutureDates.call(this, { ...decision, future: decision.future.filter(({ id }) => emittedIds.has(id)) }, clock);
 			if (!sameState(state, next) || found.changed) writeState(staticData, next);
 			return items.length === 0 ? null : [items.map((json) => ({ json }))];
 		} catch (error) {
