@@ -9,29 +9,80 @@ import type {
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 
+const DEFAULT_BASE_URL = 'https://www.ring-ready.com';
+
+/** Every request's own time limit, the credential test's included. */
+export const REQUEST_TIMEOUT_MS = 30_000;
+
+/** The API's own path: a Base URL pasted with it (https://www.ring-ready.com/api/v1/) still works. */
+const API_PATH_SUFFIX = /\/api\/v1$/;
+
 function isLoopback(hostname: string): boolean {
 	return LOOPBACK_HOSTS.has(hostname) || /^127(\.\d{1,3}){3}$/.test(hostname);
 }
 
+/** Why the key may not go to this URL, or undefined when it may (HTTPS, or plain HTTP to this machine). */
+function unsafeProtocol(target: URL): string | undefined {
+	if (target.protocol === 'https:') return undefined;
+	if (target.protocol === 'http:' && isLoopback(target.hostname)) return undefined;
+	return `Refusing to send the API key to ${target.protocol}//${target.host}: the Base URL must start with https:// (plain http:// is allowed only for 127.0.0.1 or localhost, such as the local sandbox).`;
+}
+
 /**
- * Refuses to send the key anywhere but HTTPS, or plain HTTP to this machine (the local sandbox).
- * Checked on the final URL of every request, so neither a base URL nor a path can route around it.
+ * The credential's Base URL as an origin (scheme, host, port), or an Error saying how to fix it.
+ * Trailing slashes and a trailing /api/v1 are dropped; any other path, a query, a fragment or a
+ * user name is refused, so that what the user typed is exactly where the key goes.
  */
-export function assertSafeDestination(requestOptions: IHttpRequestOptions): void {
+export function resolveBaseUrl(raw: unknown): string {
+	const text = String(raw ?? '')
+		.trim()
+		.replace(/\/+$/, '')
+		.replace(API_PATH_SUFFIX, '');
+	let url: URL;
+	try {
+		url = new URL(text);
+	} catch {
+		throw new Error(
+			`The Base URL "${text.slice(0, 100)}" is not a valid URL. Use ${DEFAULT_BASE_URL} unless RingReady support gave you another address.`,
+		);
+	}
+	const unsafe = unsafeProtocol(url);
+	if (unsafe) throw new Error(unsafe);
+	const extra = `${url.pathname === '/' ? '' : url.pathname}${url.search}${url.hash}`;
+	if (extra !== '' || url.username !== '' || url.password !== '') {
+		throw new Error(
+			`The Base URL must be only the address of the RingReady API, such as ${DEFAULT_BASE_URL}, without a path, query or user name${
+				extra ? ` (remove "${extra.slice(0, 60)}")` : ''
+			}.`,
+		);
+	}
+	return url.origin;
+}
+
+/**
+ * Refuses to send the key anywhere but the credential's own origin, over HTTPS (plain HTTP only to
+ * this machine). Checked on the final URL of every request, so neither a base URL nor a path can
+ * route around it.
+ */
+export function assertSafeDestination(requestOptions: IHttpRequestOptions, baseUrl: unknown): void {
+	const origin = resolveBaseUrl(baseUrl);
 	let target: URL;
 	try {
 		target = new URL(requestOptions.url, requestOptions.baseURL || undefined);
 	} catch {
+		throw new Error(`The request URL "${String(requestOptions.url).slice(0, 100)}" is not a valid URL.`);
+	}
+	const unsafe = unsafeProtocol(target);
+	if (unsafe) throw new Error(unsafe);
+	if (target.origin !== origin) {
 		throw new Error(
-			`The Base URL "${String(requestOptions.baseURL ?? '')}" is not a valid URL. Use https://www.ring-ready.com unless RingReady support gave you another address.`,
+			`Refusing to send the API key to ${target.origin}: it goes only to the Base URL of the RingReady API credential (${origin}).`,
 		);
 	}
-	if (target.protocol === 'https:') return;
-	if (target.protocol === 'http:' && isLoopback(target.hostname)) return;
-	throw new Error(
-		`Refusing to send the API key to ${target.protocol}//${target.host}: the Base URL must start with https:// (plain http:// is allowed only for 127.0.0.1 or localhost, such as the local sandbox).`,
-	);
 }
+
+const REDIRECT_MESSAGE =
+	'The Base URL answered with a redirect to another address. The API key is never sent on to another address: set the Base URL to the address the RingReady API answers on (https://www.ring-ready.com unless RingReady support gave you another).';
 
 export class RingReadyApi implements ICredentialType {
 	name = 'ringReadyApi';
@@ -62,7 +113,7 @@ export class RingReadyApi implements ICredentialType {
 			name: 'baseUrl',
 			type: 'string',
 			required: true,
-			default: 'https://www.ring-ready.com',
+			default: DEFAULT_BASE_URL,
 			description:
 				'Leave as is for RingReady. Change it only to use the local sandbox (for example http://127.0.0.1:4010).',
 		},
@@ -72,18 +123,24 @@ export class RingReadyApi implements ICredentialType {
 		credentials: ICredentialDataDecryptedObject,
 		requestOptions: IHttpRequestOptions,
 	): Promise<IHttpRequestOptions> {
-		assertSafeDestination(requestOptions);
+		assertSafeDestination(requestOptions, credentials.baseUrl);
 		return {
 			...requestOptions,
 			headers: { ...requestOptions.headers, Authorization: `Bearer ${String(credentials.apiKey)}` },
+			// A redirect is answered, never followed: n8n would otherwise send the key on to wherever it points.
+			disableFollowRedirect: true,
+			sendCredentialsOnCrossOriginRedirect: false,
+			// The credential test's request too gets a limit (n8n's default would be 5 minutes).
+			timeout: requestOptions.timeout ?? REQUEST_TIMEOUT_MS,
 		};
 	}
 
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: '={{ String($credentials.baseUrl).replace(/\\/+$/, "") }}',
+			baseURL: '={{ String($credentials.baseUrl).trim().replace(/\\/+$/, "").replace(/\\/api\\/v1$/, "") }}',
 			url: '/api/v1/whoami',
 			method: 'GET',
+			disableFollowRedirect: true,
 		},
 		rules: [
 			{
@@ -97,11 +154,33 @@ export class RingReadyApi implements ICredentialType {
 			{
 				type: 'responseCode',
 				properties: {
+					value: 403,
+					message:
+						'The API key works but may not read (it lacks the "read" scope), so the node could not check it. Reading conversations and agents needs a key with the read scope: create one in the RingReady dashboard under Profile → API keys.',
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: {
 					value: 404,
 					message:
 						'No RingReady API was found at this Base URL. Use https://www.ring-ready.com unless you are using the local sandbox.',
 				},
 			},
-		],
+			...[301, 302, 303, 307, 308].map((value) => ({
+				type: 'responseCode' as const,
+				properties: { value, message: REDIRECT_MESSAGE },
+			})),
+			{
+				// Anything but the API's JSON (a web page, an empty body, another service): no user_id.
+				type: 'responseSuccessBody',
+				properties: {
+					key: 'user_id',
+					value: undefined,
+					message:
+						'The Base URL answered, but not as the RingReady API does (no account in the answer; perhaps a web page). Use https://www.ring-ready.com unless RingReady support gave you another address.',
+				},
+			},
+		] as ICredentialTestRequest['rules'],
 	};
 }

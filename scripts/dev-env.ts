@@ -1,77 +1,20 @@
 /**
- * The `npm run dev` environment, also used by docs/screenshots.ts: build and pack the package,
+ * The `npm run dev` environment, also used by test/ui/journey.ts: build and pack the package,
  * install real n8n once, start the sandbox with demo data (or use a real RingReady), start n8n on
  * 127.0.0.1 with the package, a "RingReady Sandbox" credential, the example workflows and an owner login.
  */
-import { spawnSync } from 'child_process';
 import { randomBytes } from 'crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
-import { createServer } from 'net';
 import { join, resolve } from 'path';
 
 import { startSandbox, type Sandbox } from '../test/sandbox';
-import { freePort, N8n, type N8nInstall, type N8nLine } from '../test/e2e/lib/n8n';
+import { ensureN8n, N8n, preferredPort, type N8nLine } from '../tools/n8n';
+import { packPackage } from '../tools/package';
 
 export const ROOT = resolve(__dirname, '..');
 export const DEV_CREDENTIAL = { id: 'ringreadySandbox', name: 'RingReady Sandbox' };
 
 type Log = (message: string) => void;
-
-function run(command: string, args: string[], what: string, options: { quiet?: boolean } = {}): string {
-	const result = spawnSync(command, args, {
-		cwd: ROOT,
-		encoding: 'utf8',
-		stdio: ['ignore', 'pipe', options.quiet ? 'pipe' : 'inherit'],
-		maxBuffer: 64 * 1024 * 1024,
-	});
-	if (result.status !== 0) {
-		throw new Error(`${what} failed (exit ${result.status})\n${result.stdout ?? ''}${result.stderr ?? ''}`);
-	}
-	return result.stdout;
-}
-
-/** `npm run build`, `npm pack` and unpack into `dir`; returns the unpacked package folder. */
-export function buildAndPack(dir: string, log: Log): string {
-	log('building the package (npm run build) ...');
-	run('npm', ['run', 'build', '--silent'], 'npm run build', { quiet: true });
-	rmSync(dir, { recursive: true, force: true });
-	mkdirSync(dir, { recursive: true });
-	const tarball = run('npm', ['pack', '--silent', '--pack-destination', dir], 'npm pack', { quiet: true })
-		.trim()
-		.split('\n')
-		.pop()!;
-	run('tar', ['-xzf', join(dir, tarball), '-C', dir], 'unpacking the tarball');
-	return join(dir, 'package');
-}
-
-/** Real n8n from the project's cache, installed on first use (scripts/install-n8n.sh, progress on stderr). */
-export function ensureN8n(line: N8nLine, log: Log): N8nInstall {
-	const [cached, node24] = run(
-		'bash',
-		['-c', `. "${join(ROOT, 'scripts', 'lib.sh')}" && echo "$N8N${line}_DIR" && echo "$NODE24_DIR/bin/node"`],
-		'reading scripts/lib.sh',
-	)
-		.trim()
-		.split('\n');
-	if (!existsSync(join(cached, '.complete'))) {
-		log(`first use: installing real n8n ${line}.x into ${cached} — about 4 minutes, only this once ...`);
-	}
-	const dir = run('bash', [join(ROOT, 'scripts', 'install-n8n.sh'), String(line)], 'installing n8n').trim().split('\n').pop()!;
-	return { line, dir, nodeBin: line === 2 ? node24 : process.execPath };
-}
-
-async function portIsFree(port: number): Promise<boolean> {
-	return await new Promise((resolvePort) => {
-		const server = createServer();
-		server.once('error', () => resolvePort(false));
-		server.listen(port, '127.0.0.1', () => server.close(() => resolvePort(true)));
-	});
-}
-
-/** The wanted port when it is free, another free one otherwise. */
-export async function preferredPort(wanted: number): Promise<number> {
-	return (await portIsFree(wanted)) ? wanted : await freePort();
-}
 
 function isoAgo(ms: number): string {
 	return new Date(Date.now() - ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -149,8 +92,9 @@ export async function startDevEnvironment(options: DevEnvironmentOptions): Promi
 	const pidFile = join(userFolder, 'n8n.pid');
 	stopStale(pidFile, log);
 
-	const packageDir = buildAndPack(join(userFolder, 'pack'), log);
-	const install = ensureN8n(line, log);
+	log('building and packing the package (npm run build, npm pack) ...');
+	const packageDir = packPackage(join(userFolder, 'pack'));
+	const install = ensureN8n(line);
 
 	let sandbox: Sandbox | undefined;
 	let apiBaseUrl: string;

@@ -12,7 +12,7 @@
 set -euo pipefail
 unset npm_config_ignore_scripts NPM_CONFIG_IGNORE_SCRIPTS
 here="$(cd "$(dirname "$0")" && pwd)"
-. "$here/lib.sh"
+. "$here/../tools/lib.sh"
 line="${1:-2}"
 
 log() { echo "[install-n8n] $*" >&2; }

@@ -2,10 +2,13 @@
  * What several cases share, started on first use: the N = 1,000 sandbox with 20 ms latency and a
  * real n8n instance (our package installed, credentials and workflows imported) pointing at it.
  */
-import { rmSync } from 'fs';
+import { mkdtempSync, rmSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
 
-import { findN8n, N8nInstance, type ExecuteOutcome, type N8nInstall } from './n8n';
-import { buildPackage } from './package';
+import { N8n } from '../../tools/n8n';
+import { packPackage } from '../../tools/package';
+import { executeWorkflow, findN8n, type BenchN8nInstall, type ExecuteOutcome } from './n8n';
 import { startRemoteSandbox, type RemoteSandbox } from './sandbox';
 import { summarize, type RequestSummary } from './stats';
 import {
@@ -39,9 +42,9 @@ export interface N8nRun {
 
 export class BenchContext {
 	private sandbox?: Promise<RemoteSandbox>;
-	private n8nInstance?: Promise<N8nInstance | undefined>;
-	private packageDir?: string;
-	install?: N8nInstall;
+	private n8nInstance?: Promise<N8n | undefined>;
+	private workDir?: string;
+	install?: BenchN8nInstall;
 	n8nProblem?: string;
 
 	constructor(readonly options: BenchOptions) {}
@@ -52,7 +55,7 @@ export class BenchContext {
 	}
 
 	/** The real n8n instance, or undefined (with n8nProblem set) when it is off or unavailable. */
-	async n8n(): Promise<N8nInstance | undefined> {
+	async n8n(): Promise<N8n | undefined> {
 		if (!this.options.useN8n) {
 			this.n8nProblem = 'real n8n skipped (--no-n8n)';
 			return undefined;
@@ -65,19 +68,20 @@ export class BenchContext {
 		return await this.n8nInstance;
 	}
 
-	private async startN8n(): Promise<N8nInstance | undefined> {
+	private async startN8n(): Promise<N8n | undefined> {
 		log('finding real n8n (scripts/install-n8n.sh 2) …');
 		this.install = findN8n();
 		if (!this.install) {
 			this.n8nProblem = 'real n8n is not installed and could not be installed';
 			return undefined;
 		}
-		log('building the package into a temporary folder …');
-		this.packageDir = buildPackage();
+		this.workDir = mkdtempSync(join(tmpdir(), 'rr-bench-'));
+		log('building and packing the package (npm run build, npm pack) …');
+		const packageDir = packPackage(join(this.workDir, 'pack'));
 		const sandbox = await this.transcriptsSandbox();
-		const instance = new N8nInstance(this.install);
-		await instance.init();
-		instance.installPackage(this.packageDir);
+		const instance = new N8n({ install: this.install, userFolder: join(this.workDir, 'n8n') });
+		await instance.allocatePorts();
+		instance.installPackage(packageDir);
 		log(`importing credentials and workflows into n8n ${this.install.version} …`);
 		await instance.importCredentials([
 			{ ...HTTP_HEADER_CREDENTIAL, data: { name: 'Authorization', value: `Bearer ${sandbox.keys.readWrite}` } },
@@ -97,14 +101,12 @@ export class BenchContext {
 		if (!instance) return undefined;
 		const sandbox = await this.transcriptsSandbox();
 		await sandbox.clear();
-		const outcome = await instance.execute(workflowId);
+		const outcome = await executeWorkflow(instance, workflowId);
 		return { outcome, requests: summarize(await sandbox.stats()) };
 	}
 
 	async close(): Promise<void> {
-		const instance = await this.n8nInstance;
-		instance?.dispose();
-		if (this.packageDir) rmSync(this.packageDir, { recursive: true, force: true });
+		if (this.workDir) rmSync(this.workDir, { recursive: true, force: true });
 		await (await this.sandbox)?.close();
 	}
 }

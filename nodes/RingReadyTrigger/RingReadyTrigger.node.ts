@@ -14,7 +14,8 @@ import { TRANSCRIPT_CONCURRENCY } from '../RingReady/shared/contract';
 import { buildConversationQuery } from '../RingReady/shared/conversationQuery';
 import { conversationFilters, transcriptTextOption } from '../RingReady/shared/descriptions';
 import { addTranscriptText } from '../RingReady/shared/transcript';
-import { apiRequest, CREDENTIAL_TYPE } from '../RingReady/transport';
+import { getAccount } from '../RingReady/transport/account';
+import { CREDENTIAL_TYPE, RETRY_POLICY } from '../RingReady/transport';
 import { conversationPages, getConversation } from '../RingReady/transport/conversations';
 import { RequestThrottle } from '../RingReady/transport/throttle';
 import {
@@ -65,8 +66,9 @@ export class RingReadyTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{ "New conversation" }}',
+		// n8n's node panel shows the trigger's description on the entry it merges with the RingReady node.
 		description:
-			'Starts the workflow once for every new phone call or web chat your RingReady AI receptionists handle',
+			'Start a workflow on every new call or web chat your RingReady AI receptionists handle, read conversations and tune the receptionists and their FAQ',
 		defaults: { name: 'RingReady Trigger' },
 		polling: true,
 		inputs: [],
@@ -234,7 +236,10 @@ function pollBudget(this: IPollFunctions): PollBudget {
 	const budgetMs = Number(getBudget.call(this));
 	if (!Number.isFinite(budgetMs) || budgetMs <= 0) return {};
 	const start = Date.now();
-	return { requestsBy: start + budgetMs, transcriptsStartBy: start + budgetMs * DETAIL_BUDGET_SHARE };
+	const requestsBy = start + budgetMs;
+	// The transport starts no request with less than minRequestMs left.
+	const transcriptsStartBy = Math.min(start + budgetMs * DETAIL_BUDGET_SHARE, requestsBy - RETRY_POLICY.minRequestMs);
+	return { requestsBy, transcriptsStartBy };
 }
 
 interface FoundState {
@@ -282,14 +287,8 @@ function originOf(baseUrl: unknown): string {
 
 /** The account behind the key: the Base URL's origin and the key owner's RingReady user id. */
 async function accountOf(this: IPollFunctions, origin: string, deadline: number | undefined): Promise<string> {
-	const whoami = (await apiRequest.call(this, 'GET', '/whoami', { deadline })) as { user_id?: unknown } | null;
-	const userId = whoami?.user_id;
-	if (typeof userId !== 'number' || !Number.isSafeInteger(userId) || userId <= 0) {
-		throw new NodeOperationError(this.getNode(), 'RingReady returned an unexpected response for GET /whoami', {
-			description: 'It has no user_id. Check the Base URL in the credential: it must be the RingReady API.',
-		});
-	}
-	return `${origin} user ${userId}`;
+	const whoami = await getAccount.call(this, undefined, { deadline });
+	return `${origin} user ${String(whoami.user_id)}`;
 }
 
 /**
@@ -474,6 +473,11 @@ async function fetchDetails(
 				const detail = await getConversation.call(this, conversation.id, { throttle, deadline: limits.requestsBy });
 				results[index] = (settings.transcriptText ? addTranscriptText(detail) : detail) as IDataObject;
 			} catch (error) {
+				if (limits.requestsBy !== undefined && Date.now() >= limits.requestsBy - RETRY_POLICY.minRequestMs) {
+					// Out of the poll's time, not this conversation's failure: it comes at the next poll.
+					stopAt = Math.min(stopAt, index);
+					continue;
+				}
 				failed.push({ id: conversation.id, error });
 				if (limits.givesUp(conversation.id)) {
 					results[index] = { ...conversation, error: transcriptGivenUp(error) };

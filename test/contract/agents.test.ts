@@ -1,4 +1,4 @@
-/** GET /api/v1/agents, GET and PATCH /api/v1/agents/{id} (ringready-api.md), every row of the PATCH table. */
+/** GET /api/v1/agents, GET and PATCH /api/v1/agents/{id} (docs/ringready-api.md), every row of the PATCH table. */
 import { startSandbox, type AgentDetail, type Sandbox } from '../sandbox';
 import { TIMESTAMP_RE, call } from './helpers';
 

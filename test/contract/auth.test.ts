@@ -1,4 +1,4 @@
-/** Authentication, scopes, account isolation, unknown paths and methods (ringready-api.md: Authentication, Errors). */
+/** Authentication, scopes, account isolation, unknown paths and methods (docs/ringready-api.md: Authentication, Errors). */
 import { createHash } from 'crypto';
 
 import { startSandbox, type Sandbox } from '../sandbox';

@@ -38,6 +38,9 @@ describe('controls are 404 unless enabled at start', () => {
 				['DELETE', '/__sandbox/requests', undefined],
 				['POST', '/__sandbox/reset', undefined],
 				['GET', '/__sandbox/keys', undefined],
+				['POST', '/__sandbox/script', { path: '/api/v1/whoami', status: 200, body: '' }],
+				['POST', '/__sandbox/redirect', { path: '/api/v1/whoami', location: 'http://127.0.0.1:9/' }],
+				['DELETE', '/__sandbox/script', undefined],
 			] as const) {
 				const res = await call(off, path, { method, body });
 				expect({ method, path, status: res.status }).toEqual({ method, path, status: 404 });
@@ -387,5 +390,78 @@ describe('keep-alive', () => {
 		} finally {
 			agent.destroy();
 		}
+	});
+});
+
+describe('scripted responses and redirects', () => {
+	test('the next request to exactly that path gets the raw status, headers and body; then the API answers again', async () => {
+		const res = await control('/script', 'POST', {
+			path: '/api/v1/agents/7',
+			method: 'GET',
+			status: 200,
+			headers: { 'Content-Type': 'text/html' },
+			body: '<html><body>Welcome</body></html>',
+		});
+		expect(res.status).toBe(200);
+		expect(res.body.queued).toEqual([
+			{ path: '/api/v1/agents/7', method: 'GET', status: 200, headers: { 'Content-Type': 'text/html' }, body: '<html><body>Welcome</body></html>', count: 1 },
+		]);
+		// Another path and another method are not affected.
+		expect((await call(sb, '/api/v1/agents/70', { key })).status).toBe(404);
+		expect((await call(sb, '/api/v1/agents/7', { key, method: 'PATCH', body: {} })).status).toBe(422);
+
+		const scripted = await call(sb, '/api/v1/agents/7', { key });
+		expect(scripted.status).toBe(200);
+		expect(scripted.headers.get('content-type')).toBe('text/html');
+		expect(scripted.text).toBe('<html><body>Welcome</body></html>');
+		const next = await call(sb, '/api/v1/agents/7', { key });
+		expect(next.body.id).toBe(7);
+		expect(sb.control.requests().log.map((r) => r.status)).toEqual([404, 422, 200, 200]);
+	});
+
+	test('count, an empty body (JSON content type by default), truncated JSON; DELETE and reset clear them', async () => {
+		sb.control.scriptResponse({ path: '/api/v1/whoami', status: 200, body: '', count: 2 });
+		for (let i = 0; i < 2; i++) {
+			const res = await call(sb, '/api/v1/whoami', { key });
+			expect([res.status, res.text, res.headers.get('content-type')]).toEqual([200, '', 'application/json']);
+		}
+		expect((await call(sb, '/api/v1/whoami', { key })).body.user_id).toBe(142);
+
+		sb.control.scriptResponse({ path: '/api/v1/whoami', status: 200, body: '{"user_id": 14' });
+		expect((await call(sb, '/api/v1/whoami', { key })).text).toBe('{"user_id": 14');
+
+		sb.control.scriptResponse({ path: '/api/v1/whoami', status: 500 });
+		expect((await control('/script', 'DELETE')).body).toEqual({ queued: [] });
+		expect((await call(sb, '/api/v1/whoami', { key })).status).toBe(200);
+		sb.control.redirect({ path: '/api/v1/whoami', location: 'https://example.com/' });
+		sb.control.reset();
+		expect((await call(sb, '/api/v1/whoami', { key })).status).toBe(200);
+	});
+
+	test('a redirect answers 302 (or the given 3xx) with Location and an empty body', async () => {
+		const res = await control('/redirect', 'POST', { path: '/api/v1/agents', location: 'http://127.0.0.1:9/api/v1/agents', status: 307 });
+		expect(res.status).toBe(200);
+		const redirected = await fetch(`${sb.url}/api/v1/agents`, { headers: { Authorization: `Bearer ${key}` }, redirect: 'manual' });
+		expect(redirected.status).toBe(307);
+		expect(redirected.headers.get('location')).toBe('http://127.0.0.1:9/api/v1/agents');
+		expect(await redirected.text()).toBe('');
+		sb.control.redirect({ path: '/api/v1/agents', location: '/elsewhere' });
+		const plain = await fetch(`${sb.url}/api/v1/agents`, { redirect: 'manual' });
+		expect(plain.status).toBe(302);
+	});
+
+	test('invalid specs are refused with 422 over HTTP and throw in process', async () => {
+		for (const body of [
+			{ path: 'no-slash', status: 200 },
+			{ path: '/x', status: 99 },
+			{ path: '/x', status: 200, body: 5 },
+			{ path: '/x', status: 200, extra: true },
+		]) {
+			expect((await control('/script', 'POST', body)).status).toBe(422);
+		}
+		expect((await control('/redirect', 'POST', { path: '/x', location: 'http://a/', status: 200 })).status).toBe(422);
+		expect((await control('/redirect', 'POST', { path: '/x' })).status).toBe(422);
+		expect(() => sb.control.scriptResponse({ path: '/x', status: 1000 })).toThrow();
+		expect(() => sb.control.redirect({ path: '/x', location: '' })).toThrow();
 	});
 });

@@ -1,4 +1,4 @@
-/** GET /api/v1/conversations and /conversations/{id} (ringready-api.md), held row by row. */
+/** GET /api/v1/conversations and /conversations/{id} (docs/ringready-api.md), held row by row. */
 import { startSandbox, type ConversationDetail, type ConversationSummary, type Sandbox } from '../sandbox';
 import { TIMESTAMP_RE, call, flatten, qs, walk } from './helpers';
 

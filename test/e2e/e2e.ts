@@ -14,25 +14,27 @@ import { existsSync, readdirSync, readFileSync, writeFileSync, appendFileSync, m
 import { join, resolve } from 'path';
 
 import { keyPrefix, startSandbox, type Sandbox } from '../sandbox';
-import { delay, DURABLE_SCHEDULER_ENV, N8n, nodeOutput, tail, type N8nInstall, type N8nLine, type RunData } from './lib/n8n';
+import { delay, DURABLE_SCHEDULER_ENV, N8n, nodeOutput, tail, type N8nInstall, type N8nLine, type RunData } from '../../tools/n8n';
 import { startSink, type Sink } from './lib/sink';
 import { Suite } from './lib/suite';
 import {
 	CREDENTIALS,
 	errorsWorkflow,
 	failingWorkflow,
+	FAQ_NOT_LOST_QUESTION,
 	NODE,
 	readsWorkflow,
 	REPLACED_FAQ,
 	TOOL,
 	TRIGGER,
 	triggerWorkflow,
+	trustWorkflow,
 	UPDATED_GOAL,
 	UPDATED_GREETING,
 	writesWorkflow,
 	type Workflow,
 } from './workflows';
-import { cleanups, runCleanups, runScript } from './lib/script';
+import { cleanups, runCleanups, runScript } from '../../tools/script';
 
 const ROOT = resolve(__dirname, '..', '..');
 const line = Number(process.env.E2E_N8N_LINE ?? '2') as N8nLine;
@@ -142,6 +144,7 @@ async function execTrack(): Promise<void> {
 			writesWorkflow({ agentId, otherAgentId }),
 			errorsWorkflow({ agentId, failingConversationLimit: 3 }),
 			failingWorkflow(),
+			trustWorkflow({ agentId, otherAgentId }),
 		]);
 	});
 	if (!setupOk) {
@@ -260,7 +263,7 @@ async function execTrack(): Promise<void> {
 			const [read] = nodeOutput(writes.run, 'Agent After Update');
 			assert.equal(read.agent_goal, UPDATED_GOAL);
 		});
-		await suite.check(T, 'Agent FAQ › Create or Update from three input items (one read, one write)', () => {
+		await suite.check(T, 'Agent FAQ › Create or Update from three input items (one merge, one PATCH)', () => {
 			const three = nodeOutput(writes.run, 'Three Conversations');
 			const out = nodeOutput(writes.run, 'Upsert FAQ');
 			assert.equal(out.length, 3);
@@ -326,6 +329,42 @@ async function execTrack(): Promise<void> {
 		assert.equal(failed[0].conversation_id, failing.id);
 		assert.ok(transcripts.filter((item) => Array.isArray(item.transcript)).length === 2);
 		return `404: "${String(missing.error).slice(0, 60)}"; 403: "${String(readOnly[0].error).slice(0, 60)}"`;
+	});
+
+	// --- trust: a redirect elsewhere, and a 200 that is not the agent ---------------------------------
+	const elsewhere = await newSandbox();
+	sandbox.control.clearRequests();
+	sandbox.control.redirect({ path: `/api/v1/agents/${agentId}`, location: `${elsewhere.url}/api/v1/agents/${agentId}` });
+	sandbox.control.scriptResponse({
+		path: `/api/v1/agents/${otherAgentId}`,
+		method: 'GET',
+		status: 200,
+		headers: { 'Content-Type': 'text/html' },
+		body: '<!doctype html><html><body>Site under maintenance</body></html>',
+	});
+	const faqBeforeTrust = sandbox.control.agent(otherAgentId)!.faq;
+	suite.log(T, 'n8n execute: trust');
+	const trust = await n8n.execute('e2eTrustWorkflow');
+	executeOutput('execute trust', trust);
+	const trustLog = sandbox.control.requests().log;
+	await suite.check(T, 'a redirect to another origin is not followed: the key never reaches it; the error names where it pointed', () => {
+		assert.equal(trust.code, 0, `exit code ${trust.code}\n${tail(trust.stdout + trust.stderr, 30)}`);
+		const [item] = nodeOutput(trust.run, 'Redirected Agent');
+		assert.equal(
+			item.error,
+			`The Base URL redirected the request to ${elsewhere.url}/api/v1/agents/${agentId}; the API key was not sent there`,
+		);
+		assert.match(String(item.description), /Set the Base URL in the RingReady API credential/);
+		assert.deepEqual(elsewhere.control.requests().log, [], 'a request reached the other origin');
+		return `"${String(item.error).slice(0, 80)}"`;
+	});
+	await suite.check(T, 'Agent FAQ › Create or Update on a 200 that is not the agent: error, FAQ untouched, no PATCH', () => {
+		const [item] = nodeOutput(trust.run, 'FAQ From A Web Page');
+		assert.equal(item.error, `RingReady returned an unexpected response to GET /api/v1/agents/${otherAgentId}`);
+		assert.match(String(item.description), /^Expected agent \d+ with its FAQ; got a web page \(HTML\)/);
+		assert.deepEqual(sandbox.control.agent(otherAgentId)!.faq, faqBeforeTrust);
+		assert.ok(!(FAQ_NOT_LOST_QUESTION in sandbox.control.agent(otherAgentId)!.faq));
+		assert.ok(!trustLog.some((entry) => entry.method === 'PATCH'), 'a PATCH was sent');
 	});
 
 	// --- a revoked key fails the workflow ------------------------------------------------------------
@@ -418,6 +457,27 @@ async function serverTrack(sink: Sink): Promise<void> {
 		// response, which its request helper does not attach: it shows its generic 401 text instead.
 		else assert.match(result.message, /revoked|invalid|authorization failed/i);
 		return `"${result.message.slice(0, 90)}"`;
+	});
+
+	await suite.check(T, 'credential test fails, never "OK", when the Base URL redirects to another origin or answers a web page', async () => {
+		const elsewhere = await newSandbox();
+		sandbox.control.redirect({ path: '/api/v1/whoami', location: `${elsewhere.url}/api/v1/whoami`, count: 2 });
+		const redirected = await testCredential(CREDENTIALS.readWrite, sandbox.keys.readWrite);
+		assert.equal(redirected.status, 'Error', JSON.stringify(redirected));
+		if (line === 2) assert.match(redirected.message, /redirect to another address/);
+		assert.deepEqual(elsewhere.control.requests().log, [], 'the credential test reached the other origin');
+		sandbox.control.clearScripted();
+		sandbox.control.scriptResponse({
+			path: '/api/v1/whoami',
+			status: 200,
+			headers: { 'Content-Type': 'text/html' },
+			body: '<!doctype html><html><body>Welcome</body></html>',
+		});
+		const page = await testCredential(CREDENTIALS.readWrite, sandbox.keys.readWrite);
+		assert.equal(page.status, 'Error', JSON.stringify(page));
+		assert.match(page.message, /not as the RingReady API does/);
+		sandbox.control.clearScripted();
+		return `"${redirected.message.slice(0, 60)}" / "${page.message.slice(0, 60)}"`;
 	});
 
 	// --- node types --------------------------------------------------------------------------------

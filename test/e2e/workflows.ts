@@ -252,6 +252,26 @@ export function errorsWorkflow(ids: { agentId: number; failingConversationLimit:
 }
 
 /** A revoked key without Continue On Fail: `n8n execute` must fail. */
+/** Trust (issue 14): a redirect to another origin, and an FAQ write whose read is not an agent; errors become items. */
+export const FAQ_NOT_LOST_QUESTION = 'Is my FAQ safe? (e2e)';
+export function trustWorkflow(ids: { agentId: number; otherAgentId: number }): Workflow {
+	return workflow('e2eTrustWorkflow', 'e2e trust', [
+		[ringReady('Redirected Agent', { resource: 'agent', operation: 'get', agentId: locator(ids.agentId) }, { continueOnFail: true })],
+		[
+			ringReady(
+				'FAQ From A Web Page',
+				{
+					resource: 'faq',
+					operation: 'upsert',
+					agentId: locator(ids.otherAgentId),
+					entries: { entry: [{ question: FAQ_NOT_LOST_QUESTION, answer: 'Yes.' }] },
+				},
+				{ continueOnFail: true },
+			),
+		],
+	]);
+}
+
 export function failingWorkflow(): Workflow {
 	return workflow('e2eFailingWorkfl', 'e2e revoked key fails', [
 		[ringReady('Revoked Key', { resource: 'account', operation: 'get' }, { credential: CREDENTIALS.revoked })],

@@ -81,6 +81,9 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 	/** type name → stored (decrypted) data */
 	private readonly store = new Map<string, ICredentialDataDecryptedObject>();
 
+	/** Calls of getDecrypted: each is a database read and a decryption in real n8n. */
+	decryptedReads = 0;
+
 	constructor(data: Record<string, ICredentialDataDecryptedObject> = {}) {
 		super();
 		for (const [type, values] of Object.entries(data)) this.store.set(type, clone(values));
@@ -215,6 +218,7 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 		raw?: boolean,
 		expressionResolveValues?: ICredentialsExpressionResolveValues,
 	): Promise<ICredentialDataDecryptedObject> {
+		this.decryptedReads++;
 		const stored = this.store.get(type);
 		if (stored === undefined) {
 			// Same wording as n8n's CredentialNotFoundError.

@@ -64,6 +64,8 @@ export interface ExecuteNodeResult {
 	hints: unknown[];
 	/** What n8n logged during this run. */
 	logs: CapturedLog[];
+	/** How often the node read a credential (n8n's getDecrypted: a database read in real n8n). */
+	credentialReads: number;
 }
 
 export async function executeNode(
@@ -162,5 +164,6 @@ export async function executeNode(
 		error: nodeError,
 		hints: context.hints,
 		logs: logsSince(mark),
+		credentialReads: credentialsHelper.decryptedReads,
 	};
 }

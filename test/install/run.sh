@@ -8,7 +8,7 @@
 set -uo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
-. scripts/lib.sh
+. tools/lib.sh
 line="${INSTALL_TEST_LINE:-2}"
 if [ "$line" = 2 ]; then dir="$N8N2_DIR"; node="$NODE24_DIR/bin/node"; else dir="$N8N1_DIR"; node="$(command -v node)"; fi
 passed=0 failed=0

@@ -104,11 +104,12 @@ describe('Agent → Update', () => {
 		expect(error.description).toMatch(/Update Fields/);
 	});
 
-	it('a read-only key gets a clear "write scope" error, without the key anywhere', async () => {
+	it('a read-only key gets a clear "read-only" error, without the key anywhere', async () => {
 		const credentials = ctx.credentials('readOnly');
 		const id = ctx.sandbox.agentIds.A[0];
 		const error = await runError(update({ agentGoal: 'x' }, byId(id)), { credentials });
-		expect(error.message).toBe('The API key lacks the "write" scope needed for this operation');
+		expect(error.message).toBe('This API key is read-only: it may not change agents or FAQ entries');
+		expect(error.httpCode).toBe('403');
 		expect(error.description).toMatch(/Profile → API keys/);
 		expect(everythingVisible(error)).not.toContain(credentials.apiKey);
 	});
@@ -172,11 +173,19 @@ describe('API errors', () => {
 		expect(error.message).toBe('The API key lacks the "read" scope needed for this operation');
 	});
 
-	it('500 is not retried; 503 that persists is retried then reported', async () => {
+	it('500 is not retried; 503 that persists is retried up to 6 attempts then reported', async () => {
 		ctx.sandbox.control.injectFaults({ status: 500, count: 1 });
 		const error500 = await runError({ resource: 'account', operation: 'get' }, { credentials: ctx.credentials() });
 		expect(error500.message).toBe('RingReady is unavailable right now (HTTP 500)');
 		expect(apiRequests(ctx.sandbox)).toHaveLength(1);
+
+		ctx.sandbox.control.clearRequests();
+		// Retry-After: 0 keeps the test fast; without it the backoff would wait about 15 s.
+		ctx.sandbox.control.injectFaults({ status: 503, retryAfter: 0, count: 6 });
+		const error503 = await runError({ resource: 'account', operation: 'get' }, { credentials: ctx.credentials() });
+		expect(error503.message).toBe('RingReady is unavailable right now (HTTP 503 after 6 attempts)');
+		expect(error503.description).toBe('The RingReady service had a problem. Try again in a few minutes.');
+		expect(apiRequests(ctx.sandbox).map((r) => r.status)).toEqual([503, 503, 503, 503, 503, 503]);
 	});
 
 	it('422 from the API is shown with its detail (and is never retried)', async () => {

@@ -43,7 +43,7 @@ describe('Agent FAQ → Create or Update', () => {
 		expect(faqOf(id)).toEqual({ ...before, [existing]: 'A new answer.', 'Do you work weekends?': 'Yes, Saturdays.' });
 	});
 
-	it('many input items for one agent: one GET and one PATCH, every entry saved, each item reports its own', async () => {
+	it('many input items for one agent: one merge and one PATCH (read, re-read just before it), every entry saved, each item reports its own', async () => {
 		const id = agentA();
 		const before = faqOf(id);
 		const pairs: Array<[string, string]> = Array.from({ length: 12 }, (_v, i) => [`Question ${i}?`, `Answer ${i}.`]);
@@ -58,10 +58,10 @@ describe('Agent FAQ → Create or Update', () => {
 		});
 		expect(faqOf(id)).toEqual({ ...before, ...Object.fromEntries(pairs) });
 		const log = apiRequests(ctx.sandbox);
-		expect(log.map((r) => r.method)).toEqual(['GET', 'PATCH']);
+		expect(log.map((r) => r.method)).toEqual(['GET', 'GET', 'PATCH']);
 	});
 
-	it('items for two agents: one GET + one PATCH per agent', async () => {
+	it('items for two agents: the agents side by side, each read, re-read and written, one PATCH per agent', async () => {
 		const [first, second] = ctx.sandbox.agentIds.A;
 		await run(
 			{ resource: 'faq', operation: 'upsert', agentId: { __rl: true, mode: 'id', value: '={{ $json.agent }}' }, entries: perItem },
@@ -76,9 +76,16 @@ describe('Agent FAQ → Create or Update', () => {
 		);
 		expect(faqOf(first)).toMatchObject({ 'One?': '1', 'Three?': '3' });
 		expect(faqOf(second)).toMatchObject({ 'Two?': '2' });
-		expect(apiRequests(ctx.sandbox).map((r) => `${r.method} ${r.path}`).sort()).toEqual(
-			[`GET /api/v1/agents/${first}`, `GET /api/v1/agents/${second}`, `PATCH /api/v1/agents/${first}`, `PATCH /api/v1/agents/${second}`].sort(),
-		);
+		const log = apiRequests(ctx.sandbox).map((r) => `${r.method} ${r.path}`);
+		for (const id of [first, second]) {
+			expect(log.filter((line) => line.endsWith(`/agents/${id}`))).toEqual([
+				`GET /api/v1/agents/${id}`,
+				`GET /api/v1/agents/${id}`,
+				`PATCH /api/v1/agents/${id}`,
+			]);
+		}
+		// Side by side: the second agent's first read does not wait for the first agent's PATCH.
+		expect(log.indexOf(`GET /api/v1/agents/${second}`)).toBeLessThan(log.indexOf(`PATCH /api/v1/agents/${first}`));
 	});
 
 	it('__proto__, constructor and toString are ordinary questions', async () => {
@@ -189,9 +196,12 @@ describe('Agent FAQ → Create or Update', () => {
 		expect(faqOf(good)['Kept?']).toBe('Yes.');
 	});
 
-	it('a read-only key cannot write: the scope error names "write"', async () => {
+	it('a read-only key cannot write: the error says the key is read-only', async () => {
 		const error = await runError({ resource: 'faq', operation: 'upsert', agentId: byId(agentA()), entries: entries(['Q?', 'A.']) }, { credentials: ctx.credentials('readOnly') });
-		expect(error.message).toBe('The API key lacks the "write" scope needed for this operation');
+		expect(error.message).toBe('This API key is read-only: it may not change agents or FAQ entries');
+		expect(error.description).toBe(
+			'The key has the "read" scope only. Nothing was changed. To update agents or their FAQ, create a key with the write scope in the RingReady dashboard under Profile → API keys and use it in the RingReady API credential.',
+		);
 	});
 });
 
@@ -229,12 +239,12 @@ describe('Agent FAQ → Replace All', () => {
 		expect((json[0].removed as string[]).sort()).toEqual(Object.keys(before).filter((q) => q !== kept).sort());
 	});
 
-	it('one entry per input item: the items together form the new FAQ (one GET, one PATCH)', async () => {
+	it('one entry per input item: the items together form the new FAQ (one PATCH)', async () => {
 		const id = agentA();
 		const pairs: Array<[string, string]> = [['A?', '1'], ['B?', '2'], ['C?', '3']];
 		await run({ resource: 'faq', operation: 'replace', agentId: byId(id), entries: perItem }, { credentials: ctx.credentials(), items: itemsOf(...pairs) });
 		expect(faqOf(id)).toEqual(Object.fromEntries(pairs));
-		expect(apiRequests(ctx.sandbox).map((r) => r.method)).toEqual(['GET', 'PATCH']);
+		expect(apiRequests(ctx.sandbox).map((r) => r.method)).toEqual(['GET', 'GET', 'PATCH']);
 	});
 
 	it('an empty entry list empties the FAQ', async () => {

@@ -1,5 +1,5 @@
 /**
- * The sandbox RingReady API: a local HTTP server implementing ringready-api.md, with test controls.
+ * The sandbox RingReady API: a local HTTP server implementing docs/ringready-api.md, with test controls.
  *
  *   const sandbox = await startSandbox({ controls: true });
  *   await fetch(`${sandbox.url}/api/v1/whoami`, { headers: { Authorization: `Bearer ${sandbox.keys.readWrite}` } });

@@ -13,7 +13,7 @@ export const CHANNELS = ['phone', 'web_chat'] as const;
 
 export const PAGE_LIMIT = { min: 1, max: 200, default: 50 } as const;
 
-/** PATCH /agents/{id}: the writable text fields and their limits (ringready-api.md). */
+/** PATCH /agents/{id}: the writable text fields and their limits (docs/ringready-api.md). */
 export const AGENT_TEXT_FIELDS = {
 	agent_goal: { maxLength: 10_000, required: true },
 	greeting_message: { maxLength: 500, required: false },

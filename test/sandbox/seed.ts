@@ -24,7 +24,7 @@ import {
 	type AgentSeed,
 	type Scenario,
 } from './content';
-import { Prng } from './prng';
+import { Prng } from '../../tools/prng';
 import { formatTimestamp, toSecond } from './time';
 import type {
 	AccountName,

@@ -23,6 +23,8 @@ import {
 	nonWritableFieldMessage,
 	rateLimitSchema,
 } from './schemas';
+import { ScriptedResponses, redirectAsScript, redirectSchema, scriptedResponseSchema } from './scripted';
+import type { RedirectSpec, ScriptedResponse } from './scripted';
 import { copyAgent, keyPrefix, type KeyRecord, type StoredConversation } from './seed';
 import { SandboxError, Store } from './store';
 import type {
@@ -122,6 +124,7 @@ export class SandboxServer {
 	private faults: QueuedFault[] = [];
 	/** Conversation id → status of every GET /conversations/{id} (failConversation). */
 	private failing = new Map<number, number>();
+	private readonly scripted = new ScriptedResponses();
 	private rateLimit: { maxInFlight: number; retryAfter: number } | null = null;
 	private log: RequestLogEntry[] = [];
 	private seq = 0;
@@ -221,6 +224,16 @@ export class SandboxServer {
 			entry.ended_ms = this.now();
 			entry.status = entry.dropped || !res.headersSent ? null : res.statusCode;
 		});
+
+		const scripted = this.scripted.take(method, path);
+		if (scripted) {
+			this.send(res, {
+				status: scripted.status,
+				body: scripted.body ?? '',
+				headers: scripted.headers,
+			});
+			return;
+		}
 
 		// Faults first (a gateway in front of the service), then the per-key rate limit.
 		const fault = this.takeFault(path);
@@ -484,6 +497,15 @@ export class SandboxServer {
 			clearFailingConversations: () => {
 				this.failing.clear();
 			},
+			scriptResponse: (r) => {
+				this.scripted.add(validate(scriptedResponseSchema, stripUndefined(r)) as ScriptedResponse);
+			},
+			redirect: (r) => {
+				this.scripted.add(redirectAsScript(validate(redirectSchema, stripUndefined(r)) as RedirectSpec));
+			},
+			clearScripted: () => {
+				this.scripted.clear();
+			},
 			setRateLimit: (r) => {
 				const spec = validate(rateLimitSchema, stripUndefined(r)) as RateLimitSpec;
 				this.rateLimit =
@@ -509,6 +531,7 @@ export class SandboxServer {
 				this.latencyMs = this.options.latencyMs;
 				this.faults = [];
 				this.failing.clear();
+				this.scripted.clear();
 				this.rateLimit = null;
 				this.log = [];
 				this.seq = 0;
@@ -550,6 +573,9 @@ export class SandboxServer {
 							'DELETE /__sandbox/faults',
 							'POST /__sandbox/failing-conversations {"id","status"}',
 							'GET|DELETE /__sandbox/failing-conversations',
+							'POST /__sandbox/script {"path","method","status","headers","body","count"}',
+							'POST /__sandbox/redirect {"path","method","location","status","count"}',
+							'DELETE /__sandbox/script',
 							'POST /__sandbox/rate-limit {"maxInFlight","retryAfter"}',
 							'POST /__sandbox/conversations {"account","count","agent_id","channel","started_at","same_second"}',
 							'GET|DELETE /__sandbox/requests',
@@ -584,6 +610,22 @@ export class SandboxServer {
 				DELETE: async () => {
 					c.clearFailingConversations();
 					return reply(200, { failing: {} });
+				},
+			},
+			'/script': {
+				POST: async () => {
+					c.scriptResponse((await readJson()) as unknown as ScriptedResponse);
+					return reply(200, { queued: this.scripted.pending });
+				},
+				DELETE: async () => {
+					c.clearScripted();
+					return reply(200, { queued: [] });
+				},
+			},
+			'/redirect': {
+				POST: async () => {
+					c.redirect((await readJson()) as unknown as RedirectSpec);
+					return reply(200, { queued: this.scripted.pending });
 				},
 			},
 			'/rate-limit': {

@@ -2,7 +2,7 @@
  * The sandbox's state and the API's operations on it, without HTTP: keys, agents, conversations,
  * listing with filters and the id cursor, PATCH, and the "add conversations now" control.
  */
-import { Prng } from './prng';
+import { Prng } from '../../tools/prng';
 import type { AgentPatch, ListQuery } from './schemas';
 import { PAGE_LIMIT } from './schemas';
 import {

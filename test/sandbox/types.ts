@@ -1,7 +1,10 @@
 /**
- * Shapes served by the sandbox RingReady API (ringready-api.md), plus the sandbox's own
+ * Shapes served by the sandbox RingReady API (docs/ringready-api.md), plus the sandbox's own
  * options/controls. Response field names are the API's (snake_case); they are what tests assert on.
  */
+import type { RedirectSpec, ScriptedResponse } from './scripted';
+
+export type { RedirectSpec, ScriptedResponse } from './scripted';
 
 export type AccountName = 'A' | 'B';
 export type Channel = 'phone' | 'web_chat';
@@ -218,6 +221,12 @@ export interface SandboxControl {
 	injectFaults(f: FaultSpec): void;
 	/** Removes queued faults (reset() does too). */
 	clearFaults(): void;
+	/** The next `count` requests to exactly this path (and method) get this raw response (see scripted.ts). */
+	scriptResponse(r: ScriptedResponse): void;
+	/** The next `count` requests to this path get a 3xx with `Location` (a scripted response). */
+	redirect(r: RedirectSpec): void;
+	/** Removes queued scripted responses and redirects (reset() does too). */
+	clearScripted(): void;
 	setRateLimit(r: RateLimitSpec): void;
 	/** Makes one conversation's detail fail on every request (reset() clears it). */
 	failConversation(f: FailingConversationSpec): void;

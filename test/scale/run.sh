@@ -15,7 +15,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
-. scripts/lib.sh
+. tools/lib.sh
 
 step() { echo "[scale] $*"; }
 fail_early() { echo "[scale] $*" >&2; echo "0 passed, 1 failed"; exit 1; }
@@ -33,31 +33,10 @@ as_pg=()
 cleanup() {
   local code=$?
   trap - EXIT INT TERM
-  if [ -n "$runner" ] && kill -0 "$runner" 2>/dev/null; then
-    kill -TERM "$runner" 2>/dev/null || true
-    for _ in $(seq 1 30); do kill -0 "$runner" 2>/dev/null || break; sleep 0.5; done
-    kill -KILL "$runner" 2>/dev/null || true
-  fi
+  stop_pid "$runner" 30
   # Every n8n process the runner started leads its own process group (pid = pgid); stop those still running.
-  if [ -s "$pids" ]; then
-    while read -r pid; do
-      [ -n "$pid" ] && kill -0 "-$pid" 2>/dev/null && kill -TERM "-$pid" 2>/dev/null || true
-    done < "$pids"
-    for _ in $(seq 1 20); do
-      alive=0
-      while read -r pid; do [ -n "$pid" ] && kill -0 "-$pid" 2>/dev/null && alive=1; done < "$pids"
-      [ "$alive" = 0 ] && break
-      sleep 0.5
-    done
-    while read -r pid; do
-      [ -n "$pid" ] && kill -0 "-$pid" 2>/dev/null && kill -KILL "-$pid" 2>/dev/null || true
-    done < "$pids"
-  fi
-  if [ -n "$redis_pid" ] && kill -0 "$redis_pid" 2>/dev/null; then
-    kill -TERM "$redis_pid" 2>/dev/null || true
-    for _ in $(seq 1 20); do kill -0 "$redis_pid" 2>/dev/null || break; sleep 0.25; done
-    kill -KILL "$redis_pid" 2>/dev/null || true
-  fi
+  stop_groups "$pids" 20
+  stop_pid "$redis_pid" 10
   if [ -n "$pg_data" ] && [ -f "$pg_data/postmaster.pid" ]; then
     "${as_pg[@]}" "$pg_bin/pg_ctl" stop -D "$pg_data" -m fast -w -t 30 >/dev/null 2>&1 || true
   fi
@@ -71,11 +50,6 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-free_port() {
-  node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"
-}
-random_secret() { node -e "console.log(require('crypto').randomBytes(18).toString('hex'))"; }
 
 find_pg_bin() {
   local dir
@@ -157,20 +131,14 @@ REDISCLI_AUTH="$redis_password" redis-cli -h 127.0.0.1 -p "$redis_port" ping 2>/
   || { cat "$work/redis/redis.log"; fail_early "Redis did not answer"; }
 
 # --- the package, packed and unpacked as n8n installs it -----------------------------------------------
-step "building the package"
-npm run build --silent >"$work/build.log" 2>&1 || { cat "$work/build.log"; fail_early "build failed"; }
-step "packing it (npm pack) and unpacking the tarball"
-tarball="$(npm pack --silent --pack-destination "$work" 2>/dev/null | tail -n 1)"
-mkdir -p "$work/pkg"
-tar -xzf "$work/$tarball" -C "$work/pkg"
+step "building, packing (npm pack) and unpacking the package"
+package_dir="$(pack_package "$work/pack")" || fail_early "build or pack failed"
 
 step "real n8n 2.x (installed once into $RR_CACHE)"
-[ -f "$N8N2_DIR/.complete" ] || step "first use: installing n8n 2.x, about 4 minutes ..."
-n8n_dir="$(bash scripts/install-n8n.sh 2 | tail -n 1)"
-n8n_node="$NODE24_DIR/bin/node"
+find_n8n 2
 
 step "running the checks (work folder $work)"
-SCALE_N8N_DIR="$n8n_dir" SCALE_N8N_NODE="$n8n_node" SCALE_PACKAGE_DIR="$work/pkg/package" \
+SCALE_N8N_DIR="$n8n_dir" SCALE_N8N_NODE="$n8n_node" SCALE_PACKAGE_DIR="$package_dir" \
 SCALE_WORK_DIR="$work/run" SCALE_PIDS_FILE="$pids" \
 SCALE_PG_HOST=127.0.0.1 SCALE_PG_PORT="$pg_port" SCALE_PG_DATABASE=n8n SCALE_PG_USER=n8n SCALE_PG_PASSWORD="$pg_password" \
 SCALE_REDIS_HOST=127.0.0.1 SCALE_REDIS_PORT="$redis_port" SCALE_REDIS_PASSWORD="$redis_password" \

@@ -28,13 +28,14 @@ import { join, resolve } from 'path';
 
 import { RETRY_POLICY } from '../../nodes/RingReady/transport';
 import { keyPrefix, startSandbox, type FaultSpec, type RequestLogEntry, type Sandbox } from '../sandbox';
-import { delay, DURABLE_SCHEDULER_ENV, installPackage, N8n, type N8nInstall } from '../e2e/lib/n8n';
+import { delay, DURABLE_SCHEDULER_ENV, installPackage, N8n, type N8nInstall } from '../../tools/n8n';
 import { startSink, type Sink } from '../e2e/lib/sink';
 import { Suite } from '../e2e/lib/suite';
 import type { Workflow } from '../e2e/workflows';
 import { analyseModuleState } from './lib/module-state';
 import { N8nWorker, queueModeEnv, servicesFromEnv } from './lib/queue';
-import { countBy, ms, percentile, Rng, spread } from './lib/stats';
+import { Prng } from '../../tools/prng';
+import { countBy, ms, percentile, spread } from './lib/stats';
 import {
 	CREDENTIALS,
 	FAQ_CREDENTIALS,
@@ -45,7 +46,7 @@ import {
 	type FaqCallItem,
 	type FaqCallResponse,
 } from './workflows';
-import { cleanups, runCleanups, runScript } from '../e2e/lib/script';
+import { cleanups, runCleanups, runScript } from '../../tools/script';
 
 const ROOT = resolve(__dirname, '..', '..');
 const install: N8nInstall = { line: 2, dir: required('SCALE_N8N_DIR'), nodeBin: required('SCALE_N8N_NODE') };
@@ -69,7 +70,7 @@ const RATE_LIMIT = { maxInFlight: 2, retryAfter: 1 };
 /** During the load runs one API request in this many meets an injected fault (503, dropped, 429, 502 in turn). */
 const FAULT_EVERY_REQUESTS = 12;
 
-const rng = new Rng(seed);
+const rng = new Prng(seed);
 const suite = new Suite();
 const secrets: string[] = [];
 const outputs: Array<{ what: string; text: string }> = [];

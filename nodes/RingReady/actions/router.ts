@@ -1,13 +1,21 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { TRANSCRIPT_CONCURRENCY } from '../shared/contract';
+import { parseConcurrency } from '../shared/validation';
+import { RequestSession } from '../transport/session';
+
 import * as account from './account';
 import * as agent from './agent';
 import * as conversation from './conversation';
 import * as faq from './faq';
 
 type Operation = {
-	execute: (this: IExecuteFunctions, items: INodeExecutionData[]) => Promise<INodeExecutionData[]>;
+	execute: (
+		this: IExecuteFunctions,
+		items: INodeExecutionData[],
+		session: RequestSession,
+	) => Promise<INodeExecutionData[]>;
 };
 
 const resources: Record<string, Record<string, unknown>> = { account, agent, conversation, faq };
@@ -23,5 +31,12 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			`The operation "${operation}" is not supported for the resource "${resource}"`,
 		);
 	}
-	return [await handler.execute.call(this, items)];
+	// One session for the whole run: every item's requests share its throttle and credential read.
+	const maxConcurrency = parseConcurrency(
+		this.getNode(),
+		this.getNodeParameter('options.maxConcurrency', 0, TRANSCRIPT_CONCURRENCY.default),
+		0,
+	);
+	const session = new RequestSession(this, { maxConcurrency, itemCount: items.length });
+	return [await handler.execute.call(this, items, session)];
 }

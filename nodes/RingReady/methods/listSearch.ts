@@ -1,8 +1,7 @@
 import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
 import { listAgents } from '../transport/agents';
-import { apiRequest } from '../transport';
-import type { ConversationPage } from '../shared/contract';
+import { getConversationPage } from '../transport/conversations';
 import { AGENT_DASHBOARD_URL } from '../shared/contract';
 
 const LIST_PAGE_SIZE = 50;
@@ -34,9 +33,9 @@ export async function searchConversations(
 	filter?: string,
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
-	const page = (await apiRequest.call(this, 'GET', '/conversations', {
-		qs: { limit: LIST_PAGE_SIZE, before_id: paginationToken },
-	})) as ConversationPage;
+	const token = Number(paginationToken);
+	const beforeId = Number.isSafeInteger(token) && token > 0 ? token : undefined;
+	const page = await getConversationPage.call(this, { limit: LIST_PAGE_SIZE, before_id: beforeId });
 	return {
 		results: page.conversations
 			.filter((c) => matches(filter, c.caller_name, c.label, c.summary, c.from, c.id))

@@ -1,5 +1,5 @@
 /**
- * The RingReady API's limits and shapes (ringready-api.md), written once. Validation, parameter
+ * The RingReady API's limits and shapes (docs/ringready-api.md), written once. Validation, parameter
  * descriptions and pagination all read from here.
  */
 

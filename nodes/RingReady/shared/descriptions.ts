@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { AGENT_DASHBOARD_URL, CHANNELS } from './contract';
+import { AGENT_DASHBOARD_URL, CHANNELS, TRANSCRIPT_CONCURRENCY } from './contract';
 
 const AGENT_URL_PATTERN = 'https?://(?:www\\.)?ring-ready\\.com/.*agents?/(\\d+)';
 
@@ -36,7 +36,7 @@ export function agentLocator(overrides: Partial<INodeProperties> = {}): INodePro
 				displayName: 'By URL',
 				name: 'url',
 				type: 'string',
-				placeholder: `${AGENT_DASHBOARD_URL}7`,
+				placeholder: `e.g. ${AGENT_DASHBOARD_URL}7`,
 				validation: [
 					{
 						type: 'regex',
@@ -138,6 +138,17 @@ export const transcriptTextOption: INodeProperties = {
 	default: false,
 	description:
 		'Whether to add a "transcript_text" field: the transcript as plain text, one "Role: content" line per turn (handy for AI prompts, CRM notes and Slack messages)',
+};
+
+/** Read from the first item; it bounds the whole run (every item, page and transcript). */
+export const maxConcurrencyOption: INodeProperties = {
+	displayName: 'Max Concurrency',
+	name: 'maxConcurrency',
+	type: 'number',
+	typeOptions: { minValue: 1, maxValue: TRANSCRIPT_CONCURRENCY.max },
+	default: 10, // = TRANSCRIPT_CONCURRENCY.default; the lint rule wants a literal
+	description:
+		'How many requests to RingReady this node makes at the same time, for all input items together. The node slows down by itself when RingReady answers "too many requests".',
 };
 
 export const simplifyProperty: INodeProperties = {

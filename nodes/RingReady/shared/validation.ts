@@ -83,13 +83,14 @@ export function toUtcTimestamp(
 			`Use an ISO-8601 date such as 2026-06-09T14:03:00Z, or an expression like {{ $now.minus({ days: 7 }) }}.`,
 		);
 	}
-	return parsed.toUTC().toISO({ suppressMilliseconds: true }) as string;
+	// Whole seconds, as every timestamp of the API; rounded up so "at or after" keeps its meaning.
+	const utc = parsed.toUTC();
+	const seconds = utc.millisecond > 0 ? utc.startOf('second').plus({ seconds: 1 }) : utc;
+	return seconds.toISO({ suppressMilliseconds: true }) as string;
 }
 
 function codePointLength(text: string): number {
-	let length = 0;
-	for (const _codePoint of text) length++;
-	return length;
+	return Array.from(text).length;
 }
 
 function checkText(

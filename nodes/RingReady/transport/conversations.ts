@@ -8,43 +8,69 @@ import type {
 	ConversationSummary,
 } from '../shared/contract';
 import { CONVERSATION_PAGE_SIZE } from '../shared/contract';
-import type { ApiRequestOptions, RingReadyFunctions } from './index';
+import type { ApiRequestOptions, RequestContext, RingReadyFunctions } from './index';
 import { apiRequest } from './index';
+import { conversationPageShape, conversationShape } from './shapes';
+
+export interface ConversationRequestOptions extends Omit<RequestContext, 'first'> {
+	itemIndex?: number;
+	/** See ApiRequestOptions.onResponse (the trigger reads the server's clock from the listing). */
+	onResponse?: ApiRequestOptions['onResponse'];
+}
+
+/** One GET /conversations page, its shape checked. */
+export async function getConversationPage(
+	this: RingReadyFunctions,
+	qs: ConversationQuery & { before_id?: number; limit?: number },
+	options: ConversationRequestOptions & { first?: boolean } = {},
+): Promise<ConversationPage> {
+	const page = (await apiRequest.call(this, 'GET', '/conversations', {
+		...options,
+		qs: { ...qs },
+		expect: conversationPageShape,
+	})) as ConversationPage;
+	return { ...page, next_before_id: page.next_before_id ?? null };
+}
 
 /**
  * Walks GET /conversations newest first, following `next_before_id` until it is null or `max`
  * conversations have been yielded. Each page asks only for what is still needed (200 at most),
- * and the filters go with every page.
+ * and the filters go with every page. A conversation already yielded is never yielded again
+ * (pages that overlap), and an empty page with a cursor does not end the walk; the cursor must
+ * decrease at every page, which bounds both.
  */
 export async function* conversationPages(
 	this: RingReadyFunctions,
 	query: ConversationQuery,
-	options: { max?: number } & Pick<ApiRequestOptions, 'itemIndex' | 'throttle' | 'deadline' | 'onResponse'> = {},
+	options: ConversationRequestOptions & { max?: number } = {},
 ): AsyncGenerator<ConversationSummary[]> {
-	const { itemIndex, throttle, deadline, onResponse } = options;
-	let remaining = options.max ?? Number.POSITIVE_INFINITY;
+	const { max, ...context } = options;
+	let remaining = max ?? Number.POSITIVE_INFINITY;
 	let beforeId: number | undefined;
+	const seen = new Set<number>();
 	while (remaining > 0) {
 		const limit = Math.min(CONVERSATION_PAGE_SIZE.max, remaining);
-		const page = (await apiRequest.call(this, 'GET', '/conversations', {
-			qs: { ...query, before_id: beforeId, limit },
-			itemIndex,
-			throttle,
-			first: true,
-			deadline,
-			onResponse,
-		})) as ConversationPage;
-		const conversations = page.conversations.slice(0, remaining);
+		const page = await getConversationPage.call(
+			this,
+			{ ...query, before_id: beforeId, limit },
+			{ ...context, first: true },
+		);
+		const fresh = page.conversations.filter((conversation) => {
+			if (seen.has(conversation.id)) return false;
+			seen.add(conversation.id);
+			return true;
+		});
+		const conversations = fresh.slice(0, remaining);
 		remaining -= conversations.length;
 		if (conversations.length > 0) yield conversations;
 
 		const next = page.next_before_id;
-		if (next === null || next === undefined || page.conversations.length === 0) return;
+		if (next === null) return;
 		if (beforeId !== undefined && next >= beforeId) {
 			throw new NodeApiError(this.getNode(), { next_before_id: next } as JsonObject, {
 				message: 'RingReady returned a pagination cursor that does not move forward',
 				description: `The cursor stayed at ${beforeId} or went back (${next}). Stopped to avoid looping; try again, and contact RingReady support if it persists.`,
-				itemIndex,
+				itemIndex: context.itemIndex,
 			});
 		}
 		beforeId = next;
@@ -54,7 +80,10 @@ export async function* conversationPages(
 export async function getConversation(
 	this: RingReadyFunctions,
 	id: number,
-	options: Pick<ApiRequestOptions, 'itemIndex' | 'throttle' | 'deadline'> = {},
+	options: ConversationRequestOptions = {},
 ): Promise<ConversationDetail> {
-	return (await apiRequest.call(this, 'GET', `/conversations/${id}`, options)) as ConversationDetail;
+	return (await apiRequest.call(this, 'GET', `/conversations/${id}`, {
+		...options,
+		expect: conversationShape(id),
+	})) as ConversationDetail;
 }

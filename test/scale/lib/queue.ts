@@ -1,17 +1,14 @@
 /**
- * n8n in queue mode on top of test/e2e/lib/n8n.ts: the environment for Postgres + Redis (Bull), and
- * `n8n worker` processes (which the e2e lib does not start). The main process is the e2e lib's `N8n`
+ * n8n in queue mode on top of tools/n8n.ts: the environment for Postgres + Redis (Bull), and
+ * `n8n worker` processes (which the launcher does not start). The main process is the launcher's `N8n`
  * with this environment; every worker is its own `N8n` (own user folder with the package installed,
  * own ports) whose `env()` is reused to spawn `n8n worker`.
- *
- * Candidates for test/e2e/lib/n8n.ts: `queueModeEnv` (as an `N8nOptions.env` preset) and `N8nWorker`
- * (a `worker()` method next to `start()`), and `n8nBin` (the private `bin()` there).
  */
 import { spawn, type ChildProcess } from 'child_process';
 import { createWriteStream, existsSync, readFileSync } from 'fs';
 import { join } from 'path';
 
-import { delay, freePort, N8n, type N8nInstall } from '../../e2e/lib/n8n';
+import { delay, freePort, N8n, n8nBin, type N8nInstall } from '../../../tools/n8n';
 
 export interface QueueServices {
 	postgres: { host: string; port: number; database: string; user: string; password: string };
@@ -59,11 +56,6 @@ export function queueModeEnv(services: QueueServices): Record<string, string> {
 	};
 	if (redis.password) env.QUEUE_BULL_REDIS_PASSWORD = redis.password;
 	return env;
-}
-
-/** The n8n CLI script of an installation. */
-export function n8nBin(install: N8nInstall): string {
-	return join(install.dir, 'node_modules', 'n8n', 'bin', 'n8n');
 }
 
 export interface WorkerOptions {

@@ -1,4 +1,4 @@
-/** Small helpers for the figures: percentiles, a seeded PRNG, formatting. */
+/** Small helpers for the figures: percentiles, formatting. */
 
 /** Nearest-rank percentile (p in 0..100) of the values; NaN when empty. */
 export function percentile(values: number[], p: number): number {
@@ -16,33 +16,6 @@ export function ms(value: number): string {
 /** "p50 X, p95 Y, max Z" of durations in ms. */
 export function spread(values: number[]): string {
 	return `p50 ${ms(percentile(values, 50))}, p95 ${ms(percentile(values, 95))}, max ${ms(Math.max(...values))}`;
-}
-
-/** mulberry32: a small deterministic PRNG, so a run's bursts can be replayed with SCALE_SEED. */
-export class Rng {
-	private state: number;
-
-	constructor(seed: number) {
-		this.state = seed >>> 0;
-	}
-
-	next(): number {
-		this.state = (this.state + 0x6d2b79f5) >>> 0;
-		let t = this.state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	}
-
-	/** Integer in [min, max]. */
-	int(min: number, max: number): number {
-		return min + Math.floor(this.next() * (max - min + 1));
-	}
-
-	/** `base` ± `share` (e.g. 0.3 = ±30 %), at least 1. */
-	around(base: number, share = 0.3): number {
-		return Math.max(1, Math.round(base * (1 - share + 2 * share * this.next())));
-	}
 }
 
 export function countBy<T>(values: T[], key: (value: T) => string): Map<string, number> {

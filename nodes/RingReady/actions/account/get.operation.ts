@@ -1,17 +1,20 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { apiRequest } from '../../transport';
+import { getAccount } from '../../transport/account';
 import { mapItems } from '../../shared/items';
+import type { RequestSession } from '../../transport/session';
 
 export const description: INodeProperties[] = [];
 
 export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
+	session: RequestSession,
 ): Promise<INodeExecutionData[]> {
 	return await mapItems.call(
 		this,
 		items,
-		(itemIndex) => async () => (await apiRequest.call(this, 'GET', '/whoami', { itemIndex })) as IDataObject,
+		session,
+		(itemIndex) => async () => await getAccount.call(this, itemIndex, { session }),
 	);
 }

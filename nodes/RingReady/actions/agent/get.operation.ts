@@ -5,6 +5,7 @@ import { getAgent } from '../../transport/agents';
 import { agentLocator } from '../../shared/descriptions';
 import { mapItems } from '../../shared/items';
 import { readAgentId } from './agentId';
+import type { RequestSession } from '../../transport/session';
 
 const properties: INodeProperties[] = [agentLocator()];
 
@@ -16,9 +17,10 @@ export const description = updateDisplayOptions(
 export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
+	session: RequestSession,
 ): Promise<INodeExecutionData[]> {
-	return await mapItems.call(this, items, (itemIndex) => {
+	return await mapItems.call(this, items, session, (itemIndex) => {
 		const agentId = readAgentId.call(this, itemIndex);
-		return async () => (await getAgent.call(this, agentId, itemIndex)) as IDataObject;
+		return async () => (await getAgent.call(this, agentId, itemIndex, { session })) as IDataObject;
 	});
 }

@@ -5,6 +5,7 @@ import { listAgents } from '../../transport/agents';
 import { returnAllAndLimit } from '../../shared/descriptions';
 import { mapItems } from '../../shared/items';
 import { parseLimit } from '../../shared/validation';
+import type { RequestSession } from '../../transport/session';
 
 const properties: INodeProperties[] = returnAllAndLimit();
 
@@ -16,12 +17,13 @@ export const description = updateDisplayOptions(
 export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
+	session: RequestSession,
 ): Promise<INodeExecutionData[]> {
-	return await mapItems.call(this, items, (itemIndex) => {
+	return await mapItems.call(this, items, session, (itemIndex) => {
 		const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
 		const limit = returnAll
 			? undefined
 			: parseLimit(this.getNode(), this.getNodeParameter('limit', itemIndex), itemIndex);
-		return async () => (await listAgents.call(this, itemIndex)).slice(0, limit) as IDataObject[];
+		return async () => (await listAgents.call(this, itemIndex, { session })).slice(0, limit) as IDataObject[];
 	});
 }

@@ -8,6 +8,7 @@ import { agentLocator } from '../../shared/descriptions';
 import { mapItems } from '../../shared/items';
 import { validateAgentUpdate } from '../../shared/validation';
 import { readAgentId } from './agentId';
+import type { RequestSession } from '../../transport/session';
 
 /** Parameter name in the node → field name in the API. */
 const UPDATE_FIELDS: Record<string, WritableAgentField> = {
@@ -62,8 +63,9 @@ export const description = updateDisplayOptions(
 export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
+	session: RequestSession,
 ): Promise<INodeExecutionData[]> {
-	return await mapItems.call(this, items, (itemIndex) => {
+	return await mapItems.call(this, items, session, (itemIndex) => {
 		const agentId = readAgentId.call(this, itemIndex);
 		const updateFields = this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject;
 		const fields: Partial<Record<WritableAgentField, unknown>> = {};
@@ -71,6 +73,6 @@ export async function execute(
 			fields[UPDATE_FIELDS[parameter] ?? (parameter as WritableAgentField)] = value;
 		}
 		const body = validateAgentUpdate(this.getNode(), fields, itemIndex);
-		return async () => (await updateAgent.call(this, agentId, body, itemIndex)) as unknown as IDataObject;
+		return async () => (await updateAgent.call(this, agentId, body, itemIndex, { session })) as unknown as IDataObject;
 	});
 }

@@ -2,10 +2,16 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { getConversation } from '../../transport/conversations';
-import { conversationLocator, simplifyProperty, transcriptTextOption } from '../../shared/descriptions';
+import {
+	conversationLocator,
+	maxConcurrencyOption,
+	simplifyProperty,
+	transcriptTextOption,
+} from '../../shared/descriptions';
 import { mapItems } from '../../shared/items';
 import { shapeConversation } from '../../shared/transcript';
 import { parseId } from '../../shared/validation';
+import type { RequestSession } from '../../transport/session';
 
 const properties: INodeProperties[] = [
 	conversationLocator(),
@@ -16,7 +22,7 @@ const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: [transcriptTextOption],
+		options: [transcriptTextOption, maxConcurrencyOption],
 	},
 ];
 
@@ -28,8 +34,9 @@ export const description = updateDisplayOptions(
 export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
+	session: RequestSession,
 ): Promise<INodeExecutionData[]> {
-	return await mapItems.call(this, items, (itemIndex) => {
+	return await mapItems.call(this, items, session, (itemIndex) => {
 		const id = parseId(
 			this.getNode(),
 			this.getNodeParameter('conversationId', itemIndex, '', { extractValue: true }),
@@ -41,7 +48,7 @@ export async function execute(
 		};
 		const simplify = this.getNodeParameter('simplify', itemIndex, false) as boolean;
 		return async () => {
-			const conversation = await getConversation.call(this, id, { itemIndex });
+			const conversation = await getConversation.call(this, id, { itemIndex, session });
 			return shapeConversation(conversation, { transcriptText, simplify }) as IDataObject;
 		};
 	});

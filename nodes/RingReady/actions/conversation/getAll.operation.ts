@@ -2,7 +2,6 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { conversationPages, getConversation } from '../../transport/conversations';
-import { RequestThrottle } from '../../transport/throttle';
 import type {
 	ConversationDetail,
 	ConversationQuery,
@@ -10,10 +9,16 @@ import type {
 } from '../../shared/contract';
 import { TRANSCRIPT_CONCURRENCY } from '../../shared/contract';
 import { buildConversationQuery } from '../../shared/conversationQuery';
-import { conversationFilters, returnAllAndLimit, simplifyProperty } from '../../shared/descriptions';
+import {
+	conversationFilters,
+	maxConcurrencyOption,
+	returnAllAndLimit,
+	simplifyProperty,
+} from '../../shared/descriptions';
 import { mapItems } from '../../shared/items';
 import { shapeConversation } from '../../shared/transcript';
 import { parseConcurrency, parseLimit } from '../../shared/validation';
+import type { RequestSession } from '../../transport/session';
 
 const properties: INodeProperties[] = [
 	...returnAllAndLimit(),
@@ -51,15 +56,7 @@ const properties: INodeProperties[] = [
 				description:
 					'Whether to fetch each conversation in full: transcript, recording URL and visitor IP (one extra request per conversation, made in parallel)',
 			},
-			{
-				displayName: 'Max Concurrency',
-				name: 'maxConcurrency',
-				type: 'number',
-				typeOptions: { minValue: 1, maxValue: TRANSCRIPT_CONCURRENCY.max },
-				default: 10,
-				description:
-					'How many transcripts to fetch at the same time. The node slows down by itself when RingReady answers "too many requests".',
-			},
+			maxConcurrencyOption,
 			{
 				displayName: 'Add Transcript Text',
 				name: 'transcriptText',
@@ -82,16 +79,16 @@ interface FetchOptions {
 	withTranscripts: boolean;
 	transcriptText: boolean;
 	simplify: boolean;
-	concurrency: number;
 	itemIndex: number;
 }
 
 export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
+	session: RequestSession,
 ): Promise<INodeExecutionData[]> {
 	const node = this.getNode();
-	return await mapItems.call(this, items, (itemIndex) => {
+	return await mapItems.call(this, items, session, (itemIndex) => {
 		const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
 		const max = returnAll
 			? Number.POSITIVE_INFINITY
@@ -114,23 +111,23 @@ export async function execute(
 			withTranscripts: Boolean(options.includeTranscripts || options.transcriptText),
 			transcriptText: Boolean(options.transcriptText),
 			simplify: this.getNodeParameter('simplify', itemIndex, false) as boolean,
-			concurrency: parseConcurrency(node, options.maxConcurrency ?? TRANSCRIPT_CONCURRENCY.default, itemIndex),
 			itemIndex,
 		};
-		return async () => await fetchConversations.call(this, query, fetchOptions);
+		parseConcurrency(node, options.maxConcurrency ?? TRANSCRIPT_CONCURRENCY.default, itemIndex);
+		return async () => await fetchConversations.call(this, session, query, fetchOptions);
 	});
 }
 
 async function fetchConversations(
 	this: IExecuteFunctions,
+	session: RequestSession,
 	query: ConversationQuery,
-	{ max, withTranscripts, transcriptText, simplify, concurrency, itemIndex }: FetchOptions,
+	{ max, withTranscripts, transcriptText, simplify, itemIndex }: FetchOptions,
 ): Promise<IDataObject[]> {
-	// With transcripts, list pages share the detail calls' throttle (first in line): under a rate
+	// List pages share the run's throttle with the detail calls (first in line): under a rate
 	// limit a page then neither draws a 429 nor waits out a Retry-After on its own.
-	const throttle = withTranscripts ? new RequestThrottle(concurrency) : undefined;
-	const pages = conversationPages.call(this, query, { max, itemIndex, throttle });
-	if (!throttle) {
+	const pages = conversationPages.call(this, query, { max, itemIndex, session });
+	if (!withTranscripts) {
 		const conversations: ConversationSummary[] = [];
 		for await (const page of pages) conversations.push(...page);
 		return simplify
@@ -144,7 +141,7 @@ async function fetchConversations(
 	for await (const page of pages) {
 		for (const { id } of page) {
 			details.push(
-				getConversation.call(this, id, { itemIndex, throttle }).then(
+				getConversation.call(this, id, { itemIndex, session }).then(
 					(detail) => ({ id, detail }),
 					(error: unknown) => ({ id, error }),
 				),

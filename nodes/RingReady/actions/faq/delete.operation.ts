@@ -3,6 +3,7 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { agentLocator } from '../../shared/descriptions';
 import { runFaqEdits } from './runFaqEdits';
+import type { RequestSession } from '../../transport/session';
 
 const properties: INodeProperties[] = [
 	agentLocator({ description: 'The agent whose FAQ entries to delete. Pick it from the list, or give its numeric ID.' }),
@@ -13,7 +14,7 @@ const properties: INodeProperties[] = [
 		typeOptions: { multipleValues: true, multipleValueButtonText: 'Add Question' },
 		default: [],
 		description:
-			'The questions to remove, exactly as they appear in the FAQ. Questions not in the FAQ are reported under "not_found".',
+			'The questions to remove, as they appear in the FAQ (spaces around a question do not matter). Questions not in the FAQ are reported under "not_found".',
 	},
 ];
 
@@ -25,8 +26,9 @@ export const description = updateDisplayOptions(
 export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
+	session: RequestSession,
 ): Promise<INodeExecutionData[]> {
-	return await runFaqEdits.call(this, items, (itemIndex) => {
+	return await runFaqEdits.call(this, items, session, (itemIndex) => {
 		const raw = this.getNodeParameter('questions', itemIndex, []) as unknown;
 		const questions = [raw]
 			.flat(2)

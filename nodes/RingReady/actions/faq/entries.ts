@@ -23,7 +23,7 @@ export function entriesProperty(description: string): INodeProperties {
 						name: 'question',
 						type: 'string',
 						default: '',
-						description: `The question callers ask, as plain text (at most ${FAQ_LIMITS.questionMaxLength} characters). An existing question with the same text is updated.`,
+						description: `The question callers ask, as plain text (at most ${FAQ_LIMITS.questionMaxLength} characters). An existing question with the same text (spaces around it do not matter) is updated.`,
 					},
 					{
 						displayName: 'Answer',

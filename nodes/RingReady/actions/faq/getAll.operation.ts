@@ -6,6 +6,7 @@ import { agentLocator } from '../../shared/descriptions';
 import { faqFromApi } from '../../shared/faq';
 import { mapItems } from '../../shared/items';
 import { readAgentId } from '../agent/agentId';
+import type { RequestSession } from '../../transport/session';
 
 const properties: INodeProperties[] = [
 	agentLocator({ description: 'The agent whose FAQ to read. Pick it from the list, or give its numeric ID.' }),
@@ -19,12 +20,13 @@ export const description = updateDisplayOptions(
 export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
+	session: RequestSession,
 ): Promise<INodeExecutionData[]> {
-	return await mapItems.call(this, items, (itemIndex) => {
+	return await mapItems.call(this, items, session, (itemIndex) => {
 		const agentId = readAgentId.call(this, itemIndex);
 		return async () => {
-			const agent = await getAgent.call(this, agentId, itemIndex);
-			return [...faqFromApi(agent.faq)].map(([question, answer]) => ({ question, answer }));
+			const agent = await getAgent.call(this, agentId, itemIndex, { withFaq: true, session });
+			return [...faqFromApi(agent.faq)].map(([question, answer]) => ({ question: question.trim(), answer }));
 		};
 	});
 }

@@ -5,8 +5,16 @@ import { FAQ_LIMITS } from '../../shared/contract';
 import { agentLocator } from '../../shared/descriptions';
 import { entriesProperty, readFaqEntries } from './entries';
 import { runFaqEdits } from './runFaqEdits';
+import type { RequestSession } from '../../transport/session';
 
 const properties: INodeProperties[] = [
+	{
+		displayName:
+			'Replace All removes every FAQ entry of the agent that is not listed below. To add or change entries and keep the others, use Create or Update.',
+		name: 'replaceAllNotice',
+		type: 'notice',
+		default: '',
+	},
 	agentLocator({ description: 'The agent whose FAQ to replace. Pick it from the list, or give its numeric ID.' }),
 	entriesProperty(
 		`The complete new FAQ: entries not listed here are removed. When several input items name the same agent, their entries together form the new FAQ (so one entry per input item works). At most ${FAQ_LIMITS.maxEntries} entries.`,
@@ -21,9 +29,13 @@ export const description = updateDisplayOptions(
 export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
+	session: RequestSession,
 ): Promise<INodeExecutionData[]> {
-	return await runFaqEdits.call(this, items, (itemIndex) => ({
-		kind: 'replace',
-		entries: readFaqEntries.call(this, itemIndex),
-	}));
+	return await runFaqEdits.call(
+		this,
+		items,
+		session,
+		(itemIndex) => ({ kind: 'replace', entries: readFaqEntries.call(this, itemIndex) }),
+		{ invalidItemFailsAgent: true },
+	);
 }

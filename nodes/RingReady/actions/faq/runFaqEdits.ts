@@ -1,30 +1,48 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
+import { isWriteOutcomeUnknown } from '../../transport';
 import { getAgent, updateAgent } from '../../transport/agents';
 import { FAQ_LIMITS } from '../../shared/contract';
 import type { FaqEdit } from '../../shared/faq';
-import { applyFaqEdits, faqEquals, faqFromApi, faqToApi } from '../../shared/faq';
-import { asNodeError, errorItem } from '../../shared/items';
+import { faqEquals, faqFromApi, faqToApi, planFaqChange } from '../../shared/faq';
+import { asNodeError, errorItem, runSideBySide } from '../../shared/items';
+import type { RequestSession } from '../../transport/session';
 import { faqSizeError } from '../../shared/validation';
 import { readAgentId } from '../agent/agentId';
 
 interface PlannedEdit {
 	itemIndex: number;
-	agentId: number;
 	edit: FaqEdit;
+}
+
+/** How often one agent's FAQ is read and merged again when it changed under us before the write. */
+export const FAQ_MERGE_ATTEMPTS = 3;
+
+export interface FaqEditOptions {
+	/**
+	 * Replace All: an invalid item fails every item of its agent (no write for that agent), since
+	 * writing the others would remove the entries the invalid item meant to keep.
+	 */
+	invalidItemFailsAgent?: boolean;
 }
 
 /**
  * Every FAQ change goes read → merge → write, and the API's PATCH replaces the whole FAQ. So the
- * edits of all input items are grouped by agent: one GET and at most one PATCH per agent per run.
- * Phases: validate every item (no request yet), read every agent and check the merged sizes, then
- * write. A failing item or agent never takes the others down with Continue On Fail; without it, the
- * run stops at the first problem and, unless a write itself fails, nothing has been written yet.
+ * edits of all input items are grouped by agent: per agent one merge and at most one PATCH per run.
+ * Every item is validated first (no request yet). Then the agents side by side, each back to back:
+ * read, merge, read again just before the PATCH and, if the FAQ changed in between (a colleague's
+ * edit), merge again on the fresh copy. The re-read and the PATCH go ahead of queued requests, so
+ * other agents' work never widens one agent's read→write gap. A write whose outcome is unknown (dropped connection, 5xx) is
+ * checked by reading again, never blindly re-sent. A failing item or agent never takes the others
+ * down with Continue On Fail; without it, the run stops at the first problem.
  */
 export async function runFaqEdits(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
+	session: RequestSession,
 	readEdit: (itemIndex: number) => FaqEdit,
+	options: FaqEditOptions = {},
 ): Promise<INodeExecutionData[]> {
 	const output = new Map<number, INodeExecutionData>();
 	const fail = (error: unknown, itemIndexes: number[]) => {
@@ -33,48 +51,125 @@ export async function runFaqEdits(
 	};
 
 	const byAgent = new Map<number, PlannedEdit[]>();
+	const invalidItemOf = new Map<number, { itemIndex: number; error: Error }>();
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		let agentId: number;
 		try {
-			const agentId = readAgentId.call(this, itemIndex);
-			const planned = { itemIndex, agentId, edit: readEdit(itemIndex) };
+			agentId = readAgentId.call(this, itemIndex);
+		} catch (error) {
+			fail(error, [itemIndex]);
+			continue;
+		}
+		try {
+			const planned = { itemIndex, edit: readEdit(itemIndex) };
 			byAgent.set(agentId, [...(byAgent.get(agentId) ?? []), planned]);
 		} catch (error) {
 			fail(error, [itemIndex]);
+			if (options.invalidItemFailsAgent && !invalidItemOf.has(agentId)) {
+				invalidItemOf.set(agentId, { itemIndex, error: error as Error });
+			}
 		}
 	}
 
-	const writes: Array<{ agentId: number; edits: PlannedEdit[]; faq: Map<string, string>; changed: boolean }> = [];
-	for (const [agentId, edits] of byAgent) {
+	const tasks = [...byAgent].map(([agentId, edits]) => {
 		const itemIndexes = edits.map((planned) => planned.itemIndex);
-		try {
-			const agent = await getAgent.call(this, agentId, itemIndexes[0]);
-			const current = faqFromApi(agent.faq);
-			const { next, reports } = applyFaqEdits(
-				current,
-				edits.map((planned) => planned.edit),
-			);
-			if (next.size > FAQ_LIMITS.maxEntries) throw faqSizeError(this.getNode(), agentId, next.size, itemIndexes[0]);
-			edits.forEach((planned, index) => {
-				output.set(planned.itemIndex, {
-					json: { agent_id: agentId, ...reports[index], entry_count: next.size } as IDataObject,
-					pairedItem: { item: planned.itemIndex },
+		const invalid = invalidItemOf.get(agentId);
+		if (invalid) {
+			for (const itemIndex of itemIndexes) {
+				output.set(itemIndex, errorItem(agentSkippedError(this, agentId, invalid, itemIndex), itemIndex));
+			}
+			return undefined;
+		}
+		return {
+			itemIndex: itemIndexes,
+			run: async () => {
+				const result = await writeAgentFaq.call(this, session, agentId, edits);
+				edits.forEach((planned, index) => {
+					output.set(planned.itemIndex, {
+						json: {
+							agent_id: agentId,
+							...result.reports[index],
+							entry_count: result.entryCount,
+							saved: result.saved,
+						} as IDataObject,
+						pairedItem: { item: planned.itemIndex },
+					});
 				});
-			});
-			writes.push({ agentId, edits, faq: next, changed: !faqEquals(current, next) });
-		} catch (error) {
-			fail(error, itemIndexes);
-		}
-	}
-
-	for (const { agentId, edits, faq, changed } of writes) {
-		const itemIndexes = edits.map((planned) => planned.itemIndex);
-		try {
-			if (changed) await updateAgent.call(this, agentId, { faq: faqToApi(faq) }, itemIndexes[0]);
-			for (const itemIndex of itemIndexes) output.get(itemIndex)!.json.saved = changed;
-		} catch (error) {
-			fail(error, itemIndexes);
-		}
-	}
+			},
+		};
+	});
+	await runSideBySide.call(this, session, tasks, (error, itemIndexes) => {
+		for (const itemIndex of itemIndexes) output.set(itemIndex, errorItem(error, itemIndex));
+	});
 
 	return [...output.keys()].sort((a, b) => a - b).map((itemIndex) => output.get(itemIndex)!);
+}
+
+async function writeAgentFaq(
+	this: IExecuteFunctions,
+	session: RequestSession,
+	agentId: number,
+	edits: PlannedEdit[],
+) {
+	const itemIndex = edits[0].itemIndex;
+	const readStoredFaq = async (first: boolean) =>
+		faqFromApi((await getAgent.call(this, agentId, itemIndex, { withFaq: true, session, first })).faq);
+	let stored = await readStoredFaq(false);
+	for (let attempt = 1; ; attempt++) {
+		const plan = planFaqChange(
+			stored,
+			edits.map((planned) => planned.edit),
+		);
+		if (plan.next.size > FAQ_LIMITS.maxEntries) {
+			throw faqSizeError(this.getNode(), agentId, plan.next.size, itemIndex);
+		}
+		const done = { reports: plan.reports, entryCount: plan.next.size, saved: plan.changed };
+		if (!plan.changed) return done;
+
+		const fresh = await readStoredFaq(true);
+		if (!faqEquals(fresh, stored)) {
+			if (attempt >= FAQ_MERGE_ATTEMPTS) throw keptChangingError(this, agentId, itemIndex);
+			stored = fresh;
+			continue;
+		}
+		try {
+			await updateAgent.call(this, agentId, { faq: faqToApi(plan.next) }, itemIndex, { session, first: true });
+			return done;
+		} catch (error) {
+			if (!isWriteOutcomeUnknown(error) || attempt >= FAQ_MERGE_ATTEMPTS) {
+				throw asNodeError.call(this, error, itemIndex);
+			}
+			// Whether the PATCH was applied is unknown: read what RingReady holds now and decide.
+			const after = await readStoredFaq(true);
+			if (faqEquals(after, plan.next)) return done;
+			stored = after;
+		}
+	}
+}
+
+function keptChangingError(context: IExecuteFunctions, agentId: number, itemIndex: number) {
+	return new NodeOperationError(
+		context.getNode(),
+		`The FAQ of agent ${agentId} kept changing while this node was saving it [item ${itemIndex}]`,
+		{
+			itemIndex,
+			description: `It changed between two reads ${FAQ_MERGE_ATTEMPTS} times in a row (someone else is editing it). Nothing was written by this node; run it again.`,
+		},
+	);
+}
+
+function agentSkippedError(
+	context: IExecuteFunctions,
+	agentId: number,
+	invalid: { itemIndex: number; error: Error },
+	itemIndex: number,
+) {
+	return new NodeOperationError(
+		context.getNode(),
+		`Replace All for agent ${agentId} was not run: item ${invalid.itemIndex} is invalid [item ${itemIndex}]`,
+		{
+			itemIndex,
+			description: `Item ${invalid.itemIndex}: ${invalid.error.message}. Nothing was written to the FAQ of agent ${agentId}, so that the entries of that item are not removed. Fix it and run again.`,
+		},
+	);
 }

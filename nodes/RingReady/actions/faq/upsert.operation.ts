@@ -5,6 +5,7 @@ import { FAQ_LIMITS } from '../../shared/contract';
 import { agentLocator } from '../../shared/descriptions';
 import { entriesProperty, readFaqEntries } from './entries';
 import { runFaqEdits } from './runFaqEdits';
+import type { RequestSession } from '../../transport/session';
 
 const properties: INodeProperties[] = [
 	agentLocator({ description: 'The agent whose FAQ to change. Pick it from the list, or give its numeric ID.' }),
@@ -21,8 +22,9 @@ export const description = updateDisplayOptions(
 export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
+	session: RequestSession,
 ): Promise<INodeExecutionData[]> {
-	return await runFaqEdits.call(this, items, (itemIndex) => ({
+	return await runFaqEdits.call(this, items, session, (itemIndex) => ({
 		kind: 'upsert',
 		entries: readFaqEntries.call(this, itemIndex),
 	}));

@@ -1,4 +1,7 @@
-/** A small seeded PRNG (mulberry32) with the helpers the data generator needs. Same seed → same sequence. */
+/**
+ * The one seeded PRNG (mulberry32) of the tooling: the sandbox's data, the scale run's bursts. Same seed and
+ * stream → same sequence.
+ */
 export class Prng {
 	private state: number;
 
@@ -23,6 +26,11 @@ export class Prng {
 	/** Integer in [min, max]. */
 	int(min: number, max: number): number {
 		return min + Math.floor(this.next() * (max - min + 1));
+	}
+
+	/** `base` ± `share` (e.g. 0.3 = ±30 %), at least 1. */
+	around(base: number, share = 0.3): number {
+		return Math.max(1, Math.round(base * (1 - share + 2 * share * this.next())));
 	}
 
 	chance(p: number): boolean {

@@ -1,14 +1,17 @@
 /**
- * Drives a real n8n installation (the one scripts/install-n8n.sh caches): one instance = one user
+ * The one launcher for real n8n (e2e, scale, bench, `npm run dev`, screenshots). `ensureN8n` finds the
+ * installation scripts/install-n8n.sh caches (installing it on first use); one `N8n` = one user
  * folder, its own ports, loopback only. CLI commands (import, execute, publish) run as child
  * processes; `start()` runs the server, and `rest` talks to it the way the editor does.
  */
-import { spawn, type ChildProcess } from 'child_process';
+import { execFileSync, spawn, type ChildProcess } from 'child_process';
 import { randomBytes } from 'crypto';
-import { cpSync, createWriteStream, mkdirSync, rmSync, writeFileSync } from 'fs';
+import { closeSync, cpSync, createWriteStream, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { createServer } from 'net';
 import { createRequire } from 'module';
-import { join } from 'path';
+import { join, resolve } from 'path';
+
+const ROOT = resolve(__dirname, '..');
 
 export type N8nLine = 1 | 2;
 
@@ -27,6 +30,33 @@ export interface CliResult {
 	ms: number;
 }
 
+/**
+ * Real n8n of the given line from the project's cache, installed on first use (about 4 minutes;
+ * scripts/install-n8n.sh, progress on stderr): `find_n8n` in tools/lib.sh.
+ */
+export function ensureN8n(line: N8nLine): N8nInstall {
+	const [dir, nodeBin] = execFileSync(
+		'bash',
+		['-c', `. "${join(ROOT, 'tools', 'lib.sh')}" && find_n8n ${line} && echo "$n8n_dir" && echo "$n8n_node"`],
+		{ cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+	)
+		.trim()
+		.split('\n')
+		.slice(-2);
+	if (!existsSync(n8nBin({ line, dir, nodeBin }))) throw new Error(`no n8n in ${dir}`);
+	return { line, dir, nodeBin };
+}
+
+/** The n8n version of an installation. */
+export function n8nVersion(install: N8nInstall): string {
+	return (JSON.parse(readFileSync(join(install.dir, 'node_modules', 'n8n', 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+/** The n8n CLI script of an installation. */
+export function n8nBin(install: N8nInstall): string {
+	return join(install.dir, 'node_modules', 'n8n', 'bin', 'n8n');
+}
+
 /** A free TCP port on 127.0.0.1 (the OS picks it; released before returning). */
 export async function freePort(): Promise<number> {
 	return await new Promise((resolve, reject) => {
@@ -39,6 +69,19 @@ export async function freePort(): Promise<number> {
 			server.close(() => resolve(port));
 		});
 	});
+}
+
+async function portIsFree(port: number): Promise<boolean> {
+	return await new Promise((resolvePort) => {
+		const server = createServer();
+		server.once('error', () => resolvePort(false));
+		server.listen(port, '127.0.0.1', () => server.close(() => resolvePort(true)));
+	});
+}
+
+/** The wanted port when it is free, another free one otherwise. */
+export async function preferredPort(wanted: number): Promise<number> {
+	return (await portIsFree(wanted)) ? wanted : await freePort();
 }
 
 /** Installs the unpacked `npm pack` tarball the way n8n installs a community package. */
@@ -168,38 +211,48 @@ export class N8n {
 		};
 	}
 
-	private bin(): string[] {
-		return [join(this.install.dir, 'node_modules', 'n8n', 'bin', 'n8n')];
-	}
-
-	/** Runs `n8n <args>` to completion. */
+	/**
+	 * Runs `n8n <args>` to completion. Output goes to files, not pipes: `n8n execute` exits right after
+	 * printing the run, and a large run printed to a pipe loses its tail (pipe writes are asynchronous).
+	 */
 	async cli(args: string[], timeoutMs = 120_000): Promise<CliResult> {
 		const started = Date.now();
-		return await new Promise((resolve, reject) => {
-			const child = spawn(this.install.nodeBin, [...this.bin(), ...args], {
-				env: this.env(),
-				cwd: this.userFolder,
-				stdio: ['ignore', 'pipe', 'pipe'],
-				detached: true,
+		const dir = join(this.userFolder, 'cli');
+		mkdirSync(dir, { recursive: true });
+		const base = join(dir, `${args[0]?.replace(/\W+/g, '-')}-${randomBytes(4).toString('hex')}`);
+		const out = openSync(`${base}.out`, 'w');
+		const err = openSync(`${base}.err`, 'w');
+		const read = () => ({ stdout: readFileSync(`${base}.out`, 'utf8'), stderr: readFileSync(`${base}.err`, 'utf8') });
+		try {
+			const code = await new Promise<number | null>((done, fail) => {
+				const child = spawn(this.install.nodeBin, [n8nBin(this.install), ...args], {
+					env: this.env(),
+					cwd: this.userFolder,
+					stdio: ['ignore', out, err],
+					detached: true,
+				});
+				this.onSpawn?.(child.pid);
+				const timer = setTimeout(() => {
+					killGroup(child, 'SIGKILL');
+					const { stdout, stderr } = read();
+					fail(new Error(`n8n ${args.join(' ')} timed out after ${timeoutMs} ms\n${tail(stdout + stderr)}`));
+				}, timeoutMs);
+				child.on('error', (error) => {
+					clearTimeout(timer);
+					fail(error);
+				});
+				child.on('close', (exitCode) => {
+					clearTimeout(timer);
+					done(exitCode);
+				});
 			});
-			this.onSpawn?.(child.pid);
-			let stdout = '';
-			let stderr = '';
-			child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-			child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-			const timer = setTimeout(() => {
-				killGroup(child, 'SIGKILL');
-				reject(new Error(`n8n ${args.join(' ')} timed out after ${timeoutMs} ms\n${tail(stdout + stderr)}`));
-			}, timeoutMs);
-			child.on('error', (error) => {
-				clearTimeout(timer);
-				reject(error);
-			});
-			child.on('close', (code) => {
-				clearTimeout(timer);
-				resolve({ code, stdout, stderr, ms: Date.now() - started });
-			});
-		});
+			return { code, ...read(), ms: Date.now() - started };
+		} finally {
+			closeSync(out);
+			closeSync(err);
+			rmSync(`${base}.out`, { force: true });
+			rmSync(`${base}.err`, { force: true });
+		}
 	}
 
 	async cliOk(args: string[], timeoutMs?: number): Promise<CliResult> {
@@ -246,7 +299,7 @@ export class N8n {
 		if (this.server) throw new Error('n8n is already running');
 		await this.allocatePorts();
 		const log = createWriteStream(this.logFile, { flags: 'a' });
-		const child = spawn(this.install.nodeBin, [...this.bin(), 'start'], {
+		const child = spawn(this.install.nodeBin, [n8nBin(this.install), 'start'], {
 			env: this.env(),
 			cwd: this.userFolder,
 			stdio: ['ignore', 'pipe', 'pipe'],
@@ -322,12 +375,15 @@ export interface ExecuteResult extends CliResult {
 export interface RunData {
 	status?: string;
 	finished?: boolean;
+	startedAt?: string;
+	stoppedAt?: string;
 	data: {
 		resultData: {
 			error?: { message?: string; description?: string; node?: { name?: string } };
 			runData: Record<
 				string,
 				Array<{
+					executionTime?: number;
 					error?: { message?: string; description?: string };
 					data?: { main?: Array<Array<{ json: Record<string, unknown>; pairedItem?: unknown }> | null> };
 				}>
@@ -339,14 +395,8 @@ export interface RunData {
 /** The JSON n8n prints through its logger: from the first line `{` to the last line `}`. */
 export function extractJson(stdout: string): RunData | undefined {
 	const lines = stdout.split('\n');
-	const first = lines.findIndex((line) => line === '{');
-	let last = -1;
-	for (let i = lines.length - 1; i >= 0; i--) {
-		if (lines[i] === '}') {
-			last = i;
-			break;
-		}
-	}
+	const first = lines.indexOf('{');
+	const last = lines.lastIndexOf('}');
 	if (first < 0 || last < first) return undefined;
 	try {
 		return JSON.parse(lines.slice(first, last + 1).join('\n')) as RunData;

@@ -1,0 +1,103 @@
+#!/usr/bin/env node
+/**
+ * README blocks generated from the files that hold the facts, so they are written once:
+ *   Compatibility     from versions.env (also read by tools/lib.sh and the CI workflow)
+ *   Version history   from CHANGELOG.md
+ *   node scripts/compat.mjs check           the README's blocks match (part of npm run lint)
+ *   node scripts/compat.mjs write           rewrites them (npm run release does it after the bump)
+ *   node scripts/compat.mjs github-output   matrix values for .github/workflows/ci.yml
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const README = join(ROOT, 'README.md');
+const COMPAT = {
+	start: '<!-- compatibility: generated from versions.env by `node scripts/compat.mjs write` -->',
+	end: '<!-- /compatibility -->',
+};
+const HISTORY = {
+	start: '<!-- version-history: generated from CHANGELOG.md by `node scripts/compat.mjs write` -->',
+	end: '<!-- /version-history -->',
+};
+
+function readVersions() {
+	const versions = {};
+	for (const line of readFileSync(join(ROOT, 'versions.env'), 'utf8').split('\n')) {
+		const match = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
+		if (match) versions[match[1]] = match[2].trim();
+	}
+	for (const key of ['N8N2_VERSION', 'NODE24_VERSION', 'N8N1_VERSION', 'N8N1_NODE_VERSION', 'CI_NODE_VERSIONS']) {
+		if (!versions[key]) throw new Error(`versions.env has no ${key}`);
+	}
+	return versions;
+}
+
+/** GitHub's anchor for a heading such as "[0.1.0] - 2026-11-28": "010---2026-11-28". */
+const anchor = (heading) => heading.toLowerCase().replace(/[^a-z0-9 -]/g, '').replace(/ /g, '-');
+
+function renderHistory() {
+	const changelog = readFileSync(join(ROOT, 'CHANGELOG.md'), 'utf8');
+	const releases = [...changelog.matchAll(/^## (\[(\d+\.\d+\.\d+[^\]]*)\] - (\d{4}-\d{2}-\d{2}))\s*$/gm)];
+	const lines = releases.map(([, heading, version, date]) => `- [${version}](CHANGELOG.md#${anchor(heading)}) — ${date}`);
+	return [HISTORY.start, ...(lines.length ? lines : ['- no release yet']), HISTORY.end].join('\n');
+}
+
+function render(v) {
+	const ciNodes = v.CI_NODE_VERSIONS.split(/\s+/);
+	const n8n2Major = v.N8N2_VERSION.split('.')[0];
+	const n8n1Major = v.N8N1_VERSION.split('.')[0];
+	const node24Major = v.NODE24_VERSION.split('.')[0];
+	return [
+		COMPAT.start,
+		'| n8n | Node.js | tested by CI |',
+		'|---|---|---|',
+		`| ${n8n2Major}.x (current) | ${node24Major} | n8n ${v.N8N2_VERSION} on Node.js ${v.NODE24_VERSION}, end to end |`,
+		`| ${n8n1Major}.x (previous) | ${v.N8N1_NODE_VERSION} | n8n ${v.N8N1_VERSION} on Node.js ${v.N8N1_NODE_VERSION}, end to end |`,
+		'',
+		`Build, lint and the test suite run on Node.js ${ciNodes.slice(0, -1).join(', ')} and ${ciNodes.at(-1)}.`,
+		COMPAT.end,
+	].join('\n');
+}
+
+function currentBlock(readme, markers) {
+	const start = readme.indexOf(markers.start);
+	const end = readme.indexOf(markers.end);
+	if (start === -1 || end === -1 || end < start) return undefined;
+	return { start, end: end + markers.end.length, text: readme.slice(start, end + markers.end.length) };
+}
+
+const versions = readVersions();
+const command = process.argv[2];
+if (command === 'github-output') {
+	const node = JSON.stringify(versions.CI_NODE_VERSIONS.split(/\s+/));
+	const cacheKey = `n8n-${versions.N8N2_VERSION}-${versions.N8N1_VERSION}-node-${versions.NODE24_VERSION}-node-cli-${versions.N8N_NODE_CLI_VERSION}`;
+	process.stdout.write(`node=${node}\ne2e-node=${versions.N8N1_NODE_VERSION}\ncache-key=${cacheKey}\n`);
+} else if (command === 'check' || command === 'write') {
+	let readme = readFileSync(README, 'utf8');
+	const stale = [];
+	for (const [name, markers, wanted] of [['Compatibility', COMPAT, render(versions)], ['Version history', HISTORY, renderHistory()]]) {
+		const block = currentBlock(readme, markers);
+		if (!block) {
+			console.error(`README.md has no ${name} block (${markers.start} … ${markers.end})`);
+			process.exit(1);
+		}
+		if (block.text !== wanted) {
+			stale.push(name);
+			readme = readme.slice(0, block.start) + wanted + readme.slice(block.end);
+		}
+	}
+	if (command === 'write') {
+		writeFileSync(README, readme);
+		console.log(`README.md: ${stale.length ? `${stale.join(' and ')} written` : 'already up to date'}`);
+	} else if (stale.length) {
+		console.error(`README.md: ${stale.join(' and ')} ${stale.length > 1 ? 'differ' : 'differs'} from versions.env / CHANGELOG.md; run: node scripts/compat.mjs write`);
+		process.exit(1);
+	} else {
+		console.log('README.md: Compatibility matches versions.env, Version history matches CHANGELOG.md');
+	}
+} else {
+	console.error('usage: node scripts/compat.mjs <check|write|github-output>');
+	process.exit(2);
+}
