@@ -175,7 +175,8 @@ function readPairs(value: unknown): Array<[number, number]> | undefined {
 }
 
 function readOwner(account: unknown, keyId: unknown): Owner | undefined {
-	if (typeof account !== 'string' || account === '' || typeof keyId !== 'string' || keyId === '') return undefined;
+	if (typeof account !== 'string' || account === '' || typeof keyId !== 'string' || keyId === '')
+		return undefined;
 	return { account, keyId };
 }
 
@@ -188,7 +189,8 @@ function readOwner(account: unknown, keyId: unknown): Owner | undefined {
 export function readState(raw: unknown, filterKey: string): TriggerState | undefined {
 	if (!raw || typeof raw !== 'object') return undefined;
 	const state = raw as Record<string, unknown>;
-	if ((state.v !== 1 && state.v !== STATE_VERSION) || state.filterKey !== filterKey) return undefined;
+	if ((state.v !== 1 && state.v !== STATE_VERSION) || state.filterKey !== filterKey)
+		return undefined;
 	const { cursor, windowStart } = state;
 	if (cursor !== null && Number.isNaN(parseTimestamp(cursor))) return undefined;
 	if (windowStart !== null && Number.isNaN(parseTimestamp(windowStart))) return undefined;
@@ -284,7 +286,10 @@ export function startState(
 		const ms = parseTimestamp(newest.started_at);
 		if (Number.isNaN(ms)) throw new InvalidStartedAtError(newest.id, newest.started_at);
 		// A future-dated newest conversation does not set the position; the server's clock does.
-		cursor = ms > futureLimitMs(serverNowMs) ? formatSeconds(Math.floor(serverNowMs! / 1000)) : newest.started_at;
+		cursor =
+			ms > futureLimitMs(serverNowMs)
+				? formatSeconds(Math.floor(serverNowMs! / 1000))
+				: newest.started_at;
 	}
 	return { v: STATE_VERSION, filterKey, owner, cursor, windowStart: null, seen: [], failing: [] };
 }
@@ -317,9 +322,14 @@ export function sinceFor(state: TriggerState, windowMinutes: number): string | u
  * clock. Conversations that started from then on are emitted; the ones of the frozen period were
  * never listed and stay skipped. What is in `seen` is kept, so nothing is repeated.
  */
-function thaw(state: TriggerState, windowMinutes: number, serverNowMs: number | undefined): TriggerState | undefined {
+function thaw(
+	state: TriggerState,
+	windowMinutes: number,
+	serverNowMs: number | undefined,
+): TriggerState | undefined {
 	const lower = lowerBoundSeconds(state, windowMinutes);
-	if (lower === null || serverNowMs === undefined || lower * 1000 <= futureLimitMs(serverNowMs)) return undefined;
+	if (lower === null || serverNowMs === undefined || lower * 1000 <= futureLimitMs(serverNowMs))
+		return undefined;
 	const now = formatSeconds(Math.floor(serverNowMs / 1000));
 	return { ...state, cursor: null, windowStart: now };
 }
@@ -378,7 +388,9 @@ export function decide(
 	const cutShort = fresh.length > maxEmit;
 	const emitted = cutShort ? fresh.slice(0, maxEmit) : fresh;
 	// Everything in the listing is now known, except new conversations left for the next poll.
-	const known = cutShort ? emitted : inWindow.filter(({ conversation }) => !skippedIds.has(conversation.id));
+	const known = cutShort
+		? emitted
+		: inWindow.filter(({ conversation }) => !skippedIds.has(conversation.id));
 
 	let cursor = state.cursor;
 	let cursorMs = cursor === null ? Number.NEGATIVE_INFINITY : parseTimestamp(cursor);
@@ -454,7 +466,10 @@ export function givesUpOnTranscript(state: TriggerState, id: number): boolean {
  * more failed poll for each (conversations emitted or no longer pending were dropped by
  * {@link decide}). At most {@link MAX_FAILING_IDS} are kept, the ones closest to giving up first.
  */
-export function withTranscriptFailures(state: TriggerState, failedIds: readonly number[]): TriggerState {
+export function withTranscriptFailures(
+	state: TriggerState,
+	failedIds: readonly number[],
+): TriggerState {
 	const seenIds = new Set(state.seen.map(([id]) => id));
 	const counts = new Map<number, number>(state.failing);
 	for (const id of new Set(failedIds)) {

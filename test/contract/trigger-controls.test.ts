@@ -16,7 +16,8 @@ beforeAll(async () => {
 afterAll(() => sb.close());
 afterEach(() => sb.control.reset());
 
-const control = (path: string, method = 'POST', body?: unknown) => call(sb, `/__sandbox${path}`, { method, body });
+const control = (path: string, method = 'POST', body?: unknown) =>
+	call(sb, `/__sandbox${path}`, { method, body });
 
 describe('a conversation whose detail always fails', () => {
 	test('POST /__sandbox/failing-conversations {id}: its detail answers 500 on every request, nothing else changes', async () => {
@@ -32,14 +33,19 @@ describe('a conversation whose detail always fails', () => {
 		expect((await call(sb, `/api/v1/conversations/${other.id}`, { key })).status).toBe(200);
 		const page = await call(sb, '/api/v1/conversations?limit=2', { key });
 		expect(page.status).toBe(200);
-		expect(page.body.conversations.map((c: { id: number }) => c.id)).toEqual([failing.id, other.id]);
+		expect(page.body.conversations.map((c: { id: number }) => c.id)).toEqual([
+			failing.id,
+			other.id,
+		]);
 	});
 
 	test('with a status; GET lists them; DELETE and reset clear them', async () => {
 		const [a, b] = sb.control.conversations('A');
 		await control('/failing-conversations', 'POST', { id: a.id, status: 503 });
 		sb.control.failConversation({ id: b.id });
-		expect((await control('/failing-conversations', 'GET')).body).toEqual({ failing: { [a.id]: 503, [b.id]: 500 } });
+		expect((await control('/failing-conversations', 'GET')).body).toEqual({
+			failing: { [a.id]: 503, [b.id]: 500 },
+		});
 		expect((await call(sb, `/api/v1/conversations/${a.id}`, { key })).status).toBe(503);
 		expect((await control('/failing-conversations', 'DELETE')).body).toEqual({ failing: {} });
 		expect((await call(sb, `/api/v1/conversations/${a.id}`, { key })).status).toBe(200);
@@ -50,8 +56,12 @@ describe('a conversation whose detail always fails', () => {
 
 	test('invalid bodies are refused with 422', async () => {
 		expect((await control('/failing-conversations', 'POST', { id: 'x' })).status).toBe(422);
-		expect((await control('/failing-conversations', 'POST', { id: 5, status: 200 })).status).toBe(422);
-		expect((await control('/failing-conversations', 'POST', { id: 5, extra: true })).status).toBe(422);
+		expect((await control('/failing-conversations', 'POST', { id: 5, status: 200 })).status).toBe(
+			422,
+		);
+		expect((await control('/failing-conversations', 'POST', { id: 5, extra: true })).status).toBe(
+			422,
+		);
 		expect(() => sb.control.failConversation({ id: 0 })).toThrow(/id/);
 	});
 });
@@ -62,7 +72,11 @@ describe('a conversation at a given started_at', () => {
 		const res = await control('/conversations', 'POST', { count: 1, started_at: future });
 		const [created]: ConversationDetail[] = res.body.conversations;
 		expect(created.started_at).toBe(future);
-		const page = await call(sb, `/api/v1/conversations?since=${encodeURIComponent('2036-01-01T00:00:00Z')}`, { key });
+		const page = await call(
+			sb,
+			`/api/v1/conversations?since=${encodeURIComponent('2036-01-01T00:00:00Z')}`,
+			{ key },
+		);
 		expect(page.body.conversations.map((c: ConversationDetail) => c.id)).toEqual([created.id]);
 		const serverNow = Date.parse(page.headers.get('date')!);
 		expect(Math.abs(serverNow - Date.now())).toBeLessThan(5_000);

@@ -46,7 +46,14 @@ interface Conversation {
 }
 
 type Step =
-	| { kind: 'add'; count: number; lateBy: number; sameSecond: boolean; channel: Channel; account: Account }
+	| {
+			kind: 'add';
+			count: number;
+			lateBy: number;
+			sameSecond: boolean;
+			channel: Channel;
+			account: Account;
+	  }
 	| { kind: 'future'; channel: Channel }
 	| { kind: 'advance'; seconds: number }
 	| { kind: 'poll'; listFails: boolean; failing: number[]; cut: number | null }
@@ -74,7 +81,12 @@ class World {
 	list(account: Account, channel: Channel | null, since?: string): ConversationSummary[] {
 		const from = since === undefined ? Number.NEGATIVE_INFINITY : Date.parse(since) / 1000;
 		return this.conversations
-			.filter((c) => c.account === account && (channel === null || c.channel === channel) && c.startedS >= from)
+			.filter(
+				(c) =>
+					c.account === account &&
+					(channel === null || c.channel === channel) &&
+					c.startedS >= from,
+			)
 			.sort((a, b) => b.id - a.id)
 			.map((c) => ({ id: c.id, channel: c.channel, agent_id: 7, started_at: iso(c.startedS) }));
 	}
@@ -106,7 +118,10 @@ class ModelTrigger {
 	}
 
 	/** One poll; its emitted ids, or undefined when it failed. `activation`: the activation poll. */
-	poll(activation: boolean, faults: { listFails?: boolean; failing?: Set<number>; cut?: number | null } = {}): number[] | undefined {
+	poll(
+		activation: boolean,
+		faults: { listFails?: boolean; failing?: Set<number>; cut?: number | null } = {},
+	): number[] | undefined {
 		const durable = this.scheduler === 'durable';
 		const storage = durable ? copy(this.saved) : (this.live ??= copy(this.saved));
 		const result = this.run(storage, faults);
@@ -134,20 +149,29 @@ class ModelTrigger {
 		return readState(node, filterKeyFor({ channel: this.channel ?? undefined }));
 	}
 
-	private run(storage: Storage, faults: { listFails?: boolean; failing?: Set<number>; cut?: number | null }): number[] | undefined {
+	private run(
+		storage: Storage,
+		faults: { listFails?: boolean; failing?: Set<number>; cut?: number | null },
+	): number[] | undefined {
 		const filterKey = filterKeyFor({ channel: this.channel ?? undefined });
 		const recordKey = 'ringReadyTriggerActivation:node-1';
 		const saved = { node: storage.node, activation: storage.global[recordKey] };
 		const account = `https://ringready.test user ${this.account}`;
 		let pick = pickState(saved, filterKey, this.keyId);
-		if (pick.found === undefined && pick.needsAccount) pick = pickState(saved, filterKey, this.keyId, account);
+		if (pick.found === undefined && pick.needsAccount)
+			pick = pickState(saved, filterKey, this.keyId, account);
 		const list = (since?: string) => this.world.list(this.account, this.channel, since);
 		const serverNowMs = this.world.nowS * 1000;
 
 		if (pick.found === undefined) {
 			if (faults.listFails) return undefined;
 			const start = startState(filterKey, { account, keyId: this.keyId }, list()[0], serverNowMs);
-			const state = start.cursor === null ? start : decide(start, list(sinceFor(start, this.windowMinutes)), this.windowMinutes, { serverNowMs }).next;
+			const state =
+				start.cursor === null
+					? start
+					: decide(start, list(sinceFor(start, this.windowMinutes)), this.windowMinutes, {
+							serverNowMs,
+						}).next;
 			writeState(storage.node, state);
 			storage.global[recordKey] = toStored(state);
 			return [];
@@ -171,7 +195,10 @@ class ModelTrigger {
 		}
 		let next = decision.next;
 		if (emitted.length < decision.emit.length) {
-			next = decide(state, listed, this.windowMinutes, { serverNowMs, maxEmit: emitted.length }).next;
+			next = decide(state, listed, this.windowMinutes, {
+				serverNowMs,
+				maxEmit: emitted.length,
+			}).next;
 		}
 		next = withTranscriptFailures(next, failed);
 		if (!sameState(state, next) || pick.changed) writeState(storage.node, next);
@@ -211,17 +238,25 @@ class Reference {
 		}
 		const key = Reference.streamKey(account, channel);
 		if (newestById && newestById.startedS > this.world.nowS) {
-			this.newest.set(key, Math.max(this.newest.get(key) ?? Number.NEGATIVE_INFINITY, this.world.nowS));
+			this.newest.set(
+				key,
+				Math.max(this.newest.get(key) ?? Number.NEGATIVE_INFINITY, this.world.nowS),
+			);
 		}
 	}
 
 	/** Records a new conversation; whether the current stream must emit it. */
 	added(c: Conversation, stream: { account: Account; channel: Channel | null }) {
-		const inStream = c.account === stream.account && (stream.channel === null || c.channel === stream.channel);
+		const inStream =
+			c.account === stream.account && (stream.channel === null || c.channel === stream.channel);
 		for (const channel of [null, c.channel]) {
 			const key = Reference.streamKey(c.account, channel);
 			const newest = this.newest.get(key) ?? Number.NEGATIVE_INFINITY;
-			if (key === Reference.streamKey(stream.account, stream.channel) && inStream && c.startedS >= newest - this.windowSeconds) {
+			if (
+				key === Reference.streamKey(stream.account, stream.channel) &&
+				inStream &&
+				c.startedS >= newest - this.windowSeconds
+			) {
 				this.required.add(c.id);
 			}
 			if (c.startedS <= this.world.nowS && c.startedS > newest) this.newest.set(key, c.startedS);
@@ -232,35 +267,65 @@ class Reference {
 const channelArb = fc.constantFrom<Channel>('phone', 'web_chat');
 const stepArb = (windowSeconds: number): fc.Arbitrary<Step> =>
 	fc.oneof(
-		{ weight: 6, arbitrary: fc.record({
-			kind: fc.constant('add' as const),
-			count: fc.oneof({ weight: 5, arbitrary: fc.integer({ min: 1, max: 12 }) }, { weight: 1, arbitrary: fc.integer({ min: 190, max: 450 }) }),
-			lateBy: fc.oneof(
-				fc.constant(0),
-				fc.integer({ min: 0, max: Math.max(0, windowSeconds - 1) }),
-				fc.integer({ min: windowSeconds, max: windowSeconds + 7_200 }),
-			),
-			sameSecond: fc.boolean(),
-			channel: channelArb,
-			account: fc.constantFrom<Account>('A', 'A', 'A', 'B'),
-		}) },
-		{ weight: 1, arbitrary: fc.record({ kind: fc.constant('future' as const), channel: channelArb }) },
-		{ weight: 4, arbitrary: fc.record({ kind: fc.constant('advance' as const), seconds: fc.integer({ min: 0, max: 1_800 }) }) },
-		{ weight: 8, arbitrary: fc.record({
-			kind: fc.constant('poll' as const),
-			listFails: fc.nat(9).map((n) => n < 2),
-			failing: fc.array(fc.nat(30), { maxLength: 3 }),
-			cut: fc.option(fc.integer({ min: 0, max: 40 }), { nil: null }),
-		}) },
-		{ weight: 1, arbitrary: fc.record({ kind: fc.constant('failForGood' as const), pick: fc.nat(20) }) },
+		{
+			weight: 6,
+			arbitrary: fc.record({
+				kind: fc.constant('add' as const),
+				count: fc.oneof(
+					{ weight: 5, arbitrary: fc.integer({ min: 1, max: 12 }) },
+					{ weight: 1, arbitrary: fc.integer({ min: 190, max: 450 }) },
+				),
+				lateBy: fc.oneof(
+					fc.constant(0),
+					fc.integer({ min: 0, max: Math.max(0, windowSeconds - 1) }),
+					fc.integer({ min: windowSeconds, max: windowSeconds + 7_200 }),
+				),
+				sameSecond: fc.boolean(),
+				channel: channelArb,
+				account: fc.constantFrom<Account>('A', 'A', 'A', 'B'),
+			}),
+		},
+		{
+			weight: 1,
+			arbitrary: fc.record({ kind: fc.constant('future' as const), channel: channelArb }),
+		},
+		{
+			weight: 4,
+			arbitrary: fc.record({
+				kind: fc.constant('advance' as const),
+				seconds: fc.integer({ min: 0, max: 1_800 }),
+			}),
+		},
+		{
+			weight: 8,
+			arbitrary: fc.record({
+				kind: fc.constant('poll' as const),
+				listFails: fc.nat(9).map((n) => n < 2),
+				failing: fc.array(fc.nat(30), { maxLength: 3 }),
+				cut: fc.option(fc.integer({ min: 0, max: 40 }), { nil: null }),
+			}),
+		},
+		{
+			weight: 1,
+			arbitrary: fc.record({ kind: fc.constant('failForGood' as const), pick: fc.nat(20) }),
+		},
 		{ weight: 1, arbitrary: fc.record({ kind: fc.constant('restart' as const) }) },
 		{ weight: 1, arbitrary: fc.record({ kind: fc.constant('rotateKey' as const) }) },
-		{ weight: 1, arbitrary: fc.record({ kind: fc.constant('changeFilter' as const), channel: fc.option(channelArb, { nil: null }) }) },
+		{
+			weight: 1,
+			arbitrary: fc.record({
+				kind: fc.constant('changeFilter' as const),
+				channel: fc.option(channelArb, { nil: null }),
+			}),
+		},
 		{ weight: 1, arbitrary: fc.record({ kind: fc.constant('changeAccount' as const) }) },
 	);
 
 const scenarioArb = fc
-	.record({ scheduler: fc.constantFrom<Scheduler>('legacy', 'durable'), windowMinutes: fc.constantFrom(0, 1, 15, 60) })
+	.record({
+		scheduler: fc.constantFrom<Scheduler>('legacy', 'durable'),
+		windowMinutes: fc.constantFrom(0, 1, 15, 60),
+	})
 	.chain(({ scheduler, windowMinutes }) =>
 		fc.record({
 			scheduler: fc.constant(scheduler),
@@ -269,11 +334,24 @@ const scenarioArb = fc
 		}),
 	);
 
-function run({ scheduler, windowMinutes, steps }: { scheduler: Scheduler; windowMinutes: number; steps: Step[] }) {
+function run({
+	scheduler,
+	windowMinutes,
+	steps,
+}: {
+	scheduler: Scheduler;
+	windowMinutes: number;
+	steps: Step[];
+}) {
 	const world = new World();
 	const windowSeconds = windowMinutes * 60;
 	// History before activation, inside and outside the window.
-	for (let i = 0; i < 20; i++) world.add({ account: 'A', channel: i % 3 ? 'phone' : 'web_chat', startedS: T0 - 7_200 + i * 300 });
+	for (let i = 0; i < 20; i++)
+		world.add({
+			account: 'A',
+			channel: i % 3 ? 'phone' : 'web_chat',
+			startedS: T0 - 7_200 + i * 300,
+		});
 	const reference = new Reference(world, windowSeconds);
 	for (const c of world.conversations) reference.added(c, { account: 'A', channel: null });
 	const trigger = new ModelTrigger(world, scheduler, windowMinutes, 'A', null);
@@ -283,10 +361,16 @@ function run({ scheduler, windowMinutes, steps }: { scheduler: Scheduler; window
 	const record = (ids: number[] | undefined) => {
 		for (const id of ids ?? []) {
 			if (emittedEver.has(id)) throw new Error(`conversation ${id} emitted twice`);
-			if (reference.beforeActivation.has(id)) throw new Error(`conversation ${id} was there before activation, emitted`);
+			if (reference.beforeActivation.has(id))
+				throw new Error(`conversation ${id} was there before activation, emitted`);
 			const c = world.conversations.find((x) => x.id === id)!;
-			if (c.account !== trigger.account || (trigger.channel !== null && c.channel !== trigger.channel)) {
-				throw new Error(`conversation ${id} is not in the trigger's stream (${trigger.account}/${trigger.channel ?? '*'})`);
+			if (
+				c.account !== trigger.account ||
+				(trigger.channel !== null && c.channel !== trigger.channel)
+			) {
+				throw new Error(
+					`conversation ${id} is not in the trigger's stream (${trigger.account}/${trigger.channel ?? '*'})`,
+				);
 			}
 			emittedEver.add(id);
 			emittedThisActivation.add(id);
@@ -304,7 +388,10 @@ function run({ scheduler, windowMinutes, steps }: { scheduler: Scheduler; window
 	const settle = () => {
 		for (let i = 0; i < 3 * world.failingForGood.size + 3; i++) record(trigger.poll(false));
 		const missed = [...reference.required].filter((id) => !emittedThisActivation.has(id));
-		if (missed.length > 0) throw new Error(`missed ${missed.length} conversations inside the window: ${missed.slice(0, 5).join(', ')}`);
+		if (missed.length > 0)
+			throw new Error(
+				`missed ${missed.length} conversations inside the window: ${missed.slice(0, 5).join(', ')}`,
+			);
 	};
 
 	activate();
@@ -320,7 +407,14 @@ function run({ scheduler, windowMinutes, steps }: { scheduler: Scheduler; window
 				break;
 			}
 			case 'future':
-				reference.added(world.add({ account: trigger.account, channel: step.channel, startedS: world.nowS + TEN_YEARS }), trigger);
+				reference.added(
+					world.add({
+						account: trigger.account,
+						channel: step.channel,
+						startedS: world.nowS + TEN_YEARS,
+					}),
+					trigger,
+				);
 				break;
 			case 'advance':
 				world.nowS += step.seconds;
@@ -332,7 +426,10 @@ function run({ scheduler, windowMinutes, steps }: { scheduler: Scheduler; window
 				break;
 			}
 			case 'failForGood':
-				if (world.failingForGood.size < 2) world.failingForGood.add(world.conversations[Math.max(0, world.conversations.length - 1 - step.pick)].id);
+				if (world.failingForGood.size < 2)
+					world.failingForGood.add(
+						world.conversations[Math.max(0, world.conversations.length - 1 - step.pick)].id,
+					);
 				break;
 			case 'restart':
 				record(trigger.restart());
@@ -355,10 +452,12 @@ function run({ scheduler, windowMinutes, steps }: { scheduler: Scheduler; window
 function checkBounds(state: TriggerState | undefined) {
 	if (!state) return;
 	if (state.seen.length > MAX_SEEN_IDS) throw new Error(`seen holds ${state.seen.length} ids`);
-	if (state.failing.length > MAX_FAILING_IDS) throw new Error(`failing holds ${state.failing.length} ids`);
+	if (state.failing.length > MAX_FAILING_IDS)
+		throw new Error(`failing holds ${state.failing.length} ids`);
 	const windowStart = state.windowStart === null ? null : Date.parse(state.windowStart) / 1000;
 	for (const [id, seconds] of state.seen) {
-		if (windowStart !== null && seconds < windowStart) throw new Error(`seen keeps ${id}, from before the window`);
+		if (windowStart !== null && seconds < windowStart)
+			throw new Error(`seen keeps ${id}, from before the window`);
 	}
 	const seenIds = new Set(state.seen.map(([id]) => id));
 	for (const [id] of state.failing) {

@@ -22,13 +22,20 @@ beforeEach(() => {
 	sandbox.control.reset();
 });
 
-const credentials = (key: keyof Sandbox['keys'] = 'readWrite') => ({ apiKey: sandbox.keys[key], baseUrl: sandbox.url });
-const ids = (outcome: PollOutcome | undefined) => (outcome?.items ?? []).map((item) => item.id as number);
-const addedIds = (count: number, options: Parameters<Sandbox['control']['addConversations']>[0] = { count }) =>
-	sandbox.control.addConversations({ ...options, count }).map((c) => c.id);
+const credentials = (key: keyof Sandbox['keys'] = 'readWrite') => ({
+	apiKey: sandbox.keys[key],
+	baseUrl: sandbox.url,
+});
+const ids = (outcome: PollOutcome | undefined) =>
+	(outcome?.items ?? []).map((item) => item.id as number);
+const addedIds = (
+	count: number,
+	options: Parameters<Sandbox['control']['addConversations']>[0] = { count },
+) => sandbox.control.addConversations({ ...options, count }).map((c) => c.id);
 
 describe.each(SCHEDULERS)('on the %s scheduler', (kind) => {
-	const triggerOn = (parameters: INodeParameters = {}) => new ScheduledTrigger(kind, trigger, parameters, credentials());
+	const triggerOn = (parameters: INodeParameters = {}) =>
+		new ScheduledTrigger(kind, trigger, parameters, credentials());
 
 	it('emits nothing at activation, then everything that arrives after it, once', async () => {
 		const wf = triggerOn();
@@ -81,7 +88,9 @@ describe.each(SCHEDULERS)('on the %s scheduler', (kind) => {
 		addedIds(2, { count: 2, channel: 'phone' });
 		await wf.poll();
 		wf.parameters = { filters: { channel: 'web_chat' } };
-		const [chatAgent] = sandbox.control.agents().filter((a) => a.features.web_chat_enabled && !a.is_suspended);
+		const [chatAgent] = sandbox.control
+			.agents()
+			.filter((a) => a.features.web_chat_enabled && !a.is_suspended);
 		addedIds(2, { count: 2, channel: 'web_chat', agentId: chatAgent.id }); // before publishing: not emitted
 		expect((await wf.activate()).items).toBeNull();
 		const chats = addedIds(3, { count: 3, channel: 'web_chat', agentId: chatAgent.id });
@@ -126,10 +135,17 @@ describe("n8n's durable scheduler", () => {
 		expect(wf.savedCursor).toEqual({}); // n8n's poller_state row for the node: still empty
 		const global = wf.savedStaticData.global as IDataObject;
 		expect(Object.keys(global)).toEqual([expect.stringMatching(/^ringReadyTriggerActivation:/)]);
-		expect(Object.values(global)[0]).toMatchObject({ v: 2, filterKey: 'channel=*;agent=*', account: `${sandbox.url} user 142` });
+		expect(Object.values(global)[0]).toMatchObject({
+			v: 2,
+			filterKey: 'channel=*;agent=*',
+			account: `${sandbox.url} user 142`,
+		});
 		const added = addedIds(3);
 		expect(ids(await wf.poll())).toEqual(added);
-		expect(wf.nodeState()).toMatchObject({ v: 2, seen: expect.arrayContaining([[added[2], expect.any(Number)]]) });
+		expect(wf.nodeState()).toMatchObject({
+			v: 2,
+			seen: expect.arrayContaining([[added[2], expect.any(Number)]]),
+		});
 		await wf.poll(); // the node's own state is back: the record is dropped (saved with the next emit)
 		addedIds(1);
 		await wf.poll();

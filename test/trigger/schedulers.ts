@@ -17,7 +17,13 @@
  */
 import { Container } from '@n8n/di';
 import { PollContext, PollTriggerExecutor, TriggersAndPollers } from 'n8n-core';
-import type { IDataObject, INodeExecutionData, INodeParameters, INodeType, Workflow } from 'n8n-workflow';
+import type {
+	IDataObject,
+	INodeExecutionData,
+	INodeParameters,
+	INodeType,
+	Workflow,
+} from 'n8n-workflow';
 
 import { ensureN8nCore } from '../harness/core';
 import { HarnessCredentialsHelper } from '../harness/credentials-helper';
@@ -109,7 +115,9 @@ export class ScheduledTrigger {
 	/** The node's state where the scheduler keeps it (durable: the poller_state row). */
 	nodeState(): IDataObject {
 		if (this.kind === 'durable') return json(this.savedCursor ?? {});
-		const live = this.live ? (this.live.staticData[`node:${this.nodeName}`] as IDataObject) : undefined;
+		const live = this.live
+			? (this.live.staticData[`node:${this.nodeName}`] as IDataObject)
+			: undefined;
 		return json(live ?? (this.savedStaticData[`node:${this.nodeName}`] as IDataObject) ?? {});
 	}
 
@@ -173,7 +181,8 @@ export class ScheduledTrigger {
 			}
 			return await poll();
 		};
-		const resolveNodeStaticData = () => (durable ? staged!.snapshot : workflow.getStaticData('node', node));
+		const resolveNodeStaticData = () =>
+			durable ? staged!.snapshot : workflow.getStaticData('node', node);
 		const budgetMs = this.budgetMs ?? (durable ? DURABLE_POLL_BUDGET_MS : undefined);
 
 		const context = new PollContext(
