@@ -98,6 +98,17 @@ export function installPackage(userFolder: string, packageDir: string, name = 'n
 	return target;
 }
 
+/**
+ * n8n's durable, database-backed scheduler for poll triggers (2.36+; on by default from 2.45, opt-in
+ * on 2.41): polls run as scheduled tasks and a poll node's position lives in n8n's poller_state table.
+ */
+export const DURABLE_SCHEDULER_ENV: Record<string, string> = {
+	N8N_SCHEDULER_ENABLED: 'true',
+	N8N_SCHEDULER_POLL_TRIGGERS_ENABLED: 'true',
+	N8N_USE_WORKFLOW_PUBLICATION_SERVICE: 'true',
+	N8N_POLLER_DURABLE_CURSORS_ENABLED: 'true',
+};
+
 /** The environment for a quiet, isolated, loopback-only n8n (see shared/real-n8n-notes.md). */
 export function n8nEnv(o: {
 	install: N8nInstall;

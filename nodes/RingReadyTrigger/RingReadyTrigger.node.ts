@@ -6,28 +6,37 @@ import type {
 	IPollFunctions,
 } from 'n8n-workflow';
 import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import { createHash } from 'crypto';
 
 import { searchAgents } from '../RingReady/methods/listSearch';
-import type { ConversationDetail, ConversationQuery, ConversationSummary } from '../RingReady/shared/contract';
+import type { ConversationQuery, ConversationSummary } from '../RingReady/shared/contract';
 import { TRANSCRIPT_CONCURRENCY } from '../RingReady/shared/contract';
 import { buildConversationQuery } from '../RingReady/shared/conversationQuery';
 import { conversationFilters, transcriptTextOption } from '../RingReady/shared/descriptions';
 import { addTranscriptText } from '../RingReady/shared/transcript';
+import { getAccount } from '../RingReady/transport/account';
+import { CREDENTIAL_TYPE, RETRY_POLICY } from '../RingReady/transport';
 import { conversationPages, getConversation } from '../RingReady/transport/conversations';
 import { RequestThrottle } from '../RingReady/transport/throttle';
 import {
 	DEFAULT_LATE_ARRIVAL_MINUTES,
 	InvalidStartedAtError,
+	MAX_FUTURE_IDS,
 	MAX_LATE_ARRIVAL_MINUTES,
+	TRANSCRIPT_ATTEMPTS,
 	decide,
 	filterKeyFor,
-	readState,
+	givesUpOnTranscript,
+	pickState,
+	parseHttpDate,
 	sameState,
 	sinceFor,
 	startState,
+	transcriptFailures,
+	withTranscriptFailures,
 	writeState,
 } from './cursor';
-import type { TriggerState } from './cursor';
+import type { Decision, Owner, TriggerState } from './cursor';
 
 /**
  * Share of n8n's poll budget (IPollFunctions.getPollBudgetMs, n8n 2.38+; 36–48 s under a scheduler
@@ -133,31 +142,47 @@ export class RingReadyTrigger implements INodeType {
 		// exactly as it was, so the next poll emits the same conversations (once).
 		const staticData = this.getWorkflowStaticData('node');
 		const filterKey = filterKeyFor(settings.query);
-		const state = readState(staticData, filterKey);
+		const budget = pollBudget.call(this);
 		try {
-			if (!state) {
-				writeState(staticData, await activate.call(this, settings, filterKey));
+			const found = await findState.call(this, staticData, filterKey, budget);
+			if (!found.state) {
+				const start = await activate.call(this, settings, filterKey, found.owner, budget);
+				writeState(staticData, start);
+				keepActivation.call(this, start);
 				return null;
 			}
-			const deadline = pollDeadline.call(this);
-			const listed = await listConversations.call(this, settings.query, sinceFor(state, settings.windowMinutes));
-			const { emit, next: complete } = decideOrThrow(this, () => decide(state, listed, settings.windowMinutes));
-			let next = complete;
-			let items: ConversationSummary[] = emit;
+			if (!found.fromActivation) forgetActivation.call(this);
+			const state = found.state;
+
+			const clock: ServerClock = {};
+			const listed = await listConversations.call(this, settings.query, sinceFor(state, settings.windowMinutes), {
+				deadline: budget.requestsBy,
+				clock,
+			});
+			const decideWith = (maxEmit?: number) =>
+				decideOrThrow(this, () =>
+					decide(state, listed, settings.windowMinutes, { maxEmit, serverNowMs: clock.nowMs }),
+				);
+			const decision = decideWith();
+			let next = decision.next;
+			let items = decision.emit as IDataObject[];
 			if (settings.withDetail) {
-				items = await fetchDetails.call(this, emit, settings, deadline);
-				if (items.length < emit.length) {
-					this.logger.info(
-						`RingReady Trigger: fetched ${items.length} of ${emit.length} new conversations within the poll's time budget; the rest follow at the next poll`,
-					);
-					const fetched = items.length;
-					next = decideOrThrow(this, () =>
-						decide(state, listed, settings.windowMinutes, { maxEmit: fetched }),
-					).next;
+				const fetched = await fetchDetails.call(this, decision.emit, settings, {
+					startBy: budget.transcriptsStartBy,
+					requestsBy: budget.requestsBy,
+					givesUp: (id) => givesUpOnTranscript(state, id),
+				});
+				items = fetched.items;
+				if (items.length < decision.emit.length) {
+					next = decideWith(items.length).next;
+					reportShortPoll.call(this, fetched, items.length, decision.emit.length, state);
 				}
+				next = withTranscriptFailures(next, fetched.failed.map(({ id }) => id));
 			}
-			if (!sameState(state, next)) writeState(staticData, next);
-			return items.length === 0 ? null : [items.map((json) => ({ json: json as IDataObject }))];
+			const emittedIds = new Set(items.map((item) => item.id));
+			warnAboutFutureDates.call(this, { ...decision, future: decision.future.filter(({ id }) => emittedIds.has(id)) }, clock);
+			if (!sameState(state, next) || found.changed) writeState(staticData, next);
+			return items.length === 0 ? null : [items.map((json) => ({ json }))];
 		} catch (error) {
 			throw explainFailure.call(this, error);
 		}
@@ -197,39 +222,186 @@ function readSettings(this: IPollFunctions): TriggerSettings {
 	};
 }
 
-/** Lists every conversation matching the query from `since` on (inclusive), following every page. */
+interface PollBudget {
+	/** Epoch ms (host clock: timing only, never the cursor) by which every request must be done. */
+	requestsBy?: number;
+	/** Epoch ms after which no further transcript fetch starts. */
+	transcriptsStartBy?: number;
+}
+
+/** n8n's time budget for this poll (IPollFunctions.getPollBudgetMs, n8n 2.38+; older n8n has none). */
+function pollBudget(this: IPollFunctions): PollBudget {
+	const getBudget = (this as Partial<Pick<IPollFunctions, 'getPollBudgetMs'>>).getPollBudgetMs;
+	if (typeof getBudget !== 'function') return {};
+	const budgetMs = Number(getBudget.call(this));
+	if (!Number.isFinite(budgetMs) || budgetMs <= 0) return {};
+	const start = Date.now();
+	const requestsBy = start + budgetMs;
+	// The transport starts no request with less than minRequestMs left.
+	const transcriptsStartBy = Math.min(start + budgetMs * DETAIL_BUDGET_SHARE, requestsBy - RETRY_POLICY.minRequestMs);
+	return { requestsBy, transcriptsStartBy };
+}
+
+interface FoundState {
+	state?: TriggerState;
+	/** Whose credential this poll uses (the account is looked up only when the state needs it). */
+	owner: Owner;
+	/** The state came from the activation record (see keepActivation). */
+	fromActivation: boolean;
+	/** The state must be written even if nothing else changes (new owner or format). */
+	changed: boolean;
+}
+
+/** The state this poll continues from (cursor.ts pickState); none: first activation. */
+async function findState(
+	this: IPollFunctions,
+	staticData: IDataObject,
+	filterKey: string,
+	budget: PollBudget,
+): Promise<FoundState> {
+	const credential = await this.getCredentials<{ apiKey?: string; baseUrl?: string }>(CREDENTIAL_TYPE);
+	const origin = originOf(credential.baseUrl);
+	const keyId = createHash('sha256')
+		.update(`${origin}\n${String(credential.apiKey ?? '')}`)
+		.digest('hex')
+		.slice(0, 24);
+	const saved = { node: staticData, activation: activationRecords.call(this)[activationKey.call(this)] };
+	let account: string | undefined;
+	let pick = pickState(saved, filterKey, keyId);
+	if (pick.found === undefined) {
+		account = await accountOf.call(this, origin, budget.requestsBy);
+		if (pick.needsAccount) pick = pickState(saved, filterKey, keyId, account);
+	}
+	if (pick.found === undefined) return { owner: { account: account!, keyId }, fromActivation: false, changed: false };
+	return { state: pick.found, owner: pick.found.owner!, fromActivation: pick.fromActivation, changed: pick.changed };
+}
+
+function originOf(baseUrl: unknown): string {
+	const text = String(baseUrl ?? '').trim();
+	try {
+		return new URL(text).origin;
+	} catch {
+		return text.replace(/\/+$/, '');
+	}
+}
+
+/** The account behind the key: the Base URL's origin and the key owner's RingReady user id. */
+async function accountOf(this: IPollFunctions, origin: string, deadline: number | undefined): Promise<string> {
+	const whoami = await getAccount.call(this, undefined, { deadline });
+	return `${origin} user ${String(whoami.user_id)}`;
+}
+
+/**
+ * n8n's durable scheduler (2.36+) keeps a poll node's position in its own table and commits it only
+ * after scheduled polls: the state the activation poll writes into the node's static data is
+ * dropped, and the first scheduled poll would start over, missing what arrived in between. The
+ * activation state is therefore also kept in the workflow's global static data, which n8n saves
+ * after activating; a poll that finds no state of its own continues from it. It is forgotten once
+ * the node's own state is back (on the in-memory scheduler, from the second poll on).
+ */
+function keepActivation(this: IPollFunctions, state: TriggerState): void {
+	const record: IDataObject = {};
+	writeState(record, state);
+	activationRecords.call(this)[activationKey.call(this)] = record;
+}
+
+function forgetActivation(this: IPollFunctions): void {
+	const records = activationRecords.call(this);
+	const key = activationKey.call(this);
+	if (key in records) delete records[key];
+}
+
+function activationRecords(this: IPollFunctions): IDataObject {
+	return this.getWorkflowStaticData('global');
+}
+
+function activationKey(this: IPollFunctions): string {
+	const node = this.getNode();
+	return `ringReadyTriggerActivation:${node.id ?? node.name}`;
+}
+
+/** What the listing learnt of the server's clock: the newest `Date` header of its responses. */
+interface ServerClock {
+	nowMs?: number;
+}
+
+/**
+ * Lists every conversation matching the query from `since` on (inclusive), following every page.
+ * A listing that cannot finish by `deadline` fails: a partial listing cannot be decided on.
+ */
 async function listConversations(
 	this: IPollFunctions,
 	query: ConversationQuery,
 	since: string | undefined,
+	options: { deadline?: number; clock?: ServerClock; max?: number } = {},
 ): Promise<ConversationSummary[]> {
+	const { deadline, clock } = options;
 	const conversations: ConversationSummary[] = [];
-	for await (const page of conversationPages.call(this, since === undefined ? query : { ...query, since })) {
-		conversations.push(...page);
+	let pages = 0;
+	const onResponse = (headers: Record<string, string | string[] | undefined>) => {
+		const date = parseHttpDate(headers.date);
+		if (clock && date !== undefined) clock.nowMs = Math.max(clock.nowMs ?? date, date);
+	};
+	const pastDeadline = () => deadline !== undefined && Date.now() >= deadline;
+	let cutShort = false;
+	try {
+		const filtered = since === undefined ? query : { ...query, since };
+		for await (const page of conversationPages.call(this, filtered, { deadline, onResponse, max: options.max })) {
+			pages++;
+			conversations.push(...page);
+			if (pastDeadline()) {
+				cutShort = true;
+				break;
+			}
+		}
+	} catch (error) {
+		// A request cut off by the poll's deadline reports a timeout; say what really happened.
+		throw pastDeadline() ? outOfTime(this, pages, error) : error;
 	}
+	if (cutShort) throw outOfTime(this, pages);
 	return conversations;
 }
 
-/** Epoch ms (host clock: timing only, never the cursor) after which no transcript fetch starts. */
-function pollDeadline(this: IPollFunctions): number | undefined {
-	// Present in n8n 2.38+; older n8n has no budget.
-	const getBudget = (this as Partial<Pick<IPollFunctions, 'getPollBudgetMs'>>).getPollBudgetMs;
-	if (typeof getBudget !== 'function') return undefined;
-	const budget = Number(getBudget.call(this));
-	return Number.isFinite(budget) && budget > 0 ? Date.now() + budget * DETAIL_BUDGET_SHARE : undefined;
+function outOfTime(context: IPollFunctions, pages: number, cause?: unknown): NodeOperationError {
+	const budgetS = Math.round(Number(context.getPollBudgetMs?.() ?? 0) / 1000);
+	const error = new NodeOperationError(
+		context.getNode(),
+		`RingReady Trigger ran out of n8n's poll time (${budgetS} s) while listing new conversations (${pages} page${pages === 1 ? '' : 's'} listed)`,
+		{
+			description:
+				'RingReady answered too slowly to list every new conversation in time. If this keeps happening, check RingReady\'s status, or shorten the Late-Arrival Window so each poll lists less.',
+		},
+	);
+	if (cause !== undefined) (error as { cause?: unknown }).cause = cause;
+	return error;
 }
 
 /**
- * First activation (or changed filters): emit nothing. The cursor starts at the newest conversation
- * (one request); then the whole late-arrival window is listed into `seen`, so that nothing from before
- * activation is emitted later. With no conversation at all, the next poll emits whatever appears.
+ * First activation (or changed filters or account): emit nothing. The cursor starts at the newest
+ * conversation (one request); then the whole late-arrival window is listed into `seen`, so that
+ * nothing from before activation is emitted later. With no conversation at all, the next poll emits
+ * whatever appears.
  */
-async function activate(this: IPollFunctions, settings: TriggerSettings, filterKey: string): Promise<TriggerState> {
-	const newest = await latestConversation.call(this, settings.query);
-	const start = decideOrThrow(this, () => startState(filterKey, newest));
+async function activate(
+	this: IPollFunctions,
+	settings: TriggerSettings,
+	filterKey: string,
+	owner: Owner,
+	budget: PollBudget,
+): Promise<TriggerState> {
+	const clock: ServerClock = {};
+	const [newest] = await listConversations.call(this, settings.query, undefined, {
+		deadline: budget.requestsBy,
+		clock,
+		max: 1,
+	});
+	const start = decideOrThrow(this, () => startState(filterKey, owner, newest, clock.nowMs));
 	if (start.cursor === null) return start;
-	const listed = await listConversations.call(this, settings.query, sinceFor(start, settings.windowMinutes));
-	return decideOrThrow(this, () => decide(start, listed, settings.windowMinutes)).next;
+	const listed = await listConversations.call(this, settings.query, sinceFor(start, settings.windowMinutes), {
+		deadline: budget.requestsBy,
+		clock,
+	});
+	return decideOrThrow(this, () => decide(start, listed, settings.windowMinutes, { serverNowMs: clock.nowMs })).next;
 }
 
 async function latestConversation(
@@ -261,52 +433,115 @@ async function fetchTestEvent(this: IPollFunctions, settings: TriggerSettings): 
 			},
 		);
 	}
-	const [item] = settings.withDetail ? await fetchDetails.call(this, [latest], settings) : [latest];
-	return [[{ json: item as IDataObject }]];
+	if (!settings.withDetail) return [[{ json: latest as IDataObject }]];
+	const detail = await getConversation.call(this, latest.id);
+	return [[{ json: (settings.transcriptText ? addTranscriptText(detail) : detail) as IDataObject }]];
+}
+
+interface FetchedDetails {
+	/** The in-order prefix to emit: details, or summaries with an `error` for transcripts given up on. */
+	items: IDataObject[];
+	/** Conversations whose transcript failed on this poll (counted towards giving up). */
+	failed: Array<{ id: number; error: unknown }>;
 }
 
 /**
- * The detail of each conversation, in the same order, TRANSCRIPT_CONCURRENCY.default at a time (fewer while
- * RingReady answers 429). Conversations are started in order and none is started after `deadline`
- * (but always the first), so the result is the first N of them: the caller emits those and leaves
- * the rest to the next poll. Any failure fails the whole poll, and nothing is emitted.
+ * The detail of each conversation, TRANSCRIPT_CONCURRENCY.default at a time (fewer while RingReady
+ * answers 429). Conversations are started in order and none is started after `startBy` (but always
+ * the first). The result is the longest run from the start that could be fetched: the caller emits
+ * it and leaves the rest to the next poll. A conversation whose transcript has failed on the
+ * previous polls (`givesUp`) is emitted without it, with an `error` field, so it cannot hold
+ * back the ones after it for good.
  */
 async function fetchDetails(
 	this: IPollFunctions,
 	conversations: ConversationSummary[],
 	settings: TriggerSettings,
-	deadline?: number,
-): Promise<ConversationDetail[]> {
+	limits: { startBy?: number; requestsBy?: number; givesUp: (id: number) => boolean },
+): Promise<FetchedDetails> {
 	const throttle = new RequestThrottle(TRANSCRIPT_CONCURRENCY.default);
-	const details: ConversationDetail[] = [];
-	const failures: Array<{ id: number; error: unknown }> = [];
+	const results: Array<IDataObject | undefined> = [];
+	const failed: FetchedDetails['failed'] = [];
+	let stopAt = conversations.length;
 	let next = 0;
 	const worker = async () => {
-		while (next < conversations.length && failures.length === 0) {
-			if (next > 0 && deadline !== undefined && Date.now() > deadline) return;
+		while (next < stopAt) {
+			if (next > 0 && limits.startBy !== undefined && Date.now() > limits.startBy) return;
 			const index = next++;
-			const { id } = conversations[index];
+			const conversation = conversations[index];
 			try {
-				details[index] = await getConversation.call(this, id, { throttle });
+				const detail = await getConversation.call(this, conversation.id, { throttle, deadline: limits.requestsBy });
+				results[index] = (settings.transcriptText ? addTranscriptText(detail) : detail) as IDataObject;
 			} catch (error) {
-				failures.push({ id, error });
+				if (limits.requestsBy !== undefined && Date.now() >= limits.requestsBy - RETRY_POLICY.minRequestMs) {
+					// Out of the poll's time, not this conversation's failure: it comes at the next poll.
+					stopAt = Math.min(stopAt, index);
+					continue;
+				}
+				failed.push({ id: conversation.id, error });
+				if (limits.givesUp(conversation.id)) {
+					results[index] = { ...conversation, error: transcriptGivenUp(error) };
+				} else {
+					stopAt = Math.min(stopAt, index);
+				}
 			}
 		}
 	};
 	await Promise.all(Array.from({ length: Math.min(TRANSCRIPT_CONCURRENCY.default, conversations.length) }, worker));
 
-	if (failures.length > 0) {
-		const { id, error } = failures[0];
-		const reason = error instanceof Error ? error.message : String(error);
-		const message = `Could not fetch conversation ${id} with its transcript: ${reason}`;
-		const description = (error as { description?: string | null }).description ?? undefined;
-		if (error instanceof NodeApiError) {
-			error.message = message;
-			throw error;
-		}
-		throw new NodeOperationError(this.getNode(), message, { description });
+	const items: IDataObject[] = [];
+	for (const item of results) {
+		if (item === undefined) break;
+		items.push(item);
 	}
-	return details.slice(0, next).map((detail) => (settings.transcriptText ? addTranscriptText(detail) : detail));
+	return { items, failed };
+}
+
+function reasonOf(error: unknown): string {
+	return error instanceof Error ? error.message : String(error);
+}
+
+function transcriptGivenUp(error: unknown): string {
+	return `The transcript could not be fetched on ${TRANSCRIPT_ATTEMPTS} polls in a row, so this conversation is emitted without it: ${reasonOf(error)}`;
+}
+
+function reportShortPoll(
+	this: IPollFunctions,
+	fetched: FetchedDetails,
+	emitted: number,
+	total: number,
+	state: TriggerState,
+): void {
+	const blocking = fetched.failed.find(({ id }) => !givesUpOnTranscript(state, id));
+	if (blocking) {
+		const attempt = transcriptFailures(state, blocking.id) + 1;
+		this.logger.warn(
+			`RingReady Trigger: could not fetch the transcript of conversation ${blocking.id} (poll ${attempt} of ${TRANSCRIPT_ATTEMPTS}): ${reasonOf(blocking.error)}. Emitted the ${emitted} conversations before it; it and the ${total - emitted - 1} after it are tried again at the next poll.`,
+		);
+		return;
+	}
+	this.logger.info(
+		`RingReady Trigger: fetched ${emitted} of ${total} new conversations within the poll's time budget; the rest follow at the next poll`,
+	);
+}
+
+function warnAboutFutureDates(this: IPollFunctions, decision: Decision, clock: ServerClock): void {
+	const serverTime = clock.nowMs === undefined ? 'unknown' : new Date(clock.nowMs).toISOString();
+	for (const conversation of decision.future) {
+		this.logger.warn(
+			`RingReady Trigger: conversation ${conversation.id} is dated in the future (started_at ${conversation.started_at}, RingReady's clock ${serverTime}); emitted once, without moving the trigger's position`,
+		);
+	}
+	if (decision.skippedFuture.length > 0) {
+		this.logger.warn(
+			`RingReady Trigger: skipped ${decision.skippedFuture.length} conversations dated in the future (e.g. ${decision.skippedFuture[0].id} at ${decision.skippedFuture[0].started_at}): ${MAX_FUTURE_IDS} such conversations are remembered already`,
+		);
+	}
+	if (decision.thawed) {
+		this.logger.warn(
+			`RingReady Trigger: the saved position lay in the future (a conversation dated ahead of RingReady's clock ${serverTime}); it was moved back to RingReady's clock`,
+		);
+	}
 }
 
 function decideOrThrow<T>(context: IPollFunctions, run: () => T): T {

@@ -2,14 +2,18 @@
  * The exactly-once decision of the RingReady Trigger, as pure functions (no n8n, no I/O, no clock).
  *
  * The state kept in the workflow's static data (JSON, see {@link TriggerState}):
- *   - `cursor`: the newest `started_at` the trigger has seen. A SERVER timestamp taken from the
- *     data; the n8n host's clock is never used.
+ *   - `cursor`: the newest `started_at` the trigger has seen, up to the server's clock (see below).
+ *     A SERVER timestamp taken from the data; the n8n host's clock is never used.
  *   - `windowStart`: the start of the late-arrival window. Every poll lists all conversations with
  *     `started_at >= windowStart` (the API's inclusive `since`), and it is
  *     max(previous windowStart, cursor − late-arrival window). It never moves back, so widening the
  *     window later never re-emits old conversations (the window grows as the cursor moves on).
  *   - `seen`: `[id, startedAtEpochSeconds]` of EVERY conversation listed with started_at >= windowStart
  *     (emitted or not; the ones from before activation too).
+ *   - `account` and `keyId`: whose conversations these are (see {@link Owner}); another account's
+ *     credential starts over like a first activation.
+ *   - `failing`: conversations whose transcript could not be fetched, with the number of polls that
+ *     failed on it in a row (see {@link TRANSCRIPT_ATTEMPTS}).
  *
  * A poll emits every listed conversation that is not in `seen`. That gives:
  *   - no repeats: the inclusive `since` returns the boundary conversation again, and conversations
@@ -20,16 +24,22 @@
  *     emitted: that is what the window means;
  *   - nothing relies on ids following `started_at` order or on the order conversations are committed.
  *
+ * A conversation dated after the server's clock (the listing's `Date` header) plus
+ * {@link FUTURE_SKEW_MS} is emitted once like any other, but it does not move the cursor: one bad
+ * `started_at` years ahead would otherwise move the window past every real conversation.
+ *
  * The state is bounded: entries older than windowStart are dropped, and at most {@link MAX_SEEN_IDS}
  * are kept. If more conversations than that fall inside the window, the window is narrowed to keep
  * the newest ones (windowStart moves forward past the dropped ones), so the cap can never cause a
- * repeat; it only shortens the late-arrival window under that extreme load.
+ * repeat; it only shortens the late-arrival window under that extreme load. Future-dated ones are
+ * capped on their own ({@link MAX_FUTURE_IDS}).
  */
 import { DateTime } from 'luxon';
 
 import type { ConversationQuery, ConversationSummary } from '../RingReady/shared/contract';
 
-export const STATE_VERSION = 1;
+/** 2 since 0.2.0 (owner, failing transcripts); 1 was 0.1.0's, read and migrated by {@link readState}. */
+export const STATE_VERSION = 2;
 
 /** Default late-arrival window: calls are normally processed within minutes of ending. */
 export const DEFAULT_LATE_ARRIVAL_MINUTES = 60;
@@ -37,26 +47,68 @@ export const DEFAULT_LATE_ARRIVAL_MINUTES = 60;
 export const MAX_LATE_ARRIVAL_MINUTES = 7 * 24 * 60;
 /** Hard cap on the ids kept in the state (about 22 bytes each as JSON: ~220 kB at most). */
 export const MAX_SEEN_IDS = 10_000;
+/** How far past the server's clock a started_at may be before it counts as dated in the future. */
+export const FUTURE_SKEW_MS = 10 * 60_000;
+/** Future-dated conversations remembered at most; more are skipped (with a warning), never repeated. */
+export const MAX_FUTURE_IDS = 1_000;
+/**
+ * Polls in a row on which a conversation's transcript may fail before it is emitted without it
+ * (with an `error` field), so one conversation RingReady cannot serve does not hold back the others.
+ */
+export const TRANSCRIPT_ATTEMPTS = 3;
+/** Conversations with failing transcripts remembered at most (they are the oldest unemitted ones). */
+export const MAX_FAILING_IDS = 100;
 
 /** `[conversation id, started_at in epoch seconds]` */
 export type SeenEntry = [number, number];
+/** `[conversation id, polls in a row on which its transcript could not be fetched]` */
+export type FailingEntry = [number, number];
+
+/**
+ * Whose conversations the state follows. `account` names the RingReady account (the Base URL's
+ * origin and the key owner's user id, from GET /whoami); `keyId` is a one-way fingerprint of the
+ * key last used with it, so a poll with the same key knows the account without asking. Neither
+ * holds the key or anything it can be recovered from.
+ */
+export interface Owner {
+	account: string;
+	keyId: string;
+}
 
 export interface TriggerState {
 	v: typeof STATE_VERSION;
 	/** The filters the state belongs to; when they change the trigger starts over (see filterKeyFor). */
 	filterKey: string;
+	/** null: saved by 0.1.0, which did not record it; the next poll adopts the current account. */
+	owner: Owner | null;
 	/** Newest started_at seen (a server timestamp, as the API wrote it), or null before any conversation. */
 	cursor: string | null;
 	/** ISO-8601 UTC, second precision, or null (no window yet). Listing starts here. */
 	windowStart: string | null;
 	/** Sorted by id, ascending. */
 	seen: SeenEntry[];
+	/** Sorted by id, ascending; only conversations not emitted yet. */
+	failing: FailingEntry[];
+}
+
+export interface DecideOptions {
+	/** Emit at most this many (the oldest new ones); see {@link decide}. */
+	maxEmit?: number;
+	maxSeen?: number;
+	/** The server's clock, epoch ms (the listing's Date header). Without it nothing counts as future-dated. */
+	serverNowMs?: number;
 }
 
 export interface Decision {
 	/** New conversations, oldest first (started_at, then id). */
 	emit: ConversationSummary[];
 	next: TriggerState;
+	/** Emitted conversations dated after the server's clock (plus skew): worth a warning. */
+	future: ConversationSummary[];
+	/** Future-dated conversations not emitted because {@link MAX_FUTURE_IDS} are remembered already. */
+	skippedFuture: ConversationSummary[];
+	/** The saved window lay past the server's clock (a 0.1.0 state frozen by a future-dated conversation) and was reset to now. */
+	thawed: boolean;
 }
 
 /** A conversation whose started_at is not a timestamp: its place in time (and the window) is unknown. */
@@ -89,6 +141,14 @@ export function parseTimestamp(value: unknown): number {
 	return parsed.isValid ? parsed.toMillis() : NaN;
 }
 
+/** Epoch ms of an HTTP `Date` header (RFC 7231 IMF-fixdate), or undefined. */
+export function parseHttpDate(value: unknown): number | undefined {
+	const text = Array.isArray(value) ? value[0] : value;
+	if (typeof text !== 'string') return undefined;
+	const parsed = DateTime.fromRFC2822(text.trim().replace(/ GMT$/, ' +0000'));
+	return parsed.isValid ? parsed.toMillis() : undefined;
+}
+
 /** 2026-06-09T14:03:00Z from epoch seconds: the form the API expects for `since`. */
 export function formatSeconds(seconds: number): string {
 	return new Date(seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -102,45 +162,142 @@ function isEpochSeconds(value: unknown): value is number {
 	return typeof value === 'number' && Number.isSafeInteger(value);
 }
 
+function readPairs(value: unknown): Array<[number, number]> | undefined {
+	if (!Array.isArray(value)) return undefined;
+	const pairs: Array<[number, number]> = [];
+	for (const entry of value as unknown[]) {
+		if (!Array.isArray(entry) || entry.length !== 2) return undefined;
+		const [a, b] = entry as unknown[];
+		if (!isEpochSeconds(a) || !isEpochSeconds(b)) return undefined;
+		pairs.push([a, b]);
+	}
+	return pairs;
+}
+
+function readOwner(account: unknown, keyId: unknown): Owner | undefined {
+	if (typeof account !== 'string' || account === '' || typeof keyId !== 'string' || keyId === '')
+		return undefined;
+	return { account, keyId };
+}
+
 /**
- * Reads the stored state. Returns undefined when there is none, or when it belongs to other filters,
- * another state version, or is damaged: the trigger then starts over like a first activation
- * (emits nothing, starts from the newest conversation).
+ * Reads a stored state: this version's, or 0.1.0's (version 1: the same position without owner
+ * or failing transcripts, migrated as it is so an upgrade neither repeats nor skips anything).
+ * Returns undefined when there is none, or when it belongs to other filters, an unknown version,
+ * or is damaged: the trigger then starts over like a first activation.
  */
 export function readState(raw: unknown, filterKey: string): TriggerState | undefined {
 	if (!raw || typeof raw !== 'object') return undefined;
-	const state = raw as Partial<Record<keyof TriggerState, unknown>>;
-	if (state.v !== STATE_VERSION || state.filterKey !== filterKey) return undefined;
-	const { cursor, windowStart, seen } = state;
+	const state = raw as Record<string, unknown>;
+	if ((state.v !== 1 && state.v !== STATE_VERSION) || state.filterKey !== filterKey)
+		return undefined;
+	const { cursor, windowStart } = state;
 	if (cursor !== null && Number.isNaN(parseTimestamp(cursor))) return undefined;
 	if (windowStart !== null && Number.isNaN(parseTimestamp(windowStart))) return undefined;
-	if (!Array.isArray(seen)) return undefined;
-	const entries: SeenEntry[] = [];
-	for (const entry of seen as unknown[]) {
-		if (!Array.isArray(entry) || entry.length !== 2) return undefined;
-		const [id, seconds] = entry as unknown[];
-		if (!isEpochSeconds(id) || !isEpochSeconds(seconds)) return undefined;
-		entries.push([id, seconds]);
+	const seen = readPairs(state.seen);
+	if (!seen) return undefined;
+	let owner: Owner | null = null;
+	let failing: FailingEntry[] = [];
+	if (state.v === STATE_VERSION) {
+		const storedOwner = readOwner(state.account, state.keyId);
+		const storedFailing = readPairs(state.failing);
+		if (!storedOwner || !storedFailing) return undefined;
+		owner = storedOwner;
+		failing = storedFailing;
 	}
 	return {
 		v: STATE_VERSION,
 		filterKey,
+		owner,
 		cursor: cursor as string | null,
 		windowStart: windowStart as string | null,
-		seen: entries,
+		seen,
+		failing,
 	};
 }
 
 /**
- * The state of a first activation (or of changed filters): the cursor is the newest conversation
- * that exists (null if there is none). The caller then lists the window and passes the listing to
- * {@link decide} without emitting anything, so that nothing from before activation is emitted later.
+ * Whether the state may be followed with this credential: yes when it was saved with the same key
+ * (`keyId`), or, once the account is known (`account`, from GET /whoami), when it is that account's
+ * or was saved by 0.1.0 (no owner recorded). `account` undefined: the key is new to the state and
+ * the caller must look the account up first.
  */
-export function startState(filterKey: string, newest: ConversationSummary | undefined): TriggerState {
-	if (newest !== undefined && Number.isNaN(parseTimestamp(newest.started_at))) {
-		throw new InvalidStartedAtError(newest.id, newest.started_at);
+export function ownedBy(state: TriggerState, keyId: string, account?: string): boolean | undefined {
+	if (state.owner?.keyId === keyId) return true;
+	if (account === undefined) return undefined;
+	return state.owner === null || state.owner.account === account;
+}
+
+export type StatePick =
+	/** Continue from `found` (`fromActivation`: the activation record; `changed`: save it even if the poll changes nothing). */
+	| { found: TriggerState; fromActivation: boolean; changed: boolean }
+	/** A saved state was made with another key: look the account up (GET /whoami) and pick again. */
+	| { found: undefined; needsAccount: true }
+	/** Nothing to continue from: a first activation. */
+	| { found: undefined; needsAccount: false };
+
+/**
+ * The state a poll continues from: the node's own, else the one recorded at activation (n8n's
+ * durable scheduler drops what the activation poll saves in the node's static data, see the
+ * trigger), each only if it is for these filters and the credential's account (see
+ * {@link ownedBy}).
+ */
+export function pickState(
+	saved: { node: unknown; activation: unknown },
+	filterKey: string,
+	keyId: string,
+	account?: string,
+): StatePick {
+	const candidates = [
+		{ raw: saved.node, fromActivation: false },
+		{ raw: saved.activation, fromActivation: true },
+	];
+	for (const { raw, fromActivation } of candidates) {
+		const state = readState(raw, filterKey);
+		if (!state) continue;
+		const owned = ownedBy(state, keyId, account);
+		if (owned === undefined) return { found: undefined, needsAccount: true };
+		if (!owned) continue;
+		const sameKey = state.owner?.keyId === keyId;
+		const found = sameKey ? state : { ...state, owner: { account: account!, keyId } };
+		// From the activation record, the node's own state must be replaced: what the scheduler
+		// still holds there may be an older activation's (other filters or account), which a later
+		// change back would otherwise continue from.
+		const changed = fromActivation || !sameKey || (raw as { v?: unknown }).v !== STATE_VERSION;
+		return { found, fromActivation, changed };
 	}
-	return { v: STATE_VERSION, filterKey, cursor: newest?.started_at ?? null, windowStart: null, seen: [] };
+	return { found: undefined, needsAccount: false };
+}
+
+/**
+ * The state of a first activation (or of changed filters or account): the cursor is the newest
+ * conversation that exists (null if there is none). The caller then lists the window and passes the
+ * listing to {@link decide} without emitting anything, so that nothing from before activation is
+ * emitted later.
+ */
+export function startState(
+	filterKey: string,
+	owner: Owner,
+	newest: ConversationSummary | undefined,
+	serverNowMs?: number,
+): TriggerState {
+	let cursor: string | null = null;
+	if (newest !== undefined) {
+		const ms = parseTimestamp(newest.started_at);
+		if (Number.isNaN(ms)) throw new InvalidStartedAtError(newest.id, newest.started_at);
+		// A future-dated newest conversation does not set the position; the server's clock does.
+		cursor =
+			ms > futureLimitMs(serverNowMs)
+				? formatSeconds(Math.floor(serverNowMs! / 1000))
+				: newest.started_at;
+	}
+	return { v: STATE_VERSION, filterKey, owner, cursor, windowStart: null, seen: [], failing: [] };
+}
+
+function futureLimitMs(serverNowMs: number | undefined): number {
+	return serverNowMs === undefined || !Number.isFinite(serverNowMs)
+		? Number.POSITIVE_INFINITY
+		: serverNowMs + FUTURE_SKEW_MS;
 }
 
 /** Epoch seconds where the window starts for this state, or null when there is no window yet. */
@@ -160,23 +317,46 @@ export function sinceFor(state: TriggerState, windowMinutes: number): string | u
 }
 
 /**
+ * A state whose window starts after the server's clock (0.1.0 followed a conversation dated years
+ * ahead, and no real conversation could be listed since): restart the window at the server's
+ * clock. Conversations that started from then on are emitted; the ones of the frozen period were
+ * never listed and stay skipped. What is in `seen` is kept, so nothing is repeated.
+ */
+function thaw(
+	state: TriggerState,
+	windowMinutes: number,
+	serverNowMs: number | undefined,
+): TriggerState | undefined {
+	const lower = lowerBoundSeconds(state, windowMinutes);
+	if (lower === null || serverNowMs === undefined || lower * 1000 <= futureLimitMs(serverNowMs))
+		return undefined;
+	const now = formatSeconds(Math.floor(serverNowMs / 1000));
+	return { ...state, cursor: null, windowStart: now };
+}
+
+/**
  * Decides what to emit and the next state from one complete listing of `since = sinceFor(state)`
  * (every page followed to the end).
  *
- * `maxEmit` cuts the emission short (when the poll runs out of time fetching transcripts): only the
- * oldest `maxEmit` new conversations are emitted and remembered, and the cursor moves only as far as
- * the newest of those. The others are newer than every emitted one, so they stay inside the window
- * and unseen: the next poll emits them, still oldest first.
+ * `maxEmit` cuts the emission short (when the poll runs out of time fetching transcripts, or a
+ * transcript fails): only the oldest `maxEmit` new conversations are emitted and remembered, and
+ * the cursor moves only as far as the newest of those. The others are newer than every emitted one,
+ * so they stay inside the window and unseen: the next poll emits them, still oldest first.
  */
 export function decide(
-	state: TriggerState,
+	savedState: TriggerState,
 	listed: readonly ConversationSummary[],
 	windowMinutes: number,
-	options: { maxEmit?: number; maxSeen?: number } = {},
+	options: DecideOptions = {},
 ): Decision {
 	const maxSeen = Math.max(1, options.maxSeen ?? MAX_SEEN_IDS);
+	const limitMs = futureLimitMs(options.serverNowMs);
+	const thawed = thaw(savedState, windowMinutes, options.serverNowMs);
+	const state = thawed ?? savedState;
 	const lower = lowerBoundSeconds(state, windowMinutes);
 	const seenIds = new Set(state.seen.map(([id]) => id));
+	const isFuture = (seconds: number) => seconds * 1000 > limitMs;
+	let futureKnown = state.seen.filter(([, seconds]) => isFuture(seconds)).length;
 
 	// The listing, once per id, without anything before the window (the server should not send it).
 	const inWindow: Array<{ conversation: ConversationSummary; ms: number }> = [];
@@ -190,19 +370,32 @@ export function decide(
 		inWindow.push({ conversation, ms });
 	}
 
+	const skippedFuture: ConversationSummary[] = [];
 	const fresh = inWindow
 		.filter(({ conversation }) => !seenIds.has(conversation.id))
-		.sort((a, b) => a.ms - b.ms || a.conversation.id - b.conversation.id);
+		.sort((a, b) => a.ms - b.ms || a.conversation.id - b.conversation.id)
+		.filter(({ conversation, ms }) => {
+			if (ms <= limitMs) return true;
+			if (futureKnown < MAX_FUTURE_IDS) {
+				futureKnown++;
+				return true;
+			}
+			skippedFuture.push(conversation);
+			return false;
+		});
+	const skippedIds = new Set(skippedFuture.map(({ id }) => id));
 	const maxEmit = Math.max(0, Math.floor(options.maxEmit ?? Number.POSITIVE_INFINITY));
 	const cutShort = fresh.length > maxEmit;
 	const emitted = cutShort ? fresh.slice(0, maxEmit) : fresh;
 	// Everything in the listing is now known, except new conversations left for the next poll.
-	const known = cutShort ? emitted : inWindow;
+	const known = cutShort
+		? emitted
+		: inWindow.filter(({ conversation }) => !skippedIds.has(conversation.id));
 
 	let cursor = state.cursor;
 	let cursorMs = cursor === null ? Number.NEGATIVE_INFINITY : parseTimestamp(cursor);
 	for (const { conversation, ms } of known) {
-		if (ms > cursorMs) {
+		if (ms > cursorMs && ms <= limitMs) {
 			cursorMs = ms;
 			cursor = conversation.started_at;
 		}
@@ -213,11 +406,16 @@ export function decide(
 		newLower = lower === null ? fromCursor : Math.max(lower, fromCursor);
 	}
 
-	// Every id known (emitted or not), inside the new window.
+	// Every id known (emitted or not), inside the new window; future-dated ones stay while listed.
 	const bySeconds = new Map<number, number>(state.seen);
 	for (const { conversation, ms } of known) bySeconds.set(conversation.id, Math.floor(ms / 1000));
-	let seen: SeenEntry[] = [...bySeconds].filter(([, seconds]) => newLower === null || seconds >= newLower);
-
+	const inRange: SeenEntry[] = [];
+	const future: SeenEntry[] = [];
+	for (const entry of bySeconds) {
+		if (newLower !== null && entry[1] < newLower) continue;
+		(isFuture(entry[1]) ? future : inRange).push(entry);
+	}
+	let seen = inRange;
 	if (seen.length > maxSeen) {
 		// Narrow the window to the newest `maxSeen` conversations (fewer when several share the
 		// boundary second): everything older is then outside the window, never emitted again.
@@ -227,40 +425,84 @@ export function decide(
 		const keepFrom = newLower;
 		seen = seen.filter(([, seconds]) => seconds >= keepFrom);
 	}
+	seen.push(...future);
 	seen.sort((a, b) => a[0] - b[0]);
+	// Failing transcripts are remembered only for conversations still waiting to be emitted.
+	const pending = new Set(fresh.slice(emitted.length).map(({ conversation }) => conversation.id));
+	const failing = state.failing.filter(([id]) => pending.has(id));
 
 	return {
 		emit: emitted.map(({ conversation }) => conversation),
 		next: {
 			v: STATE_VERSION,
 			filterKey: state.filterKey,
+			owner: state.owner,
 			cursor,
 			windowStart: newLower === null ? null : formatSeconds(newLower),
 			seen,
+			failing,
 		},
+		future: emitted.filter(({ ms }) => ms > limitMs).map(({ conversation }) => conversation),
+		skippedFuture,
+		thawed: thawed !== undefined,
 	};
+}
+
+/** How many polls in a row the transcript of this conversation has failed (0 if it has not). */
+export function transcriptFailures(state: TriggerState, id: number): number {
+	return state.failing.find(([failingId]) => failingId === id)?.[1] ?? 0;
+}
+
+/**
+ * Whether this poll emits the conversation without its transcript if fetching it fails again:
+ * it has failed on the previous TRANSCRIPT_ATTEMPTS − 1 polls in a row.
+ */
+export function givesUpOnTranscript(state: TriggerState, id: number): boolean {
+	return transcriptFailures(state, id) + 1 >= TRANSCRIPT_ATTEMPTS;
+}
+
+/**
+ * The next state after a poll on which the transcripts of `failedIds` could not be fetched: one
+ * more failed poll for each (conversations emitted or no longer pending were dropped by
+ * {@link decide}). At most {@link MAX_FAILING_IDS} are kept, the ones closest to giving up first.
+ */
+export function withTranscriptFailures(
+	state: TriggerState,
+	failedIds: readonly number[],
+): TriggerState {
+	const seenIds = new Set(state.seen.map(([id]) => id));
+	const counts = new Map<number, number>(state.failing);
+	for (const id of new Set(failedIds)) {
+		if (!seenIds.has(id)) counts.set(id, (counts.get(id) ?? 0) + 1);
+	}
+	const failing = [...counts]
+		.sort((a, b) => b[1] - a[1] || a[0] - b[0])
+		.slice(0, MAX_FAILING_IDS)
+		.sort((a, b) => a[0] - b[0]);
+	return { ...state, failing };
 }
 
 /** Whether two states are the same (an idle poll changes nothing, so nothing needs saving). */
 export function sameState(a: TriggerState, b: TriggerState): boolean {
-	if (
-		a.v !== b.v ||
-		a.filterKey !== b.filterKey ||
-		a.cursor !== b.cursor ||
-		a.windowStart !== b.windowStart ||
-		a.seen.length !== b.seen.length
-	) {
-		return false;
-	}
-	return a.seen.every(([id, seconds], i) => b.seen[i][0] === id && b.seen[i][1] === seconds);
+	return JSON.stringify(toStored(a)) === JSON.stringify(toStored(b));
+}
+
+/** The JSON form kept in static data. */
+export function toStored(state: TriggerState): Record<string, unknown> {
+	return {
+		v: state.v,
+		filterKey: state.filterKey,
+		account: state.owner?.account ?? null,
+		keyId: state.owner?.keyId ?? null,
+		cursor: state.cursor,
+		windowStart: state.windowStart,
+		seen: state.seen.map(([id, seconds]) => [id, seconds]),
+		failing: state.failing.map(([id, count]) => [id, count]),
+	};
 }
 
 /** Replaces the contents of the node's static data object with the state (in place, as n8n needs). */
 export function writeState(target: Record<string, unknown>, state: TriggerState): void {
 	for (const key of Object.keys(target)) delete target[key];
-	target.v = state.v;
-	target.filterKey = state.filterKey;
-	target.cursor = state.cursor;
-	target.windowStart = state.windowStart;
-	target.seen = state.seen.map(([id, seconds]) => [id, seconds]);
+	Object.assign(target, toStored(state));
 }

@@ -1,10 +1,12 @@
 /**
  * End to end against real n8n (run by test/e2e/run.sh, which builds, packs and installs n8n first).
  *
- * Two tracks run at the same time, each with its own sandbox, n8n user folder and ports:
+ * Four tracks (three on n8n 1.x) run at the same time, each with its own sandbox, n8n user folder and ports:
  *   exec   — `n8n execute` runs workflows that use every operation; outputs and the sandbox's state are checked.
- *   server — `n8n start` with a published trigger workflow: credential test and node types over the REST
- *            API, the example workflows, scheduled polls feeding a sink, and "Fetch Test Event".
+ *   server — `n8n start` with published trigger workflows: credential test and node types over the REST
+ *            API, the example workflows, scheduled polls feeding a sink (a burst right after activation,
+ *            a transcript that keeps failing, a credential switched to another account), "Fetch Test Event".
+ *   durable — (n8n 2.x) the same trigger checks on n8n's durable, database-backed scheduler.
  *   ai     — the node as an AI tool: the MCP example with the MCP SDK client, and n8n's AI Agent with a
  *            scripted OpenAI-compatible model (test/e2e/ai.ts).
  * Prints one line per check and ends with `N passed, N failed`; exits 1 on any failure.
@@ -14,7 +16,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync, appendFileSync, m
 import { join, resolve } from 'path';
 
 import { keyPrefix, startSandbox, type Sandbox } from '../sandbox';
-import { delay, N8n, nodeOutput, tail, type N8nInstall, type N8nLine, type RunData } from '../../tools/n8n';
+import { delay, DURABLE_SCHEDULER_ENV, N8n, nodeOutput, tail, type N8nInstall, type N8nLine, type RunData } from '../../tools/n8n';
 import { startSink, type Sink } from './lib/sink';
 import { Suite } from './lib/suite';
 import {
@@ -403,7 +405,7 @@ async function serverTrack(sink: Sink): Promise<void> {
 				.filter((file) => file.endsWith('.json'))
 				.map((file) => ({ file, workflow: JSON.parse(readFileSync(join(examplesDir, file), 'utf8')) as Workflow }))
 		: [];
-	const trigger = triggerWorkflow(sink.url);
+	const triggers = triggerWorkflows(sink.url, 'legacy');
 	const missing = installInto(n8n);
 	const setupOk = await suite.check(T, 'credentials, trigger workflow and examples import; trigger published', async () => {
 		// The examples use the credential `npm run dev` creates; here one of the same name points at this sandbox.
@@ -416,14 +418,12 @@ async function serverTrack(sink: Sink): Promise<void> {
 				data: { apiKey: sandbox.keys.readWrite, baseUrl: sandbox.url },
 			},
 		]);
-		await n8n.importWorkflows([trigger, ...examples.map((example) => example.workflow)]);
-		if (!missing.includes('dist/nodes/RingReadyTrigger/RingReadyTrigger.node.js')) await n8n.activate(trigger.id);
+		await n8n.importWorkflows([...triggers.all, ...examples.map((example) => example.workflow)]);
+		if (!missing.includes('dist/nodes/RingReadyTrigger/RingReadyTrigger.node.js')) {
+			for (const workflow of triggers.all) await n8n.activate(workflow.id);
+		}
 	});
-	const triggerChecks = [
-		'trigger: the activation poll emits nothing',
-		`trigger: new conversations come out once each over ${SCHEDULED_POLLS} scheduled polls`,
-		'trigger: Fetch Test Event returns the latest conversation',
-	];
+	const triggerChecks = [...triggerCheckNames('legacy'), 'trigger: Fetch Test Event returns the latest conversation'];
 
 	const started = await suite.check(T, 'n8n start with the package; owner account set up', async () => {
 		const t0 = Date.now();
@@ -546,10 +546,124 @@ async function serverTrack(sink: Sink): Promise<void> {
 		suite.skip(T, triggerChecks, 'the trigger is not in the package or the setup failed');
 		return;
 	}
-	const key = sandbox.keys.readOnly;
+	async function fetchTestEvent() {
+		await suite.check(T, triggerChecks.at(-1)!, async () => {
+			const newest = sandbox.control.conversations('A')[0]; // the highest id: what Fetch Test Event shows
+			const stored = await n8n.rest.call<Workflow>('GET', `/rest/workflows/${triggers.plain.id}`);
+			const run = await n8n.rest.call<{ executionId?: string; waitingForWebhook?: boolean }>(
+				'POST',
+				`/rest/workflows/${triggers.plain.id}/run`,
+				{
+					workflowData: stored,
+					triggerToStartFrom: { name: 'New Conversation' },
+					destinationNode: { nodeName: 'New Conversation', mode: 'inclusive' },
+				},
+			);
+			assert.ok(run.executionId, `no execution id: ${JSON.stringify(run)}`);
+			const deadline = Date.now() + 30_000;
+			let execution: { finished?: boolean; status?: string; data?: string } = {};
+			while (Date.now() < deadline) {
+				execution = await n8n.rest.call('GET', `/rest/executions/${run.executionId}`);
+				if (execution.status && !['new', 'running', 'waiting'].includes(execution.status)) break;
+				await delay(300);
+			}
+			assert.equal(execution.status, 'success', `execution ${run.executionId} status ${execution.status}`);
+			const data = n8n.flatted().parse(execution.data!) as RunData['data'];
+			const items = nodeOutput({ data } as RunData, 'New Conversation');
+			outputs.push({ what: 'fetch test event', text: execution.data ?? '' });
+			assert.equal(items.length, 1, `${items.length} items`);
+			assert.equal(items[0].id, newest.id, `got conversation ${String(items[0].id)}, the newest is ${newest.id}`);
+			assert.ok(!data.resultData.runData.Sink, 'Fetch Test Event also ran the following node');
+			return `conversation ${newest.id}`;
+		});
+	}
+
+	await triggerScenario(T, 'legacy', { n8n, sandbox, sink, triggers, serverStartedAt }, async () => {
+		await fetchTestEvent();
+	});
+}
+
+/**
+ * n8n's durable, database-backed scheduler (2.36+; opt-in on 2.41): polls run as scheduled tasks,
+ * and a poll node's position lives in n8n's poller_state table. The trigger scenario again.
+ */
+async function durableTrack(sink: Sink): Promise<void> {
+	const T = 'durable';
+	const names = triggerCheckNames('durable');
+	const sandbox = await newSandbox();
+	const n8n = new N8n({
+		install,
+		userFolder: join(workDir, 'durable'),
+		onSpawn: recordPid,
+		env: DURABLE_SCHEDULER_ENV,
+	});
+	await n8n.allocatePorts();
+	cleanups.push(() => n8n.stop());
+	const triggers = triggerWorkflows(sink.url, 'durable');
+	installInto(n8n);
+	const ready = await suite.check(T, 'trigger workflows published; n8n start with the durable scheduler', async () => {
+		await n8n.importCredentials(credentialsFor(sandbox));
+		await n8n.importWorkflows(triggers.all);
+		for (const workflow of triggers.all) await n8n.activate(workflow.id);
+		const t0 = Date.now();
+		await n8n.start();
+		return `ready in ${((Date.now() - t0) / 1000).toFixed(1)} s on ${n8n.baseUrl}`;
+	});
+	if (!ready) {
+		suite.skip(T, names, 'n8n did not start');
+		return;
+	}
+	await triggerScenario(T, 'durable', { n8n, sandbox, sink, triggers, serverStartedAt: Date.now() });
+	const log = readFileSync(n8n.logFile, 'utf8');
+	outputs.push({ what: 'n8n durable server log', text: log });
+}
+
+/** The trigger checks of one scheduler track, by name (skipped together when the setup fails). */
+function triggerCheckNames(scheduler: Scheduler): string[] {
+	return [
+		`trigger (${scheduler} scheduler): the activation poll emits nothing`,
+		`trigger (${scheduler} scheduler): what arrives right after activation (206), then more batches, comes out once each over ${SCHEDULED_POLLS} scheduled polls`,
+		`trigger (${scheduler} scheduler): a transcript that keeps failing is emitted without it after 3 polls; the others flow`,
+		`trigger (${scheduler} scheduler): the credential switched to another account's key starts over with that account`,
+	];
+}
+
+type Scheduler = 'legacy' | 'durable';
+
+/** The two trigger workflows of a track: "plain" (read-only key, every conversation) and "transcripts" (agent 9, with transcripts). */
+function triggerWorkflows(sinkUrl: string, scheduler: Scheduler) {
+	const plain = triggerWorkflow(sinkUrl, { id: `e2eTrigger${scheduler === 'legacy' ? 'Legcy' : 'Drble'}`, name: `e2e trigger (${scheduler})` });
+	const transcripts = triggerWorkflow(sinkUrl, {
+		id: `e2eTranscr${scheduler === 'legacy' ? 'Legcy' : 'Drble'}`,
+		name: `e2e trigger with transcripts (${scheduler})`,
+		credential: CREDENTIALS.readWrite,
+		filters: { agentId: { __rl: true, mode: 'id', value: '9' } },
+		options: { includeTranscript: true },
+	});
+	return { plain, transcripts, all: [plain, transcripts] };
+}
+
+interface TriggerTrack {
+	n8n: N8n;
+	sandbox: Sandbox;
+	sink: Sink;
+	triggers: ReturnType<typeof triggerWorkflows>;
+	serverStartedAt: number;
+}
+
+/**
+ * The trigger in a running n8n: the activation poll; a burst (206) right after it, before the first
+ * scheduled poll; more batches (same second, processed late); a conversation whose transcript
+ * always fails (the "transcripts" workflow); then the plain workflow's credential switched to
+ * another account's key (re-imported while n8n runs: it is read at every poll).
+ * `betweenBatches` runs after the batches, before the switch (the legacy track's Fetch Test Event).
+ */
+async function triggerScenario(T: string, scheduler: Scheduler, track: TriggerTrack, betweenBatches?: () => Promise<void>) {
+	const { n8n, sandbox, sink, triggers } = track;
+	const names = triggerCheckNames(scheduler);
 	const lastSeq = () => sandbox.control.requests().log.at(-1)?.seq ?? 0;
-	/** Resolves when a conversations request by the trigger's key starts after seq `after` and all its requests are done. */
-	const waitForPoll = async (after: number, timeoutMs: number, what: string) => {
+	/** Resolves when a conversations request with `key` starts after seq `after` and all requests are done. */
+	const waitForPoll = async (key: string, after: number, timeoutMs: number, what: string) => {
 		const deadline = Date.now() + timeoutMs;
 		while (Date.now() < deadline) {
 			const polls = conversationRequests(sandbox, key).filter((entry) => entry.seq > after);
@@ -558,7 +672,7 @@ async function serverTrack(sink: Sink): Promise<void> {
 				const quiet = async () => {
 					const before = lastSeq();
 					await delay(1000);
-					const pending = conversationRequests(sandbox, key).some((entry) => entry.status === null && !entry.dropped);
+					const pending = sandbox.control.requests().log.some((entry) => entry.status === null && !entry.dropped);
 					return !pending && lastSeq() === before;
 				};
 				while (!(await quiet())) {
@@ -570,87 +684,116 @@ async function serverTrack(sink: Sink): Promise<void> {
 		}
 		throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
 	};
-	const production = () =>
+	const emittedBy = (workflow: Workflow) =>
 		sink.entries
-			.map((entry) => entry.body as { executionId?: string; mode?: string; conversation?: { id?: number } })
+			.filter((entry) => entry.path === `/sink/${workflow.id}`)
+			.map((entry) => entry.body as { executionId?: string; mode?: string; conversation?: { id?: number; error?: string; transcript?: unknown } })
 			.filter((body) => body.mode !== 'manual' && body.mode !== 'test');
+	const idsOf = (workflow: Workflow) => emittedBy(workflow).map((body) => Number(body.conversation?.id));
+	const sorted = (ids: number[]) => [...ids].sort((a, b) => a - b);
+	const waitForIds = async (workflow: Workflow, ids: number[], what: string) =>
+		await sink.waitFor(() => ids.every((id) => idsOf(workflow).includes(id)), 20_000, what);
+	const plainKey = sandbox.keys.readOnly;
+	const transcriptKey = sandbox.keys.readWrite;
 
-	const activated = await suite.check(T, triggerChecks[0], async () => {
-		const poll = await waitForPoll(0, 60_000, 'the activation poll');
+	const activated = await suite.check(T, names[0], async () => {
+		const poll = await waitForPoll(plainKey, 0, 60_000, 'the activation poll');
+		await waitForPoll(transcriptKey, 0, 30_000, 'the transcripts workflow activation poll');
 		await delay(2000);
-		assert.equal(production().length, 0, `the activation poll emitted ${production().length} conversations`);
-		return `first poll ${((Date.now() - serverStartedAt) / 1000).toFixed(0)} s after start (${poll.path}?${new URLSearchParams(poll.query).toString()})`;
+		const emitted = idsOf(triggers.plain).length + idsOf(triggers.transcripts).length;
+		assert.equal(emitted, 0, `the activation polls emitted ${emitted} conversations`);
+		return `first poll ${((Date.now() - track.serverStartedAt) / 1000).toFixed(0)} s after start (${poll.path}?${new URLSearchParams(poll.query).toString()})`;
 	});
 	if (!activated) {
-		suite.skip(T, triggerChecks.slice(1), 'no activation poll');
+		suite.skip(T, names.slice(1), 'no activation poll');
 		return;
 	}
 
-	const batches: number[][] = [];
-	await suite.check(T, triggerChecks[1], async () => {
+	// Right after activation: the burst for the plain workflow and the transcripts workflow's three,
+	// the middle one failing for good.
+	const burst = sandbox.control.addConversations({ count: 206, agentId: 7 });
+	const forTranscripts = sandbox.control.addConversations({ count: 3, agentId: 9 });
+	const stuck = forTranscripts[1];
+	sandbox.control.failConversation({ id: stuck.id });
+	const batches: number[][] = [[...burst, ...forTranscripts].map((c) => c.id)];
+	const transcriptsDone = (async () =>
+		await suite.check(T, names[2], async () => {
+			await sink.waitFor(
+				() => idsOf(triggers.transcripts).length >= 3,
+				4 * 75_000,
+				'the three conversations of the transcripts workflow',
+			);
+			await delay(1500);
+			const bodies = emittedBy(triggers.transcripts);
+			assert.deepEqual(
+				bodies.map((body) => body.conversation?.id),
+				forTranscripts.map((c) => c.id),
+				'not once each, in order',
+			);
+			const [first, given, third] = bodies.map((body) => body.conversation!);
+			assert.ok(Array.isArray(first.transcript) && Array.isArray(third.transcript), 'the others lack their transcript');
+			assert.equal(given.transcript, undefined, 'the stuck conversation has a transcript');
+			assert.match(
+				String(given.error),
+				/^The transcript could not be fetched on 3 polls in a row, so this conversation is emitted without it: /,
+			);
+			const executions = new Set(bodies.map((body) => body.executionId));
+			return `${bodies.length} conversations in ${executions.size} executions; the stuck one: "${String(given.error).slice(0, 100)}…"`;
+		}))();
+
+	const batchesOk = await suite.check(T, names[1], async () => {
 		for (let poll = 1; poll <= SCHEDULED_POLLS; poll++) {
-			const added =
-				poll === 1
-					? sandbox.control.addConversations({ count: 2 })
-					: poll === 2
+			if (poll > 1) {
+				const added =
+					poll === 2
 						? [
 								// two in the same second, and one processed late (older started_at, higher id)
-								...sandbox.control.addConversations({ count: 2, sameSecond: true }),
+								...sandbox.control.addConversations({ count: 2, sameSecond: true, agentId: 7 }),
 								...sandbox.control.addConversations({
 									count: 1,
+									agentId: 7,
 									startedAt: new Date(Date.now() - 10 * 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
 								}),
 							]
-						: sandbox.control.addConversations({ count: 1 });
-			batches.push(added.map((conversation) => conversation.id));
+						: sandbox.control.addConversations({ count: 1, agentId: 7 });
+				batches.push(added.map((conversation) => conversation.id));
+			}
 			const after = lastSeq();
-			suite.log(T, `added conversations ${added.map((c) => c.id).join(', ')}; waiting for scheduled poll ${poll}`);
-			await waitForPoll(after, 75_000, `scheduled poll ${poll}`);
-			const expected = batches.flat();
-			await sink.waitFor(
-				() => expected.every((id) => production().some((body) => body.conversation?.id === id)),
-				20_000,
-				`conversations ${expected.join(', ')} at the sink`,
-			);
+			suite.log(T, `batch ${poll}: ${batches.at(-1)!.length} conversations; waiting for scheduled poll ${poll}`);
+			await waitForPoll(plainKey, after, 75_000, `scheduled poll ${poll}`);
+			await waitForIds(triggers.plain, batches.flat(), `batch ${poll} at the sink`);
 		}
 		await delay(1500);
-		const emitted = production().map((body) => Number(body.conversation?.id));
-		const expected = batches.flat();
-		assert.deepEqual([...emitted].sort((a, b) => a - b), [...expected].sort((a, b) => a - b), 'not exactly once each');
-		const executions = new Set(production().map((body) => body.executionId));
-		assert.ok(executions.size >= SCHEDULED_POLLS, `only ${executions.size} trigger executions`);
-		return `${emitted.length} conversations in ${executions.size} executions: ${batches.map((b) => `[${b.join(', ')}]`).join(' ')}`;
+		const emitted = idsOf(triggers.plain);
+		assert.deepEqual(sorted(emitted), sorted(batches.flat()), 'not exactly once each');
+		const executions = new Set(emittedBy(triggers.plain).map((body) => body.executionId));
+		return `${emitted.length} conversations in ${executions.size} executions (batches of ${batches.map((b) => b.length).join(', ')})`;
 	});
+	if (betweenBatches) await betweenBatches();
 
-	await suite.check(T, triggerChecks[2], async () => {
-		const [newest] = sandbox.control.addConversations({ count: 1 });
-		const stored = await n8n.rest.call<Workflow>('GET', `/rest/workflows/${trigger.id}`);
-		const run = await n8n.rest.call<{ executionId?: string; waitingForWebhook?: boolean }>(
-			'POST',
-			`/rest/workflows/${trigger.id}/run`,
-			{
-				workflowData: stored,
-				triggerToStartFrom: { name: 'New Conversation' },
-				destinationNode: { nodeName: 'New Conversation', mode: 'inclusive' },
-			},
-		);
-		assert.ok(run.executionId, `no execution id: ${JSON.stringify(run)}`);
-		const deadline = Date.now() + 30_000;
-		let execution: { finished?: boolean; status?: string; data?: string } = {};
-		while (Date.now() < deadline) {
-			execution = await n8n.rest.call('GET', `/rest/executions/${run.executionId}`);
-			if (execution.status && !['new', 'running', 'waiting'].includes(execution.status)) break;
-			await delay(300);
-		}
-		assert.equal(execution.status, 'success', `execution ${run.executionId} status ${execution.status}`);
-		const data = n8n.flatted().parse(execution.data!) as RunData['data'];
-		const items = nodeOutput({ data } as RunData, 'New Conversation');
-		outputs.push({ what: 'fetch test event', text: execution.data ?? '' });
-		assert.equal(items.length, 1, `${items.length} items`);
-		assert.equal(items[0].id, newest.id, `got conversation ${String(items[0].id)}, the newest is ${newest.id}`);
-		assert.ok(!data.resultData.runData.Sink, 'Fetch Test Event also ran the following node');
-		return `conversation ${newest.id}`;
-	});
+	if (!batchesOk) suite.skip(T, [names[3]], 'the batches failed');
+	else {
+		await suite.check(T, names[3], async () => {
+			const before = idsOf(triggers.plain).length;
+			const otherKey = sandbox.keys.otherAccount;
+			await n8n.importCredentials([
+				{ ...CREDENTIALS.readOnly, type: 'ringReadyApi', data: { apiKey: otherKey, baseUrl: sandbox.url } },
+			]);
+			// There before the first poll with the new key: never emitted (like at activation).
+			sandbox.control.addConversations({ count: 2, account: 'B' });
+			sandbox.control.addConversations({ count: 1, agentId: 7 }); // the old account's: never again
+			await waitForPoll(otherKey, lastSeq(), 75_000, 'the first poll with the other key');
+			await delay(1500);
+			assert.equal(idsOf(triggers.plain).length, before, 'the first poll with the other key emitted something');
+			const fromB = sandbox.control.addConversations({ count: 3, account: 'B' }).map((c) => c.id);
+			await waitForPoll(otherKey, lastSeq(), 75_000, 'the second poll with the other key');
+			await waitForIds(triggers.plain, fromB, "the other account's new conversations");
+			await delay(1500);
+			assert.deepEqual(sorted(idsOf(triggers.plain).slice(before)), sorted(fromB));
+			return `then only account B's new conversations: ${fromB.join(', ')}`;
+		});
+	}
+	await transcriptsDone;
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -667,6 +810,9 @@ async function main(): Promise<void> {
 	await Promise.all([
 		execTrack().catch((error: unknown) => suite.skip('exec', ['exec track'], String(error))),
 		serverTrack(sink).catch((error: unknown) => suite.skip('server', ['server track'], String(error))),
+		line === 2
+			? durableTrack(sink).catch((error: unknown) => suite.skip('durable', ['durable track'], String(error)))
+			: Promise.resolve(),
 		aiTrack({ suite, install, workDir, newSandbox, credentialsFor, installInto, recordPid, cleanups, outputs }).catch(
 			(error: unknown) => suite.skip('ai', ['ai track'], String(error)),
 		),

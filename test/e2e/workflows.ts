@@ -279,9 +279,14 @@ export function failingWorkflow(): Workflow {
 }
 
 /** The trigger, followed by an HTTP Request that posts every emitted conversation to the test's sink. */
-export function triggerWorkflow(sinkUrl: string): Workflow {
+/** A trigger workflow whose following node posts each conversation to `<sink>/sink/<workflow id>`. */
+export function triggerWorkflow(
+	sinkUrl: string,
+	o: { id?: string; name?: string; credential?: CredentialRef; filters?: object; options?: object } = {},
+): Workflow {
+	const id = o.id ?? 'e2eTriggerWorkfl';
 	const trigger: WorkflowNode = {
-		id: 'trigger-node',
+		id: `${id}-trigger`,
 		name: 'New Conversation',
 		type: TRIGGER,
 		typeVersion: 1,
@@ -289,20 +294,20 @@ export function triggerWorkflow(sinkUrl: string): Workflow {
 		parameters: {
 			pollTimes: { item: [{ mode: 'everyMinute' }] },
 			event: 'newConversation',
-			filters: {},
-			options: {},
+			filters: o.filters ?? {},
+			options: o.options ?? {},
 		},
-		credentials: { ringReadyApi: CREDENTIALS.readOnly },
+		credentials: { ringReadyApi: o.credential ?? CREDENTIALS.readOnly },
 	};
 	const sink: WorkflowNode = {
-		id: 'sink-node',
+		id: `${id}-sink`,
 		name: 'Sink',
 		type: 'n8n-nodes-base.httpRequest',
 		typeVersion: 4.2,
 		position: [250, 0],
 		parameters: {
 			method: 'POST',
-			url: `${sinkUrl}/sink`,
+			url: `${sinkUrl}/sink/${id}`,
 			sendBody: true,
 			specifyBody: 'json',
 			jsonBody:
@@ -311,8 +316,8 @@ export function triggerWorkflow(sinkUrl: string): Workflow {
 		},
 	};
 	return {
-		id: 'e2eTriggerWorkfl',
-		name: 'e2e trigger',
+		id,
+		name: o.name ?? 'e2e trigger',
 		active: false,
 		nodes: [trigger, sink],
 		connections: { 'New Conversation': { main: [[{ node: 'Sink', type: 'main', index: 0 }]] } },

@@ -208,6 +208,13 @@ export const faultSchema = z
 	.strict()
 	.refine((f) => f.drop === true || f.status !== undefined, { message: 'status is required unless drop is true' });
 
+export const failingConversationSchema = z
+	.object({
+		id: z.number().int().min(1),
+		status: z.number().int().min(400).max(599).optional(),
+	})
+	.strict();
+
 export const rateLimitSchema = z
 	.object({
 		maxInFlight: z.number().int().min(1).nullable(),

@@ -14,6 +14,7 @@ import {
 	addConversationsSchema,
 	agentPatchSchema,
 	describeZodError,
+	failingConversationSchema,
 	faultSchema,
 	idPathParam,
 	isPlainObject,
@@ -32,6 +33,7 @@ import type {
 	AgentDetail,
 	ConversationDetail,
 	DemoKeys,
+	FailingConversationSpec,
 	FaultSpec,
 	RateLimitSpec,
 	RequestLog,
@@ -120,6 +122,8 @@ export class SandboxServer {
 	readonly control: SandboxControl;
 	private latencyMs: number;
 	private faults: QueuedFault[] = [];
+	/** Conversation id → status of every GET /conversations/{id} (failConversation). */
+	private failing = new Map<number, number>();
 	private readonly scripted = new ScriptedResponses();
 	private rateLimit: { maxInFlight: number; retryAfter: number } | null = null;
 	private log: RequestLogEntry[] = [];
@@ -244,6 +248,11 @@ export class SandboxServer {
 			this.send(res, error(status, STATUS_TEXT[status] ?? `Injected fault ${status}`, headers));
 			return;
 		}
+		const failingStatus = this.failingStatus(method, path);
+		if (failingStatus !== undefined) {
+			this.send(res, error(failingStatus, STATUS_TEXT[failingStatus] ?? `Injected fault ${failingStatus}`));
+			return;
+		}
 		const rateKey = token ?? '';
 		if (this.rateLimit && (this.perKeyInFlight.get(rateKey) ?? 0) >= this.rateLimit.maxInFlight) {
 			this.send(res, error(429, STATUS_TEXT[429], { 'Retry-After': String(this.rateLimit.retryAfter) }));
@@ -320,6 +329,12 @@ export class SandboxServer {
 		const f = this.faults[i];
 		if (--f.remaining <= 0) this.faults.splice(i, 1);
 		return f.spec;
+	}
+
+	private failingStatus(method: string, path: string): number | undefined {
+		if (this.failing.size === 0 || method !== 'GET') return undefined;
+		const match = /^\/api\/v1\/conversations\/(\d+)$/.exec(path);
+		return match ? this.failing.get(Number(match[1])) : undefined;
 	}
 
 	private later(fn: () => void): void {
@@ -474,6 +489,14 @@ export class SandboxServer {
 			clearFaults: () => {
 				this.faults = [];
 			},
+			failConversation: (f) => {
+				const spec = validate(failingConversationSchema, stripUndefined(f)) as FailingConversationSpec;
+				this.failing.set(spec.id, spec.status ?? 500);
+			},
+			failingConversations: () => Object.fromEntries(this.failing),
+			clearFailingConversations: () => {
+				this.failing.clear();
+			},
 			scriptResponse: (r) => {
 				this.scripted.add(validate(scriptedResponseSchema, stripUndefined(r)) as ScriptedResponse);
 			},
@@ -507,6 +530,7 @@ export class SandboxServer {
 				store.reset();
 				this.latencyMs = this.options.latencyMs;
 				this.faults = [];
+				this.failing.clear();
 				this.scripted.clear();
 				this.rateLimit = null;
 				this.log = [];
@@ -547,6 +571,8 @@ export class SandboxServer {
 							'POST /__sandbox/latency {"ms"}',
 							'POST /__sandbox/faults {"status","retryAfter","count","drop","path"}',
 							'DELETE /__sandbox/faults',
+							'POST /__sandbox/failing-conversations {"id","status"}',
+							'GET|DELETE /__sandbox/failing-conversations',
 							'POST /__sandbox/script {"path","method","status","headers","body","count"}',
 							'POST /__sandbox/redirect {"path","method","location","status","count"}',
 							'DELETE /__sandbox/script',
@@ -573,6 +599,17 @@ export class SandboxServer {
 				DELETE: async () => {
 					c.clearFaults();
 					return reply(200, { queued: [] });
+				},
+			},
+			'/failing-conversations': {
+				POST: async () => {
+					c.failConversation((await readJson()) as unknown as FailingConversationSpec);
+					return reply(200, { failing: c.failingConversations() });
+				},
+				GET: async () => reply(200, { failing: c.failingConversations() }),
+				DELETE: async () => {
+					c.clearFailingConversations();
+					return reply(200, { failing: {} });
 				},
 			},
 			'/script': {

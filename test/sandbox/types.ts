@@ -160,6 +160,13 @@ export interface FaultSpec {
 	path?: string;
 }
 
+/** GET /conversations/{id} of this conversation fails with `status` on every request, until cleared. */
+export interface FailingConversationSpec {
+	id: number;
+	/** 400–599; default 500. */
+	status?: number;
+}
+
 export interface RateLimitSpec {
 	/** Per key: a request arriving while this many requests of the same key are in flight gets 429. null clears. */
 	maxInFlight: number | null;
@@ -221,6 +228,11 @@ export interface SandboxControl {
 	/** Removes queued scripted responses and redirects (reset() does too). */
 	clearScripted(): void;
 	setRateLimit(r: RateLimitSpec): void;
+	/** Makes one conversation's detail fail on every request (reset() clears it). */
+	failConversation(f: FailingConversationSpec): void;
+	/** The conversations failConversation made fail, by id, with their status. */
+	failingConversations(): Record<number, number>;
+	clearFailingConversations(): void;
 	addConversations(o: AddConversationsOptions): ConversationDetail[];
 	requests(): RequestLog;
 	clearRequests(): void;

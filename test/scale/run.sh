@@ -9,7 +9,8 @@
 # tarball into each n8n process's own user folder (as n8n installs a community package), and runs
 # test/scale/scale.ts. Everything it starts is stopped on exit (also on Ctrl-C).
 # Knobs: SCALE_KEEP=1 keeps the work folders (logs, user folders); SCALE_SEED=N changes the random bursts;
-# SCALE_CALLS=N webhook calls in the concurrency run (default 200).
+# SCALE_CALLS=N webhook calls in the concurrency run (default 200); SCALE_SCHEDULER=durable runs the
+# trigger on n8n's durable, database-backed scheduler (default: the in-memory one).
 # The last line of output is "N passed, N failed"; the exit code is non-zero on any failure.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"

@@ -28,7 +28,7 @@ import { join, resolve } from 'path';
 
 import { RETRY_POLICY } from '../../nodes/RingReady/transport';
 import { keyPrefix, startSandbox, type FaultSpec, type RequestLogEntry, type Sandbox } from '../sandbox';
-import { delay, installPackage, N8n, type N8nInstall } from '../../tools/n8n';
+import { delay, DURABLE_SCHEDULER_ENV, installPackage, N8n, type N8nInstall } from '../../tools/n8n';
 import { startSink, type Sink } from '../e2e/lib/sink';
 import { Suite } from '../e2e/lib/suite';
 import type { Workflow } from '../e2e/workflows';
@@ -60,6 +60,9 @@ const CALLS = Math.max(24, Number(process.env.SCALE_CALLS || 200));
 const POLL_QUIET_MS = 12_000;
 /** SCALE_TRACKS=node runs only the node phases (quicker when working on them); default: everything. */
 const TRACKS = new Set((process.env.SCALE_TRACKS || 'trigger,node').split(',').map((track) => track.trim()));
+/** SCALE_SCHEDULER=durable runs the trigger on n8n's durable, database-backed scheduler; default: the in-memory one. */
+const SCHEDULER = process.env.SCALE_SCHEDULER === 'durable' ? 'durable' : 'legacy';
+const schedulerEnv = SCHEDULER === 'durable' ? DURABLE_SCHEDULER_ENV : {};
 /** Worker concurrency (n8n's default). */
 const WORKER_CONCURRENCY = 10;
 /** The node sandbox's per-key limit on requests in flight during the load runs (429 + Retry-After beyond it). */
@@ -125,7 +128,7 @@ async function setup(): Promise<Cluster> {
 		userFolder: join(workDir, 'main'),
 		encryptionKey,
 		onSpawn: recordPid,
-		env: queueModeEnv(services),
+		env: { ...queueModeEnv(services), ...schedulerEnv },
 	});
 	const workers = [1, 2].map(
 		(n) =>
@@ -136,6 +139,7 @@ async function setup(): Promise<Cluster> {
 				services,
 				concurrency: WORKER_CONCURRENCY,
 				onSpawn: recordPid,
+				env: schedulerEnv,
 			}),
 	);
 	cleanups.push(() => main.stop());
@@ -166,7 +170,7 @@ async function setup(): Promise<Cluster> {
 	for (const account of ['A', 'B'] as const) await waitForWebhook(main, faqWebhookPath(account));
 	figure(
 		'setup',
-		`n8n main ready in ${ms(mainMs)}, workers in ${workerMs.map((value) => ms(value)).join(' and ')} (concurrency ${WORKER_CONCURRENCY} each); main ${main.baseUrl}`,
+		`${SCHEDULER} scheduler; n8n main ready in ${ms(mainMs)}, workers in ${workerMs.map((value) => ms(value)).join(' and ')} (concurrency ${WORKER_CONCURRENCY} each); main ${main.baseUrl}`,
 	);
 	return { main, workers, triggerSandbox, nodeSandbox, sink, trigger };
 }

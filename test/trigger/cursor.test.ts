@@ -6,17 +6,24 @@
 import type { ConversationSummary } from '../../nodes/RingReady/shared/contract';
 import {
 	DEFAULT_LATE_ARRIVAL_MINUTES,
+	FUTURE_SKEW_MS,
 	InvalidStartedAtError,
+	MAX_FAILING_IDS,
 	MAX_SEEN_IDS,
 	STATE_VERSION,
 	decide,
 	filterKeyFor,
 	formatSeconds,
+	givesUpOnTranscript,
+	parseHttpDate,
 	parseTimestamp,
+	pickState,
 	readState,
 	sameState,
 	sinceFor,
 	startState,
+	toStored,
+	withTranscriptFailures,
 	writeState,
 	type TriggerState,
 } from '../../nodes/RingReadyTrigger/cursor';
@@ -25,6 +32,7 @@ const T0 = Date.UTC(2026, 5, 9, 14, 0, 0);
 const iso = (ms: number) => new Date(ms).toISOString().replace(/\.000Z$/, 'Z');
 const KEY = filterKeyFor({});
 const W = DEFAULT_LATE_ARRIVAL_MINUTES;
+const OWNER = { account: 'https://www.ring-ready.com user 142', keyId: 'k1' };
 
 /** A tiny RingReady: conversations by id; `list(since)` = GET /conversations followed to the end. */
 class FakeServer {
@@ -73,7 +81,7 @@ class Poller {
 
 	poll(): ConversationSummary[] | null {
 		if (!this.state) {
-			const start = startState(KEY, this.server.newest());
+			const start = startState(KEY, OWNER, this.server.newest());
 			this.state =
 				start.cursor === null
 					? start
@@ -127,7 +135,15 @@ describe('first activation', () => {
 		const server = new FakeServer();
 		const poller = new Poller(server);
 		expect(poller.poll()).toBeNull();
-		expect(poller.state).toEqual({ v: STATE_VERSION, filterKey: KEY, cursor: null, windowStart: null, seen: [] });
+		expect(poller.state).toEqual({
+			v: STATE_VERSION,
+			filterKey: KEY,
+			owner: OWNER,
+			cursor: null,
+			windowStart: null,
+			seen: [],
+			failing: [],
+		});
 		expect(sinceFor(poller.state!, W)).toBeUndefined();
 		server.add(T0 - 86_400_000 * 3); // even an old one: nothing was there at activation
 		server.add(T0, 2);
@@ -137,7 +153,7 @@ describe('first activation', () => {
 	});
 
 	it('rejects a newest conversation without a valid started_at', () => {
-		expect(() => startState(KEY, { id: 5, channel: 'phone', agent_id: 1, started_at: 'yesterday' })).toThrow(
+		expect(() => startState(KEY, OWNER, { id: 5, channel: 'phone', agent_id: 1, started_at: 'yesterday' })).toThrow(
 			InvalidStartedAtError,
 		);
 	});
@@ -242,7 +258,7 @@ describe('polling', () => {
 	});
 
 	it('does not emit what the server sent from before `since`, nor an id twice in one listing', () => {
-		const state = decide(startState(KEY, { id: 1, channel: 'phone', agent_id: 7, started_at: iso(T0) }), [], W).next;
+		const state = decide(startState(KEY, OWNER, { id: 1, channel: 'phone', agent_id: 7, started_at: iso(T0) }), [], W).next;
 		const row = (id: number, ms: number): ConversationSummary => ({ id, channel: 'phone', agent_id: 7, started_at: iso(ms) });
 		const { emit, next } = decide(state, [row(10, T0 + 1000), row(10, T0 + 1000), row(9, T0 - 2 * 3_600_000)], W);
 		expect(ids(emit)).toEqual([10]);
@@ -250,7 +266,7 @@ describe('polling', () => {
 	});
 
 	it('rejects a listed conversation without a valid started_at', () => {
-		const state = startState(KEY, undefined);
+		const state = startState(KEY, OWNER, undefined);
 		expect(() => decide(state, [{ id: 3, channel: 'phone', agent_id: 1, started_at: '' }], W)).toThrow(
 			/Conversation 3 has no valid started_at/,
 		);
@@ -267,7 +283,7 @@ describe('polling', () => {
 	});
 
 	it('fractional-second started_at: since is floored, so the boundary conversation is still listed and seen', () => {
-		const state = startState(KEY, { id: 1, channel: 'phone', agent_id: 7, started_at: '2026-06-09T14:03:00.750Z' });
+		const state = startState(KEY, OWNER, { id: 1, channel: 'phone', agent_id: 7, started_at: '2026-06-09T14:03:00.750Z' });
 		expect(sinceFor(state, 0)).toBe('2026-06-09T14:03:00Z');
 		const listed = [{ id: 1, channel: 'phone' as const, agent_id: 7, started_at: '2026-06-09T14:03:00.750Z' }];
 		const primed = decide(state, listed, 0).next;
@@ -428,9 +444,11 @@ describe('state persistence', () => {
 	const valid: TriggerState = {
 		v: STATE_VERSION,
 		filterKey: KEY,
+		owner: OWNER,
 		cursor: iso(T0),
 		windowStart: iso(T0 - 3_600_000),
 		seen: [[5, T0 / 1000]],
+		failing: [],
 	};
 
 	it('reads back what it wrote, through JSON', () => {
@@ -449,7 +467,7 @@ describe('state persistence', () => {
 	it.each([
 		['nothing', undefined],
 		['an empty object (a new workflow)', {}],
-		['another version', { ...valid, v: 2 }],
+		['another version', { ...valid, v: 3 }],
 		['a broken cursor', { ...valid, cursor: 'soon' }],
 		['a missing cursor', { ...valid, cursor: undefined }],
 		['a broken windowStart', { ...valid, windowStart: 3 }],
@@ -478,5 +496,65 @@ describe('state persistence', () => {
 		const copy = JSON.parse(JSON.stringify(valid)) as TriggerState;
 		decide(copy, [{ id: 6, channel: 'phone', agent_id: 7, started_at: iso(T0 + 1000) }], W);
 		expect(copy).toEqual(valid);
+	});
+});
+
+describe('0.2.0 additions', () => {
+	const v1 = { v: 1, filterKey: KEY, cursor: iso(T0), windowStart: iso(T0 - 3_600_000), seen: [[5, T0 / 1000]] };
+
+	it("reads 0.1.0's state (version 1) as it is, with no owner and no failing transcripts", () => {
+		expect(readState(v1, KEY)).toEqual({ ...v1, v: STATE_VERSION, owner: null, failing: [] });
+	});
+
+	it('pickState: same key → the node state; another key → ask whoami; another account → start over', () => {
+		const mine = toStored({ ...readState(v1, KEY)!, owner: OWNER });
+		expect(pickState({ node: mine, activation: undefined }, KEY, OWNER.keyId)).toMatchObject({ fromActivation: false, changed: false });
+		expect(pickState({ node: mine, activation: undefined }, KEY, 'k2')).toEqual({ found: undefined, needsAccount: true });
+		const rotated = pickState({ node: mine, activation: undefined }, KEY, 'k2', OWNER.account);
+		expect(rotated).toMatchObject({ found: { owner: { account: OWNER.account, keyId: 'k2' } }, changed: true });
+		expect(pickState({ node: mine, activation: undefined }, KEY, 'k2', 'https://other user 9')).toEqual({
+			found: undefined,
+			needsAccount: false,
+		});
+		// 0.1.0's state belongs to whichever account the credential has now
+		expect(pickState({ node: v1, activation: undefined }, KEY, 'k3', 'https://x user 1')).toMatchObject({
+			found: { owner: { account: 'https://x user 1', keyId: 'k3' } },
+			changed: true,
+		});
+		// no state of its own: the activation record, always written back to the node
+		expect(pickState({ node: {}, activation: mine }, KEY, OWNER.keyId)).toMatchObject({ fromActivation: true, changed: true });
+	});
+
+	it('parseHttpDate reads the Date header form', () => {
+		expect(parseHttpDate('Sun, 29 Nov 2026 02:10:51 GMT')).toBe(Date.UTC(2026, 10, 29, 2, 10, 51));
+		expect(parseHttpDate(['Sun, 29 Nov 2026 02:10:51 GMT'])).toBe(Date.UTC(2026, 10, 29, 2, 10, 51));
+		expect(parseHttpDate('yesterday')).toBeUndefined();
+		expect(parseHttpDate(undefined)).toBeUndefined();
+	});
+
+	it('a conversation dated after the server clock + skew is emitted once and does not move the cursor', () => {
+		const state = decide(startState(KEY, OWNER, { id: 1, channel: 'phone', agent_id: 7, started_at: iso(T0) }), [], W).next;
+		const future = { id: 2, channel: 'phone' as const, agent_id: 7, started_at: iso(T0 + FUTURE_SKEW_MS + 1000) };
+		const justInSkew = { id: 3, channel: 'phone' as const, agent_id: 7, started_at: iso(T0 + FUTURE_SKEW_MS) };
+		const first = decide(state, [future, justInSkew], W, { serverNowMs: T0 });
+		expect(ids(first.emit)).toEqual([3, 2]);
+		expect(ids(first.future)).toEqual([2]);
+		expect(first.next.cursor).toBe(justInSkew.started_at);
+		const again = decide(first.next, [future, justInSkew], W, { serverNowMs: T0 + 60_000 });
+		expect(again.emit).toEqual([]);
+	});
+
+	it('withTranscriptFailures counts failed polls per conversation and stays bounded', () => {
+		const state = decide(startState(KEY, OWNER, undefined), [], W).next;
+		let next = withTranscriptFailures(state, [7, 8]);
+		next = withTranscriptFailures(next, [7]);
+		expect(next.failing).toEqual([
+			[7, 2],
+			[8, 1],
+		]);
+		expect(givesUpOnTranscript(next, 7)).toBe(true);
+		expect(givesUpOnTranscript(next, 8)).toBe(false);
+		const many = withTranscriptFailures(state, Array.from({ length: MAX_FAILING_IDS + 50 }, (_, i) => i + 1));
+		expect(many.failing).toHaveLength(MAX_FAILING_IDS);
 	});
 });

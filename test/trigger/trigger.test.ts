@@ -4,6 +4,8 @@
  */
 import type { IDataObject, INodeExecutionData, INodeParameters, INodeType, IPollFunctions } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { readFileSync } from 'fs';
+import { join } from 'path';
 
 import { RingReadyTrigger } from '../../nodes/RingReadyTrigger/RingReadyTrigger.node';
 import { MAX_SEEN_IDS } from '../../nodes/RingReadyTrigger/cursor';
@@ -33,7 +35,28 @@ const credentials = (key: keyof Sandbox['keys'] = 'readWrite', on: Sandbox = san
 });
 
 const byId = (value: number) => ({ __rl: true, mode: 'id', value: String(value) });
-const wait = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Our trigger, calling `onResponse` after each HTTP response n8n's request helper returns to it
+ * (before the node reads it): a test can change the sandbox between two requests of one poll
+ * without waiting on timing. `budgetMs` sets what PollContext.getPollBudgetMs answers (n8n 2.38+).
+ */
+function afterEachResponse(onResponse: () => void, budgetMs?: number): INodeType {
+	return {
+		description: trigger.description,
+		methods: trigger.methods,
+		async poll(this: IPollFunctions) {
+			const send = this.helpers.httpRequestWithAuthentication;
+			this.helpers.httpRequestWithAuthentication = async function (this: IPollFunctions, ...args) {
+				const response: unknown = await send.apply(this, args);
+				onResponse();
+				return response;
+			};
+			if (budgetMs !== undefined) this.getPollBudgetMs = () => budgetMs;
+			return await trigger.poll.call(this);
+		},
+	};
+}
 const isoSeconds = (ms: number) => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(/\.000Z$/, 'Z');
 
 /** One trigger node of one workflow: static data carried from poll to poll. */
@@ -104,14 +127,22 @@ describe('description', () => {
 });
 
 describe('first activation', () => {
-	it('emits nothing, starts from the newest conversation, and costs two requests', async () => {
+	it('emits nothing, starts from the newest conversation, and costs three requests', async () => {
 		const wf = workflow();
 		expect(await wf.poll()).toBeNull();
 		const newest = sandbox.control.conversations()[0];
-		expect(wf.staticData).toMatchObject({ v: 1, filterKey: 'channel=*;agent=*', cursor: newest.started_at });
-		expect(listRequests().map((r) => r.query)).toEqual([
-			{ limit: '1' },
-			{ limit: '200', since: isoSeconds(Date.parse(newest.started_at) - 3_600_000) },
+		expect(wf.staticData).toMatchObject({
+			v: 2,
+			filterKey: 'channel=*;agent=*',
+			account: `${sandbox.url} user 142`,
+			keyId: expect.stringMatching(/^[0-9a-f]{24}$/),
+			cursor: newest.started_at,
+		});
+		expect(JSON.stringify(wf.staticData)).not.toContain(sandbox.keys.readWrite.slice(8));
+		expect(sandbox.control.requests().log.map((r) => [r.path, r.query])).toEqual([
+			['/api/v1/whoami', {}],
+			[LIST_PATH, { limit: '1' }],
+			[LIST_PATH, { limit: '200', since: isoSeconds(Date.parse(newest.started_at) - 3_600_000) }],
 		]);
 		expect(await wf.poll()).toBeNull(); // history is never flooded
 	});
@@ -273,20 +304,18 @@ describe('transcripts', () => {
 });
 
 describe('failures leave the state exactly as it was', () => {
-	/** Starts a poll and injects the fault once the first listing page has been requested. */
+	/** Polls, injecting the fault as soon as the first listing page has arrived (before the second is asked for). */
 	async function faultAfterFirstPage(wf: ReturnType<typeof workflow>, fault: Parameters<Sandbox['control']['injectFaults']>[0]) {
 		sandbox.control.clearRequests();
-		sandbox.control.setLatency(200);
-		const polling = wf.poll();
-		polling.catch(() => undefined);
-		for (let i = 0; i < 400 && listRequests().length === 0; i++) await wait(5);
-		expect(listRequests()).toHaveLength(1);
-		sandbox.control.injectFaults(fault);
-		try {
-			return await polling;
-		} finally {
-			sandbox.control.setLatency(0);
-		}
+		let injected = false;
+		const hooked = afterEachResponse(() => {
+			if (injected || listRequests().length !== 1) return;
+			injected = true;
+			sandbox.control.injectFaults(fault);
+		});
+		const result = await runPoll(hooked, { parameters: wf.parameters, credentials: credentials(), staticData: wf.staticData });
+		expect(injected).toBe(true);
+		return result.items === null ? null : result.items[0].map((item: INodeExecutionData) => item.json);
 	}
 
 	it('a 500 in the middle of pagination: the poll throws, nothing is lost or repeated afterwards', async () => {
@@ -320,20 +349,49 @@ describe('failures leave the state exactly as it was', () => {
 		expect(await wf.poll()).toBeNull();
 	});
 
-	it('a failing transcript fetch: the poll throws, then the next poll emits all of them once', async () => {
+	it('a transcript that fails once: the conversations before it are emitted, it and the rest at the next poll', async () => {
 		const wf = workflow({ options: { includeTranscript: true } });
 		await wf.poll();
 		const added = sandbox.control.addConversations({ count: 5 });
-		const before = wf.snapshot();
-		sandbox.control.injectFaults({ status: 500, count: 1, path: `${LIST_PATH}/` });
-		const error = await wf.pollError();
-		expect(error).toBeInstanceOf(NodeApiError);
-		expect(error.message).toMatch(/^Could not fetch conversation \d+ with its transcript: RingReady is unavailable/);
-		expect(error.description).toMatch(/The RingReady service had a problem/);
-		expect(wf.staticData).toEqual(before);
-		const items = await wf.poll();
-		expect(ids(items)).toEqual(addedIds(added));
-		expect(items!.every((item) => Array.isArray(item.transcript))).toBe(true);
+		sandbox.control.failConversation({ id: added[2].id });
+		const { items, logs } = await runPoll(trigger, {
+			parameters: wf.parameters,
+			credentials: credentials(),
+			staticData: wf.staticData,
+		});
+		expect(items![0].map((item) => item.json.id)).toEqual(addedIds(added.slice(0, 2)));
+		expect(logs.filter((log) => log.level === 'warn').map((log) => log.message)).toEqual([
+			`RingReady Trigger: could not fetch the transcript of conversation ${added[2].id} (poll 1 of 3): RingReady is unavailable right now (HTTP 500). Emitted the 2 conversations before it; it and the 2 after it are tried again at the next poll.`,
+		]);
+		sandbox.control.clearFailingConversations();
+		const rest = await wf.poll();
+		expect(ids(rest)).toEqual(addedIds(added.slice(2)));
+		expect(rest!.every((item) => Array.isArray(item.transcript))).toBe(true);
+		expect(await wf.poll()).toBeNull();
+	});
+
+	it('a transcript that keeps failing: after 3 polls it is emitted without it, with an error, and the stream moves on', async () => {
+		const wf = workflow({ options: { includeTranscript: true } });
+		await wf.poll();
+		const added = sandbox.control.addConversations({ count: 4 });
+		const stuck = added[1];
+		sandbox.control.failConversation({ id: stuck.id });
+		expect(ids(await wf.poll())).toEqual([added[0].id]);
+		expect(wf.staticData.failing).toEqual([[stuck.id, 1]]);
+		expect(await wf.poll()).toBeNull();
+		expect(wf.staticData.failing).toEqual([[stuck.id, 2]]);
+		const third = await wf.poll();
+		expect(ids(third)).toEqual(addedIds(added.slice(1)));
+		expect(third![0]).toEqual({
+			...summaryOf(stuck),
+			error:
+				'The transcript could not be fetched on 3 polls in a row, so this conversation is emitted without it: RingReady is unavailable right now (HTTP 500)',
+		});
+		expect(third![0]).not.toHaveProperty('transcript');
+		expect(third!.slice(1).every((item) => Array.isArray(item.transcript))).toBe(true);
+		expect(wf.staticData.failing).toEqual([]);
+		const later = sandbox.control.addConversations({ count: 2 });
+		expect(ids(await wf.poll())).toEqual(addedIds(later));
 		expect(await wf.poll()).toBeNull();
 	});
 
@@ -384,6 +442,128 @@ describe('failures leave the state exactly as it was', () => {
 		const error = await wf.pollError();
 		expect(error).toBeInstanceOf(NodeOperationError);
 		expect(error.message).toBe('Agent ID must be a positive whole number, got "seven"');
+	});
+});
+
+describe('a conversation dated in the future', () => {
+	const tenYearsAhead = () => isoSeconds(Date.now() + 10 * 365 * 86_400_000);
+
+	it('is emitted once with a warning, and does not hold back the conversations after it', async () => {
+		const wf = workflow();
+		await wf.poll();
+		const [future] = sandbox.control.addConversations({ count: 1, startedAt: tenYearsAhead() });
+		const normal = sandbox.control.addConversations({ count: 2 });
+		const { items, logs } = await runPoll(trigger, { parameters: {}, credentials: credentials(), staticData: wf.staticData });
+		expect(items![0].map((item) => item.json.id)).toEqual([...addedIds(normal), future.id]);
+		const warnings = logs.filter((log) => log.level === 'warn').map((log) => log.message);
+		expect(warnings).toHaveLength(1);
+		expect(warnings[0]).toMatch(
+			new RegExp(
+				`^RingReady Trigger: conversation ${future.id} is dated in the future \\(started_at ${future.started_at}, RingReady's clock \\d{4}-.+Z\\); emitted once, without moving the trigger's position$`,
+			),
+		);
+		expect(wf.staticData.cursor).toBe(normal[1].started_at);
+		const later = sandbox.control.addConversations({ count: 3 });
+		expect(ids(await wf.poll())).toEqual(addedIds(later));
+		expect(await wf.poll()).toBeNull();
+	});
+
+	it('a state 0.1.0 froze in the future moves back to the server clock and emits new conversations again', async () => {
+		const frozenAt = tenYearsAhead();
+		const frozen = {
+			v: 1,
+			filterKey: 'channel=*;agent=*',
+			cursor: frozenAt,
+			windowStart: isoSeconds(Date.parse(frozenAt) - 3_600_000),
+			seen: [[999_999, Date.parse(frozenAt) / 1000]],
+		};
+		const wf = workflow({}, { staticData: frozen });
+		// Started while the trigger was frozen: never listed then, and before the point it restarts from.
+		sandbox.control.addConversations({ count: 2, startedAt: isoSeconds(Date.now() - 60_000) });
+		const { items, logs } = await runPoll(trigger, { parameters: {}, credentials: credentials(), staticData: wf.staticData });
+		expect(items).toBeNull();
+		expect(logs.map((log) => log.message)).toContainEqual(
+			expect.stringMatching(/^RingReady Trigger: the saved position lay in the future .*; it was moved back to RingReady's clock$/),
+		);
+		const after = sandbox.control.addConversations({ count: 2, startedAt: isoSeconds(Date.now() + 2_000) });
+		expect(ids(await wf.poll())).toEqual(addedIds(after));
+		expect(await wf.poll()).toBeNull();
+	});
+});
+
+describe('the credential', () => {
+	it("another account's key: starts over like a first activation, none of that account's past conversations", async () => {
+		const wf = workflow();
+		await wf.poll();
+		sandbox.control.addConversations({ count: 2, account: 'B' });
+		sandbox.control.addConversations({ count: 2 });
+		const onB = workflow({}, { credentials: credentials('otherAccount'), staticData: wf.staticData });
+		expect(await onB.poll()).toBeNull();
+		expect(onB.staticData.account).toBe(`${sandbox.url} user 207`);
+		sandbox.control.addConversations({ count: 1 }); // account A's: not this credential's
+		const fromB = sandbox.control.addConversations({ count: 3, account: 'B' });
+		expect(ids(await onB.poll())).toEqual(addedIds(fromB));
+		expect(await onB.poll()).toBeNull();
+	});
+
+	it("a new key of the same account (rotated): keeps the position, one GET /whoami to tell", async () => {
+		const wf = workflow();
+		await wf.poll();
+		const keyId = wf.staticData.keyId;
+		const added = sandbox.control.addConversations({ count: 2 });
+		const rotated = workflow({}, { credentials: credentials('readOnly'), staticData: wf.staticData });
+		sandbox.control.clearRequests();
+		expect(ids(await rotated.poll())).toEqual(addedIds(added));
+		expect(sandbox.control.requests().log.map((r) => r.path)).toEqual(['/api/v1/whoami', LIST_PATH]);
+		expect(rotated.staticData.keyId).not.toBe(keyId);
+		sandbox.control.clearRequests();
+		expect(await rotated.poll()).toBeNull();
+		expect(sandbox.control.requests().log.map((r) => r.path)).toEqual([LIST_PATH]);
+	});
+
+	it('the same key at another Base URL is another account', async () => {
+		const other = await startSandbox({ port: 0, controls: true });
+		try {
+			const wf = workflow();
+			await wf.poll();
+			const moved = workflow({}, { credentials: credentials('readWrite', other), staticData: wf.staticData });
+			other.control.addConversations({ count: 2 });
+			expect(await moved.poll()).toBeNull(); // a first activation on the other server
+			expect(moved.staticData.account).toBe(`${other.url} user 142`);
+			const fresh = other.control.addConversations({ count: 1 });
+			expect(ids(await moved.poll())).toEqual(addedIds(fresh));
+		} finally {
+			await other.close();
+		}
+	});
+});
+
+describe('upgrading from 0.1.0', () => {
+	// Saved by 0.1.0 at its first activation against the seeded sandbox (seed 1).
+	const saved010 = (): IDataObject => JSON.parse(readFileSync(join(__dirname, 'fixtures/state-0.1.0.json'), 'utf8'));
+
+	it('continues from the saved position: what arrived before the upgrade once, nothing seen before, then the new format', async () => {
+		const state = saved010();
+		const wf = workflow({}, { staticData: state });
+		const windowStart = Date.parse(state.windowStart as string);
+		const arrived = sandbox.control.addConversations({ count: 3 }); // between the last 0.1.0 poll and the upgrade
+		const lateInside = sandbox.control.addConversations({ count: 1, startedAt: isoSeconds(windowStart + 60_000) });
+		sandbox.control.addConversations({ count: 1, startedAt: isoSeconds(windowStart - 60_000) }); // outside its window
+		const items = await wf.poll();
+		expect(ids(items)).toEqual([...addedIds(lateInside), ...addedIds(arrived)]);
+		expect(wf.staticData).toMatchObject({
+			v: 2,
+			account: `${sandbox.url} user 142`,
+			windowStart: state.windowStart,
+			failing: [],
+		});
+		expect(await wf.poll()).toBeNull(); // conversation 360, seen by 0.1.0, never comes
+	});
+
+	it('an idle first poll after the upgrade saves the new format too', async () => {
+		const wf = workflow({}, { staticData: saved010() });
+		expect(await wf.poll()).toBeNull();
+		expect(wf.staticData).toMatchObject({ v: 2, account: `${sandbox.url} user 142`, cursor: '2026-06-10T07:02:31Z' });
 	});
 });
 
@@ -482,38 +662,74 @@ describe('cost and bounds', () => {
 });
 
 describe("n8n's poll time budget", () => {
-	/** Our trigger, with PollContext.getPollBudgetMs answering `budgetMs` (n8n 2.38+ under a lease). */
-	function withBudget(budgetMs: number): INodeType {
+	/** The host clock as the trigger sees it: each response takes `msPerResponse` of it. */
+	function virtualClock(msPerResponse: number) {
+		let now = Date.now();
+		const spy = jest.spyOn(Date, 'now').mockImplementation(() => now);
 		return {
-			description: trigger.description,
-			methods: trigger.methods,
-			async poll(this: IPollFunctions) {
-				this.getPollBudgetMs = () => budgetMs;
-				return await trigger.poll.call(this);
+			tick: () => {
+				now += msPerResponse;
 			},
+			restore: () => spy.mockRestore(),
 		};
 	}
 
 	it('a burst with transcripts larger than one poll can fetch drains over several polls, oldest first, once each', async () => {
-		const budgeted = withBudget(400);
-		const staticData: IDataObject = {};
-		const parameters = { options: { includeTranscript: true } };
-		await runPoll(budgeted, { parameters, credentials: credentials(), staticData });
+		const wf = workflow({ options: { includeTranscript: true } });
+		await wf.poll();
 		const added = sandbox.control.addConversations({ count: 150 });
-		sandbox.control.setLatency(30);
+		// Budget 1 s, 100 ms per response: the listing ends at 100 ms, 10 transcripts start at once,
+		// and each one ending by 500 ms (60 % of the budget, but no later than the transport's last
+		// start, 500 ms before the end) starts another: 14 per poll.
+		const clock = virtualClock(100);
 		const emitted: IDataObject[] = [];
 		const perPoll: number[] = [];
-		for (let i = 0; i < 30 && emitted.length < added.length; i++) {
-			const { items } = await runPoll(budgeted, { parameters, credentials: credentials(), staticData });
-			perPoll.push(items?.[0].length ?? 0);
-			emitted.push(...(items?.[0].map((item) => item.json) ?? []));
+		try {
+			const budgeted = afterEachResponse(clock.tick, 1_000);
+			for (let i = 0; i < 30 && emitted.length < added.length; i++) {
+				const { items } = await runPoll(budgeted, { parameters: wf.parameters, credentials: credentials(), staticData: wf.staticData });
+				perPoll.push(items?.[0].length ?? 0);
+				emitted.push(...(items?.[0].map((item) => item.json) ?? []));
+			}
+		} finally {
+			clock.restore();
 		}
-		sandbox.control.setLatency(0);
-		expect(perPoll.length).toBeGreaterThan(1);
-		expect(perPoll.every((n) => n > 0)).toBe(true);
+		expect(perPoll).toEqual([...Array<number>(10).fill(14), 10]);
 		expect(ids(emitted)).toEqual(addedIds(added)); // all, once, oldest first across polls
 		expect(emitted.every((item) => Array.isArray(item.transcript))).toBe(true);
-		expect((await runPoll(budgeted, { parameters, credentials: credentials(), staticData })).items).toBeNull();
+		expect(await wf.poll()).toBeNull();
+	});
+
+	it('a listing that cannot finish within the budget fails cleanly and keeps the position', async () => {
+		const wf = workflow();
+		await wf.poll();
+		const added = sandbox.control.addConversations({ count: 450 });
+		const before = wf.snapshot();
+		const clock = virtualClock(20_000); // each page takes 20 s of a 36 s budget: page 2 ends past it
+		sandbox.control.clearRequests();
+		let error: (Error & { description?: string }) | undefined;
+		try {
+			await runPoll(afterEachResponse(clock.tick, 36_000), {
+				parameters: wf.parameters,
+				credentials: credentials(),
+				staticData: wf.staticData,
+			});
+		} catch (e) {
+			error = e as Error & { description?: string };
+		} finally {
+			clock.restore();
+		}
+		expect(error).toBeInstanceOf(NodeOperationError);
+		expect(error!.message).toBe(
+			"RingReady Trigger ran out of n8n's poll time (36 s) while listing new conversations (2 pages listed)",
+		);
+		expect(error!.description).toBe(
+			"RingReady answered too slowly to list every new conversation in time. If this keeps happening, check RingReady's status, or shorten the Late-Arrival Window so each poll lists less. Nothing was emitted and the trigger kept its position: the next poll picks up every new conversation, once.",
+		);
+		expect(listRequests()).toHaveLength(2);
+		expect(wf.staticData).toEqual(before);
+		const items = await wf.poll();
+		expect(new Set(ids(items))).toEqual(new Set(addedIds(added)));
 	});
 });
 
@@ -533,15 +749,18 @@ describe('the API key never appears in an error', () => {
 		expect(wf.staticData).toEqual({});
 	});
 
-	it('a fault during a poll, and a failed transcript fetch', async () => {
+	it('a fault during a poll, and a transcript given up on', async () => {
 		const wf = workflow({ options: { includeTranscript: true } });
 		await wf.poll();
-		sandbox.control.addConversations({ count: 2 });
-		for (const path of [LIST_PATH, `${LIST_PATH}/`]) {
-			sandbox.control.injectFaults({ status: 500, count: 1, path });
-			const error = await wf.pollError();
-			expect(secretPaths(error, sandbox.keys.readWrite)).toEqual([]);
-			expect(JSON.stringify(error)).not.toContain(sandbox.keys.readWrite);
-		}
+		const [stuck] = sandbox.control.addConversations({ count: 2 });
+		sandbox.control.injectFaults({ status: 500, count: 1, path: LIST_PATH });
+		const error = await wf.pollError();
+		expect(secretPaths(error, sandbox.keys.readWrite)).toEqual([]);
+		expect(JSON.stringify(error)).not.toContain(sandbox.keys.readWrite);
+		sandbox.control.failConversation({ id: stuck.id });
+		const outputs = [await wf.poll(), await wf.poll(), await wf.poll()];
+		expect(ids(outputs[2])[0]).toBe(stuck.id);
+		expect(JSON.stringify(outputs)).not.toContain(sandbox.keys.readWrite);
+		expect(JSON.stringify(wf.staticData)).not.toContain(sandbox.keys.readWrite.slice(8));
 	});
 });

@@ -8,13 +8,15 @@ import type {
 	ConversationSummary,
 } from '../shared/contract';
 import { CONVERSATION_PAGE_SIZE } from '../shared/contract';
-import type { RequestContext, RingReadyFunctions } from './index';
+import type { ApiRequestOptions, RequestContext, RingReadyFunctions } from './index';
 import { apiRequest } from './index';
 import { RunCancelledError } from './session';
 import { conversationPageShape, conversationShape } from './shapes';
 
 export interface ConversationRequestOptions extends Omit<RequestContext, 'first'> {
 	itemIndex?: number;
+	/** See ApiRequestOptions.onResponse (the trigger reads the server's clock from the listing). */
+	onResponse?: ApiRequestOptions['onResponse'];
 }
 
 /** One GET /conversations page, its shape checked. */

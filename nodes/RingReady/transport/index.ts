@@ -66,6 +66,8 @@ export interface ApiRequestOptions {
 	startIf?: () => boolean;
 	/** Checks a 2xx body before anyone uses it; names what is wrong, or returns undefined. */
 	expect?: ShapeCheck;
+	/** Called with the headers of each successful response (the trigger reads the server's clock from Date). */
+	onResponse?: (headers: Record<string, string | string[] | undefined>) => void;
 }
 
 /** What a caller of the endpoint helpers (agents, conversations, account) may pass on to apiRequest. */
@@ -164,6 +166,7 @@ export async function apiRequest(
 			throttle?.succeeded();
 			const problem = options.expect?.(response.body);
 			if (problem !== undefined) throw unexpectedResponseError(node, endpoint, problem, isWrite, itemIndex);
+			options.onResponse?.(response.headers);
 			return response.body;
 		}
 		if (status >= 300 && status < 400) {

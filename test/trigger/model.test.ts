@@ -1,0 +1,489 @@
+/**
+ * Model-based test of the trigger's exactly-once decision (cursor.ts), with fast-check: random
+ * streams of conversations (same-second groups, late arrivals inside and outside the window,
+ * bursts over a page, dates in the future), polls that fail or are cut short (a listing page
+ * that fails, transcripts that fail once or for good, the poll's time budget), n8n restarts from
+ * what each scheduler saved, key rotations, filter and account changes, on both of n8n's
+ * schedulers. A small reference model says what must be emitted; every run checks that nothing is
+ * emitted twice, nothing from before an activation or from another stream is emitted, nothing the
+ * model requires is missed, and the state stays within its bounds. On failure fast-check prints
+ * the seed and the shortest failing stream (re-run with `fc.assert(..., { seed, path })`).
+ *
+ * The poll below is the trigger's poll() with RingReady and n8n's storage replaced by a small
+ * in-memory world; the decisions are the real ones from cursor.ts.
+ */
+import fc from 'fast-check';
+
+import type { Channel, ConversationSummary } from '../../nodes/RingReady/shared/contract';
+import {
+	MAX_FAILING_IDS,
+	MAX_SEEN_IDS,
+	decide,
+	filterKeyFor,
+	givesUpOnTranscript,
+	pickState,
+	readState,
+	sameState,
+	sinceFor,
+	startState,
+	toStored,
+	withTranscriptFailures,
+	writeState,
+	type TriggerState,
+} from '../../nodes/RingReadyTrigger/cursor';
+
+const T0 = Date.UTC(2026, 5, 10, 12, 0, 0) / 1000;
+const TEN_YEARS = 10 * 365 * 86_400;
+
+type Account = 'A' | 'B';
+type Scheduler = 'legacy' | 'durable';
+
+interface Conversation {
+	id: number;
+	account: Account;
+	channel: Channel;
+	startedS: number;
+}
+
+type Step =
+	| {
+			kind: 'add';
+			count: number;
+			lateBy: number;
+			sameSecond: boolean;
+			channel: Channel;
+			account: Account;
+	  }
+	| { kind: 'future'; channel: Channel }
+	| { kind: 'advance'; seconds: number }
+	| { kind: 'poll'; listFails: boolean; failing: number[]; cut: number | null }
+	| { kind: 'failForGood'; pick: number }
+	| { kind: 'restart' }
+	| { kind: 'rotateKey' }
+	| { kind: 'changeFilter'; channel: Channel | null }
+	| { kind: 'changeAccount' };
+
+const iso = (seconds: number) => new Date(seconds * 1000).toISOString().replace(/\.000Z$/, 'Z');
+
+/** RingReady: conversations become visible when added; the listing is GET /conversations followed to the end. */
+class World {
+	nowS = T0;
+	nextId = 1;
+	readonly conversations: Conversation[] = [];
+	readonly failingForGood = new Set<number>();
+
+	add(c: Omit<Conversation, 'id'>): Conversation {
+		const conversation = { ...c, id: this.nextId++ };
+		this.conversations.push(conversation);
+		return conversation;
+	}
+
+	list(account: Account, channel: Channel | null, since?: string): ConversationSummary[] {
+		const from = since === undefined ? Number.NEGATIVE_INFINITY : Date.parse(since) / 1000;
+		return this.conversations
+			.filter(
+				(c) =>
+					c.account === account &&
+					(channel === null || c.channel === channel) &&
+					c.startedS >= from,
+			)
+			.sort((a, b) => b.id - a.id)
+			.map((c) => ({ id: c.id, channel: c.channel, agent_id: 7, started_at: iso(c.startedS) }));
+	}
+}
+
+/** What n8n keeps of the workflow: the node's static data (durable: its poller_state row) and the global static data. */
+interface Storage {
+	node: Record<string, unknown>;
+	global: Record<string, unknown>;
+}
+const copy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+
+class ModelTrigger {
+	/** Legacy: the running activation's in-memory copy; durable: unused (every poll reads the saved one). */
+	private live: Storage | undefined;
+	saved: Storage = { node: {}, global: {} };
+	keyGeneration = 0;
+
+	constructor(
+		readonly world: World,
+		readonly scheduler: Scheduler,
+		readonly windowMinutes: number,
+		public account: Account,
+		public channel: Channel | null,
+	) {}
+
+	private get keyId(): string {
+		return `${this.account}-key-${this.keyGeneration}`;
+	}
+
+	/** One poll; its emitted ids, or undefined when it failed. `activation`: the activation poll. */
+	poll(
+		activation: boolean,
+		faults: { listFails?: boolean; failing?: Set<number>; cut?: number | null } = {},
+	): number[] | undefined {
+		const durable = this.scheduler === 'durable';
+		const storage = durable ? copy(this.saved) : (this.live ??= copy(this.saved));
+		const result = this.run(storage, faults);
+		if (result === undefined) return undefined;
+		const emitted = result.length > 0;
+		if (durable) {
+			// The node's snapshot is committed after a scheduled poll, or when any poll emits;
+			// the global static data is saved after activating and when a poll emits.
+			if (!activation || emitted) this.saved.node = storage.node;
+			if (activation || emitted) this.saved.global = storage.global;
+		} else if (activation || emitted) {
+			this.saved = copy(storage);
+		}
+		return result;
+	}
+
+	/** n8n restarts: the in-memory scheduler reloads what it saved and polls at activation again. */
+	restart(): number[] | undefined {
+		this.live = undefined;
+		return this.scheduler === 'legacy' ? this.poll(true) : [];
+	}
+
+	state(): TriggerState | undefined {
+		const node = this.scheduler === 'durable' ? this.saved.node : (this.live ?? this.saved).node;
+		return readState(node, filterKeyFor({ channel: this.channel ?? undefined }));
+	}
+
+	private run(
+		storage: Storage,
+		faults: { listFails?: boolean; failing?: Set<number>; cut?: number | null },
+	): number[] | undefined {
+		const filterKey = filterKeyFor({ channel: this.channel ?? undefined });
+		const recordKey = 'ringReadyTriggerActivation:node-1';
+		const saved = { node: storage.node, activation: storage.global[recordKey] };
+		const account = `https://ringready.test user ${this.account}`;
+		let pick = pickState(saved, filterKey, this.keyId);
+		if (pick.found === undefined && pick.needsAccount)
+			pick = pickState(saved, filterKey, this.keyId, account);
+		const list = (since?: string) => this.world.list(this.account, this.channel, since);
+		const serverNowMs = this.world.nowS * 1000;
+
+		if (pick.found === undefined) {
+			if (faults.listFails) return undefined;
+			const start = startState(filterKey, { account, keyId: this.keyId }, list()[0], serverNowMs);
+			const state =
+				start.cursor === null
+					? start
+					: decide(start, list(sinceFor(start, this.windowMinutes)), this.windowMinutes, {
+							serverNowMs,
+						}).next;
+			writeState(storage.node, state);
+			storage.global[recordKey] = toStored(state);
+			return [];
+		}
+		if (!pick.fromActivation) delete storage.global[recordKey];
+		if (faults.listFails) return undefined;
+		const state = pick.found;
+		const listed = list(sinceFor(state, this.windowMinutes));
+		const decision = decide(state, listed, this.windowMinutes, { serverNowMs });
+
+		// The transcript fetches, in order: the budget cut, failures, giving up after 3 polls.
+		const emitted: number[] = [];
+		const failed: number[] = [];
+		for (const [index, conversation] of decision.emit.entries()) {
+			if (faults.cut != null && index >= Math.max(1, faults.cut)) break;
+			if (faults.failing?.has(conversation.id) || this.world.failingForGood.has(conversation.id)) {
+				failed.push(conversation.id);
+				if (!givesUpOnTranscript(state, conversation.id)) break;
+			}
+			emitted.push(conversation.id);
+		}
+		let next = decision.next;
+		if (emitted.length < decision.emit.length) {
+			next = decide(state, listed, this.windowMinutes, {
+				serverNowMs,
+				maxEmit: emitted.length,
+			}).next;
+		}
+		next = withTranscriptFailures(next, failed);
+		if (!sameState(state, next) || pick.changed) writeState(storage.node, next);
+		return emitted;
+	}
+}
+
+/** What must be emitted: every conversation of the stream that appears after activation inside the window. */
+class Reference {
+	/** Per stream key: newest started_at seen so far (future-dated ones excluded). */
+	private newest = new Map<string, number>();
+	readonly required = new Set<number>();
+	/** Visible before the current activation of their stream: never emitted. */
+	readonly beforeActivation = new Set<number>();
+
+	constructor(
+		readonly world: World,
+		readonly windowSeconds: number,
+	) {}
+
+	static streamKey(account: Account, channel: Channel | null) {
+		return `${account}/${channel ?? '*'}`;
+	}
+
+	/**
+	 * A new activation of a stream: what is visible now stays unemitted. When the newest conversation
+	 * (by id) is dated in the future, the trigger starts from RingReady's clock instead.
+	 */
+	activate(account: Account, channel: Channel | null) {
+		this.required.clear();
+		this.beforeActivation.clear();
+		let newestById: Conversation | undefined;
+		for (const c of this.world.conversations) {
+			if (c.account !== account || (channel !== null && c.channel !== channel)) continue;
+			this.beforeActivation.add(c.id);
+			newestById = c;
+		}
+		const key = Reference.streamKey(account, channel);
+		if (newestById && newestById.startedS > this.world.nowS) {
+			this.newest.set(
+				key,
+				Math.max(this.newest.get(key) ?? Number.NEGATIVE_INFINITY, this.world.nowS),
+			);
+		}
+	}
+
+	/** Records a new conversation; whether the current stream must emit it. */
+	added(c: Conversation, stream: { account: Account; channel: Channel | null }) {
+		const inStream =
+			c.account === stream.account && (stream.channel === null || c.channel === stream.channel);
+		for (const channel of [null, c.channel]) {
+			const key = Reference.streamKey(c.account, channel);
+			const newest = this.newest.get(key) ?? Number.NEGATIVE_INFINITY;
+			if (
+				key === Reference.streamKey(stream.account, stream.channel) &&
+				inStream &&
+				c.startedS >= newest - this.windowSeconds
+			) {
+				this.required.add(c.id);
+			}
+			if (c.startedS <= this.world.nowS && c.startedS > newest) this.newest.set(key, c.startedS);
+		}
+	}
+}
+
+const channelArb = fc.constantFrom<Channel>('phone', 'web_chat');
+const stepArb = (windowSeconds: number): fc.Arbitrary<Step> =>
+	fc.oneof(
+		{
+			weight: 6,
+			arbitrary: fc.record({
+				kind: fc.constant('add' as const),
+				count: fc.oneof(
+					{ weight: 5, arbitrary: fc.integer({ min: 1, max: 12 }) },
+					{ weight: 1, arbitrary: fc.integer({ min: 190, max: 450 }) },
+				),
+				lateBy: fc.oneof(
+					fc.constant(0),
+					fc.integer({ min: 0, max: Math.max(0, windowSeconds - 1) }),
+					fc.integer({ min: windowSeconds, max: windowSeconds + 7_200 }),
+				),
+				sameSecond: fc.boolean(),
+				channel: channelArb,
+				account: fc.constantFrom<Account>('A', 'A', 'A', 'B'),
+			}),
+		},
+		{
+			weight: 1,
+			arbitrary: fc.record({ kind: fc.constant('future' as const), channel: channelArb }),
+		},
+		{
+			weight: 4,
+			arbitrary: fc.record({
+				kind: fc.constant('advance' as const),
+				seconds: fc.integer({ min: 0, max: 1_800 }),
+			}),
+		},
+		{
+			weight: 8,
+			arbitrary: fc.record({
+				kind: fc.constant('poll' as const),
+				listFails: fc.nat(9).map((n) => n < 2),
+				failing: fc.array(fc.nat(30), { maxLength: 3 }),
+				cut: fc.option(fc.integer({ min: 0, max: 40 }), { nil: null }),
+			}),
+		},
+		{
+			weight: 1,
+			arbitrary: fc.record({ kind: fc.constant('failForGood' as const), pick: fc.nat(20) }),
+		},
+		{ weight: 1, arbitrary: fc.record({ kind: fc.constant('restart' as const) }) },
+		{ weight: 1, arbitrary: fc.record({ kind: fc.constant('rotateKey' as const) }) },
+		{
+			weight: 1,
+			arbitrary: fc.record({
+				kind: fc.constant('changeFilter' as const),
+				channel: fc.option(channelArb, { nil: null }),
+			}),
+		},
+		{ weight: 1, arbitrary: fc.record({ kind: fc.constant('changeAccount' as const) }) },
+	);
+
+const scenarioArb = fc
+	.record({
+		scheduler: fc.constantFrom<Scheduler>('legacy', 'durable'),
+		windowMinutes: fc.constantFrom(0, 1, 15, 60),
+	})
+	.chain(({ scheduler, windowMinutes }) =>
+		fc.record({
+			scheduler: fc.constant(scheduler),
+			windowMinutes: fc.constant(windowMinutes),
+			steps: fc.array(stepArb(windowMinutes * 60), { maxLength: 30 }),
+		}),
+	);
+
+function run({
+	scheduler,
+	windowMinutes,
+	steps,
+}: {
+	scheduler: Scheduler;
+	windowMinutes: number;
+	steps: Step[];
+}) {
+	const world = new World();
+	const windowSeconds = windowMinutes * 60;
+	// History before activation, inside and outside the window.
+	for (let i = 0; i < 20; i++)
+		world.add({
+			account: 'A',
+			channel: i % 3 ? 'phone' : 'web_chat',
+			startedS: T0 - 7_200 + i * 300,
+		});
+	const reference = new Reference(world, windowSeconds);
+	for (const c of world.conversations) reference.added(c, { account: 'A', channel: null });
+	const trigger = new ModelTrigger(world, scheduler, windowMinutes, 'A', null);
+	const emittedEver = new Set<number>();
+	const emittedThisActivation = new Set<number>();
+
+	const record = (ids: number[] | undefined) => {
+		for (const id of ids ?? []) {
+			if (emittedEver.has(id)) throw new Error(`conversation ${id} emitted twice`);
+			if (reference.beforeActivation.has(id))
+				throw new Error(`conversation ${id} was there before activation, emitted`);
+			const c = world.conversations.find((x) => x.id === id)!;
+			if (
+				c.account !== trigger.account ||
+				(trigger.channel !== null && c.channel !== trigger.channel)
+			) {
+				throw new Error(
+					`conversation ${id} is not in the trigger's stream (${trigger.account}/${trigger.channel ?? '*'})`,
+				);
+			}
+			emittedEver.add(id);
+			emittedThisActivation.add(id);
+		}
+		checkBounds(trigger.state());
+	};
+	const activate = () => {
+		reference.activate(trigger.account, trigger.channel);
+		emittedThisActivation.clear();
+		const result = trigger.poll(true);
+		if (result === undefined) throw new Error('activation failed');
+		record(result);
+	};
+	/** Clean polls until every transcript failing for good was given up on; then nothing required may be missing. */
+	const settle = () => {
+		for (let i = 0; i < 3 * world.failingForGood.size + 3; i++) record(trigger.poll(false));
+		const missed = [...reference.required].filter((id) => !emittedThisActivation.has(id));
+		if (missed.length > 0)
+			throw new Error(
+				`missed ${missed.length} conversations inside the window: ${missed.slice(0, 5).join(', ')}`,
+			);
+	};
+
+	activate();
+	for (const step of steps) {
+		switch (step.kind) {
+			case 'add': {
+				const anchor = world.nowS - step.lateBy;
+				for (let i = 0; i < step.count; i++) {
+					const startedS = step.sameSecond ? anchor : anchor - (step.count - 1 - i);
+					const channel = step.channel;
+					reference.added(world.add({ account: step.account, channel, startedS }), trigger);
+				}
+				break;
+			}
+			case 'future':
+				reference.added(
+					world.add({
+						account: trigger.account,
+						channel: step.channel,
+						startedS: world.nowS + TEN_YEARS,
+					}),
+					trigger,
+				);
+				break;
+			case 'advance':
+				world.nowS += step.seconds;
+				break;
+			case 'poll': {
+				const newest = world.conversations.slice(-31).map((c) => c.id);
+				const failing = new Set(step.failing.map((n) => newest[n % newest.length]));
+				record(trigger.poll(false, { listFails: step.listFails, failing, cut: step.cut }));
+				break;
+			}
+			case 'failForGood':
+				if (world.failingForGood.size < 2)
+					world.failingForGood.add(
+						world.conversations[Math.max(0, world.conversations.length - 1 - step.pick)].id,
+					);
+				break;
+			case 'restart':
+				record(trigger.restart());
+				break;
+			case 'rotateKey':
+				trigger.keyGeneration++;
+				break;
+			case 'changeFilter':
+			case 'changeAccount':
+				settle();
+				if (step.kind === 'changeFilter') trigger.channel = step.channel;
+				else trigger.account = trigger.account === 'A' ? 'B' : 'A';
+				activate();
+				break;
+		}
+	}
+	settle();
+}
+
+function checkBounds(state: TriggerState | undefined) {
+	if (!state) return;
+	if (state.seen.length > MAX_SEEN_IDS) throw new Error(`seen holds ${state.seen.length} ids`);
+	if (state.failing.length > MAX_FAILING_IDS)
+		throw new Error(`failing holds ${state.failing.length} ids`);
+	const windowStart = state.windowStart === null ? null : Date.parse(state.windowStart) / 1000;
+	for (const [id, seconds] of state.seen) {
+		if (windowStart !== null && seconds < windowStart)
+			throw new Error(`seen keeps ${id}, from before the window`);
+	}
+	const seenIds = new Set(state.seen.map(([id]) => id));
+	for (const [id] of state.failing) {
+		if (seenIds.has(id)) throw new Error(`failing keeps ${id}, already emitted`);
+	}
+}
+
+describe('the trigger against a reference model (fast-check)', () => {
+	it('never emits twice, never misses a conversation inside the window, keeps the state bounded', () => {
+		fc.assert(
+			fc.property(scenarioArb, (scenario) => {
+				run(scenario);
+			}),
+			{ numRuns: 2_000 },
+		);
+	}, 120_000);
+
+	it('the model finds the 0.1.0 bug on the durable scheduler (no activation record)', () => {
+		// Sanity check of the model: without the activation record, what arrives between activation
+		// and the first scheduled poll is lost on the durable scheduler.
+		const world = new World();
+		world.add({ account: 'A', channel: 'phone', startedS: T0 - 60 });
+		const trigger = new ModelTrigger(world, 'durable', 60, 'A', null);
+		trigger.poll(true);
+		trigger.saved.global = {}; // what 0.1.0 had: no record
+		world.add({ account: 'A', channel: 'phone', startedS: T0 });
+		expect(trigger.poll(false)).toEqual([]);
+	});
+});

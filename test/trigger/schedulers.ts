@@ -1,0 +1,209 @@
+/**
+ * A polling trigger run the way n8n 2.41's two schedulers run it, through n8n-core's own
+ * PollContext, PollTriggerExecutor, runPollInStagingScope and commitStagedCursor. Only what lives
+ * in n8n's cli package is rebuilt here, after its source (workflows/triggers/
+ * trigger-execution-context.factory.ts, poll-cursor.service.ts, scheduling/poll-trigger-node/):
+ *
+ *  - legacy (in-memory): one Workflow object per activation holds the static data between polls.
+ *    The activation poll runs as a "testing" poll; n8n saves the workflow's static data to its
+ *    database after activating and whenever a poll emits. A restart reloads what was saved and
+ *    runs the activation poll again.
+ *  - durable (N8N_SCHEDULER_ENABLED, N8N_POLLER_DURABLE_CURSORS_ENABLED): every poll builds a new
+ *    Workflow from the database. The node's own static data is a snapshot of the `poller_state`
+ *    cursor (created from the node's static data on first use), committed only after a scheduled
+ *    poll: with its execution when it emits, alone when it returns null. The activation poll's
+ *    snapshot is dropped unless it emits. The workflow's other static data (global) is saved after
+ *    activating and whenever a poll emits. A restart does not re-run the activation poll.
+ */
+import { Container } from '@n8n/di';
+import { PollContext, PollTriggerExecutor, TriggersAndPollers } from 'n8n-core';
+import type {
+	IDataObject,
+	INodeExecutionData,
+	INodeParameters,
+	INodeType,
+	Workflow,
+} from 'n8n-workflow';
+
+import { ensureN8nCore } from '../harness/core';
+import { HarnessCredentialsHelper } from '../harness/credentials-helper';
+import {
+	credentialStore,
+	makeAdditionalData,
+	makeNode,
+	makeNodeTypes,
+	makeWorkflow,
+	nodeCredentialsFor,
+	type TestCredentials,
+} from '../harness/workflow';
+
+export type SchedulerKind = 'legacy' | 'durable';
+export const SCHEDULERS: SchedulerKind[] = ['legacy', 'durable'];
+
+/** n8n 2.41's durable poll budget: 45 s poll timeout minus its 20 % margin. */
+const DURABLE_POLL_BUDGET_MS = 36_000;
+
+const json = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+
+interface Span {
+	setStatus(status: unknown): void;
+}
+
+function executor(): PollTriggerExecutor {
+	const logger = { scoped: () => logger, debug() {}, info() {}, warn() {}, error() {} };
+	const span: Span = { setStatus() {} };
+	const tracing = {
+		startSpan: async (_options: unknown, run: (s: Span) => unknown) => await run(span),
+		startNewTraceSpan: async (_options: unknown, run: (s: Span) => unknown) => await run(span),
+		pickWorkflowAttributes: () => ({}),
+		pickNodeAttributes: () => ({}),
+	};
+	const errorReporter = { error() {}, warn() {} };
+	return new (PollTriggerExecutor as unknown as new (...args: unknown[]) => PollTriggerExecutor)(
+		logger,
+		Container.get(TriggersAndPollers),
+		tracing,
+		errorReporter,
+	);
+}
+
+export interface PollOutcome {
+	items: IDataObject[] | null;
+	error?: Error;
+}
+
+export class ScheduledTrigger {
+	/** The workflow's static data as n8n's database holds it (all nodes, and `global`). */
+	savedStaticData: IDataObject = {};
+	/** Durable only: the node's row in `poller_state` (null: none yet). */
+	savedCursor: IDataObject | null = null;
+	/** Legacy only: the workflow object of the running activation. */
+	private live: Workflow | undefined;
+	readonly nodeName = 'RingReady Trigger';
+
+	constructor(
+		readonly kind: SchedulerKind,
+		readonly nodeType: INodeType,
+		public parameters: INodeParameters,
+		public credentials: TestCredentials,
+		/** Overrides n8n's poll budget (ms) for both schedulers. */
+		public budgetMs?: number,
+	) {
+		ensureN8nCore();
+	}
+
+	/** Activating (or re-publishing) the workflow: the activation poll. Throws when it fails, as activation does. */
+	async activate(): Promise<PollOutcome> {
+		this.live = undefined;
+		const outcome = await this.run(true);
+		if (outcome.error) throw outcome.error;
+		return outcome;
+	}
+
+	/** A scheduled poll: its items, or the error n8n would record as a failed execution. */
+	async poll(): Promise<PollOutcome> {
+		return await this.run(false);
+	}
+
+	/** n8n stops and starts again: what was not saved is gone (legacy re-runs the activation poll). */
+	async restart(): Promise<PollOutcome | undefined> {
+		this.live = undefined;
+		if (this.kind === 'legacy') return await this.activate();
+		return undefined;
+	}
+
+	/** The node's state where the scheduler keeps it (durable: the poller_state row). */
+	nodeState(): IDataObject {
+		if (this.kind === 'durable') return json(this.savedCursor ?? {});
+		const live = this.live
+			? (this.live.staticData[`node:${this.nodeName}`] as IDataObject)
+			: undefined;
+		return json(live ?? (this.savedStaticData[`node:${this.nodeName}`] as IDataObject) ?? {});
+	}
+
+	private build(): Workflow {
+		const store = credentialStore(this.credentials);
+		const node = makeNode(this.nodeType, {
+			name: this.nodeName,
+			parameters: this.parameters,
+			credentials: nodeCredentialsFor(store),
+		});
+		return makeWorkflow({
+			nodes: [node],
+			nodeTypes: makeNodeTypes([this.nodeType]),
+			staticData: json(this.savedStaticData),
+			active: true,
+		});
+	}
+
+	private saveStaticData(workflow: Workflow): void {
+		const data = workflow.staticData as IDataObject & { __dataChanged?: boolean };
+		if (data.__dataChanged !== true) return;
+		this.savedStaticData = json(data);
+		data.__dataChanged = false;
+	}
+
+	private async run(activation: boolean): Promise<PollOutcome> {
+		const durable = this.kind === 'durable';
+		const workflow = durable ? this.build() : (this.live ??= this.build());
+		const node = workflow.nodes[this.nodeName];
+		const store = credentialStore(this.credentials);
+		const additionalData = makeAdditionalData({
+			credentialsHelper: new HarnessCredentialsHelper(store),
+			mode: 'trigger',
+			workflow,
+		});
+
+		let staged: { snapshot: IDataObject; seed: string } | undefined;
+		const takeStaged = (): IDataObject | null => {
+			if (!staged || JSON.stringify(staged.snapshot) === staged.seed) return null;
+			staged.seed = JSON.stringify(staged.snapshot);
+			return json(staged.snapshot);
+		};
+		let outcome: PollOutcome = { items: null };
+		const __emit = (data: INodeExecutionData[][]) => {
+			const cursor = takeStaged();
+			if (cursor) this.savedCursor = cursor;
+			this.saveStaticData(workflow);
+			outcome = { items: data[0].map((item) => item.json) };
+		};
+		const __emitError = (error: Error) => {
+			outcome = { items: null, error };
+		};
+		const __commitCursor = async () => {
+			const cursor = takeStaged();
+			if (cursor) this.savedCursor = cursor;
+		};
+		const __runPoll = async <T>(poll: () => Promise<T>): Promise<T> => {
+			if (durable) {
+				this.savedCursor ??= json((workflow.getStaticData('node', node) as IDataObject) ?? {});
+				staged = { snapshot: json(this.savedCursor), seed: JSON.stringify(this.savedCursor) };
+			}
+			return await poll();
+		};
+		const resolveNodeStaticData = () =>
+			durable ? staged!.snapshot : workflow.getStaticData('node', node);
+		const budgetMs = this.budgetMs ?? (durable ? DURABLE_POLL_BUDGET_MS : undefined);
+
+		const context = new PollContext(
+			workflow,
+			node,
+			additionalData,
+			'trigger',
+			durable && !activation ? 'update' : 'activate',
+			__emit,
+			__emitError,
+			__commitCursor,
+			__runPoll,
+			resolveNodeStaticData,
+			budgetMs === undefined ? undefined : () => budgetMs,
+		);
+		try {
+			await executor().create(workflow, node, context, () => true)(activation);
+		} catch (error) {
+			return { items: null, error: error as Error };
+		}
+		if (activation) this.saveStaticData(workflow);
+		return outcome;
+	}
+}
