@@ -10,14 +10,17 @@ import { createHash } from 'crypto';
 
 import { searchAgents } from '../RingReady/methods/listSearch';
 import type { ConversationQuery, ConversationSummary } from '../RingReady/shared/contract';
-import { TRANSCRIPT_CONCURRENCY } from '../RingReady/shared/contract';
 import { buildConversationQuery } from '../RingReady/shared/conversationQuery';
 import { conversationFilters, transcriptTextOption } from '../RingReady/shared/descriptions';
 import { addTranscriptText } from '../RingReady/shared/transcript';
 import { getAccount } from '../RingReady/transport/account';
-import { CREDENTIAL_TYPE, RETRY_POLICY } from '../RingReady/transport';
-import { conversationPages, getConversation } from '../RingReady/transport/conversations';
-import { RequestThrottle } from '../RingReady/transport/throttle';
+import { RETRY_POLICY } from '../RingReady/transport';
+import {
+	conversationPages,
+	fetchConversationDetails,
+	getConversation,
+} from '../RingReady/transport/conversations';
+import { RequestSession } from '../RingReady/transport/session';
 import {
 	DEFAULT_LATE_ARRIVAL_MINUTES,
 	InvalidStartedAtError,
@@ -136,7 +139,9 @@ export class RingReadyTrigger implements INodeType {
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		const settings = readSettings.call(this);
-		if (this.getMode() === 'manual') return await fetchTestEvent.call(this, settings);
+		// One session per poll: its requests share one throttle and one read of the credential.
+		const session = new RequestSession(this);
+		if (this.getMode() === 'manual') return await fetchTestEvent.call(this, session, settings);
 
 		// Static data is only written after everything succeeded: a poll that fails leaves the state
 		// exactly as it was, so the next poll emits the same conversations (once).
@@ -144,9 +149,9 @@ export class RingReadyTrigger implements INodeType {
 		const filterKey = filterKeyFor(settings.query);
 		const budget = pollBudget.call(this);
 		try {
-			const found = await findState.call(this, staticData, filterKey, budget);
+			const found = await findState.call(this, session, staticData, filterKey, budget);
 			if (!found.state) {
-				const start = await activate.call(this, settings, filterKey, found.owner, budget);
+				const start = await activate.call(this, session, settings, filterKey, found.owner, budget);
 				writeState(staticData, start);
 				keepActivation.call(this, start);
 				return null;
@@ -156,6 +161,7 @@ export class RingReadyTrigger implements INodeType {
 
 			const clock: ServerClock = {};
 			const listed = await listConversations.call(this, settings.query, sinceFor(state, settings.windowMinutes), {
+				session,
 				deadline: budget.requestsBy,
 				clock,
 			});
@@ -167,7 +173,7 @@ export class RingReadyTrigger implements INodeType {
 			let next = decision.next;
 			let items = decision.emit as IDataObject[];
 			if (settings.withDetail) {
-				const fetched = await fetchDetails.call(this, decision.emit, settings, {
+				const fetched = await fetchDetails.call(this, session, decision.emit, settings, {
 					startBy: budget.transcriptsStartBy,
 					requestsBy: budget.requestsBy,
 					givesUp: (id) => givesUpOnTranscript(state, id),
@@ -255,11 +261,12 @@ interface FoundState {
 /** The state this poll continues from (cursor.ts pickState); none: first activation. */
 async function findState(
 	this: IPollFunctions,
+	session: RequestSession,
 	staticData: IDataObject,
 	filterKey: string,
 	budget: PollBudget,
 ): Promise<FoundState> {
-	const credential = await this.getCredentials<{ apiKey?: string; baseUrl?: string }>(CREDENTIAL_TYPE);
+	const credential = (await session.credentials()).data ?? {};
 	const origin = originOf(credential.baseUrl);
 	const keyId = createHash('sha256')
 		.update(`${origin}\n${String(credential.apiKey ?? '')}`)
@@ -269,7 +276,7 @@ async function findState(
 	let account: string | undefined;
 	let pick = pickState(saved, filterKey, keyId);
 	if (pick.found === undefined) {
-		account = await accountOf.call(this, origin, budget.requestsBy);
+		account = await accountOf.call(this, session, origin, budget.requestsBy);
 		if (pick.needsAccount) pick = pickState(saved, filterKey, keyId, account);
 	}
 	if (pick.found === undefined) return { owner: { account: account!, keyId }, fromActivation: false, changed: false };
@@ -286,8 +293,13 @@ function originOf(baseUrl: unknown): string {
 }
 
 /** The account behind the key: the Base URL's origin and the key owner's RingReady user id. */
-async function accountOf(this: IPollFunctions, origin: string, deadline: number | undefined): Promise<string> {
-	const whoami = await getAccount.call(this, undefined, { deadline });
+async function accountOf(
+	this: IPollFunctions,
+	session: RequestSession,
+	origin: string,
+	deadline: number | undefined,
+): Promise<string> {
+	const whoami = await getAccount.call(this, undefined, { session, deadline });
 	return `${origin} user ${String(whoami.user_id)}`;
 }
 
@@ -333,9 +345,9 @@ async function listConversations(
 	this: IPollFunctions,
 	query: ConversationQuery,
 	since: string | undefined,
-	options: { deadline?: number; clock?: ServerClock; max?: number } = {},
+	options: { session: RequestSession; deadline?: number; clock?: ServerClock; max?: number },
 ): Promise<ConversationSummary[]> {
-	const { deadline, clock } = options;
+	const { session, deadline, clock } = options;
 	const conversations: ConversationSummary[] = [];
 	let pages = 0;
 	const onResponse = (headers: Record<string, string | string[] | undefined>) => {
@@ -346,7 +358,8 @@ async function listConversations(
 	let cutShort = false;
 	try {
 		const filtered = since === undefined ? query : { ...query, since };
-		for await (const page of conversationPages.call(this, filtered, { deadline, onResponse, max: options.max })) {
+		const listing = conversationPages.call(this, filtered, { session, deadline, onResponse, max: options.max });
+		for await (const page of listing) {
 			pages++;
 			conversations.push(...page);
 			if (pastDeadline()) {
@@ -384,6 +397,7 @@ function outOfTime(context: IPollFunctions, pages: number, cause?: unknown): Nod
  */
 async function activate(
 	this: IPollFunctions,
+	session: RequestSession,
 	settings: TriggerSettings,
 	filterKey: string,
 	owner: Owner,
@@ -391,6 +405,7 @@ async function activate(
 ): Promise<TriggerState> {
 	const clock: ServerClock = {};
 	const [newest] = await listConversations.call(this, settings.query, undefined, {
+		session,
 		deadline: budget.requestsBy,
 		clock,
 		max: 1,
@@ -398,6 +413,7 @@ async function activate(
 	const start = decideOrThrow(this, () => startState(filterKey, owner, newest, clock.nowMs));
 	if (start.cursor === null) return start;
 	const listed = await listConversations.call(this, settings.query, sinceFor(start, settings.windowMinutes), {
+		session,
 		deadline: budget.requestsBy,
 		clock,
 	});
@@ -406,15 +422,20 @@ async function activate(
 
 async function latestConversation(
 	this: IPollFunctions,
+	session: RequestSession,
 	query: ConversationQuery,
 ): Promise<ConversationSummary | undefined> {
-	for await (const page of conversationPages.call(this, query, { max: 1 })) return page[0];
+	for await (const page of conversationPages.call(this, query, { session, max: 1 })) return page[0];
 	return undefined;
 }
 
 /** "Fetch Test Event": the most recent matching conversation; never reads or writes the state. */
-async function fetchTestEvent(this: IPollFunctions, settings: TriggerSettings): Promise<INodeExecutionData[][]> {
-	const latest = await latestConversation.call(this, settings.query);
+async function fetchTestEvent(
+	this: IPollFunctions,
+	session: RequestSession,
+	settings: TriggerSettings,
+): Promise<INodeExecutionData[][]> {
+	const latest = await latestConversation.call(this, session, settings.query);
 	if (!latest) {
 		const scope = [
 			settings.query.channel === undefined
@@ -434,7 +455,7 @@ async function fetchTestEvent(this: IPollFunctions, settings: TriggerSettings): 
 		);
 	}
 	if (!settings.withDetail) return [[{ json: latest as IDataObject }]];
-	const detail = await getConversation.call(this, latest.id);
+	const detail = await getConversation.call(this, latest.id, { session });
 	return [[{ json: (settings.transcriptText ? addTranscriptText(detail) : detail) as IDataObject }]];
 }
 
@@ -446,53 +467,50 @@ interface FetchedDetails {
 }
 
 /**
- * The detail of each conversation, TRANSCRIPT_CONCURRENCY.default at a time (fewer while RingReady
- * answers 429). Conversations are started in order and none is started after `startBy` (but always
- * the first). The result is the longest run from the start that could be fetched: the caller emits
- * it and leaves the rest to the next poll. A conversation whose transcript has failed on the
- * previous polls (`givesUp`) is emitted without it, with an `error` field, so it cannot hold
- * back the ones after it for good.
+ * The detail of each conversation through the poll's session (TRANSCRIPT_CONCURRENCY.default at a
+ * time, fewer while RingReady answers 429), with the transport's one fetch-out: started in order,
+ * none after `startBy` (but always the first). The result is the longest run from the start that
+ * could be fetched: the caller emits it and leaves the rest to the next poll. A conversation whose
+ * transcript has failed on the previous polls (`givesUp`) is emitted without it, with an `error`
+ * field, so it cannot hold back the ones after it for good. A request that fails because the poll's
+ * time is up is not this conversation's failure: it comes at the next poll.
  */
 async function fetchDetails(
 	this: IPollFunctions,
+	session: RequestSession,
 	conversations: ConversationSummary[],
 	settings: TriggerSettings,
 	limits: { startBy?: number; requestsBy?: number; givesUp: (id: number) => boolean },
 ): Promise<FetchedDetails> {
-	const throttle = new RequestThrottle(TRANSCRIPT_CONCURRENCY.default);
-	const results: Array<IDataObject | undefined> = [];
 	const failed: FetchedDetails['failed'] = [];
-	let stopAt = conversations.length;
-	let next = 0;
-	const worker = async () => {
-		while (next < stopAt) {
-			if (next > 0 && limits.startBy !== undefined && Date.now() > limits.startBy) return;
-			const index = next++;
-			const conversation = conversations[index];
-			try {
-				const detail = await getConversation.call(this, conversation.id, { throttle, deadline: limits.requestsBy });
-				results[index] = (settings.transcriptText ? addTranscriptText(detail) : detail) as IDataObject;
-			} catch (error) {
-				if (limits.requestsBy !== undefined && Date.now() >= limits.requestsBy - RETRY_POLICY.minRequestMs) {
-					// Out of the poll's time, not this conversation's failure: it comes at the next poll.
-					stopAt = Math.min(stopAt, index);
-					continue;
-				}
-				failed.push({ id: conversation.id, error });
-				if (limits.givesUp(conversation.id)) {
-					results[index] = { ...conversation, error: transcriptGivenUp(error) };
-				} else {
-					stopAt = Math.min(stopAt, index);
-				}
+	const outOfTime = new Set<number>();
+	const timeIsUp = () =>
+		limits.requestsBy !== undefined && Date.now() >= limits.requestsBy - RETRY_POLICY.minRequestMs;
+	const outcomes = await fetchConversationDetails.call(this, [conversations], {
+		session,
+		deadline: limits.requestsBy,
+		startBy: limits.startBy,
+		stopAfter: ({ summary, error }) => {
+			if (timeIsUp()) {
+				outOfTime.add(summary.id);
+				return true;
 			}
-		}
-	};
-	await Promise.all(Array.from({ length: Math.min(TRANSCRIPT_CONCURRENCY.default, conversations.length) }, worker));
+			failed.push({ id: summary.id, error });
+			return !limits.givesUp(summary.id);
+		},
+	});
 
 	const items: IDataObject[] = [];
-	for (const item of results) {
-		if (item === undefined) break;
-		items.push(item);
+	for (const outcome of outcomes) {
+		if (!outcome || outOfTime.has(outcome.summary.id)) break;
+		const { summary, detail, error } = outcome;
+		if (detail) {
+			items.push((settings.transcriptText ? addTranscriptText(detail) : detail) as IDataObject);
+		} else if (limits.givesUp(summary.id)) {
+			items.push({ ...summary, error: transcriptGivenUp(error) });
+		} else {
+			break;
+		}
 	}
 	return { items, failed };
 }

@@ -70,6 +70,8 @@ export interface RunPollResult {
 	 */
 	persistedByN8n: boolean;
 	logs: CapturedLog[];
+	/** How often the node read a credential (n8n's getDecrypted: a database read in real n8n). */
+	credentialReads: number;
 }
 
 /** Error thrown by the harness when the node stored something n8n cannot save as JSON. */
@@ -188,6 +190,7 @@ export async function runPoll(nodeType: AnyNodeType, opts: RunPollOptions): Prom
 		items: result,
 		staticData: callerStaticData,
 		persistedByN8n: mode === 'trigger' && result !== null,
+		credentialReads: credentialsHelper.decryptedReads,
 		logs: logsSince(mark),
 	};
 }

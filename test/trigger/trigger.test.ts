@@ -282,6 +282,18 @@ describe('transcripts', () => {
 		expect(await wf.poll()).toBeNull();
 	});
 
+	it('a poll reads the credential once for its listing and all its transcripts (first activation included)', async () => {
+		const parameters = { options: { includeTranscript: true } };
+		const staticData: IDataObject = {};
+		const first = await runPoll(trigger, { parameters, credentials: credentials(), staticData, mode: 'trigger' });
+		expect(first.items).toBeNull();
+		expect(first.credentialReads).toBe(1);
+		sandbox.control.addConversations({ count: 12 });
+		const next = await runPoll(trigger, { parameters, credentials: credentials(), staticData, mode: 'trigger' });
+		expect(next.items![0]).toHaveLength(12);
+		expect(next.credentialReads).toBe(1);
+	});
+
 	it('Add Transcript Text adds transcript_text (and fetches the detail by itself)', async () => {
 		const wf = workflow({ options: { transcriptText: true } });
 		await wf.poll();

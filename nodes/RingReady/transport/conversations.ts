@@ -101,9 +101,9 @@ export interface DetailOutcome {
  * details start while later pages are fetched, all through the run's session (its throttle bounds
  * pages and details together; pages go first). Each outcome is captured, so one failure neither
  * aborts the others nor goes unhandled. Details start in list order; none starts after `startBy`
- * (epoch ms; the first always starts) or after an earlier failure for which `stopAfter` is true,
- * so that a caller emitting an in-order prefix sends nothing it would throw away. A detail that
- * did not start has no outcome (undefined).
+ * (epoch ms; the first always starts) or after an earlier failure for which `stopAfter` (called
+ * once per failure, when it happens) is true, so that a caller emitting an in-order prefix sends
+ * nothing it would throw away. A detail that did not start has no outcome (undefined).
  */
 export async function fetchConversationDetails(
 	this: RingReadyFunctions,
