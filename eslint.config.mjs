@@ -8,7 +8,22 @@ import communityNodes from '@n8n/eslint-plugin-community-nodes';
 // verification and n8n Cloud: restricted imports and globals, no runtime dependencies, ...).
 // Tests, the sandbox, scripts and benchmarks are not shipped and are type-checked by `tsc` instead.
 export default [
-	{ ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'test/**', 'bench/**', 'scripts/**', 'tools/**', 'docs/**', 'examples/**', '.n8n-dev/**', '**/*.js', '**/*.mjs'] },
+	{
+		ignores: [
+			'dist/**',
+			'node_modules/**',
+			'coverage/**',
+			'test/**',
+			'bench/**',
+			'scripts/**',
+			'tools/**',
+			'docs/**',
+			'examples/**',
+			'.n8n-dev/**',
+			'**/*.js',
+			'**/*.mjs',
+		],
+	},
 	{
 		...communityNodes.configs.recommended,
 		files: ['credentials/**/*.ts', 'nodes/**/*.ts', 'package.json'],

@@ -40,7 +40,9 @@ if (require.main === module) {
 	const apiKey = process.argv[3] ?? process.env.RINGREADY_API_KEY ?? '';
 	runExampleScript(baseUrl.replace(/\/+$/, ''), apiKey).then(
 		({ conversations, ms }) => {
-			process.stdout.write(`${conversations.length} conversations with transcripts in ${ms.toFixed(0)} ms\n`);
+			process.stdout.write(
+				`${conversations.length} conversations with transcripts in ${ms.toFixed(0)} ms\n`,
+			);
 		},
 		(error: unknown) => {
 			process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);

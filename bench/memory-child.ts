@@ -26,9 +26,11 @@ export interface MemoryResult {
 async function measure(baseUrl: string, apiKey: string): Promise<MemoryResult> {
 	const node = loadRingReady();
 	const credentials = { apiKey, baseUrl };
-	const run = async (parameters: INodeParameters) => await executeNode(node, { parameters, credentials });
+	const run = async (parameters: INodeParameters) =>
+		await executeNode(node, { parameters, credentials });
 	// Warm up: load every module and compile the paths the run takes, then start from a clean heap.
-	for (let i = 0; i < 2; i++) await run({ resource: 'conversation', operation: 'getAll', limit: 200 });
+	for (let i = 0; i < 2; i++)
+		await run({ resource: 'conversation', operation: 'getAll', limit: 200 });
 	const gc = (globalThis as { gc?: () => void }).gc;
 	gc?.();
 	gc?.();
@@ -73,6 +75,9 @@ async function measure(baseUrl: string, apiKey: string): Promise<MemoryResult> {
 process.once('message', (message: { baseUrl: string; apiKey: string }) => {
 	measure(message.baseUrl, message.apiKey).then(
 		(result) => process.send!({ result }, () => process.exit(0)),
-		(error: unknown) => process.send!({ error: error instanceof Error ? error.stack : String(error) }, () => process.exit(1)),
+		(error: unknown) =>
+			process.send!({ error: error instanceof Error ? error.stack : String(error) }, () =>
+				process.exit(1),
+			),
 	);
 });

@@ -31,9 +31,10 @@ export async function listIds(options: Omit<ReferenceOptions, 'concurrency'>): P
 		const ids: number[] = [];
 		let beforeId: number | null = null;
 		do {
-			const page: { conversations: Array<{ id: number }>; next_before_id: number | null } = await http.getJson(
-				`/api/v1/conversations?limit=200${beforeId === null ? '' : `&before_id=${beforeId}`}`,
-			);
+			const page: { conversations: Array<{ id: number }>; next_before_id: number | null } =
+				await http.getJson(
+					`/api/v1/conversations?limit=200${beforeId === null ? '' : `&before_id=${beforeId}`}`,
+				);
 			ids.push(...page.conversations.map((conversation) => conversation.id));
 			beforeId = page.conversations.length === 0 ? null : page.next_before_id;
 		} while (beforeId !== null);
@@ -43,7 +44,9 @@ export async function listIds(options: Omit<ReferenceOptions, 'concurrency'>): P
 	}
 }
 
-export async function runReferenceTranscripts(options: ReferenceOptions): Promise<Array<Record<string, unknown>>> {
+export async function runReferenceTranscripts(
+	options: ReferenceOptions,
+): Promise<Array<Record<string, unknown>>> {
 	const http = client(options);
 	try {
 		const ids: number[] = [];
@@ -67,9 +70,10 @@ export async function runReferenceTranscripts(options: ReferenceOptions): Promis
 		const workers = Array.from({ length: options.concurrency }, worker);
 		let beforeId: number | null = null;
 		do {
-			const page: { conversations: Array<{ id: number }>; next_before_id: number | null } = await http.getJson(
-				`/api/v1/conversations?limit=200${beforeId === null ? '' : `&before_id=${beforeId}`}`,
-			);
+			const page: { conversations: Array<{ id: number }>; next_before_id: number | null } =
+				await http.getJson(
+					`/api/v1/conversations?limit=200${beforeId === null ? '' : `&before_id=${beforeId}`}`,
+				);
 			for (const { id } of page.conversations) ids.push(id);
 			beforeId = page.conversations.length === 0 ? null : page.next_before_id;
 			if (beforeId === null) listing = false;
@@ -82,7 +86,10 @@ export async function runReferenceTranscripts(options: ReferenceOptions): Promis
 	}
 }
 
-export async function runReferenceItems(options: ReferenceOptions, ids: number[]): Promise<Array<Record<string, unknown>>> {
+export async function runReferenceItems(
+	options: ReferenceOptions,
+	ids: number[],
+): Promise<Array<Record<string, unknown>>> {
 	const http = client(options);
 	try {
 		const results: Array<Record<string, unknown>> = new Array(ids.length);

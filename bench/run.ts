@@ -52,7 +52,9 @@ function usage(exitCode: number): never {
 function parseArgs(argv: string[]): Args {
 	const args: Args = { cases: [], runs: QUICK ? 1 : 3, n8nRuns: QUICK ? 1 : 3, useN8n: true };
 	for (let i = 0; i < argv.length; i++) {
-		const [flag, inline] = argv[i].includes('=') ? [argv[i].slice(0, argv[i].indexOf('=')), argv[i].slice(argv[i].indexOf('=') + 1)] : [argv[i], undefined];
+		const [flag, inline] = argv[i].includes('=')
+			? [argv[i].slice(0, argv[i].indexOf('=')), argv[i].slice(argv[i].indexOf('=') + 1)]
+			: [argv[i], undefined];
 		const value = () => {
 			const v = inline ?? argv[++i];
 			if (v === undefined) usage(2);
@@ -61,7 +63,12 @@ function parseArgs(argv: string[]): Args {
 		switch (flag) {
 			case '--case':
 			case '--cases':
-				args.cases.push(...value().split(',').map((c) => c.trim()).filter(Boolean));
+				args.cases.push(
+					...value()
+						.split(',')
+						.map((c) => c.trim())
+						.filter(Boolean),
+				);
 				break;
 			case '--runs':
 				args.runs = Math.max(1, Number(value()) || 1);
@@ -117,7 +124,14 @@ async function main(): Promise<void> {
 			printCase(result);
 		} catch (error) {
 			log(`case ${id} failed: ${error instanceof Error ? error.stack : String(error)}`);
-			results.push({ id, title: 'FAILED', setup: String(error), rows: [], targets: [{ text: 'case ran', measured: String(error).slice(0, 200), pass: false }], notes: [] });
+			results.push({
+				id,
+				title: 'FAILED',
+				setup: String(error),
+				rows: [],
+				targets: [{ text: 'case ran', measured: String(error).slice(0, 200), pass: false }],
+				notes: [],
+			});
 		}
 	};
 	try {
@@ -132,7 +146,10 @@ async function main(): Promise<void> {
 	}
 
 	const cpuList = cpus();
-	const dirty = git(['status', '--porcelain', '--', 'nodes', 'credentials']) !== '' ? ' (with uncommitted changes in nodes/ or credentials/)' : '';
+	const dirty =
+		git(['status', '--porcelain', '--', 'nodes', 'credentials']) !== ''
+			? ' (with uncommitted changes in nodes/ or credentials/)'
+			: '';
 	const machine = {
 		date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
 		commit: `${git(['rev-parse', '--short', 'HEAD'])}${dirty}`,
@@ -140,7 +157,9 @@ async function main(): Promise<void> {
 		cpus: `${cpuList.length} × ${cpuList[0]?.model.trim() ?? 'unknown CPU'}`,
 		memory: `${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM (${(freemem() / 2 ** 30).toFixed(1)} GiB free at the end)`,
 		node: process.version,
-		n8n: ctx.install ? `${ctx.install.version} on Node ${ctx.install.nodeVersion}` : ctx.n8nProblem ?? 'not used',
+		n8n: ctx.install
+			? `${ctx.install.version} on Node ${ctx.install.nodeVersion}`
+			: (ctx.n8nProblem ?? 'not used'),
 		loadBefore: loadBefore.toFixed(2),
 		loadAfter: loadavg()[0].toFixed(2),
 		durationS: (Date.now() - started) / 1000,
@@ -148,7 +167,11 @@ async function main(): Promise<void> {
 		command: `${QUICK ? 'BENCH_QUICK=1 ' : ''}npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
 	};
 	const full = !QUICK && ALL_CASES.every((c) => args.cases.includes(c));
-	const out = args.out ? resolve(args.out) : full ? join(__dirname, 'RESULTS.md') : join(__dirname, 'out', 'RESULTS.partial.md');
+	const out = args.out
+		? resolve(args.out)
+		: full
+			? join(__dirname, 'RESULTS.md')
+			: join(__dirname, 'out', 'RESULTS.partial.md');
 	mkdirSync(dirname(out), { recursive: true });
 	writeFileSync(out, markdown(machine, results));
 

@@ -22,12 +22,19 @@ export interface BenchServerOptions {
 const serverOptions = JSON.parse(process.argv[3] ?? '{}') as BenchServerOptions;
 let connections = 0;
 const originalCreateServer = http.createServer.bind(http) as (...args: unknown[]) => Server;
-(http as unknown as { createServer: (...args: unknown[]) => Server }).createServer = (...args: unknown[]) => {
+(http as unknown as { createServer: (...args: unknown[]) => Server }).createServer = (
+	...args: unknown[]
+) => {
 	const { tls } = serverOptions;
 	let server: Server;
 	if (tls) {
-		const [options, handler] = typeof args[0] === 'function' ? [{}, args[0]] : [args[0] ?? {}, args[1]];
-		const secure = { ...(options as object), key: readFileSync(tls.keyFile), cert: readFileSync(tls.certFile) };
+		const [options, handler] =
+			typeof args[0] === 'function' ? [{}, args[0]] : [args[0] ?? {}, args[1]];
+		const secure = {
+			...(options as object),
+			key: readFileSync(tls.keyFile),
+			cert: readFileSync(tls.certFile),
+		};
 		server = https.createServer(secure, handler as http.RequestListener) as unknown as Server;
 	} else {
 		server = originalCreateServer(...args);
@@ -110,6 +117,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-	process.stderr.write(`sandbox process failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+	process.stderr.write(
+		`sandbox process failed: ${error instanceof Error ? error.stack : String(error)}\n`,
+	);
 	process.exit(1);
 });

@@ -70,7 +70,9 @@ export function assertSafeDestination(requestOptions: IHttpRequestOptions, baseU
 	try {
 		target = new URL(requestOptions.url, requestOptions.baseURL || undefined);
 	} catch {
-		throw new Error(`The request URL "${String(requestOptions.url).slice(0, 100)}" is not a valid URL.`);
+		throw new Error(
+			`The request URL "${String(requestOptions.url).slice(0, 100)}" is not a valid URL.`,
+		);
 	}
 	const unsafe = unsafeProtocol(target);
 	if (unsafe) throw new Error(unsafe);
@@ -137,7 +139,8 @@ export class RingReadyApi implements ICredentialType {
 
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: '={{ String($credentials.baseUrl).trim().replace(/\\/+$/, "").replace(/\\/api\\/v1$/, "") }}',
+			baseURL:
+				'={{ String($credentials.baseUrl).trim().replace(/\\/+$/, "").replace(/\\/api\\/v1$/, "") }}',
 			url: '/api/v1/whoami',
 			method: 'GET',
 			disableFollowRedirect: true,

@@ -28,19 +28,33 @@ function readVersions() {
 		const match = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
 		if (match) versions[match[1]] = match[2].trim();
 	}
-	for (const key of ['N8N2_VERSION', 'NODE24_VERSION', 'N8N1_VERSION', 'N8N1_NODE_VERSION', 'CI_NODE_VERSIONS']) {
+	for (const key of [
+		'N8N2_VERSION',
+		'NODE24_VERSION',
+		'N8N1_VERSION',
+		'N8N1_NODE_VERSION',
+		'CI_NODE_VERSIONS',
+	]) {
 		if (!versions[key]) throw new Error(`versions.env has no ${key}`);
 	}
 	return versions;
 }
 
 /** GitHub's anchor for a heading such as "[0.1.0] - 2026-11-28": "010---2026-11-28". */
-const anchor = (heading) => heading.toLowerCase().replace(/[^a-z0-9 -]/g, '').replace(/ /g, '-');
+const anchor = (heading) =>
+	heading
+		.toLowerCase()
+		.replace(/[^a-z0-9 -]/g, '')
+		.replace(/ /g, '-');
 
 function renderHistory() {
 	const changelog = readFileSync(join(ROOT, 'CHANGELOG.md'), 'utf8');
-	const releases = [...changelog.matchAll(/^## (\[(\d+\.\d+\.\d+[^\]]*)\] - (\d{4}-\d{2}-\d{2}))\s*$/gm)];
-	const lines = releases.map(([, heading, version, date]) => `- [${version}](CHANGELOG.md#${anchor(heading)}) — ${date}`);
+	const releases = [
+		...changelog.matchAll(/^## (\[(\d+\.\d+\.\d+[^\]]*)\] - (\d{4}-\d{2}-\d{2}))\s*$/gm),
+	];
+	const lines = releases.map(
+		([, heading, version, date]) => `- [${version}](CHANGELOG.md#${anchor(heading)}) — ${date}`,
+	);
 	return [HISTORY.start, ...(lines.length ? lines : ['- no release yet']), HISTORY.end].join('\n');
 }
 
@@ -65,7 +79,11 @@ function currentBlock(readme, markers) {
 	const start = readme.indexOf(markers.start);
 	const end = readme.indexOf(markers.end);
 	if (start === -1 || end === -1 || end < start) return undefined;
-	return { start, end: end + markers.end.length, text: readme.slice(start, end + markers.end.length) };
+	return {
+		start,
+		end: end + markers.end.length,
+		text: readme.slice(start, end + markers.end.length),
+	};
 }
 
 const versions = readVersions();
@@ -73,11 +91,16 @@ const command = process.argv[2];
 if (command === 'github-output') {
 	const node = JSON.stringify(versions.CI_NODE_VERSIONS.split(/\s+/));
 	const cacheKey = `n8n-${versions.N8N2_VERSION}-${versions.N8N1_VERSION}-node-${versions.NODE24_VERSION}-node-cli-${versions.N8N_NODE_CLI_VERSION}`;
-	process.stdout.write(`node=${node}\ne2e-node=${versions.N8N1_NODE_VERSION}\ncache-key=${cacheKey}\n`);
+	process.stdout.write(
+		`node=${node}\ne2e-node=${versions.N8N1_NODE_VERSION}\ncache-key=${cacheKey}\n`,
+	);
 } else if (command === 'check' || command === 'write') {
 	let readme = readFileSync(README, 'utf8');
 	const stale = [];
-	for (const [name, markers, wanted] of [['Compatibility', COMPAT, render(versions)], ['Version history', HISTORY, renderHistory()]]) {
+	for (const [name, markers, wanted] of [
+		['Compatibility', COMPAT, render(versions)],
+		['Version history', HISTORY, renderHistory()],
+	]) {
 		const block = currentBlock(readme, markers);
 		if (!block) {
 			console.error(`README.md has no ${name} block (${markers.start} … ${markers.end})`);
@@ -90,12 +113,18 @@ if (command === 'github-output') {
 	}
 	if (command === 'write') {
 		writeFileSync(README, readme);
-		console.log(`README.md: ${stale.length ? `${stale.join(' and ')} written` : 'already up to date'}`);
+		console.log(
+			`README.md: ${stale.length ? `${stale.join(' and ')} written` : 'already up to date'}`,
+		);
 	} else if (stale.length) {
-		console.error(`README.md: ${stale.join(' and ')} ${stale.length > 1 ? 'differ' : 'differs'} from versions.env / CHANGELOG.md; run: node scripts/compat.mjs write`);
+		console.error(
+			`README.md: ${stale.join(' and ')} ${stale.length > 1 ? 'differ' : 'differs'} from versions.env / CHANGELOG.md; run: node scripts/compat.mjs write`,
+		);
 		process.exit(1);
 	} else {
-		console.log('README.md: Compatibility matches versions.env, Version history matches CHANGELOG.md');
+		console.log(
+			'README.md: Compatibility matches versions.env, Version history matches CHANGELOG.md',
+		);
 	}
 } else {
 	console.error('usage: node scripts/compat.mjs <check|write|github-output>');

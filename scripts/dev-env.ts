@@ -28,7 +28,11 @@ export function addDemoConversations(sandbox: Sandbox): number {
 		const perAgent = index === 0 ? 9 : 4;
 		for (let i = 0; i < perAgent; i++) {
 			const ago = ((i + 0.5) / perAgent) * 6.5 * 24 * hour + index * 1.7 * hour;
-			added += sandbox.control.addConversations({ count: 1, agentId, startedAt: isoAgo(ago) }).length;
+			added += sandbox.control.addConversations({
+				count: 1,
+				agentId,
+				startedAt: isoAgo(ago),
+			}).length;
 		}
 	});
 	return added;
@@ -104,14 +108,21 @@ export async function startDevEnvironment(options: DevEnvironmentOptions): Promi
 		apiKey = options.real.apiKey;
 		log(`using the RingReady API at ${apiBaseUrl} (key ${apiKey.slice(0, 12)}…)`);
 	} else {
-		sandbox = await startSandbox({ port: await preferredPort(options.sandboxPort ?? 4010), controls: true });
+		sandbox = await startSandbox({
+			port: await preferredPort(options.sandboxPort ?? 4010),
+			controls: true,
+		});
 		const added = addDemoConversations(sandbox);
 		apiBaseUrl = sandbox.url;
 		apiKey = sandbox.keys.readWrite;
-		log(`sandbox RingReady API on ${sandbox.url} (${added} demo conversations from the last week added)`);
+		log(
+			`sandbox RingReady API on ${sandbox.url} (${added} demo conversations from the last week added)`,
+		);
 	}
 
-	const encryptionKey = readOrCreate(join(userFolder, 'encryption-key'), () => randomBytes(24).toString('hex'));
+	const encryptionKey = readOrCreate(join(userFolder, 'encryption-key'), () =>
+		randomBytes(24).toString('hex'),
+	);
 	const n8n = new N8n({
 		install,
 		userFolder,
@@ -128,9 +139,13 @@ export async function startDevEnvironment(options: DevEnvironmentOptions): Promi
 		n8n.installPackage(packageDir);
 		log(`installed n8n-nodes-ringready into ${join(userFolder, '.n8n', 'nodes')}`);
 		// Same id either way, so the examples (which name "RingReady Sandbox") use it; the name tells which it is.
-		const credential = sandbox ? DEV_CREDENTIAL : { id: DEV_CREDENTIAL.id, name: `RingReady (${new URL(apiBaseUrl).host})` };
+		const credential = sandbox
+			? DEV_CREDENTIAL
+			: { id: DEV_CREDENTIAL.id, name: `RingReady (${new URL(apiBaseUrl).host})` };
 		log(`credential "${credential.name}" → ${apiBaseUrl}`);
-		await n8n.importCredentials([{ ...credential, type: 'ringReadyApi', data: { apiKey, baseUrl: apiBaseUrl } }]);
+		await n8n.importCredentials([
+			{ ...credential, type: 'ringReadyApi', data: { apiKey, baseUrl: apiBaseUrl } },
+		]);
 		const examplesMarker = join(userFolder, 'examples-imported');
 		if (options.reimportExamples || !existsSync(examplesMarker)) {
 			const examplesDir = join(ROOT, 'examples');
@@ -147,7 +162,10 @@ export async function startDevEnvironment(options: DevEnvironmentOptions): Promi
 		if (existsSync(loginFile)) {
 			login = JSON.parse(readFileSync(loginFile, 'utf8')) as Login;
 		} else {
-			login = { email: 'dev@ringready.local', password: `Rr-${randomBytes(6).toString('hex')}-dev` };
+			login = {
+				email: 'dev@ringready.local',
+				password: `Rr-${randomBytes(6).toString('hex')}-dev`,
+			};
 			await n8n.rest.setupOwner({ ...login, firstName: 'RingReady', lastName: 'Developer' });
 			writeFileSync(loginFile, JSON.stringify(login, null, 2), { mode: 0o600 });
 		}

@@ -20,7 +20,9 @@ async function main(): Promise<void> {
 	const baseUrl = process.env.RINGREADY_BASE_URL?.trim();
 	const apiKey = process.env.RINGREADY_API_KEY?.trim();
 	if (Boolean(baseUrl) !== Boolean(apiKey)) {
-		throw new Error('Set both RINGREADY_BASE_URL and RINGREADY_API_KEY to use a real RingReady (or neither for the sandbox).');
+		throw new Error(
+			'Set both RINGREADY_BASE_URL and RINGREADY_API_KEY to use a real RingReady (or neither for the sandbox).',
+		);
 	}
 	let env: DevEnvironment | undefined;
 	let stopping = false;
@@ -54,7 +56,9 @@ async function main(): Promise<void> {
 	if (sandbox && every > 0) {
 		traffic = setInterval(() => {
 			const [conversation] = sandbox.control.addConversations({ count: 1 });
-			log(`sandbox: new ${conversation.channel === 'phone' ? 'phone call' : 'web chat'} ${conversation.id} for agent ${conversation.agent_id} (${conversation.label})`);
+			log(
+				`sandbox: new ${conversation.channel === 'phone' ? 'phone call' : 'web chat'} ${conversation.id} for agent ${conversation.agent_id} (${conversation.label})`,
+			);
 		}, every * 1000);
 	}
 
@@ -71,7 +75,9 @@ async function main(): Promise<void> {
 			? [
 					`  Sandbox keys: read+write ${sandbox.keys.readWrite.slice(0, 12)}…  (the credential has the full key)`,
 					`  Controls:  curl -X POST ${sandbox.url}/__sandbox/conversations -H 'content-type: application/json' -d '{"count":1}'`,
-					every > 0 ? `  A new demo conversation arrives every ${every} s (DEV_TRAFFIC_SECONDS=0 turns it off).` : '',
+					every > 0
+						? `  A new demo conversation arrives every ${every} s (DEV_TRAFFIC_SECONDS=0 turns it off).`
+						: '',
 				]
 			: []),
 		'  Examples:  Workflows → "RingReady: …" (4 example workflows)',

@@ -27,7 +27,9 @@ function schemaMessages(errors) {
 			const closest = [...error.states].sort((a, b) => a.errors.length - b.errors.length)[0];
 			lines.push(...schemaMessages(closest.errors));
 		} else {
-			const where = error.location ? `line ${error.location.line}, column ${error.location.column}` : error.path || '/';
+			const where = error.location
+				? `line ${error.location.line}, column ${error.location.column}`
+				: error.path || '/';
 			lines.push(`${where}: ${error.detail ?? error.title}`);
 		}
 	}
@@ -39,28 +41,43 @@ function repositoryMessages(file, text, scripts) {
 	for (const [, script] of text.matchAll(/\bnpm run ([\w:.-]+)/g)) {
 		if (!scripts[script]) messages.push(`"npm run ${script}": package.json has no such script`);
 	}
-	for (const [, path] of text.matchAll(/(?:\bnode |\bbash |uses: \.\/)((?:\.?[\w.-]+\/)+[\w.-]+\.(?:m?js|ts|sh|ya?ml))/g)) {
+	for (const [, path] of text.matchAll(
+		/(?:\bnode |\bbash |uses: \.\/)((?:\.?[\w.-]+\/)+[\w.-]+\.(?:m?js|ts|sh|ya?ml))/g,
+	)) {
 		if (!existsSync(join(ROOT, path))) messages.push(`${path}: no such file in the repository`);
 	}
 	if (/secrets\.NPM_TOKEN|NODE_AUTH_TOKEN|NPM_TOKEN/.test(text)) {
-		messages.push('an npm token: publishing uses npm trusted publishing (OIDC), no token in the repository or its secrets');
+		messages.push(
+			'an npm token: publishing uses npm trusted publishing (OIDC), no token in the repository or its secrets',
+		);
 	}
 	if (/^publish/.test(basename(file)) || /release:publish|npm publish/.test(text)) {
-		if (!/^\s+id-token: write\s*$/m.test(text)) messages.push('the publish job needs "permissions: id-token: write" for npm provenance');
-		if (!/npm run release:publish/.test(text)) messages.push('publish.yml must publish through "npm run release:publish" (scripts/release.mjs)');
-		if (!/npm run release:check/.test(text)) messages.push('publish.yml must run "npm run release:check" before publishing');
+		if (!/^\s+id-token: write\s*$/m.test(text))
+			messages.push('the publish job needs "permissions: id-token: write" for npm provenance');
+		if (!/npm run release:publish/.test(text))
+			messages.push(
+				'publish.yml must publish through "npm run release:publish" (scripts/release.mjs)',
+			);
+		if (!/npm run release:check/.test(text))
+			messages.push('publish.yml must run "npm run release:check" before publishing');
 	}
 	return messages;
 }
 
-const files = process.argv.length > 2
-	? process.argv.slice(2)
-	: readdirSync(WORKFLOWS).filter((name) => /\.ya?ml$/.test(name)).map((name) => join(WORKFLOWS, name));
+const files =
+	process.argv.length > 2
+		? process.argv.slice(2)
+		: readdirSync(WORKFLOWS)
+				.filter((name) => /\.ya?ml$/.test(name))
+				.map((name) => join(WORKFLOWS, name));
 const { scripts } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
 let failed = 0;
 for (const file of files) {
 	const text = readFileSync(file, 'utf8');
-	const messages = [...schemaMessages(validateWorkflow(text).errors), ...repositoryMessages(file, text, scripts)];
+	const messages = [
+		...schemaMessages(validateWorkflow(text).errors),
+		...repositoryMessages(file, text, scripts),
+	];
 	const name = relative(ROOT, file);
 	if (messages.length) {
 		failed++;
@@ -72,4 +89,6 @@ if (files.length === 0) {
 	process.exit(1);
 }
 if (failed) process.exit(1);
-console.log(`GitHub workflows: ${files.length} valid (${files.map((file) => basename(file)).join(', ')})`);
+console.log(
+	`GitHub workflows: ${files.length} valid (${files.map((file) => basename(file)).join(', ')})`,
+);

@@ -43,63 +43,116 @@ function option(args, name) {
 /** What n8n, npm and the publish workflow need from package.json. */
 function packageProblems(pkg, root = ROOT) {
 	const problems = [];
-	if (!SEMVER.test(pkg.version ?? '')) problems.push(`package.json version "${pkg.version}" is not semver (X.Y.Z)`);
-	if (!/^(@[a-z0-9-]+\/)?n8n-nodes-/.test(pkg.name ?? '')) problems.push('package.json name must start with n8n-nodes-');
-	if (!pkg.keywords?.includes('n8n-community-node-package')) problems.push('package.json keywords must include n8n-community-node-package');
-	if (pkg.main !== undefined && !existsSync(join(root, pkg.main))) problems.push(`package.json main "${pkg.main}" does not exist; n8n loads the files under "n8n", so drop main`);
-	if (pkg.repository?.url !== `git+${REPOSITORY}.git`) problems.push(`package.json repository.url must be git+${REPOSITORY}.git (npm provenance checks it against the publishing repository)`);
-	if (pkg.bugs?.url !== `${REPOSITORY}/issues`) problems.push(`package.json bugs.url must be ${REPOSITORY}/issues`);
-	if (pkg.homepage !== `${REPOSITORY}#readme`) problems.push(`package.json homepage must be ${REPOSITORY}#readme`);
+	if (!SEMVER.test(pkg.version ?? ''))
+		problems.push(`package.json version "${pkg.version}" is not semver (X.Y.Z)`);
+	if (!/^(@[a-z0-9-]+\/)?n8n-nodes-/.test(pkg.name ?? ''))
+		problems.push('package.json name must start with n8n-nodes-');
+	if (!pkg.keywords?.includes('n8n-community-node-package'))
+		problems.push('package.json keywords must include n8n-community-node-package');
+	if (pkg.main !== undefined && !existsSync(join(root, pkg.main)))
+		problems.push(
+			`package.json main "${pkg.main}" does not exist; n8n loads the files under "n8n", so drop main`,
+		);
+	if (pkg.repository?.url !== `git+${REPOSITORY}.git`)
+		problems.push(
+			`package.json repository.url must be git+${REPOSITORY}.git (npm provenance checks it against the publishing repository)`,
+		);
+	if (pkg.bugs?.url !== `${REPOSITORY}/issues`)
+		problems.push(`package.json bugs.url must be ${REPOSITORY}/issues`);
+	if (pkg.homepage !== `${REPOSITORY}#readme`)
+		problems.push(`package.json homepage must be ${REPOSITORY}#readme`);
 	if (pkg.publishConfig?.provenance !== true || pkg.publishConfig?.access !== 'public') {
-		problems.push('package.json publishConfig must be {"access": "public", "provenance": true}, so no publish goes out without provenance');
+		problems.push(
+			'package.json publishConfig must be {"access": "public", "provenance": true}, so no publish goes out without provenance',
+		);
 	}
-	if (Object.keys(pkg.dependencies ?? {}).length > 0) problems.push('community nodes may have no runtime dependencies');
-	if (JSON.stringify(pkg.peerDependencies) !== JSON.stringify({ 'n8n-workflow': '*' })) problems.push('peerDependencies must be exactly {"n8n-workflow": "*"}');
-	if (pkg.scripts?.prepublishOnly !== 'node scripts/release.mjs prepublish') problems.push('prepublishOnly must be "node scripts/release.mjs prepublish"');
+	if (Object.keys(pkg.dependencies ?? {}).length > 0)
+		problems.push('community nodes may have no runtime dependencies');
+	if (JSON.stringify(pkg.peerDependencies) !== JSON.stringify({ 'n8n-workflow': '*' }))
+		problems.push('peerDependencies must be exactly {"n8n-workflow": "*"}');
+	if (pkg.scripts?.prepublishOnly !== 'node scripts/release.mjs prepublish')
+		problems.push('prepublishOnly must be "node scripts/release.mjs prepublish"');
 	return problems;
 }
 
 /** The CHANGELOG must have an Unreleased section and a dated section for `version`. */
 function changelogProblems(changelog, version) {
 	const problems = [];
-	if (!/^## \[Unreleased\]\s*$/m.test(changelog)) problems.push('CHANGELOG.md has no "## [Unreleased]" section');
-	const heading = new RegExp(`^## \\[${escape(version)}\\] - (\\d{4}-\\d{2}-\\d{2})\\s*$`, 'm').exec(changelog);
-	if (!heading) problems.push(`CHANGELOG.md has no section "## [${version}] - YYYY-MM-DD": move the Unreleased notes there (npm run release -- ${version})`);
-	else if (Number.isNaN(Date.parse(heading[1]))) problems.push(`CHANGELOG.md: "${heading[1]}" is not a date`);
-	if (!new RegExp(`^\\[${escape(version)}\\]: `, 'm').test(changelog)) problems.push(`CHANGELOG.md has no link "[${version}]: ..." at the bottom`);
+	if (!/^## \[Unreleased\]\s*$/m.test(changelog))
+		problems.push('CHANGELOG.md has no "## [Unreleased]" section');
+	const heading = new RegExp(
+		`^## \\[${escape(version)}\\] - (\\d{4}-\\d{2}-\\d{2})\\s*$`,
+		'm',
+	).exec(changelog);
+	if (!heading)
+		problems.push(
+			`CHANGELOG.md has no section "## [${version}] - YYYY-MM-DD": move the Unreleased notes there (npm run release -- ${version})`,
+		);
+	else if (Number.isNaN(Date.parse(heading[1])))
+		problems.push(`CHANGELOG.md: "${heading[1]}" is not a date`);
+	if (!new RegExp(`^\\[${escape(version)}\\]: `, 'm').test(changelog))
+		problems.push(`CHANGELOG.md has no link "[${version}]: ..." at the bottom`);
 	return problems;
 }
 
 function tagProblems(tag, version) {
 	if (tag === undefined) return [];
-	return tag === `v${version}` ? [] : [`tag "${tag}" does not match package.json version ${version}: the tag must be "v${version}"`];
+	return tag === `v${version}`
+		? []
+		: [
+				`tag "${tag}" does not match package.json version ${version}: the tag must be "v${version}"`,
+			];
 }
 
 function npm(args, extraEnv = {}) {
-	return execFileSync('npm', args, { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
+	return execFileSync('npm', args, {
+		cwd: ROOT,
+		encoding: 'utf8',
+		env: { ...process.env, ...extraEnv },
+		stdio: ['ignore', 'pipe', 'pipe'],
+		maxBuffer: 64 * 1024 * 1024,
+	});
 }
 
 function tagFromEnvironment(args) {
-	return option(args, '--tag') ?? (process.env.GITHUB_REF_TYPE === 'tag' ? process.env.GITHUB_REF_NAME : undefined);
+	return (
+		option(args, '--tag') ??
+		(process.env.GITHUB_REF_TYPE === 'tag' ? process.env.GITHUB_REF_NAME : undefined)
+	);
 }
 
 function check(args) {
 	const pkg = readPackage();
 	const tag = tagFromEnvironment(args);
-	const problems = [...packageProblems(pkg), ...changelogProblems(readChangelog(), pkg.version), ...tagProblems(tag, pkg.version)];
+	const problems = [
+		...packageProblems(pkg),
+		...changelogProblems(readChangelog(), pkg.version),
+		...tagProblems(tag, pkg.version),
+	];
 	const entries = [...pkg.n8n.nodes, ...pkg.n8n.credentials];
 	const missingBuild = entries.filter((file) => !existsSync(join(ROOT, file)));
-	if (missingBuild.length) problems.push(`not built: ${missingBuild.join(', ')} (run npm run build first)`);
+	if (missingBuild.length)
+		problems.push(`not built: ${missingBuild.join(', ')} (run npm run build first)`);
 	if (problems.length) fail(problems);
 
 	// Exactly what `npm publish` would upload, without the registry. Scripts stay off (the build is done).
 	const result = JSON.parse(npm(['publish', '--dry-run', '--json', '--ignore-scripts']));
 	const dryRun = Array.isArray(result) ? result[0] : result[pkg.name]; // npm 10 gives a list, npm 11 an object by name
 	const files = dryRun.files.map((file) => file.path);
-	const needed = [...entries, ...entries.filter((file) => file.includes('/nodes/')).map((file) => file.replace(/\.js$/, '.json')), 'README.md', 'LICENSE', 'package.json'];
+	const needed = [
+		...entries,
+		...entries
+			.filter((file) => file.includes('/nodes/'))
+			.map((file) => file.replace(/\.js$/, '.json')),
+		'README.md',
+		'LICENSE',
+		'package.json',
+	];
 	const missing = needed.filter((file) => !files.includes(file));
 	if (missing.length) fail([`npm publish --dry-run would not include: ${missing.join(', ')}`]);
-	console.log(`release: ${pkg.name}@${pkg.version}${tag ? ` (tag ${tag})` : ''}: package.json, CHANGELOG${tag ? ', tag' : ''} ok; npm publish --dry-run: ${files.length} files, ${dryRun.size} bytes packed`);
+	console.log(
+		`release: ${pkg.name}@${pkg.version}${tag ? ` (tag ${tag})` : ''}: package.json, CHANGELOG${tag ? ', tag' : ''} ok; npm publish --dry-run: ${files.length} files, ${dryRun.size} bytes packed`,
+	);
 }
 
 function git(args) {
@@ -111,24 +164,39 @@ function cut(args) {
 	const bump = args[0];
 	const pkg = readPackage();
 	const [major, minor, patch] = pkg.version.split('-')[0].split('.').map(Number);
-	const next = { major: `${major + 1}.0.0`, minor: `${major}.${minor + 1}.0`, patch: `${major}.${minor}.${patch + 1}` }[bump] ?? bump;
+	const next =
+		{
+			major: `${major + 1}.0.0`,
+			minor: `${major}.${minor + 1}.0`,
+			patch: `${major}.${minor}.${patch + 1}`,
+		}[bump] ?? bump;
 	if (!next || !SEMVER.test(next)) fail(['usage: npm run release -- <patch|minor|major|X.Y.Z>']);
-	if (git(['status', '--porcelain', '--untracked-files=no'])) fail(['the working tree has changes: commit or stash them first']);
+	if (git(['status', '--porcelain', '--untracked-files=no']))
+		fail(['the working tree has changes: commit or stash them first']);
 	if (git(['rev-parse', '--abbrev-ref', 'HEAD']) !== 'main') fail(['release from the main branch']);
 	const changelog = readChangelog();
 	const unreleased = /^## \[Unreleased\]\s*\n([\s\S]*?)(?=^## \[)/m.exec(changelog);
-	if (!unreleased || !unreleased[1].trim()) fail(['CHANGELOG.md: the Unreleased section is empty; write what changed first']);
+	if (!unreleased || !unreleased[1].trim())
+		fail(['CHANGELOG.md: the Unreleased section is empty; write what changed first']);
 	const today = new Date().toISOString().slice(0, 10);
 	const updated = changelog
 		.replace(/^## \[Unreleased\]\s*\n/m, `## [Unreleased]\n\n## [${next}] - ${today}\n\n`)
-		.replace(/^\[Unreleased\]: .*$/m, `[Unreleased]: ${REPOSITORY}/compare/v${next}...HEAD\n[${next}]: ${REPOSITORY}/compare/v${pkg.version}...v${next}`);
+		.replace(
+			/^\[Unreleased\]: .*$/m,
+			`[Unreleased]: ${REPOSITORY}/compare/v${next}...HEAD\n[${next}]: ${REPOSITORY}/compare/v${pkg.version}...v${next}`,
+		);
 	writeFileSync(join(ROOT, 'CHANGELOG.md'), updated);
 	npm(['version', next, '--no-git-tag-version', '--ignore-scripts']);
-	execFileSync(process.execPath, [join(ROOT, 'scripts', 'compat.mjs'), 'write'], { cwd: ROOT, stdio: 'inherit' });
+	execFileSync(process.execPath, [join(ROOT, 'scripts', 'compat.mjs'), 'write'], {
+		cwd: ROOT,
+		stdio: 'inherit',
+	});
 	git(['add', 'CHANGELOG.md', 'package.json', 'package-lock.json', 'README.md']);
 	git(['commit', '-m', `Release v${next}`]);
 	git(['tag', '-a', `v${next}`, '-m', `v${next}`]);
-	console.log(`release: v${next} committed and tagged. Publish with: git push origin main v${next}`);
+	console.log(
+		`release: v${next} committed and tagged. Publish with: git push origin main v${next}`,
+	);
 }
 
 function inPublishWorkflow() {
@@ -138,16 +206,23 @@ function inPublishWorkflow() {
 function publish(args) {
 	const tag = tagFromEnvironment(args);
 	if (!tag) fail(['publish needs --tag vX.Y.Z']);
-	if (!inPublishWorkflow()) fail(['publishing happens only in the GitHub Actions publish workflow (id-token: write), which signs the provenance statement; push the tag instead']);
+	if (!inPublishWorkflow())
+		fail([
+			'publishing happens only in the GitHub Actions publish workflow (id-token: write), which signs the provenance statement; push the tag instead',
+		]);
 	const { version } = readPackage();
 	const problems = tagProblems(tag, version);
 	if (problems.length) fail(problems);
 	const distTag = version.includes('-') ? 'next' : 'latest';
-	execFileSync('npm', ['publish', '--provenance', '--access', 'public', '--tag', distTag, '--ignore-scripts=false'], {
-		cwd: ROOT,
-		stdio: 'inherit',
-		env: { ...process.env, RELEASE_MODE: 'true' },
-	});
+	execFileSync(
+		'npm',
+		['publish', '--provenance', '--access', 'public', '--tag', distTag, '--ignore-scripts=false'],
+		{
+			cwd: ROOT,
+			stdio: 'inherit',
+			env: { ...process.env, RELEASE_MODE: 'true' },
+		},
+	);
 }
 
 /** prepublishOnly, like n8n-node's prerelease: only the publish workflow may publish. */
@@ -163,5 +238,6 @@ function prepublish() {
 
 const [command, ...args] = process.argv.slice(2);
 const commands = { check, cut, publish, prepublish };
-if (!commands[command]) fail([`usage: node scripts/release.mjs <${Object.keys(commands).join('|')}> ...`]);
+if (!commands[command])
+	fail([`usage: node scripts/release.mjs <${Object.keys(commands).join('|')}> ...`]);
 commands[command](args);

@@ -29,7 +29,11 @@ export function jsonClient(origin: string, options: JsonClientOptions): JsonClie
 	});
 	return {
 		getJson: async <T>(path: string): Promise<T> => {
-			const response = await pool.request({ method: 'GET', path, headers: { accept: 'application/json', ...options.headers } });
+			const response = await pool.request({
+				method: 'GET',
+				path,
+				headers: { accept: 'application/json', ...options.headers },
+			});
 			if (response.statusCode < 200 || response.statusCode > 299) {
 				await response.body.dump();
 				throw new Error(`GET ${path} → HTTP ${response.statusCode}`);

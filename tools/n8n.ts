@@ -6,7 +6,17 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'child_process';
 import { randomBytes } from 'crypto';
-import { closeSync, cpSync, createWriteStream, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import {
+	closeSync,
+	cpSync,
+	createWriteStream,
+	existsSync,
+	mkdirSync,
+	openSync,
+	readFileSync,
+	rmSync,
+	writeFileSync,
+} from 'fs';
 import { createServer } from 'net';
 import { createRequire } from 'module';
 import { join, resolve } from 'path';
@@ -37,7 +47,10 @@ export interface CliResult {
 export function ensureN8n(line: N8nLine): N8nInstall {
 	const [dir, nodeBin] = execFileSync(
 		'bash',
-		['-c', `. "${join(ROOT, 'tools', 'lib.sh')}" && find_n8n ${line} && echo "$n8n_dir" && echo "$n8n_node"`],
+		[
+			'-c',
+			`. "${join(ROOT, 'tools', 'lib.sh')}" && find_n8n ${line} && echo "$n8n_dir" && echo "$n8n_node"`,
+		],
 		{ cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
 	)
 		.trim()
@@ -49,7 +62,11 @@ export function ensureN8n(line: N8nLine): N8nInstall {
 
 /** The n8n version of an installation. */
 export function n8nVersion(install: N8nInstall): string {
-	return (JSON.parse(readFileSync(join(install.dir, 'node_modules', 'n8n', 'package.json'), 'utf8')) as { version: string }).version;
+	return (
+		JSON.parse(readFileSync(join(install.dir, 'node_modules', 'n8n', 'package.json'), 'utf8')) as {
+			version: string;
+		}
+	).version;
 }
 
 /** The n8n CLI script of an installation. */
@@ -85,14 +102,26 @@ export async function preferredPort(wanted: number): Promise<number> {
 }
 
 /** Installs the unpacked `npm pack` tarball the way n8n installs a community package. */
-export function installPackage(userFolder: string, packageDir: string, name = 'n8n-nodes-ringready'): string {
+export function installPackage(
+	userFolder: string,
+	packageDir: string,
+	name = 'n8n-nodes-ringready',
+): string {
 	const target = join(userFolder, '.n8n', 'nodes', 'node_modules', name);
 	mkdirSync(join(userFolder, '.n8n', 'nodes'), { recursive: true });
 	const holder = join(userFolder, '.n8n', 'nodes', 'package.json');
 	const installed = existsSync(holder)
-		? ((JSON.parse(readFileSync(holder, 'utf8')) as { dependencies?: Record<string, string> }).dependencies ?? {})
+		? ((JSON.parse(readFileSync(holder, 'utf8')) as { dependencies?: Record<string, string> })
+				.dependencies ?? {})
 		: {};
-	writeFileSync(holder, JSON.stringify({ name: 'installed-nodes', private: true, dependencies: { ...installed, [name]: '*' } }));
+	writeFileSync(
+		holder,
+		JSON.stringify({
+			name: 'installed-nodes',
+			private: true,
+			dependencies: { ...installed, [name]: '*' },
+		}),
+	);
 	rmSync(target, { recursive: true, force: true });
 	cpSync(packageDir, target, { recursive: true });
 	return target;
@@ -225,7 +254,10 @@ export class N8n {
 		const base = join(dir, `${args[0]?.replace(/\W+/g, '-')}-${randomBytes(4).toString('hex')}`);
 		const out = openSync(`${base}.out`, 'w');
 		const err = openSync(`${base}.err`, 'w');
-		const read = () => ({ stdout: readFileSync(`${base}.out`, 'utf8'), stderr: readFileSync(`${base}.err`, 'utf8') });
+		const read = () => ({
+			stdout: readFileSync(`${base}.out`, 'utf8'),
+			stderr: readFileSync(`${base}.err`, 'utf8'),
+		});
 		try {
 			const code = await new Promise<number | null>((done, fail) => {
 				const child = spawn(this.install.nodeBin, [n8nBin(this.install), ...args], {
@@ -238,7 +270,11 @@ export class N8n {
 				const timer = setTimeout(() => {
 					killGroup(child, 'SIGKILL');
 					const { stdout, stderr } = read();
-					fail(new Error(`n8n ${args.join(' ')} timed out after ${timeoutMs} ms\n${tail(stdout + stderr)}`));
+					fail(
+						new Error(
+							`n8n ${args.join(' ')} timed out after ${timeoutMs} ms\n${tail(stdout + stderr)}`,
+						),
+					);
 				}, timeoutMs);
 				child.on('error', (error) => {
 					clearTimeout(timer);
@@ -261,7 +297,9 @@ export class N8n {
 	async cliOk(args: string[], timeoutMs?: number): Promise<CliResult> {
 		const result = await this.cli(args, timeoutMs);
 		if (result.code !== 0) {
-			throw new Error(`n8n ${args.join(' ')} exited with ${result.code}\n${tail(result.stdout + result.stderr)}`);
+			throw new Error(
+				`n8n ${args.join(' ')} exited with ${result.code}\n${tail(result.stdout + result.stderr)}`,
+			);
 		}
 		return result;
 	}
@@ -276,7 +314,10 @@ export class N8n {
 
 	/** Credentials in n8n's export shape with plain `data` (n8n encrypts them on import). */
 	async importCredentials(credentials: ImportCredential[]): Promise<void> {
-		const file = this.writeInput('credentials', credentials.map((credential) => ({ ...credential, isManaged: false })));
+		const file = this.writeInput(
+			'credentials',
+			credentials.map((credential) => ({ ...credential, isManaged: false })),
+		);
 		await this.cliOk(['import:credentials', `--input=${file}`]);
 	}
 
@@ -317,7 +358,8 @@ export class N8n {
 		let exited: number | null | undefined;
 		void this.serverExit.then((code) => (exited = code));
 		while (Date.now() < deadline) {
-			if (exited !== undefined) throw new Error(`n8n start exited with ${exited}; see ${this.logFile}`);
+			if (exited !== undefined)
+				throw new Error(`n8n start exited with ${exited}; see ${this.logFile}`);
 			try {
 				// Until n8n is fully up every path answers "n8n is starting up"; settings come as JSON after.
 				const settings = await fetch(`${this.baseUrl}/rest/settings`);
@@ -331,7 +373,9 @@ export class N8n {
 	}
 
 	get running(): boolean {
-		return this.server !== undefined && this.server.exitCode === null && this.server.signalCode === null;
+		return (
+			this.server !== undefined && this.server.exitCode === null && this.server.signalCode === null
+		);
 	}
 
 	get pid(): number | undefined {
@@ -353,7 +397,9 @@ export class N8n {
 
 	/** n8n's own `flatted` module (execution data in the REST API is flatted). */
 	flatted(): { parse: (text: string) => unknown } {
-		const requireFromN8n = createRequire(join(this.install.dir, 'node_modules', 'n8n', 'package.json'));
+		const requireFromN8n = createRequire(
+			join(this.install.dir, 'node_modules', 'n8n', 'package.json'),
+		);
 		return requireFromN8n('flatted') as { parse: (text: string) => unknown };
 	}
 
@@ -389,7 +435,9 @@ export interface RunData {
 					startTime?: number;
 					executionTime?: number;
 					error?: { message?: string; description?: string };
-					data?: { main?: Array<Array<{ json: Record<string, unknown>; pairedItem?: unknown }> | null> };
+					data?: {
+						main?: Array<Array<{ json: Record<string, unknown>; pairedItem?: unknown }> | null>;
+					};
 				}>
 			>;
 		};
@@ -410,7 +458,10 @@ export function extractJson(stdout: string): RunData | undefined {
 }
 
 /** The json of every item a node output on its first output in its first run. */
-export function nodeOutput(run: RunData | undefined, nodeName: string): Array<Record<string, unknown>> {
+export function nodeOutput(
+	run: RunData | undefined,
+	nodeName: string,
+): Array<Record<string, unknown>> {
 	const runs = run?.data.resultData.runData[nodeName];
 	if (!runs || runs.length === 0) throw new Error(`node "${nodeName}" did not run`);
 	const first = runs[0];
@@ -446,8 +497,15 @@ export class Rest {
 
 	constructor(private readonly base: () => string) {}
 
-	async request<T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
-		const headers: Record<string, string> = { 'browser-id': this.browserId, accept: 'application/json' };
+	async request<T = unknown>(
+		method: string,
+		path: string,
+		body?: unknown,
+	): Promise<{ status: number; body: T }> {
+		const headers: Record<string, string> = {
+			'browser-id': this.browserId,
+			accept: 'application/json',
+		};
 		if (this.cookie) headers.cookie = this.cookie;
 		if (body !== undefined) headers['content-type'] = 'application/json';
 		const response = await fetch(`${this.base()}${path}`, {
@@ -472,7 +530,9 @@ export class Rest {
 	async call<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
 		const response = await this.request<{ data?: T }>(method, path, body);
 		if (response.status < 200 || response.status > 299) {
-			throw new Error(`${method} ${path} → ${response.status}: ${JSON.stringify(response.body).slice(0, 500)}`);
+			throw new Error(
+				`${method} ${path} → ${response.status}: ${JSON.stringify(response.body).slice(0, 500)}`,
+			);
 		}
 		const payload = response.body as { data?: T } | T;
 		return payload && typeof payload === 'object' && 'data' in (payload as object)
@@ -481,13 +541,23 @@ export class Rest {
 	}
 
 	/** Creates the instance owner (first start) and keeps the session cookie. */
-	async setupOwner(owner: { email: string; password: string; firstName: string; lastName: string }): Promise<void> {
+	async setupOwner(owner: {
+		email: string;
+		password: string;
+		firstName: string;
+		lastName: string;
+	}): Promise<void> {
 		await this.call('POST', '/rest/owner/setup', owner);
 	}
 
 	async login(email: string, password: string): Promise<void> {
 		// 2.x takes emailOrLdapLoginId, 1.x email.
-		const response = await this.request('POST', '/rest/login', { email, emailOrLdapLoginId: email, password });
-		if (response.status !== 200) throw new Error(`login failed: ${response.status} ${JSON.stringify(response.body)}`);
+		const response = await this.request('POST', '/rest/login', {
+			email,
+			emailOrLdapLoginId: email,
+			password,
+		});
+		if (response.status !== 200)
+			throw new Error(`login failed: ${response.status} ${JSON.stringify(response.body)}`);
 	}
 }

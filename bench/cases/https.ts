@@ -6,15 +6,34 @@
  * transcripts job over HTTPS gives the figures behind the default.
  */
 import { listIds, runReferenceItems } from '../reference-client';
-import { BenchContext, CONCURRENCY_SWEEP, DEFAULT_CONCURRENCY, LATENCY_MS, TRANSCRIPT_N, log, workflowIds, type N8nRun, type Protocol } from '../lib/context';
+import {
+	BenchContext,
+	CONCURRENCY_SWEEP,
+	DEFAULT_CONCURRENCY,
+	LATENCY_MS,
+	TRANSCRIPT_N,
+	log,
+	workflowIds,
+	type N8nRun,
+	type Protocol,
+} from '../lib/context';
 import type { CaseResult, Row } from '../lib/report';
-import { floorRow, n8nRow, runN8n, startCase, wallRow, wallRuns, type N8nMeasure } from '../lib/rows';
+import {
+	floorRow,
+	n8nRow,
+	runN8n,
+	startCase,
+	wallRow,
+	wallRuns,
+	type N8nMeasure,
+} from '../lib/rows';
 import { BARE_LOOP } from './items';
 import { ITEMS_GET, OURS } from './transcripts';
 
 const PAGE = 200;
 
-const fixed = (value: number | undefined, digits = 2) => (value === undefined || Number.isNaN(value) ? 'n/a' : value.toFixed(digits));
+const fixed = (value: number | undefined, digits = 2) =>
+	value === undefined || Number.isNaN(value) ? 'n/a' : value.toFixed(digits);
 
 export async function caseHttps(ctx: BenchContext): Promise<CaseResult> {
 	const { sandbox: https, rtt, rows, targets, notes } = await startCase(ctx, 'https');
@@ -34,23 +53,58 @@ export async function caseHttps(ctx: BenchContext): Promise<CaseResult> {
 	const count = Math.min(ctx.options.n8nRuns, 2);
 	if (await ctx.n8n()) {
 		for (const c of CONCURRENCY_SWEEP) {
-			log(`case 4: HTTPS, Get Many + transcripts at Max Concurrency ${c} (${count} run${count > 1 ? 's' : ''}) …`);
-			const runs = await runN8n(ctx, workflowIds('https').transcripts(c), OURS, { count, target: 'https', label: `ours at ${c} over HTTPS`, notes });
+			log(
+				`case 4: HTTPS, Get Many + transcripts at Max Concurrency ${c} (${count} run${count > 1 ? 's' : ''}) …`,
+			);
+			const runs = await runN8n(ctx, workflowIds('https').transcripts(c), OURS, {
+				count,
+				target: 'https',
+				label: `ours at ${c} over HTTPS`,
+				notes,
+			});
 			if (runs.length === 0) continue;
-			const row = n8nRow(ctx, `HTTPS: RingReady Get Many + transcripts, Max Concurrency ${c}${c === DEFAULT_CONCURRENCY ? ' (default)' : ''}`, runs, OURS, floorAt(c), `floor at ${c}: ${Math.round(floorAt(c))} ms`);
+			const row = n8nRow(
+				ctx,
+				`HTTPS: RingReady Get Many + transcripts, Max Concurrency ${c}${c === DEFAULT_CONCURRENCY ? ' (default)' : ''}`,
+				runs,
+				OURS,
+				floorAt(c),
+				`floor at ${c}: ${Math.round(floorAt(c))} ms`,
+			);
 			rows.push(row);
 			sweep.set(c, row);
 		}
 		for (const protocol of ['https', 'http'] as const) {
 			log(`case 4: ${protocol.toUpperCase()}, ${TRANSCRIPT_N} items → Get and the bare loop …`);
 			const jobs: Array<[string, N8nMeasure, 'ours' | 'loop', string]> = [
-				[workflowIds(protocol).itemsGet, ITEMS_GET, 'ours', `RingReady: ${TRANSCRIPT_N} items → Get`],
-				[workflowIds(protocol).itemsLoop, BARE_LOOP, 'loop', `Bare helpers.httpRequest loop, ${DEFAULT_CONCURRENCY} at a time`],
+				[
+					workflowIds(protocol).itemsGet,
+					ITEMS_GET,
+					'ours',
+					`RingReady: ${TRANSCRIPT_N} items → Get`,
+				],
+				[
+					workflowIds(protocol).itemsLoop,
+					BARE_LOOP,
+					'loop',
+					`Bare helpers.httpRequest loop, ${DEFAULT_CONCURRENCY} at a time`,
+				],
 			];
 			for (const [workflowId, measure, key, label] of jobs) {
-				const runs: N8nRun[] = await runN8n(ctx, workflowId, measure, { count, target: protocol, label, notes });
+				const runs: N8nRun[] = await runN8n(ctx, workflowId, measure, {
+					count,
+					target: protocol,
+					label,
+					notes,
+				});
 				if (runs.length === 0) continue;
-				const row = n8nRow(ctx, `${protocol.toUpperCase()}: ${label}`, runs, measure, protocol === 'https' ? itemsFloorMs : undefined);
+				const row = n8nRow(
+					ctx,
+					`${protocol.toUpperCase()}: ${label}`,
+					runs,
+					measure,
+					protocol === 'https' ? itemsFloorMs : undefined,
+				);
 				rows.push(row);
 				cpuPerRequest[`${key}-${protocol}`] = row.cpuPerRequestMs;
 			}
@@ -59,9 +113,19 @@ export async function caseHttps(ctx: BenchContext): Promise<CaseResult> {
 		notes.push(ctx.n8nProblem);
 	}
 
-	const referenceOptions = { baseUrl: https.url, apiKey: https.keys.readWrite, concurrency: DEFAULT_CONCURRENCY, caFile: ctx.tls.caFile };
+	const referenceOptions = {
+		baseUrl: https.url,
+		apiKey: https.keys.readWrite,
+		concurrency: DEFAULT_CONCURRENCY,
+		caFile: ctx.tls.caFile,
+	};
 	const conversationIds = await listIds(referenceOptions);
-	const reference = await wallRuns(https, async () => await runReferenceItems(referenceOptions, conversationIds), 1, 0);
+	const reference = await wallRuns(
+		https,
+		async () => await runReferenceItems(referenceOptions, conversationIds),
+		1,
+		0,
+	);
 	const connections = reference[0].requests.connections;
 	rows.push(
 		wallRow(
@@ -85,10 +149,14 @@ export async function caseHttps(ctx: BenchContext): Promise<CaseResult> {
 	const base = at(DEFAULT_CONCURRENCY);
 	const sections: CaseResult['sections'] = [];
 	if (base?.timeMs !== undefined) {
-		sections.push({ title: `Why the default Max Concurrency is ${DEFAULT_CONCURRENCY}`, text: whyTheDefault(sweep, floorAt, handshake('loop')) });
+		sections.push({
+			title: `Why the default Max Concurrency is ${DEFAULT_CONCURRENCY}`,
+			text: whyTheDefault(sweep, floorAt, handshake('loop')),
+		});
 		const lower = at(CONCURRENCY_SWEEP[0]);
 		const higher = at(CONCURRENCY_SWEEP[CONCURRENCY_SWEEP.length - 1]);
-		const speedup = (from?: Row, to?: Row) => (from?.timeMs && to?.timeMs ? (from.timeMs / to.timeMs).toFixed(2) : 'n/a');
+		const speedup = (from?: Row, to?: Row) =>
+			from?.timeMs && to?.timeMs ? (from.timeMs / to.timeMs).toFixed(2) : 'n/a';
 		notes.push(
 			`Max Concurrency over HTTPS: ${CONCURRENCY_SWEEP.map((c) => `${c} → ${Math.round(at(c)?.timeMs ?? Number.NaN)} ms (${fixed(at(c)?.floorRatio)}× its floor, peak ${at(c)?.requests?.peakInFlight ?? 'n/a'}, ${fixed(at(c)?.cpuPerRequestMs)} ms CPU/request)`).join('; ')}. Going from ${CONCURRENCY_SWEEP[0]} to ${DEFAULT_CONCURRENCY} is ${speedup(lower, base)}× faster; from ${DEFAULT_CONCURRENCY} to ${CONCURRENCY_SWEEP[CONCURRENCY_SWEEP.length - 1]} ${speedup(base, higher)}×.`,
 		);
@@ -110,8 +178,16 @@ export async function caseHttps(ctx: BenchContext): Promise<CaseResult> {
 }
 
 /** The default's reasoning, from the sweep's figures (so the text follows the measurement). */
-function whyTheDefault(sweep: Map<number, Row>, floorAt: (c: number) => number, handshakeMs: number | undefined): string[] {
-	const [low, mid, high] = [CONCURRENCY_SWEEP[0], DEFAULT_CONCURRENCY, CONCURRENCY_SWEEP[CONCURRENCY_SWEEP.length - 1]];
+function whyTheDefault(
+	sweep: Map<number, Row>,
+	floorAt: (c: number) => number,
+	handshakeMs: number | undefined,
+): string[] {
+	const [low, mid, high] = [
+		CONCURRENCY_SWEEP[0],
+		DEFAULT_CONCURRENCY,
+		CONCURRENCY_SWEEP[CONCURRENCY_SWEEP.length - 1],
+	];
 	const time = (c: number) => sweep.get(c)?.timeMs ?? Number.NaN;
 	const gainLow = time(low) / time(mid);
 	const gainHigh = time(mid) / time(high);

@@ -7,17 +7,44 @@
  */
 import { executeNode } from '../../test/harness';
 import { listIds, runReferenceItems } from '../reference-client';
-import { BenchContext, DEFAULT_CONCURRENCY, LATENCY_MS, TRANSCRIPT_N, log, type N8nRun } from '../lib/context';
+import {
+	BenchContext,
+	DEFAULT_CONCURRENCY,
+	LATENCY_MS,
+	TRANSCRIPT_N,
+	log,
+	type N8nRun,
+} from '../lib/context';
 import { loadRingReady } from '../lib/nodes';
 import type { CaseResult } from '../lib/report';
-import { floorRow, medianBy, n8nCpuPerRequest, n8nRow, n8nTime, runN8n, startCase, wallRow, wallRuns, type N8nMeasure } from '../lib/rows';
+import {
+	floorRow,
+	medianBy,
+	n8nCpuPerRequest,
+	n8nRow,
+	n8nTime,
+	runN8n,
+	startCase,
+	wallRow,
+	wallRuns,
+	type N8nMeasure,
+} from '../lib/rows';
 import { HTTP_NODES, ITEMS_NODES } from '../lib/workflows';
 import { ITEMS_GET } from './transcripts';
 
-export const BARE_LOOP: N8nMeasure = { nodes: [ITEMS_NODES.loop], output: ITEMS_NODES.loop, requests: (run) => run.requests.detailRequests };
-const HTTP_DETAIL: N8nMeasure = { nodes: [HTTP_NODES.detail], output: HTTP_NODES.detail, requests: (run) => run.requests.detailRequests };
+export const BARE_LOOP: N8nMeasure = {
+	nodes: [ITEMS_NODES.loop],
+	output: ITEMS_NODES.loop,
+	requests: (run) => run.requests.detailRequests,
+};
+const HTTP_DETAIL: N8nMeasure = {
+	nodes: [HTTP_NODES.detail],
+	output: HTTP_NODES.detail,
+	requests: (run) => run.requests.detailRequests,
+};
 
-const fixed = (value: number | undefined, digits = 2) => (value === undefined || Number.isNaN(value) ? 'n/a' : value.toFixed(digits));
+const fixed = (value: number | undefined, digits = 2) =>
+	value === undefined || Number.isNaN(value) ? 'n/a' : value.toFixed(digits);
 
 export async function caseItems(ctx: BenchContext): Promise<CaseResult> {
 	const { sandbox, rtt, ids, rows, targets, notes } = await startCase(ctx);
@@ -36,9 +63,23 @@ export async function caseItems(ctx: BenchContext): Promise<CaseResult> {
 	const loop: N8nRun[] = [];
 	if (await ctx.n8n()) {
 		for (let i = 0; i < ctx.options.n8nRuns; i++) {
-			log(`case 2: real n8n run ${i + 1}/${ctx.options.n8nRuns} (ours, then the bare helpers.httpRequest loop) …`);
-			ours.push(...(await runN8n(ctx, ids.itemsGet, ITEMS_GET, { count: 1, label: 'our items workflow', notes })));
-			loop.push(...(await runN8n(ctx, ids.itemsLoop, BARE_LOOP, { count: 1, label: 'the bare loop workflow', notes })));
+			log(
+				`case 2: real n8n run ${i + 1}/${ctx.options.n8nRuns} (ours, then the bare helpers.httpRequest loop) …`,
+			);
+			ours.push(
+				...(await runN8n(ctx, ids.itemsGet, ITEMS_GET, {
+					count: 1,
+					label: 'our items workflow',
+					notes,
+				})),
+			);
+			loop.push(
+				...(await runN8n(ctx, ids.itemsLoop, BARE_LOOP, {
+					count: 1,
+					label: 'the bare loop workflow',
+					notes,
+				})),
+			);
 		}
 	}
 	let oursMs: number | undefined;
@@ -46,7 +87,13 @@ export async function caseItems(ctx: BenchContext): Promise<CaseResult> {
 	let oursCpu: number | undefined;
 	let loopCpu: number | undefined;
 	if (ours.length > 0) {
-		const row = n8nRow(ctx, `RingReady node: ${TRANSCRIPT_N} items → Conversation → Get`, ours, ITEMS_GET, floorMs);
+		const row = n8nRow(
+			ctx,
+			`RingReady node: ${TRANSCRIPT_N} items → Conversation → Get`,
+			ours,
+			ITEMS_GET,
+			floorMs,
+		);
 		rows.push(row);
 		oursMs = row.timeMs;
 		oursCpu = row.cpuPerRequestMs;
@@ -54,36 +101,90 @@ export async function caseItems(ctx: BenchContext): Promise<CaseResult> {
 		oursPeak = Math.max(...ours.map((run) => run.requests.peakInFlight));
 	}
 	if (loop.length > 0) {
-		const row = n8nRow(ctx, `Bare this.helpers.httpRequest loop, ${DEFAULT_CONCURRENCY} at a time (bench-only node)`, loop, BARE_LOOP, floorMs);
+		const row = n8nRow(
+			ctx,
+			`Bare this.helpers.httpRequest loop, ${DEFAULT_CONCURRENCY} at a time (bench-only node)`,
+			loop,
+			BARE_LOOP,
+			floorMs,
+		);
 		rows.push(row);
 		loopCpu = row.cpuPerRequestMs;
 	}
 	for (const [runs, label] of [
 		[ctx.httpRuns.header, 'HTTP Request node per item, plain header (unbounded; case 1 runs)'],
-		[ctx.httpRuns.credential, 'HTTP Request node per item, Header Auth credential (unbounded; case 1 runs)'],
+		[
+			ctx.httpRuns.credential,
+			'HTTP Request node per item, Header Auth credential (unbounded; case 1 runs)',
+		],
 	] as const) {
-		if (runs.length > 0) rows.push(n8nRow(ctx, label, runs, HTTP_DETAIL, floorMs, 'per-item node only; peak in flight is its own'));
+		if (runs.length > 0)
+			rows.push(
+				n8nRow(
+					ctx,
+					label,
+					runs,
+					HTTP_DETAIL,
+					floorMs,
+					'per-item node only; peak in flight is its own',
+				),
+			);
 	}
 
-	const referenceOptions = { baseUrl: sandbox.url, apiKey: sandbox.keys.readWrite, concurrency: DEFAULT_CONCURRENCY };
+	const referenceOptions = {
+		baseUrl: sandbox.url,
+		apiKey: sandbox.keys.readWrite,
+		concurrency: DEFAULT_CONCURRENCY,
+	};
 	const conversationIds = await listIds(referenceOptions);
-	const referenceRuns = await wallRuns(sandbox, async () => await runReferenceItems(referenceOptions, conversationIds), ctx.options.runs);
+	const referenceRuns = await wallRuns(
+		sandbox,
+		async () => await runReferenceItems(referenceOptions, conversationIds),
+		ctx.options.runs,
+	);
 	const reference = medianBy(referenceRuns, (run) => run.ms);
-	rows.push(wallRow(`Reference client (no n8n): undici Pool, exactly ${DEFAULT_CONCURRENCY} kept-alive connections`, referenceRuns, (value) => value.length, floorMs));
+	rows.push(
+		wallRow(
+			`Reference client (no n8n): undici Pool, exactly ${DEFAULT_CONCURRENCY} kept-alive connections`,
+			referenceRuns,
+			(value) => value.length,
+			floorMs,
+		),
+	);
 
 	log('case 2: our node through the harness …');
-	const parameters = { resource: 'conversation', operation: 'get', conversationId: { __rl: true, mode: 'id', value: '={{ $json.id }}' }, options: {} };
+	const parameters = {
+		resource: 'conversation',
+		operation: 'get',
+		conversationId: { __rl: true, mode: 'id', value: '={{ $json.id }}' },
+		options: {},
+	};
 	const harnessOptions = {
 		parameters,
 		credentials: { apiKey: sandbox.keys.readWrite, baseUrl: sandbox.url },
 		items: conversationIds.map((id) => ({ json: { id } })),
 	};
-	const harness = await wallRuns(sandbox, async () => await executeNode(loadRingReady(), harnessOptions), 1, 0);
-	rows.push(wallRow('RingReady node — harness (n8n-core in the bench process, Node 20)', harness, (value) => value.output[0]?.length ?? 0, floorMs));
+	const harness = await wallRuns(
+		sandbox,
+		async () => await executeNode(loadRingReady(), harnessOptions),
+		1,
+		0,
+	);
+	rows.push(
+		wallRow(
+			'RingReady node — harness (n8n-core in the bench process, Node 20)',
+			harness,
+			(value) => value.output[0]?.length ?? 0,
+			floorMs,
+		),
+	);
 
 	targets.push({
 		text: `real n8n: ${TRANSCRIPT_N} items → Get ≤ 1.5× its floor (⌈N/${DEFAULT_CONCURRENCY}⌉ × RTT)`,
-		measured: oursMs === undefined ? ctx.n8nProblem ?? 'not measured' : `${(oursMs / floorMs).toFixed(2)}× (${Math.round(oursMs)} ms vs floor ${Math.round(floorMs)} ms; reference client ${(reference.ms / floorMs).toFixed(2)}×)`,
+		measured:
+			oursMs === undefined
+				? (ctx.n8nProblem ?? 'not measured')
+				: `${(oursMs / floorMs).toFixed(2)}× (${Math.round(oursMs)} ms vs floor ${Math.round(floorMs)} ms; reference client ${(reference.ms / floorMs).toFixed(2)}×)`,
 		pass: oursMs === undefined ? undefined : oursMs <= 1.5 * floorMs,
 	});
 	targets.push({
@@ -93,15 +194,23 @@ export async function caseItems(ctx: BenchContext): Promise<CaseResult> {
 	});
 	targets.push({
 		text: 'real n8n: client CPU per request ≤ 1.2× a bare helpers.httpRequest loop',
-		measured: oursCpu === undefined || loopCpu === undefined ? 'not measured' : `${(oursCpu / loopCpu).toFixed(2)}× (ours ${fixed(oursCpu)} ms, bare loop ${fixed(loopCpu)} ms per request, n8n's main process)`,
-		pass: oursCpu === undefined || loopCpu === undefined || Number.isNaN(oursCpu / loopCpu) ? undefined : oursCpu <= 1.2 * loopCpu,
+		measured:
+			oursCpu === undefined || loopCpu === undefined
+				? 'not measured'
+				: `${(oursCpu / loopCpu).toFixed(2)}× (ours ${fixed(oursCpu)} ms, bare loop ${fixed(loopCpu)} ms per request, n8n's main process)`,
+		pass:
+			oursCpu === undefined || loopCpu === undefined || Number.isNaN(oursCpu / loopCpu)
+				? undefined
+				: oursCpu <= 1.2 * loopCpu,
 	});
 	if (ours.length > 0) {
 		const run = medianBy(ours, (r) => n8nTime(r, ITEMS_GET));
-		notes.push(`Our node's median run: mean ${run.requests.meanInFlight.toFixed(1)} requests in flight, ${fixed(n8nCpuPerRequest(run, ITEMS_GET))} ms of n8n main-process CPU per request.`);
+		notes.push(
+			`Our node's median run: mean ${run.requests.meanInFlight.toFixed(1)} requests in flight, ${fixed(n8nCpuPerRequest(run, ITEMS_GET))} ms of n8n main-process CPU per request.`,
+		);
 	}
 	notes.push(
-		'Client CPU per request in real n8n: utime+stime of the `n8n execute` process from /proc/<pid>/stat, sampled every 10 ms, cut to the node\'s own startTime … startTime + executionTime and divided by the GETs it sent. The bare loop is a bench-only node (bench/fixtures/n8n-nodes-ringready-bench) that calls this.helpers.httpRequest per item with a plain header, 10 at a time, nothing else.',
+		"Client CPU per request in real n8n: utime+stime of the `n8n execute` process from /proc/<pid>/stat, sampled every 10 ms, cut to the node's own startTime … startTime + executionTime and divided by the GETs it sent. The bare loop is a bench-only node (bench/fixtures/n8n-nodes-ringready-bench) that calls this.helpers.httpRequest per item with a plain header, 10 at a time, nothing else.",
 		'Input: a RingReady Get Many (list only) node before the measured node; its time is not counted.',
 	);
 	if (ctx.n8nProblem) notes.push(ctx.n8nProblem);

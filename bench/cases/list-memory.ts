@@ -40,7 +40,11 @@ function compileChild(): string {
 			files: [join(ROOT, 'bench', 'memory-child.ts')],
 		}),
 	);
-	execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', tsconfig], { stdio: 'inherit' });
+	execFileSync(
+		process.execPath,
+		[join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', tsconfig],
+		{ stdio: 'inherit' },
+	);
 	return join(OUT, 'js', 'bench', 'memory-child.js');
 }
 
@@ -64,7 +68,10 @@ const LIST_WORKFLOW_ID = 'benchListOnlyBig01';
 
 export async function caseListMemory(ctx: BenchContext): Promise<CaseResult> {
 	log(`case 5: seeding ${N.toLocaleString('en-US')} conversations …`);
-	const sandbox = await startRemoteSandbox({ latencyMs: LATENCY_MS, conversationsPerAccount: { A: N, B: 10 } });
+	const sandbox = await startRemoteSandbox({
+		latencyMs: LATENCY_MS,
+		conversationsPerAccount: { A: N, B: 10 },
+	});
 	try {
 		const rtt = await measureRtt(sandbox.url, sandbox.keys.readWrite, 12);
 		const pages = Math.ceil(N / PAGE);
@@ -102,32 +109,64 @@ export async function caseListMemory(ctx: BenchContext): Promise<CaseResult> {
 			{
 				text: 'pages requested back to back (one at a time, next page right after the previous answer)',
 				measured: `${requests.listRequests} pages for ${result.items} conversations, peak ${requests.peakInFlight} in flight, gap median ${requests.medianListGapMs.toFixed(1)} ms / max ${requests.maxListGapMs.toFixed(1)} ms; ${(result.ms / floorMs).toFixed(2)}× the floor`,
-				pass: requests.listRequests <= pages + 1 && requests.peakInFlight <= 1 && requests.medianListGapMs < 0.25 * rtt.listMs,
+				pass:
+					requests.listRequests <= pages + 1 &&
+					requests.peakInFlight <= 1 &&
+					requests.medianListGapMs < 0.25 * rtt.listMs,
 			},
 			{
 				text: 'peak memory (RSS growth) ≤ 3× the data (JSON size)',
 				measured: `${(growth / MB).toFixed(1)} MB RSS growth for ${(result.jsonBytes / MB).toFixed(1)} MB of JSON = ${ratio.toFixed(2)}×`,
 				pass: ratio <= 3,
 			},
-			{ text: `all ${N.toLocaleString('en-US')} conversations returned`, measured: String(result.items), pass: result.items === N },
+			{
+				text: `all ${N.toLocaleString('en-US')} conversations returned`,
+				measured: String(result.items),
+				pass: result.items === N,
+			},
 		];
 		const notes: string[] = [];
 		const n8n = await ctx.n8n();
 		if (n8n) {
 			log('case 5: Return All (list only) in real n8n …');
 			const credential = { id: 'benchRingReadyBig', name: 'RingReady API (bench list)' };
-			await n8n.importCredentials([{ ...credential, type: 'ringReadyApi', data: { apiKey: sandbox.keys.readWrite, baseUrl: sandbox.url } }]);
+			await n8n.importCredentials([
+				{
+					...credential,
+					type: 'ringReadyApi',
+					data: { apiKey: sandbox.keys.readWrite, baseUrl: sandbox.url },
+				},
+			]);
 			await n8n.importWorkflows([listWorkflow(LIST_WORKFLOW_ID, credential)]);
-			const runs = await runN8n(ctx, LIST_WORKFLOW_ID, LIST_ONLY, { count: 1, target: sandbox, label: 'the list-only workflow', notes });
+			const runs = await runN8n(ctx, LIST_WORKFLOW_ID, LIST_ONLY, {
+				count: 1,
+				target: sandbox,
+				label: 'the list-only workflow',
+				notes,
+			});
 			if (runs.length > 0) {
 				const growth = runs[0].outcome.nodes[ITEMS_NODES.list]?.rssGrowthBytes;
-				const memory = growth === undefined ? 'RSS not sampled' : `n8n main process RSS +${(growth / MB).toFixed(1)} MB while the node ran (${(growth / result.jsonBytes).toFixed(2)}× the JSON)`;
-				rows.splice(1, 0, n8nRow(ctx, 'RingReady node, list only', runs, LIST_ONLY, floorMs, `gap between pages: median ${runs[0].requests.medianListGapMs.toFixed(1)} ms; ${memory}`));
+				const memory =
+					growth === undefined
+						? 'RSS not sampled'
+						: `n8n main process RSS +${(growth / MB).toFixed(1)} MB while the node ran (${(growth / result.jsonBytes).toFixed(2)}× the JSON)`;
+				rows.splice(
+					1,
+					0,
+					n8nRow(
+						ctx,
+						'RingReady node, list only',
+						runs,
+						LIST_ONLY,
+						floorMs,
+						`gap between pages: median ${runs[0].requests.medianListGapMs.toFixed(1)} ms; ${memory}`,
+					),
+				);
 			}
 		}
 		notes.push(
 			`Memory: measured in a plain Node process running the compiled harness and node (no TypeScript compiler loaded); baseline RSS ${(result.baselineRss / MB).toFixed(0)} MB after two warm-up runs and a forced GC; peak ${(result.peakRss / MB).toFixed(0)} MB (${result.peakSource}); heap still in use after the run, output held: ${((result.heapAfter - result.baselineHeap) / MB).toFixed(1)} MB = ${heapRatio.toFixed(2)}× the JSON.`,
-			'The memory target is measured in the harness child: it needs a process that runs nothing but the node. The real n8n row\'s RSS growth is n8n\'s main process while the node ran (n8n also keeps the execution\'s data), for comparison only.',
+			"The memory target is measured in the harness child: it needs a process that runs nothing but the node. The real n8n row's RSS growth is n8n's main process while the node ran (n8n also keeps the execution's data), for comparison only.",
 			`"Back to back": the node never has two pages in flight and the next page is asked for right after parsing the previous one; the gap is the client's time per page (parse + n8n-core request setup), not waiting.`,
 		);
 		return {

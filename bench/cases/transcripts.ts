@@ -9,29 +9,64 @@ import type { INodeExecutionData } from 'n8n-workflow';
 import { executeNode } from '../../test/harness';
 import { runExampleScript } from '../example-script';
 import { runReferenceTranscripts } from '../reference-client';
-import { BenchContext, DEFAULT_CONCURRENCY, LATENCY_MS, TRANSCRIPT_N, log, type N8nRun } from '../lib/context';
+import {
+	BenchContext,
+	DEFAULT_CONCURRENCY,
+	LATENCY_MS,
+	TRANSCRIPT_N,
+	log,
+	type N8nRun,
+} from '../lib/context';
 import { loadRingReady } from '../lib/nodes';
 import type { CaseResult } from '../lib/report';
-import { completeness, floorRow, medianBy, n8nCpuPerRequest, n8nRow, n8nTime, runN8n, startCase, wallRow, wallRuns, type N8nMeasure } from '../lib/rows';
+import {
+	completeness,
+	floorRow,
+	medianBy,
+	n8nCpuPerRequest,
+	n8nRow,
+	n8nTime,
+	runN8n,
+	startCase,
+	wallRow,
+	wallRuns,
+	type N8nMeasure,
+} from '../lib/rows';
 import { HTTP_NODES, ITEMS_NODES, OUR_NODE } from '../lib/workflows';
 
 const PAGE = 200;
 const RATE_LIMIT = { maxInFlight: 5, retryAfter: 1 };
 
 export const OURS: N8nMeasure = { nodes: [OUR_NODE], output: OUR_NODE };
-export const HTTP_WORKFLOW: N8nMeasure = { nodes: [HTTP_NODES.list, HTTP_NODES.split, HTTP_NODES.detail], output: HTTP_NODES.detail };
-export const ITEMS_GET: N8nMeasure = { nodes: [ITEMS_NODES.get], output: ITEMS_NODES.get, requests: (run) => run.requests.detailRequests };
+export const HTTP_WORKFLOW: N8nMeasure = {
+	nodes: [HTTP_NODES.list, HTTP_NODES.split, HTTP_NODES.detail],
+	output: HTTP_NODES.detail,
+};
+export const ITEMS_GET: N8nMeasure = {
+	nodes: [ITEMS_NODES.get],
+	output: ITEMS_NODES.get,
+	requests: (run) => run.requests.detailRequests,
+};
 
-const GET_ALL_WITH_TRANSCRIPTS = { resource: 'conversation', operation: 'getAll', returnAll: true, options: { includeTranscripts: true } };
+const GET_ALL_WITH_TRANSCRIPTS = {
+	resource: 'conversation',
+	operation: 'getAll',
+	returnAll: true,
+	options: { includeTranscripts: true },
+};
 
 /** Our node through the harness: Get Many + transcripts on the HTTP sandbox. */
 async function runHarness(ctx: BenchContext): Promise<INodeExecutionData[]> {
 	const sandbox = await ctx.sandbox();
-	const result = await executeNode(loadRingReady(), { parameters: GET_ALL_WITH_TRANSCRIPTS, credentials: { apiKey: sandbox.keys.readWrite, baseUrl: sandbox.url } });
+	const result = await executeNode(loadRingReady(), {
+		parameters: GET_ALL_WITH_TRANSCRIPTS,
+		credentials: { apiKey: sandbox.keys.readWrite, baseUrl: sandbox.url },
+	});
 	return result.output[0] ?? [];
 }
 
-const ratio = (value: number | undefined, floor: number) => (value === undefined ? 'n/a' : `${(value / floor).toFixed(2)}×`);
+const ratio = (value: number | undefined, floor: number) =>
+	value === undefined ? 'n/a' : `${(value / floor).toFixed(2)}×`;
 
 export async function caseTranscripts(ctx: BenchContext): Promise<CaseResult> {
 	const { sandbox, rtt, ids, rows, targets, notes } = await startCase(ctx);
@@ -51,21 +86,52 @@ export async function caseTranscripts(ctx: BenchContext): Promise<CaseResult> {
 	const ours: N8nRun[] = [];
 	if (await ctx.n8n()) {
 		for (let i = 0; i < ctx.options.n8nRuns; i++) {
-			log(`case 1: real n8n run ${i + 1}/${ctx.options.n8nRuns} (ours, HTTP Request with a plain header, with a credential) …`);
-			ours.push(...(await runN8n(ctx, ids.transcripts(DEFAULT_CONCURRENCY), OURS, { count: 1, label: 'our workflow', notes })));
-			ctx.httpRuns.header.push(...(await runN8n(ctx, ids.httpHeader, HTTP_WORKFLOW, { count: 1, label: 'the HTTP Request workflow (plain header)', notes })));
-			ctx.httpRuns.credential.push(...(await runN8n(ctx, ids.httpCredential, HTTP_WORKFLOW, { count: 1, label: 'the HTTP Request workflow (credential)', notes })));
+			log(
+				`case 1: real n8n run ${i + 1}/${ctx.options.n8nRuns} (ours, HTTP Request with a plain header, with a credential) …`,
+			);
+			ours.push(
+				...(await runN8n(ctx, ids.transcripts(DEFAULT_CONCURRENCY), OURS, {
+					count: 1,
+					label: 'our workflow',
+					notes,
+				})),
+			);
+			ctx.httpRuns.header.push(
+				...(await runN8n(ctx, ids.httpHeader, HTTP_WORKFLOW, {
+					count: 1,
+					label: 'the HTTP Request workflow (plain header)',
+					notes,
+				})),
+			);
+			ctx.httpRuns.credential.push(
+				...(await runN8n(ctx, ids.httpCredential, HTTP_WORKFLOW, {
+					count: 1,
+					label: 'the HTTP Request workflow (credential)',
+					notes,
+				})),
+			);
 		}
 	}
 	let oursMs: number | undefined;
 	let oursPeak: number | undefined;
 	let oursComplete = false;
 	if (ours.length > 0) {
-		const row = n8nRow(ctx, `RingReady node, Max Concurrency ${DEFAULT_CONCURRENCY} (default)`, ours, OURS, floorMs);
+		const row = n8nRow(
+			ctx,
+			`RingReady node, Max Concurrency ${DEFAULT_CONCURRENCY} (default)`,
+			ours,
+			OURS,
+			floorMs,
+		);
 		rows.push(row);
 		oursMs = row.timeMs;
 		oursPeak = Math.max(...ours.map((run) => run.requests.peakInFlight));
-		oursComplete = ours.every((run) => run.outcome.status === 'success' && run.outcome.nodes[OUR_NODE]?.items === TRANSCRIPT_N && run.requests.detailRequests === TRANSCRIPT_N);
+		oursComplete = ours.every(
+			(run) =>
+				run.outcome.status === 'success' &&
+				run.outcome.nodes[OUR_NODE]?.items === TRANSCRIPT_N &&
+				run.requests.detailRequests === TRANSCRIPT_N,
+		);
 	}
 	for (const [runs, label] of [
 		[ctx.httpRuns.header, 'HTTP Request node, plain Authorization header (unbounded)'],
@@ -74,12 +140,29 @@ export async function caseTranscripts(ctx: BenchContext): Promise<CaseResult> {
 		if (runs.length === 0) continue;
 		const run = medianBy(runs, (r) => n8nTime(r, HTTP_WORKFLOW));
 		const time = (name: string) => Math.round(run.outcome.nodes[name]?.executionTime ?? Number.NaN);
-		rows.push(n8nRow(ctx, label, runs, HTTP_WORKFLOW, floorMs, `list ${time(HTTP_NODES.list)} ms (pagination) + Split Out ${time(HTTP_NODES.split)} ms + per-item GET ${time(HTTP_NODES.detail)} ms`));
+		rows.push(
+			n8nRow(
+				ctx,
+				label,
+				runs,
+				HTTP_WORKFLOW,
+				floorMs,
+				`list ${time(HTTP_NODES.list)} ms (pagination) + Split Out ${time(HTTP_NODES.split)} ms + per-item GET ${time(HTTP_NODES.detail)} ms`,
+			),
+		);
 	}
 
 	// Secondary: the n8n-free reference client (undici Pool, exactly c connections) and the harness.
-	const referenceOptions = { baseUrl: sandbox.url, apiKey: sandbox.keys.readWrite, concurrency: DEFAULT_CONCURRENCY };
-	const referenceRuns = await wallRuns(sandbox, async () => await runReferenceTranscripts(referenceOptions), ctx.options.runs);
+	const referenceOptions = {
+		baseUrl: sandbox.url,
+		apiKey: sandbox.keys.readWrite,
+		concurrency: DEFAULT_CONCURRENCY,
+	};
+	const referenceRuns = await wallRuns(
+		sandbox,
+		async () => await runReferenceTranscripts(referenceOptions),
+		ctx.options.runs,
+	);
 	const reference = medianBy(referenceRuns, (run) => run.ms);
 	rows.push(
 		wallRow(
@@ -94,14 +177,35 @@ export async function caseTranscripts(ctx: BenchContext): Promise<CaseResult> {
 	log(`case 1: our node through the harness (${ctx.options.runs} runs + warm-up) …`);
 	const harnessRuns = await wallRuns(sandbox, async () => await runHarness(ctx), ctx.options.runs);
 	const harness = medianBy(harnessRuns, (run) => run.ms);
-	const harnessComplete = harnessRuns.every((run) => completeness(run.value, TRANSCRIPT_N).complete);
+	const harnessComplete = harnessRuns.every(
+		(run) => completeness(run.value, TRANSCRIPT_N).complete,
+	);
 	rows.push(
-		wallRow('RingReady node — harness (n8n-core in the bench process, Node 20)', harnessRuns, (value) => value.length, floorMs, `${harnessComplete ? 'all transcripts' : 'INCOMPLETE'}; in-memory credentials (no credential read cost)`),
+		wallRow(
+			'RingReady node — harness (n8n-core in the bench process, Node 20)',
+			harnessRuns,
+			(value) => value.length,
+			floorMs,
+			`${harnessComplete ? 'all transcripts' : 'INCOMPLETE'}; in-memory credentials (no credential read cost)`,
+		),
 	);
 
 	log('case 1: the API reference recipe (sequential) …');
-	const [recipe] = await wallRuns(sandbox, async () => await runExampleScript(sandbox.url, sandbox.keys.readWrite), 1, 0);
-	rows.push(wallRow('API reference recipe (plain fetch, sequential)', [recipe], (value) => value.conversations.length, floorMs, 'pages of 50, transcripts one at a time'));
+	const [recipe] = await wallRuns(
+		sandbox,
+		async () => await runExampleScript(sandbox.url, sandbox.keys.readWrite),
+		1,
+		0,
+	);
+	rows.push(
+		wallRow(
+			'API reference recipe (plain fetch, sequential)',
+			[recipe],
+			(value) => value.conversations.length,
+			floorMs,
+			'pages of 50, transcripts one at a time',
+		),
+	);
 
 	targets.push({
 		text: `real n8n: our node ≤ 1.3× the latency floor at the default Max Concurrency (${DEFAULT_CONCURRENCY})`,
@@ -110,12 +214,18 @@ export async function caseTranscripts(ctx: BenchContext): Promise<CaseResult> {
 	});
 	targets.push({
 		text: `real n8n: never more than Max Concurrency (${DEFAULT_CONCURRENCY}) requests open`,
-		measured: oursPeak === undefined ? ctx.n8nProblem ?? 'not measured' : `peak ${oursPeak} in flight (all runs)`,
+		measured:
+			oursPeak === undefined
+				? (ctx.n8nProblem ?? 'not measured')
+				: `peak ${oursPeak} in flight (all runs)`,
 		pass: oursPeak === undefined ? undefined : oursPeak <= DEFAULT_CONCURRENCY,
 	});
 	targets.push({
 		text: 'real n8n: our node ≥ 8× faster than the API reference recipe',
-		measured: oursMs === undefined ? 'not measured' : `${(recipe.ms / oursMs).toFixed(1)}× (recipe ${Math.round(recipe.ms)} ms; harness ${(recipe.ms / harness.ms).toFixed(1)}×)`,
+		measured:
+			oursMs === undefined
+				? 'not measured'
+				: `${(recipe.ms / oursMs).toFixed(1)}× (recipe ${Math.round(recipe.ms)} ms; harness ${(recipe.ms / harness.ms).toFixed(1)}×)`,
 		pass: oursMs === undefined ? undefined : recipe.ms >= 8 * oursMs,
 	});
 	targets.push({
@@ -127,7 +237,12 @@ export async function caseTranscripts(ctx: BenchContext): Promise<CaseResult> {
 	if (ours.length > 0 && ctx.httpRuns.header.length > 0) {
 		const headerRun = medianBy(ctx.httpRuns.header, (r) => n8nTime(r, HTTP_WORKFLOW));
 		notes.push(
-			`Client CPU per request in n8n's main process (sampled from /proc while the node ran): our node ${n8nCpuPerRequest(medianBy(ours, (r) => n8nTime(r, OURS)), OURS).toFixed(2)} ms, the HTTP Request workflow with a plain header ${n8nCpuPerRequest(headerRun, HTTP_WORKFLOW).toFixed(2)} ms; the reference client ${(reference.cpuMs / reference.requests.total).toFixed(2)} ms.`,
+			`Client CPU per request in n8n's main process (sampled from /proc while the node ran): our node ${n8nCpuPerRequest(
+				medianBy(ours, (r) => n8nTime(r, OURS)),
+				OURS,
+			).toFixed(
+				2,
+			)} ms, the HTTP Request workflow with a plain header ${n8nCpuPerRequest(headerRun, HTTP_WORKFLOW).toFixed(2)} ms; the reference client ${(reference.cpuMs / reference.requests.total).toFixed(2)} ms.`,
 		);
 	}
 	notes.push(
@@ -161,16 +276,33 @@ export async function caseRateLimited(ctx: BenchContext): Promise<CaseResult> {
 			),
 		);
 		if (await ctx.n8n()) {
-			log('case 3: real n8n under the rate limit (ours: both jobs; HTTP Request: default, On Error: Continue) …');
+			log(
+				'case 3: real n8n under the rate limit (ours: both jobs; HTTP Request: default, On Error: Continue) …',
+			);
 			for (const [workflowId, measure, label, n] of [
-				[ids.transcripts(DEFAULT_CONCURRENCY), OURS, 'RingReady node, Get Many + transcripts', TRANSCRIPT_N],
+				[
+					ids.transcripts(DEFAULT_CONCURRENCY),
+					OURS,
+					'RingReady node, Get Many + transcripts',
+					TRANSCRIPT_N,
+				],
 				[ids.itemsGet, ITEMS_GET, `RingReady node, ${TRANSCRIPT_N} items → Get`, TRANSCRIPT_N],
 			] as const) {
 				const [run] = await runN8n(ctx, workflowId, measure, { count: 1, label, notes });
 				if (!run) continue;
 				const node = run.outcome.nodes[measure.output];
-				const complete = run.outcome.status === 'success' && node?.items === n && node.errorItems === 0;
-				rows.push(n8nRow(ctx, label, [run], measure, workflowId === ids.itemsGet ? itemsFloorMs : floorMs, `${run.requests.status429} × 429 retried`));
+				const complete =
+					run.outcome.status === 'success' && node?.items === n && node.errorItems === 0;
+				rows.push(
+					n8nRow(
+						ctx,
+						label,
+						[run],
+						measure,
+						workflowId === ids.itemsGet ? itemsFloorMs : floorMs,
+						`${run.requests.status429} × 429 retried`,
+					),
+				);
 				targets.push({
 					text: `${label}: completes with every item under the cap (real n8n)`,
 					measured: `${node?.items ?? 0} of ${n} items, ${node?.errorItems ?? 0} error items, execution ${run.outcome.status ?? 'unknown'}, ${run.requests.status429} × 429 retried`,
@@ -194,7 +326,9 @@ export async function caseRateLimited(ctx: BenchContext): Promise<CaseResult> {
 						[run],
 						HTTP_WORKFLOW,
 						undefined,
-						run.outcome.status === 'success' ? `${ok} of ${TRANSCRIPT_N} with data, ${detail?.errorItems ?? 0} error items` : `failed: ${(detail?.error ?? run.outcome.error ?? '').slice(0, 120)}; 0 items out`,
+						run.outcome.status === 'success'
+							? `${ok} of ${TRANSCRIPT_N} with data, ${detail?.errorItems ?? 0} error items`
+							: `failed: ${(detail?.error ?? run.outcome.error ?? '').slice(0, 120)}; 0 items out`,
 					),
 				);
 			}
@@ -210,7 +344,15 @@ export async function caseRateLimited(ctx: BenchContext): Promise<CaseResult> {
 		log('case 3: our node through the harness under the rate limit …');
 		const harness = await wallRuns(sandbox, async () => await runHarness(ctx), 1, 0);
 		const check = completeness(harness[0].value, TRANSCRIPT_N);
-		rows.push(wallRow('RingReady node — harness, Get Many + transcripts', harness, (value) => value.length, floorMs, `${check.withTranscript} of ${TRANSCRIPT_N} with transcript`));
+		rows.push(
+			wallRow(
+				'RingReady node — harness, Get Many + transcripts',
+				harness,
+				(value) => value.length,
+				floorMs,
+				`${check.withTranscript} of ${TRANSCRIPT_N} with transcript`,
+			),
+		);
 		notes.push(
 			`The sandbox answers 429 with Retry-After: ${RATE_LIMIT.retryAfter} to any request arriving while ${RATE_LIMIT.maxInFlight} requests of the same key are in flight (list pages count too).`,
 		);

@@ -22,7 +22,11 @@ export async function caseTrigger(): Promise<CaseResult> {
 	const rows: Row[] = [];
 	const targets: Target[] = [];
 
-	const poll = async (subject: string, staticData: IDataObject, options: { includeTranscript?: boolean } = {}) => {
+	const poll = async (
+		subject: string,
+		staticData: IDataObject,
+		options: { includeTranscript?: boolean } = {},
+	) => {
 		await sandbox.clear();
 		const { value, ms } = await timed(
 			async () =>
@@ -34,7 +38,9 @@ export async function caseTrigger(): Promise<CaseResult> {
 		);
 		const requests = summarize(await sandbox.stats());
 		const emitted = value.items?.[0]?.length ?? 0;
-		const withTranscript = (value.items?.[0] ?? []).filter((item) => Array.isArray(item.json.transcript)).length;
+		const withTranscript = (value.items?.[0] ?? []).filter((item) =>
+			Array.isArray(item.json.transcript),
+		).length;
 		rows.push({
 			subject,
 			timeMs: ms,
@@ -52,7 +58,10 @@ export async function caseTrigger(): Promise<CaseResult> {
 		await poll('Activation poll (first poll after activation)', state);
 		const idle = await poll('Idle poll (nothing new)', state);
 		await sandbox.addConversations(BURST);
-		const burst = await poll(`Poll after a burst of ${BURST.toLocaleString('en-US')} new (transcripts off)`, state);
+		const burst = await poll(
+			`Poll after a burst of ${BURST.toLocaleString('en-US')} new (transcripts off)`,
+			state,
+		);
 		const idleAfter = await poll('Idle poll after the burst', state);
 
 		// Fresh data for the transcript run, so its window holds the same as the first burst's.
@@ -61,11 +70,20 @@ export async function caseTrigger(): Promise<CaseResult> {
 		const transcriptOptions = { includeTranscript: true };
 		await poll('Activation poll, Include Transcript', withTranscripts, transcriptOptions);
 		await sandbox.addConversations(BURST);
-		const burstTranscripts = await poll(`Poll after a burst of ${BURST.toLocaleString('en-US')} new, Include Transcript`, withTranscripts, transcriptOptions);
+		const burstTranscripts = await poll(
+			`Poll after a burst of ${BURST.toLocaleString('en-US')} new, Include Transcript`,
+			withTranscripts,
+			transcriptOptions,
+		);
 
-		const describe = (r: RequestSummary) => `${r.total} request${r.total === 1 ? '' : 's'} (${r.listRequests} list, ${r.detailRequests} detail)`;
+		const describe = (r: RequestSummary) =>
+			`${r.total} request${r.total === 1 ? '' : 's'} (${r.listRequests} list, ${r.detailRequests} detail)`;
 		targets.push(
-			{ text: 'idle poll: 1 request', measured: describe(idle.requests), pass: idle.requests.total === 1 },
+			{
+				text: 'idle poll: 1 request',
+				measured: describe(idle.requests),
+				pass: idle.requests.total === 1,
+			},
 			{
 				text: `idle poll right after the burst (${BURST.toLocaleString('en-US')} conversations started within the default 60-minute late-arrival window): 1 request`,
 				measured: describe(idleAfter.requests),
@@ -74,7 +92,10 @@ export async function caseTrigger(): Promise<CaseResult> {
 			{
 				text: `burst of ${BURST.toLocaleString('en-US')} new, transcripts off: ≤ 6 list requests, every new conversation emitted once`,
 				measured: `${describe(burst.requests)}, ${burst.emitted} emitted`,
-				pass: burst.requests.listRequests <= 6 && burst.requests.detailRequests === 0 && burst.emitted === BURST,
+				pass:
+					burst.requests.listRequests <= 6 &&
+					burst.requests.detailRequests === 0 &&
+					burst.emitted === BURST,
 			},
 			{
 				text: `burst of ${BURST.toLocaleString('en-US')} new with Include Transcript: ≤ 6 list requests + one detail each, every one emitted with its transcript`,
@@ -92,8 +113,8 @@ export async function caseTrigger(): Promise<CaseResult> {
 			rows,
 			targets,
 			notes: [
-				'Harness only: in real n8n a polling trigger runs once a minute under `n8n start` (test/e2e checks there that new conversations come out once each over two real polls); the request counts per poll are the same code path and do not depend on n8n\'s HTTP layer.',
-				"Every poll lists everything that started within the late-arrival window before the newest conversation seen (`since` = newest started_at − window, default 60 min), so a poll costs ⌈conversations in the window / 200⌉ list requests: 1 for a quiet account, 5 right after 1,000 arrived within an hour. That is the price of never losing a conversation that shows up late with an older started_at.",
+				"Harness only: in real n8n a polling trigger runs once a minute under `n8n start` (test/e2e checks there that new conversations come out once each over two real polls); the request counts per poll are the same code path and do not depend on n8n's HTTP layer.",
+				'Every poll lists everything that started within the late-arrival window before the newest conversation seen (`since` = newest started_at − window, default 60 min), so a poll costs ⌈conversations in the window / 200⌉ list requests: 1 for a quiet account, 5 right after 1,000 arrived within an hour. That is the price of never losing a conversation that shows up late with an older started_at.',
 			],
 		};
 	} finally {

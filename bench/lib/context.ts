@@ -15,7 +15,13 @@ import { executeWorkflow, findN8n, type BenchN8nInstall, type ExecuteOutcome } f
 import { startRemoteSandbox, type RemoteSandbox } from './sandbox';
 import { summarize, type RequestSummary } from './stats';
 import { makeCertificates, type TlsFiles } from './tls';
-import { httpRequestWorkflow, itemsGetWorkflow, itemsLoopWorkflow, transcriptsWorkflow, type CredentialRef } from './workflows';
+import {
+	httpRequestWorkflow,
+	itemsGetWorkflow,
+	itemsLoopWorkflow,
+	transcriptsWorkflow,
+	type CredentialRef,
+} from './workflows';
 
 export const LATENCY_MS = 20;
 /** BENCH_QUICK=1: small N and one run each, to check the bench end to end in a few minutes. */
@@ -79,7 +85,9 @@ export class BenchContext {
 	async sandbox(protocol: Protocol = 'http'): Promise<RemoteSandbox> {
 		this.sandboxes[protocol] ??= startRemoteSandbox(
 			{ latencyMs: LATENCY_MS, conversationsPerAccount: { A: TRANSCRIPT_N, B: 10 } },
-			protocol === 'https' ? { tls: { keyFile: this.tls.keyFile, certFile: this.tls.certFile } } : {},
+			protocol === 'https'
+				? { tls: { keyFile: this.tls.keyFile, certFile: this.tls.certFile } }
+				: {},
 		);
 		return await this.sandboxes[protocol]!;
 	}
@@ -126,18 +134,42 @@ export class BenchContext {
 		for (const protocol of ['http', 'https'] as const) {
 			const sandbox = await this.sandbox(protocol);
 			const key = sandbox.keys.readWrite;
-			const header: CredentialRef = { id: `benchHeader${protocol}`, name: `RingReady bearer header (${protocol})` };
-			const ringReady: CredentialRef = { id: `benchRingReady${protocol}`, name: `RingReady API (bench ${protocol})` };
+			const header: CredentialRef = {
+				id: `benchHeader${protocol}`,
+				name: `RingReady bearer header (${protocol})`,
+			};
+			const ringReady: CredentialRef = {
+				id: `benchRingReady${protocol}`,
+				name: `RingReady API (bench ${protocol})`,
+			};
 			credentials.push(
-				{ ...header, type: 'httpHeaderAuth', data: { name: 'Authorization', value: `Bearer ${key}` } },
+				{
+					...header,
+					type: 'httpHeaderAuth',
+					data: { name: 'Authorization', value: `Bearer ${key}` },
+				},
 				{ ...ringReady, type: 'ringReadyApi', data: { apiKey: key, baseUrl: sandbox.url } },
 			);
 			const ids = workflowIds(protocol);
 			workflows.push(
-				httpRequestWorkflow(ids.httpCredential, sandbox.url, { kind: 'credential', credential: header }),
+				httpRequestWorkflow(ids.httpCredential, sandbox.url, {
+					kind: 'credential',
+					credential: header,
+				}),
 				httpRequestWorkflow(ids.httpHeader, sandbox.url, { kind: 'header', apiKey: key }),
-				httpRequestWorkflow(ids.httpContinue, sandbox.url, { kind: 'credential', credential: header }, { onError: 'continueRegularOutput' }),
-				...CONCURRENCY_SWEEP.map((c) => transcriptsWorkflow(ids.transcripts(c), ringReady, c === DEFAULT_CONCURRENCY ? undefined : c)),
+				httpRequestWorkflow(
+					ids.httpContinue,
+					sandbox.url,
+					{ kind: 'credential', credential: header },
+					{ onError: 'continueRegularOutput' },
+				),
+				...CONCURRENCY_SWEEP.map((c) =>
+					transcriptsWorkflow(
+						ids.transcripts(c),
+						ringReady,
+						c === DEFAULT_CONCURRENCY ? undefined : c,
+					),
+				),
 				itemsGetWorkflow(ids.itemsGet, ringReady),
 				itemsLoopWorkflow(ids.itemsLoop, ringReady, sandbox.url, key, DEFAULT_CONCURRENCY),
 			);
@@ -151,7 +183,10 @@ export class BenchContext {
 	 * Runs a workflow in real n8n (`n8n execute`) and reads the sandbox's log. n8n's main process is
 	 * sampled for CPU time, so each node's run gets its own CPU figure.
 	 */
-	async executeN8n(workflowId: string, target: Protocol | RemoteSandbox = 'http'): Promise<N8nRun | undefined> {
+	async executeN8n(
+		workflowId: string,
+		target: Protocol | RemoteSandbox = 'http',
+	): Promise<N8nRun | undefined> {
 		const instance = await this.n8n();
 		if (!instance) return undefined;
 		const sandbox = typeof target === 'string' ? await this.sandbox(target) : target;
@@ -159,7 +194,9 @@ export class BenchContext {
 		let sampler: CpuSampler | undefined;
 		this.onSpawn = (pid) => (sampler = new CpuSampler(pid));
 		try {
-			const outcome = await executeWorkflow(instance, workflowId, (from, to) => sampler?.between(from, to));
+			const outcome = await executeWorkflow(instance, workflowId, (from, to) =>
+				sampler?.between(from, to),
+			);
 			return { outcome, requests: summarize(await sandbox.stats()) };
 		} finally {
 			sampler?.stop();
@@ -170,7 +207,9 @@ export class BenchContext {
 	async close(): Promise<void> {
 		const signal = (pid: number, name: NodeJS.Signals | 0): boolean => {
 			try {
-				return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('n8n') && process.kill(-pid, name);
+				return (
+					readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('n8n') && process.kill(-pid, name)
+				);
 			} catch {
 				return false; // already gone
 			}

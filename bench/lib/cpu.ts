@@ -11,7 +11,8 @@ let ticksPerSecond: number | undefined;
 function clockTicks(): number {
 	if (ticksPerSecond === undefined) {
 		try {
-			ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+			ticksPerSecond =
+				Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 		} catch {
 			ticksPerSecond = 100;
 		}
@@ -27,7 +28,10 @@ export function processUsage(pid: number): { cpuMs: number; rssBytes: number } |
 		const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
 		// Fields after the command name (which may hold spaces) start at field 3; utime, stime are 14, 15, rss 24.
 		const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-		return { cpuMs: ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks(), rssBytes: Number(fields[21]) * PAGE_BYTES };
+		return {
+			cpuMs: ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks(),
+			rssBytes: Number(fields[21]) * PAGE_BYTES,
+		};
 	} catch {
 		return undefined;
 	}
@@ -37,7 +41,10 @@ export class CpuSampler {
 	private readonly samples: Array<{ at: number; cpuMs: number; rssBytes: number }> = [];
 	private timer?: NodeJS.Timeout;
 
-	constructor(private readonly pid: number, everyMs = 10) {
+	constructor(
+		private readonly pid: number,
+		everyMs = 10,
+	) {
 		this.sample();
 		this.timer = setInterval(() => this.sample(), everyMs);
 	}
@@ -70,8 +77,12 @@ export class CpuSampler {
 	between(from: number, to: number): { cpuMs: number; rssGrowthBytes: number } | undefined {
 		const start = this.sampleAt(from);
 		const end = this.sampleAt(to);
-		if (start === undefined || end === undefined || this.samples[this.samples.length - 1].at < to) return undefined;
+		if (start === undefined || end === undefined || this.samples[this.samples.length - 1].at < to)
+			return undefined;
 		const during = this.samples.filter((sample) => sample.at >= start.at && sample.at <= to);
-		return { cpuMs: end.cpuMs - start.cpuMs, rssGrowthBytes: Math.max(...during.map((sample) => sample.rssBytes)) - start.rssBytes };
+		return {
+			cpuMs: end.cpuMs - start.cpuMs,
+			rssGrowthBytes: Math.max(...during.map((sample) => sample.rssBytes)) - start.rssBytes,
+		};
 	}
 }

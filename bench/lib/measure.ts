@@ -10,8 +10,17 @@ export interface Rtt {
 }
 
 /** Sequential requests over one kept-alive connection (undici): the network floor each request costs. */
-export async function measureRtt(baseUrl: string, apiKey: string, samples = 25, caFile?: string): Promise<Rtt> {
-	const http = jsonClient(new URL(baseUrl).origin, { connections: 1, headers: { authorization: `Bearer ${apiKey}` }, caFile });
+export async function measureRtt(
+	baseUrl: string,
+	apiKey: string,
+	samples = 25,
+	caFile?: string,
+): Promise<Rtt> {
+	const http = jsonClient(new URL(baseUrl).origin, {
+		connections: 1,
+		headers: { authorization: `Bearer ${apiKey}` },
+		caFile,
+	});
 	const get = async (path: string) => {
 		const started = performance.now();
 		const body = await http.getJson<{ conversations?: Array<{ id: number }> }>(`/api/v1${path}`);
@@ -38,7 +47,9 @@ export function cpuMsSince(mark: NodeJS.CpuUsage): number {
 	return (used.user + used.system) / 1000;
 }
 
-export async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number; cpuMs: number }> {
+export async function timed<T>(
+	fn: () => Promise<T>,
+): Promise<{ value: T; ms: number; cpuMs: number }> {
 	const cpu = process.cpuUsage();
 	const started = performance.now();
 	const value = await fn();

@@ -55,7 +55,10 @@ export interface ExecuteOutcome {
 export async function executeWorkflow(
 	n8n: N8n,
 	workflowId: string,
-	usageBetween: (from: number, to: number) => { cpuMs: number; rssGrowthBytes: number } | undefined = () => undefined,
+	usageBetween: (
+		from: number,
+		to: number,
+	) => { cpuMs: number; rssGrowthBytes: number } | undefined = () => undefined,
 ): Promise<ExecuteOutcome> {
 	const result = await n8n.cli(['execute', `--id=${workflowId}`, '--rawOutput'], 240_000);
 	const run = extractJson(result.stdout);
@@ -68,21 +71,25 @@ export async function executeWorkflow(
 		return outcome;
 	}
 	outcome.status = run.status;
-	if (run.startedAt && run.stoppedAt) outcome.executionMs = Date.parse(run.stoppedAt) - Date.parse(run.startedAt);
+	if (run.startedAt && run.stoppedAt)
+		outcome.executionMs = Date.parse(run.stoppedAt) - Date.parse(run.startedAt);
 	outcome.error = run.data?.resultData?.error?.message;
 	for (const [name, runs] of Object.entries(run.data?.resultData?.runData ?? {})) {
 		const first = runs[0];
 		const items = first?.data?.main?.[0] ?? [];
 		const startTime = first?.startTime;
 		const executionTime = first?.executionTime ?? Number.NaN;
-		const usage = startTime === undefined ? undefined : usageBetween(startTime, startTime + executionTime);
+		const usage =
+			startTime === undefined ? undefined : usageBetween(startTime, startTime + executionTime);
 		outcome.nodes[name] = {
 			executionTime,
 			cpuMs: usage?.cpuMs,
 			rssGrowthBytes: usage?.rssGrowthBytes,
 			items: items.length,
 			errorItems: items.filter((item) => item.json && 'error' in item.json).length,
-			error: first?.error ? [first.error.message, first.error.description].filter(Boolean).join(' — ') : undefined,
+			error: first?.error
+				? [first.error.message, first.error.description].filter(Boolean).join(' — ')
+				: undefined,
 		};
 	}
 	return outcome;

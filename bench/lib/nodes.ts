@@ -13,11 +13,15 @@ const NODES = join(__dirname, '..', '..', 'nodes');
 const EXT = __filename.endsWith('.ts') ? '.ts' : '.js';
 
 export function loadRingReady(): ActionModule.RingReady {
-	const { RingReady } = require(join(NODES, 'RingReady', `RingReady.node${EXT}`)) as typeof ActionModule;
+	const { RingReady } = require(
+		join(NODES, 'RingReady', `RingReady.node${EXT}`),
+	) as typeof ActionModule;
 	return new RingReady();
 }
 
 export function loadRingReadyTrigger(): TriggerModule.RingReadyTrigger {
-	const { RingReadyTrigger } = require(join(NODES, 'RingReadyTrigger', `RingReadyTrigger.node${EXT}`)) as typeof TriggerModule;
+	const { RingReadyTrigger } = require(
+		join(NODES, 'RingReadyTrigger', `RingReadyTrigger.node${EXT}`),
+	) as typeof TriggerModule;
 	return new RingReadyTrigger();
 }

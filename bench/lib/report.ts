@@ -39,9 +39,12 @@ export interface CaseResult {
 	sections?: Array<{ title: string; text: string[] }>;
 }
 
-const fmtMs = (ms: number | undefined) => (ms === undefined || Number.isNaN(ms) ? '—' : `${Math.round(ms).toLocaleString('en-US')}`);
-const fmtX = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? '—' : `${x.toFixed(2)}×`);
-export const verdict = (pass: boolean | undefined) => (pass === undefined ? 'n/a' : pass ? 'PASS' : 'MISS');
+const fmtMs = (ms: number | undefined) =>
+	ms === undefined || Number.isNaN(ms) ? '—' : `${Math.round(ms).toLocaleString('en-US')}`;
+const fmtX = (x: number | undefined) =>
+	x === undefined || Number.isNaN(x) ? '—' : `${x.toFixed(2)}×`;
+export const verdict = (pass: boolean | undefined) =>
+	pass === undefined ? 'n/a' : pass ? 'PASS' : 'MISS';
 
 function requestCells(r: RequestSummary | undefined): string[] {
 	if (!r) return ['—', '—', '—', '—', '—'];
@@ -54,7 +57,20 @@ function requestCells(r: RequestSummary | undefined): string[] {
 	];
 }
 
-const ROW_HEADER = ['Subject', 'Time ms', 'Timed by', '× floor', 'Items', 'Requests', '429s', 'Peak in flight', 'Mean in flight', 'TCP conns', 'Client CPU ms/req', 'Note'];
+const ROW_HEADER = [
+	'Subject',
+	'Time ms',
+	'Timed by',
+	'× floor',
+	'Items',
+	'Requests',
+	'429s',
+	'Peak in flight',
+	'Mean in flight',
+	'TCP conns',
+	'Client CPU ms/req',
+	'Note',
+];
 
 function rowCells(row: Row): string[] {
 	return [
@@ -64,13 +80,17 @@ function rowCells(row: Row): string[] {
 		fmtX(row.floorRatio),
 		row.items === undefined ? '—' : String(row.items),
 		...requestCells(row.requests),
-		row.cpuPerRequestMs === undefined || Number.isNaN(row.cpuPerRequestMs) ? '—' : row.cpuPerRequestMs.toFixed(2),
+		row.cpuPerRequestMs === undefined || Number.isNaN(row.cpuPerRequestMs)
+			? '—'
+			: row.cpuPerRequestMs.toFixed(2),
 		row.note ?? '',
 	];
 }
 
 function textTable(header: string[], rows: string[][]): string {
-	const widths = header.map((h, i) => Math.min(60, Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length))));
+	const widths = header.map((h, i) =>
+		Math.min(60, Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length))),
+	);
 	const line = (cells: string[]) => cells.map((c, i) => (c ?? '').padEnd(widths[i])).join(' │ ');
 	return [line(header), widths.map((w) => '─'.repeat(w)).join('─┼─'), ...rows.map(line)].join('\n');
 }
@@ -88,10 +108,17 @@ export function printCase(result: CaseResult): void {
 	const out: string[] = ['', `=== Case ${result.id}: ${result.title}`, result.setup, ''];
 	out.push(textTable(ROW_HEADER, result.rows.map(rowCells)));
 	if (result.targets.length > 0) {
-		out.push('', textTable(['Target', 'Measured', 'Verdict'], result.targets.map((t) => [t.text, t.measured, verdict(t.pass)])));
+		out.push(
+			'',
+			textTable(
+				['Target', 'Measured', 'Verdict'],
+				result.targets.map((t) => [t.text, t.measured, verdict(t.pass)]),
+			),
+		);
 	}
 	for (const note of result.notes) out.push(`  • ${note}`);
-	for (const section of result.sections ?? []) out.push('', `  ${section.title}`, ...section.text.map((line) => `  ${line}`));
+	for (const section of result.sections ?? [])
+		out.push('', `  ${section.title}`, ...section.text.map((line) => `  ${line}`));
 	process.stdout.write(`${out.join('\n')}\n`);
 }
 
@@ -117,7 +144,10 @@ export function markdown(machine: Machine, results: CaseResult[]): string {
 		'',
 		`Latest \`${machine.command}\` (issue 13). Regenerate with \`npm run bench\` (about 10–15 minutes on a quiet 2-core machine; \`-- --case 2\` runs one case, \`-- --help\` lists the options; \`BENCH_QUICK=1 npm run bench\` checks everything end to end with N = 100 in about 4 minutes).`,
 		...(machine.quick
-			? ['', '**Quick mode (BENCH_QUICK=1: N = 100, list 2,000, one run each).** It checks that every case runs end to end; its ratios are not the targets\' figures (fixed costs weigh more at small N). The targets are judged on a full `npm run bench` on a quiet machine.']
+			? [
+					'',
+					"**Quick mode (BENCH_QUICK=1: N = 100, list 2,000, one run each).** It checks that every case runs end to end; its ratios are not the targets' figures (fixed costs weigh more at small N). The targets are judged on a full `npm run bench` on a quiet machine.",
+				]
 			: []),
 		'',
 		'| | |',
@@ -130,24 +160,54 @@ export function markdown(machine: Machine, results: CaseResult[]): string {
 		`| Load average (1 min) before → after | ${machine.loadBefore} → ${machine.loadAfter} |`,
 		`| Bench duration | ${machine.durationS.toFixed(0)} s |`,
 		'',
-		'The sandbox RingReady API runs in its own process (bench/sandbox-process.ts) with the injected latency on every answer; its request log gives the request counts, 429s, peak/mean requests in flight and TCP connections. **Real n8n rows are the primary figures**: `n8n execute` of the packed package in n8n 2.x, timed by n8n\'s own per-node `executionTime`, with the client CPU of n8n\'s main process while that node ran (utime+stime from /proc/<pid>/stat, sampled every 10 ms). Secondary rows: the n8n-free reference client (an undici Pool with exactly c kept-alive connections: the floor instrument) and the harness (our node through n8n-core\'s ExecuteContext/PollContext in the bench process, Node 20, in-memory credentials). Wall times depend on the machine\'s load; request counts and in-flight numbers do not.',
+		"The sandbox RingReady API runs in its own process (bench/sandbox-process.ts) with the injected latency on every answer; its request log gives the request counts, 429s, peak/mean requests in flight and TCP connections. **Real n8n rows are the primary figures**: `n8n execute` of the packed package in n8n 2.x, timed by n8n's own per-node `executionTime`, with the client CPU of n8n's main process while that node ran (utime+stime from /proc/<pid>/stat, sampled every 10 ms). Secondary rows: the n8n-free reference client (an undici Pool with exactly c kept-alive connections: the floor instrument) and the harness (our node through n8n-core's ExecuteContext/PollContext in the bench process, Node 20, in-memory credentials). Wall times depend on the machine's load; request counts and in-flight numbers do not.",
 	];
-	const all: Target[] = results.flatMap((r) => r.targets.map((t) => ({ ...t, text: `Case ${r.id}: ${t.text}` })));
+	const all: Target[] = results.flatMap((r) =>
+		r.targets.map((t) => ({ ...t, text: `Case ${r.id}: ${t.text}` })),
+	);
 	if (all.length > 0) {
-		out.push('', '## Targets', '', mdTable(['Target', 'Measured', 'Verdict'], all.map((t) => [t.text, t.measured, verdict(t.pass)])));
+		out.push(
+			'',
+			'## Targets',
+			'',
+			mdTable(
+				['Target', 'Measured', 'Verdict'],
+				all.map((t) => [t.text, t.measured, verdict(t.pass)]),
+			),
+		);
 	}
 	for (const result of results) {
-		out.push('', `## Case ${result.id}: ${result.title}`, '', result.setup, '', mdTable(ROW_HEADER, result.rows.map(rowCells)));
+		out.push(
+			'',
+			`## Case ${result.id}: ${result.title}`,
+			'',
+			result.setup,
+			'',
+			mdTable(ROW_HEADER, result.rows.map(rowCells)),
+		);
 		const runs = result.rows.filter((r) => r.runsMs && r.runsMs.length > 1);
 		if (runs.length > 0) {
-			out.push('', 'Individual runs (ms): ' + runs.map((r) => `${r.subject}: ${r.runsMs!.map((ms) => Math.round(ms)).join(', ')}`).join('; ') + '.');
+			out.push(
+				'',
+				'Individual runs (ms): ' +
+					runs
+						.map((r) => `${r.subject}: ${r.runsMs!.map((ms) => Math.round(ms)).join(', ')}`)
+						.join('; ') +
+					'.',
+			);
 		}
 		const cpu = result.rows.filter((r) => r.clientCpuMs !== undefined);
 		if (cpu.length > 0) {
-			out.push('', 'Client CPU during the run: ' + cpu.map((r) => `${r.subject}: ${fmtMs(r.clientCpuMs)} ms`).join('; ') + '.');
+			out.push(
+				'',
+				'Client CPU during the run: ' +
+					cpu.map((r) => `${r.subject}: ${fmtMs(r.clientCpuMs)} ms`).join('; ') +
+					'.',
+			);
 		}
 		if (result.notes.length > 0) out.push('', ...result.notes.map((n) => `- ${n}`));
-		for (const section of result.sections ?? []) out.push('', `### ${section.title}`, '', ...section.text);
+		for (const section of result.sections ?? [])
+			out.push('', `### ${section.title}`, '', ...section.text);
 	}
 	return `${out.join('\n')}\n`;
 }

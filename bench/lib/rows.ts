@@ -9,8 +9,20 @@ import { summarize, type RequestSummary } from './stats';
 export async function startCase(ctx: BenchContext, protocol: Protocol = 'http') {
 	const sandbox = await ctx.sandbox(protocol);
 	await sandbox.reset();
-	const rtt: Rtt = await measureRtt(sandbox.url, sandbox.keys.readWrite, 25, protocol === 'https' ? ctx.tls.caFile : undefined);
-	return { sandbox, rtt, ids: workflowIds(protocol), rows: [] as Row[], targets: [] as Target[], notes: [] as string[] };
+	const rtt: Rtt = await measureRtt(
+		sandbox.url,
+		sandbox.keys.readWrite,
+		25,
+		protocol === 'https' ? ctx.tls.caFile : undefined,
+	);
+	return {
+		sandbox,
+		rtt,
+		ids: workflowIds(protocol),
+		rows: [] as Row[],
+		targets: [] as Target[],
+		notes: [] as string[],
+	};
 }
 
 /** The run with the median value (the lower middle one for an even count). */
@@ -22,7 +34,10 @@ export function medianBy<T>(runs: T[], value: (run: T) => number): T {
 export const middleOf = (n: number) => (n <= 2 ? `best of ${n}` : `median of ${n}`);
 
 /** Every one of the n conversations, once, each with its transcript. */
-export function completeness(items: Array<{ json: Record<string, unknown> }>, n: number): { complete: boolean; withTranscript: number } {
+export function completeness(
+	items: Array<{ json: Record<string, unknown> }>,
+	n: number,
+): { complete: boolean; withTranscript: number } {
 	const ids = new Set(items.map((item) => item.json.id));
 	const withTranscript = items.filter((item) => Array.isArray(item.json.transcript)).length;
 	return { complete: items.length === n && ids.size === n && withTranscript === n, withTranscript };
@@ -38,7 +53,10 @@ export interface N8nMeasure {
 }
 
 export const n8nTime = (run: N8nRun, measure: N8nMeasure) =>
-	measure.nodes.reduce((sum, name) => sum + (run.outcome.nodes[name]?.executionTime ?? Number.NaN), 0);
+	measure.nodes.reduce(
+		(sum, name) => sum + (run.outcome.nodes[name]?.executionTime ?? Number.NaN),
+		0,
+	);
 
 export const n8nCpu = (run: N8nRun, measure: N8nMeasure) =>
 	measure.nodes.reduce((sum, name) => sum + (run.outcome.nodes[name]?.cpuMs ?? Number.NaN), 0);
@@ -58,13 +76,23 @@ export async function runN8n(
 		const run = await ctx.executeN8n(workflowId, options.target);
 		if (!run) break;
 		if (Number.isFinite(n8nTime(run, measure))) runs.push(run);
-		else options.notes.push(`A real n8n run of ${options.label} gave no timing and is left out: ${run.outcome.error ?? run.outcome.status}.`);
+		else
+			options.notes.push(
+				`A real n8n run of ${options.label} gave no timing and is left out: ${run.outcome.error ?? run.outcome.status}.`,
+			);
 	}
 	return runs;
 }
 
 /** The row of the median run of a real n8n workflow. */
-export function n8nRow(ctx: BenchContext, subject: string, runs: N8nRun[], measure: N8nMeasure, floorMs?: number, note?: string): Row {
+export function n8nRow(
+	ctx: BenchContext,
+	subject: string,
+	runs: N8nRun[],
+	measure: N8nMeasure,
+	floorMs?: number,
+	note?: string,
+): Row {
 	const run = medianBy(runs, (r) => n8nTime(r, measure));
 	const timeMs = n8nTime(run, measure);
 	const output = run.outcome.nodes[measure.output];
@@ -79,7 +107,9 @@ export function n8nRow(ctx: BenchContext, subject: string, runs: N8nRun[], measu
 		requests: run.requests,
 		clientCpuMs: n8nCpu(run, measure),
 		cpuPerRequestMs: n8nCpuPerRequest(run, measure),
-		note: [failed ? `error: ${failed}` : `execution ${run.outcome.status}`, note].filter(Boolean).join('; '),
+		note: [failed ? `error: ${failed}` : `execution ${run.outcome.status}`, note]
+			.filter(Boolean)
+			.join('; '),
 	};
 }
 
@@ -96,7 +126,12 @@ export interface WallRun<T> {
 }
 
 /** `count` timed runs of `fn` (after `warmUps` untimed ones), each against a cleared request log. */
-export async function wallRuns<T>(sandbox: RemoteSandbox, fn: () => Promise<T>, count: number, warmUps = 1): Promise<Array<WallRun<T>>> {
+export async function wallRuns<T>(
+	sandbox: RemoteSandbox,
+	fn: () => Promise<T>,
+	count: number,
+	warmUps = 1,
+): Promise<Array<WallRun<T>>> {
 	for (let i = 0; i < warmUps; i++) await fn();
 	const runs: Array<WallRun<T>> = [];
 	for (let i = 0; i < count; i++) {
@@ -108,7 +143,13 @@ export async function wallRuns<T>(sandbox: RemoteSandbox, fn: () => Promise<T>, 
 }
 
 /** The row of the median of timed runs in the bench process. */
-export function wallRow<T>(subject: string, runs: Array<WallRun<T>>, items: (value: T) => number, floorMs: number | undefined, note?: string): Row {
+export function wallRow<T>(
+	subject: string,
+	runs: Array<WallRun<T>>,
+	items: (value: T) => number,
+	floorMs: number | undefined,
+	note?: string,
+): Row {
 	const run = medianBy(runs, (r) => r.ms);
 	return {
 		subject,

@@ -23,19 +23,34 @@ export interface RemoteSandbox {
 	close(): Promise<void>;
 }
 
-export async function startRemoteSandbox(options: SandboxOptions, server: BenchServerOptions = {}): Promise<RemoteSandbox> {
-	const child: ChildProcess = fork(join(__dirname, '..', 'sandbox-process.ts'), [JSON.stringify(options), JSON.stringify(server)], {
-		execArgv: ['-r', 'ts-node/register/transpile-only', '--max-old-space-size=4096'],
-		stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-	});
+export async function startRemoteSandbox(
+	options: SandboxOptions,
+	server: BenchServerOptions = {},
+): Promise<RemoteSandbox> {
+	const child: ChildProcess = fork(
+		join(__dirname, '..', 'sandbox-process.ts'),
+		[JSON.stringify(options), JSON.stringify(server)],
+		{
+			execArgv: ['-r', 'ts-node/register/transpile-only', '--max-old-space-size=4096'],
+			stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+		},
+	);
 	let nextId = 1;
-	const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+	const pending = new Map<
+		number,
+		{ resolve: (value: unknown) => void; reject: (error: Error) => void }
+	>();
 	const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 
-	const ready = await new Promise<{ url: string; keys: DemoKeys; agentIds: { A: number[]; B: number[] } }>(
-		(resolve, reject) => {
-			child.once('exit', (code) => reject(new Error(`sandbox process exited with ${code}`)));
-			child.on('message', (message: { ready?: never; id?: number; result?: unknown; error?: string }) => {
+	const ready = await new Promise<{
+		url: string;
+		keys: DemoKeys;
+		agentIds: { A: number[]; B: number[] };
+	}>((resolve, reject) => {
+		child.once('exit', (code) => reject(new Error(`sandbox process exited with ${code}`)));
+		child.on(
+			'message',
+			(message: { ready?: never; id?: number; result?: unknown; error?: string }) => {
 				if (message.ready) {
 					resolve(message.ready);
 					return;
@@ -45,9 +60,9 @@ export async function startRemoteSandbox(options: SandboxOptions, server: BenchS
 				pending.delete(message.id!);
 				if (message.error !== undefined) waiter.reject(new Error(message.error));
 				else waiter.resolve(message.result);
-			});
-		},
-	);
+			},
+		);
+	});
 
 	const call = <T>(request: SandboxRequest): Promise<T> =>
 		new Promise<T>((resolve, reject) => {
@@ -60,8 +75,10 @@ export async function startRemoteSandbox(options: SandboxOptions, server: BenchS
 		...ready,
 		pid: child.pid!,
 		setLatency: async (ms) => void (await call({ op: 'setLatency', ms })),
-		setRateLimit: async (maxInFlight, retryAfter) => void (await call({ op: 'setRateLimit', maxInFlight, retryAfter })),
-		addConversations: async (count, account) => await call<number>({ op: 'addConversations', count, account }),
+		setRateLimit: async (maxInFlight, retryAfter) =>
+			void (await call({ op: 'setRateLimit', maxInFlight, retryAfter })),
+		addConversations: async (count, account) =>
+			await call<number>({ op: 'addConversations', count, account }),
 		count: async (account) => await call<number>({ op: 'count', account }),
 		stats: async () => await call<SandboxStats>({ op: 'requests' }),
 		clear: async () => void (await call({ op: 'clearRequests' })),

@@ -62,7 +62,8 @@ export function summarize(stats: SandboxStats): RequestSummary {
 		detailRequests: log.filter(isDetail).length,
 		otherRequests: log.filter((e) => !isList(e) && !isDetail(e)).length,
 		status429: log.filter((e) => e.status === 429).length,
-		otherErrors: log.filter((e) => e.status === null || (e.status >= 300 && e.status !== 429)).length,
+		otherErrors: log.filter((e) => e.status === null || (e.status >= 300 && e.status !== 429))
+			.length,
 		peakInFlight: stats.peakInFlight,
 		meanInFlight: spanMs > 0 ? busy / spanMs : 0,
 		connections: stats.connections,

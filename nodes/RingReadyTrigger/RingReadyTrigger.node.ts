@@ -50,7 +50,6 @@ import type { Decision, Owner, TriggerState } from './cursor';
  */
 const DETAIL_BUDGET_SHARE = 0.6;
 
-
 const STATE_UNCHANGED =
 	'Nothing was emitted and the trigger kept its position: the next poll picks up every new conversation, once.';
 
@@ -160,11 +159,16 @@ export class RingReadyTrigger implements INodeType {
 			const state = found.state;
 
 			const clock: ServerClock = {};
-			const listed = await listConversations.call(this, settings.query, sinceFor(state, settings.windowMinutes), {
-				session,
-				deadline: budget.requestsBy,
-				clock,
-			});
+			const listed = await listConversations.call(
+				this,
+				settings.query,
+				sinceFor(state, settings.windowMinutes),
+				{
+					session,
+					deadline: budget.requestsBy,
+					clock,
+				},
+			);
 			const decideWith = (maxEmit?: number) =>
 				decideOrThrow(this, () =>
 					decide(state, listed, settings.windowMinutes, { maxEmit, serverNowMs: clock.nowMs }),
@@ -183,10 +187,17 @@ export class RingReadyTrigger implements INodeType {
 					next = decideWith(items.length).next;
 					reportShortPoll.call(this, fetched, items.length, decision.emit.length, state);
 				}
-				next = withTranscriptFailures(next, fetched.failed.map(({ id }) => id));
+				next = withTranscriptFailures(
+					next,
+					fetched.failed.map(({ id }) => id),
+				);
 			}
 			const emittedIds = new Set(items.map((item) => item.id));
-			warnAboutFutureDates.call(this, { ...decision, future: decision.future.filter(({ id }) => emittedIds.has(id)) }, clock);
+			warnAboutFutureDates.call(
+				this,
+				{ ...decision, future: decision.future.filter(({ id }) => emittedIds.has(id)) },
+				clock,
+			);
 			if (!sameState(state, next) || found.changed) writeState(staticData, next);
 			return items.length === 0 ? null : [items.map((json) => ({ json }))];
 		} catch (error) {
@@ -217,7 +228,9 @@ function readSettings(this: IPollFunctions): TriggerSettings {
 			`Late-Arrival Window must be between 0 and ${MAX_LATE_ARRIVAL_MINUTES} minutes, got "${String(
 				options.lateArrivalMinutes,
 			).slice(0, 40)}"`,
-			{ description: `Set it in the trigger's options; ${DEFAULT_LATE_ARRIVAL_MINUTES} suits most accounts.` },
+			{
+				description: `Set it in the trigger's options; ${DEFAULT_LATE_ARRIVAL_MINUTES} suits most accounts.`,
+			},
 		);
 	}
 	return {
@@ -244,7 +257,10 @@ function pollBudget(this: IPollFunctions): PollBudget {
 	const start = Date.now();
 	const requestsBy = start + budgetMs;
 	// The transport starts no request with less than minRequestMs left.
-	const transcriptsStartBy = Math.min(start + budgetMs * DETAIL_BUDGET_SHARE, requestsBy - RETRY_POLICY.minRequestMs);
+	const transcriptsStartBy = Math.min(
+		start + budgetMs * DETAIL_BUDGET_SHARE,
+		requestsBy - RETRY_POLICY.minRequestMs,
+	);
 	return { requestsBy, transcriptsStartBy };
 }
 
@@ -272,15 +288,24 @@ async function findState(
 		.update(`${origin}\n${String(credential.apiKey ?? '')}`)
 		.digest('hex')
 		.slice(0, 24);
-	const saved = { node: staticData, activation: activationRecords.call(this)[activationKey.call(this)] };
+	const saved = {
+		node: staticData,
+		activation: activationRecords.call(this)[activationKey.call(this)],
+	};
 	let account: string | undefined;
 	let pick = pickState(saved, filterKey, keyId);
 	if (pick.found === undefined) {
 		account = await accountOf.call(this, session, origin, budget.requestsBy);
 		if (pick.needsAccount) pick = pickState(saved, filterKey, keyId, account);
 	}
-	if (pick.found === undefined) return { owner: { account: account!, keyId }, fromActivation: false, changed: false };
-	return { state: pick.found, owner: pick.found.owner!, fromActivation: pick.fromActivation, changed: pick.changed };
+	if (pick.found === undefined)
+		return { owner: { account: account!, keyId }, fromActivation: false, changed: false };
+	return {
+		state: pick.found,
+		owner: pick.found.owner!,
+		fromActivation: pick.fromActivation,
+		changed: pick.changed,
+	};
 }
 
 function originOf(baseUrl: unknown): string {
@@ -358,7 +383,12 @@ async function listConversations(
 	let cutShort = false;
 	try {
 		const filtered = since === undefined ? query : { ...query, since };
-		const listing = conversationPages.call(this, filtered, { session, deadline, onResponse, max: options.max });
+		const listing = conversationPages.call(this, filtered, {
+			session,
+			deadline,
+			onResponse,
+			max: options.max,
+		});
 		for await (const page of listing) {
 			pages++;
 			conversations.push(...page);
@@ -382,7 +412,7 @@ function outOfTime(context: IPollFunctions, pages: number, cause?: unknown): Nod
 		`RingReady Trigger ran out of n8n's poll time (${budgetS} s) while listing new conversations (${pages} page${pages === 1 ? '' : 's'} listed)`,
 		{
 			description:
-				'RingReady answered too slowly to list every new conversation in time. If this keeps happening, check RingReady\'s status, or shorten the Late-Arrival Window so each poll lists less.',
+				"RingReady answered too slowly to list every new conversation in time. If this keeps happening, check RingReady's status, or shorten the Late-Arrival Window so each poll lists less.",
 		},
 	);
 	if (cause !== undefined) (error as { cause?: unknown }).cause = cause;
@@ -412,12 +442,19 @@ async function activate(
 	});
 	const start = decideOrThrow(this, () => startState(filterKey, owner, newest, clock.nowMs));
 	if (start.cursor === null) return start;
-	const listed = await listConversations.call(this, settings.query, sinceFor(start, settings.windowMinutes), {
-		session,
-		deadline: budget.requestsBy,
-		clock,
-	});
-	return decideOrThrow(this, () => decide(start, listed, settings.windowMinutes, { serverNowMs: clock.nowMs })).next;
+	const listed = await listConversations.call(
+		this,
+		settings.query,
+		sinceFor(start, settings.windowMinutes),
+		{
+			session,
+			deadline: budget.requestsBy,
+			clock,
+		},
+	);
+	return decideOrThrow(this, () =>
+		decide(start, listed, settings.windowMinutes, { serverNowMs: clock.nowMs }),
+	).next;
 }
 
 async function latestConversation(
@@ -456,7 +493,9 @@ async function fetchTestEvent(
 	}
 	if (!settings.withDetail) return [[{ json: latest as IDataObject }]];
 	const detail = await getConversation.call(this, latest.id, { session });
-	return [[{ json: (settings.transcriptText ? addTranscriptText(detail) : detail) as IDataObject }]];
+	return [
+		[{ json: (settings.transcriptText ? addTranscriptText(detail) : detail) as IDataObject }],
+	];
 }
 
 interface FetchedDetails {
@@ -567,10 +606,14 @@ function decideOrThrow<T>(context: IPollFunctions, run: () => T): T {
 		return run();
 	} catch (error) {
 		if (error instanceof InvalidStartedAtError) {
-			throw new NodeOperationError(context.getNode(), `RingReady sent an unexpected conversation: ${error.message}`, {
-				description:
-					'The trigger orders conversations by their start time and cannot place this one. Contact RingReady support if this persists.',
-			});
+			throw new NodeOperationError(
+				context.getNode(),
+				`RingReady sent an unexpected conversation: ${error.message}`,
+				{
+					description:
+						'The trigger orders conversations by their start time and cannot place this one. Contact RingReady support if this persists.',
+				},
+			);
 		}
 		throw new NodeOperationError(context.getNode(), error as Error);
 	}
@@ -579,7 +622,9 @@ function decideOrThrow<T>(context: IPollFunctions, run: () => T): T {
 /** Adds to a poll's error that nothing was emitted and the state was kept. */
 function explainFailure(this: IPollFunctions, error: unknown): Error {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
-		error.description = error.description ? `${error.description} ${STATE_UNCHANGED}` : STATE_UNCHANGED;
+		error.description = error.description
+			? `${error.description} ${STATE_UNCHANGED}`
+			: STATE_UNCHANGED;
 		return error;
 	}
 	const message = error instanceof Error ? error.message : String(error);

@@ -12,8 +12,10 @@ beforeAll(async () => {
 afterAll(() => sb.close());
 afterEach(() => sb.control.reset());
 
-const patch = (body: unknown, id = 7, k = key) => call(sb, `/api/v1/agents/${id}`, { method: 'PATCH', key: k, body });
-const getAgent = async (id = 7): Promise<AgentDetail> => (await call(sb, `/api/v1/agents/${id}`, { key })).body;
+const patch = (body: unknown, id = 7, k = key) =>
+	call(sb, `/api/v1/agents/${id}`, { method: 'PATCH', key: k, body });
+const getAgent = async (id = 7): Promise<AgentDetail> =>
+	(await call(sb, `/api/v1/agents/${id}`, { key })).body;
 
 const DETAIL_FIELDS = [
 	'id',
@@ -40,7 +42,14 @@ describe('GET /api/v1/agents', () => {
 		expect(Object.keys(res.body)).toEqual(['agents']);
 		expect(res.body.agents.length).toBeGreaterThanOrEqual(3);
 		for (const a of res.body.agents) {
-			expect(Object.keys(a)).toEqual(['id', 'phone_number', 'agent_name', 'business_name', 'subscription_type', 'created_at']);
+			expect(Object.keys(a)).toEqual([
+				'id',
+				'phone_number',
+				'agent_name',
+				'business_name',
+				'subscription_type',
+				'created_at',
+			]);
 			expect(Number.isInteger(a.id)).toBe(true);
 			expect(a.phone_number).toMatch(/^\+1\d{10}$/);
 			expect(typeof a.agent_name).toBe('string');
@@ -82,8 +91,17 @@ describe('GET /api/v1/agents/{id}', () => {
 				'Do you offer emergency service?': 'Yes, 24/7.',
 				'Do you give free estimates?': 'Yes, on every job.',
 			}),
-			appointment_booking: { sms_enabled: true, sms_url: 'https://book.acme.com', sms_purpose: 'booking' },
-			features: { web_chat_enabled: true, live_context_enabled: false, webhook_enabled: false, webhook_url: null },
+			appointment_booking: {
+				sms_enabled: true,
+				sms_url: 'https://book.acme.com',
+				sms_purpose: 'booking',
+			},
+			features: {
+				web_chat_enabled: true,
+				live_context_enabled: false,
+				webhook_enabled: false,
+				webhook_url: null,
+			},
 			is_suspended: false,
 			created_at: '2026-01-12T09:30:00Z',
 		});
@@ -97,13 +115,32 @@ describe('GET /api/v1/agents/{id}', () => {
 			for (const id of ids) {
 				const a: AgentDetail = (await call(sb, `/api/v1/agents/${id}`, { key: k })).body;
 				expect(Object.keys(a)).toEqual(DETAIL_FIELDS);
-				for (const f of ['phone_number', 'subscription_type', 'agent_name', 'voice', 'greeting_message', 'agent_goal', 'business_name', 'business_website', 'business_services'] as const) {
+				for (const f of [
+					'phone_number',
+					'subscription_type',
+					'agent_name',
+					'voice',
+					'greeting_message',
+					'agent_goal',
+					'business_name',
+					'business_website',
+					'business_services',
+				] as const) {
 					expect(typeof a[f]).toBe('string');
 				}
 				expect(Object.keys(a.faq).length).toBeGreaterThan(0);
 				for (const v of Object.values(a.faq)) expect(typeof v).toBe('string');
-				expect(Object.keys(a.appointment_booking)).toEqual(['sms_enabled', 'sms_url', 'sms_purpose']);
-				expect(Object.keys(a.features)).toEqual(['web_chat_enabled', 'live_context_enabled', 'webhook_enabled', 'webhook_url']);
+				expect(Object.keys(a.appointment_booking)).toEqual([
+					'sms_enabled',
+					'sms_url',
+					'sms_purpose',
+				]);
+				expect(Object.keys(a.features)).toEqual([
+					'web_chat_enabled',
+					'live_context_enabled',
+					'webhook_enabled',
+					'webhook_url',
+				]);
 				expect(typeof a.is_suspended).toBe('boolean');
 				expect(a.created_at).toMatch(TIMESTAMP_RE);
 			}
@@ -114,18 +151,29 @@ describe('GET /api/v1/agents/{id}', () => {
 describe('PATCH /api/v1/agents/{id}: partial update', () => {
 	test('only the sent fields change; the answer lists them in the order sent', async () => {
 		const before = await getAgent(7);
-		const res = await patch({ greeting_message: 'Hi!', faq: { 'Q?': 'A.' }, agent_goal: 'Book jobs.' });
+		const res = await patch({
+			greeting_message: 'Hi!',
+			faq: { 'Q?': 'A.' },
+			agent_goal: 'Book jobs.',
+		});
 		expect(res.status).toBe(200);
 		expect(res.body).toEqual({ id: 7, updated: ['greeting_message', 'faq', 'agent_goal'] });
 		const after = await getAgent(7);
-		expect(after).toEqual({ ...before, greeting_message: 'Hi!', faq: { 'Q?': 'A.' }, agent_goal: 'Book jobs.' });
+		expect(after).toEqual({
+			...before,
+			greeting_message: 'Hi!',
+			faq: { 'Q?': 'A.' },
+			agent_goal: 'Book jobs.',
+		});
 		expect(await getAgent(8)).toEqual(sb.control.agent(8));
 	});
 
 	test('the agents list reflects a new business_name', async () => {
 		await patch({ business_name: 'Acme Plumbing & Drains' });
 		const res = await call(sb, '/api/v1/agents', { key });
-		expect(res.body.agents.find((a: { id: number }) => a.id === 7).business_name).toBe('Acme Plumbing & Drains');
+		expect(res.body.agents.find((a: { id: number }) => a.id === 7).business_name).toBe(
+			'Acme Plumbing & Drains',
+		);
 	});
 
 	test('a sent faq replaces the whole FAQ (no merge); {} empties it', async () => {
@@ -145,21 +193,41 @@ describe('PATCH /api/v1/agents/{id}: partial update', () => {
 		const got = await call(sb, '/api/v1/agents/7', { key });
 		expect(got.text).toContain('"__proto__":"proto answer"');
 		const faq = got.body.faq as Record<string, string>;
-		expect(Object.keys(faq)).toEqual(['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'Normal?']);
+		expect(Object.keys(faq)).toEqual([
+			'__proto__',
+			'constructor',
+			'toString',
+			'hasOwnProperty',
+			'Normal?',
+		]);
 		expect(Object.getOwnPropertyDescriptor(faq, '__proto__')?.value).toBe('proto answer');
 		expect(faq.constructor).toBe('ctor answer');
 		const view = sb.control.agent(7)!.faq;
-		expect(Object.keys(view)).toEqual(['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'Normal?']);
+		expect(Object.keys(view)).toEqual([
+			'__proto__',
+			'constructor',
+			'toString',
+			'hasOwnProperty',
+			'Normal?',
+		]);
 		expect(Object.getOwnPropertyDescriptor(view, '__proto__')?.value).toBe('proto answer');
 		// ...and they count as ordinary questions toward the limits.
 		const entries = Array.from({ length: 49 }, (_, i) => `"Q${i}?":"A"`).join(',');
-		const over = await call(sb, '/api/v1/agents/7', { method: 'PATCH', key, raw: `{"faq":{"__proto__":"x",${entries},"toString":"y"}}` });
+		const over = await call(sb, '/api/v1/agents/7', {
+			method: 'PATCH',
+			key,
+			raw: `{"faq":{"__proto__":"x",${entries},"toString":"y"}}`,
+		});
 		expect(over.status).toBe(422);
 		expect(over.body.detail).toMatch(/at most 50 entries \(got 51\)/);
 	});
 
 	test('a top-level __proto__ key is a non-writable field, not a prototype', async () => {
-		const res = await call(sb, '/api/v1/agents/7', { method: 'PATCH', key, raw: '{"__proto__":{"agent_goal":"x"}}' });
+		const res = await call(sb, '/api/v1/agents/7', {
+			method: 'PATCH',
+			key,
+			raw: '{"__proto__":{"agent_goal":"x"}}',
+		});
 		expect(res.status).toBe(422);
 		expect(res.body.detail).toContain('__proto__');
 	});
@@ -195,21 +263,27 @@ describe('PATCH limits: each field at its limit, and one over', () => {
 		expect(over.status).toBe(422);
 	});
 
-	test.each(FIELDS.filter(([, , required]) => required))('%s is required: blank → 422 naming it', async (field) => {
-		for (const blank of ['', '   ', '\n\t ']) {
-			const res = await patch({ [field]: blank });
-			expect(res.status).toBe(422);
-			expect(res.body.detail).toContain(field);
-			expect(res.body.detail).toMatch(/blank/);
-		}
-		expect((await getAgent(7))[field]).toBe(sb.control.agent(7)![field]);
-	});
+	test.each(FIELDS.filter(([, , required]) => required))(
+		'%s is required: blank → 422 naming it',
+		async (field) => {
+			for (const blank of ['', '   ', '\n\t ']) {
+				const res = await patch({ [field]: blank });
+				expect(res.status).toBe(422);
+				expect(res.body.detail).toContain(field);
+				expect(res.body.detail).toMatch(/blank/);
+			}
+			expect((await getAgent(7))[field]).toBe(sb.control.agent(7)![field]);
+		},
+	);
 
-	test.each(FIELDS.filter(([, , required]) => !required))('%s is optional: "" clears it', async (field) => {
-		const res = await patch({ [field]: '' });
-		expect(res.status).toBe(200);
-		expect((await getAgent(7))[field]).toBe('');
-	});
+	test.each(FIELDS.filter(([, , required]) => !required))(
+		'%s is optional: "" clears it',
+		async (field) => {
+			const res = await patch({ [field]: '' });
+			expect(res.status).toBe(200);
+			expect((await getAgent(7))[field]).toBe('');
+		},
+	);
 
 	test.each(FIELDS)('%s: wrong types → 422 naming it', async (field) => {
 		for (const value of [42, null, true, ['x'], { text: 'x' }]) {
@@ -221,7 +295,8 @@ describe('PATCH limits: each field at its limit, and one over', () => {
 });
 
 describe('PATCH faq limits: 50 entries, question 200, answer 500', () => {
-	const faqOf = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`Question ${i}?`, `Answer ${i}.`]));
+	const faqOf = (n: number) =>
+		Object.fromEntries(Array.from({ length: n }, (_, i) => [`Question ${i}?`, `Answer ${i}.`]));
 
 	test('50 entries → 200; 51 → 422', async () => {
 		expect((await patch({ faq: faqOf(50) })).status).toBe(200);
@@ -250,7 +325,15 @@ describe('PATCH faq limits: 50 entries, question 200, answer 500', () => {
 	});
 
 	test('blank questions or answers, non-string answers → 422', async () => {
-		for (const faq of [{ '': 'A.' }, { '   ': 'A.' }, { 'Q?': '' }, { 'Q?': '  ' }, { 'Q?': 5 }, { 'Q?': null }, { 'Q?': ['A'] }]) {
+		for (const faq of [
+			{ '': 'A.' },
+			{ '   ': 'A.' },
+			{ 'Q?': '' },
+			{ 'Q?': '  ' },
+			{ 'Q?': 5 },
+			{ 'Q?': null },
+			{ 'Q?': ['A'] },
+		]) {
 			const res = await patch({ faq });
 			expect({ faq, status: res.status }).toEqual({ faq, status: 422 });
 			expect(res.body.detail).toMatch(/faq/);

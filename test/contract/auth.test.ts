@@ -70,10 +70,18 @@ describe('401: missing, malformed, invalid or revoked key', () => {
 		['no Authorization header', () => ({}), /missing/i],
 		['empty Authorization header', () => ({ Authorization: '' }), /missing/i],
 		['"Bearer" with no token', () => ({ Authorization: 'Bearer' }), /malformed/i],
-		['Basic scheme', (s) => ({ Authorization: `Basic ${Buffer.from(s.keys.readWrite).toString('base64')}` }), /malformed/i],
+		[
+			'Basic scheme',
+			(s) => ({ Authorization: `Basic ${Buffer.from(s.keys.readWrite).toString('base64')}` }),
+			/malformed/i,
+		],
 		['bare key without scheme', (s) => ({ Authorization: s.keys.readWrite }), /malformed/i],
 		['unknown key', () => ({ Authorization: `Bearer rr_live_${'0'.repeat(32)}` }), /invalid/i],
-		['key with a changed character', (s) => ({ Authorization: `Bearer ${s.keys.readWrite.slice(0, -1)}x` }), /invalid/i],
+		[
+			'key with a changed character',
+			(s) => ({ Authorization: `Bearer ${s.keys.readWrite.slice(0, -1)}x` }),
+			/invalid/i,
+		],
 		['not an rr_live key at all', () => ({ Authorization: 'Bearer hello' }), /invalid/i],
 		['revoked key', (s) => ({ Authorization: `Bearer ${s.keys.revoked}` }), /revoked/i],
 	];
@@ -95,7 +103,9 @@ describe('401: missing, malformed, invalid or revoked key', () => {
 	});
 
 	test('the scheme is case-insensitive', async () => {
-		const res = await call(sb, '/api/v1/whoami', { headers: { Authorization: `bearer ${sb.keys.readOnly}` } });
+		const res = await call(sb, '/api/v1/whoami', {
+			headers: { Authorization: `bearer ${sb.keys.readOnly}` },
+		});
 		expect(res.status).toBe(200);
 	});
 
@@ -139,14 +149,22 @@ describe('403: valid key without the required scope', () => {
 	});
 
 	test('auth comes first: a revoked key is 401 even with an invalid body', async () => {
-		const res = await call(sb, '/api/v1/agents/7', { method: 'PATCH', key: sb.keys.revoked, body: {} });
+		const res = await call(sb, '/api/v1/agents/7', {
+			method: 'PATCH',
+			key: sb.keys.revoked,
+			body: {},
+		});
 		expect(res.status).toBe(401);
 	});
 });
 
 describe("404: another account's data is invisible (never 403)", () => {
 	test("account A cannot see B's conversation or agent", async () => {
-		for (const path of [`/api/v1/conversations/${bConversationId}`, '/api/v1/agents/21', '/api/v1/agents/22']) {
+		for (const path of [
+			`/api/v1/conversations/${bConversationId}`,
+			'/api/v1/agents/21',
+			'/api/v1/agents/22',
+		]) {
 			const res = await call(sb, path, { key: sb.keys.readWrite });
 			expect({ path, status: res.status }).toEqual({ path, status: 404 });
 			expect(Object.keys(res.body)).toEqual(['detail']);
@@ -172,13 +190,15 @@ describe("404: another account's data is invisible (never 403)", () => {
 		const missing = await call(sb, '/api/v1/agents/999999', { key: sb.keys.readWrite });
 		expect(missing.status).toBe(404);
 		expect(notMine.body).toEqual(missing.body);
-		const c1 = await call(sb, `/api/v1/conversations/${bConversationId}`, { key: sb.keys.readWrite });
+		const c1 = await call(sb, `/api/v1/conversations/${bConversationId}`, {
+			key: sb.keys.readWrite,
+		});
 		const c2 = await call(sb, '/api/v1/conversations/999999999', { key: sb.keys.readWrite });
 		expect(c2.status).toBe(404);
 		expect(c1.body).toEqual(c2.body);
 	});
 
-	test('lists contain only the key owner\'s data', async () => {
+	test("lists contain only the key owner's data", async () => {
 		const a = await call(sb, '/api/v1/agents', { key: sb.keys.readWrite });
 		const b = await call(sb, '/api/v1/agents', { key: sb.keys.otherAccount });
 		expect(a.body.agents.map((x: { id: number }) => x.id)).toEqual([7, 8, 9, 10]);
@@ -192,7 +212,12 @@ describe("404: another account's data is invisible (never 403)", () => {
 	});
 
 	test('non-integer ids are 422 naming id', async () => {
-		for (const path of ['/api/v1/conversations/abc', '/api/v1/agents/7.5', '/api/v1/agents/0', '/api/v1/agents/-7']) {
+		for (const path of [
+			'/api/v1/conversations/abc',
+			'/api/v1/agents/7.5',
+			'/api/v1/agents/0',
+			'/api/v1/agents/-7',
+		]) {
 			const res = await call(sb, path, { key: sb.keys.readWrite });
 			expect({ path, status: res.status }).toEqual({ path, status: 422 });
 			expect(res.body.detail).toMatch(/\bid\b/);
@@ -247,6 +272,8 @@ describe('keys are stored hashed and never logged in full', () => {
 
 	test('sha256 of a demo key is what the sandbox matches on (hashKey)', async () => {
 		const { hashKey } = await import('../sandbox');
-		expect(hashKey(sb.keys.readWrite)).toBe(createHash('sha256').update(sb.keys.readWrite).digest('hex'));
+		expect(hashKey(sb.keys.readWrite)).toBe(
+			createHash('sha256').update(sb.keys.readWrite).digest('hex'),
+		);
 	});
 });

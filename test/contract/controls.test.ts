@@ -1,7 +1,12 @@
 /** The sandbox's test controls, over HTTP (/__sandbox/) and in-process, and that they are off by default. */
 import http from 'http';
 
-import { startSandbox, type ConversationDetail, type RequestLogEntry, type Sandbox } from '../sandbox';
+import {
+	startSandbox,
+	type ConversationDetail,
+	type RequestLogEntry,
+	type Sandbox,
+} from '../sandbox';
 import { call, flatten, qs, walk } from './helpers';
 
 let sb: Sandbox;
@@ -14,7 +19,8 @@ beforeAll(async () => {
 afterAll(() => sb.close());
 afterEach(() => sb.control.reset());
 
-const control = (path: string, method = 'POST', body?: unknown) => call(sb, `/__sandbox${path}`, { method, body });
+const control = (path: string, method = 'POST', body?: unknown) =>
+	call(sb, `/__sandbox${path}`, { method, body });
 
 async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
 	const t = performance.now();
@@ -39,7 +45,11 @@ describe('controls are 404 unless enabled at start', () => {
 				['POST', '/__sandbox/reset', undefined],
 				['GET', '/__sandbox/keys', undefined],
 				['POST', '/__sandbox/script', { path: '/api/v1/whoami', status: 200, body: '' }],
-				['POST', '/__sandbox/redirect', { path: '/api/v1/whoami', location: 'http://127.0.0.1:9/' }],
+				[
+					'POST',
+					'/__sandbox/redirect',
+					{ path: '/api/v1/whoami', location: 'http://127.0.0.1:9/' },
+				],
 				['DELETE', '/__sandbox/script', undefined],
 			] as const) {
 				const res = await call(off, path, { method, body });
@@ -86,7 +96,9 @@ describe('latency', () => {
 			expect(ms).toBeGreaterThanOrEqual(190);
 			slow.control.setLatency(0);
 			slow.control.reset();
-			const [, again] = await timed(() => call(slow, '/api/v1/whoami', { key: slow.keys.readOnly }));
+			const [, again] = await timed(() =>
+				call(slow, '/api/v1/whoami', { key: slow.keys.readOnly }),
+			);
 			expect(again).toBeGreaterThanOrEqual(190);
 		} finally {
 			await slow.close();
@@ -143,8 +155,12 @@ describe('faults', () => {
 
 	test('drop: the connection is destroyed without an answer, for N requests', async () => {
 		await control('/faults', 'POST', { drop: true, count: 2 });
-		await expect(fetch(`${sb.url}/api/v1/whoami`, { headers: { Authorization: `Bearer ${key}` } })).rejects.toThrow();
-		await expect(fetch(`${sb.url}/api/v1/agents`, { headers: { Authorization: `Bearer ${key}` } })).rejects.toThrow();
+		await expect(
+			fetch(`${sb.url}/api/v1/whoami`, { headers: { Authorization: `Bearer ${key}` } }),
+		).rejects.toThrow();
+		await expect(
+			fetch(`${sb.url}/api/v1/agents`, { headers: { Authorization: `Bearer ${key}` } }),
+		).rejects.toThrow();
 		expect((await call(sb, '/api/v1/whoami', { key })).status).toBe(200);
 		const { log } = sb.control.requests();
 		expect(log.slice(0, 2).map((e) => [e.dropped, e.status])).toEqual([
@@ -161,8 +177,17 @@ describe('faults', () => {
 	});
 
 	test('invalid fault specs → 422', async () => {
-		for (const body of [{ count: 1 }, { status: 200, count: 1 }, { status: 503 }, { status: 503, count: 0 }, { status: 503, count: 1, path: 'api' }]) {
-			expect({ body, status: (await control('/faults', 'POST', body)).status }).toEqual({ body, status: 422 });
+		for (const body of [
+			{ count: 1 },
+			{ status: 200, count: 1 },
+			{ status: 503 },
+			{ status: 503, count: 0 },
+			{ status: 503, count: 1, path: 'api' },
+		]) {
+			expect({ body, status: (await control('/faults', 'POST', body)).status }).toEqual({
+				body,
+				status: 422,
+			});
 		}
 		expect(() => sb.control.injectFaults({ count: 1 })).toThrow(/status/);
 	});
@@ -172,7 +197,9 @@ describe('rate limit (per key, in flight)', () => {
 	test('a request arriving while maxInFlight of the same key are in flight gets 429 with Retry-After', async () => {
 		sb.control.setLatency(800);
 		await control('/rate-limit', 'POST', { maxInFlight: 2, retryAfter: 2 });
-		const results = await Promise.all(Array.from({ length: 5 }, () => call(sb, '/api/v1/whoami', { key })));
+		const results = await Promise.all(
+			Array.from({ length: 5 }, () => call(sb, '/api/v1/whoami', { key })),
+		);
 		const statuses = results.map((r) => r.status).sort();
 		expect(statuses).toEqual([200, 200, 429, 429, 429]);
 		for (const r of results.filter((x) => x.status === 429)) {
@@ -189,12 +216,18 @@ describe('rate limit (per key, in flight)', () => {
 			call(sb, '/api/v1/whoami', { key: sb.keys.readOnly }),
 		]);
 		expect([a.status, b.status]).toEqual([200, 200]);
-		for (let i = 0; i < 3; i++) expect((await call(sb, '/api/v1/whoami', { key })).status).toBe(200);
-		const busy = await Promise.all([call(sb, '/api/v1/whoami', { key }), call(sb, '/api/v1/whoami', { key })]);
+		for (let i = 0; i < 3; i++)
+			expect((await call(sb, '/api/v1/whoami', { key })).status).toBe(200);
+		const busy = await Promise.all([
+			call(sb, '/api/v1/whoami', { key }),
+			call(sb, '/api/v1/whoami', { key }),
+		]);
 		expect(busy.map((r) => r.status).sort()).toEqual([200, 429]);
 		expect(busy.find((r) => r.status === 429)!.headers.get('retry-after')).toBe('1'); // default
 		await control('/rate-limit', 'POST', { maxInFlight: null });
-		const free = await Promise.all(Array.from({ length: 4 }, () => call(sb, '/api/v1/whoami', { key })));
+		const free = await Promise.all(
+			Array.from({ length: 4 }, () => call(sb, '/api/v1/whoami', { key })),
+		);
 		expect(free.every((r) => r.status === 200)).toBe(true);
 	});
 
@@ -206,7 +239,11 @@ describe('rate limit (per key, in flight)', () => {
 });
 
 describe('add conversations now', () => {
-	const maxId = () => Math.max(...sb.control.conversations('A').map((c) => c.id), ...sb.control.conversations('B').map((c) => c.id));
+	const maxId = () =>
+		Math.max(
+			...sb.control.conversations('A').map((c) => c.id),
+			...sb.control.conversations('B').map((c) => c.id),
+		);
 
 	test('POST /__sandbox/conversations {count}: new ids, started now (second precision), newest first in the list', async () => {
 		const previousMax = maxId();
@@ -227,13 +264,22 @@ describe('add conversations now', () => {
 			expect([7, 8, 9]).toContain(c.agent_id); // active agents of A
 		}
 		const page = await call(sb, '/api/v1/conversations?limit=3', { key });
-		expect(page.body.conversations.map((c: { id: number }) => c.id)).toEqual([previousMax + 3, previousMax + 2, previousMax + 1]);
+		expect(page.body.conversations.map((c: { id: number }) => c.id)).toEqual([
+			previousMax + 3,
+			previousMax + 2,
+			previousMax + 1,
+		]);
 		const detail = await call(sb, `/api/v1/conversations/${created[0].id}`, { key });
 		expect(detail.body).toEqual(created[0]);
 	});
 
 	test('same_second: all start in one second', async () => {
-		const res = await control('/conversations', 'POST', { count: 4, same_second: true, agent_id: 8, channel: 'web_chat' });
+		const res = await control('/conversations', 'POST', {
+			count: 4,
+			same_second: true,
+			agent_id: 8,
+			channel: 'web_chat',
+		});
 		const created: ConversationDetail[] = res.body.conversations;
 		expect(new Set(created.map((c) => c.started_at)).size).toBe(1);
 		for (const c of created) {
@@ -245,22 +291,34 @@ describe('add conversations now', () => {
 
 	test('a past started_at simulates a late-processed call: newest id, old start; since still finds it', async () => {
 		const oldStart = '2026-06-01T10:00:00Z';
-		const [c] = sb.control.addConversations({ count: 1, startedAt: oldStart, channel: 'phone', agentId: 9 });
+		const [c] = sb.control.addConversations({
+			count: 1,
+			startedAt: oldStart,
+			channel: 'phone',
+			agentId: 9,
+		});
 		expect(c.started_at).toBe(oldStart);
 		expect(c.id).toBe(maxId());
 		expect(c.channel).toBe('phone');
-		const newer = sb.control.conversations('A').filter((x) => x.id < c.id && x.started_at > oldStart);
+		const newer = sb.control
+			.conversations('A')
+			.filter((x) => x.id < c.id && x.started_at > oldStart);
 		expect(newer.length).toBeGreaterThan(0);
-		const page = await call(sb, `/api/v1/conversations${qs({ since: oldStart, limit: 1 })}`, { key });
+		const page = await call(sb, `/api/v1/conversations${qs({ since: oldStart, limit: 1 })}`, {
+			key,
+		});
 		expect(page.body.conversations[0].id).toBe(c.id);
 		const all = flatten(await walk(sb, key, { since: oldStart, limit: 200 }));
 		expect(all.filter((x) => x.id === c.id)).toHaveLength(1);
 	});
 
 	test('account B: visible to B only; ids stay global', async () => {
-		const [c] = (await control('/conversations', 'POST', { account: 'B', count: 1 })).body.conversations;
+		const [c] = (await control('/conversations', 'POST', { account: 'B', count: 1 })).body
+			.conversations;
 		expect([21, 22]).toContain(c.agent_id);
-		expect((await call(sb, `/api/v1/conversations/${c.id}`, { key: sb.keys.otherAccount })).status).toBe(200);
+		expect(
+			(await call(sb, `/api/v1/conversations/${c.id}`, { key: sb.keys.otherAccount })).status,
+		).toBe(200);
 		expect((await call(sb, `/api/v1/conversations/${c.id}`, { key })).status).toBe(404);
 		const [a] = sb.control.addConversations({ count: 1 });
 		expect(a.id).toBe(c.id + 1);
@@ -279,7 +337,9 @@ describe('add conversations now', () => {
 			const res = await control('/conversations', 'POST', body);
 			expect({ body, status: res.status }).toEqual({ body, status: 422 });
 		}
-		expect(() => sb.control.addConversations({ count: 1, agentId: 7, account: 'B' })).toThrow(/agent/);
+		expect(() => sb.control.addConversations({ count: 1, agentId: 7, account: 'B' })).toThrow(
+			/agent/,
+		);
 	});
 });
 
@@ -308,14 +368,17 @@ describe('request log', () => {
 			expect(e.dropped).toBe(false);
 			expect(e.ended_ms!).toBeGreaterThanOrEqual(e.started_ms);
 		}
-		for (let i = 1; i < log.length; i++) expect(log[i].started_ms).toBeGreaterThanOrEqual(log[i - 1].ended_ms!);
+		for (let i = 1; i < log.length; i++)
+			expect(log[i].started_ms).toBeGreaterThanOrEqual(log[i - 1].ended_ms!);
 		expect(JSON.stringify(res.body)).not.toContain(key);
 	});
 
 	test('peak_in_flight counts concurrent API requests; DELETE clears the log and the peak', async () => {
 		sb.control.clearRequests();
 		sb.control.setLatency(600);
-		await Promise.all(Array.from({ length: 4 }, (_, i) => call(sb, `/api/v1/agents/${7 + i}`, { key })));
+		await Promise.all(
+			Array.from({ length: 4 }, (_, i) => call(sb, `/api/v1/agents/${7 + i}`, { key })),
+		);
 		await call(sb, '/api/v1/whoami', { key });
 		expect((await control('/requests', 'GET')).body.peak_in_flight).toBe(4);
 		expect(sb.control.requests().peakInFlight).toBe(4);
@@ -341,7 +404,11 @@ describe('reset', () => {
 		const seeded = sb.control.conversations('A').map((c) => c.id);
 		const agent7 = sb.control.agent(7);
 		sb.control.addConversations({ count: 5 });
-		await call(sb, '/api/v1/agents/7', { method: 'PATCH', key, body: { faq: {}, business_name: 'Changed' } });
+		await call(sb, '/api/v1/agents/7', {
+			method: 'PATCH',
+			key,
+			body: { faq: {}, business_name: 'Changed' },
+		});
 		sb.control.setRateLimit({ maxInFlight: 1 });
 		sb.control.injectFaults({ status: 500, count: 100, path: '/api/v1/agents' });
 		sb.control.setLatency(1000);
@@ -350,7 +417,9 @@ describe('reset', () => {
 		expect(sb.control.conversations('A').map((c) => c.id)).toEqual(seeded);
 		expect(sb.control.agent(7)).toEqual(agent7);
 		expect(sb.control.requests()).toEqual({ log: [], peakInFlight: 0, connections: 0 });
-		const [results, ms] = await timed(() => Promise.all([call(sb, '/api/v1/agents', { key }), call(sb, '/api/v1/agents', { key })]));
+		const [results, ms] = await timed(() =>
+			Promise.all([call(sb, '/api/v1/agents', { key }), call(sb, '/api/v1/agents', { key })]),
+		);
 		expect(results.map((r) => r.status)).toEqual([200, 200]);
 		expect(ms).toBeLessThan(1000);
 		// new conversations continue from the seeded ids again
@@ -404,11 +473,20 @@ describe('scripted responses and redirects', () => {
 		});
 		expect(res.status).toBe(200);
 		expect(res.body.queued).toEqual([
-			{ path: '/api/v1/agents/7', method: 'GET', status: 200, headers: { 'Content-Type': 'text/html' }, body: '<html><body>Welcome</body></html>', count: 1 },
+			{
+				path: '/api/v1/agents/7',
+				method: 'GET',
+				status: 200,
+				headers: { 'Content-Type': 'text/html' },
+				body: '<html><body>Welcome</body></html>',
+				count: 1,
+			},
 		]);
 		// Another path and another method are not affected.
 		expect((await call(sb, '/api/v1/agents/70', { key })).status).toBe(404);
-		expect((await call(sb, '/api/v1/agents/7', { key, method: 'PATCH', body: {} })).status).toBe(422);
+		expect((await call(sb, '/api/v1/agents/7', { key, method: 'PATCH', body: {} })).status).toBe(
+			422,
+		);
 
 		const scripted = await call(sb, '/api/v1/agents/7', { key });
 		expect(scripted.status).toBe(200);
@@ -423,7 +501,11 @@ describe('scripted responses and redirects', () => {
 		sb.control.scriptResponse({ path: '/api/v1/whoami', status: 200, body: '', count: 2 });
 		for (let i = 0; i < 2; i++) {
 			const res = await call(sb, '/api/v1/whoami', { key });
-			expect([res.status, res.text, res.headers.get('content-type')]).toEqual([200, '', 'application/json']);
+			expect([res.status, res.text, res.headers.get('content-type')]).toEqual([
+				200,
+				'',
+				'application/json',
+			]);
 		}
 		expect((await call(sb, '/api/v1/whoami', { key })).body.user_id).toBe(142);
 
@@ -439,9 +521,16 @@ describe('scripted responses and redirects', () => {
 	});
 
 	test('a redirect answers 302 (or the given 3xx) with Location and an empty body', async () => {
-		const res = await control('/redirect', 'POST', { path: '/api/v1/agents', location: 'http://127.0.0.1:9/api/v1/agents', status: 307 });
+		const res = await control('/redirect', 'POST', {
+			path: '/api/v1/agents',
+			location: 'http://127.0.0.1:9/api/v1/agents',
+			status: 307,
+		});
 		expect(res.status).toBe(200);
-		const redirected = await fetch(`${sb.url}/api/v1/agents`, { headers: { Authorization: `Bearer ${key}` }, redirect: 'manual' });
+		const redirected = await fetch(`${sb.url}/api/v1/agents`, {
+			headers: { Authorization: `Bearer ${key}` },
+			redirect: 'manual',
+		});
 		expect(redirected.status).toBe(307);
 		expect(redirected.headers.get('location')).toBe('http://127.0.0.1:9/api/v1/agents');
 		expect(await redirected.text()).toBe('');
@@ -459,7 +548,10 @@ describe('scripted responses and redirects', () => {
 		]) {
 			expect((await control('/script', 'POST', body)).status).toBe(422);
 		}
-		expect((await control('/redirect', 'POST', { path: '/x', location: 'http://a/', status: 200 })).status).toBe(422);
+		expect(
+			(await control('/redirect', 'POST', { path: '/x', location: 'http://a/', status: 200 }))
+				.status,
+		).toBe(422);
 		expect((await control('/redirect', 'POST', { path: '/x' })).status).toBe(422);
 		expect(() => sb.control.scriptResponse({ path: '/x', status: 1000 })).toThrow();
 		expect(() => sb.control.redirect({ path: '/x', location: '' })).toThrow();

@@ -1,5 +1,10 @@
 /** GET /api/v1/conversations and /conversations/{id} (docs/ringready-api.md), held row by row. */
-import { startSandbox, type ConversationDetail, type ConversationSummary, type Sandbox } from '../sandbox';
+import {
+	startSandbox,
+	type ConversationDetail,
+	type ConversationSummary,
+	type Sandbox,
+} from '../sandbox';
 import { TIMESTAMP_RE, call, flatten, qs, walk } from './helpers';
 
 let sb: Sandbox;
@@ -78,7 +83,9 @@ describe('response shape', () => {
 		expect(Object.keys(res.body)).toEqual(['conversations', 'next_before_id', 'limit']);
 		expect(res.body.limit).toBe(50);
 		expect(res.body.conversations).toHaveLength(50);
-		expect(res.body.conversations.map((c: ConversationSummary) => c.id)).toEqual(all.slice(0, 50).map((c) => c.id));
+		expect(res.body.conversations.map((c: ConversationSummary) => c.id)).toEqual(
+			all.slice(0, 50).map((c) => c.id),
+		);
 		expect(res.body.next_before_id).toBe(res.body.conversations[49].id);
 	});
 
@@ -111,7 +118,9 @@ describe('query parameters', () => {
 		test.each(['0', '201', '-1', '1.5', 'abc', '', ' 5', '1e2', '0x10', '99999999999999999999'])(
 			'limit=%j → 422 naming limit',
 			async (limit) => {
-				const res = await call(sb, `/api/v1/conversations?limit=${encodeURIComponent(limit)}`, { key });
+				const res = await call(sb, `/api/v1/conversations?limit=${encodeURIComponent(limit)}`, {
+					key,
+				});
 				expect(res.status).toBe(422);
 				expect(Object.keys(res.body)).toEqual(['detail']);
 				expect(res.body.detail).toMatch(/limit/);
@@ -120,18 +129,24 @@ describe('query parameters', () => {
 	});
 
 	describe('channel: phone or web_chat', () => {
-		test.each(['phone', 'web_chat'])('channel=%s returns only that channel, every one of them', async (channel) => {
-			const items = flatten(await walk(sb, key, { channel, limit: 200 }));
-			expect(items.length).toBeGreaterThan(0);
-			expect(items.every((c) => c.channel === channel)).toBe(true);
-			expect(items.map((c) => c.id)).toEqual(matching({ channel }).map((c) => c.id));
-		});
+		test.each(['phone', 'web_chat'])(
+			'channel=%s returns only that channel, every one of them',
+			async (channel) => {
+				const items = flatten(await walk(sb, key, { channel, limit: 200 }));
+				expect(items.length).toBeGreaterThan(0);
+				expect(items.every((c) => c.channel === channel)).toBe(true);
+				expect(items.map((c) => c.id)).toEqual(matching({ channel }).map((c) => c.id));
+			},
+		);
 
-		test.each(['PHONE', 'webchat', 'sms', ''])('channel=%j → 422 naming channel', async (channel) => {
-			const res = await call(sb, `/api/v1/conversations?channel=${channel}`, { key });
-			expect(res.status).toBe(422);
-			expect(res.body.detail).toMatch(/channel/);
-		});
+		test.each(['PHONE', 'webchat', 'sms', ''])(
+			'channel=%j → 422 naming channel',
+			async (channel) => {
+				const res = await call(sb, `/api/v1/conversations?channel=${channel}`, { key });
+				expect(res.status).toBe(422);
+				expect(res.body.detail).toMatch(/channel/);
+			},
+		);
 	});
 
 	describe('agent_id: one receptionist', () => {
@@ -149,11 +164,14 @@ describe('query parameters', () => {
 			}
 		});
 
-		test.each(['0', '-7', '7.0', 'seven', ''])('agent_id=%j → 422 naming agent_id', async (agentId) => {
-			const res = await call(sb, `/api/v1/conversations?agent_id=${agentId}`, { key });
-			expect(res.status).toBe(422);
-			expect(res.body.detail).toMatch(/agent_id/);
-		});
+		test.each(['0', '-7', '7.0', 'seven', ''])(
+			'agent_id=%j → 422 naming agent_id',
+			async (agentId) => {
+				const res = await call(sb, `/api/v1/conversations?agent_id=${agentId}`, { key });
+				expect(res.status).toBe(422);
+				expect(res.body.detail).toMatch(/agent_id/);
+			},
+		);
 	});
 
 	describe('since: ISO-8601, inclusive (started_at >= since)', () => {
@@ -203,10 +221,14 @@ describe('query parameters', () => {
 			// minutes only and a date alone
 			const minute = `${local(d).slice(0, 16)}Z`;
 			const byMinute = flatten(await walk(sb, key, { since: minute, limit: 200 }));
-			expect(byMinute.map((c) => c.id)).toEqual(matching({ sinceMs: Date.parse(minute) }).map((c) => c.id));
+			expect(byMinute.map((c) => c.id)).toEqual(
+				matching({ sinceMs: Date.parse(minute) }).map((c) => c.id),
+			);
 			const day = local(d).slice(0, 10);
 			const byDay = flatten(await walk(sb, key, { since: day, limit: 200 }));
-			expect(byDay.map((c) => c.id)).toEqual(matching({ sinceMs: Date.parse(`${day}T00:00:00Z`) }).map((c) => c.id));
+			expect(byDay.map((c) => c.id)).toEqual(
+				matching({ sinceMs: Date.parse(`${day}T00:00:00Z`) }).map((c) => c.id),
+			);
 		});
 
 		test('a since after everything → empty last page', async () => {
@@ -224,7 +246,9 @@ describe('query parameters', () => {
 			'1717941780',
 			'',
 		])('since=%j → 422 naming since', async (since) => {
-			const res = await call(sb, `/api/v1/conversations?since=${encodeURIComponent(since)}`, { key });
+			const res = await call(sb, `/api/v1/conversations?since=${encodeURIComponent(since)}`, {
+				key,
+			});
 			expect(res.status).toBe(422);
 			expect(res.body.detail).toMatch(/since/);
 		});
@@ -241,7 +265,10 @@ describe('query parameters', () => {
 			const pivot = all[100].id;
 			const res = await list({ before_id: pivot, limit: 20 });
 			expect(res.body.conversations.map((c: ConversationSummary) => c.id)).toEqual(
-				all.filter((c) => c.id < pivot).slice(0, 20).map((c) => c.id),
+				all
+					.filter((c) => c.id < pivot)
+					.slice(0, 20)
+					.map((c) => c.id),
 			);
 		});
 
@@ -249,10 +276,15 @@ describe('query parameters', () => {
 			const bId = sb.control.conversations('B')[5].id;
 			const res = await list({ before_id: bId, limit: 200 });
 			expect(res.body.conversations.map((c: ConversationSummary) => c.id)).toEqual(
-				all.filter((c) => c.id < bId).slice(0, 200).map((c) => c.id),
+				all
+					.filter((c) => c.id < bId)
+					.slice(0, 200)
+					.map((c) => c.id),
 			);
 			const huge = await list({ before_id: 10_000_000, limit: 5 });
-			expect(huge.body.conversations.map((c: ConversationSummary) => c.id)).toEqual(all.slice(0, 5).map((c) => c.id));
+			expect(huge.body.conversations.map((c: ConversationSummary) => c.id)).toEqual(
+				all.slice(0, 5).map((c) => c.id),
+			);
 		});
 
 		test('before_id=1 → empty, next_before_id null', async () => {
@@ -268,17 +300,24 @@ describe('query parameters', () => {
 	});
 
 	test('several invalid parameters → one 422 naming each', async () => {
-		const res = await call(sb, '/api/v1/conversations?limit=0&channel=fax&since=soon&agent_id=x&before_id=y', {
-			key,
-		});
+		const res = await call(
+			sb,
+			'/api/v1/conversations?limit=0&channel=fax&since=soon&agent_id=x&before_id=y',
+			{
+				key,
+			},
+		);
 		expect(res.status).toBe(422);
-		for (const name of ['limit', 'channel', 'since', 'agent_id', 'before_id']) expect(res.body.detail).toContain(name);
+		for (const name of ['limit', 'channel', 'since', 'agent_id', 'before_id'])
+			expect(res.body.detail).toContain(name);
 	});
 
 	test('unknown query parameters are ignored', async () => {
 		const res = await list({ foo: 'bar', page: 3, limit: 3 });
 		expect(res.status).toBe(200);
-		expect(res.body.conversations.map((c: ConversationSummary) => c.id)).toEqual(all.slice(0, 3).map((c) => c.id));
+		expect(res.body.conversations.map((c: ConversationSummary) => c.id)).toEqual(
+			all.slice(0, 3).map((c) => c.id),
+		);
 	});
 
 	test('a repeated parameter: the last value wins', async () => {
@@ -294,8 +333,14 @@ describe('pagination walks (before_id = next_before_id)', () => {
 	const combos: Array<{ channel?: string; agent_id?: number; since?: boolean; limit: number }> = [];
 	for (const agent_id of agents)
 		for (const channel of channels)
-			for (const since of [false, true]) combos.push({ agent_id, channel, since, limit: since ? 7 : 13 });
-	combos.push({ limit: 1 }, { limit: 200 }, { limit: 50 }, { limit: 3, channel: 'web_chat', agent_id: 8, since: true });
+			for (const since of [false, true])
+				combos.push({ agent_id, channel, since, limit: since ? 7 : 13 });
+	combos.push(
+		{ limit: 1 },
+		{ limit: 200 },
+		{ limit: 50 },
+		{ limit: 3, channel: 'web_chat', agent_id: 8, since: true },
+	);
 
 	test.each(combos)('%j: no duplicates, no gaps, null exactly at the end', async (combo) => {
 		const sinceIso = combo.since ? all[Math.floor(all.length * 0.6)].started_at : undefined;
@@ -304,7 +349,12 @@ describe('pagination walks (before_id = next_before_id)', () => {
 			agent_id: combo.agent_id,
 			sinceMs: sinceIso ? Date.parse(sinceIso) : undefined,
 		}).map((c) => c.id);
-		const pages = await walk(sb, key, { channel: combo.channel, agent_id: combo.agent_id, since: sinceIso, limit: combo.limit });
+		const pages = await walk(sb, key, {
+			channel: combo.channel,
+			agent_id: combo.agent_id,
+			since: sinceIso,
+			limit: combo.limit,
+		});
 		const ids = flatten(pages).map((c) => c.id);
 		expect(ids).toEqual(expected);
 		expect(new Set(ids).size).toBe(ids.length);
@@ -330,7 +380,9 @@ describe('pagination walks (before_id = next_before_id)', () => {
 			expect(exact.body.conversations).toHaveLength(n);
 			expect(exact.body.next_before_id).toBeNull();
 		}
-		const pages = await walk(sb, key, { limit: all.length / 4 === Math.floor(all.length / 4) ? all.length / 4 : 80 });
+		const pages = await walk(sb, key, {
+			limit: all.length / 4 === Math.floor(all.length / 4) ? all.length / 4 : 80,
+		});
 		expect(pages[pages.length - 1].next_before_id).toBeNull();
 		expect(pages[pages.length - 1].conversations.length).toBeGreaterThan(0);
 
@@ -371,7 +423,10 @@ describe('GET /api/v1/conversations/{id}', () => {
 				expect(recordingUrl === null || /^https:\/\//.test(recordingUrl)).toBe(true);
 			} else {
 				expect(recordingUrl).toBeNull();
-				expect(detailWebChat).toEqual({ ...listWebChat, visitor_ip: expect.stringMatching(/^\d+\.\d+\.\d+\.\d+$/) });
+				expect(detailWebChat).toEqual({
+					...listWebChat,
+					visitor_ip: expect.stringMatching(/^\d+\.\d+\.\d+\.\d+$/),
+				});
 				expect(Object.keys(detailWebChat!)).toEqual(['device_type', 'origin_url', 'visitor_ip']);
 			}
 		}
@@ -381,7 +436,9 @@ describe('GET /api/v1/conversations/{id}', () => {
 		const withTurns = all.filter((c) => c.transcript.length >= 3).length;
 		expect(withTurns / all.length).toBeGreaterThan(0.8);
 		const phones = all.filter((c) => c.channel === 'phone');
-		expect(phones.filter((c) => c.recording_url !== null).length / phones.length).toBeGreaterThan(0.8);
+		expect(phones.filter((c) => c.recording_url !== null).length / phones.length).toBeGreaterThan(
+			0.8,
+		);
 		expect(all.some((c) => c.transcript.length === 0)).toBe(true); // hang-ups
 		expect(all.some((c) => c.caller_name === null)).toBe(true);
 	});
@@ -427,7 +484,9 @@ describe('seeded data (what the open questions need to be testable)', () => {
 
 	test('some were processed late: a higher id than conversations that started after them', () => {
 		const ascending = [...all].reverse();
-		const late = ascending.filter((c, i) => ascending.slice(0, i).some((earlier) => earlier.started_at > c.started_at));
+		const late = ascending.filter((c, i) =>
+			ascending.slice(0, i).some((earlier) => earlier.started_at > c.started_at),
+		);
 		expect(late.length).toBeGreaterThanOrEqual(3);
 	});
 

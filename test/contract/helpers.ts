@@ -18,7 +18,11 @@ export interface CallOptions {
 	headers?: Record<string, string>;
 }
 
-export async function call<T = any>(sb: Sandbox, path: string, opts: CallOptions = {}): Promise<ApiResponse<T>> {
+export async function call<T = any>(
+	sb: Sandbox,
+	path: string,
+	opts: CallOptions = {},
+): Promise<ApiResponse<T>> {
 	const headers: Record<string, string> = { ...opts.headers };
 	if (opts.key) headers.Authorization = `Bearer ${opts.key}`;
 	let body: string | undefined;
@@ -52,9 +56,13 @@ export async function walk(
 	const pages: ConversationPage[] = [];
 	let before: number | undefined;
 	for (let guard = 0; guard < 10_000; guard++) {
-		const res = await call<ConversationPage>(sb, `/api/v1/conversations${qs({ ...params, before_id: before })}`, {
-			key,
-		});
+		const res = await call<ConversationPage>(
+			sb,
+			`/api/v1/conversations${qs({ ...params, before_id: before })}`,
+			{
+				key,
+			},
+		);
 		if (res.status !== 200) throw new Error(`page ${pages.length + 1}: ${res.status} ${res.text}`);
 		pages.push(res.body);
 		if (res.body.next_before_id === null) return pages;
@@ -63,7 +71,8 @@ export async function walk(
 	throw new Error('pagination did not end');
 }
 
-export const flatten = (pages: ConversationPage[]): ConversationSummary[] => pages.flatMap((p) => p.conversations);
+export const flatten = (pages: ConversationPage[]): ConversationSummary[] =>
+	pages.flatMap((p) => p.conversations);
 
 export const TIMESTAMP_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 
@@ -80,7 +89,9 @@ export function checkSchema(doc: Schema, schema: Schema, value: unknown, at = '$
 		return checkSchema(doc, target, value, at);
 	}
 	if (schema.oneOf) {
-		const passing = (schema.oneOf as Schema[]).filter((s) => checkSchema(doc, s, value, at).length === 0);
+		const passing = (schema.oneOf as Schema[]).filter(
+			(s) => checkSchema(doc, s, value, at).length === 0,
+		);
 		return passing.length === 1 ? [] : [`${at}: matches ${passing.length} of oneOf`];
 	}
 	const errors: string[] = [];
@@ -99,14 +110,17 @@ export function checkSchema(doc: Schema, schema: Schema, value: unknown, at = '$
 		const ok = types.some((t) => t === actual || (t === 'number' && actual === 'integer'));
 		if (!ok) return [`${at}: expected ${types.join('|')}, got ${actual}`];
 	}
-	if (schema.enum && !schema.enum.includes(value)) errors.push(`${at}: ${JSON.stringify(value)} not in enum`);
+	if (schema.enum && !schema.enum.includes(value))
+		errors.push(`${at}: ${JSON.stringify(value)} not in enum`);
 	if (typeof value === 'number') {
 		if (schema.minimum !== undefined && value < schema.minimum) errors.push(`${at}: below minimum`);
 		if (schema.maximum !== undefined && value > schema.maximum) errors.push(`${at}: above maximum`);
 	}
 	if (typeof value === 'string') {
-		if (schema.format === 'date-time' && !TIMESTAMP_RE.test(value)) errors.push(`${at}: not a timestamp: ${value}`);
-		if (schema.maxLength !== undefined && Array.from(value).length > schema.maxLength) errors.push(`${at}: too long`);
+		if (schema.format === 'date-time' && !TIMESTAMP_RE.test(value))
+			errors.push(`${at}: not a timestamp: ${value}`);
+		if (schema.maxLength !== undefined && Array.from(value).length > schema.maxLength)
+			errors.push(`${at}: too long`);
 	}
 	if (Array.isArray(value) && schema.items) {
 		value.forEach((item, i) => errors.push(...checkSchema(doc, schema.items, item, `${at}[${i}]`)));
@@ -121,7 +135,9 @@ export function checkSchema(doc: Schema, schema: Schema, value: unknown, at = '$
 			if (props[k]) errors.push(...checkSchema(doc, props[k], v, `${at}.${k}`));
 			else if (schema.additionalProperties === false) errors.push(`${at}: undocumented field ${k}`);
 			else if (typeof schema.additionalProperties === 'object') {
-				errors.push(...checkSchema(doc, schema.additionalProperties, v, `${at}[${JSON.stringify(k)}]`));
+				errors.push(
+					...checkSchema(doc, schema.additionalProperties, v, `${at}[${JSON.stringify(k)}]`),
+				);
 			}
 		}
 	}

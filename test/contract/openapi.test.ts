@@ -37,13 +37,16 @@ function expectValid(path: string, method: string, status: string, body: unknown
 describe('the document', () => {
 	test('OpenAPI 3.1 with bearer auth and the sandbox as server', () => {
 		expect(doc.openapi).toBe('3.1.0');
-		expect(doc.components.securitySchemes.bearerAuth).toEqual(expect.objectContaining({ type: 'http', scheme: 'bearer' }));
+		expect(doc.components.securitySchemes.bearerAuth).toEqual(
+			expect.objectContaining({ type: 'http', scheme: 'bearer' }),
+		);
 		expect(doc.servers).toEqual([{ url: sb.url }]);
 	});
 
 	test('lists every served path with exactly its methods', () => {
 		expect(Object.keys(doc.paths).sort()).toEqual(Object.keys(SERVED).sort());
-		for (const [path, methods] of Object.entries(SERVED)) expect(Object.keys(doc.paths[path]).sort()).toEqual(methods);
+		for (const [path, methods] of Object.entries(SERVED))
+			expect(Object.keys(doc.paths[path]).sort()).toEqual(methods);
 	});
 
 	test('every $ref resolves', () => {
@@ -58,7 +61,13 @@ describe('the document', () => {
 	test('the list parameters with their limits', () => {
 		const params = doc.paths['/api/v1/conversations'].get.parameters;
 		const byName = Object.fromEntries(params.map((p: any) => [p.name, p]));
-		expect(Object.keys(byName).sort()).toEqual(['agent_id', 'before_id', 'channel', 'limit', 'since']);
+		expect(Object.keys(byName).sort()).toEqual([
+			'agent_id',
+			'before_id',
+			'channel',
+			'limit',
+			'since',
+		]);
 		expect(byName.limit.schema).toEqual({ type: 'integer', minimum: 1, maximum: 200, default: 50 });
 		expect(byName.channel.schema.enum).toEqual(['phone', 'web_chat']);
 		expect(byName.agent_id.schema.type).toBe('integer');
@@ -76,20 +85,54 @@ describe('the document', () => {
 		expect(s.properties.business_name.maxLength).toBe(100);
 		expect(s.properties.business_services.maxLength).toBe(30_000);
 		expect(s.properties.business_website.maxLength).toBe(400);
-		for (const f of ['agent_goal', 'business_name', 'business_services']) expect(s.properties[f].minLength).toBe(1);
+		for (const f of ['agent_goal', 'business_name', 'business_services'])
+			expect(s.properties[f].minLength).toBe(1);
 		expect(s.properties.faq.maxProperties).toBe(50);
 		expect(s.properties.faq.propertyNames.maxLength).toBe(200);
 		expect(s.properties.faq.additionalProperties.maxLength).toBe(500);
 	});
 
 	test('the error responses of each operation', () => {
-		const codes = (path: string, method: string) => Object.keys(doc.paths[path][method].responses).sort();
+		const codes = (path: string, method: string) =>
+			Object.keys(doc.paths[path][method].responses).sort();
 		expect(codes('/api/v1/whoami', 'get')).toEqual(['200', '401', '429', '5XX']);
-		expect(codes('/api/v1/conversations', 'get')).toEqual(['200', '401', '403', '422', '429', '5XX']);
-		expect(codes('/api/v1/conversations/{id}', 'get')).toEqual(['200', '401', '403', '404', '422', '429', '5XX']);
+		expect(codes('/api/v1/conversations', 'get')).toEqual([
+			'200',
+			'401',
+			'403',
+			'422',
+			'429',
+			'5XX',
+		]);
+		expect(codes('/api/v1/conversations/{id}', 'get')).toEqual([
+			'200',
+			'401',
+			'403',
+			'404',
+			'422',
+			'429',
+			'5XX',
+		]);
 		expect(codes('/api/v1/agents', 'get')).toEqual(['200', '401', '403', '429', '5XX']);
-		expect(codes('/api/v1/agents/{id}', 'get')).toEqual(['200', '401', '403', '404', '422', '429', '5XX']);
-		expect(codes('/api/v1/agents/{id}', 'patch')).toEqual(['200', '401', '403', '404', '413', '422', '429', '5XX']);
+		expect(codes('/api/v1/agents/{id}', 'get')).toEqual([
+			'200',
+			'401',
+			'403',
+			'404',
+			'422',
+			'429',
+			'5XX',
+		]);
+		expect(codes('/api/v1/agents/{id}', 'patch')).toEqual([
+			'200',
+			'401',
+			'403',
+			'404',
+			'413',
+			'422',
+			'429',
+			'5XX',
+		]);
 		expect(doc.paths['/api/v1/openapi.json'].get.security).toEqual([]);
 	});
 });
@@ -105,7 +148,9 @@ describe('live responses match the documented schemas (no undocumented fields)',
 		let before: number | null = null;
 		do {
 			const page: any = (
-				await call(sb, `/api/v1/conversations?limit=200${before ? `&before_id=${before}` : ''}`, { key: sb.keys.readWrite })
+				await call(sb, `/api/v1/conversations?limit=200${before ? `&before_id=${before}` : ''}`, {
+					key: sb.keys.readWrite,
+				})
 			).body;
 			expectValid('/api/v1/conversations', 'get', '200', page);
 			before = page.next_before_id;
@@ -117,9 +162,19 @@ describe('live responses match the documented schemas (no undocumented fields)',
 	});
 
 	test('agents and agent details, PATCH result', async () => {
-		expectValid('/api/v1/agents', 'get', '200', (await call(sb, '/api/v1/agents', { key: sb.keys.readWrite })).body);
+		expectValid(
+			'/api/v1/agents',
+			'get',
+			'200',
+			(await call(sb, '/api/v1/agents', { key: sb.keys.readWrite })).body,
+		);
 		for (const id of sb.agentIds.A) {
-			expectValid('/api/v1/agents/{id}', 'get', '200', (await call(sb, `/api/v1/agents/${id}`, { key: sb.keys.readWrite })).body);
+			expectValid(
+				'/api/v1/agents/{id}',
+				'get',
+				'200',
+				(await call(sb, `/api/v1/agents/${id}`, { key: sb.keys.readWrite })).body,
+			);
 		}
 		const res = await call(sb, '/api/v1/agents/7', {
 			method: 'PATCH',
@@ -133,10 +188,34 @@ describe('live responses match the documented schemas (no undocumented fields)',
 	test('error bodies', async () => {
 		const cases: Array<[string, string, string, Promise<any>]> = [
 			['/api/v1/whoami', 'get', '401', call(sb, '/api/v1/whoami')],
-			['/api/v1/conversations', 'get', '403', call(sb, '/api/v1/conversations', { key: sb.keys.writeOnly })],
-			['/api/v1/conversations', 'get', '422', call(sb, '/api/v1/conversations?limit=0', { key: sb.keys.readOnly })],
-			['/api/v1/conversations/{id}', 'get', '404', call(sb, '/api/v1/conversations/99999', { key: sb.keys.readOnly })],
-			['/api/v1/agents/{id}', 'patch', '422', call(sb, '/api/v1/agents/7', { method: 'PATCH', key: sb.keys.readWrite, body: { voice: 'x' } })],
+			[
+				'/api/v1/conversations',
+				'get',
+				'403',
+				call(sb, '/api/v1/conversations', { key: sb.keys.writeOnly }),
+			],
+			[
+				'/api/v1/conversations',
+				'get',
+				'422',
+				call(sb, '/api/v1/conversations?limit=0', { key: sb.keys.readOnly }),
+			],
+			[
+				'/api/v1/conversations/{id}',
+				'get',
+				'404',
+				call(sb, '/api/v1/conversations/99999', { key: sb.keys.readOnly }),
+			],
+			[
+				'/api/v1/agents/{id}',
+				'patch',
+				'422',
+				call(sb, '/api/v1/agents/7', {
+					method: 'PATCH',
+					key: sb.keys.readWrite,
+					body: { voice: 'x' },
+				}),
+			],
 		];
 		for (const [path, method, status, promise] of cases) {
 			const res = await promise;
@@ -146,7 +225,11 @@ describe('live responses match the documented schemas (no undocumented fields)',
 	});
 
 	test('an invalid example fails the checker (the checker is not vacuous)', () => {
-		const errors = checkSchema(doc, { $ref: '#/components/schemas/ConversationSummary' }, { id: 'x', extra: 1 });
+		const errors = checkSchema(
+			doc,
+			{ $ref: '#/components/schemas/ConversationSummary' },
+			{ id: 'x', extra: 1 },
+		);
 		expect(errors.length).toBeGreaterThan(3);
 	});
 });

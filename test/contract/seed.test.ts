@@ -22,12 +22,18 @@ describe('determinism', () => {
 				a.control.conversations('A').map((x) => x.started_at),
 			);
 			// Added conversations are deterministic too (except their default started_at = now).
-			const strip = (x: { started_at: string; ended_at: string }) => ({ ...x, started_at: '', ended_at: '' });
+			const strip = (x: { started_at: string; ended_at: string }) => ({
+				...x,
+				started_at: '',
+				ended_at: '',
+			});
 			const addedA = a.control.addConversations({ count: 5, startedAt: '2026-06-20T12:00:00Z' });
 			const addedB = b.control.addConversations({ count: 5, startedAt: '2026-06-20T12:00:00Z' });
 			expect(addedA).toEqual(addedB);
 			a.control.reset();
-			expect(a.control.addConversations({ count: 5, startedAt: '2026-06-20T12:00:00Z' })).toEqual(addedA);
+			expect(a.control.addConversations({ count: 5, startedAt: '2026-06-20T12:00:00Z' })).toEqual(
+				addedA,
+			);
 			expect(strip(b.control.addConversations({ count: 1 })[0])).toEqual(
 				strip(a.control.addConversations({ count: 1 })[0]),
 			);
@@ -95,17 +101,28 @@ describe('scale: 20,000 conversations', () => {
 		expect(perPage).toBeLessThan(100); // typically a few ms
 		// with a selective filter, the "is there more" scan stays exact
 		const filtered = await walk(sb, key, { agent_id: 9, channel: 'phone', limit: 200 });
-		const expected = sb.control.conversations('A').filter((c) => c.agent_id === 9 && c.channel === 'phone');
-		expect(filtered.flatMap((p) => p.conversations).map((c) => c.id)).toEqual(expected.map((c) => c.id));
+		const expected = sb.control
+			.conversations('A')
+			.filter((c) => c.agent_id === 9 && c.channel === 'phone');
+		expect(filtered.flatMap((p) => p.conversations).map((c) => c.id)).toEqual(
+			expected.map((c) => c.id),
+		);
 	});
 
 	test('a deep before_id is found by binary search', async () => {
 		const ids = sb.control.conversations('A').map((c) => c.id);
 		const pivot = ids[15_000];
 		const t = performance.now();
-		for (let i = 0; i < 20; i++) await call(sb, `/api/v1/conversations?before_id=${pivot}&limit=10`, { key: sb.keys.readOnly });
+		for (let i = 0; i < 20; i++)
+			await call(sb, `/api/v1/conversations?before_id=${pivot}&limit=10`, {
+				key: sb.keys.readOnly,
+			});
 		expect((performance.now() - t) / 20).toBeLessThan(50);
-		const res = await call(sb, `/api/v1/conversations?before_id=${pivot}&limit=3`, { key: sb.keys.readOnly });
-		expect(res.body.conversations.map((c: { id: number }) => c.id)).toEqual(ids.slice(15_001, 15_004));
+		const res = await call(sb, `/api/v1/conversations?before_id=${pivot}&limit=3`, {
+			key: sb.keys.readOnly,
+		});
+		expect(res.body.conversations.map((c: { id: number }) => c.id)).toEqual(
+			ids.slice(15_001, 15_004),
+		);
 	});
 });

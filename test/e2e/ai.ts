@@ -30,7 +30,9 @@ export interface AiTrackContext {
 	install: N8nInstall;
 	workDir: string;
 	newSandbox: () => Promise<Sandbox>;
-	credentialsFor: (sandbox: Sandbox) => Array<{ id: string; name: string; type: string; data: Record<string, unknown> }>;
+	credentialsFor: (
+		sandbox: Sandbox,
+	) => Array<{ id: string; name: string; type: string; data: Record<string, unknown> }>;
 	installInto: (n8n: N8n) => string[];
 	recordPid: (pid: number | undefined) => void;
 	cleanups: Array<() => Promise<void>>;
@@ -41,7 +43,11 @@ export interface AiTrackContext {
 interface McpTool {
 	name: string;
 	description?: string;
-	inputSchema: { type: string; properties?: Record<string, { type?: string; description?: string }>; required?: string[] };
+	inputSchema: {
+		type: string;
+		properties?: Record<string, { type?: string; description?: string }>;
+		required?: string[];
+	};
 }
 
 interface ExampleWorkflow extends Workflow {
@@ -55,19 +61,28 @@ const OPENAI_CREDENTIAL = { id: 'e2eScriptedModel', name: 'Scripted model (e2e)'
 const CONVERSATIONS_TOOL = 'Get_many_conversations_in_RingReady';
 
 function loadMcpExample(): ExampleWorkflow {
-	return JSON.parse(readFileSync(join(ROOT, 'examples', 'ringready-mcp-server.json'), 'utf8')) as ExampleWorkflow;
+	return JSON.parse(
+		readFileSync(join(ROOT, 'examples', 'ringready-mcp-server.json'), 'utf8'),
+	) as ExampleWorkflow;
 }
 
 /** The example with its own id, MCP path and RingReady credential. */
-function mcpWorkflow(id: string, path: string, credential: { id: string; name: string }, webhookId: string): ExampleWorkflow {
+function mcpWorkflow(
+	id: string,
+	path: string,
+	credential: { id: string; name: string },
+	webhookId: string,
+): ExampleWorkflow {
 	const example = loadMcpExample();
 	return {
 		...example,
 		id,
 		name: `${example.name} (${path})`,
 		nodes: example.nodes.map((node) => {
-			if (node.type === '@n8n/n8n-nodes-langchain.mcpTrigger') return { ...node, webhookId, parameters: { ...node.parameters, path } };
-			if (node.credentials?.ringReadyApi) return { ...node, credentials: { ringReadyApi: credential } };
+			if (node.type === '@n8n/n8n-nodes-langchain.mcpTrigger')
+				return { ...node, webhookId, parameters: { ...node.parameters, path } };
+			if (node.credentials?.ringReadyApi)
+				return { ...node, credentials: { ringReadyApi: credential } };
 			return node;
 		}),
 	};
@@ -75,7 +90,14 @@ function mcpWorkflow(id: string, path: string, credential: { id: string; name: s
 
 /** Webhook → AI Agent (OpenAI Chat Model + one RingReady tool, description "Set Automatically"). */
 function agentWorkflow(): Workflow {
-	const node = (name: string, type: string, typeVersion: number, x: number, parameters: Record<string, unknown>, extra = {}) => ({
+	const node = (
+		name: string,
+		type: string,
+		typeVersion: number,
+		x: number,
+		parameters: Record<string, unknown>,
+		extra = {},
+	) => ({
 		id: `ai-e2e-${name.toLowerCase().replace(/\W+/g, '-')}`,
 		name,
 		type,
@@ -89,17 +111,34 @@ function agentWorkflow(): Workflow {
 		name: 'e2e: AI Agent with a RingReady tool',
 		active: false,
 		nodes: [
-			node('Webhook', 'n8n-nodes-base.webhook', 2, 0, { httpMethod: 'POST', path: AGENT_WEBHOOK_PATH, responseMode: 'lastNode', options: {} }, {
-				webhookId: '4f1c2d3e-5a6b-4c7d-8e9f-0a1b2c3d4e5f',
-			}),
+			node(
+				'Webhook',
+				'n8n-nodes-base.webhook',
+				2,
+				0,
+				{ httpMethod: 'POST', path: AGENT_WEBHOOK_PATH, responseMode: 'lastNode', options: {} },
+				{
+					webhookId: '4f1c2d3e-5a6b-4c7d-8e9f-0a1b2c3d4e5f',
+				},
+			),
 			node('AI Agent', '@n8n/n8n-nodes-langchain.agent', 2.2, 300, {
 				promptType: 'define',
 				text: '={{ $json.body.question }}',
-				options: { systemMessage: 'You help a business owner understand what callers asked their RingReady receptionist.' },
+				options: {
+					systemMessage:
+						'You help a business owner understand what callers asked their RingReady receptionist.',
+				},
 			}),
-			node('Scripted Model', '@n8n/n8n-nodes-langchain.lmChatOpenAi', 1.2, 200, { model: { __rl: true, mode: 'id', value: 'scripted-model' }, options: {} }, {
-				credentials: { openAiApi: OPENAI_CREDENTIAL },
-			}),
+			node(
+				'Scripted Model',
+				'@n8n/n8n-nodes-langchain.lmChatOpenAi',
+				1.2,
+				200,
+				{ model: { __rl: true, mode: 'id', value: 'scripted-model' }, options: {} },
+				{
+					credentials: { openAiApi: OPENAI_CREDENTIAL },
+				},
+			),
 			node(
 				'Get many conversations in RingReady',
 				'n8n-nodes-ringready.ringReadyTool',
@@ -108,9 +147,14 @@ function agentWorkflow(): Workflow {
 				{
 					resource: 'conversation',
 					operation: 'getAll',
-					limit: "={{ $fromAI('Limit', 'How many recent conversations to read, from 1 to 20', 'number') }}",
+					limit:
+						"={{ $fromAI('Limit', 'How many recent conversations to read, from 1 to 20', 'number') }}",
 					simplify: true,
-					filters: { agentId: locator("={{ $fromAI('Agent', 'The numeric ID of the agent (AI receptionist)', 'number') }}") },
+					filters: {
+						agentId: locator(
+							"={{ $fromAI('Agent', 'The numeric ID of the agent (AI receptionist)', 'number') }}",
+						),
+					},
 					options: { includeTranscripts: true },
 				},
 				{ credentials: { ringReadyApi: CREDENTIALS.readWrite } },
@@ -118,8 +162,12 @@ function agentWorkflow(): Workflow {
 		],
 		connections: {
 			Webhook: { main: [[{ node: 'AI Agent', type: 'main', index: 0 }]] },
-			'Scripted Model': { ai_languageModel: [[{ node: 'AI Agent', type: 'ai_languageModel', index: 0 }]] },
-			'Get many conversations in RingReady': { ai_tool: [[{ node: 'AI Agent', type: 'ai_tool', index: 0 }]] },
+			'Scripted Model': {
+				ai_languageModel: [[{ node: 'AI Agent', type: 'ai_languageModel', index: 0 }]],
+			},
+			'Get many conversations in RingReady': {
+				ai_tool: [[{ node: 'AI Agent', type: 'ai_tool', index: 0 }]],
+			},
 		} as unknown as Workflow['connections'],
 		settings: { executionOrder: 'v1' },
 		pinData: {},
@@ -136,7 +184,11 @@ function textOf(result: unknown): string {
  * method the webhook doesn't run on (GET on a POST webhook, DELETE without a session on MCP) tells:
  * "The requested webhook … is not registered" until then, another answer after.
  */
-async function waitForWebhook(url: string, method: 'GET' | 'DELETE', timeoutMs: number): Promise<void> {
+async function waitForWebhook(
+	url: string,
+	method: 'GET' | 'DELETE',
+	timeoutMs: number,
+): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
 	let last = '';
 	while (Date.now() < deadline) {
@@ -158,13 +210,17 @@ export async function aiTrack(ctx: AiTrackContext): Promise<void> {
 	const { suite } = ctx;
 	const sandbox = await ctx.newSandbox();
 	const agentId = sandbox.agentIds.A[0];
-	const agentConversations = () => sandbox.control.conversations('A').filter((c) => c.agent_id === agentId);
+	const agentConversations = () =>
+		sandbox.control.conversations('A').filter((c) => c.agent_id === agentId);
 	const turns = { limit: 3 };
 	const model: ScriptedModel = await startScriptedModel([
 		{
 			toolCall: (request: ChatRequest) => {
 				const tool = request.tools?.find((t) => t.function.name === CONVERSATIONS_TOOL);
-				if (!tool) throw new Error(`no ${CONVERSATIONS_TOOL} among the tools: ${(request.tools ?? []).map((t) => t.function.name).join(', ')}`);
+				if (!tool)
+					throw new Error(
+						`no ${CONVERSATIONS_TOOL} among the tools: ${(request.tools ?? []).map((t) => t.function.name).join(', ')}`,
+					);
 				return { name: tool.function.name, arguments: { Limit: turns.limit, Agent: agentId } };
 			},
 		},
@@ -172,7 +228,11 @@ export async function aiTrack(ctx: AiTrackContext): Promise<void> {
 	]);
 	ctx.cleanups.push(() => model.close());
 
-	const n8n = new N8n({ install: ctx.install, userFolder: join(ctx.workDir, 'ai'), onSpawn: ctx.recordPid });
+	const n8n = new N8n({
+		install: ctx.install,
+		userFolder: join(ctx.workDir, 'ai'),
+		onSpawn: ctx.recordPid,
+	});
 	await n8n.allocatePorts();
 	ctx.cleanups.push(() => n8n.stop());
 	const checks = {
@@ -183,29 +243,49 @@ export async function aiTrack(ctx: AiTrackContext): Promise<void> {
 		readOnly: 'MCP: with a read-only key the write tool returns an error text a model can act on',
 		agentSchema: 'AI Agent: the tool n8n sends the model has our name, description and parameters',
 		agentRun: 'AI Agent: the tool ran against the sandbox with the model’s arguments',
-		agentResult: 'AI Agent: the tool result sent back to the model holds the data, within the documented size',
+		agentResult:
+			'AI Agent: the tool result sent back to the model holds the data, within the documented size',
 	};
 
-	const ready = await suite.check(T, 'AI setup: MCP example (read-write and read-only copies) and agent workflow published; n8n started', async () => {
-		ctx.installInto(n8n);
-		await n8n.importCredentials([
-			...ctx.credentialsFor(sandbox),
-			{ id: OPENAI_CREDENTIAL.id, name: OPENAI_CREDENTIAL.name, type: 'openAiApi', data: { apiKey: 'sk-scripted-e2e', url: model.url } },
-		]);
-		const workflows = [
-			mcpWorkflow('e2eMcpReadWrite1', MCP_PATH, CREDENTIALS.readWrite, '0d9e8f7a-6b5c-4d3e-2f1a-0b9c8d7e6f51'),
-			mcpWorkflow('e2eMcpReadOnly01', MCP_READ_ONLY_PATH, CREDENTIALS.readOnly, '0d9e8f7a-6b5c-4d3e-2f1a-0b9c8d7e6f52'),
-			agentWorkflow(),
-		];
-		await n8n.importWorkflows(workflows);
-		for (const workflow of workflows) await n8n.activate(workflow.id);
-		await n8n.start();
-		const started = Date.now();
-		await waitForWebhook(`${n8n.baseUrl}/mcp/${MCP_PATH}`, 'DELETE', 120_000);
-		await waitForWebhook(`${n8n.baseUrl}/mcp/${MCP_READ_ONLY_PATH}`, 'DELETE', 120_000);
-		await waitForWebhook(`${n8n.baseUrl}/webhook/${AGENT_WEBHOOK_PATH}`, 'GET', 120_000);
-		return `${n8n.baseUrl}; webhooks registered ${((Date.now() - started) / 1000).toFixed(1)} s after start`;
-	});
+	const ready = await suite.check(
+		T,
+		'AI setup: MCP example (read-write and read-only copies) and agent workflow published; n8n started',
+		async () => {
+			ctx.installInto(n8n);
+			await n8n.importCredentials([
+				...ctx.credentialsFor(sandbox),
+				{
+					id: OPENAI_CREDENTIAL.id,
+					name: OPENAI_CREDENTIAL.name,
+					type: 'openAiApi',
+					data: { apiKey: 'sk-scripted-e2e', url: model.url },
+				},
+			]);
+			const workflows = [
+				mcpWorkflow(
+					'e2eMcpReadWrite1',
+					MCP_PATH,
+					CREDENTIALS.readWrite,
+					'0d9e8f7a-6b5c-4d3e-2f1a-0b9c8d7e6f51',
+				),
+				mcpWorkflow(
+					'e2eMcpReadOnly01',
+					MCP_READ_ONLY_PATH,
+					CREDENTIALS.readOnly,
+					'0d9e8f7a-6b5c-4d3e-2f1a-0b9c8d7e6f52',
+				),
+				agentWorkflow(),
+			];
+			await n8n.importWorkflows(workflows);
+			for (const workflow of workflows) await n8n.activate(workflow.id);
+			await n8n.start();
+			const started = Date.now();
+			await waitForWebhook(`${n8n.baseUrl}/mcp/${MCP_PATH}`, 'DELETE', 120_000);
+			await waitForWebhook(`${n8n.baseUrl}/mcp/${MCP_READ_ONLY_PATH}`, 'DELETE', 120_000);
+			await waitForWebhook(`${n8n.baseUrl}/webhook/${AGENT_WEBHOOK_PATH}`, 'GET', 120_000);
+			return `${n8n.baseUrl}; webhooks registered ${((Date.now() - started) / 1000).toFixed(1)} s after start`;
+		},
+	);
 	if (!ready) {
 		suite.skip(T, Object.values(checks), 'the AI setup failed');
 		return;
@@ -213,7 +293,9 @@ export async function aiTrack(ctx: AiTrackContext): Promise<void> {
 
 	// --- MCP --------------------------------------------------------------------------------------
 	const example = loadMcpExample();
-	const exampleTools = example.nodes.filter((node) => node.type === 'n8n-nodes-ringready.ringReadyTool');
+	const exampleTools = example.nodes.filter(
+		(node) => node.type === 'n8n-nodes-ringready.ringReadyTool',
+	);
 	let client: Client | undefined;
 	let tools: McpTool[] = [];
 	const listed = await suite.check(T, checks.list, async () => {
@@ -221,34 +303,55 @@ export async function aiTrack(ctx: AiTrackContext): Promise<void> {
 		ctx.cleanups.push(async () => await client?.close());
 		tools = (await client.listTools()).tools as McpTool[];
 		ctx.outputs.push({ what: 'MCP listTools', text: JSON.stringify(tools) });
-		const expectedNames = exampleTools.map((node) => node.name.replace(/[^a-zA-Z0-9_-]+/g, '_')).sort();
+		const expectedNames = exampleTools
+			.map((node) => node.name.replace(/[^a-zA-Z0-9_-]+/g, '_'))
+			.sort();
 		assert.deepEqual(tools.map((tool) => tool.name).sort(), expectedNames);
 		for (const node of exampleTools) {
 			const tool = tools.find((t) => t.name === node.name.replace(/[^a-zA-Z0-9_-]+/g, '_'))!;
-			const manual = node.parameters.descriptionType === 'manual' ? String(node.parameters.toolDescription) : undefined;
+			const manual =
+				node.parameters.descriptionType === 'manual'
+					? String(node.parameters.toolDescription)
+					: undefined;
 			// "Set Automatically" gives the model "{action} in RingReady", which is also the default node name.
 			assert.equal(tool.description, manual ?? node.name, `description of ${tool.name}`);
 		}
 		const conversations = tools.find((tool) => tool.name === CONVERSATIONS_TOOL)!;
-		assert.deepEqual(Object.keys(conversations.inputSchema.properties ?? {}).sort(), ['Agent', 'Limit']);
+		assert.deepEqual(Object.keys(conversations.inputSchema.properties ?? {}).sort(), [
+			'Agent',
+			'Limit',
+		]);
 		assert.equal(conversations.inputSchema.properties!.Limit.type, 'number');
-		assert.match(String(conversations.inputSchema.properties!.Agent.description), /numeric ID of the RingReady agent/);
+		assert.match(
+			String(conversations.inputSchema.properties!.Agent.description),
+			/numeric ID of the RingReady agent/,
+		);
 		assert.deepEqual([...(conversations.inputSchema.required ?? [])].sort(), ['Agent', 'Limit']);
 		const save = tools.find((tool) => tool.name === 'Create_or_update_FAQ_entries_in_RingReady')!;
-		assert.deepEqual(Object.keys(save.inputSchema.properties ?? {}).sort(), ['Agent', 'Answer', 'Question']);
+		assert.deepEqual(Object.keys(save.inputSchema.properties ?? {}).sort(), [
+			'Agent',
+			'Answer',
+			'Question',
+		]);
 		return `${tools.length} tools: ${tools.map((tool) => tool.name).join(', ')}`;
 	});
 
 	if (listed && client) {
 		const mcp = client;
 		await suite.check(T, checks.read, async () => {
-			const result = await mcp.callTool({ name: CONVERSATIONS_TOOL, arguments: { Limit: 2, Agent: agentId } });
+			const result = await mcp.callTool({
+				name: CONVERSATIONS_TOOL,
+				arguments: { Limit: 2, Agent: agentId },
+			});
 			const text = textOf(result);
 			ctx.outputs.push({ what: 'MCP callTool conversations', text });
 			assert.ok(!result.isError, text);
 			const items = JSON.parse(text) as Array<Record<string, unknown>>;
 			const expected = agentConversations().slice(0, 2);
-			assert.deepEqual(items.map((item) => item.id), expected.map((c) => c.id));
+			assert.deepEqual(
+				items.map((item) => item.id),
+				expected.map((c) => c.id),
+			);
 			for (const item of items) {
 				assert.equal(typeof item.transcript_text, 'string');
 				assert.ok(!('transcript' in item) && !('recording_url' in item), 'not simplified');
@@ -260,14 +363,21 @@ export async function aiTrack(ctx: AiTrackContext): Promise<void> {
 		const answer = 'Yes, Saturdays from 9 to 1.';
 		await suite.check(T, checks.preview, async () => {
 			const before = { ...sandbox.control.agent(agentId)!.faq };
-			const result = await mcp.callTool({ name: 'Preview_FAQ_entry_in_RingReady', arguments: { Agent: agentId, Question: question, Answer: answer } });
+			const result = await mcp.callTool({
+				name: 'Preview_FAQ_entry_in_RingReady',
+				arguments: { Agent: agentId, Question: question, Answer: answer },
+			});
 			const text = textOf(result);
 			assert.ok(!result.isError, text);
 			const [report] = JSON.parse(text) as Array<Record<string, unknown>>;
 			assert.deepEqual(report.added, [question]);
 			assert.equal(report.saved, false);
 			assert.equal(report.preview, true);
-			assert.deepEqual({ ...sandbox.control.agent(agentId)!.faq }, before, 'the preview changed the FAQ');
+			assert.deepEqual(
+				{ ...sandbox.control.agent(agentId)!.faq },
+				before,
+				'the preview changed the FAQ',
+			);
 			const patches = sandbox.control.requests().log.filter((entry) => entry.method === 'PATCH');
 			assert.equal(patches.length, 0, 'the preview sent a PATCH');
 		});
@@ -293,13 +403,20 @@ export async function aiTrack(ctx: AiTrackContext): Promise<void> {
 			const before = { ...sandbox.control.agent(agentId)!.faq };
 			const result = await readOnly.callTool({
 				name: 'Create_or_update_FAQ_entries_in_RingReady',
-				arguments: { Agent: agentId, Question: 'Read-only key question (e2e)?', Answer: 'Never saved.' },
+				arguments: {
+					Agent: agentId,
+					Question: 'Read-only key question (e2e)?',
+					Answer: 'Never saved.',
+				},
 			});
 			const text = textOf(result);
 			ctx.outputs.push({ what: 'MCP read-only callTool', text });
 			assert.equal(result.isError, true, `not an error: ${text}`);
 			assert.match(text, /This API key is read-only: it may not change agents or FAQ entries/);
-			assert.match(text, /Nothing was changed\. To update agents or their FAQ, create a key with the write scope/);
+			assert.match(
+				text,
+				/Nothing was changed\. To update agents or their FAQ, create a key with the write scope/,
+			);
 			assert.deepEqual({ ...sandbox.control.agent(agentId)!.faq }, before);
 			return `"${text.slice(0, 160)}"`;
 		} finally {
@@ -309,30 +426,47 @@ export async function aiTrack(ctx: AiTrackContext): Promise<void> {
 
 	// --- AI Agent loop ------------------------------------------------------------------------------
 	sandbox.control.clearRequests();
-	const ran = await suite.check(T, 'AI Agent: the workflow answers through the scripted model (two model turns)', async () => {
-		const response = await fetch(`${n8n.baseUrl}/webhook/${AGENT_WEBHOOK_PATH}`, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify({ question: 'What did callers ask this week?' }),
-		});
-		const body = await response.text();
-		ctx.outputs.push({ what: 'agent webhook answer', text: body });
-		assert.equal(response.status, 200, body);
-		assert.deepEqual(model.unexpected, []);
-		assert.equal(model.requests.length, 2, `${model.requests.length} model requests`);
-		assert.match(body, /Callers asked about appointments and prices/);
-	});
+	const ran = await suite.check(
+		T,
+		'AI Agent: the workflow answers through the scripted model (two model turns)',
+		async () => {
+			const response = await fetch(`${n8n.baseUrl}/webhook/${AGENT_WEBHOOK_PATH}`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify({ question: 'What did callers ask this week?' }),
+			});
+			const body = await response.text();
+			ctx.outputs.push({ what: 'agent webhook answer', text: body });
+			assert.equal(response.status, 200, body);
+			assert.deepEqual(model.unexpected, []);
+			assert.equal(model.requests.length, 2, `${model.requests.length} model requests`);
+			assert.match(body, /Callers asked about appointments and prices/);
+		},
+	);
 	if (!ran) {
-		suite.skip(T, [checks.agentSchema, checks.agentRun, checks.agentResult], `the agent run failed (${model.requests.length} model requests; ${model.unexpected.join('; ')})`);
+		suite.skip(
+			T,
+			[checks.agentSchema, checks.agentRun, checks.agentResult],
+			`the agent run failed (${model.requests.length} model requests; ${model.unexpected.join('; ')})`,
+		);
 		return;
 	}
 	await suite.check(T, checks.agentSchema, () => {
 		const tool = model.requests[0].body.tools?.find((t) => t.function.name === CONVERSATIONS_TOOL);
 		assert.ok(tool, 'our tool is not in the request');
 		assert.equal(tool.function.description, 'Get many conversations in RingReady');
-		const parameters = tool.function.parameters as { properties: Record<string, { type: string; description: string }>; required: string[] };
-		assert.deepEqual(parameters.properties.Limit, { type: 'number', description: 'How many recent conversations to read, from 1 to 20' });
-		assert.deepEqual(parameters.properties.Agent, { type: 'number', description: 'The numeric ID of the agent (AI receptionist)' });
+		const parameters = tool.function.parameters as {
+			properties: Record<string, { type: string; description: string }>;
+			required: string[];
+		};
+		assert.deepEqual(parameters.properties.Limit, {
+			type: 'number',
+			description: 'How many recent conversations to read, from 1 to 20',
+		});
+		assert.deepEqual(parameters.properties.Agent, {
+			type: 'number',
+			description: 'The numeric ID of the agent (AI receptionist)',
+		});
 		assert.deepEqual([...parameters.required].sort(), ['Agent', 'Limit']);
 		return JSON.stringify(tool).slice(0, 200);
 	});
@@ -345,24 +479,40 @@ export async function aiTrack(ctx: AiTrackContext): Promise<void> {
 		const details = log.filter((entry) => /^\/api\/v1\/conversations\/\d+$/.test(entry.path));
 		assert.deepEqual(
 			details.map((entry) => Number(entry.path.split('/').pop())).sort((a, b) => a - b),
-			agentConversations().slice(0, turns.limit).map((c) => c.id).sort((a, b) => a - b),
+			agentConversations()
+				.slice(0, turns.limit)
+				.map((c) => c.id)
+				.sort((a, b) => a - b),
 		);
 		return `GET /api/v1/conversations?agent_id=${agentId}&limit=${turns.limit} and ${details.length} transcripts`;
 	});
 	await suite.check(T, checks.agentResult, () => {
 		const toolMessage = model.requests[1].body.messages.find((message) => message.role === 'tool');
 		assert.ok(toolMessage, 'no tool message in the second request');
-		const content = typeof toolMessage.content === 'string' ? toolMessage.content : JSON.stringify(toolMessage.content);
+		const content =
+			typeof toolMessage.content === 'string'
+				? toolMessage.content
+				: JSON.stringify(toolMessage.content);
 		ctx.outputs.push({ what: 'tool result sent to the model', text: content });
 		const items = JSON.parse(content) as Array<Record<string, unknown>>;
 		const expected = agentConversations().slice(0, turns.limit);
-		assert.deepEqual(items.map((item) => item.id), expected.map((c) => c.id));
+		assert.deepEqual(
+			items.map((item) => item.id),
+			expected.map((c) => c.id),
+		);
 		items.forEach((item, index) => {
 			assert.equal(item.summary, expected[index].summary ?? null);
-			assert.ok(String(item.transcript_text).includes(String(expected[index].transcript?.[0]?.content ?? '')));
+			assert.ok(
+				String(item.transcript_text).includes(
+					String(expected[index].transcript?.[0]?.content ?? ''),
+				),
+			);
 		});
 		const bound = turns.limit * SIMPLIFIED_CONVERSATION_WITH_TRANSCRIPT_MAX_CHARS;
-		assert.ok(content.length <= bound, `${content.length} characters, over the documented ${bound}`);
+		assert.ok(
+			content.length <= bound,
+			`${content.length} characters, over the documented ${bound}`,
+		);
 		return `${content.length} characters for ${items.length} conversations (bound ${bound})`;
 	});
 }

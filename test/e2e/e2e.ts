@@ -12,11 +12,27 @@
  * Prints one line per check and ends with `N passed, N failed`; exits 1 on any failure.
  */
 import assert from 'assert/strict';
-import { existsSync, readdirSync, readFileSync, writeFileSync, appendFileSync, mkdirSync } from 'fs';
+import {
+	existsSync,
+	readdirSync,
+	readFileSync,
+	writeFileSync,
+	appendFileSync,
+	mkdirSync,
+} from 'fs';
 import { join, resolve } from 'path';
 
 import { keyPrefix, startSandbox, type Sandbox } from '../sandbox';
-import { delay, DURABLE_SCHEDULER_ENV, N8n, nodeOutput, tail, type N8nInstall, type N8nLine, type RunData } from '../../tools/n8n';
+import {
+	delay,
+	DURABLE_SCHEDULER_ENV,
+	N8n,
+	nodeOutput,
+	tail,
+	type N8nInstall,
+	type N8nLine,
+	type RunData,
+} from '../../tools/n8n';
 import { startSink, type Sink } from './lib/sink';
 import { Suite } from './lib/suite';
 import {
@@ -79,9 +95,21 @@ async function newSandbox(): Promise<Sandbox> {
 
 function credentialsFor(sandbox: Sandbox) {
 	return [
-		{ ...CREDENTIALS.readWrite, type: 'ringReadyApi', data: { apiKey: sandbox.keys.readWrite, baseUrl: sandbox.url } },
-		{ ...CREDENTIALS.readOnly, type: 'ringReadyApi', data: { apiKey: sandbox.keys.readOnly, baseUrl: sandbox.url } },
-		{ ...CREDENTIALS.revoked, type: 'ringReadyApi', data: { apiKey: sandbox.keys.revoked, baseUrl: sandbox.url } },
+		{
+			...CREDENTIALS.readWrite,
+			type: 'ringReadyApi',
+			data: { apiKey: sandbox.keys.readWrite, baseUrl: sandbox.url },
+		},
+		{
+			...CREDENTIALS.readOnly,
+			type: 'ringReadyApi',
+			data: { apiKey: sandbox.keys.readOnly, baseUrl: sandbox.url },
+		},
+		{
+			...CREDENTIALS.revoked,
+			type: 'ringReadyApi',
+			data: { apiKey: sandbox.keys.revoked, baseUrl: sandbox.url },
+		},
 	];
 }
 
@@ -122,7 +150,11 @@ function conversationRequests(sandbox: Sandbox, key?: string) {
 	const prefix = key ? keyPrefix(key) : undefined;
 	return sandbox.control
 		.requests()
-		.log.filter((entry) => entry.path.startsWith('/api/v1/conversations') && (!prefix || entry.key?.startsWith(prefix)));
+		.log.filter(
+			(entry) =>
+				entry.path.startsWith('/api/v1/conversations') &&
+				(!prefix || entry.key?.startsWith(prefix)),
+		);
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -139,17 +171,21 @@ async function execTrack(): Promise<void> {
 	const recent = sandbox.control.addConversations({ count: 3, agentId });
 	const someConversation = sandbox.control.conversations('A')[10];
 
-	const setupOk = await suite.check(T, 'credentials and workflows import into n8n (n8n import:*)', async () => {
-		installInto(n8n);
-		await n8n.importCredentials(credentialsFor(sandbox));
-		await n8n.importWorkflows([
-			readsWorkflow({ conversationId: someConversation.id, agentId }),
-			writesWorkflow({ agentId, otherAgentId }),
-			errorsWorkflow({ agentId, failingConversationLimit: 3 }),
-			failingWorkflow(),
-			trustWorkflow({ agentId, otherAgentId }),
-		]);
-	});
+	const setupOk = await suite.check(
+		T,
+		'credentials and workflows import into n8n (n8n import:*)',
+		async () => {
+			installInto(n8n);
+			await n8n.importCredentials(credentialsFor(sandbox));
+			await n8n.importWorkflows([
+				readsWorkflow({ conversationId: someConversation.id, agentId }),
+				writesWorkflow({ agentId, otherAgentId }),
+				errorsWorkflow({ agentId, failingConversationLimit: 3 }),
+				failingWorkflow(),
+				trustWorkflow({ agentId, otherAgentId }),
+			]);
+		},
+	);
 	if (!setupOk) {
 		suite.skip(T, ['reads', 'writes', 'errors', 'revoked key'], 'n8n import failed');
 		return;
@@ -158,29 +194,51 @@ async function execTrack(): Promise<void> {
 	// --- reads -------------------------------------------------------------------------------------
 	sandbox.control.clearRequests();
 	// The first conversations request answers 429 with Retry-After: the node must wait and retry.
-	sandbox.control.injectFaults({ status: 429, retryAfter: 1, count: 1, path: '/api/v1/conversations' });
+	sandbox.control.injectFaults({
+		status: 429,
+		retryAfter: 1,
+		count: 1,
+		path: '/api/v1/conversations',
+	});
 	suite.log(T, 'n8n execute: reads');
 	const reads = await n8n.execute('e2eReadsWorkflow');
 	executeOutput('execute reads', reads);
 	const readLog = sandbox.control.requests().log;
 	const readsRan = await suite.check(T, 'reads workflow runs (n8n execute exits 0)', () => {
-		assert.equal(reads.code, 0, `exit code ${reads.code}\n${tail(reads.stdout + reads.stderr, 30)}`);
+		assert.equal(
+			reads.code,
+			0,
+			`exit code ${reads.code}\n${tail(reads.stdout + reads.stderr, 30)}`,
+		);
 		assert.ok(reads.run, 'no run data in the output');
 		return `${(reads.ms / 1000).toFixed(1)} s`;
 	});
 	if (readsRan) {
 		const all = sandbox.control.conversations('A');
-		await suite.check(T, 'Conversation › Get Many, Return All: every conversation, over several pages', () => {
-			const out = nodeOutput(reads.run, 'All Conversations');
-			assert.deepEqual(ids(out), ids(all as unknown as Array<Record<string, unknown>>), 'ids differ from the sandbox');
-			const pages = readLog.filter((entry) => entry.path === '/api/v1/conversations' && entry.query.before_id);
-			assert.ok(pages.length >= 1, 'no request with before_id: Return All did not page');
-			return `${out.length} conversations, ${pages.length + 1}+ pages`;
-		});
+		await suite.check(
+			T,
+			'Conversation › Get Many, Return All: every conversation, over several pages',
+			() => {
+				const out = nodeOutput(reads.run, 'All Conversations');
+				assert.deepEqual(
+					ids(out),
+					ids(all as unknown as Array<Record<string, unknown>>),
+					'ids differ from the sandbox',
+				);
+				const pages = readLog.filter(
+					(entry) => entry.path === '/api/v1/conversations' && entry.query.before_id,
+				);
+				assert.ok(pages.length >= 1, 'no request with before_id: Return All did not page');
+				return `${out.length} conversations, ${pages.length + 1}+ pages`;
+			},
+		);
 		await suite.check(T, 'a 429 with Retry-After is waited out and retried inside n8n', () => {
 			const limited = readLog.filter((entry) => entry.status === 429);
 			assert.equal(limited.length, 1, 'the injected 429 was not served');
-			const retried = readLog.find((entry) => entry.seq > limited[0].seq && entry.path === limited[0].path && entry.status === 200);
+			const retried = readLog.find(
+				(entry) =>
+					entry.seq > limited[0].seq && entry.path === limited[0].path && entry.status === 200,
+			);
 			assert.ok(retried, 'no successful request followed the 429');
 			const waited = retried.started_ms - (limited[0].ended_ms ?? limited[0].started_ms);
 			assert.ok(waited >= 900, `retried after ${waited.toFixed(0)} ms, before Retry-After: 1`);
@@ -188,7 +246,9 @@ async function execTrack(): Promise<void> {
 		});
 		await suite.check(T, 'Conversation › Get Many with agent and channel filters', () => {
 			const out = nodeOutput(reads.run, 'Agent Phone Calls');
-			const expected = all.filter((c) => c.agent_id === agentId && c.channel === 'phone').map((c) => c.id);
+			const expected = all
+				.filter((c) => c.agent_id === agentId && c.channel === 'phone')
+				.map((c) => c.id);
 			assert.ok(expected.length > 0);
 			assert.deepEqual(ids(out), expected);
 			return `${out.length} phone calls of agent ${agentId}`;
@@ -196,22 +256,42 @@ async function execTrack(): Promise<void> {
 		await suite.check(T, 'Conversation › Get Many with transcripts and transcript text', () => {
 			const out = nodeOutput(reads.run, 'With Transcripts');
 			assert.equal(out.length, 4);
-			assert.deepEqual(ids(out), all.slice(0, 4).map((c) => c.id));
+			assert.deepEqual(
+				ids(out),
+				all.slice(0, 4).map((c) => c.id),
+			);
 			for (const item of out) {
-				assert.ok(Array.isArray(item.transcript) && item.transcript.length > 0, `no transcript on ${String(item.id)}`);
+				assert.ok(
+					Array.isArray(item.transcript) && item.transcript.length > 0,
+					`no transcript on ${String(item.id)}`,
+				);
 				assert.equal(typeof item.transcript_text, 'string');
 				assert.ok(String(item.transcript_text).length > 20);
 			}
 		});
-		await suite.check(T, 'Conversation › Get Many since last week (expression) for one agent', () => {
-			const out = nodeOutput(reads.run, 'Since Last Week');
-			assert.deepEqual(ids(out).sort(), recent.map((c) => c.id).sort());
-			assert.ok(out.every((item) => Array.isArray(item.transcript) && typeof item.transcript_text === 'string'));
-			const since = readLog.find((entry) => entry.path === '/api/v1/conversations' && entry.query.since);
-			assert.ok(since, 'no request with since');
-			assert.match(since.query.since, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/, 'since is not UTC ISO-8601');
-			return `since=${since.query.since}`;
-		});
+		await suite.check(
+			T,
+			'Conversation › Get Many since last week (expression) for one agent',
+			() => {
+				const out = nodeOutput(reads.run, 'Since Last Week');
+				assert.deepEqual(ids(out).sort(), recent.map((c) => c.id).sort());
+				assert.ok(
+					out.every(
+						(item) => Array.isArray(item.transcript) && typeof item.transcript_text === 'string',
+					),
+				);
+				const since = readLog.find(
+					(entry) => entry.path === '/api/v1/conversations' && entry.query.since,
+				);
+				assert.ok(since, 'no request with since');
+				assert.match(
+					since.query.since,
+					/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/,
+					'since is not UTC ISO-8601',
+				);
+				return `since=${since.query.since}`;
+			},
+		);
 		await suite.check(T, 'Conversation › Get one, with transcript text', () => {
 			const [item] = nodeOutput(reads.run, 'One Conversation');
 			assert.equal(item.id, someConversation.id);
@@ -251,14 +331,21 @@ async function execTrack(): Promise<void> {
 	executeOutput('execute writes', writes);
 	const writeLog = sandbox.control.requests().log;
 	const writesRan = await suite.check(T, 'writes workflow runs (n8n execute exits 0)', () => {
-		assert.equal(writes.code, 0, `exit code ${writes.code}\n${tail(writes.stdout + writes.stderr, 30)}`);
+		assert.equal(
+			writes.code,
+			0,
+			`exit code ${writes.code}\n${tail(writes.stdout + writes.stderr, 30)}`,
+		);
 		return `${(writes.ms / 1000).toFixed(1)} s`;
 	});
 	if (writesRan) {
 		await suite.check(T, 'Agent › Update changes only the fields sent', () => {
 			const [result] = nodeOutput(writes.run, 'Update Agent');
 			assert.equal(result.id, agentId);
-			assert.deepEqual([...(result.updated as string[])].sort(), ['agent_goal', 'greeting_message']);
+			assert.deepEqual([...(result.updated as string[])].sort(), [
+				'agent_goal',
+				'greeting_message',
+			]);
 			const after = sandbox.control.agent(agentId)!;
 			assert.equal(after.agent_goal, UPDATED_GOAL);
 			assert.equal(after.greeting_message, UPDATED_GREETING);
@@ -266,20 +353,26 @@ async function execTrack(): Promise<void> {
 			const [read] = nodeOutput(writes.run, 'Agent After Update');
 			assert.equal(read.agent_goal, UPDATED_GOAL);
 		});
-		await suite.check(T, 'Agent FAQ › Create or Update from three input items (one merge, one PATCH)', () => {
-			const three = nodeOutput(writes.run, 'Three Conversations');
-			const out = nodeOutput(writes.run, 'Upsert FAQ');
-			assert.equal(out.length, 3);
-			const questions = three.map((c) => `What about conversation ${String(c.id)}? (e2e)`);
-			out.forEach((item, index) => {
-				assert.deepEqual(item.added, [questions[index]]);
-				assert.equal(item.saved, true);
-				assert.equal(item.entry_count, Object.keys(faqBefore).length + 3);
-			});
-			const patches = writeLog.filter((entry) => entry.method === 'PATCH' && entry.path === `/api/v1/agents/${agentId}`);
-			// update + upsert + delete: the three upsert items share one PATCH.
-			assert.equal(patches.length, 3, `${patches.length} PATCH requests`);
-		});
+		await suite.check(
+			T,
+			'Agent FAQ › Create or Update from three input items (one merge, one PATCH)',
+			() => {
+				const three = nodeOutput(writes.run, 'Three Conversations');
+				const out = nodeOutput(writes.run, 'Upsert FAQ');
+				assert.equal(out.length, 3);
+				const questions = three.map((c) => `What about conversation ${String(c.id)}? (e2e)`);
+				out.forEach((item, index) => {
+					assert.deepEqual(item.added, [questions[index]]);
+					assert.equal(item.saved, true);
+					assert.equal(item.entry_count, Object.keys(faqBefore).length + 3);
+				});
+				const patches = writeLog.filter(
+					(entry) => entry.method === 'PATCH' && entry.path === `/api/v1/agents/${agentId}`,
+				);
+				// update + upsert + delete: the three upsert items share one PATCH.
+				assert.equal(patches.length, 3, `${patches.length} PATCH requests`);
+			},
+		);
 		await suite.check(T, 'Agent FAQ › Delete reports removed and not found', () => {
 			const [item] = nodeOutput(writes.run, 'Delete FAQ Entry');
 			assert.deepEqual(item.removed, ['Do you give free estimates?']);
@@ -307,37 +400,56 @@ async function execTrack(): Promise<void> {
 	const firstThree = sandbox.control.conversations('A').slice(0, 3);
 	const failing = firstThree[1];
 	sandbox.control.clearRequests();
-	sandbox.control.injectFaults({ status: 404, count: 1, path: `/api/v1/conversations/${failing.id}` });
+	sandbox.control.injectFaults({
+		status: 404,
+		count: 1,
+		path: `/api/v1/conversations/${failing.id}`,
+	});
 	suite.log(T, 'n8n execute: errors with continue on fail');
 	const errors = await n8n.execute('e2eErrorsWorkflo');
 	executeOutput('execute errors', errors);
 	const errorLog = sandbox.control.requests().log;
-	await suite.check(T, 'errors with Continue On Fail become error items; the workflow succeeds', () => {
-		assert.equal(errors.code, 0, `exit code ${errors.code}\n${tail(errors.stdout + errors.stderr, 30)}`);
-		const [missing] = nodeOutput(errors.run, 'Missing Conversation');
-		assert.equal(typeof missing.error, 'string', 'no error item for a missing conversation');
-		const readOnly = nodeOutput(errors.run, 'Read-only Key Update');
-		assert.equal(readOnly.length, 1);
-		assert.match(String(readOnly[0].error) + String(readOnly[0].description ?? ''), /scope|permission|write|forbidden/i);
-		const [blank] = nodeOutput(errors.run, 'Blank Goal');
-		assert.match(String(blank.error) + String(blank.description ?? ''), /blank|empty|goal/i);
-		const blankSent = errorLog.some(
-			(entry) => entry.method === 'PATCH' && entry.key?.startsWith(keyPrefix(sandbox.keys.readWrite)),
-		);
-		assert.ok(!blankSent, 'a blank required field was sent to the API');
-		const transcripts = nodeOutput(errors.run, 'One Transcript Fails');
-		assert.equal(transcripts.length, 3);
-		const failed = transcripts.filter((item) => item.error !== undefined);
-		assert.equal(failed.length, 1, 'expected exactly one failed transcript');
-		assert.equal(failed[0].conversation_id, failing.id);
-		assert.ok(transcripts.filter((item) => Array.isArray(item.transcript)).length === 2);
-		return `404: "${String(missing.error).slice(0, 60)}"; 403: "${String(readOnly[0].error).slice(0, 60)}"`;
-	});
+	await suite.check(
+		T,
+		'errors with Continue On Fail become error items; the workflow succeeds',
+		() => {
+			assert.equal(
+				errors.code,
+				0,
+				`exit code ${errors.code}\n${tail(errors.stdout + errors.stderr, 30)}`,
+			);
+			const [missing] = nodeOutput(errors.run, 'Missing Conversation');
+			assert.equal(typeof missing.error, 'string', 'no error item for a missing conversation');
+			const readOnly = nodeOutput(errors.run, 'Read-only Key Update');
+			assert.equal(readOnly.length, 1);
+			assert.match(
+				String(readOnly[0].error) + String(readOnly[0].description ?? ''),
+				/scope|permission|write|forbidden/i,
+			);
+			const [blank] = nodeOutput(errors.run, 'Blank Goal');
+			assert.match(String(blank.error) + String(blank.description ?? ''), /blank|empty|goal/i);
+			const blankSent = errorLog.some(
+				(entry) =>
+					entry.method === 'PATCH' && entry.key?.startsWith(keyPrefix(sandbox.keys.readWrite)),
+			);
+			assert.ok(!blankSent, 'a blank required field was sent to the API');
+			const transcripts = nodeOutput(errors.run, 'One Transcript Fails');
+			assert.equal(transcripts.length, 3);
+			const failed = transcripts.filter((item) => item.error !== undefined);
+			assert.equal(failed.length, 1, 'expected exactly one failed transcript');
+			assert.equal(failed[0].conversation_id, failing.id);
+			assert.ok(transcripts.filter((item) => Array.isArray(item.transcript)).length === 2);
+			return `404: "${String(missing.error).slice(0, 60)}"; 403: "${String(readOnly[0].error).slice(0, 60)}"`;
+		},
+	);
 
 	// --- trust: a redirect elsewhere, and a 200 that is not the agent ---------------------------------
 	const elsewhere = await newSandbox();
 	sandbox.control.clearRequests();
-	sandbox.control.redirect({ path: `/api/v1/agents/${agentId}`, location: `${elsewhere.url}/api/v1/agents/${agentId}` });
+	sandbox.control.redirect({
+		path: `/api/v1/agents/${agentId}`,
+		location: `${elsewhere.url}/api/v1/agents/${agentId}`,
+	});
 	sandbox.control.scriptResponse({
 		path: `/api/v1/agents/${otherAgentId}`,
 		method: 'GET',
@@ -350,25 +462,43 @@ async function execTrack(): Promise<void> {
 	const trust = await n8n.execute('e2eTrustWorkflow');
 	executeOutput('execute trust', trust);
 	const trustLog = sandbox.control.requests().log;
-	await suite.check(T, 'a redirect to another origin is not followed: the key never reaches it; the error names where it pointed', () => {
-		assert.equal(trust.code, 0, `exit code ${trust.code}\n${tail(trust.stdout + trust.stderr, 30)}`);
-		const [item] = nodeOutput(trust.run, 'Redirected Agent');
-		assert.equal(
-			item.error,
-			`The Base URL redirected the request to ${elsewhere.url}/api/v1/agents/${agentId}; the API key was not sent there`,
-		);
-		assert.match(String(item.description), /Set the Base URL in the RingReady API credential/);
-		assert.deepEqual(elsewhere.control.requests().log, [], 'a request reached the other origin');
-		return `"${String(item.error).slice(0, 80)}"`;
-	});
-	await suite.check(T, 'Agent FAQ › Create or Update on a 200 that is not the agent: error, FAQ untouched, no PATCH', () => {
-		const [item] = nodeOutput(trust.run, 'FAQ From A Web Page');
-		assert.equal(item.error, `RingReady returned an unexpected response to GET /api/v1/agents/${otherAgentId}`);
-		assert.match(String(item.description), /^Expected agent \d+ with its FAQ; got a web page \(HTML\)/);
-		assert.deepEqual(sandbox.control.agent(otherAgentId)!.faq, faqBeforeTrust);
-		assert.ok(!(FAQ_NOT_LOST_QUESTION in sandbox.control.agent(otherAgentId)!.faq));
-		assert.ok(!trustLog.some((entry) => entry.method === 'PATCH'), 'a PATCH was sent');
-	});
+	await suite.check(
+		T,
+		'a redirect to another origin is not followed: the key never reaches it; the error names where it pointed',
+		() => {
+			assert.equal(
+				trust.code,
+				0,
+				`exit code ${trust.code}\n${tail(trust.stdout + trust.stderr, 30)}`,
+			);
+			const [item] = nodeOutput(trust.run, 'Redirected Agent');
+			assert.equal(
+				item.error,
+				`The Base URL redirected the request to ${elsewhere.url}/api/v1/agents/${agentId}; the API key was not sent there`,
+			);
+			assert.match(String(item.description), /Set the Base URL in the RingReady API credential/);
+			assert.deepEqual(elsewhere.control.requests().log, [], 'a request reached the other origin');
+			return `"${String(item.error).slice(0, 80)}"`;
+		},
+	);
+	await suite.check(
+		T,
+		'Agent FAQ › Create or Update on a 200 that is not the agent: error, FAQ untouched, no PATCH',
+		() => {
+			const [item] = nodeOutput(trust.run, 'FAQ From A Web Page');
+			assert.equal(
+				item.error,
+				`RingReady returned an unexpected response to GET /api/v1/agents/${otherAgentId}`,
+			);
+			assert.match(
+				String(item.description),
+				/^Expected agent \d+ with its FAQ; got a web page \(HTML\)/,
+			);
+			assert.deepEqual(sandbox.control.agent(otherAgentId)!.faq, faqBeforeTrust);
+			assert.ok(!(FAQ_NOT_LOST_QUESTION in sandbox.control.agent(otherAgentId)!.faq));
+			assert.ok(!trustLog.some((entry) => entry.method === 'PATCH'), 'a PATCH was sent');
+		},
+	);
 
 	// --- a revoked key fails the workflow ------------------------------------------------------------
 	suite.log(T, 'n8n execute: revoked key');
@@ -403,143 +533,226 @@ async function serverTrack(sink: Sink): Promise<void> {
 	const examples = existsSync(examplesDir)
 		? readdirSync(examplesDir)
 				.filter((file) => file.endsWith('.json'))
-				.map((file) => ({ file, workflow: JSON.parse(readFileSync(join(examplesDir, file), 'utf8')) as Workflow }))
+				.map((file) => ({
+					file,
+					workflow: JSON.parse(readFileSync(join(examplesDir, file), 'utf8')) as Workflow,
+				}))
 		: [];
 	const triggers = triggerWorkflows(sink.url, 'legacy');
 	const missing = installInto(n8n);
-	const setupOk = await suite.check(T, 'credentials, trigger workflow and examples import; trigger published', async () => {
-		// The examples use the credential `npm run dev` creates; here one of the same name points at this sandbox.
-		await n8n.importCredentials([
-			...credentialsFor(sandbox),
-			{
-				id: 'ringreadySandbox',
-				name: 'RingReady Sandbox',
-				type: 'ringReadyApi',
-				data: { apiKey: sandbox.keys.readWrite, baseUrl: sandbox.url },
-			},
-		]);
-		await n8n.importWorkflows([...triggers.all, ...examples.map((example) => example.workflow)]);
-		if (!missing.includes('dist/nodes/RingReadyTrigger/RingReadyTrigger.node.js')) {
-			for (const workflow of triggers.all) await n8n.activate(workflow.id);
-		}
-	});
-	const triggerChecks = [...triggerCheckNames('legacy'), 'trigger: Fetch Test Event returns the latest conversation'];
+	const setupOk = await suite.check(
+		T,
+		'credentials, trigger workflow and examples import; trigger published',
+		async () => {
+			// The examples use the credential `npm run dev` creates; here one of the same name points at this sandbox.
+			await n8n.importCredentials([
+				...credentialsFor(sandbox),
+				{
+					id: 'ringreadySandbox',
+					name: 'RingReady Sandbox',
+					type: 'ringReadyApi',
+					data: { apiKey: sandbox.keys.readWrite, baseUrl: sandbox.url },
+				},
+			]);
+			await n8n.importWorkflows([...triggers.all, ...examples.map((example) => example.workflow)]);
+			if (!missing.includes('dist/nodes/RingReadyTrigger/RingReadyTrigger.node.js')) {
+				for (const workflow of triggers.all) await n8n.activate(workflow.id);
+			}
+		},
+	);
+	const triggerChecks = [
+		...triggerCheckNames('legacy'),
+		'trigger: Fetch Test Event returns the latest conversation',
+	];
 
-	const started = await suite.check(T, 'n8n start with the package; owner account set up', async () => {
-		const t0 = Date.now();
-		await n8n.start();
-		await n8n.rest.setupOwner({ email: 'e2e@example.com', password: 'E2e-passw0rd!', firstName: 'E2E', lastName: 'Runner' });
-		return `ready in ${((Date.now() - t0) / 1000).toFixed(1)} s on ${n8n.baseUrl}`;
-	});
+	const started = await suite.check(
+		T,
+		'n8n start with the package; owner account set up',
+		async () => {
+			const t0 = Date.now();
+			await n8n.start();
+			await n8n.rest.setupOwner({
+				email: 'e2e@example.com',
+				password: 'E2e-passw0rd!',
+				firstName: 'E2E',
+				lastName: 'Runner',
+			});
+			return `ready in ${((Date.now() - t0) / 1000).toFixed(1)} s on ${n8n.baseUrl}`;
+		},
+	);
 	if (!started) {
-		suite.skip(T, ['credential test', 'node types', 'node panel', 'examples', ...triggerChecks], 'n8n did not start');
+		suite.skip(
+			T,
+			['credential test', 'node types', 'node panel', 'examples', ...triggerChecks],
+			'n8n did not start',
+		);
 		return;
 	}
 	const serverStartedAt = Date.now();
 
 	// --- credential test, as the editor's "Test" button does it -------------------------------------
 	const testCredential = async (credential: { id: string; name: string }, apiKey: string) => {
-		const response = await n8n.rest.request<{ data?: { status: string; message: string } }>('POST', '/rest/credentials/test', {
-			credentials: { id: credential.id, name: credential.name, type: 'ringReadyApi', data: { apiKey, baseUrl: sandbox.url } },
-		});
+		const response = await n8n.rest.request<{ data?: { status: string; message: string } }>(
+			'POST',
+			'/rest/credentials/test',
+			{
+				credentials: {
+					id: credential.id,
+					name: credential.name,
+					type: 'ringReadyApi',
+					data: { apiKey, baseUrl: sandbox.url },
+				},
+			},
+		);
 		outputs.push({ what: 'credential test response', text: JSON.stringify(response.body) });
-		assert.equal(response.status, 200, `status ${response.status}: ${JSON.stringify(response.body)}`);
+		assert.equal(
+			response.status,
+			200,
+			`status ${response.status}: ${JSON.stringify(response.body)}`,
+		);
 		return response.body.data!;
 	};
-	await suite.check(T, 'credential test passes with a good key (POST /rest/credentials/test)', async () => {
-		const result = await testCredential(CREDENTIALS.readWrite, sandbox.keys.readWrite);
-		assert.equal(result.status, 'OK', JSON.stringify(result));
-		const whoami = sandbox.control.requests().log.filter((entry) => entry.path === '/api/v1/whoami');
-		assert.ok(whoami.length >= 1, 'n8n did not call /api/v1/whoami');
-	});
-	await suite.check(T, 'credential test fails with a revoked key, with the credential’s message', async () => {
-		const result = await testCredential(CREDENTIALS.revoked, sandbox.keys.revoked);
-		assert.equal(result.status, 'Error', JSON.stringify(result));
-		if (line === 2) assert.match(result.message, /revoked|invalid/i);
-		// n8n 1.x applies a credential's responseCode rules only to errors that carry the raw HTTP
-		// response, which its request helper does not attach: it shows its generic 401 text instead.
-		else assert.match(result.message, /revoked|invalid|authorization failed/i);
-		return `"${result.message.slice(0, 90)}"`;
-	});
+	await suite.check(
+		T,
+		'credential test passes with a good key (POST /rest/credentials/test)',
+		async () => {
+			const result = await testCredential(CREDENTIALS.readWrite, sandbox.keys.readWrite);
+			assert.equal(result.status, 'OK', JSON.stringify(result));
+			const whoami = sandbox.control
+				.requests()
+				.log.filter((entry) => entry.path === '/api/v1/whoami');
+			assert.ok(whoami.length >= 1, 'n8n did not call /api/v1/whoami');
+		},
+	);
+	await suite.check(
+		T,
+		'credential test fails with a revoked key, with the credential’s message',
+		async () => {
+			const result = await testCredential(CREDENTIALS.revoked, sandbox.keys.revoked);
+			assert.equal(result.status, 'Error', JSON.stringify(result));
+			if (line === 2) assert.match(result.message, /revoked|invalid/i);
+			// n8n 1.x applies a credential's responseCode rules only to errors that carry the raw HTTP
+			// response, which its request helper does not attach: it shows its generic 401 text instead.
+			else assert.match(result.message, /revoked|invalid|authorization failed/i);
+			return `"${result.message.slice(0, 90)}"`;
+		},
+	);
 
-	await suite.check(T, 'credential test fails, never "OK", when the Base URL redirects to another origin or answers a web page', async () => {
-		const elsewhere = await newSandbox();
-		sandbox.control.redirect({ path: '/api/v1/whoami', location: `${elsewhere.url}/api/v1/whoami`, count: 2 });
-		const redirected = await testCredential(CREDENTIALS.readWrite, sandbox.keys.readWrite);
-		assert.equal(redirected.status, 'Error', JSON.stringify(redirected));
-		if (line === 2) assert.match(redirected.message, /redirect to another address/);
-		assert.deepEqual(elsewhere.control.requests().log, [], 'the credential test reached the other origin');
-		sandbox.control.clearScripted();
-		sandbox.control.scriptResponse({
-			path: '/api/v1/whoami',
-			status: 200,
-			headers: { 'Content-Type': 'text/html' },
-			body: '<!doctype html><html><body>Welcome</body></html>',
-		});
-		const page = await testCredential(CREDENTIALS.readWrite, sandbox.keys.readWrite);
-		assert.equal(page.status, 'Error', JSON.stringify(page));
-		assert.match(page.message, /not as the RingReady API does/);
-		sandbox.control.clearScripted();
-		return `"${redirected.message.slice(0, 60)}" / "${page.message.slice(0, 60)}"`;
-	});
+	await suite.check(
+		T,
+		'credential test fails, never "OK", when the Base URL redirects to another origin or answers a web page',
+		async () => {
+			const elsewhere = await newSandbox();
+			sandbox.control.redirect({
+				path: '/api/v1/whoami',
+				location: `${elsewhere.url}/api/v1/whoami`,
+				count: 2,
+			});
+			const redirected = await testCredential(CREDENTIALS.readWrite, sandbox.keys.readWrite);
+			assert.equal(redirected.status, 'Error', JSON.stringify(redirected));
+			if (line === 2) assert.match(redirected.message, /redirect to another address/);
+			assert.deepEqual(
+				elsewhere.control.requests().log,
+				[],
+				'the credential test reached the other origin',
+			);
+			sandbox.control.clearScripted();
+			sandbox.control.scriptResponse({
+				path: '/api/v1/whoami',
+				status: 200,
+				headers: { 'Content-Type': 'text/html' },
+				body: '<!doctype html><html><body>Welcome</body></html>',
+			});
+			const page = await testCredential(CREDENTIALS.readWrite, sandbox.keys.readWrite);
+			assert.equal(page.status, 'Error', JSON.stringify(page));
+			assert.match(page.message, /not as the RingReady API does/);
+			sandbox.control.clearScripted();
+			return `"${redirected.message.slice(0, 60)}" / "${page.message.slice(0, 60)}"`;
+		},
+	);
 
 	// --- node types --------------------------------------------------------------------------------
 	let types: NodeTypeDescription[] = [];
-	await suite.check(T, 'node types: RingReady, RingReady Trigger and the AI tool variant ringReadyTool are loaded', async () => {
-		const response = await n8n.rest.request<NodeTypeDescription[]>('GET', '/types/nodes.json');
-		assert.equal(response.status, 200);
-		types = response.body;
-		const names = new Set(types.map((type) => type.name));
-		assert.ok(names.has(NODE), `${NODE} is not loaded`);
-		assert.ok(names.has(TOOL), `${TOOL} is not offered (the node is not usable as an AI tool here)`);
-		assert.ok(names.has(TRIGGER), `${TRIGGER} is not loaded`);
-		assert.ok(!names.has(`${TRIGGER}Tool`), 'the trigger must not be offered as a tool');
-		const tool = types.find((type) => type.name === TOOL)!;
-		assert.match(JSON.stringify(tool.outputs), /ai_tool/);
-		const triggerType = types.find((type) => type.name === TRIGGER)!;
-		assert.equal(triggerType.polling, true, 'the trigger is not a polling trigger');
-	});
+	await suite.check(
+		T,
+		'node types: RingReady, RingReady Trigger and the AI tool variant ringReadyTool are loaded',
+		async () => {
+			const response = await n8n.rest.request<NodeTypeDescription[]>('GET', '/types/nodes.json');
+			assert.equal(response.status, 200);
+			types = response.body;
+			const names = new Set(types.map((type) => type.name));
+			assert.ok(names.has(NODE), `${NODE} is not loaded`);
+			assert.ok(
+				names.has(TOOL),
+				`${TOOL} is not offered (the node is not usable as an AI tool here)`,
+			);
+			assert.ok(names.has(TRIGGER), `${TRIGGER} is not loaded`);
+			assert.ok(!names.has(`${TRIGGER}Tool`), 'the trigger must not be offered as a tool');
+			const tool = types.find((type) => type.name === TOOL)!;
+			assert.match(JSON.stringify(tool.outputs), /ai_tool/);
+			const triggerType = types.find((type) => type.name === TRIGGER)!;
+			assert.equal(triggerType.polling, true, 'the trigger is not a polling trigger');
+		},
+	);
 
-	await suite.check(T, 'the RingReady node is offered with its actions in the editor’s node panel (codex not AI › Tools)', () => {
-		const node = types.find((type) => type.name === NODE);
-		assert.ok(node, `${NODE} is not loaded`);
-		// The editor lists no actions for, and hides from the regular node panel, a node whose codex puts it
-		// under AI › Tools (that is what n8n gives the generated ringReadyTool). Measured in n8n 2.41's editor.
-		const aiSubcategories = node.codex?.subcategories?.AI ?? [];
-		assert.ok(
-			!aiSubcategories.includes('Tools') || aiSubcategories.includes('Root Nodes'),
-			`RingReady.node.json puts the node under AI › Tools, so the node panel shows only the trigger: ${JSON.stringify(node.codex)}`,
-		);
-	});
+	await suite.check(
+		T,
+		'the RingReady node is offered with its actions in the editor’s node panel (codex not AI › Tools)',
+		() => {
+			const node = types.find((type) => type.name === NODE);
+			assert.ok(node, `${NODE} is not loaded`);
+			// The editor lists no actions for, and hides from the regular node panel, a node whose codex puts it
+			// under AI › Tools (that is what n8n gives the generated ringReadyTool). Measured in n8n 2.41's editor.
+			const aiSubcategories = node.codex?.subcategories?.AI ?? [];
+			assert.ok(
+				!aiSubcategories.includes('Tools') || aiSubcategories.includes('Root Nodes'),
+				`RingReady.node.json puts the node under AI › Tools, so the node panel shows only the trigger: ${JSON.stringify(node.codex)}`,
+			);
+		},
+	);
 
 	// --- examples -----------------------------------------------------------------------------------
-	await suite.check(T, `every example workflow (${examples.length}) is imported and all its nodes resolve`, async () => {
-		assert.ok(examples.length >= 4, `only ${examples.length} examples in examples/`);
-		const versions = new Map<string, number[]>();
-		for (const type of types) {
-			const list = Array.isArray(type.version) ? type.version : [type.version];
-			versions.set(type.name, [...(versions.get(type.name) ?? []), ...list]);
-		}
-		const problems: string[] = [];
-		for (const { file, workflow } of examples) {
-			const stored = await n8n.rest.call<Workflow & { nodes: Array<Workflow['nodes'][number]> }>('GET', `/rest/workflows/${workflow.id}`);
-			for (const node of stored.nodes) {
-				const known = versions.get(node.type);
-				if (!known) problems.push(`${file}: "${node.name}" has unknown type ${node.type}`);
-				else if (!known.includes(node.typeVersion)) problems.push(`${file}: "${node.name}" ${node.type} v${node.typeVersion} not in [${known.join(', ')}]`);
-				if (node.type.startsWith('n8n-nodes-ringready.')) {
-					const credential = node.credentials?.ringReadyApi;
-					if (!credential || credential.name !== 'RingReady Sandbox' || !credential.id) {
-						problems.push(`${file}: "${node.name}" credential did not resolve to "RingReady Sandbox": ${JSON.stringify(credential)}`);
+	await suite.check(
+		T,
+		`every example workflow (${examples.length}) is imported and all its nodes resolve`,
+		async () => {
+			assert.ok(examples.length >= 4, `only ${examples.length} examples in examples/`);
+			const versions = new Map<string, number[]>();
+			for (const type of types) {
+				const list = Array.isArray(type.version) ? type.version : [type.version];
+				versions.set(type.name, [...(versions.get(type.name) ?? []), ...list]);
+			}
+			const problems: string[] = [];
+			for (const { file, workflow } of examples) {
+				const stored = await n8n.rest.call<Workflow & { nodes: Array<Workflow['nodes'][number]> }>(
+					'GET',
+					`/rest/workflows/${workflow.id}`,
+				);
+				for (const node of stored.nodes) {
+					const known = versions.get(node.type);
+					if (!known) problems.push(`${file}: "${node.name}" has unknown type ${node.type}`);
+					else if (!known.includes(node.typeVersion))
+						problems.push(
+							`${file}: "${node.name}" ${node.type} v${node.typeVersion} not in [${known.join(', ')}]`,
+						);
+					if (node.type.startsWith('n8n-nodes-ringready.')) {
+						const credential = node.credentials?.ringReadyApi;
+						if (!credential || credential.name !== 'RingReady Sandbox' || !credential.id) {
+							problems.push(
+								`${file}: "${node.name}" credential did not resolve to "RingReady Sandbox": ${JSON.stringify(credential)}`,
+							);
+						}
 					}
 				}
+				const ringReadyNodes = stored.nodes.filter((node) =>
+					node.type.startsWith('n8n-nodes-ringready.'),
+				);
+				if (ringReadyNodes.length === 0) problems.push(`${file}: no RingReady node`);
 			}
-			const ringReadyNodes = stored.nodes.filter((node) => node.type.startsWith('n8n-nodes-ringready.'));
-			if (ringReadyNodes.length === 0) problems.push(`${file}: no RingReady node`);
-		}
-		assert.deepEqual(problems, []);
-		return examples.map((example) => example.file).join(', ');
-	});
+			assert.deepEqual(problems, []);
+			return examples.map((example) => example.file).join(', ');
+		},
+	);
 
 	// --- trigger -------------------------------------------------------------------------------------
 	if (missing.includes('dist/nodes/RingReadyTrigger/RingReadyTrigger.node.js') || !setupOk) {
@@ -567,20 +780,33 @@ async function serverTrack(sink: Sink): Promise<void> {
 				if (execution.status && !['new', 'running', 'waiting'].includes(execution.status)) break;
 				await delay(300);
 			}
-			assert.equal(execution.status, 'success', `execution ${run.executionId} status ${execution.status}`);
+			assert.equal(
+				execution.status,
+				'success',
+				`execution ${run.executionId} status ${execution.status}`,
+			);
 			const data = n8n.flatted().parse(execution.data!) as RunData['data'];
 			const items = nodeOutput({ data } as RunData, 'New Conversation');
 			outputs.push({ what: 'fetch test event', text: execution.data ?? '' });
 			assert.equal(items.length, 1, `${items.length} items`);
-			assert.equal(items[0].id, newest.id, `got conversation ${String(items[0].id)}, the newest is ${newest.id}`);
+			assert.equal(
+				items[0].id,
+				newest.id,
+				`got conversation ${String(items[0].id)}, the newest is ${newest.id}`,
+			);
 			assert.ok(!data.resultData.runData.Sink, 'Fetch Test Event also ran the following node');
 			return `conversation ${newest.id}`;
 		});
 	}
 
-	await triggerScenario(T, 'legacy', { n8n, sandbox, sink, triggers, serverStartedAt }, async () => {
-		await fetchTestEvent();
-	});
+	await triggerScenario(
+		T,
+		'legacy',
+		{ n8n, sandbox, sink, triggers, serverStartedAt },
+		async () => {
+			await fetchTestEvent();
+		},
+	);
 }
 
 /**
@@ -601,19 +827,29 @@ async function durableTrack(sink: Sink): Promise<void> {
 	cleanups.push(() => n8n.stop());
 	const triggers = triggerWorkflows(sink.url, 'durable');
 	installInto(n8n);
-	const ready = await suite.check(T, 'trigger workflows published; n8n start with the durable scheduler', async () => {
-		await n8n.importCredentials(credentialsFor(sandbox));
-		await n8n.importWorkflows(triggers.all);
-		for (const workflow of triggers.all) await n8n.activate(workflow.id);
-		const t0 = Date.now();
-		await n8n.start();
-		return `ready in ${((Date.now() - t0) / 1000).toFixed(1)} s on ${n8n.baseUrl}`;
-	});
+	const ready = await suite.check(
+		T,
+		'trigger workflows published; n8n start with the durable scheduler',
+		async () => {
+			await n8n.importCredentials(credentialsFor(sandbox));
+			await n8n.importWorkflows(triggers.all);
+			for (const workflow of triggers.all) await n8n.activate(workflow.id);
+			const t0 = Date.now();
+			await n8n.start();
+			return `ready in ${((Date.now() - t0) / 1000).toFixed(1)} s on ${n8n.baseUrl}`;
+		},
+	);
 	if (!ready) {
 		suite.skip(T, names, 'n8n did not start');
 		return;
 	}
-	await triggerScenario(T, 'durable', { n8n, sandbox, sink, triggers, serverStartedAt: Date.now() });
+	await triggerScenario(T, 'durable', {
+		n8n,
+		sandbox,
+		sink,
+		triggers,
+		serverStartedAt: Date.now(),
+	});
 	const log = readFileSync(n8n.logFile, 'utf8');
 	outputs.push({ what: 'n8n durable server log', text: log });
 }
@@ -632,7 +868,10 @@ type Scheduler = 'legacy' | 'durable';
 
 /** The two trigger workflows of a track: "plain" (read-only key, every conversation) and "transcripts" (agent 9, with transcripts). */
 function triggerWorkflows(sinkUrl: string, scheduler: Scheduler) {
-	const plain = triggerWorkflow(sinkUrl, { id: `e2eTrigger${scheduler === 'legacy' ? 'Legcy' : 'Drble'}`, name: `e2e trigger (${scheduler})` });
+	const plain = triggerWorkflow(sinkUrl, {
+		id: `e2eTrigger${scheduler === 'legacy' ? 'Legcy' : 'Drble'}`,
+		name: `e2e trigger (${scheduler})`,
+	});
 	const transcripts = triggerWorkflow(sinkUrl, {
 		id: `e2eTranscr${scheduler === 'legacy' ? 'Legcy' : 'Drble'}`,
 		name: `e2e trigger with transcripts (${scheduler})`,
@@ -658,7 +897,12 @@ interface TriggerTrack {
  * another account's key (re-imported while n8n runs: it is read at every poll).
  * `betweenBatches` runs after the batches, before the switch (the legacy track's Fetch Test Event).
  */
-async function triggerScenario(T: string, scheduler: Scheduler, track: TriggerTrack, betweenBatches?: () => Promise<void>) {
+async function triggerScenario(
+	T: string,
+	scheduler: Scheduler,
+	track: TriggerTrack,
+	betweenBatches?: () => Promise<void>,
+) {
 	const { n8n, sandbox, sink, triggers } = track;
 	const names = triggerCheckNames(scheduler);
 	const lastSeq = () => sandbox.control.requests().log.at(-1)?.seq ?? 0;
@@ -672,7 +916,9 @@ async function triggerScenario(T: string, scheduler: Scheduler, track: TriggerTr
 				const quiet = async () => {
 					const before = lastSeq();
 					await delay(1000);
-					const pending = sandbox.control.requests().log.some((entry) => entry.status === null && !entry.dropped);
+					const pending = sandbox.control
+						.requests()
+						.log.some((entry) => entry.status === null && !entry.dropped);
 					return !pending && lastSeq() === before;
 				};
 				while (!(await quiet())) {
@@ -687,9 +933,17 @@ async function triggerScenario(T: string, scheduler: Scheduler, track: TriggerTr
 	const emittedBy = (workflow: Workflow) =>
 		sink.entries
 			.filter((entry) => entry.path === `/sink/${workflow.id}`)
-			.map((entry) => entry.body as { executionId?: string; mode?: string; conversation?: { id?: number; error?: string; transcript?: unknown } })
+			.map(
+				(entry) =>
+					entry.body as {
+						executionId?: string;
+						mode?: string;
+						conversation?: { id?: number; error?: string; transcript?: unknown };
+					},
+			)
 			.filter((body) => body.mode !== 'manual' && body.mode !== 'test');
-	const idsOf = (workflow: Workflow) => emittedBy(workflow).map((body) => Number(body.conversation?.id));
+	const idsOf = (workflow: Workflow) =>
+		emittedBy(workflow).map((body) => Number(body.conversation?.id));
 	const sorted = (ids: number[]) => [...ids].sort((a, b) => a - b);
 	const waitForIds = async (workflow: Workflow, ids: number[], what: string) =>
 		await sink.waitFor(() => ids.every((id) => idsOf(workflow).includes(id)), 20_000, what);
@@ -731,7 +985,10 @@ async function triggerScenario(T: string, scheduler: Scheduler, track: TriggerTr
 				'not once each, in order',
 			);
 			const [first, given, third] = bodies.map((body) => body.conversation!);
-			assert.ok(Array.isArray(first.transcript) && Array.isArray(third.transcript), 'the others lack their transcript');
+			assert.ok(
+				Array.isArray(first.transcript) && Array.isArray(third.transcript),
+				'the others lack their transcript',
+			);
 			assert.equal(given.transcript, undefined, 'the stuck conversation has a transcript');
 			assert.match(
 				String(given.error),
@@ -752,14 +1009,19 @@ async function triggerScenario(T: string, scheduler: Scheduler, track: TriggerTr
 								...sandbox.control.addConversations({
 									count: 1,
 									agentId: 7,
-									startedAt: new Date(Date.now() - 10 * 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+									startedAt: new Date(Date.now() - 10 * 60_000)
+										.toISOString()
+										.replace(/\.\d{3}Z$/, 'Z'),
 								}),
 							]
 						: sandbox.control.addConversations({ count: 1, agentId: 7 });
 				batches.push(added.map((conversation) => conversation.id));
 			}
 			const after = lastSeq();
-			suite.log(T, `batch ${poll}: ${batches.at(-1)!.length} conversations; waiting for scheduled poll ${poll}`);
+			suite.log(
+				T,
+				`batch ${poll}: ${batches.at(-1)!.length} conversations; waiting for scheduled poll ${poll}`,
+			);
 			await waitForPoll(plainKey, after, 75_000, `scheduled poll ${poll}`);
 			await waitForIds(triggers.plain, batches.flat(), `batch ${poll} at the sink`);
 		}
@@ -777,14 +1039,22 @@ async function triggerScenario(T: string, scheduler: Scheduler, track: TriggerTr
 			const before = idsOf(triggers.plain).length;
 			const otherKey = sandbox.keys.otherAccount;
 			await n8n.importCredentials([
-				{ ...CREDENTIALS.readOnly, type: 'ringReadyApi', data: { apiKey: otherKey, baseUrl: sandbox.url } },
+				{
+					...CREDENTIALS.readOnly,
+					type: 'ringReadyApi',
+					data: { apiKey: otherKey, baseUrl: sandbox.url },
+				},
 			]);
 			// There before the first poll with the new key: never emitted (like at activation).
 			sandbox.control.addConversations({ count: 2, account: 'B' });
 			sandbox.control.addConversations({ count: 1, agentId: 7 }); // the old account's: never again
 			await waitForPoll(otherKey, lastSeq(), 75_000, 'the first poll with the other key');
 			await delay(1500);
-			assert.equal(idsOf(triggers.plain).length, before, 'the first poll with the other key emitted something');
+			assert.equal(
+				idsOf(triggers.plain).length,
+				before,
+				'the first poll with the other key emitted something',
+			);
 			const fromB = sandbox.control.addConversations({ count: 3, account: 'B' }).map((c) => c.id);
 			await waitForPoll(otherKey, lastSeq(), 75_000, 'the second poll with the other key');
 			await waitForIds(triggers.plain, fromB, "the other account's new conversations");
@@ -800,29 +1070,50 @@ async function triggerScenario(T: string, scheduler: Scheduler, track: TriggerTr
 
 async function main(): Promise<void> {
 	mkdirSync(workDir, { recursive: true });
-	suite.log('main', `n8n ${line}.x from ${install.dir} on ${install.nodeBin}; work folder ${workDir}`);
+	suite.log(
+		'main',
+		`n8n ${line}.x from ${install.dir} on ${install.nodeBin}; work folder ${workDir}`,
+	);
 	const sink = await startSink();
 	cleanups.push(() => sink.close());
-	await suite.check('main', 'the packed tarball holds every file its package.json lists for n8n', () => {
-		const missing = packageProblems(packageDir);
-		assert.deepEqual(missing, [], `missing from the tarball: ${missing.join(', ')}`);
-	});
+	await suite.check(
+		'main',
+		'the packed tarball holds every file its package.json lists for n8n',
+		() => {
+			const missing = packageProblems(packageDir);
+			assert.deepEqual(missing, [], `missing from the tarball: ${missing.join(', ')}`);
+		},
+	);
 	await Promise.all([
 		execTrack().catch((error: unknown) => suite.skip('exec', ['exec track'], String(error))),
-		serverTrack(sink).catch((error: unknown) => suite.skip('server', ['server track'], String(error))),
-		line === 2
-			? durableTrack(sink).catch((error: unknown) => suite.skip('durable', ['durable track'], String(error)))
-			: Promise.resolve(),
-		aiTrack({ suite, install, workDir, newSandbox, credentialsFor, installInto, recordPid, cleanups, outputs }).catch(
-			(error: unknown) => suite.skip('ai', ['ai track'], String(error)),
+		serverTrack(sink).catch((error: unknown) =>
+			suite.skip('server', ['server track'], String(error)),
 		),
+		line === 2
+			? durableTrack(sink).catch((error: unknown) =>
+					suite.skip('durable', ['durable track'], String(error)),
+				)
+			: Promise.resolve(),
+		aiTrack({
+			suite,
+			install,
+			workDir,
+			newSandbox,
+			credentialsFor,
+			installInto,
+			recordPid,
+			cleanups,
+			outputs,
+		}).catch((error: unknown) => suite.skip('ai', ['ai track'], String(error))),
 	]);
 	await suite.check('main', 'no API key appears in any n8n output, log or REST answer', () => {
 		const serverLog = join(workDir, 'server', 'n8n.log');
-		if (existsSync(serverLog)) outputs.push({ what: 'n8n server log', text: readFileSync(serverLog, 'utf8') });
+		if (existsSync(serverLog))
+			outputs.push({ what: 'n8n server log', text: readFileSync(serverLog, 'utf8') });
 		const leaks: string[] = [];
 		for (const { what, text } of outputs) {
-			for (const secret of secrets) if (text.includes(secret)) leaks.push(`${what} contains ${keyPrefix(secret)}…`);
+			for (const secret of secrets)
+				if (text.includes(secret)) leaks.push(`${what} contains ${keyPrefix(secret)}…`);
 		}
 		assert.deepEqual(leaks, []);
 		return `${outputs.length} outputs scanned`;

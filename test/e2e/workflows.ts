@@ -35,7 +35,10 @@ export interface Workflow {
 	name: string;
 	active: boolean;
 	nodes: WorkflowNode[];
-	connections: Record<string, { main: Array<Array<{ node: string; type: 'main'; index: number }>> }>;
+	connections: Record<
+		string,
+		{ main: Array<Array<{ node: string; type: 'main'; index: number }>> }
+	>;
 	settings: Record<string, unknown>;
 	pinData: Record<string, unknown>;
 }
@@ -71,7 +74,15 @@ export function workflow(id: string, name: string, chains: WorkflowNode[][]): Wo
 			previous = node.name;
 		});
 	});
-	return { id, name, active: false, nodes, connections, settings: { executionOrder: 'v1' }, pinData: {} };
+	return {
+		id,
+		name,
+		active: false,
+		nodes,
+		connections,
+		settings: { executionOrder: 'v1' },
+		pinData: {},
+	};
 }
 
 /** A RingReady node. */
@@ -97,7 +108,15 @@ export function ringReady(
 /** Reads: every read operation, each on its own branch from Start. */
 export function readsWorkflow(ids: { conversationId: number; agentId: number }): Workflow {
 	return workflow('e2eReadsWorkflow', 'e2e reads', [
-		[ringReady('All Conversations', { resource: 'conversation', operation: 'getAll', returnAll: true, filters: {}, options: {} })],
+		[
+			ringReady('All Conversations', {
+				resource: 'conversation',
+				operation: 'getAll',
+				returnAll: true,
+				filters: {},
+				options: {},
+			}),
+		],
 		[
 			ringReady('Agent Phone Calls', {
 				resource: 'conversation',
@@ -135,17 +154,33 @@ export function readsWorkflow(ids: { conversationId: number; agentId: number }):
 			}),
 		],
 		[ringReady('Agents', { resource: 'agent', operation: 'getAll', returnAll: true })],
-		[ringReady('One Agent', { resource: 'agent', operation: 'get', agentId: locator(ids.agentId) })],
-		[ringReady('Agent FAQ', { resource: 'faq', operation: 'getAll', agentId: locator(ids.agentId) })],
+		[
+			ringReady('One Agent', {
+				resource: 'agent',
+				operation: 'get',
+				agentId: locator(ids.agentId),
+			}),
+		],
+		[
+			ringReady('Agent FAQ', {
+				resource: 'faq',
+				operation: 'getAll',
+				agentId: locator(ids.agentId),
+			}),
+		],
 		[ringReady('Account', { resource: 'account', operation: 'get' })],
 	]);
 }
 
 export const UPDATED_GOAL = 'Qualify leads, book consultations and answer pricing questions (e2e).';
-export const UPDATED_GREETING = 'Thanks for calling Acme Plumbing, this is Ava — how can I help? (e2e)';
+export const UPDATED_GREETING =
+	'Thanks for calling Acme Plumbing, this is Ava — how can I help? (e2e)';
 export const REPLACED_FAQ = [
 	{ question: 'Do you work weekends? (e2e)', answer: 'Yes, Saturday 9–5.' },
-	{ question: 'Do you offer financing? (e2e)', answer: 'Yes, 0% for 12 months on installs over $1,000.' },
+	{
+		question: 'Do you offer financing? (e2e)',
+		answer: 'Yes, 0% for 12 months on installs over $1,000.',
+	},
 ];
 
 /** Writes, in one chain so their order is fixed; nodes after a multi-item node run once. */
@@ -162,7 +197,14 @@ export function writesWorkflow(ids: { agentId: number; otherAgentId: number }): 
 			ringReady('Agent After Update', { resource: 'agent', operation: 'get', agentId }),
 			ringReady(
 				'Three Conversations',
-				{ resource: 'conversation', operation: 'getAll', returnAll: false, limit: 3, filters: {}, options: {} },
+				{
+					resource: 'conversation',
+					operation: 'getAll',
+					returnAll: false,
+					limit: 3,
+					filters: {},
+					options: {},
+				},
 				{ executeOnce: true },
 			),
 			ringReady('Upsert FAQ', {
@@ -188,7 +230,11 @@ export function writesWorkflow(ids: { agentId: number; otherAgentId: number }): 
 				},
 				{ executeOnce: true },
 			),
-			ringReady('FAQ After', { resource: 'faq', operation: 'getAll', agentId }, { executeOnce: true }),
+			ringReady(
+				'FAQ After',
+				{ resource: 'faq', operation: 'getAll', agentId },
+				{ executeOnce: true },
+			),
 			ringReady(
 				'Replace FAQ',
 				{
@@ -206,12 +252,20 @@ export function writesWorkflow(ids: { agentId: number; otherAgentId: number }): 
 export const MISSING_CONVERSATION_ID = 987654;
 
 /** Failures with Continue On Fail: each becomes an error item, the workflow succeeds. */
-export function errorsWorkflow(ids: { agentId: number; failingConversationLimit: number }): Workflow {
+export function errorsWorkflow(ids: {
+	agentId: number;
+	failingConversationLimit: number;
+}): Workflow {
 	return workflow('e2eErrorsWorkflo', 'e2e errors with continue on fail', [
 		[
 			ringReady(
 				'Missing Conversation',
-				{ resource: 'conversation', operation: 'get', conversationId: locator(MISSING_CONVERSATION_ID), options: {} },
+				{
+					resource: 'conversation',
+					operation: 'get',
+					conversationId: locator(MISSING_CONVERSATION_ID),
+					options: {},
+				},
 				{ continueOnFail: true },
 			),
 		],
@@ -230,7 +284,12 @@ export function errorsWorkflow(ids: { agentId: number; failingConversationLimit:
 		[
 			ringReady(
 				'Blank Goal',
-				{ resource: 'agent', operation: 'update', agentId: locator(ids.agentId), updateFields: { agentGoal: '   ' } },
+				{
+					resource: 'agent',
+					operation: 'update',
+					agentId: locator(ids.agentId),
+					updateFields: { agentGoal: '   ' },
+				},
 				{ continueOnFail: true },
 			),
 		],
@@ -256,7 +315,13 @@ export function errorsWorkflow(ids: { agentId: number; failingConversationLimit:
 export const FAQ_NOT_LOST_QUESTION = 'Is my FAQ safe? (e2e)';
 export function trustWorkflow(ids: { agentId: number; otherAgentId: number }): Workflow {
 	return workflow('e2eTrustWorkflow', 'e2e trust', [
-		[ringReady('Redirected Agent', { resource: 'agent', operation: 'get', agentId: locator(ids.agentId) }, { continueOnFail: true })],
+		[
+			ringReady(
+				'Redirected Agent',
+				{ resource: 'agent', operation: 'get', agentId: locator(ids.agentId) },
+				{ continueOnFail: true },
+			),
+		],
 		[
 			ringReady(
 				'FAQ From A Web Page',
@@ -274,7 +339,13 @@ export function trustWorkflow(ids: { agentId: number; otherAgentId: number }): W
 
 export function failingWorkflow(): Workflow {
 	return workflow('e2eFailingWorkfl', 'e2e revoked key fails', [
-		[ringReady('Revoked Key', { resource: 'account', operation: 'get' }, { credential: CREDENTIALS.revoked })],
+		[
+			ringReady(
+				'Revoked Key',
+				{ resource: 'account', operation: 'get' },
+				{ credential: CREDENTIALS.revoked },
+			),
+		],
 	]);
 }
 
@@ -282,7 +353,13 @@ export function failingWorkflow(): Workflow {
 /** A trigger workflow whose following node posts each conversation to `<sink>/sink/<workflow id>`. */
 export function triggerWorkflow(
 	sinkUrl: string,
-	o: { id?: string; name?: string; credential?: CredentialRef; filters?: object; options?: object } = {},
+	o: {
+		id?: string;
+		name?: string;
+		credential?: CredentialRef;
+		filters?: object;
+		options?: object;
+	} = {},
 ): Workflow {
 	const id = o.id ?? 'e2eTriggerWorkfl';
 	const trigger: WorkflowNode = {

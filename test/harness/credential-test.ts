@@ -52,7 +52,11 @@ export async function testCredential(
 ): Promise<CredentialTestResult & { logs: CapturedLog[] }> {
 	ensureN8nCore();
 	const mark = logMark();
-	const done = (status: 'OK' | 'Error', message: string) => ({ status, message, logs: logsSince(mark) });
+	const done = (status: 'OK' | 'Error', message: string) => ({
+		status,
+		message,
+		logs: logsSince(mark),
+	});
 
 	registerCredentialType(credentialType);
 	const type = credentialType.name;

@@ -52,7 +52,9 @@ registerCredentialType(new RingReadyApi());
 export function getCredentialType(name: string): ICredentialType {
 	const type = credentialTypes.get(name);
 	if (!type) {
-		throw new UnexpectedError(`Harness: unknown credential type "${name}" (registerCredentialType it first)`);
+		throw new UnexpectedError(
+			`Harness: unknown credential type "${name}" (registerCredentialType it first)`,
+		);
 	}
 	return type;
 }
@@ -128,14 +130,21 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 		}
 
 		if (!workflow || !node) {
-			throw new UnexpectedError('Workflow and node are required for declarative credential authentication');
+			throw new UnexpectedError(
+				'Workflow and node are required for declarative credential authentication',
+			);
 		}
 		if (requestOptions.headers === undefined) requestOptions.headers = {};
 		if (authenticate.type === 'generic') {
 			for (const [outerKey, outerValue] of Object.entries(authenticate.properties)) {
 				for (const [key, value] of Object.entries(outerValue as Record<string, string>)) {
 					const keyResolved = this.resolveValue(key, { $credentials: credentials }, workflow, node);
-					const valueResolved = this.resolveValue(value, { $credentials: credentials }, workflow, node);
+					const valueResolved = this.resolveValue(
+						value,
+						{ $credentials: credentials },
+						workflow,
+						node,
+					);
 					const target = requestOptions as unknown as Record<string, Record<string, string>>;
 					if (!target[outerKey]) target[outerKey] = {};
 					target[outerKey][keyResolved] = valueResolved;
@@ -177,7 +186,8 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 		);
 		if (expirable?.name === undefined) return undefined;
 		if (typeof credentialType.preAuthentication !== 'function') return undefined;
-		const isTestingCredentials = node?.parameters?.temp === '' && node?.type === 'n8n-nodes-base.noOp';
+		const isTestingCredentials =
+			node?.parameters?.temp === '' && node?.type === 'n8n-nodes-base.noOp';
 		if (credentials[expirable.name] === '' || credentialsExpired || isTestingCredentials) {
 			const output = (await credentialType.preAuthentication.call(
 				helpers,
@@ -203,7 +213,10 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 		return (output as ICredentialDataDecryptedObject) ?? undefined;
 	}
 
-	async getCredentials(nodeCredentials: INodeCredentialsDetails, type: string): Promise<ICredentials> {
+	async getCredentials(
+		nodeCredentials: INodeCredentialsDetails,
+		type: string,
+	): Promise<ICredentials> {
 		throw new UnexpectedError(
 			`Harness: getCredentials("${type}", id ${String(nodeCredentials.id)}) needs n8n's encrypted credential store, which the harness does not have`,
 		);
@@ -312,7 +325,10 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 		type: string,
 		data: ICredentialDataDecryptedObject,
 	): Promise<void> {
-		this.store.set(type, { ...(this.store.get(type) ?? {}), oauthTokenData: clone(data.oauthTokenData) });
+		this.store.set(type, {
+			...(this.store.get(type) ?? {}),
+			oauthTokenData: clone(data.oauthTokenData),
+		});
 	}
 
 	getCredentialsProperties(type: string): INodeProperties[] {

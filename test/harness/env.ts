@@ -14,7 +14,10 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 
 // One folder per test file (jest loads modules per file); removed when the file is done.
-if (!process.env.N8N_USER_FOLDER || process.env.RR_HARNESS_USER_FOLDER === process.env.N8N_USER_FOLDER) {
+if (
+	!process.env.N8N_USER_FOLDER ||
+	process.env.RR_HARNESS_USER_FOLDER === process.env.N8N_USER_FOLDER
+) {
 	const folder = mkdtempSync(join(tmpdir(), 'rr-n8n-harness-'));
 	process.env.N8N_USER_FOLDER = folder;
 	process.env.RR_HARNESS_USER_FOLDER = folder;

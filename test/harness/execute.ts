@@ -112,7 +112,9 @@ export async function executeNode(
 	const executeData: IExecuteData = {
 		node: workflowNode,
 		data: { main: [inputItems] },
-		source: { main: [{ previousNode: START_NODE_NAME, previousNodeOutput: 0, previousNodeRun: 0 }] },
+		source: {
+			main: [{ previousNode: START_NODE_NAME, previousNodeOutput: 0, previousNodeRun: 0 }],
+		},
 	};
 	const runExecutionData = createRunExecutionData({
 		resultData: { runData: { [START_NODE_NAME]: [startTask] }, lastNodeExecuted: START_NODE_NAME },

@@ -63,7 +63,10 @@ beforeAll(async () => {
 			const filter = (url.searchParams.get('filter') ?? '').toLowerCase();
 			const start = Number(url.searchParams.get('cursor') ?? '0');
 			const hits = all.filter((n) => n.toLowerCase().includes(filter));
-			return send(200, { names: hits.slice(start, start + 2), next: start + 2 < hits.length ? start + 2 : null });
+			return send(200, {
+				names: hits.slice(start, start + 2),
+				next: start + 2 < hits.length ? start + 2 : null,
+			});
 		}
 		return send(404, { detail: 'not found' });
 	});
@@ -102,7 +105,12 @@ const probeNode: INodeType = {
 				type: 'resourceLocator',
 				default: { mode: 'list', value: '' },
 				modes: [
-					{ displayName: 'From List', name: 'list', type: 'list', typeOptions: { searchListMethod: 'searchAgents' } },
+					{
+						displayName: 'From List',
+						name: 'list',
+						type: 'list',
+						typeOptions: { searchListMethod: 'searchAgents' },
+					},
 					{ displayName: 'By ID', name: 'id', type: 'string' },
 				],
 			},
@@ -116,13 +124,17 @@ const probeNode: INodeType = {
 				paginationToken?: string,
 			): Promise<INodeListSearchResult> {
 				const credentials = await this.getCredentials('ringReadyApi');
-				const response = (await this.helpers.httpRequestWithAuthentication.call(this, 'ringReadyApi', {
-					method: 'GET',
-					baseURL: String(credentials.baseUrl),
-					url: '/agents',
-					qs: { filter: filter ?? '', cursor: paginationToken ?? '0' },
-					json: true,
-				})) as { names: string[]; next: number | null };
+				const response = (await this.helpers.httpRequestWithAuthentication.call(
+					this,
+					'ringReadyApi',
+					{
+						method: 'GET',
+						baseURL: String(credentials.baseUrl),
+						url: '/agents',
+						qs: { filter: filter ?? '', cursor: paginationToken ?? '0' },
+						json: true,
+					},
+				)) as { names: string[]; next: number | null };
 				return {
 					results: response.names.map((name) => ({
 						name: `${name} (${String(this.getCurrentNodeParameter('value'))})`,
@@ -218,7 +230,8 @@ const counterTrigger: INodeType = {
 		if (mode !== 'manual') {
 			state.count = count;
 			state.history = [...((state.history as number[] | undefined) ?? []), count];
-			if (this.getNodeParameter('storeDate') as boolean) state.when = new Date(0) as unknown as string;
+			if (this.getNodeParameter('storeDate') as boolean)
+				state.when = new Date(0) as unknown as string;
 		}
 		const credentials = await this.getCredentials('ringReadyApi');
 		const response = (await this.helpers.httpRequestWithAuthentication.call(this, 'ringReadyApi', {
@@ -245,7 +258,11 @@ describe('executeNode', () => {
 		expect(seen).toHaveLength(1);
 		expect(seen[0].headers.authorization).toBe(`Bearer ${API_KEY}`);
 		expect(seen[0].url).toBe('/echo?v=default-value');
-		expect(output[0][0].json).toMatchObject({ q: { v: 'default-value' }, mode: 'manual', version: 2 });
+		expect(output[0][0].json).toMatchObject({
+			q: { v: 'default-value' },
+			mode: 'manual',
+			version: 2,
+		});
 	});
 
 	it('resolves expressions per item, incl. $json, $("Start") and resource locators', async () => {
@@ -271,7 +288,11 @@ describe('executeNode', () => {
 	it('continueOnFail turns a failing item into an error item and keeps the others', async () => {
 		const { output, error } = await executeNode(probeNode, {
 			parameters: { path: '={{ $json.path }}' },
-			items: [{ json: { path: '/echo' } }, { json: { path: '/fail' } }, { json: { path: '/echo' } }],
+			items: [
+				{ json: { path: '/echo' } },
+				{ json: { path: '/fail' } },
+				{ json: { path: '/echo' } },
+			],
 			credentials: creds(),
 			continueOnFail: true,
 		});
@@ -316,7 +337,11 @@ describe('executeNode', () => {
 
 	it('a whole-node throw with continueOnFail passes the input through and reports the error', async () => {
 		const items = [{ json: { a: 1 } }];
-		const { output, error } = await executeNode(throwingNode, { parameters: {}, items, continueOnFail: true });
+		const { output, error } = await executeNode(throwingNode, {
+			parameters: {},
+			items,
+			continueOnFail: true,
+		});
 		expect(error?.message).toBe('always fails');
 		expect(output[0][0].json).toEqual({ a: 1 });
 		await expect(executeNode(throwingNode, { parameters: {}, items })).rejects.toBeInstanceOf(
@@ -357,7 +382,9 @@ describe('executeNode', () => {
 
 	it('captures what n8n logs, and the key is not in it', async () => {
 		const { logs } = await executeNode(probeNode, { parameters: {}, credentials: creds() });
-		expect(logs).toContainEqual(expect.objectContaining({ level: 'info', message: 'probe ran', metadata: { items: 1 } }));
+		expect(logs).toContainEqual(
+			expect.objectContaining({ level: 'info', message: 'probe ran', metadata: { items: 1 } }),
+		);
 		expect(logsToText(getLogs())).not.toContain(API_KEY);
 	});
 });
@@ -367,26 +394,49 @@ describe('executeNode', () => {
 describe('runPoll', () => {
 	it('persists static data between polls (the caller object is updated in place)', async () => {
 		const staticData: IDataObject = {};
-		const first = await runPoll(counterTrigger, { parameters: {}, credentials: creds(), staticData });
+		const first = await runPoll(counterTrigger, {
+			parameters: {},
+			credentials: creds(),
+			staticData,
+		});
 		expect(first.persistedByN8n).toBe(true);
-		expect(first.items?.[0][0].json).toMatchObject({ mode: 'trigger', count: 1, activation: 'activate' });
+		expect(first.items?.[0][0].json).toMatchObject({
+			mode: 'trigger',
+			count: 1,
+			activation: 'activate',
+		});
 		// n8n's loader adds "Poll Times" to polling nodes; the workflow fills in its default.
 		expect(first.items?.[0][0].json.pollTimes).toEqual({ item: [{ mode: 'everyMinute' }] });
 		expect(staticData).toEqual({ count: 1, history: [1] });
 		expect(first.staticData).toBe(staticData);
 
-		const second = await runPoll(counterTrigger, { parameters: {}, credentials: creds(), staticData });
+		const second = await runPoll(counterTrigger, {
+			parameters: {},
+			credentials: creds(),
+			staticData,
+		});
 		expect(second.items?.[0][0].json).toMatchObject({ count: 2 });
 		expect(staticData).toEqual({ count: 2, history: [1, 2] });
-		expect(seen.map((s) => s.headers.authorization)).toEqual([`Bearer ${API_KEY}`, `Bearer ${API_KEY}`]);
+		expect(seen.map((s) => s.headers.authorization)).toEqual([
+			`Bearer ${API_KEY}`,
+			`Bearer ${API_KEY}`,
+		]);
 	});
 
 	it('returns null when the poll has nothing new', async () => {
 		const staticData: IDataObject = {};
-		const first = await runPoll(counterTrigger, { parameters: { every: 2 }, credentials: creds(), staticData });
+		const first = await runPoll(counterTrigger, {
+			parameters: { every: 2 },
+			credentials: creds(),
+			staticData,
+		});
 		expect(first.items).toBeNull();
 		expect(first.persistedByN8n).toBe(false);
-		const second = await runPoll(counterTrigger, { parameters: { every: 2 }, credentials: creds(), staticData });
+		const second = await runPoll(counterTrigger, {
+			parameters: { every: 2 },
+			credentials: creds(),
+			staticData,
+		});
 		expect(second.items?.[0]).toHaveLength(1);
 		expect(second.persistedByN8n).toBe(true);
 	});
@@ -413,7 +463,11 @@ describe('runPoll', () => {
 
 	it('refuses static data n8n could not store as JSON', async () => {
 		await expect(
-			runPoll(counterTrigger, { parameters: { storeDate: true }, credentials: creds(), staticData: {} }),
+			runPoll(counterTrigger, {
+				parameters: { storeDate: true },
+				credentials: creds(),
+				staticData: {},
+			}),
 		).rejects.toBeInstanceOf(StaticDataNotJsonError);
 	});
 });
@@ -438,7 +492,10 @@ describe('runListSearch', () => {
 		expect(page2.results[0].name).toBe('Cleo (default-value)');
 		expect(page2.paginationToken).toBeUndefined();
 
-		const filtered = await runListSearch(probeNode, 'searchAgents', { credentials: creds(), filter: 'o' });
+		const filtered = await runListSearch(probeNode, 'searchAgents', {
+			credentials: creds(),
+			filter: 'o',
+		});
 		expect(filtered.results.map((r) => r.value)).toEqual(['Bob', 'Cleo']);
 		expect(seen.every((s) => s.headers.authorization === `Bearer ${API_KEY}`)).toBe(true);
 	});
@@ -459,7 +516,11 @@ describe('testCredential', () => {
 	});
 
 	it('reports a type without a test like n8n does', async () => {
-		const noTest: ICredentialType = { name: 'harnessNoTest', displayName: 'No test', properties: [] };
+		const noTest: ICredentialType = {
+			name: 'harnessNoTest',
+			displayName: 'No test',
+			properties: [],
+		};
 		expect(await testCredential(noTest, {})).toMatchObject({
 			status: 'Error',
 			message: 'No testing function found for this credential.',
@@ -474,11 +535,17 @@ describe('testCredential', () => {
 				{ displayName: 'Base', name: 'base', type: 'string', default: '' },
 				{ displayName: 'Path', name: 'path', type: 'string', default: '' },
 			],
-			authenticate: { type: 'generic', properties: { headers: { Authorization: `=Bearer ${API_KEY}` } } },
+			authenticate: {
+				type: 'generic',
+				properties: { headers: { Authorization: `=Bearer ${API_KEY}` } },
+			},
 			test: {
 				request: { baseURL: '={{ $credentials.base }}', url: '={{ $credentials.path }}' },
 				rules: [
-					{ type: 'responseSuccessBody', properties: { key: 'q.v', value: 'bad', message: 'body says bad' } },
+					{
+						type: 'responseSuccessBody',
+						properties: { key: 'q.v', value: 'bad', message: 'body says bad' },
+					},
 				],
 			},
 		};

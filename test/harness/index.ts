@@ -14,7 +14,11 @@ export { runListSearch } from './list-search';
 export type { RunListSearchOptions } from './list-search';
 export { testCredential } from './credential-test';
 export type { CredentialTestResult } from './credential-test';
-export { HarnessCredentialsHelper, registerCredentialType, getCredentialType } from './credentials-helper';
+export {
+	HarnessCredentialsHelper,
+	registerCredentialType,
+	getCredentialType,
+} from './credentials-helper';
 export { clearLogs, getLogs, logMark, logsSince, logsToText, safeStringify } from './logs';
 export type { CapturedLog, LogLevel } from './logs';
 export { ensureN8nCore } from './core';

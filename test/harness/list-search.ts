@@ -4,7 +4,11 @@
  * a real LoadOptionsContext, additionalData.currentNodeParameters = the node's parameters.
  */
 import { LoadOptionsContext } from 'n8n-core';
-import type { ICredentialDataDecryptedObject, INodeListSearchResult, INodeParameters } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	INodeListSearchResult,
+	INodeParameters,
+} from 'n8n-workflow';
 
 import { ensureN8nCore } from './core';
 import { HarnessCredentialsHelper } from './credentials-helper';
@@ -62,6 +66,11 @@ export async function runListSearch(
 		// The editor sends the node's parameters with their defaults filled in.
 		currentNodeParameters: workflowNode.parameters,
 	});
-	const context = new LoadOptionsContext(workflow, workflowNode, additionalData, opts.path ?? 'parameters');
+	const context = new LoadOptionsContext(
+		workflow,
+		workflowNode,
+		additionalData,
+		opts.path ?? 'parameters',
+	);
 	return await fn.call(context, opts.filter, opts.paginationToken);
 }

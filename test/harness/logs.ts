@@ -45,7 +45,11 @@ export function safeStringify(value: unknown): string {
 		return (
 			JSON.stringify(value, (_key, v: unknown) => {
 				if (v instanceof Error) {
-					const plain: Record<string, unknown> = { name: v.name, message: v.message, stack: v.stack };
+					const plain: Record<string, unknown> = {
+						name: v.name,
+						message: v.message,
+						stack: v.stack,
+					};
 					for (const k of Object.keys(v)) plain[k] = (v as unknown as Record<string, unknown>)[k];
 					return plain;
 				}

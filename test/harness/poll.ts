@@ -174,7 +174,11 @@ export async function runPoll(nodeType: AnyNodeType, opts: RunPollOptions): Prom
 				() => {},
 				() => {},
 			);
-			items = await Container.get(TriggersAndPollers).runPollFunction(workflow, workflowNode, context);
+			items = await Container.get(TriggersAndPollers).runPollFunction(
+				workflow,
+				workflowNode,
+				context,
+			);
 		}
 	} catch (error) {
 		try {

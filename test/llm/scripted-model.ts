@@ -49,12 +49,20 @@ export interface ScriptedModel {
 }
 
 function completion(turn: Turn, request: ChatRequest, index: number) {
-	const message: ChatMessage & { refusal: null } = { role: 'assistant', content: null, refusal: null };
+	const message: ChatMessage & { refusal: null } = {
+		role: 'assistant',
+		content: null,
+		refusal: null,
+	};
 	let finish = 'stop';
 	if ('toolCall' in turn) {
 		const call = turn.toolCall(request);
 		message.tool_calls = [
-			{ id: `call_${index + 1}`, type: 'function', function: { name: call.name, arguments: JSON.stringify(call.arguments) } },
+			{
+				id: `call_${index + 1}`,
+				type: 'function',
+				function: { name: call.name, arguments: JSON.stringify(call.arguments) },
+			},
 		];
 		finish = 'tool_calls';
 	} else {
@@ -73,9 +81,15 @@ function completion(turn: Turn, request: ChatRequest, index: number) {
 function sendStream(response: ServerResponse, answer: ReturnType<typeof completion>): void {
 	response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
 	const { message, finish_reason } = answer.choices[0];
-	const base = { id: answer.id, object: 'chat.completion.chunk', created: answer.created, model: answer.model };
+	const base = {
+		id: answer.id,
+		object: 'chat.completion.chunk',
+		created: answer.created,
+		model: answer.model,
+	};
 	const delta: Record<string, unknown> = { role: 'assistant' };
-	if (message.tool_calls) delta.tool_calls = message.tool_calls.map((call, index) => ({ index, ...call }));
+	if (message.tool_calls)
+		delta.tool_calls = message.tool_calls.map((call, index) => ({ index, ...call }));
 	else delta.content = message.content;
 	const chunks = [
 		{ ...base, choices: [{ index: 0, delta, finish_reason: null }] },
@@ -96,7 +110,11 @@ export async function startScriptedModel(script: Turn[]): Promise<ScriptedModel>
 			if (request.method !== 'POST' || !path.endsWith('/chat/completions')) {
 				unexpected.push(`${request.method} ${path}`);
 				response.writeHead(404, { 'content-type': 'application/json' });
-				response.end(JSON.stringify({ error: { message: `the scripted model has no ${request.method} ${path}` } }));
+				response.end(
+					JSON.stringify({
+						error: { message: `the scripted model has no ${request.method} ${path}` },
+					}),
+				);
 				return;
 			}
 			let body: ChatRequest;

@@ -6,26 +6,48 @@ const ctx = useSandbox();
 
 describe('Agent → Get Many / Get', () => {
 	it('Get Many returns the account’s agents; Limit cuts the list', async () => {
-		const all = await run({ resource: 'agent', operation: 'getAll', returnAll: true }, { credentials: ctx.credentials() });
+		const all = await run(
+			{ resource: 'agent', operation: 'getAll', returnAll: true },
+			{ credentials: ctx.credentials() },
+		);
 		expect(all.json.map((a) => a.id)).toEqual(ctx.sandbox.agentIds.A);
-		const one = await run({ resource: 'agent', operation: 'getAll', limit: 1 }, { credentials: ctx.credentials() });
+		const one = await run(
+			{ resource: 'agent', operation: 'getAll', limit: 1 },
+			{ credentials: ctx.credentials() },
+		);
 		expect(one.json).toEqual([all.json[0]]);
 	});
 
 	it.each([
 		['By ID', (id: number) => byId(id)],
-		['By URL', (id: number) => ({ __rl: true, mode: 'url', value: `https://www.ring-ready.com/dashboard/agents/${id}` })],
-		['From List', (id: number) => ({ __rl: true, mode: 'list', value: String(id), cachedResultName: 'Ava' })],
+		[
+			'By URL',
+			(id: number) => ({
+				__rl: true,
+				mode: 'url',
+				value: `https://www.ring-ready.com/dashboard/agents/${id}`,
+			}),
+		],
+		[
+			'From List',
+			(id: number) => ({ __rl: true, mode: 'list', value: String(id), cachedResultName: 'Ava' }),
+		],
 	])('Get %s returns the full agent with its FAQ', async (_mode, locator) => {
 		const id = ctx.sandbox.agentIds.A[1];
-		const { json } = await run({ resource: 'agent', operation: 'get', agentId: locator(id) }, { credentials: ctx.credentials() });
+		const { json } = await run(
+			{ resource: 'agent', operation: 'get', agentId: locator(id) },
+			{ credentials: ctx.credentials() },
+		);
 		expect(json).toEqual([ctx.sandbox.control.agent(id)]);
 		expect(Object.keys(json[0].faq as object).length).toBeGreaterThan(0);
 	});
 
 	it('another account’s agent is not found; a read-only key can still read', async () => {
 		const foreign = ctx.sandbox.agentIds.B[0];
-		const error = await runError({ resource: 'agent', operation: 'get', agentId: byId(foreign) }, { credentials: ctx.credentials('readOnly') });
+		const error = await runError(
+			{ resource: 'agent', operation: 'get', agentId: byId(foreign) },
+			{ credentials: ctx.credentials('readOnly') },
+		);
 		expect(error.message).toBe(`Agent ${foreign} was not found in this RingReady account`);
 		expect(error.httpCode).toBe('404');
 	});
@@ -42,12 +64,19 @@ describe('Agent → Update', () => {
 	it('sends only the chosen fields and returns the API’s {id, updated}', async () => {
 		const id = ctx.sandbox.agentIds.A[0];
 		const before = ctx.sandbox.control.agent(id)!;
-		const { json } = await run(update({ agentGoal: 'Book every caller.', businessWebsite: 'https://example.org' }, byId(id)), {
-			credentials: ctx.credentials(),
-		});
+		const { json } = await run(
+			update({ agentGoal: 'Book every caller.', businessWebsite: 'https://example.org' }, byId(id)),
+			{
+				credentials: ctx.credentials(),
+			},
+		);
 		expect(json).toEqual([{ id, updated: ['agent_goal', 'business_website'] }]);
 		const after = ctx.sandbox.control.agent(id)!;
-		expect(after).toEqual({ ...before, agent_goal: 'Book every caller.', business_website: 'https://example.org' });
+		expect(after).toEqual({
+			...before,
+			agent_goal: 'Book every caller.',
+			business_website: 'https://example.org',
+		});
 		const patch = apiRequests(ctx.sandbox).filter((r) => r.method === 'PATCH');
 		expect(patch).toHaveLength(1);
 	});
@@ -71,16 +100,23 @@ describe('Agent → Update', () => {
 		['businessName', 'Business Name', 100],
 		['businessServices', 'Business Services', 30_000],
 		['businessWebsite', 'Business Website', 400],
-	])('%s one character over the limit fails before any request, naming field, size and limit', async (field, label, limit) => {
-		const error = await runError(update({ [field]: 'x'.repeat(limit + 1) }), {
-			credentials: ctx.credentials(),
-			items: [{ json: {} }, { json: {} }],
-		});
-		const size = (limit + 1).toLocaleString('en-US');
-		expect(error.message).toBe(`${label} is too long: ${size} characters, the limit is ${limit.toLocaleString('en-US')} [item 0]`);
-		expect(error.description).toBe(`Shorten ${label} to ${limit.toLocaleString('en-US')} characters or fewer.`);
-		expect(apiRequests(ctx.sandbox)).toHaveLength(0);
-	});
+	])(
+		'%s one character over the limit fails before any request, naming field, size and limit',
+		async (field, label, limit) => {
+			const error = await runError(update({ [field]: 'x'.repeat(limit + 1) }), {
+				credentials: ctx.credentials(),
+				items: [{ json: {} }, { json: {} }],
+			});
+			const size = (limit + 1).toLocaleString('en-US');
+			expect(error.message).toBe(
+				`${label} is too long: ${size} characters, the limit is ${limit.toLocaleString('en-US')} [item 0]`,
+			);
+			expect(error.description).toBe(
+				`Shorten ${label} to ${limit.toLocaleString('en-US')} characters or fewer.`,
+			);
+			expect(apiRequests(ctx.sandbox)).toHaveLength(0);
+		},
+	);
 
 	it.each([
 		['agentGoal', 'Agent Goal'],
@@ -108,7 +144,9 @@ describe('Agent → Update', () => {
 		const credentials = ctx.credentials('readOnly');
 		const id = ctx.sandbox.agentIds.A[0];
 		const error = await runError(update({ agentGoal: 'x' }, byId(id)), { credentials });
-		expect(error.message).toBe('This API key is read-only: it may not change agents or FAQ entries');
+		expect(error.message).toBe(
+			'This API key is read-only: it may not change agents or FAQ entries',
+		);
 		expect(error.httpCode).toBe('403');
 		expect(error.description).toMatch(/Profile → API keys/);
 		expect(everythingVisible(error)).not.toContain(credentials.apiKey);
@@ -151,47 +189,72 @@ describe('Account → Get', () => {
 		const credentials = ctx.credentials();
 		const { json } = await run({ resource: 'account', operation: 'get' }, { credentials });
 		expect(json).toHaveLength(1);
-		expect(json[0]).toMatchObject({ user_id: 142, auth_method: 'api_key', scopes: ['read', 'write'] });
+		expect(json[0]).toMatchObject({
+			user_id: 142,
+			auth_method: 'api_key',
+			scopes: ['read', 'write'],
+		});
 		expect(credentials.apiKey.startsWith(String(json[0].api_key_prefix))).toBe(true);
 		expect(JSON.stringify(json)).not.toContain(credentials.apiKey);
 	});
 });
 
 describe('API errors', () => {
-	it.each(['revoked', 'garbage'])('a %s key gives "invalid or revoked" and how to fix it; the key appears nowhere', async (kind) => {
-		const credentials =
-			kind === 'revoked' ? ctx.credentials('revoked') : { ...ctx.credentials(), apiKey: 'rr_live_0000deadbeef' };
-		const error = await runError({ resource: 'account', operation: 'get' }, { credentials });
-		expect(error.message).toBe('RingReady rejected the API key: it is invalid or has been revoked');
-		expect(error.description).toMatch(/Profile → API keys/);
-		expect(error.httpCode).toBe('401');
-		expect(everythingVisible(error)).not.toContain(credentials.apiKey);
-	});
+	it.each(['revoked', 'garbage'])(
+		'a %s key gives "invalid or revoked" and how to fix it; the key appears nowhere',
+		async (kind) => {
+			const credentials =
+				kind === 'revoked'
+					? ctx.credentials('revoked')
+					: { ...ctx.credentials(), apiKey: 'rr_live_0000deadbeef' };
+			const error = await runError({ resource: 'account', operation: 'get' }, { credentials });
+			expect(error.message).toBe(
+				'RingReady rejected the API key: it is invalid or has been revoked',
+			);
+			expect(error.description).toMatch(/Profile → API keys/);
+			expect(error.httpCode).toBe('401');
+			expect(everythingVisible(error)).not.toContain(credentials.apiKey);
+		},
+	);
 
 	it('a write-only key cannot read: "read" scope error', async () => {
-		const error = await runError({ resource: 'agent', operation: 'getAll', returnAll: true }, { credentials: ctx.credentials('writeOnly') });
+		const error = await runError(
+			{ resource: 'agent', operation: 'getAll', returnAll: true },
+			{ credentials: ctx.credentials('writeOnly') },
+		);
 		expect(error.message).toBe('The API key lacks the "read" scope needed for this operation');
 	});
 
 	it('500 is not retried; 503 that persists is retried up to 6 attempts then reported', async () => {
 		ctx.sandbox.control.injectFaults({ status: 500, count: 1 });
-		const error500 = await runError({ resource: 'account', operation: 'get' }, { credentials: ctx.credentials() });
+		const error500 = await runError(
+			{ resource: 'account', operation: 'get' },
+			{ credentials: ctx.credentials() },
+		);
 		expect(error500.message).toBe('RingReady is unavailable right now (HTTP 500)');
 		expect(apiRequests(ctx.sandbox)).toHaveLength(1);
 
 		ctx.sandbox.control.clearRequests();
 		// Retry-After: 0 keeps the test fast; without it the backoff would wait about 15 s.
 		ctx.sandbox.control.injectFaults({ status: 503, retryAfter: 0, count: 6 });
-		const error503 = await runError({ resource: 'account', operation: 'get' }, { credentials: ctx.credentials() });
+		const error503 = await runError(
+			{ resource: 'account', operation: 'get' },
+			{ credentials: ctx.credentials() },
+		);
 		expect(error503.message).toBe('RingReady is unavailable right now (HTTP 503 after 6 attempts)');
-		expect(error503.description).toBe('The RingReady service had a problem. Try again in a few minutes.');
+		expect(error503.description).toBe(
+			'The RingReady service had a problem. Try again in a few minutes.',
+		);
 		expect(apiRequests(ctx.sandbox).map((r) => r.status)).toEqual([503, 503, 503, 503, 503, 503]);
 	});
 
 	it('422 from the API is shown with its detail (and is never retried)', async () => {
 		// Bypass our own validation with a 422 injected by the sandbox, to see the mapping.
 		ctx.sandbox.control.injectFaults({ status: 422, count: 1 });
-		const error = await runError({ resource: 'account', operation: 'get' }, { credentials: ctx.credentials() });
+		const error = await runError(
+			{ resource: 'account', operation: 'get' },
+			{ credentials: ctx.credentials() },
+		);
 		expect(error.message).toMatch(/^RingReady rejected the request: /);
 		expect(apiRequests(ctx.sandbox)).toHaveLength(1);
 	});
@@ -210,7 +273,9 @@ describe('API errors', () => {
 			{ resource: 'account', operation: 'get' },
 			{ credentials: { apiKey: ctx.sandbox.keys.readWrite, baseUrl: 'http://127.0.0.1:1' } },
 		);
-		expect(error.message).toBe('Could not reach RingReady at http://127.0.0.1:1: the connection was refused');
+		expect(error.message).toBe(
+			'Could not reach RingReady at http://127.0.0.1:1: the connection was refused',
+		);
 	});
 });
 
@@ -219,10 +284,32 @@ describe('the API key never reaches n8n’s logs', () => {
 		const mark = logMark();
 		const credentials = ctx.credentials();
 		ctx.sandbox.control.injectFaults({ status: 503, count: 1 });
-		await run({ resource: 'conversation', operation: 'getAll', limit: 3, options: { includeTranscripts: true } }, { credentials });
-		await runError({ resource: 'agent', operation: 'get', agentId: byId(ctx.sandbox.agentIds.B[0]) }, { credentials });
-		await runError({ resource: 'agent', operation: 'update', agentId: byId(7), updateFields: { businessName: '' } }, { credentials });
-		await runError({ resource: 'account', operation: 'get' }, { credentials: ctx.credentials('revoked') });
+		await run(
+			{
+				resource: 'conversation',
+				operation: 'getAll',
+				limit: 3,
+				options: { includeTranscripts: true },
+			},
+			{ credentials },
+		);
+		await runError(
+			{ resource: 'agent', operation: 'get', agentId: byId(ctx.sandbox.agentIds.B[0]) },
+			{ credentials },
+		);
+		await runError(
+			{
+				resource: 'agent',
+				operation: 'update',
+				agentId: byId(7),
+				updateFields: { businessName: '' },
+			},
+			{ credentials },
+		);
+		await runError(
+			{ resource: 'account', operation: 'get' },
+			{ credentials: ctx.credentials('revoked') },
+		);
 		const text = logsToText(logsSince(mark));
 		expect(text).not.toContain(credentials.apiKey);
 		expect(text).not.toContain(ctx.sandbox.keys.revoked);

@@ -24,10 +24,19 @@ describe('Conversation → Get Many', () => {
 
 	it.each([
 		['channel phone', { channel: 'phone' }, (c: { channel: string }) => c.channel === 'phone'],
-		['channel web_chat', { channel: 'web_chat' }, (c: { channel: string }) => c.channel === 'web_chat'],
+		[
+			'channel web_chat',
+			{ channel: 'web_chat' },
+			(c: { channel: string }) => c.channel === 'web_chat',
+		],
 	])('Return All with %s equals the sandbox data exactly', async (_name, filters, keep) => {
-		const { json } = await run(getMany({ returnAll: true, filters }), { credentials: ctx.credentials() });
-		const expected = ctx.sandbox.control.conversations('A').filter(keep).map((c) => c.id);
+		const { json } = await run(getMany({ returnAll: true, filters }), {
+			credentials: ctx.credentials(),
+		});
+		const expected = ctx.sandbox.control
+			.conversations('A')
+			.filter(keep)
+			.map((c) => c.id);
 		expect(json.map((c) => c.id)).toEqual(expected);
 		expect(apiRequests(ctx.sandbox).every((r) => r.query.channel === filters.channel)).toBe(true);
 	});
@@ -40,7 +49,11 @@ describe('Conversation → Get Many', () => {
 			getMany({
 				returnAll: true,
 				filters: {
-					agentId: { __rl: true, mode: 'url', value: `https://www.ring-ready.com/dashboard/agents/${agentId}` },
+					agentId: {
+						__rl: true,
+						mode: 'url',
+						value: `https://www.ring-ready.com/dashboard/agents/${agentId}`,
+					},
 					since: since.replace('Z', '+00:00'),
 				},
 			}),
@@ -71,7 +84,10 @@ describe('Conversation → Get Many', () => {
 
 	it('a limit above a page asks only for what is still needed and stops exactly at the limit', async () => {
 		const { json } = await run(getMany({ limit: 250 }), { credentials: ctx.credentials() });
-		const expected = ctx.sandbox.control.conversations('A').slice(0, 250).map((c) => c.id);
+		const expected = ctx.sandbox.control
+			.conversations('A')
+			.slice(0, 250)
+			.map((c) => c.id);
 		expect(json.map((c) => c.id)).toEqual(expected);
 		expect(apiRequests(ctx.sandbox).map((r) => r.query.limit)).toEqual(['200', '50']);
 	});
@@ -109,7 +125,9 @@ describe('Conversation → Get Many', () => {
 			const turns = conversation.transcript as Array<{ role: string; content: string }>;
 			const lines = String(conversation.transcript_text).split('\n');
 			expect(lines).toHaveLength(turns.length);
-			expect(lines[0]).toBe(`${turns[0].role[0].toUpperCase()}${turns[0].role.slice(1)}: ${turns[0].content}`);
+			expect(lines[0]).toBe(
+				`${turns[0].role[0].toUpperCase()}${turns[0].role.slice(1)}: ${turns[0].content}`,
+			);
 		}
 	});
 
@@ -141,14 +159,22 @@ describe('Conversation → Get Many', () => {
 
 	it('a transcript that cannot be fetched fails the run naming the conversation, without losing track of the others', async () => {
 		const target = ctx.sandbox.control.conversations('A')[2].id;
-		ctx.sandbox.control.injectFaults({ status: 500, count: 1, path: `/api/v1/conversations/${target}` });
+		ctx.sandbox.control.injectFaults({
+			status: 500,
+			count: 1,
+			path: `/api/v1/conversations/${target}`,
+		});
 		const error = await runError(getMany({ limit: 5, options: { includeTranscripts: true } }), {
 			credentials: ctx.credentials(),
 		});
 		expect(error.message).toContain(`Conversation ${target}`);
 		expect(error.description).toContain('1 of 5 transcripts could not be fetched');
 
-		ctx.sandbox.control.injectFaults({ status: 500, count: 1, path: `/api/v1/conversations/${target}` });
+		ctx.sandbox.control.injectFaults({
+			status: 500,
+			count: 1,
+			path: `/api/v1/conversations/${target}`,
+		});
 		const { json } = await run(getMany({ limit: 5, options: { includeTranscripts: true } }), {
 			credentials: ctx.credentials(),
 			continueOnFail: true,
@@ -161,27 +187,62 @@ describe('Conversation → Get Many', () => {
 });
 
 describe('Simplify', () => {
-	const fields = ['id', 'channel', 'agent_id', 'caller_name', 'from', 'label', 'summary', 'started_at', 'duration_seconds', 'end_reason'];
+	const fields = [
+		'id',
+		'channel',
+		'agent_id',
+		'caller_name',
+		'from',
+		'label',
+		'summary',
+		'started_at',
+		'duration_seconds',
+		'end_reason',
+	];
 
 	it('Get Many keeps only the essential fields (plus transcript text when added)', async () => {
-		const plain = await run(getMany({ limit: 4, simplify: true }), { credentials: ctx.credentials() });
+		const plain = await run(getMany({ limit: 4, simplify: true }), {
+			credentials: ctx.credentials(),
+		});
 		const expected = ctx.sandbox.control.conversations('A').slice(0, 4);
-		expect(plain.json).toEqual(expected.map((c) => Object.fromEntries(fields.map((f) => [f, (c as unknown as Record<string, unknown>)[f] ?? null]))));
+		expect(plain.json).toEqual(
+			expected.map((c) =>
+				Object.fromEntries(
+					fields.map((f) => [f, (c as unknown as Record<string, unknown>)[f] ?? null]),
+				),
+			),
+		);
 
-		const withText = await run(getMany({ limit: 2, simplify: true, options: { transcriptText: true } }), { credentials: ctx.credentials() });
+		const withText = await run(
+			getMany({ limit: 2, simplify: true, options: { transcriptText: true } }),
+			{ credentials: ctx.credentials() },
+		);
 		expect(Object.keys(withText.json[0]).sort()).toEqual([...fields, 'transcript_text'].sort());
 		expect(String(withText.json[0].transcript_text).length).toBeGreaterThan(0);
 	});
 
 	it('Get simplified has the transcript as text only: no transcript array, recording or IP', async () => {
 		const chat = ctx.sandbox.control.conversations('A').find((c) => c.channel === 'web_chat')!;
-		const { json } = await run({ resource: 'conversation', operation: 'get', conversationId: byId(chat.id), simplify: true }, { credentials: ctx.credentials() });
+		const { json } = await run(
+			{ resource: 'conversation', operation: 'get', conversationId: byId(chat.id), simplify: true },
+			{ credentials: ctx.credentials() },
+		);
 		expect(Object.keys(json[0]).sort()).toEqual([...fields, 'transcript_text'].sort());
-		expect(json[0].transcript_text).toBe(chat.transcript!.map((turn) => `${turn.role.charAt(0).toUpperCase()}${turn.role.slice(1).replace(/_/g, ' ')}: ${turn.content}`).join('\n'));
+		expect(json[0].transcript_text).toBe(
+			chat
+				.transcript!.map(
+					(turn) =>
+						`${turn.role.charAt(0).toUpperCase()}${turn.role.slice(1).replace(/_/g, ' ')}: ${turn.content}`,
+				)
+				.join('\n'),
+		);
 	});
 
 	it('Get Many simplified with Include Transcripts turns each transcript into transcript_text', async () => {
-		const { json } = await run(getMany({ limit: 3, simplify: true, options: { includeTranscripts: true } }), { credentials: ctx.credentials() });
+		const { json } = await run(
+			getMany({ limit: 3, simplify: true, options: { includeTranscripts: true } }),
+			{ credentials: ctx.credentials() },
+		);
 		expect(json).toHaveLength(3);
 		for (const item of json) {
 			expect(Object.keys(item).sort()).toEqual([...fields, 'transcript_text'].sort());
@@ -194,7 +255,12 @@ describe('Conversation → Get', () => {
 	it('returns one conversation with transcript, recording URL and visitor IP for web chats', async () => {
 		const chat = ctx.sandbox.control.conversations('A').find((c) => c.channel === 'web_chat')!;
 		const { json } = await run(
-			{ resource: 'conversation', operation: 'get', conversationId: byId(chat.id), options: { transcriptText: true } },
+			{
+				resource: 'conversation',
+				operation: 'get',
+				conversationId: byId(chat.id),
+				options: { transcriptText: true },
+			},
 			{ credentials: ctx.credentials() },
 		);
 		expect(json).toHaveLength(1);
@@ -207,7 +273,9 @@ describe('Conversation → Get', () => {
 			{ resource: 'conversation', operation: 'get', conversationId: byId('12a') },
 			{ credentials: ctx.credentials() },
 		);
-		expect(error.message).toBe('Conversation ID must be a positive whole number, got "12a" [item 0]');
+		expect(error.message).toBe(
+			'Conversation ID must be a positive whole number, got "12a" [item 0]',
+		);
 		expect(apiRequests(ctx.sandbox)).toHaveLength(0);
 	});
 

@@ -6,15 +6,23 @@ const ctx = useSandbox();
 
 const agentA = () => ctx.sandbox.agentIds.A[0];
 const faqOf = (id: number) => ctx.sandbox.control.agent(id)!.faq;
-const entries = (...pairs: Array<[string, string]>) => ({ entry: pairs.map(([question, answer]) => ({ question, answer })) });
+const entries = (...pairs: Array<[string, string]>) => ({
+	entry: pairs.map(([question, answer]) => ({ question, answer })),
+});
 const perItem = { entry: [{ question: '={{ $json.q }}', answer: '={{ $json.a }}' }] };
-const itemsOf = (...pairs: Array<[string, string]>): INodeExecutionData[] => pairs.map(([q, a]) => ({ json: { q, a } }));
+const itemsOf = (...pairs: Array<[string, string]>): INodeExecutionData[] =>
+	pairs.map(([q, a]) => ({ json: { q, a } }));
 
 describe('Agent FAQ → Get Many', () => {
 	it('returns one item per entry {question, answer}, in the FAQ’s order', async () => {
 		const id = agentA();
-		const { json } = await run({ resource: 'faq', operation: 'getAll', agentId: byId(id) }, { credentials: ctx.credentials() });
-		expect(json).toEqual(Object.entries(faqOf(id)).map(([question, answer]) => ({ question, answer })));
+		const { json } = await run(
+			{ resource: 'faq', operation: 'getAll', agentId: byId(id) },
+			{ credentials: ctx.credentials() },
+		);
+		expect(json).toEqual(
+			Object.entries(faqOf(id)).map(([question, answer]) => ({ question, answer })),
+		);
 		expect(json.length).toBeGreaterThan(1);
 	});
 });
@@ -25,7 +33,12 @@ describe('Agent FAQ → Create or Update', () => {
 		const before = faqOf(id);
 		const [existing] = Object.keys(before);
 		const { json } = await run(
-			{ resource: 'faq', operation: 'upsert', agentId: byId(id), entries: entries([existing, 'A new answer.'], ['Do you work weekends?', 'Yes, Saturdays.']) },
+			{
+				resource: 'faq',
+				operation: 'upsert',
+				agentId: byId(id),
+				entries: entries([existing, 'A new answer.'], ['Do you work weekends?', 'Yes, Saturdays.']),
+			},
 			{ credentials: ctx.credentials() },
 		);
 		expect(json).toEqual([
@@ -40,13 +53,20 @@ describe('Agent FAQ → Create or Update', () => {
 				saved: true,
 			},
 		]);
-		expect(faqOf(id)).toEqual({ ...before, [existing]: 'A new answer.', 'Do you work weekends?': 'Yes, Saturdays.' });
+		expect(faqOf(id)).toEqual({
+			...before,
+			[existing]: 'A new answer.',
+			'Do you work weekends?': 'Yes, Saturdays.',
+		});
 	});
 
 	it('many input items for one agent: one merge and one PATCH (read, re-read just before it), every entry saved, each item reports its own', async () => {
 		const id = agentA();
 		const before = faqOf(id);
-		const pairs: Array<[string, string]> = Array.from({ length: 12 }, (_v, i) => [`Question ${i}?`, `Answer ${i}.`]);
+		const pairs: Array<[string, string]> = Array.from({ length: 12 }, (_v, i) => [
+			`Question ${i}?`,
+			`Answer ${i}.`,
+		]);
 		const { items } = await run(
 			{ resource: 'faq', operation: 'upsert', agentId: byId(id), entries: perItem },
 			{ credentials: ctx.credentials(), items: itemsOf(...pairs) },
@@ -64,7 +84,12 @@ describe('Agent FAQ → Create or Update', () => {
 	it('items for two agents: the agents side by side, each read, re-read and written, one PATCH per agent', async () => {
 		const [first, second] = ctx.sandbox.agentIds.A;
 		await run(
-			{ resource: 'faq', operation: 'upsert', agentId: { __rl: true, mode: 'id', value: '={{ $json.agent }}' }, entries: perItem },
+			{
+				resource: 'faq',
+				operation: 'upsert',
+				agentId: { __rl: true, mode: 'id', value: '={{ $json.agent }}' },
+				entries: perItem,
+			},
 			{
 				credentials: ctx.credentials(),
 				items: [
@@ -85,7 +110,9 @@ describe('Agent FAQ → Create or Update', () => {
 			]);
 		}
 		// Side by side: the second agent's first read does not wait for the first agent's PATCH.
-		expect(log.indexOf(`GET /api/v1/agents/${second}`)).toBeLessThan(log.indexOf(`PATCH /api/v1/agents/${first}`));
+		expect(log.indexOf(`GET /api/v1/agents/${second}`)).toBeLessThan(
+			log.indexOf(`PATCH /api/v1/agents/${first}`),
+		);
 	});
 
 	it('__proto__, constructor and toString are ordinary questions', async () => {
@@ -96,17 +123,30 @@ describe('Agent FAQ → Create or Update', () => {
 			['toString', 'toString answer'],
 			['hasOwnProperty', 'hasOwnProperty answer'],
 		];
-		await run({ resource: 'faq', operation: 'upsert', agentId: byId(id), entries: perItem }, { credentials: ctx.credentials(), items: itemsOf(...tricky) });
+		await run(
+			{ resource: 'faq', operation: 'upsert', agentId: byId(id), entries: perItem },
+			{ credentials: ctx.credentials(), items: itemsOf(...tricky) },
+		);
 		const faq = faqOf(id);
 		for (const [question, answer] of tricky) {
 			expect(Object.prototype.hasOwnProperty.call(faq, question)).toBe(true);
 			expect(faq[question]).toBe(answer);
 		}
-		const { json } = await run({ resource: 'faq', operation: 'getAll', agentId: byId(id) }, { credentials: ctx.credentials() });
-		expect(json).toEqual(expect.arrayContaining(tricky.map(([question, answer]) => ({ question, answer }))));
+		const { json } = await run(
+			{ resource: 'faq', operation: 'getAll', agentId: byId(id) },
+			{ credentials: ctx.credentials() },
+		);
+		expect(json).toEqual(
+			expect.arrayContaining(tricky.map(([question, answer]) => ({ question, answer }))),
+		);
 
 		const removed = await run(
-			{ resource: 'faq', operation: 'delete', agentId: byId(id), questions: ['__proto__', 'constructor'] },
+			{
+				resource: 'faq',
+				operation: 'delete',
+				agentId: byId(id),
+				questions: ['__proto__', 'constructor'],
+			},
 			{ credentials: ctx.credentials() },
 		);
 		expect(removed.json[0].removed).toEqual(['__proto__', 'constructor']);
@@ -117,40 +157,88 @@ describe('Agent FAQ → Create or Update', () => {
 	it('nothing changed → no PATCH', async () => {
 		const id = agentA();
 		const [question, answer] = Object.entries(faqOf(id))[0];
-		const { json } = await run({ resource: 'faq', operation: 'upsert', agentId: byId(id), entries: entries([question, answer]) }, { credentials: ctx.credentials() });
+		const { json } = await run(
+			{
+				resource: 'faq',
+				operation: 'upsert',
+				agentId: byId(id),
+				entries: entries([question, answer]),
+			},
+			{ credentials: ctx.credentials() },
+		);
 		expect(json[0]).toMatchObject({ unchanged: [question], saved: false });
 		expect(apiRequests(ctx.sandbox).map((r) => r.method)).toEqual(['GET']);
 	});
 
 	it.each([
-		['a question over 200 characters', ['q'.repeat(201), 'ok'], 'FAQ entry 1 question is too long: 201 characters, the limit is 200 [item 1]'],
-		['an answer over 500 characters', ['Ok?', 'a'.repeat(501)], 'FAQ entry 1 answer is too long: 501 characters, the limit is 500 [item 1]'],
+		[
+			'a question over 200 characters',
+			['q'.repeat(201), 'ok'],
+			'FAQ entry 1 question is too long: 201 characters, the limit is 200 [item 1]',
+		],
+		[
+			'an answer over 500 characters',
+			['Ok?', 'a'.repeat(501)],
+			'FAQ entry 1 answer is too long: 501 characters, the limit is 500 [item 1]',
+		],
 		['a blank question', ['  ', 'ok'], "FAQ entry 1 question can't be blank [item 1]"],
 		['a blank answer', ['Ok?', ''], "FAQ entry 1 answer can't be blank [item 1]"],
-	])('%s in any item fails before any request, and nothing is written', async (_name, bad, message) => {
-		const id = agentA();
-		const before = faqOf(id);
-		const error = await runError(
-			{ resource: 'faq', operation: 'upsert', agentId: byId(id), entries: perItem },
-			{ credentials: ctx.credentials(), items: itemsOf(['Fine?', 'Fine.'], bad as [string, string]) },
-		);
-		expect(error.message).toBe(message);
-		expect(apiRequests(ctx.sandbox)).toHaveLength(0);
-		expect(faqOf(id)).toEqual(before);
-	});
+	])(
+		'%s in any item fails before any request, and nothing is written',
+		async (_name, bad, message) => {
+			const id = agentA();
+			const before = faqOf(id);
+			const error = await runError(
+				{ resource: 'faq', operation: 'upsert', agentId: byId(id), entries: perItem },
+				{
+					credentials: ctx.credentials(),
+					items: itemsOf(['Fine?', 'Fine.'], bad as [string, string]),
+				},
+			);
+			expect(error.message).toBe(message);
+			expect(apiRequests(ctx.sandbox)).toHaveLength(0);
+			expect(faqOf(id)).toEqual(before);
+		},
+	);
 
 	it('lengths count characters as RingReady does: an emoji is one character', async () => {
 		const id = agentA();
 		const answer = '👍'.repeat(500); // 1,000 UTF-16 code units, 500 characters
-		await run({ resource: 'faq', operation: 'upsert', agentId: byId(id), entries: entries(['Emoji?', answer]) }, { credentials: ctx.credentials() });
+		await run(
+			{
+				resource: 'faq',
+				operation: 'upsert',
+				agentId: byId(id),
+				entries: entries(['Emoji?', answer]),
+			},
+			{ credentials: ctx.credentials() },
+		);
 		expect(faqOf(id)['Emoji?']).toBe(answer);
-		const error = await runError({ resource: 'faq', operation: 'upsert', agentId: byId(id), entries: entries(['Emoji?', answer + '👍']) }, { credentials: ctx.credentials() });
-		expect(error.message).toBe('FAQ entry 1 answer is too long: 501 characters, the limit is 500 [item 0]');
+		const error = await runError(
+			{
+				resource: 'faq',
+				operation: 'upsert',
+				agentId: byId(id),
+				entries: entries(['Emoji?', answer + '👍']),
+			},
+			{ credentials: ctx.credentials() },
+		);
+		expect(error.message).toBe(
+			'FAQ entry 1 answer is too long: 501 characters, the limit is 500 [item 0]',
+		);
 	});
 
 	it('questions and answers exactly at the limits are accepted', async () => {
 		const id = agentA();
-		await run({ resource: 'faq', operation: 'upsert', agentId: byId(id), entries: entries(['q'.repeat(200), 'a'.repeat(500)]) }, { credentials: ctx.credentials() });
+		await run(
+			{
+				resource: 'faq',
+				operation: 'upsert',
+				agentId: byId(id),
+				entries: entries(['q'.repeat(200), 'a'.repeat(500)]),
+			},
+			{ credentials: ctx.credentials() },
+		);
 		expect(faqOf(id)['q'.repeat(200)]).toBe('a'.repeat(500));
 	});
 
@@ -158,9 +246,17 @@ describe('Agent FAQ → Create or Update', () => {
 		const id = agentA();
 		const before = faqOf(id);
 		const room = 50 - Object.keys(before).length;
-		const pairs: Array<[string, string]> = Array.from({ length: room + 1 }, (_v, i) => [`Extra ${i}?`, 'Yes.']);
-		const error = await runError({ resource: 'faq', operation: 'upsert', agentId: byId(id), entries: perItem }, { credentials: ctx.credentials(), items: itemsOf(...pairs) });
-		expect(error.message).toBe(`The FAQ of agent ${id} would have 51 entries; the limit is 50 [item 0]`);
+		const pairs: Array<[string, string]> = Array.from({ length: room + 1 }, (_v, i) => [
+			`Extra ${i}?`,
+			'Yes.',
+		]);
+		const error = await runError(
+			{ resource: 'faq', operation: 'upsert', agentId: byId(id), entries: perItem },
+			{ credentials: ctx.credentials(), items: itemsOf(...pairs) },
+		);
+		expect(error.message).toBe(
+			`The FAQ of agent ${id} would have 51 entries; the limit is 50 [item 0]`,
+		);
 		expect(error.description).toMatch(/Nothing was changed/);
 		expect(apiRequests(ctx.sandbox).map((r) => r.method)).toEqual(['GET']);
 		expect(faqOf(id)).toEqual(before);
@@ -169,8 +265,14 @@ describe('Agent FAQ → Create or Update', () => {
 	it('exactly 50 entries is fine', async () => {
 		const id = agentA();
 		const room = 50 - Object.keys(faqOf(id)).length;
-		const pairs: Array<[string, string]> = Array.from({ length: room }, (_v, i) => [`Extra ${i}?`, 'Yes.']);
-		const { json } = await run({ resource: 'faq', operation: 'upsert', agentId: byId(id), entries: perItem }, { credentials: ctx.credentials(), items: itemsOf(...pairs) });
+		const pairs: Array<[string, string]> = Array.from({ length: room }, (_v, i) => [
+			`Extra ${i}?`,
+			'Yes.',
+		]);
+		const { json } = await run(
+			{ resource: 'faq', operation: 'upsert', agentId: byId(id), entries: perItem },
+			{ credentials: ctx.credentials(), items: itemsOf(...pairs) },
+		);
 		expect(json.at(-1)!.entry_count).toBe(50);
 	});
 
@@ -178,7 +280,12 @@ describe('Agent FAQ → Create or Update', () => {
 		const [good] = ctx.sandbox.agentIds.A;
 		const foreign = ctx.sandbox.agentIds.B[0];
 		const { items } = await run(
-			{ resource: 'faq', operation: 'upsert', agentId: { __rl: true, mode: 'id', value: '={{ $json.agent }}' }, entries: perItem },
+			{
+				resource: 'faq',
+				operation: 'upsert',
+				agentId: { __rl: true, mode: 'id', value: '={{ $json.agent }}' },
+				entries: perItem,
+			},
 			{
 				credentials: ctx.credentials(),
 				continueOnFail: true,
@@ -197,8 +304,18 @@ describe('Agent FAQ → Create or Update', () => {
 	});
 
 	it('a read-only key cannot write: the error says the key is read-only', async () => {
-		const error = await runError({ resource: 'faq', operation: 'upsert', agentId: byId(agentA()), entries: entries(['Q?', 'A.']) }, { credentials: ctx.credentials('readOnly') });
-		expect(error.message).toBe('This API key is read-only: it may not change agents or FAQ entries');
+		const error = await runError(
+			{
+				resource: 'faq',
+				operation: 'upsert',
+				agentId: byId(agentA()),
+				entries: entries(['Q?', 'A.']),
+			},
+			{ credentials: ctx.credentials('readOnly') },
+		);
+		expect(error.message).toBe(
+			'This API key is read-only: it may not change agents or FAQ entries',
+		);
 		expect(error.description).toBe(
 			'The key has the "read" scope only. Nothing was changed. To update agents or their FAQ, create a key with the write scope in the RingReady dashboard under Profile → API keys and use it in the RingReady API credential.',
 		);
@@ -211,15 +328,28 @@ describe('Agent FAQ → Delete', () => {
 		const before = faqOf(id);
 		const [first] = Object.keys(before);
 		const { json } = await run(
-			{ resource: 'faq', operation: 'delete', agentId: byId(id), questions: [first, 'Not in the FAQ?'] },
+			{
+				resource: 'faq',
+				operation: 'delete',
+				agentId: byId(id),
+				questions: [first, 'Not in the FAQ?'],
+			},
 			{ credentials: ctx.credentials() },
 		);
-		expect(json[0]).toMatchObject({ removed: [first], not_found: ['Not in the FAQ?'], entry_count: Object.keys(before).length - 1, saved: true });
+		expect(json[0]).toMatchObject({
+			removed: [first],
+			not_found: ['Not in the FAQ?'],
+			entry_count: Object.keys(before).length - 1,
+			saved: true,
+		});
 		expect(Object.keys(faqOf(id))).not.toContain(first);
 	});
 
 	it('no questions given is refused before any request', async () => {
-		const error = await runError({ resource: 'faq', operation: 'delete', agentId: byId(agentA()), questions: [] }, { credentials: ctx.credentials() });
+		const error = await runError(
+			{ resource: 'faq', operation: 'delete', agentId: byId(agentA()), questions: [] },
+			{ credentials: ctx.credentials() },
+		);
 		expect(error.message).toBe('No questions to delete [item 0]');
 		expect(apiRequests(ctx.sandbox)).toHaveLength(0);
 	});
@@ -231,25 +361,44 @@ describe('Agent FAQ → Replace All', () => {
 		const before = faqOf(id);
 		const [kept] = Object.keys(before);
 		const { json } = await run(
-			{ resource: 'faq', operation: 'replace', agentId: byId(id), entries: entries([kept, before[kept]], ['Brand new?', 'Yes.']) },
+			{
+				resource: 'faq',
+				operation: 'replace',
+				agentId: byId(id),
+				entries: entries([kept, before[kept]], ['Brand new?', 'Yes.']),
+			},
 			{ credentials: ctx.credentials() },
 		);
 		expect(faqOf(id)).toEqual({ [kept]: before[kept], 'Brand new?': 'Yes.' });
 		expect(json[0]).toMatchObject({ added: ['Brand new?'], unchanged: [kept], entry_count: 2 });
-		expect((json[0].removed as string[]).sort()).toEqual(Object.keys(before).filter((q) => q !== kept).sort());
+		expect((json[0].removed as string[]).sort()).toEqual(
+			Object.keys(before)
+				.filter((q) => q !== kept)
+				.sort(),
+		);
 	});
 
 	it('one entry per input item: the items together form the new FAQ (one PATCH)', async () => {
 		const id = agentA();
-		const pairs: Array<[string, string]> = [['A?', '1'], ['B?', '2'], ['C?', '3']];
-		await run({ resource: 'faq', operation: 'replace', agentId: byId(id), entries: perItem }, { credentials: ctx.credentials(), items: itemsOf(...pairs) });
+		const pairs: Array<[string, string]> = [
+			['A?', '1'],
+			['B?', '2'],
+			['C?', '3'],
+		];
+		await run(
+			{ resource: 'faq', operation: 'replace', agentId: byId(id), entries: perItem },
+			{ credentials: ctx.credentials(), items: itemsOf(...pairs) },
+		);
 		expect(faqOf(id)).toEqual(Object.fromEntries(pairs));
 		expect(apiRequests(ctx.sandbox).map((r) => r.method)).toEqual(['GET', 'GET', 'PATCH']);
 	});
 
 	it('an empty entry list empties the FAQ', async () => {
 		const id = agentA();
-		const { json } = await run({ resource: 'faq', operation: 'replace', agentId: byId(id), entries: {} }, { credentials: ctx.credentials() });
+		const { json } = await run(
+			{ resource: 'faq', operation: 'replace', agentId: byId(id), entries: {} },
+			{ credentials: ctx.credentials() },
+		);
 		expect(faqOf(id)).toEqual({});
 		expect(json[0].entry_count).toBe(0);
 	});

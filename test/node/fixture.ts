@@ -9,7 +9,10 @@ import type { Sandbox } from '../sandbox';
 export const node = new RingReady();
 
 /** Starts one sandbox (controls on) for the test file; resets it before every test. */
-export function useSandbox(): { readonly sandbox: Sandbox; credentials(key?: keyof Sandbox['keys']): TestCredentials } {
+export function useSandbox(): {
+	readonly sandbox: Sandbox;
+	credentials(key?: keyof Sandbox['keys']): TestCredentials;
+} {
 	const state: { sandbox?: Sandbox } = {};
 	beforeAll(async () => {
 		state.sandbox = await startSandbox({ port: 0, controls: true });
@@ -46,7 +49,12 @@ export async function run(parameters: Parameters, options: RunOptions) {
 		credentials: options.credentials,
 		continueOnFail: options.continueOnFail,
 	});
-	return { items: result.output[0] ?? [], json: (result.output[0] ?? []).map((i) => i.json), logs: logsToText(result.logs), result };
+	return {
+		items: result.output[0] ?? [],
+		json: (result.output[0] ?? []).map((i) => i.json),
+		logs: logsToText(result.logs),
+		result,
+	};
 }
 
 /** Runs the node expecting it to throw; returns the error. */
@@ -68,11 +76,16 @@ export function apiRequests(sandbox: Sandbox) {
 /** Every string field of an error, serialised: what a user or a log could ever see of it. */
 export function everythingVisible(error: unknown): string {
 	const seen = new WeakSet();
-	return JSON.stringify(error, (_key, value) => {
-		if (value && typeof value === 'object') {
-			if (seen.has(value)) return undefined;
-			seen.add(value);
-		}
-		return value;
-	}) + String((error as Error)?.message) + String((error as { description?: string })?.description) + String((error as Error)?.stack);
+	return (
+		JSON.stringify(error, (_key, value) => {
+			if (value && typeof value === 'object') {
+				if (seen.has(value)) return undefined;
+				seen.add(value);
+			}
+			return value;
+		}) +
+		String((error as Error)?.message) +
+		String((error as { description?: string })?.description) +
+		String((error as Error)?.stack)
+	);
 }

@@ -8,10 +8,15 @@ describe('resource locators: From List', () => {
 		const all = await runListSearch(node, 'searchAgents', { credentials: ctx.credentials() });
 		const agents = ctx.sandbox.control.agents('A');
 		expect(all.results.map((r) => r.value)).toEqual(agents.map((a) => String(a.id)));
-		expect(all.results[0].name).toBe(`${agents[0].agent_name} — ${agents[0].business_name} (#${agents[0].id})`);
+		expect(all.results[0].name).toBe(
+			`${agents[0].agent_name} — ${agents[0].business_name} (#${agents[0].id})`,
+		);
 
 		const needle = agents[1].business_name.slice(0, 5).toUpperCase();
-		const filtered = await runListSearch(node, 'searchAgents', { credentials: ctx.credentials(), filter: needle });
+		const filtered = await runListSearch(node, 'searchAgents', {
+			credentials: ctx.credentials(),
+			filter: needle,
+		});
 		expect(filtered.results.map((r) => r.value)).toContain(String(agents[1].id));
 		expect(filtered.results.length).toBeLessThan(agents.length + 1);
 	});
@@ -21,7 +26,10 @@ describe('resource locators: From List', () => {
 		const seen: string[] = [];
 		let token: string | undefined;
 		do {
-			const page = await runListSearch(node, 'searchConversations', { credentials: ctx.credentials(), paginationToken: token });
+			const page = await runListSearch(node, 'searchConversations', {
+				credentials: ctx.credentials(),
+				paginationToken: token,
+			});
 			seen.push(...page.results.map((r) => String(r.value)));
 			token = page.paginationToken as string | undefined;
 		} while (token);
@@ -30,7 +38,9 @@ describe('resource locators: From List', () => {
 	});
 
 	it('list entries name the channel, caller and time', async () => {
-		const page = await runListSearch(node, 'searchConversations', { credentials: ctx.credentials() });
+		const page = await runListSearch(node, 'searchConversations', {
+			credentials: ctx.credentials(),
+		});
 		const conversations = ctx.sandbox.control.conversations('A').slice(0, page.results.length);
 		const call = conversations.findIndex((c) => c.channel === 'phone' && c.caller_name);
 		const chat = conversations.findIndex((c) => c.channel === 'web_chat');
@@ -49,8 +59,8 @@ describe('resource locators: From List', () => {
 	});
 
 	it('a revoked key surfaces the same clear error in the list', async () => {
-		await expect(runListSearch(node, 'searchAgents', { credentials: ctx.credentials('revoked') })).rejects.toThrow(
-			'RingReady rejected the API key: it is invalid or has been revoked',
-		);
+		await expect(
+			runListSearch(node, 'searchAgents', { credentials: ctx.credentials('revoked') }),
+		).rejects.toThrow('RingReady rejected the API key: it is invalid or has been revoked');
 	});
 });

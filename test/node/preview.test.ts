@@ -8,7 +8,10 @@ describe('Preview: Agent › Update', () => {
 		resource: 'agent',
 		operation: 'update',
 		agentId: byId(agentId),
-		updateFields: { agentGoal: 'Book every caller who asks for a quote.', businessName: 'Acme Plumbing & Heating' },
+		updateFields: {
+			agentGoal: 'Book every caller who asks for a quote.',
+			businessName: 'Acme Plumbing & Heating',
+		},
 		options: { preview },
 	});
 
@@ -24,7 +27,10 @@ describe('Preview: Agent › Update', () => {
 				preview: true,
 				saved: false,
 				changes: {
-					agent_goal: { before: agent.agent_goal, after: 'Book every caller who asks for a quote.' },
+					agent_goal: {
+						before: agent.agent_goal,
+						after: 'Book every caller who asks for a quote.',
+					},
 					business_name: { before: agent.business_name, after: 'Acme Plumbing & Heating' },
 				},
 				unchanged: [],
@@ -38,7 +44,9 @@ describe('Preview: Agent › Update', () => {
 		const saved = (await run(update(agent.id, false), { credentials: ctx.credentials() })).json[0];
 		expect(saved).toEqual({ id: preview.id, updated: preview.updated });
 		const after = ctx.sandbox.control.agent(agent.id)! as unknown as Record<string, unknown>;
-		for (const [field, change] of Object.entries(preview.changes as Record<string, { after: string }>)) {
+		for (const [field, change] of Object.entries(
+			preview.changes as Record<string, { after: string }>,
+		)) {
 			expect(after[field]).toBe(change.after);
 		}
 		expect(patches()).toHaveLength(1);
@@ -47,15 +55,28 @@ describe('Preview: Agent › Update', () => {
 	it('a field already at the new value is listed as unchanged', async () => {
 		const agent = ctx.sandbox.control.agents('A')[0];
 		const { json } = await run(
-			{ resource: 'agent', operation: 'update', agentId: byId(agent.id), updateFields: { businessName: agent.business_name }, options: { preview: true } },
+			{
+				resource: 'agent',
+				operation: 'update',
+				agentId: byId(agent.id),
+				updateFields: { businessName: agent.business_name },
+				options: { preview: true },
+			},
 			{ credentials: ctx.credentials() },
 		);
-		expect(json[0]).toMatchObject({ updated: ['business_name'], changes: {}, unchanged: ['business_name'], saved: false });
+		expect(json[0]).toMatchObject({
+			updated: ['business_name'],
+			changes: {},
+			unchanged: ['business_name'],
+			saved: false,
+		});
 	});
 
 	it('works with a read-only key (it only reads)', async () => {
 		const agent = ctx.sandbox.control.agents('A')[0];
-		const { json } = await run(update(agent.id, true), { credentials: ctx.credentials('readOnly') });
+		const { json } = await run(update(agent.id, true), {
+			credentials: ctx.credentials('readOnly'),
+		});
 		expect(json[0]).toMatchObject({ id: agent.id, preview: true, saved: false });
 	});
 
@@ -64,7 +85,13 @@ describe('Preview: Agent › Update', () => {
 		ctx.sandbox.control.clearRequests();
 		await expect(
 			run(
-				{ resource: 'agent', operation: 'update', agentId: byId(agent.id), updateFields: { businessName: 'x'.repeat(101) }, options: { preview: true } },
+				{
+					resource: 'agent',
+					operation: 'update',
+					agentId: byId(agent.id),
+					updateFields: { businessName: 'x'.repeat(101) },
+					options: { preview: true },
+				},
 				{ credentials: ctx.credentials() },
 			),
 		).rejects.toThrow('Business Name is too long: 101 characters, the limit is 100 [item 0]');
@@ -74,24 +101,46 @@ describe('Preview: Agent › Update', () => {
 
 describe('Preview: Agent FAQ', () => {
 	const agentOf = (index: number) => ctx.sandbox.control.agents('A')[index];
-	const faqOperation = (operation: string, agentId: number, extra: Record<string, unknown>, preview: boolean) => ({
+	const faqOperation = (
+		operation: string,
+		agentId: number,
+		extra: Record<string, unknown>,
+		preview: boolean,
+	) => ({
 		resource: 'faq',
 		operation,
 		agentId: byId(agentId),
 		...extra,
 		options: { preview },
 	});
-	const entries = (...pairs: Array<[string, string]>) => ({ entries: { entry: pairs.map(([question, answer]) => ({ question, answer })) } });
+	const entries = (...pairs: Array<[string, string]>) => ({
+		entries: { entry: pairs.map(([question, answer]) => ({ question, answer })) },
+	});
 
 	/** Preview, check nothing was written, then save the same input: the outputs must agree. */
-	async function previewThenSave(operation: string, agentId: number, extra: Record<string, unknown>, items = 1) {
+	async function previewThenSave(
+		operation: string,
+		agentId: number,
+		extra: Record<string, unknown>,
+		items = 1,
+	) {
 		const input = Array.from({ length: items }, (_, i) => ({ json: { i } }));
 		const faqBefore = { ...ctx.sandbox.control.agent(agentId)!.faq };
-		const preview = (await run(faqOperation(operation, agentId, extra, true), { credentials: ctx.credentials(), items: input })).json;
+		const preview = (
+			await run(faqOperation(operation, agentId, extra, true), {
+				credentials: ctx.credentials(),
+				items: input,
+			})
+		).json;
 		expect(patches()).toEqual([]);
 		expect({ ...ctx.sandbox.control.agent(agentId)!.faq }).toEqual(faqBefore);
 		const previewRequests = apiRequests(ctx.sandbox).length;
-		const saved = (await run(faqOperation(operation, agentId, extra, false), { credentials: ctx.credentials(), items: input })).json;
+		const saved = (
+			await run(faqOperation(operation, agentId, extra, false), {
+				credentials: ctx.credentials(),
+				items: input,
+			})
+		).json;
 		const faqAfter = { ...ctx.sandbox.control.agent(agentId)!.faq };
 		return { faqBefore, faqAfter, preview, saved, previewRequests };
 	}
@@ -113,7 +162,11 @@ describe('Preview: Agent FAQ', () => {
 			{ question: 'Do you repair boilers?', before: null, after: 'Yes, all makes.' },
 			{ question: existing, before: oldAnswer, after: `${oldAnswer} (updated)` },
 		]);
-		for (const change of changes as Array<{ question: string; before: string | null; after: string | null }>) {
+		for (const change of changes as Array<{
+			question: string;
+			before: string | null;
+			after: string | null;
+		}>) {
 			expect(faqBefore[change.question] ?? null).toBe(change.before);
 			expect(faqAfter[change.question] ?? null).toBe(change.after);
 		}
@@ -122,23 +175,49 @@ describe('Preview: Agent FAQ', () => {
 	it('Delete: the preview names each entry that would go, with its answer, and what is not there', async () => {
 		const agent = agentOf(1);
 		const [question, answer] = Object.entries(agent.faq)[0];
-		const { preview, saved, faqAfter } = await previewThenSave('delete', agent.id, { questions: [question, 'Not in the FAQ?'] });
-		expect(preview[0]).toMatchObject({ removed: [question], not_found: ['Not in the FAQ?'], saved: false, preview: true });
+		const { preview, saved, faqAfter } = await previewThenSave('delete', agent.id, {
+			questions: [question, 'Not in the FAQ?'],
+		});
+		expect(preview[0]).toMatchObject({
+			removed: [question],
+			not_found: ['Not in the FAQ?'],
+			saved: false,
+			preview: true,
+		});
 		expect(preview[0].changes).toEqual([{ question, before: answer, after: null }]);
-		expect(saved[0]).toMatchObject({ removed: [question], not_found: ['Not in the FAQ?'], saved: true });
+		expect(saved[0]).toMatchObject({
+			removed: [question],
+			not_found: ['Not in the FAQ?'],
+			saved: true,
+		});
 		expect(faqAfter).not.toHaveProperty([question]);
 	});
 
 	it('Replace All: the preview lists every entry that would be removed, and the save removes exactly those', async () => {
 		const agent = agentOf(2);
-		const { faqBefore, faqAfter, preview, saved } = await previewThenSave('replace', agent.id, entries(['Only question?', 'Only answer.']));
+		const { faqBefore, faqAfter, preview, saved } = await previewThenSave(
+			'replace',
+			agent.id,
+			entries(['Only question?', 'Only answer.']),
+		);
 		const removed = Object.keys(faqBefore);
-		expect(preview[0]).toMatchObject({ added: ['Only question?'], removed, entry_count: 1, saved: false, preview: true });
+		expect(preview[0]).toMatchObject({
+			added: ['Only question?'],
+			removed,
+			entry_count: 1,
+			saved: false,
+			preview: true,
+		});
 		expect(preview[0].changes).toEqual([
 			{ question: 'Only question?', before: null, after: 'Only answer.' },
 			...removed.map((question) => ({ question, before: faqBefore[question], after: null })),
 		]);
-		expect(saved[0]).toMatchObject({ added: ['Only question?'], removed, entry_count: 1, saved: true });
+		expect(saved[0]).toMatchObject({
+			added: ['Only question?'],
+			removed,
+			entry_count: 1,
+			saved: true,
+		});
 		expect(faqAfter).toEqual({ 'Only question?': 'Only answer.' });
 	});
 
@@ -148,7 +227,16 @@ describe('Preview: Agent FAQ', () => {
 		const { preview, saved, previewRequests } = await previewThenSave(
 			'upsert',
 			agent.id,
-			{ entries: { entry: [{ question: '={{ "Question " + $json.i + "?" }}', answer: '={{ "Answer " + $json.i }}' }] } },
+			{
+				entries: {
+					entry: [
+						{
+							question: '={{ "Question " + $json.i + "?" }}',
+							answer: '={{ "Answer " + $json.i }}',
+						},
+					],
+				},
+			},
 			3,
 		);
 		expect(preview.map(({ preview: _p, saved: _s, changes: _c, ...report }) => report)).toEqual(
@@ -162,20 +250,39 @@ describe('Preview: Agent FAQ', () => {
 		const agent = agentOf(1);
 		const patched = await fetch(`${ctx.sandbox.url}/api/v1/agents/${agent.id}`, {
 			method: 'PATCH',
-			headers: { authorization: `Bearer ${ctx.sandbox.keys.readWrite}`, 'content-type': 'application/json' },
+			headers: {
+				authorization: `Bearer ${ctx.sandbox.keys.readWrite}`,
+				'content-type': 'application/json',
+			},
 			body: JSON.stringify({ faq: { ' What are your hours? ': 'Nine to five.' } }),
 		});
 		expect(patched.status).toBe(200);
 		ctx.sandbox.control.clearRequests();
-		const { preview, saved } = await previewThenSave('upsert', agent.id, entries(['What are your hours?', 'Eight to six.']));
-		expect(preview[0]).toMatchObject({ updated: ['What are your hours?'], entry_count: 1, saved: false });
-		expect(preview[0].changes).toEqual([{ question: 'What are your hours?', before: 'Nine to five.', after: 'Eight to six.' }]);
-		expect(saved[0]).toMatchObject({ updated: ['What are your hours?'], entry_count: 1, saved: true });
+		const { preview, saved } = await previewThenSave(
+			'upsert',
+			agent.id,
+			entries(['What are your hours?', 'Eight to six.']),
+		);
+		expect(preview[0]).toMatchObject({
+			updated: ['What are your hours?'],
+			entry_count: 1,
+			saved: false,
+		});
+		expect(preview[0].changes).toEqual([
+			{ question: 'What are your hours?', before: 'Nine to five.', after: 'Eight to six.' },
+		]);
+		expect(saved[0]).toMatchObject({
+			updated: ['What are your hours?'],
+			entry_count: 1,
+			saved: true,
+		});
 	});
 
 	it('a preview with a read-only key works: it only reads', async () => {
 		const agent = agentOf(0);
-		const { json } = await run(faqOperation('upsert', agent.id, entries(['New?', 'Yes.']), true), { credentials: ctx.credentials('readOnly') });
+		const { json } = await run(faqOperation('upsert', agent.id, entries(['New?', 'Yes.']), true), {
+			credentials: ctx.credentials('readOnly'),
+		});
 		expect(json[0]).toMatchObject({ added: ['New?'], saved: false, preview: true });
 	});
 });

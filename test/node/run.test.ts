@@ -32,7 +32,10 @@ describe('many input items in one run', () => {
 
 	it('the credential is read once for one item, and twice for 30 items (first and last, to see whether it depends on the item)', async () => {
 		const ids = conversationIds(30);
-		const one = await run(getConversation(), { credentials: ctx.credentials(), items: [{ json: { id: ids[0] } }] });
+		const one = await run(getConversation(), {
+			credentials: ctx.credentials(),
+			items: [{ json: { id: ids[0] } }],
+		});
 		expect(one.result.credentialReads).toBe(1);
 		const many = await run(getConversation(), {
 			credentials: ctx.credentials(),
@@ -44,7 +47,12 @@ describe('many input items in one run', () => {
 
 	it('Get Many with transcripts reads the credential once for all its pages and transcripts', async () => {
 		const { json, result } = await run(
-			{ resource: 'conversation', operation: 'getAll', returnAll: true, options: { includeTranscripts: true } },
+			{
+				resource: 'conversation',
+				operation: 'getAll',
+				returnAll: true,
+				options: { includeTranscripts: true },
+			},
 			{ credentials: ctx.credentials() },
 		);
 		expect(json.length).toBeGreaterThan(200);
@@ -62,7 +70,9 @@ describe('many input items in one run', () => {
 				items: itemKeys.map((key) => ({ json: { key } })),
 			},
 		);
-		expect(json.map((account) => account.api_key_prefix)).toEqual(itemKeys.map((key) => key.slice(0, 12)));
+		expect(json.map((account) => account.api_key_prefix)).toEqual(
+			itemKeys.map((key) => key.slice(0, 12)),
+		);
 		const sentWith = apiRequests(ctx.sandbox).map((request) => String(request.key).slice(0, 12));
 		expect(sentWith.sort()).toEqual(itemKeys.map((key) => key.slice(0, 12)).sort());
 		expect(result.credentialReads).toBe(itemKeys.length);
@@ -90,7 +100,8 @@ describe('many input items in one run', () => {
 		expect(json[0].id).toBe(first);
 		expect(json[1]).toEqual({
 			error: 'Conversation 999999 was not found in this RingReady account',
-			description: 'Check the ID. An API key sees only the agents and conversations of the account that created it.',
+			description:
+				'Check the ID. An API key sees only the agents and conversations of the account that created it.',
 		});
 		expect(json[2].id).toBe(second);
 		expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
@@ -100,7 +111,10 @@ describe('many input items in one run', () => {
 		const [agentId] = ctx.sandbox.agentIds.A;
 		const { json } = await run(
 			{ resource: 'agent', operation: 'get', agentId: byId(agentId) },
-			{ credentials: ctx.credentials(), items: Array.from({ length: 12 }, (_v, i) => ({ json: { i } })) },
+			{
+				credentials: ctx.credentials(),
+				items: Array.from({ length: 12 }, (_v, i) => ({ json: { i } })),
+			},
 		);
 		expect(json).toHaveLength(12);
 		expect(json.every((agent) => agent.id === agentId)).toBe(true);

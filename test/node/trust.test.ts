@@ -42,7 +42,10 @@ describe('1. redirects: the key never leaves the Base URL origin', () => {
 	it('Agent → Get answered 302 to another origin fails naming where it pointed; nothing reaches that origin', async () => {
 		ctx.sandbox.control.redirect({ path: agentPath(AGENT), location: target(agentPath(AGENT)) });
 		const credentials = ctx.credentials();
-		const error = await runError({ resource: 'agent', operation: 'get', agentId: byId(AGENT) }, { credentials });
+		const error = await runError(
+			{ resource: 'agent', operation: 'get', agentId: byId(AGENT) },
+			{ credentials },
+		);
 		expect(error.message).toBe(redirectedMessage(agentPath(AGENT)));
 		expect(error.description).toBe(
 			`RingReady answered HTTP 302 to GET /api/v1/agents/${AGENT}, pointing to ${elsewhere.url}${agentPath(AGENT)}. Redirects are not followed, so that the API key never leaves the Base URL's address. Set the Base URL in the RingReady API credential to the address the API answers on (https://www.ring-ready.com unless RingReady support gave you another).`,
@@ -53,9 +56,19 @@ describe('1. redirects: the key never leaves the Base URL origin', () => {
 
 	it('Agent → Update answered 307 (which would re-send the body) writes nothing anywhere', async () => {
 		const before = ctx.sandbox.control.agent(AGENT);
-		ctx.sandbox.control.redirect({ path: agentPath(AGENT), method: 'PATCH', status: 307, location: target(agentPath(AGENT)) });
+		ctx.sandbox.control.redirect({
+			path: agentPath(AGENT),
+			method: 'PATCH',
+			status: 307,
+			location: target(agentPath(AGENT)),
+		});
 		const error = await runError(
-			{ resource: 'agent', operation: 'update', agentId: byId(AGENT), updateFields: { agentGoal: 'Stolen?' } },
+			{
+				resource: 'agent',
+				operation: 'update',
+				agentId: byId(AGENT),
+				updateFields: { agentGoal: 'Stolen?' },
+			},
 			{ credentials: ctx.credentials() },
 		);
 		expect(error.message).toBe(redirectedMessage(agentPath(AGENT)));
@@ -65,68 +78,111 @@ describe('1. redirects: the key never leaves the Base URL origin', () => {
 	});
 
 	it('a redirect to plain http on a remote host is reported the same way, without any connection to it', async () => {
-		ctx.sandbox.control.redirect({ path: '/api/v1/agents', location: 'http://ringready.example/api/v1/agents' });
-		const error = await runError({ resource: 'agent', operation: 'getAll', returnAll: true }, { credentials: ctx.credentials() });
-		expect(error.message).toBe('The Base URL redirected the request to http://ringready.example/api/v1/agents; the API key was not sent there');
+		ctx.sandbox.control.redirect({
+			path: '/api/v1/agents',
+			location: 'http://ringready.example/api/v1/agents',
+		});
+		const error = await runError(
+			{ resource: 'agent', operation: 'getAll', returnAll: true },
+			{ credentials: ctx.credentials() },
+		);
+		expect(error.message).toBe(
+			'The Base URL redirected the request to http://ringready.example/api/v1/agents; the API key was not sent there',
+		);
 	});
 
 	it('list search (From List) for agents and conversations does not follow it either', async () => {
 		ctx.sandbox.control.redirect({ path: '/api/v1/agents', location: target('/api/v1/agents') });
-		await expect(runListSearch(node, 'searchAgents', { credentials: ctx.credentials() })).rejects.toThrow(
-			redirectedMessage('/api/v1/agents'),
-		);
-		ctx.sandbox.control.redirect({ path: '/api/v1/conversations', location: target('/api/v1/conversations') });
-		await expect(runListSearch(node, 'searchConversations', { credentials: ctx.credentials() })).rejects.toThrow(
-			redirectedMessage('/api/v1/conversations'),
-		);
-		expect(elsewhere.control.requests().log).toEqual([]);
-	});
-
-	it('the trigger’s Fetch Test Event does not follow it', async () => {
-		ctx.sandbox.control.redirect({ path: '/api/v1/conversations', location: target('/api/v1/conversations') });
 		await expect(
-			runPoll(new RingReadyTrigger(), { parameters: {}, credentials: ctx.credentials(), mode: 'manual' }),
+			runListSearch(node, 'searchAgents', { credentials: ctx.credentials() }),
+		).rejects.toThrow(redirectedMessage('/api/v1/agents'));
+		ctx.sandbox.control.redirect({
+			path: '/api/v1/conversations',
+			location: target('/api/v1/conversations'),
+		});
+		await expect(
+			runListSearch(node, 'searchConversations', { credentials: ctx.credentials() }),
 		).rejects.toThrow(redirectedMessage('/api/v1/conversations'));
 		expect(elsewhere.control.requests().log).toEqual([]);
 	});
 
-	it.each([301, 302, 303, 307, 308])('the credential test fails on a %s and never reports success', async (status) => {
-		ctx.sandbox.control.redirect({ path: '/api/v1/whoami', status, location: target('/api/v1/whoami') });
-		const result = await testCredential(new RingReadyApi(), { ...ctx.credentials() });
-		expect(result).toMatchObject({
-			status: 'Error',
-			message:
-				'The Base URL answered with a redirect to another address. The API key is never sent on to another address: set the Base URL to the address the RingReady API answers on (https://www.ring-ready.com unless RingReady support gave you another).',
+	it('the trigger’s Fetch Test Event does not follow it', async () => {
+		ctx.sandbox.control.redirect({
+			path: '/api/v1/conversations',
+			location: target('/api/v1/conversations'),
 		});
+		await expect(
+			runPoll(new RingReadyTrigger(), {
+				parameters: {},
+				credentials: ctx.credentials(),
+				mode: 'manual',
+			}),
+		).rejects.toThrow(redirectedMessage('/api/v1/conversations'));
 		expect(elsewhere.control.requests().log).toEqual([]);
 	});
+
+	it.each([301, 302, 303, 307, 308])(
+		'the credential test fails on a %s and never reports success',
+		async (status) => {
+			ctx.sandbox.control.redirect({
+				path: '/api/v1/whoami',
+				status,
+				location: target('/api/v1/whoami'),
+			});
+			const result = await testCredential(new RingReadyApi(), { ...ctx.credentials() });
+			expect(result).toMatchObject({
+				status: 'Error',
+				message:
+					'The Base URL answered with a redirect to another address. The API key is never sent on to another address: set the Base URL to the address the RingReady API answers on (https://www.ring-ready.com unless RingReady support gave you another).',
+			});
+			expect(elsewhere.control.requests().log).toEqual([]);
+		},
+	);
 });
 
 describe('2. Base URL with a path', () => {
-	it.each(['/api/v1', '/api/v1/', ' /api/v1// '])('a Base URL ending in %j works for the node and the credential test', async (suffix) => {
-		const credentials = { ...ctx.credentials(), baseUrl: `${ctx.sandbox.url}${suffix}`.replace(' /', '/') };
-		const { json } = await run({ resource: 'agent', operation: 'get', agentId: byId(AGENT) }, { credentials });
-		expect(json[0].id).toBe(AGENT);
-		expect((await testCredential(new RingReadyApi(), { ...credentials })).status).toBe('OK');
-		expect(apiRequests(ctx.sandbox).map((r) => r.path)).toEqual([agentPath(AGENT), '/api/v1/whoami']);
-	});
+	it.each(['/api/v1', '/api/v1/', ' /api/v1// '])(
+		'a Base URL ending in %j works for the node and the credential test',
+		async (suffix) => {
+			const credentials = {
+				...ctx.credentials(),
+				baseUrl: `${ctx.sandbox.url}${suffix}`.replace(' /', '/'),
+			};
+			const { json } = await run(
+				{ resource: 'agent', operation: 'get', agentId: byId(AGENT) },
+				{ credentials },
+			);
+			expect(json[0].id).toBe(AGENT);
+			expect((await testCredential(new RingReadyApi(), { ...credentials })).status).toBe('OK');
+			expect(apiRequests(ctx.sandbox).map((r) => r.path)).toEqual([
+				agentPath(AGENT),
+				'/api/v1/whoami',
+			]);
+		},
+	);
 
 	it.each([
 		['/ringready', 'remove "/ringready"'],
 		['/api/v2', 'remove "/api/v2"'],
 		['/?tenant=1', 'remove "?tenant=1"'],
 		['/#top', 'remove "#top"'],
-	])('a Base URL with %s is refused before any request, in the node and in the credential test', async (suffix, hint) => {
-		const credentials = { ...ctx.credentials(), baseUrl: `${ctx.sandbox.url}${suffix}` };
-		const message = `The Base URL must be only the address of the RingReady API, such as https://www.ring-ready.com, without a path, query or user name (${hint}).`;
-		const error = await runError({ resource: 'agent', operation: 'get', agentId: byId(AGENT) }, { credentials });
-		expect(error.message).toBe(message);
-		expect(error.description).toBe('Fix the Base URL in the RingReady API credential.');
-		const result = await testCredential(new RingReadyApi(), { ...credentials });
-		expect(result.status).toBe('Error');
-		expect(result.message).toContain(message);
-		expect(apiRequests(ctx.sandbox)).toEqual([]);
-	});
+	])(
+		'a Base URL with %s is refused before any request, in the node and in the credential test',
+		async (suffix, hint) => {
+			const credentials = { ...ctx.credentials(), baseUrl: `${ctx.sandbox.url}${suffix}` };
+			const message = `The Base URL must be only the address of the RingReady API, such as https://www.ring-ready.com, without a path, query or user name (${hint}).`;
+			const error = await runError(
+				{ resource: 'agent', operation: 'get', agentId: byId(AGENT) },
+				{ credentials },
+			);
+			expect(error.message).toBe(message);
+			expect(error.description).toBe('Fix the Base URL in the RingReady API credential.');
+			const result = await testCredential(new RingReadyApi(), { ...credentials });
+			expect(result.status).toBe('Error');
+			expect(result.message).toContain(message);
+			expect(apiRequests(ctx.sandbox)).toEqual([]);
+		},
+	);
 });
 
 describe('3. an FAQ is written only from a read that is really the agent with its FAQ', () => {
@@ -135,16 +191,41 @@ describe('3. an FAQ is written only from a read that is really the agent with it
 
 	it.each([
 		['an empty body', '', 'Expected agent 7 with its FAQ; got an empty response'],
-		['a web page', '<!doctype html><html><body>Maintenance</body></html>', 'Expected agent 7 with its FAQ; got a web page (HTML), not the API’s JSON'],
-		['truncated JSON', '{"id": 7, "faq": {"Do you', 'Expected agent 7 with its FAQ; got JSON that is cut off or malformed'],
-		['JSON without faq', '{"id": 7, "agent_name": "Ava"}', 'Expected agent 7 with its FAQ; got an agent without "faq"'],
+		[
+			'a web page',
+			'<!doctype html><html><body>Maintenance</body></html>',
+			'Expected agent 7 with its FAQ; got a web page (HTML), not the API’s JSON',
+		],
+		[
+			'truncated JSON',
+			'{"id": 7, "faq": {"Do you',
+			'Expected agent 7 with its FAQ; got JSON that is cut off or malformed',
+		],
+		[
+			'JSON without faq',
+			'{"id": 7, "agent_name": "Ava"}',
+			'Expected agent 7 with its FAQ; got an agent without "faq"',
+		],
 		['another agent', '{"id": 8, "faq": {}}', 'Expected agent 7 with its FAQ; got agent 8'],
-		['a list as faq', '{"id": 7, "faq": []}', 'Expected agent 7 with its FAQ; got "faq" that is a list'],
+		[
+			'a list as faq',
+			'{"id": 7, "faq": []}',
+			'Expected agent 7 with its FAQ; got "faq" that is a list',
+		],
 	])('a 200 with %s fails the agent’s group and writes nothing', async (_label, body, problem) => {
 		const before = faqOf(AGENT);
-		ctx.sandbox.control.scriptResponse({ path: agentPath(AGENT), method: 'GET', status: 200, body });
-		const error = await runError(upsert(AGENT, ['New?', 'Yes.']), { credentials: ctx.credentials() });
-		expect(error.message).toBe(`RingReady returned an unexpected response to GET /api/v1/agents/${AGENT}`);
+		ctx.sandbox.control.scriptResponse({
+			path: agentPath(AGENT),
+			method: 'GET',
+			status: 200,
+			body,
+		});
+		const error = await runError(upsert(AGENT, ['New?', 'Yes.']), {
+			credentials: ctx.credentials(),
+		});
+		expect(error.message).toBe(
+			`RingReady returned an unexpected response to GET /api/v1/agents/${AGENT}`,
+		);
 		expect(error.description).toBe(unexpected(problem));
 		expect(apiRequests(ctx.sandbox).map((r) => r.method)).toEqual(['GET']);
 		expect(faqOf(AGENT)).toEqual(before);
@@ -152,12 +233,26 @@ describe('3. an FAQ is written only from a read that is really the agent with it
 
 	it('with Continue On Fail the other agent is still written', async () => {
 		const [first, second] = ctx.sandbox.agentIds.A;
-		ctx.sandbox.control.scriptResponse({ path: agentPath(first), method: 'GET', status: 200, body: '' });
+		ctx.sandbox.control.scriptResponse({
+			path: agentPath(first),
+			method: 'GET',
+			status: 200,
+			body: '',
+		});
 		const { json } = await run(
-			{ ...upsert(first, ['New?', 'Yes.']), agentId: { __rl: true, mode: 'id', value: '={{ $json.agent }}' } },
-			{ credentials: ctx.credentials(), continueOnFail: true, items: [{ json: { agent: first } }, { json: { agent: second } }] },
+			{
+				...upsert(first, ['New?', 'Yes.']),
+				agentId: { __rl: true, mode: 'id', value: '={{ $json.agent }}' },
+			},
+			{
+				credentials: ctx.credentials(),
+				continueOnFail: true,
+				items: [{ json: { agent: first } }, { json: { agent: second } }],
+			},
 		);
-		expect(json[0].error).toBe(`RingReady returned an unexpected response to GET /api/v1/agents/${first}`);
+		expect(json[0].error).toBe(
+			`RingReady returned an unexpected response to GET /api/v1/agents/${first}`,
+		);
 		expect(json[1]).toMatchObject({ agent_id: second, added: ['New?'], saved: true });
 		expect(faqOf(second)['New?']).toBe('Yes.');
 		expect(faqOf(first)['New?']).toBeUndefined();
@@ -166,8 +261,16 @@ describe('3. an FAQ is written only from a read that is really the agent with it
 	it('"faq": null is an agent with no FAQ yet: the new entries become its FAQ', async () => {
 		const agent = ctx.sandbox.control.agent(AGENT)!;
 		const body = JSON.stringify({ ...agent, faq: null });
-		ctx.sandbox.control.scriptResponse({ path: agentPath(AGENT), method: 'GET', status: 200, body, count: 2 });
-		const { json } = await run(upsert(AGENT, ['First?', 'Yes.']), { credentials: ctx.credentials() });
+		ctx.sandbox.control.scriptResponse({
+			path: agentPath(AGENT),
+			method: 'GET',
+			status: 200,
+			body,
+			count: 2,
+		});
+		const { json } = await run(upsert(AGENT, ['First?', 'Yes.']), {
+			credentials: ctx.credentials(),
+		});
 		expect(json[0]).toMatchObject({ added: ['First?'], entry_count: 1, saved: true });
 		expect(faqOf(AGENT)).toEqual({ 'First?': 'Yes.' });
 	});
@@ -203,7 +306,9 @@ describe('4. Replace All: an invalid item fails its whole agent', () => {
 			pairedItem: { item: itemIndex },
 		});
 		expect(items[0]).toEqual(skipped(0));
-		expect(items[1].json.error).toBe('FAQ entry 1 answer is too long: 501 characters, the limit is 500 [item 1]');
+		expect(items[1].json.error).toBe(
+			'FAQ entry 1 answer is too long: 501 characters, the limit is 500 [item 1]',
+		);
 		expect(items[2]).toEqual(skipped(2));
 		expect(items[3].json).toMatchObject({ agent_id: second, added: ['Only?'], saved: true });
 		expect(faqOf(first)).toEqual(before);
@@ -218,11 +323,24 @@ describe('5. read → merge → re-read → write, back to back per agent', () =
 		const current = faqOf(AGENT);
 		const [colleagues] = Object.keys(current);
 		// The first read is stale: it does not have the colleague's entry yet.
-		const stale = Object.fromEntries(Object.entries(current).filter(([question]) => question !== colleagues));
-		ctx.sandbox.control.scriptResponse({ path: agentPath(AGENT), method: 'GET', status: 200, body: JSON.stringify({ ...agent, faq: stale }) });
-		const { json } = await run(upsert(AGENT, ['Mine?', 'Yes.']), { credentials: ctx.credentials() });
+		const stale = Object.fromEntries(
+			Object.entries(current).filter(([question]) => question !== colleagues),
+		);
+		ctx.sandbox.control.scriptResponse({
+			path: agentPath(AGENT),
+			method: 'GET',
+			status: 200,
+			body: JSON.stringify({ ...agent, faq: stale }),
+		});
+		const { json } = await run(upsert(AGENT, ['Mine?', 'Yes.']), {
+			credentials: ctx.credentials(),
+		});
 		expect(faqOf(AGENT)).toEqual({ ...current, 'Mine?': 'Yes.' });
-		expect(json[0]).toMatchObject({ added: ['Mine?'], saved: true, entry_count: Object.keys(current).length + 1 });
+		expect(json[0]).toMatchObject({
+			added: ['Mine?'],
+			saved: true,
+			entry_count: Object.keys(current).length + 1,
+		});
 		expect(apiRequests(ctx.sandbox).map((r) => r.method)).toEqual(['GET', 'GET', 'GET', 'PATCH']);
 	});
 
@@ -237,8 +355,12 @@ describe('5. read → merge → re-read → write, back to back per agent', () =
 			});
 		}
 		const before = faqOf(AGENT);
-		const error = await runError(upsert(AGENT, ['Mine?', 'Yes.']), { credentials: ctx.credentials() });
-		expect(error.message).toBe(`The FAQ of agent ${AGENT} kept changing while this node was saving it [item 0]`);
+		const error = await runError(upsert(AGENT, ['Mine?', 'Yes.']), {
+			credentials: ctx.credentials(),
+		});
+		expect(error.message).toBe(
+			`The FAQ of agent ${AGENT} kept changing while this node was saving it [item 0]`,
+		);
 		expect(error.description).toBe(
 			'It changed between two reads 3 times in a row (someone else is editing it). Nothing was written by this node; run it again.',
 		);
@@ -248,23 +370,40 @@ describe('5. read → merge → re-read → write, back to back per agent', () =
 });
 
 describe('6. a write is retried only when it certainly was not applied', () => {
-	const update = { resource: 'agent', operation: 'update', agentId: byId(AGENT), updateFields: { agentGoal: 'Book calls.' } };
+	const update = {
+		resource: 'agent',
+		operation: 'update',
+		agentId: byId(AGENT),
+		updateFields: { agentGoal: 'Book calls.' },
+	};
 
-	it.each([502, 504, 500])('Agent → Update answered %s is sent once and says it may have been saved', async (status) => {
-		ctx.sandbox.control.scriptResponse({ path: agentPath(AGENT), method: 'PATCH', status, body: '{"detail": "upstream"}' });
-		const error = await runError(update, { credentials: ctx.credentials() });
-		expect(error.message).toBe(`RingReady is unavailable right now (HTTP ${status})`);
-		expect(error.description).toBe(
-			'The RingReady service had a problem. The change may or may not have been saved: it was not sent again, so that it is never applied twice. Check it in RingReady before running again.',
-		);
-		expect(apiRequests(ctx.sandbox).map((r) => r.method)).toEqual(['PATCH']);
-	});
+	it.each([502, 504, 500])(
+		'Agent → Update answered %s is sent once and says it may have been saved',
+		async (status) => {
+			ctx.sandbox.control.scriptResponse({
+				path: agentPath(AGENT),
+				method: 'PATCH',
+				status,
+				body: '{"detail": "upstream"}',
+			});
+			const error = await runError(update, { credentials: ctx.credentials() });
+			expect(error.message).toBe(`RingReady is unavailable right now (HTTP ${status})`);
+			expect(error.description).toBe(
+				'The RingReady service had a problem. The change may or may not have been saved: it was not sent again, so that it is never applied twice. Check it in RingReady before running again.',
+			);
+			expect(apiRequests(ctx.sandbox).map((r) => r.method)).toEqual(['PATCH']);
+		},
+	);
 
 	it('a dropped connection on a write is not re-sent', async () => {
 		ctx.sandbox.control.injectFaults({ drop: true, count: 1, path: agentPath(AGENT) });
 		const error = await runError(update, { credentials: ctx.credentials() });
-		expect(error.message).toBe(`Could not reach RingReady at ${ctx.sandbox.url}: the connection was dropped`);
-		expect(error.description).toMatch(/^The change may or may not have been saved: it was not sent again/);
+		expect(error.message).toBe(
+			`Could not reach RingReady at ${ctx.sandbox.url}: the connection was dropped`,
+		);
+		expect(error.description).toMatch(
+			/^The change may or may not have been saved: it was not sent again/,
+		);
 		expect(apiRequests(ctx.sandbox)).toHaveLength(1);
 	});
 
@@ -272,32 +411,57 @@ describe('6. a write is retried only when it certainly was not applied', () => {
 		['429 with Retry-After', 429, { 'Retry-After': '0' }],
 		['503 with Retry-After', 503, { 'Retry-After': '0' }],
 	])('%s proves it was not applied: retried and saved', async (_label, status, headers) => {
-		ctx.sandbox.control.scriptResponse({ path: agentPath(AGENT), method: 'PATCH', status, headers, body: '{"detail": "busy"}' });
+		ctx.sandbox.control.scriptResponse({
+			path: agentPath(AGENT),
+			method: 'PATCH',
+			status,
+			headers,
+			body: '{"detail": "busy"}',
+		});
 		const { json } = await run(update, { credentials: ctx.credentials() });
 		expect(json).toEqual([{ id: AGENT, updated: ['agent_goal'] }]);
 		expect(apiRequests(ctx.sandbox).map((r) => r.status)).toEqual([status, 200]);
 	});
 
 	it('503 without Retry-After on a write is not retried', async () => {
-		ctx.sandbox.control.scriptResponse({ path: agentPath(AGENT), method: 'PATCH', status: 503, body: '{"detail": "busy"}' });
+		ctx.sandbox.control.scriptResponse({
+			path: agentPath(AGENT),
+			method: 'PATCH',
+			status: 503,
+			body: '{"detail": "busy"}',
+		});
 		await runError(update, { credentials: ctx.credentials() });
 		expect(apiRequests(ctx.sandbox)).toHaveLength(1);
 	});
 
 	it('an FAQ write whose outcome is unknown is re-read and merged again, never re-sent blindly', async () => {
 		const before = faqOf(AGENT);
-		ctx.sandbox.control.scriptResponse({ path: agentPath(AGENT), method: 'PATCH', status: 502, body: '' });
-		const { json } = await run(upsert(AGENT, ['Mine?', 'Yes.']), { credentials: ctx.credentials() });
+		ctx.sandbox.control.scriptResponse({
+			path: agentPath(AGENT),
+			method: 'PATCH',
+			status: 502,
+			body: '',
+		});
+		const { json } = await run(upsert(AGENT, ['Mine?', 'Yes.']), {
+			credentials: ctx.credentials(),
+		});
 		expect(json[0]).toMatchObject({ added: ['Mine?'], saved: true });
 		expect(faqOf(AGENT)).toEqual({ ...before, 'Mine?': 'Yes.' });
 		expect(apiRequests(ctx.sandbox).map((r) => `${r.method} ${r.status}`)).toEqual([
-			'GET 200', 'GET 200', 'PATCH 502', 'GET 200', 'GET 200', 'PATCH 200',
+			'GET 200',
+			'GET 200',
+			'PATCH 502',
+			'GET 200',
+			'GET 200',
+			'PATCH 200',
 		]);
 	});
 
 	it('a read-only key: the PATCH 403 says the key is read-only', async () => {
 		const error = await runError(update, { credentials: ctx.credentials('readOnly') });
-		expect(error.message).toBe('This API key is read-only: it may not change agents or FAQ entries');
+		expect(error.message).toBe(
+			'This API key is read-only: it may not change agents or FAQ entries',
+		);
 	});
 });
 
@@ -308,39 +472,78 @@ describe('7. every response’s shape is checked, with one message naming the en
 			['{"id": 1, "transcript": [', 'JSON that is cut off or malformed'],
 			['<html><body>Welcome</body></html>', 'a web page (HTML), not the API’s JSON'],
 		]) {
-			ctx.sandbox.control.scriptResponse({ path: `/api/v1/conversations/${id}`, status: 200, body });
-			const error = await runError({ resource: 'conversation', operation: 'get', conversationId: byId(id) }, { credentials: ctx.credentials() });
-			expect(error.message).toBe(`RingReady returned an unexpected response to GET /api/v1/conversations/${id}`);
-			expect(error.description).toMatch(new RegExp(`^Expected conversation ${id}; got ${got.replace(/[()]/g, '\\$&')}\\. Nothing was changed\\.`));
+			ctx.sandbox.control.scriptResponse({
+				path: `/api/v1/conversations/${id}`,
+				status: 200,
+				body,
+			});
+			const error = await runError(
+				{ resource: 'conversation', operation: 'get', conversationId: byId(id) },
+				{ credentials: ctx.credentials() },
+			);
+			expect(error.message).toBe(
+				`RingReady returned an unexpected response to GET /api/v1/conversations/${id}`,
+			);
+			expect(error.description).toMatch(
+				new RegExp(
+					`^Expected conversation ${id}; got ${got.replace(/[()]/g, '\\$&')}\\. Nothing was changed\\.`,
+				),
+			);
 		}
 	});
 
 	it.each([
 		['{"items": []}', 'Expected a list of agents ("agents"); got a JSON object with "items"'],
-		['<html></html>', 'Expected a list of agents ("agents"); got a web page (HTML), not the API’s JSON'],
+		[
+			'<html></html>',
+			'Expected a list of agents ("agents"); got a web page (HTML), not the API’s JSON',
+		],
 		['{"agents": [{"name": "x"}]}', 'Expected a list of agents; got agent 1 without a valid "id"'],
 	])('Agent → Get Many on %s fails instead of returning 0 items', async (body, problem) => {
 		ctx.sandbox.control.scriptResponse({ path: '/api/v1/agents', status: 200, body });
-		const error = await runError({ resource: 'agent', operation: 'getAll', returnAll: true }, { credentials: ctx.credentials() });
+		const error = await runError(
+			{ resource: 'agent', operation: 'getAll', returnAll: true },
+			{ credentials: ctx.credentials() },
+		);
 		expect(error.message).toBe('RingReady returned an unexpected response to GET /api/v1/agents');
 		expect(error.description).toMatch(new RegExp(`^${problem.replace(/[()[\]]/g, '\\$&')}\\.`));
 	});
 
-	it.each(['{}', '{"conversations": null}', '{"conversations": [], "next_before_id": "abc"}', '[]'])(
-		'Conversation → Get Many on %s fails with the endpoint named',
-		async (body) => {
-			ctx.sandbox.control.scriptResponse({ path: '/api/v1/conversations', status: 200, body });
-			const error = await runError({ resource: 'conversation', operation: 'getAll', limit: 5 }, { credentials: ctx.credentials() });
-			expect(error.message).toBe('RingReady returned an unexpected response to GET /api/v1/conversations');
-		},
-	);
+	it.each([
+		'{}',
+		'{"conversations": null}',
+		'{"conversations": [], "next_before_id": "abc"}',
+		'[]',
+	])('Conversation → Get Many on %s fails with the endpoint named', async (body) => {
+		ctx.sandbox.control.scriptResponse({ path: '/api/v1/conversations', status: 200, body });
+		const error = await runError(
+			{ resource: 'conversation', operation: 'getAll', limit: 5 },
+			{ credentials: ctx.credentials() },
+		);
+		expect(error.message).toBe(
+			'RingReady returned an unexpected response to GET /api/v1/conversations',
+		);
+	});
 
 	it('Account → Get on a web page fails; the credential test does not report success on it', async () => {
-		ctx.sandbox.control.scriptResponse({ path: '/api/v1/whoami', status: 200, headers: { 'Content-Type': 'text/html' }, body: '<html>Shop</html>' });
-		const error = await runError({ resource: 'account', operation: 'get' }, { credentials: ctx.credentials() });
+		ctx.sandbox.control.scriptResponse({
+			path: '/api/v1/whoami',
+			status: 200,
+			headers: { 'Content-Type': 'text/html' },
+			body: '<html>Shop</html>',
+		});
+		const error = await runError(
+			{ resource: 'account', operation: 'get' },
+			{ credentials: ctx.credentials() },
+		);
 		expect(error.message).toBe('RingReady returned an unexpected response to GET /api/v1/whoami');
 		for (const body of ['<!doctype html><html>Shop</html>', '', '{"ok": true}']) {
-			ctx.sandbox.control.scriptResponse({ path: '/api/v1/whoami', status: 200, headers: { 'Content-Type': 'text/html' }, body });
+			ctx.sandbox.control.scriptResponse({
+				path: '/api/v1/whoami',
+				status: 200,
+				headers: { 'Content-Type': 'text/html' },
+				body,
+			});
 			const result = await testCredential(new RingReadyApi(), { ...ctx.credentials() });
 			expect(result).toMatchObject({
 				status: 'Error',
@@ -355,9 +558,20 @@ describe('8. pagination anomalies', () => {
 	it('a conversation repeated on the next page is returned once', async () => {
 		const all = ctx.sandbox.control.conversations('A');
 		const [a, b] = all;
-		const page = { conversations: [a, b].map(({ transcript: _t, recording_url: _r, ...summary }) => summary), next_before_id: b.id + 1, limit: 200 };
-		ctx.sandbox.control.scriptResponse({ path: '/api/v1/conversations', status: 200, body: JSON.stringify(page) });
-		const { json } = await run({ resource: 'conversation', operation: 'getAll', returnAll: true }, { credentials: ctx.credentials() });
+		const page = {
+			conversations: [a, b].map(({ transcript: _t, recording_url: _r, ...summary }) => summary),
+			next_before_id: b.id + 1,
+			limit: 200,
+		};
+		ctx.sandbox.control.scriptResponse({
+			path: '/api/v1/conversations',
+			status: 200,
+			body: JSON.stringify(page),
+		});
+		const { json } = await run(
+			{ resource: 'conversation', operation: 'getAll', returnAll: true },
+			{ credentials: ctx.credentials() },
+		);
 		expect(json.map((c) => c.id)).toEqual(all.map((c) => c.id));
 		expect(apiRequests(ctx.sandbox)[1].query.before_id).toBe(String(b.id + 1));
 	});
@@ -369,14 +583,25 @@ describe('8. pagination anomalies', () => {
 			status: 200,
 			body: JSON.stringify({ conversations: [], next_before_id: all[0].id + 1, limit: 200 }),
 		});
-		const { json } = await run({ resource: 'conversation', operation: 'getAll', returnAll: true }, { credentials: ctx.credentials() });
+		const { json } = await run(
+			{ resource: 'conversation', operation: 'getAll', returnAll: true },
+			{ credentials: ctx.credentials() },
+		);
 		expect(json).toHaveLength(all.length);
 	});
 
 	it('empty pages whose cursor does not decrease stop with the cursor error', async () => {
 		const body = JSON.stringify({ conversations: [], next_before_id: 500, limit: 200 });
-		ctx.sandbox.control.scriptResponse({ path: '/api/v1/conversations', status: 200, body, count: 2 });
-		const error = await runError({ resource: 'conversation', operation: 'getAll', returnAll: true }, { credentials: ctx.credentials() });
+		ctx.sandbox.control.scriptResponse({
+			path: '/api/v1/conversations',
+			status: 200,
+			body,
+			count: 2,
+		});
+		const error = await runError(
+			{ resource: 'conversation', operation: 'getAll', returnAll: true },
+			{ credentials: ctx.credentials() },
+		);
 		expect(error.message).toBe('RingReady returned a pagination cursor that does not move forward');
 		expect(apiRequests(ctx.sandbox)).toHaveLength(2);
 	});
@@ -385,12 +610,26 @@ describe('8. pagination anomalies', () => {
 describe('9. a FastAPI 422 detail list is readable text', () => {
 	it('each {loc, msg} becomes "field: message"', async () => {
 		const detail = [
-			{ loc: ['body', 'agent_goal'], msg: 'String should have at most 10000 characters', type: 'string_too_long' },
+			{
+				loc: ['body', 'agent_goal'],
+				msg: 'String should have at most 10000 characters',
+				type: 'string_too_long',
+			},
 			{ loc: ['body', 'faq', 'Hours?'], msg: 'Field required', type: 'missing' },
 		];
-		ctx.sandbox.control.scriptResponse({ path: agentPath(AGENT), method: 'PATCH', status: 422, body: JSON.stringify({ detail }) });
+		ctx.sandbox.control.scriptResponse({
+			path: agentPath(AGENT),
+			method: 'PATCH',
+			status: 422,
+			body: JSON.stringify({ detail }),
+		});
 		const error = await runError(
-			{ resource: 'agent', operation: 'update', agentId: byId(AGENT), updateFields: { agentGoal: 'x' } },
+			{
+				resource: 'agent',
+				operation: 'update',
+				agentId: byId(AGENT),
+				updateFields: { agentGoal: 'x' },
+			},
 			{ credentials: ctx.credentials() },
 		);
 		expect(error.message).toBe(
@@ -403,8 +642,15 @@ describe('9. a FastAPI 422 detail list is readable text', () => {
 		[['plain text entry'], 'plain text entry'],
 		[{ code: 'faq_too_large' }, '{"code":"faq_too_large"}'],
 	])('detail %j is shown as %j', async (detail, shown) => {
-		ctx.sandbox.control.scriptResponse({ path: '/api/v1/whoami', status: 422, body: JSON.stringify({ detail }) });
-		const error = await runError({ resource: 'account', operation: 'get' }, { credentials: ctx.credentials() });
+		ctx.sandbox.control.scriptResponse({
+			path: '/api/v1/whoami',
+			status: 422,
+			body: JSON.stringify({ detail }),
+		});
+		const error = await runError(
+			{ resource: 'account', operation: 'get' },
+			{ credentials: ctx.credentials() },
+		);
 		expect(error.message).toBe(`RingReady rejected the request: ${shown}`);
 	});
 });
@@ -425,7 +671,9 @@ describe('15. deadline: a request that cannot finish in time fails cleanly', () 
 			properties: [],
 		},
 		async execute(this: IExecuteFunctions) {
-			const body = await apiRequest.call(this, 'GET', '/whoami', { deadline: Date.now() + deadlineMs });
+			const body = await apiRequest.call(this, 'GET', '/whoami', {
+				deadline: Date.now() + deadlineMs,
+			});
 			return [[{ json: body as never }]];
 		},
 	});
@@ -433,9 +681,14 @@ describe('15. deadline: a request that cannot finish in time fails cleanly', () 
 	it('a slow answer is cut at the deadline', async () => {
 		ctx.sandbox.control.setLatency(3_000);
 		const started = Date.now();
-		const error = await executeNode(deadlineNode(1_000), { parameters: {}, credentials: ctx.credentials() }).catch((e: Error) => e);
+		const error = await executeNode(deadlineNode(1_000), {
+			parameters: {},
+			credentials: ctx.credentials(),
+		}).catch((e: Error) => e);
 		expect(Date.now() - started).toBeLessThan(2_500);
-		expect((error as Error).message).toBe('RingReady did not answer in the time left for GET /api/v1/whoami');
+		expect((error as Error).message).toBe(
+			'RingReady did not answer in the time left for GET /api/v1/whoami',
+		);
 		expect((error as Error & { description: string }).description).toBe(
 			'Tried 1 time; the request was stopped so that the run ends within its time budget. Nothing more was sent. Try again; if it keeps happening, RingReady may be slow right now.',
 		);
@@ -444,14 +697,22 @@ describe('15. deadline: a request that cannot finish in time fails cleanly', () 
 	it('no Retry-After wait runs past the deadline: the 429 is reported at once', async () => {
 		ctx.sandbox.control.injectFaults({ status: 429, retryAfter: 5, count: 1 });
 		const started = Date.now();
-		const error = await executeNode(deadlineNode(2_000), { parameters: {}, credentials: ctx.credentials() }).catch((e: Error) => e);
+		const error = await executeNode(deadlineNode(2_000), {
+			parameters: {},
+			credentials: ctx.credentials(),
+		}).catch((e: Error) => e);
 		expect(Date.now() - started).toBeLessThan(1_500);
-		expect((error as Error).message).toBe("RingReady's rate limit was still exceeded after 1 attempts");
+		expect((error as Error).message).toBe(
+			"RingReady's rate limit was still exceeded after 1 attempts",
+		);
 		expect(apiRequests(ctx.sandbox)).toHaveLength(1);
 	});
 
 	it('with time left, the same request succeeds', async () => {
-		const { output } = await executeNode(deadlineNode(5_000), { parameters: {}, credentials: ctx.credentials() });
+		const { output } = await executeNode(deadlineNode(5_000), {
+			parameters: {},
+			credentials: ctx.credentials(),
+		});
 		expect(output[0][0].json.user_id).toBe(142);
 	});
 });
@@ -462,7 +723,10 @@ describe('16. Since is sent in whole seconds, rounded up', () => {
 		['2026-06-10T07:03:20.000Z', '2026-06-10T07:03:20Z'],
 		['2026-06-10T07:03:59.999Z', '2026-06-10T07:04:00Z'],
 	])('%s → %s', async (since, sent) => {
-		await run({ resource: 'conversation', operation: 'getAll', limit: 1, filters: { since } }, { credentials: ctx.credentials() });
+		await run(
+			{ resource: 'conversation', operation: 'getAll', limit: 1, filters: { since } },
+			{ credentials: ctx.credentials() },
+		);
 		expect(apiRequests(ctx.sandbox)[0].query.since).toBe(sent);
 	});
 });
@@ -471,7 +735,10 @@ describe('17. FAQ questions match after trimming, for read, merge and delete ali
 	async function storeSpacedQuestion() {
 		const response = await fetch(`${ctx.sandbox.url}${agentPath(AGENT)}`, {
 			method: 'PATCH',
-			headers: { Authorization: `Bearer ${ctx.sandbox.keys.readWrite}`, 'Content-Type': 'application/json' },
+			headers: {
+				Authorization: `Bearer ${ctx.sandbox.keys.readWrite}`,
+				'Content-Type': 'application/json',
+			},
 			body: JSON.stringify({ faq: { '  Open on Sundays?  ': 'No.', 'Parking?': 'Yes.' } }),
 		});
 		expect(response.status).toBe(200);
@@ -480,29 +747,45 @@ describe('17. FAQ questions match after trimming, for read, merge and delete ali
 
 	it('Get Many shows the trimmed question; Delete with it removes the stored one', async () => {
 		await storeSpacedQuestion();
-		const { json } = await run({ resource: 'faq', operation: 'getAll', agentId: byId(AGENT) }, { credentials: ctx.credentials() });
+		const { json } = await run(
+			{ resource: 'faq', operation: 'getAll', agentId: byId(AGENT) },
+			{ credentials: ctx.credentials() },
+		);
 		expect(json).toEqual([
 			{ question: 'Open on Sundays?', answer: 'No.' },
 			{ question: 'Parking?', answer: 'Yes.' },
 		]);
 		const deleted = await run(
-			{ resource: 'faq', operation: 'delete', agentId: byId(AGENT), questions: ['Open on Sundays?'] },
+			{
+				resource: 'faq',
+				operation: 'delete',
+				agentId: byId(AGENT),
+				questions: ['Open on Sundays?'],
+			},
 			{ credentials: ctx.credentials() },
 		);
-		expect(deleted.json[0]).toMatchObject({ removed: ['Open on Sundays?'], not_found: [], saved: true });
+		expect(deleted.json[0]).toMatchObject({
+			removed: ['Open on Sundays?'],
+			not_found: [],
+			saved: true,
+		});
 		expect(faqOf(AGENT)).toEqual({ 'Parking?': 'Yes.' });
 	});
 
 	it('Create or Update of the same question updates it instead of adding a near-duplicate', async () => {
 		await storeSpacedQuestion();
-		const { json } = await run(upsert(AGENT, ['Open on Sundays?', 'Yes, 10 to 4.']), { credentials: ctx.credentials() });
+		const { json } = await run(upsert(AGENT, ['Open on Sundays?', 'Yes, 10 to 4.']), {
+			credentials: ctx.credentials(),
+		});
 		expect(json[0]).toMatchObject({ added: [], updated: ['Open on Sundays?'], entry_count: 2 });
 		expect(faqOf(AGENT)).toEqual({ 'Parking?': 'Yes.', 'Open on Sundays?': 'Yes, 10 to 4.' });
 	});
 
 	it('an unchanged answer under a spaced question causes no write', async () => {
 		await storeSpacedQuestion();
-		const { json } = await run(upsert(AGENT, ['Open on Sundays?', 'No.']), { credentials: ctx.credentials() });
+		const { json } = await run(upsert(AGENT, ['Open on Sundays?', 'No.']), {
+			credentials: ctx.credentials(),
+		});
 		expect(json[0]).toMatchObject({ unchanged: ['Open on Sundays?'], saved: false });
 		expect(apiRequests(ctx.sandbox).map((r) => r.method)).toEqual(['GET']);
 	});

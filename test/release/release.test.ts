@@ -15,14 +15,24 @@ function run(script: string, args: string[], env: NodeJS.ProcessEnv = {}, cwd = 
 	const result = spawnSync(process.execPath, [join(cwd, 'scripts', script), ...args], {
 		cwd,
 		encoding: 'utf8',
-		env: { ...process.env, GITHUB_ACTIONS: '', GITHUB_REF_TYPE: '', GITHUB_REF_NAME: '', RELEASE_MODE: '', ...env },
+		env: {
+			...process.env,
+			GITHUB_ACTIONS: '',
+			GITHUB_REF_TYPE: '',
+			GITHUB_REF_NAME: '',
+			RELEASE_MODE: '',
+			...env,
+		},
 	});
 	return { status: result.status, output: `${result.stdout}${result.stderr}` };
 }
 
 function brokenCopy(name: string, from: string, to: string): string {
 	const file = join(work, name);
-	const text = readFileSync(join(ROOT, '.github', 'workflows', name.replace(/-.*$/, '.yml')), 'utf8');
+	const text = readFileSync(
+		join(ROOT, '.github', 'workflows', name.replace(/-.*$/, '.yml')),
+		'utf8',
+	);
 	if (!text.includes(from)) throw new Error(`${name}: "${from}" not in the workflow`);
 	writeFileSync(file, text.replace(from, to));
 	return file;
@@ -36,11 +46,36 @@ describe('npm run lint: GitHub workflows', () => {
 	});
 
 	it.each([
-		['ci-misspelt-key', 'runs-on: ubuntu-latest', 'runs_on: ubuntu-latest', "Additional property 'runs_on' is not allowed"],
-		['ci-bad-yaml', '    steps:\n      - uses: actions/checkout@v4\n      - id: read', '    steps:\n      - uses: actions/checkout@v4\n       - id: read', 'line '],
-		['ci-unknown-script', 'npm run scan', 'npm run scann', '"npm run scann": package.json has no such script'],
-		['publish-no-id-token', '      id-token: write', '      contents: write', 'the publish job needs "permissions: id-token: write" for npm provenance'],
-		['publish-token', '      - run: npm ci --no-audit --no-fund', '      - run: npm ci --no-audit --no-fund\n        env:\n          NODE_AUTH_TOKEN: ${{ secrets.NPM_TOKEN }}', 'an npm token: publishing uses npm trusted publishing'],
+		[
+			'ci-misspelt-key',
+			'runs-on: ubuntu-latest',
+			'runs_on: ubuntu-latest',
+			"Additional property 'runs_on' is not allowed",
+		],
+		[
+			'ci-bad-yaml',
+			'    steps:\n      - uses: actions/checkout@v4\n      - id: read',
+			'    steps:\n      - uses: actions/checkout@v4\n       - id: read',
+			'line ',
+		],
+		[
+			'ci-unknown-script',
+			'npm run scan',
+			'npm run scann',
+			'"npm run scann": package.json has no such script',
+		],
+		[
+			'publish-no-id-token',
+			'      id-token: write',
+			'      contents: write',
+			'the publish job needs "permissions: id-token: write" for npm provenance',
+		],
+		[
+			'publish-token',
+			'      - run: npm ci --no-audit --no-fund',
+			'      - run: npm ci --no-audit --no-fund\n        env:\n          NODE_AUTH_TOKEN: ${{ secrets.NPM_TOKEN }}',
+			'an npm token: publishing uses npm trusted publishing',
+		],
 	])('rejects a workflow with %s', (name, from, to, message) => {
 		const { status, output } = run('lint-workflows.mjs', [brokenCopy(name, from, to)]);
 		expect(output).toContain(message);
@@ -49,11 +84,15 @@ describe('npm run lint: GitHub workflows', () => {
 });
 
 describe('npm run release:check and prepublishOnly', () => {
-	const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+	const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+		version: string;
+	};
 
 	it('refuses a tag that is not "v" + the package version', () => {
 		const { status, output } = run('release.mjs', ['check', '--tag', 'v9.9.9']);
-		expect(output).toContain(`release: tag "v9.9.9" does not match package.json version ${version}: the tag must be "v${version}"`);
+		expect(output).toContain(
+			`release: tag "v9.9.9" does not match package.json version ${version}: the tag must be "v${version}"`,
+		);
 		expect(status).toBe(1);
 	});
 
@@ -61,20 +100,33 @@ describe('npm run release:check and prepublishOnly', () => {
 		const copy = join(work, 'repo');
 		cpSync(join(ROOT, 'scripts'), join(copy, 'scripts'), { recursive: true });
 		cpSync(join(ROOT, 'package.json'), join(copy, 'package.json'));
-		writeFileSync(join(copy, 'CHANGELOG.md'), readFileSync(join(ROOT, 'CHANGELOG.md'), 'utf8').replace(`## [${version}] - `, `## [${version}-draft] - `));
+		writeFileSync(
+			join(copy, 'CHANGELOG.md'),
+			readFileSync(join(ROOT, 'CHANGELOG.md'), 'utf8').replace(
+				`## [${version}] - `,
+				`## [${version}-draft] - `,
+			),
+		);
 		const { status, output } = run('release.mjs', ['check'], {}, copy);
 		expect(output).toContain(`release: CHANGELOG.md has no section "## [${version}] - YYYY-MM-DD"`);
 		expect(status).toBe(1);
 	});
 
 	it('prepublishOnly refuses a publish from a laptop (no provenance)', () => {
-		const { status, output } = run('release.mjs', ['prepublish'], { npm_config_provenance: 'true' });
-		expect(output).toContain('release: n8n-nodes-ringready is published only by the GitHub Actions publish workflow, with npm provenance');
+		const { status, output } = run('release.mjs', ['prepublish'], {
+			npm_config_provenance: 'true',
+		});
+		expect(output).toContain(
+			'release: n8n-nodes-ringready is published only by the GitHub Actions publish workflow, with npm provenance',
+		);
 		expect(status).toBe(1);
 	});
 
 	it('package.json publishes with provenance even when npm skips scripts (.npmrc ignore-scripts)', () => {
-		const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { publishConfig?: object; main?: string };
+		const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+			publishConfig?: object;
+			main?: string;
+		};
 		expect(pkg.publishConfig).toEqual({ access: 'public', provenance: true });
 		expect(pkg.main).toBeUndefined();
 	});
@@ -84,26 +136,37 @@ describe('README facts written once', () => {
 	function copyWith(name: string, file: string, edit: (text: string) => string): string {
 		const copy = join(work, name);
 		cpSync(join(ROOT, 'scripts'), join(copy, 'scripts'), { recursive: true });
-		for (const source of ['README.md', 'versions.env', 'CHANGELOG.md']) cpSync(join(ROOT, source), join(copy, source));
+		for (const source of ['README.md', 'versions.env', 'CHANGELOG.md'])
+			cpSync(join(ROOT, source), join(copy, source));
 		writeFileSync(join(copy, file), edit(readFileSync(join(copy, file), 'utf8')));
 		return copy;
 	}
 
 	it('npm run lint fails when the README’s Compatibility differs from the versions CI tests', () => {
-		const copy = copyWith('compat', 'versions.env', (text) => text.replace(/^N8N2_VERSION=.*$/m, 'N8N2_VERSION=2.99.0'));
+		const copy = copyWith('compat', 'versions.env', (text) =>
+			text.replace(/^N8N2_VERSION=.*$/m, 'N8N2_VERSION=2.99.0'),
+		);
 		const { status, output } = run('compat.mjs', ['check'], {}, copy);
-		expect(output).toContain('README.md: Compatibility differs from versions.env / CHANGELOG.md; run: node scripts/compat.mjs write');
+		expect(output).toContain(
+			'README.md: Compatibility differs from versions.env / CHANGELOG.md; run: node scripts/compat.mjs write',
+		);
 		expect(status).toBe(1);
 		expect(run('compat.mjs', ['write'], {}, copy).status).toBe(0);
-		expect(readFileSync(join(copy, 'README.md'), 'utf8')).toContain('| 2.x (current) | 24 | n8n 2.99.0 on Node.js');
+		expect(readFileSync(join(copy, 'README.md'), 'utf8')).toContain(
+			'| 2.x (current) | 24 | n8n 2.99.0 on Node.js',
+		);
 	});
 
 	it('npm run lint fails when a release is missing from the README’s version history', () => {
-		const copy = copyWith('history', 'CHANGELOG.md', (text) => text.replace('## [Unreleased]\n', '## [Unreleased]\n\n## [0.2.0] - 2026-12-01\n'));
+		const copy = copyWith('history', 'CHANGELOG.md', (text) =>
+			text.replace('## [Unreleased]\n', '## [Unreleased]\n\n## [0.2.0] - 2026-12-01\n'),
+		);
 		const { status, output } = run('compat.mjs', ['check'], {}, copy);
 		expect(output).toContain('README.md: Version history differs');
 		expect(status).toBe(1);
 		expect(run('compat.mjs', ['write'], {}, copy).status).toBe(0);
-		expect(readFileSync(join(copy, 'README.md'), 'utf8')).toContain('- [0.2.0](CHANGELOG.md#020---2026-12-01) — 2026-12-01');
+		expect(readFileSync(join(copy, 'README.md'), 'utf8')).toContain(
+			'- [0.2.0](CHANGELOG.md#020---2026-12-01) — 2026-12-01',
+		);
 	});
 });

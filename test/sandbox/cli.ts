@@ -21,12 +21,15 @@ function parseArgs(argv: string[]): SandboxOptions {
 	const counts: { A?: number; B?: number } = {};
 	const num = (name: string, value: string | undefined): number => {
 		const n = Number(value);
-		if (value === undefined || value.trim() === '' || !Number.isFinite(n) || n < 0) usage(`${name} needs a number`);
+		if (value === undefined || value.trim() === '' || !Number.isFinite(n) || n < 0)
+			usage(`${name} needs a number`);
 		return n;
 	};
 	for (let i = 0; i < argv.length; i++) {
 		const arg = argv[i];
-		const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+		const [flag, inline] = arg.includes('=')
+			? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+			: [arg, undefined];
 		const value = () => inline ?? argv[++i];
 		switch (flag) {
 			case '--port':
@@ -86,8 +89,14 @@ async function main(): Promise<void> {
 		`    account B (user 207)                   read+write  ${sandbox.keys.otherAccount}`,
 		'',
 		'  Agents:',
-		...agentsA.map((a) => `    account A  id ${a.id}  ${a.agent_name} — ${a.business_name}${a.is_suspended ? ' (suspended)' : ''}`),
-		...agentsB.map((a) => `    account B  id ${a.id}  ${a.agent_name} — ${a.business_name}${a.is_suspended ? ' (suspended)' : ''}`),
+		...agentsA.map(
+			(a) =>
+				`    account A  id ${a.id}  ${a.agent_name} — ${a.business_name}${a.is_suspended ? ' (suspended)' : ''}`,
+		),
+		...agentsB.map(
+			(a) =>
+				`    account B  id ${a.id}  ${a.agent_name} — ${a.business_name}${a.is_suspended ? ' (suspended)' : ''}`,
+		),
 		'',
 		`  In n8n: credential "RingReady API", Base URL ${sandbox.url}, API key ${sandbox.keys.readWrite}`,
 		`  OpenAPI: ${sandbox.url}/api/v1/openapi.json`,
@@ -111,6 +120,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: unknown) => {
-	process.stderr.write(`RingReady sandbox failed to start: ${e instanceof Error ? e.message : String(e)}\n`);
+	process.stderr.write(
+		`RingReady sandbox failed to start: ${e instanceof Error ? e.message : String(e)}\n`,
+	);
 	process.exit(1);
 });

@@ -49,8 +49,17 @@ export const AGENT_SEEDS: AgentSeed[] = [
 				['Are you licensed and insured?', 'Yes. License #PL-48213, fully insured.'],
 				['Do you charge a trip fee?', 'A $59 trip fee, waived if you book the repair.'],
 			],
-			appointment_booking: { sms_enabled: true, sms_url: 'https://book.acme.com', sms_purpose: 'booking' },
-			features: { web_chat_enabled: true, live_context_enabled: false, webhook_enabled: false, webhook_url: null },
+			appointment_booking: {
+				sms_enabled: true,
+				sms_url: 'https://book.acme.com',
+				sms_purpose: 'booking',
+			},
+			features: {
+				web_chat_enabled: true,
+				live_context_enabled: false,
+				webhook_enabled: false,
+				webhook_url: null,
+			},
 			is_suspended: false,
 			created_at: '2026-01-12T09:30:00Z',
 		},
@@ -66,7 +75,8 @@ export const AGENT_SEEDS: AgentSeed[] = [
 			agent_name: 'Max',
 			voice: 'calm',
 			greeting_message: 'Bright Smile Dental, this is Max. How can I help you today?',
-			agent_goal: 'Book new-patient visits, answer insurance questions and route dental emergencies.',
+			agent_goal:
+				'Book new-patient visits, answer insurance questions and route dental emergencies.',
 			business_name: 'Bright Smile Dental',
 			business_website: 'https://brightsmile.example',
 			business_services:
@@ -108,15 +118,24 @@ export const AGENT_SEEDS: AgentSeed[] = [
 			agent_goal: 'Screen new matters, collect contact details and schedule paid consultations.',
 			business_name: 'Harper & Lee Law',
 			business_website: 'https://harperlee.law',
-			business_services: 'Family law, estate planning, wills and trusts, landlord–tenant disputes, small business.',
+			business_services:
+				'Family law, estate planning, wills and trusts, landlord–tenant disputes, small business.',
 			faq: [
-				['How much is a consultation?', 'A 30-minute consultation is $150, credited toward your retainer.'],
+				[
+					'How much is a consultation?',
+					'A 30-minute consultation is $150, credited toward your retainer.',
+				],
 				['Do you handle criminal cases?', 'No, we refer criminal matters to trusted colleagues.'],
 				['Can I meet over video?', 'Yes, consultations can be in person or over Zoom.'],
 				['Where is your office?', '400 Main Street, Suite 210, Springfield.'],
 			],
 			appointment_booking: { sms_enabled: false, sms_url: null, sms_purpose: null },
-			features: { web_chat_enabled: false, live_context_enabled: false, webhook_enabled: false, webhook_url: null },
+			features: {
+				web_chat_enabled: false,
+				live_context_enabled: false,
+				webhook_enabled: false,
+				webhook_url: null,
+			},
 			is_suspended: false,
 			created_at: '2026-02-20T11:45:00Z',
 		},
@@ -139,11 +158,19 @@ export const AGENT_SEEDS: AgentSeed[] = [
 			business_services: 'Furnace and AC repair, heat pumps, duct cleaning, maintenance plans.',
 			faq: [
 				['Do you service all brands?', 'Yes, all major furnace and AC brands.'],
-				['What does the maintenance plan include?', 'Two tune-ups a year and 15% off repairs, $189/year.'],
+				[
+					'What does the maintenance plan include?',
+					'Two tune-ups a year and 15% off repairs, $189/year.',
+				],
 				['Do you offer financing?', 'Yes, 0% for 12 months on new systems, subject to approval.'],
 			],
 			appointment_booking: { sms_enabled: false, sms_url: null, sms_purpose: null },
-			features: { web_chat_enabled: false, live_context_enabled: false, webhook_enabled: false, webhook_url: null },
+			features: {
+				web_chat_enabled: false,
+				live_context_enabled: false,
+				webhook_enabled: false,
+				webhook_url: null,
+			},
 			is_suspended: true,
 			created_at: '2026-01-28T08:05:00Z',
 		},
@@ -162,9 +189,13 @@ export const AGENT_SEEDS: AgentSeed[] = [
 			agent_goal: 'Book appointments, handle refill requests and route pet emergencies.',
 			business_name: 'Northside Veterinary Clinic',
 			business_website: 'https://northside-vet.example',
-			business_services: 'Wellness exams, vaccines, dental care, surgery, boarding for cats and dogs.',
+			business_services:
+				'Wellness exams, vaccines, dental care, surgery, boarding for cats and dogs.',
 			faq: [
-				['Do you see exotic pets?', 'Only rabbits and guinea pigs; for reptiles and birds we refer out.'],
+				[
+					'Do you see exotic pets?',
+					'Only rabbits and guinea pigs; for reptiles and birds we refer out.',
+				],
 				['What vaccines does my puppy need?', 'DHPP at 8, 12 and 16 weeks, rabies at 16 weeks.'],
 				['Are you open on weekends?', 'Saturdays 9am–2pm; closed Sundays.'],
 			],
@@ -173,7 +204,12 @@ export const AGENT_SEEDS: AgentSeed[] = [
 				sms_url: 'https://northside-vet.example/book',
 				sms_purpose: 'booking',
 			},
-			features: { web_chat_enabled: true, live_context_enabled: false, webhook_enabled: false, webhook_url: null },
+			features: {
+				web_chat_enabled: true,
+				live_context_enabled: false,
+				webhook_enabled: false,
+				webhook_url: null,
+			},
 			is_suspended: false,
 			created_at: '2026-03-02T10:00:00Z',
 		},
@@ -198,7 +234,12 @@ export const AGENT_SEEDS: AgentSeed[] = [
 				['Do you do state inspections?', 'Yes, $35, no appointment needed.'],
 			],
 			appointment_booking: { sms_enabled: false, sms_url: null, sms_purpose: null },
-			features: { web_chat_enabled: false, live_context_enabled: false, webhook_enabled: false, webhook_url: null },
+			features: {
+				web_chat_enabled: false,
+				live_context_enabled: false,
+				webhook_enabled: false,
+				webhook_url: null,
+			},
 			is_suspended: false,
 			created_at: '2026-03-15T13:20:00Z',
 		},
@@ -257,36 +298,56 @@ const SCENARIOS: Record<BusinessKind, Scenario[]> = {
 				],
 				['user', 'Great, thank you so much.'],
 			],
-			summary: '{full} reported that {problem} at {address} and asked for same-day service. Flagged as urgent for a technician callback.',
+			summary:
+				'{full} reported that {problem} at {address} and asked for same-day service. Flagged as urgent for a technician callback.',
 			duration: [95, 300],
 		},
 		{
 			label: 'Quote Request',
 			weight: 3,
 			vars: {
-				job: ['replacing a 50-gallon water heater', 'repiping an older house', 'installing a new kitchen faucet', 'a sewer line camera inspection'],
+				job: [
+					'replacing a 50-gallon water heater',
+					'repiping an older house',
+					'installing a new kitchen faucet',
+					'a sewer line camera inspection',
+				],
 			},
 			turns: [
 				['user', "Hello, I'd like a quote for {job}."],
-				['agent', 'Happy to help. We give free estimates on every job. Is this for a home or a business?'],
+				[
+					'agent',
+					'Happy to help. We give free estimates on every job. Is this for a home or a business?',
+				],
 				['user', "It's my home, at {address}."],
 				['agent', 'Got it. What days work best for an estimator to stop by?'],
 				['user', '{day} morning would be ideal.'],
 				['agent', "I'll text you a booking link for {day} morning. Anything else I can help with?"],
 				['user', "No, that's it. Thanks."],
 			],
-			summary: '{full} asked for a free estimate for {job} at {address}; prefers {day} morning. Booking link sent by SMS.',
+			summary:
+				'{full} asked for a free estimate for {job} at {address}; prefers {day} morning. Booking link sent by SMS.',
 			duration: [80, 240],
 		},
 		{
 			label: 'Appointment Request',
 			weight: 3,
-			vars: { job: ['drain cleaning', 'a leaking toilet', 'a garbage disposal that hums but does not spin', 'low water pressure in the shower'] },
+			vars: {
+				job: [
+					'drain cleaning',
+					'a leaking toilet',
+					'a garbage disposal that hums but does not spin',
+					'low water pressure in the shower',
+				],
+			},
 			turns: [
 				['user', 'Hi, can I book someone for {job}?'],
 				['agent', 'Of course. What day works for you?'],
 				['user', '{day}, ideally around {time}.'],
-				['agent', 'We have a technician available {day} at {time}. Can I confirm your name and address?'],
+				[
+					'agent',
+					'We have a technician available {day} at {time}. Can I confirm your name and address?',
+				],
 				['user', '{full}, {address}.'],
 				['agent', "You're booked for {day} at {time}. You'll get a confirmation text shortly."],
 			],
@@ -307,7 +368,10 @@ const SCENARIOS: Record<BusinessKind, Scenario[]> = {
 			},
 			turns: [
 				['user', '{question}'],
-				['agent', "I'm not sure about that. Let me have someone from the team call you back with an answer."],
+				[
+					'agent',
+					"I'm not sure about that. Let me have someone from the team call you back with an answer.",
+				],
 				['user', 'Okay. My name is {full}.'],
 				['agent', 'Thanks, {caller}. Someone will get back to you today.'],
 			],
@@ -319,7 +383,14 @@ const SCENARIOS: Record<BusinessKind, Scenario[]> = {
 		{
 			label: 'New Patient',
 			weight: 4,
-			vars: { reason: ['a cleaning and checkup', 'a consultation about whitening', 'an Invisalign consultation', 'a checkup for my two kids'] },
+			vars: {
+				reason: [
+					'a cleaning and checkup',
+					'a consultation about whitening',
+					'an Invisalign consultation',
+					'a checkup for my two kids',
+				],
+			},
 			turns: [
 				['user', "Hi, I'm new to the area and I'd like to book {reason}."],
 				['agent', 'Welcome! We are accepting new patients. Do you have dental insurance?'],
@@ -328,7 +399,8 @@ const SCENARIOS: Record<BusinessKind, Scenario[]> = {
 				['user', 'That works. My name is {full}.'],
 				['agent', "Perfect, {caller}. I'll text you the new-patient forms and a confirmation."],
 			],
-			summary: 'New patient {full} booked {reason} for {day} at {time}; has Delta Dental PPO. Forms sent by SMS.',
+			summary:
+				'New patient {full} booked {reason} for {day} at {time}; has Delta Dental PPO. Forms sent by SMS.',
 			duration: [90, 260],
 		},
 		{
@@ -344,22 +416,37 @@ const SCENARIOS: Record<BusinessKind, Scenario[]> = {
 				['user', 'Okay, please do. This is {full}.'],
 				['agent', 'Thank you, {caller}. Expect a call within one business day.'],
 			],
-			summary: '{full} asked whether the practice accepts {insurer}. The agent did not know and requested a billing callback.',
+			summary:
+				'{full} asked whether the practice accepts {insurer}. The agent did not know and requested a billing callback.',
 			duration: [35, 110],
 		},
 		{
 			label: 'Dental Emergency',
 			weight: 2,
-			vars: { issue: ['a cracked molar', 'a lost filling', 'a bad toothache since last night', 'a swollen jaw'] },
+			vars: {
+				issue: [
+					'a cracked molar',
+					'a lost filling',
+					'a bad toothache since last night',
+					'a swollen jaw',
+				],
+			},
 			turns: [
 				['user', 'Hi, I have {issue} and it really hurts. Can I be seen today?'],
-				['agent', "I'm sorry you're in pain. We keep same-day slots for emergencies. Can you come in at {time}?"],
+				[
+					'agent',
+					"I'm sorry you're in pain. We keep same-day slots for emergencies. Can you come in at {time}?",
+				],
 				['user', 'Yes, I can.'],
 				['agent', 'Great. May I have your name and date of birth?'],
 				['user', '{full}, March 4th, 1988.'],
-				['agent', "You're booked for today at {time}, {caller}. If the swelling gets worse, go to urgent care."],
+				[
+					'agent',
+					"You're booked for today at {time}, {caller}. If the swelling gets worse, go to urgent care.",
+				],
 			],
-			summary: '{full} called with {issue} and was booked into a same-day emergency slot at {time}.',
+			summary:
+				'{full} called with {issue} and was booked into a same-day emergency slot at {time}.',
 			duration: [70, 180],
 		},
 		{
@@ -393,13 +480,17 @@ const SCENARIOS: Record<BusinessKind, Scenario[]> = {
 			},
 			turns: [
 				['user', 'Hello, I need help with {matter}.'],
-				['agent', 'I can help you schedule a consultation. A 30-minute consultation is $150. May I have your name?'],
+				[
+					'agent',
+					'I can help you schedule a consultation. A 30-minute consultation is $150. May I have your name?',
+				],
 				['user', "It's {full}."],
 				['agent', 'Thank you. Would you prefer to meet in person or over Zoom?'],
 				['user', 'Zoom, please. {day} afternoon if possible.'],
 				['agent', "I've requested {day} at {time} over Zoom. Our paralegal will confirm by email."],
 			],
-			summary: '{full} requested a consultation about {matter}; Zoom on {day} at {time} pending confirmation.',
+			summary:
+				'{full} requested a consultation about {matter}; Zoom on {day} at {time} pending confirmation.',
 			duration: [100, 320],
 		},
 		{
@@ -413,7 +504,8 @@ const SCENARIOS: Record<BusinessKind, Scenario[]> = {
 				['agent', "I'll let her know right away. Is this the best number to reach you?"],
 				['user', 'Yes, it is.'],
 			],
-			summary: 'Existing client {full} left a message for Ms. Harper: signed documents were dropped off.',
+			summary:
+				'Existing client {full} left a message for Ms. Harper: signed documents were dropped off.',
 			duration: [45, 120],
 		},
 		{
@@ -430,7 +522,10 @@ const SCENARIOS: Record<BusinessKind, Scenario[]> = {
 			},
 			turns: [
 				['user', '{question}'],
-				['agent', "That's a good question. I don't have that information, but I can have someone call you back."],
+				[
+					'agent',
+					"That's a good question. I don't have that information, but I can have someone call you back.",
+				],
 				['user', 'Please. My name is {full}.'],
 				['agent', 'Thank you, {caller}. Someone from the office will call you today.'],
 			],
@@ -450,7 +545,8 @@ const SCENARIOS: Record<BusinessKind, Scenario[]> = {
 				['user', 'Yes, please.'],
 				['agent', "I'll text you two referrals right now."],
 			],
-			summary: 'Caller needed a criminal defense attorney; the firm does not handle criminal cases, referrals sent.',
+			summary:
+				'Caller needed a criminal defense attorney; the firm does not handle criminal cases, referrals sent.',
 			duration: [40, 90],
 		},
 	],
@@ -458,7 +554,13 @@ const SCENARIOS: Record<BusinessKind, Scenario[]> = {
 		{
 			label: 'Repair Request',
 			weight: 3,
-			vars: { issue: ['the furnace is blowing cold air', 'the AC is running but not cooling', 'the heat pump is making a grinding noise'] },
+			vars: {
+				issue: [
+					'the furnace is blowing cold air',
+					'the AC is running but not cooling',
+					'the heat pump is making a grinding noise',
+				],
+			},
 			turns: [
 				['user', 'Hi, {issue}. Can you send someone?'],
 				['agent', 'Sure. We service all major brands. What is your address?'],
@@ -486,12 +588,18 @@ const SCENARIOS: Record<BusinessKind, Scenario[]> = {
 		{
 			label: 'Appointment Request',
 			weight: 4,
-			vars: { pet: ['my puppy Biscuit', 'my cat Luna', 'our dog Max', 'my rabbit Clover'], reason: ['vaccines', 'a wellness exam', 'an ear infection', 'a limp'] },
+			vars: {
+				pet: ['my puppy Biscuit', 'my cat Luna', 'our dog Max', 'my rabbit Clover'],
+				reason: ['vaccines', 'a wellness exam', 'an ear infection', 'a limp'],
+			},
 			turns: [
 				['user', 'Hi, I need to bring in {pet} for {reason}.'],
 				['agent', 'We can help with that. Would {day} at {time} work?'],
 				['user', 'Yes, perfect. My name is {full}.'],
-				['agent', "You're all set for {day} at {time}, {caller}. Please bring any previous records."],
+				[
+					'agent',
+					"You're all set for {day} at {time}, {caller}. Please bring any previous records.",
+				],
 			],
 			summary: '{full} booked {pet} for {reason} on {day} at {time}.',
 			duration: [60, 180],
@@ -500,7 +608,13 @@ const SCENARIOS: Record<BusinessKind, Scenario[]> = {
 			label: 'Pet Emergency',
 			weight: 2,
 			channels: ['phone'],
-			vars: { issue: ['my dog ate a chocolate bar', 'my cat is breathing fast and hiding', 'my dog got into rat poison'] },
+			vars: {
+				issue: [
+					'my dog ate a chocolate bar',
+					'my cat is breathing fast and hiding',
+					'my dog got into rat poison',
+				],
+			},
 			turns: [
 				['user', 'Help, {issue}!'],
 				[
@@ -516,7 +630,11 @@ const SCENARIOS: Record<BusinessKind, Scenario[]> = {
 			label: 'Callback Requested',
 			weight: 2,
 			vars: {
-				question: ['Do you offer boarding for cats over the holidays?', 'Can you microchip my dog?', 'Do you do laser therapy for arthritis?'],
+				question: [
+					'Do you offer boarding for cats over the holidays?',
+					'Can you microchip my dog?',
+					'Do you do laser therapy for arthritis?',
+				],
 			},
 			turns: [
 				['user', '{question}'],
@@ -532,7 +650,14 @@ const SCENARIOS: Record<BusinessKind, Scenario[]> = {
 			label: 'Repair Request',
 			weight: 3,
 			channels: ['phone'],
-			vars: { issue: ['the brakes are squeaking', 'the check engine light is on', 'the car pulls to the left', 'the battery keeps dying'] },
+			vars: {
+				issue: [
+					'the brakes are squeaking',
+					'the check engine light is on',
+					'the car pulls to the left',
+					'the battery keeps dying',
+				],
+			},
 			turns: [
 				['user', 'Hi, {issue} on my 2017 Honda Civic.'],
 				['agent', 'We can take a look. Can you drop it off {day} morning?'],
@@ -548,7 +673,10 @@ const SCENARIOS: Record<BusinessKind, Scenario[]> = {
 			channels: ['phone'],
 			turns: [
 				['user', 'Hi, is my car ready? This is {full}.'],
-				['agent', "Let me check. The technician is finishing up; it should be ready by {time}. We'll text you."],
+				[
+					'agent',
+					"Let me check. The technician is finishing up; it should be ready by {time}. We'll text you.",
+				],
 				['user', 'Thanks.'],
 			],
 			summary: '{full} asked whether their car was ready; told it should be ready by {time}.',
@@ -575,7 +703,10 @@ const GENERIC: Scenario[] = [
 		channels: ['phone'],
 		anonymous: true,
 		turns: [
-			['user', "This is an important message about your vehicle's extended warranty. Press one to speak to an agent."],
+			[
+				'user',
+				"This is an important message about your vehicle's extended warranty. Press one to speak to an agent.",
+			],
 			['agent', "This line is for {business} customers. I'll end the call now."],
 		],
 		summary: 'Robocall about an extended vehicle warranty. No action needed.',
@@ -612,25 +743,102 @@ export function scenariosFor(kind: BusinessKind): Scenario[] {
 }
 
 export const FIRST_NAMES = [
-	'Sam', 'Maria', 'James', 'Priya', 'David', 'Aisha', 'Michael', 'Elena', 'Chris', 'Fatima', 'Daniel', 'Grace',
-	'Kevin', 'Sofia', 'Brian', 'Mei', 'Jason', 'Olga', 'Tyler', 'Nadia', 'Marcus', 'Hannah', 'Luis', 'Yuki',
-	'Robert', 'Chloe', 'Andre', 'Leah', 'Patrick', 'Zoe', 'Omar', 'Emma', 'Ethan', 'Rosa', 'Noah', 'Isabel',
+	'Sam',
+	'Maria',
+	'James',
+	'Priya',
+	'David',
+	'Aisha',
+	'Michael',
+	'Elena',
+	'Chris',
+	'Fatima',
+	'Daniel',
+	'Grace',
+	'Kevin',
+	'Sofia',
+	'Brian',
+	'Mei',
+	'Jason',
+	'Olga',
+	'Tyler',
+	'Nadia',
+	'Marcus',
+	'Hannah',
+	'Luis',
+	'Yuki',
+	'Robert',
+	'Chloe',
+	'Andre',
+	'Leah',
+	'Patrick',
+	'Zoe',
+	'Omar',
+	'Emma',
+	'Ethan',
+	'Rosa',
+	'Noah',
+	'Isabel',
 ];
 
 export const LAST_NAMES = [
-	'Johnson', 'Garcia', 'Patel', 'Nguyen', 'Smith', 'Kim', 'Brown', 'Lopez', 'Okafor', 'Miller', 'Chen', 'Davis',
-	'Rossi', 'Wilson', "O'Brien", 'Martinez', 'Schmidt', 'Anderson', 'Taylor', 'Haddad', 'Moore', 'Ivanova',
-	'Jackson', 'White', 'Sato', 'Clark', 'Lewis', 'Walker',
+	'Johnson',
+	'Garcia',
+	'Patel',
+	'Nguyen',
+	'Smith',
+	'Kim',
+	'Brown',
+	'Lopez',
+	'Okafor',
+	'Miller',
+	'Chen',
+	'Davis',
+	'Rossi',
+	'Wilson',
+	"O'Brien",
+	'Martinez',
+	'Schmidt',
+	'Anderson',
+	'Taylor',
+	'Haddad',
+	'Moore',
+	'Ivanova',
+	'Jackson',
+	'White',
+	'Sato',
+	'Clark',
+	'Lewis',
+	'Walker',
 ];
 
 export const STREETS = [
-	'Maple Ave', 'Oak Street', 'Elm Drive', 'Cedar Lane', 'Pine Court', 'Birch Road', 'Lakeview Blvd', 'Hillcrest Way',
-	'Willow Street', 'Sunset Drive', 'River Road', 'Park Place',
+	'Maple Ave',
+	'Oak Street',
+	'Elm Drive',
+	'Cedar Lane',
+	'Pine Court',
+	'Birch Road',
+	'Lakeview Blvd',
+	'Hillcrest Way',
+	'Willow Street',
+	'Sunset Drive',
+	'River Road',
+	'Park Place',
 ];
 
 export const DAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 
-export const TIMES = ['8:30 AM', '9:00 AM', '10:15 AM', '11:00 AM', '1:30 PM', '2:45 PM', '3:30 PM', '4:15 PM'];
+export const TIMES = [
+	'8:30 AM',
+	'9:00 AM',
+	'10:15 AM',
+	'11:00 AM',
+	'1:30 PM',
+	'2:45 PM',
+	'3:30 PM',
+	'4:15 PM',
+];
 
 export const AREA_CODES = ['217', '312', '415', '512', '617', '646', '702', '773', '818', '919'];
 
@@ -641,4 +849,5 @@ export const END_REASONS: Record<Channel, string[]> = {
 	web_chat: ['visitor_ended', 'visitor_ended', 'inactivity_timeout'],
 };
 
-export const WEB_GREETING = "Hi there! I'm {agent}, the virtual assistant for {business}. How can I help?";
+export const WEB_GREETING =
+	"Hi there! I'm {agent}, the virtual assistant for {business}. How can I help?";

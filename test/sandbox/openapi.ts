@@ -2,7 +2,14 @@
  * GET /api/v1/openapi.json: an OpenAPI 3.1 description of exactly what the sandbox serves, built from
  * the same limits the validators use (schemas.ts).
  */
-import { AGENT_TEXT_FIELDS, API_PREFIX, CHANNELS, FAQ_LIMITS, PAGE_LIMIT, WRITABLE_AGENT_FIELDS } from './schemas';
+import {
+	AGENT_TEXT_FIELDS,
+	API_PREFIX,
+	CHANNELS,
+	FAQ_LIMITS,
+	PAGE_LIMIT,
+	WRITABLE_AGENT_FIELDS,
+} from './schemas';
 
 type Json = Record<string, unknown>;
 
@@ -15,13 +22,21 @@ const object = (properties: Record<string, Json>, extra: Json = {}): Json => ({
 	additionalProperties: false,
 	...extra,
 });
-const timestamp = { type: 'string', format: 'date-time', description: 'UTC, second precision, trailing Z', example: '2026-06-09T14:03:00Z' };
+const timestamp = {
+	type: 'string',
+	format: 'date-time',
+	description: 'UTC, second precision, trailing Z',
+	example: '2026-06-09T14:03:00Z',
+};
 
 const errorResponse = (description: string) => ({
 	description,
 	content: { 'application/json': { schema: ref('Error') } },
 });
-const json = (description: string, schema: Json) => ({ description, content: { 'application/json': { schema } } });
+const json = (description: string, schema: Json) => ({
+	description,
+	content: { 'application/json': { schema } },
+});
 
 const COMMON_ERRORS = {
 	'401': errorResponse('Missing, malformed, invalid or revoked API key'),
@@ -31,7 +46,9 @@ const COMMON_ERRORS = {
 		headers: { 'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer' } } },
 		content: { 'application/json': { schema: ref('Error') } },
 	},
-	'5XX': errorResponse('Transient server error; retry later (the sandbox returns these only when faults are injected)'),
+	'5XX': errorResponse(
+		'Transient server error; retry later (the sandbox returns these only when faults are injected)',
+	),
 };
 
 function idParam(what: string) {
@@ -53,7 +70,9 @@ export function buildOpenApi(serverUrl?: string): Json {
 		textProps[name] = {
 			type: 'string',
 			maxLength: f.maxLength,
-			...(f.required ? { minLength: 1, pattern: '\\S', description: 'Required: cannot be blanked' } : {}),
+			...(f.required
+				? { minLength: 1, pattern: '\\S', description: 'Required: cannot be blanked' }
+				: {}),
 		};
 	}
 	const doc: Json = {
@@ -106,7 +125,8 @@ export function buildOpenApi(serverUrl?: string): Json {
 							name: 'before_id',
 							in: 'query',
 							required: false,
-							description: 'Cursor: only conversations with id < before_id (the previous page\'s next_before_id)',
+							description:
+								"Cursor: only conversations with id < before_id (the previous page's next_before_id)",
 							schema: { type: 'integer', minimum: 1 },
 						},
 						{
@@ -146,7 +166,7 @@ export function buildOpenApi(serverUrl?: string): Json {
 			[`${API_PREFIX}/agents`]: {
 				get: {
 					operationId: 'listAgents',
-					summary: 'The key owner\'s receptionists (scope read)',
+					summary: "The key owner's receptionists (scope read)",
 					responses: {
 						'200': json('The agents', ref('AgentList')),
 						...COMMON_ERRORS,
@@ -169,7 +189,7 @@ export function buildOpenApi(serverUrl?: string): Json {
 				},
 				patch: {
 					operationId: 'updateAgent',
-					summary: 'Partial update of the agent\'s metadata (scope write)',
+					summary: "Partial update of the agent's metadata (scope write)",
 					description: `Only the fields sent change; a sent faq replaces the whole FAQ. Writable: ${WRITABLE_AGENT_FIELDS.join(', ')}. Limits: ${agentFieldDescriptions.join('; ')}; faq ≤ ${FAQ_LIMITS.maxEntries} entries, question ≤ ${FAQ_LIMITS.questionMaxLength}, answer ≤ ${FAQ_LIMITS.answerMaxLength} characters, neither blank. Any other field (voice, agent_name, tier flags, webhooks, Conversion API, SMS settings) is managed in the dashboard and answered with 422. Validation happens before the agent is looked up.`,
 					parameters: [idParam('agent')],
 					requestBody: {
@@ -182,7 +202,9 @@ export function buildOpenApi(serverUrl?: string): Json {
 						'403': errorResponse('The key lacks the write scope'),
 						'404': errorResponse('No such agent, or not yours'),
 						'413': errorResponse('Request body too large'),
-						'422': errorResponse('Invalid body (bad JSON, empty, wrong type, over a limit, blank required field, non-writable field); detail names the field'),
+						'422': errorResponse(
+							'Invalid body (bad JSON, empty, wrong type, over a limit, blank required field, non-writable field); detail names the field',
+						),
 					},
 				},
 			},
@@ -197,7 +219,11 @@ export function buildOpenApi(serverUrl?: string): Json {
 		},
 		components: {
 			securitySchemes: {
-				bearerAuth: { type: 'http', scheme: 'bearer', description: 'Authorization: Bearer rr_live_...' },
+				bearerAuth: {
+					type: 'http',
+					scheme: 'bearer',
+					description: 'Authorization: Bearer rr_live_...',
+				},
 			},
 			schemas: {
 				Error: object({ detail: { type: 'string' } }),
@@ -222,11 +248,15 @@ export function buildOpenApi(serverUrl?: string): Json {
 					content: { type: 'string' },
 					elapsed_s: { type: 'number', minimum: 0, description: 'Seconds since the start' },
 				}),
-				ConversationSummary: object(conversationProps({ oneOf: [ref('WebChat'), { type: 'null' }] })),
+				ConversationSummary: object(
+					conversationProps({ oneOf: [ref('WebChat'), { type: 'null' }] }),
+				),
 				ConversationDetail: object({
 					...conversationProps({ oneOf: [ref('WebChatDetail'), { type: 'null' }] }),
 					transcript: { type: 'array', items: ref('TranscriptTurn') },
-					recording_url: nullable('string', { description: 'Phone calls with a recording; null for web chats' }),
+					recording_url: nullable('string', {
+						description: 'Phone calls with a recording; null for web chats',
+					}),
 				}),
 				ConversationPage: object({
 					conversations: { type: 'array', items: ref('ConversationSummary') },
@@ -300,7 +330,9 @@ function conversationProps(webChat: Json): Record<string, Json> {
 		id: { type: 'integer' },
 		channel: { type: 'string', enum: [...CHANNELS] },
 		agent_id: { type: 'integer' },
-		from: nullable('string', { description: 'Caller number (E.164) for phone calls; null for web chats' }),
+		from: nullable('string', {
+			description: 'Caller number (E.164) for phone calls; null for web chats',
+		}),
 		to: nullable('string', { description: 'The agent number for phone calls; null for web chats' }),
 		caller_name: nullable('string'),
 		label: { type: 'string' },

@@ -25,7 +25,10 @@ export type AgentTextField = keyof typeof AGENT_TEXT_FIELDS;
 
 export const FAQ_LIMITS = { maxEntries: 50, questionMaxLength: 200, answerMaxLength: 500 } as const;
 
-export const WRITABLE_AGENT_FIELDS = [...(Object.keys(AGENT_TEXT_FIELDS) as AgentTextField[]), 'faq'] as const;
+export const WRITABLE_AGENT_FIELDS = [
+	...(Object.keys(AGENT_TEXT_FIELDS) as AgentTextField[]),
+	'faq',
+] as const;
 export type WritableAgentField = (typeof WRITABLE_AGENT_FIELDS)[number];
 
 /** Request bodies larger than this are refused with 413. */
@@ -93,7 +96,9 @@ const sinceParam = z.string().transform((text, ctx) => {
 /** Query parameters (strings; the last value wins when a name repeats). Unknown parameters are ignored. */
 export const listQuerySchema = z.object({
 	channel: z
-		.enum(CHANNELS, { errorMap: () => ({ message: `channel must be one of: ${CHANNELS.join(', ')}` }) })
+		.enum(CHANNELS, {
+			errorMap: () => ({ message: `channel must be one of: ${CHANNELS.join(', ')}` }),
+		})
 		.optional(),
 	agent_id: positiveIntParam('agent_id').optional(),
 	since: sinceParam.optional(),
@@ -110,10 +115,16 @@ export const idPathParam = positiveIntParam('id');
 function textField(name: AgentTextField) {
 	const { maxLength, required } = AGENT_TEXT_FIELDS[name];
 	return z
-		.string({ invalid_type_error: `${name} must be a string`, required_error: `${name} must be a string` })
+		.string({
+			invalid_type_error: `${name} must be a string`,
+			required_error: `${name} must be a string`,
+		})
 		.superRefine((value, ctx) => {
 			if (required && isBlank(value)) {
-				ctx.addIssue({ code: z.ZodIssueCode.custom, message: `${name} is required and cannot be blank` });
+				ctx.addIssue({
+					code: z.ZodIssueCode.custom,
+					message: `${name} is required and cannot be blank`,
+				});
 				return;
 			}
 			const n = charCount(value);
@@ -133,7 +144,8 @@ function textField(name: AgentTextField) {
  */
 const faqField = z
 	.custom<Record<string, unknown>>(isPlainObject, {
-		message: 'faq must be an object mapping each question to its answer, e.g. {"Do you open on Sundays?": "No."}',
+		message:
+			'faq must be an object mapping each question to its answer, e.g. {"Do you open on Sundays?": "No."}',
 	})
 	.transform((map) => Object.entries(map))
 	.superRefine((entries, ctx) => {
@@ -155,9 +167,15 @@ const faqField = z
 				});
 			}
 			if (typeof answer !== 'string') {
-				ctx.addIssue({ code: z.ZodIssueCode.custom, message: `faq answer for ${q} must be a string` });
+				ctx.addIssue({
+					code: z.ZodIssueCode.custom,
+					message: `faq answer for ${q} must be a string`,
+				});
 			} else if (isBlank(answer)) {
-				ctx.addIssue({ code: z.ZodIssueCode.custom, message: `faq answer for ${q} cannot be blank` });
+				ctx.addIssue({
+					code: z.ZodIssueCode.custom,
+					message: `faq answer for ${q} cannot be blank`,
+				});
 			} else if (charCount(answer) > answerMaxLength) {
 				ctx.addIssue({
 					code: z.ZodIssueCode.custom,
@@ -206,7 +224,9 @@ export const faultSchema = z
 		path: z.string().startsWith('/').optional(),
 	})
 	.strict()
-	.refine((f) => f.drop === true || f.status !== undefined, { message: 'status is required unless drop is true' });
+	.refine((f) => f.drop === true || f.status !== undefined, {
+		message: 'status is required unless drop is true',
+	});
 
 export const failingConversationSchema = z
 	.object({
@@ -239,7 +259,10 @@ export const addConversationsSchema = z
 // ---------------------------------------------------------------------------------------------
 
 /** One `detail` text from a zod error: every message, field named, joined by "; ". */
-export function describeZodError(error: z.ZodError, options: { unknownKey?: (key: string) => string } = {}): string {
+export function describeZodError(
+	error: z.ZodError,
+	options: { unknownKey?: (key: string) => string } = {},
+): string {
 	const messages: string[] = [];
 	for (const issue of error.issues) {
 		if (issue.code === z.ZodIssueCode.unrecognized_keys) {
@@ -249,7 +272,11 @@ export function describeZodError(error: z.ZodError, options: { unknownKey?: (key
 			continue;
 		}
 		const field = issue.path.length > 0 ? String(issue.path[0]) : '';
-		messages.push(field === '' || issue.message.startsWith(field) ? issue.message : `${field}: ${issue.message}`);
+		messages.push(
+			field === '' || issue.message.startsWith(field)
+				? issue.message
+				: `${field}: ${issue.message}`,
+		);
 	}
 	return [...new Set(messages)].join('; ');
 }

@@ -45,7 +45,9 @@ export const redirectSchema = z
 		path: z.string().startsWith('/'),
 		method: z.string().min(1).optional(),
 		location: z.string().min(1),
-		status: z.union([z.literal(301), z.literal(302), z.literal(303), z.literal(307), z.literal(308)]).optional(),
+		status: z
+			.union([z.literal(301), z.literal(302), z.literal(303), z.literal(307), z.literal(308)])
+			.optional(),
 		count: z.number().int().min(1).optional(),
 	})
 	.strict();
@@ -79,7 +81,8 @@ export class ScriptedResponses {
 	/** The first queued response for this request, used up by one. */
 	take(method: string, path: string): ScriptedResponse | undefined {
 		const index = this.queue.findIndex(
-			({ spec }) => spec.path === path && (spec.method === undefined || spec.method.toUpperCase() === method),
+			({ spec }) =>
+				spec.path === path && (spec.method === undefined || spec.method.toUpperCase() === method),
 		);
 		if (index === -1) return undefined;
 		const entry = this.queue[index];

@@ -97,7 +97,12 @@ export function faqFromEntries(entries: Iterable<[string, string]>): Record<stri
 	const faq = Object.create(null) as Record<string, string>;
 	for (const [q, a] of entries) {
 		// A null-prototype object has no `__proto__` accessor: this defines an ordinary own property.
-		Object.defineProperty(faq, q, { value: a, enumerable: true, writable: true, configurable: true });
+		Object.defineProperty(faq, q, {
+			value: a,
+			enumerable: true,
+			writable: true,
+			configurable: true,
+		});
 	}
 	return faq;
 }
@@ -169,7 +174,11 @@ function fill(template: string, vars: Record<string, string>): string {
 const candidateCache = new Map<string, Scenario[]>();
 
 /** The scenarios that can happen for this business on this channel (or on any channel the agent has). */
-function candidatesFor(kind: AgentSeed['kind'], channel: Channel | undefined, webChatAllowed: boolean): Scenario[] {
+function candidatesFor(
+	kind: AgentSeed['kind'],
+	channel: Channel | undefined,
+	webChatAllowed: boolean,
+): Scenario[] {
 	const cacheKey = `${kind}|${channel ?? ''}|${webChatAllowed}`;
 	let list = candidateCache.get(cacheKey);
 	if (!list) {
@@ -198,11 +207,16 @@ export interface ConversationSpec {
 export function makeConversation(rng: Prng, spec: ConversationSpec): StoredConversation {
 	const { agent } = spec;
 	const webChatAllowed = agent.features.web_chat_enabled;
-	const scenario: Scenario = rng.weighted(candidatesFor(spec.kind, spec.channel, webChatAllowed), (s) => s.weight);
+	const scenario: Scenario = rng.weighted(
+		candidatesFor(spec.kind, spec.channel, webChatAllowed),
+		(s) => s.weight,
+	);
 	let channel: Channel;
 	if (spec.channel) channel = spec.channel;
 	else {
-		const channels = (scenario.channels ?? ['phone', 'web_chat']).filter((c) => c === 'phone' || webChatAllowed);
+		const channels = (scenario.channels ?? ['phone', 'web_chat']).filter(
+			(c) => c === 'phone' || webChatAllowed,
+		);
 		channel = channels.length > 1 ? (rng.chance(0.62) ? 'phone' : 'web_chat') : channels[0];
 	}
 	const isPhone = channel === 'phone';
@@ -231,12 +245,16 @@ export function makeConversation(rng: Prng, spec: ConversationSpec): StoredConve
 			i === 0
 				? 0.4 + rng.int(0, 10) / 10
 				: Math.min(duration - 0.5, elapsed + Math.max(0.8, share * (0.6 + rng.next() * 0.8)));
-		const [role, text] = i === 0 ? (['agent', isPhone ? agent.greeting_message : WEB_GREETING] as const) : scenario.turns[i - 1];
+		const [role, text] =
+			i === 0
+				? (['agent', isPhone ? agent.greeting_message : WEB_GREETING] as const)
+				: scenario.turns[i - 1];
 		transcript[i] = { role, content: fill(text, vars), elapsed_s: Math.round(elapsed * 10) / 10 };
 	}
 
 	let summary = fill(scenario.summary, vars);
-	if (!isPhone) summary = summary.replace(/\bCaller\b/g, 'Visitor').replace(/\bcaller\b/g, 'visitor');
+	if (!isPhone)
+		summary = summary.replace(/\bCaller\b/g, 'Visitor').replace(/\bcaller\b/g, 'visitor');
 	const named = !scenario.anonymous && rng.chance(isPhone ? 0.8 : 0.6);
 	const startedAt = formatTimestamp(spec.startedMs);
 	const endedAt = formatTimestamp(spec.startedMs + duration * 1000);
@@ -247,7 +265,9 @@ export function makeConversation(rng: Prng, spec: ConversationSpec): StoredConve
 	let webChat: ConversationDetail['web_chat'] = null;
 	if (!isPhone) {
 		webChat = {
-			device_type: rng.weighted(['desktop', 'mobile', 'tablet'] as const, (d) => (d === 'tablet' ? 1 : 4)),
+			device_type: rng.weighted(['desktop', 'mobile', 'tablet'] as const, (d) =>
+				d === 'tablet' ? 1 : 4,
+			),
 			origin_url: `${agent.business_website}${rng.pick(ORIGIN_PATHS)}`,
 			visitor_ip: `${rng.pick(['203.0.113', '198.51.100', '192.0.2'])}.${rng.int(1, 254)}`,
 		};
@@ -273,7 +293,8 @@ export function makeConversation(rng: Prng, spec: ConversationSpec): StoredConve
 		is_viewed: isViewed,
 		web_chat: webChat,
 		transcript,
-		recording_url: isPhone && !scenario.silent ? `https://media.ring-ready.com/recordings/${spec.id}.mp3` : null,
+		recording_url:
+			isPhone && !scenario.silent ? `https://media.ring-ready.com/recordings/${spec.id}.mp3` : null,
 	};
 	const listItem: ConversationSummary = {
 		id: detail.id,
@@ -315,7 +336,9 @@ interface Draft {
 /** Hours of the day calls come in (UTC, weighted toward business hours; plumbers also get night calls). */
 function pickHour(rng: Prng, kind: AgentSeed['kind']): number {
 	if (kind === 'plumbing' && rng.chance(0.12)) return rng.pick([0, 1, 2, 3, 4, 5, 22, 23]);
-	return rng.weighted([13, 14, 15, 16, 17, 18, 19, 20, 21, 22], (h) => (h >= 15 && h <= 20 ? 3 : 1));
+	return rng.weighted([13, 14, 15, 16, 17, 18, 19, 20, 21, 22], (h) =>
+		h >= 15 && h <= 20 ? 3 : 1,
+	);
 }
 
 function draftsFor(
@@ -335,12 +358,23 @@ function draftsFor(
 			chosen = rng.weighted(mine, (a) => a.seed.weight);
 			const day = rng.int(0, SPAN_DAYS - 1);
 			startedMs =
-				spanStart + day * DAY_MS + pickHour(rng, chosen.seed.kind) * 3_600_000 + rng.int(0, 3599) * 1000;
+				spanStart +
+				day * DAY_MS +
+				pickHour(rng, chosen.seed.kind) * 3_600_000 +
+				rng.int(0, 3599) * 1000;
 			const activeUntil = chosen.seed.activeUntil ?? 1;
-			if (startedMs <= spanStart + activeUntil * SPAN_DAYS * DAY_MS && startedMs < baseMs - 600_000) break;
+			if (startedMs <= spanStart + activeUntil * SPAN_DAYS * DAY_MS && startedMs < baseMs - 600_000)
+				break;
 		}
 		startedMs = Math.min(startedMs, baseMs - 600_000);
-		drafts.push({ account, index: i, agent: chosen.detail, kind: chosen.seed.kind, startedMs, visibleMs: 0 });
+		drafts.push({
+			account,
+			index: i,
+			agent: chosen.detail,
+			kind: chosen.seed.kind,
+			startedMs,
+			visibleMs: 0,
+		});
 	}
 	drafts.sort((a, b) => a.startedMs - b.startedMs || a.index - b.index);
 
@@ -349,13 +383,17 @@ function draftsFor(
 	for (let g = 0; g < groups; g++) {
 		const anchor = Math.floor(((g + 0.5) * count) / groups);
 		const size = 1 + (g % 3);
-		for (let k = 1; k <= size && anchor + k < count; k++) drafts[anchor + k].startedMs = drafts[anchor].startedMs;
+		for (let k = 1; k <= size && anchor + k < count; k++)
+			drafts[anchor + k].startedMs = drafts[anchor].startedMs;
 	}
 	drafts.sort((a, b) => a.startedMs - b.startedMs || a.index - b.index);
 	return drafts;
 }
 
-export function generateSeed(seed: number = DEFAULT_SEED, counts: Partial<Record<AccountName, number>> = {}): SeedData {
+export function generateSeed(
+	seed: number = DEFAULT_SEED,
+	counts: Partial<Record<AccountName, number>> = {},
+): SeedData {
 	const baseMs = baseTimeFor(seed);
 	const { keys, records } = makeKeys(seed);
 	const agents = AGENT_SEEDS.map((s) => ({
@@ -375,14 +413,19 @@ export function generateSeed(seed: number = DEFAULT_SEED, counts: Partial<Record
 			const normal = drafts[i].startedMs + 900_000 + rng.int(5, 120) * 1000;
 			drafts[i].visibleMs = normal;
 			if (i % 40 === 5 && i + 3 < drafts.length) {
-				drafts[i].visibleMs = Math.max(normal, drafts[i + 3].startedMs + 900_000 + 3_600_000) + rng.int(0, 4) * 3_600_000;
+				drafts[i].visibleMs =
+					Math.max(normal, drafts[i + 3].startedMs + 900_000 + 3_600_000) +
+					rng.int(0, 4) * 3_600_000;
 			}
 		}
 		all.push(...drafts);
 	}
 	all.sort(
 		(a, b) =>
-			a.visibleMs - b.visibleMs || a.startedMs - b.startedMs || (a.account < b.account ? -1 : a.account > b.account ? 1 : 0) || a.index - b.index,
+			a.visibleMs - b.visibleMs ||
+			a.startedMs - b.startedMs ||
+			(a.account < b.account ? -1 : a.account > b.account ? 1 : 0) ||
+			a.index - b.index,
 	);
 
 	const conversations: Record<AccountName, StoredConversation[]> = { A: [], B: [] };

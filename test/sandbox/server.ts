@@ -23,7 +23,12 @@ import {
 	nonWritableFieldMessage,
 	rateLimitSchema,
 } from './schemas';
-import { ScriptedResponses, redirectAsScript, redirectSchema, scriptedResponseSchema } from './scripted';
+import {
+	ScriptedResponses,
+	redirectAsScript,
+	redirectSchema,
+	scriptedResponseSchema,
+} from './scripted';
 import type { RedirectSpec, ScriptedResponse } from './scripted';
 import { copyAgent, keyPrefix, type KeyRecord, type StoredConversation } from './seed';
 import { SandboxError, Store } from './store';
@@ -108,7 +113,12 @@ interface Route {
 	pattern: RegExp;
 	methods: Record<string, { scope: Scope | 'any' | 'none'; handle: RouteHandler }>;
 }
-type RouteHandler = (ctx: { key: KeyRecord | undefined; params: string[]; query: URLSearchParams; body: unknown }) => Reply;
+type RouteHandler = (ctx: {
+	key: KeyRecord | undefined;
+	params: string[];
+	query: URLSearchParams;
+	body: unknown;
+}) => Reply;
 
 export interface SandboxServerOptions {
 	seed: number;
@@ -172,11 +182,18 @@ export class SandboxServer {
 		const query = new URLSearchParams(q === -1 ? '' : rawUrl.slice(q + 1));
 		const method = (req.method ?? 'GET').toUpperCase();
 
-		if (this.options.controls && (path === CONTROL_PREFIX || path.startsWith(`${CONTROL_PREFIX}/`))) {
-			this.handleControl(req, res, method, path).catch((e: unknown) => this.sendNow(res, this.toReply(e)));
+		if (
+			this.options.controls &&
+			(path === CONTROL_PREFIX || path.startsWith(`${CONTROL_PREFIX}/`))
+		) {
+			this.handleControl(req, res, method, path).catch((e: unknown) =>
+				this.sendNow(res, this.toReply(e)),
+			);
 			return;
 		}
-		this.handleApi(req, res, method, path, query).catch((e: unknown) => this.sendNow(res, this.toReply(e)));
+		this.handleApi(req, res, method, path, query).catch((e: unknown) =>
+			this.sendNow(res, this.toReply(e)),
+		);
 	};
 
 	private toReply(e: unknown): Reply {
@@ -244,18 +261,25 @@ export class SandboxServer {
 				return;
 			}
 			const status = fault.status ?? 500;
-			const headers = fault.retryAfter !== undefined ? { 'Retry-After': String(fault.retryAfter) } : undefined;
+			const headers =
+				fault.retryAfter !== undefined ? { 'Retry-After': String(fault.retryAfter) } : undefined;
 			this.send(res, error(status, STATUS_TEXT[status] ?? `Injected fault ${status}`, headers));
 			return;
 		}
 		const failingStatus = this.failingStatus(method, path);
 		if (failingStatus !== undefined) {
-			this.send(res, error(failingStatus, STATUS_TEXT[failingStatus] ?? `Injected fault ${failingStatus}`));
+			this.send(
+				res,
+				error(failingStatus, STATUS_TEXT[failingStatus] ?? `Injected fault ${failingStatus}`),
+			);
 			return;
 		}
 		const rateKey = token ?? '';
 		if (this.rateLimit && (this.perKeyInFlight.get(rateKey) ?? 0) >= this.rateLimit.maxInFlight) {
-			this.send(res, error(429, STATUS_TEXT[429], { 'Retry-After': String(this.rateLimit.retryAfter) }));
+			this.send(
+				res,
+				error(429, STATUS_TEXT[429], { 'Retry-After': String(this.rateLimit.retryAfter) }),
+			);
 			return;
 		}
 		admittedKey = rateKey;
@@ -288,9 +312,13 @@ export class SandboxServer {
 			let key: KeyRecord | undefined;
 			if (op.scope !== 'none') {
 				if (auth === undefined || auth.trim() === '') {
-					return error(401, 'Missing API key: send the header "Authorization: Bearer rr_live_..."', {
-						'WWW-Authenticate': 'Bearer',
-					});
+					return error(
+						401,
+						'Missing API key: send the header "Authorization: Bearer rr_live_..."',
+						{
+							'WWW-Authenticate': 'Bearer',
+						},
+					);
 				}
 				if (token === undefined) {
 					return error(401, 'Malformed Authorization header: expected "Bearer rr_live_..."', {
@@ -307,13 +335,17 @@ export class SandboxServer {
 				}
 				key = result.key;
 				if (op.scope !== 'any' && !key.scopes.includes(op.scope)) {
-					return error(403, `This API key lacks the "${op.scope}" scope required for ${method} ${path}`);
+					return error(
+						403,
+						`This API key lacks the "${op.scope}" scope required for ${method} ${path}`,
+					);
 				}
 			}
 			let body: unknown;
 			if (method === 'PATCH' || method === 'POST') {
 				const text = await readBody(req);
-				if (text === undefined) return error(413, `Request body is larger than ${MAX_BODY_BYTES} bytes`);
+				if (text === undefined)
+					return error(413, `Request body is larger than ${MAX_BODY_BYTES} bytes`);
 				const parsed = parseBody(text);
 				if (!parsed.ok) return error(422, 'Request body must be valid JSON');
 				body = parsed.value;
@@ -324,7 +356,9 @@ export class SandboxServer {
 	}
 
 	private takeFault(path: string): FaultSpec | undefined {
-		const i = this.faults.findIndex((f) => f.spec.path === undefined || path.startsWith(f.spec.path));
+		const i = this.faults.findIndex(
+			(f) => f.spec.path === undefined || path.startsWith(f.spec.path),
+		);
 		if (i === -1) return undefined;
 		const f = this.faults[i];
 		if (--f.remaining <= 0) this.faults.splice(i, 1);
@@ -421,7 +455,10 @@ export class SandboxServer {
 			{
 				pattern: p('\\/agents'),
 				methods: {
-					GET: { scope: 'read', handle: ({ key }) => reply(200, { agents: store.agentSummaries(account(key)) }) },
+					GET: {
+						scope: 'read',
+						handle: ({ key }) => reply(200, { agents: store.agentSummaries(account(key)) }),
+					},
 				},
 			},
 			{
@@ -441,7 +478,10 @@ export class SandboxServer {
 							const id = parseId(params[0]);
 							const parsed = agentPatchSchema.safeParse(body);
 							if (!parsed.success) {
-								return error(422, describeZodError(parsed.error, { unknownKey: nonWritableFieldMessage }));
+								return error(
+									422,
+									describeZodError(parsed.error, { unknownKey: nonWritableFieldMessage }),
+								);
 							}
 							const order = Object.keys(body as Record<string, unknown>);
 							return reply(200, store.patchAgent(account(key), id, parsed.data, order));
@@ -454,7 +494,10 @@ export class SandboxServer {
 				methods: {
 					GET: {
 						scope: 'none',
-						handle: () => ({ status: 200, body: this.openApiJson || JSON.stringify(buildOpenApi()) }),
+						handle: () => ({
+							status: 200,
+							body: this.openApiJson || JSON.stringify(buildOpenApi()),
+						}),
 					},
 				},
 			},
@@ -490,7 +533,10 @@ export class SandboxServer {
 				this.faults = [];
 			},
 			failConversation: (f) => {
-				const spec = validate(failingConversationSchema, stripUndefined(f)) as FailingConversationSpec;
+				const spec = validate(
+					failingConversationSchema,
+					stripUndefined(f),
+				) as FailingConversationSpec;
 				this.failing.set(spec.id, spec.status ?? 500);
 			},
 			failingConversations: () => Object.fromEntries(this.failing),
@@ -501,7 +547,9 @@ export class SandboxServer {
 				this.scripted.add(validate(scriptedResponseSchema, stripUndefined(r)) as ScriptedResponse);
 			},
 			redirect: (r) => {
-				this.scripted.add(redirectAsScript(validate(redirectSchema, stripUndefined(r)) as RedirectSpec));
+				this.scripted.add(
+					redirectAsScript(validate(redirectSchema, stripUndefined(r)) as RedirectSpec),
+				);
 			},
 			clearScripted: () => {
 				this.scripted.clear();
@@ -509,7 +557,9 @@ export class SandboxServer {
 			setRateLimit: (r) => {
 				const spec = validate(rateLimitSchema, stripUndefined(r)) as RateLimitSpec;
 				this.rateLimit =
-					spec.maxInFlight === null ? null : { maxInFlight: spec.maxInFlight, retryAfter: spec.retryAfter ?? 1 };
+					spec.maxInFlight === null
+						? null
+						: { maxInFlight: spec.maxInFlight, retryAfter: spec.retryAfter ?? 1 };
 			},
 			addConversations: (o) => {
 				validate(addConversationsSchema, addOptionsToBody(o));
@@ -552,7 +602,12 @@ export class SandboxServer {
 		};
 	}
 
-	private async handleControl(req: IncomingMessage, res: ServerResponse, method: string, path: string): Promise<void> {
+	private async handleControl(
+		req: IncomingMessage,
+		res: ServerResponse,
+		method: string,
+		path: string,
+	): Promise<void> {
 		const c = this.control;
 		const sub = path.slice(CONTROL_PREFIX.length) || '/';
 		const readJson = async (): Promise<Record<string, unknown>> => {
@@ -560,7 +615,8 @@ export class SandboxServer {
 			if (text === undefined) throw new SandboxError(413, 'Request body too large');
 			if (text.trim() === '') return {};
 			const parsed = parseBody(text);
-			if (!parsed.ok || !isPlainObject(parsed.value)) throw new SandboxError(422, 'Body must be a JSON object');
+			if (!parsed.ok || !isPlainObject(parsed.value))
+				throw new SandboxError(422, 'Body must be a JSON object');
 			return parsed.value;
 		};
 		const routes: Record<string, Record<string, () => Promise<Reply>>> = {
@@ -594,7 +650,9 @@ export class SandboxServer {
 			'/faults': {
 				POST: async () => {
 					c.injectFaults((await readJson()) as unknown as FaultSpec);
-					return reply(200, { queued: this.faults.map((f) => ({ ...f.spec, remaining: f.remaining })) });
+					return reply(200, {
+						queued: this.faults.map((f) => ({ ...f.spec, remaining: f.remaining })),
+					});
 				},
 				DELETE: async () => {
 					c.clearFaults();
@@ -655,7 +713,11 @@ export class SandboxServer {
 				},
 				DELETE: async () => {
 					c.clearRequests();
-					return reply(200, { requests: [], peak_in_flight: this.peakInFlight, connections: this.connections });
+					return reply(200, {
+						requests: [],
+						peak_in_flight: this.peakInFlight,
+						connections: this.connections,
+					});
 				},
 			},
 			'/reset': {
@@ -665,13 +727,18 @@ export class SandboxServer {
 				},
 			},
 			'/keys': {
-				GET: async () => reply(200, { keys: this.keys, agents: { A: this.agentIds('A'), B: this.agentIds('B') } }),
+				GET: async () =>
+					reply(200, { keys: this.keys, agents: { A: this.agentIds('A'), B: this.agentIds('B') } }),
 			},
 		};
 		const route = routes[sub];
 		if (!route) return this.sendNow(res, error(404, 'Unknown sandbox control'));
 		const op = route[method];
-		if (!op) return this.sendNow(res, error(405, 'Method Not Allowed', { Allow: Object.keys(route).join(', ') }));
+		if (!op)
+			return this.sendNow(
+				res,
+				error(405, 'Method Not Allowed', { Allow: Object.keys(route).join(', ') }),
+			);
 		this.sendNow(res, await op());
 	}
 

@@ -94,9 +94,15 @@ export class Store {
 		const data = this.seedData;
 		this.keysByHash = new Map(data.keyRecords.map((k) => [k.hash, k]));
 		this.agentsById = new Map(
-			data.agents.map((a) => [a.detail.id, { account: a.account, kind: a.seed.kind, detail: copyAgent(a.detail) }]),
+			data.agents.map((a) => [
+				a.detail.id,
+				{ account: a.account, kind: a.seed.kind, detail: copyAgent(a.detail) },
+			]),
 		);
-		this.conversationsByAccount = { A: data.conversations.A.slice(), B: data.conversations.B.slice() };
+		this.conversationsByAccount = {
+			A: data.conversations.A.slice(),
+			B: data.conversations.B.slice(),
+		};
 		this.nextId = data.nextId;
 		this.runtimeRng = new Prng(this.seed, 3);
 		this.roundRobin = { A: 0, B: 0 };
@@ -166,13 +172,15 @@ export class Store {
 		let fixed: AgentEntry | undefined;
 		if (o.agentId !== undefined) {
 			fixed = candidates.find((a) => a.detail.id === o.agentId);
-			if (!fixed) throw new SandboxError(422, `agent_id ${o.agentId} is not an agent of account ${account}`);
+			if (!fixed)
+				throw new SandboxError(422, `agent_id ${o.agentId} is not an agent of account ${account}`);
 		}
 		const rotation = candidates.filter((a) => !a.detail.is_suspended);
 		let anchor: number;
 		if (o.startedAt !== undefined) {
 			const parsed = parseIsoTimestamp(o.startedAt);
-			if (parsed === undefined) throw new SandboxError(422, 'started_at must be an ISO-8601 timestamp');
+			if (parsed === undefined)
+				throw new SandboxError(422, 'started_at must be an ISO-8601 timestamp');
 			anchor = toSecond(parsed);
 		} else {
 			anchor = toSecond(Date.now());
@@ -228,7 +236,12 @@ export class Store {
 	}
 
 	/** Applies a validated PATCH; `order` is the body's keys in the order sent. */
-	patchAgent(account: AccountName, id: number, patch: AgentPatch, order: string[]): AgentUpdateResult {
+	patchAgent(
+		account: AccountName,
+		id: number,
+		patch: AgentPatch,
+		order: string[],
+	): AgentUpdateResult {
 		const agent = this.agent(id, account);
 		if (!agent) throw new SandboxError(404, 'Agent not found');
 		const { faq, ...text } = patch;

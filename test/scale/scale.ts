@@ -27,8 +27,20 @@ import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'fs';
 import { join, resolve } from 'path';
 
 import { RETRY_POLICY } from '../../nodes/RingReady/transport';
-import { keyPrefix, startSandbox, type FaultSpec, type RequestLogEntry, type Sandbox } from '../sandbox';
-import { delay, DURABLE_SCHEDULER_ENV, installPackage, N8n, type N8nInstall } from '../../tools/n8n';
+import {
+	keyPrefix,
+	startSandbox,
+	type FaultSpec,
+	type RequestLogEntry,
+	type Sandbox,
+} from '../sandbox';
+import {
+	delay,
+	DURABLE_SCHEDULER_ENV,
+	installPackage,
+	N8n,
+	type N8nInstall,
+} from '../../tools/n8n';
 import { startSink, type Sink } from '../e2e/lib/sink';
 import { Suite } from '../e2e/lib/suite';
 import type { Workflow } from '../e2e/workflows';
@@ -49,7 +61,11 @@ import {
 import { cleanups, runCleanups, runScript } from '../../tools/script';
 
 const ROOT = resolve(__dirname, '..', '..');
-const install: N8nInstall = { line: 2, dir: required('SCALE_N8N_DIR'), nodeBin: required('SCALE_N8N_NODE') };
+const install: N8nInstall = {
+	line: 2,
+	dir: required('SCALE_N8N_DIR'),
+	nodeBin: required('SCALE_N8N_NODE'),
+};
 const packageDir = required('SCALE_PACKAGE_DIR');
 const workDir = required('SCALE_WORK_DIR');
 const pidsFile = process.env.SCALE_PIDS_FILE;
@@ -59,7 +75,9 @@ const CALLS = Math.max(24, Number(process.env.SCALE_CALLS || 200));
 /** A poll is over when the trigger's sandbox saw no request for this long (longer than any retry backoff). */
 const POLL_QUIET_MS = 12_000;
 /** SCALE_TRACKS=node runs only the node phases (quicker when working on them); default: everything. */
-const TRACKS = new Set((process.env.SCALE_TRACKS || 'trigger,node').split(',').map((track) => track.trim()));
+const TRACKS = new Set(
+	(process.env.SCALE_TRACKS || 'trigger,node').split(',').map((track) => track.trim()),
+);
 /** SCALE_SCHEDULER=durable runs the trigger on n8n's durable, database-backed scheduler; default: the in-memory one. */
 const SCHEDULER = process.env.SCALE_SCHEDULER === 'durable' ? 'durable' : 'legacy';
 const schedulerEnv = SCHEDULER === 'durable' ? DURABLE_SCHEDULER_ENV : {};
@@ -157,16 +175,32 @@ async function setup(): Promise<Cluster> {
 			type: 'ringReadyApi',
 			data: { apiKey: triggerSandbox.keys.readOnly, baseUrl: triggerSandbox.url },
 		},
-		{ ...FAQ_CREDENTIALS.A, type: 'ringReadyApi', data: { apiKey: nodeSandbox.keys.readWrite, baseUrl: nodeSandbox.url } },
-		{ ...FAQ_CREDENTIALS.B, type: 'ringReadyApi', data: { apiKey: nodeSandbox.keys.otherAccount, baseUrl: nodeSandbox.url } },
+		{
+			...FAQ_CREDENTIALS.A,
+			type: 'ringReadyApi',
+			data: { apiKey: nodeSandbox.keys.readWrite, baseUrl: nodeSandbox.url },
+		},
+		{
+			...FAQ_CREDENTIALS.B,
+			type: 'ringReadyApi',
+			data: { apiKey: nodeSandbox.keys.otherAccount, baseUrl: nodeSandbox.url },
+		},
 	]);
 	await main.importWorkflows([trigger, faqWorkflow('A'), faqWorkflow('B')]);
 	for (const id of [trigger.id, FAQ_WORKFLOW_IDS.A, FAQ_WORKFLOW_IDS.B]) await main.activate(id);
 
 	const t0 = Date.now();
-	const [, ...workerMs] = await Promise.all([main.start(), ...workers.map((worker) => worker.start())]);
+	const [, ...workerMs] = await Promise.all([
+		main.start(),
+		...workers.map((worker) => worker.start()),
+	]);
 	const mainMs = Date.now() - t0;
-	await main.rest.setupOwner({ email: 'scale@example.com', password: 'Scale-passw0rd!', firstName: 'Scale', lastName: 'Runner' });
+	await main.rest.setupOwner({
+		email: 'scale@example.com',
+		password: 'Scale-passw0rd!',
+		firstName: 'Scale',
+		lastName: 'Runner',
+	});
 	for (const account of ['A', 'B'] as const) await waitForWebhook(main, faqWebhookPath(account));
 	figure(
 		'setup',
@@ -198,9 +232,16 @@ interface ExecutionSummary {
 	stoppedAt?: string | null;
 }
 
-async function listExecutions(main: N8n, filter: Record<string, unknown>, limit = 100): Promise<ExecutionSummary[]> {
+async function listExecutions(
+	main: N8n,
+	filter: Record<string, unknown>,
+	limit = 100,
+): Promise<ExecutionSummary[]> {
 	const query = `filter=${encodeURIComponent(JSON.stringify(filter))}&limit=${limit}`;
-	const page = await main.rest.call<{ results: ExecutionSummary[] }>('GET', `/rest/executions?${query}`);
+	const page = await main.rest.call<{ results: ExecutionSummary[] }>(
+		'GET',
+		`/rest/executions?${query}`,
+	);
 	return page.results;
 }
 
@@ -224,14 +265,22 @@ function workerOf(cluster: Cluster, executionId: string): number | undefined {
 // code track: module-level state
 
 async function codeTrack(): Promise<void> {
-	await suite.check('code', 'nodes keep no module-level mutable state (static read of nodes/ and credentials/)', () => {
-		const report = analyseModuleState(ROOT, ['nodes', 'credentials']);
-		assert.ok(report.files > 10, `only ${report.files} source files found`);
-		assert.deepEqual(report.problems, []);
-		const constants = report.bindings.filter((binding) => binding.kind === 'container' || binding.kind === 'value');
-		const classes = report.bindings.filter((binding) => binding.kind === 'class').map((binding) => binding.name);
-		return `${report.files} files: no let/var at module level, ${constants.length} module constants never changed in place, no stateful regex, no mutable static fields, node/credential classes never assign this.* (classes: ${classes.join(', ')})`;
-	});
+	await suite.check(
+		'code',
+		'nodes keep no module-level mutable state (static read of nodes/ and credentials/)',
+		() => {
+			const report = analyseModuleState(ROOT, ['nodes', 'credentials']);
+			assert.ok(report.files > 10, `only ${report.files} source files found`);
+			assert.deepEqual(report.problems, []);
+			const constants = report.bindings.filter(
+				(binding) => binding.kind === 'container' || binding.kind === 'value',
+			);
+			const classes = report.bindings
+				.filter((binding) => binding.kind === 'class')
+				.map((binding) => binding.name);
+			return `${report.files} files: no let/var at module level, ${constants.length} module constants never changed in place, no stateful regex, no mutable static fields, node/credential classes never assign this.* (classes: ${classes.join(', ')})`;
+		},
+	);
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -271,7 +320,8 @@ class PollWatcher {
 
 	private observe(): void {
 		const now = Date.now();
-		for (const entry of this.log()) if (!this.seenAt.has(entry.seq)) this.seenAt.set(entry.seq, now);
+		for (const entry of this.log())
+			if (!this.seenAt.has(entry.seq)) this.seenAt.set(entry.seq, now);
 	}
 
 	lastSeq(): number {
@@ -297,7 +347,12 @@ class PollWatcher {
 		for (const entry of log) {
 			const group = groups.at(-1);
 			const previous = group?.at(-1);
-			if (group && previous && entry.started_ms - (previous.ended_ms ?? previous.started_ms) < POLL_QUIET_MS) group.push(entry);
+			if (
+				group &&
+				previous &&
+				entry.started_ms - (previous.ended_ms ?? previous.started_ms) < POLL_QUIET_MS
+			)
+				group.push(entry);
 			else groups.push([entry]);
 		}
 		const polls = groups.map((requests) => ({
@@ -321,14 +376,17 @@ class PollWatcher {
 		for (;;) {
 			const poll = this.polls().find((candidate) => candidate.firstSeq > afterSeq);
 			if (poll) return poll;
-			if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${label}`);
+			if (Date.now() > deadline)
+				throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${label}`);
 			await delay(250);
 		}
 	}
 
 	/** Every complete poll that started after `afterSeq` up to and including `until`. */
 	pollsBetween(afterSeq: number, until: Poll): Poll[] {
-		return this.polls().filter((poll) => poll.firstSeq > afterSeq && poll.firstSeq <= until.firstSeq);
+		return this.polls().filter(
+			(poll) => poll.firstSeq > afterSeq && poll.firstSeq <= until.firstSeq,
+		);
 	}
 }
 
@@ -370,19 +428,32 @@ class TriggerTrack {
 		return this.c.sink.entries
 			.map((entry) => ({ body: entry.body as SinkBody, at: entry.at }))
 			.filter(({ body }) => body.mode !== 'manual' && body.conversation?.id !== undefined)
-			.map(({ body, at }) => ({ id: Number(body.conversation!.id), executionId: String(body.executionId), at }));
+			.map(({ body, at }) => ({
+				id: Number(body.conversation!.id),
+				executionId: String(body.executionId),
+				at,
+			}));
 	}
 
 	private add(gap: string, burst: Burst): void {
 		const marker = this.watcher.lastSeq();
-		const startedAt = burst.minutesAgo === undefined ? undefined : isoSeconds(Date.now() - burst.minutesAgo * 60_000);
+		const startedAt =
+			burst.minutesAgo === undefined
+				? undefined
+				: isoSeconds(Date.now() - burst.minutesAgo * 60_000);
 		const created = this.c.triggerSandbox.control.addConversations({
 			count: burst.count,
 			sameSecond: burst.sameSecond ?? burst.kind === 'same-second',
 			startedAt,
 		});
 		for (const conversation of created) {
-			this.added.push({ id: conversation.id, kind: burst.kind, gap, startedAt: conversation.started_at, marker });
+			this.added.push({
+				id: conversation.id,
+				kind: burst.kind,
+				gap,
+				startedAt: conversation.started_at,
+				marker,
+			});
 		}
 	}
 
@@ -399,11 +470,16 @@ class TriggerTrack {
 			this.added.filter((conversation) => conversation.gap === gap),
 			(conversation) => conversation.kind,
 		);
-		suite.log(this.T, `gap ${gap}: added ${[...kinds].map(([kind, n]) => `${n} ${kind}`).join(', ')}`);
+		suite.log(
+			this.T,
+			`gap ${gap}: added ${[...kinds].map(([kind, n]) => `${n} ${kind}`).join(', ')}`,
+		);
 	}
 
 	expectedBefore(poll: Poll): AddedConversation[] {
-		return this.added.filter((conversation) => conversation.kind !== 'too-late' && conversation.marker < poll.firstSeq);
+		return this.added.filter(
+			(conversation) => conversation.kind !== 'too-late' && conversation.marker < poll.firstSeq,
+		);
 	}
 
 	async waitDelivered(ids: number[], timeoutMs = 90_000): Promise<void> {
@@ -421,7 +497,9 @@ class TriggerTrack {
 	}
 
 	describePoll(poll: Poll): string {
-		const statuses = countBy(poll.requests, (entry) => (entry.dropped ? 'dropped' : String(entry.status)));
+		const statuses = countBy(poll.requests, (entry) =>
+			entry.dropped ? 'dropped' : String(entry.status),
+		);
 		return `${poll.requests.length} requests (${[...statuses].map(([status, n]) => `${n}× ${status}`).join(', ')}) over ${ms(
 			poll.doneAt - poll.seenAt,
 		)}`;
@@ -434,17 +512,30 @@ class TriggerTrack {
 			this.deliveries().filter((delivery) => wanted.has(delivery.id)),
 			(delivery) => delivery.executionId,
 		);
-		return [...byExecution].map(([executionId, count]) => ({ executionId, count, worker: workerOf(this.c, executionId) }));
+		return [...byExecution].map(([executionId, count]) => ({
+			executionId,
+			count,
+			worker: workerOf(this.c, executionId),
+		}));
 	}
 
 	notePoll(label: string, poll: Poll, delivered?: number[]): void {
 		const executions = delivered ? this.executionsFor(delivered) : [];
 		const wanted = new Set(delivered ?? []);
-		const lastAt = delivered ? Math.max(...this.deliveries().filter((d) => wanted.has(d.id)).map((d) => d.at)) : NaN;
+		const lastAt = delivered
+			? Math.max(
+					...this.deliveries()
+						.filter((d) => wanted.has(d.id))
+						.map((d) => d.at),
+				)
+			: NaN;
 		const note = `${label}: ${this.describePoll(poll)}${
 			delivered
 				? `; emitted ${delivered.length} in ${executions
-						.map((execution) => `execution ${execution.executionId} on worker ${execution.worker ?? '?'}`)
+						.map(
+							(execution) =>
+								`execution ${execution.executionId} on worker ${execution.worker ?? '?'}`,
+						)
 						.join(', ')}; last delivery ${ms(lastAt - poll.seenAt)} after the poll started`
 				: ''
 		}`;
@@ -474,12 +565,16 @@ async function triggerSteps(t: TriggerTrack, c: Cluster, node: NodeTrack): Promi
 	const faultsIn = (polls: Poll[]) => poll429503drop(polls.flatMap((poll) => poll.requests));
 
 	// --- activation --------------------------------------------------------------------------------
-	const activated = await suite.check(T, 'the activation poll emits nothing and sets the start', async () => {
-		const poll = await t.watcher.pollAfter(0, 'the activation poll');
-		await delay(1000);
-		assert.equal(t.deliveredIds().length, 0, 'the activation poll emitted conversations');
-		return t.describePoll(poll);
-	});
+	const activated = await suite.check(
+		T,
+		'the activation poll emits nothing and sets the start',
+		async () => {
+			const poll = await t.watcher.pollAfter(0, 'the activation poll');
+			await delay(1000);
+			assert.equal(t.deliveredIds().length, 0, 'the activation poll emitted conversations');
+			return t.describePoll(poll);
+		},
+	);
 	if (!activated) {
 		suite.skip(T, ['the other trigger checks'], 'no activation poll');
 		await node.runAll();
@@ -500,24 +595,40 @@ async function triggerSteps(t: TriggerTrack, c: Cluster, node: NodeTrack): Promi
 	]);
 	const pollA = await t.watcher.pollAfter(t.watcher.lastSeq(), 'the poll after burst A');
 	const expectedA = t.expectedBefore(pollA).map((conversation) => conversation.id);
-	await suite.check(T, 'polls meeting 429 (Retry-After), 503 and a dropped connection retry and emit the burst (under the webhook load)', async () => {
-		await t.waitDelivered(expectedA);
-		const faults = faultsIn(t.watcher.pollsBetween(injectedA, pollA));
-		assert.ok(faults.limited >= 1 && faults.unavailable >= 1 && faults.dropped >= 1, `faults not met: ${JSON.stringify(faults)}`);
-		t.notePoll('poll after burst A', pollA, expectedA);
-		return `${expectedA.length} conversations`;
-	});
+	await suite.check(
+		T,
+		'polls meeting 429 (Retry-After), 503 and a dropped connection retry and emit the burst (under the webhook load)',
+		async () => {
+			await t.waitDelivered(expectedA);
+			const faults = faultsIn(t.watcher.pollsBetween(injectedA, pollA));
+			assert.ok(
+				faults.limited >= 1 && faults.unavailable >= 1 && faults.dropped >= 1,
+				`faults not met: ${JSON.stringify(faults)}`,
+			);
+			t.notePoll('poll after burst A', pollA, expectedA);
+			return `${expectedA.length} conversations`;
+		},
+	);
 	await concurrent;
 
 	// --- worker 1 killed (SIGKILL) while idle, between polls ----------------------------------------
-	const killed = await suite.check(T, 'worker 1 killed (SIGKILL) between polls, while no execution runs', async () => {
-		for (let quiet = t.watcher.quietFor(); quiet.inFlight || quiet.ms < 3000; quiet = t.watcher.quietFor()) await delay(250);
-		await waitForNoRunningExecutions(c.main);
-		const pid = worker1.pid;
-		await worker1.kill('SIGKILL');
-		assert.equal(worker1.running, false, 'worker 1 still running');
-		return `pid ${pid}`;
-	});
+	const killed = await suite.check(
+		T,
+		'worker 1 killed (SIGKILL) between polls, while no execution runs',
+		async () => {
+			for (
+				let quiet = t.watcher.quietFor();
+				quiet.inFlight || quiet.ms < 3000;
+				quiet = t.watcher.quietFor()
+			)
+				await delay(250);
+			await waitForNoRunningExecutions(c.main);
+			const pid = worker1.pid;
+			await worker1.kill('SIGKILL');
+			assert.equal(worker1.running, false, 'worker 1 still running');
+			return `pid ${pid}`;
+		},
+	);
 	control.injectFaults({ status: 429, retryAfter: 2, count: 2, path: conversationsPath });
 	const laneAndBatch = (async () => {
 		await node.oneExecutionPerAgent();
@@ -530,16 +641,27 @@ async function triggerSteps(t: TriggerTrack, c: Cluster, node: NodeTrack): Promi
 	]);
 	const pollB = await t.watcher.pollAfter(t.watcher.lastSeq(), 'the poll after burst B');
 	const expectedB = t.expectedBefore(pollB).map((conversation) => conversation.id);
-	await suite.check(T, 'with worker 1 down, worker 2 runs the trigger executions; nothing lost', async () => {
-		assert.ok(killed, 'worker 1 was not killed');
-		await t.waitDelivered(expectedB);
-		const fresh = t.added.filter((conversation) => conversation.gap === 'B' && conversation.kind !== 'too-late').map((conversation) => conversation.id);
-		const executions = t.executionsFor(fresh);
-		assert.ok(executions.length >= 1, 'no execution delivered burst B');
-		for (const execution of executions) assert.equal(execution.worker, 2, `execution ${execution.executionId} ran on worker ${execution.worker}`);
-		t.notePoll('poll after burst B (worker 1 down)', pollB, fresh);
-		return `${fresh.length} conversations in execution ${executions.map((execution) => execution.executionId).join(', ')} on worker 2`;
-	});
+	await suite.check(
+		T,
+		'with worker 1 down, worker 2 runs the trigger executions; nothing lost',
+		async () => {
+			assert.ok(killed, 'worker 1 was not killed');
+			await t.waitDelivered(expectedB);
+			const fresh = t.added
+				.filter((conversation) => conversation.gap === 'B' && conversation.kind !== 'too-late')
+				.map((conversation) => conversation.id);
+			const executions = t.executionsFor(fresh);
+			assert.ok(executions.length >= 1, 'no execution delivered burst B');
+			for (const execution of executions)
+				assert.equal(
+					execution.worker,
+					2,
+					`execution ${execution.executionId} ran on worker ${execution.worker}`,
+				);
+			t.notePoll('poll after burst B (worker 1 down)', pollB, fresh);
+			return `${fresh.length} conversations in execution ${executions.map((execution) => execution.executionId).join(', ')} on worker 2`;
+		},
+	);
 
 	// --- worker 1 restarted ---------------------------------------------------------------------------
 	await suite.check(T, 'worker 1 restarted (same user folder) and ready', async () => {
@@ -552,30 +674,51 @@ async function triggerSteps(t: TriggerTrack, c: Cluster, node: NodeTrack): Promi
 	const attempts = RETRY_POLICY.maxAttempts;
 	const injectedC = t.watcher.lastSeq();
 	control.injectFaults({ status: 503, count: attempts, path: conversationsPath });
-	const errorsBefore = await listExecutions(c.main, { workflowId: c.trigger.id, status: ['error'] }, 50);
+	const errorsBefore = await listExecutions(
+		c.main,
+		{ workflowId: c.trigger.id, status: ['error'] },
+		50,
+	);
 	const feedC = t.feed('C', [
 		{ kind: 'spaced', count: rng.around(60) },
 		{ kind: 'same-second', count: rng.around(30) },
 	]);
 	const pollC = await t.watcher.pollAfter(injectedC, `the poll meeting ${attempts} × 503`);
 	const deliveredAfterC = new Set(t.deliveredIds());
-	await suite.check(T, `a poll failing after ${attempts} × 503 (every attempt) emits nothing, records an error execution and keeps its state`, async () => {
-		const statuses = countBy(pollC.requests, (entry) => String(entry.status));
-		assert.equal(statuses.get('503'), attempts, `expected ${attempts} × 503, got ${JSON.stringify([...statuses])}`);
-		assert.equal(statuses.get('200') ?? 0, 0, 'a request of the failing poll succeeded');
-		let errors = errorsBefore;
-		const deadline = Date.now() + 20_000;
-		while (errors.length <= errorsBefore.length && Date.now() < deadline) {
-			await delay(500);
-			errors = await listExecutions(c.main, { workflowId: c.trigger.id, status: ['error'] }, 50);
-		}
-		assert.ok(errors.length > errorsBefore.length, 'no error execution recorded for the failed poll');
-		const pending = t.expectedBefore(pollC).filter((conversation) => !expectedB.includes(conversation.id));
-		const emitted = pending.filter((conversation) => deliveredAfterC.has(conversation.id));
-		assert.deepEqual(emitted.map((conversation) => conversation.id), [], 'conversations emitted although the poll failed');
-		t.notePoll('failing poll', pollC);
-		return `${pending.length} pending conversations not emitted; error execution ${errors[0]?.id}`;
-	});
+	await suite.check(
+		T,
+		`a poll failing after ${attempts} × 503 (every attempt) emits nothing, records an error execution and keeps its state`,
+		async () => {
+			const statuses = countBy(pollC.requests, (entry) => String(entry.status));
+			assert.equal(
+				statuses.get('503'),
+				attempts,
+				`expected ${attempts} × 503, got ${JSON.stringify([...statuses])}`,
+			);
+			assert.equal(statuses.get('200') ?? 0, 0, 'a request of the failing poll succeeded');
+			let errors = errorsBefore;
+			const deadline = Date.now() + 20_000;
+			while (errors.length <= errorsBefore.length && Date.now() < deadline) {
+				await delay(500);
+				errors = await listExecutions(c.main, { workflowId: c.trigger.id, status: ['error'] }, 50);
+			}
+			assert.ok(
+				errors.length > errorsBefore.length,
+				'no error execution recorded for the failed poll',
+			);
+			const pending = t
+				.expectedBefore(pollC)
+				.filter((conversation) => !expectedB.includes(conversation.id));
+			const emitted = pending.filter((conversation) => deliveredAfterC.has(conversation.id));
+			assert.deepEqual(
+				emitted.map((conversation) => conversation.id),
+				[],
+				'conversations emitted although the poll failed',
+			);
+			t.notePoll('failing poll', pollC);
+			return `${pending.length} pending conversations not emitted; error execution ${errors[0]?.id}`;
+		},
+	);
 	await feedC;
 	await laneAndBatch;
 	const pairs = node.lostUpdateWindow();
@@ -592,17 +735,34 @@ async function triggerSteps(t: TriggerTrack, c: Cluster, node: NodeTrack): Promi
 	]);
 	const pollD = await t.watcher.pollAfter(t.watcher.lastSeq(), 'the poll after burst D');
 	const expectedD = t.expectedBefore(pollD).map((conversation) => conversation.id);
-	await suite.check(T, 'the next polls emit what the failed poll missed plus new, same-second and late ones; too-late ones never', async () => {
-		await t.waitDelivered(expectedD);
-		const missedByC = t.expectedBefore(pollC).filter((conversation) => !expectedB.includes(conversation.id));
-		const fresh = expectedD.filter((id) => !expectedB.includes(id));
-		const tooLate = new Set(t.added.filter((conversation) => conversation.kind === 'too-late').map((conversation) => conversation.id));
-		assert.deepEqual(t.deliveredIds().filter((id) => tooLate.has(id)), [], 'too-late conversations were emitted');
-		const faults = faultsIn(t.watcher.pollsBetween(injectedD, pollD));
-		assert.ok(faults.limited >= 1 && faults.dropped >= 1, `faults not met: ${JSON.stringify(faults)}`);
-		t.notePoll('polls after the failure', pollD, fresh);
-		return `${fresh.length} conversations (${missedByC.length} pending at the failed poll) in ${t.executionsFor(fresh).length} execution(s)`;
-	});
+	await suite.check(
+		T,
+		'the next polls emit what the failed poll missed plus new, same-second and late ones; too-late ones never',
+		async () => {
+			await t.waitDelivered(expectedD);
+			const missedByC = t
+				.expectedBefore(pollC)
+				.filter((conversation) => !expectedB.includes(conversation.id));
+			const fresh = expectedD.filter((id) => !expectedB.includes(id));
+			const tooLate = new Set(
+				t.added
+					.filter((conversation) => conversation.kind === 'too-late')
+					.map((conversation) => conversation.id),
+			);
+			assert.deepEqual(
+				t.deliveredIds().filter((id) => tooLate.has(id)),
+				[],
+				'too-late conversations were emitted',
+			);
+			const faults = faultsIn(t.watcher.pollsBetween(injectedD, pollD));
+			assert.ok(
+				faults.limited >= 1 && faults.dropped >= 1,
+				`faults not met: ${JSON.stringify(faults)}`,
+			);
+			t.notePoll('polls after the failure', pollD, fresh);
+			return `${fresh.length} conversations (${missedByC.length} pending at the failed poll) in ${t.executionsFor(fresh).length} execution(s)`;
+		},
+	);
 	await pairs;
 
 	// --- gap E: a last small burst, then the exactly-once comparison ----------------------------------
@@ -616,46 +776,77 @@ async function triggerSteps(t: TriggerTrack, c: Cluster, node: NodeTrack): Promi
 	);
 	const pollE = await t.watcher.pollAfter(t.watcher.lastSeq(), 'the last poll');
 	const expectedE = t.expectedBefore(pollE).map((conversation) => conversation.id);
-	await suite.check(T, 'every conversation created after activation reached the sink exactly once (none lost, none twice)', async () => {
-		await t.waitDelivered(expectedE);
-		await delay(3000);
-		t.notePoll('last poll', pollE, expectedE.filter((id) => !expectedD.includes(id)));
-		const expected = t.added.filter((conversation) => conversation.kind !== 'too-late').map((conversation) => conversation.id);
-		const delivered = t.deliveredIds();
-		const counts = countBy(delivered, String);
-		const missing = expected.filter((id) => !counts.has(String(id)));
-		const twice = [...counts].filter(([, n]) => n > 1).map(([id, n]) => `${id}×${n}`);
-		const expectedSet = new Set(expected.map(String));
-		const unexpected = [...counts.keys()].filter((id) => !expectedSet.has(id));
-		assert.deepEqual({ missing, twice, unexpected }, { missing: [], twice: [], unexpected: [] });
-		const firstAdded = Math.min(...t.added.map((added) => added.id));
-		const created = c.triggerSandbox.control.conversations('A').filter((conversation) => conversation.id >= firstAdded);
-		assert.equal(created.length, t.added.length, 'the sandbox has conversations this run did not add');
-		const kinds = countBy(t.added, (conversation) => conversation.kind);
-		const executions = countBy(t.deliveries(), (delivery) => delivery.executionId);
-		const perWorker = countBy([...executions.keys()], (executionId) => `worker ${workerOf(c, executionId) ?? '?'}`);
-		const polls = t.watcher.polls();
-		figure(
-			T,
-			`exactly once: ${delivered.length} deliveries = ${expected.length} conversations (${[...kinds]
-				.map(([kind, n]) => `${n} ${kind}`)
-				.join(', ')}; the too-late ones skipped by design) over ${polls.length} polls, ${executions.size} executions (${[...perWorker]
-				.map(([worker, n]) => `${n} on ${worker}`)
-				.join(', ')})`,
-		);
-		return `${expected.length} conversations, ${executions.size} executions, ${polls.length} polls`;
-	});
+	await suite.check(
+		T,
+		'every conversation created after activation reached the sink exactly once (none lost, none twice)',
+		async () => {
+			await t.waitDelivered(expectedE);
+			await delay(3000);
+			t.notePoll(
+				'last poll',
+				pollE,
+				expectedE.filter((id) => !expectedD.includes(id)),
+			);
+			const expected = t.added
+				.filter((conversation) => conversation.kind !== 'too-late')
+				.map((conversation) => conversation.id);
+			const delivered = t.deliveredIds();
+			const counts = countBy(delivered, String);
+			const missing = expected.filter((id) => !counts.has(String(id)));
+			const twice = [...counts].filter(([, n]) => n > 1).map(([id, n]) => `${id}×${n}`);
+			const expectedSet = new Set(expected.map(String));
+			const unexpected = [...counts.keys()].filter((id) => !expectedSet.has(id));
+			assert.deepEqual({ missing, twice, unexpected }, { missing: [], twice: [], unexpected: [] });
+			const firstAdded = Math.min(...t.added.map((added) => added.id));
+			const created = c.triggerSandbox.control
+				.conversations('A')
+				.filter((conversation) => conversation.id >= firstAdded);
+			assert.equal(
+				created.length,
+				t.added.length,
+				'the sandbox has conversations this run did not add',
+			);
+			const kinds = countBy(t.added, (conversation) => conversation.kind);
+			const executions = countBy(t.deliveries(), (delivery) => delivery.executionId);
+			const perWorker = countBy(
+				[...executions.keys()],
+				(executionId) => `worker ${workerOf(c, executionId) ?? '?'}`,
+			);
+			const polls = t.watcher.polls();
+			figure(
+				T,
+				`exactly once: ${delivered.length} deliveries = ${expected.length} conversations (${[
+					...kinds,
+				]
+					.map(([kind, n]) => `${n} ${kind}`)
+					.join(
+						', ',
+					)}; the too-late ones skipped by design) over ${polls.length} polls, ${executions.size} executions (${[
+					...perWorker,
+				]
+					.map(([worker, n]) => `${n} on ${worker}`)
+					.join(', ')})`,
+			);
+			return `${expected.length} conversations, ${executions.size} executions, ${polls.length} polls`;
+		},
+	);
 
 	await suite.check(T, 'the restarted worker 1 runs executions again', () => {
 		const text = existsSync(worker1.logFile) ? readFileSync(worker1.logFile, 'utf8') : '';
 		const afterRestart = text.split('===== worker start #2').slice(1).join('');
-		const ids = [...afterRestart.matchAll(/Worker started execution (\d+) \(job/g)].map((match) => match[1]);
+		const ids = [...afterRestart.matchAll(/Worker started execution (\d+) \(job/g)].map(
+			(match) => match[1],
+		);
 		assert.ok(ids.length > 0, 'worker 1 ran no execution after its restart');
 		return `${ids.length} executions after the restart; worker 2 ran ${worker2.executionIds().length} in all`;
 	});
 }
 
-function poll429503drop(requests: RequestLogEntry[]): { limited: number; unavailable: number; dropped: number } {
+function poll429503drop(requests: RequestLogEntry[]): {
+	limited: number;
+	unavailable: number;
+	dropped: number;
+} {
 	return {
 		limited: requests.filter((entry) => entry.status === 429).length,
 		unavailable: requests.filter((entry) => entry.status === 503).length,
@@ -734,7 +925,8 @@ class NodeTrack {
 	/** Empties the FAQ of every agent (straight to the API, retrying until it answers 200). */
 	private async resetFaqs(): Promise<void> {
 		for (const agent of this.agents) {
-			const key = agent.account === 'A' ? this.sandbox.keys.readWrite : this.sandbox.keys.otherAccount;
+			const key =
+				agent.account === 'A' ? this.sandbox.keys.readWrite : this.sandbox.keys.otherAccount;
 			for (let attempt = 1; ; attempt++) {
 				const response = await fetch(`${this.sandbox.url}/api/v1/agents/${agent.id}`, {
 					method: 'PATCH',
@@ -826,7 +1018,9 @@ class NodeTrack {
 					data: string;
 				}>('GET', `/rest/executions/${id}`);
 				const data = flatted.parse(execution.data) as {
-					resultData: { runData: Record<string, Array<{ startTime: number; executionTime: number }>> };
+					resultData: {
+						runData: Record<string, Array<{ startTime: number; executionTime: number }>>;
+					};
 				};
 				const run = data.resultData.runData['FAQ Upsert']?.[0];
 				out.set(id, {
@@ -857,13 +1051,22 @@ class NodeTrack {
 			[],
 			`${failed.length} of ${results.length} calls failed`,
 		);
-		const notSuccess = [...executions.values()].filter((execution) => execution.status !== 'success');
-		assert.deepEqual(notSuccess.map((execution) => `${execution.id}: ${execution.status}`), [], 'executions not successful');
+		const notSuccess = [...executions.values()].filter(
+			(execution) => execution.status !== 'success',
+		);
+		assert.deepEqual(
+			notSuccess.map((execution) => `${execution.id}: ${execution.status}`),
+			[],
+			'executions not successful',
+		);
 	}
 
 	/** Keeps the sandbox's request log of a phase in the work folder (SCALE_KEEP=1 keeps the folder). */
 	private dumpLog(phase: string): void {
-		writeFileSync(join(workDir, `node-${phase}-requests.json`), JSON.stringify(this.sandbox.control.requests(), null, 1));
+		writeFileSync(
+			join(workDir, `node-${phase}-requests.json`),
+			JSON.stringify(this.sandbox.control.requests(), null, 1),
+		);
 	}
 
 	private sandboxFigures(): string {
@@ -875,7 +1078,12 @@ class NodeTrack {
 			.join(', ')}), peak ${peakInFlight} in flight`;
 	}
 
-	private timingFigures(label: string, results: CallResult[], executions: Map<string, ExecutionInfo>, wallMs: number): void {
+	private timingFigures(
+		label: string,
+		results: CallResult[],
+		executions: Map<string, ExecutionInfo>,
+		wallMs: number,
+	): void {
 		const infos = [...executions.values()];
 		figure(
 			this.T,
@@ -898,60 +1106,93 @@ class NodeTrack {
 			const calls = Array.from({ length: CALLS }, (_, i) => {
 				const agent = this.agents[i % this.agents.length];
 				const conversationId = this.conversationFor(agent, i);
-				return { agent, item: { conversationId, agentId: agent.id, question: this.question('concurrent', i, conversationId) } };
+				return {
+					agent,
+					item: {
+						conversationId,
+						agentId: agent.id,
+						question: this.question('concurrent', i, conversationId),
+					},
+				};
 			});
 			const stopFaults = this.faults(FAULT_EVERY_REQUESTS);
 			const t0 = Date.now();
-			const results = await Promise.all(calls.map((call) => this.call(call.agent.account, [call.item])));
+			const results = await Promise.all(
+				calls.map((call) => this.call(call.agent.account, [call.item])),
+			);
 			const wallMs = Date.now() - t0;
 			stopFaults();
 			this.dumpLog('concurrent');
-			const executions = await this.executions(results.flatMap((result) => (result.body?.executionId ? [result.body.executionId] : [])));
+			const executions = await this.executions(
+				results.flatMap((result) => (result.body?.executionId ? [result.body.executionId] : [])),
+			);
 			await suite.check(T, name, () => {
 				this.assertAllSucceeded(results, executions);
 				const workers = new Set([...executions.values()].map((execution) => execution.worker));
-				assert.ok(workers.has(1) && workers.has(2), `executions ran on workers ${[...workers].join(', ')}`);
+				assert.ok(
+					workers.has(1) && workers.has(2),
+					`executions ran on workers ${[...workers].join(', ')}`,
+				);
 				const { log } = this.sandbox.control.requests();
-				const faults = log.filter((entry) => entry.dropped || entry.status === 429 || (entry.status ?? 0) >= 500);
-				assert.ok(faults.length > 0, 'no fault or rate limit was met: the load proved nothing about retries');
+				const faults = log.filter(
+					(entry) => entry.dropped || entry.status === 429 || (entry.status ?? 0) >= 500,
+				);
+				assert.ok(
+					faults.length > 0,
+					'no fault or rate limit was met: the load proved nothing about retries',
+				);
 				this.timingFigures('concurrent', results, executions, wallMs);
 				return `${results.length} executions, ${faults.length} requests answered 429/5xx/dropped and retried`;
 			});
 
 			// The lost updates: a PATCH replaces the whole FAQ, so concurrent executions on one agent overwrite each other.
-			await suite.check(T, 'concurrent FAQ edits of one agent: every lost upsert overlapped another execution on that agent', () => {
-				const lost: Array<{ call: (typeof calls)[number]; executionId: string }> = [];
-				calls.forEach((call, i) => {
-					const executionId = results[i].body?.executionId;
-					// Failed executions are the previous check's business; only saved upserts can be lost.
-					if (executionId && results[i].body?.items[0]?.saved === true && !(call.item.question in this.faqOf(call.agent))) {
-						lost.push({ call, executionId });
-					}
-				});
-				const perAgent = this.agents.map((agent) => {
-					const mine = calls.filter((call) => call.agent.id === agent.id).length;
-					const kept = Object.keys(this.faqOf(agent)).length;
-					return `agent ${agent.id}: ${kept}/${mine}`;
-				});
-				const unexplained = lost.filter(({ call, executionId }) => {
-					const mine = executions.get(executionId)?.faq;
-					if (!mine) return true;
-					return !calls.some((other, j) => {
-						if (other === call || other.agent.id !== call.agent.id) return false;
-						const theirId = results[j].body?.executionId;
-						const theirs = theirId ? executions.get(theirId)?.faq : undefined;
-						return theirs !== undefined && theirs.start < mine.end && mine.start < theirs.end;
+			await suite.check(
+				T,
+				'concurrent FAQ edits of one agent: every lost upsert overlapped another execution on that agent',
+				() => {
+					const lost: Array<{ call: (typeof calls)[number]; executionId: string }> = [];
+					calls.forEach((call, i) => {
+						const executionId = results[i].body?.executionId;
+						// Failed executions are the previous check's business; only saved upserts can be lost.
+						if (
+							executionId &&
+							results[i].body?.items[0]?.saved === true &&
+							!(call.item.question in this.faqOf(call.agent))
+						) {
+							lost.push({ call, executionId });
+						}
 					});
-				});
-				assert.deepEqual(unexplained.map(({ executionId }) => executionId), [], 'upserts lost without an overlapping execution');
-				for (const agent of this.agents) assert.ok(Object.keys(this.faqOf(agent)).length <= 50);
-				const windows = [...executions.values()].flatMap((execution) => (execution.faq ? [execution.faq.end - execution.faq.start] : []));
-				figure(
-					T,
-					`concurrent: ${lost.length} of ${calls.length} upserts lost to concurrent edits (kept/sent ${perAgent.join(', ')}); FAQ node read→write ${spread(windows)}`,
-				);
-				return `${lost.length} of ${calls.length} lost, all while another execution edited the same agent`;
-			});
+					const perAgent = this.agents.map((agent) => {
+						const mine = calls.filter((call) => call.agent.id === agent.id).length;
+						const kept = Object.keys(this.faqOf(agent)).length;
+						return `agent ${agent.id}: ${kept}/${mine}`;
+					});
+					const unexplained = lost.filter(({ call, executionId }) => {
+						const mine = executions.get(executionId)?.faq;
+						if (!mine) return true;
+						return !calls.some((other, j) => {
+							if (other === call || other.agent.id !== call.agent.id) return false;
+							const theirId = results[j].body?.executionId;
+							const theirs = theirId ? executions.get(theirId)?.faq : undefined;
+							return theirs !== undefined && theirs.start < mine.end && mine.start < theirs.end;
+						});
+					});
+					assert.deepEqual(
+						unexplained.map(({ executionId }) => executionId),
+						[],
+						'upserts lost without an overlapping execution',
+					);
+					for (const agent of this.agents) assert.ok(Object.keys(this.faqOf(agent)).length <= 50);
+					const windows = [...executions.values()].flatMap((execution) =>
+						execution.faq ? [execution.faq.end - execution.faq.start] : [],
+					);
+					figure(
+						T,
+						`concurrent: ${lost.length} of ${calls.length} upserts lost to concurrent edits (kept/sent ${perAgent.join(', ')}); FAQ node read→write ${spread(windows)}`,
+					);
+					return `${lost.length} of ${calls.length} lost, all while another execution edited the same agent`;
+				},
+			);
 		} catch (error) {
 			await suite.check(T, name, () => {
 				throw error;
@@ -975,7 +1216,12 @@ class NodeTrack {
 					for (let i = 0; i < perAgent; i++) {
 						const conversationId = this.conversationFor(agent, lane * perAgent + i);
 						const question = this.question('lane', lane * perAgent + i, conversationId);
-						results.push({ result: await this.call(agent.account, [{ conversationId, agentId: agent.id, question }]), question });
+						results.push({
+							result: await this.call(agent.account, [
+								{ conversationId, agentId: agent.id, question },
+							]),
+							question,
+						});
 					}
 					return { agent, results };
 				}),
@@ -984,15 +1230,25 @@ class NodeTrack {
 			stopFaults();
 			this.dumpLog('lanes');
 			const results = lanes.flatMap((lane) => lane.results.map((entry) => entry.result));
-			const executions = await this.executions(results.flatMap((result) => (result.body?.executionId ? [result.body.executionId] : [])));
+			const executions = await this.executions(
+				results.flatMap((result) => (result.body?.executionId ? [result.body.executionId] : [])),
+			);
 			await suite.check(T, name, () => {
 				this.assertAllSucceeded(results, executions);
 				const missing = lanes.flatMap((lane) =>
-					lane.results.filter((entry) => !(entry.question in this.faqOf(lane.agent))).map((entry) => `${lane.agent.id}: ${entry.question}`),
+					lane.results
+						.filter((entry) => !(entry.question in this.faqOf(lane.agent)))
+						.map((entry) => `${lane.agent.id}: ${entry.question}`),
 				);
 				assert.deepEqual(missing.slice(0, 5), [], `${missing.length} upserts missing`);
-				for (const lane of lanes) assert.equal(Object.keys(this.faqOf(lane.agent)).length, lane.results.length);
-				this.timingFigures(`lanes (${this.agents.length} agents, one execution each at a time)`, results, executions, wallMs);
+				for (const lane of lanes)
+					assert.equal(Object.keys(this.faqOf(lane.agent)).length, lane.results.length);
+				this.timingFigures(
+					`lanes (${this.agents.length} agents, one execution each at a time)`,
+					results,
+					executions,
+					wallMs,
+				);
 				return `${results.length} upserts on ${this.agents.length} agents, all kept`;
 			});
 		} catch (error) {
@@ -1005,7 +1261,8 @@ class NodeTrack {
 	// --- one execution, many items (the node reads and writes each agent once) ---------------------------
 	async oneExecutionManyItems(): Promise<void> {
 		const T = this.T;
-		const name = 'one execution with many items: every upsert kept, one read and one write per agent';
+		const name =
+			'one execution with many items: every upsert kept, one read and one write per agent';
 		try {
 			await this.resetFaqs();
 			this.prepare({ rateLimit: false });
@@ -1019,24 +1276,42 @@ class NodeTrack {
 					.flatMap((agent, a) =>
 						Array.from({ length: perAgent }, (_, i) => {
 							const conversationId = this.conversationFor(agent, a * perAgent + i);
-							return { conversationId, agentId: agent.id, question: this.question('batch', a * perAgent + i, conversationId) };
+							return {
+								conversationId,
+								agentId: agent.id,
+								question: this.question('batch', a * perAgent + i, conversationId),
+							};
 						}),
 					);
 			const t0 = Date.now();
-			const results = await Promise.all((['A', 'B'] as const).map((account) => this.call(account, itemsOf(account))));
+			const results = await Promise.all(
+				(['A', 'B'] as const).map((account) => this.call(account, itemsOf(account))),
+			);
 			const wallMs = Date.now() - t0;
 			this.dumpLog('batch');
 			this.sandbox.control.clearFaults();
-			const executions = await this.executions(results.flatMap((result) => (result.body?.executionId ? [result.body.executionId] : [])));
+			const executions = await this.executions(
+				results.flatMap((result) => (result.body?.executionId ? [result.body.executionId] : [])),
+			);
 			await suite.check(T, name, () => {
 				this.assertAllSucceeded(results, executions);
 				const items = results.flatMap((result) => result.items);
-				const missing = items.filter((item) => !(item.question in this.sandbox.control.agent(item.agentId)!.faq));
-				assert.deepEqual(missing.map((item) => item.question), []);
+				const missing = items.filter(
+					(item) => !(item.question in this.sandbox.control.agent(item.agentId)!.faq),
+				);
+				assert.deepEqual(
+					missing.map((item) => item.question),
+					[],
+				);
 				const { log } = this.sandbox.control.requests();
 				for (const agent of this.agents) {
 					const ok = (method: string) =>
-						log.filter((entry) => entry.method === method && entry.path === `/api/v1/agents/${agent.id}` && entry.status === 200).length;
+						log.filter(
+							(entry) =>
+								entry.method === method &&
+								entry.path === `/api/v1/agents/${agent.id}` &&
+								entry.status === 200,
+						).length;
 					assert.equal(ok('GET'), 1, `agent ${agent.id}: ${ok('GET')} successful reads`);
 					assert.equal(ok('PATCH'), 1, `agent ${agent.id}: ${ok('PATCH')} successful writes`);
 				}
@@ -1056,19 +1331,31 @@ class NodeTrack {
 	// --- the lost-update window: pairs on one agent at growing start offsets -----------------------------
 	async lostUpdateWindow(): Promise<void> {
 		const T = this.T;
-		const name = 'lost-update window: two executions on one agent lose an upsert only when their FAQ reads and writes overlap';
+		const name =
+			'lost-update window: two executions on one agent lose an upsert only when their FAQ reads and writes overlap';
 		try {
 			await this.resetFaqs();
 			this.prepare({ rateLimit: false });
 			const offsets = [0, 25, 50, 100, 200, 400, 800];
 			const rounds = 2;
-			const pairs: Array<{ offset: number; agent: AgentRef; first: CallResult; second: CallResult; q1: string; q2: string }> = [];
+			const pairs: Array<{
+				offset: number;
+				agent: AgentRef;
+				first: CallResult;
+				second: CallResult;
+				q1: string;
+				q2: string;
+			}> = [];
 			let n = 0;
 			for (let round = 0; round < rounds; round++) {
 				for (const offset of offsets) {
 					const make = (agent: AgentRef) => {
 						const conversationId = this.conversationFor(agent, n++);
-						return { conversationId, agentId: agent.id, question: this.question('pair', n, conversationId) };
+						return {
+							conversationId,
+							agentId: agent.id,
+							question: this.question('pair', n, conversationId),
+						};
 					};
 					const items = this.agents.map((agent) => ({ agent, one: make(agent), two: make(agent) }));
 					const firsts = items.map(({ agent, one }) => this.call(agent.account, [one]));
@@ -1076,13 +1363,22 @@ class NodeTrack {
 					const seconds = items.map(({ agent, two }) => this.call(agent.account, [two]));
 					const [a, b] = await Promise.all([Promise.all(firsts), Promise.all(seconds)]);
 					items.forEach(({ agent, one, two }, i) =>
-						pairs.push({ offset, agent, first: a[i], second: b[i], q1: one.question, q2: two.question }),
+						pairs.push({
+							offset,
+							agent,
+							first: a[i],
+							second: b[i],
+							q1: one.question,
+							q2: two.question,
+						}),
 					);
 				}
 			}
 			this.dumpLog('pairs');
 			const results = pairs.flatMap((pair) => [pair.first, pair.second]);
-			const executions = await this.executions(results.flatMap((result) => (result.body?.executionId ? [result.body.executionId] : [])));
+			const executions = await this.executions(
+				results.flatMap((result) => (result.body?.executionId ? [result.body.executionId] : [])),
+			);
 			await suite.check(T, name, () => {
 				this.assertAllSucceeded(results, executions);
 				const rows = pairs.map((pair) => {
@@ -1091,10 +1387,20 @@ class NodeTrack {
 					const two = executions.get(pair.second.body!.executionId)!.faq!;
 					const lost = !(pair.q1 in faq) || !(pair.q2 in faq);
 					const overlap = one.start < two.end && two.start < one.end;
-					return { offset: pair.offset, lost, overlap, gap: two.start - one.start, windows: [one.end - one.start, two.end - two.start] };
+					return {
+						offset: pair.offset,
+						lost,
+						overlap,
+						gap: two.start - one.start,
+						windows: [one.end - one.start, two.end - two.start],
+					};
 				});
 				const unexplained = rows.filter((row) => row.lost && !row.overlap);
-				assert.equal(unexplained.length, 0, `${unexplained.length} pairs lost an upsert without overlapping`);
+				assert.equal(
+					unexplained.length,
+					0,
+					`${unexplained.length} pairs lost an upsert without overlapping`,
+				);
 				const table = offsets.map((offset) => {
 					const mine = rows.filter((row) => row.offset === offset);
 					return `+${offset} ms: ${mine.filter((row) => row.lost).length}/${mine.length} lost (FAQ steps started ${ms(
@@ -1107,12 +1413,19 @@ class NodeTrack {
 				const windows = rows.flatMap((row) => row.windows);
 				const buckets = [0, 100, 250, 500, 1000, Number.POSITIVE_INFINITY];
 				const byGap = buckets.slice(0, -1).flatMap((low, i) => {
-					const mine = rows.filter((row) => Math.abs(row.gap) >= low && Math.abs(row.gap) < buckets[i + 1]);
+					const mine = rows.filter(
+						(row) => Math.abs(row.gap) >= low && Math.abs(row.gap) < buckets[i + 1],
+					);
 					return mine.length === 0
 						? []
-						: [`${low}–${Number.isFinite(buckets[i + 1]) ? buckets[i + 1] : '∞'} ms: ${mine.filter((row) => row.lost).length}/${mine.length} lost`];
+						: [
+								`${low}–${Number.isFinite(buckets[i + 1]) ? buckets[i + 1] : '∞'} ms: ${mine.filter((row) => row.lost).length}/${mine.length} lost`,
+							];
 				});
-				figure(T, `lost-update window: FAQ node read→write ${spread(windows)} per execution (sandbox latency 20 ms)`);
+				figure(
+					T,
+					`lost-update window: FAQ node read→write ${spread(windows)} per execution (sandbox latency 20 ms)`,
+				);
 				figure(T, `  by the gap between the two FAQ steps' starts: ${byGap.join('; ')}`);
 				for (const line of table) figure(T, `  pair offset ${line}`);
 				const lost = rows.filter((row) => row.lost).length;
@@ -1131,12 +1444,19 @@ class NodeTrack {
 
 async function main(): Promise<void> {
 	const t0 = Date.now();
-	suite.log('main', `n8n 2.x from ${install.dir}; work folder ${workDir}; seed ${seed} (SCALE_SEED=${seed} repeats the bursts)`);
+	suite.log(
+		'main',
+		`n8n 2.x from ${install.dir}; work folder ${workDir}; seed ${seed} (SCALE_SEED=${seed} repeats the bursts)`,
+	);
 	await codeTrack();
 	let cluster: Cluster | undefined;
-	await suite.check('setup', 'queue mode up: Postgres, Redis, n8n main + 2 workers, each with the packed package', async () => {
-		cluster = await setup();
-	});
+	await suite.check(
+		'setup',
+		'queue mode up: Postgres, Redis, n8n main + 2 workers, each with the packed package',
+		async () => {
+			cluster = await setup();
+		},
+	);
 	if (cluster) {
 		const c = cluster;
 		const node = new NodeTrack(c);
@@ -1152,7 +1472,8 @@ async function main(): Promise<void> {
 			}
 			const leaks: string[] = [];
 			for (const { what, text } of outputs) {
-				for (const secret of secrets) if (text.includes(secret)) leaks.push(`${what} contains ${keyPrefix(secret)}…`);
+				for (const secret of secrets)
+					if (text.includes(secret)) leaks.push(`${what} contains ${keyPrefix(secret)}…`);
 			}
 			assert.deepEqual([...new Set(leaks)], []);
 			return `${outputs.length} outputs scanned`;
@@ -1161,7 +1482,9 @@ async function main(): Promise<void> {
 		suite.skip('main', ['trigger and node checks'], 'the cluster did not start');
 	}
 	await runCleanups();
-	process.stdout.write(`\n=== figures (seed ${seed}) ===\n${figures.map((line) => `  ${line}`).join('\n')}\n`);
+	process.stdout.write(
+		`\n=== figures (seed ${seed}) ===\n${figures.map((line) => `  ${line}`).join('\n')}\n`,
+	);
 	suite.summary(`scale: n8n 2.x queue mode (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
 	process.exitCode = suite.failed > 0 || suite.results.length === 0 ? 1 : 0;
 }

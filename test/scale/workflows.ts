@@ -3,7 +3,13 @@
  * Request POST to the sink); the FAQ workflow is a production webhook that runs the RingReady node on
  * a worker for every call.
  */
-import { locator, ringReady, type CredentialRef, type Workflow, type WorkflowNode } from '../e2e/workflows';
+import {
+	locator,
+	ringReady,
+	type CredentialRef,
+	type Workflow,
+	type WorkflowNode,
+} from '../e2e/workflows';
 
 export { triggerWorkflow, CREDENTIALS, NODE, TRIGGER } from '../e2e/workflows';
 
@@ -47,9 +53,15 @@ export function faqWorkflow(account: 'A' | 'B'): Workflow {
 		type: 'n8n-nodes-base.webhook',
 		typeVersion: 2,
 		position: [0, 0],
-		parameters: { httpMethod: 'POST', path: faqWebhookPath(account), responseMode: 'responseNode', options: {} },
+		parameters: {
+			httpMethod: 'POST',
+			path: faqWebhookPath(account),
+			responseMode: 'responseNode',
+			options: {},
+		},
 	};
-	(webhook as WorkflowNode & { webhookId: string }).webhookId = `7f1c2d3e-0000-4000-8000-00000000000${account === 'A' ? 1 : 2}`;
+	(webhook as WorkflowNode & { webhookId: string }).webhookId =
+		`7f1c2d3e-0000-4000-8000-00000000000${account === 'A' ? 1 : 2}`;
 	const splitOut: WorkflowNode = {
 		id: `scale-split-${account}`,
 		name: 'Split Out',
@@ -96,7 +108,8 @@ export function faqWorkflow(account: 'A' | 'B'): Workflow {
 		position: [1000, 0],
 		parameters: {
 			respondWith: 'json',
-			responseBody: '={{ JSON.stringify({ executionId: $execution.id, items: $input.all().map(item => item.json) }) }}',
+			responseBody:
+				'={{ JSON.stringify({ executionId: $execution.id, items: $input.all().map(item => item.json) }) }}',
 			options: {},
 		},
 	};

@@ -85,9 +85,14 @@ class Poller {
 			this.state =
 				start.cursor === null
 					? start
-					: decide(start, this.server.list(sinceFor(start, this.windowMinutes)), this.windowMinutes, {
-							maxSeen: this.maxSeen,
-						}).next;
+					: decide(
+							start,
+							this.server.list(sinceFor(start, this.windowMinutes)),
+							this.windowMinutes,
+							{
+								maxSeen: this.maxSeen,
+							},
+						).next;
 			return null;
 		}
 		const { emit, next } = decide(
@@ -153,9 +158,9 @@ describe('first activation', () => {
 	});
 
 	it('rejects a newest conversation without a valid started_at', () => {
-		expect(() => startState(KEY, OWNER, { id: 5, channel: 'phone', agent_id: 1, started_at: 'yesterday' })).toThrow(
-			InvalidStartedAtError,
-		);
+		expect(() =>
+			startState(KEY, OWNER, { id: 5, channel: 'phone', agent_id: 1, started_at: 'yesterday' }),
+		).toThrow(InvalidStartedAtError);
 	});
 });
 
@@ -258,18 +263,31 @@ describe('polling', () => {
 	});
 
 	it('does not emit what the server sent from before `since`, nor an id twice in one listing', () => {
-		const state = decide(startState(KEY, OWNER, { id: 1, channel: 'phone', agent_id: 7, started_at: iso(T0) }), [], W).next;
-		const row = (id: number, ms: number): ConversationSummary => ({ id, channel: 'phone', agent_id: 7, started_at: iso(ms) });
-		const { emit, next } = decide(state, [row(10, T0 + 1000), row(10, T0 + 1000), row(9, T0 - 2 * 3_600_000)], W);
+		const state = decide(
+			startState(KEY, OWNER, { id: 1, channel: 'phone', agent_id: 7, started_at: iso(T0) }),
+			[],
+			W,
+		).next;
+		const row = (id: number, ms: number): ConversationSummary => ({
+			id,
+			channel: 'phone',
+			agent_id: 7,
+			started_at: iso(ms),
+		});
+		const { emit, next } = decide(
+			state,
+			[row(10, T0 + 1000), row(10, T0 + 1000), row(9, T0 - 2 * 3_600_000)],
+			W,
+		);
 		expect(ids(emit)).toEqual([10]);
 		expect(next.seen).toEqual([[10, (T0 + 1000) / 1000]]);
 	});
 
 	it('rejects a listed conversation without a valid started_at', () => {
 		const state = startState(KEY, OWNER, undefined);
-		expect(() => decide(state, [{ id: 3, channel: 'phone', agent_id: 1, started_at: '' }], W)).toThrow(
-			/Conversation 3 has no valid started_at/,
-		);
+		expect(() =>
+			decide(state, [{ id: 3, channel: 'phone', agent_id: 1, started_at: '' }], W),
+		).toThrow(/Conversation 3 has no valid started_at/);
 	});
 
 	it('reads timestamps with offsets or fractions, and without a zone as UTC', () => {
@@ -283,9 +301,16 @@ describe('polling', () => {
 	});
 
 	it('fractional-second started_at: since is floored, so the boundary conversation is still listed and seen', () => {
-		const state = startState(KEY, OWNER, { id: 1, channel: 'phone', agent_id: 7, started_at: '2026-06-09T14:03:00.750Z' });
+		const state = startState(KEY, OWNER, {
+			id: 1,
+			channel: 'phone',
+			agent_id: 7,
+			started_at: '2026-06-09T14:03:00.750Z',
+		});
 		expect(sinceFor(state, 0)).toBe('2026-06-09T14:03:00Z');
-		const listed = [{ id: 1, channel: 'phone' as const, agent_id: 7, started_at: '2026-06-09T14:03:00.750Z' }];
+		const listed = [
+			{ id: 1, channel: 'phone' as const, agent_id: 7, started_at: '2026-06-09T14:03:00.750Z' },
+		];
 		const primed = decide(state, listed, 0).next;
 		expect(decide(primed, listed, 0).emit).toEqual([]);
 	});
@@ -389,7 +414,10 @@ describe('bounds', () => {
 
 	it('the default cap is 10,000 and a saved state of that size stays small', () => {
 		expect(MAX_SEEN_IDS).toBe(10_000);
-		const seen = Array.from({ length: MAX_SEEN_IDS }, (_, i) => [10_000_000 + i, 1_781_000_000 + i]);
+		const seen = Array.from({ length: MAX_SEEN_IDS }, (_, i) => [
+			10_000_000 + i,
+			1_781_000_000 + i,
+		]);
 		expect(JSON.stringify(seen).length).toBeLessThan(250_000);
 	});
 });
@@ -420,7 +448,8 @@ describe('emission cut short (poll time budget)', () => {
 	it('a burst longer than the window, drained a little per poll, loses nothing', () => {
 		const { server, state } = primed();
 		const added: number[] = [];
-		for (let minute = 1; minute <= 180; minute++) added.push(...ids(server.add(T0 + minute * 60_000, 2)));
+		for (let minute = 1; minute <= 180; minute++)
+			added.push(...ids(server.add(T0 + minute * 60_000, 2)));
 		let current = state;
 		const emitted: number[] = [];
 		for (let poll = 0; poll < 100 && emitted.length < added.length; poll++) {
@@ -500,7 +529,13 @@ describe('state persistence', () => {
 });
 
 describe('0.2.0 additions', () => {
-	const v1 = { v: 1, filterKey: KEY, cursor: iso(T0), windowStart: iso(T0 - 3_600_000), seen: [[5, T0 / 1000]] };
+	const v1 = {
+		v: 1,
+		filterKey: KEY,
+		cursor: iso(T0),
+		windowStart: iso(T0 - 3_600_000),
+		seen: [[5, T0 / 1000]],
+	};
 
 	it("reads 0.1.0's state (version 1) as it is, with no owner and no failing transcripts", () => {
 		expect(readState(v1, KEY)).toEqual({ ...v1, v: STATE_VERSION, owner: null, failing: [] });
@@ -508,34 +543,66 @@ describe('0.2.0 additions', () => {
 
 	it('pickState: same key → the node state; another key → ask whoami; another account → start over', () => {
 		const mine = toStored({ ...readState(v1, KEY)!, owner: OWNER });
-		expect(pickState({ node: mine, activation: undefined }, KEY, OWNER.keyId)).toMatchObject({ fromActivation: false, changed: false });
-		expect(pickState({ node: mine, activation: undefined }, KEY, 'k2')).toEqual({ found: undefined, needsAccount: true });
+		expect(pickState({ node: mine, activation: undefined }, KEY, OWNER.keyId)).toMatchObject({
+			fromActivation: false,
+			changed: false,
+		});
+		expect(pickState({ node: mine, activation: undefined }, KEY, 'k2')).toEqual({
+			found: undefined,
+			needsAccount: true,
+		});
 		const rotated = pickState({ node: mine, activation: undefined }, KEY, 'k2', OWNER.account);
-		expect(rotated).toMatchObject({ found: { owner: { account: OWNER.account, keyId: 'k2' } }, changed: true });
-		expect(pickState({ node: mine, activation: undefined }, KEY, 'k2', 'https://other user 9')).toEqual({
+		expect(rotated).toMatchObject({
+			found: { owner: { account: OWNER.account, keyId: 'k2' } },
+			changed: true,
+		});
+		expect(
+			pickState({ node: mine, activation: undefined }, KEY, 'k2', 'https://other user 9'),
+		).toEqual({
 			found: undefined,
 			needsAccount: false,
 		});
 		// 0.1.0's state belongs to whichever account the credential has now
-		expect(pickState({ node: v1, activation: undefined }, KEY, 'k3', 'https://x user 1')).toMatchObject({
+		expect(
+			pickState({ node: v1, activation: undefined }, KEY, 'k3', 'https://x user 1'),
+		).toMatchObject({
 			found: { owner: { account: 'https://x user 1', keyId: 'k3' } },
 			changed: true,
 		});
 		// no state of its own: the activation record, always written back to the node
-		expect(pickState({ node: {}, activation: mine }, KEY, OWNER.keyId)).toMatchObject({ fromActivation: true, changed: true });
+		expect(pickState({ node: {}, activation: mine }, KEY, OWNER.keyId)).toMatchObject({
+			fromActivation: true,
+			changed: true,
+		});
 	});
 
 	it('parseHttpDate reads the Date header form', () => {
 		expect(parseHttpDate('Sun, 29 Nov 2026 02:10:51 GMT')).toBe(Date.UTC(2026, 10, 29, 2, 10, 51));
-		expect(parseHttpDate(['Sun, 29 Nov 2026 02:10:51 GMT'])).toBe(Date.UTC(2026, 10, 29, 2, 10, 51));
+		expect(parseHttpDate(['Sun, 29 Nov 2026 02:10:51 GMT'])).toBe(
+			Date.UTC(2026, 10, 29, 2, 10, 51),
+		);
 		expect(parseHttpDate('yesterday')).toBeUndefined();
 		expect(parseHttpDate(undefined)).toBeUndefined();
 	});
 
 	it('a conversation dated after the server clock + skew is emitted once and does not move the cursor', () => {
-		const state = decide(startState(KEY, OWNER, { id: 1, channel: 'phone', agent_id: 7, started_at: iso(T0) }), [], W).next;
-		const future = { id: 2, channel: 'phone' as const, agent_id: 7, started_at: iso(T0 + FUTURE_SKEW_MS + 1000) };
-		const justInSkew = { id: 3, channel: 'phone' as const, agent_id: 7, started_at: iso(T0 + FUTURE_SKEW_MS) };
+		const state = decide(
+			startState(KEY, OWNER, { id: 1, channel: 'phone', agent_id: 7, started_at: iso(T0) }),
+			[],
+			W,
+		).next;
+		const future = {
+			id: 2,
+			channel: 'phone' as const,
+			agent_id: 7,
+			started_at: iso(T0 + FUTURE_SKEW_MS + 1000),
+		};
+		const justInSkew = {
+			id: 3,
+			channel: 'phone' as const,
+			agent_id: 7,
+			started_at: iso(T0 + FUTURE_SKEW_MS),
+		};
 		const first = decide(state, [future, justInSkew], W, { serverNowMs: T0 });
 		expect(ids(first.emit)).toEqual([3, 2]);
 		expect(ids(first.future)).toEqual([2]);
@@ -554,7 +621,10 @@ describe('0.2.0 additions', () => {
 		]);
 		expect(givesUpOnTranscript(next, 7)).toBe(true);
 		expect(givesUpOnTranscript(next, 8)).toBe(false);
-		const many = withTranscriptFailures(state, Array.from({ length: MAX_FAILING_IDS + 50 }, (_, i) => i + 1));
+		const many = withTranscriptFailures(
+			state,
+			Array.from({ length: MAX_FAILING_IDS + 50 }, (_, i) => i + 1),
+		);
 		expect(many.failing).toHaveLength(MAX_FAILING_IDS);
 	});
 });

@@ -2,7 +2,13 @@
  * The RingReady Trigger through n8n-core's real PollContext (test/harness runPoll), against the
  * sandbox API, with the node's static data carried from poll to poll as n8n stores it (JSON).
  */
-import type { IDataObject, INodeExecutionData, INodeParameters, INodeType, IPollFunctions } from 'n8n-workflow';
+import type {
+	IDataObject,
+	INodeExecutionData,
+	INodeParameters,
+	INodeType,
+	IPollFunctions,
+} from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { readFileSync } from 'fs';
 import { join } from 'path';
@@ -29,7 +35,10 @@ beforeEach(() => {
 	sandbox.control.reset();
 });
 
-const credentials = (key: keyof Sandbox['keys'] = 'readWrite', on: Sandbox = sandbox): TestCredentials => ({
+const credentials = (
+	key: keyof Sandbox['keys'] = 'readWrite',
+	on: Sandbox = sandbox,
+): TestCredentials => ({
 	apiKey: on.keys[key],
 	baseUrl: on.url,
 });
@@ -57,7 +66,8 @@ function afterEachResponse(onResponse: () => void, budgetMs?: number): INodeType
 		},
 	};
 }
-const isoSeconds = (ms: number) => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(/\.000Z$/, 'Z');
+const isoSeconds = (ms: number) =>
+	new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(/\.000Z$/, 'Z');
 
 /** One trigger node of one workflow: static data carried from poll to poll. */
 function workflow(
@@ -71,7 +81,9 @@ function workflow(
 		parameters,
 		async poll(mode: 'trigger' | 'manual' = 'trigger'): Promise<IDataObject[] | null> {
 			const result = await runPoll(trigger, { parameters, credentials: creds(), staticData, mode });
-			return result.items === null ? null : result.items[0].map((item: INodeExecutionData) => item.json);
+			return result.items === null
+				? null
+				: result.items[0].map((item: INodeExecutionData) => item.json);
 		},
 		async pollError(mode: 'trigger' | 'manual' = 'trigger') {
 			try {
@@ -95,7 +107,9 @@ function listRequests(on: Sandbox = sandbox) {
 /** The list form of a conversation: what GET /conversations returns for it. */
 function summaryOf(detail: ConversationDetail): IDataObject {
 	const { transcript: _t, recording_url: _r, ...rest } = detail;
-	const webChat = detail.web_chat ? { device_type: detail.web_chat.device_type, origin_url: detail.web_chat.origin_url } : null;
+	const webChat = detail.web_chat
+		? { device_type: detail.web_chat.device_type, origin_url: detail.web_chat.origin_url }
+		: null;
 	return { ...rest, web_chat: webChat } as unknown as IDataObject;
 }
 
@@ -119,8 +133,15 @@ describe('description', () => {
 		expect(d.usableAsTool).toBeUndefined();
 		expect(d.credentials).toEqual([{ name: 'ringReadyApi', required: true }]);
 		expect(d.properties.map((p) => p.name)).toEqual(['event', 'filters', 'options']);
-		const options = d.properties.find((p) => p.name === 'options')!.options as Array<{ name: string; default: unknown }>;
-		expect(options.map((o) => o.name)).toEqual(['includeTranscript', 'transcriptText', 'lateArrivalMinutes']);
+		const options = d.properties.find((p) => p.name === 'options')!.options as Array<{
+			name: string;
+			default: unknown;
+		}>;
+		expect(options.map((o) => o.name)).toEqual([
+			'includeTranscript',
+			'transcriptText',
+			'lateArrivalMinutes',
+		]);
 		expect(options.find((o) => o.name === 'lateArrivalMinutes')!.default).toBe(60);
 		expect(typeof trigger.methods.listSearch.searchAgents).toBe('function');
 	});
@@ -148,7 +169,11 @@ describe('first activation', () => {
 	});
 
 	it('with no conversations at all: nothing; then everything that appears is new', async () => {
-		const empty = await startSandbox({ port: 0, controls: true, conversationsPerAccount: { A: 0, B: 0 } });
+		const empty = await startSandbox({
+			port: 0,
+			controls: true,
+			conversationsPerAccount: { A: 0, B: 0 },
+		});
 		try {
 			const wf = workflow({}, { credentials: credentials('readWrite', empty) });
 			expect(await wf.poll()).toBeNull();
@@ -191,9 +216,17 @@ describe('new conversations', () => {
 		const wf = workflow();
 		await wf.poll();
 		const second = isoSeconds(Date.now());
-		const first = sandbox.control.addConversations({ count: 3, startedAt: second, sameSecond: true });
+		const first = sandbox.control.addConversations({
+			count: 3,
+			startedAt: second,
+			sameSecond: true,
+		});
 		expect(ids(await wf.poll())).toEqual(addedIds(first));
-		const more = sandbox.control.addConversations({ count: 2, startedAt: second, sameSecond: true });
+		const more = sandbox.control.addConversations({
+			count: 2,
+			startedAt: second,
+			sameSecond: true,
+		});
 		expect(ids(await wf.poll())).toEqual(addedIds(more));
 		expect(await wf.poll()).toBeNull();
 	});
@@ -204,7 +237,10 @@ describe('new conversations', () => {
 		const now = Date.now();
 		const recent = sandbox.control.addConversations({ count: 2, startedAt: isoSeconds(now) });
 		expect(ids(await wf.poll())).toEqual(addedIds(recent));
-		const late = sandbox.control.addConversations({ count: 1, startedAt: isoSeconds(now - 10 * 60_000) });
+		const late = sandbox.control.addConversations({
+			count: 1,
+			startedAt: isoSeconds(now - 10 * 60_000),
+		});
 		expect(late[0].id).toBeGreaterThan(recent[1].id);
 		expect(ids(await wf.poll())).toEqual(addedIds(late));
 		expect(await wf.poll()).toBeNull();
@@ -217,7 +253,10 @@ describe('new conversations', () => {
 		sandbox.control.addConversations({ count: 1, startedAt: isoSeconds(now) });
 		expect(await wf.poll()).toHaveLength(1);
 		sandbox.control.addConversations({ count: 1, startedAt: isoSeconds(now - 20 * 60_000) });
-		const inside = sandbox.control.addConversations({ count: 1, startedAt: isoSeconds(now - 10 * 60_000) });
+		const inside = sandbox.control.addConversations({
+			count: 1,
+			startedAt: isoSeconds(now - 10 * 60_000),
+		});
 		expect(ids(await wf.poll())).toEqual(addedIds(inside));
 	});
 });
@@ -226,7 +265,9 @@ describe('filters', () => {
 	it('channel: only phone calls are emitted, and the filter is sent to the API', async () => {
 		const wf = workflow({ filters: { channel: 'phone' } });
 		await wf.poll();
-		const [chatAgent] = sandbox.control.agents().filter((a) => a.features.web_chat_enabled && !a.is_suspended);
+		const [chatAgent] = sandbox.control
+			.agents()
+			.filter((a) => a.features.web_chat_enabled && !a.is_suspended);
 		sandbox.control.addConversations({ count: 2, channel: 'web_chat', agentId: chatAgent.id });
 		const phone = sandbox.control.addConversations({ count: 2, channel: 'phone' });
 		sandbox.control.addConversations({ count: 1, channel: 'web_chat', agentId: chatAgent.id });
@@ -255,13 +296,22 @@ describe('filters', () => {
 		wf.parameters.filters = { channel: 'web_chat' };
 		expect(await wf.poll()).toBeNull();
 		expect(wf.staticData.filterKey).toBe('channel=web_chat;agent=*');
-		const [chatAgent] = sandbox.control.agents().filter((a) => a.features.web_chat_enabled && !a.is_suspended);
-		const chats = sandbox.control.addConversations({ count: 1, channel: 'web_chat', agentId: chatAgent.id });
+		const [chatAgent] = sandbox.control
+			.agents()
+			.filter((a) => a.features.web_chat_enabled && !a.is_suspended);
+		const chats = sandbox.control.addConversations({
+			count: 1,
+			channel: 'web_chat',
+			agentId: chatAgent.id,
+		});
 		expect(ids(await wf.poll())).toEqual(addedIds(chats));
 	});
 
 	it('a damaged state also starts over instead of failing or flooding', async () => {
-		const wf = workflow({}, { staticData: { v: 1, filterKey: 'channel=*;agent=*', cursor: 'garbage', seen: 'x' } });
+		const wf = workflow(
+			{},
+			{ staticData: { v: 1, filterKey: 'channel=*;agent=*', cursor: 'garbage', seen: 'x' } },
+		);
 		expect(await wf.poll()).toBeNull();
 		expect(await wf.poll()).toBeNull();
 	});
@@ -285,11 +335,21 @@ describe('transcripts', () => {
 	it('a poll reads the credential once for its listing and all its transcripts (first activation included)', async () => {
 		const parameters = { options: { includeTranscript: true } };
 		const staticData: IDataObject = {};
-		const first = await runPoll(trigger, { parameters, credentials: credentials(), staticData, mode: 'trigger' });
+		const first = await runPoll(trigger, {
+			parameters,
+			credentials: credentials(),
+			staticData,
+			mode: 'trigger',
+		});
 		expect(first.items).toBeNull();
 		expect(first.credentialReads).toBe(1);
 		sandbox.control.addConversations({ count: 12 });
-		const next = await runPoll(trigger, { parameters, credentials: credentials(), staticData, mode: 'trigger' });
+		const next = await runPoll(trigger, {
+			parameters,
+			credentials: credentials(),
+			staticData,
+			mode: 'trigger',
+		});
 		expect(next.items![0]).toHaveLength(12);
 		expect(next.credentialReads).toBe(1);
 	});
@@ -300,7 +360,9 @@ describe('transcripts', () => {
 		const [added] = sandbox.control.addConversations({ count: 1 });
 		const [item] = (await wf.poll())!;
 		expect(item.transcript).toEqual(added.transcript);
-		const expected = added.transcript.map((t) => `${t.role === 'agent' ? 'Agent' : 'User'}: ${t.content}`).join('\n');
+		const expected = added.transcript
+			.map((t) => `${t.role === 'agent' ? 'Agent' : 'User'}: ${t.content}`)
+			.join('\n');
 		expect(item.transcript_text).toBe(expected);
 	});
 
@@ -317,7 +379,10 @@ describe('transcripts', () => {
 
 describe('failures leave the state exactly as it was', () => {
 	/** Polls, injecting the fault as soon as the first listing page has arrived (before the second is asked for). */
-	async function faultAfterFirstPage(wf: ReturnType<typeof workflow>, fault: Parameters<Sandbox['control']['injectFaults']>[0]) {
+	async function faultAfterFirstPage(
+		wf: ReturnType<typeof workflow>,
+		fault: Parameters<Sandbox['control']['injectFaults']>[0],
+	) {
 		sandbox.control.clearRequests();
 		let injected = false;
 		const hooked = afterEachResponse(() => {
@@ -325,9 +390,15 @@ describe('failures leave the state exactly as it was', () => {
 			injected = true;
 			sandbox.control.injectFaults(fault);
 		});
-		const result = await runPoll(hooked, { parameters: wf.parameters, credentials: credentials(), staticData: wf.staticData });
+		const result = await runPoll(hooked, {
+			parameters: wf.parameters,
+			credentials: credentials(),
+			staticData: wf.staticData,
+		});
 		expect(injected).toBe(true);
-		return result.items === null ? null : result.items[0].map((item: INodeExecutionData) => item.json);
+		return result.items === null
+			? null
+			: result.items[0].map((item: INodeExecutionData) => item.json);
 	}
 
 	it('a 500 in the middle of pagination: the poll throws, nothing is lost or repeated afterwards', async () => {
@@ -420,13 +491,16 @@ describe('failures leave the state exactly as it was', () => {
 	it('an n8n restart goes back to the last state n8n saved: still nothing repeated or lost', async () => {
 		const staticData: IDataObject = {};
 		const params = { parameters: {}, credentials: credentials(), staticData };
-		let saved = JSON.parse(JSON.stringify((await runPoll(trigger, params)).staticData)) as IDataObject; // activation
+		let saved = JSON.parse(
+			JSON.stringify((await runPoll(trigger, params)).staticData),
+		) as IDataObject; // activation
 		const first = sandbox.control.addConversations({ count: 2 });
 		const emitted: number[] = [];
 		for (let i = 0; i < 3; i++) {
 			const result = await runPoll(trigger, params); // 1 emits, then idle polls (not saved by n8n)
 			emitted.push(...(result.items?.[0].map((item) => item.json.id as number) ?? []));
-			if (result.persistedByN8n) saved = JSON.parse(JSON.stringify(result.staticData)) as IDataObject;
+			if (result.persistedByN8n)
+				saved = JSON.parse(JSON.stringify(result.staticData)) as IDataObject;
 		}
 		const restarted = workflow({}, { staticData: saved });
 		const second = sandbox.control.addConversations({ count: 2 });
@@ -465,7 +539,11 @@ describe('a conversation dated in the future', () => {
 		await wf.poll();
 		const [future] = sandbox.control.addConversations({ count: 1, startedAt: tenYearsAhead() });
 		const normal = sandbox.control.addConversations({ count: 2 });
-		const { items, logs } = await runPoll(trigger, { parameters: {}, credentials: credentials(), staticData: wf.staticData });
+		const { items, logs } = await runPoll(trigger, {
+			parameters: {},
+			credentials: credentials(),
+			staticData: wf.staticData,
+		});
 		expect(items![0].map((item) => item.json.id)).toEqual([...addedIds(normal), future.id]);
 		const warnings = logs.filter((log) => log.level === 'warn').map((log) => log.message);
 		expect(warnings).toHaveLength(1);
@@ -492,12 +570,21 @@ describe('a conversation dated in the future', () => {
 		const wf = workflow({}, { staticData: frozen });
 		// Started while the trigger was frozen: never listed then, and before the point it restarts from.
 		sandbox.control.addConversations({ count: 2, startedAt: isoSeconds(Date.now() - 60_000) });
-		const { items, logs } = await runPoll(trigger, { parameters: {}, credentials: credentials(), staticData: wf.staticData });
+		const { items, logs } = await runPoll(trigger, {
+			parameters: {},
+			credentials: credentials(),
+			staticData: wf.staticData,
+		});
 		expect(items).toBeNull();
 		expect(logs.map((log) => log.message)).toContainEqual(
-			expect.stringMatching(/^RingReady Trigger: the saved position lay in the future .*; it was moved back to RingReady's clock$/),
+			expect.stringMatching(
+				/^RingReady Trigger: the saved position lay in the future .*; it was moved back to RingReady's clock$/,
+			),
 		);
-		const after = sandbox.control.addConversations({ count: 2, startedAt: isoSeconds(Date.now() + 2_000) });
+		const after = sandbox.control.addConversations({
+			count: 2,
+			startedAt: isoSeconds(Date.now() + 2_000),
+		});
 		expect(ids(await wf.poll())).toEqual(addedIds(after));
 		expect(await wf.poll()).toBeNull();
 	});
@@ -509,7 +596,10 @@ describe('the credential', () => {
 		await wf.poll();
 		sandbox.control.addConversations({ count: 2, account: 'B' });
 		sandbox.control.addConversations({ count: 2 });
-		const onB = workflow({}, { credentials: credentials('otherAccount'), staticData: wf.staticData });
+		const onB = workflow(
+			{},
+			{ credentials: credentials('otherAccount'), staticData: wf.staticData },
+		);
 		expect(await onB.poll()).toBeNull();
 		expect(onB.staticData.account).toBe(`${sandbox.url} user 207`);
 		sandbox.control.addConversations({ count: 1 }); // account A's: not this credential's
@@ -518,15 +608,21 @@ describe('the credential', () => {
 		expect(await onB.poll()).toBeNull();
 	});
 
-	it("a new key of the same account (rotated): keeps the position, one GET /whoami to tell", async () => {
+	it('a new key of the same account (rotated): keeps the position, one GET /whoami to tell', async () => {
 		const wf = workflow();
 		await wf.poll();
 		const keyId = wf.staticData.keyId;
 		const added = sandbox.control.addConversations({ count: 2 });
-		const rotated = workflow({}, { credentials: credentials('readOnly'), staticData: wf.staticData });
+		const rotated = workflow(
+			{},
+			{ credentials: credentials('readOnly'), staticData: wf.staticData },
+		);
 		sandbox.control.clearRequests();
 		expect(ids(await rotated.poll())).toEqual(addedIds(added));
-		expect(sandbox.control.requests().log.map((r) => r.path)).toEqual(['/api/v1/whoami', LIST_PATH]);
+		expect(sandbox.control.requests().log.map((r) => r.path)).toEqual([
+			'/api/v1/whoami',
+			LIST_PATH,
+		]);
 		expect(rotated.staticData.keyId).not.toBe(keyId);
 		sandbox.control.clearRequests();
 		expect(await rotated.poll()).toBeNull();
@@ -538,7 +634,10 @@ describe('the credential', () => {
 		try {
 			const wf = workflow();
 			await wf.poll();
-			const moved = workflow({}, { credentials: credentials('readWrite', other), staticData: wf.staticData });
+			const moved = workflow(
+				{},
+				{ credentials: credentials('readWrite', other), staticData: wf.staticData },
+			);
 			other.control.addConversations({ count: 2 });
 			expect(await moved.poll()).toBeNull(); // a first activation on the other server
 			expect(moved.staticData.account).toBe(`${other.url} user 142`);
@@ -552,14 +651,18 @@ describe('the credential', () => {
 
 describe('upgrading from 0.1.0', () => {
 	// Saved by 0.1.0 at its first activation against the seeded sandbox (seed 1).
-	const saved010 = (): IDataObject => JSON.parse(readFileSync(join(__dirname, 'fixtures/state-0.1.0.json'), 'utf8'));
+	const saved010 = (): IDataObject =>
+		JSON.parse(readFileSync(join(__dirname, 'fixtures/state-0.1.0.json'), 'utf8'));
 
 	it('continues from the saved position: what arrived before the upgrade once, nothing seen before, then the new format', async () => {
 		const state = saved010();
 		const wf = workflow({}, { staticData: state });
 		const windowStart = Date.parse(state.windowStart as string);
 		const arrived = sandbox.control.addConversations({ count: 3 }); // between the last 0.1.0 poll and the upgrade
-		const lateInside = sandbox.control.addConversations({ count: 1, startedAt: isoSeconds(windowStart + 60_000) });
+		const lateInside = sandbox.control.addConversations({
+			count: 1,
+			startedAt: isoSeconds(windowStart + 60_000),
+		});
 		sandbox.control.addConversations({ count: 1, startedAt: isoSeconds(windowStart - 60_000) }); // outside its window
 		const items = await wf.poll();
 		expect(ids(items)).toEqual([...addedIds(lateInside), ...addedIds(arrived)]);
@@ -575,7 +678,11 @@ describe('upgrading from 0.1.0', () => {
 	it('an idle first poll after the upgrade saves the new format too', async () => {
 		const wf = workflow({}, { staticData: saved010() });
 		expect(await wf.poll()).toBeNull();
-		expect(wf.staticData).toMatchObject({ v: 2, account: `${sandbox.url} user 142`, cursor: '2026-06-10T07:02:31Z' });
+		expect(wf.staticData).toMatchObject({
+			v: 2,
+			account: `${sandbox.url} user 142`,
+			cursor: '2026-06-10T07:02:31Z',
+		});
 	});
 });
 
@@ -605,12 +712,21 @@ describe('manual mode (Fetch Test Event)', () => {
 	});
 
 	it('with no conversation yet: a clear error saying how to make one', async () => {
-		const empty = await startSandbox({ port: 0, controls: true, conversationsPerAccount: { A: 0, B: 0 } });
+		const empty = await startSandbox({
+			port: 0,
+			controls: true,
+			conversationsPerAccount: { A: 0, B: 0 },
+		});
 		try {
-			const wf = workflow({ filters: { channel: 'phone' } }, { credentials: credentials('readWrite', empty) });
+			const wf = workflow(
+				{ filters: { channel: 'phone' } },
+				{ credentials: credentials('readWrite', empty) },
+			);
 			const error = await wf.pollError('manual');
 			expect(error).toBeInstanceOf(NodeOperationError);
-			expect(error.message).toBe('There is no RingReady conversation yet for these filters (phone calls)');
+			expect(error.message).toBe(
+				'There is no RingReady conversation yet for these filters (phone calls)',
+			);
 			expect(error.description).toMatch(/call the agent's phone number, or open the web chat/);
 			expect(wf.staticData).toEqual({});
 		} finally {
@@ -646,9 +762,15 @@ describe('cost and bounds', () => {
 		const sizes: number[] = [];
 		for (let i = 1; i <= 50; i++) {
 			const t = start + i * 5 * 60_000; // five minutes of calls per poll
-			expected.push(...addedIds(sandbox.control.addConversations({ count: 20, startedAt: isoSeconds(t) })));
+			expected.push(
+				...addedIds(sandbox.control.addConversations({ count: 20, startedAt: isoSeconds(t) })),
+			);
 			if (i % 4 === 0) {
-				expected.push(...addedIds(sandbox.control.addConversations({ count: 2, startedAt: isoSeconds(t - 20 * 60_000) })));
+				expected.push(
+					...addedIds(
+						sandbox.control.addConversations({ count: 2, startedAt: isoSeconds(t - 20 * 60_000) }),
+					),
+				);
 			}
 			emitted.push(...ids(await wf.poll()));
 			sizes.push((wf.staticData.seen as unknown[]).length);
@@ -699,7 +821,11 @@ describe("n8n's poll time budget", () => {
 		try {
 			const budgeted = afterEachResponse(clock.tick, 1_000);
 			for (let i = 0; i < 30 && emitted.length < added.length; i++) {
-				const { items } = await runPoll(budgeted, { parameters: wf.parameters, credentials: credentials(), staticData: wf.staticData });
+				const { items } = await runPoll(budgeted, {
+					parameters: wf.parameters,
+					credentials: credentials(),
+					staticData: wf.staticData,
+				});
 				perPoll.push(items?.[0].length ?? 0);
 				emitted.push(...(items?.[0].map((item) => item.json) ?? []));
 			}

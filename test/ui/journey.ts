@@ -14,7 +14,15 @@
  * The last line is "N passed, N failed"; the exit code is non-zero when a step fails.
  * Needs /usr/bin/chromium (apt-get install -y chromium) or CHROMIUM_PATH. UI_KEEP=1 keeps the n8n folder.
  */
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import {
+	copyFileSync,
+	existsSync,
+	mkdirSync,
+	mkdtempSync,
+	readFileSync,
+	rmSync,
+	writeFileSync,
+} from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { chromium, selectors, type Browser, type Locator, type Page } from 'playwright-core';
@@ -28,7 +36,8 @@ const writeDocs = process.argv.includes('--docs');
 const log = (message: string) => process.stdout.write(`[ui] ${message}\n`);
 
 /** The credential test's message for a revoked key (credentials/RingReadyApi.credentials.ts). */
-const REVOKED_MESSAGE = 'The API key is invalid or has been revoked. Create a new key in the RingReady dashboard under Profile → API keys and paste it here.';
+const REVOKED_MESSAGE =
+	'The API key is invalid or has been revoked. Create a new key in the RingReady dashboard under Profile → API keys and paste it here.';
 
 /** What the journey needs from the environment: the editor and its login, and the sandbox. */
 interface Target {
@@ -44,7 +53,12 @@ interface Journey {
 	shotIndex: number;
 }
 
-async function sandboxControl<T>(j: Journey, method: string, path: string, body?: unknown): Promise<T> {
+async function sandboxControl<T>(
+	j: Journey,
+	method: string,
+	path: string,
+	body?: unknown,
+): Promise<T> {
 	const response = await fetch(`${j.env.sandboxUrl}/__sandbox/${path}`, {
 		method,
 		headers: body === undefined ? {} : { 'content-type': 'application/json' },
@@ -57,7 +71,10 @@ async function sandboxControl<T>(j: Journey, method: string, path: string, body?
 async function shot(journey: Journey, name: string, docsName?: string): Promise<void> {
 	journey.shotIndex++;
 	// Toasts ("Node executed successfully") would cover the output in the README's pictures.
-	for (const close of await journey.page.locator('.el-notification__closeBtn').filter({ visible: true }).all()) {
+	for (const close of await journey.page
+		.locator('.el-notification__closeBtn')
+		.filter({ visible: true })
+		.all()) {
 		await close.click().catch(() => undefined);
 	}
 	const file = join(OUT, `${String(journey.shotIndex).padStart(2, '0')}-${name}.png`);
@@ -69,7 +86,10 @@ async function shot(journey: Journey, name: string, docsName?: string): Promise<
 }
 
 function expectText(actual: string, expected: string, what: string): void {
-	if (!actual.includes(expected)) throw new Error(`${what}: expected to contain ${JSON.stringify(expected)}, got ${JSON.stringify(actual.slice(0, 400))}`);
+	if (!actual.includes(expected))
+		throw new Error(
+			`${what}: expected to contain ${JSON.stringify(expected)}, got ${JSON.stringify(actual.slice(0, 400))}`,
+		);
 }
 
 const credentialModal = (page: Page): Locator => page.getByTestId('editCredential-modal');
@@ -77,17 +97,34 @@ const credentialModal = (page: Page): Locator => page.getByTestId('editCredentia
 /** Overview → Credentials → Create credential → "RingReady API" → the credential modal. */
 async function openNewCredentialModal(page: Page, baseUrl: string): Promise<Locator> {
 	await page.goto(`${baseUrl}/home/credentials`);
-	await page.getByTestId('resources-list-add').or(page.getByTestId('create-credential-button')).or(page.getByRole('button', { name: /credential/i })).first().click();
-	const search = page.getByRole('combobox', { name: 'Search for app...' }).or(page.getByPlaceholder(/Search for app/)).first();
+	await page
+		.getByTestId('resources-list-add')
+		.or(page.getByTestId('create-credential-button'))
+		.or(page.getByRole('button', { name: /credential/i }))
+		.first()
+		.click();
+	const search = page
+		.getByRole('combobox', { name: 'Search for app...' })
+		.or(page.getByPlaceholder(/Search for app/))
+		.first();
 	await search.fill('RingReady');
-	await page.getByTestId('new-credential-type-select-option').filter({ hasText: 'RingReady API' }).first().click();
+	await page
+		.getByTestId('new-credential-type-select-option')
+		.filter({ hasText: 'RingReady API' })
+		.first()
+		.click();
 	await page.getByTestId('new-credential-type-button').click();
 	const modal = credentialModal(page);
 	await modal.waitFor();
 	return modal;
 }
 
-async function fillCredential(modal: Locator, name: string, apiKey: string, baseUrl: string): Promise<void> {
+async function fillCredential(
+	modal: Locator,
+	name: string,
+	apiKey: string,
+	baseUrl: string,
+): Promise<void> {
 	await modal.getByTestId('credential-name').click();
 	const nameInput = modal.getByTestId('credential-name').locator('input');
 	await nameInput.fill(name);
@@ -107,12 +144,25 @@ const ndv = (page: Page): Locator => page.getByTestId('ndv');
 
 /** Opens the node panel on the canvas and searches it. */
 async function searchNodePanel(page: Page, text: string): Promise<void> {
-	await page.getByTestId('node-creator-plus-button').or(page.getByTestId('canvas-add-button')).first().click();
-	await page.getByTestId('node-creator-search-bar').locator('input').or(page.getByTestId('node-creator-search-bar')).first().fill(text);
+	await page
+		.getByTestId('node-creator-plus-button')
+		.or(page.getByTestId('canvas-add-button'))
+		.first()
+		.click();
+	await page
+		.getByTestId('node-creator-search-bar')
+		.locator('input')
+		.or(page.getByTestId('node-creator-search-bar'))
+		.first()
+		.fill(text);
 }
 
 const nodeCreatorItem = (page: Page, text: string): Locator =>
-	page.getByTestId('node-creator').getByTestId('item-iterator-item').filter({ has: page.getByText(text, { exact: true }) }).first();
+	page
+		.getByTestId('node-creator')
+		.getByTestId('item-iterator-item')
+		.filter({ has: page.getByText(text, { exact: true }) })
+		.first();
 
 /** The open node's output panel as JSON text. */
 async function outputJson(page: Page): Promise<string> {
@@ -124,7 +174,11 @@ async function outputJson(page: Page): Promise<string> {
 	return (await output.innerText()).replace(/\s+/g, ' ');
 }
 
-async function waitUntil(check: () => Promise<boolean>, what: () => string, timeoutMs = 20_000): Promise<void> {
+async function waitUntil(
+	check: () => Promise<boolean>,
+	what: () => string,
+	timeoutMs = 20_000,
+): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
 	while (!(await check().catch(() => false))) {
 		if (Date.now() > deadline) throw new Error(`timed out waiting until ${what()}`);
@@ -135,9 +189,19 @@ async function waitUntil(check: () => Promise<boolean>, what: () => string, time
 /** n8n preselects the newest credential of the type (here the revoked one); pick ours as a user would. */
 async function chooseCredential(page: Page, name: string): Promise<void> {
 	await ndv(page).getByTestId('node-credentials-select').click();
-	await page.locator('.el-select-dropdown__item').filter({ visible: true }).filter({ has: page.getByText(name, { exact: true }) }).first().click();
-	const chosen = await ndv(page).getByTestId('node-credentials-select').locator('input').first().inputValue();
-	if (chosen !== name) throw new Error(`the credential field shows "${chosen}", expected "${name}"`);
+	await page
+		.locator('.el-select-dropdown__item')
+		.filter({ visible: true })
+		.filter({ has: page.getByText(name, { exact: true }) })
+		.first()
+		.click();
+	const chosen = await ndv(page)
+		.getByTestId('node-credentials-select')
+		.locator('input')
+		.first()
+		.inputValue();
+	if (chosen !== name)
+		throw new Error(`the credential field shows "${chosen}", expected "${name}"`);
 }
 
 type Step = [name: string, run: (journey: Journey) => Promise<void>];
@@ -147,9 +211,18 @@ const steps: Step[] = [
 		'sign in',
 		async (j) => {
 			await j.page.goto(`${j.env.baseUrl}/signin`);
-			await j.page.getByTestId('emailOrLdapLoginId').locator('input').or(j.page.locator('input[type="email"]')).first().fill(j.env.login.email);
+			await j.page
+				.getByTestId('emailOrLdapLoginId')
+				.locator('input')
+				.or(j.page.locator('input[type="email"]'))
+				.first()
+				.fill(j.env.login.email);
 			await j.page.locator('input[type="password"]').first().fill(j.env.login.password);
-			await j.page.getByTestId('form-submit-button').or(j.page.locator('button[type="submit"]')).first().click();
+			await j.page
+				.getByTestId('form-submit-button')
+				.or(j.page.locator('button[type="submit"]'))
+				.first()
+				.click();
 			await j.page.waitForURL((url) => !url.pathname.includes('signin'));
 			await shot(j, 'signed-in');
 		},
@@ -170,7 +243,10 @@ const steps: Step[] = [
 		async (j) => {
 			const modal = await openNewCredentialModal(j.page, j.env.baseUrl);
 			await fillCredential(modal, 'Revoked RingReady key', j.env.keys.revoked, j.env.sandboxUrl);
-			const banner = modal.getByText('Couldn’t connect with these settings').or(modal.getByText("Couldn't connect with these settings")).first();
+			const banner = modal
+				.getByText('Couldn’t connect with these settings')
+				.or(modal.getByText("Couldn't connect with these settings"))
+				.first();
 			await banner.waitFor({ timeout: 30_000 });
 			await modal.getByText('More details').click();
 			expectText(await modal.innerText(), REVOKED_MESSAGE, 'the credential modal');
@@ -182,21 +258,46 @@ const steps: Step[] = [
 		'add the RingReady node from the node panel: Conversation → Get Many',
 		async (j) => {
 			await j.page.goto(`${j.env.baseUrl}/workflow/new`);
-			await j.page.getByTestId('canvas-plus-button').or(j.page.getByTestId('canvas-add-button')).first().waitFor();
+			await j.page
+				.getByTestId('canvas-plus-button')
+				.or(j.page.getByTestId('canvas-add-button'))
+				.first()
+				.waitFor();
 			await searchNodePanel(j.page, 'RingReady');
 			const app = nodeCreatorItem(j.page, 'RingReady');
 			await app.waitFor();
-			expectText(await j.page.getByTestId('node-creator').innerText(), 'RingReady', 'the node panel');
+			expectText(
+				await j.page.getByTestId('node-creator').innerText(),
+				'RingReady',
+				'the node panel',
+			);
 			await app.click();
 			// In an empty workflow n8n opens the trigger list first; the actions are one click away.
-			const action = j.page.getByTestId('node-creator').getByText('Get many conversations', { exact: true });
-			await j.page.getByTestId('node-creator-category-item').filter({ hasText: /^\s*Actions/ }).click();
+			const action = j.page
+				.getByTestId('node-creator')
+				.getByText('Get many conversations', { exact: true });
+			await j.page
+				.getByTestId('node-creator-category-item')
+				.filter({ hasText: /^\s*Actions/ })
+				.click();
 			await action.waitFor();
 			await j.page.waitForTimeout(500);
 			const panel = await j.page.getByTestId('node-creator').innerText();
 			// Every resource's actions, the trigger's event, and the Conversation actions the old screenshot cut off.
-			for (const expected of [/Triggers \(1\)/, /On new conversation/, /Actions \(10\)/, /ACCOUNT ACTIONS/i, /AGENT FAQ ACTIONS/i, /CONVERSATION ACTIONS/i, /Get (a )?conversation\b/, /Get many conversations/]) {
-				if (!expected.test(panel)) throw new Error(`the RingReady actions: ${expected} not in ${JSON.stringify(panel.slice(0, 600))}`);
+			for (const expected of [
+				/Triggers \(1\)/,
+				/On new conversation/,
+				/Actions \(10\)/,
+				/ACCOUNT ACTIONS/i,
+				/AGENT FAQ ACTIONS/i,
+				/CONVERSATION ACTIONS/i,
+				/Get (a )?conversation\b/,
+				/Get many conversations/,
+			]) {
+				if (!expected.test(panel))
+					throw new Error(
+						`the RingReady actions: ${expected} not in ${JSON.stringify(panel.slice(0, 600))}`,
+					);
 			}
 			// Tall enough for every action down to the Conversation ones.
 			await j.page.setViewportSize({ width: 1280, height: 1200 });
@@ -205,9 +306,20 @@ const steps: Step[] = [
 			await j.page.setViewportSize(VIEWPORT);
 			await action.click();
 			await ndv(j.page).waitFor();
-			const resource = await ndv(j.page).getByTestId('parameter-input-resource').locator('input').first().inputValue();
-			const operation = await ndv(j.page).getByTestId('parameter-input-operation').locator('input').first().inputValue();
-			if (resource !== 'Conversation' || operation !== 'Get Many') throw new Error(`the node opened with ${resource} → ${operation}, expected Conversation → Get Many`);
+			const resource = await ndv(j.page)
+				.getByTestId('parameter-input-resource')
+				.locator('input')
+				.first()
+				.inputValue();
+			const operation = await ndv(j.page)
+				.getByTestId('parameter-input-operation')
+				.locator('input')
+				.first()
+				.inputValue();
+			if (resource !== 'Conversation' || operation !== 'Get Many')
+				throw new Error(
+					`the node opened with ${resource} → ${operation}, expected Conversation → Get Many`,
+				);
 			await shot(j, 'node-added');
 		},
 	],
@@ -219,25 +331,45 @@ const steps: Step[] = [
 			// The credential created above (the dev environment also has "RingReady Sandbox").
 			await chooseCredential(page, 'My RingReady');
 			await panel.getByPlaceholder('Add Filter').click();
-			await page.locator('.el-select-dropdown__item').filter({ hasText: /^\s*Agent\s*$/ }).filter({ visible: true }).first().click();
+			await page
+				.locator('.el-select-dropdown__item')
+				.filter({ hasText: /^\s*Agent\s*$/ })
+				.filter({ visible: true })
+				.first()
+				.click();
 			const locator = panel.getByTestId('resource-locator-agentId');
 			await locator.getByTestId('rlc-input').click();
 			const items = page.getByTestId('rlc-item').filter({ visible: true });
 			await items.first().waitFor({ timeout: 30_000 });
 			const listed = (await items.allInnerTexts()).map((text) => text.trim());
-			for (const agent of ['Ava — Acme Plumbing', 'Max — Bright Smile Dental', 'Olivia — Harper & Lee Law', 'Leo — Harbor Heating & Air']) {
-				if (!listed.some((text) => text.startsWith(agent))) throw new Error(`the agent list: "${agent}" not in ${JSON.stringify(listed)}`);
+			for (const agent of [
+				'Ava — Acme Plumbing',
+				'Max — Bright Smile Dental',
+				'Olivia — Harper & Lee Law',
+				'Leo — Harbor Heating & Air',
+			]) {
+				if (!listed.some((text) => text.startsWith(agent)))
+					throw new Error(`the agent list: "${agent}" not in ${JSON.stringify(listed)}`);
 			}
 			await shot(j, 'agent-list');
 			await page.getByTestId('rlc-search').filter({ visible: true }).fill('Smile');
 			let filtered: string[] = [];
-			await waitUntil(async () => {
-				filtered = (await items.allInnerTexts()).map((text) => text.trim());
-				return filtered.length === 1 && filtered[0].startsWith('Max — Bright Smile Dental');
-			}, () => `typing "Smile" leaves only Max — Bright Smile Dental in the list (it shows ${JSON.stringify(filtered)})`);
+			await waitUntil(
+				async () => {
+					filtered = (await items.allInnerTexts()).map((text) => text.trim());
+					return filtered.length === 1 && filtered[0].startsWith('Max — Bright Smile Dental');
+				},
+				() =>
+					`typing "Smile" leaves only Max — Bright Smile Dental in the list (it shows ${JSON.stringify(filtered)})`,
+			);
 			await shot(j, 'agent-list-filtered');
 			await items.first().click();
-			const value = await locator.getByTestId('rlc-input').locator('input').or(locator.locator('input[data-test-id="rlc-input"]')).first().inputValue();
+			const value = await locator
+				.getByTestId('rlc-input')
+				.locator('input')
+				.or(locator.locator('input[data-test-id="rlc-input"]'))
+				.first()
+				.inputValue();
 			expectText(value, 'Max — Bright Smile Dental', 'the chosen agent');
 		},
 	],
@@ -247,11 +379,17 @@ const steps: Step[] = [
 			const page = j.page;
 			await ndv(page).getByTestId('node-execute-button').click();
 			const output = page.getByTestId('output-panel');
-			await output.getByText(/\d+ items?/).first().waitFor({ timeout: 60_000 });
+			await output
+				.getByText(/\d+ items?/)
+				.first()
+				.waitFor({ timeout: 60_000 });
 			const text = await outputJson(page);
 			expectText(text, '50 items', 'the output (Limit 50)');
 			const agentIds = [...text.matchAll(/"agent_id": (\d+)/g)].map((match) => Number(match[1]));
-			if (agentIds.length === 0 || agentIds.some((id) => id !== 8)) throw new Error(`the output should hold only agent 8's conversations, it has agent_id ${JSON.stringify([...new Set(agentIds)])}`);
+			if (agentIds.length === 0 || agentIds.some((id) => id !== 8))
+				throw new Error(
+					`the output should hold only agent 8's conversations, it has agent_id ${JSON.stringify([...new Set(agentIds)])}`,
+				);
 			expectText(text, '"channel": "', 'the output');
 			await shot(j, 'conversations-output', 'node-conversations.png');
 			await page.keyboard.press('Escape');
@@ -261,13 +399,33 @@ const steps: Step[] = [
 		'add the RingReady Trigger: Fetch Test Event shows the latest conversation',
 		async (j) => {
 			const page = j.page;
-			const { conversations } = await sandboxControl<{ conversations: Array<{ id: number }> }>(j, 'POST', 'conversations', { count: 1 });
+			const { conversations } = await sandboxControl<{ conversations: Array<{ id: number }> }>(
+				j,
+				'POST',
+				'conversations',
+				{ count: 1 },
+			);
 			const latest = conversations[0];
 			await page.goto(`${j.env.baseUrl}/workflow/new`);
-			await page.getByTestId('canvas-plus-button').or(page.getByTestId('canvas-add-button')).first().click();
-			await page.getByTestId('node-creator-search-bar').locator('input').or(page.getByTestId('node-creator-search-bar')).first().fill('RingReady');
-			await nodeCreatorItem(page, 'RingReady Trigger').or(nodeCreatorItem(page, 'RingReady')).first().click();
-			await page.getByTestId('node-creator').getByText('On new conversation', { exact: true }).click();
+			await page
+				.getByTestId('canvas-plus-button')
+				.or(page.getByTestId('canvas-add-button'))
+				.first()
+				.click();
+			await page
+				.getByTestId('node-creator-search-bar')
+				.locator('input')
+				.or(page.getByTestId('node-creator-search-bar'))
+				.first()
+				.fill('RingReady');
+			await nodeCreatorItem(page, 'RingReady Trigger')
+				.or(nodeCreatorItem(page, 'RingReady'))
+				.first()
+				.click();
+			await page
+				.getByTestId('node-creator')
+				.getByText('On new conversation', { exact: true })
+				.click();
 			await ndv(page).waitFor();
 			await chooseCredential(page, 'My RingReady');
 			await ndv(page).getByTestId('node-execute-button').click();
@@ -293,7 +451,10 @@ const steps: Step[] = [
 
 async function main(): Promise<number> {
 	const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-	if (!existsSync(executablePath)) throw new Error(`${executablePath} not found: apt-get install -y chromium (or set CHROMIUM_PATH)`);
+	if (!existsSync(executablePath))
+		throw new Error(
+			`${executablePath} not found: apt-get install -y chromium (or set CHROMIUM_PATH)`,
+		);
 	rmSync(OUT, { recursive: true, force: true });
 	mkdirSync(OUT, { recursive: true });
 	const userFolder = mkdtempSync(join(tmpdir(), 'ringready-ui-'));
@@ -305,22 +466,44 @@ async function main(): Promise<number> {
 		let env: Target;
 		if (process.env.UI_ATTACH) {
 			// A running `npm run dev` (sandbox mode): UI_ATTACH=http://127.0.0.1:5678 with the login from .n8n-dev/login.json.
-			const login = JSON.parse(readFileSync(join(ROOT, '.n8n-dev', 'login.json'), 'utf8')) as Target['login'];
+			const login = JSON.parse(
+				readFileSync(join(ROOT, '.n8n-dev', 'login.json'), 'utf8'),
+			) as Target['login'];
 			const sandboxUrl = process.env.UI_SANDBOX_URL ?? 'http://127.0.0.1:4010';
-			const { keys } = (await (await fetch(`${sandboxUrl}/__sandbox/keys`)).json()) as { keys: Target['keys'] };
+			const { keys } = (await (await fetch(`${sandboxUrl}/__sandbox/keys`)).json()) as {
+				keys: Target['keys'];
+			};
 			env = { baseUrl: process.env.UI_ATTACH, login, sandboxUrl, keys };
 		} else {
 			dev = await startDevEnvironment({ userFolder, n8nPort: 0, sandboxPort: 0, log });
 			if (!dev.sandbox) throw new Error('the journey needs the sandbox');
-			env = { baseUrl: dev.baseUrl, login: dev.login, sandboxUrl: dev.sandbox.url, keys: dev.sandbox.keys };
+			env = {
+				baseUrl: dev.baseUrl,
+				login: dev.login,
+				sandboxUrl: dev.sandbox.url,
+				keys: dev.sandbox.keys,
+			};
 		}
 		selectors.setTestIdAttribute('data-test-id'); // n8n's attribute
 		browser = await chromium.launch({
 			executablePath,
 			headless: true,
-			args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+			args: [
+				'--no-sandbox',
+				'--disable-gpu',
+				'--disable-quic',
+				'--no-first-run',
+				'--disable-background-networking',
+				'--disable-component-update',
+				'--disable-sync',
+				'--disable-dev-shm-usage',
+			],
 		});
-		const context = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: 1, colorScheme: 'light' });
+		const context = await browser.newContext({
+			viewport: VIEWPORT,
+			deviceScaleFactor: 1,
+			colorScheme: 'light',
+		});
 		const page = await context.newPage();
 		page.setDefaultTimeout(20_000);
 		const journey: Journey = { page, env, shotIndex: 0 };
@@ -332,9 +515,13 @@ async function main(): Promise<number> {
 				log(`ok   ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
 			} catch (error) {
 				failed++;
-				await page.screenshot({ path: join(OUT, `failed-${index + 1}.png`) }).catch(() => undefined);
+				await page
+					.screenshot({ path: join(OUT, `failed-${index + 1}.png`) })
+					.catch(() => undefined);
 				writeFileSync(join(OUT, `failed-${index + 1}.html`), await page.content().catch(() => ''));
-				log(`FAIL ${name}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+				log(
+					`FAIL ${name}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`,
+				);
 				// Later steps build on this one.
 				for (const [skipped] of steps.slice(index + 1)) log(`FAIL ${skipped}: not reached`);
 				failed += steps.length - index - 1;

@@ -39,7 +39,14 @@ export function agentUpdatePreview(agent: AgentDetail, body: Record<string, stri
 		if (before === after) unchanged.push(field);
 		else changes[field] = { before, after };
 	}
-	return { id: agent.id, updated: Object.keys(body), preview: true, saved: false, changes, unchanged };
+	return {
+		id: agent.id,
+		updated: Object.keys(body),
+		preview: true,
+		saved: false,
+		changes,
+		unchanged,
+	};
 }
 
 /** One FAQ entry a save would add, change or remove: its answer now (null: absent) and after the save. */
@@ -58,7 +65,8 @@ export function faqChanges(
 	next: Map<string, string>,
 	report: { added: string[]; updated: string[]; removed: string[] },
 ): FaqEntryChange[] {
-	const byQuestion = (faq: Map<string, string>) => new Map([...faq].map(([question, answer]) => [question.trim(), answer]));
+	const byQuestion = (faq: Map<string, string>) =>
+		new Map([...faq].map(([question, answer]) => [question.trim(), answer]));
 	const before = byQuestion(stored);
 	const after = byQuestion(next);
 	return [...report.added, ...report.updated, ...report.removed].map((question) => ({

@@ -9,7 +9,11 @@ const LIST_PAGE_SIZE = 50;
 function matches(filter: string | undefined, ...texts: unknown[]): boolean {
 	if (!filter) return true;
 	const needle = filter.toLowerCase();
-	return texts.some((text) => String(text ?? '').toLowerCase().includes(needle));
+	return texts.some((text) =>
+		String(text ?? '')
+			.toLowerCase()
+			.includes(needle),
+	);
 }
 
 export async function searchAgents(
@@ -19,7 +23,9 @@ export async function searchAgents(
 	const agents = await listAgents.call(this);
 	return {
 		results: agents
-			.filter((agent) => matches(filter, agent.agent_name, agent.business_name, agent.phone_number, agent.id))
+			.filter((agent) =>
+				matches(filter, agent.agent_name, agent.business_name, agent.phone_number, agent.id),
+			)
 			.map((agent) => ({
 				name: `${agent.agent_name ?? 'Agent'} — ${agent.business_name ?? ''} (#${agent.id})`,
 				value: String(agent.id),
@@ -45,7 +51,9 @@ export async function searchConversations(
 					c.channel === 'phone' ? 'Call' : 'Chat',
 					c.caller_name ?? c.from ?? 'Unknown caller',
 					c.label,
-					String(c.started_at).replace('T', ' ').replace(/:\d\dZ$/, ' UTC'),
+					String(c.started_at)
+						.replace('T', ' ')
+						.replace(/:\d\dZ$/, ' UTC'),
 				]
 					.filter(Boolean)
 					.join(' · '),

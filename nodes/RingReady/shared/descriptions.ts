@@ -28,7 +28,10 @@ export function agentLocator(overrides: Partial<INodeProperties> = {}): INodePro
 				validation: [
 					{
 						type: 'regex',
-						properties: { regex: '^\\s*\\d+\\s*$', errorMessage: 'An agent ID is a whole number, e.g. 7' },
+						properties: {
+							regex: '^\\s*\\d+\\s*$',
+							errorMessage: 'An agent ID is a whole number, e.g. 7',
+						},
 					},
 				],
 			},
@@ -60,7 +63,8 @@ export function conversationLocator(overrides: Partial<INodeProperties> = {}): I
 		type: 'resourceLocator',
 		default: { mode: 'list', value: '' },
 		required: true,
-		description: 'The phone call or web chat. Pick a recent one from the list, or give its numeric ID.',
+		description:
+			'The phone call or web chat. Pick a recent one from the list, or give its numeric ID.',
 		modes: [
 			{
 				displayName: 'From List',

@@ -43,7 +43,8 @@ export function faqToApi(faq: Map<string, string>): Record<string, string> {
 
 export function faqEquals(a: Map<string, string>, b: Map<string, string>): boolean {
 	if (a.size !== b.size) return false;
-	for (const [question, answer] of a) if (!b.has(question) || b.get(question) !== answer) return false;
+	for (const [question, answer] of a)
+		if (!b.has(question) || b.get(question) !== answer) return false;
 	return true;
 }
 
@@ -126,7 +127,8 @@ export function faqChange(stored: Map<string, string>, next: Map<string, string>
 		if (before === undefined) change.added.push(question);
 		else if (before !== answer) change.updated.push(question);
 	}
-	for (const question of storedByQuestion.keys()) if (!nextByQuestion.has(question)) change.removed.push(question);
+	for (const question of storedByQuestion.keys())
+		if (!nextByQuestion.has(question)) change.removed.push(question);
 	return change;
 }
 

@@ -20,8 +20,14 @@ export function asNodeError(this: IExecuteFunctions, error: unknown, itemIndex: 
 	return new NodeOperationError(this.getNode(), error as Error, { itemIndex });
 }
 
-export function toItems(data: IDataObject | IDataObject[], itemIndex: number): INodeExecutionData[] {
-	return (Array.isArray(data) ? data : [data]).map((json) => ({ json, pairedItem: { item: itemIndex } }));
+export function toItems(
+	data: IDataObject | IDataObject[],
+	itemIndex: number,
+): INodeExecutionData[] {
+	return (Array.isArray(data) ? data : [data]).map((json) => ({
+		json,
+		pairedItem: { item: itemIndex },
+	}));
 }
 
 /** Reads and validates one item's parameters, and returns the request(s) to make for it. */
@@ -55,7 +61,9 @@ export async function mapItems(
 		this,
 		session,
 		requests.map((request, itemIndex) =>
-			request ? { itemIndex, run: async () => (outputs[itemIndex] = toItems(await request(), itemIndex)) } : undefined,
+			request
+				? { itemIndex, run: async () => (outputs[itemIndex] = toItems(await request(), itemIndex)) }
+				: undefined,
 		),
 		(error, itemIndexes) => {
 			for (const itemIndex of itemIndexes) outputs[itemIndex] = [errorItem(error, itemIndex)];

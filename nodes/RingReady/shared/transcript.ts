@@ -10,7 +10,9 @@ export function transcriptToText(turns: TranscriptTurn[] | undefined | null): st
 	return (turns ?? []).map((turn) => `${roleLabel(turn.role)}: ${turn.content}`).join('\n');
 }
 
-export function addTranscriptText<T extends ConversationDetail>(conversation: T): T & { transcript_text: string } {
+export function addTranscriptText<T extends ConversationDetail>(
+	conversation: T,
+): T & { transcript_text: string } {
 	return { ...conversation, transcript_text: transcriptToText(conversation.transcript) };
 }
 
@@ -33,10 +35,13 @@ export function shapeConversation(
 	conversation: ConversationDetail,
 	{ transcriptText, simplify }: { transcriptText?: boolean; simplify?: boolean },
 ): Record<string, unknown> {
-	const shaped: Record<string, unknown> = transcriptText ? addTranscriptText(conversation) : { ...conversation };
+	const shaped: Record<string, unknown> = transcriptText
+		? addTranscriptText(conversation)
+		: { ...conversation };
 	if (!simplify) return shaped;
 	const simplified: Record<string, unknown> = {};
-	for (const field of SIMPLIFIED_CONVERSATION_FIELDS) simplified[field] = conversation[field] ?? null;
+	for (const field of SIMPLIFIED_CONVERSATION_FIELDS)
+		simplified[field] = conversation[field] ?? null;
 	// A fetched transcript stays, as text: the compact form a model or a message reads best.
 	if (transcriptText || Array.isArray(conversation.transcript)) {
 		simplified.transcript_text = transcriptToText(conversation.transcript);

@@ -48,7 +48,11 @@ export function parseLimit(node: INode, value: unknown, itemIndex: number): numb
 
 export function parseConcurrency(node: INode, value: unknown, itemIndex: number): number {
 	const concurrency = Number(value);
-	if (!Number.isSafeInteger(concurrency) || concurrency < 1 || concurrency > TRANSCRIPT_CONCURRENCY.max) {
+	if (
+		!Number.isSafeInteger(concurrency) ||
+		concurrency < 1 ||
+		concurrency > TRANSCRIPT_CONCURRENCY.max
+	) {
 		throw invalid(
 			node,
 			itemIndex,
@@ -102,7 +106,12 @@ function checkText(
 	fix: string,
 ) {
 	if (limits.required && value.trim() === '') {
-		throw invalid(node, itemIndex, `${label} can't be blank`, `RingReady requires ${label}. ${fix}`);
+		throw invalid(
+			node,
+			itemIndex,
+			`${label} can't be blank`,
+			`RingReady requires ${label}. ${fix}`,
+		);
 	}
 	// Counted in Unicode code points, as RingReady (a Python service) counts: an emoji is one character.
 	const length = codePointLength(value);
@@ -136,7 +145,12 @@ export function validateAgentUpdate(
 			);
 		}
 		if (typeof value !== 'string') {
-			throw invalid(node, itemIndex, `${rule.label} must be text`, `Set ${rule.label} to a text value.`);
+			throw invalid(
+				node,
+				itemIndex,
+				`${rule.label} must be text`,
+				`Set ${rule.label} to a text value.`,
+			);
 		}
 		checkText(node, itemIndex, rule.label, value, rule, 'Enter a value or remove the field.');
 		body[field] = value;
@@ -152,16 +166,35 @@ export function validateAgentUpdate(
 	return body;
 }
 
-export function validateFaqEntry(node: INode, entry: FaqEntry, itemIndex: number, position: number) {
+export function validateFaqEntry(
+	node: INode,
+	entry: FaqEntry,
+	itemIndex: number,
+	position: number,
+) {
 	const where = `FAQ entry ${position + 1}`;
-	checkText(node, itemIndex, `${where} question`, entry.question, {
-		maxLength: FAQ_LIMITS.questionMaxLength,
-		required: true,
-	}, 'Enter the question text.');
-	checkText(node, itemIndex, `${where} answer`, entry.answer, {
-		maxLength: FAQ_LIMITS.answerMaxLength,
-		required: true,
-	}, 'Enter the answer text.');
+	checkText(
+		node,
+		itemIndex,
+		`${where} question`,
+		entry.question,
+		{
+			maxLength: FAQ_LIMITS.questionMaxLength,
+			required: true,
+		},
+		'Enter the question text.',
+	);
+	checkText(
+		node,
+		itemIndex,
+		`${where} answer`,
+		entry.answer,
+		{
+			maxLength: FAQ_LIMITS.answerMaxLength,
+			required: true,
+		},
+		'Enter the answer text.',
+	);
 }
 
 export function faqSizeError(node: INode, agentId: number, size: number, itemIndex: number) {

@@ -31,7 +31,13 @@ export function isWriteOutcomeUnknown(error: unknown): boolean {
 
 export function connectionError(
 	node: INode,
-	failure: { code: string | undefined; url: string; attempts: number; itemIndex?: number; isWrite: boolean },
+	failure: {
+		code: string | undefined;
+		url: string;
+		attempts: number;
+		itemIndex?: number;
+		isWrite: boolean;
+	},
 ): NodeApiError {
 	const { code, url, attempts, itemIndex, isWrite } = failure;
 	const origin = new URL(url).origin;
@@ -52,7 +58,12 @@ export function connectionError(
 	return error;
 }
 
-export function outOfTimeError(node: INode, endpoint: string, attempts: number, itemIndex: number | undefined): NodeApiError {
+export function outOfTimeError(
+	node: INode,
+	endpoint: string,
+	attempts: number,
+	itemIndex: number | undefined,
+): NodeApiError {
 	return new NodeApiError(node, { timeout: endpoint } as JsonObject, {
 		message: `RingReady did not answer in the time left for ${endpoint}`,
 		description: `${

@@ -44,7 +44,14 @@ export const RETRY_POLICY = {
 	minRequestMs: 500,
 	retryableStatuses: [429, 502, 503, 504],
 	/** Connection failures after the request may have left; refused or unresolvable hosts are not retried. */
-	retryableNetworkCodes: ['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED', 'UND_ERR_SOCKET', 'EAI_AGAIN'],
+	retryableNetworkCodes: [
+		'ECONNRESET',
+		'EPIPE',
+		'ETIMEDOUT',
+		'ECONNABORTED',
+		'UND_ERR_SOCKET',
+		'EAI_AGAIN',
+	],
 } as const;
 
 export interface ApiRequestOptions {
@@ -71,7 +78,10 @@ export interface ApiRequestOptions {
 }
 
 /** What a caller of the endpoint helpers (agents, conversations, account) may pass on to apiRequest. */
-export type RequestContext = Pick<ApiRequestOptions, 'session' | 'throttle' | 'first' | 'deadline' | 'startIf'>;
+export type RequestContext = Pick<
+	ApiRequestOptions,
+	'session' | 'throttle' | 'first' | 'deadline' | 'startIf'
+>;
 
 interface FullResponse {
 	body: unknown;
@@ -110,7 +120,10 @@ export async function apiRequest(
 	const throttle = options.throttle ?? session?.throttle;
 	const node = this.getNode();
 	const isWrite = method !== 'GET';
-	const retryEnd = Math.min(deadline ?? Number.POSITIVE_INFINITY, Date.now() + RETRY_POLICY.maxRetryMs);
+	const retryEnd = Math.min(
+		deadline ?? Number.POSITIVE_INFINITY,
+		Date.now() + RETRY_POLICY.maxRetryMs,
+	);
 	const endpoint = `${method} ${API_PREFIX}${path}`;
 	let request: IHttpRequestOptions | undefined;
 	let credentialsDecrypted: ICredentialsDecrypted | undefined;
@@ -140,13 +153,22 @@ export async function apiRequest(
 		let response: FullResponse;
 		try {
 			// The credential read above goes along, so n8n does not read it again for this request.
-			response = (await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, request, {
-				credentialsDecrypted,
-			})) as FullResponse;
+			response = (await this.helpers.httpRequestWithAuthentication.call(
+				this,
+				CREDENTIAL_TYPE,
+				request,
+				{
+					credentialsDecrypted,
+				},
+			)) as FullResponse;
 		} catch (error) {
 			const code = networkErrorCode(error);
 			const timedOut = code === 'ECONNABORTED' || code === 'ETIMEDOUT';
-			if (timedOut && deadline !== undefined && Date.now() >= deadline - RETRY_POLICY.minRequestMs) {
+			if (
+				timedOut &&
+				deadline !== undefined &&
+				Date.now() >= deadline - RETRY_POLICY.minRequestMs
+			) {
 				throw outOfTimeError(node, endpoint, attempt, itemIndex);
 			}
 			if (!isWrite && code && isRetryableNetworkCode(code) && attempt < RETRY_POLICY.maxAttempts) {
@@ -156,7 +178,13 @@ export async function apiRequest(
 					continue;
 				}
 			}
-			throw connectionError(node, { code, url: request.url, attempts: attempt, itemIndex, isWrite });
+			throw connectionError(node, {
+				code,
+				url: request.url,
+				attempts: attempt,
+				itemIndex,
+				isWrite,
+			});
 		} finally {
 			throttle?.release();
 		}
@@ -165,12 +193,19 @@ export async function apiRequest(
 		if (status >= 200 && status < 300) {
 			throttle?.succeeded();
 			const problem = options.expect?.(response.body);
-			if (problem !== undefined) throw unexpectedResponseError(node, endpoint, problem, isWrite, itemIndex);
+			if (problem !== undefined)
+				throw unexpectedResponseError(node, endpoint, problem, isWrite, itemIndex);
 			options.onResponse?.(response.headers);
 			return response.body;
 		}
 		if (status >= 300 && status < 400) {
-			throw redirectError(node, { status, location: response.headers.location, url: request.url, endpoint, itemIndex });
+			throw redirectError(node, {
+				status,
+				location: response.headers.location,
+				url: request.url,
+				endpoint,
+				itemIndex,
+			});
 		}
 		const retryAfter = response.headers['retry-after'];
 		const retryable = isWrite
@@ -242,7 +277,10 @@ function buildRequest(
 }
 
 function backoffMs(attempt: number): number {
-	const exponential = Math.min(RETRY_POLICY.maxBackoffMs, RETRY_POLICY.baseDelayMs * 2 ** (attempt - 1));
+	const exponential = Math.min(
+		RETRY_POLICY.maxBackoffMs,
+		RETRY_POLICY.baseDelayMs * 2 ** (attempt - 1),
+	);
 	return Math.round(exponential * (0.75 + Math.random() * 0.5));
 }
 
@@ -261,7 +299,8 @@ function networkErrorCode(error: unknown): string | undefined {
 		const { code, message } = current as { code?: unknown; message?: unknown };
 		if (typeof code === 'string' && /^[A-Z_]+$/.test(code)) return code;
 		if (typeof message === 'string' && /socket hang up/i.test(message)) return 'ECONNRESET';
-		if (typeof message === 'string' && /^timeout of \d+ms exceeded/i.test(message)) return 'ECONNABORTED';
+		if (typeof message === 'string' && /^timeout of \d+ms exceeded/i.test(message))
+			return 'ECONNABORTED';
 		current = (current as { cause?: unknown }).cause;
 	}
 	return undefined;

@@ -68,7 +68,10 @@ export class RequestSession {
 	private async read(itemIndex: number): Promise<ICredentialDataDecryptedObject> {
 		let read = this.reads.get(itemIndex);
 		if (!read) {
-			read = this.context.getCredentials<ICredentialDataDecryptedObject>(CREDENTIAL_TYPE, itemIndex);
+			read = this.context.getCredentials<ICredentialDataDecryptedObject>(
+				CREDENTIAL_TYPE,
+				itemIndex,
+			);
 			this.reads.set(itemIndex, read);
 			// A failed read is not kept: the item that needs it next reads again and reports its own error.
 			read.catch(() => this.reads.delete(itemIndex));

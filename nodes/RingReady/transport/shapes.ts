@@ -30,7 +30,9 @@ function describeBody(body: unknown): string {
 	if (Array.isArray(body)) return 'a JSON list';
 	if (typeof body !== 'object') return `a JSON ${typeof body}`;
 	const keys = Object.keys(body).slice(0, 5);
-	return keys.length === 0 ? 'an empty JSON object' : `a JSON object with ${keys.map((k) => `"${k.slice(0, 30)}"`).join(', ')}`;
+	return keys.length === 0
+		? 'an empty JSON object'
+		: `a JSON object with ${keys.map((k) => `"${k.slice(0, 30)}"`).join(', ')}`;
 }
 
 function expected(what: string, body: unknown, why?: string): string {
@@ -41,9 +43,12 @@ export const whoamiShape: ShapeCheck = (body) =>
 	isObject(body) && isId(body.user_id) ? undefined : expected('the key’s account (user_id)', body);
 
 export const agentListShape: ShapeCheck = (body) => {
-	if (!isObject(body) || !Array.isArray(body.agents)) return expected('a list of agents ("agents")', body);
+	if (!isObject(body) || !Array.isArray(body.agents))
+		return expected('a list of agents ("agents")', body);
 	const bad = body.agents.findIndex((agent) => !isObject(agent) || !isId(agent.id));
-	return bad === -1 ? undefined : expected('a list of agents', body, `agent ${bad + 1} without a valid "id"`);
+	return bad === -1
+		? undefined
+		: expected('a list of agents', body, `agent ${bad + 1} without a valid "id"`);
 };
 
 /** An FAQ as the API sends it: a {question: answer} object of strings, or null (none yet). */
@@ -58,7 +63,12 @@ export function agentShape(id: number, { withFaq }: { withFaq: boolean }): Shape
 	const what = withFaq ? `agent ${id} with its FAQ` : `agent ${id}`;
 	return (body) => {
 		if (!isObject(body)) return expected(what, body);
-		if (body.id !== id) return expected(what, body, isId(body.id) ? `agent ${body.id}` : 'an object without a valid "id"');
+		if (body.id !== id)
+			return expected(
+				what,
+				body,
+				isId(body.id) ? `agent ${body.id}` : 'an object without a valid "id"',
+			);
 		if (!withFaq) return undefined;
 		if (!('faq' in body)) return expected(what, body, 'an agent without "faq"');
 		const problem = faqProblem(body.faq);
@@ -67,7 +77,9 @@ export function agentShape(id: number, { withFaq }: { withFaq: boolean }): Shape
 }
 
 export const agentUpdateShape: ShapeCheck = (body) =>
-	isObject(body) && Array.isArray(body.updated) ? undefined : expected('the list of updated fields ("updated")', body);
+	isObject(body) && Array.isArray(body.updated)
+		? undefined
+		: expected('the list of updated fields ("updated")', body);
 
 export const conversationPageShape: ShapeCheck = (body) => {
 	const what = 'a page of conversations ("conversations", "next_before_id")';
@@ -75,7 +87,8 @@ export const conversationPageShape: ShapeCheck = (body) => {
 	const bad = body.conversations.findIndex((c) => !isObject(c) || !isId(c.id));
 	if (bad !== -1) return expected(what, body, `conversation ${bad + 1} without a valid "id"`);
 	const next = body.next_before_id;
-	if (next !== null && next !== undefined && !isId(next)) return expected(what, body, 'a "next_before_id" that is not an id');
+	if (next !== null && next !== undefined && !isId(next))
+		return expected(what, body, 'a "next_before_id" that is not an id');
 	return undefined;
 };
 
@@ -84,7 +97,11 @@ export function conversationShape(id: number): ShapeCheck {
 	return (body) => {
 		if (!isObject(body)) return expected(what, body);
 		if (body.id !== id) {
-			return expected(what, body, isId(body.id) ? `conversation ${body.id}` : 'an object without a valid "id"');
+			return expected(
+				what,
+				body,
+				isId(body.id) ? `conversation ${body.id}` : 'an object without a valid "id"',
+			);
 		}
 		const { transcript } = body;
 		if (transcript !== undefined && transcript !== null && !Array.isArray(transcript)) {

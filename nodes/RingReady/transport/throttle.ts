@@ -49,7 +49,9 @@ export class RequestThrottle {
 				this.inFlight++;
 				return;
 			}
-			await new Promise<void>((resolve) => (first ? this.waiting.unshift(resolve) : this.waiting.push(resolve)));
+			await new Promise<void>((resolve) =>
+				first ? this.waiting.unshift(resolve) : this.waiting.push(resolve),
+			);
 		}
 	}
 
@@ -60,7 +62,10 @@ export class RequestThrottle {
 
 	succeeded(): void {
 		if (this.ceiling >= this.maxConcurrency) return;
-		if (this.refusedCeiling !== Number.POSITIVE_INFINITY && Date.now() - this.lastRefusalAt > REFUSED_MEMORY_MS) {
+		if (
+			this.refusedCeiling !== Number.POSITIVE_INFINITY &&
+			Date.now() - this.lastRefusalAt > REFUSED_MEMORY_MS
+		) {
 			this.refusedCeiling = Number.POSITIVE_INFINITY;
 		}
 		// Below a ceiling that was refused: one step up per round of successes, up to just below it.
@@ -68,7 +73,9 @@ export class RequestThrottle {
 		// caller another Retry-After.
 		if (this.ceiling + 1 >= this.refusedCeiling) return;
 		const needed =
-			this.refusedCeiling === Number.POSITIVE_INFINITY ? this.ceiling * SUCCESSES_PER_STEP_UP : this.ceiling;
+			this.refusedCeiling === Number.POSITIVE_INFINITY
+				? this.ceiling * SUCCESSES_PER_STEP_UP
+				: this.ceiling;
 		if (++this.successesAtCeiling >= needed) {
 			this.ceiling++;
 			this.successesAtCeiling = 0;

@@ -12,7 +12,11 @@ export interface Sink {
 	url: string;
 	entries: SinkEntry[];
 	/** Resolves when `predicate` holds for the entries, or rejects after `timeoutMs`. */
-	waitFor(predicate: (entries: SinkEntry[]) => boolean, timeoutMs: number, what: string): Promise<void>;
+	waitFor(
+		predicate: (entries: SinkEntry[]) => boolean,
+		timeoutMs: number,
+		what: string,
+	): Promise<void>;
 	close(): Promise<void>;
 }
 

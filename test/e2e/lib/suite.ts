@@ -12,14 +12,20 @@ export class Suite {
 	readonly results: CheckResult[] = [];
 	private readonly started = Date.now();
 
-	constructor(private readonly out: (line: string) => void = (line) => process.stdout.write(`${line}\n`)) {}
+	constructor(
+		private readonly out: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
+	) {}
 
 	log(track: string, message: string): void {
 		this.out(`[${stamp(Date.now() - this.started)}] ${track.padEnd(6)} ${message}`);
 	}
 
 	/** Runs one check; returns whether it passed. A thrown error (or rejected promise) is a failure. */
-	async check(track: string, name: string, fn: () => Promise<void | string> | void | string): Promise<boolean> {
+	async check(
+		track: string,
+		name: string,
+		fn: () => Promise<void | string> | void | string,
+	): Promise<boolean> {
 		const started = Date.now();
 		try {
 			const note = await fn();
@@ -33,7 +39,8 @@ export class Suite {
 
 	/** Records checks that could not run because something they need failed. */
 	skip(track: string, names: string[], reason: string): void {
-		for (const name of names) this.record({ track, name, ok: false, ms: 0, detail: `not run: ${reason}` });
+		for (const name of names)
+			this.record({ track, name, ok: false, ms: 0, detail: `not run: ${reason}` });
 	}
 
 	private record(result: CheckResult): void {
@@ -76,6 +83,7 @@ function describe(error: unknown): string {
 
 function indent(text: string, prefix = '    '): string {
 	const lines = text.split('\n');
-	const shown = lines.length > 25 ? [...lines.slice(0, 25), `… (${lines.length - 25} more lines)`] : lines;
+	const shown =
+		lines.length > 25 ? [...lines.slice(0, 25), `… (${lines.length - 25} more lines)`] : lines;
 	return shown.join(`\n${prefix}`);
 }

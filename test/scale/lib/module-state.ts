@@ -49,7 +49,8 @@ function sourceFiles(dir: string): string[] {
 	for (const entry of readdirSync(dir)) {
 		const path = join(dir, entry);
 		if (statSync(path).isDirectory()) out.push(...sourceFiles(path));
-		else if (path.endsWith('.ts') && !path.endsWith('.test.ts') && !path.endsWith('.d.ts')) out.push(path);
+		else if (path.endsWith('.ts') && !path.endsWith('.test.ts') && !path.endsWith('.d.ts'))
+			out.push(path);
 	}
 	return out;
 }
@@ -90,7 +91,9 @@ function isAssignmentOperator(kind: ts.SyntaxKind): boolean {
 }
 
 function hasModifier(node: ts.Node, kind: ts.SyntaxKind): boolean {
-	return (ts.canHaveModifiers(node) ? ts.getModifiers(node) ?? [] : []).some((modifier) => modifier.kind === kind);
+	return (ts.canHaveModifiers(node) ? (ts.getModifiers(node) ?? []) : []).some(
+		(modifier) => modifier.kind === kind,
+	);
 }
 
 /** Analyses every .ts file under the given folders (relative paths in the report are from `root`). */
@@ -107,12 +110,16 @@ export function analyseModuleState(root: string, folders: string[]): ModuleState
 	for (const { file, source } of parsed) {
 		for (const statement of source.statements) {
 			if (ts.isVariableStatement(statement)) {
-				const mutable = (statement.declarationList.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const)) !== ts.NodeFlags.Const;
+				const mutable =
+					(statement.declarationList.flags & (ts.NodeFlags.Let | ts.NodeFlags.Const)) !==
+					ts.NodeFlags.Const;
 				for (const declaration of statement.declarationList.declarations) {
 					const name = declaration.name.getText(source);
 					if (mutable) {
 						bindings.push({ file, name, kind: 'let/var', mutatedAt: [] });
-						problems.push(`${file}: module-level "${statement.declarationList.getText(source).split('=')[0].trim()}"`);
+						problems.push(
+							`${file}: module-level "${statement.declarationList.getText(source).split('=')[0].trim()}"`,
+						);
 						continue;
 					}
 					const init = declaration.initializer && unwrap(declaration.initializer);
@@ -127,8 +134,14 @@ export function analyseModuleState(root: string, folders: string[]): ModuleState
 					if (kind !== 'function' && ts.isIdentifier(declaration.name)) {
 						containers.set(name, [...(containers.get(name) ?? []), binding]);
 					}
-					if (init && ts.isRegularExpressionLiteral(init) && /\/[a-z]*[gy][a-z]*$/.test(init.text)) {
-						problems.push(`${file}: module-level regular expression ${name} has the g or y flag (it keeps lastIndex between calls)`);
+					if (
+						init &&
+						ts.isRegularExpressionLiteral(init) &&
+						/\/[a-z]*[gy][a-z]*$/.test(init.text)
+					) {
+						problems.push(
+							`${file}: module-level regular expression ${name} has the g or y flag (it keeps lastIndex between calls)`,
+						);
 					}
 				}
 			} else if (ts.isFunctionDeclaration(statement) && statement.name) {
@@ -137,13 +150,23 @@ export function analyseModuleState(root: string, folders: string[]): ModuleState
 				const className = statement.name?.text ?? '(anonymous class)';
 				bindings.push({ file, name: className, kind: 'class', mutatedAt: [] });
 				const singleton = (statement.heritageClauses ?? []).some((clause) =>
-					clause.types.some((type) => /^(INodeType|ICredentialType|IVersionedNodeType)$/.test(type.expression.getText(source))),
+					clause.types.some((type) =>
+						/^(INodeType|ICredentialType|IVersionedNodeType)$/.test(
+							type.expression.getText(source),
+						),
+					),
 				);
 				for (const member of statement.members) {
-					if (ts.isPropertyDeclaration(member) && hasModifier(member, ts.SyntaxKind.StaticKeyword)) {
+					if (
+						ts.isPropertyDeclaration(member) &&
+						hasModifier(member, ts.SyntaxKind.StaticKeyword)
+					) {
 						const name = `${className}.${member.name.getText(source)}`;
 						bindings.push({ file, name, kind: 'static field', mutatedAt: [] });
-						if (!hasModifier(member, ts.SyntaxKind.ReadonlyKeyword) || isContainer(member.initializer)) {
+						if (
+							!hasModifier(member, ts.SyntaxKind.ReadonlyKeyword) ||
+							isContainer(member.initializer)
+						) {
 							problems.push(`${file}: static field ${name} can change at run time`);
 						}
 					}
@@ -158,7 +181,9 @@ export function analyseModuleState(root: string, folders: string[]): ModuleState
 							!isInConstructor(node)
 						) {
 							const { line } = source.getLineAndCharacterOfPosition(node.getStart(source));
-							problems.push(`${file}:${line + 1}: ${className} (one instance per n8n process) assigns ${node.left.getText(source)}`);
+							problems.push(
+								`${file}:${line + 1}: ${className} (one instance per n8n process) assigns ${node.left.getText(source)}`,
+							);
 						}
 						ts.forEachChild(node, visit);
 					};
@@ -200,7 +225,10 @@ export function analyseModuleState(root: string, folders: string[]): ModuleState
 				const root = rootIdentifier(node.expression);
 				if (root) record(root, node);
 			}
-			if ((ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) && isIncrement(node)) {
+			if (
+				(ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) &&
+				isIncrement(node)
+			) {
 				const operand = unwrap(node.operand);
 				if (ts.isPropertyAccessExpression(operand) || ts.isElementAccessExpression(operand)) {
 					const root = rootIdentifier(operand);
@@ -213,7 +241,9 @@ export function analyseModuleState(root: string, folders: string[]): ModuleState
 	}
 	for (const binding of bindings) {
 		if (binding.mutatedAt.length > 0) {
-			problems.push(`${binding.file}: module-level ${binding.name} is mutated at ${binding.mutatedAt.join(', ')}`);
+			problems.push(
+				`${binding.file}: module-level ${binding.name} is mutated at ${binding.mutatedAt.join(', ')}`,
+			);
 		}
 	}
 	return { files: files.length, bindings, problems };
@@ -221,7 +251,8 @@ export function analyseModuleState(root: string, folders: string[]): ModuleState
 
 function rootIdentifierOrThis(expression: ts.Expression): string | undefined {
 	let current = unwrap(expression);
-	while (ts.isPropertyAccessExpression(current) || ts.isElementAccessExpression(current)) current = unwrap(current.expression);
+	while (ts.isPropertyAccessExpression(current) || ts.isElementAccessExpression(current))
+		current = unwrap(current.expression);
 	if (current.kind === ts.SyntaxKind.ThisKeyword) return 'this';
 	return ts.isIdentifier(current) ? current.text : undefined;
 }
@@ -235,26 +266,41 @@ function isInConstructor(node: ts.Node): boolean {
 }
 
 function isIncrement(node: ts.PrefixUnaryExpression | ts.PostfixUnaryExpression): boolean {
-	return node.operator === ts.SyntaxKind.PlusPlusToken || node.operator === ts.SyntaxKind.MinusMinusToken;
+	return (
+		node.operator === ts.SyntaxKind.PlusPlusToken || node.operator === ts.SyntaxKind.MinusMinusToken
+	);
 }
 
 /** Whether a local declaration (parameter or variable in an enclosing function/block) hides the module binding. */
 function isShadowed(identifier: ts.Identifier): boolean {
 	const name = identifier.text;
-	for (let scope: ts.Node | undefined = identifier.parent; scope && !ts.isSourceFile(scope); scope = scope.parent) {
-		if (ts.isFunctionLike(scope) && scope.parameters.some((parameter) => declaresName(parameter.name, name))) return true;
+	for (
+		let scope: ts.Node | undefined = identifier.parent;
+		scope && !ts.isSourceFile(scope);
+		scope = scope.parent
+	) {
+		if (
+			ts.isFunctionLike(scope) &&
+			scope.parameters.some((parameter) => declaresName(parameter.name, name))
+		)
+			return true;
 		if (ts.isBlock(scope) || ts.isFunctionLike(scope)) {
 			const statements = ts.isBlock(scope) ? scope.statements : [];
 			for (const statement of statements) {
 				if (
 					ts.isVariableStatement(statement) &&
-					statement.declarationList.declarations.some((declaration) => declaresName(declaration.name, name))
+					statement.declarationList.declarations.some((declaration) =>
+						declaresName(declaration.name, name),
+					)
 				) {
 					return true;
 				}
 			}
 		}
-		if ((ts.isForStatement(scope) || ts.isForOfStatement(scope) || ts.isForInStatement(scope)) && scope.initializer) {
+		if (
+			(ts.isForStatement(scope) || ts.isForOfStatement(scope) || ts.isForInStatement(scope)) &&
+			scope.initializer
+		) {
 			if (
 				ts.isVariableDeclarationList(scope.initializer) &&
 				scope.initializer.declarations.some((declaration) => declaresName(declaration.name, name))
@@ -268,5 +314,7 @@ function isShadowed(identifier: ts.Identifier): boolean {
 
 function declaresName(binding: ts.BindingName, name: string): boolean {
 	if (ts.isIdentifier(binding)) return binding.text === name;
-	return binding.elements.some((element) => !ts.isOmittedExpression(element) && declaresName(element.name, name));
+	return binding.elements.some(
+		(element) => !ts.isOmittedExpression(element) && declaresName(element.name, name),
+	);
 }

@@ -104,7 +104,9 @@ export class N8nWorker {
 	}
 
 	get running(): boolean {
-		return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
+		return (
+			this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null
+		);
 	}
 
 	async start(timeoutMs = 90_000): Promise<number> {
@@ -142,7 +144,8 @@ export class N8nWorker {
 		void this.exit.then((code) => (exited = code));
 		const deadline = Date.now() + timeoutMs;
 		while (Date.now() < deadline) {
-			if (exited !== undefined) throw new Error(`n8n worker exited with ${exited}; see ${this.logFile}`);
+			if (exited !== undefined)
+				throw new Error(`n8n worker exited with ${exited}; see ${this.logFile}`);
 			try {
 				const response = await fetch(`http://127.0.0.1:${this.healthPort}/healthz/readiness`);
 				if (response.status === 200) return Date.now() - started;

@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { listAgents } from '../../transport/agents';
@@ -10,7 +15,7 @@ import { agentSimplifyProperty, simplifyAgentSummary } from './simplify';
 
 const properties: INodeProperties[] = [
 	...returnAllAndLimit(),
-	agentSimplifyProperty('each agent\'s ID, agent name, business name and phone number'),
+	agentSimplifyProperty("each agent's ID, agent name, business name and phone number"),
 ];
 
 export const description = updateDisplayOptions(

@@ -3,7 +3,12 @@ import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import type { AgentDetail, AgentSummary } from '../../shared/contract';
 
 /** What Simplify keeps of an agent in a list: enough to pick one. */
-export const SIMPLIFIED_AGENT_LIST_FIELDS = ['id', 'agent_name', 'business_name', 'phone_number'] as const;
+export const SIMPLIFIED_AGENT_LIST_FIELDS = [
+	'id',
+	'agent_name',
+	'business_name',
+	'phone_number',
+] as const;
 
 /**
  * What Simplify keeps of one agent: who it is and what it says, bounded by the API's limits (goal at
@@ -42,6 +47,7 @@ export function simplifyAgentSummary(agent: AgentSummary): IDataObject {
 
 export function simplifyAgent(agent: AgentDetail): IDataObject {
 	const simplified = pick(agent, SIMPLIFIED_AGENT_FIELDS);
-	simplified.faq_entry_count = agent.faq && typeof agent.faq === 'object' ? Object.keys(agent.faq).length : 0;
+	simplified.faq_entry_count =
+		agent.faq && typeof agent.faq === 'object' ? Object.keys(agent.faq).length : 0;
 	return simplified;
 }

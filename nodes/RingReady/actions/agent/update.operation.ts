@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { getAgent, updateAgent } from '../../transport/agents';
@@ -21,10 +26,12 @@ const UPDATE_FIELDS: Record<string, WritableAgentField> = {
 };
 
 const FIELD_HELP: Record<WritableAgentField, string> = {
-	agent_goal: 'What the receptionist should achieve on every call or chat, e.g. "Qualify leads and book consultations."',
+	agent_goal:
+		'What the receptionist should achieve on every call or chat, e.g. "Qualify leads and book consultations."',
 	greeting_message: 'The first thing the receptionist says when it answers',
 	business_name: 'The business name the receptionist uses',
-	business_services: 'The services the business offers, in plain text; the receptionist answers from this',
+	business_services:
+		'The services the business offers, in plain text; the receptionist answers from this',
 	business_website: 'The business website, e.g. https://acme.com',
 };
 
@@ -52,7 +59,9 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add Field',
 		default: {},
 		description: `Only the fields added here change. ${DASHBOARD_ONLY_FIELDS_NOTE} To edit the FAQ use the Agent FAQ resource.`,
-		options: Object.entries(UPDATE_FIELDS).map(([parameter, field]) => updateField(parameter, field)),
+		options: Object.entries(UPDATE_FIELDS).map(([parameter, field]) =>
+			updateField(parameter, field),
+		),
 	},
 	previewOptions('each field sent, with its current and new value'),
 ];
@@ -76,8 +85,12 @@ export async function execute(
 		}
 		const body = validateAgentUpdate(this.getNode(), fields, itemIndex);
 		if (readPreview.call(this, itemIndex)) {
-			return async () => agentUpdatePreview(await getAgent.call(this, agentId, itemIndex, { session }), body);
+			return async () =>
+				agentUpdatePreview(await getAgent.call(this, agentId, itemIndex, { session }), body);
 		}
-		return async () => (await updateAgent.call(this, agentId, body, itemIndex, { session })) as unknown as IDataObject;
+		return async () =>
+			(await updateAgent.call(this, agentId, body, itemIndex, {
+				session,
+			})) as unknown as IDataObject;
 	});
 }

@@ -1,12 +1,14 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { DetailOutcome } from '../../transport/conversations';
 import { conversationPages, fetchConversationDetails } from '../../transport/conversations';
-import type {
-	ConversationQuery,
-	ConversationSummary,
-} from '../../shared/contract';
+import type { ConversationQuery, ConversationSummary } from '../../shared/contract';
 import { TRANSCRIPT_CONCURRENCY } from '../../shared/contract';
 import { buildConversationQuery } from '../../shared/conversationQuery';
 import {
@@ -136,16 +138,17 @@ async function fetchConversations(
 	}
 
 	// Only a run cancelled by another item's failure leaves details unfetched (and then fails anyway).
-	const outcomes = (await fetchConversationDetails.call(this, pages, { itemIndex, session })).filter(
-		(outcome): outcome is DetailOutcome => outcome !== undefined,
-	);
+	const outcomes = (
+		await fetchConversationDetails.call(this, pages, { itemIndex, session })
+	).filter((outcome): outcome is DetailOutcome => outcome !== undefined);
 	const failed = outcomes.filter((outcome) => outcome.error !== undefined);
 	if (failed.length > 0 && !this.continueOnFail()) {
 		const first = failed[0].error as Error & { description?: string };
 		first.message = `Conversation ${failed[0].summary.id}: ${first.message}`;
-		first.description = `${failed.length} of ${outcomes.length} transcripts could not be fetched; the others were fetched. ${
-			first.description ?? ''
-		} Turn on "Continue On Fail" in the node settings to keep the conversations that succeeded.`.trim();
+		first.description =
+			`${failed.length} of ${outcomes.length} transcripts could not be fetched; the others were fetched. ${
+				first.description ?? ''
+			} Turn on "Continue On Fail" in the node settings to keep the conversations that succeeded.`.trim();
 		throw first;
 	}
 	return outcomes.map(({ summary, detail, error }) => {

@@ -7,7 +7,10 @@ import { runFaqEdits } from './runFaqEdits';
 import type { RequestSession } from '../../transport/session';
 
 const properties: INodeProperties[] = [
-	agentLocator({ description: 'The agent whose FAQ entries to delete. Pick it from the list, or give its numeric ID.' }),
+	agentLocator({
+		description:
+			'The agent whose FAQ entries to delete. Pick it from the list, or give its numeric ID.',
+	}),
 	{
 		displayName: 'Questions',
 		name: 'questions',

@@ -41,11 +41,16 @@ export function entriesProperty(description: string): INodeProperties {
 
 /** Reads and validates one item's entries; questions and answers are trimmed. */
 export function readFaqEntries(this: IExecuteFunctions, itemIndex: number): FaqEntry[] {
-	const raw = this.getNodeParameter('entries.entry', itemIndex, []) as Array<{ question?: unknown; answer?: unknown }>;
+	const raw = this.getNodeParameter('entries.entry', itemIndex, []) as Array<{
+		question?: unknown;
+		answer?: unknown;
+	}>;
 	const entries = raw.map((entry) => ({
 		question: String(entry.question ?? '').trim(),
 		answer: String(entry.answer ?? '').trim(),
 	}));
-	entries.forEach((entry, position) => validateFaqEntry(this.getNode(), entry, itemIndex, position));
+	entries.forEach((entry, position) =>
+		validateFaqEntry(this.getNode(), entry, itemIndex, position),
+	);
 	return entries;
 }

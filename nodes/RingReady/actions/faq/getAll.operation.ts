@@ -9,7 +9,9 @@ import { readAgentId } from '../agent/agentId';
 import type { RequestSession } from '../../transport/session';
 
 const properties: INodeProperties[] = [
-	agentLocator({ description: 'The agent whose FAQ to read. Pick it from the list, or give its numeric ID.' }),
+	agentLocator({
+		description: 'The agent whose FAQ to read. Pick it from the list, or give its numeric ID.',
+	}),
 ];
 
 export const description = updateDisplayOptions(
@@ -26,7 +28,10 @@ export async function execute(
 		const agentId = readAgentId.call(this, itemIndex);
 		return async () => {
 			const agent = await getAgent.call(this, agentId, itemIndex, { withFaq: true, session });
-			return [...faqFromApi(agent.faq)].map(([question, answer]) => ({ question: question.trim(), answer }));
+			return [...faqFromApi(agent.faq)].map(([question, answer]) => ({
+				question: question.trim(),
+				answer,
+			}));
 		};
 	});
 }

@@ -43,7 +43,8 @@ export const description: INodeProperties[] = [
 		default: 'getAll',
 	},
 	{
-		displayName: 'Replace All removes every FAQ entry that is not listed under Entries. To add or change a few entries, use Create or Update.',
+		displayName:
+			'Replace All removes every FAQ entry that is not listed under Entries. To add or change a few entries, use Create or Update.',
 		name: 'replaceNotice',
 		type: 'notice',
 		default: '',

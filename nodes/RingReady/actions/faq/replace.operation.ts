@@ -9,7 +9,9 @@ import { runFaqEdits } from './runFaqEdits';
 import type { RequestSession } from '../../transport/session';
 
 const properties: INodeProperties[] = [
-	agentLocator({ description: 'The agent whose FAQ to replace. Pick it from the list, or give its numeric ID.' }),
+	agentLocator({
+		description: 'The agent whose FAQ to replace. Pick it from the list, or give its numeric ID.',
+	}),
 	entriesProperty(
 		`The complete new FAQ: entries not listed here are removed. When several input items name the same agent, their entries together form the new FAQ (so one entry per input item works). At most ${FAQ_LIMITS.maxEntries} entries.`,
 	),

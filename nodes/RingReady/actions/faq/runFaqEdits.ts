@@ -63,7 +63,11 @@ export async function runFaqEdits(
 			continue;
 		}
 		try {
-			const planned = { itemIndex, edit: readEdit(itemIndex), preview: readPreview.call(this, itemIndex) };
+			const planned = {
+				itemIndex,
+				edit: readEdit(itemIndex),
+				preview: readPreview.call(this, itemIndex),
+			};
 			byAgent.set(agentId, [...(byAgent.get(agentId) ?? []), planned]);
 		} catch (error) {
 			fail(error, [itemIndex]);
@@ -78,7 +82,10 @@ export async function runFaqEdits(
 		const invalid = invalidItemOf.get(agentId);
 		if (invalid) {
 			for (const itemIndex of itemIndexes) {
-				output.set(itemIndex, errorItem(agentSkippedError(this, agentId, invalid, itemIndex), itemIndex));
+				output.set(
+					itemIndex,
+					errorItem(agentSkippedError(this, agentId, invalid, itemIndex), itemIndex),
+				);
 			}
 			return undefined;
 		}
@@ -96,7 +103,10 @@ export async function runFaqEdits(
 							...report,
 							entry_count: result.entryCount,
 							saved: result.saved,
-							...(preview && { preview: true, changes: faqChanges(result.stored, result.next, report) }),
+							...(preview && {
+								preview: true,
+								changes: faqChanges(result.stored, result.next, report),
+							}),
 						} as IDataObject,
 						pairedItem: { item: planned.itemIndex },
 					});
@@ -120,7 +130,9 @@ async function writeAgentFaq(
 ) {
 	const itemIndex = edits[0].itemIndex;
 	const readStoredFaq = async (first: boolean) =>
-		faqFromApi((await getAgent.call(this, agentId, itemIndex, { withFaq: true, session, first })).faq);
+		faqFromApi(
+			(await getAgent.call(this, agentId, itemIndex, { withFaq: true, session, first })).faq,
+		);
 	let stored = await readStoredFaq(false);
 	for (let attempt = 1; ; attempt++) {
 		const plan = planFaqChange(
@@ -130,7 +142,13 @@ async function writeAgentFaq(
 		if (plan.next.size > FAQ_LIMITS.maxEntries) {
 			throw faqSizeError(this.getNode(), agentId, plan.next.size, itemIndex);
 		}
-		const done = { reports: plan.reports, entryCount: plan.next.size, saved: plan.changed, stored, next: plan.next };
+		const done = {
+			reports: plan.reports,
+			entryCount: plan.next.size,
+			saved: plan.changed,
+			stored,
+			next: plan.next,
+		};
 		if (preview) return { ...done, saved: false };
 		if (!plan.changed) return done;
 
@@ -141,7 +159,10 @@ async function writeAgentFaq(
 			continue;
 		}
 		try {
-			await updateAgent.call(this, agentId, { faq: faqToApi(plan.next) }, itemIndex, { session, first: true });
+			await updateAgent.call(this, agentId, { faq: faqToApi(plan.next) }, itemIndex, {
+				session,
+				first: true,
+			});
 			return done;
 		} catch (error) {
 			if (!isWriteOutcomeUnknown(error) || attempt >= FAQ_MERGE_ATTEMPTS) {

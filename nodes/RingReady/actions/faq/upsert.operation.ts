@@ -9,7 +9,9 @@ import { runFaqEdits } from './runFaqEdits';
 import type { RequestSession } from '../../transport/session';
 
 const properties: INodeProperties[] = [
-	agentLocator({ description: 'The agent whose FAQ to change. Pick it from the list, or give its numeric ID.' }),
+	agentLocator({
+		description: 'The agent whose FAQ to change. Pick it from the list, or give its numeric ID.',
+	}),
 	entriesProperty(
 		`Entries to add, or to update when the question already exists; other entries stay. Use an expression such as {{ $json.question }} to add one entry per input item. The FAQ holds at most ${FAQ_LIMITS.maxEntries} entries.`,
 	),
