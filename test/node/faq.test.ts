@@ -115,6 +115,55 @@ describe('Agent FAQ → Create or Update', () => {
 		);
 	});
 
+	it('a write refused with 429: waits as asked, reads again and keeps an edit made meanwhile', async () => {
+		const id = agentA();
+		const path = `/api/v1/agents/${id}`;
+		ctx.sandbox.control.scriptResponse({
+			path,
+			method: 'PATCH',
+			status: 429,
+			headers: { 'Retry-After': '1' },
+			body: '{"detail":"Too many requests"}',
+		});
+		const colleague = async () => {
+			await new Promise((resolve) => setTimeout(resolve, 400));
+			const response = await fetch(`${ctx.sandbox.url}${path}`, {
+				method: 'PATCH',
+				headers: {
+					Authorization: `Bearer ${ctx.sandbox.keys.readWrite}`,
+					'Content-Type': 'application/json',
+				},
+				body: JSON.stringify({ faq: { ...faqOf(id), 'Colleague?': 'Added meanwhile.' } }),
+			});
+			expect(response.status).toBe(200);
+		};
+		const [{ json }] = await Promise.all([
+			run(
+				{
+					resource: 'faq',
+					operation: 'upsert',
+					agentId: byId(id),
+					entries: entries(['Mine?', 'Yes.']),
+				},
+				{ credentials: ctx.credentials() },
+			),
+			colleague(),
+		]);
+		expect(json[0]).toMatchObject({ saved: true });
+		expect(faqOf(id)).toMatchObject({ 'Mine?': 'Yes.', 'Colleague?': 'Added meanwhile.' });
+		const ours = apiRequests(ctx.sandbox)
+			.filter((r) => r.path === path && r.key !== null)
+			.map((r) => `${r.method} ${r.status}`);
+		// read, re-read, refused write, (the colleague's write), read after the wait, write
+		expect(ours.filter((line) => line !== 'PATCH 200').slice(0, 3)).toEqual([
+			'GET 200',
+			'GET 200',
+			'PATCH 429',
+		]);
+		expect(ours.at(-2)).toBe('GET 200');
+		expect(ours.at(-1)).toBe('PATCH 200');
+	});
+
 	it('__proto__, constructor and toString are ordinary questions', async () => {
 		const id = agentA();
 		const tricky: Array<[string, string]> = [

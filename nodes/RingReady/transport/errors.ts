@@ -25,6 +25,15 @@ export const NOT_SENT_CODES = ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN'];
 /** Set on errors of a write whose outcome is unknown: RingReady may have applied it. */
 export const WRITE_OUTCOME_UNKNOWN = 'writeOutcomeUnknown';
 
+/** Set on errors of a write RingReady refused without applying it (429, 503 with Retry-After): the wait it asked for. */
+export const WRITE_REFUSED_WAIT_MS = 'writeRefusedWaitMs';
+
+/** The wait RingReady asked for when it refused a write without applying it; undefined otherwise. */
+export function writeRefusedWaitMs(error: unknown): number | undefined {
+	const wait = (error as { context?: IDataObject })?.context?.[WRITE_REFUSED_WAIT_MS];
+	return typeof wait === 'number' ? wait : undefined;
+}
+
 export function isWriteOutcomeUnknown(error: unknown): boolean {
 	return Boolean((error as { context?: IDataObject })?.context?.[WRITE_OUTCOME_UNKNOWN]);
 }
@@ -151,6 +160,8 @@ export function responseError(
 		itemIndex?: number;
 		/** A write refused in a way that proves it was not applied (429, 503 with Retry-After). */
 		notApplied: boolean;
+		/** How long RingReady asked to wait before trying again. */
+		waitMs?: number;
 	},
 ): NodeApiError {
 	const { status, body, method, path, attempt, itemIndex } = failure;
@@ -211,5 +222,6 @@ export function responseError(
 		itemIndex,
 	});
 	if (uncertain) error.context[WRITE_OUTCOME_UNKNOWN] = true;
+	if (isWrite && failure.notApplied) error.context[WRITE_REFUSED_WAIT_MS] = failure.waitMs ?? 0;
 	return error;
 }

@@ -69,6 +69,12 @@ export interface ApiRequestOptions {
 	 * a clear error instead of starting.
 	 */
 	deadline?: number;
+	/**
+	 * Writes only: false sends a write once, even when RingReady refuses it in a way that proves it
+	 * was not applied (429, 503 with Retry-After); the error then carries the wait (writeRefusedWaitMs),
+	 * so that the caller can read again before writing (FAQ writes).
+	 */
+	retryWrite?: boolean;
 	/** Asked just before the request is sent: false leaves it unsent (RunCancelledError). */
 	startIf?: () => boolean;
 	/** Checks a 2xx body before anyone uses it; names what is wrong, or returns undefined. */
@@ -80,7 +86,7 @@ export interface ApiRequestOptions {
 /** What a caller of the endpoint helpers (agents, conversations, account) may pass on to apiRequest. */
 export type RequestContext = Pick<
 	ApiRequestOptions,
-	'session' | 'throttle' | 'first' | 'deadline' | 'startIf'
+	'session' | 'throttle' | 'first' | 'deadline' | 'startIf' | 'retryWrite'
 >;
 
 interface FullResponse {
@@ -208,16 +214,15 @@ export async function apiRequest(
 			});
 		}
 		const retryAfter = response.headers['retry-after'];
+		const notApplied = isWrite && isRetryableWrite(status, retryAfter);
 		const retryable = isWrite
-			? isRetryableWrite(status, retryAfter)
+			? notApplied && options.retryWrite !== false
 			: (RETRY_POLICY.retryableStatuses as readonly number[]).includes(status);
-		if (retryable && attempt < RETRY_POLICY.maxAttempts) {
-			const waitMs = retryAfterMs(retryAfter) ?? backoffMs(attempt);
-			if (canWait(waitMs)) {
-				if (status === 429) throttle?.throttled(waitMs);
-				await sleep(waitMs);
-				continue;
-			}
+		const waitMs = retryAfterMs(retryAfter) ?? backoffMs(attempt);
+		if (status === 429) throttle?.throttled(waitMs);
+		if (retryable && attempt < RETRY_POLICY.maxAttempts && canWait(waitMs)) {
+			await sleep(waitMs);
+			continue;
 		}
 		throw responseError(node, {
 			status,
@@ -226,7 +231,8 @@ export async function apiRequest(
 			path,
 			attempt,
 			itemIndex,
-			notApplied: isRetryableWrite(status, retryAfter),
+			notApplied,
+			waitMs,
 		});
 	}
 }

@@ -1,7 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError, sleep } from 'n8n-workflow';
 
-import { isWriteOutcomeUnknown } from '../../transport/errors';
+import { RETRY_POLICY } from '../../transport';
+import { isWriteOutcomeUnknown, writeRefusedWaitMs } from '../../transport/errors';
 import { getAgent, updateAgent } from '../../transport/agents';
 import { FAQ_LIMITS } from '../../shared/contract';
 import type { FaqEdit } from '../../shared/faq';
@@ -134,6 +135,7 @@ async function writeAgentFaq(
 			(await getAgent.call(this, agentId, itemIndex, { withFaq: true, session, first })).faq,
 		);
 	let stored = await readStoredFaq(false);
+	let refusals = 0;
 	for (let attempt = 1; ; attempt++) {
 		const plan = planFaqChange(
 			stored,
@@ -162,9 +164,19 @@ async function writeAgentFaq(
 			await updateAgent.call(this, agentId, { faq: faqToApi(plan.next) }, itemIndex, {
 				session,
 				first: true,
+				retryWrite: false,
 			});
 			return done;
 		} catch (error) {
+			// Refused without being applied (429, 503 with Retry-After): wait as asked, then read and merge
+			// again rather than re-send a merge whose read is now that much older.
+			const waitMs = writeRefusedWaitMs(error);
+			if (waitMs !== undefined && ++refusals < RETRY_POLICY.maxAttempts) {
+				await sleep(waitMs);
+				stored = await readStoredFaq(true);
+				attempt--;
+				continue;
+			}
 			if (!isWriteOutcomeUnknown(error) || attempt >= FAQ_MERGE_ATTEMPTS) {
 				throw asNodeError.call(this, error, itemIndex);
 			}
