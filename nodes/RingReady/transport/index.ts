@@ -25,7 +25,6 @@ import {
 import type { RequestSession } from './session';
 import { RunCancelledError } from './session';
 import type { ShapeCheck } from './shapes';
-import type { RequestThrottle } from './throttle';
 
 export type RingReadyFunctions = IExecuteFunctions | IPollFunctions | ILoadOptionsFunctions;
 
@@ -60,8 +59,7 @@ export interface ApiRequestOptions {
 	itemIndex?: number;
 	/** The run's shared throttle and credential (see RequestSession); without one, the request is on its own. */
 	session?: RequestSession;
-	throttle?: RequestThrottle;
-	/** With a throttle: take the next free slot ahead of the queued requests (list pages). */
+	/** With a session: take the next free slot ahead of the queued requests (list pages, FAQ writes). */
 	first?: boolean;
 	/**
 	 * Epoch ms by which the request, its retries and their waits must be over. Each attempt gets
@@ -86,7 +84,7 @@ export interface ApiRequestOptions {
 /** What a caller of the endpoint helpers (agents, conversations, account) may pass on to apiRequest. */
 export type RequestContext = Pick<
 	ApiRequestOptions,
-	'session' | 'throttle' | 'first' | 'deadline' | 'startIf' | 'retryWrite'
+	'session' | 'first' | 'deadline' | 'startIf' | 'retryWrite'
 >;
 
 interface FullResponse {
@@ -123,7 +121,7 @@ export async function apiRequest(
 	options: ApiRequestOptions = {},
 ): Promise<unknown> {
 	const { itemIndex, session, deadline } = options;
-	const throttle = options.throttle ?? session?.throttle;
+	const throttle = session?.throttle;
 	const node = this.getNode();
 	const isWrite = method !== 'GET';
 	const retryEnd = Math.min(
