@@ -5,15 +5,12 @@ import type {
 	IHttpRequestMethods,
 	IHttpRequestOptions,
 	ILoadOptionsFunctions,
+	INode,
 	IPollFunctions,
 } from 'n8n-workflow';
 import { NodeOperationError, sleep } from 'n8n-workflow';
 
-import {
-	REQUEST_TIMEOUT_MS,
-	assertSafeDestination,
-	resolveBaseUrl,
-} from '../../../credentials/RingReadyApi.credentials';
+import { REQUEST_TIMEOUT_MS, resolveBaseUrl } from '../../../credentials/RingReadyApi.credentials';
 import { API_PREFIX } from '../shared/contract';
 import {
 	connectionError,
@@ -122,7 +119,7 @@ export async function apiRequest(
 ): Promise<unknown> {
 	const { itemIndex, session, deadline } = options;
 	const throttle = session?.throttle;
-	const node = this.getNode();
+	const node = session?.node ?? this.getNode();
 	const isWrite = method !== 'GET';
 	const retryEnd = Math.min(
 		deadline ?? Number.POSITIVE_INFINITY,
@@ -144,7 +141,7 @@ export async function apiRequest(
 			// Built once a slot is free, so a thousand queued requests don't hold back the next list page.
 			try {
 				credentialsDecrypted = await readCredentials.call(this, session, itemIndex);
-				request = buildRequest.call(this, method, path, options, credentialsDecrypted.data ?? {});
+				request = buildRequest(node, method, path, options, credentialsDecrypted.data ?? {});
 			} finally {
 				if (!request) throttle?.release();
 			}
@@ -247,13 +244,15 @@ async function readCredentials(
 }
 
 function buildRequest(
-	this: RingReadyFunctions,
+	node: INode,
 	method: IHttpRequestMethods,
 	path: string,
 	options: ApiRequestOptions,
 	credentials: { baseUrl?: unknown },
 ): IHttpRequestOptions {
 	try {
+		// A bad Base URL is refused here with its own message; the credential's `authenticate` checks
+		// the final URL again before the key is added.
 		const request: IHttpRequestOptions = {
 			method,
 			url: `${resolveBaseUrl(credentials.baseUrl)}${API_PREFIX}${path}`,
@@ -270,10 +269,9 @@ function buildRequest(
 			request.body = JSON.stringify(options.body);
 			request.headers = { 'Content-Type': 'application/json' };
 		}
-		assertSafeDestination(request, credentials.baseUrl);
 		return request;
 	} catch (error) {
-		throw new NodeOperationError(this.getNode(), (error as Error).message, {
+		throw new NodeOperationError(node, (error as Error).message, {
 			itemIndex: options.itemIndex,
 			description: 'Fix the Base URL in the RingReady API credential.',
 		});

@@ -1,4 +1,4 @@
-import type { ICredentialDataDecryptedObject, ICredentialsDecrypted } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, ICredentialsDecrypted, INode } from 'n8n-workflow';
 
 import { TRANSCRIPT_CONCURRENCY } from '../shared/contract';
 import { CREDENTIAL_TYPE, type RingReadyFunctions } from './index';
@@ -26,6 +26,9 @@ export class RunCancelledError extends Error {
 export class RequestSession {
 	readonly throttle: RequestThrottle;
 
+	/** The node, for errors: n8n's getNode() deep-copies it on every call. */
+	readonly node: INode;
+
 	private readonly itemCount: number;
 
 	private readonly reads = new Map<number, Promise<ICredentialDataDecryptedObject>>();
@@ -40,6 +43,7 @@ export class RequestSession {
 	) {
 		this.throttle = new RequestThrottle(options.maxConcurrency ?? TRANSCRIPT_CONCURRENCY.default);
 		this.itemCount = options.itemCount ?? 1;
+		this.node = context.getNode();
 	}
 
 	get isCancelled(): boolean {
@@ -53,7 +57,7 @@ export class RequestSession {
 
 	async credentials(itemIndex = 0): Promise<ICredentialsDecrypted> {
 		const data = (await this.readsItsOwn()) ? await this.read(itemIndex) : await this.read(0);
-		const reference = this.context.getNode().credentials?.[CREDENTIAL_TYPE];
+		const reference = this.node.credentials?.[CREDENTIAL_TYPE];
 		return { id: reference?.id ?? '', name: reference?.name ?? '', type: CREDENTIAL_TYPE, data };
 	}
 

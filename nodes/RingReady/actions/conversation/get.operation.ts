@@ -43,7 +43,7 @@ export async function execute(
 ): Promise<INodeExecutionData[]> {
 	return await mapItems.call(this, items, session, (itemIndex) => {
 		const id = parseId(
-			this.getNode(),
+			session.node,
 			this.getNodeParameter('conversationId', itemIndex, '', { extractValue: true }),
 			'Conversation ID',
 			itemIndex,
