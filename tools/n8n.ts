@@ -175,6 +175,8 @@ export function n8nEnv(o: {
 	};
 	if (o.install.line === 2) env.N8N_DISABLED_MODULES = 'mcp-registry';
 	if (o.install.line === 1) env.N8N_EXPRESSION_ENGINE = 'legacy';
+	// For profiling n8n itself, e.g. RR_N8N_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=/tmp/prof".
+	if (process.env.RR_N8N_NODE_OPTIONS) env.NODE_OPTIONS = process.env.RR_N8N_NODE_OPTIONS;
 	return env;
 }
 

@@ -29,6 +29,7 @@ import {
 	wallRuns,
 	type N8nMeasure,
 } from '../lib/rows';
+import { HTTP_LAYER_NOTE, httpLayerSubject, runN8nHttpLayer } from '../lib/http-layer';
 import { HTTP_NODES, ITEMS_NODES } from '../lib/workflows';
 import { ITEMS_GET } from './transcripts';
 
@@ -61,10 +62,11 @@ export async function caseItems(ctx: BenchContext): Promise<CaseResult> {
 
 	const ours: N8nRun[] = [];
 	const loop: N8nRun[] = [];
+	const loopWithParameter: N8nRun[] = [];
 	if (await ctx.n8n()) {
 		for (let i = 0; i < ctx.options.n8nRuns; i++) {
 			log(
-				`case 2: real n8n run ${i + 1}/${ctx.options.n8nRuns} (ours, then the bare helpers.httpRequest loop) …`,
+				`case 2: real n8n run ${i + 1}/${ctx.options.n8nRuns} (ours, then the bare helpers.httpRequest loop without and with a per-item parameter) …`,
 			);
 			ours.push(
 				...(await runN8n(ctx, ids.itemsGet, ITEMS_GET, {
@@ -80,12 +82,21 @@ export async function caseItems(ctx: BenchContext): Promise<CaseResult> {
 					notes,
 				})),
 			);
+			loopWithParameter.push(
+				...(await runN8n(ctx, ids.itemsLoopParameter, BARE_LOOP, {
+					count: 1,
+					label: 'the bare loop workflow with a per-item parameter',
+					notes,
+				})),
+			);
 		}
 	}
 	let oursMs: number | undefined;
 	let oursPeak: number | undefined;
 	let oursCpu: number | undefined;
 	let loopCpu: number | undefined;
+	let loopWithParameterCpu: number | undefined;
+	let loopWithParameterMs: number | undefined;
 	if (ours.length > 0) {
 		const row = n8nRow(
 			ctx,
@@ -111,6 +122,18 @@ export async function caseItems(ctx: BenchContext): Promise<CaseResult> {
 		rows.push(row);
 		loopCpu = row.cpuPerRequestMs;
 	}
+	if (loopWithParameter.length > 0) {
+		const row = n8nRow(
+			ctx,
+			`Bare loop, ${DEFAULT_CONCURRENCY} at a time, id from a per-item parameter \`{{ $json.id }}\` read for every item first (bench-only node)`,
+			loopWithParameter,
+			BARE_LOOP,
+			floorMs,
+		);
+		rows.push(row);
+		loopWithParameterCpu = row.cpuPerRequestMs;
+		loopWithParameterMs = row.timeMs;
+	}
 	for (const [runs, label] of [
 		[ctx.httpRuns.header, 'HTTP Request node per item, plain header (unbounded; case 1 runs)'],
 		[
@@ -130,6 +153,13 @@ export async function caseItems(ctx: BenchContext): Promise<CaseResult> {
 				),
 			);
 	}
+
+	const httpLayer = await runN8nHttpLayer(ctx, sandbox, 'items');
+	const layerMs = httpLayer.length > 0 ? medianBy(httpLayer, (run) => run.ms).ms : undefined;
+	if (httpLayer.length > 0)
+		rows.push(
+			wallRow(httpLayerSubject(ctx), httpLayer, (value) => value.items, floorMs, HTTP_LAYER_NOTE),
+		);
 
 	const referenceOptions = {
 		baseUrl: sandbox.url,
@@ -184,7 +214,7 @@ export async function caseItems(ctx: BenchContext): Promise<CaseResult> {
 		measured:
 			oursMs === undefined
 				? (ctx.n8nProblem ?? 'not measured')
-				: `${(oursMs / floorMs).toFixed(2)}× (${Math.round(oursMs)} ms vs floor ${Math.round(floorMs)} ms; reference client ${(reference.ms / floorMs).toFixed(2)}×)`,
+				: `${(oursMs / floorMs).toFixed(2)}× (${Math.round(oursMs)} ms vs floor ${Math.round(floorMs)} ms; n8n's HTTP layer alone ${layerMs === undefined ? 'n/a' : `${(layerMs / floorMs).toFixed(2)}×`}; reference client ${(reference.ms / floorMs).toFixed(2)}×)`,
 		pass: oursMs === undefined ? undefined : oursMs <= 1.5 * floorMs,
 	});
 	targets.push({
@@ -203,6 +233,23 @@ export async function caseItems(ctx: BenchContext): Promise<CaseResult> {
 				? undefined
 				: oursCpu <= 1.2 * loopCpu,
 	});
+	targets.push({
+		text: 'real n8n: client CPU per request ≤ 1.2× the bare loop that reads the same per-item parameter (`{{ $json.id }}`) (informational: n8n evaluates it for any node)',
+		measured:
+			oursCpu === undefined || loopWithParameterCpu === undefined
+				? 'not measured'
+				: `${(oursCpu / loopWithParameterCpu).toFixed(2)}× (ours ${fixed(oursCpu)} ms, bare loop with the parameter ${fixed(loopWithParameterCpu)} ms per request)`,
+		pass:
+			oursCpu === undefined ||
+			loopWithParameterCpu === undefined ||
+			Number.isNaN(oursCpu / loopWithParameterCpu)
+				? undefined
+				: oursCpu <= 1.2 * loopWithParameterCpu,
+	});
+	if (oursMs !== undefined && loopWithParameterMs !== undefined)
+		notes.push(
+			`Wall time against the same bare loop with the per-item parameter: ours ${Math.round(oursMs)} ms, the loop ${Math.round(loopWithParameterMs)} ms (${(oursMs / loopWithParameterMs).toFixed(2)}×; the loop alone is ${(loopWithParameterMs / floorMs).toFixed(2)}× the floor).`,
+		);
 	if (ours.length > 0) {
 		const run = medianBy(ours, (r) => n8nTime(r, ITEMS_GET));
 		notes.push(
@@ -210,7 +257,7 @@ export async function caseItems(ctx: BenchContext): Promise<CaseResult> {
 		);
 	}
 	notes.push(
-		"Client CPU per request in real n8n: utime+stime of the `n8n execute` process from /proc/<pid>/stat, sampled every 10 ms, cut to the node's own startTime … startTime + executionTime and divided by the GETs it sent. The bare loop is a bench-only node (bench/fixtures/n8n-nodes-ringready-bench) that calls this.helpers.httpRequest per item with a plain header, 10 at a time, nothing else.",
+		"Client CPU per request in real n8n: utime+stime of the `n8n execute` process from /proc/<pid>/stat, sampled every 10 ms, cut to the node's own startTime … startTime + executionTime and divided by the GETs it sent. The bare loop is a bench-only node (bench/fixtures/n8n-nodes-ringready-bench) that calls this.helpers.httpRequest per item with a plain header, 10 at a time, nothing else; in its second row it first asks n8n for a `{{ $json.id }}` parameter of every item, as our node asks for its Conversation ID (n8n 2.x evaluates each expression in an isolated VM: the largest per-item cost a node pays before any request).",
 		'Input: a RingReady Get Many (list only) node before the measured node; its time is not counted.',
 	);
 	if (ctx.n8nProblem) notes.push(ctx.n8nProblem);

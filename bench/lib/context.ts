@@ -4,7 +4,7 @@
  * our package (packed like a release) and the bench-only bare-loop node installed, credentials and
  * workflows for both sandboxes imported, and NODE_EXTRA_CA_CERTS trusting the HTTPS sandbox.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 
@@ -45,6 +45,7 @@ export function workflowIds(protocol: Protocol) {
 		transcripts: (c: number) => `bench${p}Transc${String(c).padStart(3, '0')}`,
 		itemsGet: `bench${p}ItemsGet1`,
 		itemsLoop: `bench${p}ItemsLoop`,
+		itemsLoopParameter: `bench${p}ItemsLoopP`,
 	};
 }
 
@@ -172,6 +173,14 @@ export class BenchContext {
 				),
 				itemsGetWorkflow(ids.itemsGet, ringReady),
 				itemsLoopWorkflow(ids.itemsLoop, ringReady, sandbox.url, key, DEFAULT_CONCURRENCY),
+				itemsLoopWorkflow(
+					ids.itemsLoopParameter,
+					ringReady,
+					sandbox.url,
+					key,
+					DEFAULT_CONCURRENCY,
+					true,
+				),
 			);
 		}
 		await instance.importCredentials(credentials as Parameters<N8n['importCredentials']>[0]);
@@ -197,7 +206,14 @@ export class BenchContext {
 			const outcome = await executeWorkflow(instance, workflowId, (from, to) =>
 				sampler?.between(from, to),
 			);
-			return { outcome, requests: summarize(await sandbox.stats()) };
+			const stats = await sandbox.stats();
+			// BENCH_LOG_DIR keeps each run's request log (arrival and end times) for closer study.
+			if (process.env.BENCH_LOG_DIR)
+				writeFileSync(
+					join(process.env.BENCH_LOG_DIR, `${workflowId}-${Date.now()}.json`),
+					JSON.stringify(stats),
+				);
+			return { outcome, requests: summarize(stats) };
 		} finally {
 			sampler?.stop();
 			this.onSpawn = undefined;

@@ -197,13 +197,18 @@ export function itemsGetWorkflow(id: string, credential: CredentialRef): object 
 	]);
 }
 
-/** N input items → the bench-only bare `this.helpers.httpRequest` loop (bench/fixtures), same GETs. */
+/**
+ * N input items → the bench-only bare `this.helpers.httpRequest` loop (bench/fixtures), same GETs.
+ * With `readIdParameter`, the loop takes each id from a `{{ $json.id }}` parameter that n8n
+ * evaluates per item (as our node's Conversation ID) instead of reading `$json.id` directly.
+ */
 export function itemsLoopWorkflow(
 	id: string,
 	credential: CredentialRef,
 	baseUrl: string,
 	apiKey: string,
 	concurrency: number,
+	readIdParameter = false,
 ): object {
 	const nodes = [
 		manualTrigger(),
@@ -212,6 +217,7 @@ export function itemsLoopWorkflow(
 			baseUrl,
 			authorization: `Bearer ${apiKey}`,
 			concurrency,
+			...(readIdParameter ? { readIdParameter, conversationId: '={{ $json.id }}' } : {}),
 		}),
 	];
 	return workflow(id, `bench bare loop ${id}`, nodes, [
