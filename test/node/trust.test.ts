@@ -7,7 +7,7 @@ import type { IExecuteFunctions, INodeType } from 'n8n-workflow';
 
 import { RingReadyApi } from '../../credentials/RingReadyApi.credentials';
 import { RingReadyTrigger } from '../../nodes/RingReadyTrigger/RingReadyTrigger.node';
-import { apiRequest } from '../../nodes/RingReady/transport';
+import { RETRY_POLICY, apiRequest } from '../../nodes/RingReady/transport';
 import { executeNode, runListSearch, runPoll, testCredential } from '../harness';
 import { startSandbox } from '../sandbox';
 import type { Sandbox } from '../sandbox';
@@ -805,5 +805,59 @@ describe('18. the credential test names a key that cannot read', () => {
 			message:
 				'The API key works but may not read (it lacks the "read" scope), so the node could not check it. Reading conversations and agents needs a key with the read scope: create one in the RingReady dashboard under Profile → API keys.',
 		});
+	});
+});
+
+describe('19. each attempt has a time limit, and retries stop at the retry cap', () => {
+	// The limits in use (30 s per attempt, no retry later than 2 minutes after the first attempt)
+	// are shortened here so that the behaviour is seen in seconds; the code reads them per request.
+	const defaults = { ...RETRY_POLICY };
+	const shorten = (limits: Partial<Record<'requestTimeoutMs' | 'maxRetryMs', number>>) =>
+		Object.assign(RETRY_POLICY, limits);
+	afterEach(() => Object.assign(RETRY_POLICY, defaults));
+
+	it('the limits are 30 seconds per attempt and 2 minutes for all retries', () => {
+		expect(defaults.requestTimeoutMs).toBe(30_000);
+		expect(defaults.maxRetryMs).toBe(120_000);
+	});
+
+	it('a 503 that keeps asking to wait is tried again only while the wait ends within the cap', async () => {
+		shorten({ maxRetryMs: 2_500 });
+		ctx.sandbox.control.injectFaults({
+			status: 503,
+			retryAfter: 1,
+			count: 10,
+			path: '/api/v1/whoami',
+		});
+		const started = Date.now();
+		const error = await runError(
+			{ resource: 'account', operation: 'get' },
+			{ credentials: ctx.credentials() },
+		);
+		// Attempts at about 0, 1 and 2 s; a fourth would start after the cap.
+		expect(apiRequests(ctx.sandbox)).toHaveLength(3);
+		expect(Date.now() - started).toBeLessThan(2_500);
+		expect(error.message).toBe('RingReady is unavailable right now (HTTP 503 after 3 attempts)');
+		expect(error.description).toBe(
+			'The RingReady service had a problem. Try again in a few minutes.',
+		);
+	});
+
+	it('an answer slower than the attempt limit is cut, tried again, and reported when the cap is near', async () => {
+		shorten({ requestTimeoutMs: 300, maxRetryMs: 1_500 });
+		ctx.sandbox.control.setLatency(1_000);
+		const started = Date.now();
+		const error = await runError(
+			{ resource: 'account', operation: 'get' },
+			{ credentials: ctx.credentials() },
+		);
+		expect(Date.now() - started).toBeLessThan(2_000);
+		expect(apiRequests(ctx.sandbox)).toHaveLength(2);
+		expect(error.message).toBe(
+			`Could not reach RingReady at ${ctx.sandbox.url}: no answer within 0.3 seconds`,
+		);
+		expect(error.description).toBe(
+			'Tried 2 times. RingReady may be slow right now: try again in a few minutes. If it keeps happening, check that the Base URL in the RingReady API credential is right (error code ECONNABORTED).',
+		);
 	});
 });

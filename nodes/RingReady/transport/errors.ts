@@ -15,9 +15,16 @@ const NETWORK_FAILURES: Record<string, string> = {
 	ECONNRESET: 'the connection was dropped',
 	EPIPE: 'the connection was dropped',
 	UND_ERR_SOCKET: 'the connection was dropped',
-	ETIMEDOUT: `no answer within ${REQUEST_TIMEOUT_MS / 1000} seconds`,
-	ECONNABORTED: `no answer within ${REQUEST_TIMEOUT_MS / 1000} seconds`,
 };
+
+/** Timeouts: the attempt's own limit (30 s, or less when the time left before a deadline was shorter). */
+const TIMEOUT_CODES = ['ETIMEDOUT', 'ECONNABORTED'];
+
+function failureText(code: string | undefined, timeoutMs: number | undefined): string {
+	if (code && TIMEOUT_CODES.includes(code))
+		return `no answer within ${(timeoutMs ?? REQUEST_TIMEOUT_MS) / 1000} seconds`;
+	return NETWORK_FAILURES[code ?? ''] ?? 'the request failed';
+}
 
 /** Failures after which the server cannot have processed the request: nothing reached it. */
 export const NOT_SENT_CODES = ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN'];
@@ -46,21 +53,25 @@ export function connectionError(
 		attempts: number;
 		itemIndex?: number;
 		isWrite: boolean;
+		/** The last attempt's time limit. */
+		timeoutMs?: number;
 	},
 ): NodeApiError {
-	const { code, url, attempts, itemIndex, isWrite } = failure;
+	const { code, url, attempts, itemIndex, isWrite, timeoutMs } = failure;
 	const origin = new URL(url).origin;
 	const uncertain = isWrite && !NOT_SENT_CODES.includes(code ?? '');
 	// The raw code stays out of the message: NodeApiError swaps any message naming one for a generic text.
 	const error = new NodeApiError(node, { connection: code ?? 'failed' } as JsonObject, {
-		message: `Could not reach RingReady at ${origin}: ${NETWORK_FAILURES[code ?? ''] ?? 'the request failed'}`,
+		message: `Could not reach RingReady at ${origin}: ${failureText(code, timeoutMs)}`,
 		description: `${attempts > 1 ? `Tried ${attempts} times. ` : ''}${
 			uncertain
 				? 'The change may or may not have been saved: it was not sent again, so that it is never applied twice. Check it in RingReady before running again. '
 				: ''
-		}Check that the Base URL in the RingReady API credential is right and that this n8n can reach it${
-			code ? ` (error code ${code})` : ''
-		}.`,
+		}${
+			code && TIMEOUT_CODES.includes(code)
+				? 'RingReady may be slow right now: try again in a few minutes. If it keeps happening, check that the Base URL in the RingReady API credential is right'
+				: 'Check that the Base URL in the RingReady API credential is right and that this n8n can reach it'
+		}${code ? ` (error code ${code})` : ''}.`,
 		itemIndex,
 	});
 	if (uncertain) error.context[WRITE_OUTCOME_UNKNOWN] = true;

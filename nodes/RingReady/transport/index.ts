@@ -185,6 +185,7 @@ export async function apiRequest(
 				attempts: attempt,
 				itemIndex,
 				isWrite,
+				timeoutMs: request.timeout,
 			});
 		} finally {
 			throttle?.release();
