@@ -8,6 +8,7 @@ import type { IExecuteFunctions, INodeType } from 'n8n-workflow';
 import { RingReadyApi } from '../../credentials/RingReadyApi.credentials';
 import { RingReadyTrigger } from '../../nodes/RingReadyTrigger/RingReadyTrigger.node';
 import { RETRY_POLICY, apiRequest } from '../../nodes/RingReady/transport';
+import { FAQ_MERGE_ATTEMPTS } from '../../nodes/RingReady/actions/faq/runFaqEdits';
 import { executeNode, runListSearch, runPoll, testCredential } from '../harness';
 import { startSandbox } from '../sandbox';
 import type { Sandbox } from '../sandbox';
@@ -346,7 +347,7 @@ describe('5. read → merge → re-read → write, back to back per agent', () =
 
 	it('an FAQ that keeps changing between reads is not written (bounded attempts)', async () => {
 		const agent = ctx.sandbox.control.agent(AGENT)!;
-		for (const n of [1, 2, 3]) {
+		for (let n = 1; n <= FAQ_MERGE_ATTEMPTS; n++) {
 			ctx.sandbox.control.scriptResponse({
 				path: agentPath(AGENT),
 				method: 'GET',
@@ -362,9 +363,10 @@ describe('5. read → merge → re-read → write, back to back per agent', () =
 			`The FAQ of agent ${AGENT} kept changing while this node was saving it [item 0]`,
 		);
 		expect(error.description).toBe(
-			'It changed between two reads 3 times in a row (someone else is editing it). Nothing was written by this node; run it again.',
+			'It changed between two reads 5 times in a row (someone else is editing it). Nothing was written by this node; run it again.',
 		);
-		expect(apiRequests(ctx.sandbox).map((r) => r.method)).toEqual(['GET', 'GET', 'GET', 'GET']);
+		// The first read, then one read before each of the 5 writes that never happened.
+		expect(apiRequests(ctx.sandbox).map((r) => r.method)).toEqual(Array(6).fill('GET'));
 		expect(faqOf(AGENT)).toEqual(before);
 	});
 });
@@ -808,12 +810,15 @@ describe('18. the credential test names a key that cannot read', () => {
 	});
 });
 
-describe('19. each attempt has a time limit, and retries stop at the retry cap', () => {
+describe('19. time limits: each attempt, the retries, and what a 429 asks', () => {
 	// The limits in use (30 s per attempt, no retry later than 2 minutes after the first attempt)
 	// are shortened here so that the behaviour is seen in seconds; the code reads them per request.
 	const defaults = { ...RETRY_POLICY };
-	const shorten = (limits: Partial<Record<'requestTimeoutMs' | 'maxRetryMs', number>>) =>
-		Object.assign(RETRY_POLICY, limits);
+	const shorten = (
+		limits: Partial<
+			Record<'requestTimeoutMs' | 'maxRetryMs' | 'baseDelayMs' | 'maxBackoffMs', number>
+		>,
+	) => Object.assign(RETRY_POLICY, limits);
 	afterEach(() => Object.assign(RETRY_POLICY, defaults));
 
 	it('the limits are 30 seconds per attempt and 2 minutes for all retries', () => {
@@ -841,6 +846,40 @@ describe('19. each attempt has a time limit, and retries stop at the retry cap',
 		expect(error.description).toBe(
 			'The RingReady service had a problem. Try again in a few minutes.',
 		);
+	});
+
+	it('a 429 waits at least as long as Retry-After asks, at most a quarter longer', async () => {
+		ctx.sandbox.control.injectFaults({
+			status: 429,
+			retryAfter: 1,
+			count: 1,
+			path: '/api/v1/whoami',
+		});
+		const { json } = await run(
+			{ resource: 'account', operation: 'get' },
+			{ credentials: ctx.credentials() },
+		);
+		expect(json[0].user_id).toBe(142);
+		const [refused, retried] = apiRequests(ctx.sandbox);
+		const waitedMs = retried.started_ms - refused.ended_ms!;
+		expect(waitedMs).toBeGreaterThanOrEqual(1_000);
+		expect(waitedMs).toBeLessThan(1_250 + 200);
+	});
+
+	it('a 429 that keeps coming is retried past 6 attempts while the waits fit in the retry time', async () => {
+		shorten({ baseDelayMs: 20, maxBackoffMs: 40 });
+		ctx.sandbox.control.injectFaults({
+			status: 429,
+			retryAfter: 0,
+			count: 9,
+			path: '/api/v1/whoami',
+		});
+		const { json } = await run(
+			{ resource: 'account', operation: 'get' },
+			{ credentials: ctx.credentials() },
+		);
+		expect(json[0].user_id).toBe(142);
+		expect(apiRequests(ctx.sandbox).map((r) => r.status)).toEqual([...Array(9).fill(429), 200]);
 	});
 
 	it('an answer slower than the attempt limit is cut, tried again, and reported when the cap is near', async () => {

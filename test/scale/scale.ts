@@ -1038,7 +1038,41 @@ class NodeTrack {
 		return out;
 	}
 
-	private assertAllSucceeded(results: CallResult[], executions: Map<string, ExecutionInfo>): void {
+	/**
+	 * When a call failed, the webhook answers without an execution id: the errors of the FAQ
+	 * workflows' failed executions are read from n8n (message, description, node), counted by text.
+	 */
+	async failedExecutionErrors(results: CallResult[]): Promise<string[]> {
+		if (results.every((result) => result.status === 200)) return [];
+		const since = Math.min(...results.map((result) => result.sentAt));
+		const failed = (
+			await listExecutions(this.c.main, { status: ['error', 'crashed'] }, 100)
+		).filter((execution) => Date.parse(execution.createdAt ?? '') >= since - 1000);
+		const flatted = this.c.main.flatted();
+		const texts = new Map<string, number>();
+		for (const { id } of failed) {
+			const execution = await this.c.main.rest.call<{ data: string }>(
+				'GET',
+				`/rest/executions/${id}`,
+			);
+			const data = flatted.parse(execution.data) as {
+				resultData?: {
+					error?: { message?: string; description?: string; node?: { name?: string } };
+					lastNodeExecuted?: string;
+				};
+			};
+			const error = data.resultData?.error;
+			const text = `${error?.node?.name ?? data.resultData?.lastNodeExecuted ?? '?'}: ${error?.message ?? 'no error recorded'}${error?.description ? ` — ${error.description}` : ''}`;
+			texts.set(text, (texts.get(text) ?? 0) + 1);
+		}
+		return [...texts].map(([text, n]) => `${n}× ${text}`);
+	}
+
+	private assertAllSucceeded(
+		results: CallResult[],
+		executions: Map<string, ExecutionInfo>,
+		errors: string[] = [],
+	): void {
 		const failed = results.filter(
 			(result) =>
 				result.status !== 200 ||
@@ -1049,7 +1083,7 @@ class NodeTrack {
 		assert.deepEqual(
 			failed.slice(0, 5).map((result) => `${result.status}: ${result.text.slice(0, 300)}`),
 			[],
-			`${failed.length} of ${results.length} calls failed`,
+			`${failed.length} of ${results.length} calls failed${errors.length > 0 ? `; failed executions: ${errors.join(' | ')}` : ''}`,
 		);
 		const notSuccess = [...executions.values()].filter(
 			(execution) => execution.status !== 'success',
@@ -1126,8 +1160,9 @@ class NodeTrack {
 			const executions = await this.executions(
 				results.flatMap((result) => (result.body?.executionId ? [result.body.executionId] : [])),
 			);
+			const errors = await this.failedExecutionErrors(results);
 			await suite.check(T, name, () => {
-				this.assertAllSucceeded(results, executions);
+				this.assertAllSucceeded(results, executions, errors);
 				const workers = new Set([...executions.values()].map((execution) => execution.worker));
 				assert.ok(
 					workers.has(1) && workers.has(2),
@@ -1233,8 +1268,9 @@ class NodeTrack {
 			const executions = await this.executions(
 				results.flatMap((result) => (result.body?.executionId ? [result.body.executionId] : [])),
 			);
+			const errors = await this.failedExecutionErrors(results);
 			await suite.check(T, name, () => {
-				this.assertAllSucceeded(results, executions);
+				this.assertAllSucceeded(results, executions, errors);
 				const missing = lanes.flatMap((lane) =>
 					lane.results
 						.filter((entry) => !(entry.question in this.faqOf(lane.agent)))
@@ -1293,8 +1329,9 @@ class NodeTrack {
 			const executions = await this.executions(
 				results.flatMap((result) => (result.body?.executionId ? [result.body.executionId] : [])),
 			);
+			const errors = await this.failedExecutionErrors(results);
 			await suite.check(T, name, () => {
-				this.assertAllSucceeded(results, executions);
+				this.assertAllSucceeded(results, executions, errors);
 				const items = results.flatMap((result) => result.items);
 				const missing = items.filter(
 					(item) => !(item.question in this.sandbox.control.agent(item.agentId)!.faq),
@@ -1380,8 +1417,9 @@ class NodeTrack {
 			const executions = await this.executions(
 				results.flatMap((result) => (result.body?.executionId ? [result.body.executionId] : [])),
 			);
+			const errors = await this.failedExecutionErrors(results);
 			await suite.check(T, name, () => {
-				this.assertAllSucceeded(results, executions);
+				this.assertAllSucceeded(results, executions, errors);
 				const rows = pairs.map((pair) => {
 					const faq = this.faqOf(pair.agent);
 					const one = executions.get(pair.first.body!.executionId)!.faq!;

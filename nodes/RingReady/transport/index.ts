@@ -28,6 +28,7 @@ export type RingReadyFunctions = IExecuteFunctions | IPollFunctions | ILoadOptio
 export const CREDENTIAL_TYPE = 'ringReadyApi';
 
 export const RETRY_POLICY = {
+	/** Attempts for 5xx answers and dropped connections; a 429 is retried while its waits fit in maxRetryMs. */
 	maxAttempts: 6,
 	baseDelayMs: 500,
 	maxBackoffMs: 8_000,
@@ -214,9 +215,13 @@ export async function apiRequest(
 		const retryable = isWrite
 			? notApplied && options.retryWrite !== false
 			: (RETRY_POLICY.retryableStatuses as readonly number[]).includes(status);
-		const waitMs = retryAfterMs(retryAfter) ?? backoffMs(attempt);
-		if (status === 429) throttle?.throttled(waitMs);
-		if (retryable && attempt < RETRY_POLICY.maxAttempts && canWait(waitMs)) {
+		const rateLimited = status === 429;
+		const waitMs = rateLimited
+			? waitBeforeRetryMs(retryAfterMs(retryAfter), attempt)
+			: (retryAfterMs(retryAfter) ?? backoffMs(attempt));
+		if (rateLimited) throttle?.throttled(waitMs);
+		// A 429 is retried for as long as its waits fit in the retry time; other failures a few times.
+		if (retryable && (rateLimited || attempt < RETRY_POLICY.maxAttempts) && canWait(waitMs)) {
 			await sleep(waitMs);
 			continue;
 		}
@@ -285,6 +290,16 @@ function backoffMs(attempt: number): number {
 		RETRY_POLICY.baseDelayMs * 2 ** (attempt - 1),
 	);
 	return Math.round(exponential * (0.75 + Math.random() * 0.5));
+}
+
+/**
+ * The wait before trying again after a 429: never shorter than RingReady asked, growing with each
+ * refusal like the backoff, and up to a quarter longer at random, so that callers refused together
+ * (other executions on the same key) do not all come back at the same moment.
+ */
+export function waitBeforeRetryMs(askedMs: number | undefined, attempt: number): number {
+	const base = Math.max(askedMs ?? 0, backoffMs(attempt));
+	return Math.min(RETRY_POLICY.maxRetryAfterMs, Math.round(base * (1 + Math.random() * 0.25)));
 }
 
 function retryAfterMs(header: string | string[] | undefined): number | undefined {

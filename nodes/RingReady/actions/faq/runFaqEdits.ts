@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError, sleep } from 'n8n-workflow';
 
-import { RETRY_POLICY } from '../../transport';
+import { RETRY_POLICY, waitBeforeRetryMs } from '../../transport';
 import { isWriteOutcomeUnknown, writeRefusedWaitMs } from '../../transport/errors';
 import { getAgent, updateAgent } from '../../transport/agents';
 import { FAQ_LIMITS } from '../../shared/contract';
@@ -20,7 +20,7 @@ interface PlannedEdit {
 }
 
 /** How often one agent's FAQ is read and merged again when it changed under us before the write. */
-export const FAQ_MERGE_ATTEMPTS = 3;
+export const FAQ_MERGE_ATTEMPTS = 5;
 
 export interface FaqEditOptions {
 	/**
@@ -134,6 +134,7 @@ async function writeAgentFaq(
 		faqFromApi(
 			(await getAgent.call(this, agentId, itemIndex, { withFaq: true, session, first })).faq,
 		);
+	const retryEnd = Date.now() + RETRY_POLICY.maxRetryMs;
 	let stored = await readStoredFaq(false);
 	let refusals = 0;
 	for (let attempt = 1; ; attempt++) {
@@ -170,8 +171,9 @@ async function writeAgentFaq(
 		} catch (error) {
 			// Refused without being applied (429, 503 with Retry-After): wait as asked, then read and merge
 			// again rather than re-send a merge whose read is now that much older.
-			const waitMs = writeRefusedWaitMs(error);
-			if (waitMs !== undefined && ++refusals < RETRY_POLICY.maxAttempts) {
+			const askedMs = writeRefusedWaitMs(error);
+			const waitMs = askedMs === undefined ? undefined : waitBeforeRetryMs(askedMs, ++refusals);
+			if (waitMs !== undefined && Date.now() + waitMs < retryEnd) {
 				await sleep(waitMs);
 				stored = await readStoredFaq(true);
 				attempt--;
