@@ -8,7 +8,6 @@ import type { IExecuteFunctions, INodeType } from 'n8n-workflow';
 import { RingReadyApi } from '../../credentials/RingReadyApi.credentials';
 import { RingReadyTrigger } from '../../nodes/RingReadyTrigger/RingReadyTrigger.node';
 import { RETRY_POLICY, apiRequest } from '../../nodes/RingReady/transport';
-import { FAQ_MERGE_ATTEMPTS } from '../../nodes/RingReady/actions/faq/runFaqEdits';
 import { executeNode, runListSearch, runPoll, testCredential } from '../harness';
 import { startSandbox } from '../sandbox';
 import type { Sandbox } from '../sandbox';
@@ -345,29 +344,40 @@ describe('5. read → merge → re-read → write, back to back per agent', () =
 		expect(apiRequests(ctx.sandbox).map((r) => r.method)).toEqual(['GET', 'GET', 'GET', 'PATCH']);
 	});
 
-	it('an FAQ that keeps changing between reads is not written (bounded attempts)', async () => {
-		const agent = ctx.sandbox.control.agent(AGENT)!;
-		for (let n = 1; n <= FAQ_MERGE_ATTEMPTS; n++) {
-			ctx.sandbox.control.scriptResponse({
-				path: agentPath(AGENT),
-				method: 'GET',
-				status: 200,
-				body: JSON.stringify({ ...agent, faq: { [`Version ${n}?`]: 'Yes.' } }),
+	it('an FAQ that keeps changing between reads is not written (bounded by the retry time)', async () => {
+		const defaults = { ...RETRY_POLICY };
+		// Shortened from 2 minutes and 0.5–8 s waits, so that the bound is reached in a second.
+		Object.assign(RETRY_POLICY, { maxRetryMs: 1_500, baseDelayMs: 20, maxBackoffMs: 40 });
+		try {
+			const agent = ctx.sandbox.control.agent(AGENT)!;
+			for (let n = 1; n <= 300; n++) {
+				ctx.sandbox.control.scriptResponse({
+					path: agentPath(AGENT),
+					method: 'GET',
+					status: 200,
+					body: JSON.stringify({ ...agent, faq: { [`Version ${n}?`]: 'Yes.' } }),
+				});
+			}
+			const before = faqOf(AGENT);
+			const error = await runError(upsert(AGENT, ['Mine?', 'Yes.']), {
+				credentials: ctx.credentials(),
 			});
+			const methods = apiRequests(ctx.sandbox).map((r) => r.method);
+			expect(methods.every((method) => method === 'GET')).toBe(true);
+			// A read and a re-read, then after each further change a wait, a read and a re-read.
+			const changes = (methods.length + 1) / 2;
+			expect(changes).toBeGreaterThan(5);
+			expect(error.message).toBe(
+				`The FAQ of agent ${AGENT} kept changing while this node was saving it [item 0]`,
+			);
+			expect(error.description).toBe(
+				`Someone else saved it ${changes} times between this node's reads, for 1.5 seconds. Nothing was written by this node; run it again when the other edits are done.`,
+			);
+			ctx.sandbox.control.clearScripted();
+			expect(faqOf(AGENT)).toEqual(before);
+		} finally {
+			Object.assign(RETRY_POLICY, defaults);
 		}
-		const before = faqOf(AGENT);
-		const error = await runError(upsert(AGENT, ['Mine?', 'Yes.']), {
-			credentials: ctx.credentials(),
-		});
-		expect(error.message).toBe(
-			`The FAQ of agent ${AGENT} kept changing while this node was saving it [item 0]`,
-		);
-		expect(error.description).toBe(
-			'It changed between two reads 5 times in a row (someone else is editing it). Nothing was written by this node; run it again.',
-		);
-		// The first read, then one read before each of the 5 writes that never happened.
-		expect(apiRequests(ctx.sandbox).map((r) => r.method)).toEqual(Array(6).fill('GET'));
-		expect(faqOf(AGENT)).toEqual(before);
 	});
 });
 

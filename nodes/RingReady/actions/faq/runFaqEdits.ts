@@ -19,9 +19,6 @@ interface PlannedEdit {
 	preview: boolean;
 }
 
-/** How often one agent's FAQ is read and merged again when it changed under us before the write. */
-export const FAQ_MERGE_ATTEMPTS = 5;
-
 export interface FaqEditOptions {
 	/**
 	 * Replace All: an invalid item fails every item of its agent (no write for that agent), since
@@ -134,10 +131,13 @@ async function writeAgentFaq(
 		faqFromApi(
 			(await getAgent.call(this, agentId, itemIndex, { withFaq: true, session, first })).faq,
 		);
+	// Every way round again (the FAQ changed, the write was refused, its outcome is unknown) stops once
+	// the transport's retry time is used up, as a request's own retries do.
 	const retryEnd = Date.now() + RETRY_POLICY.maxRetryMs;
 	let stored = await readStoredFaq(false);
 	let refusals = 0;
-	for (let attempt = 1; ; attempt++) {
+	let changes = 0;
+	for (;;) {
 		const plan = planFaqChange(
 			stored,
 			edits.map((planned) => planned.edit),
@@ -157,8 +157,19 @@ async function writeAgentFaq(
 
 		const fresh = await readStoredFaq(true);
 		if (!faqEquals(fresh, stored)) {
-			if (attempt >= FAQ_MERGE_ATTEMPTS) throw keptChangingError(this, agentId, itemIndex);
-			stored = fresh;
+			// Someone else saved in between. The first time, merge again at once; after that, wait a
+			// little longer each time (at random, so that executions editing the same agent take turns
+			// instead of colliding again) and start from what RingReady holds then.
+			changes++;
+			if (changes === 1) {
+				stored = fresh;
+				continue;
+			}
+			const waitMs = waitBeforeRetryMs(undefined, changes - 1);
+			if (Date.now() + waitMs >= retryEnd)
+				throw keptChangingError(this, agentId, itemIndex, changes);
+			await sleep(waitMs);
+			stored = await readStoredFaq(true);
 			continue;
 		}
 		try {
@@ -176,10 +187,9 @@ async function writeAgentFaq(
 			if (waitMs !== undefined && Date.now() + waitMs < retryEnd) {
 				await sleep(waitMs);
 				stored = await readStoredFaq(true);
-				attempt--;
 				continue;
 			}
-			if (!isWriteOutcomeUnknown(error) || attempt >= FAQ_MERGE_ATTEMPTS) {
+			if (!isWriteOutcomeUnknown(error) || Date.now() >= retryEnd) {
 				throw asNodeError.call(this, error, itemIndex);
 			}
 			// Whether the PATCH was applied is unknown: read what RingReady holds now and decide.
@@ -190,15 +200,24 @@ async function writeAgentFaq(
 	}
 }
 
-function keptChangingError(context: IExecuteFunctions, agentId: number, itemIndex: number) {
+function keptChangingError(
+	context: IExecuteFunctions,
+	agentId: number,
+	itemIndex: number,
+	changes: number,
+) {
 	return new NodeOperationError(
 		context.getNode(),
 		`The FAQ of agent ${agentId} kept changing while this node was saving it [item ${itemIndex}]`,
 		{
 			itemIndex,
-			description: `It changed between two reads ${FAQ_MERGE_ATTEMPTS} times in a row (someone else is editing it). Nothing was written by this node; run it again.`,
+			description: `Someone else saved it ${changes} times between this node's reads, for ${duration(RETRY_POLICY.maxRetryMs)}. Nothing was written by this node; run it again when the other edits are done.`,
 		},
 	);
+}
+
+function duration(ms: number): string {
+	return ms % 60_000 === 0 ? `${ms / 60_000} minutes` : `${ms / 1000} seconds`;
 }
 
 function agentSkippedError(
