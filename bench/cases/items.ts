@@ -97,40 +97,35 @@ export async function caseItems(ctx: BenchContext): Promise<CaseResult> {
 	let loopCpu: number | undefined;
 	let loopWithParameterCpu: number | undefined;
 	let loopWithParameterMs: number | undefined;
+	const addRow = (subject: string, runs: N8nRun[], measure: N8nMeasure) => {
+		const row = n8nRow(ctx, subject, runs, measure, floorMs);
+		rows.push(row);
+		return row;
+	};
 	if (ours.length > 0) {
-		const row = n8nRow(
-			ctx,
+		const row = addRow(
 			`RingReady node: ${TRANSCRIPT_N} items → Conversation → Get`,
 			ours,
 			ITEMS_GET,
-			floorMs,
 		);
-		rows.push(row);
 		oursMs = row.timeMs;
 		oursCpu = row.cpuPerRequestMs;
 		// The list node before it sends one page at a time, so the peak is the Get node's.
 		oursPeak = Math.max(...ours.map((run) => run.requests.peakInFlight));
 	}
 	if (loop.length > 0) {
-		const row = n8nRow(
-			ctx,
+		loopCpu = addRow(
 			`Bare this.helpers.httpRequest loop, ${DEFAULT_CONCURRENCY} at a time (bench-only node)`,
 			loop,
 			BARE_LOOP,
-			floorMs,
-		);
-		rows.push(row);
-		loopCpu = row.cpuPerRequestMs;
+		).cpuPerRequestMs;
 	}
 	if (loopWithParameter.length > 0) {
-		const row = n8nRow(
-			ctx,
+		const row = addRow(
 			`Bare loop, ${DEFAULT_CONCURRENCY} at a time, id from a per-item parameter \`{{ $json.id }}\` read for every item first (bench-only node)`,
 			loopWithParameter,
 			BARE_LOOP,
-			floorMs,
 		);
-		rows.push(row);
 		loopWithParameterCpu = row.cpuPerRequestMs;
 		loopWithParameterMs = row.timeMs;
 	}
