@@ -469,6 +469,39 @@ describe('6. a write is retried only when it certainly was not applied', () => {
 		]);
 	});
 
+	it('an FAQ write that keeps ending with an unknown outcome is tried 3 times, each after a fresh read', async () => {
+		const before = faqOf(AGENT);
+		for (let n = 0; n < 5; n++) {
+			ctx.sandbox.control.scriptResponse({
+				path: agentPath(AGENT),
+				method: 'PATCH',
+				status: 502,
+				body: '',
+			});
+		}
+		const error = await runError(upsert(AGENT, ['Mine?', 'Yes.']), {
+			credentials: ctx.credentials(),
+		});
+		expect(apiRequests(ctx.sandbox).map((r) => `${r.method} ${r.status}`)).toEqual([
+			'GET 200',
+			'GET 200',
+			'PATCH 502',
+			'GET 200',
+			'GET 200',
+			'PATCH 502',
+			'GET 200',
+			'GET 200',
+			'PATCH 502',
+			'GET 200',
+		]);
+		expect(error.message).toBe(`The FAQ of agent ${AGENT} could not be saved [item 0]`);
+		expect(error.description).toBe(
+			'3 writes in a row failed without saying whether RingReady applied them (the last: RingReady is unavailable right now (HTTP 502)). After each, the FAQ was read again and did not hold the change. Nothing more was sent; try again in a few minutes.',
+		);
+		expect(faqOf(AGENT)).toEqual(before);
+		ctx.sandbox.control.clearScripted();
+	});
+
 	it('a read-only key: the PATCH 403 says the key is read-only', async () => {
 		const error = await runError(update, { credentials: ctx.credentials('readOnly') });
 		expect(error.message).toBe(

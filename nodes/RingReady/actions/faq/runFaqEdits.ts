@@ -13,6 +13,9 @@ import { faqSizeError } from '../../shared/validation';
 import { readAgentId } from '../agent/agentId';
 import { faqChanges, readPreview } from '../preview';
 
+/** Writes whose outcome stayed unknown (dropped, timed out, 5xx) before the node gives up on an agent. */
+const UNKNOWN_WRITE_ATTEMPTS = 3;
+
 interface PlannedEdit {
 	itemIndex: number;
 	edit: FaqEdit;
@@ -137,6 +140,7 @@ async function writeAgentFaq(
 	let stored = await readStoredFaq(false);
 	let refusals = 0;
 	let changes = 0;
+	let unknownOutcomes = 0;
 	for (;;) {
 		const plan = planFaqChange(
 			stored,
@@ -189,12 +193,13 @@ async function writeAgentFaq(
 				stored = await readStoredFaq(true);
 				continue;
 			}
-			if (!isWriteOutcomeUnknown(error) || Date.now() >= retryEnd) {
-				throw asNodeError.call(this, error, itemIndex);
-			}
+			if (!isWriteOutcomeUnknown(error)) throw asNodeError.call(this, error, itemIndex);
 			// Whether the PATCH was applied is unknown: read what RingReady holds now and decide.
 			const after = await readStoredFaq(true);
 			if (faqEquals(after, plan.next)) return done;
+			if (++unknownOutcomes >= UNKNOWN_WRITE_ATTEMPTS || Date.now() >= retryEnd) {
+				throw notSavedError(this, agentId, itemIndex, unknownOutcomes, error);
+			}
 			stored = after;
 		}
 	}
@@ -212,6 +217,23 @@ function keptChangingError(
 		{
 			itemIndex,
 			description: `Someone else saved it ${changes} times between this node's reads, for ${duration(RETRY_POLICY.maxRetryMs)}. Nothing was written by this node; run it again when the other edits are done.`,
+		},
+	);
+}
+
+function notSavedError(
+	context: IExecuteFunctions,
+	agentId: number,
+	itemIndex: number,
+	writes: number,
+	last: unknown,
+) {
+	return new NodeOperationError(
+		context.getNode(),
+		`The FAQ of agent ${agentId} could not be saved [item ${itemIndex}]`,
+		{
+			itemIndex,
+			description: `${writes} writes in a row failed without saying whether RingReady applied them (the last: ${(last as Error).message}). After each, the FAQ was read again and did not hold the change. Nothing more was sent; try again in a few minutes.`,
 		},
 	);
 }
