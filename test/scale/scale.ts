@@ -1038,11 +1038,19 @@ class NodeTrack {
 		return out;
 	}
 
+	/** The executions the calls started, and the errors of those that failed. */
+	private async outcomes(results: CallResult[]) {
+		const executions = await this.executions(
+			results.flatMap((result) => (result.body?.executionId ? [result.body.executionId] : [])),
+		);
+		return { executions, errors: await this.failedExecutionErrors(results) };
+	}
+
 	/**
 	 * When a call failed, the webhook answers without an execution id: the errors of the FAQ
 	 * workflows' failed executions are read from n8n (message, description, node), counted by text.
 	 */
-	async failedExecutionErrors(results: CallResult[]): Promise<string[]> {
+	private async failedExecutionErrors(results: CallResult[]): Promise<string[]> {
 		if (results.every((result) => result.status === 200)) return [];
 		const since = Math.min(...results.map((result) => result.sentAt));
 		const failed = (
@@ -1157,10 +1165,7 @@ class NodeTrack {
 			const wallMs = Date.now() - t0;
 			stopFaults();
 			this.dumpLog('concurrent');
-			const executions = await this.executions(
-				results.flatMap((result) => (result.body?.executionId ? [result.body.executionId] : [])),
-			);
-			const errors = await this.failedExecutionErrors(results);
+			const { executions, errors } = await this.outcomes(results);
 			await suite.check(T, name, () => {
 				this.assertAllSucceeded(results, executions, errors);
 				const workers = new Set([...executions.values()].map((execution) => execution.worker));
@@ -1265,10 +1270,7 @@ class NodeTrack {
 			stopFaults();
 			this.dumpLog('lanes');
 			const results = lanes.flatMap((lane) => lane.results.map((entry) => entry.result));
-			const executions = await this.executions(
-				results.flatMap((result) => (result.body?.executionId ? [result.body.executionId] : [])),
-			);
-			const errors = await this.failedExecutionErrors(results);
+			const { executions, errors } = await this.outcomes(results);
 			await suite.check(T, name, () => {
 				this.assertAllSucceeded(results, executions, errors);
 				const missing = lanes.flatMap((lane) =>
@@ -1326,10 +1328,7 @@ class NodeTrack {
 			const wallMs = Date.now() - t0;
 			this.dumpLog('batch');
 			this.sandbox.control.clearFaults();
-			const executions = await this.executions(
-				results.flatMap((result) => (result.body?.executionId ? [result.body.executionId] : [])),
-			);
-			const errors = await this.failedExecutionErrors(results);
+			const { executions, errors } = await this.outcomes(results);
 			await suite.check(T, name, () => {
 				this.assertAllSucceeded(results, executions, errors);
 				const items = results.flatMap((result) => result.items);
@@ -1414,10 +1413,7 @@ class NodeTrack {
 			}
 			this.dumpLog('pairs');
 			const results = pairs.flatMap((pair) => [pair.first, pair.second]);
-			const executions = await this.executions(
-				results.flatMap((result) => (result.body?.executionId ? [result.body.executionId] : [])),
-			);
-			const errors = await this.failedExecutionErrors(results);
+			const { executions, errors } = await this.outcomes(results);
 			await suite.check(T, name, () => {
 				this.assertAllSucceeded(results, executions, errors);
 				const rows = pairs.map((pair) => {

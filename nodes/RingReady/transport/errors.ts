@@ -17,11 +17,13 @@ const NETWORK_FAILURES: Record<string, string> = {
 	UND_ERR_SOCKET: 'the connection was dropped',
 };
 
-/** Timeouts: the attempt's own limit (30 s, or less when the time left before a deadline was shorter). */
-const TIMEOUT_CODES = ['ETIMEDOUT', 'ECONNABORTED'];
+/** The attempt ran out of its own limit (30 s, or less when a deadline left less time). */
+export function isTimeout(code: string | undefined): boolean {
+	return code === 'ETIMEDOUT' || code === 'ECONNABORTED';
+}
 
 function failureText(code: string | undefined, timeoutMs: number | undefined): string {
-	if (code && TIMEOUT_CODES.includes(code))
+	if (isTimeout(code))
 		return `no answer within ${(timeoutMs ?? REQUEST_TIMEOUT_MS) / 1000} seconds`;
 	return NETWORK_FAILURES[code ?? ''] ?? 'the request failed';
 }
@@ -35,7 +37,7 @@ export const WRITE_OUTCOME_UNKNOWN = 'writeOutcomeUnknown';
 /** Set on errors of a write RingReady refused without applying it (429, 503 with Retry-After): the wait it asked for. */
 export const WRITE_REFUSED_WAIT_MS = 'writeRefusedWaitMs';
 
-/** The wait RingReady asked for when it refused a write without applying it; undefined otherwise. */
+/** The wait RingReady asked for (0 if it named none) when it refused a write without applying it; undefined otherwise. */
 export function writeRefusedWaitMs(error: unknown): number | undefined {
 	const wait = (error as { context?: IDataObject })?.context?.[WRITE_REFUSED_WAIT_MS];
 	return typeof wait === 'number' ? wait : undefined;
@@ -68,7 +70,7 @@ export function connectionError(
 				? 'The change may or may not have been saved: it was not sent again, so that it is never applied twice. Check it in RingReady before running again. '
 				: ''
 		}${
-			code && TIMEOUT_CODES.includes(code)
+			isTimeout(code)
 				? 'RingReady may be slow right now: try again in a few minutes. If it keeps happening, check that the Base URL in the RingReady API credential is right'
 				: 'Check that the Base URL in the RingReady API credential is right and that this n8n can reach it'
 		}${code ? ` (error code ${code})` : ''}.`,
@@ -171,8 +173,8 @@ export function responseError(
 		itemIndex?: number;
 		/** A write refused in a way that proves it was not applied (429, 503 with Retry-After). */
 		notApplied: boolean;
-		/** How long RingReady asked to wait before trying again. */
-		waitMs?: number;
+		/** How long RingReady asked to wait before trying again (its Retry-After), if it said. */
+		askedWaitMs?: number;
 	},
 ): NodeApiError {
 	const { status, body, method, path, attempt, itemIndex } = failure;
@@ -233,6 +235,7 @@ export function responseError(
 		itemIndex,
 	});
 	if (uncertain) error.context[WRITE_OUTCOME_UNKNOWN] = true;
-	if (isWrite && failure.notApplied) error.context[WRITE_REFUSED_WAIT_MS] = failure.waitMs ?? 0;
+	if (isWrite && failure.notApplied)
+		error.context[WRITE_REFUSED_WAIT_MS] = failure.askedWaitMs ?? 0;
 	return error;
 }

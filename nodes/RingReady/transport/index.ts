@@ -14,6 +14,7 @@ import { REQUEST_TIMEOUT_MS, resolveBaseUrl } from '../../../credentials/RingRea
 import { API_PREFIX } from '../shared/contract';
 import {
 	connectionError,
+	isTimeout,
 	outOfTimeError,
 	redirectError,
 	responseError,
@@ -67,7 +68,7 @@ export interface ApiRequestOptions {
 	deadline?: number;
 	/**
 	 * Writes only: false sends a write once, even when RingReady refuses it in a way that proves it
-	 * was not applied (429, 503 with Retry-After); the error then carries the wait (writeRefusedWaitMs),
+	 * was not applied (429, 503 with Retry-After); the error then carries the asked wait (writeRefusedWaitMs),
 	 * so that the caller can read again before writing (FAQ writes).
 	 */
 	retryWrite?: boolean;
@@ -165,9 +166,8 @@ export async function apiRequest(
 			)) as FullResponse;
 		} catch (error) {
 			const code = networkErrorCode(error);
-			const timedOut = code === 'ECONNABORTED' || code === 'ETIMEDOUT';
 			if (
-				timedOut &&
+				isTimeout(code) &&
 				deadline !== undefined &&
 				Date.now() >= deadline - RETRY_POLICY.minRequestMs
 			) {
@@ -216,9 +216,10 @@ export async function apiRequest(
 			? notApplied && options.retryWrite !== false
 			: (RETRY_POLICY.retryableStatuses as readonly number[]).includes(status);
 		const rateLimited = status === 429;
+		const askedWaitMs = retryAfterMs(retryAfter);
 		const waitMs = rateLimited
-			? waitBeforeRetryMs(retryAfterMs(retryAfter), attempt)
-			: (retryAfterMs(retryAfter) ?? backoffMs(attempt));
+			? waitBeforeRetryMs(askedWaitMs, attempt)
+			: (askedWaitMs ?? backoffMs(attempt));
 		if (rateLimited) throttle?.throttled(waitMs);
 		// A 429 is retried for as long as its waits fit in the retry time; other failures a few times.
 		if (retryable && (rateLimited || attempt < RETRY_POLICY.maxAttempts) && canWait(waitMs)) {
@@ -233,7 +234,7 @@ export async function apiRequest(
 			attempt,
 			itemIndex,
 			notApplied,
-			waitMs,
+			askedWaitMs,
 		});
 	}
 }
