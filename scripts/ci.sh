@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# The one list of CI steps. .ci/run (a clean clone, this machine) runs both groups; .github/workflows/ci.yml
+# runs `check` on every Node version of versions.env and `e2e` once.
+#   bash scripts/ci.sh check   npm ci, build, lint, npm test, the tarball, n8n's scanner, the release check
+#   bash scripts/ci.sh e2e     build, n8n-node lint, real n8n 2.x, the install repair, the editor journey, real n8n 1.x
+# The n8n installs go to $RR_CACHE (default ~/.cache/n8n-nodes-ringready); E2E_1X_CACHE, when set, is
+# where the 1.x line is installed instead (.ci/run keeps 2.x cold and 1.x warm).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+started=$SECONDS
+step() { echo; echo "=== $* ($((SECONDS - started))s)"; }
+
+check() {
+  step "npm ci"
+  npm ci --no-audit --no-fund
+
+  step "build"
+  npm run build
+
+  step "lint"
+  npm run lint
+
+  step "unit, n8n-core and contract tests (npm test)"
+  npm test -- --json --outputFile=.ci-jest.json || { node .ci/summary.js .ci-jest.json; exit 1; }
+  node .ci/summary.js .ci-jest.json
+
+  step "package contents"
+  node .ci/check-pack.js
+
+  step "n8n community package scan"
+  npm run scan
+
+  step "release check (npm publish --dry-run of exactly what would be published)"
+  npm run release:check
+}
+
+e2e() {
+  [ -d node_modules ] || { step "npm ci"; npm ci --no-audit --no-fund; }
+  [ -d dist ] || { step "build"; npm run build; }
+
+  step "n8n-node lint (@n8n/node-cli)"
+  npm run lint:n8n-node
+
+  step "real n8n 2.x end to end (n8n 2.x from ${RR_CACHE:-the default cache})"
+  npm run test:e2e
+
+  step "the n8n install repairs a broken cache by itself"
+  npm run test:install
+
+  step "Chromium for the browser journey (Debian package)"
+  if [ ! -x /usr/bin/chromium ]; then
+    if [ "$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi
+    $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
+  fi
+
+  step "the newcomer's journey in the n8n editor (Chromium)"
+  npm run test:ui
+
+  step "real n8n 1.x end to end"
+  RR_CACHE="${E2E_1X_CACHE:-${RR_CACHE:-$HOME/.cache/n8n-nodes-ringready}}" E2E_N8N_LINE=1 npm run test:e2e
+}
+
+case "${1:-}" in
+  check) check ;;
+  e2e) e2e ;;
+  all) check; e2e ;;
+  *) echo "usage: bash scripts/ci.sh check|e2e|all" >&2; exit 2 ;;
+esac
+step "done: $1"
