@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The one list of CI steps. .ci/run (a clean clone, this machine) runs both groups; .github/workflows/ci.yml
 # runs `check` on every Node version of versions.env and `e2e` once.
-#   bash scripts/ci.sh check   npm ci, build, lint, npm test, the tarball, n8n's scanner, the release check
-#   bash scripts/ci.sh e2e     build, n8n-node lint, real n8n 2.x, the install repair, the editor journey, real n8n 1.x
+#   bash scripts/ci.sh check   npm ci, build, lint (n8n-node cloud-support and lint in place), npm test, the tarball, n8n's scanner, the release check
+#   bash scripts/ci.sh e2e     build, real n8n 2.x, the install repair, the editor journey, real n8n 1.x
 # The n8n installs go to $RR_CACHE (default ~/.cache/n8n-nodes-ringready); E2E_1X_CACHE, when set, is
 # where the 1.x line is installed instead (.ci/run keeps 2.x cold and 1.x warm).
 set -euo pipefail
@@ -37,9 +37,6 @@ check() {
 e2e() {
   [ -d node_modules ] || { step "npm ci"; npm ci --no-audit --no-fund; }
   [ -d dist ] || { step "build"; npm run build; }
-
-  step "n8n-node lint (@n8n/node-cli)"
-  npm run lint:n8n-node
 
   step "real n8n 2.x end to end (n8n 2.x from ${RR_CACHE:-the default cache})"
   npm run test:e2e

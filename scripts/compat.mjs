@@ -90,7 +90,7 @@ const versions = readVersions();
 const command = process.argv[2];
 if (command === 'github-output') {
 	const node = JSON.stringify(versions.CI_NODE_VERSIONS.split(/\s+/));
-	const cacheKey = `n8n-${versions.N8N2_VERSION}-${versions.N8N1_VERSION}-node-${versions.NODE24_VERSION}-node-cli-${versions.N8N_NODE_CLI_VERSION}`;
+	const cacheKey = `n8n-${versions.N8N2_VERSION}-${versions.N8N1_VERSION}-node-${versions.NODE24_VERSION}`;
 	process.stdout.write(
 		`node=${node}\ne2e-node=${versions.N8N1_NODE_VERSION}\ncache-key=${cacheKey}\n`,
 	);

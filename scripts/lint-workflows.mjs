@@ -4,7 +4,7 @@
  * schema (@action-validator/core, the JSON schema compiled to WebAssembly; nothing is downloaded),
  * then against what this repository relies on: every `npm run <script>` and local file a step names
  * exists, and the publish workflow publishes with provenance through npm trusted publishing
- * (`id-token: write`, no npm token).
+ * (`id-token: write`, no npm token), and ci.yml runs the step list of scripts/ci.sh (as .ci/run does).
  *   node scripts/lint-workflows.mjs [file ...]    (default: all of .github/workflows)
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -60,6 +60,15 @@ function repositoryMessages(file, text, scripts) {
 			);
 		if (!/npm run release:check/.test(text))
 			messages.push('publish.yml must run "npm run release:check" before publishing');
+	}
+	if (/^ci/.test(basename(file))) {
+		// .ci/run runs `scripts/ci.sh all`; the workflow must run the same list, not a copy of it.
+		for (const group of ['check', 'e2e']) {
+			if (!new RegExp(`run: bash scripts/ci\\.sh ${group}\\s*$`, 'm').test(text))
+				messages.push(`ci.yml must run "bash scripts/ci.sh ${group}" (the step list .ci/run runs)`);
+		}
+		if (/^\s+- run: npm /m.test(text))
+			messages.push('ci.yml runs npm steps of its own: add them to scripts/ci.sh instead');
 	}
 	return messages;
 }

@@ -95,7 +95,6 @@ export class CapturingLogger implements WorkflowLogger {
 		if (this.scopes.length > 0) entry.scopes = this.scopes;
 		captured.push(entry);
 		if (process.env.HARNESS_LOG) {
-			// eslint-disable-next-line no-console
 			console.log(`[n8n ${level}]`, message, metadata === undefined ? '' : safeStringify(metadata));
 		}
 	}

@@ -59,10 +59,22 @@ describe('npm run lint: GitHub workflows', () => {
 			'line ',
 		],
 		[
-			'ci-unknown-script',
-			'npm run scan',
-			'npm run scann',
-			'"npm run scann": package.json has no such script',
+			'ci-missing-step-list',
+			'bash scripts/ci.sh check',
+			'bash scripts/ci-steps.sh check',
+			'scripts/ci-steps.sh: no such file in the repository',
+		],
+		[
+			'ci-own-steps',
+			'      - run: bash scripts/ci.sh check',
+			'      - run: npm ci --no-audit --no-fund\n      - run: npm test',
+			'ci.yml must run "bash scripts/ci.sh check" (the step list .ci/run runs)',
+		],
+		[
+			'publish-unknown-script',
+			'npm run release:check',
+			'npm run release:chek',
+			'"npm run release:chek": package.json has no such script',
 		],
 		[
 			'publish-no-id-token',

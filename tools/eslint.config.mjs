@@ -1,0 +1,2 @@
+// Tooling keeps the rules of test/ (see test/eslint.config.mjs).
+export { default } from '../test/eslint.config.mjs';
