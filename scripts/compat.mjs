@@ -3,11 +3,14 @@
  * README blocks generated from the files that hold the facts, so they are written once:
  *   Compatibility     from versions.env (also read by tools/lib.sh and the CI workflow)
  *   Version history   from CHANGELOG.md
+ *   Install pin       the version in N8N_COMMUNITY_PACKAGES, from package.json
+ * `check` also fails on a README of more than 250 lines and on a link in README.md or docs/*.md to a
+ * file that does not exist or to a heading that is not there.
  *   node scripts/compat.mjs check           the README's blocks match (part of npm run lint)
  *   node scripts/compat.mjs write           rewrites them (npm run release does it after the bump)
  *   node scripts/compat.mjs github-output   matrix values for .github/workflows/ci.yml
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -17,6 +20,11 @@ const COMPAT = {
 	start: '<!-- compatibility: generated from versions.env by `node scripts/compat.mjs write` -->',
 	end: '<!-- /compatibility -->',
 };
+const PIN = {
+	start: '<!-- install-pin: generated from package.json by `node scripts/compat.mjs write` -->',
+	end: '<!-- /install-pin -->',
+};
+const README_MAX_LINES = 250;
 const HISTORY = {
 	start: '<!-- version-history: generated from CHANGELOG.md by `node scripts/compat.mjs write` -->',
 	end: '<!-- /version-history -->',
@@ -56,6 +64,57 @@ function renderHistory() {
 		([, heading, version, date]) => `- [${version}](CHANGELOG.md#${anchor(heading)}) — ${date}`,
 	);
 	return [HISTORY.start, ...(lines.length ? lines : ['- no release yet']), HISTORY.end].join('\n');
+}
+
+function renderPin() {
+	const { name, version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+	return [
+		PIN.start,
+		'```bash',
+		'N8N_COMMUNITY_PACKAGES_MANAGED_BY_ENV=true',
+		`N8N_COMMUNITY_PACKAGES='[{"name":"${name}","version":"${version}"}]'`,
+		'```',
+		PIN.end,
+	].join('\n');
+}
+
+/** GitHub's anchor for any Markdown heading: lower case, punctuation dropped, spaces as hyphens. */
+const headingAnchors = (markdown) => {
+	const seen = new Map();
+	const anchors = new Set();
+	for (const [, text] of markdown.replace(/```[\s\S]*?```/g, '').matchAll(/^#{1,6} (.+)$/gm)) {
+		const base = anchor(text.replace(/[`*_]/g, '').trim());
+		const count = seen.get(base) ?? 0;
+		seen.set(base, count + 1);
+		anchors.add(count ? `${base}-${count}` : base);
+	}
+	return anchors;
+};
+
+/** Links in README.md and docs/*.md to files that are missing or to headings they do not have. */
+function brokenLinks() {
+	const files = [
+		'README.md',
+		...readdirSync(join(ROOT, 'docs'))
+			.filter((f) => f.endsWith('.md'))
+			.map((f) => `docs/${f}`),
+	];
+	const problems = [];
+	for (const file of files) {
+		const text = readFileSync(join(ROOT, file), 'utf8').replace(/```[\s\S]*?```/g, '');
+		for (const [, target] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+			if (/^[a-z]+:/i.test(target)) continue;
+			const [path, hash] = target.split('#');
+			const resolved = path ? join(ROOT, dirname(file), path) : join(ROOT, file);
+			if (!existsSync(resolved)) {
+				problems.push(`${file}: link to ${target}: no such file`);
+			} else if (hash !== undefined && resolved.endsWith('.md')) {
+				if (!headingAnchors(readFileSync(resolved, 'utf8')).has(hash))
+					problems.push(`${file}: link to ${target}: no such heading`);
+			}
+		}
+	}
+	return problems;
 }
 
 function render(v) {
@@ -100,6 +159,7 @@ if (command === 'github-output') {
 	for (const [name, markers, wanted] of [
 		['Compatibility', COMPAT, render(versions)],
 		['Version history', HISTORY, renderHistory()],
+		['Install pin', PIN, renderPin()],
 	]) {
 		const block = currentBlock(readme, markers);
 		if (!block) {
@@ -122,8 +182,18 @@ if (command === 'github-output') {
 		);
 		process.exit(1);
 	} else {
+		const problems = brokenLinks();
+		const lines = readme.split('\n').length - (readme.endsWith('\n') ? 1 : 0);
+		if (lines > README_MAX_LINES)
+			problems.push(
+				`README.md has ${lines} lines; at most ${README_MAX_LINES} (depth goes to docs/)`,
+			);
+		if (problems.length) {
+			for (const problem of problems) console.error(problem);
+			process.exit(1);
+		}
 		console.log(
-			'README.md: Compatibility matches versions.env, Version history matches CHANGELOG.md',
+			`README.md: Compatibility matches versions.env, Version history matches CHANGELOG.md, install pin matches package.json; ${lines} lines; every link resolves`,
 		);
 	}
 } else {

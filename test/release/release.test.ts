@@ -147,9 +147,17 @@ describe('npm run release:check and prepublishOnly', () => {
 describe('README facts written once', () => {
 	function copyWith(name: string, file: string, edit: (text: string) => string): string {
 		const copy = join(work, name);
-		cpSync(join(ROOT, 'scripts'), join(copy, 'scripts'), { recursive: true });
-		for (const source of ['README.md', 'versions.env', 'CHANGELOG.md'])
-			cpSync(join(ROOT, source), join(copy, source));
+		for (const source of [
+			'scripts',
+			'docs',
+			'examples',
+			'README.md',
+			'versions.env',
+			'CHANGELOG.md',
+			'package.json',
+			'LICENSE',
+		])
+			cpSync(join(ROOT, source), join(copy, source), { recursive: true });
 		writeFileSync(join(copy, file), edit(readFileSync(join(copy, file), 'utf8')));
 		return copy;
 	}
@@ -180,5 +188,40 @@ describe('README facts written once', () => {
 		expect(readFileSync(join(copy, 'README.md'), 'utf8')).toContain(
 			'- [0.2.0](CHANGELOG.md#020---2026-12-01) — 2026-12-01',
 		);
+	});
+
+	it('npm run lint fails when the README pins another version than package.json', () => {
+		const copy = copyWith('pin', 'package.json', (text) =>
+			text.replace(/"version": "[^"]+"/, '"version": "9.8.7"'),
+		);
+		const { status, output } = run('compat.mjs', ['check'], {}, copy);
+		expect(output).toContain('README.md: Install pin differs');
+		expect(status).toBe(1);
+		expect(run('compat.mjs', ['write'], {}, copy).status).toBe(0);
+		expect(readFileSync(join(copy, 'README.md'), 'utf8')).toContain(
+			`N8N_COMMUNITY_PACKAGES='[{"name":"n8n-nodes-ringready","version":"9.8.7"}]'`,
+		);
+	});
+
+	it('npm run lint fails on a README link to a missing file or heading', () => {
+		const copy = copyWith('links', 'README.md', (text) =>
+			text.replace(
+				'## License',
+				'See [the trigger](docs/trigger.md#no-such-part) and [notes](docs/notes.md).\n\n## License',
+			),
+		);
+		const { status, output } = run('compat.mjs', ['check'], {}, copy);
+		expect(output).toContain('README.md: link to docs/trigger.md#no-such-part: no such heading');
+		expect(output).toContain('README.md: link to docs/notes.md: no such file');
+		expect(status).toBe(1);
+	});
+
+	it('npm run lint fails on a README of more than 250 lines', () => {
+		const copy = copyWith('long', 'README.md', (text) =>
+			text.replace('## License', `${'More.\n\n'.repeat(130)}## License`),
+		);
+		const { status, output } = run('compat.mjs', ['check'], {}, copy);
+		expect(output).toMatch(/README\.md has \d+ lines; at most 250 \(depth goes to docs\/\)/);
+		expect(status).toBe(1);
 	});
 });
