@@ -2,7 +2,7 @@
  * npm run bench [-- --case 1,2] [--runs 3] [--n8n-runs 3] [--no-n8n] [--out FILE]
  * BENCH_QUICK=1 npm run bench   N = 100 (list 2,000), one run each: checks the bench end to end.
  *
- * Benchmarks for issue 13 against the sandbox RingReady API (20 ms latency). Real n8n (`n8n execute`
+ * Benchmarks against the sandbox RingReady API (20 ms latency). Real n8n (`n8n execute`
  * of the packed package) is the primary figure; the n8n-free reference client (undici Pool) and the
  * harness (n8n-core in this process) are secondary rows.
  *   1  Get Many, Return All, Include Transcripts, N = 1,000: ours vs the floor, the HTTP Request node

@@ -142,7 +142,7 @@ export function markdown(machine: Machine, results: CaseResult[]): string {
 	const out: string[] = [
 		'# Benchmark results',
 		'',
-		`Latest \`${machine.command}\` (issue 13). Regenerate with \`npm run bench\` (about 10–15 minutes on a quiet 2-core machine; \`-- --case 2\` runs one case, \`-- --help\` lists the options; \`BENCH_QUICK=1 npm run bench\` checks everything end to end with N = 100 in about 4 minutes).`,
+		`Latest \`${machine.command}\`. Regenerate with \`npm run bench\` (about 10–15 minutes on a quiet 2-core machine; \`-- --case 2\` runs one case, \`-- --help\` lists the options; \`BENCH_QUICK=1 npm run bench\` checks everything end to end with N = 100 in about 4 minutes).`,
 		...(machine.quick
 			? [
 					'',
