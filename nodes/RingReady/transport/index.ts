@@ -155,6 +155,7 @@ export async function apiRequest(
 	for (let attempt = 1; ; attempt++) {
 		await throttle?.acquire(options.first);
 		const timeLeft = deadline === undefined ? Number.POSITIVE_INFINITY : deadline - Date.now();
+		let ready = false;
 		try {
 			if (timeLeft < RETRY_POLICY.minRequestMs)
 				throw outOfTimeError(node, endpoint, attempt - 1, itemIndex);
@@ -164,9 +165,9 @@ export async function apiRequest(
 				request = buildRequest(node, method, path, options, account.decrypted.data ?? {});
 			}
 			checkRun();
-		} catch (error) {
-			throttle?.release();
-			throw error;
+			ready = true;
+		} finally {
+			if (!ready) throttle?.release();
 		}
 		request.timeout = Math.min(RETRY_POLICY.requestTimeoutMs, Math.floor(timeLeft));
 		const attemptStartedAt = Date.now();

@@ -148,25 +148,23 @@ async function fetchConversations(
 	// transcript is requested, in this item or any other.
 	const continueOnFail = this.continueOnFail();
 	let firstFailure: DetailOutcome | undefined;
-	let outcomes: DetailOutcome[];
-	try {
-		outcomes = (
-			await fetchConversationDetails.call(this, pages, {
-				itemIndex,
-				session,
-				stopAfter: (outcome) => {
-					if (continueOnFail) return false;
-					firstFailure ??= outcome;
-					session.cancel();
-					return true;
-				},
-			})
-		).filter((outcome): outcome is DetailOutcome => outcome !== undefined);
-	} catch (error) {
-		// The listing was cut short by that stop: the transcript's failure is what to report.
-		if (!(firstFailure && error instanceof RunCancelledError)) throw error;
-		outcomes = [];
-	}
+	const outcomes = await fetchConversationDetails
+		.call(this, pages, {
+			itemIndex,
+			session,
+			stopAfter: (outcome) => {
+				if (continueOnFail) return false;
+				firstFailure ??= outcome;
+				session.cancel();
+				return true;
+			},
+		})
+		.then(
+			(all) => all.filter((outcome): outcome is DetailOutcome => outcome !== undefined),
+			// The listing cut short by that stop: the transcript's failure is what to report.
+			async (error: unknown) =>
+				firstFailure && error instanceof RunCancelledError ? [] : await Promise.reject(error),
+		);
 	if (firstFailure) {
 		const { summary } = firstFailure;
 		const error = firstFailure.error as Error & { description?: string };
