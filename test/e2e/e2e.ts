@@ -40,6 +40,8 @@ import {
 	errorsWorkflow,
 	failingWorkflow,
 	FAQ_NOT_LOST_QUESTION,
+	MANY_ITEMS,
+	manyItemsWorkflow,
 	NODE,
 	readsWorkflow,
 	REPLACED_FAQ,
@@ -109,6 +111,14 @@ function credentialsFor(sandbox: Sandbox) {
 			...CREDENTIALS.revoked,
 			type: 'ringReadyApi',
 			data: { apiKey: sandbox.keys.revoked, baseUrl: sandbox.url },
+		},
+		{
+			...CREDENTIALS.perItem,
+			type: 'ringReadyApi',
+			data: {
+				apiKey: `={{ ${JSON.stringify({ alpha: sandbox.keys.readWrite, bravo: sandbox.keys.otherAccount })}[$json.account] }}`,
+				baseUrl: sandbox.url,
+			},
 		},
 	];
 }
@@ -183,6 +193,7 @@ async function execTrack(): Promise<void> {
 				errorsWorkflow({ agentId, failingConversationLimit: 3 }),
 				failingWorkflow(),
 				trustWorkflow({ agentId, otherAgentId }),
+				manyItemsWorkflow({ agentId, otherAgentId }),
 			]);
 		},
 	);
@@ -499,6 +510,81 @@ async function execTrack(): Promise<void> {
 			assert.ok(!trustLog.some((entry) => entry.method === 'PATCH'), 'a PATCH was sent');
 		},
 	);
+
+	// --- many items: a credential per item, FAQ edits per account, writes in item order -------------
+	sandbox.control.clearRequests();
+	sandbox.control.slowDown({
+		path: `/api/v1/agents/${otherAgentId}`,
+		method: 'PATCH',
+		holdMs: 1_500,
+	});
+	suite.log(T, 'n8n execute: many items');
+	const many = await n8n.execute('e2eManyItemsFlow');
+	executeOutput('execute many items', many);
+	const manyLog = sandbox.control.requests().log;
+	const manyRan = await suite.check(T, 'many-items workflow runs (n8n execute exits 0)', () => {
+		assert.equal(many.code, 0, `exit code ${many.code}\n${tail(many.stdout + many.stderr, 30)}`);
+		assert.ok(many.run, 'no run data in the output');
+	});
+	if (manyRan) {
+		const alpha = keyPrefix(sandbox.keys.readWrite);
+		const bravo = keyPrefix(sandbox.keys.otherAccount);
+		await suite.check(
+			T,
+			'a credential whose API Key is an expression: items [alpha, bravo, alpha] are answered by their own accounts',
+			() => {
+				const accounts = nodeOutput(many.run, 'Account Per Item');
+				const prefixes = accounts.map((account) => String(account.api_key_prefix));
+				assert.deepEqual(
+					prefixes.map((prefix) =>
+						alpha.startsWith(prefix) ? 'alpha' : bravo.startsWith(prefix) ? 'bravo' : prefix,
+					),
+					['alpha', 'bravo', 'alpha'],
+				);
+				assert.notEqual(accounts[0].user_id, accounts[1].user_id);
+				const whoami = manyLog.filter((entry) => entry.path === '/api/v1/whoami');
+				assert.deepEqual(
+					whoami.map((entry) => (entry.key?.startsWith(bravo) ? 'bravo' : 'alpha')).sort(),
+					['alpha', 'alpha', 'bravo'],
+				);
+				return `user ids ${accounts.map((account) => account.user_id).join(', ')}`;
+			},
+		);
+		await suite.check(
+			T,
+			"FAQ edits per account: bravo's item fails with its own \"not found\"; alpha's saves; nothing of bravo's lands",
+			() => {
+				const [saved, failed] = nodeOutput(many.run, 'FAQ Per Account');
+				assert.equal(saved.saved, true, JSON.stringify(saved));
+				assert.equal(failed.error, `Agent ${agentId} was not found in this RingReady account`);
+				const faq = sandbox.control.agent(agentId)!.faq;
+				assert.equal(faq[MANY_ITEMS.alphaQuestion], 'Yes (e2e).');
+				assert.ok(!(MANY_ITEMS.bravoQuestion in faq), "bravo's entry reached alpha's agent");
+				const bravoWrites = manyLog.filter(
+					(entry) => entry.method === 'PATCH' && entry.key?.startsWith(bravo),
+				);
+				assert.deepEqual(bravoWrites, [], "a write went out with bravo's key");
+			},
+		);
+		await suite.check(
+			T,
+			'Agent › Update, two items for one agent, the first answered late: applied in item order, the last wins',
+			() => {
+				assert.equal(
+					sandbox.control.agent(otherAgentId)!.greeting_message,
+					MANY_ITEMS.secondGreeting,
+				);
+				const patches = manyLog.filter(
+					(entry) => entry.method === 'PATCH' && entry.path === `/api/v1/agents/${otherAgentId}`,
+				);
+				assert.equal(patches.length, 2);
+				assert.ok(
+					patches[1].started_ms >= patches[0].ended_ms!,
+					'the second PATCH did not wait for the first',
+				);
+			},
+		);
+	}
 
 	// --- a revoked key fails the workflow ------------------------------------------------------------
 	suite.log(T, 'n8n execute: revoked key');

@@ -16,6 +16,8 @@ export const CREDENTIALS = {
 	readWrite: { id: 'e2eReadWriteKey1', name: 'RingReady e2e read-write' },
 	readOnly: { id: 'e2eReadOnlyKey01', name: 'RingReady e2e read-only' },
 	revoked: { id: 'e2eRevokedKey001', name: 'RingReady e2e revoked' },
+	/** API Key is an expression of the item: `$json.account` picks account A's or account B's key. */
+	perItem: { id: 'e2ePerItemKey001', name: 'RingReady e2e key per item' },
 } satisfies Record<string, CredentialRef>;
 
 export interface WorkflowNode {
@@ -401,4 +403,75 @@ export function triggerWorkflow(
 		settings: { executionOrder: 'v1' },
 		pinData: {},
 	};
+}
+
+/** Items from a fixed list: a Set node (raw JSON) and a Split Out, as a user builds them. */
+function itemsFrom(name: string, list: Array<Record<string, unknown>>): WorkflowNode[] {
+	return [
+		{
+			id: `set-${name}`,
+			name: `${name} List`,
+			type: 'n8n-nodes-base.set',
+			typeVersion: 3.4,
+			position: [0, 0],
+			parameters: { mode: 'raw', jsonOutput: JSON.stringify({ list }), options: {} },
+		},
+		{
+			id: `split-${name}`,
+			name: `${name} Items`,
+			type: 'n8n-nodes-base.splitOut',
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: { fieldToSplitOut: 'list', options: {} },
+		},
+	];
+}
+
+export const MANY_ITEMS = {
+	alphaQuestion: 'Alpha question? (e2e)',
+	bravoQuestion: 'Bravo question? (e2e)',
+	firstGreeting: 'First greeting (e2e)',
+	secondGreeting: 'Second greeting (e2e)',
+};
+
+/** Many items: a credential per item (Account → Get, FAQ edits across accounts), and two updates of one agent. */
+export function manyItemsWorkflow(ids: { agentId: number; otherAgentId: number }): Workflow {
+	return workflow('e2eManyItemsFlow', 'e2e many items', [
+		[
+			...itemsFrom('Accounts', [{ account: 'alpha' }, { account: 'bravo' }, { account: 'alpha' }]),
+			ringReady(
+				'Account Per Item',
+				{ resource: 'account', operation: 'get' },
+				{ credential: CREDENTIALS.perItem },
+			),
+		],
+		[
+			...itemsFrom('FAQ Edits', [
+				{ account: 'alpha', agent: ids.agentId, question: MANY_ITEMS.alphaQuestion },
+				{ account: 'bravo', agent: ids.agentId, question: MANY_ITEMS.bravoQuestion },
+			]),
+			ringReady(
+				'FAQ Per Account',
+				{
+					resource: 'faq',
+					operation: 'upsert',
+					agentId: { __rl: true, mode: 'id', value: '={{ $json.agent }}' },
+					entries: { entry: [{ question: '={{ $json.question }}', answer: 'Yes (e2e).' }] },
+				},
+				{ credential: CREDENTIALS.perItem, continueOnFail: true },
+			),
+		],
+		[
+			...itemsFrom('Greetings', [
+				{ agent: ids.otherAgentId, greeting: MANY_ITEMS.firstGreeting },
+				{ agent: ids.otherAgentId, greeting: MANY_ITEMS.secondGreeting },
+			]),
+			ringReady('Greetings In Order', {
+				resource: 'agent',
+				operation: 'update',
+				agentId: { __rl: true, mode: 'id', value: '={{ $json.agent }}' },
+				updateFields: { greetingMessage: '={{ $json.greeting }}' },
+			}),
+		],
+	]);
 }

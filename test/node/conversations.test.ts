@@ -157,7 +157,7 @@ describe('Conversation → Get Many', () => {
 		expect(throttled).toBeLessThan(40); // backed off instead of hammering
 	}, 60_000);
 
-	it('a transcript that cannot be fetched fails the run naming the conversation, without losing track of the others', async () => {
+	it('a transcript that cannot be fetched fails the run naming the conversation, and says what was fetched', async () => {
 		const target = ctx.sandbox.control.conversations('A')[2].id;
 		ctx.sandbox.control.injectFaults({
 			status: 500,
@@ -167,8 +167,12 @@ describe('Conversation → Get Many', () => {
 		const error = await runError(getMany({ limit: 5, options: { includeTranscripts: true } }), {
 			credentials: ctx.credentials(),
 		});
-		expect(error.message).toContain(`Conversation ${target}`);
-		expect(error.description).toContain('1 of 5 transcripts could not be fetched');
+		expect(error.message).toBe(
+			`Conversation ${target}: RingReady is unavailable right now (HTTP 500)`,
+		);
+		expect(error.description).toBe(
+			'The RingReady service had a problem. Try again in a few minutes. The run stopped at this failure (4 transcripts were fetched); no further request was sent. Turn on "Continue On Fail" in the node settings to keep the conversations that succeeded.',
+		);
 
 		ctx.sandbox.control.injectFaults({
 			status: 500,

@@ -37,6 +37,8 @@ export interface RunOptions {
 	items?: INodeExecutionData[];
 	credentials: TestCredentials;
 	continueOnFail?: boolean;
+	/** The execution's cancel signal (the user pressing Stop). */
+	abortSignal?: AbortSignal;
 }
 
 /** Parameters as the editor saves them (loosely typed so tests can build them inline). */
@@ -48,6 +50,7 @@ export async function run(parameters: Parameters, options: RunOptions) {
 		items: options.items,
 		credentials: options.credentials,
 		continueOnFail: options.continueOnFail,
+		abortSignal: options.abortSignal,
 	});
 	return {
 		items: result.output[0] ?? [],

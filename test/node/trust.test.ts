@@ -739,7 +739,7 @@ describe('15. deadline: a request that cannot finish in time fails cleanly', () 
 		);
 	});
 
-	it('no Retry-After wait runs past the deadline: the 429 is reported at once', async () => {
+	it('no Retry-After wait runs past the deadline: the 429 is reported at once, naming the wait', async () => {
 		ctx.sandbox.control.injectFaults({ status: 429, retryAfter: 5, count: 1 });
 		const started = Date.now();
 		const error = await executeNode(deadlineNode(2_000), {
@@ -748,7 +748,10 @@ describe('15. deadline: a request that cannot finish in time fails cleanly', () 
 		}).catch((e: Error) => e);
 		expect(Date.now() - started).toBeLessThan(1_500);
 		expect((error as Error).message).toBe(
-			"RingReady's rate limit was still exceeded after 1 attempts",
+			'RingReady asked to wait 5 seconds before the next request',
+		);
+		expect((error as Error & { description: string }).description).toBe(
+			'It answered HTTP 429 (too many requests) to GET /api/v1/whoami with Retry-After: 5 seconds. That is longer than this node waits (at most 2 minutes per request), so nothing more was sent. Run the workflow again after that time.',
 		);
 		expect(apiRequests(ctx.sandbox)).toHaveLength(1);
 	});

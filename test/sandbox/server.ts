@@ -30,6 +30,8 @@ import {
 	scriptedResponseSchema,
 } from './scripted';
 import type { RedirectSpec, ScriptedResponse } from './scripted';
+import type { SlowSpec } from './slow';
+import { SlowRequests, slowSchema } from './slow';
 import { copyAgent, keyPrefix, type KeyRecord, type StoredConversation } from './seed';
 import { SandboxError, Store } from './store';
 import type {
@@ -135,6 +137,8 @@ export class SandboxServer {
 	/** Conversation id → status of every GET /conversations/{id} (failConversation). */
 	private failing = new Map<number, number>();
 	private readonly scripted = new ScriptedResponses();
+
+	private readonly slow = new SlowRequests();
 	private rateLimit: { maxInFlight: number; retryAfter: number } | null = null;
 	private log: RequestLogEntry[] = [];
 	private seq = 0;
@@ -242,6 +246,9 @@ export class SandboxServer {
 			entry.status = entry.dropped || !res.headersSent ? null : res.statusCode;
 		});
 
+		const slow = this.slow.take(method, path);
+		if (slow?.holdMs) await this.pause(slow.holdMs);
+
 		const scripted = this.scripted.take(method, path);
 		if (scripted) {
 			this.send(res, {
@@ -291,7 +298,50 @@ export class SandboxServer {
 		} catch (e) {
 			result = this.toReply(e);
 		}
-		this.send(res, result);
+		if (slow?.trickle) this.later(() => this.trickle(res, result, slow.trickle!));
+		else this.send(res, result);
+	}
+
+	private async pause(ms: number): Promise<void> {
+		await new Promise<void>((resolve) => {
+			const t = setTimeout(() => {
+				this.timers.delete(t);
+				resolve();
+			}, ms);
+			this.timers.add(t);
+		});
+	}
+
+	/** Headers at once, then the body a few bytes at a time (see slow.ts). */
+	private trickle(
+		res: ServerResponse,
+		r: Reply,
+		how: { chunkBytes: number; everyMs: number },
+	): void {
+		if (res.headersSent || res.destroyed) return;
+		const body = Buffer.from(r.body);
+		res.writeHead(r.status, {
+			'Content-Type': r.contentType ?? JSON_TYPE,
+			'Content-Length': body.length,
+			...r.headers,
+		});
+		let sent = 0;
+		const next = () => {
+			if (res.destroyed) return;
+			const piece = body.subarray(sent, sent + how.chunkBytes);
+			sent += piece.length;
+			if (sent >= body.length) {
+				res.end(piece);
+				return;
+			}
+			res.write(piece);
+			const t = setTimeout(() => {
+				this.timers.delete(t);
+				next();
+			}, how.everyMs);
+			this.timers.add(t);
+		};
+		next();
 	}
 
 	private async route(
@@ -554,6 +604,9 @@ export class SandboxServer {
 			clearScripted: () => {
 				this.scripted.clear();
 			},
+			slowDown: (spec) => {
+				this.slow.add(validate(slowSchema, stripUndefined(spec)) as SlowSpec);
+			},
 			setRateLimit: (r) => {
 				const spec = validate(rateLimitSchema, stripUndefined(r)) as RateLimitSpec;
 				this.rateLimit =
@@ -582,6 +635,7 @@ export class SandboxServer {
 				this.faults = [];
 				this.failing.clear();
 				this.scripted.clear();
+				this.slow.clear();
 				this.rateLimit = null;
 				this.log = [];
 				this.seq = 0;

@@ -5,6 +5,8 @@
 import type { RedirectSpec, ScriptedResponse } from './scripted';
 
 export type { RedirectSpec, ScriptedResponse } from './scripted';
+export type { SlowSpec } from './slow';
+import type { SlowSpec } from './slow';
 
 export type AccountName = 'A' | 'B';
 export type Channel = 'phone' | 'web_chat';
@@ -227,6 +229,8 @@ export interface SandboxControl {
 	redirect(r: RedirectSpec): void;
 	/** Removes queued scripted responses and redirects (reset() does too). */
 	clearScripted(): void;
+	/** The next `count` requests to this path are held before they are handled, and/or get their body in pieces (see slow.ts). */
+	slowDown(spec: SlowSpec): void;
 	setRateLimit(r: RateLimitSpec): void;
 	/** Makes one conversation's detail fail on every request (reset() clears it). */
 	failConversation(f: FailingConversationSpec): void;

@@ -31,12 +31,13 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			`The operation "${operation}" is not supported for the resource "${resource}"`,
 		);
 	}
-	// One session for the whole run: every item's requests share its throttle and credential read.
+	// One session for the whole run: every item's requests share its throttle, and items whose
+	// credential resolves to the same data share one copy of it.
 	const maxConcurrency = parseConcurrency(
 		this.getNode(),
 		this.getNodeParameter('options.maxConcurrency', 0, TRANSCRIPT_CONCURRENCY.default),
 		0,
 	);
-	const session = new RequestSession(this, { maxConcurrency, itemCount: items.length });
+	const session = new RequestSession(this, { maxConcurrency });
 	return [await handler.execute.call(this, items, session)];
 }

@@ -2,7 +2,9 @@ import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow'
 
 import { listAgents } from '../transport/agents';
 import { getConversationPage } from '../transport/conversations';
-import { AGENT_DASHBOARD_URL } from '../shared/contract';
+import type { ConversationSummary } from '../shared/contract';
+import { AGENT_DASHBOARD_URL, CONVERSATION_PAGE_SIZE } from '../shared/contract';
+import { RequestSession } from '../transport/session';
 
 const LIST_PAGE_SIZE = 50;
 
@@ -34,31 +36,52 @@ export async function searchAgents(
 	};
 }
 
+/** With a filter, a search reads on through this many pages (of the largest size) for a list's worth of matches. */
+const SEARCH_PAGES_PER_CALL = 10;
+
 export async function searchConversations(
 	this: ILoadOptionsFunctions,
 	filter?: string,
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
 	const token = Number(paginationToken);
-	const beforeId = Number.isSafeInteger(token) && token > 0 ? token : undefined;
-	const page = await getConversationPage.call(this, { limit: LIST_PAGE_SIZE, before_id: beforeId });
+	let beforeId = Number.isSafeInteger(token) && token > 0 ? token : undefined;
+	const session = new RequestSession(this);
+	const found: ConversationSummary[] = [];
+	// Without a filter every conversation matches: one short page. With one, pages are read until a
+	// list's worth matched or the end, so that a conversation far down is found; the token goes on from there.
+	const limit = filter ? CONVERSATION_PAGE_SIZE.max : LIST_PAGE_SIZE;
+	let next: number | null = null;
+	for (let pages = 0; pages < SEARCH_PAGES_PER_CALL; pages++) {
+		const page = await getConversationPage.call(this, { limit, before_id: beforeId }, { session });
+		found.push(
+			...page.conversations.filter((c) =>
+				matches(filter, c.caller_name, c.label, c.summary, c.from, c.id),
+			),
+		);
+		next = page.next_before_id;
+		if (next === null || found.length >= LIST_PAGE_SIZE || !filter) break;
+		if (beforeId !== undefined && next >= beforeId) {
+			next = null; // a cursor that does not move forward would only repeat this page
+			break;
+		}
+		beforeId = next;
+	}
 	return {
-		results: page.conversations
-			.filter((c) => matches(filter, c.caller_name, c.label, c.summary, c.from, c.id))
-			.map((c) => ({
-				name: [
-					`#${c.id}`,
-					c.channel === 'phone' ? 'Call' : 'Chat',
-					c.caller_name ?? c.from ?? 'Unknown caller',
-					c.label,
-					String(c.started_at)
-						.replace('T', ' ')
-						.replace(/:\d\dZ$/, ' UTC'),
-				]
-					.filter(Boolean)
-					.join(' · '),
-				value: String(c.id),
-			})),
-		paginationToken: page.next_before_id === null ? undefined : String(page.next_before_id),
+		results: found.map((c) => ({
+			name: [
+				`#${c.id}`,
+				c.channel === 'phone' ? 'Call' : 'Chat',
+				c.caller_name ?? c.from ?? 'Unknown caller',
+				c.label,
+				String(c.started_at)
+					.replace('T', ' ')
+					.replace(/:\d\dZ$/, ' UTC'),
+			]
+				.filter(Boolean)
+				.join(' · '),
+			value: String(c.id),
+		})),
+		paginationToken: next === null ? undefined : String(next),
 	};
 }

@@ -1,8 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { AGENT_DASHBOARD_URL, CHANNELS, TRANSCRIPT_CONCURRENCY } from './contract';
-
-const AGENT_URL_PATTERN = 'https?://(?:www\\.)?ring-ready\\.com/.*agents?/(\\d+)';
+import { AGENT_URL_PATTERN } from './validation';
 
 export function agentLocator(overrides: Partial<INodeProperties> = {}): INodeProperties {
 	return {

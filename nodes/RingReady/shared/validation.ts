@@ -3,7 +3,12 @@ import { DateTime } from 'luxon';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { WritableAgentField } from './contract';
-import { FAQ_LIMITS, TRANSCRIPT_CONCURRENCY, WRITABLE_AGENT_FIELDS } from './contract';
+import {
+	AGENT_DASHBOARD_URL,
+	FAQ_LIMITS,
+	TRANSCRIPT_CONCURRENCY,
+	WRITABLE_AGENT_FIELDS,
+} from './contract';
 
 export interface FaqEntry {
 	question: string;
@@ -125,6 +130,14 @@ function checkText(
 	}
 }
 
+/** A text parameter that an expression may have turned into a number, a list or an object. */
+export function requireText(node: INode, value: unknown, label: string, itemIndex: number): string {
+	if (typeof value !== 'string') {
+		throw invalid(node, itemIndex, `${label} must be text`, `Set ${label} to a text value.`);
+	}
+	return value;
+}
+
 /** Checks every writable field against the API's limits; returns the PATCH body in API field names. */
 export function validateAgentUpdate(
 	node: INode,
@@ -144,16 +157,9 @@ export function validateAgentUpdate(
 					.join(', ')}. Other settings are managed in the RingReady dashboard.`,
 			);
 		}
-		if (typeof value !== 'string') {
-			throw invalid(
-				node,
-				itemIndex,
-				`${rule.label} must be text`,
-				`Set ${rule.label} to a text value.`,
-			);
-		}
-		checkText(node, itemIndex, rule.label, value, rule, 'Enter a value or remove the field.');
-		body[field] = value;
+		const text = requireText(node, value, rule.label, itemIndex);
+		checkText(node, itemIndex, rule.label, text, rule, 'Enter a value or remove the field.');
+		body[field] = text;
 	}
 	if (Object.keys(body).length === 0) {
 		throw invalid(
@@ -195,6 +201,40 @@ export function validateFaqEntry(
 		},
 		'Enter the answer text.',
 	);
+}
+
+/**
+ * An agent's page in the RingReady dashboard, and nothing else: /agents/<id> or
+ * /dashboard/agents/<id>, optionally with a query or fragment. The id is the whole last segment.
+ */
+export const AGENT_URL_PATTERN =
+	'^\\s*https?://(?:www\\.)?ring-ready\\.com/(?:dashboard/)?agents/(\\d+)/?(?:[?#]\\S*)?\\s*$';
+
+const agentUrl = new RegExp(AGENT_URL_PATTERN, 'i');
+
+/** The agent id of an agent page URL (the locator's "By URL" mode). */
+export function parseAgentUrl(node: INode, value: unknown, itemIndex?: number): number {
+	const text = String(value ?? '').trim();
+	const match = agentUrl.exec(text);
+	if (!match) {
+		throw invalid(
+			node,
+			itemIndex,
+			`Agent URL is not the address of an agent's page: "${text.slice(0, 80)}"`,
+			`Paste the address of the agent's page in the RingReady dashboard, e.g. ${AGENT_DASHBOARD_URL}7, or give the agent's numeric ID.`,
+		);
+	}
+	return parseId(node, match[1], 'Agent ID', itemIndex);
+}
+
+/** The value of an Agent locator (list, ID or URL) as an agent id. */
+export function agentIdFromLocator(node: INode, locator: unknown, itemIndex?: number): number {
+	if (locator && typeof locator === 'object' && '__rl' in locator) {
+		const { mode, value } = locator as { mode?: unknown; value?: unknown };
+		if (mode === 'url') return parseAgentUrl(node, value, itemIndex);
+		return parseId(node, value, 'Agent ID', itemIndex);
+	}
+	return parseId(node, locator, 'Agent ID', itemIndex);
 }
 
 export function faqSizeError(node: INode, agentId: number, size: number, itemIndex: number) {

@@ -235,7 +235,125 @@ export function responseError(
 		itemIndex,
 	});
 	if (uncertain) error.context[WRITE_OUTCOME_UNKNOWN] = true;
+	if (status === 401) error.context[SERVICE_WIDE] = 'unauthorized';
 	if (isWrite && failure.notApplied)
 		error.context[WRITE_REFUSED_WAIT_MS] = failure.askedWaitMs ?? 0;
+	return error;
+}
+
+/**
+ * Set on errors that no request of the same account can get past in this run, and that say nothing
+ * about one record: 'unauthorized' (the key was rejected), 'wait' (RingReady asked to wait longer
+ * than the time left), 'unavailable' (RingReady kept failing, with no success in between), 'stopped'
+ * (the user stopped the execution).
+ */
+export const SERVICE_WIDE = 'serviceWide';
+
+export type ServiceWideFailure = 'unauthorized' | 'wait' | 'unavailable' | 'stopped';
+
+/** Why every request of the account fails, when an error is not about one record (see SERVICE_WIDE). */
+export function serviceWideFailure(error: unknown): ServiceWideFailure | undefined {
+	const value = (error as { context?: IDataObject })?.context?.[SERVICE_WIDE];
+	return typeof value === 'string' ? (value as ServiceWideFailure) : undefined;
+}
+
+/** The wait RingReady asked for, on an error for a wait longer than the time left. */
+export const ASKED_WAIT_MS = 'askedWaitMs';
+
+export function askedWaitMs(error: unknown): number | undefined {
+	const wait = (error as { context?: IDataObject })?.context?.[ASKED_WAIT_MS];
+	return typeof wait === 'number' ? wait : undefined;
+}
+
+/** "45 seconds", "5 minutes", "2 hours", "24 hours". */
+export function waitText(ms: number): string {
+	const seconds = Math.ceil(ms / 1000);
+	const format = (value: number, unit: string) => {
+		const rounded = Math.round(value * 10) / 10;
+		return `${rounded} ${unit}${rounded === 1 ? '' : 's'}`;
+	};
+	if (seconds >= 3600) return format(seconds / 3600, 'hour');
+	if (seconds >= 120) return format(seconds / 60, 'minute');
+	return format(seconds, 'second');
+}
+
+const STATUS_MEANING: Record<number, string> = {
+	429: 'too many requests',
+	502: 'bad gateway',
+	503: 'unavailable',
+	504: 'gateway timeout',
+};
+
+export function waitTooLongError(
+	node: INode,
+	failure: {
+		status: number;
+		askedWaitMs: number;
+		maxWaitMs: number;
+		endpoint: string;
+		isWrite: boolean;
+		itemIndex?: number;
+	},
+): NodeApiError {
+	const { status, endpoint, isWrite, itemIndex } = failure;
+	const asked = waitText(failure.askedWaitMs);
+	const meaning = STATUS_MEANING[status] ? ` (${STATUS_MEANING[status]})` : '';
+	const error = new NodeApiError(
+		node,
+		{ status, retryAfterMs: failure.askedWaitMs } as JsonObject,
+		{
+			message: `RingReady asked to wait ${asked} before the next request`,
+			description: `It answered HTTP ${status}${meaning} to ${endpoint} with Retry-After: ${asked}. That is longer than this node waits (at most ${waitText(failure.maxWaitMs)} per request), so nothing more was sent${
+				isWrite ? ' and nothing was changed' : ''
+			}. Run the workflow again after that time.`,
+			httpCode: String(status),
+			itemIndex,
+		},
+	);
+	error.context[SERVICE_WIDE] = 'wait';
+	error.context[ASKED_WAIT_MS] = failure.askedWaitMs;
+	if (isWrite) error.context[WRITE_REFUSED_WAIT_MS] = failure.askedWaitMs;
+	return error;
+}
+
+export function stoppedError(
+	node: INode,
+	failure: { endpoint: string; isWrite: boolean; sent: boolean; itemIndex?: number },
+): NodeApiError {
+	const { endpoint, isWrite, sent, itemIndex } = failure;
+	const error = new NodeApiError(node, { stopped: endpoint } as JsonObject, {
+		message: 'The execution was stopped',
+		description: `${
+			sent
+				? `${endpoint} was under way when the execution was stopped; its answer was not read.`
+				: `${endpoint} was not sent.`
+		}${
+			isWrite && sent
+				? ' The change may or may not have been saved: check it in RingReady before running again.'
+				: ''
+		} Nothing more was sent.`,
+		itemIndex,
+	});
+	error.context[SERVICE_WIDE] = 'stopped';
+	if (isWrite && sent) error.context[WRITE_OUTCOME_UNKNOWN] = true;
+	return error;
+}
+
+/**
+ * The error that stopped an account, as the error of another item or request that was then not
+ * sent: same message, a description that says so, the same markers.
+ */
+export function notSentBecause(node: INode, cause: Error, itemIndex?: number): NodeApiError {
+	const { description, httpCode, context } = cause as NodeApiError;
+	const error = new NodeApiError(node, { notSent: true } as JsonObject, {
+		message: cause.message,
+		description:
+			`${description ?? ''} This request was not sent: an earlier request of this run already got this answer.`.trim(),
+		httpCode: httpCode ?? undefined,
+		itemIndex,
+	});
+	for (const key of [SERVICE_WIDE, ASKED_WAIT_MS, WRITE_REFUSED_WAIT_MS]) {
+		if (context?.[key] !== undefined) error.context[key] = context[key];
+	}
 	return error;
 }

@@ -1,5 +1,4 @@
 import type {
-	ICredentialsDecrypted,
 	IDataObject,
 	IExecuteFunctions,
 	IHttpRequestMethods,
@@ -8,6 +7,7 @@ import type {
 	INode,
 	IPollFunctions,
 } from 'n8n-workflow';
+import type { NodeApiError } from 'n8n-workflow';
 import { NodeOperationError, sleep } from 'n8n-workflow';
 
 import { REQUEST_TIMEOUT_MS, resolveBaseUrl } from '../../../credentials/RingReadyApi.credentials';
@@ -15,12 +15,16 @@ import { API_PREFIX } from '../shared/contract';
 import {
 	connectionError,
 	isTimeout,
+	notSentBecause,
 	outOfTimeError,
 	redirectError,
 	responseError,
+	SERVICE_WIDE,
+	stoppedError,
 	unexpectedResponseError,
+	waitTooLongError,
 } from './errors';
-import type { RequestSession } from './session';
+import type { RequestSession, ResolvedCredential } from './session';
 import { RunCancelledError } from './session';
 import type { ShapeCheck } from './shapes';
 
@@ -33,6 +37,7 @@ export const RETRY_POLICY = {
 	maxAttempts: 6,
 	baseDelayMs: 500,
 	maxBackoffMs: 8_000,
+	/** Cap on the growing wait between 429s; a longer Retry-After is waited in full when it fits in maxRetryMs. */
 	maxRetryAfterMs: 60_000,
 	/** No retry (nor its wait) starts later than this after the first attempt. */
 	maxRetryMs: 120_000,
@@ -123,48 +128,62 @@ export async function apiRequest(
 	const throttle = session?.throttle;
 	const node = session?.node ?? this.getNode();
 	const isWrite = method !== 'GET';
+	const startedAt = Date.now();
 	const retryEnd = Math.min(
 		deadline ?? Number.POSITIVE_INFINITY,
-		Date.now() + RETRY_POLICY.maxRetryMs,
+		startedAt + RETRY_POLICY.maxRetryMs,
 	);
 	const endpoint = `${method} ${API_PREFIX}${path}`;
+	const stopSignal = executionCancelSignal(this);
 	let request: IHttpRequestOptions | undefined;
-	let credentialsDecrypted: ICredentialsDecrypted | undefined;
+	let account: ResolvedCredential | undefined;
 	const canWait = (ms: number) => Date.now() + ms < retryEnd;
+	const stopped = (sent: boolean) => stoppedError(node, { endpoint, isWrite, sent, itemIndex });
+	/** What ends this request before (another) attempt: the run failed, the user stopped it, its account is stopped. */
+	const checkRun = () => {
+		if (stopSignal?.aborted) throw stopped(false);
+		if (session?.isCancelled || options.startIf?.() === false) throw new RunCancelledError();
+		const stoppedBy = account && session?.stoppedBy(account.key);
+		if (stoppedBy) throw notSentBecause(node, stoppedBy, itemIndex);
+	};
+	/** A failure that every request of this account would meet: the others are not sent. */
+	const stopAccount = (error: NodeApiError) => {
+		if (session && account) session.stopAccount(account.key, error);
+		return error;
+	};
 
 	for (let attempt = 1; ; attempt++) {
 		await throttle?.acquire(options.first);
 		const timeLeft = deadline === undefined ? Number.POSITIVE_INFINITY : deadline - Date.now();
-		if (timeLeft < RETRY_POLICY.minRequestMs) {
-			throttle?.release();
-			throw outOfTimeError(node, endpoint, attempt - 1, itemIndex);
-		}
-		if (!request) {
-			// Built once a slot is free, so a thousand queued requests don't hold back the next list page.
-			try {
-				credentialsDecrypted = await readCredentials.call(this, session, itemIndex);
-				request = buildRequest(node, method, path, options, credentialsDecrypted.data ?? {});
-			} finally {
-				if (!request) throttle?.release();
+		let ready = false;
+		try {
+			if (timeLeft < RETRY_POLICY.minRequestMs)
+				throw outOfTimeError(node, endpoint, attempt - 1, itemIndex);
+			if (!request) {
+				// Built once a slot is free, so a thousand queued requests don't hold back the next list page.
+				account = await readCredentials.call(this, session, itemIndex);
+				request = buildRequest(node, method, path, options, account.decrypted.data ?? {});
 			}
-		}
-		if (session?.isCancelled || options.startIf?.() === false) {
-			throttle?.release();
-			throw new RunCancelledError();
+			checkRun();
+			ready = true;
+		} finally {
+			if (!ready) throttle?.release();
 		}
 		request.timeout = Math.min(RETRY_POLICY.requestTimeoutMs, Math.floor(timeLeft));
+		const attemptStartedAt = Date.now();
+		/** A failure RingReady may get over: true when the run has seen enough of them in a row to call it down. */
+		const outageOver = () => session?.failedAttempt(attemptStartedAt) === 'down';
 		let response: FullResponse;
 		try {
 			// The credential read above goes along, so n8n does not read it again for this request.
-			response = (await this.helpers.httpRequestWithAuthentication.call(
-				this,
-				CREDENTIAL_TYPE,
-				request,
-				{
-					credentialsDecrypted,
-				},
+			response = (await withinTimeLimit(
+				this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, request, {
+					credentialsDecrypted: account!.decrypted,
+				}),
+				request.timeout,
 			)) as FullResponse;
 		} catch (error) {
+			if (stopSignal?.aborted) throw stopped(true);
 			const code = networkErrorCode(error);
 			if (
 				isTimeout(code) &&
@@ -173,14 +192,17 @@ export async function apiRequest(
 			) {
 				throw outOfTimeError(node, endpoint, attempt, itemIndex);
 			}
-			if (!isWrite && code && isRetryableNetworkCode(code) && attempt < RETRY_POLICY.maxAttempts) {
+			const retryableCode = !isWrite && code !== undefined && isRetryableNetworkCode(code);
+			const down = (retryableCode || code === 'ECONNREFUSED') && outageOver();
+			if (retryableCode && !down && attempt < RETRY_POLICY.maxAttempts) {
 				const waitMs = backoffMs(attempt);
 				if (canWait(waitMs)) {
+					checkRun();
 					await sleep(waitMs);
 					continue;
 				}
 			}
-			throw connectionError(node, {
+			const failure = connectionError(node, {
 				code,
 				url: request.url,
 				attempts: attempt,
@@ -188,6 +210,7 @@ export async function apiRequest(
 				isWrite,
 				timeoutMs: request.timeout,
 			});
+			throw down ? stopAccount(markUnavailable(failure)) : failure;
 		} finally {
 			throttle?.release();
 		}
@@ -195,6 +218,7 @@ export async function apiRequest(
 		const status = response.statusCode;
 		if (status >= 200 && status < 300) {
 			throttle?.succeeded();
+			session?.succeeded();
 			const problem = options.expect?.(response.body);
 			if (problem !== undefined)
 				throw unexpectedResponseError(node, endpoint, problem, isWrite, itemIndex);
@@ -210,6 +234,10 @@ export async function apiRequest(
 				itemIndex,
 			});
 		}
+		const down =
+			status >= 500 &&
+			!(isWrite && !isRetryableWrite(status, response.headers['retry-after'])) &&
+			outageOver();
 		const retryAfter = response.headers['retry-after'];
 		const notApplied = isWrite && isRetryableWrite(status, retryAfter);
 		const retryable = isWrite
@@ -217,16 +245,44 @@ export async function apiRequest(
 			: (RETRY_POLICY.retryableStatuses as readonly number[]).includes(status);
 		const rateLimited = status === 429;
 		const askedWaitMs = retryAfterMs(retryAfter);
-		const waitMs = rateLimited
+		if (
+			askedWaitMs !== undefined &&
+			(retryable || notApplied) &&
+			!canWait(askedWaitMs) &&
+			(attempt === 1 || askedWaitMs >= retryEnd - startedAt)
+		) {
+			// Waiting less than RingReady asked would only be refused again, and longer than the time left
+			// is not possible: say what it asked for. (A wait that only the retries before it made too long
+			// is reported as the failure that kept coming, below.)
+			throw stopAccount(
+				waitTooLongError(node, {
+					status,
+					askedWaitMs,
+					maxWaitMs: RETRY_POLICY.maxRetryMs,
+					endpoint,
+					isWrite,
+					itemIndex,
+				}),
+			);
+		}
+		let waitMs = rateLimited
 			? waitBeforeRetryMs(askedWaitMs, attempt)
 			: (askedWaitMs ?? backoffMs(attempt));
-		if (rateLimited) throttle?.throttled(waitMs);
+		// The random extra on top of the asked wait never makes a wait that fits not fit.
+		if (askedWaitMs !== undefined && !canWait(waitMs)) waitMs = askedWaitMs;
 		// A 429 is retried for as long as its waits fit in the retry time; other failures a few times.
-		if (retryable && (rateLimited || attempt < RETRY_POLICY.maxAttempts) && canWait(waitMs)) {
+		if (
+			retryable &&
+			!down &&
+			(rateLimited || attempt < RETRY_POLICY.maxAttempts) &&
+			canWait(waitMs)
+		) {
+			if (rateLimited) throttle?.throttled(waitMs);
+			checkRun();
 			await sleep(waitMs);
 			continue;
 		}
-		throw responseError(node, {
+		const failure = responseError(node, {
 			status,
 			body: response.body,
 			method,
@@ -236,18 +292,62 @@ export async function apiRequest(
 			notApplied,
 			askedWaitMs,
 		});
+		if (status === 401) throw stopAccount(failure);
+		if (down) throw stopAccount(markUnavailable(failure));
+		throw failure;
 	}
+}
+
+/** The execution's own cancel signal (the user pressed Stop), where the context has one. */
+function executionCancelSignal(context: RingReadyFunctions): AbortSignal | undefined {
+	return 'getExecutionCancelSignal' in context ? context.getExecutionCancelSignal() : undefined;
+}
+
+/**
+ * The attempt's time limit as a wall clock over the whole response. n8n's own timeout restarts
+ * with every chunk, so a body that trickles in would never time out.
+ */
+async function withinTimeLimit<T>(request: Promise<T>, timeoutMs: number): Promise<T> {
+	const timer = AbortSignal.timeout(timeoutMs);
+	let onTimeout: (() => void) | undefined;
+	const timedOut = new Promise<never>((_resolve, reject) => {
+		onTimeout = () =>
+			reject(
+				Object.assign(new Error(`timeout of ${timeoutMs}ms exceeded`), { code: 'ECONNABORTED' }),
+			);
+		timer.addEventListener('abort', onTimeout, { once: true });
+	});
+	// The request's own outcome is no longer awaited once the limit has passed.
+	request.catch(() => undefined);
+	try {
+		return await Promise.race([request, timedOut]);
+	} finally {
+		if (onTimeout) timer.removeEventListener('abort', onTimeout);
+	}
+}
+
+function markUnavailable(error: NodeApiError): NodeApiError {
+	error.context[SERVICE_WIDE] = 'unavailable';
+	return error;
 }
 
 async function readCredentials(
 	this: RingReadyFunctions,
 	session: RequestSession | undefined,
 	itemIndex: number | undefined,
-): Promise<ICredentialsDecrypted> {
-	if (session) return await session.credentials(itemIndex);
+): Promise<ResolvedCredential> {
+	if (session) return await session.resolve(itemIndex);
 	const reference = this.getNode().credentials?.[CREDENTIAL_TYPE];
 	const data = await this.getCredentials(CREDENTIAL_TYPE, itemIndex);
-	return { id: reference?.id ?? '', name: reference?.name ?? '', type: CREDENTIAL_TYPE, data };
+	return {
+		key: '',
+		decrypted: {
+			id: reference?.id ?? '',
+			name: reference?.name ?? '',
+			type: CREDENTIAL_TYPE,
+			data,
+		},
+	};
 }
 
 function buildRequest(
@@ -300,7 +400,11 @@ function backoffMs(attempt: number): number {
  */
 export function waitBeforeRetryMs(askedMs: number | undefined, attempt: number): number {
 	const base = Math.max(askedMs ?? 0, backoffMs(attempt));
-	return Math.min(RETRY_POLICY.maxRetryAfterMs, Math.round(base * (1 + Math.random() * 0.25)));
+	const jittered = Math.min(
+		RETRY_POLICY.maxRetryAfterMs,
+		Math.round(base * (1 + Math.random() * 0.25)),
+	);
+	return Math.max(askedMs ?? 0, jittered);
 }
 
 function retryAfterMs(header: string | string[] | undefined): number | undefined {
@@ -309,7 +413,7 @@ function retryAfterMs(header: string | string[] | undefined): number | undefined
 	const seconds = Number(value);
 	const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(value) - Date.now();
 	if (!Number.isFinite(ms)) return undefined;
-	return Math.min(RETRY_POLICY.maxRetryAfterMs, Math.max(0, ms));
+	return Math.max(0, ms);
 }
 
 function networkErrorCode(error: unknown): string | undefined {

@@ -83,6 +83,11 @@ export class RequestThrottle {
 		}
 	}
 
+	/** Every caller waits this long before its next request (RingReady is failing), the ceiling unchanged. */
+	pause(ms: number): void {
+		this.resumeAt = Math.max(this.resumeAt, Date.now() + ms);
+	}
+
 	throttled(retryAfterMs: number): void {
 		const now = Date.now();
 		this.lastRefusalAt = now;

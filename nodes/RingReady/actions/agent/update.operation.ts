@@ -10,7 +10,7 @@ import { getAgent, updateAgent } from '../../transport/agents';
 import type { WritableAgentField } from '../../shared/contract';
 import { DASHBOARD_ONLY_FIELDS_NOTE, WRITABLE_AGENT_FIELDS } from '../../shared/contract';
 import { agentLocator } from '../../shared/descriptions';
-import { mapItems } from '../../shared/items';
+import { mapWrites } from '../../shared/items';
 import { validateAgentUpdate } from '../../shared/validation';
 import { agentUpdatePreview, previewOptions, readPreview } from '../preview';
 import { readAgentId } from './agentId';
@@ -76,7 +76,7 @@ export async function execute(
 	items: INodeExecutionData[],
 	session: RequestSession,
 ): Promise<INodeExecutionData[]> {
-	return await mapItems.call(this, items, session, (itemIndex) => {
+	return await mapWrites.call(this, items, session, (itemIndex) => {
 		const agentId = readAgentId.call(this, itemIndex);
 		const updateFields = this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject;
 		const fields: Partial<Record<WritableAgentField, unknown>> = {};
@@ -84,13 +84,20 @@ export async function execute(
 			fields[UPDATE_FIELDS[parameter] ?? (parameter as WritableAgentField)] = value;
 		}
 		const body = validateAgentUpdate(this.getNode(), fields, itemIndex);
+		const writesTo = `agent ${agentId}`;
 		if (readPreview.call(this, itemIndex)) {
-			return async () =>
-				agentUpdatePreview(await getAgent.call(this, agentId, itemIndex, { session }), body);
+			return {
+				writesTo,
+				run: async () =>
+					agentUpdatePreview(await getAgent.call(this, agentId, itemIndex, { session }), body),
+			};
 		}
-		return async () =>
-			(await updateAgent.call(this, agentId, body, itemIndex, {
-				session,
-			})) as unknown as IDataObject;
+		return {
+			writesTo,
+			run: async () =>
+				(await updateAgent.call(this, agentId, body, itemIndex, {
+					session,
+				})) as unknown as IDataObject,
+		};
 	});
 }

@@ -8,6 +8,8 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { DetailOutcome } from '../../transport/conversations';
 import { conversationPages, fetchConversationDetails } from '../../transport/conversations';
+import { serviceWideFailure } from '../../transport/errors';
+import { RunCancelledError } from '../../transport/session';
 import type { ConversationQuery, ConversationSummary } from '../../shared/contract';
 import { TRANSCRIPT_CONCURRENCY } from '../../shared/contract';
 import { buildConversationQuery } from '../../shared/conversationQuery';
@@ -19,7 +21,7 @@ import {
 } from '../../shared/descriptions';
 import { mapItems } from '../../shared/items';
 import { shapeConversation } from '../../shared/transcript';
-import { parseConcurrency, parseLimit } from '../../shared/validation';
+import { agentIdFromLocator, parseConcurrency, parseLimit } from '../../shared/validation';
 import type { RequestSession } from '../../transport/session';
 
 const properties: INodeProperties[] = [
@@ -104,7 +106,11 @@ export async function execute(
 		const query = buildConversationQuery(
 			node,
 			filters,
-			() => this.getNodeParameter('filters.agentId', itemIndex, '', { extractValue: true }),
+			() => {
+				const locator = this.getNodeParameter('filters.agentId', itemIndex, '') as unknown;
+				const value = (locator as { value?: unknown } | undefined)?.value ?? locator;
+				return value === '' ? '' : agentIdFromLocator(node, locator, itemIndex);
+			},
 			this.getTimezone(),
 			itemIndex,
 		);
@@ -138,18 +144,41 @@ async function fetchConversations(
 	}
 
 	// Only a run cancelled by another item's failure leaves details unfetched (and then fails anyway).
-	const outcomes = (
-		await fetchConversationDetails.call(this, pages, { itemIndex, session })
-	).filter((outcome): outcome is DetailOutcome => outcome !== undefined);
-	const failed = outcomes.filter((outcome) => outcome.error !== undefined);
-	if (failed.length > 0 && !this.continueOnFail()) {
-		const first = failed[0].error as Error & { description?: string };
-		first.message = `Conversation ${failed[0].summary.id}: ${first.message}`;
-		first.description =
-			`${failed.length} of ${outcomes.length} transcripts could not be fetched; the others were fetched. ${
-				first.description ?? ''
-			} Turn on "Continue On Fail" in the node settings to keep the conversations that succeeded.`.trim();
-		throw first;
+	// Without Continue On Fail the first failed transcript fails the run: from then on no page and no
+	// transcript is requested, in this item or any other.
+	const continueOnFail = this.continueOnFail();
+	let firstFailure: DetailOutcome | undefined;
+	const outcomes = await fetchConversationDetails
+		.call(this, pages, {
+			itemIndex,
+			session,
+			stopAfter: (outcome) => {
+				if (continueOnFail) return false;
+				firstFailure ??= outcome;
+				session.cancel();
+				return true;
+			},
+		})
+		.then(
+			(all) => all.filter((outcome): outcome is DetailOutcome => outcome !== undefined),
+			// The listing cut short by that stop: the transcript's failure is what to report.
+			async (error: unknown) =>
+				firstFailure && error instanceof RunCancelledError ? [] : await Promise.reject(error),
+		);
+	if (firstFailure) {
+		const { summary } = firstFailure;
+		const error = firstFailure.error as Error & { description?: string };
+		error.message = `Conversation ${summary.id}: ${error.message}`;
+		const fetched = outcomes.filter((outcome) => outcome.error === undefined).length;
+		error.description =
+			`${error.description ?? ''} The run stopped at this failure (${fetched} transcript${
+				fetched === 1 ? ' was' : 's were'
+			} fetched); no further request was sent.${
+				serviceWideFailure(error) === undefined
+					? ' Turn on "Continue On Fail" in the node settings to keep the conversations that succeeded.'
+					: ''
+			}`.trim();
+		throw error;
 	}
 	return outcomes.map(({ summary, detail, error }) => {
 		if (error !== undefined) {

@@ -1,8 +1,8 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INode, INodeProperties } from 'n8n-workflow';
 
 import { FAQ_LIMITS } from '../../shared/contract';
 import type { FaqEntry } from '../../shared/validation';
-import { validateFaqEntry } from '../../shared/validation';
+import { requireText, validateFaqEntry } from '../../shared/validation';
 
 export function entriesProperty(description: string): INodeProperties {
 	return {
@@ -45,12 +45,19 @@ export function readFaqEntries(this: IExecuteFunctions, itemIndex: number): FaqE
 		question?: unknown;
 		answer?: unknown;
 	}>;
-	const entries = raw.map((entry) => ({
-		question: String(entry.question ?? '').trim(),
-		answer: String(entry.answer ?? '').trim(),
+	const node = this.getNode();
+	const entries = raw.map((entry, position) => ({
+		question: faqText(node, entry.question, `FAQ entry ${position + 1} question`, itemIndex),
+		answer: faqText(node, entry.answer, `FAQ entry ${position + 1} answer`, itemIndex),
 	}));
 	entries.forEach((entry, position) =>
 		validateFaqEntry(this.getNode(), entry, itemIndex, position),
 	);
 	return entries;
+}
+
+/** An expression may give a number, a list or an object: only text goes into the FAQ. */
+function faqText(node: INode, value: unknown, label: string, itemIndex: number): string {
+	if (value === undefined || value === null) return '';
+	return requireText(node, value, label, itemIndex).trim();
 }

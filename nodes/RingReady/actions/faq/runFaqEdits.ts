@@ -7,7 +7,7 @@ import { getAgent, updateAgent } from '../../transport/agents';
 import { FAQ_LIMITS } from '../../shared/contract';
 import type { FaqEdit } from '../../shared/faq';
 import { faqEquals, faqFromApi, faqToApi, planFaqChange } from '../../shared/faq';
-import { asNodeError, errorItem, runSideBySide } from '../../shared/items';
+import { asNodeError, errorItem, runSideBySide, WriteOrder } from '../../shared/items';
 import type { RequestSession } from '../../transport/session';
 import { faqSizeError } from '../../shared/validation';
 import { readAgentId } from '../agent/agentId';
@@ -32,7 +32,8 @@ export interface FaqEditOptions {
 
 /**
  * Every FAQ change goes read → merge → write, and the API's PATCH replaces the whole FAQ. So the
- * edits of all input items are grouped by agent: per agent one merge and at most one PATCH per run.
+ * edits of all input items are grouped by account (the credential each item resolves to) and agent:
+ * per group one merge and at most one PATCH per run.
  * Every item is validated first (no request yet). Then the agents side by side, each back to back:
  * read, merge, read again just before the PATCH and, if the FAQ changed in between (a colleague's
  * edit), merge again on the fresh copy. The re-read and the PATCH go ahead of queued requests, so
@@ -53,7 +54,7 @@ export async function runFaqEdits(
 		for (const itemIndex of itemIndexes) output.set(itemIndex, errorItem(error, itemIndex));
 	};
 
-	const byAgent = new Map<number, PlannedEdit[]>();
+	const planned: Array<PlannedEdit & { agentId: number }> = [];
 	const invalidItemOf = new Map<number, { itemIndex: number; error: Error }>();
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		let agentId: number;
@@ -64,12 +65,12 @@ export async function runFaqEdits(
 			continue;
 		}
 		try {
-			const planned = {
+			planned.push({
+				agentId,
 				itemIndex,
 				edit: readEdit(itemIndex),
 				preview: readPreview.call(this, itemIndex),
-			};
-			byAgent.set(agentId, [...(byAgent.get(agentId) ?? []), planned]);
+			});
 		} catch (error) {
 			fail(error, [itemIndex]);
 			if (options.invalidItemFailsAgent && !invalidItemOf.has(agentId)) {
@@ -78,7 +79,27 @@ export async function runFaqEdits(
 		}
 	}
 
-	const tasks = [...byAgent].map(([agentId, edits]) => {
+	// One group per account and agent: items whose credentials differ never share a read, a merge or
+	// a write, even for the same agent id (an agent another key cannot see fails on that key's read).
+	const accounts = await Promise.allSettled(
+		planned.map(async (edit) => (await session.resolve(edit.itemIndex)).key),
+	);
+	const groups = new Map<string, { agentId: number; edits: PlannedEdit[] }>();
+	planned.forEach((edit, position) => {
+		const account = accounts[position];
+		if (account.status === 'rejected') {
+			fail(account.reason, [edit.itemIndex]);
+			return;
+		}
+		const groupKey = JSON.stringify([account.value, edit.agentId]);
+		const group = groups.get(groupKey) ?? { agentId: edit.agentId, edits: [] };
+		group.edits.push(edit);
+		groups.set(groupKey, group);
+	});
+
+	// The same agent id under two credentials may be one agent (two keys of one account): one after the other.
+	const order = new WriteOrder();
+	const tasks = [...groups.values()].map(({ agentId, edits }) => {
 		const itemIndexes = edits.map((planned) => planned.itemIndex);
 		const invalid = invalidItemOf.get(agentId);
 		if (invalid) {
@@ -95,7 +116,10 @@ export async function runFaqEdits(
 		return {
 			itemIndex: itemIndexes,
 			run: async () => {
-				const result = await writeAgentFaq.call(this, session, agentId, edits, preview);
+				const result = await order.inTurn(
+					`agent ${agentId}`,
+					async () => await writeAgentFaq.call(this, session, agentId, edits, preview),
+				);
 				edits.forEach((planned, index) => {
 					const report = result.reports[index];
 					output.set(planned.itemIndex, {

@@ -1,0 +1,207 @@
+import { RETRY_POLICY } from '../../nodes/RingReady/transport';
+import { runListSearch } from '../harness';
+import { apiRequests, byId, node, run, runError, useSandbox } from './fixture';
+
+const ctx = useSandbox();
+const agentA = () => ctx.sandbox.agentIds.A[0];
+
+describe('Agent FAQ values that are not text are refused before any request', () => {
+	const upsert = {
+		resource: 'faq',
+		operation: 'upsert',
+		agentId: byId(1),
+		entries: { entry: [{ question: 'Do you open on Sundays?', answer: '={{ $json.answer }}' }] },
+	};
+
+	it.each([
+		['an object', { hours: '24/7' }],
+		['a list', ['Yes', '24/7']],
+		['a number', 42],
+		['true', true],
+	])('an answer from an expression that gives %s', async (_what, answer) => {
+		const error = await runError(
+			{ ...upsert, agentId: byId(agentA()) },
+			{
+				credentials: ctx.credentials(),
+				items: [{ json: { answer: 'Yes.' } }, { json: { answer } }],
+			},
+		);
+		expect(error.message).toBe('FAQ entry 1 answer must be text [item 1]');
+		expect(error.description).toBe('Set FAQ entry 1 answer to a text value.');
+		expect(error.context?.itemIndex).toBe(1);
+		expect(apiRequests(ctx.sandbox)).toHaveLength(0);
+	});
+
+	it('a question that is a number fails as an error item with Continue On Fail; the text one is saved', async () => {
+		const id = agentA();
+		const { json } = await run(
+			{
+				resource: 'faq',
+				operation: 'upsert',
+				agentId: byId(id),
+				entries: { entry: [{ question: '={{ $json.q }}', answer: 'Yes.' }] },
+			},
+			{
+				credentials: ctx.credentials(),
+				continueOnFail: true,
+				items: [{ json: { q: 42 } }, { json: { q: 'Is there parking?' } }],
+			},
+		);
+		expect(json[0]).toEqual({
+			error: 'FAQ entry 1 question must be text [item 0]',
+			description: 'Set FAQ entry 1 question to a text value.',
+		});
+		expect(json[1]).toMatchObject({ added: ['Is there parking?'], saved: true });
+		expect(ctx.sandbox.control.agent(id)!.faq['42']).toBeUndefined();
+	});
+});
+
+describe('Agent "By URL" takes only an agent page', () => {
+	const byUrl = (url: string) => ({ __rl: true, mode: 'url', value: url });
+
+	it.each([
+		'https://www.ring-ready.com/dashboard/agents/8/agent/7',
+		'https://www.ring-ready.com/dashboard/agents/7abc',
+		'https://www.ring-ready.com/dashboard/settings?from=/agents/7',
+	])('%s is refused before any request', async (url) => {
+		const error = await runError(
+			{ resource: 'agent', operation: 'get', agentId: byUrl(url) },
+			{ credentials: ctx.credentials() },
+		);
+		expect(error.message).toBe(
+			`Agent URL is not the address of an agent's page: "${url}" [item 0]`,
+		);
+		expect(error.description).toBe(
+			"Paste the address of the agent's page in the RingReady dashboard, e.g. https://www.ring-ready.com/dashboard/agents/7, or give the agent's numeric ID.",
+		);
+		expect(apiRequests(ctx.sandbox)).toHaveLength(0);
+	});
+
+	it('an agent page with a query after it gives that agent, not one named in the query', async () => {
+		const [id, other] = ctx.sandbox.agentIds.A;
+		const { json } = await run(
+			{
+				resource: 'agent',
+				operation: 'get',
+				agentId: byUrl(`https://www.ring-ready.com/dashboard/agents/${id}?from=/agents/${other}`),
+			},
+			{ credentials: ctx.credentials() },
+		);
+		expect(json[0].id).toBe(id);
+		const { json: plain } = await run(
+			{
+				resource: 'agent',
+				operation: 'get',
+				agentId: byUrl(`https://ring-ready.com/agents/${other}/`),
+			},
+			{ credentials: ctx.credentials() },
+		);
+		expect(plain[0].id).toBe(other);
+	});
+});
+
+describe('honest waits', () => {
+	const defaults = { ...RETRY_POLICY };
+	afterEach(() => Object.assign(RETRY_POLICY, defaults));
+	const update = () => ({
+		resource: 'agent',
+		operation: 'update',
+		agentId: byId(agentA()),
+		updateFields: { greetingMessage: 'Hello!' },
+	});
+
+	it('Agent → Update answered 429 with Retry-After: 86400 fails at once, naming the wait', async () => {
+		ctx.sandbox.control.injectFaults({ status: 429, retryAfter: 86_400, count: 1 });
+		const started = Date.now();
+		const error = await runError(update(), { credentials: ctx.credentials() });
+		expect(Date.now() - started).toBeLessThan(5_000);
+		expect(error.message).toBe('RingReady asked to wait 24 hours before the next request');
+		expect(error.description).toBe(
+			`It answered HTTP 429 (too many requests) to PATCH /api/v1/agents/${agentA()} with Retry-After: 24 hours. That is longer than this node waits (at most 2 minutes per request), so nothing more was sent and nothing was changed. Run the workflow again after that time.`,
+		);
+		expect(apiRequests(ctx.sandbox)).toHaveLength(1);
+	});
+
+	it('a Retry-After given as a date two hours ahead fails at once the same way', async () => {
+		ctx.sandbox.control.scriptResponse({
+			path: `/api/v1/agents/${agentA()}`,
+			method: 'PATCH',
+			status: 503,
+			headers: { 'Retry-After': new Date(Date.now() + 2 * 3_600_000).toUTCString() },
+			body: '{"detail": "Maintenance"}',
+		});
+		const error = await runError(update(), { credentials: ctx.credentials() });
+		expect(error.message).toBe('RingReady asked to wait 2 hours before the next request');
+		expect(apiRequests(ctx.sandbox)).toHaveLength(1);
+	});
+
+	it('a body that trickles in is cut at the attempt limit, which covers the whole answer', async () => {
+		Object.assign(RETRY_POLICY, { requestTimeoutMs: 500, maxRetryMs: 900 });
+		ctx.sandbox.control.slowDown({
+			path: '/api/v1/whoami',
+			trickle: { chunkBytes: 2, everyMs: 100 },
+			count: 5,
+		});
+		const started = Date.now();
+		const error = await runError(
+			{ resource: 'account', operation: 'get' },
+			{ credentials: ctx.credentials() },
+		);
+		expect(Date.now() - started).toBeLessThan(3_000);
+		expect(error.message).toBe(
+			`Could not reach RingReady at ${ctx.sandbox.url}: no answer within 0.5 seconds`,
+		);
+	});
+});
+
+describe('Stop says stopped', () => {
+	it('pressing Stop while items are being fetched ends the run with "The execution was stopped"', async () => {
+		ctx.sandbox.control.setLatency(300);
+		const ids = ctx.sandbox.control
+			.conversations()
+			.slice(0, 10)
+			.map((c) => c.id);
+		const stop = new AbortController();
+		const running = runError(
+			{
+				resource: 'conversation',
+				operation: 'get',
+				conversationId: { __rl: true, mode: 'id', value: '={{ $json.id }}' },
+				options: { maxConcurrency: 2 },
+			},
+			{
+				credentials: ctx.credentials(),
+				items: ids.map((id) => ({ json: { id } })),
+				abortSignal: stop.signal,
+			},
+		);
+		await new Promise((resolve) => setTimeout(resolve, 100));
+		stop.abort();
+		const error = await running;
+		expect(error.message).toBe('The execution was stopped');
+		expect(error.description).toBe(
+			'GET /api/v1/conversations/' +
+				ids[0] +
+				' was under way when the execution was stopped; its answer was not read. Nothing more was sent.',
+		);
+		await new Promise((resolve) => setTimeout(resolve, 400));
+		expect(apiRequests(ctx.sandbox)).toHaveLength(2);
+	});
+});
+
+describe('From List: a search reads on through the conversations', () => {
+	it('a caller far down the list is found on the first search', async () => {
+		const all = ctx.sandbox.control.conversations();
+		const target = all.slice(60).find((c) => {
+			const name = c.caller_name ?? '';
+			return name !== '' && all.filter((o) => (o.caller_name ?? '').includes(name)).length === 1;
+		})!;
+		const page = await runListSearch(node, 'searchConversations', {
+			credentials: ctx.credentials(),
+			filter: target.caller_name!,
+		});
+		expect(page.results.map((r) => r.value)).toEqual([String(target.id)]);
+		const listed = apiRequests(ctx.sandbox).reduce((sum, r) => sum + Number(r.query.limit), 0);
+		expect(listed).toBeGreaterThan(60);
+	});
+});

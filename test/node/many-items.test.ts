@@ -1,0 +1,307 @@
+import { RETRY_POLICY } from '../../nodes/RingReady/transport';
+import { apiRequests, byId, run, runError, useSandbox } from './fixture';
+
+/** Many input items: each with its own account, writes in item order, reads under way early, and a run that stops when it has failed. */
+const ctx = useSandbox();
+const prefix = (key: string | null) => String(key).slice(0, 12);
+const perItemKey = () => ({ apiKey: '={{ $json.key }}', baseUrl: ctx.sandbox.url });
+
+describe('a credential whose API Key is an expression of the item', () => {
+	it('Account → Get with keys [alpha, bravo, alpha] answers each item from its own account', async () => {
+		const { readWrite: alpha, otherAccount: bravo } = ctx.sandbox.keys;
+		const { json, result } = await run(
+			{ resource: 'account', operation: 'get' },
+			{ credentials: perItemKey(), items: [alpha, bravo, alpha].map((key) => ({ json: { key } })) },
+		);
+		expect(json.map((account) => account.api_key_prefix)).toEqual(
+			[alpha, bravo, alpha].map(prefix),
+		);
+		expect(json[0].user_id).toBe(142);
+		expect(json[1].user_id).not.toBe(142);
+		expect(json[2].user_id).toBe(142);
+		expect(
+			apiRequests(ctx.sandbox)
+				.map((request) => prefix(request.key))
+				.sort(),
+		).toEqual([alpha, alpha, bravo].map(prefix).sort());
+		expect(result.credentialReads).toBe(3);
+	});
+});
+
+describe('Agent FAQ → Create or Update with a credential per item', () => {
+	const upsert = {
+		resource: 'faq',
+		operation: 'upsert',
+		agentId: { __rl: true, mode: 'id', value: '={{ $json.agent }}' },
+		entries: { entry: [{ question: '={{ $json.q }}', answer: 'Yes.' }] },
+	};
+	const items = () => {
+		const agent = ctx.sandbox.agentIds.A[0];
+		return [
+			{ json: { key: ctx.sandbox.keys.readWrite, agent, q: 'Alpha question?' } },
+			{ json: { key: ctx.sandbox.keys.otherAccount, agent, q: 'Bravo question?' } },
+		];
+	};
+
+	it("an item whose key can't see the agent fails with its own error; the other account's item still saves", async () => {
+		const agent = ctx.sandbox.agentIds.A[0];
+		const { json } = await run(upsert, {
+			credentials: perItemKey(),
+			items: items(),
+			continueOnFail: true,
+		});
+		expect(json[0]).toMatchObject({ agent_id: agent, added: ['Alpha question?'], saved: true });
+		expect(json[1]).toEqual({
+			error: `Agent ${agent} was not found in this RingReady account`,
+			description:
+				'Check the ID. An API key sees only the agents and conversations of the account that created it.',
+		});
+		const faq = ctx.sandbox.control.agent(agent)!.faq;
+		expect(faq['Alpha question?']).toBe('Yes.');
+		expect(faq['Bravo question?']).toBeUndefined();
+		const bravo = apiRequests(ctx.sandbox).filter(
+			(request) => prefix(request.key) === prefix(ctx.sandbox.keys.otherAccount),
+		);
+		expect(bravo.map((request) => `${request.method} ${request.status}`)).toEqual(['GET 404']);
+		const patches = apiRequests(ctx.sandbox).filter((request) => request.method === 'PATCH');
+		expect(patches.map((request) => prefix(request.key))).toEqual([
+			prefix(ctx.sandbox.keys.readWrite),
+		]);
+	});
+
+	it('without Continue On Fail the run fails naming that item, and nothing of it lands anywhere', async () => {
+		const agent = ctx.sandbox.agentIds.A[0];
+		const error = await runError(upsert, { credentials: perItemKey(), items: items() });
+		expect(error.message).toBe(`Agent ${agent} was not found in this RingReady account`);
+		expect(error.context?.itemIndex).toBe(1);
+		for (const account of ['A', 'B'] as const) {
+			for (const stored of ctx.sandbox.control.agents(account)) {
+				expect(stored.faq['Bravo question?']).toBeUndefined();
+			}
+		}
+	});
+});
+
+describe('writes land in item order', () => {
+	const update = {
+		resource: 'agent',
+		operation: 'update',
+		agentId: { __rl: true, mode: 'id', value: '={{ $json.agent }}' },
+		updateFields: { greetingMessage: '={{ $json.greeting }}' },
+	};
+
+	it('Agent → Update with two items for the same agent, the first answered late: the last item wins', async () => {
+		const agent = ctx.sandbox.agentIds.A[0];
+		ctx.sandbox.control.slowDown({
+			path: `/api/v1/agents/${agent}`,
+			method: 'PATCH',
+			holdMs: 1_500,
+		});
+		const { json } = await run(update, {
+			credentials: ctx.credentials(),
+			items: [
+				{ json: { agent, greeting: 'First, hello!' } },
+				{ json: { agent, greeting: 'Second, hello!' } },
+			],
+		});
+		expect(json.map((item) => item.error)).toEqual([undefined, undefined]);
+		expect(ctx.sandbox.control.agent(agent)!.greeting_message).toBe('Second, hello!');
+		const [first, second] = apiRequests(ctx.sandbox).filter((r) => r.method === 'PATCH');
+		expect(second.started_ms).toBeGreaterThanOrEqual(first.ended_ms!);
+	});
+
+	it('different agents are still updated side by side', async () => {
+		const [one, two] = ctx.sandbox.agentIds.A;
+		ctx.sandbox.control.slowDown({ path: `/api/v1/agents/${one}`, method: 'PATCH', holdMs: 1_000 });
+		await run(update, {
+			credentials: ctx.credentials(),
+			items: [
+				{ json: { agent: one, greeting: 'Hello from one' } },
+				{ json: { agent: two, greeting: 'Hello from two' } },
+			],
+		});
+		const [first, second] = apiRequests(ctx.sandbox).filter((r) => r.method === 'PATCH');
+		expect(second.ended_ms!).toBeLessThan(first.ended_ms!);
+		expect(ctx.sandbox.control.agent(one)!.greeting_message).toBe('Hello from one');
+		expect(ctx.sandbox.control.agent(two)!.greeting_message).toBe('Hello from two');
+	});
+
+	it('a bad item among the writes stops the node before the first write', async () => {
+		const [one] = ctx.sandbox.agentIds.A;
+		const error = await runError(update, {
+			credentials: ctx.credentials(),
+			items: [{ json: { agent: one, greeting: 'Fine' } }, { json: { agent: one, greeting: 42 } }],
+		});
+		expect(error.message).toBe('Greeting Message must be text [item 1]');
+		expect(apiRequests(ctx.sandbox)).toHaveLength(0);
+	});
+});
+
+describe('reads start while later items are still being read', () => {
+	// Each item's Conversation parameter takes about 40 ms to evaluate (a slow expression).
+	const slowId =
+		'={{ (() => { const until = Date.now() + 40; while (Date.now() < until) {} return $json.id; })() }}';
+	const getConversation = {
+		resource: 'conversation',
+		operation: 'get',
+		conversationId: { __rl: true, mode: 'id', value: slowId },
+	};
+	const ids = (count: number) =>
+		ctx.sandbox.control
+			.conversations()
+			.slice(0, count)
+			.map((c) => c.id);
+
+	it('Conversation → Get for 10 slow items: the first requests are answered before the last item is read, output in input order', async () => {
+		const wanted = ids(10);
+		const { json, items } = await run(getConversation, {
+			credentials: ctx.credentials(),
+			items: wanted.map((id) => ({ json: { id } })),
+		});
+		expect(json.map((conversation) => conversation.id)).toEqual(wanted);
+		expect(items.map((item) => item.pairedItem)).toEqual(wanted.map((_id, item) => ({ item })));
+		const log = apiRequests(ctx.sandbox);
+		// All parameters first would send all ten within a few ms of each other, after about 400 ms.
+		expect(log[9].started_ms - log[0].started_ms).toBeGreaterThan(100);
+		expect(log[0].ended_ms!).toBeLessThan(log[9].started_ms);
+	});
+
+	it('a bad item still fails the run naming its index; later items are neither read nor sent', async () => {
+		const wanted = ids(6);
+		const error = await runError(getConversation, {
+			credentials: ctx.credentials(),
+			items: [...wanted.slice(0, 3), 'abc', ...wanted.slice(3)].map((id) => ({ json: { id } })),
+		});
+		expect(error.message).toBe(
+			'Conversation ID must be a positive whole number, got "abc" [item 3]',
+		);
+		expect(error.context?.itemIndex).toBe(3);
+		expect(apiRequests(ctx.sandbox).length).toBeLessThanOrEqual(3);
+	});
+
+	it('with Continue On Fail the bad item becomes an error item in its place', async () => {
+		const wanted = ids(2);
+		const { json } = await run(getConversation, {
+			credentials: ctx.credentials(),
+			continueOnFail: true,
+			items: [wanted[0], 'abc', wanted[1]].map((id) => ({ json: { id } })),
+		});
+		expect(json.map((item) => item.id ?? item.error)).toEqual([
+			wanted[0],
+			'Conversation ID must be a positive whole number, got "abc" [item 1]',
+			wanted[1],
+		]);
+	});
+});
+
+describe('a run that has failed sends nothing more', () => {
+	const defaults = { ...RETRY_POLICY };
+	afterEach(() => Object.assign(RETRY_POLICY, defaults));
+	const getMany = (options: Record<string, unknown>) => ({
+		resource: 'conversation',
+		operation: 'getAll',
+		limit: 40,
+		options: { includeTranscripts: true, ...options },
+	});
+
+	it('Get Many with transcripts, one conversation not found: the run stops there', async () => {
+		const target = ctx.sandbox.control.conversations()[0].id;
+		ctx.sandbox.control.failConversation({ id: target, status: 404 });
+		const error = await runError(getMany({ maxConcurrency: 2 }), {
+			credentials: ctx.credentials(),
+		});
+		expect(error.message).toBe(
+			`Conversation ${target}: Conversation ${target} was not found in this RingReady account`,
+		);
+		// The page, then at most the two transcripts under way when the 404 came.
+		expect(apiRequests(ctx.sandbox).length).toBeLessThanOrEqual(3);
+	});
+
+	it('a revoked key stops every request of the run at once and says so', async () => {
+		ctx.sandbox.control.injectFaults({ status: 401, path: '/api/v1/conversations/', count: 1_000 });
+		const error = await runError(getMany({ maxConcurrency: 5 }), {
+			credentials: ctx.credentials(),
+		});
+		expect(error.message).toMatch(
+			/^Conversation \d+: RingReady rejected the API key: it is invalid or has been revoked$/,
+		);
+		expect(error.description).toBe(
+			'Create a new key in the RingReady dashboard under Profile → API keys and paste it into the RingReady API credential. The run stopped at this failure (0 transcripts were fetched); no further request was sent.',
+		);
+		expect(apiRequests(ctx.sandbox).length).toBeLessThanOrEqual(1 + 5);
+	});
+
+	it('with Continue On Fail, a revoked key still stops the requests: 60 items, only those already under way are sent', async () => {
+		const ids = ctx.sandbox.control
+			.conversations()
+			.slice(0, 60)
+			.map((c) => c.id);
+		const { json } = await run(
+			{
+				resource: 'conversation',
+				operation: 'get',
+				conversationId: { __rl: true, mode: 'id', value: '={{ $json.id }}' },
+				options: { maxConcurrency: 5 },
+			},
+			{
+				credentials: ctx.credentials('revoked'),
+				continueOnFail: true,
+				items: ids.map((id) => ({ json: { id } })),
+			},
+		);
+		expect(json).toHaveLength(60);
+		expect(
+			json.every(
+				(item) =>
+					item.error === 'RingReady rejected the API key: it is invalid or has been revoked',
+			),
+		).toBe(true);
+		expect(json[59].description).toBe(
+			'Create a new key in the RingReady dashboard under Profile → API keys and paste it into the RingReady API credential. This request was not sent: an earlier request of this run already got this answer.',
+		);
+		expect(apiRequests(ctx.sandbox).length).toBeLessThanOrEqual(5);
+	});
+
+	it('RingReady down: the retries are bounded for the whole run, not per transcript', async () => {
+		Object.assign(RETRY_POLICY, { baseDelayMs: 10, maxBackoffMs: 20 });
+		ctx.sandbox.control.injectFaults({
+			status: 503,
+			path: '/api/v1/conversations/',
+			count: 10_000,
+		});
+		const { json } = await run(getMany({ maxConcurrency: 2 }), {
+			credentials: ctx.credentials(),
+			continueOnFail: true,
+		});
+		expect(json).toHaveLength(40);
+		expect(
+			json.every((item) =>
+				/^RingReady is unavailable right now \(HTTP 503/.test(String(item.error)),
+			),
+		).toBe(true);
+		expect(
+			json.filter((item) =>
+				String(item.description).endsWith(
+					'This request was not sent: an earlier request of this run already got this answer.',
+				),
+			).length,
+		).toBeGreaterThanOrEqual(30);
+		// The page, then six rounds of at most the two requests under way (Max Concurrency); nothing for the rest.
+		expect(apiRequests(ctx.sandbox).length).toBeLessThanOrEqual(1 + 2 * RETRY_POLICY.maxAttempts);
+	});
+
+	it('one conversation failing among working ones does not stop the others (Continue On Fail)', async () => {
+		Object.assign(RETRY_POLICY, { baseDelayMs: 10, maxBackoffMs: 20 });
+		const [first, second] = ctx.sandbox.control.conversations();
+		ctx.sandbox.control.failConversation({ id: first.id, status: 503 });
+		ctx.sandbox.control.failConversation({ id: second.id, status: 503 });
+		const { json } = await run(getMany({ maxConcurrency: 2 }), {
+			credentials: ctx.credentials(),
+			continueOnFail: true,
+		});
+		expect(json.filter((item) => item.error !== undefined)).toHaveLength(2);
+		expect(json.filter((item) => Array.isArray(item.transcript))).toHaveLength(38);
+	});
+});
+
+void byId;
