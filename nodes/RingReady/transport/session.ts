@@ -1,7 +1,7 @@
 import type { ICredentialDataDecryptedObject, ICredentialsDecrypted, INode } from 'n8n-workflow';
 
 import { TRANSCRIPT_CONCURRENCY } from '../shared/contract';
-import { CREDENTIAL_TYPE, RETRY_POLICY, type RingReadyFunctions } from './index';
+import { CREDENTIAL_TYPE, RETRY_POLICY, type RingReadyFunctions } from './policy';
 import { RequestThrottle } from './throttle';
 
 /** Thrown by a request that was not sent: its run was cancelled (another item failed) or its caller said no. */
