@@ -105,19 +105,20 @@ async function testRun(
 	assert.ok(run.executionId, `no execution id: ${JSON.stringify(run)}`);
 	const deadline = Date.now() + timeoutMs;
 	let execution: { status?: string; data?: string } = {};
+	let data: RunData['data'] | undefined;
 	while (Date.now() < deadline) {
 		execution = await n8n.rest.call('GET', `/rest/executions/${run.executionId}`);
-		// n8n 1.x can answer a finished status before the execution's data is stored.
+		// n8n 1.x can answer a finished status while the execution's data is still "[]" (not stored yet).
 		const done = execution.status && !['new', 'running', 'waiting'].includes(execution.status);
-		if (done && execution.data) break;
+		data = execution.data
+			? (n8n.flatted().parse(execution.data) as RunData['data'] | undefined)
+			: undefined;
+		if (done && data?.resultData) break;
 		await delay(300);
 	}
-	const data = n8n
-		.flatted()
-		.parse(execution.data ?? '{"resultData":{"runData":{}}}') as RunData['data'];
 	if (!data?.resultData)
 		throw new Error(
-			`execution ${run.executionId} (${execution.status}) has no run data: ${JSON.stringify(execution).slice(0, 600)}`,
+			`execution ${run.executionId} (${execution.status}) has no run data after ${timeoutMs / 1000} s: ${JSON.stringify(execution).slice(0, 300)}`,
 		);
 	const result = { status: execution.status, data } as RunData;
 	if (execution.status !== 'success') {
