@@ -236,11 +236,14 @@ export async function aiTrack(ctx: AiTrackContext): Promise<void> {
 	await n8n.allocatePorts();
 	ctx.cleanups.push(() => n8n.stop());
 	const checks = {
-		list: 'MCP: listTools shows the RingReady tools with their descriptions and input schemas',
-		read: 'MCP: callTool "Get many conversations" returns the sandbox’s conversations (simplified, transcript as text)',
-		preview: 'MCP: callTool "Preview FAQ entry" shows the change and saves nothing',
-		write: 'MCP: callTool "Create or update FAQ entries" changes the sandbox’s FAQ',
-		readOnly: 'MCP: with a read-only key the write tool returns an error text a model can act on',
+		list: 'ringready-mcp-server.json (published; MCP SDK client): listTools shows the RingReady tools with their descriptions and input schemas',
+		read: 'ringready-mcp-server.json (published; MCP SDK client): callTool "Get many conversations" returns the sandbox’s conversations (simplified, transcript as text)',
+		preview:
+			'ringready-mcp-server.json (published; MCP SDK client): callTool "Preview FAQ entry" shows the change and saves nothing',
+		write:
+			'ringready-mcp-server.json (published; MCP SDK client): callTool "Create or update FAQ entries" changes the sandbox’s FAQ',
+		readOnly:
+			'ringready-mcp-server.json (published; MCP SDK client): with a read-only key the write tool returns an error text a model can act on',
 		agentSchema: 'AI Agent: the tool n8n sends the model has our name, description and parameters',
 		agentRun: 'AI Agent: the tool ran against the sandbox with the model’s arguments',
 		agentResult:

@@ -8,7 +8,8 @@
  *            a transcript that keeps failing, a credential switched to another account), "Fetch Test Event".
  *   durable — (n8n 2.x) the same trigger checks on n8n's durable, database-backed scheduler.
  *   ai     — the node as an AI tool: the MCP example with the MCP SDK client, and n8n's AI Agent with a
- *            scripted OpenAI-compatible model (test/e2e/ai.ts).
+ *            scripted OpenAI-compatible model (test/e2e/ai.ts); then, on its own n8n, every example run
+ *            as a user runs it (test/e2e/examples.ts).
  * Prints one line per check and ends with `N passed, N failed`; exits 1 on any failure.
  */
 import assert from 'assert/strict';
@@ -55,7 +56,7 @@ import {
 	type Workflow,
 } from './workflows';
 import { cleanups, runCleanups, runScript } from '../../tools/script';
-import { aiTrack } from './ai';
+import { aiThenExamplesTrack } from './examples';
 
 const ROOT = resolve(__dirname, '..', '..');
 const line = Number(process.env.E2E_N8N_LINE ?? '2') as N8nLine;
@@ -1180,7 +1181,7 @@ async function main(): Promise<void> {
 					suite.skip('durable', ['durable track'], String(error)),
 				)
 			: Promise.resolve(),
-		aiTrack({
+		aiThenExamplesTrack({
 			suite,
 			install,
 			workDir,
@@ -1190,7 +1191,7 @@ async function main(): Promise<void> {
 			recordPid,
 			cleanups,
 			outputs,
-		}).catch((error: unknown) => suite.skip('ai', ['ai track'], String(error))),
+		}).catch((error: unknown) => suite.skip('example', ['examples track'], String(error))),
 	]);
 	await suite.check('main', 'no API key appears in any n8n output, log or REST answer', () => {
 		const serverLog = join(workDir, 'server', 'n8n.log');

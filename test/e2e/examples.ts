@@ -1,0 +1,628 @@
+/**
+ * Every example workflow run in real n8n the way a user runs it after importing it and filling in
+ * credentials (run by e2e.ts as the "example" track, after the "ai" track):
+ *   improve-receptionist-from-conversations.json — a test run from the editor (the REST call its
+ *     "Execute workflow" button makes) against the sandbox, its OpenAI Chat Model credential's Base URL
+ *     pointing at a scripted OpenAI-compatible model (test/llm/scripted-model.ts);
+ *   new-conversation-to-slack.json, new-conversation-to-hubspot.json — published; the trigger's
+ *     scheduled poll finds conversations added to the sandbox and the Slack and HubSpot nodes call
+ *     their APIs, which n8n reaches through an HTTPS proxy that serves local stand-ins (lib/stand-ins.ts:
+ *     both nodes hard-code their hosts and neither credential has a base URL);
+ *   ai-agent-with-ringready-tools.json — a chat message (pinned on the Chat Trigger, as the editor's
+ *     chat hands it over) runs the agent with the scripted model calling one RingReady tool;
+ *   ringready-mcp-server.json — run by the ai track (test/e2e/ai.ts) with the MCP SDK client.
+ * Each check names its example and says what it asserted; an example with no run check fails as "not run".
+ */
+import assert from 'assert/strict';
+import { readdirSync, readFileSync } from 'fs';
+import { join, resolve } from 'path';
+
+import { type ConversationDetail, type RequestLogEntry } from '../sandbox';
+import { startScriptedModel, type ChatRequest, type ScriptedModel } from '../llm/scripted-model';
+import { delay, N8n, nodeOutput, type RunData } from '../../tools/n8n';
+import { aiTrack, type AiTrackContext } from './ai';
+import { startStandIns, HUBSPOT_HOST, SLACK_HOST, type StandIns } from './lib/stand-ins';
+import type { Workflow, WorkflowNode } from './workflows';
+
+const ROOT = resolve(__dirname, '..', '..');
+const T = 'example';
+
+/** The files this track and the ai track run; any other file in examples/ is reported as not run. */
+export const EXAMPLES = {
+	improve: 'improve-receptionist-from-conversations.json',
+	slack: 'new-conversation-to-slack.json',
+	hubspot: 'new-conversation-to-hubspot.json',
+	agent: 'ai-agent-with-ringready-tools.json',
+	mcp: 'ringready-mcp-server.json',
+};
+
+/**
+ * The sticky note of the improve example: the prompt is about 3,000 characters of instructions
+ * (the node's text and the output parser's format instructions), the business details, the FAQ, and
+ * up to about 1,200 characters per conversation's transcript text.
+ */
+const PROMPT_INSTRUCTIONS_MAX_CHARS = 3_000;
+const PROMPT_PER_CONVERSATION_MAX_CHARS = 1_200;
+
+const SANDBOX_CREDENTIAL = { id: 'ringreadySandbox', name: 'RingReady Sandbox' };
+const OPENAI_IMPROVE = { id: 'e2eExampleModel1', name: 'OpenAI (scripted, improve example)' };
+const OPENAI_AGENT = { id: 'e2eExampleModel2', name: 'OpenAI (scripted, agent example)' };
+const SLACK_CREDENTIAL = { id: 'e2eExampleSlack1', name: 'Slack (stand-in)' };
+const HUBSPOT_CREDENTIAL = { id: 'e2eExampleHubspt', name: 'HubSpot app token (stand-in)' };
+const SLACK_TOKEN = 'xoxb-e2e-stand-in-token';
+const HUBSPOT_TOKEN = 'pat-e2e-stand-in-token';
+
+interface ExampleNode extends WorkflowNode {
+	webhookId?: string;
+}
+
+interface Example extends Omit<Workflow, 'nodes'> {
+	nodes: ExampleNode[];
+}
+
+function loadExample(file: string): Example {
+	return JSON.parse(readFileSync(join(ROOT, 'examples', file), 'utf8')) as Example;
+}
+
+function nodeNamed(workflow: Example, name: string): ExampleNode {
+	const node = workflow.nodes.find((n) => n.name === name);
+	if (!node) throw new Error(`the example has no node "${name}"`);
+	return node;
+}
+
+/** What a user does after importing: pick a credential in each node that needs one. */
+function withCredentials(workflow: Example, byType: Record<string, Record<string, unknown>>) {
+	return {
+		...workflow,
+		nodes: workflow.nodes.map((node) =>
+			byType[node.type] ? { ...node, credentials: byType[node.type] } : node,
+		),
+	} as Example;
+}
+
+function agentIdOf(node: WorkflowNode, path: 'filters' | 'top'): number {
+	const locator = (
+		path === 'filters'
+			? (node.parameters.filters as Record<string, unknown>).agentId
+			: node.parameters.agentId
+	) as { value: string };
+	return Number(locator.value);
+}
+
+/** A test run as the editor's "Execute workflow" starts it, then its execution once finished. */
+async function testRun(
+	n8n: N8n,
+	workflowId: string,
+	triggerName: string,
+	timeoutMs: number,
+): Promise<RunData> {
+	const stored = await n8n.rest.call<Workflow>('GET', `/rest/workflows/${workflowId}`);
+	const run = await n8n.rest.call<{ executionId?: string; waitingForWebhook?: boolean }>(
+		'POST',
+		`/rest/workflows/${workflowId}/run`,
+		{ workflowData: stored, triggerToStartFrom: { name: triggerName } },
+	);
+	assert.ok(run.executionId, `no execution id: ${JSON.stringify(run)}`);
+	const deadline = Date.now() + timeoutMs;
+	let execution: { status?: string; data?: string } = {};
+	let data: RunData['data'] | undefined;
+	while (Date.now() < deadline) {
+		execution = await n8n.rest.call('GET', `/rest/executions/${run.executionId}`);
+		// n8n 1.x can answer a finished status while the execution's data is still "[]" (not stored yet).
+		const done = execution.status && !['new', 'running', 'waiting'].includes(execution.status);
+		data = execution.data
+			? (n8n.flatted().parse(execution.data) as RunData['data'] | undefined)
+			: undefined;
+		if (done && data?.resultData) break;
+		await delay(300);
+	}
+	if (!data?.resultData)
+		throw new Error(
+			`execution ${run.executionId} (${execution.status}) has no run data after ${timeoutMs / 1000} s: ${JSON.stringify(execution).slice(0, 300)}`,
+		);
+	const result = { status: execution.status, data } as RunData;
+	if (execution.status !== 'success') {
+		const error = data.resultData?.error;
+		throw new Error(
+			`execution ${run.executionId} ended "${execution.status}": ${error?.node?.name ?? ''} ${error?.message ?? ''} ${error?.description ?? ''}`,
+		);
+	}
+	return result;
+}
+
+/** The text of a chat message's content (a string, or OpenAI's list of parts). */
+function contentText(content: unknown): string {
+	if (typeof content === 'string') return content;
+	if (Array.isArray(content))
+		return content.map((part) => String((part as { text?: string }).text ?? '')).join('');
+	return '';
+}
+
+function promptOf(request: ChatRequest): string {
+	return request.messages.map((message) => contentText(message.content)).join('\n');
+}
+
+/** The ai track, then this one (one n8n more at a time on a two-core machine). */
+export async function aiThenExamplesTrack(ctx: AiTrackContext): Promise<void> {
+	await aiTrack(ctx).catch((error: unknown) => ctx.suite.skip('ai', ['ai track'], String(error)));
+	await examplesTrack(ctx);
+}
+
+export async function examplesTrack(ctx: AiTrackContext): Promise<void> {
+	const { suite } = ctx;
+	const sandbox = await ctx.newSandbox();
+	const improveExample = loadExample(EXAMPLES.improve);
+	const improveAgentId = agentIdOf(
+		nodeNamed(improveExample, "Last Week's Conversations"),
+		'filters',
+	);
+	const faqBefore = { ...sandbox.control.agent(improveAgentId)!.faq };
+	const knownQuestion = Object.keys(faqBefore)[0];
+	const drafted = [
+		{
+			question: knownQuestion,
+			answer: 'Yes, around the clock, including holidays (drafted, e2e).',
+		},
+		{
+			question: 'Do you service tankless water heaters? (drafted, e2e)',
+			answer: 'Yes, we install, service and repair all major tankless brands.',
+		},
+	];
+	const improveModel: ScriptedModel = await startScriptedModel([
+		{
+			text: ['```json', JSON.stringify({ output: { entries: drafted } }, null, 2), '```'].join(
+				'\n',
+			),
+		},
+	]);
+	ctx.cleanups.push(() => improveModel.close());
+	const otherAgentId = sandbox.agentIds.A.find((id) => id !== improveAgentId)!;
+	const agentTurns = { limit: 5, agent: improveAgentId };
+	const agentAnswer = 'Callers asked about weekend hours and tankless water heaters (e2e).';
+	const agentModel: ScriptedModel = await startScriptedModel([
+		{
+			toolCall: (request) => {
+				const tool = request.tools?.find((t) => t.function.name === 'Read_Conversations');
+				if (!tool)
+					throw new Error(
+						`no Read_Conversations tool: ${(request.tools ?? []).map((t) => t.function.name).join(', ')}`,
+					);
+				return {
+					name: 'Read_Conversations',
+					arguments: { Limit: agentTurns.limit, Agent: agentTurns.agent },
+				};
+			},
+		},
+		{ text: agentAnswer },
+	]);
+	ctx.cleanups.push(() => agentModel.close());
+	const standIns: StandIns = await startStandIns(join(ctx.workDir, 'examples-certs'));
+	ctx.cleanups.push(() => standIns.close());
+
+	const n8n = new N8n({
+		install: ctx.install,
+		userFolder: join(ctx.workDir, 'examples'),
+		onSpawn: ctx.recordPid,
+		env: standIns.env,
+	});
+	await n8n.allocatePorts();
+	ctx.cleanups.push(() => n8n.stop());
+
+	const improveName = (what: string) => `${EXAMPLES.improve}: ${what}`;
+	const checks = {
+		improveRead: improveName(
+			`a test run reads agent ${improveAgentId}'s conversations of the last 7 days, with transcripts, and no others`,
+		),
+		improvePrompt: improveName(
+			'the model gets the agent, its FAQ and every transcript, within the size the sticky note documents',
+		),
+		improveFaq: improveName(
+			'the FAQ afterwards is the old FAQ plus the drafted entries; the question already there is updated, not duplicated',
+		),
+		improveRequests: improveName(
+			'one write for the agent, for all drafted entries (sandbox request log)',
+		),
+		slack: `${EXAMPLES.slack}: published; a new phone call and a new web chat each post one message to #calls, word for word`,
+		hubspot: `${EXAMPLES.hubspot}: published; the new phone call (not the web chat) is logged once as a HubSpot call with its numbers, duration, summary and transcript`,
+		agent: `${EXAMPLES.agent}: a chat message runs the agent; the model gets the four tools, Read Conversations reads the sandbox, the answer comes back`,
+	};
+
+	// Before n8n starts: the improve example's week (the triggers' first poll treats these as already seen).
+	const week = sandbox.control.addConversations({ count: 4, agentId: improveAgentId });
+	const eightDaysAgo = new Date(Date.now() - 8 * 86_400_000)
+		.toISOString()
+		.replace(/\.\d{3}Z$/, 'Z');
+	const tooOld = sandbox.control.addConversations({
+		count: 1,
+		agentId: improveAgentId,
+		startedAt: eightDaysAgo,
+	});
+	const otherAgents = sandbox.control.addConversations({ count: 2, agentId: otherAgentId });
+
+	const improve = withCredentials(improveExample, {
+		'n8n-nodes-ringready.ringReady': { ringReadyApi: SANDBOX_CREDENTIAL },
+		'@n8n/n8n-nodes-langchain.lmChatOpenAi': { openAiApi: OPENAI_IMPROVE },
+	});
+	const slack = withCredentials(loadExample(EXAMPLES.slack), {
+		'n8n-nodes-base.slack': { slackApi: SLACK_CREDENTIAL },
+	});
+	const hubspot = withCredentials(loadExample(EXAMPLES.hubspot), {
+		'n8n-nodes-base.hubspot': { hubspotAppToken: HUBSPOT_CREDENTIAL },
+	});
+	const agentExample = withCredentials(loadExample(EXAMPLES.agent), {
+		'@n8n/n8n-nodes-langchain.lmChatOpenAi': { openAiApi: OPENAI_AGENT },
+	});
+	const chatTrigger = agentExample.nodes.find(
+		(node) => node.type === '@n8n/n8n-nodes-langchain.chatTrigger',
+	)!;
+	const chatMessage = {
+		sessionId: 'e2e-chat-session',
+		action: 'sendMessage',
+		chatInput: `What did callers ask agent ${improveAgentId} this week that it couldn't answer?`,
+	};
+	// The editor's chat hands the message to the Chat Trigger as its output; pinned, a test run starts from it.
+	agentExample.pinData = { [chatTrigger.name]: [{ json: chatMessage }] };
+
+	const ready = await suite.check(
+		T,
+		'examples: credentials filled in (RingReady, OpenAI → scripted model, Slack and HubSpot → stand-ins); Slack and HubSpot examples published; n8n started',
+		async () => {
+			ctx.installInto(n8n);
+			await n8n.importCredentials([
+				{
+					...SANDBOX_CREDENTIAL,
+					type: 'ringReadyApi',
+					data: { apiKey: sandbox.keys.readWrite, baseUrl: sandbox.url },
+				},
+				{
+					...OPENAI_IMPROVE,
+					type: 'openAiApi',
+					data: { apiKey: 'sk-scripted-e2e', url: improveModel.url },
+				},
+				{
+					...OPENAI_AGENT,
+					type: 'openAiApi',
+					data: { apiKey: 'sk-scripted-e2e', url: agentModel.url },
+				},
+				{ ...SLACK_CREDENTIAL, type: 'slackApi', data: { accessToken: SLACK_TOKEN } },
+				{ ...HUBSPOT_CREDENTIAL, type: 'hubspotAppToken', data: { appToken: HUBSPOT_TOKEN } },
+			]);
+			await n8n.importWorkflows([improve, slack, hubspot, agentExample]);
+			await n8n.activate(slack.id);
+			await n8n.activate(hubspot.id);
+			await n8n.start();
+			await n8n.rest.setupOwner({
+				email: 'examples@example.com',
+				password: 'E2e-passw0rd!',
+				firstName: 'Example',
+				lastName: 'Runner',
+			});
+			return n8n.baseUrl;
+		},
+	);
+	if (!ready) {
+		suite.skip(T, Object.values(checks), 'the examples setup failed');
+		return;
+	}
+
+	const listRequests = () =>
+		sandbox.control.requests().log.filter((entry) => entry.path === '/api/v1/conversations');
+	const isHubspotPoll = (entry: RequestLogEntry) =>
+		entry.path === '/api/v1/conversations' && entry.query.channel === 'phone';
+	const isSlackPoll = (entry: RequestLogEntry) =>
+		entry.path === '/api/v1/conversations' && !entry.query.channel && !entry.query.agent_id;
+	// Both triggers' activation polls, then the conversations they must find at their next poll.
+	const triggersArmed = await (async () => {
+		const deadline = Date.now() + 60_000;
+		while (Date.now() < deadline) {
+			const polls = listRequests();
+			if (polls.some(isHubspotPoll) && polls.some(isSlackPoll)) return true;
+			await delay(250);
+		}
+		return false;
+	})();
+	await delay(1500);
+	const webChatAgent = sandbox.control
+		.agents('A')
+		.find((agent) => agent.id !== improveAgentId && agent.features.web_chat_enabled)?.id;
+	const phoneCall = triggersArmed
+		? sandbox.control.addConversations({ count: 1, agentId: otherAgentId, channel: 'phone' })[0]
+		: undefined;
+	const webChat = triggersArmed
+		? sandbox.control.addConversations({
+				count: 1,
+				agentId: webChatAgent ?? otherAgentId,
+				channel: 'web_chat',
+			})[0]
+		: undefined;
+
+	// --- improve the receptionist: a test run -------------------------------------------------------
+	const improveLogStart = sandbox.control.requests().log.at(-1)?.seq ?? 0;
+	let improveRun: RunData | undefined;
+	const improveRan = await suite.check(
+		T,
+		improveName('a test run (Execute workflow) succeeds'),
+		async () => {
+			improveRun = await testRun(n8n, improve.id, 'Every Monday Morning', 120_000);
+			return `${improveModel.requests.length} model request(s)`;
+		},
+	);
+	const improveLog = () =>
+		sandbox.control
+			.requests()
+			.log.filter(
+				(entry) => entry.seq > improveLogStart && !isHubspotPoll(entry) && !isSlackPoll(entry),
+			);
+	const expectedWeek = [...week].sort((a, b) => b.id - a.id);
+	if (!improveRan || !improveRun) {
+		suite.skip(
+			T,
+			[checks.improveRead, checks.improvePrompt, checks.improveFaq, checks.improveRequests],
+			'the test run failed',
+		);
+	} else {
+		const run = improveRun;
+		await suite.check(T, checks.improveRead, () => {
+			const read = nodeOutput(run, "Last Week's Conversations");
+			assert.deepEqual(
+				read.map((c) => c.id),
+				expectedWeek.map((c) => c.id),
+				`read ${read.map((c) => c.id).join(', ')}; agent ${improveAgentId}'s last 7 days are ${expectedWeek.map((c) => c.id).join(', ')} (not ${tooOld[0].id}, 8 days old, nor agent ${otherAgentId}'s ${otherAgents.map((c) => c.id).join(', ')})`,
+			);
+			for (const item of read) {
+				assert.ok(
+					Array.isArray(item.transcript) && item.transcript.length > 0,
+					`conversation ${String(item.id)} has no transcript`,
+				);
+				assert.equal(
+					typeof item.transcript_text,
+					'string',
+					`conversation ${String(item.id)} has no transcript_text`,
+				);
+			}
+			const list = improveLog().filter((entry) => entry.path === '/api/v1/conversations');
+			assert.ok(list.length >= 1, 'no conversations request');
+			assert.equal(list[0].query.agent_id, String(improveAgentId));
+			const since = Date.parse(list[0].query.since);
+			assert.ok(
+				Math.abs(since - (Date.now() - 7 * 86_400_000)) < 5 * 60_000,
+				`since=${list[0].query.since} is not 7 days ago`,
+			);
+			return `${read.length} conversations (${read.map((c) => c.id).join(', ')}) of agent ${improveAgentId} since ${list[0].query.since}, each with transcript and transcript_text`;
+		});
+		await suite.check(T, checks.improvePrompt, () => {
+			assert.equal(
+				improveModel.requests.length,
+				1,
+				`${improveModel.requests.length} model requests`,
+			);
+			assert.deepEqual(improveModel.unexpected, []);
+			const prompt = promptOf(improveModel.requests[0].body);
+			ctx.outputs.push({ what: 'improve example prompt', text: prompt });
+			const agent = nodeOutput(run, 'Current Agent and FAQ')[0];
+			assert.ok(
+				prompt.includes(`the AI receptionist of ${String(agent.business_name)}`),
+				'no business name',
+			);
+			assert.ok(
+				prompt.includes(JSON.stringify(faqBefore, null, 2)),
+				'the current FAQ is not in the prompt',
+			);
+			const read = nodeOutput(run, "Last Week's Conversations");
+			for (const item of read)
+				assert.ok(
+					prompt.includes(String(item.transcript_text)),
+					`the transcript of ${String(item.id)} is not in the prompt`,
+				);
+			// "Collect Transcripts" joins them with a rule: one fewer than the conversations read.
+			assert.equal(
+				prompt.split('\n\n---\n\n').length,
+				read.length,
+				'not exactly the transcripts read',
+			);
+			const transcripts = read.map((item) => String(item.transcript_text).length);
+			const details = [agent.agent_name, agent.business_name, agent.business_services].map(
+				(v) => String(v).length,
+			);
+			const bound =
+				PROMPT_INSTRUCTIONS_MAX_CHARS +
+				details.reduce((a, b) => a + b, 0) +
+				JSON.stringify(faqBefore, null, 2).length +
+				read.length * PROMPT_PER_CONVERSATION_MAX_CHARS;
+			assert.ok(
+				Math.max(...transcripts) <= PROMPT_PER_CONVERSATION_MAX_CHARS,
+				`a transcript of ${Math.max(...transcripts)} characters`,
+			);
+			assert.ok(
+				prompt.length <= bound,
+				`${prompt.length} characters, over the documented ${bound}`,
+			);
+			return `${prompt.length} characters (bound ${bound}): ${Object.keys(faqBefore).length} FAQ entries and ${read.length} transcripts of ${Math.min(...transcripts)}–${Math.max(...transcripts)} characters`;
+		});
+		await suite.check(T, checks.improveFaq, () => {
+			const after = sandbox.control.agent(improveAgentId)!.faq;
+			const expected = { ...faqBefore };
+			for (const entry of drafted) expected[entry.question] = entry.answer;
+			const sorted = (faq: Record<string, string>) =>
+				Object.entries(faq).sort(([a], [b]) => a.localeCompare(b));
+			// A map: the node writes an updated entry after the others.
+			assert.deepEqual(sorted(after), sorted(expected));
+			const reports = nodeOutput(run, 'Add to Agent FAQ');
+			assert.equal(reports.length, drafted.length, `${reports.length} items out of the FAQ step`);
+			const last = reports.at(-1)!;
+			assert.equal(last.saved, true);
+			assert.equal(last.entry_count, Object.keys(faqBefore).length + 1);
+			assert.deepEqual(
+				reports.flatMap((r) => r.updated as string[]),
+				[knownQuestion],
+			);
+			assert.deepEqual(
+				reports.flatMap((r) => r.added as string[]),
+				[drafted[1].question],
+			);
+			return `${Object.keys(faqBefore).length} entries → ${Object.keys(after).length}: "${knownQuestion}" updated, "${drafted[1].question}" added, the other ${Object.keys(faqBefore).length - 1} unchanged`;
+		});
+		await suite.check(T, checks.improveRequests, () => {
+			const agentPath = `/api/v1/agents/${improveAgentId}`;
+			const log = improveLog().filter((entry) => entry.path === agentPath);
+			// "Current Agent and FAQ" reads the agent; the FAQ step reads, merges all items, reads again just
+			// before writing (a colleague's edit in between would be merged) and writes once (docs/ringready-api.md).
+			const sequence = log.map((entry) => entry.method);
+			assert.deepEqual(
+				sequence,
+				['GET', 'GET', 'GET', 'PATCH'],
+				`${sequence.join(', ')} on ${agentPath}`,
+			);
+			return `${sequence.join(' → ')} ${agentPath}: Current Agent and FAQ's read, then the FAQ step's read, re-read and one PATCH for ${drafted.length} items`;
+		});
+	}
+
+	// --- AI agent example: a chat message -------------------------------------------------------------
+	const agentLogStart = sandbox.control.requests().log.at(-1)?.seq ?? 0;
+	await suite.check(T, checks.agent, async () => {
+		const run = await testRun(n8n, agentExample.id, chatTrigger.name, 120_000);
+		const [out] = nodeOutput(run, 'Receptionist Coach');
+		assert.equal(out.output, agentAnswer);
+		assert.equal(agentModel.requests.length, 2, `${agentModel.requests.length} model requests`);
+		const tools = agentModel.requests[0].body.tools ?? [];
+		const toolNodes = agentExample.nodes.filter(
+			(node) => node.type === 'n8n-nodes-ringready.ringReadyTool',
+		);
+		assert.deepEqual(
+			tools.map((tool) => [tool.function.name, tool.function.description]).sort(),
+			toolNodes
+				.map((node) => [node.name.replace(/\s+/g, '_'), node.parameters.toolDescription])
+				.sort(),
+		);
+		assert.ok(
+			promptOf(agentModel.requests[0].body).includes(chatMessage.chatInput),
+			'the chat message is not in the prompt',
+		);
+		const list = sandbox.control
+			.requests()
+			.log.filter(
+				(entry) =>
+					entry.seq > agentLogStart &&
+					entry.path === '/api/v1/conversations' &&
+					entry.query.agent_id,
+			);
+		assert.equal(list.length, 1, `${list.length} conversation list requests`);
+		assert.equal(list[0].query.agent_id, String(agentTurns.agent));
+		assert.equal(list[0].query.limit, String(agentTurns.limit));
+		const toolMessage = agentModel.requests[1].body.messages.find(
+			(message) => message.role === 'tool',
+		);
+		assert.ok(toolMessage, 'no tool result in the second model request');
+		const items = JSON.parse(contentText(toolMessage.content)) as Array<Record<string, unknown>>;
+		const expected = sandbox.control
+			.conversations('A')
+			.filter((c) => c.agent_id === agentTurns.agent)
+			.slice(0, agentTurns.limit);
+		assert.deepEqual(
+			items.map((item) => item.id),
+			expected.map((c) => c.id),
+		);
+		assert.ok(
+			items.every((item) => typeof item.transcript_text === 'string'),
+			'a tool result item has no transcript_text',
+		);
+		return `tools ${tools.map((tool) => tool.function.name).join(', ')}; Read_Conversations(Agent ${agentTurns.agent}, Limit ${agentTurns.limit}) → ${items.length} conversations; answer "${String(out.output).slice(0, 40)}…"`;
+	});
+
+	// --- Slack and HubSpot: the published triggers' next scheduled poll ------------------------------
+	if (!triggersArmed || !phoneCall || !webChat) {
+		suite.skip(
+			T,
+			[checks.slack, checks.hubspot],
+			'no activation poll of the Slack and HubSpot examples within 60 s',
+		);
+	} else {
+		const slackCalls = () => standIns.calls.filter((call) => call.host === SLACK_HOST);
+		const hubspotCalls = () => standIns.calls.filter((call) => call.host === HUBSPOT_HOST);
+		const arrived = standIns
+			.waitFor(
+				() => slackCalls().length >= 2 && hubspotCalls().length >= 1,
+				140_000,
+				'the Slack and HubSpot calls',
+			)
+			.then(async () => await delay(3000));
+		await suite.check(T, checks.slack, async () => {
+			await arrived;
+			const calls = slackCalls();
+			const text = (c: ConversationDetail) =>
+				`${c.channel === 'phone' ? ':telephone_receiver: New call' : ':speech_balloon: New web chat'} from *${c.caller_name || c.from || 'an unknown visitor'}* — ${c.label}\n>${c.summary}\n${c.duration_seconds} s, ended: ${c.end_reason}, agent ${c.agent_id}`;
+			const expected = [phoneCall, webChat].sort((a, b) => a.id - b.id);
+			assert.deepEqual(
+				calls.map((call) => [call.method, call.path, call.via, call.authorization]),
+				expected.map(() => ['POST', '/api/chat.postMessage', 'tunnel', `Bearer ${SLACK_TOKEN}`]),
+			);
+			const bodies = calls.map((call) => call.body as { channel?: string; text?: string });
+			assert.deepEqual(
+				[...bodies]
+					.sort((a, b) => String(a.text).localeCompare(String(b.text)))
+					.map((body) => [body.channel, body.text]),
+				expected.map((c) => ['#calls', text(c)]).sort((a, b) => a[1].localeCompare(b[1])),
+			);
+			assert.deepEqual(standIns.refused, []);
+			return `${calls.length} × POST https://${SLACK_HOST}/api/chat.postMessage (channel #calls): ${bodies.map((b) => JSON.stringify(String(b.text).split('\n')[0])).join(', ')}`;
+		});
+		await suite.check(T, checks.hubspot, async () => {
+			await arrived.catch(() => undefined);
+			const calls = hubspotCalls();
+			assert.equal(calls.length, 1, `${calls.length} HubSpot calls`);
+			const [call] = calls;
+			assert.deepEqual(
+				[call.method, call.path, call.via, call.authorization],
+				['POST', '/engagements/v1/engagements', 'tunnel', `Bearer ${HUBSPOT_TOKEN}`],
+			);
+			const body = call.body as {
+				engagement?: { type?: string };
+				metadata?: Record<string, unknown>;
+				associations?: unknown;
+			};
+			assert.equal(body.engagement?.type, 'CALL');
+			const meta = body.metadata ?? {};
+			const c = phoneCall;
+			const prefix = `<b>${c.label}</b> — ${c.caller_name || 'Unknown caller'}<br>${c.summary}<br><br><pre>`;
+			assert.ok(
+				String(meta.body).startsWith(prefix),
+				`body starts ${JSON.stringify(String(meta.body).slice(0, prefix.length + 20))}`,
+			);
+			assert.ok(String(meta.body).endsWith('</pre>'));
+			for (const turn of c.transcript ?? [])
+				assert.ok(
+					String(meta.body).includes(turn.content),
+					`the transcript turn "${turn.content.slice(0, 40)}" is missing`,
+				);
+			assert.deepEqual(
+				{ ...meta, body: undefined },
+				{
+					body: undefined,
+					fromNumber: c.from,
+					toNumber: c.to,
+					durationMilliseconds: c.duration_seconds * 1000,
+					status: 'COMPLETED',
+					...(c.recording_url ? { recordingUrl: c.recording_url } : {}),
+				},
+			);
+			return `POST https://${HUBSPOT_HOST}/engagements/v1/engagements: CALL ${c.from} → ${c.to}, ${c.duration_seconds * 1000} ms, body ${String(meta.body).length} characters with ${c.transcript?.length ?? 0} transcript turns; web chat ${webChat.id} not logged`;
+		});
+	}
+
+	// --- every example has a run -----------------------------------------------------------------------
+	await suite.check(
+		T,
+		'every file in examples/ is run by a check above (or by the ai track)',
+		() => {
+			const files = readdirSync(join(ROOT, 'examples')).filter((file) => file.endsWith('.json'));
+			const notRun = files.filter((file) => !Object.values(EXAMPLES).includes(file));
+			assert.deepEqual(
+				notRun,
+				[],
+				`not run: ${notRun.join(', ')} (no run check in test/e2e/examples.ts)`,
+			);
+			return files.join(', ');
+		},
+	);
+	ctx.outputs.push({ what: 'n8n examples server log', text: readFileSync(n8n.logFile, 'utf8') });
+}

@@ -1,0 +1,273 @@
+/**
+ * Local stand-ins for Slack's and HubSpot's APIs, reached the way n8n reaches the real ones.
+ *
+ * n8n's Slack and HubSpot nodes hard-code their hosts (`https://slack.com/api…`,
+ * `https://api.hubapi.com…`) and their credentials have no base URL. What n8n does offer is the
+ * standard proxy environment (HTTPS_PROXY, NO_PROXY) and Node's NODE_EXTRA_CA_CERTS, as behind a
+ * company proxy. So the stand-ins sit behind an HTTPS proxy on 127.0.0.1: a CONNECT to slack.com:443
+ * or api.hubapi.com:443 is answered by a local TLS server whose certificate (for those two names)
+ * is signed by a throw-away CA made for this run; any other host is refused and logged. A proxy
+ * request in absolute form (`POST https://slack.com/api/…` sent to the proxy in plain text) reaches
+ * the same handlers. Nothing leaves the machine.
+ */
+import { execFileSync } from 'child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'http';
+import { createServer as createHttpsServer } from 'https';
+import type { AddressInfo, Socket } from 'net';
+import { join } from 'path';
+
+export const SLACK_HOST = 'slack.com';
+export const HUBSPOT_HOST = 'api.hubapi.com';
+const HOSTS = [SLACK_HOST, HUBSPOT_HOST];
+
+export interface StandInCall {
+	host: string;
+	method: string;
+	path: string;
+	/** The Authorization header as sent (the tests' own fake tokens). */
+	authorization?: string;
+	body: unknown;
+	/** How the request reached the stand-in: through a CONNECT tunnel (TLS) or in absolute form. */
+	via: 'tunnel' | 'absolute';
+}
+
+export interface StandIns {
+	/** For n8n's environment: HTTPS_PROXY, NO_PROXY, NODE_EXTRA_CA_CERTS. */
+	env: Record<string, string>;
+	calls: StandInCall[];
+	/** CONNECTs or requests to hosts other than the two stand-ins (refused). */
+	refused: string[];
+	waitFor(predicate: () => boolean, timeoutMs: number, what: string): Promise<void>;
+	close(): Promise<void>;
+}
+
+/** A CA and a certificate for the stand-in hosts, made with the machine's openssl. */
+function makeCertificates(dir: string): { ca: string; key: string; cert: string } {
+	mkdirSync(dir, { recursive: true });
+	const file = (name: string) => join(dir, name);
+	const openssl = (args: string[]) => execFileSync('openssl', args, { stdio: 'pipe' });
+	openssl([
+		'req',
+		'-x509',
+		'-newkey',
+		'rsa:2048',
+		'-nodes',
+		'-days',
+		'2',
+		'-subj',
+		'/CN=RingReady e2e stand-in CA',
+		'-keyout',
+		file('ca.key'),
+		'-out',
+		file('ca.pem'),
+	]);
+	openssl([
+		'req',
+		'-newkey',
+		'rsa:2048',
+		'-nodes',
+		'-subj',
+		`/CN=${SLACK_HOST}`,
+		'-keyout',
+		file('host.key'),
+		'-out',
+		file('host.csr'),
+	]);
+	writeFileSync(
+		file('host.ext'),
+		`subjectAltName=${HOSTS.map((host) => `DNS:${host}`).join(',')}\nextendedKeyUsage=serverAuth\n`,
+	);
+	openssl([
+		'x509',
+		'-req',
+		'-in',
+		file('host.csr'),
+		'-CA',
+		file('ca.pem'),
+		'-CAkey',
+		file('ca.key'),
+		'-CAcreateserial',
+		'-days',
+		'2',
+		'-extfile',
+		file('host.ext'),
+		'-out',
+		file('host.pem'),
+	]);
+	return {
+		ca: file('ca.pem'),
+		key: readFileSync(file('host.key'), 'utf8'),
+		cert: readFileSync(file('host.pem'), 'utf8'),
+	};
+}
+
+function readBody(request: IncomingMessage): Promise<string> {
+	return new Promise((resolve, reject) => {
+		let text = '';
+		request.setEncoding('utf8');
+		request.on('data', (chunk: string) => (text += chunk));
+		request.on('end', () => resolve(text));
+		request.on('error', reject);
+	});
+}
+
+function json(response: ServerResponse, status: number, body: unknown): void {
+	response.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+	response.end(JSON.stringify(body));
+}
+
+/** What the real APIs answer to the calls the examples make (the fields the nodes read). */
+function answer(call: StandInCall, index: number): { status: number; body: unknown } {
+	if (call.host === SLACK_HOST && call.method === 'POST' && call.path === '/api/chat.postMessage') {
+		const sent = (call.body ?? {}) as { channel?: string; text?: string };
+		const ts = `${Math.floor(Date.now() / 1000)}.${String(index).padStart(6, '0')}`;
+		return {
+			status: 200,
+			body: {
+				ok: true,
+				channel: 'C0CALLS0001',
+				ts,
+				message: { type: 'message', user: 'U0N8N', text: sent.text, ts },
+			},
+		};
+	}
+	if (
+		call.host === HUBSPOT_HOST &&
+		call.method === 'POST' &&
+		call.path === '/engagements/v1/engagements'
+	) {
+		const sent = (call.body ?? {}) as Record<string, unknown>;
+		const now = Date.now();
+		return {
+			status: 200,
+			body: {
+				engagement: {
+					id: 90_000 + index,
+					portalId: 1,
+					active: true,
+					createdAt: now,
+					lastUpdated: now,
+					type: 'CALL',
+					timestamp: now,
+				},
+				associations: sent.associations ?? {},
+				metadata: sent.metadata ?? {},
+			},
+		};
+	}
+	return {
+		status: 404,
+		body:
+			call.host === SLACK_HOST
+				? { ok: false, error: 'unknown_method' }
+				: { status: 'error', message: `the stand-in has no ${call.method} ${call.path}` },
+	};
+}
+
+export async function startStandIns(certDir: string): Promise<StandIns> {
+	const { ca, key, cert } = makeCertificates(certDir);
+	const calls: StandInCall[] = [];
+	const refused: string[] = [];
+	const waiters = new Set<() => void>();
+	const sockets = new Set<Socket>();
+
+	const handle = async (
+		request: IncomingMessage,
+		response: ServerResponse,
+		host: string,
+		path: string,
+		via: StandInCall['via'],
+	) => {
+		const text = await readBody(request);
+		let body: unknown = text;
+		try {
+			body = text ? JSON.parse(text) : undefined;
+		} catch {
+			// keep the text
+		}
+		const call: StandInCall = {
+			host,
+			method: request.method ?? 'GET',
+			path: path.split('?')[0],
+			authorization: request.headers.authorization,
+			body,
+			via,
+		};
+		calls.push(call);
+		const { status, body: reply } = answer(call, calls.length);
+		json(response, status, reply);
+		for (const wake of waiters) wake();
+	};
+
+	const tls = createHttpsServer({ key, cert }, (request, response) => {
+		const host = String(request.headers.host ?? '').replace(/:443$/, '');
+		void handle(request, response, host, request.url ?? '/', 'tunnel');
+	});
+
+	const proxy = createServer((request, response) => {
+		// absolute form: "POST https://slack.com/api/chat.postMessage"
+		let url: URL | undefined;
+		try {
+			url = new URL(request.url ?? '');
+		} catch {
+			url = undefined;
+		}
+		if (!url || !HOSTS.includes(url.hostname)) {
+			refused.push(`${request.method} ${request.url}`);
+			json(response, 403, { error: 'the e2e proxy only reaches the Slack and HubSpot stand-ins' });
+			return;
+		}
+		void handle(request, response, url.hostname, `${url.pathname}${url.search}`, 'absolute');
+	});
+	proxy.on('connection', (socket: Socket) => {
+		sockets.add(socket);
+		socket.on('close', () => sockets.delete(socket));
+	});
+	proxy.on('connect', (request: IncomingMessage, socket: Socket, head: Buffer) => {
+		const [host, port] = String(request.url ?? '').split(':');
+		if (!HOSTS.includes(host) || (port ?? '443') !== '443') {
+			refused.push(`CONNECT ${request.url}`);
+			socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
+			return;
+		}
+		socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+		if (head.length > 0) socket.unshift(head);
+		tls.emit('connection', socket);
+	});
+	await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+	const { port } = proxy.address() as AddressInfo;
+	const proxyUrl = `http://127.0.0.1:${port}`;
+
+	return {
+		env: {
+			HTTPS_PROXY: proxyUrl,
+			https_proxy: proxyUrl,
+			NO_PROXY: '127.0.0.1,localhost',
+			no_proxy: '127.0.0.1,localhost',
+			NODE_EXTRA_CA_CERTS: ca,
+		},
+		calls,
+		refused,
+		waitFor: (predicate, timeoutMs, what) =>
+			new Promise<void>((resolve, reject) => {
+				if (predicate()) return resolve();
+				const wake = () => {
+					if (!predicate()) return;
+					clearTimeout(timer);
+					waiters.delete(wake);
+					resolve();
+				};
+				const timer = setTimeout(() => {
+					waiters.delete(wake);
+					reject(new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`));
+				}, timeoutMs);
+				waiters.add(wake);
+			}),
+		close: async () => {
+			for (const socket of sockets) socket.destroy();
+			await new Promise<void>((resolve) => proxy.close(() => resolve()));
+			tls.close();
+		},
+	};
+}
