@@ -60,6 +60,26 @@ describe('Agent FAQ → Create or Update', () => {
 		});
 	});
 
+	it('an updated question keeps its place in the FAQ; a new one goes last', async () => {
+		const id = agentA();
+		const questions = Object.keys(faqOf(id));
+		expect(questions.length).toBeGreaterThan(2);
+		await run(
+			{
+				resource: 'faq',
+				operation: 'upsert',
+				agentId: byId(id),
+				entries: entries(
+					[questions[0], 'Changed first answer.'],
+					['A brand new question?', 'Yes.'],
+				),
+			},
+			{ credentials: ctx.credentials() },
+		);
+		expect(Object.keys(faqOf(id))).toEqual([...questions, 'A brand new question?']);
+		expect(faqOf(id)[questions[0]]).toBe('Changed first answer.');
+	});
+
 	it('many input items for one agent: one merge and one PATCH (read, re-read just before it), every entry saved, each item reports its own', async () => {
 		const id = agentA();
 		const before = faqOf(id);

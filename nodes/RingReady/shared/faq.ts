@@ -68,6 +68,20 @@ function emptyReport(): FaqChangeReport {
  * each item changed. Replace All edits of one run together form the new FAQ, so a Replace All fed
  * one entry per input item sets the FAQ to exactly those entries. Pure: `current` is not changed.
  */
+/** An updated question keeps its place in the FAQ (under its trimmed spelling); a new one goes last. */
+function setInPlace(faq: Map<string, string>, stored: string[], question: string, answer: string) {
+	if (stored.length === 0) {
+		faq.set(question, answer);
+		return;
+	}
+	const entries = [...faq];
+	faq.clear();
+	for (const [key, value] of entries) {
+		if (key === stored[0]) faq.set(question, answer);
+		else if (!stored.includes(key)) faq.set(key, value);
+	}
+}
+
 export function applyFaqEdits(
 	current: Map<string, string>,
 	edits: FaqEdit[],
@@ -100,8 +114,7 @@ export function applyFaqEdits(
 			else report.updated.push(question);
 			// An unchanged entry keeps its stored spelling, so that it causes no write.
 			if (stored.length === 1 && next.get(stored[0]) === entry.answer) continue;
-			for (const key of stored) next.delete(key);
-			next.set(question, entry.answer);
+			setInPlace(next, stored, question, entry.answer);
 		}
 	});
 
