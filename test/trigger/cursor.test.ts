@@ -478,6 +478,8 @@ describe('state persistence', () => {
 		windowStart: iso(T0 - 3_600_000),
 		seen: [[5, T0 / 1000]],
 		failing: [],
+		scan: null,
+		unreadable: [],
 	};
 
 	it('reads back what it wrote, through JSON', () => {

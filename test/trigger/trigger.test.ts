@@ -141,8 +141,10 @@ describe('description', () => {
 			'includeTranscript',
 			'transcriptText',
 			'lateArrivalMinutes',
+			'onlyFinished',
 		]);
 		expect(options.find((o) => o.name === 'lateArrivalMinutes')!.default).toBe(60);
+		expect(options.find((o) => o.name === 'onlyFinished')!.default).toBe(true);
 		expect(typeof trigger.methods.listSearch.searchAgents).toBe('function');
 	});
 });
@@ -162,7 +164,7 @@ describe('first activation', () => {
 		expect(JSON.stringify(wf.staticData)).not.toContain(sandbox.keys.readWrite.slice(8));
 		expect(sandbox.control.requests().log.map((r) => [r.path, r.query])).toEqual([
 			['/api/v1/whoami', {}],
-			[LIST_PATH, { limit: '1' }],
+			[LIST_PATH, { limit: '20' }],
 			[LIST_PATH, { limit: '200', since: isoSeconds(Date.parse(newest.started_at) - 3_600_000) }],
 		]);
 		expect(await wf.poll()).toBeNull(); // history is never flooded
