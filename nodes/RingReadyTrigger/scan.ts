@@ -43,9 +43,9 @@ export function planListing(state: TriggerState, windowMinutes: number): Listing
 	const since = scan.since ?? undefined;
 	if (scan.floor === null) return { since, beforeId: scan.stops.at(-1), floor: null };
 	// From the bottom up: the part just above the floor, as many pages as the last short poll managed
-	// but one (a page per stop above the floor; from the top, what has arrived since as well).
+	// (a page per stop above the floor; from the top, what has arrived since as well).
 	const above = scan.stops.filter((stop) => stop > scan.floor!);
-	const start = above.length - Math.max(1, scan.pages - 1);
+	const start = above.length - Math.max(1, scan.pages);
 	return { since, beforeId: start < 0 ? undefined : above[start], floor: scan.floor };
 }
 
