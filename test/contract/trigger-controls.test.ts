@@ -131,16 +131,21 @@ describe('live conversations, malformed records and slow list pages', () => {
 		expect(detail.body).toMatchObject({ started_at: '2026-12-03 16:47:00', transcript: [null] });
 	});
 
-	test('setListLatency delays list pages only; reset clears it', async () => {
+	test('setListLatency delays list pages only, setDetailLatency each conversation; reset clears both', async () => {
 		const timed = async (path: string) => {
 			const t0 = performance.now();
 			await call(sb, path, { key });
 			return performance.now() - t0;
 		};
-		sb.control.setListLatency(300);
-		expect(await timed('/api/v1/conversations?limit=1')).toBeGreaterThanOrEqual(290);
-		expect(await timed('/api/v1/whoami')).toBeLessThan(290);
+		const [first] = sb.control.conversations('A');
+		sb.control.setListLatency(600);
+		expect(await timed('/api/v1/conversations?limit=1')).toBeGreaterThanOrEqual(590);
+		expect(await timed('/api/v1/whoami')).toBeLessThan(590);
+		expect(await timed(`/api/v1/conversations/${first.id}`)).toBeLessThan(590);
+		sb.control.setDetailLatency(600);
+		expect(await timed(`/api/v1/conversations/${first.id}`)).toBeGreaterThanOrEqual(590);
 		sb.control.reset();
-		expect(await timed('/api/v1/conversations?limit=1')).toBeLessThan(290);
+		expect(await timed('/api/v1/conversations?limit=1')).toBeLessThan(590);
+		expect(await timed(`/api/v1/conversations/${first.id}`)).toBeLessThan(590);
 	});
 });

@@ -131,8 +131,9 @@ export class SandboxServer {
 	readonly store: Store;
 	readonly control: SandboxControl;
 	private latencyMs: number;
-	/** Extra delay of GET /conversations pages (setListLatency). */
+	/** Extra delay of GET /conversations pages (setListLatency) and of GET /conversations/{id} (setDetailLatency). */
 	private listLatencyMs = 0;
+	private detailLatencyMs = 0;
 	private faults: QueuedFault[] = [];
 	/** Conversation id → status of every GET /conversations/{id} (failConversation). */
 	private failing = new Map<number, number>();
@@ -293,7 +294,13 @@ export class SandboxServer {
 		} catch (e) {
 			result = this.toReply(e);
 		}
-		this.send(res, result, path === `${API_PREFIX}/conversations` ? this.listLatencyMs : 0);
+		const extraMs =
+			path === `${API_PREFIX}/conversations`
+				? this.listLatencyMs
+				: path.startsWith(`${API_PREFIX}/conversations/`)
+					? this.detailLatencyMs
+					: 0;
+		this.send(res, result, extraMs);
 	}
 
 	private async route(
@@ -573,6 +580,9 @@ export class SandboxServer {
 			setListLatency: (ms) => {
 				this.listLatencyMs = validate(latencySchema, { ms }).ms;
 			},
+			setDetailLatency: (ms) => {
+				this.detailLatencyMs = validate(latencySchema, { ms }).ms;
+			},
 			requests: (): RequestLog => ({
 				log: this.log.map((e) => ({ ...e, query: { ...e.query } })),
 				peakInFlight: this.peakInFlight,
@@ -588,6 +598,7 @@ export class SandboxServer {
 				store.reset();
 				this.latencyMs = this.options.latencyMs;
 				this.listLatencyMs = 0;
+				this.detailLatencyMs = 0;
 				this.faults = [];
 				this.failing.clear();
 				this.scripted.clear();

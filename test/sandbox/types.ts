@@ -247,6 +247,8 @@ export interface SandboxControl {
 	overwriteConversation(id: number, fields: Record<string, unknown>, account?: AccountName): void;
 	/** Extra delay for every GET /conversations page (list pages only), on top of the latency; reset() clears it. */
 	setListLatency(ms: number): void;
+	/** Extra delay for every GET /conversations/{id} (transcripts), on top of the latency; reset() clears it. */
+	setDetailLatency(ms: number): void;
 	requests(): RequestLog;
 	clearRequests(): void;
 	reset(): void;
