@@ -606,20 +606,19 @@ function reportShortPoll(
 	state: TriggerState,
 ): void {
 	const blocking = fetched.failed.find(({ id }) => !givesUpOnTranscript(state, id));
-	const deferred = fetched.deferred;
-	if (deferred && (!blocking || deferred.id < blocking.id || emitted === 0)) {
+	const { deferred } = fetched;
+	if (deferred) {
 		this.logger.warn(
-			`RingReady Trigger: could not fetch the transcript of conversation ${deferred.id}: ${reasonOf(deferred.error)}. That is not the conversation's own failure and does not count towards the ${TRANSCRIPT_ATTEMPTS} polls; emitted the ${emitted} conversations before it, it and the ${total - emitted - 1} after it follow at the next poll.`,
+			`RingReady Trigger: could not fetch the transcript of conversation ${deferred.id}: ${reasonOf(deferred.error)}. That is not the conversation's own failure and does not count towards the ${TRANSCRIPT_ATTEMPTS} polls; it and the conversations after it follow at the next poll (${emitted} of ${total} emitted).`,
 		);
-		return;
 	}
 	if (blocking) {
 		const attempt = transcriptFailures(state, blocking.id) + 1;
 		this.logger.warn(
 			`RingReady Trigger: could not fetch the transcript of conversation ${blocking.id} (poll ${attempt} of ${TRANSCRIPT_ATTEMPTS}): ${reasonOf(blocking.error)}. Emitted the ${emitted} conversations before it; it and the ${total - emitted - 1} after it are tried again at the next poll.`,
 		);
-		return;
 	}
+	if (deferred || blocking) return;
 	this.logger.info(
 		`RingReady Trigger: fetched ${emitted} of ${total} new conversations within the poll's time budget; the rest follow at the next poll`,
 	);

@@ -292,10 +292,19 @@ describe.each(SCHEDULERS)('under load, on the %s scheduler', (kind) => {
 				count: 1,
 				path: `${LIST_PATH}/${added[0]}`,
 			});
+			const mark = logMark();
 			const outcome = await wf.poll();
 			expect(outcome.error).toBeUndefined();
 			expect(outcome.items).toBeNull();
 			expect(wf.nodeState().failing).toEqual([]);
+			const warnings = logsSince(mark).filter((log) => log.level === 'warn');
+			expect(warnings.map((log) => log.message)).toEqual([
+				expect.stringMatching(
+					new RegExp(
+						`^RingReady Trigger: could not fetch the transcript of conversation ${added[0]}: .+\\. That is not the conversation's own failure and does not count towards the 3 polls; it and the conversations after it follow at the next poll \\(0 of 2 emitted\\)\\.$`,
+					),
+				),
+			]);
 		}
 		const outcome = await wf.poll();
 		expect(ids(outcome)).toEqual(added);
