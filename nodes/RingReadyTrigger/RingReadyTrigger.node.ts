@@ -9,10 +9,15 @@ import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workf
 import { createHash } from 'crypto';
 
 import { searchAgents } from '../RingReady/methods/listSearch';
-import type { ConversationQuery, ConversationSummary } from '../RingReady/shared/contract';
+import type {
+	ConversationDetail,
+	ConversationQuery,
+	ConversationSummary,
+	TranscriptTurn,
+} from '../RingReady/shared/contract';
 import { buildConversationQuery } from '../RingReady/shared/conversationQuery';
 import { conversationFilters, transcriptTextOption } from '../RingReady/shared/descriptions';
-import { addTranscriptText } from '../RingReady/shared/transcript';
+import { addTranscriptText, transcriptToText } from '../RingReady/shared/transcript';
 import { getAccount } from '../RingReady/transport/account';
 import { RETRY_POLICY } from '../RingReady/transport';
 import {
@@ -31,7 +36,6 @@ import {
 	filterKeyFor,
 	givesUpOnTranscript,
 	pickState,
-	parseHttpDate,
 	sameState,
 	sinceFor,
 	startState,
@@ -40,24 +44,24 @@ import {
 	writeState,
 } from './cursor';
 import type { Decision, Owner, TriggerState } from './cursor';
-
-/**
- * Share of n8n's poll budget (IPollFunctions.getPollBudgetMs, n8n 2.38+; 36–48 s under a scheduler
- * lease) after which no further transcript is started. The poll then emits the oldest new
- * conversations it has fetched and leaves the rest to the next poll (cursor.ts `maxEmit`), so a
- * large burst with transcripts drains over several polls instead of every poll being abandoned.
- * The rest of the budget is for the fetches in flight.
- */
-const DETAIL_BUDGET_SHARE = 0.6;
+import { listPart, pollBudget } from './listing';
+import type { PollBudget, ServerClock } from './listing';
+import { acquirePollLease } from './lock';
+import type { PollLease } from './lock';
+import { afterListing, planListing } from './scan';
 
 const STATE_UNCHANGED =
 	'Nothing was emitted and the trigger kept its position: the next poll picks up every new conversation, once.';
+
+/** Conversations read at activation to find the newest with a readable start time. */
+const NEWEST_CANDIDATES = 20;
 
 interface TriggerSettings {
 	query: ConversationQuery;
 	windowMinutes: number;
 	withDetail: boolean;
 	transcriptText: boolean;
+	onlyFinished: boolean;
 }
 
 export class RingReadyTrigger implements INodeType {
@@ -129,6 +133,14 @@ export class RingReadyTrigger implements INodeType {
 						description:
 							'Calls show up in RingReady a little after they end. A conversation that shows up late is still emitted (once) if it started at most this many minutes before the newest conversation already seen; one that shows up later than that is skipped.',
 					},
+					{
+						displayName: 'Only Finished Conversations',
+						name: 'onlyFinished',
+						type: 'boolean',
+						default: true,
+						description:
+							'Whether to wait until a conversation has ended (RingReady lists a web chat while it is still going on). A conversation is then emitted once, finished, if it ends within the Late-Arrival Window; off, it is emitted once as soon as it is listed, possibly unfinished.',
+					},
 				],
 			},
 		],
@@ -142,68 +154,116 @@ export class RingReadyTrigger implements INodeType {
 		const session = new RequestSession(this);
 		if (this.getMode() === 'manual') return await fetchTestEvent.call(this, session, settings);
 
-		// Static data is only written after everything succeeded: a poll that fails leaves the state
-		// exactly as it was, so the next poll emits the same conversations (once).
-		const staticData = this.getWorkflowStaticData('node');
-		const filterKey = filterKeyFor(settings.query);
 		const budget = pollBudget.call(this);
+		const lease = acquirePollLease(triggerKey.call(this), budget.requestsBy);
+		if (!lease) {
+			this.logger.info(
+				'RingReady Trigger: the previous poll of this trigger is still running; this poll does nothing',
+			);
+			return null;
+		}
 		try {
-			const found = await findState.call(this, session, staticData, filterKey, budget);
-			if (!found.state) {
-				const start = await activate.call(this, session, settings, filterKey, found.owner, budget);
-				writeState(staticData, start);
-				keepActivation.call(this, start);
-				return null;
-			}
-			if (!found.fromActivation) forgetActivation.call(this);
-			const state = found.state;
-
-			const clock: ServerClock = {};
-			const listed = await listConversations.call(
-				this,
-				settings.query,
-				sinceFor(state, settings.windowMinutes),
-				{
-					session,
-					deadline: budget.requestsBy,
-					clock,
-				},
-			);
-			const decideWith = (maxEmit?: number) =>
-				decideOrThrow(this, () =>
-					decide(state, listed, settings.windowMinutes, { maxEmit, serverNowMs: clock.nowMs }),
-				);
-			const decision = decideWith();
-			let next = decision.next;
-			let items = decision.emit as IDataObject[];
-			if (settings.withDetail) {
-				const fetched = await fetchDetails.call(this, session, decision.emit, settings, {
-					startBy: budget.transcriptsStartBy,
-					requestsBy: budget.requestsBy,
-					givesUp: (id) => givesUpOnTranscript(state, id),
-				});
-				items = fetched.items;
-				if (items.length < decision.emit.length) {
-					next = decideWith(items.length).next;
-					reportShortPoll.call(this, fetched, items.length, decision.emit.length, state);
-				}
-				next = withTranscriptFailures(
-					next,
-					fetched.failed.map(({ id }) => id),
-				);
-			}
-			const emittedIds = new Set(items.map((item) => item.id));
-			warnAboutFutureDates.call(
-				this,
-				{ ...decision, future: decision.future.filter(({ id }) => emittedIds.has(id)) },
-				clock,
-			);
-			if (!sameState(state, next) || found.changed) writeState(staticData, next);
-			return items.length === 0 ? null : [items.map((json) => ({ json }))];
+			return await pollOnce.call(this, session, settings, budget, lease);
 		} catch (error) {
 			throw explainFailure.call(this, error);
+		} finally {
+			lease.release();
 		}
 	}
+}
+
+/**
+ * One scheduled poll. Static data is only written after everything succeeded: a poll that fails
+ * leaves the state exactly as it was, so the next poll emits the same conversations (once).
+ */
+async function pollOnce(
+	this: IPollFunctions,
+	session: RequestSession,
+	settings: TriggerSettings,
+	budget: PollBudget,
+	lease: PollLease,
+): Promise<INodeExecutionData[][] | null> {
+	const staticData = this.getWorkflowStaticData('node');
+	const filterKey = filterKeyFor(settings.query);
+	const found = await findState.call(this, session, staticData, filterKey, budget);
+	if (!found.state) {
+		const start = await activate.call(this, session, settings, filterKey, found.owner, budget);
+		if (!lease.holds()) return null;
+		writeState(staticData, start);
+		keepActivation.call(this, start);
+		return null;
+	}
+	if (!found.fromActivation) forgetActivation.call(this);
+	const state = found.state;
+
+	const clock: ServerClock = {};
+	const plan = planListing(state, settings.windowMinutes);
+	const listed = await listPart.call(this, settings.query, plan, { session, budget, clock });
+	const outcome = afterListing(state, plan, listed);
+	if (!outcome.decide) {
+		reportResumedListing.call(this, listed.pages);
+		if (!lease.holds()) return null;
+		writeState(staticData, { ...state, scan: outcome.scan });
+		return null;
+	}
+	const decideWith = (maxEmit?: number) =>
+		decideOrThrow(this, () =>
+			decide(state, listed.conversations, settings.windowMinutes, {
+				maxEmit,
+				serverNowMs: clock.nowMs,
+				onlyFinished: settings.onlyFinished,
+				segment: outcome.segment,
+			}),
+		);
+	const decision = decideWith();
+	let next = decision.next;
+	let items = decision.emit.map((conversation) =>
+		withUnreadableNote(conversation as IDataObject, decision),
+	);
+	if (settings.withDetail) {
+		const fetched = await fetchDetails.call(this, session, decision.emit, settings, {
+			startBy: budget.transcriptsStartBy,
+			requestsBy: budget.requestsBy,
+			givesUp: (id) => givesUpOnTranscript(state, id),
+		});
+		items = fetched.items.map((item) => withUnreadableNote(item, decision));
+		if (items.length < decision.emit.length) {
+			next = decideWith(items.length).next;
+			reportShortPoll.call(this, fetched, items.length, decision.emit.length, state);
+		}
+		next = withTranscriptFailures(
+			next,
+			fetched.failed.map(({ id }) => id),
+		);
+	}
+	const cutShort = items.length < decision.emit.length;
+	const scan = cutShort ? outcome.unfinished : outcome.scan;
+	next = { ...next, scan: scan && { ...scan, since: next.windowStart } };
+	const emittedIds = new Set(items.map((item) => item.id));
+	warnAboutFutureDates.call(
+		this,
+		{ ...decision, future: decision.future.filter(({ id }) => emittedIds.has(id)) },
+		clock,
+	);
+	warnAboutUnreadable.call(
+		this,
+		decision.unreadable.filter(({ id }) => emittedIds.has(id)),
+	);
+	if (!lease.holds()) return null;
+	if (!sameState(state, next) || found.changed) writeState(staticData, next);
+	return items.length === 0 ? null : [items.map((json) => ({ json }))];
+}
+
+/** What identifies this trigger across polls (see lock.ts): its workflow and node. */
+function triggerKey(this: IPollFunctions): string {
+	const node = this.getNode();
+	return `${String(this.getWorkflow().id ?? '')}\n${node.id ?? node.name}`;
+}
+
+function reportResumedListing(this: IPollFunctions, pages: number): void {
+	this.logger.info(
+		`RingReady Trigger: listed ${pages} page${pages === 1 ? '' : 's'} of new conversations within the poll's time budget; the listing continues at the next poll and every conversation is emitted once, oldest first`,
+	);
 }
 
 function readSettings(this: IPollFunctions): TriggerSettings {
@@ -213,6 +273,7 @@ function readSettings(this: IPollFunctions): TriggerSettings {
 		includeTranscript?: boolean;
 		transcriptText?: boolean;
 		lateArrivalMinutes?: unknown;
+		onlyFinished?: boolean;
 	};
 	const query = buildConversationQuery(
 		node,
@@ -238,30 +299,8 @@ function readSettings(this: IPollFunctions): TriggerSettings {
 		windowMinutes: window,
 		withDetail: Boolean(options.includeTranscript || options.transcriptText),
 		transcriptText: Boolean(options.transcriptText),
+		onlyFinished: options.onlyFinished !== false,
 	};
-}
-
-interface PollBudget {
-	/** Epoch ms (host clock: timing only, never the cursor) by which every request must be done. */
-	requestsBy?: number;
-	/** Epoch ms after which no further transcript fetch starts. */
-	transcriptsStartBy?: number;
-}
-
-/** n8n's time budget for this poll (IPollFunctions.getPollBudgetMs, n8n 2.38+; older n8n has none). */
-function pollBudget(this: IPollFunctions): PollBudget {
-	const getBudget = (this as Partial<Pick<IPollFunctions, 'getPollBudgetMs'>>).getPollBudgetMs;
-	if (typeof getBudget !== 'function') return {};
-	const budgetMs = Number(getBudget.call(this));
-	if (!Number.isFinite(budgetMs) || budgetMs <= 0) return {};
-	const start = Date.now();
-	const requestsBy = start + budgetMs;
-	// The transport starts no request with less than minRequestMs left.
-	const transcriptsStartBy = Math.min(
-		start + budgetMs * DETAIL_BUDGET_SHARE,
-		requestsBy - RETRY_POLICY.minRequestMs,
-	);
-	return { requestsBy, transcriptsStartBy };
 }
 
 interface FoundState {
@@ -357,68 +396,6 @@ function activationKey(this: IPollFunctions): string {
 	return `ringReadyTriggerActivation:${node.id ?? node.name}`;
 }
 
-/** What the listing learnt of the server's clock: the newest `Date` header of its responses. */
-interface ServerClock {
-	nowMs?: number;
-}
-
-/**
- * Lists every conversation matching the query from `since` on (inclusive), following every page.
- * A listing that cannot finish by `deadline` fails: a partial listing cannot be decided on.
- */
-async function listConversations(
-	this: IPollFunctions,
-	query: ConversationQuery,
-	since: string | undefined,
-	options: { session: RequestSession; deadline?: number; clock?: ServerClock; max?: number },
-): Promise<ConversationSummary[]> {
-	const { session, deadline, clock } = options;
-	const conversations: ConversationSummary[] = [];
-	let pages = 0;
-	const onResponse = (headers: Record<string, string | string[] | undefined>) => {
-		const date = parseHttpDate(headers.date);
-		if (clock && date !== undefined) clock.nowMs = Math.max(clock.nowMs ?? date, date);
-	};
-	const pastDeadline = () => deadline !== undefined && Date.now() >= deadline;
-	let cutShort = false;
-	try {
-		const filtered = since === undefined ? query : { ...query, since };
-		const listing = conversationPages.call(this, filtered, {
-			session,
-			deadline,
-			onResponse,
-			max: options.max,
-		});
-		for await (const page of listing) {
-			pages++;
-			conversations.push(...page);
-			if (pastDeadline()) {
-				cutShort = true;
-				break;
-			}
-		}
-	} catch (error) {
-		// A request cut off by the poll's deadline reports a timeout; say what really happened.
-		throw pastDeadline() ? outOfTime(this, pages, error) : error;
-	}
-	if (cutShort) throw outOfTime(this, pages);
-	return conversations;
-}
-
-function outOfTime(context: IPollFunctions, pages: number, cause?: unknown): NodeOperationError {
-	const budgetS = Math.round(Number(context.getPollBudgetMs?.() ?? 0) / 1000);
-	const error = new NodeOperationError(
-		context.getNode(),
-		`RingReady Trigger ran out of n8n's poll time (${budgetS} s) while listing new conversations (${pages} page${pages === 1 ? '' : 's'} listed)`,
-		{
-			description:
-				"RingReady answered too slowly to list every new conversation in time. If this keeps happening, check RingReady's status, or shorten the Late-Arrival Window so each poll lists less.",
-		},
-	);
-	if (cause !== undefined) (error as { cause?: unknown }).cause = cause;
-	return error;
-}
-
 /**
  * First activation (or changed filters or account): emit nothing. The cursor starts at the newest
  * conversation (one request); then the whole late-arrival window is listed into `seen`, so that
@@ -434,26 +411,26 @@ async function activate(
 	budget: PollBudget,
 ): Promise<TriggerState> {
 	const clock: ServerClock = {};
-	const [newest] = await listConversations.call(this, settings.query, undefined, {
+	// Every page to its end: a first activation cannot emit, so it cannot resume either.
+	const whole = { requestsBy: budget.requestsBy, budgetMs: budget.budgetMs };
+	const top = { since: undefined, beforeId: undefined, floor: null };
+	const newest = await listPart.call(this, settings.query, top, {
 		session,
-		deadline: budget.requestsBy,
+		budget: whole,
 		clock,
-		max: 1,
+		max: NEWEST_CANDIDATES,
 	});
-	const start = decideOrThrow(this, () => startState(filterKey, owner, newest, clock.nowMs));
-	if (start.cursor === null) return start;
-	const listed = await listConversations.call(
-		this,
-		settings.query,
-		sinceFor(start, settings.windowMinutes),
-		{
-			session,
-			deadline: budget.requestsBy,
-			clock,
-		},
+	const start = decideOrThrow(this, () =>
+		startState(filterKey, owner, newest.conversations, clock.nowMs),
 	);
+	if (start.cursor === null) return start;
+	const plan = { ...top, since: sinceFor(start, settings.windowMinutes) };
+	const listed = await listPart.call(this, settings.query, plan, { session, budget: whole, clock });
 	return decideOrThrow(this, () =>
-		decide(start, listed, settings.windowMinutes, { serverNowMs: clock.nowMs }),
+		decide(start, listed.conversations, settings.windowMinutes, {
+			serverNowMs: clock.nowMs,
+			onlyFinished: settings.onlyFinished,
+		}),
 	).next;
 }
 
@@ -501,8 +478,10 @@ async function fetchTestEvent(
 interface FetchedDetails {
 	/** The in-order prefix to emit: details, or summaries with an `error` for transcripts given up on. */
 	items: IDataObject[];
-	/** Conversations whose transcript failed on this poll (counted towards giving up). */
+	/** Conversations whose transcript failed on this poll for a reason of their own (counted towards giving up). */
 	failed: Array<{ id: number; error: unknown }>;
+	/** The first transcript that failed for a reason that is not its own (RingReady busy or unreachable). */
+	deferred?: { id: number; error: unknown };
 }
 
 /**
@@ -510,9 +489,10 @@ interface FetchedDetails {
  * time, fewer while RingReady answers 429), with the transport's one fetch-out: started in order,
  * none after `startBy` (but always the first). The result is the longest run from the start that
  * could be fetched: the caller emits it and leaves the rest to the next poll. A conversation whose
- * transcript has failed on the previous polls (`givesUp`) is emitted without it, with an `error`
- * field, so it cannot hold back the ones after it for good. A request that fails because the poll's
- * time is up is not this conversation's failure: it comes at the next poll.
+ * transcript has failed for a reason of its own on the previous polls (`givesUp`) is emitted
+ * without it, with an `error` field, so it cannot hold back the ones after it for good. A failure
+ * that is not the conversation's (see {@link failureOfItsOwn}) or the poll's time running out only
+ * defers it and the ones after it to the next poll.
  */
 async function fetchDetails(
 	this: IPollFunctions,
@@ -521,8 +501,8 @@ async function fetchDetails(
 	settings: TriggerSettings,
 	limits: { startBy?: number; requestsBy?: number; givesUp: (id: number) => boolean },
 ): Promise<FetchedDetails> {
-	const failed: FetchedDetails['failed'] = [];
-	const outOfTime = new Set<number>();
+	const result: FetchedDetails = { items: [], failed: [] };
+	const deferred = new Set<number>();
 	const timeIsUp = () =>
 		limits.requestsBy !== undefined && Date.now() >= limits.requestsBy - RETRY_POLICY.minRequestMs;
 	const outcomes = await fetchConversationDetails.call(this, [conversations], {
@@ -530,28 +510,84 @@ async function fetchDetails(
 		deadline: limits.requestsBy,
 		startBy: limits.startBy,
 		stopAfter: ({ summary, error }) => {
-			if (timeIsUp()) {
-				outOfTime.add(summary.id);
+			if (timeIsUp() || !failureOfItsOwn(error)) {
+				deferred.add(summary.id);
+				if (!timeIsUp()) result.deferred ??= { id: summary.id, error };
 				return true;
 			}
-			failed.push({ id: summary.id, error });
+			result.failed.push({ id: summary.id, error });
 			return !limits.givesUp(summary.id);
 		},
 	});
 
-	const items: IDataObject[] = [];
 	for (const outcome of outcomes) {
-		if (!outcome || outOfTime.has(outcome.summary.id)) break;
+		if (!outcome || deferred.has(outcome.summary.id)) break;
 		const { summary, detail, error } = outcome;
 		if (detail) {
-			items.push((settings.transcriptText ? addTranscriptText(detail) : detail) as IDataObject);
+			result.items.push(
+				settings.transcriptText ? withTranscriptText(detail) : (detail as IDataObject),
+			);
 		} else if (limits.givesUp(summary.id)) {
-			items.push({ ...summary, error: transcriptGivenUp(error) });
+			result.items.push({ ...summary, error: transcriptGivenUp(error) });
 		} else {
 			break;
 		}
 	}
-	return { items, failed };
+	return result;
+}
+
+/**
+ * Whether a failed transcript request failed because of that conversation (it is gone, RingReady
+ * cannot serve it, or sent something unreadable for it), rather than because RingReady was busy
+ * (429), unavailable (502, 503, 504), unreachable, or refused the key: those hit every request and
+ * say nothing about the conversation.
+ */
+function failureOfItsOwn(error: unknown): boolean {
+	if (!(error instanceof NodeApiError)) return false;
+	const status = Number(error.httpCode);
+	if (Number.isInteger(status) && status >= 400) {
+		return ![401, 403, 408, ...RETRY_POLICY.retryableStatuses].includes(status as never);
+	}
+	return Boolean((error.errorResponse as { unexpectedResponse?: unknown })?.unexpectedResponse);
+}
+
+/** Add Transcript Text; a turn that is not a turn is left out and named in an `error` field. */
+function withTranscriptText(detail: ConversationDetail): IDataObject {
+	const turns: unknown[] = Array.isArray(detail.transcript) ? detail.transcript : [];
+	const bad = turns.findIndex(
+		(turn) =>
+			!turn ||
+			typeof turn !== 'object' ||
+			typeof (turn as TranscriptTurn).role !== 'string' ||
+			typeof (turn as TranscriptTurn).content !== 'string',
+	);
+	if (bad === -1) return addTranscriptText(detail) as IDataObject;
+	const readable = turns.filter(
+		(turn) =>
+			turn &&
+			typeof turn === 'object' &&
+			typeof (turn as TranscriptTurn).role === 'string' &&
+			typeof (turn as TranscriptTurn).content === 'string',
+	) as TranscriptTurn[];
+	return {
+		...detail,
+		transcript_text: transcriptToText(readable),
+		error: `The transcript has ${turns.length - readable.length} turn${turns.length - readable.length === 1 ? '' : 's'} without a role and text (the first is turn ${bad + 1}: ${JSON.stringify(turns[bad])?.slice(0, 60)}); Transcript Text leaves ${turns.length - readable.length === 1 ? 'it' : 'them'} out`,
+	};
+}
+
+function withUnreadableNote(item: IDataObject, decision: Decision): IDataObject {
+	if (!decision.unreadable.some(({ id }) => id === item.id)) return item;
+	const note = `RingReady sent a started_at the trigger cannot read (${JSON.stringify(item.started_at)?.slice(0, 40)}): this conversation is emitted once, as it came, and does not move the trigger's position`;
+	return { ...item, error: typeof item.error === 'string' ? `${note}. ${item.error}` : note };
+}
+
+function warnAboutUnreadable(this: IPollFunctions, unreadable: ConversationSummary[]): void {
+	for (const conversation of unreadable) {
+		this.logger.warn(
+			`RingReady Trigger: conversation ${conversation.id} has a started_at the trigger cannot read (${JSON.stringify(conversation.started_at)?.slice(0, 40)}); emitted once with an error field, without moving the trigger's position`,
+		);
+	}
 }
 
 function reasonOf(error: unknown): string {
@@ -570,13 +606,19 @@ function reportShortPoll(
 	state: TriggerState,
 ): void {
 	const blocking = fetched.failed.find(({ id }) => !givesUpOnTranscript(state, id));
+	const { deferred } = fetched;
+	if (deferred) {
+		this.logger.warn(
+			`RingReady Trigger: could not fetch the transcript of conversation ${deferred.id}: ${reasonOf(deferred.error)}. That is not the conversation's own failure and does not count towards the ${TRANSCRIPT_ATTEMPTS} polls; it and the conversations after it follow at the next poll (${emitted} of ${total} emitted).`,
+		);
+	}
 	if (blocking) {
 		const attempt = transcriptFailures(state, blocking.id) + 1;
 		this.logger.warn(
 			`RingReady Trigger: could not fetch the transcript of conversation ${blocking.id} (poll ${attempt} of ${TRANSCRIPT_ATTEMPTS}): ${reasonOf(blocking.error)}. Emitted the ${emitted} conversations before it; it and the ${total - emitted - 1} after it are tried again at the next poll.`,
 		);
-		return;
 	}
+	if (deferred || blocking) return;
 	this.logger.info(
 		`RingReady Trigger: fetched ${emitted} of ${total} new conversations within the poll's time budget; the rest follow at the next poll`,
 	);

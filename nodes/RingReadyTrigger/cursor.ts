@@ -14,6 +14,10 @@
  *     credential starts over like a first activation.
  *   - `failing`: conversations whose transcript could not be fetched, with the number of polls that
  *     failed on it in a row (see {@link TRANSCRIPT_ATTEMPTS}).
+ *   - `scan` (only while a listing is too long for one poll): how far the listing has got, so that it
+ *     resumes at the next poll (see {@link Scan}).
+ *   - `unreadable` (only when there are any): ids of conversations emitted although their
+ *     `started_at` could not be read; they have no place in time, so they are remembered by id.
  *
  * A poll emits every listed conversation that is not in `seen`. That gives:
  *   - no repeats: the inclusive `since` returns the boundary conversation again, and conversations
@@ -58,6 +62,8 @@ export const MAX_FUTURE_IDS = 1_000;
 export const TRANSCRIPT_ATTEMPTS = 3;
 /** Conversations with failing transcripts remembered at most (they are the oldest unemitted ones). */
 export const MAX_FAILING_IDS = 100;
+/** Conversations with an unreadable started_at remembered at most (the newest ids are kept). */
+export const MAX_UNREADABLE_IDS = 1_000;
 
 /** `[conversation id, started_at in epoch seconds]` */
 export type SeenEntry = [number, number];
@@ -89,11 +95,42 @@ export interface TriggerState {
 	seen: SeenEntry[];
 	/** Sorted by id, ascending; only conversations not emitted yet. */
 	failing: FailingEntry[];
+	/** A listing resumed across polls; null when every poll lists its window whole. */
+	scan: Scan | null;
+	/** Sorted ascending: emitted conversations whose started_at could not be read. */
+	unreadable: number[];
+}
+
+/**
+ * A listing of the window that one poll could not finish in its time. GET /conversations goes
+ * newest first, in pages cut by `before_id`, so the oldest conversations come last: the first polls
+ * walk down and note where each page starts (`stops`); once the end is reached, the conversations
+ * are decided part by part from the bottom up, oldest first, each part a few pages (`pages`) that
+ * fit in one poll. The window's start stays at `since` until the last part (the newest, from the
+ * top of the listing) is decided, so nothing can fall out of the window while the listing is
+ * resumed.
+ */
+export interface Scan {
+	/** The listing's `since` (null: the trigger has no window yet and lists everything). */
+	since: string | null;
+	/** `before_id` where each page after the first starts, descending. */
+	stops: number[];
+	/** Conversations with lower ids are decided; null until the end of the listing was reached. */
+	floor: number | null;
+	/** Pages the last poll that ran out of time managed to list: the size of the next part. */
+	pages: number;
 }
 
 export interface DecideOptions {
 	/** Emit at most this many (the oldest new ones); see {@link decide}. */
 	maxEmit?: number;
+	/** Conversations still going on (`ended_at: null`) are left until they have ended. */
+	onlyFinished?: boolean;
+	/**
+	 * The listing is one part of a resumed listing (see {@link Scan}): the window starts at `since`
+	 * and stays there, unless this is the `last` part.
+	 */
+	segment?: { since: string | null; last: boolean };
 	maxSeen?: number;
 	/** The server's clock, epoch ms (the listing's Date header). Without it nothing counts as future-dated. */
 	serverNowMs?: number;
@@ -109,6 +146,8 @@ export interface Decision {
 	skippedFuture: ConversationSummary[];
 	/** The saved window lay past the server's clock (a 0.1.0 state frozen by a future-dated conversation) and was reset to now. */
 	thawed: boolean;
+	/** Emitted conversations whose started_at could not be read (emitted first, once each). */
+	unreadable: ConversationSummary[];
 }
 
 /** A conversation whose started_at is not a timestamp: its place in time (and the window) is unknown. */
@@ -198,12 +237,23 @@ export function readState(raw: unknown, filterKey: string): TriggerState | undef
 	if (!seen) return undefined;
 	let owner: Owner | null = null;
 	let failing: FailingEntry[] = [];
+	let scan: Scan | null = null;
+	let unreadable: number[] = [];
 	if (state.v === STATE_VERSION) {
 		const storedOwner = readOwner(state.account, state.keyId);
 		const storedFailing = readPairs(state.failing);
 		if (!storedOwner || !storedFailing) return undefined;
 		owner = storedOwner;
 		failing = storedFailing;
+		if (state.scan !== undefined && state.scan !== null) {
+			const storedScan = readScan(state.scan);
+			if (!storedScan) return undefined;
+			scan = storedScan;
+		}
+		if (state.unreadable !== undefined) {
+			if (!isIdList(state.unreadable)) return undefined;
+			unreadable = state.unreadable;
+		}
 	}
 	return {
 		v: STATE_VERSION,
@@ -213,7 +263,22 @@ export function readState(raw: unknown, filterKey: string): TriggerState | undef
 		windowStart: windowStart as string | null,
 		seen,
 		failing,
+		scan,
+		unreadable,
 	};
+}
+
+function isIdList(value: unknown): value is number[] {
+	return Array.isArray(value) && value.every(isEpochSeconds);
+}
+
+function readScan(raw: unknown): Scan | undefined {
+	if (!raw || typeof raw !== 'object') return undefined;
+	const { since, stops, floor, pages } = raw as Record<string, unknown>;
+	if (since !== null && Number.isNaN(parseTimestamp(since))) return undefined;
+	if (!isIdList(stops) || (floor !== null && !isEpochSeconds(floor))) return undefined;
+	if (!isEpochSeconds(pages) || pages < 1) return undefined;
+	return { since: since as string | null, stops, floor: floor as number | null, pages };
 }
 
 /**
@@ -278,20 +343,35 @@ export function pickState(
 export function startState(
 	filterKey: string,
 	owner: Owner,
-	newest: ConversationSummary | undefined,
+	newest: ConversationSummary | readonly ConversationSummary[] | undefined,
 	serverNowMs?: number,
 ): TriggerState {
+	const candidates = newest === undefined ? [] : Array.isArray(newest) ? newest : [newest];
 	let cursor: string | null = null;
-	if (newest !== undefined) {
-		const ms = parseTimestamp(newest.started_at);
-		if (Number.isNaN(ms)) throw new InvalidStartedAtError(newest.id, newest.started_at);
+	if (candidates.length > 0) {
+		// The newest conversation whose started_at can be read; one that cannot has no place in time.
+		const readable = candidates.find(({ started_at }) => !Number.isNaN(parseTimestamp(started_at)));
+		if (readable === undefined && serverNowMs === undefined)
+			throw new InvalidStartedAtError(candidates[0].id, candidates[0].started_at);
+		const ms =
+			readable === undefined ? Number.POSITIVE_INFINITY : parseTimestamp(readable.started_at);
 		// A future-dated newest conversation does not set the position; the server's clock does.
 		cursor =
 			ms > futureLimitMs(serverNowMs)
 				? formatSeconds(Math.floor(serverNowMs! / 1000))
-				: newest.started_at;
+				: readable!.started_at;
 	}
-	return { v: STATE_VERSION, filterKey, owner, cursor, windowStart: null, seen: [], failing: [] };
+	return {
+		v: STATE_VERSION,
+		filterKey,
+		owner,
+		cursor,
+		windowStart: null,
+		seen: [],
+		failing: [],
+		scan: null,
+		unreadable: [],
+	};
 }
 
 function futureLimitMs(serverNowMs: number | undefined): number {
@@ -351,24 +431,39 @@ export function decide(
 ): Decision {
 	const maxSeen = Math.max(1, options.maxSeen ?? MAX_SEEN_IDS);
 	const limitMs = futureLimitMs(options.serverNowMs);
-	const thawed = thaw(savedState, windowMinutes, options.serverNowMs);
+	const { segment } = options;
+	const thawed = segment ? undefined : thaw(savedState, windowMinutes, options.serverNowMs);
 	const state = thawed ?? savedState;
-	const lower = lowerBoundSeconds(state, windowMinutes);
+	const lower = segment
+		? segment.since === null
+			? null
+			: Math.floor(parseTimestamp(segment.since) / 1000)
+		: lowerBoundSeconds(state, windowMinutes);
 	const seenIds = new Set(state.seen.map(([id]) => id));
+	const unreadableIds = new Set(state.unreadable);
 	const isFuture = (seconds: number) => seconds * 1000 > limitMs;
 	let futureKnown = state.seen.filter(([, seconds]) => isFuture(seconds)).length;
 
 	// The listing, once per id, without anything before the window (the server should not send it).
 	const inWindow: Array<{ conversation: ConversationSummary; ms: number }> = [];
+	const unreadableListed: ConversationSummary[] = [];
 	const listedIds = new Set<number>();
 	for (const conversation of listed) {
 		if (listedIds.has(conversation.id)) continue;
 		listedIds.add(conversation.id);
+		if (options.onlyFinished && conversation.ended_at === null) continue;
 		const ms = parseTimestamp(conversation.started_at);
-		if (Number.isNaN(ms)) throw new InvalidStartedAtError(conversation.id, conversation.started_at);
+		if (Number.isNaN(ms)) {
+			unreadableListed.push(conversation);
+			continue;
+		}
 		if (lower !== null && Math.floor(ms / 1000) < lower) continue;
 		inWindow.push({ conversation, ms });
 	}
+	// The server placed it inside the window; without a readable time it goes first, by id.
+	const unreadableFresh = unreadableListed
+		.filter(({ id }) => !unreadableIds.has(id))
+		.sort((a, b) => a.id - b.id);
 
 	const skippedFuture: ConversationSummary[] = [];
 	const fresh = inWindow
@@ -385,8 +480,9 @@ export function decide(
 		});
 	const skippedIds = new Set(skippedFuture.map(({ id }) => id));
 	const maxEmit = Math.max(0, Math.floor(options.maxEmit ?? Number.POSITIVE_INFINITY));
-	const cutShort = fresh.length > maxEmit;
-	const emitted = cutShort ? fresh.slice(0, maxEmit) : fresh;
+	const cutShort = unreadableFresh.length + fresh.length > maxEmit;
+	const unreadableEmitted = unreadableFresh.slice(0, maxEmit);
+	const emitted = fresh.slice(0, maxEmit - unreadableEmitted.length);
 	// Everything in the listing is now known, except new conversations left for the next poll.
 	const known = cutShort
 		? emitted
@@ -401,7 +497,8 @@ export function decide(
 		}
 	}
 	let newLower = lower;
-	if (cursor !== null) {
+	// Within a resumed listing the window holds still until its last part (see Scan).
+	if (cursor !== null && (!segment || segment.last)) {
 		const fromCursor = Math.floor((cursorMs - windowMs(windowMinutes)) / 1000);
 		newLower = lower === null ? fromCursor : Math.max(lower, fromCursor);
 	}
@@ -428,11 +525,22 @@ export function decide(
 	seen.push(...future);
 	seen.sort((a, b) => a[0] - b[0]);
 	// Failing transcripts are remembered only for conversations still waiting to be emitted.
-	const pending = new Set(fresh.slice(emitted.length).map(({ conversation }) => conversation.id));
+	const pending = new Set([
+		...unreadableFresh.slice(unreadableEmitted.length).map(({ id }) => id),
+		...fresh.slice(emitted.length).map(({ conversation }) => conversation.id),
+	]);
+	// Outside a resumed listing, the listing is whole: an unreadable id it no longer holds is out of
+	// the window for good (the window never moves back).
+	const stillListed = (id: number) => Boolean(segment) || listedIds.has(id);
+	const unreadable = [
+		...new Set([...state.unreadable.filter(stillListed), ...unreadableEmitted.map(({ id }) => id)]),
+	]
+		.sort((a, b) => a - b)
+		.slice(-MAX_UNREADABLE_IDS);
 	const failing = state.failing.filter(([id]) => pending.has(id));
 
 	return {
-		emit: emitted.map(({ conversation }) => conversation),
+		emit: [...unreadableEmitted, ...emitted.map(({ conversation }) => conversation)],
 		next: {
 			v: STATE_VERSION,
 			filterKey: state.filterKey,
@@ -441,10 +549,13 @@ export function decide(
 			windowStart: newLower === null ? null : formatSeconds(newLower),
 			seen,
 			failing,
+			scan: state.scan,
+			unreadable,
 		},
 		future: emitted.filter(({ ms }) => ms > limitMs).map(({ conversation }) => conversation),
 		skippedFuture,
 		thawed: thawed !== undefined,
+		unreadable: unreadableEmitted,
 	};
 }
 
@@ -498,6 +609,8 @@ export function toStored(state: TriggerState): Record<string, unknown> {
 		windowStart: state.windowStart,
 		seen: state.seen.map(([id, seconds]) => [id, seconds]),
 		failing: state.failing.map(([id, count]) => [id, count]),
+		...(state.scan ? { scan: { ...state.scan, stops: [...state.scan.stops] } } : {}),
+		...(state.unreadable.length > 0 ? { unreadable: [...state.unreadable] } : {}),
 	};
 }
 

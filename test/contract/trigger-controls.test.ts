@@ -92,3 +92,60 @@ describe('a conversation at a given started_at', () => {
 		expect(detail.body.started_at).toBe('2026-06-01T08:00:00Z');
 	});
 });
+
+describe('live conversations, malformed records and slow list pages', () => {
+	test('a live conversation is listed with ended_at, duration_seconds and end_reason null until it ends', async () => {
+		const [live] = sb.control.addConversations({ count: 1, live: true });
+		const listed = async () =>
+			(await call(sb, '/api/v1/conversations?limit=1', { key })).body.conversations[0];
+		expect(await listed()).toMatchObject({
+			id: live.id,
+			ended_at: null,
+			duration_seconds: null,
+			end_reason: null,
+		});
+		const ended = sb.control.endConversation(live.id);
+		expect(ended.ended_at).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
+		expect(Date.parse(ended.ended_at)).toBeGreaterThanOrEqual(Date.parse(live.started_at));
+		expect(await listed()).toMatchObject({
+			id: live.id,
+			ended_at: ended.ended_at,
+			end_reason: 'visitor_ended',
+		});
+		const detail = await call(sb, `/api/v1/conversations/${live.id}`, { key });
+		expect(detail.body.ended_at).toBe(ended.ended_at);
+	});
+
+	test('overwriteConversation changes what is sent, in the list and the detail; since still uses the real start', async () => {
+		const [odd] = sb.control.addConversations({ count: 1 });
+		const since = encodeURIComponent(odd.started_at);
+		sb.control.overwriteConversation(odd.id, {
+			started_at: '2026-12-03 16:47:00',
+			transcript: [null],
+		});
+		const page = await call(sb, `/api/v1/conversations?since=${since}`, { key });
+		expect(page.body.conversations.map((c: { id: number }) => c.id)).toEqual([odd.id]);
+		expect(page.body.conversations[0].started_at).toBe('2026-12-03 16:47:00');
+		expect(page.body.conversations[0]).not.toHaveProperty('transcript');
+		const detail = await call(sb, `/api/v1/conversations/${odd.id}`, { key });
+		expect(detail.body).toMatchObject({ started_at: '2026-12-03 16:47:00', transcript: [null] });
+	});
+
+	test('setListLatency delays list pages only, setDetailLatency each conversation; reset clears both', async () => {
+		const timed = async (path: string) => {
+			const t0 = performance.now();
+			await call(sb, path, { key });
+			return performance.now() - t0;
+		};
+		const [first] = sb.control.conversations('A');
+		sb.control.setListLatency(600);
+		expect(await timed('/api/v1/conversations?limit=1')).toBeGreaterThanOrEqual(590);
+		expect(await timed('/api/v1/whoami')).toBeLessThan(590);
+		expect(await timed(`/api/v1/conversations/${first.id}`)).toBeLessThan(590);
+		sb.control.setDetailLatency(600);
+		expect(await timed(`/api/v1/conversations/${first.id}`)).toBeGreaterThanOrEqual(590);
+		sb.control.reset();
+		expect(await timed('/api/v1/conversations?limit=1')).toBeLessThan(590);
+		expect(await timed(`/api/v1/conversations/${first.id}`)).toBeLessThan(590);
+	});
+});

@@ -948,6 +948,9 @@ function triggerCheckNames(scheduler: Scheduler): string[] {
 		`trigger (${scheduler} scheduler): what arrives right after activation (206), then more batches, comes out once each over ${SCHEDULED_POLLS} scheduled polls`,
 		`trigger (${scheduler} scheduler): a transcript that keeps failing is emitted without it after 3 polls; the others flow`,
 		`trigger (${scheduler} scheduler): the credential switched to another account's key starts over with that account`,
+		`trigger (${scheduler} scheduler): a burst with transcripts that take over a minute to fetch in all: every conversation once, every transcript fetched once`,
+		`trigger (${scheduler} scheduler): a conversation whose started_at cannot be read, among normal ones: the normal ones arrive, it arrives once with an error`,
+		`trigger (${scheduler} scheduler): a backlog whose listing takes longer than a durable poll may run (4 pages of 12 s): all of it once each, oldest first, in a few polls`,
 	];
 }
 
@@ -966,8 +969,17 @@ function triggerWorkflows(sinkUrl: string, scheduler: Scheduler) {
 		filters: { agentId: { __rl: true, mode: 'id', value: '9' } },
 		options: { includeTranscript: true },
 	});
-	return { plain, transcripts, all: [plain, transcripts] };
+	const backlog = triggerWorkflow(sinkUrl, {
+		id: `e2eBacklog${scheduler === 'legacy' ? 'Legcy' : 'Drble'}`,
+		name: `e2e trigger backlog (${scheduler})`,
+		credential: CREDENTIALS.readWrite,
+		filters: { agentId: { __rl: true, mode: 'id', value: String(BACKLOG_AGENT) } },
+	});
+	return { plain, transcripts, backlog, all: [plain, transcripts, backlog] };
 }
+
+/** The agent whose conversations the "backlog" trigger workflow follows (none of the other checks use it). */
+const BACKLOG_AGENT = 8;
 
 interface TriggerTrack {
 	n8n: N8n;
@@ -1120,9 +1132,10 @@ async function triggerScenario(
 	});
 	if (betweenBatches) await betweenBatches();
 
+	let plainAccount: 'A' | 'B' = 'A';
 	if (!batchesOk) suite.skip(T, [names[3]], 'the batches failed');
 	else {
-		await suite.check(T, names[3], async () => {
+		const switched = await suite.check(T, names[3], async () => {
 			const before = idsOf(triggers.plain).length;
 			const otherKey = sandbox.keys.otherAccount;
 			await n8n.importCredentials([
@@ -1149,8 +1162,132 @@ async function triggerScenario(
 			assert.deepEqual(sorted(idsOf(triggers.plain).slice(before)), sorted(fromB));
 			return `then only account B's new conversations: ${fromB.join(', ')}`;
 		});
+		if (switched) plainAccount = 'B';
 	}
 	await transcriptsDone;
+	await underLoad(T, names.slice(4), { ...track, emittedBy, idsOf, plainAccount });
+}
+
+/**
+ * The trigger under load: a burst whose transcripts take longer than a poll interval to fetch (the
+ * next tick comes while the poll could still be fetching), a conversation RingReady sends with a
+ * started_at in another format, and a backlog whose listing takes longer than one durable poll.
+ */
+async function underLoad(
+	T: string,
+	names: string[],
+	track: TriggerTrack & {
+		emittedBy: (workflow: Workflow) => Array<{
+			executionId?: string;
+			conversation?: { id?: number; error?: string; transcript?: unknown };
+		}>;
+		idsOf: (workflow: Workflow) => number[];
+		plainAccount: 'A' | 'B';
+	},
+) {
+	const { sandbox, sink, triggers, emittedBy, idsOf } = track;
+	const sorted = (ids: number[]) => [...ids].sort((a, b) => a - b);
+	const detailRequests = (ids: number[]) =>
+		sandbox.control
+			.requests()
+			.log.filter((entry) => /^\/api\/v1\/conversations\/\d+$/.test(entry.path))
+			.map((entry) => Number(entry.path.split('/').pop()))
+			.filter((id) => ids.includes(id));
+
+	const burstDone = suite.check(T, names[0], async () => {
+		// 40 transcripts of 16 s each, 10 at a time: 64 s in all.
+		sandbox.control.setDetailLatency(16_000);
+		const t0 = Date.now();
+		const burst = sandbox.control.addConversations({ count: 40, agentId: 9 }).map((c) => c.id);
+		try {
+			await sink.waitFor(
+				() => burst.every((id) => idsOf(triggers.transcripts).includes(id)),
+				6 * 75_000,
+				'the burst with transcripts',
+			);
+			await delay(1500);
+		} finally {
+			sandbox.control.setDetailLatency(0);
+		}
+		const bodies = emittedBy(triggers.transcripts).filter((body) =>
+			burst.includes(Number(body.conversation?.id)),
+		);
+		assert.deepEqual(
+			bodies.map((body) => body.conversation?.id),
+			burst,
+			'not once each, oldest first',
+		);
+		assert.ok(
+			bodies.every((body) => Array.isArray(body.conversation?.transcript)),
+			'a conversation lacks its transcript',
+		);
+		const fetched = detailRequests(burst);
+		assert.deepEqual(
+			sorted(fetched),
+			burst,
+			'a transcript was fetched more than once, or not at all',
+		);
+		const executions = new Set(bodies.map((body) => body.executionId));
+		return `${burst.length} conversations in ${executions.size} executions, ${fetched.length} transcript requests, ${Math.round((Date.now() - t0) / 1000)} s`;
+	});
+
+	const malformedDone = suite.check(T, names[1], async () => {
+		const account = track.plainAccount;
+		const [before, odd, after] = sandbox.control.addConversations({ count: 3, account });
+		sandbox.control.overwriteConversation(odd.id, { started_at: '2026-12-03 16:47:00' }, account);
+		const added = [before.id, odd.id, after.id];
+		await sink.waitFor(
+			() => added.every((id) => idsOf(triggers.plain).includes(id)),
+			3 * 75_000,
+			'the three conversations, one with an unreadable started_at',
+		);
+		await delay(1500);
+		const bodies = emittedBy(triggers.plain).filter((body) =>
+			added.includes(Number(body.conversation?.id)),
+		);
+		assert.deepEqual(
+			bodies.map((body) => body.conversation?.id),
+			[odd.id, before.id, after.id],
+			'not once each (the unreadable one first)',
+		);
+		assert.equal(
+			bodies[0].conversation?.error,
+			'RingReady sent a started_at the trigger cannot read ("2026-12-03 16:47:00"): this conversation is emitted once, as it came, and does not move the trigger\'s position',
+		);
+		assert.equal(bodies[1].conversation?.error, undefined);
+		assert.equal(bodies[2].conversation?.error, undefined);
+		return `"${String(bodies[0].conversation?.error).slice(0, 70)}…"`;
+	});
+	await Promise.all([burstDone, malformedDone]);
+
+	await suite.check(T, names[2], async () => {
+		sandbox.control.setListLatency(12_000);
+		const t0 = Date.now();
+		const listedBefore = sandbox.control.requests().log.length;
+		const backlog = sandbox.control
+			.addConversations({ count: 800, agentId: BACKLOG_AGENT })
+			.map((c) => c.id);
+		try {
+			await sink.waitFor(
+				() => backlog.every((id) => idsOf(triggers.backlog).includes(id)),
+				8 * 75_000,
+				'the backlog',
+			);
+			await delay(1500);
+		} finally {
+			sandbox.control.setListLatency(0);
+		}
+		assert.deepEqual(idsOf(triggers.backlog), backlog, 'not once each, oldest first');
+		const executions = new Set(emittedBy(triggers.backlog).map((body) => body.executionId));
+		const pages = sandbox.control
+			.requests()
+			.log.slice(listedBefore)
+			.filter(
+				(entry) =>
+					entry.path === '/api/v1/conversations' && entry.query.agent_id === String(BACKLOG_AGENT),
+			).length;
+		return `${backlog.length} conversations in ${executions.size} executions, ${pages} list pages, ${Math.round((Date.now() - t0) / 1000)} s`;
+	});
 }
 
 // ------------------------------------------------------------------------------------------------

@@ -76,7 +76,7 @@ export interface StoredConversation {
 	startedMs: number;
 	detail: ConversationDetail;
 	summary: ConversationSummary;
-	/** Serialized forms, filled on first use (conversations never change). */
+	/** Serialized forms, filled on first use (cleared when a control changes the conversation). */
 	summaryJson?: string;
 	detailJson?: string;
 }

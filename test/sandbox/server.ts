@@ -133,6 +133,9 @@ export class SandboxServer {
 	readonly store: Store;
 	readonly control: SandboxControl;
 	private latencyMs: number;
+	/** Extra delay of GET /conversations pages (setListLatency) and of GET /conversations/{id} (setDetailLatency). */
+	private listLatencyMs = 0;
+	private detailLatencyMs = 0;
 	private faults: QueuedFault[] = [];
 	/** Conversation id → status of every GET /conversations/{id} (failConversation). */
 	private failing = new Map<number, number>();
@@ -298,8 +301,14 @@ export class SandboxServer {
 		} catch (e) {
 			result = this.toReply(e);
 		}
+		const extraMs =
+			path === `${API_PREFIX}/conversations`
+				? this.listLatencyMs
+				: path.startsWith(`${API_PREFIX}/conversations/`)
+					? this.detailLatencyMs
+					: 0;
 		if (slow?.trickle) this.later(() => this.trickle(res, result, slow.trickle!));
-		else this.send(res, result);
+		else this.send(res, result, extraMs);
 	}
 
 	private async pause(ms: number): Promise<void> {
@@ -421,21 +430,22 @@ export class SandboxServer {
 		return match ? this.failing.get(Number(match[1])) : undefined;
 	}
 
-	private later(fn: () => void): void {
-		if (this.latencyMs <= 0) {
+	private later(fn: () => void, extraMs = 0): void {
+		const delayMs = this.latencyMs + extraMs;
+		if (delayMs <= 0) {
 			fn();
 			return;
 		}
 		const t = setTimeout(() => {
 			this.timers.delete(t);
 			fn();
-		}, this.latencyMs);
+		}, delayMs);
 		this.timers.add(t);
 	}
 
-	/** Sends after the configured latency. */
-	private send(res: ServerResponse, r: Reply): void {
-		this.later(() => this.sendNow(res, r));
+	/** Sends after the configured latency (list pages: plus the list latency). */
+	private send(res: ServerResponse, r: Reply, extraMs = 0): void {
+		this.later(() => this.sendNow(res, r), extraMs);
 	}
 
 	private sendNow(res: ServerResponse, r: Reply): void {
@@ -618,6 +628,14 @@ export class SandboxServer {
 				validate(addConversationsSchema, addOptionsToBody(o));
 				return store.addConversations(o).map((c) => c.detail);
 			},
+			endConversation: (id, acct = 'A') => store.endConversation(acct, id).detail,
+			overwriteConversation: (id, fields, acct = 'A') => store.overwrite(acct, id, fields),
+			setListLatency: (ms) => {
+				this.listLatencyMs = validate(latencySchema, { ms }).ms;
+			},
+			setDetailLatency: (ms) => {
+				this.detailLatencyMs = validate(latencySchema, { ms }).ms;
+			},
 			requests: (): RequestLog => ({
 				log: this.log.map((e) => ({ ...e, query: { ...e.query } })),
 				peakInFlight: this.peakInFlight,
@@ -632,6 +650,8 @@ export class SandboxServer {
 			reset: () => {
 				store.reset();
 				this.latencyMs = this.options.latencyMs;
+				this.listLatencyMs = 0;
+				this.detailLatencyMs = 0;
 				this.faults = [];
 				this.failing.clear();
 				this.scripted.clear();

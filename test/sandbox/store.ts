@@ -198,10 +198,43 @@ export class Store {
 				startedMs,
 				age: 0,
 			});
+			if (o.live) {
+				for (const view of [stored.detail, stored.summary] as unknown as Array<
+					Record<string, unknown>
+				>) {
+					view.ended_at = null;
+					view.duration_seconds = null;
+					view.end_reason = null;
+				}
+			}
 			this.conversationsByAccount[account].push(stored);
 			created.push(stored);
 		}
 		return created;
+	}
+
+	endConversation(account: AccountName, id: number): StoredConversation {
+		const stored = this.conversation(account, id);
+		if (!stored) throw new SandboxError(404, 'Conversation not found');
+		const endedMs = Math.max(toSecond(Date.now()), stored.startedMs);
+		this.overwrite(account, id, {
+			ended_at: new Date(endedMs).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+			duration_seconds: Math.round((endedMs - stored.startedMs) / 1000),
+			end_reason: 'visitor_ended',
+		});
+		return stored;
+	}
+
+	overwrite(account: AccountName, id: number, fields: Record<string, unknown>): void {
+		const stored = this.conversation(account, id);
+		if (!stored) throw new SandboxError(404, 'Conversation not found');
+		for (const [field, value] of Object.entries(fields)) {
+			(stored.detail as unknown as Record<string, unknown>)[field] = value;
+			if (field !== 'transcript' && field !== 'recording_url')
+				(stored.summary as unknown as Record<string, unknown>)[field] = value;
+		}
+		stored.detailJson = undefined;
+		stored.summaryJson = undefined;
 	}
 
 	// --- agents --------------------------------------------------------------------------------

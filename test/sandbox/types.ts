@@ -50,6 +50,7 @@ export interface ConversationSummary {
 	label: string;
 	summary: string;
 	started_at: string;
+	/** null (as are duration_seconds and end_reason) while a conversation is still going on (addConversations `live`). */
 	ended_at: string;
 	duration_seconds: number;
 	end_reason: string;
@@ -190,6 +191,8 @@ export interface AddConversationsOptions {
 	 */
 	startedAt?: string;
 	sameSecond?: boolean;
+	/** Still going on (a web chat in progress): `ended_at`, `duration_seconds` and `end_reason` null until endConversation. */
+	live?: boolean;
 }
 
 export interface RequestLogEntry {
@@ -238,6 +241,18 @@ export interface SandboxControl {
 	failingConversations(): Record<number, number>;
 	clearFailingConversations(): void;
 	addConversations(o: AddConversationsOptions): ConversationDetail[];
+	/** Ends a live conversation now (server clock): sets ended_at, duration_seconds and end_reason. */
+	endConversation(id: number, account?: AccountName): ConversationDetail;
+	/**
+	 * Overwrites fields of a stored conversation as RingReady sends them, in the list and the detail
+	 * (malformed records: a started_at in another format, a transcript with a null turn). Listing and
+	 * `since` still use the conversation's real start.
+	 */
+	overwriteConversation(id: number, fields: Record<string, unknown>, account?: AccountName): void;
+	/** Extra delay for every GET /conversations page (list pages only), on top of the latency; reset() clears it. */
+	setListLatency(ms: number): void;
+	/** Extra delay for every GET /conversations/{id} (transcripts), on top of the latency; reset() clears it. */
+	setDetailLatency(ms: number): void;
 	requests(): RequestLog;
 	clearRequests(): void;
 	reset(): void;

@@ -148,6 +148,8 @@ describe('first activation', () => {
 			windowStart: null,
 			seen: [],
 			failing: [],
+			scan: null,
+			unreadable: [],
 		});
 		expect(sinceFor(poller.state!, W)).toBeUndefined();
 		server.add(T0 - 86_400_000 * 3); // even an old one: nothing was there at activation
@@ -283,11 +285,71 @@ describe('polling', () => {
 		expect(next.seen).toEqual([[10, (T0 + 1000) / 1000]]);
 	});
 
-	it('rejects a listed conversation without a valid started_at', () => {
-		const state = startState(KEY, OWNER, undefined);
-		expect(() =>
-			decide(state, [{ id: 3, channel: 'phone', agent_id: 1, started_at: '' }], W),
-		).toThrow(/Conversation 3 has no valid started_at/);
+	it('a listed conversation without a readable started_at is emitted once, first, and moves nothing', () => {
+		const state = startState(KEY, OWNER, {
+			id: 1,
+			channel: 'phone',
+			agent_id: 1,
+			started_at: iso(T0),
+		});
+		const odd = {
+			id: 3,
+			channel: 'phone' as const,
+			agent_id: 1,
+			started_at: '2026-12-03 16:47:00Z?',
+		};
+		const normal = { id: 4, channel: 'phone' as const, agent_id: 1, started_at: iso(T0 + 1000) };
+		const first = decide(state, [normal, odd], W);
+		expect(ids(first.emit)).toEqual([3, 4]);
+		expect(ids(first.unreadable)).toEqual([3]);
+		expect(first.next.cursor).toBe(iso(T0 + 1000));
+		expect(first.next.unreadable).toEqual([3]);
+		const again = decide(first.next, [normal, odd], W);
+		expect(again.emit).toEqual([]);
+		expect(again.next.unreadable).toEqual([3]);
+		// Once a whole listing no longer holds it, it is out of the window for good: forgotten.
+		expect(decide(again.next, [normal], W).next.unreadable).toEqual([]);
+	});
+
+	it('with maxEmit 0 an unreadable conversation is not emitted and not remembered', () => {
+		const state = startState(KEY, OWNER, {
+			id: 1,
+			channel: 'phone',
+			agent_id: 1,
+			started_at: iso(T0),
+		});
+		const odd = { id: 3, channel: 'phone' as const, agent_id: 1, started_at: '' };
+		const { emit, next } = decide(state, [odd], W, { maxEmit: 0 });
+		expect(emit).toEqual([]);
+		expect(next.unreadable).toEqual([]);
+	});
+
+	it('Only Finished: a conversation still going on is left until it has ended, then emitted once', () => {
+		const state = startState(KEY, OWNER, {
+			id: 1,
+			channel: 'phone',
+			agent_id: 1,
+			started_at: iso(T0),
+		});
+		const live = {
+			id: 5,
+			channel: 'web_chat' as const,
+			agent_id: 1,
+			started_at: iso(T0 + 1000),
+			ended_at: null,
+		};
+		const after = {
+			id: 6,
+			channel: 'phone' as const,
+			agent_id: 1,
+			started_at: iso(T0 + 2000),
+			ended_at: iso(T0 + 3000),
+		};
+		const first = decide(state, [after, live], W, { onlyFinished: true });
+		expect(ids(first.emit)).toEqual([6]);
+		const ended = { ...live, ended_at: iso(T0 + 60_000) };
+		expect(ids(decide(first.next, [after, ended], W, { onlyFinished: true }).emit)).toEqual([5]);
+		expect(ids(decide(state, [after, live], W).emit)).toEqual([5, 6]); // the option off
 	});
 
 	it('reads timestamps with offsets or fractions, and without a zone as UTC', () => {
@@ -478,6 +540,8 @@ describe('state persistence', () => {
 		windowStart: iso(T0 - 3_600_000),
 		seen: [[5, T0 / 1000]],
 		failing: [],
+		scan: null,
+		unreadable: [],
 	};
 
 	it('reads back what it wrote, through JSON', () => {
@@ -538,7 +602,14 @@ describe('0.2.0 additions', () => {
 	};
 
 	it("reads 0.1.0's state (version 1) as it is, with no owner and no failing transcripts", () => {
-		expect(readState(v1, KEY)).toEqual({ ...v1, v: STATE_VERSION, owner: null, failing: [] });
+		expect(readState(v1, KEY)).toEqual({
+			...v1,
+			v: STATE_VERSION,
+			owner: null,
+			failing: [],
+			scan: null,
+			unreadable: [],
+		});
 	});
 
 	it('pickState: same key → the node state; another key → ask whoami; another account → start over', () => {

@@ -2,7 +2,9 @@
  * Model-based test of the trigger's exactly-once decision (cursor.ts), with fast-check: random
  * streams of conversations (same-second groups, late arrivals inside and outside the window,
  * bursts over a page, dates in the future), polls that fail or are cut short (a listing page
- * that fails, transcripts that fail once or for good, the poll's time budget), n8n restarts from
+ * that fails, transcripts that fail once or for good, the poll's time budget running out while
+ * listing, so that the listing resumes at the next polls, or while fetching transcripts), two
+ * polls at once (a tick while the previous poll still runs), n8n restarts from
  * what each scheduler saved, key rotations, filter and account changes, on both of n8n's
  * schedulers. A small reference model says what must be emitted; every run checks that nothing is
  * emitted twice, nothing from before an activation or from another stream is emitted, nothing the
@@ -10,7 +12,8 @@
  * the seed and the shortest failing stream (re-run with `fc.assert(..., { seed, path })`).
  *
  * The poll below is the trigger's poll() with RingReady and n8n's storage replaced by a small
- * in-memory world; the decisions are the real ones from cursor.ts.
+ * in-memory world; the decisions are the real ones from cursor.ts and scan.ts, the one-poll-at-a-
+ * time lease the real one from lock.ts.
  */
 import fc from 'fast-check';
 
@@ -31,6 +34,11 @@ import {
 	writeState,
 	type TriggerState,
 } from '../../nodes/RingReadyTrigger/cursor';
+import { acquirePollLease } from '../../nodes/RingReadyTrigger/lock';
+import { afterListing, planListing, type ListingPlan } from '../../nodes/RingReadyTrigger/scan';
+
+/** GET /conversations page size in the model (small, so that bursts span several pages). */
+const PAGE_SIZE = 50;
 
 const T0 = Date.UTC(2026, 5, 10, 12, 0, 0) / 1000;
 const TEN_YEARS = 10 * 365 * 86_400;
@@ -56,7 +64,16 @@ type Step =
 	  }
 	| { kind: 'future'; channel: Channel }
 	| { kind: 'advance'; seconds: number }
-	| { kind: 'poll'; listFails: boolean; failing: number[]; cut: number | null }
+	| {
+			kind: 'poll';
+			listFails: boolean;
+			failing: number[];
+			cut: number | null;
+			/** List pages the poll's time allows (null: all). */
+			pages: number | null;
+			/** A second tick comes while this poll runs; it finishes first or last. */
+			overlap: 'none' | 'finishesFirst' | 'finishesLast';
+	  }
 	| { kind: 'failForGood'; pick: number }
 	| { kind: 'restart' }
 	| { kind: 'rotateKey' }
@@ -90,6 +107,34 @@ class World {
 			.sort((a, b) => b.id - a.id)
 			.map((c) => ({ id: c.id, channel: c.channel, agent_id: 7, started_at: iso(c.startedS) }));
 	}
+
+	/** One poll's listing of `plan`, at most `maxPages` pages (see listing.ts listPart). */
+	listPart(account: Account, channel: Channel | null, plan: ListingPlan, maxPages: number | null) {
+		const all = this.list(account, channel, plan.since);
+		const conversations: ConversationSummary[] = [];
+		const stops: number[] = [];
+		let beforeId = plan.beforeId;
+		for (let pages = 1; ; pages++) {
+			const below = all.filter((c) => beforeId === undefined || c.id < beforeId);
+			const page = below.slice(0, PAGE_SIZE);
+			conversations.push(...page.filter((c) => plan.floor === null || c.id >= plan.floor));
+			const next = below.length > PAGE_SIZE ? page.at(-1)!.id : null;
+			if (next === null || (plan.floor !== null && next <= plan.floor))
+				return { conversations, stops, pages, reachedEnd: true };
+			stops.push(next);
+			beforeId = next;
+			if (maxPages !== null && pages >= maxPages)
+				return { conversations, stops, pages, reachedEnd: false };
+		}
+	}
+}
+
+interface Faults {
+	listFails?: boolean;
+	failing?: Set<number>;
+	cut?: number | null;
+	pages?: number | null;
+	overlap?: 'none' | 'finishesFirst' | 'finishesLast';
 }
 
 /** What n8n keeps of the workflow: the node's static data (durable: its poller_state row) and the global static data. */
@@ -118,10 +163,24 @@ class ModelTrigger {
 	}
 
 	/** One poll; its emitted ids, or undefined when it failed. `activation`: the activation poll. */
-	poll(
-		activation: boolean,
-		faults: { listFails?: boolean; failing?: Set<number>; cut?: number | null } = {},
-	): number[] | undefined {
+	poll(activation: boolean, faults: Faults = {}): number[] | undefined {
+		const lease = acquirePollLease('model workflow\nnode-1', undefined);
+		if (!lease) return []; // another poll of this trigger is running: nothing sent, nothing changed
+		try {
+			if (faults.overlap === 'finishesFirst') {
+				// The next tick comes and ends while this poll is still listing.
+				if (this.poll(false, {}) === undefined) throw new Error('the overlapping poll failed');
+			}
+			const result = this.pollOnce(activation, faults);
+			if (faults.overlap === 'finishesLast' && this.poll(false, {}) === undefined)
+				throw new Error('the overlapping poll failed');
+			return result;
+		} finally {
+			lease.release();
+		}
+	}
+
+	private pollOnce(activation: boolean, faults: Faults): number[] | undefined {
 		const durable = this.scheduler === 'durable';
 		const storage = durable ? copy(this.saved) : (this.live ??= copy(this.saved));
 		const result = this.run(storage, faults);
@@ -149,10 +208,7 @@ class ModelTrigger {
 		return readState(node, filterKeyFor({ channel: this.channel ?? undefined }));
 	}
 
-	private run(
-		storage: Storage,
-		faults: { listFails?: boolean; failing?: Set<number>; cut?: number | null },
-	): number[] | undefined {
+	private run(storage: Storage, faults: Faults): number[] | undefined {
 		const filterKey = filterKeyFor({ channel: this.channel ?? undefined });
 		const recordKey = 'ringReadyTriggerActivation:node-1';
 		const saved = { node: storage.node, activation: storage.global[recordKey] };
@@ -165,7 +221,12 @@ class ModelTrigger {
 
 		if (pick.found === undefined) {
 			if (faults.listFails) return undefined;
-			const start = startState(filterKey, { account, keyId: this.keyId }, list()[0], serverNowMs);
+			const start = startState(
+				filterKey,
+				{ account, keyId: this.keyId },
+				list().slice(0, 20),
+				serverNowMs,
+			);
 			const state =
 				start.cursor === null
 					? start
@@ -179,8 +240,16 @@ class ModelTrigger {
 		if (!pick.fromActivation) delete storage.global[recordKey];
 		if (faults.listFails) return undefined;
 		const state = pick.found;
-		const listed = list(sinceFor(state, this.windowMinutes));
-		const decision = decide(state, listed, this.windowMinutes, { serverNowMs });
+		const plan = planListing(state, this.windowMinutes);
+		const part = this.world.listPart(this.account, this.channel, plan, faults.pages ?? null);
+		const outcome = afterListing(state, plan, part);
+		if (!outcome.decide) {
+			writeState(storage.node, { ...state, scan: outcome.scan });
+			return [];
+		}
+		const listed = part.conversations;
+		const options = { serverNowMs, segment: outcome.segment };
+		const decision = decide(state, listed, this.windowMinutes, options);
 
 		// The transcript fetches, in order: the budget cut, failures, giving up after 3 polls.
 		const emitted: number[] = [];
@@ -194,13 +263,16 @@ class ModelTrigger {
 			emitted.push(conversation.id);
 		}
 		let next = decision.next;
-		if (emitted.length < decision.emit.length) {
+		const cutShort = emitted.length < decision.emit.length;
+		if (cutShort) {
 			next = decide(state, listed, this.windowMinutes, {
-				serverNowMs,
+				...options,
 				maxEmit: emitted.length,
 			}).next;
 		}
 		next = withTranscriptFailures(next, failed);
+		const scan = cutShort ? outcome.unfinished : outcome.scan;
+		next = { ...next, scan: scan && { ...scan, since: next.windowStart } };
 		if (!sameState(state, next) || pick.changed) writeState(storage.node, next);
 		return emitted;
 	}
@@ -303,6 +375,13 @@ const stepArb = (windowSeconds: number): fc.Arbitrary<Step> =>
 				listFails: fc.nat(9).map((n) => n < 2),
 				failing: fc.array(fc.nat(30), { maxLength: 3 }),
 				cut: fc.option(fc.integer({ min: 0, max: 40 }), { nil: null }),
+				pages: fc.option(fc.integer({ min: 1, max: 4 }), { nil: null }),
+				overlap: fc.constantFrom<'none' | 'finishesFirst' | 'finishesLast'>(
+					'none',
+					'none',
+					'finishesFirst',
+					'finishesLast',
+				),
 			}),
 		},
 		{
@@ -387,6 +466,8 @@ function run({
 	/** Clean polls until every transcript failing for good was given up on; then nothing required may be missing. */
 	const settle = () => {
 		for (let i = 0; i < 3 * world.failingForGood.size + 3; i++) record(trigger.poll(false));
+		// A listing resumed across polls ends within a poll per part.
+		for (let i = 0; i < 200 && trigger.state()?.scan; i++) record(trigger.poll(false));
 		const missed = [...reference.required].filter((id) => !emittedThisActivation.has(id));
 		if (missed.length > 0)
 			throw new Error(
@@ -422,7 +503,8 @@ function run({
 			case 'poll': {
 				const newest = world.conversations.slice(-31).map((c) => c.id);
 				const failing = new Set(step.failing.map((n) => newest[n % newest.length]));
-				record(trigger.poll(false, { listFails: step.listFails, failing, cut: step.cut }));
+				const { listFails, cut, pages, overlap } = step;
+				record(trigger.poll(false, { listFails, failing, cut, pages, overlap }));
 				break;
 			}
 			case 'failForGood':

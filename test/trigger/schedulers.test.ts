@@ -2,9 +2,10 @@
  * The RingReady Trigger on both of n8n's schedulers (see ./schedulers.ts): the in-memory one and
  * the durable, database-backed one (n8n 2.36+), against the sandbox over real HTTP.
  */
-import type { IDataObject, INodeParameters } from 'n8n-workflow';
+import type { IDataObject, INodeParameters, INodeType, IPollFunctions } from 'n8n-workflow';
 
 import { RingReadyTrigger } from '../../nodes/RingReadyTrigger/RingReadyTrigger.node';
+import { logMark, logsSince } from '../harness/logs';
 import { startSandbox } from '../sandbox';
 import type { Sandbox } from '../sandbox';
 import { SCHEDULERS, ScheduledTrigger, type PollOutcome } from './schedulers';
@@ -150,5 +151,210 @@ describe("n8n's durable scheduler", () => {
 		addedIds(1);
 		await wf.poll();
 		expect((wf.savedStaticData.global as IDataObject | undefined) ?? {}).toEqual({});
+	});
+});
+
+/**
+ * The host clock as the trigger sees it (the project's virtual clock): each HTTP response the
+ * trigger receives takes `msPerResponse` of it, so a test runs polls of any length at once.
+ */
+function virtualClock(msPerResponse: number) {
+	let now = Date.now();
+	const spy = jest.spyOn(Date, 'now').mockImplementation(() => now);
+	const nodeType: INodeType = {
+		description: trigger.description,
+		methods: trigger.methods,
+		async poll(this: IPollFunctions) {
+			const send = this.helpers.httpRequestWithAuthentication;
+			if (!(send as { clocked?: boolean }).clocked) {
+				const clocked = async function (this: IPollFunctions, ...args: Parameters<typeof send>) {
+					const response: unknown = await send.apply(this, args);
+					now += msPerResponse;
+					return response;
+				};
+				(clocked as { clocked?: boolean }).clocked = true;
+				this.helpers.httpRequestWithAuthentication = clocked as typeof send;
+			}
+			return await trigger.poll.call(this);
+		},
+	};
+	return { nodeType, now: () => now, restore: () => spy.mockRestore() };
+}
+
+const LIST_PATH = '/api/v1/conversations';
+const listRequests = () =>
+	sandbox.control.requests().log.filter((entry) => entry.path === LIST_PATH);
+const detailRequests = () =>
+	sandbox.control.requests().log.filter((entry) => entry.path.startsWith(`${LIST_PATH}/`));
+
+describe.each(SCHEDULERS)('under load, on the %s scheduler', (kind) => {
+	const triggerOn = (parameters: INodeParameters = {}, budgetMs?: number, type = trigger) =>
+		new ScheduledTrigger(kind, type, parameters, credentials(), budgetMs);
+
+	it('a tick while the previous poll still runs does nothing: every conversation and transcript once', async () => {
+		const wf = triggerOn({ options: { includeTranscript: true } });
+		await wf.activate();
+		const burst = addedIds(40);
+		sandbox.control.clearRequests();
+		sandbox.control.setLatency(20);
+		const mark = logMark();
+		const first = wf.tick();
+		await new Promise((resolve) => setImmediate(resolve));
+		const second = await wf.tick(); // the next tick comes while the first poll fetches transcripts
+		expect(second).toEqual({ items: null });
+		expect(ids(await first)).toEqual(burst);
+		expect(listRequests()).toHaveLength(1);
+		expect(detailRequests().map((entry) => Number(entry.path.split('/').pop()))).toEqual(burst);
+		expect(logsSince(mark).map((log) => log.message)).toContain(
+			'RingReady Trigger: the previous poll of this trigger is still running; this poll does nothing',
+		);
+		expect((await wf.poll()).items).toBeNull();
+	});
+
+	it('a backlog whose listing takes longer than a poll may run: all of it once each, oldest first, each poll within its time', async () => {
+		const wf = triggerOn({}, 20_000);
+		await wf.activate();
+		const backlog = addedIds(1_500);
+		const clock = virtualClock(5_000); // 5 s per page: 2 pages fit in 40 % of 20 s
+		const clocked = triggerOn({}, 20_000, clock.nodeType as RingReadyTrigger);
+		clocked.savedStaticData = wf.savedStaticData;
+		clocked.savedCursor = wf.savedCursor;
+		if (kind === 'legacy') await clocked.restart(); // the same state, in the clocked trigger
+		const emitted: number[] = [];
+		const pagesPerPoll: number[] = [];
+		const msPerPoll: number[] = [];
+		try {
+			for (let poll = 0; poll < 20 && emitted.length < backlog.length; poll++) {
+				const before = listRequests().length;
+				const t0 = clock.now();
+				const outcome = await clocked.poll();
+				expect(outcome.error).toBeUndefined();
+				emitted.push(...ids(outcome));
+				pagesPerPoll.push(listRequests().length - before);
+				msPerPoll.push(clock.now() - t0);
+			}
+		} finally {
+			clock.restore();
+		}
+		expect(emitted).toEqual(backlog);
+		expect(Math.max(...pagesPerPoll)).toBeLessThanOrEqual(2);
+		expect(Math.max(...msPerPoll)).toBeLessThanOrEqual(20_000);
+		expect(pagesPerPoll.length).toBeLessThanOrEqual(14);
+		expect(clocked.nodeState()).not.toHaveProperty('scan');
+		expect((await clocked.poll()).items).toBeNull();
+		const more = addedIds(2);
+		expect(ids(await clocked.poll())).toEqual(more);
+	});
+
+	it('a conversation whose started_at cannot be read is emitted once with an error; the others arrive', async () => {
+		const wf = triggerOn();
+		await wf.activate();
+		const [before, odd, after] = addedIds(3);
+		sandbox.control.overwriteConversation(odd, { started_at: '2026-12-03 16:47:00' });
+		const outcome = await wf.poll();
+		expect(ids(outcome)).toEqual([odd, before, after]);
+		expect(outcome.items![0].error).toBe(
+			'RingReady sent a started_at the trigger cannot read ("2026-12-03 16:47:00"): this conversation is emitted once, as it came, and does not move the trigger\'s position',
+		);
+		expect(outcome.items![1]).not.toHaveProperty('error');
+		expect((await wf.poll()).items).toBeNull();
+		const later = addedIds(1);
+		expect(ids(await wf.poll())).toEqual(later);
+	});
+
+	it('a transcript with a null turn, with Add Transcript Text: emitted once with an error; the others arrive', async () => {
+		const wf = triggerOn({ options: { transcriptText: true } });
+		await wf.activate();
+		const [odd, after] = addedIds(2);
+		sandbox.control.overwriteConversation(odd, {
+			transcript: [{ role: 'agent', content: 'Hello', elapsed_s: 0 }, null],
+		});
+		const outcome = await wf.poll();
+		expect(ids(outcome)).toEqual([odd, after]);
+		expect(outcome.items![0]).toMatchObject({
+			transcript_text: 'Agent: Hello',
+			error:
+				'The transcript has 1 turn without a role and text (the first is turn 2: null); Transcript Text leaves it out',
+		});
+		expect(typeof outcome.items![1].transcript_text).toBe('string');
+		expect(outcome.items![1]).not.toHaveProperty('error');
+		expect((await wf.poll()).items).toBeNull();
+	});
+
+	it('a 429 whose wait is longer than the poll has left, on three polls: no strike; the fourth emits it with its transcript', async () => {
+		const wf = triggerOn({ options: { includeTranscript: true } }, 10_000);
+		await wf.activate();
+		const added = addedIds(2);
+		for (let poll = 0; poll < 3; poll++) {
+			sandbox.control.injectFaults({
+				status: 429,
+				retryAfter: 40,
+				count: 1,
+				path: `${LIST_PATH}/${added[0]}`,
+			});
+			const mark = logMark();
+			const outcome = await wf.poll();
+			expect(outcome.error).toBeUndefined();
+			expect(outcome.items).toBeNull();
+			expect(wf.nodeState().failing).toEqual([]);
+			const warnings = logsSince(mark).filter((log) => log.level === 'warn');
+			expect(warnings.map((log) => log.message)).toEqual([
+				expect.stringMatching(
+					new RegExp(
+						`^RingReady Trigger: could not fetch the transcript of conversation ${added[0]}: .+\\. That is not the conversation's own failure and does not count towards the 3 polls; it and the conversations after it follow at the next poll \\(0 of 2 emitted\\)\\.$`,
+					),
+				),
+			]);
+		}
+		const outcome = await wf.poll();
+		expect(ids(outcome)).toEqual(added);
+		expect(outcome.items!.every((item) => Array.isArray(item.transcript))).toBe(true);
+	});
+
+	it('a conversation whose own transcript keeps failing (HTTP 500) still counts: emitted without it on the third poll', async () => {
+		const wf = triggerOn({ options: { includeTranscript: true } });
+		await wf.activate();
+		const [stuck, next] = addedIds(2);
+		sandbox.control.failConversation({ id: stuck });
+		expect((await wf.poll()).items).toBeNull();
+		expect((await wf.poll()).items).toBeNull();
+		const third = await wf.poll();
+		expect(ids(third)).toEqual([stuck, next]);
+		expect(third.items![0].error).toMatch(
+			/^The transcript could not be fetched on 3 polls in a row, so this conversation is emitted without it: /,
+		);
+	});
+
+	it('Only Finished Conversations (default): a live web chat is emitted once, when it has ended', async () => {
+		const wf = triggerOn();
+		await wf.activate();
+		const [chatAgent] = sandbox.control
+			.agents()
+			.filter((a) => a.features.web_chat_enabled && !a.is_suspended);
+		const [live] = sandbox.control.addConversations({
+			count: 1,
+			channel: 'web_chat',
+			agentId: chatAgent.id,
+			live: true,
+		});
+		const call = addedIds(1);
+		expect(ids(await wf.poll())).toEqual(call);
+		expect((await wf.poll()).items).toBeNull();
+		const ended = sandbox.control.endConversation(live.id);
+		const outcome = await wf.poll();
+		expect(ids(outcome)).toEqual([live.id]);
+		expect(outcome.items![0].ended_at).toBe(ended.ended_at);
+		expect((await wf.poll()).items).toBeNull();
+	});
+
+	it('Only Finished Conversations off: a live web chat is emitted at once, as listed', async () => {
+		const wf = triggerOn({ options: { onlyFinished: false } });
+		await wf.activate();
+		const [live] = sandbox.control.addConversations({ count: 1, channel: 'web_chat', live: true });
+		const outcome = await wf.poll();
+		expect(ids(outcome)).toEqual([live.id]);
+		expect(outcome.items![0].ended_at).toBeNull();
+		sandbox.control.endConversation(live.id);
+		expect((await wf.poll()).items).toBeNull();
 	});
 });

@@ -4,8 +4,11 @@
  * in n8n's cli package is rebuilt here, after its source (workflows/triggers/
  * trigger-execution-context.factory.ts, poll-cursor.service.ts, scheduling/poll-trigger-node/):
  *
- *  - legacy (in-memory): one Workflow object per activation holds the static data between polls.
- *    The activation poll runs as a "testing" poll; n8n saves the workflow's static data to its
+ *  - legacy (in-memory): one Workflow object and one PollContext per activation (n8n-core's
+ *    ActiveWorkflowTriggers.activatePollTrigger builds the poll functions once); they hold the
+ *    static data between polls. The activation poll runs as a "testing" poll; every cron tick then
+ *    runs `void executePollTrigger()` without waiting for the previous poll (`tick`): polls can
+ *    overlap, sharing the context and the static data. n8n saves the workflow's static data to its
  *    database after activating and whenever a poll emits. A restart reloads what was saved and
  *    runs the activation poll again.
  *  - durable (N8N_SCHEDULER_ENABLED, N8N_POLLER_DURABLE_CURSORS_ENABLED): every poll builds a new
@@ -15,6 +18,8 @@
  *    snapshot is dropped unless it emits. The workflow's other static data (global) is saved after
  *    activating and whenever a poll emits. A restart does not re-run the activation poll.
  */
+import { AsyncLocalStorage } from 'async_hooks';
+
 import { Container } from '@n8n/di';
 import { PollContext, PollTriggerExecutor, TriggersAndPollers } from 'n8n-core';
 import type {
@@ -77,8 +82,10 @@ export class ScheduledTrigger {
 	savedStaticData: IDataObject = {};
 	/** Durable only: the node's row in `poller_state` (null: none yet). */
 	savedCursor: IDataObject | null = null;
-	/** Legacy only: the workflow object of the running activation. */
-	private live: Workflow | undefined;
+	/** Legacy only: the workflow object, poll context and executor of the running activation. */
+	private live:
+		| { workflow: Workflow; run: (activation: boolean) => Promise<PollOutcome> }
+		| undefined;
 	readonly nodeName = 'RingReady Trigger';
 
 	constructor(
@@ -102,7 +109,15 @@ export class ScheduledTrigger {
 
 	/** A scheduled poll: its items, or the error n8n would record as a failed execution. */
 	async poll(): Promise<PollOutcome> {
-		return await this.run(false);
+		return await this.tick();
+	}
+
+	/**
+	 * A cron tick: starts a scheduled poll and does not wait for it (legacy: whether or not the
+	 * previous one has finished, as n8n does); the promise tells what that poll did.
+	 */
+	tick(): Promise<PollOutcome> {
+		return this.run(false);
 	}
 
 	/** n8n stops and starts again: what was not saved is gone (legacy re-runs the activation poll). */
@@ -116,7 +131,7 @@ export class ScheduledTrigger {
 	nodeState(): IDataObject {
 		if (this.kind === 'durable') return json(this.savedCursor ?? {});
 		const live = this.live
-			? (this.live.staticData[`node:${this.nodeName}`] as IDataObject)
+			? (this.live.workflow.staticData[`node:${this.nodeName}`] as IDataObject)
 			: undefined;
 		return json(live ?? (this.savedStaticData[`node:${this.nodeName}`] as IDataObject) ?? {});
 	}
@@ -144,8 +159,22 @@ export class ScheduledTrigger {
 	}
 
 	private async run(activation: boolean): Promise<PollOutcome> {
-		const durable = this.kind === 'durable';
-		const workflow = durable ? this.build() : (this.live ??= this.build());
+		if (this.kind === 'durable')
+			return await this.bind(this.build(), false, activation ? 'activate' : 'update')(activation);
+		this.live ??= (() => {
+			const workflow = this.build();
+			return { workflow, run: this.bind(workflow, true, 'activate') };
+		})();
+		return await this.live.run(activation);
+	}
+
+	/** One PollContext (n8n's poll functions) and its executor, for every poll run through it. */
+	private bind(
+		workflow: Workflow,
+		legacy: boolean,
+		activationMode: 'activate' | 'update',
+	): (activation: boolean) => Promise<PollOutcome> {
+		const durable = !legacy;
 		const node = workflow.nodes[this.nodeName];
 		const store = credentialStore(this.credentials);
 		const additionalData = makeAdditionalData({
@@ -153,6 +182,8 @@ export class ScheduledTrigger {
 			mode: 'trigger',
 			workflow,
 		});
+		// Which poll an emit belongs to, when polls through one context overlap.
+		const current = new AsyncLocalStorage<{ outcome: PollOutcome }>();
 
 		let staged: { snapshot: IDataObject; seed: string } | undefined;
 		const takeStaged = (): IDataObject | null => {
@@ -160,15 +191,14 @@ export class ScheduledTrigger {
 			staged.seed = JSON.stringify(staged.snapshot);
 			return json(staged.snapshot);
 		};
-		let outcome: PollOutcome = { items: null };
 		const __emit = (data: INodeExecutionData[][]) => {
 			const cursor = takeStaged();
 			if (cursor) this.savedCursor = cursor;
 			this.saveStaticData(workflow);
-			outcome = { items: data[0].map((item) => item.json) };
+			current.getStore()!.outcome = { items: data[0].map((item) => item.json) };
 		};
 		const __emitError = (error: Error) => {
-			outcome = { items: null, error };
+			current.getStore()!.outcome = { items: null, error };
 		};
 		const __commitCursor = async () => {
 			const cursor = takeStaged();
@@ -190,7 +220,7 @@ export class ScheduledTrigger {
 			node,
 			additionalData,
 			'trigger',
-			durable && !activation ? 'update' : 'activate',
+			activationMode,
 			__emit,
 			__emitError,
 			__commitCursor,
@@ -198,12 +228,16 @@ export class ScheduledTrigger {
 			resolveNodeStaticData,
 			budgetMs === undefined ? undefined : () => budgetMs,
 		);
-		try {
-			await executor().create(workflow, node, context, () => true)(activation);
-		} catch (error) {
-			return { items: null, error: error as Error };
-		}
-		if (activation) this.saveStaticData(workflow);
-		return outcome;
+		const executePollTrigger = executor().create(workflow, node, context, () => true);
+		return async (activation: boolean) => {
+			const record: { outcome: PollOutcome } = { outcome: { items: null } };
+			try {
+				await current.run(record, async () => await executePollTrigger(activation));
+			} catch (error) {
+				return { items: null, error: error as Error };
+			}
+			if (activation) this.saveStaticData(workflow);
+			return record.outcome;
+		};
 	}
 }

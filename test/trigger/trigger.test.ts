@@ -141,8 +141,10 @@ describe('description', () => {
 			'includeTranscript',
 			'transcriptText',
 			'lateArrivalMinutes',
+			'onlyFinished',
 		]);
 		expect(options.find((o) => o.name === 'lateArrivalMinutes')!.default).toBe(60);
+		expect(options.find((o) => o.name === 'onlyFinished')!.default).toBe(true);
 		expect(typeof trigger.methods.listSearch.searchAgents).toBe('function');
 	});
 });
@@ -162,7 +164,7 @@ describe('first activation', () => {
 		expect(JSON.stringify(wf.staticData)).not.toContain(sandbox.keys.readWrite.slice(8));
 		expect(sandbox.control.requests().log.map((r) => [r.path, r.query])).toEqual([
 			['/api/v1/whoami', {}],
-			[LIST_PATH, { limit: '1' }],
+			[LIST_PATH, { limit: '20' }],
 			[LIST_PATH, { limit: '200', since: isoSeconds(Date.parse(newest.started_at) - 3_600_000) }],
 		]);
 		expect(await wf.poll()).toBeNull(); // history is never flooded
@@ -838,36 +840,37 @@ describe("n8n's poll time budget", () => {
 		expect(await wf.poll()).toBeNull();
 	});
 
-	it('a listing that cannot finish within the budget fails cleanly and keeps the position', async () => {
+	it('a listing longer than the budget resumes at the next poll: everything once, oldest first', async () => {
 		const wf = workflow();
 		await wf.poll();
 		const added = sandbox.control.addConversations({ count: 450 });
-		const before = wf.snapshot();
-		const clock = virtualClock(20_000); // each page takes 20 s of a 36 s budget: page 2 ends past it
+		const clock = virtualClock(20_000); // each page takes 20 s of a 36 s budget: one page per poll
 		sandbox.control.clearRequests();
-		let error: (Error & { description?: string }) | undefined;
+		const emitted: IDataObject[] = [];
+		const infos: string[] = [];
+		const perPoll: number[] = [];
 		try {
-			await runPoll(afterEachResponse(clock.tick, 36_000), {
-				parameters: wf.parameters,
-				credentials: credentials(),
-				staticData: wf.staticData,
-			});
-		} catch (e) {
-			error = e as Error & { description?: string };
+			for (let i = 0; i < 12 && emitted.length < added.length; i++) {
+				const before = listRequests().length;
+				const { items, logs } = await runPoll(afterEachResponse(clock.tick, 36_000), {
+					parameters: wf.parameters,
+					credentials: credentials(),
+					staticData: wf.staticData,
+				});
+				perPoll.push(listRequests().length - before);
+				infos.push(...logs.filter((log) => log.level === 'info').map((log) => log.message));
+				emitted.push(...(items?.[0].map((item) => item.json) ?? []));
+			}
 		} finally {
 			clock.restore();
 		}
-		expect(error).toBeInstanceOf(NodeOperationError);
-		expect(error!.message).toBe(
-			"RingReady Trigger ran out of n8n's poll time (36 s) while listing new conversations (2 pages listed)",
+		expect(ids(emitted)).toEqual(addedIds(added));
+		expect(perPoll.every((pages) => pages === 1)).toBe(true);
+		expect(infos[0]).toBe(
+			"RingReady Trigger: listed 1 page of new conversations within the poll's time budget; the listing continues at the next poll and every conversation is emitted once, oldest first",
 		);
-		expect(error!.description).toBe(
-			"RingReady answered too slowly to list every new conversation in time. If this keeps happening, check RingReady's status, or shorten the Late-Arrival Window so each poll lists less. Nothing was emitted and the trigger kept its position: the next poll picks up every new conversation, once.",
-		);
-		expect(listRequests()).toHaveLength(2);
-		expect(wf.staticData).toEqual(before);
-		const items = await wf.poll();
-		expect(new Set(ids(items))).toEqual(new Set(addedIds(added)));
+		expect(wf.staticData).not.toHaveProperty('scan');
+		expect(await wf.poll()).toBeNull();
 	});
 });
 

@@ -1,0 +1,49 @@
+/**
+ * One poll at a time (nodes/RingReadyTrigger/lock.ts): the lease a poll holds while it runs, and a
+ * poll that never ends (it cannot release), on a virtual clock.
+ */
+import { acquirePollLease } from '../../nodes/RingReadyTrigger/lock';
+
+let now = Date.UTC(2026, 11, 3, 19, 0, 0);
+beforeEach(() => {
+	jest.spyOn(Date, 'now').mockImplementation(() => now);
+});
+afterEach(() => jest.restoreAllMocks());
+
+describe('one poll of a trigger at a time', () => {
+	it('a second poll of the same trigger gets no lease while the first runs; another trigger does', () => {
+		const first = acquirePollLease('workflow 1\nnode a', now + 36_000)!;
+		expect(first.holds()).toBe(true);
+		expect(acquirePollLease('workflow 1\nnode a', now + 36_000)).toBeUndefined();
+		const other = acquirePollLease('workflow 2\nnode a', now + 36_000);
+		expect(other?.holds()).toBe(true);
+		first.release();
+		other!.release();
+		const next = acquirePollLease('workflow 1\nnode a', now + 36_000);
+		expect(next?.holds()).toBe(true);
+		next!.release();
+	});
+
+	it('a poll that never ends holds the trigger until a minute past its deadline; then the next takes over and the old one no longer holds it', () => {
+		const hung = acquirePollLease('workflow 3\nnode a', now + 36_000)!;
+		now += 36_000 + 59_999;
+		expect(acquirePollLease('workflow 3\nnode a', now + 36_000)).toBeUndefined();
+		now += 1;
+		const next = acquirePollLease('workflow 3\nnode a', now + 36_000)!;
+		expect(next.holds()).toBe(true);
+		expect(hung.holds()).toBe(false);
+		hung.release(); // the old poll ending late changes nothing for the new one
+		expect(next.holds()).toBe(true);
+		expect(acquirePollLease('workflow 3\nnode a', now + 36_000)).toBeUndefined();
+		next.release();
+	});
+
+	it('without a deadline (n8n before 2.38) the lease lasts 15 minutes', () => {
+		const hung = acquirePollLease('workflow 4\nnode a', undefined)!;
+		now += 15 * 60_000 - 1;
+		expect(acquirePollLease('workflow 4\nnode a', undefined)).toBeUndefined();
+		now += 1;
+		expect(acquirePollLease('workflow 4\nnode a', undefined)?.holds()).toBe(true);
+		expect(hung.holds()).toBe(false);
+	});
+});
