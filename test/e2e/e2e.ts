@@ -1265,12 +1265,13 @@ async function underLoad(
 		const t0 = Date.now();
 		const listedBefore = sandbox.control.requests().log.length;
 		const backlog = sandbox.control
-			.addConversations({ count: 800, agentId: BACKLOG_AGENT })
+			.addConversations({ count: 600, agentId: BACKLOG_AGENT })
 			.map((c) => c.id);
 		try {
 			await sink.waitFor(
 				() => backlog.every((id) => idsOf(triggers.backlog).includes(id)),
-				8 * 75_000,
+				// Each pass over a window this deep lists its pages again, 2 per durable poll.
+				14 * 75_000,
 				'the backlog',
 			);
 			await delay(1500);
