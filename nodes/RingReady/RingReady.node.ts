@@ -10,7 +10,7 @@ import * as account from './actions/account';
 import * as agent from './actions/agent';
 import * as conversation from './actions/conversation';
 import * as faq from './actions/faq';
-import { router } from './actions/router';
+import { router, runSession } from './actions/router';
 import { searchAgents, searchConversations } from './methods/listSearch';
 
 export class RingReady implements INodeType {
@@ -52,6 +52,6 @@ export class RingReady implements INodeType {
 	methods = { listSearch: { searchAgents, searchConversations } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await router.call(this);
+		return await router.call(this, runSession.call(this));
 	}
 }

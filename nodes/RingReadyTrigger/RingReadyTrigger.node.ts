@@ -18,14 +18,14 @@ import type {
 import { buildConversationQuery } from '../RingReady/shared/conversationQuery';
 import { conversationFilters, transcriptTextOption } from '../RingReady/shared/descriptions';
 import { addTranscriptText, transcriptToText } from '../RingReady/shared/transcript';
-import { getAccount } from '../RingReady/transport/account';
-import { RETRY_POLICY } from '../RingReady/transport';
 import {
 	conversationPages,
 	fetchConversationDetails,
+	getAccount,
 	getConversation,
-} from '../RingReady/transport/conversations';
-import { RequestSession } from '../RingReady/transport/session';
+	RequestSession,
+	RETRYABLE_STATUSES,
+} from '../RingReady/transport';
 import {
 	DEFAULT_LATE_ARRIVAL_MINUTES,
 	InvalidStartedAtError,
@@ -44,7 +44,7 @@ import {
 	writeState,
 } from './cursor';
 import type { Decision, Owner, TriggerState } from './cursor';
-import { listPart, pollBudget } from './listing';
+import { listPart, pollSession } from './listing';
 import type { PollBudget, ServerClock } from './listing';
 import { acquirePollLease } from './lock';
 import type { PollLease } from './lock';
@@ -120,10 +120,7 @@ export class RingReadyTrigger implements INodeType {
 						description:
 							'Whether to fetch each new conversation in full before emitting it: transcript, recording URL and visitor IP (one extra request per conversation)',
 					},
-					{
-						...transcriptTextOption,
-						description: `${transcriptTextOption.description}. Turns on Include Transcript.`,
-					},
+					transcriptTextOption('. Turns on Include Transcript.'),
 					{
 						displayName: 'Late-Arrival Window (Minutes)',
 						name: 'lateArrivalMinutes',
@@ -150,11 +147,11 @@ export class RingReadyTrigger implements INodeType {
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		const settings = readSettings.call(this);
-		// One session per poll: its requests share one throttle and one read of the credential.
-		const session = new RequestSession(this);
-		if (this.getMode() === 'manual') return await fetchTestEvent.call(this, session, settings);
+		if (this.getMode() === 'manual') {
+			return await fetchTestEvent.call(this, new RequestSession(this), settings);
+		}
 
-		const budget = pollBudget.call(this);
+		const { session, budget } = pollSession.call(this);
 		const lease = acquirePollLease(triggerKey.call(this), budget.requestsBy);
 		if (!lease) {
 			this.logger.info(
@@ -185,7 +182,7 @@ async function pollOnce(
 ): Promise<INodeExecutionData[][] | null> {
 	const staticData = this.getWorkflowStaticData('node');
 	const filterKey = filterKeyFor(settings.query);
-	const found = await findState.call(this, session, staticData, filterKey, budget);
+	const found = await findState.call(this, session, staticData, filterKey);
 	if (!found.state) {
 		const start = await activate.call(this, session, settings, filterKey, found.owner, budget);
 		if (!lease.holds()) return null;
@@ -319,7 +316,6 @@ async function findState(
 	session: RequestSession,
 	staticData: IDataObject,
 	filterKey: string,
-	budget: PollBudget,
 ): Promise<FoundState> {
 	const credential = (await session.credentials()).data ?? {};
 	const origin = originOf(credential.baseUrl);
@@ -334,7 +330,7 @@ async function findState(
 	let account: string | undefined;
 	let pick = pickState(saved, filterKey, keyId);
 	if (pick.found === undefined) {
-		account = await accountOf.call(this, session, origin, budget.requestsBy);
+		account = await accountOf.call(this, session, origin);
 		if (pick.needsAccount) pick = pickState(saved, filterKey, keyId, account);
 	}
 	if (pick.found === undefined)
@@ -361,9 +357,8 @@ async function accountOf(
 	this: IPollFunctions,
 	session: RequestSession,
 	origin: string,
-	deadline: number | undefined,
 ): Promise<string> {
-	const whoami = await getAccount.call(this, undefined, { session, deadline });
+	const whoami = await getAccount(session);
 	return `${origin} user ${String(whoami.user_id)}`;
 }
 
@@ -439,7 +434,7 @@ async function latestConversation(
 	session: RequestSession,
 	query: ConversationQuery,
 ): Promise<ConversationSummary | undefined> {
-	for await (const page of conversationPages.call(this, query, { session, max: 1 })) return page[0];
+	for await (const page of conversationPages(session, query, { max: 1 })) return page[0];
 	return undefined;
 }
 
@@ -469,7 +464,7 @@ async function fetchTestEvent(
 		);
 	}
 	if (!settings.withDetail) return [[{ json: latest as IDataObject }]];
-	const detail = await getConversation.call(this, latest.id, { session });
+	const detail = await getConversation(session, latest.id);
 	return [
 		[{ json: (settings.transcriptText ? addTranscriptText(detail) : detail) as IDataObject }],
 	];
@@ -503,11 +498,8 @@ async function fetchDetails(
 ): Promise<FetchedDetails> {
 	const result: FetchedDetails = { items: [], failed: [] };
 	const deferred = new Set<number>();
-	const timeIsUp = () =>
-		limits.requestsBy !== undefined && Date.now() >= limits.requestsBy - RETRY_POLICY.minRequestMs;
-	const outcomes = await fetchConversationDetails.call(this, [conversations], {
-		session,
-		deadline: limits.requestsBy,
+	const timeIsUp = () => !session.hasTimeForRequest();
+	const outcomes = await fetchConversationDetails(session, [conversations], {
 		startBy: limits.startBy,
 		stopAfter: ({ summary, error }) => {
 			if (timeIsUp() || !failureOfItsOwn(error)) {
@@ -546,7 +538,7 @@ function failureOfItsOwn(error: unknown): boolean {
 	if (!(error instanceof NodeApiError)) return false;
 	const status = Number(error.httpCode);
 	if (Number.isInteger(status) && status >= 400) {
-		return ![401, 403, 408, ...RETRY_POLICY.retryableStatuses].includes(status as never);
+		return ![401, 403, 408, ...RETRYABLE_STATUSES].includes(status);
 	}
 	return Boolean((error.errorResponse as { unexpectedResponse?: unknown })?.unexpectedResponse);
 }

@@ -7,9 +7,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { ConversationQuery, ConversationSummary } from '../RingReady/shared/contract';
 import { CONVERSATION_PAGE_SIZE } from '../RingReady/shared/contract';
-import { RETRY_POLICY } from '../RingReady/transport';
-import { getConversationPage } from '../RingReady/transport/conversations';
-import type { RequestSession } from '../RingReady/transport/session';
+import { getConversationPage, RequestSession } from '../RingReady/transport';
 import { parseHttpDate } from './cursor';
 import type { ListedPart, ListingPlan } from './scan';
 
@@ -37,22 +35,27 @@ export interface PollBudget {
  * The time this poll works in: n8n's budget (IPollFunctions.getPollBudgetMs, n8n 2.38+; older n8n
  * has none), and at most 80 % of the shortest poll interval when it is shorter.
  */
-export function pollBudget(this: IPollFunctions): PollBudget {
+export function pollSession(this: IPollFunctions): { session: RequestSession; budget: PollBudget } {
 	const getBudget = (this as Partial<Pick<IPollFunctions, 'getPollBudgetMs'>>).getPollBudgetMs;
-	if (typeof getBudget !== 'function') return {};
-	let budgetMs = Number(getBudget.call(this));
-	if (!Number.isFinite(budgetMs) || budgetMs <= 0) return {};
+	let budgetMs = typeof getBudget === 'function' ? Number(getBudget.call(this)) : Number.NaN;
+	if (!Number.isFinite(budgetMs) || budgetMs <= 0) {
+		return { session: new RequestSession(this), budget: {} };
+	}
 	const intervalMs = shortestIntervalMs.call(this);
 	if (intervalMs !== undefined) budgetMs = Math.min(budgetMs, intervalMs * INTERVAL_SHARE);
 	const start = Date.now();
 	const requestsBy = start + budgetMs;
-	// The transport starts no request with less than minRequestMs left.
-	const lastStart = requestsBy - RETRY_POLICY.minRequestMs;
+	// One session per poll: its requests share one throttle, one read of the credential and the deadline.
+	const session = new RequestSession(this, { deadline: requestsBy });
+	const lastStart = session.lastStartAt()!;
 	return {
-		requestsBy,
-		pagesStartBy: Math.min(start + budgetMs * BUDGET_SHARE.list, lastStart),
-		transcriptsStartBy: Math.min(start + budgetMs * BUDGET_SHARE.detail, lastStart),
-		budgetMs,
+		session,
+		budget: {
+			requestsBy,
+			pagesStartBy: Math.min(start + budgetMs * BUDGET_SHARE.list, lastStart),
+			transcriptsStartBy: Math.min(start + budgetMs * BUDGET_SHARE.detail, lastStart),
+			budgetMs,
+		},
 	};
 }
 
@@ -107,15 +110,15 @@ export async function listPart(
 			return { conversations, stops, pages, reachedEnd: false };
 		let page;
 		try {
-			page = await getConversationPage.call(
-				this,
+			page = await getConversationPage(
+				session,
 				{
 					...query,
 					...(plan.since === undefined ? {} : { since: plan.since }),
 					before_id: beforeId,
 					limit: Math.min(CONVERSATION_PAGE_SIZE.max, max - conversations.length),
 				},
-				{ session, deadline: budget.requestsBy, onResponse, first: true },
+				{ onResponse, first: true },
 			);
 		} catch (error) {
 			// A request cut off by the poll's deadline reports a timeout; say what really happened.

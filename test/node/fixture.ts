@@ -1,12 +1,35 @@
-import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeParameters,
+	INodeType,
+} from 'n8n-workflow';
 
 import { RingReady } from '../../nodes/RingReady/RingReady.node';
+import { router, runSession } from '../../nodes/RingReady/actions/router';
+import { RETRY_POLICY, type RetryPolicy } from '../../nodes/RingReady/transport';
 import { executeNode, logsToText } from '../harness';
 import type { TestCredentials } from '../harness';
 import { startSandbox } from '../sandbox';
 import type { Sandbox } from '../sandbox';
 
 export const node = new RingReady();
+
+/**
+ * The RingReady node whose runs use `policy` (over the default one) instead of the package's retry
+ * policy: e.g. waits of a few milliseconds, so that a test sees many retries in a moment.
+ */
+export function nodeWithPolicy(policy: Partial<RetryPolicy>): INodeType {
+	const session = { policy: { ...RETRY_POLICY, ...policy } };
+	return {
+		description: node.description,
+		methods: node.methods,
+		async execute(this: IExecuteFunctions) {
+			return await router.call(this, runSession.call(this, session));
+		},
+	};
+}
 
 /** Starts one sandbox (controls on) for the test file; resets it before every test. */
 export function useSandbox(): {
@@ -39,13 +62,15 @@ export interface RunOptions {
 	continueOnFail?: boolean;
 	/** The execution's cancel signal (the user pressing Stop). */
 	abortSignal?: AbortSignal;
+	/** A retry policy for this run (see nodeWithPolicy); default: the package's. */
+	policy?: Partial<RetryPolicy>;
 }
 
 /** Parameters as the editor saves them (loosely typed so tests can build them inline). */
 export type Parameters = Record<string, unknown>;
 
 export async function run(parameters: Parameters, options: RunOptions) {
-	const result = await executeNode(node, {
+	const result = await executeNode(options.policy ? nodeWithPolicy(options.policy) : node, {
 		parameters: parameters as INodeParameters,
 		items: options.items,
 		credentials: options.credentials,

@@ -195,8 +195,8 @@ describe('reads start while later items are still being read', () => {
 });
 
 describe('a run that has failed sends nothing more', () => {
-	const defaults = { ...RETRY_POLICY };
-	afterEach(() => Object.assign(RETRY_POLICY, defaults));
+	/** Waits of a few milliseconds between retries, so that RingReady being down is seen at once. */
+	const shortWaits = { baseDelayMs: 10, maxBackoffMs: 20 };
 	const getMany = (options: Record<string, unknown>) => ({
 		resource: 'conversation',
 		operation: 'getAll',
@@ -263,7 +263,6 @@ describe('a run that has failed sends nothing more', () => {
 	});
 
 	it('RingReady down: the retries are bounded for the whole run, not per transcript', async () => {
-		Object.assign(RETRY_POLICY, { baseDelayMs: 10, maxBackoffMs: 20 });
 		ctx.sandbox.control.injectFaults({
 			status: 503,
 			path: '/api/v1/conversations/',
@@ -272,6 +271,7 @@ describe('a run that has failed sends nothing more', () => {
 		const { json } = await run(getMany({ maxConcurrency: 2 }), {
 			credentials: ctx.credentials(),
 			continueOnFail: true,
+			policy: shortWaits,
 		});
 		expect(json).toHaveLength(40);
 		expect(
@@ -291,13 +291,13 @@ describe('a run that has failed sends nothing more', () => {
 	});
 
 	it('one conversation failing among working ones does not stop the others (Continue On Fail)', async () => {
-		Object.assign(RETRY_POLICY, { baseDelayMs: 10, maxBackoffMs: 20 });
 		const [first, second] = ctx.sandbox.control.conversations();
 		ctx.sandbox.control.failConversation({ id: first.id, status: 503 });
 		ctx.sandbox.control.failConversation({ id: second.id, status: 503 });
 		const { json } = await run(getMany({ maxConcurrency: 2 }), {
 			credentials: ctx.credentials(),
 			continueOnFail: true,
+			policy: shortWaits,
 		});
 		expect(json.filter((item) => item.error !== undefined)).toHaveLength(2);
 		expect(json.filter((item) => Array.isArray(item.transcript))).toHaveLength(38);

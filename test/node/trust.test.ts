@@ -1,5 +1,5 @@
 /**
- * Issue 14 ("Trust"): what the node does when the network or the server misbehaves. Every case
+ * What the node does when the network or the server misbehaves. Every case
  * runs through n8n-core (test/harness) against the sandbox over real HTTP; misbehaviour comes from
  * the sandbox's scripted responses, redirects and faults.
  */
@@ -7,7 +7,7 @@ import type { IExecuteFunctions, INodeType } from 'n8n-workflow';
 
 import { RingReadyApi } from '../../credentials/RingReadyApi.credentials';
 import { RingReadyTrigger } from '../../nodes/RingReadyTrigger/RingReadyTrigger.node';
-import { RETRY_POLICY, apiRequest } from '../../nodes/RingReady/transport';
+import { getAccount, RequestSession, type RetryPolicy } from '../../nodes/RingReady/transport';
 import { executeNode, runListSearch, runPoll, testCredential } from '../harness';
 import { startSandbox } from '../sandbox';
 import type { Sandbox } from '../sandbox';
@@ -34,7 +34,7 @@ const upsert = (id: number, ...pairs: Array<[string, string]>) => ({
 	entries: { entry: pairs.map(([question, answer]) => ({ question, answer })) },
 });
 
-describe('1. redirects: the key never leaves the Base URL origin', () => {
+describe('redirects: the key never leaves the Base URL origin', () => {
 	const target = (path: string) => `${elsewhere.url}${path}`;
 	const redirectedMessage = (path: string) =>
 		`The Base URL redirected the request to ${elsewhere.url}${path}; the API key was not sent there`;
@@ -140,7 +140,7 @@ describe('1. redirects: the key never leaves the Base URL origin', () => {
 	);
 });
 
-describe('2. Base URL with a path', () => {
+describe('Base URL with a path', () => {
 	it.each(['/api/v1', '/api/v1/', ' /api/v1// '])(
 		'a Base URL ending in %j works for the node and the credential test',
 		async (suffix) => {
@@ -185,751 +185,749 @@ describe('2. Base URL with a path', () => {
 	);
 });
 
-describe('3. an FAQ is written only from a read that is really the agent with its FAQ', () => {
-	const unexpected = (problem: string) =>
-		`${problem}. Nothing was changed. Check the Base URL in the RingReady API credential (https://www.ring-ready.com unless RingReady support gave you another); if it is right, try again later.`;
-
-	it.each([
-		['an empty body', '', 'Expected agent 7 with its FAQ; got an empty response'],
-		[
-			'a web page',
-			'<!doctype html><html><body>Maintenance</body></html>',
-			'Expected agent 7 with its FAQ; got a web page (HTML), not the API’s JSON',
-		],
-		[
-			'truncated JSON',
-			'{"id": 7, "faq": {"Do you',
-			'Expected agent 7 with its FAQ; got JSON that is cut off or malformed',
-		],
-		[
-			'JSON without faq',
-			'{"id": 7, "agent_name": "Ava"}',
-			'Expected agent 7 with its FAQ; got an agent without "faq"',
-		],
-		['another agent', '{"id": 8, "faq": {}}', 'Expected agent 7 with its FAQ; got agent 8'],
-		[
-			'a list as faq',
-			'{"id": 7, "faq": []}',
-			'Expected agent 7 with its FAQ; got "faq" that is a list',
-		],
-	])('a 200 with %s fails the agent’s group and writes nothing', async (_label, body, problem) => {
-		const before = faqOf(AGENT);
-		ctx.sandbox.control.scriptResponse({
-			path: agentPath(AGENT),
-			method: 'GET',
-			status: 200,
-			body,
-		});
-		const error = await runError(upsert(AGENT, ['New?', 'Yes.']), {
-			credentials: ctx.credentials(),
-		});
-		expect(error.message).toBe(
-			`RingReady returned an unexpected response to GET /api/v1/agents/${AGENT}`,
-		);
-		expect(error.description).toBe(unexpected(problem));
-		expect(apiRequests(ctx.sandbox).map((r) => r.method)).toEqual(['GET']);
-		expect(faqOf(AGENT)).toEqual(before);
-	});
-
-	it('with Continue On Fail the other agent is still written', async () => {
-		const [first, second] = ctx.sandbox.agentIds.A;
-		ctx.sandbox.control.scriptResponse({
-			path: agentPath(first),
-			method: 'GET',
-			status: 200,
-			body: '',
-		});
-		const { json } = await run(
-			{
-				...upsert(first, ['New?', 'Yes.']),
-				agentId: { __rl: true, mode: 'id', value: '={{ $json.agent }}' },
-			},
-			{
-				credentials: ctx.credentials(),
-				continueOnFail: true,
-				items: [{ json: { agent: first } }, { json: { agent: second } }],
-			},
-		);
-		expect(json[0].error).toBe(
-			`RingReady returned an unexpected response to GET /api/v1/agents/${first}`,
-		);
-		expect(json[1]).toMatchObject({ agent_id: second, added: ['New?'], saved: true });
-		expect(faqOf(second)['New?']).toBe('Yes.');
-		expect(faqOf(first)['New?']).toBeUndefined();
-	});
-
-	it('"faq": null is an agent with no FAQ yet: the new entries become its FAQ', async () => {
-		const agent = ctx.sandbox.control.agent(AGENT)!;
-		const body = JSON.stringify({ ...agent, faq: null });
-		ctx.sandbox.control.scriptResponse({
-			path: agentPath(AGENT),
-			method: 'GET',
-			status: 200,
-			body,
-			count: 2,
-		});
-		const { json } = await run(upsert(AGENT, ['First?', 'Yes.']), {
-			credentials: ctx.credentials(),
-		});
-		expect(json[0]).toMatchObject({ added: ['First?'], entry_count: 1, saved: true });
-		expect(faqOf(AGENT)).toEqual({ 'First?': 'Yes.' });
-	});
-});
-
-describe('4. Replace All: an invalid item fails its whole agent', () => {
-	it('with Continue On Fail no write for that agent (the error names the item); the other agent proceeds', async () => {
-		const [first, second] = ctx.sandbox.agentIds.A;
-		const before = faqOf(first);
-		const { items } = await run(
-			{
-				resource: 'faq',
-				operation: 'replace',
-				agentId: { __rl: true, mode: 'id', value: '={{ $json.agent }}' },
-				entries: { entry: [{ question: '={{ $json.q }}', answer: '={{ $json.a }}' }] },
-			},
-			{
-				credentials: ctx.credentials(),
-				continueOnFail: true,
-				items: [
-					{ json: { agent: first, q: 'Kept?', a: 'Yes.' } },
-					{ json: { agent: first, q: 'Too long?', a: 'x'.repeat(501) } },
-					{ json: { agent: first, q: 'Also?', a: 'Yes.' } },
-					{ json: { agent: second, q: 'Only?', a: 'Yes.' } },
-				],
-			},
-		);
-		const skipped = (itemIndex: number) => ({
-			json: {
-				error: `Replace All for agent ${first} was not run: item 1 is invalid [item ${itemIndex}]`,
-				description: `Item 1: FAQ entry 1 answer is too long: 501 characters, the limit is 500 [item 1]. Nothing was written to the FAQ of agent ${first}, so that the entries of that item are not removed. Fix it and run again.`,
-			},
-			pairedItem: { item: itemIndex },
-		});
-		expect(items[0]).toEqual(skipped(0));
-		expect(items[1].json.error).toBe(
-			'FAQ entry 1 answer is too long: 501 characters, the limit is 500 [item 1]',
-		);
-		expect(items[2]).toEqual(skipped(2));
-		expect(items[3].json).toMatchObject({ agent_id: second, added: ['Only?'], saved: true });
-		expect(faqOf(first)).toEqual(before);
-		expect(faqOf(second)).toEqual({ 'Only?': 'Yes.' });
-		expect(apiRequests(ctx.sandbox).every((r) => r.path === agentPath(second))).toBe(true);
-	});
-});
-
-describe('5. read → merge → re-read → write, back to back per agent', () => {
-	it('a colleague’s edit made after the first read is kept: merged again on the fresh copy', async () => {
-		const agent = ctx.sandbox.control.agent(AGENT)!;
-		const current = faqOf(AGENT);
-		const [colleagues] = Object.keys(current);
-		// The first read is stale: it does not have the colleague's entry yet.
-		const stale = Object.fromEntries(
-			Object.entries(current).filter(([question]) => question !== colleagues),
-		);
-		ctx.sandbox.control.scriptResponse({
-			path: agentPath(AGENT),
-			method: 'GET',
-			status: 200,
-			body: JSON.stringify({ ...agent, faq: stale }),
-		});
-		const { json } = await run(upsert(AGENT, ['Mine?', 'Yes.']), {
-			credentials: ctx.credentials(),
-		});
-		expect(faqOf(AGENT)).toEqual({ ...current, 'Mine?': 'Yes.' });
-		expect(json[0]).toMatchObject({
-			added: ['Mine?'],
-			saved: true,
-			entry_count: Object.keys(current).length + 1,
-		});
-		expect(apiRequests(ctx.sandbox).map((r) => r.method)).toEqual(['GET', 'GET', 'GET', 'PATCH']);
-	});
-
-	it('an FAQ that keeps changing between reads is not written (bounded by the retry time)', async () => {
-		const defaults = { ...RETRY_POLICY };
-		// Shortened from 2 minutes and 0.5–8 s waits, so that the bound is reached in a second.
-		Object.assign(RETRY_POLICY, { maxRetryMs: 1_500, baseDelayMs: 20, maxBackoffMs: 40 });
-		try {
-			const agent = ctx.sandbox.control.agent(AGENT)!;
-			for (let n = 1; n <= 300; n++) {
+describe('responses', () => {
+	describe('every response’s shape is checked, with one message naming the endpoint', () => {
+		it('Conversation → Get on truncated JSON or HTML fails instead of spreading a string into an item', async () => {
+			const [{ id }] = ctx.sandbox.control.conversations('A');
+			for (const [body, got] of [
+				['{"id": 1, "transcript": [', 'JSON that is cut off or malformed'],
+				['<html><body>Welcome</body></html>', 'a web page (HTML), not the API’s JSON'],
+			]) {
 				ctx.sandbox.control.scriptResponse({
-					path: agentPath(AGENT),
-					method: 'GET',
+					path: `/api/v1/conversations/${id}`,
 					status: 200,
-					body: JSON.stringify({ ...agent, faq: { [`Version ${n}?`]: 'Yes.' } }),
+					body,
+				});
+				const error = await runError(
+					{ resource: 'conversation', operation: 'get', conversationId: byId(id) },
+					{ credentials: ctx.credentials() },
+				);
+				expect(error.message).toBe(
+					`RingReady returned an unexpected response to GET /api/v1/conversations/${id}`,
+				);
+				expect(error.description).toMatch(
+					new RegExp(
+						`^Expected conversation ${id}; got ${got.replace(/[()]/g, '\\$&')}\\. Nothing was changed\\.`,
+					),
+				);
+			}
+		});
+
+		it.each([
+			['{"items": []}', 'Expected a list of agents ("agents"); got a JSON object with "items"'],
+			[
+				'<html></html>',
+				'Expected a list of agents ("agents"); got a web page (HTML), not the API’s JSON',
+			],
+			[
+				'{"agents": [{"name": "x"}]}',
+				'Expected a list of agents; got agent 1 without a valid "id"',
+			],
+		])('Agent → Get Many on %s fails instead of returning 0 items', async (body, problem) => {
+			ctx.sandbox.control.scriptResponse({ path: '/api/v1/agents', status: 200, body });
+			const error = await runError(
+				{ resource: 'agent', operation: 'getAll', returnAll: true },
+				{ credentials: ctx.credentials() },
+			);
+			expect(error.message).toBe('RingReady returned an unexpected response to GET /api/v1/agents');
+			expect(error.description).toMatch(new RegExp(`^${problem.replace(/[()[\]]/g, '\\$&')}\\.`));
+		});
+
+		it.each([
+			'{}',
+			'{"conversations": null}',
+			'{"conversations": [], "next_before_id": "abc"}',
+			'[]',
+		])('Conversation → Get Many on %s fails with the endpoint named', async (body) => {
+			ctx.sandbox.control.scriptResponse({ path: '/api/v1/conversations', status: 200, body });
+			const error = await runError(
+				{ resource: 'conversation', operation: 'getAll', limit: 5 },
+				{ credentials: ctx.credentials() },
+			);
+			expect(error.message).toBe(
+				'RingReady returned an unexpected response to GET /api/v1/conversations',
+			);
+		});
+
+		it('Account → Get on a web page fails; the credential test does not report success on it', async () => {
+			ctx.sandbox.control.scriptResponse({
+				path: '/api/v1/whoami',
+				status: 200,
+				headers: { 'Content-Type': 'text/html' },
+				body: '<html>Shop</html>',
+			});
+			const error = await runError(
+				{ resource: 'account', operation: 'get' },
+				{ credentials: ctx.credentials() },
+			);
+			expect(error.message).toBe('RingReady returned an unexpected response to GET /api/v1/whoami');
+			for (const body of ['<!doctype html><html>Shop</html>', '', '{"ok": true}']) {
+				ctx.sandbox.control.scriptResponse({
+					path: '/api/v1/whoami',
+					status: 200,
+					headers: { 'Content-Type': 'text/html' },
+					body,
+				});
+				const result = await testCredential(new RingReadyApi(), { ...ctx.credentials() });
+				expect(result).toMatchObject({
+					status: 'Error',
+					message:
+						'The Base URL answered, but not as the RingReady API does (no account in the answer; perhaps a web page). Use https://www.ring-ready.com unless RingReady support gave you another address.',
 				});
 			}
-			const before = faqOf(AGENT);
-			const error = await runError(upsert(AGENT, ['Mine?', 'Yes.']), {
-				credentials: ctx.credentials(),
+		});
+	});
+
+	describe('a FastAPI 422 detail list is readable text', () => {
+		it('each {loc, msg} becomes "field: message"', async () => {
+			const detail = [
+				{
+					loc: ['body', 'agent_goal'],
+					msg: 'String should have at most 10000 characters',
+					type: 'string_too_long',
+				},
+				{ loc: ['body', 'faq', 'Hours?'], msg: 'Field required', type: 'missing' },
+			];
+			ctx.sandbox.control.scriptResponse({
+				path: agentPath(AGENT),
+				method: 'PATCH',
+				status: 422,
+				body: JSON.stringify({ detail }),
 			});
-			const methods = apiRequests(ctx.sandbox).map((r) => r.method);
-			expect(methods.every((method) => method === 'GET')).toBe(true);
-			// A read and a re-read, then after each further change a wait, a read and a re-read.
-			const changes = (methods.length + 1) / 2;
-			expect(changes).toBeGreaterThan(5);
+			const error = await runError(
+				{
+					resource: 'agent',
+					operation: 'update',
+					agentId: byId(AGENT),
+					updateFields: { agentGoal: 'x' },
+				},
+				{ credentials: ctx.credentials() },
+			);
 			expect(error.message).toBe(
-				`The FAQ of agent ${AGENT} kept changing while this node was saving it [item 0]`,
+				'RingReady rejected the request: agent_goal: String should have at most 10000 characters; faq.Hours?: Field required',
 			);
-			expect(error.description).toBe(
-				`Someone else saved it ${changes} times between this node's reads, for 1.5 seconds. Nothing was written by this node; run it again when the other edits are done.`,
+		});
+		it.each([
+			[[{ loc: ['query', 'since'], msg: 'Invalid datetime' }], 'since: Invalid datetime'],
+			[[{ msg: 'Body must be an object' }], 'Body must be an object'],
+			[['plain text entry'], 'plain text entry'],
+			[{ code: 'faq_too_large' }, '{"code":"faq_too_large"}'],
+		])('detail %j is shown as %j', async (detail, shown) => {
+			ctx.sandbox.control.scriptResponse({
+				path: '/api/v1/whoami',
+				status: 422,
+				body: JSON.stringify({ detail }),
+			});
+			const error = await runError(
+				{ resource: 'account', operation: 'get' },
+				{ credentials: ctx.credentials() },
 			);
-			ctx.sandbox.control.clearScripted();
-			expect(faqOf(AGENT)).toEqual(before);
-		} finally {
-			Object.assign(RETRY_POLICY, defaults);
-		}
+			expect(error.message).toBe(`RingReady rejected the request: ${shown}`);
+		});
+	});
+
+	describe('the credential test names a key that cannot read', () => {
+		it('403 on whoami: the key works for writes but cannot read', async () => {
+			ctx.sandbox.control.scriptResponse({
+				path: '/api/v1/whoami',
+				status: 403,
+				body: '{"detail": "This API key lacks the \\"read\\" scope"}',
+				count: 2,
+			});
+			const result = await testCredential(new RingReadyApi(), { ...ctx.credentials('writeOnly') });
+			expect(result).toMatchObject({
+				status: 'Error',
+				message:
+					'The API key works but may not read (it lacks the "read" scope), so the node could not check it. Reading conversations and agents needs a key with the read scope: create one in the RingReady dashboard under Profile → API keys.',
+			});
+		});
 	});
 });
 
-describe('6. a write is retried only when it certainly was not applied', () => {
-	const update = {
-		resource: 'agent',
-		operation: 'update',
-		agentId: byId(AGENT),
-		updateFields: { agentGoal: 'Book calls.' },
-	};
+describe('retries and time limits', () => {
+	describe('a write is retried only when it certainly was not applied', () => {
+		const update = {
+			resource: 'agent',
+			operation: 'update',
+			agentId: byId(AGENT),
+			updateFields: { agentGoal: 'Book calls.' },
+		};
 
-	it.each([502, 504, 500])(
-		'Agent → Update answered %s is sent once and says it may have been saved',
-		async (status) => {
+		it.each([502, 504, 500])(
+			'Agent → Update answered %s is sent once and says it may have been saved',
+			async (status) => {
+				ctx.sandbox.control.scriptResponse({
+					path: agentPath(AGENT),
+					method: 'PATCH',
+					status,
+					body: '{"detail": "upstream"}',
+				});
+				const error = await runError(update, { credentials: ctx.credentials() });
+				expect(error.message).toBe(`RingReady is unavailable right now (HTTP ${status})`);
+				expect(error.description).toBe(
+					'The RingReady service had a problem. The change may or may not have been saved: it was not sent again, so that it is never applied twice. Check it in RingReady before running again.',
+				);
+				expect(apiRequests(ctx.sandbox).map((r) => r.method)).toEqual(['PATCH']);
+			},
+		);
+
+		it('a dropped connection on a write is not re-sent', async () => {
+			ctx.sandbox.control.injectFaults({ drop: true, count: 1, path: agentPath(AGENT) });
+			const error = await runError(update, { credentials: ctx.credentials() });
+			expect(error.message).toBe(
+				`Could not reach RingReady at ${ctx.sandbox.url}: the connection was dropped`,
+			);
+			expect(error.description).toMatch(
+				/^The change may or may not have been saved: it was not sent again/,
+			);
+			expect(apiRequests(ctx.sandbox)).toHaveLength(1);
+		});
+
+		it.each([
+			['429 with Retry-After', 429, { 'Retry-After': '0' }],
+			['503 with Retry-After', 503, { 'Retry-After': '0' }],
+		])('%s proves it was not applied: retried and saved', async (_label, status, headers) => {
 			ctx.sandbox.control.scriptResponse({
 				path: agentPath(AGENT),
 				method: 'PATCH',
 				status,
-				body: '{"detail": "upstream"}',
+				headers,
+				body: '{"detail": "busy"}',
 			});
-			const error = await runError(update, { credentials: ctx.credentials() });
-			expect(error.message).toBe(`RingReady is unavailable right now (HTTP ${status})`);
-			expect(error.description).toBe(
-				'The RingReady service had a problem. The change may or may not have been saved: it was not sent again, so that it is never applied twice. Check it in RingReady before running again.',
+			const { json } = await run(update, { credentials: ctx.credentials() });
+			expect(json).toEqual([{ id: AGENT, updated: ['agent_goal'] }]);
+			expect(apiRequests(ctx.sandbox).map((r) => r.status)).toEqual([status, 200]);
+		});
+
+		it('503 without Retry-After on a write is not retried', async () => {
+			ctx.sandbox.control.scriptResponse({
+				path: agentPath(AGENT),
+				method: 'PATCH',
+				status: 503,
+				body: '{"detail": "busy"}',
+			});
+			await runError(update, { credentials: ctx.credentials() });
+			expect(apiRequests(ctx.sandbox)).toHaveLength(1);
+		});
+
+		it('a read-only key: the PATCH 403 says the key is read-only', async () => {
+			const error = await runError(update, { credentials: ctx.credentials('readOnly') });
+			expect(error.message).toBe(
+				'This API key is read-only: it may not change agents or FAQ entries',
 			);
-			expect(apiRequests(ctx.sandbox).map((r) => r.method)).toEqual(['PATCH']);
-		},
-	);
+		});
+	});
 
-	it('a dropped connection on a write is not re-sent', async () => {
-		ctx.sandbox.control.injectFaults({ drop: true, count: 1, path: agentPath(AGENT) });
-		const error = await runError(update, { credentials: ctx.credentials() });
-		expect(error.message).toBe(
-			`Could not reach RingReady at ${ctx.sandbox.url}: the connection was dropped`,
+	describe('deadline: a request that cannot finish in time fails cleanly', () => {
+		/** A minimal node whose session has a deadline, as the trigger's has within its poll budget. */
+		const deadlineNode = (deadlineMs: number): INodeType => ({
+			description: {
+				displayName: 'Deadline probe',
+				name: 'deadlineProbe',
+				group: ['transform'],
+				version: 1,
+				description: '',
+				defaults: { name: 'Deadline probe' },
+				inputs: ['main'],
+				outputs: ['main'],
+				credentials: [{ name: 'ringReadyApi', required: true }],
+				properties: [],
+			},
+			async execute(this: IExecuteFunctions) {
+				const session = new RequestSession(this, { deadline: Date.now() + deadlineMs });
+				return [[{ json: await getAccount(session) }]];
+			},
+		});
+
+		it('a slow answer is cut at the deadline', async () => {
+			ctx.sandbox.control.setLatency(3_000);
+			const error = await executeNode(deadlineNode(1_000), {
+				parameters: {},
+				credentials: ctx.credentials(),
+			}).catch((e: Error) => e);
+			expect((error as Error).message).toBe(
+				'RingReady did not answer in the time left for GET /api/v1/whoami',
+			);
+			expect((error as Error & { description: string }).description).toBe(
+				'Tried 1 time; the request was stopped so that the run ends within its time budget. Nothing more was sent. Try again; if it keeps happening, RingReady may be slow right now.',
+			);
+		});
+
+		it('no Retry-After wait runs past the deadline: the 429 is reported at once, naming the wait', async () => {
+			ctx.sandbox.control.injectFaults({ status: 429, retryAfter: 5, count: 1 });
+			const error = await executeNode(deadlineNode(2_000), {
+				parameters: {},
+				credentials: ctx.credentials(),
+			}).catch((e: Error) => e);
+			expect((error as Error).message).toBe(
+				'RingReady asked to wait 5 seconds before the next request',
+			);
+			expect((error as Error & { description: string }).description).toBe(
+				'It answered HTTP 429 (too many requests) to GET /api/v1/whoami with Retry-After: 5 seconds. That is longer than this node waits (at most 2 minutes per request), so nothing more was sent. Run the workflow again after that time.',
+			);
+			expect(apiRequests(ctx.sandbox)).toHaveLength(1);
+		});
+
+		it('with time left, the same request succeeds', async () => {
+			const { output } = await executeNode(deadlineNode(5_000), {
+				parameters: {},
+				credentials: ctx.credentials(),
+			});
+			expect(output[0][0].json.user_id).toBe(142);
+		});
+	});
+
+	describe('time limits: each attempt, the retries, and what a 429 asks', () => {
+		// The limits in use (30 s per attempt, no retry later than 2 minutes after the first attempt)
+		// are shortened by the run's retry policy, so that the behaviour is seen in seconds.
+		/** Account → Get while whoami answers 429 `count` times first. */
+		const getAccountAfter429s = async (
+			fault: { count: number; retryAfter: number },
+			policy?: Partial<RetryPolicy>,
+		) => {
+			ctx.sandbox.control.injectFaults({ status: 429, path: '/api/v1/whoami', ...fault });
+			return await run(
+				{ resource: 'account', operation: 'get' },
+				{ credentials: ctx.credentials(), policy },
+			);
+		};
+
+		it('a 503 that keeps asking to wait is tried again only while the wait ends within the cap', async () => {
+			ctx.sandbox.control.injectFaults({
+				status: 503,
+				retryAfter: 1,
+				count: 10,
+				path: '/api/v1/whoami',
+			});
+			const error = await runError(
+				{ resource: 'account', operation: 'get' },
+				{ credentials: ctx.credentials(), policy: { maxRetryMs: 2_800 } },
+			);
+			// Attempts at about 0, 1 and 2 s; a fourth would start after the cap (2.8 s).
+			expect(apiRequests(ctx.sandbox)).toHaveLength(3);
+			expect(error.message).toBe('RingReady is unavailable right now (HTTP 503 after 3 attempts)');
+			expect(error.description).toBe(
+				'The RingReady service had a problem. Try again in a few minutes.',
+			);
+		});
+
+		it('a 429 waits at least as long as Retry-After asks', async () => {
+			const { json } = await getAccountAfter429s({ count: 1, retryAfter: 1 });
+			expect(json[0].user_id).toBe(142);
+			const [refused, retried] = apiRequests(ctx.sandbox);
+			const waitedMs = retried.started_ms - refused.ended_ms!;
+			expect(waitedMs).toBeGreaterThanOrEqual(1_000);
+		});
+
+		it('a 429 that keeps coming is retried past 6 attempts while the waits fit in the retry time', async () => {
+			const { json } = await getAccountAfter429s(
+				{ count: 9, retryAfter: 0 },
+				{ baseDelayMs: 20, maxBackoffMs: 40 },
+			);
+			expect(json[0].user_id).toBe(142);
+			expect(apiRequests(ctx.sandbox).map((r) => r.status)).toEqual([...Array(9).fill(429), 200]);
+		});
+
+		it('an answer slower than the attempt limit is cut, tried again, and reported when the cap is near', async () => {
+			ctx.sandbox.control.setLatency(1_000);
+			const error = await runError(
+				{ resource: 'account', operation: 'get' },
+				{ credentials: ctx.credentials(), policy: { requestTimeoutMs: 300, maxRetryMs: 1_500 } },
+			);
+			expect(apiRequests(ctx.sandbox)).toHaveLength(2);
+			expect(error.message).toBe(
+				`Could not reach RingReady at ${ctx.sandbox.url}: no answer within 0.3 seconds`,
+			);
+			expect(error.description).toBe(
+				'Tried 2 times. RingReady may be slow right now: try again in a few minutes. If it keeps happening, check that the Base URL in the RingReady API credential is right (error code ECONNABORTED).',
+			);
+		});
+	});
+});
+
+describe('FAQ writes', () => {
+	describe('an FAQ is written only from a read that is really the agent with its FAQ', () => {
+		const unexpected = (problem: string) =>
+			`${problem}. Nothing was changed. Check the Base URL in the RingReady API credential (https://www.ring-ready.com unless RingReady support gave you another); if it is right, try again later.`;
+
+		it.each([
+			['an empty body', '', 'Expected agent 7 with its FAQ; got an empty response'],
+			[
+				'a web page',
+				'<!doctype html><html><body>Maintenance</body></html>',
+				'Expected agent 7 with its FAQ; got a web page (HTML), not the API’s JSON',
+			],
+			[
+				'truncated JSON',
+				'{"id": 7, "faq": {"Do you',
+				'Expected agent 7 with its FAQ; got JSON that is cut off or malformed',
+			],
+			[
+				'JSON without faq',
+				'{"id": 7, "agent_name": "Ava"}',
+				'Expected agent 7 with its FAQ; got an agent without "faq"',
+			],
+			['another agent', '{"id": 8, "faq": {}}', 'Expected agent 7 with its FAQ; got agent 8'],
+			[
+				'a list as faq',
+				'{"id": 7, "faq": []}',
+				'Expected agent 7 with its FAQ; got "faq" that is a list',
+			],
+		])(
+			'a 200 with %s fails the agent’s group and writes nothing',
+			async (_label, body, problem) => {
+				const before = faqOf(AGENT);
+				ctx.sandbox.control.scriptResponse({
+					path: agentPath(AGENT),
+					method: 'GET',
+					status: 200,
+					body,
+				});
+				const error = await runError(upsert(AGENT, ['New?', 'Yes.']), {
+					credentials: ctx.credentials(),
+				});
+				expect(error.message).toBe(
+					`RingReady returned an unexpected response to GET /api/v1/agents/${AGENT}`,
+				);
+				expect(error.description).toBe(unexpected(problem));
+				expect(apiRequests(ctx.sandbox).map((r) => r.method)).toEqual(['GET']);
+				expect(faqOf(AGENT)).toEqual(before);
+			},
 		);
-		expect(error.description).toMatch(
-			/^The change may or may not have been saved: it was not sent again/,
-		);
-		expect(apiRequests(ctx.sandbox)).toHaveLength(1);
+
+		it('with Continue On Fail the other agent is still written', async () => {
+			const [first, second] = ctx.sandbox.agentIds.A;
+			ctx.sandbox.control.scriptResponse({
+				path: agentPath(first),
+				method: 'GET',
+				status: 200,
+				body: '',
+			});
+			const { json } = await run(
+				{
+					...upsert(first, ['New?', 'Yes.']),
+					agentId: { __rl: true, mode: 'id', value: '={{ $json.agent }}' },
+				},
+				{
+					credentials: ctx.credentials(),
+					continueOnFail: true,
+					items: [{ json: { agent: first } }, { json: { agent: second } }],
+				},
+			);
+			expect(json[0].error).toBe(
+				`RingReady returned an unexpected response to GET /api/v1/agents/${first}`,
+			);
+			expect(json[1]).toMatchObject({ agent_id: second, added: ['New?'], saved: true });
+			expect(faqOf(second)['New?']).toBe('Yes.');
+			expect(faqOf(first)['New?']).toBeUndefined();
+		});
+
+		it('"faq": null is an agent with no FAQ yet: the new entries become its FAQ', async () => {
+			const agent = ctx.sandbox.control.agent(AGENT)!;
+			const body = JSON.stringify({ ...agent, faq: null });
+			ctx.sandbox.control.scriptResponse({
+				path: agentPath(AGENT),
+				method: 'GET',
+				status: 200,
+				body,
+				count: 2,
+			});
+			const { json } = await run(upsert(AGENT, ['First?', 'Yes.']), {
+				credentials: ctx.credentials(),
+			});
+			expect(json[0]).toMatchObject({ added: ['First?'], entry_count: 1, saved: true });
+			expect(faqOf(AGENT)).toEqual({ 'First?': 'Yes.' });
+		});
 	});
 
-	it.each([
-		['429 with Retry-After', 429, { 'Retry-After': '0' }],
-		['503 with Retry-After', 503, { 'Retry-After': '0' }],
-	])('%s proves it was not applied: retried and saved', async (_label, status, headers) => {
-		ctx.sandbox.control.scriptResponse({
-			path: agentPath(AGENT),
-			method: 'PATCH',
-			status,
-			headers,
-			body: '{"detail": "busy"}',
+	describe('Replace All: an invalid item fails its whole agent', () => {
+		it('with Continue On Fail no write for that agent (the error names the item); the other agent proceeds', async () => {
+			const [first, second] = ctx.sandbox.agentIds.A;
+			const before = faqOf(first);
+			const { items } = await run(
+				{
+					resource: 'faq',
+					operation: 'replace',
+					agentId: { __rl: true, mode: 'id', value: '={{ $json.agent }}' },
+					entries: { entry: [{ question: '={{ $json.q }}', answer: '={{ $json.a }}' }] },
+				},
+				{
+					credentials: ctx.credentials(),
+					continueOnFail: true,
+					items: [
+						{ json: { agent: first, q: 'Kept?', a: 'Yes.' } },
+						{ json: { agent: first, q: 'Too long?', a: 'x'.repeat(501) } },
+						{ json: { agent: first, q: 'Also?', a: 'Yes.' } },
+						{ json: { agent: second, q: 'Only?', a: 'Yes.' } },
+					],
+				},
+			);
+			const skipped = (itemIndex: number) => ({
+				json: {
+					error: `Replace All for agent ${first} was not run: item 1 is invalid [item ${itemIndex}]`,
+					description: `Item 1: FAQ entry 1 answer is too long: 501 characters, the limit is 500 [item 1]. Nothing was written to the FAQ of agent ${first}, so that the entries of that item are not removed. Fix it and run again.`,
+				},
+				pairedItem: { item: itemIndex },
+			});
+			expect(items[0]).toEqual(skipped(0));
+			expect(items[1].json.error).toBe(
+				'FAQ entry 1 answer is too long: 501 characters, the limit is 500 [item 1]',
+			);
+			expect(items[2]).toEqual(skipped(2));
+			expect(items[3].json).toMatchObject({ agent_id: second, added: ['Only?'], saved: true });
+			expect(faqOf(first)).toEqual(before);
+			expect(faqOf(second)).toEqual({ 'Only?': 'Yes.' });
+			expect(apiRequests(ctx.sandbox).every((r) => r.path === agentPath(second))).toBe(true);
 		});
-		const { json } = await run(update, { credentials: ctx.credentials() });
-		expect(json).toEqual([{ id: AGENT, updated: ['agent_goal'] }]);
-		expect(apiRequests(ctx.sandbox).map((r) => r.status)).toEqual([status, 200]);
 	});
 
-	it('503 without Retry-After on a write is not retried', async () => {
-		ctx.sandbox.control.scriptResponse({
-			path: agentPath(AGENT),
-			method: 'PATCH',
-			status: 503,
-			body: '{"detail": "busy"}',
+	describe('read → merge → re-read → write, back to back per agent', () => {
+		it('a colleague’s edit made after the first read is kept: merged again on the fresh copy', async () => {
+			const agent = ctx.sandbox.control.agent(AGENT)!;
+			const current = faqOf(AGENT);
+			const [colleagues] = Object.keys(current);
+			// The first read is stale: it does not have the colleague's entry yet.
+			const stale = Object.fromEntries(
+				Object.entries(current).filter(([question]) => question !== colleagues),
+			);
+			ctx.sandbox.control.scriptResponse({
+				path: agentPath(AGENT),
+				method: 'GET',
+				status: 200,
+				body: JSON.stringify({ ...agent, faq: stale }),
+			});
+			const { json } = await run(upsert(AGENT, ['Mine?', 'Yes.']), {
+				credentials: ctx.credentials(),
+			});
+			expect(faqOf(AGENT)).toEqual({ ...current, 'Mine?': 'Yes.' });
+			expect(json[0]).toMatchObject({
+				added: ['Mine?'],
+				saved: true,
+				entry_count: Object.keys(current).length + 1,
+			});
+			expect(apiRequests(ctx.sandbox).map((r) => r.method)).toEqual(['GET', 'GET', 'GET', 'PATCH']);
 		});
-		await runError(update, { credentials: ctx.credentials() });
-		expect(apiRequests(ctx.sandbox)).toHaveLength(1);
+
+		it('an FAQ that keeps changing between reads is not written (bounded by the retry time)', async () => {
+			{
+				const agent = ctx.sandbox.control.agent(AGENT)!;
+				for (let n = 1; n <= 300; n++) {
+					ctx.sandbox.control.scriptResponse({
+						path: agentPath(AGENT),
+						method: 'GET',
+						status: 200,
+						body: JSON.stringify({ ...agent, faq: { [`Version ${n}?`]: 'Yes.' } }),
+					});
+				}
+				const before = faqOf(AGENT);
+				const error = await runError(upsert(AGENT, ['Mine?', 'Yes.']), {
+					credentials: ctx.credentials(),
+					// Shortened from 2 minutes and 0.5–8 s waits, so that the bound is reached in a second.
+					policy: { maxRetryMs: 1_500, baseDelayMs: 20, maxBackoffMs: 40 },
+				});
+				const methods = apiRequests(ctx.sandbox).map((r) => r.method);
+				expect(methods.every((method) => method === 'GET')).toBe(true);
+				// A read and a re-read, then after each further change a wait, a read and a re-read.
+				const changes = (methods.length + 1) / 2;
+				expect(changes).toBeGreaterThan(5);
+				expect(error.message).toBe(
+					`The FAQ of agent ${AGENT} kept changing while this node was saving it [item 0]`,
+				);
+				expect(error.description).toBe(
+					`Someone else saved it ${changes} times between this node's reads, for 1.5 seconds. Nothing was written by this node; run it again when the other edits are done.`,
+				);
+				ctx.sandbox.control.clearScripted();
+				expect(faqOf(AGENT)).toEqual(before);
+			}
+		});
 	});
 
-	it('an FAQ write whose outcome is unknown is re-read and merged again, never re-sent blindly', async () => {
-		const before = faqOf(AGENT);
-		ctx.sandbox.control.scriptResponse({
-			path: agentPath(AGENT),
-			method: 'PATCH',
-			status: 502,
-			body: '',
-		});
-		const { json } = await run(upsert(AGENT, ['Mine?', 'Yes.']), {
-			credentials: ctx.credentials(),
-		});
-		expect(json[0]).toMatchObject({ added: ['Mine?'], saved: true });
-		expect(faqOf(AGENT)).toEqual({ ...before, 'Mine?': 'Yes.' });
-		expect(apiRequests(ctx.sandbox).map((r) => `${r.method} ${r.status}`)).toEqual([
-			'GET 200',
-			'GET 200',
-			'PATCH 502',
-			'GET 200',
-			'GET 200',
-			'PATCH 200',
-		]);
-	});
-
-	it('an FAQ write that keeps ending with an unknown outcome is tried 3 times, each after a fresh read', async () => {
-		const before = faqOf(AGENT);
-		for (let n = 0; n < 5; n++) {
+	describe('a write whose outcome is unknown is checked by reading, never re-sent blindly', () => {
+		it('an FAQ write whose outcome is unknown is re-read and merged again, never re-sent blindly', async () => {
+			const before = faqOf(AGENT);
 			ctx.sandbox.control.scriptResponse({
 				path: agentPath(AGENT),
 				method: 'PATCH',
 				status: 502,
 				body: '',
 			});
-		}
-		const error = await runError(upsert(AGENT, ['Mine?', 'Yes.']), {
-			credentials: ctx.credentials(),
+			const { json } = await run(upsert(AGENT, ['Mine?', 'Yes.']), {
+				credentials: ctx.credentials(),
+			});
+			expect(json[0]).toMatchObject({ added: ['Mine?'], saved: true });
+			expect(faqOf(AGENT)).toEqual({ ...before, 'Mine?': 'Yes.' });
+			expect(apiRequests(ctx.sandbox).map((r) => `${r.method} ${r.status}`)).toEqual([
+				'GET 200',
+				'GET 200',
+				'PATCH 502',
+				'GET 200',
+				'GET 200',
+				'PATCH 200',
+			]);
 		});
-		expect(apiRequests(ctx.sandbox).map((r) => `${r.method} ${r.status}`)).toEqual([
-			'GET 200',
-			'GET 200',
-			'PATCH 502',
-			'GET 200',
-			'GET 200',
-			'PATCH 502',
-			'GET 200',
-			'GET 200',
-			'PATCH 502',
-			'GET 200',
-		]);
-		expect(error.message).toBe(`The FAQ of agent ${AGENT} could not be saved [item 0]`);
-		expect(error.description).toBe(
-			'3 writes in a row failed without saying whether RingReady applied them (the last: RingReady is unavailable right now (HTTP 502)). After each, the FAQ was read again and did not hold the change. Nothing more was sent; try again in a few minutes.',
-		);
-		expect(faqOf(AGENT)).toEqual(before);
-		ctx.sandbox.control.clearScripted();
+
+		it('an FAQ write that keeps ending with an unknown outcome is tried 3 times, each after a fresh read', async () => {
+			const before = faqOf(AGENT);
+			for (let n = 0; n < 5; n++) {
+				ctx.sandbox.control.scriptResponse({
+					path: agentPath(AGENT),
+					method: 'PATCH',
+					status: 502,
+					body: '',
+				});
+			}
+			const error = await runError(upsert(AGENT, ['Mine?', 'Yes.']), {
+				credentials: ctx.credentials(),
+			});
+			expect(apiRequests(ctx.sandbox).map((r) => `${r.method} ${r.status}`)).toEqual([
+				'GET 200',
+				'GET 200',
+				'PATCH 502',
+				'GET 200',
+				'GET 200',
+				'PATCH 502',
+				'GET 200',
+				'GET 200',
+				'PATCH 502',
+				'GET 200',
+			]);
+			expect(error.message).toBe(`The FAQ of agent ${AGENT} could not be saved [item 0]`);
+			expect(error.description).toBe(
+				'3 writes in a row failed without saying whether RingReady applied them (the last: RingReady is unavailable right now (HTTP 502)). After each, the FAQ was read again and did not hold the change. Nothing more was sent; try again in a few minutes.',
+			);
+			expect(faqOf(AGENT)).toEqual(before);
+			ctx.sandbox.control.clearScripted();
+		});
 	});
 
-	it('a read-only key: the PATCH 403 says the key is read-only', async () => {
-		const error = await runError(update, { credentials: ctx.credentials('readOnly') });
-		expect(error.message).toBe(
-			'This API key is read-only: it may not change agents or FAQ entries',
-		);
+	describe('FAQ questions match after trimming, for read, merge and delete alike', () => {
+		async function storeSpacedQuestion() {
+			const response = await fetch(`${ctx.sandbox.url}${agentPath(AGENT)}`, {
+				method: 'PATCH',
+				headers: {
+					Authorization: `Bearer ${ctx.sandbox.keys.readWrite}`,
+					'Content-Type': 'application/json',
+				},
+				body: JSON.stringify({ faq: { '  Open on Sundays?  ': 'No.', 'Parking?': 'Yes.' } }),
+			});
+			expect(response.status).toBe(200);
+			ctx.sandbox.control.clearRequests();
+		}
+
+		it('Get Many shows the trimmed question; Delete with it removes the stored one', async () => {
+			await storeSpacedQuestion();
+			const { json } = await run(
+				{ resource: 'faq', operation: 'getAll', agentId: byId(AGENT) },
+				{ credentials: ctx.credentials() },
+			);
+			expect(json).toEqual([
+				{ question: 'Open on Sundays?', answer: 'No.' },
+				{ question: 'Parking?', answer: 'Yes.' },
+			]);
+			const deleted = await run(
+				{
+					resource: 'faq',
+					operation: 'delete',
+					agentId: byId(AGENT),
+					questions: ['Open on Sundays?'],
+				},
+				{ credentials: ctx.credentials() },
+			);
+			expect(deleted.json[0]).toMatchObject({
+				removed: ['Open on Sundays?'],
+				not_found: [],
+				saved: true,
+			});
+			expect(faqOf(AGENT)).toEqual({ 'Parking?': 'Yes.' });
+		});
+
+		it('Create or Update of the same question updates it instead of adding a near-duplicate', async () => {
+			await storeSpacedQuestion();
+			const { json } = await run(upsert(AGENT, ['Open on Sundays?', 'Yes, 10 to 4.']), {
+				credentials: ctx.credentials(),
+			});
+			expect(json[0]).toMatchObject({ added: [], updated: ['Open on Sundays?'], entry_count: 2 });
+			expect(faqOf(AGENT)).toEqual({ 'Parking?': 'Yes.', 'Open on Sundays?': 'Yes, 10 to 4.' });
+		});
+
+		it('an unchanged answer under a spaced question causes no write', async () => {
+			await storeSpacedQuestion();
+			const { json } = await run(upsert(AGENT, ['Open on Sundays?', 'No.']), {
+				credentials: ctx.credentials(),
+			});
+			expect(json[0]).toMatchObject({ unchanged: ['Open on Sundays?'], saved: false });
+			expect(apiRequests(ctx.sandbox).map((r) => r.method)).toEqual(['GET']);
+		});
 	});
 });
 
-describe('7. every response’s shape is checked, with one message naming the endpoint', () => {
-	it('Conversation → Get on truncated JSON or HTML fails instead of spreading a string into an item', async () => {
-		const [{ id }] = ctx.sandbox.control.conversations('A');
-		for (const [body, got] of [
-			['{"id": 1, "transcript": [', 'JSON that is cut off or malformed'],
-			['<html><body>Welcome</body></html>', 'a web page (HTML), not the API’s JSON'],
-		]) {
+describe('listing conversations: pagination and filters', () => {
+	describe('pagination anomalies', () => {
+		it('a conversation repeated on the next page is returned once', async () => {
+			const all = ctx.sandbox.control.conversations('A');
+			const [a, b] = all;
+			const page = {
+				conversations: [a, b].map(({ transcript: _t, recording_url: _r, ...summary }) => summary),
+				next_before_id: b.id + 1,
+				limit: 200,
+			};
 			ctx.sandbox.control.scriptResponse({
-				path: `/api/v1/conversations/${id}`,
+				path: '/api/v1/conversations',
+				status: 200,
+				body: JSON.stringify(page),
+			});
+			const { json } = await run(
+				{ resource: 'conversation', operation: 'getAll', returnAll: true },
+				{ credentials: ctx.credentials() },
+			);
+			expect(json.map((c) => c.id)).toEqual(all.map((c) => c.id));
+			expect(apiRequests(ctx.sandbox)[1].query.before_id).toBe(String(b.id + 1));
+		});
+
+		it('an empty page with a cursor keeps paging instead of ending Return All', async () => {
+			const all = ctx.sandbox.control.conversations('A');
+			ctx.sandbox.control.scriptResponse({
+				path: '/api/v1/conversations',
+				status: 200,
+				body: JSON.stringify({ conversations: [], next_before_id: all[0].id + 1, limit: 200 }),
+			});
+			const { json } = await run(
+				{ resource: 'conversation', operation: 'getAll', returnAll: true },
+				{ credentials: ctx.credentials() },
+			);
+			expect(json).toHaveLength(all.length);
+		});
+
+		it('empty pages whose cursor does not decrease stop with the cursor error', async () => {
+			const body = JSON.stringify({ conversations: [], next_before_id: 500, limit: 200 });
+			ctx.sandbox.control.scriptResponse({
+				path: '/api/v1/conversations',
 				status: 200,
 				body,
+				count: 2,
 			});
 			const error = await runError(
-				{ resource: 'conversation', operation: 'get', conversationId: byId(id) },
+				{ resource: 'conversation', operation: 'getAll', returnAll: true },
 				{ credentials: ctx.credentials() },
 			);
 			expect(error.message).toBe(
-				`RingReady returned an unexpected response to GET /api/v1/conversations/${id}`,
+				'RingReady returned a pagination cursor that does not move forward',
 			);
-			expect(error.description).toMatch(
-				new RegExp(
-					`^Expected conversation ${id}; got ${got.replace(/[()]/g, '\\$&')}\\. Nothing was changed\\.`,
-				),
+			expect(apiRequests(ctx.sandbox)).toHaveLength(2);
+		});
+	});
+
+	describe('Since is sent in whole seconds, rounded up', () => {
+		it.each([
+			['2026-06-10T07:03:20.123Z', '2026-06-10T07:03:21Z'],
+			['2026-06-10T07:03:20.000Z', '2026-06-10T07:03:20Z'],
+			['2026-06-10T07:03:59.999Z', '2026-06-10T07:04:00Z'],
+		])('%s → %s', async (since, sent) => {
+			await run(
+				{ resource: 'conversation', operation: 'getAll', limit: 1, filters: { since } },
+				{ credentials: ctx.credentials() },
 			);
-		}
-	});
-
-	it.each([
-		['{"items": []}', 'Expected a list of agents ("agents"); got a JSON object with "items"'],
-		[
-			'<html></html>',
-			'Expected a list of agents ("agents"); got a web page (HTML), not the API’s JSON',
-		],
-		['{"agents": [{"name": "x"}]}', 'Expected a list of agents; got agent 1 without a valid "id"'],
-	])('Agent → Get Many on %s fails instead of returning 0 items', async (body, problem) => {
-		ctx.sandbox.control.scriptResponse({ path: '/api/v1/agents', status: 200, body });
-		const error = await runError(
-			{ resource: 'agent', operation: 'getAll', returnAll: true },
-			{ credentials: ctx.credentials() },
-		);
-		expect(error.message).toBe('RingReady returned an unexpected response to GET /api/v1/agents');
-		expect(error.description).toMatch(new RegExp(`^${problem.replace(/[()[\]]/g, '\\$&')}\\.`));
-	});
-
-	it.each([
-		'{}',
-		'{"conversations": null}',
-		'{"conversations": [], "next_before_id": "abc"}',
-		'[]',
-	])('Conversation → Get Many on %s fails with the endpoint named', async (body) => {
-		ctx.sandbox.control.scriptResponse({ path: '/api/v1/conversations', status: 200, body });
-		const error = await runError(
-			{ resource: 'conversation', operation: 'getAll', limit: 5 },
-			{ credentials: ctx.credentials() },
-		);
-		expect(error.message).toBe(
-			'RingReady returned an unexpected response to GET /api/v1/conversations',
-		);
-	});
-
-	it('Account → Get on a web page fails; the credential test does not report success on it', async () => {
-		ctx.sandbox.control.scriptResponse({
-			path: '/api/v1/whoami',
-			status: 200,
-			headers: { 'Content-Type': 'text/html' },
-			body: '<html>Shop</html>',
+			expect(apiRequests(ctx.sandbox)[0].query.since).toBe(sent);
 		});
-		const error = await runError(
-			{ resource: 'account', operation: 'get' },
-			{ credentials: ctx.credentials() },
-		);
-		expect(error.message).toBe('RingReady returned an unexpected response to GET /api/v1/whoami');
-		for (const body of ['<!doctype html><html>Shop</html>', '', '{"ok": true}']) {
-			ctx.sandbox.control.scriptResponse({
-				path: '/api/v1/whoami',
-				status: 200,
-				headers: { 'Content-Type': 'text/html' },
-				body,
-			});
-			const result = await testCredential(new RingReadyApi(), { ...ctx.credentials() });
-			expect(result).toMatchObject({
-				status: 'Error',
-				message:
-					'The Base URL answered, but not as the RingReady API does (no account in the answer; perhaps a web page). Use https://www.ring-ready.com unless RingReady support gave you another address.',
-			});
-		}
-	});
-});
-
-describe('8. pagination anomalies', () => {
-	it('a conversation repeated on the next page is returned once', async () => {
-		const all = ctx.sandbox.control.conversations('A');
-		const [a, b] = all;
-		const page = {
-			conversations: [a, b].map(({ transcript: _t, recording_url: _r, ...summary }) => summary),
-			next_before_id: b.id + 1,
-			limit: 200,
-		};
-		ctx.sandbox.control.scriptResponse({
-			path: '/api/v1/conversations',
-			status: 200,
-			body: JSON.stringify(page),
-		});
-		const { json } = await run(
-			{ resource: 'conversation', operation: 'getAll', returnAll: true },
-			{ credentials: ctx.credentials() },
-		);
-		expect(json.map((c) => c.id)).toEqual(all.map((c) => c.id));
-		expect(apiRequests(ctx.sandbox)[1].query.before_id).toBe(String(b.id + 1));
-	});
-
-	it('an empty page with a cursor keeps paging instead of ending Return All', async () => {
-		const all = ctx.sandbox.control.conversations('A');
-		ctx.sandbox.control.scriptResponse({
-			path: '/api/v1/conversations',
-			status: 200,
-			body: JSON.stringify({ conversations: [], next_before_id: all[0].id + 1, limit: 200 }),
-		});
-		const { json } = await run(
-			{ resource: 'conversation', operation: 'getAll', returnAll: true },
-			{ credentials: ctx.credentials() },
-		);
-		expect(json).toHaveLength(all.length);
-	});
-
-	it('empty pages whose cursor does not decrease stop with the cursor error', async () => {
-		const body = JSON.stringify({ conversations: [], next_before_id: 500, limit: 200 });
-		ctx.sandbox.control.scriptResponse({
-			path: '/api/v1/conversations',
-			status: 200,
-			body,
-			count: 2,
-		});
-		const error = await runError(
-			{ resource: 'conversation', operation: 'getAll', returnAll: true },
-			{ credentials: ctx.credentials() },
-		);
-		expect(error.message).toBe('RingReady returned a pagination cursor that does not move forward');
-		expect(apiRequests(ctx.sandbox)).toHaveLength(2);
-	});
-});
-
-describe('9. a FastAPI 422 detail list is readable text', () => {
-	it('each {loc, msg} becomes "field: message"', async () => {
-		const detail = [
-			{
-				loc: ['body', 'agent_goal'],
-				msg: 'String should have at most 10000 characters',
-				type: 'string_too_long',
-			},
-			{ loc: ['body', 'faq', 'Hours?'], msg: 'Field required', type: 'missing' },
-		];
-		ctx.sandbox.control.scriptResponse({
-			path: agentPath(AGENT),
-			method: 'PATCH',
-			status: 422,
-			body: JSON.stringify({ detail }),
-		});
-		const error = await runError(
-			{
-				resource: 'agent',
-				operation: 'update',
-				agentId: byId(AGENT),
-				updateFields: { agentGoal: 'x' },
-			},
-			{ credentials: ctx.credentials() },
-		);
-		expect(error.message).toBe(
-			'RingReady rejected the request: agent_goal: String should have at most 10000 characters; faq.Hours?: Field required',
-		);
-	});
-	it.each([
-		[[{ loc: ['query', 'since'], msg: 'Invalid datetime' }], 'since: Invalid datetime'],
-		[[{ msg: 'Body must be an object' }], 'Body must be an object'],
-		[['plain text entry'], 'plain text entry'],
-		[{ code: 'faq_too_large' }, '{"code":"faq_too_large"}'],
-	])('detail %j is shown as %j', async (detail, shown) => {
-		ctx.sandbox.control.scriptResponse({
-			path: '/api/v1/whoami',
-			status: 422,
-			body: JSON.stringify({ detail }),
-		});
-		const error = await runError(
-			{ resource: 'account', operation: 'get' },
-			{ credentials: ctx.credentials() },
-		);
-		expect(error.message).toBe(`RingReady rejected the request: ${shown}`);
-	});
-});
-
-describe('15. deadline: a request that cannot finish in time fails cleanly', () => {
-	/** A minimal node calling the transport with a deadline, as the trigger does within its poll budget. */
-	const deadlineNode = (deadlineMs: number): INodeType => ({
-		description: {
-			displayName: 'Deadline probe',
-			name: 'deadlineProbe',
-			group: ['transform'],
-			version: 1,
-			description: '',
-			defaults: { name: 'Deadline probe' },
-			inputs: ['main'],
-			outputs: ['main'],
-			credentials: [{ name: 'ringReadyApi', required: true }],
-			properties: [],
-		},
-		async execute(this: IExecuteFunctions) {
-			const body = await apiRequest.call(this, 'GET', '/whoami', {
-				deadline: Date.now() + deadlineMs,
-			});
-			return [[{ json: body as never }]];
-		},
-	});
-
-	it('a slow answer is cut at the deadline', async () => {
-		ctx.sandbox.control.setLatency(3_000);
-		const started = Date.now();
-		const error = await executeNode(deadlineNode(1_000), {
-			parameters: {},
-			credentials: ctx.credentials(),
-		}).catch((e: Error) => e);
-		expect(Date.now() - started).toBeLessThan(2_500);
-		expect((error as Error).message).toBe(
-			'RingReady did not answer in the time left for GET /api/v1/whoami',
-		);
-		expect((error as Error & { description: string }).description).toBe(
-			'Tried 1 time; the request was stopped so that the run ends within its time budget. Nothing more was sent. Try again; if it keeps happening, RingReady may be slow right now.',
-		);
-	});
-
-	it('no Retry-After wait runs past the deadline: the 429 is reported at once, naming the wait', async () => {
-		ctx.sandbox.control.injectFaults({ status: 429, retryAfter: 5, count: 1 });
-		const started = Date.now();
-		const error = await executeNode(deadlineNode(2_000), {
-			parameters: {},
-			credentials: ctx.credentials(),
-		}).catch((e: Error) => e);
-		expect(Date.now() - started).toBeLessThan(1_500);
-		expect((error as Error).message).toBe(
-			'RingReady asked to wait 5 seconds before the next request',
-		);
-		expect((error as Error & { description: string }).description).toBe(
-			'It answered HTTP 429 (too many requests) to GET /api/v1/whoami with Retry-After: 5 seconds. That is longer than this node waits (at most 2 minutes per request), so nothing more was sent. Run the workflow again after that time.',
-		);
-		expect(apiRequests(ctx.sandbox)).toHaveLength(1);
-	});
-
-	it('with time left, the same request succeeds', async () => {
-		const { output } = await executeNode(deadlineNode(5_000), {
-			parameters: {},
-			credentials: ctx.credentials(),
-		});
-		expect(output[0][0].json.user_id).toBe(142);
-	});
-});
-
-describe('16. Since is sent in whole seconds, rounded up', () => {
-	it.each([
-		['2026-06-10T07:03:20.123Z', '2026-06-10T07:03:21Z'],
-		['2026-06-10T07:03:20.000Z', '2026-06-10T07:03:20Z'],
-		['2026-06-10T07:03:59.999Z', '2026-06-10T07:04:00Z'],
-	])('%s → %s', async (since, sent) => {
-		await run(
-			{ resource: 'conversation', operation: 'getAll', limit: 1, filters: { since } },
-			{ credentials: ctx.credentials() },
-		);
-		expect(apiRequests(ctx.sandbox)[0].query.since).toBe(sent);
-	});
-});
-
-describe('17. FAQ questions match after trimming, for read, merge and delete alike', () => {
-	async function storeSpacedQuestion() {
-		const response = await fetch(`${ctx.sandbox.url}${agentPath(AGENT)}`, {
-			method: 'PATCH',
-			headers: {
-				Authorization: `Bearer ${ctx.sandbox.keys.readWrite}`,
-				'Content-Type': 'application/json',
-			},
-			body: JSON.stringify({ faq: { '  Open on Sundays?  ': 'No.', 'Parking?': 'Yes.' } }),
-		});
-		expect(response.status).toBe(200);
-		ctx.sandbox.control.clearRequests();
-	}
-
-	it('Get Many shows the trimmed question; Delete with it removes the stored one', async () => {
-		await storeSpacedQuestion();
-		const { json } = await run(
-			{ resource: 'faq', operation: 'getAll', agentId: byId(AGENT) },
-			{ credentials: ctx.credentials() },
-		);
-		expect(json).toEqual([
-			{ question: 'Open on Sundays?', answer: 'No.' },
-			{ question: 'Parking?', answer: 'Yes.' },
-		]);
-		const deleted = await run(
-			{
-				resource: 'faq',
-				operation: 'delete',
-				agentId: byId(AGENT),
-				questions: ['Open on Sundays?'],
-			},
-			{ credentials: ctx.credentials() },
-		);
-		expect(deleted.json[0]).toMatchObject({
-			removed: ['Open on Sundays?'],
-			not_found: [],
-			saved: true,
-		});
-		expect(faqOf(AGENT)).toEqual({ 'Parking?': 'Yes.' });
-	});
-
-	it('Create or Update of the same question updates it instead of adding a near-duplicate', async () => {
-		await storeSpacedQuestion();
-		const { json } = await run(upsert(AGENT, ['Open on Sundays?', 'Yes, 10 to 4.']), {
-			credentials: ctx.credentials(),
-		});
-		expect(json[0]).toMatchObject({ added: [], updated: ['Open on Sundays?'], entry_count: 2 });
-		expect(faqOf(AGENT)).toEqual({ 'Parking?': 'Yes.', 'Open on Sundays?': 'Yes, 10 to 4.' });
-	});
-
-	it('an unchanged answer under a spaced question causes no write', async () => {
-		await storeSpacedQuestion();
-		const { json } = await run(upsert(AGENT, ['Open on Sundays?', 'No.']), {
-			credentials: ctx.credentials(),
-		});
-		expect(json[0]).toMatchObject({ unchanged: ['Open on Sundays?'], saved: false });
-		expect(apiRequests(ctx.sandbox).map((r) => r.method)).toEqual(['GET']);
-	});
-});
-
-describe('18. the credential test names a key that cannot read', () => {
-	it('403 on whoami: the key works for writes but cannot read', async () => {
-		ctx.sandbox.control.scriptResponse({
-			path: '/api/v1/whoami',
-			status: 403,
-			body: '{"detail": "This API key lacks the \\"read\\" scope"}',
-			count: 2,
-		});
-		const result = await testCredential(new RingReadyApi(), { ...ctx.credentials('writeOnly') });
-		expect(result).toMatchObject({
-			status: 'Error',
-			message:
-				'The API key works but may not read (it lacks the "read" scope), so the node could not check it. Reading conversations and agents needs a key with the read scope: create one in the RingReady dashboard under Profile → API keys.',
-		});
-	});
-});
-
-describe('19. time limits: each attempt, the retries, and what a 429 asks', () => {
-	// The limits in use (30 s per attempt, no retry later than 2 minutes after the first attempt)
-	// are shortened here so that the behaviour is seen in seconds; the code reads them per request.
-	const defaults = { ...RETRY_POLICY };
-	const shorten = (
-		limits: Partial<
-			Record<'requestTimeoutMs' | 'maxRetryMs' | 'baseDelayMs' | 'maxBackoffMs', number>
-		>,
-	) => Object.assign(RETRY_POLICY, limits);
-	afterEach(() => Object.assign(RETRY_POLICY, defaults));
-	/** Account → Get while whoami answers 429 `count` times first. */
-	const getAccountAfter429s = async (fault: { count: number; retryAfter: number }) => {
-		ctx.sandbox.control.injectFaults({ status: 429, path: '/api/v1/whoami', ...fault });
-		return await run({ resource: 'account', operation: 'get' }, { credentials: ctx.credentials() });
-	};
-
-	it('the limits are 30 seconds per attempt and 2 minutes for all retries', () => {
-		expect(defaults.requestTimeoutMs).toBe(30_000);
-		expect(defaults.maxRetryMs).toBe(120_000);
-	});
-
-	it('a 503 that keeps asking to wait is tried again only while the wait ends within the cap', async () => {
-		shorten({ maxRetryMs: 2_800 });
-		ctx.sandbox.control.injectFaults({
-			status: 503,
-			retryAfter: 1,
-			count: 10,
-			path: '/api/v1/whoami',
-		});
-		const started = Date.now();
-		const error = await runError(
-			{ resource: 'account', operation: 'get' },
-			{ credentials: ctx.credentials() },
-		);
-		// Attempts at about 0, 1 and 2 s; a fourth would start after the cap (2.8 s).
-		expect(apiRequests(ctx.sandbox)).toHaveLength(3);
-		expect(Date.now() - started).toBeLessThan(3_500);
-		expect(error.message).toBe('RingReady is unavailable right now (HTTP 503 after 3 attempts)');
-		expect(error.description).toBe(
-			'The RingReady service had a problem. Try again in a few minutes.',
-		);
-	});
-
-	it('a 429 waits at least as long as Retry-After asks, and not much longer', async () => {
-		const { json } = await getAccountAfter429s({ count: 1, retryAfter: 1 });
-		expect(json[0].user_id).toBe(142);
-		const [refused, retried] = apiRequests(ctx.sandbox);
-		const waitedMs = retried.started_ms - refused.ended_ms!;
-		expect(waitedMs).toBeGreaterThanOrEqual(1_000);
-		expect(waitedMs).toBeLessThan(2_000);
-	});
-
-	it('a 429 that keeps coming is retried past 6 attempts while the waits fit in the retry time', async () => {
-		shorten({ baseDelayMs: 20, maxBackoffMs: 40 });
-		const { json } = await getAccountAfter429s({ count: 9, retryAfter: 0 });
-		expect(json[0].user_id).toBe(142);
-		expect(apiRequests(ctx.sandbox).map((r) => r.status)).toEqual([...Array(9).fill(429), 200]);
-	});
-
-	it('an answer slower than the attempt limit is cut, tried again, and reported when the cap is near', async () => {
-		shorten({ requestTimeoutMs: 300, maxRetryMs: 1_500 });
-		ctx.sandbox.control.setLatency(1_000);
-		const started = Date.now();
-		const error = await runError(
-			{ resource: 'account', operation: 'get' },
-			{ credentials: ctx.credentials() },
-		);
-		expect(Date.now() - started).toBeLessThan(3_000);
-		expect(apiRequests(ctx.sandbox)).toHaveLength(2);
-		expect(error.message).toBe(
-			`Could not reach RingReady at ${ctx.sandbox.url}: no answer within 0.3 seconds`,
-		);
-		expect(error.description).toBe(
-			'Tried 2 times. RingReady may be slow right now: try again in a few minutes. If it keeps happening, check that the Base URL in the RingReady API credential is right (error code ECONNABORTED).',
-		);
 	});
 });

@@ -2,42 +2,81 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { TRANSCRIPT_CONCURRENCY } from '../shared/contract';
+import { ItemFailure, readEach, writeEach, type ItemResults } from '../shared/items';
 import { parseConcurrency } from '../shared/validation';
-import { RequestSession } from '../transport/session';
+import { RequestSession, type SessionOptions } from '../transport';
 
 import * as account from './account';
 import * as agent from './agent';
 import * as conversation from './conversation';
 import * as faq from './faq';
+import type { RingReadyType } from './node.type';
+import type { Operation } from './operation';
 
-type Operation = {
-	execute: (
-		this: IExecuteFunctions,
-		items: INodeExecutionData[],
-		session: RequestSession,
-	) => Promise<INodeExecutionData[]>;
-};
+type Operations = { [R in RingReadyType as R['resource']]: Record<R['operation'], Operation> };
 
-const resources: Record<string, Record<string, unknown>> = { account, agent, conversation, faq };
+const operations: Operations = { account, agent, conversation, faq };
 
-export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const items = this.getInputData();
-	const resource = this.getNodeParameter('resource', 0) as string;
-	const operation = this.getNodeParameter('operation', 0) as string;
-	const handler = resources[resource]?.[operation] as Operation | undefined;
-	if (!handler || typeof handler.execute !== 'function') {
-		throw new NodeOperationError(
-			this.getNode(),
-			`The operation "${operation}" is not supported for the resource "${resource}"`,
-		);
-	}
-	// One session for the whole run: every item's requests share its throttle, and items whose
-	// credential resolves to the same data share one copy of it.
+/**
+ * The session of one node run. Max Concurrency, read once (from the first item), bounds the whole
+ * run: every item's requests share its throttle, and items whose credential resolves to the same
+ * data share one copy of it. `options`: the rest of the session (tests give it a short retry policy).
+ */
+export function runSession(
+	this: IExecuteFunctions,
+	options: Omit<SessionOptions, 'maxConcurrency'> = {},
+): RequestSession {
 	const maxConcurrency = parseConcurrency(
 		this.getNode(),
 		this.getNodeParameter('options.maxConcurrency', 0, TRANSCRIPT_CONCURRENCY.default),
 		0,
 	);
-	const session = new RequestSession(this, { maxConcurrency });
-	return [await handler.execute.call(this, items, session)];
+	return new RequestSession(this, { ...options, maxConcurrency });
+}
+
+/** Runs the chosen operation over the input items with `session`, and builds the node's output. */
+export async function router(
+	this: IExecuteFunctions,
+	session: RequestSession,
+): Promise<INodeExecutionData[][]> {
+	const itemCount = this.getInputData().length;
+	const chosen = {
+		resource: this.getNodeParameter('resource', 0),
+		operation: this.getNodeParameter('operation', 0),
+	} as RingReadyType;
+	const operation = (operations[chosen.resource] as Record<string, Operation | undefined>)[
+		chosen.operation
+	];
+	if (!operation) {
+		throw new NodeOperationError(
+			this.getNode(),
+			`The operation "${chosen.operation}" is not supported for the resource "${chosen.resource}"`,
+		);
+	}
+	let results: ItemResults;
+	switch (operation.mode) {
+		case 'read':
+			results = await readEach.call(this, itemCount, session, (itemIndex) =>
+				operation.prepare.call(this, session, itemIndex),
+			);
+			break;
+		case 'write':
+			results = await writeEach.call(this, itemCount, session, (itemIndex) =>
+				operation.prepare.call(this, session, itemIndex),
+			);
+			break;
+		case 'batch':
+			results = await operation.execute.call(this, session, itemCount);
+			break;
+	}
+	return [
+		results.flatMap((result, itemIndex) =>
+			result === undefined
+				? []
+				: this.helpers.constructExecutionMetaData(
+						this.helpers.returnJsonArray(result instanceof ItemFailure ? result.json() : result),
+						{ itemData: { item: itemIndex } },
+					),
+		),
+	];
 }

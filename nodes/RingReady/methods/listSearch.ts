@@ -1,10 +1,8 @@
 import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
-import { listAgents } from '../transport/agents';
-import { getConversationPage } from '../transport/conversations';
 import type { ConversationSummary } from '../shared/contract';
 import { AGENT_DASHBOARD_URL, CONVERSATION_PAGE_SIZE } from '../shared/contract';
-import { RequestSession } from '../transport/session';
+import { getConversationPage, listAgents, RequestSession } from '../transport';
 
 const LIST_PAGE_SIZE = 50;
 
@@ -22,7 +20,7 @@ export async function searchAgents(
 	this: ILoadOptionsFunctions,
 	filter?: string,
 ): Promise<INodeListSearchResult> {
-	const agents = await listAgents.call(this);
+	const agents = await listAgents(new RequestSession(this));
 	return {
 		results: agents
 			.filter((agent) =>
@@ -53,7 +51,7 @@ export async function searchConversations(
 	const limit = filter ? CONVERSATION_PAGE_SIZE.max : LIST_PAGE_SIZE;
 	let next: number | null = null;
 	for (let pages = 0; pages < SEARCH_PAGES_PER_CALL; pages++) {
-		const page = await getConversationPage.call(this, { limit, before_id: beforeId }, { session });
+		const page = await getConversationPage(session, { limit, before_id: beforeId });
 		found.push(
 			...page.conversations.filter((c) =>
 				matches(filter, c.caller_name, c.label, c.summary, c.from, c.id),

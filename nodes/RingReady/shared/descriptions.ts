@@ -134,16 +134,21 @@ export function returnAllAndLimit(): INodeProperties[] {
 	];
 }
 
-export const transcriptTextOption: INodeProperties = {
-	displayName: 'Add Transcript Text',
-	name: 'transcriptText',
-	type: 'boolean',
-	default: false,
-	description:
-		'Whether to add a "transcript_text" field: the transcript as plain text, one "Role: content" line per turn (handy for AI prompts, CRM notes and Slack messages)',
-};
+/**
+ * Add Transcript Text, wherever a transcript is fetched (Conversation › Get and Get Many, the
+ * trigger). `note`: what it does besides, in that place.
+ */
+export function transcriptTextOption(note = ''): INodeProperties {
+	return {
+		displayName: 'Add Transcript Text',
+		name: 'transcriptText',
+		type: 'boolean',
+		default: false,
+		description: `Whether to add a "transcript_text" field: the transcript as plain text, one "Role: content" line per turn (handy for AI prompts, CRM notes and Slack messages)${note}`,
+	};
+}
 
-/** Read from the first item; it bounds the whole run (every item, page and transcript). */
+/** Read once, from the first item; it bounds the whole run (every item, page and transcript). */
 export const maxConcurrencyOption: INodeProperties = {
 	displayName: 'Max Concurrency',
 	name: 'maxConcurrency',
@@ -152,13 +157,4 @@ export const maxConcurrencyOption: INodeProperties = {
 	default: 10, // = TRANSCRIPT_CONCURRENCY.default; the lint rule wants a literal
 	description:
 		'How many requests to RingReady this node makes at the same time, for all input items together. The node slows down by itself when RingReady answers "too many requests".',
-};
-
-export const simplifyProperty: INodeProperties = {
-	displayName: 'Simplify',
-	name: 'simplify',
-	type: 'boolean',
-	default: false,
-	description:
-		'Whether to return only the fields most workflows and AI agents need (ID, channel, agent, caller, label, summary, start time, duration, end reason, and the transcript as plain text in transcript_text whenever it is fetched) instead of the full conversation',
 };

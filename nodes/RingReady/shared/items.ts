@@ -1,16 +1,29 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
-import type { RequestSession } from '../transport/session';
-import { RunCancelledError } from '../transport/session';
+import type { RequestSession } from '../transport';
+import { RunCancelledError } from '../transport';
 
-/** The error item n8n users expect from "Continue (using error output)" / "Continue on Fail". */
-export function errorItem(error: unknown, itemIndex: number): INodeExecutionData {
-	const { message, description } = error as { message?: string; description?: string | null };
-	const json: IDataObject = { error: message ?? String(error) };
-	if (description) json.description = description;
-	return { json, pairedItem: { item: itemIndex } };
+/** An item that failed under Continue On Fail: the router outputs it as n8n users expect an error item. */
+export class ItemFailure {
+	constructor(readonly error: unknown) {}
+
+	json(): IDataObject {
+		const { message, description } = this.error as {
+			message?: string;
+			description?: string | null;
+		};
+		const json: IDataObject = { error: message ?? String(this.error) };
+		if (description) json.description = description;
+		return json;
+	}
 }
+
+/** What one input item produced: its output item(s), or its failure. */
+export type ItemResult = IDataObject | IDataObject[] | ItemFailure;
+
+/** The results of a run by input item index; an item without one (cancelled) outputs nothing. */
+export type ItemResults = Array<ItemResult | undefined>;
 
 export function asNodeError(this: IExecuteFunctions, error: unknown, itemIndex: number) {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
@@ -18,16 +31,6 @@ export function asNodeError(this: IExecuteFunctions, error: unknown, itemIndex: 
 		return error;
 	}
 	return new NodeOperationError(this.getNode(), error as Error, { itemIndex });
-}
-
-export function toItems(
-	data: IDataObject | IDataObject[],
-	itemIndex: number,
-): INodeExecutionData[] {
-	return (Array.isArray(data) ? data : [data]).map((json) => ({
-		json,
-		pairedItem: { item: itemIndex },
-	}));
 }
 
 /** One item's work: its request(s), run once its parameters are read and valid. */
@@ -39,11 +42,6 @@ export interface ItemWrite {
 	run: ItemRequest;
 }
 
-/** Reads and validates one item's parameters, and returns the request(s) to make for it. */
-export type PrepareItem = (itemIndex: number) => ItemRequest;
-
-export type PrepareWrite = (itemIndex: number) => ItemWrite;
-
 /** How long the reading of parameters runs before the requests already started get a turn. */
 const PARAMETER_SLICE_MS = 5;
 
@@ -51,44 +49,37 @@ const PARAMETER_SLICE_MS = 5;
  * Read operations: each item's parameters are read and validated, and its request starts at once,
  * while the later items are still being read (in n8n 2.x each expression runs in an isolated VM,
  * so reading a thousand items takes a while). Requests are bounded together by the run's throttle
- * (Max Concurrency); output keeps the input order. With Continue On Fail a failing item becomes an
+ * (Max Concurrency); results keep the input order. With Continue On Fail a failing item becomes an
  * error item and the others still run; without it, the first failure (bad input or a failed
  * request) stops the run: no further item is read or sent, the requests under way finish, and the
  * earliest failed item's error is thrown.
  */
-export async function mapItems(
+export async function readEach(
 	this: IExecuteFunctions,
-	items: INodeExecutionData[],
+	itemCount: number,
 	session: RequestSession,
-	prepare: PrepareItem,
-): Promise<INodeExecutionData[]> {
-	const continueOnFail = this.continueOnFail();
-	const outputs: INodeExecutionData[][] = [];
-	const failures: Failure[] = [];
-	const fail = (error: unknown, itemIndex: number) => {
-		if (continueOnFail) {
-			outputs[itemIndex] = [errorItem(error, itemIndex)];
-		} else if (!(error instanceof RunCancelledError)) {
-			failures.push({ itemIndex, error });
-			session.cancel();
-		}
-	};
+	prepare: (itemIndex: number) => ItemRequest,
+): Promise<ItemResults> {
+	const failures = new Failures(this, session);
+	const results: ItemResults = [];
 	const running: Array<Promise<void>> = [];
 	let sliceStart = Date.now();
-	for (let itemIndex = 0; itemIndex < items.length && !session.isCancelled; itemIndex++) {
+	for (let itemIndex = 0; itemIndex < itemCount && !session.isCancelled; itemIndex++) {
 		let request: ItemRequest;
 		try {
 			request = prepare(itemIndex);
 		} catch (error) {
-			fail(error, itemIndex);
+			results[itemIndex] = failures.add(error, itemIndex);
 			continue;
 		}
 		running.push(
 			request().then(
 				(data) => {
-					outputs[itemIndex] = toItems(data, itemIndex);
+					results[itemIndex] = data;
 				},
-				(error: unknown) => fail(error, itemIndex),
+				(error: unknown) => {
+					results[itemIndex] = failures.add(error, itemIndex);
+				},
 			),
 		);
 		if (Date.now() - sliceStart >= PARAMETER_SLICE_MS) {
@@ -99,30 +90,30 @@ export async function mapItems(
 		}
 	}
 	await Promise.all(running);
-	throwEarliest.call(this, failures);
-	return outputs.flat();
+	failures.throwEarliest();
+	return results;
 }
 
 /**
  * Write operations: every item's parameters are read and validated before the first write, so bad
  * input in any item stops the node before anything is changed. Then the writes run in item order
  * for each record (the last item wins, as in n8n's own nodes); writes to different records run side
- * by side. Failures as in mapItems.
+ * by side. Failures as in readEach.
  */
-export async function mapWrites(
+export async function writeEach(
 	this: IExecuteFunctions,
-	items: INodeExecutionData[],
+	itemCount: number,
 	session: RequestSession,
-	prepare: PrepareWrite,
-): Promise<INodeExecutionData[]> {
-	const outputs: INodeExecutionData[][] = [];
+	prepare: (itemIndex: number) => ItemWrite,
+): Promise<ItemResults> {
+	const results: ItemResults = [];
 	const writes: Array<ItemWrite | undefined> = [];
-	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+	for (let itemIndex = 0; itemIndex < itemCount; itemIndex++) {
 		try {
 			writes[itemIndex] = prepare(itemIndex);
 		} catch (error) {
 			if (!this.continueOnFail()) throw asNodeError.call(this, error, itemIndex);
-			outputs[itemIndex] = [errorItem(error, itemIndex)];
+			results[itemIndex] = new ItemFailure(error);
 		}
 	}
 	const order = new WriteOrder();
@@ -132,19 +123,17 @@ export async function mapWrites(
 		writes.map((write, itemIndex) =>
 			write
 				? {
-						itemIndex,
+						itemIndexes: [itemIndex],
 						run: async () =>
 							await order.inTurn(write.writesTo, async () => {
-								outputs[itemIndex] = toItems(await write.run(), itemIndex);
+								results[itemIndex] = await write.run();
 							}),
 					}
 				: undefined,
 		),
-		(error, itemIndexes) => {
-			for (const itemIndex of itemIndexes) outputs[itemIndex] = [errorItem(error, itemIndex)];
-		},
+		results,
 	);
-	return outputs.flat();
+	return results;
 }
 
 /**
@@ -165,51 +154,66 @@ export class WriteOrder {
 	}
 }
 
-interface Failure {
-	itemIndex: number;
-	error: unknown;
-}
+/**
+ * A run's failures. With Continue On Fail each becomes its item's ItemFailure; without it the
+ * session is cancelled (requests not yet started are not sent) and the earliest item's is thrown.
+ */
+class Failures {
+	private readonly continueOnFail: boolean;
 
-function throwEarliest(this: IExecuteFunctions, failures: Failure[]): void {
-	if (failures.length === 0) return;
-	const first = failures.reduce((a, b) => (b.itemIndex < a.itemIndex ? b : a));
-	throw asNodeError.call(this, first.error, first.itemIndex);
+	private readonly failures: Array<{ itemIndex: number; error: unknown }> = [];
+
+	constructor(
+		private readonly context: IExecuteFunctions,
+		private readonly session: RequestSession,
+	) {
+		this.continueOnFail = context.continueOnFail();
+	}
+
+	add(error: unknown, itemIndex: number): ItemFailure | undefined {
+		if (this.continueOnFail) return new ItemFailure(error);
+		if (!(error instanceof RunCancelledError)) {
+			this.failures.push({ itemIndex, error });
+			this.session.cancel();
+		}
+		return undefined;
+	}
+
+	throwEarliest(): void {
+		if (this.failures.length === 0) return;
+		const first = this.failures.reduce((a, b) => (b.itemIndex < a.itemIndex ? b : a));
+		throw asNodeError.call(this.context, first.error, first.itemIndex);
+	}
 }
 
 export interface SideBySideTask {
-	/** The input items this task answers for (their output is set by `run`). */
-	itemIndex: number | number[];
+	/** The input items this task answers for (their results are set by `run`). */
+	itemIndexes: number[];
 	run: () => Promise<unknown>;
 }
 
 /**
  * Runs tasks concurrently (the session's throttle bounds their requests). A failed task's items get
- * error items through `onError` with Continue On Fail; without it the session is cancelled, the tasks
+ * an ItemFailure in `results` with Continue On Fail; without it the session is cancelled, the tasks
  * under way finish, and the failure of the earliest item is thrown.
  */
 export async function runSideBySide(
 	this: IExecuteFunctions,
 	session: RequestSession,
 	tasks: Array<SideBySideTask | undefined>,
-	onError: (error: unknown, itemIndexes: number[]) => void,
+	results: ItemResults,
 ): Promise<void> {
-	const continueOnFail = this.continueOnFail();
-	const failures: Failure[] = [];
+	const failures = new Failures(this, session);
 	await Promise.all(
 		tasks.map(async (task) => {
 			if (!task) return;
-			const itemIndexes = Array.isArray(task.itemIndex) ? task.itemIndex : [task.itemIndex];
 			try {
 				await task.run();
 			} catch (error) {
-				if (continueOnFail) {
-					onError(error, itemIndexes);
-				} else if (!(error instanceof RunCancelledError)) {
-					failures.push({ itemIndex: itemIndexes[0], error });
-					session.cancel();
-				}
+				const failure = failures.add(error, task.itemIndexes[0]);
+				if (failure) for (const itemIndex of task.itemIndexes) results[itemIndex] = failure;
 			}
 		}),
 	);
-	throwEarliest.call(this, failures);
+	failures.throwEarliest();
 }

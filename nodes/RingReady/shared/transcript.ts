@@ -15,36 +15,3 @@ export function addTranscriptText<T extends ConversationDetail>(
 ): T & { transcript_text: string } {
 	return { ...conversation, transcript_text: transcriptToText(conversation.transcript) };
 }
-
-/** What Simplify keeps: who, when, what about; a fetched transcript becomes `transcript_text`; no recording or device details. */
-export const SIMPLIFIED_CONVERSATION_FIELDS = [
-	'id',
-	'channel',
-	'agent_id',
-	'caller_name',
-	'from',
-	'label',
-	'summary',
-	'started_at',
-	'duration_seconds',
-	'end_reason',
-] as const;
-
-/** A conversation as the node outputs it: the API's fields, optionally with transcript text or simplified. */
-export function shapeConversation(
-	conversation: ConversationDetail,
-	{ transcriptText, simplify }: { transcriptText?: boolean; simplify?: boolean },
-): Record<string, unknown> {
-	const shaped: Record<string, unknown> = transcriptText
-		? addTranscriptText(conversation)
-		: { ...conversation };
-	if (!simplify) return shaped;
-	const simplified: Record<string, unknown> = {};
-	for (const field of SIMPLIFIED_CONVERSATION_FIELDS)
-		simplified[field] = conversation[field] ?? null;
-	// A fetched transcript stays, as text: the compact form a model or a message reads best.
-	if (transcriptText || Array.isArray(conversation.transcript)) {
-		simplified.transcript_text = transcriptToText(conversation.transcript);
-	}
-	return simplified;
-}

@@ -1,18 +1,17 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { RequestContext, RingReadyFunctions } from './index';
-import { apiRequest } from './index';
+import type { RequestOptions } from './request';
+import { apiRequest } from './request';
+import type { RequestSession } from './session';
 import { whoamiShape } from './shapes';
 
 /** GET /whoami: the key's account, key prefix and scopes. */
 export async function getAccount(
-	this: RingReadyFunctions,
-	itemIndex?: number,
-	context: RequestContext = {},
+	session: RequestSession,
+	options: RequestOptions = {},
 ): Promise<IDataObject> {
-	return (await apiRequest.call(this, 'GET', '/whoami', {
-		...context,
-		itemIndex,
+	return (await apiRequest(session, 'GET', '/whoami', {
+		...options,
 		expect: whoamiShape,
 	})) as IDataObject;
 }

@@ -1,48 +1,42 @@
 import type { AgentDetail, AgentSummary, AgentUpdateResponse } from '../shared/contract';
-import type { RequestContext, RingReadyFunctions } from './index';
-import { apiRequest } from './index';
+import type { RequestOptions } from './request';
+import { apiRequest } from './request';
+import type { RequestSession } from './session';
 import { agentListShape, agentShape, agentUpdateShape } from './shapes';
 
 export async function listAgents(
-	this: RingReadyFunctions,
-	itemIndex?: number,
-	context: RequestContext = {},
+	session: RequestSession,
+	options: RequestOptions = {},
 ): Promise<AgentSummary[]> {
-	const response = (await apiRequest.call(this, 'GET', '/agents', {
-		...context,
-		itemIndex,
+	const response = (await apiRequest(session, 'GET', '/agents', {
+		...options,
 		expect: agentListShape,
-	})) as {
-		agents: AgentSummary[];
-	};
+	})) as { agents: AgentSummary[] };
 	return response.agents;
 }
 
 /** `withFaq`: the answer must carry the agent's FAQ explicitly (an object, or null for none). */
 export async function getAgent(
-	this: RingReadyFunctions,
+	session: RequestSession,
 	id: number,
-	itemIndex?: number,
-	{ withFaq = false, ...context }: { withFaq?: boolean } & RequestContext = {},
+	{ withFaq = false, ...options }: RequestOptions & { withFaq?: boolean } = {},
 ): Promise<AgentDetail> {
-	return (await apiRequest.call(this, 'GET', `/agents/${id}`, {
-		...context,
-		itemIndex,
+	return (await apiRequest(session, 'GET', `/agents/${id}`, {
+		...options,
 		expect: agentShape(id, { withFaq }),
 	})) as AgentDetail;
 }
 
+/** `retryWrite: false`: sent once even when refused unapplied (see ApiRequestOptions.retryWrite). */
 export async function updateAgent(
-	this: RingReadyFunctions,
+	session: RequestSession,
 	id: number,
 	body: Record<string, unknown>,
-	itemIndex?: number,
-	context: RequestContext = {},
+	options: RequestOptions & { retryWrite?: boolean } = {},
 ): Promise<AgentUpdateResponse> {
-	return (await apiRequest.call(this, 'PATCH', `/agents/${id}`, {
-		...context,
+	return (await apiRequest(session, 'PATCH', `/agents/${id}`, {
+		...options,
 		body: body as never,
-		itemIndex,
 		expect: agentUpdateShape,
 	})) as AgentUpdateResponse;
 }

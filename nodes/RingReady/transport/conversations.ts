@@ -8,24 +8,19 @@ import type {
 	ConversationSummary,
 } from '../shared/contract';
 import { CONVERSATION_PAGE_SIZE } from '../shared/contract';
-import type { ApiRequestOptions, RequestContext, RingReadyFunctions } from './index';
-import { apiRequest } from './index';
+import type { ApiRequestOptions, RequestOptions } from './request';
+import { apiRequest } from './request';
+import type { RequestSession } from './session';
 import { RunCancelledError } from './session';
 import { conversationPageShape, conversationShape } from './shapes';
 
-export interface ConversationRequestOptions extends Omit<RequestContext, 'first'> {
-	itemIndex?: number;
-	/** See ApiRequestOptions.onResponse (the trigger reads the server's clock from the listing). */
-	onResponse?: ApiRequestOptions['onResponse'];
-}
-
-/** One GET /conversations page, its shape checked. */
+/** One GET /conversations page, its shape checked. `onResponse`: the trigger reads the server's clock from it. */
 export async function getConversationPage(
-	this: RingReadyFunctions,
+	session: RequestSession,
 	qs: ConversationQuery & { before_id?: number; limit?: number },
-	options: ConversationRequestOptions & { first?: boolean } = {},
+	options: RequestOptions & Pick<ApiRequestOptions, 'onResponse'> = {},
 ): Promise<ConversationPage> {
-	const page = (await apiRequest.call(this, 'GET', '/conversations', {
+	const page = (await apiRequest(session, 'GET', '/conversations', {
 		...options,
 		qs: { ...qs },
 		expect: conversationPageShape,
@@ -41,20 +36,19 @@ export async function getConversationPage(
  * decrease at every page, which bounds both.
  */
 export async function* conversationPages(
-	this: RingReadyFunctions,
+	session: RequestSession,
 	query: ConversationQuery,
-	options: ConversationRequestOptions & { max?: number } = {},
+	{ itemIndex, max }: { itemIndex?: number; max?: number } = {},
 ): AsyncGenerator<ConversationSummary[]> {
-	const { max, ...context } = options;
 	let remaining = max ?? Number.POSITIVE_INFINITY;
 	let beforeId: number | undefined;
 	const seen = new Set<number>();
 	while (remaining > 0) {
 		const limit = Math.min(CONVERSATION_PAGE_SIZE.max, remaining);
-		const page = await getConversationPage.call(
-			this,
+		const page = await getConversationPage(
+			session,
 			{ ...query, before_id: beforeId, limit },
-			{ ...context, first: true },
+			{ itemIndex, first: true },
 		);
 		const fresh = page.conversations.filter((conversation) => {
 			if (seen.has(conversation.id)) return false;
@@ -68,10 +62,10 @@ export async function* conversationPages(
 		const next = page.next_before_id;
 		if (next === null) return;
 		if (beforeId !== undefined && next >= beforeId) {
-			throw new NodeApiError(this.getNode(), { next_before_id: next } as JsonObject, {
+			throw new NodeApiError(session.node, { next_before_id: next } as JsonObject, {
 				message: 'RingReady returned a pagination cursor that does not move forward',
 				description: `The cursor stayed at ${beforeId} or went back (${next}). Stopped to avoid looping; try again, and contact RingReady support if it persists.`,
-				itemIndex: context.itemIndex,
+				itemIndex,
 			});
 		}
 		beforeId = next;
@@ -79,11 +73,11 @@ export async function* conversationPages(
 }
 
 export async function getConversation(
-	this: RingReadyFunctions,
+	session: RequestSession,
 	id: number,
-	options: ConversationRequestOptions = {},
+	options: RequestOptions & Pick<ApiRequestOptions, 'startIf'> = {},
 ): Promise<ConversationDetail> {
-	return (await apiRequest.call(this, 'GET', `/conversations/${id}`, {
+	return (await apiRequest(session, 'GET', `/conversations/${id}`, {
 		...options,
 		expect: conversationShape(id),
 	})) as ConversationDetail;
@@ -106,14 +100,15 @@ export interface DetailOutcome {
  * nothing it would throw away. A detail that did not start has no outcome (undefined).
  */
 export async function fetchConversationDetails(
-	this: RingReadyFunctions,
+	session: RequestSession,
 	pages: AsyncIterable<ConversationSummary[]> | Iterable<ConversationSummary[]>,
-	options: ConversationRequestOptions & {
+	options: {
+		itemIndex?: number;
 		startBy?: number;
 		stopAfter?: (outcome: DetailOutcome) => boolean;
-	},
+	} = {},
 ): Promise<Array<DetailOutcome | undefined>> {
-	const { startBy, stopAfter, ...context } = options;
+	const { itemIndex, startBy, stopAfter } = options;
 	let stopAt = Number.POSITIVE_INFINITY;
 	const fetches: Array<Promise<DetailOutcome | undefined>> = [];
 	let listed = false;
@@ -124,7 +119,7 @@ export async function fetchConversationDetails(
 				const startIf = () =>
 					index < stopAt && (index === 0 || startBy === undefined || Date.now() <= startBy);
 				fetches.push(
-					getConversation.call(this, summary.id, { ...context, startIf }).then(
+					getConversation(session, summary.id, { itemIndex, startIf }).then(
 						(detail) => ({ summary, detail }),
 						(error: unknown) => {
 							if (error instanceof RunCancelledError) return undefined;

@@ -1,8 +1,9 @@
 import type { ICredentialDataDecryptedObject, ICredentialsDecrypted, INode } from 'n8n-workflow';
 
 import { TRANSCRIPT_CONCURRENCY } from '../shared/contract';
-import { CREDENTIAL_TYPE, RETRY_POLICY, type RingReadyFunctions } from './policy';
 import { RequestThrottle } from './throttle';
+import type { RetryPolicy, RingReadyFunctions } from './types';
+import { CREDENTIAL_TYPE, RETRY_POLICY } from './types';
 
 /** Thrown by a request that was not sent: its run was cancelled (another item failed) or its caller said no. */
 export class RunCancelledError extends Error {
@@ -18,6 +19,15 @@ export interface ResolvedCredential {
 	decrypted: ICredentialsDecrypted;
 }
 
+export interface SessionOptions {
+	/** Requests in flight at once, for the whole run (default TRANSCRIPT_CONCURRENCY.default). */
+	maxConcurrency?: number;
+	/** Epoch ms by which every request must be over; none: no limit but each request's own. */
+	deadline?: number;
+	/** Default: RETRY_POLICY. */
+	policy?: RetryPolicy;
+}
+
 /**
  * What the requests of one node run, one poll or one list search share:
  * - one throttle, so "Max Concurrency" bounds the whole run (every item, every page, every
@@ -31,7 +41,10 @@ export interface ResolvedCredential {
  * - what stops the run: a failure without Continue On Fail (cancel), and failures that no request
  *   of the same account can get past (a revoked key, a wait longer than the time left, RingReady
  *   down): the requests of that account that have not started fail with that error at once.
- * It lives as long as the run that created it, and nowhere else.
+ * - the retry policy and the deadline (epoch ms by which every request, its retries and their
+ *   waits must be over; a poll's time budget): callers ask the session for the time left and for
+ *   the wait before trying again, so that every loop in the package backs off alike.
+ * It lives as long as the run that created it, and nowhere else. Every request goes through one.
  */
 export class RequestSession {
 	readonly throttle: RequestThrottle;
@@ -51,12 +64,61 @@ export class RequestSession {
 
 	private roundStartedAt = 0;
 
+	readonly policy: Readonly<RetryPolicy>;
+
+	readonly deadline: number | undefined;
+
 	constructor(
-		private readonly context: RingReadyFunctions,
-		options: { maxConcurrency?: number } = {},
+		/** The n8n context whose helpers send the requests (node run, poll or list search). */
+		readonly context: RingReadyFunctions,
+		options: SessionOptions = {},
 	) {
 		this.throttle = new RequestThrottle(options.maxConcurrency ?? TRANSCRIPT_CONCURRENCY.default);
 		this.node = context.getNode();
+		this.policy = options.policy ?? RETRY_POLICY;
+		this.deadline = options.deadline;
+	}
+
+	/** Until the deadline; Infinity without one. */
+	timeLeftMs(): number {
+		return this.deadline === undefined ? Number.POSITIVE_INFINITY : this.deadline - Date.now();
+	}
+
+	/** Whether a request may still start: none starts with less than minRequestMs before the deadline. */
+	hasTimeForRequest(): boolean {
+		return this.timeLeftMs() >= this.policy.minRequestMs;
+	}
+
+	/** The last moment a request may start (epoch ms); undefined without a deadline. */
+	lastStartAt(): number | undefined {
+		return this.deadline === undefined ? undefined : this.deadline - this.policy.minRequestMs;
+	}
+
+	/** When tries that begin now must be over (epoch ms): the retry time, or the deadline if sooner. */
+	retryEndFromNow(): number {
+		return Math.min(this.deadline ?? Number.POSITIVE_INFINITY, Date.now() + this.policy.maxRetryMs);
+	}
+
+	/** The growing wait before try number `attempt + 1`, up to a quarter shorter or longer at random. */
+	backoffMs(attempt: number): number {
+		const { maxBackoffMs, baseDelayMs } = this.policy;
+		const exponential = Math.min(maxBackoffMs, baseDelayMs * 2 ** (attempt - 1));
+		return Math.round(exponential * (0.75 + Math.random() * 0.5));
+	}
+
+	/**
+	 * The wait before trying again after a refusal (a 429, a write refused, an FAQ that changed):
+	 * never shorter than RingReady asked, growing with each refusal like the backoff, and up to a
+	 * quarter longer at random, so that callers refused together (other executions on the same key)
+	 * do not all come back at the same moment.
+	 */
+	waitBeforeRetryMs(askedMs: number | undefined, attempt: number): number {
+		const base = Math.max(askedMs ?? 0, this.backoffMs(attempt));
+		const jittered = Math.min(
+			this.policy.maxRetryAfterMs,
+			Math.round(base * (1 + Math.random() * 0.25)),
+		);
+		return Math.max(askedMs ?? 0, jittered);
 	}
 
 	get isCancelled(): boolean {
@@ -93,10 +155,11 @@ export class RequestSession {
 		if (startedAt >= this.roundStartedAt) {
 			this.outageRounds++;
 			this.roundStartedAt = Date.now();
-			if (this.outageRounds < RETRY_POLICY.maxAttempts)
-				this.throttle.pause(outageBackoffMs(this.outageRounds));
+			const { maxAttempts, maxBackoffMs, baseDelayMs } = this.policy;
+			if (this.outageRounds < maxAttempts)
+				this.throttle.pause(Math.min(maxBackoffMs, baseDelayMs * 2 ** (this.outageRounds - 1)));
 		}
-		return this.outageRounds >= RETRY_POLICY.maxAttempts ? 'down' : 'retry';
+		return this.outageRounds >= this.policy.maxAttempts ? 'down' : 'retry';
 	}
 
 	/** The item's own credential, resolved once per item (no item: the node's credential as such). */
@@ -143,8 +206,4 @@ function dataKey(data: ICredentialDataDecryptedObject): string {
 			.sort()
 			.map((key) => [key, data[key]]),
 	);
-}
-
-function outageBackoffMs(round: number): number {
-	return Math.min(RETRY_POLICY.maxBackoffMs, RETRY_POLICY.baseDelayMs * 2 ** (round - 1));
 }

@@ -1,20 +1,16 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { getAccount } from '../../transport/account';
-import { mapItems } from '../../shared/items';
-import type { RequestSession } from '../../transport/session';
+import type { ItemRequest } from '../../shared/items';
+import { getAccount, type RequestSession } from '../../transport';
 
 export const description: INodeProperties[] = [];
 
-export async function execute(
+export const mode = 'read';
+
+export function prepare(
 	this: IExecuteFunctions,
-	items: INodeExecutionData[],
 	session: RequestSession,
-): Promise<INodeExecutionData[]> {
-	return await mapItems.call(
-		this,
-		items,
-		session,
-		(itemIndex) => async () => await getAccount.call(this, itemIndex, { session }),
-	);
+	itemIndex: number,
+): ItemRequest {
+	return async () => await getAccount(session, { itemIndex });
 }

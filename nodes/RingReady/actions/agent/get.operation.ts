@@ -1,17 +1,11 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { getAgent } from '../../transport/agents';
 import { agentLocator } from '../../shared/descriptions';
-import { mapItems } from '../../shared/items';
-import { readAgentId } from './agentId';
-import type { RequestSession } from '../../transport/session';
-import { agentSimplifyProperty, simplifyAgent } from './simplify';
+import type { ItemRequest } from '../../shared/items';
+import { readAgentId, readSimplify } from '../../shared/parameters';
+import { agentSimplifyProperty, simplifyAgent } from '../../shared/simplify';
+import { getAgent, type RequestSession } from '../../transport';
 
 const properties: INodeProperties[] = [
 	agentLocator(),
@@ -25,17 +19,17 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-export async function execute(
+export const mode = 'read';
+
+export function prepare(
 	this: IExecuteFunctions,
-	items: INodeExecutionData[],
 	session: RequestSession,
-): Promise<INodeExecutionData[]> {
-	return await mapItems.call(this, items, session, (itemIndex) => {
-		const agentId = readAgentId.call(this, itemIndex);
-		const simplify = this.getNodeParameter('simplify', itemIndex, false) as boolean;
-		return async () => {
-			const agent = await getAgent.call(this, agentId, itemIndex, { session });
-			return simplify ? simplifyAgent(agent) : (agent as IDataObject);
-		};
-	});
+	itemIndex: number,
+): ItemRequest {
+	const agentId = readAgentId.call(this, itemIndex);
+	const simplify = readSimplify.call(this, itemIndex);
+	return async () => {
+		const agent = await getAgent(session, agentId, { itemIndex });
+		return simplify ? simplifyAgent(agent) : (agent as IDataObject);
+	};
 }

@@ -1,17 +1,11 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { listAgents } from '../../transport/agents';
 import { returnAllAndLimit } from '../../shared/descriptions';
-import { mapItems } from '../../shared/items';
-import { parseLimit } from '../../shared/validation';
-import type { RequestSession } from '../../transport/session';
-import { agentSimplifyProperty, simplifyAgentSummary } from './simplify';
+import type { ItemRequest } from '../../shared/items';
+import { readLimit, readSimplify } from '../../shared/parameters';
+import { agentSimplifyProperty, simplifyAgentSummary } from '../../shared/simplify';
+import { listAgents, type RequestSession } from '../../transport';
 
 const properties: INodeProperties[] = [
 	...returnAllAndLimit(),
@@ -23,20 +17,17 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-export async function execute(
+export const mode = 'read';
+
+export function prepare(
 	this: IExecuteFunctions,
-	items: INodeExecutionData[],
 	session: RequestSession,
-): Promise<INodeExecutionData[]> {
-	return await mapItems.call(this, items, session, (itemIndex) => {
-		const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
-		const limit = returnAll
-			? undefined
-			: parseLimit(this.getNode(), this.getNodeParameter('limit', itemIndex), itemIndex);
-		const simplify = this.getNodeParameter('simplify', itemIndex, false) as boolean;
-		return async () => {
-			const agents = (await listAgents.call(this, itemIndex, { session })).slice(0, limit);
-			return simplify ? agents.map(simplifyAgentSummary) : (agents as IDataObject[]);
-		};
-	});
+	itemIndex: number,
+): ItemRequest {
+	const limit = readLimit.call(this, itemIndex);
+	const simplify = readSimplify.call(this, itemIndex);
+	return async () => {
+		const agents = (await listAgents(session, { itemIndex })).slice(0, limit);
+		return simplify ? agents.map(simplifyAgentSummary) : (agents as IDataObject[]);
+	};
 }

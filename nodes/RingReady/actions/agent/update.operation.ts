@@ -1,20 +1,14 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { getAgent, updateAgent } from '../../transport/agents';
 import type { WritableAgentField } from '../../shared/contract';
 import { DASHBOARD_ONLY_FIELDS_NOTE, WRITABLE_AGENT_FIELDS } from '../../shared/contract';
 import { agentLocator } from '../../shared/descriptions';
-import { mapWrites } from '../../shared/items';
+import type { ItemWrite } from '../../shared/items';
+import { readAgentId } from '../../shared/parameters';
+import { agentUpdatePreview, previewOptions, readPreview } from '../../shared/preview';
 import { validateAgentUpdate } from '../../shared/validation';
-import { agentUpdatePreview, previewOptions, readPreview } from '../preview';
-import { readAgentId } from './agentId';
-import type { RequestSession } from '../../transport/session';
+import { getAgent, updateAgent, type RequestSession } from '../../transport';
 
 /** Parameter name in the node → field name in the API. */
 const UPDATE_FIELDS: Record<string, WritableAgentField> = {
@@ -71,33 +65,30 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-export async function execute(
+export const mode = 'write';
+
+export function prepare(
 	this: IExecuteFunctions,
-	items: INodeExecutionData[],
 	session: RequestSession,
-): Promise<INodeExecutionData[]> {
-	return await mapWrites.call(this, items, session, (itemIndex) => {
-		const agentId = readAgentId.call(this, itemIndex);
-		const updateFields = this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject;
-		const fields: Partial<Record<WritableAgentField, unknown>> = {};
-		for (const [parameter, value] of Object.entries(updateFields)) {
-			fields[UPDATE_FIELDS[parameter] ?? (parameter as WritableAgentField)] = value;
-		}
-		const body = validateAgentUpdate(this.getNode(), fields, itemIndex);
-		const writesTo = `agent ${agentId}`;
-		if (readPreview.call(this, itemIndex)) {
-			return {
-				writesTo,
-				run: async () =>
-					agentUpdatePreview(await getAgent.call(this, agentId, itemIndex, { session }), body),
-			};
-		}
+	itemIndex: number,
+): ItemWrite {
+	const agentId = readAgentId.call(this, itemIndex);
+	const updateFields = this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject;
+	const fields: Partial<Record<WritableAgentField, unknown>> = {};
+	for (const [parameter, value] of Object.entries(updateFields)) {
+		fields[UPDATE_FIELDS[parameter] ?? (parameter as WritableAgentField)] = value;
+	}
+	const body = validateAgentUpdate(this.getNode(), fields, itemIndex);
+	const writesTo = `agent ${agentId}`;
+	if (readPreview.call(this, itemIndex)) {
 		return {
 			writesTo,
-			run: async () =>
-				(await updateAgent.call(this, agentId, body, itemIndex, {
-					session,
-				})) as unknown as IDataObject,
+			run: async () => agentUpdatePreview(await getAgent(session, agentId, { itemIndex }), body),
 		};
-	});
+	}
+	return {
+		writesTo,
+		run: async () =>
+			(await updateAgent(session, agentId, body, { itemIndex })) as unknown as IDataObject,
+	};
 }

@@ -1,33 +1,27 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { getConversation } from '../../transport/conversations';
 import {
 	conversationLocator,
 	maxConcurrencyOption,
-	simplifyProperty,
 	transcriptTextOption,
 } from '../../shared/descriptions';
-import { mapItems } from '../../shared/items';
-import { shapeConversation } from '../../shared/transcript';
+import type { ItemRequest } from '../../shared/items';
+import { readSimplify } from '../../shared/parameters';
+import { conversationSimplifyProperty, shapeConversation } from '../../shared/simplify';
 import { parseId } from '../../shared/validation';
-import type { RequestSession } from '../../transport/session';
+import { getConversation, type RequestSession } from '../../transport';
 
 const properties: INodeProperties[] = [
 	conversationLocator(),
-	simplifyProperty,
+	conversationSimplifyProperty,
 	{
 		displayName: 'Options',
 		name: 'options',
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: [transcriptTextOption, maxConcurrencyOption],
+		options: [transcriptTextOption(), maxConcurrencyOption],
 	},
 ];
 
@@ -36,25 +30,25 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-export async function execute(
+export const mode = 'read';
+
+export function prepare(
 	this: IExecuteFunctions,
-	items: INodeExecutionData[],
 	session: RequestSession,
-): Promise<INodeExecutionData[]> {
-	return await mapItems.call(this, items, session, (itemIndex) => {
-		const id = parseId(
-			session.node,
-			this.getNodeParameter('conversationId', itemIndex, '', { extractValue: true }),
-			'Conversation ID',
-			itemIndex,
-		);
-		const { transcriptText } = this.getNodeParameter('options', itemIndex, {}) as {
-			transcriptText?: boolean;
-		};
-		const simplify = this.getNodeParameter('simplify', itemIndex, false) as boolean;
-		return async () => {
-			const conversation = await getConversation.call(this, id, { itemIndex, session });
-			return shapeConversation(conversation, { transcriptText, simplify }) as IDataObject;
-		};
-	});
+	itemIndex: number,
+): ItemRequest {
+	const id = parseId(
+		session.node,
+		this.getNodeParameter('conversationId', itemIndex, '', { extractValue: true }),
+		'Conversation ID',
+		itemIndex,
+	);
+	const { transcriptText } = this.getNodeParameter('options', itemIndex, {}) as {
+		transcriptText?: boolean;
+	};
+	const simplify = readSimplify.call(this, itemIndex);
+	return async () => {
+		const conversation = await getConversation(session, id, { itemIndex });
+		return shapeConversation(conversation, { transcriptText, simplify }) as IDataObject;
+	};
 }

@@ -1,32 +1,30 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import type { DetailOutcome } from '../../transport/conversations';
-import { conversationPages, fetchConversationDetails } from '../../transport/conversations';
-import { serviceWideFailure } from '../../transport/errors';
-import { RunCancelledError } from '../../transport/session';
 import type { ConversationQuery, ConversationSummary } from '../../shared/contract';
-import { TRANSCRIPT_CONCURRENCY } from '../../shared/contract';
 import { buildConversationQuery } from '../../shared/conversationQuery';
 import {
 	conversationFilters,
 	maxConcurrencyOption,
 	returnAllAndLimit,
-	simplifyProperty,
+	transcriptTextOption,
 } from '../../shared/descriptions';
-import { mapItems } from '../../shared/items';
-import { shapeConversation } from '../../shared/transcript';
-import { agentIdFromLocator, parseConcurrency, parseLimit } from '../../shared/validation';
-import type { RequestSession } from '../../transport/session';
+import type { ItemRequest } from '../../shared/items';
+import { readLimit, readSimplify } from '../../shared/parameters';
+import { conversationSimplifyProperty, shapeConversation } from '../../shared/simplify';
+import { agentIdFromLocator } from '../../shared/validation';
+import {
+	conversationPages,
+	fetchConversationDetails,
+	RunCancelledError,
+	type DetailOutcome,
+	type RequestSession,
+} from '../../transport';
+import { serviceWideFailure } from '../../transport/errors';
 
 const properties: INodeProperties[] = [
 	...returnAllAndLimit(),
-	simplifyProperty,
+	conversationSimplifyProperty,
 	{
 		displayName: 'Filters',
 		name: 'filters',
@@ -61,14 +59,7 @@ const properties: INodeProperties[] = [
 					'Whether to fetch each conversation in full: transcript, recording URL and visitor IP (one extra request per conversation, made in parallel)',
 			},
 			maxConcurrencyOption,
-			{
-				displayName: 'Add Transcript Text',
-				name: 'transcriptText',
-				type: 'boolean',
-				default: false,
-				description:
-					'Whether to add a "transcript_text" field: the transcript as plain text, one "Role: content" line per turn. Turns on Include Transcripts.',
-			},
+			transcriptTextOption('. Turns on Include Transcripts.'),
 		],
 	},
 ];
@@ -86,44 +77,39 @@ interface FetchOptions {
 	itemIndex: number;
 }
 
-export async function execute(
+export const mode = 'read';
+
+export function prepare(
 	this: IExecuteFunctions,
-	items: INodeExecutionData[],
 	session: RequestSession,
-): Promise<INodeExecutionData[]> {
-	const node = this.getNode();
-	return await mapItems.call(this, items, session, (itemIndex) => {
-		const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
-		const max = returnAll
-			? Number.POSITIVE_INFINITY
-			: parseLimit(node, this.getNodeParameter('limit', itemIndex), itemIndex);
-		const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
-		const options = this.getNodeParameter('options', itemIndex, {}) as {
-			includeTranscripts?: boolean;
-			maxConcurrency?: number;
-			transcriptText?: boolean;
-		};
-		const query = buildConversationQuery(
-			node,
-			filters,
-			() => {
-				const locator = this.getNodeParameter('filters.agentId', itemIndex, '') as unknown;
-				const value = (locator as { value?: unknown } | undefined)?.value ?? locator;
-				return value === '' ? '' : agentIdFromLocator(node, locator, itemIndex);
-			},
-			this.getTimezone(),
-			itemIndex,
-		);
-		const fetchOptions: FetchOptions = {
-			max,
-			withTranscripts: Boolean(options.includeTranscripts || options.transcriptText),
-			transcriptText: Boolean(options.transcriptText),
-			simplify: this.getNodeParameter('simplify', itemIndex, false) as boolean,
-			itemIndex,
-		};
-		parseConcurrency(node, options.maxConcurrency ?? TRANSCRIPT_CONCURRENCY.default, itemIndex);
-		return async () => await fetchConversations.call(this, session, query, fetchOptions);
-	});
+	itemIndex: number,
+): ItemRequest {
+	const node = session.node;
+	const max = readLimit.call(this, itemIndex);
+	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
+	const options = this.getNodeParameter('options', itemIndex, {}) as {
+		includeTranscripts?: boolean;
+		transcriptText?: boolean;
+	};
+	const query = buildConversationQuery(
+		node,
+		filters,
+		() => {
+			const locator = this.getNodeParameter('filters.agentId', itemIndex, '') as unknown;
+			const value = (locator as { value?: unknown } | undefined)?.value ?? locator;
+			return value === '' ? '' : agentIdFromLocator(node, locator, itemIndex);
+		},
+		this.getTimezone(),
+		itemIndex,
+	);
+	const fetchOptions: FetchOptions = {
+		max,
+		withTranscripts: Boolean(options.includeTranscripts || options.transcriptText),
+		transcriptText: Boolean(options.transcriptText),
+		simplify: readSimplify.call(this, itemIndex),
+		itemIndex,
+	};
+	return async () => await fetchConversations.call(this, session, query, fetchOptions);
 }
 
 async function fetchConversations(
@@ -134,7 +120,7 @@ async function fetchConversations(
 ): Promise<IDataObject[]> {
 	// List pages share the run's throttle with the detail calls (first in line): under a rate
 	// limit a page then neither draws a 429 nor waits out a Retry-After on its own.
-	const pages = conversationPages.call(this, query, { max, itemIndex, session });
+	const pages = conversationPages(session, query, { max, itemIndex });
 	if (!withTranscripts) {
 		const conversations: ConversationSummary[] = [];
 		for await (const page of pages) conversations.push(...page);
@@ -148,23 +134,20 @@ async function fetchConversations(
 	// transcript is requested, in this item or any other.
 	const continueOnFail = this.continueOnFail();
 	let firstFailure: DetailOutcome | undefined;
-	const outcomes = await fetchConversationDetails
-		.call(this, pages, {
-			itemIndex,
-			session,
-			stopAfter: (outcome) => {
-				if (continueOnFail) return false;
-				firstFailure ??= outcome;
-				session.cancel();
-				return true;
-			},
-		})
-		.then(
-			(all) => all.filter((outcome): outcome is DetailOutcome => outcome !== undefined),
-			// The listing cut short by that stop: the transcript's failure is what to report.
-			async (error: unknown) =>
-				firstFailure && error instanceof RunCancelledError ? [] : await Promise.reject(error),
-		);
+	const outcomes = await fetchConversationDetails(session, pages, {
+		itemIndex,
+		stopAfter: (outcome) => {
+			if (continueOnFail) return false;
+			firstFailure ??= outcome;
+			session.cancel();
+			return true;
+		},
+	}).then(
+		(all) => all.filter((outcome): outcome is DetailOutcome => outcome !== undefined),
+		// The listing cut short by that stop: the transcript's failure is what to report.
+		async (error: unknown) =>
+			firstFailure && error instanceof RunCancelledError ? [] : await Promise.reject(error),
+	);
 	if (firstFailure) {
 		const { summary } = firstFailure;
 		const error = firstFailure.error as Error & { description?: string };

@@ -1,10 +1,11 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { agentLocator } from '../../shared/descriptions';
-import { previewOptions } from '../preview';
 import { runFaqEdits } from './runFaqEdits';
-import type { RequestSession } from '../../transport/session';
+import type { ItemResults } from '../../shared/items';
+import { previewOptions } from '../../shared/preview';
+import type { RequestSession } from '../../transport';
 
 const properties: INodeProperties[] = [
 	agentLocator({
@@ -28,12 +29,14 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
+export const mode = 'batch';
+
 export async function execute(
 	this: IExecuteFunctions,
-	items: INodeExecutionData[],
 	session: RequestSession,
-): Promise<INodeExecutionData[]> {
-	return await runFaqEdits.call(this, items, session, (itemIndex) => {
+	itemCount: number,
+): Promise<ItemResults> {
+	return await runFaqEdits.call(this, session, itemCount, (itemIndex) => {
 		const raw = this.getNodeParameter('questions', itemIndex, []) as unknown;
 		const questions = [raw]
 			.flat(2)

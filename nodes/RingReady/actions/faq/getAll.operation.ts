@@ -1,12 +1,11 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { getAgent } from '../../transport/agents';
 import { agentLocator } from '../../shared/descriptions';
 import { faqFromApi } from '../../shared/faq';
-import { mapItems } from '../../shared/items';
-import { readAgentId } from '../agent/agentId';
-import type { RequestSession } from '../../transport/session';
+import type { ItemRequest } from '../../shared/items';
+import { readAgentId } from '../../shared/parameters';
+import { getAgent, type RequestSession } from '../../transport';
 
 const properties: INodeProperties[] = [
 	agentLocator({
@@ -19,19 +18,19 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-export async function execute(
+export const mode = 'read';
+
+export function prepare(
 	this: IExecuteFunctions,
-	items: INodeExecutionData[],
 	session: RequestSession,
-): Promise<INodeExecutionData[]> {
-	return await mapItems.call(this, items, session, (itemIndex) => {
-		const agentId = readAgentId.call(this, itemIndex);
-		return async () => {
-			const agent = await getAgent.call(this, agentId, itemIndex, { withFaq: true, session });
-			return [...faqFromApi(agent.faq)].map(([question, answer]) => ({
-				question: question.trim(),
-				answer,
-			}));
-		};
-	});
+	itemIndex: number,
+): ItemRequest {
+	const agentId = readAgentId.call(this, itemIndex);
+	return async () => {
+		const agent = await getAgent(session, agentId, { itemIndex, withFaq: true });
+		return [...faqFromApi(agent.faq)].map(([question, answer]) => ({
+			question: question.trim(),
+			answer,
+		}));
+	};
 }

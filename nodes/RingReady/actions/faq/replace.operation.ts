@@ -1,12 +1,13 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { FAQ_LIMITS } from '../../shared/contract';
 import { agentLocator } from '../../shared/descriptions';
 import { entriesProperty, readFaqEntries } from './entries';
-import { previewOptions } from '../preview';
 import { runFaqEdits } from './runFaqEdits';
-import type { RequestSession } from '../../transport/session';
+import type { ItemResults } from '../../shared/items';
+import { previewOptions } from '../../shared/preview';
+import type { RequestSession } from '../../transport';
 
 const properties: INodeProperties[] = [
 	agentLocator({
@@ -23,15 +24,17 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
+export const mode = 'batch';
+
 export async function execute(
 	this: IExecuteFunctions,
-	items: INodeExecutionData[],
 	session: RequestSession,
-): Promise<INodeExecutionData[]> {
+	itemCount: number,
+): Promise<ItemResults> {
 	return await runFaqEdits.call(
 		this,
-		items,
 		session,
+		itemCount,
 		(itemIndex) => ({ kind: 'replace', entries: readFaqEntries.call(this, itemIndex) }),
 		{ invalidItemFailsAgent: true },
 	);

@@ -1,17 +1,16 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError, sleep } from 'n8n-workflow';
 
-import { RETRY_POLICY, waitBeforeRetryMs } from '../../transport';
-import { isWriteOutcomeUnknown, writeRefusedWaitMs } from '../../transport/errors';
-import { getAgent, updateAgent } from '../../transport/agents';
 import { FAQ_LIMITS } from '../../shared/contract';
 import type { FaqEdit } from '../../shared/faq';
 import { faqEquals, faqFromApi, faqToApi, planFaqChange } from '../../shared/faq';
-import { asNodeError, errorItem, runSideBySide, WriteOrder } from '../../shared/items';
-import type { RequestSession } from '../../transport/session';
+import type { ItemResults } from '../../shared/items';
+import { asNodeError, ItemFailure, runSideBySide, WriteOrder } from '../../shared/items';
+import { readAgentId } from '../../shared/parameters';
+import { faqChanges, readPreview } from '../../shared/preview';
 import { faqSizeError } from '../../shared/validation';
-import { readAgentId } from '../agent/agentId';
-import { faqChanges, readPreview } from '../preview';
+import { getAgent, updateAgent, type RequestSession } from '../../transport';
+import { isWriteOutcomeUnknown, writeRefusedWaitMs } from '../../transport/errors';
 
 /** Writes whose outcome stayed unknown (dropped, timed out, 5xx) before the node gives up on an agent. */
 const UNKNOWN_WRITE_ATTEMPTS = 3;
@@ -43,20 +42,20 @@ export interface FaqEditOptions {
  */
 export async function runFaqEdits(
 	this: IExecuteFunctions,
-	items: INodeExecutionData[],
 	session: RequestSession,
+	itemCount: number,
 	readEdit: (itemIndex: number) => FaqEdit,
 	options: FaqEditOptions = {},
-): Promise<INodeExecutionData[]> {
-	const output = new Map<number, INodeExecutionData>();
+): Promise<ItemResults> {
+	const results: ItemResults = [];
 	const fail = (error: unknown, itemIndexes: number[]) => {
 		if (!this.continueOnFail()) throw asNodeError.call(this, error, itemIndexes[0]);
-		for (const itemIndex of itemIndexes) output.set(itemIndex, errorItem(error, itemIndex));
+		for (const itemIndex of itemIndexes) results[itemIndex] = new ItemFailure(error);
 	};
 
 	const planned: Array<PlannedEdit & { agentId: number }> = [];
 	const invalidItemOf = new Map<number, { itemIndex: number; error: Error }>();
-	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+	for (let itemIndex = 0; itemIndex < itemCount; itemIndex++) {
 		let agentId: number;
 		try {
 			agentId = readAgentId.call(this, itemIndex);
@@ -104,17 +103,14 @@ export async function runFaqEdits(
 		const invalid = invalidItemOf.get(agentId);
 		if (invalid) {
 			for (const itemIndex of itemIndexes) {
-				output.set(
-					itemIndex,
-					errorItem(agentSkippedError(this, agentId, invalid, itemIndex), itemIndex),
-				);
+				results[itemIndex] = new ItemFailure(agentSkippedError(this, agentId, invalid, itemIndex));
 			}
 			return undefined;
 		}
 		// Preview on any item for this agent: the agent's whole change in this run is shown, nothing is written.
 		const preview = edits.some((planned) => planned.preview);
 		return {
-			itemIndex: itemIndexes,
+			itemIndexes,
 			run: async () => {
 				const result = await order.inTurn(
 					`agent ${agentId}`,
@@ -122,28 +118,22 @@ export async function runFaqEdits(
 				);
 				edits.forEach((planned, index) => {
 					const report = result.reports[index];
-					output.set(planned.itemIndex, {
-						json: {
-							agent_id: agentId,
-							...report,
-							entry_count: result.entryCount,
-							saved: result.saved,
-							...(preview && {
-								preview: true,
-								changes: faqChanges(result.stored, result.next, report),
-							}),
-						} as IDataObject,
-						pairedItem: { item: planned.itemIndex },
-					});
+					results[planned.itemIndex] = {
+						agent_id: agentId,
+						...report,
+						entry_count: result.entryCount,
+						saved: result.saved,
+						...(preview && {
+							preview: true,
+							changes: faqChanges(result.stored, result.next, report),
+						}),
+					} as IDataObject;
 				});
 			},
 		};
 	});
-	await runSideBySide.call(this, session, tasks, (error, itemIndexes) => {
-		for (const itemIndex of itemIndexes) output.set(itemIndex, errorItem(error, itemIndex));
-	});
-
-	return [...output.keys()].sort((a, b) => a - b).map((itemIndex) => output.get(itemIndex)!);
+	await runSideBySide.call(this, session, tasks, results);
+	return results;
 }
 
 async function writeAgentFaq(
@@ -155,12 +145,10 @@ async function writeAgentFaq(
 ) {
 	const itemIndex = edits[0].itemIndex;
 	const readStoredFaq = async (first: boolean) =>
-		faqFromApi(
-			(await getAgent.call(this, agentId, itemIndex, { withFaq: true, session, first })).faq,
-		);
+		faqFromApi((await getAgent(session, agentId, { itemIndex, withFaq: true, first })).faq);
 	// Every way round again (the FAQ changed, the write was refused, its outcome is unknown) stops once
 	// the transport's retry time is used up, as a request's own retries do.
-	const retryEnd = Date.now() + RETRY_POLICY.maxRetryMs;
+	const retryEnd = session.retryEndFromNow();
 	let stored = await readStoredFaq(false);
 	let refusals = 0;
 	let changes = 0;
@@ -193,25 +181,31 @@ async function writeAgentFaq(
 				stored = fresh;
 				continue;
 			}
-			const waitMs = waitBeforeRetryMs(undefined, changes - 1);
+			const waitMs = session.waitBeforeRetryMs(undefined, changes - 1);
 			if (Date.now() + waitMs >= retryEnd)
-				throw keptChangingError(this, agentId, itemIndex, changes);
+				throw keptChangingError(this, agentId, itemIndex, changes, session.policy.maxRetryMs);
 			await sleep(waitMs);
 			stored = await readStoredFaq(true);
 			continue;
 		}
 		try {
-			await updateAgent.call(this, agentId, { faq: faqToApi(plan.next) }, itemIndex, {
+			await updateAgent(
 				session,
-				first: true,
-				retryWrite: false,
-			});
+				agentId,
+				{ faq: faqToApi(plan.next) },
+				{
+					itemIndex,
+					first: true,
+					retryWrite: false,
+				},
+			);
 			return done;
 		} catch (error) {
 			// Refused without being applied (429, 503 with Retry-After): wait as asked, then read and merge
 			// again rather than re-send a merge whose read is now that much older.
 			const askedMs = writeRefusedWaitMs(error);
-			const waitMs = askedMs === undefined ? undefined : waitBeforeRetryMs(askedMs, ++refusals);
+			const waitMs =
+				askedMs === undefined ? undefined : session.waitBeforeRetryMs(askedMs, ++refusals);
 			if (waitMs !== undefined && Date.now() + waitMs < retryEnd) {
 				await sleep(waitMs);
 				stored = await readStoredFaq(true);
@@ -234,13 +228,14 @@ function keptChangingError(
 	agentId: number,
 	itemIndex: number,
 	changes: number,
+	retryMs: number,
 ) {
 	return new NodeOperationError(
 		context.getNode(),
 		`The FAQ of agent ${agentId} kept changing while this node was saving it [item ${itemIndex}]`,
 		{
 			itemIndex,
-			description: `Someone else saved it ${changes} times between this node's reads, for ${duration(RETRY_POLICY.maxRetryMs)}. Nothing was written by this node; run it again when the other edits are done.`,
+			description: `Someone else saved it ${changes} times between this node's reads, for ${duration(retryMs)}. Nothing was written by this node; run it again when the other edits are done.`,
 		},
 	);
 }

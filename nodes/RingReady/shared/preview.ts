@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { AgentDetail } from '../shared/contract';
+import type { AgentDetail } from './contract';
 
 /** The Options collection of every write operation: Preview computes the change and saves nothing. */
 export function previewOptions(what: string): INodeProperties {
