@@ -21,7 +21,8 @@ import type {
 import { ensureN8nCore } from './core';
 import { HarnessCredentialsHelper, registerCredentialType } from './credentials-helper';
 import { logMark, logsSince, type CapturedLog } from './logs';
-import { makeAdditionalData, makeNodeTypes, makeWorkflow } from './workflow';
+import { makeNodeTypes } from './workflow';
+import { setUpWorkflowRun } from './context';
 
 export interface CredentialTestResult {
 	status: 'OK' | 'Error';
@@ -108,9 +109,13 @@ export async function testCredential(
 		position: [0, 0],
 		credentials: { [type]: { id: credentialsDecrypted.id, name: credentialsDecrypted.name } },
 	};
-	const workflow = makeWorkflow({ nodes: [node], nodeTypes: makeNodeTypes([nodeTypeCopy]) });
+	const { workflow, additionalData } = setUpWorkflowRun({
+		nodes: [node],
+		nodeTypes: makeNodeTypes([nodeTypeCopy]),
+		credentialsHelper,
+		mode: 'internal',
+	});
 	const workflowNode = workflow.nodes[node.name];
-	const additionalData = makeAdditionalData({ credentialsHelper, mode: 'internal', workflow });
 
 	try {
 		credentialsDecrypted.data = await credentialsHelper.applyDefaultsAndOverwrites(

@@ -15,22 +15,9 @@ import type {
 	WorkflowExecuteMode,
 } from 'n8n-workflow';
 
-import { ensureN8nCore } from './core';
-import { HarnessCredentialsHelper } from './credentials-helper';
+import { setUpNodeRun } from './context';
 import { logMark, logsSince, type CapturedLog } from './logs';
-import {
-	START_NODE_NAME,
-	credentialStore,
-	makeAdditionalData,
-	makeNode,
-	makeNodeTypes,
-	makeStartNode,
-	makeWorkflow,
-	nodeCredentialsFor,
-	resolveVersion,
-	type AnyNodeType,
-	type TestCredentials,
-} from './workflow';
+import { START_NODE_NAME, type AnyNodeType, type TestCredentials } from './workflow';
 
 export interface ExecuteNodeOptions {
 	/** The node's parameters as the editor saves them (resource locators, `={{ }}` expressions …). */
@@ -72,7 +59,6 @@ export async function executeNode(
 	nodeType: AnyNodeType,
 	opts: ExecuteNodeOptions,
 ): Promise<ExecuteNodeResult> {
-	ensureN8nCore();
 	const mark = logMark();
 	const mode = opts.mode ?? 'manual';
 	const items: INodeExecutionData[] = opts.items ?? [{ json: {} }];
@@ -81,24 +67,22 @@ export async function executeNode(
 		...item,
 		pairedItem: item.pairedItem ?? { item: index },
 	}));
-
-	const store = credentialStore(opts.credentials, opts.credentialData);
-	const credentialsHelper = new HarnessCredentialsHelper(store);
-	const node = makeNode(nodeType, {
-		name: opts.nodeName,
-		typeVersion: opts.typeVersion,
+	const {
+		workflow,
+		node: workflowNode,
+		additionalData,
+		version,
+		credentialsHelper,
+	} = setUpNodeRun(nodeType, {
 		parameters: opts.parameters,
-		credentials: nodeCredentialsFor(store),
+		credentials: opts.credentials,
+		credentialData: opts.credentialData,
+		nodeName: opts.nodeName,
+		typeVersion: opts.typeVersion,
 		continueOnFail: opts.continueOnFail,
+		mode,
+		afterStart: true,
 	});
-	const startNode = makeStartNode();
-	const workflow = makeWorkflow({
-		nodes: [startNode, node],
-		nodeTypes: makeNodeTypes([nodeType]),
-		connectFromStart: node.name,
-	});
-	const workflowNode = workflow.nodes[node.name];
-	const additionalData = makeAdditionalData({ credentialsHelper, mode, workflow });
 
 	// The run so far: Start ran once and output the items ($('Start').item works).
 	const startTask: ITaskData = {
@@ -136,7 +120,6 @@ export async function executeNode(
 		opts.abortSignal,
 	);
 
-	const version = resolveVersion(nodeType, workflowNode.typeVersion);
 	if (!version.execute) throw new Error('Harness: this node type has no execute() method');
 
 	// Same steps as WorkflowExecute.executeNode (n8n-core): call execute, then the close functions.

@@ -10,19 +10,8 @@ import type {
 	INodeParameters,
 } from 'n8n-workflow';
 
-import { ensureN8nCore } from './core';
-import { HarnessCredentialsHelper } from './credentials-helper';
-import {
-	credentialStore,
-	makeAdditionalData,
-	makeNode,
-	makeNodeTypes,
-	makeWorkflow,
-	nodeCredentialsFor,
-	resolveVersion,
-	type AnyNodeType,
-	type TestCredentials,
-} from './workflow';
+import { setUpNodeRun } from './context';
+import type { AnyNodeType, TestCredentials } from './workflow';
 
 export interface RunListSearchOptions {
 	credentials?: TestCredentials;
@@ -43,34 +32,20 @@ export async function runListSearch(
 	method: string,
 	opts: RunListSearchOptions = {},
 ): Promise<INodeListSearchResult> {
-	ensureN8nCore();
-	const store = credentialStore(opts.credentials, opts.credentialData);
-	const credentialsHelper = new HarnessCredentialsHelper(store);
-	const node = makeNode(nodeType, {
-		name: 'Temp-Node',
-		typeVersion: opts.typeVersion,
+	// The editor sends the node's parameters along, with their defaults filled in.
+	const { workflow, node, additionalData, version } = setUpNodeRun(nodeType, {
 		parameters: opts.parameters ?? {},
-		credentials: nodeCredentialsFor(store),
+		credentials: opts.credentials,
+		credentialData: opts.credentialData,
+		nodeName: 'Temp-Node',
+		typeVersion: opts.typeVersion,
+		mode: 'internal',
+		currentNodeParameters: true,
 	});
-	const workflow = makeWorkflow({ nodes: [node], nodeTypes: makeNodeTypes([nodeType]) });
-	const workflowNode = workflow.nodes[node.name];
-	const version = resolveVersion(nodeType, workflowNode.typeVersion);
 	const fn = version.methods?.listSearch?.[method];
 	if (typeof fn !== 'function') {
 		throw new Error(`Harness: node type has no listSearch method "${method}"`);
 	}
-	const additionalData = makeAdditionalData({
-		credentialsHelper,
-		mode: 'internal',
-		workflow,
-		// The editor sends the node's parameters with their defaults filled in.
-		currentNodeParameters: workflowNode.parameters,
-	});
-	const context = new LoadOptionsContext(
-		workflow,
-		workflowNode,
-		additionalData,
-		opts.path ?? 'parameters',
-	);
+	const context = new LoadOptionsContext(workflow, node, additionalData, opts.path ?? 'parameters');
 	return await fn.call(context, opts.filter, opts.paginationToken);
 }

@@ -25,20 +25,9 @@ import type {
 	WorkflowActivateMode,
 } from 'n8n-workflow';
 
-import { ensureN8nCore } from './core';
-import { HarnessCredentialsHelper } from './credentials-helper';
+import { setUpNodeRun } from './context';
 import { logMark, logsSince, type CapturedLog } from './logs';
-import {
-	credentialStore,
-	makeAdditionalData,
-	makeNode,
-	makeNodeTypes,
-	makeWorkflow,
-	nodeCredentialsFor,
-	resolveVersion,
-	type AnyNodeType,
-	type TestCredentials,
-} from './workflow';
+import type { AnyNodeType, TestCredentials } from './workflow';
 
 export interface RunPollOptions {
 	parameters: INodeParameters;
@@ -124,30 +113,30 @@ function replaceContents(target: IDataObject, source: IDataObject): void {
 }
 
 export async function runPoll(nodeType: AnyNodeType, opts: RunPollOptions): Promise<RunPollResult> {
-	ensureN8nCore();
 	const mark = logMark();
 	const mode = opts.mode ?? 'trigger';
 	const callerStaticData: IDataObject = opts.staticData ?? {};
 	assertJsonValue(callerStaticData, '');
 
-	const store = credentialStore(opts.credentials, opts.credentialData);
-	const credentialsHelper = new HarnessCredentialsHelper(store);
-	const node = makeNode(nodeType, {
-		name: opts.nodeName,
-		typeVersion: opts.typeVersion,
+	const staticKeyOf = (nodeName: string) => `node:${nodeName}`;
+	const {
+		workflow,
+		node: workflowNode,
+		additionalData,
+		version,
+		credentialsHelper,
+	} = setUpNodeRun(nodeType, {
 		parameters: opts.parameters,
-		credentials: nodeCredentialsFor(store),
-	});
-	const staticKey = `node:${node.name}`;
-	const workflow = makeWorkflow({
-		nodes: [node],
-		nodeTypes: makeNodeTypes([nodeType]),
-		staticData: { [staticKey]: jsonCopy(callerStaticData) },
+		credentials: opts.credentials,
+		credentialData: opts.credentialData,
+		nodeName: opts.nodeName,
+		typeVersion: opts.typeVersion,
+		mode,
+		staticData: (nodeName) => ({ [staticKeyOf(nodeName)]: jsonCopy(callerStaticData) }),
 		active: mode === 'trigger',
 		timezone: opts.timezone,
 	});
-	const workflowNode = workflow.nodes[node.name];
-	const additionalData = makeAdditionalData({ credentialsHelper, mode, workflow });
+	const staticKey = staticKeyOf(workflowNode.name);
 
 	const writeBack = () => {
 		const after = (workflow.staticData[staticKey] ?? {}) as IDataObject;
@@ -159,7 +148,6 @@ export async function runPoll(nodeType: AnyNodeType, opts: RunPollOptions): Prom
 	try {
 		if (mode === 'manual') {
 			const context = new PollContext(workflow, workflowNode, additionalData, 'manual', 'manual');
-			const version = resolveVersion(nodeType, workflowNode.typeVersion);
 			if (!version.poll) throw new Error('Harness: this node type has no poll() method');
 			items = await version.poll.call(context);
 		} else {

@@ -54,20 +54,16 @@ export async function router(
 		);
 	}
 	let results: ItemResults;
-	switch (operation.mode) {
-		case 'read':
-			results = await readEach.call(this, itemCount, session, (itemIndex) =>
-				operation.prepare.call(this, session, itemIndex),
-			);
-			break;
-		case 'write':
-			results = await writeEach.call(this, itemCount, session, (itemIndex) =>
-				operation.prepare.call(this, session, itemIndex),
-			);
-			break;
-		case 'batch':
-			results = await operation.execute.call(this, session, itemCount);
-			break;
+	if ('read' in operation) {
+		results = await readEach.call(this, itemCount, session, (itemIndex) =>
+			operation.read.call(this, session, itemIndex),
+		);
+	} else if ('write' in operation) {
+		results = await writeEach.call(this, itemCount, session, (itemIndex) =>
+			operation.write.call(this, session, itemIndex),
+		);
+	} else {
+		results = await operation.batch.call(this, session, itemCount);
 	}
 	return [
 		results.flatMap((result, itemIndex) =>

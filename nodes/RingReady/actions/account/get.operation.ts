@@ -1,16 +1,10 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
-import type { ItemRequest } from '../../shared/items';
-import { getAccount, type RequestSession } from '../../transport';
+import { getAccount } from '../../transport';
+import type { ReadItem } from '../operation';
 
 export const description: INodeProperties[] = [];
 
-export const mode = 'read';
-
-export function prepare(
-	this: IExecuteFunctions,
-	session: RequestSession,
-	itemIndex: number,
-): ItemRequest {
+export const read: ReadItem = function (session, itemIndex) {
 	return async () => await getAccount(session, { itemIndex });
-}
+};

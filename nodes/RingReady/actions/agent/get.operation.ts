@@ -1,11 +1,11 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { agentLocator } from '../../shared/descriptions';
-import type { ItemRequest } from '../../shared/items';
 import { readAgentId, readSimplify } from '../../shared/parameters';
 import { agentSimplifyProperty, simplifyAgent } from '../../shared/simplify';
-import { getAgent, type RequestSession } from '../../transport';
+import { getAgent } from '../../transport';
+import type { ReadItem } from '../operation';
 
 const properties: INodeProperties[] = [
 	agentLocator(),
@@ -19,17 +19,11 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-export const mode = 'read';
-
-export function prepare(
-	this: IExecuteFunctions,
-	session: RequestSession,
-	itemIndex: number,
-): ItemRequest {
+export const read: ReadItem = function (session, itemIndex) {
 	const agentId = readAgentId.call(this, itemIndex);
 	const simplify = readSimplify.call(this, itemIndex);
 	return async () => {
 		const agent = await getAgent(session, agentId, { itemIndex });
 		return simplify ? simplifyAgent(agent) : (agent as IDataObject);
 	};
-}
+};

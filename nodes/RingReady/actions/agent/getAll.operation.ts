@@ -1,11 +1,11 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { returnAllAndLimit } from '../../shared/descriptions';
-import type { ItemRequest } from '../../shared/items';
 import { readLimit, readSimplify } from '../../shared/parameters';
 import { agentSimplifyProperty, simplifyAgentSummary } from '../../shared/simplify';
-import { listAgents, type RequestSession } from '../../transport';
+import { listAgents } from '../../transport';
+import type { ReadItem } from '../operation';
 
 const properties: INodeProperties[] = [
 	...returnAllAndLimit(),
@@ -17,17 +17,11 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-export const mode = 'read';
-
-export function prepare(
-	this: IExecuteFunctions,
-	session: RequestSession,
-	itemIndex: number,
-): ItemRequest {
+export const read: ReadItem = function (session, itemIndex) {
 	const limit = readLimit.call(this, itemIndex);
 	const simplify = readSimplify.call(this, itemIndex);
 	return async () => {
 		const agents = (await listAgents(session, { itemIndex })).slice(0, limit);
 		return simplify ? agents.map(simplifyAgentSummary) : (agents as IDataObject[]);
 	};
-}
+};

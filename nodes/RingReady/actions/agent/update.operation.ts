@@ -1,14 +1,13 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { WritableAgentField } from '../../shared/contract';
 import { DASHBOARD_ONLY_FIELDS_NOTE, WRITABLE_AGENT_FIELDS } from '../../shared/contract';
 import { agentLocator } from '../../shared/descriptions';
-import type { ItemWrite } from '../../shared/items';
 import { readAgentId } from '../../shared/parameters';
 import { agentUpdatePreview, previewOptions, readPreview } from '../../shared/preview';
 import { validateAgentUpdate } from '../../shared/validation';
-import { getAgent, updateAgent, type RequestSession } from '../../transport';
+import { getAgent, updateAgent } from '../../transport';
 
 /** Parameter name in the node → field name in the API. */
 const UPDATE_FIELDS: Record<string, WritableAgentField> = {
@@ -43,6 +42,7 @@ function updateField(parameter: string, field: WritableAgentField): INodePropert
 		}.`,
 	};
 }
+import type { WriteItem } from '../operation';
 
 const properties: INodeProperties[] = [
 	agentLocator(),
@@ -65,13 +65,7 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-export const mode = 'write';
-
-export function prepare(
-	this: IExecuteFunctions,
-	session: RequestSession,
-	itemIndex: number,
-): ItemWrite {
+export const write: WriteItem = function (session, itemIndex) {
 	const agentId = readAgentId.call(this, itemIndex);
 	const updateFields = this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject;
 	const fields: Partial<Record<WritableAgentField, unknown>> = {};
@@ -91,4 +85,4 @@ export function prepare(
 		run: async () =>
 			(await updateAgent(session, agentId, body, { itemIndex })) as unknown as IDataObject,
 	};
-}
+};

@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import {
@@ -6,11 +6,11 @@ import {
 	maxConcurrencyOption,
 	transcriptTextOption,
 } from '../../shared/descriptions';
-import type { ItemRequest } from '../../shared/items';
 import { readSimplify } from '../../shared/parameters';
 import { conversationSimplifyProperty, shapeConversation } from '../../shared/simplify';
 import { parseId } from '../../shared/validation';
-import { getConversation, type RequestSession } from '../../transport';
+import { getConversation } from '../../transport';
+import type { ReadItem } from '../operation';
 
 const properties: INodeProperties[] = [
 	conversationLocator(),
@@ -30,13 +30,7 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-export const mode = 'read';
-
-export function prepare(
-	this: IExecuteFunctions,
-	session: RequestSession,
-	itemIndex: number,
-): ItemRequest {
+export const read: ReadItem = function (session, itemIndex) {
 	const id = parseId(
 		session.node,
 		this.getNodeParameter('conversationId', itemIndex, '', { extractValue: true }),
@@ -51,4 +45,4 @@ export function prepare(
 		const conversation = await getConversation(session, id, { itemIndex });
 		return shapeConversation(conversation, { transcriptText, simplify }) as IDataObject;
 	};
-}
+};

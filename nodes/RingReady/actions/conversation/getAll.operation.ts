@@ -9,7 +9,6 @@ import {
 	returnAllAndLimit,
 	transcriptTextOption,
 } from '../../shared/descriptions';
-import type { ItemRequest } from '../../shared/items';
 import { readLimit, readSimplify } from '../../shared/parameters';
 import { conversationSimplifyProperty, shapeConversation } from '../../shared/simplify';
 import { agentIdFromLocator } from '../../shared/validation';
@@ -21,6 +20,7 @@ import {
 	type RequestSession,
 } from '../../transport';
 import { serviceWideFailure } from '../../transport/errors';
+import type { ReadItem } from '../operation';
 
 const properties: INodeProperties[] = [
 	...returnAllAndLimit(),
@@ -77,13 +77,7 @@ interface FetchOptions {
 	itemIndex: number;
 }
 
-export const mode = 'read';
-
-export function prepare(
-	this: IExecuteFunctions,
-	session: RequestSession,
-	itemIndex: number,
-): ItemRequest {
+export const read: ReadItem = function (session, itemIndex) {
 	const node = session.node;
 	const max = readLimit.call(this, itemIndex);
 	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
@@ -110,7 +104,7 @@ export function prepare(
 		itemIndex,
 	};
 	return async () => await fetchConversations.call(this, session, query, fetchOptions);
-}
+};
 
 async function fetchConversations(
 	this: IExecuteFunctions,

@@ -1,11 +1,10 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { agentLocator } from '../../shared/descriptions';
 import { runFaqEdits } from './runFaqEdits';
-import type { ItemResults } from '../../shared/items';
 import { previewOptions } from '../../shared/preview';
-import type { RequestSession } from '../../transport';
+import type { RunBatch } from '../operation';
 
 const properties: INodeProperties[] = [
 	agentLocator({
@@ -29,13 +28,7 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-export const mode = 'batch';
-
-export async function execute(
-	this: IExecuteFunctions,
-	session: RequestSession,
-	itemCount: number,
-): Promise<ItemResults> {
+export const batch: RunBatch = async function (session, itemCount) {
 	return await runFaqEdits.call(this, session, itemCount, (itemIndex) => {
 		const raw = this.getNodeParameter('questions', itemIndex, []) as unknown;
 		const questions = [raw]
@@ -50,4 +43,4 @@ export async function execute(
 		}
 		return { kind: 'delete', questions };
 	});
-}
+};

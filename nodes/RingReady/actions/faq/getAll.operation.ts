@@ -1,11 +1,11 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { agentLocator } from '../../shared/descriptions';
 import { faqFromApi } from '../../shared/faq';
-import type { ItemRequest } from '../../shared/items';
 import { readAgentId } from '../../shared/parameters';
-import { getAgent, type RequestSession } from '../../transport';
+import { getAgent } from '../../transport';
+import type { ReadItem } from '../operation';
 
 const properties: INodeProperties[] = [
 	agentLocator({
@@ -18,13 +18,7 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-export const mode = 'read';
-
-export function prepare(
-	this: IExecuteFunctions,
-	session: RequestSession,
-	itemIndex: number,
-): ItemRequest {
+export const read: ReadItem = function (session, itemIndex) {
 	const agentId = readAgentId.call(this, itemIndex);
 	return async () => {
 		const agent = await getAgent(session, agentId, { itemIndex, withFaq: true });
@@ -33,4 +27,4 @@ export function prepare(
 			answer,
 		}));
 	};
-}
+};

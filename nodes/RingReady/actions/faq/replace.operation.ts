@@ -1,13 +1,12 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { FAQ_LIMITS } from '../../shared/contract';
 import { agentLocator } from '../../shared/descriptions';
 import { entriesProperty, readFaqEntries } from './entries';
 import { runFaqEdits } from './runFaqEdits';
-import type { ItemResults } from '../../shared/items';
 import { previewOptions } from '../../shared/preview';
-import type { RequestSession } from '../../transport';
+import type { RunBatch } from '../operation';
 
 const properties: INodeProperties[] = [
 	agentLocator({
@@ -24,13 +23,7 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-export const mode = 'batch';
-
-export async function execute(
-	this: IExecuteFunctions,
-	session: RequestSession,
-	itemCount: number,
-): Promise<ItemResults> {
+export const batch: RunBatch = async function (session, itemCount) {
 	return await runFaqEdits.call(
 		this,
 		session,
@@ -38,4 +31,4 @@ export async function execute(
 		(itemIndex) => ({ kind: 'replace', entries: readFaqEntries.call(this, itemIndex) }),
 		{ invalidItemFailsAgent: true },
 	);
-}
+};

@@ -1,13 +1,12 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { FAQ_LIMITS } from '../../shared/contract';
 import { agentLocator } from '../../shared/descriptions';
 import { entriesProperty, readFaqEntries } from './entries';
 import { runFaqEdits } from './runFaqEdits';
-import type { ItemResults } from '../../shared/items';
 import { previewOptions } from '../../shared/preview';
-import type { RequestSession } from '../../transport';
+import type { RunBatch } from '../operation';
 
 const properties: INodeProperties[] = [
 	agentLocator({
@@ -24,15 +23,9 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-export const mode = 'batch';
-
-export async function execute(
-	this: IExecuteFunctions,
-	session: RequestSession,
-	itemCount: number,
-): Promise<ItemResults> {
+export const batch: RunBatch = async function (session, itemCount) {
 	return await runFaqEdits.call(this, session, itemCount, (itemIndex) => ({
 		kind: 'upsert',
 		entries: readFaqEntries.call(this, itemIndex),
 	}));
-}
+};
