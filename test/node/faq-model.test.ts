@@ -1,5 +1,5 @@
 /**
- * Model-based test of the FAQ merge (issue 14, item 19, FAQ half): any sequence of node runs
+ * Model-based test of the FAQ merge: any sequence of node runs
  * (Create or Update, Delete, Replace All; several input items per run) applied through the pure
  * merge functions leaves exactly the FAQ a small reference model holds, questions matched after
  * trimming. fast-check prints the seed and the shrunk counterexample when a run fails; replay one
