@@ -44,7 +44,8 @@ export async function router(
 		resource: this.getNodeParameter('resource', 0),
 		operation: this.getNodeParameter('operation', 0),
 	} as RingReadyType;
-	const operation = (operations[chosen.resource] as Record<string, Operation | undefined>)[
+	// A saved workflow may name an operation this version does not have.
+	const operation = (operations[chosen.resource] as Record<string, Operation> | undefined)?.[
 		chosen.operation
 	];
 	if (!operation) {
