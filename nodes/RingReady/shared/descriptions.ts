@@ -158,3 +158,15 @@ export const maxConcurrencyOption: INodeProperties = {
 	description:
 		'How many requests to RingReady this node makes at the same time, for all input items together. The node slows down by itself when RingReady answers "too many requests".',
 };
+
+/** The Options collection of an operation. */
+export function optionsCollection(options: INodeProperties[]): INodeProperties {
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options,
+	};
+}

@@ -1,25 +1,19 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { AgentDetail } from './contract';
+import { optionsCollection } from './descriptions';
 
 /** The Options collection of every write operation: Preview computes the change and saves nothing. */
 export function previewOptions(what: string): INodeProperties {
-	return {
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [
-			{
-				displayName: 'Preview',
-				name: 'preview',
-				type: 'boolean',
-				default: false,
-				description: `Whether to only read the agent and output exactly what would change (${what}) without saving anything, so a person can approve it (e.g. with Send and Wait) before a second step saves it`,
-			},
-		],
-	};
+	return optionsCollection([
+		{
+			displayName: 'Preview',
+			name: 'preview',
+			type: 'boolean',
+			default: false,
+			description: `Whether to only read the agent and output exactly what would change (${what}) without saving anything, so a person can approve it (e.g. with Send and Wait) before a second step saves it`,
+		},
+	]);
 }
 
 export function readPreview(this: IExecuteFunctions, itemIndex: number): boolean {

@@ -4,6 +4,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import {
 	conversationLocator,
 	maxConcurrencyOption,
+	optionsCollection,
 	transcriptTextOption,
 } from '../../shared/descriptions';
 import { readSimplify } from '../../shared/parameters';
@@ -15,14 +16,7 @@ import type { ReadItem } from '../operation';
 const properties: INodeProperties[] = [
 	conversationLocator(),
 	conversationSimplifyProperty,
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [transcriptTextOption(), maxConcurrencyOption],
-	},
+	optionsCollection([transcriptTextOption(), maxConcurrencyOption]),
 ];
 
 export const description = updateDisplayOptions(

@@ -6,6 +6,7 @@ import { buildConversationQuery } from '../../shared/conversationQuery';
 import {
 	conversationFilters,
 	maxConcurrencyOption,
+	optionsCollection,
 	returnAllAndLimit,
 	transcriptTextOption,
 } from '../../shared/descriptions';
@@ -43,25 +44,18 @@ const properties: INodeProperties[] = [
 			},
 		],
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [
-			{
-				displayName: 'Include Transcripts',
-				name: 'includeTranscripts',
-				type: 'boolean',
-				default: false,
-				description:
-					'Whether to fetch each conversation in full: transcript, recording URL and visitor IP (one extra request per conversation, made in parallel)',
-			},
-			maxConcurrencyOption,
-			transcriptTextOption('. Turns on Include Transcripts.'),
-		],
-	},
+	optionsCollection([
+		{
+			displayName: 'Include Transcripts',
+			name: 'includeTranscripts',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to fetch each conversation in full: transcript, recording URL and visitor IP (one extra request per conversation, made in parallel)',
+		},
+		maxConcurrencyOption,
+		transcriptTextOption('. Turns on Include Transcripts.'),
+	]),
 ];
 
 export const description = updateDisplayOptions(
