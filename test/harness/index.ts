@@ -22,6 +22,8 @@ export {
 export { clearLogs, getLogs, logMark, logsSince, logsToText, safeStringify } from './logs';
 export type { CapturedLog, LogLevel } from './logs';
 export { ensureN8nCore } from './core';
+export { setUpNodeRun, setUpWorkflowRun } from './context';
+export type { NodeRun, NodeRunOptions, WorkflowRun } from './context';
 export {
 	PACKAGE_NAME,
 	RINGREADY_CREDENTIAL_TYPE,
