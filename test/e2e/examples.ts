@@ -239,7 +239,7 @@ export async function examplesTrack(ctx: AiTrackContext): Promise<void> {
 		improveRequests: improveName(
 			'one write for the agent, for all drafted entries (sandbox request log)',
 		),
-		slack: `${EXAMPLES.slack}: published; a new phone call and a new web chat each post one message to #calls, word for word`,
+		slack: `${EXAMPLES.slack}: published; each new phone call and web chat posts one message to #calls, word for word`,
 		hubspot: `${EXAMPLES.hubspot}: published; each new phone call (not the web chat) is logged once as a HubSpot call with its numbers, duration, summary and transcript, on the caller's contact: found by phone number, or created when HubSpot has none`,
 		agent: `${EXAMPLES.agent}: a chat message runs the agent; the model gets the four tools, Read Conversations reads the sandbox, the answer comes back`,
 	};
