@@ -51,6 +51,23 @@ const SLACK_CREDENTIAL = { id: 'e2eExampleSlack1', name: 'Slack (stand-in)' };
 const HUBSPOT_CREDENTIAL = { id: 'e2eExampleHubspt', name: 'HubSpot app token (stand-in)' };
 const SLACK_TOKEN = 'xoxb-e2e-stand-in-token';
 const HUBSPOT_TOKEN = 'pat-e2e-stand-in-token';
+const CONTACT_SEARCH = '/crm/v3/objects/contacts/search';
+const CONTACTS = '/crm/v3/objects/contacts';
+const ENGAGEMENTS = '/engagements/v1/engagements';
+
+interface EngagementBody {
+	engagement?: { type?: string };
+	metadata?: Record<string, unknown>;
+	associations?: unknown;
+}
+
+/** The numbers a HubSpot contact search looks for, one per filter group. */
+function searchedNumbers(body: unknown): unknown[] {
+	const { filterGroups = [] } = (body ?? {}) as {
+		filterGroups?: Array<{ filters?: Array<{ value?: unknown }> }>;
+	};
+	return filterGroups.flatMap((group) => (group.filters ?? []).map((filter) => filter.value));
+}
 
 interface ExampleNode extends WorkflowNode {
 	webhookId?: string;
@@ -222,8 +239,8 @@ export async function examplesTrack(ctx: AiTrackContext): Promise<void> {
 		improveRequests: improveName(
 			'one write for the agent, for all drafted entries (sandbox request log)',
 		),
-		slack: `${EXAMPLES.slack}: published; a new phone call and a new web chat each post one message to #calls, word for word`,
-		hubspot: `${EXAMPLES.hubspot}: published; the new phone call (not the web chat) is logged once as a HubSpot call with its numbers, duration, summary and transcript`,
+		slack: `${EXAMPLES.slack}: published; each new phone call and web chat posts one message to #calls, word for word`,
+		hubspot: `${EXAMPLES.hubspot}: published; each new phone call (not the web chat) is logged once as a HubSpot call with its numbers, duration, summary and transcript, on the caller's contact: found by phone number, or created when HubSpot has none`,
 		agent: `${EXAMPLES.agent}: a chat message runs the agent; the model gets the four tools, Read Conversations reads the sandbox, the answer comes back`,
 	};
 
@@ -248,6 +265,7 @@ export async function examplesTrack(ctx: AiTrackContext): Promise<void> {
 	});
 	const hubspot = withCredentials(loadExample(EXAMPLES.hubspot), {
 		'n8n-nodes-base.hubspot': { hubspotAppToken: HUBSPOT_CREDENTIAL },
+		'n8n-nodes-base.httpRequest': { hubspotAppToken: HUBSPOT_CREDENTIAL },
 	});
 	const agentExample = withCredentials(loadExample(EXAMPLES.agent), {
 		'@n8n/n8n-nodes-langchain.lmChatOpenAi': { openAiApi: OPENAI_AGENT },
@@ -325,9 +343,14 @@ export async function examplesTrack(ctx: AiTrackContext): Promise<void> {
 	const webChatAgent = sandbox.control
 		.agents('A')
 		.find((agent) => agent.id !== improveAgentId && agent.features.web_chat_enabled)?.id;
-	const phoneCall = triggersArmed
-		? sandbox.control.addConversations({ count: 1, agentId: otherAgentId, channel: 'phone' })[0]
-		: undefined;
+	// Two calls: HubSpot knows the first caller's number already, not the second one's.
+	const phoneCalls = triggersArmed
+		? sandbox.control.addConversations({ count: 2, agentId: otherAgentId, channel: 'phone' })
+		: [];
+	const knownCaller =
+		phoneCalls.length === 2 && phoneCalls[0].from !== phoneCalls[1].from
+			? standIns.addContact({ firstname: 'Known', lastname: 'Caller', phone: phoneCalls[0].from! })
+			: undefined;
 	const webChat = triggersArmed
 		? sandbox.control.addConversations({
 				count: 1,
@@ -530,18 +553,20 @@ export async function examplesTrack(ctx: AiTrackContext): Promise<void> {
 	});
 
 	// --- Slack and HubSpot: the published triggers' next scheduled poll ------------------------------
-	if (!triggersArmed || !phoneCall || !webChat) {
+	if (!triggersArmed || !knownCaller || !webChat) {
 		suite.skip(
 			T,
 			[checks.slack, checks.hubspot],
-			'no activation poll of the Slack and HubSpot examples within 60 s',
+			'no activation poll of the Slack and HubSpot examples within 60 s (or the two calls share a number)',
 		);
 	} else {
 		const slackCalls = () => standIns.calls.filter((call) => call.host === SLACK_HOST);
 		const hubspotCalls = () => standIns.calls.filter((call) => call.host === HUBSPOT_HOST);
 		const arrived = standIns
 			.waitFor(
-				() => slackCalls().length >= 2 && hubspotCalls().length >= 1,
+				() =>
+					slackCalls().length >= 3 &&
+					hubspotCalls().filter((call) => call.path === ENGAGEMENTS).length >= 2,
 				140_000,
 				'the Slack and HubSpot calls',
 			)
@@ -551,7 +576,7 @@ export async function examplesTrack(ctx: AiTrackContext): Promise<void> {
 			const calls = slackCalls();
 			const text = (c: ConversationDetail) =>
 				`${c.channel === 'phone' ? ':telephone_receiver: New call' : ':speech_balloon: New web chat'} from *${c.caller_name || c.from || 'an unknown visitor'}* — ${c.label}\n>${c.summary}\n${c.duration_seconds} s, ended: ${c.end_reason}, agent ${c.agent_id}`;
-			const expected = [phoneCall, webChat].sort((a, b) => a.id - b.id);
+			const expected = [...phoneCalls, webChat].sort((a, b) => a.id - b.id);
 			assert.deepEqual(
 				calls.map((call) => [call.method, call.path, call.via, call.authorization]),
 				expected.map(() => ['POST', '/api/chat.postMessage', 'tunnel', `Bearer ${SLACK_TOKEN}`]),
@@ -569,43 +594,82 @@ export async function examplesTrack(ctx: AiTrackContext): Promise<void> {
 		await suite.check(T, checks.hubspot, async () => {
 			await arrived.catch(() => undefined);
 			const calls = hubspotCalls();
-			assert.equal(calls.length, 1, `${calls.length} HubSpot calls`);
-			const [call] = calls;
 			assert.deepEqual(
-				[call.method, call.path, call.via, call.authorization],
-				['POST', '/engagements/v1/engagements', 'tunnel', `Bearer ${HUBSPOT_TOKEN}`],
+				[
+					...new Set(
+						calls.map((call) => `${call.method} ${call.path} ${call.via} ${call.authorization}`),
+					),
+				].sort(),
+				[CONTACTS, CONTACT_SEARCH, ENGAGEMENTS].map(
+					(path) => `POST ${path} tunnel Bearer ${HUBSPOT_TOKEN}`,
+				),
 			);
-			const body = call.body as {
-				engagement?: { type?: string };
-				metadata?: Record<string, unknown>;
-				associations?: unknown;
-			};
-			assert.equal(body.engagement?.type, 'CALL');
-			const meta = body.metadata ?? {};
-			const c = phoneCall;
-			const prefix = `<b>${c.label}</b> — ${c.caller_name || 'Unknown caller'}<br>${c.summary}<br><br><pre>`;
-			assert.ok(
-				String(meta.body).startsWith(prefix),
-				`body starts ${JSON.stringify(String(meta.body).slice(0, prefix.length + 20))}`,
+			const [known, unknown] = phoneCalls;
+			const searches = calls.filter((call) => call.path === CONTACT_SEARCH);
+			assert.deepEqual(
+				searches.map((call) => searchedNumbers(call.body)).sort(),
+				[known, unknown].map((c) => [c.from, c.from]).sort(),
+				'one search per call, on Phone or Mobile Phone',
 			);
-			assert.ok(String(meta.body).endsWith('</pre>'));
-			for (const turn of c.transcript ?? [])
+			const created = calls.filter((call) => call.path === CONTACTS);
+			assert.deepEqual(
+				created.map((call) => call.body),
+				[
+					{
+						properties: {
+							phone: unknown.from,
+							firstname: unknown.caller_name || 'Caller',
+							lastname: unknown.from,
+						},
+					},
+				],
+				'a contact is created for the unknown caller only',
+			);
+			const newContact = standIns.contacts.find(
+				(contact) => contact.properties.phone === unknown.from,
+			);
+			assert.ok(newContact, 'the created contact is in HubSpot');
+			const logged = calls.filter((call) => call.path === ENGAGEMENTS);
+			assert.equal(logged.length, 2, `${logged.length} calls logged`);
+			const byNumber = new Map(
+				logged.map((call) => {
+					const body = call.body as EngagementBody;
+					return [body.metadata?.fromNumber, body];
+				}),
+			);
+			for (const [c, contactId] of [
+				[known, knownCaller.id],
+				[unknown, newContact.id],
+			] as const) {
+				const body = byNumber.get(c.from);
+				assert.ok(body, `no call logged from ${c.from}`);
+				assert.equal(body.engagement?.type, 'CALL');
+				assert.deepEqual(body.associations, { contactIds: [contactId] }, `call ${c.id}'s contact`);
+				const meta = body.metadata ?? {};
+				const prefix = `<b>${c.label}</b> — ${c.caller_name || 'Unknown caller'}<br>${c.summary}<br><br><pre>`;
 				assert.ok(
-					String(meta.body).includes(turn.content),
-					`the transcript turn "${turn.content.slice(0, 40)}" is missing`,
+					String(meta.body).startsWith(prefix),
+					`body starts ${JSON.stringify(String(meta.body).slice(0, prefix.length + 20))}`,
 				);
-			assert.deepEqual(
-				{ ...meta, body: undefined },
-				{
-					body: undefined,
-					fromNumber: c.from,
-					toNumber: c.to,
-					durationMilliseconds: c.duration_seconds * 1000,
-					status: 'COMPLETED',
-					...(c.recording_url ? { recordingUrl: c.recording_url } : {}),
-				},
-			);
-			return `POST https://${HUBSPOT_HOST}/engagements/v1/engagements: CALL ${c.from} → ${c.to}, ${c.duration_seconds * 1000} ms, body ${String(meta.body).length} characters with ${c.transcript?.length ?? 0} transcript turns; web chat ${webChat.id} not logged`;
+				assert.ok(String(meta.body).endsWith('</pre>'));
+				for (const turn of c.transcript ?? [])
+					assert.ok(
+						String(meta.body).includes(turn.content),
+						`the transcript turn "${turn.content.slice(0, 40)}" is missing`,
+					);
+				assert.deepEqual(
+					{ ...meta, body: undefined },
+					{
+						body: undefined,
+						fromNumber: c.from,
+						toNumber: c.to,
+						durationMilliseconds: c.duration_seconds * 1000,
+						status: 'COMPLETED',
+						...(c.recording_url ? { recordingUrl: c.recording_url } : {}),
+					},
+				);
+			}
+			return `${searches.length} contact searches, 1 contact created (${unknown.from}), ${logged.length} × POST https://${HUBSPOT_HOST}${ENGAGEMENTS}: calls ${known.id} → contact ${knownCaller.id} (known), ${unknown.id} → contact ${newContact.id} (new), with transcripts; web chat ${webChat.id} not logged`;
 		});
 	}
 

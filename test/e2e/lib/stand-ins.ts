@@ -38,8 +38,16 @@ export interface StandIns {
 	calls: StandInCall[];
 	/** CONNECTs or requests to hosts other than the two stand-ins (refused). */
 	refused: string[];
+	/** HubSpot's contacts: the ones a test added and the ones the workflows created. */
+	contacts: HubspotContact[];
+	addContact(properties: Record<string, string>): HubspotContact;
 	waitFor(predicate: () => boolean, timeoutMs: number, what: string): Promise<void>;
 	close(): Promise<void>;
+}
+
+export interface HubspotContact {
+	id: string;
+	properties: Record<string, string>;
 }
 
 /** A CA and a certificate for the stand-in hosts, made with the machine's openssl. */
@@ -118,7 +126,11 @@ function json(response: ServerResponse, status: number, body: unknown): void {
 }
 
 /** What the real APIs answer to the calls the examples make (the fields the nodes read). */
-function answer(call: StandInCall, index: number): { status: number; body: unknown } {
+function answer(
+	call: StandInCall,
+	index: number,
+	contacts: HubspotContact[],
+): { status: number; body: unknown } {
 	if (call.host === SLACK_HOST && call.method === 'POST' && call.path === '/api/chat.postMessage') {
 		const sent = (call.body ?? {}) as { channel?: string; text?: string };
 		const ts = `${Math.floor(Date.now() / 1000)}.${String(index).padStart(6, '0')}`;
@@ -131,6 +143,43 @@ function answer(call: StandInCall, index: number): { status: number; body: unkno
 				message: { type: 'message', user: 'U0N8N', text: sent.text, ts },
 			},
 		};
+	}
+	if (
+		call.host === HUBSPOT_HOST &&
+		call.method === 'POST' &&
+		call.path === '/crm/v3/objects/contacts/search'
+	) {
+		// Filter groups are ORed, the filters in one group ANDed; only EQ, as the example asks.
+		const { filterGroups = [] } = (call.body ?? {}) as {
+			filterGroups?: Array<{
+				filters?: Array<{ propertyName: string; operator: string; value: unknown }>;
+			}>;
+		};
+		const found = contacts.filter((contact) =>
+			filterGroups.some((group) =>
+				(group.filters ?? []).every(
+					(filter) =>
+						filter.operator === 'EQ' &&
+						contact.properties[filter.propertyName] === String(filter.value),
+				),
+			),
+		);
+		return {
+			status: 200,
+			body: { total: found.length, results: found.slice(0, 1).map(asHubspotObject) },
+		};
+	}
+	if (
+		call.host === HUBSPOT_HOST &&
+		call.method === 'POST' &&
+		call.path === '/crm/v3/objects/contacts'
+	) {
+		const { properties = {} } = (call.body ?? {}) as { properties?: Record<string, unknown> };
+		const contact = addContact(
+			contacts,
+			Object.fromEntries(Object.entries(properties).map(([key, value]) => [key, String(value)])),
+		);
+		return { status: 201, body: asHubspotObject(contact) };
 	}
 	if (
 		call.host === HUBSPOT_HOST &&
@@ -165,10 +214,31 @@ function answer(call: StandInCall, index: number): { status: number; body: unkno
 	};
 }
 
+function addContact(
+	contacts: HubspotContact[],
+	properties: Record<string, string>,
+): HubspotContact {
+	const contact = { id: String(51_000 + contacts.length), properties };
+	contacts.push(contact);
+	return contact;
+}
+
+function asHubspotObject(contact: HubspotContact) {
+	const at = new Date().toISOString();
+	return {
+		id: contact.id,
+		properties: contact.properties,
+		createdAt: at,
+		updatedAt: at,
+		archived: false,
+	};
+}
+
 export async function startStandIns(certDir: string): Promise<StandIns> {
 	const { ca, key, cert } = makeCertificates(certDir);
 	const calls: StandInCall[] = [];
 	const refused: string[] = [];
+	const contacts: HubspotContact[] = [];
 	const waiters = new Set<() => void>();
 	const sockets = new Set<Socket>();
 
@@ -195,7 +265,7 @@ export async function startStandIns(certDir: string): Promise<StandIns> {
 			via,
 		};
 		calls.push(call);
-		const { status, body: reply } = answer(call, calls.length);
+		const { status, body: reply } = answer(call, calls.length, contacts);
 		json(response, status, reply);
 		for (const wake of waiters) wake();
 	};
@@ -249,6 +319,8 @@ export async function startStandIns(certDir: string): Promise<StandIns> {
 		},
 		calls,
 		refused,
+		contacts,
+		addContact: (properties) => addContact(contacts, properties),
 		waitFor: (predicate, timeoutMs, what) =>
 			new Promise<void>((resolve, reject) => {
 				if (predicate()) return resolve();
