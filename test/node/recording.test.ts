@@ -4,6 +4,8 @@
  * node defined here calls the transport function the way an operation will: one download per item,
  * the item's credential from a RequestSession, the file under a binary property.
  */
+import { createServer } from 'http';
+import type { AddressInfo } from 'net';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type {
 	IExecuteFunctions,
@@ -354,6 +356,23 @@ describe('a recording that cannot be downloaded fails for its item', () => {
 		);
 		expect(error.description).toBe(
 			`${call.recording_url} sent it too slowly. The download was stopped and nothing was stored. Try again later.`,
+		);
+	});
+
+	it('an address nothing answers on', async () => {
+		const closed = createServer();
+		await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+		const { port } = closed.address() as AddressInfo;
+		await new Promise<void>((resolve) => closed.close(() => resolve()));
+		const error = await downloadError({
+			id: 7,
+			recording_url: `http://127.0.0.1:${port}/recordings/7.mp3`,
+		});
+		expect(error.message).toBe(
+			`Could not download the recording of conversation 7 from http://127.0.0.1:${port}: the connection was refused`,
+		);
+		expect(error.description).toBe(
+			`Nothing was stored. Check that this n8n can reach http://127.0.0.1:${port} (error code ECONNREFUSED).`,
 		);
 	});
 
