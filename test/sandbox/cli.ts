@@ -80,6 +80,7 @@ async function main(): Promise<void> {
 		`  Seed ${opts.seed ?? 1}: ${sandbox.control.conversations('A').length} conversations for account A, ${sandbox.control.conversations('B').length} for account B.`,
 		`  Controls: ${opts.controls ? `ON (POST ${sandbox.url}/__sandbox/latency | faults | rate-limit | conversations | reset, GET ${sandbox.url}/__sandbox/requests)` : 'OFF'}`,
 		`  Latency: ${opts.latencyMs ?? 0} ms`,
+		`  Recordings: ${sandbox.url}/recordings/<id>.mp3|wav (with the key) and ${sandbox.mediaUrl}/recordings/<id>.mp3|wav (no key)`,
 		'',
 		'  Demo API keys (Authorization: Bearer <key>):',
 		`    account A (user 142, you@example.com)  read+write  ${sandbox.keys.readWrite}`,

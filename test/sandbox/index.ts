@@ -8,7 +8,7 @@
  *
  * See test/sandbox/README.md for the data, keys and controls.
  */
-import { createServer, type Server } from 'http';
+import { createServer, type Server, type ServerResponse } from 'http';
 import type { AddressInfo, Socket } from 'net';
 
 import { DEFAULT_COUNTS, DEFAULT_SEED } from './seed';
@@ -29,9 +29,57 @@ export {
 	charCount,
 } from './schemas';
 export { buildOpenApi } from './openapi';
+export { RECORDING_ANSWERS, recordingAudio, recordingPlacement } from './recordings';
 
 export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
-	const app = new SandboxServer({
+	// Both listeners first: the seeded recording_url values are built from their origins.
+	let app: SandboxServer | undefined;
+	const notReady = (res: ServerResponse) => {
+		res.writeHead(503, { 'Content-Type': 'application/json', 'Retry-After': '1' });
+		res.end('{"detail":"The sandbox is starting"}');
+	};
+	const server: Server = createServer({ keepAlive: true }, (req, res) =>
+		app ? app.handle(req, res) : notReady(res),
+	);
+	const media: Server = createServer({ keepAlive: true }, (req, res) =>
+		app ? app.handleMedia(req, res) : notReady(res),
+	);
+	// Keep idle keep-alive sockets longer than typical client pools expect, so reuse is the norm.
+	for (const s of [server, media]) {
+		s.keepAliveTimeout = 30_000;
+		s.headersTimeout = 35_000;
+	}
+	const sockets = new Set<Socket>();
+	const track = (socket: Socket) => {
+		sockets.add(socket);
+		socket.on('close', () => sockets.delete(socket));
+	};
+	server.on('connection', (socket) => {
+		app?.noteConnection();
+		track(socket);
+	});
+	media.on('connection', track);
+
+	const host = opts.host ?? '127.0.0.1';
+	const listen = (s: Server, port: number) =>
+		new Promise<string>((resolve, reject) => {
+			s.once('error', reject);
+			s.listen(port, host, () => {
+				s.off('error', reject);
+				const { port: bound } = s.address() as AddressInfo;
+				resolve(`http://${host.includes(':') ? `[${host}]` : host}:${bound}`);
+			});
+		});
+	const url = await listen(server, opts.port ?? 0);
+	let mediaUrl: string;
+	try {
+		mediaUrl = await listen(media, 0);
+	} catch (error) {
+		await new Promise<void>((resolve) => server.close(() => resolve()));
+		throw error;
+	}
+	const { port } = server.address() as AddressInfo;
+	app = new SandboxServer({
 		seed: opts.seed ?? DEFAULT_SEED,
 		counts: {
 			A: opts.conversationsPerAccount?.A ?? DEFAULT_COUNTS.A,
@@ -39,41 +87,28 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
 		},
 		controls: opts.controls ?? false,
 		latencyMs: opts.latencyMs ?? 0,
+		origins: { api: url, media: mediaUrl },
 	});
-	const server: Server = createServer({ keepAlive: true }, app.handle);
-	// Keep idle keep-alive sockets longer than typical client pools expect, so reuse is the norm.
-	server.keepAliveTimeout = 30_000;
-	server.headersTimeout = 35_000;
-	const sockets = new Set<Socket>();
-	server.on('connection', (socket) => {
-		app.noteConnection();
-		sockets.add(socket);
-		socket.on('close', () => sockets.delete(socket));
-	});
-
-	const host = opts.host ?? '127.0.0.1';
-	await new Promise<void>((resolve, reject) => {
-		server.once('error', reject);
-		server.listen(opts.port ?? 0, host, () => {
-			server.off('error', reject);
-			resolve();
-		});
-	});
-	const { port } = server.address() as AddressInfo;
-	const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 	app.setServerUrl(url);
+	const ready = app;
 
 	let closing: Promise<void> | undefined;
 	return {
 		url,
 		port,
-		keys: { ...app.keys },
-		agentIds: { A: app.agentIds('A'), B: app.agentIds('B') },
-		control: app.control,
+		mediaUrl,
+		keys: { ...ready.keys },
+		agentIds: { A: ready.agentIds('A'), B: ready.agentIds('B') },
+		control: ready.control,
 		close: () =>
 			(closing ??= new Promise<void>((resolve) => {
-				app.cancelTimers();
-				server.close(() => resolve());
+				ready.cancelTimers();
+				let open = 2;
+				const closed = () => {
+					if (--open === 0) resolve();
+				};
+				server.close(closed);
+				media.close(closed);
 				for (const socket of sockets) socket.destroy();
 			})),
 	};

@@ -255,7 +255,9 @@ export function buildOpenApi(serverUrl?: string): Json {
 					...conversationProps({ oneOf: [ref('WebChatDetail'), { type: 'null' }] }),
 					transcript: { type: 'array', items: ref('TranscriptTurn') },
 					recording_url: nullable('string', {
-						description: 'Phone calls with a recording; null for web chats',
+						format: 'uri',
+						description:
+							"The call's audio file (audio/mpeg or audio/wav) for answered phone calls; null for web chats and hang-ups. On the API's own origin it needs the key (scope read); on another origin (media storage) it needs none.",
 					}),
 				}),
 				ConversationPage: object({

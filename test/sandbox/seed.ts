@@ -25,6 +25,7 @@ import {
 	type Scenario,
 } from './content';
 import { Prng } from '../../tools/prng';
+import { recordingUrl, type RecordingOrigins } from './recordings';
 import { formatTimestamp, toSecond } from './time';
 import type {
 	AccountName,
@@ -201,6 +202,8 @@ export interface ConversationSpec {
 	startedMs: number;
 	/** 0..1: how "old" (for is_viewed / is_archived); 0 = just created (unviewed). */
 	age: number;
+	/** Where recording_url points (the running sandbox's two origins). */
+	origins: RecordingOrigins;
 }
 
 /** Builds one realistic conversation (detail and list forms) from the PRNG. */
@@ -293,8 +296,8 @@ export function makeConversation(rng: Prng, spec: ConversationSpec): StoredConve
 		is_viewed: isViewed,
 		web_chat: webChat,
 		transcript,
-		recording_url:
-			isPhone && !scenario.silent ? `https://media.ring-ready.com/recordings/${spec.id}.mp3` : null,
+		// From the id alone (no PRNG draw), so the rest of the data is the same whatever the origins.
+		recording_url: isPhone && !scenario.silent ? recordingUrl(spec.origins, spec.id) : null,
 	};
 	const listItem: ConversationSummary = {
 		id: detail.id,
@@ -391,8 +394,9 @@ function draftsFor(
 }
 
 export function generateSeed(
-	seed: number = DEFAULT_SEED,
-	counts: Partial<Record<AccountName, number>> = {},
+	seed: number,
+	counts: Partial<Record<AccountName, number>>,
+	origins: RecordingOrigins,
 ): SeedData {
 	const baseMs = baseTimeFor(seed);
 	const { keys, records } = makeKeys(seed);
@@ -439,6 +443,7 @@ export function generateSeed(
 			kind: draft.kind,
 			startedMs: draft.startedMs,
 			age,
+			origins,
 		});
 		conversations[draft.account].push(stored);
 	}

@@ -30,6 +30,14 @@ import {
 	scriptedResponseSchema,
 } from './scripted';
 import type { RedirectSpec, ScriptedResponse } from './scripted';
+import {
+	RECORDINGS_PREFIX,
+	Recordings,
+	recordingAnswerSchema,
+	type RecordingAnswerSpec,
+	type RecordingOrigin,
+	type RecordingOrigins,
+} from './recordings';
 import type { SlowSpec } from './slow';
 import { SlowRequests, slowSchema } from './slow';
 import { copyAgent, keyPrefix, type KeyRecord, type StoredConversation } from './seed';
@@ -127,6 +135,8 @@ export interface SandboxServerOptions {
 	counts: Partial<Record<AccountName, number>>;
 	controls: boolean;
 	latencyMs: number;
+	/** The API's own origin and the second (media) listener's: where recording_url points. */
+	origins: RecordingOrigins;
 }
 
 export class SandboxServer {
@@ -142,6 +152,7 @@ export class SandboxServer {
 	private readonly scripted = new ScriptedResponses();
 
 	private readonly slow = new SlowRequests();
+	private readonly recordings: Recordings;
 	private rateLimit: { maxInFlight: number; retryAfter: number } | null = null;
 	private log: RequestLogEntry[] = [];
 	private seq = 0;
@@ -155,8 +166,34 @@ export class SandboxServer {
 	private readonly routes: Route[];
 
 	constructor(private readonly options: SandboxServerOptions) {
-		this.store = new Store(options.seed, options.counts);
+		this.store = new Store(options.seed, options.counts, options.origins);
 		this.latencyMs = options.latencyMs;
+		this.recordings = new Recordings({
+			origins: options.origins,
+			now: () => this.now(),
+			authenticate: (token) => {
+				const result = this.store.authenticate(token);
+				if (result.ok) return result;
+				return {
+					ok: false,
+					detail: result.reason === 'revoked' ? 'This API key has been revoked' : 'Invalid API key',
+				};
+			},
+			recordingUrlOf: (id, account) => {
+				const stored = account
+					? this.store.conversation(account, id)
+					: (this.store.conversation('A', id) ?? this.store.conversation('B', id));
+				return stored ? stored.detail.recording_url : undefined;
+			},
+			maskToken,
+			later: (fn, ms) => {
+				const t = setTimeout(() => {
+					this.timers.delete(t);
+					fn();
+				}, ms);
+				this.timers.add(t);
+			},
+		});
 		this.routes = this.buildRoutes();
 		this.control = this.buildControl();
 	}
@@ -182,12 +219,33 @@ export class SandboxServer {
 
 	// --- request entry point ------------------------------------------------------------------
 
+	/** Requests to the second (media) listener: recordings only. */
+	handleMedia = (req: IncomingMessage, res: ServerResponse): void => {
+		this.handleRecording('media', req, res);
+	};
+
+	private handleRecording(origin: RecordingOrigin, req: IncomingMessage, res: ServerResponse) {
+		const rawUrl = req.url ?? '/';
+		const q = rawUrl.indexOf('?');
+		try {
+			this.recordings.handle(origin, req, res, q === -1 ? rawUrl : rawUrl.slice(0, q));
+		} catch (e) {
+			this.sendNow(res, this.toReply(e));
+		}
+	}
+
 	handle = (req: IncomingMessage, res: ServerResponse): void => {
 		const rawUrl = req.url ?? '/';
 		const q = rawUrl.indexOf('?');
 		const path = q === -1 ? rawUrl : rawUrl.slice(0, q);
 		const query = new URLSearchParams(q === -1 ? '' : rawUrl.slice(q + 1));
 		const method = (req.method ?? 'GET').toUpperCase();
+
+		// Recordings have their own log and controls (recordings.ts); the API controls do not touch them.
+		if (path.startsWith(RECORDINGS_PREFIX)) {
+			this.handleRecording('api', req, res);
+			return;
+		}
 
 		if (
 			this.options.controls &&
@@ -636,12 +694,25 @@ export class SandboxServer {
 			setDetailLatency: (ms) => {
 				this.detailLatencyMs = validate(latencySchema, { ms }).ms;
 			},
+			recordingAnswer: (spec) => {
+				this.recordings.addAnswer(
+					validate(recordingAnswerSchema, stripUndefined(spec)) as RecordingAnswerSpec,
+				);
+			},
+			clearRecordingAnswers: () => {
+				this.recordings.clearAnswers();
+			},
+			recordingRequests: () => this.recordings.requests(),
+			clearRecordingRequests: () => {
+				this.recordings.clearRequests();
+			},
 			requests: (): RequestLog => ({
 				log: this.log.map((e) => ({ ...e, query: { ...e.query } })),
 				peakInFlight: this.peakInFlight,
 				connections: this.connections,
 			}),
 			clearRequests: () => {
+				this.recordings.clearRequests();
 				this.log = [];
 				this.seq = 0;
 				this.peakInFlight = this.inFlight;
@@ -656,6 +727,8 @@ export class SandboxServer {
 				this.failing.clear();
 				this.scripted.clear();
 				this.slow.clear();
+				this.recordings.clearAnswers();
+				this.recordings.clearRequests();
 				this.rateLimit = null;
 				this.log = [];
 				this.seq = 0;
@@ -709,6 +782,9 @@ export class SandboxServer {
 							'POST /__sandbox/rate-limit {"maxInFlight","retryAfter"}',
 							'POST /__sandbox/conversations {"account","count","agent_id","channel","started_at","same_second"}',
 							'GET|DELETE /__sandbox/requests',
+							'POST /__sandbox/recording-answers {"id","answer","status","location","bytes","declareLength","chunkBytes","everyMs","count"}',
+							'GET|DELETE /__sandbox/recording-answers',
+							'GET|DELETE /__sandbox/recording-requests',
 							'POST /__sandbox/reset',
 							'GET /__sandbox/keys',
 						],
@@ -792,6 +868,24 @@ export class SandboxServer {
 						peak_in_flight: this.peakInFlight,
 						connections: this.connections,
 					});
+				},
+			},
+			'/recording-answers': {
+				POST: async () => {
+					c.recordingAnswer((await readJson()) as unknown as RecordingAnswerSpec);
+					return reply(200, { queued: this.recordings.pendingAnswers });
+				},
+				GET: async () => reply(200, { queued: this.recordings.pendingAnswers }),
+				DELETE: async () => {
+					c.clearRecordingAnswers();
+					return reply(200, { queued: [] });
+				},
+			},
+			'/recording-requests': {
+				GET: async () => reply(200, { requests: c.recordingRequests() }),
+				DELETE: async () => {
+					c.clearRecordingRequests();
+					return reply(200, { requests: [] });
 				},
 			},
 			'/reset': {

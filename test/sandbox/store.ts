@@ -3,6 +3,7 @@
  * listing with filters and the id cursor, PATCH, and the "add conversations now" control.
  */
 import { Prng } from '../../tools/prng';
+import type { RecordingOrigins } from './recordings';
 import type { AgentPatch, ListQuery } from './schemas';
 import { PAGE_LIMIT } from './schemas';
 import {
@@ -76,8 +77,9 @@ export class Store {
 	constructor(
 		readonly seed: number,
 		counts: Partial<Record<AccountName, number>>,
+		readonly origins: RecordingOrigins,
 	) {
-		this.seedData = generateSeed(seed, counts);
+		this.seedData = generateSeed(seed, counts, origins);
 		this.reset();
 	}
 
@@ -197,6 +199,7 @@ export class Store {
 				channel: o.channel as Channel | undefined,
 				startedMs,
 				age: 0,
+				origins: this.origins,
 			});
 			if (o.live) {
 				for (const view of [stored.detail, stored.summary] as unknown as Array<

@@ -7,6 +7,14 @@ import type { RedirectSpec, ScriptedResponse } from './scripted';
 export type { RedirectSpec, ScriptedResponse } from './scripted';
 export type { SlowSpec } from './slow';
 import type { SlowSpec } from './slow';
+export type {
+	RecordingAnswerKind,
+	RecordingAnswerSpec,
+	RecordingAudio,
+	RecordingOrigin,
+	RecordingRequest,
+} from './recordings';
+import type { RecordingAnswerSpec, RecordingRequest } from './recordings';
 
 export type AccountName = 'A' | 'B';
 export type Channel = 'phone' | 'web_chat';
@@ -64,7 +72,10 @@ export interface ConversationSummary {
 export interface ConversationDetail extends Omit<ConversationSummary, 'web_chat'> {
 	web_chat: WebChatDetailInfo | null;
 	transcript: TranscriptTurn[];
-	/** A recording for answered phone calls; always null for web chats. */
+	/**
+	 * The call's audio for answered phone calls, on the sandbox's own origin (needs the owner's key)
+	 * or on its media origin (no key); null for web chats and hang-ups. See recordings.ts.
+	 */
 	recording_url: string | null;
 }
 
@@ -253,7 +264,19 @@ export interface SandboxControl {
 	setListLatency(ms: number): void;
 	/** Extra delay for every GET /conversations/{id} (transcripts), on top of the latency; reset() clears it. */
 	setDetailLatency(ms: number): void;
+	/**
+	 * The next `count` requests for conversation `id`'s recording (either origin) get this answer:
+	 * a redirect, a web page, an untyped file, a huge or slow body, or 404 (see recordings.ts).
+	 */
+	recordingAnswer(spec: RecordingAnswerSpec): void;
+	/** Removes queued recording answers (reset() does too). */
+	clearRecordingAnswers(): void;
+	/** Every recording request to either origin, oldest first, with whether an Authorization header came. */
+	recordingRequests(): RecordingRequest[];
+	/** Clears the recording log (clearRequests() and reset() do too). */
+	clearRecordingRequests(): void;
 	requests(): RequestLog;
+	/** Clears the API request log, the peak, the connection count and the recording log. */
 	clearRequests(): void;
 	reset(): void;
 	/** All conversations of the account (default A), newest (highest id) first. The stored objects: read them, do not mutate them. */
@@ -268,6 +291,8 @@ export interface Sandbox {
 	/** e.g. http://127.0.0.1:41234 (no trailing slash). */
 	url: string;
 	port: number;
+	/** The second origin some recordings are on, e.g. http://127.0.0.1:41235 (started and stopped with the sandbox). */
+	mediaUrl: string;
 	keys: DemoKeys;
 	/** Agent ids per account, ascending. */
 	agentIds: Record<AccountName, number[]>;

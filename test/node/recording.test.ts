@@ -1,0 +1,392 @@
+/**
+ * Downloading a conversation's recording as an n8n file (transport/recording.ts), through n8n-core's
+ * ExecuteContext against the sandbox over real HTTP. The operations do not offer it yet, so a small
+ * node defined here calls the transport function the way an operation will: one download per item,
+ * the item's credential from a RequestSession, the file under a binary property.
+ */
+import { createServer } from 'http';
+import type { AddressInfo } from 'net';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeParameters,
+	INodeType,
+} from 'n8n-workflow';
+
+import { downloadRecording, recordingBinary } from '../../nodes/RingReady/transport/recording';
+import { RequestSession } from '../../nodes/RingReady/transport/session';
+import { executeNode, secretPaths } from '../harness';
+import type { ConversationDetail } from '../sandbox';
+import { recordingAudio } from '../sandbox';
+import { everythingVisible, useSandbox } from './fixture';
+
+const recordingProbe: INodeType = {
+	description: {
+		displayName: 'Recording Probe',
+		name: 'recordingProbe',
+		group: ['transform'],
+		version: 1,
+		description: 'Downloads each item’s recording_url as a file',
+		defaults: { name: 'Recording Probe' },
+		inputs: ['main'],
+		outputs: ['main'],
+		credentials: [{ name: 'ringReadyApi', required: true }],
+		properties: [
+			{ displayName: 'Conversation ID', name: 'id', type: 'string', default: '={{ $json.id }}' },
+			{
+				displayName: 'Recording URL',
+				name: 'recordingUrl',
+				type: 'string',
+				default: '={{ $json.recording_url }}',
+			},
+			{ displayName: 'Max Bytes', name: 'maxBytes', type: 'number', default: 25 * 1024 * 1024 },
+			{ displayName: 'Timeout (ms)', name: 'timeoutMs', type: 'number', default: 30_000 },
+			{ displayName: 'Binary Property', name: 'binaryProperty', type: 'string', default: 'data' },
+		],
+	},
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const session = new RequestSession(this);
+		const out: INodeExecutionData[] = [];
+		const items = this.getInputData();
+		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+			try {
+				const url = this.getNodeParameter('recordingUrl', itemIndex) as string | null;
+				const file = await downloadRecording.call(
+					this,
+					{ id: this.getNodeParameter('id', itemIndex), recording_url: url || null },
+					{
+						itemIndex,
+						session,
+						maxBytes: this.getNodeParameter('maxBytes', itemIndex) as number,
+						timeoutMs: this.getNodeParameter('timeoutMs', itemIndex) as number,
+					},
+				);
+				const json = { ...items[itemIndex].json };
+				if (!file) {
+					out.push({ json, pairedItem: { item: itemIndex } });
+					continue;
+				}
+				const binaryProperty = this.getNodeParameter('binaryProperty', itemIndex) as string;
+				out.push({
+					json,
+					binary: await recordingBinary.call(this, file, binaryProperty),
+					pairedItem: { item: itemIndex },
+				});
+			} catch (error) {
+				if (!this.continueOnFail()) throw error;
+				out.push({ json: { error: (error as Error).message }, pairedItem: { item: itemIndex } });
+			}
+		}
+		return [out];
+	},
+};
+
+const ctx = useSandbox();
+
+interface Run {
+	items: INodeExecutionData[];
+}
+
+async function download(
+	conversations: Array<Partial<ConversationDetail>>,
+	parameters: INodeParameters = {},
+	options: { baseUrl?: string; continueOnFail?: boolean } = {},
+): Promise<Run> {
+	const result = await executeNode(recordingProbe, {
+		parameters,
+		items: conversations.map((c) => ({ json: { id: c.id, recording_url: c.recording_url } })),
+		credentials: {
+			apiKey: ctx.sandbox.keys.readWrite,
+			baseUrl: options.baseUrl ?? ctx.sandbox.url,
+		},
+		continueOnFail: options.continueOnFail,
+	});
+	const items = result.output[0] ?? [];
+	expect(secretPaths(items, ctx.sandbox.keys.readWrite)).toEqual([]);
+	return { items };
+}
+
+async function downloadError(
+	conversation: Partial<ConversationDetail>,
+	parameters: INodeParameters = {},
+	options: { baseUrl?: string } = {},
+): Promise<NodeApiError | NodeOperationError> {
+	try {
+		await download([conversation], parameters, options);
+	} catch (error) {
+		expect(everythingVisible(error)).not.toContain(ctx.sandbox.keys.readWrite);
+		expect(secretPaths(error, ctx.sandbox.keys.readWrite)).toEqual([]);
+		return error as NodeApiError | NodeOperationError;
+	}
+	throw new Error('expected the download to fail, but it succeeded');
+}
+
+/** A phone call of account A whose recording is on this origin, in this format. */
+function phoneCall(origin: 'api' | 'media', extension: 'mp3' | 'wav'): ConversationDetail {
+	const base = origin === 'api' ? ctx.sandbox.url : ctx.sandbox.mediaUrl;
+	const found = ctx.sandbox.control
+		.conversations('A')
+		.find(
+			(c) =>
+				c.recording_url?.startsWith(`${base}/recordings/`) && c.recording_url.endsWith(extension),
+		);
+	if (!found) throw new Error(`no ${extension} recording on the ${origin} origin`);
+	return found;
+}
+
+function fileBytes(item: INodeExecutionData, property = 'data'): Buffer {
+	return Buffer.from(item.binary![property].data, 'base64');
+}
+
+const recordingRequests = () =>
+	ctx.sandbox.control
+		.recordingRequests()
+		.map(({ origin, path, authorization, status }) => ({ origin, path, authorization, status }));
+
+const pathOf = (url: string) => new URL(url).pathname;
+
+describe('a conversation’s recording as a file', () => {
+	it('a recording on the Base URL’s origin is fetched with the key and stored byte for byte', async () => {
+		const call = phoneCall('api', 'wav');
+		const { items } = await download([call]);
+		const audio = recordingAudio(call.id);
+		expect(fileBytes(items[0])).toEqual(audio.bytes);
+		expect(items[0].binary!.data).toMatchObject({
+			mimeType: 'audio/wav',
+			fileName: `conversation-${call.id}.wav`,
+			fileExtension: 'wav',
+		});
+		expect(items[0].json).toEqual({ id: call.id, recording_url: call.recording_url });
+		expect(ctx.sandbox.control.recordingRequests()).toEqual([
+			expect.objectContaining({
+				origin: 'api',
+				path: pathOf(call.recording_url!),
+				authorization: true,
+				key: `${ctx.sandbox.keys.readWrite.slice(0, 12)}…`,
+				status: 200,
+			}),
+		]);
+	});
+
+	it('a recording on another origin is fetched without the key', async () => {
+		const call = phoneCall('media', 'mp3');
+		const { items } = await download([call]);
+		expect(fileBytes(items[0])).toEqual(recordingAudio(call.id).bytes);
+		expect(items[0].binary!.data).toMatchObject({
+			mimeType: 'audio/mpeg',
+			fileName: `conversation-${call.id}.mp3`,
+		});
+		expect(recordingRequests()).toEqual([
+			{ origin: 'media', path: pathOf(call.recording_url!), authorization: false, status: 200 },
+		]);
+	});
+
+	it('the key goes by exact origin: with a Base URL of localhost it is not sent to 127.0.0.1', async () => {
+		const call = phoneCall('api', 'mp3');
+		const error = await downloadError(
+			call,
+			{},
+			{ baseUrl: ctx.sandbox.url.replace('127.0.0.1', 'localhost') },
+		);
+		const where = `${ctx.sandbox.url}${pathOf(call.recording_url!)}`;
+		expect(error).toBeInstanceOf(NodeApiError);
+		expect(error.message).toBe(
+			`The recording of conversation ${call.id} could not be downloaded: ${where} answered HTTP 401`,
+		);
+		expect(error.description).toBe(
+			`That address asks for a login. The RingReady API key is sent only to the Base URL's address (${ctx.sandbox.url.replace('127.0.0.1', 'localhost')}), never to another one. Nothing was downloaded.`,
+		);
+		expect(recordingRequests()).toEqual([
+			{ origin: 'api', path: pathOf(call.recording_url!), authorization: false, status: 401 },
+		]);
+	});
+
+	it('a conversation without a recording (a web chat) gets no file and no error', async () => {
+		const chat = ctx.sandbox.control.conversations('A').find((c) => c.channel === 'web_chat')!;
+		expect(chat.recording_url).toBeNull();
+		const { items } = await download([chat]);
+		expect(items).toEqual([
+			{ json: { id: chat.id, recording_url: null }, pairedItem: { item: 0 } },
+		]);
+		expect(recordingRequests()).toEqual([]);
+	});
+
+	it('the file goes under the binary property asked for', async () => {
+		const call = phoneCall('media', 'wav');
+		const { items } = await download([call], { binaryProperty: 'recording' });
+		expect(Object.keys(items[0].binary!)).toEqual(['recording']);
+		expect(fileBytes(items[0], 'recording')).toEqual(recordingAudio(call.id).bytes);
+	});
+
+	it('a redirect to the other origin is followed, without the key', async () => {
+		const call = phoneCall('api', 'wav');
+		ctx.sandbox.control.recordingAnswer({ id: call.id, answer: 'redirect' });
+		const { items } = await download([call]);
+		expect(fileBytes(items[0])).toEqual(recordingAudio(call.id).bytes);
+		expect(recordingRequests()).toEqual([
+			{ origin: 'api', path: pathOf(call.recording_url!), authorization: true, status: 302 },
+			{ origin: 'media', path: pathOf(call.recording_url!), authorization: false, status: 200 },
+		]);
+	});
+
+	it('a file served untyped (application/octet-stream) is taken as the audio its name says', async () => {
+		const call = phoneCall('media', 'mp3');
+		ctx.sandbox.control.recordingAnswer({ id: call.id, answer: 'octet-stream' });
+		const { items } = await download([call]);
+		expect(fileBytes(items[0])).toEqual(recordingAudio(call.id).bytes);
+		expect(items[0].binary!.data.mimeType).toBe('audio/mpeg');
+	});
+});
+
+describe('a recording that cannot be downloaded fails for its item', () => {
+	it('over the size limit announced by Content-Length: refused before reading', async () => {
+		const call = phoneCall('api', 'wav');
+		const size = recordingAudio(call.id).bytes.length;
+		const error = await downloadError(call, { maxBytes: 1000 });
+		expect(error.message).toBe(
+			`The recording of conversation ${call.id} is larger than the 1000 bytes limit`,
+		);
+		expect(error.description).toBe(
+			`${call.recording_url} announced ${Math.round((size / 1024) * 10) / 10} KB (Content-Length). Nothing was stored. Raise the recording size limit in the node's options to download it.`,
+		);
+	});
+
+	it('over the size limit without Content-Length: stopped once the limit is passed', async () => {
+		const call = phoneCall('media', 'mp3');
+		const total = 64 * 1024 * 1024;
+		ctx.sandbox.control.recordingAnswer({
+			id: call.id,
+			answer: 'huge',
+			bytes: total,
+			declareLength: false,
+		});
+		const error = await downloadError(call, { maxBytes: 1024 * 1024 });
+		expect(error.message).toBe(
+			`The recording of conversation ${call.id} is larger than the 1 MB limit`,
+		);
+		expect(error.description).toBe(
+			`${call.recording_url} was still sending after 1 MB; the download was stopped. Nothing was stored. Raise the recording size limit in the node's options to download it.`,
+		);
+		const [served] = ctx.sandbox.control.recordingRequests();
+		expect(served.bytes_sent).toBeLessThan(total);
+	});
+
+	it('a web page instead of audio', async () => {
+		const call = phoneCall('api', 'mp3');
+		ctx.sandbox.control.recordingAnswer({ id: call.id, answer: 'html' });
+		const error = await downloadError(call);
+		expect(error).toBeInstanceOf(NodeApiError);
+		expect(error.message).toBe(`The recording of conversation ${call.id} is not an audio file`);
+		expect(error.description).toBe(
+			`${call.recording_url} answered with Content-Type text/html; charset=utf-8 instead of an audio type (audio/*). It may be a sign-in or error page. Nothing was stored.`,
+		);
+	});
+
+	it('a recording the server no longer has (404)', async () => {
+		const call = phoneCall('media', 'wav');
+		ctx.sandbox.control.recordingAnswer({ id: call.id, answer: 'missing' });
+		const error = await downloadError(call);
+		expect(error.message).toBe(`The recording of conversation ${call.id} was not found`);
+		expect(error.description).toBe(
+			`${call.recording_url} answered HTTP 404: the audio of this call is not available (any more). Nothing was downloaded.`,
+		);
+		expect((error as NodeApiError).httpCode).toBe('404');
+	});
+
+	it('a plain-HTTP address that is not this machine: refused before any request', async () => {
+		const error = await downloadError({
+			id: 5,
+			recording_url: 'http://media.ring-ready.com/recordings/5.mp3',
+		});
+		expect(error).toBeInstanceOf(NodeOperationError);
+		expect(error.message).toBe(
+			'Refusing to download the recording of conversation 5 from http://media.ring-ready.com: recordings are downloaded over HTTPS only',
+		);
+		expect(error.description).toBe(
+			'Its recording_url does not start with https://. Plain http:// is allowed only for 127.0.0.1, localhost and ::1 (such as the local sandbox). Nothing was downloaded.',
+		);
+		expect(recordingRequests()).toEqual([]);
+		expect(ctx.sandbox.control.requests().log).toEqual([]);
+	});
+
+	it('a redirect to a plain-HTTP address is not followed', async () => {
+		const call = phoneCall('media', 'mp3');
+		ctx.sandbox.control.recordingAnswer({
+			id: call.id,
+			answer: 'redirect',
+			location: 'http://cdn.example.com/r/1.mp3?signature=abc',
+		});
+		const error = await downloadError(call);
+		expect(error.message).toBe(
+			`The recording of conversation ${call.id} was redirected to http://cdn.example.com: recordings are downloaded over HTTPS only`,
+		);
+		expect(error.description).toBe(
+			`${call.recording_url} answered HTTP 302 pointing to http://cdn.example.com/r/1.mp3. Redirects are followed over HTTPS only (plain http:// only for 127.0.0.1, localhost and ::1), and never with the API key. Nothing was downloaded.`,
+		);
+		expect(recordingRequests()).toHaveLength(1);
+	});
+
+	it('a redirect that keeps redirecting: at most 3 are followed', async () => {
+		const call = phoneCall('media', 'wav');
+		ctx.sandbox.control.recordingAnswer({
+			id: call.id,
+			answer: 'redirect',
+			location: call.recording_url!,
+			count: 10,
+		});
+		const error = await downloadError(call);
+		expect(error.message).toBe(
+			`The recording of conversation ${call.id} was redirected more than 3 times`,
+		);
+		expect(recordingRequests()).toHaveLength(4);
+	});
+
+	it('a body that trickles in past the time limit', async () => {
+		const call = phoneCall('api', 'mp3');
+		ctx.sandbox.control.recordingAnswer({
+			id: call.id,
+			answer: 'slow',
+			chunkBytes: 16,
+			everyMs: 100,
+		});
+		const error = await downloadError(call, { timeoutMs: 1500 });
+		expect(error.message).toBe(
+			`The recording of conversation ${call.id} did not download within 1.5 seconds`,
+		);
+		expect(error.description).toBe(
+			`${call.recording_url} sent it too slowly. The download was stopped and nothing was stored. Try again later.`,
+		);
+	});
+
+	it('an address nothing answers on', async () => {
+		const closed = createServer();
+		await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+		const { port } = closed.address() as AddressInfo;
+		await new Promise<void>((resolve) => closed.close(() => resolve()));
+		const error = await downloadError({
+			id: 7,
+			recording_url: `http://127.0.0.1:${port}/recordings/7.mp3`,
+		});
+		expect(error.message).toBe(
+			`Could not download the recording of conversation 7 from http://127.0.0.1:${port}: the connection was refused`,
+		);
+		expect(error.description).toBe(
+			`Nothing was stored. Check that this n8n can reach http://127.0.0.1:${port} (error code ECONNREFUSED).`,
+		);
+	});
+
+	it('with Continue On Fail, only the failing item is an error and it carries no file', async () => {
+		const good = phoneCall('api', 'wav');
+		const page = phoneCall('media', 'mp3');
+		const chat = ctx.sandbox.control.conversations('A').find((c) => c.channel === 'web_chat')!;
+		ctx.sandbox.control.recordingAnswer({ id: page.id, answer: 'html' });
+		const { items } = await download([good, page, chat], {}, { continueOnFail: true });
+		expect(fileBytes(items[0])).toEqual(recordingAudio(good.id).bytes);
+		expect(items[1]).toEqual({
+			json: { error: `The recording of conversation ${page.id} is not an audio file` },
+			pairedItem: { item: 1 },
+		});
+		expect(items[2].binary).toBeUndefined();
+	});
+});

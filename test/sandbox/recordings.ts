@@ -1,0 +1,404 @@
+/**
+ * Call recordings: small generated audio files (MP3 or WAV, a few KB, different bytes for every
+ * conversation id) served on two origins, and the controls that make a recording answer badly.
+ *
+ * - Which origin a recording_url points to and its format follow the id (recordingPlacement), so
+ *   the seeded data and its PRNG are unchanged: ids divisible by 3 are on the media origin (a
+ *   second listener, like a CDN: no key needed), the others on the API origin (the owner's key
+ *   with the read scope, like any API resource); even ids are WAV, odd ids MP3.
+ * - Both origins serve every recording at the same path, so a redirect to the other origin lands
+ *   on the file. Unknown recordings, web chats and hang-ups (recording_url null) are 404.
+ * - Every recording request (either origin) is logged with whether an Authorization header came.
+ */
+import type { IncomingMessage, ServerResponse } from 'http';
+import { z } from 'zod';
+
+import type { KeyRecord } from './seed';
+
+export type RecordingOrigin = 'api' | 'media';
+
+export interface RecordingOrigins {
+	/** The sandbox's own origin (sb.url). */
+	api: string;
+	/** The second listener's origin (sb.mediaUrl). */
+	media: string;
+}
+
+export const RECORDINGS_PREFIX = '/recordings/';
+
+const RECORDING_PATH = /^\/recordings\/(\d+)\.(mp3|wav)$/;
+
+export interface RecordingAudio {
+	bytes: Buffer;
+	mimeType: 'audio/mpeg' | 'audio/wav';
+	extension: 'mp3' | 'wav';
+}
+
+/** Where a conversation's recording lives and in which format (from its id only). */
+export function recordingPlacement(id: number): {
+	origin: RecordingOrigin;
+	extension: 'mp3' | 'wav';
+} {
+	return { origin: id % 3 === 0 ? 'media' : 'api', extension: id % 2 === 0 ? 'wav' : 'mp3' };
+}
+
+export function recordingUrl(origins: RecordingOrigins, id: number): string {
+	const { origin, extension } = recordingPlacement(id);
+	return `${origins[origin]}${RECORDINGS_PREFIX}${id}.${extension}`;
+}
+
+// --- audio ---------------------------------------------------------------------------------------
+
+/** One MPEG-1 Layer III frame, 128 kbit/s, 44.1 kHz, mono, no padding: 417 bytes of silence. */
+const MP3_FRAME_BYTES = 417;
+const MP3_FRAME = (() => {
+	const frame = Buffer.alloc(MP3_FRAME_BYTES);
+	frame.set([0xff, 0xfb, 0x90, 0xc4]);
+	return frame;
+})();
+
+function id3Tag(title: string): Buffer {
+	const text = Buffer.from(title, 'latin1');
+	const frame = Buffer.alloc(10 + 1 + text.length);
+	frame.write('TIT2', 0, 'latin1');
+	frame.writeUInt32BE(1 + text.length, 4);
+	text.copy(frame, 11); // after flags (2 bytes) and the encoding byte (0 = latin1)
+	const header = Buffer.from([0x49, 0x44, 0x33, 3, 0, 0, 0, 0, 0, 0]);
+	// The tag size is "syncsafe": 7 bits per byte.
+	const size = frame.length;
+	header[6] = (size >> 21) & 0x7f;
+	header[7] = (size >> 14) & 0x7f;
+	header[8] = (size >> 7) & 0x7f;
+	header[9] = size & 0x7f;
+	return Buffer.concat([header, frame]);
+}
+
+function mp3(id: number): Buffer {
+	const frames = 6 + (id % 5);
+	return Buffer.concat([
+		id3Tag(`RingReady sandbox call recording ${id}`),
+		...Array.from({ length: frames }, () => MP3_FRAME),
+	]);
+}
+
+/** 8 kHz, 8-bit mono PCM: a tone whose pitch and noise follow the id, about half a second. */
+function wav(id: number): Buffer {
+	const rate = 8000;
+	const samples = 4000 + (id % 7) * 100;
+	const period = 10 + (id % 23);
+	const data = Buffer.alloc(samples);
+	let noise = (id * 2654435761) >>> 0;
+	for (let i = 0; i < samples; i++) {
+		noise = (Math.imul(noise, 1664525) + 1013904223) >>> 0;
+		const phase = i % period;
+		const triangle = phase < period / 2 ? phase / (period / 2) : 2 - phase / (period / 2);
+		data[i] = Math.max(0, Math.min(255, Math.round(128 + (triangle - 0.5) * 160 + (noise >>> 29))));
+	}
+	const header = Buffer.alloc(44);
+	header.write('RIFF', 0, 'latin1');
+	header.writeUInt32LE(36 + samples, 4);
+	header.write('WAVE', 8, 'latin1');
+	header.write('fmt ', 12, 'latin1');
+	header.writeUInt32LE(16, 16); // fmt chunk size
+	header.writeUInt16LE(1, 20); // PCM
+	header.writeUInt16LE(1, 22); // mono
+	header.writeUInt32LE(rate, 24);
+	header.writeUInt32LE(rate, 28); // bytes per second
+	header.writeUInt16LE(1, 32); // block align
+	header.writeUInt16LE(8, 34); // bits per sample
+	header.write('data', 36, 'latin1');
+	header.writeUInt32LE(samples, 40);
+	return Buffer.concat([header, data]);
+}
+
+const audioCache = new Map<number, RecordingAudio>();
+
+/** The file the sandbox serves for this conversation's recording (the same bytes on every run). */
+export function recordingAudio(id: number): RecordingAudio {
+	let audio = audioCache.get(id);
+	if (!audio) {
+		const { extension } = recordingPlacement(id);
+		audio =
+			extension === 'mp3'
+				? { bytes: mp3(id), mimeType: 'audio/mpeg', extension }
+				: { bytes: wav(id), mimeType: 'audio/wav', extension };
+		if (audioCache.size > 1000) audioCache.clear();
+		audioCache.set(id, audio);
+	}
+	return audio;
+}
+
+// --- controls ------------------------------------------------------------------------------------
+
+export const RECORDING_ANSWERS = [
+	'redirect',
+	'html',
+	'octet-stream',
+	'huge',
+	'slow',
+	'missing',
+] as const;
+export type RecordingAnswerKind = (typeof RECORDING_ANSWERS)[number];
+
+export interface RecordingAnswerSpec {
+	/** The conversation whose recording answers this way (on either origin). */
+	id: number;
+	/**
+	 * - `redirect`: a 3xx (`status`, default 302) to `location`, by default the same recording on the other origin;
+	 * - `html`: 200 with a `text/html` sign-in page;
+	 * - `octet-stream`: the real file as `application/octet-stream` (storage without a content type);
+	 * - `huge`: 200 `audio/mpeg` with `bytes` bytes (default 64 MiB), with Content-Length unless `declareLength` is false (chunked);
+	 * - `slow`: the real file, its headers at once, then `chunkBytes` (default 64) every `everyMs` (default 100);
+	 * - `missing`: 404.
+	 */
+	answer: RecordingAnswerKind;
+	status?: 301 | 302 | 303 | 307 | 308;
+	location?: string;
+	bytes?: number;
+	declareLength?: boolean;
+	chunkBytes?: number;
+	everyMs?: number;
+	/** How many requests for this recording answer this way (default 1). */
+	count?: number;
+}
+
+export const recordingAnswerSchema = z
+	.object({
+		id: z.number().int().min(1),
+		answer: z.enum(RECORDING_ANSWERS),
+		status: z
+			.union([z.literal(301), z.literal(302), z.literal(303), z.literal(307), z.literal(308)])
+			.optional(),
+		location: z.string().min(1).optional(),
+		bytes: z
+			.number()
+			.int()
+			.min(1)
+			.max(1024 * 1024 * 1024)
+			.optional(),
+		declareLength: z.boolean().optional(),
+		chunkBytes: z.number().int().min(1).optional(),
+		everyMs: z.number().finite().min(1).max(60_000).optional(),
+		count: z.number().int().min(1).optional(),
+	})
+	.strict();
+
+export interface RecordingRequest {
+	/** Arrival order among recording requests, from 1 (reset by clearRecordingRequests / clearRequests). */
+	seq: number;
+	origin: RecordingOrigin;
+	method: string;
+	path: string;
+	/** The conversation id in the path, or null for a path that names none. */
+	conversation_id: number | null;
+	/** Whether the request carried an Authorization header (of any kind). */
+	authorization: boolean;
+	/** Key prefix only ("rr_live_8f3a…"), null when no Bearer token was sent. Never the full key. */
+	key: string | null;
+	/** The control answer used, or null for the normal one. */
+	answer: RecordingAnswerKind | null;
+	/** Status sent; null while in flight. */
+	status: number | null;
+	/** Body bytes written (so far). */
+	bytes_sent: number;
+	started_ms: number;
+	ended_ms: number | null;
+}
+
+/** What the recordings need from the rest of the sandbox. */
+export interface RecordingHost {
+	origins: RecordingOrigins;
+	now(): number;
+	/** The authenticated key, or why not (the API's 401 texts). */
+	authenticate(token: string): { ok: true; key: KeyRecord } | { ok: false; detail: string };
+	/** The conversation's recording_url if it exists in that account (any account when undefined). */
+	recordingUrlOf(id: number, account?: KeyRecord['account']): string | null | undefined;
+	maskToken(token: string): string;
+	/** setTimeout that the sandbox cancels on close. */
+	later(fn: () => void, ms: number): void;
+}
+
+const HTML_PAGE =
+	'<!doctype html><html><head><title>Sign in</title></head><body><h1>Sign in to continue</h1><form><input name="email"></form></body></html>';
+
+export class Recordings {
+	private answers: Array<{ spec: RecordingAnswerSpec; remaining: number }> = [];
+	private log: RecordingRequest[] = [];
+	private seq = 0;
+
+	constructor(private readonly host: RecordingHost) {}
+
+	addAnswer(spec: RecordingAnswerSpec): void {
+		this.answers.push({ spec, remaining: spec.count ?? 1 });
+	}
+
+	clearAnswers(): void {
+		this.answers = [];
+	}
+
+	get pendingAnswers(): RecordingAnswerSpec[] {
+		return this.answers.map(({ spec, remaining }) => ({ ...spec, count: remaining }));
+	}
+
+	requests(): RecordingRequest[] {
+		return this.log.map((entry) => ({ ...entry }));
+	}
+
+	clearRequests(): void {
+		this.log = [];
+		this.seq = 0;
+	}
+
+	private takeAnswer(id: number): RecordingAnswerSpec | undefined {
+		const index = this.answers.findIndex(({ spec }) => spec.id === id);
+		if (index === -1) return undefined;
+		const entry = this.answers[index];
+		if (--entry.remaining <= 0) this.answers.splice(index, 1);
+		return entry.spec;
+	}
+
+	handle(origin: RecordingOrigin, req: IncomingMessage, res: ServerResponse, path: string): void {
+		const method = (req.method ?? 'GET').toUpperCase();
+		const auth = req.headers.authorization;
+		const bearer = typeof auth === 'string' ? /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(auth) : null;
+		const token = bearer ? bearer[1] : undefined;
+		const match = RECORDING_PATH.exec(path);
+		const id = match ? Number(match[1]) : null;
+		const entry: RecordingRequest = {
+			seq: ++this.seq,
+			origin,
+			method,
+			path,
+			conversation_id: id,
+			authorization: auth !== undefined,
+			key: token === undefined ? null : this.host.maskToken(token),
+			answer: null,
+			status: null,
+			bytes_sent: 0,
+			started_ms: this.host.now(),
+			ended_ms: null,
+		};
+		this.log.push(entry);
+		res.on('close', () => {
+			entry.ended_ms = this.host.now();
+			entry.status = res.headersSent ? res.statusCode : null;
+		});
+		const send = (status: number, body: string | Buffer, headers: Record<string, string> = {}) => {
+			const bytes = typeof body === 'string' ? Buffer.from(body) : body;
+			res.writeHead(status, {
+				'Content-Type': 'application/json',
+				'Content-Length': String(bytes.length),
+				...headers,
+			});
+			entry.bytes_sent = bytes.length;
+			res.end(method === 'HEAD' ? undefined : bytes);
+		};
+		const fail = (status: number, detail: string, headers?: Record<string, string>) =>
+			send(status, JSON.stringify({ detail }), headers);
+
+		if (method !== 'GET' && method !== 'HEAD')
+			return fail(405, 'Method Not Allowed', { Allow: 'GET, HEAD' });
+		if (!match || id === null) return fail(404, 'Recording not found');
+
+		let account: KeyRecord['account'] | undefined;
+		if (origin === 'api') {
+			// On the API's origin a recording is an API resource: the owner's key with the read scope.
+			if (auth === undefined || auth.trim() === '')
+				return fail(401, 'Missing API key: send the header "Authorization: Bearer rr_live_..."', {
+					'WWW-Authenticate': 'Bearer',
+				});
+			if (token === undefined)
+				return fail(401, 'Malformed Authorization header: expected "Bearer rr_live_..."', {
+					'WWW-Authenticate': 'Bearer',
+				});
+			const result = this.host.authenticate(token);
+			if (!result.ok)
+				return fail(401, result.detail, { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
+			if (!result.key.scopes.includes('read'))
+				return fail(403, `This API key lacks the "read" scope required for GET ${path}`);
+			account = result.key.account;
+		}
+		const url = this.host.recordingUrlOf(id, account);
+		const audio = recordingAudio(id);
+		if (typeof url !== 'string' || audio.extension !== match[2])
+			return fail(404, 'Recording not found');
+
+		const answer = this.takeAnswer(id);
+		entry.answer = answer?.answer ?? null;
+		switch (answer?.answer) {
+			case undefined:
+				return send(200, audio.bytes, { 'Content-Type': audio.mimeType });
+			case 'redirect': {
+				const other = origin === 'api' ? this.host.origins.media : this.host.origins.api;
+				return send(answer.status ?? 302, '', {
+					'Content-Type': 'text/plain',
+					Location: answer.location ?? `${other}${path}`,
+				});
+			}
+			case 'html':
+				return send(200, HTML_PAGE, { 'Content-Type': 'text/html; charset=utf-8' });
+			case 'octet-stream':
+				return send(200, audio.bytes, { 'Content-Type': 'application/octet-stream' });
+			case 'missing':
+				return fail(404, 'Recording not found');
+			case 'huge':
+				return this.sendHuge(res, entry, answer.bytes ?? 64 * 1024 * 1024, answer.declareLength);
+			case 'slow':
+				return this.trickle(res, entry, audio, answer.chunkBytes ?? 64, answer.everyMs ?? 100);
+		}
+	}
+
+	/** Silent MP3 frames, 64 KiB at a time, as fast as the client reads them. */
+	private sendHuge(
+		res: ServerResponse,
+		entry: RecordingRequest,
+		total: number,
+		declareLength = true,
+	): void {
+		res.writeHead(200, {
+			'Content-Type': 'audio/mpeg',
+			...(declareLength ? { 'Content-Length': String(total) } : {}),
+		});
+		const block = Buffer.concat(Array.from({ length: 158 }, () => MP3_FRAME)); // ≈ 64 KiB
+		const pump = () => {
+			while (!res.destroyed && entry.bytes_sent < total) {
+				const piece = block.subarray(0, Math.min(block.length, total - entry.bytes_sent));
+				entry.bytes_sent += piece.length;
+				if (entry.bytes_sent >= total) {
+					res.end(piece);
+					return;
+				}
+				if (!res.write(piece)) {
+					res.once('drain', pump);
+					return;
+				}
+			}
+		};
+		pump();
+	}
+
+	private trickle(
+		res: ServerResponse,
+		entry: RecordingRequest,
+		audio: RecordingAudio,
+		chunkBytes: number,
+		everyMs: number,
+	): void {
+		res.writeHead(200, {
+			'Content-Type': audio.mimeType,
+			'Content-Length': String(audio.bytes.length),
+		});
+		const next = () => {
+			if (res.destroyed) return;
+			const piece = audio.bytes.subarray(entry.bytes_sent, entry.bytes_sent + chunkBytes);
+			entry.bytes_sent += piece.length;
+			if (entry.bytes_sent >= audio.bytes.length) {
+				res.end(piece);
+				return;
+			}
+			res.write(piece);
+			this.host.later(next, everyMs);
+		};
+		next();
+	}
+}
