@@ -15,7 +15,7 @@ import type {
 } from 'n8n-workflow';
 
 import { downloadRecording, recordingBinary } from '../../nodes/RingReady/transport/recording';
-import { RequestSession } from '../../nodes/RingReady/transport/session';
+import { RequestSession, RETRY_POLICY } from '../../nodes/RingReady/transport';
 import { executeNode, secretPaths } from '../harness';
 import type { ConversationDetail } from '../sandbox';
 import { recordingAudio } from '../sandbox';
@@ -46,7 +46,12 @@ const recordingProbe: INodeType = {
 		],
 	},
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const session = new RequestSession(this);
+		const session = new RequestSession(this, {
+			policy: {
+				...RETRY_POLICY,
+				requestTimeoutMs: this.getNodeParameter('timeoutMs', 0) as number,
+			},
+		});
 		const out: INodeExecutionData[] = [];
 		const items = this.getInputData();
 		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
@@ -59,7 +64,6 @@ const recordingProbe: INodeType = {
 						itemIndex,
 						session,
 						maxBytes: this.getNodeParameter('maxBytes', itemIndex) as number,
-						timeoutMs: this.getNodeParameter('timeoutMs', itemIndex) as number,
 					},
 				);
 				const json = { ...items[itemIndex].json };

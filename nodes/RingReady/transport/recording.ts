@@ -1,18 +1,15 @@
 import type {
 	IBinaryKeyData,
-	ICredentialDataDecryptedObject,
-	ICredentialsDecrypted,
 	IExecuteFunctions,
 	IHttpRequestOptions,
-	INode,
 	IPollFunctions,
 	JsonObject,
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { resolveBaseUrl } from '../../../credentials/RingReadyApi.credentials';
-import { CREDENTIAL_TYPE, RETRY_POLICY } from './policy';
 import type { RequestSession } from './session';
+import { CREDENTIAL_TYPE } from './types';
 
 /**
  * A conversation's recording as an n8n file. The API key goes only to the Base URL's origin: a
@@ -41,10 +38,8 @@ export interface RecordingDownloadOptions {
 	itemIndex: number;
 	/** Larger recordings fail (announced by Content-Length, or counted while reading). */
 	maxBytes: number;
-	/** The run's session: the item's credential (Base URL and key). Without one, the item's credential is read. */
-	session?: Pick<RequestSession, 'resolve' | 'node'>;
-	/** The whole download's time limit (default: each API request's own, 30 s). */
-	timeoutMs?: number;
+	/** The run's session: the item's credential (Base URL and key) and the time limit. */
+	session: Pick<RequestSession, 'resolve' | 'node' | 'policy'>;
 }
 
 export type RecordingFunctions = IExecuteFunctions | IPollFunctions;
@@ -197,8 +192,8 @@ export async function downloadRecording(
 	options: RecordingDownloadOptions,
 ): Promise<RecordingFile | undefined> {
 	const { itemIndex, maxBytes, session } = options;
-	const timeoutMs = options.timeoutMs ?? RETRY_POLICY.requestTimeoutMs;
-	const node: INode = session?.node ?? this.getNode();
+	const timeoutMs = session.policy.requestTimeoutMs;
+	const { node } = session;
 	const raw = conversation.recording_url;
 	if (raw === null || raw === undefined || raw === '') return undefined;
 	const subject = `the recording of conversation ${String(conversation.id)}`;
@@ -235,7 +230,7 @@ export async function downloadRecording(
 		);
 	}
 
-	const credential = await itemCredential.call(this, session, node, itemIndex);
+	const credential = (await session.resolve(itemIndex)).decrypted;
 	let keyOrigin: string;
 	try {
 		keyOrigin = resolveBaseUrl(credential.data?.baseUrl);
@@ -381,23 +376,6 @@ export async function downloadRecording(
 			fileName: `conversation-${String(conversation.id).replace(/[^\w-]/g, '_')}.${type.extension}`,
 		};
 	}
-}
-
-/** The item's credential: the session's copy, or (without a session) read for the item. */
-async function itemCredential(
-	this: RecordingFunctions,
-	session: RecordingDownloadOptions['session'],
-	node: INode,
-	itemIndex: number,
-): Promise<ICredentialsDecrypted> {
-	if (session) return (await session.resolve(itemIndex)).decrypted;
-	const reference = node.credentials?.[CREDENTIAL_TYPE];
-	return {
-		id: reference?.id ?? '',
-		name: reference?.name ?? '',
-		type: CREDENTIAL_TYPE,
-		data: await this.getCredentials<ICredentialDataDecryptedObject>(CREDENTIAL_TYPE, itemIndex),
-	};
 }
 
 /** The file as n8n binary data under `binaryProperty` (default `data`), for an item's `binary`. */
