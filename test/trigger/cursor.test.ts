@@ -17,16 +17,18 @@ import {
 	givesUpOnTranscript,
 	parseHttpDate,
 	parseTimestamp,
+	sinceFor,
+	startState,
+	withTranscriptFailures,
+	type TriggerState,
+} from '../../nodes/RingReadyTrigger/cursor';
+import {
 	pickState,
 	readState,
 	sameState,
-	sinceFor,
-	startState,
 	toStored,
-	withTranscriptFailures,
 	writeState,
-	type TriggerState,
-} from '../../nodes/RingReadyTrigger/cursor';
+} from '../../nodes/RingReadyTrigger/state';
 
 const T0 = Date.UTC(2026, 5, 9, 14, 0, 0);
 const iso = (ms: number) => new Date(ms).toISOString().replace(/\.000Z$/, 'Z');
