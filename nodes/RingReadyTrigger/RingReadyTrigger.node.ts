@@ -22,9 +22,8 @@ import {
 	MAX_FUTURE_IDS,
 	MAX_LATE_ARRIVAL_MINUTES,
 	TRANSCRIPT_ATTEMPTS,
-	afterEmitting,
-	afterListing,
 	decide,
+	decideListing,
 	filterKeyFor,
 	givesUpOnTranscript,
 	planListing,
@@ -193,21 +192,19 @@ async function pollOnce(
 
 	const plan = planListing(state, windowMinutes);
 	const listed = await requests.listPart(settings.query, plan);
-	const outcome = afterListing(state, plan, listed);
-	if (!outcome.decide) {
+	const { serverNowMs } = requests;
+	const step = decideListing(state, plan, listed, windowMinutes, {
+		serverNowMs,
+		onlyFinished: settings.onlyFinished,
+	});
+	if ('resume' in step) {
 		this.logger.info(
 			`RingReady Trigger: listed ${listed.pages} page${listed.pages === 1 ? '' : 's'} of new conversations within the poll's time budget; the listing continues at the next poll and every conversation is emitted once, oldest first`,
 		);
-		if (!lease.holds()) return null;
-		writeState(staticData, { ...state, scan: outcome.scan });
+		if (lease.holds()) writeState(staticData, step.resume);
 		return null;
 	}
-	const options = {
-		serverNowMs: requests.serverNowMs,
-		onlyFinished: settings.onlyFinished,
-		segment: outcome.segment,
-	};
-	const decision = decide(state, listed.conversations, windowMinutes, options);
+	const { decision } = step;
 	let items = decision.emit as IDataObject[];
 	let failedIds: number[] = [];
 	if (settings.withDetail) {
@@ -222,16 +219,12 @@ async function pollOnce(
 			reportShortPoll.call(this, fetched, items.length, decision.emit.length, state);
 	}
 	items = items.map((item) => withUnreadableNote(item, decision));
-	const next = afterEmitting(state, listed.conversations, windowMinutes, options, outcome, {
-		decision,
-		emitted: items.length,
-		failedIds,
-	});
+	const next = step.after(items.length, failedIds);
 	const emitted = new Set(items.map((item) => item.id));
 	warnAboutDates.call(
 		this,
 		{ ...decision, future: decision.future.filter(({ id }) => emitted.has(id)) },
-		requests.serverNowMs,
+		serverNowMs,
 	);
 	for (const { id, started_at } of decision.unreadable.filter(({ id }) => emitted.has(id))) {
 		this.logger.warn(

@@ -21,9 +21,8 @@ import type { Channel, ConversationSummary } from '../../nodes/RingReady/shared/
 import {
 	MAX_FAILING_IDS,
 	MAX_SEEN_IDS,
-	afterEmitting,
-	afterListing,
 	decide,
+	decideListing,
 	filterKeyFor,
 	givesUpOnTranscript,
 	planListing,
@@ -246,14 +245,12 @@ class ModelTrigger {
 		const state = pick.found;
 		const plan = planListing(state, this.windowMinutes);
 		const part = this.world.listPart(this.account, this.channel, plan, faults.pages ?? null);
-		const outcome = afterListing(state, plan, part);
-		if (!outcome.decide) {
-			writeState(storage.node, { ...state, scan: outcome.scan });
+		const step = decideListing(state, plan, part, this.windowMinutes, { serverNowMs });
+		if ('resume' in step) {
+			writeState(storage.node, step.resume);
 			return [];
 		}
-		const listed = part.conversations;
-		const options = { serverNowMs, segment: outcome.segment };
-		const decision = decide(state, listed, this.windowMinutes, options);
+		const { decision } = step;
 
 		// The transcript fetches, in order: the budget cut, failures, giving up after 3 polls.
 		const emitted: number[] = [];
@@ -266,11 +263,7 @@ class ModelTrigger {
 			}
 			emitted.push(conversation.id);
 		}
-		const next = afterEmitting(state, listed, this.windowMinutes, options, outcome, {
-			decision,
-			emitted: emitted.length,
-			failedIds: failed,
-		});
+		const next = step.after(emitted.length, failed);
 		if (!sameState(state, next) || pick.changed) writeState(storage.node, next);
 		return emitted;
 	}
