@@ -37,8 +37,7 @@ import type { FetchedDetails } from './fetch';
 import {
 	acquirePollLease,
 	findState,
-	forgetActivation,
-	keepActivation,
+	setActivationRecord,
 	sameState,
 	triggerKey,
 	writeState,
@@ -183,10 +182,10 @@ async function pollOnce(
 		const start = await activate.call(this, requests, settings, filterKey, found.owner);
 		if (!lease.holds()) return null;
 		writeState(staticData, start);
-		keepActivation(this, start);
+		setActivationRecord(this, start);
 		return null;
 	}
-	if (!found.fromActivation) forgetActivation(this);
+	if (!found.fromActivation) setActivationRecord(this);
 	const { state } = found;
 	const { windowMinutes } = settings;
 
