@@ -1,7 +1,4 @@
-/**
- * Every request of one poll, within the time n8n gives it: the only module that talks to the
- * transport (nodes/RingReady/transport).
- */
+/** A poll's requests, within the time n8n gives it: the trigger's only use of the transport. */
 import type { IDataObject, IPollFunctions, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
@@ -14,16 +11,12 @@ import type {
 import { CONVERSATION_PAGE_SIZE } from '../RingReady/shared/contract';
 import { RETRY_POLICY } from '../RingReady/transport';
 import { getAccount } from '../RingReady/transport/account';
-import {
-	fetchConversationDetails,
-	getConversation,
-	getConversationPage,
-} from '../RingReady/transport/conversations';
+import * as api from '../RingReady/transport/conversations';
 import { RequestSession } from '../RingReady/transport/session';
 import { TRANSCRIPT_ATTEMPTS, parseHttpDate } from './cursor';
 import type { ListedPart, ListingPlan } from './cursor';
 
-/** Shares of the poll's time after which no list page (the listing resumes) or transcript starts. */
+/** No list page (the listing resumes) or transcript starts after these shares of the poll's time. */
 const BUDGET_SHARE = { list: 0.4, detail: 0.6 };
 /** Share of the poll interval a poll works in, so that the next tick finds it done. */
 const INTERVAL_SHARE = 0.8;
@@ -32,25 +25,21 @@ const UNIT_MS: Record<string, number> = { minutes: 60_000, hours: 3_600_000 };
 export interface FetchedDetails {
 	/** The in-order prefix to emit: details, or summaries with an `error` for transcripts given up on. */
 	items: IDataObject[];
-	/** Transcripts that failed on this poll for a reason of their own (they count towards giving up). */
+	/** Transcripts that failed for a reason of their own: they count towards giving up. */
 	failed: Array<{ id: number; error: unknown }>;
-	/** The first transcript that failed for a reason that is not its own (RingReady busy or unreachable). */
+	/** The first that failed for a reason not its own (RingReady busy or unreachable). */
 	deferred?: { id: number; error: unknown };
 }
 
-/** One poll's requests: one session (one throttle, one read of the credential) and one time budget. */
+/** One session (one throttle, one read of the credential) and one time budget per poll. */
 export class PollFetch {
 	private readonly session: RequestSession;
 
-	/** Epoch ms (host clock: timing only, never the cursor); all undefined without n8n's budget. */
-	readonly budget: {
-		ms?: number;
-		requestsBy?: number;
-		pagesStartBy?: number;
-		transcriptsStartBy?: number;
-		/** The transport starts no request with less than minRequestMs left. */
-		lastStart?: number;
-	} = {};
+	/** Epoch ms by the host's clock (timing only); none without n8n's budget (before 2.38). */
+	readonly budget: { ms?: number; requestsBy?: number; pagesBy?: number; detailsBy?: number } = {};
+
+	/** The transport starts no request with less than minRequestMs left. */
+	private readonly lastStart?: number;
 
 	/** RingReady's clock: the newest `Date` header of the listing's responses. */
 	serverNowMs?: number;
@@ -64,16 +53,16 @@ export class PollFetch {
 		if (ms === undefined) return;
 		const start = Date.now();
 		const lastStart = start + ms - RETRY_POLICY.minRequestMs;
+		const startBy = (share: number) => Math.min(start + ms * share, lastStart);
+		this.lastStart = lastStart;
 		this.budget = {
 			ms,
 			requestsBy: start + ms,
-			pagesStartBy: Math.min(start + ms * BUDGET_SHARE.list, lastStart),
-			transcriptsStartBy: Math.min(start + ms * BUDGET_SHARE.detail, lastStart),
-			lastStart,
+			pagesBy: startBy(BUDGET_SHARE.list),
+			detailsBy: startBy(BUDGET_SHARE.detail),
 		};
 	}
 
-	/** The credential's origin and key, read once for the whole poll. */
 	async credential(): Promise<{ origin: string; apiKey: string }> {
 		const data = (await this.session.credentials()).data ?? {};
 		try {
@@ -92,13 +81,12 @@ export class PollFetch {
 	}
 
 	async detail(id: number): Promise<ConversationDetail> {
-		return await getConversation.call(this.context, id, { session: this.session });
+		return await api.getConversation.call(this.context, id, { session: this.session });
 	}
 
 	/**
 	 * Lists `plan` newest first until its end, its floor, `max` conversations, or the time for list
-	 * pages (at least one page; `whole`: every page). A page cut off by the poll's deadline fails
-	 * the poll, saying so.
+	 * pages (after one page at least; `whole`: never). A page cut off by the deadline fails the poll.
 	 */
 	async listPart(
 		query: ConversationQuery,
@@ -106,66 +94,63 @@ export class PollFetch {
 		options: { max?: number; whole?: boolean } = {},
 	): Promise<ListedPart> {
 		const { requestsBy } = this.budget;
-		const pagesStartBy = options.whole ? undefined : this.budget.pagesStartBy;
+		const pagesBy = options.whole ? undefined : this.budget.pagesBy;
 		const max = options.max ?? Number.POSITIVE_INFINITY;
 		const onResponse = (headers: Record<string, string | string[] | undefined>) => {
 			const date = parseHttpDate(headers.date);
 			if (date !== undefined) this.serverNowMs = Math.max(this.serverNowMs ?? date, date);
 		};
-		const conversations: ConversationSummary[] = [];
+		const part: ListedPart = { conversations: [], stops: [], pages: 0, reachedEnd: false };
 		const ids = new Set<number>();
-		const stops: number[] = [];
-		let beforeId = plan.beforeId;
-		for (let pages = 0; ; ) {
-			if (pages > 0 && pagesStartBy !== undefined && Date.now() >= pagesStartBy)
-				return { conversations, stops, pages, reachedEnd: false };
+		for (let beforeId = plan.beforeId; ; ) {
+			if (part.pages > 0 && pagesBy !== undefined && Date.now() >= pagesBy) return part;
 			const qs = {
 				...query,
 				...(plan.since === undefined ? {} : { since: plan.since }),
 				before_id: beforeId,
-				limit: Math.min(CONVERSATION_PAGE_SIZE.max, max - conversations.length),
+				limit: Math.min(CONVERSATION_PAGE_SIZE.max, max - part.conversations.length),
 			};
 			const request = { session: this.session, deadline: requestsBy, onResponse, first: true };
-			const page = await getConversationPage.call(this.context, qs, request).catch((error) => {
-				// A request cut off by the poll's deadline reports a timeout; say what really happened.
-				throw requestsBy !== undefined && Date.now() >= requestsBy
-					? this.outOfTime(pages, error)
-					: error;
-			});
-			pages++;
+			const page = await api.getConversationPage
+				.call(this.context, qs, request)
+				.catch((error: unknown) => {
+					// Cut off by the poll's deadline, it reports a timeout: say what really happened.
+					throw requestsBy !== undefined && Date.now() >= requestsBy
+						? this.outOfTime(part.pages, error)
+						: error;
+				});
+			part.pages++;
 			for (const conversation of page.conversations) {
 				if (ids.has(conversation.id) || (plan.floor !== null && conversation.id < plan.floor))
 					continue;
 				ids.add(conversation.id);
-				conversations.push(conversation);
+				part.conversations.push(conversation);
 			}
 			const next = page.next_before_id;
-			if (
+			part.reachedEnd =
 				next === null ||
-				conversations.length >= max ||
-				(plan.floor !== null && next <= plan.floor)
-			)
-				return { conversations, stops, pages, reachedEnd: true };
-			if (beforeId !== undefined && next >= beforeId) {
+				part.conversations.length >= max ||
+				(plan.floor !== null && next <= plan.floor);
+			if (part.reachedEnd) return part;
+			if (beforeId !== undefined && next! >= beforeId) {
 				throw new NodeApiError(this.context.getNode(), { next_before_id: next } as JsonObject, {
 					message: 'RingReady returned a pagination cursor that does not move forward',
 					description: `The cursor stayed at ${beforeId} or went back (${next}). Stopped to avoid looping; try again, and contact RingReady support if it persists.`,
 				});
 			}
-			stops.push(next);
-			beforeId = next;
+			part.stops.push(next!);
+			beforeId = next!;
 		}
 	}
 
 	/**
-	 * The detail of each conversation, started in order, none after the time for transcripts but
-	 * the first: the longest run from the start that could be fetched, for the caller to emit. A
-	 * conversation that `givesUp` on is emitted without its transcript (an `error` field) if it
-	 * fails for a reason of its own; any other failure, or the time running out, leaves it and the
-	 * ones after it to the next poll.
+	 * The details, started in order and none after the time for transcripts but the first: the
+	 * longest run from the start that could be fetched. One that `givesUp` on is emitted without its
+	 * transcript (an `error` field) when it fails for a reason of its own; any other failure, or
+	 * the time running out, leaves it and the ones after it to the next poll.
 	 */
 	async details(
-		conversations: ConversationSummary[],
+		summaries: ConversationSummary[],
 		options: {
 			shape: (detail: ConversationDetail) => IDataObject;
 			givesUp: (id: number) => boolean;
@@ -173,12 +158,11 @@ export class PollFetch {
 	): Promise<FetchedDetails> {
 		const result: FetchedDetails = { items: [], failed: [] };
 		const deferred = new Set<number>();
-		const { lastStart } = this.budget;
-		const timeIsUp = () => lastStart !== undefined && Date.now() >= lastStart;
-		const outcomes = await fetchConversationDetails.call(this.context, [conversations], {
+		const timeIsUp = () => this.lastStart !== undefined && Date.now() >= this.lastStart;
+		const outcomes = await api.fetchConversationDetails.call(this.context, [summaries], {
 			session: this.session,
 			deadline: this.budget.requestsBy,
-			startBy: this.budget.transcriptsStartBy,
+			startBy: this.budget.detailsBy,
 			stopAfter: ({ summary, error }) => {
 				if (timeIsUp() || !failureOfItsOwn(error)) {
 					deferred.add(summary.id);
@@ -193,43 +177,43 @@ export class PollFetch {
 			if (!outcome || deferred.has(outcome.summary.id)) break;
 			const { summary, detail, error } = outcome;
 			if (detail) result.items.push(options.shape(detail));
-			else if (options.givesUp(summary.id))
-				result.items.push({ ...summary, error: transcriptGivenUp(error) });
-			else break;
+			else if (!options.givesUp(summary.id)) break;
+			else
+				result.items.push({
+					...summary,
+					error: `The transcript could not be fetched on ${TRANSCRIPT_ATTEMPTS} polls in a row, so this conversation is emitted without it: ${reasonOf(error)}`,
+				});
 		}
 		return result;
 	}
 
 	private outOfTime(pages: number, cause: unknown): NodeOperationError {
 		const seconds = Math.round((this.budget.ms ?? 0) / 1000);
+		const listed = `${pages} page${pages === 1 ? '' : 's'} listed`;
 		const error = new NodeOperationError(
 			this.context.getNode(),
-			`RingReady Trigger ran out of n8n's poll time (${seconds} s) while listing new conversations (${pages} page${pages === 1 ? '' : 's'} listed)`,
+			`RingReady Trigger ran out of n8n's poll time (${seconds} s) while listing new conversations (${listed})`,
 			{
 				description:
 					"RingReady answered too slowly to list even one page in time. If this keeps happening, check RingReady's status.",
 			},
 		);
-		(error as { cause?: unknown }).cause = cause;
-		return error;
+		return Object.assign(error, { cause });
 	}
 }
 
-/**
- * n8n's budget for this poll (getPollBudgetMs, n8n 2.38+), at most 80 % of the shortest Poll
- * Times interval that repeats within the hour; undefined on older n8n.
- */
+/** n8n's budget (getPollBudgetMs, n8n 2.38+), within the shortest Poll Times interval under an hour. */
 function pollBudgetMs(context: IPollFunctions): number | undefined {
-	const getBudget = (context as Partial<Pick<IPollFunctions, 'getPollBudgetMs'>>).getPollBudgetMs;
+	const getBudget = (context as Partial<IPollFunctions>).getPollBudgetMs;
 	const budgetMs = typeof getBudget === 'function' ? Number(getBudget.call(context)) : NaN;
 	if (!Number.isFinite(budgetMs) || budgetMs <= 0) return undefined;
-	let pollTimes: { item?: Array<{ mode?: string; value?: unknown; unit?: string }> } | undefined;
+	let times: Array<{ mode?: string; value?: unknown; unit?: string }> = [];
 	try {
-		pollTimes = context.getNodeParameter('pollTimes', {}) as typeof pollTimes;
+		times = (context.getNodeParameter('pollTimes', {}) as { item?: typeof times })?.item ?? [];
 	} catch {
 		// No Poll Times: the budget alone.
 	}
-	const intervals = (pollTimes?.item ?? [])
+	const intervals = times
 		.map(({ mode, value, unit }) =>
 			mode === 'everyMinute'
 				? 60_000
@@ -238,15 +222,12 @@ function pollBudgetMs(context: IPollFunctions): number | undefined {
 					: NaN,
 		)
 		.filter((ms) => Number.isFinite(ms) && ms >= 60_000);
-	return intervals.length === 0
-		? budgetMs
-		: Math.min(budgetMs, Math.min(...intervals) * INTERVAL_SHARE);
+	return Math.min(budgetMs, ...intervals.map((ms) => ms * INTERVAL_SHARE));
 }
 
 /**
- * Whether a transcript request failed because of that conversation (gone, not servable, or
- * unreadable) rather than because RingReady was busy, unavailable, unreachable, or refused the
- * key: those hit every request and say nothing about the conversation.
+ * Whether a transcript failed because of that conversation (gone, not servable, unreadable) rather
+ * than because RingReady was busy, unavailable, unreachable or refused the key, as every request would.
  */
 function failureOfItsOwn(error: unknown): boolean {
 	if (!(error instanceof NodeApiError)) return false;
@@ -256,10 +237,5 @@ function failureOfItsOwn(error: unknown): boolean {
 	return Boolean((error.errorResponse as { unexpectedResponse?: unknown })?.unexpectedResponse);
 }
 
-export function transcriptGivenUp(error: unknown): string {
-	return `The transcript could not be fetched on ${TRANSCRIPT_ATTEMPTS} polls in a row, so this conversation is emitted without it: ${reasonOf(error)}`;
-}
-
-export function reasonOf(error: unknown): string {
-	return error instanceof Error ? error.message : String(error);
-}
+export const reasonOf = (error: unknown) =>
+	error instanceof Error ? error.message : String(error);
