@@ -8,11 +8,7 @@ import type {
 import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { searchAgents } from '../RingReady/methods/listSearch';
-import type {
-	ConversationDetail,
-	ConversationQuery,
-	TranscriptTurn,
-} from '../RingReady/shared/contract';
+import type { ConversationDetail, TranscriptTurn } from '../RingReady/shared/contract';
 import { buildConversationQuery } from '../RingReady/shared/conversationQuery';
 import { conversationFilters, transcriptTextOption } from '../RingReady/shared/descriptions';
 import { addTranscriptText, transcriptToText } from '../RingReady/shared/transcript';
@@ -34,30 +30,16 @@ import {
 import type { Decision, ListingPlan, Owner, TriggerState } from './cursor';
 import { PollFetch, reasonOf } from './fetch';
 import type { FetchedDetails } from './fetch';
-import {
-	acquirePollLease,
-	findState,
-	setActivationRecord,
-	sameState,
-	triggerKey,
-	writeState,
-} from './state';
-import type { PollLease } from './state';
+import { acquirePollLease, findState, sameState, setActivationRecord } from './state';
+import { triggerKey, writeState, type PollLease } from './state';
 
 const STATE_UNCHANGED =
 	'Nothing was emitted and the trigger kept its position: the next poll picks up every new conversation, once.';
-
 /** Read at activation to find the newest with a readable start time. */
 const NEWEST_CANDIDATES = 20;
 const FROM_THE_TOP: ListingPlan = { since: undefined, beforeId: undefined, floor: null };
 
-interface TriggerSettings {
-	query: ConversationQuery;
-	windowMinutes: number;
-	withDetail: boolean;
-	transcriptText: boolean;
-	onlyFinished: boolean;
-}
+type TriggerSettings = ReturnType<typeof readSettings>;
 
 export class RingReadyTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -173,7 +155,8 @@ async function pollOnce(
 	lease: PollLease,
 ): Promise<INodeExecutionData[][] | null> {
 	const staticData = this.getWorkflowStaticData('node');
-	const filterKey = filterKeyFor(settings.query);
+	const { query, windowMinutes } = settings;
+	const filterKey = filterKeyFor(query);
 	const credential = await requests.credential();
 	const found = await findState(this, staticData, filterKey, credential, async () => {
 		return await requests.userId();
@@ -187,15 +170,11 @@ async function pollOnce(
 	}
 	if (!found.fromActivation) setActivationRecord(this);
 	const { state } = found;
-	const { windowMinutes } = settings;
-
 	const plan = planListing(state, windowMinutes);
-	const listed = await requests.listPart(settings.query, plan);
+	const listed = await requests.listPart(query, plan);
 	const { serverNowMs } = requests;
-	const step = decideListing(state, plan, listed, windowMinutes, {
-		serverNowMs,
-		onlyFinished: settings.onlyFinished,
-	});
+	const { onlyFinished } = settings;
+	const step = decideListing(state, plan, listed, windowMinutes, { serverNowMs, onlyFinished });
 	if ('resume' in step) {
 		this.logger.info(
 			`RingReady Trigger: listed ${listed.pages} page${listed.pages === 1 ? '' : 's'} of new conversations within the poll's time budget; the listing continues at the next poll and every conversation is emitted once, oldest first`,
@@ -209,54 +188,37 @@ async function pollOnce(
 	if (settings.withDetail) {
 		const fetched = await requests.details(decision.emit, {
 			shape: (detail) =>
-				settings.transcriptText ? withTranscriptText(detail) : (detail as IDataObject),
+				(settings.transcriptText ? withTranscriptText(detail) : detail) as IDataObject,
 			givesUp: (id) => givesUpOnTranscript(state, id),
 		});
-		items = fetched.items;
+		({ items } = fetched);
 		failedIds = fetched.failed.map(({ id }) => id);
 		if (items.length < decision.emit.length)
-			reportShortPoll.call(this, fetched, items.length, decision.emit.length, state);
+			reportShortPoll.call(this, fetched, decision.emit.length, state);
 	}
 	items = items.map((item) => withUnreadableNote(item, decision));
 	const next = step.after(items.length, failedIds);
-	const emitted = new Set(items.map((item) => item.id));
-	warnAboutDates.call(
-		this,
-		{ ...decision, future: decision.future.filter(({ id }) => emitted.has(id)) },
-		serverNowMs,
-	);
-	for (const { id, started_at } of decision.unreadable.filter(({ id }) => emitted.has(id))) {
-		this.logger.warn(
-			`RingReady Trigger: conversation ${id} has a started_at the trigger cannot read (${JSON.stringify(started_at)?.slice(0, 40)}); emitted once with an error field, without moving the trigger's position`,
-		);
-	}
+	warnAboutDates.call(this, decision, new Set(items.map((item) => item.id)), serverNowMs);
 	if (!lease.holds()) return null;
 	if (!sameState(state, next) || found.changed) writeState(staticData, next);
 	return items.length === 0 ? null : [items.map((json) => ({ json }))];
 }
 
-function readSettings(this: IPollFunctions): TriggerSettings {
+function readSettings(this: IPollFunctions) {
 	const node = this.getNode();
-	const filters = this.getNodeParameter('filters', {}) as IDataObject;
-	const options = this.getNodeParameter('options', {}) as {
-		includeTranscript?: boolean;
-		transcriptText?: boolean;
-		lateArrivalMinutes?: unknown;
-		onlyFinished?: boolean;
-	};
+	const options = this.getNodeParameter('options', {}) as IDataObject;
 	const query = buildConversationQuery(
 		node,
-		filters,
+		this.getNodeParameter('filters', {}) as IDataObject,
 		() => this.getNodeParameter('filters.agentId', '', { extractValue: true }),
 		this.getTimezone(),
 	);
-	const window = Number(options.lateArrivalMinutes ?? DEFAULT_LATE_ARRIVAL_MINUTES);
-	if (!Number.isFinite(window) || window < 0 || window > MAX_LATE_ARRIVAL_MINUTES) {
+	const windowMinutes = Number(options.lateArrivalMinutes ?? DEFAULT_LATE_ARRIVAL_MINUTES);
+	if (!(windowMinutes >= 0 && windowMinutes <= MAX_LATE_ARRIVAL_MINUTES)) {
+		const got = String(options.lateArrivalMinutes).slice(0, 40);
 		throw new NodeOperationError(
 			node,
-			`Late-Arrival Window must be between 0 and ${MAX_LATE_ARRIVAL_MINUTES} minutes, got "${String(
-				options.lateArrivalMinutes,
-			).slice(0, 40)}"`,
+			`Late-Arrival Window must be between 0 and ${MAX_LATE_ARRIVAL_MINUTES} minutes, got "${got}"`,
 			{
 				description: `Set it in the trigger's options; ${DEFAULT_LATE_ARRIVAL_MINUTES} suits most accounts.`,
 			},
@@ -264,7 +226,7 @@ function readSettings(this: IPollFunctions): TriggerSettings {
 	}
 	return {
 		query,
-		windowMinutes: window,
+		windowMinutes,
 		withDetail: Boolean(options.includeTranscript || options.transcriptText),
 		transcriptText: Boolean(options.transcriptText),
 		onlyFinished: options.onlyFinished !== false,
@@ -273,73 +235,70 @@ function readSettings(this: IPollFunctions): TriggerSettings {
 
 /**
  * First activation (or changed filters or account): emit nothing. The cursor starts at the newest
- * conversation, then the whole window goes into `seen`, so nothing from before is emitted later.
+ * conversation, and the whole window goes into `seen`, so nothing from before is emitted later.
+ * Every page to its end: a first activation cannot emit, so it cannot resume either.
  */
 async function activate(
 	this: IPollFunctions,
 	requests: PollFetch,
-	settings: TriggerSettings,
+	{ query, windowMinutes, onlyFinished }: TriggerSettings,
 	filterKey: string,
 	owner: Owner,
 ): Promise<TriggerState> {
-	// Every page to its end: a first activation cannot emit, so it cannot resume either.
-	const newest = await requests.listPart(settings.query, FROM_THE_TOP, {
+	const newest = await requests.listPart(query, FROM_THE_TOP, {
 		whole: true,
 		max: NEWEST_CANDIDATES,
 	});
 	const start = startState(filterKey, owner, newest.conversations, requests.serverNowMs);
 	if (start.cursor === null) return start;
-	const plan = { ...FROM_THE_TOP, since: sinceFor(start, settings.windowMinutes) };
-	const listed = await requests.listPart(settings.query, plan, { whole: true });
-	const options = { serverNowMs: requests.serverNowMs, onlyFinished: settings.onlyFinished };
-	return decide(start, listed.conversations, settings.windowMinutes, options).next;
+	const plan = { ...FROM_THE_TOP, since: sinceFor(start, windowMinutes) };
+	const listed = await requests.listPart(query, plan, { whole: true });
+	const { serverNowMs } = requests;
+	return decide(start, listed.conversations, windowMinutes, { serverNowMs, onlyFinished }).next;
 }
 
 /** "Fetch Test Event": the most recent matching conversation; never reads or writes the state. */
 async function fetchTestEvent(
 	this: IPollFunctions,
 	requests: PollFetch,
-	settings: TriggerSettings,
+	{ query, withDetail, transcriptText }: TriggerSettings,
 ): Promise<INodeExecutionData[][]> {
-	const { query } = settings;
 	const [latest] = (await requests.listPart(query, FROM_THE_TOP, { max: 1 })).conversations;
 	if (!latest) {
 		const scope = [
 			query.channel && { phone: 'phone calls', web_chat: 'web chats' }[query.channel],
 			query.agent_id === undefined ? undefined : `agent ${query.agent_id}`,
 		].filter(Boolean);
+		const forFilters = scope.length > 0 ? ` for these filters (${scope.join(', ')})` : '';
 		throw new NodeOperationError(
 			this.getNode(),
-			`There is no RingReady conversation yet${scope.length > 0 ? ` for these filters (${scope.join(', ')})` : ''}`,
+			`There is no RingReady conversation yet${forFilters}`,
 			{
 				description:
 					"Make one: call the agent's phone number, or open the web chat on the website where it is installed and send a message. When the conversation has ended (RingReady processes calls shortly after they end), click Fetch Test Event again.",
 			},
 		);
 	}
-	if (!settings.withDetail) return [[{ json: latest as IDataObject }]];
+	if (!withDetail) return [[{ json: latest as IDataObject }]];
 	const detail = await requests.detail(latest.id);
-	return [
-		[{ json: (settings.transcriptText ? addTranscriptText(detail) : detail) as IDataObject }],
-	];
+	return [[{ json: (transcriptText ? addTranscriptText(detail) : detail) as IDataObject }]];
 }
 
 /** Add Transcript Text; a turn that is not a turn is left out and named in an `error` field. */
 function withTranscriptText(detail: ConversationDetail): IDataObject {
 	const turns: unknown[] = Array.isArray(detail.transcript) ? detail.transcript : [];
 	const isTurn = (turn: unknown): turn is TranscriptTurn =>
-		Boolean(turn) &&
-		typeof turn === 'object' &&
-		typeof (turn as TranscriptTurn).role === 'string' &&
+		typeof (turn as TranscriptTurn | null)?.role === 'string' &&
 		typeof (turn as TranscriptTurn).content === 'string';
 	const readable = turns.filter(isTurn);
 	const left = turns.length - readable.length;
 	if (left === 0) return addTranscriptText(detail) as IDataObject;
 	const bad = turns.findIndex((turn) => !isTurn(turn));
+	const shown = JSON.stringify(turns[bad])?.slice(0, 60);
 	return {
 		...detail,
 		transcript_text: transcriptToText(readable),
-		error: `The transcript has ${left} turn${left === 1 ? '' : 's'} without a role and text (the first is turn ${bad + 1}: ${JSON.stringify(turns[bad])?.slice(0, 60)}); Transcript Text leaves ${left === 1 ? 'it' : 'them'} out`,
+		error: `The transcript has ${left} turn${left === 1 ? '' : 's'} without a role and text (the first is turn ${bad + 1}: ${shown}); Transcript Text leaves ${left === 1 ? 'it' : 'them'} out`,
 	};
 }
 
@@ -351,13 +310,12 @@ function withUnreadableNote(item: IDataObject, decision: Decision): IDataObject 
 
 function reportShortPoll(
 	this: IPollFunctions,
-	fetched: FetchedDetails,
-	emitted: number,
+	{ items, failed, deferred }: FetchedDetails,
 	total: number,
 	state: TriggerState,
 ): void {
-	const blocking = fetched.failed.find(({ id }) => !givesUpOnTranscript(state, id));
-	const { deferred } = fetched;
+	const emitted = items.length;
+	const blocking = failed.find(({ id }) => !givesUpOnTranscript(state, id));
 	if (deferred) {
 		this.logger.warn(
 			`RingReady Trigger: could not fetch the transcript of conversation ${deferred.id}: ${reasonOf(deferred.error)}. That is not the conversation's own failure and does not count towards the ${TRANSCRIPT_ATTEMPTS} polls; it and the conversations after it follow at the next poll (${emitted} of ${total} emitted).`,
@@ -375,45 +333,49 @@ function reportShortPoll(
 	);
 }
 
-function warnAboutDates(this: IPollFunctions, decision: Decision, serverNowMs?: number): void {
+/** Warnings for what was emitted with a date the trigger cannot place, and a thawed position. */
+function warnAboutDates(
+	this: IPollFunctions,
+	decision: Decision,
+	emitted: Set<unknown>,
+	serverNowMs?: number,
+): void {
 	const serverTime = serverNowMs === undefined ? 'unknown' : new Date(serverNowMs).toISOString();
-	for (const { id, started_at } of decision.future) {
-		this.logger.warn(
-			`RingReady Trigger: conversation ${id} is dated in the future (started_at ${started_at}, RingReady's clock ${serverTime}); emitted once, without moving the trigger's position`,
-		);
-	}
 	const [skipped] = decision.skippedFuture;
-	if (skipped) {
-		this.logger.warn(
-			`RingReady Trigger: skipped ${decision.skippedFuture.length} conversations dated in the future (e.g. ${skipped.id} at ${skipped.started_at}): ${MAX_FUTURE_IDS} such conversations are remembered already`,
-		);
-	}
-	if (decision.thawed) {
-		this.logger.warn(
-			`RingReady Trigger: the saved position lay in the future (a conversation dated ahead of RingReady's clock ${serverTime}); it was moved back to RingReady's clock`,
-		);
-	}
+	const warnings = [
+		...decision.future
+			.filter(({ id }) => emitted.has(id))
+			.map(
+				({ id, started_at }) =>
+					`conversation ${id} is dated in the future (started_at ${started_at}, RingReady's clock ${serverTime}); emitted once, without moving the trigger's position`,
+			),
+		skipped &&
+			`skipped ${decision.skippedFuture.length} conversations dated in the future (e.g. ${skipped.id} at ${skipped.started_at}): ${MAX_FUTURE_IDS} such conversations are remembered already`,
+		decision.thawed &&
+			`the saved position lay in the future (a conversation dated ahead of RingReady's clock ${serverTime}); it was moved back to RingReady's clock`,
+		...decision.unreadable
+			.filter(({ id }) => emitted.has(id))
+			.map(
+				({ id, started_at }) =>
+					`conversation ${id} has a started_at the trigger cannot read (${JSON.stringify(started_at)?.slice(0, 40)}); emitted once with an error field, without moving the trigger's position`,
+			),
+	];
+	for (const warning of warnings) if (warning) this.logger.warn(`RingReady Trigger: ${warning}`);
 }
 
 /** Adds to a poll's error that nothing was emitted and the state was kept. */
 function explainFailure(this: IPollFunctions, error: unknown): Error {
 	if (error instanceof InvalidStartedAtError) {
-		error = new NodeOperationError(
-			this.getNode(),
-			`RingReady sent an unexpected conversation: ${error.message}`,
-			{
-				description:
-					'The trigger orders conversations by their start time and cannot place this one. Contact RingReady support if this persists.',
-			},
-		);
+		const description =
+			'The trigger orders conversations by their start time and cannot place this one. Contact RingReady support if this persists.';
+		const message = `RingReady sent an unexpected conversation: ${error.message}`;
+		error = new NodeOperationError(this.getNode(), message, { description });
 	}
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
-		error.description = error.description
-			? `${error.description} ${STATE_UNCHANGED}`
-			: STATE_UNCHANGED;
+		const { description } = error;
+		error.description = description ? `${description} ${STATE_UNCHANGED}` : STATE_UNCHANGED;
 		return error;
 	}
-	return new NodeOperationError(this.getNode(), `RingReady Trigger failed: ${reasonOf(error)}`, {
-		description: STATE_UNCHANGED,
-	});
+	const message = `RingReady Trigger failed: ${reasonOf(error)}`;
+	return new NodeOperationError(this.getNode(), message, { description: STATE_UNCHANGED });
 }
