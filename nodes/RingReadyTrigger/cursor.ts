@@ -325,11 +325,7 @@ export function planListing(state: TriggerState, windowMinutes: number): Listing
 export type PollStep =
 	/** The listing continues at the next poll: save this, emit nothing. */
 	| { resume: TriggerState }
-	/**
-	 * `after`: the next state once the first `emitted` of `decision.emit` went out (the others ran
-	 * out of time or wait behind a failed transcript) and the transcripts of `failedIds` failed
-	 * for reasons of their own.
-	 */
+	/** `after`: the next state once the first `emitted` went out and `failedIds`' transcripts failed. */
 	| { decision: Decision; after(emitted: number, failedIds: readonly number[]): TriggerState };
 
 /** What one poll's listing of `plan` (from planListing) lets it do. */
@@ -341,27 +337,17 @@ export function decideListing(
 	options: DecideOptions = {},
 ): PollStep {
 	const { scan } = state;
-	let segment: DecideOptions['segment'];
-	let whole: Scan | null = null; // kept once all of this listing is emitted
-	let unfinished: Scan | null = null; // kept otherwise
-	if (!scan) {
-		const started = {
-			since: plan.since ?? null,
-			stops: part.stops,
-			floor: null,
-			pages: part.pages,
-		};
-		if (!part.reachedEnd) return { resume: { ...state, scan: started } };
-	} else {
-		const stops = [...new Set([...scan.stops, ...part.stops])]
-			.filter((stop) => scan.floor === null || stop > scan.floor)
-			.sort((a, b) => b - a);
-		if (!part.reachedEnd)
-			return { resume: { ...state, scan: { ...scan, stops, pages: part.pages } } };
-		segment = { since: scan.since, last: plan.beforeId === undefined };
-		whole = segment.last ? null : { ...scan, stops, floor: plan.beforeId! };
-		unfinished = { ...scan, stops };
-	}
+	const base = scan ?? { since: plan.since ?? null, stops: [], floor: null, pages: 1 };
+	const stops = [...new Set([...base.stops, ...part.stops])]
+		.filter((stop) => base.floor === null || stop > base.floor)
+		.sort((a, b) => b - a);
+	if (!part.reachedEnd)
+		return { resume: { ...state, scan: { ...base, stops, pages: part.pages } } };
+	const last = plan.beforeId === undefined;
+	const segment = scan ? { since: scan.since, last } : undefined;
+	// Kept once all of this listing is emitted, and otherwise.
+	const whole = scan && !last ? { ...scan, stops, floor: plan.beforeId! } : null;
+	const unfinished = scan && { ...scan, stops };
 	const decideWith = (maxEmit?: number) =>
 		decide(state, part.conversations, windowMinutes, { ...options, segment, maxEmit });
 	const decision = decideWith();
