@@ -194,41 +194,38 @@ export function decide(
 			? null
 			: toSeconds(parseTimestamp(segment.since));
 
+	// An unreadable started_at has no place in time (ms -Infinity): the server placed it inside the
+	// window; it goes first, by id, is known by id only and never moves the cursor.
+	const unreadable = ({ ms }: { ms: number }) => ms === -Infinity;
 	const seenIds = new Set(state.seen.map(([id]) => id));
 	const unreadableIds = new Set(state.unreadable);
 	const listedIds = new Set<number>();
 	const inWindow: Array<{ conversation: ConversationSummary; ms: number }> = [];
-	const unreadableFresh: ConversationSummary[] = [];
 	for (const conversation of listed) {
 		if (listedIds.has(conversation.id)) continue;
 		listedIds.add(conversation.id);
 		if (options.onlyFinished && conversation.ended_at === null) continue;
 		const ms = parseTimestamp(conversation.started_at);
-		// The server placed an unreadable one inside the window; one from before it should not come.
-		if (Number.isNaN(ms)) {
-			if (!unreadableIds.has(conversation.id)) unreadableFresh.push(conversation);
-		} else if (lower === null || toSeconds(ms) >= lower) inWindow.push({ conversation, ms });
+		if (Number.isNaN(ms)) inWindow.push({ conversation, ms: -Infinity });
+		else if (lower === null || toSeconds(ms) >= lower) inWindow.push({ conversation, ms });
 	}
-	unreadableFresh.sort((a, b) => a.id - b.id);
 	let futureKnown = state.seen.filter(([, seconds]) => isFuture(seconds)).length;
 	const skippedFuture: ConversationSummary[] = [];
 	const fresh = inWindow
-		.filter(({ conversation }) => !seenIds.has(conversation.id))
-		.sort((a, b) => a.ms - b.ms || a.conversation.id - b.conversation.id)
+		.filter((c) => !(unreadable(c) ? unreadableIds : seenIds).has(c.conversation.id))
+		.sort((a, b) => a.ms - b.ms || a.conversation.id - b.conversation.id) // -Inf - -Inf: NaN, by id
 		.filter(({ conversation, ms }) => {
 			const keep = ms <= limitMs || futureKnown++ < MAX_FUTURE_IDS;
 			if (!keep) skippedFuture.push(conversation);
 			return keep;
 		});
 	const maxEmit = Math.max(0, Math.floor(options.maxEmit ?? Number.POSITIVE_INFINITY));
-	const unreadableEmitted = unreadableFresh.slice(0, maxEmit);
-	const emitted = fresh.slice(0, maxEmit - unreadableEmitted.length);
+	const emitted = fresh.slice(0, maxEmit);
 	const skipped = new Set(skippedFuture);
 	// Everything listed is now known, except new ones left for the next poll.
-	const known =
-		unreadableFresh.length + fresh.length > maxEmit
-			? emitted
-			: inWindow.filter(({ conversation }) => !skipped.has(conversation));
+	const known = (
+		fresh.length > maxEmit ? emitted : inWindow.filter((c) => !skipped.has(c.conversation))
+	).filter((c) => !unreadable(c));
 
 	let cursor = state.cursor;
 	let cursorMs = cursor === null ? Number.NEGATIVE_INFINITY : parseTimestamp(cursor);
@@ -242,49 +239,38 @@ export function decide(
 	for (const { conversation, ms } of known) bySeconds.set(conversation.id, toSeconds(ms));
 	const inRange = [...bySeconds].filter(([, seconds]) => lower === null || seconds >= lower);
 	let seen: SeenEntry[] = inRange.filter(([, seconds]) => !isFuture(seconds));
-	if (seen.length > maxSeen(options)) {
+	const maxSeen = Math.max(1, options.maxSeen ?? MAX_SEEN_IDS);
+	if (seen.length > maxSeen) {
 		// Several may share the boundary second: they all go, and stay outside the window.
 		seen.sort((a, b) => b[1] - a[1] || b[0] - a[0]);
-		const keepFrom = Math.max(lower ?? -Infinity, seen[maxSeen(options)][1] + 1);
+		const keepFrom = Math.max(lower ?? -Infinity, seen[maxSeen][1] + 1);
 		lower = keepFrom;
 		seen = seen.filter(([, seconds]) => seconds >= keepFrom);
 	}
 	// Future-dated ones stay while listed.
-	seen = [...seen, ...inRange.filter(([, seconds]) => isFuture(seconds))].sort(
-		(a, b) => a[0] - b[0],
-	);
-	const pending = new Set(
-		[
-			...unreadableFresh.slice(unreadableEmitted.length),
-			...fresh.slice(emitted.length).map((c) => c.conversation),
-		].map(({ id }) => id),
-	);
+	seen = [...seen, ...inRange.filter(([, seconds]) => isFuture(seconds))];
+	const pending = new Set(fresh.slice(emitted.length).map(({ conversation }) => conversation.id));
 	// A whole listing that no longer holds an unreadable id: it is out of the window for good.
 	const stillListed = (id: number) => Boolean(segment) || listedIds.has(id);
-	const unreadable = [
-		...new Set([...state.unreadable.filter(stillListed), ...unreadableEmitted.map(({ id }) => id)]),
-	]
-		.sort((a, b) => a - b)
-		.slice(-MAX_UNREADABLE_IDS);
-
+	const emittedUnreadable = emitted.filter(unreadable).map(({ conversation }) => conversation);
+	const unreadableNext = new Set(state.unreadable.filter(stillListed));
+	for (const { id } of emittedUnreadable) unreadableNext.add(id);
 	return {
-		emit: [...unreadableEmitted, ...emitted.map(({ conversation }) => conversation)],
+		emit: emitted.map(({ conversation }) => conversation),
 		next: {
 			...state,
 			cursor,
 			windowStart: lower === null ? null : formatSeconds(lower),
-			seen,
+			seen: seen.sort((a, b) => a[0] - b[0]),
 			failing: state.failing.filter(([id]) => pending.has(id)),
-			unreadable,
+			unreadable: [...unreadableNext].sort((a, b) => a - b).slice(-MAX_UNREADABLE_IDS),
 		},
 		future: emitted.filter(({ ms }) => ms > limitMs).map(({ conversation }) => conversation),
 		skippedFuture,
 		thawed,
-		unreadable: unreadableEmitted,
+		unreadable: emittedUnreadable,
 	};
 }
-
-const maxSeen = (options: DecideOptions) => Math.max(1, options.maxSeen ?? MAX_SEEN_IDS);
 
 export function transcriptFailures(state: TriggerState, id: number): number {
 	return state.failing.find(([failingId]) => failingId === id)?.[1] ?? 0;
