@@ -191,8 +191,7 @@ async function pollOnce(
 				(settings.transcriptText ? withTranscriptText(detail) : detail) as IDataObject,
 			givesUp: (id) => givesUpOnTranscript(state, id),
 		});
-		({ items } = fetched);
-		failedIds = fetched.failed.map(({ id }) => id);
+		({ items, failedIds } = fetched);
 		if (items.length < decision.emit.length)
 			reportShortPoll.call(this, fetched, decision.emit.length, state);
 	}
@@ -310,12 +309,11 @@ function withUnreadableNote(item: IDataObject, decision: Decision): IDataObject 
 
 function reportShortPoll(
 	this: IPollFunctions,
-	{ items, failed, deferred }: FetchedDetails,
+	{ items, deferred, blocking }: FetchedDetails,
 	total: number,
 	state: TriggerState,
 ): void {
 	const emitted = items.length;
-	const blocking = failed.find(({ id }) => !givesUpOnTranscript(state, id));
 	if (deferred) {
 		this.logger.warn(
 			`RingReady Trigger: could not fetch the transcript of conversation ${deferred.id}: ${reasonOf(deferred.error)}. That is not the conversation's own failure and does not count towards the ${TRANSCRIPT_ATTEMPTS} polls; it and the conversations after it follow at the next poll (${emitted} of ${total} emitted).`,

@@ -22,13 +22,16 @@ const BUDGET_SHARE = { list: 0.4, detail: 0.6 };
 const INTERVAL_SHARE = 0.8;
 const UNIT_MS: Record<string, number> = { minutes: 60_000, hours: 3_600_000 };
 
+type Failure = { id: number; error: unknown };
 export interface FetchedDetails {
 	/** The in-order prefix to emit: details, or summaries with an `error` for transcripts given up on. */
 	items: IDataObject[];
-	/** Transcripts that failed for a reason of their own: they count towards giving up. */
-	failed: Array<{ id: number; error: unknown }>;
-	/** The first that failed for a reason not its own (RingReady busy or unreachable). */
-	deferred?: { id: number; error: unknown };
+	/** Failed for a reason of their own: they count towards giving up. */
+	failedIds: number[];
+	/** The first that failed for a reason not its own (RingReady busy or unreachable)... */
+	deferred?: Failure;
+	/** ...and the first of its own that holds back the ones after it. */
+	blocking?: Failure;
 }
 
 /** One session (one throttle, one read of the credential) and one time budget per poll. */
@@ -156,7 +159,7 @@ export class PollFetch {
 			givesUp: (id: number) => boolean;
 		},
 	): Promise<FetchedDetails> {
-		const result: FetchedDetails = { items: [], failed: [] };
+		const result: FetchedDetails = { items: [], failedIds: [] };
 		const deferred = new Set<number>();
 		const timeIsUp = () => this.lastStart !== undefined && Date.now() >= this.lastStart;
 		const outcomes = await api.fetchConversationDetails.call(this.context, [summaries], {
@@ -169,8 +172,10 @@ export class PollFetch {
 					if (!timeIsUp()) result.deferred ??= { id: summary.id, error };
 					return true;
 				}
-				result.failed.push({ id: summary.id, error });
-				return !options.givesUp(summary.id);
+				result.failedIds.push(summary.id);
+				if (options.givesUp(summary.id)) return false;
+				result.blocking ??= { id: summary.id, error };
+				return true;
 			},
 		});
 		for (const outcome of outcomes) {
