@@ -79,13 +79,10 @@ export function pickState(
 		[saved.activation, true],
 	] as const) {
 		const state = readState(raw, filterKey);
-		const sameKey = state?.owner?.keyId === keyId;
-		if (
-			!state ||
-			(!sameKey && state.owner && account !== undefined && state.owner.account !== account)
-		)
-			continue;
+		if (!state) continue;
+		const sameKey = state.owner?.keyId === keyId;
 		if (!sameKey && account === undefined) return { found: undefined, needsAccount: true };
+		if (!sameKey && state.owner && state.owner.account !== account) continue;
 		const found = sameKey ? state : { ...state, owner: { account: account!, keyId } };
 		// From the record, the node's own state must be replaced: the scheduler may still hold an
 		// older activation's there, which a later change back would continue from.
@@ -148,8 +145,8 @@ export async function findState(
 /**
  * n8n's durable scheduler (2.36+) keeps a poll node's state in its own table and drops what the
  * activation poll writes there, so the first scheduled poll would miss what arrived in between.
- * The activation state (none: forget it) is also kept in the workflow's global static data, which n8n saves after
- * activating, until the node's own state is back.
+ * The activation state is therefore also kept in the workflow's global static data, which n8n
+ * saves after activating, until the node's own state is back (then `state` is none: forgotten).
  */
 export function setActivationRecord(context: IPollFunctions, state?: TriggerState): void {
 	const records = context.getWorkflowStaticData('global');
