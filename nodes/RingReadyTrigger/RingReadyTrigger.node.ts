@@ -23,7 +23,6 @@ import {
 	filterKeyFor,
 	givesUpOnTranscript,
 	planListing,
-	sinceFor,
 	startState,
 	transcriptFailures,
 } from './cursor';
@@ -250,7 +249,7 @@ async function activate(
 	});
 	const start = startState(filterKey, owner, newest.conversations, requests.serverNowMs);
 	if (start.cursor === null) return start;
-	const plan = { ...FROM_THE_TOP, since: sinceFor(start, windowMinutes) };
+	const plan = planListing(start, windowMinutes);
 	const listed = await requests.listPart(query, plan, { whole: true });
 	const { serverNowMs } = requests;
 	return decide(start, listed.conversations, windowMinutes, { serverNowMs, onlyFinished }).next;
