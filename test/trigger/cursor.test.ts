@@ -17,16 +17,18 @@ import {
 	givesUpOnTranscript,
 	parseHttpDate,
 	parseTimestamp,
+	sinceFor,
+	startState,
+	withTranscriptFailures,
+	type TriggerState,
+} from '../../nodes/RingReadyTrigger/cursor';
+import {
 	pickState,
 	readState,
 	sameState,
-	sinceFor,
-	startState,
 	toStored,
-	withTranscriptFailures,
 	writeState,
-	type TriggerState,
-} from '../../nodes/RingReadyTrigger/cursor';
+} from '../../nodes/RingReadyTrigger/state';
 
 const T0 = Date.UTC(2026, 5, 9, 14, 0, 0);
 const iso = (ms: number) => new Date(ms).toISOString().replace(/\.000Z$/, 'Z');
@@ -474,13 +476,16 @@ describe('bounds', () => {
 		expect(poller.poll()).toBeNull();
 	});
 
-	it('the default cap is 10,000 and a saved state of that size stays small', () => {
-		expect(MAX_SEEN_IDS).toBe(10_000);
-		const seen = Array.from({ length: MAX_SEEN_IDS }, (_, i) => [
-			10_000_000 + i,
-			1_781_000_000 + i,
-		]);
-		expect(JSON.stringify(seen).length).toBeLessThan(250_000);
+	it('10,500 calls a second apart inside a day-long window: all emitted once, at most 10,000 ids kept, the saved state under 250 kB', () => {
+		const server = new FakeServer();
+		server.add(T0);
+		const poller = new Poller(server, 24 * 60);
+		poller.poll();
+		for (let second = 1; second <= MAX_SEEN_IDS + 500; second++) server.add(T0 + second * 1000);
+		expect(poller.poll()).toHaveLength(MAX_SEEN_IDS + 500);
+		expect(poller.state!.seen).toHaveLength(MAX_SEEN_IDS);
+		expect(JSON.stringify(toStored(poller.state!)).length).toBeLessThan(250_000);
+		expect(poller.poll()).toBeNull();
 	});
 });
 

@@ -1,8 +1,8 @@
 /**
- * One poll at a time (nodes/RingReadyTrigger/lock.ts): the lease a poll holds while it runs, and a
+ * One poll at a time (nodes/RingReadyTrigger/state.ts): the lease a poll holds while it runs, and a
  * poll that never ends (it cannot release), on a virtual clock.
  */
-import { acquirePollLease } from '../../nodes/RingReadyTrigger/lock';
+import { acquirePollLease } from '../../nodes/RingReadyTrigger/state';
 
 let now = Date.UTC(2026, 11, 3, 19, 0, 0);
 beforeEach(() => {

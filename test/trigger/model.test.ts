@@ -12,8 +12,8 @@
  * the seed and the shortest failing stream (re-run with `fc.assert(..., { seed, path })`).
  *
  * The poll below is the trigger's poll() with RingReady and n8n's storage replaced by a small
- * in-memory world; the decisions are the real ones from cursor.ts and scan.ts, the one-poll-at-a-
- * time lease the real one from lock.ts.
+ * in-memory world; the decisions are the real ones from cursor.ts, the one-poll-at-a-time lease
+ * the real one from state.ts.
  */
 import fc from 'fast-check';
 
@@ -22,20 +22,23 @@ import {
 	MAX_FAILING_IDS,
 	MAX_SEEN_IDS,
 	decide,
+	decideListing,
 	filterKeyFor,
 	givesUpOnTranscript,
+	planListing,
+	sinceFor,
+	startState,
+	type ListingPlan,
+	type TriggerState,
+} from '../../nodes/RingReadyTrigger/cursor';
+import {
+	acquirePollLease,
 	pickState,
 	readState,
 	sameState,
-	sinceFor,
-	startState,
 	toStored,
-	withTranscriptFailures,
 	writeState,
-	type TriggerState,
-} from '../../nodes/RingReadyTrigger/cursor';
-import { acquirePollLease } from '../../nodes/RingReadyTrigger/lock';
-import { afterListing, planListing, type ListingPlan } from '../../nodes/RingReadyTrigger/scan';
+} from '../../nodes/RingReadyTrigger/state';
 
 /** GET /conversations page size in the model (small, so that bursts span several pages). */
 const PAGE_SIZE = 50;
@@ -108,7 +111,7 @@ class World {
 			.map((c) => ({ id: c.id, channel: c.channel, agent_id: 7, started_at: iso(c.startedS) }));
 	}
 
-	/** One poll's listing of `plan`, at most `maxPages` pages (see listing.ts listPart). */
+	/** One poll's listing of `plan`, at most `maxPages` pages (see fetch.ts listPart). */
 	listPart(account: Account, channel: Channel | null, plan: ListingPlan, maxPages: number | null) {
 		const all = this.list(account, channel, plan.since);
 		const conversations: ConversationSummary[] = [];
@@ -242,14 +245,12 @@ class ModelTrigger {
 		const state = pick.found;
 		const plan = planListing(state, this.windowMinutes);
 		const part = this.world.listPart(this.account, this.channel, plan, faults.pages ?? null);
-		const outcome = afterListing(state, plan, part);
-		if (!outcome.decide) {
-			writeState(storage.node, { ...state, scan: outcome.scan });
+		const step = decideListing(state, plan, part, this.windowMinutes, { serverNowMs });
+		if ('resume' in step) {
+			writeState(storage.node, step.resume);
 			return [];
 		}
-		const listed = part.conversations;
-		const options = { serverNowMs, segment: outcome.segment };
-		const decision = decide(state, listed, this.windowMinutes, options);
+		const { decision } = step;
 
 		// The transcript fetches, in order: the budget cut, failures, giving up after 3 polls.
 		const emitted: number[] = [];
@@ -262,17 +263,7 @@ class ModelTrigger {
 			}
 			emitted.push(conversation.id);
 		}
-		let next = decision.next;
-		const cutShort = emitted.length < decision.emit.length;
-		if (cutShort) {
-			next = decide(state, listed, this.windowMinutes, {
-				...options,
-				maxEmit: emitted.length,
-			}).next;
-		}
-		next = withTranscriptFailures(next, failed);
-		const scan = cutShort ? outcome.unfinished : outcome.scan;
-		next = { ...next, scan: scan && { ...scan, since: next.windowStart } };
+		const next = step.after(emitted.length, failed);
 		if (!sameState(state, next) || pick.changed) writeState(storage.node, next);
 		return emitted;
 	}

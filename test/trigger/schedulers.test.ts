@@ -6,27 +6,12 @@ import type { IDataObject, INodeParameters, INodeType, IPollFunctions } from 'n8
 
 import { RingReadyTrigger } from '../../nodes/RingReadyTrigger/RingReadyTrigger.node';
 import { logMark, logsSince } from '../harness/logs';
-import { startSandbox } from '../sandbox';
 import type { Sandbox } from '../sandbox';
+import { credentials, sandbox } from './sandbox';
 import { SCHEDULERS, ScheduledTrigger, type PollOutcome } from './schedulers';
 
 const trigger = new RingReadyTrigger();
-let sandbox: Sandbox;
 
-beforeAll(async () => {
-	sandbox = await startSandbox({ port: 0, controls: true });
-});
-afterAll(async () => {
-	await sandbox?.close();
-});
-beforeEach(() => {
-	sandbox.control.reset();
-});
-
-const credentials = (key: keyof Sandbox['keys'] = 'readWrite') => ({
-	apiKey: sandbox.keys[key],
-	baseUrl: sandbox.url,
-});
 const ids = (outcome: PollOutcome | undefined) =>
 	(outcome?.items ?? []).map((item) => item.id as number);
 const addedIds = (

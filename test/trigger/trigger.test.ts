@@ -19,29 +19,10 @@ import { runPoll, secretPaths } from '../harness';
 import type { TestCredentials } from '../harness';
 import { startSandbox } from '../sandbox';
 import type { ConversationDetail, Sandbox } from '../sandbox';
+import { credentials, sandbox } from './sandbox';
 
 const trigger = new RingReadyTrigger();
 const LIST_PATH = '/api/v1/conversations';
-
-let sandbox: Sandbox;
-
-beforeAll(async () => {
-	sandbox = await startSandbox({ port: 0, controls: true });
-});
-afterAll(async () => {
-	await sandbox?.close();
-});
-beforeEach(() => {
-	sandbox.control.reset();
-});
-
-const credentials = (
-	key: keyof Sandbox['keys'] = 'readWrite',
-	on: Sandbox = sandbox,
-): TestCredentials => ({
-	apiKey: on.keys[key],
-	baseUrl: on.url,
-});
 
 const byId = (value: number) => ({ __rl: true, mode: 'id', value: String(value) });
 

@@ -1,0 +1,200 @@
+/** The trigger's state in n8n's static data, and the lease that lets one poll at a time write it. */
+import type { IDataObject, IPollFunctions } from 'n8n-workflow';
+import { createHash } from 'crypto';
+
+import { STATE_VERSION, parseTimestamp } from './cursor';
+import type { Owner, Scan, TriggerState } from './cursor';
+
+const isWhole = (value: unknown): value is number =>
+	typeof value === 'number' && Number.isSafeInteger(value);
+const isIdList = (value: unknown): value is number[] =>
+	Array.isArray(value) && value.every(isWhole);
+const isTimestampOrNull = (value: unknown) =>
+	value === null || !Number.isNaN(parseTimestamp(value));
+const isPairList = (value: unknown): value is Array<[number, number]> =>
+	Array.isArray(value) && value.every((pair) => isIdList(pair) && pair.length === 2);
+const isText = (value: unknown): value is string => typeof value === 'string' && value !== '';
+
+function readScan(raw: unknown): Scan | null | undefined {
+	if (raw === undefined || raw === null) return null;
+	const { since, stops, floor, pages } = raw as IDataObject;
+	if (!isTimestampOrNull(since) || !isIdList(stops) || !(floor === null || isWhole(floor)))
+		return undefined;
+	if (!isWhole(pages) || pages < 1) return undefined;
+	return { since: since as string | null, stops, floor, pages };
+}
+
+/**
+ * This version's state, or 0.1.0's (version 1, migrated as it is so an upgrade neither repeats nor
+ * skips). Undefined when there is none, or it is for other filters, of another version or damaged:
+ * the trigger then starts over like a first activation.
+ */
+export function readState(raw: unknown, filterKey: string): TriggerState | undefined {
+	if (!raw || typeof raw !== 'object') return undefined;
+	const stored = raw as IDataObject;
+	const { v, cursor, windowStart, seen, account, keyId, failing } = stored;
+	if ((v !== 1 && v !== STATE_VERSION) || stored.filterKey !== filterKey) return undefined;
+	if (!isTimestampOrNull(cursor) || !isTimestampOrNull(windowStart) || !isPairList(seen))
+		return undefined;
+	const state: TriggerState = {
+		v: STATE_VERSION,
+		filterKey,
+		owner: null,
+		cursor: cursor as string | null,
+		windowStart: windowStart as string | null,
+		seen: seen.map(([id, seconds]) => [id, seconds]),
+		failing: [],
+		scan: null,
+		unreadable: [],
+	};
+	if (v === 1) return state;
+	const scan = readScan(stored.scan);
+	const unreadable = stored.unreadable === undefined ? [] : stored.unreadable;
+	if (!isText(account) || !isText(keyId) || !isPairList(failing) || !isIdList(unreadable))
+		return undefined;
+	if (scan === undefined) return undefined;
+	const owner = { account, keyId };
+	return { ...state, owner, failing: failing.map(([id, count]) => [id, count]), scan, unreadable };
+}
+
+export type StatePick =
+	/** `changed`: to be saved even if the poll changes nothing (new key or format, or from the record). */
+	| { found: TriggerState; fromActivation: boolean; changed: boolean }
+	/** Saved with another key: look the account up (GET /whoami) and pick again. */
+	| { found: undefined; needsAccount: true }
+	| { found: undefined; needsAccount: false };
+
+/**
+ * The node's own state, else the activation record's, for these filters and the credential's
+ * account: saved with the same key, or, once `account` is known, that account's or 0.1.0's.
+ */
+export function pickState(
+	saved: { node: unknown; activation: unknown },
+	filterKey: string,
+	keyId: string,
+	account?: string,
+): StatePick {
+	for (const [raw, fromActivation] of [
+		[saved.node, false],
+		[saved.activation, true],
+	] as const) {
+		const state = readState(raw, filterKey);
+		if (!state) continue;
+		const sameKey = state.owner?.keyId === keyId;
+		if (!sameKey && account === undefined) return { found: undefined, needsAccount: true };
+		if (!sameKey && state.owner && state.owner.account !== account) continue;
+		const found = sameKey ? state : { ...state, owner: { account: account!, keyId } };
+		// From the record, the node's own state must be replaced: the scheduler may still hold an
+		// older activation's there, which a later change back would continue from.
+		const changed = fromActivation || !sameKey || (raw as IDataObject).v !== STATE_VERSION;
+		return { found, fromActivation, changed };
+	}
+	return { found: undefined, needsAccount: false };
+}
+
+export function toStored({ owner, scan, unreadable, ...state }: TriggerState): IDataObject {
+	return {
+		v: state.v,
+		filterKey: state.filterKey,
+		account: owner?.account ?? null,
+		keyId: owner?.keyId ?? null,
+		cursor: state.cursor,
+		windowStart: state.windowStart,
+		seen: state.seen.map(([id, seconds]) => [id, seconds]),
+		failing: state.failing.map(([id, count]) => [id, count]),
+		...(scan ? { scan: { ...scan, stops: [...scan.stops] } } : {}),
+		...(unreadable.length > 0 ? { unreadable: [...unreadable] } : {}),
+	};
+}
+
+export const sameState = (a: TriggerState, b: TriggerState) =>
+	JSON.stringify(toStored(a)) === JSON.stringify(toStored(b));
+
+/** In place: n8n keeps the static data object. */
+export function writeState(target: Record<string, unknown>, state: TriggerState): void {
+	for (const key of Object.keys(target)) delete target[key];
+	Object.assign(target, toStored(state));
+}
+
+/** The state this poll continues from (none: a first activation), and whose it is. */
+export async function findState(
+	context: IPollFunctions,
+	staticData: IDataObject,
+	filterKey: string,
+	credential: { origin: string; apiKey: string },
+	lookUpUserId: () => Promise<unknown>,
+): Promise<{ state?: TriggerState; owner: Owner; fromActivation?: boolean; changed?: boolean }> {
+	const keyId = createHash('sha256')
+		.update(`${credential.origin}\n${credential.apiKey}`)
+		.digest('hex')
+		.slice(0, 24);
+	const saved = {
+		node: staticData,
+		activation: context.getWorkflowStaticData('global')[activationKey(context)],
+	};
+	let account: string | undefined;
+	let pick = pickState(saved, filterKey, keyId);
+	if (pick.found === undefined) {
+		account = `${credential.origin} user ${String(await lookUpUserId())}`;
+		if (pick.needsAccount) pick = pickState(saved, filterKey, keyId, account);
+	}
+	if (pick.found === undefined) return { owner: { account: account!, keyId } };
+	return { ...pick, state: pick.found, owner: pick.found.owner! };
+}
+
+/**
+ * n8n's durable scheduler (2.36+) keeps a poll node's state in its own table and drops what the
+ * activation poll writes there, so the first scheduled poll would miss what arrived in between.
+ * The activation state is therefore also kept in the workflow's global static data, which n8n
+ * saves after activating, until the node's own state is back (then `state` is none: forgotten).
+ */
+export function setActivationRecord(context: IPollFunctions, state?: TriggerState): void {
+	const records = context.getWorkflowStaticData('global');
+	const key = activationKey(context);
+	if (state) records[key] = toStored(state);
+	// Deleting marks n8n's static data as changed, even a key it does not hold.
+	else if (key in records) delete records[key];
+}
+
+function activationKey(context: IPollFunctions): string {
+	const node = context.getNode();
+	return `ringReadyTriggerActivation:${node.id ?? node.name}`;
+}
+
+/** How long after its deadline a poll's lease still holds, and without a deadline (n8n < 2.38). */
+const LEASE_GRACE_MS = 60_000;
+const LEASE_WITHOUT_DEADLINE_MS = 15 * 60_000;
+
+/**
+ * n8n's in-memory scheduler starts a poll on every tick even while the previous one runs, and the
+ * durable one abandons a poll past its timeout without stopping it. Module state (one per n8n
+ * process) keyed by workflow and node: n8n builds new workflow objects for each durable poll.
+ */
+const running = new Map<string, { until: number }>();
+
+export interface PollLease {
+	/** Whether this poll is still the trigger's running poll (checked before writing or emitting). */
+	holds(): boolean;
+	release(): void;
+}
+
+export function acquirePollLease(key: string, deadline: number | undefined): PollLease | undefined {
+	const now = Date.now();
+	if ((running.get(key)?.until ?? 0) > now) return undefined;
+	const lease = {
+		until: deadline === undefined ? now + LEASE_WITHOUT_DEADLINE_MS : deadline + LEASE_GRACE_MS,
+	};
+	running.set(key, lease);
+	const holds = () => running.get(key) === lease;
+	return {
+		holds,
+		release: () => {
+			if (holds()) running.delete(key);
+		},
+	};
+}
+
+export function triggerKey(context: IPollFunctions): string {
+	const node = context.getNode();
+	return `${String(context.getWorkflow().id ?? '')}\n${node.id ?? node.name}`;
+}
