@@ -13,14 +13,7 @@
  * Prints one line per check and ends with `N passed, N failed`; exits 1 on any failure.
  */
 import assert from 'assert/strict';
-import {
-	existsSync,
-	readdirSync,
-	readFileSync,
-	writeFileSync,
-	appendFileSync,
-	mkdirSync,
-} from 'fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from 'fs';
 import { join, resolve } from 'path';
 
 import { keyPrefix, startSandbox, type Sandbox } from '../sandbox';
@@ -55,19 +48,27 @@ import {
 	writesWorkflow,
 	type Workflow,
 } from './workflows';
-import { cleanups, runCleanups, runScript } from '../../tools/script';
+import {
+	cleanups,
+	pidRecorder,
+	requiredEnv,
+	runCleanups,
+	runScript,
+	secretLeaks,
+} from '../../tools/script';
 import { aiThenExamplesTrack } from './examples';
 
 const ROOT = resolve(__dirname, '..', '..');
+const fromRunSh = (name: string) => requiredEnv(name, 'test/e2e/run.sh');
 const line = Number(process.env.E2E_N8N_LINE ?? '2') as N8nLine;
 const install: N8nInstall = {
 	line,
-	dir: required('E2E_N8N_DIR'),
-	nodeBin: required('E2E_N8N_NODE'),
+	dir: fromRunSh('E2E_N8N_DIR'),
+	nodeBin: fromRunSh('E2E_N8N_NODE'),
 };
-const packageDir = required('E2E_PACKAGE_DIR');
-const workDir = required('E2E_WORK_DIR');
-const pidsFile = process.env.E2E_PIDS_FILE;
+const packageDir = fromRunSh('E2E_PACKAGE_DIR');
+const workDir = fromRunSh('E2E_WORK_DIR');
+const recordPid = pidRecorder(process.env.E2E_PIDS_FILE);
 /** Scheduled polls that must each bring new conversations (the first poll after activation only sets the start). */
 const SCHEDULED_POLLS = Math.max(2, Number(process.env.E2E_TRIGGER_POLLS ?? '2'));
 
@@ -75,19 +76,6 @@ const suite = new Suite();
 /** Everything n8n printed or answered, scanned at the end for API keys. */
 const outputs: Array<{ what: string; text: string }> = [];
 const secrets: string[] = [];
-
-function required(name: string): string {
-	const value = process.env[name];
-	if (!value) {
-		process.stderr.write(`${name} is not set; run this through test/e2e/run.sh\n`);
-		process.exit(2);
-	}
-	return value;
-}
-
-function recordPid(pid: number | undefined): void {
-	if (pidsFile && pid) appendFileSync(pidsFile, `${pid}\n`);
-}
 
 async function newSandbox(): Promise<Sandbox> {
 	const sandbox = await startSandbox({ controls: true });
@@ -1349,12 +1337,7 @@ async function main(): Promise<void> {
 		const serverLog = join(workDir, 'server', 'n8n.log');
 		if (existsSync(serverLog))
 			outputs.push({ what: 'n8n server log', text: readFileSync(serverLog, 'utf8') });
-		const leaks: string[] = [];
-		for (const { what, text } of outputs) {
-			for (const secret of secrets)
-				if (text.includes(secret)) leaks.push(`${what} contains ${keyPrefix(secret)}…`);
-		}
-		assert.deepEqual(leaks, []);
+		assert.deepEqual(secretLeaks(outputs, secrets, keyPrefix), []);
 		return `${outputs.length} outputs scanned`;
 	});
 	await runCleanups();
