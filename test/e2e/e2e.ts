@@ -23,6 +23,7 @@ import {
 	N8n,
 	nodeOutput,
 	tail,
+	type ExecuteResult,
 	type N8nInstall,
 	type N8nLine,
 	type RunData,
@@ -141,6 +142,15 @@ function executeOutput(what: string, result: { stdout: string; stderr: string })
 	outputs.push({ what, text: `${result.stdout}\n${result.stderr}` });
 }
 
+/** `n8n execute` exited 0; if not, the failure shows the exit code and the last lines n8n printed. */
+function assertExitedOk(result: ExecuteResult): void {
+	assert.equal(
+		result.code,
+		0,
+		`exit code ${result.code}\n${tail(result.stdout + result.stderr, 30)}`,
+	);
+}
+
 function ids(items: Array<Record<string, unknown>>): number[] {
 	return items.map((item) => Number(item.id));
 }
@@ -205,11 +215,7 @@ async function execTrack(): Promise<void> {
 	executeOutput('execute reads', reads);
 	const readLog = sandbox.control.requests().log;
 	const readsRan = await suite.check(T, 'reads workflow runs (n8n execute exits 0)', () => {
-		assert.equal(
-			reads.code,
-			0,
-			`exit code ${reads.code}\n${tail(reads.stdout + reads.stderr, 30)}`,
-		);
+		assertExitedOk(reads);
 		assert.ok(reads.run, 'no run data in the output');
 		return `${(reads.ms / 1000).toFixed(1)} s`;
 	});
@@ -331,11 +337,7 @@ async function execTrack(): Promise<void> {
 	executeOutput('execute writes', writes);
 	const writeLog = sandbox.control.requests().log;
 	const writesRan = await suite.check(T, 'writes workflow runs (n8n execute exits 0)', () => {
-		assert.equal(
-			writes.code,
-			0,
-			`exit code ${writes.code}\n${tail(writes.stdout + writes.stderr, 30)}`,
-		);
+		assertExitedOk(writes);
 		return `${(writes.ms / 1000).toFixed(1)} s`;
 	});
 	if (writesRan) {
@@ -413,11 +415,7 @@ async function execTrack(): Promise<void> {
 		T,
 		'errors with Continue On Fail become error items; the workflow succeeds',
 		() => {
-			assert.equal(
-				errors.code,
-				0,
-				`exit code ${errors.code}\n${tail(errors.stdout + errors.stderr, 30)}`,
-			);
+			assertExitedOk(errors);
 			const [missing] = nodeOutput(errors.run, 'Missing Conversation');
 			assert.equal(typeof missing.error, 'string', 'no error item for a missing conversation');
 			const readOnly = nodeOutput(errors.run, 'Read-only Key Update');
@@ -466,11 +464,7 @@ async function execTrack(): Promise<void> {
 		T,
 		'a redirect to another origin is not followed: the key never reaches it; the error names where it pointed',
 		() => {
-			assert.equal(
-				trust.code,
-				0,
-				`exit code ${trust.code}\n${tail(trust.stdout + trust.stderr, 30)}`,
-			);
+			assertExitedOk(trust);
 			const [item] = nodeOutput(trust.run, 'Redirected Agent');
 			assert.equal(
 				item.error,
@@ -512,7 +506,7 @@ async function execTrack(): Promise<void> {
 	executeOutput('execute many items', many);
 	const manyLog = sandbox.control.requests().log;
 	const manyRan = await suite.check(T, 'many-items workflow runs (n8n execute exits 0)', () => {
-		assert.equal(many.code, 0, `exit code ${many.code}\n${tail(many.stdout + many.stderr, 30)}`);
+		assertExitedOk(many);
 		assert.ok(many.run, 'no run data in the output');
 	});
 	if (manyRan) {

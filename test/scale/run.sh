@@ -17,12 +17,10 @@ root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
 . tools/lib.sh
 
-run_begin scale ringready-scale "${SCALE_KEEP:-}" 30 20
 redis_pid=""
 pg_data=""
 pg_bin=""
 as_pg=()
-
 # shellcheck disable=SC2317 # run_end (tools/lib.sh) calls it on exit
 on_exit() {
   stop_pid "$redis_pid" 10
@@ -30,6 +28,7 @@ on_exit() {
     "${as_pg[@]}" "$pg_bin/pg_ctl" stop -D "$pg_data" -m fast -w -t 30 >/dev/null 2>&1 || true
   fi
 }
+run_begin scale ringready-scale "${SCALE_KEEP:-}" 30 20
 
 find_pg_bin() {
   local dir
