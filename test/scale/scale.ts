@@ -828,7 +828,7 @@ async function triggerSteps(t: TriggerTrack, c: Cluster, node: NodeTrack): Promi
 
 	await suite.check(T, 'the restarted worker 1 runs executions again', () => {
 		const text = existsSync(worker1.logFile) ? readFileSync(worker1.logFile, 'utf8') : '';
-		const afterRestart = text.split('===== worker start #2').slice(1).join('');
+		const afterRestart = text.split('===== worker start 2 at ').slice(1).join('');
 		const ids = [...afterRestart.matchAll(/Worker started execution (\d+) \(job/g)].map(
 			(match) => match[1],
 		);
