@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared shell helpers for the project's scripts (scripts/, test/e2e, test/scale). Source it:
 #   . tools/lib.sh
 # Defines the cache paths and functions only; it runs nothing.
@@ -29,6 +30,7 @@ pack_package() {
 
 # Real n8n of line $1 (1 or 2) from the cache, installed on first use (scripts/install-n8n.sh, progress on
 # stderr). Sets n8n_dir and n8n_node (the node binary that n8n line runs on).
+# shellcheck disable=SC2034 # n8n_dir and n8n_node are for the caller
 find_n8n() {
   local line="$1" cached
   if [ "$line" = 2 ]; then cached="$N8N2_DIR"; else cached="$N8N1_DIR"; fi
@@ -71,3 +73,73 @@ free_port() {
 }
 
 random_secret() { node -e "console.log(require('crypto').randomBytes(18).toString('hex'))"; }
+
+# --- the frame of a test run (test/e2e/run.sh, test/scale/run.sh) ------------------------------------------
+# run_begin NAME FOLDER KEEP RUNNER_WAITS GROUP_WAITS
+#   Sets $work, a new work folder ($TMPDIR/FOLDER.XXXXXX), and $pids in it: the file tools/n8n.ts writes the
+#   process group of every n8n it starts into. On exit (also Ctrl-C) it stops the checks (run_checks; up to
+#   RUNNER_WAITS half-seconds after SIGTERM), then every n8n process group still running (GROUP_WAITS), then
+#   runs the script's own `on_exit` function if it defines one, and removes $work and the folders given to
+#   run_folder unless KEEP is 1.
+run_begin() {
+  run_name="$1"
+  run_keep="$3"
+  run_runner_waits="$4"
+  run_group_waits="$5"
+  work="$(mktemp -d "${TMPDIR:-/tmp}/$2.XXXXXX")"
+  pids="$work/pids"
+  : > "$pids"
+  runner=""
+  run_dirs=()
+  trap run_end EXIT
+  trap 'exit 130' INT TERM
+  run_folder "$work"
+}
+
+# Another folder removed on exit like $work (kept when KEEP is 1).
+run_folder() {
+  run_dirs+=("$1")
+  if [ "$run_keep" = 1 ]; then step "work folder (kept after the run): $1"; fi
+}
+
+run_end() {
+  local code=$?
+  trap - EXIT INT TERM
+  stop_pid "$runner" "$run_runner_waits"
+  stop_groups "$pids" "$run_group_waits"
+  if declare -F on_exit >/dev/null; then on_exit; fi
+  [ "$run_keep" = 1 ] || rm -rf "${run_dirs[@]}"
+  exit "$code"
+}
+
+step() { echo "[$run_name] $*"; }
+
+# A failure before the checks run: the reason on stderr, then the summary line the callers read.
+run_fail() { echo "[$run_name] $*" >&2; echo "0 passed, 1 failed"; exit 1; }
+
+# Sets package_dir (the package packed and unpacked as n8n installs it), n8n_dir and n8n_node (real n8n of
+# line $1, see find_n8n).
+# shellcheck disable=SC2034 # package_dir is for the caller
+run_prepare() {
+  step "building, packing (npm pack) and unpacking the package"
+  package_dir="$(pack_package "$work/pack")" || run_fail "build or pack failed"
+  step "real n8n $1.x (installed once into $RR_CACHE)"
+  find_n8n "$1"
+}
+
+# run_checks SCRIPT [NAME=VALUE ...]: runs the TypeScript SCRIPT with those variables in its environment, in
+# the background so that the exit trap can stop it, and exits with its status. The variables are exported
+# by the shell, never passed as arguments: the passwords among them stay out of the process list.
+run_checks() {
+  local script="$1" status=0
+  shift
+  (
+    # shellcheck disable=SC2163 # each argument is NAME=VALUE
+    for assignment in "$@"; do export "$assignment"; done
+    exec node -r ts-node/register/transpile-only "$script"
+  ) &
+  runner=$!
+  wait "$runner" || status=$?
+  runner=""
+  exit "$status"
+}

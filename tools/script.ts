@@ -1,7 +1,45 @@
 /**
- * The lifecycle every long-running test script shares: things started register how to stop them,
- * and they are stopped (last first) on success, on failure and on Ctrl-C / SIGTERM.
+ * What every long-running test script shares. Its lifecycle: things started register how to stop
+ * them, and they are stopped (last first) on success, on failure and on Ctrl-C / SIGTERM. The
+ * settings its run.sh passes (`run_checks` in tools/lib.sh), the process groups it reports back,
+ * and the scan of what it collected for API keys.
  */
+import { appendFileSync } from 'fs';
+
+/** A variable the script's run.sh sets; without it the script was started some other way: says so and exits 2. */
+export function requiredEnv(name: string, runSh: string): string {
+	const value = process.env[name];
+	if (!value) {
+		process.stderr.write(`${name} is not set; run this through ${runSh}\n`);
+		process.exit(2);
+	}
+	return value;
+}
+
+/**
+ * Reports each process group leader started (an n8n process) into `file`, the list run.sh stops on
+ * exit, so that nothing outlives the run even when the script itself is killed.
+ */
+export function pidRecorder(file: string | undefined): (pid: number | undefined) => void {
+	return (pid) => {
+		if (file && pid) appendFileSync(file, `${pid}\n`);
+	};
+}
+
+/** Each output that contains one of the secrets: "<what> contains <shown(secret)>…", once each. */
+export function secretLeaks(
+	outputs: ReadonlyArray<{ what: string; text: string }>,
+	secrets: readonly string[],
+	shown: (secret: string) => string,
+): string[] {
+	const leaks = new Set<string>();
+	for (const { what, text } of outputs) {
+		for (const secret of secrets)
+			if (text.includes(secret)) leaks.add(`${what} contains ${shown(secret)}…`);
+	}
+	return [...leaks];
+}
+
 export const cleanups: Array<() => Promise<void>> = [];
 
 export async function runCleanups(): Promise<void> {

@@ -17,10 +17,11 @@ import {
 	type N8nRun,
 	type Protocol,
 } from '../lib/context';
-import type { CaseResult, Row } from '../lib/report';
+import { fixed, type CaseResult, type Row } from '../lib/report';
 import {
 	floorRow,
 	n8nRow,
+	referenceOptions,
 	runN8n,
 	startCase,
 	wallRow,
@@ -31,9 +32,6 @@ import { BARE_LOOP } from './items';
 import { ITEMS_GET, OURS } from './transcripts';
 
 const PAGE = 200;
-
-const fixed = (value: number | undefined, digits = 2) =>
-	value === undefined || Number.isNaN(value) ? 'n/a' : value.toFixed(digits);
 
 export async function caseHttps(ctx: BenchContext): Promise<CaseResult> {
 	const { sandbox: https, rtt, rows, targets, notes } = await startCase(ctx, 'https');
@@ -113,16 +111,11 @@ export async function caseHttps(ctx: BenchContext): Promise<CaseResult> {
 		notes.push(ctx.n8nProblem);
 	}
 
-	const referenceOptions = {
-		baseUrl: https.url,
-		apiKey: https.keys.readWrite,
-		concurrency: DEFAULT_CONCURRENCY,
-		caFile: ctx.tls.caFile,
-	};
-	const conversationIds = await listIds(referenceOptions);
+	const options = referenceOptions(https, ctx.tls.caFile);
+	const conversationIds = await listIds(options);
 	const reference = await wallRuns(
 		https,
-		async () => await runReferenceItems(referenceOptions, conversationIds),
+		async () => await runReferenceItems(options, conversationIds),
 		1,
 		0,
 	);

@@ -16,13 +16,15 @@ import {
 	type N8nRun,
 } from '../lib/context';
 import { loadRingReady } from '../lib/nodes';
-import type { CaseResult } from '../lib/report';
+import { fixed, type CaseResult } from '../lib/report';
 import {
 	floorRow,
 	medianBy,
 	n8nCpuPerRequest,
 	n8nRow,
 	n8nTime,
+	referenceOptions,
+	referenceRow,
 	runN8n,
 	startCase,
 	wallRow,
@@ -43,9 +45,6 @@ const HTTP_DETAIL: N8nMeasure = {
 	output: HTTP_NODES.detail,
 	requests: (run) => run.requests.detailRequests,
 };
-
-const fixed = (value: number | undefined, digits = 2) =>
-	value === undefined || Number.isNaN(value) ? 'n/a' : value.toFixed(digits);
 
 export async function caseItems(ctx: BenchContext): Promise<CaseResult> {
 	const { sandbox, rtt, ids, rows, targets, notes } = await startCase(ctx);
@@ -156,26 +155,14 @@ export async function caseItems(ctx: BenchContext): Promise<CaseResult> {
 			wallRow(httpLayerSubject(ctx), httpLayer, (value) => value.items, floorMs, HTTP_LAYER_NOTE),
 		);
 
-	const referenceOptions = {
-		baseUrl: sandbox.url,
-		apiKey: sandbox.keys.readWrite,
-		concurrency: DEFAULT_CONCURRENCY,
-	};
-	const conversationIds = await listIds(referenceOptions);
-	const referenceRuns = await wallRuns(
+	const conversationIds = await listIds(referenceOptions(sandbox));
+	const { row: referenceClientRow, median: reference } = await referenceRow(
+		ctx,
 		sandbox,
-		async () => await runReferenceItems(referenceOptions, conversationIds),
-		ctx.options.runs,
+		async () => await runReferenceItems(referenceOptions(sandbox), conversationIds),
+		floorMs,
 	);
-	const reference = medianBy(referenceRuns, (run) => run.ms);
-	rows.push(
-		wallRow(
-			`Reference client (no n8n): undici Pool, exactly ${DEFAULT_CONCURRENCY} kept-alive connections`,
-			referenceRuns,
-			(value) => value.length,
-			floorMs,
-		),
-	);
+	rows.push(referenceClientRow);
 
 	log('case 2: our node through the harness …');
 	const parameters = {

@@ -68,10 +68,12 @@ const LIST_WORKFLOW_ID = 'benchListOnlyBig01';
 
 export async function caseListMemory(ctx: BenchContext): Promise<CaseResult> {
 	log(`case 5: seeding ${N.toLocaleString('en-US')} conversations …`);
+	const seedingStarted = performance.now();
 	const sandbox = await startRemoteSandbox({
 		latencyMs: LATENCY_MS,
 		conversationsPerAccount: { A: N, B: 10 },
 	});
+	const seedingMs = performance.now() - seedingStarted;
 	try {
 		const rtt = await measureRtt(sandbox.url, sandbox.keys.readWrite, 12);
 		const pages = Math.ceil(N / PAGE);
@@ -167,6 +169,7 @@ export async function caseListMemory(ctx: BenchContext): Promise<CaseResult> {
 		notes.push(
 			`Memory: measured in a plain Node process running the compiled harness and node (no TypeScript compiler loaded); baseline RSS ${(result.baselineRss / MB).toFixed(0)} MB after two warm-up runs and a forced GC; peak ${(result.peakRss / MB).toFixed(0)} MB (${result.peakSource}); heap still in use after the run, output held: ${((result.heapAfter - result.baselineHeap) / MB).toFixed(1)} MB = ${heapRatio.toFixed(2)}× the JSON.`,
 			"The memory target is measured in the harness child: it needs a process that runs nothing but the node. The real n8n row's RSS growth is n8n's main process while the node ran (n8n also keeps the execution's data), for comparison only.",
+			`Sandbox: ready with ${N.toLocaleString('en-US')} conversations seeded ${(seedingMs / 1000).toFixed(1)} s after its process was started (process start, ts-node and seeding).`,
 			`"Back to back": the node never has two pages in flight and the next page is asked for right after parsing the previous one; the gap is the client's time per page (parse + n8n-core request setup), not waiting.`,
 		);
 		return {

@@ -26,6 +26,8 @@ import {
 	n8nCpuPerRequest,
 	n8nRow,
 	n8nTime,
+	referenceOptions,
+	referenceRow,
 	runN8n,
 	startCase,
 	wallRow,
@@ -154,26 +156,14 @@ export async function caseTranscripts(ctx: BenchContext): Promise<CaseResult> {
 	}
 
 	// Secondary: the n8n-free reference client (undici Pool, exactly c connections) and the harness.
-	const referenceOptions = {
-		baseUrl: sandbox.url,
-		apiKey: sandbox.keys.readWrite,
-		concurrency: DEFAULT_CONCURRENCY,
-	};
-	const referenceRuns = await wallRuns(
+	const { row: referenceClientRow, median: reference } = await referenceRow(
+		ctx,
 		sandbox,
-		async () => await runReferenceTranscripts(referenceOptions),
-		ctx.options.runs,
+		async () => await runReferenceTranscripts(referenceOptions(sandbox)),
+		floorMs,
+		'same plan as our node; what this machine achieves now at this concurrency (TCP conns counts only new ones)',
 	);
-	const reference = medianBy(referenceRuns, (run) => run.ms);
-	rows.push(
-		wallRow(
-			`Reference client (no n8n): undici Pool, exactly ${DEFAULT_CONCURRENCY} kept-alive connections`,
-			referenceRuns,
-			(value) => value.length,
-			floorMs,
-			'same plan as our node; what this machine achieves now at this concurrency (TCP conns counts only new ones)',
-		),
-	);
+	rows.push(referenceClientRow);
 
 	const httpLayer = await runN8nHttpLayer(ctx, sandbox, 'transcripts');
 	const layerMs = httpLayer.length > 0 ? medianBy(httpLayer, (run) => run.ms).ms : undefined;

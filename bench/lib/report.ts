@@ -43,6 +43,9 @@ const fmtMs = (ms: number | undefined) =>
 	ms === undefined || Number.isNaN(ms) ? '—' : `${Math.round(ms).toLocaleString('en-US')}`;
 const fmtX = (x: number | undefined) =>
 	x === undefined || Number.isNaN(x) ? '—' : `${x.toFixed(2)}×`;
+/** A figure for a note or target: `digits` decimals, or "n/a" when it was not measured. */
+export const fixed = (value: number | undefined, digits = 2) =>
+	value === undefined || Number.isNaN(value) ? 'n/a' : value.toFixed(digits);
 export const verdict = (pass: boolean | undefined) =>
 	pass === undefined ? 'n/a' : pass ? 'PASS' : 'MISS';
 

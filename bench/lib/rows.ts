@@ -1,5 +1,12 @@
 /** Row builders the cases share: medians of several runs, real n8n rows with their CPU per request. */
-import { workflowIds, type BenchContext, type N8nRun, type Protocol } from './context';
+import type { ReferenceOptions } from '../reference-client';
+import {
+	DEFAULT_CONCURRENCY,
+	workflowIds,
+	type BenchContext,
+	type N8nRun,
+	type Protocol,
+} from './context';
 import { measureRtt, timed, type Rtt } from './measure';
 import type { Row, Target } from './report';
 import type { RemoteSandbox } from './sandbox';
@@ -163,4 +170,31 @@ export function wallRow<T>(
 		cpuPerRequestMs: run.cpuMs / run.requests.total,
 		note,
 	};
+}
+
+/** The reference client on the case's sandbox at the default Max Concurrency. */
+export const referenceOptions = (sandbox: RemoteSandbox, caFile?: string): ReferenceOptions => ({
+	baseUrl: sandbox.url,
+	apiKey: sandbox.keys.readWrite,
+	concurrency: DEFAULT_CONCURRENCY,
+	caFile,
+});
+
+/** The reference client's row: `job` timed ctx.options.runs times (after a warm-up); also its median run. */
+export async function referenceRow<T extends unknown[]>(
+	ctx: BenchContext,
+	sandbox: RemoteSandbox,
+	job: () => Promise<T>,
+	floorMs: number,
+	note?: string,
+): Promise<{ row: Row; median: WallRun<T> }> {
+	const runs = await wallRuns(sandbox, job, ctx.options.runs);
+	const row = wallRow(
+		`Reference client (no n8n): undici Pool, exactly ${DEFAULT_CONCURRENCY} kept-alive connections`,
+		runs,
+		(value) => value.length,
+		floorMs,
+		note,
+	);
+	return { row, median: medianBy(runs, (run) => run.ms) };
 }

@@ -2,12 +2,16 @@
  * The workflows the benchmark runs in real n8n. Each is what a user would build in the editor:
  * Manual Trigger → the nodes doing the job.
  */
-import { randomUUID } from 'crypto';
+import {
+	locator,
+	ringReady,
+	workflow,
+	type CredentialRef,
+	type Workflow,
+	type WorkflowNode,
+} from '../../test/e2e/workflows';
 
-export interface CredentialRef {
-	id: string;
-	name: string;
-}
+export type { CredentialRef };
 
 /** n8n's HTTP Request node version a new node gets in n8n 2.41. */
 export const HTTP_REQUEST_VERSION = 4.5;
@@ -29,34 +33,16 @@ interface NodeSettings {
 	onError?: 'continueRegularOutput';
 }
 
-function workflow(id: string, name: string, nodes: object[], chain: string[]): object {
-	const connections: Record<string, unknown> = {};
-	for (let i = 0; i < chain.length - 1; i++) {
-		connections[chain[i]] = { main: [[{ node: chain[i + 1], type: 'main', index: 0 }]] };
-	}
-	return {
-		id,
-		name,
-		active: false,
-		nodes,
-		connections,
-		settings: { executionOrder: 'v1' },
-		pinData: {},
-	};
-}
-
+/** A node of another package (n8n's own, the bench-only loop); workflow() places it. */
 function node(
 	name: string,
 	type: string,
 	typeVersion: number,
-	x: number,
-	parameters: object,
-	extra: object = {},
-): object {
-	return { id: randomUUID(), name, type, typeVersion, position: [x, 0], parameters, ...extra };
+	parameters: Record<string, unknown>,
+	extra: Partial<WorkflowNode> = {},
+): WorkflowNode {
+	return { id: `bench-${name}`, name, type, typeVersion, position: [0, 0], parameters, ...extra };
 }
-
-const manualTrigger = () => node('Start', 'n8n-nodes-base.manualTrigger', 1, 0, {});
 
 export type HttpAuth =
 	| { kind: 'credential'; credential: CredentialRef }
@@ -72,7 +58,7 @@ export function httpRequestWorkflow(
 	baseUrl: string,
 	auth: HttpAuth,
 	detailSettings: NodeSettings = {},
-): object {
+): Workflow {
 	const authParameters =
 		auth.kind === 'credential'
 			? { authentication: 'genericCredentialType', genericAuthType: 'httpHeaderAuth' }
@@ -84,116 +70,101 @@ export function httpRequestWorkflow(
 				};
 	const extra =
 		auth.kind === 'credential' ? { credentials: { httpHeaderAuth: auth.credential } } : {};
-	const nodes = [
-		manualTrigger(),
-		node(
-			HTTP_NODES.list,
-			'n8n-nodes-base.httpRequest',
-			HTTP_REQUEST_VERSION,
-			220,
-			{
-				url: `${baseUrl}/api/v1/conversations`,
-				...authParameters,
-				sendQuery: true,
-				queryParameters: { parameters: [{ name: 'limit', value: '200' }] },
-				options: {
-					pagination: {
+	return workflow(id, `bench http request ${id}`, [
+		[
+			node(
+				HTTP_NODES.list,
+				'n8n-nodes-base.httpRequest',
+				HTTP_REQUEST_VERSION,
+				{
+					url: `${baseUrl}/api/v1/conversations`,
+					...authParameters,
+					sendQuery: true,
+					queryParameters: { parameters: [{ name: 'limit', value: '200' }] },
+					options: {
 						pagination: {
-							paginationMode: 'updateAParameterInEachRequest',
-							parameters: {
-								parameters: [
-									{ type: 'qs', name: 'before_id', value: '={{ $response.body.next_before_id }}' },
-								],
+							pagination: {
+								paginationMode: 'updateAParameterInEachRequest',
+								parameters: {
+									parameters: [
+										{
+											type: 'qs',
+											name: 'before_id',
+											value: '={{ $response.body.next_before_id }}',
+										},
+									],
+								},
+								paginationCompleteWhen: 'other',
+								completeExpression: '={{ $response.body.next_before_id === null }}',
 							},
-							paginationCompleteWhen: 'other',
-							completeExpression: '={{ $response.body.next_before_id === null }}',
 						},
 					},
 				},
-			},
-			extra,
-		),
-		node(HTTP_NODES.split, 'n8n-nodes-base.splitOut', 1, 440, {
-			fieldToSplitOut: 'conversations',
-			options: {},
-		}),
-		node(
-			HTTP_NODES.detail,
-			'n8n-nodes-base.httpRequest',
-			HTTP_REQUEST_VERSION,
-			660,
-			{ url: `=${baseUrl}/api/v1/conversations/{{ $json.id }}`, ...authParameters, options: {} },
-			{ ...extra, ...detailSettings },
-		),
-	];
-	return workflow(id, `bench http request ${id}`, nodes, [
-		'Start',
-		HTTP_NODES.list,
-		HTTP_NODES.split,
-		HTTP_NODES.detail,
+				extra,
+			),
+			node(HTTP_NODES.split, 'n8n-nodes-base.splitOut', 1, {
+				fieldToSplitOut: 'conversations',
+				options: {},
+			}),
+			node(
+				HTTP_NODES.detail,
+				'n8n-nodes-base.httpRequest',
+				HTTP_REQUEST_VERSION,
+				{ url: `=${baseUrl}/api/v1/conversations/{{ $json.id }}`, ...authParameters, options: {} },
+				{ ...extra, ...detailSettings },
+			),
+		],
 	]);
 }
-
-const ringReady = (credential: CredentialRef, name: string, x: number, parameters: object) =>
-	node(name, 'n8n-nodes-ringready.ringReady', 1, x, parameters, {
-		credentials: { ringReadyApi: credential },
-	});
 
 /** Manual Trigger → RingReady: Conversation → Get Many, Return All, Include Transcripts. */
 export function transcriptsWorkflow(
 	id: string,
 	credential: CredentialRef,
 	maxConcurrency?: number,
-): object {
+): Workflow {
 	const options: Record<string, unknown> = { includeTranscripts: true };
 	if (maxConcurrency !== undefined) options.maxConcurrency = maxConcurrency;
-	const nodes = [
-		manualTrigger(),
-		ringReady(credential, OUR_NODE, 220, {
-			resource: 'conversation',
-			operation: 'getAll',
-			returnAll: true,
-			options,
-		}),
-	];
-	return workflow(id, `bench ringready ${id}`, nodes, ['Start', OUR_NODE]);
+	return workflow(id, `bench ringready ${id}`, [
+		[
+			ringReady(
+				OUR_NODE,
+				{ resource: 'conversation', operation: 'getAll', returnAll: true, options },
+				{ credential },
+			),
+		],
+	]);
 }
 
-/** Manual Trigger → RingReady Get Many (list only, Return All): the N input items of the items job. */
+/** RingReady Get Many (list only, Return All): the N input items of the items job. */
 const listNode = (credential: CredentialRef) =>
-	ringReady(credential, ITEMS_NODES.list, 220, {
-		resource: 'conversation',
-		operation: 'getAll',
-		returnAll: true,
-		options: {},
-	});
+	ringReady(
+		ITEMS_NODES.list,
+		{ resource: 'conversation', operation: 'getAll', returnAll: true, options: {} },
+		{ credential },
+	);
 
 /** Manual Trigger → RingReady Get Many, Return All, list only. */
-export function listWorkflow(id: string, credential: CredentialRef): object {
-	return workflow(
-		id,
-		`bench ringready list ${id}`,
-		[manualTrigger(), listNode(credential)],
-		['Start', ITEMS_NODES.list],
-	);
+export function listWorkflow(id: string, credential: CredentialRef): Workflow {
+	return workflow(id, `bench ringready list ${id}`, [[listNode(credential)]]);
 }
 
 /** N input items → RingReady: Conversation → Get (one conversation per item, by `{{ $json.id }}`). */
-export function itemsGetWorkflow(id: string, credential: CredentialRef): object {
-	const nodes = [
-		manualTrigger(),
-		listNode(credential),
-		ringReady(credential, ITEMS_NODES.get, 440, {
-			resource: 'conversation',
-			operation: 'get',
-			conversationId: { __rl: true, mode: 'id', value: '={{ $json.id }}' },
-			options: {},
-		}),
-	];
-	return workflow(id, `bench ringready items ${id}`, nodes, [
-		'Start',
-		ITEMS_NODES.list,
-		ITEMS_NODES.get,
+export function itemsGetWorkflow(id: string, credential: CredentialRef): Workflow {
+	return workflow(id, `bench ringready items ${id}`, [
+		[
+			listNode(credential),
+			ringReady(
+				ITEMS_NODES.get,
+				{
+					resource: 'conversation',
+					operation: 'get',
+					conversationId: locator('={{ $json.id }}'),
+					options: {},
+				},
+				{ credential },
+			),
+		],
 	]);
 }
 
@@ -209,20 +180,16 @@ export function itemsLoopWorkflow(
 	apiKey: string,
 	concurrency: number,
 	readIdParameter = false,
-): object {
-	const nodes = [
-		manualTrigger(),
-		listNode(credential),
-		node(ITEMS_NODES.loop, 'n8n-nodes-ringready-bench.benchHttpLoop', 1, 440, {
-			baseUrl,
-			authorization: `Bearer ${apiKey}`,
-			concurrency,
-			...(readIdParameter ? { readIdParameter, conversationId: '={{ $json.id }}' } : {}),
-		}),
-	];
-	return workflow(id, `bench bare loop ${id}`, nodes, [
-		'Start',
-		ITEMS_NODES.list,
-		ITEMS_NODES.loop,
+): Workflow {
+	return workflow(id, `bench bare loop ${id}`, [
+		[
+			listNode(credential),
+			node(ITEMS_NODES.loop, 'n8n-nodes-ringready-bench.benchHttpLoop', 1, {
+				baseUrl,
+				authorization: `Bearer ${apiKey}`,
+				concurrency,
+				...(readIdParameter ? { readIdParameter, conversationId: '={{ $json.id }}' } : {}),
+			}),
+		],
 	]);
 }

@@ -17,8 +17,8 @@ const patch = (body: unknown, id = 7, k = key) =>
 const getAgent = async (id = 7): Promise<AgentDetail> =>
 	(await call(sb, `/api/v1/agents/${id}`, { key })).body;
 
-const DETAIL_FIELDS = [
-	'id',
+/** The agent's text fields, in the order the detail sends them. */
+const TEXT_FIELDS = [
 	'phone_number',
 	'subscription_type',
 	'agent_name',
@@ -28,6 +28,11 @@ const DETAIL_FIELDS = [
 	'business_name',
 	'business_website',
 	'business_services',
+] as const;
+
+const DETAIL_FIELDS = [
+	'id',
+	...TEXT_FIELDS,
 	'faq',
 	'appointment_booking',
 	'features',
@@ -115,19 +120,7 @@ describe('GET /api/v1/agents/{id}', () => {
 			for (const id of ids) {
 				const a: AgentDetail = (await call(sb, `/api/v1/agents/${id}`, { key: k })).body;
 				expect(Object.keys(a)).toEqual(DETAIL_FIELDS);
-				for (const f of [
-					'phone_number',
-					'subscription_type',
-					'agent_name',
-					'voice',
-					'greeting_message',
-					'agent_goal',
-					'business_name',
-					'business_website',
-					'business_services',
-				] as const) {
-					expect(typeof a[f]).toBe('string');
-				}
+				for (const f of TEXT_FIELDS) expect(typeof a[f]).toBe('string');
 				expect(Object.keys(a.faq).length).toBeGreaterThan(0);
 				for (const v of Object.values(a.faq)) expect(typeof v).toBe('string');
 				expect(Object.keys(a.appointment_booking)).toEqual([

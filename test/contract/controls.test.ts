@@ -1,4 +1,10 @@
-/** The sandbox's test controls, over HTTP (/__sandbox/) and in-process, and that they are off by default. */
+/**
+ * The sandbox's test controls, over HTTP (/__sandbox/) and in-process, and that they are off by
+ * default. Last, the ones the trigger's tests need: a conversation whose detail always fails, a
+ * conversation at a given started_at (the past: processed late; the future: a clock gone wrong),
+ * with the server's clock in every response's Date header, live and malformed conversations, and
+ * slow list pages.
+ */
 import http from 'http';
 
 import {
@@ -7,7 +13,7 @@ import {
 	type RequestLogEntry,
 	type Sandbox,
 } from '../sandbox';
-import { call, flatten, qs, walk } from './helpers';
+import { call, flatten, qs, sleep, walk } from './helpers';
 
 let sb: Sandbox;
 let key: string;
@@ -28,6 +34,12 @@ async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
 	return [result, performance.now() - t];
 }
 
+/**
+ * A latency far longer than jest lets a test run (30 s): a response that arrives at all under it
+ * was not delayed by it.
+ */
+const TEN_MINUTES_MS = 600_000;
+
 describe('controls are 404 unless enabled at start', () => {
 	test('every control path answers 404 like any unknown path, and does nothing', async () => {
 		const off = await startSandbox({ conversationsPerAccount: { A: 10, B: 2 } });
@@ -35,7 +47,7 @@ describe('controls are 404 unless enabled at start', () => {
 			const before = off.control.conversations('A').length;
 			for (const [method, path, body] of [
 				['GET', '/__sandbox', undefined],
-				['POST', '/__sandbox/latency', { ms: 2000 }],
+				['POST', '/__sandbox/latency', { ms: TEN_MINUTES_MS }],
 				['POST', '/__sandbox/faults', { status: 503, count: 5 }],
 				['DELETE', '/__sandbox/faults', undefined],
 				['POST', '/__sandbox/rate-limit', { maxInFlight: 1 }],
@@ -56,9 +68,9 @@ describe('controls are 404 unless enabled at start', () => {
 				expect({ method, path, status: res.status }).toEqual({ method, path, status: 404 });
 				expect(res.text).not.toContain('rr_live_');
 			}
-			const [res, ms] = await timed(() => call(off, '/api/v1/whoami', { key: off.keys.readWrite }));
+			// answered: the ten-minute latency was not set
+			const res = await call(off, '/api/v1/whoami', { key: off.keys.readWrite });
 			expect(res.status).toBe(200);
-			expect(ms).toBeLessThan(1500);
 			expect(off.control.conversations('A').length).toBe(before);
 		} finally {
 			await off.close();
@@ -75,18 +87,35 @@ describe('controls are 404 unless enabled at start', () => {
 });
 
 describe('latency', () => {
-	test('POST /__sandbox/latency delays every API response; controls themselves are not delayed', async () => {
+	test('POST /__sandbox/latency delays every API response, errors too', async () => {
 		expect((await control('/latency', 'POST', { ms: 600 })).status).toBe(200);
 		const [res, ms] = await timed(() => call(sb, '/api/v1/whoami', { key }));
 		expect(res.status).toBe(200);
 		expect(ms).toBeGreaterThanOrEqual(590);
-		const [, errMs] = await timed(() => call(sb, '/api/v1/whoami'));
-		expect(errMs).toBeGreaterThanOrEqual(590); // errors too
-		const [, controlMs] = await timed(() => control('/requests', 'GET'));
-		expect(controlMs).toBeLessThan(590);
-		sb.control.setLatency(0);
-		const [, fast] = await timed(() => call(sb, '/api/v1/whoami', { key }));
-		expect(fast).toBeLessThan(590);
+		const [unauthorized, errorMs] = await timed(() => call(sb, '/api/v1/whoami'));
+		expect(unauthorized.status).toBe(401);
+		expect(errorMs).toBeGreaterThanOrEqual(590);
+	});
+
+	test('controls answer while an API response waits out the latency; latency 0 delays nothing', async () => {
+		sb.control.setLatency(TEN_MINUTES_MS);
+		const waiting = new AbortController();
+		const delayed = fetch(`${sb.url}/api/v1/whoami`, {
+			headers: { Authorization: `Bearer ${key}` },
+			signal: waiting.signal,
+		}).catch(() => 'aborted');
+		try {
+			while (sb.control.requests().log.length === 0) await sleep(5);
+			const requests = await control('/requests', 'GET');
+			expect(
+				requests.body.requests.map(({ path, status }: RequestLogEntry) => ({ path, status })),
+			).toEqual([{ path: '/api/v1/whoami', status: null }]); // still in flight
+			sb.control.setLatency(0);
+			expect((await call(sb, '/api/v1/whoami', { key })).status).toBe(200);
+		} finally {
+			waiting.abort();
+			await delayed;
+		}
 	});
 
 	test('the start option latencyMs, which reset() returns to', async () => {
@@ -411,17 +440,18 @@ describe('reset', () => {
 		});
 		sb.control.setRateLimit({ maxInFlight: 1 });
 		sb.control.injectFaults({ status: 500, count: 100, path: '/api/v1/agents' });
-		sb.control.setLatency(1000);
+		sb.control.setLatency(TEN_MINUTES_MS);
 
 		expect((await control('/reset', 'POST')).status).toBe(200);
 		expect(sb.control.conversations('A').map((c) => c.id)).toEqual(seeded);
 		expect(sb.control.agent(7)).toEqual(agent7);
 		expect(sb.control.requests()).toEqual({ log: [], peakInFlight: 0, connections: 0 });
-		const [results, ms] = await timed(() =>
-			Promise.all([call(sb, '/api/v1/agents', { key }), call(sb, '/api/v1/agents', { key })]),
-		);
+		// both answered at once: no rate limit, no fault, no ten-minute latency
+		const results = await Promise.all([
+			call(sb, '/api/v1/agents', { key }),
+			call(sb, '/api/v1/agents', { key }),
+		]);
 		expect(results.map((r) => r.status)).toEqual([200, 200]);
-		expect(ms).toBeLessThan(1000);
 		// new conversations continue from the seeded ids again
 		const [c] = sb.control.addConversations({ count: 1 });
 		expect(c.id).toBe(Math.max(...seeded, ...sb.control.conversations('B').map((x) => x.id)) + 1);
@@ -555,5 +585,141 @@ describe('scripted responses and redirects', () => {
 		expect((await control('/redirect', 'POST', { path: '/x' })).status).toBe(422);
 		expect(() => sb.control.scriptResponse({ path: '/x', status: 1000 })).toThrow();
 		expect(() => sb.control.redirect({ path: '/x', location: '' })).toThrow();
+	});
+});
+
+describe('a conversation whose detail always fails', () => {
+	test('POST /__sandbox/failing-conversations {id}: its detail answers 500 on every request, nothing else changes', async () => {
+		const [failing, other] = sb.control.conversations('A');
+		const res = await control('/failing-conversations', 'POST', { id: failing.id });
+		expect(res.status).toBe(200);
+		expect(res.body).toEqual({ failing: { [failing.id]: 500 } });
+		for (let i = 0; i < 3; i++) {
+			const detail = await call(sb, `/api/v1/conversations/${failing.id}`, { key });
+			expect(detail.status).toBe(500);
+			expect(detail.body).toEqual({ detail: 'Internal server error' });
+		}
+		expect((await call(sb, `/api/v1/conversations/${other.id}`, { key })).status).toBe(200);
+		const page = await call(sb, '/api/v1/conversations?limit=2', { key });
+		expect(page.status).toBe(200);
+		expect(page.body.conversations.map((c: { id: number }) => c.id)).toEqual([
+			failing.id,
+			other.id,
+		]);
+	});
+
+	test('with a status; GET lists them; DELETE and reset clear them', async () => {
+		const [a, b] = sb.control.conversations('A');
+		await control('/failing-conversations', 'POST', { id: a.id, status: 503 });
+		sb.control.failConversation({ id: b.id });
+		expect((await control('/failing-conversations', 'GET')).body).toEqual({
+			failing: { [a.id]: 503, [b.id]: 500 },
+		});
+		expect((await call(sb, `/api/v1/conversations/${a.id}`, { key })).status).toBe(503);
+		expect((await control('/failing-conversations', 'DELETE')).body).toEqual({ failing: {} });
+		expect((await call(sb, `/api/v1/conversations/${a.id}`, { key })).status).toBe(200);
+		sb.control.failConversation({ id: a.id });
+		sb.control.reset();
+		expect(sb.control.failingConversations()).toEqual({});
+	});
+
+	test('invalid bodies are refused with 422', async () => {
+		expect((await control('/failing-conversations', 'POST', { id: 'x' })).status).toBe(422);
+		expect((await control('/failing-conversations', 'POST', { id: 5, status: 200 })).status).toBe(
+			422,
+		);
+		expect((await control('/failing-conversations', 'POST', { id: 5, extra: true })).status).toBe(
+			422,
+		);
+		expect(() => sb.control.failConversation({ id: 0 })).toThrow(/id/);
+	});
+});
+
+describe('a conversation at a given started_at', () => {
+	test('in the future: listed and served with that started_at, ahead of the Date header', async () => {
+		const future = '2036-06-10T12:00:00Z';
+		const res = await control('/conversations', 'POST', { count: 1, started_at: future });
+		const [created]: ConversationDetail[] = res.body.conversations;
+		expect(created.started_at).toBe(future);
+		const page = await call(
+			sb,
+			`/api/v1/conversations?since=${encodeURIComponent('2036-01-01T00:00:00Z')}`,
+			{ key },
+		);
+		expect(page.body.conversations.map((c: ConversationDetail) => c.id)).toEqual([created.id]);
+		const serverNow = Date.parse(page.headers.get('date')!);
+		expect(Math.abs(serverNow - Date.now())).toBeLessThan(5_000);
+		expect(Date.parse(created.started_at)).toBeGreaterThan(serverNow + 9 * 365 * 86_400_000);
+	});
+
+	test('in the past: a new, higher id with that older started_at (processed late)', async () => {
+		const newestBefore = sb.control.conversations('A')[0];
+		const [created] = sb.control.addConversations({ count: 1, startedAt: '2026-06-01T08:00:00Z' });
+		expect(created.id).toBeGreaterThan(newestBefore.id);
+		expect(created.started_at).toBe('2026-06-01T08:00:00Z');
+		const detail = await call(sb, `/api/v1/conversations/${created.id}`, { key });
+		expect(detail.body.started_at).toBe('2026-06-01T08:00:00Z');
+	});
+});
+
+describe('live conversations, malformed records and slow list pages', () => {
+	test('a live conversation is listed with ended_at, duration_seconds and end_reason null until it ends', async () => {
+		const [live] = sb.control.addConversations({ count: 1, live: true });
+		const listed = async () =>
+			(await call(sb, '/api/v1/conversations?limit=1', { key })).body.conversations[0];
+		expect(await listed()).toMatchObject({
+			id: live.id,
+			ended_at: null,
+			duration_seconds: null,
+			end_reason: null,
+		});
+		const ended = sb.control.endConversation(live.id);
+		expect(ended.ended_at).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
+		expect(Date.parse(ended.ended_at)).toBeGreaterThanOrEqual(Date.parse(live.started_at));
+		expect(await listed()).toMatchObject({
+			id: live.id,
+			ended_at: ended.ended_at,
+			end_reason: 'visitor_ended',
+		});
+		const detail = await call(sb, `/api/v1/conversations/${live.id}`, { key });
+		expect(detail.body.ended_at).toBe(ended.ended_at);
+	});
+
+	test('overwriteConversation changes what is sent, in the list and the detail; since still uses the real start', async () => {
+		const [odd] = sb.control.addConversations({ count: 1 });
+		const since = encodeURIComponent(odd.started_at);
+		sb.control.overwriteConversation(odd.id, {
+			started_at: '2026-12-03 16:47:00',
+			transcript: [null],
+		});
+		const page = await call(sb, `/api/v1/conversations?since=${since}`, { key });
+		expect(page.body.conversations.map((c: { id: number }) => c.id)).toEqual([odd.id]);
+		expect(page.body.conversations[0].started_at).toBe('2026-12-03 16:47:00');
+		expect(page.body.conversations[0]).not.toHaveProperty('transcript');
+		const detail = await call(sb, `/api/v1/conversations/${odd.id}`, { key });
+		expect(detail.body).toMatchObject({ started_at: '2026-12-03 16:47:00', transcript: [null] });
+	});
+
+	test('setListLatency delays list pages only, setDetailLatency each conversation; reset clears both', async () => {
+		const answers = async (path: string) => (await call(sb, path, { key })).status;
+		const took = async (path: string) => (await timed(() => call(sb, path, { key })))[1];
+		const [first] = sb.control.conversations('A');
+		const list = '/api/v1/conversations?limit=1';
+		const detail = `/api/v1/conversations/${first.id}`;
+		sb.control.setListLatency(600);
+		expect(await took(list)).toBeGreaterThanOrEqual(590);
+		sb.control.setDetailLatency(600);
+		expect(await took(detail)).toBeGreaterThanOrEqual(590);
+
+		// under a ten-minute latency of one kind, the other requests still answer
+		sb.control.setDetailLatency(0);
+		sb.control.setListLatency(TEN_MINUTES_MS);
+		expect([await answers('/api/v1/whoami'), await answers(detail)]).toEqual([200, 200]);
+		sb.control.setListLatency(0);
+		sb.control.setDetailLatency(TEN_MINUTES_MS);
+		expect([await answers('/api/v1/whoami'), await answers(list)]).toEqual([200, 200]);
+		sb.control.setListLatency(TEN_MINUTES_MS);
+		sb.control.reset();
+		expect([await answers(list), await answers(detail)]).toEqual([200, 200]);
 	});
 });

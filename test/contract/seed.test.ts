@@ -1,4 +1,4 @@
-/** Deterministic seeding, and the speed the benchmarks rely on (20,000 conversations). */
+/** Deterministic seeding, and listing 20,000 conversations (how fast: bench case 5). */
 import { baseTimeFor, startSandbox, type Sandbox } from '../sandbox';
 import { call, walk } from './helpers';
 
@@ -79,56 +79,32 @@ describe('determinism', () => {
 	});
 });
 
-describe('scale: 20,000 conversations', () => {
+describe('20,000 conversations (as many as the benchmark lists)', () => {
 	let sb: Sandbox;
-	let wallMs: number;
-	let cpuMs: number;
 
 	beforeAll(async () => {
-		const t = performance.now();
-		const cpu = process.cpuUsage();
 		sb = await startSandbox({ conversationsPerAccount: { A: 20_000 } });
-		const used = process.cpuUsage(cpu);
-		cpuMs = (used.user + used.system) / 1000;
-		wallMs = performance.now() - t;
 	});
 	afterAll(() => sb.close());
 
-	test('seeds in well under a few seconds', () => {
-		// About 0.3–0.6 s on an idle 2-core machine. CPU time is asserted (wall time depends on what else runs).
-		expect(cpuMs).toBeLessThan(3000);
-		expect(wallMs).toBeLessThan(15_000);
-		expect(sb.control.conversations('A')).toHaveLength(20_000);
-	});
-
-	test('200-item pages serialize fast; a full walk has no gaps', async () => {
+	test('a walk of 200-item pages returns every conversation once, newest first; a filtered walk stays exact', async () => {
 		const key = sb.keys.readOnly;
-		await call(sb, '/api/v1/conversations?limit=200', { key }); // warm up
-		const t = performance.now();
+		const stored = sb.control.conversations('A');
+		expect(stored).toHaveLength(20_000);
 		const pages = await walk(sb, key, { limit: 200 });
-		const perPage = (performance.now() - t) / pages.length;
 		expect(pages).toHaveLength(100);
-		expect(pages.flatMap((p) => p.conversations)).toHaveLength(20_000);
-		expect(perPage).toBeLessThan(100); // typically a few ms
+		expect(pages.flatMap((p) => p.conversations).map((c) => c.id)).toEqual(stored.map((c) => c.id));
 		// with a selective filter, the "is there more" scan stays exact
 		const filtered = await walk(sb, key, { agent_id: 9, channel: 'phone', limit: 200 });
-		const expected = sb.control
-			.conversations('A')
-			.filter((c) => c.agent_id === 9 && c.channel === 'phone');
+		const expected = stored.filter((c) => c.agent_id === 9 && c.channel === 'phone');
 		expect(filtered.flatMap((p) => p.conversations).map((c) => c.id)).toEqual(
 			expected.map((c) => c.id),
 		);
 	});
 
-	test('a deep before_id is found by binary search', async () => {
+	test('a deep before_id answers the conversations right after it', async () => {
 		const ids = sb.control.conversations('A').map((c) => c.id);
 		const pivot = ids[15_000];
-		const t = performance.now();
-		for (let i = 0; i < 20; i++)
-			await call(sb, `/api/v1/conversations?before_id=${pivot}&limit=10`, {
-				key: sb.keys.readOnly,
-			});
-		expect((performance.now() - t) / 20).toBeLessThan(50);
 		const res = await call(sb, `/api/v1/conversations?before_id=${pivot}&limit=3`, {
 			key: sb.keys.readOnly,
 		});

@@ -13,14 +13,7 @@
  * Prints one line per check and ends with `N passed, N failed`; exits 1 on any failure.
  */
 import assert from 'assert/strict';
-import {
-	existsSync,
-	readdirSync,
-	readFileSync,
-	writeFileSync,
-	appendFileSync,
-	mkdirSync,
-} from 'fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from 'fs';
 import { join, resolve } from 'path';
 
 import { keyPrefix, startSandbox, type Sandbox } from '../sandbox';
@@ -30,6 +23,7 @@ import {
 	N8n,
 	nodeOutput,
 	tail,
+	type ExecuteResult,
 	type N8nInstall,
 	type N8nLine,
 	type RunData,
@@ -55,19 +49,27 @@ import {
 	writesWorkflow,
 	type Workflow,
 } from './workflows';
-import { cleanups, runCleanups, runScript } from '../../tools/script';
+import {
+	cleanups,
+	pidRecorder,
+	requiredEnv,
+	runCleanups,
+	runScript,
+	secretLeaks,
+} from '../../tools/script';
 import { aiThenExamplesTrack } from './examples';
 
 const ROOT = resolve(__dirname, '..', '..');
+const fromRunSh = (name: string) => requiredEnv(name, 'test/e2e/run.sh');
 const line = Number(process.env.E2E_N8N_LINE ?? '2') as N8nLine;
 const install: N8nInstall = {
 	line,
-	dir: required('E2E_N8N_DIR'),
-	nodeBin: required('E2E_N8N_NODE'),
+	dir: fromRunSh('E2E_N8N_DIR'),
+	nodeBin: fromRunSh('E2E_N8N_NODE'),
 };
-const packageDir = required('E2E_PACKAGE_DIR');
-const workDir = required('E2E_WORK_DIR');
-const pidsFile = process.env.E2E_PIDS_FILE;
+const packageDir = fromRunSh('E2E_PACKAGE_DIR');
+const workDir = fromRunSh('E2E_WORK_DIR');
+const recordPid = pidRecorder(process.env.E2E_PIDS_FILE);
 /** Scheduled polls that must each bring new conversations (the first poll after activation only sets the start). */
 const SCHEDULED_POLLS = Math.max(2, Number(process.env.E2E_TRIGGER_POLLS ?? '2'));
 
@@ -75,19 +77,6 @@ const suite = new Suite();
 /** Everything n8n printed or answered, scanned at the end for API keys. */
 const outputs: Array<{ what: string; text: string }> = [];
 const secrets: string[] = [];
-
-function required(name: string): string {
-	const value = process.env[name];
-	if (!value) {
-		process.stderr.write(`${name} is not set; run this through test/e2e/run.sh\n`);
-		process.exit(2);
-	}
-	return value;
-}
-
-function recordPid(pid: number | undefined): void {
-	if (pidsFile && pid) appendFileSync(pidsFile, `${pid}\n`);
-}
 
 async function newSandbox(): Promise<Sandbox> {
 	const sandbox = await startSandbox({ controls: true });
@@ -151,6 +140,15 @@ function installInto(n8n: N8n): string[] {
 
 function executeOutput(what: string, result: { stdout: string; stderr: string }): void {
 	outputs.push({ what, text: `${result.stdout}\n${result.stderr}` });
+}
+
+/** `n8n execute` exited 0; if not, the failure shows the exit code and the last lines n8n printed. */
+function assertExitedOk(result: ExecuteResult): void {
+	assert.equal(
+		result.code,
+		0,
+		`exit code ${result.code}\n${tail(result.stdout + result.stderr, 30)}`,
+	);
 }
 
 function ids(items: Array<Record<string, unknown>>): number[] {
@@ -217,11 +215,7 @@ async function execTrack(): Promise<void> {
 	executeOutput('execute reads', reads);
 	const readLog = sandbox.control.requests().log;
 	const readsRan = await suite.check(T, 'reads workflow runs (n8n execute exits 0)', () => {
-		assert.equal(
-			reads.code,
-			0,
-			`exit code ${reads.code}\n${tail(reads.stdout + reads.stderr, 30)}`,
-		);
+		assertExitedOk(reads);
 		assert.ok(reads.run, 'no run data in the output');
 		return `${(reads.ms / 1000).toFixed(1)} s`;
 	});
@@ -343,11 +337,7 @@ async function execTrack(): Promise<void> {
 	executeOutput('execute writes', writes);
 	const writeLog = sandbox.control.requests().log;
 	const writesRan = await suite.check(T, 'writes workflow runs (n8n execute exits 0)', () => {
-		assert.equal(
-			writes.code,
-			0,
-			`exit code ${writes.code}\n${tail(writes.stdout + writes.stderr, 30)}`,
-		);
+		assertExitedOk(writes);
 		return `${(writes.ms / 1000).toFixed(1)} s`;
 	});
 	if (writesRan) {
@@ -425,11 +415,7 @@ async function execTrack(): Promise<void> {
 		T,
 		'errors with Continue On Fail become error items; the workflow succeeds',
 		() => {
-			assert.equal(
-				errors.code,
-				0,
-				`exit code ${errors.code}\n${tail(errors.stdout + errors.stderr, 30)}`,
-			);
+			assertExitedOk(errors);
 			const [missing] = nodeOutput(errors.run, 'Missing Conversation');
 			assert.equal(typeof missing.error, 'string', 'no error item for a missing conversation');
 			const readOnly = nodeOutput(errors.run, 'Read-only Key Update');
@@ -478,11 +464,7 @@ async function execTrack(): Promise<void> {
 		T,
 		'a redirect to another origin is not followed: the key never reaches it; the error names where it pointed',
 		() => {
-			assert.equal(
-				trust.code,
-				0,
-				`exit code ${trust.code}\n${tail(trust.stdout + trust.stderr, 30)}`,
-			);
+			assertExitedOk(trust);
 			const [item] = nodeOutput(trust.run, 'Redirected Agent');
 			assert.equal(
 				item.error,
@@ -524,7 +506,7 @@ async function execTrack(): Promise<void> {
 	executeOutput('execute many items', many);
 	const manyLog = sandbox.control.requests().log;
 	const manyRan = await suite.check(T, 'many-items workflow runs (n8n execute exits 0)', () => {
-		assert.equal(many.code, 0, `exit code ${many.code}\n${tail(many.stdout + many.stderr, 30)}`);
+		assertExitedOk(many);
 		assert.ok(many.run, 'no run data in the output');
 	});
 	if (manyRan) {
@@ -1349,12 +1331,7 @@ async function main(): Promise<void> {
 		const serverLog = join(workDir, 'server', 'n8n.log');
 		if (existsSync(serverLog))
 			outputs.push({ what: 'n8n server log', text: readFileSync(serverLog, 'utf8') });
-		const leaks: string[] = [];
-		for (const { what, text } of outputs) {
-			for (const secret of secrets)
-				if (text.includes(secret)) leaks.push(`${what} contains ${keyPrefix(secret)}…`);
-		}
-		assert.deepEqual(leaks, []);
+		assert.deepEqual(secretLeaks(outputs, secrets, keyPrefix), []);
 		return `${outputs.length} outputs scanned`;
 	});
 	await runCleanups();

@@ -16,40 +16,8 @@ cd "$root"
 line="${E2E_N8N_LINE:-2}"
 case "$line" in 1|2) ;; *) echo "E2E_N8N_LINE must be 1 or 2, not '$line'" >&2; exit 2 ;; esac
 
-work="$(mktemp -d "${TMPDIR:-/tmp}/ringready-e2e-$line.XXXXXX")"
-pids="$work/pids"
-: > "$pids"
-runner=""
-
-cleanup() {
-  local code=$?
-  trap - EXIT INT TERM
-  stop_pid "$runner" 10
-  # Every n8n process the runner started leads its own process group; stop any still running.
-  stop_groups "$pids" 2
-  [ "${E2E_KEEP:-}" = 1 ] || rm -rf "$work"
-  exit "$code"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-step() { echo "[e2e] $*"; }
-
-step "building, packing (npm pack) and unpacking the package"
-package_dir="$(pack_package "$work/pack")" || { echo "0 passed, 1 failed"; exit 1; }
-
-step "real n8n $line.x (installed once into $RR_CACHE)"
-find_n8n "$line"
-
-[ "${E2E_KEEP:-}" = 1 ] && step "work folder (kept after the run): $work"
+run_begin e2e "ringready-e2e-$line" "${E2E_KEEP:-}" 10 2
+run_prepare "$line"
 step "running the checks"
-E2E_N8N_LINE="$line" E2E_N8N_DIR="$n8n_dir" E2E_N8N_NODE="$n8n_node" \
-E2E_PACKAGE_DIR="$package_dir" E2E_WORK_DIR="$work/run" E2E_PIDS_FILE="$pids" \
-  node -r ts-node/register/transpile-only test/e2e/e2e.ts &
-runner=$!
-set +e
-wait "$runner"
-status=$?
-set -e
-runner=""
-exit "$status"
+run_checks test/e2e/e2e.ts E2E_N8N_LINE="$line" E2E_N8N_DIR="$n8n_dir" E2E_N8N_NODE="$n8n_node" \
+  E2E_PACKAGE_DIR="$package_dir" E2E_WORK_DIR="$work/run" E2E_PIDS_FILE="$pids"

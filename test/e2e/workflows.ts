@@ -312,9 +312,12 @@ export function errorsWorkflow(ids: {
 	]);
 }
 
-/** A revoked key without Continue On Fail: `n8n execute` must fail. */
-/** Trust (issue 14): a redirect to another origin, and an FAQ write whose read is not an agent; errors become items. */
+/** The FAQ question the trust workflow tries to write to the other agent; it must not arrive. */
 export const FAQ_NOT_LOST_QUESTION = 'Is my FAQ safe? (e2e)';
+/**
+ * Never trusting the server: a redirect to another origin, and an FAQ write whose read is not an
+ * agent; errors become items.
+ */
 export function trustWorkflow(ids: { agentId: number; otherAgentId: number }): Workflow {
 	return workflow('e2eTrustWorkflow', 'e2e trust', [
 		[
@@ -339,6 +342,7 @@ export function trustWorkflow(ids: { agentId: number; otherAgentId: number }): W
 	]);
 }
 
+/** A revoked key without Continue On Fail: `n8n execute` must fail. */
 export function failingWorkflow(): Workflow {
 	return workflow('e2eFailingWorkfl', 'e2e revoked key fails', [
 		[

@@ -17,39 +17,18 @@ root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
 . tools/lib.sh
 
-step() { echo "[scale] $*"; }
-fail_early() { echo "[scale] $*" >&2; echo "0 passed, 1 failed"; exit 1; }
-
-work="$(mktemp -d "${TMPDIR:-/tmp}/ringready-scale.XXXXXX")"
-pgroot=""
-pids="$work/pids"
-: > "$pids"
-runner=""
 redis_pid=""
 pg_data=""
 pg_bin=""
 as_pg=()
-
-cleanup() {
-  local code=$?
-  trap - EXIT INT TERM
-  stop_pid "$runner" 30
-  # Every n8n process the runner started leads its own process group (pid = pgid); stop those still running.
-  stop_groups "$pids" 20
+# shellcheck disable=SC2317 # run_end (tools/lib.sh) calls it on exit
+on_exit() {
   stop_pid "$redis_pid" 10
   if [ -n "$pg_data" ] && [ -f "$pg_data/postmaster.pid" ]; then
     "${as_pg[@]}" "$pg_bin/pg_ctl" stop -D "$pg_data" -m fast -w -t 30 >/dev/null 2>&1 || true
   fi
-  if [ "${SCALE_KEEP:-}" = 1 ]; then
-    echo "work folders kept: $work ${pgroot}" >&2
-  else
-    rm -rf "$work"
-    [ -n "$pgroot" ] && rm -rf "$pgroot"
-  fi
-  exit "$code"
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+run_begin scale ringready-scale "${SCALE_KEEP:-}" 30 20
 
 find_pg_bin() {
   local dir
@@ -60,15 +39,15 @@ find_pg_bin() {
 # --- Postgres and Redis from Debian's packages -------------------------------------------------------
 pg_bin="$(find_pg_bin)"
 if [ -z "$pg_bin" ] || ! command -v redis-server >/dev/null 2>&1; then
-  command -v apt-get >/dev/null 2>&1 || fail_early "Postgres or Redis is missing and apt-get is not available"
-  [ "$(id -u)" = 0 ] || fail_early "Postgres or Redis is missing; install them (apt-get install postgresql redis-server) or run as root"
+  command -v apt-get >/dev/null 2>&1 || run_fail "Postgres or Redis is missing and apt-get is not available"
+  [ "$(id -u)" = 0 ] || run_fail "Postgres or Redis is missing; install them (apt-get install postgresql redis-server) or run as root"
   step "installing postgresql and redis-server from Debian's packages (apt-get) ..."
   # The packages may start their default services (cluster 'main' on 5432, redis on 6379): those are
   # processes this script caused, so they are stopped again below (by pid).
   before="$(pgrep -x 'postgres|redis-server' 2>/dev/null | sort || true)"
-  apt-get update -qq >"$work/apt.log" 2>&1 || { cat "$work/apt.log"; fail_early "apt-get update failed"; }
+  apt-get update -qq >"$work/apt.log" 2>&1 || { cat "$work/apt.log"; run_fail "apt-get update failed"; }
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql redis-server >>"$work/apt.log" 2>&1 \
-    || { tail -n 30 "$work/apt.log"; fail_early "apt-get install postgresql redis-server failed"; }
+    || { tail -n 30 "$work/apt.log"; run_fail "apt-get install postgresql redis-server failed"; }
   after="$(pgrep -x 'postgres|redis-server' 2>/dev/null | sort || true)"
   started="$(comm -13 <(echo "$before") <(echo "$after") | grep . || true)"
   if [ -n "$started" ]; then
@@ -81,12 +60,12 @@ if [ -z "$pg_bin" ] || ! command -v redis-server >/dev/null 2>&1; then
     for pid in $started; do kill -TERM "$pid" 2>/dev/null || true; done
   fi
   pg_bin="$(find_pg_bin)"
-  [ -n "$pg_bin" ] || fail_early "postgresql is installed but no /usr/lib/postgresql/*/bin/initdb was found"
+  [ -n "$pg_bin" ] || run_fail "postgresql is installed but no /usr/lib/postgresql/*/bin/initdb was found"
 fi
 
 # Postgres refuses to run as root: run it as the 'postgres' user then (the Debian package creates it).
 if [ "$(id -u)" = 0 ]; then
-  id postgres >/dev/null 2>&1 || fail_early "running as root but there is no 'postgres' user to run Postgres as"
+  id postgres >/dev/null 2>&1 || run_fail "running as root but there is no 'postgres' user to run Postgres as"
   as_pg=(runuser -u postgres --)
   pg_owner=postgres
 else
@@ -95,7 +74,9 @@ else
 fi
 
 step "starting a private Postgres ($("$pg_bin/postgres" --version | awk '{print $3}')) on loopback"
+# Outside $work: the 'postgres' user must be able to reach it.
 pgroot="$(mktemp -d "${TMPDIR:-/tmp}/ringready-scale-pg.XXXXXX")"
+run_folder "$pgroot"
 chown "$pg_owner" "$pgroot"
 chmod 700 "$pgroot"
 pg_data="$pgroot/data"
@@ -105,14 +86,14 @@ pg_port="$(free_port)"
 pg_password="$(random_secret)"
 "${as_pg[@]}" "$pg_bin/initdb" -D "$pg_data" -U postgres -E UTF8 --locale=C.UTF-8 \
   --auth-local=trust --auth-host=scram-sha-256 >"$work/initdb.log" 2>&1 \
-  || { cat "$work/initdb.log"; fail_early "initdb failed"; }
+  || { cat "$work/initdb.log"; run_fail "initdb failed"; }
 # A throwaway test database: durability settings off for speed (nothing here kills Postgres).
 "${as_pg[@]}" "$pg_bin/pg_ctl" start -D "$pg_data" -w -t 60 -l "$pgroot/postgres.log" \
   -o "-c listen_addresses=127.0.0.1 -p $pg_port -c unix_socket_directories=$pg_sock -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
-  >/dev/null || { cat "$pgroot/postgres.log" 2>/dev/null; fail_early "Postgres did not start"; }
+  >/dev/null || { cat "$pgroot/postgres.log" 2>/dev/null; run_fail "Postgres did not start"; }
 "${as_pg[@]}" psql -q -h "$pg_sock" -p "$pg_port" -U postgres -d postgres -v ON_ERROR_STOP=1 \
   -c "CREATE ROLE n8n LOGIN PASSWORD '$pg_password'" -c "CREATE DATABASE n8n OWNER n8n" >/dev/null \
-  || fail_early "could not create the n8n database"
+  || run_fail "could not create the n8n database"
 
 step "starting a private Redis ($(redis-server --version | awk '{print $3}' | sed 's/v=//')) on loopback"
 redis_port="$(free_port)"
@@ -124,29 +105,17 @@ printf 'port %s\nbind 127.0.0.1\nprotected-mode yes\nsave ""\nappendonly no\ndir
 redis_pid=$!
 for _ in $(seq 1 50); do
   REDISCLI_AUTH="$redis_password" redis-cli -h 127.0.0.1 -p "$redis_port" ping 2>/dev/null | grep -q PONG && break
-  kill -0 "$redis_pid" 2>/dev/null || { cat "$work/redis/redis.log"; fail_early "Redis exited"; }
+  kill -0 "$redis_pid" 2>/dev/null || { cat "$work/redis/redis.log"; run_fail "Redis exited"; }
   sleep 0.2
 done
 REDISCLI_AUTH="$redis_password" redis-cli -h 127.0.0.1 -p "$redis_port" ping 2>/dev/null | grep -q PONG \
-  || { cat "$work/redis/redis.log"; fail_early "Redis did not answer"; }
+  || { cat "$work/redis/redis.log"; run_fail "Redis did not answer"; }
 
-# --- the package, packed and unpacked as n8n installs it -----------------------------------------------
-step "building, packing (npm pack) and unpacking the package"
-package_dir="$(pack_package "$work/pack")" || fail_early "build or pack failed"
-
-step "real n8n 2.x (installed once into $RR_CACHE)"
-find_n8n 2
+# --- the package, packed and unpacked as n8n installs it, and real n8n 2.x ----------------------------------
+run_prepare 2
 
 step "running the checks (work folder $work)"
-SCALE_N8N_DIR="$n8n_dir" SCALE_N8N_NODE="$n8n_node" SCALE_PACKAGE_DIR="$package_dir" \
-SCALE_WORK_DIR="$work/run" SCALE_PIDS_FILE="$pids" \
-SCALE_PG_HOST=127.0.0.1 SCALE_PG_PORT="$pg_port" SCALE_PG_DATABASE=n8n SCALE_PG_USER=n8n SCALE_PG_PASSWORD="$pg_password" \
-SCALE_REDIS_HOST=127.0.0.1 SCALE_REDIS_PORT="$redis_port" SCALE_REDIS_PASSWORD="$redis_password" \
-  node -r ts-node/register/transpile-only test/scale/scale.ts &
-runner=$!
-set +e
-wait "$runner"
-status=$?
-set -e
-runner=""
-exit "$status"
+run_checks test/scale/scale.ts SCALE_N8N_DIR="$n8n_dir" SCALE_N8N_NODE="$n8n_node" SCALE_PACKAGE_DIR="$package_dir" \
+  SCALE_WORK_DIR="$work/run" SCALE_PIDS_FILE="$pids" \
+  SCALE_PG_HOST=127.0.0.1 SCALE_PG_PORT="$pg_port" SCALE_PG_DATABASE=n8n SCALE_PG_USER=n8n SCALE_PG_PASSWORD="$pg_password" \
+  SCALE_REDIS_HOST=127.0.0.1 SCALE_REDIS_PORT="$redis_port" SCALE_REDIS_PASSWORD="$redis_password"

@@ -23,7 +23,7 @@
  */
 import assert from 'assert/strict';
 import { randomBytes, randomInt } from 'crypto';
-import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'fs';
+import { existsSync, readFileSync, writeFileSync } from 'fs';
 import { join, resolve } from 'path';
 
 import { RETRY_POLICY } from '../../nodes/RingReady/transport';
@@ -58,17 +58,25 @@ import {
 	type FaqCallItem,
 	type FaqCallResponse,
 } from './workflows';
-import { cleanups, runCleanups, runScript } from '../../tools/script';
+import {
+	cleanups,
+	pidRecorder,
+	requiredEnv,
+	runCleanups,
+	runScript,
+	secretLeaks,
+} from '../../tools/script';
 
 const ROOT = resolve(__dirname, '..', '..');
+const fromRunSh = (name: string) => requiredEnv(name, 'test/scale/run.sh');
 const install: N8nInstall = {
 	line: 2,
-	dir: required('SCALE_N8N_DIR'),
-	nodeBin: required('SCALE_N8N_NODE'),
+	dir: fromRunSh('SCALE_N8N_DIR'),
+	nodeBin: fromRunSh('SCALE_N8N_NODE'),
 };
-const packageDir = required('SCALE_PACKAGE_DIR');
-const workDir = required('SCALE_WORK_DIR');
-const pidsFile = process.env.SCALE_PIDS_FILE;
+const packageDir = fromRunSh('SCALE_PACKAGE_DIR');
+const workDir = fromRunSh('SCALE_WORK_DIR');
+const recordPid = pidRecorder(process.env.SCALE_PIDS_FILE);
 const seed = Number(process.env.SCALE_SEED || randomInt(1, 1_000_000));
 /** Webhook calls in the concurrency run and in the one-execution-per-agent run. */
 const CALLS = Math.max(24, Number(process.env.SCALE_CALLS || 200));
@@ -93,19 +101,6 @@ const suite = new Suite();
 const secrets: string[] = [];
 const outputs: Array<{ what: string; text: string }> = [];
 const figures: string[] = [];
-
-function required(name: string): string {
-	const value = process.env[name];
-	if (!value) {
-		process.stderr.write(`${name} is not set; run this through test/scale/run.sh\n`);
-		process.exit(2);
-	}
-	return value;
-}
-
-function recordPid(pid: number | undefined): void {
-	if (pidsFile && pid) appendFileSync(pidsFile, `${pid}\n`);
-}
 
 function figure(track: string, text: string): void {
 	figures.push(`[${track}] ${text}`);
@@ -833,7 +828,7 @@ async function triggerSteps(t: TriggerTrack, c: Cluster, node: NodeTrack): Promi
 
 	await suite.check(T, 'the restarted worker 1 runs executions again', () => {
 		const text = existsSync(worker1.logFile) ? readFileSync(worker1.logFile, 'utf8') : '';
-		const afterRestart = text.split('===== worker start #2').slice(1).join('');
+		const afterRestart = text.split('===== worker start 2 at ').slice(1).join('');
 		const ids = [...afterRestart.matchAll(/Worker started execution (\d+) \(job/g)].map(
 			(match) => match[1],
 		);
@@ -1505,12 +1500,7 @@ async function main(): Promise<void> {
 			for (const file of [c.main.logFile, ...c.workers.map((worker) => worker.logFile)]) {
 				if (existsSync(file)) outputs.push({ what: file, text: readFileSync(file, 'utf8') });
 			}
-			const leaks: string[] = [];
-			for (const { what, text } of outputs) {
-				for (const secret of secrets)
-					if (text.includes(secret)) leaks.push(`${what} contains ${keyPrefix(secret)}…`);
-			}
-			assert.deepEqual([...new Set(leaks)], []);
+			assert.deepEqual(secretLeaks(outputs, secrets, keyPrefix), []);
 			return `${outputs.length} outputs scanned`;
 		});
 	} else {

@@ -142,13 +142,13 @@ async function closeModal(modal: Locator): Promise<void> {
 
 const ndv = (page: Page): Locator => page.getByTestId('ndv');
 
-/** Opens the node panel on the canvas and searches it. */
-async function searchNodePanel(page: Page, text: string): Promise<void> {
-	await page
-		.getByTestId('node-creator-plus-button')
-		.or(page.getByTestId('canvas-add-button'))
-		.first()
-		.click();
+/** Opens the node panel with the canvas's plus button (or its add button) and searches it. */
+async function searchNodePanel(
+	page: Page,
+	text: string,
+	plusButton: 'node-creator-plus-button' | 'canvas-plus-button' = 'node-creator-plus-button',
+): Promise<void> {
+	await page.getByTestId(plusButton).or(page.getByTestId('canvas-add-button')).first().click();
 	await page
 		.getByTestId('node-creator-search-bar')
 		.locator('input')
@@ -407,17 +407,7 @@ const steps: Step[] = [
 			);
 			const latest = conversations[0];
 			await page.goto(`${j.env.baseUrl}/workflow/new`);
-			await page
-				.getByTestId('canvas-plus-button')
-				.or(page.getByTestId('canvas-add-button'))
-				.first()
-				.click();
-			await page
-				.getByTestId('node-creator-search-bar')
-				.locator('input')
-				.or(page.getByTestId('node-creator-search-bar'))
-				.first()
-				.fill('RingReady');
+			await searchNodePanel(page, 'RingReady', 'canvas-plus-button');
 			await nodeCreatorItem(page, 'RingReady Trigger')
 				.or(nodeCreatorItem(page, 'RingReady'))
 				.first()

@@ -118,7 +118,7 @@ export class N8nWorker {
 		}
 		const started = Date.now();
 		const log = createWriteStream(this.logFile, { flags: 'a' });
-		log.write(`\n===== worker start #${this.starts + 1} at ${new Date().toISOString()} =====\n`);
+		log.write(`\n===== worker start ${this.starts + 1} at ${new Date().toISOString()} =====\n`);
 		const child = spawn(
 			this.options.install.nodeBin,
 			[n8nBin(this.options.install), 'worker', `--concurrency=${this.concurrency}`],
