@@ -123,7 +123,7 @@ export function readOutput(
 		throw invalid(
 			node,
 			itemIndex,
-			`Fields: "${unknown[0].slice(0, 40)}" is not a field of a ${record.name}`,
+			`Fields: "${unknown[0].slice(0, 40)}" is not a field of ${/^[aeiou]/.test(record.name) ? 'an' : 'a'} ${record.name}`,
 			`Choose from: ${record.fields.join(', ')}.`,
 		);
 	}
