@@ -156,6 +156,24 @@ describe('Conversation › Get Many › Download Recording', () => {
 		expect(secretPaths(items, ctx.sandbox.keys.readWrite)).toEqual([]);
 	});
 
+	it('downloads count toward Max Concurrency: with 1, no download overlaps a request to RingReady or another download', async () => {
+		ctx.sandbox.control.setLatency(5);
+		const { items } = await run(getMany(8, { maxConcurrency: 1 }), {
+			credentials: ctx.credentials(),
+		});
+		expect(items.filter((item) => item.binary)).toHaveLength(
+			newest(8).filter((c) => c.recording_url).length,
+		);
+		const intervals = [...apiRequests(ctx.sandbox), ...ctx.sandbox.control.recordingRequests()]
+			.map((r) => [r.started_ms, r.ended_ms!] as const)
+			.sort((a, b) => a[0] - b[0]);
+		expect(ctx.sandbox.control.recordingRequests().length).toBeGreaterThan(1);
+		const overlaps = intervals.filter(
+			([start], index) => index > 0 && start < intervals[index - 1][1],
+		);
+		expect(overlaps).toEqual([]);
+	});
+
 	it('Download Recording turns on Include Transcripts: the recording address comes with the full conversation', async () => {
 		const listed = newest(4);
 		const { items } = await run(getMany(4, { includeTranscripts: false }), {
