@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INode, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+
+import { invalid } from './validation';
 
 /**
  * "Output" (node version 1.1 on): Simplified, Raw or Selected Fields, in place of version 1's
@@ -83,30 +84,29 @@ export function outputProperties(record: OutputRecord): INodeProperties[] {
 	];
 }
 
-function invalid(node: INode, itemIndex: number, message: string, description: string) {
-	return new NodeOperationError(node, `${message} [item ${itemIndex}]`, {
-		itemIndex,
-		description,
-	});
+/** The parameters Output reads: version 1's `simplify`, or version 1.1's `output` and `fields`. */
+export interface OutputValues {
+	simplify?: unknown;
+	output?: unknown;
+	fields?: unknown;
 }
 
 /**
- * The item's Output (version 1.1 on) or Simplify (version 1), checked before any request: an
- * unknown Output value or a field the record does not have fails the item, naming it.
+ * What to output, from the node's Output (version 1.1 on) or Simplify (version 1), checked before
+ * any request: an unknown Output value or a field the record does not have fails, naming it.
+ * `itemIndex` undefined: no items (the trigger's parameters).
  */
-export function readOutput(
-	this: IExecuteFunctions,
+export function parseOutput(
 	node: INode,
-	itemIndex: number,
+	values: OutputValues,
 	record: OutputRecord,
+	itemIndex?: number,
 ): OutputChoice {
 	const { typeVersion } = node;
 	if (typeVersion < OUTPUT_VERSION) {
-		return this.getNodeParameter('simplify', itemIndex, false)
-			? { mode: 'simplified', typeVersion }
-			: { mode: 'raw' };
+		return values.simplify ? { mode: 'simplified', typeVersion } : { mode: 'raw' };
 	}
-	const mode = this.getNodeParameter('output', itemIndex, 'simplified') as OutputMode;
+	const mode = (values.output ?? 'simplified') as OutputMode;
 	if (!OUTPUT_MODES.includes(mode)) {
 		throw invalid(
 			node,
@@ -117,7 +117,7 @@ export function readOutput(
 	}
 	if (mode === 'simplified') return { mode, typeVersion };
 	if (mode === 'raw') return { mode };
-	const chosen = chosenFields(this.getNodeParameter('fields', itemIndex, []));
+	const chosen = chosenFields(values.fields);
 	const unknown = chosen.filter((field) => !record.fields.includes(field));
 	if (unknown.length > 0) {
 		throw invalid(
@@ -131,6 +131,25 @@ export function readOutput(
 		mode,
 		fields: ['id', ...record.fields.filter((field) => field !== 'id' && chosen.includes(field))],
 	};
+}
+
+/** The item's Output (or Simplify), as parseOutput checks it. */
+export function readOutput(
+	this: IExecuteFunctions,
+	node: INode,
+	itemIndex: number,
+	record: OutputRecord,
+): OutputChoice {
+	const read = (name: keyof OutputValues, fallback: unknown) =>
+		this.getNodeParameter(name, itemIndex, fallback) as unknown;
+	return parseOutput(
+		node,
+		node.typeVersion < OUTPUT_VERSION
+			? { simplify: read('simplify', false) }
+			: { output: read('output', 'simplified'), fields: read('fields', []) },
+		record,
+		itemIndex,
+	);
 }
 
 /** The editor saves a list; an expression (or a model) may give a comma-separated text. */
