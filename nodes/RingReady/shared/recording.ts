@@ -103,14 +103,15 @@ export function readRecordingDownload(
 /**
  * The conversation's recording as its output item's file (`binary[<field>]`), or undefined when it
  * has none (web chats, `recording_url: null`). The download takes a slot of the run's throttle
- * (Max Concurrency) and the item's credential; a run already stopped sends nothing.
+ * (Max Concurrency) and the item's credential (no item, as in a poll: the node's); a run already
+ * stopped sends nothing.
  */
 export async function recordingFile(
 	this: RecordingFunctions,
 	session: RequestSession,
 	conversation: { id: unknown; recording_url?: unknown },
 	download: RecordingDownload,
-	itemIndex: number,
+	itemIndex = 0,
 ): Promise<IBinaryKeyData | undefined> {
 	const { recording_url: url } = conversation;
 	if (url === null || url === undefined || url === '') return undefined;
