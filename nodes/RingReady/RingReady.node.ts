@@ -19,7 +19,8 @@ export class RingReady implements INodeType {
 		name: 'ringReady',
 		icon: { light: 'file:../../icons/ringready.svg', dark: 'file:../../icons/ringready.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
 		description:
 			'Read the phone calls and web chats your RingReady AI receptionists handled, and tune the receptionists and their FAQ',

@@ -2,12 +2,12 @@ import { byId, run, useSandbox } from './fixture';
 
 const ctx = useSandbox();
 
-describe('Agent › Simplify', () => {
+describe('Agent › Simplify (version 1, as saved workflows have it)', () => {
 	it('Get simplified returns who the agent is and what it says, with the FAQ counted instead of listed', async () => {
 		const agent = ctx.sandbox.control.agents('A')[0];
 		const { json } = await run(
 			{ resource: 'agent', operation: 'get', agentId: byId(agent.id), simplify: true },
-			{ credentials: ctx.credentials() },
+			{ credentials: ctx.credentials(), typeVersion: 1 },
 		);
 		expect(json).toEqual([
 			{
@@ -42,11 +42,11 @@ describe('Agent › Simplify', () => {
 		expect(patched.status).toBe(200);
 		const raw = await run(
 			{ resource: 'agent', operation: 'get', agentId: byId(agent.id) },
-			{ credentials: ctx.credentials() },
+			{ credentials: ctx.credentials(), typeVersion: 1 },
 		);
 		const simple = await run(
 			{ resource: 'agent', operation: 'get', agentId: byId(agent.id), simplify: true },
-			{ credentials: ctx.credentials() },
+			{ credentials: ctx.credentials(), typeVersion: 1 },
 		);
 		expect(JSON.stringify(raw.json).length).toBeGreaterThan(65_000);
 		expect(JSON.stringify(simple.json).length).toBeLessThan(1_500);
@@ -59,7 +59,7 @@ describe('Agent › Simplify', () => {
 		const agents = ctx.sandbox.control.agents('A');
 		const { json } = await run(
 			{ resource: 'agent', operation: 'getAll', returnAll: true, simplify: true },
-			{ credentials: ctx.credentials() },
+			{ credentials: ctx.credentials(), typeVersion: 1 },
 		);
 		expect(json).toEqual(
 			agents.map((a) => ({
@@ -75,7 +75,7 @@ describe('Agent › Simplify', () => {
 		const agent = ctx.sandbox.control.agents('A')[0];
 		const { json } = await run(
 			{ resource: 'agent', operation: 'get', agentId: byId(agent.id) },
-			{ credentials: ctx.credentials() },
+			{ credentials: ctx.credentials(), typeVersion: 1 },
 		);
 		expect(json[0]).toEqual(JSON.parse(JSON.stringify(agent)));
 	});

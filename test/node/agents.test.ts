@@ -35,7 +35,7 @@ describe('Agent → Get Many / Get', () => {
 	])('Get %s returns the full agent with its FAQ', async (_mode, locator) => {
 		const id = ctx.sandbox.agentIds.A[1];
 		const { json } = await run(
-			{ resource: 'agent', operation: 'get', agentId: locator(id) },
+			{ resource: 'agent', operation: 'get', agentId: locator(id), output: 'raw' },
 			{ credentials: ctx.credentials() },
 		);
 		expect(json).toEqual([ctx.sandbox.control.agent(id)]);

@@ -108,7 +108,11 @@ describe('Conversation → Get Many', () => {
 
 	it('Include Transcripts returns the full detail of each conversation, in list order', async () => {
 		const { json } = await run(
-			getMany({ limit: 30, options: { includeTranscripts: true, maxConcurrency: 5 } }),
+			getMany({
+				limit: 30,
+				output: 'raw',
+				options: { includeTranscripts: true, maxConcurrency: 5 },
+			}),
 			{ credentials: ctx.credentials() },
 		);
 		const expected = ctx.sandbox.control.conversations('A').slice(0, 30);
@@ -118,9 +122,12 @@ describe('Conversation → Get Many', () => {
 	});
 
 	it('Add Transcript Text adds one "Role: content" line per turn (and fetches transcripts)', async () => {
-		const { json } = await run(getMany({ limit: 3, options: { transcriptText: true } }), {
-			credentials: ctx.credentials(),
-		});
+		const { json } = await run(
+			getMany({ limit: 3, output: 'raw', options: { transcriptText: true } }),
+			{
+				credentials: ctx.credentials(),
+			},
+		);
 		for (const conversation of json) {
 			const turns = conversation.transcript as Array<{ role: string; content: string }>;
 			const lines = String(conversation.transcript_text).split('\n');
@@ -146,7 +153,11 @@ describe('Conversation → Get Many', () => {
 		ctx.sandbox.control.setLatency(30);
 		ctx.sandbox.control.setRateLimit({ maxInFlight: 3, retryAfter: 1 });
 		const { json } = await run(
-			getMany({ limit: 60, options: { includeTranscripts: true, maxConcurrency: 20 } }),
+			getMany({
+				limit: 60,
+				output: 'raw',
+				options: { includeTranscripts: true, maxConcurrency: 20 },
+			}),
 			{ credentials: ctx.credentials() },
 		);
 		expect(json).toHaveLength(60);
@@ -179,10 +190,13 @@ describe('Conversation → Get Many', () => {
 			count: 1,
 			path: `/api/v1/conversations/${target}`,
 		});
-		const { json } = await run(getMany({ limit: 5, options: { includeTranscripts: true } }), {
-			credentials: ctx.credentials(),
-			continueOnFail: true,
-		});
+		const { json } = await run(
+			getMany({ limit: 5, output: 'raw', options: { includeTranscripts: true } }),
+			{
+				credentials: ctx.credentials(),
+				continueOnFail: true,
+			},
+		);
 		expect(json).toHaveLength(5);
 		expect(json[2]).toMatchObject({ conversation_id: target });
 		expect(String(json[2].error)).toMatch(/HTTP 500/);
@@ -190,7 +204,7 @@ describe('Conversation → Get Many', () => {
 	});
 });
 
-describe('Simplify', () => {
+describe('Simplify (version 1, as saved workflows have it)', () => {
 	const fields = [
 		'id',
 		'channel',
@@ -207,6 +221,7 @@ describe('Simplify', () => {
 	it('Get Many keeps only the essential fields (plus transcript text when added)', async () => {
 		const plain = await run(getMany({ limit: 4, simplify: true }), {
 			credentials: ctx.credentials(),
+			typeVersion: 1,
 		});
 		const expected = ctx.sandbox.control.conversations('A').slice(0, 4);
 		expect(plain.json).toEqual(
@@ -219,7 +234,7 @@ describe('Simplify', () => {
 
 		const withText = await run(
 			getMany({ limit: 2, simplify: true, options: { transcriptText: true } }),
-			{ credentials: ctx.credentials() },
+			{ credentials: ctx.credentials(), typeVersion: 1 },
 		);
 		expect(Object.keys(withText.json[0]).sort()).toEqual([...fields, 'transcript_text'].sort());
 		expect(String(withText.json[0].transcript_text).length).toBeGreaterThan(0);
@@ -229,7 +244,7 @@ describe('Simplify', () => {
 		const chat = ctx.sandbox.control.conversations('A').find((c) => c.channel === 'web_chat')!;
 		const { json } = await run(
 			{ resource: 'conversation', operation: 'get', conversationId: byId(chat.id), simplify: true },
-			{ credentials: ctx.credentials() },
+			{ credentials: ctx.credentials(), typeVersion: 1 },
 		);
 		expect(Object.keys(json[0]).sort()).toEqual([...fields, 'transcript_text'].sort());
 		expect(json[0].transcript_text).toBe(
@@ -245,7 +260,7 @@ describe('Simplify', () => {
 	it('Get Many simplified with Include Transcripts turns each transcript into transcript_text', async () => {
 		const { json } = await run(
 			getMany({ limit: 3, simplify: true, options: { includeTranscripts: true } }),
-			{ credentials: ctx.credentials() },
+			{ credentials: ctx.credentials(), typeVersion: 1 },
 		);
 		expect(json).toHaveLength(3);
 		for (const item of json) {
@@ -263,6 +278,7 @@ describe('Conversation → Get', () => {
 				resource: 'conversation',
 				operation: 'get',
 				conversationId: byId(chat.id),
+				output: 'raw',
 				options: { transcriptText: true },
 			},
 			{ credentials: ctx.credentials() },

@@ -1,4 +1,4 @@
-import type { INodeProperties, INodeTypeDescription } from 'n8n-workflow';
+import type { INodeParameters, INodeProperties, INodeTypeDescription } from 'n8n-workflow';
 import { NodeHelpers, nodeNameToToolName } from 'n8n-workflow';
 
 import { node } from './fixture';
@@ -177,5 +177,160 @@ describe('node description', () => {
 			expect.arrayContaining(['agentId', 'conversationId', 'filters.agentId']),
 		);
 		expect(Object.values(firstModes).every((mode) => mode === 'list')).toBe(true);
+	});
+
+	describe('version 1.1: Output instead of Simplify', () => {
+		const reads = [
+			['conversation', 'get'],
+			['conversation', 'getAll'],
+			['agent', 'get'],
+			['agent', 'getAll'],
+		] as const;
+		const shownNames = (values: Record<string, unknown>, typeVersion: number) =>
+			description.properties
+				.filter((property) =>
+					NodeHelpers.displayParameter(
+						values as INodeParameters,
+						property,
+						{ typeVersion },
+						description,
+					),
+				)
+				.map((property) => property.name)
+				.filter((name) => ['simplify', 'output', 'fields'].includes(name));
+
+		it('new nodes get version 1.1; saved workflows on version 1 keep it', () => {
+			expect(description.version).toEqual([1, 1.1]);
+			expect(description.defaultVersion).toBe(1.1);
+		});
+
+		it.each(reads)(
+			'%s › %s: version 1 shows Simplify, version 1.1 Output (and Fields for Selected Fields)',
+			(resource, operation) => {
+				const values = { resource, operation };
+				expect(shownNames(values, 1)).toEqual(['simplify']);
+				expect(shownNames({ ...values, output: 'simplified' }, 1.1)).toEqual(['output']);
+				expect(shownNames({ ...values, output: 'raw' }, 1.1)).toEqual(['output']);
+				expect(shownNames({ ...values, output: 'selectedFields' }, 1.1)).toEqual([
+					'output',
+					'fields',
+				]);
+			},
+		);
+
+		const propertyOf = (resource: string, operation: string, name: string) =>
+			description.properties.find(
+				(property) =>
+					property.name === name &&
+					NodeHelpers.displayParameter(
+						{ resource, operation, output: 'selectedFields' },
+						property,
+						{ typeVersion: 1.1 },
+						description,
+					),
+			)!;
+
+		it('Output offers Simplified (the default), Raw and Selected Fields', () => {
+			for (const [resource, operation] of reads) {
+				const output = propertyOf(resource, operation, 'output');
+				expect(output.default).toBe('simplified');
+				expect(
+					(output.options as Array<{ name: string; value: string }>).map((o) => [o.name, o.value]),
+				).toEqual([
+					['Simplified', 'simplified'],
+					['Raw', 'raw'],
+					['Selected Fields', 'selectedFields'],
+				]);
+			}
+		});
+
+		it('Fields offers the API’s fields of each record (and transcript_text for conversations)', () => {
+			const values = (resource: string, operation: string) =>
+				(propertyOf(resource, operation, 'fields').options as Array<{ value: string }>).map(
+					(o) => o.value,
+				);
+			const conversationFields = [
+				'agent_id',
+				'caller_name',
+				'channel',
+				'duration_seconds',
+				'end_reason',
+				'ended_at',
+				'from',
+				'id',
+				'is_archived',
+				'is_viewed',
+				'label',
+				'recording_url',
+				'started_at',
+				'summary',
+				'to',
+				'transcript',
+				'transcript_text',
+				'web_chat',
+			];
+			expect(values('conversation', 'get')).toEqual(conversationFields);
+			expect(values('conversation', 'getAll')).toEqual(conversationFields);
+			expect(values('agent', 'getAll')).toEqual([
+				'agent_name',
+				'business_name',
+				'created_at',
+				'id',
+				'phone_number',
+				'subscription_type',
+			]);
+			expect(values('agent', 'get')).toEqual([
+				'agent_goal',
+				'agent_name',
+				'appointment_booking',
+				'business_name',
+				'business_services',
+				'business_website',
+				'created_at',
+				'faq',
+				'features',
+				'greeting_message',
+				'id',
+				'is_suspended',
+				'phone_number',
+				'subscription_type',
+				'voice',
+			]);
+		});
+	});
+
+	it('Download Recording is offered on Conversation › Get and Get Many, in both versions, and never to an AI agent', () => {
+		const tool = { ...description, name: 'ringReadyTool' } as INodeTypeDescription;
+		const recordingOptions = (
+			type: INodeTypeDescription,
+			operation: string,
+			typeVersion: number,
+		) => {
+			const options = description.properties.find(
+				(property) =>
+					property.name === 'options' &&
+					NodeHelpers.displayParameter(
+						{ resource: 'conversation', operation },
+						property,
+						{ typeVersion },
+						type,
+					),
+			)!;
+			return (options.options as INodeProperties[])
+				.filter((option) => NodeHelpers.displayParameter({}, option, { typeVersion }, type))
+				.filter((option) =>
+					['downloadRecording', 'binaryPropertyName', 'maxRecordingSizeMb'].includes(option.name),
+				)
+				.map((option) => [option.name, option.displayName, option.default]);
+		};
+		for (const operation of ['get', 'getAll'])
+			for (const typeVersion of [1, 1.1]) {
+				expect(recordingOptions(description, operation, typeVersion)).toEqual([
+					['downloadRecording', 'Download Recording', false],
+					['binaryPropertyName', 'Put Output File in Field', 'data'],
+					['maxRecordingSizeMb', 'Max Recording Size (MB)', 25],
+				]);
+				expect(recordingOptions(tool, operation, typeVersion)).toEqual([]);
+			}
 	});
 });

@@ -64,6 +64,8 @@ export interface RunOptions {
 	abortSignal?: AbortSignal;
 	/** A retry policy for this run (see nodeWithPolicy); default: the package's. */
 	policy?: Partial<RetryPolicy>;
+	/** The node's version, as a saved workflow has it; default: what a new node gets. */
+	typeVersion?: number;
 }
 
 /** Parameters as the editor saves them (loosely typed so tests can build them inline). */
@@ -76,6 +78,7 @@ export async function run(parameters: Parameters, options: RunOptions) {
 		credentials: options.credentials,
 		continueOnFail: options.continueOnFail,
 		abortSignal: options.abortSignal,
+		typeVersion: options.typeVersion,
 	});
 	return {
 		items: result.output[0] ?? [],

@@ -201,6 +201,7 @@ describe('a run that has failed sends nothing more', () => {
 		resource: 'conversation',
 		operation: 'getAll',
 		limit: 40,
+		output: 'raw',
 		options: { includeTranscripts: true, ...options },
 	});
 

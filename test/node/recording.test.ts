@@ -1,8 +1,9 @@
 /**
  * Downloading a conversation's recording as an n8n file (transport/recording.ts), through n8n-core's
- * ExecuteContext against the sandbox over real HTTP. The operations do not offer it yet, so a small
- * node defined here calls the transport function the way an operation will: one download per item,
- * the item's credential from a RequestSession, the file under a binary property.
+ * ExecuteContext against the sandbox over real HTTP. A small node defined here calls the transport
+ * function directly (one download per item, the item's credential from a RequestSession, the file
+ * under a binary property), so that each rule of the download is tested on its own;
+ * downloadRecording.test.ts runs it through Conversation › Get and Get Many.
  */
 import { createServer } from 'http';
 import type { AddressInfo } from 'net';

@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { TRANSCRIPT_CONCURRENCY } from '../shared/contract';
-import { ItemFailure, readEach, writeEach, type ItemResults } from '../shared/items';
+import { executionData, readEach, writeEach, type ItemResults } from '../shared/items';
 import { parseConcurrency } from '../shared/validation';
 import { RequestSession, type SessionOptions } from '../transport';
 
@@ -70,10 +70,9 @@ export async function router(
 		results.flatMap((result, itemIndex) =>
 			result === undefined
 				? []
-				: this.helpers.constructExecutionMetaData(
-						this.helpers.returnJsonArray(result instanceof ItemFailure ? result.json() : result),
-						{ itemData: { item: itemIndex } },
-					),
+				: this.helpers.constructExecutionMetaData(executionData(result), {
+						itemData: { item: itemIndex },
+					}),
 		),
 	];
 }

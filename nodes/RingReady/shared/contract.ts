@@ -31,6 +31,70 @@ export const DASHBOARD_ONLY_FIELDS_NOTE =
 /** Conversations fetched in full at once; the node's Max Concurrency description repeats the default for n8n's linter. */
 export const TRANSCRIPT_CONCURRENCY = { default: 10, max: 50 } as const;
 
+/**
+ * Downloading a recording (Download Recording): the size limit's default and most, in MB as the
+ * option takes it (a 30-minute call in MP3 is about 15 MB), and the redirects followed at most
+ * (signed storage links usually take one). The option's description repeats the default for n8n's linter.
+ */
+const RECORDING_DEFAULT_MAX_MB = 25;
+export const RECORDING_LIMITS = {
+	defaultMaxMb: RECORDING_DEFAULT_MAX_MB,
+	defaultMaxBytes: RECORDING_DEFAULT_MAX_MB * 1024 * 1024,
+	maxMb: 1024,
+	maxRedirects: 3,
+} as const;
+
+/** The fields of a conversation in GET /conversations (what Get Many lists). */
+export const CONVERSATION_LIST_FIELDS = [
+	'id',
+	'channel',
+	'agent_id',
+	'from',
+	'to',
+	'caller_name',
+	'label',
+	'summary',
+	'started_at',
+	'ended_at',
+	'duration_seconds',
+	'end_reason',
+	'is_archived',
+	'is_viewed',
+	'web_chat',
+] as const;
+
+/** What GET /conversations/{id} adds to the list's fields (web chats' `web_chat.visitor_ip` is inside `web_chat`). */
+export const CONVERSATION_DETAIL_ONLY_FIELDS = ['transcript', 'recording_url'] as const;
+
+/** The fields of an agent in GET /agents. */
+export const AGENT_LIST_FIELDS = [
+	'id',
+	'agent_name',
+	'business_name',
+	'phone_number',
+	'subscription_type',
+	'created_at',
+] as const;
+
+/** The fields of an agent in GET /agents/{id}. */
+export const AGENT_FIELDS = [
+	'id',
+	'agent_name',
+	'business_name',
+	'phone_number',
+	'subscription_type',
+	'voice',
+	'greeting_message',
+	'agent_goal',
+	'business_website',
+	'business_services',
+	'faq',
+	'appointment_booking',
+	'features',
+	'is_suspended',
+	'created_at',
+] as const;
+
 export interface ConversationSummary {
 	id: number;
 	channel: Channel;

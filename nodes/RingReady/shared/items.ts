@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type {
+	IBinaryKeyData,
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+} from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import type { RequestSession } from '../transport';
@@ -19,8 +24,31 @@ export class ItemFailure {
 	}
 }
 
+/** An output item that carries files (n8n binary data, e.g. a recording) besides its JSON. */
+export class OutputItem {
+	constructor(
+		readonly json: IDataObject,
+		readonly binary?: IBinaryKeyData,
+	) {}
+}
+
+/** One output item: its JSON, or an OutputItem with files. */
+export type ItemData = IDataObject | OutputItem;
+
 /** What one input item produced: its output item(s), or its failure. */
-export type ItemResult = IDataObject | IDataObject[] | ItemFailure;
+export type ItemResult = ItemData | ItemData[] | ItemFailure;
+
+/** An item's result as n8n output items (without pairedItem). */
+export function executionData(result: ItemResult): INodeExecutionData[] {
+	if (result instanceof ItemFailure) return [{ json: result.json() }];
+	return (Array.isArray(result) ? result : [result]).map((data) =>
+		data instanceof OutputItem
+			? data.binary
+				? { json: data.json, binary: data.binary }
+				: { json: data.json }
+			: { json: data },
+	);
+}
 
 /** The results of a run by input item index; an item without one (cancelled) outputs nothing. */
 export type ItemResults = Array<ItemResult | undefined>;
@@ -34,7 +62,7 @@ export function asNodeError(this: IExecuteFunctions, error: unknown, itemIndex: 
 }
 
 /** One item's work: its request(s), run once its parameters are read and valid. */
-export type ItemRequest = () => Promise<IDataObject | IDataObject[]>;
+export type ItemRequest = () => Promise<ItemData | ItemData[]>;
 
 /** A write also names what it writes to (e.g. "agent 7"): writes to the same record run one after another. */
 export interface ItemWrite {

@@ -18,7 +18,3 @@ export function readLimit(this: IExecuteFunctions, itemIndex: number): number {
 		? Number.POSITIVE_INFINITY
 		: parseLimit(this.getNode(), this.getNodeParameter('limit', itemIndex), itemIndex);
 }
-
-export function readSimplify(this: IExecuteFunctions, itemIndex: number): boolean {
-	return this.getNodeParameter('simplify', itemIndex, false) as boolean;
-}

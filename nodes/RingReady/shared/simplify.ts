@@ -1,9 +1,20 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import type { AgentDetail, AgentSummary, ConversationDetail } from './contract';
+import {
+	AGENT_FIELDS,
+	AGENT_LIST_FIELDS,
+	CONVERSATION_DETAIL_ONLY_FIELDS,
+	CONVERSATION_LIST_FIELDS,
+} from './contract';
+import type { OutputChoice, OutputRecord } from './output';
+import { OUTPUT_VERSION, pickFields, simplifyBeforeOutputVersion } from './output';
 import { addTranscriptText, transcriptToText } from './transcript';
 
-/** Every "Simplify": what it keeps of a conversation and of an agent. */
+/**
+ * Every "Simplify" (version 1) and "Output" (version 1.1 on): what Simplified keeps of a
+ * conversation and of an agent, and what Selected Fields may choose.
+ */
 
 /** What Simplify keeps of an agent in a list: enough to pick one. */
 export const SIMPLIFIED_AGENT_LIST_FIELDS = [
@@ -28,44 +39,71 @@ export const SIMPLIFIED_AGENT_FIELDS = [
 	'agent_goal',
 ] as const;
 
-/** Simplify for a conversation: what it keeps is SIMPLIFIED_CONVERSATION_FIELDS. */
-export const conversationSimplifyProperty: INodeProperties = {
+/** Simplify for a conversation (version 1): what it keeps is SIMPLIFIED_CONVERSATION_FIELDS. */
+export const conversationSimplifyProperty: INodeProperties = simplifyBeforeOutputVersion({
 	displayName: 'Simplify',
 	name: 'simplify',
 	type: 'boolean',
 	default: false,
 	description:
 		'Whether to return only the fields most workflows and AI agents need (ID, channel, agent, caller, label, summary, start time, duration, end reason, and the transcript as plain text in transcript_text whenever it is fetched) instead of the full conversation',
-};
+});
 
+/** Simplify for an agent (version 1). `what`: what it keeps. */
 export function agentSimplifyProperty(what: string): INodeProperties {
-	return {
+	return simplifyBeforeOutputVersion({
 		displayName: 'Simplify',
 		name: 'simplify',
 		type: 'boolean',
 		default: false,
 		description: `Whether to return only ${what} instead of the full agent. Keeps an AI agent's context small.`,
-	};
+	});
 }
 
-function pick(source: Record<string, unknown>, fields: readonly string[]): IDataObject {
-	const picked: IDataObject = {};
-	for (const field of fields) picked[field] = (source[field] ?? null) as IDataObject[string];
-	return picked;
-}
+/** Agent › Get Many's records for Output. */
+export const AGENT_LIST_OUTPUT: OutputRecord = {
+	name: 'agent',
+	simplified: "each agent's ID, agent name, business name and phone number",
+	fields: AGENT_LIST_FIELDS,
+};
+
+/** Agent › Get's record for Output. */
+export const AGENT_OUTPUT: OutputRecord = {
+	name: 'agent',
+	simplified:
+		'ID, agent name, business name, phone number, website, greeting, goal and the number of FAQ entries (no business services, no FAQ: Agent FAQ › Get Many reads it)',
+	fields: AGENT_FIELDS,
+};
 
 export function simplifyAgentSummary(agent: AgentSummary): IDataObject {
-	return pick(agent, SIMPLIFIED_AGENT_LIST_FIELDS);
+	return pickFields(agent, SIMPLIFIED_AGENT_LIST_FIELDS);
 }
 
 export function simplifyAgent(agent: AgentDetail): IDataObject {
-	const simplified = pick(agent, SIMPLIFIED_AGENT_FIELDS);
+	const simplified = pickFields(agent, SIMPLIFIED_AGENT_FIELDS);
 	simplified.faq_entry_count =
 		agent.faq && typeof agent.faq === 'object' ? Object.keys(agent.faq).length : 0;
 	return simplified;
 }
 
-/** What Simplify keeps: who, when, what about; a fetched transcript becomes `transcript_text`; no recording or device details. */
+/** An agent in a list, as Output (or Simplify) asks. */
+export function shapeAgentSummary(agent: AgentSummary, output: OutputChoice): IDataObject {
+	if (output.mode === 'simplified') return simplifyAgentSummary(agent);
+	if (output.mode === 'selectedFields') return pickFields(agent, output.fields);
+	return agent as IDataObject;
+}
+
+/** One agent, as Output (or Simplify) asks. */
+export function shapeAgent(agent: AgentDetail, output: OutputChoice): IDataObject {
+	if (output.mode === 'simplified') return simplifyAgent(agent);
+	if (output.mode === 'selectedFields') return pickFields(agent, output.fields);
+	return agent as IDataObject;
+}
+
+/**
+ * What Simplify (version 1) keeps: who, when, what about; a fetched transcript becomes
+ * `transcript_text`; no recording or device details. 11 fields with the transcript.
+ */
 export const SIMPLIFIED_CONVERSATION_FIELDS = [
 	'id',
 	'channel',
@@ -79,18 +117,62 @@ export const SIMPLIFIED_CONVERSATION_FIELDS = [
 	'end_reason',
 ] as const;
 
-/** A conversation as the node outputs it: the API's fields, optionally with transcript text or simplified. */
+/**
+ * What Simplified keeps from version 1.1 on: at most 10 fields, so version 1's end_reason goes.
+ * The summary and the transcript already say how a conversation ended, and its codes
+ * (`visitor_ended`, `caller_hung_up`) tell a model little; the agent tells receptionists apart
+ * (and is what the Agent operations take), `from` is the number to call back.
+ */
+export const SIMPLIFIED_CONVERSATION_FIELDS_V1_1 = [
+	'id',
+	'channel',
+	'agent_id',
+	'caller_name',
+	'from',
+	'label',
+	'summary',
+	'started_at',
+	'duration_seconds',
+] as const;
+
+/** Conversation › Get and Get Many's records for Output. */
+export const CONVERSATION_OUTPUT: OutputRecord = {
+	name: 'conversation',
+	simplified:
+		'the ID, channel, agent, caller, label, summary, start time, duration, and the transcript as plain text in transcript_text whenever it is fetched',
+	fields: [...CONVERSATION_LIST_FIELDS, ...CONVERSATION_DETAIL_ONLY_FIELDS, 'transcript_text'],
+};
+
+/** The fields only a conversation fetched in full has: choosing one in Get Many fetches each conversation in full. */
+export const CONVERSATION_FULL_FIELDS: readonly string[] = [
+	...CONVERSATION_DETAIL_ONLY_FIELDS,
+	'transcript_text',
+];
+
+/**
+ * A conversation as the node outputs it, as Output (or Simplify) asks: the API's fields, with
+ * transcript text if asked (Add Transcript Text), simplified, or only the selected fields.
+ */
 export function shapeConversation(
 	conversation: ConversationDetail,
-	{ transcriptText, simplify }: { transcriptText?: boolean; simplify?: boolean },
-): Record<string, unknown> {
-	const shaped: Record<string, unknown> = transcriptText
-		? addTranscriptText(conversation)
-		: { ...conversation };
-	if (!simplify) return shaped;
-	const simplified: Record<string, unknown> = {};
-	for (const field of SIMPLIFIED_CONVERSATION_FIELDS)
-		simplified[field] = conversation[field] ?? null;
+	{ transcriptText, output }: { transcriptText?: boolean; output: OutputChoice },
+): IDataObject {
+	const shaped = (
+		transcriptText ? addTranscriptText(conversation) : { ...conversation }
+	) as IDataObject;
+	if (output.mode === 'raw') return shaped;
+	if (output.mode === 'selectedFields') {
+		return pickFields(
+			output.fields.includes('transcript_text') ? addTranscriptText(conversation) : shaped,
+			output.fields,
+		);
+	}
+	const simplified = pickFields(
+		conversation,
+		output.typeVersion < OUTPUT_VERSION
+			? SIMPLIFIED_CONVERSATION_FIELDS
+			: SIMPLIFIED_CONVERSATION_FIELDS_V1_1,
+	);
 	// A fetched transcript stays, as text: the compact form a model or a message reads best.
 	if (transcriptText || Array.isArray(conversation.transcript)) {
 		simplified.transcript_text = transcriptToText(conversation.transcript);

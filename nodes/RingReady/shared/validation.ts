@@ -17,8 +17,13 @@ export interface FaqEntry {
 
 const count = (n: number) => n.toLocaleString('en-US');
 
-/** `itemIndex` is undefined where there are no items (the trigger's parameters). */
-function invalid(node: INode, itemIndex: number | undefined, message: string, description: string) {
+/** Bad input, named with its item. `itemIndex` is undefined where there are no items (the trigger's parameters). */
+export function invalid(
+	node: INode,
+	itemIndex: number | undefined,
+	message: string,
+	description: string,
+) {
 	const where = itemIndex === undefined ? '' : ` [item ${itemIndex}]`;
 	return new NodeOperationError(node, `${message}${where}`, { itemIndex, description });
 }

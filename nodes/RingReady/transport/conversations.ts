@@ -83,9 +83,12 @@ export async function getConversation(
 	})) as ConversationDetail;
 }
 
-export interface DetailOutcome {
+export interface DetailOutcome<Attachment = undefined> {
 	summary: ConversationSummary;
+	/** The full conversation, once fetched (also when `afterDetail` failed for it). */
 	detail?: ConversationDetail;
+	/** What `afterDetail` gave for it. */
+	attachment?: Attachment;
 	error?: unknown;
 }
 
@@ -98,19 +101,22 @@ export interface DetailOutcome {
  * (epoch ms; the first always starts) or after an earlier failure for which `stopAfter` (called
  * once per failure, when it happens) is true, so that a caller emitting an in-order prefix sends
  * nothing it would throw away. A detail that did not start has no outcome (undefined).
+ * `afterDetail` (e.g. downloading the recording) runs for each detail as it arrives; its failure is
+ * that conversation's failure (the outcome then has both `detail` and `error`).
  */
-export async function fetchConversationDetails(
+export async function fetchConversationDetails<Attachment = undefined>(
 	session: RequestSession,
 	pages: AsyncIterable<ConversationSummary[]> | Iterable<ConversationSummary[]>,
 	options: {
 		itemIndex?: number;
 		startBy?: number;
-		stopAfter?: (outcome: DetailOutcome) => boolean;
+		stopAfter?: (outcome: DetailOutcome<Attachment>) => boolean;
+		afterDetail?: (detail: ConversationDetail) => Promise<Attachment>;
 	} = {},
-): Promise<Array<DetailOutcome | undefined>> {
-	const { itemIndex, startBy, stopAfter } = options;
+): Promise<Array<DetailOutcome<Attachment> | undefined>> {
+	const { itemIndex, startBy, stopAfter, afterDetail } = options;
 	let stopAt = Number.POSITIVE_INFINITY;
-	const fetches: Array<Promise<DetailOutcome | undefined>> = [];
+	const fetches: Array<Promise<DetailOutcome<Attachment> | undefined>> = [];
 	let listed = false;
 	try {
 		for await (const page of pages) {
@@ -118,15 +124,21 @@ export async function fetchConversationDetails(
 				const index = fetches.length;
 				const startIf = () =>
 					index < stopAt && (index === 0 || startBy === undefined || Date.now() <= startBy);
+				const failed = (outcome: DetailOutcome<Attachment>) => {
+					if (outcome.error instanceof RunCancelledError) return undefined;
+					if (stopAfter?.(outcome)) stopAt = Math.min(stopAt, index);
+					return outcome;
+				};
 				fetches.push(
 					getConversation(session, summary.id, { itemIndex, startIf }).then(
-						(detail) => ({ summary, detail }),
-						(error: unknown) => {
-							if (error instanceof RunCancelledError) return undefined;
-							const outcome = { summary, error };
-							if (stopAfter?.(outcome)) stopAt = Math.min(stopAt, index);
-							return outcome;
+						async (detail) => {
+							if (!afterDetail) return { summary, detail };
+							return await afterDetail(detail).then(
+								(attachment) => ({ summary, detail, attachment }),
+								(error: unknown) => failed({ summary, detail, error }),
+							);
 						},
+						(error: unknown) => failed({ summary, error }),
 					),
 				);
 			}

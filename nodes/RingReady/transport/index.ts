@@ -11,8 +11,8 @@ export {
 	getConversationPage,
 } from './conversations';
 export type { DetailOutcome } from './conversations';
-export { downloadRecording, RECORDING_LIMITS, recordingBinary } from './recording';
-export type { RecordingFile } from './recording';
+export { downloadRecording, recordingBinary } from './recording';
+export type { RecordingFile, RecordingFunctions } from './recording';
 export type { RequestOptions } from './request';
 export { RequestSession, RunCancelledError } from './session';
 export type { ResolvedCredential, SessionOptions } from './session';

@@ -8,6 +8,7 @@ import type {
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { resolveBaseUrl } from '../../../credentials/RingReadyApi.credentials';
+import { RECORDING_LIMITS } from '../shared/contract';
 import type { RequestSession } from './session';
 import { CREDENTIAL_TYPE } from './types';
 
@@ -18,13 +19,6 @@ import { CREDENTIAL_TYPE } from './types';
  * The whole download, redirects and body included, has one time limit and one size limit; a
  * download that breaks either, or that is not audio, fails for its item and leaves nothing behind.
  */
-
-export const RECORDING_LIMITS = {
-	/** Recommended default for the size-limit option: a 30-minute call in MP3 is about 15 MB. */
-	defaultMaxBytes: 25 * 1024 * 1024,
-	/** Redirects followed at most (signed storage links usually take one). */
-	maxRedirects: 3,
-} as const;
 
 export interface RecordingFile {
 	data: Buffer;

@@ -1,15 +1,17 @@
-import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { returnAllAndLimit } from '../../shared/descriptions';
-import { readLimit, readSimplify } from '../../shared/parameters';
-import { agentSimplifyProperty, simplifyAgentSummary } from '../../shared/simplify';
+import { outputProperties, readOutput } from '../../shared/output';
+import { readLimit } from '../../shared/parameters';
+import { AGENT_LIST_OUTPUT, agentSimplifyProperty, shapeAgentSummary } from '../../shared/simplify';
 import { listAgents } from '../../transport';
 import type { ReadItem } from '../operation';
 
 const properties: INodeProperties[] = [
 	...returnAllAndLimit(),
-	agentSimplifyProperty("each agent's ID, agent name, business name and phone number"),
+	agentSimplifyProperty(AGENT_LIST_OUTPUT.simplified),
+	...outputProperties(AGENT_LIST_OUTPUT),
 ];
 
 export const description = updateDisplayOptions(
@@ -19,9 +21,9 @@ export const description = updateDisplayOptions(
 
 export const read: ReadItem = function (session, itemIndex) {
 	const limit = readLimit.call(this, itemIndex);
-	const simplify = readSimplify.call(this, itemIndex);
-	return async () => {
-		const agents = (await listAgents(session, { itemIndex })).slice(0, limit);
-		return simplify ? agents.map(simplifyAgentSummary) : (agents as IDataObject[]);
-	};
+	const output = readOutput.call(this, session.node, itemIndex, AGENT_LIST_OUTPUT);
+	return async () =>
+		(await listAgents(session, { itemIndex }))
+			.slice(0, limit)
+			.map((agent) => shapeAgentSummary(agent, output));
 };

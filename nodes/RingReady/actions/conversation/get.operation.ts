@@ -1,4 +1,4 @@
-import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import {
@@ -7,8 +7,19 @@ import {
 	optionsCollection,
 	transcriptTextOption,
 } from '../../shared/descriptions';
-import { readSimplify } from '../../shared/parameters';
-import { conversationSimplifyProperty, shapeConversation } from '../../shared/simplify';
+import { OutputItem } from '../../shared/items';
+import { outputProperties, readOutput } from '../../shared/output';
+import {
+	readRecordingDownload,
+	recordingFile,
+	recordingOptions,
+	type RecordingOptionValues,
+} from '../../shared/recording';
+import {
+	CONVERSATION_OUTPUT,
+	conversationSimplifyProperty,
+	shapeConversation,
+} from '../../shared/simplify';
 import { parseId } from '../../shared/validation';
 import { getConversation } from '../../transport';
 import type { ReadItem } from '../operation';
@@ -16,7 +27,8 @@ import type { ReadItem } from '../operation';
 const properties: INodeProperties[] = [
 	conversationLocator(),
 	conversationSimplifyProperty,
-	optionsCollection([transcriptTextOption(), maxConcurrencyOption]),
+	...outputProperties(CONVERSATION_OUTPUT),
+	optionsCollection([transcriptTextOption(), ...recordingOptions(), maxConcurrencyOption]),
 ];
 
 export const description = updateDisplayOptions(
@@ -25,18 +37,26 @@ export const description = updateDisplayOptions(
 );
 
 export const read: ReadItem = function (session, itemIndex) {
+	const { node } = session;
 	const id = parseId(
-		session.node,
+		node,
 		this.getNodeParameter('conversationId', itemIndex, '', { extractValue: true }),
 		'Conversation ID',
 		itemIndex,
 	);
-	const { transcriptText } = this.getNodeParameter('options', itemIndex, {}) as {
+	const options = this.getNodeParameter('options', itemIndex, {}) as RecordingOptionValues & {
 		transcriptText?: boolean;
 	};
-	const simplify = readSimplify.call(this, itemIndex);
+	const output = readOutput.call(this, node, itemIndex, CONVERSATION_OUTPUT);
+	const download = readRecordingDownload(node, options, itemIndex);
 	return async () => {
 		const conversation = await getConversation(session, id, { itemIndex });
-		return shapeConversation(conversation, { transcriptText, simplify }) as IDataObject;
+		const json = shapeConversation(conversation, {
+			transcriptText: options.transcriptText,
+			output,
+		});
+		if (!download) return json;
+		const binary = await recordingFile.call(this, session, conversation, download, itemIndex);
+		return new OutputItem(json, binary);
 	};
 };

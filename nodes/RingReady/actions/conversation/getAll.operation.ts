@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IBinaryKeyData, IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { ConversationQuery, ConversationSummary } from '../../shared/contract';
@@ -10,8 +10,22 @@ import {
 	returnAllAndLimit,
 	transcriptTextOption,
 } from '../../shared/descriptions';
-import { readLimit, readSimplify } from '../../shared/parameters';
-import { conversationSimplifyProperty, shapeConversation } from '../../shared/simplify';
+import { OutputItem, type ItemData } from '../../shared/items';
+import { outputProperties, readOutput, type OutputChoice } from '../../shared/output';
+import { readLimit } from '../../shared/parameters';
+import {
+	readRecordingDownload,
+	recordingFile,
+	recordingOptions,
+	type RecordingDownload,
+	type RecordingOptionValues,
+} from '../../shared/recording';
+import {
+	CONVERSATION_FULL_FIELDS,
+	CONVERSATION_OUTPUT,
+	conversationSimplifyProperty,
+	shapeConversation,
+} from '../../shared/simplify';
 import { agentIdFromLocator } from '../../shared/validation';
 import {
 	conversationPages,
@@ -26,6 +40,10 @@ import type { ReadItem } from '../operation';
 const properties: INodeProperties[] = [
 	...returnAllAndLimit(),
 	conversationSimplifyProperty,
+	...outputProperties({
+		...CONVERSATION_OUTPUT,
+		fieldsNote: `. Choosing ${CONVERSATION_FULL_FIELDS.join(', ')} fetches each conversation in full, as Include Transcripts does.`,
+	}),
 	{
 		displayName: 'Filters',
 		name: 'filters',
@@ -55,6 +73,9 @@ const properties: INodeProperties[] = [
 		},
 		maxConcurrencyOption,
 		transcriptTextOption('. Turns on Include Transcripts.'),
+		...recordingOptions(
+			'. Turns on Include Transcripts: the recording address comes with the full conversation.',
+		),
 	]),
 ];
 
@@ -67,7 +88,8 @@ interface FetchOptions {
 	max: number;
 	withTranscripts: boolean;
 	transcriptText: boolean;
-	simplify: boolean;
+	output: OutputChoice;
+	download: RecordingDownload | undefined;
 	itemIndex: number;
 }
 
@@ -75,10 +97,15 @@ export const read: ReadItem = function (session, itemIndex) {
 	const node = session.node;
 	const max = readLimit.call(this, itemIndex);
 	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
-	const options = this.getNodeParameter('options', itemIndex, {}) as {
+	const options = this.getNodeParameter('options', itemIndex, {}) as RecordingOptionValues & {
 		includeTranscripts?: boolean;
 		transcriptText?: boolean;
 	};
+	const output = readOutput.call(this, node, itemIndex, CONVERSATION_OUTPUT);
+	const download = readRecordingDownload(node, options, itemIndex);
+	const fullFieldChosen =
+		output.mode === 'selectedFields' &&
+		output.fields.some((field) => CONVERSATION_FULL_FIELDS.includes(field));
 	const query = buildConversationQuery(
 		node,
 		filters,
@@ -92,9 +119,12 @@ export const read: ReadItem = function (session, itemIndex) {
 	);
 	const fetchOptions: FetchOptions = {
 		max,
-		withTranscripts: Boolean(options.includeTranscripts || options.transcriptText),
+		withTranscripts: Boolean(
+			options.includeTranscripts || options.transcriptText || download || fullFieldChosen,
+		),
 		transcriptText: Boolean(options.transcriptText),
-		simplify: readSimplify.call(this, itemIndex),
+		output,
+		download,
 		itemIndex,
 	};
 	return async () => await fetchConversations.call(this, session, query, fetchOptions);
@@ -104,26 +134,29 @@ async function fetchConversations(
 	this: IExecuteFunctions,
 	session: RequestSession,
 	query: ConversationQuery,
-	{ max, withTranscripts, transcriptText, simplify, itemIndex }: FetchOptions,
-): Promise<IDataObject[]> {
+	{ max, withTranscripts, transcriptText, output, download, itemIndex }: FetchOptions,
+): Promise<ItemData[]> {
 	// List pages share the run's throttle with the detail calls (first in line): under a rate
 	// limit a page then neither draws a 429 nor waits out a Retry-After on its own.
 	const pages = conversationPages(session, query, { max, itemIndex });
 	if (!withTranscripts) {
 		const conversations: ConversationSummary[] = [];
 		for await (const page of pages) conversations.push(...page);
-		return simplify
-			? (conversations.map((c) => shapeConversation(c, { simplify })) as IDataObject[])
-			: (conversations as IDataObject[]);
+		return output.mode === 'raw'
+			? (conversations as IDataObject[])
+			: conversations.map((conversation) => shapeConversation(conversation, { output }));
 	}
 
 	// Only a run cancelled by another item's failure leaves details unfetched (and then fails anyway).
 	// Without Continue On Fail the first failed transcript fails the run: from then on no page and no
 	// transcript is requested, in this item or any other.
 	const continueOnFail = this.continueOnFail();
-	let firstFailure: DetailOutcome | undefined;
+	let firstFailure: DetailOutcome<IBinaryKeyData | undefined> | undefined;
 	const outcomes = await fetchConversationDetails(session, pages, {
 		itemIndex,
+		afterDetail: download
+			? async (detail) => await recordingFile.call(this, session, detail, download, itemIndex)
+			: undefined,
 		stopAfter: (outcome) => {
 			if (continueOnFail) return false;
 			firstFailure ??= outcome;
@@ -131,16 +164,20 @@ async function fetchConversations(
 			return true;
 		},
 	}).then(
-		(all) => all.filter((outcome): outcome is DetailOutcome => outcome !== undefined),
+		(all) =>
+			all.filter(
+				(outcome): outcome is DetailOutcome<IBinaryKeyData | undefined> => outcome !== undefined,
+			),
 		// The listing cut short by that stop: the transcript's failure is what to report.
 		async (error: unknown) =>
 			firstFailure && error instanceof RunCancelledError ? [] : await Promise.reject(error),
 	);
 	if (firstFailure) {
-		const { summary } = firstFailure;
+		const { summary, detail } = firstFailure;
 		const error = firstFailure.error as Error & { description?: string };
-		error.message = `Conversation ${summary.id}: ${error.message}`;
-		const fetched = outcomes.filter((outcome) => outcome.error === undefined).length;
+		// A recording's failure names its conversation already.
+		if (!detail) error.message = `Conversation ${summary.id}: ${error.message}`;
+		const fetched = outcomes.filter((outcome) => outcome.detail !== undefined).length;
 		error.description =
 			`${error.description ?? ''} The run stopped at this failure (${fetched} transcript${
 				fetched === 1 ? ' was' : 's were'
@@ -151,11 +188,12 @@ async function fetchConversations(
 			}`.trim();
 		throw error;
 	}
-	return outcomes.map(({ summary, detail, error }) => {
+	return outcomes.map(({ summary, detail, attachment, error }) => {
 		if (error !== undefined) {
 			const { message, description } = error as { message: string; description?: string };
 			return { error: message, description: description ?? null, conversation_id: summary.id };
 		}
-		return shapeConversation(detail!, { transcriptText, simplify }) as IDataObject;
+		const json = shapeConversation(detail!, { transcriptText, output });
+		return download ? new OutputItem(json, attachment) : json;
 	});
 }

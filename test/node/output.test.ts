@@ -1,0 +1,239 @@
+/**
+ * Output (node version 1.1): Simplified, Raw and Selected Fields on Conversation and Agent Get /
+ * Get Many, and version 1 (saved workflows) keeping its Simplify.
+ */
+import { apiRequests, byId, run, runError, useSandbox } from './fixture';
+
+const ctx = useSandbox();
+
+const conversationGet = (id: number, extra: Record<string, unknown> = {}) => ({
+	resource: 'conversation',
+	operation: 'get',
+	conversationId: byId(id),
+	...extra,
+});
+
+const conversationGetMany = (extra: Record<string, unknown> = {}) => ({
+	resource: 'conversation',
+	operation: 'getAll',
+	limit: 3,
+	...extra,
+});
+
+const SIMPLIFIED_CONVERSATION = [
+	'id',
+	'channel',
+	'agent_id',
+	'caller_name',
+	'from',
+	'label',
+	'summary',
+	'started_at',
+	'duration_seconds',
+];
+
+const newest = (count: number) => ctx.sandbox.control.conversations('A').slice(0, count);
+
+describe('Output: Simplified (what a new node returns)', () => {
+	it('Conversation › Get: 10 fields, the ID first and the transcript as text', async () => {
+		const [conversation] = newest(1);
+		const { json } = await run(conversationGet(conversation.id), {
+			credentials: ctx.credentials(),
+		});
+		expect(Object.keys(json[0])).toEqual([...SIMPLIFIED_CONVERSATION, 'transcript_text']);
+		expect(json[0].id).toBe(conversation.id);
+		expect(json[0].summary).toBe(conversation.summary);
+		expect(String(json[0].transcript_text).split('\n')).toHaveLength(
+			conversation.transcript!.length,
+		);
+	});
+
+	it('Conversation › Get Many: 9 fields without transcripts, 10 with them', async () => {
+		const plain = await run(conversationGetMany(), { credentials: ctx.credentials() });
+		expect(plain.json.map((c) => Object.keys(c))).toEqual(
+			newest(3).map(() => SIMPLIFIED_CONVERSATION),
+		);
+		const withTranscripts = await run(
+			conversationGetMany({ options: { includeTranscripts: true } }),
+			{ credentials: ctx.credentials() },
+		);
+		expect(withTranscripts.json.map((c) => Object.keys(c))).toEqual(
+			newest(3).map(() => [...SIMPLIFIED_CONVERSATION, 'transcript_text']),
+		);
+	});
+
+	it('Agent › Get and Get Many: the same fields as Simplify', async () => {
+		const agent = ctx.sandbox.control.agents('A')[0];
+		const one = await run(
+			{ resource: 'agent', operation: 'get', agentId: byId(agent.id) },
+			{ credentials: ctx.credentials() },
+		);
+		expect(one.json).toEqual([
+			{
+				id: agent.id,
+				agent_name: agent.agent_name,
+				business_name: agent.business_name,
+				phone_number: agent.phone_number,
+				business_website: agent.business_website ?? null,
+				greeting_message: agent.greeting_message ?? null,
+				agent_goal: agent.agent_goal,
+				faq_entry_count: Object.keys(agent.faq).length,
+			},
+		]);
+		const many = await run(
+			{ resource: 'agent', operation: 'getAll', returnAll: true },
+			{ credentials: ctx.credentials() },
+		);
+		expect(many.json).toEqual(
+			ctx.sandbox.control.agents('A').map((a) => ({
+				id: a.id,
+				agent_name: a.agent_name,
+				business_name: a.business_name,
+				phone_number: a.phone_number,
+			})),
+		);
+	});
+});
+
+describe('Output: Raw', () => {
+	it('returns each record as RingReady sent it', async () => {
+		const [conversation] = newest(1);
+		const one = await run(conversationGet(conversation.id, { output: 'raw' }), {
+			credentials: ctx.credentials(),
+		});
+		expect(one.json).toEqual([conversation]);
+		const agent = ctx.sandbox.control.agents('A')[1];
+		const agentRaw = await run(
+			{ resource: 'agent', operation: 'get', agentId: byId(agent.id), output: 'raw' },
+			{ credentials: ctx.credentials() },
+		);
+		expect(agentRaw.json).toEqual([ctx.sandbox.control.agent(agent.id)]);
+	});
+});
+
+describe('Output: Selected Fields', () => {
+	it('Conversation › Get returns the chosen fields and the ID, in the record’s order', async () => {
+		const [conversation] = newest(1);
+		const { json } = await run(
+			conversationGet(conversation.id, {
+				output: 'selectedFields',
+				fields: ['transcript_text', 'summary', 'recording_url'],
+			}),
+			{ credentials: ctx.credentials() },
+		);
+		expect(json).toEqual([
+			{
+				id: conversation.id,
+				summary: conversation.summary,
+				recording_url: conversation.recording_url,
+				transcript_text: expect.stringMatching(/^[A-Z][a-z ]*: /),
+			},
+		]);
+	});
+
+	it('Conversation › Get Many: choosing a field only the full conversation has fetches each in full', async () => {
+		const listed = newest(3);
+		const summaries = await run(
+			conversationGetMany({ output: 'selectedFields', fields: ['label'] }),
+			{ credentials: ctx.credentials() },
+		);
+		expect(summaries.json).toEqual(listed.map((c) => ({ id: c.id, label: c.label ?? null })));
+		expect(apiRequests(ctx.sandbox).map((r) => r.path)).toEqual(['/api/v1/conversations']);
+
+		ctx.sandbox.control.clearRequests();
+		const full = await run(
+			conversationGetMany({ output: 'selectedFields', fields: ['transcript_text'] }),
+			{ credentials: ctx.credentials() },
+		);
+		expect(full.json.map((c) => Object.keys(c))).toEqual(
+			listed.map(() => ['id', 'transcript_text']),
+		);
+		expect(apiRequests(ctx.sandbox).map((r) => r.path)).toEqual(
+			expect.arrayContaining(listed.map((c) => `/api/v1/conversations/${c.id}`)),
+		);
+	});
+
+	it('Agent › Get and Get Many return the chosen fields and the ID', async () => {
+		const agent = ctx.sandbox.control.agents('A')[0];
+		const one = await run(
+			{
+				resource: 'agent',
+				operation: 'get',
+				agentId: byId(agent.id),
+				output: 'selectedFields',
+				fields: ['agent_goal'],
+			},
+			{ credentials: ctx.credentials() },
+		);
+		expect(one.json).toEqual([{ id: agent.id, agent_goal: agent.agent_goal }]);
+		const many = await run(
+			{
+				resource: 'agent',
+				operation: 'getAll',
+				returnAll: true,
+				output: 'selectedFields',
+				fields: ['phone_number'],
+			},
+			{ credentials: ctx.credentials() },
+		);
+		expect(many.json).toEqual(
+			ctx.sandbox.control.agents('A').map((a) => ({ id: a.id, phone_number: a.phone_number })),
+		);
+	});
+
+	it('a field the record does not have fails before any request, listing the fields', async () => {
+		const error = await runError(
+			{
+				resource: 'agent',
+				operation: 'getAll',
+				returnAll: true,
+				output: 'selectedFields',
+				fields: '={{ "agent_name, voice" }}',
+			},
+			{ credentials: ctx.credentials() },
+		);
+		expect(error.message).toBe('Fields: "voice" is not a field of an agent [item 0]');
+		expect(error.description).toBe(
+			'Choose from: id, agent_name, business_name, phone_number, subscription_type, created_at.',
+		);
+		expect(apiRequests(ctx.sandbox)).toEqual([]);
+	});
+});
+
+describe('version 1 (saved workflows) keeps Simplify and ignores Output', () => {
+	it('Conversation › Get: without Simplify the whole conversation, with it the 11 fields of version 1', async () => {
+		const [conversation] = newest(1);
+		const full = await run(conversationGet(conversation.id, { output: 'simplified' }), {
+			credentials: ctx.credentials(),
+			typeVersion: 1,
+		});
+		expect(full.json).toEqual([conversation]);
+		const simplified = await run(
+			conversationGet(conversation.id, { simplify: true, output: 'raw' }),
+			{ credentials: ctx.credentials(), typeVersion: 1 },
+		);
+		expect(Object.keys(simplified.json[0])).toEqual([
+			...SIMPLIFIED_CONVERSATION,
+			'end_reason',
+			'transcript_text',
+		]);
+	});
+
+	it('Agent › Get Many: without Simplify every field RingReady lists (Raw of version 1.1)', async () => {
+		const agents = { resource: 'agent', operation: 'getAll', returnAll: true };
+		const v1 = await run(
+			{ ...agents, output: 'simplified' },
+			{ credentials: ctx.credentials(), typeVersion: 1 },
+		);
+		const raw = await run({ ...agents, output: 'raw' }, { credentials: ctx.credentials() });
+		expect(v1.json).toEqual(raw.json);
+		expect(Object.keys(v1.json[0])).toEqual([
+			'id',
+			'phone_number',
+			'agent_name',
+			'business_name',
+			'subscription_type',
+			'created_at',
+		]);
+	});
+});
