@@ -162,7 +162,7 @@ async function pollOnce(
 	const { decision } = step;
 	let items = decision.emit as IDataObject[];
 	let failedIds: number[] = [];
-	const warnings: Array<string | undefined> = [];
+	const warnings: Array<string | false | undefined> = [];
 	if (settings.withDetail) {
 		const fetched = await requests.details(decision.emit, {
 			shape: (detail) =>
@@ -306,17 +306,20 @@ function dateWarnings(decision: Decision, emitted: Set<unknown>, serverNowMs?: n
 
 /** Adds to a poll's error that nothing was emitted and the state was kept. */
 function explainFailure(this: IPollFunctions, error: unknown): Error {
-	if (error instanceof InvalidStartedAtError) {
+	let failure: NodeApiError | NodeOperationError;
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) failure = error;
+	else if (error instanceof InvalidStartedAtError) {
 		const description =
 			'The trigger orders conversations by their start time and cannot place this one. Contact RingReady support if this persists.';
 		const message = `RingReady sent an unexpected conversation: ${error.message}`;
-		error = new NodeOperationError(this.getNode(), message, { description });
+		failure = new NodeOperationError(this.getNode(), message, { description });
+	} else {
+		failure = new NodeOperationError(
+			this.getNode(),
+			`RingReady Trigger failed: ${reasonOf(error)}`,
+		);
 	}
-	if (!(error instanceof NodeApiError || error instanceof NodeOperationError))
-		error = new NodeOperationError(this.getNode(), `RingReady Trigger failed: ${reasonOf(error)}`);
-	const { description } = error as NodeApiError | NodeOperationError;
-	(error as NodeOperationError).description = description
-		? `${description} ${STATE_UNCHANGED}`
-		: STATE_UNCHANGED;
-	return error as Error;
+	const { description } = failure;
+	failure.description = description ? `${description} ${STATE_UNCHANGED}` : STATE_UNCHANGED;
+	return failure;
 }

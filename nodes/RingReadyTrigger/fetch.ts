@@ -39,15 +39,11 @@ export class PollFetch {
 	/** RingReady's clock: the newest `Date` header of the listing's responses. */
 	serverNowMs?: number;
 
-	constructor(
-		private readonly context: IPollFunctions,
-		budgeted: boolean,
-	) {
+	constructor(context: IPollFunctions, budgeted: boolean) {
 		const ms = budgeted ? pollBudgetMs(context) : undefined;
 		const start = Date.now();
-		this.session = new RequestSession(context, {
-			deadline: ms === undefined ? undefined : start + ms,
-		});
+		const deadline = ms === undefined ? undefined : start + ms;
+		this.session = new RequestSession(context, { deadline });
 		const lastStart = this.session.lastStartAt();
 		if (ms === undefined || lastStart === undefined) return;
 		const startBy = (share: number) => Math.min(start + ms * share, lastStart);
@@ -64,9 +60,8 @@ export class PollFetch {
 		try {
 			return { origin: resolveBaseUrl(data.baseUrl), apiKey: String(data.apiKey ?? '') };
 		} catch (error) {
-			throw new NodeOperationError(this.context.getNode(), (error as Error).message, {
-				description: 'Fix the Base URL in the RingReady API credential.',
-			});
+			const description = 'Fix the Base URL in the RingReady API credential.';
+			throw new NodeOperationError(this.session.node, (error as Error).message, { description });
 		}
 	}
 
@@ -163,15 +158,10 @@ export class PollFetch {
 
 	private outOfTime(pages: number, cause: unknown): NodeOperationError {
 		const seconds = Math.round((this.budget.ms ?? 0) / 1000);
-		const listed = `${pages} page${pages === 1 ? '' : 's'} listed`;
-		const error = new NodeOperationError(
-			this.context.getNode(),
-			`RingReady Trigger ran out of n8n's poll time (${seconds} s) while listing new conversations (${listed})`,
-			{
-				description:
-					"RingReady answered too slowly to list even one page in time. If this keeps happening, check RingReady's status.",
-			},
-		);
+		const message = `RingReady Trigger ran out of n8n's poll time (${seconds} s) while listing new conversations (${pages} page${pages === 1 ? '' : 's'} listed)`;
+		const description =
+			"RingReady answered too slowly to list even one page in time. If this keeps happening, check RingReady's status.";
+		const error = new NodeOperationError(this.session.node, message, { description });
 		return Object.assign(error, { cause });
 	}
 }
