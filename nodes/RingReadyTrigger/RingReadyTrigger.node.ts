@@ -21,7 +21,7 @@ const STATE_UNCHANGED =
 	'Nothing was emitted and the trigger kept its position: the next poll picks up every new conversation, once.';
 /** Read at activation to find the newest with a readable start time. */
 const NEWEST_CANDIDATES = 20;
-const FROM_THE_TOP: ListingPlan = { since: undefined, beforeId: undefined, floor: null };
+const FROM_THE_TOP: ListingPlan = { floor: null };
 
 type TriggerSettings = ReturnType<typeof readSettings>;
 

@@ -52,11 +52,7 @@ export interface TriggerState {
  */
 export type Scan = { since: string | null; stops: number[]; floor: number | null; pages: number };
 /** One poll's listing: newest first from `beforeId` (undefined: the top) down to `floor` or the end. */
-export type ListingPlan = {
-	since: string | undefined;
-	beforeId: number | undefined;
-	floor: number | null;
-};
+export type ListingPlan = { since?: string; beforeId?: number; floor: number | null };
 /** `reachedEnd` false: the poll's time ran out first. */
 export type ListedPart = {
 	conversations: ConversationSummary[];
@@ -293,7 +289,7 @@ export function withTranscriptFailures(
 
 export function planListing(state: TriggerState, windowMinutes: number): ListingPlan {
 	const { scan } = state;
-	if (!scan) return { since: sinceFor(state, windowMinutes), beforeId: undefined, floor: null };
+	if (!scan) return { since: sinceFor(state, windowMinutes), floor: null };
 	const since = scan.since ?? undefined;
 	if (scan.floor === null) return { since, beforeId: scan.stops.at(-1), floor: null };
 	// The part just above the floor, as many pages as the last short poll managed.
@@ -335,10 +331,8 @@ export function decideListing(
 		decision,
 		after: (emitted, failedIds) => {
 			const cutShort = emitted < decision.emit.length;
-			const next = withTranscriptFailures(
-				(cutShort ? decideWith(emitted) : decision).next,
-				failedIds,
-			);
+			const decided = cutShort ? decideWith(emitted) : decision;
+			const next = withTranscriptFailures(decided.next, failedIds);
 			const kept = cutShort ? unfinished : whole;
 			return { ...next, scan: kept && { ...kept, since: next.windowStart } };
 		},
