@@ -3,6 +3,7 @@ import type { INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
 import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { searchAgents } from '../RingReady/methods/listSearch';
+import type { ConversationSummary } from '../RingReady/shared/contract';
 import { buildConversationQuery } from '../RingReady/shared/conversationQuery';
 import { conversationFilters, transcriptTextOption } from '../RingReady/shared/descriptions';
 import { addReadableTranscriptText, addTranscriptText } from '../RingReady/shared/transcript';
@@ -11,7 +12,6 @@ import { InvalidStartedAtError, TRANSCRIPT_ATTEMPTS, decide, decideListing } fro
 import { filterKeyFor, givesUpOnTranscript, planListing, startState } from './cursor';
 import { transcriptFailures } from './cursor';
 import type { Decision, ListingPlan, Owner, TriggerState } from './cursor';
-import type { ConversationSummary } from '../RingReady/shared/contract';
 import { PollFetch, reasonOf } from './fetch';
 import type { FetchedDetails } from './fetch';
 import { acquirePollLease, findState, sameState, setActivationRecord } from './state';
