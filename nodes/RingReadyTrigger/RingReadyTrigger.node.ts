@@ -1,5 +1,10 @@
-import type { IDataObject, INodeExecutionData, INodeType } from 'n8n-workflow';
-import type { INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
+import type {
+	IDataObject,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	IPollFunctions,
+} from 'n8n-workflow';
 import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { searchAgents } from '../RingReady/methods/listSearch';
@@ -7,13 +12,22 @@ import type { ConversationSummary } from '../RingReady/shared/contract';
 import { buildConversationQuery } from '../RingReady/shared/conversationQuery';
 import { conversationFilters, transcriptTextOption } from '../RingReady/shared/descriptions';
 import { addReadableTranscriptText, addTranscriptText } from '../RingReady/shared/transcript';
-import { DEFAULT_LATE_ARRIVAL_MINUTES, MAX_LATE_ARRIVAL_MINUTES, MAX_FUTURE_IDS } from './cursor';
-import { InvalidStartedAtError, TRANSCRIPT_ATTEMPTS, decide, decideListing } from './cursor';
-import { filterKeyFor, givesUpOnTranscript, planListing, startState } from './cursor';
-import { transcriptFailures } from './cursor';
+import {
+	DEFAULT_LATE_ARRIVAL_MINUTES,
+	InvalidStartedAtError,
+	MAX_FUTURE_IDS,
+	MAX_LATE_ARRIVAL_MINUTES,
+	TRANSCRIPT_ATTEMPTS,
+	decide,
+	decideListing,
+	filterKeyFor,
+	givesUpOnTranscript,
+	planListing,
+	startState,
+	transcriptFailures,
+} from './cursor';
 import type { Decision, ListingPlan, Owner, TriggerState } from './cursor';
-import { PollFetch, reasonOf } from './fetch';
-import type { FetchedDetails } from './fetch';
+import { PollFetch, reasonOf, type FetchedDetails } from './fetch';
 import { acquirePollLease, findState, sameState, setActivationRecord } from './state';
 import { triggerKey, writeState, type PollLease } from './state';
 

@@ -3,10 +3,18 @@ import type { IDataObject, IPollFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { resolveBaseUrl } from '../../credentials/RingReadyApi.credentials';
-import type { ConversationDetail, ConversationQuery } from '../RingReady/shared/contract';
-import type { ConversationSummary } from '../RingReady/shared/contract';
-import { conversationPages, fetchConversationDetails, getAccount } from '../RingReady/transport';
-import { getConversation, RequestSession } from '../RingReady/transport';
+import type {
+	ConversationDetail,
+	ConversationQuery,
+	ConversationSummary,
+} from '../RingReady/shared/contract';
+import {
+	conversationPages,
+	fetchConversationDetails,
+	getAccount,
+	getConversation,
+	RequestSession,
+} from '../RingReady/transport';
 import { isRecordsOwnFailure } from '../RingReady/transport/errors';
 import { TRANSCRIPT_ATTEMPTS, parseHttpDate } from './cursor';
 import type { ListedPart, ListingPlan } from './cursor';
@@ -103,9 +111,8 @@ export class PollFetch {
 		} catch (error) {
 			// Cut off by the poll's deadline, it reports a timeout: say what really happened.
 			const { requestsBy } = this.budget;
-			if (requestsBy !== undefined && Date.now() >= requestsBy)
-				throw this.outOfTime(part.stops.length, error);
-			throw error;
+			const outOfTime = requestsBy !== undefined && Date.now() >= requestsBy;
+			throw outOfTime ? this.outOfTime(part.stops.length, error) : error;
 		}
 		// Every page but the last one listed gave a stop.
 		part.pages = part.stops.length + (part.reachedEnd ? 1 : 0);
