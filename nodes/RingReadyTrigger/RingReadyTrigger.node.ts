@@ -276,7 +276,7 @@ function withUnreadableNote(item: IDataObject, decision: Decision): IDataObject 
 	return { ...item, error: typeof item.error === 'string' ? `${note}. ${item.error}` : note };
 }
 
-/** Logs why fewer were emitted than decided: the warnings it returns, or the poll's time. */
+/** Why fewer were emitted than decided: failed transcripts as warnings, or (logged here) the time. */
 function shortPollWarnings(
 	this: IPollFunctions,
 	{ items, deferred, blocking }: FetchedDetails,
