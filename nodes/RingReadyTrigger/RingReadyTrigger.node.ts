@@ -8,10 +8,10 @@ import type {
 import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { searchAgents } from '../RingReady/methods/listSearch';
-import type { ConversationDetail, TranscriptTurn } from '../RingReady/shared/contract';
+import type { ConversationSummary } from '../RingReady/shared/contract';
 import { buildConversationQuery } from '../RingReady/shared/conversationQuery';
 import { conversationFilters, transcriptTextOption } from '../RingReady/shared/descriptions';
-import { addTranscriptText, transcriptToText } from '../RingReady/shared/transcript';
+import { addReadableTranscriptText, addTranscriptText } from '../RingReady/shared/transcript';
 import {
 	DEFAULT_LATE_ARRIVAL_MINUTES,
 	InvalidStartedAtError,
@@ -27,8 +27,7 @@ import {
 	transcriptFailures,
 } from './cursor';
 import type { Decision, ListingPlan, Owner, TriggerState } from './cursor';
-import { PollFetch, reasonOf } from './fetch';
-import type { FetchedDetails } from './fetch';
+import { PollFetch, reasonOf, type FetchedDetails } from './fetch';
 import { acquirePollLease, findState, sameState, setActivationRecord } from './state';
 import { triggerKey, writeState, type PollLease } from './state';
 
@@ -36,7 +35,7 @@ const STATE_UNCHANGED =
 	'Nothing was emitted and the trigger kept its position: the next poll picks up every new conversation, once.';
 /** Read at activation to find the newest with a readable start time. */
 const NEWEST_CANDIDATES = 20;
-const FROM_THE_TOP: ListingPlan = { since: undefined, beforeId: undefined, floor: null };
+const FROM_THE_TOP: ListingPlan = { floor: null };
 
 type TriggerSettings = ReturnType<typeof readSettings>;
 
@@ -151,12 +150,9 @@ async function pollOnce(
 	lease: PollLease,
 ): Promise<INodeExecutionData[][] | null> {
 	const staticData = this.getWorkflowStaticData('node');
-	const { query, windowMinutes } = settings;
+	const { query, windowMinutes, onlyFinished } = settings;
 	const filterKey = filterKeyFor(query);
-	const credential = await requests.credential();
-	const found = await findState(this, staticData, filterKey, credential, async () => {
-		return await requests.userId();
-	});
+	const found = await findState(this, filterKey, requests);
 	if (!found.state) {
 		const start = await activate.call(this, requests, settings, filterKey, found.owner);
 		if (!lease.holds()) return null;
@@ -169,7 +165,6 @@ async function pollOnce(
 	const plan = planListing(state, windowMinutes);
 	const listed = await requests.listPart(query, plan);
 	const { serverNowMs } = requests;
-	const { onlyFinished } = settings;
 	const step = decideListing(state, plan, listed, windowMinutes, { serverNowMs, onlyFinished });
 	if ('resume' in step) {
 		this.logger.info(
@@ -181,19 +176,21 @@ async function pollOnce(
 	const { decision } = step;
 	let items = decision.emit as IDataObject[];
 	let failedIds: number[] = [];
+	const warnings: Array<string | false | undefined> = [];
 	if (settings.withDetail) {
 		const fetched = await requests.details(decision.emit, {
 			shape: (detail) =>
-				(settings.transcriptText ? withTranscriptText(detail) : detail) as IDataObject,
+				(settings.transcriptText ? addReadableTranscriptText(detail) : detail) as IDataObject,
 			givesUp: (id) => givesUpOnTranscript(state, id),
 		});
 		({ items, failedIds } = fetched);
 		if (items.length < decision.emit.length)
-			reportShortPoll.call(this, fetched, decision.emit.length, state);
+			warnings.push(...shortPollWarnings.call(this, fetched, decision.emit.length, state));
 	}
 	items = items.map((item) => withUnreadableNote(item, decision));
 	const next = step.after(items.length, failedIds);
-	warnAboutDates.call(this, decision, new Set(items.map((item) => item.id)), serverNowMs);
+	warnings.push(...dateWarnings(decision, new Set(items.map((item) => item.id)), serverNowMs));
+	for (const warning of warnings) if (warning) this.logger.warn(`RingReady Trigger: ${warning}`);
 	if (!lease.holds()) return null;
 	if (!sameState(state, next) || found.changed) writeState(staticData, next);
 	return items.length === 0 ? null : [items.map((json) => ({ json }))];
@@ -211,13 +208,9 @@ function readSettings(this: IPollFunctions) {
 	const windowMinutes = Number(options.lateArrivalMinutes ?? DEFAULT_LATE_ARRIVAL_MINUTES);
 	if (!(windowMinutes >= 0 && windowMinutes <= MAX_LATE_ARRIVAL_MINUTES)) {
 		const got = String(options.lateArrivalMinutes).slice(0, 40);
-		throw new NodeOperationError(
-			node,
-			`Late-Arrival Window must be between 0 and ${MAX_LATE_ARRIVAL_MINUTES} minutes, got "${got}"`,
-			{
-				description: `Set it in the trigger's options; ${DEFAULT_LATE_ARRIVAL_MINUTES} suits most accounts.`,
-			},
-		);
+		const message = `Late-Arrival Window must be between 0 and ${MAX_LATE_ARRIVAL_MINUTES} minutes, got "${got}"`;
+		const description = `Set it in the trigger's options; ${DEFAULT_LATE_ARRIVAL_MINUTES} suits most accounts.`;
+		throw new NodeOperationError(node, message, { description });
 	}
 	return {
 		query,
@@ -262,114 +255,85 @@ async function fetchTestEvent(
 	if (!latest) {
 		const scope = [
 			query.channel && { phone: 'phone calls', web_chat: 'web chats' }[query.channel],
-			query.agent_id === undefined ? undefined : `agent ${query.agent_id}`,
+			query.agent_id !== undefined && `agent ${query.agent_id}`,
 		].filter(Boolean);
 		const forFilters = scope.length > 0 ? ` for these filters (${scope.join(', ')})` : '';
-		throw new NodeOperationError(
-			this.getNode(),
-			`There is no RingReady conversation yet${forFilters}`,
-			{
-				description:
-					"Make one: call the agent's phone number, or open the web chat on the website where it is installed and send a message. When the conversation has ended (RingReady processes calls shortly after they end), click Fetch Test Event again.",
-			},
-		);
+		const description =
+			"Make one: call the agent's phone number, or open the web chat on the website where it is installed and send a message. When the conversation has ended (RingReady processes calls shortly after they end), click Fetch Test Event again.";
+		const message = `There is no RingReady conversation yet${forFilters}`;
+		throw new NodeOperationError(this.getNode(), message, { description });
 	}
 	if (!withDetail) return [[{ json: latest as IDataObject }]];
 	const detail = await requests.detail(latest.id);
 	return [[{ json: (transcriptText ? addTranscriptText(detail) : detail) as IDataObject }]];
 }
 
-/** Add Transcript Text; a turn that is not a turn is left out and named in an `error` field. */
-function withTranscriptText(detail: ConversationDetail): IDataObject {
-	const turns: unknown[] = Array.isArray(detail.transcript) ? detail.transcript : [];
-	const isTurn = (turn: unknown): turn is TranscriptTurn =>
-		typeof (turn as TranscriptTurn | null)?.role === 'string' &&
-		typeof (turn as TranscriptTurn).content === 'string';
-	const readable = turns.filter(isTurn);
-	const left = turns.length - readable.length;
-	if (left === 0) return addTranscriptText(detail) as IDataObject;
-	const bad = turns.findIndex((turn) => !isTurn(turn));
-	const shown = JSON.stringify(turns[bad])?.slice(0, 60);
-	return {
-		...detail,
-		transcript_text: transcriptToText(readable),
-		error: `The transcript has ${left} turn${left === 1 ? '' : 's'} without a role and text (the first is turn ${bad + 1}: ${shown}); Transcript Text leaves ${left === 1 ? 'it' : 'them'} out`,
-	};
-}
+const shown = (value: unknown) => JSON.stringify(value)?.slice(0, 40);
 
 function withUnreadableNote(item: IDataObject, decision: Decision): IDataObject {
 	if (!decision.unreadable.some(({ id }) => id === item.id)) return item;
-	const note = `RingReady sent a started_at the trigger cannot read (${JSON.stringify(item.started_at)?.slice(0, 40)}): this conversation is emitted once, as it came, and does not move the trigger's position`;
+	const note = `RingReady sent a started_at the trigger cannot read (${shown(item.started_at)}): this conversation is emitted once, as it came, and does not move the trigger's position`;
 	return { ...item, error: typeof item.error === 'string' ? `${note}. ${item.error}` : note };
 }
 
-function reportShortPoll(
+/** Why fewer were emitted than decided: failed transcripts as warnings, or (logged here) the time. */
+function shortPollWarnings(
 	this: IPollFunctions,
 	{ items, deferred, blocking }: FetchedDetails,
 	total: number,
 	state: TriggerState,
-): void {
+): Array<string | undefined> {
 	const emitted = items.length;
-	if (deferred) {
-		this.logger.warn(
-			`RingReady Trigger: could not fetch the transcript of conversation ${deferred.id}: ${reasonOf(deferred.error)}. That is not the conversation's own failure and does not count towards the ${TRANSCRIPT_ATTEMPTS} polls; it and the conversations after it follow at the next poll (${emitted} of ${total} emitted).`,
+	if (!deferred && !blocking)
+		this.logger.info(
+			`RingReady Trigger: fetched ${emitted} of ${total} new conversations within the poll's time budget; the rest follow at the next poll`,
 		);
-	}
-	if (blocking) {
-		const attempt = transcriptFailures(state, blocking.id) + 1;
-		this.logger.warn(
-			`RingReady Trigger: could not fetch the transcript of conversation ${blocking.id} (poll ${attempt} of ${TRANSCRIPT_ATTEMPTS}): ${reasonOf(blocking.error)}. Emitted the ${emitted} conversations before it; it and the ${total - emitted - 1} after it are tried again at the next poll.`,
-		);
-	}
-	if (deferred || blocking) return;
-	this.logger.info(
-		`RingReady Trigger: fetched ${emitted} of ${total} new conversations within the poll's time budget; the rest follow at the next poll`,
-	);
+	const attempt = blocking && transcriptFailures(state, blocking.id) + 1;
+	return [
+		deferred &&
+			`could not fetch the transcript of conversation ${deferred.id}: ${reasonOf(deferred.error)}. That is not the conversation's own failure and does not count towards the ${TRANSCRIPT_ATTEMPTS} polls; it and the conversations after it follow at the next poll (${emitted} of ${total} emitted).`,
+		blocking &&
+			`could not fetch the transcript of conversation ${blocking.id} (poll ${attempt} of ${TRANSCRIPT_ATTEMPTS}): ${reasonOf(blocking.error)}. Emitted the ${emitted} conversations before it; it and the ${total - emitted - 1} after it are tried again at the next poll.`,
+	];
 }
 
 /** Warnings for what was emitted with a date the trigger cannot place, and a thawed position. */
-function warnAboutDates(
-	this: IPollFunctions,
-	decision: Decision,
-	emitted: Set<unknown>,
-	serverNowMs?: number,
-): void {
+function dateWarnings(decision: Decision, emitted: Set<unknown>, serverNowMs?: number) {
 	const serverTime = serverNowMs === undefined ? 'unknown' : new Date(serverNowMs).toISOString();
 	const [skipped] = decision.skippedFuture;
-	const warnings = [
-		...decision.future
-			.filter(({ id }) => emitted.has(id))
-			.map(
-				({ id, started_at }) =>
-					`conversation ${id} is dated in the future (started_at ${started_at}, RingReady's clock ${serverTime}); emitted once, without moving the trigger's position`,
-			),
+	const emittedOf = (list: ConversationSummary[]) => list.filter(({ id }) => emitted.has(id));
+	return [
+		...emittedOf(decision.future).map(
+			({ id, started_at }) =>
+				`conversation ${id} is dated in the future (started_at ${started_at}, RingReady's clock ${serverTime}); emitted once, without moving the trigger's position`,
+		),
 		skipped &&
 			`skipped ${decision.skippedFuture.length} conversations dated in the future (e.g. ${skipped.id} at ${skipped.started_at}): ${MAX_FUTURE_IDS} such conversations are remembered already`,
 		decision.thawed &&
 			`the saved position lay in the future (a conversation dated ahead of RingReady's clock ${serverTime}); it was moved back to RingReady's clock`,
-		...decision.unreadable
-			.filter(({ id }) => emitted.has(id))
-			.map(
-				({ id, started_at }) =>
-					`conversation ${id} has a started_at the trigger cannot read (${JSON.stringify(started_at)?.slice(0, 40)}); emitted once with an error field, without moving the trigger's position`,
-			),
+		...emittedOf(decision.unreadable).map(
+			({ id, started_at }) =>
+				`conversation ${id} has a started_at the trigger cannot read (${shown(started_at)}); emitted once with an error field, without moving the trigger's position`,
+		),
 	];
-	for (const warning of warnings) if (warning) this.logger.warn(`RingReady Trigger: ${warning}`);
 }
 
 /** Adds to a poll's error that nothing was emitted and the state was kept. */
 function explainFailure(this: IPollFunctions, error: unknown): Error {
-	if (error instanceof InvalidStartedAtError) {
+	let failure: NodeApiError | NodeOperationError;
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) failure = error;
+	else if (error instanceof InvalidStartedAtError) {
 		const description =
 			'The trigger orders conversations by their start time and cannot place this one. Contact RingReady support if this persists.';
 		const message = `RingReady sent an unexpected conversation: ${error.message}`;
-		error = new NodeOperationError(this.getNode(), message, { description });
+		failure = new NodeOperationError(this.getNode(), message, { description });
+	} else {
+		failure = new NodeOperationError(
+			this.getNode(),
+			`RingReady Trigger failed: ${reasonOf(error)}`,
+		);
 	}
-	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
-		const { description } = error;
-		error.description = description ? `${description} ${STATE_UNCHANGED}` : STATE_UNCHANGED;
-		return error;
-	}
-	const message = `RingReady Trigger failed: ${reasonOf(error)}`;
-	return new NodeOperationError(this.getNode(), message, { description: STATE_UNCHANGED });
+	const { description } = failure;
+	failure.description = description ? `${description} ${STATE_UNCHANGED}` : STATE_UNCHANGED;
+	return failure;
 }

@@ -52,11 +52,7 @@ export interface TriggerState {
  */
 export type Scan = { since: string | null; stops: number[]; floor: number | null; pages: number };
 /** One poll's listing: newest first from `beforeId` (undefined: the top) down to `floor` or the end. */
-export type ListingPlan = {
-	since: string | undefined;
-	beforeId: number | undefined;
-	floor: number | null;
-};
+export type ListingPlan = { since?: string; beforeId?: number; floor: number | null };
 /** `reachedEnd` false: the poll's time ran out first. */
 export type ListedPart = {
 	conversations: ConversationSummary[];
@@ -120,6 +116,8 @@ export function formatSeconds(seconds: number): string {
 }
 
 const toSeconds = (ms: number) => Math.floor(ms / 1000);
+const secondsOf = (timestamp: string | null) =>
+	timestamp === null ? null : toSeconds(parseTimestamp(timestamp));
 const windowMs = (windowMinutes: number) => Math.max(0, windowMinutes) * 60_000;
 const futureLimitMs = (serverNowMs?: number) =>
 	serverNowMs === undefined || !Number.isFinite(serverNowMs)
@@ -138,18 +136,16 @@ export function startState(
 	serverNowMs?: number,
 ): TriggerState {
 	const candidates = newest === undefined ? [] : Array.isArray(newest) ? newest : [newest];
-	let cursor: string | null = null;
-	if (candidates.length > 0) {
-		const readable = candidates.find(({ started_at }) => !Number.isNaN(parseTimestamp(started_at)));
-		if (readable === undefined && serverNowMs === undefined) {
-			const [{ id, started_at }] = candidates;
-			const shown = JSON.stringify(started_at)?.slice(0, 40);
-			throw new InvalidStartedAtError(`Conversation ${id} has no valid started_at (${shown})`);
-		}
-		const ms = readable ? parseTimestamp(readable.started_at) : Number.POSITIVE_INFINITY;
-		const future = ms > futureLimitMs(serverNowMs);
-		cursor = future ? formatSeconds(toSeconds(serverNowMs!)) : readable!.started_at;
+	const readable = candidates.find(({ started_at }) => !Number.isNaN(parseTimestamp(started_at)));
+	if (candidates.length > 0 && readable === undefined && serverNowMs === undefined) {
+		const [{ id, started_at }] = candidates;
+		const shown = JSON.stringify(started_at)?.slice(0, 40);
+		throw new InvalidStartedAtError(`Conversation ${id} has no valid started_at (${shown})`);
 	}
+	const ms = readable ? parseTimestamp(readable.started_at) : Number.POSITIVE_INFINITY;
+	let cursor = readable?.started_at ?? null;
+	if (candidates.length > 0 && ms > futureLimitMs(serverNowMs))
+		cursor = formatSeconds(toSeconds(serverNowMs!));
 	const empty = { windowStart: null, seen: [], failing: [], scan: null, unreadable: [] };
 	return { v: STATE_VERSION, filterKey, owner, cursor, ...empty };
 }
@@ -157,7 +153,7 @@ export function startState(
 /** Epoch seconds where the window starts, or null when there is none yet. */
 function lowerBoundSeconds(state: TriggerState, windowMinutes: number): number | null {
 	const bounds: number[] = [];
-	if (state.windowStart !== null) bounds.push(toSeconds(parseTimestamp(state.windowStart)));
+	if (state.windowStart !== null) bounds.push(secondsOf(state.windowStart)!);
 	if (state.cursor !== null)
 		bounds.push(toSeconds(parseTimestamp(state.cursor) - windowMs(windowMinutes)));
 	return bounds.length === 0 ? null : Math.max(...bounds);
@@ -183,16 +179,10 @@ export function decide(
 	const { segment, serverNowMs } = options;
 	const limitMs = futureLimitMs(serverNowMs);
 	const isFuture = (seconds: number) => seconds * 1000 > limitMs;
-	const savedLower = segment ? null : lowerBoundSeconds(saved, windowMinutes);
-	const thawed = savedLower !== null && serverNowMs !== undefined && isFuture(savedLower);
-	const state = thawed
-		? { ...saved, cursor: null, windowStart: formatSeconds(toSeconds(serverNowMs!)) }
-		: saved;
-	let lower = !segment
-		? lowerBoundSeconds(state, windowMinutes)
-		: segment.since === null
-			? null
-			: toSeconds(parseTimestamp(segment.since));
+	let lower = segment ? secondsOf(segment.since) : lowerBoundSeconds(saved, windowMinutes);
+	const thawed = !segment && lower !== null && isFuture(lower);
+	if (thawed) lower = toSeconds(serverNowMs!);
+	const state = thawed ? { ...saved, cursor: null, windowStart: formatSeconds(lower!) } : saved;
 
 	// An unreadable started_at has no place in time (ms -Infinity): the server placed it inside the
 	// window; it goes first, by id, is known by id only and never moves the cursor.
@@ -299,7 +289,7 @@ export function withTranscriptFailures(
 
 export function planListing(state: TriggerState, windowMinutes: number): ListingPlan {
 	const { scan } = state;
-	if (!scan) return { since: sinceFor(state, windowMinutes), beforeId: undefined, floor: null };
+	if (!scan) return { since: sinceFor(state, windowMinutes), floor: null };
 	const since = scan.since ?? undefined;
 	if (scan.floor === null) return { since, beforeId: scan.stops.at(-1), floor: null };
 	// The part just above the floor, as many pages as the last short poll managed.
@@ -341,10 +331,8 @@ export function decideListing(
 		decision,
 		after: (emitted, failedIds) => {
 			const cutShort = emitted < decision.emit.length;
-			const next = withTranscriptFailures(
-				(cutShort ? decideWith(emitted) : decision).next,
-				failedIds,
-			);
+			const decided = cutShort ? decideWith(emitted) : decision;
+			const next = withTranscriptFailures(decided.next, failedIds);
 			const kept = cutShort ? unfinished : whole;
 			return { ...next, scan: kept && { ...kept, since: next.windowStart } };
 		},

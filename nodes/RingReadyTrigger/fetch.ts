@@ -1,6 +1,6 @@
 /** A poll's requests, within the time n8n gives it: the trigger's only use of the transport. */
-import type { IDataObject, IPollFunctions, JsonObject } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import type { IDataObject, IPollFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { resolveBaseUrl } from '../../credentials/RingReadyApi.credentials';
 import type {
@@ -8,15 +8,14 @@ import type {
 	ConversationQuery,
 	ConversationSummary,
 } from '../RingReady/shared/contract';
-import { CONVERSATION_PAGE_SIZE } from '../RingReady/shared/contract';
 import {
+	conversationPages,
 	fetchConversationDetails,
 	getAccount,
 	getConversation,
-	getConversationPage,
 	RequestSession,
-	RETRYABLE_STATUSES,
 } from '../RingReady/transport';
+import { isRecordsOwnFailure } from '../RingReady/transport/errors';
 import { TRANSCRIPT_ATTEMPTS, parseHttpDate } from './cursor';
 import type { ListedPart, ListingPlan } from './cursor';
 
@@ -48,15 +47,11 @@ export class PollFetch {
 	/** RingReady's clock: the newest `Date` header of the listing's responses. */
 	serverNowMs?: number;
 
-	constructor(
-		private readonly context: IPollFunctions,
-		budgeted: boolean,
-	) {
+	constructor(context: IPollFunctions, budgeted: boolean) {
 		const ms = budgeted ? pollBudgetMs(context) : undefined;
 		const start = Date.now();
-		this.session = new RequestSession(context, {
-			deadline: ms === undefined ? undefined : start + ms,
-		});
+		const deadline = ms === undefined ? undefined : start + ms;
+		this.session = new RequestSession(context, { deadline });
 		const lastStart = this.session.lastStartAt();
 		if (ms === undefined || lastStart === undefined) return;
 		const startBy = (share: number) => Math.min(start + ms * share, lastStart);
@@ -73,9 +68,8 @@ export class PollFetch {
 		try {
 			return { origin: resolveBaseUrl(data.baseUrl), apiKey: String(data.apiKey ?? '') };
 		} catch (error) {
-			throw new NodeOperationError(this.context.getNode(), (error as Error).message, {
-				description: 'Fix the Base URL in the RingReady API credential.',
-			});
+			const description = 'Fix the Base URL in the RingReady API credential.';
+			throw new NodeOperationError(this.session.node, (error as Error).message, { description });
 		}
 	}
 
@@ -97,53 +91,32 @@ export class PollFetch {
 		plan: ListingPlan,
 		options: { max?: number; whole?: boolean } = {},
 	): Promise<ListedPart> {
-		const { requestsBy } = this.budget;
 		const pagesBy = options.whole ? undefined : this.budget.pagesBy;
-		const max = options.max ?? Number.POSITIVE_INFINITY;
-		const onResponse = (headers: Record<string, string | string[] | undefined>) => {
-			const date = parseHttpDate(headers.date);
-			if (date !== undefined) this.serverNowMs = Math.max(this.serverNowMs ?? date, date);
-		};
-		const part: ListedPart = { conversations: [], stops: [], pages: 0, reachedEnd: false };
-		const ids = new Set<number>();
-		for (let beforeId = plan.beforeId; ; ) {
-			if (part.pages > 0 && pagesBy !== undefined && Date.now() >= pagesBy) return part;
-			const qs = {
-				...query,
-				...(plan.since === undefined ? {} : { since: plan.since }),
-				before_id: beforeId,
-				limit: Math.min(CONVERSATION_PAGE_SIZE.max, max - part.conversations.length),
-			};
-			const page = await getConversationPage(this.session, qs, { onResponse, first: true }).catch(
-				(error: unknown) => {
-					// Cut off by the poll's deadline, it reports a timeout: say what really happened.
-					throw requestsBy !== undefined && Date.now() >= requestsBy
-						? this.outOfTime(part.pages, error)
-						: error;
-				},
-			);
-			part.pages++;
-			for (const conversation of page.conversations) {
-				if (ids.has(conversation.id) || (plan.floor !== null && conversation.id < plan.floor))
-					continue;
-				ids.add(conversation.id);
-				part.conversations.push(conversation);
-			}
-			const next = page.next_before_id;
-			part.reachedEnd =
-				next === null ||
-				part.conversations.length >= max ||
-				(plan.floor !== null && next <= plan.floor);
-			if (part.reachedEnd) return part;
-			if (beforeId !== undefined && next! >= beforeId) {
-				throw new NodeApiError(this.context.getNode(), { next_before_id: next } as JsonObject, {
-					message: 'RingReady returned a pagination cursor that does not move forward',
-					description: `The cursor stayed at ${beforeId} or went back (${next}). Stopped to avoid looping; try again, and contact RingReady support if it persists.`,
-				});
-			}
-			part.stops.push(next!);
-			beforeId = next!;
+		const part: ListedPart = { conversations: [], stops: [], pages: 0, reachedEnd: true };
+		const pages = conversationPages(this.session, query, {
+			...plan,
+			max: options.max,
+			onResponse: (headers) => {
+				const date = parseHttpDate(headers.date);
+				if (date !== undefined) this.serverNowMs = Math.max(this.serverNowMs ?? date, date);
+			},
+			goOn: (next) => {
+				part.stops.push(next);
+				part.reachedEnd = pagesBy === undefined || Date.now() < pagesBy;
+				return part.reachedEnd;
+			},
+		});
+		try {
+			for await (const conversations of pages) part.conversations.push(...conversations);
+		} catch (error) {
+			// Cut off by the poll's deadline, it reports a timeout: say what really happened.
+			const { requestsBy } = this.budget;
+			const outOfTime = requestsBy !== undefined && Date.now() >= requestsBy;
+			throw outOfTime ? this.outOfTime(part.stops.length, error) : error;
 		}
+		// Every page but the last one listed gave a stop.
+		part.pages = part.stops.length + (part.reachedEnd ? 1 : 0);
+		return part;
 	}
 
 	/**
@@ -165,7 +138,7 @@ export class PollFetch {
 		const outcomes = await fetchConversationDetails(this.session, [summaries], {
 			startBy: this.budget.detailsBy,
 			stopAfter: ({ summary, error }) => {
-				if (timeIsUp() || !failureOfItsOwn(error)) {
+				if (timeIsUp() || !isRecordsOwnFailure(error)) {
 					deferred.add(summary.id);
 					if (!timeIsUp()) result.deferred ??= { id: summary.id, error };
 					return true;
@@ -192,15 +165,10 @@ export class PollFetch {
 
 	private outOfTime(pages: number, cause: unknown): NodeOperationError {
 		const seconds = Math.round((this.budget.ms ?? 0) / 1000);
-		const listed = `${pages} page${pages === 1 ? '' : 's'} listed`;
-		const error = new NodeOperationError(
-			this.context.getNode(),
-			`RingReady Trigger ran out of n8n's poll time (${seconds} s) while listing new conversations (${listed})`,
-			{
-				description:
-					"RingReady answered too slowly to list even one page in time. If this keeps happening, check RingReady's status.",
-			},
-		);
+		const message = `RingReady Trigger ran out of n8n's poll time (${seconds} s) while listing new conversations (${pages} page${pages === 1 ? '' : 's'} listed)`;
+		const description =
+			"RingReady answered too slowly to list even one page in time. If this keeps happening, check RingReady's status.";
+		const error = new NodeOperationError(this.session.node, message, { description });
 		return Object.assign(error, { cause });
 	}
 }
@@ -226,18 +194,6 @@ function pollBudgetMs(context: IPollFunctions): number | undefined {
 		)
 		.filter((ms) => Number.isFinite(ms) && ms >= 60_000);
 	return Math.min(budgetMs, ...intervals.map((ms) => ms * INTERVAL_SHARE));
-}
-
-/**
- * Whether a transcript failed because of that conversation (gone, not servable, unreadable) rather
- * than because RingReady was busy, unavailable, unreachable or refused the key, as every request would.
- */
-function failureOfItsOwn(error: unknown): boolean {
-	if (!(error instanceof NodeApiError)) return false;
-	const status = Number(error.httpCode);
-	if (Number.isInteger(status) && status >= 400)
-		return ![401, 403, 408, ...RETRYABLE_STATUSES].includes(status);
-	return Boolean((error.errorResponse as { unexpectedResponse?: unknown })?.unexpectedResponse);
 }
 
 export const reasonOf = (error: unknown) =>

@@ -4,6 +4,7 @@ import { createHash } from 'crypto';
 
 import { STATE_VERSION, parseTimestamp } from './cursor';
 import type { Owner, Scan, TriggerState } from './cursor';
+import type { PollFetch } from './fetch';
 
 const isWhole = (value: unknown): value is number =>
 	typeof value === 'number' && Number.isSafeInteger(value);
@@ -119,23 +120,19 @@ export function writeState(target: Record<string, unknown>, state: TriggerState)
 /** The state this poll continues from (none: a first activation), and whose it is. */
 export async function findState(
 	context: IPollFunctions,
-	staticData: IDataObject,
 	filterKey: string,
-	credential: { origin: string; apiKey: string },
-	lookUpUserId: () => Promise<unknown>,
+	requests: Pick<PollFetch, 'credential' | 'userId'>,
 ): Promise<{ state?: TriggerState; owner: Owner; fromActivation?: boolean; changed?: boolean }> {
-	const keyId = createHash('sha256')
-		.update(`${credential.origin}\n${credential.apiKey}`)
-		.digest('hex')
-		.slice(0, 24);
+	const { origin, apiKey } = await requests.credential();
+	const keyId = createHash('sha256').update(`${origin}\n${apiKey}`).digest('hex').slice(0, 24);
 	const saved = {
-		node: staticData,
+		node: context.getWorkflowStaticData('node'),
 		activation: context.getWorkflowStaticData('global')[activationKey(context)],
 	};
 	let account: string | undefined;
 	let pick = pickState(saved, filterKey, keyId);
 	if (pick.found === undefined) {
-		account = `${credential.origin} user ${String(await lookUpUserId())}`;
+		account = `${origin} user ${String(await requests.userId())}`;
 		if (pick.needsAccount) pick = pickState(saved, filterKey, keyId, account);
 	}
 	if (pick.found === undefined) return { owner: { account: account!, keyId } };

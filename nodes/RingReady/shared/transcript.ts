@@ -15,3 +15,24 @@ export function addTranscriptText<T extends ConversationDetail>(
 ): T & { transcript_text: string } {
 	return { ...conversation, transcript_text: transcriptToText(conversation.transcript) };
 }
+
+const isTurn = (turn: unknown): turn is TranscriptTurn =>
+	typeof (turn as TranscriptTurn | null)?.role === 'string' &&
+	typeof (turn as TranscriptTurn).content === 'string';
+
+/** Like addTranscriptText, but a turn that is not a turn is left out and named in an `error` field. */
+export function addReadableTranscriptText(
+	detail: ConversationDetail,
+): ConversationDetail & { transcript_text: string; error?: string } {
+	const turns: unknown[] = Array.isArray(detail.transcript) ? detail.transcript : [];
+	const readable = turns.filter(isTurn);
+	const left = turns.length - readable.length;
+	if (left === 0) return addTranscriptText(detail);
+	const bad = turns.findIndex((turn) => !isTurn(turn));
+	const shown = JSON.stringify(turns[bad])?.slice(0, 60);
+	return {
+		...detail,
+		transcript_text: transcriptToText(readable),
+		error: `The transcript has ${left} turn${left === 1 ? '' : 's'} without a role and text (the first is turn ${bad + 1}: ${shown}); Transcript Text leaves ${left === 1 ? 'it' : 'them'} out`,
+	};
+}

@@ -28,6 +28,21 @@ export async function getConversationPage(
 	return { ...page, next_before_id: page.next_before_id ?? null };
 }
 
+/** Where a walk of GET /conversations starts and stops; every field optional. */
+export interface ConversationWalk {
+	itemIndex?: number;
+	max?: number;
+	/** The first page's cursor (undefined: the newest). */
+	beforeId?: number;
+	/** Sent as `since` instead of the query's. */
+	since?: string;
+	/** Ids below it are not yielded, and a cursor at or below it ends the walk. */
+	floor?: number | null;
+	/** Called with each cursor the walk is about to follow; false stops it there. */
+	goOn?: (nextBeforeId: number) => boolean;
+	onResponse?: ApiRequestOptions['onResponse'];
+}
+
 /**
  * Walks GET /conversations newest first, following `next_before_id` until it is null or `max`
  * conversations have been yielded. Each page asks only for what is still needed (200 at most),
@@ -38,20 +53,22 @@ export async function getConversationPage(
 export async function* conversationPages(
 	session: RequestSession,
 	query: ConversationQuery,
-	{ itemIndex, max }: { itemIndex?: number; max?: number } = {},
+	walk: ConversationWalk = {},
 ): AsyncGenerator<ConversationSummary[]> {
-	let remaining = max ?? Number.POSITIVE_INFINITY;
-	let beforeId: number | undefined;
+	const { itemIndex, floor, since, goOn, onResponse } = walk;
+	let remaining = walk.max ?? Number.POSITIVE_INFINITY;
+	let beforeId = walk.beforeId;
 	const seen = new Set<number>();
 	while (remaining > 0) {
-		const limit = Math.min(CONVERSATION_PAGE_SIZE.max, remaining);
-		const page = await getConversationPage(
-			session,
-			{ ...query, before_id: beforeId, limit },
-			{ itemIndex, first: true },
-		);
+		const qs = {
+			...query,
+			...(since === undefined ? {} : { since }),
+			before_id: beforeId,
+			limit: Math.min(CONVERSATION_PAGE_SIZE.max, remaining),
+		};
+		const page = await getConversationPage(session, qs, { itemIndex, first: true, onResponse });
 		const fresh = page.conversations.filter((conversation) => {
-			if (seen.has(conversation.id)) return false;
+			if (seen.has(conversation.id) || (floor != null && conversation.id < floor)) return false;
 			seen.add(conversation.id);
 			return true;
 		});
@@ -60,7 +77,7 @@ export async function* conversationPages(
 		if (conversations.length > 0) yield conversations;
 
 		const next = page.next_before_id;
-		if (next === null) return;
+		if (next === null || (floor != null && next <= floor)) return;
 		if (beforeId !== undefined && next >= beforeId) {
 			throw new NodeApiError(session.node, { next_before_id: next } as JsonObject, {
 				message: 'RingReady returned a pagination cursor that does not move forward',
@@ -68,6 +85,7 @@ export async function* conversationPages(
 				itemIndex,
 			});
 		}
+		if (remaining > 0 && goOn && !goOn(next)) return;
 		beforeId = next;
 	}
 }

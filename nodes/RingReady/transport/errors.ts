@@ -2,6 +2,7 @@ import type { IDataObject, IHttpRequestMethods, INode, JsonObject } from 'n8n-wo
 import { NodeApiError } from 'n8n-workflow';
 
 import { REQUEST_TIMEOUT_MS } from '../../../credentials/RingReadyApi.credentials';
+import { RETRYABLE_STATUSES } from './types';
 
 /**
  * Every error the transport raises, written so a user knows what to do. Built from the response
@@ -356,4 +357,16 @@ export function notSentBecause(node: INode, cause: Error, itemIndex?: number): N
 		if (context?.[key] !== undefined) error.context[key] = context[key];
 	}
 	return error;
+}
+
+/**
+ * Whether a request failed because of its record (gone, not servable, unreadable) rather than
+ * because RingReady was busy, unavailable, unreachable or refused the key, as every request would.
+ */
+export function isRecordsOwnFailure(error: unknown): boolean {
+	if (!(error instanceof NodeApiError)) return false;
+	const status = Number(error.httpCode);
+	if (Number.isInteger(status) && status >= 400)
+		return ![401, 403, 408, ...RETRYABLE_STATUSES].includes(status);
+	return Boolean((error.errorResponse as { unexpectedResponse?: unknown })?.unexpectedResponse);
 }
