@@ -1,4 +1,5 @@
 import type {
+	IBinaryKeyData,
 	IDataObject,
 	INodeExecutionData,
 	INodeType,
@@ -11,6 +12,18 @@ import { searchAgents } from '../RingReady/methods/listSearch';
 import type { ConversationSummary } from '../RingReady/shared/contract';
 import { buildConversationQuery } from '../RingReady/shared/conversationQuery';
 import { conversationFilters, transcriptTextOption } from '../RingReady/shared/descriptions';
+import {
+	outputProperties,
+	parseOutput,
+	pickFields,
+	type OutputChoice,
+} from '../RingReady/shared/output';
+import { readRecordingDownload, recordingOptions } from '../RingReady/shared/recording';
+import {
+	CONVERSATION_FULL_FIELDS,
+	CONVERSATION_OUTPUT,
+	SIMPLIFIED_CONVERSATION_FIELDS_V1_1,
+} from '../RingReady/shared/simplify';
 import { addReadableTranscriptText, addTranscriptText } from '../RingReady/shared/transcript';
 import {
 	DEFAULT_LATE_ARRIVAL_MINUTES,
@@ -27,7 +40,7 @@ import {
 	transcriptFailures,
 } from './cursor';
 import type { Decision, ListingPlan, Owner, TriggerState } from './cursor';
-import { PollFetch, reasonOf, type FetchedDetails } from './fetch';
+import { PollFetch, reasonOf, withRecording, type FetchedDetails } from './fetch';
 import { acquirePollLease, findState, sameState, setActivationRecord } from './state';
 import { triggerKey, writeState, type PollLease } from './state';
 
@@ -45,7 +58,8 @@ export class RingReadyTrigger implements INodeType {
 		name: 'ringReadyTrigger',
 		icon: { light: 'file:../../icons/ringready.svg', dark: 'file:../../icons/ringready.dark.svg' },
 		group: ['trigger'],
-		version: 1,
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle: '={{ "New conversation" }}',
 		// n8n's node panel shows the trigger's description on the entry it merges with the RingReady node.
 		description:
@@ -80,6 +94,10 @@ export class RingReadyTrigger implements INodeType {
 					'Changing the filters makes the trigger start over from the newest conversation, as when it was first activated',
 				options: conversationFilters,
 			},
+			...outputProperties({
+				...CONVERSATION_OUTPUT,
+				fieldsNote: `. Choosing ${CONVERSATION_FULL_FIELDS.join(', ')} fetches each new conversation in full, as Include Transcript does.`,
+			}),
 			{
 				displayName: 'Options',
 				name: 'options',
@@ -96,6 +114,9 @@ export class RingReadyTrigger implements INodeType {
 							'Whether to fetch each new conversation in full before emitting it: transcript, recording URL and visitor IP (one extra request per conversation)',
 					},
 					transcriptTextOption('. Turns on Include Transcript.'),
+					...recordingOptions(
+						'. Turns on Include Transcript: the recording address comes with the full conversation.',
+					),
 					{
 						displayName: 'Late-Arrival Window (Minutes)',
 						name: 'lateArrivalMinutes',
@@ -175,6 +196,7 @@ async function pollOnce(
 	}
 	const { decision } = step;
 	let items = decision.emit as IDataObject[];
+	let files = new Map<unknown, IBinaryKeyData>();
 	let failedIds: number[] = [];
 	const warnings: Array<string | false | undefined> = [];
 	if (settings.withDetail) {
@@ -182,8 +204,9 @@ async function pollOnce(
 			shape: (detail) =>
 				(settings.transcriptText ? addReadableTranscriptText(detail) : detail) as IDataObject,
 			givesUp: (id) => givesUpOnTranscript(state, id),
+			download: settings.download,
 		});
-		({ items, failedIds } = fetched);
+		({ items, files, failedIds } = fetched);
 		if (items.length < decision.emit.length)
 			warnings.push(...shortPollWarnings.call(this, fetched, decision.emit.length, state));
 	}
@@ -193,7 +216,31 @@ async function pollOnce(
 	for (const warning of warnings) if (warning) this.logger.warn(`RingReady Trigger: ${warning}`);
 	if (!lease.holds()) return null;
 	if (!sameState(state, next) || found.changed) writeState(staticData, next);
-	return items.length === 0 ? null : [items.map((json) => ({ json }))];
+	if (items.length === 0) return null;
+	return [items.map((json) => outputItem(json, settings.output, files))];
+}
+
+/** What the trigger emits for one conversation, as Output asks, with its recording's file if any. */
+function outputItem(
+	json: IDataObject,
+	output: OutputChoice,
+	files: Map<unknown, IBinaryKeyData>,
+): INodeExecutionData {
+	let shaped = json;
+	if (output.mode !== 'raw') {
+		const fields =
+			output.mode === 'selectedFields'
+				? output.fields
+				: [
+						...SIMPLIFIED_CONVERSATION_FIELDS_V1_1,
+						...('transcript_text' in json ? ['transcript_text'] : []),
+					];
+		shaped = pickFields(json, fields);
+		// What went wrong with a conversation is always said, whatever the fields.
+		if (json.error !== undefined) shaped.error = json.error;
+	}
+	const binary = files.get(json.id);
+	return binary ? { json: shaped, binary } : { json: shaped };
 }
 
 function readSettings(this: IPollFunctions) {
@@ -212,12 +259,35 @@ function readSettings(this: IPollFunctions) {
 		const description = `Set it in the trigger's options; ${DEFAULT_LATE_ARRIVAL_MINUTES} suits most accounts.`;
 		throw new NodeOperationError(node, message, { description });
 	}
+	const output = parseOutput(
+		node,
+		{
+			output: this.getNodeParameter('output', 'simplified'),
+			fields: this.getNodeParameter('fields', []),
+		},
+		CONVERSATION_OUTPUT,
+	);
+	const selected = output.mode === 'selectedFields' ? output.fields : [];
+	const download = readRecordingDownload(node, options);
+	const withDetail = Boolean(
+		options.includeTranscript ||
+			options.transcriptText ||
+			download ||
+			selected.some((field) => CONVERSATION_FULL_FIELDS.includes(field)),
+	);
 	return {
 		query,
 		windowMinutes,
-		withDetail: Boolean(options.includeTranscript || options.transcriptText),
-		transcriptText: Boolean(options.transcriptText),
+		withDetail,
+		// Simplified keeps a fetched transcript as text, as the node's does.
+		transcriptText: Boolean(
+			options.transcriptText ||
+				selected.includes('transcript_text') ||
+				(output.mode === 'simplified' && withDetail),
+		),
 		onlyFinished: options.onlyFinished !== false,
+		output,
+		download,
 	};
 }
 
@@ -249,7 +319,7 @@ async function activate(
 async function fetchTestEvent(
 	this: IPollFunctions,
 	requests: PollFetch,
-	{ query, withDetail, transcriptText }: TriggerSettings,
+	{ query, withDetail, transcriptText, output, download }: TriggerSettings,
 ): Promise<INodeExecutionData[][]> {
 	const [latest] = (await requests.listPart(query, FROM_THE_TOP, { max: 1 })).conversations;
 	if (!latest) {
@@ -263,9 +333,12 @@ async function fetchTestEvent(
 		const message = `There is no RingReady conversation yet${forFilters}`;
 		throw new NodeOperationError(this.getNode(), message, { description });
 	}
-	if (!withDetail) return [[{ json: latest as IDataObject }]];
+	const files = new Map<unknown, IBinaryKeyData>();
+	if (!withDetail) return [[outputItem(latest as IDataObject, output, files)]];
 	const detail = await requests.detail(latest.id);
-	return [[{ json: (transcriptText ? addTranscriptText(detail) : detail) as IDataObject }]];
+	let json = (transcriptText ? addTranscriptText(detail) : detail) as IDataObject;
+	if (download) json = withRecording(json, await requests.recording(detail, download), files);
+	return [[outputItem(json, output, files)]];
 }
 
 const shown = (value: unknown) => JSON.stringify(value)?.slice(0, 40);

@@ -1,5 +1,5 @@
 /** A poll's requests, within the time n8n gives it: the trigger's only use of the transport. */
-import type { IDataObject, IPollFunctions } from 'n8n-workflow';
+import type { IBinaryKeyData, IDataObject, IPollFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { resolveBaseUrl } from '../../credentials/RingReadyApi.credentials';
@@ -8,6 +8,7 @@ import type {
 	ConversationQuery,
 	ConversationSummary,
 } from '../RingReady/shared/contract';
+import { recordingFile, type RecordingDownload } from '../RingReady/shared/recording';
 import {
 	conversationPages,
 	fetchConversationDetails,
@@ -26,9 +27,12 @@ const INTERVAL_SHARE = 0.8;
 const UNIT_MS: Record<string, number> = { minutes: 60_000, hours: 3_600_000 };
 
 type Failure = { id: number; error: unknown };
+type RecordingOutcome = { binary?: IBinaryKeyData; error?: string };
 export interface FetchedDetails {
 	/** The in-order prefix to emit: details, or summaries with an `error` for transcripts given up on. */
 	items: IDataObject[];
+	/** Download Recording: each emitted conversation's file, by id. */
+	files: Map<unknown, IBinaryKeyData>;
 	/** Failed for a reason of their own: they count towards giving up. */
 	failedIds: number[];
 	/** The first that failed for a reason not its own (RingReady busy or unreachable)... */
@@ -47,7 +51,10 @@ export class PollFetch {
 	/** RingReady's clock: the newest `Date` header of the listing's responses. */
 	serverNowMs?: number;
 
-	constructor(context: IPollFunctions, budgeted: boolean) {
+	constructor(
+		private readonly context: IPollFunctions,
+		budgeted: boolean,
+	) {
 		const ms = budgeted ? pollBudgetMs(context) : undefined;
 		const start = Date.now();
 		const deadline = ms === undefined ? undefined : start + ms;
@@ -130,13 +137,16 @@ export class PollFetch {
 		options: {
 			shape: (detail: ConversationDetail) => IDataObject;
 			givesUp: (id: number) => boolean;
+			download?: RecordingDownload;
 		},
 	): Promise<FetchedDetails> {
-		const result: FetchedDetails = { items: [], failedIds: [] };
+		const { download } = options;
+		const result: FetchedDetails = { items: [], files: new Map(), failedIds: [] };
 		const deferred = new Set<number>();
 		const timeIsUp = () => !this.session.hasTimeForRequest();
-		const outcomes = await fetchConversationDetails(this.session, [summaries], {
+		const outcomes = await fetchConversationDetails<RecordingOutcome>(this.session, [summaries], {
 			startBy: this.budget.detailsBy,
+			afterDetail: download && (async (detail) => await this.recording(detail, download)),
 			stopAfter: ({ summary, error }) => {
 				if (timeIsUp() || !isRecordsOwnFailure(error)) {
 					deferred.add(summary.id);
@@ -151,9 +161,10 @@ export class PollFetch {
 		});
 		for (const outcome of outcomes) {
 			if (!outcome || deferred.has(outcome.summary.id)) break;
-			const { summary, detail, error } = outcome;
-			if (detail) result.items.push(options.shape(detail));
-			else if (!options.givesUp(summary.id)) break;
+			const { summary, detail, error, attachment } = outcome;
+			if (detail) {
+				result.items.push(withRecording(options.shape(detail), attachment, result.files));
+			} else if (!options.givesUp(summary.id)) break;
 			else
 				result.items.push({
 					...summary,
@@ -161,6 +172,25 @@ export class PollFetch {
 				});
 		}
 		return result;
+	}
+
+	/**
+	 * Download Recording for one conversation. A recording that can't be downloaded never holds the
+	 * conversation back: it is emitted once, without the file, with an `error` saying why.
+	 */
+	async recording(
+		detail: ConversationDetail,
+		download: RecordingDownload,
+	): Promise<RecordingOutcome> {
+		const notDownloaded =
+			'The recording could not be downloaded, so this conversation is emitted without it';
+		if (!this.session.hasTimeForRequest())
+			return { error: `${notDownloaded}: the poll had no time left for it` };
+		try {
+			return { binary: await recordingFile.call(this.context, this.session, detail, download) };
+		} catch (error) {
+			return { error: `${notDownloaded}: ${reasonOf(error)}` };
+		}
 	}
 
 	private outOfTime(pages: number, cause: unknown): NodeOperationError {
@@ -194,6 +224,20 @@ function pollBudgetMs(context: IPollFunctions): number | undefined {
 		)
 		.filter((ms) => Number.isFinite(ms) && ms >= 60_000);
 	return Math.min(budgetMs, ...intervals.map((ms) => ms * INTERVAL_SHARE));
+}
+
+/** The item with its recording's outcome: the file goes to `files`, a failure to `error`. */
+export function withRecording(
+	json: IDataObject,
+	recording: RecordingOutcome | undefined,
+	files: Map<unknown, IBinaryKeyData>,
+): IDataObject {
+	if (recording?.binary) files.set(json.id, recording.binary);
+	if (!recording?.error) return json;
+	return {
+		...json,
+		error: json.error ? `${String(json.error)}. ${recording.error}` : recording.error,
+	};
 }
 
 export const reasonOf = (error: unknown) =>

@@ -140,6 +140,8 @@ export class ScheduledTrigger {
 		const store = credentialStore(this.credentials);
 		const node = makeNode(this.nodeType, {
 			name: this.nodeName,
+			// The saved workflows these schedulers run are version 1 (the API's fields as they come).
+			typeVersion: 1,
 			parameters: this.parameters,
 			credentials: nodeCredentialsFor(store),
 		});

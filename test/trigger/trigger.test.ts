@@ -61,14 +61,26 @@ function workflow(
 		staticData,
 		parameters,
 		async poll(mode: 'trigger' | 'manual' = 'trigger'): Promise<IDataObject[] | null> {
-			const result = await runPoll(trigger, { parameters, credentials: creds(), staticData, mode });
+			const result = await runPoll(trigger, {
+				typeVersion: 1,
+				parameters,
+				credentials: creds(),
+				staticData,
+				mode,
+			});
 			return result.items === null
 				? null
 				: result.items[0].map((item: INodeExecutionData) => item.json);
 		},
 		async pollError(mode: 'trigger' | 'manual' = 'trigger') {
 			try {
-				await runPoll(trigger, { parameters, credentials: creds(), staticData, mode });
+				await runPoll(trigger, {
+					typeVersion: 1,
+					parameters,
+					credentials: creds(),
+					staticData,
+					mode,
+				});
 			} catch (error) {
 				return error as Error & { description?: string; httpCode?: string };
 			}
@@ -107,13 +119,20 @@ describe('description', () => {
 		const d = trigger.description;
 		expect(d.name).toBe('ringReadyTrigger');
 		expect(d.displayName).toBe('RingReady Trigger');
-		expect(d.version).toBe(1);
+		expect(d.version).toEqual([1, 1.1]);
+		expect(d.defaultVersion).toBe(1.1);
 		expect(d.polling).toBe(true);
 		expect(d.inputs).toEqual([]);
 		expect(d.group).toEqual(['trigger']);
 		expect(d.usableAsTool).toBeUndefined();
 		expect(d.credentials).toEqual([{ name: 'ringReadyApi', required: true }]);
-		expect(d.properties.map((p) => p.name)).toEqual(['event', 'filters', 'options']);
+		expect(d.properties.map((p) => p.name)).toEqual([
+			'event',
+			'filters',
+			'output',
+			'fields',
+			'options',
+		]);
 		const options = d.properties.find((p) => p.name === 'options')!.options as Array<{
 			name: string;
 			default: unknown;
@@ -121,6 +140,9 @@ describe('description', () => {
 		expect(options.map((o) => o.name)).toEqual([
 			'includeTranscript',
 			'transcriptText',
+			'downloadRecording',
+			'binaryPropertyName',
+			'maxRecordingSizeMb',
 			'lateArrivalMinutes',
 			'onlyFinished',
 		]);
@@ -319,6 +341,7 @@ describe('transcripts', () => {
 		const parameters = { options: { includeTranscript: true } };
 		const staticData: IDataObject = {};
 		const first = await runPoll(trigger, {
+			typeVersion: 1,
 			parameters,
 			credentials: credentials(),
 			staticData,
@@ -328,6 +351,7 @@ describe('transcripts', () => {
 		expect(first.credentialReads).toBe(1);
 		sandbox.control.addConversations({ count: 12 });
 		const next = await runPoll(trigger, {
+			typeVersion: 1,
 			parameters,
 			credentials: credentials(),
 			staticData,
@@ -374,6 +398,7 @@ describe('failures leave the state exactly as it was', () => {
 			sandbox.control.injectFaults(fault);
 		});
 		const result = await runPoll(hooked, {
+			typeVersion: 1,
 			parameters: wf.parameters,
 			credentials: credentials(),
 			staticData: wf.staticData,
@@ -421,6 +446,7 @@ describe('failures leave the state exactly as it was', () => {
 		const added = sandbox.control.addConversations({ count: 5 });
 		sandbox.control.failConversation({ id: added[2].id });
 		const { items, logs } = await runPoll(trigger, {
+			typeVersion: 1,
 			parameters: wf.parameters,
 			credentials: credentials(),
 			staticData: wf.staticData,
@@ -475,12 +501,12 @@ describe('failures leave the state exactly as it was', () => {
 		const staticData: IDataObject = {};
 		const params = { parameters: {}, credentials: credentials(), staticData };
 		let saved = JSON.parse(
-			JSON.stringify((await runPoll(trigger, params)).staticData),
+			JSON.stringify((await runPoll(trigger, { ...params, typeVersion: 1 })).staticData),
 		) as IDataObject; // activation
 		const first = sandbox.control.addConversations({ count: 2 });
 		const emitted: number[] = [];
 		for (let i = 0; i < 3; i++) {
-			const result = await runPoll(trigger, params); // 1 emits, then idle polls (not saved by n8n)
+			const result = await runPoll(trigger, { ...params, typeVersion: 1 }); // 1 emits, then idle polls (not saved by n8n)
 			emitted.push(...(result.items?.[0].map((item) => item.json.id as number) ?? []));
 			if (result.persistedByN8n)
 				saved = JSON.parse(JSON.stringify(result.staticData)) as IDataObject;
@@ -523,6 +549,7 @@ describe('a conversation dated in the future', () => {
 		const [future] = sandbox.control.addConversations({ count: 1, startedAt: tenYearsAhead() });
 		const normal = sandbox.control.addConversations({ count: 2 });
 		const { items, logs } = await runPoll(trigger, {
+			typeVersion: 1,
 			parameters: {},
 			credentials: credentials(),
 			staticData: wf.staticData,
@@ -554,6 +581,7 @@ describe('a conversation dated in the future', () => {
 		// Started while the trigger was frozen: never listed then, and before the point it restarts from.
 		sandbox.control.addConversations({ count: 2, startedAt: isoSeconds(Date.now() - 60_000) });
 		const { items, logs } = await runPoll(trigger, {
+			typeVersion: 1,
 			parameters: {},
 			credentials: credentials(),
 			staticData: wf.staticData,
@@ -805,6 +833,7 @@ describe("n8n's poll time budget", () => {
 			const budgeted = afterEachResponse(clock.tick, 1_000);
 			for (let i = 0; i < 30 && emitted.length < added.length; i++) {
 				const { items } = await runPoll(budgeted, {
+					typeVersion: 1,
 					parameters: wf.parameters,
 					credentials: credentials(),
 					staticData: wf.staticData,
@@ -834,6 +863,7 @@ describe("n8n's poll time budget", () => {
 			for (let i = 0; i < 12 && emitted.length < added.length; i++) {
 				const before = listRequests().length;
 				const { items, logs } = await runPoll(afterEachResponse(clock.tick, 36_000), {
+					typeVersion: 1,
 					parameters: wf.parameters,
 					credentials: credentials(),
 					staticData: wf.staticData,

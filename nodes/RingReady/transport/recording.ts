@@ -33,7 +33,7 @@ export interface RecordingDownloadOptions {
 	/** Larger recordings fail (announced by Content-Length, or counted while reading). */
 	maxBytes: number;
 	/** The run's session: the item's credential (Base URL and key) and the time limit. */
-	session: Pick<RequestSession, 'resolve' | 'node' | 'policy'>;
+	session: Pick<RequestSession, 'resolve' | 'node' | 'policy' | 'timeLeftMs'>;
 }
 
 export type RecordingFunctions = IExecuteFunctions | IPollFunctions;
@@ -186,7 +186,8 @@ export async function downloadRecording(
 	options: RecordingDownloadOptions,
 ): Promise<RecordingFile | undefined> {
 	const { itemIndex, maxBytes, session } = options;
-	const timeoutMs = session.policy.requestTimeoutMs;
+	// Within the run's deadline (a poll's), if it has one.
+	const timeoutMs = Math.max(1, Math.min(session.policy.requestTimeoutMs, session.timeLeftMs()));
 	const { node } = session;
 	const raw = conversation.recording_url;
 	if (raw === null || raw === undefined || raw === '') return undefined;

@@ -1,0 +1,171 @@
+/**
+ * The trigger's Output (version 1.1) and Download Recording, through n8n-core's PollContext
+ * against the sandbox (recordings on its own origin, fetched with the key, and on a second "media"
+ * origin, fetched without it).
+ */
+import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
+
+import { RingReadyTrigger } from '../../nodes/RingReadyTrigger/RingReadyTrigger.node';
+import { SIMPLIFIED_CONVERSATION_FIELDS_V1_1 } from '../../nodes/RingReady/shared/simplify';
+import { transcriptToText } from '../../nodes/RingReady/shared/transcript';
+import { runPoll } from '../harness';
+import type { ConversationDetail } from '../sandbox';
+import { recordingAudio } from '../sandbox';
+import { credentials, sandbox } from './sandbox';
+
+const trigger = new RingReadyTrigger();
+
+/** One trigger node (version 1.1 unless said), its static data carried from poll to poll. */
+function workflow(parameters: INodeParameters, typeVersion = 1.1) {
+	const staticData: IDataObject = {};
+	const poll = async (mode: 'trigger' | 'manual' = 'trigger') =>
+		(
+			await runPoll(trigger, {
+				typeVersion,
+				parameters,
+				credentials: credentials(),
+				staticData,
+				mode,
+			})
+		).items?.[0] ?? null;
+	return { poll };
+}
+
+async function activated(parameters: INodeParameters, typeVersion?: number) {
+	const wf = workflow(parameters, typeVersion);
+	expect(await wf.poll()).toBeNull();
+	return wf;
+}
+
+const byId = (items: INodeExecutionData[] | null, id: number) =>
+	(items ?? []).find((item) => item.json.id === id)!;
+
+function expectRecordingFile(item: INodeExecutionData, id: number, field = 'data') {
+	const audio = recordingAudio(id);
+	expect(Object.keys(item.binary ?? {})).toEqual([field]);
+	expect(Buffer.from(item.binary![field].data, 'base64')).toEqual(audio.bytes);
+	expect(item.binary![field]).toMatchObject({
+		mimeType: audio.mimeType,
+		fileName: `conversation-${id}.${audio.extension}`,
+		bytes: audio.bytes.length,
+	});
+}
+
+const recordingRequests = () =>
+	sandbox.control
+		.recordingRequests()
+		.map(({ origin, conversation_id, authorization }) => ({
+			origin,
+			conversation_id,
+			authorization,
+		}))
+		.sort((a, b) => a.conversation_id! - b.conversation_id!);
+
+const withRecording = (added: ConversationDetail[]) => added.filter((c) => c.recording_url);
+const originOf = (c: ConversationDetail) =>
+	c.recording_url!.startsWith(`${sandbox.mediaUrl}/`) ? 'media' : 'api';
+
+describe('RingReady Trigger › Download Recording', () => {
+	it('each new phone call comes with its recording as a file; the key goes only to RingReady’s own origin; a web chat has none', async () => {
+		const wf = await activated({ output: 'raw', options: { downloadRecording: true } });
+		const calls = sandbox.control.addConversations({ count: 6, channel: 'phone' });
+		const [chat] = sandbox.control.addConversations({ count: 1, channel: 'web_chat' });
+		const items = await wf.poll();
+		expect(items!.map((item) => item.json.id)).toEqual([...calls, chat].map((c) => c.id));
+		const recorded = withRecording(calls);
+		expect(new Set(recorded.map(originOf))).toEqual(new Set(['api', 'media']));
+		for (const call of calls) {
+			const item = byId(items, call.id);
+			if (call.recording_url) expectRecordingFile(item, call.id);
+			else expect(item.binary).toBeUndefined();
+			expect(item.json.error).toBeUndefined();
+		}
+		expect(byId(items, chat.id).binary).toBeUndefined();
+		expect(recordingRequests()).toEqual(
+			recorded.map((c) => ({
+				origin: originOf(c),
+				conversation_id: c.id,
+				authorization: originOf(c) === 'api',
+			})),
+		);
+		expect(await wf.poll()).toBeNull();
+	});
+
+	it('a recording that can’t be downloaded: the conversation is emitted once, without the file, with an error, and the others are not held back', async () => {
+		// Version 1 (saved workflows) has the option too.
+		const wf = await activated(
+			{ options: { downloadRecording: true, binaryPropertyName: 'audio' } },
+			1,
+		);
+		const calls = withRecording(sandbox.control.addConversations({ count: 6, channel: 'phone' }));
+		const broken = calls[0];
+		sandbox.control.recordingAnswer({ id: broken.id, answer: 'html' });
+		const items = await wf.poll();
+		expect(items).toHaveLength(6);
+		expect(byId(items, broken.id).binary).toBeUndefined();
+		expect(byId(items, broken.id).json.error).toBe(
+			`The recording could not be downloaded, so this conversation is emitted without it: The recording of conversation ${broken.id} is not an audio file`,
+		);
+		for (const call of calls.slice(1)) expectRecordingFile(byId(items, call.id), call.id, 'audio');
+		expect(await wf.poll()).toBeNull();
+	});
+
+	it('Fetch Test Event downloads the latest call’s recording', async () => {
+		let latest: ConversationDetail | undefined;
+		for (let i = 0; i < 10 && !latest?.recording_url; i++)
+			[latest] = sandbox.control.addConversations({ count: 1, channel: 'phone' });
+		sandbox.control.addConversations({ count: 1, channel: 'web_chat' });
+		const wf = workflow({ filters: { channel: 'phone' }, options: { downloadRecording: true } });
+		const items = await wf.poll('manual');
+		expect(items!.map((item) => item.json.id)).toEqual([latest!.id]);
+		expectRecordingFile(items![0], latest!.id);
+	});
+
+	it('a size limit of 0 fails the poll before any request, saying what to set', async () => {
+		sandbox.control.clearRequests();
+		const wf = workflow({ options: { downloadRecording: true, maxRecordingSizeMb: 0 } });
+		await expect(wf.poll()).rejects.toThrow(
+			'Max Recording Size (MB) must be more than 0 and at most 1,024, got "0"',
+		);
+		expect(sandbox.control.requests().log).toEqual([]);
+	});
+});
+
+describe('RingReady Trigger › Output (version 1.1)', () => {
+	it('Simplified (the default): at most 10 fields, the id first, a fetched transcript as text', async () => {
+		const wf = await activated({ options: { includeTranscript: true } });
+		const [added] = sandbox.control.addConversations({ count: 1, channel: 'phone' });
+		const [item] = (await wf.poll())!;
+		expect(Object.keys(item.json)).toEqual([
+			...SIMPLIFIED_CONVERSATION_FIELDS_V1_1,
+			'transcript_text',
+		]);
+		expect(Object.keys(item.json).length).toBeLessThanOrEqual(10);
+		expect(item.json.id).toBe(added.id);
+		expect(item.json.summary).toBe(added.summary);
+		expect(item.json.transcript_text).toBe(transcriptToText(added.transcript));
+	});
+
+	it('Selected Fields: only those and the id; choosing transcript_text fetches the transcript by itself', async () => {
+		const wf = await activated({
+			output: 'selectedFields',
+			fields: ['summary', 'transcript_text'],
+		});
+		const [added] = sandbox.control.addConversations({ count: 1 });
+		const [item] = (await wf.poll())!;
+		expect(Object.keys(item.json).sort()).toEqual(['id', 'summary', 'transcript_text']);
+		expect(item.json.id).toBe(added.id);
+		expect(String(item.json.transcript_text)).toContain(added.transcript![0].content);
+	});
+
+	it('Raw: the API’s fields as they come; a version 1 trigger (saved workflows) has no Output and emits the same', async () => {
+		const raw = await activated({ output: 'raw' });
+		const v1 = await activated({}, 1);
+		sandbox.control.addConversations({ count: 2 });
+		const rawItems = (await raw.poll())!.map((item) => item.json);
+		const v1Items = (await v1.poll())!.map((item) => item.json);
+		expect(rawItems).toEqual(v1Items);
+		expect(Object.keys(rawItems[0])).toContain('end_reason');
+		expect(Object.keys(rawItems[0])).toContain('to');
+	});
+});
