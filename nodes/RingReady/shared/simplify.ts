@@ -101,23 +101,6 @@ export function shapeAgent(agent: AgentDetail, output: OutputChoice): IDataObjec
 }
 
 /**
- * What Simplify (version 1) keeps: who, when, what about; a fetched transcript becomes
- * `transcript_text`; no recording or device details. 11 fields with the transcript.
- */
-export const SIMPLIFIED_CONVERSATION_FIELDS = [
-	'id',
-	'channel',
-	'agent_id',
-	'caller_name',
-	'from',
-	'label',
-	'summary',
-	'started_at',
-	'duration_seconds',
-	'end_reason',
-] as const;
-
-/**
  * What Simplified keeps from version 1.1 on: at most 10 fields, so version 1's end_reason goes.
  * The summary and the transcript already say how a conversation ended, and its codes
  * (`visitor_ended`, `caller_hung_up`) tell a model little; the agent tells receptionists apart
@@ -133,6 +116,15 @@ export const SIMPLIFIED_CONVERSATION_FIELDS_V1_1 = [
 	'summary',
 	'started_at',
 	'duration_seconds',
+] as const;
+
+/**
+ * What Simplify (version 1) keeps: who, when, what about; a fetched transcript becomes
+ * `transcript_text`; no recording or device details. 11 fields with the transcript.
+ */
+export const SIMPLIFIED_CONVERSATION_FIELDS = [
+	...SIMPLIFIED_CONVERSATION_FIELDS_V1_1,
+	'end_reason',
 ] as const;
 
 /** Conversation › Get and Get Many's records for Output. */

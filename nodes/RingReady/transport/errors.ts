@@ -23,10 +23,32 @@ export function isTimeout(code: string | undefined): boolean {
 	return code === 'ETIMEDOUT' || code === 'ECONNABORTED';
 }
 
+/** What a failed connection's code means, in words (`otherwise` for codes without words). */
+export function networkFailureText(
+	code: string | undefined,
+	otherwise = 'the request failed',
+): string {
+	return NETWORK_FAILURES[code ?? ''] ?? otherwise;
+}
+
 function failureText(code: string | undefined, timeoutMs: number | undefined): string {
 	if (isTimeout(code))
 		return `no answer within ${(timeoutMs ?? REQUEST_TIMEOUT_MS) / 1000} seconds`;
-	return NETWORK_FAILURES[code ?? ''] ?? 'the request failed';
+	return networkFailureText(code);
+}
+
+/** The network error code (ECONNRESET, ...) of a failed request, however n8n's HTTP layer wrapped it. */
+export function networkErrorCode(error: unknown): string | undefined {
+	let current: unknown = error;
+	for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
+		const { code, message } = current as { code?: unknown; message?: unknown };
+		if (typeof code === 'string' && /^[A-Z_]+$/.test(code)) return code;
+		if (typeof message === 'string' && /socket hang up/i.test(message)) return 'ECONNRESET';
+		if (typeof message === 'string' && /^timeout of \d+ms exceeded/i.test(message))
+			return 'ECONNABORTED';
+		current = (current as { cause?: unknown }).cause;
+	}
+	return undefined;
 }
 
 /** Failures after which the server cannot have processed the request: nothing reached it. */

@@ -9,6 +9,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { resolveBaseUrl } from '../../../credentials/RingReadyApi.credentials';
 import { RECORDING_LIMITS } from '../shared/contract';
+import { networkErrorCode, networkFailureText } from './errors';
 import type { RequestSession } from './session';
 import { CREDENTIAL_TYPE } from './types';
 
@@ -135,25 +136,6 @@ function sizeText(bytes: number): string {
 function secondsText(ms: number): string {
 	const seconds = Math.round(ms / 100) / 10;
 	return `${seconds} second${seconds === 1 ? '' : 's'}`;
-}
-
-const NETWORK_FAILURES: Record<string, string> = {
-	ECONNREFUSED: 'the connection was refused',
-	ENOTFOUND: 'the host name was not found',
-	EAI_AGAIN: 'the host name could not be resolved',
-	ECONNRESET: 'the connection was dropped',
-	EPIPE: 'the connection was dropped',
-	UND_ERR_SOCKET: 'the connection was dropped',
-};
-
-function networkErrorCode(error: unknown): string | undefined {
-	let current: unknown = error;
-	for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
-		const { code } = current as { code?: unknown };
-		if (typeof code === 'string' && /^[A-Z_]+$/.test(code)) return code;
-		current = (current as { cause?: unknown }).cause;
-	}
-	return undefined;
 }
 
 /** The type and extension of an audio answer, or undefined when it is not one. */
@@ -286,7 +268,7 @@ export async function downloadRecording(
 			if (signal.aborted) throw outOfTime();
 			const code = networkErrorCode(error);
 			throw apiError(
-				`Could not download ${subject} from ${url.origin}: ${NETWORK_FAILURES[code ?? ''] ?? 'the request failed'}`,
+				`Could not download ${subject} from ${url.origin}: ${networkFailureText(code)}`,
 				`Nothing was stored. Check that this n8n can reach ${url.origin}${code ? ` (error code ${code})` : ''}.`,
 			);
 		}
@@ -360,7 +342,7 @@ export async function downloadRecording(
 		if (data instanceof Error) {
 			const code = networkErrorCode(data);
 			throw apiError(
-				`Could not download ${subject} from ${url.origin}: ${NETWORK_FAILURES[code ?? ''] ?? 'the download broke off'}`,
+				`Could not download ${subject} from ${url.origin}: ${networkFailureText(code, 'the download broke off')}`,
 				`Nothing was stored. Try again later${code ? ` (error code ${code})` : ''}.`,
 				status,
 			);

@@ -12,6 +12,7 @@ import { API_PREFIX } from '../shared/contract';
 import {
 	connectionError,
 	isTimeout,
+	networkErrorCode,
 	notSentBecause,
 	outOfTimeError,
 	redirectError,
@@ -318,19 +319,6 @@ function retryAfterMs(header: string | string[] | undefined): number | undefined
 	const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(value) - Date.now();
 	if (!Number.isFinite(ms)) return undefined;
 	return Math.max(0, ms);
-}
-
-function networkErrorCode(error: unknown): string | undefined {
-	let current: unknown = error;
-	for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
-		const { code, message } = current as { code?: unknown; message?: unknown };
-		if (typeof code === 'string' && /^[A-Z_]+$/.test(code)) return code;
-		if (typeof message === 'string' && /socket hang up/i.test(message)) return 'ECONNRESET';
-		if (typeof message === 'string' && /^timeout of \d+ms exceeded/i.test(message))
-			return 'ECONNABORTED';
-		current = (current as { cause?: unknown }).cause;
-	}
-	return undefined;
 }
 
 /** What every endpoint helper takes besides its own arguments. */
