@@ -620,11 +620,14 @@ async function execTrack(): Promise<void> {
 
 /**
  * The conversations the recording workflow reads: a phone call whose recording is on the media
- * origin, a web chat, and enough of the agent's recent phone calls for recordings on both origins.
+ * origin, a web chat, and enough of one agent's recent phone calls for recordings on both origins.
  */
 function recordingCase(sandbox: Sandbox, agentId: number) {
 	const all = sandbox.control.conversations('A');
-	const call = all.find((c) => c.recording_url?.startsWith(`${sandbox.mediaUrl}/`));
+	// Another agent's call, so that Get Many (this agent's calls) does not download it too.
+	const call = all.find(
+		(c) => c.agent_id !== agentId && c.recording_url?.startsWith(`${sandbox.mediaUrl}/`),
+	);
 	const webChat = all.find((c) => c.channel === 'web_chat');
 	if (!call || !webChat)
 		throw new Error('the sandbox has no call recording on the media origin or no web chat');
@@ -637,7 +640,7 @@ function recordingCase(sandbox: Sandbox, agentId: number) {
 				.map((c) => c.recording_url!.startsWith(`${sandbox.url}/`)),
 		);
 	let recentCalls = 3;
-	while (origins(recentCalls).size < 2) recentCalls++;
+	while (origins(recentCalls).size < 2 && recentCalls < phoneCalls.length) recentCalls++;
 	return { callId: call.id, webChatId: webChat.id, agentId, recentCalls };
 }
 

@@ -263,10 +263,11 @@ export const MISSING_CONVERSATION_ID = 987654;
 export const OUTPUT_VERSION = 1.1;
 
 /**
- * Download Recording, as a user builds it: RingReady gets a call with its recording as a file, an
- * Edit Fields (Set) node reads the file's type, name and size into the item (keeping the file), an
- * Extract From File node reads its bytes (as base64). A web chat with Download Recording on, and Get Many with Include Transcripts
- * and Download Recording, on their own branches.
+ * Download Recording (node version 1.1), as a user builds it: RingReady gets a call with its
+ * recording as a file, an Edit Fields (Set) node reads the file's type, name and size into the item
+ * (keeping the file), an Extract From File node reads its bytes (as base64). A web chat with
+ * Download Recording on, and Get Many with Include Transcripts and Download Recording (Output Raw,
+ * so recording_url and the transcript show), on their own branches.
  */
 export function recordingWorkflow(ids: {
 	callId: number;
