@@ -8,6 +8,7 @@
  */
 import assert from 'assert/strict';
 import { readFileSync } from 'fs';
+import { createRequire } from 'module';
 import { join, resolve } from 'path';
 
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -17,7 +18,7 @@ import type { Sandbox } from '../sandbox';
 import { startScriptedModel, type ChatRequest, type ScriptedModel } from '../llm/scripted-model';
 import { delay, N8n, type N8nInstall } from '../../tools/n8n';
 import type { Suite } from './lib/suite';
-import { CREDENTIALS, locator, type Workflow } from './workflows';
+import { CREDENTIALS, locator, NODE, OUTPUT_VERSION, TOOL, type Workflow } from './workflows';
 
 const ROOT = resolve(__dirname, '..', '..');
 const T = 'ai';
@@ -88,24 +89,30 @@ function mcpWorkflow(
 	};
 }
 
-/** Webhook → AI Agent (OpenAI Chat Model + one RingReady tool, description "Set Automatically"). */
-function agentWorkflow(): Workflow {
-	const node = (
-		name: string,
-		type: string,
-		typeVersion: number,
-		x: number,
-		parameters: Record<string, unknown>,
-		extra = {},
-	) => ({
+type AgentNode = Workflow['nodes'][number] & { webhookId?: string };
+
+function aiNode(
+	name: string,
+	type: string,
+	typeVersion: number,
+	x: number,
+	parameters: Record<string, unknown>,
+	extra: Partial<AgentNode> = {},
+): AgentNode {
+	return {
 		id: `ai-e2e-${name.toLowerCase().replace(/\W+/g, '-')}`,
 		name,
 		type,
 		typeVersion,
-		position: [x, 0] as [number, number],
+		position: [x, 0],
 		parameters,
 		...extra,
-	});
+	};
+}
+
+/** Webhook → AI Agent (OpenAI Chat Model + one RingReady tool, description "Set Automatically"). */
+function agentWorkflow(): Workflow {
+	const node = aiNode;
 	return {
 		id: 'e2eAiAgentLoop01',
 		name: 'e2e: AI Agent with a RingReady tool',
@@ -174,6 +181,86 @@ function agentWorkflow(): Workflow {
 	};
 }
 
+/** The conversation fields the selected-fields tool returns (and always `id`). */
+const SELECTED_FIELDS = ['summary', 'caller_name'];
+const SELECTED_TOOL = 'Read_callers_in_RingReady';
+const SELECTED_WEBHOOK_PATH = 'ringready-agent-selected-e2e';
+const SELECTED_LIMIT = 3;
+const OPENAI_SELECTED_CREDENTIAL = { id: 'e2eScriptedModel2', name: 'Scripted model 2 (e2e)' };
+
+/**
+ * Webhook → AI Agent with a RingReady tool at node version 1.1: Conversation › Get Many, Output ›
+ * Selected Fields. Its options were saved with Download Recording on (as an imported or
+ * hand-edited workflow can be): a tool must ignore it.
+ */
+function selectedFieldsAgentWorkflow(): Workflow {
+	const tool = SELECTED_TOOL.replace(/_/g, ' ');
+	return {
+		id: 'e2eAiAgentSelect',
+		name: 'e2e: AI Agent with a RingReady tool, Output › Selected Fields',
+		active: false,
+		nodes: [
+			aiNode(
+				'Webhook',
+				'n8n-nodes-base.webhook',
+				2,
+				0,
+				{ httpMethod: 'POST', path: SELECTED_WEBHOOK_PATH, responseMode: 'lastNode', options: {} },
+				{ webhookId: '4f1c2d3e-5a6b-4c7d-8e9f-0a1b2c3d4e60' },
+			),
+			aiNode('AI Agent', '@n8n/n8n-nodes-langchain.agent', 2.2, 300, {
+				promptType: 'define',
+				text: '={{ $json.body.question }}',
+				options: {},
+			}),
+			aiNode(
+				'Scripted Model',
+				'@n8n/n8n-nodes-langchain.lmChatOpenAi',
+				1.2,
+				200,
+				{ model: { __rl: true, mode: 'id', value: 'scripted-model' }, options: {} },
+				{ credentials: { openAiApi: OPENAI_SELECTED_CREDENTIAL } },
+			),
+			aiNode(
+				tool,
+				TOOL,
+				OUTPUT_VERSION,
+				400,
+				{
+					resource: 'conversation',
+					operation: 'getAll',
+					limit: SELECTED_LIMIT,
+					output: 'selectedFields',
+					fields: SELECTED_FIELDS,
+					filters: {
+						agentId: locator(
+							"={{ $fromAI('Agent', 'The numeric ID of the agent (AI receptionist)', 'number') }}",
+						),
+					},
+					options: { downloadRecording: true },
+				},
+				{ credentials: { ringReadyApi: CREDENTIALS.readWrite } },
+			),
+		],
+		connections: {
+			Webhook: { main: [[{ node: 'AI Agent', type: 'main', index: 0 }]] },
+			'Scripted Model': {
+				ai_languageModel: [[{ node: 'AI Agent', type: 'ai_languageModel', index: 0 }]],
+			},
+			[tool]: { ai_tool: [[{ node: 'AI Agent', type: 'ai_tool', index: 0 }]] },
+		} as unknown as Workflow['connections'],
+		settings: { executionOrder: 'v1' },
+		pinData: {},
+	};
+}
+
+/** The content of the tool message n8n sent the model (the tool's result), as text. */
+function toolResult(request: ChatRequest | undefined): string {
+	const message = request?.messages.find((m) => m.role === 'tool');
+	assert.ok(message, 'no tool message in the request');
+	return typeof message.content === 'string' ? message.content : JSON.stringify(message.content);
+}
+
 function textOf(result: unknown): string {
 	const content = (result as { content?: Array<{ type: string; text?: string }> }).content ?? [];
 	return content.map((part) => part.text ?? '').join('');
@@ -227,6 +314,20 @@ export async function aiTrack(ctx: AiTrackContext): Promise<void> {
 		{ text: 'Callers asked about appointments and prices.' },
 	]);
 	ctx.cleanups.push(() => model.close());
+	const selectedModel: ScriptedModel = await startScriptedModel([
+		{
+			toolCall: (request: ChatRequest) => {
+				const tool = request.tools?.find((t) => t.function.name === SELECTED_TOOL);
+				if (!tool)
+					throw new Error(
+						`no ${SELECTED_TOOL} among the tools: ${(request.tools ?? []).map((t) => t.function.name).join(', ')}`,
+					);
+				return { name: tool.function.name, arguments: { Agent: agentId } };
+			},
+		},
+		{ text: 'Three callers, with what each wanted.' },
+	]);
+	ctx.cleanups.push(() => selectedModel.close());
 
 	const n8n = new N8n({
 		install: ctx.install,
@@ -248,6 +349,12 @@ export async function aiTrack(ctx: AiTrackContext): Promise<void> {
 		agentRun: 'AI Agent: the tool ran against the sandbox with the model’s arguments',
 		agentResult:
 			'AI Agent: the tool result sent back to the model holds the data, within the documented size',
+		selectedRun:
+			'AI Agent with a RingReady tool at v1.1, Output › Selected Fields (summary, caller_name): the workflow answers through the scripted model (two model turns)',
+		selectedResult:
+			'AI Agent, Output › Selected Fields: the tool result the model receives has exactly id, caller_name and summary on each conversation, as the sandbox has them',
+		selectedNoRecording:
+			'AI Agent: Download Recording is not offered on the RingReady tool (n8n’s display rules on its tool type) and, saved on anyway, downloads nothing',
 	};
 
 	const ready = await suite.check(
@@ -262,6 +369,12 @@ export async function aiTrack(ctx: AiTrackContext): Promise<void> {
 					name: OPENAI_CREDENTIAL.name,
 					type: 'openAiApi',
 					data: { apiKey: 'sk-scripted-e2e', url: model.url },
+				},
+				{
+					id: OPENAI_SELECTED_CREDENTIAL.id,
+					name: OPENAI_SELECTED_CREDENTIAL.name,
+					type: 'openAiApi',
+					data: { apiKey: 'sk-scripted-e2e', url: selectedModel.url },
 				},
 			]);
 			const workflows = [
@@ -278,6 +391,7 @@ export async function aiTrack(ctx: AiTrackContext): Promise<void> {
 					'0d9e8f7a-6b5c-4d3e-2f1a-0b9c8d7e6f52',
 				),
 				agentWorkflow(),
+				selectedFieldsAgentWorkflow(),
 			];
 			await n8n.importWorkflows(workflows);
 			for (const workflow of workflows) await n8n.activate(workflow.id);
@@ -286,6 +400,7 @@ export async function aiTrack(ctx: AiTrackContext): Promise<void> {
 			await waitForWebhook(`${n8n.baseUrl}/mcp/${MCP_PATH}`, 'DELETE', 120_000);
 			await waitForWebhook(`${n8n.baseUrl}/mcp/${MCP_READ_ONLY_PATH}`, 'DELETE', 120_000);
 			await waitForWebhook(`${n8n.baseUrl}/webhook/${AGENT_WEBHOOK_PATH}`, 'GET', 120_000);
+			await waitForWebhook(`${n8n.baseUrl}/webhook/${SELECTED_WEBHOOK_PATH}`, 'GET', 120_000);
 			return `${n8n.baseUrl}; webhooks registered ${((Date.now() - started) / 1000).toFixed(1)} s after start`;
 		},
 	);
@@ -427,6 +542,8 @@ export async function aiTrack(ctx: AiTrackContext): Promise<void> {
 		}
 	});
 
+	await selectedFieldsAgentChecks(ctx, { n8n, sandbox, model: selectedModel, agentId, checks });
+
 	// --- AI Agent loop ------------------------------------------------------------------------------
 	sandbox.control.clearRequests();
 	const ran = await suite.check(
@@ -518,4 +635,149 @@ export async function aiTrack(ctx: AiTrackContext): Promise<void> {
 		);
 		return `${content.length} characters for ${items.length} conversations (bound ${bound})`;
 	});
+}
+
+/**
+ * An AI Agent whose RingReady tool (v1.1) has Output › Selected Fields: what the model receives, and
+ * Download Recording neither offered on the tool nor run by it.
+ */
+async function selectedFieldsAgentChecks(
+	ctx: AiTrackContext,
+	o: {
+		n8n: N8n;
+		sandbox: Sandbox;
+		model: ScriptedModel;
+		agentId: number;
+		checks: Record<'selectedRun' | 'selectedResult' | 'selectedNoRecording', string>;
+	},
+): Promise<void> {
+	const { suite } = ctx;
+	const { n8n, sandbox, model: selectedModel, agentId, checks } = o;
+	const agentConversations = () =>
+		sandbox.control.conversations('A').filter((c) => c.agent_id === agentId);
+	sandbox.control.clearRequests();
+	const selectedRan = await suite.check(T, checks.selectedRun, async () => {
+		const response = await fetch(`${n8n.baseUrl}/webhook/${SELECTED_WEBHOOK_PATH}`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ question: 'Who called, and what did they want?' }),
+		});
+		const body = await response.text();
+		ctx.outputs.push({ what: 'selected-fields agent webhook answer', text: body });
+		assert.equal(response.status, 200, body);
+		assert.deepEqual(selectedModel.unexpected, []);
+		assert.equal(
+			selectedModel.requests.length,
+			2,
+			`${selectedModel.requests.length} model requests`,
+		);
+		assert.match(body, /Three callers, with what each wanted/);
+	});
+	if (!selectedRan) {
+		suite.skip(
+			T,
+			[checks.selectedResult, checks.selectedNoRecording],
+			`the agent run failed (${selectedModel.requests.length} model requests; ${selectedModel.unexpected.join('; ')})`,
+		);
+		return;
+	}
+	const log = sandbox.control.requests().log;
+	await suite.check(T, checks.selectedResult, () => {
+		const content = toolResult(selectedModel.requests[1]?.body);
+		ctx.outputs.push({ what: 'selected-fields tool result sent to the model', text: content });
+		const items = JSON.parse(content) as Array<Record<string, unknown>>;
+		const expected = agentConversations().slice(0, SELECTED_LIMIT);
+		assert.deepEqual(
+			items,
+			expected.map((c) => ({ id: c.id, summary: c.summary, caller_name: c.caller_name })),
+		);
+		for (const item of items)
+			assert.deepEqual(Object.keys(item).sort(), ['caller_name', 'id', 'summary']);
+		const list = log.filter((entry) => entry.path === '/api/v1/conversations');
+		assert.deepEqual(
+			list.map((entry) => [entry.query.agent_id, entry.query.limit]),
+			[[String(agentId), String(SELECTED_LIMIT)]],
+		);
+		const tool = selectedModel.requests[0].body.tools?.find(
+			(t) => t.function.name === SELECTED_TOOL,
+		);
+		const parameters = tool?.function.parameters as { properties?: Record<string, unknown> };
+		assert.deepEqual(Object.keys(parameters?.properties ?? {}), ['Agent']);
+		return `${content.length} characters: ${content.slice(0, 140)}…`;
+	});
+	await suite.check(T, checks.selectedNoRecording, async () => {
+		await n8n.rest.setupOwner({
+			email: 'e2e-ai@example.com',
+			password: 'E2e-passw0rd!',
+			firstName: 'E2E',
+			lastName: 'AI',
+		});
+		const types = (await n8n.rest.request<NodeTypeDescription[]>('GET', '/types/nodes.json')).body;
+		const { NodeHelpers } = createRequire(
+			join(ctx.install.dir, 'node_modules', 'n8n', 'package.json'),
+		)('n8n-workflow') as typeof import('n8n-workflow');
+		const parameters = {
+			resource: 'conversation',
+			operation: 'getAll',
+			output: 'selectedFields',
+			options: { downloadRecording: true },
+		};
+		/** The Options of Conversation › Get Many the editor offers on this node type at v1.1. */
+		const offeredOptions = (typeName: string) => {
+			const description = types.find(
+				(type) =>
+					type.name === typeName &&
+					(Array.isArray(type.version) ? type.version : [type.version]).includes(OUTPUT_VERSION),
+			);
+			assert.ok(description, `${typeName} v${OUTPUT_VERSION} is not loaded`);
+			const node = { name: 'RingReady', type: typeName, typeVersion: OUTPUT_VERSION, parameters };
+			const collection = description.properties.find(
+				(property) =>
+					property.name === 'options' &&
+					NodeHelpers.displayParameterPath(
+						parameters,
+						property as never,
+						'',
+						node as never,
+						description as never,
+					),
+			);
+			assert.ok(collection?.options, `${typeName}: no Options on Conversation › Get Many`);
+			return collection.options
+				.filter((option) =>
+					NodeHelpers.displayParameterPath(
+						parameters,
+						option as never,
+						'options',
+						node as never,
+						description as never,
+					),
+				)
+				.map((option) => option.name);
+		};
+		const recordingOptions = ['downloadRecording', 'binaryPropertyName', 'maxRecordingSizeMb'];
+		const onNode = offeredOptions(NODE);
+		const onTool = offeredOptions(TOOL);
+		assert.deepEqual(
+			recordingOptions.filter((name) => onNode.includes(name)),
+			recordingOptions,
+			`the node does not offer them: ${onNode.join(', ')}`,
+		);
+		assert.deepEqual(
+			recordingOptions.filter((name) => onTool.includes(name)),
+			[],
+			`the tool offers them: ${onTool.join(', ')}`,
+		);
+		// Saved on anyway: no recording requested, and no conversation fetched in full for it.
+		const details = log.filter((entry) => /^\/api\/v1\/conversations\/\d+$/.test(entry.path));
+		assert.deepEqual(details, [], 'the tool fetched conversations in full');
+		assert.deepEqual(sandbox.control.recordingRequests(), [], 'the tool requested a recording');
+		return `tool options: ${onTool.join(', ')} (the node also: ${recordingOptions.join(', ')})`;
+	});
+}
+
+interface NodeTypeDescription {
+	name: string;
+	version: number | number[];
+	properties: Array<{ name: string; options?: Array<{ name: string }> }>;
 }

@@ -14,9 +14,10 @@
  */
 import assert from 'assert/strict';
 import { existsSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from 'fs';
+import { createRequire } from 'module';
 import { join, resolve } from 'path';
 
-import { keyPrefix, startSandbox, type Sandbox } from '../sandbox';
+import { keyPrefix, recordingAudio, startSandbox, type Sandbox } from '../sandbox';
 import {
 	delay,
 	DURABLE_SCHEDULER_ENV,
@@ -39,6 +40,7 @@ import {
 	manyItemsWorkflow,
 	NODE,
 	readsWorkflow,
+	recordingWorkflow,
 	REPLACED_FAQ,
 	TOOL,
 	TRIGGER,
@@ -155,6 +157,38 @@ function ids(items: Array<Record<string, unknown>>): number[] {
 	return items.map((item) => Number(item.id));
 }
 
+/** An item's file as n8n keeps it: the content in `data` (base64) unless stored elsewhere (`id`). */
+interface BinaryFile {
+	data?: string;
+	id?: string;
+	mimeType?: string;
+	fileName?: string;
+	fileExtension?: string;
+	fileSize?: string;
+	bytes?: number;
+}
+
+/** Every item a node output on its first output in its first run, with its files. */
+function nodeItems(
+	run: RunData | undefined,
+	nodeName: string,
+): Array<{ json: Record<string, unknown>; binary?: Record<string, BinaryFile> }> {
+	nodeOutput(run, nodeName); // throws when the node did not run or failed
+	const first = run!.data.resultData.runData[nodeName][0];
+	return (first.data?.main?.[0] ?? []) as Array<{
+		json: Record<string, unknown>;
+		binary?: Record<string, BinaryFile>;
+	}>;
+}
+
+/** A file size as n8n writes it in `fileSize` ("3.21 kB"): n8n-core's own pretty-bytes. */
+const n8nFileSize = (bytes: number): string =>
+	(
+		createRequire(join(install.dir, 'node_modules', 'n8n-core', 'package.json'))(
+			'pretty-bytes',
+		) as (bytes: number) => string
+	)(bytes);
+
 function conversationRequests(sandbox: Sandbox, key?: string) {
 	const prefix = key ? keyPrefix(key) : undefined;
 	return sandbox.control
@@ -179,6 +213,7 @@ async function execTrack(): Promise<void> {
 	// Three conversations of this agent "now", so that "since last week" has something to find.
 	const recent = sandbox.control.addConversations({ count: 3, agentId });
 	const someConversation = sandbox.control.conversations('A')[10];
+	const recordingIds = recordingCase(sandbox, agentId);
 
 	const setupOk = await suite.check(
 		T,
@@ -190,6 +225,7 @@ async function execTrack(): Promise<void> {
 				readsWorkflow({ conversationId: someConversation.id, agentId }),
 				writesWorkflow({ agentId, otherAgentId }),
 				errorsWorkflow({ agentId, failingConversationLimit: 3 }),
+				recordingWorkflow(recordingIds),
 				failingWorkflow(),
 				trustWorkflow({ agentId, otherAgentId }),
 				manyItemsWorkflow({ agentId, otherAgentId }),
@@ -569,6 +605,8 @@ async function execTrack(): Promise<void> {
 		);
 	}
 
+	await recordingChecks(T, n8n, sandbox, recordingIds);
+
 	// --- a revoked key fails the workflow ------------------------------------------------------------
 	suite.log(T, 'n8n execute: revoked key');
 	const revoked = await n8n.execute('e2eFailingWorkfl');
@@ -578,6 +616,177 @@ async function execTrack(): Promise<void> {
 		const text = revoked.stdout + revoked.stderr;
 		assert.match(text, /revoked|invalid|401|authori[sz]/i, `no useful message:\n${tail(text, 15)}`);
 	});
+}
+
+/**
+ * The conversations the recording workflow reads: a phone call whose recording is on the media
+ * origin, a web chat, and enough of one agent's recent phone calls for recordings on both origins.
+ */
+function recordingCase(sandbox: Sandbox, agentId: number) {
+	const all = sandbox.control.conversations('A');
+	// Another agent's call, so that Get Many (this agent's calls) does not download it too.
+	const call = all.find(
+		(c) => c.agent_id !== agentId && c.recording_url?.startsWith(`${sandbox.mediaUrl}/`),
+	);
+	const webChat = all.find((c) => c.channel === 'web_chat');
+	if (!call || !webChat)
+		throw new Error('the sandbox has no call recording on the media origin or no web chat');
+	const phoneCalls = all.filter((c) => c.agent_id === agentId && c.channel === 'phone');
+	const origins = (n: number) =>
+		new Set(
+			phoneCalls
+				.slice(0, n)
+				.filter((c) => c.recording_url)
+				.map((c) => c.recording_url!.startsWith(`${sandbox.url}/`)),
+		);
+	let recentCalls = 3;
+	while (origins(recentCalls).size < 2 && recentCalls < phoneCalls.length) recentCalls++;
+	return { callId: call.id, webChatId: webChat.id, agentId, recentCalls };
+}
+
+/** Download Recording in `n8n execute`: the file, as the nodes after RingReady see it. */
+async function recordingChecks(
+	T: string,
+	n8n: N8n,
+	sandbox: Sandbox,
+	ids: ReturnType<typeof recordingCase>,
+): Promise<void> {
+	sandbox.control.clearRequests();
+	suite.log(T, 'n8n execute: download recording');
+	const result = await n8n.execute('e2eRecordingFlow');
+	executeOutput('execute download recording', result);
+	const recordingLog = sandbox.control.recordingRequests();
+	const ran = await suite.check(T, 'download-recording workflow runs (n8n execute exits 0)', () => {
+		assertExitedOk(result);
+		assert.ok(result.run, 'no run data in the output');
+	});
+	if (!ran) {
+		suite.skip(T, ['download recording'], 'the download-recording workflow failed');
+		return;
+	}
+	/** The file's bytes in the run's output: inline (base64) when n8n keeps files in memory. */
+	const inlineBytes = (file: BinaryFile) =>
+		file.id === undefined && file.data ? Buffer.from(file.data, 'base64') : undefined;
+
+	await suite.check(
+		T,
+		'Conversation › Get with Download Recording (v1.1): the next nodes read the file’s type, name and size, and its bytes are the recording',
+		() => {
+			const audio = recordingAudio(ids.callId);
+			const [item] = nodeItems(result.run, 'Call Recording');
+			assert.equal(item.json.id, ids.callId);
+			const file = item.binary?.data;
+			assert.ok(file, `no file in binary.data: ${JSON.stringify(Object.keys(item.binary ?? {}))}`);
+			const [details] = nodeOutput(result.run, 'Recording Details');
+			const expectedSize = n8nFileSize(audio.bytes.length);
+			assert.deepEqual(details, {
+				id: ids.callId,
+				fileName: `conversation-${ids.callId}.${audio.extension}`,
+				mimeType: audio.mimeType,
+				fileExtension: audio.extension,
+				fileSize: expectedSize,
+				// n8n 2.x also gives the size in bytes; 1.x only the text.
+				bytes: line === 2 ? audio.bytes.length : null,
+			});
+			const [extracted] = nodeOutput(result.run, 'Recording Bytes');
+			assert.ok(
+				Buffer.from(String(extracted.base64), 'base64').equals(audio.bytes),
+				'Extract From File read other bytes than the sandbox served',
+			);
+			const inline = inlineBytes(file);
+			if (inline) assert.ok(inline.equals(audio.bytes), 'the run output holds other bytes');
+			const requests = recordingLog.filter((entry) => entry.conversation_id === ids.callId);
+			assert.deepEqual(
+				requests.map((entry) => [entry.origin, entry.method, entry.status, entry.authorization]),
+				[['media', 'GET', 200, false]],
+				'not one GET to the media origin without Authorization',
+			);
+			return `${details.fileName as string}, ${audio.mimeType}, fileSize "${expectedSize}"${line === 2 ? `, bytes ${audio.bytes.length}` : ' (no bytes on 1.x)'}; ${inline ? 'bytes inline in the run output and' : `file stored by n8n (${file.data}) and`} read by Extract From File: equal; media origin: no Authorization`;
+		},
+	);
+	await suite.check(
+		T,
+		'Conversation › Get with Download Recording on a web chat: the item, no file, no error',
+		() => {
+			const items = nodeItems(result.run, 'Web Chat Recording');
+			assert.equal(items.length, 1);
+			assert.equal(items[0].json.id, ids.webChatId);
+			assert.equal(items[0].json.error, undefined);
+			assert.equal(items[0].binary, undefined, 'a web chat got a file');
+			assert.ok(
+				!recordingLog.some((entry) => entry.conversation_id === ids.webChatId),
+				'a recording was requested for the web chat',
+			);
+		},
+	);
+	await suite.check(
+		T,
+		'Conversation › Get Many with Include Transcripts and Download Recording: each call with its transcript and its own recording; the key only to the API’s origin',
+		() => {
+			const items = nodeItems(result.run, 'Recent Calls With Recordings');
+			const expected = sandbox.control
+				.conversations('A')
+				.filter((c) => c.agent_id === ids.agentId && c.channel === 'phone')
+				.slice(0, ids.recentCalls);
+			assert.deepEqual(
+				items.map((item) => item.json.id),
+				expected.map((c) => c.id),
+			);
+			let files = 0;
+			items.forEach((item, index) => {
+				const conversation = expected[index];
+				assert.deepEqual(item.json.transcript, conversation.transcript);
+				assert.equal(item.json.recording_url, conversation.recording_url);
+				if (!conversation.recording_url) {
+					assert.equal(
+						item.binary,
+						undefined,
+						`${conversation.id} has no recording but got a file`,
+					);
+					return;
+				}
+				const audio = recordingAudio(conversation.id);
+				const file = item.binary?.data;
+				assert.ok(file, `no file for ${conversation.id}`);
+				assert.equal(file.fileName, `conversation-${conversation.id}.${audio.extension}`);
+				assert.equal(file.mimeType, audio.mimeType);
+				assert.equal(file.fileSize, n8nFileSize(audio.bytes.length));
+				if (line === 2) assert.equal(file.bytes, audio.bytes.length);
+				const inline = inlineBytes(file);
+				if (inline) assert.ok(inline.equals(audio.bytes), `other bytes for ${conversation.id}`);
+				files++;
+			});
+			const requests = recordingLog.filter((entry) =>
+				expected.some((c) => c.id === entry.conversation_id),
+			);
+			const api = keyPrefix(sandbox.keys.readWrite);
+			assert.deepEqual(
+				requests
+					.map((entry) => [
+						entry.conversation_id,
+						entry.origin,
+						entry.status,
+						entry.key?.startsWith(api) ? 'the read-write key' : entry.key,
+					])
+					.sort((a, b) => Number(a[0]) - Number(b[0])),
+				expected
+					.filter((c) => c.recording_url)
+					.map((c) => [
+						c.id,
+						c.recording_url!.startsWith(`${sandbox.url}/`) ? 'api' : 'media',
+						200,
+						c.recording_url!.startsWith(`${sandbox.url}/`) ? 'the read-write key' : null,
+					])
+					.sort((a, b) => Number(a[0]) - Number(b[0])),
+			);
+			assert.ok(
+				requests.every((entry) => entry.origin === 'api' || !entry.authorization),
+				'a media request carried an Authorization header',
+			);
+			const onApi = requests.filter((entry) => entry.origin === 'api').length;
+			return `${items.length} calls, ${files} files (${onApi} from the API's origin with the key, ${requests.length - onApi} from the media origin without)`;
+		},
+	);
 }
 
 // ------------------------------------------------------------------------------------------------

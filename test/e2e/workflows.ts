@@ -91,13 +91,19 @@ export function workflow(id: string, name: string, chains: WorkflowNode[][]): Wo
 export function ringReady(
 	name: string,
 	parameters: Record<string, unknown>,
-	options: { credential?: CredentialRef; continueOnFail?: boolean; executeOnce?: boolean } = {},
+	options: {
+		credential?: CredentialRef;
+		continueOnFail?: boolean;
+		executeOnce?: boolean;
+		/** 1 (the default here: Simplify) or 1.1 (Output), what a new node gets. */
+		typeVersion?: number;
+	} = {},
 ): WorkflowNode {
 	const node: WorkflowNode = {
 		id: `rr-${++nodeCounter}`,
 		name,
 		type: NODE,
-		typeVersion: 1,
+		typeVersion: options.typeVersion ?? 1,
 		position: [0, 0],
 		parameters,
 		credentials: { ringReadyApi: options.credential ?? CREDENTIALS.readWrite },
@@ -252,6 +258,105 @@ export function writesWorkflow(ids: { agentId: number; otherAgentId: number }): 
 }
 
 export const MISSING_CONVERSATION_ID = 987654;
+
+/** The node version with Output (Simplified / Raw / Selected Fields) instead of Simplify. */
+export const OUTPUT_VERSION = 1.1;
+
+/**
+ * Download Recording (node version 1.1), as a user builds it: RingReady gets a call with its
+ * recording as a file, an Edit Fields (Set) node reads the file's type, name and size into the item
+ * (keeping the file), an Extract From File node reads its bytes (as base64). A web chat with
+ * Download Recording on, and Get Many with Include Transcripts and Download Recording (Output Raw,
+ * so recording_url and the transcript show), on their own branches.
+ */
+export function recordingWorkflow(ids: {
+	callId: number;
+	webChatId: number;
+	agentId: number;
+	recentCalls: number;
+}): Workflow {
+	const download = { downloadRecording: true };
+	const recordingDetails: WorkflowNode = {
+		id: 'set-recording-details',
+		name: 'Recording Details',
+		type: 'n8n-nodes-base.set',
+		typeVersion: 3.4,
+		position: [0, 0],
+		parameters: {
+			mode: 'manual',
+			assignments: {
+				assignments: [
+					['fileName', '={{ $binary.data.fileName }}', 'string'],
+					['mimeType', '={{ $binary.data.mimeType }}', 'string'],
+					['fileExtension', '={{ $binary.data.fileExtension }}', 'string'],
+					['fileSize', '={{ $binary.data.fileSize }}', 'string'],
+					['bytes', '={{ $binary.data.bytes }}', 'number'],
+				].map(([name, value, type]) => ({ id: `recording-${name}`, name, value, type })),
+			},
+			// Keeps the item's file: with "Include Other Input Fields" off, Edit Fields drops it.
+			includeOtherFields: true,
+			include: 'selected',
+			includeFields: 'id',
+			options: {},
+		},
+	};
+	const recordingBytes: WorkflowNode = {
+		id: 'extract-recording-bytes',
+		name: 'Recording Bytes',
+		type: 'n8n-nodes-base.extractFromFile',
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: {
+			operation: 'binaryToPropery',
+			binaryPropertyName: 'data',
+			destinationKey: 'base64',
+			options: {},
+		},
+	};
+	return workflow('e2eRecordingFlow', 'e2e download recording', [
+		[
+			ringReady(
+				'Call Recording',
+				{
+					resource: 'conversation',
+					operation: 'get',
+					conversationId: locator(ids.callId),
+					options: download,
+				},
+				{ typeVersion: OUTPUT_VERSION },
+			),
+			recordingDetails,
+			recordingBytes,
+		],
+		[
+			ringReady(
+				'Web Chat Recording',
+				{
+					resource: 'conversation',
+					operation: 'get',
+					conversationId: locator(ids.webChatId),
+					options: download,
+				},
+				{ typeVersion: OUTPUT_VERSION },
+			),
+		],
+		[
+			ringReady(
+				'Recent Calls With Recordings',
+				{
+					resource: 'conversation',
+					operation: 'getAll',
+					returnAll: false,
+					limit: ids.recentCalls,
+					output: 'raw',
+					filters: { agentId: locator(ids.agentId), channel: 'phone' },
+					options: { includeTranscripts: true, ...download },
+				},
+				{ typeVersion: OUTPUT_VERSION },
+			),
+		],
+	]);
+}
 
 /** Failures with Continue On Fail: each becomes an error item, the workflow succeeds. */
 export function errorsWorkflow(ids: {
