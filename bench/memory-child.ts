@@ -27,7 +27,7 @@ async function measure(baseUrl: string, apiKey: string): Promise<MemoryResult> {
 	const node = loadRingReady();
 	const credentials = { apiKey, baseUrl };
 	const run = async (parameters: INodeParameters) =>
-		await executeNode(node, { parameters, credentials });
+		await executeNode(node, { typeVersion: 1, parameters, credentials });
 	// Warm up: load every module and compile the paths the run takes, then start from a clean heap.
 	for (let i = 0; i < 2; i++)
 		await run({ resource: 'conversation', operation: 'getAll', limit: 200 });

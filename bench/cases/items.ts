@@ -172,6 +172,7 @@ export async function caseItems(ctx: BenchContext): Promise<CaseResult> {
 		options: {},
 	};
 	const harnessOptions = {
+		typeVersion: 1,
 		parameters,
 		credentials: { apiKey: sandbox.keys.readWrite, baseUrl: sandbox.url },
 		items: conversationIds.map((id) => ({ json: { id } })),

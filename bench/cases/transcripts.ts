@@ -62,6 +62,8 @@ const GET_ALL_WITH_TRANSCRIPTS = {
 async function runHarness(ctx: BenchContext): Promise<INodeExecutionData[]> {
 	const sandbox = await ctx.sandbox();
 	const result = await executeNode(loadRingReady(), {
+		// The version the real-n8n rows run (bench/lib/workflows.ts): the API's fields, with transcripts.
+		typeVersion: 1,
 		parameters: GET_ALL_WITH_TRANSCRIPTS,
 		credentials: { apiKey: sandbox.keys.readWrite, baseUrl: sandbox.url },
 	});

@@ -31,6 +31,7 @@ export async function caseTrigger(): Promise<CaseResult> {
 		const { value, ms } = await timed(
 			async () =>
 				await runPoll(trigger, {
+					typeVersion: 1,
 					parameters: { event: 'newConversation', filters: {}, options },
 					credentials,
 					staticData,
