@@ -266,14 +266,20 @@ async function codeTrack(): Promise<void> {
 		() => {
 			const report = analyseModuleState(ROOT, ['nodes', 'credentials']);
 			assert.ok(report.files > 10, `only ${report.files} source files found`);
-			assert.deepEqual(report.problems, []);
+			// The trigger's one-poll-at-a-time lease is per n8n process on purpose: polls run on the
+			// main only (docs/trigger.md), never on a worker.
+			const lease = 'nodes/RingReadyTrigger/state.ts: module-level running is mutated at';
+			assert.deepEqual(
+				report.problems.filter((problem) => !problem.startsWith(lease)),
+				[],
+			);
 			const constants = report.bindings.filter(
 				(binding) => binding.kind === 'container' || binding.kind === 'value',
 			);
 			const classes = report.bindings
 				.filter((binding) => binding.kind === 'class')
 				.map((binding) => binding.name);
-			return `${report.files} files: no let/var at module level, ${constants.length} module constants never changed in place, no stateful regex, no mutable static fields, node/credential classes never assign this.* (classes: ${classes.join(', ')})`;
+			return `${report.files} files: no let/var at module level (but the trigger's poll lease), ${constants.length} module constants never changed in place, no stateful regex, no mutable static fields, node/credential classes never assign this.* (classes: ${classes.join(', ')})`;
 		},
 	);
 }
