@@ -35,6 +35,8 @@ export interface N8nInstall {
 
 export interface CliResult {
 	code: number | null;
+	/** The signal that ended the process when it did not exit by itself. */
+	signal: NodeJS.Signals | null;
 	stdout: string;
 	stderr: string;
 	ms: number;
@@ -261,7 +263,7 @@ export class N8n {
 			stderr: readFileSync(`${base}.err`, 'utf8'),
 		});
 		try {
-			const code = await new Promise<number | null>((done, fail) => {
+			const ended = await new Promise<Pick<CliResult, 'code' | 'signal'>>((done, fail) => {
 				const child = spawn(this.install.nodeBin, [n8nBin(this.install), ...args], {
 					env: this.env(),
 					cwd: this.userFolder,
@@ -282,12 +284,12 @@ export class N8n {
 					clearTimeout(timer);
 					fail(error);
 				});
-				child.on('close', (exitCode) => {
+				child.on('close', (code, signal) => {
 					clearTimeout(timer);
-					done(exitCode);
+					done({ code, signal });
 				});
 			});
-			return { code, ...read(), ms: Date.now() - started };
+			return { ...ended, ...read(), ms: Date.now() - started };
 		} finally {
 			closeSync(out);
 			closeSync(err);
@@ -300,7 +302,7 @@ export class N8n {
 		const result = await this.cli(args, timeoutMs);
 		if (result.code !== 0) {
 			throw new Error(
-				`n8n ${args.join(' ')} exited with ${result.code}\n${tail(result.stdout + result.stderr)}`,
+				`n8n ${args.join(' ')} exited with ${result.code ?? result.signal}\n${tail(result.stdout + result.stderr)}`,
 			);
 		}
 		return result;

@@ -144,12 +144,22 @@ function executeOutput(what: string, result: { stdout: string; stderr: string })
 	outputs.push({ what, text: `${result.stdout}\n${result.stderr}` });
 }
 
-/** `n8n execute` exited 0; if not, the failure shows the exit code and the last lines n8n printed. */
+/**
+ * `n8n execute` exited 0, or, under load, was ended by a signal after printing a run that finished
+ * successfully (n8n 2.x sometimes dies on its way out): the printed run is what a user gets.
+ * Otherwise the failure shows how it ended and the last lines n8n printed.
+ */
 function assertExitedOk(result: ExecuteResult): void {
+	const printedSuccess =
+		result.run?.finished === true && result.run.data.resultData.error === undefined;
+	if (result.code === null && result.signal !== null && printedSuccess) {
+		console.log(`    (n8n execute ended by ${result.signal} after printing a successful run)`);
+		return;
+	}
 	assert.equal(
 		result.code,
 		0,
-		`exit code ${result.code}\n${tail(result.stdout + result.stderr, 30)}`,
+		`exit code ${result.code ?? `null (${result.signal})`}\n${tail(result.stdout + result.stderr, 30)}`,
 	);
 }
 

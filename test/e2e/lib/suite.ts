@@ -58,7 +58,7 @@ export class Suite {
 		return this.results.filter((result) => result.ok).length;
 	}
 
-	/** The summary table, then the last line: `N passed, N failed`. */
+	/** The summary table, the failed checks' names, then the last line: `N passed, N failed`. */
 	summary(title: string): void {
 		this.out('');
 		this.out(`=== ${title} — ${((Date.now() - this.started) / 1000).toFixed(0)} s ===`);
@@ -67,6 +67,9 @@ export class Suite {
 			if (!result.ok && result.detail) this.out(`        ${indent(result.detail, '        ')}`);
 		}
 		this.out('');
+		// Repeated without details, so that the end of a long log names every failure.
+		for (const result of this.results.filter(({ ok }) => !ok))
+			this.out(`failed: [${result.track}] ${result.name}`);
 		this.out(`${this.passed} passed, ${this.failed} failed`);
 	}
 }
