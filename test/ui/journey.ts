@@ -6,8 +6,9 @@
  * playwright-core, as a person would: sign in → create a RingReady API credential in the credential
  * modal and see its test succeed → with a revoked key, see RingReady's message → add the RingReady
  * node from the node panel → Conversation → Get Many → pick an agent From List (the list shows the
- * sandbox's agents; typing filters it) → Execute step → the output shows conversations → add the
- * RingReady Trigger → Fetch Test Event shows the latest conversation.
+ * sandbox's agents; typing filters it) → Execute step → the output shows conversations →
+ * Conversation → Get with Download Recording → the output's Binary view shows the call's audio → add
+ * the RingReady Trigger → Fetch Test Event shows the latest conversation.
  *
  * Every step leaves a screenshot in test/ui/out/ (CI keeps them as artifacts). With --docs (what
  * `npm run screenshots` runs) the README's pictures in docs/ are written from the same run.
@@ -77,6 +78,12 @@ async function shot(journey: Journey, name: string, docsName?: string): Promise<
 		.all()) {
 		await close.click().catch(() => undefined);
 	}
+	await journey.page
+		.locator('.el-notification')
+		.filter({ visible: true })
+		.first()
+		.waitFor({ state: 'hidden', timeout: 3_000 })
+		.catch(() => undefined);
 	const file = join(OUT, `${String(journey.shotIndex).padStart(2, '0')}-${name}.png`);
 	await journey.page.screenshot({ path: file });
 	if (writeDocs && docsName) {
@@ -392,6 +399,80 @@ const steps: Step[] = [
 				);
 			expectText(text, '"channel": "', 'the output');
 			await shot(j, 'conversations-output', 'node-conversations.png');
+			await page.keyboard.press('Escape');
+		},
+	],
+	[
+		'Conversation → Get with Download Recording: the output holds the call’s audio as a file',
+		async (j) => {
+			const page = j.page;
+			const { conversations } = await sandboxControl<{
+				conversations: Array<{ id: number; recording_url: string | null }>;
+			}>(j, 'POST', 'conversations', { count: 6, channel: 'phone' });
+			// A recording on the sandbox's own origin: the one the key is sent to.
+			const call = conversations.find(
+				(c) => c.recording_url?.startsWith(`${j.env.sandboxUrl}/`) === true,
+			);
+			if (!call)
+				throw new Error(
+					`no new phone call has a recording on ${j.env.sandboxUrl}: ${JSON.stringify(conversations)}`,
+				);
+			const extension = call.recording_url!.split('.').pop()!;
+			await page.goto(`${j.env.baseUrl}/workflow/new`);
+			await searchNodePanel(page, 'RingReady', 'canvas-plus-button');
+			await nodeCreatorItem(page, 'RingReady').click();
+			await page
+				.getByTestId('node-creator-category-item')
+				.filter({ hasText: /^\s*Actions/ })
+				.click();
+			await page
+				.getByTestId('node-creator')
+				.getByText('Get conversation with transcript', { exact: true })
+				.click();
+			const panel = ndv(page);
+			await panel.waitFor();
+			await chooseCredential(page, 'My RingReady');
+			const locator = panel.getByTestId('resource-locator-conversationId');
+			await locator.getByTestId('rlc-mode-selector').click();
+			await page
+				.locator('.el-select-dropdown__item')
+				.filter({ visible: true })
+				.filter({ hasText: /^\s*By ID\s*$/ })
+				.first()
+				.click();
+			await locator
+				.getByTestId('rlc-input')
+				.locator('input')
+				.or(locator.locator('input[data-test-id="rlc-input"]'))
+				.first()
+				.fill(String(call.id));
+			const output = await panel
+				.getByTestId('parameter-input-output')
+				.locator('input')
+				.first()
+				.inputValue();
+			if (output !== 'Simplified')
+				throw new Error(`Output shows "${output}", expected "Simplified" (node version 1.1)`);
+			await panel.getByPlaceholder('Add Option').click();
+			await page
+				.locator('.el-select-dropdown__item')
+				.filter({ visible: true })
+				.filter({ hasText: /^\s*Download Recording\s*$/ })
+				.first()
+				.click();
+			await panel.getByTestId('parameter-input-downloadRecording').locator('.el-switch').click();
+			await panel.getByTestId('node-execute-button').click();
+			const outputPanel = page.getByTestId('output-panel');
+			await outputPanel.getByText('1 item', { exact: true }).first().waitFor({ timeout: 60_000 });
+			await outputPanel.getByText('Binary', { exact: true }).first().click();
+			await waitUntil(
+				async () =>
+					(await outputPanel.innerText()).includes(`conversation-${call.id}.${extension}`),
+				() => `the Binary view shows conversation-${call.id}.${extension}`,
+			);
+			const shown = (await outputPanel.innerText()).replace(/\s+/g, ' ');
+			expectText(shown, extension === 'mp3' ? 'audio/mpeg' : 'audio/wav', 'the Binary view');
+			await shot(j, 'conversation-recording', 'node-recording.png');
 			await page.keyboard.press('Escape');
 		},
 	],
