@@ -193,6 +193,17 @@ async function waitUntil(
 	}
 }
 
+/** Picks the open dropdown's item whose whole text is `text` (a select, an Add Option list). */
+async function chooseDropdownItem(page: Page, text: string): Promise<void> {
+	const escaped = text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+	await page
+		.locator('.el-select-dropdown__item')
+		.filter({ visible: true })
+		.filter({ hasText: new RegExp(`^\\s*${escaped}\\s*$`) })
+		.first()
+		.click();
+}
+
 /** n8n preselects the newest credential of the type (here the revoked one); pick ours as a user would. */
 async function chooseCredential(page: Page, name: string): Promise<void> {
 	await ndv(page).getByTestId('node-credentials-select').click();
@@ -338,12 +349,7 @@ const steps: Step[] = [
 			// The credential created above (the dev environment also has "RingReady Sandbox").
 			await chooseCredential(page, 'My RingReady');
 			await panel.getByPlaceholder('Add Filter').click();
-			await page
-				.locator('.el-select-dropdown__item')
-				.filter({ hasText: /^\s*Agent\s*$/ })
-				.filter({ visible: true })
-				.first()
-				.click();
+			await chooseDropdownItem(page, 'Agent');
 			const locator = panel.getByTestId('resource-locator-agentId');
 			await locator.getByTestId('rlc-input').click();
 			const items = page.getByTestId('rlc-item').filter({ visible: true });
@@ -434,12 +440,7 @@ const steps: Step[] = [
 			await chooseCredential(page, 'My RingReady');
 			const locator = panel.getByTestId('resource-locator-conversationId');
 			await locator.getByTestId('rlc-mode-selector').click();
-			await page
-				.locator('.el-select-dropdown__item')
-				.filter({ visible: true })
-				.filter({ hasText: /^\s*By ID\s*$/ })
-				.first()
-				.click();
+			await chooseDropdownItem(page, 'By ID');
 			await locator
 				.getByTestId('rlc-input')
 				.locator('input')
@@ -454,12 +455,7 @@ const steps: Step[] = [
 			if (output !== 'Simplified')
 				throw new Error(`Output shows "${output}", expected "Simplified" (node version 1.1)`);
 			await panel.getByPlaceholder('Add Option').click();
-			await page
-				.locator('.el-select-dropdown__item')
-				.filter({ visible: true })
-				.filter({ hasText: /^\s*Download Recording\s*$/ })
-				.first()
-				.click();
+			await chooseDropdownItem(page, 'Download Recording');
 			await panel.getByTestId('parameter-input-downloadRecording').locator('.el-switch').click();
 			await panel.getByTestId('node-execute-button').click();
 			const outputPanel = page.getByTestId('output-panel');
