@@ -29,6 +29,7 @@ import { join } from 'path';
 import { chromium, selectors, type Browser, type Locator, type Page } from 'playwright-core';
 
 import { ROOT, startDevEnvironment, type DevEnvironment } from '../../scripts/dev-env';
+import { recordingAudio } from '../sandbox/recordings';
 
 const OUT = join(ROOT, 'test', 'ui', 'out');
 const VIEWPORT = { width: 1280, height: 900 };
@@ -171,6 +172,16 @@ const nodeCreatorItem = (page: Page, text: string): Locator =>
 		.filter({ has: page.getByText(text, { exact: true }) })
 		.first();
 
+/** From the node panel's search results: RingReady → its actions. */
+async function showRingReadyActions(page: Page): Promise<void> {
+	await nodeCreatorItem(page, 'RingReady').click();
+	// In an empty workflow n8n opens the trigger list first; the actions are one click away.
+	await page
+		.getByTestId('node-creator-category-item')
+		.filter({ hasText: /^\s*Actions/ })
+		.click();
+}
+
 /** The open node's output panel as JSON text. */
 async function outputJson(page: Page): Promise<string> {
 	const output = page.getByTestId('output-panel');
@@ -289,15 +300,10 @@ const steps: Step[] = [
 				'RingReady',
 				'the node panel',
 			);
-			await app.click();
-			// In an empty workflow n8n opens the trigger list first; the actions are one click away.
+			await showRingReadyActions(j.page);
 			const action = j.page
 				.getByTestId('node-creator')
 				.getByText('Get many conversations', { exact: true });
-			await j.page
-				.getByTestId('node-creator-category-item')
-				.filter({ hasText: /^\s*Actions/ })
-				.click();
 			await action.waitFor();
 			await j.page.waitForTimeout(500);
 			const panel = await j.page.getByTestId('node-creator').innerText();
@@ -423,14 +429,10 @@ const steps: Step[] = [
 				throw new Error(
 					`no new phone call has a recording on ${j.env.sandboxUrl}: ${JSON.stringify(conversations)}`,
 				);
-			const extension = call.recording_url!.split('.').pop()!;
+			const { extension, mimeType } = recordingAudio(call.id);
 			await page.goto(`${j.env.baseUrl}/workflow/new`);
 			await searchNodePanel(page, 'RingReady', 'canvas-plus-button');
-			await nodeCreatorItem(page, 'RingReady').click();
-			await page
-				.getByTestId('node-creator-category-item')
-				.filter({ hasText: /^\s*Actions/ })
-				.click();
+			await showRingReadyActions(page);
 			await page
 				.getByTestId('node-creator')
 				.getByText('Get conversation with transcript', { exact: true })
@@ -467,7 +469,7 @@ const steps: Step[] = [
 				() => `the Binary view shows conversation-${call.id}.${extension}`,
 			);
 			const shown = (await outputPanel.innerText()).replace(/\s+/g, ' ');
-			expectText(shown, extension === 'mp3' ? 'audio/mpeg' : 'audio/wav', 'the Binary view');
+			expectText(shown, mimeType, 'the Binary view');
 			await shot(j, 'conversation-recording', 'node-recording.png');
 			await page.keyboard.press('Escape');
 		},
