@@ -65,6 +65,14 @@ export interface DevEnvironment {
 	stop(): Promise<void>;
 }
 
+/** The example workflows `npm run dev` imports: every examples/*.json. */
+export function exampleWorkflowFiles(): string[] {
+	const examplesDir = join(ROOT, 'examples');
+	return readdirSync(examplesDir)
+		.filter((file) => file.endsWith('.json'))
+		.map((file) => join(examplesDir, file));
+}
+
 function readOrCreate(file: string, create: () => string): string {
 	if (existsSync(file)) return readFileSync(file, 'utf8').trim();
 	const value = create();
@@ -148,10 +156,9 @@ export async function startDevEnvironment(options: DevEnvironmentOptions): Promi
 		]);
 		const examplesMarker = join(userFolder, 'examples-imported');
 		if (options.reimportExamples || !existsSync(examplesMarker)) {
-			const examplesDir = join(ROOT, 'examples');
-			const examples = readdirSync(examplesDir)
-				.filter((file) => file.endsWith('.json'))
-				.map((file) => JSON.parse(readFileSync(join(examplesDir, file), 'utf8')) as object);
+			const examples = exampleWorkflowFiles().map(
+				(file) => JSON.parse(readFileSync(file, 'utf8')) as object,
+			);
 			await n8n.importWorkflows(examples);
 			writeFileSync(examplesMarker, `${new Date().toISOString()}\n`);
 			log(`imported ${examples.length} example workflows`);

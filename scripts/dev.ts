@@ -12,7 +12,7 @@
  */
 import { join } from 'path';
 
-import { ROOT, startDevEnvironment, type DevEnvironment } from './dev-env';
+import { exampleWorkflowFiles, ROOT, startDevEnvironment, type DevEnvironment } from './dev-env';
 
 const log = (message: string) => process.stdout.write(`[dev] ${message}\n`);
 
@@ -80,7 +80,7 @@ async function main(): Promise<void> {
 						: '',
 				]
 			: []),
-		'  Examples:  Workflows → "RingReady: …" (4 example workflows)',
+		`  Examples:  Workflows → "RingReady: …" (${exampleWorkflowFiles().length} example workflows)`,
 		`  Data:      ${join(ROOT, '.n8n-dev')}  (delete it to start over)`,
 		'',
 		sandbox ? '  Ctrl-C stops n8n and the sandbox.' : '  Ctrl-C stops n8n.',
