@@ -1,5 +1,6 @@
 import type { INodeExecutionData } from 'n8n-workflow';
 
+import { startSandbox } from '../sandbox';
 import { apiRequests, byId, run, runError, useSandbox } from './fixture';
 
 const ctx = useSandbox();
@@ -460,6 +461,49 @@ describe('Agent FAQ → Replace All', () => {
 		);
 		expect(faqOf(id)).toEqual(Object.fromEntries(pairs));
 		expect(apiRequests(ctx.sandbox).map((r) => r.method)).toEqual(['GET', 'GET', 'PATCH']);
+	});
+
+	it('an invalid item blocks only its own account and agent: the same agent id on another RingReady is replaced', async () => {
+		const other = await startSandbox({ port: 0, controls: true });
+		try {
+			const id = agentA();
+			expect(other.agentIds.A).toContain(id);
+			const before = faqOf(id);
+			const { json } = await run(
+				{ resource: 'faq', operation: 'replace', agentId: byId(id), entries: perItem },
+				{
+					credentials: { apiKey: '={{ $json.key }}', baseUrl: '={{ $json.url }}' },
+					continueOnFail: true,
+					items: [
+						{
+							json: {
+								url: ctx.sandbox.url,
+								key: ctx.sandbox.keys.readWrite,
+								q: 'Long?',
+								a: 'x'.repeat(501),
+							},
+						},
+						{
+							json: {
+								url: ctx.sandbox.url,
+								key: ctx.sandbox.keys.readWrite,
+								q: 'Kept?',
+								a: 'Yes.',
+							},
+						},
+						{ json: { url: other.url, key: other.keys.readWrite, q: 'Other?', a: 'Yes.' } },
+					],
+				},
+			);
+			expect(json[1].error).toBe(
+				`Replace All for agent ${id} was not run: item 0 is invalid [item 1]`,
+			);
+			expect(json[2]).toMatchObject({ agent_id: id, added: ['Other?'], saved: true });
+			expect(faqOf(id)).toEqual(before);
+			expect(other.control.agent(id)!.faq).toEqual({ 'Other?': 'Yes.' });
+		} finally {
+			await other.close();
+		}
 	});
 
 	it('an empty entry list empties the FAQ', async () => {

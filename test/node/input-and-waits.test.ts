@@ -53,6 +53,37 @@ describe('Agent FAQ values that are not text are refused before any request', ()
 		expect(json[1]).toMatchObject({ added: ['Is there parking?'], saved: true });
 		expect(ctx.sandbox.control.agent(id)!.faq['42']).toBeUndefined();
 	});
+
+	it.each([
+		['a number', 42, 'Question 1'],
+		['an object', { q: 'Parking?' }, 'Question 1'],
+		['a list holding a number', ['Parking?', 7], 'Question 2'],
+	])(
+		'Delete: a question from an expression that gives %s is refused, nothing deleted',
+		async (_what, question, label) => {
+			const id = agentA();
+			const before = ctx.sandbox.control.agent(id)!.faq;
+			const { json } = await run(
+				{
+					resource: 'faq',
+					operation: 'delete',
+					agentId: byId(id),
+					questions: ['={{ $json.q }}'],
+				},
+				{
+					credentials: ctx.credentials(),
+					continueOnFail: true,
+					items: [{ json: { q: question } }],
+				},
+			);
+			expect(json[0]).toEqual({
+				error: `${label} must be text [item 0]`,
+				description: `Set ${label} to a text value.`,
+			});
+			expect(ctx.sandbox.control.agent(id)!.faq).toEqual(before);
+			expect(apiRequests(ctx.sandbox)).toHaveLength(0);
+		},
+	);
 });
 
 describe('Agent "By URL" takes only an agent page', () => {

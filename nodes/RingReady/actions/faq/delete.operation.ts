@@ -4,6 +4,7 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import { agentLocator } from '../../shared/descriptions';
 import { runFaqEdits } from './runFaqEdits';
 import { previewOptions } from '../../shared/preview';
+import { requireText } from '../../shared/validation';
 import type { RunBatch } from '../operation';
 
 const properties: INodeProperties[] = [
@@ -31,9 +32,14 @@ export const description = updateDisplayOptions(
 export const batch: RunBatch = async function (session, itemCount) {
 	return await runFaqEdits.call(this, session, itemCount, (itemIndex) => {
 		const raw = this.getNodeParameter('questions', itemIndex, []) as unknown;
+		// An expression may give a list of questions; each one must be text, as in Create or Update.
 		const questions = [raw]
 			.flat(2)
-			.map((question) => String(question ?? '').trim())
+			.map((question: unknown, position) =>
+				question === undefined || question === null
+					? ''
+					: requireText(this.getNode(), question, `Question ${position + 1}`, itemIndex).trim(),
+			)
 			.filter((question) => question !== '');
 		if (questions.length === 0) {
 			throw new NodeOperationError(this.getNode(), `No questions to delete [item ${itemIndex}]`, {

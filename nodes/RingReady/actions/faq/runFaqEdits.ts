@@ -54,7 +54,7 @@ export async function runFaqEdits(
 	};
 
 	const planned: Array<PlannedEdit & { agentId: number }> = [];
-	const invalidItemOf = new Map<number, { itemIndex: number; error: Error }>();
+	const invalidItems: InvalidItem[] = [];
 	for (let itemIndex = 0; itemIndex < itemCount; itemIndex++) {
 		let agentId: number;
 		try {
@@ -72,17 +72,19 @@ export async function runFaqEdits(
 			});
 		} catch (error) {
 			fail(error, [itemIndex]);
-			if (options.invalidItemFailsAgent && !invalidItemOf.has(agentId)) {
-				invalidItemOf.set(agentId, { itemIndex, error: error as Error });
-			}
+			if (options.invalidItemFailsAgent)
+				invalidItems.push({ agentId, itemIndex, error: error as Error });
 		}
 	}
 
 	// One group per account and agent: items whose credentials differ never share a read, a merge or
 	// a write, even for the same agent id (an agent another key cannot see fails on that key's read).
+	const accountOf = async (itemIndex: number) => (await session.resolve(itemIndex)).key;
+	const groupKeyOf = (account: string, agentId: number) => JSON.stringify([account, agentId]);
 	const accounts = await Promise.allSettled(
-		planned.map(async (edit) => (await session.resolve(edit.itemIndex)).key),
+		planned.map(async (edit) => await accountOf(edit.itemIndex)),
 	);
+	const blockedGroups = await blockedByInvalidItems(invalidItems, accountOf, groupKeyOf);
 	const groups = new Map<string, { agentId: number; edits: PlannedEdit[] }>();
 	planned.forEach((edit, position) => {
 		const account = accounts[position];
@@ -90,7 +92,7 @@ export async function runFaqEdits(
 			fail(account.reason, [edit.itemIndex]);
 			return;
 		}
-		const groupKey = JSON.stringify([account.value, edit.agentId]);
+		const groupKey = groupKeyOf(account.value, edit.agentId);
 		const group = groups.get(groupKey) ?? { agentId: edit.agentId, edits: [] };
 		group.edits.push(edit);
 		groups.set(groupKey, group);
@@ -98,9 +100,9 @@ export async function runFaqEdits(
 
 	// The same agent id under two credentials may be one agent (two keys of one account): one after the other.
 	const order = new WriteOrder();
-	const tasks = [...groups.values()].map(({ agentId, edits }) => {
+	const tasks = [...groups.entries()].map(([groupKey, { agentId, edits }]) => {
 		const itemIndexes = edits.map((planned) => planned.itemIndex);
-		const invalid = invalidItemOf.get(agentId);
+		const invalid = blockedGroups.get(groupKey) ?? blockedGroups.get(anyAccount(agentId));
 		if (invalid) {
 			for (const itemIndex of itemIndexes) {
 				results[itemIndex] = new ItemFailure(agentSkippedError(this, agentId, invalid, itemIndex));
@@ -134,6 +136,39 @@ export async function runFaqEdits(
 	});
 	await runSideBySide.call(this, session, tasks, results);
 	return results;
+}
+
+interface InvalidItem {
+	agentId: number;
+	itemIndex: number;
+	error: Error;
+}
+
+const anyAccount = (agentId: number) => `any account: ${agentId}`;
+
+/**
+ * Replace All: the groups (account and agent) that an invalid item belongs to, each with its first
+ * invalid item. An invalid item whose credential does not resolve blocks its agent id in every
+ * account, since which FAQ it meant to keep entries in is unknown.
+ */
+async function blockedByInvalidItems(
+	invalidItems: InvalidItem[],
+	accountOf: (itemIndex: number) => Promise<string>,
+	groupKeyOf: (account: string, agentId: number) => string,
+): Promise<Map<string, InvalidItem>> {
+	const blocked = new Map<string, InvalidItem>();
+	const accounts = await Promise.allSettled(
+		invalidItems.map(async (invalid) => await accountOf(invalid.itemIndex)),
+	);
+	invalidItems.forEach((invalid, position) => {
+		const account = accounts[position];
+		const groupKey =
+			account.status === 'fulfilled'
+				? groupKeyOf(account.value, invalid.agentId)
+				: anyAccount(invalid.agentId);
+		if (!blocked.has(groupKey)) blocked.set(groupKey, invalid);
+	});
+	return blocked;
 }
 
 async function writeAgentFaq(
