@@ -116,8 +116,7 @@ export class RingReadyApi implements ICredentialType {
 			type: 'string',
 			required: true,
 			default: DEFAULT_BASE_URL,
-			description:
-				'Leave as is for RingReady. Change it only to use the local sandbox (for example http://127.0.0.1:4010).',
+			description: "The address of RingReady's API. Leave it as it is.",
 		},
 	];
 

@@ -4,8 +4,9 @@
  *   Compatibility     from versions.env (also read by tools/lib.sh and the CI workflow)
  *   Version history   from CHANGELOG.md
  *   Install pin       the version in N8N_COMMUNITY_PACKAGES, from package.json
- * `check` also fails on a README of more than 250 lines and on a link in README.md or docs/*.md to a
- * file that does not exist or to a heading that is not there.
+ * `check` also fails on a README of more than 250 lines and on a link in README.md, docs/*.md or a
+ * node's codex file (its documentation links) to a file that does not exist or to a heading that is
+ * not there.
  *   node scripts/compat.mjs check           the README's blocks match (part of npm run lint)
  *   node scripts/compat.mjs write           rewrites them (npm run release does it after the bump)
  *   node scripts/compat.mjs github-output   matrix values for .github/workflows/ci.yml
@@ -91,7 +92,20 @@ const headingAnchors = (markdown) => {
 	return anchors;
 };
 
-/** Links in README.md and docs/*.md to files that are missing or to headings they do not have. */
+/** A link's problem: the file it names is missing, or the heading is not in it; undefined when it resolves. */
+function linkProblem(resolved, hash) {
+	if (!existsSync(resolved)) return 'no such file';
+	if (hash !== undefined && resolved.endsWith('.md')) {
+		if (!headingAnchors(readFileSync(resolved, 'utf8')).has(hash)) return 'no such heading';
+	}
+	return undefined;
+}
+
+/**
+ * Links in README.md and docs/*.md, and the documentation links of the nodes' codex files (the
+ * node panel's "Docs" links, to this repository on GitHub), to files that are missing or to headings
+ * they do not have.
+ */
 function brokenLinks() {
 	const files = [
 		'README.md',
@@ -105,16 +119,42 @@ function brokenLinks() {
 		for (const [, target] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
 			if (/^[a-z]+:/i.test(target)) continue;
 			const [path, hash] = target.split('#');
-			const resolved = path ? join(ROOT, dirname(file), path) : join(ROOT, file);
-			if (!existsSync(resolved)) {
-				problems.push(`${file}: link to ${target}: no such file`);
-			} else if (hash !== undefined && resolved.endsWith('.md')) {
-				if (!headingAnchors(readFileSync(resolved, 'utf8')).has(hash))
-					problems.push(`${file}: link to ${target}: no such heading`);
-			}
+			const problem = linkProblem(path ? join(ROOT, dirname(file), path) : join(ROOT, file), hash);
+			if (problem) problems.push(`${file}: link to ${target}: ${problem}`);
+		}
+	}
+	const repository = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).homepage.replace(
+		/#.*$/,
+		'',
+	);
+	for (const codex of codexFiles()) {
+		const resources = JSON.parse(readFileSync(join(ROOT, codex), 'utf8')).resources ?? {};
+		for (const { url } of Object.values(resources).flat()) {
+			if (
+				url !== repository &&
+				!url.startsWith(`${repository}#`) &&
+				!url.startsWith(`${repository}/`)
+			)
+				continue;
+			const [path, hash] = url.slice(repository.length).split('#');
+			const file = path.replace(/^\/(blob|tree)\/[^/]+\//, '') || 'README.md';
+			const problem =
+				/^\/(blob|tree)\//.test(path) || !path
+					? linkProblem(join(ROOT, file), hash)
+					: 'not a file of the repository (use #heading or /blob/main/<file>)';
+			if (problem) problems.push(`${codex}: link to ${url}: ${problem}`);
 		}
 	}
 	return problems;
+}
+
+/** The nodes' codex files (nodes/<Node>/<Node>.node.json). */
+function codexFiles() {
+	return readdirSync(join(ROOT, 'nodes')).flatMap((node) =>
+		readdirSync(join(ROOT, 'nodes', node))
+			.filter((f) => f.endsWith('.node.json'))
+			.map((f) => `nodes/${node}/${f}`),
+	);
 }
 
 function render(v) {

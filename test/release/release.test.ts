@@ -156,6 +156,7 @@ describe('README facts written once', () => {
 			'CHANGELOG.md',
 			'package.json',
 			'LICENSE',
+			'nodes',
 		])
 			cpSync(join(ROOT, source), join(copy, source), { recursive: true });
 		writeFileSync(join(copy, file), edit(readFileSync(join(copy, file), 'utf8')));
@@ -213,6 +214,18 @@ describe('README facts written once', () => {
 		const { status, output } = run('compat.mjs', ['check'], {}, copy);
 		expect(output).toContain('README.md: link to docs/trigger.md#no-such-part: no such heading');
 		expect(output).toContain('README.md: link to docs/notes.md: no such file');
+		expect(status).toBe(1);
+	});
+
+	it('npm run lint fails when a node panel’s documentation link is not a README heading or a file', () => {
+		const copy = copyWith('codex', 'nodes/RingReadyTrigger/RingReadyTrigger.node.json', (text) =>
+			text.replace(/#ringready-trigger"/, '#the-ringready-trigger"'),
+		);
+		expect(run('compat.mjs', ['check'], {}, ROOT).status).toBe(0);
+		const { status, output } = run('compat.mjs', ['check'], {}, copy);
+		expect(output).toContain(
+			'nodes/RingReadyTrigger/RingReadyTrigger.node.json: link to https://github.com/ringready/n8n-nodes-ringready#the-ringready-trigger: no such heading',
+		);
 		expect(status).toBe(1);
 	});
 
