@@ -1,9 +1,10 @@
 /**
  * Every example workflow run in real n8n the way a user runs it after importing it and filling in
  * credentials (run by e2e.ts as the "example" track, after the "ai" track):
- *   improve-receptionist-from-conversations.json — a test run from the editor (the REST call its
+ *   improve-receptionist-from-conversations.json — test runs from the editor (the REST call its
  *     "Execute workflow" button makes) against the sandbox, its OpenAI Chat Model credential's Base URL
- *     pointing at a scripted OpenAI-compatible model (test/llm/scripted-model.ts);
+ *     pointing at a scripted OpenAI-compatible model (test/llm/scripted-model.ts): as imported, a person
+ *     approves the change in the Wait node's form; then unattended, in a week the FAQ is full;
  *   new-conversation-to-slack.json, new-conversation-to-hubspot.json — published; the trigger's
  *     scheduled poll finds conversations added to the sandbox and the Slack and HubSpot nodes call
  *     their APIs, which n8n reaches through an HTTPS proxy that serves local stand-ins (lib/stand-ins.ts:
@@ -23,6 +24,7 @@ import { delay, N8n, nodeOutput, type RunData } from '../../tools/n8n';
 import { aiTrack, type AiTrackContext } from './ai';
 import { startStandIns, HUBSPOT_HOST, SLACK_HOST, type StandIns } from './lib/stand-ins';
 import type { Workflow, WorkflowNode } from './workflows';
+import { FAQ_LIMITS } from '../../nodes/RingReady/shared/contract';
 
 const ROOT = resolve(__dirname, '..', '..');
 const T = 'example';
@@ -97,13 +99,39 @@ function withCredentials(workflow: Example, byType: Record<string, Record<string
 	} as Example;
 }
 
-function agentIdOf(node: WorkflowNode, path: 'filters' | 'top'): number {
-	const locator = (
-		path === 'filters'
-			? (node.parameters.filters as Record<string, unknown>).agentId
-			: node.parameters.agentId
-	) as { value: string };
-	return Number(locator.value);
+/**
+ * What a user does with the improve example: pick the agent From List in "Current Agent and FAQ"
+ * (the other RingReady nodes follow it), unpin the sample conversations to read real ones, and, for
+ * `approve` false, flip the documented switch (Settings › approveBeforeSaving) to save unattended.
+ */
+function improveSetUp(workflow: Example, agent: { id: number; name: string }, approve: boolean) {
+	const nodes = workflow.nodes.map((node) => {
+		if (node.name === 'Current Agent and FAQ') {
+			const agentId = {
+				__rl: true,
+				mode: 'list',
+				value: String(agent.id),
+				cachedResultName: agent.name,
+			};
+			return { ...node, parameters: { ...node.parameters, agentId } };
+		}
+		if (node.name === 'Settings') {
+			const assignments = node.parameters.assignments as {
+				assignments: Array<Record<string, unknown>>;
+			};
+			const switched = assignments.assignments.map((assignment) =>
+				assignment.name === 'approveBeforeSaving' ? { ...assignment, value: approve } : assignment,
+			);
+			return {
+				...node,
+				parameters: { ...node.parameters, assignments: { assignments: switched } },
+			};
+		}
+		return node;
+	});
+	nodeNamed(workflow, 'Current Agent and FAQ');
+	nodeNamed(workflow, 'Settings');
+	return { ...workflow, nodes, pinData: {} } as Example;
 }
 
 /** A test run as the editor's "Execute workflow" starts it, then its execution once finished. */
@@ -112,6 +140,8 @@ async function testRun(
 	workflowId: string,
 	triggerName: string,
 	timeoutMs: number,
+	/** Called once when the execution waits (a Wait node); it resumes it. */
+	onWaiting?: (executionId: string, data: RunData['data']) => Promise<void>,
 ): Promise<RunData> {
 	const stored = await n8n.rest.call<Workflow>('GET', `/rest/workflows/${workflowId}`);
 	const run = await n8n.rest.call<{ executionId?: string; waitingForWebhook?: boolean }>(
@@ -131,6 +161,11 @@ async function testRun(
 			? (n8n.flatted().parse(execution.data) as RunData['data'] | undefined)
 			: undefined;
 		if (done && data?.resultData) break;
+		if (execution.status === 'waiting' && onWaiting && data?.resultData) {
+			const resume = onWaiting;
+			onWaiting = undefined;
+			await resume(run.executionId, data);
+		}
 		await delay(300);
 	}
 	if (!data?.resultData)
@@ -145,6 +180,17 @@ async function testRun(
 		);
 	}
 	return result;
+}
+
+/**
+ * The address of the form a waiting Wait node shows: n8n 2.x puts it (signed) in the node's run
+ * metadata, as the editor opens it; n8n 1.x serves it at /form-waiting/<execution id>.
+ */
+function approvalFormUrl(n8n: N8n, executionId: string, data: RunData['data']): string {
+	const runs = data.resultData.runData['Wait for Approval'] as
+		| Array<{ metadata?: { resumeFormUrl?: string } }>
+		| undefined;
+	return runs?.at(-1)?.metadata?.resumeFormUrl ?? `${n8n.baseUrl}/form-waiting/${executionId}`;
 }
 
 /** The text of a chat message's content (a string, or OpenAI's list of parts). */
@@ -169,28 +215,43 @@ export async function examplesTrack(ctx: AiTrackContext): Promise<void> {
 	const { suite } = ctx;
 	const sandbox = await ctx.newSandbox();
 	const improveExample = loadExample(EXAMPLES.improve);
-	const improveAgentId = agentIdOf(
-		nodeNamed(improveExample, "Last Week's Conversations"),
-		'filters',
-	);
-	const faqBefore = { ...sandbox.control.agent(improveAgentId)!.faq };
+	const improveAgent = sandbox.control.agents('A')[0];
+	const improveAgentId = improveAgent.id;
+	const faqBefore = { ...improveAgent.faq };
 	const knownQuestion = Object.keys(faqBefore)[0];
-	const drafted = [
+	const tanklessQuestion = 'Do you service tankless water heaters? (drafted, e2e)';
+	// Week 1, approved by a person: the model keeps the FAQ, answers one question better and adds one.
+	const draftedFaq = [
+		...Object.entries(faqBefore).map(([question, answer]) => ({
+			question,
+			answer:
+				question === knownQuestion
+					? 'Yes, around the clock, including holidays (drafted, e2e).'
+					: answer,
+		})),
 		{
-			question: knownQuestion,
-			answer: 'Yes, around the clock, including holidays (drafted, e2e).',
-		},
-		{
-			question: 'Do you service tankless water heaters? (drafted, e2e)',
+			question: tanklessQuestion,
 			answer: 'Yes, we install, service and repair all major tankless brands.',
 		},
 	];
+	// Week 2, unattended, the FAQ full: the model merges two entries and adds two (one more than
+	// RingReady holds); the workflow keeps the first 50.
+	const fullFaq = Array.from({ length: FAQ_LIMITS.maxEntries }, (_, i) => ({
+		question: `Full FAQ question ${i + 1}? (e2e)`,
+		answer: `Answer ${i + 1}.`,
+	}));
+	const mergedFaq = [
+		...fullFaq.slice(0, -2),
+		{ question: 'Full FAQ questions 49 and 50, merged? (e2e)', answer: 'Answers 49 and 50.' },
+		{ question: 'Do you clear blocked drains? (drafted, e2e)', answer: 'Yes, the same day.' },
+		{ question: 'Do you fit water softeners? (drafted, e2e)', answer: 'Yes.' },
+	];
+	const modelReturns = (faq: Array<{ question: string; answer: string }>) => ({
+		text: ['```json', JSON.stringify({ output: { faq } }, null, 2), '```'].join('\n'),
+	});
 	const improveModel: ScriptedModel = await startScriptedModel([
-		{
-			text: ['```json', JSON.stringify({ output: { entries: drafted } }, null, 2), '```'].join(
-				'\n',
-			),
-		},
+		modelReturns(draftedFaq),
+		modelReturns(mergedFaq),
 	]);
 	ctx.cleanups.push(() => improveModel.close());
 	const otherAgentId = sandbox.agentIds.A.find((id) => id !== improveAgentId)!;
@@ -228,16 +289,19 @@ export async function examplesTrack(ctx: AiTrackContext): Promise<void> {
 	const improveName = (what: string) => `${EXAMPLES.improve}: ${what}`;
 	const checks = {
 		improveRead: improveName(
-			`a test run reads agent ${improveAgentId}'s conversations of the last 7 days, with transcripts, and no others`,
+			`a test run reads agent ${improveAgentId}'s conversations of the last 7 days, with transcript text, and no others`,
 		),
 		improvePrompt: improveName(
 			'the model gets the agent, its FAQ and every transcript, within the size the sticky note documents',
 		),
 		improveFaq: improveName(
-			'the FAQ afterwards is the old FAQ plus the drafted entries; the question already there is updated, not duplicated',
+			'approved, the FAQ is exactly the drafted one: the question already there updated, not duplicated, the new one added',
 		),
 		improveRequests: improveName(
-			'one write for the agent, for all drafted entries (sandbox request log)',
+			'nothing is written before approval; then one write for the agent, for all entries (sandbox request log)',
+		),
+		improveFull: improveName(
+			`unattended (Settings › approveBeforeSaving false), in a week the FAQ is full: the model's ${mergedFaq.length} entries are cut to ${FAQ_LIMITS.maxEntries} and saved without waiting`,
 		),
 		slack: `${EXAMPLES.slack}: published; each new phone call and web chat posts one message to #calls, word for word`,
 		hubspot: `${EXAMPLES.hubspot}: published; each new phone call (not the web chat) is logged once as a HubSpot call with its numbers, duration, summary and transcript, on the caller's contact: found by phone number, or created when HubSpot has none`,
@@ -256,10 +320,24 @@ export async function examplesTrack(ctx: AiTrackContext): Promise<void> {
 	});
 	const otherAgents = sandbox.control.addConversations({ count: 2, agentId: otherAgentId });
 
-	const improve = withCredentials(improveExample, {
+	const improveWithCredentials = withCredentials(improveExample, {
 		'n8n-nodes-ringready.ringReady': { ringReadyApi: SANDBOX_CREDENTIAL },
 		'@n8n/n8n-nodes-langchain.lmChatOpenAi': { openAiApi: OPENAI_IMPROVE },
 	});
+	const improve = improveSetUp(
+		improveWithCredentials,
+		{ id: improveAgentId, name: improveAgent.agent_name },
+		true,
+	);
+	const improveUnattended = {
+		...improveSetUp(
+			improveWithCredentials,
+			{ id: improveAgentId, name: improveAgent.agent_name },
+			false,
+		),
+		id: 'rrExampleImprov2',
+		name: `${improve.name} (unattended)`,
+	};
 	const slack = withCredentials(loadExample(EXAMPLES.slack), {
 		'n8n-nodes-base.slack': { slackApi: SLACK_CREDENTIAL },
 	});
@@ -305,7 +383,7 @@ export async function examplesTrack(ctx: AiTrackContext): Promise<void> {
 				{ ...SLACK_CREDENTIAL, type: 'slackApi', data: { accessToken: SLACK_TOKEN } },
 				{ ...HUBSPOT_CREDENTIAL, type: 'hubspotAppToken', data: { appToken: HUBSPOT_TOKEN } },
 			]);
-			await n8n.importWorkflows([improve, slack, hubspot, agentExample]);
+			await n8n.importWorkflows([improve, improveUnattended, slack, hubspot, agentExample]);
 			await n8n.activate(slack.id);
 			await n8n.activate(hubspot.id);
 			await n8n.start();
@@ -362,20 +440,50 @@ export async function examplesTrack(ctx: AiTrackContext): Promise<void> {
 	// --- improve the receptionist: a test run -------------------------------------------------------
 	const improveLogStart = sandbox.control.requests().log.at(-1)?.seq ?? 0;
 	let improveRun: RunData | undefined;
-	const improveRan = await suite.check(
-		T,
-		improveName('a test run (Execute workflow) succeeds'),
-		async () => {
-			improveRun = await testRun(n8n, improve.id, 'Every Monday Morning', 120_000);
-			return `${improveModel.requests.length} model request(s)`;
-		},
-	);
 	const improveLog = () =>
 		sandbox.control
 			.requests()
 			.log.filter(
 				(entry) => entry.seq > improveLogStart && !isHubspotPoll(entry) && !isSlackPoll(entry),
 			);
+	let formPage = '';
+	let faqWhileWaiting: Record<string, string> | undefined;
+	let writesBeforeApproval = -1;
+	const improveRan = await suite.check(
+		T,
+		improveName(
+			'a test run (Execute workflow) waits at "Wait for Approval"; the form shows the change; "Save the new FAQ" resumes it and it succeeds',
+		),
+		async () => {
+			improveRun = await testRun(
+				n8n,
+				improve.id,
+				'Every Monday Morning',
+				120_000,
+				async (executionId, data) => {
+					faqWhileWaiting = { ...sandbox.control.agent(improveAgentId)!.faq };
+					writesBeforeApproval = improveLog().filter((entry) => entry.method === 'PATCH').length;
+					const formUrl = approvalFormUrl(n8n, executionId, data);
+					formPage = await (await fetch(formUrl)).text();
+					const form = new FormData();
+					form.append('field-0', 'Save the new FAQ');
+					const submitted = await fetch(formUrl, { method: 'POST', body: form });
+					assert.ok(submitted.ok, `the form answered ${submitted.status}`);
+				},
+			);
+			assert.ok(
+				formPage.includes(`Add: ${tanklessQuestion}`),
+				`the form does not show the change: ${formPage.slice(0, 300)}`,
+			);
+			assert.ok(
+				formPage.includes(`Change: ${knownQuestion}`),
+				'the form does not show the changed answer',
+			);
+			assert.deepEqual(faqWhileWaiting, faqBefore, 'the FAQ changed before approval');
+			assert.equal(writesBeforeApproval, 0, 'a write before approval');
+			return `waited for approval with the FAQ unchanged; the form listed "Add: ${tanklessQuestion}" and "Change: ${knownQuestion}"; ${improveModel.requests.length} model request(s)`;
+		},
+	);
 	const expectedWeek = [...week].sort((a, b) => b.id - a.id);
 	if (!improveRan || !improveRun) {
 		suite.skip(
@@ -393,10 +501,6 @@ export async function examplesTrack(ctx: AiTrackContext): Promise<void> {
 				`read ${read.map((c) => c.id).join(', ')}; agent ${improveAgentId}'s last 7 days are ${expectedWeek.map((c) => c.id).join(', ')} (not ${tooOld[0].id}, 8 days old, nor agent ${otherAgentId}'s ${otherAgents.map((c) => c.id).join(', ')})`,
 			);
 			for (const item of read) {
-				assert.ok(
-					Array.isArray(item.transcript) && item.transcript.length > 0,
-					`conversation ${String(item.id)} has no transcript`,
-				);
 				assert.equal(
 					typeof item.transcript_text,
 					'string',
@@ -411,13 +515,19 @@ export async function examplesTrack(ctx: AiTrackContext): Promise<void> {
 				Math.abs(since - (Date.now() - 7 * 86_400_000)) < 5 * 60_000,
 				`since=${list[0].query.since} is not 7 days ago`,
 			);
-			return `${read.length} conversations (${read.map((c) => c.id).join(', ')}) of agent ${improveAgentId} since ${list[0].query.since}, each with transcript and transcript_text`;
+			return `${read.length} conversations (${read.map((c) => c.id).join(', ')}) of agent ${improveAgentId} since ${list[0].query.since}, each with transcript_text`;
 		});
 		await suite.check(T, checks.improvePrompt, () => {
 			assert.equal(
 				improveModel.requests.length,
 				1,
 				`${improveModel.requests.length} model requests`,
+			);
+			assert.ok(
+				promptOf(improveModel.requests[0].body).includes(
+					`(${Object.keys(faqBefore).length} entries; RingReady allows at most ${FAQ_LIMITS.maxEntries})`,
+				),
+				'the prompt does not give the FAQ size and its limit',
 			);
 			assert.deepEqual(improveModel.unexpected, []);
 			const prompt = promptOf(improveModel.requests[0].body);
@@ -464,41 +574,68 @@ export async function examplesTrack(ctx: AiTrackContext): Promise<void> {
 		});
 		await suite.check(T, checks.improveFaq, () => {
 			const after = sandbox.control.agent(improveAgentId)!.faq;
-			const expected = { ...faqBefore };
-			for (const entry of drafted) expected[entry.question] = entry.answer;
-			const sorted = (faq: Record<string, string>) =>
-				Object.entries(faq).sort(([a], [b]) => a.localeCompare(b));
-			// A map: the node writes an updated entry after the others.
-			assert.deepEqual(sorted(after), sorted(expected));
-			const reports = nodeOutput(run, 'Add to Agent FAQ');
-			assert.equal(reports.length, drafted.length, `${reports.length} items out of the FAQ step`);
-			const last = reports.at(-1)!;
-			assert.equal(last.saved, true);
-			assert.equal(last.entry_count, Object.keys(faqBefore).length + 1);
+			assert.deepEqual(
+				Object.entries(after),
+				draftedFaq.map((entry) => [entry.question, entry.answer]),
+			);
+			const reports = nodeOutput(run, 'Save the New FAQ');
 			assert.deepEqual(
 				reports.flatMap((r) => r.updated as string[]),
 				[knownQuestion],
 			);
 			assert.deepEqual(
 				reports.flatMap((r) => r.added as string[]),
-				[drafted[1].question],
+				[tanklessQuestion],
 			);
-			return `${Object.keys(faqBefore).length} entries → ${Object.keys(after).length}: "${knownQuestion}" updated, "${drafted[1].question}" added, the other ${Object.keys(faqBefore).length - 1} unchanged`;
+			assert.ok(reports.every((r) => r.saved === true));
+			return `${Object.keys(faqBefore).length} entries → ${Object.keys(after).length}: "${knownQuestion}" updated, "${tanklessQuestion}" added, the other ${Object.keys(faqBefore).length - 1} unchanged`;
 		});
 		await suite.check(T, checks.improveRequests, () => {
 			const agentPath = `/api/v1/agents/${improveAgentId}`;
 			const log = improveLog().filter((entry) => entry.path === agentPath);
-			// "Current Agent and FAQ" reads the agent; the FAQ step reads, merges all items, reads again just
-			// before writing (a colleague's edit in between would be merged) and writes once (docs/ringready-api.md).
+			// "Current Agent and FAQ" and the Preview read; after approval, "Save the New FAQ" reads,
+			// reads again just before writing (a colleague's edit in between is merged) and writes once.
 			const sequence = log.map((entry) => entry.method);
 			assert.deepEqual(
 				sequence,
-				['GET', 'GET', 'GET', 'PATCH'],
+				['GET', 'GET', 'GET', 'GET', 'PATCH'],
 				`${sequence.join(', ')} on ${agentPath}`,
 			);
-			return `${sequence.join(' → ')} ${agentPath}: Current Agent and FAQ's read, then the FAQ step's read, re-read and one PATCH for ${drafted.length} items`;
+			return `${sequence.join(' → ')} ${agentPath}: the agent's read and the Preview's before approval, then the save's read, re-read and one PATCH for ${draftedFaq.length} entries`;
 		});
 	}
+
+	// --- improve the receptionist, unattended, in a week the FAQ is full -------------------------------
+	await suite.check(T, checks.improveFull, async () => {
+		const filled = await fetch(`${sandbox.url}/api/v1/agents/${improveAgentId}`, {
+			method: 'PATCH',
+			headers: {
+				authorization: `Bearer ${sandbox.keys.readWrite}`,
+				'content-type': 'application/json',
+			},
+			body: JSON.stringify({ faq: fullFaq }),
+		});
+		assert.equal(filled.status, 200, 'the FAQ could not be filled');
+		const run = await testRun(n8n, improveUnattended.id, 'Every Monday Morning', 120_000);
+		assert.equal(
+			run.data.resultData.runData['Wait for Approval'],
+			undefined,
+			'it waited for approval',
+		);
+		const after = sandbox.control.agent(improveAgentId)!.faq;
+		const kept = mergedFaq.slice(0, FAQ_LIMITS.maxEntries);
+		assert.deepEqual(
+			Object.entries(after),
+			kept.map((entry) => [entry.question, entry.answer]),
+		);
+		assert.ok(
+			promptOf(improveModel.requests[1].body).includes(
+				`(${FAQ_LIMITS.maxEntries} entries; RingReady allows at most ${FAQ_LIMITS.maxEntries})`,
+			),
+			'the prompt does not say the FAQ is full',
+		);
+		return `FAQ of ${fullFaq.length} entries; the model returned ${mergedFaq.length} (2 merged into 1, 2 new); saved ${Object.keys(after).length} without waiting, "${mergedFaq.at(-1)!.question}" left out`;
+	});
 
 	// --- AI agent example: a chat message -------------------------------------------------------------
 	const agentLogStart = sandbox.control.requests().log.at(-1)?.seq ?? 0;
