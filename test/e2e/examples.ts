@@ -613,7 +613,7 @@ export async function examplesTrack(ctx: AiTrackContext): Promise<void> {
 				authorization: `Bearer ${sandbox.keys.readWrite}`,
 				'content-type': 'application/json',
 			},
-			body: JSON.stringify({ faq: fullFaq }),
+			body: JSON.stringify({ faq: Object.fromEntries(fullFaq.map((e) => [e.question, e.answer])) }),
 		});
 		assert.equal(filled.status, 200, 'the FAQ could not be filled');
 		const run = await testRun(n8n, improveUnattended.id, 'Every Monday Morning', 120_000);
