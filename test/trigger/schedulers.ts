@@ -36,6 +36,7 @@ import type {
 	INodeExecutionData,
 	INodeParameters,
 	INodeType,
+	IPollFunctions,
 	Workflow,
 } from 'n8n-workflow';
 
@@ -306,4 +307,34 @@ export class ScheduledTrigger {
 			return record.outcome;
 		};
 	}
+}
+
+/**
+ * The host clock as the trigger sees it (the project's virtual clock): each HTTP response the
+ * trigger receives takes `msPerResponse` of it, so a test runs polls of any length at once.
+ */
+export function virtualClock(
+	trigger: INodeType & Required<Pick<INodeType, 'poll'>>,
+	msPerResponse: number,
+) {
+	let now = Date.now();
+	const spy = jest.spyOn(Date, 'now').mockImplementation(() => now);
+	const nodeType: INodeType = {
+		description: trigger.description,
+		methods: trigger.methods,
+		async poll(this: IPollFunctions) {
+			const send = this.helpers.httpRequestWithAuthentication;
+			if (!(send as { clocked?: boolean }).clocked) {
+				const clocked = async function (this: IPollFunctions, ...args: Parameters<typeof send>) {
+					const response: unknown = await send.apply(this, args);
+					now += msPerResponse;
+					return response;
+				};
+				(clocked as { clocked?: boolean }).clocked = true;
+				this.helpers.httpRequestWithAuthentication = clocked as typeof send;
+			}
+			return await trigger.poll.call(this);
+		},
+	};
+	return { nodeType, now: () => now, restore: () => spy.mockRestore() };
 }

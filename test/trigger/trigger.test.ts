@@ -13,9 +13,10 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { readFileSync } from 'fs';
 import { join } from 'path';
 
+import { RingReady } from '../../nodes/RingReady/RingReady.node';
 import { RingReadyTrigger } from '../../nodes/RingReadyTrigger/RingReadyTrigger.node';
 import { MAX_SEEN_IDS } from '../../nodes/RingReadyTrigger/cursor';
-import { runPoll, secretPaths } from '../harness';
+import { executeNode, runPoll, secretPaths } from '../harness';
 import type { TestCredentials } from '../harness';
 import { startSandbox } from '../sandbox';
 import type { ConversationDetail, Sandbox } from '../sandbox';
@@ -538,6 +539,20 @@ describe('failures leave the state exactly as it was', () => {
 		const error = await wf.pollError();
 		expect(error).toBeInstanceOf(NodeOperationError);
 		expect(error.message).toBe('Agent ID must be a positive whole number, got "seven"');
+	});
+
+	it("a bad agent URL gets the RingReady node's error for the same input, before any request", async () => {
+		const agentId = { __rl: true, mode: 'url', value: 'https://example.com/not-an-agent' };
+		const error = await workflow({ filters: { agentId } }).pollError();
+		const nodeError = await executeNode(new RingReady(), {
+			parameters: { resource: 'conversation', operation: 'getAll', filters: { agentId } },
+			credentials: credentials(),
+		}).catch((thrown: NodeOperationError) => thrown);
+		expect(error.message).toBe(
+			(nodeError as NodeOperationError).message.replace(/ \[item 0\]$/, ''),
+		);
+		expect(error.description).toContain((nodeError as NodeOperationError).description);
+		expect(sandbox.control.requests().log).toEqual([]);
 	});
 });
 
