@@ -117,7 +117,8 @@ export class PollFetch {
 		try {
 			for await (const conversations of pages) part.conversations.push(...conversations);
 		} catch (error) {
-			if (part.stops.length === 0 || this.session.hasTimeForRequest()) throw error;
+			if (part.stops.length === 0 || this.session.hasTimeForRequest())
+				return await Promise.reject(error);
 			part.reachedEnd = false;
 		}
 		// Every page but the last one listed gave a stop.
