@@ -1,5 +1,4 @@
 import type {
-	IBinaryKeyData,
 	IDataObject,
 	INodeExecutionData,
 	INodeType,
@@ -9,29 +8,24 @@ import type {
 import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { searchAgents } from '../RingReady/methods/listSearch';
-import type { ConversationSummary } from '../RingReady/shared/contract';
+import type { ConversationDetail, ConversationSummary } from '../RingReady/shared/contract';
 import { buildConversationQuery } from '../RingReady/shared/conversationQuery';
 import { conversationFilters, transcriptTextOption } from '../RingReady/shared/descriptions';
-import {
-	outputProperties,
-	parseOutput,
-	pickFields,
-	type OutputChoice,
-} from '../RingReady/shared/output';
+import { executionData, OutputItem } from '../RingReady/shared/items';
+import { outputProperties, parseOutput } from '../RingReady/shared/output';
 import { readRecordingDownload, recordingOptions } from '../RingReady/shared/recording';
 import {
 	CONVERSATION_FULL_FIELDS,
 	CONVERSATION_OUTPUT,
-	SIMPLIFIED_CONVERSATION_FIELDS_V1_1,
+	shapeConversation,
 } from '../RingReady/shared/simplify';
-import { addReadableTranscriptText, addTranscriptText } from '../RingReady/shared/transcript';
+import { agentIdFromLocator } from '../RingReady/shared/validation';
 import {
 	DEFAULT_LATE_ARRIVAL_MINUTES,
 	InvalidStartedAtError,
 	MAX_FUTURE_IDS,
 	MAX_LATE_ARRIVAL_MINUTES,
 	TRANSCRIPT_ATTEMPTS,
-	decide,
 	decideListing,
 	filterKeyFor,
 	givesUpOnTranscript,
@@ -39,16 +33,15 @@ import {
 	startState,
 	transcriptFailures,
 } from './cursor';
-import type { Decision, ListingPlan, Owner, TriggerState } from './cursor';
-import { PollFetch, reasonOf, withRecording, type FetchedDetails } from './fetch';
+import type { Decision, TriggerState } from './cursor';
+import { PollFetch, reasonOf, type Fetched, type FetchedDetails } from './fetch';
 import { acquirePollLease, findState, sameState, setActivationRecord } from './state';
 import { triggerKey, writeState, type PollLease } from './state';
 
 const STATE_UNCHANGED =
 	'Nothing was emitted and the trigger kept its position: the next poll picks up every new conversation, once.';
-/** Read at activation to find the newest with a readable start time. */
+/** Read at activation (one page) to find the newest with a readable start time. */
 const NEWEST_CANDIDATES = 20;
-const FROM_THE_TOP: ListingPlan = { floor: null };
 
 type TriggerSettings = ReturnType<typeof readSettings>;
 
@@ -146,7 +139,10 @@ export class RingReadyTrigger implements INodeType {
 		const manual = this.getMode() === 'manual';
 		const requests = new PollFetch(this, !manual);
 		if (manual) return await fetchTestEvent.call(this, requests, settings);
-		const lease = acquirePollLease(triggerKey(this), requests.budget.requestsBy);
+		const staticData = this.getWorkflowStaticData('node');
+		const lease = acquirePollLease(triggerKey(this), staticData, requests.budget.requestsBy, () =>
+			requests.cancel(),
+		);
 		if (!lease) {
 			this.logger.info(
 				'RingReady Trigger: the previous poll of this trigger is still running; this poll does nothing',
@@ -156,6 +152,7 @@ export class RingReadyTrigger implements INodeType {
 		try {
 			return await pollOnce.call(this, requests, settings, lease);
 		} catch (error) {
+			if (!lease.holds()) return null;
 			throw explainFailure.call(this, error);
 		} finally {
 			lease.release();
@@ -175,7 +172,9 @@ async function pollOnce(
 	const filterKey = filterKeyFor(query);
 	const found = await findState(this, filterKey, requests);
 	if (!found.state) {
-		const start = await activate.call(this, requests, settings, filterKey, found.owner);
+		// First activation, or new filters or account: the newest conversations, nothing emitted.
+		const { conversations } = await requests.listPart(query, { floor: null }, NEWEST_CANDIDATES);
+		const start = startState(filterKey, found.owner, conversations, requests.serverNowMs);
 		if (!lease.holds()) return null;
 		writeState(staticData, start);
 		setActivationRecord(this, start);
@@ -195,52 +194,44 @@ async function pollOnce(
 		return null;
 	}
 	const { decision } = step;
-	let items = decision.emit as IDataObject[];
-	let files = new Map<unknown, IBinaryKeyData>();
-	let failedIds: number[] = [];
+	let fetched: FetchedDetails = {
+		items: decision.emit.map((summary) => ({
+			conversation: summary as ConversationDetail,
+			errors: [],
+		})),
+		failedIds: [],
+	};
 	const warnings: Array<string | false | undefined> = [];
 	if (settings.withDetail) {
-		const fetched = await requests.details(decision.emit, {
-			shape: (detail) =>
-				(settings.transcriptText ? addReadableTranscriptText(detail) : detail) as IDataObject,
-			givesUp: (id) => givesUpOnTranscript(state, id),
-			download: settings.download,
-		});
-		({ items, files, failedIds } = fetched);
-		if (items.length < decision.emit.length)
+		const givesUp = (id: number) => givesUpOnTranscript(state, id);
+		fetched = await requests.details(decision.emit, givesUp, settings.download);
+		if (fetched.items.length < decision.emit.length)
 			warnings.push(...shortPollWarnings.call(this, fetched, decision.emit.length, state));
 	}
-	items = items.map((item) => withUnreadableNote(item, decision));
+	const { items, failedIds } = fetched;
 	const next = step.after(items.length, failedIds);
-	warnings.push(...dateWarnings(decision, new Set(items.map((item) => item.id)), serverNowMs));
+	const emitted = new Set(items.map(({ conversation }) => conversation.id));
+	warnings.push(...dateWarnings(decision, emitted, serverNowMs));
 	for (const warning of warnings) if (warning) this.logger.warn(`RingReady Trigger: ${warning}`);
 	if (!lease.holds()) return null;
 	if (!sameState(state, next) || found.changed) writeState(staticData, next);
 	if (items.length === 0) return null;
-	return [items.map((json) => outputItem(json, settings.output, files))];
+	return [items.flatMap((item) => outputItem(item, settings, decision))];
 }
 
-/** What the trigger emits for one conversation, as Output asks, with its recording's file if any. */
+/** One conversation as the RingReady node outputs it (Output, transcript text), with the trigger's notes. */
 function outputItem(
-	json: IDataObject,
-	output: OutputChoice,
-	files: Map<unknown, IBinaryKeyData>,
-): INodeExecutionData {
-	let shaped = json;
-	if (output.mode !== 'raw') {
-		const fields =
-			output.mode === 'selectedFields'
-				? output.fields
-				: [
-						...SIMPLIFIED_CONVERSATION_FIELDS_V1_1,
-						...('transcript_text' in json ? ['transcript_text'] : []),
-					];
-		shaped = pickFields(json, fields);
-		// What went wrong with a conversation is always said, whatever the fields.
-		if (json.error !== undefined) shaped.error = json.error;
-	}
-	const binary = files.get(json.id);
-	return binary ? { json: shaped, binary } : { json: shaped };
+	{ conversation, errors, binary }: Fetched,
+	{ transcriptText, output }: TriggerSettings,
+	decision?: Decision,
+): INodeExecutionData[] {
+	if (decision?.unreadable.some(({ id }) => id === conversation.id))
+		errors = [
+			`RingReady sent a started_at the trigger cannot read (${shown(conversation.started_at)}): this conversation is emitted once, as it came, and does not move the trigger's position`,
+			...errors,
+		];
+	const json = shapeConversation(conversation, { transcriptText, output }, errors);
+	return executionData(new OutputItem(json, binary));
 }
 
 function readSettings(this: IPollFunctions) {
@@ -249,7 +240,10 @@ function readSettings(this: IPollFunctions) {
 	const query = buildConversationQuery(
 		node,
 		this.getNodeParameter('filters', {}) as IDataObject,
-		() => this.getNodeParameter('filters.agentId', '', { extractValue: true }),
+		() => {
+			const locator = this.getNodeParameter('filters.agentId', '') as { value?: unknown };
+			return (locator?.value ?? locator) === '' ? '' : agentIdFromLocator(node, locator);
+		},
 		this.getTimezone(),
 	);
 	const windowMinutes = Number(options.lateArrivalMinutes ?? DEFAULT_LATE_ARRIVAL_MINUTES);
@@ -275,53 +269,19 @@ function readSettings(this: IPollFunctions) {
 			download ||
 			selected.some((field) => CONVERSATION_FULL_FIELDS.includes(field)),
 	);
-	return {
-		query,
-		windowMinutes,
-		withDetail,
-		// Simplified keeps a fetched transcript as text, as the node's does.
-		transcriptText: Boolean(
-			options.transcriptText ||
-				selected.includes('transcript_text') ||
-				(output.mode === 'simplified' && withDetail),
-		),
-		onlyFinished: options.onlyFinished !== false,
-		output,
-		download,
-	};
+	const transcriptText = Boolean(options.transcriptText);
+	const onlyFinished = options.onlyFinished !== false;
+	return { query, windowMinutes, withDetail, transcriptText, onlyFinished, output, download };
 }
 
-/**
- * First activation (or changed filters or account): emit nothing. The cursor starts at the newest
- * conversation, and the whole window goes into `seen`, so nothing from before is emitted later.
- * Every page to its end: a first activation cannot emit, so it cannot resume either.
- */
-async function activate(
-	this: IPollFunctions,
-	requests: PollFetch,
-	{ query, windowMinutes, onlyFinished }: TriggerSettings,
-	filterKey: string,
-	owner: Owner,
-): Promise<TriggerState> {
-	const newest = await requests.listPart(query, FROM_THE_TOP, {
-		whole: true,
-		max: NEWEST_CANDIDATES,
-	});
-	const start = startState(filterKey, owner, newest.conversations, requests.serverNowMs);
-	if (start.cursor === null) return start;
-	const plan = planListing(start, windowMinutes);
-	const listed = await requests.listPart(query, plan, { whole: true });
-	const { serverNowMs } = requests;
-	return decide(start, listed.conversations, windowMinutes, { serverNowMs, onlyFinished }).next;
-}
-
-/** "Fetch Test Event": the most recent matching conversation; never reads or writes the state. */
+/** "Fetch Test Event": the most recent matching conversation, as a poll emits it; never touches the state. */
 async function fetchTestEvent(
 	this: IPollFunctions,
 	requests: PollFetch,
-	{ query, withDetail, transcriptText, output, download }: TriggerSettings,
+	settings: TriggerSettings,
 ): Promise<INodeExecutionData[][]> {
-	const [latest] = (await requests.listPart(query, FROM_THE_TOP, { max: 1 })).conversations;
+	const { query, withDetail, download } = settings;
+	const [latest] = (await requests.listPart(query, { floor: null }, 1)).conversations;
 	if (!latest) {
 		const scope = [
 			query.channel && { phone: 'phone calls', web_chat: 'web chats' }[query.channel],
@@ -333,22 +293,17 @@ async function fetchTestEvent(
 		const message = `There is no RingReady conversation yet${forFilters}`;
 		throw new NodeOperationError(this.getNode(), message, { description });
 	}
-	const files = new Map<unknown, IBinaryKeyData>();
-	if (!withDetail) return [[outputItem(latest as IDataObject, output, files)]];
-	const detail = await requests.detail(latest.id);
-	let json = (transcriptText ? addTranscriptText(detail) : detail) as IDataObject;
-	if (download) json = withRecording(json, await requests.recording(detail, download), files);
-	return [[outputItem(json, output, files)]];
+	const item: Fetched = { conversation: latest as ConversationDetail, errors: [] };
+	if (withDetail) {
+		item.conversation = await requests.detail(latest.id);
+		const recording = download && (await requests.recording(item.conversation, download));
+		if (recording)
+			[item.binary, item.errors] = [recording.binary, recording.error ? [recording.error] : []];
+	}
+	return [outputItem(item, settings)];
 }
 
 const shown = (value: unknown) => JSON.stringify(value)?.slice(0, 40);
-
-function withUnreadableNote(item: IDataObject, decision: Decision): IDataObject {
-	if (!decision.unreadable.some(({ id }) => id === item.id)) return item;
-	const note = `RingReady sent a started_at the trigger cannot read (${shown(item.started_at)}): this conversation is emitted once, as it came, and does not move the trigger's position`;
-	return { ...item, error: typeof item.error === 'string' ? `${note}. ${item.error}` : note };
-}
-
 /** Why fewer were emitted than decided: failed transcripts as warnings, or (logged here) the time. */
 function shortPollWarnings(
 	this: IPollFunctions,

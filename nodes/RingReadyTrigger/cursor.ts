@@ -42,6 +42,8 @@ export interface TriggerState {
 	scan: Scan | null;
 	/** Emitted with a started_at that could not be read: no place in time, so kept by id. */
 	unreadable: number[];
+	/** The newest id listed at activation: ids grow with creation, so none up to it is ever new. */
+	ceiling: number | null;
 }
 
 /**
@@ -125,9 +127,10 @@ const futureLimitMs = (serverNowMs?: number) =>
 		: serverNowMs + FUTURE_SKEW_MS;
 
 /**
- * A first activation's state: the cursor at the newest of `newest` with a readable started_at (the
- * server's clock if that one is future-dated). The caller then decides the window's listing
- * without emitting, so nothing from before activation is emitted later.
+ * A first activation's state, from one page of the newest: the cursor at the newest with a readable
+ * started_at (the server's clock if that one is future-dated), and the newest id as the `ceiling`,
+ * so nothing from before activation is emitted later. The window is listed by the next polls, as
+ * any listing, resuming across polls when it is long.
  */
 export function startState(
 	filterKey: string,
@@ -146,8 +149,9 @@ export function startState(
 	let cursor = readable?.started_at ?? null;
 	if (candidates.length > 0 && ms > futureLimitMs(serverNowMs))
 		cursor = formatSeconds(toSeconds(serverNowMs!));
+	const ceiling = candidates.length > 0 ? Math.max(...candidates.map(({ id }) => id)) : null;
 	const empty = { windowStart: null, seen: [], failing: [], scan: null, unreadable: [] };
-	return { v: STATE_VERSION, filterKey, owner, cursor, ...empty };
+	return { v: STATE_VERSION, filterKey, owner, cursor, ...empty, ceiling };
 }
 
 /** Epoch seconds where the window starts, or null when there is none yet. */
@@ -201,8 +205,11 @@ export function decide(
 	}
 	let futureKnown = state.seen.filter(([, seconds]) => isFuture(seconds)).length;
 	const skippedFuture: ConversationSummary[] = [];
+	const known = ({ conversation: { id }, ms }: (typeof inWindow)[number]) =>
+		(state.ceiling !== null && id <= state.ceiling) ||
+		(ms === -Infinity ? unreadableIds : seenIds).has(id);
 	const fresh = inWindow
-		.filter((c) => !(unreadable(c) ? unreadableIds : seenIds).has(c.conversation.id))
+		.filter((c) => !known(c))
 		.sort((a, b) => a.ms - b.ms || a.conversation.id - b.conversation.id) // -Inf - -Inf: NaN, by id
 		.filter(({ conversation, ms }) => {
 			const keep = ms <= limitMs || futureKnown++ < MAX_FUTURE_IDS;
@@ -213,20 +220,20 @@ export function decide(
 	const emitted = fresh.slice(0, maxEmit);
 	const skipped = new Set(skippedFuture);
 	// Everything listed is now known, except new ones left for the next poll.
-	const known = (
+	const nowKnown = (
 		fresh.length > maxEmit ? emitted : inWindow.filter((c) => !skipped.has(c.conversation))
 	).filter((c) => !unreadable(c));
 
 	let cursor = state.cursor;
 	let cursorMs = cursor === null ? Number.NEGATIVE_INFINITY : parseTimestamp(cursor);
-	for (const { conversation, ms } of known) {
+	for (const { conversation, ms } of nowKnown) {
 		if (ms > cursorMs && ms <= limitMs) [cursorMs, cursor] = [ms, conversation.started_at];
 	}
 	if (cursor !== null && (!segment || segment.last))
 		lower = Math.max(lower ?? -Infinity, toSeconds(cursorMs - windowMs(windowMinutes)));
 
 	const bySeconds = new Map<number, number>(state.seen);
-	for (const { conversation, ms } of known) bySeconds.set(conversation.id, toSeconds(ms));
+	for (const { conversation, ms } of nowKnown) bySeconds.set(conversation.id, toSeconds(ms));
 	const inRange = [...bySeconds].filter(([, seconds]) => lower === null || seconds >= lower);
 	let seen: SeenEntry[] = inRange.filter(([, seconds]) => !isFuture(seconds));
 	const maxSeen = Math.max(1, options.maxSeen ?? MAX_SEEN_IDS);

@@ -1,5 +1,5 @@
 /** A poll's requests, within the time n8n gives it: the trigger's only use of the transport. */
-import type { IBinaryKeyData, IDataObject, IPollFunctions } from 'n8n-workflow';
+import type { IBinaryKeyData, IPollFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { resolveBaseUrl } from '../../credentials/RingReadyApi.credentials';
@@ -28,11 +28,15 @@ const UNIT_MS: Record<string, number> = { minutes: 60_000, hours: 3_600_000 };
 
 type Failure = { id: number; error: unknown };
 type RecordingOutcome = { binary?: IBinaryKeyData; error?: string };
+/** A conversation to emit: in full (or its summary, given up on), what went wrong, its recording. */
+export type Fetched = {
+	conversation: ConversationDetail;
+	errors: string[];
+	binary?: IBinaryKeyData;
+};
 export interface FetchedDetails {
-	/** The in-order prefix to emit: details, or summaries with an `error` for transcripts given up on. */
-	items: IDataObject[];
-	/** Download Recording: each emitted conversation's file, by id. */
-	files: Map<unknown, IBinaryKeyData>;
+	/** The in-order prefix to emit. */
+	items: Fetched[];
 	/** Failed for a reason of their own: they count towards giving up. */
 	failedIds: number[];
 	/** The first that failed for a reason not its own (RingReady busy or unreachable)... */
@@ -91,18 +95,15 @@ export class PollFetch {
 
 	/**
 	 * Lists `plan` newest first until its end, its floor, `max` conversations, or the time for list
-	 * pages (after one page at least; `whole`: never). A page cut off by the deadline fails the poll.
+	 * pages (after one page at least). A page cut off by the deadline ends the part there, as the
+	 * time for pages does; when it is the first, the poll fails with the transport's error.
 	 */
-	async listPart(
-		query: ConversationQuery,
-		plan: ListingPlan,
-		options: { max?: number; whole?: boolean } = {},
-	): Promise<ListedPart> {
-		const pagesBy = options.whole ? undefined : this.budget.pagesBy;
+	async listPart(query: ConversationQuery, plan: ListingPlan, max?: number): Promise<ListedPart> {
+		const { pagesBy } = this.budget;
 		const part: ListedPart = { conversations: [], stops: [], pages: 0, reachedEnd: true };
 		const pages = conversationPages(this.session, query, {
 			...plan,
-			max: options.max,
+			max,
 			onResponse: (headers) => {
 				const date = parseHttpDate(headers.date);
 				if (date !== undefined) this.serverNowMs = Math.max(this.serverNowMs ?? date, date);
@@ -116,10 +117,9 @@ export class PollFetch {
 		try {
 			for await (const conversations of pages) part.conversations.push(...conversations);
 		} catch (error) {
-			// Cut off by the poll's deadline, it reports a timeout: say what really happened.
-			const { requestsBy } = this.budget;
-			const outOfTime = requestsBy !== undefined && Date.now() >= requestsBy;
-			throw outOfTime ? this.outOfTime(part.stops.length, error) : error;
+			if (part.stops.length === 0 || this.session.hasTimeForRequest())
+				return await Promise.reject(error);
+			part.reachedEnd = false;
 		}
 		// Every page but the last one listed gave a stop.
 		part.pages = part.stops.length + (part.reachedEnd ? 1 : 0);
@@ -134,14 +134,10 @@ export class PollFetch {
 	 */
 	async details(
 		summaries: ConversationSummary[],
-		options: {
-			shape: (detail: ConversationDetail) => IDataObject;
-			givesUp: (id: number) => boolean;
-			download?: RecordingDownload;
-		},
+		givesUp: (id: number) => boolean,
+		download?: RecordingDownload,
 	): Promise<FetchedDetails> {
-		const { download } = options;
-		const result: FetchedDetails = { items: [], files: new Map(), failedIds: [] };
+		const result: FetchedDetails = { items: [], failedIds: [] };
 		const deferred = new Set<number>();
 		const timeIsUp = () => !this.session.hasTimeForRequest();
 		const outcomes = await fetchConversationDetails<RecordingOutcome>(this.session, [summaries], {
@@ -154,7 +150,7 @@ export class PollFetch {
 					return true;
 				}
 				result.failedIds.push(summary.id);
-				if (options.givesUp(summary.id)) return false;
+				if (givesUp(summary.id)) return false;
 				result.blocking ??= { id: summary.id, error };
 				return true;
 			},
@@ -163,12 +159,15 @@ export class PollFetch {
 			if (!outcome || deferred.has(outcome.summary.id)) break;
 			const { summary, detail, error, attachment } = outcome;
 			if (detail) {
-				result.items.push(withRecording(options.shape(detail), attachment, result.files));
-			} else if (!options.givesUp(summary.id)) break;
+				const errors = attachment?.error ? [attachment.error] : [];
+				result.items.push({ conversation: detail, errors, binary: attachment?.binary });
+			} else if (!givesUp(summary.id)) break;
 			else
 				result.items.push({
-					...summary,
-					error: `The transcript could not be fetched on ${TRANSCRIPT_ATTEMPTS} polls in a row, so this conversation is emitted without it: ${reasonOf(error)}`,
+					conversation: summary as ConversationDetail,
+					errors: [
+						`The transcript could not be fetched on ${TRANSCRIPT_ATTEMPTS} polls in a row, so this conversation is emitted without it: ${reasonOf(error)}`,
+					],
 				});
 		}
 		return result;
@@ -193,13 +192,9 @@ export class PollFetch {
 		}
 	}
 
-	private outOfTime(pages: number, cause: unknown): NodeOperationError {
-		const seconds = Math.round((this.budget.ms ?? 0) / 1000);
-		const message = `RingReady Trigger ran out of n8n's poll time (${seconds} s) while listing new conversations (${pages} page${pages === 1 ? '' : 's'} listed)`;
-		const description =
-			"RingReady answered too slowly to list even one page in time. If this keeps happening, check RingReady's status.";
-		const error = new NodeOperationError(this.session.node, message, { description });
-		return Object.assign(error, { cause });
+	/** A newer poll took over: requests not yet sent are not sent. */
+	cancel(): void {
+		this.session.cancel();
 	}
 }
 
@@ -224,20 +219,6 @@ function pollBudgetMs(context: IPollFunctions): number | undefined {
 		)
 		.filter((ms) => Number.isFinite(ms) && ms >= 60_000);
 	return Math.min(budgetMs, ...intervals.map((ms) => ms * INTERVAL_SHARE));
-}
-
-/** The item with its recording's outcome: the file goes to `files`, a failure to `error`. */
-export function withRecording(
-	json: IDataObject,
-	recording: RecordingOutcome | undefined,
-	files: Map<unknown, IBinaryKeyData>,
-): IDataObject {
-	if (recording?.binary) files.set(json.id, recording.binary);
-	if (!recording?.error) return json;
-	return {
-		...json,
-		error: json.error ? `${String(json.error)}. ${recording.error}` : recording.error,
-	};
 }
 
 export const reasonOf = (error: unknown) =>

@@ -47,15 +47,18 @@ export function readState(raw: unknown, filterKey: string): TriggerState | undef
 		failing: [],
 		scan: null,
 		unreadable: [],
+		ceiling: null,
 	};
 	if (v === 1) return state;
 	const scan = readScan(stored.scan);
 	const unreadable = stored.unreadable === undefined ? [] : stored.unreadable;
 	if (!isText(account) || !isText(keyId) || !isPairList(failing) || !isIdList(unreadable))
 		return undefined;
-	if (scan === undefined) return undefined;
+	const ceiling = stored.ceiling ?? null;
+	if (scan === undefined || !(ceiling === null || isWhole(ceiling))) return undefined;
 	const owner = { account, keyId };
-	return { ...state, owner, failing: failing.map(([id, count]) => [id, count]), scan, unreadable };
+	const pairs = failing.map(([id, count]): [number, number] => [id, count]);
+	return { ...state, owner, failing: pairs, scan, unreadable, ceiling };
 }
 
 export type StatePick =
@@ -93,7 +96,13 @@ export function pickState(
 	return { found: undefined, needsAccount: false };
 }
 
-export function toStored({ owner, scan, unreadable, ...state }: TriggerState): IDataObject {
+export function toStored({
+	owner,
+	scan,
+	unreadable,
+	ceiling,
+	...state
+}: TriggerState): IDataObject {
 	return {
 		v: state.v,
 		filterKey: state.filterKey,
@@ -105,6 +114,7 @@ export function toStored({ owner, scan, unreadable, ...state }: TriggerState): I
 		failing: state.failing.map(([id, count]) => [id, count]),
 		...(scan ? { scan: { ...scan, stops: [...scan.stops] } } : {}),
 		...(unreadable.length > 0 ? { unreadable: [...unreadable] } : {}),
+		...(ceiling === null ? {} : { ceiling }),
 	};
 }
 
@@ -163,11 +173,14 @@ const LEASE_GRACE_MS = 60_000;
 const LEASE_WITHOUT_DEADLINE_MS = 15 * 60_000;
 
 /**
- * n8n's in-memory scheduler starts a poll on every tick even while the previous one runs, and the
- * durable one abandons a poll past its timeout without stopping it. Module state (one per n8n
- * process) keyed by workflow and node: n8n builds new workflow objects for each durable poll.
+ * One poll at a time per trigger, in this n8n process (module state: the only place both schedulers
+ * share between polls). A poll is known by the static data object it writes to: the in-memory
+ * scheduler gives all polls of one activation the same one, and starts them on every tick even while
+ * the previous one runs; those wait their turn (the poll does nothing). A poll with another object
+ * belongs to a newer activation (a re-publish) or follows one the durable scheduler abandoned past
+ * its timeout: it takes over at once, and the older poll stops (`onLost`) and emits and writes nothing.
  */
-const running = new Map<string, { until: number }>();
+const running = new Map<string, { owner: object; until: number; onLost: () => void }>();
 
 export interface PollLease {
 	/** Whether this poll is still the trigger's running poll (checked before writing or emitting). */
@@ -175,13 +188,20 @@ export interface PollLease {
 	release(): void;
 }
 
-export function acquirePollLease(key: string, deadline: number | undefined): PollLease | undefined {
+export function acquirePollLease(
+	key: string,
+	owner: object,
+	deadline: number | undefined,
+	onLost: () => void = () => {},
+): PollLease | undefined {
 	const now = Date.now();
-	if ((running.get(key)?.until ?? 0) > now) return undefined;
-	const lease = {
-		until: deadline === undefined ? now + LEASE_WITHOUT_DEADLINE_MS : deadline + LEASE_GRACE_MS,
-	};
+	const previous = running.get(key);
+	if (previous?.owner === owner && previous.until > now) return undefined;
+	const until =
+		deadline === undefined ? now + LEASE_WITHOUT_DEADLINE_MS : deadline + LEASE_GRACE_MS;
+	const lease = { owner, until, onLost };
 	running.set(key, lease);
+	previous?.onLost();
 	const holds = () => running.get(key) === lease;
 	return {
 		holds,

@@ -152,6 +152,7 @@ describe('first activation', () => {
 			failing: [],
 			scan: null,
 			unreadable: [],
+			ceiling: null,
 		});
 		expect(sinceFor(poller.state!, W)).toBeUndefined();
 		server.add(T0 - 86_400_000 * 3); // even an old one: nothing was there at activation
@@ -547,6 +548,7 @@ describe('state persistence', () => {
 		failing: [],
 		scan: null,
 		unreadable: [],
+		ceiling: null,
 	};
 
 	it('reads back what it wrote, through JSON', () => {
@@ -614,6 +616,7 @@ describe('0.2.0 additions', () => {
 			failing: [],
 			scan: null,
 			unreadable: [],
+			ceiling: null,
 		});
 	});
 

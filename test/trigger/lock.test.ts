@@ -1,6 +1,6 @@
 /**
- * One poll at a time (nodes/RingReadyTrigger/state.ts): the lease a poll holds while it runs, and a
- * poll that never ends (it cannot release), on a virtual clock.
+ * One poll of an activation at a time (nodes/RingReadyTrigger/state.ts): the lease a poll holds
+ * while it runs, a newer activation taking over, and a poll that never ends, on a virtual clock.
  */
 import { acquirePollLease } from '../../nodes/RingReadyTrigger/state';
 
@@ -11,39 +11,54 @@ beforeEach(() => {
 afterEach(() => jest.restoreAllMocks());
 
 describe('one poll of a trigger at a time', () => {
-	it('a second poll of the same trigger gets no lease while the first runs; another trigger does', () => {
-		const first = acquirePollLease('workflow 1\nnode a', now + 36_000)!;
+	it('a second poll of the same activation gets no lease while the first runs; another trigger does', () => {
+		const activation = {};
+		const first = acquirePollLease('workflow 1\nnode a', activation, now + 36_000)!;
 		expect(first.holds()).toBe(true);
-		expect(acquirePollLease('workflow 1\nnode a', now + 36_000)).toBeUndefined();
-		const other = acquirePollLease('workflow 2\nnode a', now + 36_000);
+		expect(acquirePollLease('workflow 1\nnode a', activation, now + 36_000)).toBeUndefined();
+		const other = acquirePollLease('workflow 2\nnode a', {}, now + 36_000);
 		expect(other?.holds()).toBe(true);
 		first.release();
 		other!.release();
-		const next = acquirePollLease('workflow 1\nnode a', now + 36_000);
+		const next = acquirePollLease('workflow 1\nnode a', activation, now + 36_000);
 		expect(next?.holds()).toBe(true);
 		next!.release();
 	});
 
-	it('a poll that never ends holds the trigger until a minute past its deadline; then the next takes over and the old one no longer holds it', () => {
-		const hung = acquirePollLease('workflow 3\nnode a', now + 36_000)!;
+	it("a newer activation's poll (another static data object) takes over at once; the older one is told and no longer holds it", () => {
+		let stopped = 0;
+		const old = acquirePollLease('workflow 5\nnode a', {}, now + 36_000, () => stopped++)!;
+		const newer = acquirePollLease('workflow 5\nnode a', {}, now + 36_000)!;
+		expect(newer.holds()).toBe(true);
+		expect(old.holds()).toBe(false);
+		expect(stopped).toBe(1);
+		old.release(); // the old poll ending changes nothing for the new one
+		expect(newer.holds()).toBe(true);
+		newer.release();
+	});
+
+	it('a poll that never ends holds its activation until a minute past its deadline; then the next takes over and the old one no longer holds it', () => {
+		const activation = {};
+		const hung = acquirePollLease('workflow 3\nnode a', activation, now + 36_000)!;
 		now += 36_000 + 59_999;
-		expect(acquirePollLease('workflow 3\nnode a', now + 36_000)).toBeUndefined();
+		expect(acquirePollLease('workflow 3\nnode a', activation, now + 36_000)).toBeUndefined();
 		now += 1;
-		const next = acquirePollLease('workflow 3\nnode a', now + 36_000)!;
+		const next = acquirePollLease('workflow 3\nnode a', activation, now + 36_000)!;
 		expect(next.holds()).toBe(true);
 		expect(hung.holds()).toBe(false);
-		hung.release(); // the old poll ending late changes nothing for the new one
+		hung.release();
 		expect(next.holds()).toBe(true);
-		expect(acquirePollLease('workflow 3\nnode a', now + 36_000)).toBeUndefined();
+		expect(acquirePollLease('workflow 3\nnode a', activation, now + 36_000)).toBeUndefined();
 		next.release();
 	});
 
 	it('without a deadline (n8n before 2.38) the lease lasts 15 minutes', () => {
-		const hung = acquirePollLease('workflow 4\nnode a', undefined)!;
+		const activation = {};
+		const hung = acquirePollLease('workflow 4\nnode a', activation, undefined)!;
 		now += 15 * 60_000 - 1;
-		expect(acquirePollLease('workflow 4\nnode a', undefined)).toBeUndefined();
+		expect(acquirePollLease('workflow 4\nnode a', activation, undefined)).toBeUndefined();
 		now += 1;
-		expect(acquirePollLease('workflow 4\nnode a', undefined)?.holds()).toBe(true);
+		expect(acquirePollLease('workflow 4\nnode a', activation, undefined)?.holds()).toBe(true);
 		expect(hung.holds()).toBe(false);
 	});
 });

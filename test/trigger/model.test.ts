@@ -21,12 +21,10 @@ import type { Channel, ConversationSummary } from '../../nodes/RingReady/shared/
 import {
 	MAX_FAILING_IDS,
 	MAX_SEEN_IDS,
-	decide,
 	decideListing,
 	filterKeyFor,
 	givesUpOnTranscript,
 	planListing,
-	sinceFor,
 	startState,
 	type ListingPlan,
 	type TriggerState,
@@ -167,17 +165,26 @@ class ModelTrigger {
 
 	/** One poll; its emitted ids, or undefined when it failed. `activation`: the activation poll. */
 	poll(activation: boolean, faults: Faults = {}): number[] | undefined {
-		const lease = acquirePollLease('model workflow\nnode-1', undefined);
-		if (!lease) return []; // another poll of this trigger is running: nothing sent, nothing changed
+		// A poll is known by the static data it writes: the activation's (legacy), its own (durable).
+		const owner = this.scheduler === 'legacy' ? (this.live ??= copy(this.saved)) : {};
+		const lease = acquirePollLease('model workflow\nnode-1', owner, undefined);
+		if (!lease) return []; // a poll of this activation is running: nothing sent, nothing changed
+		const overlapping = () => {
+			const emitted = this.poll(false, {});
+			if (emitted === undefined) throw new Error('the overlapping poll failed');
+			return emitted;
+		};
 		try {
-			if (faults.overlap === 'finishesFirst') {
-				// The next tick comes and ends while this poll is still listing.
-				if (this.poll(false, {}) === undefined) throw new Error('the overlapping poll failed');
-			}
+			// The next tick comes and ends while this poll is still listing.
+			const first = faults.overlap === 'finishesFirst' ? overlapping() : [];
+			// A durable tick that came meanwhile took over: this poll sends and writes nothing.
+			if (!lease.holds()) return first;
 			const result = this.pollOnce(activation, faults);
-			if (faults.overlap === 'finishesLast' && this.poll(false, {}) === undefined)
-				throw new Error('the overlapping poll failed');
-			return result;
+			const last = faults.overlap === 'finishesLast' ? overlapping() : [];
+			const overlapped = [...first, ...last];
+			return result === undefined && overlapped.length === 0
+				? undefined
+				: [...first, ...(result ?? []), ...last];
 		} finally {
 			lease.release();
 		}
@@ -230,12 +237,7 @@ class ModelTrigger {
 				list().slice(0, 20),
 				serverNowMs,
 			);
-			const state =
-				start.cursor === null
-					? start
-					: decide(start, list(sinceFor(start, this.windowMinutes)), this.windowMinutes, {
-							serverNowMs,
-						}).next;
+			const state = start;
 			writeState(storage.node, state);
 			storage.global[recordKey] = toStored(state);
 			return [];

@@ -169,3 +169,25 @@ describe('RingReady Trigger › Output (version 1.1)', () => {
 		expect(Object.keys(rawItems[0])).toContain('to');
 	});
 });
+
+describe('Fetch Test Event', () => {
+	it.each([
+		[
+			'Simplified, Add Transcript Text, Download Recording',
+			{ options: { transcriptText: true, downloadRecording: true } },
+		],
+		['Raw, Include Transcript', { output: 'raw', options: { includeTranscript: true } }],
+		['Selected Fields', { output: 'selectedFields', fields: ['summary', 'transcript_text'] }],
+		['Simplified', {}],
+	] as Array<[string, INodeParameters]>)(
+		'gives the item a poll emits for the same conversation and options (%s)',
+		async (_options, parameters) => {
+			const wf = await activated(parameters);
+			const [call] = sandbox.control.addConversations({ count: 1, channel: 'phone' });
+			const polled = byId(await wf.poll(), call.id);
+			const [testEvent] = (await wf.poll('manual'))!;
+			expect(testEvent.json.id).toBe(call.id);
+			expect(testEvent).toEqual(polled);
+		},
+	);
+});

@@ -2,13 +2,13 @@
  * The RingReady Trigger on both of n8n's schedulers (see ./schedulers.ts): the in-memory one and
  * the durable, database-backed one (n8n 2.36+), against the sandbox over real HTTP.
  */
-import type { IDataObject, INodeParameters, INodeType, IPollFunctions } from 'n8n-workflow';
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { RingReadyTrigger } from '../../nodes/RingReadyTrigger/RingReadyTrigger.node';
 import { logMark, logsSince } from '../harness/logs';
 import type { Sandbox } from '../sandbox';
 import { credentials, sandbox } from './sandbox';
-import { SCHEDULERS, ScheduledTrigger, type PollOutcome } from './schedulers';
+import { SCHEDULERS, ScheduledTrigger, virtualClock, type PollOutcome } from './schedulers';
 
 const trigger = new RingReadyTrigger();
 
@@ -139,33 +139,6 @@ describe("n8n's durable scheduler", () => {
 	});
 });
 
-/**
- * The host clock as the trigger sees it (the project's virtual clock): each HTTP response the
- * trigger receives takes `msPerResponse` of it, so a test runs polls of any length at once.
- */
-function virtualClock(msPerResponse: number) {
-	let now = Date.now();
-	const spy = jest.spyOn(Date, 'now').mockImplementation(() => now);
-	const nodeType: INodeType = {
-		description: trigger.description,
-		methods: trigger.methods,
-		async poll(this: IPollFunctions) {
-			const send = this.helpers.httpRequestWithAuthentication;
-			if (!(send as { clocked?: boolean }).clocked) {
-				const clocked = async function (this: IPollFunctions, ...args: Parameters<typeof send>) {
-					const response: unknown = await send.apply(this, args);
-					now += msPerResponse;
-					return response;
-				};
-				(clocked as { clocked?: boolean }).clocked = true;
-				this.helpers.httpRequestWithAuthentication = clocked as typeof send;
-			}
-			return await trigger.poll.call(this);
-		},
-	};
-	return { nodeType, now: () => now, restore: () => spy.mockRestore() };
-}
-
 const LIST_PATH = '/api/v1/conversations';
 const listRequests = () =>
 	sandbox.control.requests().log.filter((entry) => entry.path === LIST_PATH);
@@ -176,31 +149,33 @@ describe.each(SCHEDULERS)('under load, on the %s scheduler', (kind) => {
 	const triggerOn = (parameters: INodeParameters = {}, budgetMs?: number, type = trigger) =>
 		new ScheduledTrigger(kind, type, parameters, credentials(), budgetMs);
 
-	it('a tick while the previous poll still runs does nothing: every conversation and transcript once', async () => {
-		const wf = triggerOn({ options: { includeTranscript: true } });
-		await wf.activate();
-		const burst = addedIds(40);
-		sandbox.control.clearRequests();
-		sandbox.control.setLatency(20);
-		const mark = logMark();
-		const first = wf.tick();
-		await new Promise((resolve) => setImmediate(resolve));
-		const second = await wf.tick(); // the next tick comes while the first poll fetches transcripts
-		expect(second).toEqual({ items: null });
-		expect(ids(await first)).toEqual(burst);
-		expect(listRequests()).toHaveLength(1);
-		expect(detailRequests().map((entry) => Number(entry.path.split('/').pop()))).toEqual(burst);
-		expect(logsSince(mark).map((log) => log.message)).toContain(
-			'RingReady Trigger: the previous poll of this trigger is still running; this poll does nothing',
-		);
-		expect((await wf.poll()).items).toBeNull();
-	});
+	// Durable: ticks are a minute apart and a poll is abandoned after 45 s (see lifecycle.test.ts).
+	if (kind === 'legacy')
+		it('a tick while the previous poll still runs does nothing: every conversation and transcript once', async () => {
+			const wf = triggerOn({ options: { includeTranscript: true } });
+			await wf.activate();
+			const burst = addedIds(40);
+			sandbox.control.clearRequests();
+			sandbox.control.setLatency(20);
+			const mark = logMark();
+			const first = wf.tick();
+			await new Promise((resolve) => setImmediate(resolve));
+			const second = await wf.tick(); // the next tick comes while the first poll fetches transcripts
+			expect(second).toEqual({ items: null });
+			expect(ids(await first)).toEqual(burst);
+			expect(listRequests()).toHaveLength(1);
+			expect(detailRequests().map((entry) => Number(entry.path.split('/').pop()))).toEqual(burst);
+			expect(logsSince(mark).map((log) => log.message)).toContain(
+				'RingReady Trigger: the previous poll of this trigger is still running; this poll does nothing',
+			);
+			expect((await wf.poll()).items).toBeNull();
+		});
 
 	it('a backlog whose listing takes longer than a poll may run: all of it once each, oldest first, each poll within its time', async () => {
 		const wf = triggerOn({}, 20_000);
 		await wf.activate();
 		const backlog = addedIds(1_500);
-		const clock = virtualClock(5_000); // 5 s per page: 2 pages fit in 40 % of 20 s
+		const clock = virtualClock(trigger, 5_000); // 5 s per page: 2 pages fit in 40 % of 20 s
 		const clocked = triggerOn({}, 20_000, clock.nodeType as RingReadyTrigger);
 		clocked.savedStaticData = wf.savedStaticData;
 		clocked.savedCursor = wf.savedCursor;

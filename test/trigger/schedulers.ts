@@ -8,15 +8,24 @@
  *    ActiveWorkflowTriggers.activatePollTrigger builds the poll functions once); they hold the
  *    static data between polls. The activation poll runs as a "testing" poll; every cron tick then
  *    runs `void executePollTrigger()` without waiting for the previous poll (`tick`): polls can
- *    overlap, sharing the context and the static data. n8n saves the workflow's static data to its
- *    database after activating and whenever a poll emits. A restart reloads what was saved and
- *    runs the activation poll again.
+ *    overlap, sharing the context and the static data. A re-publish activates anew (new Workflow,
+ *    new context); a poll of the old activation still running then ends superseded: n8n-core's
+ *    PollTriggerExecutor discards its result (`isCurrent`, the activation's token in n8n's
+ *    ActiveWorkflowTriggers). n8n saves the workflow's static data to its database after
+ *    activating and whenever a poll emits. A restart reloads what was saved and runs the
+ *    activation poll again.
  *  - durable (N8N_SCHEDULER_ENABLED, N8N_POLLER_DURABLE_CURSORS_ENABLED): every poll builds a new
  *    Workflow from the database. The node's own static data is a snapshot of the `poller_state`
  *    cursor (created from the node's static data on first use), committed only after a scheduled
  *    poll: with its execution when it emits, alone when it returns null. The activation poll's
  *    snapshot is dropped unless it emits. The workflow's other static data (global) is saved after
- *    activating and whenever a poll emits. A restart does not re-run the activation poll.
+ *    activating and whenever a poll emits. A restart does not re-run the activation poll. A
+ *    scheduled poll that runs longer than N8N_SCHEDULER_POLL_TIMEOUT (45 s) is abandoned, as n8n's
+ *    PollTriggerTaskHandler does: n8n stops waiting for it (its promise keeps running) and records
+ *    nothing of it, neither an execution nor its cursor; the next tick polls from the same cursor.
+ *    Here a poll is past its timeout by the real clock or by the clock the trigger sees (Date.now,
+ *    which tests may run virtually), and a tick that comes while a poll still runs finds it
+ *    abandoned (ticks are at least a minute apart, the timeout 45 s).
  */
 import { AsyncLocalStorage } from 'async_hooks';
 
@@ -27,6 +36,7 @@ import type {
 	INodeExecutionData,
 	INodeParameters,
 	INodeType,
+	IPollFunctions,
 	Workflow,
 } from 'n8n-workflow';
 
@@ -47,6 +57,8 @@ export const SCHEDULERS: SchedulerKind[] = ['legacy', 'durable'];
 
 /** n8n 2.41's durable poll budget: 45 s poll timeout minus its 20 % margin. */
 const DURABLE_POLL_BUDGET_MS = 36_000;
+/** N8N_SCHEDULER_POLL_TIMEOUT's default (n8n 2.37+). */
+export const DURABLE_POLL_TIMEOUT_MS = 45_000;
 
 const json = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
@@ -75,6 +87,21 @@ function executor(): PollTriggerExecutor {
 export interface PollOutcome {
 	items: IDataObject[] | null;
 	error?: Error;
+	/** Durable: past its timeout, so n8n recorded nothing of it. */
+	abandoned?: boolean;
+}
+
+interface PollRecord {
+	outcome: PollOutcome;
+	abandoned: boolean;
+	/** Durable scheduled polls only: by the clock the trigger sees. */
+	timeoutAt?: number;
+}
+
+/** Whether n8n has abandoned this poll (marks it so once its time is up). */
+function isAbandoned(record: PollRecord): boolean {
+	if (record.timeoutAt !== undefined && Date.now() > record.timeoutAt) record.abandoned = true;
+	return record.abandoned;
 }
 
 export class ScheduledTrigger {
@@ -87,6 +114,12 @@ export class ScheduledTrigger {
 		| { workflow: Workflow; run: (activation: boolean) => Promise<PollOutcome> }
 		| undefined;
 	readonly nodeName = 'RingReady Trigger';
+	/** Legacy: which activation is current (n8n's activation token). */
+	private generation = 0;
+	/** Durable: the scheduled poll running now, if any. */
+	private runningPoll: PollRecord | undefined;
+	/** Durable: N8N_SCHEDULER_POLL_TIMEOUT. */
+	pollTimeoutMs = DURABLE_POLL_TIMEOUT_MS;
 
 	constructor(
 		readonly kind: SchedulerKind,
@@ -102,6 +135,7 @@ export class ScheduledTrigger {
 	/** Activating (or re-publishing) the workflow: the activation poll. Throws when it fails, as activation does. */
 	async activate(): Promise<PollOutcome> {
 		this.live = undefined;
+		this.generation++;
 		const outcome = await this.run(true);
 		if (outcome.error) throw outcome.error;
 		return outcome;
@@ -123,6 +157,7 @@ export class ScheduledTrigger {
 	/** n8n stops and starts again: what was not saved is gone (legacy re-runs the activation poll). */
 	async restart(): Promise<PollOutcome | undefined> {
 		this.live = undefined;
+		this.generation++;
 		if (this.kind === 'legacy') return await this.activate();
 		return undefined;
 	}
@@ -163,10 +198,11 @@ export class ScheduledTrigger {
 	private async run(activation: boolean): Promise<PollOutcome> {
 		if (this.kind === 'durable')
 			return await this.bind(this.build(), false, activation ? 'activate' : 'update')(activation);
-		this.live ??= (() => {
-			const workflow = this.build();
-			return { workflow, run: this.bind(workflow, true, 'activate') };
-		})();
+		if (this.live) return await this.live.run(activation);
+		const generation = this.generation;
+		const workflow = this.build();
+		const isCurrent = () => this.generation === generation;
+		this.live = { workflow, run: this.bind(workflow, true, 'activate', isCurrent) };
 		return await this.live.run(activation);
 	}
 
@@ -175,6 +211,7 @@ export class ScheduledTrigger {
 		workflow: Workflow,
 		legacy: boolean,
 		activationMode: 'activate' | 'update',
+		isCurrent = () => true,
 	): (activation: boolean) => Promise<PollOutcome> {
 		const durable = !legacy;
 		const node = workflow.nodes[this.nodeName];
@@ -185,7 +222,7 @@ export class ScheduledTrigger {
 			workflow,
 		});
 		// Which poll an emit belongs to, when polls through one context overlap.
-		const current = new AsyncLocalStorage<{ outcome: PollOutcome }>();
+		const current = new AsyncLocalStorage<PollRecord>();
 
 		let staged: { snapshot: IDataObject; seed: string } | undefined;
 		const takeStaged = (): IDataObject | null => {
@@ -194,15 +231,18 @@ export class ScheduledTrigger {
 			return json(staged.snapshot);
 		};
 		const __emit = (data: INodeExecutionData[][]) => {
+			if (isAbandoned(current.getStore()!)) return;
 			const cursor = takeStaged();
 			if (cursor) this.savedCursor = cursor;
 			this.saveStaticData(workflow);
 			current.getStore()!.outcome = { items: data[0].map((item) => item.json) };
 		};
 		const __emitError = (error: Error) => {
+			if (isAbandoned(current.getStore()!)) return;
 			current.getStore()!.outcome = { items: null, error };
 		};
 		const __commitCursor = async () => {
+			if (isAbandoned(current.getStore()!)) return;
 			const cursor = takeStaged();
 			if (cursor) this.savedCursor = cursor;
 		};
@@ -230,16 +270,71 @@ export class ScheduledTrigger {
 			resolveNodeStaticData,
 			budgetMs === undefined ? undefined : () => budgetMs,
 		);
-		const executePollTrigger = executor().create(workflow, node, context, () => true);
+		const executePollTrigger = executor().create(workflow, node, context, isCurrent);
 		return async (activation: boolean) => {
-			const record: { outcome: PollOutcome } = { outcome: { items: null } };
+			const timed = durable && !activation;
+			const record: PollRecord = {
+				outcome: { items: null },
+				abandoned: false,
+				timeoutAt: timed ? Date.now() + this.pollTimeoutMs : undefined,
+			};
+			if (timed) {
+				// A tick while a poll still runs: that one is past its timeout by now.
+				if (this.runningPoll) this.runningPoll.abandoned = true;
+				this.runningPoll = record;
+			}
+			let timer: NodeJS.Timeout | undefined;
+			const abandoned = new Promise<'abandoned'>((resolve) => {
+				if (timed)
+					timer = setTimeout(() => {
+						record.abandoned = true;
+						resolve('abandoned');
+					}, this.pollTimeoutMs);
+			});
+			const polled = current.run(record, async () => await executePollTrigger(activation));
+			polled.catch(() => {}); // an abandoned poll's end is nobody's concern
 			try {
-				await current.run(record, async () => await executePollTrigger(activation));
+				if ((await Promise.race([polled, abandoned])) === 'abandoned')
+					return { items: null, abandoned: true };
 			} catch (error) {
 				return { items: null, error: error as Error };
+			} finally {
+				clearTimeout(timer);
+				if (this.runningPoll === record) this.runningPoll = undefined;
 			}
+			if (isAbandoned(record)) return { items: null, abandoned: true };
 			if (activation) this.saveStaticData(workflow);
 			return record.outcome;
 		};
 	}
+}
+
+/**
+ * The host clock as the trigger sees it (the project's virtual clock): each HTTP response the
+ * trigger receives takes `msPerResponse` of it, so a test runs polls of any length at once.
+ */
+export function virtualClock(
+	trigger: INodeType & Required<Pick<INodeType, 'poll'>>,
+	msPerResponse: number,
+) {
+	let now = Date.now();
+	const spy = jest.spyOn(Date, 'now').mockImplementation(() => now);
+	const nodeType: INodeType = {
+		description: trigger.description,
+		methods: trigger.methods,
+		async poll(this: IPollFunctions) {
+			const send = this.helpers.httpRequestWithAuthentication;
+			if (!(send as { clocked?: boolean }).clocked) {
+				const clocked = async function (this: IPollFunctions, ...args: Parameters<typeof send>) {
+					const response: unknown = await send.apply(this, args);
+					now += msPerResponse;
+					return response;
+				};
+				(clocked as { clocked?: boolean }).clocked = true;
+				this.helpers.httpRequestWithAuthentication = clocked as typeof send;
+			}
+			return await trigger.poll.call(this);
+		},
+	};
+	return { nodeType, now: () => now, restore: () => spy.mockRestore() };
 }

@@ -13,9 +13,10 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { readFileSync } from 'fs';
 import { join } from 'path';
 
+import { RingReady } from '../../nodes/RingReady/RingReady.node';
 import { RingReadyTrigger } from '../../nodes/RingReadyTrigger/RingReadyTrigger.node';
 import { MAX_SEEN_IDS } from '../../nodes/RingReadyTrigger/cursor';
-import { runPoll, secretPaths } from '../harness';
+import { executeNode, runPoll, secretPaths } from '../harness';
 import type { TestCredentials } from '../harness';
 import { startSandbox } from '../sandbox';
 import type { ConversationDetail, Sandbox } from '../sandbox';
@@ -153,7 +154,7 @@ describe('description', () => {
 });
 
 describe('first activation', () => {
-	it('emits nothing, starts from the newest conversation, and costs three requests', async () => {
+	it('emits nothing, starts from the newest conversation, and costs two requests', async () => {
 		const wf = workflow();
 		expect(await wf.poll()).toBeNull();
 		const newest = sandbox.control.conversations()[0];
@@ -163,12 +164,13 @@ describe('first activation', () => {
 			account: `${sandbox.url} user 142`,
 			keyId: expect.stringMatching(/^[0-9a-f]{24}$/),
 			cursor: newest.started_at,
+			ceiling: newest.id,
 		});
 		expect(JSON.stringify(wf.staticData)).not.toContain(sandbox.keys.readWrite.slice(8));
+		// The window is listed by the next poll, which may resume it across polls like any listing.
 		expect(sandbox.control.requests().log.map((r) => [r.path, r.query])).toEqual([
 			['/api/v1/whoami', {}],
 			[LIST_PATH, { limit: '20' }],
-			[LIST_PATH, { limit: '200', since: isoSeconds(Date.parse(newest.started_at) - 3_600_000) }],
 		]);
 		expect(await wf.poll()).toBeNull(); // history is never flooded
 	});
@@ -537,6 +539,20 @@ describe('failures leave the state exactly as it was', () => {
 		const error = await wf.pollError();
 		expect(error).toBeInstanceOf(NodeOperationError);
 		expect(error.message).toBe('Agent ID must be a positive whole number, got "seven"');
+	});
+
+	it("a bad agent URL gets the RingReady node's error for the same input, before any request", async () => {
+		const agentId = { __rl: true, mode: 'url', value: 'https://example.com/not-an-agent' };
+		const error = await workflow({ filters: { agentId } }).pollError();
+		const nodeError = await executeNode(new RingReady(), {
+			parameters: { resource: 'conversation', operation: 'getAll', filters: { agentId } },
+			credentials: credentials(),
+		}).catch((thrown: NodeOperationError) => thrown);
+		expect(error.message).toBe(
+			(nodeError as NodeOperationError).message.replace(/ \[item 0\]$/, ''),
+		);
+		expect(error.description).toContain((nodeError as NodeOperationError).description);
+		expect(sandbox.control.requests().log).toEqual([]);
 	});
 });
 

@@ -9,7 +9,7 @@ import {
 } from './contract';
 import type { OutputChoice, OutputRecord } from './output';
 import { OUTPUT_VERSION, pickFields, simplifyBeforeOutputVersion } from './output';
-import { addTranscriptText, transcriptToText } from './transcript';
+import { addReadableTranscriptText } from './transcript';
 
 /**
  * Every "Simplify" (version 1) and "Output" (version 1.1 on): what Simplified keeps of a
@@ -142,32 +142,34 @@ export const CONVERSATION_FULL_FIELDS: readonly string[] = [
 ];
 
 /**
- * A conversation as the node outputs it, as Output (or Simplify) asks: the API's fields, with
- * transcript text if asked (Add Transcript Text), simplified, or only the selected fields.
+ * A conversation as the node and the trigger output it, as Output (or Simplify) asks: the API's
+ * fields, with transcript text if asked (Add Transcript Text), simplified, or only the selected
+ * fields. A transcript turn without a role and text is left out of the text and named in `error`,
+ * which is kept whatever the fields (so are the trigger's notes in `errors`).
  */
 export function shapeConversation(
 	conversation: ConversationDetail,
 	{ transcriptText, output }: { transcriptText?: boolean; output: OutputChoice },
+	errors: string[] = [],
 ): IDataObject {
-	const shaped = (
-		transcriptText ? addTranscriptText(conversation) : { ...conversation }
+	const withText =
+		transcriptText ||
+		(output.mode === 'selectedFields' && output.fields.includes('transcript_text')) ||
+		// Simplified keeps a fetched transcript as text: the compact form a model reads best.
+		(output.mode === 'simplified' && Array.isArray(conversation.transcript));
+	const full = (
+		withText ? addReadableTranscriptText(conversation) : { ...conversation }
 	) as IDataObject;
-	if (output.mode === 'raw') return shaped;
-	if (output.mode === 'selectedFields') {
-		return pickFields(
-			output.fields.includes('transcript_text') ? addTranscriptText(conversation) : shaped,
-			output.fields,
-		);
+	if (typeof full.error === 'string') errors = [full.error, ...errors];
+	let shaped = full;
+	if (output.mode === 'selectedFields') shaped = pickFields(full, output.fields);
+	else if (output.mode === 'simplified') {
+		const fields =
+			output.typeVersion < OUTPUT_VERSION
+				? SIMPLIFIED_CONVERSATION_FIELDS
+				: SIMPLIFIED_CONVERSATION_FIELDS_V1_1;
+		shaped = pickFields(full, withText ? [...fields, 'transcript_text'] : fields);
 	}
-	const simplified = pickFields(
-		conversation,
-		output.typeVersion < OUTPUT_VERSION
-			? SIMPLIFIED_CONVERSATION_FIELDS
-			: SIMPLIFIED_CONVERSATION_FIELDS_V1_1,
-	);
-	// A fetched transcript stays, as text: the compact form a model or a message reads best.
-	if (transcriptText || Array.isArray(conversation.transcript)) {
-		simplified.transcript_text = transcriptToText(conversation.transcript);
-	}
-	return simplified;
+	if (errors.length > 0) shaped.error = errors.join('. ');
+	return shaped;
 }

@@ -1,0 +1,143 @@
+/**
+ * The trigger's transitions on both rebuilt schedulers (./schedulers.ts, n8n-core's PollContext and
+ * PollTriggerExecutor; the durable one abandons a poll past its 45 s timeout as n8n does): a
+ * re-publish while a poll of the old activation still runs, an activation with a busy hour in its
+ * window, and a backlog longer than one poll. Long polls run on the trigger's virtual clock (each
+ * HTTP response takes a set time), so they take no real time.
+ */
+import type { INodeParameters } from 'n8n-workflow';
+
+import { RingReadyTrigger } from '../../nodes/RingReadyTrigger/RingReadyTrigger.node';
+import type { Sandbox } from '../sandbox';
+import { credentials, sandbox } from './sandbox';
+import { SCHEDULERS, ScheduledTrigger, virtualClock, type PollOutcome } from './schedulers';
+
+const trigger = new RingReadyTrigger();
+const LIST_PATH = '/api/v1/conversations';
+
+const ids = (outcome: PollOutcome | undefined) =>
+	(outcome?.items ?? []).map((item) => item.id as number);
+const add = (
+	count: number,
+	options: Partial<Parameters<Sandbox['control']['addConversations']>[0]> = {},
+) => sandbox.control.addConversations({ ...options, count }).map((c) => c.id);
+const listRequests = () =>
+	sandbox.control.requests().log.filter((entry) => entry.path === LIST_PATH).length;
+const wait = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
+
+describe.each(SCHEDULERS)('on the %s scheduler', (kind) => {
+	const triggerOn = (parameters: INodeParameters = {}) =>
+		new ScheduledTrigger(kind, trigger, parameters, credentials());
+
+	it.each([
+		['a changed filter', { filters: { channel: 'web_chat' } }],
+		['no change', {}],
+	] as Array<[string, INodeParameters]>)(
+		're-published (%s) while a poll of the old activation waits for its list page: what comes after is emitted once',
+		async (_change, republished) => {
+			const wf = triggerOn({});
+			await wf.activate();
+			const before = add(2, { channel: 'web_chat' });
+			sandbox.control.slowDown({ path: LIST_PATH, holdMs: 1_500 });
+			const oldPoll = wf.tick();
+			await wait(300); // its list request is held at RingReady
+			wf.parameters = republished;
+			const emitted = ids(await wf.activate());
+			const after = add(2, { channel: 'web_chat' });
+			const old = await oldPoll;
+			expect(old).toEqual({ items: null }); // superseded: nothing emitted, no error
+			emitted.push(...ids(await wf.poll()), ...ids(await wf.poll()));
+			// A filter change starts over from the newest conversation at the re-publish.
+			expect(emitted).toEqual(republished.filters ? after : [...before, ...after]);
+			console.log(
+				`[${kind}] re-publish (${_change}) during a held list page: old poll ${JSON.stringify(old)}, emitted ${JSON.stringify(emitted)} (before: ${JSON.stringify(before)}, after: ${JSON.stringify(after)})`,
+			);
+		},
+	);
+
+	it('activation with 1,500 conversations in its window, 5 s list pages, 36 s per poll: one page at activation, then only what came after, once', async () => {
+		add(1_500);
+		const clock = virtualClock(trigger, 5_000);
+		const wf = new ScheduledTrigger(kind, clock.nodeType, {}, credentials(), 36_000);
+		const emitted: number[] = [];
+		const pages: number[] = [];
+		const seconds: number[] = [];
+		let after: number[] = [];
+		try {
+			const measure = async (poll: () => Promise<PollOutcome>) => {
+				const [requests, t0] = [listRequests(), clock.now()];
+				const outcome = await poll();
+				expect(outcome.error).toBeUndefined();
+				expect(outcome.abandoned).toBeUndefined();
+				pages.push(listRequests() - requests);
+				seconds.push((clock.now() - t0) / 1000);
+				emitted.push(...ids(outcome));
+			};
+			await measure(async () => await wf.activate());
+			for (let poll = 1; poll <= 12; poll++) {
+				await measure(async () => await wf.poll());
+				if (poll === 1) after = add(2); // while the window's listing goes on
+				if (poll > 1 && emitted.length >= 2 && !wf.nodeState().scan) break;
+			}
+		} finally {
+			clock.restore();
+		}
+		console.log(
+			`[${kind}] activation with 1,500 in the window: list pages per poll ${JSON.stringify(pages)}, seconds per poll ${JSON.stringify(seconds)}, emitted ${JSON.stringify(emitted)}`,
+		);
+		expect(pages[0]).toBe(1);
+		expect(Math.max(...seconds)).toBeLessThanOrEqual(36);
+		expect(emitted).toEqual(after);
+		expect((await wf.poll()).items).toBeNull();
+	});
+
+	it('a backlog of 3,000 with 3 s list pages: delivered whole, once each, oldest first, within 8 polls of 36 s', async () => {
+		const wf = triggerOn();
+		await wf.activate();
+		const backlog = add(3_000);
+		const clock = virtualClock(trigger, 3_000);
+		const clocked = new ScheduledTrigger(kind, clock.nodeType, {}, credentials(), 36_000);
+		clocked.savedStaticData = wf.savedStaticData;
+		clocked.savedCursor = wf.savedCursor;
+		const emitted: number[] = [];
+		const pages: number[] = [];
+		const seconds: number[] = [];
+		try {
+			if (kind === 'legacy') await clocked.restart(); // the same state, in the clocked trigger
+			for (let poll = 0; poll < 8 && emitted.length < backlog.length; poll++) {
+				const [requests, t0] = [listRequests(), clock.now()];
+				const outcome = await clocked.poll();
+				expect(outcome.error).toBeUndefined();
+				expect(outcome.abandoned).toBeUndefined();
+				emitted.push(...ids(outcome));
+				pages.push(listRequests() - requests);
+				seconds.push((clock.now() - t0) / 1000);
+			}
+		} finally {
+			clock.restore();
+		}
+		console.log(
+			`[${kind}] backlog of 3,000: ${pages.length} polls, list pages per poll ${JSON.stringify(pages)} (${pages.reduce((a, b) => a + b, 0)} in all), seconds per poll ${JSON.stringify(seconds)}, emitted ${emitted.length} (${new Set(emitted).size} distinct)`,
+		);
+		expect(emitted).toEqual(backlog);
+		expect(Math.max(...seconds)).toBeLessThanOrEqual(36);
+	});
+});
+
+describe("n8n's durable scheduler abandons a poll past its timeout", () => {
+	it('a poll that outlives 45 s is abandoned: nothing of it is recorded, and the next poll emits everything once', async () => {
+		const wf = new ScheduledTrigger('durable', trigger, {}, credentials());
+		await wf.activate();
+		const added = add(3);
+		wf.pollTimeoutMs = 300; // n8n's 45 s, shortened; the trigger's own budget stays 36 s
+		sandbox.control.slowDown({ path: LIST_PATH, holdMs: 800 });
+		const abandoned = await wf.poll();
+		expect(abandoned).toEqual({ items: null, abandoned: true });
+		wf.pollTimeoutMs = 45_000;
+		expect(ids(await wf.poll())).toEqual(added);
+		await wait(600); // the abandoned poll ends meanwhile: it records nothing
+		expect((await wf.poll()).items).toBeNull();
+		const more = add(1);
+		expect(ids(await wf.poll())).toEqual(more);
+	});
+});
