@@ -17,7 +17,8 @@ export const REQUEST_TIMEOUT_MS = 30_000;
 /** The API's own path: a Base URL pasted with it (https://www.ring-ready.com/api/v1/) still works. */
 const API_PATH_SUFFIX = /\/api\/v1$/;
 
-function isLoopback(hostname: string): boolean {
+/** This machine: 127.0.0.0/8, localhost and ::1 (plain HTTP is allowed there, such as the local sandbox). */
+export function isLoopback(hostname: string): boolean {
 	return LOOPBACK_HOSTS.has(hostname) || /^127(\.\d{1,3}){3}$/.test(hostname);
 }
 

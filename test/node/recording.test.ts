@@ -22,6 +22,10 @@ import type { ConversationDetail } from '../sandbox';
 import { recordingAudio } from '../sandbox';
 import { everythingVisible, useSandbox } from './fixture';
 
+/** What every refused address's error says to do. */
+const REFUSAL_ADVICE =
+	'Nothing was requested from it. Recordings are downloaded only from public addresses over HTTPS (plain http:// and addresses on this machine only when the Base URL in the RingReady API credential is itself on this machine, such as the local sandbox). If the address looks wrong, contact RingReady support about this conversation.';
+
 const recordingProbe: INodeType = {
 	description: {
 		displayName: 'Recording Probe',
@@ -309,7 +313,7 @@ describe('a recording that cannot be downloaded fails for its item', () => {
 			'Refusing to download the recording of conversation 5 from http://media.ring-ready.com: recordings are downloaded over HTTPS only',
 		);
 		expect(error.description).toBe(
-			'Its recording_url does not start with https://. Plain http:// is allowed only for 127.0.0.1, localhost and ::1 (such as the local sandbox). Nothing was downloaded.',
+			`Its recording_url is http://media.ring-ready.com/recordings/5.mp3. ${REFUSAL_ADVICE}`,
 		);
 		expect(recordingRequests()).toEqual([]);
 		expect(ctx.sandbox.control.requests().log).toEqual([]);
@@ -327,7 +331,7 @@ describe('a recording that cannot be downloaded fails for its item', () => {
 			`The recording of conversation ${call.id} was redirected to http://cdn.example.com: recordings are downloaded over HTTPS only`,
 		);
 		expect(error.description).toBe(
-			`${call.recording_url} answered HTTP 302 pointing to http://cdn.example.com/r/1.mp3. Redirects are followed over HTTPS only (plain http:// only for 127.0.0.1, localhost and ::1), and never with the API key. Nothing was downloaded.`,
+			`${call.recording_url} answered HTTP 302 pointing to http://cdn.example.com/r/1.mp3. ${REFUSAL_ADVICE}`,
 		);
 		expect(recordingRequests()).toHaveLength(1);
 	});

@@ -102,8 +102,8 @@ export function readRecordingDownload(
 
 /**
  * The conversation's recording as its output item's file (`binary[<field>]`), or undefined when it
- * has none (web chats, `recording_url: null`). The download takes a slot of the run's throttle
- * (Max Concurrency) and the item's credential (no item, as in a poll: the node's); a run already
+ * has none (web chats, `recording_url: null`). Each of the download's requests takes a slot of the
+ * run's throttle (Max Concurrency); it uses the item's credential (no item, as in a poll: the node's); a run already
  * stopped sends nothing.
  */
 export async function recordingFile(
@@ -116,16 +116,10 @@ export async function recordingFile(
 	const { recording_url: url } = conversation;
 	if (url === null || url === undefined || url === '') return undefined;
 	if (session.isCancelled) throw new RunCancelledError();
-	await session.throttle.acquire();
-	try {
-		if (session.isCancelled) throw new RunCancelledError();
-		const file = await downloadRecording.call(this, conversation, {
-			itemIndex,
-			maxBytes: download.maxBytes,
-			session,
-		});
-		return file ? await recordingBinary.call(this, file, download.binaryPropertyName) : undefined;
-	} finally {
-		session.throttle.release();
-	}
+	const file = await downloadRecording(conversation, {
+		itemIndex,
+		maxBytes: download.maxBytes,
+		session,
+	});
+	return file ? await recordingBinary.call(this, file, download.binaryPropertyName) : undefined;
 }

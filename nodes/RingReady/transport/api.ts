@@ -1,18 +1,78 @@
+import type { IDataObject, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
-import type { JsonObject } from 'n8n-workflow';
 
+import type { ApiRequestOptions, RequestOptions } from './http';
+import { apiRequest } from './http';
+import type { RequestSession } from './session';
+import { RunCancelledError } from './session';
 import type {
+	AgentDetail,
+	AgentSummary,
+	AgentUpdateResponse,
 	ConversationDetail,
 	ConversationPage,
 	ConversationQuery,
 	ConversationSummary,
-} from '../shared/contract';
-import { CONVERSATION_PAGE_SIZE } from '../shared/contract';
-import type { ApiRequestOptions, RequestOptions } from './request';
-import { apiRequest } from './request';
-import type { RequestSession } from './session';
-import { RunCancelledError } from './session';
-import { conversationPageShape, conversationShape } from './shapes';
+} from './shapes';
+import {
+	agentListShape,
+	agentShape,
+	agentUpdateShape,
+	CONVERSATION_PAGE_SIZE,
+	conversationPageShape,
+	conversationShape,
+	whoamiShape,
+} from './shapes';
+
+/** The API's endpoints: each names its path and the shape its answer must have. */
+
+/** GET /whoami: the key's account, key prefix and scopes. */
+export async function getAccount(
+	session: RequestSession,
+	options: RequestOptions = {},
+): Promise<IDataObject> {
+	return (await apiRequest(session, 'GET', '/whoami', {
+		...options,
+		expect: whoamiShape,
+	})) as IDataObject;
+}
+
+export async function listAgents(
+	session: RequestSession,
+	options: RequestOptions = {},
+): Promise<AgentSummary[]> {
+	const response = (await apiRequest(session, 'GET', '/agents', {
+		...options,
+		expect: agentListShape,
+	})) as { agents: AgentSummary[] };
+	return response.agents;
+}
+
+/** `withFaq`: the answer must carry the agent's FAQ explicitly (an object, or null for none). */
+export async function getAgent(
+	session: RequestSession,
+	id: number,
+	{ withFaq = false, ...options }: RequestOptions & { withFaq?: boolean } = {},
+): Promise<AgentDetail> {
+	return (await apiRequest(session, 'GET', `/agents/${id}`, {
+		...options,
+		expect: agentShape(id, { withFaq }),
+	})) as AgentDetail;
+}
+
+/** `retryWrite: false`: sent once even when refused unapplied (see ApiRequestOptions.retryWrite). */
+export async function updateAgent(
+	session: RequestSession,
+	id: number,
+	body: Record<string, unknown>,
+	options: RequestOptions & { retryWrite?: boolean } = {},
+): Promise<AgentUpdateResponse> {
+	return (await apiRequest(session, 'PATCH', `/agents/${id}`, {
+		...options,
+		body: body as never,
+		expect: agentUpdateShape,
+	})) as AgentUpdateResponse;
+}
 
 /** One GET /conversations page, its shape checked. `onResponse`: the trigger reads the server's clock from it. */
 export async function getConversationPage(
