@@ -66,24 +66,17 @@ export function withoutKey<T>(error: T, key: unknown): T {
 	if (typeof key !== 'string' || key.length < 4 || !(error instanceof Error)) return error;
 	const forms = [...new Set([key, encodeURIComponent(key)])];
 	const clean = (text: string) => forms.reduce((out, form) => out.split(form).join(REDACTED), text);
-	const scrub = (value: unknown): unknown => {
+	const scrub = (value: unknown, depth = 0): unknown => {
 		if (typeof value === 'string') return clean(value);
-		if (Array.isArray(value)) return value.map(scrub);
-		if (value && typeof value === 'object')
-			return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrub(v)]));
-		return value;
+		if (depth > 4 || !value || typeof value !== 'object') return value;
+		if (Array.isArray(value)) return value.map((entry) => scrub(entry, depth + 1));
+		if (Object.getPrototypeOf(value) !== Object.prototype) return value;
+		return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrub(v, depth + 1)]));
 	};
-	const target = error as Error & {
-		description?: unknown;
-		errorResponse?: unknown;
-		context?: unknown;
-	};
-	target.message = clean(target.message);
-	if (typeof target.description === 'string') target.description = clean(target.description);
-	if (target.errorResponse && typeof target.errorResponse === 'object')
-		target.errorResponse = scrub(target.errorResponse);
-	if (target.context && typeof target.context === 'object')
-		Object.assign(target.context, scrub(target.context));
+	// Every text it carries: message, stack (written with the message), description, the response kept.
+	const target = error as unknown as Record<string, unknown>;
+	for (const name of ['message', 'stack', ...Object.keys(error)])
+		target[name] = scrub(target[name]);
 	return error;
 }
 

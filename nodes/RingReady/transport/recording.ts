@@ -284,9 +284,10 @@ async function download(
 		);
 	}
 
-	// Within the run's deadline (a poll's), if it has one: one limit for every hop and the body.
-	const timeoutMs = Math.max(1, Math.min(session.policy.requestTimeoutMs, session.timeLeftMs()));
-	const endBy = Date.now() + timeoutMs;
+	// Within the run's deadline (a poll's), if it has one: one limit for every hop and the body, from
+	// when the first request gets its slot.
+	let timeoutMs = session.policy.requestTimeoutMs;
+	let endBy: number | undefined;
 	const apiError = (message: string, description: string, status?: number) =>
 		new NodeApiError(node, { recording: place(url), status: status ?? null } as JsonObject, {
 			message,
@@ -315,6 +316,10 @@ async function download(
 				session,
 				() => {
 					if (session.isCancelled) throw new RunCancelledError();
+					if (endBy === undefined) {
+						timeoutMs = Math.max(1, Math.min(timeoutMs, session.timeLeftMs()));
+						endBy = Date.now() + timeoutMs;
+					}
 					if (Date.now() >= endBy) throw new ExchangeFailed('timeout', 'ECONNABORTED');
 					return {
 						method: 'GET',
