@@ -15,7 +15,7 @@ import type {
 	INodeType,
 } from 'n8n-workflow';
 
-import { downloadRecording, recordingBinary } from '../../nodes/RingReady/transport/recording';
+import { downloadRecording, recordingBinary } from '../../nodes/RingReady/shared/recording';
 import { RequestSession, RETRY_POLICY } from '../../nodes/RingReady/transport';
 import { executeNode, secretPaths } from '../harness';
 import type { ConversationDetail } from '../sandbox';

@@ -4,7 +4,6 @@
  */
 export {
 	conversationPages,
-	fetchConversationDetails,
 	getAccount,
 	getAgent,
 	getConversation,
@@ -12,10 +11,9 @@ export {
 	listAgents,
 	updateAgent,
 } from './api';
-export type { DetailOutcome } from './api';
 export type { RequestOptions } from './http';
-export { downloadRecording, recordingBinary } from './recording';
-export type { RecordingFile, RecordingFunctions } from './recording';
+export { fetchRecording } from './recording';
+export type { AudioCheck, RecordingFile, RecordingFunctions } from './recording';
 export { RequestSession, RunCancelledError, RETRY_POLICY, RETRYABLE_STATUSES } from './session';
 export type {
 	ResolvedCredential,

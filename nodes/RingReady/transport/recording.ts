@@ -1,7 +1,11 @@
-import type { IBinaryKeyData, IExecuteFunctions, IPollFunctions, JsonObject } from 'n8n-workflow';
+import type { IExecuteFunctions, IPollFunctions, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { isLoopback, resolveBaseUrl } from '../../../credentials/RingReadyApi.credentials';
+import {
+	isLoopback,
+	localNetworkKind,
+	resolveBaseUrl,
+} from '../../../credentials/RingReadyApi.credentials';
 import { networkErrorCode, networkFailureText, withoutKey } from './errors';
 import { ExchangeFailed, header, isStream, send, type Answer } from './http';
 import type { RequestSession } from './session';
@@ -32,9 +36,20 @@ export interface RecordingDownloadOptions {
 	maxBytes: number;
 	/** The run's session: the item's credential (Base URL and key), the throttle and the time limit. */
 	session: RequestSession;
+	audio: AudioCheck;
 }
 
 export type RecordingFunctions = IExecuteFunctions | IPollFunctions;
+
+/** What makes an answer the recording: its type (judged before the body is read) and its first bytes. */
+export interface AudioCheck {
+	type(
+		contentType: string | undefined,
+		url: URL,
+	): { mimeType: string; extension: string } | undefined;
+	/** What the bytes are instead of audio (a playlist, a web page), or undefined. */
+	notAudio(data: Buffer): string | undefined;
+}
 
 /** Only a conversation's id and recording_url are read. */
 export interface ConversationWithRecording {
@@ -42,106 +57,9 @@ export interface ConversationWithRecording {
 	recording_url?: unknown;
 }
 
-/** Audio types and the file extension each gets. */
-const AUDIO_EXTENSIONS: Record<string, string> = {
-	'audio/mpeg': 'mp3',
-	'audio/mp3': 'mp3',
-	'audio/mpeg3': 'mp3',
-	'audio/x-mpeg-3': 'mp3',
-	'audio/wav': 'wav',
-	'audio/wave': 'wav',
-	'audio/x-wav': 'wav',
-	'audio/vnd.wave': 'wav',
-	'audio/mp4': 'm4a',
-	'audio/x-m4a': 'm4a',
-	'audio/m4a': 'm4a',
-	'audio/aac': 'aac',
-	'audio/ogg': 'ogg',
-	'audio/opus': 'opus',
-	'audio/webm': 'webm',
-	'audio/flac': 'flac',
-	'audio/x-flac': 'flac',
-};
-
-/** For storage that serves files untyped (application/octet-stream): the type a file name implies. */
-const EXTENSION_TYPES: Record<string, string> = {
-	mp3: 'audio/mpeg',
-	wav: 'audio/wav',
-	m4a: 'audio/mp4',
-	aac: 'audio/aac',
-	ogg: 'audio/ogg',
-	opus: 'audio/opus',
-	webm: 'audio/webm',
-	flac: 'audio/flac',
-};
-
-/** Types that name a playlist (a list of addresses), never the audio itself. */
-const PLAYLIST_TYPES = new Set([
-	'audio/x-mpegurl',
-	'audio/mpegurl',
-	'application/vnd.apple.mpegurl',
-	'application/x-mpegurl',
-	'audio/x-scpls',
-]);
-
-const UNTYPED = new Set(['', 'application/octet-stream', 'binary/octet-stream']);
-
 /** Where a URL points, for messages: origin and path, never the query (signed links carry secrets there). */
 function place(url: URL): string {
 	return `${url.origin}${url.pathname}`.slice(0, 200);
-}
-
-function ipv4Kind(address: number[]): string | undefined {
-	const [a, b] = address;
-	if (a === 127) return 'a loopback address (this machine)';
-	if (a === 0) return 'an unspecified address';
-	if (a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168))
-		return 'a private network address';
-	if (a === 100 && b >= 64 && b <= 127) return 'a shared network address (100.64.0.0/10)';
-	if (a === 169 && b === 254) return 'a link-local address (such as a cloud metadata service)';
-	return undefined;
-}
-
-/**
- * What kind of address on this machine or its network `hostname` is (URL.hostname: IPv4 already in
- * dotted form, IPv6 in brackets), or undefined for any other. Names are not resolved (node code may
- * not); n8n's SSRF protection, where it is on, checks what they resolve to.
- */
-export function localNetworkKind(hostname: string): string | undefined {
-	const name = hostname.toLowerCase().replace(/\.$/, '');
-	if (name === 'localhost' || name.endsWith('.localhost')) return 'a name for this machine';
-	const v4 = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(name);
-	if (v4) return ipv4Kind(v4.slice(1).map(Number));
-	if (!name.startsWith('[')) return undefined;
-	const groups = ipv6Groups(name.slice(1, -1));
-	if (!groups) return undefined;
-	if (groups.every((group) => group === 0)) return 'an unspecified address';
-	if (groups.slice(0, 7).every((group) => group === 0) && groups[7] === 1)
-		return 'a loopback address (this machine)';
-	if ((groups[0] & 0xfe00) === 0xfc00) return 'a private network address';
-	if ((groups[0] & 0xffc0) === 0xfe80) return 'a link-local address';
-	// IPv4 inside IPv6 (::ffff:a.b.c.d, ::a.b.c.d, 64:ff9b::a.b.c.d): the IPv4 address decides.
-	const mapped =
-		(groups.slice(0, 5).every((group) => group === 0) && [0, 0xffff].includes(groups[5])) ||
-		(groups[0] === 0x64 && groups[1] === 0xff9b && groups.slice(2, 6).every((g) => g === 0));
-	if (mapped) return ipv4Kind([groups[6] >> 8, groups[6] & 255, groups[7] >> 8, groups[7] & 255]);
-	return undefined;
-}
-
-function ipv6Groups(address: string): number[] | undefined {
-	const [head, tail, extra] = address.split('::');
-	if (extra !== undefined) return undefined;
-	const parse = (part: string | undefined) =>
-		part ? part.split(':').map((group) => parseInt(group, 16)) : [];
-	const front = parse(head);
-	const back = parse(tail);
-	const groups =
-		tail === undefined
-			? front
-			: [...front, ...Array(8 - front.length - back.length).fill(0), ...back];
-	return groups.length === 8 && groups.every((group) => group >= 0 && group <= 0xffff)
-		? groups
-		: undefined;
 }
 
 /**
@@ -164,26 +82,6 @@ function refusal(url: URL, localBase: boolean): string | undefined {
 const REFUSAL_ADVICE =
 	'Nothing was requested from it. Recordings are downloaded only from public addresses over HTTPS (plain http:// and addresses on this machine only when the Base URL in the RingReady API credential is itself on this machine, such as the local sandbox). If the address looks wrong, contact RingReady support about this conversation.';
 
-/** What the first bytes say a file is when they are text, not audio (a playlist, a web page, JSON), or undefined. */
-function textKind(data: Buffer): string | undefined {
-	const start = data
-		.subarray(0, 512)
-		.toString('latin1')
-		.replace(/^\uFEFF|^\xEF\xBB\xBF/, '')
-		.trimStart();
-	if (/^#EXTM3U/i.test(start) || /^\[playlist\]/i.test(start)) return 'a playlist';
-	if (/^<(!doctype|html|head|body|\?xml)/i.test(start) || /<\/?(html|body)\b/i.test(start))
-		return 'a web page (HTML)';
-	if (/^[[{]/.test(start)) return 'JSON';
-	const head = data.subarray(0, 64);
-	if (
-		head.length > 0 &&
-		head.every((byte) => byte === 9 || byte === 10 || byte === 13 || (byte >= 32 && byte < 127))
-	)
-		return 'text';
-	return undefined;
-}
-
 function sizeText(bytes: number): string {
 	const format = (value: number, unit: string) => `${Math.round(value * 10) / 10} ${unit}`;
 	if (bytes >= 1024 * 1024) return format(bytes / (1024 * 1024), 'MB');
@@ -196,23 +94,6 @@ function secondsText(ms: number): string {
 	return `${seconds} second${seconds === 1 ? '' : 's'}`;
 }
 
-/** The type and extension of an audio answer, or undefined when its type is not audio (playlists are not). */
-function audioType(
-	contentType: string | undefined,
-	url: URL,
-): { mimeType: string; extension: string } | undefined {
-	const type = (contentType ?? '').split(';')[0].trim().toLowerCase();
-	const pathExtension = /\.([a-z0-9]{1,5})$/i.exec(url.pathname)?.[1].toLowerCase();
-	if (/^audio\/[a-z0-9.+-]+$/.test(type) && !PLAYLIST_TYPES.has(type)) {
-		const known = AUDIO_EXTENSIONS[type];
-		const fromPath = pathExtension && EXTENSION_TYPES[pathExtension] ? pathExtension : undefined;
-		return { mimeType: type, extension: known ?? fromPath ?? 'audio' };
-	}
-	if (UNTYPED.has(type) && pathExtension && EXTENSION_TYPES[pathExtension])
-		return { mimeType: EXTENSION_TYPES[pathExtension], extension: pathExtension };
-	return undefined;
-}
-
 /**
  * Downloads the recording of one conversation (its `recording_url`), or returns undefined when it
  * has none (null: web chats, hang-ups). Throws a NodeOperationError / NodeApiError for the item:
@@ -220,7 +101,7 @@ function audioType(
  * an answer that is not audio, a file over `maxBytes`, or no complete answer within the time limit.
  * Neither the key nor the recording URL's query appears in an error.
  */
-export async function downloadRecording(
+export async function fetchRecording(
 	conversation: ConversationWithRecording,
 	options: RecordingDownloadOptions,
 ): Promise<RecordingFile | undefined> {
@@ -237,7 +118,7 @@ export async function downloadRecording(
 
 async function download(
 	conversation: ConversationWithRecording,
-	{ itemIndex, maxBytes, session }: RecordingDownloadOptions,
+	{ itemIndex, maxBytes, session, audio }: RecordingDownloadOptions,
 	credential: Awaited<ReturnType<RequestSession['credentials']>>,
 ): Promise<RecordingFile | undefined> {
 	const { node } = session;
@@ -339,6 +220,7 @@ async function download(
 					return await audioFile(answer, signal, hop, {
 						Subject,
 						maxBytes,
+						audio,
 						apiError,
 						outOfTime,
 						conversation,
@@ -401,6 +283,7 @@ async function audioFile(
 		Subject: string;
 		maxBytes: number;
 		conversation: ConversationWithRecording;
+		audio: AudioCheck;
 		apiError: (message: string, description: string, status?: number) => NodeApiError;
 		outOfTime: () => NodeApiError;
 	},
@@ -409,7 +292,7 @@ async function audioFile(
 	const status = answer.statusCode;
 	const where = place(from);
 	const contentType = header(answer.headers, 'content-type');
-	const type = audioType(contentType, from);
+	const type = context.audio.type(contentType, from);
 	const typeText = contentType ? `Content-Type ${contentType.slice(0, 100)}` : 'no Content-Type';
 	if (!type) {
 		throw apiError(
@@ -441,7 +324,7 @@ async function audioFile(
 			status,
 		);
 	}
-	const kind = textKind(data);
+	const kind = context.audio.notAudio(data);
 	if (kind) {
 		throw apiError(
 			`${Subject} is not an audio file`,
@@ -453,17 +336,6 @@ async function audioFile(
 		data,
 		mimeType: type.mimeType,
 		fileName: `conversation-${String(context.conversation.id).replace(/[^\w-]/g, '_')}.${type.extension}`,
-	};
-}
-
-/** The file as n8n binary data under `binaryProperty` (default `data`), for an item's `binary`. */
-export async function recordingBinary(
-	this: RecordingFunctions,
-	file: RecordingFile,
-	binaryProperty = 'data',
-): Promise<IBinaryKeyData> {
-	return {
-		[binaryProperty]: await this.helpers.prepareBinaryData(file.data, file.fileName, file.mimeType),
 	};
 }
 
