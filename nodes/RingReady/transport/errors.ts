@@ -80,6 +80,13 @@ export function withoutKey<T>(error: T, key: unknown): T {
 	return error;
 }
 
+/** Our code for a request n8n's SSRF protection (N8N_SSRF_PROTECTION_ENABLED, n8n 2.x) refused to send. */
+export const SSRF_BLOCKED = 'N8N_SSRF_BLOCKED';
+
+/** What an n8n administrator can do about SSRF_BLOCKED. */
+export const SSRF_ADVICE =
+	'This n8n blocks requests to addresses on its own network (N8N_SSRF_PROTECTION_ENABLED). If the address is right, an n8n administrator can allow it with N8N_SSRF_ALLOWED_HOSTNAMES or N8N_SSRF_ALLOWED_IP_RANGES.';
+
 const NETWORK_FAILURES: Record<string, string> = {
 	ECONNREFUSED: 'the connection was refused',
 	ENOTFOUND: 'the host name was not found',
@@ -87,6 +94,7 @@ const NETWORK_FAILURES: Record<string, string> = {
 	ECONNRESET: 'the connection was dropped',
 	EPIPE: 'the connection was dropped',
 	UND_ERR_SOCKET: 'the connection was dropped',
+	[SSRF_BLOCKED]: "this n8n's SSRF protection blocks that address",
 };
 
 /** The attempt ran out of its own limit (30 s, or less when a deadline left less time). */
@@ -112,7 +120,12 @@ function failureText(code: string | undefined, timeoutMs: number | undefined): s
 export function networkErrorCode(error: unknown): string | undefined {
 	let current: unknown = error;
 	for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
-		const { code, message } = current as { code?: unknown; message?: unknown };
+		const { code, message, name } = current as {
+			code?: unknown;
+			message?: unknown;
+			name?: unknown;
+		};
+		if (name === 'SsrfBlockedIpError' || name === 'SsrfBlockedHostnameError') return SSRF_BLOCKED;
 		if (typeof code === 'string' && /^[A-Z_]+$/.test(code)) return code;
 		if (typeof message === 'string' && /socket hang up/i.test(message)) return 'ECONNRESET';
 		if (typeof message === 'string' && /^timeout of \d+ms exceeded/i.test(message))
@@ -148,9 +161,11 @@ export function connectionError(
 				? 'The change may or may not have been saved: it was not sent again, so that it is never applied twice. Check it in RingReady before running again. '
 				: ''
 		}${
-			isTimeout(code)
-				? 'RingReady may be slow right now: try again in a few minutes. If it keeps happening, check that the Base URL in the RingReady API credential is right'
-				: 'Check that the Base URL in the RingReady API credential is right and that this n8n can reach it'
+			code === SSRF_BLOCKED
+				? `${SSRF_ADVICE.slice(0, -1)}`
+				: isTimeout(code)
+					? 'RingReady may be slow right now: try again in a few minutes. If it keeps happening, check that the Base URL in the RingReady API credential is right'
+					: 'Check that the Base URL in the RingReady API credential is right and that this n8n can reach it'
 		}${code ? ` (error code ${code})` : ''}.`,
 		itemIndex,
 	});

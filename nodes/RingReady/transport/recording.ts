@@ -6,7 +6,13 @@ import {
 	localNetworkKind,
 	resolveBaseUrl,
 } from '../../../credentials/RingReadyApi.credentials';
-import { networkErrorCode, networkFailureText, withoutKey } from './errors';
+import {
+	networkErrorCode,
+	networkFailureText,
+	SSRF_ADVICE,
+	SSRF_BLOCKED,
+	withoutKey,
+} from './errors';
 import { ExchangeFailed, header, isStream, send, type Answer } from './http';
 import type { RequestSession } from './session';
 import { RunCancelledError } from './session';
@@ -234,7 +240,7 @@ async function download(
 			const { code } = error;
 			throw apiError(
 				`Could not download ${subject} from ${hop.origin}: ${networkFailureText(code)}`,
-				`Nothing was stored. Check that this n8n can reach ${hop.origin}${code ? ` (error code ${code})` : ''}.`,
+				`Nothing was stored. ${code === SSRF_BLOCKED ? SSRF_ADVICE.slice(0, -1) : `Check that this n8n can reach ${hop.origin}`}${code ? ` (error code ${code})` : ''}.`,
 			);
 		}
 		if (!('next' in outcome)) return outcome;
