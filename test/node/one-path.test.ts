@@ -4,9 +4,13 @@
  * never comes back through what the server says; the retry decision on its own. Through n8n-core
  * against the sandbox over real HTTP (the sandbox counts open sockets and requests in flight).
  */
+import type { IDataObject } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
+import { RingReadyTrigger } from '../../nodes/RingReadyTrigger/RingReadyTrigger.node';
+
 import { decideRetry } from '../../nodes/RingReady/transport/http';
+import { runPoll } from '../harness';
 import { apiRequests, byId, everythingVisible, run, runError, useSandbox } from './fixture';
 
 const ctx = useSandbox();
@@ -162,6 +166,34 @@ describe('the key never comes back through what the server says', () => {
 		);
 		expect(JSON.stringify(json)).not.toContain(key);
 		expect(json[0].error).toBe('RingReady rejected the request: id: bad [redacted]');
+	});
+	it('the trigger’s error field (a transcript given up on after 3 polls) does not carry it either', async () => {
+		const key = ctx.sandbox.keys.readWrite;
+		const staticData: IDataObject = {};
+		const poll = async () =>
+			(
+				await runPoll(new RingReadyTrigger(), {
+					typeVersion: 1,
+					parameters: { options: { includeTranscript: true } },
+					credentials: ctx.credentials(),
+					staticData,
+				})
+			).items?.[0] ?? [];
+		await poll();
+		const [stuck] = ctx.sandbox.control.addConversations({ count: 2 });
+		ctx.sandbox.control.scriptResponse({
+			path: `/api/v1/conversations/${stuck.id}`,
+			status: 400,
+			body: JSON.stringify({ detail: `not for ${key}` }),
+			count: 10,
+		});
+		const emitted = [...(await poll()), ...(await poll()), ...(await poll())].map(
+			(item) => item.json,
+		);
+		expect(emitted.find((item) => item.id === stuck.id)?.error).toBe(
+			'The transcript could not be fetched on 3 polls in a row, so this conversation is emitted without it: RingReady answered HTTP 400: not for [redacted]',
+		);
+		expect(JSON.stringify(emitted)).not.toContain(key);
 	});
 });
 
