@@ -307,13 +307,16 @@ export async function apiRequest(
 		if (account) session.stopAccount(account.key, error);
 		return error;
 	};
+	// Serialised here: n8n's HTTP layer drops keys such as "__proto__" and "constructor" from object
+	// bodies, and those are legitimate FAQ questions.
 	const body = options.body === undefined ? undefined : JSON.stringify(options.body);
 	let url = '';
 	try {
 		for (let attempt = 1; ; attempt++) {
 			let timeoutMs = policy.requestTimeoutMs;
 			let attemptStartedAt = Date.now();
-			let answer: Answer;
+			let answer: Answer | undefined;
+			let outcome: AttemptOutcome;
 			try {
 				answer = await send(
 					session,
@@ -326,79 +329,37 @@ export async function apiRequest(
 						checkRun();
 						timeoutMs = Math.min(policy.requestTimeoutMs, Math.floor(session.timeLeftMs()));
 						attemptStartedAt = Date.now();
-						return {
-							method,
-							url,
-							qs: withoutEmpty(options.qs),
-							// Serialised here: n8n's HTTP layer drops keys such as "__proto__" and "constructor"
-							// from object bodies, and those are legitimate FAQ questions.
-							body,
-							headers: body === undefined ? undefined : { 'Content-Type': 'application/json' },
-							credential: account.decrypted,
-							timeoutMs,
-						};
+						const headers = body === undefined ? undefined : { 'Content-Type': 'application/json' };
+						const qs = withoutEmpty(options.qs);
+						return { method, url, qs, body, headers, credential: account.decrypted, timeoutMs };
 					},
 					(response) => response,
 					options.first,
 				);
+				const status = answer.statusCode;
+				if (status >= 200 && status < 300) {
+					session.throttle.succeeded();
+					session.succeeded();
+					const problem = options.expect?.(answer.body);
+					if (problem !== undefined)
+						throw unexpectedResponseError(node, endpoint, problem, isWrite, itemIndex);
+					options.onResponse?.(answer.headers);
+					return answer.body;
+				}
+				if (status >= 300 && status < 400) {
+					const { location } = answer.headers;
+					throw redirectError(node, { status, location, url, endpoint, itemIndex });
+				}
+				outcome = { status, askedWaitMs: retryAfterMs(answer.headers['retry-after']) };
 			} catch (error) {
 				if (!(error instanceof ExchangeFailed)) throw error;
 				if (error.reason === 'stopped')
 					throw stoppedError(node, { endpoint, isWrite, sent: true, itemIndex });
-				const { code } = error;
-				if (isTimeout(code) && deadline !== undefined && !session.hasTimeForRequest())
+				if (isTimeout(error.code) && deadline !== undefined && !session.hasTimeForRequest())
 					throw outOfTimeError(node, endpoint, attempt, itemIndex);
-				const outcome: AttemptOutcome = { code };
-				const down =
-					countsAsOutage(outcome, isWrite) && session.failedAttempt(attemptStartedAt) === 'down';
-				const decision = decideRetry({
-					outcome,
-					attempt,
-					maxAttempts: policy.maxAttempts,
-					isWrite,
-					retryWrite: options.retryWrite !== false,
-					down,
-					waitMs: session.backoffMs(attempt),
-					windowMs: retryEnd - startedAt,
-					canWait,
-				});
-				if (decision.retry) {
-					checkRun();
-					await sleep(decision.waitMs);
-					continue;
-				}
-				const failure = connectionError(node, {
-					code,
-					url,
-					attempts: attempt,
-					itemIndex,
-					isWrite,
-					timeoutMs,
-				});
-				throw down ? stopAccount(unavailable(failure)) : failure;
+				outcome = { code: error.code };
 			}
-
-			const status = answer.statusCode;
-			if (status >= 200 && status < 300) {
-				session.throttle.succeeded();
-				session.succeeded();
-				const problem = options.expect?.(answer.body);
-				if (problem !== undefined)
-					throw unexpectedResponseError(node, endpoint, problem, isWrite, itemIndex);
-				options.onResponse?.(answer.headers);
-				return answer.body;
-			}
-			if (status >= 300 && status < 400) {
-				throw redirectError(node, {
-					status,
-					location: answer.headers.location,
-					url,
-					endpoint,
-					itemIndex,
-				});
-			}
-			const askedWaitMs = retryAfterMs(answer.headers['retry-after']);
-			const outcome: AttemptOutcome = { status, askedWaitMs };
+			const { status, askedWaitMs } = { askedWaitMs: undefined, ...outcome };
 			const down =
 				countsAsOutage(outcome, isWrite) && session.failedAttempt(attemptStartedAt) === 'down';
 			const decision = decideRetry({
@@ -422,30 +383,40 @@ export async function apiRequest(
 				continue;
 			}
 			if (decision.waitTooLong) {
+				const maxWaitMs = policy.maxRetryMs;
 				throw stopAccount(
 					waitTooLongError(node, {
-						status,
+						status: status!,
 						askedWaitMs: askedWaitMs!,
-						maxWaitMs: policy.maxRetryMs,
+						maxWaitMs,
 						endpoint,
 						isWrite,
 						itemIndex,
 					}),
 				);
 			}
-			const failure = responseError(node, {
-				status,
-				body: answer.body,
-				method,
-				path,
-				attempt,
-				itemIndex,
-				notApplied: decision.notApplied,
-				askedWaitMs,
-			});
+			const failure =
+				outcome.status === undefined
+					? connectionError(node, {
+							code: outcome.code,
+							url,
+							attempts: attempt,
+							itemIndex,
+							isWrite,
+							timeoutMs,
+						})
+					: responseError(node, {
+							status: outcome.status,
+							body: answer?.body,
+							method,
+							path,
+							attempt,
+							itemIndex,
+							notApplied: decision.notApplied,
+							askedWaitMs,
+						});
 			if (status === 401) throw stopAccount(failure);
-			if (down) throw stopAccount(unavailable(failure));
-			throw failure;
+			throw down ? stopAccount(unavailable(failure)) : failure;
 		}
 	} catch (error) {
 		throw withoutKey(error, account?.decrypted.data?.apiKey);
