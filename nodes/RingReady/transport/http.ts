@@ -54,8 +54,8 @@ export interface Exchange {
 }
 
 /**
- * Why `send` got no answer: its time limit ran out, the user stopped the execution, or the request
- * failed on the way (`cause`: n8n's error, which carries the request, key included: only its code is read).
+ * What `send` returns when no answer came: its time limit ran out, the user stopped the execution,
+ * or the request failed on the way (n8n's error carries the request, key included: only its code is kept).
  */
 export class ExchangeFailed extends Error {
 	constructor(
@@ -81,15 +81,14 @@ export async function send<T>(
 	prepare: () => Promise<Exchange> | Exchange,
 	read: (answer: Answer, signal: AbortSignal) => Promise<T> | T,
 	first?: boolean,
-): Promise<T> {
+): Promise<T | ExchangeFailed> {
 	const { context, throttle } = session;
 	await throttle.acquire(first);
-	let exchange: Exchange;
+	let exchange: Exchange | undefined;
 	try {
 		exchange = await prepare();
-	} catch (error) {
-		throttle.release();
-		throw error;
+	} finally {
+		if (!exchange) throttle.release();
 	}
 	const cancel = executionCancelSignal(context);
 	const timer = AbortSignal.timeout(Math.max(1, exchange.timeoutMs));
@@ -125,9 +124,9 @@ export async function send<T>(
 					)
 				: context.helpers.httpRequest(request))) as Answer;
 		} catch (error) {
-			throw signal.aborted ? aborted() : new ExchangeFailed('network', networkErrorCode(error));
+			return signal.aborted ? aborted() : new ExchangeFailed('network', networkErrorCode(error));
 		}
-		if (signal.aborted) throw aborted();
+		if (signal.aborted) return aborted();
 		return await read(answer, signal);
 	} finally {
 		// A body that was not read to its end would keep its connection open.
@@ -315,27 +314,32 @@ export async function apiRequest(
 		for (let attempt = 1; ; attempt++) {
 			let timeoutMs = policy.requestTimeoutMs;
 			let attemptStartedAt = Date.now();
-			let answer: Answer | undefined;
 			let outcome: AttemptOutcome;
-			try {
-				answer = await send(
-					session,
-					async () => {
-						if (!session.hasTimeForRequest())
-							throw outOfTimeError(node, endpoint, attempt - 1, itemIndex);
-						// Read once a slot is free, so a thousand queued requests don't hold back the next list page.
-						account ??= await session.resolve(itemIndex);
-						url ||= apiUrl(session, account, path, itemIndex);
-						checkRun();
-						timeoutMs = Math.min(policy.requestTimeoutMs, Math.floor(session.timeLeftMs()));
-						attemptStartedAt = Date.now();
-						const headers = body === undefined ? undefined : { 'Content-Type': 'application/json' };
-						const qs = withoutEmpty(options.qs);
-						return { method, url, qs, body, headers, credential: account.decrypted, timeoutMs };
-					},
-					(response) => response,
-					options.first,
-				);
+			const answer = await send(
+				session,
+				async () => {
+					if (!session.hasTimeForRequest())
+						throw outOfTimeError(node, endpoint, attempt - 1, itemIndex);
+					// Read once a slot is free, so a thousand queued requests don't hold back the next list page.
+					account ??= await session.resolve(itemIndex);
+					url ||= apiUrl(session, account, path, itemIndex);
+					checkRun();
+					timeoutMs = Math.min(policy.requestTimeoutMs, Math.floor(session.timeLeftMs()));
+					attemptStartedAt = Date.now();
+					const headers = body === undefined ? undefined : { 'Content-Type': 'application/json' };
+					const qs = withoutEmpty(options.qs);
+					return { method, url, qs, body, headers, credential: account.decrypted, timeoutMs };
+				},
+				(response) => response,
+				options.first,
+			);
+			if (answer instanceof ExchangeFailed) {
+				if (answer.reason === 'stopped')
+					throw stoppedError(node, { endpoint, isWrite, sent: true, itemIndex });
+				if (isTimeout(answer.code) && deadline !== undefined && !session.hasTimeForRequest())
+					throw outOfTimeError(node, endpoint, attempt, itemIndex);
+				outcome = { code: answer.code };
+			} else {
 				const status = answer.statusCode;
 				if (status >= 200 && status < 300) {
 					session.throttle.succeeded();
@@ -351,13 +355,6 @@ export async function apiRequest(
 					throw redirectError(node, { status, location, url, endpoint, itemIndex });
 				}
 				outcome = { status, askedWaitMs: retryAfterMs(answer.headers['retry-after']) };
-			} catch (error) {
-				if (!(error instanceof ExchangeFailed)) throw error;
-				if (error.reason === 'stopped')
-					throw stoppedError(node, { endpoint, isWrite, sent: true, itemIndex });
-				if (isTimeout(error.code) && deadline !== undefined && !session.hasTimeForRequest())
-					throw outOfTimeError(node, endpoint, attempt, itemIndex);
-				outcome = { code: error.code };
 			}
 			const { status, askedWaitMs } = { askedWaitMs: undefined, ...outcome };
 			const down =
@@ -407,7 +404,7 @@ export async function apiRequest(
 						})
 					: responseError(node, {
 							status: outcome.status,
-							body: answer?.body,
+							body: answer instanceof ExchangeFailed ? undefined : answer.body,
 							method,
 							path,
 							attempt,

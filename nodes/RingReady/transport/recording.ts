@@ -182,6 +182,10 @@ async function download(
 			httpCode: status === undefined ? undefined : String(status),
 			itemIndex,
 		});
+	const stopSignal =
+		'getExecutionCancelSignal' in session.context
+			? session.context.getExecutionCancelSignal()
+			: undefined;
 	const outOfTime = () =>
 		apiError(
 			`${Subject} did not download within ${secondsText(timeoutMs)}`,
@@ -197,47 +201,44 @@ async function download(
 		// The key goes only to the Base URL's own origin, on the first request or a redirect back there.
 		const withKey = url.origin === keyOrigin;
 		const hop = url;
-		let outcome: RecordingFile | { next: URL; status: number };
-		try {
-			outcome = await send(
-				session,
-				() => {
-					if (session.isCancelled) throw new RunCancelledError();
-					if (endBy === undefined) {
-						timeoutMs = Math.max(1, Math.min(timeoutMs, session.timeLeftMs()));
-						endBy = Date.now() + timeoutMs;
-					}
-					if (Date.now() >= endBy) throw new ExchangeFailed('timeout', 'ECONNABORTED');
-					return {
-						method: 'GET',
-						url: hop.href,
-						headers: { Accept: 'audio/*, application/octet-stream;q=0.5' },
-						credential: withKey ? credential : undefined,
-						timeoutMs: endBy - Date.now(),
-						stream: true,
-					};
-				},
-				async (answer, signal) => {
-					const status = answer.statusCode;
-					if (status >= 300 && status < 400)
-						return { next: redirectTarget(answer, hop, status), status };
-					if (status < 200 || status >= 300)
-						throw statusError(apiError, { status, Subject, where: place(hop), withKey, keyOrigin });
-					return await audioFile(answer, signal, hop, {
-						Subject,
-						maxBytes,
-						audio,
-						apiError,
-						outOfTime,
-						conversation,
-					});
-				},
-			);
-		} catch (error) {
-			if (!(error instanceof ExchangeFailed)) throw error;
-			if (error.reason === 'stopped') throw stopped();
-			if (error.reason === 'timeout') throw outOfTime();
-			const { code } = error;
+		const outcome = await send(
+			session,
+			() => {
+				if (session.isCancelled) throw new RunCancelledError();
+				if (endBy === undefined) {
+					timeoutMs = Math.max(1, Math.min(timeoutMs, session.timeLeftMs()));
+					endBy = Date.now() + timeoutMs;
+				}
+				if (Date.now() >= endBy) throw outOfTime();
+				return {
+					method: 'GET',
+					url: hop.href,
+					headers: { Accept: 'audio/*, application/octet-stream;q=0.5' },
+					credential: withKey ? credential : undefined,
+					timeoutMs: endBy - Date.now(),
+					stream: true,
+				};
+			},
+			async (answer, signal) => {
+				const status = answer.statusCode;
+				if (status >= 300 && status < 400)
+					return { next: redirectTarget(answer, hop, status), status };
+				if (status < 200 || status >= 300)
+					throw statusError(apiError, { status, Subject, where: place(hop), withKey, keyOrigin });
+				return await audioFile(answer, signal, hop, {
+					Subject,
+					maxBytes,
+					audio,
+					apiError,
+					aborted: () => (stopSignal?.aborted ? stopped() : outOfTime()),
+					conversation,
+				});
+			},
+		);
+		if (outcome instanceof ExchangeFailed) {
+			if (outcome.reason === 'stopped') throw stopped();
+			if (outcome.reason === 'timeout') throw outOfTime();
+			const { code } = outcome;
 			throw apiError(
 				`Could not download ${subject} from ${hop.origin}: ${networkFailureText(code)}`,
 				`Nothing was stored. ${code === SSRF_BLOCKED ? SSRF_ADVICE.slice(0, -1) : `Check that this n8n can reach ${hop.origin}`}${code ? ` (error code ${code})` : ''}.`,
@@ -291,10 +292,11 @@ async function audioFile(
 		conversation: ConversationWithRecording;
 		audio: AudioCheck;
 		apiError: (message: string, description: string, status?: number) => NodeApiError;
-		outOfTime: () => NodeApiError;
+		/** The error for a body whose reading was aborted: Stop or the time limit. */
+		aborted: () => NodeApiError;
 	},
 ): Promise<RecordingFile> {
-	const { Subject, maxBytes, apiError, outOfTime } = context;
+	const { Subject, maxBytes, apiError, aborted } = context;
 	const status = answer.statusCode;
 	const where = place(from);
 	const contentType = header(answer.headers, 'content-type');
@@ -317,7 +319,7 @@ async function audioFile(
 	if (Number.isFinite(declared) && declared > maxBytes)
 		throw tooLarge(`${where} announced ${sizeText(declared)} (Content-Length).`);
 	const data = await readBody(answer.body, maxBytes, signal);
-	if (data === 'aborted') throw outOfTime();
+	if (data === 'aborted') throw aborted();
 	if (data === 'tooLarge')
 		throw tooLarge(
 			`${where} was still sending after ${sizeText(maxBytes)}; the download was stopped.`,
