@@ -139,6 +139,10 @@ describe('the key never comes back through what the server says', () => {
 				{ credentials: ctx.credentials(), policy: { maxAttempts: 1 } },
 			);
 			expect(everythingVisible(error)).not.toContain(key);
+			// What n8n keeps of the response (shown in the error's details, written to its log).
+			expect(JSON.stringify((error as { errorResponse?: unknown }).errorResponse)).not.toContain(
+				key,
+			);
 			expect(error.httpCode).toBe(String(status));
 			if (status === 422) {
 				expect(error.message).toBe(
