@@ -15,19 +15,20 @@ export type RingReadyFunctions = IExecuteFunctions | IPollFunctions | ILoadOptio
 
 export const CREDENTIAL_TYPE = 'ringReadyApi';
 
-/** How long and how often a request is tried. A session carries one (tests give theirs a short one). */
+/**
+ * How long and how often a request is tried (tests give their session a short one): `maxAttempts`
+ * for 5xx answers and dropped connections (a 429 is retried while its waits fit in `maxRetryMs`,
+ * after which no retry starts); `maxRetryAfterMs` caps the growing wait between 429s (a longer
+ * Retry-After is waited in full when it fits); `requestTimeoutMs` is each attempt's own limit
+ * (n8n's default would be 300 s); none starts with less than `minRequestMs` before a deadline.
+ */
 export interface RetryPolicy {
-	/** Attempts for 5xx answers and dropped connections; a 429 is retried while its waits fit in maxRetryMs. */
 	maxAttempts: number;
 	baseDelayMs: number;
 	maxBackoffMs: number;
-	/** Cap on the growing wait between 429s; a longer Retry-After is waited in full when it fits in maxRetryMs. */
 	maxRetryAfterMs: number;
-	/** No retry (nor its wait) starts later than this after the first attempt. */
 	maxRetryMs: number;
-	/** Each attempt's own limit (n8n's default would be 300 s). */
 	requestTimeoutMs: number;
-	/** Below this much time left before a deadline, a request is not started. */
 	minRequestMs: number;
 }
 
@@ -69,18 +70,12 @@ const REFUSED_MEMORY_MS = 30_000;
 
 export class RequestThrottle {
 	private ceiling: number;
-
 	private inFlight = 0;
-
 	private resumeAt = 0;
-
 	private successesAtCeiling = 0;
-
 	/** The lowest ceiling RingReady refused (429) and when the last 429 came. */
 	private refusedCeiling = Number.POSITIVE_INFINITY;
-
 	private lastRefusalAt = 0;
-
 	private readonly waiting: Array<() => void> = [];
 
 	constructor(private readonly maxConcurrency: number) {
@@ -178,44 +173,27 @@ export interface SessionOptions {
 }
 
 /**
- * What the requests of one node run, one poll or one list search share:
- * - one throttle, so "Max Concurrency" bounds the whole run (every item, every page, every
- *   transcript) and a 429 slows every caller down together;
- * - the credential of each item. n8n resolves expressions in a credential per item (an API Key
- *   of `{{ $json.apiKey }}`), so each item's credential is resolved once, for that item; items
- *   that resolve to the same data share one decrypted copy, which is handed to
- *   httpRequestWithAuthentication so that n8n does not read it again for every request (in real
- *   n8n each read is a database query plus decryption). The key still goes through the
- *   credential's `authenticate`.
- * - what stops the run: a failure without Continue On Fail (cancel), and failures that no request
- *   of the same account can get past (a revoked key, a wait longer than the time left, RingReady
- *   down): the requests of that account that have not started fail with that error at once.
- * - the retry policy and the deadline (epoch ms by which every request, its retries and their
- *   waits must be over; a poll's time budget): callers ask the session for the time left and for
- *   the wait before trying again, so that every loop in the package backs off alike.
- * It lives as long as the run that created it, and nowhere else. Every request goes through one.
+ * What the requests of one node run, one poll or one list search share, for as long as it lasts:
+ * one throttle (Max Concurrency bounds the whole run; a 429 slows every caller together); each
+ * item's credential, resolved once per item as n8n resolves expressions in it, items with the same
+ * data sharing one decrypted copy that is handed to httpRequestWithAuthentication (in real n8n each
+ * read is a database query plus decryption; the key still goes through `authenticate`); what stops
+ * the run (cancel, and failures no request of the same account can get past); the retry policy and
+ * the deadline (a poll's time budget), so that every loop in the package backs off alike.
  */
 export class RequestSession {
 	readonly throttle: RequestThrottle;
-
 	/** The node, for errors: n8n's getNode() deep-copies it on every call. */
 	readonly node: INode;
-
-	private readonly reads = new Map<number, Promise<ResolvedCredential>>();
-
-	private readonly byData = new Map<string, ResolvedCredential>();
-
-	private readonly stops = new Map<string, Error>();
-
-	private cancelled = false;
-
-	private outageRounds = 0;
-
-	private roundStartedAt = 0;
-
 	readonly policy: Readonly<RetryPolicy>;
-
+	/** Epoch ms by which every request, its retries and their waits must be over. */
 	readonly deadline: number | undefined;
+	private readonly reads = new Map<number, Promise<ResolvedCredential>>();
+	private readonly byData = new Map<string, ResolvedCredential>();
+	private readonly stops = new Map<string, Error>();
+	private cancelled = false;
+	private outageRounds = 0;
+	private roundStartedAt = 0;
 
 	constructor(
 		/** The n8n context whose helpers send the requests (node run, poll or list search). */
