@@ -17,8 +17,62 @@ export const REQUEST_TIMEOUT_MS = 30_000;
 /** The API's own path: a Base URL pasted with it (https://www.ring-ready.com/api/v1/) still works. */
 const API_PATH_SUFFIX = /\/api\/v1$/;
 
-function isLoopback(hostname: string): boolean {
+/** This machine: 127.0.0.0/8, localhost and ::1 (plain HTTP is allowed there, such as the local sandbox). */
+export function isLoopback(hostname: string): boolean {
 	return LOOPBACK_HOSTS.has(hostname) || /^127(\.\d{1,3}){3}$/.test(hostname);
+}
+
+function ipv4Kind(address: number[]): string | undefined {
+	const [a, b] = address;
+	if (a === 127) return 'a loopback address (this machine)';
+	if (a === 0) return 'an unspecified address';
+	if (a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168))
+		return 'a private network address';
+	if (a === 100 && b >= 64 && b <= 127) return 'a shared network address (100.64.0.0/10)';
+	if (a === 169 && b === 254) return 'a link-local address (such as a cloud metadata service)';
+	return undefined;
+}
+
+/**
+ * What kind of address on this machine or its network `hostname` is (URL.hostname: IPv4 already in
+ * dotted form, IPv6 in brackets), or undefined for any other. Names are not resolved (node code may
+ * not); n8n's SSRF protection, where it is on, checks what they resolve to.
+ */
+export function localNetworkKind(hostname: string): string | undefined {
+	const name = hostname.toLowerCase().replace(/\.$/, '');
+	if (name === 'localhost' || name.endsWith('.localhost')) return 'a name for this machine';
+	const v4 = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(name);
+	if (v4) return ipv4Kind(v4.slice(1).map(Number));
+	if (!name.startsWith('[')) return undefined;
+	const groups = ipv6Groups(name.slice(1, -1));
+	if (!groups) return undefined;
+	if (groups.every((group) => group === 0)) return 'an unspecified address';
+	if (groups.slice(0, 7).every((group) => group === 0) && groups[7] === 1)
+		return 'a loopback address (this machine)';
+	if ((groups[0] & 0xfe00) === 0xfc00) return 'a private network address';
+	if ((groups[0] & 0xffc0) === 0xfe80) return 'a link-local address';
+	// IPv4 inside IPv6 (::ffff:a.b.c.d, ::a.b.c.d, 64:ff9b::a.b.c.d): the IPv4 address decides.
+	const mapped =
+		(groups.slice(0, 5).every((group) => group === 0) && [0, 0xffff].includes(groups[5])) ||
+		(groups[0] === 0x64 && groups[1] === 0xff9b && groups.slice(2, 6).every((g) => g === 0));
+	if (mapped) return ipv4Kind([groups[6] >> 8, groups[6] & 255, groups[7] >> 8, groups[7] & 255]);
+	return undefined;
+}
+
+function ipv6Groups(address: string): number[] | undefined {
+	const [head, tail, extra] = address.split('::');
+	if (extra !== undefined) return undefined;
+	const parse = (part: string | undefined) =>
+		part ? part.split(':').map((group) => parseInt(group, 16)) : [];
+	const front = parse(head);
+	const back = parse(tail);
+	const groups =
+		tail === undefined
+			? front
+			: [...front, ...Array(8 - front.length - back.length).fill(0), ...back];
+	return groups.length === 8 && groups.every((group) => group >= 0 && group <= 0xffff)
+		? groups
+		: undefined;
 }
 
 /** Why the key may not go to this URL, or undefined when it may (HTTPS, or plain HTTP to this machine). */

@@ -8,10 +8,10 @@ import type {
 	ConversationQuery,
 	ConversationSummary,
 } from '../RingReady/shared/contract';
+import { fetchConversationDetails } from '../RingReady/shared/conversations';
 import { recordingFile, type RecordingDownload } from '../RingReady/shared/recording';
 import {
 	conversationPages,
-	fetchConversationDetails,
 	getAccount,
 	getConversation,
 	RequestSession,

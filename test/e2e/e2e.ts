@@ -60,6 +60,7 @@ import {
 	secretLeaks,
 } from '../../tools/script';
 import { aiThenExamplesTrack } from './examples';
+import { originsTrack } from './recording-origins';
 
 const ROOT = resolve(__dirname, '..', '..');
 const fromRunSh = (name: string) => requiredEnv(name, 'test/e2e/run.sh');
@@ -1540,6 +1541,18 @@ async function main(): Promise<void> {
 			? durableTrack(sink).catch((error: unknown) =>
 					suite.skip('durable', ['durable track'], String(error)),
 				)
+			: Promise.resolve(),
+		runs('origins')
+			? originsTrack({
+					suite,
+					install,
+					workDir,
+					newSandbox,
+					installInto,
+					recordPid,
+					cleanups,
+					outputs,
+				}).catch((error: unknown) => suite.skip('origins', ['origins track'], String(error)))
 			: Promise.resolve(),
 		runs('example')
 			? aiThenExamplesTrack({

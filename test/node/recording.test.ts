@@ -15,12 +15,16 @@ import type {
 	INodeType,
 } from 'n8n-workflow';
 
-import { downloadRecording, recordingBinary } from '../../nodes/RingReady/transport/recording';
+import { downloadRecording, recordingBinary } from '../../nodes/RingReady/shared/recording';
 import { RequestSession, RETRY_POLICY } from '../../nodes/RingReady/transport';
 import { executeNode, secretPaths } from '../harness';
 import type { ConversationDetail } from '../sandbox';
 import { recordingAudio } from '../sandbox';
 import { everythingVisible, useSandbox } from './fixture';
+
+/** What every refused address's error says to do. */
+const REFUSAL_ADVICE =
+	'Nothing was requested from it. Recordings are downloaded only from public addresses over HTTPS (plain http:// and addresses on this machine only when the Base URL in the RingReady API credential is itself on this machine, such as the local sandbox). If the address looks wrong, contact RingReady support about this conversation.';
 
 const recordingProbe: INodeType = {
 	description: {
@@ -309,7 +313,7 @@ describe('a recording that cannot be downloaded fails for its item', () => {
 			'Refusing to download the recording of conversation 5 from http://media.ring-ready.com: recordings are downloaded over HTTPS only',
 		);
 		expect(error.description).toBe(
-			'Its recording_url does not start with https://. Plain http:// is allowed only for 127.0.0.1, localhost and ::1 (such as the local sandbox). Nothing was downloaded.',
+			`Its recording_url is http://media.ring-ready.com/recordings/5.mp3. ${REFUSAL_ADVICE}`,
 		);
 		expect(recordingRequests()).toEqual([]);
 		expect(ctx.sandbox.control.requests().log).toEqual([]);
@@ -327,7 +331,7 @@ describe('a recording that cannot be downloaded fails for its item', () => {
 			`The recording of conversation ${call.id} was redirected to http://cdn.example.com: recordings are downloaded over HTTPS only`,
 		);
 		expect(error.description).toBe(
-			`${call.recording_url} answered HTTP 302 pointing to http://cdn.example.com/r/1.mp3. Redirects are followed over HTTPS only (plain http:// only for 127.0.0.1, localhost and ::1), and never with the API key. Nothing was downloaded.`,
+			`${call.recording_url} answered HTTP 302 pointing to http://cdn.example.com/r/1.mp3. ${REFUSAL_ADVICE}`,
 		);
 		expect(recordingRequests()).toHaveLength(1);
 	});
@@ -393,5 +397,132 @@ describe('a recording that cannot be downloaded fails for its item', () => {
 			pairedItem: { item: 1 },
 		});
 		expect(items[2].binary).toBeUndefined();
+	});
+});
+
+describe('where recordings may come from', () => {
+	const PUBLIC_BASE = 'https://api.ring-ready.test';
+
+	it.each([
+		['http://127.0.0.1:6379/', '127.0.0.1 is a loopback address (this machine)'],
+		['https://127.0.0.2/r.mp3', '127.0.0.2 is a loopback address (this machine)'],
+		['https://localhost:6379/', 'localhost is a name for this machine'],
+		['https://[::1]:2375/containers/json', '[::1] is a loopback address (this machine)'],
+		['https://10.0.0.5/admin', '10.0.0.5 is a private network address'],
+		['https://172.16.0.1/', '172.16.0.1 is a private network address'],
+		['https://192.168.1.1/', '192.168.1.1 is a private network address'],
+		['https://100.64.0.1/', '100.64.0.1 is a shared network address (100.64.0.0/10)'],
+		[
+			'https://169.254.169.254/latest/meta-data/',
+			'169.254.169.254 is a link-local address (such as a cloud metadata service)',
+		],
+		['https://[fe80::1]/', '[fe80::1] is a link-local address'],
+		['https://[fd00::1]/', '[fd00::1] is a private network address'],
+		['https://0.0.0.0/', '0.0.0.0 is an unspecified address'],
+		['https://[::ffff:127.0.0.1]/', '[::ffff:7f00:1] is a loopback address (this machine)'],
+		['https://2130706433/', '127.0.0.1 is a loopback address (this machine)'],
+	])('with a public Base URL, %s is refused before any request', async (recordingUrl, why) => {
+		const error = await downloadError(
+			{ id: 5, recording_url: recordingUrl },
+			{},
+			{ baseUrl: PUBLIC_BASE },
+		);
+		expect(error).toBeInstanceOf(NodeOperationError);
+		const url = new URL(recordingUrl);
+		expect(error.message).toBe(
+			`Refusing to download the recording of conversation 5 from ${url.protocol}//${url.host}: ${why}, and recordings are not downloaded from this machine or its network`,
+		);
+		expect(error.description).toBe(
+			`Its recording_url is ${url.origin}${url.pathname}. ${REFUSAL_ADVICE}`,
+		);
+		expect(recordingRequests()).toEqual([]);
+	});
+
+	it('a user name or password in the address is refused, never sent', async () => {
+		const call = phoneCall('api', 'mp3');
+		const withUser = call.recording_url!.replace('http://', 'http://admin:secret@');
+		const error = await downloadError({ id: call.id, recording_url: withUser });
+		expect(error.message).toBe(
+			`Refusing to download the recording of conversation ${call.id} from http://${new URL(call.recording_url!).host}: its address carries a user name or password, which are never sent`,
+		);
+		expect(everythingVisible(error)).not.toContain('secret');
+		expect(recordingRequests()).toEqual([]);
+	});
+
+	it('a redirect back to the Base URL’s own origin keeps the key', async () => {
+		const call = phoneCall('api', 'wav');
+		ctx.sandbox.control.recordingAnswer({
+			id: call.id,
+			answer: 'redirect',
+			location: call.recording_url!,
+		});
+		const { items } = await download([call]);
+		expect(fileBytes(items[0])).toEqual(recordingAudio(call.id).bytes);
+		expect(ctx.sandbox.control.recordingRequests().map((r) => [r.status, r.key !== null])).toEqual([
+			[302, true],
+			[200, true],
+		]);
+	});
+
+	describe('a second loopback address (127.0.0.2) and answers that are not audio', () => {
+		let server: ReturnType<typeof createServer>;
+		let origin = '';
+		const seen: Array<{ path: string; authorization?: string }> = [];
+		const answers: Record<string, { type: string; body: Buffer | string }> = {
+			'/audio.mp3': { type: 'audio/mpeg', body: recordingAudio(5).bytes },
+			'/playlist.m3u8': {
+				type: 'audio/x-mpegurl',
+				body: '#EXTM3U\n#EXTINF:10,\nhttps://cdn.example.com/a.mp3\n',
+			},
+			'/playlist-as-audio.mp3': {
+				type: 'audio/mpeg',
+				body: '#EXTM3U\nhttps://cdn.example.com/a.mp3\n',
+			},
+			'/page-as-audio.mp3': {
+				type: 'audio/mpeg',
+				body: '<!doctype html><html><body>Sign in</body></html>',
+			},
+		};
+		beforeAll(async () => {
+			server = createServer((request, response) => {
+				seen.push({ path: request.url ?? '', authorization: request.headers.authorization });
+				const answer = answers[request.url ?? ''];
+				if (answer) response.writeHead(200, { 'Content-Type': answer.type }).end(answer.body);
+				else response.writeHead(404).end();
+			});
+			await new Promise<void>((resolve) => server.listen(0, '127.0.0.2', resolve));
+			origin = `http://127.0.0.2:${(server.address() as AddressInfo).port}`;
+		});
+		afterAll(async () => {
+			await new Promise<void>((resolve) => server.close(() => resolve()));
+		});
+		beforeEach(() => {
+			seen.length = 0;
+		});
+
+		it('with the sandbox (loopback) Base URL, a recording on 127.0.0.2 is downloaded, without the key', async () => {
+			const { items } = await download([{ id: 5, recording_url: `${origin}/audio.mp3` }]);
+			expect(fileBytes(items[0])).toEqual(recordingAudio(5).bytes);
+			expect(seen).toEqual([{ path: '/audio.mp3', authorization: undefined }]);
+		});
+
+		it.each([
+			[
+				'/playlist.m3u8',
+				'Content-Type audio/x-mpegurl instead of an audio type (audio/*). It may be a sign-in or error page.',
+			],
+			[
+				'/playlist-as-audio.mp3',
+				'Content-Type audio/mpeg, but what it sent is a playlist, not audio.',
+			],
+			[
+				'/page-as-audio.mp3',
+				'Content-Type audio/mpeg, but what it sent is a web page (HTML), not audio.',
+			],
+		])('%s is not stored as audio', async (path, says) => {
+			const error = await downloadError({ id: 5, recording_url: `${origin}${path}` });
+			expect(error.message).toBe('The recording of conversation 5 is not an audio file');
+			expect(error.description).toBe(`${origin}${path} answered with ${says} Nothing was stored.`);
+		});
 	});
 });

@@ -50,15 +50,18 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
 		s.headersTimeout = 35_000;
 	}
 	const sockets = new Set<Socket>();
-	const track = (socket: Socket) => {
+	const open = { api: 0, media: 0 };
+	const track = (origin: keyof typeof open) => (socket: Socket) => {
 		sockets.add(socket);
-		socket.on('close', () => sockets.delete(socket));
+		open[origin]++;
+		socket.on('close', () => {
+			sockets.delete(socket);
+			open[origin]--;
+		});
 	};
-	server.on('connection', (socket) => {
-		app?.noteConnection();
-		track(socket);
-	});
-	media.on('connection', track);
+	server.on('connection', () => app?.noteConnection());
+	server.on('connection', track('api'));
+	media.on('connection', track('media'));
 
 	const host = opts.host ?? '127.0.0.1';
 	const listen = (s: Server, port: number) =>
@@ -100,6 +103,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
 		keys: { ...ready.keys },
 		agentIds: { A: ready.agentIds('A'), B: ready.agentIds('B') },
 		control: ready.control,
+		openSockets: () => ({ ...open }),
 		close: () =>
 			(closing ??= new Promise<void>((resolve) => {
 				ready.cancelTimers();

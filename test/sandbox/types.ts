@@ -297,5 +297,7 @@ export interface Sandbox {
 	/** Agent ids per account, ascending. */
 	agentIds: Record<AccountName, number[]>;
 	control: SandboxControl;
+	/** TCP connections open right now on the API origin and the media origin (idle keep-alive ones included). */
+	openSockets(): { api: number; media: number };
 	close(): Promise<void>;
 }

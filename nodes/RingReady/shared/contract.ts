@@ -3,15 +3,27 @@
  * descriptions and pagination all read from here.
  */
 
-export const API_PREFIX = '/api/v1';
-
-export const CONVERSATION_PAGE_SIZE = { max: 200 } as const;
+export {
+	API_PREFIX,
+	CHANNELS,
+	CONVERSATION_PAGE_SIZE,
+	RECORDING_LIMITS,
+	TRANSCRIPT_CONCURRENCY,
+} from '../transport/shapes';
+export type {
+	AgentDetail,
+	AgentSummary,
+	AgentUpdateResponse,
+	Channel,
+	ConversationDetail,
+	ConversationPage,
+	ConversationQuery,
+	ConversationSummary,
+	TranscriptTurn,
+} from '../transport/shapes';
 
 /** An agent's page in the RingReady dashboard: the agent locator's "By URL" mode and list links. */
 export const AGENT_DASHBOARD_URL = 'https://www.ring-ready.com/dashboard/agents/';
-
-export const CHANNELS = ['phone', 'web_chat'] as const;
-export type Channel = (typeof CHANNELS)[number];
 
 /** The agent fields the API lets a key change (PATCH /agents/{id}); everything else is dashboard-only. */
 export const WRITABLE_AGENT_FIELDS = {
@@ -27,22 +39,6 @@ export const FAQ_LIMITS = { maxEntries: 50, questionMaxLength: 200, answerMaxLen
 
 export const DASHBOARD_ONLY_FIELDS_NOTE =
 	'Voice, agent name, tier flags, webhooks, Conversion API and SMS settings are managed in the RingReady dashboard, not the API.';
-
-/** Conversations fetched in full at once; the node's Max Concurrency description repeats the default for n8n's linter. */
-export const TRANSCRIPT_CONCURRENCY = { default: 10, max: 50 } as const;
-
-/**
- * Downloading a recording (Download Recording): the size limit's default and most, in MB as the
- * option takes it (a 30-minute call in MP3 is about 15 MB), and the redirects followed at most
- * (signed storage links usually take one). The option's description repeats the default for n8n's linter.
- */
-const RECORDING_DEFAULT_MAX_MB = 25;
-export const RECORDING_LIMITS = {
-	defaultMaxMb: RECORDING_DEFAULT_MAX_MB,
-	defaultMaxBytes: RECORDING_DEFAULT_MAX_MB * 1024 * 1024,
-	maxMb: 1024,
-	maxRedirects: 3,
-} as const;
 
 /** The fields of a conversation in GET /conversations (what Get Many lists). */
 export const CONVERSATION_LIST_FIELDS = [
@@ -94,50 +90,3 @@ export const AGENT_FIELDS = [
 	'is_suspended',
 	'created_at',
 ] as const;
-
-export interface ConversationSummary {
-	id: number;
-	channel: Channel;
-	agent_id: number;
-	started_at: string;
-	[key: string]: unknown;
-}
-
-export interface TranscriptTurn {
-	role: string;
-	content: string;
-	elapsed_s?: number;
-}
-
-export interface ConversationDetail extends ConversationSummary {
-	transcript?: TranscriptTurn[];
-}
-
-export interface ConversationPage {
-	conversations: ConversationSummary[];
-	next_before_id: number | null;
-	limit: number;
-}
-
-export interface AgentSummary {
-	id: number;
-	agent_name?: string;
-	business_name?: string;
-	phone_number?: string;
-	[key: string]: unknown;
-}
-
-export interface AgentDetail extends AgentSummary {
-	faq?: Record<string, string> | null;
-}
-
-export interface AgentUpdateResponse {
-	id: number;
-	updated: string[];
-}
-
-export interface ConversationQuery {
-	channel?: Channel;
-	agent_id?: number;
-	since?: string;
-}

@@ -1,7 +1,7 @@
 import type { IBinaryKeyData, IDataObject, INode, INodeProperties } from 'n8n-workflow';
 
-import type { RecordingFunctions, RequestSession } from '../transport';
-import { downloadRecording, recordingBinary, RunCancelledError } from '../transport';
+import type { AudioCheck, RecordingFile, RecordingFunctions, RequestSession } from '../transport';
+import { fetchRecording, RunCancelledError } from '../transport';
 import { RECORDING_LIMITS } from './contract';
 import { invalid } from './validation';
 
@@ -22,6 +22,112 @@ export interface RecordingOptionValues {
 	downloadRecording?: boolean;
 	binaryPropertyName?: string;
 	maxRecordingSizeMb?: number;
+}
+
+const UNTYPED = new Set(['', 'application/octet-stream', 'binary/octet-stream']);
+
+/** Audio types and the file extension each gets. */
+const AUDIO_EXTENSIONS: Record<string, string> = {
+	'audio/mpeg': 'mp3',
+	'audio/mp3': 'mp3',
+	'audio/mpeg3': 'mp3',
+	'audio/x-mpeg-3': 'mp3',
+	'audio/wav': 'wav',
+	'audio/wave': 'wav',
+	'audio/x-wav': 'wav',
+	'audio/vnd.wave': 'wav',
+	'audio/mp4': 'm4a',
+	'audio/x-m4a': 'm4a',
+	'audio/m4a': 'm4a',
+	'audio/aac': 'aac',
+	'audio/ogg': 'ogg',
+	'audio/opus': 'opus',
+	'audio/webm': 'webm',
+	'audio/flac': 'flac',
+	'audio/x-flac': 'flac',
+};
+
+/** For storage that serves files untyped (application/octet-stream): the type a file name implies. */
+const EXTENSION_TYPES: Record<string, string> = {
+	mp3: 'audio/mpeg',
+	wav: 'audio/wav',
+	m4a: 'audio/mp4',
+	aac: 'audio/aac',
+	ogg: 'audio/ogg',
+	opus: 'audio/opus',
+	webm: 'audio/webm',
+	flac: 'audio/flac',
+};
+
+/** Types that name a playlist (a list of addresses), never the audio itself. */
+const PLAYLIST_TYPES = new Set([
+	'audio/x-mpegurl',
+	'audio/mpegurl',
+	'application/vnd.apple.mpegurl',
+	'application/x-mpegurl',
+	'audio/x-scpls',
+]);
+
+/** What the first bytes say a file is when they are text, not audio (a playlist, a web page, JSON), or undefined. */
+function notAudio(data: Buffer): string | undefined {
+	const start = data
+		.subarray(0, 512)
+		.toString('latin1')
+		.replace(/^\uFEFF|^\xEF\xBB\xBF/, '')
+		.trimStart();
+	if (/^#EXTM3U/i.test(start) || /^\[playlist\]/i.test(start)) return 'a playlist';
+	if (/^<(!doctype|html|head|body|\?xml)/i.test(start) || /<\/?(html|body)\b/i.test(start))
+		return 'a web page (HTML)';
+	if (/^[[{]/.test(start)) return 'JSON';
+	const head = data.subarray(0, 64);
+	if (
+		head.length > 0 &&
+		head.every((byte) => byte === 9 || byte === 10 || byte === 13 || (byte >= 32 && byte < 127))
+	)
+		return 'text';
+	return undefined;
+}
+
+/** The type and extension of an audio answer, or undefined when its type is not audio (playlists are not). */
+function audioType(
+	contentType: string | undefined,
+	url: URL,
+): { mimeType: string; extension: string } | undefined {
+	const type = (contentType ?? '').split(';')[0].trim().toLowerCase();
+	const pathExtension = /\.([a-z0-9]{1,5})$/i.exec(url.pathname)?.[1].toLowerCase();
+	if (/^audio\/[a-z0-9.+-]+$/.test(type) && !PLAYLIST_TYPES.has(type)) {
+		const known = AUDIO_EXTENSIONS[type];
+		const fromPath = pathExtension && EXTENSION_TYPES[pathExtension] ? pathExtension : undefined;
+		return { mimeType: type, extension: known ?? fromPath ?? 'audio' };
+	}
+	if (UNTYPED.has(type) && pathExtension && EXTENSION_TYPES[pathExtension])
+		return { mimeType: EXTENSION_TYPES[pathExtension], extension: pathExtension };
+	return undefined;
+}
+
+/** The file as n8n binary data under `binaryProperty` (default `data`), for an item's `binary`. */
+export async function recordingBinary(
+	this: RecordingFunctions,
+	file: RecordingFile,
+	binaryProperty = 'data',
+): Promise<IBinaryKeyData> {
+	return {
+		[binaryProperty]: await this.helpers.prepareBinaryData(file.data, file.fileName, file.mimeType),
+	};
+}
+
+/** A recording is audio by its type (not a playlist) and by its first bytes (not text). */
+const AUDIO: AudioCheck = { type: audioType, notAudio };
+
+/**
+ * Downloads the recording of one conversation (its `recording_url`) as audio, or returns undefined
+ * when it has none (null: web chats, hang-ups); see fetchRecording for what fails and how.
+ */
+export async function downloadRecording(
+	conversation: { id: unknown; recording_url?: unknown },
+	options: { itemIndex: number; maxBytes: number; session: RequestSession },
+): Promise<RecordingFile | undefined> {
+	return await fetchRecording(conversation, { ...options, audio: AUDIO });
 }
 
 const NOT_AS_TOOL = { hide: { '@tool': [true] } };
@@ -102,8 +208,8 @@ export function readRecordingDownload(
 
 /**
  * The conversation's recording as its output item's file (`binary[<field>]`), or undefined when it
- * has none (web chats, `recording_url: null`). The download takes a slot of the run's throttle
- * (Max Concurrency) and the item's credential (no item, as in a poll: the node's); a run already
+ * has none (web chats, `recording_url: null`). Each of the download's requests takes a slot of the
+ * run's throttle (Max Concurrency); it uses the item's credential (no item, as in a poll: the node's); a run already
  * stopped sends nothing.
  */
 export async function recordingFile(
@@ -116,16 +222,10 @@ export async function recordingFile(
 	const { recording_url: url } = conversation;
 	if (url === null || url === undefined || url === '') return undefined;
 	if (session.isCancelled) throw new RunCancelledError();
-	await session.throttle.acquire();
-	try {
-		if (session.isCancelled) throw new RunCancelledError();
-		const file = await downloadRecording.call(this, conversation, {
-			itemIndex,
-			maxBytes: download.maxBytes,
-			session,
-		});
-		return file ? await recordingBinary.call(this, file, download.binaryPropertyName) : undefined;
-	} finally {
-		session.throttle.release();
-	}
+	const file = await downloadRecording(conversation, {
+		itemIndex,
+		maxBytes: download.maxBytes,
+		session,
+	});
+	return file ? await recordingBinary.call(this, file, download.binaryPropertyName) : undefined;
 }

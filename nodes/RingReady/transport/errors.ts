@@ -1,13 +1,91 @@
-import type { IDataObject, IHttpRequestMethods, INode, JsonObject } from 'n8n-workflow';
+import type { IHttpRequestMethods, INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import { REQUEST_TIMEOUT_MS } from '../../../credentials/RingReadyApi.credentials';
-import { RETRYABLE_STATUSES } from './types';
+import { RETRYABLE_STATUSES } from './session';
 
 /**
  * Every error the transport raises, written so a user knows what to do. Built from the response
- * status and the API's `detail` only: neither the key nor the request headers can reach them.
+ * status and the API's `detail` only, and with the key taken out of whatever the server said
+ * (`withoutKey`): neither the key nor the request headers can reach them.
  */
+
+/**
+ * Why every request of the account fails, when an error is not about one record: 'unauthorized'
+ * (the key was rejected), 'wait' (RingReady asked to wait longer than the time left),
+ * 'unavailable' (RingReady kept failing, with no success in between), 'stopped' (the user stopped
+ * the execution).
+ */
+export type ServiceWideFailure = 'unauthorized' | 'wait' | 'unavailable' | 'stopped';
+
+export class RingReadyError extends NodeApiError {
+	/** No request of the same account can get past this in this run (see ServiceWideFailure). */
+	serviceWide?: ServiceWideFailure;
+
+	/** A write whose outcome is unknown: RingReady may have applied it. */
+	writeOutcomeUnknown = false;
+
+	/** A write RingReady refused without applying it (429, 503 with Retry-After): the wait it asked for (0: none named). */
+	writeRefusedWaitMs?: number;
+
+	/** The wait RingReady asked for, on an error for a wait longer than the time left. */
+	askedWaitMs?: number;
+}
+
+export function serviceWideFailure(error: unknown): ServiceWideFailure | undefined {
+	return error instanceof RingReadyError ? error.serviceWide : undefined;
+}
+
+export function writeRefusedWaitMs(error: unknown): number | undefined {
+	return error instanceof RingReadyError ? error.writeRefusedWaitMs : undefined;
+}
+
+export function isWriteOutcomeUnknown(error: unknown): boolean {
+	return error instanceof RingReadyError && error.writeOutcomeUnknown;
+}
+
+/**
+ * Whether a request failed because of its record (gone, not servable, unreadable) rather than
+ * because RingReady was busy, unavailable, unreachable or refused the key, as every request would.
+ */
+export function isRecordsOwnFailure(error: unknown): boolean {
+	if (!(error instanceof NodeApiError)) return false;
+	const status = Number(error.httpCode);
+	if (Number.isInteger(status) && status >= 400)
+		return ![401, 403, 408, ...RETRYABLE_STATUSES].includes(status);
+	return Boolean((error.errorResponse as { unexpectedResponse?: unknown })?.unexpectedResponse);
+}
+
+const REDACTED = '[redacted]';
+
+/**
+ * The error with every trace of `key` (as sent, or URL-encoded) replaced, in its message,
+ * description and what it keeps of the response: a server may echo the key in any text it sends.
+ */
+export function withoutKey<T>(error: T, key: unknown): T {
+	if (typeof key !== 'string' || key.length < 4 || !(error instanceof Error)) return error;
+	const forms = [...new Set([key, encodeURIComponent(key)])];
+	const clean = (text: string) => forms.reduce((out, form) => out.split(form).join(REDACTED), text);
+	const scrub = (value: unknown, depth = 0): unknown => {
+		if (typeof value === 'string') return clean(value);
+		if (depth > 4 || !value || typeof value !== 'object') return value;
+		if (Array.isArray(value)) return value.map((entry) => scrub(entry, depth + 1));
+		if (Object.getPrototypeOf(value) !== Object.prototype) return value;
+		return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrub(v, depth + 1)]));
+	};
+	// Every text it carries: message, stack (written with the message), description, the response kept.
+	const target = error as unknown as Record<string, unknown>;
+	for (const name of ['message', 'stack', ...Object.keys(error)])
+		target[name] = scrub(target[name]);
+	return error;
+}
+
+/** Our code for a request n8n's SSRF protection (N8N_SSRF_PROTECTION_ENABLED, n8n 2.x) refused to send. */
+export const SSRF_BLOCKED = 'N8N_SSRF_BLOCKED';
+
+/** What an n8n administrator can do about SSRF_BLOCKED. */
+export const SSRF_ADVICE =
+	'This n8n blocks requests to addresses on its own network (N8N_SSRF_PROTECTION_ENABLED). If the address is right, an n8n administrator can allow it with N8N_SSRF_ALLOWED_HOSTNAMES or N8N_SSRF_ALLOWED_IP_RANGES.';
 
 const NETWORK_FAILURES: Record<string, string> = {
 	ECONNREFUSED: 'the connection was refused',
@@ -16,6 +94,7 @@ const NETWORK_FAILURES: Record<string, string> = {
 	ECONNRESET: 'the connection was dropped',
 	EPIPE: 'the connection was dropped',
 	UND_ERR_SOCKET: 'the connection was dropped',
+	[SSRF_BLOCKED]: "this n8n's SSRF protection blocks that address",
 };
 
 /** The attempt ran out of its own limit (30 s, or less when a deadline left less time). */
@@ -41,7 +120,12 @@ function failureText(code: string | undefined, timeoutMs: number | undefined): s
 export function networkErrorCode(error: unknown): string | undefined {
 	let current: unknown = error;
 	for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
-		const { code, message } = current as { code?: unknown; message?: unknown };
+		const { code, message, name } = current as {
+			code?: unknown;
+			message?: unknown;
+			name?: unknown;
+		};
+		if (name === 'SsrfBlockedIpError' || name === 'SsrfBlockedHostnameError') return SSRF_BLOCKED;
 		if (typeof code === 'string' && /^[A-Z_]+$/.test(code)) return code;
 		if (typeof message === 'string' && /socket hang up/i.test(message)) return 'ECONNRESET';
 		if (typeof message === 'string' && /^timeout of \d+ms exceeded/i.test(message))
@@ -54,22 +138,6 @@ export function networkErrorCode(error: unknown): string | undefined {
 /** Failures after which the server cannot have processed the request: nothing reached it. */
 export const NOT_SENT_CODES = ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN'];
 
-/** Set on errors of a write whose outcome is unknown: RingReady may have applied it. */
-export const WRITE_OUTCOME_UNKNOWN = 'writeOutcomeUnknown';
-
-/** Set on errors of a write RingReady refused without applying it (429, 503 with Retry-After): the wait it asked for. */
-export const WRITE_REFUSED_WAIT_MS = 'writeRefusedWaitMs';
-
-/** The wait RingReady asked for (0 if it named none) when it refused a write without applying it; undefined otherwise. */
-export function writeRefusedWaitMs(error: unknown): number | undefined {
-	const wait = (error as { context?: IDataObject })?.context?.[WRITE_REFUSED_WAIT_MS];
-	return typeof wait === 'number' ? wait : undefined;
-}
-
-export function isWriteOutcomeUnknown(error: unknown): boolean {
-	return Boolean((error as { context?: IDataObject })?.context?.[WRITE_OUTCOME_UNKNOWN]);
-}
-
 export function connectionError(
 	node: INode,
 	failure: {
@@ -81,25 +149,27 @@ export function connectionError(
 		/** The last attempt's time limit. */
 		timeoutMs?: number;
 	},
-): NodeApiError {
+): RingReadyError {
 	const { code, url, attempts, itemIndex, isWrite, timeoutMs } = failure;
 	const origin = new URL(url).origin;
 	const uncertain = isWrite && !NOT_SENT_CODES.includes(code ?? '');
 	// The raw code stays out of the message: NodeApiError swaps any message naming one for a generic text.
-	const error = new NodeApiError(node, { connection: code ?? 'failed' } as JsonObject, {
+	const error = new RingReadyError(node, { connection: code ?? 'failed' } as JsonObject, {
 		message: `Could not reach RingReady at ${origin}: ${failureText(code, timeoutMs)}`,
 		description: `${attempts > 1 ? `Tried ${attempts} times. ` : ''}${
 			uncertain
 				? 'The change may or may not have been saved: it was not sent again, so that it is never applied twice. Check it in RingReady before running again. '
 				: ''
 		}${
-			isTimeout(code)
-				? 'RingReady may be slow right now: try again in a few minutes. If it keeps happening, check that the Base URL in the RingReady API credential is right'
-				: 'Check that the Base URL in the RingReady API credential is right and that this n8n can reach it'
+			code === SSRF_BLOCKED
+				? `${SSRF_ADVICE.slice(0, -1)}`
+				: isTimeout(code)
+					? 'RingReady may be slow right now: try again in a few minutes. If it keeps happening, check that the Base URL in the RingReady API credential is right'
+					: 'Check that the Base URL in the RingReady API credential is right and that this n8n can reach it'
 		}${code ? ` (error code ${code})` : ''}.`,
 		itemIndex,
 	});
-	if (uncertain) error.context[WRITE_OUTCOME_UNKNOWN] = true;
+	error.writeOutcomeUnknown = uncertain;
 	return error;
 }
 
@@ -108,8 +178,8 @@ export function outOfTimeError(
 	endpoint: string,
 	attempts: number,
 	itemIndex: number | undefined,
-): NodeApiError {
-	return new NodeApiError(node, { timeout: endpoint } as JsonObject, {
+): RingReadyError {
+	return new RingReadyError(node, { timeout: endpoint } as JsonObject, {
 		message: `RingReady did not answer in the time left for ${endpoint}`,
 		description: `${
 			attempts > 0 ? `Tried ${attempts} time${attempts > 1 ? 's' : ''}; ` : ''
@@ -121,7 +191,7 @@ export function outOfTimeError(
 export function redirectError(
 	node: INode,
 	failure: { status: number; location: unknown; url: string; endpoint: string; itemIndex?: number },
-): NodeApiError {
+): RingReadyError {
 	const { status, url, endpoint, itemIndex } = failure;
 	const location = Array.isArray(failure.location) ? failure.location[0] : failure.location;
 	let target = 'another address';
@@ -133,7 +203,7 @@ export function redirectError(
 			target = `"${location.slice(0, 100)}"`;
 		}
 	}
-	return new NodeApiError(node, { status, redirect: target } as JsonObject, {
+	return new RingReadyError(node, { status, redirect: target } as JsonObject, {
 		message: `The Base URL redirected the request to ${target}; the API key was not sent there`,
 		description: `RingReady answered HTTP ${status} to ${endpoint}, pointing to ${target}. Redirects are not followed, so that the API key never leaves the Base URL's address. Set the Base URL in the RingReady API credential to the address the API answers on (https://www.ring-ready.com unless RingReady support gave you another).`,
 		httpCode: String(status),
@@ -147,15 +217,15 @@ export function unexpectedResponseError(
 	problem: string,
 	isWrite: boolean,
 	itemIndex: number | undefined,
-): NodeApiError {
-	const error = new NodeApiError(node, { unexpectedResponse: endpoint } as JsonObject, {
+): RingReadyError {
+	const error = new RingReadyError(node, { unexpectedResponse: endpoint } as JsonObject, {
 		message: `RingReady returned an unexpected response to ${endpoint}`,
 		description: `${problem}. ${
 			isWrite ? 'The change may have been saved; check it in RingReady. ' : 'Nothing was changed. '
 		}Check the Base URL in the RingReady API credential (https://www.ring-ready.com unless RingReady support gave you another); if it is right, try again later.`,
 		itemIndex,
 	});
-	if (isWrite) error.context[WRITE_OUTCOME_UNKNOWN] = true;
+	error.writeOutcomeUnknown = isWrite;
 	return error;
 }
 
@@ -199,7 +269,7 @@ export function responseError(
 		/** How long RingReady asked to wait before trying again (its Retry-After), if it said. */
 		askedWaitMs?: number;
 	},
-): NodeApiError {
+): RingReadyError {
 	const { status, body, method, path, attempt, itemIndex } = failure;
 	const isWrite = method !== 'GET';
 	const uncertain = isWrite && status >= 500 && !failure.notApplied;
@@ -251,41 +321,16 @@ export function responseError(
 						}`
 					: 'Check the node parameters and try again.';
 	}
-	const error = new NodeApiError(node, { status, detail: detail ?? null } as JsonObject, {
+	const error = new RingReadyError(node, { status, detail: detail ?? null } as JsonObject, {
 		message,
 		description,
 		httpCode: String(status),
 		itemIndex,
 	});
-	if (uncertain) error.context[WRITE_OUTCOME_UNKNOWN] = true;
-	if (status === 401) error.context[SERVICE_WIDE] = 'unauthorized';
-	if (isWrite && failure.notApplied)
-		error.context[WRITE_REFUSED_WAIT_MS] = failure.askedWaitMs ?? 0;
+	error.writeOutcomeUnknown = uncertain;
+	if (status === 401) error.serviceWide = 'unauthorized';
+	if (isWrite && failure.notApplied) error.writeRefusedWaitMs = failure.askedWaitMs ?? 0;
 	return error;
-}
-
-/**
- * Set on errors that no request of the same account can get past in this run, and that say nothing
- * about one record: 'unauthorized' (the key was rejected), 'wait' (RingReady asked to wait longer
- * than the time left), 'unavailable' (RingReady kept failing, with no success in between), 'stopped'
- * (the user stopped the execution).
- */
-export const SERVICE_WIDE = 'serviceWide';
-
-export type ServiceWideFailure = 'unauthorized' | 'wait' | 'unavailable' | 'stopped';
-
-/** Why every request of the account fails, when an error is not about one record (see SERVICE_WIDE). */
-export function serviceWideFailure(error: unknown): ServiceWideFailure | undefined {
-	const value = (error as { context?: IDataObject })?.context?.[SERVICE_WIDE];
-	return typeof value === 'string' ? (value as ServiceWideFailure) : undefined;
-}
-
-/** The wait RingReady asked for, on an error for a wait longer than the time left. */
-export const ASKED_WAIT_MS = 'askedWaitMs';
-
-export function askedWaitMs(error: unknown): number | undefined {
-	const wait = (error as { context?: IDataObject })?.context?.[ASKED_WAIT_MS];
-	return typeof wait === 'number' ? wait : undefined;
 }
 
 /** "45 seconds", "5 minutes", "2 hours", "24 hours". */
@@ -317,11 +362,11 @@ export function waitTooLongError(
 		isWrite: boolean;
 		itemIndex?: number;
 	},
-): NodeApiError {
+): RingReadyError {
 	const { status, endpoint, isWrite, itemIndex } = failure;
 	const asked = waitText(failure.askedWaitMs);
 	const meaning = STATUS_MEANING[status] ? ` (${STATUS_MEANING[status]})` : '';
-	const error = new NodeApiError(
+	const error = new RingReadyError(
 		node,
 		{ status, retryAfterMs: failure.askedWaitMs } as JsonObject,
 		{
@@ -333,18 +378,18 @@ export function waitTooLongError(
 			itemIndex,
 		},
 	);
-	error.context[SERVICE_WIDE] = 'wait';
-	error.context[ASKED_WAIT_MS] = failure.askedWaitMs;
-	if (isWrite) error.context[WRITE_REFUSED_WAIT_MS] = failure.askedWaitMs;
+	error.serviceWide = 'wait';
+	error.askedWaitMs = failure.askedWaitMs;
+	if (isWrite) error.writeRefusedWaitMs = failure.askedWaitMs;
 	return error;
 }
 
 export function stoppedError(
 	node: INode,
 	failure: { endpoint: string; isWrite: boolean; sent: boolean; itemIndex?: number },
-): NodeApiError {
+): RingReadyError {
 	const { endpoint, isWrite, sent, itemIndex } = failure;
-	const error = new NodeApiError(node, { stopped: endpoint } as JsonObject, {
+	const error = new RingReadyError(node, { stopped: endpoint } as JsonObject, {
 		message: 'The execution was stopped',
 		description: `${
 			sent
@@ -357,8 +402,8 @@ export function stoppedError(
 		} Nothing more was sent.`,
 		itemIndex,
 	});
-	error.context[SERVICE_WIDE] = 'stopped';
-	if (isWrite && sent) error.context[WRITE_OUTCOME_UNKNOWN] = true;
+	error.serviceWide = 'stopped';
+	error.writeOutcomeUnknown = isWrite && sent;
 	return error;
 }
 
@@ -366,29 +411,19 @@ export function stoppedError(
  * The error that stopped an account, as the error of another item or request that was then not
  * sent: same message, a description that says so, the same markers.
  */
-export function notSentBecause(node: INode, cause: Error, itemIndex?: number): NodeApiError {
-	const { description, httpCode, context } = cause as NodeApiError;
-	const error = new NodeApiError(node, { notSent: true } as JsonObject, {
+export function notSentBecause(node: INode, cause: Error, itemIndex?: number): RingReadyError {
+	const { description, httpCode } = cause as NodeApiError;
+	const error = new RingReadyError(node, { notSent: true } as JsonObject, {
 		message: cause.message,
 		description:
 			`${description ?? ''} This request was not sent: an earlier request of this run already got this answer.`.trim(),
 		httpCode: httpCode ?? undefined,
 		itemIndex,
 	});
-	for (const key of [SERVICE_WIDE, ASKED_WAIT_MS, WRITE_REFUSED_WAIT_MS]) {
-		if (context?.[key] !== undefined) error.context[key] = context[key];
+	if (cause instanceof RingReadyError) {
+		error.serviceWide = cause.serviceWide;
+		error.askedWaitMs = cause.askedWaitMs;
+		error.writeRefusedWaitMs = cause.writeRefusedWaitMs;
 	}
 	return error;
-}
-
-/**
- * Whether a request failed because of its record (gone, not servable, unreadable) rather than
- * because RingReady was busy, unavailable, unreachable or refused the key, as every request would.
- */
-export function isRecordsOwnFailure(error: unknown): boolean {
-	if (!(error instanceof NodeApiError)) return false;
-	const status = Number(error.httpCode);
-	if (Number.isInteger(status) && status >= 400)
-		return ![401, 403, 408, ...RETRYABLE_STATUSES].includes(status);
-	return Boolean((error.errorResponse as { unexpectedResponse?: unknown })?.unexpectedResponse);
 }

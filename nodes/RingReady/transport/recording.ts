@@ -1,24 +1,31 @@
-import type {
-	IBinaryKeyData,
-	IExecuteFunctions,
-	IHttpRequestOptions,
-	IPollFunctions,
-	JsonObject,
-} from 'n8n-workflow';
+import type { IExecuteFunctions, IPollFunctions, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { resolveBaseUrl } from '../../../credentials/RingReadyApi.credentials';
-import { RECORDING_LIMITS } from '../shared/contract';
-import { networkErrorCode, networkFailureText } from './errors';
+import {
+	isLoopback,
+	localNetworkKind,
+	resolveBaseUrl,
+} from '../../../credentials/RingReadyApi.credentials';
+import {
+	networkErrorCode,
+	networkFailureText,
+	SSRF_ADVICE,
+	SSRF_BLOCKED,
+	withoutKey,
+} from './errors';
+import { ExchangeFailed, header, isStream, send, type Answer } from './http';
 import type { RequestSession } from './session';
-import { CREDENTIAL_TYPE } from './types';
+import { RunCancelledError } from './session';
+import { RECORDING_LIMITS } from './shapes';
 
 /**
- * A conversation's recording as an n8n file. The API key goes only to the Base URL's origin: a
- * recording there is fetched with the credential, one anywhere else (media storage) without it.
- * Redirects are followed by hand, never with the key, each hop over HTTPS (loopback excepted).
- * The whole download, redirects and body included, has one time limit and one size limit; a
- * download that breaks either, or that is not audio, fails for its item and leaves nothing behind.
+ * A conversation's recording as an n8n file, through the one request primitive (`send`): a slot of
+ * the run's throttle per request, one time limit and one size limit for the whole download,
+ * redirects and body included. The key goes only to the Base URL's origin (a redirect back there
+ * keeps it). Redirects are followed by hand, each hop checked before it is requested: over HTTPS,
+ * and never to this machine or its network (loopback, private, link-local, unspecified addresses,
+ * localhost names) unless the Base URL itself is on this machine (the local sandbox). A download
+ * that breaks a rule or a limit, or that is not audio, fails for its item and leaves nothing behind.
  */
 
 export interface RecordingFile {
@@ -33,11 +40,22 @@ export interface RecordingDownloadOptions {
 	itemIndex: number;
 	/** Larger recordings fail (announced by Content-Length, or counted while reading). */
 	maxBytes: number;
-	/** The run's session: the item's credential (Base URL and key) and the time limit. */
-	session: Pick<RequestSession, 'resolve' | 'node' | 'policy' | 'timeLeftMs'>;
+	/** The run's session: the item's credential (Base URL and key), the throttle and the time limit. */
+	session: RequestSession;
+	audio: AudioCheck;
 }
 
 export type RecordingFunctions = IExecuteFunctions | IPollFunctions;
+
+/** What makes an answer the recording: its type (judged before the body is read) and its first bytes. */
+export interface AudioCheck {
+	type(
+		contentType: string | undefined,
+		url: URL,
+	): { mimeType: string; extension: string } | undefined;
+	/** What the bytes are instead of audio (a playlist, a web page), or undefined. */
+	notAudio(data: Buffer): string | undefined;
+}
 
 /** Only a conversation's id and recording_url are read. */
 export interface ConversationWithRecording {
@@ -45,86 +63,30 @@ export interface ConversationWithRecording {
 	recording_url?: unknown;
 }
 
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
-
-/** Audio types and the file extension each gets. */
-const AUDIO_EXTENSIONS: Record<string, string> = {
-	'audio/mpeg': 'mp3',
-	'audio/mp3': 'mp3',
-	'audio/mpeg3': 'mp3',
-	'audio/x-mpeg-3': 'mp3',
-	'audio/wav': 'wav',
-	'audio/wave': 'wav',
-	'audio/x-wav': 'wav',
-	'audio/vnd.wave': 'wav',
-	'audio/mp4': 'm4a',
-	'audio/x-m4a': 'm4a',
-	'audio/m4a': 'm4a',
-	'audio/aac': 'aac',
-	'audio/ogg': 'ogg',
-	'audio/opus': 'opus',
-	'audio/webm': 'webm',
-	'audio/flac': 'flac',
-	'audio/x-flac': 'flac',
-};
-
-/** For storage that serves files untyped (application/octet-stream): the type a file name implies. */
-const EXTENSION_TYPES: Record<string, string> = {
-	mp3: 'audio/mpeg',
-	wav: 'audio/wav',
-	m4a: 'audio/mp4',
-	aac: 'audio/aac',
-	ogg: 'audio/ogg',
-	opus: 'audio/opus',
-	webm: 'audio/webm',
-	flac: 'audio/flac',
-};
-
-const UNTYPED = new Set(['', 'application/octet-stream', 'binary/octet-stream']);
-
-interface FullResponse {
-	body: unknown;
-	headers: Record<string, string | string[] | undefined>;
-	statusCode: number;
-}
-
-/** The part of a Node.js readable stream this reads (n8n hands back the response body as one). */
-interface BodyStream {
-	on(event: 'data', listener: (chunk: Buffer) => void): unknown;
-	on(event: 'end' | 'close', listener: () => void): unknown;
-	on(event: 'error', listener: (error: Error) => void): unknown;
-	removeAllListeners(): unknown;
-	destroy(): unknown;
-}
-
-function isStream(body: unknown): body is BodyStream {
-	return (
-		typeof body === 'object' &&
-		body !== null &&
-		typeof (body as BodyStream).on === 'function' &&
-		typeof (body as BodyStream).destroy === 'function'
-	);
-}
-
-/** Drops a body that will not be read, so its connection is not held open. */
-function discard(body: unknown): void {
-	if (isStream(body)) body.destroy();
-}
-
-function header(headers: FullResponse['headers'], name: string): string | undefined {
-	const value = headers[name];
-	return Array.isArray(value) ? value[0] : value;
-}
-
 /** Where a URL points, for messages: origin and path, never the query (signed links carry secrets there). */
 function place(url: URL): string {
 	return `${url.origin}${url.pathname}`.slice(0, 200);
 }
 
-function unsafeProtocol(url: URL): boolean {
-	if (url.protocol === 'https:') return false;
-	return !(url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname));
+/**
+ * Why a recording may not be requested from `url` (undefined: it may), in words for a message: over
+ * HTTPS only (plain HTTP only from this machine to this machine), no user name or password, and no
+ * address on this machine or its network unless the Base URL is on this machine.
+ */
+function refusal(url: URL, localBase: boolean): string | undefined {
+	if (url.username !== '' || url.password !== '')
+		return 'its address carries a user name or password, which are never sent';
+	const local = localNetworkKind(url.hostname);
+	if (local && !localBase)
+		return `${url.hostname} is ${local}, and recordings are not downloaded from this machine or its network`;
+	if (url.protocol === 'https:') return undefined;
+	if (url.protocol === 'http:' && localBase && isLoopback(url.hostname)) return undefined;
+	return 'recordings are downloaded over HTTPS only';
 }
+
+/** What to do about a refused address, for the error's description. */
+const REFUSAL_ADVICE =
+	'Nothing was requested from it. Recordings are downloaded only from public addresses over HTTPS (plain http:// and addresses on this machine only when the Base URL in the RingReady API credential is itself on this machine, such as the local sandbox). If the address looks wrong, contact RingReady support about this conversation.';
 
 function sizeText(bytes: number): string {
 	const format = (value: number, unit: string) => `${Math.round(value * 10) / 10} ${unit}`;
@@ -138,23 +100,6 @@ function secondsText(ms: number): string {
 	return `${seconds} second${seconds === 1 ? '' : 's'}`;
 }
 
-/** The type and extension of an audio answer, or undefined when it is not one. */
-function audioType(
-	contentType: string | undefined,
-	url: URL,
-): { mimeType: string; extension: string } | undefined {
-	const type = (contentType ?? '').split(';')[0].trim().toLowerCase();
-	const pathExtension = /\.([a-z0-9]{1,5})$/i.exec(url.pathname)?.[1].toLowerCase();
-	if (/^audio\/[a-z0-9.+-]+$/.test(type)) {
-		const known = AUDIO_EXTENSIONS[type];
-		const fromPath = pathExtension && EXTENSION_TYPES[pathExtension] ? pathExtension : undefined;
-		return { mimeType: type, extension: known ?? fromPath ?? 'audio' };
-	}
-	if (UNTYPED.has(type) && pathExtension && EXTENSION_TYPES[pathExtension])
-		return { mimeType: EXTENSION_TYPES[pathExtension], extension: pathExtension };
-	return undefined;
-}
-
 /**
  * Downloads the recording of one conversation (its `recording_url`), or returns undefined when it
  * has none (null: web chats, hang-ups). Throws a NodeOperationError / NodeApiError for the item:
@@ -162,20 +107,31 @@ function audioType(
  * an answer that is not audio, a file over `maxBytes`, or no complete answer within the time limit.
  * Neither the key nor the recording URL's query appears in an error.
  */
-export async function downloadRecording(
-	this: RecordingFunctions,
+export async function fetchRecording(
 	conversation: ConversationWithRecording,
 	options: RecordingDownloadOptions,
 ): Promise<RecordingFile | undefined> {
-	const { itemIndex, maxBytes, session } = options;
-	// Within the run's deadline (a poll's), if it has one.
-	const timeoutMs = Math.max(1, Math.min(session.policy.requestTimeoutMs, session.timeLeftMs()));
+	const { itemIndex, session } = options;
+	let key: unknown;
+	try {
+		const credential = (await session.resolve(itemIndex)).decrypted;
+		key = credential.data?.apiKey;
+		return await download(conversation, options, credential);
+	} catch (error) {
+		throw withoutKey(error, key);
+	}
+}
+
+async function download(
+	conversation: ConversationWithRecording,
+	{ itemIndex, maxBytes, session, audio }: RecordingDownloadOptions,
+	credential: Awaited<ReturnType<RequestSession['credentials']>>,
+): Promise<RecordingFile | undefined> {
 	const { node } = session;
 	const raw = conversation.recording_url;
 	if (raw === null || raw === undefined || raw === '') return undefined;
 	const subject = `the recording of conversation ${String(conversation.id)}`;
 	const Subject = `The recording of conversation ${String(conversation.id)}`;
-
 	if (!Number.isFinite(maxBytes) || maxBytes <= 0) {
 		throw new NodeOperationError(
 			node,
@@ -196,18 +152,6 @@ export async function downloadRecording(
 			itemIndex,
 		});
 	}
-	if (unsafeProtocol(url)) {
-		throw new NodeOperationError(
-			node,
-			`Refusing to download ${subject} from ${url.protocol}//${url.host}: recordings are downloaded over HTTPS only`,
-			{
-				description: `Its recording_url does not start with https://. Plain http:// is allowed only for 127.0.0.1, localhost and ::1 (such as the local sandbox). Nothing was downloaded.`,
-				itemIndex,
-			},
-		);
-	}
-
-	const credential = (await session.resolve(itemIndex)).decrypted;
 	let keyOrigin: string;
 	try {
 		keyOrigin = resolveBaseUrl(credential.data?.baseUrl);
@@ -217,11 +161,20 @@ export async function downloadRecording(
 			itemIndex,
 		});
 	}
+	const localBase = isLoopback(new URL(keyOrigin).hostname);
+	const refused = refusal(url, localBase);
+	if (refused) {
+		throw new NodeOperationError(
+			node,
+			`Refusing to download ${subject} from ${url.protocol}//${url.host}: ${refused}`,
+			{ description: `Its recording_url is ${place(url)}. ${REFUSAL_ADVICE}`, itemIndex },
+		);
+	}
 
-	const cancelSignal =
-		'getExecutionCancelSignal' in this ? this.getExecutionCancelSignal() : undefined;
-	const timer = AbortSignal.timeout(timeoutMs);
-	const signal = cancelSignal ? AbortSignal.any([cancelSignal, timer]) : timer;
+	// Within the run's deadline (a poll's), if it has one: one limit for every hop and the body, from
+	// when the first request gets its slot.
+	let timeoutMs = session.policy.requestTimeoutMs;
+	let endBy: number | undefined;
 	const apiError = (message: string, description: string, status?: number) =>
 		new NodeApiError(node, { recording: place(url), status: status ?? null } as JsonObject, {
 			message,
@@ -229,140 +182,168 @@ export async function downloadRecording(
 			httpCode: status === undefined ? undefined : String(status),
 			itemIndex,
 		});
+	const stopSignal =
+		'getExecutionCancelSignal' in session.context
+			? session.context.getExecutionCancelSignal()
+			: undefined;
 	const outOfTime = () =>
-		cancelSignal?.aborted
-			? apiError(
-					'The execution was stopped',
-					`The download of ${subject} was under way; nothing was stored.`,
-				)
-			: apiError(
-					`${Subject} did not download within ${secondsText(timeoutMs)}`,
-					`${place(url)} sent it too slowly. The download was stopped and nothing was stored. Try again later.`,
-				);
+		apiError(
+			`${Subject} did not download within ${secondsText(timeoutMs)}`,
+			`${place(url)} sent it too slowly. The download was stopped and nothing was stored. Try again later.`,
+		);
+	const stopped = () =>
+		apiError(
+			'The execution was stopped',
+			`The download of ${subject} was under way; nothing was stored.`,
+		);
 
-	// Only the first request may carry the key, and only to the Base URL's own origin.
-	let withKey = url.origin === keyOrigin;
 	for (let redirects = 0; ; redirects++) {
-		const request: IHttpRequestOptions = {
-			method: 'GET',
-			url: url.href,
-			headers: { Accept: 'audio/*, application/octet-stream;q=0.5' },
-			encoding: 'stream',
-			returnFullResponse: true,
-			ignoreHttpStatusErrors: true,
-			disableFollowRedirect: true,
-			sendCredentialsOnCrossOriginRedirect: false,
-			timeout: timeoutMs,
-			abortSignal: signal,
-		};
-		let response: FullResponse;
-		try {
-			const sent = withKey
-				? this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, request, {
-						credentialsDecrypted: credential,
-					})
-				: this.helpers.httpRequest(request);
-			response = (await untilAborted(sent, signal)) as FullResponse;
-		} catch (error) {
-			// n8n's own error carries the request (with the key): only its code is used.
-			if (signal.aborted) throw outOfTime();
-			const code = networkErrorCode(error);
+		// The key goes only to the Base URL's own origin, on the first request or a redirect back there.
+		const withKey = url.origin === keyOrigin;
+		const hop = url;
+		const outcome = await send(
+			session,
+			() => {
+				if (session.isCancelled) throw new RunCancelledError();
+				if (endBy === undefined) {
+					timeoutMs = Math.max(1, Math.min(timeoutMs, session.timeLeftMs()));
+					endBy = Date.now() + timeoutMs;
+				}
+				if (Date.now() >= endBy) throw outOfTime();
+				return {
+					method: 'GET',
+					url: hop.href,
+					headers: { Accept: 'audio/*, application/octet-stream;q=0.5' },
+					credential: withKey ? credential : undefined,
+					timeoutMs: endBy - Date.now(),
+					stream: true,
+				};
+			},
+			async (answer, signal) => {
+				const status = answer.statusCode;
+				if (status >= 300 && status < 400)
+					return { next: redirectTarget(answer, hop, status), status };
+				if (status < 200 || status >= 300)
+					throw statusError(apiError, { status, Subject, where: place(hop), withKey, keyOrigin });
+				return await audioFile(answer, signal, hop, {
+					Subject,
+					maxBytes,
+					audio,
+					apiError,
+					aborted: () => (stopSignal?.aborted ? stopped() : outOfTime()),
+					conversation,
+				});
+			},
+		);
+		if (outcome instanceof ExchangeFailed) {
+			if (outcome.reason === 'stopped') throw stopped();
+			if (outcome.reason === 'timeout') throw outOfTime();
+			const { code } = outcome;
 			throw apiError(
-				`Could not download ${subject} from ${url.origin}: ${networkFailureText(code)}`,
-				`Nothing was stored. Check that this n8n can reach ${url.origin}${code ? ` (error code ${code})` : ''}.`,
+				`Could not download ${subject} from ${hop.origin}: ${networkFailureText(code)}`,
+				`Nothing was stored. ${code === SSRF_BLOCKED ? SSRF_ADVICE.slice(0, -1) : `Check that this n8n can reach ${hop.origin}`}${code ? ` (error code ${code})` : ''}.`,
 			);
 		}
-		const status = response.statusCode;
-		if (status >= 300 && status < 400) {
-			discard(response.body);
-			const location = header(response.headers, 'location');
-			let next: URL | undefined;
-			try {
-				next = location ? new URL(location, url) : undefined;
-			} catch {
-				next = undefined;
-			}
-			if (!next) {
-				throw apiError(
-					`${Subject} could not be downloaded: a redirect without a valid address`,
-					`${place(url)} answered HTTP ${status} without a valid Location. Nothing was downloaded.`,
-					status,
-				);
-			}
-			if (unsafeProtocol(next)) {
-				throw apiError(
-					`${Subject} was redirected to ${next.protocol}//${next.host}: recordings are downloaded over HTTPS only`,
-					`${place(url)} answered HTTP ${status} pointing to ${place(next)}. Redirects are followed over HTTPS only (plain http:// only for 127.0.0.1, localhost and ::1), and never with the API key. Nothing was downloaded.`,
-					status,
-				);
-			}
-			if (redirects >= RECORDING_LIMITS.maxRedirects) {
-				throw apiError(
-					`${Subject} was redirected more than ${RECORDING_LIMITS.maxRedirects} times`,
-					`${place(url)} answered HTTP ${status} pointing to ${place(next)}. Nothing was downloaded.`,
-					status,
-				);
-			}
-			url = next;
-			withKey = false;
-			continue;
+		if (!('next' in outcome)) return outcome;
+		const { next, status } = outcome;
+		const pointed = `${place(hop)} answered HTTP ${status} pointing to ${place(next)}.`;
+		const nextRefused = refusal(next, localBase);
+		if (nextRefused) {
+			throw apiError(
+				`${Subject} was redirected to ${next.protocol}//${next.host}: ${nextRefused}`,
+				`${pointed} ${REFUSAL_ADVICE}`,
+				status,
+			);
 		}
-		if (status < 200 || status >= 300) {
-			discard(response.body);
-			throw statusError(apiError, { status, Subject, where: place(url), withKey, keyOrigin });
+		if (redirects >= RECORDING_LIMITS.maxRedirects) {
+			throw apiError(
+				`${Subject} was redirected more than ${RECORDING_LIMITS.maxRedirects} times`,
+				`${pointed} Nothing was downloaded.`,
+				status,
+			);
 		}
+		url = next;
+	}
 
-		const type = audioType(header(response.headers, 'content-type'), url);
-		if (!type) {
-			discard(response.body);
-			const contentType = header(response.headers, 'content-type');
-			throw apiError(
-				`${Subject} is not an audio file`,
-				`${place(url)} answered with ${contentType ? `Content-Type ${contentType.slice(0, 100)}` : 'no Content-Type'} instead of an audio type (audio/*). It may be a sign-in or error page. Nothing was stored.`,
-				status,
-			);
+	/** Where a 3xx points. */
+	function redirectTarget(answer: Answer, from: URL, status: number): URL {
+		const location = header(answer.headers, 'location');
+		try {
+			if (location) return new URL(location, from);
+		} catch {
+			// reported below
 		}
-		const tooLarge = (what: string) =>
-			apiError(
-				`${Subject} is larger than the ${sizeText(maxBytes)} limit`,
-				`${what} Nothing was stored. Raise the recording size limit in the node's options to download it.`,
-				status,
-			);
-		const declared = Number(header(response.headers, 'content-length'));
-		if (Number.isFinite(declared) && declared > maxBytes) {
-			discard(response.body);
-			throw tooLarge(`${place(url)} announced ${sizeText(declared)} (Content-Length).`);
-		}
-		const data = await readBody(response.body, maxBytes, signal);
-		if (data === 'aborted') throw outOfTime();
-		if (data === 'tooLarge')
-			throw tooLarge(
-				`${place(url)} was still sending after ${sizeText(maxBytes)}; the download was stopped.`,
-			);
-		if (data instanceof Error) {
-			const code = networkErrorCode(data);
-			throw apiError(
-				`Could not download ${subject} from ${url.origin}: ${networkFailureText(code, 'the download broke off')}`,
-				`Nothing was stored. Try again later${code ? ` (error code ${code})` : ''}.`,
-				status,
-			);
-		}
-		return {
-			data,
-			mimeType: type.mimeType,
-			fileName: `conversation-${String(conversation.id).replace(/[^\w-]/g, '_')}.${type.extension}`,
-		};
+		throw apiError(
+			`${Subject} could not be downloaded: a redirect without a valid address`,
+			`${place(from)} answered HTTP ${status} without a valid Location. Nothing was downloaded.`,
+			status,
+		);
 	}
 }
 
-/** The file as n8n binary data under `binaryProperty` (default `data`), for an item's `binary`. */
-export async function recordingBinary(
-	this: RecordingFunctions,
-	file: RecordingFile,
-	binaryProperty = 'data',
-): Promise<IBinaryKeyData> {
+/** A 2xx answer's body as the recording, if it is audio within the size limit. */
+async function audioFile(
+	answer: Answer,
+	signal: AbortSignal,
+	from: URL,
+	context: {
+		Subject: string;
+		maxBytes: number;
+		conversation: ConversationWithRecording;
+		audio: AudioCheck;
+		apiError: (message: string, description: string, status?: number) => NodeApiError;
+		/** The error for a body whose reading was aborted: Stop or the time limit. */
+		aborted: () => NodeApiError;
+	},
+): Promise<RecordingFile> {
+	const { Subject, maxBytes, apiError, aborted } = context;
+	const status = answer.statusCode;
+	const where = place(from);
+	const contentType = header(answer.headers, 'content-type');
+	const type = context.audio.type(contentType, from);
+	const typeText = contentType ? `Content-Type ${contentType.slice(0, 100)}` : 'no Content-Type';
+	if (!type) {
+		throw apiError(
+			`${Subject} is not an audio file`,
+			`${where} answered with ${typeText} instead of an audio type (audio/*). It may be a sign-in or error page. Nothing was stored.`,
+			status,
+		);
+	}
+	const tooLarge = (what: string) =>
+		apiError(
+			`${Subject} is larger than the ${sizeText(maxBytes)} limit`,
+			`${what} Nothing was stored. Raise the recording size limit in the node's options to download it.`,
+			status,
+		);
+	const declared = Number(header(answer.headers, 'content-length'));
+	if (Number.isFinite(declared) && declared > maxBytes)
+		throw tooLarge(`${where} announced ${sizeText(declared)} (Content-Length).`);
+	const data = await readBody(answer.body, maxBytes, signal);
+	if (data === 'aborted') throw aborted();
+	if (data === 'tooLarge')
+		throw tooLarge(
+			`${where} was still sending after ${sizeText(maxBytes)}; the download was stopped.`,
+		);
+	if (data instanceof Error) {
+		const code = networkErrorCode(data);
+		throw apiError(
+			`Could not download ${Subject.charAt(0).toLowerCase()}${Subject.slice(1)} from ${from.origin}: ${networkFailureText(code, 'the download broke off')}`,
+			`Nothing was stored. Try again later${code ? ` (error code ${code})` : ''}.`,
+			status,
+		);
+	}
+	const kind = context.audio.notAudio(data);
+	if (kind) {
+		throw apiError(
+			`${Subject} is not an audio file`,
+			`${where} answered with ${typeText}, but what it sent is ${kind}, not audio. Nothing was stored.`,
+			status,
+		);
+	}
 	return {
-		[binaryProperty]: await this.helpers.prepareBinaryData(file.data, file.fileName, file.mimeType),
+		data,
+		mimeType: type.mimeType,
+		fileName: `conversation-${String(context.conversation.id).replace(/[^\w-]/g, '_')}.${type.extension}`,
 	};
 }
 
@@ -397,28 +378,6 @@ function statusError(
 		`${where} answered HTTP ${status}. Nothing was stored. Try again later.`,
 		status,
 	);
-}
-
-/** The request's answer, or a rejection once the signal fires (n8n may not end the request itself). */
-async function untilAborted<T>(request: Promise<T>, signal: AbortSignal): Promise<T> {
-	let onAbort: (() => void) | undefined;
-	const aborted = new Promise<never>((_resolve, reject) => {
-		onAbort = () => reject(new Error('aborted'));
-		if (signal.aborted) onAbort();
-		else signal.addEventListener('abort', onAbort, { once: true });
-	});
-	request.then(
-		(response) => {
-			// Answered after the limit: its body is never read.
-			if (signal.aborted) discard((response as FullResponse | undefined)?.body);
-		},
-		() => undefined,
-	);
-	try {
-		return await Promise.race([request, aborted]);
-	} finally {
-		if (onAbort) signal.removeEventListener('abort', onAbort);
-	}
 }
 
 /** The whole body, or why not: more than maxBytes, the time limit, or a broken connection. */

@@ -1,9 +1,153 @@
-import type { ICredentialDataDecryptedObject, ICredentialsDecrypted, INode } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialsDecrypted,
+	IExecuteFunctions,
+	ILoadOptionsFunctions,
+	INode,
+	IPollFunctions,
+} from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
 
-import { TRANSCRIPT_CONCURRENCY } from '../shared/contract';
-import { RequestThrottle } from './throttle';
-import type { RetryPolicy, RingReadyFunctions } from './types';
-import { CREDENTIAL_TYPE, RETRY_POLICY } from './types';
+import { REQUEST_TIMEOUT_MS } from '../../../credentials/RingReadyApi.credentials';
+import { TRANSCRIPT_CONCURRENCY } from './shapes';
+
+export type RingReadyFunctions = IExecuteFunctions | IPollFunctions | ILoadOptionsFunctions;
+
+export const CREDENTIAL_TYPE = 'ringReadyApi';
+
+/**
+ * How long and how often a request is tried (tests give their session a short one): `maxAttempts`
+ * for 5xx answers and dropped connections (a 429 is retried while its waits fit in `maxRetryMs`,
+ * after which no retry starts); `maxRetryAfterMs` caps the growing wait between 429s (a longer
+ * Retry-After is waited in full when it fits); `requestTimeoutMs` is each attempt's own limit
+ * (n8n's default would be 300 s); none starts with less than `minRequestMs` before a deadline.
+ */
+export interface RetryPolicy {
+	maxAttempts: number;
+	baseDelayMs: number;
+	maxBackoffMs: number;
+	maxRetryAfterMs: number;
+	maxRetryMs: number;
+	requestTimeoutMs: number;
+	minRequestMs: number;
+}
+
+export const RETRY_POLICY: Readonly<RetryPolicy> = Object.freeze({
+	maxAttempts: 6,
+	baseDelayMs: 500,
+	maxBackoffMs: 8_000,
+	maxRetryAfterMs: 60_000,
+	maxRetryMs: 120_000,
+	requestTimeoutMs: REQUEST_TIMEOUT_MS,
+	minRequestMs: 500,
+});
+
+/** Answers a read is tried again after: RingReady may get over them. */
+export const RETRYABLE_STATUSES: readonly number[] = [429, 502, 503, 504];
+
+/** Connection failures after the request may have left; refused or unresolvable hosts are not retried. */
+export const RETRYABLE_NETWORK_CODES: readonly string[] = [
+	'ECONNRESET',
+	'EPIPE',
+	'ETIMEDOUT',
+	'ECONNABORTED',
+	'UND_ERR_SOCKET',
+	'EAI_AGAIN',
+];
+
+/**
+ * Bounds the requests in flight for one batch of calls and backs off together when RingReady
+ * answers 429. On the first 429 of a burst the ceiling halves and every caller waits out
+ * Retry-After; 429s that arrive during that pause belong to the same burst and change nothing more
+ * (halving once per refused request would collapse the ceiling to 1 for no reason). The ceiling
+ * climbs back one step after many successes, so a lifted limit is found again without probing so
+ * often that each probe costs another Retry-After.
+ * This is what keeps a burst of transcript fetches from collapsing under a per-key rate limit.
+ */
+const SUCCESSES_PER_STEP_UP = 8;
+/** A ceiling that drew a 429 is not tried again until this long has passed without any 429. */
+const REFUSED_MEMORY_MS = 30_000;
+
+export class RequestThrottle {
+	private ceiling: number;
+	private inFlight = 0;
+	private resumeAt = 0;
+	private successesAtCeiling = 0;
+	/** The lowest ceiling RingReady refused (429) and when the last 429 came. */
+	private refusedCeiling = Number.POSITIVE_INFINITY;
+	private lastRefusalAt = 0;
+	private readonly waiting: Array<() => void> = [];
+
+	constructor(private readonly maxConcurrency: number) {
+		this.ceiling = maxConcurrency;
+	}
+
+	get currentCeiling(): number {
+		return this.ceiling;
+	}
+
+	/** `first`: wait at the head of the queue (list pages, which the queued detail calls depend on). */
+	async acquire(first = false): Promise<void> {
+		for (;;) {
+			const pause = this.resumeAt - Date.now();
+			if (pause > 0) {
+				await sleep(pause);
+				continue;
+			}
+			if (this.inFlight < this.ceiling) {
+				this.inFlight++;
+				return;
+			}
+			await new Promise<void>((resolve) =>
+				first ? this.waiting.unshift(resolve) : this.waiting.push(resolve),
+			);
+		}
+	}
+
+	release(): void {
+		this.inFlight--;
+		this.waiting.shift()?.();
+	}
+
+	succeeded(): void {
+		if (this.ceiling >= this.maxConcurrency) return;
+		if (
+			this.refusedCeiling !== Number.POSITIVE_INFINITY &&
+			Date.now() - this.lastRefusalAt > REFUSED_MEMORY_MS
+		) {
+			this.refusedCeiling = Number.POSITIVE_INFINITY;
+		}
+		// Below a ceiling that was refused: one step up per round of successes, up to just below it.
+		// Never back to the refused ceiling while the refusal is recent: each probe there costs every
+		// caller another Retry-After.
+		if (this.ceiling + 1 >= this.refusedCeiling) return;
+		const needed =
+			this.refusedCeiling === Number.POSITIVE_INFINITY
+				? this.ceiling * SUCCESSES_PER_STEP_UP
+				: this.ceiling;
+		if (++this.successesAtCeiling >= needed) {
+			this.ceiling++;
+			this.successesAtCeiling = 0;
+			this.waiting.shift()?.();
+		}
+	}
+
+	/** Every caller waits this long before its next request (RingReady is failing), the ceiling unchanged. */
+	pause(ms: number): void {
+		this.resumeAt = Math.max(this.resumeAt, Date.now() + ms);
+	}
+
+	throttled(retryAfterMs: number): void {
+		const now = Date.now();
+		this.lastRefusalAt = now;
+		if (now >= this.resumeAt) {
+			this.refusedCeiling = Math.min(this.refusedCeiling, this.ceiling);
+			this.ceiling = Math.max(1, Math.floor(this.ceiling / 2));
+			this.successesAtCeiling = 0;
+		}
+		this.resumeAt = Math.max(this.resumeAt, now + retryAfterMs);
+	}
+}
 
 /** Thrown by a request that was not sent: its run was cancelled (another item failed) or its caller said no. */
 export class RunCancelledError extends Error {
@@ -29,44 +173,27 @@ export interface SessionOptions {
 }
 
 /**
- * What the requests of one node run, one poll or one list search share:
- * - one throttle, so "Max Concurrency" bounds the whole run (every item, every page, every
- *   transcript) and a 429 slows every caller down together;
- * - the credential of each item. n8n resolves expressions in a credential per item (an API Key
- *   of `{{ $json.apiKey }}`), so each item's credential is resolved once, for that item; items
- *   that resolve to the same data share one decrypted copy, which is handed to
- *   httpRequestWithAuthentication so that n8n does not read it again for every request (in real
- *   n8n each read is a database query plus decryption). The key still goes through the
- *   credential's `authenticate`.
- * - what stops the run: a failure without Continue On Fail (cancel), and failures that no request
- *   of the same account can get past (a revoked key, a wait longer than the time left, RingReady
- *   down): the requests of that account that have not started fail with that error at once.
- * - the retry policy and the deadline (epoch ms by which every request, its retries and their
- *   waits must be over; a poll's time budget): callers ask the session for the time left and for
- *   the wait before trying again, so that every loop in the package backs off alike.
- * It lives as long as the run that created it, and nowhere else. Every request goes through one.
+ * What the requests of one node run, one poll or one list search share, for as long as it lasts:
+ * one throttle (Max Concurrency bounds the whole run; a 429 slows every caller together); each
+ * item's credential, resolved once per item as n8n resolves expressions in it, items with the same
+ * data sharing one decrypted copy that is handed to httpRequestWithAuthentication (in real n8n each
+ * read is a database query plus decryption; the key still goes through `authenticate`); what stops
+ * the run (cancel, and failures no request of the same account can get past); the retry policy and
+ * the deadline (a poll's time budget), so that every loop in the package backs off alike.
  */
 export class RequestSession {
 	readonly throttle: RequestThrottle;
-
 	/** The node, for errors: n8n's getNode() deep-copies it on every call. */
 	readonly node: INode;
-
-	private readonly reads = new Map<number, Promise<ResolvedCredential>>();
-
-	private readonly byData = new Map<string, ResolvedCredential>();
-
-	private readonly stops = new Map<string, Error>();
-
-	private cancelled = false;
-
-	private outageRounds = 0;
-
-	private roundStartedAt = 0;
-
 	readonly policy: Readonly<RetryPolicy>;
-
+	/** Epoch ms by which every request, its retries and their waits must be over. */
 	readonly deadline: number | undefined;
+	private readonly reads = new Map<number, Promise<ResolvedCredential>>();
+	private readonly byData = new Map<string, ResolvedCredential>();
+	private readonly stops = new Map<string, Error>();
+	private cancelled = false;
+	private outageRounds = 0;
+	private roundStartedAt = 0;
 
 	constructor(
 		/** The n8n context whose helpers send the requests (node run, poll or list search). */

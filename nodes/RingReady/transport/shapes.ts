@@ -1,6 +1,80 @@
 /**
- * Checks of each endpoint's 2xx body at the transport edge, before any caller uses it. A check
- * returns what is wrong ("Expected …; got …") or undefined. Small hand-written guards: node code
+ * What the RingReady API sends and takes (docs/ringready-api.md): its path, the limits the transport
+ * applies, the shapes of its answers, and checks of each endpoint's 2xx body at the transport edge,
+ * before any caller uses it. shared/contract.ts re-exports these with the rest of the API's limits.
+ */
+export const API_PREFIX = '/api/v1';
+
+export const CONVERSATION_PAGE_SIZE = { max: 200 } as const;
+
+export const CHANNELS = ['phone', 'web_chat'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+/** Conversations fetched in full at once; the node's Max Concurrency description repeats the default for n8n's linter. */
+export const TRANSCRIPT_CONCURRENCY = { default: 10, max: 50 } as const;
+
+/**
+ * Downloading a recording (Download Recording): the size limit's default and most, in MB as the
+ * option takes it (a 30-minute call in MP3 is about 15 MB), and the redirects followed at most
+ * (signed storage links usually take one). The option's description repeats the default for n8n's linter.
+ */
+const RECORDING_DEFAULT_MAX_MB = 25;
+export const RECORDING_LIMITS = {
+	defaultMaxMb: RECORDING_DEFAULT_MAX_MB,
+	defaultMaxBytes: RECORDING_DEFAULT_MAX_MB * 1024 * 1024,
+	maxMb: 1024,
+	maxRedirects: 3,
+} as const;
+
+export interface ConversationSummary {
+	id: number;
+	channel: Channel;
+	agent_id: number;
+	started_at: string;
+	[key: string]: unknown;
+}
+
+export interface TranscriptTurn {
+	role: string;
+	content: string;
+	elapsed_s?: number;
+}
+
+export interface ConversationDetail extends ConversationSummary {
+	transcript?: TranscriptTurn[];
+}
+
+export interface ConversationPage {
+	conversations: ConversationSummary[];
+	next_before_id: number | null;
+	limit: number;
+}
+
+export interface AgentSummary {
+	id: number;
+	agent_name?: string;
+	business_name?: string;
+	phone_number?: string;
+	[key: string]: unknown;
+}
+
+export interface AgentDetail extends AgentSummary {
+	faq?: Record<string, string> | null;
+}
+
+export interface AgentUpdateResponse {
+	id: number;
+	updated: string[];
+}
+
+export interface ConversationQuery {
+	channel?: Channel;
+	agent_id?: number;
+	since?: string;
+}
+
+/**
+ * A check returns what is wrong ("Expected …; got …") or undefined. Small hand-written guards: node code
  * must load in every n8n line without a runtime dependency.
  */
 export type ShapeCheck = (body: unknown) => string | undefined;

@@ -51,7 +51,7 @@ export interface HubspotContact {
 }
 
 /** A CA and a certificate for the stand-in hosts, made with the machine's openssl. */
-function makeCertificates(dir: string): { ca: string; key: string; cert: string } {
+function makeCertificates(dir: string, hosts: string[]): { ca: string; key: string; cert: string } {
 	mkdirSync(dir, { recursive: true });
 	const file = (name: string) => join(dir, name);
 	const openssl = (args: string[]) => execFileSync('openssl', args, { stdio: 'pipe' });
@@ -84,7 +84,7 @@ function makeCertificates(dir: string): { ca: string; key: string; cert: string 
 	]);
 	writeFileSync(
 		file('host.ext'),
-		`subjectAltName=${HOSTS.map((host) => `DNS:${host}`).join(',')}\nextendedKeyUsage=serverAuth\n`,
+		`subjectAltName=${hosts.map((host) => `DNS:${host}`).join(',')}\nextendedKeyUsage=serverAuth\n`,
 	);
 	openssl([
 		'x509',
@@ -234,8 +234,15 @@ function asHubspotObject(contact: HubspotContact) {
 	};
 }
 
-export async function startStandIns(certDir: string): Promise<StandIns> {
-	const { ca, key, cert } = makeCertificates(certDir);
+/** A further HTTPS host behind the same proxy (e.g. a public-looking RingReady), answered by its own handler. */
+export type StandInHost = (request: IncomingMessage, response: ServerResponse) => void;
+
+export async function startStandIns(
+	certDir: string,
+	extraHosts: Record<string, StandInHost> = {},
+): Promise<StandIns> {
+	const hosts = [...HOSTS, ...Object.keys(extraHosts)];
+	const { ca, key, cert } = makeCertificates(certDir, hosts);
 	const calls: StandInCall[] = [];
 	const refused: string[] = [];
 	const contacts: HubspotContact[] = [];
@@ -272,6 +279,7 @@ export async function startStandIns(certDir: string): Promise<StandIns> {
 
 	const tls = createHttpsServer({ key, cert }, (request, response) => {
 		const host = String(request.headers.host ?? '').replace(/:443$/, '');
+		if (extraHosts[host]) return extraHosts[host](request, response);
 		void handle(request, response, host, request.url ?? '/', 'tunnel');
 	});
 
@@ -296,7 +304,7 @@ export async function startStandIns(certDir: string): Promise<StandIns> {
 	});
 	proxy.on('connect', (request: IncomingMessage, socket: Socket, head: Buffer) => {
 		const [host, port] = String(request.url ?? '').split(':');
-		if (!HOSTS.includes(host) || (port ?? '443') !== '443') {
+		if (!hosts.includes(host) || (port ?? '443') !== '443') {
 			refused.push(`CONNECT ${request.url}`);
 			socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
 			return;

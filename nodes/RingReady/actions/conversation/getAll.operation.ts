@@ -27,13 +27,8 @@ import {
 	shapeConversation,
 } from '../../shared/simplify';
 import { agentIdFromLocator } from '../../shared/validation';
-import {
-	conversationPages,
-	fetchConversationDetails,
-	RunCancelledError,
-	type DetailOutcome,
-	type RequestSession,
-} from '../../transport';
+import { fetchConversationDetails, type DetailOutcome } from '../../shared/conversations';
+import { conversationPages, RunCancelledError, type RequestSession } from '../../transport';
 import { serviceWideFailure } from '../../transport/errors';
 import type { ReadItem } from '../operation';
 

@@ -1,0 +1,322 @@
+/**
+ * The `origins` track: where requests may go, in real n8n (`n8n execute`).
+ *   - a recording on a second loopback address (127.0.0.2) with the sandbox's Base URL: downloaded,
+ *     without the key;
+ *   - with the Base URL on a public-looking HTTPS name (api.ringready.example, reached through the
+ *     loopback HTTPS proxy with its own CA that the Slack and HubSpot checks use): a recording_url on
+ *     127.0.0.1, and recordings redirected into 127.0.0.1 or to 169.254.169.254, are refused with a
+ *     clear error and never requested;
+ *   - a request that runs out of its time limit is aborted: its connection closes at the limit and
+ *     the retry comes after it, none left open;
+ *   - (n8n 2.x) with N8N_SSRF_PROTECTION_ENABLED=true, a recording redirected to a blocked address
+ *     is refused by n8n, and the error says so.
+ */
+import assert from 'assert/strict';
+import { createServer, type IncomingMessage, type ServerResponse } from 'http';
+import type { AddressInfo } from 'net';
+import { join } from 'path';
+
+import { N8n, type RunData } from '../../tools/n8n';
+import { recordingAudio, type Sandbox } from '../sandbox';
+import type { AiTrackContext } from './ai';
+import { startStandIns } from './lib/stand-ins';
+import { locator, OUTPUT_VERSION, ringReady, workflow, type Workflow } from './workflows';
+
+const T = 'origins';
+const API_HOST = 'api.ringready.example';
+const MEDIA_HOST = 'media.ringready.example';
+const LOCAL = { id: 'e2eOriginsLocal1', name: 'RingReady e2e origins (sandbox)' };
+const PUBLIC = { id: 'e2eOriginsPublic', name: 'RingReady e2e origins (public name)' };
+
+type Context = Pick<
+	AiTrackContext,
+	| 'suite'
+	| 'install'
+	| 'workDir'
+	| 'newSandbox'
+	| 'installInto'
+	| 'recordPid'
+	| 'cleanups'
+	| 'outputs'
+>;
+
+/** A recording host on 127.0.0.2: serves one MP3 at any path and notes each request. */
+async function secondLoopbackHost(ctx: Context) {
+	const seen: Array<{ path: string; authorization?: string }> = [];
+	const server = createServer((request, response) => {
+		seen.push({ path: request.url ?? '', authorization: request.headers.authorization });
+		response.writeHead(200, { 'Content-Type': 'audio/mpeg' }).end(recordingAudio(5).bytes);
+	});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.2', resolve));
+	ctx.cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+	return { url: `http://127.0.0.2:${(server.address() as AddressInfo).port}`, seen };
+}
+
+/** api.ringready.example: the sandbox's API, relayed (key and all), as a public RingReady would answer. */
+function relayTo(sandbox: Sandbox) {
+	return (request: IncomingMessage, response: ServerResponse) => {
+		void fetch(`${sandbox.url}${request.url ?? '/'}`, {
+			method: request.method,
+			headers: request.headers.authorization
+				? { authorization: request.headers.authorization }
+				: {},
+		})
+			.then(async (answer) => {
+				response.writeHead(answer.status, {
+					'Content-Type': answer.headers.get('content-type') ?? 'application/json',
+				});
+				response.end(Buffer.from(await answer.arrayBuffer()));
+			})
+			.catch(() => response.writeHead(502).end());
+	};
+}
+
+function getRecording(name: string, id: number, credential: { id: string; name: string }) {
+	return ringReady(
+		name,
+		{
+			resource: 'conversation',
+			operation: 'get',
+			conversationId: locator(id),
+			options: { downloadRecording: true },
+		},
+		{ credential, continueOnFail: true, typeVersion: OUTPUT_VERSION },
+	);
+}
+
+/** The first item a node output, with its binary (the run data as n8n printed it). */
+function firstItem(run: RunData | undefined, node: string) {
+	const runs = run?.data.resultData.runData[node];
+	assert.ok(runs?.length, `node "${node}" did not run`);
+	const item = runs[0].data?.main?.[0]?.[0] as
+		| { json: Record<string, unknown>; binary?: Record<string, { fileSize?: string }> }
+		| undefined;
+	assert.ok(item, `node "${node}" output nothing`);
+	return item;
+}
+
+export async function originsTrack(ctx: Context): Promise<void> {
+	const { suite } = ctx;
+	const sandbox = await ctx.newSandbox();
+	const loopback2 = await secondLoopbackHost(ctx);
+	// Calls whose recording is on the sandbox's own origin (127.0.0.1), and three whose recording_url is set here.
+	const onApiOrigin = sandbox.control
+		.conversations('A')
+		.filter((call) => call.recording_url?.startsWith(`${sandbox.url}/recordings/`));
+	const [onSandbox, ssrf, slow] = onApiOrigin.map((call) => call.id);
+	const [onLoopback2, redirectedLocal, redirectedMetadata] = sandbox.control
+		.addConversations({ count: 3, channel: 'phone' })
+		.map((call) => call.id);
+	const sandboxRecording = (id: number) =>
+		sandbox.control.conversations('A').find((call) => call.id === id)!.recording_url!;
+	const media = {
+		loop: `${sandbox.mediaUrl}/recordings/${redirectedLocal}.mp3`,
+		metadata: 'https://169.254.169.254/latest/meta-data/',
+	};
+	const mediaCalls: string[] = [];
+	const standIns = await startStandIns(join(ctx.workDir, 'origins-certs'), {
+		[API_HOST]: relayTo(sandbox),
+		[MEDIA_HOST]: (request, response) => {
+			mediaCalls.push(request.url ?? '');
+			const to = request.url === '/r/loop' ? media.loop : media.metadata;
+			response.writeHead(302, { Location: to }).end();
+		},
+	});
+	ctx.cleanups.push(() => standIns.close());
+	sandbox.control.overwriteConversation(onLoopback2, {
+		recording_url: `${loopback2.url}/recordings/${onLoopback2}.mp3`,
+	});
+	sandbox.control.overwriteConversation(redirectedLocal, {
+		recording_url: `https://${MEDIA_HOST}/r/loop`,
+	});
+	sandbox.control.overwriteConversation(redirectedMetadata, {
+		recording_url: `https://${MEDIA_HOST}/r/metadata`,
+	});
+
+	const credentials = [
+		{
+			...LOCAL,
+			type: 'ringReadyApi',
+			data: { apiKey: sandbox.keys.readWrite, baseUrl: sandbox.url },
+		},
+		{
+			...PUBLIC,
+			type: 'ringReadyApi',
+			data: { apiKey: sandbox.keys.readWrite, baseUrl: `https://${API_HOST}` },
+		},
+	];
+	const workflows: Workflow[] = [
+		workflow('e2eOriginsFlow', 'e2e recording origins', [
+			[getRecording('Second Loopback', onLoopback2, LOCAL)],
+			[getRecording('Public: recording on 127.0.0.1', onSandbox, PUBLIC)],
+			[getRecording('Public: redirect to 127.0.0.1', redirectedLocal, PUBLIC)],
+			[getRecording('Public: redirect to metadata', redirectedMetadata, PUBLIC)],
+		]),
+		workflow('e2eOriginsSlow', 'e2e request time limit', [
+			[
+				ringReady(
+					'Slow Conversation',
+					{ resource: 'conversation', operation: 'get', conversationId: locator(slow) },
+					{ credential: LOCAL, typeVersion: OUTPUT_VERSION },
+				),
+			],
+		]),
+		workflow('e2eOriginsSsrf', 'e2e SSRF protection', [
+			[getRecording('Redirect to 127.0.0.2', ssrf, LOCAL)],
+		]),
+	];
+	const n8n = new N8n({
+		install: ctx.install,
+		userFolder: join(ctx.workDir, 'origins'),
+		onSpawn: ctx.recordPid,
+		env: standIns.env,
+	});
+	await n8n.allocatePorts();
+	ctx.installInto(n8n);
+	await n8n.importCredentials(credentials);
+	await n8n.importWorkflows(workflows);
+
+	sandbox.control.clearRequests();
+	const result = await n8n.execute('e2eOriginsFlow');
+	ctx.outputs.push({ what: 'execute origins', text: `${result.stdout}\n${result.stderr}` });
+	const { run } = result;
+	const errorOf = (node: string) =>
+		firstItem(run, node).json as { error?: string; description?: string };
+
+	await suite.check(
+		T,
+		'a recording on a second loopback address (127.0.0.2) is downloaded, without the key',
+		() => {
+			const item = firstItem(run, 'Second Loopback');
+			assert.equal(item.json.error, undefined, `failed: ${String(item.json.error)}`);
+			assert.ok(item.binary?.data, 'no file in the item');
+			assert.deepEqual(loopback2.seen, [
+				{ path: `/recordings/${onLoopback2}.mp3`, authorization: undefined },
+			]);
+			return `${item.binary.data.fileSize ?? '?'} file, 1 request without Authorization`;
+		},
+	);
+	const recordingRequests = () => sandbox.control.recordingRequests();
+	await suite.check(
+		T,
+		'public Base URL: a recording_url on 127.0.0.1 is refused and never requested',
+		() => {
+			const { error, description } = errorOf('Public: recording on 127.0.0.1');
+			const host = new URL(sandboxRecording(onSandbox)).host;
+			assert.equal(
+				error,
+				`Refusing to download the recording of conversation ${onSandbox} from http://${host}: 127.0.0.1 is a loopback address (this machine), and recordings are not downloaded from this machine or its network`,
+			);
+			assert.match(String(description), /Nothing was requested from it/);
+			assert.deepEqual(
+				recordingRequests().filter((r) => r.conversation_id === onSandbox),
+				[],
+			);
+			return error;
+		},
+	);
+	await suite.check(
+		T,
+		'public Base URL: a recording redirected into 127.0.0.1 is refused and never requested',
+		() => {
+			const { error } = errorOf('Public: redirect to 127.0.0.1');
+			assert.equal(
+				error,
+				`The recording of conversation ${redirectedLocal} was redirected to http://${new URL(media.loop).host}: 127.0.0.1 is a loopback address (this machine), and recordings are not downloaded from this machine or its network`,
+			);
+			assert.deepEqual(
+				mediaCalls.filter((path) => path === '/r/loop'),
+				['/r/loop'],
+			);
+			assert.deepEqual(
+				recordingRequests().filter((r) => r.conversation_id === redirectedLocal),
+				[],
+			);
+			return error;
+		},
+	);
+	await suite.check(
+		T,
+		'public Base URL: a recording redirected to 169.254.169.254 is refused and never requested',
+		() => {
+			const { error } = errorOf('Public: redirect to metadata');
+			assert.equal(
+				error,
+				`The recording of conversation ${redirectedMetadata} was redirected to https://169.254.169.254: 169.254.169.254 is a link-local address (such as a cloud metadata service), and recordings are not downloaded from this machine or its network`,
+			);
+			assert.deepEqual(
+				standIns.refused.filter((line) => line.includes('169.254')),
+				[],
+				'a connection to 169.254.169.254 was attempted through the proxy',
+			);
+			return error;
+		},
+	);
+
+	// The detail answer trickles (8 bytes a second): the first attempt runs out of its 30 s limit.
+	sandbox.control.clearRequests();
+	sandbox.control.slowDown({
+		path: `/api/v1/conversations/${slow}`,
+		trickle: { chunkBytes: 8, everyMs: 1_000 },
+	});
+	const slowRun = await n8n.execute('e2eOriginsSlow');
+	ctx.outputs.push({ what: 'execute slow', text: `${slowRun.stdout}\n${slowRun.stderr}` });
+	await suite.check(
+		T,
+		'a timed-out request is aborted at its limit: its connection closes, the retry comes after',
+		() => {
+			const out = firstItem(slowRun.run, 'Slow Conversation').json;
+			assert.equal(out.id, slow, `no conversation: ${JSON.stringify(out).slice(0, 300)}`);
+			const tries = sandbox.control
+				.requests()
+				.log.filter((r) => r.path === `/api/v1/conversations/${slow}`);
+			assert.equal(tries.length, 2, `${tries.length} requests`);
+			const [first, second] = tries;
+			assert.ok(first.ended_ms !== null, 'the first request is still open');
+			const heldMs = first.ended_ms - first.started_ms;
+			assert.ok(heldMs >= 29_000 && heldMs <= 32_000, `the first request was open ${heldMs} ms`);
+			assert.ok(
+				second.started_ms >= first.ended_ms - 50,
+				'the retry started while the first was open',
+			);
+			assert.deepEqual(sandbox.openSockets(), { api: 0, media: 0 });
+			return `first request closed after ${(heldMs / 1000).toFixed(1)} s, retried, answered`;
+		},
+	);
+
+	if (ctx.install.line !== 2) return;
+	// n8n's SSRF protection on, the sandbox's own address allowed: 127.0.0.2 stays blocked.
+	sandbox.control.recordingAnswer({
+		id: ssrf,
+		answer: 'redirect',
+		location: `${loopback2.url}/recordings/${ssrf}.mp3`,
+	});
+	const before = loopback2.seen.length;
+	const guarded = new N8n({
+		install: ctx.install,
+		userFolder: join(ctx.workDir, 'origins'),
+		onSpawn: ctx.recordPid,
+		encryptionKey: n8n.encryptionKey,
+		env: { N8N_SSRF_PROTECTION_ENABLED: 'true', N8N_SSRF_ALLOWED_IP_RANGES: '127.0.0.1/32' },
+	});
+	await guarded.allocatePorts();
+	const ssrfRun = await guarded.execute('e2eOriginsSsrf');
+	ctx.outputs.push({ what: 'execute ssrf', text: `${ssrfRun.stdout}\n${ssrfRun.stderr}` });
+	await suite.check(
+		T,
+		'n8n 2.x with N8N_SSRF_PROTECTION_ENABLED=true: a recording redirected to a blocked address is refused, saying why',
+		() => {
+			const { error, description } = firstItem(ssrfRun.run, 'Redirect to 127.0.0.2').json as {
+				error?: string;
+				description?: string;
+			};
+			assert.equal(
+				error,
+				`Could not download the recording of conversation ${ssrf} from ${loopback2.url}: this n8n's SSRF protection blocks that address`,
+			);
+			assert.match(String(description), /N8N_SSRF_ALLOWED_IP_RANGES/);
+			assert.equal(loopback2.seen.length, before, '127.0.0.2 was requested');
+			return error;
+		},
+	);
+}

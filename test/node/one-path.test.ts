@@ -1,0 +1,265 @@
+/**
+ * The one request primitive (transport/http.ts `send`): its time limit aborts the request and closes
+ * its connection; Max Concurrency bounds the requests open at once, time-outs included; the key
+ * never comes back through what the server says; the retry decision on its own. Through n8n-core
+ * against the sandbox over real HTTP (the sandbox counts open sockets and requests in flight).
+ */
+import type { IDataObject } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
+
+import { RingReadyTrigger } from '../../nodes/RingReadyTrigger/RingReadyTrigger.node';
+
+import { decideRetry } from '../../nodes/RingReady/transport/http';
+import { runPoll } from '../harness';
+import { apiRequests, byId, everythingVisible, run, runError, useSandbox } from './fixture';
+
+const ctx = useSandbox();
+const AGENT = 7;
+
+/** Waits until the sandbox has no connection open (or `ms` passed) and returns what is open. */
+async function openAfter(ms: number) {
+	const until = Date.now() + ms;
+	while (Date.now() < until) {
+		const open = ctx.sandbox.openSockets();
+		if (open.api + open.media === 0) break;
+		await sleep(20);
+	}
+	return ctx.sandbox.openSockets();
+}
+
+describe('a timed-out request is aborted', () => {
+	/** Three phone calls with recordings; their ids. */
+	const calls = () =>
+		ctx.sandbox.control
+			.conversations('A')
+			.filter((c) => c.recording_url)
+			.slice(0, 3);
+	const getEach = (options: Record<string, unknown>) => ({
+		resource: 'conversation',
+		operation: 'get',
+		conversationId: '={{ $json.id }}',
+		options: { maxConcurrency: 1, ...options },
+	});
+
+	it('Max Concurrency 1 and answers that trickle past the limit: one request in flight at a time, none open after the run', async () => {
+		const three = calls();
+		// Every answer sends a few bytes every 200 ms: never complete within the 1 s limit.
+		for (const call of three)
+			ctx.sandbox.control.slowDown({
+				path: `/api/v1/conversations/${call.id}`,
+				trickle: { chunkBytes: 8, everyMs: 200 },
+				count: 10,
+			});
+		const startedAt = Date.now();
+		const { json } = await run(getEach({}), {
+			credentials: ctx.credentials(),
+			items: three.map((call) => ({ json: { id: call.id } })),
+			continueOnFail: true,
+			policy: { requestTimeoutMs: 1_000, maxAttempts: 3, baseDelayMs: 10, maxBackoffMs: 20 },
+		});
+		const tookMs = Date.now() - startedAt;
+		expect(json.map((item) => item.error)).toEqual(
+			three.map(
+				() => `Could not reach RingReady at ${ctx.sandbox.url}: no answer within 1 seconds`,
+			),
+		);
+		expect(await openAfter(500)).toEqual({ api: 0, media: 0 });
+		const { log, peakInFlight } = ctx.sandbox.control.requests();
+		// Tried three times in all, then RingReady counts as down for the run: the others are not sent.
+		expect(log).toHaveLength(3);
+		expect(peakInFlight).toBe(1);
+		// Each request ended (its connection closed) when its limit ran out, not when the server finished.
+		for (const entry of log) expect(entry.ended_ms! - entry.started_ms).toBeLessThan(1_300);
+		expect(tookMs).toBeLessThan(4_500);
+	});
+
+	it('recordings that trickle past the limit: each download is aborted and holds the one slot only while it runs', async () => {
+		const three = calls();
+		for (const call of three)
+			ctx.sandbox.control.recordingAnswer({
+				id: call.id,
+				answer: 'slow',
+				chunkBytes: 16,
+				everyMs: 200,
+			});
+		const { json } = await run(getEach({ downloadRecording: true }), {
+			credentials: ctx.credentials(),
+			items: three.map((call) => ({ json: { id: call.id } })),
+			continueOnFail: true,
+			policy: { requestTimeoutMs: 1_000, maxAttempts: 1 },
+		});
+		expect(json.map((item) => item.error)).toEqual(
+			three.map(
+				(call) => `The recording of conversation ${call.id} did not download within 1 second`,
+			),
+		);
+		expect(await openAfter(500)).toEqual({ api: 0, media: 0 });
+		const spans = [
+			...ctx.sandbox.control.requests().log,
+			...ctx.sandbox.control.recordingRequests(),
+		]
+			.map((entry) => [entry.started_ms, entry.ended_ms ?? Infinity] as const)
+			.sort((a, b) => a[0] - b[0]);
+		expect(spans).toHaveLength(6);
+		// Never two requests open at once (API calls and downloads share the throttle).
+		for (let i = 1; i < spans.length; i++)
+			expect(spans[i][0]).toBeGreaterThanOrEqual(spans[i - 1][1] - 5);
+	});
+
+	it('Stop aborts the request under way: the connection is closed at once', async () => {
+		ctx.sandbox.control.slowDown({
+			path: `/api/v1/agents/${AGENT}`,
+			trickle: { chunkBytes: 8, everyMs: 200 },
+		});
+		const stop = new AbortController();
+		const running = runError(
+			{ resource: 'agent', operation: 'get', agentId: byId(AGENT) },
+			{ credentials: ctx.credentials(), abortSignal: stop.signal },
+		);
+		while (apiRequests(ctx.sandbox).length === 0) await sleep(20);
+		stop.abort();
+		const error = await running;
+		expect(error.message).toBe('The execution was stopped');
+		expect(await openAfter(300)).toEqual({ api: 0, media: 0 });
+	});
+});
+
+describe('the key never comes back through what the server says', () => {
+	it.each([400, 401, 403, 404, 422, 500])(
+		'an answer %s whose detail echoes the key: the error carries it nowhere',
+		async (status) => {
+			const key = ctx.sandbox.keys.readWrite;
+			ctx.sandbox.control.scriptResponse({
+				path: `/api/v1/agents/${AGENT}`,
+				status,
+				body: JSON.stringify({ detail: `key ${key} is not allowed here (Bearer ${key})` }),
+			});
+			const error = await runError(
+				{ resource: 'agent', operation: 'get', agentId: byId(AGENT) },
+				{ credentials: ctx.credentials(), policy: { maxAttempts: 1 } },
+			);
+			expect(everythingVisible(error)).not.toContain(key);
+			// What n8n keeps of the response (shown in the error's details, written to its log).
+			expect(JSON.stringify((error as { errorResponse?: unknown }).errorResponse)).not.toContain(
+				key,
+			);
+			expect(error.httpCode).toBe(String(status));
+			if (status === 422) {
+				expect(error.message).toBe(
+					'RingReady rejected the request: key [redacted] is not allowed here (Bearer [redacted])',
+				);
+			}
+			if (status === 400) {
+				expect(error.message).toBe(
+					'RingReady answered HTTP 400: key [redacted] is not allowed here (Bearer [redacted])',
+				);
+			}
+		},
+	);
+
+	it('with Continue On Fail, the error item does not carry it either', async () => {
+		const key = ctx.sandbox.keys.readWrite;
+		ctx.sandbox.control.scriptResponse({
+			path: `/api/v1/agents/${AGENT}`,
+			status: 422,
+			body: JSON.stringify({ detail: [{ loc: ['path', 'id'], msg: `bad ${key}` }] }),
+		});
+		const { json } = await run(
+			{ resource: 'agent', operation: 'get', agentId: byId(AGENT) },
+			{ credentials: ctx.credentials(), continueOnFail: true },
+		);
+		expect(JSON.stringify(json)).not.toContain(key);
+		expect(json[0].error).toBe('RingReady rejected the request: id: bad [redacted]');
+	});
+	it('the trigger’s error field (a transcript given up on after 3 polls) does not carry it either', async () => {
+		const key = ctx.sandbox.keys.readWrite;
+		const staticData: IDataObject = {};
+		const poll = async () =>
+			(
+				await runPoll(new RingReadyTrigger(), {
+					typeVersion: 1,
+					parameters: { options: { includeTranscript: true } },
+					credentials: ctx.credentials(),
+					staticData,
+				})
+			).items?.[0] ?? [];
+		await poll();
+		const [stuck] = ctx.sandbox.control.addConversations({ count: 2 });
+		ctx.sandbox.control.scriptResponse({
+			path: `/api/v1/conversations/${stuck.id}`,
+			status: 400,
+			body: JSON.stringify({ detail: `not for ${key}` }),
+			count: 10,
+		});
+		const emitted = [...(await poll()), ...(await poll()), ...(await poll())].map(
+			(item) => item.json,
+		);
+		expect(emitted.find((item) => item.id === stuck.id)?.error).toBe(
+			'The transcript could not be fetched on 3 polls in a row, so this conversation is emitted without it: RingReady answered HTTP 400: not for [redacted]',
+		);
+		expect(JSON.stringify(emitted)).not.toContain(key);
+	});
+});
+
+describe('decideRetry: the retry policy as a pure function', () => {
+	const base = {
+		attempt: 1,
+		maxAttempts: 3,
+		isWrite: false,
+		retryWrite: true,
+		down: false,
+		waitMs: 500,
+		windowMs: 120_000,
+		canWait: () => true,
+	};
+
+	it('a read is retried after 429, 502, 503, 504 and a dropped connection; not after 500, 404 or a refused connection', () => {
+		for (const status of [429, 502, 503, 504])
+			expect(decideRetry({ ...base, outcome: { status } })).toEqual({ retry: true, waitMs: 500 });
+		expect(decideRetry({ ...base, outcome: { code: 'ECONNRESET' } }).retry).toBe(true);
+		for (const status of [500, 404, 401])
+			expect(decideRetry({ ...base, outcome: { status } }).retry).toBe(false);
+		expect(decideRetry({ ...base, outcome: { code: 'ECONNREFUSED' } }).retry).toBe(false);
+	});
+
+	it('a write is retried only when refused unapplied (429, 503 with Retry-After), and not when told not to', () => {
+		const write = { ...base, isWrite: true };
+		expect(decideRetry({ ...write, outcome: { status: 429 } }).retry).toBe(true);
+		expect(decideRetry({ ...write, outcome: { status: 503, askedWaitMs: 1_000 } }).retry).toBe(
+			true,
+		);
+		expect(decideRetry({ ...write, outcome: { status: 503 } })).toEqual({
+			retry: false,
+			waitTooLong: false,
+			notApplied: false,
+		});
+		expect(decideRetry({ ...write, outcome: { code: 'ECONNRESET' } }).retry).toBe(false);
+		expect(decideRetry({ ...write, retryWrite: false, outcome: { status: 429 } })).toEqual({
+			retry: false,
+			waitTooLong: false,
+			notApplied: true,
+		});
+	});
+
+	it('stops after maxAttempts, except for 429s whose waits still fit; never once RingReady counts as down', () => {
+		expect(decideRetry({ ...base, attempt: 3, outcome: { status: 503 } }).retry).toBe(false);
+		expect(decideRetry({ ...base, attempt: 9, outcome: { status: 429 } }).retry).toBe(true);
+		expect(decideRetry({ ...base, down: true, outcome: { status: 503 } }).retry).toBe(false);
+	});
+
+	it('a Retry-After that does not fit in the time left is reported as such on the first attempt', () => {
+		const canWait = (ms: number) => ms < 10_000;
+		expect(
+			decideRetry({ ...base, canWait, outcome: { status: 429, askedWaitMs: 60_000 } }),
+		).toEqual({ retry: false, waitTooLong: true, notApplied: false });
+		// The random extra is dropped rather than making a wait that fits not fit.
+		expect(
+			decideRetry({
+				...base,
+				canWait,
+				waitMs: 12_000,
+				outcome: { status: 429, askedWaitMs: 9_000 },
+			}),
+		).toEqual({ retry: true, waitMs: 9_000 });
+	});
+});
