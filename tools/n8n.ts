@@ -76,18 +76,31 @@ export function n8nBin(install: N8nInstall): string {
 	return join(install.dir, 'node_modules', 'n8n', 'bin', 'n8n');
 }
 
-/** A free TCP port on 127.0.0.1 (the OS picks it; released before returning). */
+/**
+ * Ports this process handed out. n8n binds its ports only when it starts (a task broker port at
+ * every `n8n execute`), so a port free now may be handed out again to another n8n of the same run
+ * before the first binds it: never twice.
+ */
+const handedOut = new Set<number>();
+
+/** A free TCP port on 127.0.0.1 (the OS picks it; released before returning), never one handed out before. */
 export async function freePort(): Promise<number> {
-	return await new Promise((resolve, reject) => {
-		const server = createServer();
-		server.unref();
-		server.on('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const address = server.address();
-			const port = typeof address === 'object' && address ? address.port : 0;
-			server.close(() => resolve(port));
+	for (;;) {
+		const port = await new Promise<number>((resolve, reject) => {
+			const server = createServer();
+			server.unref();
+			server.on('error', reject);
+			server.listen(0, '127.0.0.1', () => {
+				const address = server.address();
+				const port = typeof address === 'object' && address ? address.port : 0;
+				server.close(() => resolve(port));
+			});
 		});
-	});
+		if (!handedOut.has(port)) {
+			handedOut.add(port);
+			return port;
+		}
+	}
 }
 
 async function portIsFree(port: number): Promise<boolean> {
@@ -100,7 +113,9 @@ async function portIsFree(port: number): Promise<boolean> {
 
 /** The wanted port when it is free, another free one otherwise. */
 export async function preferredPort(wanted: number): Promise<number> {
-	return (await portIsFree(wanted)) ? wanted : await freePort();
+	if (handedOut.has(wanted) || !(await portIsFree(wanted))) return await freePort();
+	handedOut.add(wanted);
+	return wanted;
 }
 
 /** Installs the unpacked `npm pack` tarball the way n8n installs a community package. */
