@@ -160,7 +160,7 @@ export function header(headers: Answer['headers'], name: string): string | undef
 }
 
 /** The execution's own cancel signal (the user pressed Stop), where the context has one. */
-function executionCancelSignal(context: RingReadyFunctions): AbortSignal | undefined {
+export function executionCancelSignal(context: RingReadyFunctions): AbortSignal | undefined {
 	return 'getExecutionCancelSignal' in context ? context.getExecutionCancelSignal() : undefined;
 }
 
@@ -322,7 +322,7 @@ export async function apiRequest(
 						throw outOfTimeError(node, endpoint, attempt - 1, itemIndex);
 					// Read once a slot is free, so a thousand queued requests don't hold back the next list page.
 					account ??= await session.resolve(itemIndex);
-					url ||= apiUrl(session, account, path, itemIndex);
+					url ||= `${baseUrlOf(session, account, itemIndex)}${API_PREFIX}${path}`;
 					checkRun();
 					timeoutMs = Math.min(policy.requestTimeoutMs, Math.floor(session.timeLeftMs()));
 					attemptStartedAt = Date.now();
@@ -425,15 +425,18 @@ function unavailable(error: RingReadyError): RingReadyError {
 	return error;
 }
 
-/** The API URL of `path` on the item's Base URL; a bad Base URL is refused with its own message. */
-function apiUrl(
+/**
+ * The item's Base URL as an origin, resolved once per credential (its `authenticate` checks each
+ * request's final URL against it); a bad Base URL is refused with its own message.
+ */
+export function baseUrlOf(
 	session: RequestSession,
 	account: ResolvedCredential,
-	path: string,
 	itemIndex: number | undefined,
 ): string {
 	try {
-		return `${resolveBaseUrl(account.decrypted.data?.baseUrl)}${API_PREFIX}${path}`;
+		account.baseUrl ??= resolveBaseUrl(account.decrypted.data?.baseUrl);
+		return account.baseUrl;
 	} catch (error) {
 		throw new NodeOperationError(session.node, (error as Error).message, {
 			itemIndex,
@@ -458,4 +461,41 @@ export function retryAfterMs(header: string | string[] | undefined): number | un
 	const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(value) - Date.now();
 	if (!Number.isFinite(ms)) return undefined;
 	return Math.max(0, ms);
+}
+
+/** The whole body, or why not: more than maxBytes, the time limit, or a broken connection. */
+export async function readBody(
+	body: unknown,
+	maxBytes: number,
+	signal: AbortSignal,
+): Promise<Buffer | 'tooLarge' | 'aborted' | Error> {
+	if (Buffer.isBuffer(body)) return body.length > maxBytes ? 'tooLarge' : body;
+	if (!isStream(body)) return new Error('no body');
+	return await new Promise((resolve) => {
+		const chunks: Buffer[] = [];
+		let size = 0;
+		let settled = false;
+		const finish = (outcome: Buffer | 'tooLarge' | 'aborted' | Error) => {
+			if (settled) return;
+			settled = true;
+			signal.removeEventListener('abort', onAbort);
+			if (!(outcome instanceof Buffer)) {
+				body.removeAllListeners();
+				body.on('error', () => undefined);
+				body.destroy();
+			}
+			resolve(outcome);
+		};
+		const onAbort = () => finish('aborted');
+		if (signal.aborted) return finish('aborted');
+		signal.addEventListener('abort', onAbort, { once: true });
+		body.on('data', (chunk: Buffer) => {
+			size += chunk.length;
+			if (size > maxBytes) finish('tooLarge');
+			else chunks.push(chunk);
+		});
+		body.on('end', () => finish(Buffer.concat(chunks)));
+		body.on('error', (error: Error) => finish(signal.aborted ? 'aborted' : error));
+		body.on('close', () => finish(signal.aborted ? 'aborted' : new Error('closed early')));
+	});
 }

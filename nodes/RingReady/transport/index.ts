@@ -11,9 +11,22 @@ export {
 	listAgents,
 	updateAgent,
 } from './api';
-export type { RequestOptions } from './http';
-export { fetchRecording } from './recording';
-export type { AudioCheck, RecordingFile, RecordingFunctions } from './recording';
+export {
+	networkErrorCode,
+	networkFailureText,
+	SSRF_ADVICE,
+	SSRF_BLOCKED,
+	withoutKey,
+} from './errors';
+export {
+	baseUrlOf,
+	ExchangeFailed,
+	executionCancelSignal,
+	header,
+	readBody,
+	send,
+} from './http';
+export type { Answer, RequestOptions } from './http';
 export { RequestSession, RunCancelledError, RETRY_POLICY, RETRYABLE_STATUSES } from './session';
 export type {
 	ResolvedCredential,

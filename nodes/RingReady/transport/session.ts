@@ -161,6 +161,8 @@ export interface ResolvedCredential {
 	/** Identifies the data (Base URL, key, ...) within this run; never shown, logged or output. */
 	key: string;
 	decrypted: ICredentialsDecrypted;
+	/** The Base URL's origin, once resolved (baseUrlOf). */
+	baseUrl?: string;
 }
 
 export interface SessionOptions {

@@ -13,19 +13,6 @@ export type Channel = (typeof CHANNELS)[number];
 /** Conversations fetched in full at once; the node's Max Concurrency description repeats the default for n8n's linter. */
 export const TRANSCRIPT_CONCURRENCY = { default: 10, max: 50 } as const;
 
-/**
- * Downloading a recording (Download Recording): the size limit's default and most, in MB as the
- * option takes it (a 30-minute call in MP3 is about 15 MB), and the redirects followed at most
- * (signed storage links usually take one). The option's description repeats the default for n8n's linter.
- */
-const RECORDING_DEFAULT_MAX_MB = 25;
-export const RECORDING_LIMITS = {
-	defaultMaxMb: RECORDING_DEFAULT_MAX_MB,
-	defaultMaxBytes: RECORDING_DEFAULT_MAX_MB * 1024 * 1024,
-	maxMb: 1024,
-	maxRedirects: 3,
-} as const;
-
 export interface ConversationSummary {
 	id: number;
 	channel: Channel;
