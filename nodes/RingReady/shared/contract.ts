@@ -3,23 +3,22 @@
  * descriptions and pagination all read from here.
  */
 
-export {
-	API_PREFIX,
-	CHANNELS,
-	CONVERSATION_PAGE_SIZE,
-	TRANSCRIPT_CONCURRENCY,
-} from '../transport/shapes';
+export { API_PREFIX, TRANSCRIPT_CONCURRENCY } from '../transport';
 export type {
 	AgentDetail,
 	AgentSummary,
 	AgentUpdateResponse,
-	Channel,
 	ConversationDetail,
 	ConversationPage,
 	ConversationQuery,
 	ConversationSummary,
 	TranscriptTurn,
-} from '../transport/shapes';
+} from './api';
+
+export const CONVERSATION_PAGE_SIZE = { max: 200 } as const;
+
+export const CHANNELS = ['phone', 'web_chat'] as const;
+export type Channel = (typeof CHANNELS)[number];
 
 /**
  * Downloading a recording (Download Recording): the size limit's default and most, in MB as the

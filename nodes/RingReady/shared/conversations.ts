@@ -1,6 +1,7 @@
 import type { ConversationDetail, ConversationSummary } from './contract';
 import type { RequestSession } from '../transport';
-import { getConversation, RunCancelledError } from '../transport';
+import { RunCancelledError } from '../transport';
+import { getConversation } from './api';
 
 export interface DetailOutcome<Attachment = undefined> {
 	summary: ConversationSummary;

@@ -28,7 +28,6 @@ import {
 	RETRYABLE_STATUSES,
 	RunCancelledError,
 } from './session';
-import { API_PREFIX, type ShapeCheck } from './shapes';
 
 /** A server's answer as n8n's request helper returns it (returnFullResponse). */
 export interface Answer {
@@ -173,6 +172,15 @@ function withCancelSignal(context: RingReadyFunctions, signal: AbortSignal): Rin
 		getExecutionCancelSignal: { value: () => signal },
 	}) as RingReadyFunctions;
 }
+
+/** The API's path on the Base URL (docs/ringready-api.md). */
+export const API_PREFIX = '/api/v1';
+
+/**
+ * A check of a 2xx body: returns what is wrong ("Expected …; got …") or undefined (shared/api.ts
+ * has one per endpoint).
+ */
+export type ShapeCheck = (body: unknown) => string | undefined;
 
 /** What an endpoint helper passes for one request; the session brings the rest (throttle, credential, policy, deadline). */
 export interface ApiRequestOptions {

@@ -1,16 +1,8 @@
 /**
  * The transport: the one way this package talks to RingReady. A caller builds a RequestSession for
- * its run (node run, poll, list search) and calls the endpoint helpers with it.
+ * its run (node run, poll, list search) and sends its requests with it (the endpoints are in
+ * shared/api.ts).
  */
-export {
-	conversationPages,
-	getAccount,
-	getAgent,
-	getConversation,
-	getConversationPage,
-	listAgents,
-	updateAgent,
-} from './api';
 export {
 	networkErrorCode,
 	networkFailureText,
@@ -19,6 +11,8 @@ export {
 	withoutKey,
 } from './errors';
 export {
+	API_PREFIX,
+	apiRequest,
 	baseUrlOf,
 	ExchangeFailed,
 	executionCancelSignal,
@@ -26,8 +20,14 @@ export {
 	readBody,
 	send,
 } from './http';
-export type { Answer, RequestOptions } from './http';
-export { RequestSession, RunCancelledError, RETRY_POLICY, RETRYABLE_STATUSES } from './session';
+export type { Answer, ApiRequestOptions, RequestOptions, ShapeCheck } from './http';
+export {
+	RequestSession,
+	RunCancelledError,
+	RETRY_POLICY,
+	RETRYABLE_STATUSES,
+	TRANSCRIPT_CONCURRENCY,
+} from './session';
 export type {
 	ResolvedCredential,
 	RetryPolicy,

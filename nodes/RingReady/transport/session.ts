@@ -9,11 +9,13 @@ import type {
 import { sleep } from 'n8n-workflow';
 
 import { REQUEST_TIMEOUT_MS } from '../../../credentials/RingReadyApi.credentials';
-import { TRANSCRIPT_CONCURRENCY } from './shapes';
 
 export type RingReadyFunctions = IExecuteFunctions | IPollFunctions | ILoadOptionsFunctions;
 
 export const CREDENTIAL_TYPE = 'ringReadyApi';
+
+/** Conversations fetched in full at once; the node's Max Concurrency description repeats the default for n8n's linter. */
+export const TRANSCRIPT_CONCURRENCY = { default: 10, max: 50 } as const;
 
 /**
  * How long and how often a request is tried (tests give their session a short one): `maxAttempts`

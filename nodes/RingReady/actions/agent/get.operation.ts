@@ -5,7 +5,7 @@ import { agentLocator } from '../../shared/descriptions';
 import { outputProperties, readOutput } from '../../shared/output';
 import { readAgentId } from '../../shared/parameters';
 import { AGENT_OUTPUT, agentSimplifyProperty, shapeAgent } from '../../shared/simplify';
-import { getAgent } from '../../transport';
+import { getAgent } from '../../shared/api';
 import type { ReadItem } from '../operation';
 
 const properties: INodeProperties[] = [

@@ -5,7 +5,7 @@ import { returnAllAndLimit } from '../../shared/descriptions';
 import { outputProperties, readOutput } from '../../shared/output';
 import { readLimit } from '../../shared/parameters';
 import { AGENT_LIST_OUTPUT, agentSimplifyProperty, shapeAgentSummary } from '../../shared/simplify';
-import { listAgents } from '../../transport';
+import { listAgents } from '../../shared/api';
 import type { ReadItem } from '../operation';
 
 const properties: INodeProperties[] = [

@@ -7,7 +7,7 @@ import { agentLocator } from '../../shared/descriptions';
 import { readAgentId } from '../../shared/parameters';
 import { agentUpdatePreview, previewOptions, readPreview } from '../../shared/preview';
 import { validateAgentUpdate } from '../../shared/validation';
-import { getAgent, updateAgent } from '../../transport';
+import { getAgent, updateAgent } from '../../shared/api';
 
 /** Parameter name in the node → field name in the API. */
 const UPDATE_FIELDS: Record<string, WritableAgentField> = {

@@ -21,7 +21,7 @@ import {
 	shapeConversation,
 } from '../../shared/simplify';
 import { parseId } from '../../shared/validation';
-import { getConversation } from '../../transport';
+import { getConversation } from '../../shared/api';
 import type { ReadItem } from '../operation';
 
 const properties: INodeProperties[] = [

@@ -28,7 +28,8 @@ import {
 } from '../../shared/simplify';
 import { agentIdFromLocator } from '../../shared/validation';
 import { fetchConversationDetails, type DetailOutcome } from '../../shared/conversations';
-import { conversationPages, RunCancelledError, type RequestSession } from '../../transport';
+import { conversationPages } from '../../shared/api';
+import { RunCancelledError, type RequestSession } from '../../transport';
 import { serviceWideFailure } from '../../transport/errors';
 import type { ReadItem } from '../operation';
 

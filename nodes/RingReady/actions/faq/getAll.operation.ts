@@ -4,7 +4,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { agentLocator } from '../../shared/descriptions';
 import { faqFromApi } from '../../shared/faq';
 import { readAgentId } from '../../shared/parameters';
-import { getAgent } from '../../transport';
+import { getAgent } from '../../shared/api';
 import type { ReadItem } from '../operation';
 
 const properties: INodeProperties[] = [

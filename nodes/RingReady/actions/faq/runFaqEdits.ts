@@ -9,7 +9,8 @@ import { asNodeError, ItemFailure, runSideBySide, WriteOrder } from '../../share
 import { readAgentId } from '../../shared/parameters';
 import { faqChanges, readPreview } from '../../shared/preview';
 import { faqSizeError } from '../../shared/validation';
-import { getAgent, updateAgent, type RequestSession } from '../../transport';
+import { getAgent, updateAgent } from '../../shared/api';
+import type { RequestSession } from '../../transport';
 import { isWriteOutcomeUnknown, writeRefusedWaitMs } from '../../transport/errors';
 
 /** Writes whose outcome stayed unknown (dropped, timed out, 5xx) before the node gives up on an agent. */
