@@ -18,19 +18,19 @@ export {
 	executionCancelSignal,
 	header,
 	readBody,
-	send,
-} from './http';
-export type { Answer, ApiRequestOptions, RequestOptions, ShapeCheck } from './http';
-export {
 	RequestSession,
-	RunCancelledError,
 	RETRY_POLICY,
-	RETRYABLE_STATUSES,
+	RunCancelledError,
+	send,
 	TRANSCRIPT_CONCURRENCY,
-} from './session';
+} from './http';
 export type {
+	Answer,
+	ApiRequestOptions,
+	RequestOptions,
 	ResolvedCredential,
 	RetryPolicy,
 	RingReadyFunctions,
 	SessionOptions,
-} from './session';
+	ShapeCheck,
+} from './http';

@@ -3,7 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { agentLocator } from '../../shared/descriptions';
 import { outputProperties, readOutput } from '../../shared/output';
-import { readAgentId } from '../../shared/parameters';
+import { readAgentId } from '../../shared/validation';
 import { AGENT_OUTPUT, agentSimplifyProperty, shapeAgent } from '../../shared/simplify';
 import { getAgent } from '../../shared/api';
 import type { ReadItem } from '../operation';

@@ -3,7 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { returnAllAndLimit } from '../../shared/descriptions';
 import { outputProperties, readOutput } from '../../shared/output';
-import { readLimit } from '../../shared/parameters';
+import { readLimit } from '../../shared/validation';
 import { AGENT_LIST_OUTPUT, agentSimplifyProperty, shapeAgentSummary } from '../../shared/simplify';
 import { listAgents } from '../../shared/api';
 import type { ReadItem } from '../operation';

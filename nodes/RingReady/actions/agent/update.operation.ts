@@ -4,9 +4,8 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import type { WritableAgentField } from '../../shared/contract';
 import { DASHBOARD_ONLY_FIELDS_NOTE, WRITABLE_AGENT_FIELDS } from '../../shared/contract';
 import { agentLocator } from '../../shared/descriptions';
-import { readAgentId } from '../../shared/parameters';
 import { agentUpdatePreview, previewOptions, readPreview } from '../../shared/preview';
-import { validateAgentUpdate } from '../../shared/validation';
+import { readAgentId, validateAgentUpdate } from '../../shared/validation';
 import { getAgent, updateAgent } from '../../shared/api';
 
 /** Parameter name in the node → field name in the API. */

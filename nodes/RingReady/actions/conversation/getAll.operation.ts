@@ -12,7 +12,6 @@ import {
 } from '../../shared/descriptions';
 import { OutputItem, type ItemData } from '../../shared/items';
 import { outputProperties, readOutput, type OutputChoice } from '../../shared/output';
-import { readLimit } from '../../shared/parameters';
 import {
 	readRecordingDownload,
 	recordingFile,
@@ -26,7 +25,7 @@ import {
 	conversationSimplifyProperty,
 	shapeConversation,
 } from '../../shared/simplify';
-import { agentIdFromLocator } from '../../shared/validation';
+import { agentIdFromLocator, readLimit } from '../../shared/validation';
 import { fetchConversationDetails, type DetailOutcome } from '../../shared/conversations';
 import { conversationPages } from '../../shared/api';
 import { RunCancelledError, type RequestSession } from '../../transport';

@@ -3,7 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { agentLocator } from '../../shared/descriptions';
 import { faqFromApi } from '../../shared/faq';
-import { readAgentId } from '../../shared/parameters';
+import { readAgentId } from '../../shared/validation';
 import { getAgent } from '../../shared/api';
 import type { ReadItem } from '../operation';
 
