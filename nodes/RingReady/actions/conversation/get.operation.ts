@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { getConversation } from '../../shared/api';
 import {
 	conversationLocator,
 	maxConcurrencyOption,
@@ -8,20 +9,20 @@ import {
 	transcriptTextOption,
 } from '../../shared/descriptions';
 import { OutputItem } from '../../shared/items';
-import { outputProperties, readOutput } from '../../shared/output';
+import {
+	CONVERSATION_OUTPUT,
+	conversationSimplifyProperty,
+	outputProperties,
+	readOutput,
+	shapeConversation,
+} from '../../shared/output';
 import {
 	readRecordingDownload,
 	recordingFile,
 	recordingOptions,
 	type RecordingOptionValues,
 } from '../../shared/recording';
-import {
-	CONVERSATION_OUTPUT,
-	conversationSimplifyProperty,
-	shapeConversation,
-} from '../../shared/simplify';
 import { parseId } from '../../shared/validation';
-import { getConversation } from '../../shared/api';
 import type { ReadItem } from '../operation';
 
 const properties: INodeProperties[] = [

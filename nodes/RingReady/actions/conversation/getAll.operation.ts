@@ -1,6 +1,7 @@
 import type { IBinaryKeyData, IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { conversationPages } from '../../shared/api';
 import type { ConversationQuery, ConversationSummary } from '../../shared/contract';
 import { buildConversationQuery } from '../../shared/conversationQuery';
 import {
@@ -11,7 +12,15 @@ import {
 	transcriptTextOption,
 } from '../../shared/descriptions';
 import { OutputItem, type ItemData } from '../../shared/items';
-import { outputProperties, readOutput, type OutputChoice } from '../../shared/output';
+import {
+	CONVERSATION_FULL_FIELDS,
+	CONVERSATION_OUTPUT,
+	conversationSimplifyProperty,
+	type OutputChoice,
+	outputProperties,
+	readOutput,
+	shapeConversation,
+} from '../../shared/output';
 import {
 	readRecordingDownload,
 	recordingFile,
@@ -19,15 +28,8 @@ import {
 	type RecordingDownload,
 	type RecordingOptionValues,
 } from '../../shared/recording';
-import {
-	CONVERSATION_FULL_FIELDS,
-	CONVERSATION_OUTPUT,
-	conversationSimplifyProperty,
-	shapeConversation,
-} from '../../shared/simplify';
 import { agentIdFromLocator, readLimit } from '../../shared/validation';
 import { fetchConversationDetails, type DetailOutcome } from '../../shared/conversations';
-import { conversationPages } from '../../shared/api';
 import { RunCancelledError, type RequestSession } from '../../transport';
 import { serviceWideFailure } from '../../transport/errors';
 import type { ReadItem } from '../operation';

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError, sleep } from 'n8n-workflow';
 
+import { getAgent, updateAgent } from '../../shared/api';
 import { FAQ_LIMITS } from '../../shared/contract';
 import type { FaqEdit } from '../../shared/faq';
 import { faqEquals, faqFromApi, faqToApi, planFaqChange } from '../../shared/faq';
@@ -8,7 +9,6 @@ import type { ItemResults } from '../../shared/items';
 import { asNodeError, ItemFailure, runSideBySide, WriteOrder } from '../../shared/items';
 import { faqChanges, readPreview } from '../../shared/preview';
 import { faqSizeError, readAgentId } from '../../shared/validation';
-import { getAgent, updateAgent } from '../../shared/api';
 import type { RequestSession } from '../../transport';
 import { isWriteOutcomeUnknown, writeRefusedWaitMs } from '../../transport/errors';
 
