@@ -1,4 +1,12 @@
-import type { IDataObject, IExecuteFunctions, INode, INodeProperties } from 'n8n-workflow';
+import type {
+	IBinaryKeyData,
+	IDataObject,
+	IExecuteFunctions,
+	INode,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { AgentDetail, AgentSummary, ConversationDetail } from './contract';
 import {
@@ -11,9 +19,10 @@ import { addReadableTranscriptText } from './transcript';
 import { invalid } from './validation';
 
 /**
- * What each record is output as: "Output" (node version 1.1 on: Simplified, Raw or Selected Fields)
- * or version 1's "Simplify", read and checked before any request, and what Simplified keeps of a
- * conversation and of an agent.
+ * What the node outputs: each record as "Output" (node version 1.1 on: Simplified, Raw or Selected
+ * Fields) or version 1's "Simplify" asks, read and checked before any request; what Simplified
+ * keeps of a conversation and of an agent; and each item's result as n8n output items (its records,
+ * files, or its failure under Continue On Fail).
  */
 
 /** The first node version with Output instead of Simplify. */
@@ -333,4 +342,56 @@ export function shapeConversation(
 	}
 	if (errors.length > 0) shaped.error = errors.join('. ');
 	return shaped;
+}
+
+/** An item that failed under Continue On Fail: the router outputs it as n8n users expect an error item. */
+export class ItemFailure {
+	constructor(readonly error: unknown) {}
+
+	json(): IDataObject {
+		const { message, description } = this.error as {
+			message?: string;
+			description?: string | null;
+		};
+		const json: IDataObject = { error: message ?? String(this.error) };
+		if (description) json.description = description;
+		return json;
+	}
+}
+
+/** An output item that carries files (n8n binary data, e.g. a recording) besides its JSON. */
+export class OutputItem {
+	constructor(
+		readonly json: IDataObject,
+		readonly binary?: IBinaryKeyData,
+	) {}
+}
+
+/** One output item: its JSON, or an OutputItem with files. */
+export type ItemData = IDataObject | OutputItem;
+
+/** What one input item produced: its output item(s), or its failure. */
+export type ItemResult = ItemData | ItemData[] | ItemFailure;
+
+/** An item's result as n8n output items (without pairedItem). */
+export function executionData(result: ItemResult): INodeExecutionData[] {
+	if (result instanceof ItemFailure) return [{ json: result.json() }];
+	return (Array.isArray(result) ? result : [result]).map((data) =>
+		data instanceof OutputItem
+			? data.binary
+				? { json: data.json, binary: data.binary }
+				: { json: data.json }
+			: { json: data },
+	);
+}
+
+/** The results of a run by input item index; an item without one (cancelled) outputs nothing. */
+export type ItemResults = Array<ItemResult | undefined>;
+
+export function asNodeError(this: IExecuteFunctions, error: unknown, itemIndex: number) {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
+		if (error.context.itemIndex === undefined) error.context.itemIndex = itemIndex;
+		return error;
+	}
+	return new NodeOperationError(this.getNode(), error as Error, { itemIndex });
 }

@@ -8,10 +8,10 @@ import {
 	optionsCollection,
 	transcriptTextOption,
 } from '../../shared/descriptions';
-import { OutputItem } from '../../shared/items';
 import {
 	CONVERSATION_OUTPUT,
 	conversationSimplifyProperty,
+	OutputItem,
 	outputProperties,
 	readOutput,
 	shapeConversation,

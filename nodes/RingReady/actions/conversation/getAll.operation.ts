@@ -11,12 +11,13 @@ import {
 	returnAllAndLimit,
 	transcriptTextOption,
 } from '../../shared/descriptions';
-import { OutputItem, type ItemData } from '../../shared/items';
 import {
 	CONVERSATION_FULL_FIELDS,
 	CONVERSATION_OUTPUT,
 	conversationSimplifyProperty,
+	type ItemData,
 	type OutputChoice,
+	OutputItem,
 	outputProperties,
 	readOutput,
 	shapeConversation,
