@@ -1,10 +1,14 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError, sleep } from 'n8n-workflow';
 
-import { TRANSCRIPT_CONCURRENCY } from '../shared/contract';
 import { asNodeError, executionData, ItemFailure, type ItemResults } from '../shared/output';
 import { parseConcurrency } from '../shared/validation';
-import { RequestSession, RunCancelledError, type SessionOptions } from '../transport';
+import {
+	RequestSession,
+	RunCancelledError,
+	TRANSCRIPT_CONCURRENCY,
+	type SessionOptions,
+} from '../transport';
 
 import * as account from './account';
 import * as agent from './agent';
