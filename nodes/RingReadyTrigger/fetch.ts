@@ -3,6 +3,7 @@ import type { IBinaryKeyData, IPollFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { resolveBaseUrl } from '../../credentials/RingReadyApi.credentials';
+import { conversationPages, getAccount, getConversation } from '../RingReady/shared/api';
 import type {
 	ConversationDetail,
 	ConversationQuery,
@@ -10,12 +11,7 @@ import type {
 } from '../RingReady/shared/contract';
 import { fetchConversationDetails } from '../RingReady/shared/conversations';
 import { recordingFile, type RecordingDownload } from '../RingReady/shared/recording';
-import {
-	conversationPages,
-	getAccount,
-	getConversation,
-	RequestSession,
-} from '../RingReady/transport';
+import { RequestSession } from '../RingReady/transport';
 import { isRecordsOwnFailure } from '../RingReady/transport/errors';
 import { TRANSCRIPT_ATTEMPTS, parseHttpDate } from './cursor';
 import type { ListedPart, ListingPlan } from './cursor';

@@ -1,4 +1,4 @@
-import { RequestThrottle } from '../../nodes/RingReady/transport/session';
+import { RequestThrottle } from '../../nodes/RingReady/transport/http';
 
 describe('RequestThrottle', () => {
 	it('never lets more than the ceiling run at once, and hands slots out in order', async () => {

@@ -7,7 +7,8 @@ import type { IExecuteFunctions, INodeType } from 'n8n-workflow';
 
 import { RingReadyApi } from '../../credentials/RingReadyApi.credentials';
 import { RingReadyTrigger } from '../../nodes/RingReadyTrigger/RingReadyTrigger.node';
-import { getAccount, RequestSession, type RetryPolicy } from '../../nodes/RingReady/transport';
+import { getAccount } from '../../nodes/RingReady/shared/api';
+import { RequestSession, type RetryPolicy } from '../../nodes/RingReady/transport';
 import { executeNode, runListSearch, runPoll, testCredential } from '../harness';
 import { startSandbox } from '../sandbox';
 import type { Sandbox } from '../sandbox';

@@ -1,8 +1,9 @@
 import type { ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
+import { getConversationPage, listAgents } from '../shared/api';
 import type { ConversationSummary } from '../shared/contract';
 import { AGENT_DASHBOARD_URL, CONVERSATION_PAGE_SIZE } from '../shared/contract';
-import { getConversationPage, listAgents, RequestSession } from '../transport';
+import { RequestSession } from '../transport';
 
 const LIST_PAGE_SIZE = 50;
 

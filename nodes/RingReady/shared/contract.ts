@@ -3,24 +3,35 @@
  * descriptions and pagination all read from here.
  */
 
-export {
-	API_PREFIX,
-	CHANNELS,
-	CONVERSATION_PAGE_SIZE,
-	RECORDING_LIMITS,
-	TRANSCRIPT_CONCURRENCY,
-} from '../transport/shapes';
+export { API_PREFIX, TRANSCRIPT_CONCURRENCY } from '../transport';
 export type {
 	AgentDetail,
 	AgentSummary,
 	AgentUpdateResponse,
-	Channel,
 	ConversationDetail,
 	ConversationPage,
 	ConversationQuery,
 	ConversationSummary,
 	TranscriptTurn,
-} from '../transport/shapes';
+} from './api';
+
+export const CONVERSATION_PAGE_SIZE = { max: 200 } as const;
+
+export const CHANNELS = ['phone', 'web_chat'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+/**
+ * Downloading a recording (Download Recording): the size limit's default and most, in MB as the
+ * option takes it (a 30-minute call in MP3 is about 15 MB), and the redirects followed at most
+ * (signed storage links usually take one). The option's description repeats the default for n8n's linter.
+ */
+const RECORDING_DEFAULT_MAX_MB = 25;
+export const RECORDING_LIMITS = {
+	defaultMaxMb: RECORDING_DEFAULT_MAX_MB,
+	defaultMaxBytes: RECORDING_DEFAULT_MAX_MB * 1024 * 1024,
+	maxMb: 1024,
+	maxRedirects: 3,
+} as const;
 
 /** An agent's page in the RingReady dashboard: the agent locator's "By URL" mode and list links. */
 export const AGENT_DASHBOARD_URL = 'https://www.ring-ready.com/dashboard/agents/';

@@ -1,6 +1,8 @@
-import type { ConversationDetail, ConversationSummary } from './contract';
 import type { RequestSession } from '../transport';
-import { getConversation, RunCancelledError } from '../transport';
+import { RunCancelledError } from '../transport';
+
+import { getConversation } from './api';
+import type { ConversationDetail, ConversationSummary } from './contract';
 
 export interface DetailOutcome<Attachment = undefined> {
 	summary: ConversationSummary;

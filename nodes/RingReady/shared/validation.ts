@@ -1,4 +1,5 @@
-import type { INode } from 'n8n-workflow';
+/** Reading the node's parameters and checking them against the API's limits, before any request. */
+import type { IExecuteFunctions, INode } from 'n8n-workflow';
 import { DateTime } from 'luxon';
 import { NodeOperationError } from 'n8n-workflow';
 
@@ -71,6 +72,23 @@ export function parseConcurrency(node: INode, value: unknown, itemIndex: number)
 		);
 	}
 	return concurrency;
+}
+
+/** The agent chosen in the `agentId` resource locator (list, ID or dashboard URL), as a number. */
+export function readAgentId(this: IExecuteFunctions, itemIndex: number): number {
+	return agentIdFromLocator(
+		this.getNode(),
+		this.getNodeParameter('agentId', itemIndex, ''),
+		itemIndex,
+	);
+}
+
+/** Return All and Limit: the most items to return (Infinity for all). */
+export function readLimit(this: IExecuteFunctions, itemIndex: number): number {
+	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
+	return returnAll
+		? Number.POSITIVE_INFINITY
+		: parseLimit(this.getNode(), this.getNodeParameter('limit', itemIndex), itemIndex);
 }
 
 /**

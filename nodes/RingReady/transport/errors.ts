@@ -2,7 +2,6 @@ import type { IHttpRequestMethods, INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import { REQUEST_TIMEOUT_MS } from '../../../credentials/RingReadyApi.credentials';
-import { RETRYABLE_STATUSES } from './session';
 
 /**
  * Every error the transport raises, written so a user knows what to do. Built from the response
@@ -134,6 +133,19 @@ export function networkErrorCode(error: unknown): string | undefined {
 	}
 	return undefined;
 }
+
+/** Answers a read is tried again after: RingReady may get over them. */
+export const RETRYABLE_STATUSES: readonly number[] = [429, 502, 503, 504];
+
+/** Connection failures after the request may have left; refused or unresolvable hosts are not retried. */
+export const RETRYABLE_NETWORK_CODES: readonly string[] = [
+	'ECONNRESET',
+	'EPIPE',
+	'ETIMEDOUT',
+	'ECONNABORTED',
+	'UND_ERR_SOCKET',
+	'EAI_AGAIN',
+];
 
 /** Failures after which the server cannot have processed the request: nothing reached it. */
 export const NOT_SENT_CODES = ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN'];

@@ -1,23 +1,36 @@
 /**
  * The transport: the one way this package talks to RingReady. A caller builds a RequestSession for
- * its run (node run, poll, list search) and calls the endpoint helpers with it.
+ * its run (node run, poll, list search) and sends its requests with it (the endpoints are in
+ * shared/api.ts).
  */
 export {
-	conversationPages,
-	getAccount,
-	getAgent,
-	getConversation,
-	getConversationPage,
-	listAgents,
-	updateAgent,
-} from './api';
-export type { RequestOptions } from './http';
-export { fetchRecording } from './recording';
-export type { AudioCheck, RecordingFile, RecordingFunctions } from './recording';
-export { RequestSession, RunCancelledError, RETRY_POLICY, RETRYABLE_STATUSES } from './session';
+	networkErrorCode,
+	networkFailureText,
+	SSRF_ADVICE,
+	SSRF_BLOCKED,
+	withoutKey,
+} from './errors';
+export {
+	API_PREFIX,
+	apiRequest,
+	baseUrlOf,
+	ExchangeFailed,
+	executionCancelSignal,
+	header,
+	readBody,
+	RequestSession,
+	RETRY_POLICY,
+	RunCancelledError,
+	send,
+	TRANSCRIPT_CONCURRENCY,
+} from './http';
 export type {
+	Answer,
+	ApiRequestOptions,
+	RequestOptions,
 	ResolvedCredential,
 	RetryPolicy,
 	RingReadyFunctions,
 	SessionOptions,
-} from './session';
+	ShapeCheck,
+} from './http';

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { getAccount } from '../../transport';
+import { getAccount } from '../../shared/api';
 import type { ReadItem } from '../operation';
 
 export const description: INodeProperties[] = [];

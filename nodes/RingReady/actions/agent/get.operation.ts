@@ -1,11 +1,16 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { getAgent } from '../../shared/api';
 import { agentLocator } from '../../shared/descriptions';
-import { outputProperties, readOutput } from '../../shared/output';
-import { readAgentId } from '../../shared/parameters';
-import { AGENT_OUTPUT, agentSimplifyProperty, shapeAgent } from '../../shared/simplify';
-import { getAgent } from '../../transport';
+import {
+	AGENT_OUTPUT,
+	agentSimplifyProperty,
+	outputProperties,
+	readOutput,
+	shapeAgent,
+} from '../../shared/output';
+import { readAgentId } from '../../shared/validation';
 import type { ReadItem } from '../operation';
 
 const properties: INodeProperties[] = [

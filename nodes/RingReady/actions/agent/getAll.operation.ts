@@ -1,11 +1,16 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { listAgents } from '../../shared/api';
 import { returnAllAndLimit } from '../../shared/descriptions';
-import { outputProperties, readOutput } from '../../shared/output';
-import { readLimit } from '../../shared/parameters';
-import { AGENT_LIST_OUTPUT, agentSimplifyProperty, shapeAgentSummary } from '../../shared/simplify';
-import { listAgents } from '../../transport';
+import {
+	AGENT_LIST_OUTPUT,
+	agentSimplifyProperty,
+	outputProperties,
+	readOutput,
+	shapeAgentSummary,
+} from '../../shared/output';
+import { readLimit } from '../../shared/validation';
 import type { ReadItem } from '../operation';
 
 const properties: INodeProperties[] = [

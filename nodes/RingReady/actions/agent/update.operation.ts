@@ -1,13 +1,12 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { getAgent, updateAgent } from '../../shared/api';
 import type { WritableAgentField } from '../../shared/contract';
 import { DASHBOARD_ONLY_FIELDS_NOTE, WRITABLE_AGENT_FIELDS } from '../../shared/contract';
 import { agentLocator } from '../../shared/descriptions';
-import { readAgentId } from '../../shared/parameters';
 import { agentUpdatePreview, previewOptions, readPreview } from '../../shared/preview';
-import { validateAgentUpdate } from '../../shared/validation';
-import { getAgent, updateAgent } from '../../transport';
+import { readAgentId, validateAgentUpdate } from '../../shared/validation';
 
 /** Parameter name in the node → field name in the API. */
 const UPDATE_FIELDS: Record<string, WritableAgentField> = {

@@ -1,27 +1,28 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { getConversation } from '../../shared/api';
 import {
 	conversationLocator,
 	maxConcurrencyOption,
 	optionsCollection,
 	transcriptTextOption,
 } from '../../shared/descriptions';
-import { OutputItem } from '../../shared/items';
-import { outputProperties, readOutput } from '../../shared/output';
+import {
+	CONVERSATION_OUTPUT,
+	conversationSimplifyProperty,
+	OutputItem,
+	outputProperties,
+	readOutput,
+	shapeConversation,
+} from '../../shared/output';
 import {
 	readRecordingDownload,
 	recordingFile,
 	recordingOptions,
 	type RecordingOptionValues,
 } from '../../shared/recording';
-import {
-	CONVERSATION_OUTPUT,
-	conversationSimplifyProperty,
-	shapeConversation,
-} from '../../shared/simplify';
 import { parseId } from '../../shared/validation';
-import { getConversation } from '../../transport';
 import type { ReadItem } from '../operation';
 
 const properties: INodeProperties[] = [

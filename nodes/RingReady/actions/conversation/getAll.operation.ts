@@ -1,6 +1,7 @@
 import type { IBinaryKeyData, IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { conversationPages } from '../../shared/api';
 import type { ConversationQuery, ConversationSummary } from '../../shared/contract';
 import { buildConversationQuery } from '../../shared/conversationQuery';
 import {
@@ -10,9 +11,17 @@ import {
 	returnAllAndLimit,
 	transcriptTextOption,
 } from '../../shared/descriptions';
-import { OutputItem, type ItemData } from '../../shared/items';
-import { outputProperties, readOutput, type OutputChoice } from '../../shared/output';
-import { readLimit } from '../../shared/parameters';
+import {
+	CONVERSATION_FULL_FIELDS,
+	CONVERSATION_OUTPUT,
+	conversationSimplifyProperty,
+	type ItemData,
+	type OutputChoice,
+	OutputItem,
+	outputProperties,
+	readOutput,
+	shapeConversation,
+} from '../../shared/output';
 import {
 	readRecordingDownload,
 	recordingFile,
@@ -20,15 +29,9 @@ import {
 	type RecordingDownload,
 	type RecordingOptionValues,
 } from '../../shared/recording';
-import {
-	CONVERSATION_FULL_FIELDS,
-	CONVERSATION_OUTPUT,
-	conversationSimplifyProperty,
-	shapeConversation,
-} from '../../shared/simplify';
-import { agentIdFromLocator } from '../../shared/validation';
+import { agentIdFromLocator, readLimit } from '../../shared/validation';
 import { fetchConversationDetails, type DetailOutcome } from '../../shared/conversations';
-import { conversationPages, RunCancelledError, type RequestSession } from '../../transport';
+import { RunCancelledError, type RequestSession } from '../../transport';
 import { serviceWideFailure } from '../../transport/errors';
 import type { ReadItem } from '../operation';
 

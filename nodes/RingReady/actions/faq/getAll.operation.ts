@@ -1,10 +1,10 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { getAgent } from '../../shared/api';
 import { agentLocator } from '../../shared/descriptions';
 import { faqFromApi } from '../../shared/faq';
-import { readAgentId } from '../../shared/parameters';
-import { getAgent } from '../../transport';
+import { readAgentId } from '../../shared/validation';
 import type { ReadItem } from '../operation';
 
 const properties: INodeProperties[] = [

@@ -1,16 +1,16 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError, sleep } from 'n8n-workflow';
 
+import { getAgent, updateAgent } from '../../shared/api';
 import { FAQ_LIMITS } from '../../shared/contract';
 import type { FaqEdit } from '../../shared/faq';
 import { faqEquals, faqFromApi, faqToApi, planFaqChange } from '../../shared/faq';
-import type { ItemResults } from '../../shared/items';
-import { asNodeError, ItemFailure, runSideBySide, WriteOrder } from '../../shared/items';
-import { readAgentId } from '../../shared/parameters';
+import { asNodeError, ItemFailure, type ItemResults } from '../../shared/output';
 import { faqChanges, readPreview } from '../../shared/preview';
-import { faqSizeError } from '../../shared/validation';
-import { getAgent, updateAgent, type RequestSession } from '../../transport';
+import { faqSizeError, readAgentId } from '../../shared/validation';
+import type { RequestSession } from '../../transport';
 import { isWriteOutcomeUnknown, writeRefusedWaitMs } from '../../transport/errors';
+import type { RunBatch } from '../operation';
 
 /** Writes whose outcome stayed unknown (dropped, timed out, 5xx) before the node gives up on an agent. */
 const UNKNOWN_WRITE_ATTEMPTS = 3;
@@ -46,7 +46,7 @@ export async function runFaqEdits(
 	itemCount: number,
 	readEdit: (itemIndex: number) => FaqEdit,
 	options: FaqEditOptions = {},
-): Promise<ItemResults> {
+): ReturnType<RunBatch> {
 	const results: ItemResults = [];
 	const fail = (error: unknown, itemIndexes: number[]) => {
 		if (!this.continueOnFail()) throw asNodeError.call(this, error, itemIndexes[0]);
@@ -98,8 +98,6 @@ export async function runFaqEdits(
 		groups.set(groupKey, group);
 	});
 
-	// The same agent id under two credentials may be one agent (two keys of one account): one after the other.
-	const order = new WriteOrder();
 	const tasks = [...groups.entries()].map(([groupKey, { agentId, edits }]) => {
 		const itemIndexes = edits.map((planned) => planned.itemIndex);
 		const invalid = blockedGroups.get(groupKey) ?? blockedGroups.get(anyAccount(agentId));
@@ -113,11 +111,10 @@ export async function runFaqEdits(
 		const preview = edits.some((planned) => planned.preview);
 		return {
 			itemIndexes,
+			// The same agent id under two credentials may be one agent (two keys of one account): one after the other.
+			writesTo: `agent ${agentId}`,
 			run: async () => {
-				const result = await order.inTurn(
-					`agent ${agentId}`,
-					async () => await writeAgentFaq.call(this, session, agentId, edits, preview),
-				);
+				const result = await writeAgentFaq.call(this, session, agentId, edits, preview);
 				edits.forEach((planned, index) => {
 					const report = result.reports[index];
 					results[planned.itemIndex] = {
@@ -134,8 +131,7 @@ export async function runFaqEdits(
 			},
 		};
 	});
-	await runSideBySide.call(this, session, tasks, results);
-	return results;
+	return { results, tasks };
 }
 
 interface InvalidItem {
