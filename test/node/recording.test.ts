@@ -1,5 +1,5 @@
 /**
- * Downloading a conversation's recording as an n8n file (transport/recording.ts), through n8n-core's
+ * Downloading a conversation's recording as an n8n file (shared/recording.ts), through n8n-core's
  * ExecuteContext against the sandbox over real HTTP. A small node defined here calls the transport
  * function directly (one download per item, the item's credential from a RequestSession, the file
  * under a binary property), so that each rule of the download is tested on its own;
