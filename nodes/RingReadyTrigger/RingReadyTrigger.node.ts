@@ -8,7 +8,7 @@ import type {
 import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { searchAgents } from '../RingReady/methods/listSearch';
-import type { ConversationDetail, ConversationSummary } from '../RingReady/shared/contract';
+import type { ConversationSummary } from '../RingReady/shared/contract';
 import { buildConversationQuery } from '../RingReady/shared/conversationQuery';
 import { conversationFilters, transcriptTextOption } from '../RingReady/shared/descriptions';
 import { executionData, OutputItem } from '../RingReady/shared/items';
@@ -140,7 +140,7 @@ export class RingReadyTrigger implements INodeType {
 		const requests = new PollFetch(this, !manual);
 		if (manual) return await fetchTestEvent.call(this, requests, settings);
 		const staticData = this.getWorkflowStaticData('node');
-		const lease = acquirePollLease(triggerKey(this), staticData, requests.budget.requestsBy, () =>
+		const lease = acquirePollLease(triggerKey(this), staticData, requests.deadline, () =>
 			requests.cancel(),
 		);
 		if (!lease) {
@@ -194,20 +194,11 @@ async function pollOnce(
 		return null;
 	}
 	const { decision } = step;
-	let fetched: FetchedDetails = {
-		items: decision.emit.map((summary) => ({
-			conversation: summary as ConversationDetail,
-			errors: [],
-		})),
-		failedIds: [],
-	};
+	const givesUp = (id: number) => givesUpOnTranscript(state, id);
+	const fetched = await requests.details(decision.emit, settings, givesUp);
 	const warnings: Array<string | false | undefined> = [];
-	if (settings.withDetail) {
-		const givesUp = (id: number) => givesUpOnTranscript(state, id);
-		fetched = await requests.details(decision.emit, givesUp, settings.download);
-		if (fetched.items.length < decision.emit.length)
-			warnings.push(...shortPollWarnings.call(this, fetched, decision.emit.length, state));
-	}
+	if (fetched.items.length < decision.emit.length)
+		warnings.push(...shortPollWarnings.call(this, fetched, decision.emit.length, state));
 	const { items, failedIds } = fetched;
 	const next = step.after(items.length, failedIds);
 	const emitted = new Set(items.map(({ conversation }) => conversation.id));
@@ -253,14 +244,9 @@ function readSettings(this: IPollFunctions) {
 		const description = `Set it in the trigger's options; ${DEFAULT_LATE_ARRIVAL_MINUTES} suits most accounts.`;
 		throw new NodeOperationError(node, message, { description });
 	}
-	const output = parseOutput(
-		node,
-		{
-			output: this.getNodeParameter('output', 'simplified'),
-			fields: this.getNodeParameter('fields', []),
-		},
-		CONVERSATION_OUTPUT,
-	);
+	const read = (name: string, fallback: unknown) => this.getNodeParameter(name, fallback);
+	const choice = { output: read('output', 'simplified'), fields: read('fields', []) };
+	const output = parseOutput(node, choice, CONVERSATION_OUTPUT);
 	const selected = output.mode === 'selectedFields' ? output.fields : [];
 	const download = readRecordingDownload(node, options);
 	const withDetail = Boolean(
@@ -280,7 +266,7 @@ async function fetchTestEvent(
 	requests: PollFetch,
 	settings: TriggerSettings,
 ): Promise<INodeExecutionData[][]> {
-	const { query, withDetail, download } = settings;
+	const { query } = settings;
 	const [latest] = (await requests.listPart(query, { floor: null }, 1)).conversations;
 	if (!latest) {
 		const scope = [
@@ -293,14 +279,10 @@ async function fetchTestEvent(
 		const message = `There is no RingReady conversation yet${forFilters}`;
 		throw new NodeOperationError(this.getNode(), message, { description });
 	}
-	const item: Fetched = { conversation: latest as ConversationDetail, errors: [] };
-	if (withDetail) {
-		item.conversation = await requests.detail(latest.id);
-		const recording = download && (await requests.recording(item.conversation, download));
-		if (recording)
-			[item.binary, item.errors] = [recording.binary, recording.error ? [recording.error] : []];
-	}
-	return [outputItem(item, settings)];
+	// As a poll fetches it; a transcript that fails fails the test event.
+	const { items, deferred, blocking } = await requests.details([latest], settings, () => false);
+	if (!items[0]) throw (deferred ?? blocking)?.error;
+	return [outputItem(items[0], settings)];
 }
 
 const shown = (value: unknown) => JSON.stringify(value)?.slice(0, 40);
@@ -348,20 +330,20 @@ function dateWarnings(decision: Decision, emitted: Set<unknown>, serverNowMs?: n
 
 /** Adds to a poll's error that nothing was emitted and the state was kept. */
 function explainFailure(this: IPollFunctions, error: unknown): Error {
-	let failure: NodeApiError | NodeOperationError;
-	if (error instanceof NodeApiError || error instanceof NodeOperationError) failure = error;
-	else if (error instanceof InvalidStartedAtError) {
-		const description =
-			'The trigger orders conversations by their start time and cannot place this one. Contact RingReady support if this persists.';
-		const message = `RingReady sent an unexpected conversation: ${error.message}`;
-		failure = new NodeOperationError(this.getNode(), message, { description });
-	} else {
-		failure = new NodeOperationError(
-			this.getNode(),
-			`RingReady Trigger failed: ${reasonOf(error)}`,
-		);
-	}
-	const { description } = failure;
-	failure.description = description ? `${description} ${STATE_UNCHANGED}` : STATE_UNCHANGED;
+	const node = this.getNode();
+	const failure =
+		error instanceof NodeApiError || error instanceof NodeOperationError
+			? error
+			: error instanceof InvalidStartedAtError
+				? new NodeOperationError(
+						node,
+						`RingReady sent an unexpected conversation: ${error.message}`,
+						{
+							description:
+								'The trigger orders conversations by their start time and cannot place this one. Contact RingReady support if this persists.',
+						},
+					)
+				: new NodeOperationError(node, `RingReady Trigger failed: ${reasonOf(error)}`);
+	failure.description = [failure.description, STATE_UNCHANGED].filter(Boolean).join(' ');
 	return failure;
 }

@@ -13,7 +13,6 @@ import {
 	conversationPages,
 	fetchConversationDetails,
 	getAccount,
-	getConversation,
 	RequestSession,
 } from '../RingReady/transport';
 import { isRecordsOwnFailure } from '../RingReady/transport/errors';
@@ -49,8 +48,8 @@ export interface FetchedDetails {
 export class PollFetch {
 	private readonly session: RequestSession;
 
-	/** Epoch ms by the host's clock (timing only); none without n8n's budget (before 2.38). */
-	readonly budget: { ms?: number; requestsBy?: number; pagesBy?: number; detailsBy?: number } = {};
+	/** The last start of a list page, and of a transcript (epoch ms, host's clock); none without n8n's budget (before 2.38). */
+	private readonly startBy: { pages?: number; details?: number } = {};
 
 	/** RingReady's clock: the newest `Date` header of the listing's responses. */
 	serverNowMs?: number;
@@ -61,17 +60,16 @@ export class PollFetch {
 	) {
 		const ms = budgeted ? pollBudgetMs(context) : undefined;
 		const start = Date.now();
-		const deadline = ms === undefined ? undefined : start + ms;
-		this.session = new RequestSession(context, { deadline });
+		this.session = new RequestSession(context, { deadline: ms && start + ms });
 		const lastStart = this.session.lastStartAt();
 		if (ms === undefined || lastStart === undefined) return;
 		const startBy = (share: number) => Math.min(start + ms * share, lastStart);
-		this.budget = {
-			ms,
-			requestsBy: start + ms,
-			pagesBy: startBy(BUDGET_SHARE.list),
-			detailsBy: startBy(BUDGET_SHARE.detail),
-		};
+		this.startBy = { pages: startBy(BUDGET_SHARE.list), details: startBy(BUDGET_SHARE.detail) };
+	}
+
+	/** Epoch ms by which every request of the poll is over (n8n's budget). */
+	get deadline(): number | undefined {
+		return this.session.deadline;
 	}
 
 	async credential(): Promise<{ origin: string; apiKey: string }> {
@@ -89,17 +87,13 @@ export class PollFetch {
 		return (await getAccount(this.session)).user_id;
 	}
 
-	async detail(id: number): Promise<ConversationDetail> {
-		return await getConversation(this.session, id);
-	}
-
 	/**
 	 * Lists `plan` newest first until its end, its floor, `max` conversations, or the time for list
 	 * pages (after one page at least). A page cut off by the deadline ends the part there, as the
 	 * time for pages does; when it is the first, the poll fails with the transport's error.
 	 */
 	async listPart(query: ConversationQuery, plan: ListingPlan, max?: number): Promise<ListedPart> {
-		const { pagesBy } = this.budget;
+		const { pages: pagesBy } = this.startBy;
 		const part: ListedPart = { conversations: [], stops: [], pages: 0, reachedEnd: true };
 		const pages = conversationPages(this.session, query, {
 			...plan,
@@ -127,21 +121,26 @@ export class PollFetch {
 	}
 
 	/**
-	 * The details, started in order and none after the time for transcripts but the first: the
-	 * longest run from the start that could be fetched. One that `givesUp` on is emitted without its
-	 * transcript (an `error` field) when it fails for a reason of its own; any other failure, or
-	 * the time running out, leaves it and the ones after it to the next poll.
+	 * The conversations to emit, in full when `withDetail`: started in order and none after the time
+	 * for transcripts but the first, the longest run from the start that could be fetched. One that
+	 * `givesUp` on is emitted without its transcript (an `error` field) when it fails for a reason of
+	 * its own; any other failure, or the time running out, leaves it and the ones after it to the
+	 * next poll.
 	 */
 	async details(
 		summaries: ConversationSummary[],
+		{ withDetail, download }: { withDetail: boolean; download?: RecordingDownload },
 		givesUp: (id: number) => boolean,
-		download?: RecordingDownload,
 	): Promise<FetchedDetails> {
+		if (!withDetail) {
+			const items = summaries.map((c) => ({ conversation: c as ConversationDetail, errors: [] }));
+			return { items, failedIds: [] };
+		}
 		const result: FetchedDetails = { items: [], failedIds: [] };
 		const deferred = new Set<number>();
 		const timeIsUp = () => !this.session.hasTimeForRequest();
 		const outcomes = await fetchConversationDetails<RecordingOutcome>(this.session, [summaries], {
-			startBy: this.budget.detailsBy,
+			startBy: this.startBy.details,
 			afterDetail: download && (async (detail) => await this.recording(detail, download)),
 			stopAfter: ({ summary, error }) => {
 				if (timeIsUp() || !isRecordsOwnFailure(error)) {

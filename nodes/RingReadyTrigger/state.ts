@@ -3,7 +3,7 @@ import type { IDataObject, IPollFunctions } from 'n8n-workflow';
 import { createHash } from 'crypto';
 
 import { STATE_VERSION, parseTimestamp } from './cursor';
-import type { Owner, Scan, TriggerState } from './cursor';
+import type { Owner, TriggerState } from './cursor';
 import type { PollFetch } from './fetch';
 
 const isWhole = (value: unknown): value is number =>
@@ -16,49 +16,45 @@ const isPairList = (value: unknown): value is Array<[number, number]> =>
 	Array.isArray(value) && value.every((pair) => isIdList(pair) && pair.length === 2);
 const isText = (value: unknown): value is string => typeof value === 'string' && value !== '';
 
-function readScan(raw: unknown): Scan | null | undefined {
-	if (raw === undefined || raw === null) return null;
-	const { since, stops, floor, pages } = raw as IDataObject;
-	if (!isTimestampOrNull(since) || !isIdList(stops) || !(floor === null || isWhole(floor)))
-		return undefined;
-	if (!isWhole(pages) || pages < 1) return undefined;
-	return { since: since as string | null, stops, floor, pages };
-}
-
 /**
  * This version's state, or 0.1.0's (version 1, migrated as it is so an upgrade neither repeats nor
  * skips). Undefined when there is none, or it is for other filters, of another version or damaged:
  * the trigger then starts over like a first activation.
  */
 export function readState(raw: unknown, filterKey: string): TriggerState | undefined {
-	if (!raw || typeof raw !== 'object') return undefined;
-	const stored = raw as IDataObject;
-	const { v, cursor, windowStart, seen, account, keyId, failing } = stored;
+	const stored = (raw && typeof raw === 'object' ? raw : {}) as IDataObject;
+	const { v, cursor, windowStart, seen, account, keyId } = stored;
 	if ((v !== 1 && v !== STATE_VERSION) || stored.filterKey !== filterKey) return undefined;
-	if (!isTimestampOrNull(cursor) || !isTimestampOrNull(windowStart) || !isPairList(seen))
-		return undefined;
-	const state: TriggerState = {
+	const {
+		failing = [],
+		unreadable = [],
+		ceiling = null,
+		scan = null,
+	} = (v === 1 ? {} : stored) as IDataObject;
+	const listing = (scan ?? {}) as IDataObject;
+	const valid =
+		isTimestampOrNull(cursor) &&
+		isTimestampOrNull(windowStart) &&
+		isPairList(seen) &&
+		isPairList(failing) &&
+		isIdList(unreadable) &&
+		(ceiling === null || isWhole(ceiling)) &&
+		(v === 1 || (isText(account) && isText(keyId))) &&
+		(scan === null ||
+			(isTimestampOrNull(listing.since) &&
+				isIdList(listing.stops) &&
+				(listing.floor === null || isWhole(listing.floor)) &&
+				isWhole(listing.pages) &&
+				listing.pages >= 1));
+	if (!valid) return undefined;
+	const { since, stops, floor, pages } = listing;
+	return {
 		v: STATE_VERSION,
 		filterKey,
-		owner: null,
-		cursor: cursor as string | null,
-		windowStart: windowStart as string | null,
-		seen: seen.map(([id, seconds]) => [id, seconds]),
-		failing: [],
-		scan: null,
-		unreadable: [],
-		ceiling: null,
-	};
-	if (v === 1) return state;
-	const scan = readScan(stored.scan);
-	const unreadable = stored.unreadable === undefined ? [] : stored.unreadable;
-	if (!isText(account) || !isText(keyId) || !isPairList(failing) || !isIdList(unreadable))
-		return undefined;
-	const ceiling = stored.ceiling ?? null;
-	if (scan === undefined || !(ceiling === null || isWhole(ceiling))) return undefined;
-	const owner = { account, keyId };
-	const pairs = failing.map(([id, count]): [number, number] => [id, count]);
-	return { ...state, owner, failing: pairs, scan, unreadable, ceiling };
+		owner: v === 1 ? null : { account: account as string, keyId: keyId as string },
+		...copyOf({ cursor, windowStart, seen, failing, unreadable, ceiling }),
+		scan: scan === null ? null : copyOf({ since, stops, floor, pages }),
+	} as TriggerState;
 }
 
 export type StatePick =
@@ -96,6 +92,9 @@ export function pickState(
 	return { found: undefined, needsAccount: false };
 }
 
+/** A copy that shares no array with the state or the static data. */
+const copyOf = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+
 export function toStored({
 	owner,
 	scan,
@@ -103,19 +102,14 @@ export function toStored({
 	ceiling,
 	...state
 }: TriggerState): IDataObject {
-	return {
-		v: state.v,
-		filterKey: state.filterKey,
-		account: owner?.account ?? null,
-		keyId: owner?.keyId ?? null,
-		cursor: state.cursor,
-		windowStart: state.windowStart,
-		seen: state.seen.map(([id, seconds]) => [id, seconds]),
-		failing: state.failing.map(([id, count]) => [id, count]),
-		...(scan ? { scan: { ...scan, stops: [...scan.stops] } } : {}),
-		...(unreadable.length > 0 ? { unreadable: [...unreadable] } : {}),
+	const { v, filterKey, cursor, windowStart, seen, failing } = state;
+	const [account, keyId] = [owner?.account ?? null, owner?.keyId ?? null];
+	return copyOf({
+		...{ v, filterKey, account, keyId, cursor, windowStart, seen, failing },
+		...(scan ? { scan } : {}),
+		...(unreadable.length > 0 ? { unreadable } : {}),
 		...(ceiling === null ? {} : { ceiling }),
-	};
+	});
 }
 
 export const sameState = (a: TriggerState, b: TriggerState) =>
