@@ -247,13 +247,12 @@ function readSettings(this: IPollFunctions) {
 	const read = (name: string, fallback: unknown) => this.getNodeParameter(name, fallback);
 	const choice = { output: read('output', 'simplified'), fields: read('fields', []) };
 	const output = parseOutput(node, choice, CONVERSATION_OUTPUT);
-	const selected = output.mode === 'selectedFields' ? output.fields : [];
+	const fullField =
+		output.mode === 'selectedFields' &&
+		output.fields.some((field) => CONVERSATION_FULL_FIELDS.includes(field));
 	const download = readRecordingDownload(node, options);
 	const withDetail = Boolean(
-		options.includeTranscript ||
-			options.transcriptText ||
-			download ||
-			selected.some((field) => CONVERSATION_FULL_FIELDS.includes(field)),
+		options.includeTranscript || options.transcriptText || download || fullField,
 	);
 	const transcriptText = Boolean(options.transcriptText);
 	const onlyFinished = options.onlyFinished !== false;
@@ -330,20 +329,18 @@ function dateWarnings(decision: Decision, emitted: Set<unknown>, serverNowMs?: n
 
 /** Adds to a poll's error that nothing was emitted and the state was kept. */
 function explainFailure(this: IPollFunctions, error: unknown): Error {
-	const node = this.getNode();
-	const failure =
-		error instanceof NodeApiError || error instanceof NodeOperationError
-			? error
-			: error instanceof InvalidStartedAtError
-				? new NodeOperationError(
-						node,
-						`RingReady sent an unexpected conversation: ${error.message}`,
-						{
-							description:
-								'The trigger orders conversations by their start time and cannot place this one. Contact RingReady support if this persists.',
-						},
-					)
-				: new NodeOperationError(node, `RingReady Trigger failed: ${reasonOf(error)}`);
+	let failure: NodeApiError | NodeOperationError;
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) failure = error;
+	else if (error instanceof InvalidStartedAtError) {
+		const description =
+			'The trigger orders conversations by their start time and cannot place this one. Contact RingReady support if this persists.';
+		const message = `RingReady sent an unexpected conversation: ${error.message}`;
+		failure = new NodeOperationError(this.getNode(), message, { description });
+	} else
+		failure = new NodeOperationError(
+			this.getNode(),
+			`RingReady Trigger failed: ${reasonOf(error)}`,
+		);
 	failure.description = [failure.description, STATE_UNCHANGED].filter(Boolean).join(' ');
 	return failure;
 }

@@ -138,16 +138,16 @@ export function startState(
 	newest: ConversationSummary | readonly ConversationSummary[] | undefined,
 	serverNowMs?: number,
 ): TriggerState {
-	const candidates = newest === undefined ? [] : Array.isArray(newest) ? newest : [newest];
+	const candidates = newest === undefined ? [] : [newest].flat();
 	const readable = candidates.find(({ started_at }) => !Number.isNaN(parseTimestamp(started_at)));
 	if (candidates.length > 0 && readable === undefined && serverNowMs === undefined) {
 		const [{ id, started_at }] = candidates;
 		const shown = JSON.stringify(started_at)?.slice(0, 40);
 		throw new InvalidStartedAtError(`Conversation ${id} has no valid started_at (${shown})`);
 	}
-	const ms = readable ? parseTimestamp(readable.started_at) : Number.POSITIVE_INFINITY;
 	let cursor = readable?.started_at ?? null;
-	if (candidates.length > 0 && ms > futureLimitMs(serverNowMs))
+	// None readable, or the newest future-dated: RingReady's clock.
+	if (candidates.length > 0 && !(parseTimestamp(cursor) <= futureLimitMs(serverNowMs)))
 		cursor = formatSeconds(toSeconds(serverNowMs!));
 	const ceiling = candidates.length > 0 ? Math.max(...candidates.map(({ id }) => id)) : null;
 	const empty = { windowStart: null, seen: [], failing: [], scan: null, unreadable: [] };
@@ -156,11 +156,13 @@ export function startState(
 
 /** Epoch seconds where the window starts, or null when there is none yet. */
 function lowerBoundSeconds(state: TriggerState, windowMinutes: number): number | null {
-	const bounds: number[] = [];
-	if (state.windowStart !== null) bounds.push(secondsOf(state.windowStart)!);
-	if (state.cursor !== null)
-		bounds.push(toSeconds(parseTimestamp(state.cursor) - windowMs(windowMinutes)));
-	return bounds.length === 0 ? null : Math.max(...bounds);
+	const fromCursor = (cursor: string) => parseTimestamp(cursor) - windowMs(windowMinutes);
+	const bounds = [
+		secondsOf(state.windowStart),
+		state.cursor && toSeconds(fromCursor(state.cursor)),
+	];
+	const known = bounds.filter((bound): bound is number => typeof bound === 'number');
+	return known.length === 0 ? null : Math.max(...known);
 }
 
 /** The listing's `since`, or undefined to list everything (no cursor yet). */

@@ -132,10 +132,11 @@ export class PollFetch {
 		{ withDetail, download }: { withDetail: boolean; download?: RecordingDownload },
 		givesUp: (id: number) => boolean,
 	): Promise<FetchedDetails> {
-		if (!withDetail) {
-			const items = summaries.map((c) => ({ conversation: c as ConversationDetail, errors: [] }));
-			return { items, failedIds: [] };
-		}
+		const asItem = (summary: ConversationSummary, errors: string[] = []): Fetched => ({
+			conversation: summary as ConversationDetail,
+			errors,
+		});
+		if (!withDetail) return { items: summaries.map((summary) => asItem(summary)), failedIds: [] };
 		const result: FetchedDetails = { items: [], failedIds: [] };
 		const deferred = new Set<number>();
 		const timeIsUp = () => !this.session.hasTimeForRequest();
@@ -161,13 +162,10 @@ export class PollFetch {
 				const errors = attachment?.error ? [attachment.error] : [];
 				result.items.push({ conversation: detail, errors, binary: attachment?.binary });
 			} else if (!givesUp(summary.id)) break;
-			else
-				result.items.push({
-					conversation: summary as ConversationDetail,
-					errors: [
-						`The transcript could not be fetched on ${TRANSCRIPT_ATTEMPTS} polls in a row, so this conversation is emitted without it: ${reasonOf(error)}`,
-					],
-				});
+			else {
+				const why = `The transcript could not be fetched on ${TRANSCRIPT_ATTEMPTS} polls in a row, so this conversation is emitted without it: ${reasonOf(error)}`;
+				result.items.push(asItem(summary, [why]));
+			}
 		}
 		return result;
 	}

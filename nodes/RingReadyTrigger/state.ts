@@ -74,10 +74,11 @@ export function pickState(
 	keyId: string,
 	account?: string,
 ): StatePick {
-	for (const [raw, fromActivation] of [
+	const sources = [
 		[saved.node, false],
 		[saved.activation, true],
-	] as const) {
+	] as const;
+	for (const [raw, fromActivation] of sources) {
 		const state = readState(raw, filterKey);
 		if (!state) continue;
 		const sameKey = state.owner?.keyId === keyId;
@@ -95,13 +96,8 @@ export function pickState(
 /** A copy that shares no array with the state or the static data. */
 const copyOf = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
-export function toStored({
-	owner,
-	scan,
-	unreadable,
-	ceiling,
-	...state
-}: TriggerState): IDataObject {
+export function toStored(state: TriggerState): IDataObject {
+	const { owner, scan, unreadable, ceiling } = state;
 	const { v, filterKey, cursor, windowStart, seen, failing } = state;
 	const [account, keyId] = [owner?.account ?? null, owner?.keyId ?? null];
 	return copyOf({
@@ -131,7 +127,8 @@ export async function findState(
 	const keyId = createHash('sha256').update(`${origin}\n${apiKey}`).digest('hex').slice(0, 24);
 	const saved = {
 		node: context.getWorkflowStaticData('node'),
-		activation: context.getWorkflowStaticData('global')[activationKey(context)],
+		activation:
+			context.getWorkflowStaticData('global')[`ringReadyTriggerActivation:${nodeKey(context)}`],
 	};
 	let account: string | undefined;
 	let pick = pickState(saved, filterKey, keyId);
@@ -151,15 +148,15 @@ export async function findState(
  */
 export function setActivationRecord(context: IPollFunctions, state?: TriggerState): void {
 	const records = context.getWorkflowStaticData('global');
-	const key = activationKey(context);
+	const key = `ringReadyTriggerActivation:${nodeKey(context)}`;
 	if (state) records[key] = toStored(state);
 	// Deleting marks n8n's static data as changed, even a key it does not hold.
 	else if (key in records) delete records[key];
 }
 
-function activationKey(context: IPollFunctions): string {
+function nodeKey(context: IPollFunctions): string {
 	const node = context.getNode();
-	return `ringReadyTriggerActivation:${node.id ?? node.name}`;
+	return node.id ?? node.name;
 }
 
 /** How long after its deadline a poll's lease still holds, and without a deadline (n8n < 2.38). */
@@ -205,7 +202,5 @@ export function acquirePollLease(
 	};
 }
 
-export function triggerKey(context: IPollFunctions): string {
-	const node = context.getNode();
-	return `${String(context.getWorkflow().id ?? '')}\n${node.id ?? node.name}`;
-}
+export const triggerKey = (context: IPollFunctions) =>
+	`${String(context.getWorkflow().id ?? '')}\n${nodeKey(context)}`;
