@@ -10,7 +10,11 @@ import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workf
 import { searchAgents } from '../RingReady/methods/listSearch';
 import type { ConversationSummary } from '../RingReady/shared/contract';
 import { buildConversationQuery } from '../RingReady/shared/conversationQuery';
-import { conversationFilters, transcriptTextOption } from '../RingReady/shared/descriptions';
+import {
+	conversationFilters,
+	optionsCollection,
+	transcriptTextOption,
+} from '../RingReady/shared/descriptions';
 import { executionData, OutputItem } from '../RingReady/shared/items';
 import { outputProperties, parseOutput } from '../RingReady/shared/output';
 import { readRecordingDownload, recordingOptions } from '../RingReady/shared/recording';
@@ -91,44 +95,37 @@ export class RingReadyTrigger implements INodeType {
 				...CONVERSATION_OUTPUT,
 				fieldsNote: `. Choosing ${CONVERSATION_FULL_FIELDS.join(', ')} fetches each new conversation in full, as Include Transcript does.`,
 			}),
-			{
-				displayName: 'Options',
-				name: 'options',
-				type: 'collection',
-				placeholder: 'Add Option',
-				default: {},
-				options: [
-					{
-						displayName: 'Include Transcript',
-						name: 'includeTranscript',
-						type: 'boolean',
-						default: false,
-						description:
-							'Whether to fetch each new conversation in full before emitting it: transcript, recording URL and visitor IP (one extra request per conversation)',
-					},
-					transcriptTextOption('. Turns on Include Transcript.'),
-					...recordingOptions(
-						'. Turns on Include Transcript: the recording address comes with the full conversation.',
-					),
-					{
-						displayName: 'Late-Arrival Window (Minutes)',
-						name: 'lateArrivalMinutes',
-						type: 'number',
-						typeOptions: { minValue: 0, maxValue: MAX_LATE_ARRIVAL_MINUTES },
-						default: DEFAULT_LATE_ARRIVAL_MINUTES,
-						description:
-							'Calls show up in RingReady a little after they end. A conversation that shows up late is still emitted (once) if it started at most this many minutes before the newest conversation already seen; one that shows up later than that is skipped.',
-					},
-					{
-						displayName: 'Only Finished Conversations',
-						name: 'onlyFinished',
-						type: 'boolean',
-						default: true,
-						description:
-							'Whether to wait until a conversation has ended (RingReady lists a web chat while it is still going on). A conversation is then emitted once, finished, if it ends within the Late-Arrival Window; off, it is emitted once as soon as it is listed, possibly unfinished.',
-					},
-				],
-			},
+			optionsCollection([
+				{
+					displayName: 'Include Transcript',
+					name: 'includeTranscript',
+					type: 'boolean',
+					default: false,
+					description:
+						'Whether to fetch each new conversation in full before emitting it: transcript, recording URL and visitor IP (one extra request per conversation)',
+				},
+				transcriptTextOption('. Turns on Include Transcript.'),
+				...recordingOptions(
+					'. Turns on Include Transcript: the recording address comes with the full conversation.',
+				),
+				{
+					displayName: 'Late-Arrival Window (Minutes)',
+					name: 'lateArrivalMinutes',
+					type: 'number',
+					typeOptions: { minValue: 0, maxValue: MAX_LATE_ARRIVAL_MINUTES },
+					default: DEFAULT_LATE_ARRIVAL_MINUTES,
+					description:
+						'Calls show up in RingReady a little after they end. A conversation that shows up late is still emitted (once) if it started at most this many minutes before the newest conversation already seen; one that shows up later than that is skipped.',
+				},
+				{
+					displayName: 'Only Finished Conversations',
+					name: 'onlyFinished',
+					type: 'boolean',
+					default: true,
+					description:
+						'Whether to wait until a conversation has ended (RingReady lists a web chat while it is still going on). A conversation is then emitted once, finished, if it ends within the Late-Arrival Window; off, it is emitted once as soon as it is listed, possibly unfinished.',
+				},
+			]),
 		],
 	};
 

@@ -86,6 +86,14 @@ const suite = new Suite();
 const outputs: Array<{ what: string; text: string }> = [];
 const secrets: string[] = [];
 
+/** The instance owner every track that talks to n8n's REST API sets up. */
+const OWNER = {
+	email: 'e2e@example.com',
+	password: 'E2e-passw0rd!',
+	firstName: 'E2E',
+	lastName: 'Runner',
+};
+
 async function newSandbox(): Promise<Sandbox> {
 	const sandbox = await startSandbox({ controls: true });
 	cleanups.push(() => sandbox.close());
@@ -865,12 +873,7 @@ async function serverTrack(sink: Sink): Promise<void> {
 		async () => {
 			const t0 = Date.now();
 			await n8n.start();
-			await n8n.rest.setupOwner({
-				email: 'e2e@example.com',
-				password: 'E2e-passw0rd!',
-				firstName: 'E2E',
-				lastName: 'Runner',
-			});
+			await n8n.rest.setupOwner(OWNER);
 			return `ready in ${((Date.now() - t0) / 1000).toFixed(1)} s on ${n8n.baseUrl}`;
 		},
 	);
@@ -1544,6 +1547,17 @@ async function main(): Promise<void> {
 			assert.deepEqual(missing, [], `missing from the tarball: ${missing.join(', ')}`);
 		},
 	);
+	const trackContext = {
+		suite,
+		install,
+		workDir,
+		newSandbox,
+		credentialsFor,
+		installInto,
+		recordPid,
+		cleanups,
+		outputs,
+	};
 	await Promise.all([
 		runs('exec')
 			? execTrack().catch((error: unknown) => suite.skip('exec', ['exec track'], String(error)))
@@ -1559,31 +1573,16 @@ async function main(): Promise<void> {
 				)
 			: Promise.resolve(),
 		runs('example')
-			? aiThenExamplesTrack({
-					suite,
-					install,
-					workDir,
-					newSandbox,
-					credentialsFor,
-					installInto,
-					recordPid,
-					cleanups,
-					outputs,
-				}).catch((error: unknown) => suite.skip('example', ['examples track'], String(error)))
+			? aiThenExamplesTrack(trackContext).catch((error: unknown) =>
+					suite.skip('example', ['examples track'], String(error)),
+				)
 			: Promise.resolve(),
 		runs('lifecycle')
 			? lifecycleTrack({
-					suite,
-					install,
-					workDir,
-					newSandbox,
-					credentialsFor,
-					installInto,
-					recordPid,
-					cleanups,
-					outputs,
+					...trackContext,
 					line,
 					sink,
+					owner: OWNER,
 					waitForPoll: waitForConversationsPoll,
 				}).catch((error: unknown) => suite.skip('lifecycle', ['lifecycle track'], String(error)))
 			: Promise.resolve(),

@@ -8,7 +8,7 @@
  * own n8n; on 1.x on its only scheduler.
  */
 import assert from 'assert/strict';
-import { readFileSync } from 'fs';
+import { existsSync, readFileSync } from 'fs';
 import { join } from 'path';
 
 import { keyPrefix, type Sandbox } from '../sandbox';
@@ -24,6 +24,7 @@ const LIST_PATH = '/api/v1/conversations';
 export interface LifecycleContext extends AiTrackContext {
 	line: N8nLine;
 	sink: Sink;
+	owner: Parameters<N8n['rest']['setupOwner']>[0];
 	/** The first conversations request with `key` after seq `after`, once the sandbox is quiet. */
 	waitForPoll: (
 		sandbox: Sandbox,
@@ -70,12 +71,7 @@ async function republishDuringPoll(ctx: LifecycleContext, scheduler: Scheduler):
 		await n8n.activate(workflow.id);
 		const t0 = Date.now();
 		await n8n.start();
-		await n8n.rest.setupOwner({
-			email: 'e2e@example.com',
-			password: 'E2e-passw0rd!',
-			firstName: 'E2E',
-			lastName: 'Runner',
-		});
+		await n8n.rest.setupOwner(ctx.owner);
 		await ctx.waitForPoll(sandbox, key, 0, 60_000, 'the activation poll');
 		suite.log(T, `${scheduler}: activation poll done ${since(t0)} after start`);
 
@@ -125,10 +121,11 @@ async function republishDuringPoll(ctx: LifecycleContext, scheduler: Scheduler):
 		return `emitted ${got.join(', ')} (${arrivedIn} after the hold began), not ${before.map((c) => c.id).join(', ')}; ${phoneOnly.length} list requests after the re-publish, all channel=phone`;
 	});
 	await n8n.stop();
-	ctx.outputs.push({
-		what: `n8n lifecycle (${scheduler}) log`,
-		text: readFileSync(n8n.logFile, 'utf8'),
-	});
+	if (existsSync(n8n.logFile))
+		ctx.outputs.push({
+			what: `n8n lifecycle (${scheduler}) log`,
+			text: readFileSync(n8n.logFile, 'utf8'),
+		});
 }
 
 function conversationsAfter(sandbox: Sandbox, key: string, after: number) {
