@@ -40,7 +40,7 @@ import {
 import type { Decision, TriggerState } from './cursor';
 import { PollFetch, reasonOf, type Fetched, type FetchedDetails } from './fetch';
 import { acquirePollLease, findState, sameState, setActivationRecord } from './state';
-import { triggerKey, writeState, type PollLease } from './state';
+import { triggerKey, writeState } from './state';
 
 const STATE_UNCHANGED =
 	'Nothing was emitted and the trigger kept its position: the next poll picks up every new conversation, once.';
@@ -137,9 +137,8 @@ export class RingReadyTrigger implements INodeType {
 		const requests = new PollFetch(this, !manual);
 		if (manual) return await fetchTestEvent.call(this, requests, settings);
 		const staticData = this.getWorkflowStaticData('node');
-		const lease = acquirePollLease(triggerKey(this), staticData, requests.deadline, () =>
-			requests.cancel(),
-		);
+		const cancel = () => requests.cancel();
+		const lease = acquirePollLease(triggerKey(this), staticData, requests.deadline, cancel);
 		if (!lease) {
 			this.logger.info(
 				'RingReady Trigger: the previous poll of this trigger is still running; this poll does nothing',
@@ -147,7 +146,12 @@ export class RingReadyTrigger implements INodeType {
 			return null;
 		}
 		try {
-			return await pollOnce.call(this, requests, settings, lease);
+			const { state, started, items } = await pollOnce.call(this, requests, settings);
+			// A newer poll took over: it alone writes and emits.
+			if (!lease.holds()) return null;
+			if (state) writeState(staticData, state);
+			if (started) setActivationRecord(this, state);
+			return items.length > 0 ? [items] : null;
 		} catch (error) {
 			if (!lease.holds()) return null;
 			throw explainFailure.call(this, error);
@@ -157,14 +161,15 @@ export class RingReadyTrigger implements INodeType {
 	}
 }
 
-/** Static data is written only once everything succeeded: a failed poll leaves it as it was. */
+/**
+ * One poll: what to emit and the state to save (none: unchanged), written by the caller only once
+ * everything succeeded, so a failed poll leaves it as it was.
+ */
 async function pollOnce(
 	this: IPollFunctions,
 	requests: PollFetch,
 	settings: TriggerSettings,
-	lease: PollLease,
-): Promise<INodeExecutionData[][] | null> {
-	const staticData = this.getWorkflowStaticData('node');
+): Promise<{ state?: TriggerState; started?: boolean; items: INodeExecutionData[] }> {
 	const { query, windowMinutes, onlyFinished } = settings;
 	const filterKey = filterKeyFor(query);
 	const found = await findState(this, filterKey, requests);
@@ -172,10 +177,7 @@ async function pollOnce(
 		// First activation, or new filters or account: the newest conversations, nothing emitted.
 		const { conversations } = await requests.listPart(query, { floor: null }, NEWEST_CANDIDATES);
 		const start = startState(filterKey, found.owner, conversations, requests.serverNowMs);
-		if (!lease.holds()) return null;
-		writeState(staticData, start);
-		setActivationRecord(this, start);
-		return null;
+		return { state: start, started: true, items: [] };
 	}
 	if (!found.fromActivation) setActivationRecord(this);
 	const { state } = found;
@@ -187,24 +189,18 @@ async function pollOnce(
 		this.logger.info(
 			`RingReady Trigger: listed ${listed.pages} page${listed.pages === 1 ? '' : 's'} of new conversations within the poll's time budget; the listing continues at the next poll and every conversation is emitted once, oldest first`,
 		);
-		if (lease.holds()) writeState(staticData, step.resume);
-		return null;
+		return { state: step.resume, items: [] };
 	}
 	const { decision } = step;
-	const givesUp = (id: number) => givesUpOnTranscript(state, id);
-	const fetched = await requests.details(decision.emit, settings, givesUp);
-	const warnings: Array<string | false | undefined> = [];
-	if (fetched.items.length < decision.emit.length)
-		warnings.push(...shortPollWarnings.call(this, fetched, decision.emit.length, state));
-	const { items, failedIds } = fetched;
-	const next = step.after(items.length, failedIds);
-	const emitted = new Set(items.map(({ conversation }) => conversation.id));
-	warnings.push(...dateWarnings(decision, emitted, serverNowMs));
-	for (const warning of warnings) if (warning) this.logger.warn(`RingReady Trigger: ${warning}`);
-	if (!lease.holds()) return null;
-	if (!sameState(state, next) || found.changed) writeState(staticData, next);
-	if (items.length === 0) return null;
-	return [items.flatMap((item) => outputItem(item, settings, decision))];
+	const fetched = await requests.details(decision.emit, settings, (id) =>
+		givesUpOnTranscript(state, id),
+	);
+	const next = step.after(fetched.items.length, fetched.failedIds);
+	for (const warning of pollWarnings.call(this, decision, fetched, state, serverNowMs))
+		if (warning) this.logger.warn(`RingReady Trigger: ${warning}`);
+	const changed = !sameState(state, next) || found.changed;
+	const items = fetched.items.flatMap((item) => outputItem(item, settings, decision));
+	return { state: changed ? next : undefined, items };
 }
 
 /** One conversation as the RingReady node outputs it (Output, transcript text), with the trigger's notes. */
@@ -282,33 +278,32 @@ async function fetchTestEvent(
 }
 
 const shown = (value: unknown) => JSON.stringify(value)?.slice(0, 40);
-/** Why fewer were emitted than decided: failed transcripts as warnings, or (logged here) the time. */
-function shortPollWarnings(
+/**
+ * Why fewer were emitted than decided (failed transcripts; the time is only logged here), and what
+ * was emitted with a date the trigger cannot place, or a thawed position.
+ */
+function pollWarnings(
 	this: IPollFunctions,
+	decision: Decision,
 	{ items, deferred, blocking }: FetchedDetails,
-	total: number,
 	state: TriggerState,
-): Array<string | undefined> {
-	const emitted = items.length;
-	if (!deferred && !blocking)
+	serverNowMs?: number,
+) {
+	const [emitted, total] = [items.length, decision.emit.length];
+	if (emitted < total && !deferred && !blocking)
 		this.logger.info(
 			`RingReady Trigger: fetched ${emitted} of ${total} new conversations within the poll's time budget; the rest follow at the next poll`,
 		);
 	const attempt = blocking && transcriptFailures(state, blocking.id) + 1;
+	const serverTime = serverNowMs === undefined ? 'unknown' : new Date(serverNowMs).toISOString();
+	const [skipped] = decision.skippedFuture;
+	const ids = new Set(items.map(({ conversation }) => conversation.id));
+	const emittedOf = (list: ConversationSummary[]) => list.filter(({ id }) => ids.has(id));
 	return [
 		deferred &&
 			`could not fetch the transcript of conversation ${deferred.id}: ${reasonOf(deferred.error)}. That is not the conversation's own failure and does not count towards the ${TRANSCRIPT_ATTEMPTS} polls; it and the conversations after it follow at the next poll (${emitted} of ${total} emitted).`,
 		blocking &&
 			`could not fetch the transcript of conversation ${blocking.id} (poll ${attempt} of ${TRANSCRIPT_ATTEMPTS}): ${reasonOf(blocking.error)}. Emitted the ${emitted} conversations before it; it and the ${total - emitted - 1} after it are tried again at the next poll.`,
-	];
-}
-
-/** Warnings for what was emitted with a date the trigger cannot place, and a thawed position. */
-function dateWarnings(decision: Decision, emitted: Set<unknown>, serverNowMs?: number) {
-	const serverTime = serverNowMs === undefined ? 'unknown' : new Date(serverNowMs).toISOString();
-	const [skipped] = decision.skippedFuture;
-	const emittedOf = (list: ConversationSummary[]) => list.filter(({ id }) => emitted.has(id));
-	return [
 		...emittedOf(decision.future).map(
 			({ id, started_at }) =>
 				`conversation ${id} is dated in the future (started_at ${started_at}, RingReady's clock ${serverTime}); emitted once, without moving the trigger's position`,
