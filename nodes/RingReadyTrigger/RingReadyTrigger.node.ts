@@ -324,9 +324,7 @@ function explainFailure(this: IPollFunctions, error: unknown): Error {
 	let failure: NodeApiError | NodeOperationError;
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) failure = error;
 	else if (error instanceof InvalidStartedAtError) {
-		const description =
-			'The trigger orders conversations by their start time and cannot place this one. Contact RingReady support if this persists.';
-		const message = `RingReady sent an unexpected conversation: ${error.message}`;
+		const { message, description } = error;
 		failure = new NodeOperationError(this.getNode(), message, { description });
 	} else
 		failure = new NodeOperationError(

@@ -88,7 +88,11 @@ export interface Decision {
 	unreadable: ConversationSummary[];
 }
 
-export class InvalidStartedAtError extends Error {}
+/** A conversation the trigger cannot place in time, where it must (its message is the user's). */
+export class InvalidStartedAtError extends Error {
+	readonly description =
+		'The trigger orders conversations by their start time and cannot place this one. Contact RingReady support if this persists.';
+}
 
 export function filterKeyFor(query: Pick<ConversationQuery, 'channel' | 'agent_id'>): string {
 	return `channel=${query.channel ?? '*'};agent=${query.agent_id ?? '*'}`;
@@ -143,7 +147,8 @@ export function startState(
 	if (candidates.length > 0 && readable === undefined && serverNowMs === undefined) {
 		const [{ id, started_at }] = candidates;
 		const shown = JSON.stringify(started_at)?.slice(0, 40);
-		throw new InvalidStartedAtError(`Conversation ${id} has no valid started_at (${shown})`);
+		const what = `Conversation ${id} has no valid started_at (${shown})`;
+		throw new InvalidStartedAtError(`RingReady sent an unexpected conversation: ${what}`);
 	}
 	let cursor = readable?.started_at ?? null;
 	// None readable, or the newest future-dated: RingReady's clock.

@@ -169,22 +169,17 @@ const LEASE_WITHOUT_DEADLINE_MS = 15 * 60_000;
  * scheduler gives all polls of one activation the same one, and starts them on every tick even while
  * the previous one runs; those wait their turn (the poll does nothing). A poll with another object
  * belongs to a newer activation (a re-publish) or follows one the durable scheduler abandoned past
- * its timeout: it takes over at once, and the older poll stops (`onLost`) and emits and writes nothing.
+ * its timeout: it takes over at once, and the older poll stops (`onLost`) and emits and writes nothing
+ * (`holds()` is checked before either).
  */
 const running = new Map<string, { owner: object; until: number; onLost: () => void }>();
-
-export interface PollLease {
-	/** Whether this poll is still the trigger's running poll (checked before writing or emitting). */
-	holds(): boolean;
-	release(): void;
-}
 
 export function acquirePollLease(
 	key: string,
 	owner: object,
 	deadline: number | undefined,
 	onLost: () => void = () => {},
-): PollLease | undefined {
+): { holds(): boolean; release(): void } | undefined {
 	const now = Date.now();
 	const previous = running.get(key);
 	if (previous?.owner === owner && previous.until > now) return undefined;
