@@ -15,6 +15,17 @@ const isTimestampOrNull = (value: unknown) =>
 const isPairList = (value: unknown): value is Array<[number, number]> =>
 	Array.isArray(value) && value.every((pair) => isIdList(pair) && pair.length === 2);
 const isText = (value: unknown): value is string => typeof value === 'string' && value !== '';
+const isScanOrNull = (scan: unknown) => {
+	if (scan === null) return true;
+	const { since, stops, floor, pages } = scan as IDataObject;
+	return (
+		isTimestampOrNull(since) &&
+		isIdList(stops) &&
+		(floor === null || isWhole(floor)) &&
+		isWhole(pages) &&
+		pages >= 1
+	);
+};
 
 /**
  * This version's state, or 0.1.0's (version 1, migrated as it is so an upgrade neither repeats nor
@@ -25,36 +36,17 @@ export function readState(raw: unknown, filterKey: string): TriggerState | undef
 	const stored = (raw && typeof raw === 'object' ? raw : {}) as IDataObject;
 	const { v, cursor, windowStart, seen, account, keyId } = stored;
 	if ((v !== 1 && v !== STATE_VERSION) || stored.filterKey !== filterKey) return undefined;
-	const {
-		failing = [],
-		unreadable = [],
-		ceiling = null,
-		scan = null,
-	} = (v === 1 ? {} : stored) as IDataObject;
-	const listing = (scan ?? {}) as IDataObject;
-	const valid =
-		isTimestampOrNull(cursor) &&
-		isTimestampOrNull(windowStart) &&
-		isPairList(seen) &&
-		isPairList(failing) &&
-		isIdList(unreadable) &&
-		(ceiling === null || isWhole(ceiling)) &&
-		(v === 1 || (isText(account) && isText(keyId))) &&
-		(scan === null ||
-			(isTimestampOrNull(listing.since) &&
-				isIdList(listing.stops) &&
-				(listing.floor === null || isWhole(listing.floor)) &&
-				isWhole(listing.pages) &&
-				listing.pages >= 1));
-	if (!valid) return undefined;
-	const { since, stops, floor, pages } = listing;
-	return {
-		v: STATE_VERSION,
-		filterKey,
-		owner: v === 1 ? null : { account: account as string, keyId: keyId as string },
-		...copyOf({ cursor, windowStart, seen, failing, unreadable, ceiling }),
-		scan: scan === null ? null : copyOf({ since, stops, floor, pages }),
-	} as TriggerState;
+	// Version 1 had no owner and none of these.
+	const added = (v === 1 ? {} : stored) as IDataObject;
+	const { failing = [], unreadable = [], ceiling = null, scan = null } = added;
+	if (![cursor, windowStart].every(isTimestampOrNull) || !isPairList(seen) || !isPairList(failing))
+		return undefined;
+	if (!isIdList(unreadable) || !(ceiling === null || isWhole(ceiling)) || !isScanOrNull(scan))
+		return undefined;
+	if (v !== 1 && !(isText(account) && isText(keyId))) return undefined;
+	const owner = v === 1 ? null : { account, keyId };
+	const copied = copyOf({ cursor, windowStart, seen, failing, unreadable, ceiling, scan });
+	return { v: STATE_VERSION, filterKey, owner, ...copied } as TriggerState;
 }
 
 export type StatePick =
