@@ -34,6 +34,7 @@ import {
 	filterKeyFor,
 	givesUpOnTranscript,
 	planListing,
+	shown,
 	startState,
 	transcriptFailures,
 } from './cursor';
@@ -277,7 +278,6 @@ async function fetchTestEvent(
 	return [outputItem(items[0], settings)];
 }
 
-const shown = (value: unknown) => JSON.stringify(value)?.slice(0, 40);
 /**
  * Why fewer were emitted than decided (failed transcripts; the time is only logged here), and what
  * was emitted with a date the trigger cannot place, or a thawed position.

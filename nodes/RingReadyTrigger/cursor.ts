@@ -98,6 +98,9 @@ export function filterKeyFor(query: Pick<ConversationQuery, 'channel' | 'agent_i
 	return `channel=${query.channel ?? '*'};agent=${query.agent_id ?? '*'}`;
 }
 
+/** A value as it came, cut short, for a message. */
+export const shown = (value: unknown) => JSON.stringify(value)?.slice(0, 40);
+
 const API_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?Z$/;
 
 /** Epoch ms, or NaN. Without an offset it is UTC (Date.parse would use the host's zone). */
@@ -146,8 +149,7 @@ export function startState(
 	const readable = candidates.find(({ started_at }) => !Number.isNaN(parseTimestamp(started_at)));
 	if (candidates.length > 0 && readable === undefined && serverNowMs === undefined) {
 		const [{ id, started_at }] = candidates;
-		const shown = JSON.stringify(started_at)?.slice(0, 40);
-		const what = `Conversation ${id} has no valid started_at (${shown})`;
+		const what = `Conversation ${id} has no valid started_at (${shown(started_at)})`;
 		throw new InvalidStartedAtError(`RingReady sent an unexpected conversation: ${what}`);
 	}
 	let cursor = readable?.started_at ?? null;

@@ -48,7 +48,7 @@ export interface FetchedDetails {
 export class PollFetch {
 	private readonly session: RequestSession;
 
-	/** The last start of a list page, and of a transcript (epoch ms, host's clock); none without n8n's budget (before 2.38). */
+	/** Last starts of a list page and of a transcript (epoch ms, host's clock); none before n8n 2.38. */
 	private readonly startBy: { pages?: number; details?: number } = {};
 
 	/** RingReady's clock: the newest `Date` header of the listing's responses. */

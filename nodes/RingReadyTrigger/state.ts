@@ -52,9 +52,8 @@ export function readState(raw: unknown, filterKey: string): TriggerState | undef
 export type StatePick =
 	/** `changed`: to be saved even if the poll changes nothing (new key or format, or from the record). */
 	| { found: TriggerState; fromActivation: boolean; changed: boolean }
-	/** Saved with another key: look the account up (GET /whoami) and pick again. */
-	| { found: undefined; needsAccount: true }
-	| { found: undefined; needsAccount: false };
+	/** `needsAccount`: saved with another key; look the account up (GET /whoami) and pick again. */
+	| { found: undefined; needsAccount: boolean };
 
 /**
  * The node's own state, else the activation record's, for these filters and the credential's
