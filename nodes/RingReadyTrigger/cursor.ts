@@ -163,13 +163,11 @@ export function startState(
 
 /** Epoch seconds where the window starts, or null when there is none yet. */
 function lowerBoundSeconds(state: TriggerState, windowMinutes: number): number | null {
-	const fromCursor = (cursor: string) => parseTimestamp(cursor) - windowMs(windowMinutes);
-	const bounds = [
-		secondsOf(state.windowStart),
-		state.cursor && toSeconds(fromCursor(state.cursor)),
-	];
-	const known = bounds.filter((bound): bound is number => typeof bound === 'number');
-	return known.length === 0 ? null : Math.max(...known);
+	const bounds: number[] = [];
+	if (state.windowStart !== null) bounds.push(secondsOf(state.windowStart)!);
+	if (state.cursor !== null)
+		bounds.push(toSeconds(parseTimestamp(state.cursor) - windowMs(windowMinutes)));
+	return bounds.length === 0 ? null : Math.max(...bounds);
 }
 
 /** The listing's `since`, or undefined to list everything (no cursor yet). */
