@@ -54,22 +54,21 @@ export class PollFetch {
 	/** RingReady's clock: the newest `Date` header of the listing's responses. */
 	serverNowMs?: number;
 
+	/** Epoch ms by which every request of the poll is over (n8n's budget). */
+	readonly deadline?: number;
+
 	constructor(
 		private readonly context: IPollFunctions,
 		budgeted: boolean,
 	) {
 		const ms = budgeted ? pollBudgetMs(context) : undefined;
 		const start = Date.now();
-		this.session = new RequestSession(context, { deadline: ms && start + ms });
+		this.deadline = ms && start + ms;
+		this.session = new RequestSession(context, { deadline: this.deadline });
 		const lastStart = this.session.lastStartAt();
 		if (ms === undefined || lastStart === undefined) return;
 		const startBy = (share: number) => Math.min(start + ms * share, lastStart);
 		this.startBy = { pages: startBy(BUDGET_SHARE.list), details: startBy(BUDGET_SHARE.detail) };
-	}
-
-	/** Epoch ms by which every request of the poll is over (n8n's budget). */
-	get deadline(): number | undefined {
-		return this.session.deadline;
 	}
 
 	async credential(): Promise<{ origin: string; apiKey: string }> {
@@ -170,14 +169,8 @@ export class PollFetch {
 		return result;
 	}
 
-	/**
-	 * Download Recording for one conversation. A recording that can't be downloaded never holds the
-	 * conversation back: it is emitted once, without the file, with an `error` saying why.
-	 */
-	async recording(
-		detail: ConversationDetail,
-		download: RecordingDownload,
-	): Promise<RecordingOutcome> {
+	/** Download Recording: a recording that can't be downloaded never holds its conversation back. */
+	private async recording(detail: ConversationDetail, download: RecordingDownload) {
 		const notDownloaded =
 			'The recording could not be downloaded, so this conversation is emitted without it';
 		if (!this.session.hasTimeForRequest())
