@@ -65,11 +65,8 @@ export function pickState(
 	keyId: string,
 	account?: string,
 ): StatePick {
-	const sources = [
-		[saved.node, false],
-		[saved.activation, true],
-	] as const;
-	for (const [raw, fromActivation] of sources) {
+	for (const fromActivation of [false, true]) {
+		const raw = fromActivation ? saved.activation : saved.node;
 		const state = readState(raw, filterKey);
 		if (!state) continue;
 		const sameKey = state.owner?.keyId === keyId;
@@ -116,11 +113,8 @@ export async function findState(
 ): Promise<{ state?: TriggerState; owner: Owner; fromActivation?: boolean; changed?: boolean }> {
 	const { origin, apiKey } = await requests.credential();
 	const keyId = createHash('sha256').update(`${origin}\n${apiKey}`).digest('hex').slice(0, 24);
-	const saved = {
-		node: context.getWorkflowStaticData('node'),
-		activation:
-			context.getWorkflowStaticData('global')[`ringReadyTriggerActivation:${nodeKey(context)}`],
-	};
+	const activation = context.getWorkflowStaticData('global')[activationKey(context)];
+	const saved = { node: context.getWorkflowStaticData('node'), activation };
 	let account: string | undefined;
 	let pick = pickState(saved, filterKey, keyId);
 	if (pick.found === undefined) {
@@ -139,7 +133,7 @@ export async function findState(
  */
 export function setActivationRecord(context: IPollFunctions, state?: TriggerState): void {
 	const records = context.getWorkflowStaticData('global');
-	const key = `ringReadyTriggerActivation:${nodeKey(context)}`;
+	const key = activationKey(context);
 	if (state) records[key] = toStored(state);
 	// Deleting marks n8n's static data as changed, even a key it does not hold.
 	else if (key in records) delete records[key];
@@ -149,6 +143,8 @@ function nodeKey(context: IPollFunctions): string {
 	const node = context.getNode();
 	return node.id ?? node.name;
 }
+
+const activationKey = (context: IPollFunctions) => `ringReadyTriggerActivation:${nodeKey(context)}`;
 
 /** How long after its deadline a poll's lease still holds, and without a deadline (n8n < 2.38). */
 const LEASE_GRACE_MS = 60_000;
