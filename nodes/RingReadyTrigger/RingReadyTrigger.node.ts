@@ -8,9 +8,13 @@ import type {
 import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { searchAgents } from '../RingReady/methods/listSearch';
-import type { ConversationDetail, ConversationSummary } from '../RingReady/shared/contract';
+import type { ConversationSummary } from '../RingReady/shared/contract';
 import { buildConversationQuery } from '../RingReady/shared/conversationQuery';
-import { conversationFilters, transcriptTextOption } from '../RingReady/shared/descriptions';
+import {
+	conversationFilters,
+	optionsCollection,
+	transcriptTextOption,
+} from '../RingReady/shared/descriptions';
 import { executionData, OutputItem } from '../RingReady/shared/items';
 import { outputProperties, parseOutput } from '../RingReady/shared/output';
 import { readRecordingDownload, recordingOptions } from '../RingReady/shared/recording';
@@ -30,13 +34,14 @@ import {
 	filterKeyFor,
 	givesUpOnTranscript,
 	planListing,
+	shown,
 	startState,
 	transcriptFailures,
 } from './cursor';
 import type { Decision, TriggerState } from './cursor';
 import { PollFetch, reasonOf, type Fetched, type FetchedDetails } from './fetch';
 import { acquirePollLease, findState, sameState, setActivationRecord } from './state';
-import { triggerKey, writeState, type PollLease } from './state';
+import { triggerKey, writeState } from './state';
 
 const STATE_UNCHANGED =
 	'Nothing was emitted and the trigger kept its position: the next poll picks up every new conversation, once.';
@@ -91,44 +96,37 @@ export class RingReadyTrigger implements INodeType {
 				...CONVERSATION_OUTPUT,
 				fieldsNote: `. Choosing ${CONVERSATION_FULL_FIELDS.join(', ')} fetches each new conversation in full, as Include Transcript does.`,
 			}),
-			{
-				displayName: 'Options',
-				name: 'options',
-				type: 'collection',
-				placeholder: 'Add Option',
-				default: {},
-				options: [
-					{
-						displayName: 'Include Transcript',
-						name: 'includeTranscript',
-						type: 'boolean',
-						default: false,
-						description:
-							'Whether to fetch each new conversation in full before emitting it: transcript, recording URL and visitor IP (one extra request per conversation)',
-					},
-					transcriptTextOption('. Turns on Include Transcript.'),
-					...recordingOptions(
-						'. Turns on Include Transcript: the recording address comes with the full conversation.',
-					),
-					{
-						displayName: 'Late-Arrival Window (Minutes)',
-						name: 'lateArrivalMinutes',
-						type: 'number',
-						typeOptions: { minValue: 0, maxValue: MAX_LATE_ARRIVAL_MINUTES },
-						default: DEFAULT_LATE_ARRIVAL_MINUTES,
-						description:
-							'Calls show up in RingReady a little after they end. A conversation that shows up late is still emitted (once) if it started at most this many minutes before the newest conversation already seen; one that shows up later than that is skipped.',
-					},
-					{
-						displayName: 'Only Finished Conversations',
-						name: 'onlyFinished',
-						type: 'boolean',
-						default: true,
-						description:
-							'Whether to wait until a conversation has ended (RingReady lists a web chat while it is still going on). A conversation is then emitted once, finished, if it ends within the Late-Arrival Window; off, it is emitted once as soon as it is listed, possibly unfinished.',
-					},
-				],
-			},
+			optionsCollection([
+				{
+					displayName: 'Include Transcript',
+					name: 'includeTranscript',
+					type: 'boolean',
+					default: false,
+					description:
+						'Whether to fetch each new conversation in full before emitting it: transcript, recording URL and visitor IP (one extra request per conversation)',
+				},
+				transcriptTextOption('. Turns on Include Transcript.'),
+				...recordingOptions(
+					'. Turns on Include Transcript: the recording address comes with the full conversation.',
+				),
+				{
+					displayName: 'Late-Arrival Window (Minutes)',
+					name: 'lateArrivalMinutes',
+					type: 'number',
+					typeOptions: { minValue: 0, maxValue: MAX_LATE_ARRIVAL_MINUTES },
+					default: DEFAULT_LATE_ARRIVAL_MINUTES,
+					description:
+						'Calls show up in RingReady a little after they end. A conversation that shows up late is still emitted (once) if it started at most this many minutes before the newest conversation already seen; one that shows up later than that is skipped.',
+				},
+				{
+					displayName: 'Only Finished Conversations',
+					name: 'onlyFinished',
+					type: 'boolean',
+					default: true,
+					description:
+						'Whether to wait until a conversation has ended (RingReady lists a web chat while it is still going on). A conversation is then emitted once, finished, if it ends within the Late-Arrival Window; off, it is emitted once as soon as it is listed, possibly unfinished.',
+				},
+			]),
 		],
 	};
 
@@ -140,9 +138,8 @@ export class RingReadyTrigger implements INodeType {
 		const requests = new PollFetch(this, !manual);
 		if (manual) return await fetchTestEvent.call(this, requests, settings);
 		const staticData = this.getWorkflowStaticData('node');
-		const lease = acquirePollLease(triggerKey(this), staticData, requests.budget.requestsBy, () =>
-			requests.cancel(),
-		);
+		const cancel = () => requests.cancel();
+		const lease = acquirePollLease(triggerKey(this), staticData, requests.deadline, cancel);
 		if (!lease) {
 			this.logger.info(
 				'RingReady Trigger: the previous poll of this trigger is still running; this poll does nothing',
@@ -150,7 +147,12 @@ export class RingReadyTrigger implements INodeType {
 			return null;
 		}
 		try {
-			return await pollOnce.call(this, requests, settings, lease);
+			const { state, started, items } = await pollOnce.call(this, requests, settings);
+			// A newer poll took over: it alone writes and emits.
+			if (!lease.holds()) return null;
+			if (state) writeState(staticData, state);
+			if (started) setActivationRecord(this, state);
+			return items.length > 0 ? [items] : null;
 		} catch (error) {
 			if (!lease.holds()) return null;
 			throw explainFailure.call(this, error);
@@ -160,14 +162,15 @@ export class RingReadyTrigger implements INodeType {
 	}
 }
 
-/** Static data is written only once everything succeeded: a failed poll leaves it as it was. */
+/**
+ * One poll: what to emit and the state to save (none: unchanged), written by the caller only once
+ * everything succeeded, so a failed poll leaves it as it was.
+ */
 async function pollOnce(
 	this: IPollFunctions,
 	requests: PollFetch,
 	settings: TriggerSettings,
-	lease: PollLease,
-): Promise<INodeExecutionData[][] | null> {
-	const staticData = this.getWorkflowStaticData('node');
+): Promise<{ state?: TriggerState; started?: boolean; items: INodeExecutionData[] }> {
 	const { query, windowMinutes, onlyFinished } = settings;
 	const filterKey = filterKeyFor(query);
 	const found = await findState(this, filterKey, requests);
@@ -175,10 +178,7 @@ async function pollOnce(
 		// First activation, or new filters or account: the newest conversations, nothing emitted.
 		const { conversations } = await requests.listPart(query, { floor: null }, NEWEST_CANDIDATES);
 		const start = startState(filterKey, found.owner, conversations, requests.serverNowMs);
-		if (!lease.holds()) return null;
-		writeState(staticData, start);
-		setActivationRecord(this, start);
-		return null;
+		return { state: start, started: true, items: [] };
 	}
 	if (!found.fromActivation) setActivationRecord(this);
 	const { state } = found;
@@ -190,33 +190,18 @@ async function pollOnce(
 		this.logger.info(
 			`RingReady Trigger: listed ${listed.pages} page${listed.pages === 1 ? '' : 's'} of new conversations within the poll's time budget; the listing continues at the next poll and every conversation is emitted once, oldest first`,
 		);
-		if (lease.holds()) writeState(staticData, step.resume);
-		return null;
+		return { state: step.resume, items: [] };
 	}
 	const { decision } = step;
-	let fetched: FetchedDetails = {
-		items: decision.emit.map((summary) => ({
-			conversation: summary as ConversationDetail,
-			errors: [],
-		})),
-		failedIds: [],
-	};
-	const warnings: Array<string | false | undefined> = [];
-	if (settings.withDetail) {
-		const givesUp = (id: number) => givesUpOnTranscript(state, id);
-		fetched = await requests.details(decision.emit, givesUp, settings.download);
-		if (fetched.items.length < decision.emit.length)
-			warnings.push(...shortPollWarnings.call(this, fetched, decision.emit.length, state));
-	}
-	const { items, failedIds } = fetched;
-	const next = step.after(items.length, failedIds);
-	const emitted = new Set(items.map(({ conversation }) => conversation.id));
-	warnings.push(...dateWarnings(decision, emitted, serverNowMs));
-	for (const warning of warnings) if (warning) this.logger.warn(`RingReady Trigger: ${warning}`);
-	if (!lease.holds()) return null;
-	if (!sameState(state, next) || found.changed) writeState(staticData, next);
-	if (items.length === 0) return null;
-	return [items.flatMap((item) => outputItem(item, settings, decision))];
+	const fetched = await requests.details(decision.emit, settings, (id) =>
+		givesUpOnTranscript(state, id),
+	);
+	const next = step.after(fetched.items.length, fetched.failedIds);
+	for (const warning of pollWarnings.call(this, decision, fetched, state, serverNowMs))
+		if (warning) this.logger.warn(`RingReady Trigger: ${warning}`);
+	const changed = !sameState(state, next) || found.changed;
+	const items = fetched.items.flatMap((item) => outputItem(item, settings, decision));
+	return { state: changed ? next : undefined, items };
 }
 
 /** One conversation as the RingReady node outputs it (Output, transcript text), with the trigger's notes. */
@@ -253,21 +238,15 @@ function readSettings(this: IPollFunctions) {
 		const description = `Set it in the trigger's options; ${DEFAULT_LATE_ARRIVAL_MINUTES} suits most accounts.`;
 		throw new NodeOperationError(node, message, { description });
 	}
-	const output = parseOutput(
-		node,
-		{
-			output: this.getNodeParameter('output', 'simplified'),
-			fields: this.getNodeParameter('fields', []),
-		},
-		CONVERSATION_OUTPUT,
-	);
-	const selected = output.mode === 'selectedFields' ? output.fields : [];
+	const read = (name: string, fallback: unknown) => this.getNodeParameter(name, fallback);
+	const choice = { output: read('output', 'simplified'), fields: read('fields', []) };
+	const output = parseOutput(node, choice, CONVERSATION_OUTPUT);
+	const fullField =
+		output.mode === 'selectedFields' &&
+		output.fields.some((field) => CONVERSATION_FULL_FIELDS.includes(field));
 	const download = readRecordingDownload(node, options);
 	const withDetail = Boolean(
-		options.includeTranscript ||
-			options.transcriptText ||
-			download ||
-			selected.some((field) => CONVERSATION_FULL_FIELDS.includes(field)),
+		options.includeTranscript || options.transcriptText || download || fullField,
 	);
 	const transcriptText = Boolean(options.transcriptText);
 	const onlyFinished = options.onlyFinished !== false;
@@ -280,7 +259,7 @@ async function fetchTestEvent(
 	requests: PollFetch,
 	settings: TriggerSettings,
 ): Promise<INodeExecutionData[][]> {
-	const { query, withDetail, download } = settings;
+	const { query } = settings;
 	const [latest] = (await requests.listPart(query, { floor: null }, 1)).conversations;
 	if (!latest) {
 		const scope = [
@@ -293,44 +272,38 @@ async function fetchTestEvent(
 		const message = `There is no RingReady conversation yet${forFilters}`;
 		throw new NodeOperationError(this.getNode(), message, { description });
 	}
-	const item: Fetched = { conversation: latest as ConversationDetail, errors: [] };
-	if (withDetail) {
-		item.conversation = await requests.detail(latest.id);
-		const recording = download && (await requests.recording(item.conversation, download));
-		if (recording)
-			[item.binary, item.errors] = [recording.binary, recording.error ? [recording.error] : []];
-	}
-	return [outputItem(item, settings)];
+	// As a poll fetches it; a transcript that fails fails the test event.
+	const { items, deferred, blocking } = await requests.details([latest], settings, () => false);
+	if (!items[0]) throw (deferred ?? blocking)?.error;
+	return [outputItem(items[0], settings)];
 }
 
-const shown = (value: unknown) => JSON.stringify(value)?.slice(0, 40);
-/** Why fewer were emitted than decided: failed transcripts as warnings, or (logged here) the time. */
-function shortPollWarnings(
+/**
+ * Why fewer were emitted than decided (failed transcripts; the time is only logged here), and what
+ * was emitted with a date the trigger cannot place, or a thawed position.
+ */
+function pollWarnings(
 	this: IPollFunctions,
+	decision: Decision,
 	{ items, deferred, blocking }: FetchedDetails,
-	total: number,
 	state: TriggerState,
-): Array<string | undefined> {
-	const emitted = items.length;
-	if (!deferred && !blocking)
+	serverNowMs?: number,
+) {
+	const [emitted, total] = [items.length, decision.emit.length];
+	if (emitted < total && !deferred && !blocking)
 		this.logger.info(
 			`RingReady Trigger: fetched ${emitted} of ${total} new conversations within the poll's time budget; the rest follow at the next poll`,
 		);
 	const attempt = blocking && transcriptFailures(state, blocking.id) + 1;
+	const serverTime = serverNowMs === undefined ? 'unknown' : new Date(serverNowMs).toISOString();
+	const [skipped] = decision.skippedFuture;
+	const ids = new Set(items.map(({ conversation }) => conversation.id));
+	const emittedOf = (list: ConversationSummary[]) => list.filter(({ id }) => ids.has(id));
 	return [
 		deferred &&
 			`could not fetch the transcript of conversation ${deferred.id}: ${reasonOf(deferred.error)}. That is not the conversation's own failure and does not count towards the ${TRANSCRIPT_ATTEMPTS} polls; it and the conversations after it follow at the next poll (${emitted} of ${total} emitted).`,
 		blocking &&
 			`could not fetch the transcript of conversation ${blocking.id} (poll ${attempt} of ${TRANSCRIPT_ATTEMPTS}): ${reasonOf(blocking.error)}. Emitted the ${emitted} conversations before it; it and the ${total - emitted - 1} after it are tried again at the next poll.`,
-	];
-}
-
-/** Warnings for what was emitted with a date the trigger cannot place, and a thawed position. */
-function dateWarnings(decision: Decision, emitted: Set<unknown>, serverNowMs?: number) {
-	const serverTime = serverNowMs === undefined ? 'unknown' : new Date(serverNowMs).toISOString();
-	const [skipped] = decision.skippedFuture;
-	const emittedOf = (list: ConversationSummary[]) => list.filter(({ id }) => emitted.has(id));
-	return [
 		...emittedOf(decision.future).map(
 			({ id, started_at }) =>
 				`conversation ${id} is dated in the future (started_at ${started_at}, RingReady's clock ${serverTime}); emitted once, without moving the trigger's position`,
@@ -351,17 +324,13 @@ function explainFailure(this: IPollFunctions, error: unknown): Error {
 	let failure: NodeApiError | NodeOperationError;
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) failure = error;
 	else if (error instanceof InvalidStartedAtError) {
-		const description =
-			'The trigger orders conversations by their start time and cannot place this one. Contact RingReady support if this persists.';
-		const message = `RingReady sent an unexpected conversation: ${error.message}`;
+		const { message, description } = error;
 		failure = new NodeOperationError(this.getNode(), message, { description });
-	} else {
+	} else
 		failure = new NodeOperationError(
 			this.getNode(),
 			`RingReady Trigger failed: ${reasonOf(error)}`,
 		);
-	}
-	const { description } = failure;
-	failure.description = description ? `${description} ${STATE_UNCHANGED}` : STATE_UNCHANGED;
+	failure.description = [failure.description, STATE_UNCHANGED].filter(Boolean).join(' ');
 	return failure;
 }

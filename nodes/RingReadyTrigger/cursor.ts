@@ -88,11 +88,18 @@ export interface Decision {
 	unreadable: ConversationSummary[];
 }
 
-export class InvalidStartedAtError extends Error {}
+/** A conversation the trigger cannot place in time, where it must (its message is the user's). */
+export class InvalidStartedAtError extends Error {
+	readonly description =
+		'The trigger orders conversations by their start time and cannot place this one. Contact RingReady support if this persists.';
+}
 
 export function filterKeyFor(query: Pick<ConversationQuery, 'channel' | 'agent_id'>): string {
 	return `channel=${query.channel ?? '*'};agent=${query.agent_id ?? '*'}`;
 }
+
+/** A value as it came, cut short, for a message. */
+export const shown = (value: unknown) => JSON.stringify(value)?.slice(0, 40);
 
 const API_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?Z$/;
 
@@ -138,16 +145,16 @@ export function startState(
 	newest: ConversationSummary | readonly ConversationSummary[] | undefined,
 	serverNowMs?: number,
 ): TriggerState {
-	const candidates = newest === undefined ? [] : Array.isArray(newest) ? newest : [newest];
+	const candidates = newest === undefined ? [] : [newest].flat();
 	const readable = candidates.find(({ started_at }) => !Number.isNaN(parseTimestamp(started_at)));
 	if (candidates.length > 0 && readable === undefined && serverNowMs === undefined) {
 		const [{ id, started_at }] = candidates;
-		const shown = JSON.stringify(started_at)?.slice(0, 40);
-		throw new InvalidStartedAtError(`Conversation ${id} has no valid started_at (${shown})`);
+		const what = `Conversation ${id} has no valid started_at (${shown(started_at)})`;
+		throw new InvalidStartedAtError(`RingReady sent an unexpected conversation: ${what}`);
 	}
-	const ms = readable ? parseTimestamp(readable.started_at) : Number.POSITIVE_INFINITY;
 	let cursor = readable?.started_at ?? null;
-	if (candidates.length > 0 && ms > futureLimitMs(serverNowMs))
+	// None readable, or the newest future-dated: RingReady's clock.
+	if (candidates.length > 0 && !(parseTimestamp(cursor) <= futureLimitMs(serverNowMs)))
 		cursor = formatSeconds(toSeconds(serverNowMs!));
 	const ceiling = candidates.length > 0 ? Math.max(...candidates.map(({ id }) => id)) : null;
 	const empty = { windowStart: null, seen: [], failing: [], scan: null, unreadable: [] };

@@ -3,7 +3,7 @@ import type { IBinaryKeyData, IPollFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { resolveBaseUrl } from '../../credentials/RingReadyApi.credentials';
-import { conversationPages, getAccount, getConversation } from '../RingReady/shared/api';
+import { conversationPages, getAccount } from '../RingReady/shared/api';
 import type {
 	ConversationDetail,
 	ConversationQuery,
@@ -45,11 +45,14 @@ export interface FetchedDetails {
 export class PollFetch {
 	private readonly session: RequestSession;
 
-	/** Epoch ms by the host's clock (timing only); none without n8n's budget (before 2.38). */
-	readonly budget: { ms?: number; requestsBy?: number; pagesBy?: number; detailsBy?: number } = {};
+	/** Last starts of a list page and of a transcript (epoch ms, host's clock); none before n8n 2.38. */
+	private readonly startBy: { pages?: number; details?: number } = {};
 
 	/** RingReady's clock: the newest `Date` header of the listing's responses. */
 	serverNowMs?: number;
+
+	/** Epoch ms by which every request of the poll is over (n8n's budget). */
+	readonly deadline?: number;
 
 	constructor(
 		private readonly context: IPollFunctions,
@@ -57,17 +60,12 @@ export class PollFetch {
 	) {
 		const ms = budgeted ? pollBudgetMs(context) : undefined;
 		const start = Date.now();
-		const deadline = ms === undefined ? undefined : start + ms;
-		this.session = new RequestSession(context, { deadline });
+		this.deadline = ms && start + ms;
+		this.session = new RequestSession(context, { deadline: this.deadline });
 		const lastStart = this.session.lastStartAt();
 		if (ms === undefined || lastStart === undefined) return;
 		const startBy = (share: number) => Math.min(start + ms * share, lastStart);
-		this.budget = {
-			ms,
-			requestsBy: start + ms,
-			pagesBy: startBy(BUDGET_SHARE.list),
-			detailsBy: startBy(BUDGET_SHARE.detail),
-		};
+		this.startBy = { pages: startBy(BUDGET_SHARE.list), details: startBy(BUDGET_SHARE.detail) };
 	}
 
 	async credential(): Promise<{ origin: string; apiKey: string }> {
@@ -85,17 +83,13 @@ export class PollFetch {
 		return (await getAccount(this.session)).user_id;
 	}
 
-	async detail(id: number): Promise<ConversationDetail> {
-		return await getConversation(this.session, id);
-	}
-
 	/**
 	 * Lists `plan` newest first until its end, its floor, `max` conversations, or the time for list
 	 * pages (after one page at least). A page cut off by the deadline ends the part there, as the
 	 * time for pages does; when it is the first, the poll fails with the transport's error.
 	 */
 	async listPart(query: ConversationQuery, plan: ListingPlan, max?: number): Promise<ListedPart> {
-		const { pagesBy } = this.budget;
+		const { pages: pagesBy } = this.startBy;
 		const part: ListedPart = { conversations: [], stops: [], pages: 0, reachedEnd: true };
 		const pages = conversationPages(this.session, query, {
 			...plan,
@@ -123,21 +117,27 @@ export class PollFetch {
 	}
 
 	/**
-	 * The details, started in order and none after the time for transcripts but the first: the
-	 * longest run from the start that could be fetched. One that `givesUp` on is emitted without its
-	 * transcript (an `error` field) when it fails for a reason of its own; any other failure, or
-	 * the time running out, leaves it and the ones after it to the next poll.
+	 * The conversations to emit, in full when `withDetail`: started in order and none after the time
+	 * for transcripts but the first, the longest run from the start that could be fetched. One that
+	 * `givesUp` on is emitted without its transcript (an `error` field) when it fails for a reason of
+	 * its own; any other failure, or the time running out, leaves it and the ones after it to the
+	 * next poll.
 	 */
 	async details(
 		summaries: ConversationSummary[],
+		{ withDetail, download }: { withDetail: boolean; download?: RecordingDownload },
 		givesUp: (id: number) => boolean,
-		download?: RecordingDownload,
 	): Promise<FetchedDetails> {
+		const asItem = (summary: ConversationSummary, errors: string[] = []): Fetched => ({
+			conversation: summary as ConversationDetail,
+			errors,
+		});
+		if (!withDetail) return { items: summaries.map((summary) => asItem(summary)), failedIds: [] };
 		const result: FetchedDetails = { items: [], failedIds: [] };
 		const deferred = new Set<number>();
 		const timeIsUp = () => !this.session.hasTimeForRequest();
 		const outcomes = await fetchConversationDetails<RecordingOutcome>(this.session, [summaries], {
-			startBy: this.budget.detailsBy,
+			startBy: this.startBy.details,
 			afterDetail: download && (async (detail) => await this.recording(detail, download)),
 			stopAfter: ({ summary, error }) => {
 				if (timeIsUp() || !isRecordsOwnFailure(error)) {
@@ -158,25 +158,16 @@ export class PollFetch {
 				const errors = attachment?.error ? [attachment.error] : [];
 				result.items.push({ conversation: detail, errors, binary: attachment?.binary });
 			} else if (!givesUp(summary.id)) break;
-			else
-				result.items.push({
-					conversation: summary as ConversationDetail,
-					errors: [
-						`The transcript could not be fetched on ${TRANSCRIPT_ATTEMPTS} polls in a row, so this conversation is emitted without it: ${reasonOf(error)}`,
-					],
-				});
+			else {
+				const why = `The transcript could not be fetched on ${TRANSCRIPT_ATTEMPTS} polls in a row, so this conversation is emitted without it: ${reasonOf(error)}`;
+				result.items.push(asItem(summary, [why]));
+			}
 		}
 		return result;
 	}
 
-	/**
-	 * Download Recording for one conversation. A recording that can't be downloaded never holds the
-	 * conversation back: it is emitted once, without the file, with an `error` saying why.
-	 */
-	async recording(
-		detail: ConversationDetail,
-		download: RecordingDownload,
-	): Promise<RecordingOutcome> {
+	/** Download Recording: a recording that can't be downloaded never holds its conversation back. */
+	private async recording(detail: ConversationDetail, download: RecordingDownload) {
 		const notDownloaded =
 			'The recording could not be downloaded, so this conversation is emitted without it';
 		if (!this.session.hasTimeForRequest())

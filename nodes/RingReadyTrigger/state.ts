@@ -3,7 +3,7 @@ import type { IDataObject, IPollFunctions } from 'n8n-workflow';
 import { createHash } from 'crypto';
 
 import { STATE_VERSION, parseTimestamp } from './cursor';
-import type { Owner, Scan, TriggerState } from './cursor';
+import type { Owner, TriggerState } from './cursor';
 import type { PollFetch } from './fetch';
 
 const isWhole = (value: unknown): value is number =>
@@ -15,15 +15,17 @@ const isTimestampOrNull = (value: unknown) =>
 const isPairList = (value: unknown): value is Array<[number, number]> =>
 	Array.isArray(value) && value.every((pair) => isIdList(pair) && pair.length === 2);
 const isText = (value: unknown): value is string => typeof value === 'string' && value !== '';
-
-function readScan(raw: unknown): Scan | null | undefined {
-	if (raw === undefined || raw === null) return null;
-	const { since, stops, floor, pages } = raw as IDataObject;
-	if (!isTimestampOrNull(since) || !isIdList(stops) || !(floor === null || isWhole(floor)))
-		return undefined;
-	if (!isWhole(pages) || pages < 1) return undefined;
-	return { since: since as string | null, stops, floor, pages };
-}
+const isScanOrNull = (scan: unknown) => {
+	if (scan === null) return true;
+	const { since, stops, floor, pages } = scan as IDataObject;
+	return (
+		isTimestampOrNull(since) &&
+		isIdList(stops) &&
+		(floor === null || isWhole(floor)) &&
+		isWhole(pages) &&
+		pages >= 1
+	);
+};
 
 /**
  * This version's state, or 0.1.0's (version 1, migrated as it is so an upgrade neither repeats nor
@@ -31,42 +33,27 @@ function readScan(raw: unknown): Scan | null | undefined {
  * the trigger then starts over like a first activation.
  */
 export function readState(raw: unknown, filterKey: string): TriggerState | undefined {
-	if (!raw || typeof raw !== 'object') return undefined;
-	const stored = raw as IDataObject;
-	const { v, cursor, windowStart, seen, account, keyId, failing } = stored;
+	const stored = (raw && typeof raw === 'object' ? raw : {}) as IDataObject;
+	const { v, cursor, windowStart, seen, account, keyId } = stored;
 	if ((v !== 1 && v !== STATE_VERSION) || stored.filterKey !== filterKey) return undefined;
-	if (!isTimestampOrNull(cursor) || !isTimestampOrNull(windowStart) || !isPairList(seen))
+	// Version 1 had no owner and none of these.
+	const added = (v === 1 ? {} : stored) as IDataObject;
+	const { failing = [], unreadable = [], ceiling = null, scan = null } = added;
+	if (![cursor, windowStart].every(isTimestampOrNull) || !isPairList(seen) || !isPairList(failing))
 		return undefined;
-	const state: TriggerState = {
-		v: STATE_VERSION,
-		filterKey,
-		owner: null,
-		cursor: cursor as string | null,
-		windowStart: windowStart as string | null,
-		seen: seen.map(([id, seconds]) => [id, seconds]),
-		failing: [],
-		scan: null,
-		unreadable: [],
-		ceiling: null,
-	};
-	if (v === 1) return state;
-	const scan = readScan(stored.scan);
-	const unreadable = stored.unreadable === undefined ? [] : stored.unreadable;
-	if (!isText(account) || !isText(keyId) || !isPairList(failing) || !isIdList(unreadable))
+	if (!isIdList(unreadable) || !(ceiling === null || isWhole(ceiling)) || !isScanOrNull(scan))
 		return undefined;
-	const ceiling = stored.ceiling ?? null;
-	if (scan === undefined || !(ceiling === null || isWhole(ceiling))) return undefined;
-	const owner = { account, keyId };
-	const pairs = failing.map(([id, count]): [number, number] => [id, count]);
-	return { ...state, owner, failing: pairs, scan, unreadable, ceiling };
+	if (v !== 1 && !(isText(account) && isText(keyId))) return undefined;
+	const owner = v === 1 ? null : { account, keyId };
+	const copied = copyOf({ cursor, windowStart, seen, failing, unreadable, ceiling, scan });
+	return { v: STATE_VERSION, filterKey, owner, ...copied } as TriggerState;
 }
 
 export type StatePick =
 	/** `changed`: to be saved even if the poll changes nothing (new key or format, or from the record). */
 	| { found: TriggerState; fromActivation: boolean; changed: boolean }
-	/** Saved with another key: look the account up (GET /whoami) and pick again. */
-	| { found: undefined; needsAccount: true }
-	| { found: undefined; needsAccount: false };
+	/** `needsAccount`: saved with another key; look the account up (GET /whoami) and pick again. */
+	| { found: undefined; needsAccount: boolean };
 
 /**
  * The node's own state, else the activation record's, for these filters and the credential's
@@ -78,10 +65,8 @@ export function pickState(
 	keyId: string,
 	account?: string,
 ): StatePick {
-	for (const [raw, fromActivation] of [
-		[saved.node, false],
-		[saved.activation, true],
-	] as const) {
+	for (const fromActivation of [false, true]) {
+		const raw = fromActivation ? saved.activation : saved.node;
 		const state = readState(raw, filterKey);
 		if (!state) continue;
 		const sameKey = state.owner?.keyId === keyId;
@@ -96,26 +81,19 @@ export function pickState(
 	return { found: undefined, needsAccount: false };
 }
 
-export function toStored({
-	owner,
-	scan,
-	unreadable,
-	ceiling,
-	...state
-}: TriggerState): IDataObject {
-	return {
-		v: state.v,
-		filterKey: state.filterKey,
-		account: owner?.account ?? null,
-		keyId: owner?.keyId ?? null,
-		cursor: state.cursor,
-		windowStart: state.windowStart,
-		seen: state.seen.map(([id, seconds]) => [id, seconds]),
-		failing: state.failing.map(([id, count]) => [id, count]),
-		...(scan ? { scan: { ...scan, stops: [...scan.stops] } } : {}),
-		...(unreadable.length > 0 ? { unreadable: [...unreadable] } : {}),
+/** A copy that shares no array with the state or the static data. */
+const copyOf = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+
+export function toStored(state: TriggerState): IDataObject {
+	const { owner, scan, unreadable, ceiling } = state;
+	const { v, filterKey, cursor, windowStart, seen, failing } = state;
+	const [account, keyId] = [owner?.account ?? null, owner?.keyId ?? null];
+	return copyOf({
+		...{ v, filterKey, account, keyId, cursor, windowStart, seen, failing },
+		...(scan ? { scan } : {}),
+		...(unreadable.length > 0 ? { unreadable } : {}),
 		...(ceiling === null ? {} : { ceiling }),
-	};
+	});
 }
 
 export const sameState = (a: TriggerState, b: TriggerState) =>
@@ -135,10 +113,8 @@ export async function findState(
 ): Promise<{ state?: TriggerState; owner: Owner; fromActivation?: boolean; changed?: boolean }> {
 	const { origin, apiKey } = await requests.credential();
 	const keyId = createHash('sha256').update(`${origin}\n${apiKey}`).digest('hex').slice(0, 24);
-	const saved = {
-		node: context.getWorkflowStaticData('node'),
-		activation: context.getWorkflowStaticData('global')[activationKey(context)],
-	};
+	const activation = context.getWorkflowStaticData('global')[activationKey(context)];
+	const saved = { node: context.getWorkflowStaticData('node'), activation };
 	let account: string | undefined;
 	let pick = pickState(saved, filterKey, keyId);
 	if (pick.found === undefined) {
@@ -163,10 +139,12 @@ export function setActivationRecord(context: IPollFunctions, state?: TriggerStat
 	else if (key in records) delete records[key];
 }
 
-function activationKey(context: IPollFunctions): string {
+function nodeKey(context: IPollFunctions): string {
 	const node = context.getNode();
-	return `ringReadyTriggerActivation:${node.id ?? node.name}`;
+	return node.id ?? node.name;
 }
+
+const activationKey = (context: IPollFunctions) => `ringReadyTriggerActivation:${nodeKey(context)}`;
 
 /** How long after its deadline a poll's lease still holds, and without a deadline (n8n < 2.38). */
 const LEASE_GRACE_MS = 60_000;
@@ -178,22 +156,17 @@ const LEASE_WITHOUT_DEADLINE_MS = 15 * 60_000;
  * scheduler gives all polls of one activation the same one, and starts them on every tick even while
  * the previous one runs; those wait their turn (the poll does nothing). A poll with another object
  * belongs to a newer activation (a re-publish) or follows one the durable scheduler abandoned past
- * its timeout: it takes over at once, and the older poll stops (`onLost`) and emits and writes nothing.
+ * its timeout: it takes over at once, and the older poll stops (`onLost`) and emits and writes nothing
+ * (`holds()` is checked before either).
  */
 const running = new Map<string, { owner: object; until: number; onLost: () => void }>();
-
-export interface PollLease {
-	/** Whether this poll is still the trigger's running poll (checked before writing or emitting). */
-	holds(): boolean;
-	release(): void;
-}
 
 export function acquirePollLease(
 	key: string,
 	owner: object,
 	deadline: number | undefined,
 	onLost: () => void = () => {},
-): PollLease | undefined {
+): { holds(): boolean; release(): void } | undefined {
 	const now = Date.now();
 	const previous = running.get(key);
 	if (previous?.owner === owner && previous.until > now) return undefined;
@@ -211,7 +184,5 @@ export function acquirePollLease(
 	};
 }
 
-export function triggerKey(context: IPollFunctions): string {
-	const node = context.getNode();
-	return `${String(context.getWorkflow().id ?? '')}\n${node.id ?? node.name}`;
-}
+export const triggerKey = (context: IPollFunctions) =>
+	`${String(context.getWorkflow().id ?? '')}\n${nodeKey(context)}`;

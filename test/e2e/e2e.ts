@@ -1,7 +1,7 @@
 /**
  * End to end against real n8n (run by test/e2e/run.sh, which builds, packs and installs n8n first).
  *
- * Four tracks (three on n8n 1.x) run at the same time, each with its own sandbox, n8n user folder and ports:
+ * Six tracks (five on n8n 1.x) run at the same time, each with its own sandbox, n8n user folder and ports:
  *   exec   — `n8n execute` runs workflows that use every operation; outputs and the sandbox's state are checked.
  *   server — `n8n start` with published trigger workflows: credential test and node types over the REST
  *            API, the example workflows, scheduled polls feeding a sink (a burst right after activation,
@@ -10,6 +10,11 @@
  *   ai     — the node as an AI tool: the MCP example with the MCP SDK client, and n8n's AI Agent with a
  *            scripted OpenAI-compatible model (test/e2e/ai.ts); then, on its own n8n, every example run
  *            as a user runs it (test/e2e/examples.ts).
+ *   lifecycle — a re-publish with a changed filter while a poll's list page is held (test/e2e/lifecycle.ts),
+ *            on each scheduler.
+ *   origins — recordings on a second loopback address, behind a public-looking Base URL (through a loopback
+ *            HTTPS proxy) redirected into this machine's network, n8n 2.x's SSRF protection, a timed-out
+ *            request's connection (test/e2e/recording-origins.ts).
  * Prints one line per check and ends with `N passed, N failed`; exits 1 on any failure.
  */
 import assert from 'assert/strict';
@@ -60,6 +65,7 @@ import {
 	secretLeaks,
 } from '../../tools/script';
 import { aiThenExamplesTrack } from './examples';
+import { lifecycleTrack } from './lifecycle';
 import { originsTrack } from './recording-origins';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -83,6 +89,14 @@ const suite = new Suite();
 /** Everything n8n printed or answered, scanned at the end for API keys. */
 const outputs: Array<{ what: string; text: string }> = [];
 const secrets: string[] = [];
+
+/** The instance owner every track that talks to n8n's REST API sets up. */
+const OWNER = {
+	email: 'e2e@example.com',
+	password: 'E2e-passw0rd!',
+	firstName: 'E2E',
+	lastName: 'Runner',
+};
 
 async function newSandbox(): Promise<Sandbox> {
 	const sandbox = await startSandbox({ controls: true });
@@ -863,12 +877,7 @@ async function serverTrack(sink: Sink): Promise<void> {
 		async () => {
 			const t0 = Date.now();
 			await n8n.start();
-			await n8n.rest.setupOwner({
-				email: 'e2e@example.com',
-				password: 'E2e-passw0rd!',
-				firstName: 'E2E',
-				lastName: 'Runner',
-			});
+			await n8n.rest.setupOwner(OWNER);
 			return `ready in ${((Date.now() - t0) / 1000).toFixed(1)} s on ${n8n.baseUrl}`;
 		},
 	);
@@ -1194,6 +1203,42 @@ interface TriggerTrack {
 	serverStartedAt: number;
 }
 
+/** The sequence number of the sandbox's latest request (0: none yet). */
+const lastRequestSeq = (sandbox: Sandbox) => sandbox.control.requests().log.at(-1)?.seq ?? 0;
+
+/**
+ * Resolves with the first conversations request with `key` after seq `after`, once every request
+ * is done and a second passed quietly (a poll can make several requests).
+ */
+async function waitForConversationsPoll(
+	sandbox: Sandbox,
+	key: string,
+	after: number,
+	timeoutMs: number,
+	what: string,
+) {
+	const deadline = Date.now() + timeoutMs;
+	while (Date.now() < deadline) {
+		const polls = conversationRequests(sandbox, key).filter((entry) => entry.seq > after);
+		if (polls.length > 0) {
+			const quiet = async () => {
+				const before = lastRequestSeq(sandbox);
+				await delay(1000);
+				const pending = sandbox.control
+					.requests()
+					.log.some((entry) => entry.status === null && !entry.dropped);
+				return !pending && lastRequestSeq(sandbox) === before;
+			};
+			while (!(await quiet())) {
+				if (Date.now() > deadline) break;
+			}
+			return polls[0];
+		}
+		await delay(250);
+	}
+	throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+}
+
 /**
  * The trigger in a running n8n: the activation poll; a burst (206) right after it, before the first
  * scheduled poll; more batches (same second, processed late); a conversation whose transcript
@@ -1209,31 +1254,9 @@ async function triggerScenario(
 ) {
 	const { n8n, sandbox, sink, triggers } = track;
 	const names = triggerCheckNames(scheduler);
-	const lastSeq = () => sandbox.control.requests().log.at(-1)?.seq ?? 0;
-	/** Resolves when a conversations request with `key` starts after seq `after` and all requests are done. */
-	const waitForPoll = async (key: string, after: number, timeoutMs: number, what: string) => {
-		const deadline = Date.now() + timeoutMs;
-		while (Date.now() < deadline) {
-			const polls = conversationRequests(sandbox, key).filter((entry) => entry.seq > after);
-			if (polls.length > 0) {
-				// a poll can make several requests; wait until none is in flight and a second passes quietly
-				const quiet = async () => {
-					const before = lastSeq();
-					await delay(1000);
-					const pending = sandbox.control
-						.requests()
-						.log.some((entry) => entry.status === null && !entry.dropped);
-					return !pending && lastSeq() === before;
-				};
-				while (!(await quiet())) {
-					if (Date.now() > deadline) break;
-				}
-				return polls[0];
-			}
-			await delay(250);
-		}
-		throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
-	};
+	const lastSeq = () => lastRequestSeq(sandbox);
+	const waitForPoll = async (key: string, after: number, timeoutMs: number, what: string) =>
+		await waitForConversationsPoll(sandbox, key, after, timeoutMs, what);
 	const emittedBy = (workflow: Workflow) =>
 		sink.entries
 			.filter((entry) => entry.path === `/sink/${workflow.id}`)
@@ -1528,6 +1551,17 @@ async function main(): Promise<void> {
 			assert.deepEqual(missing, [], `missing from the tarball: ${missing.join(', ')}`);
 		},
 	);
+	const trackContext = {
+		suite,
+		install,
+		workDir,
+		newSandbox,
+		credentialsFor,
+		installInto,
+		recordPid,
+		cleanups,
+		outputs,
+	};
 	await Promise.all([
 		runs('exec')
 			? execTrack().catch((error: unknown) => suite.skip('exec', ['exec track'], String(error)))
@@ -1543,29 +1577,23 @@ async function main(): Promise<void> {
 				)
 			: Promise.resolve(),
 		runs('origins')
-			? originsTrack({
-					suite,
-					install,
-					workDir,
-					newSandbox,
-					installInto,
-					recordPid,
-					cleanups,
-					outputs,
-				}).catch((error: unknown) => suite.skip('origins', ['origins track'], String(error)))
+			? originsTrack(trackContext).catch((error: unknown) =>
+					suite.skip('origins', ['origins track'], String(error)),
+				)
 			: Promise.resolve(),
 		runs('example')
-			? aiThenExamplesTrack({
-					suite,
-					install,
-					workDir,
-					newSandbox,
-					credentialsFor,
-					installInto,
-					recordPid,
-					cleanups,
-					outputs,
-				}).catch((error: unknown) => suite.skip('example', ['examples track'], String(error)))
+			? aiThenExamplesTrack(trackContext).catch((error: unknown) =>
+					suite.skip('example', ['examples track'], String(error)),
+				)
+			: Promise.resolve(),
+		runs('lifecycle')
+			? lifecycleTrack({
+					...trackContext,
+					line,
+					sink,
+					owner: OWNER,
+					waitForPoll: waitForConversationsPoll,
+				}).catch((error: unknown) => suite.skip('lifecycle', ['lifecycle track'], String(error)))
 			: Promise.resolve(),
 	]);
 	await suite.check('main', 'no API key appears in any n8n output, log or REST answer', () => {
