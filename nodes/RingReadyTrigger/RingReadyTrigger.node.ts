@@ -15,14 +15,16 @@ import {
 	optionsCollection,
 	transcriptTextOption,
 } from '../RingReady/shared/descriptions';
-import { executionData, OutputItem } from '../RingReady/shared/items';
-import { outputProperties, parseOutput } from '../RingReady/shared/output';
-import { readRecordingDownload, recordingOptions } from '../RingReady/shared/recording';
 import {
 	CONVERSATION_FULL_FIELDS,
 	CONVERSATION_OUTPUT,
+	executionData,
+	OutputItem,
+	outputProperties,
+	parseOutput,
 	shapeConversation,
-} from '../RingReady/shared/simplify';
+} from '../RingReady/shared/output';
+import { readRecordingDownload, recordingOptions } from '../RingReady/shared/recording';
 import { agentIdFromLocator } from '../RingReady/shared/validation';
 import {
 	DEFAULT_LATE_ARRIVAL_MINUTES,

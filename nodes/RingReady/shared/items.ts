@@ -1,2 +1,0 @@
-/** Kept for the trigger's imports: an item's output is written in output.ts. */
-export { executionData, OutputItem } from './output';
