@@ -93,6 +93,32 @@ describe('Output: Simplified (what a new node returns)', () => {
 			})),
 		);
 	});
+	it('Agent › Get stays small when Business Services and the FAQ are at their limits', async () => {
+		const agent = ctx.sandbox.control.agents('A')[1];
+		const faq = Object.fromEntries(
+			Array.from({ length: 50 }, (_, i) => [
+				`${String(i).padStart(2, '0')} ${'q'.repeat(197)}`,
+				'a'.repeat(500),
+			]),
+		);
+		const patched = await fetch(`${ctx.sandbox.url}/api/v1/agents/${agent.id}`, {
+			method: 'PATCH',
+			headers: {
+				authorization: `Bearer ${ctx.sandbox.keys.readWrite}`,
+				'content-type': 'application/json',
+			},
+			body: JSON.stringify({ business_services: 's'.repeat(30_000), faq }),
+		});
+		expect(patched.status).toBe(200);
+		const get = { resource: 'agent', operation: 'get', agentId: byId(agent.id) };
+		const raw = await run({ ...get, output: 'raw' }, { credentials: ctx.credentials() });
+		const simple = await run(get, { credentials: ctx.credentials() });
+		expect(JSON.stringify(raw.json).length).toBeGreaterThan(65_000);
+		expect(JSON.stringify(simple.json).length).toBeLessThan(1_500);
+		expect(simple.json[0].faq_entry_count).toBe(50);
+		expect(simple.json[0]).not.toHaveProperty('business_services');
+		expect(simple.json[0]).not.toHaveProperty('faq');
+	});
 });
 
 describe('Output: Raw', () => {
@@ -219,13 +245,28 @@ describe('version 1 (saved workflows) keeps Simplify and ignores Output', () => 
 		]);
 	});
 
-	it('Agent › Get Many: without Simplify every field RingReady lists (Raw of version 1.1)', async () => {
-		const agents = { resource: 'agent', operation: 'getAll', returnAll: true };
-		const v1 = await run(
-			{ ...agents, output: 'simplified' },
+	it('Agent › Get and Get Many: with Simplify the fields of Simplified, without it the record as RingReady sent it', async () => {
+		const agent = ctx.sandbox.control.agents('A')[0];
+		const get = { resource: 'agent', operation: 'get', agentId: byId(agent.id) };
+		const getMany = { resource: 'agent', operation: 'getAll', returnAll: true };
+		for (const parameters of [get, getMany]) {
+			const v1 = await run(
+				{ ...parameters, simplify: true, output: 'raw' },
+				{ credentials: ctx.credentials(), typeVersion: 1 },
+			);
+			const simplified = await run(parameters, { credentials: ctx.credentials() });
+			expect(v1.json).toEqual(simplified.json);
+		}
+		const whole = await run(
+			{ ...get, output: 'simplified' },
 			{ credentials: ctx.credentials(), typeVersion: 1 },
 		);
-		const raw = await run({ ...agents, output: 'raw' }, { credentials: ctx.credentials() });
+		expect(whole.json).toEqual([JSON.parse(JSON.stringify(agent))]);
+		const v1 = await run(
+			{ ...getMany, output: 'simplified' },
+			{ credentials: ctx.credentials(), typeVersion: 1 },
+		);
+		const raw = await run({ ...getMany, output: 'raw' }, { credentials: ctx.credentials() });
 		expect(v1.json).toEqual(raw.json);
 		expect(Object.keys(v1.json[0])).toEqual([
 			'id',
