@@ -248,17 +248,6 @@ describe('API errors', () => {
 		expect(apiRequests(ctx.sandbox).map((r) => r.status)).toEqual([503, 503, 503, 503, 503, 503]);
 	});
 
-	it('422 from the API is shown with its detail (and is never retried)', async () => {
-		// Bypass our own validation with a 422 injected by the sandbox, to see the mapping.
-		ctx.sandbox.control.injectFaults({ status: 422, count: 1 });
-		const error = await runError(
-			{ resource: 'account', operation: 'get' },
-			{ credentials: ctx.credentials() },
-		);
-		expect(error.message).toMatch(/^RingReady rejected the request: /);
-		expect(apiRequests(ctx.sandbox)).toHaveLength(1);
-	});
-
 	it('an http:// base URL to a remote host is refused before anything is sent', async () => {
 		const error = await runError(
 			{ resource: 'account', operation: 'get' },
