@@ -3,8 +3,8 @@
  * ExecuteContext against the sandbox over real HTTP. A small node defined here calls the transport
  * function directly (one download per item, the item's credential from a RequestSession, the file
  * under a binary property), so that each rule of the download is tested on its own. What a user
- * sees of an ordinary download (the file, its field, a web chat, Max Recording Size, a page that is not
- * audio, Continue On Fail) is tested once, through Conversation › Get and Get Many, in
+ * sees of an ordinary download (the file, its field, Max Recording Size, a page that is not audio,
+ * Continue On Fail) is tested once, through Conversation › Get and Get Many, in
  * downloadRecording.test.ts.
  */
 import { createServer } from 'http';
@@ -178,6 +178,16 @@ describe('a conversation’s recording as a file', () => {
 		]);
 	});
 
+	it('a conversation without a recording (a web chat) gets no file and no error', async () => {
+		const chat = ctx.sandbox.control.conversations('A').find((c) => c.channel === 'web_chat')!;
+		expect(chat.recording_url).toBeNull();
+		const { items } = await download([chat]);
+		expect(items).toEqual([
+			{ json: { id: chat.id, recording_url: null }, pairedItem: { item: 0 } },
+		]);
+		expect(recordingRequests()).toEqual([]);
+	});
+
 	it('a redirect to the other origin is followed, without the key', async () => {
 		const call = phoneCall('api', 'wav');
 		ctx.sandbox.control.recordingAnswer({ id: call.id, answer: 'redirect' });
@@ -199,6 +209,18 @@ describe('a conversation’s recording as a file', () => {
 });
 
 describe('a recording that cannot be downloaded fails for its item', () => {
+	it('over the size limit announced by Content-Length: refused before reading', async () => {
+		const call = phoneCall('api', 'wav');
+		const size = recordingAudio(call.id).bytes.length;
+		const error = await downloadError(call, { maxBytes: 1000 });
+		expect(error.message).toBe(
+			`The recording of conversation ${call.id} is larger than the 1000 bytes limit`,
+		);
+		expect(error.description).toBe(
+			`${call.recording_url} announced ${Math.round((size / 1024) * 10) / 10} KB (Content-Length). Nothing was stored. Raise the recording size limit in the node's options to download it.`,
+		);
+	});
+
 	it('over the size limit without Content-Length: stopped once the limit is passed', async () => {
 		const call = phoneCall('media', 'mp3');
 		const total = 64 * 1024 * 1024;
@@ -311,7 +333,6 @@ describe('a recording that cannot be downloaded fails for its item', () => {
 			`Nothing was stored. Check that this n8n can reach http://127.0.0.1:${port} (error code ECONNREFUSED).`,
 		);
 	});
-
 });
 
 describe('where recordings may come from', () => {
