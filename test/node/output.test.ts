@@ -227,22 +227,51 @@ describe('Output: Selected Fields', () => {
 });
 
 describe('version 1 (saved workflows) keeps Simplify and ignores Output', () => {
-	it('Conversation › Get: without Simplify the whole conversation, with it the 11 fields of version 1', async () => {
-		const [conversation] = newest(1);
-		const full = await run(conversationGet(conversation.id, { output: 'simplified' }), {
+	const VERSION_1_SIMPLIFIED = [...SIMPLIFIED_CONVERSATION, 'end_reason'];
+	const fieldsOf = (conversation: object) =>
+		Object.fromEntries(
+			VERSION_1_SIMPLIFIED.map((f) => [f, (conversation as Record<string, unknown>)[f] ?? null]),
+		);
+
+	it('Conversation › Get: without Simplify the whole conversation, with it the 11 fields of version 1, the transcript as text only', async () => {
+		const chat = ctx.sandbox.control.conversations('A').find((c) => c.channel === 'web_chat')!;
+		const full = await run(conversationGet(chat.id, { output: 'simplified' }), {
 			credentials: ctx.credentials(),
 			typeVersion: 1,
 		});
-		expect(full.json).toEqual([conversation]);
-		const simplified = await run(
-			conversationGet(conversation.id, { simplify: true, output: 'raw' }),
-			{ credentials: ctx.credentials(), typeVersion: 1 },
-		);
-		expect(Object.keys(simplified.json[0])).toEqual([
-			...SIMPLIFIED_CONVERSATION,
-			'end_reason',
-			'transcript_text',
+		expect(full.json).toEqual([chat]);
+		const simplified = await run(conversationGet(chat.id, { simplify: true, output: 'raw' }), {
+			credentials: ctx.credentials(),
+			typeVersion: 1,
+		});
+		expect(simplified.json).toEqual([
+			{
+				...fieldsOf(chat),
+				transcript_text: chat
+					.transcript!.map(
+						(turn) =>
+							`${turn.role.charAt(0).toUpperCase()}${turn.role.slice(1).replace(/_/g, ' ')}: ${turn.content}`,
+					)
+					.join('\n'),
+			},
 		]);
+		expect(Object.keys(simplified.json[0])).toEqual([...VERSION_1_SIMPLIFIED, 'transcript_text']);
+	});
+
+	it('Conversation › Get Many with Simplify: those fields, plus transcript_text with Add Transcript Text or Include Transcripts', async () => {
+		const simplify = (options: Record<string, unknown> = {}) =>
+			run(conversationGetMany({ simplify: true, options }), {
+				credentials: ctx.credentials(),
+				typeVersion: 1,
+			});
+		expect((await simplify()).json).toEqual(newest(3).map(fieldsOf));
+		for (const options of [{ transcriptText: true }, { includeTranscripts: true }]) {
+			const { json } = await simplify(options);
+			expect(json.map((c) => Object.keys(c))).toEqual(
+				newest(3).map(() => [...VERSION_1_SIMPLIFIED, 'transcript_text']),
+			);
+			expect(json.every((c) => /^[A-Z][a-z ]*: /.test(String(c.transcript_text)))).toBe(true);
+		}
 	});
 
 	it('Agent › Get and Get Many: with Simplify the fields of Simplified, without it the record as RingReady sent it', async () => {
