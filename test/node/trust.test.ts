@@ -423,12 +423,12 @@ describe('retries and time limits', () => {
 			},
 		});
 
+		const getAccountWithin = (deadlineMs: number) =>
+			executeNode(deadlineNode(deadlineMs), { parameters: {}, credentials: ctx.credentials() });
+
 		it('a slow answer is cut at the deadline', async () => {
 			ctx.sandbox.control.setLatency(3_000);
-			const error = await executeNode(deadlineNode(1_000), {
-				parameters: {},
-				credentials: ctx.credentials(),
-			}).catch((e: Error) => e);
+			const error = await getAccountWithin(1_000).catch((e: Error) => e);
 			expect((error as Error).message).toBe(
 				'RingReady did not answer in the time left for GET /api/v1/whoami',
 			);
@@ -439,10 +439,7 @@ describe('retries and time limits', () => {
 
 		it('no Retry-After wait runs past the deadline: the 429 is reported at once, naming the wait', async () => {
 			ctx.sandbox.control.injectFaults({ status: 429, retryAfter: 5, count: 1 });
-			const error = await executeNode(deadlineNode(2_000), {
-				parameters: {},
-				credentials: ctx.credentials(),
-			}).catch((e: Error) => e);
+			const error = await getAccountWithin(2_000).catch((e: Error) => e);
 			expect((error as Error).message).toBe(
 				'RingReady asked to wait 5 seconds before the next request',
 			);
@@ -453,10 +450,7 @@ describe('retries and time limits', () => {
 		});
 
 		it('with time left, the same request succeeds', async () => {
-			const { output } = await executeNode(deadlineNode(5_000), {
-				parameters: {},
-				credentials: ctx.credentials(),
-			});
+			const { output } = await getAccountWithin(5_000);
 			expect(output[0][0].json.user_id).toBe(142);
 		});
 	});
