@@ -378,4 +378,3 @@ describe('a run that has failed sends nothing more', () => {
 		expect(json.filter((item) => Array.isArray(item.transcript))).toHaveLength(38);
 	});
 });
-
