@@ -5,6 +5,12 @@ import { apiRequests, byId, run, runError, useSandbox } from './fixture';
 const ctx = useSandbox();
 const prefix = (key: string | null) => String(key).slice(0, 12);
 const perItemKey = () => ({ apiKey: '={{ $json.key }}', baseUrl: ctx.sandbox.url });
+/** The ids of the newest conversations of account A. */
+const ids = (count: number) =>
+	ctx.sandbox.control
+		.conversations()
+		.slice(0, count)
+		.map((c) => c.id);
 
 describe('a credential whose API Key is an expression of the item', () => {
 	it('Account → Get with keys [alpha, bravo, alpha] answers each item from its own account', async () => {
@@ -144,11 +150,6 @@ describe('many reads in one run: side by side, bounded, in order', () => {
 		conversationId: { __rl: true, mode: 'id', value: '={{ $json.id }}' },
 		options,
 	});
-	const ids = (count: number) =>
-		ctx.sandbox.control
-			.conversations()
-			.slice(0, count)
-			.map((c) => c.id);
 
 	it('Conversation → Get for 30 items: never more than Max Concurrency at once, output in input order, the credential read once per item', async () => {
 		ctx.sandbox.control.setLatency(40);
@@ -215,11 +216,6 @@ describe('reads start while later items are still being read', () => {
 		operation: 'get',
 		conversationId: { __rl: true, mode: 'id', value: slowId },
 	};
-	const ids = (count: number) =>
-		ctx.sandbox.control
-			.conversations()
-			.slice(0, count)
-			.map((c) => c.id);
 
 	it('Conversation → Get for 10 slow items: the first requests are answered before the last item is read, output in input order', async () => {
 		const wanted = ids(10);
@@ -307,10 +303,6 @@ describe('a run that has failed sends nothing more', () => {
 	});
 
 	it('with Continue On Fail, a revoked key still stops the requests: 60 items, only those already under way are sent', async () => {
-		const ids = ctx.sandbox.control
-			.conversations()
-			.slice(0, 60)
-			.map((c) => c.id);
 		const { json } = await run(
 			{
 				resource: 'conversation',
@@ -321,7 +313,7 @@ describe('a run that has failed sends nothing more', () => {
 			{
 				credentials: ctx.credentials('revoked'),
 				continueOnFail: true,
-				items: ids.map((id) => ({ json: { id } })),
+				items: ids(60).map((id) => ({ json: { id } })),
 			},
 		);
 		expect(json).toHaveLength(60);
