@@ -1,14 +1,15 @@
 /**
  * The one request primitive (transport/http.ts `send`): its time limit aborts the request and closes
  * its connection; Max Concurrency bounds the requests open at once, time-outs included; the key
- * never comes back through what the server says. Through n8n-core
- * against the sandbox over real HTTP (the sandbox counts open sockets and requests in flight).
+ * never comes back through what the server says; the one retry rule a run meets only by chance.
+ * Through n8n-core against the sandbox over real HTTP (the sandbox counts open sockets and requests in flight).
  */
 import type { IDataObject } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
 import { RingReadyTrigger } from '../../nodes/RingReadyTrigger/RingReadyTrigger.node';
 
+import { decideRetry } from '../../nodes/RingReady/transport/http';
 import { runPoll } from '../harness';
 import { apiRequests, byId, everythingVisible, run, runError, useSandbox } from './fixture';
 
@@ -197,5 +198,28 @@ describe('the key never comes back through what the server says', () => {
 			'The transcript could not be fetched on 3 polls in a row, so this conversation is emitted without it: RingReady answered HTTP 400: not for [redacted]',
 		);
 		expect(JSON.stringify(emitted)).not.toContain(key);
+	});
+});
+
+// Which of these cases a run meets depends on the random extra on each wait: pinned here.
+it('decideRetry: a Retry-After that does not fit in the time left is reported at once; the random extra never makes a wait that fits not fit', () => {
+	const facts = {
+		attempt: 1,
+		maxAttempts: 3,
+		isWrite: false,
+		retryWrite: true,
+		down: false,
+		waitMs: 12_000,
+		windowMs: 120_000,
+		canWait: (ms: number) => ms < 10_000,
+	};
+	expect(decideRetry({ ...facts, outcome: { status: 429, askedWaitMs: 60_000 } })).toEqual({
+		retry: false,
+		waitTooLong: true,
+		notApplied: false,
+	});
+	expect(decideRetry({ ...facts, outcome: { status: 429, askedWaitMs: 9_000 } })).toEqual({
+		retry: true,
+		waitMs: 9_000,
 	});
 });
