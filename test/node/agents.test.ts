@@ -235,11 +235,11 @@ describe('API errors', () => {
 		expect(apiRequests(ctx.sandbox)).toHaveLength(1);
 
 		ctx.sandbox.control.clearRequests();
-		// Retry-After: 0 keeps the test fast; without it the backoff would wait about 15 s.
+		// Waits of a few milliseconds between the attempts (the growing waits would add up to about 15 s).
 		ctx.sandbox.control.injectFaults({ status: 503, retryAfter: 0, count: 6 });
 		const error503 = await runError(
 			{ resource: 'account', operation: 'get' },
-			{ credentials: ctx.credentials() },
+			{ credentials: ctx.credentials(), policy: { baseDelayMs: 10, maxBackoffMs: 20 } },
 		);
 		expect(error503.message).toBe('RingReady is unavailable right now (HTTP 503 after 6 attempts)');
 		expect(error503.description).toBe(
