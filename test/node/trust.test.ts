@@ -396,7 +396,10 @@ describe('retries and time limits', () => {
 				headers,
 				body: '{"detail": "busy"}',
 			});
-			const { json } = await run(update, { credentials: ctx.credentials() });
+			const { json } = await run(update, {
+				credentials: ctx.credentials(),
+				policy: { baseDelayMs: 10, maxBackoffMs: 20 },
+			});
 			expect(json).toEqual([{ id: AGENT, updated: ['agent_goal'] }]);
 			expect(apiRequests(ctx.sandbox).map((r) => r.status)).toEqual([status, 200]);
 		});
