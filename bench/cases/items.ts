@@ -18,6 +18,7 @@ import {
 import { loadRingReady } from '../lib/nodes';
 import { fixed, type CaseResult } from '../lib/report';
 import {
+	alternateN8n,
 	floorRow,
 	medianBy,
 	n8nCpuPerRequest,
@@ -25,7 +26,6 @@ import {
 	n8nTime,
 	referenceOptions,
 	referenceRow,
-	runN8n,
 	startCase,
 	wallRow,
 	wallRuns,
@@ -62,34 +62,16 @@ export async function caseItems(ctx: BenchContext): Promise<CaseResult> {
 	const ours: N8nRun[] = [];
 	const loop: N8nRun[] = [];
 	const loopWithParameter: N8nRun[] = [];
-	if (await ctx.n8n()) {
-		for (let i = 0; i < ctx.options.n8nRuns; i++) {
-			log(
-				`case 2: real n8n run ${i + 1}/${ctx.options.n8nRuns} (ours, then the bare helpers.httpRequest loop without and with a per-item parameter) …`,
-			);
-			ours.push(
-				...(await runN8n(ctx, ids.itemsGet, ITEMS_GET, {
-					count: 1,
-					label: 'our items workflow',
-					notes,
-				})),
-			);
-			loop.push(
-				...(await runN8n(ctx, ids.itemsLoop, BARE_LOOP, {
-					count: 1,
-					label: 'the bare loop workflow',
-					notes,
-				})),
-			);
-			loopWithParameter.push(
-				...(await runN8n(ctx, ids.itemsLoopParameter, BARE_LOOP, {
-					count: 1,
-					label: 'the bare loop workflow with a per-item parameter',
-					notes,
-				})),
-			);
-		}
-	}
+	await alternateN8n(ctx, 'case 2', notes, [
+		{ id: ids.itemsGet, measure: ITEMS_GET, label: 'our items workflow', runs: ours },
+		{ id: ids.itemsLoop, measure: BARE_LOOP, label: 'the bare loop workflow', runs: loop },
+		{
+			id: ids.itemsLoopParameter,
+			measure: BARE_LOOP,
+			label: 'the bare loop workflow with a per-item parameter',
+			runs: loopWithParameter,
+		},
+	]);
 	let oursMs: number | undefined;
 	let oursPeak: number | undefined;
 	let oursCpu: number | undefined;

@@ -20,6 +20,7 @@ import {
 import { loadRingReady } from '../lib/nodes';
 import type { CaseResult } from '../lib/report';
 import {
+	alternateN8n,
 	completeness,
 	floorRow,
 	medianBy,
@@ -89,34 +90,21 @@ export async function caseTranscripts(ctx: BenchContext): Promise<CaseResult> {
 
 	// Primary: real n8n, our node and the HTTP Request workflows, alternating.
 	const ours: N8nRun[] = [];
-	if (await ctx.n8n()) {
-		for (let i = 0; i < ctx.options.n8nRuns; i++) {
-			log(
-				`case 1: real n8n run ${i + 1}/${ctx.options.n8nRuns} (ours, HTTP Request with a plain header, with a credential) …`,
-			);
-			ours.push(
-				...(await runN8n(ctx, ids.transcripts(DEFAULT_CONCURRENCY), OURS, {
-					count: 1,
-					label: 'our workflow',
-					notes,
-				})),
-			);
-			ctx.httpRuns.header.push(
-				...(await runN8n(ctx, ids.httpHeader, HTTP_WORKFLOW, {
-					count: 1,
-					label: 'the HTTP Request workflow (plain header)',
-					notes,
-				})),
-			);
-			ctx.httpRuns.credential.push(
-				...(await runN8n(ctx, ids.httpCredential, HTTP_WORKFLOW, {
-					count: 1,
-					label: 'the HTTP Request workflow (credential)',
-					notes,
-				})),
-			);
-		}
-	}
+	await alternateN8n(ctx, 'case 1', notes, [
+		{ id: ids.transcripts(DEFAULT_CONCURRENCY), measure: OURS, label: 'our workflow', runs: ours },
+		{
+			id: ids.httpHeader,
+			measure: HTTP_WORKFLOW,
+			label: 'the HTTP Request workflow (plain header)',
+			runs: ctx.httpRuns.header,
+		},
+		{
+			id: ids.httpCredential,
+			measure: HTTP_WORKFLOW,
+			label: 'the HTTP Request workflow (credential)',
+			runs: ctx.httpRuns.credential,
+		},
+	]);
 	let oursMs: number | undefined;
 	let oursPeak: number | undefined;
 	let oursComplete = false;

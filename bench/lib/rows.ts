@@ -2,6 +2,7 @@
 import type { ReferenceOptions } from '../reference-client';
 import {
 	DEFAULT_CONCURRENCY,
+	log,
 	workflowIds,
 	type BenchContext,
 	type N8nRun,
@@ -89,6 +90,26 @@ export async function runN8n(
 			);
 	}
 	return runs;
+}
+
+/**
+ * `ctx.options.n8nRuns` rounds in which each workflow runs once, in turn, so that the machine's load
+ * drifts over all of them alike; each workflow's runs are added to its `runs`.
+ */
+export async function alternateN8n(
+	ctx: BenchContext,
+	caseName: string,
+	notes: string[],
+	workflows: Array<{ id: string; measure: N8nMeasure; label: string; runs: N8nRun[] }>,
+): Promise<void> {
+	if (!(await ctx.n8n())) return;
+	for (let i = 0; i < ctx.options.n8nRuns; i++) {
+		log(
+			`${caseName}: real n8n run ${i + 1}/${ctx.options.n8nRuns} (${workflows.map((w) => w.label).join(', ')}) …`,
+		);
+		for (const { id, measure, label, runs } of workflows)
+			runs.push(...(await runN8n(ctx, id, measure, { count: 1, label, notes })));
+	}
 }
 
 /** The row of the median run of a real n8n workflow. */

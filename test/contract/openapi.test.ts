@@ -161,20 +161,25 @@ describe('live responses match the documented schemas (no undocumented fields)',
 		}
 	});
 
-	test('agents and agent details, PATCH result', async () => {
+	test('agents, the details of every agent of both accounts, PATCH result', async () => {
 		expectValid(
 			'/api/v1/agents',
 			'get',
 			'200',
 			(await call(sb, '/api/v1/agents', { key: sb.keys.readWrite })).body,
 		);
-		for (const id of sb.agentIds.A) {
-			expectValid(
-				'/api/v1/agents/{id}',
-				'get',
-				'200',
-				(await call(sb, `/api/v1/agents/${id}`, { key: sb.keys.readWrite })).body,
-			);
+		for (const [key, ids] of [
+			[sb.keys.readWrite, sb.agentIds.A],
+			[sb.keys.otherAccount, sb.agentIds.B],
+		] as const) {
+			for (const id of ids) {
+				expectValid(
+					'/api/v1/agents/{id}',
+					'get',
+					'200',
+					(await call(sb, `/api/v1/agents/${id}`, { key })).body,
+				);
+			}
 		}
 		const res = await call(sb, '/api/v1/agents/7', {
 			method: 'PATCH',

@@ -339,7 +339,7 @@ describe('recording answers', () => {
 		expect(sb.control.recordingRequests()[0]).toMatchObject({ answer: 'slow', bytes_sent: size });
 	});
 
-	test('over HTTP: POST queues, GET lists, DELETE clears; invalid bodies are 422', async () => {
+	test('over HTTP: POST queues, GET lists, DELETE (and reset) clear; invalid bodies are 422', async () => {
 		const c = onOrigin('media');
 		const queued = await call(sb, '/__sandbox/recording-answers', {
 			method: 'POST',
@@ -352,6 +352,9 @@ describe('recording answers', () => {
 		});
 		await call(sb, '/__sandbox/recording-answers', { method: 'DELETE' });
 		expect((await get(c.recording_url!)).status).toBe(200);
+		sb.control.recordingAnswer({ id: c.id, answer: 'missing' });
+		sb.control.reset();
+		expect((await get(c.recording_url!)).status).toBe(200);
 		for (const body of [
 			{ id: c.id },
 			{ id: c.id, answer: 'teapot' },
@@ -362,13 +365,6 @@ describe('recording answers', () => {
 			expect(res.status).toBe(422);
 		}
 		expect(() => sb.control.recordingAnswer({ id: c.id, answer: 'nope' as 'html' })).toThrow();
-	});
-
-	test('reset clears queued answers', async () => {
-		const c = onOrigin('media');
-		sb.control.recordingAnswer({ id: c.id, answer: 'missing' });
-		sb.control.reset();
-		expect((await get(c.recording_url!)).status).toBe(200);
 	});
 });
 

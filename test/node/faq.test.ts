@@ -495,9 +495,13 @@ describe('Agent FAQ → Replace All', () => {
 					],
 				},
 			);
-			expect(json[1].error).toBe(
-				`Replace All for agent ${id} was not run: item 0 is invalid [item 1]`,
+			expect(json[0].error).toBe(
+				'FAQ entry 1 answer is too long: 501 characters, the limit is 500 [item 0]',
 			);
+			expect(json[1]).toEqual({
+				error: `Replace All for agent ${id} was not run: item 0 is invalid [item 1]`,
+				description: `Item 0: FAQ entry 1 answer is too long: 501 characters, the limit is 500 [item 0]. Nothing was written to the FAQ of agent ${id}, so that the entries of that item are not removed. Fix it and run again.`,
+			});
 			expect(json[2]).toMatchObject({ agent_id: id, added: ['Other?'], saved: true });
 			expect(faqOf(id)).toEqual(before);
 			expect(other.control.agent(id)!.faq).toEqual({ 'Other?': 'Yes.' });

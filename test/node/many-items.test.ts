@@ -5,6 +5,12 @@ import { apiRequests, byId, run, runError, useSandbox } from './fixture';
 const ctx = useSandbox();
 const prefix = (key: string | null) => String(key).slice(0, 12);
 const perItemKey = () => ({ apiKey: '={{ $json.key }}', baseUrl: ctx.sandbox.url });
+/** The ids of the newest conversations of account A. */
+const ids = (count: number) =>
+	ctx.sandbox.control
+		.conversations()
+		.slice(0, count)
+		.map((c) => c.id);
 
 describe('a credential whose API Key is an expression of the item', () => {
 	it('Account → Get with keys [alpha, bravo, alpha] answers each item from its own account', async () => {
@@ -95,7 +101,7 @@ describe('writes land in item order', () => {
 		ctx.sandbox.control.slowDown({
 			path: `/api/v1/agents/${agent}`,
 			method: 'PATCH',
-			holdMs: 1_500,
+			holdMs: 600,
 		});
 		const { json } = await run(update, {
 			credentials: ctx.credentials(),
@@ -112,7 +118,7 @@ describe('writes land in item order', () => {
 
 	it('different agents are still updated side by side', async () => {
 		const [one, two] = ctx.sandbox.agentIds.A;
-		ctx.sandbox.control.slowDown({ path: `/api/v1/agents/${one}`, method: 'PATCH', holdMs: 1_000 });
+		ctx.sandbox.control.slowDown({ path: `/api/v1/agents/${one}`, method: 'PATCH', holdMs: 600 });
 		await run(update, {
 			credentials: ctx.credentials(),
 			items: [
@@ -137,6 +143,70 @@ describe('writes land in item order', () => {
 	});
 });
 
+describe('many reads in one run: side by side, bounded, in order', () => {
+	const getConversation = (options: Record<string, unknown> = {}) => ({
+		resource: 'conversation',
+		operation: 'get',
+		conversationId: { __rl: true, mode: 'id', value: '={{ $json.id }}' },
+		options,
+	});
+
+	it('Conversation → Get for 30 items: never more than Max Concurrency at once, output in input order, the credential read once per item', async () => {
+		ctx.sandbox.control.setLatency(40);
+		const wanted = ids(30);
+		const { json, items, result } = await run(getConversation({ maxConcurrency: 5 }), {
+			credentials: ctx.credentials(),
+			items: wanted.map((id) => ({ json: { id } })),
+		});
+		expect(json.map((conversation) => conversation.id)).toEqual(wanted);
+		expect(items.map((item) => item.pairedItem)).toEqual(wanted.map((_id, item) => ({ item })));
+		expect(result.credentialReads).toBe(30);
+		const { peakInFlight, log } = ctx.sandbox.control.requests();
+		expect(log).toHaveLength(30);
+		expect(peakInFlight).toBeGreaterThan(1);
+		expect(peakInFlight).toBeLessThanOrEqual(5);
+	});
+
+	it('Get Many with transcripts reads the credential once for all its pages and transcripts', async () => {
+		const { json, result } = await run(
+			{
+				resource: 'conversation',
+				operation: 'getAll',
+				returnAll: true,
+				options: { includeTranscripts: true },
+			},
+			{ credentials: ctx.credentials() },
+		);
+		expect(json.length).toBeGreaterThan(200);
+		expect(apiRequests(ctx.sandbox).length).toBeGreaterThan(json.length);
+		expect(result.credentialReads).toBe(1);
+	});
+
+	it('Agent → Get for the same agent in many items gives every item its answer', async () => {
+		const [agentId] = ctx.sandbox.agentIds.A;
+		const { json } = await run(
+			{ resource: 'agent', operation: 'get', agentId: byId(agentId) },
+			{
+				credentials: ctx.credentials(),
+				items: Array.from({ length: 12 }, (_v, i) => ({ json: { i } })),
+			},
+		);
+		expect(json).toHaveLength(12);
+		expect(json.every((agent) => agent.id === agentId)).toBe(true);
+	});
+
+	it('without Continue On Fail, an item RingReady does not find stops the run: the other items are not sent', async () => {
+		const error = await runError(getConversation({ maxConcurrency: 1 }), {
+			credentials: ctx.credentials(),
+			items: [{ json: { id: 999999 } }, ...ids(10).map((id) => ({ json: { id } }))],
+		});
+		expect(error.message).toBe('Conversation 999999 was not found in this RingReady account');
+		expect(error.context?.itemIndex).toBe(0);
+		// Max Concurrency 1: at most the request that took the freed slot in the same instant still goes.
+		expect(apiRequests(ctx.sandbox).length).toBeLessThanOrEqual(2);
+	});
+});
+
 describe('reads start while later items are still being read', () => {
 	// Each item's Conversation parameter takes about 40 ms to evaluate (a slow expression).
 	const slowId =
@@ -146,11 +216,6 @@ describe('reads start while later items are still being read', () => {
 		operation: 'get',
 		conversationId: { __rl: true, mode: 'id', value: slowId },
 	};
-	const ids = (count: number) =>
-		ctx.sandbox.control
-			.conversations()
-			.slice(0, count)
-			.map((c) => c.id);
 
 	it('Conversation → Get for 10 slow items: the first requests are answered before the last item is read, output in input order', async () => {
 		const wanted = ids(10);
@@ -179,18 +244,23 @@ describe('reads start while later items are still being read', () => {
 		expect(apiRequests(ctx.sandbox).length).toBeLessThanOrEqual(3);
 	});
 
-	it('with Continue On Fail the bad item becomes an error item in its place', async () => {
+	it('with Continue On Fail a bad item and one RingReady does not find become error items in their place', async () => {
 		const wanted = ids(2);
-		const { json } = await run(getConversation, {
+		const { json, items } = await run(getConversation, {
 			credentials: ctx.credentials(),
 			continueOnFail: true,
-			items: [wanted[0], 'abc', wanted[1]].map((id) => ({ json: { id } })),
+			items: [wanted[0], 'abc', 999999, wanted[1]].map((id) => ({ json: { id } })),
 		});
 		expect(json.map((item) => item.id ?? item.error)).toEqual([
 			wanted[0],
 			'Conversation ID must be a positive whole number, got "abc" [item 1]',
+			'Conversation 999999 was not found in this RingReady account',
 			wanted[1],
 		]);
+		expect(json[2].description).toBe(
+			'Check the ID. An API key sees only the agents and conversations of the account that created it.',
+		);
+		expect(items.map((item) => item.pairedItem)).toEqual([0, 1, 2, 3].map((item) => ({ item })));
 	});
 });
 
@@ -233,10 +303,6 @@ describe('a run that has failed sends nothing more', () => {
 	});
 
 	it('with Continue On Fail, a revoked key still stops the requests: 60 items, only those already under way are sent', async () => {
-		const ids = ctx.sandbox.control
-			.conversations()
-			.slice(0, 60)
-			.map((c) => c.id);
 		const { json } = await run(
 			{
 				resource: 'conversation',
@@ -247,7 +313,7 @@ describe('a run that has failed sends nothing more', () => {
 			{
 				credentials: ctx.credentials('revoked'),
 				continueOnFail: true,
-				items: ids.map((id) => ({ json: { id } })),
+				items: ids(60).map((id) => ({ json: { id } })),
 			},
 		);
 		expect(json).toHaveLength(60);
@@ -304,5 +370,3 @@ describe('a run that has failed sends nothing more', () => {
 		expect(json.filter((item) => Array.isArray(item.transcript))).toHaveLength(38);
 	});
 });
-
-void byId;

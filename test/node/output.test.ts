@@ -93,6 +93,32 @@ describe('Output: Simplified (what a new node returns)', () => {
 			})),
 		);
 	});
+	it('Agent › Get stays small when Business Services and the FAQ are at their limits', async () => {
+		const agent = ctx.sandbox.control.agents('A')[1];
+		const faq = Object.fromEntries(
+			Array.from({ length: 50 }, (_, i) => [
+				`${String(i).padStart(2, '0')} ${'q'.repeat(197)}`,
+				'a'.repeat(500),
+			]),
+		);
+		const patched = await fetch(`${ctx.sandbox.url}/api/v1/agents/${agent.id}`, {
+			method: 'PATCH',
+			headers: {
+				authorization: `Bearer ${ctx.sandbox.keys.readWrite}`,
+				'content-type': 'application/json',
+			},
+			body: JSON.stringify({ business_services: 's'.repeat(30_000), faq }),
+		});
+		expect(patched.status).toBe(200);
+		const get = { resource: 'agent', operation: 'get', agentId: byId(agent.id) };
+		const raw = await run({ ...get, output: 'raw' }, { credentials: ctx.credentials() });
+		const simple = await run(get, { credentials: ctx.credentials() });
+		expect(JSON.stringify(raw.json).length).toBeGreaterThan(65_000);
+		expect(JSON.stringify(simple.json).length).toBeLessThan(1_500);
+		expect(simple.json[0].faq_entry_count).toBe(50);
+		expect(simple.json[0]).not.toHaveProperty('business_services');
+		expect(simple.json[0]).not.toHaveProperty('faq');
+	});
 });
 
 describe('Output: Raw', () => {
@@ -201,31 +227,75 @@ describe('Output: Selected Fields', () => {
 });
 
 describe('version 1 (saved workflows) keeps Simplify and ignores Output', () => {
-	it('Conversation › Get: without Simplify the whole conversation, with it the 11 fields of version 1', async () => {
-		const [conversation] = newest(1);
-		const full = await run(conversationGet(conversation.id, { output: 'simplified' }), {
+	const VERSION_1_SIMPLIFIED = [...SIMPLIFIED_CONVERSATION, 'end_reason'];
+	const fieldsOf = (conversation: object) =>
+		Object.fromEntries(
+			VERSION_1_SIMPLIFIED.map((f) => [f, (conversation as Record<string, unknown>)[f] ?? null]),
+		);
+
+	it('Conversation › Get: without Simplify the whole conversation, with it the 11 fields of version 1, the transcript as text only', async () => {
+		const chat = ctx.sandbox.control.conversations('A').find((c) => c.channel === 'web_chat')!;
+		const full = await run(conversationGet(chat.id, { output: 'simplified' }), {
 			credentials: ctx.credentials(),
 			typeVersion: 1,
 		});
-		expect(full.json).toEqual([conversation]);
-		const simplified = await run(
-			conversationGet(conversation.id, { simplify: true, output: 'raw' }),
-			{ credentials: ctx.credentials(), typeVersion: 1 },
-		);
-		expect(Object.keys(simplified.json[0])).toEqual([
-			...SIMPLIFIED_CONVERSATION,
-			'end_reason',
-			'transcript_text',
+		expect(full.json).toEqual([chat]);
+		const simplified = await run(conversationGet(chat.id, { simplify: true, output: 'raw' }), {
+			credentials: ctx.credentials(),
+			typeVersion: 1,
+		});
+		expect(simplified.json).toEqual([
+			{
+				...fieldsOf(chat),
+				transcript_text: chat
+					.transcript!.map(
+						(turn) =>
+							`${turn.role.charAt(0).toUpperCase()}${turn.role.slice(1).replace(/_/g, ' ')}: ${turn.content}`,
+					)
+					.join('\n'),
+			},
 		]);
+		expect(Object.keys(simplified.json[0])).toEqual([...VERSION_1_SIMPLIFIED, 'transcript_text']);
 	});
 
-	it('Agent › Get Many: without Simplify every field RingReady lists (Raw of version 1.1)', async () => {
-		const agents = { resource: 'agent', operation: 'getAll', returnAll: true };
-		const v1 = await run(
-			{ ...agents, output: 'simplified' },
+	it('Conversation › Get Many with Simplify: those fields, plus transcript_text with Add Transcript Text or Include Transcripts', async () => {
+		const simplify = (options: Record<string, unknown> = {}) =>
+			run(conversationGetMany({ simplify: true, options }), {
+				credentials: ctx.credentials(),
+				typeVersion: 1,
+			});
+		expect((await simplify()).json).toEqual(newest(3).map(fieldsOf));
+		for (const options of [{ transcriptText: true }, { includeTranscripts: true }]) {
+			const { json } = await simplify(options);
+			expect(json.map((c) => Object.keys(c))).toEqual(
+				newest(3).map(() => [...VERSION_1_SIMPLIFIED, 'transcript_text']),
+			);
+			expect(json.every((c) => /^[A-Z][a-z ]*: /.test(String(c.transcript_text)))).toBe(true);
+		}
+	});
+
+	it('Agent › Get and Get Many: with Simplify the fields of Simplified, without it the record as RingReady sent it', async () => {
+		const agent = ctx.sandbox.control.agents('A')[0];
+		const get = { resource: 'agent', operation: 'get', agentId: byId(agent.id) };
+		const getMany = { resource: 'agent', operation: 'getAll', returnAll: true };
+		for (const parameters of [get, getMany]) {
+			const v1 = await run(
+				{ ...parameters, simplify: true, output: 'raw' },
+				{ credentials: ctx.credentials(), typeVersion: 1 },
+			);
+			const simplified = await run(parameters, { credentials: ctx.credentials() });
+			expect(v1.json).toEqual(simplified.json);
+		}
+		const whole = await run(
+			{ ...get, output: 'simplified' },
 			{ credentials: ctx.credentials(), typeVersion: 1 },
 		);
-		const raw = await run({ ...agents, output: 'raw' }, { credentials: ctx.credentials() });
+		expect(whole.json).toEqual([JSON.parse(JSON.stringify(agent))]);
+		const v1 = await run(
+			{ ...getMany, output: 'simplified' },
+			{ credentials: ctx.credentials(), typeVersion: 1 },
+		);
+		const raw = await run({ ...getMany, output: 'raw' }, { credentials: ctx.credentials() });
 		expect(v1.json).toEqual(raw.json);
 		expect(Object.keys(v1.json[0])).toEqual([
 			'id',

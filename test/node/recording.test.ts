@@ -2,8 +2,10 @@
  * Downloading a conversation's recording as an n8n file (shared/recording.ts), through n8n-core's
  * ExecuteContext against the sandbox over real HTTP. A small node defined here calls the transport
  * function directly (one download per item, the item's credential from a RequestSession, the file
- * under a binary property), so that each rule of the download is tested on its own;
- * downloadRecording.test.ts runs it through Conversation › Get and Get Many.
+ * under a binary property), so that each rule of the download is tested on its own. What a user
+ * sees of an ordinary download (the file, its field, Max Recording Size, a page that is not audio,
+ * Continue On Fail) is tested once, through Conversation › Get and Get Many, in
+ * downloadRecording.test.ts.
  */
 import { createServer } from 'http';
 import type { AddressInfo } from 'net';
@@ -156,41 +158,6 @@ const recordingRequests = () =>
 const pathOf = (url: string) => new URL(url).pathname;
 
 describe('a conversation’s recording as a file', () => {
-	it('a recording on the Base URL’s origin is fetched with the key and stored byte for byte', async () => {
-		const call = phoneCall('api', 'wav');
-		const { items } = await download([call]);
-		const audio = recordingAudio(call.id);
-		expect(fileBytes(items[0])).toEqual(audio.bytes);
-		expect(items[0].binary!.data).toMatchObject({
-			mimeType: 'audio/wav',
-			fileName: `conversation-${call.id}.wav`,
-			fileExtension: 'wav',
-		});
-		expect(items[0].json).toEqual({ id: call.id, recording_url: call.recording_url });
-		expect(ctx.sandbox.control.recordingRequests()).toEqual([
-			expect.objectContaining({
-				origin: 'api',
-				path: pathOf(call.recording_url!),
-				authorization: true,
-				key: `${ctx.sandbox.keys.readWrite.slice(0, 12)}…`,
-				status: 200,
-			}),
-		]);
-	});
-
-	it('a recording on another origin is fetched without the key', async () => {
-		const call = phoneCall('media', 'mp3');
-		const { items } = await download([call]);
-		expect(fileBytes(items[0])).toEqual(recordingAudio(call.id).bytes);
-		expect(items[0].binary!.data).toMatchObject({
-			mimeType: 'audio/mpeg',
-			fileName: `conversation-${call.id}.mp3`,
-		});
-		expect(recordingRequests()).toEqual([
-			{ origin: 'media', path: pathOf(call.recording_url!), authorization: false, status: 200 },
-		]);
-	});
-
 	it('the key goes by exact origin: with a Base URL of localhost it is not sent to 127.0.0.1', async () => {
 		const call = phoneCall('api', 'mp3');
 		const error = await downloadError(
@@ -219,13 +186,6 @@ describe('a conversation’s recording as a file', () => {
 			{ json: { id: chat.id, recording_url: null }, pairedItem: { item: 0 } },
 		]);
 		expect(recordingRequests()).toEqual([]);
-	});
-
-	it('the file goes under the binary property asked for', async () => {
-		const call = phoneCall('media', 'wav');
-		const { items } = await download([call], { binaryProperty: 'recording' });
-		expect(Object.keys(items[0].binary!)).toEqual(['recording']);
-		expect(fileBytes(items[0], 'recording')).toEqual(recordingAudio(call.id).bytes);
 	});
 
 	it('a redirect to the other origin is followed, without the key', async () => {
@@ -279,17 +239,6 @@ describe('a recording that cannot be downloaded fails for its item', () => {
 		);
 		const [served] = ctx.sandbox.control.recordingRequests();
 		expect(served.bytes_sent).toBeLessThan(total);
-	});
-
-	it('a web page instead of audio', async () => {
-		const call = phoneCall('api', 'mp3');
-		ctx.sandbox.control.recordingAnswer({ id: call.id, answer: 'html' });
-		const error = await downloadError(call);
-		expect(error).toBeInstanceOf(NodeApiError);
-		expect(error.message).toBe(`The recording of conversation ${call.id} is not an audio file`);
-		expect(error.description).toBe(
-			`${call.recording_url} answered with Content-Type text/html; charset=utf-8 instead of an audio type (audio/*). It may be a sign-in or error page. Nothing was stored.`,
-		);
 	});
 
 	it('a recording the server no longer has (404)', async () => {
@@ -383,20 +332,6 @@ describe('a recording that cannot be downloaded fails for its item', () => {
 		expect(error.description).toBe(
 			`Nothing was stored. Check that this n8n can reach http://127.0.0.1:${port} (error code ECONNREFUSED).`,
 		);
-	});
-
-	it('with Continue On Fail, only the failing item is an error and it carries no file', async () => {
-		const good = phoneCall('api', 'wav');
-		const page = phoneCall('media', 'mp3');
-		const chat = ctx.sandbox.control.conversations('A').find((c) => c.channel === 'web_chat')!;
-		ctx.sandbox.control.recordingAnswer({ id: page.id, answer: 'html' });
-		const { items } = await download([good, page, chat], {}, { continueOnFail: true });
-		expect(fileBytes(items[0])).toEqual(recordingAudio(good.id).bytes);
-		expect(items[1]).toEqual({
-			json: { error: `The recording of conversation ${page.id} is not an audio file` },
-			pairedItem: { item: 1 },
-		});
-		expect(items[2].binary).toBeUndefined();
 	});
 });
 
