@@ -7,8 +7,6 @@ import type {
 	Icon,
 } from 'n8n-workflow';
 
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
-
 const DEFAULT_BASE_URL = 'https://www.ring-ready.com';
 
 /** Every request's own time limit, the credential test's included. */
@@ -17,14 +15,21 @@ export const REQUEST_TIMEOUT_MS = 30_000;
 /** The API's own path: a Base URL pasted with it (https://www.ring-ready.com/api/v1/) still works. */
 const API_PATH_SUFFIX = /\/api\/v1$/;
 
-/** This machine: 127.0.0.0/8, localhost and ::1 (plain HTTP is allowed there, such as the local sandbox). */
+const LOOPBACK = 'a loopback address (this machine)';
+const THIS_MACHINE_NAME = 'a name for this machine';
+
+/**
+ * This machine (URL.hostname): 127.0.0.0/8, localhost and ::1, as `localNetworkKind` reads them.
+ * Plain HTTP is allowed there, such as the local sandbox.
+ */
 export function isLoopback(hostname: string): boolean {
-	return LOOPBACK_HOSTS.has(hostname) || /^127(\.\d{1,3}){3}$/.test(hostname);
+	const kind = localNetworkKind(hostname);
+	return kind === LOOPBACK || kind === THIS_MACHINE_NAME;
 }
 
 function ipv4Kind(address: number[]): string | undefined {
 	const [a, b] = address;
-	if (a === 127) return 'a loopback address (this machine)';
+	if (a === 127) return LOOPBACK;
 	if (a === 0) return 'an unspecified address';
 	if (a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168))
 		return 'a private network address';
@@ -40,15 +45,14 @@ function ipv4Kind(address: number[]): string | undefined {
  */
 export function localNetworkKind(hostname: string): string | undefined {
 	const name = hostname.toLowerCase().replace(/\.$/, '');
-	if (name === 'localhost' || name.endsWith('.localhost')) return 'a name for this machine';
+	if (name === 'localhost' || name.endsWith('.localhost')) return THIS_MACHINE_NAME;
 	const v4 = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(name);
 	if (v4) return ipv4Kind(v4.slice(1).map(Number));
 	if (!name.startsWith('[')) return undefined;
 	const groups = ipv6Groups(name.slice(1, -1));
 	if (!groups) return undefined;
 	if (groups.every((group) => group === 0)) return 'an unspecified address';
-	if (groups.slice(0, 7).every((group) => group === 0) && groups[7] === 1)
-		return 'a loopback address (this machine)';
+	if (groups.slice(0, 7).every((group) => group === 0) && groups[7] === 1) return LOOPBACK;
 	if ((groups[0] & 0xfe00) === 0xfc00) return 'a private network address';
 	if ((groups[0] & 0xffc0) === 0xfe80) return 'a link-local address';
 	// IPv4 inside IPv6 (::ffff:a.b.c.d, ::a.b.c.d, 64:ff9b::a.b.c.d): the IPv4 address decides.
@@ -79,7 +83,7 @@ function ipv6Groups(address: string): number[] | undefined {
 function unsafeProtocol(target: URL): string | undefined {
 	if (target.protocol === 'https:') return undefined;
 	if (target.protocol === 'http:' && isLoopback(target.hostname)) return undefined;
-	return `Refusing to send the API key to ${target.protocol}//${target.host}: the Base URL must start with https:// (plain http:// is allowed only for 127.0.0.1 or localhost, such as the local sandbox).`;
+	return `Refusing to send the API key to ${target.protocol}//${target.host}: the Base URL must start with https:// (plain http:// is allowed only for this machine: localhost, 127.0.0.0/8 or ::1, such as the local sandbox).`;
 }
 
 /**

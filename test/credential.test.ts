@@ -142,6 +142,10 @@ describe('RingReady API credential: test against the sandbox', () => {
 		const port = new URL(sandbox.url).port;
 		const result = await runTest(sandbox.keys.readWrite, `http://localhost:${port}`);
 		expect(result.status).toBe('OK');
+		// All of 127.0.0.0/8 is this machine: the request is made (nothing listens there, so it fails
+		// to connect), not refused for its scheme.
+		const second = await runTest(sandbox.keys.readWrite, `http://127.0.0.2:${port}`);
+		expect(second.message).not.toMatch(/https:\/\//);
 	});
 
 	it('never puts the key in a failure message', async () => {
