@@ -1,79 +1,68 @@
 /**
- * Case 3 runs here, in a fresh process, so its RSS is not shared with the bench, the sandbox or
- * earlier cases. Forked by bench/cases/list-memory.ts with --expose-gc (used only to take a clean
- * baseline before the run). Receives { baseUrl, apiKey }, replies with MemoryResult.
+ * Case 5's measured process (forked by bench/cases/list-memory.ts with --expose-gc, for a clean
+ * baseline): runs Return All through the harness and reports time, CPU and memory.
  */
-import type { INodeParameters } from 'n8n-workflow';
-
 import { executeNode } from '../test/harness';
 import { loadRingReady } from './lib/nodes';
 
 export interface MemoryResult {
 	ms: number;
+	cpuMs: number;
 	items: number;
 	/** Bytes of the output items' JSON (what the pages carried). */
 	jsonBytes: number;
 	baselineRss: number;
 	peakRss: number;
-	/** Heap in use right after the run, output still held (what the workflow keeps). */
-	heapAfter: number;
 	baselineHeap: number;
-	cpuMs: number;
-	/** RSS samples were taken every 5 ms; maxRSS from the kernel is used when it rose during the run. */
+	/** Heap in use right after the run, output still held. */
+	heapAfter: number;
+	/** RSS sampled every 5 ms, or the kernel's maxRSS when it rose higher. */
 	peakSource: 'samples' | 'kernel maxRSS';
 }
 
 async function measure(baseUrl: string, apiKey: string): Promise<MemoryResult> {
 	const node = loadRingReady();
-	const credentials = { apiKey, baseUrl };
-	const run = async (parameters: INodeParameters) =>
-		await executeNode(node, { typeVersion: 1, parameters, credentials });
-	// Warm up: load every module and compile the paths the run takes, then start from a clean heap.
-	for (let i = 0; i < 2; i++)
-		await run({ resource: 'conversation', operation: 'getAll', limit: 200 });
+	const run = async (parameters: Record<string, unknown>) =>
+		await executeNode(node, {
+			typeVersion: 1,
+			parameters: { resource: 'conversation', operation: 'getAll', ...parameters },
+			credentials: { apiKey, baseUrl },
+		});
+	for (let i = 0; i < 2; i++) await run({ limit: 200 }); // load and compile every path first
 	const gc = (globalThis as { gc?: () => void }).gc;
 	gc?.();
 	gc?.();
 	const baselineRss = process.memoryUsage.rss();
 	const baselineHeap = process.memoryUsage().heapUsed;
-	const kernelPeakBefore = process.resourceUsage().maxRSS * 1024;
-
-	let peak = baselineRss;
-	const sampler = setInterval(() => {
-		const rss = process.memoryUsage.rss();
-		if (rss > peak) peak = rss;
-	}, 5);
+	const kernelBefore = process.resourceUsage().maxRSS * 1024;
+	let peakRss = baselineRss;
+	const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 5);
 	const cpu = process.cpuUsage();
 	const started = performance.now();
-	const result = await run({ resource: 'conversation', operation: 'getAll', returnAll: true });
+	const result = await run({ returnAll: true });
 	const ms = performance.now() - started;
 	const used = process.cpuUsage(cpu);
 	clearInterval(sampler);
-	peak = Math.max(peak, process.memoryUsage.rss());
+	peakRss = Math.max(peakRss, process.memoryUsage.rss());
 	const heapAfter = process.memoryUsage().heapUsed;
-	const kernelPeakAfter = process.resourceUsage().maxRSS * 1024;
-	let peakSource: MemoryResult['peakSource'] = 'samples';
-	if (kernelPeakAfter > kernelPeakBefore && kernelPeakAfter > peak) {
-		peak = kernelPeakAfter;
-		peakSource = 'kernel maxRSS';
-	}
+	const kernelAfter = process.resourceUsage().maxRSS * 1024;
+	const kernel = kernelAfter > kernelBefore && kernelAfter > peakRss;
 	const items = result.output[0] ?? [];
-	const jsonBytes = Buffer.byteLength(JSON.stringify(items.map((item) => item.json)));
 	return {
 		ms,
-		items: items.length,
-		jsonBytes,
-		baselineRss,
-		peakRss: peak,
-		heapAfter,
-		baselineHeap,
 		cpuMs: (used.user + used.system) / 1000,
-		peakSource,
+		items: items.length,
+		jsonBytes: Buffer.byteLength(JSON.stringify(items.map((item) => item.json))),
+		baselineRss,
+		peakRss: kernel ? kernelAfter : peakRss,
+		baselineHeap,
+		heapAfter,
+		peakSource: kernel ? 'kernel maxRSS' : 'samples',
 	};
 }
 
-process.once('message', (message: { baseUrl: string; apiKey: string }) => {
-	measure(message.baseUrl, message.apiKey).then(
+process.once('message', ({ baseUrl, apiKey }: { baseUrl: string; apiKey: string }) => {
+	measure(baseUrl, apiKey).then(
 		(result) => process.send!({ result }, () => process.exit(0)),
 		(error: unknown) =>
 			process.send!({ error: error instanceof Error ? error.stack : String(error) }, () =>

@@ -1,183 +1,148 @@
 /**
- * Case 3: Return All, list only, N = 20,000 at 20 ms: time, whether pages go back to back, and
- * peak memory (RSS growth against the JSON size), measured in a fresh child process.
+ * Case 5: Return All, list only, 20,000 conversations at 20 ms: whether pages go back to back, and
+ * peak memory (RSS growth against the JSON size) in a fresh process that runs nothing but the node
+ * (bench/memory-child.ts, compiled to JavaScript so no TypeScript compiler heap hides the growth).
  */
 import { execFileSync, fork } from 'child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'fs';
 import { join, resolve } from 'path';
 
-import { BenchContext, LATENCY_MS, QUICK, log } from '../lib/context';
-import { measureRtt } from '../lib/measure';
-import type { CaseResult, Row, Target } from '../lib/report';
-import { n8nRow, runN8n, type N8nMeasure } from '../lib/rows';
-import { startRemoteSandbox } from '../lib/sandbox';
-import { summarize } from '../lib/stats';
-import { ITEMS_NODES, listWorkflow } from '../lib/workflows';
+import { startSandbox } from '../../test/sandbox';
+import { LATENCY_MS, PAGE, QUICK, log, measureRtt, summarize, type Bench } from '../lib/bench';
+import { fixed, floorRow, row, type CaseResult } from '../lib/report';
+import { NODES, listWorkflow } from '../lib/workflows';
 import type { MemoryResult } from '../memory-child';
 
 const N = QUICK ? 2_000 : 20_000;
-const PAGE = 200;
 const MB = 1024 * 1024;
-
 const ROOT = resolve(__dirname, '..', '..');
 const OUT = join(ROOT, 'bench', 'out', 'memory-child');
 
-/**
- * Compiles the child (and what it imports) to plain JavaScript under bench/out/ (git-ignored), so
- * the measured process never loads the TypeScript compiler: ts-node's compiler heap would leave
- * RSS that the run then reuses, hiding its growth.
- */
-function compileChild(): string {
+async function runChild(baseUrl: string, apiKey: string): Promise<MemoryResult> {
 	rmSync(OUT, { recursive: true, force: true });
 	mkdirSync(OUT, { recursive: true });
 	const tsconfig = join(OUT, 'tsconfig.json');
+	const compilerOptions = {
+		outDir: join(OUT, 'js'),
+		rootDir: ROOT,
+		noCheck: true,
+		sourceMap: false,
+	};
+	const files = [join(ROOT, 'bench', 'memory-child.ts')];
 	writeFileSync(
 		tsconfig,
-		JSON.stringify({
-			extends: join(ROOT, 'tsconfig.json'),
-			compilerOptions: { outDir: join(OUT, 'js'), rootDir: ROOT, noCheck: true, sourceMap: false },
-			include: [],
-			files: [join(ROOT, 'bench', 'memory-child.ts')],
-		}),
+		JSON.stringify({ extends: join(ROOT, 'tsconfig.json'), compilerOptions, include: [], files }),
 	);
 	execFileSync(
 		process.execPath,
 		[join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', tsconfig],
-		{ stdio: 'inherit' },
+		{
+			stdio: 'inherit',
+		},
 	);
-	return join(OUT, 'js', 'bench', 'memory-child.js');
-}
-
-async function runChild(baseUrl: string, apiKey: string): Promise<MemoryResult> {
-	const child = fork(compileChild(), [], {
+	const child = fork(join(OUT, 'js', 'bench', 'memory-child.js'), [], {
 		execArgv: ['--expose-gc'],
-		stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
 	});
 	return await new Promise((resolve, reject) => {
-		child.once('message', (message: { result?: MemoryResult; error?: string }) => {
-			if (message.result) resolve(message.result);
-			else reject(new Error(`memory child failed: ${message.error}`));
-		});
+		child.once('message', (message: { result?: MemoryResult; error?: string }) =>
+			message.result
+				? resolve(message.result)
+				: reject(new Error(`memory child: ${message.error}`)),
+		);
 		child.once('exit', (code) => reject(new Error(`memory child exited with ${code}`)));
 		child.send({ baseUrl, apiKey });
 	});
 }
 
-const LIST_ONLY: N8nMeasure = { nodes: [ITEMS_NODES.list], output: ITEMS_NODES.list };
-const LIST_WORKFLOW_ID = 'benchListOnlyBig01';
-
-export async function caseListMemory(ctx: BenchContext): Promise<CaseResult> {
+export async function caseListMemory(bench: Bench): Promise<CaseResult> {
 	log(`case 5: seeding ${N.toLocaleString('en-US')} conversations …`);
-	const seedingStarted = performance.now();
-	const sandbox = await startRemoteSandbox({
+	const sandbox = await startSandbox({
 		latencyMs: LATENCY_MS,
 		conversationsPerAccount: { A: N, B: 10 },
 	});
-	const seedingMs = performance.now() - seedingStarted;
+	const target = { sandbox, url: sandbox.url };
+	const apiKey = sandbox.keys.readWrite;
 	try {
-		const rtt = await measureRtt(sandbox.url, sandbox.keys.readWrite, 12);
+		const rtt = await measureRtt(sandbox.url, apiKey);
 		const pages = Math.ceil(N / PAGE);
 		const floorMs = pages * rtt.listMs;
-		await sandbox.clear();
 		log('case 5: Return All (list only) in a fresh child process …');
-		const result = await runChild(sandbox.url, sandbox.keys.readWrite);
-		const stats = await sandbox.stats();
-		// The child's warm-up asked for two pages of 200 before the measured run.
-		const measured = { ...stats, log: stats.log.slice(2) };
-		const requests = summarize(measured);
+		sandbox.control.clearRequests();
+		const result = await runChild(sandbox.url, apiKey);
+		// The child's two warm-up runs asked for a page of 200 each before the measured run.
+		const requests = summarize({
+			...sandbox.control.requests(),
+			log: sandbox.control.requests().log.slice(2),
+		});
 		const growth = result.peakRss - result.baselineRss;
-		const ratio = growth / result.jsonBytes;
-		const heapRatio = (result.heapAfter - result.baselineHeap) / result.jsonBytes;
-		const rows: Row[] = [
-			{
-				subject: 'Latency floor',
-				timeMs: floorMs,
-				timeKind: 'computed',
-				floorRatio: 1,
-				note: `${pages} sequential pages × ${rtt.listMs.toFixed(1)} ms (measured RTT of a 200-item page)`,
-			},
-			{
-				subject: 'RingReady node — harness (n8n-core 2.41, Node 20), own process',
-				timeMs: result.ms,
-				timeKind: 'wall, 1 run',
-				floorRatio: result.ms / floorMs,
-				items: result.items,
-				requests,
-				clientCpuMs: result.cpuMs,
-				note: `gap between pages: median ${requests.medianListGapMs.toFixed(1)} ms, max ${requests.maxListGapMs.toFixed(1)} ms`,
-			},
-		];
-		const targets: Target[] = [
-			{
-				text: 'pages requested back to back (one at a time, next page right after the previous answer)',
-				measured: `${requests.listRequests} pages for ${result.items} conversations, peak ${requests.peakInFlight} in flight, gap median ${requests.medianListGapMs.toFixed(1)} ms / max ${requests.maxListGapMs.toFixed(1)} ms; ${(result.ms / floorMs).toFixed(2)}× the floor`,
-				pass:
-					requests.listRequests <= pages + 1 &&
-					requests.peakInFlight <= 1 &&
-					requests.medianListGapMs < 0.25 * rtt.listMs,
-			},
-			{
-				text: 'peak memory (RSS growth) ≤ 3× the data (JSON size)',
-				measured: `${(growth / MB).toFixed(1)} MB RSS growth for ${(result.jsonBytes / MB).toFixed(1)} MB of JSON = ${ratio.toFixed(2)}×`,
-				pass: ratio <= 3,
-			},
-			{
-				text: `all ${N.toLocaleString('en-US')} conversations returned`,
-				measured: String(result.items),
-				pass: result.items === N,
-			},
+		const heap = result.heapAfter - result.baselineHeap;
+		const rows = [
+			floorRow(
+				'Latency floor',
+				floorMs,
+				`${pages} sequential pages × ${fixed(rtt.listMs, 1)} ms (RTT of a 200-item page)`,
+			),
+			row(
+				'RingReady node — harness (n8n-core, Node 20), own process',
+				[{ ...result, requests, cpuPerRequestMs: result.cpuMs / requests.total }],
+				'wall',
+				floorMs,
+				`gap between pages: median ${fixed(requests.medianListGapMs, 1)} ms, max ${fixed(requests.maxListGapMs, 1)} ms`,
+			),
 		];
 		const notes: string[] = [];
-		const n8n = await ctx.n8n();
+		const n8n = await bench.n8n();
 		if (n8n) {
 			log('case 5: Return All (list only) in real n8n …');
-			const credential = { id: 'benchRingReadyBig', name: 'RingReady API (bench list)' };
+			const credential = { id: 'benchRingReadyBg', name: 'RingReady API (bench list)' };
 			await n8n.importCredentials([
-				{
-					...credential,
-					type: 'ringReadyApi',
-					data: { apiKey: sandbox.keys.readWrite, baseUrl: sandbox.url },
-				},
+				{ ...credential, type: 'ringReadyApi', data: { apiKey, baseUrl: sandbox.url } },
 			]);
-			await n8n.importWorkflows([listWorkflow(LIST_WORKFLOW_ID, credential)]);
-			const runs = await runN8n(ctx, LIST_WORKFLOW_ID, LIST_ONLY, {
-				count: 1,
-				target: sandbox,
-				label: 'the list-only workflow',
-				notes,
-			});
-			if (runs.length > 0) {
-				const growth = runs[0].outcome.nodes[ITEMS_NODES.list]?.rssGrowthBytes;
-				const memory =
-					growth === undefined
-						? 'RSS not sampled'
-						: `n8n main process RSS +${(growth / MB).toFixed(1)} MB while the node ran (${(growth / result.jsonBytes).toFixed(2)}× the JSON)`;
+			await n8n.importWorkflows([listWorkflow('benchListOnlyBig1', credential)]);
+			const run = await bench.execute('benchListOnlyBig1', [NODES.list], target);
+			if (run)
 				rows.splice(
 					1,
 					0,
-					n8nRow(
-						ctx,
-						'RingReady node, list only',
-						runs,
-						LIST_ONLY,
+					row(
+						'RingReady node, list only — real n8n',
+						[run],
+						'n8n executionTime',
 						floorMs,
-						`gap between pages: median ${runs[0].requests.medianListGapMs.toFixed(1)} ms; ${memory}`,
+						`n8n main process RSS +${fixed((run.rssGrowthBytes ?? NaN) / MB, 1)} MB while the node ran (n8n also keeps the execution's data: for comparison only)`,
 					),
 				);
-			}
-		}
+		} else notes.push(bench.n8nProblem ?? 'real n8n not available');
 		notes.push(
-			`Memory: measured in a plain Node process running the compiled harness and node (no TypeScript compiler loaded); baseline RSS ${(result.baselineRss / MB).toFixed(0)} MB after two warm-up runs and a forced GC; peak ${(result.peakRss / MB).toFixed(0)} MB (${result.peakSource}); heap still in use after the run, output held: ${((result.heapAfter - result.baselineHeap) / MB).toFixed(1)} MB = ${heapRatio.toFixed(2)}× the JSON.`,
-			"The memory target is measured in the harness child: it needs a process that runs nothing but the node. The real n8n row's RSS growth is n8n's main process while the node ran (n8n also keeps the execution's data), for comparison only.",
-			`Sandbox: ready with ${N.toLocaleString('en-US')} conversations seeded ${(seedingMs / 1000).toFixed(1)} s after its process was started (process start, ts-node and seeding).`,
-			`"Back to back": the node never has two pages in flight and the next page is asked for right after parsing the previous one; the gap is the client's time per page (parse + n8n-core request setup), not waiting.`,
+			`Memory: a plain Node process running the compiled harness and node; baseline RSS ${fixed(result.baselineRss / MB, 0)} MB after two warm-up runs and a forced GC, peak ${fixed(result.peakRss / MB, 0)} MB (${result.peakSource}); heap still in use after the run, output held: ${fixed(heap / MB, 1)} MB = ${fixed(heap / result.jsonBytes)}× the JSON.`,
+			'"Back to back": never two pages in flight, and the next page asked for right after the previous one is parsed; the gap is the client\'s time per page, not waiting.',
 		);
 		return {
 			id: '5',
 			title: `Return All, list only, N = ${N.toLocaleString('en-US')}, ${LATENCY_MS} ms latency: time and memory`,
-			setup: `Our node (Conversation → Get Many, Return All, no transcripts) in real n8n and in a fresh Node process (harness, for the memory figure), the sandbox in another.`,
+			setup:
+				'Our node (Conversation → Get Many, Return All, no transcripts) in a fresh Node process (harness, for the memory figure) and in real n8n.',
 			rows,
-			targets,
+			targets: [
+				{
+					text: 'pages requested back to back (one at a time, next page right after the previous answer)',
+					measured: `${requests.list} pages for ${result.items} conversations, peak ${requests.peak} in flight, gap median ${fixed(requests.medianListGapMs, 1)} ms / max ${fixed(requests.maxListGapMs, 1)} ms`,
+					pass:
+						requests.list <= pages + 1 &&
+						requests.peak <= 1 &&
+						requests.medianListGapMs < 0.25 * rtt.listMs,
+				},
+				{
+					text: 'peak memory (RSS growth) ≤ 3× the data (JSON size)',
+					measured: `${fixed(growth / MB, 1)} MB RSS growth for ${fixed(result.jsonBytes / MB, 1)} MB of JSON = ${fixed(growth / result.jsonBytes)}×`,
+					pass: growth <= 3 * result.jsonBytes,
+				},
+				{
+					text: `all ${N.toLocaleString('en-US')} conversations returned`,
+					measured: String(result.items),
+					pass: result.items === N,
+				},
+			],
 			notes,
 		};
 	} finally {
