@@ -1,17 +1,8 @@
 #!/usr/bin/env bash
-# npm run test:scale — the package in n8n queue mode: Postgres + Redis + one n8n main + two n8n workers,
-# against two local RingReady sandboxes with latency and faults. Not part of `npm test` (about 10 minutes).
-#
-#   npm run test:scale
-#
-# Installs Postgres and Redis from Debian's packages when they are missing (apt-get), starts private
-# instances on loopback on free ports in temporary folders, builds and packs the package, installs the
-# tarball into each n8n process's own user folder (as n8n installs a community package), and runs
-# test/scale/scale.ts. Everything it starts is stopped on exit (also on Ctrl-C).
-# Knobs: SCALE_KEEP=1 keeps the work folders (logs, user folders); SCALE_SEED=N changes the random bursts;
-# SCALE_CALLS=N webhook calls in the concurrency run (default 200); SCALE_SCHEDULER=durable runs the
-# trigger on n8n's durable, database-backed scheduler (default: the in-memory one).
-# The last line of output is "N passed, N failed"; the exit code is non-zero on any failure.
+# npm run test:scale — the package in n8n queue mode (README.md in this folder): installs Postgres and
+# Redis from Debian's packages when missing, starts private instances on loopback, packs the package,
+# finds n8n 2.x and runs scale.ts; everything it starts is stopped on exit (also on Ctrl-C).
+# SCALE_KEEP=1 keeps the work folders; SCALE_SEED, SCALE_TRACKS and SCALE_SCHEDULER go to scale.ts.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
@@ -116,6 +107,5 @@ run_prepare 2
 
 step "running the checks (work folder $work)"
 run_checks test/scale/scale.ts SCALE_N8N_DIR="$n8n_dir" SCALE_N8N_NODE="$n8n_node" SCALE_PACKAGE_DIR="$package_dir" \
-  SCALE_WORK_DIR="$work/run" SCALE_PIDS_FILE="$pids" \
-  SCALE_PG_HOST=127.0.0.1 SCALE_PG_PORT="$pg_port" SCALE_PG_DATABASE=n8n SCALE_PG_USER=n8n SCALE_PG_PASSWORD="$pg_password" \
-  SCALE_REDIS_HOST=127.0.0.1 SCALE_REDIS_PORT="$redis_port" SCALE_REDIS_PASSWORD="$redis_password"
+  SCALE_WORK_DIR="$work/run" SCALE_PIDS_FILE="$pids" SCALE_PG_PORT="$pg_port" SCALE_PG_PASSWORD="$pg_password" \
+  SCALE_REDIS_PORT="$redis_port" SCALE_REDIS_PASSWORD="$redis_password"

@@ -6,12 +6,13 @@
 import {
 	locator,
 	ringReady,
+	workflow,
 	type CredentialRef,
 	type Workflow,
 	type WorkflowNode,
 } from '../e2e/workflows';
 
-export { triggerWorkflow, CREDENTIALS, NODE, TRIGGER } from '../e2e/workflows';
+export { triggerWorkflow, CREDENTIALS } from '../e2e/workflows';
 
 /** One read+write key per sandbox account for the FAQ workflows (16-character ids like n8n's). */
 export const FAQ_CREDENTIALS = {
@@ -39,93 +40,71 @@ export interface FaqCallResponse {
 }
 
 /**
- * Webhook (POST, answers from the Respond node) → Split Out `items` → RingReady Conversation › Get
- * (with transcript text) → RingReady FAQ › Create or Update on the item's agent, with the item's
- * question and an answer drafted from the conversation → Respond to Webhook with the execution id and
- * the FAQ node's output. One call with several items is one execution (the FAQ node then reads and
- * writes each agent once).
+ * Webhook (POST, answered by the Respond node) → Split Out `items` → RingReady Conversation › Get
+ * (transcript text) → RingReady FAQ › Create or Update on the item's agent → Respond with the
+ * execution id and the FAQ node's output. A call with several items is one execution. Built with the
+ * e2e builder, whose Manual Trigger is then taken out: the webhook starts the chain.
  */
 export function faqWorkflow(account: 'A' | 'B'): Workflow {
 	const credential = FAQ_CREDENTIALS[account];
-	const webhook: WorkflowNode = {
-		id: `scale-webhook-${account}`,
-		name: 'Webhook',
-		type: 'n8n-nodes-base.webhook',
-		typeVersion: 2,
-		position: [0, 0],
-		parameters: {
-			httpMethod: 'POST',
-			path: faqWebhookPath(account),
-			responseMode: 'responseNode',
-			options: {},
-		},
+	const node = (name: string, type: string, typeVersion: number, parameters: object) =>
+		({
+			id: `scale-${name.replace(/\W+/g, '-').toLowerCase()}-${account}`,
+			name,
+			type: `n8n-nodes-base.${type}`,
+			typeVersion,
+			position: [0, 0],
+			parameters,
+		}) as WorkflowNode;
+	const webhookParameters = {
+		httpMethod: 'POST',
+		path: faqWebhookPath(account),
+		responseMode: 'responseNode',
+		options: {},
 	};
-	(webhook as WorkflowNode & { webhookId: string }).webhookId =
-		`7f1c2d3e-0000-4000-8000-00000000000${account === 'A' ? 1 : 2}`;
-	const splitOut: WorkflowNode = {
-		id: `scale-split-${account}`,
-		name: 'Split Out',
-		type: 'n8n-nodes-base.splitOut',
-		typeVersion: 1,
-		position: [250, 0],
-		parameters: { fieldToSplitOut: 'body.items', include: 'noOtherFields', options: {} },
-	};
-	const getConversation = ringReady(
-		'Get Conversation',
-		{
-			resource: 'conversation',
-			operation: 'get',
-			conversationId: locator('={{ $json.conversationId }}'),
-			options: { transcriptText: true },
-		},
-		{ credential },
-	);
-	getConversation.position = [500, 0];
-	const upsert = ringReady(
-		'FAQ Upsert',
-		{
-			resource: 'faq',
-			operation: 'upsert',
-			agentId: locator("={{ $('Split Out').item.json.agentId }}"),
-			entries: {
-				entry: [
-					{
-						question: "={{ $('Split Out').item.json.question }}",
-						answer:
-							'={{ "Drafted from conversation " + $json.id + " (" + $json.label + ", " + $json.transcript_text.length + " characters of transcript)" }}',
-					},
-				],
-			},
-		},
-		{ credential },
-	);
-	upsert.position = [750, 0];
-	const respond: WorkflowNode = {
-		id: `scale-respond-${account}`,
-		name: 'Respond',
-		type: 'n8n-nodes-base.respondToWebhook',
-		typeVersion: 1.1,
-		position: [1000, 0],
-		parameters: {
-			respondWith: 'json',
-			responseBody:
-				'={{ JSON.stringify({ executionId: $execution.id, items: $input.all().map(item => item.json) }) }}',
-			options: {},
-		},
-	};
-	const link = (to: string) => ({ main: [[{ node: to, type: 'main' as const, index: 0 }]] });
-	return {
-		id: FAQ_WORKFLOW_IDS[account],
-		name: `scale FAQ webhook (account ${account})`,
-		active: false,
-		nodes: [webhook, splitOut, getConversation, upsert, respond],
-		connections: {
-			Webhook: link('Split Out'),
-			'Split Out': link('Get Conversation'),
-			'Get Conversation': link('FAQ Upsert'),
-			'FAQ Upsert': link('Respond'),
-		},
-		settings: { executionOrder: 'v1' },
-		pinData: {},
-	};
+	const webhookId = `7f1c2d3e-0000-4000-8000-00000000000${account === 'A' ? 1 : 2}`;
+	const conversationId = locator('={{ $json.conversationId }}');
+	const question = "={{ $('Split Out').item.json.question }}";
+	const answer =
+		'={{ "Drafted from conversation " + $json.id + " (" + $json.label + ", " + $json.transcript_text.length + " characters of transcript)" }}';
+	const respondWith =
+		'={{ JSON.stringify({ executionId: $execution.id, items: $input.all().map(item => item.json) }) }}';
+	const built = workflow(FAQ_WORKFLOW_IDS[account], `scale FAQ webhook (account ${account})`, [
+		[
+			{ ...node('Webhook', 'webhook', 2, webhookParameters), webhookId } as WorkflowNode,
+			node('Split Out', 'splitOut', 1, {
+				fieldToSplitOut: 'body.items',
+				include: 'noOtherFields',
+				options: {},
+			}),
+			ringReady(
+				'Get Conversation',
+				{
+					resource: 'conversation',
+					operation: 'get',
+					conversationId,
+					options: { transcriptText: true },
+				},
+				{ credential },
+			),
+			ringReady(
+				'FAQ Upsert',
+				{
+					resource: 'faq',
+					operation: 'upsert',
+					agentId: locator("={{ $('Split Out').item.json.agentId }}"),
+					entries: { entry: [{ question, answer }] },
+				},
+				{ credential },
+			),
+			node('Respond', 'respondToWebhook', 1.1, {
+				respondWith: 'json',
+				responseBody: respondWith,
+				options: {},
+			}),
+		],
+	]);
+	const [start, ...nodes] = built.nodes;
+	delete built.connections[start.name];
+	return { ...built, nodes };
 }

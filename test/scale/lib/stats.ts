@@ -23,3 +23,11 @@ export function countBy<T>(values: T[], key: (value: T) => string): Map<string, 
 	for (const value of values) counts.set(key(value), (counts.get(key(value)) ?? 0) + 1);
 	return counts;
 }
+
+/** "n× a, m× b" of the values by key. */
+export const tally = <T>(values: T[], key: (value: T) => string) =>
+	[...countBy(values, key)].map(([k, n]) => `${n}× ${k}`).join(', ');
+
+/** What became of a request the sandbox logged: its status, or "dropped". */
+export const outcome = (entry: { status: number | null; dropped: boolean }) =>
+	entry.dropped ? 'dropped' : String(entry.status);
