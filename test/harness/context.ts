@@ -1,10 +1,8 @@
 /**
- * The set-up every harness entry point shares before it builds its n8n-core context
- * (ExecuteContext, PollContext, LoadOptionsContext): the node in a Workflow (which fills in its
- * parameter defaults, as n8n does when it loads a workflow), its credentials, and additionalData.
+ * The set-up every harness entry point shares before it builds its n8n-core context: the node in a
+ * Workflow (which fills in its parameter defaults), its credentials, and additionalData.
  */
 import type {
-	ICredentialDataDecryptedObject,
 	IDataObject,
 	INode,
 	INodeParameters,
@@ -44,20 +42,11 @@ export function setUpWorkflowRun(opts: {
 	connectFromStart?: string;
 	staticData?: IDataObject;
 	active?: boolean;
-	timezone?: string;
 	/** The editor sends the node's parameters along (list search): those of this node, defaults filled in. */
 	currentParametersOf?: string;
 }): WorkflowRun {
 	ensureN8nCore();
-	const { nodes, nodeTypes, connectFromStart, staticData, active, timezone } = opts;
-	const workflow = makeWorkflow({
-		nodes,
-		nodeTypes,
-		connectFromStart,
-		staticData,
-		active,
-		timezone,
-	});
+	const workflow = makeWorkflow(opts);
 	const additionalData = makeAdditionalData({
 		credentialsHelper: opts.credentialsHelper,
 		mode: opts.mode,
@@ -74,8 +63,6 @@ export interface NodeRunOptions {
 	parameters: INodeParameters;
 	/** RingReady API credential; undefined → the node has no credential set. */
 	credentials?: TestCredentials;
-	/** Other credential types' data by type name. */
-	credentialData?: Record<string, ICredentialDataDecryptedObject>;
 	nodeName?: string;
 	typeVersion?: number;
 	continueOnFail?: boolean;
@@ -85,7 +72,6 @@ export interface NodeRunOptions {
 	/** The workflow's static data, given the node's name (a trigger's lives under `node:<name>`). */
 	staticData?: (nodeName: string) => IDataObject;
 	active?: boolean;
-	timezone?: string;
 	currentNodeParameters?: boolean;
 }
 
@@ -99,7 +85,7 @@ export interface NodeRun extends WorkflowRun {
 
 /** One node of `nodeType` in a workflow, ready for an n8n-core context. */
 export function setUpNodeRun(nodeType: AnyNodeType, opts: NodeRunOptions): NodeRun {
-	const store = credentialStore(opts.credentials, opts.credentialData);
+	const store = credentialStore(opts.credentials);
 	const credentialsHelper = new HarnessCredentialsHelper(store);
 	const made = makeNode(nodeType, {
 		name: opts.nodeName,
@@ -116,15 +102,9 @@ export function setUpNodeRun(nodeType: AnyNodeType, opts: NodeRunOptions): NodeR
 		connectFromStart: opts.afterStart ? made.name : undefined,
 		staticData: opts.staticData?.(made.name),
 		active: opts.active,
-		timezone: opts.timezone,
 		currentParametersOf: opts.currentNodeParameters ? made.name : undefined,
 	});
 	const node = workflow.nodes[made.name];
-	return {
-		workflow,
-		additionalData,
-		node,
-		version: resolveVersion(nodeType, node.typeVersion),
-		credentialsHelper,
-	};
+	const version = resolveVersion(nodeType, node.typeVersion);
+	return { workflow, additionalData, node, version, credentialsHelper };
 }

@@ -1,10 +1,8 @@
 /**
- * testCredential: what n8n does when the user clicks "Test" / saves a credential
- * (cli CredentialsTester.testCredentials, for a credential type with a `test` request):
- * apply the type's defaults, put `test.request` on a temporary No-Op node as a routing property,
- * run it through n8n-core's RoutingNode on a real ExecuteContext (mode 'internal') — which sends
- * it with httpRequestWithAuthentication, so the credential's `authenticate` runs — and map a
- * failure through the type's `rules` exactly as the tester does.
+ * testCredential: the cli's CredentialsTester.testCredentials ("Test" / save a credential): the
+ * type's defaults applied, `test.request` run by n8n-core's RoutingNode on a No-Op node (mode
+ * 'internal', through httpRequestWithAuthentication, so `authenticate` runs), failures mapped
+ * through the type's `rules` as the tester does.
  */
 import { ExecuteContext, RoutingNode } from 'n8n-core';
 import { createRunExecutionData } from 'n8n-workflow';
@@ -18,7 +16,6 @@ import type {
 	INodeType,
 } from 'n8n-workflow';
 
-import { ensureN8nCore } from './core';
 import { HarnessCredentialsHelper, registerCredentialType } from './credentials-helper';
 import { logMark, logsSince, type CapturedLog } from './logs';
 import { makeNodeTypes } from './workflow';
@@ -29,7 +26,6 @@ export interface CredentialTestResult {
 	message: string;
 }
 
-/** The No-Op node n8n runs a credential's test request on (n8n-nodes-base.noOp, version 1). */
 const NOOP_TYPE = 'n8n-nodes-base.noOp';
 
 interface ErrorWithCause {
@@ -38,20 +34,13 @@ interface ErrorWithCause {
 }
 
 /** lodash.get for a dotted path (the rule's `key`). */
-function getPath(value: unknown, path: string): unknown {
-	let current: unknown = value;
-	for (const part of path.split('.')) {
-		if (current === null || typeof current !== 'object') return undefined;
-		current = (current as Record<string, unknown>)[part];
-	}
-	return current;
-}
+const getPath = (value: unknown, path: string): unknown =>
+	path.split('.').reduce<any>((current, part) => current?.[part], value);
 
 export async function testCredential(
 	credentialType: ICredentialType,
 	data: ICredentialDataDecryptedObject,
 ): Promise<CredentialTestResult & { logs: CapturedLog[] }> {
-	ensureN8nCore();
 	const mark = logMark();
 	const done = (status: 'OK' | 'Error', message: string) => ({
 		status,
@@ -72,7 +61,8 @@ export async function testCredential(
 		data: structuredClone(data),
 	};
 
-	const noOpType: INodeType = {
+	// n8n's No-Op node (n8n-nodes-base.noOp, version 1) with the test request as a routing property.
+	const testNodeType: INodeType = {
 		description: {
 			displayName: 'No Operation, do nothing',
 			name: NOOP_TYPE,
@@ -82,12 +72,6 @@ export async function testCredential(
 			defaults: { name: 'No Operation, do nothing' },
 			inputs: ['main'],
 			outputs: ['main'],
-			properties: [],
-		},
-	};
-	const nodeTypeCopy: INodeType = {
-		description: {
-			...noOpType.description,
 			credentials: [{ name: type, required: true }],
 			properties: [
 				{
@@ -111,7 +95,7 @@ export async function testCredential(
 	};
 	const { workflow, additionalData } = setUpWorkflowRun({
 		nodes: [node],
-		nodeTypes: makeNodeTypes([nodeTypeCopy]),
+		nodeTypes: makeNodeTypes([testNodeType]),
 		credentialsHelper,
 		mode: 'internal',
 	});
@@ -141,7 +125,7 @@ export async function testCredential(
 		executeData,
 		[],
 	);
-	const routingNode = new RoutingNode(context, nodeTypeCopy, credentialsDecrypted);
+	const routingNode = new RoutingNode(context, testNodeType, credentialsDecrypted);
 
 	let response: INodeExecutionData[][] | null | undefined;
 	try {

@@ -7,7 +7,6 @@ import { ExecuteContext } from 'n8n-core';
 import { createRunExecutionData, isNodeClassInstance } from 'n8n-workflow';
 import type {
 	CloseFunction,
-	ICredentialDataDecryptedObject,
 	IExecuteData,
 	INodeExecutionData,
 	INodeParameters,
@@ -26,8 +25,6 @@ export interface ExecuteNodeOptions {
 	items?: INodeExecutionData[];
 	/** RingReady API credential; undefined → the node has no credential set. */
 	credentials?: TestCredentials;
-	/** Other credential types' data by type name (they must be registered with registerCredentialType). */
-	credentialData?: Record<string, ICredentialDataDecryptedObject>;
 	/** Node setting "On Error: Continue" (node.onError = 'continueRegularOutput'). */
 	continueOnFail?: boolean;
 	typeVersion?: number;
@@ -41,11 +38,7 @@ export interface ExecuteNodeOptions {
 export interface ExecuteNodeResult {
 	/** What the node returned (one array per output). Not post-processed: no pairedItem is added. */
 	output: INodeExecutionData[][];
-	/**
-	 * Only with continueOnFail: the error the node threw as a whole. n8n then passes the input
-	 * items through unchanged (WorkflowExecute.handleNodeExecutionError) and so does `output`.
-	 * A node that handles continueOnFail per item never sets this.
-	 */
+	/** With continueOnFail, the error the node threw as a whole (n8n then passes the input items through, as `output` does). */
 	error?: Error;
 	/** Hints the node added with this.addExecutionHints(). */
 	hints: unknown[];
@@ -76,7 +69,6 @@ export async function executeNode(
 	} = setUpNodeRun(nodeType, {
 		parameters: opts.parameters,
 		credentials: opts.credentials,
-		credentialData: opts.credentialData,
 		nodeName: opts.nodeName,
 		typeVersion: opts.typeVersion,
 		continueOnFail: opts.continueOnFail,

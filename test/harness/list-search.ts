@@ -4,18 +4,13 @@
  * a real LoadOptionsContext, additionalData.currentNodeParameters = the node's parameters.
  */
 import { LoadOptionsContext } from 'n8n-core';
-import type {
-	ICredentialDataDecryptedObject,
-	INodeListSearchResult,
-	INodeParameters,
-} from 'n8n-workflow';
+import type { INodeListSearchResult, INodeParameters } from 'n8n-workflow';
 
 import { setUpNodeRun } from './context';
 import type { AnyNodeType, TestCredentials } from './workflow';
 
 export interface RunListSearchOptions {
 	credentials?: TestCredentials;
-	credentialData?: Record<string, ICredentialDataDecryptedObject>;
 	/** What the user typed in the list's search box. */
 	filter?: string;
 	/** The previous page's `paginationToken`. */
@@ -36,7 +31,6 @@ export async function runListSearch(
 	const { workflow, node, additionalData, version } = setUpNodeRun(nodeType, {
 		parameters: opts.parameters ?? {},
 		credentials: opts.credentials,
-		credentialData: opts.credentialData,
 		nodeName: 'Temp-Node',
 		typeVersion: opts.typeVersion,
 		mode: 'internal',

@@ -39,13 +39,9 @@ export function isVersioned(nodeType: AnyNodeType): nodeType is IVersionedNodeTy
 	return 'nodeVersions' in nodeType;
 }
 
-function baseDescription(nodeType: AnyNodeType) {
-	return isVersioned(nodeType) ? nodeType.description : nodeType.description;
-}
-
 /** The full type name a workflow stores for this node (`<package>.<description.name>`). */
 export function fullTypeName(nodeType: AnyNodeType): string {
-	const name = baseDescription(nodeType).name;
+	const { name } = nodeType.description;
 	return name.includes('.') ? name : `${PACKAGE_NAME}.${name}`;
 }
 
@@ -79,11 +75,7 @@ const startNodeType: INodeType = {
 	},
 };
 
-/**
- * The node type as n8n's loader (DirectoryLoader.applySpecialNodeParameters) hands it to a
- * workflow: a polling node gets the "Poll Times" parameter in front of its own. The test's
- * object is not changed; the result inherits its methods.
- */
+/** As n8n's loader (applySpecialNodeParameters) hands it over: a polling node gets "Poll Times" first. */
 export function asLoaded(nodeType: AnyNodeType): AnyNodeType {
 	if (isVersioned(nodeType) || !nodeType.description.polling) return nodeType;
 	if (nodeType.description.properties.some((p) => p.name === 'pollTimes')) return nodeType;
@@ -128,16 +120,11 @@ export function makeStartNode(): INode {
 	};
 }
 
-/** Credential data by type name, from the test's options. */
+/** Credential data by type name. */
 export function credentialStore(
 	credentials: TestCredentials | undefined,
-	extra?: Record<string, ICredentialDataDecryptedObject>,
 ): Record<string, ICredentialDataDecryptedObject> {
-	const store: Record<string, ICredentialDataDecryptedObject> = { ...(extra ?? {}) };
-	if (credentials) {
-		store[RINGREADY_CREDENTIAL_TYPE] = { apiKey: credentials.apiKey, baseUrl: credentials.baseUrl };
-	}
-	return store;
+	return credentials ? { [RINGREADY_CREDENTIAL_TYPE]: { ...credentials } } : {};
 }
 
 /** The node's `credentials` as the editor saves them: `{ ringReadyApi: { id, name } }`. */
@@ -159,7 +146,6 @@ export function makeNode(
 		parameters: INodeParameters;
 		credentials?: INodeCredentials;
 		continueOnFail?: boolean;
-		position?: [number, number];
 	},
 ): INode {
 	const typeVersion = opts.typeVersion ?? latestVersion(nodeType);
@@ -169,7 +155,7 @@ export function makeNode(
 		name: opts.name ?? description.defaults.name ?? description.displayName,
 		type: fullTypeName(nodeType),
 		typeVersion,
-		position: opts.position ?? [200, 0],
+		position: [200, 0],
 		// The editor stores parameters as JSON; copy so the test's object is never mutated.
 		parameters: structuredClone(opts.parameters),
 	};
@@ -184,7 +170,6 @@ export function makeWorkflow(opts: {
 	connectFromStart?: string;
 	staticData?: IDataObject;
 	active?: boolean;
-	timezone?: string;
 }): Workflow {
 	const connections: IConnections = opts.connectFromStart
 		? {
@@ -193,8 +178,7 @@ export function makeWorkflow(opts: {
 				},
 			}
 		: {};
-	// `new Workflow` fills in every parameter's default for the node (as n8n does when it loads
-	// a workflow), so nodes see defaults for parameters the test did not set.
+	// `new Workflow` fills in every parameter's default, as n8n does when it loads a workflow.
 	return new Workflow({
 		id: 'harness-workflow',
 		name: 'Harness workflow',
@@ -203,7 +187,7 @@ export function makeWorkflow(opts: {
 		active: opts.active ?? false,
 		nodeTypes: opts.nodeTypes,
 		staticData: opts.staticData,
-		settings: { timezone: opts.timezone ?? 'UTC', executionOrder: 'v1' },
+		settings: { timezone: 'UTC', executionOrder: 'v1' },
 	});
 }
 
@@ -219,7 +203,7 @@ export function makeAdditionalData(opts: {
 	const notInHarness = (what: string) => async () => {
 		throw new UnexpectedError(`Harness: ${what} is not available`);
 	};
-	const additionalData: IWorkflowExecuteAdditionalData = {
+	return {
 		credentialsHelper: opts.credentialsHelper,
 		executeWorkflow: notInHarness('executeWorkflow (sub-workflows)'),
 		getRunExecutionData: async () => undefined,
@@ -258,5 +242,4 @@ export function makeAdditionalData(opts: {
 			connections: opts.workflow.connectionsBySourceNode,
 		}),
 	};
-	return additionalData;
 }
