@@ -18,8 +18,7 @@ import type {
 
 import { HarnessCredentialsHelper, registerCredentialType } from './credentials-helper';
 import { logMark, logsSince, type CapturedLog } from './logs';
-import { makeNodeTypes } from './workflow';
-import { setUpWorkflowRun } from './context';
+import { makeNodeTypes, setUpWorkflowRun } from './workflow';
 
 export interface CredentialTestResult {
 	status: 'OK' | 'Error';

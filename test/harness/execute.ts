@@ -14,9 +14,8 @@ import type {
 	WorkflowExecuteMode,
 } from 'n8n-workflow';
 
-import { setUpNodeRun } from './context';
 import { logMark, logsSince, type CapturedLog } from './logs';
-import { START_NODE_NAME, type AnyNodeType, type TestCredentials } from './workflow';
+import { START_NODE_NAME, setUpNodeRun, type AnyNodeType, type TestCredentials } from './workflow';
 
 export interface ExecuteNodeOptions {
 	/** The node's parameters as the editor saves them (resource locators, `={{ }}` expressions …). */

@@ -6,8 +6,7 @@
 import { LoadOptionsContext } from 'n8n-core';
 import type { INodeListSearchResult, INodeParameters } from 'n8n-workflow';
 
-import { setUpNodeRun } from './context';
-import type { AnyNodeType, TestCredentials } from './workflow';
+import { setUpNodeRun, type AnyNodeType, type TestCredentials } from './workflow';
 
 export interface RunListSearchOptions {
 	credentials?: TestCredentials;

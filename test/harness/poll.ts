@@ -16,9 +16,8 @@ import type {
 	WorkflowActivateMode,
 } from 'n8n-workflow';
 
-import { setUpNodeRun } from './context';
 import { logMark, logsSince, type CapturedLog } from './logs';
-import type { AnyNodeType, TestCredentials } from './workflow';
+import { setUpNodeRun, type AnyNodeType, type TestCredentials } from './workflow';
 
 export interface RunPollOptions {
 	parameters: INodeParameters;

@@ -1,7 +1,8 @@
 /**
  * The pieces of a workflow run that live in n8n's cli package, rebuilt small: the node-type
- * registry (INodeTypes), the node as a workflow stores it (INode), a real `Workflow` holding it,
- * and `additionalData` (IWorkflowExecuteAdditionalData) with our credentials helper.
+ * registry, the node as a workflow stores it, a real `Workflow` holding it, `additionalData` with
+ * our credentials helper; and the set-up every harness entry point shares before it builds its
+ * n8n-core context (setUpNodeRun, setUpWorkflowRun).
  */
 import { ExecutionLifecycleHooks, ExternalSecretsProxy } from 'n8n-core';
 import { commonPollingParameters } from 'n8n-core/dist/nodes-loader/constants';
@@ -20,6 +21,7 @@ import type {
 	WorkflowExecuteMode,
 } from 'n8n-workflow';
 
+import { ensureN8nCore } from './core';
 import { HarnessCredentialsHelper } from './credentials-helper';
 
 /** What a test gives for a RingReady API credential (the credential's two fields). */
@@ -92,20 +94,16 @@ export function makeNodeTypes(types: AnyNodeType[]): INodeTypes {
 	const byName = new Map<string, AnyNodeType>();
 	byName.set(startNodeType.description.name, startNodeType);
 	for (const t of types) byName.set(fullTypeName(t), asLoaded(t));
+	const getByName = (nodeType: string) => {
+		const t = byName.get(nodeType);
+		if (!t) throw new UnexpectedError(`Harness: unknown node type "${nodeType}"`);
+		return t;
+	};
 	return {
-		getByName(nodeType: string) {
-			const t = byName.get(nodeType);
-			if (!t) throw new UnexpectedError(`Harness: unknown node type "${nodeType}"`);
-			return t;
-		},
-		getByNameAndVersion(nodeType: string, version?: number) {
-			const t = byName.get(nodeType);
-			if (!t) throw new UnexpectedError(`Harness: unknown node type "${nodeType}"`);
-			return NodeHelpers.getVersionedNodeType(t, version);
-		},
-		getKnownTypes(): IDataObject {
-			return {};
-		},
+		getByName,
+		getByNameAndVersion: (nodeType, version) =>
+			NodeHelpers.getVersionedNodeType(getByName(nodeType), version),
+		getKnownTypes: () => ({}),
 	};
 }
 
@@ -242,4 +240,87 @@ export function makeAdditionalData(opts: {
 			connections: opts.workflow.connectionsBySourceNode,
 		}),
 	};
+}
+
+// --- the set-up every entry point shares --------------------------------------------------
+
+export interface WorkflowRun {
+	workflow: Workflow;
+	additionalData: IWorkflowExecuteAdditionalData;
+}
+
+/** A workflow of `nodes` and the additionalData of one run of it. */
+export function setUpWorkflowRun(opts: {
+	nodes: INode[];
+	nodeTypes: INodeTypes;
+	credentialsHelper: HarnessCredentialsHelper;
+	mode: WorkflowExecuteMode;
+	connectFromStart?: string;
+	staticData?: IDataObject;
+	active?: boolean;
+	/** The editor sends the node's parameters along (list search): those of this node, defaults filled in. */
+	currentParametersOf?: string;
+}): WorkflowRun {
+	ensureN8nCore();
+	const workflow = makeWorkflow(opts);
+	const additionalData = makeAdditionalData({
+		credentialsHelper: opts.credentialsHelper,
+		mode: opts.mode,
+		workflow,
+		currentNodeParameters:
+			opts.currentParametersOf === undefined
+				? undefined
+				: workflow.nodes[opts.currentParametersOf].parameters,
+	});
+	return { workflow, additionalData };
+}
+
+export interface NodeRunOptions {
+	parameters: INodeParameters;
+	/** RingReady API credential; undefined → the node has no credential set. */
+	credentials?: TestCredentials;
+	nodeName?: string;
+	typeVersion?: number;
+	continueOnFail?: boolean;
+	mode: WorkflowExecuteMode;
+	/** The node runs after a "Start" node (an action node); otherwise it is alone (a trigger, list search). */
+	afterStart?: boolean;
+	/** The workflow's static data, given the node's name (a trigger's lives under `node:<name>`). */
+	staticData?: (nodeName: string) => IDataObject;
+	active?: boolean;
+	currentNodeParameters?: boolean;
+}
+
+export interface NodeRun extends WorkflowRun {
+	/** The node as the workflow holds it (parameter defaults filled in). */
+	node: INode;
+	/** The node type's implementation for the node's version. */
+	version: INodeType;
+	credentialsHelper: HarnessCredentialsHelper;
+}
+
+/** One node of `nodeType` in a workflow, ready for an n8n-core context. */
+export function setUpNodeRun(nodeType: AnyNodeType, opts: NodeRunOptions): NodeRun {
+	const store = credentialStore(opts.credentials);
+	const credentialsHelper = new HarnessCredentialsHelper(store);
+	const made = makeNode(nodeType, {
+		name: opts.nodeName,
+		typeVersion: opts.typeVersion,
+		parameters: opts.parameters,
+		credentials: nodeCredentialsFor(store),
+		continueOnFail: opts.continueOnFail,
+	});
+	const { workflow, additionalData } = setUpWorkflowRun({
+		nodes: opts.afterStart ? [makeStartNode(), made] : [made],
+		nodeTypes: makeNodeTypes([nodeType]),
+		credentialsHelper,
+		mode: opts.mode,
+		connectFromStart: opts.afterStart ? made.name : undefined,
+		staticData: opts.staticData?.(made.name),
+		active: opts.active,
+		currentParametersOf: opts.currentNodeParameters ? made.name : undefined,
+	});
+	const node = workflow.nodes[made.name];
+	const version = resolveVersion(nodeType, node.typeVersion);
+	return { workflow, additionalData, node, version, credentialsHelper };
 }
