@@ -13,6 +13,8 @@
 import type { IncomingMessage, ServerResponse } from 'http';
 import { z } from 'zod';
 
+import { redirectStatus } from './controls';
+
 import type { KeyRecord } from './seed';
 
 export type RecordingOrigin = 'api' | 'media';
@@ -140,41 +142,21 @@ export const RECORDING_ANSWERS = [
 ] as const;
 export type RecordingAnswerKind = (typeof RECORDING_ANSWERS)[number];
 
-export interface RecordingAnswerSpec {
-	/** The conversation whose recording answers this way (on either origin). */
-	id: number;
-	/**
-	 * - `redirect`: a 3xx (`status`, default 302) to `location`, by default the same recording on the other origin;
-	 * - `html`: 200 with a `text/html` sign-in page;
-	 * - `octet-stream`: the real file as `application/octet-stream` (storage without a content type);
-	 * - `huge`: 200 `audio/mpeg` with `bytes` bytes (default 64 MiB), with Content-Length unless `declareLength` is false (chunked);
-	 * - `slow`: the real file, its headers at once, then `chunkBytes` (default 64) every `everyMs` (default 100);
-	 * - `missing`: 404.
-	 */
-	answer: RecordingAnswerKind;
-	status?: 301 | 302 | 303 | 307 | 308;
-	location?: string;
-	bytes?: number;
-	declareLength?: boolean;
-	chunkBytes?: number;
-	everyMs?: number;
-	/** How many requests for this recording answer this way (default 1). */
-	count?: number;
-}
-
+/**
+ * The next `count` (default 1) requests for conversation `id`'s recording, on either origin, get
+ * this answer (README.md "Recordings").
+ */
 export const recordingAnswerSchema = z
 	.object({
 		id: z.number().int().min(1),
 		answer: z.enum(RECORDING_ANSWERS),
-		status: z
-			.union([z.literal(301), z.literal(302), z.literal(303), z.literal(307), z.literal(308)])
-			.optional(),
+		status: redirectStatus.optional(),
 		location: z.string().min(1).optional(),
 		bytes: z
 			.number()
 			.int()
 			.min(1)
-			.max(1024 * 1024 * 1024)
+			.max(2 ** 30)
 			.optional(),
 		declareLength: z.boolean().optional(),
 		chunkBytes: z.number().int().min(1).optional(),
@@ -182,6 +164,7 @@ export const recordingAnswerSchema = z
 		count: z.number().int().min(1).optional(),
 	})
 	.strict();
+export type RecordingAnswerSpec = z.input<typeof recordingAnswerSchema>;
 
 export interface RecordingRequest {
 	/** Arrival order among recording requests, from 1 (reset by clearRecordingRequests / clearRequests). */

@@ -211,52 +211,6 @@ export const agentPatchSchema = z
 export type AgentPatch = z.output<typeof agentPatchSchema>;
 
 // ---------------------------------------------------------------------------------------------
-// Controls (HTTP bodies under /__sandbox/; the in-process control maps its options onto these)
-
-export const latencySchema = z.object({ ms: z.number().finite().min(0).max(600_000) }).strict();
-
-export const faultSchema = z
-	.object({
-		status: z.number().int().min(400).max(599).optional(),
-		retryAfter: z.number().finite().min(0).optional(),
-		count: z.number().int().min(1),
-		drop: z.boolean().optional(),
-		path: z.string().startsWith('/').optional(),
-	})
-	.strict()
-	.refine((f) => f.drop === true || f.status !== undefined, {
-		message: 'status is required unless drop is true',
-	});
-
-export const failingConversationSchema = z
-	.object({
-		id: z.number().int().min(1),
-		status: z.number().int().min(400).max(599).optional(),
-	})
-	.strict();
-
-export const rateLimitSchema = z
-	.object({
-		maxInFlight: z.number().int().min(1).nullable(),
-		retryAfter: z.number().finite().min(0).optional(),
-	})
-	.strict();
-
-export const addConversationsSchema = z
-	.object({
-		account: z.enum(['A', 'B']).optional(),
-		count: z.number().int().min(1).max(100_000),
-		agent_id: z.number().int().min(1).optional(),
-		channel: z.enum(CHANNELS).optional(),
-		started_at: z
-			.string()
-			.refine((s) => parseIsoTimestamp(s) !== undefined, 'started_at must be an ISO-8601 timestamp')
-			.optional(),
-		same_second: z.boolean().optional(),
-	})
-	.strict();
-
-// ---------------------------------------------------------------------------------------------
 
 /** One `detail` text from a zod error: every message, field named, joined by "; ". */
 export function describeZodError(

@@ -1,12 +1,25 @@
 /**
- * Shapes served by the sandbox RingReady API (docs/ringready-api.md), plus the sandbox's own
- * options/controls. Response field names are the API's (snake_case); they are what tests assert on.
+ * Shapes served by the sandbox RingReady API (docs/ringready-api.md, snake_case as sent), plus the
+ * sandbox's options and controls (README.md says what each one does).
  */
-import type { RedirectSpec, ScriptedResponse } from './scripted';
+import type {
+	FailingConversationSpec,
+	FaultSpec,
+	RateLimitSpec,
+	RedirectSpec,
+	ScriptedResponse,
+	SlowSpec,
+} from './controls';
+import type { RecordingAnswerSpec, RecordingRequest } from './recordings';
 
-export type { RedirectSpec, ScriptedResponse } from './scripted';
-export type { SlowSpec } from './slow';
-import type { SlowSpec } from './slow';
+export type {
+	FailingConversationSpec,
+	FaultSpec,
+	RateLimitSpec,
+	RedirectSpec,
+	ScriptedResponse,
+	SlowSpec,
+} from './controls';
 export type {
 	RecordingAnswerKind,
 	RecordingAnswerSpec,
@@ -14,7 +27,6 @@ export type {
 	RecordingOrigin,
 	RecordingRequest,
 } from './recordings';
-import type { RecordingAnswerSpec, RecordingRequest } from './recordings';
 
 export type AccountName = 'A' | 'B';
 export type Channel = 'phone' | 'web_chat';
@@ -161,33 +173,7 @@ export interface DemoKeys {
 	otherAccount: string;
 }
 
-export interface FaultSpec {
-	/** HTTP status to answer with (400–599; e.g. 429, 500, 502, 503, 504). Ignored when `drop` is true. */
-	status?: number;
-	/** Seconds, sent as a `Retry-After` header (any status). */
-	retryAfter?: number;
-	/** How many matching requests get this fault. */
-	count: number;
-	/** Destroy the socket without answering. */
-	drop?: boolean;
-	/** Only requests whose path starts with this (e.g. "/api/v1/conversations/"). */
-	path?: string;
-}
-
 /** GET /conversations/{id} of this conversation fails with `status` on every request, until cleared. */
-export interface FailingConversationSpec {
-	id: number;
-	/** 400–599; default 500. */
-	status?: number;
-}
-
-export interface RateLimitSpec {
-	/** Per key: a request arriving while this many requests of the same key are in flight gets 429. null clears. */
-	maxInFlight: number | null;
-	/** Seconds for the 429's Retry-After header (default 1). */
-	retryAfter?: number;
-}
-
 export interface AddConversationsOptions {
 	account?: AccountName;
 	count: number;
