@@ -29,6 +29,11 @@ const timestamp = {
 	example: '2026-06-09T14:03:00Z',
 };
 
+const webChat = {
+	device_type: { type: 'string', enum: ['desktop', 'mobile', 'tablet'] },
+	origin_url: { type: 'string' },
+};
+
 const errorResponse = (description: string) => ({
 	description,
 	content: { 'application/json': { schema: ref('Error') } },
@@ -234,15 +239,8 @@ export function buildOpenApi(serverUrl?: string): Json {
 					api_key_prefix: { type: 'string', description: 'rr_live_ and 4 more characters' },
 					scopes: { type: 'array', items: { type: 'string', enum: ['read', 'write'] } },
 				}),
-				WebChat: object({
-					device_type: { type: 'string', enum: ['desktop', 'mobile', 'tablet'] },
-					origin_url: { type: 'string' },
-				}),
-				WebChatDetail: object({
-					device_type: { type: 'string', enum: ['desktop', 'mobile', 'tablet'] },
-					origin_url: { type: 'string' },
-					visitor_ip: { type: 'string' },
-				}),
+				WebChat: object(webChat),
+				WebChatDetail: object({ ...webChat, visitor_ip: { type: 'string' } }),
 				TranscriptTurn: object({
 					role: { type: 'string', enum: ['agent', 'user'] },
 					content: { type: 'string' },

@@ -173,7 +173,6 @@ export interface DemoKeys {
 	otherAccount: string;
 }
 
-/** GET /conversations/{id} of this conversation fails with `status` on every request, until cleared. */
 export interface AddConversationsOptions {
 	account?: AccountName;
 	count: number;
@@ -223,13 +222,13 @@ export interface SandboxControl {
 	injectFaults(f: FaultSpec): void;
 	/** Removes queued faults (reset() does too). */
 	clearFaults(): void;
-	/** The next `count` requests to exactly this path (and method) get this raw response (see scripted.ts). */
+	/** The next `count` requests to exactly this path (and method) get this raw response (controls.ts). */
 	scriptResponse(r: ScriptedResponse): void;
 	/** The next `count` requests to this path get a 3xx with `Location` (a scripted response). */
 	redirect(r: RedirectSpec): void;
 	/** Removes queued scripted responses and redirects (reset() does too). */
 	clearScripted(): void;
-	/** The next `count` requests to this path are held before they are handled, and/or get their body in pieces (see slow.ts). */
+	/** The next `count` requests to this path are held before they are handled, and/or get their body in pieces (controls.ts). */
 	slowDown(spec: SlowSpec): void;
 	setRateLimit(r: RateLimitSpec): void;
 	/** Makes one conversation's detail fail on every request (reset() clears it). */
