@@ -2,6 +2,7 @@
  * The test controls' request bodies (HTTP under /__sandbox/ and in-process alike: README.md
  * "Controls"), their types, and the queue of answers kept for the next requests to one path.
  */
+import type { ServerResponse } from 'http';
 import { z } from 'zod';
 
 import { CHANNELS } from './schemas';
@@ -141,3 +142,24 @@ export const samePath = (
 	reqPath: string,
 ) =>
 	spec.path === reqPath && (spec.method === undefined || spec.method.toUpperCase() === reqMethod);
+
+/** Headers at once, then the body `chunkBytes` every `everyMs` (`later` is a timer the sandbox cancels on close). */
+export function sendInPieces(
+	res: ServerResponse,
+	body: Buffer,
+	how: { chunkBytes: number; everyMs: number },
+	later: (fn: () => void, ms: number) => void,
+	sent: (bytes: number) => void = () => {},
+): void {
+	let offset = 0;
+	const next = () => {
+		if (res.destroyed) return;
+		const piece = body.subarray(offset, offset + how.chunkBytes);
+		offset += piece.length;
+		sent(offset);
+		if (offset >= body.length) return void res.end(piece);
+		res.write(piece);
+		later(next, how.everyMs);
+	};
+	next();
+}

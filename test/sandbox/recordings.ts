@@ -13,9 +13,9 @@
 import type { IncomingMessage, ServerResponse } from 'http';
 import { z } from 'zod';
 
-import { redirectStatus } from './controls';
-
+import { AnswerQueue, redirectStatus, sendInPieces } from './controls';
 import type { KeyRecord } from './seed';
+import { bearerToken } from './schemas';
 
 export type RecordingOrigin = 'api' | 'media';
 
@@ -192,8 +192,11 @@ export interface RecordingRequest {
 export interface RecordingHost {
 	origins: RecordingOrigins;
 	now(): number;
-	/** The authenticated key, or why not (the API's 401 texts). */
-	authenticate(token: string): { ok: true; key: KeyRecord } | { ok: false; detail: string };
+	/** The key with the read scope behind an Authorization header, or the API's 401 / 403 answer. */
+	authorize(
+		auth: string | undefined,
+		path: string,
+	): KeyRecord | { status: number; body: string; headers?: Record<string, string> };
 	/** The conversation's recording_url if it exists in that account (any account when undefined). */
 	recordingUrlOf(id: number, account?: KeyRecord['account']): string | null | undefined;
 	maskToken(token: string): string;
@@ -205,22 +208,24 @@ const HTML_PAGE =
 	'<!doctype html><html><head><title>Sign in</title></head><body><h1>Sign in to continue</h1><form><input name="email"></form></body></html>';
 
 export class Recordings {
-	private answers: Array<{ spec: RecordingAnswerSpec; remaining: number }> = [];
+	private readonly answers = new AnswerQueue<RecordingAnswerSpec>(
+		(spec, id) => String(spec.id) === id,
+	);
 	private log: RecordingRequest[] = [];
 	private seq = 0;
 
 	constructor(private readonly host: RecordingHost) {}
 
 	addAnswer(spec: RecordingAnswerSpec): void {
-		this.answers.push({ spec, remaining: spec.count ?? 1 });
+		this.answers.add(spec);
 	}
 
 	clearAnswers(): void {
-		this.answers = [];
+		this.answers.clear();
 	}
 
 	get pendingAnswers(): RecordingAnswerSpec[] {
-		return this.answers.map(({ spec, remaining }) => ({ ...spec, count: remaining }));
+		return this.answers.pending;
 	}
 
 	requests(): RecordingRequest[] {
@@ -232,19 +237,10 @@ export class Recordings {
 		this.seq = 0;
 	}
 
-	private takeAnswer(id: number): RecordingAnswerSpec | undefined {
-		const index = this.answers.findIndex(({ spec }) => spec.id === id);
-		if (index === -1) return undefined;
-		const entry = this.answers[index];
-		if (--entry.remaining <= 0) this.answers.splice(index, 1);
-		return entry.spec;
-	}
-
 	handle(origin: RecordingOrigin, req: IncomingMessage, res: ServerResponse, path: string): void {
 		const method = (req.method ?? 'GET').toUpperCase();
 		const auth = req.headers.authorization;
-		const bearer = typeof auth === 'string' ? /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(auth) : null;
-		const token = bearer ? bearer[1] : undefined;
+		const token = bearerToken(auth);
 		const match = RECORDING_PATH.exec(path);
 		const id = match ? Number(match[1]) : null;
 		const entry: RecordingRequest = {
@@ -286,27 +282,16 @@ export class Recordings {
 		let account: KeyRecord['account'] | undefined;
 		if (origin === 'api') {
 			// On the API's origin a recording is an API resource: the owner's key with the read scope.
-			if (auth === undefined || auth.trim() === '')
-				return fail(401, 'Missing API key: send the header "Authorization: Bearer rr_live_..."', {
-					'WWW-Authenticate': 'Bearer',
-				});
-			if (token === undefined)
-				return fail(401, 'Malformed Authorization header: expected "Bearer rr_live_..."', {
-					'WWW-Authenticate': 'Bearer',
-				});
-			const result = this.host.authenticate(token);
-			if (!result.ok)
-				return fail(401, result.detail, { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
-			if (!result.key.scopes.includes('read'))
-				return fail(403, `This API key lacks the "read" scope required for GET ${path}`);
-			account = result.key.account;
+			const key = this.host.authorize(auth, path);
+			if ('status' in key) return send(key.status, key.body, key.headers);
+			account = key.account;
 		}
 		const url = this.host.recordingUrlOf(id, account);
 		const audio = recordingAudio(id);
 		if (typeof url !== 'string' || audio.extension !== match[2])
 			return fail(404, 'Recording not found');
 
-		const answer = this.takeAnswer(id);
+		const answer = this.answers.take(String(id));
 		entry.answer = answer?.answer ?? null;
 		switch (answer?.answer) {
 			case undefined:
@@ -327,7 +312,10 @@ export class Recordings {
 			case 'huge':
 				return this.sendHuge(res, entry, answer.bytes ?? 64 * 1024 * 1024, answer.declareLength);
 			case 'slow':
-				return this.trickle(res, entry, audio, answer.chunkBytes ?? 64, answer.everyMs ?? 100);
+				return this.trickle(res, entry, audio, {
+					chunkBytes: answer.chunkBytes ?? 64,
+					everyMs: answer.everyMs ?? 100,
+				});
 		}
 	}
 
@@ -364,24 +352,12 @@ export class Recordings {
 		res: ServerResponse,
 		entry: RecordingRequest,
 		audio: RecordingAudio,
-		chunkBytes: number,
-		everyMs: number,
-	): void {
+		how: { chunkBytes: number; everyMs: number },
+	) {
 		res.writeHead(200, {
 			'Content-Type': audio.mimeType,
 			'Content-Length': String(audio.bytes.length),
 		});
-		const next = () => {
-			if (res.destroyed) return;
-			const piece = audio.bytes.subarray(entry.bytes_sent, entry.bytes_sent + chunkBytes);
-			entry.bytes_sent += piece.length;
-			if (entry.bytes_sent >= audio.bytes.length) {
-				res.end(piece);
-				return;
-			}
-			res.write(piece);
-			this.host.later(next, everyMs);
-		};
-		next();
+		sendInPieces(res, audio.bytes, how, this.host.later, (sent) => (entry.bytes_sent = sent));
 	}
 }

@@ -49,6 +49,11 @@ export function charCount(text: string): number {
 	return n;
 }
 
+/** The token of a `Bearer <token>` header (any case), else undefined. */
+export function bearerToken(auth: string | undefined): string | undefined {
+	return typeof auth === 'string' ? /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(auth)?.[1] : undefined;
+}
+
 const isBlank = (text: string) => text.trim() === '';
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -9,6 +9,7 @@ import type { z } from 'zod';
 import { buildOpenApi } from './openapi';
 import {
 	AnswerQueue,
+	sendInPieces,
 	addConversationsSchema,
 	failingConversationSchema,
 	faultSchema,
@@ -28,6 +29,7 @@ import {
 	CONTROL_PREFIX,
 	MAX_BODY_BYTES,
 	agentPatchSchema,
+	bearerToken,
 	describeZodError,
 	idPathParam,
 	isPlainObject,
@@ -173,10 +175,7 @@ export class SandboxServer {
 		this.recordings = new Recordings({
 			origins: options.origins,
 			now: () => this.now(),
-			authenticate: (token) => {
-				const result = this.store.authenticate(token);
-				return result.ok ? result : { ok: false, detail: authFailure(result.reason) };
-			},
+			authorize: (auth, path) => this.authorize(auth, 'read', `GET ${path}`),
 			recordingUrlOf: (id, account) => {
 				const stored = account
 					? this.store.conversation(account, id)
@@ -270,8 +269,7 @@ export class SandboxServer {
 		query: URLSearchParams,
 	): Promise<void> {
 		const auth = req.headers.authorization;
-		const bearer = typeof auth === 'string' ? /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(auth) : null;
-		const token = bearer ? bearer[1] : undefined;
+		const token = bearerToken(auth);
 
 		const entry: RequestLogEntry = {
 			seq: ++this.seq,
@@ -347,7 +345,7 @@ export class SandboxServer {
 
 		let result: Reply;
 		try {
-			result = await this.route(req, method, path, query, auth, token);
+			result = await this.route(req, method, path, query, auth);
 		} catch (e) {
 			result = this.toReply(e);
 		}
@@ -375,31 +373,39 @@ export class SandboxServer {
 	}
 
 	/** Headers at once, then the body a few bytes at a time (see slow.ts). */
-	private trickle(
-		res: ServerResponse,
-		r: Reply,
-		how: { chunkBytes: number; everyMs: number },
-	): void {
+	/** Headers at once, then the body a few bytes at a time (slowDown's trickle). */
+	private trickle(res: ServerResponse, r: Reply, how: { chunkBytes: number; everyMs: number }) {
 		if (res.headersSent || res.destroyed) return;
 		const body = Buffer.from(r.body);
-		res.writeHead(r.status, {
-			'Content-Type': r.contentType ?? JSON_TYPE,
-			'Content-Length': body.length,
-			...r.headers,
-		});
-		let sent = 0;
-		const next = () => {
-			if (res.destroyed) return;
-			const piece = body.subarray(sent, sent + how.chunkBytes);
-			sent += piece.length;
-			if (sent >= body.length) {
-				res.end(piece);
-				return;
-			}
-			res.write(piece);
-			this.timer(next, how.everyMs);
-		};
-		next();
+		const type = r.contentType ?? JSON_TYPE;
+		res.writeHead(r.status, { 'Content-Type': type, 'Content-Length': body.length, ...r.headers });
+		sendInPieces(res, body, how, (fn, ms) => this.timer(fn, ms));
+	}
+
+	/** The key behind an Authorization header, or the 401 / 403 answer (API and recordings alike). */
+	private authorize(
+		auth: string | undefined,
+		scope: Scope | 'any',
+		request: string,
+	): KeyRecord | Reply {
+		const challenge = { 'WWW-Authenticate': 'Bearer' };
+		if (auth === undefined || auth.trim() === '')
+			return error(
+				401,
+				'Missing API key: send the header "Authorization: Bearer rr_live_..."',
+				challenge,
+			);
+		const token = bearerToken(auth);
+		if (token === undefined)
+			return error(401, 'Malformed Authorization header: expected "Bearer rr_live_..."', challenge);
+		const result = this.store.authenticate(token);
+		if (!result.ok)
+			return error(401, authFailure(result.reason), {
+				'WWW-Authenticate': 'Bearer error="invalid_token"',
+			});
+		if (scope !== 'any' && !result.key.scopes.includes(scope))
+			return error(403, `This API key lacks the "${scope}" scope required for ${request}`);
+		return result.key;
 	}
 
 	private async route(
@@ -408,7 +414,6 @@ export class SandboxServer {
 		path: string,
 		query: URLSearchParams,
 		auth: string | undefined,
-		token: string | undefined,
 	): Promise<Reply> {
 		for (const route of this.routes) {
 			const m = route.pattern.exec(path);
@@ -419,33 +424,9 @@ export class SandboxServer {
 			}
 			let key: KeyRecord | undefined;
 			if (op.scope !== 'none') {
-				if (auth === undefined || auth.trim() === '') {
-					return error(
-						401,
-						'Missing API key: send the header "Authorization: Bearer rr_live_..."',
-						{
-							'WWW-Authenticate': 'Bearer',
-						},
-					);
-				}
-				if (token === undefined) {
-					return error(401, 'Malformed Authorization header: expected "Bearer rr_live_..."', {
-						'WWW-Authenticate': 'Bearer',
-					});
-				}
-				const result = this.store.authenticate(token);
-				if (!result.ok) {
-					return error(401, authFailure(result.reason), {
-						'WWW-Authenticate': 'Bearer error="invalid_token"',
-					});
-				}
-				key = result.key;
-				if (op.scope !== 'any' && !key.scopes.includes(op.scope)) {
-					return error(
-						403,
-						`This API key lacks the "${op.scope}" scope required for ${method} ${path}`,
-					);
-				}
+				const authorized = this.authorize(auth, op.scope, `${method} ${path}`);
+				if ('status' in authorized) return authorized;
+				key = authorized;
 			}
 			let body: unknown;
 			if (method === 'PATCH' || method === 'POST') {
