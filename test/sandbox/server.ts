@@ -112,20 +112,22 @@ function authFailure(reason: 'unknown' | 'revoked'): string {
 }
 
 /** The value checked by `schema` (undefined properties dropped first); 422 naming what is wrong. */
-function validate<T extends z.ZodTypeAny>(schema: T, value: unknown): z.output<T> {
+function validate<T extends z.ZodTypeAny>(
+	schema: T,
+	value: unknown,
+	unknownKey?: (key: string) => string,
+): z.output<T> {
 	const parsed = schema.safeParse(
 		isPlainObject(value)
 			? Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined))
 			: value,
 	);
-	if (!parsed.success) throw new SandboxError(422, describeZodError(parsed.error));
+	if (!parsed.success) throw new SandboxError(422, describeZodError(parsed.error, { unknownKey }));
 	return parsed.data;
 }
 
-interface Route {
-	pattern: RegExp;
-	methods: Record<string, { scope: Scope | 'any' | 'none'; handle: RouteHandler }>;
-}
+/** Method, path pattern (its groups are the params), the scope it needs, the handler. */
+type Route = [string, RegExp, Scope | 'any' | 'none', RouteHandler];
 type RouteHandler = (ctx: {
 	key: KeyRecord | undefined;
 	params: string[];
@@ -415,31 +417,28 @@ export class SandboxServer {
 		query: URLSearchParams,
 		auth: string | undefined,
 	): Promise<Reply> {
-		for (const route of this.routes) {
-			const m = route.pattern.exec(path);
-			if (!m) continue;
-			const op = route.methods[method];
-			if (!op) {
-				return error(405, 'Method Not Allowed', { Allow: Object.keys(route.methods).join(', ') });
-			}
-			let key: KeyRecord | undefined;
-			if (op.scope !== 'none') {
-				const authorized = this.authorize(auth, op.scope, `${method} ${path}`);
-				if ('status' in authorized) return authorized;
-				key = authorized;
-			}
-			let body: unknown;
-			if (method === 'PATCH' || method === 'POST') {
-				const text = await readBody(req);
-				if (text === undefined)
-					return error(413, `Request body is larger than ${MAX_BODY_BYTES} bytes`);
-				const parsed = parseBody(text);
-				if (!parsed.ok) return error(422, 'Request body must be valid JSON');
-				body = parsed.value;
-			}
-			return op.handle({ key, params: m.slice(1), query, body });
+		const matching = this.routes.filter(([, pattern]) => pattern.test(path));
+		if (matching.length === 0) return error(404, 'Not Found');
+		const route = matching.find(([m]) => m === method);
+		if (!route)
+			return error(405, 'Method Not Allowed', { Allow: matching.map(([m]) => m).join(', ') });
+		const [, pattern, scope, handle] = route;
+		let key: KeyRecord | undefined;
+		if (scope !== 'none') {
+			const authorized = this.authorize(auth, scope, `${method} ${path}`);
+			if ('status' in authorized) return authorized;
+			key = authorized;
 		}
-		return error(404, 'Not Found');
+		let body: unknown;
+		if (method === 'PATCH' || method === 'POST') {
+			const text = await readBody(req);
+			if (text === undefined)
+				return error(413, `Request body is larger than ${MAX_BODY_BYTES} bytes`);
+			const parsed = parseBody(text);
+			if (!parsed.ok) return error(422, 'Request body must be valid JSON');
+			body = parsed.value;
+		}
+		return handle({ key, params: pattern.exec(path)!.slice(1), query, body });
 	}
 
 	private failingStatus(method: string, path: string): number | undefined {
@@ -485,109 +484,72 @@ export class SandboxServer {
 			} catch {
 				// keep it raw: the schema refuses it
 			}
-			const parsed = idPathParam.safeParse(text);
-			if (!parsed.success) throw new SandboxError(422, describeZodError(parsed.error));
-			return parsed.data;
+			return validate(idPathParam, text);
 		};
-		const conversationJson = (c: StoredConversation) => (c.detailJson ??= JSON.stringify(c.detail));
 		const summaryJson = (c: StoredConversation) => (c.summaryJson ??= JSON.stringify(c.summary));
-		const p = (suffix: string) => new RegExp(`^${API_PREFIX.replace(/\//g, '\\/')}${suffix}$`);
-
+		const api = (suffix: string) => new RegExp(`^${API_PREFIX}${suffix}$`);
+		const text = (body: string, contentType?: string) => ({ status: 200, body, contentType });
 		return [
-			{
-				pattern: p('\\/whoami'),
-				methods: { GET: { scope: 'any', handle: ({ key }) => reply(200, store.whoami(key!)) } },
-			},
-			{
-				pattern: p('\\/conversations'),
-				methods: {
-					GET: {
-						scope: 'read',
-						handle: ({ key, query }) => {
-							const parsed = listQuerySchema.safeParse(Object.fromEntries(query.entries()));
-							if (!parsed.success) return error(422, describeZodError(parsed.error));
-							const page = store.list(account(key), parsed.data);
-							const body = `{"conversations":[${page.items.map(summaryJson).join(',')}],"next_before_id":${page.next_before_id === null ? 'null' : page.next_before_id},"limit":${page.limit}}`;
-							return { status: 200, body };
-						},
-					},
+			['GET', api('/whoami'), 'any', ({ key }) => reply(200, store.whoami(key!))],
+			[
+				'GET',
+				api('/conversations'),
+				'read',
+				({ key, query }) => {
+					const page = store.list(
+						account(key),
+						validate(listQuerySchema, Object.fromEntries(query)),
+					);
+					const items = page.items.map(summaryJson).join(',');
+					return text(
+						`{"conversations":[${items}],"next_before_id":${page.next_before_id},"limit":${page.limit}}`,
+					);
 				},
-			},
-			{
-				pattern: p('\\/conversations\\/([^/]+)'),
-				methods: {
-					GET: {
-						scope: 'read',
-						handle: ({ key, params }) => {
-							const c = store.conversation(account(key), parseId(params[0]));
-							if (!c) return error(404, 'Conversation not found');
-							return { status: 200, body: conversationJson(c) };
-						},
-					},
+			],
+			[
+				'GET',
+				api('/conversations/([^/]+)'),
+				'read',
+				({ key, params }) => {
+					const c = store.conversation(account(key), parseId(params[0]));
+					return c
+						? text((c.detailJson ??= JSON.stringify(c.detail)))
+						: error(404, 'Conversation not found');
 				},
-			},
-			{
-				pattern: p('\\/agents'),
-				methods: {
-					GET: {
-						scope: 'read',
-						handle: ({ key }) => reply(200, { agents: store.agentSummaries(account(key)) }),
-					},
+			],
+			[
+				'GET',
+				api('/agents'),
+				'read',
+				({ key }) => reply(200, { agents: store.agentSummaries(account(key)) }),
+			],
+			[
+				'GET',
+				api('/agents/([^/]+)'),
+				'read',
+				({ key, params }) => {
+					const agent = store.agent(parseId(params[0]), account(key));
+					return agent ? reply(200, agent) : error(404, 'Agent not found');
 				},
-			},
-			{
-				pattern: p('\\/agents\\/([^/]+)'),
-				methods: {
-					GET: {
-						scope: 'read',
-						handle: ({ key, params }) => {
-							const agent = store.agent(parseId(params[0]), account(key));
-							if (!agent) return error(404, 'Agent not found');
-							return reply(200, agent);
-						},
-					},
-					PATCH: {
-						scope: 'write',
-						handle: ({ key, params, body }) => {
-							const id = parseId(params[0]);
-							const parsed = agentPatchSchema.safeParse(body);
-							if (!parsed.success) {
-								return error(
-									422,
-									describeZodError(parsed.error, { unknownKey: nonWritableFieldMessage }),
-								);
-							}
-							const order = Object.keys(body as Record<string, unknown>);
-							return reply(200, store.patchAgent(account(key), id, parsed.data, order));
-						},
-					},
+			],
+			[
+				'PATCH',
+				api('/agents/([^/]+)'),
+				'write',
+				({ key, params, body }) => {
+					const id = parseId(params[0]);
+					const patch = validate(agentPatchSchema, body, nonWritableFieldMessage);
+					const order = Object.keys(body as Record<string, unknown>);
+					return reply(200, store.patchAgent(account(key), id, patch, order));
 				},
-			},
-			{
-				pattern: p('\\/openapi\\.json'),
-				methods: {
-					GET: {
-						scope: 'none',
-						handle: () => ({
-							status: 200,
-							body: this.openApiJson || JSON.stringify(buildOpenApi()),
-						}),
-					},
-				},
-			},
-			{
-				pattern: /^\/llms\.txt$/,
-				methods: {
-					GET: {
-						scope: 'none',
-						handle: () => ({
-							status: 200,
-							contentType: 'text/plain; charset=utf-8',
-							body: LLMS_TXT,
-						}),
-					},
-				},
-			},
+			],
+			[
+				'GET',
+				api('/openapi\\.json'),
+				'none',
+				() => text(this.openApiJson || JSON.stringify(buildOpenApi())),
+			],
+			['GET', /^\/llms\.txt$/, 'none', () => text(LLMS_TXT, 'text/plain; charset=utf-8')],
 		];
 	}
 
