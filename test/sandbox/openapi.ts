@@ -43,6 +43,7 @@ const json = (description: string, schema: Json) => ({
 	content: { 'application/json': { schema } },
 });
 
+const READ_SCOPE = { '403': errorResponse('The key lacks the read scope') };
 const COMMON_ERRORS = {
 	'401': errorResponse('Missing, malformed, invalid or revoked API key'),
 	'429': {
@@ -149,7 +150,7 @@ export function buildOpenApi(serverUrl?: string): Json {
 					responses: {
 						'200': json('A page of conversations', ref('ConversationPage')),
 						...COMMON_ERRORS,
-						'403': errorResponse('The key lacks the read scope'),
+						...READ_SCOPE,
 						'422': errorResponse('A query parameter is invalid; detail names it'),
 					},
 				},
@@ -162,7 +163,7 @@ export function buildOpenApi(serverUrl?: string): Json {
 					responses: {
 						'200': json('The conversation', ref('ConversationDetail')),
 						...COMMON_ERRORS,
-						'403': errorResponse('The key lacks the read scope'),
+						...READ_SCOPE,
 						'404': errorResponse('No such conversation, or not yours'),
 						'422': errorResponse('The id is not a positive integer'),
 					},
@@ -175,7 +176,7 @@ export function buildOpenApi(serverUrl?: string): Json {
 					responses: {
 						'200': json('The agents', ref('AgentList')),
 						...COMMON_ERRORS,
-						'403': errorResponse('The key lacks the read scope'),
+						...READ_SCOPE,
 					},
 				},
 			},
@@ -187,7 +188,7 @@ export function buildOpenApi(serverUrl?: string): Json {
 					responses: {
 						'200': json('The agent', ref('AgentDetail')),
 						...COMMON_ERRORS,
-						'403': errorResponse('The key lacks the read scope'),
+						...READ_SCOPE,
 						'404': errorResponse('No such agent, or not yours'),
 						'422': errorResponse('The id is not a positive integer'),
 					},

@@ -1,14 +1,8 @@
 /**
- * Call recordings: small generated audio files (MP3 or WAV, a few KB, different bytes for every
- * conversation id) served on two origins, and the controls that make a recording answer badly.
- *
- * - Which origin a recording_url points to and its format follow the id (recordingPlacement), so
- *   the seeded data and its PRNG are unchanged: ids divisible by 3 are on the media origin (a
- *   second listener, like a CDN: no key needed), the others on the API origin (the owner's key
- *   with the read scope, like any API resource); even ids are WAV, odd ids MP3.
- * - Both origins serve every recording at the same path, so a redirect to the other origin lands
- *   on the file. Unknown recordings, web chats and hang-ups (recording_url null) are 404.
- * - Every recording request (either origin) is logged with whether an Authorization header came.
+ * Call recordings (README.md "Recordings"): generated MP3 / WAV files on the API's origin (the
+ * owner's key) and on a second, media origin (no key), placed and typed by the conversation id
+ * alone (so the seeded data does not depend on the ports), their log, and the answers that make
+ * a recording misbehave.
  */
 import type { IncomingMessage, ServerResponse } from 'http';
 import { z } from 'zod';
