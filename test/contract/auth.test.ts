@@ -93,20 +93,18 @@ test('403 without the scope (detail names it); nothing changes; a write-only key
 });
 
 test("another account's data answers exactly as data that does not exist: 404, never 403", async () => {
+	const [a, b, c, agents] = [
+		sb.keys.readWrite,
+		sb.keys.otherAccount,
+		'/api/v1/conversations/',
+		'/api/v1/agents/',
+	];
 	const cases = [
-		[
-			sb.keys.readWrite,
-			`/api/v1/conversations/${bConversation}`,
-			'/api/v1/conversations/999999999',
-		],
-		[sb.keys.readWrite, '/api/v1/agents/21', '/api/v1/agents/999999'],
-		[sb.keys.readWrite, '/api/v1/agents/22', '/api/v1/agents/999999'],
-		[
-			sb.keys.otherAccount,
-			`/api/v1/conversations/${aConversation}`,
-			'/api/v1/conversations/999999999',
-		],
-		[sb.keys.otherAccount, '/api/v1/agents/7', '/api/v1/agents/999999'],
+		[a, `${c}${bConversation}`, `${c}999999999`],
+		[a, `${agents}21`, `${agents}999999`],
+		[a, `${agents}22`, `${agents}999999`],
+		[b, `${c}${aConversation}`, `${c}999999999`],
+		[b, `${agents}7`, `${agents}999999`],
 	];
 	for (const [key, notMine, missing] of cases) {
 		const [a, b] = [await call(sb, notMine, { key }), await call(sb, missing, { key })];
@@ -131,34 +129,34 @@ test("lists hold only the key owner's data", async () => {
 	const own = (account: 'A' | 'B') =>
 		sb.control
 			.conversations(account)
-			.map((c) => c.id)
-			.slice(0, 200);
+			.slice(0, 200)
+			.map((c) => c.id);
 	expect(await ids(list, sb.keys.readWrite, 'conversations')).toEqual(own('A'));
 	expect(await ids(list, sb.keys.otherAccount, 'conversations')).toEqual(own('B'));
 });
 
 test.each([
-	'/api/v1/conversations/abc',
-	'/api/v1/agents/7.5',
-	'/api/v1/agents/0',
-	'/api/v1/agents/-7',
-])('%s → 422 naming id', async (path) => {
-	const res = await call(sb, path, { key: sb.keys.readWrite });
-	expectError(res, 422, /\bid\b/);
-});
-
-test.each([
-	'/api/v1/nope',
-	'/api/v1/conversations/1/extra',
-	'/api/v1/conversations/',
-	'/api/v1/agents/',
-	'//api/v1/whoami',
-	'/',
-	'/__sandbox/requests',
-])('%s → 404 {detail} (controls off: /__sandbox too)', async (path) => {
-	const res = await call(sb, path, { key: sb.keys.readWrite });
-	expect([res.status, Object.keys(res.body)]).toEqual([404, ['detail']]);
-});
+	...[
+		'/api/v1/conversations/abc',
+		'/api/v1/agents/7.5',
+		'/api/v1/agents/0',
+		'/api/v1/agents/-7',
+	].map((path) => [path, 422, /\bid\b/] as const),
+	...[
+		'/api/v1/nope',
+		'/api/v1/conversations/1/extra',
+		'/api/v1/conversations/',
+		'/api/v1/agents/',
+		'//api/v1/whoami',
+		'/',
+		'/__sandbox/requests',
+	].map((path) => [path, 404, /./] as const),
+])(
+	'%s → %i {detail} (a bad id names it; controls off: /__sandbox is a 404 too)',
+	async (path, status, detail) => {
+		expectError(await call(sb, path, { key: sb.keys.readWrite }), status, detail);
+	},
+);
 
 test.each([
 	['POST', '/api/v1/conversations', 'GET'],
@@ -168,9 +166,6 @@ test.each([
 	['POST', '/api/v1/whoami', 'GET'],
 ])('%s %s → 405 with Allow: %s', async (method, path, allow) => {
 	const res = await call(sb, path, { method, key: sb.keys.readWrite, body: {} });
-	expect([res.status, res.headers.get('allow'), Object.keys(res.body)]).toEqual([
-		405,
-		allow,
-		['detail'],
-	]);
+	expectError(res, 405);
+	expect(res.headers.get('allow')).toBe(allow);
 });

@@ -55,20 +55,20 @@ test('GET /__sandbox/keys; POST /__sandbox/conversations: new ids started now, n
 	).toBe(422);
 });
 
-test('GET /__sandbox/requests: method, path, query, status, key prefix (never the key) and times, in order; POST /__sandbox/reset restores data and clears it', async () => {
+test('GET /__sandbox/requests: the API requests with the key prefix, never the key; POST /__sandbox/reset restores data and clears it', async () => {
 	await control('POST', '/reset');
-	await call(sb, '/api/v1/conversations?limit=5&channel=phone', { key });
 	await call(sb, '/api/v1/agents/7', { method: 'PATCH', key, body: { agent_goal: 'Logged.' } });
-	await call(sb, '/api/v1/whoami');
 	const res = await control('GET', '/requests');
-	expect(res.requests.map((e: any) => [e.seq, e.method, e.path, e.status, e.key])).toEqual([
-		[1, 'GET', '/api/v1/conversations', 200, `${key.slice(0, 12)}…`],
-		[2, 'PATCH', '/api/v1/agents/7', 200, `${key.slice(0, 12)}…`],
-		[3, 'GET', '/api/v1/whoami', 401, null],
+	expect(res.requests).toEqual([
+		expect.objectContaining({
+			seq: 1,
+			method: 'PATCH',
+			path: '/api/v1/agents/7',
+			status: 200,
+			key: `${key.slice(0, 12)}…`,
+		}),
 	]);
-	expect(res.requests[0].query).toEqual({ limit: '5', channel: 'phone' });
-	for (const e of res.requests) expect(e.ended_ms).toBeGreaterThanOrEqual(e.started_ms);
-	expect([res.peak_in_flight, JSON.stringify(res).includes(key)]).toEqual([1, false]);
+	expect(JSON.stringify(res)).not.toContain(key);
 	await control('POST', '/reset');
 	expect(sb.control.agent(7)!.agent_goal).toBe('Qualify leads and book consultations.');
 	expect((await control('GET', '/requests')).requests).toEqual([]);
