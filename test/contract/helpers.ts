@@ -19,12 +19,10 @@ export async function call(
 	if (body !== undefined) headers['Content-Type'] = 'application/json';
 	const res = await fetch(`${sb.url}${path}`, { method: opts.method ?? 'GET', headers, body });
 	const text = await res.text();
-	let parsed: any = text;
+	let parsed: any = text; // unless it is JSON
 	try {
 		parsed = JSON.parse(text);
-	} catch {
-		// not JSON
-	}
+	} catch {}
 	return { status: res.status, headers: res.headers, text, body: parsed };
 }
 
@@ -63,8 +61,7 @@ type Schema = Record<string, any>;
 function typeOf(value: unknown): string {
 	if (value === null) return 'null';
 	if (Array.isArray(value)) return 'array';
-	if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number';
-	return typeof value;
+	return Number.isInteger(value) ? 'integer' : typeof value;
 }
 
 /** Errors of `value` against `schema`, for the JSON-schema subset the sandbox's OpenAPI document uses. */

@@ -35,11 +35,8 @@ test('same seed → same keys, data, pages and added conversations; another seed
 test('tiny and empty accounts; started_at before the base time of the seed', async () => {
 	const s = await startSandbox({ seed: 123, conversationsPerAccount: { A: 0, B: 1 } });
 	try {
-		expect((await call(s, '/api/v1/conversations', { key: s.keys.readWrite })).body).toEqual({
-			conversations: [],
-			next_before_id: null,
-			limit: 50,
-		});
+		const a = await call(s, '/api/v1/conversations', { key: s.keys.readWrite });
+		expect([a.body.conversations, a.body.next_before_id]).toEqual([[], null]);
 		const b = await call(s, '/api/v1/conversations', { key: s.keys.otherAccount });
 		expect([b.body.conversations.length, b.body.next_before_id]).toEqual([1, null]);
 		expect(Date.parse(b.body.conversations[0].ended_at)).toBeLessThanOrEqual(baseTimeFor(123));
