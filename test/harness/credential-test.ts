@@ -18,7 +18,8 @@ import type {
 
 import { HarnessCredentialsHelper, registerCredentialType } from './credentials-helper';
 import { logMark, logsSince, type CapturedLog } from './logs';
-import { makeNodeTypes, setUpWorkflowRun } from './workflow';
+import { ensureN8nCore } from './core';
+import { makeAdditionalData, makeNodeTypes, makeWorkflow } from './workflow';
 
 export interface CredentialTestResult {
 	status: 'OK' | 'Error';
@@ -92,12 +93,9 @@ export async function testCredential(
 		position: [0, 0],
 		credentials: { [type]: { id: credentialsDecrypted.id, name: credentialsDecrypted.name } },
 	};
-	const { workflow, additionalData } = setUpWorkflowRun({
-		nodes: [node],
-		nodeTypes: makeNodeTypes([testNodeType]),
-		credentialsHelper,
-		mode: 'internal',
-	});
+	ensureN8nCore();
+	const workflow = makeWorkflow({ nodes: [node], nodeTypes: makeNodeTypes([testNodeType]) });
+	const additionalData = makeAdditionalData({ credentialsHelper, mode: 'internal', workflow });
 	const workflowNode = workflow.nodes[node.name];
 
 	try {

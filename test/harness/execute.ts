@@ -4,9 +4,8 @@
  * resolution, real HTTP helpers and our credential's real authenticate.
  */
 import { ExecuteContext } from 'n8n-core';
-import { createRunExecutionData, isNodeClassInstance } from 'n8n-workflow';
+import { createRunExecutionData } from 'n8n-workflow';
 import type {
-	CloseFunction,
 	IExecuteData,
 	INodeExecutionData,
 	INodeParameters,
@@ -59,13 +58,7 @@ export async function executeNode(
 		...item,
 		pairedItem: item.pairedItem ?? { item: index },
 	}));
-	const {
-		workflow,
-		node: workflowNode,
-		additionalData,
-		version,
-		credentialsHelper,
-	} = setUpNodeRun(nodeType, {
+	const run = setUpNodeRun(nodeType, {
 		parameters: opts.parameters,
 		credentials: opts.credentials,
 		nodeName: opts.nodeName,
@@ -74,6 +67,7 @@ export async function executeNode(
 		mode,
 		afterStart: true,
 	});
+	const { workflow, node: workflowNode, additionalData, version, credentialsHelper } = run;
 
 	// The run so far: Start ran once and output the items ($('Start').item works).
 	const startTask: ITaskData = {
@@ -96,7 +90,6 @@ export async function executeNode(
 		executionData: { nodeExecutionStack: [executeData] },
 	});
 
-	const closeFunctions: CloseFunction[] = [];
 	const context = new ExecuteContext(
 		workflow,
 		workflowNode,
@@ -107,32 +100,20 @@ export async function executeNode(
 		inputItems,
 		{ main: [inputItems] },
 		executeData,
-		closeFunctions,
+		[],
 		opts.abortSignal,
 	);
-
 	if (!version.execute) throw new Error('Harness: this node type has no execute() method');
 
-	// Same steps as WorkflowExecute.executeNode (n8n-core): call execute, then the close functions.
-	let output: INodeExecutionData[][] | null | undefined;
+	// As WorkflowExecute.executeNode: a node that throws as a whole under continueOnFail passes its input on.
+	let output: INodeExecutionData[][] | null;
 	let nodeError: Error | undefined;
-	let succeeded = false;
 	try {
-		const result: unknown = isNodeClassInstance(version)
-			? await version.execute(context)
-			: await version.execute.call(context);
-		output = result as INodeExecutionData[][] | null;
-		succeeded = true;
+		output = (await version.execute.call(context)) as INodeExecutionData[][] | null;
 	} catch (error) {
 		if (!context.continueOnFail()) throw error;
 		nodeError = error as Error;
 		output = [inputItems];
-	} finally {
-		if (closeFunctions.length > 0) {
-			const results = await Promise.allSettled(closeFunctions.map(async (fn) => await fn()));
-			const failed = results.find((r) => r.status === 'rejected');
-			if (succeeded && failed) throw (failed as PromiseRejectedResult).reason;
-		}
 	}
 
 	return {

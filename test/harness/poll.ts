@@ -59,13 +59,7 @@ export async function runPoll(nodeType: AnyNodeType, opts: RunPollOptions): Prom
 	const callerStaticData: IDataObject = opts.staticData ?? {};
 
 	const staticKeyOf = (nodeName: string) => `node:${nodeName}`;
-	const {
-		workflow,
-		node: workflowNode,
-		additionalData,
-		version,
-		credentialsHelper,
-	} = setUpNodeRun(nodeType, {
+	const run = setUpNodeRun(nodeType, {
 		parameters: opts.parameters,
 		credentials: opts.credentials,
 		nodeName: opts.nodeName,
@@ -74,6 +68,7 @@ export async function runPoll(nodeType: AnyNodeType, opts: RunPollOptions): Prom
 		staticData: (nodeName) => ({ [staticKeyOf(nodeName)]: jsonCopy(callerStaticData) }),
 		active: mode === 'trigger',
 	});
+	const { workflow, node: workflowNode, additionalData, version, credentialsHelper } = run;
 	const staticKey = staticKeyOf(workflowNode.name);
 
 	const writeBack = () => {

@@ -54,10 +54,6 @@ export function latestVersion(nodeType: AnyNodeType): number {
 	return Array.isArray(version) ? Math.max(...version) : version;
 }
 
-export function resolveVersion(nodeType: AnyNodeType, version: number): INodeType {
-	return NodeHelpers.getVersionedNodeType(nodeType, version);
-}
-
 /** A minimal Manual Trigger, so workflows have a start node feeding our node its input items. */
 export const START_NODE_NAME = 'Start';
 const startNodeType: INodeType = {
@@ -147,7 +143,7 @@ export function makeNode(
 	},
 ): INode {
 	const typeVersion = opts.typeVersion ?? latestVersion(nodeType);
-	const description = resolveVersion(nodeType, typeVersion).description;
+	const { description } = NodeHelpers.getVersionedNodeType(nodeType, typeVersion);
 	const node: INode = {
 		id: `harness-${description.name}`,
 		name: opts.name ?? description.defaults.name ?? description.displayName,
@@ -244,37 +240,6 @@ export function makeAdditionalData(opts: {
 
 // --- the set-up every entry point shares --------------------------------------------------
 
-export interface WorkflowRun {
-	workflow: Workflow;
-	additionalData: IWorkflowExecuteAdditionalData;
-}
-
-/** A workflow of `nodes` and the additionalData of one run of it. */
-export function setUpWorkflowRun(opts: {
-	nodes: INode[];
-	nodeTypes: INodeTypes;
-	credentialsHelper: HarnessCredentialsHelper;
-	mode: WorkflowExecuteMode;
-	connectFromStart?: string;
-	staticData?: IDataObject;
-	active?: boolean;
-	/** The editor sends the node's parameters along (list search): those of this node, defaults filled in. */
-	currentParametersOf?: string;
-}): WorkflowRun {
-	ensureN8nCore();
-	const workflow = makeWorkflow(opts);
-	const additionalData = makeAdditionalData({
-		credentialsHelper: opts.credentialsHelper,
-		mode: opts.mode,
-		workflow,
-		currentNodeParameters:
-			opts.currentParametersOf === undefined
-				? undefined
-				: workflow.nodes[opts.currentParametersOf].parameters,
-	});
-	return { workflow, additionalData };
-}
-
 export interface NodeRunOptions {
 	parameters: INodeParameters;
 	/** RingReady API credential; undefined → the node has no credential set. */
@@ -288,19 +253,13 @@ export interface NodeRunOptions {
 	/** The workflow's static data, given the node's name (a trigger's lives under `node:<name>`). */
 	staticData?: (nodeName: string) => IDataObject;
 	active?: boolean;
+	/** The editor sends the node's parameters along (list search), defaults filled in. */
 	currentNodeParameters?: boolean;
 }
 
-export interface NodeRun extends WorkflowRun {
-	/** The node as the workflow holds it (parameter defaults filled in). */
-	node: INode;
-	/** The node type's implementation for the node's version. */
-	version: INodeType;
-	credentialsHelper: HarnessCredentialsHelper;
-}
-
-/** One node of `nodeType` in a workflow, ready for an n8n-core context. */
-export function setUpNodeRun(nodeType: AnyNodeType, opts: NodeRunOptions): NodeRun {
+/** One node of `nodeType` in a workflow with its credentials and additionalData, ready for an n8n-core context. */
+export function setUpNodeRun(nodeType: AnyNodeType, opts: NodeRunOptions) {
+	ensureN8nCore();
 	const store = credentialStore(opts.credentials);
 	const credentialsHelper = new HarnessCredentialsHelper(store);
 	const made = makeNode(nodeType, {
@@ -310,17 +269,20 @@ export function setUpNodeRun(nodeType: AnyNodeType, opts: NodeRunOptions): NodeR
 		credentials: nodeCredentialsFor(store),
 		continueOnFail: opts.continueOnFail,
 	});
-	const { workflow, additionalData } = setUpWorkflowRun({
+	const workflow = makeWorkflow({
 		nodes: opts.afterStart ? [makeStartNode(), made] : [made],
 		nodeTypes: makeNodeTypes([nodeType]),
-		credentialsHelper,
-		mode: opts.mode,
 		connectFromStart: opts.afterStart ? made.name : undefined,
 		staticData: opts.staticData?.(made.name),
 		active: opts.active,
-		currentParametersOf: opts.currentNodeParameters ? made.name : undefined,
 	});
 	const node = workflow.nodes[made.name];
-	const version = resolveVersion(nodeType, node.typeVersion);
+	const additionalData = makeAdditionalData({
+		credentialsHelper,
+		mode: opts.mode,
+		workflow,
+		currentNodeParameters: opts.currentNodeParameters ? node.parameters : undefined,
+	});
+	const version = NodeHelpers.getVersionedNodeType(nodeType, node.typeVersion);
 	return { workflow, additionalData, node, version, credentialsHelper };
 }
