@@ -160,23 +160,17 @@ export const recordingAnswerSchema = z
 	.strict();
 export type RecordingAnswerSpec = z.input<typeof recordingAnswerSchema>;
 
+/** A line of the recording log (README.md "Recordings"). */
 export interface RecordingRequest {
-	/** Arrival order among recording requests, from 1 (reset by clearRecordingRequests / clearRequests). */
 	seq: number;
 	origin: RecordingOrigin;
 	method: string;
 	path: string;
-	/** The conversation id in the path, or null for a path that names none. */
 	conversation_id: number | null;
-	/** Whether the request carried an Authorization header (of any kind). */
 	authorization: boolean;
-	/** Key prefix only ("rr_live_8f3a…"), null when no Bearer token was sent. Never the full key. */
 	key: string | null;
-	/** The control answer used, or null for the normal one. */
 	answer: RecordingAnswerKind | null;
-	/** Status sent; null while in flight. */
 	status: number | null;
-	/** Body bytes written (so far). */
 	bytes_sent: number;
 	started_ms: number;
 	ended_ms: number | null;

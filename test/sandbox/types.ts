@@ -160,16 +160,12 @@ export interface SandboxOptions {
 	conversationsPerAccount?: { A?: number; B?: number };
 }
 
+/** The demo keys (README.md "Data"). */
 export interface DemoKeys {
-	/** Account A, scopes read + write. */
 	readWrite: string;
-	/** Account A, scope read. */
 	readOnly: string;
-	/** Account A, scope write only. */
 	writeOnly: string;
-	/** Account A, read + write, revoked (always 401). */
 	revoked: string;
-	/** Account B, read + write. */
 	otherAccount: string;
 }
 
@@ -191,29 +187,22 @@ export interface AddConversationsOptions {
 	live?: boolean;
 }
 
+/** GET /__sandbox/requests (README.md "Controls"): times in ms since start, `key` a prefix only. */
 export interface RequestLogEntry {
-	/** Arrival order, from 1 (reset by clearRequests). */
 	seq: number;
 	method: string;
-	/** Path without the query string. */
 	path: string;
-	/** Query parameters (last value wins when a name repeats). */
 	query: Record<string, string>;
-	/** Status sent; null while in flight or when the connection was dropped. */
 	status: number | null;
 	dropped: boolean;
-	/** Key prefix only ("rr_live_8f3a…"), null when no Bearer token was sent. Never the full key. */
 	key: string | null;
-	/** Milliseconds since the sandbox started (fractional). */
 	started_ms: number;
 	ended_ms: number | null;
 }
 
 export interface RequestLog {
 	log: RequestLogEntry[];
-	/** Maximum number of API requests in flight at once since the last clear. */
 	peakInFlight: number;
-	/** TCP connections accepted since the last clear (any path; keep-alive reuse shows as connections ≪ requests). */
 	connections: number;
 }
 
