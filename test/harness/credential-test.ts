@@ -28,10 +28,10 @@ export interface CredentialTestResult {
 
 const NOOP_TYPE = 'n8n-nodes-base.noOp';
 
-interface ErrorWithCause {
+type ErrorWithCause = {
 	message?: unknown;
 	cause?: { response?: { status?: number; statusText?: string }; code?: string };
-}
+};
 
 /** lodash.get for a dotted path (the rule's `key`). */
 const getPath = (value: unknown, path: string): unknown =>
@@ -128,31 +128,28 @@ export async function testCredential(
 	try {
 		response = await routingNode.runNode();
 	} catch (caught) {
-		const error = caught as ErrorWithCause;
-		if (error.cause?.response) {
-			const statusCode = error.cause.response.status ?? 0;
-			const statusMessage = error.cause.response.statusText;
-			for (const rule of testRequest.rules ?? []) {
-				if (rule.type === 'responseCode' && statusCode === rule.properties.value) {
-					return done('Error', rule.properties.message);
-				}
-			}
-			if (statusCode < 199 || statusCode > 299) {
-				return done('Error', statusMessage || `Received HTTP status code: ${statusCode}`);
-			}
-		} else if (error.cause?.code) {
-			return done('Error', error.cause.code);
-		}
-		return done('Error', String(error.message));
+		const { cause, message } = caught as ErrorWithCause;
+		if (cause?.response) {
+			const statusCode = cause.response.status ?? 0;
+			const rule = testRequest.rules?.find(
+				(r) => r.type === 'responseCode' && r.properties.value === statusCode,
+			);
+			if (rule) return done('Error', rule.properties.message);
+			if (statusCode < 199 || statusCode > 299)
+				return done(
+					'Error',
+					cause.response.statusText || `Received HTTP status code: ${statusCode}`,
+				);
+		} else if (cause?.code) return done('Error', cause.code);
+		return done('Error', String(message));
 	}
 
-	for (const rule of testRequest.rules ?? []) {
-		if (rule.type === 'responseSuccessBody') {
-			const responseData = response?.[0]?.[0]?.json;
-			if (getPath(responseData, rule.properties.key) === rule.properties.value) {
-				return done('Error', rule.properties.message);
-			}
-		}
-	}
+	const json = response?.[0]?.[0]?.json;
+	for (const rule of testRequest.rules ?? [])
+		if (
+			rule.type === 'responseSuccessBody' &&
+			getPath(json, rule.properties.key) === rule.properties.value
+		)
+			return done('Error', rule.properties.message);
 	return done('OK', 'Connection successful!');
 }

@@ -38,8 +38,6 @@ export interface ExecuteNodeResult {
 	output: INodeExecutionData[][];
 	/** With continueOnFail, the error the node threw as a whole (n8n then passes the input items through, as `output` does). */
 	error?: Error;
-	/** Hints the node added with this.addExecutionHints(). */
-	hints: unknown[];
 	/** What n8n logged during this run. */
 	logs: CapturedLog[];
 	/** How often the node read a credential (n8n's getDecrypted: a database read in real n8n). */
@@ -119,7 +117,6 @@ export async function executeNode(
 	return {
 		output: output ?? [],
 		error: nodeError,
-		hints: context.hints,
 		logs: logsSince(mark),
 		credentialReads: credentialsHelper.decryptedReads,
 	};

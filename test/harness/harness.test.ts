@@ -1,8 +1,6 @@
 /**
- * The harness's one smoke test: a tiny node run through executeNode against the sandbox shows that
- * n8n-core really runs it (our credential's authenticate applied, an expression per item,
- * continueOnFail, pairedItem, n8n's logs captured), and that secretPaths, which every leak check
- * relies on, finds a key wherever it hides.
+ * The harness's one smoke test: a tiny node run through n8n-core against the sandbox, and
+ * secretPaths (which every leak check relies on) finding a key wherever it hides.
  */
 import { NodeApiError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType } from 'n8n-workflow';

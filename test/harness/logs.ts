@@ -11,7 +11,6 @@ export interface CapturedLog {
 	level: LogLevel;
 	message: string;
 	metadata?: LogMetadata;
-	scopes?: string[];
 }
 
 const captured: CapturedLog[] = [];
@@ -50,10 +49,8 @@ function stringify(value: unknown): string {
 
 /** A logger shaped like @n8n/backend-common's Logger (level methods + `scoped`). */
 export class CapturingLogger implements WorkflowLogger {
-	constructor(private readonly scopes: string[] = []) {}
-
-	scoped(scopes: string | string[]): CapturingLogger {
-		return new CapturingLogger([...this.scopes, ...[scopes].flat()]);
+	scoped(): CapturingLogger {
+		return this;
 	}
 
 	error = (message: string, metadata?: LogMetadata) => this.log('error', message, metadata);
@@ -62,9 +59,7 @@ export class CapturingLogger implements WorkflowLogger {
 	debug = (message: string, metadata?: LogMetadata) => this.log('debug', message, metadata);
 
 	private log(level: LogLevel, message: string, metadata?: LogMetadata): void {
-		const entry: CapturedLog = { level, message: String(message), metadata };
-		if (this.scopes.length > 0) entry.scopes = this.scopes;
-		captured.push(entry);
+		captured.push({ level, message: String(message), metadata });
 		if (process.env.HARNESS_LOG) console.log(`[n8n ${level}]`, message, stringify(metadata));
 	}
 }
