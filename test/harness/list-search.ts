@@ -16,9 +16,6 @@ export interface RunListSearchOptions {
 	paginationToken?: string;
 	/** The node's current parameters (what the editor sends along). */
 	parameters?: INodeParameters;
-	/** Path of the parameter being edited, e.g. 'parameters.agentId' (getCurrentNodeParameter('&x') is relative to it). */
-	path?: string;
-	typeVersion?: number;
 }
 
 export async function runListSearch(
@@ -26,12 +23,10 @@ export async function runListSearch(
 	method: string,
 	opts: RunListSearchOptions = {},
 ): Promise<INodeListSearchResult> {
-	// The editor sends the node's parameters along, with their defaults filled in.
 	const { workflow, node, additionalData, version } = setUpNodeRun(nodeType, {
 		parameters: opts.parameters ?? {},
 		credentials: opts.credentials,
 		nodeName: 'Temp-Node',
-		typeVersion: opts.typeVersion,
 		mode: 'internal',
 		currentNodeParameters: true,
 	});
@@ -39,6 +34,6 @@ export async function runListSearch(
 	if (typeof fn !== 'function') {
 		throw new Error(`Harness: node type has no listSearch method "${method}"`);
 	}
-	const context = new LoadOptionsContext(workflow, node, additionalData, opts.path ?? 'parameters');
+	const context = new LoadOptionsContext(workflow, node, additionalData, 'parameters');
 	return await fn.call(context, opts.filter, opts.paginationToken);
 }
