@@ -1,257 +1,171 @@
 /** Authentication, scopes, account isolation, unknown paths and methods (docs/ringready-api.md: Authentication, Errors). */
-
 import { startSandbox, type Sandbox } from '../sandbox';
-import { call } from './helpers';
+import { call, expectError } from './helpers';
 
 let sb: Sandbox;
-let bConversationId: number;
-let aConversationId: number;
+let aConversation: number;
+let bConversation: number;
 
 beforeAll(async () => {
 	sb = await startSandbox();
-	aConversationId = sb.control.conversations('A')[0].id;
-	bConversationId = sb.control.conversations('B')[0].id;
+	aConversation = sb.control.conversations('A')[0].id;
+	bConversation = sb.control.conversations('B')[0].id;
 });
 afterAll(() => sb.close());
+afterEach(() => sb.control.reset());
 
-const READ_PATHS = () => [
+const readPaths = () => [
 	'/api/v1/conversations',
-	`/api/v1/conversations/${aConversationId}`,
+	`/api/v1/conversations/${aConversation}`,
 	'/api/v1/agents',
 	'/api/v1/agents/7',
 ];
 
-describe('demo keys', () => {
-	test('look like rr_live_<hex>, are distinct, and are fixed per seed', async () => {
-		const keys = Object.values(sb.keys);
-		expect(keys).toHaveLength(5);
-		for (const key of keys) expect(key).toMatch(/^rr_live_[0-9a-f]{32}$/);
-		expect(new Set(keys).size).toBe(5);
-		expect(new Set(keys.map((k) => k.slice(0, 12))).size).toBe(5);
-
-		const same = await startSandbox({ seed: 1, conversationsPerAccount: { A: 5, B: 2 } });
-		const other = await startSandbox({ seed: 2, conversationsPerAccount: { A: 5, B: 2 } });
-		try {
-			expect(same.keys).toEqual(sb.keys);
-			expect(Object.values(other.keys).some((k) => Object.values(sb.keys).includes(k))).toBe(false);
-		} finally {
-			await same.close();
-			await other.close();
-		}
-	});
-});
-
-describe('GET /api/v1/whoami (any valid key)', () => {
-	test.each([
-		['readWrite', 142, 'you@example.com', ['read', 'write']],
-		['readOnly', 142, 'you@example.com', ['read']],
-		['writeOnly', 142, 'you@example.com', ['write']],
-		['otherAccount', 207, 'frontdesk@northside-vet.example', ['read', 'write']],
-	] as const)('%s key', async (name, userId, email, scopes) => {
+test.each([
+	['readWrite', 142, 'you@example.com', ['read', 'write']],
+	['readOnly', 142, 'you@example.com', ['read']],
+	['writeOnly', 142, 'you@example.com', ['write']],
+	['otherAccount', 207, 'frontdesk@northside-vet.example', ['read', 'write']],
+] as const)(
+	'GET /whoami with the %s key: its owner and scopes',
+	async (name, userId, email, scopes) => {
 		const key = sb.keys[name];
+		expect(key).toMatch(/^rr_live_[0-9a-f]{32}$/);
 		const res = await call(sb, '/api/v1/whoami', { key });
-		expect(res.status).toBe(200);
 		expect(res.headers.get('content-type')).toMatch(/^application\/json/);
-		expect(res.body).toEqual({
-			user_id: userId,
-			email,
-			auth_method: 'api_key',
-			api_key_prefix: key.slice(0, 12),
-			scopes,
-		});
-		expect(res.body.api_key_prefix).toMatch(/^rr_live_[0-9a-f]{4}$/);
+		expect([res.status, res.body]).toEqual([
+			200,
+			{ user_id: userId, email, auth_method: 'api_key', api_key_prefix: key.slice(0, 12), scopes },
+		]);
 		expect(res.text).not.toContain(key);
-	});
-});
+	},
+);
 
-describe('401: missing, malformed, invalid or revoked key', () => {
-	const cases: Array<[string, (s: Sandbox) => Record<string, string>, RegExp]> = [
-		['no Authorization header', () => ({}), /missing/i],
-		['empty Authorization header', () => ({ Authorization: '' }), /missing/i],
-		['"Bearer" with no token', () => ({ Authorization: 'Bearer' }), /malformed/i],
-		[
-			'Basic scheme',
-			(s) => ({ Authorization: `Basic ${Buffer.from(s.keys.readWrite).toString('base64')}` }),
-			/malformed/i,
-		],
-		['bare key without scheme', (s) => ({ Authorization: s.keys.readWrite }), /malformed/i],
-		['unknown key', () => ({ Authorization: `Bearer rr_live_${'0'.repeat(32)}` }), /invalid/i],
-		[
-			'key with a changed character',
-			(s) => ({ Authorization: `Bearer ${s.keys.readWrite.slice(0, -1)}x` }),
-			/invalid/i,
-		],
-		['not an rr_live key at all', () => ({ Authorization: 'Bearer hello' }), /invalid/i],
-		['revoked key', (s) => ({ Authorization: `Bearer ${s.keys.revoked}` }), /revoked/i],
-	];
-	test.each(cases)('%s → 401 {detail} on every endpoint', async (_name, headers, detail) => {
-		for (const path of ['/api/v1/whoami', ...READ_PATHS()]) {
-			const res = await call(sb, path, { headers: headers(sb) });
-			expect({ path, status: res.status }).toEqual({ path, status: 401 });
-			expect(Object.keys(res.body)).toEqual(['detail']);
-			expect(res.body.detail).toMatch(detail);
-			expect(res.headers.get('www-authenticate')).toMatch(/^Bearer/);
-		}
-		const patch = await call(sb, '/api/v1/agents/7', {
-			method: 'PATCH',
-			headers: headers(sb),
-			body: { agent_goal: 'x' },
+test.each<[string, (s: Sandbox) => string | undefined, RegExp]>([
+	['no Authorization header', () => undefined, /missing/i],
+	['an empty header', () => '', /missing/i],
+	['"Bearer" alone', () => 'Bearer', /malformed/i],
+	[
+		'the Basic scheme',
+		(s) => `Basic ${Buffer.from(s.keys.readWrite).toString('base64')}`,
+		/malformed/i,
+	],
+	['a bare key', (s) => s.keys.readWrite, /malformed/i],
+	['an unknown key', () => `Bearer rr_live_${'0'.repeat(32)}`, /invalid/i],
+	['a key with a changed character', (s) => `Bearer ${s.keys.readWrite.slice(0, -1)}x`, /invalid/i],
+	['not an rr_live key', () => 'Bearer hello', /invalid/i],
+	['a revoked key', (s) => `Bearer ${s.keys.revoked}`, /revoked/i],
+])('%s → 401 {detail} on every endpoint, before the body is read', async (_, header, detail) => {
+	const value = header(sb);
+	const headers = value === undefined ? undefined : { Authorization: value };
+	for (const [method, path] of [
+		...['/api/v1/whoami', ...readPaths()].map((p) => ['GET', p]),
+		['PATCH', '/api/v1/agents/7'],
+	]) {
+		const res = await call(sb, path, {
+			method,
+			headers,
+			body: method === 'PATCH' ? {} : undefined,
 		});
-		expect(patch.status).toBe(401);
-		expect(patch.body.detail).toMatch(detail);
-	});
-
-	test('the scheme is case-insensitive', async () => {
-		const res = await call(sb, '/api/v1/whoami', {
-			headers: { Authorization: `bearer ${sb.keys.readOnly}` },
-		});
-		expect(res.status).toBe(200);
-	});
-
-	test('401 details never echo the key', async () => {
-		const res = await call(sb, '/api/v1/whoami', { key: sb.keys.revoked });
-		expect(res.text).not.toContain(sb.keys.revoked);
+		expectError(res, 401, detail);
+		expect(res.headers.get('www-authenticate')).toMatch(/^Bearer/);
 		expect(res.text).not.toContain(sb.keys.revoked.slice(8));
-	});
+	}
 });
 
-describe('403: valid key without the required scope', () => {
-	test('write-only key cannot read (detail names the read scope)', async () => {
-		for (const path of READ_PATHS()) {
-			const res = await call(sb, path, { key: sb.keys.writeOnly });
-			expect({ path, status: res.status }).toEqual({ path, status: 403 });
-			expect(res.body.detail).toMatch(/"read" scope/);
-		}
-	});
-
-	test('read-only key cannot PATCH (detail names the write scope), and nothing changes', async () => {
-		const before = sb.control.agent(7)!;
-		const res = await call(sb, '/api/v1/agents/7', {
-			method: 'PATCH',
-			key: sb.keys.readOnly,
-			body: { agent_goal: 'Changed by a read-only key' },
-		});
-		expect(res.status).toBe(403);
-		expect(res.body.detail).toMatch(/"write" scope/);
-		expect(sb.control.agent(7)).toEqual(before);
-	});
-
-	test('write-only key can PATCH', async () => {
-		const res = await call(sb, '/api/v1/agents/8', {
-			method: 'PATCH',
-			key: sb.keys.writeOnly,
-			body: { greeting_message: 'Hello from a write-only key' },
-		});
-		expect(res.status).toBe(200);
-		expect(res.body).toEqual({ id: 8, updated: ['greeting_message'] });
-		sb.control.reset();
-	});
-
-	test('auth comes first: a revoked key is 401 even with an invalid body', async () => {
-		const res = await call(sb, '/api/v1/agents/7', {
-			method: 'PATCH',
-			key: sb.keys.revoked,
-			body: {},
-		});
-		expect(res.status).toBe(401);
-	});
+test('the scheme is case-insensitive', async () => {
+	const headers = { Authorization: `bearer ${sb.keys.readOnly}` };
+	expect((await call(sb, '/api/v1/whoami', { headers })).status).toBe(200);
 });
 
-describe("404: another account's data is invisible (never 403)", () => {
-	test("account A cannot see B's conversation or agent", async () => {
-		for (const path of [
-			`/api/v1/conversations/${bConversationId}`,
-			'/api/v1/agents/21',
-			'/api/v1/agents/22',
-		]) {
-			const res = await call(sb, path, { key: sb.keys.readWrite });
-			expect({ path, status: res.status }).toEqual({ path, status: 404 });
-			expect(Object.keys(res.body)).toEqual(['detail']);
-		}
-		const patch = await call(sb, '/api/v1/agents/21', {
-			method: 'PATCH',
-			key: sb.keys.readWrite,
-			body: { agent_goal: 'Hijack' },
-		});
-		expect(patch.status).toBe(404);
-		expect(sb.control.agent(21)!.agent_goal).not.toBe('Hijack');
-	});
-
-	test("account B cannot see A's conversation or agent", async () => {
-		for (const path of [`/api/v1/conversations/${aConversationId}`, '/api/v1/agents/7']) {
-			const res = await call(sb, path, { key: sb.keys.otherAccount });
-			expect(res.status).toBe(404);
-		}
-	});
-
-	test('the same detail for "not yours" and "does not exist"', async () => {
-		const notMine = await call(sb, '/api/v1/agents/21', { key: sb.keys.readWrite });
-		const missing = await call(sb, '/api/v1/agents/999999', { key: sb.keys.readWrite });
-		expect(missing.status).toBe(404);
-		expect(notMine.body).toEqual(missing.body);
-		const c1 = await call(sb, `/api/v1/conversations/${bConversationId}`, {
-			key: sb.keys.readWrite,
-		});
-		const c2 = await call(sb, '/api/v1/conversations/999999999', { key: sb.keys.readWrite });
-		expect(c2.status).toBe(404);
-		expect(c1.body).toEqual(c2.body);
-	});
-
-	test("lists contain only the key owner's data", async () => {
-		const a = await call(sb, '/api/v1/agents', { key: sb.keys.readWrite });
-		const b = await call(sb, '/api/v1/agents', { key: sb.keys.otherAccount });
-		expect(a.body.agents.map((x: { id: number }) => x.id)).toEqual([7, 8, 9, 10]);
-		expect(b.body.agents.map((x: { id: number }) => x.id)).toEqual([21, 22]);
-		const bIds = new Set(sb.control.conversations('B').map((c) => c.id));
-		const page = await call(sb, '/api/v1/conversations?limit=200', { key: sb.keys.readWrite });
-		expect(page.body.conversations.some((c: { id: number }) => bIds.has(c.id))).toBe(false);
-		const bPage = await call(sb, '/api/v1/conversations?limit=200', { key: sb.keys.otherAccount });
-		expect(bPage.body.conversations.length).toBe(bIds.size);
-		expect(bPage.body.conversations.every((c: { id: number }) => bIds.has(c.id))).toBe(true);
-	});
-
-	test('non-integer ids are 422 naming id', async () => {
-		for (const path of [
-			'/api/v1/conversations/abc',
-			'/api/v1/agents/7.5',
-			'/api/v1/agents/0',
-			'/api/v1/agents/-7',
-		]) {
-			const res = await call(sb, path, { key: sb.keys.readWrite });
-			expect({ path, status: res.status }).toEqual({ path, status: 422 });
-			expect(res.body.detail).toMatch(/\bid\b/);
-		}
-	});
+test('403 without the scope (detail names it); nothing changes; a write-only key may PATCH', async () => {
+	for (const path of readPaths()) {
+		const res = await call(sb, path, { key: sb.keys.writeOnly });
+		expectError(res, 403, /"read" scope/);
+	}
+	const before = sb.control.agent(7);
+	const patch = (key: string) =>
+		call(sb, '/api/v1/agents/7', { method: 'PATCH', key, body: { greeting_message: 'Hi' } });
+	const readOnly = await patch(sb.keys.readOnly);
+	expectError(readOnly, 403, /"write" scope/);
+	expect(sb.control.agent(7)).toEqual(before);
+	expect((await patch(sb.keys.writeOnly)).body).toEqual({ id: 7, updated: ['greeting_message'] });
 });
 
-describe('unknown paths and methods', () => {
-	test.each([
+test("another account's data answers exactly as data that does not exist: 404, never 403", async () => {
+	const [a, b, c, agents] = [
+		sb.keys.readWrite,
+		sb.keys.otherAccount,
+		'/api/v1/conversations/',
+		'/api/v1/agents/',
+	];
+	const cases = [
+		[a, `${c}${bConversation}`, `${c}999999999`],
+		[a, `${agents}21`, `${agents}999999`],
+		[a, `${agents}22`, `${agents}999999`],
+		[b, `${c}${aConversation}`, `${c}999999999`],
+		[b, `${agents}7`, `${agents}999999`],
+	];
+	for (const [key, notMine, missing] of cases) {
+		const [a, b] = [await call(sb, notMine, { key }), await call(sb, missing, { key })];
+		expect([notMine, a.status, a.body]).toEqual([notMine, 404, b.body]);
+		expect(Object.keys(b.body)).toEqual(['detail']);
+	}
+	const patch = await call(sb, '/api/v1/agents/21', {
+		method: 'PATCH',
+		key: sb.keys.readWrite,
+		body: { agent_goal: 'Hijack' },
+	});
+	expect(patch.status).toBe(404);
+	expect(sb.control.agent(21)!.agent_goal).not.toBe('Hijack');
+});
+
+test("lists hold only the key owner's data", async () => {
+	const ids = async (path: string, key: string, field: string) =>
+		(await call(sb, path, { key })).body[field].map((x: { id: number }) => x.id);
+	expect(await ids('/api/v1/agents', sb.keys.readWrite, 'agents')).toEqual([7, 8, 9, 10]);
+	expect(await ids('/api/v1/agents', sb.keys.otherAccount, 'agents')).toEqual([21, 22]);
+	const list = '/api/v1/conversations?limit=200';
+	const own = (account: 'A' | 'B') =>
+		sb.control
+			.conversations(account)
+			.slice(0, 200)
+			.map((c) => c.id);
+	expect(await ids(list, sb.keys.readWrite, 'conversations')).toEqual(own('A'));
+	expect(await ids(list, sb.keys.otherAccount, 'conversations')).toEqual(own('B'));
+});
+
+test.each([
+	...[
+		'/api/v1/conversations/abc',
+		'/api/v1/agents/7.5',
+		'/api/v1/agents/0',
+		'/api/v1/agents/-7',
+	].map((path) => [path, 422, /\bid\b/] as const),
+	...[
 		'/api/v1/nope',
-		'/api/v2/whoami',
 		'/api/v1/conversations/1/extra',
 		'/api/v1/conversations/',
 		'/api/v1/agents/',
 		'//api/v1/whoami',
 		'/',
 		'/__sandbox/requests',
-	])('%s → 404 {detail}', async (path) => {
-		const res = await call(sb, path, { key: sb.keys.readWrite });
-		expect(res.status).toBe(404);
-		expect(Object.keys(res.body)).toEqual(['detail']);
-	});
+	].map((path) => [path, 404, /./] as const),
+])(
+	'%s → %i {detail} (a bad id names it; controls off: /__sandbox is a 404 too)',
+	async (path, status, detail) => {
+		expectError(await call(sb, path, { key: sb.keys.readWrite }), status, detail);
+	},
+);
 
-	test.each([
-		['POST', '/api/v1/conversations', 'GET'],
-		['DELETE', '/api/v1/conversations/1', 'GET'],
-		['PATCH', '/api/v1/conversations/1', 'GET'],
-		['PUT', '/api/v1/agents/7', 'GET, PATCH'],
-		['DELETE', '/api/v1/agents/7', 'GET, PATCH'],
-		['POST', '/api/v1/agents', 'GET'],
-		['POST', '/api/v1/whoami', 'GET'],
-	])('%s %s → 405 with Allow: %s', async (method, path, allow) => {
-		const res = await call(sb, path, { method, key: sb.keys.readWrite, body: {} });
-		expect(res.status).toBe(405);
-		expect(res.headers.get('allow')).toBe(allow);
-		expect(Object.keys(res.body)).toEqual(['detail']);
-	});
+test.each([
+	['POST', '/api/v1/conversations', 'GET'],
+	['DELETE', '/api/v1/conversations/1', 'GET'],
+	['PUT', '/api/v1/agents/7', 'GET, PATCH'],
+	['POST', '/api/v1/agents', 'GET'],
+	['POST', '/api/v1/whoami', 'GET'],
+])('%s %s → 405 with Allow: %s', async (method, path, allow) => {
+	const res = await call(sb, path, { method, key: sb.keys.readWrite, body: {} });
+	expectError(res, 405);
+	expect(res.headers.get('allow')).toBe(allow);
 });

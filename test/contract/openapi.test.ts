@@ -1,4 +1,4 @@
-/** GET /api/v1/openapi.json describes exactly what the sandbox serves; live responses match its schemas. */
+/** GET /api/v1/openapi.json and /llms.txt: no key needed; the document describes exactly what the sandbox serves. */
 import { startSandbox, type Sandbox } from '../sandbox';
 import { call, checkSchema } from './helpers';
 
@@ -7,243 +7,122 @@ let doc: any;
 
 beforeAll(async () => {
 	sb = await startSandbox();
-	const res = await call(sb, '/api/v1/openapi.json'); // no key needed
-	expect(res.status).toBe(200);
-	doc = res.body;
+	doc = (await call(sb, '/api/v1/openapi.json')).body;
 });
 afterAll(() => sb.close());
 
-const SERVED: Record<string, string[]> = {
-	'/api/v1/whoami': ['get'],
-	'/api/v1/conversations': ['get'],
-	'/api/v1/conversations/{id}': ['get'],
-	'/api/v1/agents': ['get'],
-	'/api/v1/agents/{id}': ['get', 'patch'],
-	'/api/v1/openapi.json': ['get'],
-};
+const BASE = ['200', '401', '429', '5XX'];
+const OPERATIONS: Array<[string, string, string[]]> = [
+	['/api/v1/whoami', 'get', BASE],
+	['/api/v1/conversations', 'get', [...BASE, '403', '422']],
+	['/api/v1/conversations/{id}', 'get', [...BASE, '403', '404', '422']],
+	['/api/v1/agents', 'get', [...BASE, '403']],
+	['/api/v1/agents/{id}', 'get', [...BASE, '403', '404', '422']],
+	['/api/v1/agents/{id}', 'patch', [...BASE, '403', '404', '413', '422']],
+	['/api/v1/openapi.json', 'get', ['200']],
+];
 
-function responseSchema(path: string, method: string, status: string): any {
-	const op = doc.paths[path][method];
-	const r = op.responses[status] ?? op.responses[`${status[0]}XX`];
-	expect(r).toBeDefined();
-	return r.content['application/json'].schema;
-}
-
-function expectValid(path: string, method: string, status: string, body: unknown): void {
-	const errors = checkSchema(doc, responseSchema(path, method, status), body);
-	expect(errors).toEqual([]);
-}
-
-describe('the document', () => {
-	test('OpenAPI 3.1 with bearer auth and the sandbox as server', () => {
-		expect(doc.openapi).toBe('3.1.0');
-		expect(doc.components.securitySchemes.bearerAuth).toEqual(
-			expect.objectContaining({ type: 'http', scheme: 'bearer' }),
-		);
-		expect(doc.servers).toEqual([{ url: sb.url }]);
+test('OpenAPI 3.1, bearer auth, the sandbox as server; every served operation with its responses, and nothing else', () => {
+	expect(doc.openapi).toBe('3.1.0');
+	expect(doc.components.securitySchemes.bearerAuth).toMatchObject({
+		type: 'http',
+		scheme: 'bearer',
 	});
+	expect(doc.servers).toEqual([{ url: sb.url }]);
+	const listed = Object.entries(doc.paths).flatMap(([p, ops]: [string, any]) =>
+		Object.keys(ops).map((m) => `${m} ${p}`),
+	);
+	expect(listed.sort()).toEqual(OPERATIONS.map(([p, m]) => `${m} ${p}`).sort());
+	for (const [path, method, codes] of OPERATIONS)
+		expect(Object.keys(doc.paths[path][method].responses).sort()).toEqual([...codes].sort());
+	expect(doc.paths['/api/v1/openapi.json'].get.security).toEqual([]);
+	for (const ref of JSON.stringify(doc).match(/"\$ref":"[^"]+"/g) ?? [])
+		expect(doc.components.schemas[ref.split('/').pop()!.replace('"', '')]).toBeDefined();
+});
 
-	test('lists every served path with exactly its methods', () => {
-		expect(Object.keys(doc.paths).sort()).toEqual(Object.keys(SERVED).sort());
-		for (const [path, methods] of Object.entries(SERVED))
-			expect(Object.keys(doc.paths[path]).sort()).toEqual(methods);
+test('the documented limits: list parameters and the PATCH body', () => {
+	const params = doc.paths['/api/v1/conversations'].get.parameters;
+	expect(Object.fromEntries(params.map((p: any) => [p.name, p.schema]))).toEqual({
+		channel: { type: 'string', enum: ['phone', 'web_chat'] },
+		agent_id: { type: 'integer', minimum: 1 },
+		since: { type: 'string', format: 'date-time' },
+		before_id: { type: 'integer', minimum: 1 },
+		limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
 	});
-
-	test('every $ref resolves', () => {
-		const refs = JSON.stringify(doc).match(/"\$ref":"[^"]+"/g) ?? [];
-		expect(refs.length).toBeGreaterThan(10);
-		for (const r of refs) {
-			const name = r.split('/').pop()!.replace('"', '');
-			expect(doc.components.schemas[name]).toBeDefined();
-		}
-	});
-
-	test('the list parameters with their limits', () => {
-		const params = doc.paths['/api/v1/conversations'].get.parameters;
-		const byName = Object.fromEntries(params.map((p: any) => [p.name, p]));
-		expect(Object.keys(byName).sort()).toEqual([
-			'agent_id',
-			'before_id',
-			'channel',
-			'limit',
-			'since',
-		]);
-		expect(byName.limit.schema).toEqual({ type: 'integer', minimum: 1, maximum: 200, default: 50 });
-		expect(byName.channel.schema.enum).toEqual(['phone', 'web_chat']);
-		expect(byName.agent_id.schema.type).toBe('integer');
-		expect(byName.before_id.schema.type).toBe('integer');
-		expect(byName.since.schema.format).toBe('date-time');
-		expect(byName.since.description).toMatch(/inclusive/i);
-	});
-
-	test('the PATCH body schema carries every limit', () => {
-		const s = doc.components.schemas.AgentUpdate;
-		expect(s.additionalProperties).toBe(false);
-		expect(s.minProperties).toBe(1);
-		expect(s.properties.agent_goal.maxLength).toBe(10_000);
-		expect(s.properties.greeting_message.maxLength).toBe(500);
-		expect(s.properties.business_name.maxLength).toBe(100);
-		expect(s.properties.business_services.maxLength).toBe(30_000);
-		expect(s.properties.business_website.maxLength).toBe(400);
-		for (const f of ['agent_goal', 'business_name', 'business_services'])
-			expect(s.properties[f].minLength).toBe(1);
-		expect(s.properties.faq.maxProperties).toBe(50);
-		expect(s.properties.faq.propertyNames.maxLength).toBe(200);
-		expect(s.properties.faq.additionalProperties.maxLength).toBe(500);
-	});
-
-	test('the error responses of each operation', () => {
-		const codes = (path: string, method: string) =>
-			Object.keys(doc.paths[path][method].responses).sort();
-		expect(codes('/api/v1/whoami', 'get')).toEqual(['200', '401', '429', '5XX']);
-		expect(codes('/api/v1/conversations', 'get')).toEqual([
-			'200',
-			'401',
-			'403',
-			'422',
-			'429',
-			'5XX',
-		]);
-		expect(codes('/api/v1/conversations/{id}', 'get')).toEqual([
-			'200',
-			'401',
-			'403',
-			'404',
-			'422',
-			'429',
-			'5XX',
-		]);
-		expect(codes('/api/v1/agents', 'get')).toEqual(['200', '401', '403', '429', '5XX']);
-		expect(codes('/api/v1/agents/{id}', 'get')).toEqual([
-			'200',
-			'401',
-			'403',
-			'404',
-			'422',
-			'429',
-			'5XX',
-		]);
-		expect(codes('/api/v1/agents/{id}', 'patch')).toEqual([
-			'200',
-			'401',
-			'403',
-			'404',
-			'413',
-			'422',
-			'429',
-			'5XX',
-		]);
-		expect(doc.paths['/api/v1/openapi.json'].get.security).toEqual([]);
+	expect(doc.components.schemas.AgentUpdate).toMatchObject({
+		additionalProperties: false,
+		minProperties: 1,
+		properties: {
+			agent_goal: { maxLength: 10_000, minLength: 1 },
+			greeting_message: { maxLength: 500 },
+			business_name: { maxLength: 100, minLength: 1 },
+			business_services: { maxLength: 30_000, minLength: 1 },
+			business_website: { maxLength: 400 },
+			faq: {
+				maxProperties: 50,
+				propertyNames: { maxLength: 200 },
+				additionalProperties: { maxLength: 500 },
+			},
+		},
 	});
 });
 
-describe('live responses match the documented schemas (no undocumented fields)', () => {
-	test('whoami', async () => {
-		for (const key of [sb.keys.readWrite, sb.keys.writeOnly]) {
-			expectValid('/api/v1/whoami', 'get', '200', (await call(sb, '/api/v1/whoami', { key })).body);
-		}
+async function expectValid(path: string, method: string, response: ReturnType<typeof call>) {
+	const res = await response;
+	const status = String(res.status);
+	const schema = doc.paths[path][method].responses[status].content['application/json'].schema;
+	expect({ path, status, errors: checkSchema(doc, schema, res.body) }).toEqual({
+		path,
+		status,
+		errors: [],
 	});
+}
 
-	test('conversation pages and every conversation detail', async () => {
-		let before: number | null = null;
-		do {
-			const page: any = (
-				await call(sb, `/api/v1/conversations?limit=200${before ? `&before_id=${before}` : ''}`, {
-					key: sb.keys.readWrite,
-				})
-			).body;
-			expectValid('/api/v1/conversations', 'get', '200', page);
-			before = page.next_before_id;
-		} while (before !== null);
-		for (const c of sb.control.conversations('A').filter((_, i) => i % 5 === 0)) {
-			const res = await call(sb, `/api/v1/conversations/${c.id}`, { key: sb.keys.readWrite });
-			expectValid('/api/v1/conversations/{id}', 'get', '200', res.body);
-		}
-	});
-
-	test('agents, the details of every agent of both accounts, PATCH result', async () => {
-		expectValid(
-			'/api/v1/agents',
+test('live responses, errors included, match their documented schemas (no undocumented field)', async () => {
+	const { readWrite, readOnly, writeOnly, otherAccount } = sb.keys;
+	const get = (path: string, key?: string) => call(sb, path, { key });
+	for (const key of [readWrite, writeOnly, undefined])
+		await expectValid('/api/v1/whoami', 'get', get('/api/v1/whoami', key));
+	for (const query of ['?limit=200', '?limit=200&before_id=121', '?limit=0'])
+		await expectValid(
+			'/api/v1/conversations',
 			'get',
-			'200',
-			(await call(sb, '/api/v1/agents', { key: sb.keys.readWrite })).body,
+			get(`/api/v1/conversations${query}`, readOnly),
 		);
-		for (const [key, ids] of [
-			[sb.keys.readWrite, sb.agentIds.A],
-			[sb.keys.otherAccount, sb.agentIds.B],
-		] as const) {
-			for (const id of ids) {
-				expectValid(
-					'/api/v1/agents/{id}',
-					'get',
-					'200',
-					(await call(sb, `/api/v1/agents/${id}`, { key })).body,
-				);
-			}
-		}
-		const res = await call(sb, '/api/v1/agents/7', {
-			method: 'PATCH',
-			key: sb.keys.readWrite,
-			body: { agent_goal: 'x', faq: { 'Q?': 'A.' } },
-		});
-		expectValid('/api/v1/agents/{id}', 'patch', '200', res.body);
-		sb.control.reset();
-	});
-
-	test('error bodies', async () => {
-		const cases: Array<[string, string, string, Promise<any>]> = [
-			['/api/v1/whoami', 'get', '401', call(sb, '/api/v1/whoami')],
-			[
-				'/api/v1/conversations',
-				'get',
-				'403',
-				call(sb, '/api/v1/conversations', { key: sb.keys.writeOnly }),
-			],
-			[
-				'/api/v1/conversations',
-				'get',
-				'422',
-				call(sb, '/api/v1/conversations?limit=0', { key: sb.keys.readOnly }),
-			],
-			[
-				'/api/v1/conversations/{id}',
-				'get',
-				'404',
-				call(sb, '/api/v1/conversations/99999', { key: sb.keys.readOnly }),
-			],
-			[
-				'/api/v1/agents/{id}',
-				'patch',
-				'422',
-				call(sb, '/api/v1/agents/7', {
-					method: 'PATCH',
-					key: sb.keys.readWrite,
-					body: { voice: 'x' },
-				}),
-			],
-		];
-		for (const [path, method, status, promise] of cases) {
-			const res = await promise;
-			expect(String(res.status)).toBe(status);
-			expectValid(path, method, status, res.body);
-		}
-	});
-
-	test('an invalid example fails the checker (the checker is not vacuous)', () => {
-		const errors = checkSchema(
-			doc,
-			{ $ref: '#/components/schemas/ConversationSummary' },
-			{ id: 'x', extra: 1 },
+	await expectValid('/api/v1/conversations', 'get', get('/api/v1/conversations', writeOnly));
+	for (const c of sb.control.conversations('A').filter((_, i) => i % 5 === 0))
+		await expectValid(
+			'/api/v1/conversations/{id}',
+			'get',
+			get(`/api/v1/conversations/${c.id}`, readOnly),
 		);
-		expect(errors.length).toBeGreaterThan(3);
-	});
+	await expectValid(
+		'/api/v1/conversations/{id}',
+		'get',
+		get('/api/v1/conversations/99999', readOnly),
+	);
+	await expectValid('/api/v1/agents', 'get', get('/api/v1/agents', readOnly));
+	for (const [key, ids] of [
+		[readOnly, sb.agentIds.A],
+		[otherAccount, sb.agentIds.B],
+	] as const)
+		for (const id of ids)
+			await expectValid('/api/v1/agents/{id}', 'get', get(`/api/v1/agents/${id}`, key));
+	for (const body of [{ agent_goal: 'x', faq: { 'Q?': 'A.' } }, { voice: 'x' }])
+		await expectValid(
+			'/api/v1/agents/{id}',
+			'patch',
+			call(sb, '/api/v1/agents/8', { method: 'PATCH', key: readWrite, body }),
+		);
+	// The checker is not vacuous.
+	expect(
+		checkSchema(doc, { $ref: '#/components/schemas/ConversationSummary' }, { id: 'x', extra: 1 })
+			.length,
+	).toBeGreaterThan(3);
 });
 
-describe('/llms.txt', () => {
-	test('a plain-text overview pointing at the OpenAPI document', async () => {
-		const res = await fetch(`${sb.url}/llms.txt`);
-		expect(res.status).toBe(200);
-		expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
-		expect(await res.text()).toContain('/api/v1/openapi.json');
-	});
+test('/llms.txt: a plain-text overview pointing at the OpenAPI document', async () => {
+	const res = await fetch(`${sb.url}/llms.txt`);
+	expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
+	expect(await res.text()).toContain('/api/v1/openapi.json');
 });

@@ -1,115 +1,87 @@
-/** Deterministic seeding, and listing 20,000 conversations (how fast: bench case 5). */
+/** The seeded data (test/sandbox/README.md "Data"): deterministic per seed, and what the API's open questions need. */
 import { baseTimeFor, startSandbox, type Sandbox } from '../sandbox';
-import { call, walk } from './helpers';
+import { TIMESTAMP_RE, call } from './helpers';
 
 /** The value with the sandbox's two origins (in recording_url) replaced: what the seed decides. */
-function originFree(sb: Sandbox, value: unknown): unknown {
-	return JSON.parse(
-		JSON.stringify(value).split(sb.mediaUrl).join('<media>').split(sb.url).join('<api>'),
-	);
-}
+const originFree = (sb: Sandbox, value: unknown) =>
+	JSON.parse(JSON.stringify(value).split(sb.mediaUrl).join('<media>').split(sb.url).join('<api>'));
 
-describe('determinism', () => {
-	test('same seed → same data and keys; another seed → different data', async () => {
-		const a = await startSandbox({ seed: 7 });
-		const b = await startSandbox({ seed: 7 });
-		const c = await startSandbox({ seed: 8 });
-		try {
-			expect(a.keys).toEqual(b.keys);
-			expect(originFree(a, a.control.conversations('A'))).toEqual(
-				originFree(b, b.control.conversations('A')),
+test('same seed → same keys, data, pages and added conversations; another seed → different ones', async () => {
+	const [a, b, c] = await Promise.all([7, 7, 8].map((seed) => startSandbox({ seed })));
+	try {
+		expect(a.keys).toEqual(b.keys);
+		expect(Object.values(c.keys).some((k) => Object.values(a.keys).includes(k))).toBe(false);
+		for (const account of ['A', 'B'] as const)
+			expect(originFree(a, a.control.conversations(account))).toEqual(
+				originFree(b, b.control.conversations(account)),
 			);
-			expect(originFree(a, a.control.conversations('B'))).toEqual(
-				originFree(b, b.control.conversations('B')),
-			);
-			expect(a.control.agents('A')).toEqual(b.control.agents('A'));
-			// same page over HTTP, byte for byte
-			const pa = await call(a, '/api/v1/conversations?limit=200', { key: a.keys.readOnly });
-			const pb = await call(b, '/api/v1/conversations?limit=200', { key: b.keys.readOnly });
-			expect(pa.text).toBe(pb.text);
-
-			expect(c.keys.readWrite).not.toBe(a.keys.readWrite);
-			expect(c.control.conversations('A').map((x) => x.started_at)).not.toEqual(
-				a.control.conversations('A').map((x) => x.started_at),
-			);
-			// Added conversations are deterministic too (except their default started_at = now).
-			const strip = (x: { started_at: string; ended_at: string }) => ({
-				...x,
-				started_at: '',
-				ended_at: '',
-			});
-			const addedA = a.control.addConversations({ count: 5, startedAt: '2026-06-20T12:00:00Z' });
-			const addedB = b.control.addConversations({ count: 5, startedAt: '2026-06-20T12:00:00Z' });
-			expect(originFree(a, addedA)).toEqual(originFree(b, addedB));
-			a.control.reset();
-			expect(a.control.addConversations({ count: 5, startedAt: '2026-06-20T12:00:00Z' })).toEqual(
-				addedA,
-			);
-			expect(originFree(b, strip(b.control.addConversations({ count: 1 })[0]))).toEqual(
-				originFree(a, strip(a.control.addConversations({ count: 1 })[0])),
-			);
-		} finally {
-			await Promise.all([a.close(), b.close(), c.close()]);
-		}
-	});
-
-	test('seeded started_at values are before the base time derived from the seed', async () => {
-		const s = await startSandbox({ seed: 123, conversationsPerAccount: { A: 100, B: 10 } });
-		try {
-			const base = baseTimeFor(123);
-			for (const c of [...s.control.conversations('A'), ...s.control.conversations('B')]) {
-				expect(Date.parse(c.ended_at)).toBeLessThanOrEqual(base);
-			}
-		} finally {
-			await s.close();
-		}
-	});
-
-	test('tiny and empty accounts work', async () => {
-		const s = await startSandbox({ conversationsPerAccount: { A: 0, B: 1 } });
-		try {
-			const res = await call(s, '/api/v1/conversations', { key: s.keys.readWrite });
-			expect(res.body).toEqual({ conversations: [], next_before_id: null, limit: 50 });
-			const b = await call(s, '/api/v1/conversations', { key: s.keys.otherAccount });
-			expect(b.body.conversations).toHaveLength(1);
-			expect(b.body.next_before_id).toBeNull();
-		} finally {
-			await s.close();
-		}
-	});
+		expect(a.control.agents('A')).toEqual(b.control.agents('A'));
+		const page = (s: Sandbox) =>
+			call(s, '/api/v1/conversations?limit=200', { key: s.keys.readOnly });
+		expect((await page(a)).text).toBe((await page(b)).text);
+		const starts = (s: Sandbox) => s.control.conversations('A').map((x) => x.started_at);
+		expect(starts(c)).not.toEqual(starts(a));
+		const add = (s: Sandbox) =>
+			s.control.addConversations({ count: 5, startedAt: '2026-06-20T12:00:00Z' });
+		const added = add(a);
+		expect(originFree(a, added)).toEqual(originFree(b, add(b)));
+		a.control.reset();
+		expect(add(a)).toEqual(added);
+	} finally {
+		await Promise.all([a, b, c].map((s) => s.close()));
+	}
 });
 
-describe('20,000 conversations (as many as the benchmark lists)', () => {
-	let sb: Sandbox;
+test('tiny and empty accounts; started_at before the base time of the seed', async () => {
+	const s = await startSandbox({ seed: 123, conversationsPerAccount: { A: 0, B: 1 } });
+	try {
+		const a = await call(s, '/api/v1/conversations', { key: s.keys.readWrite });
+		expect([a.body.conversations, a.body.next_before_id]).toEqual([[], null]);
+		const b = await call(s, '/api/v1/conversations', { key: s.keys.otherAccount });
+		expect([b.body.conversations.length, b.body.next_before_id]).toEqual([1, null]);
+		expect(Date.parse(b.body.conversations[0].ended_at)).toBeLessThanOrEqual(baseTimeFor(123));
+	} finally {
+		await s.close();
+	}
+});
 
-	beforeAll(async () => {
-		sb = await startSandbox({ conversationsPerAccount: { A: 20_000 } });
-	});
-	afterAll(() => sb.close());
+test('seed 1: 320 + 40 conversations, ids global and contiguous, shared seconds, late ones, realistic content', async () => {
+	const sb = await startSandbox();
+	try {
+		const all = sb.control.conversations('A');
+		const b = sb.control.conversations('B').map((c) => c.id);
+		expect([all.length, b.length]).toEqual([320, 40]);
+		expect(sb.agentIds).toEqual({ A: [7, 8, 9, 10], B: [21, 22] });
+		for (const a of sb.control.agents('A')) {
+			expect(Object.keys(a.faq).length).toBeGreaterThanOrEqual(3);
+			expect(all.some((c) => c.agent_id === a.id)).toBe(true);
+		}
+		const ids = [...all.map((c) => c.id), ...b].sort((x, y) => x - y);
+		expect(ids).toEqual(ids.map((_, i) => i + 1));
+		expect(Math.min(...b)).toBeLessThan(all[0].id);
 
-	test('a walk of 200-item pages returns every conversation once, newest first; a filtered walk stays exact', async () => {
-		const key = sb.keys.readOnly;
-		const stored = sb.control.conversations('A');
-		expect(stored).toHaveLength(20_000);
-		const pages = await walk(sb, key, { limit: 200 });
-		expect(pages).toHaveLength(100);
-		expect(pages.flatMap((p) => p.conversations).map((c) => c.id)).toEqual(stored.map((c) => c.id));
-		// with a selective filter, the "is there more" scan stays exact
-		const filtered = await walk(sb, key, { agent_id: 9, channel: 'phone', limit: 200 });
-		const expected = stored.filter((c) => c.agent_id === 9 && c.channel === 'phone');
-		expect(filtered.flatMap((p) => p.conversations).map((c) => c.id)).toEqual(
-			expected.map((c) => c.id),
+		const bySecond = new Map<string, number>();
+		for (const c of all) bySecond.set(c.started_at, (bySecond.get(c.started_at) ?? 0) + 1);
+		const groups = [...bySecond.values()].filter((n) => n > 1);
+		expect([groups.length >= 3, Math.max(...groups) >= 3]).toEqual([true, true]);
+		const ascending = [...all].reverse();
+		const late = ascending.filter((c, i) =>
+			ascending.slice(0, i).some((e) => e.started_at > c.started_at),
 		);
-	});
+		expect(late.length).toBeGreaterThanOrEqual(3);
+		for (const c of all) {
+			expect(c.started_at).toMatch(TIMESTAMP_RE);
+			expect(Date.parse(c.started_at)).toBeLessThan(Date.now());
+		}
 
-	test('a deep before_id answers the conversations right after it', async () => {
-		const ids = sb.control.conversations('A').map((c) => c.id);
-		const pivot = ids[15_000];
-		const res = await call(sb, `/api/v1/conversations?before_id=${pivot}&limit=3`, {
-			key: sb.keys.readOnly,
-		});
-		expect(res.body.conversations.map((c: { id: number }) => c.id)).toEqual(
-			ids.slice(15_001, 15_004),
-		);
-	});
+		expect(all.filter((c) => c.transcript.length >= 3).length / all.length).toBeGreaterThan(0.8);
+		const phones = all.filter((c) => c.channel === 'phone');
+		expect(phones.filter((c) => c.recording_url).length / phones.length).toBeGreaterThan(0.8);
+		expect([all.some((c) => !c.transcript.length), all.some((c) => !c.caller_name)]).toEqual([
+			true,
+			true,
+		]);
+	} finally {
+		await sb.close();
+	}
 });

@@ -1,10 +1,8 @@
 /**
- * testCredential: what n8n does when the user clicks "Test" / saves a credential
- * (cli CredentialsTester.testCredentials, for a credential type with a `test` request):
- * apply the type's defaults, put `test.request` on a temporary No-Op node as a routing property,
- * run it through n8n-core's RoutingNode on a real ExecuteContext (mode 'internal') — which sends
- * it with httpRequestWithAuthentication, so the credential's `authenticate` runs — and map a
- * failure through the type's `rules` exactly as the tester does.
+ * testCredential: the cli's CredentialsTester.testCredentials ("Test" / save a credential): the
+ * type's defaults applied, `test.request` run by n8n-core's RoutingNode on a No-Op node (mode
+ * 'internal', through httpRequestWithAuthentication, so `authenticate` runs), failures mapped
+ * through the type's `rules` as the tester does.
  */
 import { ExecuteContext, RoutingNode } from 'n8n-core';
 import { createRunExecutionData } from 'n8n-workflow';
@@ -18,40 +16,31 @@ import type {
 	INodeType,
 } from 'n8n-workflow';
 
-import { ensureN8nCore } from './core';
 import { HarnessCredentialsHelper, registerCredentialType } from './credentials-helper';
 import { logMark, logsSince, type CapturedLog } from './logs';
-import { makeNodeTypes } from './workflow';
-import { setUpWorkflowRun } from './context';
+import { ensureN8nCore } from './core';
+import { makeAdditionalData, makeNodeTypes, makeWorkflow } from './workflow';
 
 export interface CredentialTestResult {
 	status: 'OK' | 'Error';
 	message: string;
 }
 
-/** The No-Op node n8n runs a credential's test request on (n8n-nodes-base.noOp, version 1). */
 const NOOP_TYPE = 'n8n-nodes-base.noOp';
 
-interface ErrorWithCause {
+type ErrorWithCause = {
 	message?: unknown;
 	cause?: { response?: { status?: number; statusText?: string }; code?: string };
-}
+};
 
 /** lodash.get for a dotted path (the rule's `key`). */
-function getPath(value: unknown, path: string): unknown {
-	let current: unknown = value;
-	for (const part of path.split('.')) {
-		if (current === null || typeof current !== 'object') return undefined;
-		current = (current as Record<string, unknown>)[part];
-	}
-	return current;
-}
+const getPath = (value: unknown, path: string): unknown =>
+	path.split('.').reduce<any>((current, part) => current?.[part], value);
 
 export async function testCredential(
 	credentialType: ICredentialType,
 	data: ICredentialDataDecryptedObject,
 ): Promise<CredentialTestResult & { logs: CapturedLog[] }> {
-	ensureN8nCore();
 	const mark = logMark();
 	const done = (status: 'OK' | 'Error', message: string) => ({
 		status,
@@ -72,7 +61,8 @@ export async function testCredential(
 		data: structuredClone(data),
 	};
 
-	const noOpType: INodeType = {
+	// n8n's No-Op node (n8n-nodes-base.noOp, version 1) with the test request as a routing property.
+	const testNodeType: INodeType = {
 		description: {
 			displayName: 'No Operation, do nothing',
 			name: NOOP_TYPE,
@@ -82,12 +72,6 @@ export async function testCredential(
 			defaults: { name: 'No Operation, do nothing' },
 			inputs: ['main'],
 			outputs: ['main'],
-			properties: [],
-		},
-	};
-	const nodeTypeCopy: INodeType = {
-		description: {
-			...noOpType.description,
 			credentials: [{ name: type, required: true }],
 			properties: [
 				{
@@ -109,12 +93,9 @@ export async function testCredential(
 		position: [0, 0],
 		credentials: { [type]: { id: credentialsDecrypted.id, name: credentialsDecrypted.name } },
 	};
-	const { workflow, additionalData } = setUpWorkflowRun({
-		nodes: [node],
-		nodeTypes: makeNodeTypes([nodeTypeCopy]),
-		credentialsHelper,
-		mode: 'internal',
-	});
+	ensureN8nCore();
+	const workflow = makeWorkflow({ nodes: [node], nodeTypes: makeNodeTypes([testNodeType]) });
+	const additionalData = makeAdditionalData({ credentialsHelper, mode: 'internal', workflow });
 	const workflowNode = workflow.nodes[node.name];
 
 	try {
@@ -141,37 +122,34 @@ export async function testCredential(
 		executeData,
 		[],
 	);
-	const routingNode = new RoutingNode(context, nodeTypeCopy, credentialsDecrypted);
+	const routingNode = new RoutingNode(context, testNodeType, credentialsDecrypted);
 
 	let response: INodeExecutionData[][] | null | undefined;
 	try {
 		response = await routingNode.runNode();
 	} catch (caught) {
-		const error = caught as ErrorWithCause;
-		if (error.cause?.response) {
-			const statusCode = error.cause.response.status ?? 0;
-			const statusMessage = error.cause.response.statusText;
-			for (const rule of testRequest.rules ?? []) {
-				if (rule.type === 'responseCode' && statusCode === rule.properties.value) {
-					return done('Error', rule.properties.message);
-				}
-			}
-			if (statusCode < 199 || statusCode > 299) {
-				return done('Error', statusMessage || `Received HTTP status code: ${statusCode}`);
-			}
-		} else if (error.cause?.code) {
-			return done('Error', error.cause.code);
-		}
-		return done('Error', String(error.message));
+		const { cause, message } = caught as ErrorWithCause;
+		if (cause?.response) {
+			const statusCode = cause.response.status ?? 0;
+			const rule = testRequest.rules?.find(
+				(r) => r.type === 'responseCode' && r.properties.value === statusCode,
+			);
+			if (rule) return done('Error', rule.properties.message);
+			if (statusCode < 199 || statusCode > 299)
+				return done(
+					'Error',
+					cause.response.statusText || `Received HTTP status code: ${statusCode}`,
+				);
+		} else if (cause?.code) return done('Error', cause.code);
+		return done('Error', String(message));
 	}
 
-	for (const rule of testRequest.rules ?? []) {
-		if (rule.type === 'responseSuccessBody') {
-			const responseData = response?.[0]?.[0]?.json;
-			if (getPath(responseData, rule.properties.key) === rule.properties.value) {
-				return done('Error', rule.properties.message);
-			}
-		}
-	}
+	const json = response?.[0]?.[0]?.json;
+	for (const rule of testRequest.rules ?? [])
+		if (
+			rule.type === 'responseSuccessBody' &&
+			getPath(json, rule.properties.key) === rule.properties.value
+		)
+			return done('Error', rule.properties.message);
 	return done('OK', 'Connection successful!');
 }

@@ -1,19 +1,12 @@
 /**
- * Process environment n8n-core reads when its services are first built. Imported first by the
- * harness so it is in place before any `Container.get(...)`.
- *
- * - N8N_USER_FOLDER: n8n-core's InstanceSettings creates `<folder>/.n8n/config` (an instance
- *   id and encryption key). Point it at a throw-away temp folder (one per test file, deleted in
- *   an afterAll) so tests never touch ~/.n8n. A folder set by the user is left alone.
- * - Expressions: n8n-workflow's default engine is `legacy` (in-process, no isolated-vm), which is
- *   the only one that works on Node 20 here. We never call `Expression.initExpressionEngine`, so
- *   that is what runs; N8N_EXPRESSION_ENGINE=legacy is set as well for anything that reads it.
+ * Environment n8n-core reads when its services are first built; imported first by the harness.
+ * N8N_USER_FOLDER: a throw-away folder per test file (n8n-core writes `.n8n/config` there), unless
+ * the user set one. Expressions run on the `legacy` engine (no isolated-vm on Node 20).
  */
 import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 
-// One folder per test file (jest loads modules per file); removed when the file is done.
 if (
 	!process.env.N8N_USER_FOLDER ||
 	process.env.RR_HARNESS_USER_FOLDER === process.env.N8N_USER_FOLDER

@@ -4,10 +4,8 @@
  * resolution, real HTTP helpers and our credential's real authenticate.
  */
 import { ExecuteContext } from 'n8n-core';
-import { createRunExecutionData, isNodeClassInstance } from 'n8n-workflow';
+import { createRunExecutionData } from 'n8n-workflow';
 import type {
-	CloseFunction,
-	ICredentialDataDecryptedObject,
 	IExecuteData,
 	INodeExecutionData,
 	INodeParameters,
@@ -15,9 +13,8 @@ import type {
 	WorkflowExecuteMode,
 } from 'n8n-workflow';
 
-import { setUpNodeRun } from './context';
 import { logMark, logsSince, type CapturedLog } from './logs';
-import { START_NODE_NAME, type AnyNodeType, type TestCredentials } from './workflow';
+import { START_NODE_NAME, setUpNodeRun, type AnyNodeType, type TestCredentials } from './workflow';
 
 export interface ExecuteNodeOptions {
 	/** The node's parameters as the editor saves them (resource locators, `={{ }}` expressions …). */
@@ -26,8 +23,6 @@ export interface ExecuteNodeOptions {
 	items?: INodeExecutionData[];
 	/** RingReady API credential; undefined → the node has no credential set. */
 	credentials?: TestCredentials;
-	/** Other credential types' data by type name (they must be registered with registerCredentialType). */
-	credentialData?: Record<string, ICredentialDataDecryptedObject>;
 	/** Node setting "On Error: Continue" (node.onError = 'continueRegularOutput'). */
 	continueOnFail?: boolean;
 	typeVersion?: number;
@@ -41,14 +36,8 @@ export interface ExecuteNodeOptions {
 export interface ExecuteNodeResult {
 	/** What the node returned (one array per output). Not post-processed: no pairedItem is added. */
 	output: INodeExecutionData[][];
-	/**
-	 * Only with continueOnFail: the error the node threw as a whole. n8n then passes the input
-	 * items through unchanged (WorkflowExecute.handleNodeExecutionError) and so does `output`.
-	 * A node that handles continueOnFail per item never sets this.
-	 */
+	/** With continueOnFail, the error the node threw as a whole (n8n then passes the input items through, as `output` does). */
 	error?: Error;
-	/** Hints the node added with this.addExecutionHints(). */
-	hints: unknown[];
 	/** What n8n logged during this run. */
 	logs: CapturedLog[];
 	/** How often the node read a credential (n8n's getDecrypted: a database read in real n8n). */
@@ -67,22 +56,16 @@ export async function executeNode(
 		...item,
 		pairedItem: item.pairedItem ?? { item: index },
 	}));
-	const {
-		workflow,
-		node: workflowNode,
-		additionalData,
-		version,
-		credentialsHelper,
-	} = setUpNodeRun(nodeType, {
+	const run = setUpNodeRun(nodeType, {
 		parameters: opts.parameters,
 		credentials: opts.credentials,
-		credentialData: opts.credentialData,
 		nodeName: opts.nodeName,
 		typeVersion: opts.typeVersion,
 		continueOnFail: opts.continueOnFail,
 		mode,
 		afterStart: true,
 	});
+	const { workflow, node: workflowNode, additionalData, version, credentialsHelper } = run;
 
 	// The run so far: Start ran once and output the items ($('Start').item works).
 	const startTask: ITaskData = {
@@ -105,7 +88,6 @@ export async function executeNode(
 		executionData: { nodeExecutionStack: [executeData] },
 	});
 
-	const closeFunctions: CloseFunction[] = [];
 	const context = new ExecuteContext(
 		workflow,
 		workflowNode,
@@ -116,38 +98,25 @@ export async function executeNode(
 		inputItems,
 		{ main: [inputItems] },
 		executeData,
-		closeFunctions,
+		[],
 		opts.abortSignal,
 	);
-
 	if (!version.execute) throw new Error('Harness: this node type has no execute() method');
 
-	// Same steps as WorkflowExecute.executeNode (n8n-core): call execute, then the close functions.
-	let output: INodeExecutionData[][] | null | undefined;
+	// As WorkflowExecute.executeNode: a node that throws as a whole under continueOnFail passes its input on.
+	let output: INodeExecutionData[][] | null;
 	let nodeError: Error | undefined;
-	let succeeded = false;
 	try {
-		const result: unknown = isNodeClassInstance(version)
-			? await version.execute(context)
-			: await version.execute.call(context);
-		output = result as INodeExecutionData[][] | null;
-		succeeded = true;
+		output = (await version.execute.call(context)) as INodeExecutionData[][] | null;
 	} catch (error) {
 		if (!context.continueOnFail()) throw error;
 		nodeError = error as Error;
 		output = [inputItems];
-	} finally {
-		if (closeFunctions.length > 0) {
-			const results = await Promise.allSettled(closeFunctions.map(async (fn) => await fn()));
-			const failed = results.find((r) => r.status === 'rejected');
-			if (succeeded && failed) throw (failed as PromiseRejectedResult).reason;
-		}
 	}
 
 	return {
 		output: output ?? [],
 		error: nodeError,
-		hints: context.hints,
 		logs: logsSince(mark),
 		credentialReads: credentialsHelper.decryptedReads,
 	};

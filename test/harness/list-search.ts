@@ -4,27 +4,18 @@
  * a real LoadOptionsContext, additionalData.currentNodeParameters = the node's parameters.
  */
 import { LoadOptionsContext } from 'n8n-core';
-import type {
-	ICredentialDataDecryptedObject,
-	INodeListSearchResult,
-	INodeParameters,
-} from 'n8n-workflow';
+import type { INodeListSearchResult, INodeParameters } from 'n8n-workflow';
 
-import { setUpNodeRun } from './context';
-import type { AnyNodeType, TestCredentials } from './workflow';
+import { setUpNodeRun, type AnyNodeType, type TestCredentials } from './workflow';
 
 export interface RunListSearchOptions {
 	credentials?: TestCredentials;
-	credentialData?: Record<string, ICredentialDataDecryptedObject>;
 	/** What the user typed in the list's search box. */
 	filter?: string;
 	/** The previous page's `paginationToken`. */
 	paginationToken?: string;
 	/** The node's current parameters (what the editor sends along). */
 	parameters?: INodeParameters;
-	/** Path of the parameter being edited, e.g. 'parameters.agentId' (getCurrentNodeParameter('&x') is relative to it). */
-	path?: string;
-	typeVersion?: number;
 }
 
 export async function runListSearch(
@@ -32,13 +23,10 @@ export async function runListSearch(
 	method: string,
 	opts: RunListSearchOptions = {},
 ): Promise<INodeListSearchResult> {
-	// The editor sends the node's parameters along, with their defaults filled in.
 	const { workflow, node, additionalData, version } = setUpNodeRun(nodeType, {
 		parameters: opts.parameters ?? {},
 		credentials: opts.credentials,
-		credentialData: opts.credentialData,
 		nodeName: 'Temp-Node',
-		typeVersion: opts.typeVersion,
 		mode: 'internal',
 		currentNodeParameters: true,
 	});
@@ -46,6 +34,6 @@ export async function runListSearch(
 	if (typeof fn !== 'function') {
 		throw new Error(`Harness: node type has no listSearch method "${method}"`);
 	}
-	const context = new LoadOptionsContext(workflow, node, additionalData, opts.path ?? 'parameters');
+	const context = new LoadOptionsContext(workflow, node, additionalData, 'parameters');
 	return await fn.call(context, opts.filter, opts.paginationToken);
 }

@@ -1,7 +1,8 @@
 /**
  * The pieces of a workflow run that live in n8n's cli package, rebuilt small: the node-type
- * registry (INodeTypes), the node as a workflow stores it (INode), a real `Workflow` holding it,
- * and `additionalData` (IWorkflowExecuteAdditionalData) with our credentials helper.
+ * registry, the node as a workflow stores it, a real `Workflow` holding it, `additionalData` with
+ * our credentials helper; and the set-up every harness entry point shares before it builds its
+ * n8n-core context (setUpNodeRun, setUpWorkflowRun).
  */
 import { ExecutionLifecycleHooks, ExternalSecretsProxy } from 'n8n-core';
 import { commonPollingParameters } from 'n8n-core/dist/nodes-loader/constants';
@@ -20,6 +21,7 @@ import type {
 	WorkflowExecuteMode,
 } from 'n8n-workflow';
 
+import { ensureN8nCore } from './core';
 import { HarnessCredentialsHelper } from './credentials-helper';
 
 /** What a test gives for a RingReady API credential (the credential's two fields). */
@@ -39,13 +41,9 @@ export function isVersioned(nodeType: AnyNodeType): nodeType is IVersionedNodeTy
 	return 'nodeVersions' in nodeType;
 }
 
-function baseDescription(nodeType: AnyNodeType) {
-	return isVersioned(nodeType) ? nodeType.description : nodeType.description;
-}
-
 /** The full type name a workflow stores for this node (`<package>.<description.name>`). */
 export function fullTypeName(nodeType: AnyNodeType): string {
-	const name = baseDescription(nodeType).name;
+	const { name } = nodeType.description;
 	return name.includes('.') ? name : `${PACKAGE_NAME}.${name}`;
 }
 
@@ -54,10 +52,6 @@ export function latestVersion(nodeType: AnyNodeType): number {
 	if (isVersioned(nodeType)) return nodeType.description.defaultVersion ?? nodeType.currentVersion;
 	const { version } = nodeType.description;
 	return Array.isArray(version) ? Math.max(...version) : version;
-}
-
-export function resolveVersion(nodeType: AnyNodeType, version: number): INodeType {
-	return NodeHelpers.getVersionedNodeType(nodeType, version);
 }
 
 /** A minimal Manual Trigger, so workflows have a start node feeding our node its input items. */
@@ -79,11 +73,7 @@ const startNodeType: INodeType = {
 	},
 };
 
-/**
- * The node type as n8n's loader (DirectoryLoader.applySpecialNodeParameters) hands it to a
- * workflow: a polling node gets the "Poll Times" parameter in front of its own. The test's
- * object is not changed; the result inherits its methods.
- */
+/** As n8n's loader (applySpecialNodeParameters) hands it over: a polling node gets "Poll Times" first. */
 export function asLoaded(nodeType: AnyNodeType): AnyNodeType {
 	if (isVersioned(nodeType) || !nodeType.description.polling) return nodeType;
 	if (nodeType.description.properties.some((p) => p.name === 'pollTimes')) return nodeType;
@@ -100,20 +90,16 @@ export function makeNodeTypes(types: AnyNodeType[]): INodeTypes {
 	const byName = new Map<string, AnyNodeType>();
 	byName.set(startNodeType.description.name, startNodeType);
 	for (const t of types) byName.set(fullTypeName(t), asLoaded(t));
+	const getByName = (nodeType: string) => {
+		const t = byName.get(nodeType);
+		if (!t) throw new UnexpectedError(`Harness: unknown node type "${nodeType}"`);
+		return t;
+	};
 	return {
-		getByName(nodeType: string) {
-			const t = byName.get(nodeType);
-			if (!t) throw new UnexpectedError(`Harness: unknown node type "${nodeType}"`);
-			return t;
-		},
-		getByNameAndVersion(nodeType: string, version?: number) {
-			const t = byName.get(nodeType);
-			if (!t) throw new UnexpectedError(`Harness: unknown node type "${nodeType}"`);
-			return NodeHelpers.getVersionedNodeType(t, version);
-		},
-		getKnownTypes(): IDataObject {
-			return {};
-		},
+		getByName,
+		getByNameAndVersion: (nodeType, version) =>
+			NodeHelpers.getVersionedNodeType(getByName(nodeType), version),
+		getKnownTypes: () => ({}),
 	};
 }
 
@@ -128,16 +114,11 @@ export function makeStartNode(): INode {
 	};
 }
 
-/** Credential data by type name, from the test's options. */
+/** Credential data by type name. */
 export function credentialStore(
 	credentials: TestCredentials | undefined,
-	extra?: Record<string, ICredentialDataDecryptedObject>,
 ): Record<string, ICredentialDataDecryptedObject> {
-	const store: Record<string, ICredentialDataDecryptedObject> = { ...(extra ?? {}) };
-	if (credentials) {
-		store[RINGREADY_CREDENTIAL_TYPE] = { apiKey: credentials.apiKey, baseUrl: credentials.baseUrl };
-	}
-	return store;
+	return credentials ? { [RINGREADY_CREDENTIAL_TYPE]: { ...credentials } } : {};
 }
 
 /** The node's `credentials` as the editor saves them: `{ ringReadyApi: { id, name } }`. */
@@ -159,17 +140,16 @@ export function makeNode(
 		parameters: INodeParameters;
 		credentials?: INodeCredentials;
 		continueOnFail?: boolean;
-		position?: [number, number];
 	},
 ): INode {
 	const typeVersion = opts.typeVersion ?? latestVersion(nodeType);
-	const description = resolveVersion(nodeType, typeVersion).description;
+	const { description } = NodeHelpers.getVersionedNodeType(nodeType, typeVersion);
 	const node: INode = {
 		id: `harness-${description.name}`,
 		name: opts.name ?? description.defaults.name ?? description.displayName,
 		type: fullTypeName(nodeType),
 		typeVersion,
-		position: opts.position ?? [200, 0],
+		position: [200, 0],
 		// The editor stores parameters as JSON; copy so the test's object is never mutated.
 		parameters: structuredClone(opts.parameters),
 	};
@@ -184,7 +164,6 @@ export function makeWorkflow(opts: {
 	connectFromStart?: string;
 	staticData?: IDataObject;
 	active?: boolean;
-	timezone?: string;
 }): Workflow {
 	const connections: IConnections = opts.connectFromStart
 		? {
@@ -193,8 +172,7 @@ export function makeWorkflow(opts: {
 				},
 			}
 		: {};
-	// `new Workflow` fills in every parameter's default for the node (as n8n does when it loads
-	// a workflow), so nodes see defaults for parameters the test did not set.
+	// `new Workflow` fills in every parameter's default, as n8n does when it loads a workflow.
 	return new Workflow({
 		id: 'harness-workflow',
 		name: 'Harness workflow',
@@ -203,7 +181,7 @@ export function makeWorkflow(opts: {
 		active: opts.active ?? false,
 		nodeTypes: opts.nodeTypes,
 		staticData: opts.staticData,
-		settings: { timezone: opts.timezone ?? 'UTC', executionOrder: 'v1' },
+		settings: { timezone: 'UTC', executionOrder: 'v1' },
 	});
 }
 
@@ -219,7 +197,7 @@ export function makeAdditionalData(opts: {
 	const notInHarness = (what: string) => async () => {
 		throw new UnexpectedError(`Harness: ${what} is not available`);
 	};
-	const additionalData: IWorkflowExecuteAdditionalData = {
+	return {
 		credentialsHelper: opts.credentialsHelper,
 		executeWorkflow: notInHarness('executeWorkflow (sub-workflows)'),
 		getRunExecutionData: async () => undefined,
@@ -258,5 +236,53 @@ export function makeAdditionalData(opts: {
 			connections: opts.workflow.connectionsBySourceNode,
 		}),
 	};
-	return additionalData;
+}
+
+// --- the set-up every entry point shares --------------------------------------------------
+
+export interface NodeRunOptions {
+	parameters: INodeParameters;
+	/** RingReady API credential; undefined → the node has no credential set. */
+	credentials?: TestCredentials;
+	nodeName?: string;
+	typeVersion?: number;
+	continueOnFail?: boolean;
+	mode: WorkflowExecuteMode;
+	/** The node runs after a "Start" node (an action node); otherwise it is alone (a trigger, list search). */
+	afterStart?: boolean;
+	/** The workflow's static data, given the node's name (a trigger's lives under `node:<name>`). */
+	staticData?: (nodeName: string) => IDataObject;
+	active?: boolean;
+	/** The editor sends the node's parameters along (list search), defaults filled in. */
+	currentNodeParameters?: boolean;
+}
+
+/** One node of `nodeType` in a workflow with its credentials and additionalData, ready for an n8n-core context. */
+export function setUpNodeRun(nodeType: AnyNodeType, opts: NodeRunOptions) {
+	ensureN8nCore();
+	const store = credentialStore(opts.credentials);
+	const credentialsHelper = new HarnessCredentialsHelper(store);
+	const made = makeNode(nodeType, {
+		name: opts.nodeName,
+		typeVersion: opts.typeVersion,
+		parameters: opts.parameters,
+		credentials: nodeCredentialsFor(store),
+		continueOnFail: opts.continueOnFail,
+	});
+	const workflow = makeWorkflow({
+		nodes: opts.afterStart ? [makeStartNode(), made] : [made],
+		nodeTypes: makeNodeTypes([nodeType]),
+		connectFromStart: opts.afterStart ? made.name : undefined,
+		staticData: opts.staticData?.(made.name),
+		active: opts.active,
+	});
+	const node = workflow.nodes[made.name];
+	const additionalData = makeAdditionalData({
+		credentialsHelper,
+		mode: opts.mode,
+		workflow,
+		currentNodeParameters: opts.currentNodeParameters ? node.parameters : undefined,
+	});
+	const version = NodeHelpers.getVersionedNodeType(nodeType, node.typeVersion);
+	return { workflow, additionalData, node, version, credentialsHelper };
 }

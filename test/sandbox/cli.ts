@@ -6,80 +6,73 @@
  * agents, and runs until Ctrl-C / SIGTERM. Scripts can wait for the line
  * "RingReady sandbox listening on <url>".
  */
-import { startSandbox, type SandboxOptions } from './index';
+import { parseArgs } from 'util';
 
-function usage(message?: string): never {
-	if (message) process.stderr.write(`${message}\n`);
-	process.stderr.write(
-		'Usage: npm run sandbox -- [--port 4010] [--host 127.0.0.1] [--controls|--no-controls] [--latency MS] [--seed N] [--conversations N] [--conversations-b N]\n',
-	);
-	process.exit(message ? 2 : 0);
-}
+import { startSandbox } from './index';
 
-function parseArgs(argv: string[]): SandboxOptions {
-	const opts: SandboxOptions = { port: 4010, host: '127.0.0.1', controls: true };
-	const counts: { A?: number; B?: number } = {};
-	const num = (name: string, value: string | undefined): number => {
+const USAGE =
+	'Usage: npm run sandbox -- [--port 4010] [--host 127.0.0.1] [--controls|--no-controls] [--latency MS] [--seed N] [--conversations N] [--conversations-b N]\n';
+
+function options() {
+	const { values } = parseArgs({
+		options: {
+			port: { type: 'string', default: '4010' },
+			host: { type: 'string', default: '127.0.0.1' },
+			controls: { type: 'boolean', default: true },
+			'no-controls': { type: 'boolean' },
+			latency: { type: 'string', default: '0' },
+			seed: { type: 'string', default: '1' },
+			conversations: { type: 'string' },
+			'conversations-b': { type: 'string' },
+			help: { type: 'boolean', short: 'h' },
+		},
+	});
+	if (values.help) {
+		process.stdout.write(USAGE);
+		process.exit(0);
+	}
+	const num = (name: keyof typeof values) => {
+		const value = values[name] as string | undefined;
 		const n = Number(value);
-		if (value === undefined || value.trim() === '' || !Number.isFinite(n) || n < 0)
-			usage(`${name} needs a number`);
+		if (value === undefined) return undefined;
+		if (value.trim() === '' || !Number.isFinite(n) || n < 0)
+			throw new Error(`--${name} needs a number`);
 		return n;
 	};
-	for (let i = 0; i < argv.length; i++) {
-		const arg = argv[i];
-		const [flag, inline] = arg.includes('=')
-			? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
-			: [arg, undefined];
-		const value = () => inline ?? argv[++i];
-		switch (flag) {
-			case '--port':
-				opts.port = num(flag, value());
-				break;
-			case '--host':
-				opts.host = value();
-				break;
-			case '--controls':
-				opts.controls = true;
-				break;
-			case '--no-controls':
-				opts.controls = false;
-				break;
-			case '--latency':
-				opts.latencyMs = num(flag, value());
-				break;
-			case '--seed':
-				opts.seed = num(flag, value());
-				break;
-			case '--conversations':
-				counts.A = num(flag, value());
-				break;
-			case '--conversations-b':
-				counts.B = num(flag, value());
-				break;
-			case '-h':
-			case '--help':
-				usage();
-				break;
-			default:
-				usage(`Unknown option ${arg}`);
-		}
-	}
-	opts.conversationsPerAccount = counts;
-	return opts;
+	return {
+		port: num('port'),
+		host: values.host,
+		controls: values.controls && !values['no-controls'],
+		latencyMs: num('latency'),
+		seed: num('seed'),
+		conversationsPerAccount: { A: num('conversations'), B: num('conversations-b') },
+	};
 }
 
 async function main(): Promise<void> {
-	const opts = parseArgs(process.argv.slice(2));
+	let opts: ReturnType<typeof options>;
+	try {
+		opts = options();
+	} catch (e) {
+		process.stderr.write(`${(e as Error).message}\n${USAGE}`);
+		process.exit(2);
+	}
 	const sandbox = await startSandbox(opts);
-	const agentsA = sandbox.control.agents('A');
-	const agentsB = sandbox.control.agents('B');
+	const agents = (['A', 'B'] as const).flatMap((account) =>
+		sandbox.control
+			.agents(account)
+			.map(
+				(a) =>
+					`    account ${account}  id ${a.id}  ${a.agent_name} — ${a.business_name}${a.is_suspended ? ' (suspended)' : ''}`,
+			),
+	);
 	const out = [
 		'',
 		`RingReady sandbox listening on ${sandbox.url}`,
 		'',
-		`  Seed ${opts.seed ?? 1}: ${sandbox.control.conversations('A').length} conversations for account A, ${sandbox.control.conversations('B').length} for account B.`,
+		`  Seed ${opts.seed}: ${sandbox.control.conversations('A').length} conversations for account A, ${sandbox.control.conversations('B').length} for account B.`,
 		`  Controls: ${opts.controls ? `ON (POST ${sandbox.url}/__sandbox/latency | faults | rate-limit | conversations | reset, GET ${sandbox.url}/__sandbox/requests)` : 'OFF'}`,
-		`  Latency: ${opts.latencyMs ?? 0} ms`,
+		`  Latency: ${opts.latencyMs} ms`,
 		`  Recordings: ${sandbox.url}/recordings/<id>.mp3|wav (with the key) and ${sandbox.mediaUrl}/recordings/<id>.mp3|wav (no key)`,
 		'',
 		'  Demo API keys (Authorization: Bearer <key>):',
@@ -90,14 +83,7 @@ async function main(): Promise<void> {
 		`    account B (user 207)                   read+write  ${sandbox.keys.otherAccount}`,
 		'',
 		'  Agents:',
-		...agentsA.map(
-			(a) =>
-				`    account A  id ${a.id}  ${a.agent_name} — ${a.business_name}${a.is_suspended ? ' (suspended)' : ''}`,
-		),
-		...agentsB.map(
-			(a) =>
-				`    account B  id ${a.id}  ${a.agent_name} — ${a.business_name}${a.is_suspended ? ' (suspended)' : ''}`,
-		),
+		...agents,
 		'',
 		`  In n8n: credential "RingReady API", Base URL ${sandbox.url}, API key ${sandbox.keys.readWrite}`,
 		`  OpenAPI: ${sandbox.url}/api/v1/openapi.json`,

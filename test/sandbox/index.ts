@@ -1,13 +1,4 @@
-/**
- * The sandbox RingReady API: a local HTTP server implementing docs/ringready-api.md, with test controls.
- *
- *   const sandbox = await startSandbox({ controls: true });
- *   await fetch(`${sandbox.url}/api/v1/whoami`, { headers: { Authorization: `Bearer ${sandbox.keys.readWrite}` } });
- *   sandbox.control.addConversations({ count: 3 });
- *   await sandbox.close();
- *
- * See test/sandbox/README.md for the data, keys and controls.
- */
+/** The sandbox RingReady API: a local HTTP server implementing docs/ringready-api.md, with test controls (README.md). */
 import { createServer, type Server, type ServerResponse } from 'http';
 import type { AddressInfo, Socket } from 'net';
 
@@ -16,20 +7,8 @@ import { SandboxServer } from './server';
 import type { Sandbox, SandboxOptions } from './types';
 
 export * from './types';
-export { hashKey, keyPrefix, baseTimeFor, DEFAULT_COUNTS, DEFAULT_SEED } from './seed';
-export { formatTimestamp, parseIsoTimestamp } from './time';
-export {
-	AGENT_TEXT_FIELDS,
-	API_PREFIX,
-	CHANNELS,
-	CONTROL_PREFIX,
-	FAQ_LIMITS,
-	PAGE_LIMIT,
-	WRITABLE_AGENT_FIELDS,
-	charCount,
-} from './schemas';
-export { buildOpenApi } from './openapi';
-export { RECORDING_ANSWERS, recordingAudio, recordingPlacement } from './recordings';
+export { baseTimeFor, keyPrefix } from './seed';
+export { recordingAudio, recordingPlacement } from './recordings';
 
 export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
 	// Both listeners first: the seeded recording_url values are built from their origins.

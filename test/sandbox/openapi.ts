@@ -29,6 +29,11 @@ const timestamp = {
 	example: '2026-06-09T14:03:00Z',
 };
 
+const webChat = {
+	device_type: { type: 'string', enum: ['desktop', 'mobile', 'tablet'] },
+	origin_url: { type: 'string' },
+};
+
 const errorResponse = (description: string) => ({
 	description,
 	content: { 'application/json': { schema: ref('Error') } },
@@ -38,6 +43,7 @@ const json = (description: string, schema: Json) => ({
 	content: { 'application/json': { schema } },
 });
 
+const READ_SCOPE = { '403': errorResponse('The key lacks the read scope') };
 const COMMON_ERRORS = {
 	'401': errorResponse('Missing, malformed, invalid or revoked API key'),
 	'429': {
@@ -144,7 +150,7 @@ export function buildOpenApi(serverUrl?: string): Json {
 					responses: {
 						'200': json('A page of conversations', ref('ConversationPage')),
 						...COMMON_ERRORS,
-						'403': errorResponse('The key lacks the read scope'),
+						...READ_SCOPE,
 						'422': errorResponse('A query parameter is invalid; detail names it'),
 					},
 				},
@@ -157,7 +163,7 @@ export function buildOpenApi(serverUrl?: string): Json {
 					responses: {
 						'200': json('The conversation', ref('ConversationDetail')),
 						...COMMON_ERRORS,
-						'403': errorResponse('The key lacks the read scope'),
+						...READ_SCOPE,
 						'404': errorResponse('No such conversation, or not yours'),
 						'422': errorResponse('The id is not a positive integer'),
 					},
@@ -170,7 +176,7 @@ export function buildOpenApi(serverUrl?: string): Json {
 					responses: {
 						'200': json('The agents', ref('AgentList')),
 						...COMMON_ERRORS,
-						'403': errorResponse('The key lacks the read scope'),
+						...READ_SCOPE,
 					},
 				},
 			},
@@ -182,7 +188,7 @@ export function buildOpenApi(serverUrl?: string): Json {
 					responses: {
 						'200': json('The agent', ref('AgentDetail')),
 						...COMMON_ERRORS,
-						'403': errorResponse('The key lacks the read scope'),
+						...READ_SCOPE,
 						'404': errorResponse('No such agent, or not yours'),
 						'422': errorResponse('The id is not a positive integer'),
 					},
@@ -234,15 +240,8 @@ export function buildOpenApi(serverUrl?: string): Json {
 					api_key_prefix: { type: 'string', description: 'rr_live_ and 4 more characters' },
 					scopes: { type: 'array', items: { type: 'string', enum: ['read', 'write'] } },
 				}),
-				WebChat: object({
-					device_type: { type: 'string', enum: ['desktop', 'mobile', 'tablet'] },
-					origin_url: { type: 'string' },
-				}),
-				WebChatDetail: object({
-					device_type: { type: 'string', enum: ['desktop', 'mobile', 'tablet'] },
-					origin_url: { type: 'string' },
-					visitor_ip: { type: 'string' },
-				}),
+				WebChat: object(webChat),
+				WebChatDetail: object({ ...webChat, visitor_ip: { type: 'string' } }),
 				TranscriptTurn: object({
 					role: { type: 'string', enum: ['agent', 'user'] },
 					content: { type: 'string' },

@@ -1,19 +1,15 @@
 /**
- * Call recordings: small generated audio files (MP3 or WAV, a few KB, different bytes for every
- * conversation id) served on two origins, and the controls that make a recording answer badly.
- *
- * - Which origin a recording_url points to and its format follow the id (recordingPlacement), so
- *   the seeded data and its PRNG are unchanged: ids divisible by 3 are on the media origin (a
- *   second listener, like a CDN: no key needed), the others on the API origin (the owner's key
- *   with the read scope, like any API resource); even ids are WAV, odd ids MP3.
- * - Both origins serve every recording at the same path, so a redirect to the other origin lands
- *   on the file. Unknown recordings, web chats and hang-ups (recording_url null) are 404.
- * - Every recording request (either origin) is logged with whether an Authorization header came.
+ * Call recordings (README.md "Recordings"): generated MP3 / WAV files on the API's origin (the
+ * owner's key) and on a second, media origin (no key), placed and typed by the conversation id
+ * alone (so the seeded data does not depend on the ports), their log, and the answers that make
+ * a recording misbehave.
  */
 import type { IncomingMessage, ServerResponse } from 'http';
 import { z } from 'zod';
 
+import { AnswerQueue, redirectStatus, sendInPieces } from './controls';
 import type { KeyRecord } from './seed';
+import { bearerToken } from './schemas';
 
 export type RecordingOrigin = 'api' | 'media';
 
@@ -140,41 +136,21 @@ export const RECORDING_ANSWERS = [
 ] as const;
 export type RecordingAnswerKind = (typeof RECORDING_ANSWERS)[number];
 
-export interface RecordingAnswerSpec {
-	/** The conversation whose recording answers this way (on either origin). */
-	id: number;
-	/**
-	 * - `redirect`: a 3xx (`status`, default 302) to `location`, by default the same recording on the other origin;
-	 * - `html`: 200 with a `text/html` sign-in page;
-	 * - `octet-stream`: the real file as `application/octet-stream` (storage without a content type);
-	 * - `huge`: 200 `audio/mpeg` with `bytes` bytes (default 64 MiB), with Content-Length unless `declareLength` is false (chunked);
-	 * - `slow`: the real file, its headers at once, then `chunkBytes` (default 64) every `everyMs` (default 100);
-	 * - `missing`: 404.
-	 */
-	answer: RecordingAnswerKind;
-	status?: 301 | 302 | 303 | 307 | 308;
-	location?: string;
-	bytes?: number;
-	declareLength?: boolean;
-	chunkBytes?: number;
-	everyMs?: number;
-	/** How many requests for this recording answer this way (default 1). */
-	count?: number;
-}
-
+/**
+ * The next `count` (default 1) requests for conversation `id`'s recording, on either origin, get
+ * this answer (README.md "Recordings").
+ */
 export const recordingAnswerSchema = z
 	.object({
 		id: z.number().int().min(1),
 		answer: z.enum(RECORDING_ANSWERS),
-		status: z
-			.union([z.literal(301), z.literal(302), z.literal(303), z.literal(307), z.literal(308)])
-			.optional(),
+		status: redirectStatus.optional(),
 		location: z.string().min(1).optional(),
 		bytes: z
 			.number()
 			.int()
 			.min(1)
-			.max(1024 * 1024 * 1024)
+			.max(2 ** 30)
 			.optional(),
 		declareLength: z.boolean().optional(),
 		chunkBytes: z.number().int().min(1).optional(),
@@ -182,24 +158,19 @@ export const recordingAnswerSchema = z
 		count: z.number().int().min(1).optional(),
 	})
 	.strict();
+export type RecordingAnswerSpec = z.input<typeof recordingAnswerSchema>;
 
+/** A line of the recording log (README.md "Recordings"). */
 export interface RecordingRequest {
-	/** Arrival order among recording requests, from 1 (reset by clearRecordingRequests / clearRequests). */
 	seq: number;
 	origin: RecordingOrigin;
 	method: string;
 	path: string;
-	/** The conversation id in the path, or null for a path that names none. */
 	conversation_id: number | null;
-	/** Whether the request carried an Authorization header (of any kind). */
 	authorization: boolean;
-	/** Key prefix only ("rr_live_8f3a…"), null when no Bearer token was sent. Never the full key. */
 	key: string | null;
-	/** The control answer used, or null for the normal one. */
 	answer: RecordingAnswerKind | null;
-	/** Status sent; null while in flight. */
 	status: number | null;
-	/** Body bytes written (so far). */
 	bytes_sent: number;
 	started_ms: number;
 	ended_ms: number | null;
@@ -209,8 +180,11 @@ export interface RecordingRequest {
 export interface RecordingHost {
 	origins: RecordingOrigins;
 	now(): number;
-	/** The authenticated key, or why not (the API's 401 texts). */
-	authenticate(token: string): { ok: true; key: KeyRecord } | { ok: false; detail: string };
+	/** The key with the read scope behind an Authorization header, or the API's 401 / 403 answer. */
+	authorize(
+		auth: string | undefined,
+		path: string,
+	): KeyRecord | { status: number; body: string; headers?: Record<string, string> };
 	/** The conversation's recording_url if it exists in that account (any account when undefined). */
 	recordingUrlOf(id: number, account?: KeyRecord['account']): string | null | undefined;
 	maskToken(token: string): string;
@@ -222,22 +196,24 @@ const HTML_PAGE =
 	'<!doctype html><html><head><title>Sign in</title></head><body><h1>Sign in to continue</h1><form><input name="email"></form></body></html>';
 
 export class Recordings {
-	private answers: Array<{ spec: RecordingAnswerSpec; remaining: number }> = [];
+	private readonly answers = new AnswerQueue<RecordingAnswerSpec>(
+		(spec, id) => String(spec.id) === id,
+	);
 	private log: RecordingRequest[] = [];
 	private seq = 0;
 
 	constructor(private readonly host: RecordingHost) {}
 
 	addAnswer(spec: RecordingAnswerSpec): void {
-		this.answers.push({ spec, remaining: spec.count ?? 1 });
+		this.answers.add(spec);
 	}
 
 	clearAnswers(): void {
-		this.answers = [];
+		this.answers.clear();
 	}
 
 	get pendingAnswers(): RecordingAnswerSpec[] {
-		return this.answers.map(({ spec, remaining }) => ({ ...spec, count: remaining }));
+		return this.answers.pending;
 	}
 
 	requests(): RecordingRequest[] {
@@ -249,19 +225,10 @@ export class Recordings {
 		this.seq = 0;
 	}
 
-	private takeAnswer(id: number): RecordingAnswerSpec | undefined {
-		const index = this.answers.findIndex(({ spec }) => spec.id === id);
-		if (index === -1) return undefined;
-		const entry = this.answers[index];
-		if (--entry.remaining <= 0) this.answers.splice(index, 1);
-		return entry.spec;
-	}
-
 	handle(origin: RecordingOrigin, req: IncomingMessage, res: ServerResponse, path: string): void {
 		const method = (req.method ?? 'GET').toUpperCase();
 		const auth = req.headers.authorization;
-		const bearer = typeof auth === 'string' ? /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(auth) : null;
-		const token = bearer ? bearer[1] : undefined;
+		const token = bearerToken(auth);
 		const match = RECORDING_PATH.exec(path);
 		const id = match ? Number(match[1]) : null;
 		const entry: RecordingRequest = {
@@ -303,27 +270,16 @@ export class Recordings {
 		let account: KeyRecord['account'] | undefined;
 		if (origin === 'api') {
 			// On the API's origin a recording is an API resource: the owner's key with the read scope.
-			if (auth === undefined || auth.trim() === '')
-				return fail(401, 'Missing API key: send the header "Authorization: Bearer rr_live_..."', {
-					'WWW-Authenticate': 'Bearer',
-				});
-			if (token === undefined)
-				return fail(401, 'Malformed Authorization header: expected "Bearer rr_live_..."', {
-					'WWW-Authenticate': 'Bearer',
-				});
-			const result = this.host.authenticate(token);
-			if (!result.ok)
-				return fail(401, result.detail, { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
-			if (!result.key.scopes.includes('read'))
-				return fail(403, `This API key lacks the "read" scope required for GET ${path}`);
-			account = result.key.account;
+			const key = this.host.authorize(auth, path);
+			if ('status' in key) return send(key.status, key.body, key.headers);
+			account = key.account;
 		}
 		const url = this.host.recordingUrlOf(id, account);
 		const audio = recordingAudio(id);
 		if (typeof url !== 'string' || audio.extension !== match[2])
 			return fail(404, 'Recording not found');
 
-		const answer = this.takeAnswer(id);
+		const answer = this.answers.take(String(id));
 		entry.answer = answer?.answer ?? null;
 		switch (answer?.answer) {
 			case undefined:
@@ -344,7 +300,10 @@ export class Recordings {
 			case 'huge':
 				return this.sendHuge(res, entry, answer.bytes ?? 64 * 1024 * 1024, answer.declareLength);
 			case 'slow':
-				return this.trickle(res, entry, audio, answer.chunkBytes ?? 64, answer.everyMs ?? 100);
+				return this.trickle(res, entry, audio, {
+					chunkBytes: answer.chunkBytes ?? 64,
+					everyMs: answer.everyMs ?? 100,
+				});
 		}
 	}
 
@@ -381,24 +340,12 @@ export class Recordings {
 		res: ServerResponse,
 		entry: RecordingRequest,
 		audio: RecordingAudio,
-		chunkBytes: number,
-		everyMs: number,
-	): void {
+		how: { chunkBytes: number; everyMs: number },
+	) {
 		res.writeHead(200, {
 			'Content-Type': audio.mimeType,
 			'Content-Length': String(audio.bytes.length),
 		});
-		const next = () => {
-			if (res.destroyed) return;
-			const piece = audio.bytes.subarray(entry.bytes_sent, entry.bytes_sent + chunkBytes);
-			entry.bytes_sent += piece.length;
-			if (entry.bytes_sent >= audio.bytes.length) {
-				res.end(piece);
-				return;
-			}
-			res.write(piece);
-			this.host.later(next, everyMs);
-		};
-		next();
+		sendInPieces(res, audio.bytes, how, this.host.later, (sent) => (entry.bytes_sent = sent));
 	}
 }

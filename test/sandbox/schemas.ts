@@ -35,18 +35,11 @@ export type WritableAgentField = (typeof WRITABLE_AGENT_FIELDS)[number];
 export const MAX_BODY_BYTES = 1_000_000;
 
 /** Lengths are counted in Unicode code points (what "characters" means to a Python/pydantic service). */
-export function charCount(text: string): number {
-	let n = 0;
-	for (let i = 0; i < text.length; i++) {
-		const c = text.charCodeAt(i);
-		// A high surrogate followed by a low surrogate is one code point.
-		if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
-			const d = text.charCodeAt(i + 1);
-			if (d >= 0xdc00 && d <= 0xdfff) i++;
-		}
-		n++;
-	}
-	return n;
+export const charCount = (text: string): number => Array.from(text).length;
+
+/** The token of a `Bearer <token>` header (any case), else undefined. */
+export function bearerToken(auth: string | undefined): string | undefined {
+	return typeof auth === 'string' ? /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(auth)?.[1] : undefined;
 }
 
 const isBlank = (text: string) => text.trim() === '';
@@ -209,52 +202,6 @@ export const agentPatchSchema = z
 			.strict(),
 	);
 export type AgentPatch = z.output<typeof agentPatchSchema>;
-
-// ---------------------------------------------------------------------------------------------
-// Controls (HTTP bodies under /__sandbox/; the in-process control maps its options onto these)
-
-export const latencySchema = z.object({ ms: z.number().finite().min(0).max(600_000) }).strict();
-
-export const faultSchema = z
-	.object({
-		status: z.number().int().min(400).max(599).optional(),
-		retryAfter: z.number().finite().min(0).optional(),
-		count: z.number().int().min(1),
-		drop: z.boolean().optional(),
-		path: z.string().startsWith('/').optional(),
-	})
-	.strict()
-	.refine((f) => f.drop === true || f.status !== undefined, {
-		message: 'status is required unless drop is true',
-	});
-
-export const failingConversationSchema = z
-	.object({
-		id: z.number().int().min(1),
-		status: z.number().int().min(400).max(599).optional(),
-	})
-	.strict();
-
-export const rateLimitSchema = z
-	.object({
-		maxInFlight: z.number().int().min(1).nullable(),
-		retryAfter: z.number().finite().min(0).optional(),
-	})
-	.strict();
-
-export const addConversationsSchema = z
-	.object({
-		account: z.enum(['A', 'B']).optional(),
-		count: z.number().int().min(1).max(100_000),
-		agent_id: z.number().int().min(1).optional(),
-		channel: z.enum(CHANNELS).optional(),
-		started_at: z
-			.string()
-			.refine((s) => parseIsoTimestamp(s) !== undefined, 'started_at must be an ISO-8601 timestamp')
-			.optional(),
-		same_second: z.boolean().optional(),
-	})
-	.strict();
 
 // ---------------------------------------------------------------------------------------------
 

@@ -299,22 +299,10 @@ export function makeConversation(rng: Prng, spec: ConversationSpec): StoredConve
 		// From the id alone (no PRNG draw), so the rest of the data is the same whatever the origins.
 		recording_url: isPhone && !scenario.silent ? recordingUrl(spec.origins, spec.id) : null,
 	};
+	const { transcript: _, recording_url: __, ...listed } = detail;
 	const listItem: ConversationSummary = {
-		id: detail.id,
-		channel: detail.channel,
-		agent_id: detail.agent_id,
-		from: detail.from,
-		to: detail.to,
-		caller_name: detail.caller_name,
-		label: detail.label,
-		summary: detail.summary,
-		started_at: detail.started_at,
-		ended_at: detail.ended_at,
-		duration_seconds: detail.duration_seconds,
-		end_reason: detail.end_reason,
-		is_archived: detail.is_archived,
-		is_viewed: detail.is_viewed,
-		web_chat: webChat ? { device_type: webChat.device_type, origin_url: webChat.origin_url } : null,
+		...listed,
+		web_chat: webChat && { device_type: webChat.device_type, origin_url: webChat.origin_url },
 	};
 	return {
 		id: spec.id,

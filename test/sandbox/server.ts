@@ -8,38 +8,41 @@ import type { z } from 'zod';
 
 import { buildOpenApi } from './openapi';
 import {
+	AnswerQueue,
+	sendInPieces,
+	addConversationsSchema,
+	failingConversationSchema,
+	faultSchema,
+	latencySchema,
+	rateLimitSchema,
+	redirectAsScript,
+	redirectSchema,
+	samePath,
+	scriptedResponseSchema,
+	slowSchema,
+	type FaultSpec,
+	type ScriptedResponse,
+	type SlowSpec,
+} from './controls';
+import {
 	API_PREFIX,
 	CONTROL_PREFIX,
 	MAX_BODY_BYTES,
-	addConversationsSchema,
 	agentPatchSchema,
+	bearerToken,
 	describeZodError,
-	failingConversationSchema,
-	faultSchema,
 	idPathParam,
 	isPlainObject,
-	latencySchema,
 	listQuerySchema,
 	nonWritableFieldMessage,
-	rateLimitSchema,
 } from './schemas';
-import {
-	ScriptedResponses,
-	redirectAsScript,
-	redirectSchema,
-	scriptedResponseSchema,
-} from './scripted';
-import type { RedirectSpec, ScriptedResponse } from './scripted';
 import {
 	RECORDINGS_PREFIX,
 	Recordings,
 	recordingAnswerSchema,
-	type RecordingAnswerSpec,
 	type RecordingOrigin,
 	type RecordingOrigins,
 } from './recordings';
-import type { SlowSpec } from './slow';
-import { SlowRequests, slowSchema } from './slow';
 import { copyAgent, keyPrefix, type KeyRecord, type StoredConversation } from './seed';
 import { SandboxError, Store } from './store';
 import type {
@@ -48,9 +51,6 @@ import type {
 	AgentDetail,
 	ConversationDetail,
 	DemoKeys,
-	FailingConversationSpec,
-	FaultSpec,
-	RateLimitSpec,
 	RequestLog,
 	RequestLogEntry,
 	SandboxControl,
@@ -63,11 +63,6 @@ interface Reply {
 	body: string;
 	headers?: Record<string, string>;
 	contentType?: string;
-}
-
-interface QueuedFault {
-	spec: FaultSpec;
-	remaining: number;
 }
 
 const JSON_TYPE = 'application/json';
@@ -102,27 +97,37 @@ function parseBody(text: string): { ok: true; value: unknown } | { ok: false } {
 	}
 }
 
-/** Maps the in-process camelCase options onto the HTTP body the schema validates. */
-function addOptionsToBody(o: AddConversationsOptions): Record<string, unknown> {
-	const body: Record<string, unknown> = { count: o.count };
-	if (o.account !== undefined) body.account = o.account;
-	if (o.agentId !== undefined) body.agent_id = o.agentId;
-	if (o.channel !== undefined) body.channel = o.channel;
-	if (o.startedAt !== undefined) body.started_at = o.startedAt;
-	if (o.sameSecond !== undefined) body.same_second = o.sameSecond;
-	return body;
+/** The in-process camelCase options as the HTTP body the schema validates (`live` is in-process only). */
+function addOptionsToBody({
+	live: _,
+	...options
+}: AddConversationsOptions): Record<string, unknown> {
+	return Object.fromEntries(
+		Object.entries(options).map(([k, v]) => [k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), v]),
+	);
 }
 
-function validate<T extends z.ZodTypeAny>(schema: T, value: unknown): z.output<T> {
-	const parsed = schema.safeParse(value);
-	if (!parsed.success) throw new SandboxError(422, describeZodError(parsed.error));
+function authFailure(reason: 'unknown' | 'revoked'): string {
+	return reason === 'revoked' ? 'This API key has been revoked' : 'Invalid API key';
+}
+
+/** The value checked by `schema` (undefined properties dropped first); 422 naming what is wrong. */
+function validate<T extends z.ZodTypeAny>(
+	schema: T,
+	value: unknown,
+	unknownKey?: (key: string) => string,
+): z.output<T> {
+	const parsed = schema.safeParse(
+		isPlainObject(value)
+			? Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined))
+			: value,
+	);
+	if (!parsed.success) throw new SandboxError(422, describeZodError(parsed.error, { unknownKey }));
 	return parsed.data;
 }
 
-interface Route {
-	pattern: RegExp;
-	methods: Record<string, { scope: Scope | 'any' | 'none'; handle: RouteHandler }>;
-}
+/** Method, path pattern (its groups are the params), the scope it needs, the handler. */
+type Route = [string, RegExp, Scope | 'any' | 'none', RouteHandler];
 type RouteHandler = (ctx: {
 	key: KeyRecord | undefined;
 	params: string[];
@@ -146,12 +151,13 @@ export class SandboxServer {
 	/** Extra delay of GET /conversations pages (setListLatency) and of GET /conversations/{id} (setDetailLatency). */
 	private listLatencyMs = 0;
 	private detailLatencyMs = 0;
-	private faults: QueuedFault[] = [];
+	private readonly faults = new AnswerQueue<FaultSpec>(
+		(spec, path) => spec.path === undefined || path.startsWith(spec.path),
+	);
 	/** Conversation id → status of every GET /conversations/{id} (failConversation). */
 	private failing = new Map<number, number>();
-	private readonly scripted = new ScriptedResponses();
-
-	private readonly slow = new SlowRequests();
+	private readonly scripted = new AnswerQueue<ScriptedResponse>(samePath);
+	private readonly slow = new AnswerQueue<SlowSpec>(samePath);
 	private readonly recordings: Recordings;
 	private rateLimit: { maxInFlight: number; retryAfter: number } | null = null;
 	private log: RequestLogEntry[] = [];
@@ -171,14 +177,7 @@ export class SandboxServer {
 		this.recordings = new Recordings({
 			origins: options.origins,
 			now: () => this.now(),
-			authenticate: (token) => {
-				const result = this.store.authenticate(token);
-				if (result.ok) return result;
-				return {
-					ok: false,
-					detail: result.reason === 'revoked' ? 'This API key has been revoked' : 'Invalid API key',
-				};
-			},
+			authorize: (auth, path) => this.authorize(auth, 'read', `GET ${path}`),
 			recordingUrlOf: (id, account) => {
 				const stored = account
 					? this.store.conversation(account, id)
@@ -186,13 +185,7 @@ export class SandboxServer {
 				return stored ? stored.detail.recording_url : undefined;
 			},
 			maskToken,
-			later: (fn, ms) => {
-				const t = setTimeout(() => {
-					this.timers.delete(t);
-					fn();
-				}, ms);
-				this.timers.add(t);
-			},
+			later: (fn, ms) => this.timer(fn, ms),
 		});
 		this.routes = this.buildRoutes();
 		this.control = this.buildControl();
@@ -278,8 +271,7 @@ export class SandboxServer {
 		query: URLSearchParams,
 	): Promise<void> {
 		const auth = req.headers.authorization;
-		const bearer = typeof auth === 'string' ? /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(auth) : null;
-		const token = bearer ? bearer[1] : undefined;
+		const token = bearerToken(auth);
 
 		const entry: RequestLogEntry = {
 			seq: ++this.seq,
@@ -321,7 +313,7 @@ export class SandboxServer {
 		}
 
 		// Faults first (a gateway in front of the service), then the per-key rate limit.
-		const fault = this.takeFault(path);
+		const fault = this.faults.take(path);
 		if (fault) {
 			if (fault.drop) {
 				entry.dropped = true;
@@ -355,7 +347,7 @@ export class SandboxServer {
 
 		let result: Reply;
 		try {
-			result = await this.route(req, method, path, query, auth, token);
+			result = await this.route(req, method, path, query, auth);
 		} catch (e) {
 			result = this.toReply(e);
 		}
@@ -369,46 +361,53 @@ export class SandboxServer {
 		else this.send(res, result, extraMs);
 	}
 
-	private async pause(ms: number): Promise<void> {
-		await new Promise<void>((resolve) => {
-			const t = setTimeout(() => {
-				this.timers.delete(t);
-				resolve();
-			}, ms);
-			this.timers.add(t);
-		});
+	/** setTimeout that close() cancels. */
+	private timer(fn: () => void, ms: number): void {
+		const t = setTimeout(() => {
+			this.timers.delete(t);
+			fn();
+		}, ms);
+		this.timers.add(t);
+	}
+
+	private pause(ms: number): Promise<void> {
+		return new Promise((resolve) => this.timer(resolve, ms));
 	}
 
 	/** Headers at once, then the body a few bytes at a time (see slow.ts). */
-	private trickle(
-		res: ServerResponse,
-		r: Reply,
-		how: { chunkBytes: number; everyMs: number },
-	): void {
+	/** Headers at once, then the body a few bytes at a time (slowDown's trickle). */
+	private trickle(res: ServerResponse, r: Reply, how: { chunkBytes: number; everyMs: number }) {
 		if (res.headersSent || res.destroyed) return;
 		const body = Buffer.from(r.body);
-		res.writeHead(r.status, {
-			'Content-Type': r.contentType ?? JSON_TYPE,
-			'Content-Length': body.length,
-			...r.headers,
-		});
-		let sent = 0;
-		const next = () => {
-			if (res.destroyed) return;
-			const piece = body.subarray(sent, sent + how.chunkBytes);
-			sent += piece.length;
-			if (sent >= body.length) {
-				res.end(piece);
-				return;
-			}
-			res.write(piece);
-			const t = setTimeout(() => {
-				this.timers.delete(t);
-				next();
-			}, how.everyMs);
-			this.timers.add(t);
-		};
-		next();
+		const type = r.contentType ?? JSON_TYPE;
+		res.writeHead(r.status, { 'Content-Type': type, 'Content-Length': body.length, ...r.headers });
+		sendInPieces(res, body, how, (fn, ms) => this.timer(fn, ms));
+	}
+
+	/** The key behind an Authorization header, or the 401 / 403 answer (API and recordings alike). */
+	private authorize(
+		auth: string | undefined,
+		scope: Scope | 'any',
+		request: string,
+	): KeyRecord | Reply {
+		const challenge = { 'WWW-Authenticate': 'Bearer' };
+		if (auth === undefined || auth.trim() === '')
+			return error(
+				401,
+				'Missing API key: send the header "Authorization: Bearer rr_live_..."',
+				challenge,
+			);
+		const token = bearerToken(auth);
+		if (token === undefined)
+			return error(401, 'Malformed Authorization header: expected "Bearer rr_live_..."', challenge);
+		const result = this.store.authenticate(token);
+		if (!result.ok)
+			return error(401, authFailure(result.reason), {
+				'WWW-Authenticate': 'Bearer error="invalid_token"',
+			});
+		if (scope !== 'any' && !result.key.scopes.includes(scope))
+			return error(403, `This API key lacks the "${scope}" scope required for ${request}`);
+		return result.key;
 	}
 
 	private async route(
@@ -417,69 +416,29 @@ export class SandboxServer {
 		path: string,
 		query: URLSearchParams,
 		auth: string | undefined,
-		token: string | undefined,
 	): Promise<Reply> {
-		for (const route of this.routes) {
-			const m = route.pattern.exec(path);
-			if (!m) continue;
-			const op = route.methods[method];
-			if (!op) {
-				return error(405, 'Method Not Allowed', { Allow: Object.keys(route.methods).join(', ') });
-			}
-			let key: KeyRecord | undefined;
-			if (op.scope !== 'none') {
-				if (auth === undefined || auth.trim() === '') {
-					return error(
-						401,
-						'Missing API key: send the header "Authorization: Bearer rr_live_..."',
-						{
-							'WWW-Authenticate': 'Bearer',
-						},
-					);
-				}
-				if (token === undefined) {
-					return error(401, 'Malformed Authorization header: expected "Bearer rr_live_..."', {
-						'WWW-Authenticate': 'Bearer',
-					});
-				}
-				const result = this.store.authenticate(token);
-				if (!result.ok) {
-					return error(
-						401,
-						result.reason === 'revoked' ? 'This API key has been revoked' : 'Invalid API key',
-						{ 'WWW-Authenticate': 'Bearer error="invalid_token"' },
-					);
-				}
-				key = result.key;
-				if (op.scope !== 'any' && !key.scopes.includes(op.scope)) {
-					return error(
-						403,
-						`This API key lacks the "${op.scope}" scope required for ${method} ${path}`,
-					);
-				}
-			}
-			let body: unknown;
-			if (method === 'PATCH' || method === 'POST') {
-				const text = await readBody(req);
-				if (text === undefined)
-					return error(413, `Request body is larger than ${MAX_BODY_BYTES} bytes`);
-				const parsed = parseBody(text);
-				if (!parsed.ok) return error(422, 'Request body must be valid JSON');
-				body = parsed.value;
-			}
-			return op.handle({ key, params: m.slice(1), query, body });
+		const matching = this.routes.filter(([, pattern]) => pattern.test(path));
+		if (matching.length === 0) return error(404, 'Not Found');
+		const route = matching.find(([m]) => m === method);
+		if (!route)
+			return error(405, 'Method Not Allowed', { Allow: matching.map(([m]) => m).join(', ') });
+		const [, pattern, scope, handle] = route;
+		let key: KeyRecord | undefined;
+		if (scope !== 'none') {
+			const authorized = this.authorize(auth, scope, `${method} ${path}`);
+			if ('status' in authorized) return authorized;
+			key = authorized;
 		}
-		return error(404, 'Not Found');
-	}
-
-	private takeFault(path: string): FaultSpec | undefined {
-		const i = this.faults.findIndex(
-			(f) => f.spec.path === undefined || path.startsWith(f.spec.path),
-		);
-		if (i === -1) return undefined;
-		const f = this.faults[i];
-		if (--f.remaining <= 0) this.faults.splice(i, 1);
-		return f.spec;
+		let body: unknown;
+		if (method === 'PATCH' || method === 'POST') {
+			const text = await readBody(req);
+			if (text === undefined)
+				return error(413, `Request body is larger than ${MAX_BODY_BYTES} bytes`);
+			const parsed = parseBody(text);
+			if (!parsed.ok) return error(422, 'Request body must be valid JSON');
+			body = parsed.value;
+		}
+		return handle({ key, params: pattern.exec(path)!.slice(1), query, body });
 	}
 
 	private failingStatus(method: string, path: string): number | undefined {
@@ -494,11 +453,7 @@ export class SandboxServer {
 			fn();
 			return;
 		}
-		const t = setTimeout(() => {
-			this.timers.delete(t);
-			fn();
-		}, delayMs);
-		this.timers.add(t);
+		this.timer(fn, delayMs);
 	}
 
 	/** Sends after the configured latency (list pages: plus the list latency). */
@@ -529,109 +484,72 @@ export class SandboxServer {
 			} catch {
 				// keep it raw: the schema refuses it
 			}
-			const parsed = idPathParam.safeParse(text);
-			if (!parsed.success) throw new SandboxError(422, describeZodError(parsed.error));
-			return parsed.data;
+			return validate(idPathParam, text);
 		};
-		const conversationJson = (c: StoredConversation) => (c.detailJson ??= JSON.stringify(c.detail));
 		const summaryJson = (c: StoredConversation) => (c.summaryJson ??= JSON.stringify(c.summary));
-		const p = (suffix: string) => new RegExp(`^${API_PREFIX.replace(/\//g, '\\/')}${suffix}$`);
-
+		const api = (suffix: string) => new RegExp(`^${API_PREFIX}${suffix}$`);
+		const text = (body: string, contentType?: string) => ({ status: 200, body, contentType });
 		return [
-			{
-				pattern: p('\\/whoami'),
-				methods: { GET: { scope: 'any', handle: ({ key }) => reply(200, store.whoami(key!)) } },
-			},
-			{
-				pattern: p('\\/conversations'),
-				methods: {
-					GET: {
-						scope: 'read',
-						handle: ({ key, query }) => {
-							const parsed = listQuerySchema.safeParse(Object.fromEntries(query.entries()));
-							if (!parsed.success) return error(422, describeZodError(parsed.error));
-							const page = store.list(account(key), parsed.data);
-							const body = `{"conversations":[${page.items.map(summaryJson).join(',')}],"next_before_id":${page.next_before_id === null ? 'null' : page.next_before_id},"limit":${page.limit}}`;
-							return { status: 200, body };
-						},
-					},
+			['GET', api('/whoami'), 'any', ({ key }) => reply(200, store.whoami(key!))],
+			[
+				'GET',
+				api('/conversations'),
+				'read',
+				({ key, query }) => {
+					const page = store.list(
+						account(key),
+						validate(listQuerySchema, Object.fromEntries(query)),
+					);
+					const items = page.items.map(summaryJson).join(',');
+					return text(
+						`{"conversations":[${items}],"next_before_id":${page.next_before_id},"limit":${page.limit}}`,
+					);
 				},
-			},
-			{
-				pattern: p('\\/conversations\\/([^/]+)'),
-				methods: {
-					GET: {
-						scope: 'read',
-						handle: ({ key, params }) => {
-							const c = store.conversation(account(key), parseId(params[0]));
-							if (!c) return error(404, 'Conversation not found');
-							return { status: 200, body: conversationJson(c) };
-						},
-					},
+			],
+			[
+				'GET',
+				api('/conversations/([^/]+)'),
+				'read',
+				({ key, params }) => {
+					const c = store.conversation(account(key), parseId(params[0]));
+					return c
+						? text((c.detailJson ??= JSON.stringify(c.detail)))
+						: error(404, 'Conversation not found');
 				},
-			},
-			{
-				pattern: p('\\/agents'),
-				methods: {
-					GET: {
-						scope: 'read',
-						handle: ({ key }) => reply(200, { agents: store.agentSummaries(account(key)) }),
-					},
+			],
+			[
+				'GET',
+				api('/agents'),
+				'read',
+				({ key }) => reply(200, { agents: store.agentSummaries(account(key)) }),
+			],
+			[
+				'GET',
+				api('/agents/([^/]+)'),
+				'read',
+				({ key, params }) => {
+					const agent = store.agent(parseId(params[0]), account(key));
+					return agent ? reply(200, agent) : error(404, 'Agent not found');
 				},
-			},
-			{
-				pattern: p('\\/agents\\/([^/]+)'),
-				methods: {
-					GET: {
-						scope: 'read',
-						handle: ({ key, params }) => {
-							const agent = store.agent(parseId(params[0]), account(key));
-							if (!agent) return error(404, 'Agent not found');
-							return reply(200, agent);
-						},
-					},
-					PATCH: {
-						scope: 'write',
-						handle: ({ key, params, body }) => {
-							const id = parseId(params[0]);
-							const parsed = agentPatchSchema.safeParse(body);
-							if (!parsed.success) {
-								return error(
-									422,
-									describeZodError(parsed.error, { unknownKey: nonWritableFieldMessage }),
-								);
-							}
-							const order = Object.keys(body as Record<string, unknown>);
-							return reply(200, store.patchAgent(account(key), id, parsed.data, order));
-						},
-					},
+			],
+			[
+				'PATCH',
+				api('/agents/([^/]+)'),
+				'write',
+				({ key, params, body }) => {
+					const id = parseId(params[0]);
+					const patch = validate(agentPatchSchema, body, nonWritableFieldMessage);
+					const order = Object.keys(body as Record<string, unknown>);
+					return reply(200, store.patchAgent(account(key), id, patch, order));
 				},
-			},
-			{
-				pattern: p('\\/openapi\\.json'),
-				methods: {
-					GET: {
-						scope: 'none',
-						handle: () => ({
-							status: 200,
-							body: this.openApiJson || JSON.stringify(buildOpenApi()),
-						}),
-					},
-				},
-			},
-			{
-				pattern: /^\/llms\.txt$/,
-				methods: {
-					GET: {
-						scope: 'none',
-						handle: () => ({
-							status: 200,
-							contentType: 'text/plain; charset=utf-8',
-							body: LLMS_TXT,
-						}),
-					},
-				},
-			},
+			],
+			[
+				'GET',
+				api('/openapi\\.json'),
+				'none',
+				() => text(this.openApiJson || JSON.stringify(buildOpenApi())),
+			],
+			['GET', /^\/llms\.txt$/, 'none', () => text(LLMS_TXT, 'text/plain; charset=utf-8')],
 		];
 	}
 
@@ -639,48 +557,31 @@ export class SandboxServer {
 
 	private buildControl(): SandboxControl {
 		const store = this.store;
+		const latency = (ms: number) => validate(latencySchema, { ms }).ms;
+		const clearRequests = () => {
+			this.recordings.clearRequests();
+			this.log = [];
+			this.seq = 0;
+			this.peakInFlight = this.inFlight;
+			this.connections = 0;
+		};
 		return {
-			setLatency: (ms) => {
-				this.latencyMs = validate(latencySchema, { ms }).ms;
-			},
-			injectFaults: (f) => {
-				const spec = validate(faultSchema, stripUndefined(f)) as FaultSpec;
-				this.faults.push({ spec, remaining: spec.count });
-			},
-			clearFaults: () => {
-				this.faults = [];
-			},
+			setLatency: (ms) => void (this.latencyMs = latency(ms)),
+			injectFaults: (f) => this.faults.add(validate(faultSchema, f)),
+			clearFaults: () => this.faults.clear(),
 			failConversation: (f) => {
-				const spec = validate(
-					failingConversationSchema,
-					stripUndefined(f),
-				) as FailingConversationSpec;
+				const spec = validate(failingConversationSchema, f);
 				this.failing.set(spec.id, spec.status ?? 500);
 			},
 			failingConversations: () => Object.fromEntries(this.failing),
-			clearFailingConversations: () => {
-				this.failing.clear();
-			},
-			scriptResponse: (r) => {
-				this.scripted.add(validate(scriptedResponseSchema, stripUndefined(r)) as ScriptedResponse);
-			},
-			redirect: (r) => {
-				this.scripted.add(
-					redirectAsScript(validate(redirectSchema, stripUndefined(r)) as RedirectSpec),
-				);
-			},
-			clearScripted: () => {
-				this.scripted.clear();
-			},
-			slowDown: (spec) => {
-				this.slow.add(validate(slowSchema, stripUndefined(spec)) as SlowSpec);
-			},
+			clearFailingConversations: () => this.failing.clear(),
+			scriptResponse: (r) => this.scripted.add(validate(scriptedResponseSchema, r)),
+			redirect: (r) => this.scripted.add(redirectAsScript(validate(redirectSchema, r))),
+			clearScripted: () => this.scripted.clear(),
+			slowDown: (spec) => this.slow.add(validate(slowSchema, spec)),
 			setRateLimit: (r) => {
-				const spec = validate(rateLimitSchema, stripUndefined(r)) as RateLimitSpec;
-				this.rateLimit =
-					spec.maxInFlight === null
-						? null
-						: { maxInFlight: spec.maxInFlight, retryAfter: spec.retryAfter ?? 1 };
+				const { maxInFlight, retryAfter = 1 } = validate(rateLimitSchema, r);
+				this.rateLimit = maxInFlight === null ? null : { maxInFlight, retryAfter };
 			},
 			addConversations: (o) => {
 				validate(addConversationsSchema, addOptionsToBody(o));
@@ -688,52 +589,28 @@ export class SandboxServer {
 			},
 			endConversation: (id, acct = 'A') => store.endConversation(acct, id).detail,
 			overwriteConversation: (id, fields, acct = 'A') => store.overwrite(acct, id, fields),
-			setListLatency: (ms) => {
-				this.listLatencyMs = validate(latencySchema, { ms }).ms;
-			},
-			setDetailLatency: (ms) => {
-				this.detailLatencyMs = validate(latencySchema, { ms }).ms;
-			},
-			recordingAnswer: (spec) => {
-				this.recordings.addAnswer(
-					validate(recordingAnswerSchema, stripUndefined(spec)) as RecordingAnswerSpec,
-				);
-			},
-			clearRecordingAnswers: () => {
-				this.recordings.clearAnswers();
-			},
+			setListLatency: (ms) => void (this.listLatencyMs = latency(ms)),
+			setDetailLatency: (ms) => void (this.detailLatencyMs = latency(ms)),
+			recordingAnswer: (spec) => this.recordings.addAnswer(validate(recordingAnswerSchema, spec)),
+			clearRecordingAnswers: () => this.recordings.clearAnswers(),
 			recordingRequests: () => this.recordings.requests(),
-			clearRecordingRequests: () => {
-				this.recordings.clearRequests();
-			},
+			clearRecordingRequests: () => this.recordings.clearRequests(),
 			requests: (): RequestLog => ({
 				log: this.log.map((e) => ({ ...e, query: { ...e.query } })),
 				peakInFlight: this.peakInFlight,
 				connections: this.connections,
 			}),
-			clearRequests: () => {
-				this.recordings.clearRequests();
-				this.log = [];
-				this.seq = 0;
-				this.peakInFlight = this.inFlight;
-				this.connections = 0;
-			},
+			clearRequests,
 			reset: () => {
 				store.reset();
 				this.latencyMs = this.options.latencyMs;
 				this.listLatencyMs = 0;
 				this.detailLatencyMs = 0;
-				this.faults = [];
-				this.failing.clear();
-				this.scripted.clear();
-				this.slow.clear();
-				this.recordings.clearAnswers();
-				this.recordings.clearRequests();
 				this.rateLimit = null;
-				this.log = [];
-				this.seq = 0;
-				this.peakInFlight = this.inFlight;
-				this.connections = 0;
+				this.failing.clear();
+				for (const queue of [this.faults, this.scripted, this.slow]) queue.clear();
+				this.recordings.clearAnswers();
+				clearRequests();
 			},
 			conversations: (acct = 'A'): ConversationDetail[] => {
 				const items = store.conversationsOf(acct);
@@ -766,137 +643,75 @@ export class SandboxServer {
 				throw new SandboxError(422, 'Body must be a JSON object');
 			return parsed.value;
 		};
-		const routes: Record<string, Record<string, () => Promise<Reply>>> = {
+		const requestLog = () => {
+			const { log, peakInFlight, connections } = c.requests();
+			return { requests: log, peak_in_flight: peakInFlight, connections };
+		};
+		const routes: Record<string, Record<string, (body: () => Promise<any>) => Promise<unknown>>> = {
 			'/': {
-				GET: async () =>
-					reply(200, {
-						controls: [
-							'POST /__sandbox/latency {"ms"}',
-							'POST /__sandbox/faults {"status","retryAfter","count","drop","path"}',
-							'DELETE /__sandbox/faults',
-							'POST /__sandbox/failing-conversations {"id","status"}',
-							'GET|DELETE /__sandbox/failing-conversations',
-							'POST /__sandbox/script {"path","method","status","headers","body","count"}',
-							'POST /__sandbox/redirect {"path","method","location","status","count"}',
-							'DELETE /__sandbox/script',
-							'POST /__sandbox/rate-limit {"maxInFlight","retryAfter"}',
-							'POST /__sandbox/conversations {"account","count","agent_id","channel","started_at","same_second"}',
-							'GET|DELETE /__sandbox/requests',
-							'POST /__sandbox/recording-answers {"id","answer","status","location","bytes","declareLength","chunkBytes","everyMs","count"}',
-							'GET|DELETE /__sandbox/recording-answers',
-							'GET|DELETE /__sandbox/recording-requests',
-							'POST /__sandbox/reset',
-							'GET /__sandbox/keys',
-						],
-					}),
+				GET: async () => ({
+					controls: Object.keys(routes).map(
+						(p) => `${Object.keys(routes[p]).join('|')} ${CONTROL_PREFIX}${p}`,
+					),
+				}),
 			},
 			'/latency': {
-				POST: async () => {
-					const body = await readJson();
-					this.latencyMs = validate(latencySchema, body).ms;
-					return reply(200, { ms: this.latencyMs });
-				},
+				POST: async (body) => ({ ms: (this.latencyMs = validate(latencySchema, await body()).ms) }),
 			},
 			'/faults': {
-				POST: async () => {
-					c.injectFaults((await readJson()) as unknown as FaultSpec);
-					return reply(200, {
-						queued: this.faults.map((f) => ({ ...f.spec, remaining: f.remaining })),
-					});
-				},
-				DELETE: async () => {
-					c.clearFaults();
-					return reply(200, { queued: [] });
-				},
+				POST: async (body) => (c.injectFaults(await body()), { queued: this.faults.pending }),
+				DELETE: async () => (c.clearFaults(), { queued: [] }),
 			},
 			'/failing-conversations': {
-				POST: async () => {
-					c.failConversation((await readJson()) as unknown as FailingConversationSpec);
-					return reply(200, { failing: c.failingConversations() });
-				},
-				GET: async () => reply(200, { failing: c.failingConversations() }),
-				DELETE: async () => {
-					c.clearFailingConversations();
-					return reply(200, { failing: {} });
-				},
+				POST: async (body) => (
+					c.failConversation(await body()),
+					{ failing: c.failingConversations() }
+				),
+				GET: async () => ({ failing: c.failingConversations() }),
+				DELETE: async () => (c.clearFailingConversations(), { failing: {} }),
 			},
 			'/script': {
-				POST: async () => {
-					c.scriptResponse((await readJson()) as unknown as ScriptedResponse);
-					return reply(200, { queued: this.scripted.pending });
-				},
-				DELETE: async () => {
-					c.clearScripted();
-					return reply(200, { queued: [] });
-				},
+				POST: async (body) => (c.scriptResponse(await body()), { queued: this.scripted.pending }),
+				DELETE: async () => (c.clearScripted(), { queued: [] }),
 			},
 			'/redirect': {
-				POST: async () => {
-					c.redirect((await readJson()) as unknown as RedirectSpec);
-					return reply(200, { queued: this.scripted.pending });
-				},
+				POST: async (body) => (c.redirect(await body()), { queued: this.scripted.pending }),
 			},
 			'/rate-limit': {
-				POST: async () => {
-					c.setRateLimit((await readJson()) as unknown as RateLimitSpec);
-					return reply(200, { rateLimit: this.rateLimit });
-				},
+				POST: async (body) => (c.setRateLimit(await body()), { rateLimit: this.rateLimit }),
 			},
 			'/conversations': {
-				POST: async () => {
-					const body = validate(addConversationsSchema, await readJson());
-					const created = this.store.addConversations({
-						account: body.account,
-						count: body.count,
-						agentId: body.agent_id,
-						channel: body.channel,
-						startedAt: body.started_at,
-						sameSecond: body.same_second,
-					});
-					return reply(200, { conversations: created.map((x) => x.detail) });
+				POST: async (body) => {
+					const options = validate(addConversationsSchema, await body());
+					const camel = Object.entries(options).map(([k, v]) => [
+						k.replace(/_([a-z])/g, (_, ch: string) => ch.toUpperCase()),
+						v,
+					]);
+					return { conversations: c.addConversations(Object.fromEntries(camel)) };
 				},
 			},
 			'/requests': {
-				GET: async () => {
-					const { log, peakInFlight, connections } = c.requests();
-					return reply(200, { requests: log, peak_in_flight: peakInFlight, connections });
-				},
-				DELETE: async () => {
-					c.clearRequests();
-					return reply(200, {
-						requests: [],
-						peak_in_flight: this.peakInFlight,
-						connections: this.connections,
-					});
-				},
+				GET: async () => requestLog(),
+				DELETE: async () => (c.clearRequests(), requestLog()),
 			},
 			'/recording-answers': {
-				POST: async () => {
-					c.recordingAnswer((await readJson()) as unknown as RecordingAnswerSpec);
-					return reply(200, { queued: this.recordings.pendingAnswers });
-				},
-				GET: async () => reply(200, { queued: this.recordings.pendingAnswers }),
-				DELETE: async () => {
-					c.clearRecordingAnswers();
-					return reply(200, { queued: [] });
-				},
+				POST: async (body) => (
+					c.recordingAnswer(await body()),
+					{ queued: this.recordings.pendingAnswers }
+				),
+				GET: async () => ({ queued: this.recordings.pendingAnswers }),
+				DELETE: async () => (c.clearRecordingAnswers(), { queued: [] }),
 			},
 			'/recording-requests': {
-				GET: async () => reply(200, { requests: c.recordingRequests() }),
-				DELETE: async () => {
-					c.clearRecordingRequests();
-					return reply(200, { requests: [] });
-				},
+				GET: async () => ({ requests: c.recordingRequests() }),
+				DELETE: async () => (c.clearRecordingRequests(), { requests: [] }),
 			},
-			'/reset': {
-				POST: async () => {
-					c.reset();
-					return reply(200, { reset: true });
-				},
-			},
+			'/reset': { POST: async () => (c.reset(), { reset: true }) },
 			'/keys': {
-				GET: async () =>
-					reply(200, { keys: this.keys, agents: { A: this.agentIds('A'), B: this.agentIds('B') } }),
+				GET: async () => ({
+					keys: this.keys,
+					agents: { A: this.agentIds('A'), B: this.agentIds('B') },
+				}),
 			},
 		};
 		const route = routes[sub];
@@ -907,16 +722,12 @@ export class SandboxServer {
 				res,
 				error(405, 'Method Not Allowed', { Allow: Object.keys(route).join(', ') }),
 			);
-		this.sendNow(res, await op());
+		this.sendNow(res, reply(200, await op(readJson)));
 	}
 
 	agentIds(account: AccountName): number[] {
 		return this.store.agentsOf(account).map((a) => a.id);
 	}
-}
-
-function stripUndefined<T extends object>(o: T): Record<string, unknown> {
-	return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 }
 
 /** Reads the body as UTF-8; undefined when it exceeds MAX_BODY_BYTES. */

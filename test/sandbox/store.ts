@@ -17,7 +17,7 @@ import {
 	type SeedData,
 	type StoredConversation,
 } from './seed';
-import { parseIsoTimestamp, toSecond } from './time';
+import { formatTimestamp, parseIsoTimestamp, toSecond } from './time';
 import type {
 	AccountName,
 	AddConversationsOptions,
@@ -87,10 +87,6 @@ export class Store {
 		return this.seedData.keys;
 	}
 
-	get baseMs() {
-		return this.seedData.baseMs;
-	}
-
 	/** Back to the seeded state. Seeded conversations are immutable and shared; agents are copied. */
 	reset(): void {
 		const data = this.seedData;
@@ -146,14 +142,7 @@ export class Store {
 			if (matches(items[i])) page.push(items[i]);
 		}
 		let more = false;
-		if (page.length === limit) {
-			for (; i >= 0; i--) {
-				if (matches(items[i])) {
-					more = true;
-					break;
-				}
-			}
-		}
+		while (page.length === limit && i >= 0 && !more) more = matches(items[i--]);
 		return { items: page, next_before_id: more ? page[page.length - 1].id : null, limit };
 	}
 
@@ -178,15 +167,10 @@ export class Store {
 				throw new SandboxError(422, `agent_id ${o.agentId} is not an agent of account ${account}`);
 		}
 		const rotation = candidates.filter((a) => !a.detail.is_suspended);
-		let anchor: number;
-		if (o.startedAt !== undefined) {
-			const parsed = parseIsoTimestamp(o.startedAt);
-			if (parsed === undefined)
-				throw new SandboxError(422, 'started_at must be an ISO-8601 timestamp');
-			anchor = toSecond(parsed);
-		} else {
-			anchor = toSecond(Date.now());
-		}
+		// Validated by the control (addConversationsSchema).
+		const anchor = toSecond(
+			o.startedAt === undefined ? Date.now() : parseIsoTimestamp(o.startedAt)!,
+		);
 		const created: StoredConversation[] = [];
 		for (let i = 0; i < o.count; i++) {
 			const agent = fixed ?? rotation[this.roundRobin[account]++ % rotation.length];
@@ -221,7 +205,7 @@ export class Store {
 		if (!stored) throw new SandboxError(404, 'Conversation not found');
 		const endedMs = Math.max(toSecond(Date.now()), stored.startedMs);
 		this.overwrite(account, id, {
-			ended_at: new Date(endedMs).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+			ended_at: formatTimestamp(endedMs),
 			duration_seconds: Math.round((endedMs - stored.startedMs) / 1000),
 			end_reason: 'visitor_ended',
 		});
@@ -265,10 +249,6 @@ export class Store {
 		const entry = this.agentsById.get(id);
 		if (!entry || (account !== undefined && entry.account !== account)) return undefined;
 		return entry.detail;
-	}
-
-	accountOfAgent(id: number): AccountName | undefined {
-		return this.agentsById.get(id)?.account;
 	}
 
 	/** Applies a validated PATCH; `order` is the body's keys in the order sent. */

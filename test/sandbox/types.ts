@@ -1,12 +1,25 @@
 /**
- * Shapes served by the sandbox RingReady API (docs/ringready-api.md), plus the sandbox's own
- * options/controls. Response field names are the API's (snake_case); they are what tests assert on.
+ * Shapes served by the sandbox RingReady API (docs/ringready-api.md, snake_case as sent), plus the
+ * sandbox's options and controls (README.md says what each one does).
  */
-import type { RedirectSpec, ScriptedResponse } from './scripted';
+import type {
+	FailingConversationSpec,
+	FaultSpec,
+	RateLimitSpec,
+	RedirectSpec,
+	ScriptedResponse,
+	SlowSpec,
+} from './controls';
+import type { RecordingAnswerSpec, RecordingRequest } from './recordings';
 
-export type { RedirectSpec, ScriptedResponse } from './scripted';
-export type { SlowSpec } from './slow';
-import type { SlowSpec } from './slow';
+export type {
+	FailingConversationSpec,
+	FaultSpec,
+	RateLimitSpec,
+	RedirectSpec,
+	ScriptedResponse,
+	SlowSpec,
+} from './controls';
 export type {
 	RecordingAnswerKind,
 	RecordingAnswerSpec,
@@ -14,7 +27,6 @@ export type {
 	RecordingOrigin,
 	RecordingRequest,
 } from './recordings';
-import type { RecordingAnswerSpec, RecordingRequest } from './recordings';
 
 export type AccountName = 'A' | 'B';
 export type Channel = 'phone' | 'web_chat';
@@ -148,44 +160,13 @@ export interface SandboxOptions {
 	conversationsPerAccount?: { A?: number; B?: number };
 }
 
+/** The demo keys (README.md "Data"). */
 export interface DemoKeys {
-	/** Account A, scopes read + write. */
 	readWrite: string;
-	/** Account A, scope read. */
 	readOnly: string;
-	/** Account A, scope write only. */
 	writeOnly: string;
-	/** Account A, read + write, revoked (always 401). */
 	revoked: string;
-	/** Account B, read + write. */
 	otherAccount: string;
-}
-
-export interface FaultSpec {
-	/** HTTP status to answer with (400–599; e.g. 429, 500, 502, 503, 504). Ignored when `drop` is true. */
-	status?: number;
-	/** Seconds, sent as a `Retry-After` header (any status). */
-	retryAfter?: number;
-	/** How many matching requests get this fault. */
-	count: number;
-	/** Destroy the socket without answering. */
-	drop?: boolean;
-	/** Only requests whose path starts with this (e.g. "/api/v1/conversations/"). */
-	path?: string;
-}
-
-/** GET /conversations/{id} of this conversation fails with `status` on every request, until cleared. */
-export interface FailingConversationSpec {
-	id: number;
-	/** 400–599; default 500. */
-	status?: number;
-}
-
-export interface RateLimitSpec {
-	/** Per key: a request arriving while this many requests of the same key are in flight gets 429. null clears. */
-	maxInFlight: number | null;
-	/** Seconds for the 429's Retry-After header (default 1). */
-	retryAfter?: number;
 }
 
 export interface AddConversationsOptions {
@@ -206,29 +187,22 @@ export interface AddConversationsOptions {
 	live?: boolean;
 }
 
+/** GET /__sandbox/requests (README.md "Controls"): times in ms since start, `key` a prefix only. */
 export interface RequestLogEntry {
-	/** Arrival order, from 1 (reset by clearRequests). */
 	seq: number;
 	method: string;
-	/** Path without the query string. */
 	path: string;
-	/** Query parameters (last value wins when a name repeats). */
 	query: Record<string, string>;
-	/** Status sent; null while in flight or when the connection was dropped. */
 	status: number | null;
 	dropped: boolean;
-	/** Key prefix only ("rr_live_8f3a…"), null when no Bearer token was sent. Never the full key. */
 	key: string | null;
-	/** Milliseconds since the sandbox started (fractional). */
 	started_ms: number;
 	ended_ms: number | null;
 }
 
 export interface RequestLog {
 	log: RequestLogEntry[];
-	/** Maximum number of API requests in flight at once since the last clear. */
 	peakInFlight: number;
-	/** TCP connections accepted since the last clear (any path; keep-alive reuse shows as connections ≪ requests). */
 	connections: number;
 }
 
@@ -237,13 +211,13 @@ export interface SandboxControl {
 	injectFaults(f: FaultSpec): void;
 	/** Removes queued faults (reset() does too). */
 	clearFaults(): void;
-	/** The next `count` requests to exactly this path (and method) get this raw response (see scripted.ts). */
+	/** The next `count` requests to exactly this path (and method) get this raw response (controls.ts). */
 	scriptResponse(r: ScriptedResponse): void;
 	/** The next `count` requests to this path get a 3xx with `Location` (a scripted response). */
 	redirect(r: RedirectSpec): void;
 	/** Removes queued scripted responses and redirects (reset() does too). */
 	clearScripted(): void;
-	/** The next `count` requests to this path are held before they are handled, and/or get their body in pieces (see slow.ts). */
+	/** The next `count` requests to this path are held before they are handled, and/or get their body in pieces (controls.ts). */
 	slowDown(spec: SlowSpec): void;
 	setRateLimit(r: RateLimitSpec): void;
 	/** Makes one conversation's detail fail on every request (reset() clears it). */
