@@ -7,7 +7,6 @@ import type { ConversationSummary } from '../../nodes/RingReady/shared/contract'
 import {
 	DEFAULT_LATE_ARRIVAL_MINUTES,
 	FUTURE_SKEW_MS,
-	InvalidStartedAtError,
 	MAX_FAILING_IDS,
 	MAX_SEEN_IDS,
 	STATE_VERSION,
@@ -17,24 +16,20 @@ import {
 	givesUpOnTranscript,
 	parseHttpDate,
 	parseTimestamp,
-	sinceFor,
+	planListing,
 	startState,
 	withTranscriptFailures,
 	type TriggerState,
 } from '../../nodes/RingReadyTrigger/cursor';
-import {
-	pickState,
-	readState,
-	sameState,
-	toStored,
-	writeState,
-} from '../../nodes/RingReadyTrigger/state';
+import { readState, sameState, toStored, writeState } from '../../nodes/RingReadyTrigger/state';
 
 const T0 = Date.UTC(2026, 5, 9, 14, 0, 0);
 const iso = (ms: number) => new Date(ms).toISOString().replace(/\.000Z$/, 'Z');
 const KEY = filterKeyFor({});
 const W = DEFAULT_LATE_ARRIVAL_MINUTES;
 const OWNER = { account: 'https://www.ring-ready.com user 142', keyId: 'k1' };
+const sinceFor = (state: TriggerState, windowMinutes: number) =>
+	planListing(state, windowMinutes).since;
 
 /** A tiny RingReady: conversations by id; `list(since)` = GET /conversations followed to the end. */
 class FakeServer {
@@ -63,10 +58,6 @@ class FakeServer {
 			.filter((row) => parseTimestamp(row.started_at) >= from)
 			.sort((a, b) => b.id - a.id);
 	}
-
-	newest(): ConversationSummary | undefined {
-		return this.list()[0];
-	}
 }
 
 /** The trigger's poll() without n8n: first activation primes, later polls emit. */
@@ -83,7 +74,7 @@ class Poller {
 
 	poll(): ConversationSummary[] | null {
 		if (!this.state) {
-			const start = startState(KEY, OWNER, this.server.newest());
+			const start = startState(KEY, OWNER, this.server.list().slice(0, 1));
 			this.state =
 				start.cursor === null
 					? start
@@ -162,10 +153,15 @@ describe('first activation', () => {
 		expect(poller.poll()).toBeNull();
 	});
 
-	it('rejects a newest conversation without a valid started_at', () => {
-		expect(() =>
-			startState(KEY, OWNER, { id: 5, channel: 'phone', agent_id: 1, started_at: 'yesterday' }),
-		).toThrow(InvalidStartedAtError);
+	it('newest without a readable started_at and no server clock: no cursor; the ceiling keeps what existed out', () => {
+		const odd = { id: 5, channel: 'phone' as const, agent_id: 1, started_at: 'yesterday' };
+		const start = startState(KEY, OWNER, [odd]);
+		expect(start).toMatchObject({ cursor: null, ceiling: 5 });
+		const older = { ...odd, id: 4, started_at: iso(T0) };
+		const later = { ...odd, id: 6, started_at: iso(T0 + 1000) };
+		const { emit, next } = decide(start, [later, odd, older], W);
+		expect(ids(emit)).toEqual([6]);
+		expect(next.cursor).toBe(later.started_at);
 	});
 });
 
@@ -269,7 +265,7 @@ describe('polling', () => {
 
 	it('does not emit what the server sent from before `since`, nor an id twice in one listing', () => {
 		const state = decide(
-			startState(KEY, OWNER, { id: 1, channel: 'phone', agent_id: 7, started_at: iso(T0) }),
+			startState(KEY, OWNER, [{ id: 1, channel: 'phone', agent_id: 7, started_at: iso(T0) }]),
 			[],
 			W,
 		).next;
@@ -289,12 +285,14 @@ describe('polling', () => {
 	});
 
 	it('a listed conversation without a readable started_at is emitted once, first, and moves nothing', () => {
-		const state = startState(KEY, OWNER, {
-			id: 1,
-			channel: 'phone',
-			agent_id: 1,
-			started_at: iso(T0),
-		});
+		const state = startState(KEY, OWNER, [
+			{
+				id: 1,
+				channel: 'phone',
+				agent_id: 1,
+				started_at: iso(T0),
+			},
+		]);
 		const odd = {
 			id: 3,
 			channel: 'phone' as const,
@@ -315,12 +313,14 @@ describe('polling', () => {
 	});
 
 	it('with maxEmit 0 an unreadable conversation is not emitted and not remembered', () => {
-		const state = startState(KEY, OWNER, {
-			id: 1,
-			channel: 'phone',
-			agent_id: 1,
-			started_at: iso(T0),
-		});
+		const state = startState(KEY, OWNER, [
+			{
+				id: 1,
+				channel: 'phone',
+				agent_id: 1,
+				started_at: iso(T0),
+			},
+		]);
 		const odd = { id: 3, channel: 'phone' as const, agent_id: 1, started_at: '' };
 		const { emit, next } = decide(state, [odd], W, { maxEmit: 0 });
 		expect(emit).toEqual([]);
@@ -328,12 +328,14 @@ describe('polling', () => {
 	});
 
 	it('Only Finished: a conversation still going on is left until it has ended, then emitted once', () => {
-		const state = startState(KEY, OWNER, {
-			id: 1,
-			channel: 'phone',
-			agent_id: 1,
-			started_at: iso(T0),
-		});
+		const state = startState(KEY, OWNER, [
+			{
+				id: 1,
+				channel: 'phone',
+				agent_id: 1,
+				started_at: iso(T0),
+			},
+		]);
 		const live = {
 			id: 5,
 			channel: 'web_chat' as const,
@@ -366,12 +368,14 @@ describe('polling', () => {
 	});
 
 	it('fractional-second started_at: since is floored, so the boundary conversation is still listed and seen', () => {
-		const state = startState(KEY, OWNER, {
-			id: 1,
-			channel: 'phone',
-			agent_id: 7,
-			started_at: '2026-06-09T14:03:00.750Z',
-		});
+		const state = startState(KEY, OWNER, [
+			{
+				id: 1,
+				channel: 'phone',
+				agent_id: 7,
+				started_at: '2026-06-09T14:03:00.750Z',
+			},
+		]);
 		expect(sinceFor(state, 0)).toBe('2026-06-09T14:03:00Z');
 		const listed = [
 			{ id: 1, channel: 'phone' as const, agent_id: 7, started_at: '2026-06-09T14:03:00.750Z' },
@@ -620,41 +624,6 @@ describe('0.2.0 additions', () => {
 		});
 	});
 
-	it('pickState: same key → the node state; another key → ask whoami; another account → start over', () => {
-		const mine = toStored({ ...readState(v1, KEY)!, owner: OWNER });
-		expect(pickState({ node: mine, activation: undefined }, KEY, OWNER.keyId)).toMatchObject({
-			fromActivation: false,
-			changed: false,
-		});
-		expect(pickState({ node: mine, activation: undefined }, KEY, 'k2')).toEqual({
-			found: undefined,
-			needsAccount: true,
-		});
-		const rotated = pickState({ node: mine, activation: undefined }, KEY, 'k2', OWNER.account);
-		expect(rotated).toMatchObject({
-			found: { owner: { account: OWNER.account, keyId: 'k2' } },
-			changed: true,
-		});
-		expect(
-			pickState({ node: mine, activation: undefined }, KEY, 'k2', 'https://other user 9'),
-		).toEqual({
-			found: undefined,
-			needsAccount: false,
-		});
-		// 0.1.0's state belongs to whichever account the credential has now
-		expect(
-			pickState({ node: v1, activation: undefined }, KEY, 'k3', 'https://x user 1'),
-		).toMatchObject({
-			found: { owner: { account: 'https://x user 1', keyId: 'k3' } },
-			changed: true,
-		});
-		// no state of its own: the activation record, always written back to the node
-		expect(pickState({ node: {}, activation: mine }, KEY, OWNER.keyId)).toMatchObject({
-			fromActivation: true,
-			changed: true,
-		});
-	});
-
 	it('parseHttpDate reads the Date header form', () => {
 		expect(parseHttpDate('Sun, 29 Nov 2026 02:10:51 GMT')).toBe(Date.UTC(2026, 10, 29, 2, 10, 51));
 		expect(parseHttpDate(['Sun, 29 Nov 2026 02:10:51 GMT'])).toBe(
@@ -666,7 +635,7 @@ describe('0.2.0 additions', () => {
 
 	it('a conversation dated after the server clock + skew is emitted once and does not move the cursor', () => {
 		const state = decide(
-			startState(KEY, OWNER, { id: 1, channel: 'phone', agent_id: 7, started_at: iso(T0) }),
+			startState(KEY, OWNER, [{ id: 1, channel: 'phone', agent_id: 7, started_at: iso(T0) }]),
 			[],
 			W,
 		).next;
@@ -691,7 +660,7 @@ describe('0.2.0 additions', () => {
 	});
 
 	it('withTranscriptFailures counts failed polls per conversation and stays bounded', () => {
-		const state = decide(startState(KEY, OWNER, undefined), [], W).next;
+		const state = decide(startState(KEY, OWNER, []), [], W).next;
 		let next = withTranscriptFailures(state, [7, 8]);
 		next = withTranscriptFailures(next, [7]);
 		expect(next.failing).toEqual([

@@ -221,15 +221,14 @@ class ModelTrigger {
 	private run(storage: Storage, faults: Faults): number[] | undefined {
 		const filterKey = filterKeyFor({ channel: this.channel ?? undefined });
 		const recordKey = 'ringReadyTriggerActivation:node-1';
-		const saved = { node: storage.node, activation: storage.global[recordKey] };
+		const saved: [unknown, unknown] = [storage.node, storage.global[recordKey]];
 		const account = `https://ringready.test user ${this.account}`;
 		let pick = pickState(saved, filterKey, this.keyId);
-		if (pick.found === undefined && pick.needsAccount)
-			pick = pickState(saved, filterKey, this.keyId, account);
+		if (pick === 'ask') pick = pickState(saved, filterKey, this.keyId, account);
 		const list = (since?: string) => this.world.list(this.account, this.channel, since);
 		const serverNowMs = this.world.nowS * 1000;
 
-		if (pick.found === undefined) {
+		if (typeof pick !== 'object') {
 			if (faults.listFails) return undefined;
 			const start = startState(
 				filterKey,
@@ -242,9 +241,9 @@ class ModelTrigger {
 			storage.global[recordKey] = toStored(state);
 			return [];
 		}
-		if (!pick.fromActivation) delete storage.global[recordKey];
 		if (faults.listFails) return undefined;
-		const state = pick.found;
+		delete storage.global[recordKey]; // a poll that succeeds forgets the activation record
+		const state = pick.state;
 		const plan = planListing(state, this.windowMinutes);
 		const part = this.world.listPart(this.account, this.channel, plan, faults.pages ?? null);
 		const step = decideListing(state, plan, part, this.windowMinutes, { serverNowMs });

@@ -896,7 +896,7 @@ describe("n8n's poll time budget", () => {
 		expect(infos[0]).toBe(
 			"RingReady Trigger: listed 1 page of new conversations within the poll's time budget; the listing continues at the next poll and every conversation is emitted once, oldest first",
 		);
-		expect(wf.staticData).not.toHaveProperty('scan');
+		expect(wf.staticData.scan).toBeNull();
 		expect(await wf.poll()).toBeNull();
 	});
 });
