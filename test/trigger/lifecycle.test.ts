@@ -5,7 +5,7 @@
  * window, and a backlog longer than one poll. Long polls run on the trigger's virtual clock (each
  * HTTP response takes a set time), so they take no real time.
  */
-import type { INodeParameters } from 'n8n-workflow';
+import type { INodeParameters, INodeType } from 'n8n-workflow';
 
 import { RingReadyTrigger } from '../../nodes/RingReadyTrigger/RingReadyTrigger.node';
 import type { Sandbox } from '../sandbox';
@@ -139,5 +139,40 @@ describe("n8n's durable scheduler abandons a poll past its timeout", () => {
 		expect((await wf.poll()).items).toBeNull();
 		const more = add(1);
 		expect(ids(await wf.poll())).toEqual(more);
+	});
+});
+
+describe('two processes: multi-main on the durable scheduler, a stalled main and the one that takes its poll over', () => {
+	/** The trigger as another n8n process loads it: its own module instance, so its own poll lease. */
+	const loadTrigger = () => {
+		let loaded: INodeType | undefined;
+		jest.isolateModules(() => {
+			const module = require('../../nodes/RingReadyTrigger/RingReadyTrigger.node') as {
+				RingReadyTrigger: new () => INodeType;
+			};
+			loaded = new module.RingReadyTrigger();
+		});
+		return loaded!;
+	};
+
+	it("n8n refuses the stalled poll's commit: each conversation is emitted once in all, none lost", async () => {
+		const main1 = new ScheduledTrigger('durable', loadTrigger(), {}, credentials());
+		const main2 = main1.anotherMain(loadTrigger());
+		await main1.activate();
+		const first = add(2);
+		sandbox.control.slowDown({ path: LIST_PATH, holdMs: 1_500 });
+		const stalled = main1.tick(); // main 1's list page is held: it stalls past its task's lease
+		await wait(300);
+		main1.reclaimStalledTask();
+		const takenOver = await main2.poll();
+		const second = add(1);
+		const stalledOutcome = await stalled; // its list page came back with all three
+		const next = await main2.poll();
+		const emitted = [takenOver, stalledOutcome, next].flatMap(ids);
+		console.log(
+			`two processes: main 2 took over ${JSON.stringify(ids(takenOver))}, the stalled main 1 ${JSON.stringify(stalledOutcome)}, main 2 then ${JSON.stringify(ids(next))}; emitted ${JSON.stringify(emitted)} (added ${JSON.stringify([...first, ...second])})`,
+		);
+		expect(stalledOutcome).toEqual({ items: null, refused: true });
+		expect(emitted).toEqual([...first, ...second]);
 	});
 });
