@@ -25,18 +25,6 @@ describe('one poll of a trigger at a time', () => {
 		next!.release();
 	});
 
-	it("a newer activation's poll (another static data object) takes over at once; the older one is told and no longer holds it", () => {
-		let stopped = 0;
-		const old = acquirePollLease('workflow 5\nnode a', {}, now + 36_000, () => stopped++)!;
-		const newer = acquirePollLease('workflow 5\nnode a', {}, now + 36_000)!;
-		expect(newer.holds()).toBe(true);
-		expect(old.holds()).toBe(false);
-		expect(stopped).toBe(1);
-		old.release(); // the old poll ending changes nothing for the new one
-		expect(newer.holds()).toBe(true);
-		newer.release();
-	});
-
 	it('a poll that never ends holds its activation until a minute past its deadline; then the next takes over and the old one no longer holds it', () => {
 		const activation = {};
 		const hung = acquirePollLease('workflow 3\nnode a', activation, now + 36_000)!;

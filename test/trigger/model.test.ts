@@ -548,16 +548,4 @@ describe('the trigger against a reference model (fast-check)', () => {
 			{ numRuns: 2_000 },
 		);
 	}, 120_000);
-
-	it('the model finds the 0.1.0 bug on the durable scheduler (no activation record)', () => {
-		// Sanity check of the model: without the activation record, what arrives between activation
-		// and the first scheduled poll is lost on the durable scheduler.
-		const world = new World();
-		world.add({ account: 'A', channel: 'phone', startedS: T0 - 60 });
-		const trigger = new ModelTrigger(world, 'durable', 60, 'A', null);
-		trigger.poll(true);
-		trigger.saved.global = {}; // what 0.1.0 had: no record
-		world.add({ account: 'A', channel: 'phone', startedS: T0 });
-		expect(trigger.poll(false)).toEqual([]);
-	});
 });

@@ -15,7 +15,6 @@ import { join } from 'path';
 
 import { RingReady } from '../../nodes/RingReady/RingReady.node';
 import { RingReadyTrigger } from '../../nodes/RingReadyTrigger/RingReadyTrigger.node';
-import { MAX_SEEN_IDS } from '../../nodes/RingReadyTrigger/cursor';
 import { executeNode, runPoll, secretPaths } from '../harness';
 import type { TestCredentials } from '../harness';
 import { startSandbox } from '../sandbox';
@@ -58,9 +57,11 @@ function workflow(
 ) {
 	const staticData: IDataObject = options.staticData ?? {};
 	const creds = () => options.credentials ?? credentials();
-	return {
+	const wf = {
 		staticData,
 		parameters,
+		/** How often the last poll read the credential. */
+		credentialReads: 0,
 		async poll(mode: 'trigger' | 'manual' = 'trigger'): Promise<IDataObject[] | null> {
 			const result = await runPoll(trigger, {
 				typeVersion: 1,
@@ -69,6 +70,7 @@ function workflow(
 				staticData,
 				mode,
 			});
+			wf.credentialReads = result.credentialReads;
 			return result.items === null
 				? null
 				: result.items[0].map((item: INodeExecutionData) => item.json);
@@ -89,6 +91,7 @@ function workflow(
 		},
 		snapshot: () => JSON.parse(JSON.stringify(staticData)) as IDataObject,
 	};
+	return wf;
 }
 
 const ids = (items: IDataObject[] | null) => (items ?? []).map((item) => item.id as number);
@@ -118,15 +121,17 @@ function expectOldestFirst(items: IDataObject[]) {
 describe('description', () => {
 	it('is a polling trigger with the agreed interface', () => {
 		const d = trigger.description;
-		expect(d.name).toBe('ringReadyTrigger');
-		expect(d.displayName).toBe('RingReady Trigger');
-		expect(d.version).toEqual([1, 1.1]);
-		expect(d.defaultVersion).toBe(1.1);
-		expect(d.polling).toBe(true);
-		expect(d.inputs).toEqual([]);
-		expect(d.group).toEqual(['trigger']);
+		expect(d).toMatchObject({
+			name: 'ringReadyTrigger',
+			displayName: 'RingReady Trigger',
+			version: [1, 1.1],
+			defaultVersion: 1.1,
+			polling: true,
+			inputs: [],
+			group: ['trigger'],
+			credentials: [{ name: 'ringReadyApi', required: true }],
+		});
 		expect(d.usableAsTool).toBeUndefined();
-		expect(d.credentials).toEqual([{ name: 'ringReadyApi', required: true }]);
 		expect(d.properties.map((p) => p.name)).toEqual([
 			'event',
 			'filters',
@@ -134,21 +139,17 @@ describe('description', () => {
 			'fields',
 			'options',
 		]);
-		const options = d.properties.find((p) => p.name === 'options')!.options as Array<{
-			name: string;
-			default: unknown;
-		}>;
-		expect(options.map((o) => o.name)).toEqual([
-			'includeTranscript',
-			'transcriptText',
-			'downloadRecording',
-			'binaryPropertyName',
-			'maxRecordingSizeMb',
-			'lateArrivalMinutes',
-			'onlyFinished',
-		]);
-		expect(options.find((o) => o.name === 'lateArrivalMinutes')!.default).toBe(60);
-		expect(options.find((o) => o.name === 'onlyFinished')!.default).toBe(true);
+		const options = d.properties.find((p) => p.name === 'options')!
+			.options as unknown as IDataObject[];
+		expect(Object.fromEntries(options.map((o) => [o.name, o.default]))).toEqual({
+			includeTranscript: false,
+			transcriptText: false,
+			downloadRecording: false,
+			binaryPropertyName: 'data',
+			maxRecordingSizeMb: 25,
+			lateArrivalMinutes: 60,
+			onlyFinished: true,
+		});
 		expect(typeof trigger.methods.listSearch.searchAgents).toBe('function');
 	});
 });
@@ -175,14 +176,21 @@ describe('first activation', () => {
 		expect(await wf.poll()).toBeNull(); // history is never flooded
 	});
 
-	it('with no conversations at all: nothing; then everything that appears is new', async () => {
+	it('with no conversations at all: Fetch Test Event says how to make one; activation emits nothing; then everything that appears is new', async () => {
 		const empty = await startSandbox({
 			port: 0,
 			controls: true,
 			conversationsPerAccount: { A: 0, B: 0 },
 		});
 		try {
-			const wf = workflow({}, { credentials: credentials('readWrite', empty) });
+			const onEmpty = { credentials: credentials('readWrite', empty) };
+			const error = await workflow({ filters: { channel: 'phone' } }, onEmpty).pollError('manual');
+			expect(error).toBeInstanceOf(NodeOperationError);
+			expect(error.message).toBe(
+				'There is no RingReady conversation yet for these filters (phone calls)',
+			);
+			expect(error.description).toMatch(/call the agent's phone number, or open the web chat/);
+			const wf = workflow({}, onEmpty);
 			expect(await wf.poll()).toBeNull();
 			expect(wf.staticData).toMatchObject({ cursor: null, seen: [] });
 			const added = empty.control.addConversations({ count: 3 });
@@ -296,24 +304,6 @@ describe('filters', () => {
 		expect(listRequests()[0].query.agent_id).toBe(String(agentA.id));
 	});
 
-	it('changing the filters starts over like a first activation (emits nothing)', async () => {
-		const wf = workflow({ filters: { channel: 'phone' } });
-		await wf.poll();
-		sandbox.control.addConversations({ count: 2, channel: 'phone' });
-		wf.parameters.filters = { channel: 'web_chat' };
-		expect(await wf.poll()).toBeNull();
-		expect(wf.staticData.filterKey).toBe('channel=web_chat;agent=*');
-		const [chatAgent] = sandbox.control
-			.agents()
-			.filter((a) => a.features.web_chat_enabled && !a.is_suspended);
-		const chats = sandbox.control.addConversations({
-			count: 1,
-			channel: 'web_chat',
-			agentId: chatAgent.id,
-		});
-		expect(ids(await wf.poll())).toEqual(addedIds(chats));
-	});
-
 	it('a damaged state also starts over instead of failing or flooding', async () => {
 		const wf = workflow(
 			{},
@@ -325,9 +315,10 @@ describe('filters', () => {
 });
 
 describe('transcripts', () => {
-	it('Include Transcript emits each conversation in full', async () => {
+	it('Include Transcript emits each conversation in full; a poll reads the credential once (activation included)', async () => {
 		const wf = workflow({ options: { includeTranscript: true } });
 		await wf.poll();
+		expect(wf.credentialReads).toBe(1);
 		const added = sandbox.control.addConversations({ count: 4 });
 		sandbox.control.clearRequests();
 		const items = await wf.poll();
@@ -336,43 +327,8 @@ describe('transcripts', () => {
 		expect(items![0]).not.toHaveProperty('transcript_text');
 		const log = sandbox.control.requests().log;
 		expect(log.filter((e) => e.path.startsWith(`${LIST_PATH}/`))).toHaveLength(4);
+		expect(wf.credentialReads).toBe(1);
 		expect(await wf.poll()).toBeNull();
-	});
-
-	it('a poll reads the credential once for its listing and all its transcripts (first activation included)', async () => {
-		const parameters = { options: { includeTranscript: true } };
-		const staticData: IDataObject = {};
-		const first = await runPoll(trigger, {
-			typeVersion: 1,
-			parameters,
-			credentials: credentials(),
-			staticData,
-			mode: 'trigger',
-		});
-		expect(first.items).toBeNull();
-		expect(first.credentialReads).toBe(1);
-		sandbox.control.addConversations({ count: 12 });
-		const next = await runPoll(trigger, {
-			typeVersion: 1,
-			parameters,
-			credentials: credentials(),
-			staticData,
-			mode: 'trigger',
-		});
-		expect(next.items![0]).toHaveLength(12);
-		expect(next.credentialReads).toBe(1);
-	});
-
-	it('Add Transcript Text adds transcript_text (and fetches the detail by itself)', async () => {
-		const wf = workflow({ options: { transcriptText: true } });
-		await wf.poll();
-		const [added] = sandbox.control.addConversations({ count: 1 });
-		const [item] = (await wf.poll())!;
-		expect(item.transcript).toEqual(added.transcript);
-		const expected = added.transcript
-			.map((t) => `${t.role === 'agent' ? 'Agent' : 'User'}: ${t.content}`)
-			.join('\n');
-		expect(item.transcript_text).toBe(expected);
 	});
 
 	it('bounds the transcript fetches in flight', async () => {
@@ -432,16 +388,6 @@ describe('failures leave the state exactly as it was', () => {
 		expect(await wf.poll()).toBeNull();
 	});
 
-	it('a dropped connection in the middle of pagination is retried: everything once', async () => {
-		const wf = workflow();
-		await wf.poll();
-		const added = sandbox.control.addConversations({ count: 450 });
-		const items = await faultAfterFirstPage(wf, { drop: true, count: 1, path: LIST_PATH });
-		expect(items).toHaveLength(450);
-		expect(new Set(ids(items))).toEqual(new Set(addedIds(added)));
-		expect(await wf.poll()).toBeNull();
-	});
-
 	it('a transcript that fails once: the conversations before it are emitted, it and the rest at the next poll', async () => {
 		const wf = workflow({ options: { includeTranscript: true } });
 		await wf.poll();
@@ -489,34 +435,15 @@ describe('failures leave the state exactly as it was', () => {
 		expect(await wf.poll()).toBeNull();
 	});
 
-	it('429 and 503 answers are retried inside the poll (transport), nothing is lost or repeated', async () => {
+	it('429, 503 and dropped connections are retried inside the poll (transport), nothing is lost or repeated', async () => {
 		const wf = workflow({ options: { includeTranscript: true } });
 		await wf.poll();
 		const added = sandbox.control.addConversations({ count: 3 });
 		sandbox.control.injectFaults({ status: 429, retryAfter: 0, count: 1, path: LIST_PATH });
 		sandbox.control.injectFaults({ status: 503, count: 1, path: `${LIST_PATH}/` });
+		sandbox.control.injectFaults({ drop: true, count: 1, path: LIST_PATH });
 		expect(ids(await wf.poll())).toEqual(addedIds(added));
 		expect(await wf.poll()).toBeNull();
-	});
-
-	it('an n8n restart goes back to the last state n8n saved: still nothing repeated or lost', async () => {
-		const staticData: IDataObject = {};
-		const params = { parameters: {}, credentials: credentials(), staticData };
-		let saved = JSON.parse(
-			JSON.stringify((await runPoll(trigger, { ...params, typeVersion: 1 })).staticData),
-		) as IDataObject; // activation
-		const first = sandbox.control.addConversations({ count: 2 });
-		const emitted: number[] = [];
-		for (let i = 0; i < 3; i++) {
-			const result = await runPoll(trigger, { ...params, typeVersion: 1 }); // 1 emits, then idle polls (not saved by n8n)
-			emitted.push(...(result.items?.[0].map((item) => item.json.id as number) ?? []));
-			if (result.persistedByN8n)
-				saved = JSON.parse(JSON.stringify(result.staticData)) as IDataObject;
-		}
-		const restarted = workflow({}, { staticData: saved });
-		const second = sandbox.control.addConversations({ count: 2 });
-		emitted.push(...ids(await restarted.poll()));
-		expect(emitted).toEqual([...addedIds(first), ...addedIds(second)]);
 	});
 
 	it('a failing first activation stores nothing', async () => {
@@ -618,23 +545,6 @@ describe('a conversation dated in the future', () => {
 });
 
 describe('the credential', () => {
-	it("another account's key: starts over like a first activation, none of that account's past conversations", async () => {
-		const wf = workflow();
-		await wf.poll();
-		sandbox.control.addConversations({ count: 2, account: 'B' });
-		sandbox.control.addConversations({ count: 2 });
-		const onB = workflow(
-			{},
-			{ credentials: credentials('otherAccount'), staticData: wf.staticData },
-		);
-		expect(await onB.poll()).toBeNull();
-		expect(onB.staticData.account).toBe(`${sandbox.url} user 207`);
-		sandbox.control.addConversations({ count: 1 }); // account A's: not this credential's
-		const fromB = sandbox.control.addConversations({ count: 3, account: 'B' });
-		expect(ids(await onB.poll())).toEqual(addedIds(fromB));
-		expect(await onB.poll()).toBeNull();
-	});
-
 	it('a new key of the same account (rotated): keeps the position, one GET /whoami to tell', async () => {
 		const wf = workflow();
 		await wf.poll();
@@ -726,40 +636,6 @@ describe('manual mode (Fetch Test Event)', () => {
 		expect(wf.staticData).toEqual(before);
 		expect(ids(await wf.poll())).toEqual(addedIds(added)); // the real poll still emits both
 	});
-
-	it('without any state: returns the latest and stores nothing', async () => {
-		const wf = workflow({ options: { transcriptText: true } });
-		const items = await wf.poll('manual');
-		const latest = sandbox.control.conversations()[0];
-		expect(items).toHaveLength(1);
-		expect(items![0].id).toBe(latest.id);
-		expect(items![0].transcript).toEqual(latest.transcript);
-		expect(typeof items![0].transcript_text).toBe('string');
-		expect(wf.staticData).toEqual({});
-	});
-
-	it('with no conversation yet: a clear error saying how to make one', async () => {
-		const empty = await startSandbox({
-			port: 0,
-			controls: true,
-			conversationsPerAccount: { A: 0, B: 0 },
-		});
-		try {
-			const wf = workflow(
-				{ filters: { channel: 'phone' } },
-				{ credentials: credentials('readWrite', empty) },
-			);
-			const error = await wf.pollError('manual');
-			expect(error).toBeInstanceOf(NodeOperationError);
-			expect(error.message).toBe(
-				'There is no RingReady conversation yet for these filters (phone calls)',
-			);
-			expect(error.description).toMatch(/call the agent's phone number, or open the web chat/);
-			expect(wf.staticData).toEqual({});
-		} finally {
-			await empty.close();
-		}
-	});
 });
 
 describe('cost and bounds', () => {
@@ -779,47 +655,6 @@ describe('cost and bounds', () => {
 			query: { limit: '200', since: isoSeconds(Date.parse(cursor) - 3_600_000) },
 		});
 	});
-
-	it('the state stays bounded over 50 polls with new and late conversations', async () => {
-		const wf = workflow({ options: { lateArrivalMinutes: 30 } });
-		await wf.poll();
-		const start = Date.now() - 50 * 5 * 60_000;
-		const expected: number[] = [];
-		const emitted: number[] = [];
-		const sizes: number[] = [];
-		for (let i = 1; i <= 50; i++) {
-			const t = start + i * 5 * 60_000; // five minutes of calls per poll
-			expected.push(
-				...addedIds(sandbox.control.addConversations({ count: 20, startedAt: isoSeconds(t) })),
-			);
-			if (i % 4 === 0) {
-				expected.push(
-					...addedIds(
-						sandbox.control.addConversations({ count: 2, startedAt: isoSeconds(t - 20 * 60_000) }),
-					),
-				);
-			}
-			emitted.push(...ids(await wf.poll()));
-			sizes.push((wf.staticData.seen as unknown[]).length);
-		}
-		expect(new Set(emitted).size).toBe(emitted.length);
-		expect(emitted.sort()).toEqual(expected.sort());
-		// 30 minutes of window ≈ 7 polls of 20 (+ late ones): never more than that, however long it runs.
-		expect(Math.max(...sizes)).toBeLessThanOrEqual(8 * 20 + 2 * 3);
-		expect(JSON.stringify(wf.staticData).length).toBeLessThan(6_000);
-	});
-
-	it(`at most ${MAX_SEEN_IDS.toLocaleString('en-US')} ids are kept, even when more fall inside the window`, async () => {
-		const wf = workflow({ options: { lateArrivalMinutes: 24 * 60 } });
-		await wf.poll();
-		const added = sandbox.control.addConversations({ count: MAX_SEEN_IDS + 200 });
-		const items = await wf.poll();
-		expect(items).toHaveLength(MAX_SEEN_IDS + 200);
-		expect(new Set(ids(items))).toEqual(new Set(addedIds(added)));
-		expect((wf.staticData.seen as unknown[]).length).toBeLessThanOrEqual(MAX_SEEN_IDS);
-		expect(JSON.stringify(wf.staticData).length).toBeLessThan(250_000);
-		expect(await wf.poll()).toBeNull(); // nothing repeats
-	}, 60_000);
 });
 
 describe("n8n's poll time budget", () => {
@@ -834,6 +669,31 @@ describe("n8n's poll time budget", () => {
 			restore: () => spy.mockRestore(),
 		};
 	}
+
+	it('a list page that takes over 40 % of the budget: one page per poll, the listing resumes, all once, oldest first', async () => {
+		const wf = workflow();
+		await wf.poll();
+		const added = sandbox.control.addConversations({ count: 450 });
+		const clock = virtualClock(20_000); // each page takes 20 s of a 36 s budget
+		const emitted: IDataObject[] = [];
+		const infos: string[] = [];
+		try {
+			for (let i = 0; i < 6 && emitted.length < added.length; i++) {
+				const { items, logs } = await runPoll(afterEachResponse(clock.tick, 36_000), {
+					typeVersion: 1,
+					parameters: wf.parameters,
+					credentials: credentials(),
+					staticData: wf.staticData,
+				});
+				infos.push(...logs.filter((log) => log.level === 'info').map((log) => log.message));
+				emitted.push(...(items?.[0].map((item) => item.json) ?? []));
+			}
+		} finally {
+			clock.restore();
+		}
+		expect(ids(emitted)).toEqual(addedIds(added));
+		expect(infos[0]).toMatch(/^RingReady Trigger: listed 1 page of new conversations within/);
+	});
 
 	it('a burst with transcripts larger than one poll can fetch drains over several polls, oldest first, once each', async () => {
 		const wf = workflow({ options: { includeTranscript: true } });
@@ -865,40 +725,6 @@ describe("n8n's poll time budget", () => {
 		expect(emitted.every((item) => Array.isArray(item.transcript))).toBe(true);
 		expect(await wf.poll()).toBeNull();
 	});
-
-	it('a listing longer than the budget resumes at the next poll: everything once, oldest first', async () => {
-		const wf = workflow();
-		await wf.poll();
-		const added = sandbox.control.addConversations({ count: 450 });
-		const clock = virtualClock(20_000); // each page takes 20 s of a 36 s budget: one page per poll
-		sandbox.control.clearRequests();
-		const emitted: IDataObject[] = [];
-		const infos: string[] = [];
-		const perPoll: number[] = [];
-		try {
-			for (let i = 0; i < 12 && emitted.length < added.length; i++) {
-				const before = listRequests().length;
-				const { items, logs } = await runPoll(afterEachResponse(clock.tick, 36_000), {
-					typeVersion: 1,
-					parameters: wf.parameters,
-					credentials: credentials(),
-					staticData: wf.staticData,
-				});
-				perPoll.push(listRequests().length - before);
-				infos.push(...logs.filter((log) => log.level === 'info').map((log) => log.message));
-				emitted.push(...(items?.[0].map((item) => item.json) ?? []));
-			}
-		} finally {
-			clock.restore();
-		}
-		expect(ids(emitted)).toEqual(addedIds(added));
-		expect(perPoll.every((pages) => pages === 1)).toBe(true);
-		expect(infos[0]).toBe(
-			"RingReady Trigger: listed 1 page of new conversations within the poll's time budget; the listing continues at the next poll and every conversation is emitted once, oldest first",
-		);
-		expect(wf.staticData.scan).toBeNull();
-		expect(await wf.poll()).toBeNull();
-	});
 });
 
 describe('the API key never appears in an error', () => {
@@ -915,20 +741,5 @@ describe('the API key never appears in an error', () => {
 		expect(JSON.stringify(error)).not.toContain(apiKey);
 		expect(`${error.message} ${error.description} ${error.stack}`).not.toContain(apiKey);
 		expect(wf.staticData).toEqual({});
-	});
-
-	it('a fault during a poll, and a transcript given up on', async () => {
-		const wf = workflow({ options: { includeTranscript: true } });
-		await wf.poll();
-		const [stuck] = sandbox.control.addConversations({ count: 2 });
-		sandbox.control.injectFaults({ status: 500, count: 1, path: LIST_PATH });
-		const error = await wf.pollError();
-		expect(secretPaths(error, sandbox.keys.readWrite)).toEqual([]);
-		expect(JSON.stringify(error)).not.toContain(sandbox.keys.readWrite);
-		sandbox.control.failConversation({ id: stuck.id });
-		const outputs = [await wf.poll(), await wf.poll(), await wf.poll()];
-		expect(ids(outputs[2])[0]).toBe(stuck.id);
-		expect(JSON.stringify(outputs)).not.toContain(sandbox.keys.readWrite);
-		expect(JSON.stringify(wf.staticData)).not.toContain(sandbox.keys.readWrite.slice(8));
 	});
 });
