@@ -1,19 +1,12 @@
 /**
  * Model-based test of the trigger's exactly-once decision (cursor.ts), with fast-check: random
- * streams of conversations (same-second groups, late arrivals inside and outside the window,
- * bursts over a page, dates in the future), polls that fail or are cut short (a listing page
- * that fails, transcripts that fail once or for good, the poll's time budget running out while
- * listing, so that the listing resumes at the next polls, or while fetching transcripts), two
- * polls at once (a tick while the previous poll still runs), n8n restarts from
- * what each scheduler saved, key rotations, filter and account changes, on both of n8n's
- * schedulers. A small reference model says what must be emitted; every run checks that nothing is
- * emitted twice, nothing from before an activation or from another stream is emitted, nothing the
- * model requires is missed, and the state stays within its bounds. On failure fast-check prints
- * the seed and the shortest failing stream (re-run with `fc.assert(..., { seed, path })`).
- *
- * The poll below is the trigger's poll() with RingReady and n8n's storage replaced by a small
- * in-memory world; the decisions are the real ones from cursor.ts, the one-poll-at-a-time lease
- * the real one from state.ts.
+ * streams (same-second groups, late arrivals inside and outside the window, bursts over a page,
+ * future dates), failing and cut-short polls (a list page, transcripts, the budget while listing or
+ * fetching), overlapping ticks, restarts, key rotations, filter and account changes, on both
+ * schedulers. A reference model says what must be emitted; each run checks nothing is emitted
+ * twice or from before an activation or another stream, nothing required is missed, and the state
+ * stays bounded. The poll below is the trigger's poll() over an in-memory world, with the real
+ * decisions (cursor.ts) and lease (state.ts). On failure fast-check prints the seed and path.
  */
 import fc from 'fast-check';
 

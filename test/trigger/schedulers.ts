@@ -367,10 +367,12 @@ export class ScheduledTrigger {
 /**
  * The host clock as the trigger sees it (the project's virtual clock): each HTTP response the
  * trigger receives takes `msPerResponse` of it, so a test runs polls of any length at once.
+ * `budgetMs`: what PollContext.getPollBudgetMs answers (n8n 2.38+), for polls run without a scheduler.
  */
 export function virtualClock(
 	trigger: INodeType & Required<Pick<INodeType, 'poll'>>,
 	msPerResponse: number,
+	budgetMs?: number,
 ) {
 	let now = Date.now();
 	const spy = jest.spyOn(Date, 'now').mockImplementation(() => now);
@@ -388,6 +390,7 @@ export function virtualClock(
 				(clocked as { clocked?: boolean }).clocked = true;
 				this.helpers.httpRequestWithAuthentication = clocked as typeof send;
 			}
+			if (budgetMs !== undefined) this.getPollBudgetMs = () => budgetMs;
 			return await trigger.poll.call(this);
 		},
 	};
