@@ -1,7 +1,7 @@
 /**
- * The exactly-once decision (nodes/RingReadyTrigger/cursor.ts) on its own: a simulated server and
- * every edge case the API contract leaves open (inclusive since, same-second conversations, late
- * processing, ids not in started_at order), plus the state's bounds and persistence rules.
+ * The exactly-once decision (nodes/RingReadyTrigger/cursor.ts) on its own, for what the n8n-core
+ * suites and the model (model.test.ts) do not reach: an untrusted server's listings, unreadable and
+ * fractional dates, the window changing, the state's bounds and persistence rules.
  */
 import type { ConversationSummary } from '../../nodes/RingReady/shared/contract';
 import {
@@ -60,7 +60,7 @@ class FakeServer {
 	}
 }
 
-/** The trigger's poll() without n8n: first activation primes, later polls emit. */
+/** The trigger's poll() without n8n: the first is the activation and its listing, emitting nothing. */
 class Poller {
 	state: TriggerState | undefined;
 
@@ -73,26 +73,15 @@ class Poller {
 	) {}
 
 	poll(): ConversationSummary[] | null {
-		if (!this.state) {
-			const start = startState(KEY, OWNER, this.server.list().slice(0, 1));
-			this.state =
-				start.cursor === null
-					? start
-					: decide(
-							start,
-							this.server.list(sinceFor(start, this.windowMinutes)),
-							this.windowMinutes,
-							{
-								maxSeen: this.maxSeen,
-							},
-						).next;
-			return null;
-		}
+		const { server, windowMinutes, maxSeen } = this;
+		const state = (this.state ??= startState(KEY, OWNER, server.list().slice(0, 1)));
 		const { emit, next } = decide(
-			this.state,
-			this.server.list(sinceFor(this.state, this.windowMinutes)),
-			this.windowMinutes,
-			{ maxSeen: this.maxSeen },
+			state,
+			server.list(sinceFor(state, windowMinutes)),
+			windowMinutes,
+			{
+				maxSeen,
+			},
 		);
 		this.state = JSON.parse(JSON.stringify(next)) as TriggerState; // what n8n stores
 		this.emitted.push(...emit.map((c) => c.id));
