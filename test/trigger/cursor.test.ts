@@ -30,6 +30,15 @@ const W = DEFAULT_LATE_ARRIVAL_MINUTES;
 const OWNER = { account: 'https://www.ring-ready.com user 142', keyId: 'k1' };
 const sinceFor = (state: TriggerState, windowMinutes: number) =>
 	planListing(state, windowMinutes).since;
+/** A conversation as GET /conversations lists it; `started` in epoch ms, or as RingReady wrote it. */
+const row = (id: number, started: number | string): ConversationSummary => ({
+	id,
+	channel: 'phone',
+	agent_id: 7,
+	started_at: typeof started === 'number' ? iso(started) : started,
+});
+/** Activated at a conversation started at T0 (id 1), its window listed. */
+const activatedAtT0 = () => decide(startState(KEY, OWNER, [row(1, T0)]), [row(1, T0)], W).next;
 
 /** A tiny RingReady: conversations by id; `list(since)` = GET /conversations followed to the end. */
 class FakeServer {
@@ -38,17 +47,8 @@ class FakeServer {
 	readonly rows: ConversationSummary[] = [];
 
 	add(startedMs: number, count = 1): ConversationSummary[] {
-		const added: ConversationSummary[] = [];
-		for (let i = 0; i < count; i++) {
-			const row: ConversationSummary = {
-				id: this.nextId++,
-				channel: 'phone',
-				agent_id: 7,
-				started_at: iso(startedMs),
-			};
-			this.rows.push(row);
-			added.push(row);
-		}
+		const added = Array.from({ length: count }, () => row(this.nextId++, startedMs));
+		this.rows.push(...added);
 		return added;
 	}
 
@@ -97,12 +97,10 @@ function expectNoRepeats(emitted: number[]) {
 
 describe('first activation', () => {
 	it('newest without a readable started_at and no server clock: no cursor; the ceiling keeps what existed out', () => {
-		const odd = { id: 5, channel: 'phone' as const, agent_id: 1, started_at: 'yesterday' };
-		const start = startState(KEY, OWNER, [odd]);
+		const start = startState(KEY, OWNER, [row(5, 'yesterday')]);
 		expect(start).toMatchObject({ cursor: null, ceiling: 5 });
-		const older = { ...odd, id: 4, started_at: iso(T0) };
-		const later = { ...odd, id: 6, started_at: iso(T0 + 1000) };
-		const { emit, next } = decide(start, [later, odd, older], W);
+		const later = row(6, T0 + 1000);
+		const { emit, next } = decide(start, [later, row(5, 'yesterday'), row(4, T0)], W);
 		expect(ids(emit)).toEqual([6]);
 		expect(next.cursor).toBe(later.started_at);
 	});
@@ -110,42 +108,18 @@ describe('first activation', () => {
 
 describe('polling', () => {
 	it('does not emit what the server sent from before `since`, nor an id twice in one listing', () => {
-		const state = decide(
-			startState(KEY, OWNER, [{ id: 1, channel: 'phone', agent_id: 7, started_at: iso(T0) }]),
-			[],
-			W,
-		).next;
-		const row = (id: number, ms: number): ConversationSummary => ({
-			id,
-			channel: 'phone',
-			agent_id: 7,
-			started_at: iso(ms),
-		});
-		const { emit, next } = decide(
-			state,
-			[row(10, T0 + 1000), row(10, T0 + 1000), row(9, T0 - 2 * 3_600_000)],
-			W,
-		);
+		const listed = [row(10, T0 + 1000), row(10, T0 + 1000), row(9, T0 - 2 * 3_600_000)];
+		const { emit, next } = decide(activatedAtT0(), listed, W);
 		expect(ids(emit)).toEqual([10]);
-		expect(next.seen).toEqual([[10, (T0 + 1000) / 1000]]);
+		expect(next.seen).toEqual([
+			[1, T0 / 1000],
+			[10, (T0 + 1000) / 1000],
+		]);
 	});
 
 	it('a listed conversation without a readable started_at is emitted once, first, and moves nothing', () => {
-		const state = startState(KEY, OWNER, [
-			{
-				id: 1,
-				channel: 'phone',
-				agent_id: 1,
-				started_at: iso(T0),
-			},
-		]);
-		const odd = {
-			id: 3,
-			channel: 'phone' as const,
-			agent_id: 1,
-			started_at: '2026-12-03 16:47:00Z?',
-		};
-		const normal = { id: 4, channel: 'phone' as const, agent_id: 1, started_at: iso(T0 + 1000) };
+		const state = startState(KEY, OWNER, [row(1, T0)]);
+		const [odd, normal] = [row(3, '2026-12-03 16:47:00Z?'), row(4, T0 + 1000)];
 		const first = decide(state, [normal, odd], W);
 		expect(ids(first.emit)).toEqual([3, 4]);
 		expect(ids(first.unreadable)).toEqual([3]);
@@ -169,18 +143,9 @@ describe('polling', () => {
 	});
 
 	it('fractional-second started_at: since is floored, so the boundary conversation is still listed and seen', () => {
-		const state = startState(KEY, OWNER, [
-			{
-				id: 1,
-				channel: 'phone',
-				agent_id: 7,
-				started_at: '2026-06-09T14:03:00.750Z',
-			},
-		]);
+		const listed = [row(1, '2026-06-09T14:03:00.750Z')];
+		const state = startState(KEY, OWNER, listed);
 		expect(sinceFor(state, 0)).toBe('2026-06-09T14:03:00Z');
-		const listed = [
-			{ id: 1, channel: 'phone' as const, agent_id: 7, started_at: '2026-06-09T14:03:00.750Z' },
-		];
 		const primed = decide(state, listed, 0).next;
 		expect(decide(primed, listed, 0).emit).toEqual([]);
 	});
@@ -287,8 +252,7 @@ describe('emission cut short (poll time budget)', () => {
 	it('maxEmit 0 emits nothing and keeps the state, an unreadable conversation too', () => {
 		const { server, state } = primed();
 		server.add(T0 + 1000, 3);
-		const odd = { id: 3, channel: 'phone' as const, agent_id: 1, started_at: '' };
-		const listed = [...server.list(sinceFor(state, W)), odd];
+		const listed = [...server.list(sinceFor(state, W)), row(3, '')];
 		const { emit, next } = decide(state, listed, W, { maxEmit: 0 });
 		expect(emit).toEqual([]);
 		expect(sameState(state, next)).toBe(true);
@@ -346,7 +310,7 @@ describe('state persistence', () => {
 
 	it('decide does not modify the state it was given', () => {
 		const copy = JSON.parse(JSON.stringify(valid)) as TriggerState;
-		decide(copy, [{ id: 6, channel: 'phone', agent_id: 7, started_at: iso(T0 + 1000) }], W);
+		decide(copy, [row(6, T0 + 1000)], W);
 		expect(copy).toEqual(valid);
 	});
 });
@@ -362,24 +326,8 @@ describe('0.2.0 additions', () => {
 	});
 
 	it('a conversation dated after the server clock + skew is emitted once and does not move the cursor', () => {
-		const state = decide(
-			startState(KEY, OWNER, [{ id: 1, channel: 'phone', agent_id: 7, started_at: iso(T0) }]),
-			[],
-			W,
-		).next;
-		const future = {
-			id: 2,
-			channel: 'phone' as const,
-			agent_id: 7,
-			started_at: iso(T0 + FUTURE_SKEW_MS + 1000),
-		};
-		const justInSkew = {
-			id: 3,
-			channel: 'phone' as const,
-			agent_id: 7,
-			started_at: iso(T0 + FUTURE_SKEW_MS),
-		};
-		const first = decide(state, [future, justInSkew], W, { serverNowMs: T0 });
+		const [future, justInSkew] = [row(2, T0 + FUTURE_SKEW_MS + 1000), row(3, T0 + FUTURE_SKEW_MS)];
+		const first = decide(activatedAtT0(), [future, justInSkew], W, { serverNowMs: T0 });
 		expect(ids(first.emit)).toEqual([3, 2]);
 		expect(ids(first.future)).toEqual([2]);
 		expect(first.next.cursor).toBe(justInSkew.started_at);

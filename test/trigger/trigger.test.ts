@@ -62,8 +62,9 @@ function workflow(
 		parameters,
 		/** How often the last poll read the credential. */
 		credentialReads: 0,
-		async poll(mode: 'trigger' | 'manual' = 'trigger'): Promise<IDataObject[] | null> {
-			const result = await runPoll(trigger, {
+		/** One poll (of `type`, the trigger wrapped), as runPoll reports it (items, logs, ...). */
+		async run(mode: 'trigger' | 'manual' = 'trigger', type: INodeType = trigger) {
+			const result = await runPoll(type, {
 				typeVersion: 1,
 				parameters,
 				credentials: creds(),
@@ -71,23 +72,19 @@ function workflow(
 				mode,
 			});
 			wf.credentialReads = result.credentialReads;
-			return result.items === null
-				? null
-				: result.items[0].map((item: INodeExecutionData) => item.json);
+			return result;
+		},
+		async poll(mode: 'trigger' | 'manual' = 'trigger'): Promise<IDataObject[] | null> {
+			const { items } = await wf.run(mode);
+			return items === null ? null : items[0].map((item: INodeExecutionData) => item.json);
 		},
 		async pollError(mode: 'trigger' | 'manual' = 'trigger') {
-			try {
-				await runPoll(trigger, {
-					typeVersion: 1,
-					parameters,
-					credentials: creds(),
-					staticData,
-					mode,
-				});
-			} catch (error) {
-				return error as Error & { description?: string; httpCode?: string };
-			}
-			throw new Error('expected the poll to fail, but it succeeded');
+			const failed = await wf.run(mode).then(
+				() => undefined,
+				(error: unknown) => error as Error & { description?: string; httpCode?: string },
+			);
+			if (!failed) throw new Error('expected the poll to fail, but it succeeded');
+			return failed;
 		},
 		snapshot: () => JSON.parse(JSON.stringify(staticData)) as IDataObject,
 	};
@@ -322,42 +319,23 @@ describe('transcripts', () => {
 });
 
 describe('failures leave the state exactly as it was', () => {
-	/** Polls, injecting the fault as soon as the first listing page has arrived (before the second is asked for). */
-	async function faultAfterFirstPage(
-		wf: ReturnType<typeof workflow>,
-		fault: Parameters<Sandbox['control']['injectFaults']>[0],
-	) {
-		sandbox.control.clearRequests();
-		let injected = false;
-		const hooked = afterEachResponse(() => {
-			if (injected || listRequests().length !== 1) return;
-			injected = true;
-			sandbox.control.injectFaults(fault);
-		});
-		const result = await runPoll(hooked, {
-			typeVersion: 1,
-			parameters: wf.parameters,
-			credentials: credentials(),
-			staticData: wf.staticData,
-		});
-		expect(injected).toBe(true);
-		return result.items === null
-			? null
-			: result.items[0].map((item: INodeExecutionData) => item.json);
-	}
-
 	it('a 500 in the middle of pagination: the poll throws, nothing is lost or repeated afterwards', async () => {
 		const wf = workflow();
 		await wf.poll();
 		const added = sandbox.control.addConversations({ count: 450 });
 		const before = wf.snapshot();
-		const error = await faultAfterFirstPage(wf, { status: 500, count: 1, path: LIST_PATH }).then(
-			() => undefined,
-			(e: unknown) => e as NodeApiError,
-		);
+		sandbox.control.clearRequests();
+		const faultAfterFirstPage = afterEachResponse(() => {
+			if (listRequests().length === 1)
+				sandbox.control.injectFaults({ status: 500, count: 1, path: LIST_PATH });
+		});
+		const error = await wf
+			.run('trigger', faultAfterFirstPage)
+			.catch((e: unknown) => e as NodeApiError);
 		expect(error).toBeInstanceOf(NodeApiError);
-		expect(error!.message).toMatch(/RingReady is unavailable right now \(HTTP 500\)/);
-		expect(error!.description).toMatch(/the next poll picks up every new conversation, once/);
+		if (!(error instanceof NodeApiError)) return;
+		expect(error.message).toMatch(/RingReady is unavailable right now \(HTTP 500\)/);
+		expect(error.description).toMatch(/the next poll picks up every new conversation, once/);
 		expect(listRequests().length).toBe(2); // page 1 ok, page 2 failed
 		expect(wf.staticData).toEqual(before);
 
@@ -373,12 +351,7 @@ describe('failures leave the state exactly as it was', () => {
 		const added = sandbox.control.addConversations({ count: 4 });
 		const stuck = added[1];
 		sandbox.control.failConversation({ id: stuck.id });
-		const first = await runPoll(trigger, {
-			typeVersion: 1,
-			parameters: wf.parameters,
-			credentials: credentials(),
-			staticData: wf.staticData,
-		});
+		const first = await wf.run();
 		expect(first.items![0].map((item) => item.json.id)).toEqual([added[0].id]);
 		expect(first.logs.filter((log) => log.level === 'warn').map((log) => log.message)).toEqual([
 			`RingReady Trigger: could not fetch the transcript of conversation ${stuck.id} (poll 1 of 3): RingReady is unavailable right now (HTTP 500). Emitted the 1 conversations before it; it and the 2 after it are tried again at the next poll.`,
@@ -457,12 +430,7 @@ describe('a conversation dated in the future', () => {
 		await wf.poll();
 		const [future] = sandbox.control.addConversations({ count: 1, startedAt: tenYearsAhead() });
 		const normal = sandbox.control.addConversations({ count: 2 });
-		const { items, logs } = await runPoll(trigger, {
-			typeVersion: 1,
-			parameters: {},
-			credentials: credentials(),
-			staticData: wf.staticData,
-		});
+		const { items, logs } = await wf.run();
 		expect(items![0].map((item) => item.json.id)).toEqual([...addedIds(normal), future.id]);
 		const warnings = logs.filter((log) => log.level === 'warn').map((log) => log.message);
 		expect(warnings).toHaveLength(1);
@@ -489,12 +457,7 @@ describe('a conversation dated in the future', () => {
 		const wf = workflow({}, { staticData: frozen });
 		// Started while the trigger was frozen: never listed then, and before the point it restarts from.
 		sandbox.control.addConversations({ count: 2, startedAt: isoSeconds(Date.now() - 60_000) });
-		const { items, logs } = await runPoll(trigger, {
-			typeVersion: 1,
-			parameters: {},
-			credentials: credentials(),
-			staticData: wf.staticData,
-		});
+		const { items, logs } = await wf.run();
 		expect(items).toBeNull();
 		expect(logs.map((log) => log.message)).toContainEqual(
 			expect.stringMatching(
@@ -633,12 +596,7 @@ describe("n8n's poll time budget", () => {
 		const infos: string[] = [];
 		try {
 			for (let i = 0; i < 6 && emitted.length < added.length; i++) {
-				const { items, logs } = await runPoll(clock.nodeType, {
-					typeVersion: 1,
-					parameters: wf.parameters,
-					credentials: credentials(),
-					staticData: wf.staticData,
-				});
+				const { items, logs } = await wf.run('trigger', clock.nodeType);
 				infos.push(...logs.filter((log) => log.level === 'info').map((log) => log.message));
 				emitted.push(...(items?.[0].map((item) => item.json) ?? []));
 			}
@@ -661,12 +619,7 @@ describe("n8n's poll time budget", () => {
 		const perPoll: number[] = [];
 		try {
 			for (let i = 0; i < 30 && emitted.length < added.length; i++) {
-				const { items } = await runPoll(clock.nodeType, {
-					typeVersion: 1,
-					parameters: wf.parameters,
-					credentials: credentials(),
-					staticData: wf.staticData,
-				});
+				const { items } = await wf.run('trigger', clock.nodeType);
 				perPoll.push(items?.[0].length ?? 0);
 				emitted.push(...(items?.[0].map((item) => item.json) ?? []));
 			}
