@@ -19,9 +19,17 @@ const addedIds = (
 	options: Parameters<Sandbox['control']['addConversations']>[0] = { count },
 ) => sandbox.control.addConversations({ ...options, count }).map((c) => c.id);
 
+const LIST_PATH = '/api/v1/conversations';
+const listRequests = () =>
+	sandbox.control.requests().log.filter((entry) => entry.path === LIST_PATH);
+const detailRequests = () =>
+	sandbox.control.requests().log.filter((entry) => entry.path.startsWith(`${LIST_PATH}/`));
+const chatAgentId = () =>
+	sandbox.control.agents().find((a) => a.features.web_chat_enabled && !a.is_suspended)!.id;
+
 describe.each(SCHEDULERS)('on the %s scheduler', (kind) => {
-	const triggerOn = (parameters: INodeParameters = {}) =>
-		new ScheduledTrigger(kind, trigger, parameters, credentials());
+	const triggerOn = (parameters: INodeParameters = {}, budgetMs?: number) =>
+		new ScheduledTrigger(kind, trigger, parameters, credentials(), budgetMs);
 
 	it('what arrives between activation and the first poll, with an idle poll first', async () => {
 		const wf = triggerOn();
@@ -52,12 +60,10 @@ describe.each(SCHEDULERS)('on the %s scheduler', (kind) => {
 		addedIds(2, { count: 2, channel: 'phone' });
 		await wf.poll();
 		wf.parameters = { filters: { channel: 'web_chat' } };
-		const [chatAgent] = sandbox.control
-			.agents()
-			.filter((a) => a.features.web_chat_enabled && !a.is_suspended);
-		addedIds(2, { count: 2, channel: 'web_chat', agentId: chatAgent.id }); // before publishing: not emitted
+		const chatAgent = chatAgentId();
+		addedIds(2, { count: 2, channel: 'web_chat', agentId: chatAgent }); // before publishing: not emitted
 		expect((await wf.activate()).items).toBeNull();
-		const chats = addedIds(3, { count: 3, channel: 'web_chat', agentId: chatAgent.id });
+		const chats = addedIds(3, { count: 3, channel: 'web_chat', agentId: chatAgent });
 		expect(ids(await wf.poll())).toEqual(chats);
 		expect((await wf.poll()).items).toBeNull();
 	});
@@ -79,17 +85,6 @@ describe.each(SCHEDULERS)('on the %s scheduler', (kind) => {
 		const back = addedIds(2);
 		expect(ids(await wf.poll())).toEqual(back);
 	});
-});
-
-const LIST_PATH = '/api/v1/conversations';
-const listRequests = () =>
-	sandbox.control.requests().log.filter((entry) => entry.path === LIST_PATH);
-const detailRequests = () =>
-	sandbox.control.requests().log.filter((entry) => entry.path.startsWith(`${LIST_PATH}/`));
-
-describe.each(SCHEDULERS)('under load, on the %s scheduler', (kind) => {
-	const triggerOn = (parameters: INodeParameters = {}, budgetMs?: number, type = trigger) =>
-		new ScheduledTrigger(kind, type, parameters, credentials(), budgetMs);
 
 	// Durable: ticks are a minute apart and a poll is abandoned after 45 s (see lifecycle.test.ts).
 	if (kind === 'legacy')
@@ -181,13 +176,11 @@ describe.each(SCHEDULERS)('under load, on the %s scheduler', (kind) => {
 	it('Only Finished Conversations (default): a live web chat is emitted once, when it has ended', async () => {
 		const wf = triggerOn();
 		await wf.activate();
-		const [chatAgent] = sandbox.control
-			.agents()
-			.filter((a) => a.features.web_chat_enabled && !a.is_suspended);
+		const chatAgent = chatAgentId();
 		const [live] = sandbox.control.addConversations({
 			count: 1,
 			channel: 'web_chat',
-			agentId: chatAgent.id,
+			agentId: chatAgent,
 			live: true,
 		});
 		const call = addedIds(1);

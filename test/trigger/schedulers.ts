@@ -129,18 +129,6 @@ function isAbandoned(record: PollRecord): boolean {
 
 export class ScheduledTrigger {
 	private db: Database = { staticData: {}, cursor: null, taskEpoch: 0 };
-	get savedStaticData(): IDataObject {
-		return this.db.staticData;
-	}
-	set savedStaticData(data: IDataObject) {
-		this.db.staticData = data;
-	}
-	get savedCursor(): IDataObject | null {
-		return this.db.cursor;
-	}
-	set savedCursor(cursor: IDataObject | null) {
-		this.db.cursor = cursor;
-	}
 	/** Legacy only: the workflow object, poll context and executor of the running activation. */
 	private live:
 		| { workflow: Workflow; run: (activation: boolean) => Promise<PollOutcome> }
@@ -173,18 +161,14 @@ export class ScheduledTrigger {
 		return outcome;
 	}
 
-	/** A scheduled poll: its items, or the error n8n would record as a failed execution. */
-	async poll(): Promise<PollOutcome> {
-		return await this.tick();
-	}
-
 	/**
-	 * A cron tick: starts a scheduled poll and does not wait for it (legacy: whether or not the
-	 * previous one has finished, as n8n does); the promise tells what that poll did.
+	 * A cron tick, a scheduled poll: its items, or the error n8n would record as a failed execution.
+	 * `tick` does not wait for it (legacy: whether or not the previous one has finished, as n8n does).
 	 */
-	tick(): Promise<PollOutcome> {
+	poll(): Promise<PollOutcome> {
 		return this.run(false);
 	}
+	tick = () => this.poll();
 
 	/** Durable: another main of the same n8n and database, running `nodeType` (its own module instance). */
 	anotherMain(nodeType: INodeType): ScheduledTrigger {
@@ -209,11 +193,11 @@ export class ScheduledTrigger {
 
 	/** The node's state where the scheduler keeps it (durable: the poller_state row). */
 	nodeState(): IDataObject {
-		if (this.kind === 'durable') return json(this.savedCursor ?? {});
+		if (this.kind === 'durable') return json(this.db.cursor ?? {});
 		const live = this.live
 			? (this.live.workflow.staticData[`node:${this.nodeName}`] as IDataObject)
 			: undefined;
-		return json(live ?? (this.savedStaticData[`node:${this.nodeName}`] as IDataObject) ?? {});
+		return json(live ?? (this.db.staticData[`node:${this.nodeName}`] as IDataObject) ?? {});
 	}
 
 	private build(): Workflow {
@@ -228,7 +212,7 @@ export class ScheduledTrigger {
 		return makeWorkflow({
 			nodes: [node],
 			nodeTypes: makeNodeTypes([this.nodeType]),
-			staticData: json(this.savedStaticData),
+			staticData: json(this.db.staticData),
 			active: true,
 		});
 	}
@@ -236,7 +220,7 @@ export class ScheduledTrigger {
 	private saveStaticData(workflow: Workflow): void {
 		const data = workflow.staticData as IDataObject & { __dataChanged?: boolean };
 		if (data.__dataChanged !== true) return;
-		this.savedStaticData = json(data);
+		this.db.staticData = json(data);
 		data.__dataChanged = false;
 	}
 
@@ -287,7 +271,7 @@ export class ScheduledTrigger {
 				record.outcome = { items: null, refused: true };
 				return;
 			}
-			if (cursor) this.savedCursor = cursor;
+			if (cursor) this.db.cursor = cursor;
 			record.outcome = { items: data[0].map((item) => item.json) };
 		};
 		const __emitError = (error: Error) => {
@@ -298,12 +282,12 @@ export class ScheduledTrigger {
 			const record = current.getStore()!;
 			if (isAbandoned(record)) return;
 			const cursor = takeStaged();
-			if (cursor && holdsTask(record)) this.savedCursor = cursor;
+			if (cursor && holdsTask(record)) this.db.cursor = cursor;
 		};
 		const __runPoll = async <T>(poll: () => Promise<T>): Promise<T> => {
 			if (durable) {
-				this.savedCursor ??= json((workflow.getStaticData('node', node) as IDataObject) ?? {});
-				staged = { snapshot: json(this.savedCursor), seed: JSON.stringify(this.savedCursor) };
+				this.db.cursor ??= json((workflow.getStaticData('node', node) as IDataObject) ?? {});
+				staged = { snapshot: json(this.db.cursor), seed: JSON.stringify(this.db.cursor) };
 			}
 			return await poll();
 		};
