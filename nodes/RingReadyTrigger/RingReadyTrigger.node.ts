@@ -21,14 +21,13 @@ import {
 	executionData,
 	OutputItem,
 	outputProperties,
-	parseOutput,
+	readOutput,
 	shapeConversation,
 } from '../RingReady/shared/output';
 import { readRecordingDownload, recordingOptions } from '../RingReady/shared/recording';
-import { agentIdFromLocator } from '../RingReady/shared/validation';
+import { agentIdFromLocator, invalid } from '../RingReady/shared/validation';
 import {
 	DEFAULT_LATE_ARRIVAL_MINUTES,
-	InvalidStartedAtError,
 	MAX_FUTURE_IDS,
 	MAX_LATE_ARRIVAL_MINUTES,
 	TRANSCRIPT_ATTEMPTS,
@@ -140,8 +139,9 @@ export class RingReadyTrigger implements INodeType {
 		const requests = new PollFetch(this, !manual);
 		if (manual) return await fetchTestEvent.call(this, requests, settings);
 		const staticData = this.getWorkflowStaticData('node');
-		const cancel = () => requests.cancel();
-		const lease = acquirePollLease(triggerKey(this), staticData, requests.deadline, cancel);
+		const lease = acquirePollLease(triggerKey(this), staticData, requests.deadline, () =>
+			requests.cancel(),
+		);
 		if (!lease) {
 			this.logger.info(
 				'RingReady Trigger: the previous poll of this trigger is still running; this poll does nothing',
@@ -150,10 +150,9 @@ export class RingReadyTrigger implements INodeType {
 		}
 		try {
 			const { state, started, items } = await pollOnce.call(this, requests, settings);
-			// A newer poll took over: it alone writes and emits.
-			if (!lease.holds()) return null;
+			if (!lease.holds()) return null; // A newer poll took over: it alone writes and emits.
 			if (state) writeState(staticData, state);
-			if (started) setActivationRecord(this, state);
+			setActivationRecord(this, started ? state : undefined);
 			return items.length > 0 ? [items] : null;
 		} catch (error) {
 			if (!lease.holds()) return null;
@@ -176,13 +175,12 @@ async function pollOnce(
 	const { query, windowMinutes, onlyFinished } = settings;
 	const filterKey = filterKeyFor(query);
 	const found = await findState(this, filterKey, requests);
-	if (!found.state) {
+	if (!('state' in found)) {
 		// First activation, or new filters or account: the newest conversations, nothing emitted.
 		const { conversations } = await requests.listPart(query, { floor: null }, NEWEST_CANDIDATES);
-		const start = startState(filterKey, found.owner, conversations, requests.serverNowMs);
+		const start = startState(filterKey, found, conversations, requests.serverNowMs);
 		return { state: start, started: true, items: [] };
 	}
-	if (!found.fromActivation) setActivationRecord(this);
 	const { state } = found;
 	const plan = planListing(state, windowMinutes);
 	const listed = await requests.listPart(query, plan);
@@ -199,8 +197,7 @@ async function pollOnce(
 		givesUpOnTranscript(state, id),
 	);
 	const next = step.after(fetched.items.length, fetched.failedIds);
-	for (const warning of pollWarnings.call(this, decision, fetched, state, serverNowMs))
-		if (warning) this.logger.warn(`RingReady Trigger: ${warning}`);
+	logWarnings.call(this, decision, fetched, state, serverNowMs);
 	const changed = !sameState(state, next) || found.changed;
 	const items = fetched.items.flatMap((item) => outputItem(item, settings, decision));
 	return { state: changed ? next : undefined, items };
@@ -238,11 +235,9 @@ function readSettings(this: IPollFunctions) {
 		const got = String(options.lateArrivalMinutes).slice(0, 40);
 		const message = `Late-Arrival Window must be between 0 and ${MAX_LATE_ARRIVAL_MINUTES} minutes, got "${got}"`;
 		const description = `Set it in the trigger's options; ${DEFAULT_LATE_ARRIVAL_MINUTES} suits most accounts.`;
-		throw new NodeOperationError(node, message, { description });
+		throw invalid(node, undefined, message, description);
 	}
-	const read = (name: string, fallback: unknown) => this.getNodeParameter(name, fallback);
-	const choice = { output: read('output', 'simplified'), fields: read('fields', []) };
-	const output = parseOutput(node, choice, CONVERSATION_OUTPUT);
+	const output = readOutput.call(this, node, undefined, CONVERSATION_OUTPUT);
 	const fullField =
 		output.mode === 'selectedFields' &&
 		output.fields.some((field) => CONVERSATION_FULL_FIELDS.includes(field));
@@ -280,11 +275,8 @@ async function fetchTestEvent(
 	return [outputItem(items[0], settings)];
 }
 
-/**
- * Why fewer were emitted than decided (failed transcripts; the time is only logged here), and what
- * was emitted with a date the trigger cannot place, or a thawed position.
- */
-function pollWarnings(
+/** Logs failed transcripts, and what was emitted with a date the trigger cannot place, or thawed. */
+function logWarnings(
 	this: IPollFunctions,
 	decision: Decision,
 	{ items, deferred, blocking }: FetchedDetails,
@@ -292,20 +284,15 @@ function pollWarnings(
 	serverNowMs?: number,
 ) {
 	const [emitted, total] = [items.length, decision.emit.length];
-	if (emitted < total && !deferred && !blocking)
-		this.logger.info(
-			`RingReady Trigger: fetched ${emitted} of ${total} new conversations within the poll's time budget; the rest follow at the next poll`,
-		);
-	const attempt = blocking && transcriptFailures(state, blocking.id) + 1;
 	const serverTime = serverNowMs === undefined ? 'unknown' : new Date(serverNowMs).toISOString();
 	const [skipped] = decision.skippedFuture;
 	const ids = new Set(items.map(({ conversation }) => conversation.id));
 	const emittedOf = (list: ConversationSummary[]) => list.filter(({ id }) => ids.has(id));
-	return [
+	const warnings = [
 		deferred &&
 			`could not fetch the transcript of conversation ${deferred.id}: ${reasonOf(deferred.error)}. That is not the conversation's own failure and does not count towards the ${TRANSCRIPT_ATTEMPTS} polls; it and the conversations after it follow at the next poll (${emitted} of ${total} emitted).`,
 		blocking &&
-			`could not fetch the transcript of conversation ${blocking.id} (poll ${attempt} of ${TRANSCRIPT_ATTEMPTS}): ${reasonOf(blocking.error)}. Emitted the ${emitted} conversations before it; it and the ${total - emitted - 1} after it are tried again at the next poll.`,
+			`could not fetch the transcript of conversation ${blocking.id} (poll ${transcriptFailures(state, blocking.id) + 1} of ${TRANSCRIPT_ATTEMPTS}): ${reasonOf(blocking.error)}. Emitted the ${emitted} conversations before it; it and the ${total - emitted - 1} after it are tried again at the next poll.`,
 		...emittedOf(decision.future).map(
 			({ id, started_at }) =>
 				`conversation ${id} is dated in the future (started_at ${started_at}, RingReady's clock ${serverTime}); emitted once, without moving the trigger's position`,
@@ -319,20 +306,15 @@ function pollWarnings(
 				`conversation ${id} has a started_at the trigger cannot read (${shown(started_at)}); emitted once with an error field, without moving the trigger's position`,
 		),
 	];
+	for (const warning of warnings) if (warning) this.logger.warn(`RingReady Trigger: ${warning}`);
 }
 
 /** Adds to a poll's error that nothing was emitted and the state was kept. */
 function explainFailure(this: IPollFunctions, error: unknown): Error {
-	let failure: NodeApiError | NodeOperationError;
-	if (error instanceof NodeApiError || error instanceof NodeOperationError) failure = error;
-	else if (error instanceof InvalidStartedAtError) {
-		const { message, description } = error;
-		failure = new NodeOperationError(this.getNode(), message, { description });
-	} else
-		failure = new NodeOperationError(
-			this.getNode(),
-			`RingReady Trigger failed: ${reasonOf(error)}`,
-		);
+	const failure =
+		error instanceof NodeApiError || error instanceof NodeOperationError
+			? error
+			: new NodeOperationError(this.getNode(), `RingReady Trigger failed: ${reasonOf(error)}`);
 	failure.description = [failure.description, STATE_UNCHANGED].filter(Boolean).join(' ');
 	return failure;
 }

@@ -1,10 +1,9 @@
 /**
  * The trigger's exactly-once decision, as pure functions (no n8n, no I/O, no clock). A poll lists
- * every conversation from windowStart on (`since` is inclusive) and emits the ones not in `seen`,
- * which holds everything listed inside the window, emitted or not: nothing relies on ids following
- * started_at. windowStart never moves back, so widening the window never re-emits. A conversation
- * dated past the server's clock is emitted but never moves the cursor, or one bad date would move
- * the window past every real conversation. `seen` is capped by narrowing the window.
+ * every conversation from windowStart on (`since` is inclusive) and emits the ones not in `seen`
+ * (everything listed inside the window, emitted or not). windowStart never moves back, so widening
+ * the window never re-emits. A conversation dated past the server's clock is emitted but never
+ * moves the cursor. `seen` is capped by narrowing the window.
  */
 import { DateTime } from 'luxon';
 
@@ -23,8 +22,6 @@ export const TRANSCRIPT_ATTEMPTS = 3;
 export const MAX_FAILING_IDS = 100;
 export const MAX_UNREADABLE_IDS = 1_000;
 
-export type SeenEntry = [id: number, startedAtSeconds: number];
-export type FailingEntry = [id: number, failedPollsInARow: number];
 /** The Base URL's origin with the key owner's user id, and a one-way fingerprint of the key. */
 export type Owner = { account: string; keyId: string };
 
@@ -37,8 +34,8 @@ export interface TriggerState {
 	cursor: string | null;
 	windowStart: string | null;
 	/** Sorted by id, like `failing` (only conversations not emitted yet) and `unreadable`. */
-	seen: SeenEntry[];
-	failing: FailingEntry[];
+	seen: Array<[id: number, startedAtSeconds: number]>;
+	failing: Array<[id: number, failedPollsInARow: number]>;
 	scan: Scan | null;
 	/** Emitted with a started_at that could not be read: no place in time, so kept by id. */
 	unreadable: number[];
@@ -88,12 +85,6 @@ export interface Decision {
 	unreadable: ConversationSummary[];
 }
 
-/** A conversation the trigger cannot place in time, where it must (its message is the user's). */
-export class InvalidStartedAtError extends Error {
-	readonly description =
-		'The trigger orders conversations by their start time and cannot place this one. Contact RingReady support if this persists.';
-}
-
 export function filterKeyFor(query: Pick<ConversationQuery, 'channel' | 'agent_id'>): string {
 	return `channel=${query.channel ?? '*'};agent=${query.agent_id ?? '*'}`;
 }
@@ -113,9 +104,8 @@ export function parseTimestamp(value: unknown): number {
 
 /** Epoch ms of an HTTP `Date` header, or undefined. */
 export function parseHttpDate(value: unknown): number | undefined {
-	const text: unknown = Array.isArray(value) ? value[0] : value;
-	if (typeof text !== 'string') return undefined;
-	const parsed = DateTime.fromRFC2822(text.trim().replace(/ GMT$/, ' +0000'));
+	const text = String([value].flat()[0]).trim();
+	const parsed = DateTime.fromRFC2822(text.replace(/ GMT$/, ' +0000'));
 	return parsed.isValid ? parsed.toMillis() : undefined;
 }
 
@@ -134,29 +124,21 @@ const futureLimitMs = (serverNowMs?: number) =>
 		: serverNowMs + FUTURE_SKEW_MS;
 
 /**
- * A first activation's state, from one page of the newest: the cursor at the newest with a readable
- * started_at (the server's clock if that one is future-dated), and the newest id as the `ceiling`,
- * so nothing from before activation is emitted later. The window is listed by the next polls, as
- * any listing, resuming across polls when it is long.
+ * A first activation's state, from one page of the newest: the cursor at the newest readable
+ * started_at (RingReady's clock if none is, or it is future-dated), and the newest id as the
+ * `ceiling`, so nothing from before activation is emitted; the next polls list the window.
  */
 export function startState(
 	filterKey: string,
 	owner: Owner,
-	newest: ConversationSummary | readonly ConversationSummary[] | undefined,
+	newest: readonly ConversationSummary[],
 	serverNowMs?: number,
 ): TriggerState {
-	const candidates = newest === undefined ? [] : [newest].flat();
-	const readable = candidates.find(({ started_at }) => !Number.isNaN(parseTimestamp(started_at)));
-	if (candidates.length > 0 && readable === undefined && serverNowMs === undefined) {
-		const [{ id, started_at }] = candidates;
-		const what = `Conversation ${id} has no valid started_at (${shown(started_at)})`;
-		throw new InvalidStartedAtError(`RingReady sent an unexpected conversation: ${what}`);
-	}
+	const readable = newest.find(({ started_at }) => !Number.isNaN(parseTimestamp(started_at)));
 	let cursor = readable?.started_at ?? null;
-	// None readable, or the newest future-dated: RingReady's clock.
-	if (candidates.length > 0 && !(parseTimestamp(cursor) <= futureLimitMs(serverNowMs)))
-		cursor = formatSeconds(toSeconds(serverNowMs!));
-	const ceiling = candidates.length > 0 ? Math.max(...candidates.map(({ id }) => id)) : null;
+	if (newest.length > 0 && !(parseTimestamp(cursor) <= futureLimitMs(serverNowMs)))
+		cursor = serverNowMs === undefined ? null : formatSeconds(toSeconds(serverNowMs));
+	const ceiling = newest.length > 0 ? Math.max(...newest.map(({ id }) => id)) : null;
 	const empty = { windowStart: null, seen: [], failing: [], scan: null, unreadable: [] };
 	return { v: STATE_VERSION, filterKey, owner, cursor, ...empty, ceiling };
 }
@@ -170,16 +152,10 @@ function lowerBoundSeconds(state: TriggerState, windowMinutes: number): number |
 	return bounds.length === 0 ? null : Math.max(...bounds);
 }
 
-/** The listing's `since`, or undefined to list everything (no cursor yet). */
-export function sinceFor(state: TriggerState, windowMinutes: number): string | undefined {
-	const lower = lowerBoundSeconds(state, windowMinutes);
-	return lower === null ? undefined : formatSeconds(lower);
-}
-
 /**
- * What to emit and the next state, from a whole listing of `sinceFor(state)` (or one `segment` of
- * a resumed listing). With `maxEmit`, only the oldest new ones are emitted and remembered and the
- * cursor moves only as far as they go: the others stay in the window, unseen, for the next poll.
+ * What to emit and the next state, from a whole listing from the window's start (or one `segment`
+ * of a resumed listing). With `maxEmit`, only the oldest new ones are emitted and remembered and
+ * the cursor moves only as far as they go: the others stay in the window for the next poll.
  */
 export function decide(
 	saved: TriggerState,
@@ -242,7 +218,7 @@ export function decide(
 	const bySeconds = new Map<number, number>(state.seen);
 	for (const { conversation, ms } of nowKnown) bySeconds.set(conversation.id, toSeconds(ms));
 	const inRange = [...bySeconds].filter(([, seconds]) => lower === null || seconds >= lower);
-	let seen: SeenEntry[] = inRange.filter(([, seconds]) => !isFuture(seconds));
+	let seen: TriggerState['seen'] = inRange.filter(([, seconds]) => !isFuture(seconds));
 	const maxSeen = Math.max(1, options.maxSeen ?? MAX_SEEN_IDS);
 	if (seen.length > maxSeen) {
 		// Several may share the boundary second: they all go, and stay outside the window.
@@ -257,8 +233,10 @@ export function decide(
 	// A whole listing that no longer holds an unreadable id: it is out of the window for good.
 	const stillListed = (id: number) => Boolean(segment) || listedIds.has(id);
 	const emittedUnreadable = emitted.filter(unreadable).map(({ conversation }) => conversation);
-	const unreadableNext = new Set(state.unreadable.filter(stillListed));
-	for (const { id } of emittedUnreadable) unreadableNext.add(id);
+	const unreadableNext = [
+		...state.unreadable.filter(stillListed),
+		...emittedUnreadable.map(({ id }) => id),
+	];
 	return {
 		emit: emitted.map(({ conversation }) => conversation),
 		next: {
@@ -267,7 +245,7 @@ export function decide(
 			windowStart: lower === null ? null : formatSeconds(lower),
 			seen: seen.sort((a, b) => a[0] - b[0]),
 			failing: state.failing.filter(([id]) => pending.has(id)),
-			unreadable: [...unreadableNext].sort((a, b) => a - b).slice(-MAX_UNREADABLE_IDS),
+			unreadable: [...new Set(unreadableNext)].sort((a, b) => a - b).slice(-MAX_UNREADABLE_IDS),
 		},
 		future: emitted.filter(({ ms }) => ms > limitMs).map(({ conversation }) => conversation),
 		skippedFuture,
@@ -285,7 +263,7 @@ export function givesUpOnTranscript(state: TriggerState, id: number): boolean {
 	return transcriptFailures(state, id) + 1 >= TRANSCRIPT_ATTEMPTS;
 }
 
-/** One more failed poll for each of `failedIds`; the ones closest to giving up are kept. */
+/** One more failed poll for each of `failedIds` not emitted; the oldest MAX_FAILING_IDS are kept. */
 export function withTranscriptFailures(
 	state: TriggerState,
 	failedIds: readonly number[],
@@ -294,16 +272,15 @@ export function withTranscriptFailures(
 	const counts = new Map<number, number>(state.failing);
 	for (const id of new Set(failedIds))
 		if (!seenIds.has(id)) counts.set(id, (counts.get(id) ?? 0) + 1);
-	const failing = [...counts]
-		.sort((a, b) => b[1] - a[1] || a[0] - b[0])
-		.slice(0, MAX_FAILING_IDS)
-		.sort((a, b) => a[0] - b[0]);
-	return { ...state, failing };
+	const failing = [...counts].sort((a, b) => a[0] - b[0]);
+	return { ...state, failing: failing.slice(0, MAX_FAILING_IDS) };
 }
 
 export function planListing(state: TriggerState, windowMinutes: number): ListingPlan {
 	const { scan } = state;
-	if (!scan) return { since: sinceFor(state, windowMinutes), floor: null };
+	// No scan: from the window's start (none without a cursor: everything).
+	const lower = lowerBoundSeconds(state, windowMinutes);
+	if (!scan) return { since: lower === null ? undefined : formatSeconds(lower), floor: null };
 	const since = scan.since ?? undefined;
 	if (scan.floor === null) return { since, beforeId: scan.stops.at(-1), floor: null };
 	// The part just above the floor, as many pages as the last short poll managed.

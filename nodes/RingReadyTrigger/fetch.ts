@@ -1,8 +1,6 @@
 /** A poll's requests, within the time n8n gives it: the trigger's only use of the transport. */
 import type { IBinaryKeyData, IPollFunctions } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
-import { resolveBaseUrl } from '../../credentials/RingReadyApi.credentials';
 import { conversationPages, getAccount } from '../RingReady/shared/api';
 import type {
 	ConversationDetail,
@@ -11,7 +9,7 @@ import type {
 } from '../RingReady/shared/contract';
 import { fetchConversationDetails } from '../RingReady/shared/conversations';
 import { recordingFile, type RecordingDownload } from '../RingReady/shared/recording';
-import { RequestSession } from '../RingReady/transport';
+import { RequestSession, baseUrlOf } from '../RingReady/transport';
 import { isRecordsOwnFailure } from '../RingReady/transport/errors';
 import { TRANSCRIPT_ATTEMPTS, parseHttpDate } from './cursor';
 import type { ListedPart, ListingPlan } from './cursor';
@@ -20,10 +18,8 @@ import type { ListedPart, ListingPlan } from './cursor';
 const BUDGET_SHARE = { list: 0.4, detail: 0.6 };
 /** Share of the poll interval a poll works in, so that the next tick finds it done. */
 const INTERVAL_SHARE = 0.8;
-const UNIT_MS: Record<string, number> = { minutes: 60_000, hours: 3_600_000 };
 
-type Failure = { id: number; error: unknown };
-type RecordingOutcome = { binary?: IBinaryKeyData; error?: string };
+type RecordingOutcome = Pick<Fetched, 'binary'> & { error?: string };
 /** A conversation to emit: in full (or its summary, given up on), what went wrong, its recording. */
 export type Fetched = {
 	conversation: ConversationDetail;
@@ -36,9 +32,9 @@ export interface FetchedDetails {
 	/** Failed for a reason of their own: they count towards giving up. */
 	failedIds: number[];
 	/** The first that failed for a reason not its own (RingReady busy or unreachable)... */
-	deferred?: Failure;
+	deferred?: { id: number; error: unknown };
 	/** ...and the first of its own that holds back the ones after it. */
-	blocking?: Failure;
+	blocking?: FetchedDetails['deferred'];
 }
 
 /** One session (one throttle, one read of the credential, the poll's deadline) per poll. */
@@ -62,20 +58,15 @@ export class PollFetch {
 		const start = Date.now();
 		this.deadline = ms && start + ms;
 		this.session = new RequestSession(context, { deadline: this.deadline });
-		const lastStart = this.session.lastStartAt();
-		if (ms === undefined || lastStart === undefined) return;
-		const startBy = (share: number) => Math.min(start + ms * share, lastStart);
+		if (ms === undefined) return;
+		const startBy = (share: number) => Math.min(start + ms * share, this.session.lastStartAt()!);
 		this.startBy = { pages: startBy(BUDGET_SHARE.list), details: startBy(BUDGET_SHARE.detail) };
 	}
 
 	async credential(): Promise<{ origin: string; apiKey: string }> {
-		const data = (await this.session.credentials()).data ?? {};
-		try {
-			return { origin: resolveBaseUrl(data.baseUrl), apiKey: String(data.apiKey ?? '') };
-		} catch (error) {
-			const description = 'Fix the Base URL in the RingReady API credential.';
-			throw new NodeOperationError(this.session.node, (error as Error).message, { description });
-		}
+		const account = await this.session.resolve();
+		const apiKey = String(account.decrypted.data?.apiKey ?? '');
+		return { origin: baseUrlOf(this.session, account, undefined), apiKey };
 	}
 
 	/** The RingReady user id of the key's owner (GET /whoami). */
@@ -89,7 +80,6 @@ export class PollFetch {
 	 * time for pages does; when it is the first, the poll fails with the transport's error.
 	 */
 	async listPart(query: ConversationQuery, plan: ListingPlan, max?: number): Promise<ListedPart> {
-		const { pages: pagesBy } = this.startBy;
 		const part: ListedPart = { conversations: [], stops: [], pages: 0, reachedEnd: true };
 		const pages = conversationPages(this.session, query, {
 			...plan,
@@ -100,7 +90,7 @@ export class PollFetch {
 			},
 			goOn: (next) => {
 				part.stops.push(next);
-				part.reachedEnd = pagesBy === undefined || Date.now() < pagesBy;
+				part.reachedEnd = Date.now() < (this.startBy.pages ?? Infinity);
 				return part.reachedEnd;
 			},
 		});
@@ -117,19 +107,17 @@ export class PollFetch {
 	}
 
 	/**
-	 * The conversations to emit, in full when `withDetail`: started in order and none after the time
-	 * for transcripts but the first, the longest run from the start that could be fetched. One that
-	 * `givesUp` on is emitted without its transcript (an `error` field) when it fails for a reason of
-	 * its own; any other failure, or the time running out, leaves it and the ones after it to the
-	 * next poll.
+	 * The longest run from the start that could be fetched (in full when `withDetail`). One `givesUp`
+	 * is true for is emitted without its transcript when it fails for a reason of its own; any other
+	 * failure, or the time for transcripts running out, leaves it and the rest to the next poll.
 	 */
 	async details(
 		summaries: ConversationSummary[],
 		{ withDetail, download }: { withDetail: boolean; download?: RecordingDownload },
 		givesUp: (id: number) => boolean,
 	): Promise<FetchedDetails> {
-		const asItem = (summary: ConversationSummary, errors: string[] = []): Fetched => ({
-			conversation: summary as ConversationDetail,
+		const asItem = (conversation: ConversationDetail, errors: string[] = []) => ({
+			conversation,
 			errors,
 		});
 		if (!withDetail) return { items: summaries.map((summary) => asItem(summary)), failedIds: [] };
@@ -185,27 +173,17 @@ export class PollFetch {
 	}
 }
 
-/** n8n's budget (getPollBudgetMs, n8n 2.38+), within the shortest Poll Times interval under an hour. */
+/** n8n's budget (getPollBudgetMs, n8n 2.38+), within the shortest Poll Times interval in minutes. */
 function pollBudgetMs(context: IPollFunctions): number | undefined {
-	const getBudget = (context as Partial<IPollFunctions>).getPollBudgetMs;
-	const budgetMs = typeof getBudget === 'function' ? Number(getBudget.call(context)) : NaN;
-	if (!Number.isFinite(budgetMs) || budgetMs <= 0) return undefined;
-	let times: Array<{ mode?: string; value?: unknown; unit?: string }> = [];
-	try {
-		times = (context.getNodeParameter('pollTimes', {}) as { item?: typeof times })?.item ?? [];
-	} catch {
-		// No Poll Times: the budget alone.
-	}
-	const intervals = times
-		.map(({ mode, value, unit }) =>
-			mode === 'everyMinute'
-				? 60_000
-				: mode === 'everyX'
-					? Number(value) * (UNIT_MS[unit ?? ''] ?? NaN)
-					: NaN,
-		)
-		.filter((ms) => Number.isFinite(ms) && ms >= 60_000);
-	return Math.min(budgetMs, ...intervals.map((ms) => ms * INTERVAL_SHARE));
+	const budgetMs = Number((context as Partial<IPollFunctions>).getPollBudgetMs?.call(context));
+	if (!(budgetMs > 0 && Number.isFinite(budgetMs))) return undefined;
+	type PollTime = { mode?: string; value?: unknown; unit?: string };
+	const times = (context.getNodeParameter('pollTimes', {}) as { item?: PollTime[] }).item ?? [];
+	const minutes = times.map(({ mode, value, unit }) =>
+		mode === 'everyMinute' ? 1 : mode === 'everyX' && unit === 'minutes' ? Number(value) : NaN,
+	);
+	const intervals = minutes.filter((n) => n >= 1).map((n) => n * 60_000 * INTERVAL_SHARE);
+	return Math.min(budgetMs, ...intervals);
 }
 
 export const reasonOf = (error: unknown) =>

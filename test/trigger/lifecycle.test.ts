@@ -5,7 +5,7 @@
  * window, and a backlog longer than one poll. Long polls run on the trigger's virtual clock (each
  * HTTP response takes a set time), so they take no real time.
  */
-import type { INodeParameters } from 'n8n-workflow';
+import type { INodeParameters, INodeType } from 'n8n-workflow';
 
 import { RingReadyTrigger } from '../../nodes/RingReadyTrigger/RingReadyTrigger.node';
 import type { Sandbox } from '../sandbox';
@@ -24,6 +24,21 @@ const add = (
 const listRequests = () =>
 	sandbox.control.requests().log.filter((entry) => entry.path === LIST_PATH).length;
 const wait = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls on the virtual clock, each measured: its list pages, its seconds, what it emitted. */
+function measured(clock: ReturnType<typeof virtualClock>) {
+	const run = { emitted: [] as number[], pages: [] as number[], seconds: [] as number[] };
+	const measure = async (poll: () => Promise<PollOutcome>) => {
+		const [requests, t0] = [listRequests(), clock.now()];
+		const outcome = await poll();
+		expect(outcome.error).toBeUndefined();
+		expect(outcome.abandoned).toBeUndefined();
+		run.pages.push(listRequests() - requests);
+		run.seconds.push((clock.now() - t0) / 1000);
+		run.emitted.push(...ids(outcome));
+	};
+	return { ...run, measure };
+}
 
 describe.each(SCHEDULERS)('on the %s scheduler', (kind) => {
 	const triggerOn = (parameters: INodeParameters = {}) =>
@@ -59,20 +74,9 @@ describe.each(SCHEDULERS)('on the %s scheduler', (kind) => {
 		add(1_500);
 		const clock = virtualClock(trigger, 5_000);
 		const wf = new ScheduledTrigger(kind, clock.nodeType, {}, credentials(), 36_000);
-		const emitted: number[] = [];
-		const pages: number[] = [];
-		const seconds: number[] = [];
+		const { emitted, pages, seconds, measure } = measured(clock);
 		let after: number[] = [];
 		try {
-			const measure = async (poll: () => Promise<PollOutcome>) => {
-				const [requests, t0] = [listRequests(), clock.now()];
-				const outcome = await poll();
-				expect(outcome.error).toBeUndefined();
-				expect(outcome.abandoned).toBeUndefined();
-				pages.push(listRequests() - requests);
-				seconds.push((clock.now() - t0) / 1000);
-				emitted.push(...ids(outcome));
-			};
 			await measure(async () => await wf.activate());
 			for (let poll = 1; poll <= 12; poll++) {
 				await measure(async () => await wf.poll());
@@ -92,27 +96,15 @@ describe.each(SCHEDULERS)('on the %s scheduler', (kind) => {
 	});
 
 	it('a backlog of 3,000 with 3 s list pages: delivered whole, once each, oldest first, within 8 polls of 36 s', async () => {
-		const wf = triggerOn();
-		await wf.activate();
-		const backlog = add(3_000);
 		const clock = virtualClock(trigger, 3_000);
-		const clocked = new ScheduledTrigger(kind, clock.nodeType, {}, credentials(), 36_000);
-		clocked.savedStaticData = wf.savedStaticData;
-		clocked.savedCursor = wf.savedCursor;
-		const emitted: number[] = [];
-		const pages: number[] = [];
-		const seconds: number[] = [];
+		const wf = new ScheduledTrigger(kind, clock.nodeType, {}, credentials(), 36_000);
+		const { emitted, pages, seconds, measure } = measured(clock);
+		let backlog: number[] = [];
 		try {
-			if (kind === 'legacy') await clocked.restart(); // the same state, in the clocked trigger
-			for (let poll = 0; poll < 8 && emitted.length < backlog.length; poll++) {
-				const [requests, t0] = [listRequests(), clock.now()];
-				const outcome = await clocked.poll();
-				expect(outcome.error).toBeUndefined();
-				expect(outcome.abandoned).toBeUndefined();
-				emitted.push(...ids(outcome));
-				pages.push(listRequests() - requests);
-				seconds.push((clock.now() - t0) / 1000);
-			}
+			await wf.activate();
+			backlog = add(3_000);
+			for (let poll = 0; poll < 8 && emitted.length < backlog.length; poll++)
+				await measure(async () => await wf.poll());
 		} finally {
 			clock.restore();
 		}
@@ -139,5 +131,40 @@ describe("n8n's durable scheduler abandons a poll past its timeout", () => {
 		expect((await wf.poll()).items).toBeNull();
 		const more = add(1);
 		expect(ids(await wf.poll())).toEqual(more);
+	});
+});
+
+describe('two processes: multi-main on the durable scheduler, a stalled main and the one that takes its poll over', () => {
+	/** The trigger as another n8n process loads it: its own module instance, so its own poll lease. */
+	const loadTrigger = () => {
+		let loaded: INodeType | undefined;
+		jest.isolateModules(() => {
+			const module = require('../../nodes/RingReadyTrigger/RingReadyTrigger.node') as {
+				RingReadyTrigger: new () => INodeType;
+			};
+			loaded = new module.RingReadyTrigger();
+		});
+		return loaded!;
+	};
+
+	it("n8n refuses the stalled poll's commit: each conversation is emitted once in all, none lost", async () => {
+		const main1 = new ScheduledTrigger('durable', loadTrigger(), {}, credentials());
+		const main2 = main1.anotherMain(loadTrigger());
+		await main1.activate();
+		const first = add(2);
+		sandbox.control.slowDown({ path: LIST_PATH, holdMs: 1_500 });
+		const stalled = main1.tick(); // main 1's list page is held: it stalls past its task's lease
+		await wait(300);
+		main1.reclaimStalledTask();
+		const takenOver = await main2.poll();
+		const second = add(1);
+		const stalledOutcome = await stalled; // its list page came back with all three
+		const next = await main2.poll();
+		const emitted = [takenOver, stalledOutcome, next].flatMap(ids);
+		console.log(
+			`two processes: main 2 took over ${JSON.stringify(ids(takenOver))}, the stalled main 1 ${JSON.stringify(stalledOutcome)}, main 2 then ${JSON.stringify(ids(next))}; emitted ${JSON.stringify(emitted)} (added ${JSON.stringify([...first, ...second])})`,
+		);
+		expect(stalledOutcome).toEqual({ items: null, refused: true });
+		expect(emitted).toEqual([...first, ...second]);
 	});
 });

@@ -25,40 +25,24 @@ describe('one poll of a trigger at a time', () => {
 		next!.release();
 	});
 
-	it("a newer activation's poll (another static data object) takes over at once; the older one is told and no longer holds it", () => {
-		let stopped = 0;
-		const old = acquirePollLease('workflow 5\nnode a', {}, now + 36_000, () => stopped++)!;
-		const newer = acquirePollLease('workflow 5\nnode a', {}, now + 36_000)!;
-		expect(newer.holds()).toBe(true);
-		expect(old.holds()).toBe(false);
-		expect(stopped).toBe(1);
-		old.release(); // the old poll ending changes nothing for the new one
-		expect(newer.holds()).toBe(true);
-		newer.release();
-	});
-
-	it('a poll that never ends holds its activation until a minute past its deadline; then the next takes over and the old one no longer holds it', () => {
-		const activation = {};
-		const hung = acquirePollLease('workflow 3\nnode a', activation, now + 36_000)!;
-		now += 36_000 + 59_999;
-		expect(acquirePollLease('workflow 3\nnode a', activation, now + 36_000)).toBeUndefined();
-		now += 1;
-		const next = acquirePollLease('workflow 3\nnode a', activation, now + 36_000)!;
-		expect(next.holds()).toBe(true);
-		expect(hung.holds()).toBe(false);
-		hung.release();
-		expect(next.holds()).toBe(true);
-		expect(acquirePollLease('workflow 3\nnode a', activation, now + 36_000)).toBeUndefined();
-		next.release();
-	});
-
-	it('without a deadline (n8n before 2.38) the lease lasts 15 minutes', () => {
-		const activation = {};
-		const hung = acquirePollLease('workflow 4\nnode a', activation, undefined)!;
-		now += 15 * 60_000 - 1;
-		expect(acquirePollLease('workflow 4\nnode a', activation, undefined)).toBeUndefined();
-		now += 1;
-		expect(acquirePollLease('workflow 4\nnode a', activation, undefined)?.holds()).toBe(true);
-		expect(hung.holds()).toBe(false);
-	});
+	it.each([
+		['a minute past its deadline', 'workflow 3', 36_000, 36_000 + 60_000],
+		['15 minutes without a deadline (n8n before 2.38)', 'workflow 4', undefined, 15 * 60_000],
+	])(
+		'a poll that never ends holds its activation for %s; then the next takes over and the old one no longer holds it',
+		(_label, workflow, budgetMs, holdsMs) => {
+			const [key, activation] = [`${workflow}\nnode a`, {}];
+			const deadline = () => (budgetMs === undefined ? undefined : now + budgetMs);
+			const hung = acquirePollLease(key, activation, deadline())!;
+			now += holdsMs - 1;
+			expect(acquirePollLease(key, activation, deadline())).toBeUndefined();
+			now += 1;
+			const next = acquirePollLease(key, activation, deadline())!;
+			expect(next.holds()).toBe(true);
+			expect(hung.holds()).toBe(false);
+			hung.release();
+			expect(next.holds()).toBe(true);
+			next.release();
+		},
+	);
 });

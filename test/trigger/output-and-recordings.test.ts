@@ -132,32 +132,6 @@ describe('RingReady Trigger › Download Recording', () => {
 });
 
 describe('RingReady Trigger › Output (version 1.1)', () => {
-	it('Simplified (the default): at most 10 fields, the id first, a fetched transcript as text', async () => {
-		const wf = await activated({ options: { includeTranscript: true } });
-		const [added] = sandbox.control.addConversations({ count: 1, channel: 'phone' });
-		const [item] = (await wf.poll())!;
-		expect(Object.keys(item.json)).toEqual([
-			...SIMPLIFIED_CONVERSATION_FIELDS_V1_1,
-			'transcript_text',
-		]);
-		expect(Object.keys(item.json).length).toBeLessThanOrEqual(10);
-		expect(item.json.id).toBe(added.id);
-		expect(item.json.summary).toBe(added.summary);
-		expect(item.json.transcript_text).toBe(transcriptToText(added.transcript));
-	});
-
-	it('Selected Fields: only those and the id; choosing transcript_text fetches the transcript by itself', async () => {
-		const wf = await activated({
-			output: 'selectedFields',
-			fields: ['summary', 'transcript_text'],
-		});
-		const [added] = sandbox.control.addConversations({ count: 1 });
-		const [item] = (await wf.poll())!;
-		expect(Object.keys(item.json).sort()).toEqual(['id', 'summary', 'transcript_text']);
-		expect(item.json.id).toBe(added.id);
-		expect(String(item.json.transcript_text)).toContain(added.transcript![0].content);
-	});
-
 	it('Raw: the API’s fields as they come; a version 1 trigger (saved workflows) has no Output and emits the same', async () => {
 		const raw = await activated({ output: 'raw' });
 		const v1 = await activated({}, 1);
@@ -170,21 +144,31 @@ describe('RingReady Trigger › Output (version 1.1)', () => {
 	});
 });
 
-describe('Fetch Test Event', () => {
+describe('Output, and Fetch Test Event', () => {
+	const simplified = [...SIMPLIFIED_CONVERSATION_FIELDS_V1_1];
 	it.each([
 		[
 			'Simplified, Add Transcript Text, Download Recording',
 			{ options: { transcriptText: true, downloadRecording: true } },
+			[...simplified, 'transcript_text'],
 		],
-		['Raw, Include Transcript', { output: 'raw', options: { includeTranscript: true } }],
-		['Selected Fields', { output: 'selectedFields', fields: ['summary', 'transcript_text'] }],
-		['Simplified', {}],
-	] as Array<[string, INodeParameters]>)(
-		'gives the item a poll emits for the same conversation and options (%s)',
-		async (_options, parameters) => {
+		['Raw, Include Transcript', { output: 'raw', options: { includeTranscript: true } }, null],
+		[
+			'Selected Fields (transcript_text fetches the transcript by itself)',
+			{ output: 'selectedFields', fields: ['summary', 'transcript_text'] },
+			['id', 'summary', 'transcript_text'],
+		],
+		['Simplified (the default, 10 fields at most, the id first)', {}, simplified],
+	] as Array<[string, INodeParameters, string[] | null]>)(
+		'%s: the fields asked for; the test event is the item a poll emits for the same conversation',
+		async (_options, parameters, fields) => {
 			const wf = await activated(parameters);
 			const [call] = sandbox.control.addConversations({ count: 1, channel: 'phone' });
 			const polled = byId(await wf.poll(), call.id);
+			expect(Object.keys(polled.json)).toEqual(fields ?? Object.keys(call));
+			expect(simplified.length).toBeLessThanOrEqual(10);
+			if (fields?.includes('transcript_text'))
+				expect(polled.json.transcript_text).toBe(transcriptToText(call.transcript));
 			const [testEvent] = (await wf.poll('manual'))!;
 			expect(testEvent.json.id).toBe(call.id);
 			expect(testEvent).toEqual(polled);

@@ -26,6 +26,15 @@
  *    Here a poll is past its timeout by the real clock or by the clock the trigger sees (Date.now,
  *    which tests may run virtually), and a tick that comes while a poll still runs finds it
  *    abandoned (ticks are at least a minute apart, the timeout 45 s).
+ *  - several mains (durable, multi-main; `anotherMain`): each scheduled poll is a task a main claims,
+ *    which adds one to the task's lease epoch (@n8n/db scheduled-task.repository.ts claimDueTasks);
+ *    when that main stalls past N8N_SCHEDULER_LEASE_DURATION before its poll is dispatched, n8n's
+ *    reaper reclaims the task, adding one again (reclaimExpired, @n8n/scheduler reaper/reap.ts), and
+ *    another main claims it and polls from the committed cursor. A poll's cursor is committed (with
+ *    its execution when it emits) only while its task still has the epoch it was claimed with
+ *    (poll-cursor.service.ts commitWithExecution / commitCursorOnly, poller-state.repository.ts
+ *    advanceCursor's fence): the stalled poll's result is refused, no execution. Its global static
+ *    data is saved all the same (trigger-execution-context.factory.ts __emit saves it unfenced).
  */
 import { AsyncLocalStorage } from 'async_hooks';
 
@@ -89,6 +98,8 @@ export interface PollOutcome {
 	error?: Error;
 	/** Durable: past its timeout, so n8n recorded nothing of it. */
 	abandoned?: boolean;
+	/** Durable: its task was claimed again meanwhile, so n8n refused its commit (no execution). */
+	refused?: boolean;
 }
 
 interface PollRecord {
@@ -96,6 +107,18 @@ interface PollRecord {
 	abandoned: boolean;
 	/** Durable scheduled polls only: by the clock the trigger sees. */
 	timeoutAt?: number;
+	/** Durable scheduled polls only: the task's lease epoch when this poll claimed it. */
+	epoch?: number;
+}
+
+/** What n8n's database holds, shared by every main. */
+interface Database {
+	/** The workflow's static data (all nodes, and `global`). */
+	staticData: IDataObject;
+	/** Durable only: the node's row in `poller_state` (null: none yet). */
+	cursor: IDataObject | null;
+	/** Durable only: the poll task's `leaseEpoch`. */
+	taskEpoch: number;
 }
 
 /** Whether n8n has abandoned this poll (marks it so once its time is up). */
@@ -105,10 +128,7 @@ function isAbandoned(record: PollRecord): boolean {
 }
 
 export class ScheduledTrigger {
-	/** The workflow's static data as n8n's database holds it (all nodes, and `global`). */
-	savedStaticData: IDataObject = {};
-	/** Durable only: the node's row in `poller_state` (null: none yet). */
-	savedCursor: IDataObject | null = null;
+	private db: Database = { staticData: {}, cursor: null, taskEpoch: 0 };
 	/** Legacy only: the workflow object, poll context and executor of the running activation. */
 	private live:
 		| { workflow: Workflow; run: (activation: boolean) => Promise<PollOutcome> }
@@ -141,17 +161,26 @@ export class ScheduledTrigger {
 		return outcome;
 	}
 
-	/** A scheduled poll: its items, or the error n8n would record as a failed execution. */
-	async poll(): Promise<PollOutcome> {
-		return await this.tick();
+	/**
+	 * A cron tick, a scheduled poll: its items, or the error n8n would record as a failed execution.
+	 * `tick` does not wait for it (legacy: whether or not the previous one has finished, as n8n does).
+	 */
+	poll(): Promise<PollOutcome> {
+		return this.run(false);
+	}
+	tick = () => this.poll();
+
+	/** Durable: another main of the same n8n and database, running `nodeType` (its own module instance). */
+	anotherMain(nodeType: INodeType): ScheduledTrigger {
+		const { kind, parameters, credentials, budgetMs } = this;
+		const main = new ScheduledTrigger(kind, nodeType, parameters, credentials, budgetMs);
+		main.db = this.db;
+		return main;
 	}
 
-	/**
-	 * A cron tick: starts a scheduled poll and does not wait for it (legacy: whether or not the
-	 * previous one has finished, as n8n does); the promise tells what that poll did.
-	 */
-	tick(): Promise<PollOutcome> {
-		return this.run(false);
+	/** Durable: the running poll's main stalled past its lease; n8n's reaper reclaims the task. */
+	reclaimStalledTask(): void {
+		this.db.taskEpoch++;
 	}
 
 	/** n8n stops and starts again: what was not saved is gone (legacy re-runs the activation poll). */
@@ -164,11 +193,11 @@ export class ScheduledTrigger {
 
 	/** The node's state where the scheduler keeps it (durable: the poller_state row). */
 	nodeState(): IDataObject {
-		if (this.kind === 'durable') return json(this.savedCursor ?? {});
+		if (this.kind === 'durable') return json(this.db.cursor ?? {});
 		const live = this.live
 			? (this.live.workflow.staticData[`node:${this.nodeName}`] as IDataObject)
 			: undefined;
-		return json(live ?? (this.savedStaticData[`node:${this.nodeName}`] as IDataObject) ?? {});
+		return json(live ?? (this.db.staticData[`node:${this.nodeName}`] as IDataObject) ?? {});
 	}
 
 	private build(): Workflow {
@@ -183,7 +212,7 @@ export class ScheduledTrigger {
 		return makeWorkflow({
 			nodes: [node],
 			nodeTypes: makeNodeTypes([this.nodeType]),
-			staticData: json(this.savedStaticData),
+			staticData: json(this.db.staticData),
 			active: true,
 		});
 	}
@@ -191,7 +220,7 @@ export class ScheduledTrigger {
 	private saveStaticData(workflow: Workflow): void {
 		const data = workflow.staticData as IDataObject & { __dataChanged?: boolean };
 		if (data.__dataChanged !== true) return;
-		this.savedStaticData = json(data);
+		this.db.staticData = json(data);
 		data.__dataChanged = false;
 	}
 
@@ -230,26 +259,35 @@ export class ScheduledTrigger {
 			staged.seed = JSON.stringify(staged.snapshot);
 			return json(staged.snapshot);
 		};
+		const holdsTask = (record: PollRecord) =>
+			record.epoch === undefined || record.epoch === this.db.taskEpoch;
 		const __emit = (data: INodeExecutionData[][]) => {
-			if (isAbandoned(current.getStore()!)) return;
+			const record = current.getStore()!;
+			if (isAbandoned(record)) return;
 			const cursor = takeStaged();
-			if (cursor) this.savedCursor = cursor;
 			this.saveStaticData(workflow);
-			current.getStore()!.outcome = { items: data[0].map((item) => item.json) };
+			// With a cursor, execution and cursor are committed together, fenced by the task's epoch.
+			if (cursor && !holdsTask(record)) {
+				record.outcome = { items: null, refused: true };
+				return;
+			}
+			if (cursor) this.db.cursor = cursor;
+			record.outcome = { items: data[0].map((item) => item.json) };
 		};
 		const __emitError = (error: Error) => {
 			if (isAbandoned(current.getStore()!)) return;
 			current.getStore()!.outcome = { items: null, error };
 		};
 		const __commitCursor = async () => {
-			if (isAbandoned(current.getStore()!)) return;
+			const record = current.getStore()!;
+			if (isAbandoned(record)) return;
 			const cursor = takeStaged();
-			if (cursor) this.savedCursor = cursor;
+			if (cursor && holdsTask(record)) this.db.cursor = cursor;
 		};
 		const __runPoll = async <T>(poll: () => Promise<T>): Promise<T> => {
 			if (durable) {
-				this.savedCursor ??= json((workflow.getStaticData('node', node) as IDataObject) ?? {});
-				staged = { snapshot: json(this.savedCursor), seed: JSON.stringify(this.savedCursor) };
+				this.db.cursor ??= json((workflow.getStaticData('node', node) as IDataObject) ?? {});
+				staged = { snapshot: json(this.db.cursor), seed: JSON.stringify(this.db.cursor) };
 			}
 			return await poll();
 		};
@@ -277,6 +315,7 @@ export class ScheduledTrigger {
 				outcome: { items: null },
 				abandoned: false,
 				timeoutAt: timed ? Date.now() + this.pollTimeoutMs : undefined,
+				epoch: timed ? ++this.db.taskEpoch : undefined, // a main claims the poll's task
 			};
 			if (timed) {
 				// A tick while a poll still runs: that one is past its timeout by now.
@@ -312,10 +351,12 @@ export class ScheduledTrigger {
 /**
  * The host clock as the trigger sees it (the project's virtual clock): each HTTP response the
  * trigger receives takes `msPerResponse` of it, so a test runs polls of any length at once.
+ * `budgetMs`: what PollContext.getPollBudgetMs answers (n8n 2.38+), for polls run without a scheduler.
  */
 export function virtualClock(
 	trigger: INodeType & Required<Pick<INodeType, 'poll'>>,
 	msPerResponse: number,
+	budgetMs?: number,
 ) {
 	let now = Date.now();
 	const spy = jest.spyOn(Date, 'now').mockImplementation(() => now);
@@ -333,6 +374,7 @@ export function virtualClock(
 				(clocked as { clocked?: boolean }).clocked = true;
 				this.helpers.httpRequestWithAuthentication = clocked as typeof send;
 			}
+			if (budgetMs !== undefined) this.getPollBudgetMs = () => budgetMs;
 			return await trigger.poll.call(this);
 		},
 	};

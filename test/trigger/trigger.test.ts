@@ -15,12 +15,12 @@ import { join } from 'path';
 
 import { RingReady } from '../../nodes/RingReady/RingReady.node';
 import { RingReadyTrigger } from '../../nodes/RingReadyTrigger/RingReadyTrigger.node';
-import { MAX_SEEN_IDS } from '../../nodes/RingReadyTrigger/cursor';
 import { executeNode, runPoll, secretPaths } from '../harness';
 import type { TestCredentials } from '../harness';
 import { startSandbox } from '../sandbox';
 import type { ConversationDetail, Sandbox } from '../sandbox';
 import { credentials, sandbox } from './sandbox';
+import { virtualClock } from './schedulers';
 
 const trigger = new RingReadyTrigger();
 const LIST_PATH = '/api/v1/conversations';
@@ -30,9 +30,9 @@ const byId = (value: number) => ({ __rl: true, mode: 'id', value: String(value) 
 /**
  * Our trigger, calling `onResponse` after each HTTP response n8n's request helper returns to it
  * (before the node reads it): a test can change the sandbox between two requests of one poll
- * without waiting on timing. `budgetMs` sets what PollContext.getPollBudgetMs answers (n8n 2.38+).
+ * without waiting on timing.
  */
-function afterEachResponse(onResponse: () => void, budgetMs?: number): INodeType {
+function afterEachResponse(onResponse: () => void): INodeType {
 	return {
 		description: trigger.description,
 		methods: trigger.methods,
@@ -43,7 +43,6 @@ function afterEachResponse(onResponse: () => void, budgetMs?: number): INodeType
 				onResponse();
 				return response;
 			};
-			if (budgetMs !== undefined) this.getPollBudgetMs = () => budgetMs;
 			return await trigger.poll.call(this);
 		},
 	};
@@ -58,37 +57,38 @@ function workflow(
 ) {
 	const staticData: IDataObject = options.staticData ?? {};
 	const creds = () => options.credentials ?? credentials();
-	return {
+	const wf = {
 		staticData,
 		parameters,
-		async poll(mode: 'trigger' | 'manual' = 'trigger'): Promise<IDataObject[] | null> {
-			const result = await runPoll(trigger, {
+		/** How often the last poll read the credential. */
+		credentialReads: 0,
+		/** One poll (of `type`, the trigger wrapped), as runPoll reports it (items, logs, ...). */
+		async run(mode: 'trigger' | 'manual' = 'trigger', type: INodeType = trigger) {
+			const result = await runPoll(type, {
 				typeVersion: 1,
 				parameters,
 				credentials: creds(),
 				staticData,
 				mode,
 			});
-			return result.items === null
-				? null
-				: result.items[0].map((item: INodeExecutionData) => item.json);
+			wf.credentialReads = result.credentialReads;
+			return result;
+		},
+		async poll(mode: 'trigger' | 'manual' = 'trigger'): Promise<IDataObject[] | null> {
+			const { items } = await wf.run(mode);
+			return items === null ? null : items[0].map((item: INodeExecutionData) => item.json);
 		},
 		async pollError(mode: 'trigger' | 'manual' = 'trigger') {
-			try {
-				await runPoll(trigger, {
-					typeVersion: 1,
-					parameters,
-					credentials: creds(),
-					staticData,
-					mode,
-				});
-			} catch (error) {
-				return error as Error & { description?: string; httpCode?: string };
-			}
-			throw new Error('expected the poll to fail, but it succeeded');
+			const failed = await wf.run(mode).then(
+				() => undefined,
+				(error: unknown) => error as Error & { description?: string; httpCode?: string },
+			);
+			if (!failed) throw new Error('expected the poll to fail, but it succeeded');
+			return failed;
 		},
 		snapshot: () => JSON.parse(JSON.stringify(staticData)) as IDataObject,
 	};
+	return wf;
 }
 
 const ids = (items: IDataObject[] | null) => (items ?? []).map((item) => item.id as number);
@@ -107,26 +107,20 @@ function summaryOf(detail: ConversationDetail): IDataObject {
 	return { ...rest, web_chat: webChat } as unknown as IDataObject;
 }
 
-function expectOldestFirst(items: IDataObject[]) {
-	for (let i = 1; i < items.length; i++) {
-		const a = Date.parse(items[i - 1].started_at as string);
-		const b = Date.parse(items[i].started_at as string);
-		expect(a < b || (a === b && (items[i - 1].id as number) < (items[i].id as number))).toBe(true);
-	}
-}
-
 describe('description', () => {
 	it('is a polling trigger with the agreed interface', () => {
 		const d = trigger.description;
-		expect(d.name).toBe('ringReadyTrigger');
-		expect(d.displayName).toBe('RingReady Trigger');
-		expect(d.version).toEqual([1, 1.1]);
-		expect(d.defaultVersion).toBe(1.1);
-		expect(d.polling).toBe(true);
-		expect(d.inputs).toEqual([]);
-		expect(d.group).toEqual(['trigger']);
+		expect(d).toMatchObject({
+			name: 'ringReadyTrigger',
+			displayName: 'RingReady Trigger',
+			version: [1, 1.1],
+			defaultVersion: 1.1,
+			polling: true,
+			inputs: [],
+			group: ['trigger'],
+			credentials: [{ name: 'ringReadyApi', required: true }],
+		});
 		expect(d.usableAsTool).toBeUndefined();
-		expect(d.credentials).toEqual([{ name: 'ringReadyApi', required: true }]);
 		expect(d.properties.map((p) => p.name)).toEqual([
 			'event',
 			'filters',
@@ -134,21 +128,17 @@ describe('description', () => {
 			'fields',
 			'options',
 		]);
-		const options = d.properties.find((p) => p.name === 'options')!.options as Array<{
-			name: string;
-			default: unknown;
-		}>;
-		expect(options.map((o) => o.name)).toEqual([
-			'includeTranscript',
-			'transcriptText',
-			'downloadRecording',
-			'binaryPropertyName',
-			'maxRecordingSizeMb',
-			'lateArrivalMinutes',
-			'onlyFinished',
-		]);
-		expect(options.find((o) => o.name === 'lateArrivalMinutes')!.default).toBe(60);
-		expect(options.find((o) => o.name === 'onlyFinished')!.default).toBe(true);
+		const options = d.properties.find((p) => p.name === 'options')!
+			.options as unknown as IDataObject[];
+		expect(Object.fromEntries(options.map((o) => [o.name, o.default]))).toEqual({
+			includeTranscript: false,
+			transcriptText: false,
+			downloadRecording: false,
+			binaryPropertyName: 'data',
+			maxRecordingSizeMb: 25,
+			lateArrivalMinutes: 60,
+			onlyFinished: true,
+		});
 		expect(typeof trigger.methods.listSearch.searchAgents).toBe('function');
 	});
 });
@@ -175,14 +165,21 @@ describe('first activation', () => {
 		expect(await wf.poll()).toBeNull(); // history is never flooded
 	});
 
-	it('with no conversations at all: nothing; then everything that appears is new', async () => {
+	it('with no conversations at all: Fetch Test Event says how to make one; activation emits nothing; then everything that appears is new', async () => {
 		const empty = await startSandbox({
 			port: 0,
 			controls: true,
 			conversationsPerAccount: { A: 0, B: 0 },
 		});
 		try {
-			const wf = workflow({}, { credentials: credentials('readWrite', empty) });
+			const onEmpty = { credentials: credentials('readWrite', empty) };
+			const error = await workflow({ filters: { channel: 'phone' } }, onEmpty).pollError('manual');
+			expect(error).toBeInstanceOf(NodeOperationError);
+			expect(error.message).toBe(
+				'There is no RingReady conversation yet for these filters (phone calls)',
+			);
+			expect(error.description).toMatch(/call the agent's phone number, or open the web chat/);
+			const wf = workflow({}, onEmpty);
 			expect(await wf.poll()).toBeNull();
 			expect(wf.staticData).toMatchObject({ cursor: null, seen: [] });
 			const added = empty.control.addConversations({ count: 3 });
@@ -195,27 +192,14 @@ describe('first activation', () => {
 });
 
 describe('new conversations', () => {
-	it('3 new → 3 items (the API fields unchanged, oldest first), then nothing', async () => {
-		const wf = workflow();
-		await wf.poll();
-		const added = sandbox.control.addConversations({ count: 3 });
-		const items = await wf.poll();
-		expect(ids(items)).toEqual(addedIds(added));
-		expect(items).toEqual(added.map(summaryOf));
-		expect(await wf.poll()).toBeNull();
-	});
-
-	it('450 new in one burst → 450 items across 3 pages, none twice', async () => {
+	it('450 new in one burst → 450 items across 3 pages (the API fields unchanged, oldest first), none twice', async () => {
 		const wf = workflow();
 		await wf.poll();
 		const added = sandbox.control.addConversations({ count: 450 });
 		sandbox.control.clearRequests();
 		const items = await wf.poll();
 		expect(listRequests()).toHaveLength(3);
-		expect(items).toHaveLength(450);
-		expect(new Set(ids(items)).size).toBe(450);
-		expect(new Set(ids(items))).toEqual(new Set(addedIds(added)));
-		expectOldestFirst(items!);
+		expect(items).toEqual(added.map(summaryOf));
 		expect(await wf.poll()).toBeNull();
 	});
 
@@ -296,24 +280,6 @@ describe('filters', () => {
 		expect(listRequests()[0].query.agent_id).toBe(String(agentA.id));
 	});
 
-	it('changing the filters starts over like a first activation (emits nothing)', async () => {
-		const wf = workflow({ filters: { channel: 'phone' } });
-		await wf.poll();
-		sandbox.control.addConversations({ count: 2, channel: 'phone' });
-		wf.parameters.filters = { channel: 'web_chat' };
-		expect(await wf.poll()).toBeNull();
-		expect(wf.staticData.filterKey).toBe('channel=web_chat;agent=*');
-		const [chatAgent] = sandbox.control
-			.agents()
-			.filter((a) => a.features.web_chat_enabled && !a.is_suspended);
-		const chats = sandbox.control.addConversations({
-			count: 1,
-			channel: 'web_chat',
-			agentId: chatAgent.id,
-		});
-		expect(ids(await wf.poll())).toEqual(addedIds(chats));
-	});
-
 	it('a damaged state also starts over instead of failing or flooding', async () => {
 		const wf = workflow(
 			{},
@@ -325,9 +291,10 @@ describe('filters', () => {
 });
 
 describe('transcripts', () => {
-	it('Include Transcript emits each conversation in full', async () => {
+	it('Include Transcript emits each conversation in full; a poll reads the credential once (activation included)', async () => {
 		const wf = workflow({ options: { includeTranscript: true } });
 		await wf.poll();
+		expect(wf.credentialReads).toBe(1);
 		const added = sandbox.control.addConversations({ count: 4 });
 		sandbox.control.clearRequests();
 		const items = await wf.poll();
@@ -336,43 +303,8 @@ describe('transcripts', () => {
 		expect(items![0]).not.toHaveProperty('transcript_text');
 		const log = sandbox.control.requests().log;
 		expect(log.filter((e) => e.path.startsWith(`${LIST_PATH}/`))).toHaveLength(4);
+		expect(wf.credentialReads).toBe(1);
 		expect(await wf.poll()).toBeNull();
-	});
-
-	it('a poll reads the credential once for its listing and all its transcripts (first activation included)', async () => {
-		const parameters = { options: { includeTranscript: true } };
-		const staticData: IDataObject = {};
-		const first = await runPoll(trigger, {
-			typeVersion: 1,
-			parameters,
-			credentials: credentials(),
-			staticData,
-			mode: 'trigger',
-		});
-		expect(first.items).toBeNull();
-		expect(first.credentialReads).toBe(1);
-		sandbox.control.addConversations({ count: 12 });
-		const next = await runPoll(trigger, {
-			typeVersion: 1,
-			parameters,
-			credentials: credentials(),
-			staticData,
-			mode: 'trigger',
-		});
-		expect(next.items![0]).toHaveLength(12);
-		expect(next.credentialReads).toBe(1);
-	});
-
-	it('Add Transcript Text adds transcript_text (and fetches the detail by itself)', async () => {
-		const wf = workflow({ options: { transcriptText: true } });
-		await wf.poll();
-		const [added] = sandbox.control.addConversations({ count: 1 });
-		const [item] = (await wf.poll())!;
-		expect(item.transcript).toEqual(added.transcript);
-		const expected = added.transcript
-			.map((t) => `${t.role === 'agent' ? 'Agent' : 'User'}: ${t.content}`)
-			.join('\n');
-		expect(item.transcript_text).toBe(expected);
 	});
 
 	it('bounds the transcript fetches in flight', async () => {
@@ -387,42 +319,23 @@ describe('transcripts', () => {
 });
 
 describe('failures leave the state exactly as it was', () => {
-	/** Polls, injecting the fault as soon as the first listing page has arrived (before the second is asked for). */
-	async function faultAfterFirstPage(
-		wf: ReturnType<typeof workflow>,
-		fault: Parameters<Sandbox['control']['injectFaults']>[0],
-	) {
-		sandbox.control.clearRequests();
-		let injected = false;
-		const hooked = afterEachResponse(() => {
-			if (injected || listRequests().length !== 1) return;
-			injected = true;
-			sandbox.control.injectFaults(fault);
-		});
-		const result = await runPoll(hooked, {
-			typeVersion: 1,
-			parameters: wf.parameters,
-			credentials: credentials(),
-			staticData: wf.staticData,
-		});
-		expect(injected).toBe(true);
-		return result.items === null
-			? null
-			: result.items[0].map((item: INodeExecutionData) => item.json);
-	}
-
 	it('a 500 in the middle of pagination: the poll throws, nothing is lost or repeated afterwards', async () => {
 		const wf = workflow();
 		await wf.poll();
 		const added = sandbox.control.addConversations({ count: 450 });
 		const before = wf.snapshot();
-		const error = await faultAfterFirstPage(wf, { status: 500, count: 1, path: LIST_PATH }).then(
-			() => undefined,
-			(e: unknown) => e as NodeApiError,
-		);
+		sandbox.control.clearRequests();
+		const faultAfterFirstPage = afterEachResponse(() => {
+			if (listRequests().length === 1)
+				sandbox.control.injectFaults({ status: 500, count: 1, path: LIST_PATH });
+		});
+		const error = await wf
+			.run('trigger', faultAfterFirstPage)
+			.catch((e: unknown) => e as NodeApiError);
 		expect(error).toBeInstanceOf(NodeApiError);
-		expect(error!.message).toMatch(/RingReady is unavailable right now \(HTTP 500\)/);
-		expect(error!.description).toMatch(/the next poll picks up every new conversation, once/);
+		if (!(error instanceof NodeApiError)) return;
+		expect(error.message).toMatch(/RingReady is unavailable right now \(HTTP 500\)/);
+		expect(error.description).toMatch(/the next poll picks up every new conversation, once/);
 		expect(listRequests().length).toBe(2); // page 1 ok, page 2 failed
 		expect(wf.staticData).toEqual(before);
 
@@ -432,45 +345,17 @@ describe('failures leave the state exactly as it was', () => {
 		expect(await wf.poll()).toBeNull();
 	});
 
-	it('a dropped connection in the middle of pagination is retried: everything once', async () => {
-		const wf = workflow();
-		await wf.poll();
-		const added = sandbox.control.addConversations({ count: 450 });
-		const items = await faultAfterFirstPage(wf, { drop: true, count: 1, path: LIST_PATH });
-		expect(items).toHaveLength(450);
-		expect(new Set(ids(items))).toEqual(new Set(addedIds(added)));
-		expect(await wf.poll()).toBeNull();
-	});
-
-	it('a transcript that fails once: the conversations before it are emitted, it and the rest at the next poll', async () => {
-		const wf = workflow({ options: { includeTranscript: true } });
-		await wf.poll();
-		const added = sandbox.control.addConversations({ count: 5 });
-		sandbox.control.failConversation({ id: added[2].id });
-		const { items, logs } = await runPoll(trigger, {
-			typeVersion: 1,
-			parameters: wf.parameters,
-			credentials: credentials(),
-			staticData: wf.staticData,
-		});
-		expect(items![0].map((item) => item.json.id)).toEqual(addedIds(added.slice(0, 2)));
-		expect(logs.filter((log) => log.level === 'warn').map((log) => log.message)).toEqual([
-			`RingReady Trigger: could not fetch the transcript of conversation ${added[2].id} (poll 1 of 3): RingReady is unavailable right now (HTTP 500). Emitted the 2 conversations before it; it and the 2 after it are tried again at the next poll.`,
-		]);
-		sandbox.control.clearFailingConversations();
-		const rest = await wf.poll();
-		expect(ids(rest)).toEqual(addedIds(added.slice(2)));
-		expect(rest!.every((item) => Array.isArray(item.transcript))).toBe(true);
-		expect(await wf.poll()).toBeNull();
-	});
-
-	it('a transcript that keeps failing: after 3 polls it is emitted without it, with an error, and the stream moves on', async () => {
+	it('a transcript that keeps failing: the ones before it are emitted; after 3 polls it is emitted without it, with an error, and the stream moves on', async () => {
 		const wf = workflow({ options: { includeTranscript: true } });
 		await wf.poll();
 		const added = sandbox.control.addConversations({ count: 4 });
 		const stuck = added[1];
 		sandbox.control.failConversation({ id: stuck.id });
-		expect(ids(await wf.poll())).toEqual([added[0].id]);
+		const first = await wf.run();
+		expect(first.items![0].map((item) => item.json.id)).toEqual([added[0].id]);
+		expect(first.logs.filter((log) => log.level === 'warn').map((log) => log.message)).toEqual([
+			`RingReady Trigger: could not fetch the transcript of conversation ${stuck.id} (poll 1 of 3): RingReady is unavailable right now (HTTP 500). Emitted the 1 conversations before it; it and the 2 after it are tried again at the next poll.`,
+		]);
 		expect(wf.staticData.failing).toEqual([[stuck.id, 1]]);
 		expect(await wf.poll()).toBeNull();
 		expect(wf.staticData.failing).toEqual([[stuck.id, 2]]);
@@ -489,34 +374,15 @@ describe('failures leave the state exactly as it was', () => {
 		expect(await wf.poll()).toBeNull();
 	});
 
-	it('429 and 503 answers are retried inside the poll (transport), nothing is lost or repeated', async () => {
+	it('429, 503 and dropped connections are retried inside the poll (transport), nothing is lost or repeated', async () => {
 		const wf = workflow({ options: { includeTranscript: true } });
 		await wf.poll();
 		const added = sandbox.control.addConversations({ count: 3 });
 		sandbox.control.injectFaults({ status: 429, retryAfter: 0, count: 1, path: LIST_PATH });
 		sandbox.control.injectFaults({ status: 503, count: 1, path: `${LIST_PATH}/` });
+		sandbox.control.injectFaults({ drop: true, count: 1, path: LIST_PATH });
 		expect(ids(await wf.poll())).toEqual(addedIds(added));
 		expect(await wf.poll()).toBeNull();
-	});
-
-	it('an n8n restart goes back to the last state n8n saved: still nothing repeated or lost', async () => {
-		const staticData: IDataObject = {};
-		const params = { parameters: {}, credentials: credentials(), staticData };
-		let saved = JSON.parse(
-			JSON.stringify((await runPoll(trigger, { ...params, typeVersion: 1 })).staticData),
-		) as IDataObject; // activation
-		const first = sandbox.control.addConversations({ count: 2 });
-		const emitted: number[] = [];
-		for (let i = 0; i < 3; i++) {
-			const result = await runPoll(trigger, { ...params, typeVersion: 1 }); // 1 emits, then idle polls (not saved by n8n)
-			emitted.push(...(result.items?.[0].map((item) => item.json.id as number) ?? []));
-			if (result.persistedByN8n)
-				saved = JSON.parse(JSON.stringify(result.staticData)) as IDataObject;
-		}
-		const restarted = workflow({}, { staticData: saved });
-		const second = sandbox.control.addConversations({ count: 2 });
-		emitted.push(...ids(await restarted.poll()));
-		expect(emitted).toEqual([...addedIds(first), ...addedIds(second)]);
 	});
 
 	it('a failing first activation stores nothing', async () => {
@@ -564,12 +430,7 @@ describe('a conversation dated in the future', () => {
 		await wf.poll();
 		const [future] = sandbox.control.addConversations({ count: 1, startedAt: tenYearsAhead() });
 		const normal = sandbox.control.addConversations({ count: 2 });
-		const { items, logs } = await runPoll(trigger, {
-			typeVersion: 1,
-			parameters: {},
-			credentials: credentials(),
-			staticData: wf.staticData,
-		});
+		const { items, logs } = await wf.run();
 		expect(items![0].map((item) => item.json.id)).toEqual([...addedIds(normal), future.id]);
 		const warnings = logs.filter((log) => log.level === 'warn').map((log) => log.message);
 		expect(warnings).toHaveLength(1);
@@ -596,12 +457,7 @@ describe('a conversation dated in the future', () => {
 		const wf = workflow({}, { staticData: frozen });
 		// Started while the trigger was frozen: never listed then, and before the point it restarts from.
 		sandbox.control.addConversations({ count: 2, startedAt: isoSeconds(Date.now() - 60_000) });
-		const { items, logs } = await runPoll(trigger, {
-			typeVersion: 1,
-			parameters: {},
-			credentials: credentials(),
-			staticData: wf.staticData,
-		});
+		const { items, logs } = await wf.run();
 		expect(items).toBeNull();
 		expect(logs.map((log) => log.message)).toContainEqual(
 			expect.stringMatching(
@@ -618,23 +474,6 @@ describe('a conversation dated in the future', () => {
 });
 
 describe('the credential', () => {
-	it("another account's key: starts over like a first activation, none of that account's past conversations", async () => {
-		const wf = workflow();
-		await wf.poll();
-		sandbox.control.addConversations({ count: 2, account: 'B' });
-		sandbox.control.addConversations({ count: 2 });
-		const onB = workflow(
-			{},
-			{ credentials: credentials('otherAccount'), staticData: wf.staticData },
-		);
-		expect(await onB.poll()).toBeNull();
-		expect(onB.staticData.account).toBe(`${sandbox.url} user 207`);
-		sandbox.control.addConversations({ count: 1 }); // account A's: not this credential's
-		const fromB = sandbox.control.addConversations({ count: 3, account: 'B' });
-		expect(ids(await onB.poll())).toEqual(addedIds(fromB));
-		expect(await onB.poll()).toBeNull();
-	});
-
 	it('a new key of the same account (rotated): keeps the position, one GET /whoami to tell', async () => {
 		const wf = workflow();
 		await wf.poll();
@@ -726,40 +565,6 @@ describe('manual mode (Fetch Test Event)', () => {
 		expect(wf.staticData).toEqual(before);
 		expect(ids(await wf.poll())).toEqual(addedIds(added)); // the real poll still emits both
 	});
-
-	it('without any state: returns the latest and stores nothing', async () => {
-		const wf = workflow({ options: { transcriptText: true } });
-		const items = await wf.poll('manual');
-		const latest = sandbox.control.conversations()[0];
-		expect(items).toHaveLength(1);
-		expect(items![0].id).toBe(latest.id);
-		expect(items![0].transcript).toEqual(latest.transcript);
-		expect(typeof items![0].transcript_text).toBe('string');
-		expect(wf.staticData).toEqual({});
-	});
-
-	it('with no conversation yet: a clear error saying how to make one', async () => {
-		const empty = await startSandbox({
-			port: 0,
-			controls: true,
-			conversationsPerAccount: { A: 0, B: 0 },
-		});
-		try {
-			const wf = workflow(
-				{ filters: { channel: 'phone' } },
-				{ credentials: credentials('readWrite', empty) },
-			);
-			const error = await wf.pollError('manual');
-			expect(error).toBeInstanceOf(NodeOperationError);
-			expect(error.message).toBe(
-				'There is no RingReady conversation yet for these filters (phone calls)',
-			);
-			expect(error.description).toMatch(/call the agent's phone number, or open the web chat/);
-			expect(wf.staticData).toEqual({});
-		} finally {
-			await empty.close();
-		}
-	});
 });
 
 describe('cost and bounds', () => {
@@ -779,61 +584,28 @@ describe('cost and bounds', () => {
 			query: { limit: '200', since: isoSeconds(Date.parse(cursor) - 3_600_000) },
 		});
 	});
-
-	it('the state stays bounded over 50 polls with new and late conversations', async () => {
-		const wf = workflow({ options: { lateArrivalMinutes: 30 } });
-		await wf.poll();
-		const start = Date.now() - 50 * 5 * 60_000;
-		const expected: number[] = [];
-		const emitted: number[] = [];
-		const sizes: number[] = [];
-		for (let i = 1; i <= 50; i++) {
-			const t = start + i * 5 * 60_000; // five minutes of calls per poll
-			expected.push(
-				...addedIds(sandbox.control.addConversations({ count: 20, startedAt: isoSeconds(t) })),
-			);
-			if (i % 4 === 0) {
-				expected.push(
-					...addedIds(
-						sandbox.control.addConversations({ count: 2, startedAt: isoSeconds(t - 20 * 60_000) }),
-					),
-				);
-			}
-			emitted.push(...ids(await wf.poll()));
-			sizes.push((wf.staticData.seen as unknown[]).length);
-		}
-		expect(new Set(emitted).size).toBe(emitted.length);
-		expect(emitted.sort()).toEqual(expected.sort());
-		// 30 minutes of window ≈ 7 polls of 20 (+ late ones): never more than that, however long it runs.
-		expect(Math.max(...sizes)).toBeLessThanOrEqual(8 * 20 + 2 * 3);
-		expect(JSON.stringify(wf.staticData).length).toBeLessThan(6_000);
-	});
-
-	it(`at most ${MAX_SEEN_IDS.toLocaleString('en-US')} ids are kept, even when more fall inside the window`, async () => {
-		const wf = workflow({ options: { lateArrivalMinutes: 24 * 60 } });
-		await wf.poll();
-		const added = sandbox.control.addConversations({ count: MAX_SEEN_IDS + 200 });
-		const items = await wf.poll();
-		expect(items).toHaveLength(MAX_SEEN_IDS + 200);
-		expect(new Set(ids(items))).toEqual(new Set(addedIds(added)));
-		expect((wf.staticData.seen as unknown[]).length).toBeLessThanOrEqual(MAX_SEEN_IDS);
-		expect(JSON.stringify(wf.staticData).length).toBeLessThan(250_000);
-		expect(await wf.poll()).toBeNull(); // nothing repeats
-	}, 60_000);
 });
 
 describe("n8n's poll time budget", () => {
-	/** The host clock as the trigger sees it: each response takes `msPerResponse` of it. */
-	function virtualClock(msPerResponse: number) {
-		let now = Date.now();
-		const spy = jest.spyOn(Date, 'now').mockImplementation(() => now);
-		return {
-			tick: () => {
-				now += msPerResponse;
-			},
-			restore: () => spy.mockRestore(),
-		};
-	}
+	it('a list page that takes over 40 % of the budget: one page per poll, the listing resumes, all once, oldest first', async () => {
+		const wf = workflow();
+		await wf.poll();
+		const added = sandbox.control.addConversations({ count: 450 });
+		const clock = virtualClock(trigger, 20_000, 36_000); // each page takes 20 s of a 36 s budget
+		const emitted: IDataObject[] = [];
+		const infos: string[] = [];
+		try {
+			for (let i = 0; i < 6 && emitted.length < added.length; i++) {
+				const { items, logs } = await wf.run('trigger', clock.nodeType);
+				infos.push(...logs.filter((log) => log.level === 'info').map((log) => log.message));
+				emitted.push(...(items?.[0].map((item) => item.json) ?? []));
+			}
+		} finally {
+			clock.restore();
+		}
+		expect(ids(emitted)).toEqual(addedIds(added));
+		expect(infos[0]).toMatch(/^RingReady Trigger: listed 1 page of new conversations within/);
+	});
 
 	it('a burst with transcripts larger than one poll can fetch drains over several polls, oldest first, once each', async () => {
 		const wf = workflow({ options: { includeTranscript: true } });
@@ -842,18 +614,12 @@ describe("n8n's poll time budget", () => {
 		// Budget 1 s, 100 ms per response: the listing ends at 100 ms, 10 transcripts start at once,
 		// and each one ending by 500 ms (60 % of the budget, but no later than the transport's last
 		// start, 500 ms before the end) starts another: 14 per poll.
-		const clock = virtualClock(100);
+		const clock = virtualClock(trigger, 100, 1_000);
 		const emitted: IDataObject[] = [];
 		const perPoll: number[] = [];
 		try {
-			const budgeted = afterEachResponse(clock.tick, 1_000);
 			for (let i = 0; i < 30 && emitted.length < added.length; i++) {
-				const { items } = await runPoll(budgeted, {
-					typeVersion: 1,
-					parameters: wf.parameters,
-					credentials: credentials(),
-					staticData: wf.staticData,
-				});
+				const { items } = await wf.run('trigger', clock.nodeType);
 				perPoll.push(items?.[0].length ?? 0);
 				emitted.push(...(items?.[0].map((item) => item.json) ?? []));
 			}
@@ -863,40 +629,6 @@ describe("n8n's poll time budget", () => {
 		expect(perPoll).toEqual([...Array<number>(10).fill(14), 10]);
 		expect(ids(emitted)).toEqual(addedIds(added)); // all, once, oldest first across polls
 		expect(emitted.every((item) => Array.isArray(item.transcript))).toBe(true);
-		expect(await wf.poll()).toBeNull();
-	});
-
-	it('a listing longer than the budget resumes at the next poll: everything once, oldest first', async () => {
-		const wf = workflow();
-		await wf.poll();
-		const added = sandbox.control.addConversations({ count: 450 });
-		const clock = virtualClock(20_000); // each page takes 20 s of a 36 s budget: one page per poll
-		sandbox.control.clearRequests();
-		const emitted: IDataObject[] = [];
-		const infos: string[] = [];
-		const perPoll: number[] = [];
-		try {
-			for (let i = 0; i < 12 && emitted.length < added.length; i++) {
-				const before = listRequests().length;
-				const { items, logs } = await runPoll(afterEachResponse(clock.tick, 36_000), {
-					typeVersion: 1,
-					parameters: wf.parameters,
-					credentials: credentials(),
-					staticData: wf.staticData,
-				});
-				perPoll.push(listRequests().length - before);
-				infos.push(...logs.filter((log) => log.level === 'info').map((log) => log.message));
-				emitted.push(...(items?.[0].map((item) => item.json) ?? []));
-			}
-		} finally {
-			clock.restore();
-		}
-		expect(ids(emitted)).toEqual(addedIds(added));
-		expect(perPoll.every((pages) => pages === 1)).toBe(true);
-		expect(infos[0]).toBe(
-			"RingReady Trigger: listed 1 page of new conversations within the poll's time budget; the listing continues at the next poll and every conversation is emitted once, oldest first",
-		);
-		expect(wf.staticData).not.toHaveProperty('scan');
 		expect(await wf.poll()).toBeNull();
 	});
 });
@@ -915,20 +647,5 @@ describe('the API key never appears in an error', () => {
 		expect(JSON.stringify(error)).not.toContain(apiKey);
 		expect(`${error.message} ${error.description} ${error.stack}`).not.toContain(apiKey);
 		expect(wf.staticData).toEqual({});
-	});
-
-	it('a fault during a poll, and a transcript given up on', async () => {
-		const wf = workflow({ options: { includeTranscript: true } });
-		await wf.poll();
-		const [stuck] = sandbox.control.addConversations({ count: 2 });
-		sandbox.control.injectFaults({ status: 500, count: 1, path: LIST_PATH });
-		const error = await wf.pollError();
-		expect(secretPaths(error, sandbox.keys.readWrite)).toEqual([]);
-		expect(JSON.stringify(error)).not.toContain(sandbox.keys.readWrite);
-		sandbox.control.failConversation({ id: stuck.id });
-		const outputs = [await wf.poll(), await wf.poll(), await wf.poll()];
-		expect(ids(outputs[2])[0]).toBe(stuck.id);
-		expect(JSON.stringify(outputs)).not.toContain(sandbox.keys.readWrite);
-		expect(JSON.stringify(wf.staticData)).not.toContain(sandbox.keys.readWrite.slice(8));
 	});
 });

@@ -2,6 +2,7 @@ import type {
 	IBinaryKeyData,
 	IDataObject,
 	IExecuteFunctions,
+	IPollFunctions,
 	INode,
 	INodeExecutionData,
 	INodeProperties,
@@ -151,15 +152,17 @@ export function parseOutput(
 	};
 }
 
-/** The item's Output (or Simplify), as parseOutput checks it. */
+/** The item's Output (or Simplify), as parseOutput checks it; no `itemIndex`: the trigger's. */
 export function readOutput(
-	this: IExecuteFunctions,
+	this: IExecuteFunctions | IPollFunctions,
 	node: INode,
-	itemIndex: number,
+	itemIndex: number | undefined,
 	record: OutputRecord,
 ): OutputChoice {
-	const read = (name: keyof OutputValues, fallback: unknown) =>
-		this.getNodeParameter(name, itemIndex, fallback) as unknown;
+	const read = (name: keyof OutputValues, fallback: unknown): unknown =>
+		itemIndex === undefined
+			? (this as IPollFunctions).getNodeParameter(name, fallback)
+			: (this as IExecuteFunctions).getNodeParameter(name, itemIndex, fallback);
 	return parseOutput(
 		node,
 		node.typeVersion < OUTPUT_VERSION
