@@ -318,10 +318,6 @@ export class RequestSession {
 		return await read;
 	}
 
-	async credentials(itemIndex = 0): Promise<ICredentialsDecrypted> {
-		return (await this.resolve(itemIndex)).decrypted;
-	}
-
 	private shared(data: ICredentialDataDecryptedObject): ResolvedCredential {
 		const key = dataKey(data);
 		let resolved = this.byData.get(key);
