@@ -43,11 +43,11 @@ describe('a timed-out request is aborted', () => {
 
 	it('Max Concurrency 1 and answers that trickle past the limit: one request in flight at a time, none open after the run', async () => {
 		const three = calls();
-		// Every answer sends a few bytes every 200 ms: never complete within the 1 s limit.
+		// Every answer sends a few bytes every 50 ms: never complete within the 0.3 s limit.
 		for (const call of three)
 			ctx.sandbox.control.slowDown({
 				path: `/api/v1/conversations/${call.id}`,
-				trickle: { chunkBytes: 8, everyMs: 200 },
+				trickle: { chunkBytes: 8, everyMs: 50 },
 				count: 10,
 			});
 		const startedAt = Date.now();
@@ -55,12 +55,12 @@ describe('a timed-out request is aborted', () => {
 			credentials: ctx.credentials(),
 			items: three.map((call) => ({ json: { id: call.id } })),
 			continueOnFail: true,
-			policy: { requestTimeoutMs: 1_000, maxAttempts: 3, baseDelayMs: 10, maxBackoffMs: 20 },
+			policy: { requestTimeoutMs: 300, maxAttempts: 3, baseDelayMs: 10, maxBackoffMs: 20 },
 		});
 		const tookMs = Date.now() - startedAt;
 		expect(json.map((item) => item.error)).toEqual(
 			three.map(
-				() => `Could not reach RingReady at ${ctx.sandbox.url}: no answer within 1 seconds`,
+				() => `Could not reach RingReady at ${ctx.sandbox.url}: no answer within 0.3 seconds`,
 			),
 		);
 		expect(await openAfter(500)).toEqual({ api: 0, media: 0 });
@@ -69,8 +69,8 @@ describe('a timed-out request is aborted', () => {
 		expect(log).toHaveLength(3);
 		expect(peakInFlight).toBe(1);
 		// Each request ended (its connection closed) when its limit ran out, not when the server finished.
-		for (const entry of log) expect(entry.ended_ms! - entry.started_ms).toBeLessThan(1_300);
-		expect(tookMs).toBeLessThan(4_500);
+		for (const entry of log) expect(entry.ended_ms! - entry.started_ms).toBeLessThan(600);
+		expect(tookMs).toBeLessThan(1_500);
 	});
 
 	it('recordings that trickle past the limit: each download is aborted and holds the one slot only while it runs', async () => {
@@ -80,17 +80,17 @@ describe('a timed-out request is aborted', () => {
 				id: call.id,
 				answer: 'slow',
 				chunkBytes: 16,
-				everyMs: 200,
+				everyMs: 50,
 			});
 		const { json } = await run(getEach({ downloadRecording: true }), {
 			credentials: ctx.credentials(),
 			items: three.map((call) => ({ json: { id: call.id } })),
 			continueOnFail: true,
-			policy: { requestTimeoutMs: 1_000, maxAttempts: 1 },
+			policy: { requestTimeoutMs: 300, maxAttempts: 1 },
 		});
 		expect(json.map((item) => item.error)).toEqual(
 			three.map(
-				(call) => `The recording of conversation ${call.id} did not download within 1 second`,
+				(call) => `The recording of conversation ${call.id} did not download within 0.3 seconds`,
 			),
 		);
 		expect(await openAfter(500)).toEqual({ api: 0, media: 0 });

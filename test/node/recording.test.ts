@@ -306,11 +306,11 @@ describe('a recording that cannot be downloaded fails for its item', () => {
 			id: call.id,
 			answer: 'slow',
 			chunkBytes: 16,
-			everyMs: 100,
+			everyMs: 50,
 		});
-		const error = await downloadError(call, { timeoutMs: 1500 });
+		const error = await downloadError(call, { timeoutMs: 400 });
 		expect(error.message).toBe(
-			`The recording of conversation ${call.id} did not download within 1.5 seconds`,
+			`The recording of conversation ${call.id} did not download within 0.4 seconds`,
 		);
 		expect(error.description).toBe(
 			`${call.recording_url} sent it too slowly. The download was stopped and nothing was stored. Try again later.`,

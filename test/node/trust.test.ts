@@ -482,11 +482,11 @@ describe('retries and time limits', () => {
 			});
 			const error = await runError(
 				{ resource: 'account', operation: 'get' },
-				{ credentials: ctx.credentials(), policy: { maxRetryMs: 2_800 } },
+				{ credentials: ctx.credentials(), policy: { maxRetryMs: 1_800 } },
 			);
-			// Attempts at about 0, 1 and 2 s; a fourth would start after the cap (2.8 s).
-			expect(apiRequests(ctx.sandbox)).toHaveLength(3);
-			expect(error.message).toBe('RingReady is unavailable right now (HTTP 503 after 3 attempts)');
+			// Attempts at about 0 and 1 s; a third would start after the cap (1.8 s).
+			expect(apiRequests(ctx.sandbox)).toHaveLength(2);
+			expect(error.message).toBe('RingReady is unavailable right now (HTTP 503 after 2 attempts)');
 			expect(error.description).toBe(
 				'The RingReady service had a problem. Try again in a few minutes.',
 			);
@@ -635,8 +635,8 @@ describe('FAQ writes', () => {
 				const before = faqOf(AGENT);
 				const error = await runError(upsert(AGENT, ['Mine?', 'Yes.']), {
 					credentials: ctx.credentials(),
-					// Shortened from 2 minutes and 0.5–8 s waits, so that the bound is reached in a second.
-					policy: { maxRetryMs: 1_500, baseDelayMs: 20, maxBackoffMs: 40 },
+					// Shortened from 2 minutes and 0.5–8 s waits, so that the bound is reached in a moment.
+					policy: { maxRetryMs: 600, baseDelayMs: 20, maxBackoffMs: 40 },
 				});
 				const methods = apiRequests(ctx.sandbox).map((r) => r.method);
 				expect(methods.every((method) => method === 'GET')).toBe(true);
@@ -647,7 +647,7 @@ describe('FAQ writes', () => {
 					`The FAQ of agent ${AGENT} kept changing while this node was saving it [item 0]`,
 				);
 				expect(error.description).toBe(
-					`Someone else saved it ${changes} times between this node's reads, for 1.5 seconds. Nothing was written by this node; run it again when the other edits are done.`,
+					`Someone else saved it ${changes} times between this node's reads, for 0.6 seconds. Nothing was written by this node; run it again when the other edits are done.`,
 				);
 				ctx.sandbox.control.clearScripted();
 				expect(faqOf(AGENT)).toEqual(before);
