@@ -57,10 +57,4 @@ describe('resource locators: From List', () => {
 			expect(parts.at(-1)).toBe(`${date} ${time.slice(0, 5)} UTC`);
 		}
 	});
-
-	it('a revoked key surfaces the same clear error in the list', async () => {
-		await expect(
-			runListSearch(node, 'searchAgents', { credentials: ctx.credentials('revoked') }),
-		).rejects.toThrow('RingReady rejected the API key: it is invalid or has been revoked');
-	});
 });
