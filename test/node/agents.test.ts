@@ -148,19 +148,10 @@ describe('Agent → Update', () => {
 			'This API key is read-only: it may not change agents or FAQ entries',
 		);
 		expect(error.httpCode).toBe('403');
-		expect(error.description).toMatch(/Profile → API keys/);
+		expect(error.description).toBe(
+			'The key has the "read" scope only. Nothing was changed. To update agents or their FAQ, create a key with the write scope in the RingReady dashboard under Profile → API keys and use it in the RingReady API credential.',
+		);
 		expect(everythingVisible(error)).not.toContain(credentials.apiKey);
-	});
-
-	it('bad input in a later item stops the run before anything is written', async () => {
-		const id = ctx.sandbox.agentIds.A[0];
-		const error = await runError(update({ businessName: '={{ $json.name }}' }, byId(id)), {
-			credentials: ctx.credentials(),
-			items: [{ json: { name: 'Fine' } }, { json: { name: 'n'.repeat(101) } }],
-		});
-		expect(apiRequests(ctx.sandbox)).toHaveLength(0);
-		expect(error.message).toMatch(/\[item 1\]$/);
-		expect((error.context as { itemIndex: number }).itemIndex).toBe(1);
 	});
 
 	it('with Continue On Fail, a bad item becomes an error item and the others are updated', async () => {
