@@ -93,32 +93,6 @@ describe('Output: Simplified (what a new node returns)', () => {
 			})),
 		);
 	});
-	it('Agent › Get stays small when Business Services and the FAQ are at their limits', async () => {
-		const agent = ctx.sandbox.control.agents('A')[1];
-		const faq = Object.fromEntries(
-			Array.from({ length: 50 }, (_, i) => [
-				`${String(i).padStart(2, '0')} ${'q'.repeat(197)}`,
-				'a'.repeat(500),
-			]),
-		);
-		const patched = await fetch(`${ctx.sandbox.url}/api/v1/agents/${agent.id}`, {
-			method: 'PATCH',
-			headers: {
-				authorization: `Bearer ${ctx.sandbox.keys.readWrite}`,
-				'content-type': 'application/json',
-			},
-			body: JSON.stringify({ business_services: 's'.repeat(30_000), faq }),
-		});
-		expect(patched.status).toBe(200);
-		const get = { resource: 'agent', operation: 'get', agentId: byId(agent.id) };
-		const raw = await run({ ...get, output: 'raw' }, { credentials: ctx.credentials() });
-		const simple = await run(get, { credentials: ctx.credentials() });
-		expect(JSON.stringify(raw.json).length).toBeGreaterThan(65_000);
-		expect(JSON.stringify(simple.json).length).toBeLessThan(1_500);
-		expect(simple.json[0].faq_entry_count).toBe(50);
-		expect(simple.json[0]).not.toHaveProperty('business_services');
-		expect(simple.json[0]).not.toHaveProperty('faq');
-	});
 });
 
 describe('Output: Raw', () => {

@@ -821,11 +821,13 @@ describe('listing conversations: pagination and filters', () => {
 		});
 	});
 
-	describe('Since is sent in whole seconds, rounded up', () => {
+	describe('Since is sent in whole seconds, rounded up, in UTC', () => {
 		it.each([
 			['2026-06-10T07:03:20.123Z', '2026-06-10T07:03:21Z'],
 			['2026-06-10T07:03:20.000Z', '2026-06-10T07:03:20Z'],
 			['2026-06-10T07:03:59.999Z', '2026-06-10T07:04:00Z'],
+			// no zone: the workflow's time zone (UTC in tests); from an expression
+			['={{ "2026-01-02T03:04:05" }}', '2026-01-02T03:04:05Z'],
 		])('%s → %s', async (since, sent) => {
 			await run(
 				{ resource: 'conversation', operation: 'getAll', limit: 1, filters: { since } },
