@@ -160,57 +160,6 @@ describe('honest waits', () => {
 		expect(error.message).toBe('RingReady asked to wait 2 hours before the next request');
 		expect(apiRequests(ctx.sandbox)).toHaveLength(1);
 	});
-
-	it('a body that trickles in is cut at the attempt limit, which covers the whole answer', async () => {
-		ctx.sandbox.control.slowDown({
-			path: '/api/v1/whoami',
-			trickle: { chunkBytes: 2, everyMs: 100 },
-			count: 5,
-		});
-		const error = await runError(
-			{ resource: 'account', operation: 'get' },
-			// Each attempt 0.5 s, and no retry after 0.9 s: one attempt, cut while the body still trickles.
-			{ credentials: ctx.credentials(), policy: { requestTimeoutMs: 500, maxRetryMs: 900 } },
-		);
-		expect(error.message).toBe(
-			`Could not reach RingReady at ${ctx.sandbox.url}: no answer within 0.5 seconds`,
-		);
-	});
-});
-
-describe('Stop says stopped', () => {
-	it('pressing Stop while items are being fetched ends the run with "The execution was stopped"', async () => {
-		ctx.sandbox.control.setLatency(300);
-		const ids = ctx.sandbox.control
-			.conversations()
-			.slice(0, 10)
-			.map((c) => c.id);
-		const stop = new AbortController();
-		const running = runError(
-			{
-				resource: 'conversation',
-				operation: 'get',
-				conversationId: { __rl: true, mode: 'id', value: '={{ $json.id }}' },
-				options: { maxConcurrency: 2 },
-			},
-			{
-				credentials: ctx.credentials(),
-				items: ids.map((id) => ({ json: { id } })),
-				abortSignal: stop.signal,
-			},
-		);
-		await new Promise((resolve) => setTimeout(resolve, 100));
-		stop.abort();
-		const error = await running;
-		expect(error.message).toBe('The execution was stopped');
-		expect(error.description).toBe(
-			'GET /api/v1/conversations/' +
-				ids[0] +
-				' was under way when the execution was stopped; its answer was not read. Nothing more was sent.',
-		);
-		await new Promise((resolve) => setTimeout(resolve, 400));
-		expect(apiRequests(ctx.sandbox)).toHaveLength(2);
-	});
 });
 
 describe('From List: a search reads on through the conversations', () => {

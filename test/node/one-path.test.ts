@@ -106,21 +106,28 @@ describe('a timed-out request is aborted', () => {
 			expect(spans[i][0]).toBeGreaterThanOrEqual(spans[i - 1][1] - 5);
 	});
 
-	it('Stop aborts the request under way: the connection is closed at once', async () => {
-		ctx.sandbox.control.slowDown({
-			path: `/api/v1/agents/${AGENT}`,
-			trickle: { chunkBytes: 8, everyMs: 200 },
-		});
+	it('Stop aborts the requests under way: "The execution was stopped", connections closed at once, nothing more sent', async () => {
+		const ids = calls().map((call) => call.id);
+		for (const id of ids)
+			ctx.sandbox.control.slowDown({
+				path: `/api/v1/conversations/${id}`,
+				trickle: { chunkBytes: 8, everyMs: 200 },
+			});
 		const stop = new AbortController();
-		const running = runError(
-			{ resource: 'agent', operation: 'get', agentId: byId(AGENT) },
-			{ credentials: ctx.credentials(), abortSignal: stop.signal },
-		);
-		while (apiRequests(ctx.sandbox).length === 0) await sleep(20);
+		const running = runError(getEach({ maxConcurrency: 2 }), {
+			credentials: ctx.credentials(),
+			items: ids.map((id) => ({ json: { id } })),
+			abortSignal: stop.signal,
+		});
+		while (apiRequests(ctx.sandbox).length < 2) await sleep(20);
 		stop.abort();
 		const error = await running;
 		expect(error.message).toBe('The execution was stopped');
+		expect(error.description).toBe(
+			`GET /api/v1/conversations/${ids[0]} was under way when the execution was stopped; its answer was not read. Nothing more was sent.`,
+		);
 		expect(await openAfter(300)).toEqual({ api: 0, media: 0 });
+		expect(apiRequests(ctx.sandbox)).toHaveLength(2);
 	});
 });
 
