@@ -140,19 +140,31 @@ describe('Agent → Update', () => {
 		expect(error.description).toMatch(/Update Fields/);
 	});
 
-	it('a read-only key gets a clear "read-only" error, without the key anywhere', async () => {
-		const credentials = ctx.credentials('readOnly');
-		const id = ctx.sandbox.agentIds.A[0];
-		const error = await runError(update({ agentGoal: 'x' }, byId(id)), { credentials });
-		expect(error.message).toBe(
-			'This API key is read-only: it may not change agents or FAQ entries',
-		);
-		expect(error.httpCode).toBe('403');
-		expect(error.description).toBe(
-			'The key has the "read" scope only. Nothing was changed. To update agents or their FAQ, create a key with the write scope in the RingReady dashboard under Profile → API keys and use it in the RingReady API credential.',
-		);
-		expect(everythingVisible(error)).not.toContain(credentials.apiKey);
-	});
+	it.each([
+		['Agent → Update', { agentGoal: 'x' }],
+		['Agent FAQ → Create or Update', undefined],
+	])(
+		'%s with a read-only key: a clear "read-only" error, without the key anywhere',
+		async (_operation, fields) => {
+			const credentials = ctx.credentials('readOnly');
+			const id = ctx.sandbox.agentIds.A[0];
+			const faqUpsert = {
+				resource: 'faq',
+				operation: 'upsert',
+				agentId: byId(id),
+				entries: { entry: [{ question: 'Q?', answer: 'A.' }] },
+			};
+			const error = await runError(fields ? update(fields, byId(id)) : faqUpsert, { credentials });
+			expect(error.message).toBe(
+				'This API key is read-only: it may not change agents or FAQ entries',
+			);
+			expect(error.httpCode).toBe('403');
+			expect(error.description).toBe(
+				'The key has the "read" scope only. Nothing was changed. To update agents or their FAQ, create a key with the write scope in the RingReady dashboard under Profile → API keys and use it in the RingReady API credential.',
+			);
+			expect(everythingVisible(error)).not.toContain(credentials.apiKey);
+		},
+	);
 
 	it('with Continue On Fail, a bad item becomes an error item and the others are updated', async () => {
 		const id = ctx.sandbox.agentIds.A[0];

@@ -69,8 +69,8 @@ describe('a timed-out request is aborted', () => {
 		expect(log).toHaveLength(3);
 		expect(peakInFlight).toBe(1);
 		// Each request ended (its connection closed) when its limit ran out, not when the server finished.
-		for (const entry of log) expect(entry.ended_ms! - entry.started_ms).toBeLessThan(600);
-		expect(tookMs).toBeLessThan(1_500);
+		for (const entry of log) expect(entry.ended_ms! - entry.started_ms).toBeLessThan(2_000);
+		expect(tookMs).toBeLessThan(4_500);
 	});
 
 	it('recordings that trickle past the limit: each download is aborted and holds the one slot only while it runs', async () => {

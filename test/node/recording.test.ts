@@ -444,6 +444,18 @@ describe('a conversation’s recording as a file', () => {
 });
 
 describe('a recording that cannot be downloaded fails for its item', () => {
+	it('over the size limit announced by Content-Length: refused before reading', async () => {
+		const call = phoneCall('api', 'wav');
+		const size = recordingAudio(call.id).bytes.length;
+		const error = await downloadError(call, { maxBytes: 1000 });
+		expect(error.message).toBe(
+			`The recording of conversation ${call.id} is larger than the 1000 bytes limit`,
+		);
+		expect(error.description).toBe(
+			`${call.recording_url} announced ${Math.round((size / 1024) * 10) / 10} KB (Content-Length). Nothing was stored. Raise the recording size limit in the node's options to download it.`,
+		);
+	});
+
 	it('over the size limit without Content-Length: stopped once the limit is passed', async () => {
 		const call = phoneCall('media', 'mp3');
 		const total = 64 * 1024 * 1024;
