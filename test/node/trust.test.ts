@@ -188,67 +188,56 @@ describe('Base URL with a path', () => {
 
 describe('responses', () => {
 	describe('every response’s shape is checked, with one message naming the endpoint', () => {
-		it('Conversation → Get on truncated JSON or HTML fails instead of spreading a string into an item', async () => {
-			const [{ id }] = ctx.sandbox.control.conversations('A');
-			for (const [body, got] of [
-				['{"id": 1, "transcript": [', 'JSON that is cut off or malformed'],
-				['<html><body>Welcome</body></html>', 'a web page (HTML), not the API’s JSON'],
-			]) {
-				ctx.sandbox.control.scriptResponse({
-					path: `/api/v1/conversations/${id}`,
-					status: 200,
-					body,
-				});
-				const error = await runError(
-					{ resource: 'conversation', operation: 'get', conversationId: byId(id) },
-					{ credentials: ctx.credentials() },
-				);
-				expect(error.message).toBe(
-					`RingReady returned an unexpected response to GET /api/v1/conversations/${id}`,
-				);
-				expect(error.description).toMatch(
-					new RegExp(
-						`^Expected conversation ${id}; got ${got.replace(/[()]/g, '\\$&')}\\. Nothing was changed\\.`,
-					),
-				);
-			}
+		const conversation = () => ctx.sandbox.control.conversations('A')[0].id;
+		const getConversation = () => ({
+			resource: 'conversation',
+			operation: 'get',
+			conversationId: byId(conversation()),
 		});
-
+		const agents = { resource: 'agent', operation: 'getAll', returnAll: true };
+		const conversations = { resource: 'conversation', operation: 'getAll', limit: 5 };
 		it.each([
-			['{"items": []}', 'Expected a list of agents ("agents"); got a JSON object with "items"'],
 			[
-				'<html></html>',
-				'Expected a list of agents ("agents"); got a web page (HTML), not the API’s JSON',
+				'Conversation → Get',
+				getConversation,
+				'{"id": 1, "transcript": [',
+				'JSON that is cut off or malformed',
 			],
 			[
+				'Conversation → Get',
+				getConversation,
+				'<html>Hi</html>',
+				'a web page (HTML), not the API’s JSON',
+			],
+			['Agent → Get Many', () => agents, '{"items": []}', 'a JSON object with "items"'],
+			['Agent → Get Many', () => agents, '<html></html>', 'a web page (HTML), not the API’s JSON'],
+			[
+				'Agent → Get Many',
+				() => agents,
 				'{"agents": [{"name": "x"}]}',
-				'Expected a list of agents; got agent 1 without a valid "id"',
+				'agent 1 without a valid "id"',
 			],
-		])('Agent → Get Many on %s fails instead of returning 0 items', async (body, problem) => {
-			ctx.sandbox.control.scriptResponse({ path: '/api/v1/agents', status: 200, body });
-			const error = await runError(
-				{ resource: 'agent', operation: 'getAll', returnAll: true },
-				{ credentials: ctx.credentials() },
-			);
-			expect(error.message).toBe('RingReady returned an unexpected response to GET /api/v1/agents');
-			expect(error.description).toMatch(new RegExp(`^${problem.replace(/[()[\]]/g, '\\$&')}\\.`));
-		});
-
-		it.each([
-			'{}',
-			'{"conversations": null}',
-			'{"conversations": [], "next_before_id": "abc"}',
-			'[]',
-		])('Conversation → Get Many on %s fails with the endpoint named', async (body) => {
-			ctx.sandbox.control.scriptResponse({ path: '/api/v1/conversations', status: 200, body });
-			const error = await runError(
-				{ resource: 'conversation', operation: 'getAll', limit: 5 },
-				{ credentials: ctx.credentials() },
-			);
-			expect(error.message).toBe(
-				'RingReady returned an unexpected response to GET /api/v1/conversations',
-			);
-		});
+			['Conversation → Get Many', () => conversations, '{}', ''],
+			['Conversation → Get Many', () => conversations, '{"conversations": null}', ''],
+			[
+				'Conversation → Get Many',
+				() => conversations,
+				'{"conversations": [], "next_before_id": "abc"}',
+				'',
+			],
+			['Conversation → Get Many', () => conversations, '[]', ''],
+		])(
+			'%s answered 200 with a body of the wrong shape (case %#) fails naming the endpoint, instead of returning a string or 0 items',
+			async (_operation, parameters, body, got) => {
+				const { resource, operation } = parameters();
+				const path = `/api/v1/${resource}s${operation === 'get' ? `/${conversation()}` : ''}`;
+				ctx.sandbox.control.scriptResponse({ path, status: 200, body });
+				const error = await runError(parameters(), { credentials: ctx.credentials() });
+				expect(error.message).toBe(`RingReady returned an unexpected response to GET ${path}`);
+				expect(error.description).toMatch(/^Expected /);
+				expect(error.description).toContain(`; got ${got}`);
+			},
+		);
 
 		it('Account → Get on a web page fails; the credential test does not report success on it', async () => {
 			ctx.sandbox.control.scriptResponse({
