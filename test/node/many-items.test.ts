@@ -302,33 +302,6 @@ describe('a run that has failed sends nothing more', () => {
 		expect(apiRequests(ctx.sandbox).length).toBeLessThanOrEqual(1 + 5);
 	});
 
-	it('with Continue On Fail, a revoked key still stops the requests: 60 items, only those already under way are sent', async () => {
-		const { json } = await run(
-			{
-				resource: 'conversation',
-				operation: 'get',
-				conversationId: { __rl: true, mode: 'id', value: '={{ $json.id }}' },
-				options: { maxConcurrency: 5 },
-			},
-			{
-				credentials: ctx.credentials('revoked'),
-				continueOnFail: true,
-				items: ids(60).map((id) => ({ json: { id } })),
-			},
-		);
-		expect(json).toHaveLength(60);
-		expect(
-			json.every(
-				(item) =>
-					item.error === 'RingReady rejected the API key: it is invalid or has been revoked',
-			),
-		).toBe(true);
-		expect(json[59].description).toBe(
-			'Create a new key in the RingReady dashboard under Profile → API keys and paste it into the RingReady API credential. This request was not sent: an earlier request of this run already got this answer.',
-		);
-		expect(apiRequests(ctx.sandbox).length).toBeLessThanOrEqual(5);
-	});
-
 	it('RingReady down: the retries are bounded for the whole run, not per transcript', async () => {
 		ctx.sandbox.control.injectFaults({
 			status: 503,
