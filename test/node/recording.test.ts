@@ -423,6 +423,15 @@ describe('a conversation’s recording as a file', () => {
 		]);
 	});
 
+	it('a conversation without a recording (a web chat) gets no file and nothing is requested', async () => {
+		const chat = ctx.sandbox.control.conversations('A').find((c) => c.channel === 'web_chat')!;
+		const { items } = await download([chat]);
+		expect(items).toEqual([
+			{ json: { id: chat.id, recording_url: null }, pairedItem: { item: 0 } },
+		]);
+		expect(served()).toEqual([]);
+	});
+
 	it('a redirect to the other origin is followed, without the key', async () => {
 		const call = phoneCall('api', 'wav');
 		ctx.sandbox.control.recordingAnswer({ id: call.id, answer: 'redirect' });
@@ -543,9 +552,9 @@ describe('a recording that cannot be downloaded fails for its item', () => {
 			chunkBytes: 16,
 			everyMs: 50,
 		});
-		const error = await downloadError(call, { timeoutMs: 400 });
+		const error = await downloadError(call, { timeoutMs: 1000 });
 		expect(error.message).toBe(
-			`The recording of conversation ${call.id} did not download within 0.4 seconds`,
+			`The recording of conversation ${call.id} did not download within 1 second`,
 		);
 		expect(error.description).toBe(
 			`${call.recording_url} sent it too slowly. The download was stopped and nothing was stored. Try again later.`,
