@@ -127,7 +127,7 @@ describe('Conversation → Get Many', () => {
 	});
 
 	it('under a per-key in-flight cap, transcript fetches slow down and all complete', async () => {
-		ctx.sandbox.control.setLatency(30);
+		ctx.sandbox.control.setLatency(15);
 		ctx.sandbox.control.setRateLimit({ maxInFlight: 3, retryAfter: 0 });
 		const { json } = await run(
 			getMany({

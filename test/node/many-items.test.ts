@@ -101,7 +101,7 @@ describe('writes land in item order', () => {
 		ctx.sandbox.control.slowDown({
 			path: `/api/v1/agents/${agent}`,
 			method: 'PATCH',
-			holdMs: 600,
+			holdMs: 250,
 		});
 		const { json } = await run(update, {
 			credentials: ctx.credentials(),
@@ -118,7 +118,7 @@ describe('writes land in item order', () => {
 
 	it('different agents are still updated side by side', async () => {
 		const [one, two] = ctx.sandbox.agentIds.A;
-		ctx.sandbox.control.slowDown({ path: `/api/v1/agents/${one}`, method: 'PATCH', holdMs: 600 });
+		ctx.sandbox.control.slowDown({ path: `/api/v1/agents/${one}`, method: 'PATCH', holdMs: 250 });
 		await run(update, {
 			credentials: ctx.credentials(),
 			items: [
