@@ -6,15 +6,9 @@ const ctx = useSandbox();
 
 describe('Agent → Get Many / Get', () => {
 	it('Get Many returns the account’s agents; Limit cuts the list', async () => {
-		const all = await run(
-			{ resource: 'agent', operation: 'getAll', returnAll: true },
-			{ credentials: ctx.credentials() },
-		);
+		const all = await run({ resource: 'agent', operation: 'getAll', returnAll: true });
 		expect(all.json.map((a) => a.id)).toEqual(ctx.sandbox.agentIds.A);
-		const one = await run(
-			{ resource: 'agent', operation: 'getAll', limit: 1 },
-			{ credentials: ctx.credentials() },
-		);
+		const one = await run({ resource: 'agent', operation: 'getAll', limit: 1 });
 		expect(one.json).toEqual([all.json[0]]);
 	});
 
@@ -34,10 +28,12 @@ describe('Agent → Get Many / Get', () => {
 		],
 	])('Get %s returns the full agent with its FAQ', async (_mode, locator) => {
 		const id = ctx.sandbox.agentIds.A[1];
-		const { json } = await run(
-			{ resource: 'agent', operation: 'get', agentId: locator(id), output: 'raw' },
-			{ credentials: ctx.credentials() },
-		);
+		const { json } = await run({
+			resource: 'agent',
+			operation: 'get',
+			agentId: locator(id),
+			output: 'raw',
+		});
 		expect(json).toEqual([ctx.sandbox.control.agent(id)]);
 		expect(Object.keys(json[0].faq as object).length).toBeGreaterThan(0);
 	});
@@ -66,9 +62,6 @@ describe('Agent → Update', () => {
 		const before = ctx.sandbox.control.agent(id)!;
 		const { json } = await run(
 			update({ agentGoal: 'Book every caller.', businessWebsite: 'https://example.org' }, byId(id)),
-			{
-				credentials: ctx.credentials(),
-			},
 		);
 		expect(json).toEqual([{ id, updated: ['agent_goal', 'business_website'] }]);
 		const after = ctx.sandbox.control.agent(id)!;
@@ -90,7 +83,7 @@ describe('Agent → Update', () => {
 			businessServices: 's'.repeat(WRITABLE_AGENT_FIELDS.business_services.maxLength),
 			businessWebsite: 'w'.repeat(WRITABLE_AGENT_FIELDS.business_website.maxLength),
 		};
-		const { json } = await run(update(fields, byId(id)), { credentials: ctx.credentials() });
+		const { json } = await run(update(fields, byId(id)));
 		expect((json[0].updated as string[]).sort()).toEqual(Object.keys(WRITABLE_AGENT_FIELDS).sort());
 	});
 
@@ -104,7 +97,6 @@ describe('Agent → Update', () => {
 		'%s one character over the limit fails before any request, naming field, size and limit',
 		async (field, label, limit) => {
 			const error = await runError(update({ [field]: 'x'.repeat(limit + 1) }), {
-				credentials: ctx.credentials(),
 				items: [{ json: {} }, { json: {} }],
 			});
 			const size = (limit + 1).toLocaleString('en-US');
@@ -123,19 +115,19 @@ describe('Agent → Update', () => {
 		['businessName', 'Business Name'],
 		['businessServices', 'Business Services'],
 	])("blank %s is refused before any request (the API can't blank it)", async (field, label) => {
-		const error = await runError(update({ [field]: '   ' }), { credentials: ctx.credentials() });
+		const error = await runError(update({ [field]: '   ' }));
 		expect(error.message).toBe(`${label} can't be blank [item 0]`);
 		expect(apiRequests(ctx.sandbox)).toHaveLength(0);
 	});
 
 	it('blank optional fields are allowed (they clear the value)', async () => {
 		const id = ctx.sandbox.agentIds.A[0];
-		await run(update({ greetingMessage: '' }, byId(id)), { credentials: ctx.credentials() });
+		await run(update({ greetingMessage: '' }, byId(id)));
 		expect(ctx.sandbox.control.agent(id)!.greeting_message).toBe('');
 	});
 
 	it('no fields at all is refused with a hint', async () => {
-		const error = await runError(update({}), { credentials: ctx.credentials() });
+		const error = await runError(update({}));
 		expect(error.message).toBe('No fields to update [item 0]');
 		expect(error.description).toMatch(/Update Fields/);
 	});
@@ -169,7 +161,6 @@ describe('Agent → Update', () => {
 	it('with Continue On Fail, a bad item becomes an error item and the others are updated', async () => {
 		const id = ctx.sandbox.agentIds.A[0];
 		const { items } = await run(update({ businessName: '={{ $json.name }}' }, byId(id)), {
-			credentials: ctx.credentials(),
 			continueOnFail: true,
 			items: [{ json: { name: 'n'.repeat(101) } }, { json: { name: 'Acme Two' } }],
 		});
@@ -230,10 +221,7 @@ describe('API errors', () => {
 
 	it('500 is not retried; 503 that persists is retried up to 6 attempts then reported', async () => {
 		ctx.sandbox.control.injectFaults({ status: 500, count: 1 });
-		const error500 = await runError(
-			{ resource: 'account', operation: 'get' },
-			{ credentials: ctx.credentials() },
-		);
+		const error500 = await runError({ resource: 'account', operation: 'get' });
 		expect(error500.message).toBe('RingReady is unavailable right now (HTTP 500)');
 		expect(apiRequests(ctx.sandbox)).toHaveLength(1);
 
@@ -242,7 +230,7 @@ describe('API errors', () => {
 		ctx.sandbox.control.injectFaults({ status: 503, retryAfter: 0, count: 6 });
 		const error503 = await runError(
 			{ resource: 'account', operation: 'get' },
-			{ credentials: ctx.credentials(), policy: { baseDelayMs: 10, maxBackoffMs: 20 } },
+			{ policy: { baseDelayMs: 10, maxBackoffMs: 20 } },
 		);
 		expect(error503.message).toBe('RingReady is unavailable right now (HTTP 503 after 6 attempts)');
 		expect(error503.description).toBe(

@@ -10,7 +10,7 @@ const getMany = (extra: Record<string, unknown> = {}) => ({
 
 describe('Conversation → Get Many', () => {
 	it('Return All walks every page (200 per page) and returns exactly the account’s conversations, newest first', async () => {
-		const { json } = await run(getMany({ returnAll: true }), { credentials: ctx.credentials() });
+		const { json } = await run(getMany({ returnAll: true }));
 		const expected = ctx.sandbox.control.conversations('A').map((c) => c.id);
 		expect(expected.length).toBeGreaterThan(200);
 		expect(json.map((c) => c.id)).toEqual(expected);
@@ -30,9 +30,7 @@ describe('Conversation → Get Many', () => {
 			(c: { channel: string }) => c.channel === 'web_chat',
 		],
 	])('Return All with %s equals the sandbox data exactly', async (_name, filters, keep) => {
-		const { json } = await run(getMany({ returnAll: true, filters }), {
-			credentials: ctx.credentials(),
-		});
+		const { json } = await run(getMany({ returnAll: true, filters }));
 		const expected = ctx.sandbox.control
 			.conversations('A')
 			.filter(keep)
@@ -57,7 +55,6 @@ describe('Conversation → Get Many', () => {
 					since: since.replace('Z', '+00:00'),
 				},
 			}),
-			{ credentials: ctx.credentials() },
 		);
 		const expected = all.filter((c) => c.started_at >= since).map((c) => c.id);
 		expect(expected.length).toBeGreaterThan(0);
@@ -70,13 +67,13 @@ describe('Conversation → Get Many', () => {
 	});
 
 	it('a limit below a page asks for exactly that many, once', async () => {
-		const { json } = await run(getMany({ limit: 7 }), { credentials: ctx.credentials() });
+		const { json } = await run(getMany({ limit: 7 }));
 		expect(json).toHaveLength(7);
 		expect(apiRequests(ctx.sandbox).map((r) => r.query.limit)).toEqual(['7']);
 	});
 
 	it('a limit above a page asks only for what is still needed and stops exactly at the limit', async () => {
-		const { json } = await run(getMany({ limit: 250 }), { credentials: ctx.credentials() });
+		const { json } = await run(getMany({ limit: 250 }));
 		const expected = ctx.sandbox.control
 			.conversations('A')
 			.slice(0, 250)
@@ -87,7 +84,6 @@ describe('Conversation → Get Many', () => {
 
 	it('every output item is paired with its input item; each input item runs its own query', async () => {
 		const { items } = await run(getMany({ limit: '={{ $json.n }}' }), {
-			credentials: ctx.credentials(),
 			items: [{ json: { n: 2 } }, { json: { n: 3 } }],
 		});
 		expect(items.map((i) => i.pairedItem)).toEqual([
@@ -106,7 +102,6 @@ describe('Conversation → Get Many', () => {
 				output: 'raw',
 				options: { includeTranscripts: true, maxConcurrency: 5 },
 			}),
-			{ credentials: ctx.credentials() },
 		);
 		const expected = ctx.sandbox.control.conversations('A').slice(0, 30);
 		expect(json).toEqual(expected.map((c) => ({ ...c })));
@@ -119,7 +114,6 @@ describe('Conversation → Get Many', () => {
 		ctx.sandbox.control.injectFaults({ status: 503, count: 1 });
 		ctx.sandbox.control.injectFaults({ drop: true, count: 1 });
 		const { json } = await run(getMany({ limit: 10 }), {
-			credentials: ctx.credentials(),
 			policy: { baseDelayMs: 10, maxBackoffMs: 20 },
 		});
 		expect(json).toHaveLength(10);
@@ -135,7 +129,7 @@ describe('Conversation → Get Many', () => {
 				output: 'raw',
 				options: { includeTranscripts: true, maxConcurrency: 20 },
 			}),
-			{ credentials: ctx.credentials(), policy: { baseDelayMs: 10, maxBackoffMs: 20 } },
+			{ policy: { baseDelayMs: 10, maxBackoffMs: 20 } },
 		);
 		expect(json).toHaveLength(60);
 		expect(json.every((c) => Array.isArray(c.transcript))).toBe(true);
@@ -152,9 +146,7 @@ describe('Conversation → Get Many', () => {
 			count: 1,
 			path: `/api/v1/conversations/${target}`,
 		});
-		const error = await runError(getMany({ limit: 5, options: { includeTranscripts: true } }), {
-			credentials: ctx.credentials(),
-		});
+		const error = await runError(getMany({ limit: 5, options: { includeTranscripts: true } }));
 		expect(error.message).toBe(
 			`Conversation ${target}: RingReady is unavailable right now (HTTP 500)`,
 		);
@@ -167,16 +159,13 @@ describe('Conversation → Get Many', () => {
 describe('Conversation → Get', () => {
 	it('returns one conversation with transcript, recording URL and visitor IP for web chats', async () => {
 		const chat = ctx.sandbox.control.conversations('A').find((c) => c.channel === 'web_chat')!;
-		const { json } = await run(
-			{
-				resource: 'conversation',
-				operation: 'get',
-				conversationId: byId(chat.id),
-				output: 'raw',
-				options: { transcriptText: true },
-			},
-			{ credentials: ctx.credentials() },
-		);
+		const { json } = await run({
+			resource: 'conversation',
+			operation: 'get',
+			conversationId: byId(chat.id),
+			output: 'raw',
+			options: { transcriptText: true },
+		});
 		expect(json).toHaveLength(1);
 		expect(json[0]).toMatchObject({ ...chat, transcript_text: expect.any(String) });
 		expect((json[0].web_chat as { visitor_ip: string }).visitor_ip).toBeTruthy();

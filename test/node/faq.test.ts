@@ -17,10 +17,7 @@ const itemsOf = (...pairs: Array<[string, string]>): INodeExecutionData[] =>
 describe('Agent FAQ → Get Many', () => {
 	it('returns one item per entry {question, answer}, in the FAQ’s order', async () => {
 		const id = agentA();
-		const { json } = await run(
-			{ resource: 'faq', operation: 'getAll', agentId: byId(id) },
-			{ credentials: ctx.credentials() },
-		);
+		const { json } = await run({ resource: 'faq', operation: 'getAll', agentId: byId(id) });
 		expect(json).toEqual(
 			Object.entries(faqOf(id)).map(([question, answer]) => ({ question, answer })),
 		);
@@ -33,15 +30,12 @@ describe('Agent FAQ → Create or Update', () => {
 		const id = agentA();
 		const before = faqOf(id);
 		const [existing] = Object.keys(before);
-		const { json } = await run(
-			{
-				resource: 'faq',
-				operation: 'upsert',
-				agentId: byId(id),
-				entries: entries([existing, 'A new answer.'], ['Do you work weekends?', 'Yes, Saturdays.']),
-			},
-			{ credentials: ctx.credentials() },
-		);
+		const { json } = await run({
+			resource: 'faq',
+			operation: 'upsert',
+			agentId: byId(id),
+			entries: entries([existing, 'A new answer.'], ['Do you work weekends?', 'Yes, Saturdays.']),
+		});
 		expect(json).toEqual([
 			{
 				agent_id: id,
@@ -72,7 +66,7 @@ describe('Agent FAQ → Create or Update', () => {
 		]);
 		const { items } = await run(
 			{ resource: 'faq', operation: 'upsert', agentId: byId(id), entries: perItem },
-			{ credentials: ctx.credentials(), items: itemsOf(...pairs) },
+			{ items: itemsOf(...pairs) },
 		);
 		expect(items).toHaveLength(12);
 		items.forEach((item, index) => {
@@ -94,7 +88,6 @@ describe('Agent FAQ → Create or Update', () => {
 				entries: perItem,
 			},
 			{
-				credentials: ctx.credentials(),
 				items: [
 					{ json: { agent: first, q: 'One?', a: '1' } },
 					{ json: { agent: second, q: 'Two?', a: '2' } },
@@ -141,15 +134,12 @@ describe('Agent FAQ → Create or Update', () => {
 			expect(response.status).toBe(200);
 		};
 		const [{ json }] = await Promise.all([
-			run(
-				{
-					resource: 'faq',
-					operation: 'upsert',
-					agentId: byId(id),
-					entries: entries(['Mine?', 'Yes.']),
-				},
-				{ credentials: ctx.credentials() },
-			),
+			run({
+				resource: 'faq',
+				operation: 'upsert',
+				agentId: byId(id),
+				entries: entries(['Mine?', 'Yes.']),
+			}),
 			colleague(),
 		]);
 		expect(json[0]).toMatchObject({ saved: true });
@@ -177,30 +167,24 @@ describe('Agent FAQ → Create or Update', () => {
 		];
 		await run(
 			{ resource: 'faq', operation: 'upsert', agentId: byId(id), entries: perItem },
-			{ credentials: ctx.credentials(), items: itemsOf(...tricky) },
+			{ items: itemsOf(...tricky) },
 		);
 		const faq = faqOf(id);
 		for (const [question, answer] of tricky) {
 			expect(Object.prototype.hasOwnProperty.call(faq, question)).toBe(true);
 			expect(faq[question]).toBe(answer);
 		}
-		const { json } = await run(
-			{ resource: 'faq', operation: 'getAll', agentId: byId(id) },
-			{ credentials: ctx.credentials() },
-		);
+		const { json } = await run({ resource: 'faq', operation: 'getAll', agentId: byId(id) });
 		expect(json).toEqual(
 			expect.arrayContaining(tricky.map(([question, answer]) => ({ question, answer }))),
 		);
 
-		const removed = await run(
-			{
-				resource: 'faq',
-				operation: 'delete',
-				agentId: byId(id),
-				questions: ['__proto__', 'constructor'],
-			},
-			{ credentials: ctx.credentials() },
-		);
+		const removed = await run({
+			resource: 'faq',
+			operation: 'delete',
+			agentId: byId(id),
+			questions: ['__proto__', 'constructor'],
+		});
 		expect(removed.json[0].removed).toEqual(['__proto__', 'constructor']);
 		expect(Object.keys(faqOf(id))).not.toContain('__proto__');
 		expect(faqOf(id).toString).toBe('toString answer');
@@ -226,10 +210,7 @@ describe('Agent FAQ → Create or Update', () => {
 			const before = faqOf(id);
 			const error = await runError(
 				{ resource: 'faq', operation: 'upsert', agentId: byId(id), entries: perItem },
-				{
-					credentials: ctx.credentials(),
-					items: itemsOf(['Fine?', 'Fine.'], bad as [string, string]),
-				},
+				{ items: itemsOf(['Fine?', 'Fine.'], bad as [string, string]) },
 			);
 			expect(error.message).toBe(message);
 			expect(apiRequests(ctx.sandbox)).toHaveLength(0);
@@ -240,25 +221,19 @@ describe('Agent FAQ → Create or Update', () => {
 	it('questions and answers exactly at the limits are accepted; an emoji counts as one character, as RingReady counts', async () => {
 		const id = agentA();
 		const answer = '👍'.repeat(500); // 1,000 UTF-16 code units, 500 characters
-		await run(
-			{
-				resource: 'faq',
-				operation: 'upsert',
-				agentId: byId(id),
-				entries: entries(['q'.repeat(200), answer]),
-			},
-			{ credentials: ctx.credentials() },
-		);
+		await run({
+			resource: 'faq',
+			operation: 'upsert',
+			agentId: byId(id),
+			entries: entries(['q'.repeat(200), answer]),
+		});
 		expect(faqOf(id)['q'.repeat(200)]).toBe(answer);
-		const error = await runError(
-			{
-				resource: 'faq',
-				operation: 'upsert',
-				agentId: byId(id),
-				entries: entries(['Emoji?', answer + '👍']),
-			},
-			{ credentials: ctx.credentials() },
-		);
+		const error = await runError({
+			resource: 'faq',
+			operation: 'upsert',
+			agentId: byId(id),
+			entries: entries(['Emoji?', answer + '👍']),
+		});
 		expect(error.message).toBe(
 			'FAQ entry 1 answer is too long: 501 characters, the limit is 500 [item 0]',
 		);
@@ -273,7 +248,7 @@ describe('Agent FAQ → Create or Update', () => {
 		]);
 		const { json } = await run(
 			{ resource: 'faq', operation: 'upsert', agentId: byId(id), entries: perItem },
-			{ credentials: ctx.credentials(), items: itemsOf(...pairs) },
+			{ items: itemsOf(...pairs) },
 		);
 		expect(json.at(-1)!.entry_count).toBe(50);
 		ctx.sandbox.control.clearRequests();
@@ -281,7 +256,7 @@ describe('Agent FAQ → Create or Update', () => {
 		pairs.push(['One more?', 'Yes.']);
 		const error = await runError(
 			{ resource: 'faq', operation: 'upsert', agentId: byId(id), entries: perItem },
-			{ credentials: ctx.credentials(), items: itemsOf(...pairs) },
+			{ items: itemsOf(...pairs) },
 		);
 		expect(error.message).toBe(
 			`The FAQ of agent ${id} would have 51 entries; the limit is 50 [item 0]`,
@@ -302,7 +277,6 @@ describe('Agent FAQ → Create or Update', () => {
 				entries: perItem,
 			},
 			{
-				credentials: ctx.credentials(),
 				continueOnFail: true,
 				items: [
 					{ json: { agent: good, q: 'Kept?', a: 'Yes.' } },
@@ -324,15 +298,12 @@ describe('Agent FAQ → Delete', () => {
 		const id = agentA();
 		const before = faqOf(id);
 		const [first] = Object.keys(before);
-		const { json } = await run(
-			{
-				resource: 'faq',
-				operation: 'delete',
-				agentId: byId(id),
-				questions: [first, 'Not in the FAQ?'],
-			},
-			{ credentials: ctx.credentials() },
-		);
+		const { json } = await run({
+			resource: 'faq',
+			operation: 'delete',
+			agentId: byId(id),
+			questions: [first, 'Not in the FAQ?'],
+		});
 		expect(json[0]).toMatchObject({
 			removed: [first],
 			not_found: ['Not in the FAQ?'],
@@ -343,10 +314,12 @@ describe('Agent FAQ → Delete', () => {
 	});
 
 	it('no questions given is refused before any request', async () => {
-		const error = await runError(
-			{ resource: 'faq', operation: 'delete', agentId: byId(agentA()), questions: [] },
-			{ credentials: ctx.credentials() },
-		);
+		const error = await runError({
+			resource: 'faq',
+			operation: 'delete',
+			agentId: byId(agentA()),
+			questions: [],
+		});
 		expect(error.message).toBe('No questions to delete [item 0]');
 		expect(apiRequests(ctx.sandbox)).toHaveLength(0);
 	});
@@ -357,15 +330,12 @@ describe('Agent FAQ → Replace All', () => {
 		const id = agentA();
 		const before = faqOf(id);
 		const [kept] = Object.keys(before);
-		const { json } = await run(
-			{
-				resource: 'faq',
-				operation: 'replace',
-				agentId: byId(id),
-				entries: entries([kept, before[kept]], ['Brand new?', 'Yes.']),
-			},
-			{ credentials: ctx.credentials() },
-		);
+		const { json } = await run({
+			resource: 'faq',
+			operation: 'replace',
+			agentId: byId(id),
+			entries: entries([kept, before[kept]], ['Brand new?', 'Yes.']),
+		});
 		expect(faqOf(id)).toEqual({ [kept]: before[kept], 'Brand new?': 'Yes.' });
 		expect(json[0]).toMatchObject({ added: ['Brand new?'], unchanged: [kept], entry_count: 2 });
 		expect((json[0].removed as string[]).sort()).toEqual(
@@ -384,7 +354,7 @@ describe('Agent FAQ → Replace All', () => {
 		];
 		await run(
 			{ resource: 'faq', operation: 'replace', agentId: byId(id), entries: perItem },
-			{ credentials: ctx.credentials(), items: itemsOf(...pairs) },
+			{ items: itemsOf(...pairs) },
 		);
 		expect(faqOf(id)).toEqual(Object.fromEntries(pairs));
 		expect(apiRequests(ctx.sandbox).map((r) => r.method)).toEqual(['GET', 'GET', 'PATCH']);
@@ -439,10 +409,12 @@ describe('Agent FAQ → Replace All', () => {
 
 	it('an empty entry list empties the FAQ', async () => {
 		const id = agentA();
-		const { json } = await run(
-			{ resource: 'faq', operation: 'replace', agentId: byId(id), entries: {} },
-			{ credentials: ctx.credentials() },
-		);
+		const { json } = await run({
+			resource: 'faq',
+			operation: 'replace',
+			agentId: byId(id),
+			entries: {},
+		});
 		expect(faqOf(id)).toEqual({});
 		expect(json[0].entry_count).toBe(0);
 	});

@@ -20,10 +20,7 @@ describe('Agent FAQ values that are not text are refused before any request', ()
 	])('an answer from an expression that gives %s', async (_what, answer) => {
 		const error = await runError(
 			{ ...upsert, agentId: byId(agentA()) },
-			{
-				credentials: ctx.credentials(),
-				items: [{ json: { answer: 'Yes.' } }, { json: { answer } }],
-			},
+			{ items: [{ json: { answer: 'Yes.' } }, { json: { answer } }] },
 		);
 		expect(error.message).toBe('FAQ entry 1 answer must be text [item 1]');
 		expect(error.description).toBe('Set FAQ entry 1 answer to a text value.');
@@ -40,11 +37,7 @@ describe('Agent FAQ values that are not text are refused before any request', ()
 				agentId: byId(id),
 				entries: { entry: [{ question: '={{ $json.q }}', answer: 'Yes.' }] },
 			},
-			{
-				credentials: ctx.credentials(),
-				continueOnFail: true,
-				items: [{ json: { q: 42 } }, { json: { q: 'Is there parking?' } }],
-			},
+			{ continueOnFail: true, items: [{ json: { q: 42 } }, { json: { q: 'Is there parking?' } }] },
 		);
 		expect(json[0]).toEqual({
 			error: 'FAQ entry 1 question must be text [item 0]',
@@ -70,11 +63,7 @@ describe('Agent FAQ values that are not text are refused before any request', ()
 					agentId: byId(id),
 					questions: ['={{ $json.q }}'],
 				},
-				{
-					credentials: ctx.credentials(),
-					continueOnFail: true,
-					items: [{ json: { q: question } }],
-				},
+				{ continueOnFail: true, items: [{ json: { q: question } }] },
 			);
 			expect(json[0]).toEqual({
 				error: `${label} must be text [item 0]`,
@@ -94,10 +83,7 @@ describe('Agent "By URL" takes only an agent page', () => {
 		'https://www.ring-ready.com/dashboard/agents/7abc',
 		'https://www.ring-ready.com/dashboard/settings?from=/agents/7',
 	])('%s is refused before any request', async (url) => {
-		const error = await runError(
-			{ resource: 'agent', operation: 'get', agentId: byUrl(url) },
-			{ credentials: ctx.credentials() },
-		);
+		const error = await runError({ resource: 'agent', operation: 'get', agentId: byUrl(url) });
 		expect(error.message).toBe(
 			`Agent URL is not the address of an agent's page: "${url}" [item 0]`,
 		);
@@ -109,23 +95,17 @@ describe('Agent "By URL" takes only an agent page', () => {
 
 	it('an agent page with a query after it gives that agent, not one named in the query', async () => {
 		const [id, other] = ctx.sandbox.agentIds.A;
-		const { json } = await run(
-			{
-				resource: 'agent',
-				operation: 'get',
-				agentId: byUrl(`https://www.ring-ready.com/dashboard/agents/${id}?from=/agents/${other}`),
-			},
-			{ credentials: ctx.credentials() },
-		);
+		const { json } = await run({
+			resource: 'agent',
+			operation: 'get',
+			agentId: byUrl(`https://www.ring-ready.com/dashboard/agents/${id}?from=/agents/${other}`),
+		});
 		expect(json[0].id).toBe(id);
-		const { json: plain } = await run(
-			{
-				resource: 'agent',
-				operation: 'get',
-				agentId: byUrl(`https://ring-ready.com/agents/${other}/`),
-			},
-			{ credentials: ctx.credentials() },
-		);
+		const { json: plain } = await run({
+			resource: 'agent',
+			operation: 'get',
+			agentId: byUrl(`https://ring-ready.com/agents/${other}/`),
+		});
 		expect(plain[0].id).toBe(other);
 	});
 });
@@ -140,7 +120,7 @@ describe('honest waits', () => {
 
 	it('Agent → Update answered 429 with Retry-After: 86400 fails at once, naming the wait', async () => {
 		ctx.sandbox.control.injectFaults({ status: 429, retryAfter: 86_400, count: 1 });
-		const error = await runError(update(), { credentials: ctx.credentials() });
+		const error = await runError(update());
 		expect(error.message).toBe('RingReady asked to wait 24 hours before the next request');
 		expect(error.description).toBe(
 			`It answered HTTP 429 (too many requests) to PATCH /api/v1/agents/${agentA()} with Retry-After: 24 hours. That is longer than this node waits (at most 2 minutes per request), so nothing more was sent and nothing was changed. Run the workflow again after that time.`,
@@ -156,7 +136,7 @@ describe('honest waits', () => {
 			headers: { 'Retry-After': new Date(Date.now() + 2 * 3_600_000).toUTCString() },
 			body: '{"detail": "Maintenance"}',
 		});
-		const error = await runError(update(), { credentials: ctx.credentials() });
+		const error = await runError(update());
 		expect(error.message).toBe('RingReady asked to wait 2 hours before the next request');
 		expect(apiRequests(ctx.sandbox)).toHaveLength(1);
 	});

@@ -104,7 +104,6 @@ describe('writes land in item order', () => {
 			holdMs: 250,
 		});
 		const { json } = await run(update, {
-			credentials: ctx.credentials(),
 			items: [
 				{ json: { agent, greeting: 'First, hello!' } },
 				{ json: { agent, greeting: 'Second, hello!' } },
@@ -120,7 +119,6 @@ describe('writes land in item order', () => {
 		const [one, two] = ctx.sandbox.agentIds.A;
 		ctx.sandbox.control.slowDown({ path: `/api/v1/agents/${one}`, method: 'PATCH', holdMs: 250 });
 		await run(update, {
-			credentials: ctx.credentials(),
 			items: [
 				{ json: { agent: one, greeting: 'Hello from one' } },
 				{ json: { agent: two, greeting: 'Hello from two' } },
@@ -135,7 +133,6 @@ describe('writes land in item order', () => {
 	it('a bad item among the writes stops the node before the first write', async () => {
 		const [one] = ctx.sandbox.agentIds.A;
 		const error = await runError(update, {
-			credentials: ctx.credentials(),
 			items: [{ json: { agent: one, greeting: 'Fine' } }, { json: { agent: one, greeting: 42 } }],
 		});
 		expect(error.message).toBe('Greeting Message must be text [item 1]');
@@ -155,7 +152,6 @@ describe('many reads in one run: side by side, bounded, in order', () => {
 		ctx.sandbox.control.setLatency(40);
 		const wanted = ids(30);
 		const { json, items, result } = await run(getConversation({ maxConcurrency: 5 }), {
-			credentials: ctx.credentials(),
 			items: wanted.map((id) => ({ json: { id } })),
 		});
 		expect(json.map((conversation) => conversation.id)).toEqual(wanted);
@@ -168,15 +164,12 @@ describe('many reads in one run: side by side, bounded, in order', () => {
 	});
 
 	it('Get Many with transcripts reads the credential once for all its pages and transcripts', async () => {
-		const { json, result } = await run(
-			{
-				resource: 'conversation',
-				operation: 'getAll',
-				returnAll: true,
-				options: { includeTranscripts: true },
-			},
-			{ credentials: ctx.credentials() },
-		);
+		const { json, result } = await run({
+			resource: 'conversation',
+			operation: 'getAll',
+			returnAll: true,
+			options: { includeTranscripts: true },
+		});
 		expect(json.length).toBeGreaterThan(200);
 		expect(apiRequests(ctx.sandbox).length).toBeGreaterThan(json.length);
 		expect(result.credentialReads).toBe(1);
@@ -186,10 +179,7 @@ describe('many reads in one run: side by side, bounded, in order', () => {
 		const [agentId] = ctx.sandbox.agentIds.A;
 		const { json } = await run(
 			{ resource: 'agent', operation: 'get', agentId: byId(agentId) },
-			{
-				credentials: ctx.credentials(),
-				items: Array.from({ length: 12 }, (_v, i) => ({ json: { i } })),
-			},
+			{ items: Array.from({ length: 12 }, (_v, i) => ({ json: { i } })) },
 		);
 		expect(json).toHaveLength(12);
 		expect(json.every((agent) => agent.id === agentId)).toBe(true);
@@ -197,7 +187,6 @@ describe('many reads in one run: side by side, bounded, in order', () => {
 
 	it('without Continue On Fail, an item RingReady does not find stops the run: the other items are not sent', async () => {
 		const error = await runError(getConversation({ maxConcurrency: 1 }), {
-			credentials: ctx.credentials(),
 			items: [{ json: { id: 999999 } }, ...ids(10).map((id) => ({ json: { id } }))],
 		});
 		expect(error.message).toBe('Conversation 999999 was not found in this RingReady account');
@@ -220,7 +209,6 @@ describe('reads start while later items are still being read', () => {
 	it('Conversation → Get for 10 slow items: the first requests are answered before the last item is read, output in input order', async () => {
 		const wanted = ids(10);
 		const { json, items } = await run(getConversation, {
-			credentials: ctx.credentials(),
 			items: wanted.map((id) => ({ json: { id } })),
 		});
 		expect(json.map((conversation) => conversation.id)).toEqual(wanted);
@@ -234,7 +222,6 @@ describe('reads start while later items are still being read', () => {
 	it('a bad item still fails the run naming its index; later items are neither read nor sent', async () => {
 		const wanted = ids(6);
 		const error = await runError(getConversation, {
-			credentials: ctx.credentials(),
 			items: [...wanted.slice(0, 3), 'abc', ...wanted.slice(3)].map((id) => ({ json: { id } })),
 		});
 		expect(error.message).toBe(
@@ -247,7 +234,6 @@ describe('reads start while later items are still being read', () => {
 	it('with Continue On Fail a bad item and one RingReady does not find become error items in their place', async () => {
 		const wanted = ids(2);
 		const { json, items } = await run(getConversation, {
-			credentials: ctx.credentials(),
 			continueOnFail: true,
 			items: [wanted[0], 'abc', 999999, wanted[1]].map((id) => ({ json: { id } })),
 		});
@@ -278,9 +264,7 @@ describe('a run that has failed sends nothing more', () => {
 	it('Get Many with transcripts, one conversation not found: the run stops there', async () => {
 		const target = ctx.sandbox.control.conversations()[0].id;
 		ctx.sandbox.control.failConversation({ id: target, status: 404 });
-		const error = await runError(getMany({ maxConcurrency: 2 }), {
-			credentials: ctx.credentials(),
-		});
+		const error = await runError(getMany({ maxConcurrency: 2 }));
 		expect(error.message).toBe(
 			`Conversation ${target}: Conversation ${target} was not found in this RingReady account`,
 		);
@@ -290,9 +274,7 @@ describe('a run that has failed sends nothing more', () => {
 
 	it('a revoked key stops every request of the run at once and says so', async () => {
 		ctx.sandbox.control.injectFaults({ status: 401, path: '/api/v1/conversations/', count: 1_000 });
-		const error = await runError(getMany({ maxConcurrency: 5 }), {
-			credentials: ctx.credentials(),
-		});
+		const error = await runError(getMany({ maxConcurrency: 5 }));
 		expect(error.message).toMatch(
 			/^Conversation \d+: RingReady rejected the API key: it is invalid or has been revoked$/,
 		);
@@ -309,7 +291,6 @@ describe('a run that has failed sends nothing more', () => {
 			count: 10_000,
 		});
 		const { json } = await run(getMany({ maxConcurrency: 2 }), {
-			credentials: ctx.credentials(),
 			continueOnFail: true,
 			policy: shortWaits,
 		});
@@ -335,7 +316,6 @@ describe('a run that has failed sends nothing more', () => {
 		ctx.sandbox.control.failConversation({ id: first.id, status: 503 });
 		ctx.sandbox.control.failConversation({ id: second.id, status: 503 });
 		const { json } = await run(getMany({ maxConcurrency: 2 }), {
-			credentials: ctx.credentials(),
 			continueOnFail: true,
 			policy: shortWaits,
 		});

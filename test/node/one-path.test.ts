@@ -52,7 +52,6 @@ describe('a timed-out request is aborted', () => {
 			});
 		const startedAt = Date.now();
 		const { json } = await run(getEach({}), {
-			credentials: ctx.credentials(),
 			items: three.map((call) => ({ json: { id: call.id } })),
 			continueOnFail: true,
 			policy: { requestTimeoutMs: 300, maxAttempts: 3, baseDelayMs: 10, maxBackoffMs: 20 },
@@ -83,7 +82,6 @@ describe('a timed-out request is aborted', () => {
 				everyMs: 50,
 			});
 		const { json } = await run(getEach({ downloadRecording: true }), {
-			credentials: ctx.credentials(),
 			items: three.map((call) => ({ json: { id: call.id } })),
 			continueOnFail: true,
 			policy: { requestTimeoutMs: 300, maxAttempts: 1 },
@@ -115,7 +113,6 @@ describe('a timed-out request is aborted', () => {
 			});
 		const stop = new AbortController();
 		const running = runError(getEach({ maxConcurrency: 2 }), {
-			credentials: ctx.credentials(),
 			items: ids.map((id) => ({ json: { id } })),
 			abortSignal: stop.signal,
 		});
@@ -143,7 +140,7 @@ describe('the key never comes back through what the server says', () => {
 			});
 			const error = await runError(
 				{ resource: 'agent', operation: 'get', agentId: byId(AGENT) },
-				{ credentials: ctx.credentials(), policy: { maxAttempts: 1 } },
+				{ policy: { maxAttempts: 1 } },
 			);
 			expect(everythingVisible(error)).not.toContain(key);
 			// What n8n keeps of the response (shown in the error's details, written to its log).
@@ -173,7 +170,7 @@ describe('the key never comes back through what the server says', () => {
 		});
 		const { json } = await run(
 			{ resource: 'agent', operation: 'get', agentId: byId(AGENT) },
-			{ credentials: ctx.credentials(), continueOnFail: true },
+			{ continueOnFail: true },
 		);
 		expect(JSON.stringify(json)).not.toContain(key);
 		expect(json[0].error).toBe('RingReady rejected the request: id: bad [redacted]');

@@ -37,9 +37,7 @@ const newest = (count: number) => ctx.sandbox.control.conversations('A').slice(0
 describe('Output: Simplified (what a new node returns)', () => {
 	it('Conversation › Get: 10 fields, the ID first and the transcript as text', async () => {
 		const [conversation] = newest(1);
-		const { json } = await run(conversationGet(conversation.id), {
-			credentials: ctx.credentials(),
-		});
+		const { json } = await run(conversationGet(conversation.id));
 		expect(Object.keys(json[0])).toEqual([...SIMPLIFIED_CONVERSATION, 'transcript_text']);
 		expect(json[0].id).toBe(conversation.id);
 		expect(json[0].summary).toBe(conversation.summary);
@@ -49,13 +47,12 @@ describe('Output: Simplified (what a new node returns)', () => {
 	});
 
 	it('Conversation › Get Many: 9 fields without transcripts, 10 with them', async () => {
-		const plain = await run(conversationGetMany(), { credentials: ctx.credentials() });
+		const plain = await run(conversationGetMany());
 		expect(plain.json.map((c) => Object.keys(c))).toEqual(
 			newest(3).map(() => SIMPLIFIED_CONVERSATION),
 		);
 		const withTranscripts = await run(
 			conversationGetMany({ options: { includeTranscripts: true } }),
-			{ credentials: ctx.credentials() },
 		);
 		expect(withTranscripts.json.map((c) => Object.keys(c))).toEqual(
 			newest(3).map(() => [...SIMPLIFIED_CONVERSATION, 'transcript_text']),
@@ -64,10 +61,7 @@ describe('Output: Simplified (what a new node returns)', () => {
 
 	it('Agent › Get and Get Many: the same fields as Simplify', async () => {
 		const agent = ctx.sandbox.control.agents('A')[0];
-		const one = await run(
-			{ resource: 'agent', operation: 'get', agentId: byId(agent.id) },
-			{ credentials: ctx.credentials() },
-		);
+		const one = await run({ resource: 'agent', operation: 'get', agentId: byId(agent.id) });
 		expect(one.json).toEqual([
 			{
 				id: agent.id,
@@ -80,10 +74,7 @@ describe('Output: Simplified (what a new node returns)', () => {
 				faq_entry_count: Object.keys(agent.faq).length,
 			},
 		]);
-		const many = await run(
-			{ resource: 'agent', operation: 'getAll', returnAll: true },
-			{ credentials: ctx.credentials() },
-		);
+		const many = await run({ resource: 'agent', operation: 'getAll', returnAll: true });
 		expect(many.json).toEqual(
 			ctx.sandbox.control.agents('A').map((a) => ({
 				id: a.id,
@@ -98,15 +89,15 @@ describe('Output: Simplified (what a new node returns)', () => {
 describe('Output: Raw', () => {
 	it('returns each record as RingReady sent it', async () => {
 		const [conversation] = newest(1);
-		const one = await run(conversationGet(conversation.id, { output: 'raw' }), {
-			credentials: ctx.credentials(),
-		});
+		const one = await run(conversationGet(conversation.id, { output: 'raw' }));
 		expect(one.json).toEqual([conversation]);
 		const agent = ctx.sandbox.control.agents('A')[1];
-		const agentRaw = await run(
-			{ resource: 'agent', operation: 'get', agentId: byId(agent.id), output: 'raw' },
-			{ credentials: ctx.credentials() },
-		);
+		const agentRaw = await run({
+			resource: 'agent',
+			operation: 'get',
+			agentId: byId(agent.id),
+			output: 'raw',
+		});
 		expect(agentRaw.json).toEqual([ctx.sandbox.control.agent(agent.id)]);
 	});
 });
@@ -119,7 +110,6 @@ describe('Output: Selected Fields', () => {
 				output: 'selectedFields',
 				fields: ['transcript_text', 'summary', 'recording_url'],
 			}),
-			{ credentials: ctx.credentials() },
 		);
 		expect(json).toEqual([
 			{
@@ -135,7 +125,6 @@ describe('Output: Selected Fields', () => {
 		const listed = newest(3);
 		const summaries = await run(
 			conversationGetMany({ output: 'selectedFields', fields: ['label'] }),
-			{ credentials: ctx.credentials() },
 		);
 		expect(summaries.json).toEqual(listed.map((c) => ({ id: c.id, label: c.label ?? null })));
 		expect(apiRequests(ctx.sandbox).map((r) => r.path)).toEqual(['/api/v1/conversations']);
@@ -143,7 +132,6 @@ describe('Output: Selected Fields', () => {
 		ctx.sandbox.control.clearRequests();
 		const full = await run(
 			conversationGetMany({ output: 'selectedFields', fields: ['transcript_text'] }),
-			{ credentials: ctx.credentials() },
 		);
 		expect(full.json.map((c) => Object.keys(c))).toEqual(
 			listed.map(() => ['id', 'transcript_text']),
@@ -155,43 +143,34 @@ describe('Output: Selected Fields', () => {
 
 	it('Agent › Get and Get Many return the chosen fields and the ID', async () => {
 		const agent = ctx.sandbox.control.agents('A')[0];
-		const one = await run(
-			{
-				resource: 'agent',
-				operation: 'get',
-				agentId: byId(agent.id),
-				output: 'selectedFields',
-				fields: ['agent_goal'],
-			},
-			{ credentials: ctx.credentials() },
-		);
+		const one = await run({
+			resource: 'agent',
+			operation: 'get',
+			agentId: byId(agent.id),
+			output: 'selectedFields',
+			fields: ['agent_goal'],
+		});
 		expect(one.json).toEqual([{ id: agent.id, agent_goal: agent.agent_goal }]);
-		const many = await run(
-			{
-				resource: 'agent',
-				operation: 'getAll',
-				returnAll: true,
-				output: 'selectedFields',
-				fields: ['phone_number'],
-			},
-			{ credentials: ctx.credentials() },
-		);
+		const many = await run({
+			resource: 'agent',
+			operation: 'getAll',
+			returnAll: true,
+			output: 'selectedFields',
+			fields: ['phone_number'],
+		});
 		expect(many.json).toEqual(
 			ctx.sandbox.control.agents('A').map((a) => ({ id: a.id, phone_number: a.phone_number })),
 		);
 	});
 
 	it('a field the record does not have fails before any request, listing the fields', async () => {
-		const error = await runError(
-			{
-				resource: 'agent',
-				operation: 'getAll',
-				returnAll: true,
-				output: 'selectedFields',
-				fields: '={{ "agent_name, voice" }}',
-			},
-			{ credentials: ctx.credentials() },
-		);
+		const error = await runError({
+			resource: 'agent',
+			operation: 'getAll',
+			returnAll: true,
+			output: 'selectedFields',
+			fields: '={{ "agent_name, voice" }}',
+		});
 		expect(error.message).toBe('Fields: "voice" is not a field of an agent [item 0]');
 		expect(error.description).toBe(
 			'Choose from: id, agent_name, business_name, phone_number, subscription_type, created_at.',
@@ -209,13 +188,9 @@ describe('version 1 (saved workflows) keeps Simplify and ignores Output', () => 
 
 	it('Conversation › Get: without Simplify the whole conversation, with it the 11 fields of version 1, the transcript as text only', async () => {
 		const chat = ctx.sandbox.control.conversations('A').find((c) => c.channel === 'web_chat')!;
-		const full = await run(conversationGet(chat.id, { output: 'simplified' }), {
-			credentials: ctx.credentials(),
-			typeVersion: 1,
-		});
+		const full = await run(conversationGet(chat.id, { output: 'simplified' }), { typeVersion: 1 });
 		expect(full.json).toEqual([chat]);
 		const simplified = await run(conversationGet(chat.id, { simplify: true, output: 'raw' }), {
-			credentials: ctx.credentials(),
 			typeVersion: 1,
 		});
 		expect(simplified.json).toEqual([
@@ -234,10 +209,7 @@ describe('version 1 (saved workflows) keeps Simplify and ignores Output', () => 
 
 	it('Conversation › Get Many with Simplify: those fields, plus transcript_text with Add Transcript Text or Include Transcripts', async () => {
 		const simplify = (options: Record<string, unknown> = {}) =>
-			run(conversationGetMany({ simplify: true, options }), {
-				credentials: ctx.credentials(),
-				typeVersion: 1,
-			});
+			run(conversationGetMany({ simplify: true, options }), { typeVersion: 1 });
 		expect((await simplify()).json).toEqual(newest(3).map(fieldsOf));
 		for (const options of [{ transcriptText: true }, { includeTranscripts: true }]) {
 			const { json } = await simplify(options);
@@ -253,23 +225,14 @@ describe('version 1 (saved workflows) keeps Simplify and ignores Output', () => 
 		const get = { resource: 'agent', operation: 'get', agentId: byId(agent.id) };
 		const getMany = { resource: 'agent', operation: 'getAll', returnAll: true };
 		for (const parameters of [get, getMany]) {
-			const v1 = await run(
-				{ ...parameters, simplify: true, output: 'raw' },
-				{ credentials: ctx.credentials(), typeVersion: 1 },
-			);
-			const simplified = await run(parameters, { credentials: ctx.credentials() });
+			const v1 = await run({ ...parameters, simplify: true, output: 'raw' }, { typeVersion: 1 });
+			const simplified = await run(parameters);
 			expect(v1.json).toEqual(simplified.json);
 		}
-		const whole = await run(
-			{ ...get, output: 'simplified' },
-			{ credentials: ctx.credentials(), typeVersion: 1 },
-		);
+		const whole = await run({ ...get, output: 'simplified' }, { typeVersion: 1 });
 		expect(whole.json).toEqual([JSON.parse(JSON.stringify(agent))]);
-		const v1 = await run(
-			{ ...getMany, output: 'simplified' },
-			{ credentials: ctx.credentials(), typeVersion: 1 },
-		);
-		const raw = await run({ ...getMany, output: 'raw' }, { credentials: ctx.credentials() });
+		const v1 = await run({ ...getMany, output: 'simplified' }, { typeVersion: 1 });
+		const raw = await run({ ...getMany, output: 'raw' });
 		expect(v1.json).toEqual(raw.json);
 		expect(Object.keys(v1.json[0])).toEqual([
 			'id',

@@ -36,7 +36,7 @@ describe('Preview: Agent › Update', () => {
 				unchanged: [],
 			},
 		]);
-		const saved = (await run(update(agent.id, false), { credentials: ctx.credentials() })).json;
+		const saved = (await run(update(agent.id, false))).json;
 		expect(saved).toEqual([{ id: agent.id, updated: ['agent_goal', 'business_name'] }]);
 		expect(ctx.sandbox.control.agent(agent.id)).toMatchObject({
 			agent_goal: 'Book every caller who asks for a quote.',
@@ -47,16 +47,13 @@ describe('Preview: Agent › Update', () => {
 
 	it('a field already at the new value is listed as unchanged', async () => {
 		const agent = ctx.sandbox.control.agents('A')[0];
-		const { json } = await run(
-			{
-				resource: 'agent',
-				operation: 'update',
-				agentId: byId(agent.id),
-				updateFields: { businessName: agent.business_name },
-				options: { preview: true },
-			},
-			{ credentials: ctx.credentials() },
-		);
+		const { json } = await run({
+			resource: 'agent',
+			operation: 'update',
+			agentId: byId(agent.id),
+			updateFields: { businessName: agent.business_name },
+			options: { preview: true },
+		});
 		expect(json[0]).toMatchObject({
 			updated: ['business_name'],
 			changes: {},
@@ -69,16 +66,13 @@ describe('Preview: Agent › Update', () => {
 		const agent = ctx.sandbox.control.agents('A')[0];
 		ctx.sandbox.control.clearRequests();
 		await expect(
-			run(
-				{
-					resource: 'agent',
-					operation: 'update',
-					agentId: byId(agent.id),
-					updateFields: { businessName: 'x'.repeat(101) },
-					options: { preview: true },
-				},
-				{ credentials: ctx.credentials() },
-			),
+			run({
+				resource: 'agent',
+				operation: 'update',
+				agentId: byId(agent.id),
+				updateFields: { businessName: 'x'.repeat(101) },
+				options: { preview: true },
+			}),
 		).rejects.toThrow('Business Name is too long: 101 characters, the limit is 100 [item 0]');
 		expect(apiRequests(ctx.sandbox)).toEqual([]);
 	});
@@ -120,12 +114,8 @@ describe('Preview: Agent FAQ', () => {
 		expect(patches()).toEqual([]);
 		expect({ ...ctx.sandbox.control.agent(agentId)!.faq }).toEqual(faqBefore);
 		const previewRequests = apiRequests(ctx.sandbox).length;
-		const saved = (
-			await run(faqOperation(operation, agentId, extra, false), {
-				credentials: ctx.credentials(),
-				items: input,
-			})
-		).json;
+		const saved = (await run(faqOperation(operation, agentId, extra, false), { items: input }))
+			.json;
 		const faqAfter = { ...ctx.sandbox.control.agent(agentId)!.faq };
 		return { faqBefore, faqAfter, preview, saved, previewRequests };
 	}

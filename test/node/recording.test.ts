@@ -163,9 +163,7 @@ const pathOf = (url: string) => new URL(url).pathname;
 describe('Conversation › Get › Download Recording', () => {
 	it('puts the call’s recording on the item as a file in Put Output File in Field: the bytes RingReady served, its type, name and size', async () => {
 		const call = phoneCall('api');
-		const { items } = await run(get(call.id, { binaryPropertyName: 'recording' }), {
-			credentials: ctx.credentials(),
-		});
+		const { items } = await run(get(call.id, { binaryPropertyName: 'recording' }));
 		expect(items).toHaveLength(1);
 		expectRecordingFile(items[0], call.id, 'recording');
 		expect(items[0].json.id).toBe(call.id);
@@ -177,7 +175,7 @@ describe('Conversation › Get › Download Recording', () => {
 	it('a web chat has no recording: no file, no error, no download', async () => {
 		const chat = ctx.sandbox.control.conversations('A').find((c) => c.channel === 'web_chat')!;
 		expect(chat.recording_url).toBeNull();
-		const { items } = await run(get(chat.id), { credentials: ctx.credentials() });
+		const { items } = await run(get(chat.id));
 		expect(items).toHaveLength(1);
 		expect(items[0].binary).toBeUndefined();
 		expect(items[0].json.id).toBe(chat.id);
@@ -189,11 +187,7 @@ describe('Conversation › Get › Download Recording', () => {
 		ctx.sandbox.control.recordingAnswer({ id: big.id, answer: 'huge', bytes: 2 * 1024 * 1024 });
 		const { items } = await run(
 			{ ...get(0, { maxRecordingSizeMb: 1 }), conversationId: '={{ $json.id }}' },
-			{
-				credentials: ctx.credentials(),
-				continueOnFail: true,
-				items: [{ json: { id: big.id } }, { json: { id: small.id } }],
-			},
+			{ continueOnFail: true, items: [{ json: { id: big.id } }, { json: { id: small.id } }] },
 		);
 		expect(items.map((item) => item.json.error ?? null)).toEqual([
 			`The recording of conversation ${big.id} is larger than the 1 MB limit`,
@@ -214,7 +208,7 @@ describe('Conversation › Get Many › Download Recording', () => {
 		const withRecording = listed.filter((c) => c.recording_url);
 		expect(listed.some((c) => c.channel === 'web_chat')).toBe(true);
 		expect(withRecording.some((c) => c.recording_url!.startsWith(ctx.sandbox.mediaUrl))).toBe(true);
-		const { items } = await run(getMany(12), { credentials: ctx.credentials() });
+		const { items } = await run(getMany(12));
 		expect(items.map((item) => item.json.id)).toEqual(listed.map((c) => c.id));
 		items.forEach((item, index) => {
 			if (listed[index].recording_url) expectRecordingFile(item, listed[index].id);
@@ -240,9 +234,7 @@ describe('Conversation › Get Many › Download Recording', () => {
 
 	it('downloads count toward Max Concurrency: with 1, no download overlaps a request to RingReady or another download', async () => {
 		ctx.sandbox.control.setLatency(5);
-		const { items } = await run(getMany(8, { maxConcurrency: 1 }), {
-			credentials: ctx.credentials(),
-		});
+		const { items } = await run(getMany(8, { maxConcurrency: 1 }));
 		expect(items.filter((item) => item.binary)).toHaveLength(
 			newest(8).filter((c) => c.recording_url).length,
 		);
@@ -258,9 +250,7 @@ describe('Conversation › Get Many › Download Recording', () => {
 
 	it('Download Recording turns on Include Transcripts: the recording address comes with the full conversation', async () => {
 		const listed = newest(4);
-		const { items } = await run(getMany(4, { includeTranscripts: false }), {
-			credentials: ctx.credentials(),
-		});
+		const { items } = await run(getMany(4, { includeTranscripts: false }));
 		expect(apiRequests(ctx.sandbox).map((r) => r.path)).toEqual(
 			expect.arrayContaining(listed.map((c) => `/api/v1/conversations/${c.id}`)),
 		);
@@ -274,10 +264,7 @@ describe('Conversation › Get Many › Download Recording', () => {
 		const listed = newest(8);
 		const broken = listed.find((c) => c.recording_url)!;
 		ctx.sandbox.control.recordingAnswer({ id: broken.id, answer: 'html' });
-		const { items } = await run(getMany(8), {
-			credentials: ctx.credentials(),
-			continueOnFail: true,
-		});
+		const { items } = await run(getMany(8), { continueOnFail: true });
 		expect(items).toHaveLength(8);
 		const failed = items.filter((item) => item.json.error !== undefined);
 		expect(failed.map((item) => item.json)).toEqual([
@@ -297,9 +284,7 @@ describe('Conversation › Get Many › Download Recording', () => {
 		const listed = newest(5);
 		const broken = listed.find((c) => c.recording_url)!;
 		ctx.sandbox.control.recordingAnswer({ id: broken.id, answer: 'html' });
-		const error = await runError(getMany(5, { maxConcurrency: 1 }), {
-			credentials: ctx.credentials(),
-		});
+		const error = await runError(getMany(5, { maxConcurrency: 1 }));
 		expect(error.message).toBe(`The recording of conversation ${broken.id} is not an audio file`);
 		expect(error.description).toMatch(
 			/Nothing was stored\. The run stopped at this failure \(\d+ transcripts? (was|were) fetched\); no further request was sent\. Turn on "Continue On Fail" in the node settings to keep the conversations that succeeded\.$/,
@@ -326,7 +311,7 @@ describe('Download Recording options are checked before any request', () => {
 		],
 	])('%j', async (options, message, description) => {
 		for (const parameters of [get(phoneCall('api').id, options), getMany(3, options)]) {
-			const error = await runError(parameters, { credentials: ctx.credentials() });
+			const error = await runError(parameters);
 			expect(error.message).toBe(message);
 			expect(error.description).toBe(description);
 			expect(apiRequests(ctx.sandbox)).toEqual([]);
@@ -341,11 +326,7 @@ describe('Download Recording options are checked before any request', () => {
 				...get(call.id),
 				options: { downloadRecording: true, maxRecordingSizeMb: '={{ $json.size }}' },
 			},
-			{
-				credentials: ctx.credentials(),
-				continueOnFail: true,
-				items: [{ json: { size: -1 } }, { json: { size: 25 } }],
-			},
+			{ continueOnFail: true, items: [{ json: { size: -1 } }, { json: { size: 25 } }] },
 		);
 		expect(items[0].json).toEqual({
 			error: 'Max Recording Size (MB) must be more than 0 and at most 1,024, got "-1" [item 0]',

@@ -62,15 +62,12 @@ describe('redirects: the key never leaves the Base URL origin', () => {
 			status: 307,
 			location: target(agentPath(AGENT)),
 		});
-		const error = await runError(
-			{
-				resource: 'agent',
-				operation: 'update',
-				agentId: byId(AGENT),
-				updateFields: { agentGoal: 'Stolen?' },
-			},
-			{ credentials: ctx.credentials() },
-		);
+		const error = await runError({
+			resource: 'agent',
+			operation: 'update',
+			agentId: byId(AGENT),
+			updateFields: { agentGoal: 'Stolen?' },
+		});
 		expect(error.message).toBe(redirectedMessage(agentPath(AGENT)));
 		expect(elsewhere.control.requests().log).toEqual([]);
 		expect(ctx.sandbox.control.agent(AGENT)).toEqual(before);
@@ -187,7 +184,7 @@ describe('responses', () => {
 				const { resource, operation } = parameters();
 				const path = `/api/v1/${resource}s${operation === 'get' ? `/${conversation()}` : ''}`;
 				ctx.sandbox.control.scriptResponse({ path, status: 200, body });
-				const error = await runError(parameters(), { credentials: ctx.credentials() });
+				const error = await runError(parameters());
 				expect(error.message).toBe(`RingReady returned an unexpected response to GET ${path}`);
 				expect(error.description).toMatch(/^Expected /);
 				expect(error.description).toContain(`; got ${got}`);
@@ -201,10 +198,7 @@ describe('responses', () => {
 				headers: { 'Content-Type': 'text/html' },
 				body: '<html>Shop</html>',
 			});
-			const error = await runError(
-				{ resource: 'account', operation: 'get' },
-				{ credentials: ctx.credentials() },
-			);
+			const error = await runError({ resource: 'account', operation: 'get' });
 			expect(error.message).toBe('RingReady returned an unexpected response to GET /api/v1/whoami');
 			for (const body of ['<!doctype html><html>Shop</html>', '', '{"ok": true}']) {
 				ctx.sandbox.control.scriptResponse({
@@ -239,15 +233,12 @@ describe('responses', () => {
 				status: 422,
 				body: JSON.stringify({ detail }),
 			});
-			const error = await runError(
-				{
-					resource: 'agent',
-					operation: 'update',
-					agentId: byId(AGENT),
-					updateFields: { agentGoal: 'x' },
-				},
-				{ credentials: ctx.credentials() },
-			);
+			const error = await runError({
+				resource: 'agent',
+				operation: 'update',
+				agentId: byId(AGENT),
+				updateFields: { agentGoal: 'x' },
+			});
 			expect(error.message).toBe(
 				'RingReady rejected the request: agent_goal: String should have at most 10000 characters; faq.Hours?: Field required',
 			);
@@ -264,10 +255,7 @@ describe('responses', () => {
 				status: 422,
 				body: JSON.stringify({ detail }),
 			});
-			const error = await runError(
-				{ resource: 'account', operation: 'get' },
-				{ credentials: ctx.credentials() },
-			);
+			const error = await runError({ resource: 'account', operation: 'get' });
 			expect(error.message).toBe(`RingReady rejected the request: ${shown}`);
 		});
 	});
@@ -308,7 +296,7 @@ describe('retries and time limits', () => {
 					status,
 					body: '{"detail": "upstream"}',
 				});
-				const error = await runError(update, { credentials: ctx.credentials() });
+				const error = await runError(update);
 				expect(error.message).toBe(`RingReady is unavailable right now (HTTP ${status})`);
 				expect(error.description).toBe(
 					'The RingReady service had a problem. The change may or may not have been saved: it was not sent again, so that it is never applied twice. Check it in RingReady before running again.',
@@ -319,7 +307,7 @@ describe('retries and time limits', () => {
 
 		it('a dropped connection on a write is not re-sent', async () => {
 			ctx.sandbox.control.injectFaults({ drop: true, count: 1, path: agentPath(AGENT) });
-			const error = await runError(update, { credentials: ctx.credentials() });
+			const error = await runError(update);
 			expect(error.message).toBe(
 				`Could not reach RingReady at ${ctx.sandbox.url}: the connection was dropped`,
 			);
@@ -340,10 +328,7 @@ describe('retries and time limits', () => {
 				headers,
 				body: '{"detail": "busy"}',
 			});
-			const { json } = await run(update, {
-				credentials: ctx.credentials(),
-				policy: { baseDelayMs: 10, maxBackoffMs: 20 },
-			});
+			const { json } = await run(update, { policy: { baseDelayMs: 10, maxBackoffMs: 20 } });
 			expect(json).toEqual([{ id: AGENT, updated: ['agent_goal'] }]);
 			expect(apiRequests(ctx.sandbox).map((r) => r.status)).toEqual([status, 200]);
 		});
@@ -411,10 +396,7 @@ describe('retries and time limits', () => {
 			policy?: Partial<RetryPolicy>,
 		) => {
 			ctx.sandbox.control.injectFaults({ status: 429, path: '/api/v1/whoami', ...fault });
-			return await run(
-				{ resource: 'account', operation: 'get' },
-				{ credentials: ctx.credentials(), policy },
-			);
+			return await run({ resource: 'account', operation: 'get' }, { policy });
 		};
 
 		it('a 503 that keeps asking to wait is tried again only while the wait ends within the cap', async () => {
@@ -426,7 +408,7 @@ describe('retries and time limits', () => {
 			});
 			const error = await runError(
 				{ resource: 'account', operation: 'get' },
-				{ credentials: ctx.credentials(), policy: { maxRetryMs: 1_800 } },
+				{ policy: { maxRetryMs: 1_800 } },
 			);
 			// Attempts at about 0 and 1 s; a third would start after the cap (1.8 s).
 			expect(apiRequests(ctx.sandbox)).toHaveLength(2);
@@ -457,7 +439,7 @@ describe('retries and time limits', () => {
 			ctx.sandbox.control.setLatency(1_000);
 			const error = await runError(
 				{ resource: 'account', operation: 'get' },
-				{ credentials: ctx.credentials(), policy: { requestTimeoutMs: 300, maxRetryMs: 1_500 } },
+				{ policy: { requestTimeoutMs: 300, maxRetryMs: 1_500 } },
 			);
 			expect(apiRequests(ctx.sandbox)).toHaveLength(2);
 			expect(error.message).toBe(
@@ -498,9 +480,7 @@ describe('FAQ writes', () => {
 					status: 200,
 					body,
 				});
-				const error = await runError(upsert(AGENT, ['New?', 'Yes.']), {
-					credentials: ctx.credentials(),
-				});
+				const error = await runError(upsert(AGENT, ['New?', 'Yes.']));
 				expect(error.message).toBe(
 					`RingReady returned an unexpected response to GET /api/v1/agents/${AGENT}`,
 				);
@@ -520,9 +500,7 @@ describe('FAQ writes', () => {
 				body,
 				count: 2,
 			});
-			const { json } = await run(upsert(AGENT, ['First?', 'Yes.']), {
-				credentials: ctx.credentials(),
-			});
+			const { json } = await run(upsert(AGENT, ['First?', 'Yes.']));
 			expect(json[0]).toMatchObject({ added: ['First?'], entry_count: 1, saved: true });
 			expect(faqOf(AGENT)).toEqual({ 'First?': 'Yes.' });
 		});
@@ -543,9 +521,7 @@ describe('FAQ writes', () => {
 				status: 200,
 				body: JSON.stringify({ ...agent, faq: stale }),
 			});
-			const { json } = await run(upsert(AGENT, ['Mine?', 'Yes.']), {
-				credentials: ctx.credentials(),
-			});
+			const { json } = await run(upsert(AGENT, ['Mine?', 'Yes.']));
 			expect(faqOf(AGENT)).toEqual({ ...current, 'Mine?': 'Yes.' });
 			expect(json[0]).toMatchObject({
 				added: ['Mine?'],
@@ -568,7 +544,6 @@ describe('FAQ writes', () => {
 				}
 				const before = faqOf(AGENT);
 				const error = await runError(upsert(AGENT, ['Mine?', 'Yes.']), {
-					credentials: ctx.credentials(),
 					// Shortened from 2 minutes and 0.5–8 s waits, so that the bound is reached in a moment.
 					policy: { maxRetryMs: 600, baseDelayMs: 20, maxBackoffMs: 40 },
 				});
@@ -598,9 +573,7 @@ describe('FAQ writes', () => {
 				status: 502,
 				body: '',
 			});
-			const { json } = await run(upsert(AGENT, ['Mine?', 'Yes.']), {
-				credentials: ctx.credentials(),
-			});
+			const { json } = await run(upsert(AGENT, ['Mine?', 'Yes.']));
 			expect(json[0]).toMatchObject({ added: ['Mine?'], saved: true });
 			expect(faqOf(AGENT)).toEqual({ ...before, 'Mine?': 'Yes.' });
 			expect(apiRequests(ctx.sandbox).map((r) => `${r.method} ${r.status}`)).toEqual([
@@ -623,9 +596,7 @@ describe('FAQ writes', () => {
 					body: '',
 				});
 			}
-			const error = await runError(upsert(AGENT, ['Mine?', 'Yes.']), {
-				credentials: ctx.credentials(),
-			});
+			const error = await runError(upsert(AGENT, ['Mine?', 'Yes.']));
 			expect(apiRequests(ctx.sandbox).map((r) => `${r.method} ${r.status}`)).toEqual([
 				'GET 200',
 				'GET 200',
@@ -663,23 +634,17 @@ describe('FAQ writes', () => {
 
 		it('Get Many shows the trimmed question; Delete with it removes the stored one', async () => {
 			await storeSpacedQuestion();
-			const { json } = await run(
-				{ resource: 'faq', operation: 'getAll', agentId: byId(AGENT) },
-				{ credentials: ctx.credentials() },
-			);
+			const { json } = await run({ resource: 'faq', operation: 'getAll', agentId: byId(AGENT) });
 			expect(json).toEqual([
 				{ question: 'Open on Sundays?', answer: 'No.' },
 				{ question: 'Parking?', answer: 'Yes.' },
 			]);
-			const deleted = await run(
-				{
-					resource: 'faq',
-					operation: 'delete',
-					agentId: byId(AGENT),
-					questions: ['Open on Sundays?'],
-				},
-				{ credentials: ctx.credentials() },
-			);
+			const deleted = await run({
+				resource: 'faq',
+				operation: 'delete',
+				agentId: byId(AGENT),
+				questions: ['Open on Sundays?'],
+			});
 			expect(deleted.json[0]).toMatchObject({
 				removed: ['Open on Sundays?'],
 				not_found: [],
@@ -690,9 +655,7 @@ describe('FAQ writes', () => {
 
 		it('an unchanged answer under a spaced question causes no write', async () => {
 			await storeSpacedQuestion();
-			const { json } = await run(upsert(AGENT, ['Open on Sundays?', 'No.']), {
-				credentials: ctx.credentials(),
-			});
+			const { json } = await run(upsert(AGENT, ['Open on Sundays?', 'No.']));
 			expect(json[0]).toMatchObject({ unchanged: ['Open on Sundays?'], saved: false });
 			expect(apiRequests(ctx.sandbox).map((r) => r.method)).toEqual(['GET']);
 		});
@@ -714,10 +677,11 @@ describe('listing conversations: pagination and filters', () => {
 				status: 200,
 				body: JSON.stringify(page),
 			});
-			const { json } = await run(
-				{ resource: 'conversation', operation: 'getAll', returnAll: true },
-				{ credentials: ctx.credentials() },
-			);
+			const { json } = await run({
+				resource: 'conversation',
+				operation: 'getAll',
+				returnAll: true,
+			});
 			expect(json.map((c) => c.id)).toEqual(all.map((c) => c.id));
 			expect(apiRequests(ctx.sandbox)[1].query.before_id).toBe(String(b.id + 1));
 		});
@@ -729,10 +693,11 @@ describe('listing conversations: pagination and filters', () => {
 				status: 200,
 				body: JSON.stringify({ conversations: [], next_before_id: all[0].id + 1, limit: 200 }),
 			});
-			const { json } = await run(
-				{ resource: 'conversation', operation: 'getAll', returnAll: true },
-				{ credentials: ctx.credentials() },
-			);
+			const { json } = await run({
+				resource: 'conversation',
+				operation: 'getAll',
+				returnAll: true,
+			});
 			expect(json).toHaveLength(all.length);
 		});
 
@@ -744,10 +709,11 @@ describe('listing conversations: pagination and filters', () => {
 				body,
 				count: 2,
 			});
-			const error = await runError(
-				{ resource: 'conversation', operation: 'getAll', returnAll: true },
-				{ credentials: ctx.credentials() },
-			);
+			const error = await runError({
+				resource: 'conversation',
+				operation: 'getAll',
+				returnAll: true,
+			});
 			expect(error.message).toBe(
 				'RingReady returned a pagination cursor that does not move forward',
 			);
@@ -763,10 +729,7 @@ describe('listing conversations: pagination and filters', () => {
 			// no zone: the workflow's time zone (UTC in tests); from an expression
 			['={{ "2026-01-02T03:04:05" }}', '2026-01-02T03:04:05Z'],
 		])('%s → %s', async (since, sent) => {
-			await run(
-				{ resource: 'conversation', operation: 'getAll', limit: 1, filters: { since } },
-				{ credentials: ctx.credentials() },
-			);
+			await run({ resource: 'conversation', operation: 'getAll', limit: 1, filters: { since } });
 			expect(apiRequests(ctx.sandbox)[0].query.since).toBe(sent);
 		});
 	});
