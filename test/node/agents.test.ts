@@ -1,6 +1,6 @@
 import { WRITABLE_AGENT_FIELDS } from '../../nodes/RingReady/shared/contract';
 import { logMark, logsSince, logsToText } from '../harness';
-import { apiRequests, byId, everythingVisible, run, runError, useSandbox } from './fixture';
+import { apiRequests, byId, everythingVisible, op, run, runError, useSandbox } from './fixture';
 
 const ctx = useSandbox();
 
@@ -40,10 +40,9 @@ describe('Agent → Get Many / Get', () => {
 
 	it('another account’s agent is not found; a read-only key can still read', async () => {
 		const foreign = ctx.sandbox.agentIds.B[0];
-		const error = await runError(
-			{ resource: 'agent', operation: 'get', agentId: byId(foreign) },
-			{ credentials: ctx.credentials('readOnly') },
-		);
+		const error = await runError(op('agent', 'get', foreign), {
+			credentials: ctx.credentials('readOnly'),
+		});
 		expect(error.message).toBe(`Agent ${foreign} was not found in this RingReady account`);
 		expect(error.httpCode).toBe('404');
 	});
@@ -140,12 +139,9 @@ describe('Agent → Update', () => {
 		async (_operation, fields) => {
 			const credentials = ctx.credentials('readOnly');
 			const id = ctx.sandbox.agentIds.A[0];
-			const faqUpsert = {
-				resource: 'faq',
-				operation: 'upsert',
-				agentId: byId(id),
+			const faqUpsert = op('faq', 'upsert', id, {
 				entries: { entry: [{ question: 'Q?', answer: 'A.' }] },
-			};
+			});
 			const error = await runError(fields ? update(fields, byId(id)) : faqUpsert, { credentials });
 			expect(error.message).toBe(
 				'This API key is read-only: it may not change agents or FAQ entries',
@@ -273,19 +269,10 @@ describe('the API key never reaches n8n’s logs', () => {
 			},
 			{ credentials },
 		);
-		await runError(
-			{ resource: 'agent', operation: 'get', agentId: byId(ctx.sandbox.agentIds.B[0]) },
-			{ credentials },
-		);
-		await runError(
-			{
-				resource: 'agent',
-				operation: 'update',
-				agentId: byId(7),
-				updateFields: { businessName: '' },
-			},
-			{ credentials },
-		);
+		await runError(op('agent', 'get', ctx.sandbox.agentIds.B[0]), { credentials });
+		await runError(op('agent', 'update', 7, { updateFields: { businessName: '' } }), {
+			credentials,
+		});
 		await runError(
 			{ resource: 'account', operation: 'get' },
 			{ credentials: ctx.credentials('revoked') },

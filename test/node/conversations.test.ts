@@ -1,4 +1,4 @@
-import { apiRequests, byId, run, runError, useSandbox } from './fixture';
+import { apiRequests, op, run, runError, useSandbox } from './fixture';
 
 const ctx = useSandbox();
 
@@ -159,13 +159,9 @@ describe('Conversation → Get Many', () => {
 describe('Conversation → Get', () => {
 	it('returns one conversation with transcript, recording URL and visitor IP for web chats', async () => {
 		const chat = ctx.sandbox.control.conversations('A').find((c) => c.channel === 'web_chat')!;
-		const { json } = await run({
-			resource: 'conversation',
-			operation: 'get',
-			conversationId: byId(chat.id),
-			output: 'raw',
-			options: { transcriptText: true },
-		});
+		const { json } = await run(
+			op('conversation', 'get', chat.id, { output: 'raw', options: { transcriptText: true } }),
+		);
 		expect(json).toHaveLength(1);
 		expect(json[0]).toMatchObject({ ...chat, transcript_text: expect.any(String) });
 		expect((json[0].web_chat as { visitor_ip: string }).visitor_ip).toBeTruthy();

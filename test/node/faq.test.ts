@@ -1,7 +1,7 @@
 import type { INodeExecutionData } from 'n8n-workflow';
 
 import { startSandbox } from '../sandbox';
-import { apiRequests, byId, run, runError, useSandbox } from './fixture';
+import { apiRequests, op, run, runError, useSandbox } from './fixture';
 
 const ctx = useSandbox();
 
@@ -17,7 +17,7 @@ const itemsOf = (...pairs: Array<[string, string]>): INodeExecutionData[] =>
 describe('Agent FAQ → Get Many', () => {
 	it('returns one item per entry {question, answer}, in the FAQ’s order', async () => {
 		const id = agentA();
-		const { json } = await run({ resource: 'faq', operation: 'getAll', agentId: byId(id) });
+		const { json } = await run(op('faq', 'getAll', id));
 		expect(json).toEqual(
 			Object.entries(faqOf(id)).map(([question, answer]) => ({ question, answer })),
 		);
@@ -30,12 +30,11 @@ describe('Agent FAQ → Create or Update', () => {
 		const id = agentA();
 		const before = faqOf(id);
 		const [existing] = Object.keys(before);
-		const { json } = await run({
-			resource: 'faq',
-			operation: 'upsert',
-			agentId: byId(id),
-			entries: entries([existing, 'A new answer.'], ['Do you work weekends?', 'Yes, Saturdays.']),
-		});
+		const { json } = await run(
+			op('faq', 'upsert', id, {
+				entries: entries([existing, 'A new answer.'], ['Do you work weekends?', 'Yes, Saturdays.']),
+			}),
+		);
 		expect(json).toEqual([
 			{
 				agent_id: id,
@@ -64,10 +63,9 @@ describe('Agent FAQ → Create or Update', () => {
 			`Question ${i}?`,
 			`Answer ${i}.`,
 		]);
-		const { items } = await run(
-			{ resource: 'faq', operation: 'upsert', agentId: byId(id), entries: perItem },
-			{ items: itemsOf(...pairs) },
-		);
+		const { items } = await run(op('faq', 'upsert', id, { entries: perItem }), {
+			items: itemsOf(...pairs),
+		});
 		expect(items).toHaveLength(12);
 		items.forEach((item, index) => {
 			expect(item.pairedItem).toEqual({ item: index });
@@ -134,12 +132,7 @@ describe('Agent FAQ → Create or Update', () => {
 			expect(response.status).toBe(200);
 		};
 		const [{ json }] = await Promise.all([
-			run({
-				resource: 'faq',
-				operation: 'upsert',
-				agentId: byId(id),
-				entries: entries(['Mine?', 'Yes.']),
-			}),
+			run(op('faq', 'upsert', id, { entries: entries(['Mine?', 'Yes.']) })),
 			colleague(),
 		]);
 		expect(json[0]).toMatchObject({ saved: true });
@@ -165,26 +158,18 @@ describe('Agent FAQ → Create or Update', () => {
 			['toString', 'toString answer'],
 			['hasOwnProperty', 'hasOwnProperty answer'],
 		];
-		await run(
-			{ resource: 'faq', operation: 'upsert', agentId: byId(id), entries: perItem },
-			{ items: itemsOf(...tricky) },
-		);
+		await run(op('faq', 'upsert', id, { entries: perItem }), { items: itemsOf(...tricky) });
 		const faq = faqOf(id);
 		for (const [question, answer] of tricky) {
 			expect(Object.prototype.hasOwnProperty.call(faq, question)).toBe(true);
 			expect(faq[question]).toBe(answer);
 		}
-		const { json } = await run({ resource: 'faq', operation: 'getAll', agentId: byId(id) });
+		const { json } = await run(op('faq', 'getAll', id));
 		expect(json).toEqual(
 			expect.arrayContaining(tricky.map(([question, answer]) => ({ question, answer }))),
 		);
 
-		const removed = await run({
-			resource: 'faq',
-			operation: 'delete',
-			agentId: byId(id),
-			questions: ['__proto__', 'constructor'],
-		});
+		const removed = await run(op('faq', 'delete', id, { questions: ['__proto__', 'constructor'] }));
 		expect(removed.json[0].removed).toEqual(['__proto__', 'constructor']);
 		expect(Object.keys(faqOf(id))).not.toContain('__proto__');
 		expect(faqOf(id).toString).toBe('toString answer');
@@ -208,10 +193,9 @@ describe('Agent FAQ → Create or Update', () => {
 		async (_name, bad, message) => {
 			const id = agentA();
 			const before = faqOf(id);
-			const error = await runError(
-				{ resource: 'faq', operation: 'upsert', agentId: byId(id), entries: perItem },
-				{ items: itemsOf(['Fine?', 'Fine.'], bad as [string, string]) },
-			);
+			const error = await runError(op('faq', 'upsert', id, { entries: perItem }), {
+				items: itemsOf(['Fine?', 'Fine.'], bad as [string, string]),
+			});
 			expect(error.message).toBe(message);
 			expect(apiRequests(ctx.sandbox)).toHaveLength(0);
 			expect(faqOf(id)).toEqual(before);
@@ -221,19 +205,11 @@ describe('Agent FAQ → Create or Update', () => {
 	it('questions and answers exactly at the limits are accepted; an emoji counts as one character, as RingReady counts', async () => {
 		const id = agentA();
 		const answer = '👍'.repeat(500); // 1,000 UTF-16 code units, 500 characters
-		await run({
-			resource: 'faq',
-			operation: 'upsert',
-			agentId: byId(id),
-			entries: entries(['q'.repeat(200), answer]),
-		});
+		await run(op('faq', 'upsert', id, { entries: entries(['q'.repeat(200), answer]) }));
 		expect(faqOf(id)['q'.repeat(200)]).toBe(answer);
-		const error = await runError({
-			resource: 'faq',
-			operation: 'upsert',
-			agentId: byId(id),
-			entries: entries(['Emoji?', answer + '👍']),
-		});
+		const error = await runError(
+			op('faq', 'upsert', id, { entries: entries(['Emoji?', answer + '👍']) }),
+		);
 		expect(error.message).toBe(
 			'FAQ entry 1 answer is too long: 501 characters, the limit is 500 [item 0]',
 		);
@@ -246,18 +222,16 @@ describe('Agent FAQ → Create or Update', () => {
 			`Extra ${i}?`,
 			'Yes.',
 		]);
-		const { json } = await run(
-			{ resource: 'faq', operation: 'upsert', agentId: byId(id), entries: perItem },
-			{ items: itemsOf(...pairs) },
-		);
+		const { json } = await run(op('faq', 'upsert', id, { entries: perItem }), {
+			items: itemsOf(...pairs),
+		});
 		expect(json.at(-1)!.entry_count).toBe(50);
 		ctx.sandbox.control.clearRequests();
 		const before = faqOf(id);
 		pairs.push(['One more?', 'Yes.']);
-		const error = await runError(
-			{ resource: 'faq', operation: 'upsert', agentId: byId(id), entries: perItem },
-			{ items: itemsOf(...pairs) },
-		);
+		const error = await runError(op('faq', 'upsert', id, { entries: perItem }), {
+			items: itemsOf(...pairs),
+		});
 		expect(error.message).toBe(
 			`The FAQ of agent ${id} would have 51 entries; the limit is 50 [item 0]`,
 		);
@@ -298,12 +272,7 @@ describe('Agent FAQ → Delete', () => {
 		const id = agentA();
 		const before = faqOf(id);
 		const [first] = Object.keys(before);
-		const { json } = await run({
-			resource: 'faq',
-			operation: 'delete',
-			agentId: byId(id),
-			questions: [first, 'Not in the FAQ?'],
-		});
+		const { json } = await run(op('faq', 'delete', id, { questions: [first, 'Not in the FAQ?'] }));
 		expect(json[0]).toMatchObject({
 			removed: [first],
 			not_found: ['Not in the FAQ?'],
@@ -314,12 +283,7 @@ describe('Agent FAQ → Delete', () => {
 	});
 
 	it('no questions given is refused before any request', async () => {
-		const error = await runError({
-			resource: 'faq',
-			operation: 'delete',
-			agentId: byId(agentA()),
-			questions: [],
-		});
+		const error = await runError(op('faq', 'delete', agentA(), { questions: [] }));
 		expect(error.message).toBe('No questions to delete [item 0]');
 		expect(apiRequests(ctx.sandbox)).toHaveLength(0);
 	});
@@ -330,12 +294,9 @@ describe('Agent FAQ → Replace All', () => {
 		const id = agentA();
 		const before = faqOf(id);
 		const [kept] = Object.keys(before);
-		const { json } = await run({
-			resource: 'faq',
-			operation: 'replace',
-			agentId: byId(id),
-			entries: entries([kept, before[kept]], ['Brand new?', 'Yes.']),
-		});
+		const { json } = await run(
+			op('faq', 'replace', id, { entries: entries([kept, before[kept]], ['Brand new?', 'Yes.']) }),
+		);
 		expect(faqOf(id)).toEqual({ [kept]: before[kept], 'Brand new?': 'Yes.' });
 		expect(json[0]).toMatchObject({ added: ['Brand new?'], unchanged: [kept], entry_count: 2 });
 		expect((json[0].removed as string[]).sort()).toEqual(
@@ -352,10 +313,7 @@ describe('Agent FAQ → Replace All', () => {
 			['B?', '2'],
 			['C?', '3'],
 		];
-		await run(
-			{ resource: 'faq', operation: 'replace', agentId: byId(id), entries: perItem },
-			{ items: itemsOf(...pairs) },
-		);
+		await run(op('faq', 'replace', id, { entries: perItem }), { items: itemsOf(...pairs) });
 		expect(faqOf(id)).toEqual(Object.fromEntries(pairs));
 		expect(apiRequests(ctx.sandbox).map((r) => r.method)).toEqual(['GET', 'GET', 'PATCH']);
 	});
@@ -366,32 +324,29 @@ describe('Agent FAQ → Replace All', () => {
 			const id = agentA();
 			expect(other.agentIds.A).toContain(id);
 			const before = faqOf(id);
-			const { json } = await run(
-				{ resource: 'faq', operation: 'replace', agentId: byId(id), entries: perItem },
-				{
-					credentials: { apiKey: '={{ $json.key }}', baseUrl: '={{ $json.url }}' },
-					continueOnFail: true,
-					items: [
-						{
-							json: {
-								url: ctx.sandbox.url,
-								key: ctx.sandbox.keys.readWrite,
-								q: 'Long?',
-								a: 'x'.repeat(501),
-							},
+			const { json } = await run(op('faq', 'replace', id, { entries: perItem }), {
+				credentials: { apiKey: '={{ $json.key }}', baseUrl: '={{ $json.url }}' },
+				continueOnFail: true,
+				items: [
+					{
+						json: {
+							url: ctx.sandbox.url,
+							key: ctx.sandbox.keys.readWrite,
+							q: 'Long?',
+							a: 'x'.repeat(501),
 						},
-						{
-							json: {
-								url: ctx.sandbox.url,
-								key: ctx.sandbox.keys.readWrite,
-								q: 'Kept?',
-								a: 'Yes.',
-							},
+					},
+					{
+						json: {
+							url: ctx.sandbox.url,
+							key: ctx.sandbox.keys.readWrite,
+							q: 'Kept?',
+							a: 'Yes.',
 						},
-						{ json: { url: other.url, key: other.keys.readWrite, q: 'Other?', a: 'Yes.' } },
-					],
-				},
-			);
+					},
+					{ json: { url: other.url, key: other.keys.readWrite, q: 'Other?', a: 'Yes.' } },
+				],
+			});
 			expect(json[0].error).toBe(
 				'FAQ entry 1 answer is too long: 501 characters, the limit is 500 [item 0]',
 			);
@@ -409,12 +364,7 @@ describe('Agent FAQ → Replace All', () => {
 
 	it('an empty entry list empties the FAQ', async () => {
 		const id = agentA();
-		const { json } = await run({
-			resource: 'faq',
-			operation: 'replace',
-			agentId: byId(id),
-			entries: {},
-		});
+		const { json } = await run(op('faq', 'replace', id, { entries: {} }));
 		expect(faqOf(id)).toEqual({});
 		expect(json[0].entry_count).toBe(0);
 	});

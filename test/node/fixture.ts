@@ -105,6 +105,19 @@ export async function runError(parameters: Parameters, options: RunOptions = {})
 
 export const byId = (value: string | number) => ({ __rl: true, mode: 'id', value: String(value) });
 
+/** The node's parameters for `resource` › `operation` on agent (or conversation) `id`, and the rest. */
+export const op = (
+	resource: string,
+	operation: string,
+	id: number | string,
+	rest: Parameters = {},
+) => ({
+	resource,
+	operation,
+	[resource === 'conversation' ? 'conversationId' : 'agentId']: byId(id),
+	...rest,
+});
+
 export function apiRequests(sandbox: Sandbox) {
 	return sandbox.control.requests().log;
 }

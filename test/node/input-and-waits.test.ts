@@ -1,16 +1,13 @@
 import { runListSearch } from '../harness';
-import { apiRequests, byId, node, run, runError, useSandbox } from './fixture';
+import { apiRequests, byId, node, op, run, runError, useSandbox } from './fixture';
 
 const ctx = useSandbox();
 const agentA = () => ctx.sandbox.agentIds.A[0];
 
 describe('Agent FAQ values that are not text are refused before any request', () => {
-	const upsert = {
-		resource: 'faq',
-		operation: 'upsert',
-		agentId: byId(1),
+	const upsert = op('faq', 'upsert', 1, {
 		entries: { entry: [{ question: 'Do you open on Sundays?', answer: '={{ $json.answer }}' }] },
-	};
+	});
 
 	it.each([
 		['an object', { hours: '24/7' }],
@@ -31,12 +28,9 @@ describe('Agent FAQ values that are not text are refused before any request', ()
 	it('a question that is a number fails as an error item with Continue On Fail; the text one is saved', async () => {
 		const id = agentA();
 		const { json } = await run(
-			{
-				resource: 'faq',
-				operation: 'upsert',
-				agentId: byId(id),
+			op('faq', 'upsert', id, {
 				entries: { entry: [{ question: '={{ $json.q }}', answer: 'Yes.' }] },
-			},
+			}),
 			{ continueOnFail: true, items: [{ json: { q: 42 } }, { json: { q: 'Is there parking?' } }] },
 		);
 		expect(json[0]).toEqual({
@@ -56,15 +50,10 @@ describe('Agent FAQ values that are not text are refused before any request', ()
 		async (_what, question, label) => {
 			const id = agentA();
 			const before = ctx.sandbox.control.agent(id)!.faq;
-			const { json } = await run(
-				{
-					resource: 'faq',
-					operation: 'delete',
-					agentId: byId(id),
-					questions: ['={{ $json.q }}'],
-				},
-				{ continueOnFail: true, items: [{ json: { q: question } }] },
-			);
+			const { json } = await run(op('faq', 'delete', id, { questions: ['={{ $json.q }}'] }), {
+				continueOnFail: true,
+				items: [{ json: { q: question } }],
+			});
 			expect(json[0]).toEqual({
 				error: `${label} must be text [item 0]`,
 				description: `Set ${label} to a text value.`,
@@ -111,12 +100,8 @@ describe('Agent "By URL" takes only an agent page', () => {
 });
 
 describe('honest waits', () => {
-	const update = () => ({
-		resource: 'agent',
-		operation: 'update',
-		agentId: byId(agentA()),
-		updateFields: { greetingMessage: 'Hello!' },
-	});
+	const update = () =>
+		op('agent', 'update', agentA(), { updateFields: { greetingMessage: 'Hello!' } });
 
 	it('Agent → Update answered 429 with Retry-After: 86400 fails at once, naming the wait', async () => {
 		ctx.sandbox.control.injectFaults({ status: 429, retryAfter: 86_400, count: 1 });

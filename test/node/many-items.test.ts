@@ -1,5 +1,5 @@
 import { RETRY_POLICY } from '../../nodes/RingReady/transport';
-import { apiRequests, byId, run, runError, useSandbox } from './fixture';
+import { apiRequests, op, run, runError, useSandbox } from './fixture';
 
 /** Many input items: each with its own account, writes in item order, reads under way early, and a run that stops when it has failed. */
 const ctx = useSandbox();
@@ -177,10 +177,9 @@ describe('many reads in one run: side by side, bounded, in order', () => {
 
 	it('Agent → Get for the same agent in many items gives every item its answer', async () => {
 		const [agentId] = ctx.sandbox.agentIds.A;
-		const { json } = await run(
-			{ resource: 'agent', operation: 'get', agentId: byId(agentId) },
-			{ items: Array.from({ length: 12 }, (_v, i) => ({ json: { i } })) },
-		);
+		const { json } = await run(op('agent', 'get', agentId), {
+			items: Array.from({ length: 12 }, (_v, i) => ({ json: { i } })),
+		});
 		expect(json).toHaveLength(12);
 		expect(json.every((agent) => agent.id === agentId)).toBe(true);
 	});

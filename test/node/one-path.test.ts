@@ -11,7 +11,7 @@ import { RingReadyTrigger } from '../../nodes/RingReadyTrigger/RingReadyTrigger.
 
 import { decideRetry } from '../../nodes/RingReady/transport/http';
 import { runPoll } from '../harness';
-import { apiRequests, byId, everythingVisible, run, runError, useSandbox } from './fixture';
+import { apiRequests, everythingVisible, op, run, runError, useSandbox } from './fixture';
 
 const ctx = useSandbox();
 const AGENT = 7;
@@ -138,10 +138,7 @@ describe('the key never comes back through what the server says', () => {
 				status,
 				body: JSON.stringify({ detail: `key ${key} is not allowed here (Bearer ${key})` }),
 			});
-			const error = await runError(
-				{ resource: 'agent', operation: 'get', agentId: byId(AGENT) },
-				{ policy: { maxAttempts: 1 } },
-			);
+			const error = await runError(op('agent', 'get', AGENT), { policy: { maxAttempts: 1 } });
 			expect(everythingVisible(error)).not.toContain(key);
 			// What n8n keeps of the response (shown in the error's details, written to its log).
 			expect(JSON.stringify((error as { errorResponse?: unknown }).errorResponse)).not.toContain(
@@ -168,10 +165,7 @@ describe('the key never comes back through what the server says', () => {
 			status: 422,
 			body: JSON.stringify({ detail: [{ loc: ['path', 'id'], msg: `bad ${key}` }] }),
 		});
-		const { json } = await run(
-			{ resource: 'agent', operation: 'get', agentId: byId(AGENT) },
-			{ continueOnFail: true },
-		);
+		const { json } = await run(op('agent', 'get', AGENT), { continueOnFail: true });
 		expect(JSON.stringify(json)).not.toContain(key);
 		expect(json[0].error).toBe('RingReady rejected the request: id: bad [redacted]');
 	});

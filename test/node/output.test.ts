@@ -2,16 +2,12 @@
  * Output (node version 1.1): Simplified, Raw and Selected Fields on Conversation and Agent Get /
  * Get Many, and version 1 (saved workflows) keeping its Simplify.
  */
-import { apiRequests, byId, run, runError, useSandbox } from './fixture';
+import { apiRequests, op, run, runError, useSandbox } from './fixture';
 
 const ctx = useSandbox();
 
-const conversationGet = (id: number, extra: Record<string, unknown> = {}) => ({
-	resource: 'conversation',
-	operation: 'get',
-	conversationId: byId(id),
-	...extra,
-});
+const conversationGet = (id: number, extra: Record<string, unknown> = {}) =>
+	op('conversation', 'get', id, { ...extra });
 
 const conversationGetMany = (extra: Record<string, unknown> = {}) => ({
 	resource: 'conversation',
@@ -61,7 +57,7 @@ describe('Output: Simplified (what a new node returns)', () => {
 
 	it('Agent › Get and Get Many: the same fields as Simplify', async () => {
 		const agent = ctx.sandbox.control.agents('A')[0];
-		const one = await run({ resource: 'agent', operation: 'get', agentId: byId(agent.id) });
+		const one = await run(op('agent', 'get', agent.id));
 		expect(one.json).toEqual([
 			{
 				id: agent.id,
@@ -92,12 +88,7 @@ describe('Output: Raw', () => {
 		const one = await run(conversationGet(conversation.id, { output: 'raw' }));
 		expect(one.json).toEqual([conversation]);
 		const agent = ctx.sandbox.control.agents('A')[1];
-		const agentRaw = await run({
-			resource: 'agent',
-			operation: 'get',
-			agentId: byId(agent.id),
-			output: 'raw',
-		});
+		const agentRaw = await run(op('agent', 'get', agent.id, { output: 'raw' }));
 		expect(agentRaw.json).toEqual([ctx.sandbox.control.agent(agent.id)]);
 	});
 });
@@ -143,13 +134,9 @@ describe('Output: Selected Fields', () => {
 
 	it('Agent › Get and Get Many return the chosen fields and the ID', async () => {
 		const agent = ctx.sandbox.control.agents('A')[0];
-		const one = await run({
-			resource: 'agent',
-			operation: 'get',
-			agentId: byId(agent.id),
-			output: 'selectedFields',
-			fields: ['agent_goal'],
-		});
+		const one = await run(
+			op('agent', 'get', agent.id, { output: 'selectedFields', fields: ['agent_goal'] }),
+		);
 		expect(one.json).toEqual([{ id: agent.id, agent_goal: agent.agent_goal }]);
 		const many = await run({
 			resource: 'agent',
@@ -222,7 +209,7 @@ describe('version 1 (saved workflows) keeps Simplify and ignores Output', () => 
 
 	it('Agent › Get and Get Many: with Simplify the fields of Simplified, without it the record as RingReady sent it', async () => {
 		const agent = ctx.sandbox.control.agents('A')[0];
-		const get = { resource: 'agent', operation: 'get', agentId: byId(agent.id) };
+		const get = op('agent', 'get', agent.id);
 		const getMany = { resource: 'agent', operation: 'getAll', returnAll: true };
 		for (const parameters of [get, getMany]) {
 			const v1 = await run({ ...parameters, simplify: true, output: 'raw' }, { typeVersion: 1 });

@@ -1,19 +1,17 @@
-import { apiRequests, byId, run, useSandbox } from './fixture';
+import { apiRequests, byId, op, run, useSandbox } from './fixture';
 
 const ctx = useSandbox();
 const patches = () => apiRequests(ctx.sandbox).filter((request) => request.method === 'PATCH');
 
 describe('Preview: Agent › Update', () => {
-	const update = (agentId: number, preview: boolean) => ({
-		resource: 'agent',
-		operation: 'update',
-		agentId: byId(agentId),
-		updateFields: {
-			agentGoal: 'Book every caller who asks for a quote.',
-			businessName: 'Acme Plumbing & Heating',
-		},
-		options: { preview },
-	});
+	const update = (agentId: number, preview: boolean) =>
+		op('agent', 'update', agentId, {
+			updateFields: {
+				agentGoal: 'Book every caller who asks for a quote.',
+				businessName: 'Acme Plumbing & Heating',
+			},
+			options: { preview },
+		});
 
 	it('outputs each field’s current and new value, with a read-only key, changing nothing; the save then answers its id and fields and makes exactly those values', async () => {
 		const agent = ctx.sandbox.control.agents('A')[0];
@@ -47,13 +45,12 @@ describe('Preview: Agent › Update', () => {
 
 	it('a field already at the new value is listed as unchanged', async () => {
 		const agent = ctx.sandbox.control.agents('A')[0];
-		const { json } = await run({
-			resource: 'agent',
-			operation: 'update',
-			agentId: byId(agent.id),
-			updateFields: { businessName: agent.business_name },
-			options: { preview: true },
-		});
+		const { json } = await run(
+			op('agent', 'update', agent.id, {
+				updateFields: { businessName: agent.business_name },
+				options: { preview: true },
+			}),
+		);
 		expect(json[0]).toMatchObject({
 			updated: ['business_name'],
 			changes: {},
@@ -66,13 +63,12 @@ describe('Preview: Agent › Update', () => {
 		const agent = ctx.sandbox.control.agents('A')[0];
 		ctx.sandbox.control.clearRequests();
 		await expect(
-			run({
-				resource: 'agent',
-				operation: 'update',
-				agentId: byId(agent.id),
-				updateFields: { businessName: 'x'.repeat(101) },
-				options: { preview: true },
-			}),
+			run(
+				op('agent', 'update', agent.id, {
+					updateFields: { businessName: 'x'.repeat(101) },
+					options: { preview: true },
+				}),
+			),
 		).rejects.toThrow('Business Name is too long: 101 characters, the limit is 100 [item 0]');
 		expect(apiRequests(ctx.sandbox)).toEqual([]);
 	});

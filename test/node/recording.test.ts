@@ -20,7 +20,7 @@ import { RequestSession, RETRY_POLICY } from '../../nodes/RingReady/transport';
 import { executeNode, secretPaths } from '../harness';
 import type { ConversationDetail } from '../sandbox';
 import { recordingAudio } from '../sandbox';
-import { apiRequests, byId, everythingVisible, node, run, runError, useSandbox } from './fixture';
+import { apiRequests, everythingVisible, node, op, run, runError, useSandbox } from './fixture';
 
 /** What every refused address's error says to do. */
 const REFUSAL_ADVICE =
@@ -96,12 +96,8 @@ async function downloadError(
 	throw new Error('expected the download to fail, but it succeeded');
 }
 
-const get = (id: number, options: Record<string, unknown> = {}) => ({
-	resource: 'conversation',
-	operation: 'get',
-	conversationId: byId(id),
-	options: { downloadRecording: true, ...options },
-});
+const get = (id: number, options: Record<string, unknown> = {}) =>
+	op('conversation', 'get', id, { options: { downloadRecording: true, ...options } });
 
 const getMany = (limit: number, options: Record<string, unknown> = {}) => ({
 	resource: 'conversation',

@@ -11,7 +11,7 @@ import { RequestSession, type RetryPolicy } from '../../nodes/RingReady/transpor
 import { executeNode, testCredential } from '../harness';
 import { startSandbox } from '../sandbox';
 import type { Sandbox } from '../sandbox';
-import { apiRequests, byId, everythingVisible, run, runError, useSandbox } from './fixture';
+import { apiRequests, everythingVisible, op, run, runError, useSandbox } from './fixture';
 
 const ctx = useSandbox();
 /** A second server on another origin (another port): where a hostile redirect points. */
@@ -27,12 +27,10 @@ beforeEach(() => elsewhere?.control.reset());
 const AGENT = 7;
 const faqOf = (id: number) => ctx.sandbox.control.agent(id)!.faq ?? {};
 const agentPath = (id: number) => `/api/v1/agents/${id}`;
-const upsert = (id: number, ...pairs: Array<[string, string]>) => ({
-	resource: 'faq',
-	operation: 'upsert',
-	agentId: byId(id),
-	entries: { entry: pairs.map(([question, answer]) => ({ question, answer })) },
-});
+const upsert = (id: number, ...pairs: Array<[string, string]>) =>
+	op('faq', 'upsert', id, {
+		entries: { entry: pairs.map(([question, answer]) => ({ question, answer })) },
+	});
 
 describe('redirects: the key never leaves the Base URL origin', () => {
 	const target = (path: string) => `${elsewhere.url}${path}`;
@@ -42,10 +40,7 @@ describe('redirects: the key never leaves the Base URL origin', () => {
 	it('Agent → Get answered 302 to another origin fails naming where it pointed; nothing reaches that origin', async () => {
 		ctx.sandbox.control.redirect({ path: agentPath(AGENT), location: target(agentPath(AGENT)) });
 		const credentials = ctx.credentials();
-		const error = await runError(
-			{ resource: 'agent', operation: 'get', agentId: byId(AGENT) },
-			{ credentials },
-		);
+		const error = await runError(op('agent', 'get', AGENT), { credentials });
 		expect(error.message).toBe(redirectedMessage(agentPath(AGENT)));
 		expect(error.description).toBe(
 			`RingReady answered HTTP 302 to GET /api/v1/agents/${AGENT}, pointing to ${elsewhere.url}${agentPath(AGENT)}. Redirects are not followed, so that the API key never leaves the Base URL's address. Set the Base URL in the RingReady API credential to the address the API answers on (https://www.ring-ready.com unless RingReady support gave you another).`,
@@ -62,12 +57,9 @@ describe('redirects: the key never leaves the Base URL origin', () => {
 			status: 307,
 			location: target(agentPath(AGENT)),
 		});
-		const error = await runError({
-			resource: 'agent',
-			operation: 'update',
-			agentId: byId(AGENT),
-			updateFields: { agentGoal: 'Stolen?' },
-		});
+		const error = await runError(
+			op('agent', 'update', AGENT, { updateFields: { agentGoal: 'Stolen?' } }),
+		);
 		expect(error.message).toBe(redirectedMessage(agentPath(AGENT)));
 		expect(elsewhere.control.requests().log).toEqual([]);
 		expect(ctx.sandbox.control.agent(AGENT)).toEqual(before);
@@ -101,10 +93,7 @@ describe('Base URL with a path', () => {
 				...ctx.credentials(),
 				baseUrl: `${ctx.sandbox.url}${suffix}`.replace(' /', '/'),
 			};
-			const { json } = await run(
-				{ resource: 'agent', operation: 'get', agentId: byId(AGENT) },
-				{ credentials },
-			);
+			const { json } = await run(op('agent', 'get', AGENT), { credentials });
 			expect(json[0].id).toBe(AGENT);
 			expect((await testCredential(new RingReadyApi(), { ...credentials })).status).toBe('OK');
 			expect(apiRequests(ctx.sandbox).map((r) => r.path)).toEqual([
@@ -124,10 +113,7 @@ describe('Base URL with a path', () => {
 		async (suffix, hint) => {
 			const credentials = { ...ctx.credentials(), baseUrl: `${ctx.sandbox.url}${suffix}` };
 			const message = `The Base URL must be only the address of the RingReady API, such as https://www.ring-ready.com, without a path, query or user name (${hint}).`;
-			const error = await runError(
-				{ resource: 'agent', operation: 'get', agentId: byId(AGENT) },
-				{ credentials },
-			);
+			const error = await runError(op('agent', 'get', AGENT), { credentials });
 			expect(error.message).toBe(message);
 			expect(error.description).toBe('Fix the Base URL in the RingReady API credential.');
 			const result = await testCredential(new RingReadyApi(), { ...credentials });
@@ -141,11 +127,7 @@ describe('Base URL with a path', () => {
 describe('responses', () => {
 	describe('every response’s shape is checked, with one message naming the endpoint', () => {
 		const conversation = () => ctx.sandbox.control.conversations('A')[0].id;
-		const getConversation = () => ({
-			resource: 'conversation',
-			operation: 'get',
-			conversationId: byId(conversation()),
-		});
+		const getConversation = () => op('conversation', 'get', conversation());
 		const agents = { resource: 'agent', operation: 'getAll', returnAll: true };
 		const conversations = { resource: 'conversation', operation: 'getAll', limit: 5 };
 		it.each([
@@ -233,12 +215,9 @@ describe('responses', () => {
 				status: 422,
 				body: JSON.stringify({ detail }),
 			});
-			const error = await runError({
-				resource: 'agent',
-				operation: 'update',
-				agentId: byId(AGENT),
-				updateFields: { agentGoal: 'x' },
-			});
+			const error = await runError(
+				op('agent', 'update', AGENT, { updateFields: { agentGoal: 'x' } }),
+			);
 			expect(error.message).toBe(
 				'RingReady rejected the request: agent_goal: String should have at most 10000 characters; faq.Hours?: Field required',
 			);
@@ -280,12 +259,7 @@ describe('responses', () => {
 
 describe('retries and time limits', () => {
 	describe('a write is retried only when it certainly was not applied', () => {
-		const update = {
-			resource: 'agent',
-			operation: 'update',
-			agentId: byId(AGENT),
-			updateFields: { agentGoal: 'Book calls.' },
-		};
+		const update = op('agent', 'update', AGENT, { updateFields: { agentGoal: 'Book calls.' } });
 
 		it.each([502, 503, 504, 500])(
 			'Agent → Update answered %s is sent once and says it may have been saved',
@@ -634,17 +608,12 @@ describe('FAQ writes', () => {
 
 		it('Get Many shows the trimmed question; Delete with it removes the stored one', async () => {
 			await storeSpacedQuestion();
-			const { json } = await run({ resource: 'faq', operation: 'getAll', agentId: byId(AGENT) });
+			const { json } = await run(op('faq', 'getAll', AGENT));
 			expect(json).toEqual([
 				{ question: 'Open on Sundays?', answer: 'No.' },
 				{ question: 'Parking?', answer: 'Yes.' },
 			]);
-			const deleted = await run({
-				resource: 'faq',
-				operation: 'delete',
-				agentId: byId(AGENT),
-				questions: ['Open on Sundays?'],
-			});
+			const deleted = await run(op('faq', 'delete', AGENT, { questions: ['Open on Sundays?'] }));
 			expect(deleted.json[0]).toMatchObject({
 				removed: ['Open on Sundays?'],
 				not_found: [],
