@@ -69,7 +69,7 @@ describe('Agent → Update', () => {
 			agent_goal: 'Book every caller.',
 			business_website: 'https://example.org',
 		});
-		const patch = apiRequests(ctx.sandbox).filter((r) => r.method === 'PATCH');
+		const patch = apiRequests().filter((r) => r.method === 'PATCH');
 		expect(patch).toHaveLength(1);
 	});
 
@@ -105,7 +105,7 @@ describe('Agent → Update', () => {
 			expect(error.description).toBe(
 				`Shorten ${label} to ${limit.toLocaleString('en-US')} characters or fewer.`,
 			);
-			expect(apiRequests(ctx.sandbox)).toHaveLength(0);
+			expect(apiRequests()).toHaveLength(0);
 		},
 	);
 
@@ -116,7 +116,7 @@ describe('Agent → Update', () => {
 	])("blank %s is refused before any request (the API can't blank it)", async (field, label) => {
 		const error = await runError(update({ [field]: '   ' }));
 		expect(error.message).toBe(`${label} can't be blank [item 0]`);
-		expect(apiRequests(ctx.sandbox)).toHaveLength(0);
+		expect(apiRequests()).toHaveLength(0);
 	});
 
 	it('blank optional fields are allowed (they clear the value)', async () => {
@@ -219,7 +219,7 @@ describe('API errors', () => {
 		ctx.sandbox.control.injectFaults({ status: 500, count: 1 });
 		const error500 = await runError({ resource: 'account', operation: 'get' });
 		expect(error500.message).toBe('RingReady is unavailable right now (HTTP 500)');
-		expect(apiRequests(ctx.sandbox)).toHaveLength(1);
+		expect(apiRequests()).toHaveLength(1);
 
 		ctx.sandbox.control.clearRequests();
 		// Waits of a few milliseconds between the attempts (the growing waits would add up to about 15 s).
@@ -232,7 +232,7 @@ describe('API errors', () => {
 		expect(error503.description).toBe(
 			'The RingReady service had a problem. Try again in a few minutes.',
 		);
-		expect(apiRequests(ctx.sandbox).map((r) => r.status)).toEqual([503, 503, 503, 503, 503, 503]);
+		expect(apiRequests().map((r) => r.status)).toEqual([503, 503, 503, 503, 503, 503]);
 	});
 
 	it('an http:// base URL to a remote host is refused before anything is sent', async () => {

@@ -14,7 +14,7 @@ describe('Conversation → Get Many', () => {
 		const expected = ctx.sandbox.control.conversations('A').map((c) => c.id);
 		expect(expected.length).toBeGreaterThan(200);
 		expect(json.map((c) => c.id)).toEqual(expected);
-		const pages = apiRequests(ctx.sandbox);
+		const pages = apiRequests();
 		expect(pages.length).toBe(Math.ceil(expected.length / 200));
 		expect(pages.every((r) => r.query.limit === '200')).toBe(true);
 		expect(pages.slice(1).map((r) => Number(r.query.before_id))).toEqual(
@@ -36,7 +36,7 @@ describe('Conversation → Get Many', () => {
 			.filter(keep)
 			.map((c) => c.id);
 		expect(json.map((c) => c.id)).toEqual(expected);
-		expect(apiRequests(ctx.sandbox).every((r) => r.query.channel === filters.channel)).toBe(true);
+		expect(apiRequests().every((r) => r.query.channel === filters.channel)).toBe(true);
 	});
 
 	it('filters by agent (from a dashboard URL) and by since, sent on every page as UTC with Z', async () => {
@@ -60,7 +60,7 @@ describe('Conversation → Get Many', () => {
 		expect(expected.length).toBeGreaterThan(0);
 		expect(json.map((c) => c.id)).toEqual(expected);
 		expect(json.some((c) => c.started_at === since)).toBe(true);
-		for (const request of apiRequests(ctx.sandbox)) {
+		for (const request of apiRequests()) {
 			expect(request.query.agent_id).toBe(String(agentId));
 			expect(request.query.since).toBe(since);
 		}
@@ -69,7 +69,7 @@ describe('Conversation → Get Many', () => {
 	it('a limit below a page asks for exactly that many, once', async () => {
 		const { json } = await run(getMany({ limit: 7 }));
 		expect(json).toHaveLength(7);
-		expect(apiRequests(ctx.sandbox).map((r) => r.query.limit)).toEqual(['7']);
+		expect(apiRequests().map((r) => r.query.limit)).toEqual(['7']);
 	});
 
 	it('a limit above a page asks only for what is still needed and stops exactly at the limit', async () => {
@@ -79,7 +79,7 @@ describe('Conversation → Get Many', () => {
 			.slice(0, 250)
 			.map((c) => c.id);
 		expect(json.map((c) => c.id)).toEqual(expected);
-		expect(apiRequests(ctx.sandbox).map((r) => r.query.limit)).toEqual(['200', '50']);
+		expect(apiRequests().map((r) => r.query.limit)).toEqual(['200', '50']);
 	});
 
 	it('every output item is paired with its input item; each input item runs its own query', async () => {
@@ -117,7 +117,7 @@ describe('Conversation → Get Many', () => {
 			policy: { baseDelayMs: 10, maxBackoffMs: 20 },
 		});
 		expect(json).toHaveLength(10);
-		expect(apiRequests(ctx.sandbox).map((r) => r.status)).toEqual([429, 503, null, 200]);
+		expect(apiRequests().map((r) => r.status)).toEqual([429, 503, null, 200]);
 	});
 
 	it('under a per-key in-flight cap, transcript fetches slow down and all complete', async () => {
@@ -133,7 +133,7 @@ describe('Conversation → Get Many', () => {
 		);
 		expect(json).toHaveLength(60);
 		expect(json.every((c) => Array.isArray(c.transcript))).toBe(true);
-		const log = apiRequests(ctx.sandbox);
+		const log = apiRequests();
 		const throttled = log.filter((r) => r.status === 429).length;
 		expect(throttled).toBeGreaterThan(0);
 		expect(throttled).toBeLessThan(40); // backed off instead of hammering

@@ -72,7 +72,7 @@ describe('Agent FAQ → Create or Update', () => {
 			expect(item.json.added).toEqual([`Question ${index}?`]);
 		});
 		expect(faqOf(id)).toEqual({ ...before, ...Object.fromEntries(pairs) });
-		const log = apiRequests(ctx.sandbox);
+		const log = apiRequests();
 		expect(log.map((r) => r.method)).toEqual(['GET', 'GET', 'PATCH']);
 	});
 
@@ -95,7 +95,7 @@ describe('Agent FAQ → Create or Update', () => {
 		);
 		expect(faqOf(first)).toMatchObject({ 'One?': '1', 'Three?': '3' });
 		expect(faqOf(second)).toMatchObject({ 'Two?': '2' });
-		const log = apiRequests(ctx.sandbox).map((r) => `${r.method} ${r.path}`);
+		const log = apiRequests().map((r) => `${r.method} ${r.path}`);
 		for (const id of [first, second]) {
 			expect(log.filter((line) => line.endsWith(`/agents/${id}`))).toEqual([
 				`GET /api/v1/agents/${id}`,
@@ -137,7 +137,7 @@ describe('Agent FAQ → Create or Update', () => {
 		]);
 		expect(json[0]).toMatchObject({ saved: true });
 		expect(faqOf(id)).toMatchObject({ 'Mine?': 'Yes.', 'Colleague?': 'Added meanwhile.' });
-		const ours = apiRequests(ctx.sandbox)
+		const ours = apiRequests()
 			.filter((r) => r.path === path && r.key !== null)
 			.map((r) => `${r.method} ${r.status}`);
 		// read, re-read, refused write, (the colleague's write), read after the wait, write
@@ -197,7 +197,7 @@ describe('Agent FAQ → Create or Update', () => {
 				items: itemsOf(['Fine?', 'Fine.'], bad as [string, string]),
 			});
 			expect(error.message).toBe(message);
-			expect(apiRequests(ctx.sandbox)).toHaveLength(0);
+			expect(apiRequests()).toHaveLength(0);
 			expect(faqOf(id)).toEqual(before);
 		},
 	);
@@ -236,7 +236,7 @@ describe('Agent FAQ → Create or Update', () => {
 			`The FAQ of agent ${id} would have 51 entries; the limit is 50 [item 0]`,
 		);
 		expect(error.description).toMatch(/Nothing was changed/);
-		expect(apiRequests(ctx.sandbox).map((r) => r.method)).toEqual(['GET']);
+		expect(apiRequests().map((r) => r.method)).toEqual(['GET']);
 		expect(faqOf(id)).toEqual(before);
 	});
 
@@ -285,7 +285,7 @@ describe('Agent FAQ → Delete', () => {
 	it('no questions given is refused before any request', async () => {
 		const error = await runError(op('faq', 'delete', agentA(), { questions: [] }));
 		expect(error.message).toBe('No questions to delete [item 0]');
-		expect(apiRequests(ctx.sandbox)).toHaveLength(0);
+		expect(apiRequests()).toHaveLength(0);
 	});
 });
 
@@ -315,7 +315,7 @@ describe('Agent FAQ → Replace All', () => {
 		];
 		await run(op('faq', 'replace', id, { entries: perItem }), { items: itemsOf(...pairs) });
 		expect(faqOf(id)).toEqual(Object.fromEntries(pairs));
-		expect(apiRequests(ctx.sandbox).map((r) => r.method)).toEqual(['GET', 'GET', 'PATCH']);
+		expect(apiRequests().map((r) => r.method)).toEqual(['GET', 'GET', 'PATCH']);
 	});
 
 	it('an invalid item blocks only its own account and agent: the same agent id on another RingReady is replaced', async () => {

@@ -118,7 +118,8 @@ export const op = (
 	...rest,
 });
 
-export function apiRequests(sandbox: Sandbox) {
+/** The API requests the sandbox has logged (default: the file's sandbox). */
+export function apiRequests(sandbox: Sandbox = current.sandbox!) {
 	return sandbox.control.requests().log;
 }
 

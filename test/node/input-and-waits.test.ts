@@ -22,7 +22,7 @@ describe('Agent FAQ values that are not text are refused before any request', ()
 		expect(error.message).toBe('FAQ entry 1 answer must be text [item 1]');
 		expect(error.description).toBe('Set FAQ entry 1 answer to a text value.');
 		expect(error.context?.itemIndex).toBe(1);
-		expect(apiRequests(ctx.sandbox)).toHaveLength(0);
+		expect(apiRequests()).toHaveLength(0);
 	});
 
 	it('a question that is a number fails as an error item with Continue On Fail; the text one is saved', async () => {
@@ -59,7 +59,7 @@ describe('Agent FAQ values that are not text are refused before any request', ()
 				description: `Set ${label} to a text value.`,
 			});
 			expect(ctx.sandbox.control.agent(id)!.faq).toEqual(before);
-			expect(apiRequests(ctx.sandbox)).toHaveLength(0);
+			expect(apiRequests()).toHaveLength(0);
 		},
 	);
 });
@@ -79,7 +79,7 @@ describe('Agent "By URL" takes only an agent page', () => {
 		expect(error.description).toBe(
 			"Paste the address of the agent's page in the RingReady dashboard, e.g. https://www.ring-ready.com/dashboard/agents/7, or give the agent's numeric ID.",
 		);
-		expect(apiRequests(ctx.sandbox)).toHaveLength(0);
+		expect(apiRequests()).toHaveLength(0);
 	});
 
 	it('an agent page with a query after it gives that agent, not one named in the query', async () => {
@@ -110,7 +110,7 @@ describe('honest waits', () => {
 		expect(error.description).toBe(
 			`It answered HTTP 429 (too many requests) to PATCH /api/v1/agents/${agentA()} with Retry-After: 24 hours. That is longer than this node waits (at most 2 minutes per request), so nothing more was sent and nothing was changed. Run the workflow again after that time.`,
 		);
-		expect(apiRequests(ctx.sandbox)).toHaveLength(1);
+		expect(apiRequests()).toHaveLength(1);
 	});
 
 	it('a Retry-After given as a date two hours ahead fails at once the same way', async () => {
@@ -123,7 +123,7 @@ describe('honest waits', () => {
 		});
 		const error = await runError(update());
 		expect(error.message).toBe('RingReady asked to wait 2 hours before the next request');
-		expect(apiRequests(ctx.sandbox)).toHaveLength(1);
+		expect(apiRequests()).toHaveLength(1);
 	});
 });
 
@@ -139,7 +139,7 @@ describe('From List: a search reads on through the conversations', () => {
 			filter: target.caller_name!,
 		});
 		expect(page.results.map((r) => r.value)).toEqual([String(target.id)]);
-		const listed = apiRequests(ctx.sandbox).reduce((sum, r) => sum + Number(r.query.limit), 0);
+		const listed = apiRequests().reduce((sum, r) => sum + Number(r.query.limit), 0);
 		expect(listed).toBeGreaterThan(60);
 	});
 });

@@ -34,7 +34,7 @@ describe('resource locators: From List', () => {
 			token = page.paginationToken as string | undefined;
 		} while (token);
 		expect(seen).toEqual(expected);
-		expect(apiRequests(ctx.sandbox).every((r) => r.query.limit === '50')).toBe(true);
+		expect(apiRequests().every((r) => r.query.limit === '50')).toBe(true);
 	});
 
 	it('list entries name the channel, caller and time', async () => {

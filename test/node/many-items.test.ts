@@ -26,7 +26,7 @@ describe('a credential whose API Key is an expression of the item', () => {
 		expect(json[1].user_id).not.toBe(142);
 		expect(json[2].user_id).toBe(142);
 		expect(
-			apiRequests(ctx.sandbox)
+			apiRequests()
 				.map((request) => prefix(request.key))
 				.sort(),
 		).toEqual([alpha, alpha, bravo].map(prefix).sort());
@@ -65,11 +65,11 @@ describe('Agent FAQ → Create or Update with a credential per item', () => {
 		const faq = ctx.sandbox.control.agent(agent)!.faq;
 		expect(faq['Alpha question?']).toBe('Yes.');
 		expect(faq['Bravo question?']).toBeUndefined();
-		const bravo = apiRequests(ctx.sandbox).filter(
+		const bravo = apiRequests().filter(
 			(request) => prefix(request.key) === prefix(ctx.sandbox.keys.otherAccount),
 		);
 		expect(bravo.map((request) => `${request.method} ${request.status}`)).toEqual(['GET 404']);
-		const patches = apiRequests(ctx.sandbox).filter((request) => request.method === 'PATCH');
+		const patches = apiRequests().filter((request) => request.method === 'PATCH');
 		expect(patches.map((request) => prefix(request.key))).toEqual([
 			prefix(ctx.sandbox.keys.readWrite),
 		]);
@@ -111,7 +111,7 @@ describe('writes land in item order', () => {
 		});
 		expect(json.map((item) => item.error)).toEqual([undefined, undefined]);
 		expect(ctx.sandbox.control.agent(agent)!.greeting_message).toBe('Second, hello!');
-		const [first, second] = apiRequests(ctx.sandbox).filter((r) => r.method === 'PATCH');
+		const [first, second] = apiRequests().filter((r) => r.method === 'PATCH');
 		expect(second.started_ms).toBeGreaterThanOrEqual(first.ended_ms!);
 	});
 
@@ -124,7 +124,7 @@ describe('writes land in item order', () => {
 				{ json: { agent: two, greeting: 'Hello from two' } },
 			],
 		});
-		const [first, second] = apiRequests(ctx.sandbox).filter((r) => r.method === 'PATCH');
+		const [first, second] = apiRequests().filter((r) => r.method === 'PATCH');
 		expect(second.ended_ms!).toBeLessThan(first.ended_ms!);
 		expect(ctx.sandbox.control.agent(one)!.greeting_message).toBe('Hello from one');
 		expect(ctx.sandbox.control.agent(two)!.greeting_message).toBe('Hello from two');
@@ -136,7 +136,7 @@ describe('writes land in item order', () => {
 			items: [{ json: { agent: one, greeting: 'Fine' } }, { json: { agent: one, greeting: 42 } }],
 		});
 		expect(error.message).toBe('Greeting Message must be text [item 1]');
-		expect(apiRequests(ctx.sandbox)).toHaveLength(0);
+		expect(apiRequests()).toHaveLength(0);
 	});
 });
 
@@ -171,7 +171,7 @@ describe('many reads in one run: side by side, bounded, in order', () => {
 			options: { includeTranscripts: true },
 		});
 		expect(json.length).toBeGreaterThan(200);
-		expect(apiRequests(ctx.sandbox).length).toBeGreaterThan(json.length);
+		expect(apiRequests().length).toBeGreaterThan(json.length);
 		expect(result.credentialReads).toBe(1);
 	});
 
@@ -191,7 +191,7 @@ describe('many reads in one run: side by side, bounded, in order', () => {
 		expect(error.message).toBe('Conversation 999999 was not found in this RingReady account');
 		expect(error.context?.itemIndex).toBe(0);
 		// Max Concurrency 1: at most the request that took the freed slot in the same instant still goes.
-		expect(apiRequests(ctx.sandbox).length).toBeLessThanOrEqual(2);
+		expect(apiRequests().length).toBeLessThanOrEqual(2);
 	});
 });
 
@@ -212,7 +212,7 @@ describe('reads start while later items are still being read', () => {
 		});
 		expect(json.map((conversation) => conversation.id)).toEqual(wanted);
 		expect(items.map((item) => item.pairedItem)).toEqual(wanted.map((_id, item) => ({ item })));
-		const log = apiRequests(ctx.sandbox);
+		const log = apiRequests();
 		// All parameters first would send all ten within a few ms of each other, after about 400 ms.
 		expect(log[9].started_ms - log[0].started_ms).toBeGreaterThan(100);
 		expect(log[0].ended_ms!).toBeLessThan(log[9].started_ms);
@@ -227,7 +227,7 @@ describe('reads start while later items are still being read', () => {
 			'Conversation ID must be a positive whole number, got "abc" [item 3]',
 		);
 		expect(error.context?.itemIndex).toBe(3);
-		expect(apiRequests(ctx.sandbox).length).toBeLessThanOrEqual(3);
+		expect(apiRequests().length).toBeLessThanOrEqual(3);
 	});
 
 	it('with Continue On Fail a bad item and one RingReady does not find become error items in their place', async () => {
@@ -268,7 +268,7 @@ describe('a run that has failed sends nothing more', () => {
 			`Conversation ${target}: Conversation ${target} was not found in this RingReady account`,
 		);
 		// The page, then at most the two transcripts under way when the 404 came.
-		expect(apiRequests(ctx.sandbox).length).toBeLessThanOrEqual(3);
+		expect(apiRequests().length).toBeLessThanOrEqual(3);
 	});
 
 	it('a revoked key stops every request of the run at once and says so', async () => {
@@ -280,7 +280,7 @@ describe('a run that has failed sends nothing more', () => {
 		expect(error.description).toBe(
 			'Create a new key in the RingReady dashboard under Profile → API keys and paste it into the RingReady API credential. The run stopped at this failure (0 transcripts were fetched); no further request was sent.',
 		);
-		expect(apiRequests(ctx.sandbox).length).toBeLessThanOrEqual(1 + 5);
+		expect(apiRequests().length).toBeLessThanOrEqual(1 + 5);
 	});
 
 	it('RingReady down: the retries are bounded for the whole run, not per transcript', async () => {
@@ -307,7 +307,7 @@ describe('a run that has failed sends nothing more', () => {
 			).length,
 		).toBeGreaterThanOrEqual(30);
 		// The page, then six rounds of at most the two requests under way (Max Concurrency); nothing for the rest.
-		expect(apiRequests(ctx.sandbox).length).toBeLessThanOrEqual(1 + 2 * RETRY_POLICY.maxAttempts);
+		expect(apiRequests().length).toBeLessThanOrEqual(1 + 2 * RETRY_POLICY.maxAttempts);
 	});
 
 	it('one conversation failing among working ones does not stop the others (Continue On Fail)', async () => {

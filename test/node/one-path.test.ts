@@ -116,7 +116,7 @@ describe('a timed-out request is aborted', () => {
 			items: ids.map((id) => ({ json: { id } })),
 			abortSignal: stop.signal,
 		});
-		while (apiRequests(ctx.sandbox).length < 2) await sleep(20);
+		while (apiRequests().length < 2) await sleep(20);
 		stop.abort();
 		const error = await running;
 		expect(error.message).toBe('The execution was stopped');
@@ -124,7 +124,7 @@ describe('a timed-out request is aborted', () => {
 			`GET /api/v1/conversations/${ids[0]} was under way when the execution was stopped; its answer was not read. Nothing more was sent.`,
 		);
 		expect(await openAfter(300)).toEqual({ api: 0, media: 0 });
-		expect(apiRequests(ctx.sandbox)).toHaveLength(2);
+		expect(apiRequests()).toHaveLength(2);
 	});
 });
 

@@ -118,7 +118,7 @@ describe('Output: Selected Fields', () => {
 			conversationGetMany({ output: 'selectedFields', fields: ['label'] }),
 		);
 		expect(summaries.json).toEqual(listed.map((c) => ({ id: c.id, label: c.label ?? null })));
-		expect(apiRequests(ctx.sandbox).map((r) => r.path)).toEqual(['/api/v1/conversations']);
+		expect(apiRequests().map((r) => r.path)).toEqual(['/api/v1/conversations']);
 
 		ctx.sandbox.control.clearRequests();
 		const full = await run(
@@ -127,7 +127,7 @@ describe('Output: Selected Fields', () => {
 		expect(full.json.map((c) => Object.keys(c))).toEqual(
 			listed.map(() => ['id', 'transcript_text']),
 		);
-		expect(apiRequests(ctx.sandbox).map((r) => r.path)).toEqual(
+		expect(apiRequests().map((r) => r.path)).toEqual(
 			expect.arrayContaining(listed.map((c) => `/api/v1/conversations/${c.id}`)),
 		);
 	});
@@ -162,7 +162,7 @@ describe('Output: Selected Fields', () => {
 		expect(error.description).toBe(
 			'Choose from: id, agent_name, business_name, phone_number, subscription_type, created_at.',
 		);
-		expect(apiRequests(ctx.sandbox)).toEqual([]);
+		expect(apiRequests()).toEqual([]);
 	});
 });
 

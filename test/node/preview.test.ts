@@ -1,7 +1,7 @@
 import { apiRequests, byId, op, run, useSandbox } from './fixture';
 
 const ctx = useSandbox();
-const patches = () => apiRequests(ctx.sandbox).filter((request) => request.method === 'PATCH');
+const patches = () => apiRequests().filter((request) => request.method === 'PATCH');
 
 describe('Preview: Agent › Update', () => {
 	const update = (agentId: number, preview: boolean) =>
@@ -70,7 +70,7 @@ describe('Preview: Agent › Update', () => {
 				}),
 			),
 		).rejects.toThrow('Business Name is too long: 101 characters, the limit is 100 [item 0]');
-		expect(apiRequests(ctx.sandbox)).toEqual([]);
+		expect(apiRequests()).toEqual([]);
 	});
 });
 
@@ -109,7 +109,7 @@ describe('Preview: Agent FAQ', () => {
 		).json;
 		expect(patches()).toEqual([]);
 		expect({ ...ctx.sandbox.control.agent(agentId)!.faq }).toEqual(faqBefore);
-		const previewRequests = apiRequests(ctx.sandbox).length;
+		const previewRequests = apiRequests().length;
 		const saved = (await run(faqOperation(operation, agentId, extra, false), { items: input }))
 			.json;
 		const faqAfter = { ...ctx.sandbox.control.agent(agentId)!.faq };

@@ -234,7 +234,7 @@ describe('Conversation › Get Many › Download Recording', () => {
 		expect(items.filter((item) => item.binary)).toHaveLength(
 			newest(8).filter((c) => c.recording_url).length,
 		);
-		const intervals = [...apiRequests(ctx.sandbox), ...ctx.sandbox.control.recordingRequests()]
+		const intervals = [...apiRequests(), ...ctx.sandbox.control.recordingRequests()]
 			.map((r) => [r.started_ms, r.ended_ms!] as const)
 			.sort((a, b) => a[0] - b[0]);
 		expect(ctx.sandbox.control.recordingRequests().length).toBeGreaterThan(1);
@@ -247,7 +247,7 @@ describe('Conversation › Get Many › Download Recording', () => {
 	it('Download Recording turns on Include Transcripts: the recording address comes with the full conversation', async () => {
 		const listed = newest(4);
 		const { items } = await run(getMany(4, { includeTranscripts: false }));
-		expect(apiRequests(ctx.sandbox).map((r) => r.path)).toEqual(
+		expect(apiRequests().map((r) => r.path)).toEqual(
 			expect.arrayContaining(listed.map((c) => `/api/v1/conversations/${c.id}`)),
 		);
 		items.forEach((item, index) => {
@@ -310,7 +310,7 @@ describe('Download Recording options are checked before any request', () => {
 			const error = await runError(parameters);
 			expect(error.message).toBe(message);
 			expect(error.description).toBe(description);
-			expect(apiRequests(ctx.sandbox)).toEqual([]);
+			expect(apiRequests()).toEqual([]);
 			expect(recordingRequests()).toEqual([]);
 		}
 	});

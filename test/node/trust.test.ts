@@ -63,7 +63,7 @@ describe('redirects: the key never leaves the Base URL origin', () => {
 		expect(error.message).toBe(redirectedMessage(agentPath(AGENT)));
 		expect(elsewhere.control.requests().log).toEqual([]);
 		expect(ctx.sandbox.control.agent(AGENT)).toEqual(before);
-		expect(apiRequests(ctx.sandbox).map((r) => `${r.method} ${r.status}`)).toEqual(['PATCH 307']);
+		expect(apiRequests().map((r) => `${r.method} ${r.status}`)).toEqual(['PATCH 307']);
 	});
 
 	it.each([301, 302, 303, 307, 308])(
@@ -96,10 +96,7 @@ describe('Base URL with a path', () => {
 			const { json } = await run(op('agent', 'get', AGENT), { credentials });
 			expect(json[0].id).toBe(AGENT);
 			expect((await testCredential(new RingReadyApi(), { ...credentials })).status).toBe('OK');
-			expect(apiRequests(ctx.sandbox).map((r) => r.path)).toEqual([
-				agentPath(AGENT),
-				'/api/v1/whoami',
-			]);
+			expect(apiRequests().map((r) => r.path)).toEqual([agentPath(AGENT), '/api/v1/whoami']);
 		},
 	);
 
@@ -119,7 +116,7 @@ describe('Base URL with a path', () => {
 			const result = await testCredential(new RingReadyApi(), { ...credentials });
 			expect(result.status).toBe('Error');
 			expect(result.message).toContain(message);
-			expect(apiRequests(ctx.sandbox)).toEqual([]);
+			expect(apiRequests()).toEqual([]);
 		},
 	);
 });
@@ -221,7 +218,7 @@ describe('responses', () => {
 			expect(error.message).toBe(
 				'RingReady rejected the request: agent_goal: String should have at most 10000 characters; faq.Hours?: Field required',
 			);
-			expect(apiRequests(ctx.sandbox)).toHaveLength(1);
+			expect(apiRequests()).toHaveLength(1);
 		});
 		it.each([
 			[[{ loc: ['query', 'since'], msg: 'Invalid datetime' }], 'since: Invalid datetime'],
@@ -275,7 +272,7 @@ describe('retries and time limits', () => {
 				expect(error.description).toBe(
 					'The RingReady service had a problem. The change may or may not have been saved: it was not sent again, so that it is never applied twice. Check it in RingReady before running again.',
 				);
-				expect(apiRequests(ctx.sandbox).map((r) => r.method)).toEqual(['PATCH']);
+				expect(apiRequests().map((r) => r.method)).toEqual(['PATCH']);
 			},
 		);
 
@@ -288,7 +285,7 @@ describe('retries and time limits', () => {
 			expect(error.description).toMatch(
 				/^The change may or may not have been saved: it was not sent again/,
 			);
-			expect(apiRequests(ctx.sandbox)).toHaveLength(1);
+			expect(apiRequests()).toHaveLength(1);
 		});
 
 		it.each([
@@ -304,7 +301,7 @@ describe('retries and time limits', () => {
 			});
 			const { json } = await run(update, { policy: { baseDelayMs: 10, maxBackoffMs: 20 } });
 			expect(json).toEqual([{ id: AGENT, updated: ['agent_goal'] }]);
-			expect(apiRequests(ctx.sandbox).map((r) => r.status)).toEqual([status, 200]);
+			expect(apiRequests().map((r) => r.status)).toEqual([status, 200]);
 		});
 	});
 
@@ -352,7 +349,7 @@ describe('retries and time limits', () => {
 			expect((error as Error & { description: string }).description).toBe(
 				'It answered HTTP 429 (too many requests) to GET /api/v1/whoami with Retry-After: 5 seconds. That is longer than this node waits (at most 2 minutes per request), so nothing more was sent. Run the workflow again after that time.',
 			);
-			expect(apiRequests(ctx.sandbox)).toHaveLength(1);
+			expect(apiRequests()).toHaveLength(1);
 		});
 
 		it('with time left, the same request succeeds', async () => {
@@ -385,7 +382,7 @@ describe('retries and time limits', () => {
 				{ policy: { maxRetryMs: 1_800 } },
 			);
 			// Attempts at about 0 and 1 s; a third would start after the cap (1.8 s).
-			expect(apiRequests(ctx.sandbox)).toHaveLength(2);
+			expect(apiRequests()).toHaveLength(2);
 			expect(error.message).toBe('RingReady is unavailable right now (HTTP 503 after 2 attempts)');
 			expect(error.description).toBe(
 				'The RingReady service had a problem. Try again in a few minutes.',
@@ -395,7 +392,7 @@ describe('retries and time limits', () => {
 		it('a 429 waits at least as long as Retry-After asks', async () => {
 			const { json } = await getAccountAfter429s({ count: 1, retryAfter: 1 });
 			expect(json[0].user_id).toBe(142);
-			const [refused, retried] = apiRequests(ctx.sandbox);
+			const [refused, retried] = apiRequests();
 			const waitedMs = retried.started_ms - refused.ended_ms!;
 			expect(waitedMs).toBeGreaterThanOrEqual(1_000);
 		});
@@ -406,7 +403,7 @@ describe('retries and time limits', () => {
 				{ baseDelayMs: 20, maxBackoffMs: 40 },
 			);
 			expect(json[0].user_id).toBe(142);
-			expect(apiRequests(ctx.sandbox).map((r) => r.status)).toEqual([...Array(9).fill(429), 200]);
+			expect(apiRequests().map((r) => r.status)).toEqual([...Array(9).fill(429), 200]);
 		});
 
 		it('an answer slower than the attempt limit is cut, tried again, and reported when the cap is near', async () => {
@@ -415,7 +412,7 @@ describe('retries and time limits', () => {
 				{ resource: 'account', operation: 'get' },
 				{ policy: { requestTimeoutMs: 300, maxRetryMs: 1_500 } },
 			);
-			expect(apiRequests(ctx.sandbox)).toHaveLength(2);
+			expect(apiRequests()).toHaveLength(2);
 			expect(error.message).toBe(
 				`Could not reach RingReady at ${ctx.sandbox.url}: no answer within 0.3 seconds`,
 			);
@@ -459,7 +456,7 @@ describe('FAQ writes', () => {
 					`RingReady returned an unexpected response to GET /api/v1/agents/${AGENT}`,
 				);
 				expect(error.description).toBe(unexpected(problem));
-				expect(apiRequests(ctx.sandbox).map((r) => r.method)).toEqual(['GET']);
+				expect(apiRequests().map((r) => r.method)).toEqual(['GET']);
 				expect(faqOf(AGENT)).toEqual(before);
 			},
 		);
@@ -502,7 +499,7 @@ describe('FAQ writes', () => {
 				saved: true,
 				entry_count: Object.keys(current).length + 1,
 			});
-			expect(apiRequests(ctx.sandbox).map((r) => r.method)).toEqual(['GET', 'GET', 'GET', 'PATCH']);
+			expect(apiRequests().map((r) => r.method)).toEqual(['GET', 'GET', 'GET', 'PATCH']);
 		});
 
 		it('an FAQ that keeps changing between reads is not written (bounded by the retry time)', async () => {
@@ -521,7 +518,7 @@ describe('FAQ writes', () => {
 					// Shortened from 2 minutes and 0.5–8 s waits, so that the bound is reached in a moment.
 					policy: { maxRetryMs: 600, baseDelayMs: 20, maxBackoffMs: 40 },
 				});
-				const methods = apiRequests(ctx.sandbox).map((r) => r.method);
+				const methods = apiRequests().map((r) => r.method);
 				expect(methods.every((method) => method === 'GET')).toBe(true);
 				// A read and a re-read, then after each further change a wait, a read and a re-read.
 				const changes = (methods.length + 1) / 2;
@@ -550,7 +547,7 @@ describe('FAQ writes', () => {
 			const { json } = await run(upsert(AGENT, ['Mine?', 'Yes.']));
 			expect(json[0]).toMatchObject({ added: ['Mine?'], saved: true });
 			expect(faqOf(AGENT)).toEqual({ ...before, 'Mine?': 'Yes.' });
-			expect(apiRequests(ctx.sandbox).map((r) => `${r.method} ${r.status}`)).toEqual([
+			expect(apiRequests().map((r) => `${r.method} ${r.status}`)).toEqual([
 				'GET 200',
 				'GET 200',
 				'PATCH 502',
@@ -571,7 +568,7 @@ describe('FAQ writes', () => {
 				});
 			}
 			const error = await runError(upsert(AGENT, ['Mine?', 'Yes.']));
-			expect(apiRequests(ctx.sandbox).map((r) => `${r.method} ${r.status}`)).toEqual([
+			expect(apiRequests().map((r) => `${r.method} ${r.status}`)).toEqual([
 				'GET 200',
 				'GET 200',
 				'PATCH 502',
@@ -626,7 +623,7 @@ describe('FAQ writes', () => {
 			await storeSpacedQuestion();
 			const { json } = await run(upsert(AGENT, ['Open on Sundays?', 'No.']));
 			expect(json[0]).toMatchObject({ unchanged: ['Open on Sundays?'], saved: false });
-			expect(apiRequests(ctx.sandbox).map((r) => r.method)).toEqual(['GET']);
+			expect(apiRequests().map((r) => r.method)).toEqual(['GET']);
 		});
 	});
 });
@@ -652,7 +649,7 @@ describe('listing conversations: pagination and filters', () => {
 				returnAll: true,
 			});
 			expect(json.map((c) => c.id)).toEqual(all.map((c) => c.id));
-			expect(apiRequests(ctx.sandbox)[1].query.before_id).toBe(String(b.id + 1));
+			expect(apiRequests()[1].query.before_id).toBe(String(b.id + 1));
 		});
 
 		it('an empty page with a cursor keeps paging instead of ending Return All', async () => {
@@ -686,7 +683,7 @@ describe('listing conversations: pagination and filters', () => {
 			expect(error.message).toBe(
 				'RingReady returned a pagination cursor that does not move forward',
 			);
-			expect(apiRequests(ctx.sandbox)).toHaveLength(2);
+			expect(apiRequests()).toHaveLength(2);
 		});
 	});
 
@@ -699,7 +696,7 @@ describe('listing conversations: pagination and filters', () => {
 			['={{ "2026-01-02T03:04:05" }}', '2026-01-02T03:04:05Z'],
 		])('%s → %s', async (since, sent) => {
 			await run({ resource: 'conversation', operation: 'getAll', limit: 1, filters: { since } });
-			expect(apiRequests(ctx.sandbox)[0].query.since).toBe(sent);
+			expect(apiRequests()[0].query.since).toBe(sent);
 		});
 	});
 });
