@@ -78,21 +78,13 @@ describe('Agent FAQ → Create or Update', () => {
 
 	it('items for two agents: the agents side by side, each read, re-read and written, one PATCH per agent', async () => {
 		const [first, second] = ctx.sandbox.agentIds.A;
-		await run(
-			{
-				resource: 'faq',
-				operation: 'upsert',
-				agentId: { __rl: true, mode: 'id', value: '={{ $json.agent }}' },
-				entries: perItem,
-			},
-			{
-				items: [
-					{ json: { agent: first, q: 'One?', a: '1' } },
-					{ json: { agent: second, q: 'Two?', a: '2' } },
-					{ json: { agent: first, q: 'Three?', a: '3' } },
-				],
-			},
-		);
+		await run(op('faq', 'upsert', '={{ $json.agent }}', { entries: perItem }), {
+			items: [
+				{ json: { agent: first, q: 'One?', a: '1' } },
+				{ json: { agent: second, q: 'Two?', a: '2' } },
+				{ json: { agent: first, q: 'Three?', a: '3' } },
+			],
+		});
 		expect(faqOf(first)).toMatchObject({ 'One?': '1', 'Three?': '3' });
 		expect(faqOf(second)).toMatchObject({ 'Two?': '2' });
 		const log = apiRequests().map((r) => `${r.method} ${r.path}`);
@@ -243,22 +235,14 @@ describe('Agent FAQ → Create or Update', () => {
 	it('Continue On Fail: a bad item and an agent that fails become error items; the other agent is written', async () => {
 		const [good] = ctx.sandbox.agentIds.A;
 		const foreign = ctx.sandbox.agentIds.B[0];
-		const { items } = await run(
-			{
-				resource: 'faq',
-				operation: 'upsert',
-				agentId: { __rl: true, mode: 'id', value: '={{ $json.agent }}' },
-				entries: perItem,
-			},
-			{
-				continueOnFail: true,
-				items: [
-					{ json: { agent: good, q: 'Kept?', a: 'Yes.' } },
-					{ json: { agent: good, q: '', a: 'No question' } },
-					{ json: { agent: foreign, q: 'Elsewhere?', a: 'No.' } },
-				],
-			},
-		);
+		const { items } = await run(op('faq', 'upsert', '={{ $json.agent }}', { entries: perItem }), {
+			continueOnFail: true,
+			items: [
+				{ json: { agent: good, q: 'Kept?', a: 'Yes.' } },
+				{ json: { agent: good, q: '', a: 'No question' } },
+				{ json: { agent: foreign, q: 'Elsewhere?', a: 'No.' } },
+			],
+		});
 		expect(items.map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
 		expect(items[0].json).toMatchObject({ added: ['Kept?'], saved: true });
 		expect(items[1].json.error).toBe("FAQ entry 1 question can't be blank [item 1]");

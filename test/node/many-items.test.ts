@@ -35,12 +35,9 @@ describe('a credential whose API Key is an expression of the item', () => {
 });
 
 describe('Agent FAQ → Create or Update with a credential per item', () => {
-	const upsert = {
-		resource: 'faq',
-		operation: 'upsert',
-		agentId: { __rl: true, mode: 'id', value: '={{ $json.agent }}' },
+	const upsert = op('faq', 'upsert', '={{ $json.agent }}', {
 		entries: { entry: [{ question: '={{ $json.q }}', answer: 'Yes.' }] },
-	};
+	});
 	const items = () => {
 		const agent = ctx.sandbox.agentIds.A[0];
 		return [
@@ -89,12 +86,9 @@ describe('Agent FAQ → Create or Update with a credential per item', () => {
 });
 
 describe('writes land in item order', () => {
-	const update = {
-		resource: 'agent',
-		operation: 'update',
-		agentId: { __rl: true, mode: 'id', value: '={{ $json.agent }}' },
+	const update = op('agent', 'update', '={{ $json.agent }}', {
 		updateFields: { greetingMessage: '={{ $json.greeting }}' },
-	};
+	});
 
 	it('Agent → Update with two items for the same agent, the first answered late: the last item wins', async () => {
 		const agent = ctx.sandbox.agentIds.A[0];
@@ -141,12 +135,8 @@ describe('writes land in item order', () => {
 });
 
 describe('many reads in one run: side by side, bounded, in order', () => {
-	const getConversation = (options: Record<string, unknown> = {}) => ({
-		resource: 'conversation',
-		operation: 'get',
-		conversationId: { __rl: true, mode: 'id', value: '={{ $json.id }}' },
-		options,
-	});
+	const getConversation = (options: Record<string, unknown> = {}) =>
+		op('conversation', 'get', '={{ $json.id }}', { options });
 
 	it('Conversation → Get for 30 items: never more than Max Concurrency at once, output in input order, the credential read once per item', async () => {
 		ctx.sandbox.control.setLatency(40);
@@ -199,11 +189,7 @@ describe('reads start while later items are still being read', () => {
 	// Each item's Conversation parameter takes about 40 ms to evaluate (a slow expression).
 	const slowId =
 		'={{ (() => { const until = Date.now() + 40; while (Date.now() < until) {} return $json.id; })() }}';
-	const getConversation = {
-		resource: 'conversation',
-		operation: 'get',
-		conversationId: { __rl: true, mode: 'id', value: slowId },
-	};
+	const getConversation = op('conversation', 'get', slowId);
 
 	it('Conversation → Get for 10 slow items: the first requests are answered before the last item is read, output in input order', async () => {
 		const wanted = ids(10);
