@@ -1,15 +1,9 @@
 #!/usr/bin/env node
 /**
- * README blocks generated from the files that hold the facts, so they are written once:
- *   Compatibility     from versions.env (also read by tools/lib.sh and the CI workflow)
- *   Version history   from CHANGELOG.md
- *   Install pin       the version in N8N_COMMUNITY_PACKAGES, from package.json
- * `check` also fails on a README of more than 250 lines and on a link in README.md, docs/*.md or a
- * node's codex file (its documentation links) to a file that does not exist or to a heading that is
- * not there.
- *   node scripts/compat.mjs check           the README's blocks match (part of npm run lint)
- *   node scripts/compat.mjs write           rewrites them (npm run release does it after the bump)
- *   node scripts/compat.mjs github-output   matrix values for .github/workflows/ci.yml
+ * README blocks written from the files that hold the facts: Compatibility (versions.env), Version
+ * history (CHANGELOG.md), Install pin (package.json's version). `check` (npm run lint) also fails on
+ * a README over 250 lines and on a link in README.md, docs/*.md or a codex file to a missing file or
+ * heading. `write` rewrites the blocks (npm run release does); `github-output` gives ci.yml's matrix.
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -17,19 +11,14 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const README = join(ROOT, 'README.md');
-const COMPAT = {
-	start: '<!-- compatibility: generated from versions.env by `node scripts/compat.mjs write` -->',
-	end: '<!-- /compatibility -->',
-};
-const PIN = {
-	start: '<!-- install-pin: generated from package.json by `node scripts/compat.mjs write` -->',
-	end: '<!-- /install-pin -->',
-};
+const markers = (name, source) => ({
+	start: `<!-- ${name}: generated from ${source} by \`node scripts/compat.mjs write\` -->`,
+	end: `<!-- /${name} -->`,
+});
+const COMPAT = markers('compatibility', 'versions.env');
+const PIN = markers('install-pin', 'package.json');
+const HISTORY = markers('version-history', 'CHANGELOG.md');
 const README_MAX_LINES = 250;
-const HISTORY = {
-	start: '<!-- version-history: generated from CHANGELOG.md by `node scripts/compat.mjs write` -->',
-	end: '<!-- /version-history -->',
-};
 
 function readVersions() {
 	const versions = {};
@@ -37,15 +26,9 @@ function readVersions() {
 		const match = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
 		if (match) versions[match[1]] = match[2].trim();
 	}
-	for (const key of [
-		'N8N2_VERSION',
-		'NODE24_VERSION',
-		'N8N1_VERSION',
-		'N8N1_NODE_VERSION',
-		'CI_NODE_VERSIONS',
-	]) {
+	const keys = ['N8N2_VERSION', 'NODE24_VERSION', 'N8N1_VERSION', 'N8N1_NODE_VERSION'];
+	for (const key of [...keys, 'CI_NODE_VERSIONS'])
 		if (!versions[key]) throw new Error(`versions.env has no ${key}`);
-	}
 	return versions;
 }
 

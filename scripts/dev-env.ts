@@ -12,36 +12,25 @@ import { ensureN8n, N8n, preferredPort, type N8nLine } from '../tools/n8n';
 import { packPackage } from '../tools/package';
 
 export const ROOT = resolve(__dirname, '..');
-export const DEV_CREDENTIAL = { id: 'ringreadySandbox', name: 'RingReady Sandbox' };
 
 type Log = (message: string) => void;
 
-function isoAgo(ms: number): string {
-	return new Date(Date.now() - ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
 /** Recent activity, so "since last week" and the trigger's test event have something to show. */
-export function addDemoConversations(sandbox: Sandbox): number {
+function addDemoConversations(sandbox: Sandbox): number {
 	const hour = 3_600_000;
 	let added = 0;
 	sandbox.agentIds.A.forEach((agentId, index) => {
 		const perAgent = index === 0 ? 9 : 4;
 		for (let i = 0; i < perAgent; i++) {
 			const ago = ((i + 0.5) / perAgent) * 6.5 * 24 * hour + index * 1.7 * hour;
-			added += sandbox.control.addConversations({
-				count: 1,
-				agentId,
-				startedAt: isoAgo(ago),
-			}).length;
+			const startedAt = new Date(Date.now() - ago).toISOString().replace(/\.\d{3}Z$/, 'Z');
+			added += sandbox.control.addConversations({ count: 1, agentId, startedAt }).length;
 		}
 	});
 	return added;
 }
 
-export interface Login {
-	email: string;
-	password: string;
-}
+export type Login = { email: string; password: string };
 
 export interface DevEnvironmentOptions {
 	/** n8n's user folder (N8N_USER_FOLDER); kept between runs. */
@@ -142,18 +131,20 @@ export async function startDevEnvironment(options: DevEnvironmentOptions): Promi
 		},
 	});
 	await n8n.allocatePorts();
+	const stop = async () => {
+		await n8n.stop();
+		rmSync(pidFile, { force: true });
+		await sandbox?.close();
+	};
 	let login: Login;
 	try {
 		n8n.installPackage(packageDir);
 		log(`installed n8n-nodes-ringready into ${join(userFolder, '.n8n', 'nodes')}`);
 		// Same id either way, so the examples (which name "RingReady Sandbox") use it; the name tells which it is.
-		const credential = sandbox
-			? DEV_CREDENTIAL
-			: { id: DEV_CREDENTIAL.id, name: `RingReady (${new URL(apiBaseUrl).host})` };
-		log(`credential "${credential.name}" → ${apiBaseUrl}`);
-		await n8n.importCredentials([
-			{ ...credential, type: 'ringReadyApi', data: { apiKey, baseUrl: apiBaseUrl } },
-		]);
+		const name = sandbox ? 'RingReady Sandbox' : `RingReady (${new URL(apiBaseUrl).host})`;
+		log(`credential "${name}" → ${apiBaseUrl}`);
+		const data = { apiKey, baseUrl: apiBaseUrl };
+		await n8n.importCredentials([{ id: 'ringreadySandbox', name, type: 'ringReadyApi', data }]);
 		const examplesMarker = join(userFolder, 'examples-imported');
 		if (options.reimportExamples || !existsSync(examplesMarker)) {
 			const examples = exampleWorkflowFiles().map(
@@ -177,22 +168,8 @@ export async function startDevEnvironment(options: DevEnvironmentOptions): Promi
 			writeFileSync(loginFile, JSON.stringify(login, null, 2), { mode: 0o600 });
 		}
 	} catch (error) {
-		await n8n.stop();
-		rmSync(pidFile, { force: true });
-		await sandbox?.close();
+		await stop();
 		throw error;
 	}
-
-	return {
-		n8n,
-		sandbox,
-		baseUrl: n8n.baseUrl,
-		login,
-		apiBaseUrl,
-		stop: async () => {
-			await n8n.stop();
-			rmSync(pidFile, { force: true });
-			await sandbox?.close();
-		},
-	};
+	return { n8n, sandbox, baseUrl: n8n.baseUrl, login, apiBaseUrl, stop };
 }

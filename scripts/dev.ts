@@ -1,14 +1,7 @@
 /**
  * npm run dev: real n8n on 127.0.0.1 with this package, the sandbox with demo data, a "RingReady
  * Sandbox" credential and the example workflows; prints the editor URL and login; Ctrl-C stops all.
- *
- * Environment:
- *   RINGREADY_BASE_URL + RINGREADY_API_KEY   use a real RingReady instead of the sandbox
- *   DEV_N8N_PORT (5678)  DEV_SANDBOX_PORT (4010)   preferred ports (a free one is used when taken)
- *   DEV_N8N_LINE=1       n8n 1.x on Node 20 instead of 2.x
- *   DEV_TRAFFIC_SECONDS  a new sandbox conversation every N seconds (default 120, 0 = off)
- *   DEV_REIMPORT_EXAMPLES=1   import the example workflows again (overwrites edits to them)
- * The n8n user folder (database, login, logs) is .n8n-dev/ in the repository (git-ignored).
+ * Its environment variables are in docs/development.md → Try it in real n8n.
  */
 import { join } from 'path';
 
@@ -27,18 +20,16 @@ async function main(): Promise<void> {
 	let env: DevEnvironment | undefined;
 	let stopping = false;
 	let traffic: NodeJS.Timeout | undefined;
-	const stop = async (code: number) => {
+	const stop = async () => {
 		if (stopping) return;
 		stopping = true;
-		if (traffic) clearInterval(traffic);
+		clearInterval(traffic);
 		log('stopping n8n and the sandbox ...');
 		await env?.stop();
 		log('stopped');
-		process.exit(code);
+		process.exit(0);
 	};
-	process.on('SIGINT', () => void stop(0));
-	process.on('SIGTERM', () => void stop(0));
-	process.on('SIGHUP', () => void stop(0));
+	for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => void stop());
 
 	env = await startDevEnvironment({
 		userFolder: join(ROOT, '.n8n-dev'),
@@ -55,10 +46,9 @@ async function main(): Promise<void> {
 	const every = Number(process.env.DEV_TRAFFIC_SECONDS ?? 120);
 	if (sandbox && every > 0) {
 		traffic = setInterval(() => {
-			const [conversation] = sandbox.control.addConversations({ count: 1 });
-			log(
-				`sandbox: new ${conversation.channel === 'phone' ? 'phone call' : 'web chat'} ${conversation.id} for agent ${conversation.agent_id} (${conversation.label})`,
-			);
+			const [added] = sandbox.control.addConversations({ count: 1 });
+			const kind = added.channel === 'phone' ? 'phone call' : 'web chat';
+			log(`sandbox: new ${kind} ${added.id} for agent ${added.agent_id} (${added.label})`);
 		}, every * 1000);
 	}
 

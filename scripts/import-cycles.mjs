@@ -11,13 +11,10 @@ import { fileURLToPath } from 'node:url';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const folders = process.argv.length > 2 ? process.argv.slice(2) : ['nodes', 'credentials'];
 
-function sources(dir) {
-	return readdirSync(dir).flatMap((name) => {
-		const path = join(dir, name);
-		if (statSync(path).isDirectory()) return sources(path);
-		return /\.ts$/.test(name) && !/\.(test|d)\.ts$/.test(name) ? [path] : [];
-	});
-}
+const sources = (dir) =>
+	readdirSync(dir, { recursive: true })
+		.filter((name) => /\.ts$/.test(name) && !/\.(test|d)\.ts$/.test(name))
+		.map((name) => join(dir, name));
 
 function resolveImport(from, specifier) {
 	const base = resolve(dirname(from), specifier);

@@ -1,10 +1,8 @@
 #!/usr/bin/env node
 /**
- * Part of `npm run lint`: every .github/workflows/*.yml is validated against GitHub's workflow
- * schema (@action-validator/core, the JSON schema compiled to WebAssembly; nothing is downloaded),
- * then against what this repository relies on: every `npm run <script>` and local file a step names
- * exists, and the publish workflow publishes with provenance through npm trusted publishing
- * (`id-token: write`, no npm token), and ci.yml runs the step list of scripts/ci.sh (as .ci/run does).
+ * Part of `npm run lint`: each .github/workflows/*.yml against GitHub's workflow schema
+ * (@action-validator/core, offline), then what this repository relies on: named scripts and files
+ * exist, publishing goes through trusted publishing with provenance, ci.yml runs scripts/ci.sh.
  *   node scripts/lint-workflows.mjs [file ...]    (default: all of .github/workflows)
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';

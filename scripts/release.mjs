@@ -1,18 +1,10 @@
 #!/usr/bin/env node
 /**
- * Releasing n8n-nodes-ringready (docs/development.md → Releasing). Everything the publish workflow
- * does is here, so .github/workflows/publish.yml stays thin and a maintainer can run each step.
- *
- *   node scripts/release.mjs check [--tag vX.Y.Z]   npm run release:check: package.json, CHANGELOG,
- *                                                   tag = "v" + version, then `npm publish --dry-run`
- *   node scripts/release.mjs cut <patch|minor|major|X.Y.Z>
- *                                                   npm run release: CHANGELOG "Unreleased" becomes the
- *                                                   new version, package.json bumped, README's
- *                                                   version history, commit and tag
- *   node scripts/release.mjs publish --tag vX.Y.Z   npm run release:publish (GitHub Actions only):
- *                                                   `npm publish --provenance --access public`
- *   node scripts/release.mjs prepublish             the prepublishOnly guard: refuses any publish
- *                                                   that is not the workflow's provenance publish
+ * Releasing (docs/development.md → Releasing): `check [--tag vX.Y.Z]` (npm run release:check),
+ * `cut <patch|minor|major|X.Y.Z>` (npm run release), `publish --tag vX.Y.Z` (npm run
+ * release:publish, GitHub Actions only). prepublishOnly is n8n's own guard, `n8n-node prerelease`
+ * (only a publish with RELEASE_MODE, which `publish` sets, goes through); publishConfig.provenance
+ * makes npm refuse any publish outside CI.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -70,8 +62,8 @@ function packageProblems(pkg, root = ROOT) {
 		problems.push('community nodes may have no runtime dependencies');
 	if (JSON.stringify(pkg.peerDependencies) !== JSON.stringify({ 'n8n-workflow': '*' }))
 		problems.push('peerDependencies must be exactly {"n8n-workflow": "*"}');
-	if (pkg.scripts?.prepublishOnly !== 'node scripts/release.mjs prepublish')
-		problems.push('prepublishOnly must be "node scripts/release.mjs prepublish"');
+	if (pkg.scripts?.prepublishOnly !== 'n8n-node prerelease')
+		problems.push('prepublishOnly must be "n8n-node prerelease"');
 	return problems;
 }
 
@@ -96,12 +88,10 @@ function changelogProblems(changelog, version) {
 }
 
 function tagProblems(tag, version) {
-	if (tag === undefined) return [];
-	return tag === `v${version}`
-		? []
-		: [
-				`tag "${tag}" does not match package.json version ${version}: the tag must be "v${version}"`,
-			];
+	if (tag === undefined || tag === `v${version}`) return [];
+	return [
+		`tag "${tag}" does not match package.json version ${version}: the tag must be "v${version}"`,
+	];
 }
 
 function npm(args, extraEnv = {}) {
@@ -225,19 +215,8 @@ function publish(args) {
 	);
 }
 
-/** prepublishOnly, like n8n-node's prerelease: only the publish workflow may publish. */
-function prepublish() {
-	const provenance = process.env.npm_config_provenance === 'true';
-	if (process.env.RELEASE_MODE === 'true' && inPublishWorkflow() && provenance) return;
-	fail([
-		'n8n-nodes-ringready is published only by the GitHub Actions publish workflow, with npm provenance',
-		'(n8n verifies it). To release: npm run release -- <patch|minor|major>, then git push origin main vX.Y.Z.',
-		'See docs/development.md → Releasing.',
-	]);
-}
-
 const [command, ...args] = process.argv.slice(2);
-const commands = { check, cut, publish, prepublish };
+const commands = { check, cut, publish };
 if (!commands[command])
 	fail([`usage: node scripts/release.mjs <${Object.keys(commands).join('|')}> ...`]);
 commands[command](args);

@@ -1,20 +1,14 @@
 import { WRITABLE_AGENT_FIELDS } from '../../nodes/RingReady/shared/contract';
 import { logMark, logsSince, logsToText } from '../harness';
-import { apiRequests, byId, everythingVisible, run, runError, useSandbox } from './fixture';
+import { apiRequests, byId, everythingVisible, op, run, runError, useSandbox } from './fixture';
 
 const ctx = useSandbox();
 
 describe('Agent → Get Many / Get', () => {
 	it('Get Many returns the account’s agents; Limit cuts the list', async () => {
-		const all = await run(
-			{ resource: 'agent', operation: 'getAll', returnAll: true },
-			{ credentials: ctx.credentials() },
-		);
+		const all = await run({ resource: 'agent', operation: 'getAll', returnAll: true });
 		expect(all.json.map((a) => a.id)).toEqual(ctx.sandbox.agentIds.A);
-		const one = await run(
-			{ resource: 'agent', operation: 'getAll', limit: 1 },
-			{ credentials: ctx.credentials() },
-		);
+		const one = await run({ resource: 'agent', operation: 'getAll', limit: 1 });
 		expect(one.json).toEqual([all.json[0]]);
 	});
 
@@ -34,20 +28,21 @@ describe('Agent → Get Many / Get', () => {
 		],
 	])('Get %s returns the full agent with its FAQ', async (_mode, locator) => {
 		const id = ctx.sandbox.agentIds.A[1];
-		const { json } = await run(
-			{ resource: 'agent', operation: 'get', agentId: locator(id), output: 'raw' },
-			{ credentials: ctx.credentials() },
-		);
+		const { json } = await run({
+			resource: 'agent',
+			operation: 'get',
+			agentId: locator(id),
+			output: 'raw',
+		});
 		expect(json).toEqual([ctx.sandbox.control.agent(id)]);
 		expect(Object.keys(json[0].faq as object).length).toBeGreaterThan(0);
 	});
 
 	it('another account’s agent is not found; a read-only key can still read', async () => {
 		const foreign = ctx.sandbox.agentIds.B[0];
-		const error = await runError(
-			{ resource: 'agent', operation: 'get', agentId: byId(foreign) },
-			{ credentials: ctx.credentials('readOnly') },
-		);
+		const error = await runError(op('agent', 'get', foreign), {
+			credentials: ctx.credentials('readOnly'),
+		});
 		expect(error.message).toBe(`Agent ${foreign} was not found in this RingReady account`);
 		expect(error.httpCode).toBe('404');
 	});
@@ -66,9 +61,6 @@ describe('Agent → Update', () => {
 		const before = ctx.sandbox.control.agent(id)!;
 		const { json } = await run(
 			update({ agentGoal: 'Book every caller.', businessWebsite: 'https://example.org' }, byId(id)),
-			{
-				credentials: ctx.credentials(),
-			},
 		);
 		expect(json).toEqual([{ id, updated: ['agent_goal', 'business_website'] }]);
 		const after = ctx.sandbox.control.agent(id)!;
@@ -77,7 +69,7 @@ describe('Agent → Update', () => {
 			agent_goal: 'Book every caller.',
 			business_website: 'https://example.org',
 		});
-		const patch = apiRequests(ctx.sandbox).filter((r) => r.method === 'PATCH');
+		const patch = apiRequests().filter((r) => r.method === 'PATCH');
 		expect(patch).toHaveLength(1);
 	});
 
@@ -90,7 +82,7 @@ describe('Agent → Update', () => {
 			businessServices: 's'.repeat(WRITABLE_AGENT_FIELDS.business_services.maxLength),
 			businessWebsite: 'w'.repeat(WRITABLE_AGENT_FIELDS.business_website.maxLength),
 		};
-		const { json } = await run(update(fields, byId(id)), { credentials: ctx.credentials() });
+		const { json } = await run(update(fields, byId(id)));
 		expect((json[0].updated as string[]).sort()).toEqual(Object.keys(WRITABLE_AGENT_FIELDS).sort());
 	});
 
@@ -104,7 +96,6 @@ describe('Agent → Update', () => {
 		'%s one character over the limit fails before any request, naming field, size and limit',
 		async (field, label, limit) => {
 			const error = await runError(update({ [field]: 'x'.repeat(limit + 1) }), {
-				credentials: ctx.credentials(),
 				items: [{ json: {} }, { json: {} }],
 			});
 			const size = (limit + 1).toLocaleString('en-US');
@@ -114,7 +105,7 @@ describe('Agent → Update', () => {
 			expect(error.description).toBe(
 				`Shorten ${label} to ${limit.toLocaleString('en-US')} characters or fewer.`,
 			);
-			expect(apiRequests(ctx.sandbox)).toHaveLength(0);
+			expect(apiRequests()).toHaveLength(0);
 		},
 	);
 
@@ -123,50 +114,49 @@ describe('Agent → Update', () => {
 		['businessName', 'Business Name'],
 		['businessServices', 'Business Services'],
 	])("blank %s is refused before any request (the API can't blank it)", async (field, label) => {
-		const error = await runError(update({ [field]: '   ' }), { credentials: ctx.credentials() });
+		const error = await runError(update({ [field]: '   ' }));
 		expect(error.message).toBe(`${label} can't be blank [item 0]`);
-		expect(apiRequests(ctx.sandbox)).toHaveLength(0);
+		expect(apiRequests()).toHaveLength(0);
 	});
 
 	it('blank optional fields are allowed (they clear the value)', async () => {
 		const id = ctx.sandbox.agentIds.A[0];
-		await run(update({ greetingMessage: '' }, byId(id)), { credentials: ctx.credentials() });
+		await run(update({ greetingMessage: '' }, byId(id)));
 		expect(ctx.sandbox.control.agent(id)!.greeting_message).toBe('');
 	});
 
 	it('no fields at all is refused with a hint', async () => {
-		const error = await runError(update({}), { credentials: ctx.credentials() });
+		const error = await runError(update({}));
 		expect(error.message).toBe('No fields to update [item 0]');
 		expect(error.description).toMatch(/Update Fields/);
 	});
 
-	it('a read-only key gets a clear "read-only" error, without the key anywhere', async () => {
-		const credentials = ctx.credentials('readOnly');
-		const id = ctx.sandbox.agentIds.A[0];
-		const error = await runError(update({ agentGoal: 'x' }, byId(id)), { credentials });
-		expect(error.message).toBe(
-			'This API key is read-only: it may not change agents or FAQ entries',
-		);
-		expect(error.httpCode).toBe('403');
-		expect(error.description).toMatch(/Profile → API keys/);
-		expect(everythingVisible(error)).not.toContain(credentials.apiKey);
-	});
-
-	it('bad input in a later item stops the run before anything is written', async () => {
-		const id = ctx.sandbox.agentIds.A[0];
-		const error = await runError(update({ businessName: '={{ $json.name }}' }, byId(id)), {
-			credentials: ctx.credentials(),
-			items: [{ json: { name: 'Fine' } }, { json: { name: 'n'.repeat(101) } }],
-		});
-		expect(apiRequests(ctx.sandbox)).toHaveLength(0);
-		expect(error.message).toMatch(/\[item 1\]$/);
-		expect((error.context as { itemIndex: number }).itemIndex).toBe(1);
-	});
+	it.each([
+		['Agent → Update', { agentGoal: 'x' }],
+		['Agent FAQ → Create or Update', undefined],
+	])(
+		'%s with a read-only key: a clear "read-only" error, without the key anywhere',
+		async (_operation, fields) => {
+			const credentials = ctx.credentials('readOnly');
+			const id = ctx.sandbox.agentIds.A[0];
+			const faqUpsert = op('faq', 'upsert', id, {
+				entries: { entry: [{ question: 'Q?', answer: 'A.' }] },
+			});
+			const error = await runError(fields ? update(fields, byId(id)) : faqUpsert, { credentials });
+			expect(error.message).toBe(
+				'This API key is read-only: it may not change agents or FAQ entries',
+			);
+			expect(error.httpCode).toBe('403');
+			expect(error.description).toBe(
+				'The key has the "read" scope only. Nothing was changed. To update agents or their FAQ, create a key with the write scope in the RingReady dashboard under Profile → API keys and use it in the RingReady API credential.',
+			);
+			expect(everythingVisible(error)).not.toContain(credentials.apiKey);
+		},
+	);
 
 	it('with Continue On Fail, a bad item becomes an error item and the others are updated', async () => {
 		const id = ctx.sandbox.agentIds.A[0];
 		const { items } = await run(update({ businessName: '={{ $json.name }}' }, byId(id)), {
-			credentials: ctx.credentials(),
 			continueOnFail: true,
 			items: [{ json: { name: 'n'.repeat(101) } }, { json: { name: 'Acme Two' } }],
 		});
@@ -227,25 +217,22 @@ describe('API errors', () => {
 
 	it('500 is not retried; 503 that persists is retried up to 6 attempts then reported', async () => {
 		ctx.sandbox.control.injectFaults({ status: 500, count: 1 });
-		const error500 = await runError(
-			{ resource: 'account', operation: 'get' },
-			{ credentials: ctx.credentials() },
-		);
+		const error500 = await runError({ resource: 'account', operation: 'get' });
 		expect(error500.message).toBe('RingReady is unavailable right now (HTTP 500)');
-		expect(apiRequests(ctx.sandbox)).toHaveLength(1);
+		expect(apiRequests()).toHaveLength(1);
 
 		ctx.sandbox.control.clearRequests();
 		// Waits of a few milliseconds between the attempts (the growing waits would add up to about 15 s).
 		ctx.sandbox.control.injectFaults({ status: 503, retryAfter: 0, count: 6 });
 		const error503 = await runError(
 			{ resource: 'account', operation: 'get' },
-			{ credentials: ctx.credentials(), policy: { baseDelayMs: 10, maxBackoffMs: 20 } },
+			{ policy: { baseDelayMs: 10, maxBackoffMs: 20 } },
 		);
 		expect(error503.message).toBe('RingReady is unavailable right now (HTTP 503 after 6 attempts)');
 		expect(error503.description).toBe(
 			'The RingReady service had a problem. Try again in a few minutes.',
 		);
-		expect(apiRequests(ctx.sandbox).map((r) => r.status)).toEqual([503, 503, 503, 503, 503, 503]);
+		expect(apiRequests().map((r) => r.status)).toEqual([503, 503, 503, 503, 503, 503]);
 	});
 
 	it('an http:// base URL to a remote host is refused before anything is sent', async () => {
@@ -282,19 +269,10 @@ describe('the API key never reaches n8n’s logs', () => {
 			},
 			{ credentials },
 		);
-		await runError(
-			{ resource: 'agent', operation: 'get', agentId: byId(ctx.sandbox.agentIds.B[0]) },
-			{ credentials },
-		);
-		await runError(
-			{
-				resource: 'agent',
-				operation: 'update',
-				agentId: byId(7),
-				updateFields: { businessName: '' },
-			},
-			{ credentials },
-		);
+		await runError(op('agent', 'get', ctx.sandbox.agentIds.B[0]), { credentials });
+		await runError(op('agent', 'update', 7, { updateFields: { businessName: '' } }), {
+			credentials,
+		});
 		await runError(
 			{ resource: 'account', operation: 'get' },
 			{ credentials: ctx.credentials('revoked') },

@@ -33,21 +33,6 @@ describe('node description', () => {
 		});
 	});
 
-	it('offers exactly the documented resources and operations', () => {
-		const operations: Record<string, string[]> = {};
-		for (const property of description.properties) {
-			if (property.name !== 'operation') continue;
-			const resource = (property.displayOptions!.show!.resource as string[])[0];
-			operations[resource] = (property.options as Array<{ value: string }>).map((o) => o.value);
-		}
-		expect(operations).toEqual({
-			account: ['get'],
-			agent: ['get', 'getAll', 'update'],
-			conversation: ['get', 'getAll'],
-			faq: ['upsert', 'delete', 'getAll', 'replace'],
-		});
-	});
-
 	it('as an AI tool, each operation is described to the model by its action: "{action} in RingReady"', () => {
 		// What n8n builds for a RingReady Tool left on "Description: Set Automatically", and the tool name
 		// it derives from the default node name (n8n-workflow makeDescription / makeNodeName / nodeNameToToolName).
@@ -56,60 +41,30 @@ describe('node description', () => {
 			name: 'ringReadyTool',
 			outputs: ['ai_tool'],
 		} as unknown as INodeTypeDescription;
-		const seen: Record<string, { description: string; toolName: string }> = {};
+		const seen: Record<string, string> = {};
 		for (const property of description.properties) {
 			if (property.name !== 'operation') continue;
 			const resource = (property.displayOptions!.show!.resource as string[])[0];
 			for (const option of property.options as Array<{ value: string; action: string }>) {
 				const parameters = { resource, operation: option.value };
-				const nodeName = NodeHelpers.makeNodeName(parameters, tool);
-				seen[`${resource}.${option.value}`] = {
-					description: NodeHelpers.makeDescription(parameters, tool),
-					toolName: nodeNameToToolName(nodeName),
-				};
+				const said = NodeHelpers.makeDescription(parameters, tool);
+				const toolName = nodeNameToToolName(NodeHelpers.makeNodeName(parameters, tool));
+				expect(toolName).toBe(said.replace(/ /g, '_'));
+				seen[`${resource}.${option.value}`] = said;
 			}
 		}
+		// Every resource and operation the node offers, each once.
 		expect(seen).toEqual({
-			'account.get': {
-				description: 'Get account in RingReady',
-				toolName: 'Get_account_in_RingReady',
-			},
-			'agent.get': {
-				description: 'Get agent settings in RingReady',
-				toolName: 'Get_agent_settings_in_RingReady',
-			},
-			'agent.getAll': {
-				description: 'Get many agents in RingReady',
-				toolName: 'Get_many_agents_in_RingReady',
-			},
-			'agent.update': {
-				description: 'Update agent settings in RingReady',
-				toolName: 'Update_agent_settings_in_RingReady',
-			},
-			'conversation.get': {
-				description: 'Get conversation with transcript in RingReady',
-				toolName: 'Get_conversation_with_transcript_in_RingReady',
-			},
-			'conversation.getAll': {
-				description: 'Get many conversations in RingReady',
-				toolName: 'Get_many_conversations_in_RingReady',
-			},
-			'faq.upsert': {
-				description: 'Create or update FAQ entries in RingReady',
-				toolName: 'Create_or_update_FAQ_entries_in_RingReady',
-			},
-			'faq.delete': {
-				description: 'Delete FAQ entries in RingReady',
-				toolName: 'Delete_FAQ_entries_in_RingReady',
-			},
-			'faq.getAll': {
-				description: 'Get many FAQ entries in RingReady',
-				toolName: 'Get_many_FAQ_entries_in_RingReady',
-			},
-			'faq.replace': {
-				description: 'Replace all FAQ entries in RingReady',
-				toolName: 'Replace_all_FAQ_entries_in_RingReady',
-			},
+			'account.get': 'Get account in RingReady',
+			'agent.get': 'Get agent settings in RingReady',
+			'agent.getAll': 'Get many agents in RingReady',
+			'agent.update': 'Update agent settings in RingReady',
+			'conversation.get': 'Get conversation with transcript in RingReady',
+			'conversation.getAll': 'Get many conversations in RingReady',
+			'faq.upsert': 'Create or update FAQ entries in RingReady',
+			'faq.delete': 'Delete FAQ entries in RingReady',
+			'faq.getAll': 'Get many FAQ entries in RingReady',
+			'faq.replace': 'Replace all FAQ entries in RingReady',
 		});
 	});
 

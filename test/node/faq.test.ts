@@ -1,7 +1,7 @@
 import type { INodeExecutionData } from 'n8n-workflow';
 
 import { startSandbox } from '../sandbox';
-import { apiRequests, byId, run, runError, useSandbox } from './fixture';
+import { apiRequests, op, run, runError, useSandbox } from './fixture';
 
 const ctx = useSandbox();
 
@@ -17,10 +17,7 @@ const itemsOf = (...pairs: Array<[string, string]>): INodeExecutionData[] =>
 describe('Agent FAQ → Get Many', () => {
 	it('returns one item per entry {question, answer}, in the FAQ’s order', async () => {
 		const id = agentA();
-		const { json } = await run(
-			{ resource: 'faq', operation: 'getAll', agentId: byId(id) },
-			{ credentials: ctx.credentials() },
-		);
+		const { json } = await run(op('faq', 'getAll', id));
 		expect(json).toEqual(
 			Object.entries(faqOf(id)).map(([question, answer]) => ({ question, answer })),
 		);
@@ -34,13 +31,9 @@ describe('Agent FAQ → Create or Update', () => {
 		const before = faqOf(id);
 		const [existing] = Object.keys(before);
 		const { json } = await run(
-			{
-				resource: 'faq',
-				operation: 'upsert',
-				agentId: byId(id),
+			op('faq', 'upsert', id, {
 				entries: entries([existing, 'A new answer.'], ['Do you work weekends?', 'Yes, Saturdays.']),
-			},
-			{ credentials: ctx.credentials() },
+			}),
 		);
 		expect(json).toEqual([
 			{
@@ -59,26 +52,8 @@ describe('Agent FAQ → Create or Update', () => {
 			[existing]: 'A new answer.',
 			'Do you work weekends?': 'Yes, Saturdays.',
 		});
-	});
-
-	it('an updated question keeps its place in the FAQ; a new one goes last', async () => {
-		const id = agentA();
-		const questions = Object.keys(faqOf(id));
-		expect(questions.length).toBeGreaterThan(2);
-		await run(
-			{
-				resource: 'faq',
-				operation: 'upsert',
-				agentId: byId(id),
-				entries: entries(
-					[questions[0], 'Changed first answer.'],
-					['A brand new question?', 'Yes.'],
-				),
-			},
-			{ credentials: ctx.credentials() },
-		);
-		expect(Object.keys(faqOf(id))).toEqual([...questions, 'A brand new question?']);
-		expect(faqOf(id)[questions[0]]).toBe('Changed first answer.');
+		// The updated question keeps its place; the new one goes last.
+		expect(Object.keys(faqOf(id))).toEqual([...Object.keys(before), 'Do you work weekends?']);
 	});
 
 	it('many input items for one agent: one merge and one PATCH (read, re-read just before it), every entry saved, each item reports its own', async () => {
@@ -88,41 +63,31 @@ describe('Agent FAQ → Create or Update', () => {
 			`Question ${i}?`,
 			`Answer ${i}.`,
 		]);
-		const { items } = await run(
-			{ resource: 'faq', operation: 'upsert', agentId: byId(id), entries: perItem },
-			{ credentials: ctx.credentials(), items: itemsOf(...pairs) },
-		);
+		const { items } = await run(op('faq', 'upsert', id, { entries: perItem }), {
+			items: itemsOf(...pairs),
+		});
 		expect(items).toHaveLength(12);
 		items.forEach((item, index) => {
 			expect(item.pairedItem).toEqual({ item: index });
 			expect(item.json.added).toEqual([`Question ${index}?`]);
 		});
 		expect(faqOf(id)).toEqual({ ...before, ...Object.fromEntries(pairs) });
-		const log = apiRequests(ctx.sandbox);
+		const log = apiRequests();
 		expect(log.map((r) => r.method)).toEqual(['GET', 'GET', 'PATCH']);
 	});
 
 	it('items for two agents: the agents side by side, each read, re-read and written, one PATCH per agent', async () => {
 		const [first, second] = ctx.sandbox.agentIds.A;
-		await run(
-			{
-				resource: 'faq',
-				operation: 'upsert',
-				agentId: { __rl: true, mode: 'id', value: '={{ $json.agent }}' },
-				entries: perItem,
-			},
-			{
-				credentials: ctx.credentials(),
-				items: [
-					{ json: { agent: first, q: 'One?', a: '1' } },
-					{ json: { agent: second, q: 'Two?', a: '2' } },
-					{ json: { agent: first, q: 'Three?', a: '3' } },
-				],
-			},
-		);
+		await run(op('faq', 'upsert', '={{ $json.agent }}', { entries: perItem }), {
+			items: [
+				{ json: { agent: first, q: 'One?', a: '1' } },
+				{ json: { agent: second, q: 'Two?', a: '2' } },
+				{ json: { agent: first, q: 'Three?', a: '3' } },
+			],
+		});
 		expect(faqOf(first)).toMatchObject({ 'One?': '1', 'Three?': '3' });
 		expect(faqOf(second)).toMatchObject({ 'Two?': '2' });
-		const log = apiRequests(ctx.sandbox).map((r) => `${r.method} ${r.path}`);
+		const log = apiRequests().map((r) => `${r.method} ${r.path}`);
 		for (const id of [first, second]) {
 			expect(log.filter((line) => line.endsWith(`/agents/${id}`))).toEqual([
 				`GET /api/v1/agents/${id}`,
@@ -159,20 +124,12 @@ describe('Agent FAQ → Create or Update', () => {
 			expect(response.status).toBe(200);
 		};
 		const [{ json }] = await Promise.all([
-			run(
-				{
-					resource: 'faq',
-					operation: 'upsert',
-					agentId: byId(id),
-					entries: entries(['Mine?', 'Yes.']),
-				},
-				{ credentials: ctx.credentials() },
-			),
+			run(op('faq', 'upsert', id, { entries: entries(['Mine?', 'Yes.']) })),
 			colleague(),
 		]);
 		expect(json[0]).toMatchObject({ saved: true });
 		expect(faqOf(id)).toMatchObject({ 'Mine?': 'Yes.', 'Colleague?': 'Added meanwhile.' });
-		const ours = apiRequests(ctx.sandbox)
+		const ours = apiRequests()
 			.filter((r) => r.path === path && r.key !== null)
 			.map((r) => `${r.method} ${r.status}`);
 		// read, re-read, refused write, (the colleague's write), read after the wait, write
@@ -193,51 +150,21 @@ describe('Agent FAQ → Create or Update', () => {
 			['toString', 'toString answer'],
 			['hasOwnProperty', 'hasOwnProperty answer'],
 		];
-		await run(
-			{ resource: 'faq', operation: 'upsert', agentId: byId(id), entries: perItem },
-			{ credentials: ctx.credentials(), items: itemsOf(...tricky) },
-		);
+		await run(op('faq', 'upsert', id, { entries: perItem }), { items: itemsOf(...tricky) });
 		const faq = faqOf(id);
 		for (const [question, answer] of tricky) {
 			expect(Object.prototype.hasOwnProperty.call(faq, question)).toBe(true);
 			expect(faq[question]).toBe(answer);
 		}
-		const { json } = await run(
-			{ resource: 'faq', operation: 'getAll', agentId: byId(id) },
-			{ credentials: ctx.credentials() },
-		);
+		const { json } = await run(op('faq', 'getAll', id));
 		expect(json).toEqual(
 			expect.arrayContaining(tricky.map(([question, answer]) => ({ question, answer }))),
 		);
 
-		const removed = await run(
-			{
-				resource: 'faq',
-				operation: 'delete',
-				agentId: byId(id),
-				questions: ['__proto__', 'constructor'],
-			},
-			{ credentials: ctx.credentials() },
-		);
+		const removed = await run(op('faq', 'delete', id, { questions: ['__proto__', 'constructor'] }));
 		expect(removed.json[0].removed).toEqual(['__proto__', 'constructor']);
 		expect(Object.keys(faqOf(id))).not.toContain('__proto__');
 		expect(faqOf(id).toString).toBe('toString answer');
-	});
-
-	it('nothing changed → no PATCH', async () => {
-		const id = agentA();
-		const [question, answer] = Object.entries(faqOf(id))[0];
-		const { json } = await run(
-			{
-				resource: 'faq',
-				operation: 'upsert',
-				agentId: byId(id),
-				entries: entries([question, answer]),
-			},
-			{ credentials: ctx.credentials() },
-		);
-		expect(json[0]).toMatchObject({ unchanged: [question], saved: false });
-		expect(apiRequests(ctx.sandbox).map((r) => r.method)).toEqual(['GET']);
 	});
 
 	it.each([
@@ -258,137 +185,69 @@ describe('Agent FAQ → Create or Update', () => {
 		async (_name, bad, message) => {
 			const id = agentA();
 			const before = faqOf(id);
-			const error = await runError(
-				{ resource: 'faq', operation: 'upsert', agentId: byId(id), entries: perItem },
-				{
-					credentials: ctx.credentials(),
-					items: itemsOf(['Fine?', 'Fine.'], bad as [string, string]),
-				},
-			);
+			const error = await runError(op('faq', 'upsert', id, { entries: perItem }), {
+				items: itemsOf(['Fine?', 'Fine.'], bad as [string, string]),
+			});
 			expect(error.message).toBe(message);
-			expect(apiRequests(ctx.sandbox)).toHaveLength(0);
+			expect(apiRequests()).toHaveLength(0);
 			expect(faqOf(id)).toEqual(before);
 		},
 	);
 
-	it('lengths count characters as RingReady does: an emoji is one character', async () => {
+	it('questions and answers exactly at the limits are accepted; an emoji counts as one character, as RingReady counts', async () => {
 		const id = agentA();
 		const answer = '👍'.repeat(500); // 1,000 UTF-16 code units, 500 characters
-		await run(
-			{
-				resource: 'faq',
-				operation: 'upsert',
-				agentId: byId(id),
-				entries: entries(['Emoji?', answer]),
-			},
-			{ credentials: ctx.credentials() },
-		);
-		expect(faqOf(id)['Emoji?']).toBe(answer);
+		await run(op('faq', 'upsert', id, { entries: entries(['q'.repeat(200), answer]) }));
+		expect(faqOf(id)['q'.repeat(200)]).toBe(answer);
 		const error = await runError(
-			{
-				resource: 'faq',
-				operation: 'upsert',
-				agentId: byId(id),
-				entries: entries(['Emoji?', answer + '👍']),
-			},
-			{ credentials: ctx.credentials() },
+			op('faq', 'upsert', id, { entries: entries(['Emoji?', answer + '👍']) }),
 		);
 		expect(error.message).toBe(
 			'FAQ entry 1 answer is too long: 501 characters, the limit is 500 [item 0]',
 		);
 	});
 
-	it('questions and answers exactly at the limits are accepted', async () => {
-		const id = agentA();
-		await run(
-			{
-				resource: 'faq',
-				operation: 'upsert',
-				agentId: byId(id),
-				entries: entries(['q'.repeat(200), 'a'.repeat(500)]),
-			},
-			{ credentials: ctx.credentials() },
-		);
-		expect(faqOf(id)['q'.repeat(200)]).toBe('a'.repeat(500));
-	});
-
-	it('more than 50 entries after merging is refused after the read, before any write', async () => {
-		const id = agentA();
-		const before = faqOf(id);
-		const room = 50 - Object.keys(before).length;
-		const pairs: Array<[string, string]> = Array.from({ length: room + 1 }, (_v, i) => [
-			`Extra ${i}?`,
-			'Yes.',
-		]);
-		const error = await runError(
-			{ resource: 'faq', operation: 'upsert', agentId: byId(id), entries: perItem },
-			{ credentials: ctx.credentials(), items: itemsOf(...pairs) },
-		);
-		expect(error.message).toBe(
-			`The FAQ of agent ${id} would have 51 entries; the limit is 50 [item 0]`,
-		);
-		expect(error.description).toMatch(/Nothing was changed/);
-		expect(apiRequests(ctx.sandbox).map((r) => r.method)).toEqual(['GET']);
-		expect(faqOf(id)).toEqual(before);
-	});
-
-	it('exactly 50 entries is fine', async () => {
+	it('exactly 50 entries after merging are saved; more are refused after the read, before any write', async () => {
 		const id = agentA();
 		const room = 50 - Object.keys(faqOf(id)).length;
 		const pairs: Array<[string, string]> = Array.from({ length: room }, (_v, i) => [
 			`Extra ${i}?`,
 			'Yes.',
 		]);
-		const { json } = await run(
-			{ resource: 'faq', operation: 'upsert', agentId: byId(id), entries: perItem },
-			{ credentials: ctx.credentials(), items: itemsOf(...pairs) },
-		);
+		const { json } = await run(op('faq', 'upsert', id, { entries: perItem }), {
+			items: itemsOf(...pairs),
+		});
 		expect(json.at(-1)!.entry_count).toBe(50);
+		ctx.sandbox.control.clearRequests();
+		const before = faqOf(id);
+		pairs.push(['One more?', 'Yes.']);
+		const error = await runError(op('faq', 'upsert', id, { entries: perItem }), {
+			items: itemsOf(...pairs),
+		});
+		expect(error.message).toBe(
+			`The FAQ of agent ${id} would have 51 entries; the limit is 50 [item 0]`,
+		);
+		expect(error.description).toMatch(/Nothing was changed/);
+		expect(apiRequests().map((r) => r.method)).toEqual(['GET']);
+		expect(faqOf(id)).toEqual(before);
 	});
 
 	it('Continue On Fail: a bad item and an agent that fails become error items; the other agent is written', async () => {
 		const [good] = ctx.sandbox.agentIds.A;
 		const foreign = ctx.sandbox.agentIds.B[0];
-		const { items } = await run(
-			{
-				resource: 'faq',
-				operation: 'upsert',
-				agentId: { __rl: true, mode: 'id', value: '={{ $json.agent }}' },
-				entries: perItem,
-			},
-			{
-				credentials: ctx.credentials(),
-				continueOnFail: true,
-				items: [
-					{ json: { agent: good, q: 'Kept?', a: 'Yes.' } },
-					{ json: { agent: good, q: '', a: 'No question' } },
-					{ json: { agent: foreign, q: 'Elsewhere?', a: 'No.' } },
-				],
-			},
-		);
+		const { items } = await run(op('faq', 'upsert', '={{ $json.agent }}', { entries: perItem }), {
+			continueOnFail: true,
+			items: [
+				{ json: { agent: good, q: 'Kept?', a: 'Yes.' } },
+				{ json: { agent: good, q: '', a: 'No question' } },
+				{ json: { agent: foreign, q: 'Elsewhere?', a: 'No.' } },
+			],
+		});
 		expect(items.map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
 		expect(items[0].json).toMatchObject({ added: ['Kept?'], saved: true });
 		expect(items[1].json.error).toBe("FAQ entry 1 question can't be blank [item 1]");
 		expect(items[2].json.error).toBe(`Agent ${foreign} was not found in this RingReady account`);
 		expect(faqOf(good)['Kept?']).toBe('Yes.');
-	});
-
-	it('a read-only key cannot write: the error says the key is read-only', async () => {
-		const error = await runError(
-			{
-				resource: 'faq',
-				operation: 'upsert',
-				agentId: byId(agentA()),
-				entries: entries(['Q?', 'A.']),
-			},
-			{ credentials: ctx.credentials('readOnly') },
-		);
-		expect(error.message).toBe(
-			'This API key is read-only: it may not change agents or FAQ entries',
-		);
-		expect(error.description).toBe(
-			'The key has the "read" scope only. Nothing was changed. To update agents or their FAQ, create a key with the write scope in the RingReady dashboard under Profile → API keys and use it in the RingReady API credential.',
-		);
 	});
 });
 
@@ -397,15 +256,7 @@ describe('Agent FAQ → Delete', () => {
 		const id = agentA();
 		const before = faqOf(id);
 		const [first] = Object.keys(before);
-		const { json } = await run(
-			{
-				resource: 'faq',
-				operation: 'delete',
-				agentId: byId(id),
-				questions: [first, 'Not in the FAQ?'],
-			},
-			{ credentials: ctx.credentials() },
-		);
+		const { json } = await run(op('faq', 'delete', id, { questions: [first, 'Not in the FAQ?'] }));
 		expect(json[0]).toMatchObject({
 			removed: [first],
 			not_found: ['Not in the FAQ?'],
@@ -416,12 +267,9 @@ describe('Agent FAQ → Delete', () => {
 	});
 
 	it('no questions given is refused before any request', async () => {
-		const error = await runError(
-			{ resource: 'faq', operation: 'delete', agentId: byId(agentA()), questions: [] },
-			{ credentials: ctx.credentials() },
-		);
+		const error = await runError(op('faq', 'delete', agentA(), { questions: [] }));
 		expect(error.message).toBe('No questions to delete [item 0]');
-		expect(apiRequests(ctx.sandbox)).toHaveLength(0);
+		expect(apiRequests()).toHaveLength(0);
 	});
 });
 
@@ -431,13 +279,7 @@ describe('Agent FAQ → Replace All', () => {
 		const before = faqOf(id);
 		const [kept] = Object.keys(before);
 		const { json } = await run(
-			{
-				resource: 'faq',
-				operation: 'replace',
-				agentId: byId(id),
-				entries: entries([kept, before[kept]], ['Brand new?', 'Yes.']),
-			},
-			{ credentials: ctx.credentials() },
+			op('faq', 'replace', id, { entries: entries([kept, before[kept]], ['Brand new?', 'Yes.']) }),
 		);
 		expect(faqOf(id)).toEqual({ [kept]: before[kept], 'Brand new?': 'Yes.' });
 		expect(json[0]).toMatchObject({ added: ['Brand new?'], unchanged: [kept], entry_count: 2 });
@@ -455,12 +297,9 @@ describe('Agent FAQ → Replace All', () => {
 			['B?', '2'],
 			['C?', '3'],
 		];
-		await run(
-			{ resource: 'faq', operation: 'replace', agentId: byId(id), entries: perItem },
-			{ credentials: ctx.credentials(), items: itemsOf(...pairs) },
-		);
+		await run(op('faq', 'replace', id, { entries: perItem }), { items: itemsOf(...pairs) });
 		expect(faqOf(id)).toEqual(Object.fromEntries(pairs));
-		expect(apiRequests(ctx.sandbox).map((r) => r.method)).toEqual(['GET', 'GET', 'PATCH']);
+		expect(apiRequests().map((r) => r.method)).toEqual(['GET', 'GET', 'PATCH']);
 	});
 
 	it('an invalid item blocks only its own account and agent: the same agent id on another RingReady is replaced', async () => {
@@ -469,32 +308,29 @@ describe('Agent FAQ → Replace All', () => {
 			const id = agentA();
 			expect(other.agentIds.A).toContain(id);
 			const before = faqOf(id);
-			const { json } = await run(
-				{ resource: 'faq', operation: 'replace', agentId: byId(id), entries: perItem },
-				{
-					credentials: { apiKey: '={{ $json.key }}', baseUrl: '={{ $json.url }}' },
-					continueOnFail: true,
-					items: [
-						{
-							json: {
-								url: ctx.sandbox.url,
-								key: ctx.sandbox.keys.readWrite,
-								q: 'Long?',
-								a: 'x'.repeat(501),
-							},
+			const { json } = await run(op('faq', 'replace', id, { entries: perItem }), {
+				credentials: { apiKey: '={{ $json.key }}', baseUrl: '={{ $json.url }}' },
+				continueOnFail: true,
+				items: [
+					{
+						json: {
+							url: ctx.sandbox.url,
+							key: ctx.sandbox.keys.readWrite,
+							q: 'Long?',
+							a: 'x'.repeat(501),
 						},
-						{
-							json: {
-								url: ctx.sandbox.url,
-								key: ctx.sandbox.keys.readWrite,
-								q: 'Kept?',
-								a: 'Yes.',
-							},
+					},
+					{
+						json: {
+							url: ctx.sandbox.url,
+							key: ctx.sandbox.keys.readWrite,
+							q: 'Kept?',
+							a: 'Yes.',
 						},
-						{ json: { url: other.url, key: other.keys.readWrite, q: 'Other?', a: 'Yes.' } },
-					],
-				},
-			);
+					},
+					{ json: { url: other.url, key: other.keys.readWrite, q: 'Other?', a: 'Yes.' } },
+				],
+			});
 			expect(json[0].error).toBe(
 				'FAQ entry 1 answer is too long: 501 characters, the limit is 500 [item 0]',
 			);
@@ -512,10 +348,7 @@ describe('Agent FAQ → Replace All', () => {
 
 	it('an empty entry list empties the FAQ', async () => {
 		const id = agentA();
-		const { json } = await run(
-			{ resource: 'faq', operation: 'replace', agentId: byId(id), entries: {} },
-			{ credentials: ctx.credentials() },
-		);
+		const { json } = await run(op('faq', 'replace', id, { entries: {} }));
 		expect(faqOf(id)).toEqual({});
 		expect(json[0].entry_count).toBe(0);
 	});

@@ -31,12 +31,15 @@ export function nodeWithPolicy(policy: Partial<RetryPolicy>): INodeType {
 	};
 }
 
+/** The test file's sandbox (useSandbox): whose read+write key a run uses unless given credentials. */
+const current: { sandbox?: Sandbox } = {};
+
 /** Starts one sandbox (controls on) for the test file; resets it before every test. */
 export function useSandbox(): {
 	readonly sandbox: Sandbox;
 	credentials(key?: keyof Sandbox['keys']): TestCredentials;
 } {
-	const state: { sandbox?: Sandbox } = {};
+	const state = current;
 	beforeAll(async () => {
 		state.sandbox = await startSandbox({ port: 0, controls: true });
 	});
@@ -58,7 +61,8 @@ export function useSandbox(): {
 
 export interface RunOptions {
 	items?: INodeExecutionData[];
-	credentials: TestCredentials;
+	/** Default: the file's sandbox with its read+write key. */
+	credentials?: TestCredentials;
 	continueOnFail?: boolean;
 	/** The execution's cancel signal (the user pressing Stop). */
 	abortSignal?: AbortSignal;
@@ -71,11 +75,12 @@ export interface RunOptions {
 /** Parameters as the editor saves them (loosely typed so tests can build them inline). */
 export type Parameters = Record<string, unknown>;
 
-export async function run(parameters: Parameters, options: RunOptions) {
+export async function run(parameters: Parameters, options: RunOptions = {}) {
+	const { sandbox } = current;
 	const result = await executeNode(options.policy ? nodeWithPolicy(options.policy) : node, {
 		parameters: parameters as INodeParameters,
 		items: options.items,
-		credentials: options.credentials,
+		credentials: options.credentials ?? { apiKey: sandbox!.keys.readWrite, baseUrl: sandbox!.url },
 		continueOnFail: options.continueOnFail,
 		abortSignal: options.abortSignal,
 		typeVersion: options.typeVersion,
@@ -89,7 +94,7 @@ export async function run(parameters: Parameters, options: RunOptions) {
 }
 
 /** Runs the node expecting it to throw; returns the error. */
-export async function runError(parameters: Parameters, options: RunOptions) {
+export async function runError(parameters: Parameters, options: RunOptions = {}) {
 	try {
 		await run(parameters, options);
 	} catch (error) {
@@ -100,7 +105,21 @@ export async function runError(parameters: Parameters, options: RunOptions) {
 
 export const byId = (value: string | number) => ({ __rl: true, mode: 'id', value: String(value) });
 
-export function apiRequests(sandbox: Sandbox) {
+/** The node's parameters for `resource` › `operation` on agent (or conversation) `id`, and the rest. */
+export const op = (
+	resource: string,
+	operation: string,
+	id: number | string,
+	rest: Parameters = {},
+) => ({
+	resource,
+	operation,
+	[resource === 'conversation' ? 'conversationId' : 'agentId']: byId(id),
+	...rest,
+});
+
+/** The API requests the sandbox has logged (default: the file's sandbox). */
+export function apiRequests(sandbox: Sandbox = current.sandbox!) {
 	return sandbox.control.requests().log;
 }
 

@@ -2,16 +2,12 @@
  * Output (node version 1.1): Simplified, Raw and Selected Fields on Conversation and Agent Get /
  * Get Many, and version 1 (saved workflows) keeping its Simplify.
  */
-import { apiRequests, byId, run, runError, useSandbox } from './fixture';
+import { apiRequests, op, run, runError, useSandbox } from './fixture';
 
 const ctx = useSandbox();
 
-const conversationGet = (id: number, extra: Record<string, unknown> = {}) => ({
-	resource: 'conversation',
-	operation: 'get',
-	conversationId: byId(id),
-	...extra,
-});
+const conversationGet = (id: number, extra: Record<string, unknown> = {}) =>
+	op('conversation', 'get', id, { ...extra });
 
 const conversationGetMany = (extra: Record<string, unknown> = {}) => ({
 	resource: 'conversation',
@@ -37,9 +33,7 @@ const newest = (count: number) => ctx.sandbox.control.conversations('A').slice(0
 describe('Output: Simplified (what a new node returns)', () => {
 	it('Conversation › Get: 10 fields, the ID first and the transcript as text', async () => {
 		const [conversation] = newest(1);
-		const { json } = await run(conversationGet(conversation.id), {
-			credentials: ctx.credentials(),
-		});
+		const { json } = await run(conversationGet(conversation.id));
 		expect(Object.keys(json[0])).toEqual([...SIMPLIFIED_CONVERSATION, 'transcript_text']);
 		expect(json[0].id).toBe(conversation.id);
 		expect(json[0].summary).toBe(conversation.summary);
@@ -49,13 +43,12 @@ describe('Output: Simplified (what a new node returns)', () => {
 	});
 
 	it('Conversation › Get Many: 9 fields without transcripts, 10 with them', async () => {
-		const plain = await run(conversationGetMany(), { credentials: ctx.credentials() });
+		const plain = await run(conversationGetMany());
 		expect(plain.json.map((c) => Object.keys(c))).toEqual(
 			newest(3).map(() => SIMPLIFIED_CONVERSATION),
 		);
 		const withTranscripts = await run(
 			conversationGetMany({ options: { includeTranscripts: true } }),
-			{ credentials: ctx.credentials() },
 		);
 		expect(withTranscripts.json.map((c) => Object.keys(c))).toEqual(
 			newest(3).map(() => [...SIMPLIFIED_CONVERSATION, 'transcript_text']),
@@ -64,10 +57,7 @@ describe('Output: Simplified (what a new node returns)', () => {
 
 	it('Agent › Get and Get Many: the same fields as Simplify', async () => {
 		const agent = ctx.sandbox.control.agents('A')[0];
-		const one = await run(
-			{ resource: 'agent', operation: 'get', agentId: byId(agent.id) },
-			{ credentials: ctx.credentials() },
-		);
+		const one = await run(op('agent', 'get', agent.id));
 		expect(one.json).toEqual([
 			{
 				id: agent.id,
@@ -80,10 +70,7 @@ describe('Output: Simplified (what a new node returns)', () => {
 				faq_entry_count: Object.keys(agent.faq).length,
 			},
 		]);
-		const many = await run(
-			{ resource: 'agent', operation: 'getAll', returnAll: true },
-			{ credentials: ctx.credentials() },
-		);
+		const many = await run({ resource: 'agent', operation: 'getAll', returnAll: true });
 		expect(many.json).toEqual(
 			ctx.sandbox.control.agents('A').map((a) => ({
 				id: a.id,
@@ -93,46 +80,15 @@ describe('Output: Simplified (what a new node returns)', () => {
 			})),
 		);
 	});
-	it('Agent › Get stays small when Business Services and the FAQ are at their limits', async () => {
-		const agent = ctx.sandbox.control.agents('A')[1];
-		const faq = Object.fromEntries(
-			Array.from({ length: 50 }, (_, i) => [
-				`${String(i).padStart(2, '0')} ${'q'.repeat(197)}`,
-				'a'.repeat(500),
-			]),
-		);
-		const patched = await fetch(`${ctx.sandbox.url}/api/v1/agents/${agent.id}`, {
-			method: 'PATCH',
-			headers: {
-				authorization: `Bearer ${ctx.sandbox.keys.readWrite}`,
-				'content-type': 'application/json',
-			},
-			body: JSON.stringify({ business_services: 's'.repeat(30_000), faq }),
-		});
-		expect(patched.status).toBe(200);
-		const get = { resource: 'agent', operation: 'get', agentId: byId(agent.id) };
-		const raw = await run({ ...get, output: 'raw' }, { credentials: ctx.credentials() });
-		const simple = await run(get, { credentials: ctx.credentials() });
-		expect(JSON.stringify(raw.json).length).toBeGreaterThan(65_000);
-		expect(JSON.stringify(simple.json).length).toBeLessThan(1_500);
-		expect(simple.json[0].faq_entry_count).toBe(50);
-		expect(simple.json[0]).not.toHaveProperty('business_services');
-		expect(simple.json[0]).not.toHaveProperty('faq');
-	});
 });
 
 describe('Output: Raw', () => {
 	it('returns each record as RingReady sent it', async () => {
 		const [conversation] = newest(1);
-		const one = await run(conversationGet(conversation.id, { output: 'raw' }), {
-			credentials: ctx.credentials(),
-		});
+		const one = await run(conversationGet(conversation.id, { output: 'raw' }));
 		expect(one.json).toEqual([conversation]);
 		const agent = ctx.sandbox.control.agents('A')[1];
-		const agentRaw = await run(
-			{ resource: 'agent', operation: 'get', agentId: byId(agent.id), output: 'raw' },
-			{ credentials: ctx.credentials() },
-		);
+		const agentRaw = await run(op('agent', 'get', agent.id, { output: 'raw' }));
 		expect(agentRaw.json).toEqual([ctx.sandbox.control.agent(agent.id)]);
 	});
 });
@@ -145,7 +101,6 @@ describe('Output: Selected Fields', () => {
 				output: 'selectedFields',
 				fields: ['transcript_text', 'summary', 'recording_url'],
 			}),
-			{ credentials: ctx.credentials() },
 		);
 		expect(json).toEqual([
 			{
@@ -161,20 +116,18 @@ describe('Output: Selected Fields', () => {
 		const listed = newest(3);
 		const summaries = await run(
 			conversationGetMany({ output: 'selectedFields', fields: ['label'] }),
-			{ credentials: ctx.credentials() },
 		);
 		expect(summaries.json).toEqual(listed.map((c) => ({ id: c.id, label: c.label ?? null })));
-		expect(apiRequests(ctx.sandbox).map((r) => r.path)).toEqual(['/api/v1/conversations']);
+		expect(apiRequests().map((r) => r.path)).toEqual(['/api/v1/conversations']);
 
 		ctx.sandbox.control.clearRequests();
 		const full = await run(
 			conversationGetMany({ output: 'selectedFields', fields: ['transcript_text'] }),
-			{ credentials: ctx.credentials() },
 		);
 		expect(full.json.map((c) => Object.keys(c))).toEqual(
 			listed.map(() => ['id', 'transcript_text']),
 		);
-		expect(apiRequests(ctx.sandbox).map((r) => r.path)).toEqual(
+		expect(apiRequests().map((r) => r.path)).toEqual(
 			expect.arrayContaining(listed.map((c) => `/api/v1/conversations/${c.id}`)),
 		);
 	});
@@ -182,47 +135,34 @@ describe('Output: Selected Fields', () => {
 	it('Agent › Get and Get Many return the chosen fields and the ID', async () => {
 		const agent = ctx.sandbox.control.agents('A')[0];
 		const one = await run(
-			{
-				resource: 'agent',
-				operation: 'get',
-				agentId: byId(agent.id),
-				output: 'selectedFields',
-				fields: ['agent_goal'],
-			},
-			{ credentials: ctx.credentials() },
+			op('agent', 'get', agent.id, { output: 'selectedFields', fields: ['agent_goal'] }),
 		);
 		expect(one.json).toEqual([{ id: agent.id, agent_goal: agent.agent_goal }]);
-		const many = await run(
-			{
-				resource: 'agent',
-				operation: 'getAll',
-				returnAll: true,
-				output: 'selectedFields',
-				fields: ['phone_number'],
-			},
-			{ credentials: ctx.credentials() },
-		);
+		const many = await run({
+			resource: 'agent',
+			operation: 'getAll',
+			returnAll: true,
+			output: 'selectedFields',
+			fields: ['phone_number'],
+		});
 		expect(many.json).toEqual(
 			ctx.sandbox.control.agents('A').map((a) => ({ id: a.id, phone_number: a.phone_number })),
 		);
 	});
 
 	it('a field the record does not have fails before any request, listing the fields', async () => {
-		const error = await runError(
-			{
-				resource: 'agent',
-				operation: 'getAll',
-				returnAll: true,
-				output: 'selectedFields',
-				fields: '={{ "agent_name, voice" }}',
-			},
-			{ credentials: ctx.credentials() },
-		);
+		const error = await runError({
+			resource: 'agent',
+			operation: 'getAll',
+			returnAll: true,
+			output: 'selectedFields',
+			fields: '={{ "agent_name, voice" }}',
+		});
 		expect(error.message).toBe('Fields: "voice" is not a field of an agent [item 0]');
 		expect(error.description).toBe(
 			'Choose from: id, agent_name, business_name, phone_number, subscription_type, created_at.',
 		);
-		expect(apiRequests(ctx.sandbox)).toEqual([]);
+		expect(apiRequests()).toEqual([]);
 	});
 });
 
@@ -235,13 +175,9 @@ describe('version 1 (saved workflows) keeps Simplify and ignores Output', () => 
 
 	it('Conversation › Get: without Simplify the whole conversation, with it the 11 fields of version 1, the transcript as text only', async () => {
 		const chat = ctx.sandbox.control.conversations('A').find((c) => c.channel === 'web_chat')!;
-		const full = await run(conversationGet(chat.id, { output: 'simplified' }), {
-			credentials: ctx.credentials(),
-			typeVersion: 1,
-		});
+		const full = await run(conversationGet(chat.id, { output: 'simplified' }), { typeVersion: 1 });
 		expect(full.json).toEqual([chat]);
 		const simplified = await run(conversationGet(chat.id, { simplify: true, output: 'raw' }), {
-			credentials: ctx.credentials(),
 			typeVersion: 1,
 		});
 		expect(simplified.json).toEqual([
@@ -260,10 +196,7 @@ describe('version 1 (saved workflows) keeps Simplify and ignores Output', () => 
 
 	it('Conversation › Get Many with Simplify: those fields, plus transcript_text with Add Transcript Text or Include Transcripts', async () => {
 		const simplify = (options: Record<string, unknown> = {}) =>
-			run(conversationGetMany({ simplify: true, options }), {
-				credentials: ctx.credentials(),
-				typeVersion: 1,
-			});
+			run(conversationGetMany({ simplify: true, options }), { typeVersion: 1 });
 		expect((await simplify()).json).toEqual(newest(3).map(fieldsOf));
 		for (const options of [{ transcriptText: true }, { includeTranscripts: true }]) {
 			const { json } = await simplify(options);
@@ -276,26 +209,17 @@ describe('version 1 (saved workflows) keeps Simplify and ignores Output', () => 
 
 	it('Agent › Get and Get Many: with Simplify the fields of Simplified, without it the record as RingReady sent it', async () => {
 		const agent = ctx.sandbox.control.agents('A')[0];
-		const get = { resource: 'agent', operation: 'get', agentId: byId(agent.id) };
+		const get = op('agent', 'get', agent.id);
 		const getMany = { resource: 'agent', operation: 'getAll', returnAll: true };
 		for (const parameters of [get, getMany]) {
-			const v1 = await run(
-				{ ...parameters, simplify: true, output: 'raw' },
-				{ credentials: ctx.credentials(), typeVersion: 1 },
-			);
-			const simplified = await run(parameters, { credentials: ctx.credentials() });
+			const v1 = await run({ ...parameters, simplify: true, output: 'raw' }, { typeVersion: 1 });
+			const simplified = await run(parameters);
 			expect(v1.json).toEqual(simplified.json);
 		}
-		const whole = await run(
-			{ ...get, output: 'simplified' },
-			{ credentials: ctx.credentials(), typeVersion: 1 },
-		);
+		const whole = await run({ ...get, output: 'simplified' }, { typeVersion: 1 });
 		expect(whole.json).toEqual([JSON.parse(JSON.stringify(agent))]);
-		const v1 = await run(
-			{ ...getMany, output: 'simplified' },
-			{ credentials: ctx.credentials(), typeVersion: 1 },
-		);
-		const raw = await run({ ...getMany, output: 'raw' }, { credentials: ctx.credentials() });
+		const v1 = await run({ ...getMany, output: 'simplified' }, { typeVersion: 1 });
+		const raw = await run({ ...getMany, output: 'raw' });
 		expect(v1.json).toEqual(raw.json);
 		expect(Object.keys(v1.json[0])).toEqual([
 			'id',

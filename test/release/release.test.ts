@@ -124,14 +124,16 @@ describe('npm run release:check and prepublishOnly', () => {
 		expect(status).toBe(1);
 	});
 
-	it('prepublishOnly refuses a publish from a laptop (no provenance)', () => {
-		const { status, output } = run('release.mjs', ['prepublish'], {
-			npm_config_provenance: 'true',
+	it('prepublishOnly (n8n-node prerelease) refuses a plain npm publish', () => {
+		const result = spawnSync('npm', ['run', 'prepublishOnly'], {
+			cwd: ROOT,
+			encoding: 'utf8',
+			env: { ...process.env, RELEASE_MODE: '' },
 		});
-		expect(output).toContain(
-			'release: n8n-nodes-ringready is published only by the GitHub Actions publish workflow, with npm provenance',
+		expect(`${result.stdout}${result.stderr}`).toContain(
+			'Run `npm run release` to publish the package',
 		);
-		expect(status).toBe(1);
+		expect(result.status).toBe(1);
 	});
 
 	it('package.json publishes with provenance even when npm skips scripts (.npmrc ignore-scripts)', () => {
