@@ -126,6 +126,30 @@ describe('a timed-out request is aborted', () => {
 		expect(await openAfter(300)).toEqual({ api: 0, media: 0 });
 		expect(apiRequests()).toHaveLength(2);
 	});
+
+	it('Stop while a recording downloads: "The execution was stopped", nothing stored, its connection closed', async () => {
+		const [call] = calls();
+		ctx.sandbox.control.recordingAnswer({
+			id: call.id,
+			answer: 'slow',
+			chunkBytes: 16,
+			everyMs: 200,
+		});
+		const stop = new AbortController();
+		const running = runError(getEach({ downloadRecording: true }), {
+			items: [{ json: { id: call.id } }],
+			abortSignal: stop.signal,
+		});
+		while (ctx.sandbox.control.recordingRequests().length < 1) await sleep(20);
+		await sleep(250); // the first bytes of the recording have been read
+		stop.abort();
+		const error = await running;
+		expect(error.message).toBe('The execution was stopped');
+		expect(error.description).toBe(
+			`The download of the recording of conversation ${call.id} was under way; nothing was stored.`,
+		);
+		expect(await openAfter(300)).toEqual({ api: 0, media: 0 });
+	});
 });
 
 describe('the key never comes back through what the server says', () => {

@@ -117,19 +117,20 @@ describe('polling', () => {
 		]);
 	});
 
-	it('a listed conversation without a readable started_at is emitted once, first, and moves nothing', () => {
+	it('listed conversations without a readable started_at are emitted once each, first, and move nothing', () => {
 		const state = startState(KEY, OWNER, [row(1, T0)]);
 		const [odd, normal] = [row(3, '2026-12-03 16:47:00Z?'), row(4, T0 + 1000)];
-		const first = decide(state, [normal, odd], W);
-		expect(ids(first.emit)).toEqual([3, 4]);
-		expect(ids(first.unreadable)).toEqual([3]);
+		const oddToo = row(2, '');
+		const first = decide(state, [normal, odd, oddToo], W);
+		expect(ids(first.emit)).toEqual([2, 3, 4]);
+		expect(ids(first.unreadable)).toEqual([2, 3]);
 		expect(first.next.cursor).toBe(iso(T0 + 1000));
-		expect(first.next.unreadable).toEqual([3]);
-		const again = decide(first.next, [normal, odd], W);
+		expect(first.next.unreadable).toEqual([2, 3]);
+		const again = decide(first.next, [normal, odd, oddToo], W);
 		expect(again.emit).toEqual([]);
-		expect(again.next.unreadable).toEqual([3]);
-		// Once a whole listing no longer holds it, it is out of the window for good: forgotten.
-		expect(decide(again.next, [normal], W).next.unreadable).toEqual([]);
+		expect(again.next.unreadable).toEqual([2, 3]);
+		// Once a whole listing no longer holds one, it is out of the window for good: forgotten.
+		expect(decide(again.next, [normal, odd], W).next.unreadable).toEqual([3]);
 	});
 
 	it('reads timestamps with offsets or fractions, and without a zone as UTC', () => {
