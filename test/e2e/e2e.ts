@@ -892,7 +892,11 @@ async function serverTrack(sink: Sink): Promise<void> {
 	const serverStartedAt = Date.now();
 
 	// --- credential test, as the editor's "Test" button does it -------------------------------------
-	const testCredential = async (credential: { id: string; name: string }, apiKey: string) => {
+	const testCredential = async (
+		credential: { id: string; name: string },
+		apiKey: string,
+		target: Sandbox = sandbox,
+	) => {
 		const response = await n8n.rest.request<{ data?: { status: string; message: string } }>(
 			'POST',
 			'/rest/credentials/test',
@@ -901,7 +905,7 @@ async function serverTrack(sink: Sink): Promise<void> {
 					id: credential.id,
 					name: credential.name,
 					type: 'ringReadyApi',
-					data: { apiKey, baseUrl: sandbox.url },
+					data: { apiKey, baseUrl: target.url },
 				},
 			},
 		);
@@ -943,13 +947,15 @@ async function serverTrack(sink: Sink): Promise<void> {
 		T,
 		'credential test fails, never "OK", when the Base URL redirects to another origin or answers a web page',
 		async () => {
+			// Its own sandbox: the trigger workflows' polls call whoami on the track's sandbox meanwhile.
+			const own = await newSandbox();
 			const elsewhere = await newSandbox();
-			sandbox.control.redirect({
+			own.control.redirect({
 				path: '/api/v1/whoami',
 				location: `${elsewhere.url}/api/v1/whoami`,
 				count: 2,
 			});
-			const redirected = await testCredential(CREDENTIALS.readWrite, sandbox.keys.readWrite);
+			const redirected = await testCredential(CREDENTIALS.readWrite, own.keys.readWrite, own);
 			assert.equal(redirected.status, 'Error', JSON.stringify(redirected));
 			if (line === 2) assert.match(redirected.message, /redirect to another address/);
 			assert.deepEqual(
@@ -957,17 +963,16 @@ async function serverTrack(sink: Sink): Promise<void> {
 				[],
 				'the credential test reached the other origin',
 			);
-			sandbox.control.clearScripted();
-			sandbox.control.scriptResponse({
+			own.control.clearScripted();
+			own.control.scriptResponse({
 				path: '/api/v1/whoami',
 				status: 200,
 				headers: { 'Content-Type': 'text/html' },
 				body: '<!doctype html><html><body>Welcome</body></html>',
 			});
-			const page = await testCredential(CREDENTIALS.readWrite, sandbox.keys.readWrite);
+			const page = await testCredential(CREDENTIALS.readWrite, own.keys.readWrite, own);
 			assert.equal(page.status, 'Error', JSON.stringify(page));
 			assert.match(page.message, /not as the RingReady API does/);
-			sandbox.control.clearScripted();
 			return `"${redirected.message.slice(0, 60)}" / "${page.message.slice(0, 60)}"`;
 		},
 	);
