@@ -5,34 +5,36 @@
 #   bash scripts/ci.sh e2e     build, real n8n 2.x, the install repair, the editor journey, real n8n 1.x
 # The n8n installs go to $RR_CACHE (default ~/.cache/n8n-nodes-ringready); E2E_1X_CACHE, when set, is
 # where the 1.x line is installed instead (.ci/run keeps 2.x cold and 1.x warm).
-# `all` installs n8n 2.x in the background from the start (mostly network and unpacking) while the checks
-# use the CPU; the e2e group waits for it.
+# To fit 2 cores and the wait for the network, `all` runs the cold n8n 2.x install in the background from
+# the start (the checks use the CPU meanwhile), and the e2e group runs the 1.x line in the background while
+# 2.x is installed and tested.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 started=$SECONDS
 step() { echo; echo "=== $* ($((SECONDS - started))s)"; }
-install_pid=""
 
-install_in_background() {
-  install_log="$(mktemp)"
-  # its own process group, stopped if CI ends first; started as `npm run` starts scripts (our .npmrc's
-  # ignore-scripts=true exported as npm_config_ignore_scripts)
-  npm_config_ignore_scripts=true setsid bash -c 't0=$SECONDS; status=0
-    bash scripts/install-n8n.sh 2 || status=$?
-    echo "[install-n8n] finished with status $status after $((SECONDS - t0)) s"; exit "$status"' \
-    >"$install_log" 2>&1 &
-  install_pid=$!
-  trap '[ -z "$install_pid" ] || kill -TERM -- "-$install_pid" 2>/dev/null || true' EXIT
+# Background jobs: each in its own process group (stopped when CI ends first), its output printed when
+# waited for, with how long it ran.
+declare -A bg_pid bg_log bg_at
+trap 'for pid in "${bg_pid[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || true; done' EXIT
+bg_start() { # NAME COMMAND...
+  local name="$1"
+  shift
+  bg_log[$name]="$(mktemp)"
+  bg_at[$name]=$((SECONDS - started))
+  # shellcheck disable=SC2016 # expanded by the inner bash
+  setsid bash -c '"$@"; s=$?; echo "[finished after $SECONDS s, status $s]"; exit $s' _ "$@" \
+    >"${bg_log[$name]}" 2>&1 &
+  bg_pid[$name]=$!
 }
-
-wait_for_install() {
-  [ -n "$install_pid" ] || return 0
-  step "n8n 2.x install (started in the background at 0s)"
-  local status=0
-  wait "$install_pid" || status=$?
-  install_pid=""
-  cat "$install_log"
-  rm -f "$install_log"
+bg_wait() { # NAME TITLE
+  local name="$1" status=0
+  [ -n "${bg_pid[$name]:-}" ] || return 0
+  step "$2 (started in the background at ${bg_at[$name]}s)"
+  wait "${bg_pid[$name]}" || status=$?
+  unset "bg_pid[$name]"
+  cat "${bg_log[$name]}"
+  rm -f "${bg_log[$name]}"
   return "$status"
 }
 
@@ -64,6 +66,10 @@ e2e() {
   [ -d node_modules ] || { step "npm ci"; npm ci --no-audit --no-fund; }
   [ -d dist ] || { step "build"; npm run build; }
 
+  [ -n "${bg_pid[e2e1]:-}" ] || bg_start e2e1 \
+    env RR_CACHE="${E2E_1X_CACHE:-${RR_CACHE:-$HOME/.cache/n8n-nodes-ringready}}" E2E_N8N_LINE=1 npm run test:e2e
+  bg_wait install "n8n 2.x installed into the empty cache" || exit 1
+
   step "real n8n 2.x end to end (n8n 2.x from ${RR_CACHE:-the default cache})"
   npm run test:e2e
 
@@ -79,14 +85,18 @@ e2e() {
   step "the newcomer's journey in the n8n editor (Chromium)"
   npm run test:ui
 
-  step "real n8n 1.x end to end"
-  RR_CACHE="${E2E_1X_CACHE:-${RR_CACHE:-$HOME/.cache/n8n-nodes-ringready}}" E2E_N8N_LINE=1 npm run test:e2e
+  bg_wait e2e1 "real n8n 1.x end to end"
 }
 
 case "${1:-}" in
   check) check ;;
   e2e) e2e ;;
-  all) install_in_background; check; wait_for_install; e2e ;;
+  all)
+    # with the environment `npm run` gives scripts (our .npmrc's ignore-scripts=true exported)
+    bg_start install env npm_config_ignore_scripts=true bash scripts/install-n8n.sh 2
+    check
+    e2e
+    ;;
   *) echo "usage: bash scripts/ci.sh check|e2e|all" >&2; exit 2 ;;
 esac
 step "done: $1"

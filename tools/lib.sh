@@ -14,11 +14,15 @@ RR_TOOLS_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 RR_ROOT="$(cd "$RR_TOOLS_DIR/.." && pwd)"
 
 # The one pack step: build, `npm pack` into $1 and unpack it there as n8n does; prints $1/package.
+# Runs that pack at the same time (CI's e2e lines) take turns: the build empties dist/ first.
 pack_package() {
   local dir="$1" tarball
   mkdir -p "$dir"
-  (cd "$RR_ROOT" && npm run build --silent) >"$dir/build.log" 2>&1 || { cat "$dir/build.log" >&2; return 1; }
-  tarball="$(cd "$RR_ROOT" && npm pack --silent --pack-destination "$dir" 2>/dev/null | tail -n 1)"
+  tarball="$(cd "$RR_ROOT" && {
+    flock 9
+    npm run build --silent >"$dir/build.log" 2>&1 || { cat "$dir/build.log" >&2; exit 1; }
+    npm pack --silent --pack-destination "$dir" 2>/dev/null | tail -n 1
+  } 9<package.json)" || return 1
   [ -n "$tarball" ] && [ -f "$dir/$tarball" ] || { echo "npm pack produced no tarball" >&2; return 1; }
   rm -rf "$dir/package"
   tar -xzf "$dir/$tarball" -C "$dir"
