@@ -402,16 +402,31 @@ export function extractJson(stdout: string): RunData | undefined {
 	}
 }
 
-/** The json of every item a node output on its first output in its first run. */
-export function nodeOutput(
-	run: RunData | undefined,
-	nodeName: string,
-): Array<Record<string, unknown>> {
+/** An item's file as n8n keeps it: the content in `data` (base64) unless stored elsewhere (`id`). */
+export interface BinaryFile {
+	data?: string;
+	id?: string;
+	mimeType?: string;
+	fileName?: string;
+	fileExtension?: string;
+	fileSize?: string;
+	bytes?: number;
+}
+
+/** Every item (json and files) a node output on its first output in its first run. */
+export function nodeItems(run: RunData | undefined, nodeName: string) {
 	const runs = run?.data.resultData.runData[nodeName];
 	if (!runs || runs.length === 0) throw new Error(`node "${nodeName}" did not run`);
-	const first = runs[0];
-	if (first.error) throw new Error(`node "${nodeName}" failed: ${first.error.message}`);
-	return (first.data?.main?.[0] ?? []).map((item) => item.json);
+	if (runs[0].error) throw new Error(`node "${nodeName}" failed: ${runs[0].error.message}`);
+	return (runs[0].data?.main?.[0] ?? []) as Array<{
+		json: Record<string, unknown>;
+		binary?: Record<string, BinaryFile>;
+	}>;
+}
+
+/** The json of every item a node output on its first output in its first run. */
+export function nodeOutput(run: RunData | undefined, nodeName: string) {
+	return nodeItems(run, nodeName).map((item) => item.json);
 }
 
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {

@@ -15,8 +15,10 @@ import {
 	delay,
 	DURABLE_SCHEDULER_ENV,
 	N8n,
+	nodeItems,
 	nodeOutput,
 	tail,
+	type BinaryFile,
 	type ExecuteResult,
 	type N8nInstall,
 	type N8nLine,
@@ -151,30 +153,6 @@ function assertExitedOk(result: ExecuteResult): void {
 
 function ids(items: Array<Record<string, unknown>>): number[] {
 	return items.map((item) => Number(item.id));
-}
-
-/** An item's file as n8n keeps it: the content in `data` (base64) unless stored elsewhere (`id`). */
-interface BinaryFile {
-	data?: string;
-	id?: string;
-	mimeType?: string;
-	fileName?: string;
-	fileExtension?: string;
-	fileSize?: string;
-	bytes?: number;
-}
-
-/** Every item a node output on its first output in its first run, with its files. */
-function nodeItems(
-	run: RunData | undefined,
-	nodeName: string,
-): Array<{ json: Record<string, unknown>; binary?: Record<string, BinaryFile> }> {
-	nodeOutput(run, nodeName); // throws when the node did not run or failed
-	const first = run!.data.resultData.runData[nodeName][0];
-	return (first.data?.main?.[0] ?? []) as Array<{
-		json: Record<string, unknown>;
-		binary?: Record<string, BinaryFile>;
-	}>;
 }
 
 /** A file size as n8n writes it in `fileSize` ("3.21 kB"): n8n-core's own pretty-bytes. */

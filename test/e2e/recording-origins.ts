@@ -16,7 +16,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'http';
 import type { AddressInfo } from 'net';
 import { join } from 'path';
 
-import { N8n, type RunData } from '../../tools/n8n';
+import { N8n, nodeItems, type RunData } from '../../tools/n8n';
 import { recordingAudio, type Sandbox } from '../sandbox';
 import type { AiTrackContext } from './ai';
 import { startStandIns } from './lib/stand-ins';
@@ -84,13 +84,9 @@ function getRecording(name: string, id: number, credential: { id: string; name: 
 	);
 }
 
-/** The first item a node output, with its binary (the run data as n8n printed it). */
+/** The first item a node output, with its files. */
 function firstItem(run: RunData | undefined, node: string) {
-	const runs = run?.data.resultData.runData[node];
-	assert.ok(runs?.length, `node "${node}" did not run`);
-	const item = runs[0].data?.main?.[0]?.[0] as
-		| { json: Record<string, unknown>; binary?: Record<string, { fileSize?: string }> }
-		| undefined;
+	const [item] = nodeItems(run, node);
 	assert.ok(item, `node "${node}" output nothing`);
 	return item;
 }
