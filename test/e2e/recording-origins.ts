@@ -1,15 +1,7 @@
 /**
- * The `origins` track: where requests may go, in real n8n (`n8n execute`).
- *   - a recording on a second loopback address (127.0.0.2) with the sandbox's Base URL: downloaded,
- *     without the key;
- *   - with the Base URL on a public-looking HTTPS name (api.ringready.example, reached through the
- *     loopback HTTPS proxy with its own CA that the Slack and HubSpot checks use): a recording_url on
- *     127.0.0.1, and recordings redirected into 127.0.0.1 or to 169.254.169.254, are refused with a
- *     clear error and never requested;
- *   - a request that runs out of its time limit is aborted: its connection closes at the limit and
- *     the retry comes after it, none left open;
- *   - (n8n 2.x) with N8N_SSRF_PROTECTION_ENABLED=true, a recording redirected to a blocked address
- *     is refused by n8n, and the error says so.
+ * The `origins` track: where requests may go, in `n8n execute`. A recording on 127.0.0.2; behind a
+ * public-looking HTTPS Base URL (through the stand-ins' proxy), recordings on or redirected into this
+ * machine's network refused; a timed-out request's connection closed; (2.x) n8n's SSRF protection.
  */
 import assert from 'assert/strict';
 import { createServer, type IncomingMessage, type ServerResponse } from 'http';
