@@ -1141,6 +1141,23 @@ interface TriggerTrack {
 	serverStartedAt: number;
 }
 
+/** What a trigger workflow's scheduled polls sent the sink (not manual or test runs). */
+function emittedTo(sink: Sink, workflow: Workflow) {
+	return sink.entries
+		.filter((entry) => entry.path === `/sink/${workflow.id}`)
+		.map(
+			(entry) =>
+				entry.body as {
+					executionId?: string;
+					mode?: string;
+					conversation?: { id?: number; error?: string; transcript?: unknown };
+				},
+		)
+		.filter((body) => body.mode !== 'manual' && body.mode !== 'test');
+}
+
+const sorted = (ids: number[]) => [...ids].sort((a, b) => a - b);
+
 /** The sequence number of the sandbox's latest request (0: none yet). */
 const lastRequestSeq = (sandbox: Sandbox) => sandbox.control.requests().log.at(-1)?.seq ?? 0;
 
@@ -1195,21 +1212,9 @@ async function triggerScenario(
 	const lastSeq = () => lastRequestSeq(sandbox);
 	const waitForPoll = async (key: string, after: number, timeoutMs: number, what: string) =>
 		await waitForConversationsPoll(sandbox, key, after, timeoutMs, what);
-	const emittedBy = (workflow: Workflow) =>
-		sink.entries
-			.filter((entry) => entry.path === `/sink/${workflow.id}`)
-			.map(
-				(entry) =>
-					entry.body as {
-						executionId?: string;
-						mode?: string;
-						conversation?: { id?: number; error?: string; transcript?: unknown };
-					},
-			)
-			.filter((body) => body.mode !== 'manual' && body.mode !== 'test');
+	const emittedBy = (workflow: Workflow) => emittedTo(sink, workflow);
 	const idsOf = (workflow: Workflow) =>
 		emittedBy(workflow).map((body) => Number(body.conversation?.id));
-	const sorted = (ids: number[]) => [...ids].sort((a, b) => a - b);
 	const waitForIds = async (workflow: Workflow, ids: number[], what: string) =>
 		await sink.waitFor(() => ids.every((id) => idsOf(workflow).includes(id)), 20_000, what);
 	const plainKey = sandbox.keys.readOnly;
@@ -1331,7 +1336,7 @@ async function triggerScenario(
 		if (switched) plainAccount = 'B';
 	}
 	await transcriptsDone;
-	await underLoad(T, names.slice(4), { ...track, emittedBy, idsOf, plainAccount });
+	await underLoad(T, names.slice(4), { ...track, plainAccount });
 }
 
 /**
@@ -1342,17 +1347,12 @@ async function triggerScenario(
 async function underLoad(
 	T: string,
 	names: string[],
-	track: TriggerTrack & {
-		emittedBy: (workflow: Workflow) => Array<{
-			executionId?: string;
-			conversation?: { id?: number; error?: string; transcript?: unknown };
-		}>;
-		idsOf: (workflow: Workflow) => number[];
-		plainAccount: 'A' | 'B';
-	},
+	track: TriggerTrack & { plainAccount: 'A' | 'B' },
 ) {
-	const { sandbox, sink, triggers, emittedBy, idsOf } = track;
-	const sorted = (ids: number[]) => [...ids].sort((a, b) => a - b);
+	const { sandbox, sink, triggers } = track;
+	const emittedBy = (workflow: Workflow) => emittedTo(sink, workflow);
+	const idsOf = (workflow: Workflow) =>
+		emittedBy(workflow).map((body) => Number(body.conversation?.id));
 	const detailRequests = (ids: number[]) =>
 		sandbox.control
 			.requests()
