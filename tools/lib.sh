@@ -1,8 +1,6 @@
 # shellcheck shell=bash
-# Shared shell helpers for the project's scripts (scripts/, test/e2e, test/scale). Source it:
-#   . tools/lib.sh
-# Defines the cache paths and functions only; it runs nothing.
-# Versions come from versions.env (written once; an environment variable of the same name wins).
+# Shell helpers of scripts/, test/e2e and test/scale (`. tools/lib.sh` runs nothing). Versions come from
+# versions.env; an environment variable of the same name wins.
 RR_CACHE="${RR_CACHE:-$HOME/.cache/n8n-nodes-ringready}"
 while IFS='=' read -r rr_key rr_value; do
   case "$rr_key" in ''|\#*) continue ;; esac
@@ -15,21 +13,23 @@ N8N1_DIR="$RR_CACHE/n8n-$N8N1_VERSION"
 RR_TOOLS_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 RR_ROOT="$(cd "$RR_TOOLS_DIR/.." && pwd)"
 
-# The one pack step: `npm run build`, `npm pack` into $1 and unpack the tarball there, as n8n installs a
-# community package. Prints the unpacked package folder ($1/package). Build output goes to $1/build.log.
+# The one pack step: build, `npm pack` into $1 and unpack it there as n8n does; prints $1/package.
+# Runs that pack at the same time (CI's e2e lines) take turns: the build empties dist/ first.
 pack_package() {
   local dir="$1" tarball
   mkdir -p "$dir"
-  (cd "$RR_ROOT" && npm run build --silent) >"$dir/build.log" 2>&1 || { cat "$dir/build.log" >&2; return 1; }
-  tarball="$(cd "$RR_ROOT" && npm pack --silent --pack-destination "$dir" 2>/dev/null | tail -n 1)"
+  tarball="$(cd "$RR_ROOT" && {
+    flock 9
+    npm run build --silent >"$dir/build.log" 2>&1 || { cat "$dir/build.log" >&2; exit 1; }
+    npm pack --silent --pack-destination "$dir" 2>/dev/null | tail -n 1
+  } 9<package.json)" || return 1
   [ -n "$tarball" ] && [ -f "$dir/$tarball" ] || { echo "npm pack produced no tarball" >&2; return 1; }
   rm -rf "$dir/package"
   tar -xzf "$dir/$tarball" -C "$dir"
   echo "$dir/package"
 }
 
-# Real n8n of line $1 (1 or 2) from the cache, installed on first use (scripts/install-n8n.sh, progress on
-# stderr). Sets n8n_dir and n8n_node (the node binary that n8n line runs on).
+# Real n8n of line $1 (1 or 2) from the cache, installed on first use; sets n8n_dir and n8n_node.
 # shellcheck disable=SC2034 # n8n_dir and n8n_node are for the caller
 find_n8n() {
   local line="$1" cached
@@ -48,23 +48,20 @@ stop_pid() {
   kill -KILL "$pid" 2>/dev/null || true
 }
 
-# Stops every process group listed in file $1 (one group leader pid a line, as tools/n8n.ts' onSpawn writes
-# them): SIGTERM, up to $2 half-second waits (default 2) for all to exit, then SIGKILL.
+# Sends signal $2 to every live process group listed in file $1 (pidRecorder in tools/script.ts); 1 if none lives.
+signal_groups() {
+  local pid alive=1
+  while read -r pid; do
+    [ -n "$pid" ] && kill -0 "-$pid" 2>/dev/null && alive=0 && { kill "-$2" "-$pid" 2>/dev/null || true; }
+  done < "$1"
+  return "$alive"
+}
+
+# Stops the process groups listed in file $1: SIGTERM, up to $2 half-second waits (default 2), SIGKILL.
 stop_groups() {
-  local file="$1" tries="${2:-2}" pid alive
-  [ -s "$file" ] || return 0
-  while read -r pid; do
-    [ -n "$pid" ] && kill -0 "-$pid" 2>/dev/null && kill -TERM "-$pid" 2>/dev/null || true
-  done < "$file"
-  for _ in $(seq 1 "$tries"); do
-    alive=0
-    while read -r pid; do [ -n "$pid" ] && kill -0 "-$pid" 2>/dev/null && alive=1; done < "$file"
-    [ "$alive" = 0 ] && return 0
-    sleep 0.5
-  done
-  while read -r pid; do
-    [ -n "$pid" ] && kill -0 "-$pid" 2>/dev/null && kill -KILL "-$pid" 2>/dev/null || true
-  done < "$file"
+  [ -s "$1" ] && signal_groups "$1" TERM || return 0
+  for _ in $(seq 1 "${2:-2}"); do sleep 0.5; signal_groups "$1" 0 || return 0; done
+  signal_groups "$1" KILL || true
 }
 
 # A free TCP port on 127.0.0.1.
@@ -74,13 +71,10 @@ free_port() {
 
 random_secret() { node -e "console.log(require('crypto').randomBytes(18).toString('hex'))"; }
 
-# --- the frame of a test run (test/e2e/run.sh, test/scale/run.sh) ------------------------------------------
-# run_begin NAME FOLDER KEEP RUNNER_WAITS GROUP_WAITS
-#   Sets $work, a new work folder ($TMPDIR/FOLDER.XXXXXX), and $pids in it: the file tools/n8n.ts writes the
-#   process group of every n8n it starts into. On exit (also Ctrl-C) it stops the checks (run_checks; up to
-#   RUNNER_WAITS half-seconds after SIGTERM), then every n8n process group still running (GROUP_WAITS), then
-#   runs the script's own `on_exit` function if it defines one, and removes $work and the folders given to
-#   run_folder unless KEEP is 1.
+# The frame of test/e2e/run.sh and test/scale/run.sh. run_begin NAME FOLDER KEEP RUNNER_WAITS GROUP_WAITS
+# sets $work (a new $TMPDIR/FOLDER.XXXXXX) and $pids (where every n8n's process group is written). On exit,
+# Ctrl-C too, it stops the checks (RUNNER_WAITS half-seconds), every n8n group (GROUP_WAITS), runs the
+# script's `on_exit` if defined and removes $work and run_folder's folders unless KEEP is 1.
 run_begin() {
   run_name="$1"
   run_keep="$3"
@@ -114,11 +108,10 @@ run_end() {
 
 step() { echo "[$run_name] $*"; }
 
-# A failure before the checks run: the reason on stderr, then the summary line the callers read.
+# A failure before the checks run: the reason, then the summary line callers read.
 run_fail() { echo "[$run_name] $*" >&2; echo "0 passed, 1 failed"; exit 1; }
 
-# Sets package_dir (the package packed and unpacked as n8n installs it), n8n_dir and n8n_node (real n8n of
-# line $1, see find_n8n).
+# Sets package_dir (pack_package), n8n_dir and n8n_node (find_n8n $1).
 # shellcheck disable=SC2034 # package_dir is for the caller
 run_prepare() {
   step "building, packing (npm pack) and unpacking the package"
@@ -127,9 +120,9 @@ run_prepare() {
   find_n8n "$1"
 }
 
-# run_checks SCRIPT [NAME=VALUE ...]: runs the TypeScript SCRIPT with those variables in its environment, in
-# the background so that the exit trap can stop it, and exits with its status. The variables are exported
-# by the shell, never passed as arguments: the passwords among them stay out of the process list.
+# run_checks SCRIPT [NAME=VALUE ...]: runs the TypeScript SCRIPT in the background (the exit trap can stop
+# it) with those variables exported, never as arguments (passwords stay out of the process list); exits
+# with its status.
 run_checks() {
   local script="$1" status=0
   shift

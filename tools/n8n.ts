@@ -1,15 +1,12 @@
 /**
- * The one launcher for real n8n (e2e, scale, bench, `npm run dev`, screenshots). `ensureN8n` finds the
- * installation scripts/install-n8n.sh caches (installing it on first use); one `N8n` = one user
- * folder, its own ports, loopback only. CLI commands (import, execute, publish) run as child
- * processes; `start()` runs the server, and `rest` talks to it the way the editor does.
+ * The one launcher for real n8n (e2e, scale, bench, `npm run dev`, the UI journey): one `N8n` = one
+ * user folder, its own ports, loopback only; `rest` talks to the server the way the editor does.
  */
 import { execFileSync, spawn, type ChildProcess } from 'child_process';
 import { randomBytes } from 'crypto';
 import {
 	closeSync,
 	cpSync,
-	createWriteStream,
 	existsSync,
 	mkdirSync,
 	openSync,
@@ -25,11 +22,10 @@ const ROOT = resolve(__dirname, '..');
 
 export type N8nLine = 1 | 2;
 
+/** `dir` holds node_modules/n8n; `nodeBin` runs it (Node 24 for 2.x, the machine's Node 20 for 1.x). */
 export interface N8nInstall {
 	line: N8nLine;
-	/** The folder holding node_modules/n8n. */
 	dir: string;
-	/** The node binary n8n runs on (Node 24 for 2.x, the machine's Node 20 for 1.x). */
 	nodeBin: string;
 }
 
@@ -42,10 +38,7 @@ export interface CliResult {
 	ms: number;
 }
 
-/**
- * Real n8n of the given line from the project's cache, installed on first use (about 4 minutes;
- * scripts/install-n8n.sh, progress on stderr): `find_n8n` in tools/lib.sh.
- */
+/** Real n8n of the line from the cache, installed on first use: `find_n8n` in tools/lib.sh. */
 export function ensureN8n(line: N8nLine): N8nInstall {
 	const [dir, nodeBin] = execFileSync(
 		'bash',
@@ -62,58 +55,43 @@ export function ensureN8n(line: N8nLine): N8nInstall {
 	return { line, dir, nodeBin };
 }
 
-/** The n8n version of an installation. */
 export function n8nVersion(install: N8nInstall): string {
-	return (
-		JSON.parse(readFileSync(join(install.dir, 'node_modules', 'n8n', 'package.json'), 'utf8')) as {
-			version: string;
-		}
-	).version;
+	const manifest = join(install.dir, 'node_modules', 'n8n', 'package.json');
+	return (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version;
 }
 
-/** The n8n CLI script of an installation. */
 export function n8nBin(install: N8nInstall): string {
 	return join(install.dir, 'node_modules', 'n8n', 'bin', 'n8n');
 }
 
 /**
- * Ports this process handed out. n8n binds its ports only when it starts (a task broker port at
- * every `n8n execute`), so a port free now may be handed out again to another n8n of the same run
- * before the first binds it: never twice.
+ * Ports handed out by this process: n8n binds its ports only when it starts, so a port free now could
+ * be handed to a second n8n of the same run before the first binds it. Never twice.
  */
 const handedOut = new Set<number>();
 
-/** A free TCP port on 127.0.0.1 (the OS picks it; released before returning), never one handed out before. */
+/** Listens on `port` of 127.0.0.1 (0: any) and closes again; the port, or 0 when it is taken. */
+const probe = (port: number) =>
+	new Promise<number>((resolve) => {
+		const server = createServer().unref();
+		server.once('error', () => resolve(0));
+		server.listen(port, '127.0.0.1', () => {
+			const { port: bound } = server.address() as { port: number };
+			server.close(() => resolve(bound));
+		});
+	});
+
+/** A free TCP port on 127.0.0.1, never one handed out before. */
 export async function freePort(): Promise<number> {
 	for (;;) {
-		const port = await new Promise<number>((resolve, reject) => {
-			const server = createServer();
-			server.unref();
-			server.on('error', reject);
-			server.listen(0, '127.0.0.1', () => {
-				const address = server.address();
-				const port = typeof address === 'object' && address ? address.port : 0;
-				server.close(() => resolve(port));
-			});
-		});
-		if (!handedOut.has(port)) {
-			handedOut.add(port);
-			return port;
-		}
+		const port = await probe(0);
+		if (port && !handedOut.has(port)) return handedOut.add(port) && port;
 	}
-}
-
-async function portIsFree(port: number): Promise<boolean> {
-	return await new Promise((resolvePort) => {
-		const server = createServer();
-		server.once('error', () => resolvePort(false));
-		server.listen(port, '127.0.0.1', () => server.close(() => resolvePort(true)));
-	});
 }
 
 /** The wanted port when it is free, another free one otherwise. */
 export async function preferredPort(wanted: number): Promise<number> {
-	if (handedOut.has(wanted) || !(await portIsFree(wanted))) return await freePort();
+	if (handedOut.has(wanted) || !(await probe(wanted))) return await freePort();
 	handedOut.add(wanted);
 	return wanted;
 }
@@ -123,31 +101,25 @@ export function installPackage(
 	userFolder: string,
 	packageDir: string,
 	name = 'n8n-nodes-ringready',
-): string {
-	const target = join(userFolder, '.n8n', 'nodes', 'node_modules', name);
-	mkdirSync(join(userFolder, '.n8n', 'nodes'), { recursive: true });
-	const holder = join(userFolder, '.n8n', 'nodes', 'package.json');
-	const installed = existsSync(holder)
-		? ((JSON.parse(readFileSync(holder, 'utf8')) as { dependencies?: Record<string, string> })
-				.dependencies ?? {})
+) {
+	const nodes = join(userFolder, '.n8n', 'nodes');
+	const target = join(nodes, 'node_modules', name);
+	const holder = join(nodes, 'package.json');
+	mkdirSync(nodes, { recursive: true });
+	const { dependencies = {} } = existsSync(holder)
+		? (JSON.parse(readFileSync(holder, 'utf8')) as { dependencies?: Record<string, string> })
 		: {};
+	const installed = { name: 'installed-nodes', private: true, dependencies };
 	writeFileSync(
 		holder,
-		JSON.stringify({
-			name: 'installed-nodes',
-			private: true,
-			dependencies: { ...installed, [name]: '*' },
-		}),
+		JSON.stringify({ ...installed, dependencies: { ...dependencies, [name]: '*' } }),
 	);
 	rmSync(target, { recursive: true, force: true });
 	cpSync(packageDir, target, { recursive: true });
 	return target;
 }
 
-/**
- * n8n's durable, database-backed scheduler for poll triggers (2.36+; on by default from 2.45, opt-in
- * on 2.41): polls run as scheduled tasks and a poll node's position lives in n8n's poller_state table.
- */
+/** n8n's durable, database-backed scheduler for poll triggers (2.36+; opt-in on 2.41, default from 2.45). */
 export const DURABLE_SCHEDULER_ENV: Record<string, string> = {
 	N8N_SCHEDULER_ENABLED: 'true',
 	N8N_SCHEDULER_POLL_TRIGGERS_ENABLED: 'true',
@@ -156,13 +128,7 @@ export const DURABLE_SCHEDULER_ENV: Record<string, string> = {
 };
 
 /** The environment for a quiet, isolated, loopback-only n8n (see shared/real-n8n-notes.md). */
-export function n8nEnv(o: {
-	install: N8nInstall;
-	userFolder: string;
-	encryptionKey: string;
-	port: number;
-	brokerPort: number;
-}): NodeJS.ProcessEnv {
+function n8nEnv(o: N8n): NodeJS.ProcessEnv {
 	const env: NodeJS.ProcessEnv = {
 		PATH: `${join(o.install.nodeBin, '..')}:${process.env.PATH ?? '/usr/bin:/bin'}`,
 		HOME: process.env.HOME,
@@ -184,16 +150,15 @@ export function n8nEnv(o: {
 		N8N_SECURE_COOKIE: 'false',
 		N8N_LISTEN_ADDRESS: '127.0.0.1',
 		N8N_HOST: '127.0.0.1',
-		N8N_PORT: String(o.port),
-		N8N_RUNNERS_BROKER_PORT: String(o.brokerPort),
+		N8N_PORT: String(o.port || 5678),
+		N8N_RUNNERS_BROKER_PORT: String(o.brokerPort || 5679),
 		N8N_RUNNERS_BROKER_LISTEN_ADDRESS: '127.0.0.1',
 		N8N_NO_COLOR: 'true',
 		NO_COLOR: '1',
 	};
 	if (o.install.line === 2) env.N8N_DISABLED_MODULES = 'mcp-registry';
 	if (o.install.line === 1) env.N8N_EXPRESSION_ENGINE = 'legacy';
-	// For profiling n8n itself, e.g. RR_N8N_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=/tmp/prof".
-	if (process.env.RR_N8N_NODE_OPTIONS) env.NODE_OPTIONS = process.env.RR_N8N_NODE_OPTIONS;
+	if (process.env.RR_N8N_NODE_OPTIONS) env.NODE_OPTIONS = process.env.RR_N8N_NODE_OPTIONS; // e.g. --cpu-prof
 	return env;
 }
 
@@ -203,10 +168,10 @@ export interface N8nOptions {
 	port?: number;
 	brokerPort?: number;
 	encryptionKey?: string;
-	/** Where the server's stdout/stderr go (default: <userFolder>/n8n.log). */
+	/** The server's stdout/stderr (default: <userFolder>/n8n.log). */
 	logFile?: string;
 	env?: Record<string, string>;
-	/** Called with the pid (= process group id) of every n8n process started, for emergency cleanup. */
+	/** Called with the process group id of every n8n process started (see pidRecorder). */
 	onSpawn?: (pid: number | undefined) => void;
 }
 
@@ -224,19 +189,16 @@ export class N8n {
 	readonly rest: Rest;
 
 	constructor(options: N8nOptions) {
-		this.install = options.install;
-		this.userFolder = options.userFolder;
+		({ install: this.install, userFolder: this.userFolder, onSpawn: this.onSpawn } = options);
 		this.port = options.port ?? 0;
 		this.brokerPort = options.brokerPort ?? 0;
 		this.encryptionKey = options.encryptionKey ?? randomBytes(24).toString('hex');
 		this.logFile = options.logFile ?? join(options.userFolder, 'n8n.log');
 		this.extraEnv = options.env ?? {};
-		this.onSpawn = options.onSpawn;
 		mkdirSync(this.userFolder, { recursive: true });
 		this.rest = new Rest(() => `http://127.0.0.1:${this.port}`);
 	}
 
-	/** Picks free ports for whatever was not given. */
 	async allocatePorts(): Promise<void> {
 		if (!this.port) this.port = await freePort();
 		if (!this.brokerPort) {
@@ -250,16 +212,7 @@ export class N8n {
 	}
 
 	env(): NodeJS.ProcessEnv {
-		return {
-			...n8nEnv({
-				install: this.install,
-				userFolder: this.userFolder,
-				encryptionKey: this.encryptionKey,
-				port: this.port || 5678,
-				brokerPort: this.brokerPort || 5679,
-			}),
-			...this.extraEnv,
-		};
+		return { ...n8nEnv(this), ...this.extraEnv };
 	}
 
 	/**
@@ -290,15 +243,10 @@ export class N8n {
 					killGroup(child, 'SIGKILL');
 					const { stdout, stderr } = read();
 					fail(
-						new Error(
-							`n8n ${args.join(' ')} timed out after ${timeoutMs} ms\n${tail(stdout + stderr)}`,
-						),
+						new Error(`n8n ${args[0]} timed out after ${timeoutMs} ms\n${tail(stdout + stderr)}`),
 					);
 				}, timeoutMs);
-				child.on('error', (error) => {
-					clearTimeout(timer);
-					fail(error);
-				});
+				child.on('error', fail);
 				child.on('close', (code, signal) => {
 					clearTimeout(timer);
 					done({ code, signal });
@@ -306,10 +254,8 @@ export class N8n {
 			});
 			return { ...ended, ...read(), ms: Date.now() - started };
 		} finally {
-			closeSync(out);
-			closeSync(err);
-			rmSync(`${base}.out`, { force: true });
-			rmSync(`${base}.err`, { force: true });
+			for (const fd of [out, err]) closeSync(fd);
+			for (const file of [`${base}.out`, `${base}.err`]) rmSync(file, { force: true });
 		}
 	}
 
@@ -361,44 +307,27 @@ export class N8n {
 	async start(timeoutMs = 90_000): Promise<void> {
 		if (this.server) throw new Error('n8n is already running');
 		await this.allocatePorts();
-		const log = createWriteStream(this.logFile, { flags: 'a' });
+		const log = openSync(this.logFile, 'a');
 		const child = spawn(this.install.nodeBin, [n8nBin(this.install), 'start'], {
 			env: this.env(),
 			cwd: this.userFolder,
-			stdio: ['ignore', 'pipe', 'pipe'],
+			stdio: ['ignore', log, log],
 			detached: true,
 		});
+		closeSync(log);
 		this.server = child;
 		this.onSpawn?.(child.pid);
-		child.stdout!.pipe(log);
-		child.stderr!.pipe(log);
 		this.serverExit = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
 		const deadline = Date.now() + timeoutMs;
-		let exited: number | null | undefined;
-		void this.serverExit.then((code) => (exited = code));
 		while (Date.now() < deadline) {
-			if (exited !== undefined)
-				throw new Error(`n8n start exited with ${exited}; see ${this.logFile}`);
-			try {
-				// Until n8n is fully up every path answers "n8n is starting up"; settings come as JSON after.
-				const settings = await fetch(`${this.baseUrl}/rest/settings`);
-				if (settings.ok && (settings.headers.get('content-type') ?? '').includes('json')) return;
-			} catch {
-				// not listening yet
-			}
+			if (child.exitCode !== null || child.signalCode !== null)
+				throw new Error(`n8n start exited with ${child.exitCode}; see ${this.logFile}`);
+			// Until n8n is fully up every path answers "n8n is starting up"; settings come as JSON after.
+			const settings = await fetch(`${this.baseUrl}/rest/settings`).catch(() => undefined);
+			if (settings?.ok && settings.headers.get('content-type')?.includes('json')) return;
 			await delay(250);
 		}
 		throw new Error(`n8n did not answer within ${timeoutMs} ms; see ${this.logFile}`);
-	}
-
-	get running(): boolean {
-		return (
-			this.server !== undefined && this.server.exitCode === null && this.server.signalCode === null
-		);
-	}
-
-	get pid(): number | undefined {
-		return this.server?.pid;
 	}
 
 	/** SIGTERM to the server's process group (it takes its task runner along), SIGKILL after a grace period. */
@@ -416,13 +345,10 @@ export class N8n {
 
 	/** n8n's own `flatted` module (execution data in the REST API is flatted). */
 	flatted(): { parse: (text: string) => unknown } {
-		const requireFromN8n = createRequire(
-			join(this.install.dir, 'node_modules', 'n8n', 'package.json'),
-		);
-		return requireFromN8n('flatted') as { parse: (text: string) => unknown };
+		const fromN8n = createRequire(join(this.install.dir, 'node_modules', 'n8n', 'package.json'));
+		return fromN8n('flatted') as { parse: (text: string) => unknown };
 	}
 
-	/** Copies a package into this instance's user folder (see installPackage). */
 	installPackage(packageDir: string, name?: string): string {
 		return installPackage(this.userFolder, packageDir, name);
 	}
@@ -476,28 +402,38 @@ export function extractJson(stdout: string): RunData | undefined {
 	}
 }
 
-/** The json of every item a node output on its first output in its first run. */
-export function nodeOutput(
-	run: RunData | undefined,
-	nodeName: string,
-): Array<Record<string, unknown>> {
+/** An item's file as n8n keeps it: the content in `data` (base64) unless stored elsewhere (`id`). */
+export interface BinaryFile {
+	data?: string;
+	id?: string;
+	mimeType?: string;
+	fileName?: string;
+	fileExtension?: string;
+	fileSize?: string;
+	bytes?: number;
+}
+
+/** Every item (json and files) a node output on its first output in its first run. */
+export function nodeItems(run: RunData | undefined, nodeName: string) {
 	const runs = run?.data.resultData.runData[nodeName];
 	if (!runs || runs.length === 0) throw new Error(`node "${nodeName}" did not run`);
-	const first = runs[0];
-	if (first.error) throw new Error(`node "${nodeName}" failed: ${first.error.message}`);
-	return (first.data?.main?.[0] ?? []).map((item) => item.json);
+	if (runs[0].error) throw new Error(`node "${nodeName}" failed: ${runs[0].error.message}`);
+	return (runs[0].data?.main?.[0] ?? []) as Array<{
+		json: Record<string, unknown>;
+		binary?: Record<string, BinaryFile>;
+	}>;
+}
+
+/** The json of every item a node output on its first output in its first run. */
+export function nodeOutput(run: RunData | undefined, nodeName: string) {
+	return nodeItems(run, nodeName).map((item) => item.json);
 }
 
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-	if (child.pid === undefined) return;
 	try {
-		process.kill(-child.pid, signal);
+		if (child.pid !== undefined) process.kill(-child.pid, signal);
 	} catch {
-		try {
-			child.kill(signal);
-		} catch {
-			// already gone
-		}
+		child.kill(signal); // no group; never throws
 	}
 }
 
@@ -554,8 +490,8 @@ export class Rest {
 			);
 		}
 		const payload = response.body as { data?: T } | T;
-		return payload && typeof payload === 'object' && 'data' in (payload as object)
-			? ((payload as { data: T }).data as T)
+		return payload && typeof payload === 'object' && 'data' in payload
+			? payload.data!
 			: (payload as T);
 	}
 
@@ -567,16 +503,5 @@ export class Rest {
 		lastName: string;
 	}): Promise<void> {
 		await this.call('POST', '/rest/owner/setup', owner);
-	}
-
-	async login(email: string, password: string): Promise<void> {
-		// 2.x takes emailOrLdapLoginId, 1.x email.
-		const response = await this.request('POST', '/rest/login', {
-			email,
-			emailOrLdapLoginId: email,
-			password,
-		});
-		if (response.status !== 200)
-			throw new Error(`login failed: ${response.status} ${JSON.stringify(response.body)}`);
 	}
 }

@@ -57,10 +57,4 @@ export class Prng {
 		while (out.length < length) out += Math.floor(this.next() * 16).toString(16);
 		return out;
 	}
-
-	digits(length: number): string {
-		let out = '';
-		while (out.length < length) out += String(Math.floor(this.next() * 10));
-		return out;
-	}
 }

@@ -1,8 +1,6 @@
 /**
- * What every long-running test script shares. Its lifecycle: things started register how to stop
- * them, and they are stopped (last first) on success, on failure and on Ctrl-C / SIGTERM. The
- * settings its run.sh passes (`run_checks` in tools/lib.sh), the process groups it reports back,
- * and the scan of what it collected for API keys.
+ * What long-running test scripts share: `cleanups` run last first on success, failure and Ctrl-C; the
+ * settings run.sh passes (`run_checks` in tools/lib.sh); the process groups it stops; the API key scan.
  */
 import { appendFileSync } from 'fs';
 
@@ -16,10 +14,7 @@ export function requiredEnv(name: string, runSh: string): string {
 	return value;
 }
 
-/**
- * Reports each process group leader started (an n8n process) into `file`, the list run.sh stops on
- * exit, so that nothing outlives the run even when the script itself is killed.
- */
+/** Writes each n8n process group into `file`, which run.sh stops on exit even when the script was killed. */
 export function pidRecorder(file: string | undefined): (pid: number | undefined) => void {
 	return (pid) => {
 		if (file && pid) appendFileSync(file, `${pid}\n`);

@@ -34,7 +34,7 @@ export interface AiTrackContext {
 	credentialsFor: (
 		sandbox: Sandbox,
 	) => Array<{ id: string; name: string; type: string; data: Record<string, unknown> }>;
-	installInto: (n8n: N8n) => string[];
+	installInto: (n8n: N8n) => void;
 	recordPid: (pid: number | undefined) => void;
 	cleanups: Array<() => Promise<void>>;
 	/** Texts scanned at the end for API keys. */
@@ -91,90 +91,58 @@ function mcpWorkflow(
 
 type AgentNode = Workflow['nodes'][number] & { webhookId?: string };
 
-function aiNode(
-	name: string,
-	type: string,
-	typeVersion: number,
-	x: number,
-	parameters: Record<string, unknown>,
-	extra: Partial<AgentNode> = {},
-): AgentNode {
-	return {
-		id: `ai-e2e-${name.toLowerCase().replace(/\W+/g, '-')}`,
+const AGENT_ID_FROM_AI =
+	"={{ $fromAI('Agent', 'The numeric ID of the agent (AI receptionist)', 'number') }}";
+
+/** Webhook → AI Agent, its OpenAI Chat Model on `model`'s credential and one RingReady tool node. */
+function agentWorkflow(o: {
+	id: string;
+	name: string;
+	path: string;
+	webhookId: string;
+	options: Record<string, unknown>;
+	model: { id: string; name: string };
+	tool: { name: string; type: string; typeVersion: number; parameters: Record<string, unknown> };
+}): Workflow {
+	const node = (
+		name: string,
+		type: string,
+		typeVersion: number,
+		x: number,
+		parameters: Record<string, unknown>,
+		extra: Partial<AgentNode> = {},
+	): AgentNode => ({
+		id: `ai-e2e-${o.id}-${name.toLowerCase().replace(/\W+/g, '-')}`,
 		name,
 		type,
 		typeVersion,
 		position: [x, 0],
 		parameters,
 		...extra,
-	};
-}
-
-/** Webhook → AI Agent (OpenAI Chat Model + one RingReady tool, description "Set Automatically"). */
-function agentWorkflow(): Workflow {
-	const node = aiNode;
+	});
+	const webhook = { httpMethod: 'POST', path: o.path, responseMode: 'lastNode', options: {} };
+	const model = { model: { __rl: true, mode: 'id', value: 'scripted-model' }, options: {} };
+	const prompt = { promptType: 'define', text: '={{ $json.body.question }}', options: o.options };
 	return {
-		id: 'e2eAiAgentLoop01',
-		name: 'e2e: AI Agent with a RingReady tool',
+		id: o.id,
+		name: o.name,
 		active: false,
 		nodes: [
-			node(
-				'Webhook',
-				'n8n-nodes-base.webhook',
-				2,
-				0,
-				{ httpMethod: 'POST', path: AGENT_WEBHOOK_PATH, responseMode: 'lastNode', options: {} },
-				{
-					webhookId: '4f1c2d3e-5a6b-4c7d-8e9f-0a1b2c3d4e5f',
-				},
-			),
-			node('AI Agent', '@n8n/n8n-nodes-langchain.agent', 2.2, 300, {
-				promptType: 'define',
-				text: '={{ $json.body.question }}',
-				options: {
-					systemMessage:
-						'You help a business owner understand what callers asked their RingReady receptionist.',
-				},
+			node('Webhook', 'n8n-nodes-base.webhook', 2, 0, webhook, { webhookId: o.webhookId }),
+			node('AI Agent', '@n8n/n8n-nodes-langchain.agent', 2.2, 300, prompt),
+			node('Scripted Model', '@n8n/n8n-nodes-langchain.lmChatOpenAi', 1.2, 200, model, {
+				credentials: { openAiApi: o.model },
 			}),
-			node(
-				'Scripted Model',
-				'@n8n/n8n-nodes-langchain.lmChatOpenAi',
-				1.2,
-				200,
-				{ model: { __rl: true, mode: 'id', value: 'scripted-model' }, options: {} },
-				{
-					credentials: { openAiApi: OPENAI_CREDENTIAL },
-				},
-			),
-			node(
-				'Get many conversations in RingReady',
-				'n8n-nodes-ringready.ringReadyTool',
-				1,
-				400,
-				{
-					resource: 'conversation',
-					operation: 'getAll',
-					limit:
-						"={{ $fromAI('Limit', 'How many recent conversations to read, from 1 to 20', 'number') }}",
-					simplify: true,
-					filters: {
-						agentId: locator(
-							"={{ $fromAI('Agent', 'The numeric ID of the agent (AI receptionist)', 'number') }}",
-						),
-					},
-					options: { includeTranscripts: true },
-				},
-				{ credentials: { ringReadyApi: CREDENTIALS.readWrite } },
-			),
+			node(o.tool.name, o.tool.type, o.tool.typeVersion, 400, o.tool.parameters, {
+				credentials: { ringReadyApi: CREDENTIALS.readWrite },
+			}),
 		],
 		connections: {
 			Webhook: { main: [[{ node: 'AI Agent', type: 'main', index: 0 }]] },
 			'Scripted Model': {
 				ai_languageModel: [[{ node: 'AI Agent', type: 'ai_languageModel', index: 0 }]],
 			},
-			'Get many conversations in RingReady': {
-				ai_tool: [[{ node: 'AI Agent', type: 'ai_tool', index: 0 }]],
-			},
+			[o.tool.name]: { ai_tool: [[{ node: 'AI Agent', type: 'ai_tool', index: 0 }]] },
 		} as unknown as Workflow['connections'],
 		settings: { executionOrder: 'v1' },
 		pinData: {},
@@ -188,71 +156,60 @@ const SELECTED_WEBHOOK_PATH = 'ringready-agent-selected-e2e';
 const SELECTED_LIMIT = 3;
 const OPENAI_SELECTED_CREDENTIAL = { id: 'e2eScriptedModel2', name: 'Scripted model 2 (e2e)' };
 
-/**
- * Webhook → AI Agent with a RingReady tool at node version 1.1: Conversation › Get Many, Output ›
- * Selected Fields. Its options were saved with Download Recording on (as an imported or
- * hand-edited workflow can be): a tool must ignore it.
- */
-function selectedFieldsAgentWorkflow(): Workflow {
-	const tool = SELECTED_TOOL.replace(/_/g, ' ');
-	return {
+const AGENT_WORKFLOWS = [
+	/** One RingReady tool, description "Set Automatically". */
+	agentWorkflow({
+		id: 'e2eAiAgentLoop01',
+		name: 'e2e: AI Agent with a RingReady tool',
+		path: AGENT_WEBHOOK_PATH,
+		webhookId: '4f1c2d3e-5a6b-4c7d-8e9f-0a1b2c3d4e5f',
+		options: {
+			systemMessage:
+				'You help a business owner understand what callers asked their RingReady receptionist.',
+		},
+		model: OPENAI_CREDENTIAL,
+		tool: {
+			name: 'Get many conversations in RingReady',
+			type: TOOL,
+			typeVersion: 1,
+			parameters: {
+				resource: 'conversation',
+				operation: 'getAll',
+				limit:
+					"={{ $fromAI('Limit', 'How many recent conversations to read, from 1 to 20', 'number') }}",
+				simplify: true,
+				filters: { agentId: locator(AGENT_ID_FROM_AI) },
+				options: { includeTranscripts: true },
+			},
+		},
+	}),
+	/**
+	 * The tool at v1.1 with Output › Selected Fields, its options saved with Download Recording on (as an
+	 * imported or hand-edited workflow can be): a tool must ignore it.
+	 */
+	agentWorkflow({
 		id: 'e2eAiAgentSelect',
 		name: 'e2e: AI Agent with a RingReady tool, Output › Selected Fields',
-		active: false,
-		nodes: [
-			aiNode(
-				'Webhook',
-				'n8n-nodes-base.webhook',
-				2,
-				0,
-				{ httpMethod: 'POST', path: SELECTED_WEBHOOK_PATH, responseMode: 'lastNode', options: {} },
-				{ webhookId: '4f1c2d3e-5a6b-4c7d-8e9f-0a1b2c3d4e60' },
-			),
-			aiNode('AI Agent', '@n8n/n8n-nodes-langchain.agent', 2.2, 300, {
-				promptType: 'define',
-				text: '={{ $json.body.question }}',
-				options: {},
-			}),
-			aiNode(
-				'Scripted Model',
-				'@n8n/n8n-nodes-langchain.lmChatOpenAi',
-				1.2,
-				200,
-				{ model: { __rl: true, mode: 'id', value: 'scripted-model' }, options: {} },
-				{ credentials: { openAiApi: OPENAI_SELECTED_CREDENTIAL } },
-			),
-			aiNode(
-				tool,
-				TOOL,
-				OUTPUT_VERSION,
-				400,
-				{
-					resource: 'conversation',
-					operation: 'getAll',
-					limit: SELECTED_LIMIT,
-					output: 'selectedFields',
-					fields: SELECTED_FIELDS,
-					filters: {
-						agentId: locator(
-							"={{ $fromAI('Agent', 'The numeric ID of the agent (AI receptionist)', 'number') }}",
-						),
-					},
-					options: { downloadRecording: true },
-				},
-				{ credentials: { ringReadyApi: CREDENTIALS.readWrite } },
-			),
-		],
-		connections: {
-			Webhook: { main: [[{ node: 'AI Agent', type: 'main', index: 0 }]] },
-			'Scripted Model': {
-				ai_languageModel: [[{ node: 'AI Agent', type: 'ai_languageModel', index: 0 }]],
+		path: SELECTED_WEBHOOK_PATH,
+		webhookId: '4f1c2d3e-5a6b-4c7d-8e9f-0a1b2c3d4e60',
+		options: {},
+		model: OPENAI_SELECTED_CREDENTIAL,
+		tool: {
+			name: SELECTED_TOOL.replace(/_/g, ' '),
+			type: TOOL,
+			typeVersion: OUTPUT_VERSION,
+			parameters: {
+				resource: 'conversation',
+				operation: 'getAll',
+				limit: SELECTED_LIMIT,
+				output: 'selectedFields',
+				fields: SELECTED_FIELDS,
+				filters: { agentId: locator(AGENT_ID_FROM_AI) },
+				options: { downloadRecording: true },
 			},
-			[tool]: { ai_tool: [[{ node: 'AI Agent', type: 'ai_tool', index: 0 }]] },
-		} as unknown as Workflow['connections'],
-		settings: { executionOrder: 'v1' },
-		pinData: {},
-	};
-}
+		},
+	}),
+];
 
 /** The content of the tool message n8n sent the model (the tool's result), as text. */
 function toolResult(request: ChatRequest | undefined): string {
@@ -300,34 +257,32 @@ export async function aiTrack(ctx: AiTrackContext): Promise<void> {
 	const agentConversations = () =>
 		sandbox.control.conversations('A').filter((c) => c.agent_id === agentId);
 	const turns = { limit: 3 };
-	const model: ScriptedModel = await startScriptedModel([
-		{
-			toolCall: (request: ChatRequest) => {
-				const tool = request.tools?.find((t) => t.function.name === CONVERSATIONS_TOOL);
-				if (!tool)
-					throw new Error(
-						`no ${CONVERSATIONS_TOOL} among the tools: ${(request.tools ?? []).map((t) => t.function.name).join(', ')}`,
-					);
-				return { name: tool.function.name, arguments: { Limit: turns.limit, Agent: agentId } };
+	/** A model that calls `tool` with `args`, then answers `text`. */
+	const callsTool = async (tool: string, args: Record<string, unknown>, text: string) => {
+		const scripted = await startScriptedModel([
+			{
+				toolCall: (request: ChatRequest) => {
+					const names = (request.tools ?? []).map((t) => t.function.name);
+					if (!names.includes(tool))
+						throw new Error(`no ${tool} among the tools: ${names.join(', ')}`);
+					return { name: tool, arguments: args };
+				},
 			},
-		},
-		{ text: 'Callers asked about appointments and prices.' },
-	]);
-	ctx.cleanups.push(() => model.close());
-	const selectedModel: ScriptedModel = await startScriptedModel([
-		{
-			toolCall: (request: ChatRequest) => {
-				const tool = request.tools?.find((t) => t.function.name === SELECTED_TOOL);
-				if (!tool)
-					throw new Error(
-						`no ${SELECTED_TOOL} among the tools: ${(request.tools ?? []).map((t) => t.function.name).join(', ')}`,
-					);
-				return { name: tool.function.name, arguments: { Agent: agentId } };
-			},
-		},
-		{ text: 'Three callers, with what each wanted.' },
-	]);
-	ctx.cleanups.push(() => selectedModel.close());
+			{ text },
+		]);
+		ctx.cleanups.push(() => scripted.close());
+		return scripted;
+	};
+	const model = await callsTool(
+		CONVERSATIONS_TOOL,
+		{ Limit: turns.limit, Agent: agentId },
+		'Callers asked about appointments and prices.',
+	);
+	const selectedModel = await callsTool(
+		SELECTED_TOOL,
+		{ Agent: agentId },
+		'Three callers, with what each wanted.',
+	);
 
 	const n8n = new N8n({
 		install: ctx.install,
@@ -390,8 +345,7 @@ export async function aiTrack(ctx: AiTrackContext): Promise<void> {
 					CREDENTIALS.readOnly,
 					'0d9e8f7a-6b5c-4d3e-2f1a-0b9c8d7e6f52',
 				),
-				agentWorkflow(),
-				selectedFieldsAgentWorkflow(),
+				...AGENT_WORKFLOWS,
 			];
 			await n8n.importWorkflows(workflows);
 			for (const workflow of workflows) await n8n.activate(workflow.id);

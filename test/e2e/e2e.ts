@@ -1,24 +1,12 @@
 /**
- * End to end against real n8n (run by test/e2e/run.sh, which builds, packs and installs n8n first).
- *
- * Six tracks (five on n8n 1.x) run at the same time, each with its own sandbox, n8n user folder and ports:
- *   exec   — `n8n execute` runs workflows that use every operation; outputs and the sandbox's state are checked.
- *   server — `n8n start` with published trigger workflows: credential test and node types over the REST
- *            API, the example workflows, scheduled polls feeding a sink (a burst right after activation,
- *            a transcript that keeps failing, a credential switched to another account), "Fetch Test Event".
- *   durable — (n8n 2.x) the same trigger checks on n8n's durable, database-backed scheduler.
- *   ai     — the node as an AI tool: the MCP example with the MCP SDK client, and n8n's AI Agent with a
- *            scripted OpenAI-compatible model (test/e2e/ai.ts); then, on its own n8n, every example run
- *            as a user runs it (test/e2e/examples.ts).
- *   lifecycle — a re-publish with a changed filter while a poll's list page is held (test/e2e/lifecycle.ts),
- *            on each scheduler.
- *   origins — recordings on a second loopback address, behind a public-looking Base URL (through a loopback
- *            HTTPS proxy) redirected into this machine's network, n8n 2.x's SSRF protection, a timed-out
- *            request's connection (test/e2e/recording-origins.ts).
- * Prints one line per check and ends with `N passed, N failed`; exits 1 on any failure.
+ * End to end against real n8n (started by test/e2e/run.sh). The tracks run at the same time, each with
+ * its own sandbox, n8n user folder and ports: exec (every operation through `n8n execute`), server
+ * (`n8n start`: credential test, node types, examples, the trigger on the in-memory scheduler), durable
+ * (2.x: the trigger on the durable scheduler), example (ai.ts, then examples.ts), lifecycle
+ * (lifecycle.ts), origins (recording-origins.ts). Ends with `N passed, N failed`.
  */
 import assert from 'assert/strict';
-import { existsSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from 'fs';
+import { existsSync, readdirSync, readFileSync, mkdirSync } from 'fs';
 import { createRequire } from 'module';
 import { join, resolve } from 'path';
 
@@ -27,8 +15,10 @@ import {
 	delay,
 	DURABLE_SCHEDULER_ENV,
 	N8n,
+	nodeItems,
 	nodeOutput,
 	tail,
+	type BinaryFile,
 	type ExecuteResult,
 	type N8nInstall,
 	type N8nLine,
@@ -98,6 +88,12 @@ const OWNER = {
 	lastName: 'Runner',
 };
 
+/** The trigger tracks take longest: the others set up their n8n once those have started (2 cores). */
+const leaderStarted: Record<string, () => void> = {};
+const leadersUp = Promise.all(
+	['server', 'durable'].map((name) => new Promise<void>((done) => (leaderStarted[name] = done))),
+);
+
 async function newSandbox(): Promise<Sandbox> {
 	const sandbox = await startSandbox({ controls: true });
 	cleanups.push(() => sandbox.close());
@@ -106,31 +102,13 @@ async function newSandbox(): Promise<Sandbox> {
 }
 
 function credentialsFor(sandbox: Sandbox) {
-	return [
-		{
-			...CREDENTIALS.readWrite,
-			type: 'ringReadyApi',
-			data: { apiKey: sandbox.keys.readWrite, baseUrl: sandbox.url },
-		},
-		{
-			...CREDENTIALS.readOnly,
-			type: 'ringReadyApi',
-			data: { apiKey: sandbox.keys.readOnly, baseUrl: sandbox.url },
-		},
-		{
-			...CREDENTIALS.revoked,
-			type: 'ringReadyApi',
-			data: { apiKey: sandbox.keys.revoked, baseUrl: sandbox.url },
-		},
-		{
-			...CREDENTIALS.perItem,
-			type: 'ringReadyApi',
-			data: {
-				apiKey: `={{ ${JSON.stringify({ alpha: sandbox.keys.readWrite, bravo: sandbox.keys.otherAccount })}[$json.account] }}`,
-				baseUrl: sandbox.url,
-			},
-		},
-	];
+	const { readWrite, readOnly, revoked, otherAccount } = sandbox.keys;
+	const perItem = `={{ ${JSON.stringify({ alpha: readWrite, bravo: otherAccount })}[$json.account] }}`;
+	return Object.entries({ readWrite, readOnly, revoked, perItem }).map(([name, apiKey]) => ({
+		...CREDENTIALS[name as keyof typeof CREDENTIALS],
+		type: 'ringReadyApi',
+		data: { apiKey, baseUrl: sandbox.url },
+	}));
 }
 
 /** The installed copy must list only files that exist (n8n refuses the whole package otherwise). */
@@ -142,24 +120,16 @@ function packageProblems(dir: string): string[] {
 	return listed.filter((file) => !existsSync(join(dir, file)));
 }
 
-/** Installs the package; files the manifest lists but the tarball lacks are dropped so the rest still loads. */
-function installInto(n8n: N8n): string[] {
-	const target = n8n.installPackage(packageDir);
-	const missing = packageProblems(target);
-	if (missing.length > 0) {
-		const manifestPath = join(target, 'package.json');
-		const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as {
-			n8n: { nodes?: string[]; credentials?: string[] };
-		};
-		manifest.n8n.nodes = manifest.n8n.nodes?.filter((file) => !missing.includes(file));
-		manifest.n8n.credentials = manifest.n8n.credentials?.filter((file) => !missing.includes(file));
-		writeFileSync(manifestPath, JSON.stringify(manifest, null, 2));
-	}
-	return missing;
+function installInto(n8n: N8n): void {
+	n8n.installPackage(packageDir);
 }
 
-function executeOutput(what: string, result: { stdout: string; stderr: string }): void {
-	outputs.push({ what, text: `${result.stdout}\n${result.stderr}` });
+/** `n8n execute` of one workflow; what it printed is scanned for API keys at the end. */
+async function execute(T: string, n8n: N8n, workflowId: string, what: string) {
+	suite.log(T, `n8n execute: ${what}`);
+	const result = await n8n.execute(workflowId);
+	outputs.push({ what: `execute ${what}`, text: `${result.stdout}\n${result.stderr}` });
+	return result;
 }
 
 /**
@@ -183,30 +153,6 @@ function assertExitedOk(result: ExecuteResult): void {
 
 function ids(items: Array<Record<string, unknown>>): number[] {
 	return items.map((item) => Number(item.id));
-}
-
-/** An item's file as n8n keeps it: the content in `data` (base64) unless stored elsewhere (`id`). */
-interface BinaryFile {
-	data?: string;
-	id?: string;
-	mimeType?: string;
-	fileName?: string;
-	fileExtension?: string;
-	fileSize?: string;
-	bytes?: number;
-}
-
-/** Every item a node output on its first output in its first run, with its files. */
-function nodeItems(
-	run: RunData | undefined,
-	nodeName: string,
-): Array<{ json: Record<string, unknown>; binary?: Record<string, BinaryFile> }> {
-	nodeOutput(run, nodeName); // throws when the node did not run or failed
-	const first = run!.data.resultData.runData[nodeName][0];
-	return (first.data?.main?.[0] ?? []) as Array<{
-		json: Record<string, unknown>;
-		binary?: Record<string, BinaryFile>;
-	}>;
 }
 
 /** A file size as n8n writes it in `fileSize` ("3.21 kB"): n8n-core's own pretty-bytes. */
@@ -274,9 +220,7 @@ async function execTrack(): Promise<void> {
 		count: 1,
 		path: '/api/v1/conversations',
 	});
-	suite.log(T, 'n8n execute: reads');
-	const reads = await n8n.execute('e2eReadsWorkflow');
-	executeOutput('execute reads', reads);
+	const reads = await execute(T, n8n, 'e2eReadsWorkflow', 'reads');
 	const readLog = sandbox.control.requests().log;
 	const readsRan = await suite.check(T, 'reads workflow runs (n8n execute exits 0)', () => {
 		assertExitedOk(reads);
@@ -396,9 +340,7 @@ async function execTrack(): Promise<void> {
 	sandbox.control.clearRequests();
 	const faqBefore = { ...sandbox.control.agent(agentId)!.faq };
 	const agentBefore = sandbox.control.agent(agentId)!;
-	suite.log(T, 'n8n execute: writes');
-	const writes = await n8n.execute('e2eWritesWorkflo');
-	executeOutput('execute writes', writes);
+	const writes = await execute(T, n8n, 'e2eWritesWorkflo', 'writes');
 	const writeLog = sandbox.control.requests().log;
 	const writesRan = await suite.check(T, 'writes workflow runs (n8n execute exits 0)', () => {
 		assertExitedOk(writes);
@@ -471,9 +413,7 @@ async function execTrack(): Promise<void> {
 		count: 1,
 		path: `/api/v1/conversations/${failing.id}`,
 	});
-	suite.log(T, 'n8n execute: errors with continue on fail');
-	const errors = await n8n.execute('e2eErrorsWorkflo');
-	executeOutput('execute errors', errors);
+	const errors = await execute(T, n8n, 'e2eErrorsWorkflo', 'errors with continue on fail');
 	const errorLog = sandbox.control.requests().log;
 	await suite.check(
 		T,
@@ -520,9 +460,7 @@ async function execTrack(): Promise<void> {
 		body: '<!doctype html><html><body>Site under maintenance</body></html>',
 	});
 	const faqBeforeTrust = sandbox.control.agent(otherAgentId)!.faq;
-	suite.log(T, 'n8n execute: trust');
-	const trust = await n8n.execute('e2eTrustWorkflow');
-	executeOutput('execute trust', trust);
+	const trust = await execute(T, n8n, 'e2eTrustWorkflow', 'trust');
 	const trustLog = sandbox.control.requests().log;
 	await suite.check(
 		T,
@@ -565,9 +503,7 @@ async function execTrack(): Promise<void> {
 		method: 'PATCH',
 		holdMs: 1_500,
 	});
-	suite.log(T, 'n8n execute: many items');
-	const many = await n8n.execute('e2eManyItemsFlow');
-	executeOutput('execute many items', many);
+	const many = await execute(T, n8n, 'e2eManyItemsFlow', 'many items');
 	const manyLog = sandbox.control.requests().log;
 	const manyRan = await suite.check(T, 'many-items workflow runs (n8n execute exits 0)', () => {
 		assertExitedOk(many);
@@ -636,9 +572,7 @@ async function execTrack(): Promise<void> {
 	await recordingChecks(T, n8n, sandbox, recordingIds);
 
 	// --- a revoked key fails the workflow ------------------------------------------------------------
-	suite.log(T, 'n8n execute: revoked key');
-	const revoked = await n8n.execute('e2eFailingWorkfl');
-	executeOutput('execute revoked', revoked);
+	const revoked = await execute(T, n8n, 'e2eFailingWorkfl', 'revoked key');
 	await suite.check(T, 'a revoked key fails the workflow (exit 1) with the credential hint', () => {
 		assert.notEqual(revoked.code, 0, 'n8n execute succeeded with a revoked key');
 		const text = revoked.stdout + revoked.stderr;
@@ -680,9 +614,7 @@ async function recordingChecks(
 	ids: ReturnType<typeof recordingCase>,
 ): Promise<void> {
 	sandbox.control.clearRequests();
-	suite.log(T, 'n8n execute: download recording');
-	const result = await n8n.execute('e2eRecordingFlow');
-	executeOutput('execute download recording', result);
+	const result = await execute(T, n8n, 'e2eRecordingFlow', 'download recording');
 	const recordingLog = sandbox.control.recordingRequests();
 	const ran = await suite.check(T, 'download-recording workflow runs (n8n execute exits 0)', () => {
 		assertExitedOk(result);
@@ -845,7 +777,7 @@ async function serverTrack(sink: Sink): Promise<void> {
 				}))
 		: [];
 	const triggers = triggerWorkflows(sink.url, 'legacy');
-	const missing = installInto(n8n);
+	installInto(n8n);
 	const setupOk = await suite.check(
 		T,
 		'credentials, trigger workflow and examples import; trigger published',
@@ -861,9 +793,7 @@ async function serverTrack(sink: Sink): Promise<void> {
 				},
 			]);
 			await n8n.importWorkflows([...triggers.all, ...examples.map((example) => example.workflow)]);
-			if (!missing.includes('dist/nodes/RingReadyTrigger/RingReadyTrigger.node.js')) {
-				for (const workflow of triggers.all) await n8n.activate(workflow.id);
-			}
+			for (const workflow of triggers.all) await n8n.activate(workflow.id);
 		},
 	);
 	const triggerChecks = [
@@ -882,6 +812,7 @@ async function serverTrack(sink: Sink): Promise<void> {
 		},
 	);
 	if (!started) {
+		leaderStarted.server();
 		suite.skip(
 			T,
 			['credential test', 'node types', 'node panel', 'examples', ...triggerChecks],
@@ -890,9 +821,14 @@ async function serverTrack(sink: Sink): Promise<void> {
 		return;
 	}
 	const serverStartedAt = Date.now();
+	leaderStarted.server();
 
 	// --- credential test, as the editor's "Test" button does it -------------------------------------
-	const testCredential = async (credential: { id: string; name: string }, apiKey: string) => {
+	const testCredential = async (
+		credential: { id: string; name: string },
+		apiKey: string,
+		target: Sandbox = sandbox,
+	) => {
 		const response = await n8n.rest.request<{ data?: { status: string; message: string } }>(
 			'POST',
 			'/rest/credentials/test',
@@ -901,7 +837,7 @@ async function serverTrack(sink: Sink): Promise<void> {
 					id: credential.id,
 					name: credential.name,
 					type: 'ringReadyApi',
-					data: { apiKey, baseUrl: sandbox.url },
+					data: { apiKey, baseUrl: target.url },
 				},
 			},
 		);
@@ -943,13 +879,15 @@ async function serverTrack(sink: Sink): Promise<void> {
 		T,
 		'credential test fails, never "OK", when the Base URL redirects to another origin or answers a web page',
 		async () => {
+			// Its own sandbox: the trigger workflows' polls call whoami on the track's sandbox meanwhile.
+			const own = await newSandbox();
 			const elsewhere = await newSandbox();
-			sandbox.control.redirect({
+			own.control.redirect({
 				path: '/api/v1/whoami',
 				location: `${elsewhere.url}/api/v1/whoami`,
 				count: 2,
 			});
-			const redirected = await testCredential(CREDENTIALS.readWrite, sandbox.keys.readWrite);
+			const redirected = await testCredential(CREDENTIALS.readWrite, own.keys.readWrite, own);
 			assert.equal(redirected.status, 'Error', JSON.stringify(redirected));
 			if (line === 2) assert.match(redirected.message, /redirect to another address/);
 			assert.deepEqual(
@@ -957,17 +895,16 @@ async function serverTrack(sink: Sink): Promise<void> {
 				[],
 				'the credential test reached the other origin',
 			);
-			sandbox.control.clearScripted();
-			sandbox.control.scriptResponse({
+			own.control.clearScripted();
+			own.control.scriptResponse({
 				path: '/api/v1/whoami',
 				status: 200,
 				headers: { 'Content-Type': 'text/html' },
 				body: '<!doctype html><html><body>Welcome</body></html>',
 			});
-			const page = await testCredential(CREDENTIALS.readWrite, sandbox.keys.readWrite);
+			const page = await testCredential(CREDENTIALS.readWrite, own.keys.readWrite, own);
 			assert.equal(page.status, 'Error', JSON.stringify(page));
 			assert.match(page.message, /not as the RingReady API does/);
-			sandbox.control.clearScripted();
 			return `"${redirected.message.slice(0, 60)}" / "${page.message.slice(0, 60)}"`;
 		},
 	);
@@ -1056,8 +993,8 @@ async function serverTrack(sink: Sink): Promise<void> {
 	);
 
 	// --- trigger -------------------------------------------------------------------------------------
-	if (missing.includes('dist/nodes/RingReadyTrigger/RingReadyTrigger.node.js') || !setupOk) {
-		suite.skip(T, triggerChecks, 'the trigger is not in the package or the setup failed');
+	if (!setupOk) {
+		suite.skip(T, triggerChecks, 'the setup failed');
 		return;
 	}
 	async function fetchTestEvent() {
@@ -1140,6 +1077,7 @@ async function durableTrack(sink: Sink): Promise<void> {
 			return `ready in ${((Date.now() - t0) / 1000).toFixed(1)} s on ${n8n.baseUrl}`;
 		},
 	);
+	leaderStarted.durable();
 	if (!ready) {
 		suite.skip(T, names, 'n8n did not start');
 		return;
@@ -1203,6 +1141,23 @@ interface TriggerTrack {
 	serverStartedAt: number;
 }
 
+/** What a trigger workflow's scheduled polls sent the sink (not manual or test runs). */
+function emittedTo(sink: Sink, workflow: Workflow) {
+	return sink.entries
+		.filter((entry) => entry.path === `/sink/${workflow.id}`)
+		.map(
+			(entry) =>
+				entry.body as {
+					executionId?: string;
+					mode?: string;
+					conversation?: { id?: number; error?: string; transcript?: unknown };
+				},
+		)
+		.filter((body) => body.mode !== 'manual' && body.mode !== 'test');
+}
+
+const sorted = (ids: number[]) => [...ids].sort((a, b) => a - b);
+
 /** The sequence number of the sandbox's latest request (0: none yet). */
 const lastRequestSeq = (sandbox: Sandbox) => sandbox.control.requests().log.at(-1)?.seq ?? 0;
 
@@ -1257,21 +1212,9 @@ async function triggerScenario(
 	const lastSeq = () => lastRequestSeq(sandbox);
 	const waitForPoll = async (key: string, after: number, timeoutMs: number, what: string) =>
 		await waitForConversationsPoll(sandbox, key, after, timeoutMs, what);
-	const emittedBy = (workflow: Workflow) =>
-		sink.entries
-			.filter((entry) => entry.path === `/sink/${workflow.id}`)
-			.map(
-				(entry) =>
-					entry.body as {
-						executionId?: string;
-						mode?: string;
-						conversation?: { id?: number; error?: string; transcript?: unknown };
-					},
-			)
-			.filter((body) => body.mode !== 'manual' && body.mode !== 'test');
+	const emittedBy = (workflow: Workflow) => emittedTo(sink, workflow);
 	const idsOf = (workflow: Workflow) =>
 		emittedBy(workflow).map((body) => Number(body.conversation?.id));
-	const sorted = (ids: number[]) => [...ids].sort((a, b) => a - b);
 	const waitForIds = async (workflow: Workflow, ids: number[], what: string) =>
 		await sink.waitFor(() => ids.every((id) => idsOf(workflow).includes(id)), 20_000, what);
 	const plainKey = sandbox.keys.readOnly;
@@ -1393,7 +1336,7 @@ async function triggerScenario(
 		if (switched) plainAccount = 'B';
 	}
 	await transcriptsDone;
-	await underLoad(T, names.slice(4), { ...track, emittedBy, idsOf, plainAccount });
+	await underLoad(T, names.slice(4), { ...track, plainAccount });
 }
 
 /**
@@ -1404,17 +1347,12 @@ async function triggerScenario(
 async function underLoad(
 	T: string,
 	names: string[],
-	track: TriggerTrack & {
-		emittedBy: (workflow: Workflow) => Array<{
-			executionId?: string;
-			conversation?: { id?: number; error?: string; transcript?: unknown };
-		}>;
-		idsOf: (workflow: Workflow) => number[];
-		plainAccount: 'A' | 'B';
-	},
+	track: TriggerTrack & { plainAccount: 'A' | 'B' },
 ) {
-	const { sandbox, sink, triggers, emittedBy, idsOf } = track;
-	const sorted = (ids: number[]) => [...ids].sort((a, b) => a - b);
+	const { sandbox, sink, triggers } = track;
+	const emittedBy = (workflow: Workflow) => emittedTo(sink, workflow);
+	const idsOf = (workflow: Workflow) =>
+		emittedBy(workflow).map((body) => Number(body.conversation?.id));
 	const detailRequests = (ids: number[]) =>
 		sandbox.control
 			.requests()
@@ -1551,7 +1489,7 @@ async function main(): Promise<void> {
 			assert.deepEqual(missing, [], `missing from the tarball: ${missing.join(', ')}`);
 		},
 	);
-	const trackContext = {
+	const ctx = {
 		suite,
 		install,
 		workDir,
@@ -1562,40 +1500,35 @@ async function main(): Promise<void> {
 		cleanups,
 		outputs,
 	};
-	await Promise.all([
-		runs('exec')
-			? execTrack().catch((error: unknown) => suite.skip('exec', ['exec track'], String(error)))
-			: Promise.resolve(),
-		runs('server')
-			? serverTrack(sink).catch((error: unknown) =>
-					suite.skip('server', ['server track'], String(error)),
-				)
-			: Promise.resolve(),
-		line === 2 && runs('durable')
-			? durableTrack(sink).catch((error: unknown) =>
-					suite.skip('durable', ['durable track'], String(error)),
-				)
-			: Promise.resolve(),
-		runs('origins')
-			? originsTrack(trackContext).catch((error: unknown) =>
-					suite.skip('origins', ['origins track'], String(error)),
-				)
-			: Promise.resolve(),
-		runs('example')
-			? aiThenExamplesTrack(trackContext).catch((error: unknown) =>
-					suite.skip('example', ['examples track'], String(error)),
-				)
-			: Promise.resolve(),
-		runs('lifecycle')
-			? lifecycleTrack({
-					...trackContext,
+	const tracks: Record<string, () => Promise<void>> = {
+		server: () => serverTrack(sink),
+		durable: () => durableTrack(sink),
+		exec: () => leadersUp.then(execTrack),
+		origins: () => leadersUp.then(() => originsTrack(ctx)),
+		example: () => leadersUp.then(() => aiThenExamplesTrack(ctx)),
+		lifecycle: () =>
+			leadersUp.then(() =>
+				lifecycleTrack({
+					...ctx,
 					line,
 					sink,
 					owner: OWNER,
 					waitForPoll: waitForConversationsPoll,
-				}).catch((error: unknown) => suite.skip('lifecycle', ['lifecycle track'], String(error)))
-			: Promise.resolve(),
-	]);
+				}),
+			),
+	};
+	const wanted = Object.keys(tracks).filter(
+		(name) => runs(name) && (name !== 'durable' || line === 2),
+	);
+	for (const name of ['server', 'durable']) if (!wanted.includes(name)) leaderStarted[name]();
+	await Promise.all(
+		wanted.map((name) =>
+			tracks[name]().catch((error: unknown) => {
+				leaderStarted[name]?.();
+				suite.skip(name, [`${name} track`], String(error));
+			}),
+		),
+	);
 	await suite.check('main', 'no API key appears in any n8n output, log or REST answer', () => {
 		const serverLog = join(workDir, 'server', 'n8n.log');
 		if (existsSync(serverLog))

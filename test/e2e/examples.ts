@@ -1,18 +1,8 @@
 /**
- * Every example workflow run in real n8n the way a user runs it after importing it and filling in
- * credentials (run by e2e.ts as the "example" track, after the "ai" track):
- *   improve-receptionist-from-conversations.json — test runs from the editor (the REST call its
- *     "Execute workflow" button makes) against the sandbox, its OpenAI Chat Model credential's Base URL
- *     pointing at a scripted OpenAI-compatible model (test/llm/scripted-model.ts): as imported, a person
- *     approves the change in the Wait node's form; then unattended, in a week the FAQ is full;
- *   new-conversation-to-slack.json, new-conversation-to-hubspot.json — published; the trigger's
- *     scheduled poll finds conversations added to the sandbox and the Slack and HubSpot nodes call
- *     their APIs, which n8n reaches through an HTTPS proxy that serves local stand-ins (lib/stand-ins.ts:
- *     both nodes hard-code their hosts and neither credential has a base URL);
- *   ai-agent-with-ringready-tools.json — a chat message (pinned on the Chat Trigger, as the editor's
- *     chat hands it over) runs the agent with the scripted model calling one RingReady tool;
- *   ringready-mcp-server.json — run by the ai track (test/e2e/ai.ts) with the MCP SDK client.
- * Each check names its example and says what it asserted; an example with no run check fails as "not run".
+ * The `example` track (after ai.ts): every example run as a user runs it once imported and given
+ * credentials. Test runs from the editor's REST call with OpenAI pointed at a scripted model; the Slack
+ * and HubSpot examples published, their APIs served by local stand-ins (lib/stand-ins.ts); the MCP
+ * example in ai.ts. An example file no check runs fails as "not run".
  */
 import assert from 'assert/strict';
 import { readdirSync, readFileSync } from 'fs';

@@ -1,11 +1,7 @@
 /**
- * The trigger across a re-publish, in real n8n (run by e2e.ts as the "lifecycle" track): a published
- * trigger workflow (every channel); a scheduled poll's list request held 40 s at the sandbox; while it
- * is held, the user saves the workflow with Channel set to Phone and publishes it again through the
- * REST API, as the editor does; then new phone calls arrive. Each call that arrives after the
- * re-publish must be emitted exactly once, and nothing from before it (a filter change starts over
- * from the newest conversation). On n8n 2.x once per scheduler (in-memory and durable), each on its
- * own n8n; on 1.x on its only scheduler.
+ * The `lifecycle` track: while a scheduled poll's list page is held, the user re-publishes the trigger
+ * workflow with Channel: Phone through the REST API, as the editor does. What arrives after it is
+ * emitted once each, nothing from before (a filter change starts over). Once per scheduler.
  */
 import assert from 'assert/strict';
 import { existsSync, readFileSync } from 'fs';

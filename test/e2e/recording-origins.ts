@@ -1,22 +1,14 @@
 /**
- * The `origins` track: where requests may go, in real n8n (`n8n execute`).
- *   - a recording on a second loopback address (127.0.0.2) with the sandbox's Base URL: downloaded,
- *     without the key;
- *   - with the Base URL on a public-looking HTTPS name (api.ringready.example, reached through the
- *     loopback HTTPS proxy with its own CA that the Slack and HubSpot checks use): a recording_url on
- *     127.0.0.1, and recordings redirected into 127.0.0.1 or to 169.254.169.254, are refused with a
- *     clear error and never requested;
- *   - a request that runs out of its time limit is aborted: its connection closes at the limit and
- *     the retry comes after it, none left open;
- *   - (n8n 2.x) with N8N_SSRF_PROTECTION_ENABLED=true, a recording redirected to a blocked address
- *     is refused by n8n, and the error says so.
+ * The `origins` track: where requests may go, in `n8n execute`. A recording on 127.0.0.2; behind a
+ * public-looking HTTPS Base URL (through the stand-ins' proxy), recordings on or redirected into this
+ * machine's network refused; a timed-out request's connection closed; (2.x) n8n's SSRF protection.
  */
 import assert from 'assert/strict';
 import { createServer, type IncomingMessage, type ServerResponse } from 'http';
 import type { AddressInfo } from 'net';
 import { join } from 'path';
 
-import { N8n, type RunData } from '../../tools/n8n';
+import { N8n, nodeItems, type RunData } from '../../tools/n8n';
 import { recordingAudio, type Sandbox } from '../sandbox';
 import type { AiTrackContext } from './ai';
 import { startStandIns } from './lib/stand-ins';
@@ -84,13 +76,9 @@ function getRecording(name: string, id: number, credential: { id: string; name: 
 	);
 }
 
-/** The first item a node output, with its binary (the run data as n8n printed it). */
+/** The first item a node output, with its files. */
 function firstItem(run: RunData | undefined, node: string) {
-	const runs = run?.data.resultData.runData[node];
-	assert.ok(runs?.length, `node "${node}" did not run`);
-	const item = runs[0].data?.main?.[0]?.[0] as
-		| { json: Record<string, unknown>; binary?: Record<string, { fileSize?: string }> }
-		| undefined;
+	const [item] = nodeItems(run, node);
 	assert.ok(item, `node "${node}" output nothing`);
 	return item;
 }

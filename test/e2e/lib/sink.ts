@@ -20,7 +20,7 @@ export interface Sink {
 	close(): Promise<void>;
 }
 
-function readBody(request: IncomingMessage): Promise<string> {
+export function readBody(request: IncomingMessage): Promise<string> {
 	return new Promise((resolve, reject) => {
 		let text = '';
 		request.setEncoding('utf8');

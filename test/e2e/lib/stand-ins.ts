@@ -17,6 +17,8 @@ import { createServer as createHttpsServer } from 'https';
 import type { AddressInfo, Socket } from 'net';
 import { join } from 'path';
 
+import { readBody } from './sink';
+
 export const SLACK_HOST = 'slack.com';
 export const HUBSPOT_HOST = 'api.hubapi.com';
 const HOSTS = [SLACK_HOST, HUBSPOT_HOST];
@@ -54,70 +56,26 @@ export interface HubspotContact {
 function makeCertificates(dir: string, hosts: string[]): { ca: string; key: string; cert: string } {
 	mkdirSync(dir, { recursive: true });
 	const file = (name: string) => join(dir, name);
-	const openssl = (args: string[]) => execFileSync('openssl', args, { stdio: 'pipe' });
-	openssl([
-		'req',
-		'-x509',
-		'-newkey',
-		'rsa:2048',
-		'-nodes',
-		'-days',
-		'2',
-		'-subj',
-		'/CN=RingReady e2e stand-in CA',
-		'-keyout',
-		file('ca.key'),
-		'-out',
-		file('ca.pem'),
-	]);
-	openssl([
-		'req',
-		'-newkey',
-		'rsa:2048',
-		'-nodes',
-		'-subj',
-		`/CN=${SLACK_HOST}`,
-		'-keyout',
-		file('host.key'),
-		'-out',
-		file('host.csr'),
-	]);
+	// The work folder's path has no spaces (mktemp); the subject, the one argument with spaces, comes apart.
+	const openssl = (args: string, subject?: string) =>
+		execFileSync('openssl', [...args.split(' '), ...(subject ? ['-subj', subject] : [])], {
+			stdio: 'pipe',
+		});
+	const newKey = (key: string) => `req -newkey rsa:2048 -nodes -keyout ${file(key)}`;
+	openssl(`${newKey('ca.key')} -x509 -days 2 -out ${file('ca.pem')}`, '/CN=RingReady e2e CA');
+	openssl(`${newKey('host.key')} -out ${file('host.csr')}`, `/CN=${SLACK_HOST}`);
 	writeFileSync(
 		file('host.ext'),
 		`subjectAltName=${hosts.map((host) => `DNS:${host}`).join(',')}\nextendedKeyUsage=serverAuth\n`,
 	);
-	openssl([
-		'x509',
-		'-req',
-		'-in',
-		file('host.csr'),
-		'-CA',
-		file('ca.pem'),
-		'-CAkey',
-		file('ca.key'),
-		'-CAcreateserial',
-		'-days',
-		'2',
-		'-extfile',
-		file('host.ext'),
-		'-out',
-		file('host.pem'),
-	]);
+	openssl(
+		`x509 -req -in ${file('host.csr')} -CA ${file('ca.pem')} -CAkey ${file('ca.key')} -CAcreateserial -days 2 -extfile ${file('host.ext')} -out ${file('host.pem')}`,
+	);
 	return {
 		ca: file('ca.pem'),
 		key: readFileSync(file('host.key'), 'utf8'),
 		cert: readFileSync(file('host.pem'), 'utf8'),
 	};
-}
-
-function readBody(request: IncomingMessage): Promise<string> {
-	return new Promise((resolve, reject) => {
-		let text = '';
-		request.setEncoding('utf8');
-		request.on('data', (chunk: string) => (text += chunk));
-		request.on('end', () => resolve(text));
-		request.on('error', reject);
-	});
 }
 
 function json(response: ServerResponse, status: number, body: unknown): void {
