@@ -1,8 +1,7 @@
 /**
  * The tooling's HTTP client where raw control matters: an undici Pool with exactly the number of
  * connections asked for, kept alive, one request per connection at a time (no pipelining). The
- * bench's n8n-free reference client and its RTT probe use it; node code never does (the package
- * has no runtime dependencies).
+ * bench's RTT probe uses it; node code never does (the package has no runtime dependencies).
  */
 import { readFileSync } from 'fs';
 import { Pool } from 'undici';
