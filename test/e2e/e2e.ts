@@ -1013,9 +1013,15 @@ async function serverTrack(sink: Sink): Promise<void> {
 			assert.ok(run.executionId, `no execution id: ${JSON.stringify(run)}`);
 			const deadline = Date.now() + 30_000;
 			let execution: { finished?: boolean; status?: string; data?: string } = {};
+			let data: RunData['data'] | undefined;
 			while (Date.now() < deadline) {
 				execution = await n8n.rest.call('GET', `/rest/executions/${run.executionId}`);
-				if (execution.status && !['new', 'running', 'waiting'].includes(execution.status)) break;
+				data = execution.data
+					? (n8n.flatted().parse(execution.data) as RunData['data'])
+					: undefined;
+				// n8n 1.x saves an execution's status and its data in two writes: wait for both.
+				const ended = execution.status && !['new', 'running', 'waiting'].includes(execution.status);
+				if (ended && (execution.status !== 'success' || data?.resultData?.runData)) break;
 				await delay(300);
 			}
 			assert.equal(
@@ -1023,7 +1029,7 @@ async function serverTrack(sink: Sink): Promise<void> {
 				'success',
 				`execution ${run.executionId} status ${execution.status}`,
 			);
-			const data = n8n.flatted().parse(execution.data!) as RunData['data'];
+			assert.ok(data?.resultData?.runData, `execution ${run.executionId} has no run data`);
 			const items = nodeOutput({ data } as RunData, 'New Conversation');
 			outputs.push({ what: 'fetch test event', text: execution.data ?? '' });
 			assert.equal(items.length, 1, `${items.length} items`);
