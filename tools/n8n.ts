@@ -481,6 +481,21 @@ export class Rest {
 		return { status: response.status, body: parsed as T };
 	}
 
+	/**
+	 * Every node type the editor gets. n8n writes the file in the background after it starts; until
+	 * then the path answers the editor's page, so this waits (at most 60 s) for the JSON list.
+	 */
+	async nodeTypes<T>(): Promise<T[]> {
+		const until = Date.now() + 60_000;
+		for (;;) {
+			const { status, body } = await this.request<T[]>('GET', '/types/nodes.json');
+			if (status === 200 && Array.isArray(body)) return body;
+			if (Date.now() > until)
+				throw new Error(`/types/nodes.json answered ${status}, not the list of node types`);
+			await delay(500);
+		}
+	}
+
 	/** The `data` of a 2xx answer; throws with the status and body otherwise. */
 	async call<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
 		const response = await this.request<{ data?: T }>(method, path, body);

@@ -666,7 +666,7 @@ async function selectedFieldsAgentChecks(
 			firstName: 'E2E',
 			lastName: 'AI',
 		});
-		const types = (await n8n.rest.request<NodeTypeDescription[]>('GET', '/types/nodes.json')).body;
+		const types = await n8n.rest.nodeTypes<NodeTypeDescription>();
 		const { NodeHelpers } = createRequire(
 			join(ctx.install.dir, 'node_modules', 'n8n', 'package.json'),
 		)('n8n-workflow') as typeof import('n8n-workflow');

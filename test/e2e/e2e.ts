@@ -915,9 +915,7 @@ async function serverTrack(sink: Sink): Promise<void> {
 		T,
 		'node types: RingReady, RingReady Trigger and the AI tool variant ringReadyTool are loaded',
 		async () => {
-			const response = await n8n.rest.request<NodeTypeDescription[]>('GET', '/types/nodes.json');
-			assert.equal(response.status, 200);
-			types = response.body;
+			types = await n8n.rest.nodeTypes<NodeTypeDescription>();
 			const names = new Set(types.map((type) => type.name));
 			assert.ok(names.has(NODE), `${NODE} is not loaded`);
 			assert.ok(
