@@ -26,6 +26,19 @@ export interface AgentSeed {
 	agent: Omit<AgentDetail, 'faq'> & { faq: Array<[string, string]> };
 }
 
+const NO_SMS = { sms_enabled: false, sms_url: null, sms_purpose: null };
+const smsBooking = (sms_url: string) => ({ sms_enabled: true, sms_url, sms_purpose: 'booking' });
+const features = (
+	web_chat_enabled: boolean,
+	live_context_enabled = false,
+	webhook_url: string | null = null,
+) => ({
+	web_chat_enabled,
+	live_context_enabled,
+	webhook_enabled: webhook_url !== null,
+	webhook_url,
+});
+
 export const AGENT_SEEDS: AgentSeed[] = [
 	{
 		account: 'A',
@@ -49,17 +62,8 @@ export const AGENT_SEEDS: AgentSeed[] = [
 				['Are you licensed and insured?', 'Yes. License #PL-48213, fully insured.'],
 				['Do you charge a trip fee?', 'A $59 trip fee, waived if you book the repair.'],
 			],
-			appointment_booking: {
-				sms_enabled: true,
-				sms_url: 'https://book.acme.com',
-				sms_purpose: 'booking',
-			},
-			features: {
-				web_chat_enabled: true,
-				live_context_enabled: false,
-				webhook_enabled: false,
-				webhook_url: null,
-			},
+			appointment_booking: smsBooking('https://book.acme.com'),
+			features: features(true),
 			is_suspended: false,
 			created_at: '2026-01-12T09:30:00Z',
 		},
@@ -89,17 +93,8 @@ export const AGENT_SEEDS: AgentSeed[] = [
 				['Do you see emergencies?', 'Yes, we keep same-day slots for dental emergencies.'],
 				['Is parking available?', 'Free parking behind the building.'],
 			],
-			appointment_booking: {
-				sms_enabled: true,
-				sms_url: 'https://brightsmile.example/book',
-				sms_purpose: 'booking',
-			},
-			features: {
-				web_chat_enabled: true,
-				live_context_enabled: true,
-				webhook_enabled: true,
-				webhook_url: 'https://hooks.brightsmile.example/ringready',
-			},
+			appointment_booking: smsBooking('https://brightsmile.example/book'),
+			features: features(true, true, 'https://hooks.brightsmile.example/ringready'),
 			is_suspended: false,
 			created_at: '2026-02-03T15:12:00Z',
 		},
@@ -129,13 +124,8 @@ export const AGENT_SEEDS: AgentSeed[] = [
 				['Can I meet over video?', 'Yes, consultations can be in person or over Zoom.'],
 				['Where is your office?', '400 Main Street, Suite 210, Springfield.'],
 			],
-			appointment_booking: { sms_enabled: false, sms_url: null, sms_purpose: null },
-			features: {
-				web_chat_enabled: false,
-				live_context_enabled: false,
-				webhook_enabled: false,
-				webhook_url: null,
-			},
+			appointment_booking: NO_SMS,
+			features: features(false),
 			is_suspended: false,
 			created_at: '2026-02-20T11:45:00Z',
 		},
@@ -164,13 +154,8 @@ export const AGENT_SEEDS: AgentSeed[] = [
 				],
 				['Do you offer financing?', 'Yes, 0% for 12 months on new systems, subject to approval.'],
 			],
-			appointment_booking: { sms_enabled: false, sms_url: null, sms_purpose: null },
-			features: {
-				web_chat_enabled: false,
-				live_context_enabled: false,
-				webhook_enabled: false,
-				webhook_url: null,
-			},
+			appointment_booking: NO_SMS,
+			features: features(false),
 			is_suspended: true,
 			created_at: '2026-01-28T08:05:00Z',
 		},
@@ -199,17 +184,8 @@ export const AGENT_SEEDS: AgentSeed[] = [
 				['What vaccines does my puppy need?', 'DHPP at 8, 12 and 16 weeks, rabies at 16 weeks.'],
 				['Are you open on weekends?', 'Saturdays 9am–2pm; closed Sundays.'],
 			],
-			appointment_booking: {
-				sms_enabled: true,
-				sms_url: 'https://northside-vet.example/book',
-				sms_purpose: 'booking',
-			},
-			features: {
-				web_chat_enabled: true,
-				live_context_enabled: false,
-				webhook_enabled: false,
-				webhook_url: null,
-			},
+			appointment_booking: smsBooking('https://northside-vet.example/book'),
+			features: features(true),
 			is_suspended: false,
 			created_at: '2026-03-02T10:00:00Z',
 		},
@@ -233,13 +209,8 @@ export const AGENT_SEEDS: AgentSeed[] = [
 				['How long does an oil change take?', 'About 30 minutes; walk-ins welcome before 3pm.'],
 				['Do you do state inspections?', 'Yes, $35, no appointment needed.'],
 			],
-			appointment_booking: { sms_enabled: false, sms_url: null, sms_purpose: null },
-			features: {
-				web_chat_enabled: false,
-				live_context_enabled: false,
-				webhook_enabled: false,
-				webhook_url: null,
-			},
+			appointment_booking: NO_SMS,
+			features: features(false),
 			is_suspended: false,
 			created_at: '2026-03-15T13:20:00Z',
 		},
@@ -250,15 +221,14 @@ export const AGENT_SEEDS: AgentSeed[] = [
 // Conversation scenarios. Templates use {name} placeholders: {agent}, {business}, {caller}, {full},
 // {day}, {time}, {address} and the scenario's own `vars`.
 
-export type Role = 'agent' | 'user';
-
 export interface Scenario {
 	label: string;
 	weight: number;
 	/** Channels it happens on (default both; web chat only where the agent has it). */
 	channels?: Channel[];
 	vars?: Record<string, string[]>;
-	turns: Array<[Role, string]>;
+	/** What the caller says, then the agent, in turn (after the agent's greeting). */
+	turns: string[];
 	summary: string;
 	/** Seconds. */
 	duration: [number, number];
@@ -284,19 +254,13 @@ const SCENARIOS: Record<BusinessKind, Scenario[]> = {
 				],
 			},
 			turns: [
-				['user', 'Hi, {problem}. Can someone come out today?'],
-				[
-					'agent',
-					"I'm sorry to hear that. We offer 24/7 emergency service. Can I get your name and the address?",
-				],
-				['user', "It's {full}, {address}."],
-				['agent', 'Thank you, {caller}. Have you been able to shut off the main water valve?'],
-				['user', 'Yes, I turned it off about ten minutes ago.'],
-				[
-					'agent',
-					"Good. I've flagged this as urgent. A technician will call you back within 15 minutes with an arrival time.",
-				],
-				['user', 'Great, thank you so much.'],
+				'Hi, {problem}. Can someone come out today?',
+				"I'm sorry to hear that. We offer 24/7 emergency service. Can I get your name and the address?",
+				"It's {full}, {address}.",
+				'Thank you, {caller}. Have you been able to shut off the main water valve?',
+				'Yes, I turned it off about ten minutes ago.',
+				"Good. I've flagged this as urgent. A technician will call you back within 15 minutes with an arrival time.",
+				'Great, thank you so much.',
 			],
 			summary:
 				'{full} reported that {problem} at {address} and asked for same-day service. Flagged as urgent for a technician callback.',
@@ -314,16 +278,13 @@ const SCENARIOS: Record<BusinessKind, Scenario[]> = {
 				],
 			},
 			turns: [
-				['user', "Hello, I'd like a quote for {job}."],
-				[
-					'agent',
-					'Happy to help. We give free estimates on every job. Is this for a home or a business?',
-				],
-				['user', "It's my home, at {address}."],
-				['agent', 'Got it. What days work best for an estimator to stop by?'],
-				['user', '{day} morning would be ideal.'],
-				['agent', "I'll text you a booking link for {day} morning. Anything else I can help with?"],
-				['user', "No, that's it. Thanks."],
+				"Hello, I'd like a quote for {job}.",
+				'Happy to help. We give free estimates on every job. Is this for a home or a business?',
+				"It's my home, at {address}.",
+				'Got it. What days work best for an estimator to stop by?',
+				'{day} morning would be ideal.',
+				"I'll text you a booking link for {day} morning. Anything else I can help with?",
+				"No, that's it. Thanks.",
 			],
 			summary:
 				'{full} asked for a free estimate for {job} at {address}; prefers {day} morning. Booking link sent by SMS.',
@@ -341,15 +302,12 @@ const SCENARIOS: Record<BusinessKind, Scenario[]> = {
 				],
 			},
 			turns: [
-				['user', 'Hi, can I book someone for {job}?'],
-				['agent', 'Of course. What day works for you?'],
-				['user', '{day}, ideally around {time}.'],
-				[
-					'agent',
-					'We have a technician available {day} at {time}. Can I confirm your name and address?',
-				],
-				['user', '{full}, {address}.'],
-				['agent', "You're booked for {day} at {time}. You'll get a confirmation text shortly."],
+				'Hi, can I book someone for {job}?',
+				'Of course. What day works for you?',
+				'{day}, ideally around {time}.',
+				'We have a technician available {day} at {time}. Can I confirm your name and address?',
+				'{full}, {address}.',
+				"You're booked for {day} at {time}. You'll get a confirmation text shortly.",
 			],
 			summary: '{full} booked a visit for {job} on {day} at {time} at {address}.',
 			duration: [70, 200],
@@ -367,13 +325,10 @@ const SCENARIOS: Record<BusinessKind, Scenario[]> = {
 				],
 			},
 			turns: [
-				['user', '{question}'],
-				[
-					'agent',
-					"I'm not sure about that. Let me have someone from the team call you back with an answer.",
-				],
-				['user', 'Okay. My name is {full}.'],
-				['agent', 'Thanks, {caller}. Someone will get back to you today.'],
+				'{question}',
+				"I'm not sure about that. Let me have someone from the team call you back with an answer.",
+				'Okay. My name is {full}.',
+				'Thanks, {caller}. Someone will get back to you today.',
 			],
 			summary: '{full} asked: "{question}" The agent could not answer and promised a callback.',
 			duration: [40, 120],
@@ -392,12 +347,12 @@ const SCENARIOS: Record<BusinessKind, Scenario[]> = {
 				],
 			},
 			turns: [
-				['user', "Hi, I'm new to the area and I'd like to book {reason}."],
-				['agent', 'Welcome! We are accepting new patients. Do you have dental insurance?'],
-				['user', 'Yes, Delta Dental through my employer.'],
-				['agent', 'Great, we are in network with Delta Dental PPO. Would {day} at {time} work?'],
-				['user', 'That works. My name is {full}.'],
-				['agent', "Perfect, {caller}. I'll text you the new-patient forms and a confirmation."],
+				"Hi, I'm new to the area and I'd like to book {reason}.",
+				'Welcome! We are accepting new patients. Do you have dental insurance?',
+				'Yes, Delta Dental through my employer.',
+				'Great, we are in network with Delta Dental PPO. Would {day} at {time} work?',
+				'That works. My name is {full}.',
+				"Perfect, {caller}. I'll text you the new-patient forms and a confirmation.",
 			],
 			summary:
 				'New patient {full} booked {reason} for {day} at {time}; has Delta Dental PPO. Forms sent by SMS.',
@@ -406,15 +361,14 @@ const SCENARIOS: Record<BusinessKind, Scenario[]> = {
 		{
 			label: 'Insurance Question',
 			weight: 2,
-			vars: { insurer: ['Cigna DHMO', 'MetLife', 'Guardian', 'Humana Dental', 'Medicaid'] },
+			vars: {
+				insurer: ['Cigna DHMO', 'MetLife', 'Guardian', 'Humana Dental', 'Medicaid'],
+			},
 			turns: [
-				['user', 'Do you take {insurer}?'],
-				[
-					'agent',
-					"I know we're in network with Delta Dental PPO, but I'm not certain about {insurer}. I'll ask our billing team to call you.",
-				],
-				['user', 'Okay, please do. This is {full}.'],
-				['agent', 'Thank you, {caller}. Expect a call within one business day.'],
+				'Do you take {insurer}?',
+				"I know we're in network with Delta Dental PPO, but I'm not certain about {insurer}. I'll ask our billing team to call you.",
+				'Okay, please do. This is {full}.',
+				'Thank you, {caller}. Expect a call within one business day.',
 			],
 			summary:
 				'{full} asked whether the practice accepts {insurer}. The agent did not know and requested a billing callback.',
@@ -432,18 +386,12 @@ const SCENARIOS: Record<BusinessKind, Scenario[]> = {
 				],
 			},
 			turns: [
-				['user', 'Hi, I have {issue} and it really hurts. Can I be seen today?'],
-				[
-					'agent',
-					"I'm sorry you're in pain. We keep same-day slots for emergencies. Can you come in at {time}?",
-				],
-				['user', 'Yes, I can.'],
-				['agent', 'Great. May I have your name and date of birth?'],
-				['user', '{full}, March 4th, 1988.'],
-				[
-					'agent',
-					"You're booked for today at {time}, {caller}. If the swelling gets worse, go to urgent care.",
-				],
+				'Hi, I have {issue} and it really hurts. Can I be seen today?',
+				"I'm sorry you're in pain. We keep same-day slots for emergencies. Can you come in at {time}?",
+				'Yes, I can.',
+				'Great. May I have your name and date of birth?',
+				'{full}, March 4th, 1988.',
+				"You're booked for today at {time}, {caller}. If the swelling gets worse, go to urgent care.",
 			],
 			summary:
 				'{full} called with {issue} and was booked into a same-day emergency slot at {time}.',
@@ -453,12 +401,12 @@ const SCENARIOS: Record<BusinessKind, Scenario[]> = {
 			label: 'Reschedule',
 			weight: 2,
 			turns: [
-				['user', 'I need to move my appointment on {day}.'],
-				['agent', 'No problem. Can I have your name?'],
-				['user', '{full}.'],
-				['agent', 'I see your appointment. Would the following week, same time, work?'],
-				['user', 'Yes, that works.'],
-				['agent', "Done. You'll get an updated confirmation by text."],
+				'I need to move my appointment on {day}.',
+				'No problem. Can I have your name?',
+				'{full}.',
+				'I see your appointment. Would the following week, same time, work?',
+				'Yes, that works.',
+				"Done. You'll get an updated confirmation by text.",
 			],
 			summary: '{full} moved their {day} appointment to the following week.',
 			duration: [50, 140],
@@ -479,15 +427,12 @@ const SCENARIOS: Record<BusinessKind, Scenario[]> = {
 				],
 			},
 			turns: [
-				['user', 'Hello, I need help with {matter}.'],
-				[
-					'agent',
-					'I can help you schedule a consultation. A 30-minute consultation is $150. May I have your name?',
-				],
-				['user', "It's {full}."],
-				['agent', 'Thank you. Would you prefer to meet in person or over Zoom?'],
-				['user', 'Zoom, please. {day} afternoon if possible.'],
-				['agent', "I've requested {day} at {time} over Zoom. Our paralegal will confirm by email."],
+				'Hello, I need help with {matter}.',
+				'I can help you schedule a consultation. A 30-minute consultation is $150. May I have your name?',
+				"It's {full}.",
+				'Thank you. Would you prefer to meet in person or over Zoom?',
+				'Zoom, please. {day} afternoon if possible.',
+				"I've requested {day} at {time} over Zoom. Our paralegal will confirm by email.",
 			],
 			summary:
 				'{full} requested a consultation about {matter}; Zoom on {day} at {time} pending confirmation.',
@@ -498,11 +443,11 @@ const SCENARIOS: Record<BusinessKind, Scenario[]> = {
 			weight: 2,
 			channels: ['phone'],
 			turns: [
-				['user', 'Hi, this is {full}. I am a client of Ms. Harper. Could you give her a message?'],
-				['agent', 'Of course. What would you like me to pass along?'],
-				['user', 'Please tell her I signed the documents and dropped them off this morning.'],
-				['agent', "I'll let her know right away. Is this the best number to reach you?"],
-				['user', 'Yes, it is.'],
+				'Hi, this is {full}. I am a client of Ms. Harper. Could you give her a message?',
+				'Of course. What would you like me to pass along?',
+				'Please tell her I signed the documents and dropped them off this morning.',
+				"I'll let her know right away. Is this the best number to reach you?",
+				'Yes, it is.',
 			],
 			summary:
 				'Existing client {full} left a message for Ms. Harper: signed documents were dropped off.',
@@ -521,13 +466,10 @@ const SCENARIOS: Record<BusinessKind, Scenario[]> = {
 				],
 			},
 			turns: [
-				['user', '{question}'],
-				[
-					'agent',
-					"That's a good question. I don't have that information, but I can have someone call you back.",
-				],
-				['user', 'Please. My name is {full}.'],
-				['agent', 'Thank you, {caller}. Someone from the office will call you today.'],
+				'{question}',
+				"That's a good question. I don't have that information, but I can have someone call you back.",
+				'Please. My name is {full}.',
+				'Thank you, {caller}. Someone from the office will call you today.',
 			],
 			summary: '{full} asked: "{question}" The agent could not answer; callback requested.',
 			duration: [40, 100],
@@ -537,13 +479,10 @@ const SCENARIOS: Record<BusinessKind, Scenario[]> = {
 			weight: 1,
 			channels: ['phone'],
 			turns: [
-				['user', 'I was arrested last night and I need a lawyer.'],
-				[
-					'agent',
-					"I'm sorry to hear that. Harper & Lee doesn't handle criminal cases, but we can refer you to a criminal defense attorney.",
-				],
-				['user', 'Yes, please.'],
-				['agent', "I'll text you two referrals right now."],
+				'I was arrested last night and I need a lawyer.',
+				"I'm sorry to hear that. Harper & Lee doesn't handle criminal cases, but we can refer you to a criminal defense attorney.",
+				'Yes, please.',
+				"I'll text you two referrals right now.",
 			],
 			summary:
 				'Caller needed a criminal defense attorney; the firm does not handle criminal cases, referrals sent.',
@@ -562,12 +501,12 @@ const SCENARIOS: Record<BusinessKind, Scenario[]> = {
 				],
 			},
 			turns: [
-				['user', 'Hi, {issue}. Can you send someone?'],
-				['agent', 'Sure. We service all major brands. What is your address?'],
-				['user', '{address}.'],
-				['agent', 'We can be there {day} between 8 and noon. Does that work?'],
-				['user', 'Yes. My name is {full}.'],
-				['agent', "You're booked, {caller}."],
+				'Hi, {issue}. Can you send someone?',
+				'Sure. We service all major brands. What is your address?',
+				'{address}.',
+				'We can be there {day} between 8 and noon. Does that work?',
+				'Yes. My name is {full}.',
+				"You're booked, {caller}.",
 			],
 			summary: '{full} reported that {issue}; repair visit booked for {day} morning at {address}.',
 			duration: [80, 220],
@@ -576,9 +515,9 @@ const SCENARIOS: Record<BusinessKind, Scenario[]> = {
 			label: 'Maintenance Plan',
 			weight: 2,
 			turns: [
-				['user', 'What does your maintenance plan include?'],
-				['agent', 'Two tune-ups a year and 15% off repairs, for $189 a year.'],
-				['user', "I'll think about it. Thanks."],
+				'What does your maintenance plan include?',
+				'Two tune-ups a year and 15% off repairs, for $189 a year.',
+				"I'll think about it. Thanks.",
 			],
 			summary: 'Caller asked about the maintenance plan; did not sign up.',
 			duration: [30, 90],
@@ -593,13 +532,10 @@ const SCENARIOS: Record<BusinessKind, Scenario[]> = {
 				reason: ['vaccines', 'a wellness exam', 'an ear infection', 'a limp'],
 			},
 			turns: [
-				['user', 'Hi, I need to bring in {pet} for {reason}.'],
-				['agent', 'We can help with that. Would {day} at {time} work?'],
-				['user', 'Yes, perfect. My name is {full}.'],
-				[
-					'agent',
-					"You're all set for {day} at {time}, {caller}. Please bring any previous records.",
-				],
+				'Hi, I need to bring in {pet} for {reason}.',
+				'We can help with that. Would {day} at {time} work?',
+				'Yes, perfect. My name is {full}.',
+				"You're all set for {day} at {time}, {caller}. Please bring any previous records.",
 			],
 			summary: '{full} booked {pet} for {reason} on {day} at {time}.',
 			duration: [60, 180],
@@ -616,12 +552,9 @@ const SCENARIOS: Record<BusinessKind, Scenario[]> = {
 				],
 			},
 			turns: [
-				['user', 'Help, {issue}!'],
-				[
-					'agent',
-					'Please go to the emergency animal hospital on 5th Street now; they are open 24/7. I will let them know you are coming.',
-				],
-				['user', 'Okay, going now.'],
+				'Help, {issue}!',
+				'Please go to the emergency animal hospital on 5th Street now; they are open 24/7. I will let them know you are coming.',
+				'Okay, going now.',
 			],
 			summary: 'Emergency: {issue}. Caller {full} was sent to the 24/7 emergency animal hospital.',
 			duration: [25, 70],
@@ -637,9 +570,9 @@ const SCENARIOS: Record<BusinessKind, Scenario[]> = {
 				],
 			},
 			turns: [
-				['user', '{question}'],
-				['agent', "I'm not sure. I'll have our front desk call you back."],
-				['user', 'Thanks, this is {full}.'],
+				'{question}',
+				"I'm not sure. I'll have our front desk call you back.",
+				'Thanks, this is {full}.',
 			],
 			summary: '{full} asked: "{question}" The agent did not know; callback requested.',
 			duration: [30, 80],
@@ -659,10 +592,10 @@ const SCENARIOS: Record<BusinessKind, Scenario[]> = {
 				],
 			},
 			turns: [
-				['user', 'Hi, {issue} on my 2017 Honda Civic.'],
-				['agent', 'We can take a look. Can you drop it off {day} morning?'],
-				['user', 'Yes. Name is {full}.'],
-				['agent', "Great, {caller}. We'll see you {day} morning."],
+				'Hi, {issue} on my 2017 Honda Civic.',
+				'We can take a look. Can you drop it off {day} morning?',
+				'Yes. Name is {full}.',
+				"Great, {caller}. We'll see you {day} morning.",
 			],
 			summary: '{full} reported that {issue} (2017 Honda Civic); drop-off {day} morning.',
 			duration: [50, 150],
@@ -672,12 +605,9 @@ const SCENARIOS: Record<BusinessKind, Scenario[]> = {
 			weight: 2,
 			channels: ['phone'],
 			turns: [
-				['user', 'Hi, is my car ready? This is {full}.'],
-				[
-					'agent',
-					"Let me check. The technician is finishing up; it should be ready by {time}. We'll text you.",
-				],
-				['user', 'Thanks.'],
+				'Hi, is my car ready? This is {full}.',
+				"Let me check. The technician is finishing up; it should be ready by {time}. We'll text you.",
+				'Thanks.',
 			],
 			summary: '{full} asked whether their car was ready; told it should be ready by {time}.',
 			duration: [25, 70],
@@ -690,9 +620,9 @@ const GENERIC: Scenario[] = [
 		label: 'Business Hours',
 		weight: 2,
 		turns: [
-			['user', 'What are your hours on {day}?'],
-			['agent', "We're open from 8 in the morning until 5 in the afternoon on {day}."],
-			['user', 'Thank you.'],
+			'What are your hours on {day}?',
+			"We're open from 8 in the morning until 5 in the afternoon on {day}.",
+			'Thank you.',
 		],
 		summary: 'Caller asked about opening hours on {day}.',
 		duration: [20, 60],
@@ -703,11 +633,8 @@ const GENERIC: Scenario[] = [
 		channels: ['phone'],
 		anonymous: true,
 		turns: [
-			[
-				'user',
-				"This is an important message about your vehicle's extended warranty. Press one to speak to an agent.",
-			],
-			['agent', "This line is for {business} customers. I'll end the call now."],
+			"This is an important message about your vehicle's extended warranty. Press one to speak to an agent.",
+			"This line is for {business} customers. I'll end the call now.",
 		],
 		summary: 'Robocall about an extended vehicle warranty. No action needed.',
 		duration: [10, 35],
@@ -718,9 +645,9 @@ const GENERIC: Scenario[] = [
 		weight: 1,
 		channels: ['phone'],
 		turns: [
-			['user', 'Hi, is this the pizza place on Elm?'],
-			['agent', "No, you've reached {business}. Sorry about that!"],
-			['user', 'Oh, sorry.'],
+			'Hi, is this the pizza place on Elm?',
+			"No, you've reached {business}. Sorry about that!",
+			'Oh, sorry.',
 		],
 		summary: 'Wrong number: caller was looking for a pizza restaurant.',
 		duration: [12, 30],
@@ -742,103 +669,30 @@ export function scenariosFor(kind: BusinessKind): Scenario[] {
 	return [...SCENARIOS[kind], ...GENERIC];
 }
 
-export const FIRST_NAMES = [
-	'Sam',
-	'Maria',
-	'James',
-	'Priya',
-	'David',
-	'Aisha',
-	'Michael',
-	'Elena',
-	'Chris',
-	'Fatima',
-	'Daniel',
-	'Grace',
-	'Kevin',
-	'Sofia',
-	'Brian',
-	'Mei',
-	'Jason',
-	'Olga',
-	'Tyler',
-	'Nadia',
-	'Marcus',
-	'Hannah',
-	'Luis',
-	'Yuki',
-	'Robert',
-	'Chloe',
-	'Andre',
-	'Leah',
-	'Patrick',
-	'Zoe',
-	'Omar',
-	'Emma',
-	'Ethan',
-	'Rosa',
-	'Noah',
-	'Isabel',
-];
+const words = (text: string, separator = ' ') => text.split(separator);
 
-export const LAST_NAMES = [
-	'Johnson',
-	'Garcia',
-	'Patel',
-	'Nguyen',
-	'Smith',
-	'Kim',
-	'Brown',
-	'Lopez',
-	'Okafor',
-	'Miller',
-	'Chen',
-	'Davis',
-	'Rossi',
-	'Wilson',
-	"O'Brien",
-	'Martinez',
-	'Schmidt',
-	'Anderson',
-	'Taylor',
-	'Haddad',
-	'Moore',
-	'Ivanova',
-	'Jackson',
-	'White',
-	'Sato',
-	'Clark',
-	'Lewis',
-	'Walker',
-];
-
-export const STREETS = [
-	'Maple Ave',
-	'Oak Street',
-	'Elm Drive',
-	'Cedar Lane',
-	'Pine Court',
-	'Birch Road',
-	'Lakeview Blvd',
-	'Hillcrest Way',
-	'Willow Street',
-	'Sunset Drive',
-	'River Road',
-	'Park Place',
-];
+export const FIRST_NAMES = words(
+	'Sam Maria James Priya David Aisha Michael Elena Chris Fatima Daniel Grace Kevin ' +
+		'Sofia Brian Mei Jason Olga Tyler Nadia Marcus Hannah Luis Yuki Robert Chloe ' +
+		'Andre Leah Patrick Zoe Omar Emma Ethan Rosa Noah Isabel',
+);
+export const LAST_NAMES = words(
+	'Johnson Garcia Patel Nguyen Smith Kim Brown Lopez Okafor Miller Chen Davis Rossi ' +
+		"Wilson O'Brien Martinez Schmidt Anderson Taylor Haddad Moore Ivanova Jackson " +
+		'White Sato Clark Lewis Walker',
+);
+export const STREETS = words(
+	'Maple Ave, Oak Street, Elm Drive, Cedar Lane, Pine Court, Birch Road, ' +
+		'Lakeview Blvd, Hillcrest Way, Willow Street, Sunset Drive, River Road, ' +
+		'Park Place',
+	', ',
+);
+export const TIMES = words(
+	'8:30 AM, 9:00 AM, 10:15 AM, 11:00 AM, 1:30 PM, 2:45 PM, 3:30 PM, 4:15 PM',
+	', ',
+);
 
 export const DAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
-
-export const TIMES = [
-	'8:30 AM',
-	'9:00 AM',
-	'10:15 AM',
-	'11:00 AM',
-	'1:30 PM',
-	'2:45 PM',
-	'3:30 PM',
-	'4:15 PM',
-];
 
 export const AREA_CODES = ['217', '312', '415', '512', '617', '646', '702', '773', '818', '919'];
 

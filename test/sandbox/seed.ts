@@ -248,10 +248,9 @@ export function makeConversation(rng: Prng, spec: ConversationSpec): StoredConve
 			i === 0
 				? 0.4 + rng.int(0, 10) / 10
 				: Math.min(duration - 0.5, elapsed + Math.max(0.8, share * (0.6 + rng.next() * 0.8)));
-		const [role, text] =
-			i === 0
-				? (['agent', isPhone ? agent.greeting_message : WEB_GREETING] as const)
-				: scenario.turns[i - 1];
+		const text =
+			i === 0 ? (isPhone ? agent.greeting_message : WEB_GREETING) : scenario.turns[i - 1];
+		const role = i % 2 === 1 ? 'user' : 'agent';
 		transcript[i] = { role, content: fill(text, vars), elapsed_s: Math.round(elapsed * 10) / 10 };
 	}
 
