@@ -70,10 +70,10 @@ export function checkSchema(doc: Schema, schema: Schema, value: unknown, at = '$
 		const target = doc.components?.schemas?.[schema.$ref.replace('#/components/schemas/', '')];
 		return target ? checkSchema(doc, target, value, at) : [`${at}: unresolved ${schema.$ref}`];
 	}
-	if (schema.oneOf) {
-		const passing = schema.oneOf.filter((s: Schema) => !checkSchema(doc, s, value, at).length);
-		return passing.length === 1 ? [] : [`${at}: matches ${passing.length} of oneOf`];
-	}
+	if (schema.anyOf)
+		return schema.anyOf.some((s: Schema) => !checkSchema(doc, s, value, at).length)
+			? []
+			: [`${at}: matches none of anyOf`];
 	const actual = typeOf(value);
 	const types: string[] = schema.type === undefined ? [actual] : [schema.type].flat();
 	if (!types.some((t) => t === actual || (t === 'number' && actual === 'integer')))

@@ -1,7 +1,9 @@
 /**
- * GET /api/v1/openapi.json: an OpenAPI 3.1 description of exactly what the sandbox serves, built from
- * the same limits the validators use (schemas.ts).
+ * GET /api/v1/openapi.json: an OpenAPI 3.1 description of exactly what the sandbox serves: the served
+ * shapes (types.ts) and the limits the validators use (schemas.ts).
  */
+import { z } from 'zod/v4';
+
 import {
 	AGENT_TEXT_FIELDS,
 	API_PREFIX,
@@ -10,29 +12,28 @@ import {
 	PAGE_LIMIT,
 	WRITABLE_AGENT_FIELDS,
 } from './schemas';
+import { SHAPES } from './types';
 
 type Json = Record<string, unknown>;
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const nullable = (type: string, extra: Json = {}) => ({ type: [type, 'null'], ...extra });
-const object = (properties: Record<string, Json>, extra: Json = {}): Json => ({
-	type: 'object',
-	properties,
-	required: Object.keys(properties),
-	additionalProperties: false,
-	...extra,
-});
-const timestamp = {
-	type: 'string',
-	format: 'date-time',
-	description: 'UTC, second precision, trailing Z',
-	example: '2026-06-09T14:03:00Z',
-};
 
-const webChat = {
-	device_type: { type: 'string', enum: ['desktop', 'mobile', 'tablet'] },
-	origin_url: { type: 'string' },
-};
+/** The served shapes (types.ts) as JSON schemas, without zod's safe-integer bounds. */
+function shapeSchemas(): Record<string, Json> {
+	const { schemas } = z.toJSONSchema(SHAPES, {
+		uri: (id) => ref(id).$ref,
+		override: ({ jsonSchema: s }) => {
+			if (s.type === 'integer' && s.minimum === Number.MIN_SAFE_INTEGER) delete s.minimum;
+			if (s.type === 'integer' && s.maximum === Number.MAX_SAFE_INTEGER) delete s.maximum;
+		},
+	});
+	return Object.fromEntries(
+		Object.entries(schemas).map(([name, { $schema: _, $id: __, id: ___, ...schema }]) => [
+			name,
+			schema,
+		]),
+	);
+}
 
 const errorResponse = (description: string) => ({
 	description,
@@ -232,70 +233,7 @@ export function buildOpenApi(serverUrl?: string): Json {
 				},
 			},
 			schemas: {
-				Error: object({ detail: { type: 'string' } }),
-				WhoAmI: object({
-					user_id: { type: 'integer' },
-					email: { type: 'string' },
-					auth_method: { type: 'string', enum: ['api_key'] },
-					api_key_prefix: { type: 'string', description: 'rr_live_ and 4 more characters' },
-					scopes: { type: 'array', items: { type: 'string', enum: ['read', 'write'] } },
-				}),
-				WebChat: object(webChat),
-				WebChatDetail: object({ ...webChat, visitor_ip: { type: 'string' } }),
-				TranscriptTurn: object({
-					role: { type: 'string', enum: ['agent', 'user'] },
-					content: { type: 'string' },
-					elapsed_s: { type: 'number', minimum: 0, description: 'Seconds since the start' },
-				}),
-				ConversationSummary: object(
-					conversationProps({ oneOf: [ref('WebChat'), { type: 'null' }] }),
-				),
-				ConversationDetail: object({
-					...conversationProps({ oneOf: [ref('WebChatDetail'), { type: 'null' }] }),
-					transcript: { type: 'array', items: ref('TranscriptTurn') },
-					recording_url: nullable('string', {
-						format: 'uri',
-						description:
-							"The call's audio file (audio/mpeg or audio/wav) for answered phone calls; null for web chats and hang-ups. On the API's own origin it needs the key (scope read); on another origin (media storage) it needs none.",
-					}),
-				}),
-				ConversationPage: object({
-					conversations: { type: 'array', items: ref('ConversationSummary') },
-					next_before_id: nullable('integer', { description: 'null on the last page' }),
-					limit: { type: 'integer', minimum: PAGE_LIMIT.min, maximum: PAGE_LIMIT.max },
-				}),
-				AgentSummary: object(agentSummaryProps()),
-				AgentList: object({ agents: { type: 'array', items: ref('AgentSummary') } }),
-				AgentDetail: object({
-					id: { type: 'integer' },
-					phone_number: { type: 'string' },
-					subscription_type: { type: 'string' },
-					agent_name: { type: 'string' },
-					voice: { type: 'string' },
-					greeting_message: { type: 'string' },
-					agent_goal: { type: 'string' },
-					business_name: { type: 'string' },
-					business_website: { type: 'string' },
-					business_services: { type: 'string' },
-					faq: {
-						type: 'object',
-						description: 'question → answer',
-						additionalProperties: { type: 'string' },
-					},
-					appointment_booking: object({
-						sms_enabled: { type: 'boolean' },
-						sms_url: nullable('string'),
-						sms_purpose: nullable('string'),
-					}),
-					features: object({
-						web_chat_enabled: { type: 'boolean' },
-						live_context_enabled: { type: 'boolean' },
-						webhook_enabled: { type: 'boolean' },
-						webhook_url: nullable('string'),
-					}),
-					is_suspended: { type: 'boolean' },
-					created_at: timestamp,
-				}),
+				...shapeSchemas(),
 				AgentUpdate: {
 					type: 'object',
 					minProperties: 1,
@@ -316,45 +254,8 @@ export function buildOpenApi(serverUrl?: string): Json {
 						},
 					},
 				},
-				AgentUpdateResult: object({
-					id: { type: 'integer' },
-					updated: { type: 'array', items: { type: 'string', enum: [...WRITABLE_AGENT_FIELDS] } },
-				}),
 			},
 		},
 	};
 	return doc;
-}
-
-function conversationProps(webChat: Json): Record<string, Json> {
-	return {
-		id: { type: 'integer' },
-		channel: { type: 'string', enum: [...CHANNELS] },
-		agent_id: { type: 'integer' },
-		from: nullable('string', {
-			description: 'Caller number (E.164) for phone calls; null for web chats',
-		}),
-		to: nullable('string', { description: 'The agent number for phone calls; null for web chats' }),
-		caller_name: nullable('string'),
-		label: { type: 'string' },
-		summary: { type: 'string' },
-		started_at: timestamp,
-		ended_at: timestamp,
-		duration_seconds: { type: 'integer', minimum: 0 },
-		end_reason: { type: 'string' },
-		is_archived: { type: 'boolean' },
-		is_viewed: { type: 'boolean' },
-		web_chat: webChat,
-	};
-}
-
-function agentSummaryProps(): Record<string, Json> {
-	return {
-		id: { type: 'integer' },
-		phone_number: { type: 'string' },
-		agent_name: { type: 'string' },
-		business_name: { type: 'string' },
-		subscription_type: { type: 'string' },
-		created_at: timestamp,
-	};
 }

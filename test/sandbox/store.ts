@@ -265,6 +265,6 @@ export class Store {
 			if (value !== undefined) (agent as unknown as Record<string, unknown>)[field] = value;
 		}
 		if (faq !== undefined) agent.faq = faqFromEntries(faq);
-		return { id, updated: order };
+		return { id, updated: order as AgentUpdateResult['updated'] };
 	}
 }

@@ -1,7 +1,10 @@
 /**
- * Shapes served by the sandbox RingReady API (docs/ringready-api.md, snake_case as sent), plus the
- * sandbox's options and controls (README.md says what each one does).
+ * The shapes the sandbox RingReady API serves (docs/ringready-api.md, snake_case as sent), written once
+ * as zod schemas: the TypeScript types and the OpenAPI document's schemas (openapi.ts) come from them.
+ * Then the sandbox's options and controls (README.md says what each one does).
  */
+import { z } from 'zod/v4';
+
 import type {
 	FailingConversationSpec,
 	FaultSpec,
@@ -11,136 +14,160 @@ import type {
 	SlowSpec,
 } from './controls';
 import type { RecordingAnswerSpec, RecordingRequest } from './recordings';
+import { CHANNELS, PAGE_LIMIT, WRITABLE_AGENT_FIELDS } from './schemas';
 
-export type {
-	FailingConversationSpec,
-	FaultSpec,
-	RateLimitSpec,
-	RedirectSpec,
-	ScriptedResponse,
-	SlowSpec,
-} from './controls';
-export type {
-	RecordingAnswerKind,
-	RecordingAnswerSpec,
-	RecordingAudio,
-	RecordingOrigin,
-	RecordingRequest,
-} from './recordings';
+export type * from './controls';
+export type * from './recordings';
+
+/** The served shapes by name: openapi.ts lists them as its components. */
+export const SHAPES = z.registry<{ id: string }>();
+const shape = <T extends z.ZodType>(id: string, schema: T): T => (
+	SHAPES.add(schema, { id }),
+	schema
+);
+
+const int = z.number().int();
+const timestamp = z.string().meta({
+	format: 'date-time',
+	description: 'UTC, second precision, trailing Z',
+	example: '2026-06-09T14:03:00Z',
+});
+const scope = z.enum(['read', 'write']);
 
 export type AccountName = 'A' | 'B';
-export type Channel = 'phone' | 'web_chat';
-export type Scope = 'read' | 'write';
+export type Channel = (typeof CHANNELS)[number];
+export type Scope = z.infer<typeof scope>;
 
-export interface WhoAmI {
-	user_id: number;
-	email: string;
-	auth_method: 'api_key';
-	api_key_prefix: string;
-	scopes: Scope[];
-}
+export const WhoAmI = shape(
+	'WhoAmI',
+	z.object({
+		user_id: int,
+		email: z.string(),
+		auth_method: z.enum(['api_key']),
+		api_key_prefix: z.string().describe('rr_live_ and 4 more characters'),
+		scopes: z.array(scope),
+	}),
+);
 
-export interface WebChatInfo {
-	device_type: 'desktop' | 'mobile' | 'tablet';
-	origin_url: string;
-}
+const webChat = { device_type: z.enum(['desktop', 'mobile', 'tablet']), origin_url: z.string() };
+const WebChat = shape('WebChat', z.object(webChat));
+const WebChatDetail = shape('WebChatDetail', z.object({ ...webChat, visitor_ip: z.string() }));
 
-export interface WebChatDetailInfo extends WebChatInfo {
-	visitor_ip: string;
-}
+export const TranscriptTurn = shape(
+	'TranscriptTurn',
+	z.object({
+		role: z.enum(['agent', 'user']).describe('agent (the AI receptionist) or user (the caller)'),
+		content: z.string(),
+		elapsed_s: z.number().min(0).describe('Seconds since the start (one decimal)'),
+	}),
+);
 
-export interface TranscriptTurn {
-	/** `agent` (the AI receptionist) or `user` (the caller / chat visitor). */
-	role: 'agent' | 'user';
-	content: string;
-	/** Seconds since the conversation started (one decimal). */
-	elapsed_s: number;
-}
+/** Also null, as are duration_seconds and end_reason, while a conversation goes on (addConversations `live`). */
+const ended = { ended_at: timestamp, duration_seconds: int.min(0), end_reason: z.string() };
+const conversation = {
+	id: int,
+	channel: z.enum(CHANNELS),
+	agent_id: int,
+	from: z.string().nullable().describe('Caller number (E.164) for phone calls; null for web chats'),
+	to: z.string().nullable().describe('The agent number for phone calls; null for web chats'),
+	caller_name: z.string().nullable(),
+	label: z.string(),
+	summary: z.string(),
+	started_at: timestamp,
+	...ended,
+	is_archived: z.boolean(),
+	is_viewed: z.boolean(),
+};
 
 /** A conversation as listed by GET /api/v1/conversations. */
-export interface ConversationSummary {
-	id: number;
-	channel: Channel;
-	agent_id: number;
-	/** Caller's number (E.164) for phone calls; null for web chats. */
-	from: string | null;
-	/** The agent's number for phone calls; null for web chats. */
-	to: string | null;
-	caller_name: string | null;
-	label: string;
-	summary: string;
-	started_at: string;
-	/** null (as are duration_seconds and end_reason) while a conversation is still going on (addConversations `live`). */
-	ended_at: string;
-	duration_seconds: number;
-	end_reason: string;
-	is_archived: boolean;
-	is_viewed: boolean;
-	/** Present (non-null) for web chats, null for phone calls. */
-	web_chat: WebChatInfo | null;
-}
+export const ConversationSummary = shape(
+	'ConversationSummary',
+	z.object({ ...conversation, web_chat: WebChat.nullable() }),
+);
 
 /** GET /api/v1/conversations/{id}: the list item plus transcript, recording_url and web_chat.visitor_ip. */
-export interface ConversationDetail extends Omit<ConversationSummary, 'web_chat'> {
-	web_chat: WebChatDetailInfo | null;
-	transcript: TranscriptTurn[];
-	/**
-	 * The call's audio for answered phone calls, on the sandbox's own origin (needs the owner's key)
-	 * or on its media origin (no key); null for web chats and hang-ups. See recordings.ts.
-	 */
-	recording_url: string | null;
-}
+export const ConversationDetail = shape(
+	'ConversationDetail',
+	z.object({
+		...conversation,
+		web_chat: WebChatDetail.nullable(),
+		transcript: z.array(TranscriptTurn),
+		recording_url: z.string().nullable().meta({
+			format: 'uri',
+			description:
+				"The call's audio file (audio/mpeg or audio/wav) for answered phone calls; null for web chats and hang-ups. On the API's own origin it needs the key (scope read); on another origin (media storage) it needs none.",
+		}),
+	}),
+);
 
-/** What `control.addConversations` returns: full detail objects. */
-export type Conversation = ConversationDetail;
+export const ConversationPage = shape(
+	'ConversationPage',
+	z.object({
+		conversations: z.array(ConversationSummary),
+		next_before_id: int.nullable().describe('null on the last page'),
+		limit: int.min(PAGE_LIMIT.min).max(PAGE_LIMIT.max),
+	}),
+);
 
-export interface ConversationPage {
-	conversations: ConversationSummary[];
-	next_before_id: number | null;
-	limit: number;
-}
+export const AgentSummary = shape(
+	'AgentSummary',
+	z.object({
+		id: int,
+		phone_number: z.string(),
+		agent_name: z.string(),
+		business_name: z.string(),
+		subscription_type: z.string(),
+		created_at: timestamp,
+	}),
+);
+shape('AgentList', z.object({ agents: z.array(AgentSummary) }));
 
-export interface AgentSummary {
-	id: number;
-	phone_number: string;
-	agent_name: string;
-	business_name: string;
-	subscription_type: string;
-	created_at: string;
-}
+export const AgentDetail = shape(
+	'AgentDetail',
+	z.object({
+		id: int,
+		phone_number: z.string(),
+		subscription_type: z.string(),
+		agent_name: z.string(),
+		voice: z.string(),
+		greeting_message: z.string(),
+		agent_goal: z.string(),
+		business_name: z.string(),
+		business_website: z.string(),
+		business_services: z.string(),
+		/** Keys are arbitrary strings (`__proto__` included): the object has a null prototype. */
+		faq: z.record(z.string(), z.string()).describe('question → answer'),
+		appointment_booking: z.object({
+			sms_enabled: z.boolean(),
+			sms_url: z.string().nullable(),
+			sms_purpose: z.string().nullable(),
+		}),
+		features: z.object({
+			web_chat_enabled: z.boolean(),
+			live_context_enabled: z.boolean(),
+			webhook_enabled: z.boolean(),
+			webhook_url: z.string().nullable(),
+		}),
+		is_suspended: z.boolean(),
+		created_at: timestamp,
+	}),
+);
 
-export interface AgentDetail {
-	id: number;
-	phone_number: string;
-	subscription_type: string;
-	agent_name: string;
-	voice: string;
-	greeting_message: string;
-	agent_goal: string;
-	business_name: string;
-	business_website: string;
-	business_services: string;
-	/** question → answer. Keys are arbitrary strings (`__proto__` included): the object has a null prototype. */
-	faq: Record<string, string>;
-	appointment_booking: { sms_enabled: boolean; sms_url: string | null; sms_purpose: string | null };
-	features: {
-		web_chat_enabled: boolean;
-		live_context_enabled: boolean;
-		webhook_enabled: boolean;
-		webhook_url: string | null;
-	};
-	is_suspended: boolean;
-	created_at: string;
-}
+export const AgentUpdateResult = shape(
+	'AgentUpdateResult',
+	z.object({ id: int, updated: z.array(z.enum(WRITABLE_AGENT_FIELDS)) }),
+);
 
-export interface AgentUpdateResult {
-	id: number;
-	updated: string[];
-}
+shape('Error', z.object({ detail: z.string() }));
 
-export interface ErrorBody {
-	detail: string;
-}
+export type WhoAmI = z.infer<typeof WhoAmI>;
+export type TranscriptTurn = z.infer<typeof TranscriptTurn>;
+export type ConversationSummary = z.infer<typeof ConversationSummary>;
+export type ConversationDetail = z.infer<typeof ConversationDetail>;
+export type ConversationPage = z.infer<typeof ConversationPage>;
+export type AgentSummary = z.infer<typeof AgentSummary>;
+export type AgentDetail = z.infer<typeof AgentDetail>;
+export type AgentUpdateResult = z.infer<typeof AgentUpdateResult>;
 
 // ---------------------------------------------------------------------------------------------
 // Sandbox options and controls
