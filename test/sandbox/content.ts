@@ -218,8 +218,14 @@ export const AGENT_SEEDS: AgentSeed[] = [
 ];
 
 // ---------------------------------------------------------------------------------------------
-// Conversation scenarios. Templates use {name} placeholders: {agent}, {business}, {caller}, {full},
-// {day}, {time}, {address} and the scenario's own `vars`.
+// Conversation scenarios, as scripts: per business kind (and `generic`, for every kind), each
+// scenario's header `# label; weight N; MIN-MAX s` (its share and duration) with optional
+// `phone only`, `anonymous` (no caller details), `silent` (empty transcript, no recording) and
+// `ends <end_reason>`; then `{name} option` lines (one option of a placeholder is drawn per
+// conversation), the turns after the agent's greeting, and the summary. Placeholders: {agent},
+// {business}, {caller}, {full}, {day}, {time}, {address} and the scenario's own.
+
+export type Role = 'agent' | 'user';
 
 export interface Scenario {
 	label: string;
@@ -227,446 +233,287 @@ export interface Scenario {
 	/** Channels it happens on (default both; web chat only where the agent has it). */
 	channels?: Channel[];
 	vars?: Record<string, string[]>;
-	/** What the caller says, then the agent, in turn (after the agent's greeting). */
-	turns: string[];
+	turns: Array<[Role, string]>;
 	summary: string;
 	/** Seconds. */
 	duration: [number, number];
 	endReasons?: { phone?: string[]; web_chat?: string[] };
-	/** A call with no caller details (hang-ups, robocalls). */
 	anonymous?: boolean;
-	/** No recording, and an empty transcript. */
 	silent?: boolean;
 }
 
-const SCENARIOS: Record<BusinessKind, Scenario[]> = {
-	plumbing: [
-		{
-			label: 'Emergency Repair',
-			weight: 4,
-			vars: {
-				problem: [
-					'a pipe burst under the kitchen sink',
-					'the water heater is leaking all over the garage',
-					'the basement floor drain is backing up',
-					'water is coming through the ceiling under the upstairs bathroom',
-					'the main line to the street seems to be clogged',
-				],
-			},
-			turns: [
-				'Hi, {problem}. Can someone come out today?',
-				"I'm sorry to hear that. We offer 24/7 emergency service. Can I get your name and the address?",
-				"It's {full}, {address}.",
-				'Thank you, {caller}. Have you been able to shut off the main water valve?',
-				'Yes, I turned it off about ten minutes ago.',
-				"Good. I've flagged this as urgent. A technician will call you back within 15 minutes with an arrival time.",
-				'Great, thank you so much.',
-			],
-			summary:
-				'{full} reported that {problem} at {address} and asked for same-day service. Flagged as urgent for a technician callback.',
-			duration: [95, 300],
-		},
-		{
-			label: 'Quote Request',
-			weight: 3,
-			vars: {
-				job: [
-					'replacing a 50-gallon water heater',
-					'repiping an older house',
-					'installing a new kitchen faucet',
-					'a sewer line camera inspection',
-				],
-			},
-			turns: [
-				"Hello, I'd like a quote for {job}.",
-				'Happy to help. We give free estimates on every job. Is this for a home or a business?',
-				"It's my home, at {address}.",
-				'Got it. What days work best for an estimator to stop by?',
-				'{day} morning would be ideal.',
-				"I'll text you a booking link for {day} morning. Anything else I can help with?",
-				"No, that's it. Thanks.",
-			],
-			summary:
-				'{full} asked for a free estimate for {job} at {address}; prefers {day} morning. Booking link sent by SMS.',
-			duration: [80, 240],
-		},
-		{
-			label: 'Appointment Request',
-			weight: 3,
-			vars: {
-				job: [
-					'drain cleaning',
-					'a leaking toilet',
-					'a garbage disposal that hums but does not spin',
-					'low water pressure in the shower',
-				],
-			},
-			turns: [
-				'Hi, can I book someone for {job}?',
-				'Of course. What day works for you?',
-				'{day}, ideally around {time}.',
-				'We have a technician available {day} at {time}. Can I confirm your name and address?',
-				'{full}, {address}.',
-				"You're booked for {day} at {time}. You'll get a confirmation text shortly.",
-			],
-			summary: '{full} booked a visit for {job} on {day} at {time} at {address}.',
-			duration: [70, 200],
-		},
-		{
-			label: 'Callback Requested',
-			weight: 2,
-			vars: {
-				question: [
-					'Do you install tankless water heaters?',
-					'Do you do backflow testing for commercial buildings?',
-					'Can you work with my home warranty company?',
-					'Do you offer senior discounts?',
-					'Do you install water softeners?',
-				],
-			},
-			turns: [
-				'{question}',
-				"I'm not sure about that. Let me have someone from the team call you back with an answer.",
-				'Okay. My name is {full}.',
-				'Thanks, {caller}. Someone will get back to you today.',
-			],
-			summary: '{full} asked: "{question}" The agent could not answer and promised a callback.',
-			duration: [40, 120],
-		},
-	],
-	dental: [
-		{
-			label: 'New Patient',
-			weight: 4,
-			vars: {
-				reason: [
-					'a cleaning and checkup',
-					'a consultation about whitening',
-					'an Invisalign consultation',
-					'a checkup for my two kids',
-				],
-			},
-			turns: [
-				"Hi, I'm new to the area and I'd like to book {reason}.",
-				'Welcome! We are accepting new patients. Do you have dental insurance?',
-				'Yes, Delta Dental through my employer.',
-				'Great, we are in network with Delta Dental PPO. Would {day} at {time} work?',
-				'That works. My name is {full}.',
-				"Perfect, {caller}. I'll text you the new-patient forms and a confirmation.",
-			],
-			summary:
-				'New patient {full} booked {reason} for {day} at {time}; has Delta Dental PPO. Forms sent by SMS.',
-			duration: [90, 260],
-		},
-		{
-			label: 'Insurance Question',
-			weight: 2,
-			vars: {
-				insurer: ['Cigna DHMO', 'MetLife', 'Guardian', 'Humana Dental', 'Medicaid'],
-			},
-			turns: [
-				'Do you take {insurer}?',
-				"I know we're in network with Delta Dental PPO, but I'm not certain about {insurer}. I'll ask our billing team to call you.",
-				'Okay, please do. This is {full}.',
-				'Thank you, {caller}. Expect a call within one business day.',
-			],
-			summary:
-				'{full} asked whether the practice accepts {insurer}. The agent did not know and requested a billing callback.',
-			duration: [35, 110],
-		},
-		{
-			label: 'Dental Emergency',
-			weight: 2,
-			vars: {
-				issue: [
-					'a cracked molar',
-					'a lost filling',
-					'a bad toothache since last night',
-					'a swollen jaw',
-				],
-			},
-			turns: [
-				'Hi, I have {issue} and it really hurts. Can I be seen today?',
-				"I'm sorry you're in pain. We keep same-day slots for emergencies. Can you come in at {time}?",
-				'Yes, I can.',
-				'Great. May I have your name and date of birth?',
-				'{full}, March 4th, 1988.',
-				"You're booked for today at {time}, {caller}. If the swelling gets worse, go to urgent care.",
-			],
-			summary:
-				'{full} called with {issue} and was booked into a same-day emergency slot at {time}.',
-			duration: [70, 180],
-		},
-		{
-			label: 'Reschedule',
-			weight: 2,
-			turns: [
-				'I need to move my appointment on {day}.',
-				'No problem. Can I have your name?',
-				'{full}.',
-				'I see your appointment. Would the following week, same time, work?',
-				'Yes, that works.',
-				"Done. You'll get an updated confirmation by text.",
-			],
-			summary: '{full} moved their {day} appointment to the following week.',
-			duration: [50, 140],
-		},
-	],
-	law: [
-		{
-			label: 'Consultation Request',
-			weight: 4,
-			channels: ['phone'],
-			vars: {
-				matter: [
-					'a divorce and custody arrangement',
-					'updating my will after my father passed',
-					'setting up a trust for my children',
-					'a dispute with my landlord over the security deposit',
-					'forming an LLC for my bakery',
-				],
-			},
-			turns: [
-				'Hello, I need help with {matter}.',
-				'I can help you schedule a consultation. A 30-minute consultation is $150. May I have your name?',
-				"It's {full}.",
-				'Thank you. Would you prefer to meet in person or over Zoom?',
-				'Zoom, please. {day} afternoon if possible.',
-				"I've requested {day} at {time} over Zoom. Our paralegal will confirm by email.",
-			],
-			summary:
-				'{full} requested a consultation about {matter}; Zoom on {day} at {time} pending confirmation.',
-			duration: [100, 320],
-		},
-		{
-			label: 'Message for Attorney',
-			weight: 2,
-			channels: ['phone'],
-			turns: [
-				'Hi, this is {full}. I am a client of Ms. Harper. Could you give her a message?',
-				'Of course. What would you like me to pass along?',
-				'Please tell her I signed the documents and dropped them off this morning.',
-				"I'll let her know right away. Is this the best number to reach you?",
-				'Yes, it is.',
-			],
-			summary:
-				'Existing client {full} left a message for Ms. Harper: signed documents were dropped off.',
-			duration: [45, 120],
-		},
-		{
-			label: 'Callback Requested',
-			weight: 2,
-			channels: ['phone'],
-			vars: {
-				question: [
-					'Do you take cases on contingency?',
-					'Do you offer payment plans for the retainer?',
-					'Can you help with a name change?',
-					'Do you handle immigration paperwork?',
-				],
-			},
-			turns: [
-				'{question}',
-				"That's a good question. I don't have that information, but I can have someone call you back.",
-				'Please. My name is {full}.',
-				'Thank you, {caller}. Someone from the office will call you today.',
-			],
-			summary: '{full} asked: "{question}" The agent could not answer; callback requested.',
-			duration: [40, 100],
-		},
-		{
-			label: 'Not a Fit',
-			weight: 1,
-			channels: ['phone'],
-			turns: [
-				'I was arrested last night and I need a lawyer.',
-				"I'm sorry to hear that. Harper & Lee doesn't handle criminal cases, but we can refer you to a criminal defense attorney.",
-				'Yes, please.',
-				"I'll text you two referrals right now.",
-			],
-			summary:
-				'Caller needed a criminal defense attorney; the firm does not handle criminal cases, referrals sent.',
-			duration: [40, 90],
-		},
-	],
-	hvac: [
-		{
-			label: 'Repair Request',
-			weight: 3,
-			vars: {
-				issue: [
-					'the furnace is blowing cold air',
-					'the AC is running but not cooling',
-					'the heat pump is making a grinding noise',
-				],
-			},
-			turns: [
-				'Hi, {issue}. Can you send someone?',
-				'Sure. We service all major brands. What is your address?',
-				'{address}.',
-				'We can be there {day} between 8 and noon. Does that work?',
-				'Yes. My name is {full}.',
-				"You're booked, {caller}.",
-			],
-			summary: '{full} reported that {issue}; repair visit booked for {day} morning at {address}.',
-			duration: [80, 220],
-		},
-		{
-			label: 'Maintenance Plan',
-			weight: 2,
-			turns: [
-				'What does your maintenance plan include?',
-				'Two tune-ups a year and 15% off repairs, for $189 a year.',
-				"I'll think about it. Thanks.",
-			],
-			summary: 'Caller asked about the maintenance plan; did not sign up.',
-			duration: [30, 90],
-		},
-	],
-	vet: [
-		{
-			label: 'Appointment Request',
-			weight: 4,
-			vars: {
-				pet: ['my puppy Biscuit', 'my cat Luna', 'our dog Max', 'my rabbit Clover'],
-				reason: ['vaccines', 'a wellness exam', 'an ear infection', 'a limp'],
-			},
-			turns: [
-				'Hi, I need to bring in {pet} for {reason}.',
-				'We can help with that. Would {day} at {time} work?',
-				'Yes, perfect. My name is {full}.',
-				"You're all set for {day} at {time}, {caller}. Please bring any previous records.",
-			],
-			summary: '{full} booked {pet} for {reason} on {day} at {time}.',
-			duration: [60, 180],
-		},
-		{
-			label: 'Pet Emergency',
-			weight: 2,
-			channels: ['phone'],
-			vars: {
-				issue: [
-					'my dog ate a chocolate bar',
-					'my cat is breathing fast and hiding',
-					'my dog got into rat poison',
-				],
-			},
-			turns: [
-				'Help, {issue}!',
-				'Please go to the emergency animal hospital on 5th Street now; they are open 24/7. I will let them know you are coming.',
-				'Okay, going now.',
-			],
-			summary: 'Emergency: {issue}. Caller {full} was sent to the 24/7 emergency animal hospital.',
-			duration: [25, 70],
-		},
-		{
-			label: 'Callback Requested',
-			weight: 2,
-			vars: {
-				question: [
-					'Do you offer boarding for cats over the holidays?',
-					'Can you microchip my dog?',
-					'Do you do laser therapy for arthritis?',
-				],
-			},
-			turns: [
-				'{question}',
-				"I'm not sure. I'll have our front desk call you back.",
-				'Thanks, this is {full}.',
-			],
-			summary: '{full} asked: "{question}" The agent did not know; callback requested.',
-			duration: [30, 80],
-		},
-	],
-	auto: [
-		{
-			label: 'Repair Request',
-			weight: 3,
-			channels: ['phone'],
-			vars: {
-				issue: [
-					'the brakes are squeaking',
-					'the check engine light is on',
-					'the car pulls to the left',
-					'the battery keeps dying',
-				],
-			},
-			turns: [
-				'Hi, {issue} on my 2017 Honda Civic.',
-				'We can take a look. Can you drop it off {day} morning?',
-				'Yes. Name is {full}.',
-				"Great, {caller}. We'll see you {day} morning.",
-			],
-			summary: '{full} reported that {issue} (2017 Honda Civic); drop-off {day} morning.',
-			duration: [50, 150],
-		},
-		{
-			label: 'Status Check',
-			weight: 2,
-			channels: ['phone'],
-			turns: [
-				'Hi, is my car ready? This is {full}.',
-				"Let me check. The technician is finishing up; it should be ready by {time}. We'll text you.",
-				'Thanks.',
-			],
-			summary: '{full} asked whether their car was ready; told it should be ready by {time}.',
-			duration: [25, 70],
-		},
-	],
-};
+const SCRIPTS = `
+[plumbing]
+# Emergency Repair; weight 4; 95-300 s
+{problem} a pipe burst under the kitchen sink
+{problem} the water heater is leaking all over the garage
+{problem} the basement floor drain is backing up
+{problem} water is coming through the ceiling under the upstairs bathroom
+{problem} the main line to the street seems to be clogged
+caller: Hi, {problem}. Can someone come out today?
+agent: I'm sorry to hear that. We offer 24/7 emergency service. Can I get your name and the address?
+caller: It's {full}, {address}.
+agent: Thank you, {caller}. Have you been able to shut off the main water valve?
+caller: Yes, I turned it off about ten minutes ago.
+agent: Good. I've flagged this as urgent. A technician will call you back within 15 minutes with an arrival time.
+caller: Great, thank you so much.
+summary: {full} reported that {problem} at {address} and asked for same-day service. Flagged as urgent for a technician callback.
 
-const GENERIC: Scenario[] = [
-	{
-		label: 'Business Hours',
-		weight: 2,
-		turns: [
-			'What are your hours on {day}?',
-			"We're open from 8 in the morning until 5 in the afternoon on {day}.",
-			'Thank you.',
-		],
-		summary: 'Caller asked about opening hours on {day}.',
-		duration: [20, 60],
-	},
-	{
-		label: 'Spam',
-		weight: 1,
-		channels: ['phone'],
-		anonymous: true,
-		turns: [
-			"This is an important message about your vehicle's extended warranty. Press one to speak to an agent.",
-			"This line is for {business} customers. I'll end the call now.",
-		],
-		summary: 'Robocall about an extended vehicle warranty. No action needed.',
-		duration: [10, 35],
-		endReasons: { phone: ['agent_ended'] },
-	},
-	{
-		label: 'Wrong Number',
-		weight: 1,
-		channels: ['phone'],
-		turns: [
-			'Hi, is this the pizza place on Elm?',
-			"No, you've reached {business}. Sorry about that!",
-			'Oh, sorry.',
-		],
-		summary: 'Wrong number: caller was looking for a pizza restaurant.',
-		duration: [12, 30],
-	},
-	{
-		label: 'Hang-up',
-		weight: 1,
-		channels: ['phone'],
-		anonymous: true,
-		silent: true,
-		turns: [],
-		summary: 'Caller hung up before saying anything.',
-		duration: [2, 8],
-		endReasons: { phone: ['caller_hung_up'] },
-	},
-];
+# Quote Request; weight 3; 80-240 s
+{job} replacing a 50-gallon water heater
+{job} repiping an older house
+{job} installing a new kitchen faucet
+{job} a sewer line camera inspection
+caller: Hello, I'd like a quote for {job}.
+agent: Happy to help. We give free estimates on every job. Is this for a home or a business?
+caller: It's my home, at {address}.
+agent: Got it. What days work best for an estimator to stop by?
+caller: {day} morning would be ideal.
+agent: I'll text you a booking link for {day} morning. Anything else I can help with?
+caller: No, that's it. Thanks.
+summary: {full} asked for a free estimate for {job} at {address}; prefers {day} morning. Booking link sent by SMS.
+
+# Appointment Request; weight 3; 70-200 s
+{job} drain cleaning
+{job} a leaking toilet
+{job} a garbage disposal that hums but does not spin
+{job} low water pressure in the shower
+caller: Hi, can I book someone for {job}?
+agent: Of course. What day works for you?
+caller: {day}, ideally around {time}.
+agent: We have a technician available {day} at {time}. Can I confirm your name and address?
+caller: {full}, {address}.
+agent: You're booked for {day} at {time}. You'll get a confirmation text shortly.
+summary: {full} booked a visit for {job} on {day} at {time} at {address}.
+
+# Callback Requested; weight 2; 40-120 s
+{question} Do you install tankless water heaters?
+{question} Do you do backflow testing for commercial buildings?
+{question} Can you work with my home warranty company?
+{question} Do you offer senior discounts?
+{question} Do you install water softeners?
+caller: {question}
+agent: I'm not sure about that. Let me have someone from the team call you back with an answer.
+caller: Okay. My name is {full}.
+agent: Thanks, {caller}. Someone will get back to you today.
+summary: {full} asked: "{question}" The agent could not answer and promised a callback.
+
+
+[dental]
+# New Patient; weight 4; 90-260 s
+{reason} a cleaning and checkup
+{reason} a consultation about whitening
+{reason} an Invisalign consultation
+{reason} a checkup for my two kids
+caller: Hi, I'm new to the area and I'd like to book {reason}.
+agent: Welcome! We are accepting new patients. Do you have dental insurance?
+caller: Yes, Delta Dental through my employer.
+agent: Great, we are in network with Delta Dental PPO. Would {day} at {time} work?
+caller: That works. My name is {full}.
+agent: Perfect, {caller}. I'll text you the new-patient forms and a confirmation.
+summary: New patient {full} booked {reason} for {day} at {time}; has Delta Dental PPO. Forms sent by SMS.
+
+# Insurance Question; weight 2; 35-110 s
+{insurer} Cigna DHMO
+{insurer} MetLife
+{insurer} Guardian
+{insurer} Humana Dental
+{insurer} Medicaid
+caller: Do you take {insurer}?
+agent: I know we're in network with Delta Dental PPO, but I'm not certain about {insurer}. I'll ask our billing team to call you.
+caller: Okay, please do. This is {full}.
+agent: Thank you, {caller}. Expect a call within one business day.
+summary: {full} asked whether the practice accepts {insurer}. The agent did not know and requested a billing callback.
+
+# Dental Emergency; weight 2; 70-180 s
+{issue} a cracked molar
+{issue} a lost filling
+{issue} a bad toothache since last night
+{issue} a swollen jaw
+caller: Hi, I have {issue} and it really hurts. Can I be seen today?
+agent: I'm sorry you're in pain. We keep same-day slots for emergencies. Can you come in at {time}?
+caller: Yes, I can.
+agent: Great. May I have your name and date of birth?
+caller: {full}, March 4th, 1988.
+agent: You're booked for today at {time}, {caller}. If the swelling gets worse, go to urgent care.
+summary: {full} called with {issue} and was booked into a same-day emergency slot at {time}.
+
+# Reschedule; weight 2; 50-140 s
+caller: I need to move my appointment on {day}.
+agent: No problem. Can I have your name?
+caller: {full}.
+agent: I see your appointment. Would the following week, same time, work?
+caller: Yes, that works.
+agent: Done. You'll get an updated confirmation by text.
+summary: {full} moved their {day} appointment to the following week.
+
+
+[law]
+# Consultation Request; weight 4; 100-320 s; phone only
+{matter} a divorce and custody arrangement
+{matter} updating my will after my father passed
+{matter} setting up a trust for my children
+{matter} a dispute with my landlord over the security deposit
+{matter} forming an LLC for my bakery
+caller: Hello, I need help with {matter}.
+agent: I can help you schedule a consultation. A 30-minute consultation is $150. May I have your name?
+caller: It's {full}.
+agent: Thank you. Would you prefer to meet in person or over Zoom?
+caller: Zoom, please. {day} afternoon if possible.
+agent: I've requested {day} at {time} over Zoom. Our paralegal will confirm by email.
+summary: {full} requested a consultation about {matter}; Zoom on {day} at {time} pending confirmation.
+
+# Message for Attorney; weight 2; 45-120 s; phone only
+caller: Hi, this is {full}. I am a client of Ms. Harper. Could you give her a message?
+agent: Of course. What would you like me to pass along?
+caller: Please tell her I signed the documents and dropped them off this morning.
+agent: I'll let her know right away. Is this the best number to reach you?
+caller: Yes, it is.
+summary: Existing client {full} left a message for Ms. Harper: signed documents were dropped off.
+
+# Callback Requested; weight 2; 40-100 s; phone only
+{question} Do you take cases on contingency?
+{question} Do you offer payment plans for the retainer?
+{question} Can you help with a name change?
+{question} Do you handle immigration paperwork?
+caller: {question}
+agent: That's a good question. I don't have that information, but I can have someone call you back.
+caller: Please. My name is {full}.
+agent: Thank you, {caller}. Someone from the office will call you today.
+summary: {full} asked: "{question}" The agent could not answer; callback requested.
+
+# Not a Fit; weight 1; 40-90 s; phone only
+caller: I was arrested last night and I need a lawyer.
+agent: I'm sorry to hear that. Harper & Lee doesn't handle criminal cases, but we can refer you to a criminal defense attorney.
+caller: Yes, please.
+agent: I'll text you two referrals right now.
+summary: Caller needed a criminal defense attorney; the firm does not handle criminal cases, referrals sent.
+
+
+[hvac]
+# Repair Request; weight 3; 80-220 s
+{issue} the furnace is blowing cold air
+{issue} the AC is running but not cooling
+{issue} the heat pump is making a grinding noise
+caller: Hi, {issue}. Can you send someone?
+agent: Sure. We service all major brands. What is your address?
+caller: {address}.
+agent: We can be there {day} between 8 and noon. Does that work?
+caller: Yes. My name is {full}.
+agent: You're booked, {caller}.
+summary: {full} reported that {issue}; repair visit booked for {day} morning at {address}.
+
+# Maintenance Plan; weight 2; 30-90 s
+caller: What does your maintenance plan include?
+agent: Two tune-ups a year and 15% off repairs, for $189 a year.
+caller: I'll think about it. Thanks.
+summary: Caller asked about the maintenance plan; did not sign up.
+
+
+[vet]
+# Appointment Request; weight 4; 60-180 s
+{pet} my puppy Biscuit
+{pet} my cat Luna
+{pet} our dog Max
+{pet} my rabbit Clover
+{reason} vaccines
+{reason} a wellness exam
+{reason} an ear infection
+{reason} a limp
+caller: Hi, I need to bring in {pet} for {reason}.
+agent: We can help with that. Would {day} at {time} work?
+caller: Yes, perfect. My name is {full}.
+agent: You're all set for {day} at {time}, {caller}. Please bring any previous records.
+summary: {full} booked {pet} for {reason} on {day} at {time}.
+
+# Pet Emergency; weight 2; 25-70 s; phone only
+{issue} my dog ate a chocolate bar
+{issue} my cat is breathing fast and hiding
+{issue} my dog got into rat poison
+caller: Help, {issue}!
+agent: Please go to the emergency animal hospital on 5th Street now; they are open 24/7. I will let them know you are coming.
+caller: Okay, going now.
+summary: Emergency: {issue}. Caller {full} was sent to the 24/7 emergency animal hospital.
+
+# Callback Requested; weight 2; 30-80 s
+{question} Do you offer boarding for cats over the holidays?
+{question} Can you microchip my dog?
+{question} Do you do laser therapy for arthritis?
+caller: {question}
+agent: I'm not sure. I'll have our front desk call you back.
+caller: Thanks, this is {full}.
+summary: {full} asked: "{question}" The agent did not know; callback requested.
+
+
+[auto]
+# Repair Request; weight 3; 50-150 s; phone only
+{issue} the brakes are squeaking
+{issue} the check engine light is on
+{issue} the car pulls to the left
+{issue} the battery keeps dying
+caller: Hi, {issue} on my 2017 Honda Civic.
+agent: We can take a look. Can you drop it off {day} morning?
+caller: Yes. Name is {full}.
+agent: Great, {caller}. We'll see you {day} morning.
+summary: {full} reported that {issue} (2017 Honda Civic); drop-off {day} morning.
+
+# Status Check; weight 2; 25-70 s; phone only
+caller: Hi, is my car ready? This is {full}.
+agent: Let me check. The technician is finishing up; it should be ready by {time}. We'll text you.
+caller: Thanks.
+summary: {full} asked whether their car was ready; told it should be ready by {time}.
+
+
+[generic]
+# Business Hours; weight 2; 20-60 s
+caller: What are your hours on {day}?
+agent: We're open from 8 in the morning until 5 in the afternoon on {day}.
+caller: Thank you.
+summary: Caller asked about opening hours on {day}.
+
+# Spam; weight 1; 10-35 s; phone only; anonymous; ends agent_ended
+caller: This is an important message about your vehicle's extended warranty. Press one to speak to an agent.
+agent: This line is for {business} customers. I'll end the call now.
+summary: Robocall about an extended vehicle warranty. No action needed.
+
+# Wrong Number; weight 1; 12-30 s; phone only
+caller: Hi, is this the pizza place on Elm?
+agent: No, you've reached {business}. Sorry about that!
+caller: Oh, sorry.
+summary: Wrong number: caller was looking for a pizza restaurant.
+
+# Hang-up; weight 1; 2-8 s; phone only; anonymous; silent; ends caller_hung_up
+summary: Caller hung up before saying anything.
+`;
+
+function parseScripts(text: string): Record<BusinessKind | 'generic', Scenario[]> {
+	const kinds: Record<string, Scenario[]> = {};
+	let list: Scenario[] = [];
+	let scenario!: Scenario;
+	for (const line of text.split('\n').filter(Boolean)) {
+		const [, tag, rest] = /^(\[\w+\]|#|\{\w+\}|caller:|agent:|summary:) ?(.*)$/.exec(line)!;
+		if (tag.startsWith('[')) kinds[tag.slice(1, -1)] = list = [];
+		else if (tag === '#') {
+			const [label, weight, seconds, ...flags] = rest.split('; ');
+			const duration = seconds.split(/[- ]/).slice(0, 2).map(Number) as [number, number];
+			scenario = { label, weight: Number(weight.slice(7)), turns: [], summary: '', duration };
+			list.push(scenario);
+			for (const flag of flags) {
+				if (flag === 'phone only') scenario.channels = ['phone'];
+				else if (flag === 'anonymous' || flag === 'silent') scenario[flag] = true;
+				else scenario.endReasons = { phone: [flag.slice(5)] };
+			}
+		} else if (tag.startsWith('{')) ((scenario.vars ??= {})[tag.slice(1, -1)] ??= []).push(rest);
+		else if (tag === 'summary:') scenario.summary = rest;
+		else scenario.turns.push([tag === 'caller:' ? 'user' : 'agent', rest]);
+	}
+	return kinds as Record<BusinessKind | 'generic', Scenario[]>;
+}
+
+const SCENARIOS = parseScripts(SCRIPTS);
 
 export function scenariosFor(kind: BusinessKind): Scenario[] {
-	return [...SCENARIOS[kind], ...GENERIC];
+	return [...SCENARIOS[kind], ...SCENARIOS.generic];
 }
 
 const words = (text: string, separator = ' ') => text.split(separator);

@@ -248,9 +248,10 @@ export function makeConversation(rng: Prng, spec: ConversationSpec): StoredConve
 			i === 0
 				? 0.4 + rng.int(0, 10) / 10
 				: Math.min(duration - 0.5, elapsed + Math.max(0.8, share * (0.6 + rng.next() * 0.8)));
-		const text =
-			i === 0 ? (isPhone ? agent.greeting_message : WEB_GREETING) : scenario.turns[i - 1];
-		const role = i % 2 === 1 ? 'user' : 'agent';
+		const [role, text] =
+			i === 0
+				? (['agent', isPhone ? agent.greeting_message : WEB_GREETING] as const)
+				: scenario.turns[i - 1];
 		transcript[i] = { role, content: fill(text, vars), elapsed_s: Math.round(elapsed * 10) / 10 };
 	}
 
