@@ -44,6 +44,14 @@ export function bearerToken(auth: string | undefined): string | undefined {
 
 const isBlank = (text: string) => text.trim() === '';
 
+const issue = (ctx: z.RefinementCtx, message: string) =>
+	ctx.addIssue({ code: z.ZodIssueCode.custom, message });
+
+function checkLength(ctx: z.RefinementCtx, what: string, text: string, max: number) {
+	const n = charCount(text);
+	if (n > max) issue(ctx, `${what} must be at most ${max} characters (got ${n})`);
+}
+
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -56,31 +64,24 @@ function shorten(text: string, max = 40): string {
 // ---------------------------------------------------------------------------------------------
 // GET /api/v1/conversations query
 
-function positiveIntParam(name: string) {
-	const message = `${name} must be a positive integer`;
+function intParam(message: string, min = 1, max = Number.MAX_SAFE_INTEGER) {
 	return z
 		.string()
 		.regex(/^[0-9]+$/, message)
 		.transform(Number)
-		.refine((n) => Number.isSafeInteger(n) && n >= 1, message);
+		.refine((n) => n >= min && n <= max, message);
 }
-
-const limitParam = z
-	.string()
-	.regex(/^[0-9]+$/, `limit must be an integer between ${PAGE_LIMIT.min} and ${PAGE_LIMIT.max}`)
-	.transform(Number)
-	.refine(
-		(n) => n >= PAGE_LIMIT.min && n <= PAGE_LIMIT.max,
-		`limit must be an integer between ${PAGE_LIMIT.min} and ${PAGE_LIMIT.max}`,
-	);
+const positiveIntParam = (name: string) => intParam(`${name} must be a positive integer`);
+const { min, max } = PAGE_LIMIT;
+const limitParam = intParam(`limit must be an integer between ${min} and ${max}`, min, max);
 
 const sinceParam = z.string().transform((text, ctx) => {
 	const ms = parseIsoTimestamp(text);
 	if (ms === undefined) {
-		ctx.addIssue({
-			code: z.ZodIssueCode.custom,
-			message: `since must be an ISO-8601 timestamp such as 2026-06-09T14:03:00Z (got "${shorten(text)}")`,
-		});
+		issue(
+			ctx,
+			`since must be an ISO-8601 timestamp such as 2026-06-09T14:03:00Z (got "${shorten(text)}")`,
+		);
 		return z.NEVER;
 	}
 	return ms;
@@ -113,20 +114,8 @@ function textField(name: AgentTextField) {
 			required_error: `${name} must be a string`,
 		})
 		.superRefine((value, ctx) => {
-			if (required && isBlank(value)) {
-				ctx.addIssue({
-					code: z.ZodIssueCode.custom,
-					message: `${name} is required and cannot be blank`,
-				});
-				return;
-			}
-			const n = charCount(value);
-			if (n > maxLength) {
-				ctx.addIssue({
-					code: z.ZodIssueCode.custom,
-					message: `${name} must be at most ${maxLength} characters (got ${n})`,
-				});
-			}
+			if (required && isBlank(value)) issue(ctx, `${name} is required and cannot be blank`);
+			else checkLength(ctx, name, value, maxLength);
 		});
 }
 
@@ -143,38 +132,15 @@ const faqField = z
 	.transform((map) => Object.entries(map))
 	.superRefine((entries, ctx) => {
 		const { maxEntries, questionMaxLength, answerMaxLength } = FAQ_LIMITS;
-		if (entries.length > maxEntries) {
-			ctx.addIssue({
-				code: z.ZodIssueCode.custom,
-				message: `faq must have at most ${maxEntries} entries (got ${entries.length})`,
-			});
-		}
+		if (entries.length > maxEntries)
+			issue(ctx, `faq must have at most ${maxEntries} entries (got ${entries.length})`);
 		for (const [question, answer] of entries) {
 			const q = JSON.stringify(shorten(question));
-			if (isBlank(question)) {
-				ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'faq question cannot be blank' });
-			} else if (charCount(question) > questionMaxLength) {
-				ctx.addIssue({
-					code: z.ZodIssueCode.custom,
-					message: `faq question ${q} must be at most ${questionMaxLength} characters (got ${charCount(question)})`,
-				});
-			}
-			if (typeof answer !== 'string') {
-				ctx.addIssue({
-					code: z.ZodIssueCode.custom,
-					message: `faq answer for ${q} must be a string`,
-				});
-			} else if (isBlank(answer)) {
-				ctx.addIssue({
-					code: z.ZodIssueCode.custom,
-					message: `faq answer for ${q} cannot be blank`,
-				});
-			} else if (charCount(answer) > answerMaxLength) {
-				ctx.addIssue({
-					code: z.ZodIssueCode.custom,
-					message: `faq answer for ${q} must be at most ${answerMaxLength} characters (got ${charCount(answer)})`,
-				});
-			}
+			if (isBlank(question)) issue(ctx, 'faq question cannot be blank');
+			else checkLength(ctx, `faq question ${q}`, question, questionMaxLength);
+			if (typeof answer !== 'string') issue(ctx, `faq answer for ${q} must be a string`);
+			else if (isBlank(answer)) issue(ctx, `faq answer for ${q} cannot be blank`);
+			else checkLength(ctx, `faq answer for ${q}`, answer, answerMaxLength);
 		}
 	})
 	.transform((entries) => entries as Array<[string, string]>);

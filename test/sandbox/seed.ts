@@ -155,42 +155,17 @@ function makeKeys(seed: number): { keys: DemoKeys; records: KeyRecord[] } {
 	};
 }
 
-/** Templates split once into literal / {name} parts (even indices literal, odd indices names). */
-const compiled = new Map<string, string[]>();
-
-function fill(template: string, vars: Record<string, string>): string {
-	let parts = compiled.get(template);
-	if (!parts) {
-		parts = template.split(/\{(\w+)\}/);
-		compiled.set(template, parts);
-	}
-	let out = parts[0];
-	for (let i = 1; i < parts.length; i += 2) {
-		const value = vars[parts[i]];
-		out += (value === undefined ? `{${parts[i]}}` : value) + parts[i + 1];
-	}
-	return out;
-}
-
-const candidateCache = new Map<string, Scenario[]>();
+/** The template with each {name} replaced by its value (unknown names are kept). */
+const fill = (template: string, vars: Record<string, string>) =>
+	template.replace(/\{(\w+)\}/g, (placeholder, name: string) => vars[name] ?? placeholder);
 
 /** The scenarios that can happen for this business on this channel (or on any channel the agent has). */
-function candidatesFor(
-	kind: AgentSeed['kind'],
-	channel: Channel | undefined,
-	webChatAllowed: boolean,
-): Scenario[] {
-	const cacheKey = `${kind}|${channel ?? ''}|${webChatAllowed}`;
-	let list = candidateCache.get(cacheKey);
-	if (!list) {
-		list = scenariosFor(kind).filter((s) => {
-			const channels = s.channels ?? ['phone', 'web_chat'];
-			if (channel) return channels.includes(channel);
-			return channels.includes('phone') || (webChatAllowed && channels.includes('web_chat'));
-		});
-		candidateCache.set(cacheKey, list);
-	}
-	return list;
+function candidatesFor(kind: AgentSeed['kind'], channel: Channel | undefined, webChat: boolean) {
+	return scenariosFor(kind).filter((s) => {
+		const channels = s.channels ?? ['phone', 'web_chat'];
+		if (channel) return channels.includes(channel);
+		return channels.includes('phone') || (webChat && channels.includes('web_chat'));
+	});
 }
 
 export interface ConversationSpec {

@@ -1,20 +1,6 @@
-const TWO_DIGITS = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, '0'));
-const dayPrefixes = new Map<number, string>();
-
 /** Timestamps as the API writes them: UTC, ISO-8601, second precision, trailing Z. */
 export function formatTimestamp(ms: number): string {
-	const seconds = Math.floor(ms / 1000);
-	const day = Math.floor(seconds / 86_400);
-	let prefix = dayPrefixes.get(day);
-	if (prefix === undefined) {
-		prefix = new Date(day * 86_400_000).toISOString().slice(0, 11); // "2026-06-09T"
-		if (dayPrefixes.size > 10_000) dayPrefixes.clear();
-		dayPrefixes.set(day, prefix);
-	}
-	const s = seconds - day * 86_400;
-	const h = Math.floor(s / 3600);
-	const m = Math.floor((s % 3600) / 60);
-	return `${prefix}${TWO_DIGITS[h]}:${TWO_DIGITS[m]}:${TWO_DIGITS[s % 60]}Z`;
+	return `${new Date(toSecond(ms)).toISOString().slice(0, 19)}Z`;
 }
 
 /** Truncates to the second. */
