@@ -35,54 +35,79 @@ function shapeSchemas(): Record<string, Json> {
 	);
 }
 
-const errorResponse = (description: string) => ({
+const json = (description: string, schema: Json, extra: Json = {}) => ({
 	description,
-	content: { 'application/json': { schema: ref('Error') } },
-});
-const json = (description: string, schema: Json) => ({
-	description,
+	...extra,
 	content: { 'application/json': { schema } },
 });
 
-const READ_SCOPE = { '403': errorResponse('The key lacks the read scope') };
 const COMMON_ERRORS = {
-	'401': errorResponse('Missing, malformed, invalid or revoked API key'),
-	'429': {
-		description:
-			'Too many requests (per-key limits are not enforced yet; the sandbox answers 429 only when its rate-limit or fault controls say so)',
-		headers: { 'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer' } } },
-		content: { 'application/json': { schema: ref('Error') } },
-	},
-	'5XX': errorResponse(
+	'401': 'Missing, malformed, invalid or revoked API key',
+	'5XX':
 		'Transient server error; retry later (the sandbox returns these only when faults are injected)',
-	),
 };
+const READ_SCOPE = { '403': 'The key lacks the read scope' };
+const BY_ID = (what: string) => ({
+	...READ_SCOPE,
+	'404': `No such ${what}, or not yours`,
+	'422': 'The id is not a positive integer',
+});
 
-function idParam(what: string) {
-	return {
-		name: 'id',
-		in: 'path',
-		required: true,
-		description: `The ${what} id (a positive integer; anything else is answered with 422)`,
-		schema: { type: 'integer', minimum: 1 },
-	};
+/** One operation: its 200 answer (a component's name), then its errors, each {detail} (docs/ringready-api.md). */
+function operation(
+	operationId: string,
+	summary: string,
+	[description, schema]: [string, string],
+	errors: Record<string, string>,
+	extra: Json = {},
+): Json {
+	const responses: Json = { '200': json(description, ref(schema)) };
+	for (const [status, text] of Object.entries({ ...COMMON_ERRORS, ...errors }))
+		responses[status] = json(text, ref('Error'));
+	responses['429'] = json(
+		'Too many requests (per-key limits are not enforced yet; the sandbox answers 429 only when its rate-limit or fault controls say so)',
+		ref('Error'),
+		{ headers: { 'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer' } } } },
+	);
+	return { operationId, summary, ...extra, responses };
 }
 
+const query = (name: string, schema: Json, description?: string) => ({
+	name,
+	in: 'query',
+	required: false,
+	...(description ? { description } : {}),
+	schema,
+});
+
+const idParam = (what: string) => ({
+	name: 'id',
+	in: 'path',
+	required: true,
+	description: `The ${what} id (a positive integer; anything else is answered with 422)`,
+	schema: { type: 'integer', minimum: 1 },
+});
+
 export function buildOpenApi(serverUrl?: string): Json {
-	const agentFieldDescriptions = Object.entries(AGENT_TEXT_FIELDS).map(
+	const { maxEntries, questionMaxLength, answerMaxLength } = FAQ_LIMITS;
+	const limits = Object.entries(AGENT_TEXT_FIELDS).map(
 		([name, f]) => `${name} ≤ ${f.maxLength} characters${f.required ? ', cannot be blank' : ''}`,
 	);
-	const textProps: Record<string, Json> = {};
-	for (const [name, f] of Object.entries(AGENT_TEXT_FIELDS)) {
-		textProps[name] = {
-			type: 'string',
-			maxLength: f.maxLength,
-			...(f.required
-				? { minLength: 1, pattern: '\\S', description: 'Required: cannot be blanked' }
-				: {}),
-		};
-	}
-	const doc: Json = {
+	const textProps = Object.fromEntries(
+		Object.entries(AGENT_TEXT_FIELDS).map(([name, { maxLength, required }]) => [
+			name,
+			required
+				? {
+						type: 'string',
+						maxLength,
+						minLength: 1,
+						pattern: '\\S',
+						description: 'Required: cannot be blanked',
+					}
+				: { type: 'string', maxLength },
+		]),
+	);
+	return {
 		openapi: '3.1.0',
 		info: {
 			title: 'RingReady Developer API (sandbox)',
@@ -94,126 +119,90 @@ export function buildOpenApi(serverUrl?: string): Json {
 		security: [{ bearerAuth: [] }],
 		paths: {
 			[`${API_PREFIX}/whoami`]: {
-				get: {
-					operationId: 'whoami',
-					summary: 'The key owner and the key (any valid key, whatever its scopes)',
-					responses: { '200': json('The key owner', ref('WhoAmI')), ...COMMON_ERRORS },
-				},
+				get: operation(
+					'whoami',
+					'The key owner and the key (any valid key, whatever its scopes)',
+					['The key owner', 'WhoAmI'],
+					{},
+				),
 			},
 			[`${API_PREFIX}/conversations`]: {
-				get: {
-					operationId: 'listConversations',
-					summary: 'Phone calls and web chats, newest (highest id) first',
-					description:
-						'Scope read. Pagination: repeat the query with before_id=<next_before_id>; next_before_id is null exactly when no further conversation matches. Ids increase with creation; started_at order may differ (conversations can be processed late). Unknown query parameters are ignored; an agent_id that is not yours matches nothing.',
-					parameters: [
-						{
-							name: 'channel',
-							in: 'query',
-							required: false,
-							schema: { type: 'string', enum: [...CHANNELS] },
-						},
-						{
-							name: 'agent_id',
-							in: 'query',
-							required: false,
-							description: 'Filter to one receptionist',
-							schema: { type: 'integer', minimum: 1 },
-						},
-						{
-							name: 'since',
-							in: 'query',
-							required: false,
-							description:
+				get: operation(
+					'listConversations',
+					'Phone calls and web chats, newest (highest id) first',
+					['A page of conversations', 'ConversationPage'],
+					{ ...READ_SCOPE, '422': 'A query parameter is invalid; detail names it' },
+					{
+						description:
+							'Scope read. Pagination: repeat the query with before_id=<next_before_id>; next_before_id is null exactly when no further conversation matches. Ids increase with creation; started_at order may differ (conversations can be processed late). Unknown query parameters are ignored; an agent_id that is not yours matches nothing.',
+						parameters: [
+							query('channel', { type: 'string', enum: [...CHANNELS] }),
+							query('agent_id', { type: 'integer', minimum: 1 }, 'Filter to one receptionist'),
+							query(
+								'since',
+								{ type: 'string', format: 'date-time' },
 								'ISO-8601 timestamp (Z or an offset; a date alone means midnight UTC; no zone means UTC). Inclusive: started_at >= since.',
-							schema: { type: 'string', format: 'date-time' },
-						},
-						{
-							name: 'before_id',
-							in: 'query',
-							required: false,
-							description:
+							),
+							query(
+								'before_id',
+								{ type: 'integer', minimum: 1 },
 								"Cursor: only conversations with id < before_id (the previous page's next_before_id)",
-							schema: { type: 'integer', minimum: 1 },
-						},
-						{
-							name: 'limit',
-							in: 'query',
-							required: false,
-							schema: {
+							),
+							query('limit', {
 								type: 'integer',
 								minimum: PAGE_LIMIT.min,
 								maximum: PAGE_LIMIT.max,
 								default: PAGE_LIMIT.default,
-							},
-						},
-					],
-					responses: {
-						'200': json('A page of conversations', ref('ConversationPage')),
-						...COMMON_ERRORS,
-						...READ_SCOPE,
-						'422': errorResponse('A query parameter is invalid; detail names it'),
+							}),
+						],
 					},
-				},
+				),
 			},
 			[`${API_PREFIX}/conversations/{id}`]: {
-				get: {
-					operationId: 'getConversation',
-					summary: 'One conversation with its transcript (scope read)',
-					parameters: [idParam('conversation')],
-					responses: {
-						'200': json('The conversation', ref('ConversationDetail')),
-						...COMMON_ERRORS,
-						...READ_SCOPE,
-						'404': errorResponse('No such conversation, or not yours'),
-						'422': errorResponse('The id is not a positive integer'),
-					},
-				},
+				get: operation(
+					'getConversation',
+					'One conversation with its transcript (scope read)',
+					['The conversation', 'ConversationDetail'],
+					BY_ID('conversation'),
+					{ parameters: [idParam('conversation')] },
+				),
 			},
 			[`${API_PREFIX}/agents`]: {
-				get: {
-					operationId: 'listAgents',
-					summary: "The key owner's receptionists (scope read)",
-					responses: {
-						'200': json('The agents', ref('AgentList')),
-						...COMMON_ERRORS,
-						...READ_SCOPE,
-					},
-				},
+				get: operation(
+					'listAgents',
+					"The key owner's receptionists (scope read)",
+					['The agents', 'AgentList'],
+					READ_SCOPE,
+				),
 			},
 			[`${API_PREFIX}/agents/{id}`]: {
-				get: {
-					operationId: 'getAgent',
-					summary: 'One receptionist with its FAQ and settings (scope read)',
-					parameters: [idParam('agent')],
-					responses: {
-						'200': json('The agent', ref('AgentDetail')),
-						...COMMON_ERRORS,
-						...READ_SCOPE,
-						'404': errorResponse('No such agent, or not yours'),
-						'422': errorResponse('The id is not a positive integer'),
-					},
-				},
-				patch: {
-					operationId: 'updateAgent',
-					summary: "Partial update of the agent's metadata (scope write)",
-					description: `Only the fields sent change; a sent faq replaces the whole FAQ. Writable: ${WRITABLE_AGENT_FIELDS.join(', ')}. Limits: ${agentFieldDescriptions.join('; ')}; faq ≤ ${FAQ_LIMITS.maxEntries} entries, question ≤ ${FAQ_LIMITS.questionMaxLength}, answer ≤ ${FAQ_LIMITS.answerMaxLength} characters, neither blank. Any other field (voice, agent_name, tier flags, webhooks, Conversion API, SMS settings) is managed in the dashboard and answered with 422. Validation happens before the agent is looked up.`,
-					parameters: [idParam('agent')],
-					requestBody: {
-						required: true,
-						content: { 'application/json': { schema: ref('AgentUpdate') } },
-					},
-					responses: {
-						'200': json('The fields changed, in the order sent', ref('AgentUpdateResult')),
-						...COMMON_ERRORS,
-						'403': errorResponse('The key lacks the write scope'),
-						'404': errorResponse('No such agent, or not yours'),
-						'413': errorResponse('Request body too large'),
-						'422': errorResponse(
+				get: operation(
+					'getAgent',
+					'One receptionist with its FAQ and settings (scope read)',
+					['The agent', 'AgentDetail'],
+					BY_ID('agent'),
+					{ parameters: [idParam('agent')] },
+				),
+				patch: operation(
+					'updateAgent',
+					"Partial update of the agent's metadata (scope write)",
+					['The fields changed, in the order sent', 'AgentUpdateResult'],
+					{
+						'403': 'The key lacks the write scope',
+						'404': 'No such agent, or not yours',
+						'413': 'Request body too large',
+						'422':
 							'Invalid body (bad JSON, empty, wrong type, over a limit, blank required field, non-writable field); detail names the field',
-						),
 					},
-				},
+					{
+						description: `Only the fields sent change; a sent faq replaces the whole FAQ. Writable: ${WRITABLE_AGENT_FIELDS.join(', ')}. Limits: ${limits.join('; ')}; faq ≤ ${maxEntries} entries, question ≤ ${questionMaxLength}, answer ≤ ${answerMaxLength} characters, neither blank. Any other field (voice, agent_name, tier flags, webhooks, Conversion API, SMS settings) is managed in the dashboard and answered with 422. Validation happens before the agent is looked up.`,
+						parameters: [idParam('agent')],
+						requestBody: {
+							required: true,
+							content: { 'application/json': { schema: ref('AgentUpdate') } },
+						},
+					},
+				),
 			},
 			[`${API_PREFIX}/openapi.json`]: {
 				get: {
@@ -243,13 +232,13 @@ export function buildOpenApi(serverUrl?: string): Json {
 						faq: {
 							type: 'object',
 							description: 'The whole FAQ (replaces it): {question: answer}',
-							maxProperties: FAQ_LIMITS.maxEntries,
-							propertyNames: { maxLength: FAQ_LIMITS.questionMaxLength, pattern: '\\S' },
+							maxProperties: maxEntries,
+							propertyNames: { maxLength: questionMaxLength, pattern: '\\S' },
 							additionalProperties: {
 								type: 'string',
 								minLength: 1,
 								pattern: '\\S',
-								maxLength: FAQ_LIMITS.answerMaxLength,
+								maxLength: answerMaxLength,
 							},
 						},
 					},
@@ -257,5 +246,4 @@ export function buildOpenApi(serverUrl?: string): Json {
 			},
 		},
 	};
-	return doc;
 }

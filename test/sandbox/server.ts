@@ -633,96 +633,83 @@ export class SandboxServer {
 		path: string,
 	): Promise<void> {
 		const c = this.control;
-		const sub = path.slice(CONTROL_PREFIX.length) || '/';
-		const readJson = async (): Promise<Record<string, unknown>> => {
-			const text = await readBody(req);
-			if (text === undefined) throw new SandboxError(413, 'Request body too large');
-			if (text.trim() === '') return {};
-			const parsed = parseBody(text);
-			if (!parsed.ok || !isPlainObject(parsed.value))
-				throw new SandboxError(422, 'Body must be a JSON object');
-			return parsed.value;
-		};
 		const requestLog = () => {
 			const { log, peakInFlight, connections } = c.requests();
 			return { requests: log, peak_in_flight: peakInFlight, connections };
 		};
-		const routes: Record<string, Record<string, (body: () => Promise<any>) => Promise<unknown>>> = {
-			'/': {
-				GET: async () => ({
-					controls: Object.keys(routes).map(
-						(p) => `${Object.keys(routes[p]).join('|')} ${CONTROL_PREFIX}${p}`,
-					),
-				}),
-			},
-			'/latency': {
-				POST: async (body) => ({ ms: (this.latencyMs = validate(latencySchema, await body()).ms) }),
-			},
-			'/faults': {
-				POST: async (body) => (c.injectFaults(await body()), { queued: this.faults.pending }),
-				DELETE: async () => (c.clearFaults(), { queued: [] }),
-			},
-			'/failing-conversations': {
-				POST: async (body) => (
-					c.failConversation(await body()),
-					{ failing: c.failingConversations() }
-				),
-				GET: async () => ({ failing: c.failingConversations() }),
-				DELETE: async () => (c.clearFailingConversations(), { failing: {} }),
-			},
-			'/script': {
-				POST: async (body) => (c.scriptResponse(await body()), { queued: this.scripted.pending }),
-				DELETE: async () => (c.clearScripted(), { queued: [] }),
-			},
-			'/redirect': {
-				POST: async (body) => (c.redirect(await body()), { queued: this.scripted.pending }),
-			},
-			'/rate-limit': {
-				POST: async (body) => (c.setRateLimit(await body()), { rateLimit: this.rateLimit }),
-			},
-			'/conversations': {
-				POST: async (body) => {
-					const options = validate(addConversationsSchema, await body());
-					const camel = Object.entries(options).map(([k, v]) => [
-						k.replace(/_([a-z])/g, (_, ch: string) => ch.toUpperCase()),
-						v,
-					]);
-					return { conversations: c.addConversations(Object.fromEntries(camel)) };
+		const show = () => {};
+		const queued = (pending: () => unknown[]) => () => ({ queued: pending() });
+		// Per path: what each method does with the body, then the answer (by default the state after it).
+		const controls: Record<string, [Record<string, (body: any) => unknown>, (() => unknown)?]> = {
+			'/': [
+				{
+					GET: () => ({
+						controls: Object.entries(controls).map(
+							([p, [ops]]) => `${Object.keys(ops).join('|')} ${CONTROL_PREFIX}${p}`,
+						),
+					}),
 				},
-			},
-			'/requests': {
-				GET: async () => requestLog(),
-				DELETE: async () => (c.clearRequests(), requestLog()),
-			},
-			'/recording-answers': {
-				POST: async (body) => (
-					c.recordingAnswer(await body()),
-					{ queued: this.recordings.pendingAnswers }
-				),
-				GET: async () => ({ queued: this.recordings.pendingAnswers }),
-				DELETE: async () => (c.clearRecordingAnswers(), { queued: [] }),
-			},
-			'/recording-requests': {
-				GET: async () => ({ requests: c.recordingRequests() }),
-				DELETE: async () => (c.clearRecordingRequests(), { requests: [] }),
-			},
-			'/reset': { POST: async () => (c.reset(), { reset: true }) },
-			'/keys': {
-				GET: async () => ({
-					keys: this.keys,
-					agents: { A: this.agentIds('A'), B: this.agentIds('B') },
-				}),
-			},
+			],
+			'/latency': [
+				{ POST: (body) => (this.latencyMs = validate(latencySchema, body).ms) },
+				() => ({ ms: this.latencyMs }),
+			],
+			'/faults': [
+				{ POST: c.injectFaults, DELETE: c.clearFaults },
+				queued(() => this.faults.pending),
+			],
+			'/failing-conversations': [
+				{ POST: c.failConversation, GET: show, DELETE: c.clearFailingConversations },
+				() => ({ failing: c.failingConversations() }),
+			],
+			'/script': [
+				{ POST: c.scriptResponse, DELETE: c.clearScripted },
+				queued(() => this.scripted.pending),
+			],
+			'/redirect': [{ POST: c.redirect }, queued(() => this.scripted.pending)],
+			'/rate-limit': [{ POST: c.setRateLimit }, () => ({ rateLimit: this.rateLimit })],
+			'/conversations': [
+				{
+					POST: (body) => {
+						const options = validate(addConversationsSchema, body);
+						const camel = Object.entries(options).map(([k, v]) => [
+							k.replace(/_([a-z])/g, (_, ch: string) => ch.toUpperCase()),
+							v,
+						]);
+						return { conversations: c.addConversations(Object.fromEntries(camel)) };
+					},
+				},
+			],
+			'/requests': [{ GET: show, DELETE: c.clearRequests }, requestLog],
+			'/recording-answers': [
+				{ POST: c.recordingAnswer, GET: show, DELETE: c.clearRecordingAnswers },
+				queued(() => this.recordings.pendingAnswers),
+			],
+			'/recording-requests': [
+				{ GET: show, DELETE: c.clearRecordingRequests },
+				() => ({ requests: c.recordingRequests() }),
+			],
+			'/reset': [{ POST: () => (c.reset(), { reset: true }) }],
+			'/keys': [
+				{
+					GET: () => ({
+						keys: this.keys,
+						agents: { A: this.agentIds('A'), B: this.agentIds('B') },
+					}),
+				},
+			],
 		};
-		const route = routes[sub];
-		if (!route) return this.sendNow(res, error(404, 'Unknown sandbox control'));
-		const op = route[method];
+		const control = controls[path.slice(CONTROL_PREFIX.length) || '/'];
+		if (!control) return this.sendNow(res, error(404, 'Unknown sandbox control'));
+		const [ops, state] = control;
+		const op = ops[method];
 		if (!op)
 			return this.sendNow(
 				res,
-				error(405, 'Method Not Allowed', { Allow: Object.keys(route).join(', ') }),
+				error(405, 'Method Not Allowed', { Allow: Object.keys(ops).join(', ') }),
 			);
-		this.sendNow(res, reply(200, await op(readJson)));
+		const result = op(method === 'POST' ? await readControlBody(req) : undefined);
+		this.sendNow(res, reply(200, state ? state() : result));
 	}
 
 	agentIds(account: AccountName): number[] {
@@ -744,6 +731,17 @@ function readBody(req: IncomingMessage): Promise<string | undefined> {
 		req.on('end', () => resolve(tooLarge ? undefined : Buffer.concat(chunks).toString('utf8')));
 		req.on('error', reject);
 	});
+}
+
+/** A control's body: a JSON object, or {} when empty. */
+async function readControlBody(req: IncomingMessage): Promise<Record<string, unknown>> {
+	const text = await readBody(req);
+	if (text === undefined) throw new SandboxError(413, 'Request body too large');
+	if (text.trim() === '') return {};
+	const parsed = parseBody(text);
+	if (!parsed.ok || !isPlainObject(parsed.value))
+		throw new SandboxError(422, 'Body must be a JSON object');
+	return parsed.value;
 }
 
 const LLMS_TXT = `# RingReady (sandbox)

@@ -258,7 +258,7 @@ export interface SandboxControl {
 	/**
 	 * Overwrites fields of a stored conversation as RingReady sends them, in the list and the detail
 	 * (malformed records: a started_at in another format, a transcript with a null turn). Listing and
-	 * `since` still use the conversation's real start.
+	 * `since` still use the conversation's real start. reset() does not undo it for seeded conversations.
 	 */
 	overwriteConversation(id: number, fields: Record<string, unknown>, account?: AccountName): void;
 	/** Extra delay for every GET /conversations page (list pages only), on top of the latency; reset() clears it. */
