@@ -146,11 +146,14 @@ export const samePath = (
 /** Headers at once, then the body `chunkBytes` every `everyMs` (`later` is a timer the sandbox cancels on close). */
 export function sendInPieces(
 	res: ServerResponse,
+	status: number,
+	headers: Record<string, string>,
 	body: Buffer,
 	how: { chunkBytes: number; everyMs: number },
 	later: (fn: () => void, ms: number) => void,
 	sent: (bytes: number) => void = () => {},
 ): void {
+	res.writeHead(status, { ...headers, 'Content-Length': body.length });
 	let offset = 0;
 	const next = () => {
 		if (res.destroyed) return;

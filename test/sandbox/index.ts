@@ -71,7 +71,6 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
 		latencyMs: opts.latencyMs ?? 0,
 		origins: { api: url, media: mediaUrl },
 	});
-	app.setServerUrl(url);
 	const ready = app;
 
 	let closing: Promise<void> | undefined;

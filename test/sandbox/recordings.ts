@@ -9,7 +9,7 @@ import { z } from 'zod';
 
 import { AnswerQueue, redirectStatus, sendInPieces } from './controls';
 import type { KeyRecord } from './seed';
-import { bearerToken } from './schemas';
+import { keyForLog } from './schemas';
 
 export type RecordingOrigin = 'api' | 'media';
 
@@ -187,7 +187,6 @@ export interface RecordingHost {
 	): KeyRecord | { status: number; body: string; headers?: Record<string, string> };
 	/** The conversation's recording_url if it exists in that account (any account when undefined). */
 	recordingUrlOf(id: number, account?: KeyRecord['account']): string | null | undefined;
-	maskToken(token: string): string;
 	/** setTimeout that the sandbox cancels on close. */
 	later(fn: () => void, ms: number): void;
 }
@@ -228,7 +227,6 @@ export class Recordings {
 	handle(origin: RecordingOrigin, req: IncomingMessage, res: ServerResponse, path: string): void {
 		const method = (req.method ?? 'GET').toUpperCase();
 		const auth = req.headers.authorization;
-		const token = bearerToken(auth);
 		const match = RECORDING_PATH.exec(path);
 		const id = match ? Number(match[1]) : null;
 		const entry: RecordingRequest = {
@@ -238,7 +236,7 @@ export class Recordings {
 			path,
 			conversation_id: id,
 			authorization: auth !== undefined,
-			key: token === undefined ? null : this.host.maskToken(token),
+			key: keyForLog(auth),
 			answer: null,
 			status: null,
 			bytes_sent: 0,
@@ -300,10 +298,15 @@ export class Recordings {
 			case 'huge':
 				return this.sendHuge(res, entry, answer.bytes ?? 64 * 1024 * 1024, answer.declareLength);
 			case 'slow':
-				return this.trickle(res, entry, audio, {
-					chunkBytes: answer.chunkBytes ?? 64,
-					everyMs: answer.everyMs ?? 100,
-				});
+				return sendInPieces(
+					res,
+					200,
+					{ 'Content-Type': audio.mimeType },
+					audio.bytes,
+					{ chunkBytes: answer.chunkBytes ?? 64, everyMs: answer.everyMs ?? 100 },
+					this.host.later,
+					(sent) => (entry.bytes_sent = sent),
+				);
 		}
 	}
 
@@ -334,18 +337,5 @@ export class Recordings {
 			}
 		};
 		pump();
-	}
-
-	private trickle(
-		res: ServerResponse,
-		entry: RecordingRequest,
-		audio: RecordingAudio,
-		how: { chunkBytes: number; everyMs: number },
-	) {
-		res.writeHead(200, {
-			'Content-Type': audio.mimeType,
-			'Content-Length': String(audio.bytes.length),
-		});
-		sendInPieces(res, audio.bytes, how, this.host.later, (sent) => (entry.bytes_sent = sent));
 	}
 }

@@ -42,6 +42,13 @@ export function bearerToken(auth: string | undefined): string | undefined {
 	return typeof auth === 'string' ? /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(auth)?.[1] : undefined;
 }
 
+/** What a log may show of the key behind an Authorization header: its prefix, never the whole key. */
+export function keyForLog(auth: string | undefined): string | null {
+	const token = bearerToken(auth);
+	if (token === undefined) return null;
+	return `${token.slice(0, token.length > 16 ? 12 : Math.floor(token.length / 2))}…`;
+}
+
 const isBlank = (text: string) => text.trim() === '';
 
 const issue = (ctx: z.RefinementCtx, message: string) =>

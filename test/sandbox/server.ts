@@ -33,6 +33,7 @@ import {
 	describeZodError,
 	idPathParam,
 	isPlainObject,
+	keyForLog,
 	listQuerySchema,
 	nonWritableFieldMessage,
 } from './schemas';
@@ -49,7 +50,6 @@ import type {
 	AccountName,
 	AddConversationsOptions,
 	AgentDetail,
-	ConversationDetail,
 	DemoKeys,
 	RequestLog,
 	RequestLogEntry,
@@ -83,12 +83,6 @@ const STATUS_TEXT: Record<number, string> = {
 	504: 'Gateway timeout',
 };
 
-/** What the log may show of a token: its prefix, never the whole key. */
-function maskToken(token: string): string {
-	const visible = token.length > 16 ? 12 : Math.floor(token.length / 2);
-	return `${token.slice(0, visible)}…`;
-}
-
 function parseBody(text: string): { ok: true; value: unknown } | { ok: false } {
 	try {
 		return { ok: true, value: JSON.parse(text) };
@@ -105,10 +99,6 @@ function addOptionsToBody({
 	return Object.fromEntries(
 		Object.entries(options).map(([k, v]) => [k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), v]),
 	);
-}
-
-function authFailure(reason: 'unknown' | 'revoked'): string {
-	return reason === 'revoked' ? 'This API key has been revoked' : 'Invalid API key';
 }
 
 /** The value checked by `schema` (undefined properties dropped first); 422 naming what is wrong. */
@@ -168,7 +158,6 @@ export class SandboxServer {
 	private perKeyInFlight = new Map<string, number>();
 	private readonly timers = new Set<NodeJS.Timeout>();
 	private readonly t0 = performance.now();
-	private openApiJson = '';
 	private readonly routes: Route[];
 
 	constructor(private readonly options: SandboxServerOptions) {
@@ -184,7 +173,6 @@ export class SandboxServer {
 					: (this.store.conversation('A', id) ?? this.store.conversation('B', id));
 				return stored ? stored.detail.recording_url : undefined;
 			},
-			maskToken,
 			later: (fn, ms) => this.timer(fn, ms),
 		});
 		this.routes = this.buildRoutes();
@@ -193,10 +181,6 @@ export class SandboxServer {
 
 	get keys(): DemoKeys {
 		return this.store.keys;
-	}
-
-	setServerUrl(url: string): void {
-		this.openApiJson = JSON.stringify(buildOpenApi(url));
 	}
 
 	/** Called for every accepted TCP connection. */
@@ -218,20 +202,15 @@ export class SandboxServer {
 	};
 
 	private handleRecording(origin: RecordingOrigin, req: IncomingMessage, res: ServerResponse) {
-		const rawUrl = req.url ?? '/';
-		const q = rawUrl.indexOf('?');
 		try {
-			this.recordings.handle(origin, req, res, q === -1 ? rawUrl : rawUrl.slice(0, q));
+			this.recordings.handle(origin, req, res, splitUrl(req).path);
 		} catch (e) {
 			this.sendNow(res, this.toReply(e));
 		}
 	}
 
 	handle = (req: IncomingMessage, res: ServerResponse): void => {
-		const rawUrl = req.url ?? '/';
-		const q = rawUrl.indexOf('?');
-		const path = q === -1 ? rawUrl : rawUrl.slice(0, q);
-		const query = new URLSearchParams(q === -1 ? '' : rawUrl.slice(q + 1));
+		const { path, query } = splitUrl(req);
 		const method = (req.method ?? 'GET').toUpperCase();
 
 		// Recordings have their own log and controls (recordings.ts); the API controls do not touch them.
@@ -271,8 +250,6 @@ export class SandboxServer {
 		query: URLSearchParams,
 	): Promise<void> {
 		const auth = req.headers.authorization;
-		const token = bearerToken(auth);
-
 		const entry: RequestLogEntry = {
 			seq: ++this.seq,
 			method,
@@ -280,7 +257,7 @@ export class SandboxServer {
 			query: Object.fromEntries(query.entries()),
 			status: null,
 			dropped: false,
-			key: token === undefined ? null : maskToken(token),
+			key: keyForLog(auth),
 			started_ms: this.now(),
 			ended_ms: null,
 		};
@@ -334,7 +311,7 @@ export class SandboxServer {
 			);
 			return;
 		}
-		const rateKey = token ?? '';
+		const rateKey = bearerToken(auth) ?? '';
 		if (this.rateLimit && (this.perKeyInFlight.get(rateKey) ?? 0) >= this.rateLimit.maxInFlight) {
 			this.send(
 				res,
@@ -374,14 +351,11 @@ export class SandboxServer {
 		return new Promise((resolve) => this.timer(resolve, ms));
 	}
 
-	/** Headers at once, then the body a few bytes at a time (see slow.ts). */
 	/** Headers at once, then the body a few bytes at a time (slowDown's trickle). */
 	private trickle(res: ServerResponse, r: Reply, how: { chunkBytes: number; everyMs: number }) {
 		if (res.headersSent || res.destroyed) return;
-		const body = Buffer.from(r.body);
-		const type = r.contentType ?? JSON_TYPE;
-		res.writeHead(r.status, { 'Content-Type': type, 'Content-Length': body.length, ...r.headers });
-		sendInPieces(res, body, how, (fn, ms) => this.timer(fn, ms));
+		const headers = { 'Content-Type': r.contentType ?? JSON_TYPE, ...r.headers };
+		sendInPieces(res, r.status, headers, Buffer.from(r.body), how, (fn, ms) => this.timer(fn, ms));
 	}
 
 	/** The key behind an Authorization header, or the 401 / 403 answer (API and recordings alike). */
@@ -401,10 +375,11 @@ export class SandboxServer {
 		if (token === undefined)
 			return error(401, 'Malformed Authorization header: expected "Bearer rr_live_..."', challenge);
 		const result = this.store.authenticate(token);
-		if (!result.ok)
-			return error(401, authFailure(result.reason), {
-				'WWW-Authenticate': 'Bearer error="invalid_token"',
-			});
+		if (!result.ok) {
+			const detail =
+				result.reason === 'revoked' ? 'This API key has been revoked' : 'Invalid API key';
+			return error(401, detail, { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
+		}
 		if (scope !== 'any' && !result.key.scopes.includes(scope))
 			return error(403, `This API key lacks the "${scope}" scope required for ${request}`);
 		return result.key;
@@ -489,6 +464,7 @@ export class SandboxServer {
 		const summaryJson = (c: StoredConversation) => (c.summaryJson ??= JSON.stringify(c.summary));
 		const api = (suffix: string) => new RegExp(`^${API_PREFIX}${suffix}$`);
 		const text = (body: string, contentType?: string) => ({ status: 200, body, contentType });
+		const openApi = JSON.stringify(buildOpenApi(this.options.origins.api));
 		return [
 			['GET', api('/whoami'), 'any', ({ key }) => reply(200, store.whoami(key!))],
 			[
@@ -543,12 +519,7 @@ export class SandboxServer {
 					return reply(200, store.patchAgent(account(key), id, patch, order));
 				},
 			],
-			[
-				'GET',
-				api('/openapi\\.json'),
-				'none',
-				() => text(this.openApiJson || JSON.stringify(buildOpenApi())),
-			],
+			['GET', api('/openapi\\.json'), 'none', () => text(openApi)],
 			['GET', /^\/llms\.txt$/, 'none', () => text(LLMS_TXT, 'text/plain; charset=utf-8')],
 		];
 	}
@@ -612,12 +583,8 @@ export class SandboxServer {
 				this.recordings.clearAnswers();
 				clearRequests();
 			},
-			conversations: (acct = 'A'): ConversationDetail[] => {
-				const items = store.conversationsOf(acct);
-				const out: ConversationDetail[] = new Array(items.length);
-				for (let i = 0; i < items.length; i++) out[i] = items[items.length - 1 - i].detail;
-				return out;
-			},
+			conversations: (acct = 'A') =>
+				[...store.conversationsOf(acct)].reverse().map((c) => c.detail),
 			agents: (acct = 'A'): AgentDetail[] => store.agentsOf(acct).map(copyAgent),
 			agent: (id: number): AgentDetail | undefined => {
 				const a = store.agent(id);
@@ -715,6 +682,11 @@ export class SandboxServer {
 	agentIds(account: AccountName): number[] {
 		return this.store.agentsOf(account).map((a) => a.id);
 	}
+}
+
+function splitUrl(req: IncomingMessage): { path: string; query: URLSearchParams } {
+	const [path, query = ''] = (req.url ?? '/').split(/\?(.*)/s);
+	return { path, query: new URLSearchParams(query) };
 }
 
 /** Reads the body as UTF-8; undefined when it exceeds MAX_BODY_BYTES. */

@@ -18,14 +18,14 @@ import {
 	type StoredConversation,
 } from './seed';
 import { formatTimestamp, parseIsoTimestamp, toSecond } from './time';
-import type {
-	AccountName,
-	AddConversationsOptions,
-	AgentDetail,
+import {
 	AgentSummary,
-	AgentUpdateResult,
-	Channel,
-	WhoAmI,
+	type AccountName,
+	type AddConversationsOptions,
+	type AgentDetail,
+	type AgentUpdateResult,
+	type Channel,
+	type WhoAmI,
 } from './types';
 
 export class SandboxError extends Error {
@@ -185,16 +185,13 @@ export class Store {
 				age: 0,
 				origins: this.origins,
 			});
-			if (o.live) {
-				for (const view of [stored.detail, stored.summary] as unknown as Array<
-					Record<string, unknown>
-				>) {
-					view.ended_at = null;
-					view.duration_seconds = null;
-					view.end_reason = null;
-				}
-			}
 			this.conversationsByAccount[account].push(stored);
+			if (o.live)
+				this.overwrite(account, stored.id, {
+					ended_at: null,
+					duration_seconds: null,
+					end_reason: null,
+				});
 			created.push(stored);
 		}
 		return created;
@@ -233,15 +230,9 @@ export class Store {
 			.sort((a, b) => a.id - b.id);
 	}
 
+	/** The listed fields, in the listed order (zod keeps the schema's keys only). */
 	agentSummaries(account: AccountName): AgentSummary[] {
-		return this.agentsOf(account).map((a) => ({
-			id: a.id,
-			phone_number: a.phone_number,
-			agent_name: a.agent_name,
-			business_name: a.business_name,
-			subscription_type: a.subscription_type,
-			created_at: a.created_at,
-		}));
+		return this.agentsOf(account).map((a) => AgentSummary.parse(a));
 	}
 
 	/** The live object (callers copy it before handing it out). */
