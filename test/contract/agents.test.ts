@@ -29,12 +29,10 @@ const AVA = {
 
 test('GET /agents: {agents: [{id, phone_number, agent_name, business_name, subscription_type, created_at}]}', async () => {
 	const res = await call(sb, '/api/v1/agents', { key });
-	expect(Object.keys(res.body)).toEqual(['agents']);
 	expect(res.body.agents[0]).toEqual(AVA);
-	for (const a of res.body.agents) expect(Object.keys(a)).toEqual(Object.keys(AVA));
 });
 
-test('GET /agents/7: the full shape of the reference, fields in order', async () => {
+test('GET /agents/7: the full shape of the reference (field order: openapi.test.ts)', async () => {
 	const a = await getAgent(7);
 	const expected = {
 		id: 7,
@@ -65,7 +63,7 @@ test('GET /agents/7: the full shape of the reference, fields in order', async ()
 		is_suspended: false,
 		created_at: AVA.created_at,
 	};
-	expect([Object.keys(a), a]).toEqual([Object.keys(expected), expected]);
+	expect(a).toEqual(expected);
 });
 
 test('PATCH changes only the sent fields, lists them in the order sent; the agents list follows', async () => {

@@ -30,36 +30,16 @@ const matching = (f: { channel?: string; agent_id?: number; sinceMs?: number }) 
 	);
 const EMPTY = { conversations: [], next_before_id: null, limit: 50 };
 
-const LIST_FIELDS = [
-	'id',
-	'channel',
-	'agent_id',
-	'from',
-	'to',
-	'caller_name',
-	'label',
-	'summary',
-	'started_at',
-	'ended_at',
-	'duration_seconds',
-	'end_reason',
-	'is_archived',
-	'is_viewed',
-	'web_chat',
-];
-
 test('default page: {conversations, next_before_id, limit: 50}, newest (highest id) first', async () => {
 	const res = await list({});
-	expect(Object.keys(res.body)).toEqual(['conversations', 'next_before_id', 'limit']);
 	expect(ids(res.body.conversations)).toEqual(ids(all.slice(0, 50)));
 	expect([res.body.limit, res.body.next_before_id]).toEqual([50, all[49].id]);
 });
 
-test('every list item: the documented fields in order, consistent values, no detail-only fields', async () => {
+test('every list item: consistent values (shapes and field order: openapi.test.ts)', async () => {
 	const items = flatten(await walk(sb, key, { limit: 200 }));
 	expect(ids(items)).toEqual(ids(all));
 	for (const c of items) {
-		expect(Object.keys(c)).toEqual(LIST_FIELDS);
 		const phone = c.channel === 'phone' ? expect.stringMatching(/^\+1\d{10}$/) : null;
 		const webChat = {
 			device_type: expect.stringMatching(/^(desktop|mobile|tablet)$/),
@@ -210,12 +190,10 @@ test('the detail: the list item plus transcript, recording_url and web_chat.visi
 	for (const item of items) {
 		const res = await call(sb, `/api/v1/conversations/${item.id}`, { key });
 		const d: ConversationDetail = res.body;
-		expect(Object.keys(d)).toEqual([...LIST_FIELDS, 'transcript', 'recording_url']);
 		const { web_chat, transcript, recording_url, ...rest } = d;
 		expect({ ...rest, web_chat: item.web_chat }).toEqual(item);
 		let prev = -1;
 		for (const turn of transcript) {
-			expect(Object.keys(turn)).toEqual(['role', 'content', 'elapsed_s']);
 			expect(['agent', 'user']).toContain(turn.role);
 			expect(turn.content).not.toBe('');
 			expect(turn.elapsed_s).toBeGreaterThanOrEqual(prev);

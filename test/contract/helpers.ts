@@ -64,7 +64,10 @@ function typeOf(value: unknown): string {
 	return Number.isInteger(value) ? 'integer' : typeof value;
 }
 
-/** Errors of `value` against `schema`, for the JSON-schema subset the sandbox's OpenAPI document uses. */
+/**
+ * Errors of `value` against `schema`, for the JSON-schema subset the sandbox's OpenAPI document uses;
+ * fields must come in the documented order.
+ */
 export function checkSchema(doc: Schema, schema: Schema, value: unknown, at = '$'): string[] {
 	if (schema.$ref) {
 		const target = doc.components?.schemas?.[schema.$ref.replace('#/components/schemas/', '')];
@@ -91,6 +94,9 @@ export function checkSchema(doc: Schema, schema: Schema, value: unknown, at = '$
 	if (actual === 'object') {
 		const obj = value as Record<string, unknown>;
 		for (const name of schema.required ?? []) if (!(name in obj)) fail(`missing ${name}`);
+		const order = Object.keys(schema.properties ?? {});
+		const sent = Object.keys(obj).filter((k) => order.includes(k));
+		if (sent.join() !== order.filter((k) => k in obj).join()) fail(`fields out of order: ${sent}`);
 		for (const [k, v] of Object.entries(obj)) {
 			const sub = schema.properties?.[k] ?? schema.additionalProperties;
 			if (sub === false) fail(`undocumented field ${k}`);

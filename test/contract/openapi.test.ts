@@ -78,7 +78,7 @@ async function expectValid(path: string, method: string, response: ReturnType<ty
 	});
 }
 
-test('live responses, errors included, match their documented schemas (no undocumented field)', async () => {
+test('live responses, errors included, match their documented schemas: no undocumented field, fields in the documented order', async () => {
 	const { readWrite, readOnly, writeOnly, otherAccount } = sb.keys;
 	const get = (path: string, key?: string) => call(sb, path, { key });
 	for (const key of [readWrite, writeOnly, undefined])
@@ -115,10 +115,14 @@ test('live responses, errors included, match their documented schemas (no undocu
 			call(sb, '/api/v1/agents/8', { method: 'PATCH', key: readWrite, body }),
 		);
 	// The checker is not vacuous.
+	const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 	expect(
-		checkSchema(doc, { $ref: '#/components/schemas/ConversationSummary' }, { id: 'x', extra: 1 })
-			.length,
+		checkSchema(doc, ref('ConversationSummary'), { id: 'x', extra: 1 }).length,
 	).toBeGreaterThan(3);
+	const turn = { content: 'Hi', role: 'agent', elapsed_s: 1 };
+	expect(checkSchema(doc, ref('TranscriptTurn'), turn)).toEqual([
+		'$: fields out of order: content,role,elapsed_s',
+	]);
 });
 
 test('/llms.txt: a plain-text overview pointing at the OpenAPI document', async () => {

@@ -88,7 +88,11 @@ export interface SeedData {
 	keys: DemoKeys;
 	keyRecords: KeyRecord[];
 	/** Fresh copies each call to generateSeed; AgentDetail.faq has a null prototype. */
-	agents: Array<{ account: AccountName; seed: AgentSeed; detail: AgentDetail }>;
+	agents: Array<{
+		account: AccountName;
+		seed: Pick<AgentSeed, 'kind' | 'weight' | 'activeUntil'>;
+		detail: AgentDetail;
+	}>;
 	/** Per account, ascending id. */
 	conversations: Record<AccountName, StoredConversation[]>;
 	nextId: number;
@@ -363,10 +367,10 @@ export function generateSeed(
 ): SeedData {
 	const baseMs = baseTimeFor(seed);
 	const { keys, records } = makeKeys(seed);
-	const agents = AGENT_SEEDS.map((s) => ({
-		account: s.account,
-		seed: s,
-		detail: copyAgent({ ...s.agent, faq: faqFromEntries(s.agent.faq) }),
+	const agents = AGENT_SEEDS.map(({ account, kind, weight, activeUntil, ...agent }) => ({
+		account,
+		seed: { kind, weight, activeUntil },
+		detail: copyAgent({ ...agent, faq: faqFromEntries(agent.faq) }),
 	}));
 
 	const rng = new Prng(seed, 2);
