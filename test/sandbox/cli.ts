@@ -1,9 +1,6 @@
 /**
- * npm run sandbox -- [--port 4010] [--host 127.0.0.1] [--controls | --no-controls] [--latency 20]
- *                    [--seed N] [--conversations N] [--conversations-b N]
- *
- * Starts the sandbox RingReady API (controls ON by default here), prints its URL, demo keys and
- * agents, and runs until Ctrl-C / SIGTERM. Scripts can wait for the line
+ * `npm run sandbox`: starts the sandbox RingReady API (controls ON by default here), prints its URL,
+ * demo keys and agents, and runs until Ctrl-C / SIGTERM. Scripts can wait for the line
  * "RingReady sandbox listening on <url>".
  */
 import { parseArgs } from 'util';
@@ -31,10 +28,10 @@ function options() {
 		process.stdout.write(USAGE);
 		process.exit(0);
 	}
-	const num = (name: keyof typeof values) => {
-		const value = values[name] as string | undefined;
-		const n = Number(value);
+	const num = (name: 'port' | 'latency' | 'seed' | 'conversations' | 'conversations-b') => {
+		const value = values[name];
 		if (value === undefined) return undefined;
+		const n = Number(value);
 		if (value.trim() === '' || !Number.isFinite(n) || n < 0)
 			throw new Error(`--${name} needs a number`);
 		return n;
@@ -58,35 +55,37 @@ async function main(): Promise<void> {
 		process.exit(2);
 	}
 	const sandbox = await startSandbox(opts);
+	const { url, keys, control } = sandbox;
 	const agents = (['A', 'B'] as const).flatMap((account) =>
-		sandbox.control
+		control
 			.agents(account)
 			.map(
 				(a) =>
 					`    account ${account}  id ${a.id}  ${a.agent_name} — ${a.business_name}${a.is_suspended ? ' (suspended)' : ''}`,
 			),
 	);
+	const recordings = '/recordings/<id>.mp3|wav';
 	const out = [
 		'',
-		`RingReady sandbox listening on ${sandbox.url}`,
+		`RingReady sandbox listening on ${url}`,
 		'',
-		`  Seed ${opts.seed}: ${sandbox.control.conversations('A').length} conversations for account A, ${sandbox.control.conversations('B').length} for account B.`,
-		`  Controls: ${opts.controls ? `ON (POST ${sandbox.url}/__sandbox/latency | faults | rate-limit | conversations | reset, GET ${sandbox.url}/__sandbox/requests)` : 'OFF'}`,
+		`  Seed ${opts.seed}: ${control.conversations('A').length} conversations for account A, ${control.conversations('B').length} for account B.`,
+		`  Controls: ${opts.controls ? `ON (POST ${url}/__sandbox/latency | faults | rate-limit | conversations | reset, GET ${url}/__sandbox/requests)` : 'OFF'}`,
 		`  Latency: ${opts.latencyMs} ms`,
-		`  Recordings: ${sandbox.url}/recordings/<id>.mp3|wav (with the key) and ${sandbox.mediaUrl}/recordings/<id>.mp3|wav (no key)`,
+		`  Recordings: ${url}${recordings} (with the key) and ${sandbox.mediaUrl}${recordings} (no key)`,
 		'',
 		'  Demo API keys (Authorization: Bearer <key>):',
-		`    account A (user 142, you@example.com)  read+write  ${sandbox.keys.readWrite}`,
-		`    account A                              read        ${sandbox.keys.readOnly}`,
-		`    account A                              write       ${sandbox.keys.writeOnly}`,
-		`    account A                              revoked     ${sandbox.keys.revoked}`,
-		`    account B (user 207)                   read+write  ${sandbox.keys.otherAccount}`,
+		`    account A (user 142, you@example.com)  read+write  ${keys.readWrite}`,
+		`    account A                              read        ${keys.readOnly}`,
+		`    account A                              write       ${keys.writeOnly}`,
+		`    account A                              revoked     ${keys.revoked}`,
+		`    account B (user 207)                   read+write  ${keys.otherAccount}`,
 		'',
 		'  Agents:',
 		...agents,
 		'',
-		`  In n8n: credential "RingReady API", Base URL ${sandbox.url}, API key ${sandbox.keys.readWrite}`,
-		`  OpenAPI: ${sandbox.url}/api/v1/openapi.json`,
+		`  In n8n: credential "RingReady API", Base URL ${url}, API key ${keys.readWrite}`,
+		`  OpenAPI: ${url}/api/v1/openapi.json`,
 		'  Ctrl-C to stop.',
 		'',
 	];
@@ -102,8 +101,7 @@ async function main(): Promise<void> {
 			() => process.exit(1),
 		);
 	};
-	process.on('SIGINT', () => stop('SIGINT'));
-	process.on('SIGTERM', () => stop('SIGTERM'));
+	for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => stop(signal));
 }
 
 main().catch((e: unknown) => {

@@ -8,7 +8,9 @@ import { z } from 'zod';
 import { CHANNELS } from './schemas';
 import { parseIsoTimestamp } from './time';
 
-const count = z.number().int().min(1);
+/** A positive integer (counts, ids, byte sizes). */
+export const count = z.number().int().min(1);
+export const everyMs = z.number().finite().min(1).max(60_000);
 const path = z.string().startsWith('/');
 const method = z.string().min(1);
 const status = z.number().int().min(400).max(599);
@@ -98,10 +100,7 @@ export const slowSchema = z
 		path,
 		method: method.optional(),
 		holdMs: z.number().finite().min(0).max(600_000).optional(),
-		trickle: z
-			.object({ chunkBytes: count, everyMs: z.number().finite().min(1).max(60_000) })
-			.strict()
-			.optional(),
+		trickle: z.object({ chunkBytes: count, everyMs }).strict().optional(),
 		count: count.optional(),
 	})
 	.strict();

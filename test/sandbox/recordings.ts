@@ -7,7 +7,7 @@
 import type { IncomingMessage, ServerResponse } from 'http';
 import { z } from 'zod';
 
-import { AnswerQueue, redirectStatus, sendInPieces } from './controls';
+import { AnswerQueue, count, everyMs, redirectStatus, sendInPieces } from './controls';
 import type { KeyRecord } from './seed';
 import { keyForLog } from './schemas';
 
@@ -126,39 +126,25 @@ export function recordingAudio(id: number): RecordingAudio {
 
 // --- controls ------------------------------------------------------------------------------------
 
-export const RECORDING_ANSWERS = [
-	'redirect',
-	'html',
-	'octet-stream',
-	'huge',
-	'slow',
-	'missing',
-] as const;
-export type RecordingAnswerKind = (typeof RECORDING_ANSWERS)[number];
-
 /**
  * The next `count` (default 1) requests for conversation `id`'s recording, on either origin, get
  * this answer (README.md "Recordings").
  */
 export const recordingAnswerSchema = z
 	.object({
-		id: z.number().int().min(1),
-		answer: z.enum(RECORDING_ANSWERS),
+		id: count,
+		answer: z.enum(['redirect', 'html', 'octet-stream', 'huge', 'slow', 'missing']),
 		status: redirectStatus.optional(),
 		location: z.string().min(1).optional(),
-		bytes: z
-			.number()
-			.int()
-			.min(1)
-			.max(2 ** 30)
-			.optional(),
+		bytes: count.max(2 ** 30).optional(),
 		declareLength: z.boolean().optional(),
-		chunkBytes: z.number().int().min(1).optional(),
-		everyMs: z.number().finite().min(1).max(60_000).optional(),
-		count: z.number().int().min(1).optional(),
+		chunkBytes: count.optional(),
+		everyMs: everyMs.optional(),
+		count: count.optional(),
 	})
 	.strict();
 export type RecordingAnswerSpec = z.input<typeof recordingAnswerSchema>;
+export type RecordingAnswerKind = RecordingAnswerSpec['answer'];
 
 /** A line of the recording log (README.md "Recordings"). */
 export interface RecordingRequest {

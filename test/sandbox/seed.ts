@@ -99,16 +99,9 @@ export interface SeedData {
 }
 
 export function faqFromEntries(entries: Iterable<[string, string]>): Record<string, string> {
+	// A null-prototype object has no `__proto__` setter: every question is an ordinary own property.
 	const faq = Object.create(null) as Record<string, string>;
-	for (const [q, a] of entries) {
-		// A null-prototype object has no `__proto__` accessor: this defines an ordinary own property.
-		Object.defineProperty(faq, q, {
-			value: a,
-			enumerable: true,
-			writable: true,
-			configurable: true,
-		});
-	}
+	for (const [question, answer] of entries) faq[question] = answer;
 	return faq;
 }
 
@@ -121,42 +114,27 @@ export function copyAgent(agent: AgentDetail): AgentDetail {
 	};
 }
 
+/** The demo keys in the order they are drawn: name, account, scopes, revoked. */
+const DEMO_KEYS: Array<[keyof DemoKeys, AccountName, Scope[], boolean?]> = [
+	['readWrite', 'A', ['read', 'write']],
+	['readOnly', 'A', ['read']],
+	['writeOnly', 'A', ['write']],
+	['revoked', 'A', ['read', 'write'], true],
+	['otherAccount', 'B', ['read', 'write']],
+];
+
+/** Keys with distinct prefixes (the prefix is what the API shows of a key). */
 function makeKeys(seed: number): { keys: DemoKeys; records: KeyRecord[] } {
 	const rng = new Prng(seed, 1);
-	const used = new Set<string>();
-	const make = () => {
-		for (;;) {
-			const key = `rr_live_${rng.hex(32)}`;
-			if (!used.has(keyPrefix(key))) {
-				used.add(keyPrefix(key));
-				return key;
-			}
-		}
-	};
-	const keys: DemoKeys = {
-		readWrite: make(),
-		readOnly: make(),
-		writeOnly: make(),
-		revoked: make(),
-		otherAccount: make(),
-	};
-	const rec = (key: string, account: AccountName, scopes: Scope[], revoked = false): KeyRecord => ({
-		hash: hashKey(key),
-		prefix: keyPrefix(key),
-		account,
-		scopes,
-		revoked,
+	const keys = {} as DemoKeys;
+	const records = DEMO_KEYS.map(([name, account, scopes, revoked = false]) => {
+		let key: string;
+		do key = `rr_live_${rng.hex(32)}`;
+		while (Object.values(keys).some((k) => keyPrefix(k) === keyPrefix(key)));
+		keys[name] = key;
+		return { hash: hashKey(key), prefix: keyPrefix(key), account, scopes, revoked };
 	});
-	return {
-		keys,
-		records: [
-			rec(keys.readWrite, 'A', ['read', 'write']),
-			rec(keys.readOnly, 'A', ['read']),
-			rec(keys.writeOnly, 'A', ['write']),
-			rec(keys.revoked, 'A', ['read', 'write'], true),
-			rec(keys.otherAccount, 'B', ['read', 'write']),
-		],
-	};
+	return { keys, records };
 }
 
 /** The template with each {name} replaced by its value (unknown names are kept). */
