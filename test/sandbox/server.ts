@@ -279,46 +279,32 @@ export class SandboxServer {
 		const slow = this.slow.take(method, path);
 		if (slow?.holdMs) await this.pause(slow.holdMs);
 
+		const injected = (status: number, headers?: Record<string, string>) =>
+			this.send(res, error(status, STATUS_TEXT[status] ?? `Injected fault ${status}`, headers));
 		const scripted = this.scripted.take(method, path);
 		if (scripted) {
-			this.send(res, {
-				status: scripted.status,
-				body: scripted.body ?? '',
-				headers: scripted.headers,
-			});
-			return;
+			const { status, body = '', headers } = scripted;
+			return this.send(res, { status, body, headers });
 		}
-
 		// Faults first (a gateway in front of the service), then the per-key rate limit.
 		const fault = this.faults.take(path);
+		if (fault?.drop) {
+			entry.dropped = true;
+			return this.later(() => req.socket.destroy());
+		}
 		if (fault) {
-			if (fault.drop) {
-				entry.dropped = true;
-				this.later(() => req.socket.destroy());
-				return;
-			}
-			const status = fault.status ?? 500;
-			const headers =
-				fault.retryAfter !== undefined ? { 'Retry-After': String(fault.retryAfter) } : undefined;
-			this.send(res, error(status, STATUS_TEXT[status] ?? `Injected fault ${status}`, headers));
-			return;
-		}
-		const failingStatus = this.failingStatus(method, path);
-		if (failingStatus !== undefined) {
-			this.send(
-				res,
-				error(failingStatus, STATUS_TEXT[failingStatus] ?? `Injected fault ${failingStatus}`),
+			const { status = 500, retryAfter } = fault;
+			return injected(
+				status,
+				retryAfter === undefined ? {} : { 'Retry-After': String(retryAfter) },
 			);
-			return;
 		}
+		const failingId = method === 'GET' && /^\/api\/v1\/conversations\/(\d+)$/.exec(path)?.[1];
+		const failing = failingId ? this.failing.get(Number(failingId)) : undefined;
+		if (failing !== undefined) return injected(failing);
 		const rateKey = bearerToken(auth) ?? '';
-		if (this.rateLimit && (this.perKeyInFlight.get(rateKey) ?? 0) >= this.rateLimit.maxInFlight) {
-			this.send(
-				res,
-				error(429, STATUS_TEXT[429], { 'Retry-After': String(this.rateLimit.retryAfter) }),
-			);
-			return;
-		}
+		if (this.rateLimit && (this.perKeyInFlight.get(rateKey) ?? 0) >= this.rateLimit.maxInFlight)
+			return injected(429, { 'Retry-After': String(this.rateLimit.retryAfter) });
 		admittedKey = rateKey;
 		this.perKeyInFlight.set(rateKey, (this.perKeyInFlight.get(rateKey) ?? 0) + 1);
 
@@ -416,12 +402,6 @@ export class SandboxServer {
 		return handle({ key, params: pattern.exec(path)!.slice(1), query, body });
 	}
 
-	private failingStatus(method: string, path: string): number | undefined {
-		if (this.failing.size === 0 || method !== 'GET') return undefined;
-		const match = /^\/api\/v1\/conversations\/(\d+)$/.exec(path);
-		return match ? this.failing.get(Number(match[1])) : undefined;
-	}
-
 	private later(fn: () => void, extraMs = 0): void {
 		const delayMs = this.latencyMs + extraMs;
 		if (delayMs <= 0) {
@@ -462,55 +442,41 @@ export class SandboxServer {
 			return validate(idPathParam, text);
 		};
 		const summaryJson = (c: StoredConversation) => (c.summaryJson ??= JSON.stringify(c.summary));
-		const api = (suffix: string) => new RegExp(`^${API_PREFIX}${suffix}$`);
 		const text = (body: string, contentType?: string) => ({ status: 200, body, contentType });
 		const openApi = JSON.stringify(buildOpenApi(this.options.origins.api));
-		return [
-			['GET', api('/whoami'), 'any', ({ key }) => reply(200, store.whoami(key!))],
-			[
-				'GET',
-				api('/conversations'),
+		const routes: Record<string, [Route[2], Route[3]]> = {
+			[`GET ${API_PREFIX}/whoami`]: ['any', ({ key }) => reply(200, store.whoami(key!))],
+			[`GET ${API_PREFIX}/conversations`]: [
 				'read',
 				({ key, query }) => {
-					const page = store.list(
-						account(key),
-						validate(listQuerySchema, Object.fromEntries(query)),
-					);
+					const listQuery = validate(listQuerySchema, Object.fromEntries(query));
+					const page = store.list(account(key), listQuery);
 					const items = page.items.map(summaryJson).join(',');
 					return text(
 						`{"conversations":[${items}],"next_before_id":${page.next_before_id},"limit":${page.limit}}`,
 					);
 				},
 			],
-			[
-				'GET',
-				api('/conversations/([^/]+)'),
+			[`GET ${API_PREFIX}/conversations/{id}`]: [
 				'read',
 				({ key, params }) => {
 					const c = store.conversation(account(key), parseId(params[0]));
-					return c
-						? text((c.detailJson ??= JSON.stringify(c.detail)))
-						: error(404, 'Conversation not found');
+					if (!c) return error(404, 'Conversation not found');
+					return text((c.detailJson ??= JSON.stringify(c.detail)));
 				},
 			],
-			[
-				'GET',
-				api('/agents'),
+			[`GET ${API_PREFIX}/agents`]: [
 				'read',
 				({ key }) => reply(200, { agents: store.agentSummaries(account(key)) }),
 			],
-			[
-				'GET',
-				api('/agents/([^/]+)'),
+			[`GET ${API_PREFIX}/agents/{id}`]: [
 				'read',
 				({ key, params }) => {
 					const agent = store.agent(parseId(params[0]), account(key));
 					return agent ? reply(200, agent) : error(404, 'Agent not found');
 				},
 			],
-			[
-				'PATCH',
-				api('/agents/([^/]+)'),
+			[`PATCH ${API_PREFIX}/agents/{id}`]: [
 				'write',
 				({ key, params, body }) => {
 					const id = parseId(params[0]);
@@ -519,9 +485,14 @@ export class SandboxServer {
 					return reply(200, store.patchAgent(account(key), id, patch, order));
 				},
 			],
-			['GET', api('/openapi\\.json'), 'none', () => text(openApi)],
-			['GET', /^\/llms\.txt$/, 'none', () => text(LLMS_TXT, 'text/plain; charset=utf-8')],
-		];
+			[`GET ${API_PREFIX}/openapi.json`]: ['none', () => text(openApi)],
+			'GET /llms.txt': ['none', () => text(LLMS_TXT, 'text/plain; charset=utf-8')],
+		};
+		return Object.entries(routes).map(([route, [scope, handle]]) => {
+			const [method, path] = route.split(' ');
+			const pattern = path.replace(/\./g, '\\.').replace('{id}', '([^/]+)');
+			return [method, new RegExp(`^${pattern}$`), scope, handle];
+		});
 	}
 
 	// --- controls ------------------------------------------------------------------------------
