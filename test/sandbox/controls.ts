@@ -134,7 +134,6 @@ export class AnswerQueue<T extends { count?: number }> {
 	}
 }
 
-/** Matches a spec with an exact path and, if given, a method. */
 export const samePath = (
 	spec: { path: string; method?: string },
 	reqMethod: string,

@@ -43,8 +43,6 @@ export function recordingUrl(origins: RecordingOrigins, id: number): string {
 	return `${origins[origin]}${RECORDINGS_PREFIX}${id}.${extension}`;
 }
 
-// --- audio ---------------------------------------------------------------------------------------
-
 /** One MPEG-1 Layer III frame, 128 kbit/s, 44.1 kHz, mono, no padding: 417 bytes of silence. */
 const MP3_FRAME_BYTES = 417;
 const MP3_FRAME = (() => {
@@ -123,8 +121,6 @@ export function recordingAudio(id: number): RecordingAudio {
 	}
 	return audio;
 }
-
-// --- controls ------------------------------------------------------------------------------------
 
 /**
  * The next `count` (default 1) requests for conversation `id`'s recording, on either origin, get
@@ -312,14 +308,8 @@ export class Recordings {
 			while (!res.destroyed && entry.bytes_sent < total) {
 				const piece = block.subarray(0, Math.min(block.length, total - entry.bytes_sent));
 				entry.bytes_sent += piece.length;
-				if (entry.bytes_sent >= total) {
-					res.end(piece);
-					return;
-				}
-				if (!res.write(piece)) {
-					res.once('drain', pump);
-					return;
-				}
+				if (entry.bytes_sent >= total) return void res.end(piece);
+				if (!res.write(piece)) return void res.once('drain', pump);
 			}
 		};
 		pump();

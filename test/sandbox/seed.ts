@@ -163,7 +163,7 @@ export interface ConversationSpec {
 	origins: RecordingOrigins;
 }
 
-/** Builds one realistic conversation (detail and list forms) from the PRNG. */
+/** One realistic conversation (detail and list forms) from the PRNG. */
 export function makeConversation(rng: Prng, spec: ConversationSpec): StoredConversation {
 	const { agent } = spec;
 	const webChatAllowed = agent.features.web_chat_enabled;

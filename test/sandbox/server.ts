@@ -91,15 +91,11 @@ function parseBody(text: string): { ok: true; value: unknown } | { ok: false } {
 	}
 }
 
-/** The in-process camelCase options as the HTTP body the schema validates (`live` is in-process only). */
-function addOptionsToBody({
-	live: _,
-	...options
-}: AddConversationsOptions): Record<string, unknown> {
-	return Object.fromEntries(
-		Object.entries(options).map(([k, v]) => [k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), v]),
-	);
-}
+/** The control's options in-process (camelCase) and over HTTP (snake_case, what the schema checks). */
+const renameKeys = (options: object, rename: (key: string) => string) =>
+	Object.fromEntries(Object.entries(options).map(([k, v]) => [rename(k), v]));
+const snakeCase = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+const camelCase = (key: string) => key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 
 /** The value checked by `schema` (undefined properties dropped first); 422 naming what is wrong. */
 function validate<T extends z.ZodTypeAny>(
@@ -183,7 +179,6 @@ export class SandboxServer {
 		return this.store.keys;
 	}
 
-	/** Called for every accepted TCP connection. */
 	noteConnection(): void {
 		this.connections++;
 	}
@@ -193,8 +188,6 @@ export class SandboxServer {
 		for (const t of this.timers) clearTimeout(t);
 		this.timers.clear();
 	}
-
-	// --- request entry point ------------------------------------------------------------------
 
 	/** Requests to the second (media) listener: recordings only. */
 	handleMedia = (req: IncomingMessage, res: ServerResponse): void => {
@@ -360,15 +353,12 @@ export class SandboxServer {
 		const token = bearerToken(auth);
 		if (token === undefined)
 			return error(401, 'Malformed Authorization header: expected "Bearer rr_live_..."', challenge);
-		const result = this.store.authenticate(token);
-		if (!result.ok) {
-			const detail =
-				result.reason === 'revoked' ? 'This API key has been revoked' : 'Invalid API key';
-			return error(401, detail, { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
-		}
-		if (scope !== 'any' && !result.key.scopes.includes(scope))
+		const key = this.store.authenticate(token);
+		if (typeof key === 'string')
+			return error(401, key, { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
+		if (scope !== 'any' && !key.scopes.includes(scope))
 			return error(403, `This API key lacks the "${scope}" scope required for ${request}`);
-		return result.key;
+		return key;
 	}
 
 	private async route(
@@ -426,8 +416,6 @@ export class SandboxServer {
 		res.writeHead(r.status, headers);
 		res.end(r.body);
 	}
-
-	// --- API routes ----------------------------------------------------------------------------
 
 	private buildRoutes(): Route[] {
 		const store = this.store;
@@ -495,8 +483,6 @@ export class SandboxServer {
 		});
 	}
 
-	// --- controls ------------------------------------------------------------------------------
-
 	private buildControl(): SandboxControl {
 		const store = this.store;
 		const latency = (ms: number) => validate(latencySchema, { ms }).ms;
@@ -526,7 +512,8 @@ export class SandboxServer {
 				this.rateLimit = maxInFlight === null ? null : { maxInFlight, retryAfter };
 			},
 			addConversations: (o) => {
-				validate(addConversationsSchema, addOptionsToBody(o));
+				const { live: _, ...options } = o; // in-process only
+				validate(addConversationsSchema, renameKeys(options, snakeCase));
 				return store.addConversations(o).map((c) => c.detail);
 			},
 			endConversation: (id, acct = 'A') => store.endConversation(acct, id).detail,
@@ -609,12 +596,8 @@ export class SandboxServer {
 			'/conversations': [
 				{
 					POST: (body) => {
-						const options = validate(addConversationsSchema, body);
-						const camel = Object.entries(options).map(([k, v]) => [
-							k.replace(/_([a-z])/g, (_, ch: string) => ch.toUpperCase()),
-							v,
-						]);
-						return { conversations: c.addConversations(Object.fromEntries(camel)) };
+						const options = renameKeys(validate(addConversationsSchema, body), camelCase);
+						return { conversations: c.addConversations(options as AddConversationsOptions) };
 					},
 				},
 			],

@@ -37,10 +37,6 @@ export class SandboxError extends Error {
 	}
 }
 
-export type AuthResult =
-	| { ok: true; key: KeyRecord }
-	| { ok: false; reason: 'unknown' | 'revoked' };
-
 interface AgentEntry {
 	account: AccountName;
 	kind: SeedData['agents'][number]['seed']['kind'];
@@ -106,25 +102,23 @@ export class Store {
 		this.roundRobin = { A: 0, B: 0 };
 	}
 
-	authenticate(token: string): AuthResult {
+	/** The key's record, or why it is refused (the 401 detail). */
+	authenticate(token: string): KeyRecord | string {
 		const key = this.keysByHash.get(hashKey(token));
-		if (!key) return { ok: false, reason: 'unknown' };
-		if (key.revoked) return { ok: false, reason: 'revoked' };
-		return { ok: true, key };
+		if (!key) return 'Invalid API key';
+		return key.revoked ? 'This API key has been revoked' : key;
 	}
 
 	whoami(key: KeyRecord): WhoAmI {
-		const account = ACCOUNTS[key.account];
+		const { user_id, email } = ACCOUNTS[key.account];
 		return {
-			user_id: account.user_id,
-			email: account.email,
+			user_id,
+			email,
 			auth_method: 'api_key',
 			api_key_prefix: key.prefix,
-			scopes: [...key.scopes],
+			scopes: key.scopes,
 		};
 	}
-
-	// --- conversations -------------------------------------------------------------------------
 
 	/** Newest (highest id) first; `next_before_id` is non-null exactly when another match exists. */
 	list(account: AccountName, query: ListQuery): ListResult {
@@ -220,8 +214,6 @@ export class Store {
 		stored.detailJson = undefined;
 		stored.summaryJson = undefined;
 	}
-
-	// --- agents --------------------------------------------------------------------------------
 
 	agentsOf(account: AccountName): AgentDetail[] {
 		return [...this.agentsById.values()]
