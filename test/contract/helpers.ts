@@ -26,9 +26,9 @@ export async function call(
 	return { status: res.status, headers: res.headers, text, body: parsed };
 }
 
+/** The query string of the defined params (JSON drops the undefined ones). */
 export function qs(params: Record<string, string | number | undefined>): string {
-	const q = new URLSearchParams();
-	for (const [k, v] of Object.entries(params)) if (v !== undefined) q.set(k, String(v));
+	const q = new URLSearchParams(JSON.parse(JSON.stringify(params)));
 	return q.size ? `?${q}` : '';
 }
 

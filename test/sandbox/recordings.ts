@@ -59,11 +59,7 @@ function id3Tag(title: string): Buffer {
 	text.copy(frame, 11); // after flags (2 bytes) and the encoding byte (0 = latin1)
 	const header = Buffer.from([0x49, 0x44, 0x33, 3, 0, 0, 0, 0, 0, 0]);
 	// The tag size is "syncsafe": 7 bits per byte.
-	const size = frame.length;
-	header[6] = (size >> 21) & 0x7f;
-	header[7] = (size >> 14) & 0x7f;
-	header[8] = (size >> 7) & 0x7f;
-	header[9] = size & 0x7f;
+	for (let i = 0; i < 4; i++) header[6 + i] = (frame.length >> (21 - 7 * i)) & 0x7f;
 	return Buffer.concat([header, frame]);
 }
 

@@ -83,8 +83,6 @@ export interface StoredConversation {
 }
 
 export interface SeedData {
-	seed: number;
-	baseMs: number;
 	keys: DemoKeys;
 	keyRecords: KeyRecord[];
 	/** Fresh copies each call to generateSeed; AgentDetail.faq has a null prototype. */
@@ -392,7 +390,7 @@ export function generateSeed(
 		});
 		conversations[draft.account].push(stored);
 	}
-	return { seed, baseMs, keys, keyRecords: records, agents, conversations, nextId: id };
+	return { keys, keyRecords: records, agents, conversations, nextId: id };
 }
 
 export { ACCOUNTS };

@@ -91,7 +91,7 @@ function parseBody(text: string): { ok: true; value: unknown } | { ok: false } {
 	}
 }
 
-/** The control's options in-process (camelCase) and over HTTP (snake_case, what the schema checks). */
+/** The control's options: in-process camelCase, over HTTP snake_case (what the schema checks). */
 const renameKeys = (options: object, rename: (key: string) => string) =>
 	Object.fromEntries(Object.entries(options).map(([k, v]) => [rename(k), v]));
 const snakeCase = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
@@ -270,7 +270,7 @@ export class SandboxServer {
 		});
 
 		const slow = this.slow.take(method, path);
-		if (slow?.holdMs) await this.pause(slow.holdMs);
+		if (slow?.holdMs) await new Promise<void>((resolve) => this.timer(resolve, slow.holdMs!));
 
 		const injected = (status: number, headers?: Record<string, string>) =>
 			this.send(res, error(status, STATUS_TEXT[status] ?? `Injected fault ${status}`, headers));
@@ -324,10 +324,6 @@ export class SandboxServer {
 			fn();
 		}, ms);
 		this.timers.add(t);
-	}
-
-	private pause(ms: number): Promise<void> {
-		return new Promise((resolve) => this.timer(resolve, ms));
 	}
 
 	/** Headers at once, then the body a few bytes at a time (slowDown's trickle). */
@@ -564,7 +560,7 @@ export class SandboxServer {
 		};
 		const show = () => {};
 		const queued = (pending: () => unknown[]) => () => ({ queued: pending() });
-		// Per path: what each method does with the body, then the answer (by default the state after it).
+		// Per path: what each method does with the body, then the answer (default: the state after).
 		const controls: Record<string, [Record<string, (body: any) => unknown>, (() => unknown)?]> = {
 			'/': [
 				{

@@ -43,12 +43,6 @@ interface AgentEntry {
 	detail: AgentDetail;
 }
 
-export interface ListResult {
-	items: StoredConversation[];
-	next_before_id: number | null;
-	limit: number;
-}
-
 /** Index of the first element with id >= target (array ascending by id). */
 function lowerBound(items: StoredConversation[], target: number): number {
 	let lo = 0;
@@ -121,7 +115,7 @@ export class Store {
 	}
 
 	/** Newest (highest id) first; `next_before_id` is non-null exactly when another match exists. */
-	list(account: AccountName, query: ListQuery): ListResult {
+	list(account: AccountName, query: ListQuery) {
 		const items = this.conversationsByAccount[account];
 		const limit = query.limit ?? PAGE_LIMIT.default;
 		const { channel, agent_id: agentId, since, before_id: beforeId } = query;

@@ -11,10 +11,6 @@ export function toSecond(ms: number): number {
 const ISO_RE =
 	/^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
 
-function daysInMonth(year: number, month: number): number {
-	return new Date(Date.UTC(year, month, 0)).getUTCDate();
-}
-
 /**
  * Parses the ISO-8601 forms `since` accepts: a date (`2026-06-09`, midnight UTC), or a date-time with
  * minutes, optional seconds and fraction, and `Z`, `±HH:MM`, `±HHMM`, `±HH` or no zone (read as UTC).
@@ -27,7 +23,8 @@ export function parseIsoTimestamp(text: string): number | undefined {
 	const year = Number(y);
 	const month = Number(mo);
 	const day = Number(d);
-	if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
+	const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+	if (month < 1 || month > 12 || day < 1 || day > daysInMonth) return undefined;
 	const hour = h === undefined ? 0 : Number(h);
 	const minute = mi === undefined ? 0 : Number(mi);
 	const second = s === undefined ? 0 : Number(s);

@@ -1,6 +1,6 @@
 /**
- * The shapes the sandbox RingReady API serves (docs/ringready-api.md, snake_case as sent), written once
- * as zod schemas: the TypeScript types and the OpenAPI document's schemas (openapi.ts) come from them.
+ * The shapes the sandbox RingReady API serves (docs/ringready-api.md, snake_case as sent), written
+ * once as zod schemas: the TypeScript types and the OpenAPI document's schemas (openapi.ts) follow.
  * Then the sandbox's options and controls (README.md says what each one does).
  */
 import { z } from 'zod/v4';
@@ -62,7 +62,7 @@ export const TranscriptTurn = shape(
 	}),
 );
 
-/** Also null, as are duration_seconds and end_reason, while a conversation goes on (addConversations `live`). */
+/** Also null, as are duration_seconds and end_reason, while a conversation goes on (`live`). */
 const ended = { ended_at: timestamp, duration_seconds: int.min(0), end_reason: z.string() };
 const conversation = {
 	id: int,
@@ -188,13 +188,10 @@ export interface SandboxOptions {
 }
 
 /** The demo keys (README.md "Data"). */
-export interface DemoKeys {
-	readWrite: string;
-	readOnly: string;
-	writeOnly: string;
-	revoked: string;
-	otherAccount: string;
-}
+export type DemoKeys = Record<
+	'readWrite' | 'readOnly' | 'writeOnly' | 'revoked' | 'otherAccount',
+	string
+>;
 
 export interface AddConversationsOptions {
 	account?: AccountName;
