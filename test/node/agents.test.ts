@@ -1,6 +1,6 @@
 import { WRITABLE_AGENT_FIELDS } from '../../nodes/RingReady/shared/contract';
-import { logMark, logsSince, logsToText } from '../harness';
-import { apiRequests, byId, everythingVisible, op, run, runError, useSandbox } from './fixture';
+import { logMark, logsSince, logsToText, secretPaths } from '../harness';
+import { apiRequests, byId, op, run, runError, useSandbox } from './fixture';
 
 const ctx = useSandbox();
 
@@ -150,7 +150,7 @@ describe('Agent → Update', () => {
 			expect(error.description).toBe(
 				'The key has the "read" scope only. Nothing was changed. To update agents or their FAQ, create a key with the write scope in the RingReady dashboard under Profile → API keys and use it in the RingReady API credential.',
 			);
-			expect(everythingVisible(error)).not.toContain(credentials.apiKey);
+			expect(secretPaths(error, credentials.apiKey)).toEqual([]);
 		},
 	);
 
@@ -203,7 +203,7 @@ describe('API errors', () => {
 			);
 			expect(error.description).toMatch(/Profile → API keys/);
 			expect(error.httpCode).toBe('401');
-			expect(everythingVisible(error)).not.toContain(credentials.apiKey);
+			expect(secretPaths(error, credentials.apiKey)).toEqual([]);
 		},
 	);
 
@@ -241,7 +241,7 @@ describe('API errors', () => {
 			{ credentials: { apiKey: ctx.sandbox.keys.readWrite, baseUrl: 'http://example.com' } },
 		);
 		expect(error.message).toMatch(/must start with https:\/\//);
-		expect(everythingVisible(error)).not.toContain(ctx.sandbox.keys.readWrite);
+		expect(secretPaths(error, ctx.sandbox.keys.readWrite)).toEqual([]);
 	});
 
 	it('an unreachable base URL says so and names only the origin', async () => {

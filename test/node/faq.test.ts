@@ -1,7 +1,7 @@
 import type { INodeExecutionData } from 'n8n-workflow';
 
 import { startSandbox } from '../sandbox';
-import { apiRequests, op, run, runError, useSandbox } from './fixture';
+import { apiRequests, op, run, runError, useSandbox, script } from './fixture';
 
 const ctx = useSandbox();
 
@@ -104,12 +104,9 @@ describe('Agent FAQ → Create or Update', () => {
 	it('a write refused with 429: waits as asked, reads again and keeps an edit made meanwhile', async () => {
 		const id = agentA();
 		const path = `/api/v1/agents/${id}`;
-		ctx.sandbox.control.scriptResponse({
-			path,
+		script(path, 429, '{"detail":"Too many requests"}', {
 			method: 'PATCH',
-			status: 429,
 			headers: { 'Retry-After': '1' },
-			body: '{"detail":"Too many requests"}',
 		});
 		const colleague = async () => {
 			await new Promise((resolve) => setTimeout(resolve, 400));

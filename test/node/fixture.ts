@@ -12,7 +12,7 @@ import { RETRY_POLICY, type RetryPolicy } from '../../nodes/RingReady/transport'
 import { executeNode, logsToText } from '../harness';
 import type { TestCredentials } from '../harness';
 import { startSandbox } from '../sandbox';
-import type { Sandbox } from '../sandbox';
+import type { Sandbox, ScriptedResponse } from '../sandbox';
 
 export const node = new RingReady();
 
@@ -93,15 +93,21 @@ export async function run(parameters: Parameters, options: RunOptions = {}) {
 	};
 }
 
-/** Runs the node expecting it to throw; returns the error. */
-export async function runError(parameters: Parameters, options: RunOptions = {}) {
-	try {
-		await run(parameters, options);
-	} catch (error) {
-		return error as Error & { description?: string; context?: IDataObject; httpCode?: string };
-	}
-	throw new Error('expected the node to fail, but it succeeded');
+type NodeError = Error & { description?: string; context?: IDataObject; httpCode?: string };
+
+/** What `promise` rejects with; fails the test if it resolves. */
+export async function failure(promise: Promise<unknown>): Promise<NodeError> {
+	return await promise.then(
+		() => {
+			throw new Error('expected a failure, but it succeeded');
+		},
+		(error: unknown) => error as NodeError,
+	);
 }
+
+/** Runs the node expecting it to throw; returns the error. */
+export const runError = async (parameters: Parameters, options: RunOptions = {}) =>
+	await failure(run(parameters, options));
 
 export const byId = (value: string | number) => ({ __rl: true, mode: 'id', value: String(value) });
 
@@ -123,19 +129,12 @@ export function apiRequests(sandbox: Sandbox = current.sandbox!) {
 	return sandbox.control.requests().log;
 }
 
-/** Every string field of an error, serialised: what a user or a log could ever see of it. */
-export function everythingVisible(error: unknown): string {
-	const seen = new WeakSet();
-	return (
-		JSON.stringify(error, (_key, value) => {
-			if (value && typeof value === 'object') {
-				if (seen.has(value)) return undefined;
-				seen.add(value);
-			}
-			return value;
-		}) +
-		String((error as Error)?.message) +
-		String((error as { description?: string })?.description) +
-		String((error as Error)?.stack)
-	);
+/** The sandbox answers the next request to `path` (every method unless given) as scripted. */
+export function script(
+	path: string,
+	status: number,
+	body: string,
+	more: Omit<ScriptedResponse, 'path' | 'status' | 'body'> = {},
+) {
+	current.sandbox!.control.scriptResponse({ path, status, body, ...more });
 }

@@ -1,5 +1,5 @@
 import { runListSearch } from '../harness';
-import { apiRequests, byId, node, op, run, runError, useSandbox } from './fixture';
+import { apiRequests, byId, node, op, run, runError, useSandbox, script } from './fixture';
 
 const ctx = useSandbox();
 const agentA = () => ctx.sandbox.agentIds.A[0];
@@ -114,12 +114,9 @@ describe('honest waits', () => {
 	});
 
 	it('a Retry-After given as a date two hours ahead fails at once the same way', async () => {
-		ctx.sandbox.control.scriptResponse({
-			path: `/api/v1/agents/${agentA()}`,
+		script(`/api/v1/agents/${agentA()}`, 503, '{"detail": "Maintenance"}', {
 			method: 'PATCH',
-			status: 503,
 			headers: { 'Retry-After': new Date(Date.now() + 2 * 3_600_000).toUTCString() },
-			body: '{"detail": "Maintenance"}',
 		});
 		const error = await runError(update());
 		expect(error.message).toBe('RingReady asked to wait 2 hours before the next request');
