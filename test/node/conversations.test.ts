@@ -1,4 +1,4 @@
-import { apiRequests, op, run, runError, useSandbox } from './fixture';
+import { apiRequests, run, runError, useSandbox } from './fixture';
 
 const ctx = useSandbox();
 
@@ -153,17 +153,5 @@ describe('Conversation → Get Many', () => {
 		expect(error.description).toBe(
 			'The RingReady service had a problem. Try again in a few minutes. The run stopped at this failure (4 transcripts were fetched); no further request was sent. Turn on "Continue On Fail" in the node settings to keep the conversations that succeeded.',
 		);
-	});
-});
-
-describe('Conversation → Get', () => {
-	it('returns one conversation with transcript, recording URL and visitor IP for web chats', async () => {
-		const chat = ctx.sandbox.control.conversations('A').find((c) => c.channel === 'web_chat')!;
-		const { json } = await run(
-			op('conversation', 'get', chat.id, { output: 'raw', options: { transcriptText: true } }),
-		);
-		expect(json).toHaveLength(1);
-		expect(json[0]).toMatchObject({ ...chat, transcript_text: expect.any(String) });
-		expect((json[0].web_chat as { visitor_ip: string }).visitor_ip).toBeTruthy();
 	});
 });

@@ -68,20 +68,6 @@ describe('node description', () => {
 		});
 	});
 
-	it("action labels follow n8n's UX rules: sentence case, no articles", () => {
-		const problems: string[] = [];
-		for (const property of description.properties) {
-			if (property.name !== 'operation') continue;
-			for (const { action } of property.options as Array<{ action: string }>) {
-				if (/\b(a|an|the)\b/i.test(action)) problems.push(`"${action}" has an article`);
-				const words = action.split(' ').slice(1);
-				if (!/^[A-Z]/.test(action) || words.some((word) => /^[A-Z][a-z]/.test(word)))
-					problems.push(`"${action}" is not sentence case`);
-			}
-		}
-		expect(problems).toEqual([]);
-	});
-
 	it('Replace All shows its notice, and a stronger one when the node is an AI tool', () => {
 		const tool = { ...description, name: 'ringReadyTool' } as INodeTypeDescription;
 		const shown = (type: INodeTypeDescription, operation: string) =>

@@ -14,17 +14,6 @@ const perItem = { entry: [{ question: '={{ $json.q }}', answer: '={{ $json.a }}'
 const itemsOf = (...pairs: Array<[string, string]>): INodeExecutionData[] =>
 	pairs.map(([q, a]) => ({ json: { q, a } }));
 
-describe('Agent FAQ → Get Many', () => {
-	it('returns one item per entry {question, answer}, in the FAQ’s order', async () => {
-		const id = agentA();
-		const { json } = await run(op('faq', 'getAll', id));
-		expect(json).toEqual(
-			Object.entries(faqOf(id)).map(([question, answer]) => ({ question, answer })),
-		);
-		expect(json.length).toBeGreaterThan(1);
-	});
-});
-
 describe('Agent FAQ → Create or Update', () => {
 	it('adds new questions, updates existing ones, keeps the rest, and reports each', async () => {
 		const id = agentA();
@@ -249,20 +238,6 @@ describe('Agent FAQ → Create or Update', () => {
 });
 
 describe('Agent FAQ → Delete', () => {
-	it('removes the listed questions and reports those not found', async () => {
-		const id = agentA();
-		const before = faqOf(id);
-		const [first] = Object.keys(before);
-		const { json } = await run(op('faq', 'delete', id, { questions: [first, 'Not in the FAQ?'] }));
-		expect(json[0]).toMatchObject({
-			removed: [first],
-			not_found: ['Not in the FAQ?'],
-			entry_count: Object.keys(before).length - 1,
-			saved: true,
-		});
-		expect(Object.keys(faqOf(id))).not.toContain(first);
-	});
-
 	it('no questions given is refused before any request', async () => {
 		const error = await runError(op('faq', 'delete', agentA(), { questions: [] }));
 		expect(error.message).toBe('No questions to delete [item 0]');
@@ -271,22 +246,6 @@ describe('Agent FAQ → Delete', () => {
 });
 
 describe('Agent FAQ → Replace All', () => {
-	it('sets the FAQ to exactly the given entries and reports what was removed', async () => {
-		const id = agentA();
-		const before = faqOf(id);
-		const [kept] = Object.keys(before);
-		const { json } = await run(
-			op('faq', 'replace', id, { entries: entries([kept, before[kept]], ['Brand new?', 'Yes.']) }),
-		);
-		expect(faqOf(id)).toEqual({ [kept]: before[kept], 'Brand new?': 'Yes.' });
-		expect(json[0]).toMatchObject({ added: ['Brand new?'], unchanged: [kept], entry_count: 2 });
-		expect((json[0].removed as string[]).sort()).toEqual(
-			Object.keys(before)
-				.filter((q) => q !== kept)
-				.sort(),
-		);
-	});
-
 	it('one entry per input item: the items together form the new FAQ (one PATCH)', async () => {
 		const id = agentA();
 		const pairs: Array<[string, string]> = [

@@ -1,3 +1,4 @@
+import { secretPaths } from '../harness';
 import { RETRY_POLICY } from '../../nodes/RingReady/transport';
 import { apiRequests, op, run, runError, useSandbox } from './fixture';
 
@@ -13,7 +14,7 @@ const ids = (count: number) =>
 		.map((c) => c.id);
 
 describe('a credential whose API Key is an expression of the item', () => {
-	it('Account → Get with keys [alpha, bravo, alpha] answers each item from its own account', async () => {
+	it('Account → Get with keys [alpha, bravo, alpha] answers each item from its own account (whoami: user, key prefix, scopes, never the key)', async () => {
 		const { readWrite: alpha, otherAccount: bravo } = ctx.sandbox.keys;
 		const { json, result } = await run(
 			{ resource: 'account', operation: 'get' },
@@ -22,9 +23,15 @@ describe('a credential whose API Key is an expression of the item', () => {
 		expect(json.map((account) => account.api_key_prefix)).toEqual(
 			[alpha, bravo, alpha].map(prefix),
 		);
-		expect(json[0].user_id).toBe(142);
+		expect(json[0]).toMatchObject({
+			user_id: 142,
+			auth_method: 'api_key',
+			scopes: ['read', 'write'],
+		});
 		expect(json[1].user_id).not.toBe(142);
 		expect(json[2].user_id).toBe(142);
+		expect(secretPaths(json, alpha)).toEqual([]);
+		expect(secretPaths(json, bravo)).toEqual([]);
 		expect(
 			apiRequests()
 				.map((request) => prefix(request.key))

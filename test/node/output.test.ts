@@ -83,10 +83,15 @@ describe('Output: Simplified (what a new node returns)', () => {
 });
 
 describe('Output: Raw', () => {
-	it('returns each record as RingReady sent it', async () => {
-		const [conversation] = newest(1);
-		const one = await run(conversationGet(conversation.id, { output: 'raw' }));
-		expect(one.json).toEqual([conversation]);
+	it('returns each record as RingReady sent it (a web chat with its visitor IP), with Add Transcript Text its text too', async () => {
+		const chat = ctx.sandbox.control.conversations('A').find((c) => c.channel === 'web_chat')!;
+		expect(chat.web_chat!.visitor_ip).toBeTruthy();
+		const one = await run(conversationGet(chat.id, { output: 'raw' }));
+		expect(one.json).toEqual([chat]);
+		const withText = await run(
+			conversationGet(chat.id, { output: 'raw', options: { transcriptText: true } }),
+		);
+		expect(withText.json).toEqual([{ ...chat, transcript_text: expect.any(String) }]);
 		const agent = ctx.sandbox.control.agents('A')[1];
 		const agentRaw = await run(op('agent', 'get', agent.id, { output: 'raw' }));
 		expect(agentRaw.json).toEqual([ctx.sandbox.control.agent(agent.id)]);
