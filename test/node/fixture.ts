@@ -3,58 +3,60 @@ import type {
 	IExecuteFunctions,
 	INodeExecutionData,
 	INodeParameters,
+	INodeProperties,
 	INodeType,
 } from 'n8n-workflow';
 
 import { RingReady } from '../../nodes/RingReady/RingReady.node';
 import { router, runSession } from '../../nodes/RingReady/actions/router';
 import { RETRY_POLICY, type RetryPolicy } from '../../nodes/RingReady/transport';
-import { executeNode, logsToText } from '../harness';
+import { executeNode } from '../harness';
 import type { TestCredentials } from '../harness';
 import { startSandbox } from '../sandbox';
 import type { Sandbox, ScriptedResponse } from '../sandbox';
 
 export const node = new RingReady();
 
-/**
- * The RingReady node whose runs use `policy` (over the default one) instead of the package's retry
- * policy: e.g. waits of a few milliseconds, so that a test sees many retries in a moment.
- */
-export function nodeWithPolicy(policy: Partial<RetryPolicy>): INodeType {
-	const session = { policy: { ...RETRY_POLICY, ...policy } };
-	return {
-		description: node.description,
-		methods: node.methods,
-		async execute(this: IExecuteFunctions) {
-			return await router.call(this, runSession.call(this, session));
-		},
-	};
-}
+/** A bare node with the RingReady API credential running `execute`: the package's code below the router. */
+export const probe = (
+	execute: (this: IExecuteFunctions) => Promise<INodeExecutionData[][]>,
+	properties: INodeProperties[] = [],
+): INodeType => ({
+	description: {
+		displayName: 'Probe',
+		name: 'probe',
+		group: ['transform'],
+		version: 1,
+		description: 'A test probe',
+		defaults: { name: 'Probe' },
+		inputs: ['main'],
+		outputs: ['main'],
+		credentials: [{ name: 'ringReadyApi', required: true }],
+		properties,
+	},
+	execute,
+});
 
 /** The test file's sandbox (useSandbox): whose read+write key a run uses unless given credentials. */
 const current: { sandbox?: Sandbox } = {};
 
 /** Starts one sandbox (controls on) for the test file; resets it before every test. */
-export function useSandbox(): {
-	readonly sandbox: Sandbox;
-	credentials(key?: keyof Sandbox['keys']): TestCredentials;
-} {
-	const state = current;
+export function useSandbox() {
 	beforeAll(async () => {
-		state.sandbox = await startSandbox({ port: 0, controls: true });
+		current.sandbox = await startSandbox({ port: 0, controls: true });
 	});
 	afterAll(async () => {
-		await state.sandbox?.close();
+		await current.sandbox?.close();
 	});
 	beforeEach(() => {
-		state.sandbox?.control.reset();
+		current.sandbox?.control.reset();
 	});
 	return {
 		get sandbox() {
-			return state.sandbox!;
+			return current.sandbox!;
 		},
-		credentials(key = 'readWrite') {
-			return { apiKey: state.sandbox!.keys[key], baseUrl: state.sandbox!.url };
+		credentials(key: keyof Sandbox['keys'] = 'readWrite'): TestCredentials {
+			return { apiKey: current.sandbox!.keys[key], baseUrl: current.sandbox!.url };
 		},
 	};
 }
@@ -66,7 +68,7 @@ export interface RunOptions {
 	continueOnFail?: boolean;
 	/** The execution's cancel signal (the user pressing Stop). */
 	abortSignal?: AbortSignal;
-	/** A retry policy for this run (see nodeWithPolicy); default: the package's. */
+	/** Over the package's retry policy: e.g. waits of a few milliseconds, to see many retries at once. */
 	policy?: Partial<RetryPolicy>;
 	/** The node's version, as a saved workflow has it; default: what a new node gets. */
 	typeVersion?: number;
@@ -76,21 +78,29 @@ export interface RunOptions {
 export type Parameters = Record<string, unknown>;
 
 export async function run(parameters: Parameters, options: RunOptions = {}) {
-	const { sandbox } = current;
-	const result = await executeNode(options.policy ? nodeWithPolicy(options.policy) : node, {
-		parameters: parameters as INodeParameters,
-		items: options.items,
-		credentials: options.credentials ?? { apiKey: sandbox!.keys.readWrite, baseUrl: sandbox!.url },
-		continueOnFail: options.continueOnFail,
-		abortSignal: options.abortSignal,
-		typeVersion: options.typeVersion,
-	});
-	return {
-		items: result.output[0] ?? [],
-		json: (result.output[0] ?? []).map((i) => i.json),
-		logs: logsToText(result.logs),
-		result,
-	};
+	const { policy } = options;
+	const session = { policy: { ...RETRY_POLICY, ...policy } };
+	const result = await executeNode(
+		policy
+			? {
+					...node,
+					description: node.description,
+					async execute(this: IExecuteFunctions) {
+						return await router.call(this, runSession.call(this, session));
+					},
+				}
+			: node,
+		{
+			...options,
+			parameters: parameters as INodeParameters,
+			credentials: options.credentials ?? {
+				apiKey: current.sandbox!.keys.readWrite,
+				baseUrl: current.sandbox!.url,
+			},
+		},
+	);
+	const items = result.output[0] ?? [];
+	return { items, json: items.map((i) => i.json), result };
 }
 
 type NodeError = Error & { description?: string; context?: IDataObject; httpCode?: string };
@@ -125,9 +135,7 @@ export const op = (
 });
 
 /** The API requests the sandbox has logged (default: the file's sandbox). */
-export function apiRequests(sandbox: Sandbox = current.sandbox!) {
-	return sandbox.control.requests().log;
-}
+export const apiRequests = (sandbox = current.sandbox!) => sandbox.control.requests().log;
 
 /** The sandbox answers the next request to `path` (every method unless given) as scripted. */
 export function script(

@@ -20,35 +20,20 @@ import { RequestSession, RETRY_POLICY } from '../../nodes/RingReady/transport';
 import { executeNode, secretPaths } from '../harness';
 import type { ConversationDetail } from '../sandbox';
 import { recordingAudio } from '../sandbox';
-import { apiRequests, node, op, run, runError, useSandbox } from './fixture';
+import { apiRequests, failure, node, op, probe, run, runError, useSandbox } from './fixture';
 
 /** What every refused address's error says to do. */
 const REFUSAL_ADVICE =
 	'Nothing was requested from it. Recordings are downloaded only from public addresses over HTTPS (plain http:// and addresses on this machine only when the Base URL in the RingReady API credential is itself on this machine, such as the local sandbox). If the address looks wrong, contact RingReady support about this conversation.';
 
-const recordingProbe: INodeType = {
-	description: {
-		displayName: 'Recording Probe',
-		name: 'recordingProbe',
-		group: ['transform'],
-		version: 1,
-		description: 'Downloads each item’s recording_url as a file',
-		defaults: { name: 'Recording Probe' },
-		inputs: ['main'],
-		outputs: ['main'],
-		credentials: [{ name: 'ringReadyApi', required: true }],
-		properties: [
-			{ displayName: 'Max Bytes', name: 'maxBytes', type: 'number', default: 25 * 1024 * 1024 },
-			{ displayName: 'Timeout (ms)', name: 'timeoutMs', type: 'number', default: 30_000 },
-		],
-	},
-	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+/** Downloads each item’s recording_url as a file. */
+const recordingProbe = probe(
+	async function (this: IExecuteFunctions) {
 		const requestTimeoutMs = this.getNodeParameter('timeoutMs', 0) as number;
 		const session = new RequestSession(this, { policy: { ...RETRY_POLICY, requestTimeoutMs } });
 		const maxBytes = this.getNodeParameter('maxBytes', 0) as number;
-		const items = this.getInputData();
 		const out: INodeExecutionData[] = [];
-		for (const [itemIndex, { json }] of items.entries()) {
+		for (const [itemIndex, { json }] of this.getInputData().entries()) {
 			const file = await downloadRecording.call(this, json as unknown as ConversationDetail, {
 				itemIndex,
 				session,
@@ -59,7 +44,11 @@ const recordingProbe: INodeType = {
 		}
 		return [out];
 	},
-};
+	[
+		{ displayName: 'Max Bytes', name: 'maxBytes', type: 'number', default: 25 * 1024 * 1024 },
+		{ displayName: 'Timeout (ms)', name: 'timeoutMs', type: 'number', default: 30_000 },
+	],
+);
 
 const ctx = useSandbox();
 
@@ -85,15 +74,10 @@ async function downloadError(
 	conversation: Partial<ConversationDetail>,
 	parameters: INodeParameters = {},
 	options: { baseUrl?: string } = {},
-): Promise<NodeApiError | NodeOperationError> {
-	try {
-		await download([conversation], parameters, options);
-	} catch (error) {
-		expect(secretPaths(error, ctx.sandbox.keys.readWrite)).toEqual([]);
-		expect(secretPaths(error, ctx.sandbox.keys.readWrite)).toEqual([]);
-		return error as NodeApiError | NodeOperationError;
-	}
-	throw new Error('expected the download to fail, but it succeeded');
+) {
+	const error = await failure(download([conversation], parameters, options));
+	expect(secretPaths(error, ctx.sandbox.keys.readWrite)).toEqual([]);
+	return error as NodeApiError | NodeOperationError;
 }
 
 const get = (id: number, options: Record<string, unknown> = {}) =>

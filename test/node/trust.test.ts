@@ -3,7 +3,7 @@
  * runs through n8n-core (test/harness) against the sandbox over real HTTP; misbehaviour comes from
  * the sandbox's scripted responses, redirects and faults.
  */
-import type { IExecuteFunctions, INodeType } from 'n8n-workflow';
+import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { RingReadyApi } from '../../credentials/RingReadyApi.credentials';
 import { getAccount } from '../../nodes/RingReady/shared/api';
@@ -11,7 +11,7 @@ import { RequestSession, type RetryPolicy } from '../../nodes/RingReady/transpor
 import { executeNode, secretPaths, testCredential } from '../harness';
 import { startSandbox } from '../sandbox';
 import type { Sandbox } from '../sandbox';
-import { apiRequests, failure, op, run, runError, script, useSandbox } from './fixture';
+import { apiRequests, failure, op, probe, run, runError, script, useSandbox } from './fixture';
 
 const ctx = useSandbox();
 /** A second server on another origin (another port): where a hostile redirect points. */
@@ -258,24 +258,11 @@ describe('retries and time limits', () => {
 
 	describe('deadline: a request that cannot finish in time fails cleanly', () => {
 		/** A minimal node whose session has a deadline, as the trigger's has within its poll budget. */
-		const deadlineNode = (deadlineMs: number): INodeType => ({
-			description: {
-				displayName: 'Deadline probe',
-				name: 'deadlineProbe',
-				group: ['transform'],
-				version: 1,
-				description: '',
-				defaults: { name: 'Deadline probe' },
-				inputs: ['main'],
-				outputs: ['main'],
-				credentials: [{ name: 'ringReadyApi', required: true }],
-				properties: [],
-			},
-			async execute(this: IExecuteFunctions) {
+		const deadlineNode = (deadlineMs: number) =>
+			probe(async function (this: IExecuteFunctions) {
 				const session = new RequestSession(this, { deadline: Date.now() + deadlineMs });
 				return [[{ json: await getAccount(session) }]];
-			},
-		});
+			});
 
 		const getAccountWithin = (deadlineMs: number) =>
 			failure(
