@@ -40,23 +40,19 @@ const storedFaq = fc
 	.map((pairs) => new Map(pairs));
 
 /** One node run: one operation, one edit per input item. */
+const entries = fc.array(entry, { maxLength: 4 });
 const nodeRun: fc.Arbitrary<FaqEdit[]> = fc.oneof(
-	fc.array(
-		fc.array(entry, { maxLength: 4 }).map((entries): FaqEdit => ({ kind: 'upsert', entries })),
-		{ minLength: 1, maxLength: 3 },
-	),
-	fc.array(
-		fc.array(entry, { maxLength: 4 }).map((entries): FaqEdit => ({ kind: 'replace', entries })),
-		{ minLength: 1, maxLength: 3 },
+	...(['upsert', 'replace'] as const).map((kind) =>
+		fc.array(
+			entries.map((list): FaqEdit => ({ kind, entries: list })),
+			{ minLength: 1, maxLength: 3 },
+		),
 	),
 	fc.array(
 		fc
 			.array(spelled, { minLength: 1, maxLength: 3 })
 			.map((questions): FaqEdit => ({ kind: 'delete', questions })),
-		{
-			minLength: 1,
-			maxLength: 3,
-		},
+		{ minLength: 1, maxLength: 3 },
 	),
 );
 

@@ -253,17 +253,6 @@ describe('a run that has failed sends nothing more', () => {
 		options: { includeTranscripts: true, ...options },
 	});
 
-	it('Get Many with transcripts, one conversation not found: the run stops there', async () => {
-		const target = ctx.sandbox.control.conversations()[0].id;
-		ctx.sandbox.control.failConversation({ id: target, status: 404 });
-		const error = await runError(getMany({ maxConcurrency: 2 }));
-		expect(error.message).toBe(
-			`Conversation ${target}: Conversation ${target} was not found in this RingReady account`,
-		);
-		// The page, then at most the two transcripts under way when the 404 came.
-		expect(apiRequests().length).toBeLessThanOrEqual(3);
-	});
-
 	it('a revoked key stops every request of the run at once and says so', async () => {
 		ctx.sandbox.control.injectFaults({ status: 401, path: '/api/v1/conversations/', count: 1_000 });
 		const error = await runError(getMany({ maxConcurrency: 5 }));

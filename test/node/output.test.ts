@@ -2,7 +2,9 @@
  * Output (node version 1.1): Simplified, Raw and Selected Fields on Conversation and Agent Get /
  * Get Many, and version 1 (saved workflows) keeping its Simplify.
  */
-import { apiRequests, op, run, runError, useSandbox } from './fixture';
+import { NodeHelpers } from 'n8n-workflow';
+
+import { apiRequests, node, op, run, runError, useSandbox } from './fixture';
 
 const ctx = useSandbox();
 
@@ -153,6 +155,31 @@ describe('Output: Selected Fields', () => {
 		expect(many.json).toEqual(
 			ctx.sandbox.control.agents('A').map((a) => ({ id: a.id, phone_number: a.phone_number })),
 		);
+	});
+
+	it('Fields offers exactly the fields RingReady sends of each record (and transcript_text for conversations)', async () => {
+		const offered = (resource: string, operation: string) => {
+			const fields = node.description.properties.find(
+				(property) =>
+					property.name === 'fields' &&
+					NodeHelpers.displayParameter(
+						{ resource, operation, output: 'selectedFields' },
+						property,
+						{ typeVersion: 1.1 },
+						node.description,
+					),
+			)!;
+			return (fields.options as Array<{ value: string }>).map((o) => o.value);
+		};
+		const conversation = [...Object.keys(newest(1)[0]), 'transcript_text'].sort();
+		const agent = ctx.sandbox.control.agents('A')[0];
+		const listed = await run({ resource: 'agent', operation: 'getAll', limit: 1, output: 'raw' });
+		expect(offered('conversation', 'get')).toEqual(conversation);
+		expect(offered('conversation', 'getAll')).toEqual(conversation);
+		expect(offered('agent', 'get')).toEqual(
+			Object.keys(ctx.sandbox.control.agent(agent.id)!).sort(),
+		);
+		expect(offered('agent', 'getAll')).toEqual(Object.keys(listed.json[0]).sort());
 	});
 
 	it('a field the record does not have fails before any request, listing the fields', async () => {

@@ -173,13 +173,16 @@ describe('Conversation › Get › Download Recording', () => {
 });
 
 describe('Conversation › Get Many › Download Recording', () => {
-	it('with Include Transcripts, every call gets its recording and web chats none; the key never goes to the media origin', async () => {
+	it('every call gets its recording and web chats none, Include Transcripts on or not (the full conversation is read); the key never goes to the media origin', async () => {
 		const listed = newest(12);
 		const withRecording = listed.filter((c) => c.recording_url);
 		expect(listed.some((c) => c.channel === 'web_chat')).toBe(true);
 		expect(withRecording.some((c) => c.recording_url!.startsWith(ctx.sandbox.mediaUrl))).toBe(true);
-		const { items } = await run(getMany(12));
+		const { items } = await run(getMany(12, { includeTranscripts: false }));
 		expect(items.map((item) => item.json.id)).toEqual(listed.map((c) => c.id));
+		expect(apiRequests().map((r) => r.path)).toEqual(
+			expect.arrayContaining(listed.map((c) => `/api/v1/conversations/${c.id}`)),
+		);
 		items.forEach((item, index) => {
 			if (listed[index].recording_url) expectRecordingFile(item, listed[index].id);
 			else expect(item.binary).toBeUndefined();
@@ -200,19 +203,7 @@ describe('Conversation › Get Many › Download Recording', () => {
 		expect(secretPaths(items, ctx.sandbox.keys.readWrite)).toEqual([]);
 	});
 
-	it('Download Recording turns on Include Transcripts: the recording address comes with the full conversation', async () => {
-		const listed = newest(4);
-		const { items } = await run(getMany(4, { includeTranscripts: false }));
-		expect(apiRequests().map((r) => r.path)).toEqual(
-			expect.arrayContaining(listed.map((c) => `/api/v1/conversations/${c.id}`)),
-		);
-		items.forEach((item, index) => {
-			if (listed[index].recording_url) expectRecordingFile(item, listed[index].id);
-			else expect(item.binary).toBeUndefined();
-		});
-	});
-
-	it('a recording that is not audio fails only its conversation with Continue On Fail', async () => {
+	it('a recording that is not audio fails only its conversation with Continue On Fail; without it, the run, saying so', async () => {
 		const listed = newest(8);
 		const broken = listed.find((c) => c.recording_url)!;
 		ctx.sandbox.control.recordingAnswer({ id: broken.id, answer: 'html' });
@@ -230,13 +221,8 @@ describe('Conversation › Get Many › Download Recording', () => {
 			if (listed[index].id === broken.id) return;
 			if (listed[index].recording_url) expectRecordingFile(item, listed[index].id);
 		});
-	});
-
-	it('without Continue On Fail a recording that cannot be downloaded fails the run and says so', async () => {
-		const listed = newest(5);
-		const broken = listed.find((c) => c.recording_url)!;
 		ctx.sandbox.control.recordingAnswer({ id: broken.id, answer: 'html' });
-		const error = await runError(getMany(5, { maxConcurrency: 1 }));
+		const error = await runError(getMany(8, { maxConcurrency: 1 }));
 		expect(error.message).toBe(`The recording of conversation ${broken.id} is not an audio file`);
 		expect(error.description).toMatch(
 			/Nothing was stored\. The run stopped at this failure \(\d+ transcripts? (was|were) fetched\); no further request was sent\. Turn on "Continue On Fail" in the node settings to keep the conversations that succeeded\.$/,
