@@ -139,19 +139,27 @@ describe('Conversation → Get Many', () => {
 		expect(throttled).toBeLessThan(40); // backed off instead of hammering
 	}, 60_000);
 
-	it('a transcript that cannot be fetched fails the run naming the conversation, and says what was fetched', async () => {
-		const target = ctx.sandbox.control.conversations('A')[2].id;
-		ctx.sandbox.control.injectFaults({
-			status: 500,
-			count: 1,
-			path: `/api/v1/conversations/${target}`,
-		});
-		const error = await runError(getMany({ limit: 5, options: { includeTranscripts: true } }));
-		expect(error.message).toBe(
-			`Conversation ${target}: RingReady is unavailable right now (HTTP 500)`,
-		);
-		expect(error.description).toBe(
-			'The RingReady service had a problem. Try again in a few minutes. The run stopped at this failure (4 transcripts were fetched); no further request was sent. Turn on "Continue On Fail" in the node settings to keep the conversations that succeeded.',
-		);
-	});
+	it.each([
+		[2, 5, '4 transcripts were'],
+		[1, 1, '1 transcript was'],
+	])(
+		'a transcript that cannot be fetched (list index %s, Max Concurrency %s) fails the run naming the conversation, and says what was fetched',
+		async (index, maxConcurrency, fetched) => {
+			const target = ctx.sandbox.control.conversations('A')[index].id;
+			ctx.sandbox.control.injectFaults({
+				status: 500,
+				count: 1,
+				path: `/api/v1/conversations/${target}`,
+			});
+			const error = await runError(
+				getMany({ limit: 5, options: { includeTranscripts: true, maxConcurrency } }),
+			);
+			expect(error.message).toBe(
+				`Conversation ${target}: RingReady is unavailable right now (HTTP 500)`,
+			);
+			expect(error.description).toBe(
+				`The RingReady service had a problem. Try again in a few minutes. The run stopped at this failure (${fetched} fetched); no further request was sent. Turn on "Continue On Fail" in the node settings to keep the conversations that succeeded.`,
+			);
+		},
+	);
 });

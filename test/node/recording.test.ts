@@ -222,7 +222,7 @@ describe('Conversation › Get Many › Download Recording', () => {
 			if (listed[index].recording_url) expectRecordingFile(item, listed[index].id);
 		});
 		ctx.sandbox.control.recordingAnswer({ id: broken.id, answer: 'html' });
-		const error = await runError(getMany(8, { maxConcurrency: 1 }));
+		const error = await runError(getMany(5, { maxConcurrency: 1 }));
 		expect(error.message).toBe(`The recording of conversation ${broken.id} is not an audio file`);
 		expect(error.description).toMatch(
 			/Nothing was stored\. The run stopped at this failure \(\d+ transcripts? (was|were) fetched\); no further request was sent\. Turn on "Continue On Fail" in the node settings to keep the conversations that succeeded\.$/,
