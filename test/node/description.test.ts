@@ -122,61 +122,59 @@ describe('node description', () => {
 		expect(Object.values(firstModes).every((mode) => mode === 'list')).toBe(true);
 	});
 
-	describe('version 1.1: Output instead of Simplify', () => {
-		const reads = [
-			['conversation', 'get'],
-			['conversation', 'getAll'],
-			['agent', 'get'],
-			['agent', 'getAll'],
-		] as const;
-		const shownNames = (values: Record<string, unknown>, typeVersion: number) =>
-			description.properties
-				.filter((property) =>
-					NodeHelpers.displayParameter(
-						values as INodeParameters,
-						property,
-						{ typeVersion },
-						description,
-					),
-				)
-				.map((property) => property.name)
-				.filter((name) => ['simplify', 'output', 'fields'].includes(name));
+	const reads = [
+		['conversation', 'get'],
+		['conversation', 'getAll'],
+		['agent', 'get'],
+		['agent', 'getAll'],
+	] as const;
+	const shownNames = (values: Record<string, unknown>, typeVersion: number) =>
+		description.properties
+			.filter((property) =>
+				NodeHelpers.displayParameter(
+					values as INodeParameters,
+					property,
+					{ typeVersion },
+					description,
+				),
+			)
+			.map((property) => property.name)
+			.filter((name) => ['simplify', 'output', 'fields'].includes(name));
 
-		const propertyOf = (resource: string, operation: string, name: string) =>
-			description.properties.find(
-				(property) =>
-					property.name === name &&
-					NodeHelpers.displayParameter(
-						{ resource, operation, output: 'selectedFields' },
-						property,
-						{ typeVersion: 1.1 },
-						description,
-					),
-			)!;
+	const propertyOf = (resource: string, operation: string, name: string) =>
+		description.properties.find(
+			(property) =>
+				property.name === name &&
+				NodeHelpers.displayParameter(
+					{ resource, operation, output: 'selectedFields' },
+					property,
+					{ typeVersion: 1.1 },
+					description,
+				),
+		)!;
 
-		it.each(reads)(
-			'%s › %s: version 1 shows Simplify, version 1.1 Output (Simplified by default, Raw, Selected Fields, which shows Fields)',
-			(resource, operation) => {
-				const values = { resource, operation };
-				expect(shownNames(values, 1)).toEqual(['simplify']);
-				expect(shownNames({ ...values, output: 'simplified' }, 1.1)).toEqual(['output']);
-				expect(shownNames({ ...values, output: 'raw' }, 1.1)).toEqual(['output']);
-				expect(shownNames({ ...values, output: 'selectedFields' }, 1.1)).toEqual([
-					'output',
-					'fields',
-				]);
-				const output = propertyOf(resource, operation, 'output');
-				expect(output.default).toBe('simplified');
-				expect(
-					(output.options as Array<{ name: string; value: string }>).map((o) => [o.name, o.value]),
-				).toEqual([
-					['Simplified', 'simplified'],
-					['Raw', 'raw'],
-					['Selected Fields', 'selectedFields'],
-				]);
-			},
-		);
-	});
+	it.each(reads)(
+		'%s › %s: version 1 shows Simplify, version 1.1 Output (Simplified by default, Raw, Selected Fields, which shows Fields)',
+		(resource, operation) => {
+			const values = { resource, operation };
+			expect(shownNames(values, 1)).toEqual(['simplify']);
+			expect(shownNames({ ...values, output: 'simplified' }, 1.1)).toEqual(['output']);
+			expect(shownNames({ ...values, output: 'raw' }, 1.1)).toEqual(['output']);
+			expect(shownNames({ ...values, output: 'selectedFields' }, 1.1)).toEqual([
+				'output',
+				'fields',
+			]);
+			const output = propertyOf(resource, operation, 'output');
+			expect(output.default).toBe('simplified');
+			expect(
+				(output.options as Array<{ name: string; value: string }>).map((o) => [o.name, o.value]),
+			).toEqual([
+				['Simplified', 'simplified'],
+				['Raw', 'raw'],
+				['Selected Fields', 'selectedFields'],
+			]);
+		},
+	);
 
 	it('Download Recording is offered on Conversation › Get and Get Many, in both versions, and never to an AI agent', () => {
 		const tool = { ...description, name: 'ringReadyTool' } as INodeTypeDescription;

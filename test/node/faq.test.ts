@@ -237,12 +237,10 @@ describe('Agent FAQ → Create or Update', () => {
 	});
 });
 
-describe('Agent FAQ → Delete', () => {
-	it('no questions given is refused before any request', async () => {
-		const error = await runError(op('faq', 'delete', agentA(), { questions: [] }));
-		expect(error.message).toBe('No questions to delete [item 0]');
-		expect(apiRequests()).toHaveLength(0);
-	});
+it('Delete with no questions is refused before any request', async () => {
+	const error = await runError(op('faq', 'delete', agentA(), { questions: [] }));
+	expect(error.message).toBe('No questions to delete [item 0]');
+	expect(apiRequests()).toHaveLength(0);
 });
 
 describe('Agent FAQ → Replace All', () => {

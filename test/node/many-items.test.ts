@@ -13,32 +13,28 @@ const ids = (count: number) =>
 		.slice(0, count)
 		.map((c) => c.id);
 
-describe('a credential whose API Key is an expression of the item', () => {
-	it('Account → Get with keys [alpha, bravo, alpha] answers each item from its own account (whoami: user, key prefix, scopes, never the key)', async () => {
-		const { readWrite: alpha, otherAccount: bravo } = ctx.sandbox.keys;
-		const { json, result } = await run(
-			{ resource: 'account', operation: 'get' },
-			{ credentials: perItemKey(), items: [alpha, bravo, alpha].map((key) => ({ json: { key } })) },
-		);
-		expect(json.map((account) => account.api_key_prefix)).toEqual(
-			[alpha, bravo, alpha].map(prefix),
-		);
-		expect(json[0]).toMatchObject({
-			user_id: 142,
-			auth_method: 'api_key',
-			scopes: ['read', 'write'],
-		});
-		expect(json[1].user_id).not.toBe(142);
-		expect(json[2].user_id).toBe(142);
-		expect(secretPaths(json, alpha)).toEqual([]);
-		expect(secretPaths(json, bravo)).toEqual([]);
-		expect(
-			apiRequests()
-				.map((request) => prefix(request.key))
-				.sort(),
-		).toEqual([alpha, alpha, bravo].map(prefix).sort());
-		expect(result.credentialReads).toBe(3);
+it('Account → Get with keys [alpha, bravo, alpha] answers each item from its own account (whoami: user, key prefix, scopes, never the key)', async () => {
+	const { readWrite: alpha, otherAccount: bravo } = ctx.sandbox.keys;
+	const { json, result } = await run(
+		{ resource: 'account', operation: 'get' },
+		{ credentials: perItemKey(), items: [alpha, bravo, alpha].map((key) => ({ json: { key } })) },
+	);
+	expect(json.map((account) => account.api_key_prefix)).toEqual([alpha, bravo, alpha].map(prefix));
+	expect(json[0]).toMatchObject({
+		user_id: 142,
+		auth_method: 'api_key',
+		scopes: ['read', 'write'],
 	});
+	expect(json[1].user_id).not.toBe(142);
+	expect(json[2].user_id).toBe(142);
+	expect(secretPaths(json, alpha)).toEqual([]);
+	expect(secretPaths(json, bravo)).toEqual([]);
+	expect(
+		apiRequests()
+			.map((request) => prefix(request.key))
+			.sort(),
+	).toEqual([alpha, alpha, bravo].map(prefix).sort());
+	expect(result.credentialReads).toBe(3);
 });
 
 describe('Agent FAQ → Create or Update with a credential per item', () => {

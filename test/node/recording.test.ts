@@ -276,37 +276,38 @@ describe('Download Recording options are checked before any request', () => {
 	});
 });
 
-describe('as an AI tool', () => {
-	/** The RingReady node as n8n wraps it for an AI agent: its type name ends in "Tool". */
-	const tool: INodeType = {
-		description: { ...node.description, name: 'ringReadyTool' },
-		methods: node.methods,
-		execute: node.execute,
-	};
+/** The RingReady node as n8n wraps it for an AI agent: its type name ends in "Tool". */
+const tool: INodeType = {
+	description: { ...node.description, name: 'ringReadyTool' },
+	methods: node.methods,
+	execute: node.execute,
+};
 
-	/**
-	 * The same tool with the Download Recording options not hidden: n8n then passes them to the run
-	 * as they are saved (where they are hidden, n8n drops them when it loads the workflow).
-	 */
-	const toolWithOptionsShown: INodeType = {
-		...tool,
-		description: {
-			...tool.description,
-			properties: JSON.parse(
-				JSON.stringify(node.description.properties, (key, value: unknown) =>
-					key === 'displayOptions' &&
-					JSON.stringify(value) === JSON.stringify({ hide: { '@tool': [true] } })
-						? undefined
-						: value,
-				),
-			) as INodeType['description']['properties'],
-		},
-	};
+/**
+ * The same tool with the Download Recording options not hidden: n8n then passes them to the run
+ * as they are saved (where they are hidden, n8n drops them when it loads the workflow).
+ */
+const toolWithOptionsShown: INodeType = {
+	...tool,
+	description: {
+		...tool.description,
+		properties: JSON.parse(
+			JSON.stringify(node.description.properties, (key, value: unknown) =>
+				key === 'displayOptions' &&
+				JSON.stringify(value) === JSON.stringify({ hide: { '@tool': [true] } })
+					? undefined
+					: value,
+			),
+		) as INodeType['description']['properties'],
+	},
+};
 
-	it.each([
-		['as n8n loads it', tool],
-		['even where n8n passes the saved options through', toolWithOptionsShown],
-	])('Download Recording is ignored %s: no file, no download', async (_case, nodeType) => {
+it.each([
+	['as n8n loads it', tool],
+	['even where n8n passes the saved options through', toolWithOptionsShown],
+])(
+	'as an AI tool, Download Recording is ignored %s: no file, no download',
+	async (_case, nodeType) => {
 		const call = phoneCall('api');
 		for (const parameters of [get(call.id), getMany(4)]) {
 			const result = await executeNode(nodeType, {
@@ -318,8 +319,8 @@ describe('as an AI tool', () => {
 			expect(items.every((item) => item.binary === undefined)).toBe(true);
 		}
 		expect(served()).toEqual([]);
-	});
-});
+	},
+);
 
 describe('a conversation’s recording as a file', () => {
 	it('the key goes by exact origin: with a Base URL of localhost it is not sent to 127.0.0.1', async () => {
