@@ -59,21 +59,18 @@ describe('Conversation → Get Many', () => {
 		}
 	});
 
-	it('a limit below a page asks for exactly that many, once', async () => {
-		const { json } = await run(getMany({ limit: 7 }));
-		expect(json).toHaveLength(7);
-		expect(apiRequests().map((r) => r.query.limit)).toEqual(['7']);
-	});
-
-	it('a limit above a page asks only for what is still needed and stops exactly at the limit', async () => {
-		const { json } = await run(getMany({ limit: 250 }));
-		const expected = ctx.sandbox.control
-			.conversations('A')
-			.slice(0, 250)
-			.map((c) => c.id);
-		expect(json.map((c) => c.id)).toEqual(expected);
-		expect(apiRequests().map((r) => r.query.limit)).toEqual(['200', '50']);
-	});
+	it.each([
+		[7, ['7']],
+		[250, ['200', '50']],
+	])(
+		'a limit of %s asks only for what is still needed and stops exactly at the limit',
+		async (limit, asked) => {
+			const { json } = await run(getMany({ limit }));
+			const expected = ctx.sandbox.control.conversations('A').slice(0, limit);
+			expect(json.map((c) => c.id)).toEqual(expected.map((c) => c.id));
+			expect(apiRequests().map((r) => r.query.limit)).toEqual(asked);
+		},
+	);
 
 	it('every output item is paired with its input item; each input item runs its own query', async () => {
 		const { items } = await run(getMany({ limit: '={{ $json.n }}' }), {
