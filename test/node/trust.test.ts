@@ -12,6 +12,7 @@ import { executeNode, secretPaths, testCredential } from '../harness';
 import { startSandbox } from '../sandbox';
 import type { Sandbox } from '../sandbox';
 import { apiRequests, failure, op, probe, run, runError, script, useSandbox } from './fixture';
+import type { Parameters } from './fixture';
 
 const ctx = useSandbox();
 /** A second server on another origin (another port): where a hostile redirect points. */
@@ -115,46 +116,29 @@ describe('Base URL with a path', () => {
 
 describe('every response’s shape is checked, with one message naming the endpoint', () => {
 	const conversation = () => ctx.sandbox.control.conversations('A')[0].id;
-	const getConversation = () => op('conversation', 'get', conversation());
-	const agents = { resource: 'agent', operation: 'getAll', returnAll: true };
-	const conversations = { resource: 'conversation', operation: 'getAll', limit: 5 };
+	const reads: Record<string, () => Parameters> = {
+		'Conversation → Get': () => op('conversation', 'get', conversation()),
+		'Agent → Get Many': () => ({ resource: 'agent', operation: 'getAll', returnAll: true }),
+		'Conversation → Get Many': () => ({ resource: 'conversation', operation: 'getAll', limit: 5 }),
+	};
 	it.each([
-		[
-			'Conversation → Get',
-			getConversation,
-			'{"id": 1, "transcript": [',
-			'JSON that is cut off or malformed',
-		],
-		[
-			'Conversation → Get',
-			getConversation,
-			'<html>Hi</html>',
-			'a web page (HTML), not the API’s JSON',
-		],
-		['Agent → Get Many', () => agents, '{"items": []}', 'a JSON object with "items"'],
-		['Agent → Get Many', () => agents, '<html></html>', 'a web page (HTML), not the API’s JSON'],
-		[
-			'Agent → Get Many',
-			() => agents,
-			'{"agents": [{"name": "x"}]}',
-			'agent 1 without a valid "id"',
-		],
-		['Conversation → Get Many', () => conversations, '{}', ''],
-		['Conversation → Get Many', () => conversations, '{"conversations": null}', ''],
-		[
-			'Conversation → Get Many',
-			() => conversations,
-			'{"conversations": [], "next_before_id": "abc"}',
-			'',
-		],
-		['Conversation → Get Many', () => conversations, '[]', ''],
+		['Conversation → Get', '{"id": 1, "transcript": [', 'JSON that is cut off or malformed'],
+		['Conversation → Get', '<html>Hi</html>', 'a web page (HTML), not the API’s JSON'],
+		['Agent → Get Many', '{"items": []}', 'a JSON object with "items"'],
+		['Agent → Get Many', '<html></html>', 'a web page (HTML), not the API’s JSON'],
+		['Agent → Get Many', '{"agents": [{"name": "x"}]}', 'agent 1 without a valid "id"'],
+		['Conversation → Get Many', '{}', ''],
+		['Conversation → Get Many', '{"conversations": null}', ''],
+		['Conversation → Get Many', '{"conversations": [], "next_before_id": "abc"}', ''],
+		['Conversation → Get Many', '[]', ''],
 	])(
-		'%s answered 200 with a body of the wrong shape (case %#) fails naming the endpoint, instead of returning a string or 0 items',
-		async (_operation, parameters, body, got) => {
-			const { resource, operation } = parameters();
-			const path = `/api/v1/${resource}s${operation === 'get' ? `/${conversation()}` : ''}`;
+		'%s answered 200 with %s fails naming the endpoint, instead of returning a string or 0 items',
+		async (read, body, got) => {
+			const parameters = reads[read]();
+			const single = parameters.operation === 'get';
+			const path = `/api/v1/${String(parameters.resource)}s${single ? `/${conversation()}` : ''}`;
 			script(path, 200, body);
-			const error = await runError(parameters());
+			const error = await runError(parameters);
 			expect(error.message).toBe(`RingReady returned an unexpected response to GET ${path}`);
 			expect(error.description).toMatch(/^Expected /);
 			expect(error.description).toContain(`; got ${got}`);
