@@ -231,17 +231,14 @@ describe('Conversation › Get Many › Download Recording', () => {
 });
 
 describe('Download Recording options are checked before any request', () => {
+	const SIZE_ADVICE =
+		'Set it to 25 (the default) unless your recordings are larger; a 30-minute call in MP3 is about 15 MB.';
 	it.each([
-		[
-			{ maxRecordingSizeMb: 0 },
-			'Max Recording Size (MB) must be more than 0 and at most 1,024, got "0" [item 0]',
-			'Set it to 25 (the default) unless your recordings are larger; a 30-minute call in MP3 is about 15 MB.',
-		],
-		[
-			{ maxRecordingSizeMb: 2048 },
-			'Max Recording Size (MB) must be more than 0 and at most 1,024, got "2048" [item 0]',
-			'Set it to 25 (the default) unless your recordings are larger; a 30-minute call in MP3 is about 15 MB.',
-		],
+		...[0, 2048].map((size): [Record<string, unknown>, string, string] => [
+			{ maxRecordingSizeMb: size },
+			`Max Recording Size (MB) must be more than 0 and at most 1,024, got "${size}" [item 0]`,
+			SIZE_ADVICE,
+		]),
 		[
 			{ binaryPropertyName: '  ' },
 			"Put Output File in Field can't be empty when Download Recording is on [item 0]",
@@ -268,8 +265,7 @@ describe('Download Recording options are checked before any request', () => {
 		);
 		expect(items[0].json).toEqual({
 			error: 'Max Recording Size (MB) must be more than 0 and at most 1,024, got "-1" [item 0]',
-			description:
-				'Set it to 25 (the default) unless your recordings are larger; a 30-minute call in MP3 is about 15 MB.',
+			description: SIZE_ADVICE,
 		});
 		expectRecordingFile(items[1], call.id);
 		expect(served()).toHaveLength(1);
