@@ -45,25 +45,27 @@ describe('Agent FAQ → Create or Update', () => {
 		expect(Object.keys(faqOf(id))).toEqual([...Object.keys(before), 'Do you work weekends?']);
 	});
 
-	it('many input items for one agent: one merge and one PATCH (read, re-read just before it), every entry saved, each item reports its own', async () => {
-		const id = agentA();
-		const before = faqOf(id);
-		const pairs: Array<[string, string]> = Array.from({ length: 12 }, (_v, i) => [
-			`Question ${i}?`,
-			`Answer ${i}.`,
-		]);
-		const { items } = await run(op('faq', 'upsert', id, { entries: perItem }), {
-			items: itemsOf(...pairs),
-		});
-		expect(items).toHaveLength(12);
-		items.forEach((item, index) => {
-			expect(item.pairedItem).toEqual({ item: index });
-			expect(item.json.added).toEqual([`Question ${index}?`]);
-		});
-		expect(faqOf(id)).toEqual({ ...before, ...Object.fromEntries(pairs) });
-		const log = apiRequests();
-		expect(log.map((r) => r.method)).toEqual(['GET', 'GET', 'PATCH']);
-	});
+	it.each(['upsert', 'replace'])(
+		'%s with many input items for one agent: one merge and one PATCH (read, re-read just before it), every entry saved, each item reports its own',
+		async (operation) => {
+			const id = agentA();
+			const before = operation === 'upsert' ? faqOf(id) : {};
+			const pairs: Array<[string, string]> = Array.from({ length: 12 }, (_v, i) => [
+				`Question ${i}?`,
+				`Answer ${i}.`,
+			]);
+			const { items } = await run(op('faq', operation, id, { entries: perItem }), {
+				items: itemsOf(...pairs),
+			});
+			expect(items).toHaveLength(12);
+			items.forEach((item, index) => {
+				expect(item.pairedItem).toEqual({ item: index });
+				expect(item.json.added).toEqual([`Question ${index}?`]);
+			});
+			expect(faqOf(id)).toEqual({ ...before, ...Object.fromEntries(pairs) });
+			expect(apiRequests().map((r) => r.method)).toEqual(['GET', 'GET', 'PATCH']);
+		},
+	);
 
 	it('items for two agents: the agents side by side, each read, re-read and written, one PATCH per agent', async () => {
 		const [first, second] = ctx.sandbox.agentIds.A;
@@ -244,18 +246,6 @@ it('Delete with no questions is refused before any request', async () => {
 });
 
 describe('Agent FAQ → Replace All', () => {
-	it('one entry per input item: the items together form the new FAQ (one PATCH)', async () => {
-		const id = agentA();
-		const pairs: Array<[string, string]> = [
-			['A?', '1'],
-			['B?', '2'],
-			['C?', '3'],
-		];
-		await run(op('faq', 'replace', id, { entries: perItem }), { items: itemsOf(...pairs) });
-		expect(faqOf(id)).toEqual(Object.fromEntries(pairs));
-		expect(apiRequests().map((r) => r.method)).toEqual(['GET', 'GET', 'PATCH']);
-	});
-
 	it('an invalid item blocks only its own account and agent: the same agent id on another RingReady is replaced', async () => {
 		const other = await startSandbox({ port: 0, controls: true });
 		try {
