@@ -68,7 +68,7 @@ export interface RunOptions {
 	continueOnFail?: boolean;
 	/** The execution's cancel signal (the user pressing Stop). */
 	abortSignal?: AbortSignal;
-	/** Over the package's retry policy: e.g. waits of a few milliseconds, to see many retries at once. */
+	/** A retry policy for this run (see nodeWithPolicy); default: the package's. */
 	policy?: Partial<RetryPolicy>;
 	/** The node's version, as a saved workflow has it; default: what a new node gets. */
 	typeVersion?: number;
@@ -77,28 +77,25 @@ export interface RunOptions {
 /** Parameters as the editor saves them (loosely typed so tests can build them inline). */
 export type Parameters = Record<string, unknown>;
 
+/** The RingReady node with `policy` over the package's retry policy (e.g. waits of a few milliseconds). */
+const nodeWithPolicy = (policy: Partial<RetryPolicy>): INodeType => ({
+	description: node.description,
+	methods: node.methods,
+	async execute(this: IExecuteFunctions) {
+		const session = { policy: { ...RETRY_POLICY, ...policy } };
+		return await router.call(this, runSession.call(this, session));
+	},
+});
+
 export async function run(parameters: Parameters, options: RunOptions = {}) {
-	const { policy } = options;
-	const session = { policy: { ...RETRY_POLICY, ...policy } };
-	const result = await executeNode(
-		policy
-			? {
-					...node,
-					description: node.description,
-					async execute(this: IExecuteFunctions) {
-						return await router.call(this, runSession.call(this, session));
-					},
-				}
-			: node,
-		{
-			...options,
-			parameters: parameters as INodeParameters,
-			credentials: options.credentials ?? {
-				apiKey: current.sandbox!.keys.readWrite,
-				baseUrl: current.sandbox!.url,
-			},
+	const result = await executeNode(options.policy ? nodeWithPolicy(options.policy) : node, {
+		...options,
+		parameters: parameters as INodeParameters,
+		credentials: options.credentials ?? {
+			apiKey: current.sandbox!.keys.readWrite,
+			baseUrl: current.sandbox!.url,
 		},
-	);
+	});
 	const items = result.output[0] ?? [];
 	return { items, json: items.map((i) => i.json), result };
 }
