@@ -1,12 +1,8 @@
 /**
- * What a user copies from examples/ works with the nodes a user adds today:
- *  - every RingReady node, tool and trigger is at its node's newest version;
- *  - each RingReady node or trigger that reads data, run through n8n-core against the sandbox with
- *    the example's own parameters, emits every field that an expression of the example reads from it
- *    (`$json.x` right after it, `$('Node').first().json.x` anywhere);
- *  - the examples that read data (not the tool-only AI Agent and MCP ones) carry pinned data for
- *    their trigger and their conversation reads, shaped exactly like that node's output.
- * End to end, in real n8n: test/e2e/examples.ts.
+ * What a user copies from examples/ works with the nodes a user adds today: each RingReady node is
+ * at its newest version; each one that reads data, run through n8n-core against the sandbox with the
+ * example's parameters, emits every field the example's expressions read of it; pinned data is
+ * shaped like its output. End to end, in real n8n: test/e2e/examples.ts.
  */
 import { readdirSync, readFileSync } from 'fs';
 import { join } from 'path';
@@ -27,12 +23,7 @@ const nodeTypes: Record<string, RingReady | RingReadyTrigger> = {
 /** Examples whose RingReady nodes are only an AI agent's or MCP client's tools: nothing to pin. */
 const TOOL_ONLY = new Set(['ai-agent-with-ringready-tools.json', 'ringready-mcp-server.json']);
 
-interface ExampleNode {
-	name: string;
-	type: string;
-	typeVersion: number;
-	parameters: INodeParameters;
-}
+type ExampleNode = { name: string; type: string; typeVersion: number; parameters: INodeParameters };
 interface Example {
 	nodes: ExampleNode[];
 	connections: Record<string, { main?: Array<Array<{ node: string }>> }>;

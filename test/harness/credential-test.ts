@@ -8,64 +8,45 @@ import { ExecuteContext, RoutingNode } from 'n8n-core';
 import { createRunExecutionData } from 'n8n-workflow';
 import type {
 	ICredentialDataDecryptedObject,
-	ICredentialsDecrypted,
 	ICredentialType,
-	IExecuteData,
 	INode,
 	INodeExecutionData,
 	INodeType,
 } from 'n8n-workflow';
 
 import { HarnessCredentialsHelper, registerCredentialType } from './credentials-helper';
-import { logMark, logsSince, type CapturedLog } from './logs';
+import { logMark, logsSince } from './logs';
 import { ensureN8nCore } from './core';
 import { makeAdditionalData, makeNodeTypes, makeWorkflow } from './workflow';
 
-export interface CredentialTestResult {
-	status: 'OK' | 'Error';
-	message: string;
-}
-
-const NOOP_TYPE = 'n8n-nodes-base.noOp';
+/** lodash.get for a dotted path (the rule's `key`). */
+const get = (value: unknown, path: string): unknown =>
+	path.split('.').reduce<any>((current, part) => current?.[part], value);
 
 type ErrorWithCause = {
 	message?: unknown;
 	cause?: { response?: { status?: number; statusText?: string }; code?: string };
 };
 
-/** lodash.get for a dotted path (the rule's `key`). */
-const getPath = (value: unknown, path: string): unknown =>
-	path.split('.').reduce<any>((current, part) => current?.[part], value);
-
 export async function testCredential(
 	credentialType: ICredentialType,
 	data: ICredentialDataDecryptedObject,
-): Promise<CredentialTestResult & { logs: CapturedLog[] }> {
+) {
 	const mark = logMark();
 	const done = (status: 'OK' | 'Error', message: string) => ({
 		status,
 		message,
 		logs: logsSince(mark),
 	});
-
 	registerCredentialType(credentialType);
-	const type = credentialType.name;
-	if (!credentialType.test) return done('Error', 'No testing function found for this credential.');
-	const testRequest = credentialType.test;
-
-	const credentialsHelper = new HarnessCredentialsHelper({ [type]: data });
-	const credentialsDecrypted: ICredentialsDecrypted = {
-		id: `harness-${type}`,
-		name: `${type} (harness)`,
-		type,
-		data: structuredClone(data),
-	};
+	const { name: type, test } = credentialType;
+	if (!test) return done('Error', 'No testing function found for this credential.');
 
 	// n8n's No-Op node (n8n-nodes-base.noOp, version 1) with the test request as a routing property.
 	const testNodeType: INodeType = {
 		description: {
 			displayName: 'No Operation, do nothing',
-			name: NOOP_TYPE,
+			name: 'n8n-nodes-base.noOp',
 			group: ['organization'],
 			version: 1,
 			description: 'No Operation',
@@ -78,30 +59,33 @@ export async function testCredential(
 					displayName: 'Temp',
 					name: 'temp',
 					type: 'string',
-					routing: { request: testRequest.request },
+					routing: { request: test.request },
 					default: '',
 				},
 			],
 		},
 	};
+	const credentials = { id: `harness-${type}`, name: `${type} (harness)` };
 	const node: INode = {
 		id: 'temp',
 		parameters: {},
 		name: 'Temp-Node',
-		type: NOOP_TYPE,
+		type: testNodeType.description.name,
 		typeVersion: 1,
 		position: [0, 0],
-		credentials: { [type]: { id: credentialsDecrypted.id, name: credentialsDecrypted.name } },
+		credentials: { [type]: credentials },
 	};
 	ensureN8nCore();
+	const credentialsHelper = new HarnessCredentialsHelper({ [type]: data });
 	const workflow = makeWorkflow({ nodes: [node], nodeTypes: makeNodeTypes([testNodeType]) });
 	const additionalData = makeAdditionalData({ credentialsHelper, mode: 'internal', workflow });
 	const workflowNode = workflow.nodes[node.name];
 
+	let withDefaults: ICredentialDataDecryptedObject;
 	try {
-		credentialsDecrypted.data = await credentialsHelper.applyDefaultsAndOverwrites(
+		withDefaults = await credentialsHelper.applyDefaultsAndOverwrites(
 			additionalData,
-			credentialsDecrypted.data ?? {},
+			structuredClone(data),
 			type,
 			'internal',
 		);
@@ -109,7 +93,6 @@ export async function testCredential(
 		return done('Error', String((error as Error).message));
 	}
 
-	const executeData: IExecuteData = { node: workflowNode, data: {}, source: null };
 	const context = new ExecuteContext(
 		workflow,
 		workflowNode,
@@ -119,10 +102,14 @@ export async function testCredential(
 		0,
 		[],
 		{ main: [[{ json: {} }]] },
-		executeData,
+		{ node: workflowNode, data: {}, source: null },
 		[],
 	);
-	const routingNode = new RoutingNode(context, testNodeType, credentialsDecrypted);
+	const routingNode = new RoutingNode(context, testNodeType, {
+		...credentials,
+		type,
+		data: withDefaults,
+	});
 
 	let response: INodeExecutionData[][] | null | undefined;
 	try {
@@ -131,7 +118,7 @@ export async function testCredential(
 		const { cause, message } = caught as ErrorWithCause;
 		if (cause?.response) {
 			const statusCode = cause.response.status ?? 0;
-			const rule = testRequest.rules?.find(
+			const rule = test.rules?.find(
 				(r) => r.type === 'responseCode' && r.properties.value === statusCode,
 			);
 			if (rule) return done('Error', rule.properties.message);
@@ -145,10 +132,10 @@ export async function testCredential(
 	}
 
 	const json = response?.[0]?.[0]?.json;
-	for (const rule of testRequest.rules ?? [])
+	for (const rule of test.rules ?? [])
 		if (
 			rule.type === 'responseSuccessBody' &&
-			getPath(json, rule.properties.key) === rule.properties.value
+			get(json, rule.properties.key) === rule.properties.value
 		)
 			return done('Error', rule.properties.message);
 	return done('OK', 'Connection successful!');

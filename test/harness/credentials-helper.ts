@@ -10,7 +10,6 @@ import { getAdditionalKeys } from 'n8n-core';
 import { ICredentialsHelper, NodeHelpers, UnexpectedError, Workflow } from 'n8n-workflow';
 import type {
 	ICredentialDataDecryptedObject,
-	ICredentials,
 	ICredentialsExpressionResolveValues,
 	ICredentialType,
 	IExecuteData,
@@ -18,9 +17,6 @@ import type {
 	INode,
 	INodeCredentialsDetails,
 	INodeParameters,
-	INodeProperties,
-	INodeTypes,
-	IRequestOptionsSimplified,
 	IWorkflowExecuteAdditionalData,
 	WorkflowExecuteMode,
 } from 'n8n-workflow';
@@ -49,10 +45,10 @@ const mockNode: INode = {
 	position: [0, 0],
 	parameters: {},
 };
-const mockNodeTypes: INodeTypes = {
-	getByName: () => ({ description: { properties: [] } }) as never,
-	getByNameAndVersion: () => ({ description: { properties: [] } }) as never,
-	getKnownTypes: () => ({}),
+const mockNodeType = () => ({ description: { properties: [] } }) as never;
+
+const notInHarness = (what: string) => async () => {
+	throw new UnexpectedError(`Harness: ${what} is not available`);
 };
 
 export class HarnessCredentialsHelper extends ICredentialsHelper {
@@ -67,34 +63,23 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 			this.store.set(type, structuredClone(values));
 	}
 
-	getParentTypes(): string[] {
-		return [];
-	}
-
-	isCredentialUsableByNode(): boolean {
-		return true;
-	}
+	getParentTypes = () => [];
+	isCredentialUsableByNode = () => true;
+	preAuthentication = async () => undefined;
+	runPreAuthentication = async () => undefined;
+	getCredentials = notInHarness("getCredentials (n8n's encrypted store)");
+	updateCredentials = notInHarness('updateCredentials');
+	updateCredentialsOauthTokenData = notInHarness('OAuth');
+	getCredentialsProperties = (type: string) => credentialType(type).properties;
 
 	async authenticate(
 		credentials: ICredentialDataDecryptedObject,
 		typeName: string,
-		requestOptions: IHttpRequestOptions | IRequestOptionsSimplified,
+		requestOptions: IHttpRequestOptions,
 	): Promise<IHttpRequestOptions> {
 		const { authenticate } = credentialType(typeName);
-		if (typeof authenticate !== 'function') return requestOptions as IHttpRequestOptions;
-		return await authenticate(credentials, requestOptions as IHttpRequestOptions);
-	}
-
-	async preAuthentication(): Promise<undefined> {
-		return undefined;
-	}
-
-	async runPreAuthentication(): Promise<undefined> {
-		return undefined;
-	}
-
-	async getCredentials(_: INodeCredentialsDetails, type: string): Promise<ICredentials> {
-		throw new UnexpectedError(`Harness: getCredentials("${type}") needs n8n's encrypted store`);
+		if (typeof authenticate !== 'function') return requestOptions;
+		return await authenticate(credentials, requestOptions);
 	}
 
 	async getDecrypted(
@@ -103,7 +88,7 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 		type: string,
 		mode: WorkflowExecuteMode,
 		executeData?: IExecuteData,
-		raw?: boolean,
+		_raw?: boolean,
 		expressionResolveValues?: ICredentialsExpressionResolveValues,
 	): Promise<ICredentialDataDecryptedObject> {
 		this.decryptedReads++;
@@ -114,7 +99,6 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 				`Credential with ID "${String(nodeCredentials?.id)}" does not exist for type "${type}".`,
 			);
 		}
-		if (raw === true) return structuredClone(stored);
 		return await this.applyDefaultsAndOverwrites(
 			additionalData,
 			structuredClone(stored),
@@ -142,18 +126,22 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 			false,
 			null,
 			null,
-		) as ICredentialDataDecryptedObject;
+		)!;
 		const additionalKeys = getAdditionalKeys(additionalData, mode, null, { isCredential: true });
 		if (!resolve) {
 			const workflow = new Workflow({
 				nodes: [mockNode],
 				connections: {},
 				active: false,
-				nodeTypes: mockNodeTypes,
+				nodeTypes: {
+					getByName: mockNodeType,
+					getByNameAndVersion: mockNodeType,
+					getKnownTypes: () => ({}),
+				},
 			});
 			return workflow.expression.getComplexParameterValue(
 				mockNode,
-				data as INodeParameters,
+				data,
 				mode,
 				additionalKeys,
 				undefined,
@@ -163,7 +151,7 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 		}
 		try {
 			return resolve.workflow.expression.getParameterValue(
-				data as INodeParameters,
+				data,
 				resolve.runExecutionData,
 				resolve.runIndex,
 				resolve.itemIndex,
@@ -179,21 +167,5 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 			if (e instanceof Error) e.message += ' [Error resolving credentials]';
 			throw e;
 		}
-	}
-
-	async updateCredentials(
-		_: INodeCredentialsDetails,
-		type: string,
-		data: ICredentialDataDecryptedObject,
-	): Promise<void> {
-		this.store.set(type, structuredClone(data));
-	}
-
-	async updateCredentialsOauthTokenData(): Promise<void> {
-		throw new UnexpectedError('Harness: no OAuth credentials');
-	}
-
-	getCredentialsProperties(type: string): INodeProperties[] {
-		return credentialType(type).properties;
 	}
 }

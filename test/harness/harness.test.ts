@@ -1,14 +1,15 @@
 /**
- * The harness's one smoke test: a tiny node run through n8n-core against the sandbox, and
- * secretPaths (which every leak check relies on) finding a key wherever it hides.
+ * The harness's one smoke test: a node run through n8n-core against the sandbox, and secretPaths
+ * (which every leak check relies on) finding a key wherever it hides.
  */
 import { NodeApiError } from 'n8n-workflow';
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeType } from 'n8n-workflow';
 
+import { RingReady } from '../../nodes/RingReady/RingReady.node';
 import { startSandbox } from '../sandbox';
 import { executeNode, logsToText, secretPaths } from './index';
 
-/** One authenticated GET per item to its Path, its errors rethrown as n8n-core throws them. */
+/** One authenticated GET of its Path, n8n-core's error rethrown as it is. */
 const probeNode: INodeType = {
 	description: {
 		displayName: 'Probe',
@@ -20,32 +21,17 @@ const probeNode: INodeType = {
 		inputs: ['main'],
 		outputs: ['main'],
 		credentials: [{ name: 'ringReadyApi', required: true }],
-		properties: [{ displayName: 'Path', name: 'path', type: 'string', default: '/api/v1/whoami' }],
+		properties: [{ displayName: 'Path', name: 'path', type: 'string', default: '' }],
 	},
-	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const items = this.getInputData();
-		const credentials = await this.getCredentials('ringReadyApi');
-		this.logger.info('probe ran', { items: items.length });
-		const out: INodeExecutionData[] = [];
-		for (let i = 0; i < items.length; i++) {
-			try {
-				const response = (await this.helpers.httpRequestWithAuthentication.call(
-					this,
-					'ringReadyApi',
-					{
-						method: 'GET',
-						baseURL: String(credentials.baseUrl),
-						url: this.getNodeParameter('path', i) as string,
-						json: true,
-					},
-				)) as IDataObject;
-				out.push({ json: response, pairedItem: { item: i } });
-			} catch (error) {
-				if (!this.continueOnFail()) throw error;
-				out.push({ json: { error: (error as Error).message }, pairedItem: { item: i } });
-			}
-		}
-		return [out];
+	async execute(this: IExecuteFunctions) {
+		this.logger.info('probe ran', { items: this.getInputData().length });
+		const { baseUrl } = await this.getCredentials('ringReadyApi');
+		const url = `${String(baseUrl)}${this.getNodeParameter('path', 0) as string}`;
+		const json = (await this.helpers.httpRequestWithAuthentication.call(this, 'ringReadyApi', {
+			url,
+			json: true,
+		})) as IDataObject;
+		return [[{ json }]];
 	},
 };
 
@@ -54,25 +40,22 @@ it('runs a node through n8n-core against the sandbox, and secretPaths finds the 
 	try {
 		const key = sandbox.keys.readWrite;
 		const credentials = { apiKey: key, baseUrl: sandbox.url };
-		const { output, logs } = await executeNode(probeNode, {
-			parameters: { path: '={{ $json.path }}' },
-			items: [{ json: { path: '/api/v1/whoami' } }, { json: { path: '/api/v1/agents/999999' } }],
+		const { output } = await executeNode(new RingReady(), {
+			parameters: { resource: 'agent', operation: 'get', agentId: '={{ $json.id }}' },
+			items: [{ json: { id: 7 } }, { json: { id: 999999 } }],
 			credentials,
 			continueOnFail: true,
 		});
-		expect(output[0].map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
-		expect(output[0][0].json.user_id).toBe(142);
-		expect(typeof output[0][1].json.error).toBe('string');
+		expect(output[0].map((item) => [item.pairedItem, item.json.id ?? item.json.error])).toEqual([
+			[{ item: 0 }, 7],
+			[{ item: 1 }, 'Agent 999999 was not found in this RingReady account'],
+		]);
 		expect(sandbox.control.requests().log.map((request) => [request.path, request.status])).toEqual(
 			[
-				['/api/v1/whoami', 200],
+				['/api/v1/agents/7', 200],
 				['/api/v1/agents/999999', 404],
 			],
 		);
-		expect(logs).toContainEqual(
-			expect.objectContaining({ level: 'info', message: 'probe ran', metadata: { items: 2 } }),
-		);
-		expect(logsToText()).not.toContain(key);
 
 		// A fact about n8n-core worth knowing: the error httpRequestWithAuthentication throws keeps
 		// the axios request config, Authorization header included. Nodes must not rethrow it as is.
@@ -83,6 +66,8 @@ it('runs a node through n8n-core against the sandbox, and secretPaths finds the 
 		expect(error).toBeInstanceOf(NodeApiError);
 		expect(secretPaths(error, key)).toContain('cause.config.headers.Authorization');
 		expect(secretPaths((error as Error).message, key)).toEqual([]);
+		expect(logsToText()).toMatch(/info probe ran \{"items":1\}/);
+		expect(logsToText()).not.toContain(key);
 
 		const outer = new Error('outer');
 		Object.defineProperty(outer, 'cause', { value: new Error(`key ${key}`), enumerable: false });

@@ -2,9 +2,7 @@
 import './env';
 
 export { executeNode } from './execute';
-export type { ExecuteNodeOptions, ExecuteNodeResult } from './execute';
 export { runPoll } from './poll';
-export type { RunPollOptions, RunPollResult } from './poll';
 export { runListSearch } from './list-search';
 export { testCredential } from './credential-test';
 export { logMark, logsSince, logsToText } from './logs';

@@ -5,10 +5,8 @@
  */
 import type { Logger as WorkflowLogger, LogMetadata } from 'n8n-workflow';
 
-export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
-
 export interface CapturedLog {
-	level: LogLevel;
+	level: 'error' | 'warn' | 'info' | 'debug';
 	message: string;
 	metadata?: LogMetadata;
 }
@@ -16,13 +14,8 @@ export interface CapturedLog {
 const captured: CapturedLog[] = [];
 
 /** Position marker: `logsSince(mark)` returns what was logged after it. */
-export function logMark(): number {
-	return captured.length;
-}
-
-export function logsSince(mark: number): CapturedLog[] {
-	return captured.slice(mark);
-}
+export const logMark = () => captured.length;
+export const logsSince = (mark: number) => captured.slice(mark);
 
 /** The lines (message + metadata, errors expanded) as one searchable string; default: all so far. */
 export function logsToText(logs: CapturedLog[] = captured): string {
@@ -49,16 +42,13 @@ function stringify(value: unknown): string {
 
 /** A logger shaped like @n8n/backend-common's Logger (level methods + `scoped`). */
 export class CapturingLogger implements WorkflowLogger {
-	scoped(): CapturingLogger {
-		return this;
-	}
-
+	scoped = () => this;
 	error = (message: string, metadata?: LogMetadata) => this.log('error', message, metadata);
 	warn = (message: string, metadata?: LogMetadata) => this.log('warn', message, metadata);
 	info = (message: string, metadata?: LogMetadata) => this.log('info', message, metadata);
 	debug = (message: string, metadata?: LogMetadata) => this.log('debug', message, metadata);
 
-	private log(level: LogLevel, message: string, metadata?: LogMetadata): void {
+	private log(level: CapturedLog['level'], message: string, metadata?: LogMetadata): void {
 		captured.push({ level, message: String(message), metadata });
 		if (process.env.HARNESS_LOG) console.log(`[n8n ${level}]`, message, stringify(metadata));
 	}

@@ -9,38 +9,19 @@
 import { Container } from '@n8n/di';
 import { isDeepStrictEqual } from 'util';
 import { PollContext, TriggersAndPollers } from 'n8n-core';
-import type {
-	IDataObject,
-	INodeExecutionData,
-	INodeParameters,
-	WorkflowActivateMode,
-} from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
-import { logMark, logsSince, type CapturedLog } from './logs';
+import { logMark, logsSince } from './logs';
 import { setUpNodeRun, type AnyNodeType, type TestCredentials } from './workflow';
 
 export interface RunPollOptions {
 	parameters: INodeParameters;
 	credentials?: TestCredentials;
-	/** The node's static data; carried from poll to poll; updated in place after each poll. */
+	/** The node's static data, carried from poll to poll: updated in place after each poll. */
 	staticData?: IDataObject;
 	mode?: 'trigger' | 'manual';
-	/** How the workflow was activated (trigger mode only); default 'activate'. */
-	activation?: WorkflowActivateMode;
 	nodeName?: string;
 	typeVersion?: number;
-}
-
-export interface RunPollResult {
-	/** What poll() returned: null means "nothing new" (n8n starts no execution). */
-	items: INodeExecutionData[][] | null;
-	/** The caller's staticData object (or a new one), now holding what the node saved. */
-	staticData: IDataObject;
-	/** Whether n8n 2.x would save the static data now: trigger mode and items returned (add the activation poll yourself). */
-	persistedByN8n: boolean;
-	logs: CapturedLog[];
-	/** How often the node read a credential (n8n's getDecrypted: a database read in real n8n). */
-	credentialReads: number;
 }
 
 /** A JSON copy of static data, as n8n stores it; anything that would not survive that fails the run. */
@@ -53,53 +34,40 @@ function jsonCopy(value: IDataObject): IDataObject {
 	return copy;
 }
 
-export async function runPoll(nodeType: AnyNodeType, opts: RunPollOptions): Promise<RunPollResult> {
+export async function runPoll(nodeType: AnyNodeType, opts: RunPollOptions) {
 	const mark = logMark();
 	const mode = opts.mode ?? 'trigger';
-	const callerStaticData: IDataObject = opts.staticData ?? {};
-
-	const staticKeyOf = (nodeName: string) => `node:${nodeName}`;
-	const run = setUpNodeRun(nodeType, {
-		parameters: opts.parameters,
-		credentials: opts.credentials,
-		nodeName: opts.nodeName,
-		typeVersion: opts.typeVersion,
+	const staticData: IDataObject = opts.staticData ?? {};
+	const { workflow, node, additionalData, version, credentialsHelper } = setUpNodeRun(nodeType, {
+		...opts,
 		mode,
-		staticData: (nodeName) => ({ [staticKeyOf(nodeName)]: jsonCopy(callerStaticData) }),
+		staticData: (nodeName) => ({ [`node:${nodeName}`]: jsonCopy(staticData) }),
 		active: mode === 'trigger',
 	});
-	const { workflow, node: workflowNode, additionalData, version, credentialsHelper } = run;
-	const staticKey = staticKeyOf(workflowNode.name);
-
 	const writeBack = () => {
-		const after = jsonCopy((workflow.staticData[staticKey] ?? {}) as IDataObject);
-		for (const key of Object.keys(callerStaticData)) delete callerStaticData[key];
-		Object.assign(callerStaticData, after);
+		const after = jsonCopy((workflow.staticData[`node:${node.name}`] ?? {}) as IDataObject);
+		for (const key of Object.keys(staticData)) delete staticData[key];
+		Object.assign(staticData, after);
 	};
 
-	let items: INodeExecutionData[][] | null;
+	let items: INodeExecutionData[][] | null | undefined;
 	try {
 		if (mode === 'manual') {
-			const context = new PollContext(workflow, workflowNode, additionalData, 'manual', 'manual');
-			if (!version.poll) throw new Error('Harness: this node type has no poll() method');
-			items = await version.poll.call(context);
+			const context = new PollContext(workflow, node, additionalData, 'manual', 'manual');
+			items = await version.poll!.call(context);
 		} else {
 			// __emit / __emitError are what n8n calls with the result afterwards (start an
 			// execution / record an error execution); the harness returns or throws instead.
 			const context = new PollContext(
 				workflow,
-				workflowNode,
+				node,
 				additionalData,
 				'trigger',
-				opts.activation ?? 'activate',
+				'activate',
 				() => {},
 				() => {},
 			);
-			items = await Container.get(TriggersAndPollers).runPollFunction(
-				workflow,
-				workflowNode,
-				context,
-			);
+			items = await Container.get(TriggersAndPollers).runPollFunction(workflow, node, context);
 		}
 	} catch (error) {
 		try {
@@ -110,12 +78,13 @@ export async function runPoll(nodeType: AnyNodeType, opts: RunPollOptions): Prom
 		throw error;
 	}
 	writeBack();
-	const result = items ?? null;
 	return {
-		items: result,
-		staticData: callerStaticData,
-		persistedByN8n: mode === 'trigger' && result !== null,
-		credentialReads: credentialsHelper.decryptedReads,
+		/** null: "nothing new" (n8n starts no execution). */
+		items: items ?? null,
+		/** The caller's staticData object (or a new one), now holding what the node saved. */
+		staticData,
 		logs: logsSince(mark),
+		/** How often the node read a credential (a database read in real n8n). */
+		credentialReads: credentialsHelper.decryptedReads,
 	};
 }

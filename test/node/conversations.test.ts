@@ -1,4 +1,4 @@
-import { apiRequests, op, run, runError, useSandbox } from './fixture';
+import { apiRequests, run, runError, useSandbox } from './fixture';
 
 const ctx = useSandbox();
 
@@ -22,22 +22,15 @@ describe('Conversation → Get Many', () => {
 		);
 	});
 
-	it.each([
-		['channel phone', { channel: 'phone' }, (c: { channel: string }) => c.channel === 'phone'],
-		[
-			'channel web_chat',
-			{ channel: 'web_chat' },
-			(c: { channel: string }) => c.channel === 'web_chat',
-		],
-	])('Return All with %s equals the sandbox data exactly', async (_name, filters, keep) => {
-		const { json } = await run(getMany({ returnAll: true, filters }));
-		const expected = ctx.sandbox.control
-			.conversations('A')
-			.filter(keep)
-			.map((c) => c.id);
-		expect(json.map((c) => c.id)).toEqual(expected);
-		expect(apiRequests().every((r) => r.query.channel === filters.channel)).toBe(true);
-	});
+	it.each(['phone', 'web_chat'])(
+		'Return All with channel %s equals the sandbox data exactly',
+		async (channel) => {
+			const { json } = await run(getMany({ returnAll: true, filters: { channel } }));
+			const expected = ctx.sandbox.control.conversations('A').filter((c) => c.channel === channel);
+			expect(json.map((c) => c.id)).toEqual(expected.map((c) => c.id));
+			expect(apiRequests().every((r) => r.query.channel === channel)).toBe(true);
+		},
+	);
 
 	it('filters by agent (from a dashboard URL) and by since, sent on every page as UTC with Z', async () => {
 		const agentId = ctx.sandbox.agentIds.A[0];
@@ -66,21 +59,18 @@ describe('Conversation → Get Many', () => {
 		}
 	});
 
-	it('a limit below a page asks for exactly that many, once', async () => {
-		const { json } = await run(getMany({ limit: 7 }));
-		expect(json).toHaveLength(7);
-		expect(apiRequests().map((r) => r.query.limit)).toEqual(['7']);
-	});
-
-	it('a limit above a page asks only for what is still needed and stops exactly at the limit', async () => {
-		const { json } = await run(getMany({ limit: 250 }));
-		const expected = ctx.sandbox.control
-			.conversations('A')
-			.slice(0, 250)
-			.map((c) => c.id);
-		expect(json.map((c) => c.id)).toEqual(expected);
-		expect(apiRequests().map((r) => r.query.limit)).toEqual(['200', '50']);
-	});
+	it.each([
+		[7, ['7']],
+		[250, ['200', '50']],
+	])(
+		'a limit of %s asks only for what is still needed and stops exactly at the limit',
+		async (limit, asked) => {
+			const { json } = await run(getMany({ limit }));
+			const expected = ctx.sandbox.control.conversations('A').slice(0, limit);
+			expect(json.map((c) => c.id)).toEqual(expected.map((c) => c.id));
+			expect(apiRequests().map((r) => r.query.limit)).toEqual(asked);
+		},
+	);
 
 	it('every output item is paired with its input item; each input item runs its own query', async () => {
 		const { items } = await run(getMany({ limit: '={{ $json.n }}' }), {
@@ -139,31 +129,27 @@ describe('Conversation → Get Many', () => {
 		expect(throttled).toBeLessThan(40); // backed off instead of hammering
 	}, 60_000);
 
-	it('a transcript that cannot be fetched fails the run naming the conversation, and says what was fetched', async () => {
-		const target = ctx.sandbox.control.conversations('A')[2].id;
-		ctx.sandbox.control.injectFaults({
-			status: 500,
-			count: 1,
-			path: `/api/v1/conversations/${target}`,
-		});
-		const error = await runError(getMany({ limit: 5, options: { includeTranscripts: true } }));
-		expect(error.message).toBe(
-			`Conversation ${target}: RingReady is unavailable right now (HTTP 500)`,
-		);
-		expect(error.description).toBe(
-			'The RingReady service had a problem. Try again in a few minutes. The run stopped at this failure (4 transcripts were fetched); no further request was sent. Turn on "Continue On Fail" in the node settings to keep the conversations that succeeded.',
-		);
-	});
-});
-
-describe('Conversation → Get', () => {
-	it('returns one conversation with transcript, recording URL and visitor IP for web chats', async () => {
-		const chat = ctx.sandbox.control.conversations('A').find((c) => c.channel === 'web_chat')!;
-		const { json } = await run(
-			op('conversation', 'get', chat.id, { output: 'raw', options: { transcriptText: true } }),
-		);
-		expect(json).toHaveLength(1);
-		expect(json[0]).toMatchObject({ ...chat, transcript_text: expect.any(String) });
-		expect((json[0].web_chat as { visitor_ip: string }).visitor_ip).toBeTruthy();
-	});
+	it.each([
+		[2, 5, '4 transcripts were'],
+		[1, 1, '1 transcript was'],
+	])(
+		'a transcript that cannot be fetched (list index %s, Max Concurrency %s) fails the run naming the conversation, and says what was fetched',
+		async (index, maxConcurrency, fetched) => {
+			const target = ctx.sandbox.control.conversations('A')[index].id;
+			ctx.sandbox.control.injectFaults({
+				status: 500,
+				count: 1,
+				path: `/api/v1/conversations/${target}`,
+			});
+			const error = await runError(
+				getMany({ limit: 5, options: { includeTranscripts: true, maxConcurrency } }),
+			);
+			expect(error.message).toBe(
+				`Conversation ${target}: RingReady is unavailable right now (HTTP 500)`,
+			);
+			expect(error.description).toBe(
+				`The RingReady service had a problem. Try again in a few minutes. The run stopped at this failure (${fetched} fetched); no further request was sent. Turn on "Continue On Fail" in the node settings to keep the conversations that succeeded.`,
+			);
+		},
+	);
 });

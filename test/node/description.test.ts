@@ -23,7 +23,9 @@ function walk(
 describe('node description', () => {
 	const { description } = node;
 
-	it('is usable as an AI tool, with a subtitle and themed icons', () => {
+	it('is usable as an AI tool, with a subtitle and themed icons; new nodes get version 1.1, saved workflows keep 1', () => {
+		expect(description.version).toEqual([1, 1.1]);
+		expect(description.defaultVersion).toBe(1.1);
 		expect(description.name).toBe('ringReady');
 		expect(description.usableAsTool).toBe(true);
 		expect(description.subtitle).toContain('$parameter["operation"]');
@@ -66,20 +68,6 @@ describe('node description', () => {
 			'faq.getAll': 'Get many FAQ entries in RingReady',
 			'faq.replace': 'Replace all FAQ entries in RingReady',
 		});
-	});
-
-	it("action labels follow n8n's UX rules: sentence case, no articles", () => {
-		const problems: string[] = [];
-		for (const property of description.properties) {
-			if (property.name !== 'operation') continue;
-			for (const { action } of property.options as Array<{ action: string }>) {
-				if (/\b(a|an|the)\b/i.test(action)) problems.push(`"${action}" has an article`);
-				const words = action.split(' ').slice(1);
-				if (!/^[A-Z]/.test(action) || words.some((word) => /^[A-Z][a-z]/.test(word)))
-					problems.push(`"${action}" is not sentence case`);
-			}
-		}
-		expect(problems).toEqual([]);
 	});
 
 	it('Replace All shows its notice, and a stronger one when the node is an AI tool', () => {
@@ -134,125 +122,59 @@ describe('node description', () => {
 		expect(Object.values(firstModes).every((mode) => mode === 'list')).toBe(true);
 	});
 
-	describe('version 1.1: Output instead of Simplify', () => {
-		const reads = [
-			['conversation', 'get'],
-			['conversation', 'getAll'],
-			['agent', 'get'],
-			['agent', 'getAll'],
-		] as const;
-		const shownNames = (values: Record<string, unknown>, typeVersion: number) =>
-			description.properties
-				.filter((property) =>
-					NodeHelpers.displayParameter(
-						values as INodeParameters,
-						property,
-						{ typeVersion },
-						description,
-					),
-				)
-				.map((property) => property.name)
-				.filter((name) => ['simplify', 'output', 'fields'].includes(name));
+	const reads = [
+		['conversation', 'get'],
+		['conversation', 'getAll'],
+		['agent', 'get'],
+		['agent', 'getAll'],
+	] as const;
+	const shownNames = (values: Record<string, unknown>, typeVersion: number) =>
+		description.properties
+			.filter((property) =>
+				NodeHelpers.displayParameter(
+					values as INodeParameters,
+					property,
+					{ typeVersion },
+					description,
+				),
+			)
+			.map((property) => property.name)
+			.filter((name) => ['simplify', 'output', 'fields'].includes(name));
 
-		it('new nodes get version 1.1; saved workflows on version 1 keep it', () => {
-			expect(description.version).toEqual([1, 1.1]);
-			expect(description.defaultVersion).toBe(1.1);
-		});
+	const propertyOf = (resource: string, operation: string, name: string) =>
+		description.properties.find(
+			(property) =>
+				property.name === name &&
+				NodeHelpers.displayParameter(
+					{ resource, operation, output: 'selectedFields' },
+					property,
+					{ typeVersion: 1.1 },
+					description,
+				),
+		)!;
 
-		it.each(reads)(
-			'%s › %s: version 1 shows Simplify, version 1.1 Output (and Fields for Selected Fields)',
-			(resource, operation) => {
-				const values = { resource, operation };
-				expect(shownNames(values, 1)).toEqual(['simplify']);
-				expect(shownNames({ ...values, output: 'simplified' }, 1.1)).toEqual(['output']);
-				expect(shownNames({ ...values, output: 'raw' }, 1.1)).toEqual(['output']);
-				expect(shownNames({ ...values, output: 'selectedFields' }, 1.1)).toEqual([
-					'output',
-					'fields',
-				]);
-			},
-		);
-
-		const propertyOf = (resource: string, operation: string, name: string) =>
-			description.properties.find(
-				(property) =>
-					property.name === name &&
-					NodeHelpers.displayParameter(
-						{ resource, operation, output: 'selectedFields' },
-						property,
-						{ typeVersion: 1.1 },
-						description,
-					),
-			)!;
-
-		it('Output offers Simplified (the default), Raw and Selected Fields', () => {
-			for (const [resource, operation] of reads) {
-				const output = propertyOf(resource, operation, 'output');
-				expect(output.default).toBe('simplified');
-				expect(
-					(output.options as Array<{ name: string; value: string }>).map((o) => [o.name, o.value]),
-				).toEqual([
-					['Simplified', 'simplified'],
-					['Raw', 'raw'],
-					['Selected Fields', 'selectedFields'],
-				]);
-			}
-		});
-
-		it('Fields offers the API’s fields of each record (and transcript_text for conversations)', () => {
-			const values = (resource: string, operation: string) =>
-				(propertyOf(resource, operation, 'fields').options as Array<{ value: string }>).map(
-					(o) => o.value,
-				);
-			const conversationFields = [
-				'agent_id',
-				'caller_name',
-				'channel',
-				'duration_seconds',
-				'end_reason',
-				'ended_at',
-				'from',
-				'id',
-				'is_archived',
-				'is_viewed',
-				'label',
-				'recording_url',
-				'started_at',
-				'summary',
-				'to',
-				'transcript',
-				'transcript_text',
-				'web_chat',
-			];
-			expect(values('conversation', 'get')).toEqual(conversationFields);
-			expect(values('conversation', 'getAll')).toEqual(conversationFields);
-			expect(values('agent', 'getAll')).toEqual([
-				'agent_name',
-				'business_name',
-				'created_at',
-				'id',
-				'phone_number',
-				'subscription_type',
+	it.each(reads)(
+		'%s › %s: version 1 shows Simplify, version 1.1 Output (Simplified by default, Raw, Selected Fields, which shows Fields)',
+		(resource, operation) => {
+			const values = { resource, operation };
+			expect(shownNames(values, 1)).toEqual(['simplify']);
+			expect(shownNames({ ...values, output: 'simplified' }, 1.1)).toEqual(['output']);
+			expect(shownNames({ ...values, output: 'raw' }, 1.1)).toEqual(['output']);
+			expect(shownNames({ ...values, output: 'selectedFields' }, 1.1)).toEqual([
+				'output',
+				'fields',
 			]);
-			expect(values('agent', 'get')).toEqual([
-				'agent_goal',
-				'agent_name',
-				'appointment_booking',
-				'business_name',
-				'business_services',
-				'business_website',
-				'created_at',
-				'faq',
-				'features',
-				'greeting_message',
-				'id',
-				'is_suspended',
-				'phone_number',
-				'subscription_type',
-				'voice',
+			const output = propertyOf(resource, operation, 'output');
+			expect(output.default).toBe('simplified');
+			expect(
+				(output.options as Array<{ name: string; value: string }>).map((o) => [o.name, o.value]),
+			).toEqual([
+				['Simplified', 'simplified'],
+				['Raw', 'raw'],
+				['Selected Fields', 'selectedFields'],
 			]);
-		});
-	});
+		},
+	);
 
 	it('Download Recording is offered on Conversation › Get and Get Many, in both versions, and never to an AI agent', () => {
 		const tool = { ...description, name: 'ringReadyTool' } as INodeTypeDescription;

@@ -1,7 +1,7 @@
 import type { INodeExecutionData } from 'n8n-workflow';
 
 import { startSandbox } from '../sandbox';
-import { apiRequests, op, run, runError, useSandbox } from './fixture';
+import { apiRequests, op, run, runError, useSandbox, script } from './fixture';
 
 const ctx = useSandbox();
 
@@ -13,17 +13,6 @@ const entries = (...pairs: Array<[string, string]>) => ({
 const perItem = { entry: [{ question: '={{ $json.q }}', answer: '={{ $json.a }}' }] };
 const itemsOf = (...pairs: Array<[string, string]>): INodeExecutionData[] =>
 	pairs.map(([q, a]) => ({ json: { q, a } }));
-
-describe('Agent FAQ → Get Many', () => {
-	it('returns one item per entry {question, answer}, in the FAQ’s order', async () => {
-		const id = agentA();
-		const { json } = await run(op('faq', 'getAll', id));
-		expect(json).toEqual(
-			Object.entries(faqOf(id)).map(([question, answer]) => ({ question, answer })),
-		);
-		expect(json.length).toBeGreaterThan(1);
-	});
-});
 
 describe('Agent FAQ → Create or Update', () => {
 	it('adds new questions, updates existing ones, keeps the rest, and reports each', async () => {
@@ -56,25 +45,27 @@ describe('Agent FAQ → Create or Update', () => {
 		expect(Object.keys(faqOf(id))).toEqual([...Object.keys(before), 'Do you work weekends?']);
 	});
 
-	it('many input items for one agent: one merge and one PATCH (read, re-read just before it), every entry saved, each item reports its own', async () => {
-		const id = agentA();
-		const before = faqOf(id);
-		const pairs: Array<[string, string]> = Array.from({ length: 12 }, (_v, i) => [
-			`Question ${i}?`,
-			`Answer ${i}.`,
-		]);
-		const { items } = await run(op('faq', 'upsert', id, { entries: perItem }), {
-			items: itemsOf(...pairs),
-		});
-		expect(items).toHaveLength(12);
-		items.forEach((item, index) => {
-			expect(item.pairedItem).toEqual({ item: index });
-			expect(item.json.added).toEqual([`Question ${index}?`]);
-		});
-		expect(faqOf(id)).toEqual({ ...before, ...Object.fromEntries(pairs) });
-		const log = apiRequests();
-		expect(log.map((r) => r.method)).toEqual(['GET', 'GET', 'PATCH']);
-	});
+	it.each(['upsert', 'replace'])(
+		'%s with many input items for one agent: one merge and one PATCH (read, re-read just before it), every entry saved, each item reports its own',
+		async (operation) => {
+			const id = agentA();
+			const before = operation === 'upsert' ? faqOf(id) : {};
+			const pairs: Array<[string, string]> = Array.from({ length: 12 }, (_v, i) => [
+				`Question ${i}?`,
+				`Answer ${i}.`,
+			]);
+			const { items } = await run(op('faq', operation, id, { entries: perItem }), {
+				items: itemsOf(...pairs),
+			});
+			expect(items).toHaveLength(12);
+			items.forEach((item, index) => {
+				expect(item.pairedItem).toEqual({ item: index });
+				expect(item.json.added).toEqual([`Question ${index}?`]);
+			});
+			expect(faqOf(id)).toEqual({ ...before, ...Object.fromEntries(pairs) });
+			expect(apiRequests().map((r) => r.method)).toEqual(['GET', 'GET', 'PATCH']);
+		},
+	);
 
 	it('items for two agents: the agents side by side, each read, re-read and written, one PATCH per agent', async () => {
 		const [first, second] = ctx.sandbox.agentIds.A;
@@ -104,12 +95,9 @@ describe('Agent FAQ → Create or Update', () => {
 	it('a write refused with 429: waits as asked, reads again and keeps an edit made meanwhile', async () => {
 		const id = agentA();
 		const path = `/api/v1/agents/${id}`;
-		ctx.sandbox.control.scriptResponse({
-			path,
+		script(path, 429, '{"detail":"Too many requests"}', {
 			method: 'PATCH',
-			status: 429,
 			headers: { 'Retry-After': '1' },
-			body: '{"detail":"Too many requests"}',
 		});
 		const colleague = async () => {
 			await new Promise((resolve) => setTimeout(resolve, 400));
@@ -251,57 +239,13 @@ describe('Agent FAQ → Create or Update', () => {
 	});
 });
 
-describe('Agent FAQ → Delete', () => {
-	it('removes the listed questions and reports those not found', async () => {
-		const id = agentA();
-		const before = faqOf(id);
-		const [first] = Object.keys(before);
-		const { json } = await run(op('faq', 'delete', id, { questions: [first, 'Not in the FAQ?'] }));
-		expect(json[0]).toMatchObject({
-			removed: [first],
-			not_found: ['Not in the FAQ?'],
-			entry_count: Object.keys(before).length - 1,
-			saved: true,
-		});
-		expect(Object.keys(faqOf(id))).not.toContain(first);
-	});
-
-	it('no questions given is refused before any request', async () => {
-		const error = await runError(op('faq', 'delete', agentA(), { questions: [] }));
-		expect(error.message).toBe('No questions to delete [item 0]');
-		expect(apiRequests()).toHaveLength(0);
-	});
+it('Delete with no questions is refused before any request', async () => {
+	const error = await runError(op('faq', 'delete', agentA(), { questions: [] }));
+	expect(error.message).toBe('No questions to delete [item 0]');
+	expect(apiRequests()).toHaveLength(0);
 });
 
 describe('Agent FAQ → Replace All', () => {
-	it('sets the FAQ to exactly the given entries and reports what was removed', async () => {
-		const id = agentA();
-		const before = faqOf(id);
-		const [kept] = Object.keys(before);
-		const { json } = await run(
-			op('faq', 'replace', id, { entries: entries([kept, before[kept]], ['Brand new?', 'Yes.']) }),
-		);
-		expect(faqOf(id)).toEqual({ [kept]: before[kept], 'Brand new?': 'Yes.' });
-		expect(json[0]).toMatchObject({ added: ['Brand new?'], unchanged: [kept], entry_count: 2 });
-		expect((json[0].removed as string[]).sort()).toEqual(
-			Object.keys(before)
-				.filter((q) => q !== kept)
-				.sort(),
-		);
-	});
-
-	it('one entry per input item: the items together form the new FAQ (one PATCH)', async () => {
-		const id = agentA();
-		const pairs: Array<[string, string]> = [
-			['A?', '1'],
-			['B?', '2'],
-			['C?', '3'],
-		];
-		await run(op('faq', 'replace', id, { entries: perItem }), { items: itemsOf(...pairs) });
-		expect(faqOf(id)).toEqual(Object.fromEntries(pairs));
-		expect(apiRequests().map((r) => r.method)).toEqual(['GET', 'GET', 'PATCH']);
-	});
-
 	it('an invalid item blocks only its own account and agent: the same agent id on another RingReady is replaced', async () => {
 		const other = await startSandbox({ port: 0, controls: true });
 		try {

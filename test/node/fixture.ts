@@ -3,58 +3,60 @@ import type {
 	IExecuteFunctions,
 	INodeExecutionData,
 	INodeParameters,
+	INodeProperties,
 	INodeType,
 } from 'n8n-workflow';
 
 import { RingReady } from '../../nodes/RingReady/RingReady.node';
 import { router, runSession } from '../../nodes/RingReady/actions/router';
 import { RETRY_POLICY, type RetryPolicy } from '../../nodes/RingReady/transport';
-import { executeNode, logsToText } from '../harness';
+import { executeNode } from '../harness';
 import type { TestCredentials } from '../harness';
 import { startSandbox } from '../sandbox';
-import type { Sandbox } from '../sandbox';
+import type { Sandbox, ScriptedResponse } from '../sandbox';
 
 export const node = new RingReady();
 
-/**
- * The RingReady node whose runs use `policy` (over the default one) instead of the package's retry
- * policy: e.g. waits of a few milliseconds, so that a test sees many retries in a moment.
- */
-export function nodeWithPolicy(policy: Partial<RetryPolicy>): INodeType {
-	const session = { policy: { ...RETRY_POLICY, ...policy } };
-	return {
-		description: node.description,
-		methods: node.methods,
-		async execute(this: IExecuteFunctions) {
-			return await router.call(this, runSession.call(this, session));
-		},
-	};
-}
+/** A bare node with the RingReady API credential running `execute`: the package's code below the router. */
+export const probe = (
+	execute: (this: IExecuteFunctions) => Promise<INodeExecutionData[][]>,
+	properties: INodeProperties[] = [],
+): INodeType => ({
+	description: {
+		displayName: 'Probe',
+		name: 'probe',
+		group: ['transform'],
+		version: 1,
+		description: 'A test probe',
+		defaults: { name: 'Probe' },
+		inputs: ['main'],
+		outputs: ['main'],
+		credentials: [{ name: 'ringReadyApi', required: true }],
+		properties,
+	},
+	execute,
+});
 
 /** The test file's sandbox (useSandbox): whose read+write key a run uses unless given credentials. */
 const current: { sandbox?: Sandbox } = {};
 
 /** Starts one sandbox (controls on) for the test file; resets it before every test. */
-export function useSandbox(): {
-	readonly sandbox: Sandbox;
-	credentials(key?: keyof Sandbox['keys']): TestCredentials;
-} {
-	const state = current;
+export function useSandbox() {
 	beforeAll(async () => {
-		state.sandbox = await startSandbox({ port: 0, controls: true });
+		current.sandbox = await startSandbox({ port: 0, controls: true });
 	});
 	afterAll(async () => {
-		await state.sandbox?.close();
+		await current.sandbox?.close();
 	});
 	beforeEach(() => {
-		state.sandbox?.control.reset();
+		current.sandbox?.control.reset();
 	});
 	return {
 		get sandbox() {
-			return state.sandbox!;
+			return current.sandbox!;
 		},
-		credentials(key = 'readWrite') {
-			return { apiKey: state.sandbox!.keys[key], baseUrl: state.sandbox!.url };
+		credentials(key: keyof Sandbox['keys'] = 'readWrite'): TestCredentials {
+			return { apiKey: current.sandbox!.keys[key], baseUrl: current.sandbox!.url };
 		},
 	};
 }
@@ -75,33 +77,44 @@ export interface RunOptions {
 /** Parameters as the editor saves them (loosely typed so tests can build them inline). */
 export type Parameters = Record<string, unknown>;
 
+/** The RingReady node with `policy` over the package's retry policy (e.g. waits of a few milliseconds). */
+const nodeWithPolicy = (policy: Partial<RetryPolicy>): INodeType => ({
+	description: node.description,
+	methods: node.methods,
+	async execute(this: IExecuteFunctions) {
+		const session = { policy: { ...RETRY_POLICY, ...policy } };
+		return await router.call(this, runSession.call(this, session));
+	},
+});
+
 export async function run(parameters: Parameters, options: RunOptions = {}) {
-	const { sandbox } = current;
 	const result = await executeNode(options.policy ? nodeWithPolicy(options.policy) : node, {
+		...options,
 		parameters: parameters as INodeParameters,
-		items: options.items,
-		credentials: options.credentials ?? { apiKey: sandbox!.keys.readWrite, baseUrl: sandbox!.url },
-		continueOnFail: options.continueOnFail,
-		abortSignal: options.abortSignal,
-		typeVersion: options.typeVersion,
+		credentials: options.credentials ?? {
+			apiKey: current.sandbox!.keys.readWrite,
+			baseUrl: current.sandbox!.url,
+		},
 	});
-	return {
-		items: result.output[0] ?? [],
-		json: (result.output[0] ?? []).map((i) => i.json),
-		logs: logsToText(result.logs),
-		result,
-	};
+	const items = result.output[0] ?? [];
+	return { items, json: items.map((i) => i.json), result };
+}
+
+type NodeError = Error & { description?: string; context?: IDataObject; httpCode?: string };
+
+/** What `promise` rejects with; fails the test if it resolves. */
+export async function failure(promise: Promise<unknown>): Promise<NodeError> {
+	return await promise.then(
+		() => {
+			throw new Error('expected a failure, but it succeeded');
+		},
+		(error: unknown) => error as NodeError,
+	);
 }
 
 /** Runs the node expecting it to throw; returns the error. */
-export async function runError(parameters: Parameters, options: RunOptions = {}) {
-	try {
-		await run(parameters, options);
-	} catch (error) {
-		return error as Error & { description?: string; context?: IDataObject; httpCode?: string };
-	}
-	throw new Error('expected the node to fail, but it succeeded');
-}
+export const runError = async (parameters: Parameters, options: RunOptions = {}) =>
+	await failure(run(parameters, options));
 
 export const byId = (value: string | number) => ({ __rl: true, mode: 'id', value: String(value) });
 
@@ -119,23 +132,14 @@ export const op = (
 });
 
 /** The API requests the sandbox has logged (default: the file's sandbox). */
-export function apiRequests(sandbox: Sandbox = current.sandbox!) {
-	return sandbox.control.requests().log;
-}
+export const apiRequests = (sandbox = current.sandbox!) => sandbox.control.requests().log;
 
-/** Every string field of an error, serialised: what a user or a log could ever see of it. */
-export function everythingVisible(error: unknown): string {
-	const seen = new WeakSet();
-	return (
-		JSON.stringify(error, (_key, value) => {
-			if (value && typeof value === 'object') {
-				if (seen.has(value)) return undefined;
-				seen.add(value);
-			}
-			return value;
-		}) +
-		String((error as Error)?.message) +
-		String((error as { description?: string })?.description) +
-		String((error as Error)?.stack)
-	);
+/** The sandbox answers the next request to `path` (every method unless given) as scripted. */
+export function script(
+	path: string,
+	status: number,
+	body: string,
+	more: Omit<ScriptedResponse, 'path' | 'status' | 'body'> = {},
+) {
+	current.sandbox!.control.scriptResponse({ path, status, body, ...more });
 }

@@ -1,5 +1,5 @@
 import { runListSearch } from '../harness';
-import { apiRequests, byId, node, op, run, runError, useSandbox } from './fixture';
+import { apiRequests, byId, node, op, run, runError, useSandbox, script } from './fixture';
 
 const ctx = useSandbox();
 const agentA = () => ctx.sandbox.agentIds.A[0];
@@ -99,47 +99,38 @@ describe('Agent "By URL" takes only an agent page', () => {
 	});
 });
 
-describe('honest waits', () => {
-	const update = () =>
-		op('agent', 'update', agentA(), { updateFields: { greetingMessage: 'Hello!' } });
+const update = () =>
+	op('agent', 'update', agentA(), { updateFields: { greetingMessage: 'Hello!' } });
 
-	it('Agent → Update answered 429 with Retry-After: 86400 fails at once, naming the wait', async () => {
-		ctx.sandbox.control.injectFaults({ status: 429, retryAfter: 86_400, count: 1 });
-		const error = await runError(update());
-		expect(error.message).toBe('RingReady asked to wait 24 hours before the next request');
+it.each([
+	['429 with Retry-After: 86400', '24 hours', 429],
+	['503 with Retry-After: a date two hours ahead', '2 hours', 503],
+])('Agent → Update answered %s fails at once, naming the wait', async (_case, wait, status) => {
+	const retryAfter = status === 429 ? '86400' : new Date(Date.now() + 7_200_000).toUTCString();
+	script(`/api/v1/agents/${agentA()}`, status, '{"detail": "Busy"}', {
+		method: 'PATCH',
+		headers: { 'Retry-After': retryAfter },
+	});
+	const error = await runError(update());
+	expect(error.message).toBe(`RingReady asked to wait ${wait} before the next request`);
+	if (status === 429)
 		expect(error.description).toBe(
 			`It answered HTTP 429 (too many requests) to PATCH /api/v1/agents/${agentA()} with Retry-After: 24 hours. That is longer than this node waits (at most 2 minutes per request), so nothing more was sent and nothing was changed. Run the workflow again after that time.`,
 		);
-		expect(apiRequests()).toHaveLength(1);
-	});
-
-	it('a Retry-After given as a date two hours ahead fails at once the same way', async () => {
-		ctx.sandbox.control.scriptResponse({
-			path: `/api/v1/agents/${agentA()}`,
-			method: 'PATCH',
-			status: 503,
-			headers: { 'Retry-After': new Date(Date.now() + 2 * 3_600_000).toUTCString() },
-			body: '{"detail": "Maintenance"}',
-		});
-		const error = await runError(update());
-		expect(error.message).toBe('RingReady asked to wait 2 hours before the next request');
-		expect(apiRequests()).toHaveLength(1);
-	});
+	expect(apiRequests()).toHaveLength(1);
 });
 
-describe('From List: a search reads on through the conversations', () => {
-	it('a caller far down the list is found on the first search', async () => {
-		const all = ctx.sandbox.control.conversations();
-		const target = all.slice(60).find((c) => {
-			const name = c.caller_name ?? '';
-			return name !== '' && all.filter((o) => (o.caller_name ?? '').includes(name)).length === 1;
-		})!;
-		const page = await runListSearch(node, 'searchConversations', {
-			credentials: ctx.credentials(),
-			filter: target.caller_name!,
-		});
-		expect(page.results.map((r) => r.value)).toEqual([String(target.id)]);
-		const listed = apiRequests().reduce((sum, r) => sum + Number(r.query.limit), 0);
-		expect(listed).toBeGreaterThan(60);
+it('From List: a caller far down the conversations is found on the first search', async () => {
+	const all = ctx.sandbox.control.conversations();
+	const target = all.slice(60).find((c) => {
+		const name = c.caller_name ?? '';
+		return name !== '' && all.filter((o) => (o.caller_name ?? '').includes(name)).length === 1;
+	})!;
+	const page = await runListSearch(node, 'searchConversations', {
+		credentials: ctx.credentials(),
+		filter: target.caller_name!,
 	});
+	expect(page.results.map((r) => r.value)).toEqual([String(target.id)]);
+	const listed = apiRequests().reduce((sum, r) => sum + Number(r.query.limit), 0);
+	expect(listed).toBeGreaterThan(60);
 });

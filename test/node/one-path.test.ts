@@ -10,8 +10,8 @@ import { sleep } from 'n8n-workflow';
 import { RingReadyTrigger } from '../../nodes/RingReadyTrigger/RingReadyTrigger.node';
 
 import { decideRetry } from '../../nodes/RingReady/transport/http';
-import { runPoll } from '../harness';
-import { apiRequests, everythingVisible, op, run, runError, useSandbox } from './fixture';
+import { runPoll, secretPaths } from '../harness';
+import { apiRequests, op, run, runError, useSandbox, script } from './fixture';
 
 const ctx = useSandbox();
 const AGENT = 7;
@@ -157,38 +157,33 @@ describe('the key never comes back through what the server says', () => {
 		'an answer %s whose detail echoes the key: the error carries it nowhere',
 		async (status) => {
 			const key = ctx.sandbox.keys.readWrite;
-			ctx.sandbox.control.scriptResponse({
-				path: `/api/v1/agents/${AGENT}`,
+			script(
+				`/api/v1/agents/${AGENT}`,
 				status,
-				body: JSON.stringify({ detail: `key ${key} is not allowed here (Bearer ${key})` }),
-			});
+				JSON.stringify({ detail: `key ${key} is not allowed here (Bearer ${key})` }),
+			);
 			const error = await runError(op('agent', 'get', AGENT), { policy: { maxAttempts: 1 } });
-			expect(everythingVisible(error)).not.toContain(key);
+			expect(secretPaths(error, key)).toEqual([]);
 			// What n8n keeps of the response (shown in the error's details, written to its log).
 			expect(JSON.stringify((error as { errorResponse?: unknown }).errorResponse)).not.toContain(
 				key,
 			);
 			expect(error.httpCode).toBe(String(status));
-			if (status === 422) {
+			const shownAs = { 400: 'RingReady answered HTTP 400', 422: 'RingReady rejected the request' };
+			if (status === 400 || status === 422)
 				expect(error.message).toBe(
-					'RingReady rejected the request: key [redacted] is not allowed here (Bearer [redacted])',
+					`${shownAs[status]}: key [redacted] is not allowed here (Bearer [redacted])`,
 				);
-			}
-			if (status === 400) {
-				expect(error.message).toBe(
-					'RingReady answered HTTP 400: key [redacted] is not allowed here (Bearer [redacted])',
-				);
-			}
 		},
 	);
 
 	it('with Continue On Fail, the error item does not carry it either', async () => {
 		const key = ctx.sandbox.keys.readWrite;
-		ctx.sandbox.control.scriptResponse({
-			path: `/api/v1/agents/${AGENT}`,
-			status: 422,
-			body: JSON.stringify({ detail: [{ loc: ['path', 'id'], msg: `bad ${key}` }] }),
-		});
+		script(
+			`/api/v1/agents/${AGENT}`,
+			422,
+			JSON.stringify({ detail: [{ loc: ['path', 'id'], msg: `bad ${key}` }] }),
+		);
 		const { json } = await run(op('agent', 'get', AGENT), { continueOnFail: true });
 		expect(JSON.stringify(json)).not.toContain(key);
 		expect(json[0].error).toBe('RingReady rejected the request: id: bad [redacted]');
@@ -207,10 +202,7 @@ describe('the key never comes back through what the server says', () => {
 			).items?.[0] ?? [];
 		await poll();
 		const [stuck] = ctx.sandbox.control.addConversations({ count: 2 });
-		ctx.sandbox.control.scriptResponse({
-			path: `/api/v1/conversations/${stuck.id}`,
-			status: 400,
-			body: JSON.stringify({ detail: `not for ${key}` }),
+		script(`/api/v1/conversations/${stuck.id}`, 400, JSON.stringify({ detail: `not for ${key}` }), {
 			count: 10,
 		});
 		const emitted = [...(await poll()), ...(await poll()), ...(await poll())].map(

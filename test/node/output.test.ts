@@ -2,7 +2,9 @@
  * Output (node version 1.1): Simplified, Raw and Selected Fields on Conversation and Agent Get /
  * Get Many, and version 1 (saved workflows) keeping its Simplify.
  */
-import { apiRequests, op, run, runError, useSandbox } from './fixture';
+import { NodeHelpers } from 'n8n-workflow';
+
+import { apiRequests, node, op, run, runError, useSandbox } from './fixture';
 
 const ctx = useSandbox();
 
@@ -82,15 +84,18 @@ describe('Output: Simplified (what a new node returns)', () => {
 	});
 });
 
-describe('Output: Raw', () => {
-	it('returns each record as RingReady sent it', async () => {
-		const [conversation] = newest(1);
-		const one = await run(conversationGet(conversation.id, { output: 'raw' }));
-		expect(one.json).toEqual([conversation]);
-		const agent = ctx.sandbox.control.agents('A')[1];
-		const agentRaw = await run(op('agent', 'get', agent.id, { output: 'raw' }));
-		expect(agentRaw.json).toEqual([ctx.sandbox.control.agent(agent.id)]);
-	});
+it('Output: Raw returns each record as RingReady sent it (a web chat with its visitor IP), with Add Transcript Text its text too', async () => {
+	const chat = ctx.sandbox.control.conversations('A').find((c) => c.channel === 'web_chat')!;
+	expect(chat.web_chat!.visitor_ip).toBeTruthy();
+	const one = await run(conversationGet(chat.id, { output: 'raw' }));
+	expect(one.json).toEqual([chat]);
+	const withText = await run(
+		conversationGet(chat.id, { output: 'raw', options: { transcriptText: true } }),
+	);
+	expect(withText.json).toEqual([{ ...chat, transcript_text: expect.any(String) }]);
+	const agent = ctx.sandbox.control.agents('A')[1];
+	const agentRaw = await run(op('agent', 'get', agent.id, { output: 'raw' }));
+	expect(agentRaw.json).toEqual([ctx.sandbox.control.agent(agent.id)]);
 });
 
 describe('Output: Selected Fields', () => {
@@ -148,6 +153,31 @@ describe('Output: Selected Fields', () => {
 		expect(many.json).toEqual(
 			ctx.sandbox.control.agents('A').map((a) => ({ id: a.id, phone_number: a.phone_number })),
 		);
+	});
+
+	it('Fields offers exactly the fields RingReady sends of each record (and transcript_text for conversations)', async () => {
+		const offered = (resource: string, operation: string) => {
+			const fields = node.description.properties.find(
+				(property) =>
+					property.name === 'fields' &&
+					NodeHelpers.displayParameter(
+						{ resource, operation, output: 'selectedFields' },
+						property,
+						{ typeVersion: 1.1 },
+						node.description,
+					),
+			)!;
+			return (fields.options as Array<{ value: string }>).map((o) => o.value);
+		};
+		const conversation = [...Object.keys(newest(1)[0]), 'transcript_text'].sort();
+		const agent = ctx.sandbox.control.agents('A')[0];
+		const listed = await run({ resource: 'agent', operation: 'getAll', limit: 1, output: 'raw' });
+		expect(offered('conversation', 'get')).toEqual(conversation);
+		expect(offered('conversation', 'getAll')).toEqual(conversation);
+		expect(offered('agent', 'get')).toEqual(
+			Object.keys(ctx.sandbox.control.agent(agent.id)!).sort(),
+		);
+		expect(offered('agent', 'getAll')).toEqual(Object.keys(listed.json[0]).sort());
 	});
 
 	it('a field the record does not have fails before any request, listing the fields', async () => {
@@ -221,13 +251,5 @@ describe('version 1 (saved workflows) keeps Simplify and ignores Output', () => 
 		const v1 = await run({ ...getMany, output: 'simplified' }, { typeVersion: 1 });
 		const raw = await run({ ...getMany, output: 'raw' });
 		expect(v1.json).toEqual(raw.json);
-		expect(Object.keys(v1.json[0])).toEqual([
-			'id',
-			'phone_number',
-			'agent_name',
-			'business_name',
-			'subscription_type',
-			'created_at',
-		]);
 	});
 });

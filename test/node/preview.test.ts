@@ -36,7 +36,8 @@ describe('Preview: Agent › Update', () => {
 		]);
 		const saved = (await run(update(agent.id, false))).json;
 		expect(saved).toEqual([{ id: agent.id, updated: ['agent_goal', 'business_name'] }]);
-		expect(ctx.sandbox.control.agent(agent.id)).toMatchObject({
+		expect(ctx.sandbox.control.agent(agent.id)).toEqual({
+			...agent,
 			agent_goal: 'Book every caller who asks for a quote.',
 			business_name: 'Acme Plumbing & Heating',
 		});
@@ -57,20 +58,6 @@ describe('Preview: Agent › Update', () => {
 			unchanged: ['business_name'],
 			saved: false,
 		});
-	});
-
-	it('invalid input still fails before any request', async () => {
-		const agent = ctx.sandbox.control.agents('A')[0];
-		ctx.sandbox.control.clearRequests();
-		await expect(
-			run(
-				op('agent', 'update', agent.id, {
-					updateFields: { businessName: 'x'.repeat(101) },
-					options: { preview: true },
-				}),
-			),
-		).rejects.toThrow('Business Name is too long: 101 characters, the limit is 100 [item 0]');
-		expect(apiRequests()).toEqual([]);
 	});
 });
 
@@ -159,6 +146,7 @@ describe('Preview: Agent FAQ', () => {
 		expect(saved[0]).toMatchObject({
 			removed: [question],
 			not_found: ['Not in the FAQ?'],
+			entry_count: Object.keys(agent.faq).length - 1,
 			saved: true,
 		});
 		expect(faqAfter).not.toHaveProperty([question]);
@@ -215,37 +203,5 @@ describe('Preview: Agent FAQ', () => {
 		);
 		expect(previewRequests).toBe(1); // the preview: one GET of the agent, nothing else
 		expect(patches()).toHaveLength(1); // the save: one PATCH for the three items
-	});
-
-	it('a stored question with extra spaces is matched like the save matches it, with its stored answer as before', async () => {
-		const agent = agentOf(1);
-		const patched = await fetch(`${ctx.sandbox.url}/api/v1/agents/${agent.id}`, {
-			method: 'PATCH',
-			headers: {
-				authorization: `Bearer ${ctx.sandbox.keys.readWrite}`,
-				'content-type': 'application/json',
-			},
-			body: JSON.stringify({ faq: { ' What are your hours? ': 'Nine to five.' } }),
-		});
-		expect(patched.status).toBe(200);
-		ctx.sandbox.control.clearRequests();
-		const { preview, saved } = await previewThenSave(
-			'upsert',
-			agent.id,
-			entries(['What are your hours?', 'Eight to six.']),
-		);
-		expect(preview[0]).toMatchObject({
-			updated: ['What are your hours?'],
-			entry_count: 1,
-			saved: false,
-		});
-		expect(preview[0].changes).toEqual([
-			{ question: 'What are your hours?', before: 'Nine to five.', after: 'Eight to six.' },
-		]);
-		expect(saved[0]).toMatchObject({
-			updated: ['What are your hours?'],
-			entry_count: 1,
-			saved: true,
-		});
 	});
 });

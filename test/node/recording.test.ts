@@ -20,35 +20,20 @@ import { RequestSession, RETRY_POLICY } from '../../nodes/RingReady/transport';
 import { executeNode, secretPaths } from '../harness';
 import type { ConversationDetail } from '../sandbox';
 import { recordingAudio } from '../sandbox';
-import { apiRequests, everythingVisible, node, op, run, runError, useSandbox } from './fixture';
+import { apiRequests, failure, node, op, probe, run, runError, useSandbox } from './fixture';
 
 /** What every refused address's error says to do. */
 const REFUSAL_ADVICE =
 	'Nothing was requested from it. Recordings are downloaded only from public addresses over HTTPS (plain http:// and addresses on this machine only when the Base URL in the RingReady API credential is itself on this machine, such as the local sandbox). If the address looks wrong, contact RingReady support about this conversation.';
 
-const recordingProbe: INodeType = {
-	description: {
-		displayName: 'Recording Probe',
-		name: 'recordingProbe',
-		group: ['transform'],
-		version: 1,
-		description: 'Downloads each item’s recording_url as a file',
-		defaults: { name: 'Recording Probe' },
-		inputs: ['main'],
-		outputs: ['main'],
-		credentials: [{ name: 'ringReadyApi', required: true }],
-		properties: [
-			{ displayName: 'Max Bytes', name: 'maxBytes', type: 'number', default: 25 * 1024 * 1024 },
-			{ displayName: 'Timeout (ms)', name: 'timeoutMs', type: 'number', default: 30_000 },
-		],
-	},
-	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+/** Downloads each item’s recording_url as a file. */
+const recordingProbe = probe(
+	async function (this: IExecuteFunctions) {
 		const requestTimeoutMs = this.getNodeParameter('timeoutMs', 0) as number;
 		const session = new RequestSession(this, { policy: { ...RETRY_POLICY, requestTimeoutMs } });
 		const maxBytes = this.getNodeParameter('maxBytes', 0) as number;
-		const items = this.getInputData();
 		const out: INodeExecutionData[] = [];
-		for (const [itemIndex, { json }] of items.entries()) {
+		for (const [itemIndex, { json }] of this.getInputData().entries()) {
 			const file = await downloadRecording.call(this, json as unknown as ConversationDetail, {
 				itemIndex,
 				session,
@@ -59,7 +44,11 @@ const recordingProbe: INodeType = {
 		}
 		return [out];
 	},
-};
+	[
+		{ displayName: 'Max Bytes', name: 'maxBytes', type: 'number', default: 25 * 1024 * 1024 },
+		{ displayName: 'Timeout (ms)', name: 'timeoutMs', type: 'number', default: 30_000 },
+	],
+);
 
 const ctx = useSandbox();
 
@@ -85,15 +74,10 @@ async function downloadError(
 	conversation: Partial<ConversationDetail>,
 	parameters: INodeParameters = {},
 	options: { baseUrl?: string } = {},
-): Promise<NodeApiError | NodeOperationError> {
-	try {
-		await download([conversation], parameters, options);
-	} catch (error) {
-		expect(everythingVisible(error)).not.toContain(ctx.sandbox.keys.readWrite);
-		expect(secretPaths(error, ctx.sandbox.keys.readWrite)).toEqual([]);
-		return error as NodeApiError | NodeOperationError;
-	}
-	throw new Error('expected the download to fail, but it succeeded');
+) {
+	const error = await failure(download([conversation], parameters, options));
+	expect(secretPaths(error, ctx.sandbox.keys.readWrite)).toEqual([]);
+	return error as NodeApiError | NodeOperationError;
 }
 
 const get = (id: number, options: Record<string, unknown> = {}) =>
@@ -141,18 +125,8 @@ function expectRecordingFile(item: INodeExecutionData, id: number, field = 'data
 	});
 }
 
-const recordingRequests = () =>
-	ctx.sandbox.control.recordingRequests().map(({ origin, conversation_id, authorization }) => ({
-		origin,
-		conversation_id,
-		authorization,
-	}));
-
-/** Every recording request as the probe tests check it. */
-const served = () =>
-	ctx.sandbox.control
-		.recordingRequests()
-		.map(({ origin, path, authorization, status }) => ({ origin, path, authorization, status }));
+/** The recording requests the sandbox has logged. */
+const served = () => ctx.sandbox.control.recordingRequests();
 
 const pathOf = (url: string) => new URL(url).pathname;
 
@@ -163,7 +137,7 @@ describe('Conversation › Get › Download Recording', () => {
 		expect(items).toHaveLength(1);
 		expectRecordingFile(items[0], call.id, 'recording');
 		expect(items[0].json.id).toBe(call.id);
-		expect(recordingRequests()).toEqual([
+		expect(served()).toMatchObject([
 			{ origin: 'api', conversation_id: call.id, authorization: true },
 		]);
 	});
@@ -175,7 +149,7 @@ describe('Conversation › Get › Download Recording', () => {
 		expect(items).toHaveLength(1);
 		expect(items[0].binary).toBeUndefined();
 		expect(items[0].json.id).toBe(chat.id);
-		expect(recordingRequests()).toEqual([]);
+		expect(served()).toEqual([]);
 	});
 
 	it('a recording over Max Recording Size fails only its item with Continue On Fail', async () => {
@@ -199,21 +173,22 @@ describe('Conversation › Get › Download Recording', () => {
 });
 
 describe('Conversation › Get Many › Download Recording', () => {
-	it('with Include Transcripts, every call gets its recording and web chats none; the key never goes to the media origin', async () => {
+	it('every call gets its recording and web chats none, Include Transcripts on or not (the full conversation is read); the key never goes to the media origin', async () => {
 		const listed = newest(12);
 		const withRecording = listed.filter((c) => c.recording_url);
 		expect(listed.some((c) => c.channel === 'web_chat')).toBe(true);
 		expect(withRecording.some((c) => c.recording_url!.startsWith(ctx.sandbox.mediaUrl))).toBe(true);
-		const { items } = await run(getMany(12));
+		const { items } = await run(getMany(12, { includeTranscripts: false }));
 		expect(items.map((item) => item.json.id)).toEqual(listed.map((c) => c.id));
+		expect(apiRequests().map((r) => r.path)).toEqual(
+			expect.arrayContaining(listed.map((c) => `/api/v1/conversations/${c.id}`)),
+		);
 		items.forEach((item, index) => {
 			if (listed[index].recording_url) expectRecordingFile(item, listed[index].id);
 			else expect(item.binary).toBeUndefined();
 			expect(item.pairedItem).toEqual({ item: 0 });
 		});
-		expect(
-			[...recordingRequests()].sort((a, b) => a.conversation_id! - b.conversation_id!),
-		).toEqual(
+		expect(served().sort((a, b) => a.conversation_id! - b.conversation_id!)).toMatchObject(
 			withRecording
 				.map((c) => {
 					const media = c.recording_url!.startsWith(ctx.sandbox.mediaUrl);
@@ -228,35 +203,7 @@ describe('Conversation › Get Many › Download Recording', () => {
 		expect(secretPaths(items, ctx.sandbox.keys.readWrite)).toEqual([]);
 	});
 
-	it('downloads count toward Max Concurrency: with 1, no download overlaps a request to RingReady or another download', async () => {
-		ctx.sandbox.control.setLatency(5);
-		const { items } = await run(getMany(8, { maxConcurrency: 1 }));
-		expect(items.filter((item) => item.binary)).toHaveLength(
-			newest(8).filter((c) => c.recording_url).length,
-		);
-		const intervals = [...apiRequests(), ...ctx.sandbox.control.recordingRequests()]
-			.map((r) => [r.started_ms, r.ended_ms!] as const)
-			.sort((a, b) => a[0] - b[0]);
-		expect(ctx.sandbox.control.recordingRequests().length).toBeGreaterThan(1);
-		const overlaps = intervals.filter(
-			([start], index) => index > 0 && start < intervals[index - 1][1],
-		);
-		expect(overlaps).toEqual([]);
-	});
-
-	it('Download Recording turns on Include Transcripts: the recording address comes with the full conversation', async () => {
-		const listed = newest(4);
-		const { items } = await run(getMany(4, { includeTranscripts: false }));
-		expect(apiRequests().map((r) => r.path)).toEqual(
-			expect.arrayContaining(listed.map((c) => `/api/v1/conversations/${c.id}`)),
-		);
-		items.forEach((item, index) => {
-			if (listed[index].recording_url) expectRecordingFile(item, listed[index].id);
-			else expect(item.binary).toBeUndefined();
-		});
-	});
-
-	it('a recording that is not audio fails only its conversation with Continue On Fail', async () => {
+	it('a recording that is not audio fails only its conversation with Continue On Fail; without it, the run, saying so', async () => {
 		const listed = newest(8);
 		const broken = listed.find((c) => c.recording_url)!;
 		ctx.sandbox.control.recordingAnswer({ id: broken.id, answer: 'html' });
@@ -274,11 +221,6 @@ describe('Conversation › Get Many › Download Recording', () => {
 			if (listed[index].id === broken.id) return;
 			if (listed[index].recording_url) expectRecordingFile(item, listed[index].id);
 		});
-	});
-
-	it('without Continue On Fail a recording that cannot be downloaded fails the run and says so', async () => {
-		const listed = newest(5);
-		const broken = listed.find((c) => c.recording_url)!;
 		ctx.sandbox.control.recordingAnswer({ id: broken.id, answer: 'html' });
 		const error = await runError(getMany(5, { maxConcurrency: 1 }));
 		expect(error.message).toBe(`The recording of conversation ${broken.id} is not an audio file`);
@@ -289,17 +231,14 @@ describe('Conversation › Get Many › Download Recording', () => {
 });
 
 describe('Download Recording options are checked before any request', () => {
+	const SIZE_ADVICE =
+		'Set it to 25 (the default) unless your recordings are larger; a 30-minute call in MP3 is about 15 MB.';
 	it.each([
-		[
-			{ maxRecordingSizeMb: 0 },
-			'Max Recording Size (MB) must be more than 0 and at most 1,024, got "0" [item 0]',
-			'Set it to 25 (the default) unless your recordings are larger; a 30-minute call in MP3 is about 15 MB.',
-		],
-		[
-			{ maxRecordingSizeMb: 2048 },
-			'Max Recording Size (MB) must be more than 0 and at most 1,024, got "2048" [item 0]',
-			'Set it to 25 (the default) unless your recordings are larger; a 30-minute call in MP3 is about 15 MB.',
-		],
+		...[0, 2048].map((size): [Record<string, unknown>, string, string] => [
+			{ maxRecordingSizeMb: size },
+			`Max Recording Size (MB) must be more than 0 and at most 1,024, got "${size}" [item 0]`,
+			SIZE_ADVICE,
+		]),
 		[
 			{ binaryPropertyName: '  ' },
 			"Put Output File in Field can't be empty when Download Recording is on [item 0]",
@@ -311,7 +250,7 @@ describe('Download Recording options are checked before any request', () => {
 			expect(error.message).toBe(message);
 			expect(error.description).toBe(description);
 			expect(apiRequests()).toEqual([]);
-			expect(recordingRequests()).toEqual([]);
+			expect(served()).toEqual([]);
 		}
 	});
 
@@ -326,45 +265,45 @@ describe('Download Recording options are checked before any request', () => {
 		);
 		expect(items[0].json).toEqual({
 			error: 'Max Recording Size (MB) must be more than 0 and at most 1,024, got "-1" [item 0]',
-			description:
-				'Set it to 25 (the default) unless your recordings are larger; a 30-minute call in MP3 is about 15 MB.',
+			description: SIZE_ADVICE,
 		});
 		expectRecordingFile(items[1], call.id);
-		expect(recordingRequests()).toHaveLength(1);
+		expect(served()).toHaveLength(1);
 	});
 });
 
-describe('as an AI tool', () => {
-	/** The RingReady node as n8n wraps it for an AI agent: its type name ends in "Tool". */
-	const tool: INodeType = {
-		description: { ...node.description, name: 'ringReadyTool' },
-		methods: node.methods,
-		execute: node.execute,
-	};
+/** The RingReady node as n8n wraps it for an AI agent: its type name ends in "Tool". */
+const tool: INodeType = {
+	description: { ...node.description, name: 'ringReadyTool' },
+	methods: node.methods,
+	execute: node.execute,
+};
 
-	/**
-	 * The same tool with the Download Recording options not hidden: n8n then passes them to the run
-	 * as they are saved (where they are hidden, n8n drops them when it loads the workflow).
-	 */
-	const toolWithOptionsShown: INodeType = {
-		...tool,
-		description: {
-			...tool.description,
-			properties: JSON.parse(
-				JSON.stringify(node.description.properties, (key, value: unknown) =>
-					key === 'displayOptions' &&
-					JSON.stringify(value) === JSON.stringify({ hide: { '@tool': [true] } })
-						? undefined
-						: value,
-				),
-			) as INodeType['description']['properties'],
-		},
-	};
+/**
+ * The same tool with the Download Recording options not hidden: n8n then passes them to the run
+ * as they are saved (where they are hidden, n8n drops them when it loads the workflow).
+ */
+const toolWithOptionsShown: INodeType = {
+	...tool,
+	description: {
+		...tool.description,
+		properties: JSON.parse(
+			JSON.stringify(node.description.properties, (key, value: unknown) =>
+				key === 'displayOptions' &&
+				JSON.stringify(value) === JSON.stringify({ hide: { '@tool': [true] } })
+					? undefined
+					: value,
+			),
+		) as INodeType['description']['properties'],
+	},
+};
 
-	it.each([
-		['as n8n loads it', tool],
-		['even where n8n passes the saved options through', toolWithOptionsShown],
-	])('Download Recording is ignored %s: no file, no download', async (_case, nodeType) => {
+it.each([
+	['as n8n loads it', tool],
+	['even where n8n passes the saved options through', toolWithOptionsShown],
+])(
+	'as an AI tool, Download Recording is ignored %s: no file, no download',
+	async (_case, nodeType) => {
 		const call = phoneCall('api');
 		for (const parameters of [get(call.id), getMany(4)]) {
 			const result = await executeNode(nodeType, {
@@ -375,9 +314,9 @@ describe('as an AI tool', () => {
 			expect(items.length).toBeGreaterThan(0);
 			expect(items.every((item) => item.binary === undefined)).toBe(true);
 		}
-		expect(recordingRequests()).toEqual([]);
-	});
-});
+		expect(served()).toEqual([]);
+	},
+);
 
 describe('a conversation’s recording as a file', () => {
 	it('the key goes by exact origin: with a Base URL of localhost it is not sent to 127.0.0.1', async () => {
@@ -395,37 +334,37 @@ describe('a conversation’s recording as a file', () => {
 		expect(error.description).toBe(
 			`That address asks for a login. The RingReady API key is sent only to the Base URL's address (${ctx.sandbox.url.replace('127.0.0.1', 'localhost')}), never to another one. Nothing was downloaded.`,
 		);
-		expect(served()).toEqual([
+		expect(served()).toMatchObject([
 			{ origin: 'api', path: pathOf(call.recording_url!), authorization: false, status: 401 },
 		]);
 	});
 
-	it('a conversation without a recording (a web chat) gets no file and nothing is requested', async () => {
-		const chat = ctx.sandbox.control.conversations('A').find((c) => c.channel === 'web_chat')!;
-		const { items } = await download([chat]);
-		expect(items).toEqual([
-			{ json: { id: chat.id, recording_url: null }, pairedItem: { item: 0 } },
-		]);
-		expect(served()).toEqual([]);
-	});
-
-	it('a redirect to the other origin is followed, without the key', async () => {
+	it.each([
+		['to the other origin is followed, without the key', 'media', false],
+		['back to the Base URL’s own origin keeps the key', 'api', true],
+	] as const)('a redirect %s', async (_case, to, key) => {
 		const call = phoneCall('api', 'wav');
-		ctx.sandbox.control.recordingAnswer({ id: call.id, answer: 'redirect' });
+		const location = to === 'api' ? call.recording_url! : undefined;
+		ctx.sandbox.control.recordingAnswer({ id: call.id, answer: 'redirect', location });
 		const { items } = await download([call]);
 		expect(fileBytes(items[0])).toEqual(recordingAudio(call.id).bytes);
-		expect(served()).toEqual([
+		expect(served()).toMatchObject([
 			{ origin: 'api', path: pathOf(call.recording_url!), authorization: true, status: 302 },
-			{ origin: 'media', path: pathOf(call.recording_url!), authorization: false, status: 200 },
+			{ origin: to, path: pathOf(call.recording_url!), authorization: key, status: 200 },
 		]);
 	});
 
-	it('a file served untyped (application/octet-stream) is taken as the audio its name says', async () => {
+	it('a file served untyped (application/octet-stream) is taken as the audio its name says; a web chat gets no file', async () => {
 		const call = phoneCall('media', 'mp3');
 		ctx.sandbox.control.recordingAnswer({ id: call.id, answer: 'octet-stream' });
-		const { items } = await download([call]);
+		const chat = ctx.sandbox.control.conversations('A').find((c) => c.channel === 'web_chat')!;
+		const { items } = await download([call, chat]);
 		expect(fileBytes(items[0])).toEqual(recordingAudio(call.id).bytes);
 		expect(items[0].binary!.data.mimeType).toBe('audio/mpeg');
+		expect(items[1]).toEqual({
+			json: { id: chat.id, recording_url: null },
+			pairedItem: { item: 1 },
+		});
 	});
 });
 
@@ -458,7 +397,7 @@ describe('a recording that cannot be downloaded fails for its item', () => {
 		expect(error.description).toBe(
 			`${call.recording_url} was still sending after 1 MB; the download was stopped. Nothing was stored. Raise the recording size limit in the node's options to download it.`,
 		);
-		const [first] = ctx.sandbox.control.recordingRequests();
+		const [first] = served();
 		expect(first.bytes_sent).toBeLessThan(total);
 	});
 
@@ -601,23 +540,8 @@ describe('where recordings may come from', () => {
 		expect(error.message).toBe(
 			`Refusing to download the recording of conversation ${call.id} from http://${new URL(call.recording_url!).host}: its address carries a user name or password, which are never sent`,
 		);
-		expect(everythingVisible(error)).not.toContain('secret');
+		expect(secretPaths(error, 'secret')).toEqual([]);
 		expect(served()).toEqual([]);
-	});
-
-	it('a redirect back to the Base URL’s own origin keeps the key', async () => {
-		const call = phoneCall('api', 'wav');
-		ctx.sandbox.control.recordingAnswer({
-			id: call.id,
-			answer: 'redirect',
-			location: call.recording_url!,
-		});
-		const { items } = await download([call]);
-		expect(fileBytes(items[0])).toEqual(recordingAudio(call.id).bytes);
-		expect(ctx.sandbox.control.recordingRequests().map((r) => [r.status, r.key !== null])).toEqual([
-			[302, true],
-			[200, true],
-		]);
 	});
 
 	describe('a second loopback address (127.0.0.2) and answers that are not audio', () => {
