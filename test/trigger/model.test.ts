@@ -47,33 +47,6 @@ interface Conversation {
 	startedS: number;
 }
 
-type Step =
-	| {
-			kind: 'add';
-			count: number;
-			lateBy: number;
-			sameSecond: boolean;
-			channel: Channel;
-			account: Account;
-	  }
-	| { kind: 'future'; channel: Channel }
-	| { kind: 'advance'; seconds: number }
-	| {
-			kind: 'poll';
-			listFails: boolean;
-			failing: number[];
-			cut: number | null;
-			/** List pages the poll's time allows (null: all). */
-			pages: number | null;
-			/** A second tick comes while this poll runs; it finishes first or last. */
-			overlap: 'none' | 'finishesFirst' | 'finishesLast';
-	  }
-	| { kind: 'failForGood'; pick: number }
-	| { kind: 'restart' }
-	| { kind: 'rotateKey' }
-	| { kind: 'changeFilter'; channel: Channel | null }
-	| { kind: 'changeAccount' };
-
 const iso = (seconds: number) => new Date(seconds * 1000).toISOString().replace(/\.000Z$/, 'Z');
 
 /** RingReady: conversations become visible when added; the listing is GET /conversations followed to the end. */
@@ -121,14 +94,6 @@ class World {
 				return { conversations, stops, pages, reachedEnd: false };
 		}
 	}
-}
-
-interface Faults {
-	listFails?: boolean;
-	failing?: Set<number>;
-	cut?: number | null;
-	pages?: number | null;
-	overlap?: 'none' | 'finishesFirst' | 'finishesLast';
 }
 
 /** What n8n keeps of the workflow: the node's static data (durable: its poller_state row) and the global static data. */
@@ -223,13 +188,12 @@ class ModelTrigger {
 
 		if (typeof pick !== 'object') {
 			if (faults.listFails) return undefined;
-			const start = startState(
+			const state = startState(
 				filterKey,
 				{ account, keyId: this.keyId },
 				list().slice(0, 20),
 				serverNowMs,
 			);
-			const state = start;
 			writeState(storage.node, state);
 			storage.global[recordKey] = toStored(state);
 			return [];
@@ -322,91 +286,64 @@ class Reference {
 }
 
 const channelArb = fc.constantFrom<Channel>('phone', 'web_chat');
-const stepArb = (windowSeconds: number): fc.Arbitrary<Step> =>
+/** One kind of step, drawn with this weight: `{ kind, ...fields }`. */
+const step = <K extends string, F = object>(
+	weight: number,
+	kind: K,
+	fields?: { [P in keyof F]: fc.Arbitrary<F[P]> },
+) => ({
+	weight,
+	arbitrary: fc.record({ kind: fc.constant(kind), ...fields }) as fc.Arbitrary<{ kind: K } & F>,
+});
+const stepArb = (windowSeconds: number) =>
 	fc.oneof(
-		{
-			weight: 6,
-			arbitrary: fc.record({
-				kind: fc.constant('add' as const),
-				count: fc.oneof(
-					{ weight: 5, arbitrary: fc.integer({ min: 1, max: 12 }) },
-					{ weight: 1, arbitrary: fc.integer({ min: 190, max: 450 }) },
-				),
-				lateBy: fc.oneof(
-					fc.constant(0),
-					fc.integer({ min: 0, max: Math.max(0, windowSeconds - 1) }),
-					fc.integer({ min: windowSeconds, max: windowSeconds + 7_200 }),
-				),
-				sameSecond: fc.boolean(),
-				channel: channelArb,
-				account: fc.constantFrom<Account>('A', 'A', 'A', 'B'),
-			}),
-		},
-		{
-			weight: 1,
-			arbitrary: fc.record({ kind: fc.constant('future' as const), channel: channelArb }),
-		},
-		{
-			weight: 4,
-			arbitrary: fc.record({
-				kind: fc.constant('advance' as const),
-				seconds: fc.integer({ min: 0, max: 1_800 }),
-			}),
-		},
-		{
-			weight: 8,
-			arbitrary: fc.record({
-				kind: fc.constant('poll' as const),
-				listFails: fc.nat(9).map((n) => n < 2),
-				failing: fc.array(fc.nat(30), { maxLength: 3 }),
-				cut: fc.option(fc.integer({ min: 0, max: 40 }), { nil: null }),
-				pages: fc.option(fc.integer({ min: 1, max: 4 }), { nil: null }),
-				overlap: fc.constantFrom<'none' | 'finishesFirst' | 'finishesLast'>(
-					'none',
-					'none',
-					'finishesFirst',
-					'finishesLast',
-				),
-			}),
-		},
-		{
-			weight: 1,
-			arbitrary: fc.record({ kind: fc.constant('failForGood' as const), pick: fc.nat(20) }),
-		},
-		{ weight: 1, arbitrary: fc.record({ kind: fc.constant('restart' as const) }) },
-		{ weight: 1, arbitrary: fc.record({ kind: fc.constant('rotateKey' as const) }) },
-		{
-			weight: 1,
-			arbitrary: fc.record({
-				kind: fc.constant('changeFilter' as const),
-				channel: fc.option(channelArb, { nil: null }),
-			}),
-		},
-		{ weight: 1, arbitrary: fc.record({ kind: fc.constant('changeAccount' as const) }) },
-	);
-
-const scenarioArb = fc
-	.record({
-		scheduler: fc.constantFrom<Scheduler>('legacy', 'durable'),
-		windowMinutes: fc.constantFrom(0, 1, 15, 60),
-	})
-	.chain(({ scheduler, windowMinutes }) =>
-		fc.record({
-			scheduler: fc.constant(scheduler),
-			windowMinutes: fc.constant(windowMinutes),
-			steps: fc.array(stepArb(windowMinutes * 60), { maxLength: 30 }),
+		step(6, 'add', {
+			count: fc.oneof(
+				{ weight: 5, arbitrary: fc.integer({ min: 1, max: 12 }) },
+				{ weight: 1, arbitrary: fc.integer({ min: 190, max: 450 }) },
+			),
+			lateBy: fc.oneof(
+				fc.constant(0),
+				fc.integer({ min: 0, max: Math.max(0, windowSeconds - 1) }),
+				fc.integer({ min: windowSeconds, max: windowSeconds + 7_200 }),
+			),
+			sameSecond: fc.boolean(),
+			channel: channelArb,
+			account: fc.constantFrom<Account>('A', 'A', 'A', 'B'),
 		}),
+		step(1, 'future', { channel: channelArb }),
+		step(4, 'advance', { seconds: fc.integer({ min: 0, max: 1_800 }) }),
+		step(8, 'poll', {
+			listFails: fc.nat(9).map((n) => n < 2),
+			failing: fc.array(fc.nat(30), { maxLength: 3 }),
+			cut: fc.option(fc.integer({ min: 0, max: 40 }), { nil: null }),
+			pages: fc.option(fc.integer({ min: 1, max: 4 }), { nil: null }),
+			/** A second tick comes while this poll runs; it finishes first or last. */
+			overlap: fc.constantFrom('none', 'none', 'finishesFirst', 'finishesLast'),
+		}),
+		step(1, 'failForGood', { pick: fc.nat(20) }),
+		step(1, 'restart'),
+		step(1, 'rotateKey'),
+		step(1, 'changeFilter', { channel: fc.option(channelArb, { nil: null }) }),
+		step(1, 'changeAccount'),
 	);
 
-function run({
-	scheduler,
-	windowMinutes,
-	steps,
-}: {
-	scheduler: Scheduler;
-	windowMinutes: number;
-	steps: Step[];
-}) {
+type ValueOf<A> = A extends fc.Arbitrary<infer T> ? T : never;
+type Step = ValueOf<ReturnType<typeof stepArb>>;
+/** What may go wrong in one poll (a poll step's draw, its failing transcripts resolved to ids). */
+type Faults = Partial<Omit<Extract<Step, { kind: 'poll' }>, 'kind' | 'failing'>> & {
+	failing?: Set<number>;
+};
+
+const scenarioArb = fc.constantFrom(0, 1, 15, 60).chain((windowMinutes) =>
+	fc.record({
+		scheduler: fc.constantFrom<Scheduler>('legacy', 'durable'),
+		windowMinutes: fc.constant(windowMinutes),
+		steps: fc.array(stepArb(windowMinutes * 60), { maxLength: 30 }),
+	}),
+);
+
+function run({ scheduler, windowMinutes, steps }: ValueOf<typeof scenarioArb>) {
 	const world = new World();
 	const windowSeconds = windowMinutes * 60;
 	// History before activation, inside and outside the window.
@@ -488,8 +425,7 @@ function run({
 			case 'poll': {
 				const newest = world.conversations.slice(-31).map((c) => c.id);
 				const failing = new Set(step.failing.map((n) => newest[n % newest.length]));
-				const { listFails, cut, pages, overlap } = step;
-				record(trigger.poll(false, { listFails, failing, cut, pages, overlap }));
+				record(trigger.poll(false, { ...step, failing }));
 				break;
 			}
 			case 'failForGood':

@@ -3,33 +3,19 @@
  * against the sandbox (recordings on its own origin, fetched with the key, and on a second "media"
  * origin, fetched without it).
  */
-import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
+import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
-import { RingReadyTrigger } from '../../nodes/RingReadyTrigger/RingReadyTrigger.node';
 import { SIMPLIFIED_CONVERSATION_FIELDS_V1_1 } from '../../nodes/RingReady/shared/output';
 import { transcriptToText } from '../../nodes/RingReady/shared/transcript';
-import { runPoll } from '../harness';
 import type { ConversationDetail } from '../sandbox';
 import { recordingAudio } from '../sandbox';
-import { credentials, sandbox } from './sandbox';
+import { sandbox, workflow as pollingWorkflow } from './sandbox';
 
-const trigger = new RingReadyTrigger();
-
-/** One trigger node (version 1.1 unless said), its static data carried from poll to poll. */
-function workflow(parameters: INodeParameters, typeVersion = 1.1) {
-	const staticData: IDataObject = {};
-	const poll = async (mode: 'trigger' | 'manual' = 'trigger') =>
-		(
-			await runPoll(trigger, {
-				typeVersion,
-				parameters,
-				credentials: credentials(),
-				staticData,
-				mode,
-			})
-		).items?.[0] ?? null;
-	return { poll };
-}
+/** One trigger node (version 1.1 unless said): `poll` gives n8n's items (json and binary). */
+const workflow = (parameters: INodeParameters, typeVersion = 1.1) => {
+	const wf = pollingWorkflow(parameters, { typeVersion });
+	return { poll: wf.items };
+};
 
 async function activated(parameters: INodeParameters, typeVersion?: number) {
 	const wf = workflow(parameters, typeVersion);
@@ -119,15 +105,6 @@ describe('RingReady Trigger › Download Recording', () => {
 		const items = await wf.poll('manual');
 		expect(items!.map((item) => item.json.id)).toEqual([latest!.id]);
 		expectRecordingFile(items![0], latest!.id);
-	});
-
-	it('a size limit of 0 fails the poll before any request, saying what to set', async () => {
-		sandbox.control.clearRequests();
-		const wf = workflow({ options: { downloadRecording: true, maxRecordingSizeMb: 0 } });
-		await expect(wf.poll()).rejects.toThrow(
-			'Max Recording Size (MB) must be more than 0 and at most 1,024, got "0"',
-		);
-		expect(sandbox.control.requests().log).toEqual([]);
 	});
 });
 

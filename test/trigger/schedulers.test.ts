@@ -4,24 +4,19 @@
  */
 import type { INodeParameters } from 'n8n-workflow';
 
-import { RingReadyTrigger } from '../../nodes/RingReadyTrigger/RingReadyTrigger.node';
 import { logMark, logsSince } from '../harness/logs';
-import type { Sandbox } from '../sandbox';
-import { credentials, sandbox } from './sandbox';
+import {
+	LIST_PATH,
+	add,
+	credentials,
+	ids as idsOf,
+	listRequests,
+	sandbox,
+	trigger,
+} from './sandbox';
 import { SCHEDULERS, ScheduledTrigger, type PollOutcome } from './schedulers';
 
-const trigger = new RingReadyTrigger();
-
-const ids = (outcome: PollOutcome | undefined) =>
-	(outcome?.items ?? []).map((item) => item.id as number);
-const addedIds = (
-	count: number,
-	options: Parameters<Sandbox['control']['addConversations']>[0] = { count },
-) => sandbox.control.addConversations({ ...options, count }).map((c) => c.id);
-
-const LIST_PATH = '/api/v1/conversations';
-const listRequests = () =>
-	sandbox.control.requests().log.filter((entry) => entry.path === LIST_PATH);
+const ids = (outcome: PollOutcome | undefined) => idsOf(outcome?.items);
 const detailRequests = () =>
 	sandbox.control.requests().log.filter((entry) => entry.path.startsWith(`${LIST_PATH}/`));
 const chatAgentId = () =>
@@ -35,7 +30,7 @@ describe.each(SCHEDULERS)('on the %s scheduler', (kind) => {
 		const wf = triggerOn();
 		await wf.activate();
 		expect((await wf.poll()).items).toBeNull();
-		const first = addedIds(5);
+		const first = add(5);
 		expect(ids(await wf.poll())).toEqual(first);
 		expect((await wf.poll()).items).toBeNull();
 	});
@@ -44,11 +39,11 @@ describe.each(SCHEDULERS)('on the %s scheduler', (kind) => {
 		const wf = triggerOn();
 		await wf.activate();
 		const emitted: number[] = [];
-		const first = addedIds(2);
+		const first = add(2);
 		emitted.push(...ids(await wf.poll()));
 		emitted.push(...ids(await wf.poll()));
 		emitted.push(...ids(await wf.restart()));
-		const second = addedIds(2);
+		const second = add(2);
 		emitted.push(...ids(await wf.poll()));
 		emitted.push(...ids(await wf.poll()));
 		expect(emitted).toEqual([...first, ...second]);
@@ -57,13 +52,13 @@ describe.each(SCHEDULERS)('on the %s scheduler', (kind) => {
 	it('changing the filters (published again): starts over from then, nothing from before', async () => {
 		const wf = triggerOn({ filters: { channel: 'phone' } });
 		await wf.activate();
-		addedIds(2, { count: 2, channel: 'phone' });
+		add(2, { channel: 'phone' });
 		await wf.poll();
 		wf.parameters = { filters: { channel: 'web_chat' } };
 		const chatAgent = chatAgentId();
-		addedIds(2, { count: 2, channel: 'web_chat', agentId: chatAgent }); // before publishing: not emitted
+		add(2, { channel: 'web_chat', agentId: chatAgent }); // before publishing: not emitted
 		expect((await wf.activate()).items).toBeNull();
-		const chats = addedIds(3, { count: 3, channel: 'web_chat', agentId: chatAgent });
+		const chats = add(3, { channel: 'web_chat', agentId: chatAgent });
 		expect(ids(await wf.poll())).toEqual(chats);
 		expect((await wf.poll()).items).toBeNull();
 	});
@@ -71,18 +66,18 @@ describe.each(SCHEDULERS)('on the %s scheduler', (kind) => {
 	it("switching to another account's credential and back: starts over each time, none of the other account's past", async () => {
 		const wf = triggerOn();
 		await wf.activate();
-		addedIds(1);
+		add(1);
 		expect((await wf.poll()).items).toHaveLength(1);
-		addedIds(2, { count: 2, account: 'B' }); // account B's, before the switch
+		add(2, { account: 'B' }); // account B's, before the switch
 		wf.credentials = credentials('otherAccount');
 		await wf.activate();
 		expect((await wf.poll()).items).toBeNull(); // idle on B: its state comes from the activation record
-		addedIds(2); // account A's, while the trigger follows B
-		const fromB = addedIds(3, { count: 3, account: 'B' });
+		add(2); // account A's, while the trigger follows B
+		const fromB = add(3, { account: 'B' });
 		expect(ids(await wf.poll())).toEqual(fromB);
 		wf.credentials = credentials();
 		expect((await wf.activate()).items).toBeNull();
-		const back = addedIds(2);
+		const back = add(2);
 		expect(ids(await wf.poll())).toEqual(back);
 	});
 
@@ -91,7 +86,7 @@ describe.each(SCHEDULERS)('on the %s scheduler', (kind) => {
 		it('a tick while the previous poll still runs does nothing: every conversation and transcript once', async () => {
 			const wf = triggerOn({ options: { includeTranscript: true } });
 			await wf.activate();
-			const burst = addedIds(40);
+			const burst = add(40);
 			sandbox.control.clearRequests();
 			sandbox.control.setLatency(20);
 			const mark = logMark();
@@ -111,7 +106,7 @@ describe.each(SCHEDULERS)('on the %s scheduler', (kind) => {
 	it('a conversation whose started_at cannot be read is emitted once with an error; the others arrive', async () => {
 		const wf = triggerOn();
 		await wf.activate();
-		const [before, odd, after] = addedIds(3);
+		const [before, odd, after] = add(3);
 		sandbox.control.overwriteConversation(odd, { started_at: '2026-12-03 16:47:00' });
 		const outcome = await wf.poll();
 		expect(ids(outcome)).toEqual([odd, before, after]);
@@ -120,14 +115,14 @@ describe.each(SCHEDULERS)('on the %s scheduler', (kind) => {
 		);
 		expect(outcome.items![1]).not.toHaveProperty('error');
 		expect((await wf.poll()).items).toBeNull();
-		const later = addedIds(1);
+		const later = add(1);
 		expect(ids(await wf.poll())).toEqual(later);
 	});
 
 	it('a transcript with a null turn, with Add Transcript Text: emitted once with an error; the others arrive', async () => {
 		const wf = triggerOn({ options: { transcriptText: true } });
 		await wf.activate();
-		const [odd, after] = addedIds(2);
+		const [odd, after] = add(2);
 		sandbox.control.overwriteConversation(odd, {
 			transcript: [{ role: 'agent', content: 'Hello', elapsed_s: 0 }, null],
 		});
@@ -146,7 +141,7 @@ describe.each(SCHEDULERS)('on the %s scheduler', (kind) => {
 	it('a 429 whose wait is longer than the poll has left, on three polls: no strike; the fourth emits it with its transcript', async () => {
 		const wf = triggerOn({ options: { includeTranscript: true } }, 10_000);
 		await wf.activate();
-		const added = addedIds(2);
+		const added = add(2);
 		for (let poll = 0; poll < 3; poll++) {
 			sandbox.control.injectFaults({
 				status: 429,
@@ -183,7 +178,7 @@ describe.each(SCHEDULERS)('on the %s scheduler', (kind) => {
 			agentId: chatAgent,
 			live: true,
 		});
-		const call = addedIds(1);
+		const call = add(1);
 		expect(ids(await wf.poll())).toEqual(call);
 		expect((await wf.poll()).items).toBeNull();
 		const ended = sandbox.control.endConversation(live.id);

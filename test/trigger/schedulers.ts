@@ -45,7 +45,6 @@ import type {
 	INodeExecutionData,
 	INodeParameters,
 	INodeType,
-	IPollFunctions,
 	Workflow,
 } from 'n8n-workflow';
 
@@ -60,6 +59,7 @@ import {
 	nodeCredentialsFor,
 	type TestCredentials,
 } from '../harness/workflow';
+import { afterEachResponse } from './sandbox';
 
 export type SchedulerKind = 'legacy' | 'durable';
 export const SCHEDULERS: SchedulerKind[] = ['legacy', 'durable'];
@@ -353,30 +353,9 @@ export class ScheduledTrigger {
  * trigger receives takes `msPerResponse` of it, so a test runs polls of any length at once.
  * `budgetMs`: what PollContext.getPollBudgetMs answers (n8n 2.38+), for polls run without a scheduler.
  */
-export function virtualClock(
-	trigger: INodeType & Required<Pick<INodeType, 'poll'>>,
-	msPerResponse: number,
-	budgetMs?: number,
-) {
+export function virtualClock(msPerResponse: number, budgetMs?: number) {
 	let now = Date.now();
 	const spy = jest.spyOn(Date, 'now').mockImplementation(() => now);
-	const nodeType: INodeType = {
-		description: trigger.description,
-		methods: trigger.methods,
-		async poll(this: IPollFunctions) {
-			const send = this.helpers.httpRequestWithAuthentication;
-			if (!(send as { clocked?: boolean }).clocked) {
-				const clocked = async function (this: IPollFunctions, ...args: Parameters<typeof send>) {
-					const response: unknown = await send.apply(this, args);
-					now += msPerResponse;
-					return response;
-				};
-				(clocked as { clocked?: boolean }).clocked = true;
-				this.helpers.httpRequestWithAuthentication = clocked as typeof send;
-			}
-			if (budgetMs !== undefined) this.getPollBudgetMs = () => budgetMs;
-			return await trigger.poll.call(this);
-		},
-	};
+	const nodeType = afterEachResponse(() => (now += msPerResponse), budgetMs);
 	return { nodeType, now: () => now, restore: () => spy.mockRestore() };
 }

@@ -2,101 +2,31 @@
  * The RingReady Trigger through n8n-core's real PollContext (test/harness runPoll), against the
  * sandbox API, with the node's static data carried from poll to poll as n8n stores it (JSON).
  */
-import type {
-	IDataObject,
-	INodeExecutionData,
-	INodeParameters,
-	INodeType,
-	IPollFunctions,
-} from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { readFileSync } from 'fs';
 import { join } from 'path';
 
 import { RingReady } from '../../nodes/RingReady/RingReady.node';
-import { RingReadyTrigger } from '../../nodes/RingReadyTrigger/RingReadyTrigger.node';
-import { executeNode, runPoll, secretPaths } from '../harness';
-import type { TestCredentials } from '../harness';
+import { executeNode, secretPaths } from '../harness';
 import { startSandbox } from '../sandbox';
-import type { ConversationDetail, Sandbox } from '../sandbox';
-import { credentials, sandbox } from './sandbox';
+import type { ConversationDetail } from '../sandbox';
+import {
+	LIST_PATH,
+	afterEachResponse,
+	credentials,
+	ids,
+	listRequests,
+	sandbox,
+	trigger,
+	workflow,
+} from './sandbox';
 import { virtualClock } from './schedulers';
 
-const trigger = new RingReadyTrigger();
-const LIST_PATH = '/api/v1/conversations';
-
 const byId = (value: number) => ({ __rl: true, mode: 'id', value: String(value) });
-
-/**
- * Our trigger, calling `onResponse` after each HTTP response n8n's request helper returns to it
- * (before the node reads it): a test can change the sandbox between two requests of one poll
- * without waiting on timing.
- */
-function afterEachResponse(onResponse: () => void): INodeType {
-	return {
-		description: trigger.description,
-		methods: trigger.methods,
-		async poll(this: IPollFunctions) {
-			const send = this.helpers.httpRequestWithAuthentication;
-			this.helpers.httpRequestWithAuthentication = async function (this: IPollFunctions, ...args) {
-				const response: unknown = await send.apply(this, args);
-				onResponse();
-				return response;
-			};
-			return await trigger.poll.call(this);
-		},
-	};
-}
 const isoSeconds = (ms: number) =>
 	new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(/\.000Z$/, 'Z');
-
-/** One trigger node of one workflow: static data carried from poll to poll. */
-function workflow(
-	parameters: INodeParameters = {},
-	options: { credentials?: TestCredentials; staticData?: IDataObject } = {},
-) {
-	const staticData: IDataObject = options.staticData ?? {};
-	const creds = () => options.credentials ?? credentials();
-	const wf = {
-		staticData,
-		parameters,
-		/** How often the last poll read the credential. */
-		credentialReads: 0,
-		/** One poll (of `type`, the trigger wrapped), as runPoll reports it (items, logs, ...). */
-		async run(mode: 'trigger' | 'manual' = 'trigger', type: INodeType = trigger) {
-			const result = await runPoll(type, {
-				typeVersion: 1,
-				parameters,
-				credentials: creds(),
-				staticData,
-				mode,
-			});
-			wf.credentialReads = result.credentialReads;
-			return result;
-		},
-		async poll(mode: 'trigger' | 'manual' = 'trigger'): Promise<IDataObject[] | null> {
-			const { items } = await wf.run(mode);
-			return items === null ? null : items[0].map((item: INodeExecutionData) => item.json);
-		},
-		async pollError(mode: 'trigger' | 'manual' = 'trigger') {
-			const failed = await wf.run(mode).then(
-				() => undefined,
-				(error: unknown) => error as Error & { description?: string; httpCode?: string },
-			);
-			if (!failed) throw new Error('expected the poll to fail, but it succeeded');
-			return failed;
-		},
-		snapshot: () => JSON.parse(JSON.stringify(staticData)) as IDataObject,
-	};
-	return wf;
-}
-
-const ids = (items: IDataObject[] | null) => (items ?? []).map((item) => item.id as number);
 const addedIds = (added: ConversationDetail[]) => added.map((c) => c.id);
-
-function listRequests(on: Sandbox = sandbox) {
-	return on.control.requests().log.filter((entry) => entry.path === LIST_PATH);
-}
 
 /** The list form of a conversation: what GET /conversations returns for it. */
 function summaryOf(detail: ConversationDetail): IDataObject {
@@ -162,7 +92,13 @@ describe('first activation', () => {
 			['/api/v1/whoami', {}],
 			[LIST_PATH, { limit: '20' }],
 		]);
+		sandbox.control.clearRequests();
 		expect(await wf.poll()).toBeNull(); // history is never flooded
+		// An idle poll is exactly one request: the late-arrival window before the newest conversation.
+		const since = isoSeconds(Date.parse(newest.started_at) - 3_600_000);
+		expect(sandbox.control.requests().log).toEqual([
+			expect.objectContaining({ method: 'GET', path: LIST_PATH, query: { limit: '200', since } }),
+		]);
 	});
 
 	it('with no conversations at all: Fetch Test Event says how to make one; activation emits nothing; then everything that appears is new', async () => {
@@ -385,27 +321,30 @@ describe('failures leave the state exactly as it was', () => {
 		expect(await wf.poll()).toBeNull();
 	});
 
-	it('a failing first activation stores nothing', async () => {
-		sandbox.control.injectFaults({ status: 500, count: 1, path: LIST_PATH });
-		const wf = workflow();
-		await expect(wf.poll()).rejects.toBeInstanceOf(NodeApiError);
-		expect(wf.staticData).toEqual({});
-	});
-
-	it('an invalid late-arrival window is a clear error', async () => {
-		const wf = workflow({ options: { lateArrivalMinutes: -5 } });
-		const error = await wf.pollError();
-		expect(error).toBeInstanceOf(NodeOperationError);
-		expect(error.message).toMatch(/Late-Arrival Window must be between 0 and 10080 minutes/);
-		expect(wf.staticData).toEqual({});
-	});
-
-	it('an invalid agent ID is a clear error without an item number', async () => {
-		const wf = workflow({ filters: { agentId: { __rl: true, mode: 'id', value: 'seven' } } });
-		const error = await wf.pollError();
-		expect(error).toBeInstanceOf(NodeOperationError);
-		expect(error.message).toBe('Agent ID must be a positive whole number, got "seven"');
-	});
+	it.each([
+		[
+			{ options: { lateArrivalMinutes: -5 } },
+			'Late-Arrival Window must be between 0 and 10080 minutes, got "-5"',
+		],
+		[
+			{ filters: { agentId: { __rl: true, mode: 'id', value: 'seven' } } },
+			'Agent ID must be a positive whole number, got "seven"',
+		],
+		[
+			{ options: { downloadRecording: true, maxRecordingSizeMb: 0 } },
+			'Max Recording Size (MB) must be more than 0 and at most 1,024, got "0"',
+		],
+	])(
+		'invalid input %j is a clear error (no item number) before any request',
+		async (parameters, message) => {
+			const wf = workflow(parameters);
+			const error = await wf.pollError();
+			expect(error).toBeInstanceOf(NodeOperationError);
+			expect(error.message).toBe(message);
+			expect(sandbox.control.requests().log).toEqual([]);
+			expect(wf.staticData).toEqual({});
+		},
+	);
 
 	it("a bad agent URL gets the RingReady node's error for the same input, before any request", async () => {
 		const agentId = { __rl: true, mode: 'url', value: 'https://example.com/not-an-agent' };
@@ -567,46 +506,7 @@ describe('manual mode (Fetch Test Event)', () => {
 	});
 });
 
-describe('cost and bounds', () => {
-	it('an idle poll is exactly one request', async () => {
-		const wf = workflow();
-		await wf.poll();
-		sandbox.control.addConversations({ count: 3 });
-		await wf.poll();
-		const cursor = wf.staticData.cursor as string;
-		sandbox.control.clearRequests();
-		expect(await wf.poll()).toBeNull();
-		const log = sandbox.control.requests().log;
-		expect(log).toHaveLength(1);
-		expect(log[0]).toMatchObject({
-			method: 'GET',
-			path: LIST_PATH,
-			query: { limit: '200', since: isoSeconds(Date.parse(cursor) - 3_600_000) },
-		});
-	});
-});
-
 describe("n8n's poll time budget", () => {
-	it('a list page that takes over 40 % of the budget: one page per poll, the listing resumes, all once, oldest first', async () => {
-		const wf = workflow();
-		await wf.poll();
-		const added = sandbox.control.addConversations({ count: 450 });
-		const clock = virtualClock(trigger, 20_000, 36_000); // each page takes 20 s of a 36 s budget
-		const emitted: IDataObject[] = [];
-		const infos: string[] = [];
-		try {
-			for (let i = 0; i < 6 && emitted.length < added.length; i++) {
-				const { items, logs } = await wf.run('trigger', clock.nodeType);
-				infos.push(...logs.filter((log) => log.level === 'info').map((log) => log.message));
-				emitted.push(...(items?.[0].map((item) => item.json) ?? []));
-			}
-		} finally {
-			clock.restore();
-		}
-		expect(ids(emitted)).toEqual(addedIds(added));
-		expect(infos[0]).toMatch(/^RingReady Trigger: listed 1 page of new conversations within/);
-	});
-
 	it('a burst with transcripts larger than one poll can fetch drains over several polls, oldest first, once each', async () => {
 		const wf = workflow({ options: { includeTranscript: true } });
 		await wf.poll();
@@ -614,7 +514,7 @@ describe("n8n's poll time budget", () => {
 		// Budget 1 s, 100 ms per response: the listing ends at 100 ms, 10 transcripts start at once,
 		// and each one ending by 500 ms (60 % of the budget, but no later than the transport's last
 		// start, 500 ms before the end) starts another: 14 per poll.
-		const clock = virtualClock(trigger, 100, 1_000);
+		const clock = virtualClock(100, 1_000);
 		const emitted: IDataObject[] = [];
 		const perPoll: number[] = [];
 		try {
@@ -633,12 +533,15 @@ describe("n8n's poll time budget", () => {
 	});
 });
 
-describe('the API key never appears in an error', () => {
+describe('a failing first activation stores nothing, and the API key never appears in its error', () => {
 	it.each([
+		['a 500 at activation', 'readWrite' as const, 'trigger' as const],
 		['a revoked key (401) at activation', 'revoked' as const, 'trigger' as const],
 		['a key without the read scope (403)', 'writeOnly' as const, 'trigger' as const],
 		['a revoked key in manual mode', 'revoked' as const, 'manual' as const],
-	])('%s', async (_label, key, mode) => {
+	])('%s', async (label, key, mode) => {
+		if (label.includes('500'))
+			sandbox.control.injectFaults({ status: 500, count: 1, path: LIST_PATH });
 		const wf = workflow({}, { credentials: credentials(key) });
 		const error = await wf.pollError(mode);
 		expect(error).toBeInstanceOf(NodeApiError);
