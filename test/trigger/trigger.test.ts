@@ -157,35 +157,6 @@ describe('new conversations', () => {
 		expect(ids(await wf.poll())).toEqual(addedIds(more));
 		expect(await wf.poll()).toBeNull();
 	});
-
-	it('a late-processed conversation (started 10 minutes ago, visible after newer ones were emitted) → once', async () => {
-		const wf = workflow();
-		await wf.poll();
-		const now = Date.now();
-		const recent = sandbox.control.addConversations({ count: 2, startedAt: isoSeconds(now) });
-		expect(ids(await wf.poll())).toEqual(addedIds(recent));
-		const late = sandbox.control.addConversations({
-			count: 1,
-			startedAt: isoSeconds(now - 10 * 60_000),
-		});
-		expect(late[0].id).toBeGreaterThan(recent[1].id);
-		expect(ids(await wf.poll())).toEqual(addedIds(late));
-		expect(await wf.poll()).toBeNull();
-	});
-
-	it('a conversation that appears with a started_at before the window is not emitted', async () => {
-		const wf = workflow({ options: { lateArrivalMinutes: 15 } });
-		await wf.poll();
-		const now = Date.now();
-		sandbox.control.addConversations({ count: 1, startedAt: isoSeconds(now) });
-		expect(await wf.poll()).toHaveLength(1);
-		sandbox.control.addConversations({ count: 1, startedAt: isoSeconds(now - 20 * 60_000) });
-		const inside = sandbox.control.addConversations({
-			count: 1,
-			startedAt: isoSeconds(now - 10 * 60_000),
-		});
-		expect(ids(await wf.poll())).toEqual(addedIds(inside));
-	});
 });
 
 describe('filters', () => {
