@@ -10,7 +10,6 @@ import { execFileSync } from 'child_process';
 import { mkdirSync, writeFileSync } from 'fs';
 import { cpus, loadavg, release, totalmem, type } from 'os';
 import { dirname, join, resolve } from 'path';
-import { parseArgs as parseCommandLine } from 'util';
 
 import { caseHttps, caseItems, caseRateLimited, caseTranscripts } from './cases/jobs';
 import { caseListMemory } from './cases/list-memory';
@@ -30,42 +29,35 @@ const CASES: Record<string, (bench: Bench) => Promise<CaseResult>> = {
 const USAGE = `Usage: [BENCH_QUICK=1] npm run bench -- [--case 1[,2,…,6]] [--runs N (real n8n and HTTP layer runs, default 3)] [--no-n8n] [--out FILE]
 Cases: 1 Get Many + transcripts, 2 items → Get, 3 both under a rate limit, 4 HTTPS and the Max Concurrency sweep, 5 list-only 20,000: time and memory, 6 trigger requests per poll.\n`;
 
-const OPTIONS = {
-	case: { type: 'string', multiple: true },
-	cases: { type: 'string', multiple: true },
-	runs: { type: 'string' },
-	'no-n8n': { type: 'boolean' },
-	out: { type: 'string' },
-	help: { type: 'boolean', short: 'h' },
-} as const;
-
-function parseArgs(args: string[]) {
+function parseArgs(argv: string[]) {
+	const args = {
+		cases: [] as string[],
+		runs: QUICK ? 1 : 3,
+		useN8n: true,
+		out: undefined as string | undefined,
+	};
 	const fail = (message: string): never => {
 		process.stderr.write(`${message}\n${USAGE}`);
 		process.exit(2);
 	};
-	const { values } = (() => {
-		try {
-			return parseCommandLine({ args, options: OPTIONS });
-		} catch (error) {
-			return fail((error as Error).message);
-		}
-	})();
-	if (values.help) {
-		process.stdout.write(USAGE);
-		process.exit(0);
+	for (let i = 0; i < argv.length; i++) {
+		const [flag, inline] = argv[i].split(/=(.*)/s);
+		const value = () => inline ?? argv[++i] ?? fail(`${flag} needs a value`);
+		if (flag === '--case' || flag === '--cases') args.cases.push(...value().split(','));
+		else if (flag === '--runs') args.runs = Math.max(1, Number(value()) || 1);
+		else if (flag === '--no-n8n') args.useN8n = false;
+		else if (flag === '--out') args.out = value();
+		else if (flag === '--help' || flag === '-h') {
+			process.stdout.write(USAGE);
+			process.exit(0);
+		} else fail(`Unknown option ${argv[i]}`);
 	}
-	const asked = [...(values.case ?? []), ...(values.cases ?? [])].flatMap((c) => c.split(','));
-	const unknown = asked.filter((c) => !(c.trim() in CASES));
+	const unknown = args.cases.filter((c) => !(c.trim() in CASES));
 	if (unknown.length > 0) fail(`Unknown case ${unknown.join(', ')}`);
-	return {
-		cases: Object.keys(CASES).filter(
-			(c) => asked.length === 0 || asked.some((a) => a.trim() === c),
-		),
-		runs: values.runs === undefined ? (QUICK ? 1 : 3) : Math.max(1, Number(values.runs) || 1),
-		useN8n: !values['no-n8n'],
-		out: values.out,
-	};
+	const chosen = Object.keys(CASES).filter(
+		(c) => args.cases.length === 0 || args.cases.some((a) => a.trim() === c),
+	);
+	return { ...args, cases: chosen };
 }
 
 const git = (...args: string[]) => {
