@@ -74,7 +74,7 @@ describe('description', () => {
 });
 
 describe('first activation', () => {
-	it('emits nothing, starts from the newest conversation, and costs two requests', async () => {
+	it('emits nothing, starts from the newest conversation, and costs two requests; an idle poll then one', async () => {
 		const wf = workflow();
 		expect(await wf.poll()).toBeNull();
 		const newest = sandbox.control.conversations()[0];
