@@ -32,8 +32,9 @@ export const add = (
 	options: Partial<Parameters<Sandbox['control']['addConversations']>[0]> = {},
 ) => sandbox.control.addConversations({ ...options, count }).map((c) => c.id);
 
-export const ids = (items: IDataObject[] | null | undefined) =>
-	(items ?? []).map((item) => item.id as number);
+/** The ids of a poll's items, or of a scheduled poll's outcome. */
+export const ids = (from: IDataObject[] | { items: IDataObject[] | null } | null | undefined) =>
+	((Array.isArray(from) ? from : from?.items) ?? []).map((item) => item.id as number);
 
 /** A RingReady API credential for one of the sandbox's keys (of this sandbox or another one). */
 export const credentials = (
