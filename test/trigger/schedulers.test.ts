@@ -91,7 +91,7 @@ describe.each(SCHEDULERS)('on the %s scheduler', (kind) => {
 		expect(ids(await wf.poll())).toEqual(back);
 	});
 
-	// Durable: ticks are a minute apart and a poll is abandoned after 45 s (see lifecycle.test.ts).
+	// Durable: ticks are a minute apart and a poll is abandoned after 45 s (see below).
 	if (kind === 'legacy')
 		it('a tick while the previous poll still runs does nothing: every conversation and transcript once', async () => {
 			const wf = triggerOn({ options: { includeTranscript: true } });
