@@ -249,6 +249,7 @@ describe.each(SCHEDULERS)('on the %s scheduler', (kind) => {
 			clock.restore();
 		}
 		expect(pages[0]).toBe(1);
+		expect(Math.max(...pages)).toBeLessThanOrEqual(3); // docs/trigger.md: then 2–3 pages per check
 		expect(Math.max(...seconds)).toBeLessThanOrEqual(36);
 		expect(emitted).toEqual(after);
 		expect((await wf.poll()).items).toBeNull();
