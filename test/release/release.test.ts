@@ -135,15 +135,6 @@ describe('npm run release:check and prepublishOnly', () => {
 		);
 		expect(result.status).toBe(1);
 	});
-
-	it('package.json publishes with provenance even when npm skips scripts (.npmrc ignore-scripts)', () => {
-		const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
-			publishConfig?: object;
-			main?: string;
-		};
-		expect(pkg.publishConfig).toEqual({ access: 'public', provenance: true });
-		expect(pkg.main).toBeUndefined();
-	});
 });
 
 describe('README facts written once', () => {
