@@ -110,10 +110,6 @@ class Poller {
 
 const ids = (rows: ConversationSummary[] | null) => (rows ?? []).map((row) => row.id);
 
-function expectNoRepeats(emitted: number[]) {
-	expect(new Set(emitted).size).toBe(emitted.length);
-}
-
 describe('first activation', () => {
 	it('newest without a readable started_at and no server clock: no cursor; the ceiling keeps what existed out', () => {
 		const start = startState(KEY, OWNER, [row(5, 'yesterday')]);
@@ -217,7 +213,7 @@ describe('bounds', () => {
 		expect(poller.poll()).toBeNull(); // the dropped ones are outside the window now: no repeat
 		server.add(T0 + 31_000);
 		expect(ids(poller.poll())).toEqual([1091]);
-		expectNoRepeats(poller.emitted);
+		expect(new Set(poller.emitted).size).toBe(poller.emitted.length); // nothing repeated
 	});
 
 	it('more than the cap in one second: that second is dropped whole, nothing repeats', () => {
@@ -246,16 +242,12 @@ describe('bounds', () => {
 });
 
 describe('emission cut short (poll time budget)', () => {
-	function primed() {
+	it('maxEmit 0 emits nothing and keeps the state, an unreadable conversation too', () => {
 		const server = new FakeServer();
 		server.add(T0);
 		const poller = new Poller(server);
 		poller.poll();
-		return { server, state: poller.state! };
-	}
-
-	it('maxEmit 0 emits nothing and keeps the state, an unreadable conversation too', () => {
-		const { server, state } = primed();
+		const state = poller.state!;
 		server.add(T0 + 1000, 3);
 		const listed = [...server.list(sinceFor(state, W)), row(3, '')];
 		const { emit, next } = decide(state, listed, W, { maxEmit: 0 });
