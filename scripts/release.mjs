@@ -32,15 +32,14 @@ function option(args, name) {
 	return value;
 }
 
-/** What n8n, npm and the publish workflow need from package.json. */
+/**
+ * What npm and the publish workflow need from package.json (n8n-node lint, in npm run lint, checks
+ * the name, keywords, dependencies and peerDependencies n8n needs).
+ */
 function packageProblems(pkg, root = ROOT) {
 	const problems = [];
 	if (!SEMVER.test(pkg.version ?? ''))
 		problems.push(`package.json version "${pkg.version}" is not semver (X.Y.Z)`);
-	if (!/^(@[a-z0-9-]+\/)?n8n-nodes-/.test(pkg.name ?? ''))
-		problems.push('package.json name must start with n8n-nodes-');
-	if (!pkg.keywords?.includes('n8n-community-node-package'))
-		problems.push('package.json keywords must include n8n-community-node-package');
 	if (pkg.main !== undefined && !existsSync(join(root, pkg.main)))
 		problems.push(
 			`package.json main "${pkg.main}" does not exist; n8n loads the files under "n8n", so drop main`,
@@ -58,10 +57,6 @@ function packageProblems(pkg, root = ROOT) {
 			'package.json publishConfig must be {"access": "public", "provenance": true}, so no publish goes out without provenance',
 		);
 	}
-	if (Object.keys(pkg.dependencies ?? {}).length > 0)
-		problems.push('community nodes may have no runtime dependencies');
-	if (JSON.stringify(pkg.peerDependencies) !== JSON.stringify({ 'n8n-workflow': '*' }))
-		problems.push('peerDependencies must be exactly {"n8n-workflow": "*"}');
 	if (pkg.scripts?.prepublishOnly !== 'n8n-node prerelease')
 		problems.push('prepublishOnly must be "n8n-node prerelease"');
 	return problems;
@@ -150,17 +145,7 @@ function git(args) {
 }
 
 /** Bumps the version, dates the Unreleased notes, commits and tags; pushing the tag publishes. */
-function cut(args) {
-	const bump = args[0];
-	const pkg = readPackage();
-	const [major, minor, patch] = pkg.version.split('-')[0].split('.').map(Number);
-	const next =
-		{
-			major: `${major + 1}.0.0`,
-			minor: `${major}.${minor + 1}.0`,
-			patch: `${major}.${minor}.${patch + 1}`,
-		}[bump] ?? bump;
-	if (!next || !SEMVER.test(next)) fail(['usage: npm run release -- <patch|minor|major|X.Y.Z>']);
+function cut([bump]) {
 	if (git(['status', '--porcelain', '--untracked-files=no']))
 		fail(['the working tree has changes: commit or stash them first']);
 	if (git(['rev-parse', '--abbrev-ref', 'HEAD']) !== 'main') fail(['release from the main branch']);
@@ -168,15 +153,21 @@ function cut(args) {
 	const unreleased = /^## \[Unreleased\]\s*\n([\s\S]*?)(?=^## \[)/m.exec(changelog);
 	if (!unreleased || !unreleased[1].trim())
 		fail(['CHANGELOG.md: the Unreleased section is empty; write what changed first']);
+	const previous = readPackage().version;
+	try {
+		npm(['version', bump ?? '', '--no-git-tag-version', '--ignore-scripts']);
+	} catch (error) {
+		fail([`usage: npm run release -- <patch|minor|major|X.Y.Z> (${error.stderr.trim()})`]);
+	}
+	const next = readPackage().version;
 	const today = new Date().toISOString().slice(0, 10);
 	const updated = changelog
 		.replace(/^## \[Unreleased\]\s*\n/m, `## [Unreleased]\n\n## [${next}] - ${today}\n\n`)
 		.replace(
 			/^\[Unreleased\]: .*$/m,
-			`[Unreleased]: ${REPOSITORY}/compare/v${next}...HEAD\n[${next}]: ${REPOSITORY}/compare/v${pkg.version}...v${next}`,
+			`[Unreleased]: ${REPOSITORY}/compare/v${next}...HEAD\n[${next}]: ${REPOSITORY}/compare/v${previous}...v${next}`,
 		);
 	writeFileSync(join(ROOT, 'CHANGELOG.md'), updated);
-	npm(['version', next, '--no-git-tag-version', '--ignore-scripts']);
 	execFileSync(process.execPath, [join(ROOT, 'scripts', 'compat.mjs'), 'write'], {
 		cwd: ROOT,
 		stdio: 'inherit',

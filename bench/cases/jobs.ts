@@ -39,34 +39,36 @@ async function start(bench: Bench, protocol: Protocol) {
 	return { target, rtt, notes, rows: [] as Row[] };
 }
 
-/** `count` rounds in which each job runs once, in turn; each job's runs that gave a time. */
+type Subject = [subject: string, timedBy: string, floorMs: number | undefined, job: Job];
+type Job = () => Promise<Measured | undefined>;
+
+/**
+ * `count` rounds in which each subject's job runs once, in turn; a row for each subject that gave a
+ * time; its runs and its median run.
+ */
 async function alternate(
 	label: string,
-	notes: string[],
+	c: { notes: string[]; rows: Row[] },
 	count: number,
-	jobs: Array<() => Promise<Measured | undefined>>,
-): Promise<Measured[][]> {
-	const runs: Measured[][] = jobs.map(() => []);
+	subjects: Subject[],
+) {
+	const runs: Measured[][] = subjects.map(() => []);
 	for (let i = 0; i < count; i++) {
 		log(`${label}: round ${i + 1}/${count} …`);
-		for (const [j, job] of jobs.entries()) {
+		for (const [j, [, , , job]] of subjects.entries()) {
 			const run = await job();
 			if (run && Number.isFinite(run.ms)) runs[j].push(run);
-			else if (run) notes.push(`A run of ${label} gave no time and is left out: ${run.error}.`);
+			else if (run) c.notes.push(`A run of ${label} gave no time and is left out: ${run.error}.`);
 		}
 	}
-	return runs;
-}
-
-/** Adds the row of each job that ran; returns the median run of each. */
-function addRows(rows: Row[], runs: Measured[][], rowsOf: Array<[string, string, number?]>) {
-	return runs.map((jobRuns, i) => {
-		if (jobRuns.length === 0) return undefined;
-		const [subject, timedBy, floorMs] = rowsOf[i];
-		const r = row(subject, jobRuns, timedBy, floorMs);
-		rows.push(r);
+	const medians = runs.map((subjectRuns, i) => {
+		if (subjectRuns.length === 0) return undefined;
+		const [subject, timedBy, floorMs] = subjects[i];
+		const r = row(subject, subjectRuns, timedBy, floorMs);
+		c.rows.push(r);
 		return r.m;
 	});
+	return { runs, medians };
 }
 
 const peakOf = (runs: Measured[]) => Math.max(...runs.map((run) => run.requests.peak));
@@ -105,20 +107,22 @@ export async function caseTranscripts(bench: Bench): Promise<CaseResult> {
 			`${pages} list pages × ${fixed(rtt.listMs, 1)} ms + ${rounds} rounds of ${CONCURRENCY} × ${fixed(rtt.detailMs, 1)} ms (RTTs over one kept-alive connection); at exactly ${LATENCY_MS} ms: ${(pages + rounds) * LATENCY_MS} ms`,
 		),
 	);
-	const runs = await alternate('case 1', notes, bench.options.runs, [
-		() => bench.execute(IDS.transcripts('http', CONCURRENCY), [NODES.ours], target),
-		() => bench.httpLayer(target, 'transcripts'),
-		() => bench.execute(IDS.httpRequest, HTTP_NODES, target),
-	]);
-	const [ours, layer, httpNode] = addRows(rows, runs, [
-		[`RingReady node, Max Concurrency ${CONCURRENCY} (default) — real n8n`, IN_N8N, floorMs],
-		[LAYER(bench), 'wall', floorMs],
+	const { runs, medians } = await alternate('case 1', { notes, rows }, bench.options.runs, [
+		[
+			`RingReady node, Max Concurrency ${CONCURRENCY} (default) — real n8n`,
+			IN_N8N,
+			floorMs,
+			() => bench.execute(IDS.transcripts('http', CONCURRENCY), [NODES.ours], target),
+		],
+		[LAYER(bench), 'wall', floorMs, () => bench.httpLayer(target, 'transcripts')],
 		[
 			'HTTP Request node, Header Auth credential (unbounded) — real n8n',
 			`${IN_N8N} (3 nodes)`,
 			floorMs,
+			() => bench.execute(IDS.httpRequest, HTTP_NODES, target),
 		],
 	]);
+	const [ours, layer, httpNode] = medians;
 	const complete = runs[0].every((run) => {
 		const ids = new Set(run.output?.map((json) => json.id));
 		const withTranscript = run.output?.filter((json) => Array.isArray(json.transcript)).length;
@@ -158,14 +162,16 @@ export async function caseItems(bench: Bench): Promise<CaseResult> {
 			`⌈${N}/${CONCURRENCY}⌉ = ${rounds} rounds × ${fixed(rtt.detailMs, 1)} ms (measured RTT); at exactly ${LATENCY_MS} ms: ${rounds * LATENCY_MS} ms`,
 		),
 	);
-	const runs = await alternate('case 2', notes, bench.options.runs, [
-		() => bench.execute(IDS.itemsGet, [NODES.get], target, 'detail'),
-		() => bench.httpLayer(target, 'items'),
+	const { runs, medians } = await alternate('case 2', { notes, rows }, bench.options.runs, [
+		[
+			`RingReady node: ${N} items → Conversation → Get — real n8n`,
+			IN_N8N,
+			floorMs,
+			() => bench.execute(IDS.itemsGet, [NODES.get], target, 'detail'),
+		],
+		[LAYER(bench), 'wall', floorMs, () => bench.httpLayer(target, 'items')],
 	]);
-	const [ours, layer] = addRows(rows, runs, [
-		[`RingReady node: ${N} items → Conversation → Get — real n8n`, IN_N8N, floorMs],
-		[LAYER(bench), 'wall', floorMs],
-	]);
+	const [ours, layer] = medians;
 	return {
 		id: '2',
 		title: `${N.toLocaleString('en-US')} input items → Conversation → Get, ${LATENCY_MS} ms latency`,
@@ -196,51 +202,33 @@ export async function caseRateLimited(bench: Bench): Promise<CaseResult> {
 	);
 	target.sandbox.control.setRateLimit(RATE_LIMIT);
 	try {
-		for (const [id, nodes, label] of [
+		let httpCompleted: boolean | undefined;
+		for (const [id, nodes, label, ours] of [
 			[
 				IDS.transcripts('http', CONCURRENCY),
 				[NODES.ours],
 				'RingReady node, Get Many + transcripts',
+				true,
 			],
-			[IDS.itemsGet, [NODES.get], `RingReady node, ${N} items → Get`],
+			[IDS.itemsGet, [NODES.get], `RingReady node, ${N} items → Get`, true],
+			[IDS.httpRequest, HTTP_NODES, 'HTTP Request node — default settings', false],
+			[IDS.httpContinue, HTTP_NODES, 'HTTP Request node — On Error: Continue', false],
 		] as const) {
 			log(`case 3: ${label} …`);
 			const run = await bench.execute(id, [...nodes], target);
 			if (!run) continue;
-			rows.push(
-				row(
-					`${label} — real n8n`,
-					[run],
-					IN_N8N,
-					floorMs,
-					`${run.requests.status429} × 429 retried`,
-				),
-			);
-			targets.push({
-				text: `${label}: completes with every item under the cap (real n8n)`,
-				measured: `${run.items} of ${N} items, ${run.errorItems} error items, execution ${run.status}, ${run.requests.status429} × 429 retried`,
-				pass: run.status === 'success' && run.items === N && run.errorItems === 0,
-			});
-		}
-		let httpCompleted: boolean | undefined;
-		for (const [id, label] of [
-			[IDS.httpRequest, 'HTTP Request node — default settings'],
-			[IDS.httpContinue, 'HTTP Request node — On Error: Continue'],
-		]) {
-			log(`case 3: ${label} …`);
-			const run = await bench.execute(id, HTTP_NODES, target);
-			if (!run) continue;
 			const ok = run.items - (run.errorItems ?? 0);
-			httpCompleted ||= run.status === 'success' && ok === N;
-			rows.push(
-				row(
-					`${label} — real n8n`,
-					[run],
-					`${IN_N8N} (3 nodes)`,
-					undefined,
-					`${ok} of ${N} with data`,
-				),
-			);
+			const [timedBy, note] = ours
+				? [IN_N8N, `${run.requests.status429} × 429 retried`]
+				: [`${IN_N8N} (3 nodes)`, `${ok} of ${N} with data`];
+			rows.push(row(`${label} — real n8n`, [run], timedBy, ours ? floorMs : undefined, note));
+			if (!ours) httpCompleted ||= run.status === 'success' && ok === N;
+			else
+				targets.push({
+					text: `${label}: completes with every item under the cap (real n8n)`,
+					measured: `${run.items} of ${N} items, ${run.errorItems} error items, execution ${run.status}, ${run.requests.status429} × 429 retried`,
+					pass: run.status === 'success' && run.items === N && run.errorItems === 0,
+				});
 		}
 		if (httpCompleted !== undefined)
 			targets.push({
@@ -272,19 +260,22 @@ export async function caseHttps(bench: Bench): Promise<CaseResult> {
 			`RTT over one kept-alive TLS connection: list ${fixed(rtt.listMs, 1)} ms, detail ${fixed(rtt.detailMs, 1)} ms`,
 		),
 	);
-	const runs = await alternate('case 4', notes, Math.min(bench.options.runs, 2), [
-		...SWEEP.map((c) => () => bench.execute(IDS.transcripts('https', c), [NODES.ours], target)),
-		() => bench.httpLayer(target, 'transcripts'),
-		() => bench.httpLayer(plain, 'transcripts'),
-	]);
-	const medians = addRows(rows, runs, [
-		...SWEEP.map((c): [string, string, number] => [
-			`HTTPS: RingReady Get Many + transcripts, Max Concurrency ${c}${c === CONCURRENCY ? ' (default)' : ''} — real n8n`,
-			IN_N8N,
-			floorAt(c),
-		]),
-		[`HTTPS: ${LAYER(bench)}`, 'wall', floorAt(CONCURRENCY)],
-		[`HTTP: ${LAYER(bench)}`, 'wall'],
+	const { medians } = await alternate('case 4', { notes, rows }, Math.min(bench.options.runs, 2), [
+		...SWEEP.map(
+			(c): Subject => [
+				`HTTPS: RingReady Get Many + transcripts, Max Concurrency ${c}${c === CONCURRENCY ? ' (default)' : ''} — real n8n`,
+				IN_N8N,
+				floorAt(c),
+				() => bench.execute(IDS.transcripts('https', c), [NODES.ours], target),
+			],
+		),
+		[
+			`HTTPS: ${LAYER(bench)}`,
+			'wall',
+			floorAt(CONCURRENCY),
+			() => bench.httpLayer(target, 'transcripts'),
+		],
+		[`HTTP: ${LAYER(bench)}`, 'wall', undefined, () => bench.httpLayer(plain, 'transcripts')],
 	]);
 	const at = (c: number) => medians[SWEEP.indexOf(c)];
 	const [layerTls, layerPlain] = medians.slice(SWEEP.length);

@@ -135,15 +135,6 @@ describe('npm run release:check and prepublishOnly', () => {
 		);
 		expect(result.status).toBe(1);
 	});
-
-	it('package.json publishes with provenance even when npm skips scripts (.npmrc ignore-scripts)', () => {
-		const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
-			publishConfig?: object;
-			main?: string;
-		};
-		expect(pkg.publishConfig).toEqual({ access: 'public', provenance: true });
-		expect(pkg.main).toBeUndefined();
-	});
 });
 
 describe('README facts written once', () => {
@@ -165,46 +156,40 @@ describe('README facts written once', () => {
 		return copy;
 	}
 
-	it('npm run lint fails when the README’s Compatibility differs from the versions CI tests', () => {
-		const copy = copyWith('compat', 'versions.env', (text) =>
-			text.replace(/^N8N2_VERSION=.*$/m, 'N8N2_VERSION=2.99.0'),
-		);
-		const { status, output } = run('compat.mjs', ['check'], {}, copy);
-		expect(output).toContain(
+	it.each([
+		[
+			'Compatibility differs from the versions CI tests',
+			'versions.env',
+			(text: string) => text.replace(/^N8N2_VERSION=.*$/m, 'N8N2_VERSION=2.99.0'),
 			'README.md: Compatibility differs from versions.env / CHANGELOG.md; run: node scripts/compat.mjs write',
-		);
-		expect(status).toBe(1);
-		expect(run('compat.mjs', ['write'], {}, copy).status).toBe(0);
-		expect(readFileSync(join(copy, 'README.md'), 'utf8')).toContain(
 			'| 2.x (current) | 24 | n8n 2.99.0 on Node.js',
-		);
-	});
-
-	it('npm run lint fails when a release is missing from the README’s version history', () => {
-		const copy = copyWith('history', 'CHANGELOG.md', (text) =>
-			text.replace('## [Unreleased]\n', '## [Unreleased]\n\n## [0.2.0] - 2026-12-01\n'),
-		);
-		const { status, output } = run('compat.mjs', ['check'], {}, copy);
-		expect(output).toContain('README.md: Version history differs');
-		expect(status).toBe(1);
-		expect(run('compat.mjs', ['write'], {}, copy).status).toBe(0);
-		expect(readFileSync(join(copy, 'README.md'), 'utf8')).toContain(
+		],
+		[
+			'version history is missing a release',
+			'CHANGELOG.md',
+			(text: string) =>
+				text.replace('## [Unreleased]\n', '## [Unreleased]\n\n## [0.2.0] - 2026-12-01\n'),
+			'README.md: Version history differs',
 			'- [0.2.0](CHANGELOG.md#020---2026-12-01) — 2026-12-01',
-		);
-	});
-
-	it('npm run lint fails when the README pins another version than package.json', () => {
-		const copy = copyWith('pin', 'package.json', (text) =>
-			text.replace(/"version": "[^"]+"/, '"version": "9.8.7"'),
-		);
-		const { status, output } = run('compat.mjs', ['check'], {}, copy);
-		expect(output).toContain('README.md: Install pin differs');
-		expect(status).toBe(1);
-		expect(run('compat.mjs', ['write'], {}, copy).status).toBe(0);
-		expect(readFileSync(join(copy, 'README.md'), 'utf8')).toContain(
+		],
+		[
+			'install pin is another version than package.json',
+			'package.json',
+			(text: string) => text.replace(/"version": "[^"]+"/, '"version": "9.8.7"'),
+			'README.md: Install pin differs',
 			`N8N_COMMUNITY_PACKAGES='[{"name":"n8n-nodes-ringready","version":"9.8.7"}]'`,
-		);
-	});
+		],
+	])(
+		'npm run lint fails when the README’s %s; compat.mjs write fixes it',
+		(_label, file, edit, message, fixed) => {
+			const copy = copyWith(file.split('.')[0], file, edit);
+			const { status, output } = run('compat.mjs', ['check'], {}, copy);
+			expect(output).toContain(message);
+			expect(status).toBe(1);
+			expect(run('compat.mjs', ['write'], {}, copy).status).toBe(0);
+			expect(readFileSync(join(copy, 'README.md'), 'utf8')).toContain(fixed);
+		},
+	);
 
 	it('npm run lint fails on a README link to a missing file or heading', () => {
 		const copy = copyWith('links', 'README.md', (text) =>

@@ -1,40 +1,26 @@
 /**
  * A polling trigger run the way n8n 2.41's two schedulers run it, through n8n-core's own
- * PollContext, PollTriggerExecutor, runPollInStagingScope and commitStagedCursor. Only what lives
- * in n8n's cli package is rebuilt here, after its source (workflows/triggers/
- * trigger-execution-context.factory.ts, poll-cursor.service.ts, scheduling/poll-trigger-node/):
+ * PollContext, PollTriggerExecutor, runPollInStagingScope and commitStagedCursor; only what lives in
+ * n8n's cli package is rebuilt here, after its source (workflows/triggers/, poll-cursor.service.ts,
+ * scheduling/poll-trigger-node/):
  *
- *  - legacy (in-memory): one Workflow object and one PollContext per activation (n8n-core's
- *    ActiveWorkflowTriggers.activatePollTrigger builds the poll functions once); they hold the
- *    static data between polls. The activation poll runs as a "testing" poll; every cron tick then
- *    runs `void executePollTrigger()` without waiting for the previous poll (`tick`): polls can
- *    overlap, sharing the context and the static data. A re-publish activates anew (new Workflow,
- *    new context); a poll of the old activation still running then ends superseded: n8n-core's
- *    PollTriggerExecutor discards its result (`isCurrent`, the activation's token in n8n's
- *    ActiveWorkflowTriggers). n8n saves the workflow's static data to its database after
- *    activating and whenever a poll emits. A restart reloads what was saved and runs the
- *    activation poll again.
+ *  - legacy (in-memory): one Workflow and one PollContext per activation hold the static data
+ *    between polls. The activation poll runs as a "testing" poll; each cron tick runs
+ *    `void executePollTrigger()` without waiting for the previous poll (`tick`), so polls can
+ *    overlap. A re-publish activates anew; a poll of the old activation still running ends
+ *    superseded (PollTriggerExecutor discards it: `isCurrent`). The static data is saved after
+ *    activating and whenever a poll emits; a restart reloads it and runs the activation poll again.
  *  - durable (N8N_SCHEDULER_ENABLED, N8N_POLLER_DURABLE_CURSORS_ENABLED): every poll builds a new
- *    Workflow from the database. The node's own static data is a snapshot of the `poller_state`
- *    cursor (created from the node's static data on first use), committed only after a scheduled
- *    poll: with its execution when it emits, alone when it returns null. The activation poll's
- *    snapshot is dropped unless it emits. The workflow's other static data (global) is saved after
- *    activating and whenever a poll emits. A restart does not re-run the activation poll. A
- *    scheduled poll that runs longer than N8N_SCHEDULER_POLL_TIMEOUT (45 s) is abandoned, as n8n's
- *    PollTriggerTaskHandler does: n8n stops waiting for it (its promise keeps running) and records
- *    nothing of it, neither an execution nor its cursor; the next tick polls from the same cursor.
- *    Here a poll is past its timeout by the real clock or by the clock the trigger sees (Date.now,
- *    which tests may run virtually), and a tick that comes while a poll still runs finds it
- *    abandoned (ticks are at least a minute apart, the timeout 45 s).
- *  - several mains (durable, multi-main; `anotherMain`): each scheduled poll is a task a main claims,
- *    which adds one to the task's lease epoch (@n8n/db scheduled-task.repository.ts claimDueTasks);
- *    when that main stalls past N8N_SCHEDULER_LEASE_DURATION before its poll is dispatched, n8n's
- *    reaper reclaims the task, adding one again (reclaimExpired, @n8n/scheduler reaper/reap.ts), and
- *    another main claims it and polls from the committed cursor. A poll's cursor is committed (with
- *    its execution when it emits) only while its task still has the epoch it was claimed with
- *    (poll-cursor.service.ts commitWithExecution / commitCursorOnly, poller-state.repository.ts
- *    advanceCursor's fence): the stalled poll's result is refused, no execution. Its global static
- *    data is saved all the same (trigger-execution-context.factory.ts __emit saves it unfenced).
+ *    Workflow from the database; the node's static data is a snapshot of its `poller_state` cursor,
+ *    committed after a scheduled poll (with its execution when it emits) and after the activation
+ *    poll only when it emits. The global static data is saved after activating and whenever a poll
+ *    emits. A restart does not poll. A scheduled poll past N8N_SCHEDULER_POLL_TIMEOUT (45 s, by the
+ *    real clock or the trigger's) is abandoned as PollTriggerTaskHandler does: nothing of it is
+ *    recorded and the next tick polls from the same cursor (a tick finds a still running poll past it).
+ *  - several mains (`anotherMain`): a main claims each poll's task, adding one to its lease epoch;
+ *    when it stalls past its lease the reaper reclaims the task (`reclaimStalledTask`) and another
+ *    main polls from the committed cursor. The stalled poll's cursor and execution are then refused
+ *    (advanceCursor's epoch fence); its global static data is saved all the same (__emit, unfenced).
  */
 import { AsyncLocalStorage } from 'async_hooks';
 
@@ -45,7 +31,6 @@ import type {
 	INodeExecutionData,
 	INodeParameters,
 	INodeType,
-	IPollFunctions,
 	Workflow,
 } from 'n8n-workflow';
 
@@ -60,6 +45,7 @@ import {
 	nodeCredentialsFor,
 	type TestCredentials,
 } from '../harness/workflow';
+import { afterEachResponse } from './sandbox';
 
 export type SchedulerKind = 'legacy' | 'durable';
 export const SCHEDULERS: SchedulerKind[] = ['legacy', 'durable'];
@@ -353,30 +339,9 @@ export class ScheduledTrigger {
  * trigger receives takes `msPerResponse` of it, so a test runs polls of any length at once.
  * `budgetMs`: what PollContext.getPollBudgetMs answers (n8n 2.38+), for polls run without a scheduler.
  */
-export function virtualClock(
-	trigger: INodeType & Required<Pick<INodeType, 'poll'>>,
-	msPerResponse: number,
-	budgetMs?: number,
-) {
+export function virtualClock(msPerResponse: number, budgetMs?: number) {
 	let now = Date.now();
 	const spy = jest.spyOn(Date, 'now').mockImplementation(() => now);
-	const nodeType: INodeType = {
-		description: trigger.description,
-		methods: trigger.methods,
-		async poll(this: IPollFunctions) {
-			const send = this.helpers.httpRequestWithAuthentication;
-			if (!(send as { clocked?: boolean }).clocked) {
-				const clocked = async function (this: IPollFunctions, ...args: Parameters<typeof send>) {
-					const response: unknown = await send.apply(this, args);
-					now += msPerResponse;
-					return response;
-				};
-				(clocked as { clocked?: boolean }).clocked = true;
-				this.helpers.httpRequestWithAuthentication = clocked as typeof send;
-			}
-			if (budgetMs !== undefined) this.getPollBudgetMs = () => budgetMs;
-			return await trigger.poll.call(this);
-		},
-	};
+	const nodeType = afterEachResponse(() => (now += msPerResponse), budgetMs);
 	return { nodeType, now: () => now, restore: () => spy.mockRestore() };
 }

@@ -1,102 +1,36 @@
 /**
  * The RingReady Trigger through n8n-core's real PollContext (test/harness runPoll), against the
- * sandbox API, with the node's static data carried from poll to poll as n8n stores it (JSON).
+ * sandbox API, with the node's static data carried from poll to poll as n8n stores it (JSON); its
+ * Output (version 1.1) and Download Recording (recordings on the API's own origin, fetched with the
+ * key, and on a second "media" origin, fetched without it).
  */
-import type {
-	IDataObject,
-	INodeExecutionData,
-	INodeParameters,
-	INodeType,
-	IPollFunctions,
-} from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { readFileSync } from 'fs';
 import { join } from 'path';
 
 import { RingReady } from '../../nodes/RingReady/RingReady.node';
-import { RingReadyTrigger } from '../../nodes/RingReadyTrigger/RingReadyTrigger.node';
-import { executeNode, runPoll, secretPaths } from '../harness';
-import type { TestCredentials } from '../harness';
-import { startSandbox } from '../sandbox';
-import type { ConversationDetail, Sandbox } from '../sandbox';
-import { credentials, sandbox } from './sandbox';
+import { SIMPLIFIED_CONVERSATION_FIELDS_V1_1 } from '../../nodes/RingReady/shared/output';
+import { transcriptToText } from '../../nodes/RingReady/shared/transcript';
+import { executeNode, secretPaths } from '../harness';
+import { recordingAudio, startSandbox } from '../sandbox';
+import type { ConversationDetail } from '../sandbox';
+import {
+	LIST_PATH,
+	afterEachResponse,
+	credentials,
+	ids,
+	listRequests,
+	sandbox,
+	trigger,
+	workflow,
+} from './sandbox';
 import { virtualClock } from './schedulers';
 
-const trigger = new RingReadyTrigger();
-const LIST_PATH = '/api/v1/conversations';
-
 const byId = (value: number) => ({ __rl: true, mode: 'id', value: String(value) });
-
-/**
- * Our trigger, calling `onResponse` after each HTTP response n8n's request helper returns to it
- * (before the node reads it): a test can change the sandbox between two requests of one poll
- * without waiting on timing.
- */
-function afterEachResponse(onResponse: () => void): INodeType {
-	return {
-		description: trigger.description,
-		methods: trigger.methods,
-		async poll(this: IPollFunctions) {
-			const send = this.helpers.httpRequestWithAuthentication;
-			this.helpers.httpRequestWithAuthentication = async function (this: IPollFunctions, ...args) {
-				const response: unknown = await send.apply(this, args);
-				onResponse();
-				return response;
-			};
-			return await trigger.poll.call(this);
-		},
-	};
-}
 const isoSeconds = (ms: number) =>
 	new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(/\.000Z$/, 'Z');
-
-/** One trigger node of one workflow: static data carried from poll to poll. */
-function workflow(
-	parameters: INodeParameters = {},
-	options: { credentials?: TestCredentials; staticData?: IDataObject } = {},
-) {
-	const staticData: IDataObject = options.staticData ?? {};
-	const creds = () => options.credentials ?? credentials();
-	const wf = {
-		staticData,
-		parameters,
-		/** How often the last poll read the credential. */
-		credentialReads: 0,
-		/** One poll (of `type`, the trigger wrapped), as runPoll reports it (items, logs, ...). */
-		async run(mode: 'trigger' | 'manual' = 'trigger', type: INodeType = trigger) {
-			const result = await runPoll(type, {
-				typeVersion: 1,
-				parameters,
-				credentials: creds(),
-				staticData,
-				mode,
-			});
-			wf.credentialReads = result.credentialReads;
-			return result;
-		},
-		async poll(mode: 'trigger' | 'manual' = 'trigger'): Promise<IDataObject[] | null> {
-			const { items } = await wf.run(mode);
-			return items === null ? null : items[0].map((item: INodeExecutionData) => item.json);
-		},
-		async pollError(mode: 'trigger' | 'manual' = 'trigger') {
-			const failed = await wf.run(mode).then(
-				() => undefined,
-				(error: unknown) => error as Error & { description?: string; httpCode?: string },
-			);
-			if (!failed) throw new Error('expected the poll to fail, but it succeeded');
-			return failed;
-		},
-		snapshot: () => JSON.parse(JSON.stringify(staticData)) as IDataObject,
-	};
-	return wf;
-}
-
-const ids = (items: IDataObject[] | null) => (items ?? []).map((item) => item.id as number);
 const addedIds = (added: ConversationDetail[]) => added.map((c) => c.id);
-
-function listRequests(on: Sandbox = sandbox) {
-	return on.control.requests().log.filter((entry) => entry.path === LIST_PATH);
-}
 
 /** The list form of a conversation: what GET /conversations returns for it. */
 function summaryOf(detail: ConversationDetail): IDataObject {
@@ -144,7 +78,7 @@ describe('description', () => {
 });
 
 describe('first activation', () => {
-	it('emits nothing, starts from the newest conversation, and costs two requests', async () => {
+	it('emits nothing, starts from the newest conversation, and costs two requests; an idle poll then one', async () => {
 		const wf = workflow();
 		expect(await wf.poll()).toBeNull();
 		const newest = sandbox.control.conversations()[0];
@@ -162,7 +96,13 @@ describe('first activation', () => {
 			['/api/v1/whoami', {}],
 			[LIST_PATH, { limit: '20' }],
 		]);
+		sandbox.control.clearRequests();
 		expect(await wf.poll()).toBeNull(); // history is never flooded
+		// An idle poll is exactly one request: the late-arrival window before the newest conversation.
+		const since = isoSeconds(Date.parse(newest.started_at) - 3_600_000);
+		expect(sandbox.control.requests().log).toEqual([
+			expect.objectContaining({ method: 'GET', path: LIST_PATH, query: { limit: '200', since } }),
+		]);
 	});
 
 	it('with no conversations at all: Fetch Test Event says how to make one; activation emits nothing; then everything that appears is new', async () => {
@@ -202,54 +142,6 @@ describe('new conversations', () => {
 		expect(items).toEqual(added.map(summaryOf));
 		expect(await wf.poll()).toBeNull();
 	});
-
-	it('same-second conversations across polls', async () => {
-		const wf = workflow();
-		await wf.poll();
-		const second = isoSeconds(Date.now());
-		const first = sandbox.control.addConversations({
-			count: 3,
-			startedAt: second,
-			sameSecond: true,
-		});
-		expect(ids(await wf.poll())).toEqual(addedIds(first));
-		const more = sandbox.control.addConversations({
-			count: 2,
-			startedAt: second,
-			sameSecond: true,
-		});
-		expect(ids(await wf.poll())).toEqual(addedIds(more));
-		expect(await wf.poll()).toBeNull();
-	});
-
-	it('a late-processed conversation (started 10 minutes ago, visible after newer ones were emitted) → once', async () => {
-		const wf = workflow();
-		await wf.poll();
-		const now = Date.now();
-		const recent = sandbox.control.addConversations({ count: 2, startedAt: isoSeconds(now) });
-		expect(ids(await wf.poll())).toEqual(addedIds(recent));
-		const late = sandbox.control.addConversations({
-			count: 1,
-			startedAt: isoSeconds(now - 10 * 60_000),
-		});
-		expect(late[0].id).toBeGreaterThan(recent[1].id);
-		expect(ids(await wf.poll())).toEqual(addedIds(late));
-		expect(await wf.poll()).toBeNull();
-	});
-
-	it('a conversation that appears with a started_at before the window is not emitted', async () => {
-		const wf = workflow({ options: { lateArrivalMinutes: 15 } });
-		await wf.poll();
-		const now = Date.now();
-		sandbox.control.addConversations({ count: 1, startedAt: isoSeconds(now) });
-		expect(await wf.poll()).toHaveLength(1);
-		sandbox.control.addConversations({ count: 1, startedAt: isoSeconds(now - 20 * 60_000) });
-		const inside = sandbox.control.addConversations({
-			count: 1,
-			startedAt: isoSeconds(now - 10 * 60_000),
-		});
-		expect(ids(await wf.poll())).toEqual(addedIds(inside));
-	});
 });
 
 describe('filters', () => {
@@ -278,15 +170,6 @@ describe('filters', () => {
 		sandbox.control.clearRequests();
 		expect(ids(await wf.poll())).toEqual(addedIds(mine));
 		expect(listRequests()[0].query.agent_id).toBe(String(agentA.id));
-	});
-
-	it('a damaged state also starts over instead of failing or flooding', async () => {
-		const wf = workflow(
-			{},
-			{ staticData: { v: 1, filterKey: 'channel=*;agent=*', cursor: 'garbage', seen: 'x' } },
-		);
-		expect(await wf.poll()).toBeNull();
-		expect(await wf.poll()).toBeNull();
 	});
 });
 
@@ -385,27 +268,30 @@ describe('failures leave the state exactly as it was', () => {
 		expect(await wf.poll()).toBeNull();
 	});
 
-	it('a failing first activation stores nothing', async () => {
-		sandbox.control.injectFaults({ status: 500, count: 1, path: LIST_PATH });
-		const wf = workflow();
-		await expect(wf.poll()).rejects.toBeInstanceOf(NodeApiError);
-		expect(wf.staticData).toEqual({});
-	});
-
-	it('an invalid late-arrival window is a clear error', async () => {
-		const wf = workflow({ options: { lateArrivalMinutes: -5 } });
-		const error = await wf.pollError();
-		expect(error).toBeInstanceOf(NodeOperationError);
-		expect(error.message).toMatch(/Late-Arrival Window must be between 0 and 10080 minutes/);
-		expect(wf.staticData).toEqual({});
-	});
-
-	it('an invalid agent ID is a clear error without an item number', async () => {
-		const wf = workflow({ filters: { agentId: { __rl: true, mode: 'id', value: 'seven' } } });
-		const error = await wf.pollError();
-		expect(error).toBeInstanceOf(NodeOperationError);
-		expect(error.message).toBe('Agent ID must be a positive whole number, got "seven"');
-	});
+	it.each([
+		[
+			{ options: { lateArrivalMinutes: -5 } },
+			'Late-Arrival Window must be between 0 and 10080 minutes, got "-5"',
+		],
+		[
+			{ filters: { agentId: { __rl: true, mode: 'id', value: 'seven' } } },
+			'Agent ID must be a positive whole number, got "seven"',
+		],
+		[
+			{ options: { downloadRecording: true, maxRecordingSizeMb: 0 } },
+			'Max Recording Size (MB) must be more than 0 and at most 1,024, got "0"',
+		],
+	])(
+		'invalid input %j is a clear error (no item number) before any request',
+		async (parameters, message) => {
+			const wf = workflow(parameters);
+			const error = await wf.pollError();
+			expect(error).toBeInstanceOf(NodeOperationError);
+			expect(error.message).toBe(message);
+			expect(sandbox.control.requests().log).toEqual([]);
+			expect(wf.staticData).toEqual({});
+		},
+	);
 
 	it("a bad agent URL gets the RingReady node's error for the same input, before any request", async () => {
 		const agentId = { __rl: true, mode: 'url', value: 'https://example.com/not-an-agent' };
@@ -567,46 +453,7 @@ describe('manual mode (Fetch Test Event)', () => {
 	});
 });
 
-describe('cost and bounds', () => {
-	it('an idle poll is exactly one request', async () => {
-		const wf = workflow();
-		await wf.poll();
-		sandbox.control.addConversations({ count: 3 });
-		await wf.poll();
-		const cursor = wf.staticData.cursor as string;
-		sandbox.control.clearRequests();
-		expect(await wf.poll()).toBeNull();
-		const log = sandbox.control.requests().log;
-		expect(log).toHaveLength(1);
-		expect(log[0]).toMatchObject({
-			method: 'GET',
-			path: LIST_PATH,
-			query: { limit: '200', since: isoSeconds(Date.parse(cursor) - 3_600_000) },
-		});
-	});
-});
-
 describe("n8n's poll time budget", () => {
-	it('a list page that takes over 40 % of the budget: one page per poll, the listing resumes, all once, oldest first', async () => {
-		const wf = workflow();
-		await wf.poll();
-		const added = sandbox.control.addConversations({ count: 450 });
-		const clock = virtualClock(trigger, 20_000, 36_000); // each page takes 20 s of a 36 s budget
-		const emitted: IDataObject[] = [];
-		const infos: string[] = [];
-		try {
-			for (let i = 0; i < 6 && emitted.length < added.length; i++) {
-				const { items, logs } = await wf.run('trigger', clock.nodeType);
-				infos.push(...logs.filter((log) => log.level === 'info').map((log) => log.message));
-				emitted.push(...(items?.[0].map((item) => item.json) ?? []));
-			}
-		} finally {
-			clock.restore();
-		}
-		expect(ids(emitted)).toEqual(addedIds(added));
-		expect(infos[0]).toMatch(/^RingReady Trigger: listed 1 page of new conversations within/);
-	});
-
 	it('a burst with transcripts larger than one poll can fetch drains over several polls, oldest first, once each', async () => {
 		const wf = workflow({ options: { includeTranscript: true } });
 		await wf.poll();
@@ -614,7 +461,7 @@ describe("n8n's poll time budget", () => {
 		// Budget 1 s, 100 ms per response: the listing ends at 100 ms, 10 transcripts start at once,
 		// and each one ending by 500 ms (60 % of the budget, but no later than the transport's last
 		// start, 500 ms before the end) starts another: 14 per poll.
-		const clock = virtualClock(trigger, 100, 1_000);
+		const clock = virtualClock(100, 1_000);
 		const emitted: IDataObject[] = [];
 		const perPoll: number[] = [];
 		try {
@@ -633,12 +480,15 @@ describe("n8n's poll time budget", () => {
 	});
 });
 
-describe('the API key never appears in an error', () => {
+describe('a failing first activation stores nothing, and the API key never appears in its error', () => {
 	it.each([
+		['a 500 at activation', 'readWrite' as const, 'trigger' as const],
 		['a revoked key (401) at activation', 'revoked' as const, 'trigger' as const],
 		['a key without the read scope (403)', 'writeOnly' as const, 'trigger' as const],
 		['a revoked key in manual mode', 'revoked' as const, 'manual' as const],
-	])('%s', async (_label, key, mode) => {
+	])('%s', async (label, key, mode) => {
+		if (label.includes('500'))
+			sandbox.control.injectFaults({ status: 500, count: 1, path: LIST_PATH });
 		const wf = workflow({}, { credentials: credentials(key) });
 		const error = await wf.pollError(mode);
 		expect(error).toBeInstanceOf(NodeApiError);
@@ -648,4 +498,149 @@ describe('the API key never appears in an error', () => {
 		expect(`${error.message} ${error.description} ${error.stack}`).not.toContain(apiKey);
 		expect(wf.staticData).toEqual({});
 	});
+});
+
+/** One trigger node (version 1.1 unless said): `poll` gives n8n's items (json and binary). */
+const outputWorkflow = (parameters: INodeParameters, typeVersion = 1.1) => ({
+	poll: workflow(parameters, { typeVersion }).items,
+});
+
+async function activated(parameters: INodeParameters, typeVersion?: number) {
+	const wf = outputWorkflow(parameters, typeVersion);
+	expect(await wf.poll()).toBeNull();
+	return wf;
+}
+
+const itemOf = (items: INodeExecutionData[] | null, id: number) =>
+	(items ?? []).find((item) => item.json.id === id)!;
+
+function expectRecordingFile(item: INodeExecutionData, id: number, field = 'data') {
+	const audio = recordingAudio(id);
+	expect(Object.keys(item.binary ?? {})).toEqual([field]);
+	expect(Buffer.from(item.binary![field].data, 'base64')).toEqual(audio.bytes);
+	expect(item.binary![field]).toMatchObject({
+		mimeType: audio.mimeType,
+		fileName: `conversation-${id}.${audio.extension}`,
+		bytes: audio.bytes.length,
+	});
+}
+
+const recordingRequests = () =>
+	sandbox.control
+		.recordingRequests()
+		.map(({ origin, conversation_id, authorization }) => ({
+			origin,
+			conversation_id,
+			authorization,
+		}))
+		.sort((a, b) => a.conversation_id! - b.conversation_id!);
+
+const withRecording = (added: ConversationDetail[]) => added.filter((c) => c.recording_url);
+const originOf = (c: ConversationDetail) =>
+	c.recording_url!.startsWith(`${sandbox.mediaUrl}/`) ? 'media' : 'api';
+
+describe('RingReady Trigger › Download Recording', () => {
+	it('each new phone call comes with its recording as a file; the key goes only to RingReady’s own origin; a web chat has none', async () => {
+		const wf = await activated({ output: 'raw', options: { downloadRecording: true } });
+		const calls = sandbox.control.addConversations({ count: 6, channel: 'phone' });
+		const [chat] = sandbox.control.addConversations({ count: 1, channel: 'web_chat' });
+		const items = await wf.poll();
+		expect(items!.map((item) => item.json.id)).toEqual([...calls, chat].map((c) => c.id));
+		const recorded = withRecording(calls);
+		expect(new Set(recorded.map(originOf))).toEqual(new Set(['api', 'media']));
+		for (const call of calls) {
+			const item = itemOf(items, call.id);
+			if (call.recording_url) expectRecordingFile(item, call.id);
+			else expect(item.binary).toBeUndefined();
+			expect(item.json.error).toBeUndefined();
+		}
+		expect(itemOf(items, chat.id).binary).toBeUndefined();
+		expect(recordingRequests()).toEqual(
+			recorded.map((c) => ({
+				origin: originOf(c),
+				conversation_id: c.id,
+				authorization: originOf(c) === 'api',
+			})),
+		);
+		expect(await wf.poll()).toBeNull();
+	});
+
+	it('a recording that can’t be downloaded: the conversation is emitted once, without the file, with an error, and the others are not held back', async () => {
+		// Version 1 (saved workflows) has the option too.
+		const wf = await activated(
+			{ options: { downloadRecording: true, binaryPropertyName: 'audio' } },
+			1,
+		);
+		const calls = withRecording(sandbox.control.addConversations({ count: 6, channel: 'phone' }));
+		const broken = calls[0];
+		sandbox.control.recordingAnswer({ id: broken.id, answer: 'html' });
+		const items = await wf.poll();
+		expect(items).toHaveLength(6);
+		expect(itemOf(items, broken.id).binary).toBeUndefined();
+		expect(itemOf(items, broken.id).json.error).toBe(
+			`The recording could not be downloaded, so this conversation is emitted without it: The recording of conversation ${broken.id} is not an audio file`,
+		);
+		for (const call of calls.slice(1))
+			expectRecordingFile(itemOf(items, call.id), call.id, 'audio');
+		expect(await wf.poll()).toBeNull();
+	});
+
+	it('Fetch Test Event downloads the latest call’s recording', async () => {
+		let latest: ConversationDetail | undefined;
+		for (let i = 0; i < 10 && !latest?.recording_url; i++)
+			[latest] = sandbox.control.addConversations({ count: 1, channel: 'phone' });
+		sandbox.control.addConversations({ count: 1, channel: 'web_chat' });
+		const wf = outputWorkflow({
+			filters: { channel: 'phone' },
+			options: { downloadRecording: true },
+		});
+		const items = await wf.poll('manual');
+		expect(items!.map((item) => item.json.id)).toEqual([latest!.id]);
+		expectRecordingFile(items![0], latest!.id);
+	});
+});
+
+describe('RingReady Trigger › Output (version 1.1)', () => {
+	it('Raw: the API’s fields as they come; a version 1 trigger (saved workflows) has no Output and emits the same', async () => {
+		const raw = await activated({ output: 'raw' });
+		const v1 = await activated({}, 1);
+		sandbox.control.addConversations({ count: 2 });
+		const rawItems = (await raw.poll())!.map((item) => item.json);
+		const v1Items = (await v1.poll())!.map((item) => item.json);
+		expect(rawItems).toEqual(v1Items);
+		expect(Object.keys(rawItems[0])).toContain('end_reason');
+		expect(Object.keys(rawItems[0])).toContain('to');
+	});
+});
+
+describe('Output, and Fetch Test Event', () => {
+	const simplified = [...SIMPLIFIED_CONVERSATION_FIELDS_V1_1];
+	it.each([
+		[
+			'Simplified, Add Transcript Text, Download Recording',
+			{ options: { transcriptText: true, downloadRecording: true } },
+			[...simplified, 'transcript_text'],
+		],
+		['Raw, Include Transcript', { output: 'raw', options: { includeTranscript: true } }, null],
+		[
+			'Selected Fields (transcript_text fetches the transcript by itself)',
+			{ output: 'selectedFields', fields: ['summary', 'transcript_text'] },
+			['id', 'summary', 'transcript_text'],
+		],
+		['Simplified (the default, 10 fields at most, the id first)', {}, simplified],
+	] as Array<[string, INodeParameters, string[] | null]>)(
+		'%s: the fields asked for; the test event is the item a poll emits for the same conversation',
+		async (_options, parameters, fields) => {
+			const wf = await activated(parameters);
+			const [call] = sandbox.control.addConversations({ count: 1, channel: 'phone' });
+			const polled = itemOf(await wf.poll(), call.id);
+			expect(Object.keys(polled.json)).toEqual(fields ?? Object.keys(call));
+			expect(simplified.length).toBeLessThanOrEqual(10);
+			if (fields?.includes('transcript_text'))
+				expect(polled.json.transcript_text).toBe(transcriptToText(call.transcript));
+			const [testEvent] = (await wf.poll('manual'))!;
+			expect(testEvent.json.id).toBe(call.id);
+			expect(testEvent).toEqual(polled);
+		},
+	);
 });
