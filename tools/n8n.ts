@@ -318,16 +318,17 @@ export class N8n {
 		this.server = child;
 		this.onSpawn?.(child.pid);
 		this.serverExit = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
-		const deadline = Date.now() + timeoutMs;
-		while (Date.now() < deadline) {
-			if (child.exitCode !== null || child.signalCode !== null)
-				throw new Error(`n8n start exited with ${child.exitCode}; see ${this.logFile}`);
-			// Until n8n is fully up every path answers "n8n is starting up"; settings come as JSON after.
-			const settings = await fetch(`${this.baseUrl}/rest/settings`).catch(() => undefined);
-			if (settings?.ok && settings.headers.get('content-type')?.includes('json')) return;
-			await delay(250);
-		}
-		throw new Error(`n8n did not answer within ${timeoutMs} ms; see ${this.logFile}`);
+		// Until n8n is fully up every path answers "n8n is starting up"; settings come as JSON after.
+		await until(
+			async () => {
+				if (child.exitCode !== null || child.signalCode !== null)
+					throw new Error(`n8n start exited with ${child.exitCode}; see ${this.logFile}`);
+				const settings = await fetch(`${this.baseUrl}/rest/settings`).catch(() => undefined);
+				return settings?.ok && settings.headers.get('content-type')?.includes('json');
+			},
+			timeoutMs,
+			`n8n to answer; see ${this.logFile}`,
+		);
 	}
 
 	/** SIGTERM to the server's process group (it takes its task runner along), SIGKILL after a grace period. */
@@ -341,6 +342,51 @@ export class N8n {
 			await this.serverExit;
 			clearTimeout(timer);
 		}
+	}
+
+	/**
+	 * A test run as the editor starts it ("Execute workflow", or a trigger's "Fetch Test Event" with
+	 * `destinationNode`), then its run once ended; `onWaiting` is called once if it waits (a Wait node).
+	 */
+	async testRun(
+		workflowId: string,
+		start: { triggerToStartFrom: { name: string }; destinationNode?: object },
+		timeoutMs: number,
+		onWaiting?: (executionId: string, data: RunData['data']) => Promise<void>,
+	): Promise<RunData & { text: string }> {
+		const workflowData = await this.rest.call('GET', `/rest/workflows/${workflowId}`);
+		const { executionId } = await this.rest.call<{ executionId?: string }>(
+			'POST',
+			`/rest/workflows/${workflowId}/run`,
+			{ workflowData, ...start },
+		);
+		if (!executionId) throw new Error(`no execution id for a test run of ${workflowId}`);
+		let execution: { status?: string; data?: string } = {};
+		let data: RunData['data'] | undefined;
+		// n8n 1.x saves an execution's status and its data in two writes: both are waited for.
+		await until(
+			async () => {
+				execution = await this.rest.call('GET', `/rest/executions/${executionId}`);
+				data = execution.data ? (this.flatted().parse(execution.data) as typeof data) : undefined;
+				if (execution.status === 'waiting' && onWaiting && data?.resultData) {
+					const resume = onWaiting;
+					onWaiting = undefined;
+					await resume(executionId, data);
+				}
+				const ended = !['new', 'running', 'waiting', undefined].includes(execution.status);
+				return ended && (execution.status !== 'success' || data?.resultData?.runData);
+			},
+			timeoutMs,
+			() => `execution ${executionId} (${execution.status}) to end with its data`,
+			300,
+		);
+		if (execution.status !== 'success' || !data) {
+			const error = data?.resultData.error;
+			throw new Error(
+				`execution ${executionId} ended "${execution.status}": ${error?.node?.name ?? ''} ${error?.message ?? ''} ${error?.description ?? ''}`,
+			);
+		}
+		return { status: execution.status, data, text: execution.data ?? '' };
 	}
 
 	/** n8n's own `flatted` module (execution data in the REST API is flatted). */
@@ -445,6 +491,25 @@ export function delay(ms: number): Promise<void> {
 	return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+/** `check()`'s first truthy value, asked every `everyMs`; an error naming `what` after `timeoutMs`. */
+export async function until<T>(
+	check: () => T | Promise<T>,
+	timeoutMs: number,
+	what: string | (() => string),
+	everyMs = 250,
+): Promise<NonNullable<T>> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const value = await check();
+		if (value) return value;
+		if (Date.now() > deadline)
+			throw new Error(
+				`timed out after ${timeoutMs / 1000} s waiting for ${typeof what === 'string' ? what : what()}`,
+			);
+		await delay(everyMs);
+	}
+}
+
 /** The internal REST API, with a session cookie and a browser id like the editor's. */
 export class Rest {
 	private cookie = '';
@@ -481,19 +546,16 @@ export class Rest {
 		return { status: response.status, body: parsed as T };
 	}
 
-	/**
-	 * Every node type the editor gets. n8n writes the file in the background after it starts; until
-	 * then the path answers the editor's page, so this waits (at most 60 s) for the JSON list.
-	 */
+	/** Every node type the editor gets: n8n writes the list in the background after it starts. */
 	async nodeTypes<T>(): Promise<T[]> {
-		const until = Date.now() + 60_000;
-		for (;;) {
-			const { status, body } = await this.request<T[]>('GET', '/types/nodes.json');
-			if (status === 200 && Array.isArray(body)) return body;
-			if (Date.now() > until)
-				throw new Error(`/types/nodes.json answered ${status}, not the list of node types`);
-			await delay(500);
-		}
+		return await until(
+			async () => {
+				const { status, body } = await this.request<T[]>('GET', '/types/nodes.json');
+				return status === 200 && Array.isArray(body) ? body : undefined;
+			},
+			60_000,
+			'/types/nodes.json to list the node types',
+		);
 	}
 
 	/** The `data` of a 2xx answer; throws with the status and body otherwise. */

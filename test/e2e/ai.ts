@@ -7,39 +7,32 @@
  *           then answers. What n8n sent to the "model" and what reached the sandbox are checked.
  */
 import assert from 'assert/strict';
-import { readFileSync } from 'fs';
 import { createRequire } from 'module';
-import { join, resolve } from 'path';
+import { join } from 'path';
 
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 
 import type { Sandbox } from '../sandbox';
 import { startScriptedModel, type ChatRequest, type ScriptedModel } from '../llm/scripted-model';
-import { delay, N8n, type N8nInstall } from '../../tools/n8n';
-import type { Suite } from './lib/suite';
-import { CREDENTIALS, locator, NODE, OUTPUT_VERSION, TOOL, type Workflow } from './workflows';
+import { until, type N8n } from '../../tools/n8n';
+import type { TrackContext } from './lib/suite';
+import {
+	credential,
+	CREDENTIALS,
+	loadExample,
+	locator,
+	node,
+	NODE,
+	OUTPUT_VERSION,
+	TOOL,
+	type Workflow,
+} from './workflows';
 
-const ROOT = resolve(__dirname, '..', '..');
 const T = 'ai';
 
 /** README "Output sized for a model": a simplified conversation with transcript_text, measured on the sandbox (max 1,027). */
 export const SIMPLIFIED_CONVERSATION_WITH_TRANSCRIPT_MAX_CHARS = 1_100;
-
-export interface AiTrackContext {
-	suite: Suite;
-	install: N8nInstall;
-	workDir: string;
-	newSandbox: () => Promise<Sandbox>;
-	credentialsFor: (
-		sandbox: Sandbox,
-	) => Array<{ id: string; name: string; type: string; data: Record<string, unknown> }>;
-	installInto: (n8n: N8n) => void;
-	recordPid: (pid: number | undefined) => void;
-	cleanups: Array<() => Promise<void>>;
-	/** Texts scanned at the end for API keys. */
-	outputs: Array<{ what: string; text: string }>;
-}
 
 interface McpTool {
 	name: string;
@@ -51,21 +44,13 @@ interface McpTool {
 	};
 }
 
-interface ExampleWorkflow extends Workflow {
-	nodes: Array<Workflow['nodes'][number] & { webhookId?: string }>;
-}
-
 const MCP_PATH = 'ringready-e2e';
 const MCP_READ_ONLY_PATH = 'ringready-e2e-read-only';
 const AGENT_WEBHOOK_PATH = 'ringready-agent-e2e';
 const OPENAI_CREDENTIAL = { id: 'e2eScriptedModel', name: 'Scripted model (e2e)' };
 const CONVERSATIONS_TOOL = 'Get_many_conversations_in_RingReady';
 
-function loadMcpExample(): ExampleWorkflow {
-	return JSON.parse(
-		readFileSync(join(ROOT, 'examples', 'ringready-mcp-server.json'), 'utf8'),
-	) as ExampleWorkflow;
-}
+const loadMcpExample = () => loadExample('ringready-mcp-server.json');
 
 /** The example with its own id, MCP path and RingReady credential. */
 function mcpWorkflow(
@@ -73,7 +58,7 @@ function mcpWorkflow(
 	path: string,
 	credential: { id: string; name: string },
 	webhookId: string,
-): ExampleWorkflow {
+): Workflow {
 	const example = loadMcpExample();
 	return {
 		...example,
@@ -89,8 +74,6 @@ function mcpWorkflow(
 	};
 }
 
-type AgentNode = Workflow['nodes'][number] & { webhookId?: string };
-
 const AGENT_ID_FROM_AI =
 	"={{ $fromAI('Agent', 'The numeric ID of the agent (AI receptionist)', 'number') }}";
 
@@ -104,22 +87,6 @@ function agentWorkflow(o: {
 	model: { id: string; name: string };
 	tool: { name: string; type: string; typeVersion: number; parameters: Record<string, unknown> };
 }): Workflow {
-	const node = (
-		name: string,
-		type: string,
-		typeVersion: number,
-		x: number,
-		parameters: Record<string, unknown>,
-		extra: Partial<AgentNode> = {},
-	): AgentNode => ({
-		id: `ai-e2e-${o.id}-${name.toLowerCase().replace(/\W+/g, '-')}`,
-		name,
-		type,
-		typeVersion,
-		position: [x, 0],
-		parameters,
-		...extra,
-	});
 	const webhook = { httpMethod: 'POST', path: o.path, responseMode: 'lastNode', options: {} };
 	const model = { model: { __rl: true, mode: 'id', value: 'scripted-model' }, options: {} };
 	const prompt = { promptType: 'define', text: '={{ $json.body.question }}', options: o.options };
@@ -128,15 +95,15 @@ function agentWorkflow(o: {
 		name: o.name,
 		active: false,
 		nodes: [
-			node('Webhook', 'n8n-nodes-base.webhook', 2, 0, webhook, { webhookId: o.webhookId }),
-			node('AI Agent', '@n8n/n8n-nodes-langchain.agent', 2.2, 300, prompt),
-			node('Scripted Model', '@n8n/n8n-nodes-langchain.lmChatOpenAi', 1.2, 200, model, {
+			node('Webhook', 'n8n-nodes-base.webhook', 2, webhook, { webhookId: o.webhookId }),
+			node('AI Agent', '@n8n/n8n-nodes-langchain.agent', 2.2, prompt),
+			node('Scripted Model', '@n8n/n8n-nodes-langchain.lmChatOpenAi', 1.2, model, {
 				credentials: { openAiApi: o.model },
 			}),
-			node(o.tool.name, o.tool.type, o.tool.typeVersion, 400, o.tool.parameters, {
+			node(o.tool.name, o.tool.type, o.tool.typeVersion, o.tool.parameters, {
 				credentials: { ringReadyApi: CREDENTIALS.readWrite },
 			}),
-		],
+		].map((each, i) => ({ ...each, id: `ai-e2e-${o.id}-${i}`, position: [300 * i, 0] })),
 		connections: {
 			Webhook: { main: [[{ node: 'AI Agent', type: 'main', index: 0 }]] },
 			'Scripted Model': {
@@ -228,20 +195,38 @@ function textOf(result: unknown): string {
  * method the webhook doesn't run on (GET on a POST webhook, DELETE without a session on MCP) tells:
  * "The requested webhook … is not registered" until then, another answer after.
  */
-async function waitForWebhook(
-	url: string,
-	method: 'GET' | 'DELETE',
-	timeoutMs: number,
-): Promise<void> {
-	const deadline = Date.now() + timeoutMs;
+async function waitForWebhook(url: string, method: 'GET' | 'DELETE'): Promise<void> {
 	let last = '';
-	while (Date.now() < deadline) {
-		const response = await fetch(url, { method }).catch(() => undefined);
-		last = response ? `${response.status} ${(await response.text()).slice(0, 120)}` : 'no answer';
-		if (response && !/The requested webhook .* is not registered/.test(last)) return;
-		await delay(500);
-	}
-	throw new Error(`${url} is not registered after ${timeoutMs / 1000} s (${method} → ${last})`);
+	await until(
+		async () => {
+			const response = await fetch(url, { method }).catch(() => undefined);
+			last = response ? `${response.status} ${(await response.text()).slice(0, 120)}` : '';
+			return response && !/The requested webhook .* is not registered/.test(last);
+		},
+		120_000,
+		() => `${url} to be registered (${method} → ${last || 'no answer'})`,
+		500,
+	);
+}
+
+/** Asks the agent workflow at `url` a question: it answers through the model in two turns. */
+async function askAgent(
+	ctx: TrackContext,
+	url: string,
+	model: ScriptedModel,
+	o: { question: string; answer: RegExp },
+): Promise<void> {
+	const response = await fetch(url, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ question: o.question }),
+	});
+	const body = await response.text();
+	ctx.outputs.push({ what: `agent answer (${url})`, text: body });
+	assert.equal(response.status, 200, body);
+	assert.deepEqual(model.unexpected, []);
+	assert.equal(model.requests.length, 2, `${model.requests.length} model requests`);
+	assert.match(body, o.answer);
 }
 
 async function connectMcp(url: string): Promise<Client> {
@@ -250,7 +235,7 @@ async function connectMcp(url: string): Promise<Client> {
 	return client;
 }
 
-export async function aiTrack(ctx: AiTrackContext): Promise<void> {
+export async function aiTrack(ctx: TrackContext): Promise<void> {
 	const { suite } = ctx;
 	const sandbox = await ctx.newSandbox();
 	const agentId = sandbox.agentIds.A[0];
@@ -284,13 +269,7 @@ export async function aiTrack(ctx: AiTrackContext): Promise<void> {
 		'Three callers, with what each wanted.',
 	);
 
-	const n8n = new N8n({
-		install: ctx.install,
-		userFolder: join(ctx.workDir, 'ai'),
-		onSpawn: ctx.recordPid,
-	});
-	await n8n.allocatePorts();
-	ctx.cleanups.push(() => n8n.stop());
+	const n8n = await ctx.newN8n('ai');
 	const checks = {
 		list: 'ringready-mcp-server.json (published; MCP SDK client): listTools shows the RingReady tools with their descriptions and input schemas',
 		read: 'ringready-mcp-server.json (published; MCP SDK client): callTool "Get many conversations" returns the sandbox’s conversations (simplified, transcript as text)',
@@ -316,21 +295,11 @@ export async function aiTrack(ctx: AiTrackContext): Promise<void> {
 		T,
 		'AI setup: MCP example (read-write and read-only copies) and agent workflow published; n8n started',
 		async () => {
-			ctx.installInto(n8n);
+			const apiKey = 'sk-scripted-e2e';
 			await n8n.importCredentials([
 				...ctx.credentialsFor(sandbox),
-				{
-					id: OPENAI_CREDENTIAL.id,
-					name: OPENAI_CREDENTIAL.name,
-					type: 'openAiApi',
-					data: { apiKey: 'sk-scripted-e2e', url: model.url },
-				},
-				{
-					id: OPENAI_SELECTED_CREDENTIAL.id,
-					name: OPENAI_SELECTED_CREDENTIAL.name,
-					type: 'openAiApi',
-					data: { apiKey: 'sk-scripted-e2e', url: selectedModel.url },
-				},
+				credential(OPENAI_CREDENTIAL, 'openAiApi', { apiKey, url: model.url }),
+				credential(OPENAI_SELECTED_CREDENTIAL, 'openAiApi', { apiKey, url: selectedModel.url }),
 			]);
 			const workflows = [
 				mcpWorkflow(
@@ -351,10 +320,10 @@ export async function aiTrack(ctx: AiTrackContext): Promise<void> {
 			for (const workflow of workflows) await n8n.activate(workflow.id);
 			await n8n.start();
 			const started = Date.now();
-			await waitForWebhook(`${n8n.baseUrl}/mcp/${MCP_PATH}`, 'DELETE', 120_000);
-			await waitForWebhook(`${n8n.baseUrl}/mcp/${MCP_READ_ONLY_PATH}`, 'DELETE', 120_000);
-			await waitForWebhook(`${n8n.baseUrl}/webhook/${AGENT_WEBHOOK_PATH}`, 'GET', 120_000);
-			await waitForWebhook(`${n8n.baseUrl}/webhook/${SELECTED_WEBHOOK_PATH}`, 'GET', 120_000);
+			for (const path of [MCP_PATH, MCP_READ_ONLY_PATH])
+				await waitForWebhook(`${n8n.baseUrl}/mcp/${path}`, 'DELETE');
+			for (const path of [AGENT_WEBHOOK_PATH, SELECTED_WEBHOOK_PATH])
+				await waitForWebhook(`${n8n.baseUrl}/webhook/${path}`, 'GET');
 			return `${n8n.baseUrl}; webhooks registered ${((Date.now() - started) / 1000).toFixed(1)} s after start`;
 		},
 	);
@@ -503,19 +472,11 @@ export async function aiTrack(ctx: AiTrackContext): Promise<void> {
 	const ran = await suite.check(
 		T,
 		'AI Agent: the workflow answers through the scripted model (two model turns)',
-		async () => {
-			const response = await fetch(`${n8n.baseUrl}/webhook/${AGENT_WEBHOOK_PATH}`, {
-				method: 'POST',
-				headers: { 'content-type': 'application/json' },
-				body: JSON.stringify({ question: 'What did callers ask this week?' }),
-			});
-			const body = await response.text();
-			ctx.outputs.push({ what: 'agent webhook answer', text: body });
-			assert.equal(response.status, 200, body);
-			assert.deepEqual(model.unexpected, []);
-			assert.equal(model.requests.length, 2, `${model.requests.length} model requests`);
-			assert.match(body, /Callers asked about appointments and prices/);
-		},
+		async () =>
+			await askAgent(ctx, `${n8n.baseUrl}/webhook/${AGENT_WEBHOOK_PATH}`, model, {
+				question: 'What did callers ask this week?',
+				answer: /Callers asked about appointments and prices/,
+			}),
 	);
 	if (!ran) {
 		suite.skip(
@@ -561,12 +522,7 @@ export async function aiTrack(ctx: AiTrackContext): Promise<void> {
 		return `GET /api/v1/conversations?agent_id=${agentId}&limit=${turns.limit} and ${details.length} transcripts`;
 	});
 	await suite.check(T, checks.agentResult, () => {
-		const toolMessage = model.requests[1].body.messages.find((message) => message.role === 'tool');
-		assert.ok(toolMessage, 'no tool message in the second request');
-		const content =
-			typeof toolMessage.content === 'string'
-				? toolMessage.content
-				: JSON.stringify(toolMessage.content);
+		const content = toolResult(model.requests[1]?.body);
 		ctx.outputs.push({ what: 'tool result sent to the model', text: content });
 		const items = JSON.parse(content) as Array<Record<string, unknown>>;
 		const expected = agentConversations().slice(0, turns.limit);
@@ -596,7 +552,7 @@ export async function aiTrack(ctx: AiTrackContext): Promise<void> {
  * Download Recording neither offered on the tool nor run by it.
  */
 async function selectedFieldsAgentChecks(
-	ctx: AiTrackContext,
+	ctx: TrackContext,
 	o: {
 		n8n: N8n;
 		sandbox: Sandbox;
@@ -610,23 +566,15 @@ async function selectedFieldsAgentChecks(
 	const agentConversations = () =>
 		sandbox.control.conversations('A').filter((c) => c.agent_id === agentId);
 	sandbox.control.clearRequests();
-	const selectedRan = await suite.check(T, checks.selectedRun, async () => {
-		const response = await fetch(`${n8n.baseUrl}/webhook/${SELECTED_WEBHOOK_PATH}`, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify({ question: 'Who called, and what did they want?' }),
-		});
-		const body = await response.text();
-		ctx.outputs.push({ what: 'selected-fields agent webhook answer', text: body });
-		assert.equal(response.status, 200, body);
-		assert.deepEqual(selectedModel.unexpected, []);
-		assert.equal(
-			selectedModel.requests.length,
-			2,
-			`${selectedModel.requests.length} model requests`,
-		);
-		assert.match(body, /Three callers, with what each wanted/);
-	});
+	const selectedRan = await suite.check(
+		T,
+		checks.selectedRun,
+		async () =>
+			await askAgent(ctx, `${n8n.baseUrl}/webhook/${SELECTED_WEBHOOK_PATH}`, selectedModel, {
+				question: 'Who called, and what did they want?',
+				answer: /Three callers, with what each wanted/,
+			}),
+	);
 	if (!selectedRan) {
 		suite.skip(
 			T,
@@ -660,12 +608,7 @@ async function selectedFieldsAgentChecks(
 		return `${content.length} characters: ${content.slice(0, 140)}…`;
 	});
 	await suite.check(T, checks.selectedNoRecording, async () => {
-		await n8n.rest.setupOwner({
-			email: 'e2e-ai@example.com',
-			password: 'E2e-passw0rd!',
-			firstName: 'E2E',
-			lastName: 'AI',
-		});
+		await n8n.rest.setupOwner(ctx.owner);
 		const types = await n8n.rest.nodeTypes<NodeTypeDescription>();
 		const { NodeHelpers } = createRequire(
 			join(ctx.install.dir, 'node_modules', 'n8n', 'package.json'),

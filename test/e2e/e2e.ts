@@ -18,15 +18,17 @@ import {
 	nodeItems,
 	nodeOutput,
 	tail,
+	until,
 	type BinaryFile,
 	type ExecuteResult,
 	type N8nInstall,
 	type N8nLine,
-	type RunData,
+	type N8nOptions,
 } from '../../tools/n8n';
 import { startSink, type Sink } from './lib/sink';
-import { Suite } from './lib/suite';
+import { Suite, type TrackContext } from './lib/suite';
 import {
+	credential,
 	CREDENTIALS,
 	errorsWorkflow,
 	failingWorkflow,
@@ -104,11 +106,28 @@ async function newSandbox(): Promise<Sandbox> {
 function credentialsFor(sandbox: Sandbox) {
 	const { readWrite, readOnly, revoked, otherAccount } = sandbox.keys;
 	const perItem = `={{ ${JSON.stringify({ alpha: readWrite, bravo: otherAccount })}[$json.account] }}`;
-	return Object.entries({ readWrite, readOnly, revoked, perItem }).map(([name, apiKey]) => ({
-		...CREDENTIALS[name as keyof typeof CREDENTIALS],
-		type: 'ringReadyApi',
-		data: { apiKey, baseUrl: sandbox.url },
-	}));
+	return Object.entries({ readWrite, readOnly, revoked, perItem }).map(([name, apiKey]) =>
+		credential(CREDENTIALS[name as keyof typeof CREDENTIALS], 'ringReadyApi', {
+			apiKey,
+			baseUrl: sandbox.url,
+		}),
+	);
+}
+
+/** Every n8n of the run: in <workDir>/<folder>, the package installed, stopped at the end. */
+const instances: N8n[] = [];
+async function newN8n(folder: string, options: Partial<N8nOptions> = {}): Promise<N8n> {
+	const n8n = new N8n({
+		install,
+		userFolder: join(workDir, folder),
+		onSpawn: recordPid,
+		...options,
+	});
+	await n8n.allocatePorts();
+	n8n.installPackage(packageDir);
+	cleanups.push(() => n8n.stop());
+	instances.push(n8n);
+	return n8n;
 }
 
 /** The installed copy must list only files that exist (n8n refuses the whole package otherwise). */
@@ -120,16 +139,23 @@ function packageProblems(dir: string): string[] {
 	return listed.filter((file) => !existsSync(join(dir, file)));
 }
 
-function installInto(n8n: N8n): void {
-	n8n.installPackage(packageDir);
-}
-
 /** `n8n execute` of one workflow; what it printed is scanned for API keys at the end. */
 async function execute(T: string, n8n: N8n, workflowId: string, what: string) {
 	suite.log(T, `n8n execute: ${what}`);
 	const result = await n8n.execute(workflowId);
 	outputs.push({ what: `execute ${what}`, text: `${result.stdout}\n${result.stderr}` });
 	return result;
+}
+
+/** `n8n execute` of one workflow and the check "<what> workflow runs"; its result when that passed. */
+async function executeChecked(T: string, n8n: N8n, workflowId: string, what: string) {
+	const result = await execute(T, n8n, workflowId, what);
+	const ran = await suite.check(T, `${what} workflow runs (n8n execute exits 0)`, () => {
+		assertExitedOk(result);
+		assert.ok(result.run, 'no run data in the output');
+		return `${(result.ms / 1000).toFixed(1)} s`;
+	});
+	return ran ? result : undefined;
 }
 
 /**
@@ -180,8 +206,7 @@ function conversationRequests(sandbox: Sandbox, key?: string) {
 async function execTrack(): Promise<void> {
 	const T = 'exec';
 	const sandbox = await newSandbox();
-	const n8n = new N8n({ install, userFolder: join(workDir, 'exec'), onSpawn: recordPid });
-	await n8n.allocatePorts();
+	const n8n = await newN8n('exec');
 	const agentId = sandbox.agentIds.A[0];
 	const otherAgentId = sandbox.agentIds.A[1];
 	// Three conversations of this agent "now", so that "since last week" has something to find.
@@ -193,7 +218,6 @@ async function execTrack(): Promise<void> {
 		T,
 		'credentials and workflows import into n8n (n8n import:*)',
 		async () => {
-			installInto(n8n);
 			await n8n.importCredentials(credentialsFor(sandbox));
 			await n8n.importWorkflows([
 				readsWorkflow({ conversationId: someConversation.id, agentId }),
@@ -220,14 +244,9 @@ async function execTrack(): Promise<void> {
 		count: 1,
 		path: '/api/v1/conversations',
 	});
-	const reads = await execute(T, n8n, 'e2eReadsWorkflow', 'reads');
+	const reads = await executeChecked(T, n8n, 'e2eReadsWorkflow', 'reads');
 	const readLog = sandbox.control.requests().log;
-	const readsRan = await suite.check(T, 'reads workflow runs (n8n execute exits 0)', () => {
-		assertExitedOk(reads);
-		assert.ok(reads.run, 'no run data in the output');
-		return `${(reads.ms / 1000).toFixed(1)} s`;
-	});
-	if (readsRan) {
+	if (reads) {
 		const all = sandbox.control.conversations('A');
 		await suite.check(
 			T,
@@ -340,13 +359,9 @@ async function execTrack(): Promise<void> {
 	sandbox.control.clearRequests();
 	const faqBefore = { ...sandbox.control.agent(agentId)!.faq };
 	const agentBefore = sandbox.control.agent(agentId)!;
-	const writes = await execute(T, n8n, 'e2eWritesWorkflo', 'writes');
+	const writes = await executeChecked(T, n8n, 'e2eWritesWorkflo', 'writes');
 	const writeLog = sandbox.control.requests().log;
-	const writesRan = await suite.check(T, 'writes workflow runs (n8n execute exits 0)', () => {
-		assertExitedOk(writes);
-		return `${(writes.ms / 1000).toFixed(1)} s`;
-	});
-	if (writesRan) {
+	if (writes) {
 		await suite.check(T, 'Agent › Update changes only the fields sent', () => {
 			const [result] = nodeOutput(writes.run, 'Update Agent');
 			assert.equal(result.id, agentId);
@@ -503,13 +518,9 @@ async function execTrack(): Promise<void> {
 		method: 'PATCH',
 		holdMs: 1_500,
 	});
-	const many = await execute(T, n8n, 'e2eManyItemsFlow', 'many items');
+	const many = await executeChecked(T, n8n, 'e2eManyItemsFlow', 'many-items');
 	const manyLog = sandbox.control.requests().log;
-	const manyRan = await suite.check(T, 'many-items workflow runs (n8n execute exits 0)', () => {
-		assertExitedOk(many);
-		assert.ok(many.run, 'no run data in the output');
-	});
-	if (manyRan) {
+	if (many) {
 		const alpha = keyPrefix(sandbox.keys.readWrite);
 		const bravo = keyPrefix(sandbox.keys.otherAccount);
 		await suite.check(
@@ -614,13 +625,9 @@ async function recordingChecks(
 	ids: ReturnType<typeof recordingCase>,
 ): Promise<void> {
 	sandbox.control.clearRequests();
-	const result = await execute(T, n8n, 'e2eRecordingFlow', 'download recording');
+	const result = await executeChecked(T, n8n, 'e2eRecordingFlow', 'download-recording');
 	const recordingLog = sandbox.control.recordingRequests();
-	const ran = await suite.check(T, 'download-recording workflow runs (n8n execute exits 0)', () => {
-		assertExitedOk(result);
-		assert.ok(result.run, 'no run data in the output');
-	});
-	if (!ran) {
+	if (!result) {
 		suite.skip(T, ['download recording'], 'the download-recording workflow failed');
 		return;
 	}
@@ -764,9 +771,7 @@ interface NodeTypeDescription {
 async function serverTrack(sink: Sink): Promise<void> {
 	const T = 'server';
 	const sandbox = await newSandbox();
-	const n8n = new N8n({ install, userFolder: join(workDir, 'server'), onSpawn: recordPid });
-	await n8n.allocatePorts();
-	cleanups.push(() => n8n.stop());
+	const n8n = await newN8n('server');
 	const examplesDir = join(ROOT, 'examples');
 	const examples = existsSync(examplesDir)
 		? readdirSync(examplesDir)
@@ -777,20 +782,18 @@ async function serverTrack(sink: Sink): Promise<void> {
 				}))
 		: [];
 	const triggers = triggerWorkflows(sink.url, 'legacy');
-	installInto(n8n);
 	const setupOk = await suite.check(
 		T,
 		'credentials, trigger workflow and examples import; trigger published',
 		async () => {
 			// The examples use the credential `npm run dev` creates; here one of the same name points at this sandbox.
+			const examplesCredential = { id: 'ringreadySandbox', name: 'RingReady Sandbox' };
 			await n8n.importCredentials([
 				...credentialsFor(sandbox),
-				{
-					id: 'ringreadySandbox',
-					name: 'RingReady Sandbox',
-					type: 'ringReadyApi',
-					data: { apiKey: sandbox.keys.readWrite, baseUrl: sandbox.url },
-				},
+				credential(examplesCredential, 'ringReadyApi', {
+					apiKey: sandbox.keys.readWrite,
+					baseUrl: sandbox.url,
+				}),
 			]);
 			await n8n.importWorkflows([...triggers.all, ...examples.map((example) => example.workflow)]);
 			for (const workflow of triggers.all) await n8n.activate(workflow.id);
@@ -998,45 +1001,24 @@ async function serverTrack(sink: Sink): Promise<void> {
 	async function fetchTestEvent() {
 		await suite.check(T, triggerChecks.at(-1)!, async () => {
 			const newest = sandbox.control.conversations('A')[0]; // the highest id: what Fetch Test Event shows
-			const stored = await n8n.rest.call<Workflow>('GET', `/rest/workflows/${triggers.plain.id}`);
-			const run = await n8n.rest.call<{ executionId?: string; waitingForWebhook?: boolean }>(
-				'POST',
-				`/rest/workflows/${triggers.plain.id}/run`,
+			const trigger = { name: 'New Conversation' };
+			const run = await n8n.testRun(
+				triggers.plain.id,
 				{
-					workflowData: stored,
-					triggerToStartFrom: { name: 'New Conversation' },
-					destinationNode: { nodeName: 'New Conversation', mode: 'inclusive' },
+					triggerToStartFrom: trigger,
+					destinationNode: { nodeName: trigger.name, mode: 'inclusive' },
 				},
+				30_000,
 			);
-			assert.ok(run.executionId, `no execution id: ${JSON.stringify(run)}`);
-			const deadline = Date.now() + 30_000;
-			let execution: { finished?: boolean; status?: string; data?: string } = {};
-			let data: RunData['data'] | undefined;
-			while (Date.now() < deadline) {
-				execution = await n8n.rest.call('GET', `/rest/executions/${run.executionId}`);
-				data = execution.data
-					? (n8n.flatted().parse(execution.data) as RunData['data'])
-					: undefined;
-				// n8n 1.x saves an execution's status and its data in two writes: wait for both.
-				const ended = execution.status && !['new', 'running', 'waiting'].includes(execution.status);
-				if (ended && (execution.status !== 'success' || data?.resultData?.runData)) break;
-				await delay(300);
-			}
-			assert.equal(
-				execution.status,
-				'success',
-				`execution ${run.executionId} status ${execution.status}`,
-			);
-			assert.ok(data?.resultData?.runData, `execution ${run.executionId} has no run data`);
-			const items = nodeOutput({ data } as RunData, 'New Conversation');
-			outputs.push({ what: 'fetch test event', text: execution.data ?? '' });
+			outputs.push({ what: 'fetch test event', text: run.text });
+			const items = nodeOutput(run, 'New Conversation');
 			assert.equal(items.length, 1, `${items.length} items`);
 			assert.equal(
 				items[0].id,
 				newest.id,
 				`got conversation ${String(items[0].id)}, the newest is ${newest.id}`,
 			);
-			assert.ok(!data.resultData.runData.Sink, 'Fetch Test Event also ran the following node');
+			assert.ok(!run.data.resultData.runData.Sink, 'Fetch Test Event also ran the following node');
 			return `conversation ${newest.id}`;
 		});
 	}
@@ -1059,16 +1041,8 @@ async function durableTrack(sink: Sink): Promise<void> {
 	const T = 'durable';
 	const names = triggerCheckNames('durable');
 	const sandbox = await newSandbox();
-	const n8n = new N8n({
-		install,
-		userFolder: join(workDir, 'durable'),
-		onSpawn: recordPid,
-		env: DURABLE_SCHEDULER_ENV,
-	});
-	await n8n.allocatePorts();
-	cleanups.push(() => n8n.stop());
+	const n8n = await newN8n('durable', { env: DURABLE_SCHEDULER_ENV });
 	const triggers = triggerWorkflows(sink.url, 'durable');
-	installInto(n8n);
 	const ready = await suite.check(
 		T,
 		'trigger workflows published; n8n start with the durable scheduler',
@@ -1093,8 +1067,6 @@ async function durableTrack(sink: Sink): Promise<void> {
 		triggers,
 		serverStartedAt: Date.now(),
 	});
-	const log = readFileSync(n8n.logFile, 'utf8');
-	outputs.push({ what: 'n8n durable server log', text: log });
 }
 
 /** The trigger checks of one scheduler track, by name (skipped together when the setup fails). */
@@ -1160,6 +1132,9 @@ function emittedTo(sink: Sink, workflow: Workflow) {
 		.filter((body) => body.mode !== 'manual' && body.mode !== 'test');
 }
 
+const idsEmitted = (sink: Sink, workflow: Workflow) =>
+	emittedTo(sink, workflow).map((body) => Number(body.conversation?.id));
+
 const sorted = (ids: number[]) => [...ids].sort((a, b) => a - b);
 
 /** The sequence number of the sandbox's latest request (0: none yet). */
@@ -1177,25 +1152,22 @@ async function waitForConversationsPoll(
 	what: string,
 ) {
 	const deadline = Date.now() + timeoutMs;
-	while (Date.now() < deadline) {
-		const polls = conversationRequests(sandbox, key).filter((entry) => entry.seq > after);
-		if (polls.length > 0) {
-			const quiet = async () => {
-				const before = lastRequestSeq(sandbox);
-				await delay(1000);
-				const pending = sandbox.control
-					.requests()
-					.log.some((entry) => entry.status === null && !entry.dropped);
-				return !pending && lastRequestSeq(sandbox) === before;
-			};
-			while (!(await quiet())) {
-				if (Date.now() > deadline) break;
-			}
-			return polls[0];
-		}
-		await delay(250);
-	}
-	throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+	const poll = await until(
+		() => conversationRequests(sandbox, key).find((entry) => entry.seq > after),
+		timeoutMs,
+		what,
+	);
+	const quiet = async () => {
+		const before = lastRequestSeq(sandbox);
+		await delay(1000);
+		const log = sandbox.control.requests().log;
+		return (
+			!log.some((entry) => entry.status === null && !entry.dropped) &&
+			(log.at(-1)?.seq ?? 0) === before
+		);
+	};
+	await until(quiet, Math.max(0, deadline - Date.now()), what, 0).catch(() => undefined);
+	return poll;
 }
 
 /**
@@ -1217,10 +1189,9 @@ async function triggerScenario(
 	const waitForPoll = async (key: string, after: number, timeoutMs: number, what: string) =>
 		await waitForConversationsPoll(sandbox, key, after, timeoutMs, what);
 	const emittedBy = (workflow: Workflow) => emittedTo(sink, workflow);
-	const idsOf = (workflow: Workflow) =>
-		emittedBy(workflow).map((body) => Number(body.conversation?.id));
+	const idsOf = (workflow: Workflow) => idsEmitted(sink, workflow);
 	const waitForIds = async (workflow: Workflow, ids: number[], what: string) =>
-		await sink.waitFor(() => ids.every((id) => idsOf(workflow).includes(id)), 20_000, what);
+		await until(() => ids.every((id) => idsOf(workflow).includes(id)), 20_000, what, 100);
 	const plainKey = sandbox.keys.readOnly;
 	const transcriptKey = sandbox.keys.readWrite;
 
@@ -1246,10 +1217,11 @@ async function triggerScenario(
 	const batches: number[][] = [[...burst, ...forTranscripts].map((c) => c.id)];
 	const transcriptsDone = (async () =>
 		await suite.check(T, names[2], async () => {
-			await sink.waitFor(
+			await until(
 				() => idsOf(triggers.transcripts).length >= 3,
 				4 * 75_000,
 				'the three conversations of the transcripts workflow',
+				100,
 			);
 			await delay(1500);
 			const bodies = emittedBy(triggers.transcripts);
@@ -1355,8 +1327,7 @@ async function underLoad(
 ) {
 	const { sandbox, sink, triggers } = track;
 	const emittedBy = (workflow: Workflow) => emittedTo(sink, workflow);
-	const idsOf = (workflow: Workflow) =>
-		emittedBy(workflow).map((body) => Number(body.conversation?.id));
+	const idsOf = (workflow: Workflow) => idsEmitted(sink, workflow);
 	const detailRequests = (ids: number[]) =>
 		sandbox.control
 			.requests()
@@ -1370,10 +1341,11 @@ async function underLoad(
 		const t0 = Date.now();
 		const burst = sandbox.control.addConversations({ count: 40, agentId: 9 }).map((c) => c.id);
 		try {
-			await sink.waitFor(
+			await until(
 				() => burst.every((id) => idsOf(triggers.transcripts).includes(id)),
 				6 * 75_000,
 				'the burst with transcripts',
+				100,
 			);
 			await delay(1500);
 		} finally {
@@ -1406,10 +1378,11 @@ async function underLoad(
 		const [before, odd, after] = sandbox.control.addConversations({ count: 3, account });
 		sandbox.control.overwriteConversation(odd.id, { started_at: '2026-12-03 16:47:00' }, account);
 		const added = [before.id, odd.id, after.id];
-		await sink.waitFor(
+		await until(
 			() => added.every((id) => idsOf(triggers.plain).includes(id)),
 			3 * 75_000,
 			'the three conversations, one with an unreadable started_at',
+			100,
 		);
 		await delay(1500);
 		const bodies = emittedBy(triggers.plain).filter((body) =>
@@ -1438,11 +1411,12 @@ async function underLoad(
 			.addConversations({ count: 600, agentId: BACKLOG_AGENT })
 			.map((c) => c.id);
 		try {
-			await sink.waitFor(
+			await until(
 				() => backlog.every((id) => idsOf(triggers.backlog).includes(id)),
 				// Each pass over a window this deep lists its pages again, 2 per durable poll.
 				14 * 75_000,
 				'the backlog',
+				100,
 			);
 			await delay(1500);
 		} finally {
@@ -1493,16 +1467,9 @@ async function main(): Promise<void> {
 			assert.deepEqual(missing, [], `missing from the tarball: ${missing.join(', ')}`);
 		},
 	);
-	const ctx = {
-		suite,
-		install,
-		workDir,
-		newSandbox,
-		credentialsFor,
-		installInto,
-		recordPid,
-		cleanups,
-		outputs,
+	const ctx: TrackContext = {
+		...{ suite, install, workDir, sink, owner: OWNER, cleanups, outputs },
+		...{ newSandbox, newN8n, credentialsFor, waitForPoll: waitForConversationsPoll },
 	};
 	const tracks: Record<string, () => Promise<void>> = {
 		server: () => serverTrack(sink),
@@ -1510,16 +1477,7 @@ async function main(): Promise<void> {
 		exec: () => leadersUp.then(execTrack),
 		origins: () => leadersUp.then(() => originsTrack(ctx)),
 		example: () => leadersUp.then(() => aiThenExamplesTrack(ctx)),
-		lifecycle: () =>
-			leadersUp.then(() =>
-				lifecycleTrack({
-					...ctx,
-					line,
-					sink,
-					owner: OWNER,
-					waitForPoll: waitForConversationsPoll,
-				}),
-			),
+		lifecycle: () => leadersUp.then(() => lifecycleTrack(ctx)),
 	};
 	const wanted = Object.keys(tracks).filter(
 		(name) => runs(name) && (name !== 'durable' || line === 2),
@@ -1534,9 +1492,8 @@ async function main(): Promise<void> {
 		),
 	);
 	await suite.check('main', 'no API key appears in any n8n output, log or REST answer', () => {
-		const serverLog = join(workDir, 'server', 'n8n.log');
-		if (existsSync(serverLog))
-			outputs.push({ what: 'n8n server log', text: readFileSync(serverLog, 'utf8') });
+		for (const { logFile } of instances)
+			if (existsSync(logFile)) outputs.push({ what: logFile, text: readFileSync(logFile, 'utf8') });
 		assert.deepEqual(secretLeaks(outputs, secrets, keyPrefix), []);
 		return `${outputs.length} outputs scanned`;
 	});

@@ -5,15 +5,16 @@
  * example in ai.ts. An example file no check runs fails as "not run".
  */
 import assert from 'assert/strict';
-import { readdirSync, readFileSync } from 'fs';
+import { readdirSync } from 'fs';
 import { join, resolve } from 'path';
 
 import { type ConversationDetail, type RequestLogEntry } from '../sandbox';
 import { startScriptedModel, type ChatRequest, type ScriptedModel } from '../llm/scripted-model';
-import { delay, N8n, nodeOutput, type RunData } from '../../tools/n8n';
-import { aiTrack, type AiTrackContext } from './ai';
+import { delay, nodeOutput, until, type N8n, type RunData } from '../../tools/n8n';
+import { aiTrack } from './ai';
+import type { TrackContext } from './lib/suite';
 import { startStandIns, HUBSPOT_HOST, SLACK_HOST, type StandIns } from './lib/stand-ins';
-import type { Workflow, WorkflowNode } from './workflows';
+import { credential, loadExample, type Workflow } from './workflows';
 import { FAQ_LIMITS } from '../../nodes/RingReady/shared/contract';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -61,32 +62,20 @@ function searchedNumbers(body: unknown): unknown[] {
 	return filterGroups.flatMap((group) => (group.filters ?? []).map((filter) => filter.value));
 }
 
-interface ExampleNode extends WorkflowNode {
-	webhookId?: string;
-}
-
-interface Example extends Omit<Workflow, 'nodes'> {
-	nodes: ExampleNode[];
-}
-
-function loadExample(file: string): Example {
-	return JSON.parse(readFileSync(join(ROOT, 'examples', file), 'utf8')) as Example;
-}
-
-function nodeNamed(workflow: Example, name: string): ExampleNode {
+function nodeNamed(workflow: Workflow, name: string): Workflow['nodes'][number] {
 	const node = workflow.nodes.find((n) => n.name === name);
 	if (!node) throw new Error(`the example has no node "${name}"`);
 	return node;
 }
 
 /** What a user does after importing: pick a credential in each node that needs one. */
-function withCredentials(workflow: Example, byType: Record<string, Record<string, unknown>>) {
+function withCredentials(workflow: Workflow, byType: Record<string, Record<string, unknown>>) {
 	return {
 		...workflow,
 		nodes: workflow.nodes.map((node) =>
 			byType[node.type] ? { ...node, credentials: byType[node.type] } : node,
 		),
-	} as Example;
+	} as Workflow;
 }
 
 /**
@@ -94,7 +83,7 @@ function withCredentials(workflow: Example, byType: Record<string, Record<string
  * (the other RingReady nodes follow it), unpin the sample conversations to read real ones, and, for
  * `approve` false, flip the documented switch (Settings › approveBeforeSaving) to save unattended.
  */
-function improveSetUp(workflow: Example, agent: { id: number; name: string }, approve: boolean) {
+function improveSetUp(workflow: Workflow, agent: { id: number; name: string }, approve: boolean) {
 	const nodes = workflow.nodes.map((node) => {
 		if (node.name === 'Current Agent and FAQ') {
 			const agentId = {
@@ -121,56 +110,16 @@ function improveSetUp(workflow: Example, agent: { id: number; name: string }, ap
 	});
 	nodeNamed(workflow, 'Current Agent and FAQ');
 	nodeNamed(workflow, 'Settings');
-	return { ...workflow, nodes, pinData: {} } as Example;
+	return { ...workflow, nodes, pinData: {} } as Workflow;
 }
 
-/** A test run as the editor's "Execute workflow" starts it, then its execution once finished. */
-async function testRun(
+/** A test run as the editor's "Execute workflow" starts it; `onWaiting` resumes a Wait node. */
+const testRun = async (
 	n8n: N8n,
 	workflowId: string,
-	triggerName: string,
-	timeoutMs: number,
-	/** Called once when the execution waits (a Wait node); it resumes it. */
+	trigger: string,
 	onWaiting?: (executionId: string, data: RunData['data']) => Promise<void>,
-): Promise<RunData> {
-	const stored = await n8n.rest.call<Workflow>('GET', `/rest/workflows/${workflowId}`);
-	const run = await n8n.rest.call<{ executionId?: string; waitingForWebhook?: boolean }>(
-		'POST',
-		`/rest/workflows/${workflowId}/run`,
-		{ workflowData: stored, triggerToStartFrom: { name: triggerName } },
-	);
-	assert.ok(run.executionId, `no execution id: ${JSON.stringify(run)}`);
-	const deadline = Date.now() + timeoutMs;
-	let execution: { status?: string; data?: string } = {};
-	let data: RunData['data'] | undefined;
-	while (Date.now() < deadline) {
-		execution = await n8n.rest.call('GET', `/rest/executions/${run.executionId}`);
-		// n8n 1.x can answer a finished status while the execution's data is still "[]" (not stored yet).
-		const done = execution.status && !['new', 'running', 'waiting'].includes(execution.status);
-		data = execution.data
-			? (n8n.flatted().parse(execution.data) as RunData['data'] | undefined)
-			: undefined;
-		if (done && data?.resultData) break;
-		if (execution.status === 'waiting' && onWaiting && data?.resultData) {
-			const resume = onWaiting;
-			onWaiting = undefined;
-			await resume(run.executionId, data);
-		}
-		await delay(300);
-	}
-	if (!data?.resultData)
-		throw new Error(
-			`execution ${run.executionId} (${execution.status}) has no run data after ${timeoutMs / 1000} s: ${JSON.stringify(execution).slice(0, 300)}`,
-		);
-	const result = { status: execution.status, data } as RunData;
-	if (execution.status !== 'success') {
-		const error = data.resultData?.error;
-		throw new Error(
-			`execution ${run.executionId} ended "${execution.status}": ${error?.node?.name ?? ''} ${error?.message ?? ''} ${error?.description ?? ''}`,
-		);
-	}
-	return result;
-}
+) => await n8n.testRun(workflowId, { triggerToStartFrom: { name: trigger } }, 120_000, onWaiting);
 
 /**
  * The address of the form a waiting Wait node shows: n8n 2.x puts it (signed) in the node's run
@@ -196,12 +145,12 @@ function promptOf(request: ChatRequest): string {
 }
 
 /** The ai track, then this one (one n8n more at a time on a two-core machine). */
-export async function aiThenExamplesTrack(ctx: AiTrackContext): Promise<void> {
+export async function aiThenExamplesTrack(ctx: TrackContext): Promise<void> {
 	await aiTrack(ctx).catch((error: unknown) => ctx.suite.skip('ai', ['ai track'], String(error)));
 	await examplesTrack(ctx);
 }
 
-export async function examplesTrack(ctx: AiTrackContext): Promise<void> {
+export async function examplesTrack(ctx: TrackContext): Promise<void> {
 	const { suite } = ctx;
 	const sandbox = await ctx.newSandbox();
 	const improveExample = loadExample(EXAMPLES.improve);
@@ -267,14 +216,7 @@ export async function examplesTrack(ctx: AiTrackContext): Promise<void> {
 	const standIns: StandIns = await startStandIns(join(ctx.workDir, 'examples-certs'));
 	ctx.cleanups.push(() => standIns.close());
 
-	const n8n = new N8n({
-		install: ctx.install,
-		userFolder: join(ctx.workDir, 'examples'),
-		onSpawn: ctx.recordPid,
-		env: standIns.env,
-	});
-	await n8n.allocatePorts();
-	ctx.cleanups.push(() => n8n.stop());
+	const n8n = await ctx.newN8n('examples', { env: standIns.env });
 
 	const improveName = (what: string) => `${EXAMPLES.improve}: ${what}`;
 	const checks = {
@@ -353,36 +295,22 @@ export async function examplesTrack(ctx: AiTrackContext): Promise<void> {
 		T,
 		'examples: credentials filled in (RingReady, OpenAI → scripted model, Slack and HubSpot → stand-ins); Slack and HubSpot examples published; n8n started',
 		async () => {
-			ctx.installInto(n8n);
+			const apiKey = 'sk-scripted-e2e';
 			await n8n.importCredentials([
-				{
-					...SANDBOX_CREDENTIAL,
-					type: 'ringReadyApi',
-					data: { apiKey: sandbox.keys.readWrite, baseUrl: sandbox.url },
-				},
-				{
-					...OPENAI_IMPROVE,
-					type: 'openAiApi',
-					data: { apiKey: 'sk-scripted-e2e', url: improveModel.url },
-				},
-				{
-					...OPENAI_AGENT,
-					type: 'openAiApi',
-					data: { apiKey: 'sk-scripted-e2e', url: agentModel.url },
-				},
-				{ ...SLACK_CREDENTIAL, type: 'slackApi', data: { accessToken: SLACK_TOKEN } },
-				{ ...HUBSPOT_CREDENTIAL, type: 'hubspotAppToken', data: { appToken: HUBSPOT_TOKEN } },
+				credential(SANDBOX_CREDENTIAL, 'ringReadyApi', {
+					apiKey: sandbox.keys.readWrite,
+					baseUrl: sandbox.url,
+				}),
+				credential(OPENAI_IMPROVE, 'openAiApi', { apiKey, url: improveModel.url }),
+				credential(OPENAI_AGENT, 'openAiApi', { apiKey, url: agentModel.url }),
+				credential(SLACK_CREDENTIAL, 'slackApi', { accessToken: SLACK_TOKEN }),
+				credential(HUBSPOT_CREDENTIAL, 'hubspotAppToken', { appToken: HUBSPOT_TOKEN }),
 			]);
 			await n8n.importWorkflows([improve, improveUnattended, slack, hubspot, agentExample]);
 			await n8n.activate(slack.id);
 			await n8n.activate(hubspot.id);
 			await n8n.start();
-			await n8n.rest.setupOwner({
-				email: 'examples@example.com',
-				password: 'E2e-passw0rd!',
-				firstName: 'Example',
-				lastName: 'Runner',
-			});
+			await n8n.rest.setupOwner(ctx.owner);
 			return n8n.baseUrl;
 		},
 	);
@@ -398,15 +326,11 @@ export async function examplesTrack(ctx: AiTrackContext): Promise<void> {
 	const isSlackPoll = (entry: RequestLogEntry) =>
 		entry.path === '/api/v1/conversations' && !entry.query.channel && !entry.query.agent_id;
 	// Both triggers' activation polls, then the conversations they must find at their next poll.
-	const triggersArmed = await (async () => {
-		const deadline = Date.now() + 60_000;
-		while (Date.now() < deadline) {
-			const polls = listRequests();
-			if (polls.some(isHubspotPoll) && polls.some(isSlackPoll)) return true;
-			await delay(250);
-		}
-		return false;
-	})();
+	const triggersArmed = await until(
+		() => listRequests().some(isHubspotPoll) && listRequests().some(isSlackPoll),
+		60_000,
+		'the activation polls',
+	).catch(() => false);
 	await delay(1500);
 	const webChatAgent = sandbox.control
 		.agents('A')
@@ -449,7 +373,6 @@ export async function examplesTrack(ctx: AiTrackContext): Promise<void> {
 				n8n,
 				improve.id,
 				'Every Monday Morning',
-				120_000,
 				async (executionId, data) => {
 					faqWhileWaiting = { ...sandbox.control.agent(improveAgentId)!.faq };
 					writesBeforeApproval = improveLog().filter((entry) => entry.method === 'PATCH').length;
@@ -606,7 +529,7 @@ export async function examplesTrack(ctx: AiTrackContext): Promise<void> {
 			body: JSON.stringify({ faq: Object.fromEntries(fullFaq.map((e) => [e.question, e.answer])) }),
 		});
 		assert.equal(filled.status, 200, 'the FAQ could not be filled');
-		const run = await testRun(n8n, improveUnattended.id, 'Every Monday Morning', 120_000);
+		const run = await testRun(n8n, improveUnattended.id, 'Every Monday Morning');
 		assert.equal(
 			run.data.resultData.runData['Wait for Approval'],
 			undefined,
@@ -630,7 +553,7 @@ export async function examplesTrack(ctx: AiTrackContext): Promise<void> {
 	// --- AI agent example: a chat message -------------------------------------------------------------
 	const agentLogStart = sandbox.control.requests().log.at(-1)?.seq ?? 0;
 	await suite.check(T, checks.agent, async () => {
-		const run = await testRun(n8n, agentExample.id, chatTrigger.name, 120_000);
+		const run = await testRun(n8n, agentExample.id, chatTrigger.name);
 		const [out] = nodeOutput(run, 'Receptionist Coach');
 		assert.equal(out.output, agentAnswer);
 		assert.equal(agentModel.requests.length, 2, `${agentModel.requests.length} model requests`);
@@ -689,15 +612,14 @@ export async function examplesTrack(ctx: AiTrackContext): Promise<void> {
 	} else {
 		const slackCalls = () => standIns.calls.filter((call) => call.host === SLACK_HOST);
 		const hubspotCalls = () => standIns.calls.filter((call) => call.host === HUBSPOT_HOST);
-		const arrived = standIns
-			.waitFor(
-				() =>
-					slackCalls().length >= 3 &&
-					hubspotCalls().filter((call) => call.path === ENGAGEMENTS).length >= 2,
-				140_000,
-				'the Slack and HubSpot calls',
-			)
-			.then(async () => await delay(3000));
+		const arrived = until(
+			() =>
+				slackCalls().length >= 3 &&
+				hubspotCalls().filter((call) => call.path === ENGAGEMENTS).length >= 2,
+			140_000,
+			'the Slack and HubSpot calls',
+			100,
+		).then(async () => await delay(3000));
 		await suite.check(T, checks.slack, async () => {
 			await arrived;
 			const calls = slackCalls();
@@ -815,5 +737,4 @@ export async function examplesTrack(ctx: AiTrackContext): Promise<void> {
 			return files.join(', ');
 		},
 	);
-	ctx.outputs.push({ what: 'n8n examples server log', text: readFileSync(n8n.logFile, 'utf8') });
 }

@@ -8,29 +8,17 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'http';
 import type { AddressInfo } from 'net';
 import { join } from 'path';
 
-import { N8n, nodeItems, type RunData } from '../../tools/n8n';
+import { nodeItems, type RunData } from '../../tools/n8n';
 import { recordingAudio, type Sandbox } from '../sandbox';
-import type { AiTrackContext } from './ai';
+import type { TrackContext as Context } from './lib/suite';
 import { startStandIns } from './lib/stand-ins';
-import { locator, OUTPUT_VERSION, ringReady, workflow, type Workflow } from './workflows';
+import { credential, locator, op, OUTPUT_VERSION, workflow, type Workflow } from './workflows';
 
 const T = 'origins';
 const API_HOST = 'api.ringready.example';
 const MEDIA_HOST = 'media.ringready.example';
 const LOCAL = { id: 'e2eOriginsLocal1', name: 'RingReady e2e origins (sandbox)' };
 const PUBLIC = { id: 'e2eOriginsPublic', name: 'RingReady e2e origins (public name)' };
-
-type Context = Pick<
-	AiTrackContext,
-	| 'suite'
-	| 'install'
-	| 'workDir'
-	| 'newSandbox'
-	| 'installInto'
-	| 'recordPid'
-	| 'cleanups'
-	| 'outputs'
->;
 
 /** A recording host on 127.0.0.2: serves one MP3 at any path and notes each request. */
 async function secondLoopbackHost(ctx: Context) {
@@ -63,17 +51,10 @@ function relayTo(sandbox: Sandbox) {
 	};
 }
 
-function getRecording(name: string, id: number, credential: { id: string; name: string }) {
-	return ringReady(
-		name,
-		{
-			resource: 'conversation',
-			operation: 'get',
-			conversationId: locator(id),
-			options: { downloadRecording: true },
-		},
-		{ credential, continueOnFail: true, typeVersion: OUTPUT_VERSION },
-	);
+function getRecording(name: string, id: number, ref: { id: string; name: string }) {
+	const parameters = { conversationId: locator(id), options: { downloadRecording: true } };
+	const options = { credential: ref, continueOnFail: true, typeVersion: OUTPUT_VERSION };
+	return op(name, 'conversation', 'get', parameters, options);
 }
 
 /** The first item a node output, with its files. */
@@ -121,17 +102,10 @@ export async function originsTrack(ctx: Context): Promise<void> {
 		recording_url: `https://${MEDIA_HOST}/r/metadata`,
 	});
 
+	const apiKey = sandbox.keys.readWrite;
 	const credentials = [
-		{
-			...LOCAL,
-			type: 'ringReadyApi',
-			data: { apiKey: sandbox.keys.readWrite, baseUrl: sandbox.url },
-		},
-		{
-			...PUBLIC,
-			type: 'ringReadyApi',
-			data: { apiKey: sandbox.keys.readWrite, baseUrl: `https://${API_HOST}` },
-		},
+		credential(LOCAL, 'ringReadyApi', { apiKey, baseUrl: sandbox.url }),
+		credential(PUBLIC, 'ringReadyApi', { apiKey, baseUrl: `https://${API_HOST}` }),
 	];
 	const workflows: Workflow[] = [
 		workflow('e2eOriginsFlow', 'e2e recording origins', [
@@ -142,10 +116,15 @@ export async function originsTrack(ctx: Context): Promise<void> {
 		]),
 		workflow('e2eOriginsSlow', 'e2e request time limit', [
 			[
-				ringReady(
+				op(
 					'Slow Conversation',
-					{ resource: 'conversation', operation: 'get', conversationId: locator(slow) },
-					{ credential: LOCAL, typeVersion: OUTPUT_VERSION },
+					'conversation',
+					'get',
+					{ conversationId: locator(slow) },
+					{
+						credential: LOCAL,
+						typeVersion: OUTPUT_VERSION,
+					},
 				),
 			],
 		]),
@@ -153,14 +132,7 @@ export async function originsTrack(ctx: Context): Promise<void> {
 			[getRecording('Redirect to 127.0.0.2', ssrf, LOCAL)],
 		]),
 	];
-	const n8n = new N8n({
-		install: ctx.install,
-		userFolder: join(ctx.workDir, 'origins'),
-		onSpawn: ctx.recordPid,
-		env: standIns.env,
-	});
-	await n8n.allocatePorts();
-	ctx.installInto(n8n);
+	const n8n = await ctx.newN8n('origins', { env: standIns.env });
 	await n8n.importCredentials(credentials);
 	await n8n.importWorkflows(workflows);
 
@@ -280,14 +252,10 @@ export async function originsTrack(ctx: Context): Promise<void> {
 		location: `${loopback2.url}/recordings/${ssrf}.mp3`,
 	});
 	const before = loopback2.seen.length;
-	const guarded = new N8n({
-		install: ctx.install,
-		userFolder: join(ctx.workDir, 'origins'),
-		onSpawn: ctx.recordPid,
+	const guarded = await ctx.newN8n('origins', {
 		encryptionKey: n8n.encryptionKey,
 		env: { N8N_SSRF_PROTECTION_ENABLED: 'true', N8N_SSRF_ALLOWED_IP_RANGES: '127.0.0.1/32' },
 	});
-	await guarded.allocatePorts();
 	const ssrfRun = await guarded.execute('e2eOriginsSsrf');
 	ctx.outputs.push({ what: 'execute ssrf', text: `${ssrfRun.stdout}\n${ssrfRun.stderr}` });
 	await suite.check(

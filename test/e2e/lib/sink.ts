@@ -11,12 +11,6 @@ export interface SinkEntry {
 export interface Sink {
 	url: string;
 	entries: SinkEntry[];
-	/** Resolves when `predicate` holds for the entries, or rejects after `timeoutMs`. */
-	waitFor(
-		predicate: (entries: SinkEntry[]) => boolean,
-		timeoutMs: number,
-		what: string,
-	): Promise<void>;
 	close(): Promise<void>;
 }
 
@@ -32,7 +26,6 @@ export function readBody(request: IncomingMessage): Promise<string> {
 
 export async function startSink(): Promise<Sink> {
 	const entries: SinkEntry[] = [];
-	const waiters = new Set<() => void>();
 	const server: Server = createServer((request, response) => {
 		void readBody(request).then((text) => {
 			let body: unknown = text;
@@ -44,7 +37,6 @@ export async function startSink(): Promise<Sink> {
 			entries.push({ at: Date.now(), path: request.url ?? '/', body });
 			response.writeHead(200, { 'content-type': 'application/json' });
 			response.end('{"ok":true}');
-			for (const wake of waiters) wake();
 		});
 	});
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
@@ -52,21 +44,6 @@ export async function startSink(): Promise<Sink> {
 	return {
 		url: `http://127.0.0.1:${port}`,
 		entries,
-		waitFor: (predicate, timeoutMs, what) =>
-			new Promise<void>((resolve, reject) => {
-				if (predicate(entries)) return resolve();
-				const wake = () => {
-					if (!predicate(entries)) return;
-					clearTimeout(timer);
-					waiters.delete(wake);
-					resolve();
-				};
-				const timer = setTimeout(() => {
-					waiters.delete(wake);
-					reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
-				}, timeoutMs);
-				waiters.add(wake);
-			}),
 		close: () =>
 			new Promise<void>((resolve) => {
 				server.close(() => resolve());

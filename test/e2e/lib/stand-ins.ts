@@ -43,7 +43,6 @@ export interface StandIns {
 	/** HubSpot's contacts: the ones a test added and the ones the workflows created. */
 	contacts: HubspotContact[];
 	addContact(properties: Record<string, string>): HubspotContact;
-	waitFor(predicate: () => boolean, timeoutMs: number, what: string): Promise<void>;
 	close(): Promise<void>;
 }
 
@@ -83,31 +82,22 @@ function json(response: ServerResponse, status: number, body: unknown): void {
 	response.end(JSON.stringify(body));
 }
 
-/** What the real APIs answer to the calls the examples make (the fields the nodes read). */
-function answer(
-	call: StandInCall,
-	index: number,
-	contacts: HubspotContact[],
-): { status: number; body: unknown } {
-	if (call.host === SLACK_HOST && call.method === 'POST' && call.path === '/api/chat.postMessage') {
-		const sent = (call.body ?? {}) as { channel?: string; text?: string };
+type Answer = (call: StandInCall, index: number, contacts: HubspotContact[]) => unknown;
+
+/** What the real APIs answer (200 unless said) to the calls the examples make: the fields the nodes read. */
+const ANSWERS: Record<string, Answer> = {
+	[`POST ${SLACK_HOST}/api/chat.postMessage`]: (call, index) => {
 		const ts = `${Math.floor(Date.now() / 1000)}.${String(index).padStart(6, '0')}`;
+		const { text } = (call.body ?? {}) as { text?: string };
 		return {
-			status: 200,
-			body: {
-				ok: true,
-				channel: 'C0CALLS0001',
-				ts,
-				message: { type: 'message', user: 'U0N8N', text: sent.text, ts },
-			},
+			ok: true,
+			channel: 'C0CALLS0001',
+			ts,
+			message: { type: 'message', user: 'U0N8N', text, ts },
 		};
-	}
-	if (
-		call.host === HUBSPOT_HOST &&
-		call.method === 'POST' &&
-		call.path === '/crm/v3/objects/contacts/search'
-	) {
-		// Filter groups are ORed, the filters in one group ANDed; only EQ, as the example asks.
+	},
+	// Filter groups are ORed, the filters in one group ANDed; only EQ, as the example asks.
+	[`POST ${HUBSPOT_HOST}/crm/v3/objects/contacts/search`]: (call, _, contacts) => {
 		const { filterGroups = [] } = (call.body ?? {}) as {
 			filterGroups?: Array<{
 				filters?: Array<{ propertyName: string; operator: string; value: unknown }>;
@@ -116,60 +106,41 @@ function answer(
 		const found = contacts.filter((contact) =>
 			filterGroups.some((group) =>
 				(group.filters ?? []).every(
-					(filter) =>
-						filter.operator === 'EQ' &&
-						contact.properties[filter.propertyName] === String(filter.value),
+					(f) => f.operator === 'EQ' && contact.properties[f.propertyName] === String(f.value),
 				),
 			),
 		);
-		return {
-			status: 200,
-			body: { total: found.length, results: found.slice(0, 1).map(asHubspotObject) },
-		};
-	}
-	if (
-		call.host === HUBSPOT_HOST &&
-		call.method === 'POST' &&
-		call.path === '/crm/v3/objects/contacts'
-	) {
+		return { total: found.length, results: found.slice(0, 1).map(asHubspotObject) };
+	},
+	[`POST ${HUBSPOT_HOST}/crm/v3/objects/contacts`]: (call, _, contacts) => {
 		const { properties = {} } = (call.body ?? {}) as { properties?: Record<string, unknown> };
-		const contact = addContact(
-			contacts,
-			Object.fromEntries(Object.entries(properties).map(([key, value]) => [key, String(value)])),
-		);
-		return { status: 201, body: asHubspotObject(contact) };
-	}
-	if (
-		call.host === HUBSPOT_HOST &&
-		call.method === 'POST' &&
-		call.path === '/engagements/v1/engagements'
-	) {
-		const sent = (call.body ?? {}) as Record<string, unknown>;
+		const strings = Object.entries(properties).map(([key, value]) => [key, String(value)]);
+		return asHubspotObject(addContact(contacts, Object.fromEntries(strings)));
+	},
+	[`POST ${HUBSPOT_HOST}/engagements/v1/engagements`]: (call, index) => {
+		const { associations = {}, metadata = {} } = (call.body ?? {}) as Record<string, unknown>;
 		const now = Date.now();
+		const engagement = { id: 90_000 + index, portalId: 1, active: true, type: 'CALL' };
 		return {
-			status: 200,
-			body: {
-				engagement: {
-					id: 90_000 + index,
-					portalId: 1,
-					active: true,
-					createdAt: now,
-					lastUpdated: now,
-					type: 'CALL',
-					timestamp: now,
-				},
-				associations: sent.associations ?? {},
-				metadata: sent.metadata ?? {},
-			},
+			engagement: { ...engagement, createdAt: now, lastUpdated: now, timestamp: now },
+			associations,
+			metadata,
 		};
-	}
-	return {
-		status: 404,
-		body:
-			call.host === SLACK_HOST
-				? { ok: false, error: 'unknown_method' }
-				: { status: 'error', message: `the stand-in has no ${call.method} ${call.path}` },
-	};
+	},
+};
+
+function answer(call: StandInCall, index: number, contacts: HubspotContact[]) {
+	const known = ANSWERS[`${call.method} ${call.host}${call.path}`];
+	if (known)
+		return {
+			status: call.path.endsWith('/contacts') ? 201 : 200,
+			body: known(call, index, contacts),
+		};
+	const body =
+		call.host === SLACK_HOST
+			? { ok: false, error: 'unknown_method' }
+			: { status: 'error', message: `the stand-in has no ${call.method} ${call.path}` };
+	return { status: 404, body };
 }
 
 function addContact(
@@ -204,7 +175,6 @@ export async function startStandIns(
 	const calls: StandInCall[] = [];
 	const refused: string[] = [];
 	const contacts: HubspotContact[] = [];
-	const waiters = new Set<() => void>();
 	const sockets = new Set<Socket>();
 
 	const handle = async (
@@ -232,7 +202,6 @@ export async function startStandIns(
 		calls.push(call);
 		const { status, body: reply } = answer(call, calls.length, contacts);
 		json(response, status, reply);
-		for (const wake of waiters) wake();
 	};
 
 	const tls = createHttpsServer({ key, cert }, (request, response) => {
@@ -287,21 +256,6 @@ export async function startStandIns(
 		refused,
 		contacts,
 		addContact: (properties) => addContact(contacts, properties),
-		waitFor: (predicate, timeoutMs, what) =>
-			new Promise<void>((resolve, reject) => {
-				if (predicate()) return resolve();
-				const wake = () => {
-					if (!predicate()) return;
-					clearTimeout(timer);
-					waiters.delete(wake);
-					resolve();
-				};
-				const timer = setTimeout(() => {
-					waiters.delete(wake);
-					reject(new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`));
-				}, timeoutMs);
-				waiters.add(wake);
-			}),
 		close: async () => {
 			for (const socket of sockets) socket.destroy();
 			await new Promise<void>((resolve) => proxy.close(() => resolve()));

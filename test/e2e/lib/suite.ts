@@ -1,4 +1,31 @@
 /** A tiny check runner: named checks, a readable log, and the summary line CI greps for. */
+import type { Sandbox } from '../../sandbox';
+import type { ImportCredential, N8n, N8nInstall, N8nOptions } from '../../../tools/n8n';
+import type { Sink } from './sink';
+
+/** What e2e.ts hands each track module. */
+export interface TrackContext {
+	suite: Suite;
+	install: N8nInstall;
+	workDir: string;
+	sink: Sink;
+	owner: { email: string; password: string; firstName: string; lastName: string };
+	cleanups: Array<() => Promise<void>>;
+	/** Texts scanned at the end for API keys (every n8n's log is added then). */
+	outputs: Array<{ what: string; text: string }>;
+	newSandbox: () => Promise<Sandbox>;
+	/** An n8n in <work>/<folder> with the package installed, stopped at the end. */
+	newN8n: (folder: string, options?: Partial<N8nOptions>) => Promise<N8n>;
+	credentialsFor: (sandbox: Sandbox) => ImportCredential[];
+	/** The first conversations request with `key` after seq `after`, once the sandbox is quiet. */
+	waitForPoll: (
+		sandbox: Sandbox,
+		key: string,
+		after: number,
+		timeoutMs: number,
+		what: string,
+	) => Promise<{ seq: number }>;
+}
 
 export interface CheckResult {
 	track: string;
