@@ -26,7 +26,9 @@ import {
 	NODE,
 	OUTPUT_VERSION,
 	TOOL,
+	type CredentialRef,
 	type Workflow,
+	type WorkflowNode,
 } from './workflows';
 
 const T = 'ai';
@@ -74,46 +76,34 @@ function mcpWorkflow(
 	};
 }
 
-const AGENT_ID_FROM_AI =
-	"={{ $fromAI('Agent', 'The numeric ID of the agent (AI receptionist)', 'number') }}";
-
-/** Webhook → AI Agent, its OpenAI Chat Model on `model`'s credential and one RingReady tool node. */
-function agentWorkflow(o: {
-	id: string;
-	name: string;
-	path: string;
-	webhookId: string;
-	options: Record<string, unknown>;
-	model: { id: string; name: string };
-	tool: { name: string; type: string; typeVersion: number; parameters: Record<string, unknown> };
-}): Workflow {
-	const webhook = { httpMethod: 'POST', path: o.path, responseMode: 'lastNode', options: {} };
-	const model = { model: { __rl: true, mode: 'id', value: 'scripted-model' }, options: {} };
-	const prompt = { promptType: 'define', text: '={{ $json.body.question }}', options: o.options };
-	return {
-		id: o.id,
-		name: o.name,
-		active: false,
-		nodes: [
-			node('Webhook', 'n8n-nodes-base.webhook', 2, webhook, { webhookId: o.webhookId }),
-			node('AI Agent', '@n8n/n8n-nodes-langchain.agent', 2.2, prompt),
-			node('Scripted Model', '@n8n/n8n-nodes-langchain.lmChatOpenAi', 1.2, model, {
-				credentials: { openAiApi: o.model },
-			}),
-			node(o.tool.name, o.tool.type, o.tool.typeVersion, o.tool.parameters, {
-				credentials: { ringReadyApi: CREDENTIALS.readWrite },
-			}),
-		].map((each, i) => ({ ...each, id: `ai-e2e-${o.id}-${i}`, position: [300 * i, 0] })),
-		connections: {
-			Webhook: { main: [[{ node: 'AI Agent', type: 'main', index: 0 }]] },
-			'Scripted Model': {
-				ai_languageModel: [[{ node: 'AI Agent', type: 'ai_languageModel', index: 0 }]],
-			},
-			[o.tool.name]: { ai_tool: [[{ node: 'AI Agent', type: 'ai_tool', index: 0 }]] },
-		} as unknown as Workflow['connections'],
-		settings: { executionOrder: 'v1' },
-		pinData: {},
-	};
+/** Webhook → AI Agent, its OpenAI Chat Model on the `model` credential and one RingReady `tool` node. */
+function agentWorkflow(
+	id: string,
+	path: string,
+	model: CredentialRef,
+	tool: WorkflowNode,
+	options: Record<string, unknown> = {},
+): Workflow {
+	const webhook = { httpMethod: 'POST', path, responseMode: 'lastNode', options: {} };
+	const chatModel = { model: { __rl: true, mode: 'id', value: 'scripted-model' }, options: {} };
+	const prompt = { promptType: 'define', text: '={{ $json.body.question }}', options };
+	const nodes = [
+		node('Webhook', 'n8n-nodes-base.webhook', 2, webhook, { webhookId: `${id}-webhook` }),
+		node('AI Agent', '@n8n/n8n-nodes-langchain.agent', 2.2, prompt),
+		node('Scripted Model', '@n8n/n8n-nodes-langchain.lmChatOpenAi', 1.2, chatModel, {
+			credentials: { openAiApi: model },
+		}),
+		{ ...tool, credentials: { ringReadyApi: CREDENTIALS.readWrite } },
+	].map((each, i) => ({ ...each, position: [300 * i, 0] as [number, number] }));
+	const toAgent = (type: string) => ({ [type]: [[{ node: 'AI Agent', type, index: 0 }]] });
+	const connections = {
+		Webhook: toAgent('main'),
+		'Scripted Model': toAgent('ai_languageModel'),
+		[tool.name]: toAgent('ai_tool'),
+	} as unknown as Workflow['connections'];
+	const name = `e2e: AI Agent with ${tool.name}`;
+	const settings = { executionOrder: 'v1' };
+	return { id, name, active: false, nodes, connections, settings, pinData: {} };
 }
 
 /** The conversation fields the selected-fields tool returns (and always `id`). */
@@ -122,60 +112,49 @@ const SELECTED_TOOL = 'Read_callers_in_RingReady';
 const SELECTED_WEBHOOK_PATH = 'ringready-agent-selected-e2e';
 const SELECTED_LIMIT = 3;
 const OPENAI_SELECTED_CREDENTIAL = { id: 'e2eScriptedModel2', name: 'Scripted model 2 (e2e)' };
+const getMany = { resource: 'conversation', operation: 'getAll' };
+const filters = {
+	agentId: locator(
+		"={{ $fromAI('Agent', 'The numeric ID of the agent (AI receptionist)', 'number') }}",
+	),
+};
 
 const AGENT_WORKFLOWS = [
 	/** One RingReady tool, description "Set Automatically". */
-	agentWorkflow({
-		id: 'e2eAiAgentLoop01',
-		name: 'e2e: AI Agent with a RingReady tool',
-		path: AGENT_WEBHOOK_PATH,
-		webhookId: '4f1c2d3e-5a6b-4c7d-8e9f-0a1b2c3d4e5f',
-		options: {
+	agentWorkflow(
+		'e2eAiAgentLoop01',
+		AGENT_WEBHOOK_PATH,
+		OPENAI_CREDENTIAL,
+		node('Get many conversations in RingReady', TOOL, 1, {
+			...getMany,
+			limit:
+				"={{ $fromAI('Limit', 'How many recent conversations to read, from 1 to 20', 'number') }}",
+			simplify: true,
+			filters,
+			options: { includeTranscripts: true },
+		}),
+		{
 			systemMessage:
 				'You help a business owner understand what callers asked their RingReady receptionist.',
 		},
-		model: OPENAI_CREDENTIAL,
-		tool: {
-			name: 'Get many conversations in RingReady',
-			type: TOOL,
-			typeVersion: 1,
-			parameters: {
-				resource: 'conversation',
-				operation: 'getAll',
-				limit:
-					"={{ $fromAI('Limit', 'How many recent conversations to read, from 1 to 20', 'number') }}",
-				simplify: true,
-				filters: { agentId: locator(AGENT_ID_FROM_AI) },
-				options: { includeTranscripts: true },
-			},
-		},
-	}),
+	),
 	/**
 	 * The tool at v1.1 with Output › Selected Fields, its options saved with Download Recording on (as an
 	 * imported or hand-edited workflow can be): a tool must ignore it.
 	 */
-	agentWorkflow({
-		id: 'e2eAiAgentSelect',
-		name: 'e2e: AI Agent with a RingReady tool, Output › Selected Fields',
-		path: SELECTED_WEBHOOK_PATH,
-		webhookId: '4f1c2d3e-5a6b-4c7d-8e9f-0a1b2c3d4e60',
-		options: {},
-		model: OPENAI_SELECTED_CREDENTIAL,
-		tool: {
-			name: SELECTED_TOOL.replace(/_/g, ' '),
-			type: TOOL,
-			typeVersion: OUTPUT_VERSION,
-			parameters: {
-				resource: 'conversation',
-				operation: 'getAll',
-				limit: SELECTED_LIMIT,
-				output: 'selectedFields',
-				fields: SELECTED_FIELDS,
-				filters: { agentId: locator(AGENT_ID_FROM_AI) },
-				options: { downloadRecording: true },
-			},
-		},
-	}),
+	agentWorkflow(
+		'e2eAiAgentSelect',
+		SELECTED_WEBHOOK_PATH,
+		OPENAI_SELECTED_CREDENTIAL,
+		node(SELECTED_TOOL.replace(/_/g, ' '), TOOL, OUTPUT_VERSION, {
+			...getMany,
+			limit: SELECTED_LIMIT,
+			output: 'selectedFields',
+			fields: SELECTED_FIELDS,
+			filters,
+			options: { downloadRecording: true },
+		}),
+	),
 ];
 
 /** The content of the tool message n8n sent the model (the tool's result), as text. */

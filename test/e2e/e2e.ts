@@ -33,6 +33,7 @@ import {
 	errorsWorkflow,
 	failingWorkflow,
 	FAQ_NOT_LOST_QUESTION,
+	loadExample,
 	MANY_ITEMS,
 	manyItemsWorkflow,
 	NODE,
@@ -772,15 +773,9 @@ async function serverTrack(sink: Sink): Promise<void> {
 	const T = 'server';
 	const sandbox = await newSandbox();
 	const n8n = await newN8n('server');
-	const examplesDir = join(ROOT, 'examples');
-	const examples = existsSync(examplesDir)
-		? readdirSync(examplesDir)
-				.filter((file) => file.endsWith('.json'))
-				.map((file) => ({
-					file,
-					workflow: JSON.parse(readFileSync(join(examplesDir, file), 'utf8')) as Workflow,
-				}))
-		: [];
+	const examples = readdirSync(join(ROOT, 'examples'))
+		.filter((file) => file.endsWith('.json'))
+		.map((file) => ({ file, workflow: loadExample(file) }));
 	const triggers = triggerWorkflows(sink.url, 'legacy');
 	const setupOk = await suite.check(
 		T,

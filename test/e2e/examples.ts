@@ -84,33 +84,19 @@ function withCredentials(workflow: Workflow, byType: Record<string, Record<strin
  * `approve` false, flip the documented switch (Settings › approveBeforeSaving) to save unattended.
  */
 function improveSetUp(workflow: Workflow, agent: { id: number; name: string }, approve: boolean) {
-	const nodes = workflow.nodes.map((node) => {
-		if (node.name === 'Current Agent and FAQ') {
-			const agentId = {
-				__rl: true,
-				mode: 'list',
-				value: String(agent.id),
-				cachedResultName: agent.name,
-			};
-			return { ...node, parameters: { ...node.parameters, agentId } };
-		}
-		if (node.name === 'Settings') {
-			const assignments = node.parameters.assignments as {
-				assignments: Array<Record<string, unknown>>;
-			};
-			const switched = assignments.assignments.map((assignment) =>
-				assignment.name === 'approveBeforeSaving' ? { ...assignment, value: approve } : assignment,
-			);
-			return {
-				...node,
-				parameters: { ...node.parameters, assignments: { assignments: switched } },
-			};
-		}
-		return node;
-	});
-	nodeNamed(workflow, 'Current Agent and FAQ');
-	nodeNamed(workflow, 'Settings');
-	return { ...workflow, nodes, pinData: {} } as Workflow;
+	const copy = structuredClone(workflow);
+	const agentId = {
+		__rl: true,
+		mode: 'list',
+		value: String(agent.id),
+		cachedResultName: agent.name,
+	};
+	nodeNamed(copy, 'Current Agent and FAQ').parameters.agentId = agentId;
+	const settings = nodeNamed(copy, 'Settings').parameters.assignments as {
+		assignments: Array<{ name: string; value: unknown }>;
+	};
+	settings.assignments.find((a) => a.name === 'approveBeforeSaving')!.value = approve;
+	return { ...copy, pinData: {} };
 }
 
 /** A test run as the editor's "Execute workflow" starts it; `onWaiting` resumes a Wait node. */

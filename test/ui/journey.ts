@@ -30,6 +30,7 @@ import { chromium, selectors, type Browser, type Locator, type Page } from 'play
 
 import { ROOT, startDevEnvironment, type DevEnvironment } from '../../scripts/dev-env';
 import { recordingAudio } from '../sandbox/recordings';
+import { until } from '../../tools/n8n';
 
 const OUT = join(ROOT, 'test', 'ui', 'out');
 const VIEWPORT = { width: 1280, height: 900 };
@@ -190,18 +191,6 @@ async function outputJson(page: Page): Promise<string> {
 	await json.waitFor();
 	// The JSON view spreads each value over lines; one space between tokens reads as JSON again.
 	return (await output.innerText()).replace(/\s+/g, ' ');
-}
-
-async function waitUntil(
-	check: () => Promise<boolean>,
-	what: () => string,
-	timeoutMs = 20_000,
-): Promise<void> {
-	const deadline = Date.now() + timeoutMs;
-	while (!(await check().catch(() => false))) {
-		if (Date.now() > deadline) throw new Error(`timed out waiting until ${what()}`);
-		await new Promise((resolve) => setTimeout(resolve, 250));
-	}
 }
 
 /** Picks the open dropdown's item whose whole text is `text` (a select, an Add Option list). */
@@ -373,13 +362,14 @@ const steps: Step[] = [
 			await shot(j, 'agent-list');
 			await page.getByTestId('rlc-search').filter({ visible: true }).fill('Smile');
 			let filtered: string[] = [];
-			await waitUntil(
+			await until(
 				async () => {
-					filtered = (await items.allInnerTexts()).map((text) => text.trim());
+					filtered = (await items.allInnerTexts().catch(() => [])).map((text) => text.trim());
 					return filtered.length === 1 && filtered[0].startsWith('Max — Bright Smile Dental');
 				},
+				20_000,
 				() =>
-					`typing "Smile" leaves only Max — Bright Smile Dental in the list (it shows ${JSON.stringify(filtered)})`,
+					`typing "Smile" to leave only Max — Bright Smile Dental in the list (it shows ${JSON.stringify(filtered)})`,
 			);
 			await shot(j, 'agent-list-filtered');
 			await items.first().click();
@@ -463,10 +453,13 @@ const steps: Step[] = [
 			const outputPanel = page.getByTestId('output-panel');
 			await outputPanel.getByText('1 item', { exact: true }).first().waitFor({ timeout: 60_000 });
 			await outputPanel.getByText('Binary', { exact: true }).first().click();
-			await waitUntil(
+			await until(
 				async () =>
-					(await outputPanel.innerText()).includes(`conversation-${call.id}.${extension}`),
-				() => `the Binary view shows conversation-${call.id}.${extension}`,
+					(await outputPanel.innerText().catch(() => '')).includes(
+						`conversation-${call.id}.${extension}`,
+					),
+				20_000,
+				`the Binary view to show conversation-${call.id}.${extension}`,
 			);
 			const shown = (await outputPanel.innerText()).replace(/\s+/g, ' ');
 			expectText(shown, mimeType, 'the Binary view');
