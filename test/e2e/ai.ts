@@ -157,11 +157,35 @@ const AGENT_WORKFLOWS = [
 	),
 ];
 
+/** The text of a chat message's content (a string, or OpenAI's list of parts). */
+export function contentText(content: unknown): string {
+	if (typeof content === 'string') return content;
+	if (!Array.isArray(content)) return '';
+	return content.map((part) => String((part as { text?: string }).text ?? '')).join('');
+}
+
 /** The content of the tool message n8n sent the model (the tool's result), as text. */
-function toolResult(request: ChatRequest | undefined): string {
+export function toolResult(request: ChatRequest | undefined): string {
 	const message = request?.messages.find((m) => m.role === 'tool');
 	assert.ok(message, 'no tool message in the request');
-	return typeof message.content === 'string' ? message.content : JSON.stringify(message.content);
+	return contentText(message.content);
+}
+
+/** A scripted model that calls `tool` with `args`, then answers `text`; closed at the end. */
+export async function toolCallingModel(
+	ctx: TrackContext,
+	tool: string,
+	args: Record<string, unknown>,
+	text: string,
+): Promise<ScriptedModel> {
+	const toolCall = (request: ChatRequest) => {
+		const names = (request.tools ?? []).map((t) => t.function.name);
+		if (!names.includes(tool)) throw new Error(`no ${tool} among the tools: ${names.join(', ')}`);
+		return { name: tool, arguments: args };
+	};
+	const scripted = await startScriptedModel([{ toolCall }, { text }]);
+	ctx.cleanups.push(() => scripted.close());
+	return scripted;
 }
 
 function textOf(result: unknown): string {
@@ -221,28 +245,14 @@ export async function aiTrack(ctx: TrackContext): Promise<void> {
 	const agentConversations = () =>
 		sandbox.control.conversations('A').filter((c) => c.agent_id === agentId);
 	const turns = { limit: 3 };
-	/** A model that calls `tool` with `args`, then answers `text`. */
-	const callsTool = async (tool: string, args: Record<string, unknown>, text: string) => {
-		const scripted = await startScriptedModel([
-			{
-				toolCall: (request: ChatRequest) => {
-					const names = (request.tools ?? []).map((t) => t.function.name);
-					if (!names.includes(tool))
-						throw new Error(`no ${tool} among the tools: ${names.join(', ')}`);
-					return { name: tool, arguments: args };
-				},
-			},
-			{ text },
-		]);
-		ctx.cleanups.push(() => scripted.close());
-		return scripted;
-	};
-	const model = await callsTool(
+	const model = await toolCallingModel(
+		ctx,
 		CONVERSATIONS_TOOL,
 		{ Limit: turns.limit, Agent: agentId },
 		'Callers asked about appointments and prices.',
 	);
-	const selectedModel = await callsTool(
+	const selectedModel = await toolCallingModel(
+		ctx,
 		SELECTED_TOOL,
 		{ Agent: agentId },
 		'Three callers, with what each wanted.',

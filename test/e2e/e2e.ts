@@ -1130,6 +1130,13 @@ function emittedTo(sink: Sink, workflow: Workflow) {
 const idsEmitted = (sink: Sink, workflow: Workflow) =>
 	emittedTo(sink, workflow).map((body) => Number(body.conversation?.id));
 
+/** Waits until each of `ids` came out of `workflow`, then 1.5 s more: their bodies, as they arrived. */
+async function arrivals(sink: Sink, workflow: Workflow, ids: number[], ms: number, what: string) {
+	await until(() => ids.every((id) => idsEmitted(sink, workflow).includes(id)), ms, what, 100);
+	await delay(1500);
+	return emittedTo(sink, workflow).filter((body) => ids.includes(Number(body.conversation?.id)));
+}
+
 const sorted = (ids: number[]) => [...ids].sort((a, b) => a - b);
 
 /** The sequence number of the sandbox's latest request (0: none yet). */
@@ -1212,14 +1219,13 @@ async function triggerScenario(
 	const batches: number[][] = [[...burst, ...forTranscripts].map((c) => c.id)];
 	const transcriptsDone = (async () =>
 		await suite.check(T, names[2], async () => {
-			await until(
-				() => idsOf(triggers.transcripts).length >= 3,
+			const bodies = await arrivals(
+				sink,
+				triggers.transcripts,
+				forTranscripts.map((c) => c.id),
 				4 * 75_000,
 				'the three conversations of the transcripts workflow',
-				100,
 			);
-			await delay(1500);
-			const bodies = emittedBy(triggers.transcripts);
 			assert.deepEqual(
 				bodies.map((body) => body.conversation?.id),
 				forTranscripts.map((c) => c.id),
@@ -1280,13 +1286,8 @@ async function triggerScenario(
 		const switched = await suite.check(T, names[3], async () => {
 			const before = idsOf(triggers.plain).length;
 			const otherKey = sandbox.keys.otherAccount;
-			await n8n.importCredentials([
-				{
-					...CREDENTIALS.readOnly,
-					type: 'ringReadyApi',
-					data: { apiKey: otherKey, baseUrl: sandbox.url },
-				},
-			]);
+			const data = { apiKey: otherKey, baseUrl: sandbox.url };
+			await n8n.importCredentials([credential(CREDENTIALS.readOnly, 'ringReadyApi', data)]);
 			// There before the first poll with the new key: never emitted (like at activation).
 			sandbox.control.addConversations({ count: 2, account: 'B' });
 			sandbox.control.addConversations({ count: 1, agentId: 7 }); // the old account's: never again
@@ -1321,8 +1322,6 @@ async function underLoad(
 	track: TriggerTrack & { plainAccount: 'A' | 'B' },
 ) {
 	const { sandbox, sink, triggers } = track;
-	const emittedBy = (workflow: Workflow) => emittedTo(sink, workflow);
-	const idsOf = (workflow: Workflow) => idsEmitted(sink, workflow);
 	const detailRequests = (ids: number[]) =>
 		sandbox.control
 			.requests()
@@ -1335,20 +1334,13 @@ async function underLoad(
 		sandbox.control.setDetailLatency(16_000);
 		const t0 = Date.now();
 		const burst = sandbox.control.addConversations({ count: 40, agentId: 9 }).map((c) => c.id);
-		try {
-			await until(
-				() => burst.every((id) => idsOf(triggers.transcripts).includes(id)),
-				6 * 75_000,
-				'the burst with transcripts',
-				100,
-			);
-			await delay(1500);
-		} finally {
-			sandbox.control.setDetailLatency(0);
-		}
-		const bodies = emittedBy(triggers.transcripts).filter((body) =>
-			burst.includes(Number(body.conversation?.id)),
-		);
+		const bodies = await arrivals(
+			sink,
+			triggers.transcripts,
+			burst,
+			6 * 75_000,
+			'the burst with transcripts',
+		).finally(() => sandbox.control.setDetailLatency(0));
 		assert.deepEqual(
 			bodies.map((body) => body.conversation?.id),
 			burst,
@@ -1372,16 +1364,12 @@ async function underLoad(
 		const account = track.plainAccount;
 		const [before, odd, after] = sandbox.control.addConversations({ count: 3, account });
 		sandbox.control.overwriteConversation(odd.id, { started_at: '2026-12-03 16:47:00' }, account);
-		const added = [before.id, odd.id, after.id];
-		await until(
-			() => added.every((id) => idsOf(triggers.plain).includes(id)),
+		const bodies = await arrivals(
+			sink,
+			triggers.plain,
+			[before.id, odd.id, after.id],
 			3 * 75_000,
 			'the three conversations, one with an unreadable started_at',
-			100,
-		);
-		await delay(1500);
-		const bodies = emittedBy(triggers.plain).filter((body) =>
-			added.includes(Number(body.conversation?.id)),
 		);
 		assert.deepEqual(
 			bodies.map((body) => body.conversation?.id),
@@ -1405,23 +1393,20 @@ async function underLoad(
 		const backlog = sandbox.control
 			.addConversations({ count: 600, agentId: BACKLOG_AGENT })
 			.map((c) => c.id);
-		try {
-			await until(
-				() => backlog.every((id) => idsOf(triggers.backlog).includes(id)),
-				// Each pass over a window this deep lists its pages again, 2 per durable poll.
-				14 * 75_000,
-				'the backlog',
-				100,
-			);
-			await delay(1500);
-		} finally {
-			sandbox.control.setListLatency(0);
-		}
-		assert.deepEqual(sorted(idsOf(triggers.backlog)), sorted(backlog), 'not once each');
+		// Each pass over a window this deep lists its pages again, 2 per durable poll.
+		const bodies = await arrivals(
+			sink,
+			triggers.backlog,
+			backlog,
+			14 * 75_000,
+			'the backlog',
+		).finally(() => sandbox.control.setListLatency(0));
+		const ids = bodies.map((body) => Number(body.conversation?.id));
+		assert.deepEqual(sorted(ids), sorted(backlog), 'not once each');
 		// Oldest first across polls: each execution's conversations are all older than the next
 		// one's. (The sink may receive the calls of executions that overlap in any order.)
 		const byExecution = new Map<string | undefined, number[]>();
-		for (const body of emittedBy(triggers.backlog)) {
+		for (const body of bodies) {
 			const ids = byExecution.get(body.executionId) ?? [];
 			ids.push(Number(body.conversation?.id));
 			byExecution.set(body.executionId, ids);

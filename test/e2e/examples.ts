@@ -11,7 +11,7 @@ import { join, resolve } from 'path';
 import { type ConversationDetail, type RequestLogEntry } from '../sandbox';
 import { startScriptedModel, type ChatRequest, type ScriptedModel } from '../llm/scripted-model';
 import { delay, nodeOutput, until, type N8n, type RunData } from '../../tools/n8n';
-import { aiTrack } from './ai';
+import { aiTrack, contentText, toolCallingModel, toolResult } from './ai';
 import type { TrackContext } from './lib/suite';
 import { startStandIns, HUBSPOT_HOST, SLACK_HOST, type StandIns } from './lib/stand-ins';
 import { credential, loadExample, type Workflow } from './workflows';
@@ -118,14 +118,6 @@ function approvalFormUrl(n8n: N8n, executionId: string, data: RunData['data']): 
 	return runs?.at(-1)?.metadata?.resumeFormUrl ?? `${n8n.baseUrl}/form-waiting/${executionId}`;
 }
 
-/** The text of a chat message's content (a string, or OpenAI's list of parts). */
-function contentText(content: unknown): string {
-	if (typeof content === 'string') return content;
-	if (Array.isArray(content))
-		return content.map((part) => String((part as { text?: string }).text ?? '')).join('');
-	return '';
-}
-
 function promptOf(request: ChatRequest): string {
 	return request.messages.map((message) => contentText(message.content)).join('\n');
 }
@@ -182,23 +174,12 @@ export async function examplesTrack(ctx: TrackContext): Promise<void> {
 	const otherAgentId = sandbox.agentIds.A.find((id) => id !== improveAgentId)!;
 	const agentTurns = { limit: 5, agent: improveAgentId };
 	const agentAnswer = 'Callers asked about weekend hours and tankless water heaters (e2e).';
-	const agentModel: ScriptedModel = await startScriptedModel([
-		{
-			toolCall: (request) => {
-				const tool = request.tools?.find((t) => t.function.name === 'Read_Conversations');
-				if (!tool)
-					throw new Error(
-						`no Read_Conversations tool: ${(request.tools ?? []).map((t) => t.function.name).join(', ')}`,
-					);
-				return {
-					name: 'Read_Conversations',
-					arguments: { Limit: agentTurns.limit, Agent: agentTurns.agent },
-				};
-			},
-		},
-		{ text: agentAnswer },
-	]);
-	ctx.cleanups.push(() => agentModel.close());
+	const agentModel = await toolCallingModel(
+		ctx,
+		'Read_Conversations',
+		{ Limit: agentTurns.limit, Agent: agentTurns.agent },
+		agentAnswer,
+	);
 	const standIns: StandIns = await startStandIns(join(ctx.workDir, 'examples-certs'));
 	ctx.cleanups.push(() => standIns.close());
 
@@ -242,17 +223,10 @@ export async function examplesTrack(ctx: TrackContext): Promise<void> {
 		'n8n-nodes-ringready.ringReady': { ringReadyApi: SANDBOX_CREDENTIAL },
 		'@n8n/n8n-nodes-langchain.lmChatOpenAi': { openAiApi: OPENAI_IMPROVE },
 	});
-	const improve = improveSetUp(
-		improveWithCredentials,
-		{ id: improveAgentId, name: improveAgent.agent_name },
-		true,
-	);
+	const agent = { id: improveAgentId, name: improveAgent.agent_name };
+	const improve = improveSetUp(improveWithCredentials, agent, true);
 	const improveUnattended = {
-		...improveSetUp(
-			improveWithCredentials,
-			{ id: improveAgentId, name: improveAgent.agent_name },
-			false,
-		),
+		...improveSetUp(improveWithCredentials, agent, false),
 		id: 'rrExampleImprov2',
 		name: `${improve.name} (unattended)`,
 	};
@@ -568,11 +542,9 @@ export async function examplesTrack(ctx: TrackContext): Promise<void> {
 		assert.equal(list.length, 1, `${list.length} conversation list requests`);
 		assert.equal(list[0].query.agent_id, String(agentTurns.agent));
 		assert.equal(list[0].query.limit, String(agentTurns.limit));
-		const toolMessage = agentModel.requests[1].body.messages.find(
-			(message) => message.role === 'tool',
-		);
-		assert.ok(toolMessage, 'no tool result in the second model request');
-		const items = JSON.parse(contentText(toolMessage.content)) as Array<Record<string, unknown>>;
+		const items = JSON.parse(toolResult(agentModel.requests[1]?.body)) as Array<
+			Record<string, unknown>
+		>;
 		const expected = sandbox.control
 			.conversations('A')
 			.filter((c) => c.agent_id === agentTurns.agent)

@@ -31,12 +31,14 @@ import { chromium, selectors, type Browser, type Locator, type Page } from 'play
 import { ROOT, startDevEnvironment, type DevEnvironment } from '../../scripts/dev-env';
 import { recordingAudio } from '../sandbox/recordings';
 import { until } from '../../tools/n8n';
+import { Suite } from '../e2e/lib/suite';
 
 const OUT = join(ROOT, 'test', 'ui', 'out');
 const VIEWPORT = { width: 1280, height: 900 };
 const DOCS = join(ROOT, 'docs');
 const writeDocs = process.argv.includes('--docs');
 const log = (message: string) => process.stdout.write(`[ui] ${message}\n`);
+const suite = new Suite(log);
 
 /** The credential test's message for a revoked key (credentials/RingReadyApi.credentials.ts). */
 const REVOKED_MESSAGE =
@@ -522,8 +524,6 @@ async function main(): Promise<number> {
 	const userFolder = mkdtempSync(join(tmpdir(), 'ringready-ui-'));
 	let dev: DevEnvironment | undefined;
 	let browser: Browser | undefined;
-	let passed = 0;
-	let failed = 0;
 	try {
 		let env: Target;
 		if (process.env.UI_ATTACH) {
@@ -570,29 +570,21 @@ async function main(): Promise<number> {
 		page.setDefaultTimeout(20_000);
 		const journey: Journey = { page, env, shotIndex: 0 };
 		for (const [index, [name, run]] of steps.entries()) {
-			const started = Date.now();
-			try {
-				await run(journey);
-				passed++;
-				log(`ok   ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
-			} catch (error) {
-				failed++;
-				await page
-					.screenshot({ path: join(OUT, `failed-${index + 1}.png`) })
-					.catch(() => undefined);
-				writeFileSync(join(OUT, `failed-${index + 1}.html`), await page.content().catch(() => ''));
-				log(
-					`FAIL ${name}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`,
-				);
-				// Later steps build on this one.
-				for (const [skipped] of steps.slice(index + 1)) log(`FAIL ${skipped}: not reached`);
-				failed += steps.length - index - 1;
-				break;
-			}
+			if (await suite.check('ui', name, () => run(journey))) continue;
+			await page.screenshot({ path: join(OUT, `failed-${index + 1}.png`) }).catch(() => undefined);
+			writeFileSync(join(OUT, `failed-${index + 1}.html`), await page.content().catch(() => ''));
+			// Later steps build on this one.
+			suite.skip(
+				'ui',
+				steps.slice(index + 1).map(([skipped]) => skipped),
+				'not reached',
+			);
+			break;
 		}
 	} catch (error) {
-		log(`FAIL setting up: ${error instanceof Error ? error.message : String(error)}`);
-		failed += Math.max(1, steps.length - passed);
+		const ran = new Set(suite.results.map((result) => result.name));
+		const left = steps.map(([name]) => name).filter((name) => !ran.has(name));
+		suite.skip('ui', left.length > 0 ? left : ['setting up'], String(error));
 	} finally {
 		await browser?.close();
 		await dev?.stop();
@@ -600,8 +592,8 @@ async function main(): Promise<number> {
 		else rmSync(userFolder, { recursive: true, force: true });
 	}
 	log(`screenshots: ${OUT}`);
-	process.stdout.write(`${passed} passed, ${failed} failed\n`);
-	return failed === 0 ? 0 : 1;
+	suite.summary("the newcomer's journey in the n8n editor");
+	return suite.failed === 0 && suite.passed > 0 ? 0 : 1;
 }
 
 main().then(
