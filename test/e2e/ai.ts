@@ -13,9 +13,8 @@ import { join } from 'path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 
-import type { Sandbox } from '../sandbox';
 import { startScriptedModel, type ChatRequest, type ScriptedModel } from '../llm/scripted-model';
-import { until, type N8n } from '../../tools/n8n';
+import { until } from '../../tools/n8n';
 import type { TrackContext } from './lib/suite';
 import {
 	credential,
@@ -188,9 +187,23 @@ export async function toolCallingModel(
 	return scripted;
 }
 
-function textOf(result: unknown): string {
-	const content = (result as { content?: Array<{ type: string; text?: string }> }).content ?? [];
-	return content.map((part) => part.text ?? '').join('');
+/** Calls an MCP tool: the text it returns (scanned for API keys at the end) and whether it is an error. */
+async function callTool(
+	ctx: TrackContext,
+	client: Client,
+	name: string,
+	args: Record<string, unknown>,
+) {
+	const result = await client.callTool({ name, arguments: args });
+	const text = contentText(result.content);
+	ctx.outputs.push({ what: `MCP callTool ${name}`, text });
+	return { text, isError: result.isError === true };
+}
+
+/** The items a tool call that succeeded returned. */
+function itemsOf(call: { text: string; isError: boolean }): Array<Record<string, unknown>> {
+	assert.ok(!call.isError, call.text);
+	return JSON.parse(call.text) as Array<Record<string, unknown>>;
 }
 
 /**
@@ -369,14 +382,8 @@ export async function aiTrack(ctx: TrackContext): Promise<void> {
 	if (listed && client) {
 		const mcp = client;
 		await suite.check(T, checks.read, async () => {
-			const result = await mcp.callTool({
-				name: CONVERSATIONS_TOOL,
-				arguments: { Limit: 2, Agent: agentId },
-			});
-			const text = textOf(result);
-			ctx.outputs.push({ what: 'MCP callTool conversations', text });
-			assert.ok(!result.isError, text);
-			const items = JSON.parse(text) as Array<Record<string, unknown>>;
+			const call = await callTool(ctx, mcp, CONVERSATIONS_TOOL, { Limit: 2, Agent: agentId });
+			const items = itemsOf(call);
 			const expected = agentConversations().slice(0, 2);
 			assert.deepEqual(
 				items.map((item) => item.id),
@@ -386,20 +393,14 @@ export async function aiTrack(ctx: TrackContext): Promise<void> {
 				assert.equal(typeof item.transcript_text, 'string');
 				assert.ok(!('transcript' in item) && !('recording_url' in item), 'not simplified');
 			}
-			return `${text.length} characters for 2 conversations`;
+			return `${call.text.length} characters for 2 conversations`;
 		});
 
 		const question = `Do you work on weekends? (mcp e2e ${Date.now()})`;
-		const answer = 'Yes, Saturdays from 9 to 1.';
+		const entry = { Agent: agentId, Question: question, Answer: 'Yes, Saturdays from 9 to 1.' };
 		await suite.check(T, checks.preview, async () => {
 			const before = { ...sandbox.control.agent(agentId)!.faq };
-			const result = await mcp.callTool({
-				name: 'Preview_FAQ_entry_in_RingReady',
-				arguments: { Agent: agentId, Question: question, Answer: answer },
-			});
-			const text = textOf(result);
-			assert.ok(!result.isError, text);
-			const [report] = JSON.parse(text) as Array<Record<string, unknown>>;
+			const [report] = itemsOf(await callTool(ctx, mcp, 'Preview_FAQ_entry_in_RingReady', entry));
 			assert.deepEqual(report.added, [question]);
 			assert.equal(report.saved, false);
 			assert.equal(report.preview, true);
@@ -412,16 +413,12 @@ export async function aiTrack(ctx: TrackContext): Promise<void> {
 			assert.equal(patches.length, 0, 'the preview sent a PATCH');
 		});
 		await suite.check(T, checks.write, async () => {
-			const result = await mcp.callTool({
-				name: 'Create_or_update_FAQ_entries_in_RingReady',
-				arguments: { Agent: agentId, Question: question, Answer: answer },
-			});
-			const text = textOf(result);
-			assert.ok(!result.isError, text);
-			const [report] = JSON.parse(text) as Array<Record<string, unknown>>;
+			const [report] = itemsOf(
+				await callTool(ctx, mcp, 'Create_or_update_FAQ_entries_in_RingReady', entry),
+			);
 			assert.deepEqual(report.added, [question]);
 			assert.equal(report.saved, true);
-			assert.equal(sandbox.control.agent(agentId)!.faq[question], answer);
+			assert.equal(sandbox.control.agent(agentId)!.faq[question], entry.Answer);
 		});
 	} else {
 		suite.skip(T, [checks.read, checks.preview, checks.write], 'listTools failed');
@@ -431,17 +428,13 @@ export async function aiTrack(ctx: TrackContext): Promise<void> {
 		const readOnly = await connectMcp(`${n8n.baseUrl}/mcp/${MCP_READ_ONLY_PATH}`);
 		try {
 			const before = { ...sandbox.control.agent(agentId)!.faq };
-			const result = await readOnly.callTool({
-				name: 'Create_or_update_FAQ_entries_in_RingReady',
-				arguments: {
-					Agent: agentId,
-					Question: 'Read-only key question (e2e)?',
-					Answer: 'Never saved.',
-				},
-			});
-			const text = textOf(result);
-			ctx.outputs.push({ what: 'MCP read-only callTool', text });
-			assert.equal(result.isError, true, `not an error: ${text}`);
+			const { text, isError } = await callTool(
+				ctx,
+				readOnly,
+				'Create_or_update_FAQ_entries_in_RingReady',
+				{ Agent: agentId, Question: 'Read-only key question (e2e)?', Answer: 'Never saved.' },
+			);
+			assert.equal(isError, true, `not an error: ${text}`);
 			assert.match(text, /This API key is read-only: it may not change agents or FAQ entries/);
 			assert.match(
 				text,
@@ -454,7 +447,100 @@ export async function aiTrack(ctx: TrackContext): Promise<void> {
 		}
 	});
 
-	await selectedFieldsAgentChecks(ctx, { n8n, sandbox, model: selectedModel, agentId, checks });
+	sandbox.control.clearRequests();
+	const selectedRan = await suite.check(
+		T,
+		checks.selectedRun,
+		async () =>
+			await askAgent(ctx, `${n8n.baseUrl}/webhook/${SELECTED_WEBHOOK_PATH}`, selectedModel, {
+				question: 'Who called, and what did they want?',
+				answer: /Three callers, with what each wanted/,
+			}),
+	);
+	const log = sandbox.control.requests().log;
+	if (!selectedRan)
+		suite.skip(
+			T,
+			[checks.selectedResult, checks.selectedNoRecording],
+			`the agent run failed (${selectedModel.requests.length} model requests; ${selectedModel.unexpected.join('; ')})`,
+		);
+	else {
+		await suite.check(T, checks.selectedResult, () => {
+			const content = toolResult(selectedModel.requests[1]?.body);
+			ctx.outputs.push({ what: 'selected-fields tool result', text: content });
+			const items = JSON.parse(content) as Array<Record<string, unknown>>;
+			const expected = agentConversations().slice(0, SELECTED_LIMIT);
+			assert.deepEqual(
+				items,
+				expected.map((c) => ({ id: c.id, summary: c.summary, caller_name: c.caller_name })),
+			);
+			for (const item of items)
+				assert.deepEqual(Object.keys(item).sort(), ['caller_name', 'id', 'summary']);
+			const list = log.filter((entry) => entry.path === '/api/v1/conversations');
+			assert.deepEqual(
+				list.map((entry) => [entry.query.agent_id, entry.query.limit]),
+				[[String(agentId), String(SELECTED_LIMIT)]],
+			);
+			const tool = selectedModel.requests[0].body.tools?.find(
+				(t) => t.function.name === SELECTED_TOOL,
+			);
+			const parameters = tool?.function.parameters as { properties?: Record<string, unknown> };
+			assert.deepEqual(Object.keys(parameters?.properties ?? {}), ['Agent']);
+			return `${content.length} characters: ${content.slice(0, 140)}…`;
+		});
+		await suite.check(T, checks.selectedNoRecording, async () => {
+			await n8n.rest.setupOwner(ctx.owner);
+			const types = await n8n.rest.nodeTypes<NodeTypeDescription>();
+			const { NodeHelpers } = createRequire(
+				join(ctx.install.dir, 'node_modules', 'n8n', 'package.json'),
+			)('n8n-workflow') as typeof import('n8n-workflow');
+			const parameters = {
+				resource: 'conversation',
+				operation: 'getAll',
+				output: 'selectedFields',
+				options: { downloadRecording: true },
+			};
+			/** The Options of Conversation › Get Many the editor offers on this node type at v1.1. */
+			const offeredOptions = (typeName: string) => {
+				const description = types.find(
+					(type) =>
+						type.name === typeName &&
+						(Array.isArray(type.version) ? type.version : [type.version]).includes(OUTPUT_VERSION),
+				);
+				assert.ok(description, `${typeName} v${OUTPUT_VERSION} is not loaded`);
+				const node = { name: 'RingReady', type: typeName, typeVersion: OUTPUT_VERSION, parameters };
+				const shown = (property: object, path: string) =>
+					NodeHelpers.displayParameterPath(
+						parameters,
+						property as never,
+						path,
+						node as never,
+						description as never,
+					);
+				const collection = description.properties.find((p) => p.name === 'options' && shown(p, ''));
+				assert.ok(collection?.options, `${typeName}: no Options on Conversation › Get Many`);
+				return collection.options.filter((o) => shown(o, 'options')).map((o) => o.name);
+			};
+			const recordingOptions = ['downloadRecording', 'binaryPropertyName', 'maxRecordingSizeMb'];
+			const onNode = offeredOptions(NODE);
+			const onTool = offeredOptions(TOOL);
+			assert.deepEqual(
+				recordingOptions.filter((name) => onNode.includes(name)),
+				recordingOptions,
+				`the node does not offer them: ${onNode.join(', ')}`,
+			);
+			assert.deepEqual(
+				recordingOptions.filter((name) => onTool.includes(name)),
+				[],
+				`the tool offers them: ${onTool.join(', ')}`,
+			);
+			// Saved on anyway: no recording requested, and no conversation fetched in full for it.
+			const details = log.filter((entry) => /^\/api\/v1\/conversations\/\d+$/.test(entry.path));
+			assert.deepEqual(details, [], 'the tool fetched conversations in full');
+			assert.deepEqual(sandbox.control.recordingRequests(), [], 'the tool requested a recording');
+			return `tool options: ${onTool.join(', ')} (the node also: ${recordingOptions.join(', ')})`;
+		});
+	}
 
 	// --- AI Agent loop ------------------------------------------------------------------------------
 	sandbox.control.clearRequests();
@@ -533,132 +619,6 @@ export async function aiTrack(ctx: TrackContext): Promise<void> {
 			`${content.length} characters, over the documented ${bound}`,
 		);
 		return `${content.length} characters for ${items.length} conversations (bound ${bound})`;
-	});
-}
-
-/**
- * An AI Agent whose RingReady tool (v1.1) has Output › Selected Fields: what the model receives, and
- * Download Recording neither offered on the tool nor run by it.
- */
-async function selectedFieldsAgentChecks(
-	ctx: TrackContext,
-	o: {
-		n8n: N8n;
-		sandbox: Sandbox;
-		model: ScriptedModel;
-		agentId: number;
-		checks: Record<'selectedRun' | 'selectedResult' | 'selectedNoRecording', string>;
-	},
-): Promise<void> {
-	const { suite } = ctx;
-	const { n8n, sandbox, model: selectedModel, agentId, checks } = o;
-	const agentConversations = () =>
-		sandbox.control.conversations('A').filter((c) => c.agent_id === agentId);
-	sandbox.control.clearRequests();
-	const selectedRan = await suite.check(
-		T,
-		checks.selectedRun,
-		async () =>
-			await askAgent(ctx, `${n8n.baseUrl}/webhook/${SELECTED_WEBHOOK_PATH}`, selectedModel, {
-				question: 'Who called, and what did they want?',
-				answer: /Three callers, with what each wanted/,
-			}),
-	);
-	if (!selectedRan) {
-		suite.skip(
-			T,
-			[checks.selectedResult, checks.selectedNoRecording],
-			`the agent run failed (${selectedModel.requests.length} model requests; ${selectedModel.unexpected.join('; ')})`,
-		);
-		return;
-	}
-	const log = sandbox.control.requests().log;
-	await suite.check(T, checks.selectedResult, () => {
-		const content = toolResult(selectedModel.requests[1]?.body);
-		ctx.outputs.push({ what: 'selected-fields tool result sent to the model', text: content });
-		const items = JSON.parse(content) as Array<Record<string, unknown>>;
-		const expected = agentConversations().slice(0, SELECTED_LIMIT);
-		assert.deepEqual(
-			items,
-			expected.map((c) => ({ id: c.id, summary: c.summary, caller_name: c.caller_name })),
-		);
-		for (const item of items)
-			assert.deepEqual(Object.keys(item).sort(), ['caller_name', 'id', 'summary']);
-		const list = log.filter((entry) => entry.path === '/api/v1/conversations');
-		assert.deepEqual(
-			list.map((entry) => [entry.query.agent_id, entry.query.limit]),
-			[[String(agentId), String(SELECTED_LIMIT)]],
-		);
-		const tool = selectedModel.requests[0].body.tools?.find(
-			(t) => t.function.name === SELECTED_TOOL,
-		);
-		const parameters = tool?.function.parameters as { properties?: Record<string, unknown> };
-		assert.deepEqual(Object.keys(parameters?.properties ?? {}), ['Agent']);
-		return `${content.length} characters: ${content.slice(0, 140)}…`;
-	});
-	await suite.check(T, checks.selectedNoRecording, async () => {
-		await n8n.rest.setupOwner(ctx.owner);
-		const types = await n8n.rest.nodeTypes<NodeTypeDescription>();
-		const { NodeHelpers } = createRequire(
-			join(ctx.install.dir, 'node_modules', 'n8n', 'package.json'),
-		)('n8n-workflow') as typeof import('n8n-workflow');
-		const parameters = {
-			resource: 'conversation',
-			operation: 'getAll',
-			output: 'selectedFields',
-			options: { downloadRecording: true },
-		};
-		/** The Options of Conversation › Get Many the editor offers on this node type at v1.1. */
-		const offeredOptions = (typeName: string) => {
-			const description = types.find(
-				(type) =>
-					type.name === typeName &&
-					(Array.isArray(type.version) ? type.version : [type.version]).includes(OUTPUT_VERSION),
-			);
-			assert.ok(description, `${typeName} v${OUTPUT_VERSION} is not loaded`);
-			const node = { name: 'RingReady', type: typeName, typeVersion: OUTPUT_VERSION, parameters };
-			const collection = description.properties.find(
-				(property) =>
-					property.name === 'options' &&
-					NodeHelpers.displayParameterPath(
-						parameters,
-						property as never,
-						'',
-						node as never,
-						description as never,
-					),
-			);
-			assert.ok(collection?.options, `${typeName}: no Options on Conversation › Get Many`);
-			return collection.options
-				.filter((option) =>
-					NodeHelpers.displayParameterPath(
-						parameters,
-						option as never,
-						'options',
-						node as never,
-						description as never,
-					),
-				)
-				.map((option) => option.name);
-		};
-		const recordingOptions = ['downloadRecording', 'binaryPropertyName', 'maxRecordingSizeMb'];
-		const onNode = offeredOptions(NODE);
-		const onTool = offeredOptions(TOOL);
-		assert.deepEqual(
-			recordingOptions.filter((name) => onNode.includes(name)),
-			recordingOptions,
-			`the node does not offer them: ${onNode.join(', ')}`,
-		);
-		assert.deepEqual(
-			recordingOptions.filter((name) => onTool.includes(name)),
-			[],
-			`the tool offers them: ${onTool.join(', ')}`,
-		);
-		// Saved on anyway: no recording requested, and no conversation fetched in full for it.
-		const details = log.filter((entry) => /^\/api\/v1\/conversations\/\d+$/.test(entry.path));
-		assert.deepEqual(details, [], 'the tool fetched conversations in full');
-		assert.deepEqual(sandbox.control.recordingRequests(), [], 'the tool requested a recording');
-		return `tool options: ${onTool.join(', ')} (the node also: ${recordingOptions.join(', ')})`;
 	});
 }
 

@@ -72,8 +72,6 @@ const install: N8nInstall = {
 const packageDir = fromRunSh('E2E_PACKAGE_DIR');
 const workDir = fromRunSh('E2E_WORK_DIR');
 const recordPid = pidRecorder(process.env.E2E_PIDS_FILE);
-/** Scheduled polls that must each bring new conversations (the first poll after activation only sets the start). */
-const SCHEDULED_POLLS = Math.max(2, Number(process.env.E2E_TRIGGER_POLLS ?? '2'));
 /** E2E_TRACKS=exec,server runs only those tracks (for development; CI runs them all). */
 const wantedTracks = process.env.E2E_TRACKS?.split(',').map((name) => name.trim());
 const runs = (track: string) => !wantedTracks || wantedTracks.includes(track);
@@ -1068,7 +1066,7 @@ async function durableTrack(sink: Sink): Promise<void> {
 function triggerCheckNames(scheduler: Scheduler): string[] {
 	return [
 		`trigger (${scheduler} scheduler): the activation poll emits nothing`,
-		`trigger (${scheduler} scheduler): what arrives right after activation (206), then more batches, comes out once each over ${SCHEDULED_POLLS} scheduled polls`,
+		`trigger (${scheduler} scheduler): what arrives right after activation (206), then more batches, comes out once each over 2 scheduled polls`,
 		`trigger (${scheduler} scheduler): a transcript that keeps failing is emitted without it after 3 polls; the others flow`,
 		`trigger (${scheduler} scheduler): the credential switched to another account's key starts over with that account`,
 		`trigger (${scheduler} scheduler): a burst with transcripts that take over a minute to fetch in all: every conversation once, every transcript fetched once`,
@@ -1246,28 +1244,20 @@ async function triggerScenario(
 		}))();
 
 	const batchesOk = await suite.check(T, names[1], async () => {
-		for (let poll = 1; poll <= SCHEDULED_POLLS; poll++) {
-			if (poll > 1) {
-				const added =
-					poll === 2
-						? [
-								// two in the same second, and one processed late (older started_at, higher id)
-								...sandbox.control.addConversations({ count: 2, sameSecond: true, agentId: 7 }),
-								...sandbox.control.addConversations({
-									count: 1,
-									agentId: 7,
-									startedAt: new Date(Date.now() - 10 * 60_000)
-										.toISOString()
-										.replace(/\.\d{3}Z$/, 'Z'),
-								}),
-							]
-						: sandbox.control.addConversations({ count: 1, agentId: 7 });
+		for (const poll of [1, 2]) {
+			// Poll 2: two in the same second, and one processed late (older started_at, higher id).
+			if (poll === 2) {
+				const late = new Date(Date.now() - 10 * 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+				const added = [
+					...sandbox.control.addConversations({ count: 2, sameSecond: true, agentId: 7 }),
+					...sandbox.control.addConversations({ count: 1, agentId: 7, startedAt: late }),
+				];
 				batches.push(added.map((conversation) => conversation.id));
 			}
 			const after = lastSeq();
 			suite.log(
 				T,
-				`batch ${poll}: ${batches.at(-1)!.length} conversations; waiting for scheduled poll ${poll}`,
+				`batch ${poll}: ${batches.at(-1)!.length} conversations; waiting for poll ${poll}`,
 			);
 			await waitForPoll(plainKey, after, 75_000, `scheduled poll ${poll}`);
 			await waitForIds(triggers.plain, batches.flat(), `batch ${poll} at the sink`);
