@@ -26,6 +26,7 @@ import {
 	OUTPUT_VERSION,
 	TOOL,
 	type CredentialRef,
+	type NodeTypeDescription,
 	type Workflow,
 	type WorkflowNode,
 } from './workflows';
@@ -620,10 +621,4 @@ export async function aiTrack(ctx: TrackContext): Promise<void> {
 		);
 		return `${content.length} characters for ${items.length} conversations (bound ${bound})`;
 	});
-}
-
-interface NodeTypeDescription {
-	name: string;
-	version: number | number[];
-	properties: Array<{ name: string; options?: Array<{ name: string }> }>;
 }

@@ -34,6 +34,7 @@ import {
 	failingWorkflow,
 	FAQ_NOT_LOST_QUESTION,
 	loadExample,
+	locator,
 	MANY_ITEMS,
 	manyItemsWorkflow,
 	NODE,
@@ -47,6 +48,7 @@ import {
 	UPDATED_GOAL,
 	UPDATED_GREETING,
 	writesWorkflow,
+	type NodeTypeDescription,
 	type Workflow,
 } from './workflows';
 import {
@@ -758,15 +760,6 @@ async function recordingChecks(
 // ------------------------------------------------------------------------------------------------
 // server track: n8n start, REST API, trigger
 
-interface NodeTypeDescription {
-	name: string;
-	version: number | number[];
-	usableAsTool?: unknown;
-	outputs?: unknown;
-	polling?: boolean;
-	codex?: { categories?: string[]; subcategories?: Record<string, string[]> };
-}
-
 async function serverTrack(sink: Sink): Promise<void> {
 	const T = 'server';
 	const sandbox = await newSandbox();
@@ -991,8 +984,8 @@ async function serverTrack(sink: Sink): Promise<void> {
 		suite.skip(T, triggerChecks, 'the setup failed');
 		return;
 	}
-	async function fetchTestEvent() {
-		await suite.check(T, triggerChecks.at(-1)!, async () => {
+	const fetchTestEvent = async () =>
+		void (await suite.check(T, triggerChecks.at(-1)!, async () => {
 			const newest = sandbox.control.conversations('A')[0]; // the highest id: what Fetch Test Event shows
 			const trigger = { name: 'New Conversation' };
 			const run = await n8n.testRun(
@@ -1013,17 +1006,9 @@ async function serverTrack(sink: Sink): Promise<void> {
 			);
 			assert.ok(!run.data.resultData.runData.Sink, 'Fetch Test Event also ran the following node');
 			return `conversation ${newest.id}`;
-		});
-	}
-
-	await triggerScenario(
-		T,
-		'legacy',
-		{ n8n, sandbox, sink, triggers, serverStartedAt },
-		async () => {
-			await fetchTestEvent();
-		},
-	);
+		}));
+	const track = { n8n, sandbox, sink, triggers, serverStartedAt };
+	await triggerScenario(T, 'legacy', track, fetchTestEvent);
 }
 
 /**
@@ -1079,22 +1064,22 @@ type Scheduler = 'legacy' | 'durable';
 
 /** The two trigger workflows of a track: "plain" (read-only key, every conversation) and "transcripts" (agent 9, with transcripts). */
 function triggerWorkflows(sinkUrl: string, scheduler: Scheduler) {
-	const plain = triggerWorkflow(sinkUrl, {
-		id: `e2eTrigger${scheduler === 'legacy' ? 'Legcy' : 'Drble'}`,
-		name: `e2e trigger (${scheduler})`,
-	});
-	const transcripts = triggerWorkflow(sinkUrl, {
-		id: `e2eTranscr${scheduler === 'legacy' ? 'Legcy' : 'Drble'}`,
-		name: `e2e trigger with transcripts (${scheduler})`,
-		credential: CREDENTIALS.readWrite,
-		filters: { agentId: { __rl: true, mode: 'id', value: '9' } },
+	const make = (kind: string, o: Parameters<typeof triggerWorkflow>[1] = {}) =>
+		triggerWorkflow(sinkUrl, {
+			id: `e2e${kind}${scheduler === 'legacy' ? 'Legcy' : 'Drble'}`,
+			name: `e2e trigger ${kind} (${scheduler})`,
+			...o,
+		});
+	const readWrite = CREDENTIALS.readWrite;
+	const plain = make('Trigger');
+	const transcripts = make('Transcr', {
+		credential: readWrite,
+		filters: { agentId: locator(9) },
 		options: { includeTranscript: true },
 	});
-	const backlog = triggerWorkflow(sinkUrl, {
-		id: `e2eBacklog${scheduler === 'legacy' ? 'Legcy' : 'Drble'}`,
-		name: `e2e trigger backlog (${scheduler})`,
-		credential: CREDENTIALS.readWrite,
-		filters: { agentId: { __rl: true, mode: 'id', value: String(BACKLOG_AGENT) } },
+	const backlog = make('Backlog', {
+		credential: readWrite,
+		filters: { agentId: locator(BACKLOG_AGENT) },
 	});
 	return { plain, transcripts, backlog, all: [plain, transcripts, backlog] };
 }

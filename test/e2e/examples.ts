@@ -585,8 +585,8 @@ export async function examplesTrack(ctx: TrackContext): Promise<void> {
 				`${c.channel === 'phone' ? ':telephone_receiver: New call' : ':speech_balloon: New web chat'} from *${c.caller_name || c.from || 'an unknown visitor'}* — ${c.label}\n>${c.summary}\n${c.duration_seconds} s, ended: ${c.end_reason}, agent ${c.agent_id}`;
 			const expected = [...phoneCalls, webChat].sort((a, b) => a.id - b.id);
 			assert.deepEqual(
-				calls.map((call) => [call.method, call.path, call.via, call.authorization]),
-				expected.map(() => ['POST', '/api/chat.postMessage', 'tunnel', `Bearer ${SLACK_TOKEN}`]),
+				calls.map((call) => [call.method, call.path, call.authorization]),
+				expected.map(() => ['POST', '/api/chat.postMessage', `Bearer ${SLACK_TOKEN}`]),
 			);
 			const bodies = calls.map((call) => call.body as { channel?: string; text?: string });
 			assert.deepEqual(
@@ -603,12 +603,10 @@ export async function examplesTrack(ctx: TrackContext): Promise<void> {
 			const calls = hubspotCalls();
 			assert.deepEqual(
 				[
-					...new Set(
-						calls.map((call) => `${call.method} ${call.path} ${call.via} ${call.authorization}`),
-					),
+					...new Set(calls.map((call) => `${call.method} ${call.path} ${call.authorization}`)),
 				].sort(),
 				[CONTACTS, CONTACT_SEARCH, ENGAGEMENTS].map(
-					(path) => `POST ${path} tunnel Bearer ${HUBSPOT_TOKEN}`,
+					(path) => `POST ${path} Bearer ${HUBSPOT_TOKEN}`,
 				),
 			);
 			const [known, unknown] = phoneCalls;

@@ -36,6 +36,16 @@ export interface WorkflowNode {
 	webhookId?: string;
 }
 
+/** A node type as n8n's /types/nodes.json gives it to the editor (the fields the checks read). */
+export interface NodeTypeDescription {
+	name: string;
+	version: number | number[];
+	outputs?: unknown;
+	polling?: boolean;
+	codex?: { subcategories?: Record<string, string[]> };
+	properties: Array<{ name: string; options?: Array<{ name: string }> }>;
+}
+
 export interface Workflow {
 	id: string;
 	name: string;

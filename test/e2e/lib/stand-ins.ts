@@ -6,9 +6,8 @@
  * standard proxy environment (HTTPS_PROXY, NO_PROXY) and Node's NODE_EXTRA_CA_CERTS, as behind a
  * company proxy. So the stand-ins sit behind an HTTPS proxy on 127.0.0.1: a CONNECT to slack.com:443
  * or api.hubapi.com:443 is answered by a local TLS server whose certificate (for those two names)
- * is signed by a throw-away CA made for this run; any other host is refused and logged. A proxy
- * request in absolute form (`POST https://slack.com/api/…` sent to the proxy in plain text) reaches
- * the same handlers. Nothing leaves the machine.
+ * is signed by a throw-away CA made for this run; anything else (another host, a request not tunnelled)
+ * is refused and logged. Nothing leaves the machine.
  */
 import { execFileSync } from 'child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'fs';
@@ -30,8 +29,6 @@ export interface StandInCall {
 	/** The Authorization header as sent (the tests' own fake tokens). */
 	authorization?: string;
 	body: unknown;
-	/** How the request reached the stand-in: through a CONNECT tunnel (TLS) or in absolute form. */
-	via: 'tunnel' | 'absolute';
 }
 
 export interface StandIns {
@@ -177,53 +174,28 @@ export async function startStandIns(
 	const contacts: HubspotContact[] = [];
 	const sockets = new Set<Socket>();
 
-	const handle = async (
-		request: IncomingMessage,
-		response: ServerResponse,
-		host: string,
-		path: string,
-		via: StandInCall['via'],
-	) => {
-		const text = await readBody(request);
-		let body: unknown = text;
-		try {
-			body = text ? JSON.parse(text) : undefined;
-		} catch {
-			// keep the text
-		}
-		const call: StandInCall = {
-			host,
-			method: request.method ?? 'GET',
-			path: path.split('?')[0],
-			authorization: request.headers.authorization,
-			body,
-			via,
-		};
-		calls.push(call);
-		const { status, body: reply } = answer(call, calls.length, contacts);
-		json(response, status, reply);
-	};
-
 	const tls = createHttpsServer({ key, cert }, (request, response) => {
 		const host = String(request.headers.host ?? '').replace(/:443$/, '');
 		if (extraHosts[host]) return extraHosts[host](request, response);
-		void handle(request, response, host, request.url ?? '/', 'tunnel');
+		void readBody(request).then((text) => {
+			let body: unknown = text;
+			try {
+				body = text ? JSON.parse(text) : undefined;
+			} catch {
+				// keep the text
+			}
+			const path = (request.url ?? '/').split('?')[0];
+			const { method = 'GET', headers } = request;
+			const call: StandInCall = { host, method, path, authorization: headers.authorization, body };
+			calls.push(call);
+			const { status, body: reply } = answer(call, calls.length, contacts);
+			json(response, status, reply);
+		});
 	});
 
 	const proxy = createServer((request, response) => {
-		// absolute form: "POST https://slack.com/api/chat.postMessage"
-		let url: URL | undefined;
-		try {
-			url = new URL(request.url ?? '');
-		} catch {
-			url = undefined;
-		}
-		if (!url || !HOSTS.includes(url.hostname)) {
-			refused.push(`${request.method} ${request.url}`);
-			json(response, 403, { error: 'the e2e proxy only reaches the Slack and HubSpot stand-ins' });
-			return;
-		}
-		void handle(request, response, url.hostname, `${url.pathname}${url.search}`, 'absolute');
+		refused.push(`${request.method} ${request.url}`);
+		json(response, 403, { error: 'the e2e proxy only tunnels to the stand-ins' });
 	});
 	proxy.on('connection', (socket: Socket) => {
 		sockets.add(socket);
