@@ -1,19 +1,13 @@
 /**
- * npm run test:ui — a newcomer's first workflow, clicked through the real n8n editor in a real browser.
- *
- * Starts the `npm run dev` environment (scripts/dev-env.ts: the sandbox RingReady API with demo data
- * and real n8n 2.x with this package) in a throw-away folder and drives Debian's Chromium with
- * playwright-core, as a person would: sign in → create a RingReady API credential in the credential
- * modal and see its test succeed → with a revoked key, see RingReady's message → add the RingReady
- * node from the node panel → Conversation → Get Many → pick an agent From List (the list shows the
- * sandbox's agents; typing filters it) → Execute step → the output shows conversations →
- * Conversation → Get with Download Recording → the output's Binary view shows the call's audio → add
- * the RingReady Trigger → Fetch Test Event shows the latest conversation.
+ * npm run test:ui — a newcomer's first workflow, clicked through the real n8n editor in a real browser:
+ * the `npm run dev` environment (scripts/dev-env.ts: the sandbox with demo data, n8n 2.x with this
+ * package) in a throw-away folder, driven with playwright-core in Debian's Chromium as a person would,
+ * step by step (`steps` below).
  *
  * Every step leaves a screenshot in test/ui/out/ (CI keeps them as artifacts). With --docs (what
- * `npm run screenshots` runs) the README's pictures in docs/ are written from the same run.
- * The last line is "N passed, N failed"; the exit code is non-zero when a step fails.
- * Needs /usr/bin/chromium (apt-get install -y chromium) or CHROMIUM_PATH. UI_KEEP=1 keeps the n8n folder.
+ * `npm run screenshots` runs) the README's pictures in docs/ are written from the same run. The last
+ * line is "N passed, N failed". Needs /usr/bin/chromium (apt-get install -y chromium) or CHROMIUM_PATH.
+ * UI_KEEP=1 keeps the n8n folder.
  */
 import {
 	copyFileSync,
@@ -152,6 +146,18 @@ async function closeModal(modal: Locator): Promise<void> {
 }
 
 const ndv = (page: Page): Locator => page.getByTestId('ndv');
+
+/** The value the open node shows in parameter `name`. */
+const parameterValue = (page: Page, name: string) =>
+	ndv(page).getByTestId(`parameter-input-${name}`).locator('input').first().inputValue();
+
+/** The text field of a resource locator (`rlc`). */
+const rlcInput = (locator: Locator) =>
+	locator
+		.getByTestId('rlc-input')
+		.locator('input')
+		.or(locator.locator('input[data-test-id="rlc-input"]'))
+		.first();
 
 /** Opens the node panel with the canvas's plus button (or its add button) and searches it. */
 async function searchNodePanel(
@@ -321,16 +327,8 @@ const steps: Step[] = [
 			await j.page.setViewportSize(VIEWPORT);
 			await action.click();
 			await ndv(j.page).waitFor();
-			const resource = await ndv(j.page)
-				.getByTestId('parameter-input-resource')
-				.locator('input')
-				.first()
-				.inputValue();
-			const operation = await ndv(j.page)
-				.getByTestId('parameter-input-operation')
-				.locator('input')
-				.first()
-				.inputValue();
+			const resource = await parameterValue(j.page, 'resource');
+			const operation = await parameterValue(j.page, 'operation');
 			if (resource !== 'Conversation' || operation !== 'Get Many')
 				throw new Error(
 					`the node opened with ${resource} → ${operation}, expected Conversation → Get Many`,
@@ -375,12 +373,7 @@ const steps: Step[] = [
 			);
 			await shot(j, 'agent-list-filtered');
 			await items.first().click();
-			const value = await locator
-				.getByTestId('rlc-input')
-				.locator('input')
-				.or(locator.locator('input[data-test-id="rlc-input"]'))
-				.first()
-				.inputValue();
+			const value = await rlcInput(locator).inputValue();
 			expectText(value, 'Max — Bright Smile Dental', 'the chosen agent');
 		},
 	],
@@ -435,17 +428,8 @@ const steps: Step[] = [
 			const locator = panel.getByTestId('resource-locator-conversationId');
 			await locator.getByTestId('rlc-mode-selector').click();
 			await chooseDropdownItem(page, 'By ID');
-			await locator
-				.getByTestId('rlc-input')
-				.locator('input')
-				.or(locator.locator('input[data-test-id="rlc-input"]'))
-				.first()
-				.fill(String(call.id));
-			const output = await panel
-				.getByTestId('parameter-input-output')
-				.locator('input')
-				.first()
-				.inputValue();
+			await rlcInput(locator).fill(String(call.id));
+			const output = await parameterValue(page, 'output');
 			if (output !== 'Simplified')
 				throw new Error(`Output shows "${output}", expected "Simplified" (node version 1.1)`);
 			await panel.getByPlaceholder('Add Option').click();
