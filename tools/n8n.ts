@@ -106,14 +106,11 @@ export function installPackage(
 	const target = join(nodes, 'node_modules', name);
 	const holder = join(nodes, 'package.json');
 	mkdirSync(nodes, { recursive: true });
-	const { dependencies = {} } = existsSync(holder)
-		? (JSON.parse(readFileSync(holder, 'utf8')) as { dependencies?: Record<string, string> })
-		: {};
-	const installed = { name: 'installed-nodes', private: true, dependencies };
-	writeFileSync(
-		holder,
-		JSON.stringify({ ...installed, dependencies: { ...dependencies, [name]: '*' } }),
-	);
+	const installed: { dependencies?: Record<string, string> } = existsSync(holder)
+		? JSON.parse(readFileSync(holder, 'utf8'))
+		: { name: 'installed-nodes', private: true };
+	installed.dependencies = { ...installed.dependencies, [name]: '*' };
+	writeFileSync(holder, JSON.stringify(installed));
 	rmSync(target, { recursive: true, force: true });
 	cpSync(packageDir, target, { recursive: true });
 	return target;
@@ -215,6 +212,18 @@ export class N8n {
 		return { ...n8nEnv(this), ...this.extraEnv };
 	}
 
+	/** `n8n <args>` in its own process group, its output to the files `out` and `err`. */
+	private spawn(args: string[], out: number, err: number): ChildProcess {
+		const child = spawn(this.install.nodeBin, [n8nBin(this.install), ...args], {
+			env: this.env(),
+			cwd: this.userFolder,
+			stdio: ['ignore', out, err],
+			detached: true,
+		});
+		this.onSpawn?.(child.pid);
+		return child;
+	}
+
 	/**
 	 * Runs `n8n <args>` to completion. Output goes to files, not pipes: `n8n execute` exits right after
 	 * printing the run, and a large run printed to a pipe loses its tail (pipe writes are asynchronous).
@@ -232,13 +241,7 @@ export class N8n {
 		});
 		try {
 			const ended = await new Promise<Pick<CliResult, 'code' | 'signal'>>((done, fail) => {
-				const child = spawn(this.install.nodeBin, [n8nBin(this.install), ...args], {
-					env: this.env(),
-					cwd: this.userFolder,
-					stdio: ['ignore', out, err],
-					detached: true,
-				});
-				this.onSpawn?.(child.pid);
+				const child = this.spawn(args, out, err);
 				const timer = setTimeout(() => {
 					killGroup(child, 'SIGKILL');
 					const { stdout, stderr } = read();
@@ -269,26 +272,25 @@ export class N8n {
 		return result;
 	}
 
-	private writeInput(name: string, data: unknown): string {
+	/** `n8n import:<kind>` of `data`, written to a file of the user folder. */
+	private async import(kind: 'credentials' | 'workflow', data: object[]): Promise<void> {
 		const dir = join(this.userFolder, 'inputs');
 		mkdirSync(dir, { recursive: true });
-		const file = join(dir, `${name}-${Date.now()}-${randomBytes(3).toString('hex')}.json`);
+		const file = join(dir, `${kind}-${Date.now()}-${randomBytes(3).toString('hex')}.json`);
 		writeFileSync(file, JSON.stringify(data, null, 2));
-		return file;
+		await this.cliOk([`import:${kind}`, `--input=${file}`]);
 	}
 
 	/** Credentials in n8n's export shape with plain `data` (n8n encrypts them on import). */
 	async importCredentials(credentials: ImportCredential[]): Promise<void> {
-		const file = this.writeInput(
+		await this.import(
 			'credentials',
-			credentials.map((credential) => ({ ...credential, isManaged: false })),
+			credentials.map((c) => ({ ...c, isManaged: false })),
 		);
-		await this.cliOk(['import:credentials', `--input=${file}`]);
 	}
 
 	async importWorkflows(workflows: object[]): Promise<void> {
-		const file = this.writeInput('workflows', workflows);
-		await this.cliOk(['import:workflow', `--input=${file}`]);
+		await this.import('workflow', workflows);
 	}
 
 	/** `n8n execute --id=<id> --rawOutput`: the run data, or the failure with its output. */
@@ -308,15 +310,9 @@ export class N8n {
 		if (this.server) throw new Error('n8n is already running');
 		await this.allocatePorts();
 		const log = openSync(this.logFile, 'a');
-		const child = spawn(this.install.nodeBin, [n8nBin(this.install), 'start'], {
-			env: this.env(),
-			cwd: this.userFolder,
-			stdio: ['ignore', log, log],
-			detached: true,
-		});
+		const child = this.spawn(['start'], log, log);
 		closeSync(log);
 		this.server = child;
-		this.onSpawn?.(child.pid);
 		this.serverExit = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
 		// Until n8n is fully up every path answers "n8n is starting up"; settings come as JSON after.
 		await until(

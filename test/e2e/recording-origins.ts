@@ -51,6 +51,8 @@ function relayTo(sandbox: Sandbox) {
 	};
 }
 
+const local = { credential: LOCAL, typeVersion: OUTPUT_VERSION };
+
 function getRecording(name: string, id: number, ref: { id: string; name: string }) {
 	const parameters = { conversationId: locator(id), options: { downloadRecording: true } };
 	const options = { credential: ref, continueOnFail: true, typeVersion: OUTPUT_VERSION };
@@ -92,15 +94,12 @@ export async function originsTrack(ctx: Context): Promise<void> {
 		},
 	});
 	ctx.cleanups.push(() => standIns.close());
-	sandbox.control.overwriteConversation(onLoopback2, {
-		recording_url: `${loopback2.url}/recordings/${onLoopback2}.mp3`,
-	});
-	sandbox.control.overwriteConversation(redirectedLocal, {
-		recording_url: `https://${MEDIA_HOST}/r/loop`,
-	});
-	sandbox.control.overwriteConversation(redirectedMetadata, {
-		recording_url: `https://${MEDIA_HOST}/r/metadata`,
-	});
+	for (const [id, recording_url] of [
+		[onLoopback2, `${loopback2.url}/recordings/${onLoopback2}.mp3`],
+		[redirectedLocal, `https://${MEDIA_HOST}/r/loop`],
+		[redirectedMetadata, `https://${MEDIA_HOST}/r/metadata`],
+	] as const)
+		sandbox.control.overwriteConversation(id, { recording_url });
 
 	const apiKey = sandbox.keys.readWrite;
 	const credentials = [
@@ -115,18 +114,7 @@ export async function originsTrack(ctx: Context): Promise<void> {
 			[getRecording('Public: redirect to metadata', redirectedMetadata, PUBLIC)],
 		]),
 		workflow('e2eOriginsSlow', 'e2e request time limit', [
-			[
-				op(
-					'Slow Conversation',
-					'conversation',
-					'get',
-					{ conversationId: locator(slow) },
-					{
-						credential: LOCAL,
-						typeVersion: OUTPUT_VERSION,
-					},
-				),
-			],
+			[op('Slow Conversation', 'conversation', 'get', { conversationId: locator(slow) }, local)],
 		]),
 		workflow('e2eOriginsSsrf', 'e2e SSRF protection', [
 			[getRecording('Redirect to 127.0.0.2', ssrf, LOCAL)],

@@ -52,19 +52,26 @@ interface Journey {
 	shotIndex: number;
 }
 
-async function sandboxControl<T>(
-	j: Journey,
-	method: string,
-	path: string,
-	body?: unknown,
-): Promise<T> {
-	const response = await fetch(`${j.env.sandboxUrl}/__sandbox/${path}`, {
-		method,
-		headers: body === undefined ? {} : { 'content-type': 'application/json' },
-		body: body === undefined ? undefined : JSON.stringify(body),
+/** New conversations in the sandbox (its control API), newest first. */
+async function addConversations(j: Journey, body: object) {
+	const response = await fetch(`${j.env.sandboxUrl}/__sandbox/conversations`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify(body),
 	});
-	if (!response.ok) throw new Error(`sandbox ${method} ${path}: HTTP ${response.status}`);
-	return (await response.json()) as T;
+	if (!response.ok) throw new Error(`sandbox: adding conversations: HTTP ${response.status}`);
+	const { conversations } = (await response.json()) as {
+		conversations: Array<{ id: number; recording_url: string | null }>;
+	};
+	return conversations;
+}
+
+/** Execute step in the open node; waits until the output shows `items`. */
+async function executeStep(page: Page, items: string | RegExp): Promise<Locator> {
+	await ndv(page).getByTestId('node-execute-button').click();
+	const output = page.getByTestId('output-panel');
+	await output.getByText(items, { exact: true }).first().waitFor({ timeout: 60_000 });
+	return output;
 }
 
 async function shot(journey: Journey, name: string, docsName?: string): Promise<void> {
@@ -381,12 +388,7 @@ const steps: Step[] = [
 		'execute step: the output shows the agent’s conversations',
 		async (j) => {
 			const page = j.page;
-			await ndv(page).getByTestId('node-execute-button').click();
-			const output = page.getByTestId('output-panel');
-			await output
-				.getByText(/\d+ items?/)
-				.first()
-				.waitFor({ timeout: 60_000 });
+			await executeStep(page, /\d+ items?/);
 			const text = await outputJson(page);
 			expectText(text, '50 items', 'the output (Limit 50)');
 			const agentIds = [...text.matchAll(/"agent_id": (\d+)/g)].map((match) => Number(match[1]));
@@ -403,9 +405,7 @@ const steps: Step[] = [
 		'Conversation → Get with Download Recording: the output holds the call’s audio as a file',
 		async (j) => {
 			const page = j.page;
-			const { conversations } = await sandboxControl<{
-				conversations: Array<{ id: number; recording_url: string | null }>;
-			}>(j, 'POST', 'conversations', { count: 6, channel: 'phone' });
+			const conversations = await addConversations(j, { count: 6, channel: 'phone' });
 			// A recording on the sandbox's own origin: the one the key is sent to.
 			const call = conversations.find(
 				(c) => c.recording_url?.startsWith(`${j.env.sandboxUrl}/`) === true,
@@ -435,9 +435,7 @@ const steps: Step[] = [
 			await panel.getByPlaceholder('Add Option').click();
 			await chooseDropdownItem(page, 'Download Recording');
 			await panel.getByTestId('parameter-input-downloadRecording').locator('.el-switch').click();
-			await panel.getByTestId('node-execute-button').click();
-			const outputPanel = page.getByTestId('output-panel');
-			await outputPanel.getByText('1 item', { exact: true }).first().waitFor({ timeout: 60_000 });
+			const outputPanel = await executeStep(page, '1 item');
 			await outputPanel.getByText('Binary', { exact: true }).first().click();
 			await until(
 				async () =>
@@ -457,13 +455,7 @@ const steps: Step[] = [
 		'add the RingReady Trigger: Fetch Test Event shows the latest conversation',
 		async (j) => {
 			const page = j.page;
-			const { conversations } = await sandboxControl<{ conversations: Array<{ id: number }> }>(
-				j,
-				'POST',
-				'conversations',
-				{ count: 1 },
-			);
-			const latest = conversations[0];
+			const [latest] = await addConversations(j, { count: 1 });
 			await page.goto(`${j.env.baseUrl}/workflow/new`);
 			await searchNodePanel(page, 'RingReady', 'canvas-plus-button');
 			await nodeCreatorItem(page, 'RingReady Trigger')
@@ -476,9 +468,7 @@ const steps: Step[] = [
 				.click();
 			await ndv(page).waitFor();
 			await chooseCredential(page, 'My RingReady');
-			await ndv(page).getByTestId('node-execute-button').click();
-			const output = page.getByTestId('output-panel');
-			await output.getByText('1 item', { exact: true }).first().waitFor({ timeout: 60_000 });
+			await executeStep(page, '1 item');
 			const text = await outputJson(page);
 			expectText(text, `"id": ${latest.id}`, 'the test event');
 			await shot(j, 'trigger-test-event', 'trigger.png');

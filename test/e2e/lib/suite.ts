@@ -54,14 +54,15 @@ export class Suite {
 		fn: () => Promise<void | string> | void | string,
 	): Promise<boolean> {
 		const started = Date.now();
-		try {
-			const note = await fn();
-			this.record({ track, name, ok: true, ms: Date.now() - started, detail: note || undefined });
-			return true;
-		} catch (error) {
-			this.record({ track, name, ok: false, ms: Date.now() - started, detail: describe(error) });
-			return false;
-		}
+		const [ok, detail] = await Promise.resolve()
+			.then(fn)
+			.then(
+				(note) => [true, note || undefined] as const,
+				(error: unknown) =>
+					[false, error instanceof Error ? error.message : String(error)] as const,
+			);
+		this.record({ track, name, ok, ms: Date.now() - started, detail });
+		return ok;
 	}
 
 	/** Records checks that could not run because something they need failed. */
@@ -104,11 +105,6 @@ export class Suite {
 function stamp(ms: number): string {
 	const seconds = Math.floor(ms / 1000);
 	return `${String(Math.floor(seconds / 60)).padStart(2, '0')}:${String(seconds % 60).padStart(2, '0')}`;
-}
-
-function describe(error: unknown): string {
-	if (error instanceof Error) return error.message;
-	return String(error);
 }
 
 function indent(text: string, prefix = '    '): string {
