@@ -25,7 +25,7 @@ import {
 	type N8nLine,
 	type N8nOptions,
 } from '../../tools/n8n';
-import { startSink, type Sink } from './lib/sink';
+import { emittedTo, idsEmitted, startSink, type Sink } from './lib/sink';
 import { Suite, type TrackContext } from './lib/suite';
 import {
 	credential,
@@ -1094,24 +1094,6 @@ interface TriggerTrack {
 	triggers: ReturnType<typeof triggerWorkflows>;
 	serverStartedAt: number;
 }
-
-/** What a trigger workflow's scheduled polls sent the sink (not manual or test runs). */
-function emittedTo(sink: Sink, workflow: Workflow) {
-	return sink.entries
-		.filter((entry) => entry.path === `/sink/${workflow.id}`)
-		.map(
-			(entry) =>
-				entry.body as {
-					executionId?: string;
-					mode?: string;
-					conversation?: { id?: number; error?: string; transcript?: unknown };
-				},
-		)
-		.filter((body) => body.mode !== 'manual' && body.mode !== 'test');
-}
-
-const idsEmitted = (sink: Sink, workflow: Workflow) =>
-	emittedTo(sink, workflow).map((body) => Number(body.conversation?.id));
 
 /** Waits until each of `ids` came out of `workflow`, then 1.5 s more: their bodies, as they arrived. */
 async function arrivals(sink: Sink, workflow: Workflow, ids: number[], ms: number, what: string) {

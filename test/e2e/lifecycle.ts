@@ -6,6 +6,7 @@
 import assert from 'assert/strict';
 import { keyPrefix, type Sandbox } from '../sandbox';
 import { delay, DURABLE_SCHEDULER_ENV, until, type N8n } from '../../tools/n8n';
+import { idsEmitted } from './lib/sink';
 import type { TrackContext } from './lib/suite';
 import { triggerWorkflow, type Workflow } from './workflows';
 
@@ -31,10 +32,7 @@ async function republishDuringPoll(ctx: TrackContext, scheduler: Scheduler): Pro
 	const workflow = triggerWorkflow(sink.url, { id, name: `e2e lifecycle (${scheduler})` });
 	const key = sandbox.keys.readOnly;
 	const lastSeq = () => sandbox.control.requests().log.at(-1)?.seq ?? 0;
-	const emitted = () =>
-		sink.entries
-			.filter((entry) => entry.path === `/sink/${id}`)
-			.map((entry) => Number((entry.body as { conversation?: { id?: number } }).conversation?.id));
+	const emitted = () => idsEmitted(sink, workflow);
 	const since = (t0: number) => `${((Date.now() - t0) / 1000).toFixed(0)} s`;
 
 	await suite.check(T, name, async () => {

@@ -144,62 +144,53 @@ export async function originsTrack(ctx: Context): Promise<void> {
 			return `${item.binary.data.fileSize ?? '?'} file, 1 request without Authorization`;
 		},
 	);
-	const recordingRequests = () => sandbox.control.recordingRequests();
-	await suite.check(
-		T,
-		'public Base URL: a recording_url on 127.0.0.1 is refused and never requested',
-		() => {
-			const { error, description } = errorOf('Public: recording on 127.0.0.1');
-			const host = new URL(sandboxRecording(onSandbox)).host;
-			assert.equal(
-				error,
-				`Refusing to download the recording of conversation ${onSandbox} from http://${host}: 127.0.0.1 is a loopback address (this machine), and recordings are not downloaded from this machine or its network`,
-			);
-			assert.match(String(description), /Nothing was requested from it/);
+	const loopback = '127.0.0.1 is a loopback address (this machine)';
+	const never = 'and recordings are not downloaded from this machine or its network';
+	const refusals = [
+		{
+			name: 'public Base URL: a recording_url on 127.0.0.1 is refused and never requested',
+			node: 'Public: recording on 127.0.0.1',
+			id: onSandbox,
+			error: `Refusing to download the recording of conversation ${onSandbox} from http://${new URL(sandboxRecording(onSandbox)).host}: ${loopback}, ${never}`,
+			also: (description?: string) =>
+				assert.match(String(description), /Nothing was requested from it/),
+		},
+		{
+			name: 'public Base URL: a recording redirected into 127.0.0.1 is refused and never requested',
+			node: 'Public: redirect to 127.0.0.1',
+			id: redirectedLocal,
+			error: `The recording of conversation ${redirectedLocal} was redirected to http://${new URL(media.loop).host}: ${loopback}, ${never}`,
+			also: () =>
+				assert.deepEqual(
+					mediaCalls.filter((path) => path === '/r/loop'),
+					['/r/loop'],
+				),
+		},
+		{
+			name: 'public Base URL: a recording redirected to 169.254.169.254 is refused and never requested',
+			node: 'Public: redirect to metadata',
+			id: redirectedMetadata,
+			error: `The recording of conversation ${redirectedMetadata} was redirected to https://169.254.169.254: 169.254.169.254 is a link-local address (such as a cloud metadata service), ${never}`,
+			also: () =>
+				assert.deepEqual(
+					standIns.refused.filter((line) => line.includes('169.254')),
+					[],
+					'a connection to 169.254.169.254 was attempted through the proxy',
+				),
+		},
+	];
+	for (const refusal of refusals)
+		await suite.check(T, refusal.name, () => {
+			const { error, description } = errorOf(refusal.node);
+			assert.equal(error, refusal.error);
+			refusal.also(description);
+			const requested = sandbox.control.recordingRequests();
 			assert.deepEqual(
-				recordingRequests().filter((r) => r.conversation_id === onSandbox),
+				requested.filter((r) => r.conversation_id === refusal.id),
 				[],
 			);
 			return error;
-		},
-	);
-	await suite.check(
-		T,
-		'public Base URL: a recording redirected into 127.0.0.1 is refused and never requested',
-		() => {
-			const { error } = errorOf('Public: redirect to 127.0.0.1');
-			assert.equal(
-				error,
-				`The recording of conversation ${redirectedLocal} was redirected to http://${new URL(media.loop).host}: 127.0.0.1 is a loopback address (this machine), and recordings are not downloaded from this machine or its network`,
-			);
-			assert.deepEqual(
-				mediaCalls.filter((path) => path === '/r/loop'),
-				['/r/loop'],
-			);
-			assert.deepEqual(
-				recordingRequests().filter((r) => r.conversation_id === redirectedLocal),
-				[],
-			);
-			return error;
-		},
-	);
-	await suite.check(
-		T,
-		'public Base URL: a recording redirected to 169.254.169.254 is refused and never requested',
-		() => {
-			const { error } = errorOf('Public: redirect to metadata');
-			assert.equal(
-				error,
-				`The recording of conversation ${redirectedMetadata} was redirected to https://169.254.169.254: 169.254.169.254 is a link-local address (such as a cloud metadata service), and recordings are not downloaded from this machine or its network`,
-			);
-			assert.deepEqual(
-				standIns.refused.filter((line) => line.includes('169.254')),
-				[],
-				'a connection to 169.254.169.254 was attempted through the proxy',
-			);
-			return error;
-		},
-	);
+		});
 
 	// The detail answer trickles (8 bytes a second): the first attempt runs out of its 30 s limit.
 	sandbox.control.clearRequests();

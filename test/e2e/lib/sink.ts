@@ -1,5 +1,6 @@
 /** An HTTP endpoint on 127.0.0.1 that records what workflows POST to it (the trigger's "following node"). */
-import { createServer, type IncomingMessage, type Server } from 'http';
+import { createServer, type Server } from 'http';
+import { text } from 'stream/consumers';
 import type { AddressInfo } from 'net';
 
 export interface SinkEntry {
@@ -14,23 +15,13 @@ export interface Sink {
 	close(): Promise<void>;
 }
 
-export function readBody(request: IncomingMessage): Promise<string> {
-	return new Promise((resolve, reject) => {
-		let text = '';
-		request.setEncoding('utf8');
-		request.on('data', (chunk: string) => (text += chunk));
-		request.on('end', () => resolve(text));
-		request.on('error', reject);
-	});
-}
-
 export async function startSink(): Promise<Sink> {
 	const entries: SinkEntry[] = [];
 	const server: Server = createServer((request, response) => {
-		void readBody(request).then((text) => {
-			let body: unknown = text;
+		void text(request).then((raw) => {
+			let body: unknown = raw;
 			try {
-				body = JSON.parse(text);
+				body = JSON.parse(raw);
 			} catch {
 				// keep the text
 			}
@@ -51,3 +42,15 @@ export async function startSink(): Promise<Sink> {
 			}),
 	};
 }
+
+/** What the scheduled runs of trigger workflow `workflow` sent the sink (not manual or test runs). */
+export function emittedTo(sink: Sink, workflow: { id: string }) {
+	type Body = { executionId?: string; mode?: string; conversation?: Record<string, unknown> };
+	return sink.entries
+		.filter((entry) => entry.path === `/sink/${workflow.id}`)
+		.map((entry) => entry.body as Body)
+		.filter((body) => body.mode !== 'manual' && body.mode !== 'test');
+}
+
+export const idsEmitted = (sink: Sink, workflow: { id: string }) =>
+	emittedTo(sink, workflow).map((body) => Number(body.conversation?.id));

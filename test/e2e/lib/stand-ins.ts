@@ -15,8 +15,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'http';
 import { createServer as createHttpsServer } from 'https';
 import type { AddressInfo, Socket } from 'net';
 import { join } from 'path';
-
-import { readBody } from './sink';
+import { text as readText } from 'stream/consumers';
 
 export const SLACK_HOST = 'slack.com';
 export const HUBSPOT_HOST = 'api.hubapi.com';
@@ -177,7 +176,7 @@ export async function startStandIns(
 	const tls = createHttpsServer({ key, cert }, (request, response) => {
 		const host = String(request.headers.host ?? '').replace(/:443$/, '');
 		if (extraHosts[host]) return extraHosts[host](request, response);
-		void readBody(request).then((text) => {
+		void readText(request).then((text) => {
 			let body: unknown = text;
 			try {
 				body = text ? JSON.parse(text) : undefined;
