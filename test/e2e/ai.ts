@@ -335,7 +335,6 @@ export async function aiTrack(ctx: TrackContext): Promise<void> {
 		return;
 	}
 
-	// --- MCP --------------------------------------------------------------------------------------
 	const example = loadMcpExample();
 	const exampleTools = example.nodes.filter(
 		(node) => node.type === 'n8n-nodes-ringready.ringReadyTool',
@@ -543,7 +542,6 @@ export async function aiTrack(ctx: TrackContext): Promise<void> {
 		});
 	}
 
-	// --- AI Agent loop ------------------------------------------------------------------------------
 	sandbox.control.clearRequests();
 	const ran = await suite.check(
 		T,

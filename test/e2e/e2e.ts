@@ -79,11 +79,9 @@ const wantedTracks = process.env.E2E_TRACKS?.split(',').map((name) => name.trim(
 const runs = (track: string) => !wantedTracks || wantedTracks.includes(track);
 
 const suite = new Suite();
-/** Everything n8n printed or answered, scanned at the end for API keys. */
 const outputs: Array<{ what: string; text: string }> = [];
 const secrets: string[] = [];
 
-/** The instance owner every track that talks to n8n's REST API sets up. */
 const OWNER = {
 	email: 'e2e@example.com',
 	password: 'E2e-passw0rd!',
@@ -201,7 +199,6 @@ function conversationRequests(sandbox: Sandbox, key?: string) {
 		);
 }
 
-// ------------------------------------------------------------------------------------------------
 // exec track: every operation through `n8n execute`
 
 async function execTrack(): Promise<void> {
@@ -757,7 +754,6 @@ async function recordingChecks(
 	);
 }
 
-// ------------------------------------------------------------------------------------------------
 // server track: n8n start, REST API, trigger
 
 async function serverTrack(sink: Sink): Promise<void> {
@@ -1047,7 +1043,6 @@ async function durableTrack(sink: Sink): Promise<void> {
 	});
 }
 
-/** The trigger checks of one scheduler track, by name (skipped together when the setup fails). */
 function triggerCheckNames(scheduler: Scheduler): string[] {
 	return [
 		`trigger (${scheduler} scheduler): the activation poll emits nothing`,
@@ -1062,7 +1057,7 @@ function triggerCheckNames(scheduler: Scheduler): string[] {
 
 type Scheduler = 'legacy' | 'durable';
 
-/** The two trigger workflows of a track: "plain" (read-only key, every conversation) and "transcripts" (agent 9, with transcripts). */
+/** A track's trigger workflows: "plain" (read-only key), "transcripts" (agent 9) and "backlog". */
 function triggerWorkflows(sinkUrl: string, scheduler: Scheduler) {
 	const make = (kind: string, o: Parameters<typeof triggerWorkflow>[1] = {}) =>
 		triggerWorkflow(sinkUrl, {
@@ -1104,7 +1099,6 @@ async function arrivals(sink: Sink, workflow: Workflow, ids: number[], ms: numbe
 
 const sorted = (ids: number[]) => [...ids].sort((a, b) => a - b);
 
-/** The sequence number of the sandbox's latest request (0: none yet). */
 const lastRequestSeq = (sandbox: Sandbox) => sandbox.control.requests().log.at(-1)?.seq ?? 0;
 
 /**
@@ -1137,13 +1131,7 @@ async function waitForConversationsPoll(
 	return poll;
 }
 
-/**
- * The trigger in a running n8n: the activation poll; a burst (206) right after it, before the first
- * scheduled poll; more batches (same second, processed late); a conversation whose transcript
- * always fails (the "transcripts" workflow); then the plain workflow's credential switched to
- * another account's key (re-imported while n8n runs: it is read at every poll).
- * `betweenBatches` runs after the batches, before the switch (the legacy track's Fetch Test Event).
- */
+/** The trigger in a running n8n (the checks' names say what); `betweenBatches` runs before the key switch. */
 async function triggerScenario(
 	T: string,
 	scheduler: Scheduler,
@@ -1268,11 +1256,7 @@ async function triggerScenario(
 	await underLoad(T, names.slice(4), { ...track, plainAccount });
 }
 
-/**
- * The trigger under load: a burst whose transcripts take longer than a poll interval to fetch (the
- * next tick comes while the poll could still be fetching), a conversation RingReady sends with a
- * started_at in another format, and a backlog whose listing takes longer than one durable poll.
- */
+/** The trigger under load: a slow burst, an unreadable started_at, a backlog slower than a durable poll. */
 async function underLoad(
 	T: string,
 	names: string[],
@@ -1385,8 +1369,6 @@ async function underLoad(
 		return `${backlog.length} conversations in ${executions.size} executions, ${pages} list pages, ${Math.round((Date.now() - t0) / 1000)} s`;
 	});
 }
-
-// ------------------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
 	mkdirSync(workDir, { recursive: true });

@@ -311,7 +311,6 @@ export async function examplesTrack(ctx: TrackContext): Promise<void> {
 			})[0]
 		: undefined;
 
-	// --- improve the receptionist: a test run -------------------------------------------------------
 	const improveLogStart = sandbox.control.requests().log.at(-1)?.seq ?? 0;
 	let improveRun: RunData | undefined;
 	const improveLog = () =>
@@ -478,7 +477,6 @@ export async function examplesTrack(ctx: TrackContext): Promise<void> {
 		});
 	}
 
-	// --- improve the receptionist, unattended, in a week the FAQ is full -------------------------------
 	await suite.check(T, checks.improveFull, async () => {
 		const filled = await fetch(`${sandbox.url}/api/v1/agents/${improveAgentId}`, {
 			method: 'PATCH',
@@ -510,7 +508,6 @@ export async function examplesTrack(ctx: TrackContext): Promise<void> {
 		return `FAQ of ${fullFaq.length} entries; the model returned ${mergedFaq.length} (2 merged into 1, 2 new); saved ${Object.keys(after).length} without waiting, "${mergedFaq.at(-1)!.question}" left out`;
 	});
 
-	// --- AI agent example: a chat message -------------------------------------------------------------
 	const agentLogStart = sandbox.control.requests().log.at(-1)?.seq ?? 0;
 	await suite.check(T, checks.agent, async () => {
 		const run = await testRun(n8n, agentExample.id, chatTrigger.name);
@@ -560,7 +557,6 @@ export async function examplesTrack(ctx: TrackContext): Promise<void> {
 		return `tools ${tools.map((tool) => tool.function.name).join(', ')}; Read_Conversations(Agent ${agentTurns.agent}, Limit ${agentTurns.limit}) → ${items.length} conversations; answer "${String(out.output).slice(0, 40)}…"`;
 	});
 
-	// --- Slack and HubSpot: the published triggers' next scheduled poll ------------------------------
 	if (!triggersArmed || !knownCaller || !webChat) {
 		suite.skip(
 			T,
@@ -678,7 +674,6 @@ export async function examplesTrack(ctx: TrackContext): Promise<void> {
 		});
 	}
 
-	// --- every example has a run -----------------------------------------------------------------------
 	await suite.check(
 		T,
 		'every file in examples/ is run by a check above (or by the ai track)',
