@@ -185,23 +185,12 @@ export async function examplesTrack(ctx: TrackContext): Promise<void> {
 
 	const n8n = await ctx.newN8n('examples', { env: standIns.env });
 
-	const improveName = (what: string) => `${EXAMPLES.improve}: ${what}`;
 	const checks = {
-		improveRead: improveName(
-			`a test run reads agent ${improveAgentId}'s conversations of the last 7 days, with transcript text, and no others`,
-		),
-		improvePrompt: improveName(
-			'the model gets the agent, its FAQ and every transcript, within the size the sticky note documents',
-		),
-		improveFaq: improveName(
-			'approved, the FAQ is exactly the drafted one: the question already there updated, not duplicated, the new one added',
-		),
-		improveRequests: improveName(
-			'nothing is written before approval; then one write for the agent, for all entries (sandbox request log)',
-		),
-		improveFull: improveName(
-			`unattended (Settings › approveBeforeSaving false), in a week the FAQ is full: the model's ${mergedFaq.length} entries are cut to ${FAQ_LIMITS.maxEntries} and saved without waiting`,
-		),
+		improveRead: `${EXAMPLES.improve}: a test run reads agent ${improveAgentId}'s conversations of the last 7 days, with transcript text, and no others`,
+		improvePrompt: `${EXAMPLES.improve}: the model gets the agent, its FAQ and every transcript, within the size the sticky note documents`,
+		improveFaq: `${EXAMPLES.improve}: approved, the FAQ is exactly the drafted one: the question already there updated, not duplicated, the new one added`,
+		improveRequests: `${EXAMPLES.improve}: nothing is written before approval; then one write for the agent, for all entries (sandbox request log)`,
+		improveFull: `${EXAMPLES.improve}: unattended (Settings › approveBeforeSaving false), in a week the FAQ is full: the model's ${mergedFaq.length} entries are cut to ${FAQ_LIMITS.maxEntries} and saved without waiting`,
 		slack: `${EXAMPLES.slack}: published; each new phone call and web chat posts one message to #calls, word for word`,
 		hubspot: `${EXAMPLES.hubspot}: published; each new phone call (not the web chat) is logged once as a HubSpot call with its numbers, duration, summary and transcript, on the caller's contact: found by phone number, or created when HubSpot has none`,
 		agent: `${EXAMPLES.agent}: a chat message runs the agent; the model gets the four tools, Read Conversations reads the sandbox, the answer comes back`,
@@ -324,9 +313,7 @@ export async function examplesTrack(ctx: TrackContext): Promise<void> {
 	let writesBeforeApproval = -1;
 	const improveRan = await suite.check(
 		T,
-		improveName(
-			'a test run (Execute workflow) waits at "Wait for Approval"; the form shows the change; "Save the new FAQ" resumes it and it succeeds',
-		),
+		`${EXAMPLES.improve}: a test run (Execute workflow) waits at "Wait for Approval"; the form shows the change; "Save the new FAQ" resumes it and it succeeds`,
 		async () => {
 			improveRun = await testRun(
 				n8n,

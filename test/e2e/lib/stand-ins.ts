@@ -150,13 +150,7 @@ function addContact(
 
 function asHubspotObject(contact: HubspotContact) {
 	const at = new Date().toISOString();
-	return {
-		id: contact.id,
-		properties: contact.properties,
-		createdAt: at,
-		updatedAt: at,
-		archived: false,
-	};
+	return { ...contact, createdAt: at, updatedAt: at, archived: false };
 }
 
 /** A further HTTPS host behind the same proxy (e.g. a public-looking RingReady), answered by its own handler. */
