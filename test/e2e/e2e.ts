@@ -25,7 +25,14 @@ import {
 	type N8nLine,
 	type N8nOptions,
 } from '../../tools/n8n';
-import { emittedTo, idsEmitted, startSink, type Sink } from './lib/sink';
+import {
+	emittedTo,
+	idsEmitted,
+	lastRequestSeq,
+	startSink,
+	waitForPoll,
+	type Sink,
+} from './lib/sink';
 import { Suite, type TrackContext } from './lib/suite';
 import {
 	credential,
@@ -187,17 +194,6 @@ const n8nFileSize = (bytes: number): string =>
 			'pretty-bytes',
 		) as (bytes: number) => string
 	)(bytes);
-
-function conversationRequests(sandbox: Sandbox, key?: string) {
-	const prefix = key ? keyPrefix(key) : undefined;
-	return sandbox.control
-		.requests()
-		.log.filter(
-			(entry) =>
-				entry.path.startsWith('/api/v1/conversations') &&
-				(!prefix || entry.key?.startsWith(prefix)),
-		);
-}
 
 // exec track: every operation through `n8n execute`
 
@@ -1099,38 +1095,6 @@ async function arrivals(sink: Sink, workflow: Workflow, ids: number[], ms: numbe
 
 const sorted = (ids: number[]) => [...ids].sort((a, b) => a - b);
 
-const lastRequestSeq = (sandbox: Sandbox) => sandbox.control.requests().log.at(-1)?.seq ?? 0;
-
-/**
- * Resolves with the first conversations request with `key` after seq `after`, once every request
- * is done and a second passed quietly (a poll can make several requests).
- */
-async function waitForConversationsPoll(
-	sandbox: Sandbox,
-	key: string,
-	after: number,
-	timeoutMs: number,
-	what: string,
-) {
-	const deadline = Date.now() + timeoutMs;
-	const poll = await until(
-		() => conversationRequests(sandbox, key).find((entry) => entry.seq > after),
-		timeoutMs,
-		what,
-	);
-	const quiet = async () => {
-		const before = lastRequestSeq(sandbox);
-		await delay(1000);
-		const log = sandbox.control.requests().log;
-		return (
-			!log.some((entry) => entry.status === null && !entry.dropped) &&
-			(log.at(-1)?.seq ?? 0) === before
-		);
-	};
-	await until(quiet, Math.max(0, deadline - Date.now()), what, 0).catch(() => undefined);
-	return poll;
-}
-
 /** The trigger in a running n8n (the checks' names say what); `betweenBatches` runs before the key switch. */
 async function triggerScenario(
 	T: string,
@@ -1141,8 +1105,8 @@ async function triggerScenario(
 	const { n8n, sandbox, sink, triggers } = track;
 	const names = triggerCheckNames(scheduler);
 	const lastSeq = () => lastRequestSeq(sandbox);
-	const waitForPoll = async (key: string, after: number, timeoutMs: number, what: string) =>
-		await waitForConversationsPoll(sandbox, key, after, timeoutMs, what);
+	const waitFor = async (key: string, after: number, timeoutMs: number, what: string) =>
+		await waitForPoll(sandbox, key, after, timeoutMs, what);
 	const emittedBy = (workflow: Workflow) => emittedTo(sink, workflow);
 	const idsOf = (workflow: Workflow) => idsEmitted(sink, workflow);
 	const waitForIds = async (workflow: Workflow, ids: number[], what: string) =>
@@ -1151,8 +1115,8 @@ async function triggerScenario(
 	const transcriptKey = sandbox.keys.readWrite;
 
 	const activated = await suite.check(T, names[0], async () => {
-		const poll = await waitForPoll(plainKey, 0, 60_000, 'the activation poll');
-		await waitForPoll(transcriptKey, 0, 30_000, 'the transcripts workflow activation poll');
+		const poll = await waitFor(plainKey, 0, 60_000, 'the activation poll');
+		await waitFor(transcriptKey, 0, 30_000, 'the transcripts workflow activation poll');
 		await delay(2000);
 		const emitted = idsOf(triggers.plain).length + idsOf(triggers.transcripts).length;
 		assert.equal(emitted, 0, `the activation polls emitted ${emitted} conversations`);
@@ -1214,7 +1178,7 @@ async function triggerScenario(
 				T,
 				`batch ${poll}: ${batches.at(-1)!.length} conversations; waiting for poll ${poll}`,
 			);
-			await waitForPoll(plainKey, after, 75_000, `scheduled poll ${poll}`);
+			await waitFor(plainKey, after, 75_000, `scheduled poll ${poll}`);
 			await waitForIds(triggers.plain, batches.flat(), `batch ${poll} at the sink`);
 		}
 		await delay(1500);
@@ -1236,7 +1200,7 @@ async function triggerScenario(
 			// There before the first poll with the new key: never emitted (like at activation).
 			sandbox.control.addConversations({ count: 2, account: 'B' });
 			sandbox.control.addConversations({ count: 1, agentId: 7 }); // the old account's: never again
-			await waitForPoll(otherKey, lastSeq(), 75_000, 'the first poll with the other key');
+			await waitFor(otherKey, lastSeq(), 75_000, 'the first poll with the other key');
 			await delay(1500);
 			assert.equal(
 				idsOf(triggers.plain).length,
@@ -1244,7 +1208,7 @@ async function triggerScenario(
 				'the first poll with the other key emitted something',
 			);
 			const fromB = sandbox.control.addConversations({ count: 3, account: 'B' }).map((c) => c.id);
-			await waitForPoll(otherKey, lastSeq(), 75_000, 'the second poll with the other key');
+			await waitFor(otherKey, lastSeq(), 75_000, 'the second poll with the other key');
 			await waitForIds(triggers.plain, fromB, "the other account's new conversations");
 			await delay(1500);
 			assert.deepEqual(sorted(idsOf(triggers.plain).slice(before)), sorted(fromB));
@@ -1388,7 +1352,7 @@ async function main(): Promise<void> {
 	);
 	const ctx: TrackContext = {
 		...{ suite, install, workDir, sink, owner: OWNER, cleanups, outputs },
-		...{ newSandbox, newN8n, credentialsFor, waitForPoll: waitForConversationsPoll },
+		...{ newSandbox, newN8n, credentialsFor },
 	};
 	const tracks: Record<string, () => Promise<void>> = {
 		server: () => serverTrack(sink),

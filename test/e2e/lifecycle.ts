@@ -4,9 +4,8 @@
  * emitted once each, nothing from before (a filter change starts over). Once per scheduler.
  */
 import assert from 'assert/strict';
-import { keyPrefix, type Sandbox } from '../sandbox';
 import { delay, DURABLE_SCHEDULER_ENV, until, type N8n } from '../../tools/n8n';
-import { idsEmitted } from './lib/sink';
+import { idsEmitted, lastRequestSeq, listRequests, waitForPoll } from './lib/sink';
 import type { TrackContext } from './lib/suite';
 import { triggerWorkflow, type Workflow } from './workflows';
 
@@ -31,7 +30,7 @@ async function republishDuringPoll(ctx: TrackContext, scheduler: Scheduler): Pro
 	const id = scheduler === 'durable' ? 'e2eLifecycDrble' : 'e2eLifecycLegcy';
 	const workflow = triggerWorkflow(sink.url, { id, name: `e2e lifecycle (${scheduler})` });
 	const key = sandbox.keys.readOnly;
-	const lastSeq = () => sandbox.control.requests().log.at(-1)?.seq ?? 0;
+	const lastSeq = () => lastRequestSeq(sandbox);
 	const emitted = () => idsEmitted(sink, workflow);
 	const since = (t0: number) => `${((Date.now() - t0) / 1000).toFixed(0)} s`;
 
@@ -42,7 +41,7 @@ async function republishDuringPoll(ctx: TrackContext, scheduler: Scheduler): Pro
 		const t0 = Date.now();
 		await n8n.start();
 		await n8n.rest.setupOwner(ctx.owner);
-		await ctx.waitForPoll(sandbox, key, 0, 60_000, 'the activation poll');
+		await waitForPoll(sandbox, key, 0, 60_000, 'the activation poll');
 		suite.log(T, `${scheduler}: activation poll done ${since(t0)} after start`);
 
 		// Before the re-publish: one call before the held poll lists, one while its list page is held.
@@ -50,7 +49,7 @@ async function republishDuringPoll(ctx: TrackContext, scheduler: Scheduler): Pro
 		sandbox.control.slowDown({ path: LIST_PATH, method: 'GET', holdMs: HOLD_MS, count: 1 });
 		const afterActivation = lastSeq();
 		const held = await until(
-			() => conversationsAfter(sandbox, key, afterActivation).find((e) => e.status === null),
+			() => listRequests(sandbox, key, afterActivation).find((e) => e.status === null),
 			90_000,
 			'a scheduled poll whose list page is held',
 		);
@@ -79,7 +78,7 @@ async function republishDuringPoll(ctx: TrackContext, scheduler: Scheduler): Pro
 		const arrivedIn = since(heldAt);
 		// The held poll of the old activation is answered by now; anything it emitted would be here.
 		await delay(Math.max(0, heldAt + HOLD_MS + 5_000 - Date.now()));
-		const phoneOnly = conversationsAfter(sandbox, key, beforeRepublish);
+		const phoneOnly = listRequests(sandbox, key, beforeRepublish);
 		assert.ok(phoneOnly.length > 0, 'no list request after the re-publish');
 		assert.ok(
 			phoneOnly.every((entry) => entry.query.channel === 'phone'),
@@ -94,16 +93,6 @@ async function republishDuringPoll(ctx: TrackContext, scheduler: Scheduler): Pro
 		return `emitted ${got.join(', ')} (${arrivedIn} after the hold began), not ${before.map((c) => c.id).join(', ')}; ${phoneOnly.length} list requests after the re-publish, all channel=phone`;
 	});
 	await n8n.stop();
-}
-
-function conversationsAfter(sandbox: Sandbox, key: string, after: number) {
-	const prefix = keyPrefix(key);
-	return sandbox.control
-		.requests()
-		.log.filter(
-			(entry) =>
-				entry.seq > after && entry.path === LIST_PATH && Boolean(entry.key?.startsWith(prefix)),
-		);
 }
 
 /**

@@ -63,8 +63,6 @@ export function locator(value: string | number): { __rl: true; mode: 'id'; value
 	return { __rl: true, mode: 'id', value: String(value) };
 }
 
-let nodeCounter = 0;
-
 /** Builds a workflow: `start` (a Manual Trigger named Start), then `chains` (each a list of nodes run one after another from it). */
 export function workflow(
 	id: string,
@@ -122,18 +120,17 @@ export function ringReady(
 		typeVersion?: number;
 	} = {},
 ): WorkflowNode {
-	const node: WorkflowNode = {
-		id: `rr-${++nodeCounter}`,
-		name,
-		type: NODE,
-		typeVersion: options.typeVersion ?? 1,
-		position: [0, 0],
-		parameters,
-		credentials: { ringReadyApi: options.credential ?? CREDENTIALS.readWrite },
-	};
-	if (options.continueOnFail) node.onError = 'continueRegularOutput';
-	if (options.executeOnce) node.executeOnce = true;
-	return node;
+	const {
+		credential: ref = CREDENTIALS.readWrite,
+		continueOnFail,
+		executeOnce,
+		typeVersion,
+	} = options;
+	return node(name, NODE, typeVersion ?? 1, parameters, {
+		credentials: { ringReadyApi: ref },
+		...(continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
+		...(executeOnce ? { executeOnce } : {}),
+	});
 }
 
 /** A RingReady node: `resource` › `operation` with `parameters`. */

@@ -17,14 +17,6 @@ export interface TrackContext {
 	/** An n8n in <work>/<folder> with the package installed, stopped at the end. */
 	newN8n: (folder: string, options?: Partial<N8nOptions>) => Promise<N8n>;
 	credentialsFor: (sandbox: Sandbox) => ImportCredential[];
-	/** The first conversations request with `key` after seq `after`, once the sandbox is quiet. */
-	waitForPoll: (
-		sandbox: Sandbox,
-		key: string,
-		after: number,
-		timeoutMs: number,
-		what: string,
-	) => Promise<{ seq: number }>;
 }
 
 export interface CheckResult {
