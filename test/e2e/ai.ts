@@ -55,12 +55,8 @@ const CONVERSATIONS_TOOL = 'Get_many_conversations_in_RingReady';
 const loadMcpExample = () => loadExample('ringready-mcp-server.json');
 
 /** The example with its own id, MCP path and RingReady credential. */
-function mcpWorkflow(
-	id: string,
-	path: string,
-	credential: { id: string; name: string },
-	webhookId: string,
-): Workflow {
+function mcpWorkflow(id: string, path: string, credential: CredentialRef): Workflow {
+	const webhookId = `${id}-mcp`;
 	const example = loadMcpExample();
 	return {
 		...example,
@@ -305,18 +301,8 @@ export async function aiTrack(ctx: TrackContext): Promise<void> {
 				credential(OPENAI_SELECTED_CREDENTIAL, 'openAiApi', { apiKey, url: selectedModel.url }),
 			]);
 			const workflows = [
-				mcpWorkflow(
-					'e2eMcpReadWrite1',
-					MCP_PATH,
-					CREDENTIALS.readWrite,
-					'0d9e8f7a-6b5c-4d3e-2f1a-0b9c8d7e6f51',
-				),
-				mcpWorkflow(
-					'e2eMcpReadOnly01',
-					MCP_READ_ONLY_PATH,
-					CREDENTIALS.readOnly,
-					'0d9e8f7a-6b5c-4d3e-2f1a-0b9c8d7e6f52',
-				),
+				mcpWorkflow('e2eMcpReadWrite1', MCP_PATH, CREDENTIALS.readWrite),
+				mcpWorkflow('e2eMcpReadOnly01', MCP_READ_ONLY_PATH, CREDENTIALS.readOnly),
 				...AGENT_WORKFLOWS,
 			];
 			await n8n.importWorkflows(workflows);

@@ -208,8 +208,8 @@ export async function examplesTrack(ctx: TrackContext): Promise<void> {
 	});
 	const otherAgents = sandbox.control.addConversations({ count: 2, agentId: otherAgentId });
 
+	// The RingReady nodes of the examples use SANDBOX_CREDENTIAL already (the one `npm run dev` creates).
 	const improveWithCredentials = withCredentials(improveExample, {
-		'n8n-nodes-ringready.ringReady': { ringReadyApi: SANDBOX_CREDENTIAL },
 		'@n8n/n8n-nodes-langchain.lmChatOpenAi': { openAiApi: OPENAI_IMPROVE },
 	});
 	const agent = { id: improveAgentId, name: improveAgent.agent_name };
