@@ -55,6 +55,7 @@ import {
 	UPDATED_GOAL,
 	UPDATED_GREETING,
 	writesWorkflow,
+	type CredentialRef,
 	type NodeTypeDescription,
 	type Workflow,
 } from './workflows';
@@ -805,29 +806,16 @@ async function serverTrack(sink: Sink): Promise<void> {
 	leaderStarted.server();
 
 	// --- credential test, as the editor's "Test" button does it -------------------------------------
-	const testCredential = async (
-		credential: { id: string; name: string },
-		apiKey: string,
-		target: Sandbox = sandbox,
-	) => {
+	const testCredential = async (ref: CredentialRef, apiKey: string, target = sandbox) => {
+		const credentials = credential(ref, 'ringReadyApi', { apiKey, baseUrl: target.url });
 		const response = await n8n.rest.request<{ data?: { status: string; message: string } }>(
 			'POST',
 			'/rest/credentials/test',
-			{
-				credentials: {
-					id: credential.id,
-					name: credential.name,
-					type: 'ringReadyApi',
-					data: { apiKey, baseUrl: target.url },
-				},
-			},
+			{ credentials },
 		);
-		outputs.push({ what: 'credential test response', text: JSON.stringify(response.body) });
-		assert.equal(
-			response.status,
-			200,
-			`status ${response.status}: ${JSON.stringify(response.body)}`,
-		);
+		const text = JSON.stringify(response.body);
+		outputs.push({ what: 'credential test response', text });
+		assert.equal(response.status, 200, `status ${response.status}: ${text}`);
 		return response.body.data!;
 	};
 	await suite.check(
