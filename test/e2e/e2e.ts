@@ -1018,13 +1018,8 @@ async function durableTrack(sink: Sink): Promise<void> {
 		suite.skip(T, names, 'n8n did not start');
 		return;
 	}
-	await triggerScenario(T, 'durable', {
-		n8n,
-		sandbox,
-		sink,
-		triggers,
-		serverStartedAt: Date.now(),
-	});
+	const track = { n8n, sandbox, sink, triggers, serverStartedAt: Date.now() };
+	await triggerScenario(T, 'durable', track);
 }
 
 function triggerCheckNames(scheduler: Scheduler): string[] {
