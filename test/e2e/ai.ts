@@ -15,7 +15,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 
 import { startScriptedModel, type ChatRequest, type ScriptedModel } from '../llm/scripted-model';
 import { until } from '../../tools/n8n';
-import type { TrackContext } from './lib/suite';
+import { expectText, type TrackContext } from './lib/suite';
 import {
 	credential,
 	CREDENTIALS,
@@ -592,11 +592,8 @@ export async function aiTrack(ctx: TrackContext): Promise<void> {
 		);
 		items.forEach((item, index) => {
 			assert.equal(item.summary, expected[index].summary ?? null);
-			assert.ok(
-				String(item.transcript_text).includes(
-					String(expected[index].transcript?.[0]?.content ?? ''),
-				),
-			);
+			const firstTurn = String(expected[index].transcript?.[0]?.content ?? '');
+			expectText(String(item.transcript_text), firstTurn, `transcript_text of ${String(item.id)}`);
 		});
 		const bound = turns.limit * SIMPLIFIED_CONVERSATION_WITH_TRANSCRIPT_MAX_CHARS;
 		assert.ok(

@@ -12,8 +12,8 @@ import { type ConversationDetail, type RequestLogEntry } from '../sandbox';
 import { startScriptedModel, type ChatRequest, type ScriptedModel } from '../llm/scripted-model';
 import { delay, nodeOutput, until, type N8n, type RunData } from '../../tools/n8n';
 import { aiTrack, contentText, toolCallingModel, toolResult } from './ai';
-import type { TrackContext } from './lib/suite';
-import { startStandIns, HUBSPOT_HOST, SLACK_HOST, type StandIns } from './lib/stand-ins';
+import { expectText, type TrackContext } from './lib/suite';
+import { startStandIns, HUBSPOT_HOST, SLACK_HOST } from './lib/stand-ins';
 import { credential, loadExample, type Workflow } from './workflows';
 import { FAQ_LIMITS } from '../../nodes/RingReady/shared/contract';
 
@@ -180,7 +180,7 @@ export async function examplesTrack(ctx: TrackContext): Promise<void> {
 		{ Limit: agentTurns.limit, Agent: agentTurns.agent },
 		agentAnswer,
 	);
-	const standIns: StandIns = await startStandIns(join(ctx.workDir, 'examples-certs'));
+	const standIns = await startStandIns(join(ctx.workDir, 'examples-certs'));
 	ctx.cleanups.push(() => standIns.close());
 
 	const n8n = await ctx.newN8n('examples', { env: standIns.env });
@@ -330,14 +330,8 @@ export async function examplesTrack(ctx: TrackContext): Promise<void> {
 					assert.ok(submitted.ok, `the form answered ${submitted.status}`);
 				},
 			);
-			assert.ok(
-				formPage.includes(`Add: ${tanklessQuestion}`),
-				`the form does not show the change: ${formPage.slice(0, 300)}`,
-			);
-			assert.ok(
-				formPage.includes(`Change: ${knownQuestion}`),
-				'the form does not show the changed answer',
-			);
+			expectText(formPage, `Add: ${tanklessQuestion}`, 'the approval form');
+			expectText(formPage, `Change: ${knownQuestion}`, 'the approval form');
 			assert.deepEqual(faqWhileWaiting, faqBefore, 'the FAQ changed before approval');
 			assert.equal(writesBeforeApproval, 0, 'a write before approval');
 			return `waited for approval with the FAQ unchanged; the form listed "Add: ${tanklessQuestion}" and "Change: ${knownQuestion}"; ${improveModel.requests.length} model request(s)`;
@@ -382,29 +376,20 @@ export async function examplesTrack(ctx: TrackContext): Promise<void> {
 				1,
 				`${improveModel.requests.length} model requests`,
 			);
-			assert.ok(
-				promptOf(improveModel.requests[0].body).includes(
-					`(${Object.keys(faqBefore).length} entries; RingReady allows at most ${FAQ_LIMITS.maxEntries})`,
-				),
-				'the prompt does not give the FAQ size and its limit',
-			);
 			assert.deepEqual(improveModel.unexpected, []);
 			const prompt = promptOf(improveModel.requests[0].body);
 			ctx.outputs.push({ what: 'improve example prompt', text: prompt });
+			const size = `(${Object.keys(faqBefore).length} entries; RingReady allows at most ${FAQ_LIMITS.maxEntries})`;
+			expectText(prompt, size, 'the prompt (the FAQ size and its limit)');
 			const agent = nodeOutput(run, 'Current Agent and FAQ')[0];
-			assert.ok(
-				prompt.includes(`the AI receptionist of ${String(agent.business_name)}`),
-				'no business name',
-			);
-			assert.ok(
-				prompt.includes(JSON.stringify(faqBefore, null, 2)),
-				'the current FAQ is not in the prompt',
-			);
+			expectText(prompt, `the AI receptionist of ${String(agent.business_name)}`, 'the prompt');
+			expectText(prompt, JSON.stringify(faqBefore, null, 2), 'the prompt (the current FAQ)');
 			const read = nodeOutput(run, "Last Week's Conversations");
 			for (const item of read)
-				assert.ok(
-					prompt.includes(String(item.transcript_text)),
-					`the transcript of ${String(item.id)} is not in the prompt`,
+				expectText(
+					prompt,
+					String(item.transcript_text),
+					`the prompt (transcript ${String(item.id)})`,
 				);
 			// "Collect Transcripts" joins them with a rule: one fewer than the conversations read.
 			assert.equal(
@@ -486,12 +471,8 @@ export async function examplesTrack(ctx: TrackContext): Promise<void> {
 			Object.entries(after),
 			kept.map((entry) => [entry.question, entry.answer]),
 		);
-		assert.ok(
-			promptOf(improveModel.requests[1].body).includes(
-				`(${FAQ_LIMITS.maxEntries} entries; RingReady allows at most ${FAQ_LIMITS.maxEntries})`,
-			),
-			'the prompt does not say the FAQ is full',
-		);
+		const full = `(${FAQ_LIMITS.maxEntries} entries; RingReady allows at most ${FAQ_LIMITS.maxEntries})`;
+		expectText(promptOf(improveModel.requests[1].body), full, 'the prompt (a full FAQ)');
 		return `FAQ of ${fullFaq.length} entries; the model returned ${mergedFaq.length} (2 merged into 1, 2 new); saved ${Object.keys(after).length} without waiting, "${mergedFaq.at(-1)!.question}" left out`;
 	});
 
@@ -511,10 +492,7 @@ export async function examplesTrack(ctx: TrackContext): Promise<void> {
 				.map((node) => [node.name.replace(/\s+/g, '_'), node.parameters.toolDescription])
 				.sort(),
 		);
-		assert.ok(
-			promptOf(agentModel.requests[0].body).includes(chatMessage.chatInput),
-			'the chat message is not in the prompt',
-		);
+		expectText(promptOf(agentModel.requests[0].body), chatMessage.chatInput, 'the prompt');
 		const list = sandbox.control
 			.requests()
 			.log.filter(
@@ -641,10 +619,7 @@ export async function examplesTrack(ctx: TrackContext): Promise<void> {
 				);
 				assert.ok(String(meta.body).endsWith('</pre>'));
 				for (const turn of c.transcript ?? [])
-					assert.ok(
-						String(meta.body).includes(turn.content),
-						`the transcript turn "${turn.content.slice(0, 40)}" is missing`,
-					);
+					expectText(String(meta.body), turn.content, 'the logged call');
 				assert.deepEqual(
 					{ ...meta, body: undefined },
 					{

@@ -25,7 +25,7 @@ import { chromium, selectors, type Browser, type Locator, type Page } from 'play
 import { ROOT, startDevEnvironment, type DevEnvironment } from '../../scripts/dev-env';
 import { recordingAudio } from '../sandbox/recordings';
 import { until } from '../../tools/n8n';
-import { Suite } from '../e2e/lib/suite';
+import { expectText, Suite } from '../e2e/lib/suite';
 
 const OUT = join(ROOT, 'test', 'ui', 'out');
 const VIEWPORT = { width: 1280, height: 900 };
@@ -95,13 +95,6 @@ async function shot(journey: Journey, name: string, docsName?: string): Promise<
 		copyFileSync(file, join(DOCS, docsName));
 		log(`  docs/${docsName} written`);
 	}
-}
-
-function expectText(actual: string, expected: string, what: string): void {
-	if (!actual.includes(expected))
-		throw new Error(
-			`${what}: expected to contain ${JSON.stringify(expected)}, got ${JSON.stringify(actual.slice(0, 400))}`,
-		);
 }
 
 const credentialModal = (page: Page): Locator => page.getByTestId('editCredential-modal');

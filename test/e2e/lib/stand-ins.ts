@@ -30,18 +30,6 @@ export interface StandInCall {
 	body: unknown;
 }
 
-export interface StandIns {
-	/** For n8n's environment: HTTPS_PROXY, NO_PROXY, NODE_EXTRA_CA_CERTS. */
-	env: Record<string, string>;
-	calls: StandInCall[];
-	/** CONNECTs or requests to hosts other than the two stand-ins (refused). */
-	refused: string[];
-	/** HubSpot's contacts: the ones a test added and the ones the workflows created. */
-	contacts: HubspotContact[];
-	addContact(properties: Record<string, string>): HubspotContact;
-	close(): Promise<void>;
-}
-
 export interface HubspotContact {
 	id: string;
 	properties: Record<string, string>;
@@ -156,10 +144,7 @@ function asHubspotObject(contact: HubspotContact) {
 /** A further HTTPS host behind the same proxy (e.g. a public-looking RingReady), answered by its own handler. */
 export type StandInHost = (request: IncomingMessage, response: ServerResponse) => void;
 
-export async function startStandIns(
-	certDir: string,
-	extraHosts: Record<string, StandInHost> = {},
-): Promise<StandIns> {
+export async function startStandIns(certDir: string, extraHosts: Record<string, StandInHost> = {}) {
 	const hosts = [...HOSTS, ...Object.keys(extraHosts)];
 	const { ca, key, cert } = makeCertificates(certDir, hosts);
 	const calls: StandInCall[] = [];
@@ -210,6 +195,7 @@ export async function startStandIns(
 	const proxyUrl = `http://127.0.0.1:${port}`;
 
 	return {
+		/** For n8n's environment: HTTPS_PROXY, NO_PROXY, NODE_EXTRA_CA_CERTS. */
 		env: {
 			HTTPS_PROXY: proxyUrl,
 			https_proxy: proxyUrl,
@@ -218,9 +204,11 @@ export async function startStandIns(
 			NODE_EXTRA_CA_CERTS: ca,
 		},
 		calls,
+		/** What did not go through a tunnel to a stand-in: refused. */
 		refused,
+		/** HubSpot's contacts: the ones a test added and the ones the workflows created. */
 		contacts,
-		addContact: (properties) => addContact(contacts, properties),
+		addContact: (properties: Record<string, string>) => addContact(contacts, properties),
 		close: async () => {
 			for (const socket of sockets) socket.destroy();
 			await new Promise<void>((resolve) => proxy.close(() => resolve()));

@@ -94,6 +94,14 @@ export class Suite {
 	}
 }
 
+/** Throws, showing what `actual` holds, unless it contains `expected`. */
+export function expectText(actual: string, expected: string, what: string): void {
+	if (!actual.includes(expected))
+		throw new Error(
+			`${what}: expected to contain ${JSON.stringify(expected)}, got ${JSON.stringify(actual.slice(0, 400))}`,
+		);
+}
+
 function stamp(ms: number): string {
 	const seconds = Math.floor(ms / 1000);
 	return `${String(Math.floor(seconds / 60)).padStart(2, '0')}:${String(seconds % 60).padStart(2, '0')}`;
