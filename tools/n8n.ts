@@ -60,9 +60,8 @@ export function n8nVersion(install: N8nInstall): string {
 	return (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version;
 }
 
-export function n8nBin(install: N8nInstall): string {
-	return join(install.dir, 'node_modules', 'n8n', 'bin', 'n8n');
-}
+export const n8nBin = (install: N8nInstall) =>
+	join(install.dir, 'node_modules', 'n8n', 'bin', 'n8n');
 
 /**
  * Ports handed out by this process: n8n binds its ports only when it starts, so a port free now could
@@ -479,13 +478,9 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 	}
 }
 
-export function tail(text: string, lines = 40): string {
-	return text.split('\n').slice(-lines).join('\n');
-}
+export const tail = (text: string, lines = 40) => text.split('\n').slice(-lines).join('\n');
 
-export function delay(ms: number): Promise<void> {
-	return new Promise((resolve) => setTimeout(resolve, ms));
-}
+export const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** `check()`'s first truthy value, asked every `everyMs`; an error naming `what` after `timeoutMs`. */
 export async function until<T>(

@@ -82,7 +82,6 @@ const install: N8nInstall = {
 const packageDir = fromRunSh('E2E_PACKAGE_DIR');
 const workDir = fromRunSh('E2E_WORK_DIR');
 const recordPid = pidRecorder(process.env.E2E_PIDS_FILE);
-/** E2E_TRACKS=exec,server runs only those tracks (for development; CI runs them all). */
 const wantedTracks = process.env.E2E_TRACKS?.split(',').map((name) => name.trim());
 const runs = (track: string) => !wantedTracks || wantedTracks.includes(track);
 
@@ -137,15 +136,6 @@ async function newN8n(folder: string, options: Partial<N8nOptions> = {}): Promis
 	return n8n;
 }
 
-/** The installed copy must list only files that exist (n8n refuses the whole package otherwise). */
-function packageProblems(dir: string): string[] {
-	const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
-		n8n?: { nodes?: string[]; credentials?: string[] };
-	};
-	const listed = [...(manifest.n8n?.nodes ?? []), ...(manifest.n8n?.credentials ?? [])];
-	return listed.filter((file) => !existsSync(join(dir, file)));
-}
-
 /** `n8n execute` of one workflow; what it printed is scanned for API keys at the end. */
 async function execute(T: string, n8n: N8n, workflowId: string, what: string) {
 	suite.log(T, `n8n execute: ${what}`);
@@ -184,17 +174,12 @@ function assertExitedOk(result: ExecuteResult): void {
 	);
 }
 
-function ids(items: Array<Record<string, unknown>>): number[] {
-	return items.map((item) => Number(item.id));
-}
+const ids = (items: Array<Record<string, unknown>>) => items.map((item) => Number(item.id));
 
 /** A file size as n8n writes it in `fileSize` ("3.21 kB"): n8n-core's own pretty-bytes. */
-const n8nFileSize = (bytes: number): string =>
-	(
-		createRequire(join(install.dir, 'node_modules', 'n8n-core', 'package.json'))(
-			'pretty-bytes',
-		) as (bytes: number) => string
-	)(bytes);
+const n8nFileSize = createRequire(join(install.dir, 'node_modules', 'n8n-core', 'package.json'))(
+	'pretty-bytes',
+) as (bytes: number) => string;
 
 // exec track: every operation through `n8n execute`
 
@@ -1329,7 +1314,10 @@ async function main(): Promise<void> {
 		'main',
 		'the packed tarball holds every file its package.json lists for n8n',
 		() => {
-			const missing = packageProblems(packageDir);
+			// n8n refuses the whole package when its manifest lists a file that is not there.
+			const { n8n: manifest } = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8'));
+			const listed: string[] = [...manifest.nodes, ...manifest.credentials];
+			const missing = listed.filter((file) => !existsSync(join(packageDir, file)));
 			assert.deepEqual(missing, [], `missing from the tarball: ${missing.join(', ')}`);
 		},
 	);

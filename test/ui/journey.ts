@@ -97,8 +97,6 @@ async function shot(journey: Journey, name: string, docsName?: string): Promise<
 	}
 }
 
-const credentialModal = (page: Page): Locator => page.getByTestId('editCredential-modal');
-
 /** Overview → Credentials → Create credential → "RingReady API" → the credential modal. */
 async function openNewCredentialModal(page: Page, baseUrl: string): Promise<Locator> {
 	await page.goto(`${baseUrl}/home/credentials`);
@@ -119,7 +117,7 @@ async function openNewCredentialModal(page: Page, baseUrl: string): Promise<Loca
 		.first()
 		.click();
 	await page.getByTestId('new-credential-type-button').click();
-	const modal = credentialModal(page);
+	const modal = page.getByTestId('editCredential-modal');
 	await modal.waitFor();
 	return modal;
 }

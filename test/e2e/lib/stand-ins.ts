@@ -19,7 +19,6 @@ import { text as readText } from 'stream/consumers';
 
 export const SLACK_HOST = 'slack.com';
 export const HUBSPOT_HOST = 'api.hubapi.com';
-const HOSTS = [SLACK_HOST, HUBSPOT_HOST];
 
 export interface StandInCall {
 	host: string;
@@ -145,7 +144,7 @@ function asHubspotObject(contact: HubspotContact) {
 export type StandInHost = (request: IncomingMessage, response: ServerResponse) => void;
 
 export async function startStandIns(certDir: string, extraHosts: Record<string, StandInHost> = {}) {
-	const hosts = [...HOSTS, ...Object.keys(extraHosts)];
+	const hosts = [SLACK_HOST, HUBSPOT_HOST, ...Object.keys(extraHosts)];
 	const { ca, key, cert } = makeCertificates(certDir, hosts);
 	const calls: StandInCall[] = [];
 	const refused: string[] = [];
