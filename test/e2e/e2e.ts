@@ -1104,13 +1104,14 @@ async function triggerScenario(
 	const batches: number[][] = [[...burst, ...forTranscripts].map((c) => c.id)];
 	const transcriptsDone = (async () =>
 		await suite.check(T, names[2], async () => {
-			const bodies = await arrivals(
+			await arrivals(
 				sink,
 				triggers.transcripts,
 				forTranscripts.map((c) => c.id),
 				4 * 75_000,
 				'the three conversations of the transcripts workflow',
 			);
+			const bodies = emittedBy(triggers.transcripts);
 			assert.deepEqual(
 				bodies.map((body) => body.conversation?.id),
 				forTranscripts.map((c) => c.id),
@@ -1267,13 +1268,10 @@ async function underLoad(
 			.addConversations({ count: 600, agentId: BACKLOG_AGENT })
 			.map((c) => c.id);
 		// Each pass over a window this deep lists its pages again, 2 per durable poll.
-		const bodies = await arrivals(
-			sink,
-			triggers.backlog,
-			backlog,
-			14 * 75_000,
-			'the backlog',
-		).finally(() => sandbox.control.setListLatency(0));
+		await arrivals(sink, triggers.backlog, backlog, 14 * 75_000, 'the backlog').finally(() =>
+			sandbox.control.setListLatency(0),
+		);
+		const bodies = emittedTo(sink, triggers.backlog);
 		const ids = bodies.map((body) => Number(body.conversation?.id));
 		assert.deepEqual(sorted(ids), sorted(backlog), 'not once each');
 		// Oldest first across polls: each execution's conversations are all older than the next
