@@ -32,7 +32,7 @@ const VIEWPORT = { width: 1280, height: 900 };
 const DOCS = join(ROOT, 'docs');
 const writeDocs = process.argv.includes('--docs');
 const log = (message: string) => process.stdout.write(`[ui] ${message}\n`);
-const suite = new Suite(log);
+const suite = new Suite();
 
 /** The credential test's message for a revoked key (credentials/RingReadyApi.credentials.ts). */
 const REVOKED_MESSAGE =
