@@ -60,9 +60,8 @@ export function n8nVersion(install: N8nInstall): string {
 	return (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version;
 }
 
-export function n8nBin(install: N8nInstall): string {
-	return join(install.dir, 'node_modules', 'n8n', 'bin', 'n8n');
-}
+export const n8nBin = (install: N8nInstall) =>
+	join(install.dir, 'node_modules', 'n8n', 'bin', 'n8n');
 
 /**
  * Ports handed out by this process: n8n binds its ports only when it starts, so a port free now could
@@ -106,14 +105,11 @@ export function installPackage(
 	const target = join(nodes, 'node_modules', name);
 	const holder = join(nodes, 'package.json');
 	mkdirSync(nodes, { recursive: true });
-	const { dependencies = {} } = existsSync(holder)
-		? (JSON.parse(readFileSync(holder, 'utf8')) as { dependencies?: Record<string, string> })
-		: {};
-	const installed = { name: 'installed-nodes', private: true, dependencies };
-	writeFileSync(
-		holder,
-		JSON.stringify({ ...installed, dependencies: { ...dependencies, [name]: '*' } }),
-	);
+	const installed: { dependencies?: Record<string, string> } = existsSync(holder)
+		? JSON.parse(readFileSync(holder, 'utf8'))
+		: { name: 'installed-nodes', private: true };
+	installed.dependencies = { ...installed.dependencies, [name]: '*' };
+	writeFileSync(holder, JSON.stringify(installed));
 	rmSync(target, { recursive: true, force: true });
 	cpSync(packageDir, target, { recursive: true });
 	return target;
@@ -215,6 +211,18 @@ export class N8n {
 		return { ...n8nEnv(this), ...this.extraEnv };
 	}
 
+	/** `n8n <args>` in its own process group, its output to the files `out` and `err`. */
+	private spawn(args: string[], out: number, err: number): ChildProcess {
+		const child = spawn(this.install.nodeBin, [n8nBin(this.install), ...args], {
+			env: this.env(),
+			cwd: this.userFolder,
+			stdio: ['ignore', out, err],
+			detached: true,
+		});
+		this.onSpawn?.(child.pid);
+		return child;
+	}
+
 	/**
 	 * Runs `n8n <args>` to completion. Output goes to files, not pipes: `n8n execute` exits right after
 	 * printing the run, and a large run printed to a pipe loses its tail (pipe writes are asynchronous).
@@ -232,13 +240,7 @@ export class N8n {
 		});
 		try {
 			const ended = await new Promise<Pick<CliResult, 'code' | 'signal'>>((done, fail) => {
-				const child = spawn(this.install.nodeBin, [n8nBin(this.install), ...args], {
-					env: this.env(),
-					cwd: this.userFolder,
-					stdio: ['ignore', out, err],
-					detached: true,
-				});
-				this.onSpawn?.(child.pid);
+				const child = this.spawn(args, out, err);
 				const timer = setTimeout(() => {
 					killGroup(child, 'SIGKILL');
 					const { stdout, stderr } = read();
@@ -269,26 +271,25 @@ export class N8n {
 		return result;
 	}
 
-	private writeInput(name: string, data: unknown): string {
+	/** `n8n import:<kind>` of `data`, written to a file of the user folder. */
+	private async import(kind: 'credentials' | 'workflow', data: object[]): Promise<void> {
 		const dir = join(this.userFolder, 'inputs');
 		mkdirSync(dir, { recursive: true });
-		const file = join(dir, `${name}-${Date.now()}-${randomBytes(3).toString('hex')}.json`);
+		const file = join(dir, `${kind}-${Date.now()}-${randomBytes(3).toString('hex')}.json`);
 		writeFileSync(file, JSON.stringify(data, null, 2));
-		return file;
+		await this.cliOk([`import:${kind}`, `--input=${file}`]);
 	}
 
 	/** Credentials in n8n's export shape with plain `data` (n8n encrypts them on import). */
 	async importCredentials(credentials: ImportCredential[]): Promise<void> {
-		const file = this.writeInput(
+		await this.import(
 			'credentials',
-			credentials.map((credential) => ({ ...credential, isManaged: false })),
+			credentials.map((c) => ({ ...c, isManaged: false })),
 		);
-		await this.cliOk(['import:credentials', `--input=${file}`]);
 	}
 
 	async importWorkflows(workflows: object[]): Promise<void> {
-		const file = this.writeInput('workflows', workflows);
-		await this.cliOk(['import:workflow', `--input=${file}`]);
+		await this.import('workflow', workflows);
 	}
 
 	/** `n8n execute --id=<id> --rawOutput`: the run data, or the failure with its output. */
@@ -308,26 +309,21 @@ export class N8n {
 		if (this.server) throw new Error('n8n is already running');
 		await this.allocatePorts();
 		const log = openSync(this.logFile, 'a');
-		const child = spawn(this.install.nodeBin, [n8nBin(this.install), 'start'], {
-			env: this.env(),
-			cwd: this.userFolder,
-			stdio: ['ignore', log, log],
-			detached: true,
-		});
+		const child = this.spawn(['start'], log, log);
 		closeSync(log);
 		this.server = child;
-		this.onSpawn?.(child.pid);
 		this.serverExit = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
-		const deadline = Date.now() + timeoutMs;
-		while (Date.now() < deadline) {
-			if (child.exitCode !== null || child.signalCode !== null)
-				throw new Error(`n8n start exited with ${child.exitCode}; see ${this.logFile}`);
-			// Until n8n is fully up every path answers "n8n is starting up"; settings come as JSON after.
-			const settings = await fetch(`${this.baseUrl}/rest/settings`).catch(() => undefined);
-			if (settings?.ok && settings.headers.get('content-type')?.includes('json')) return;
-			await delay(250);
-		}
-		throw new Error(`n8n did not answer within ${timeoutMs} ms; see ${this.logFile}`);
+		// Until n8n is fully up every path answers "n8n is starting up"; settings come as JSON after.
+		await until(
+			async () => {
+				if (child.exitCode !== null || child.signalCode !== null)
+					throw new Error(`n8n start exited with ${child.exitCode}; see ${this.logFile}`);
+				const settings = await fetch(`${this.baseUrl}/rest/settings`).catch(() => undefined);
+				return settings?.ok && settings.headers.get('content-type')?.includes('json');
+			},
+			timeoutMs,
+			`n8n to answer; see ${this.logFile}`,
+		);
 	}
 
 	/** SIGTERM to the server's process group (it takes its task runner along), SIGKILL after a grace period. */
@@ -341,6 +337,51 @@ export class N8n {
 			await this.serverExit;
 			clearTimeout(timer);
 		}
+	}
+
+	/**
+	 * A test run as the editor starts it ("Execute workflow", or a trigger's "Fetch Test Event" with
+	 * `destinationNode`), then its run once ended; `onWaiting` is called once if it waits (a Wait node).
+	 */
+	async testRun(
+		workflowId: string,
+		start: { triggerToStartFrom: { name: string }; destinationNode?: object },
+		timeoutMs: number,
+		onWaiting?: (executionId: string, data: RunData['data']) => Promise<void>,
+	): Promise<RunData & { text: string }> {
+		const workflowData = await this.rest.call('GET', `/rest/workflows/${workflowId}`);
+		const { executionId } = await this.rest.call<{ executionId?: string }>(
+			'POST',
+			`/rest/workflows/${workflowId}/run`,
+			{ workflowData, ...start },
+		);
+		if (!executionId) throw new Error(`no execution id for a test run of ${workflowId}`);
+		let execution: { status?: string; data?: string } = {};
+		let data: RunData['data'] | undefined;
+		// n8n 1.x saves an execution's status and its data in two writes: both are waited for.
+		await until(
+			async () => {
+				execution = await this.rest.call('GET', `/rest/executions/${executionId}`);
+				data = execution.data ? (this.flatted().parse(execution.data) as typeof data) : undefined;
+				if (execution.status === 'waiting' && onWaiting && data?.resultData) {
+					const resume = onWaiting;
+					onWaiting = undefined;
+					await resume(executionId, data);
+				}
+				const ended = !['new', 'running', 'waiting', undefined].includes(execution.status);
+				return ended && (execution.status !== 'success' || data?.resultData?.runData);
+			},
+			timeoutMs,
+			() => `execution ${executionId} (${execution.status}) to end with its data`,
+			300,
+		);
+		if (execution.status !== 'success' || !data) {
+			const error = data?.resultData.error;
+			throw new Error(
+				`execution ${executionId} ended "${execution.status}": ${error?.node?.name ?? ''} ${error?.message ?? ''} ${error?.description ?? ''}`,
+			);
+		}
+		return { status: execution.status, data, text: execution.data ?? '' };
 	}
 
 	/** n8n's own `flatted` module (execution data in the REST API is flatted). */
@@ -437,12 +478,27 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 	}
 }
 
-export function tail(text: string, lines = 40): string {
-	return text.split('\n').slice(-lines).join('\n');
-}
+export const tail = (text: string, lines = 40) => text.split('\n').slice(-lines).join('\n');
 
-export function delay(ms: number): Promise<void> {
-	return new Promise((resolve) => setTimeout(resolve, ms));
+export const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** `check()`'s first truthy value, asked every `everyMs`; an error naming `what` after `timeoutMs`. */
+export async function until<T>(
+	check: () => T | Promise<T>,
+	timeoutMs: number,
+	what: string | (() => string),
+	everyMs = 250,
+): Promise<NonNullable<T>> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const value = await check();
+		if (value) return value;
+		if (Date.now() > deadline)
+			throw new Error(
+				`timed out after ${timeoutMs / 1000} s waiting for ${typeof what === 'string' ? what : what()}`,
+			);
+		await delay(everyMs);
+	}
 }
 
 /** The internal REST API, with a session cookie and a browser id like the editor's. */
@@ -481,19 +537,16 @@ export class Rest {
 		return { status: response.status, body: parsed as T };
 	}
 
-	/**
-	 * Every node type the editor gets. n8n writes the file in the background after it starts; until
-	 * then the path answers the editor's page, so this waits (at most 60 s) for the JSON list.
-	 */
+	/** Every node type the editor gets: n8n writes the list in the background after it starts. */
 	async nodeTypes<T>(): Promise<T[]> {
-		const until = Date.now() + 60_000;
-		for (;;) {
-			const { status, body } = await this.request<T[]>('GET', '/types/nodes.json');
-			if (status === 200 && Array.isArray(body)) return body;
-			if (Date.now() > until)
-				throw new Error(`/types/nodes.json answered ${status}, not the list of node types`);
-			await delay(500);
-		}
+		return await until(
+			async () => {
+				const { status, body } = await this.request<T[]>('GET', '/types/nodes.json');
+				return status === 200 && Array.isArray(body) ? body : undefined;
+			},
+			60_000,
+			'/types/nodes.json to list the node types',
+		);
 	}
 
 	/** The `data` of a 2xx answer; throws with the status and body otherwise. */

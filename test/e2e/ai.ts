@@ -7,39 +7,34 @@
  *           then answers. What n8n sent to the "model" and what reached the sandbox are checked.
  */
 import assert from 'assert/strict';
-import { readFileSync } from 'fs';
 import { createRequire } from 'module';
-import { join, resolve } from 'path';
+import { join } from 'path';
 
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 
-import type { Sandbox } from '../sandbox';
 import { startScriptedModel, type ChatRequest, type ScriptedModel } from '../llm/scripted-model';
-import { delay, N8n, type N8nInstall } from '../../tools/n8n';
-import type { Suite } from './lib/suite';
-import { CREDENTIALS, locator, NODE, OUTPUT_VERSION, TOOL, type Workflow } from './workflows';
+import { until } from '../../tools/n8n';
+import { expectText, type TrackContext } from './lib/suite';
+import {
+	credential,
+	CREDENTIALS,
+	loadExample,
+	locator,
+	node,
+	NODE,
+	OUTPUT_VERSION,
+	TOOL,
+	type CredentialRef,
+	type NodeTypeDescription,
+	type Workflow,
+	type WorkflowNode,
+} from './workflows';
 
-const ROOT = resolve(__dirname, '..', '..');
 const T = 'ai';
 
 /** README "Output sized for a model": a simplified conversation with transcript_text, measured on the sandbox (max 1,027). */
 export const SIMPLIFIED_CONVERSATION_WITH_TRANSCRIPT_MAX_CHARS = 1_100;
-
-export interface AiTrackContext {
-	suite: Suite;
-	install: N8nInstall;
-	workDir: string;
-	newSandbox: () => Promise<Sandbox>;
-	credentialsFor: (
-		sandbox: Sandbox,
-	) => Array<{ id: string; name: string; type: string; data: Record<string, unknown> }>;
-	installInto: (n8n: N8n) => void;
-	recordPid: (pid: number | undefined) => void;
-	cleanups: Array<() => Promise<void>>;
-	/** Texts scanned at the end for API keys. */
-	outputs: Array<{ what: string; text: string }>;
-}
 
 interface McpTool {
 	name: string;
@@ -51,29 +46,17 @@ interface McpTool {
 	};
 }
 
-interface ExampleWorkflow extends Workflow {
-	nodes: Array<Workflow['nodes'][number] & { webhookId?: string }>;
-}
-
 const MCP_PATH = 'ringready-e2e';
 const MCP_READ_ONLY_PATH = 'ringready-e2e-read-only';
 const AGENT_WEBHOOK_PATH = 'ringready-agent-e2e';
 const OPENAI_CREDENTIAL = { id: 'e2eScriptedModel', name: 'Scripted model (e2e)' };
 const CONVERSATIONS_TOOL = 'Get_many_conversations_in_RingReady';
 
-function loadMcpExample(): ExampleWorkflow {
-	return JSON.parse(
-		readFileSync(join(ROOT, 'examples', 'ringready-mcp-server.json'), 'utf8'),
-	) as ExampleWorkflow;
-}
+const loadMcpExample = () => loadExample('ringready-mcp-server.json');
 
 /** The example with its own id, MCP path and RingReady credential. */
-function mcpWorkflow(
-	id: string,
-	path: string,
-	credential: { id: string; name: string },
-	webhookId: string,
-): ExampleWorkflow {
+function mcpWorkflow(id: string, path: string, credential: CredentialRef): Workflow {
+	const webhookId = `${id}-mcp`;
 	const example = loadMcpExample();
 	return {
 		...example,
@@ -89,64 +72,34 @@ function mcpWorkflow(
 	};
 }
 
-type AgentNode = Workflow['nodes'][number] & { webhookId?: string };
-
-const AGENT_ID_FROM_AI =
-	"={{ $fromAI('Agent', 'The numeric ID of the agent (AI receptionist)', 'number') }}";
-
-/** Webhook → AI Agent, its OpenAI Chat Model on `model`'s credential and one RingReady tool node. */
-function agentWorkflow(o: {
-	id: string;
-	name: string;
-	path: string;
-	webhookId: string;
-	options: Record<string, unknown>;
-	model: { id: string; name: string };
-	tool: { name: string; type: string; typeVersion: number; parameters: Record<string, unknown> };
-}): Workflow {
-	const node = (
-		name: string,
-		type: string,
-		typeVersion: number,
-		x: number,
-		parameters: Record<string, unknown>,
-		extra: Partial<AgentNode> = {},
-	): AgentNode => ({
-		id: `ai-e2e-${o.id}-${name.toLowerCase().replace(/\W+/g, '-')}`,
-		name,
-		type,
-		typeVersion,
-		position: [x, 0],
-		parameters,
-		...extra,
-	});
-	const webhook = { httpMethod: 'POST', path: o.path, responseMode: 'lastNode', options: {} };
-	const model = { model: { __rl: true, mode: 'id', value: 'scripted-model' }, options: {} };
-	const prompt = { promptType: 'define', text: '={{ $json.body.question }}', options: o.options };
-	return {
-		id: o.id,
-		name: o.name,
-		active: false,
-		nodes: [
-			node('Webhook', 'n8n-nodes-base.webhook', 2, 0, webhook, { webhookId: o.webhookId }),
-			node('AI Agent', '@n8n/n8n-nodes-langchain.agent', 2.2, 300, prompt),
-			node('Scripted Model', '@n8n/n8n-nodes-langchain.lmChatOpenAi', 1.2, 200, model, {
-				credentials: { openAiApi: o.model },
-			}),
-			node(o.tool.name, o.tool.type, o.tool.typeVersion, 400, o.tool.parameters, {
-				credentials: { ringReadyApi: CREDENTIALS.readWrite },
-			}),
-		],
-		connections: {
-			Webhook: { main: [[{ node: 'AI Agent', type: 'main', index: 0 }]] },
-			'Scripted Model': {
-				ai_languageModel: [[{ node: 'AI Agent', type: 'ai_languageModel', index: 0 }]],
-			},
-			[o.tool.name]: { ai_tool: [[{ node: 'AI Agent', type: 'ai_tool', index: 0 }]] },
-		} as unknown as Workflow['connections'],
-		settings: { executionOrder: 'v1' },
-		pinData: {},
-	};
+/** Webhook → AI Agent, its OpenAI Chat Model on the `model` credential and one RingReady `tool` node. */
+function agentWorkflow(
+	id: string,
+	path: string,
+	model: CredentialRef,
+	tool: WorkflowNode,
+	options: Record<string, unknown> = {},
+): Workflow {
+	const webhook = { httpMethod: 'POST', path, responseMode: 'lastNode', options: {} };
+	const chatModel = { model: { __rl: true, mode: 'id', value: 'scripted-model' }, options: {} };
+	const prompt = { promptType: 'define', text: '={{ $json.body.question }}', options };
+	const nodes = [
+		node('Webhook', 'n8n-nodes-base.webhook', 2, webhook, { webhookId: `${id}-webhook` }),
+		node('AI Agent', '@n8n/n8n-nodes-langchain.agent', 2.2, prompt),
+		node('Scripted Model', '@n8n/n8n-nodes-langchain.lmChatOpenAi', 1.2, chatModel, {
+			credentials: { openAiApi: model },
+		}),
+		{ ...tool, credentials: { ringReadyApi: CREDENTIALS.readWrite } },
+	].map((each, i) => ({ ...each, position: [300 * i, 0] as [number, number] }));
+	const toAgent = (type: string) => ({ [type]: [[{ node: 'AI Agent', type, index: 0 }]] });
+	const connections = {
+		Webhook: toAgent('main'),
+		'Scripted Model': toAgent('ai_languageModel'),
+		[tool.name]: toAgent('ai_tool'),
+	} as unknown as Workflow['connections'];
+	const name = `e2e: AI Agent with ${tool.name}`;
+	const settings = { executionOrder: 'v1' };
+	return { id, name, active: false, nodes, connections, settings, pinData: {} };
 }
 
 /** The conversation fields the selected-fields tool returns (and always `id`). */
@@ -155,72 +108,99 @@ const SELECTED_TOOL = 'Read_callers_in_RingReady';
 const SELECTED_WEBHOOK_PATH = 'ringready-agent-selected-e2e';
 const SELECTED_LIMIT = 3;
 const OPENAI_SELECTED_CREDENTIAL = { id: 'e2eScriptedModel2', name: 'Scripted model 2 (e2e)' };
+const getMany = { resource: 'conversation', operation: 'getAll' };
+const filters = {
+	agentId: locator(
+		"={{ $fromAI('Agent', 'The numeric ID of the agent (AI receptionist)', 'number') }}",
+	),
+};
 
 const AGENT_WORKFLOWS = [
 	/** One RingReady tool, description "Set Automatically". */
-	agentWorkflow({
-		id: 'e2eAiAgentLoop01',
-		name: 'e2e: AI Agent with a RingReady tool',
-		path: AGENT_WEBHOOK_PATH,
-		webhookId: '4f1c2d3e-5a6b-4c7d-8e9f-0a1b2c3d4e5f',
-		options: {
+	agentWorkflow(
+		'e2eAiAgentLoop01',
+		AGENT_WEBHOOK_PATH,
+		OPENAI_CREDENTIAL,
+		node('Get many conversations in RingReady', TOOL, 1, {
+			...getMany,
+			limit:
+				"={{ $fromAI('Limit', 'How many recent conversations to read, from 1 to 20', 'number') }}",
+			simplify: true,
+			filters,
+			options: { includeTranscripts: true },
+		}),
+		{
 			systemMessage:
 				'You help a business owner understand what callers asked their RingReady receptionist.',
 		},
-		model: OPENAI_CREDENTIAL,
-		tool: {
-			name: 'Get many conversations in RingReady',
-			type: TOOL,
-			typeVersion: 1,
-			parameters: {
-				resource: 'conversation',
-				operation: 'getAll',
-				limit:
-					"={{ $fromAI('Limit', 'How many recent conversations to read, from 1 to 20', 'number') }}",
-				simplify: true,
-				filters: { agentId: locator(AGENT_ID_FROM_AI) },
-				options: { includeTranscripts: true },
-			},
-		},
-	}),
+	),
 	/**
 	 * The tool at v1.1 with Output › Selected Fields, its options saved with Download Recording on (as an
 	 * imported or hand-edited workflow can be): a tool must ignore it.
 	 */
-	agentWorkflow({
-		id: 'e2eAiAgentSelect',
-		name: 'e2e: AI Agent with a RingReady tool, Output › Selected Fields',
-		path: SELECTED_WEBHOOK_PATH,
-		webhookId: '4f1c2d3e-5a6b-4c7d-8e9f-0a1b2c3d4e60',
-		options: {},
-		model: OPENAI_SELECTED_CREDENTIAL,
-		tool: {
-			name: SELECTED_TOOL.replace(/_/g, ' '),
-			type: TOOL,
-			typeVersion: OUTPUT_VERSION,
-			parameters: {
-				resource: 'conversation',
-				operation: 'getAll',
-				limit: SELECTED_LIMIT,
-				output: 'selectedFields',
-				fields: SELECTED_FIELDS,
-				filters: { agentId: locator(AGENT_ID_FROM_AI) },
-				options: { downloadRecording: true },
-			},
-		},
-	}),
+	agentWorkflow(
+		'e2eAiAgentSelect',
+		SELECTED_WEBHOOK_PATH,
+		OPENAI_SELECTED_CREDENTIAL,
+		node(SELECTED_TOOL.replace(/_/g, ' '), TOOL, OUTPUT_VERSION, {
+			...getMany,
+			limit: SELECTED_LIMIT,
+			output: 'selectedFields',
+			fields: SELECTED_FIELDS,
+			filters,
+			options: { downloadRecording: true },
+		}),
+	),
 ];
 
-/** The content of the tool message n8n sent the model (the tool's result), as text. */
-function toolResult(request: ChatRequest | undefined): string {
-	const message = request?.messages.find((m) => m.role === 'tool');
-	assert.ok(message, 'no tool message in the request');
-	return typeof message.content === 'string' ? message.content : JSON.stringify(message.content);
+/** The text of a chat message's content (a string, or OpenAI's list of parts). */
+export function contentText(content: unknown): string {
+	if (typeof content === 'string') return content;
+	if (!Array.isArray(content)) return '';
+	return content.map((part) => String((part as { text?: string }).text ?? '')).join('');
 }
 
-function textOf(result: unknown): string {
-	const content = (result as { content?: Array<{ type: string; text?: string }> }).content ?? [];
-	return content.map((part) => part.text ?? '').join('');
+/** The content of the tool message n8n sent the model (the tool's result), as text. */
+export function toolResult(request: ChatRequest | undefined): string {
+	const message = request?.messages.find((m) => m.role === 'tool');
+	assert.ok(message, 'no tool message in the request');
+	return contentText(message.content);
+}
+
+/** A scripted model that calls `tool` with `args`, then answers `text`; closed at the end. */
+export async function toolCallingModel(
+	ctx: TrackContext,
+	tool: string,
+	args: Record<string, unknown>,
+	text: string,
+): Promise<ScriptedModel> {
+	const toolCall = (request: ChatRequest) => {
+		const names = (request.tools ?? []).map((t) => t.function.name);
+		if (!names.includes(tool)) throw new Error(`no ${tool} among the tools: ${names.join(', ')}`);
+		return { name: tool, arguments: args };
+	};
+	const scripted = await startScriptedModel([{ toolCall }, { text }]);
+	ctx.cleanups.push(() => scripted.close());
+	return scripted;
+}
+
+/** Calls an MCP tool: the text it returns (scanned for API keys at the end) and whether it is an error. */
+async function callTool(
+	ctx: TrackContext,
+	client: Client,
+	name: string,
+	args: Record<string, unknown>,
+) {
+	const result = await client.callTool({ name, arguments: args });
+	const text = contentText(result.content);
+	ctx.outputs.push({ what: `MCP callTool ${name}`, text });
+	return { text, isError: result.isError === true };
+}
+
+/** The items a tool call that succeeded returned. */
+function itemsOf(call: { text: string; isError: boolean }): Array<Record<string, unknown>> {
+	assert.ok(!call.isError, call.text);
+	return JSON.parse(call.text) as Array<Record<string, unknown>>;
 }
 
 /**
@@ -228,20 +208,38 @@ function textOf(result: unknown): string {
  * method the webhook doesn't run on (GET on a POST webhook, DELETE without a session on MCP) tells:
  * "The requested webhook … is not registered" until then, another answer after.
  */
-async function waitForWebhook(
-	url: string,
-	method: 'GET' | 'DELETE',
-	timeoutMs: number,
-): Promise<void> {
-	const deadline = Date.now() + timeoutMs;
+async function waitForWebhook(url: string, method: 'GET' | 'DELETE'): Promise<void> {
 	let last = '';
-	while (Date.now() < deadline) {
-		const response = await fetch(url, { method }).catch(() => undefined);
-		last = response ? `${response.status} ${(await response.text()).slice(0, 120)}` : 'no answer';
-		if (response && !/The requested webhook .* is not registered/.test(last)) return;
-		await delay(500);
-	}
-	throw new Error(`${url} is not registered after ${timeoutMs / 1000} s (${method} → ${last})`);
+	await until(
+		async () => {
+			const response = await fetch(url, { method }).catch(() => undefined);
+			last = response ? `${response.status} ${(await response.text()).slice(0, 120)}` : '';
+			return response && !/The requested webhook .* is not registered/.test(last);
+		},
+		120_000,
+		() => `${url} to be registered (${method} → ${last || 'no answer'})`,
+		500,
+	);
+}
+
+/** Asks the agent workflow at `url` a question: it answers through the model in two turns. */
+async function askAgent(
+	ctx: TrackContext,
+	url: string,
+	model: ScriptedModel,
+	o: { question: string; answer: RegExp },
+): Promise<void> {
+	const response = await fetch(url, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ question: o.question }),
+	});
+	const body = await response.text();
+	ctx.outputs.push({ what: `agent answer (${url})`, text: body });
+	assert.equal(response.status, 200, body);
+	assert.deepEqual(model.unexpected, []);
+	assert.equal(model.requests.length, 2, `${model.requests.length} model requests`);
+	assert.match(body, o.answer);
 }
 
 async function connectMcp(url: string): Promise<Client> {
@@ -250,47 +248,27 @@ async function connectMcp(url: string): Promise<Client> {
 	return client;
 }
 
-export async function aiTrack(ctx: AiTrackContext): Promise<void> {
+export async function aiTrack(ctx: TrackContext): Promise<void> {
 	const { suite } = ctx;
 	const sandbox = await ctx.newSandbox();
 	const agentId = sandbox.agentIds.A[0];
 	const agentConversations = () =>
 		sandbox.control.conversations('A').filter((c) => c.agent_id === agentId);
 	const turns = { limit: 3 };
-	/** A model that calls `tool` with `args`, then answers `text`. */
-	const callsTool = async (tool: string, args: Record<string, unknown>, text: string) => {
-		const scripted = await startScriptedModel([
-			{
-				toolCall: (request: ChatRequest) => {
-					const names = (request.tools ?? []).map((t) => t.function.name);
-					if (!names.includes(tool))
-						throw new Error(`no ${tool} among the tools: ${names.join(', ')}`);
-					return { name: tool, arguments: args };
-				},
-			},
-			{ text },
-		]);
-		ctx.cleanups.push(() => scripted.close());
-		return scripted;
-	};
-	const model = await callsTool(
+	const model = await toolCallingModel(
+		ctx,
 		CONVERSATIONS_TOOL,
 		{ Limit: turns.limit, Agent: agentId },
 		'Callers asked about appointments and prices.',
 	);
-	const selectedModel = await callsTool(
+	const selectedModel = await toolCallingModel(
+		ctx,
 		SELECTED_TOOL,
 		{ Agent: agentId },
 		'Three callers, with what each wanted.',
 	);
 
-	const n8n = new N8n({
-		install: ctx.install,
-		userFolder: join(ctx.workDir, 'ai'),
-		onSpawn: ctx.recordPid,
-	});
-	await n8n.allocatePorts();
-	ctx.cleanups.push(() => n8n.stop());
+	const n8n = await ctx.newN8n('ai');
 	const checks = {
 		list: 'ringready-mcp-server.json (published; MCP SDK client): listTools shows the RingReady tools with their descriptions and input schemas',
 		read: 'ringready-mcp-server.json (published; MCP SDK client): callTool "Get many conversations" returns the sandbox’s conversations (simplified, transcript as text)',
@@ -316,45 +294,25 @@ export async function aiTrack(ctx: AiTrackContext): Promise<void> {
 		T,
 		'AI setup: MCP example (read-write and read-only copies) and agent workflow published; n8n started',
 		async () => {
-			ctx.installInto(n8n);
+			const apiKey = 'sk-scripted-e2e';
 			await n8n.importCredentials([
 				...ctx.credentialsFor(sandbox),
-				{
-					id: OPENAI_CREDENTIAL.id,
-					name: OPENAI_CREDENTIAL.name,
-					type: 'openAiApi',
-					data: { apiKey: 'sk-scripted-e2e', url: model.url },
-				},
-				{
-					id: OPENAI_SELECTED_CREDENTIAL.id,
-					name: OPENAI_SELECTED_CREDENTIAL.name,
-					type: 'openAiApi',
-					data: { apiKey: 'sk-scripted-e2e', url: selectedModel.url },
-				},
+				credential(OPENAI_CREDENTIAL, 'openAiApi', { apiKey, url: model.url }),
+				credential(OPENAI_SELECTED_CREDENTIAL, 'openAiApi', { apiKey, url: selectedModel.url }),
 			]);
 			const workflows = [
-				mcpWorkflow(
-					'e2eMcpReadWrite1',
-					MCP_PATH,
-					CREDENTIALS.readWrite,
-					'0d9e8f7a-6b5c-4d3e-2f1a-0b9c8d7e6f51',
-				),
-				mcpWorkflow(
-					'e2eMcpReadOnly01',
-					MCP_READ_ONLY_PATH,
-					CREDENTIALS.readOnly,
-					'0d9e8f7a-6b5c-4d3e-2f1a-0b9c8d7e6f52',
-				),
+				mcpWorkflow('e2eMcpReadWrite1', MCP_PATH, CREDENTIALS.readWrite),
+				mcpWorkflow('e2eMcpReadOnly01', MCP_READ_ONLY_PATH, CREDENTIALS.readOnly),
 				...AGENT_WORKFLOWS,
 			];
 			await n8n.importWorkflows(workflows);
 			for (const workflow of workflows) await n8n.activate(workflow.id);
 			await n8n.start();
 			const started = Date.now();
-			await waitForWebhook(`${n8n.baseUrl}/mcp/${MCP_PATH}`, 'DELETE', 120_000);
-			await waitForWebhook(`${n8n.baseUrl}/mcp/${MCP_READ_ONLY_PATH}`, 'DELETE', 120_000);
-			await waitForWebhook(`${n8n.baseUrl}/webhook/${AGENT_WEBHOOK_PATH}`, 'GET', 120_000);
-			await waitForWebhook(`${n8n.baseUrl}/webhook/${SELECTED_WEBHOOK_PATH}`, 'GET', 120_000);
+			for (const path of [MCP_PATH, MCP_READ_ONLY_PATH])
+				await waitForWebhook(`${n8n.baseUrl}/mcp/${path}`, 'DELETE');
+			for (const path of [AGENT_WEBHOOK_PATH, SELECTED_WEBHOOK_PATH])
+				await waitForWebhook(`${n8n.baseUrl}/webhook/${path}`, 'GET');
 			return `${n8n.baseUrl}; webhooks registered ${((Date.now() - started) / 1000).toFixed(1)} s after start`;
 		},
 	);
@@ -363,7 +321,6 @@ export async function aiTrack(ctx: AiTrackContext): Promise<void> {
 		return;
 	}
 
-	// --- MCP --------------------------------------------------------------------------------------
 	const example = loadMcpExample();
 	const exampleTools = example.nodes.filter(
 		(node) => node.type === 'n8n-nodes-ringready.ringReadyTool',
@@ -411,14 +368,8 @@ export async function aiTrack(ctx: AiTrackContext): Promise<void> {
 	if (listed && client) {
 		const mcp = client;
 		await suite.check(T, checks.read, async () => {
-			const result = await mcp.callTool({
-				name: CONVERSATIONS_TOOL,
-				arguments: { Limit: 2, Agent: agentId },
-			});
-			const text = textOf(result);
-			ctx.outputs.push({ what: 'MCP callTool conversations', text });
-			assert.ok(!result.isError, text);
-			const items = JSON.parse(text) as Array<Record<string, unknown>>;
+			const call = await callTool(ctx, mcp, CONVERSATIONS_TOOL, { Limit: 2, Agent: agentId });
+			const items = itemsOf(call);
 			const expected = agentConversations().slice(0, 2);
 			assert.deepEqual(
 				items.map((item) => item.id),
@@ -428,20 +379,14 @@ export async function aiTrack(ctx: AiTrackContext): Promise<void> {
 				assert.equal(typeof item.transcript_text, 'string');
 				assert.ok(!('transcript' in item) && !('recording_url' in item), 'not simplified');
 			}
-			return `${text.length} characters for 2 conversations`;
+			return `${call.text.length} characters for 2 conversations`;
 		});
 
 		const question = `Do you work on weekends? (mcp e2e ${Date.now()})`;
-		const answer = 'Yes, Saturdays from 9 to 1.';
+		const entry = { Agent: agentId, Question: question, Answer: 'Yes, Saturdays from 9 to 1.' };
 		await suite.check(T, checks.preview, async () => {
 			const before = { ...sandbox.control.agent(agentId)!.faq };
-			const result = await mcp.callTool({
-				name: 'Preview_FAQ_entry_in_RingReady',
-				arguments: { Agent: agentId, Question: question, Answer: answer },
-			});
-			const text = textOf(result);
-			assert.ok(!result.isError, text);
-			const [report] = JSON.parse(text) as Array<Record<string, unknown>>;
+			const [report] = itemsOf(await callTool(ctx, mcp, 'Preview_FAQ_entry_in_RingReady', entry));
 			assert.deepEqual(report.added, [question]);
 			assert.equal(report.saved, false);
 			assert.equal(report.preview, true);
@@ -454,16 +399,12 @@ export async function aiTrack(ctx: AiTrackContext): Promise<void> {
 			assert.equal(patches.length, 0, 'the preview sent a PATCH');
 		});
 		await suite.check(T, checks.write, async () => {
-			const result = await mcp.callTool({
-				name: 'Create_or_update_FAQ_entries_in_RingReady',
-				arguments: { Agent: agentId, Question: question, Answer: answer },
-			});
-			const text = textOf(result);
-			assert.ok(!result.isError, text);
-			const [report] = JSON.parse(text) as Array<Record<string, unknown>>;
+			const [report] = itemsOf(
+				await callTool(ctx, mcp, 'Create_or_update_FAQ_entries_in_RingReady', entry),
+			);
 			assert.deepEqual(report.added, [question]);
 			assert.equal(report.saved, true);
-			assert.equal(sandbox.control.agent(agentId)!.faq[question], answer);
+			assert.equal(sandbox.control.agent(agentId)!.faq[question], entry.Answer);
 		});
 	} else {
 		suite.skip(T, [checks.read, checks.preview, checks.write], 'listTools failed');
@@ -473,17 +414,13 @@ export async function aiTrack(ctx: AiTrackContext): Promise<void> {
 		const readOnly = await connectMcp(`${n8n.baseUrl}/mcp/${MCP_READ_ONLY_PATH}`);
 		try {
 			const before = { ...sandbox.control.agent(agentId)!.faq };
-			const result = await readOnly.callTool({
-				name: 'Create_or_update_FAQ_entries_in_RingReady',
-				arguments: {
-					Agent: agentId,
-					Question: 'Read-only key question (e2e)?',
-					Answer: 'Never saved.',
-				},
-			});
-			const text = textOf(result);
-			ctx.outputs.push({ what: 'MCP read-only callTool', text });
-			assert.equal(result.isError, true, `not an error: ${text}`);
+			const { text, isError } = await callTool(
+				ctx,
+				readOnly,
+				'Create_or_update_FAQ_entries_in_RingReady',
+				{ Agent: agentId, Question: 'Read-only key question (e2e)?', Answer: 'Never saved.' },
+			);
+			assert.equal(isError, true, `not an error: ${text}`);
 			assert.match(text, /This API key is read-only: it may not change agents or FAQ entries/);
 			assert.match(
 				text,
@@ -496,26 +433,110 @@ export async function aiTrack(ctx: AiTrackContext): Promise<void> {
 		}
 	});
 
-	await selectedFieldsAgentChecks(ctx, { n8n, sandbox, model: selectedModel, agentId, checks });
+	sandbox.control.clearRequests();
+	const selectedRan = await suite.check(
+		T,
+		checks.selectedRun,
+		async () =>
+			await askAgent(ctx, `${n8n.baseUrl}/webhook/${SELECTED_WEBHOOK_PATH}`, selectedModel, {
+				question: 'Who called, and what did they want?',
+				answer: /Three callers, with what each wanted/,
+			}),
+	);
+	const log = sandbox.control.requests().log;
+	if (!selectedRan)
+		suite.skip(
+			T,
+			[checks.selectedResult, checks.selectedNoRecording],
+			`the agent run failed (${selectedModel.requests.length} model requests; ${selectedModel.unexpected.join('; ')})`,
+		);
+	else {
+		await suite.check(T, checks.selectedResult, () => {
+			const content = toolResult(selectedModel.requests[1]?.body);
+			ctx.outputs.push({ what: 'selected-fields tool result', text: content });
+			const items = JSON.parse(content) as Array<Record<string, unknown>>;
+			const expected = agentConversations().slice(0, SELECTED_LIMIT);
+			assert.deepEqual(
+				items,
+				expected.map((c) => ({ id: c.id, summary: c.summary, caller_name: c.caller_name })),
+			);
+			for (const item of items)
+				assert.deepEqual(Object.keys(item).sort(), ['caller_name', 'id', 'summary']);
+			const list = log.filter((entry) => entry.path === '/api/v1/conversations');
+			assert.deepEqual(
+				list.map((entry) => [entry.query.agent_id, entry.query.limit]),
+				[[String(agentId), String(SELECTED_LIMIT)]],
+			);
+			const tool = selectedModel.requests[0].body.tools?.find(
+				(t) => t.function.name === SELECTED_TOOL,
+			);
+			const parameters = tool?.function.parameters as { properties?: Record<string, unknown> };
+			assert.deepEqual(Object.keys(parameters?.properties ?? {}), ['Agent']);
+			return `${content.length} characters: ${content.slice(0, 140)}…`;
+		});
+		await suite.check(T, checks.selectedNoRecording, async () => {
+			await n8n.rest.setupOwner(ctx.owner);
+			const types = await n8n.rest.nodeTypes<NodeTypeDescription>();
+			const { NodeHelpers } = createRequire(
+				join(ctx.install.dir, 'node_modules', 'n8n', 'package.json'),
+			)('n8n-workflow') as typeof import('n8n-workflow');
+			const parameters = {
+				resource: 'conversation',
+				operation: 'getAll',
+				output: 'selectedFields',
+				options: { downloadRecording: true },
+			};
+			/** The Options of Conversation › Get Many the editor offers on this node type at v1.1. */
+			const offeredOptions = (typeName: string) => {
+				const description = types.find(
+					(type) =>
+						type.name === typeName &&
+						(Array.isArray(type.version) ? type.version : [type.version]).includes(OUTPUT_VERSION),
+				);
+				assert.ok(description, `${typeName} v${OUTPUT_VERSION} is not loaded`);
+				const node = { name: 'RingReady', type: typeName, typeVersion: OUTPUT_VERSION, parameters };
+				const shown = (property: object, path: string) =>
+					NodeHelpers.displayParameterPath(
+						parameters,
+						property as never,
+						path,
+						node as never,
+						description as never,
+					);
+				const collection = description.properties.find((p) => p.name === 'options' && shown(p, ''));
+				assert.ok(collection?.options, `${typeName}: no Options on Conversation › Get Many`);
+				return collection.options.filter((o) => shown(o, 'options')).map((o) => o.name);
+			};
+			const recordingOptions = ['downloadRecording', 'binaryPropertyName', 'maxRecordingSizeMb'];
+			const onNode = offeredOptions(NODE);
+			const onTool = offeredOptions(TOOL);
+			assert.deepEqual(
+				recordingOptions.filter((name) => onNode.includes(name)),
+				recordingOptions,
+				`the node does not offer them: ${onNode.join(', ')}`,
+			);
+			assert.deepEqual(
+				recordingOptions.filter((name) => onTool.includes(name)),
+				[],
+				`the tool offers them: ${onTool.join(', ')}`,
+			);
+			// Saved on anyway: no recording requested, and no conversation fetched in full for it.
+			const details = log.filter((entry) => /^\/api\/v1\/conversations\/\d+$/.test(entry.path));
+			assert.deepEqual(details, [], 'the tool fetched conversations in full');
+			assert.deepEqual(sandbox.control.recordingRequests(), [], 'the tool requested a recording');
+			return `tool options: ${onTool.join(', ')} (the node also: ${recordingOptions.join(', ')})`;
+		});
+	}
 
-	// --- AI Agent loop ------------------------------------------------------------------------------
 	sandbox.control.clearRequests();
 	const ran = await suite.check(
 		T,
 		'AI Agent: the workflow answers through the scripted model (two model turns)',
-		async () => {
-			const response = await fetch(`${n8n.baseUrl}/webhook/${AGENT_WEBHOOK_PATH}`, {
-				method: 'POST',
-				headers: { 'content-type': 'application/json' },
-				body: JSON.stringify({ question: 'What did callers ask this week?' }),
-			});
-			const body = await response.text();
-			ctx.outputs.push({ what: 'agent webhook answer', text: body });
-			assert.equal(response.status, 200, body);
-			assert.deepEqual(model.unexpected, []);
-			assert.equal(model.requests.length, 2, `${model.requests.length} model requests`);
-			assert.match(body, /Callers asked about appointments and prices/);
-		},
+		async () =>
+			await askAgent(ctx, `${n8n.baseUrl}/webhook/${AGENT_WEBHOOK_PATH}`, model, {
+				question: 'What did callers ask this week?',
+				answer: /Callers asked about appointments and prices/,
+			}),
 	);
 	if (!ran) {
 		suite.skip(
@@ -561,12 +582,7 @@ export async function aiTrack(ctx: AiTrackContext): Promise<void> {
 		return `GET /api/v1/conversations?agent_id=${agentId}&limit=${turns.limit} and ${details.length} transcripts`;
 	});
 	await suite.check(T, checks.agentResult, () => {
-		const toolMessage = model.requests[1].body.messages.find((message) => message.role === 'tool');
-		assert.ok(toolMessage, 'no tool message in the second request');
-		const content =
-			typeof toolMessage.content === 'string'
-				? toolMessage.content
-				: JSON.stringify(toolMessage.content);
+		const content = toolResult(model.requests[1]?.body);
 		ctx.outputs.push({ what: 'tool result sent to the model', text: content });
 		const items = JSON.parse(content) as Array<Record<string, unknown>>;
 		const expected = agentConversations().slice(0, turns.limit);
@@ -576,11 +592,8 @@ export async function aiTrack(ctx: AiTrackContext): Promise<void> {
 		);
 		items.forEach((item, index) => {
 			assert.equal(item.summary, expected[index].summary ?? null);
-			assert.ok(
-				String(item.transcript_text).includes(
-					String(expected[index].transcript?.[0]?.content ?? ''),
-				),
-			);
+			const firstTurn = String(expected[index].transcript?.[0]?.content ?? '');
+			expectText(String(item.transcript_text), firstTurn, `transcript_text of ${String(item.id)}`);
 		});
 		const bound = turns.limit * SIMPLIFIED_CONVERSATION_WITH_TRANSCRIPT_MAX_CHARS;
 		assert.ok(
@@ -589,149 +602,4 @@ export async function aiTrack(ctx: AiTrackContext): Promise<void> {
 		);
 		return `${content.length} characters for ${items.length} conversations (bound ${bound})`;
 	});
-}
-
-/**
- * An AI Agent whose RingReady tool (v1.1) has Output › Selected Fields: what the model receives, and
- * Download Recording neither offered on the tool nor run by it.
- */
-async function selectedFieldsAgentChecks(
-	ctx: AiTrackContext,
-	o: {
-		n8n: N8n;
-		sandbox: Sandbox;
-		model: ScriptedModel;
-		agentId: number;
-		checks: Record<'selectedRun' | 'selectedResult' | 'selectedNoRecording', string>;
-	},
-): Promise<void> {
-	const { suite } = ctx;
-	const { n8n, sandbox, model: selectedModel, agentId, checks } = o;
-	const agentConversations = () =>
-		sandbox.control.conversations('A').filter((c) => c.agent_id === agentId);
-	sandbox.control.clearRequests();
-	const selectedRan = await suite.check(T, checks.selectedRun, async () => {
-		const response = await fetch(`${n8n.baseUrl}/webhook/${SELECTED_WEBHOOK_PATH}`, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify({ question: 'Who called, and what did they want?' }),
-		});
-		const body = await response.text();
-		ctx.outputs.push({ what: 'selected-fields agent webhook answer', text: body });
-		assert.equal(response.status, 200, body);
-		assert.deepEqual(selectedModel.unexpected, []);
-		assert.equal(
-			selectedModel.requests.length,
-			2,
-			`${selectedModel.requests.length} model requests`,
-		);
-		assert.match(body, /Three callers, with what each wanted/);
-	});
-	if (!selectedRan) {
-		suite.skip(
-			T,
-			[checks.selectedResult, checks.selectedNoRecording],
-			`the agent run failed (${selectedModel.requests.length} model requests; ${selectedModel.unexpected.join('; ')})`,
-		);
-		return;
-	}
-	const log = sandbox.control.requests().log;
-	await suite.check(T, checks.selectedResult, () => {
-		const content = toolResult(selectedModel.requests[1]?.body);
-		ctx.outputs.push({ what: 'selected-fields tool result sent to the model', text: content });
-		const items = JSON.parse(content) as Array<Record<string, unknown>>;
-		const expected = agentConversations().slice(0, SELECTED_LIMIT);
-		assert.deepEqual(
-			items,
-			expected.map((c) => ({ id: c.id, summary: c.summary, caller_name: c.caller_name })),
-		);
-		for (const item of items)
-			assert.deepEqual(Object.keys(item).sort(), ['caller_name', 'id', 'summary']);
-		const list = log.filter((entry) => entry.path === '/api/v1/conversations');
-		assert.deepEqual(
-			list.map((entry) => [entry.query.agent_id, entry.query.limit]),
-			[[String(agentId), String(SELECTED_LIMIT)]],
-		);
-		const tool = selectedModel.requests[0].body.tools?.find(
-			(t) => t.function.name === SELECTED_TOOL,
-		);
-		const parameters = tool?.function.parameters as { properties?: Record<string, unknown> };
-		assert.deepEqual(Object.keys(parameters?.properties ?? {}), ['Agent']);
-		return `${content.length} characters: ${content.slice(0, 140)}…`;
-	});
-	await suite.check(T, checks.selectedNoRecording, async () => {
-		await n8n.rest.setupOwner({
-			email: 'e2e-ai@example.com',
-			password: 'E2e-passw0rd!',
-			firstName: 'E2E',
-			lastName: 'AI',
-		});
-		const types = await n8n.rest.nodeTypes<NodeTypeDescription>();
-		const { NodeHelpers } = createRequire(
-			join(ctx.install.dir, 'node_modules', 'n8n', 'package.json'),
-		)('n8n-workflow') as typeof import('n8n-workflow');
-		const parameters = {
-			resource: 'conversation',
-			operation: 'getAll',
-			output: 'selectedFields',
-			options: { downloadRecording: true },
-		};
-		/** The Options of Conversation › Get Many the editor offers on this node type at v1.1. */
-		const offeredOptions = (typeName: string) => {
-			const description = types.find(
-				(type) =>
-					type.name === typeName &&
-					(Array.isArray(type.version) ? type.version : [type.version]).includes(OUTPUT_VERSION),
-			);
-			assert.ok(description, `${typeName} v${OUTPUT_VERSION} is not loaded`);
-			const node = { name: 'RingReady', type: typeName, typeVersion: OUTPUT_VERSION, parameters };
-			const collection = description.properties.find(
-				(property) =>
-					property.name === 'options' &&
-					NodeHelpers.displayParameterPath(
-						parameters,
-						property as never,
-						'',
-						node as never,
-						description as never,
-					),
-			);
-			assert.ok(collection?.options, `${typeName}: no Options on Conversation › Get Many`);
-			return collection.options
-				.filter((option) =>
-					NodeHelpers.displayParameterPath(
-						parameters,
-						option as never,
-						'options',
-						node as never,
-						description as never,
-					),
-				)
-				.map((option) => option.name);
-		};
-		const recordingOptions = ['downloadRecording', 'binaryPropertyName', 'maxRecordingSizeMb'];
-		const onNode = offeredOptions(NODE);
-		const onTool = offeredOptions(TOOL);
-		assert.deepEqual(
-			recordingOptions.filter((name) => onNode.includes(name)),
-			recordingOptions,
-			`the node does not offer them: ${onNode.join(', ')}`,
-		);
-		assert.deepEqual(
-			recordingOptions.filter((name) => onTool.includes(name)),
-			[],
-			`the tool offers them: ${onTool.join(', ')}`,
-		);
-		// Saved on anyway: no recording requested, and no conversation fetched in full for it.
-		const details = log.filter((entry) => /^\/api\/v1\/conversations\/\d+$/.test(entry.path));
-		assert.deepEqual(details, [], 'the tool fetched conversations in full');
-		assert.deepEqual(sandbox.control.recordingRequests(), [], 'the tool requested a recording');
-		return `tool options: ${onTool.join(', ')} (the node also: ${recordingOptions.join(', ')})`;
-	});
-}
-
-interface NodeTypeDescription {
-	name: string;
-	version: number | number[];
-	properties: Array<{ name: string; options?: Array<{ name: string }> }>;
 }

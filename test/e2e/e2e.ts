@@ -18,19 +18,30 @@ import {
 	nodeItems,
 	nodeOutput,
 	tail,
+	until,
 	type BinaryFile,
 	type ExecuteResult,
 	type N8nInstall,
 	type N8nLine,
-	type RunData,
+	type N8nOptions,
 } from '../../tools/n8n';
-import { startSink, type Sink } from './lib/sink';
-import { Suite } from './lib/suite';
 import {
+	emittedTo,
+	idsEmitted,
+	lastRequestSeq,
+	startSink,
+	waitForPoll,
+	type Sink,
+} from './lib/sink';
+import { Suite, type TrackContext } from './lib/suite';
+import {
+	credential,
 	CREDENTIALS,
 	errorsWorkflow,
 	failingWorkflow,
 	FAQ_NOT_LOST_QUESTION,
+	loadExample,
+	locator,
 	MANY_ITEMS,
 	manyItemsWorkflow,
 	NODE,
@@ -44,6 +55,8 @@ import {
 	UPDATED_GOAL,
 	UPDATED_GREETING,
 	writesWorkflow,
+	type CredentialRef,
+	type NodeTypeDescription,
 	type Workflow,
 } from './workflows';
 import {
@@ -69,18 +82,13 @@ const install: N8nInstall = {
 const packageDir = fromRunSh('E2E_PACKAGE_DIR');
 const workDir = fromRunSh('E2E_WORK_DIR');
 const recordPid = pidRecorder(process.env.E2E_PIDS_FILE);
-/** Scheduled polls that must each bring new conversations (the first poll after activation only sets the start). */
-const SCHEDULED_POLLS = Math.max(2, Number(process.env.E2E_TRIGGER_POLLS ?? '2'));
-/** E2E_TRACKS=exec,server runs only those tracks (for development; CI runs them all). */
 const wantedTracks = process.env.E2E_TRACKS?.split(',').map((name) => name.trim());
 const runs = (track: string) => !wantedTracks || wantedTracks.includes(track);
 
 const suite = new Suite();
-/** Everything n8n printed or answered, scanned at the end for API keys. */
 const outputs: Array<{ what: string; text: string }> = [];
 const secrets: string[] = [];
 
-/** The instance owner every track that talks to n8n's REST API sets up. */
 const OWNER = {
 	email: 'e2e@example.com',
 	password: 'E2e-passw0rd!',
@@ -104,24 +112,28 @@ async function newSandbox(): Promise<Sandbox> {
 function credentialsFor(sandbox: Sandbox) {
 	const { readWrite, readOnly, revoked, otherAccount } = sandbox.keys;
 	const perItem = `={{ ${JSON.stringify({ alpha: readWrite, bravo: otherAccount })}[$json.account] }}`;
-	return Object.entries({ readWrite, readOnly, revoked, perItem }).map(([name, apiKey]) => ({
-		...CREDENTIALS[name as keyof typeof CREDENTIALS],
-		type: 'ringReadyApi',
-		data: { apiKey, baseUrl: sandbox.url },
-	}));
+	return Object.entries({ readWrite, readOnly, revoked, perItem }).map(([name, apiKey]) =>
+		credential(CREDENTIALS[name as keyof typeof CREDENTIALS], 'ringReadyApi', {
+			apiKey,
+			baseUrl: sandbox.url,
+		}),
+	);
 }
 
-/** The installed copy must list only files that exist (n8n refuses the whole package otherwise). */
-function packageProblems(dir: string): string[] {
-	const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
-		n8n?: { nodes?: string[]; credentials?: string[] };
-	};
-	const listed = [...(manifest.n8n?.nodes ?? []), ...(manifest.n8n?.credentials ?? [])];
-	return listed.filter((file) => !existsSync(join(dir, file)));
-}
-
-function installInto(n8n: N8n): void {
+/** Every n8n of the run: in <workDir>/<folder>, the package installed, stopped at the end. */
+const instances: N8n[] = [];
+async function newN8n(folder: string, options: Partial<N8nOptions> = {}): Promise<N8n> {
+	const n8n = new N8n({
+		install,
+		userFolder: join(workDir, folder),
+		onSpawn: recordPid,
+		...options,
+	});
+	await n8n.allocatePorts();
 	n8n.installPackage(packageDir);
+	cleanups.push(() => n8n.stop());
+	instances.push(n8n);
+	return n8n;
 }
 
 /** `n8n execute` of one workflow; what it printed is scanned for API keys at the end. */
@@ -130,6 +142,17 @@ async function execute(T: string, n8n: N8n, workflowId: string, what: string) {
 	const result = await n8n.execute(workflowId);
 	outputs.push({ what: `execute ${what}`, text: `${result.stdout}\n${result.stderr}` });
 	return result;
+}
+
+/** `n8n execute` of one workflow and the check "<what> workflow runs"; its result when that passed. */
+async function executeChecked(T: string, n8n: N8n, workflowId: string, what: string) {
+	const result = await execute(T, n8n, workflowId, what);
+	const ran = await suite.check(T, `${what} workflow runs (n8n execute exits 0)`, () => {
+		assertExitedOk(result);
+		assert.ok(result.run, 'no run data in the output');
+		return `${(result.ms / 1000).toFixed(1)} s`;
+	});
+	return ran ? result : undefined;
 }
 
 /**
@@ -151,37 +174,19 @@ function assertExitedOk(result: ExecuteResult): void {
 	);
 }
 
-function ids(items: Array<Record<string, unknown>>): number[] {
-	return items.map((item) => Number(item.id));
-}
+const ids = (items: Array<Record<string, unknown>>) => items.map((item) => Number(item.id));
 
 /** A file size as n8n writes it in `fileSize` ("3.21 kB"): n8n-core's own pretty-bytes. */
-const n8nFileSize = (bytes: number): string =>
-	(
-		createRequire(join(install.dir, 'node_modules', 'n8n-core', 'package.json'))(
-			'pretty-bytes',
-		) as (bytes: number) => string
-	)(bytes);
+const n8nFileSize = createRequire(join(install.dir, 'node_modules', 'n8n-core', 'package.json'))(
+	'pretty-bytes',
+) as (bytes: number) => string;
 
-function conversationRequests(sandbox: Sandbox, key?: string) {
-	const prefix = key ? keyPrefix(key) : undefined;
-	return sandbox.control
-		.requests()
-		.log.filter(
-			(entry) =>
-				entry.path.startsWith('/api/v1/conversations') &&
-				(!prefix || entry.key?.startsWith(prefix)),
-		);
-}
-
-// ------------------------------------------------------------------------------------------------
 // exec track: every operation through `n8n execute`
 
 async function execTrack(): Promise<void> {
 	const T = 'exec';
 	const sandbox = await newSandbox();
-	const n8n = new N8n({ install, userFolder: join(workDir, 'exec'), onSpawn: recordPid });
-	await n8n.allocatePorts();
+	const n8n = await newN8n('exec');
 	const agentId = sandbox.agentIds.A[0];
 	const otherAgentId = sandbox.agentIds.A[1];
 	// Three conversations of this agent "now", so that "since last week" has something to find.
@@ -193,7 +198,6 @@ async function execTrack(): Promise<void> {
 		T,
 		'credentials and workflows import into n8n (n8n import:*)',
 		async () => {
-			installInto(n8n);
 			await n8n.importCredentials(credentialsFor(sandbox));
 			await n8n.importWorkflows([
 				readsWorkflow({ conversationId: someConversation.id, agentId }),
@@ -220,14 +224,9 @@ async function execTrack(): Promise<void> {
 		count: 1,
 		path: '/api/v1/conversations',
 	});
-	const reads = await execute(T, n8n, 'e2eReadsWorkflow', 'reads');
+	const reads = await executeChecked(T, n8n, 'e2eReadsWorkflow', 'reads');
 	const readLog = sandbox.control.requests().log;
-	const readsRan = await suite.check(T, 'reads workflow runs (n8n execute exits 0)', () => {
-		assertExitedOk(reads);
-		assert.ok(reads.run, 'no run data in the output');
-		return `${(reads.ms / 1000).toFixed(1)} s`;
-	});
-	if (readsRan) {
+	if (reads) {
 		const all = sandbox.control.conversations('A');
 		await suite.check(
 			T,
@@ -340,13 +339,9 @@ async function execTrack(): Promise<void> {
 	sandbox.control.clearRequests();
 	const faqBefore = { ...sandbox.control.agent(agentId)!.faq };
 	const agentBefore = sandbox.control.agent(agentId)!;
-	const writes = await execute(T, n8n, 'e2eWritesWorkflo', 'writes');
+	const writes = await executeChecked(T, n8n, 'e2eWritesWorkflo', 'writes');
 	const writeLog = sandbox.control.requests().log;
-	const writesRan = await suite.check(T, 'writes workflow runs (n8n execute exits 0)', () => {
-		assertExitedOk(writes);
-		return `${(writes.ms / 1000).toFixed(1)} s`;
-	});
-	if (writesRan) {
+	if (writes) {
 		await suite.check(T, 'Agent › Update changes only the fields sent', () => {
 			const [result] = nodeOutput(writes.run, 'Update Agent');
 			assert.equal(result.id, agentId);
@@ -503,13 +498,9 @@ async function execTrack(): Promise<void> {
 		method: 'PATCH',
 		holdMs: 1_500,
 	});
-	const many = await execute(T, n8n, 'e2eManyItemsFlow', 'many items');
+	const many = await executeChecked(T, n8n, 'e2eManyItemsFlow', 'many-items');
 	const manyLog = sandbox.control.requests().log;
-	const manyRan = await suite.check(T, 'many-items workflow runs (n8n execute exits 0)', () => {
-		assertExitedOk(many);
-		assert.ok(many.run, 'no run data in the output');
-	});
-	if (manyRan) {
+	if (many) {
 		const alpha = keyPrefix(sandbox.keys.readWrite);
 		const bravo = keyPrefix(sandbox.keys.otherAccount);
 		await suite.check(
@@ -614,13 +605,9 @@ async function recordingChecks(
 	ids: ReturnType<typeof recordingCase>,
 ): Promise<void> {
 	sandbox.control.clearRequests();
-	const result = await execute(T, n8n, 'e2eRecordingFlow', 'download recording');
+	const result = await executeChecked(T, n8n, 'e2eRecordingFlow', 'download-recording');
 	const recordingLog = sandbox.control.recordingRequests();
-	const ran = await suite.check(T, 'download-recording workflow runs (n8n execute exits 0)', () => {
-		assertExitedOk(result);
-		assert.ok(result.run, 'no run data in the output');
-	});
-	if (!ran) {
+	if (!result) {
 		suite.skip(T, ['download recording'], 'the download-recording workflow failed');
 		return;
 	}
@@ -749,48 +736,28 @@ async function recordingChecks(
 	);
 }
 
-// ------------------------------------------------------------------------------------------------
 // server track: n8n start, REST API, trigger
-
-interface NodeTypeDescription {
-	name: string;
-	version: number | number[];
-	usableAsTool?: unknown;
-	outputs?: unknown;
-	polling?: boolean;
-	codex?: { categories?: string[]; subcategories?: Record<string, string[]> };
-}
 
 async function serverTrack(sink: Sink): Promise<void> {
 	const T = 'server';
 	const sandbox = await newSandbox();
-	const n8n = new N8n({ install, userFolder: join(workDir, 'server'), onSpawn: recordPid });
-	await n8n.allocatePorts();
-	cleanups.push(() => n8n.stop());
-	const examplesDir = join(ROOT, 'examples');
-	const examples = existsSync(examplesDir)
-		? readdirSync(examplesDir)
-				.filter((file) => file.endsWith('.json'))
-				.map((file) => ({
-					file,
-					workflow: JSON.parse(readFileSync(join(examplesDir, file), 'utf8')) as Workflow,
-				}))
-		: [];
+	const n8n = await newN8n('server');
+	const examples = readdirSync(join(ROOT, 'examples'))
+		.filter((file) => file.endsWith('.json'))
+		.map((file) => ({ file, workflow: loadExample(file) }));
 	const triggers = triggerWorkflows(sink.url, 'legacy');
-	installInto(n8n);
 	const setupOk = await suite.check(
 		T,
 		'credentials, trigger workflow and examples import; trigger published',
 		async () => {
 			// The examples use the credential `npm run dev` creates; here one of the same name points at this sandbox.
+			const examplesCredential = { id: 'ringreadySandbox', name: 'RingReady Sandbox' };
 			await n8n.importCredentials([
 				...credentialsFor(sandbox),
-				{
-					id: 'ringreadySandbox',
-					name: 'RingReady Sandbox',
-					type: 'ringReadyApi',
-					data: { apiKey: sandbox.keys.readWrite, baseUrl: sandbox.url },
-				},
+				credential(examplesCredential, 'ringReadyApi', {
+					apiKey: sandbox.keys.readWrite,
+					baseUrl: sandbox.url,
+				}),
 			]);
 			await n8n.importWorkflows([...triggers.all, ...examples.map((example) => example.workflow)]);
 			for (const workflow of triggers.all) await n8n.activate(workflow.id);
@@ -824,29 +791,16 @@ async function serverTrack(sink: Sink): Promise<void> {
 	leaderStarted.server();
 
 	// --- credential test, as the editor's "Test" button does it -------------------------------------
-	const testCredential = async (
-		credential: { id: string; name: string },
-		apiKey: string,
-		target: Sandbox = sandbox,
-	) => {
+	const testCredential = async (ref: CredentialRef, apiKey: string, target = sandbox) => {
+		const credentials = credential(ref, 'ringReadyApi', { apiKey, baseUrl: target.url });
 		const response = await n8n.rest.request<{ data?: { status: string; message: string } }>(
 			'POST',
 			'/rest/credentials/test',
-			{
-				credentials: {
-					id: credential.id,
-					name: credential.name,
-					type: 'ringReadyApi',
-					data: { apiKey, baseUrl: target.url },
-				},
-			},
+			{ credentials },
 		);
-		outputs.push({ what: 'credential test response', text: JSON.stringify(response.body) });
-		assert.equal(
-			response.status,
-			200,
-			`status ${response.status}: ${JSON.stringify(response.body)}`,
-		);
+		const text = JSON.stringify(response.body);
+		outputs.push({ what: 'credential test response', text });
+		assert.equal(response.status, 200, `status ${response.status}: ${text}`);
 		return response.body.data!;
 	};
 	await suite.check(
@@ -995,60 +949,31 @@ async function serverTrack(sink: Sink): Promise<void> {
 		suite.skip(T, triggerChecks, 'the setup failed');
 		return;
 	}
-	async function fetchTestEvent() {
-		await suite.check(T, triggerChecks.at(-1)!, async () => {
+	const fetchTestEvent = async () =>
+		void (await suite.check(T, triggerChecks.at(-1)!, async () => {
 			const newest = sandbox.control.conversations('A')[0]; // the highest id: what Fetch Test Event shows
-			const stored = await n8n.rest.call<Workflow>('GET', `/rest/workflows/${triggers.plain.id}`);
-			const run = await n8n.rest.call<{ executionId?: string; waitingForWebhook?: boolean }>(
-				'POST',
-				`/rest/workflows/${triggers.plain.id}/run`,
+			const trigger = { name: 'New Conversation' };
+			const run = await n8n.testRun(
+				triggers.plain.id,
 				{
-					workflowData: stored,
-					triggerToStartFrom: { name: 'New Conversation' },
-					destinationNode: { nodeName: 'New Conversation', mode: 'inclusive' },
+					triggerToStartFrom: trigger,
+					destinationNode: { nodeName: trigger.name, mode: 'inclusive' },
 				},
+				30_000,
 			);
-			assert.ok(run.executionId, `no execution id: ${JSON.stringify(run)}`);
-			const deadline = Date.now() + 30_000;
-			let execution: { finished?: boolean; status?: string; data?: string } = {};
-			let data: RunData['data'] | undefined;
-			while (Date.now() < deadline) {
-				execution = await n8n.rest.call('GET', `/rest/executions/${run.executionId}`);
-				data = execution.data
-					? (n8n.flatted().parse(execution.data) as RunData['data'])
-					: undefined;
-				// n8n 1.x saves an execution's status and its data in two writes: wait for both.
-				const ended = execution.status && !['new', 'running', 'waiting'].includes(execution.status);
-				if (ended && (execution.status !== 'success' || data?.resultData?.runData)) break;
-				await delay(300);
-			}
-			assert.equal(
-				execution.status,
-				'success',
-				`execution ${run.executionId} status ${execution.status}`,
-			);
-			assert.ok(data?.resultData?.runData, `execution ${run.executionId} has no run data`);
-			const items = nodeOutput({ data } as RunData, 'New Conversation');
-			outputs.push({ what: 'fetch test event', text: execution.data ?? '' });
+			outputs.push({ what: 'fetch test event', text: run.text });
+			const items = nodeOutput(run, 'New Conversation');
 			assert.equal(items.length, 1, `${items.length} items`);
 			assert.equal(
 				items[0].id,
 				newest.id,
 				`got conversation ${String(items[0].id)}, the newest is ${newest.id}`,
 			);
-			assert.ok(!data.resultData.runData.Sink, 'Fetch Test Event also ran the following node');
+			assert.ok(!run.data.resultData.runData.Sink, 'Fetch Test Event also ran the following node');
 			return `conversation ${newest.id}`;
-		});
-	}
-
-	await triggerScenario(
-		T,
-		'legacy',
-		{ n8n, sandbox, sink, triggers, serverStartedAt },
-		async () => {
-			await fetchTestEvent();
-		},
-	);
+		}));
+	const track = { n8n, sandbox, sink, triggers, serverStartedAt };
+	await triggerScenario(T, 'legacy', track, fetchTestEvent);
 }
 
 /**
@@ -1059,16 +984,8 @@ async function durableTrack(sink: Sink): Promise<void> {
 	const T = 'durable';
 	const names = triggerCheckNames('durable');
 	const sandbox = await newSandbox();
-	const n8n = new N8n({
-		install,
-		userFolder: join(workDir, 'durable'),
-		onSpawn: recordPid,
-		env: DURABLE_SCHEDULER_ENV,
-	});
-	await n8n.allocatePorts();
-	cleanups.push(() => n8n.stop());
+	const n8n = await newN8n('durable', { env: DURABLE_SCHEDULER_ENV });
 	const triggers = triggerWorkflows(sink.url, 'durable');
-	installInto(n8n);
 	const ready = await suite.check(
 		T,
 		'trigger workflows published; n8n start with the durable scheduler',
@@ -1086,22 +1003,14 @@ async function durableTrack(sink: Sink): Promise<void> {
 		suite.skip(T, names, 'n8n did not start');
 		return;
 	}
-	await triggerScenario(T, 'durable', {
-		n8n,
-		sandbox,
-		sink,
-		triggers,
-		serverStartedAt: Date.now(),
-	});
-	const log = readFileSync(n8n.logFile, 'utf8');
-	outputs.push({ what: 'n8n durable server log', text: log });
+	const track = { n8n, sandbox, sink, triggers, serverStartedAt: Date.now() };
+	await triggerScenario(T, 'durable', track);
 }
 
-/** The trigger checks of one scheduler track, by name (skipped together when the setup fails). */
 function triggerCheckNames(scheduler: Scheduler): string[] {
 	return [
 		`trigger (${scheduler} scheduler): the activation poll emits nothing`,
-		`trigger (${scheduler} scheduler): what arrives right after activation (206), then more batches, comes out once each over ${SCHEDULED_POLLS} scheduled polls`,
+		`trigger (${scheduler} scheduler): what arrives right after activation (206), then more batches, comes out once each over 2 scheduled polls`,
 		`trigger (${scheduler} scheduler): a transcript that keeps failing is emitted without it after 3 polls; the others flow`,
 		`trigger (${scheduler} scheduler): the credential switched to another account's key starts over with that account`,
 		`trigger (${scheduler} scheduler): a burst with transcripts that take over a minute to fetch in all: every conversation once, every transcript fetched once`,
@@ -1112,24 +1021,24 @@ function triggerCheckNames(scheduler: Scheduler): string[] {
 
 type Scheduler = 'legacy' | 'durable';
 
-/** The two trigger workflows of a track: "plain" (read-only key, every conversation) and "transcripts" (agent 9, with transcripts). */
+/** A track's trigger workflows: "plain" (read-only key), "transcripts" (agent 9) and "backlog". */
 function triggerWorkflows(sinkUrl: string, scheduler: Scheduler) {
-	const plain = triggerWorkflow(sinkUrl, {
-		id: `e2eTrigger${scheduler === 'legacy' ? 'Legcy' : 'Drble'}`,
-		name: `e2e trigger (${scheduler})`,
-	});
-	const transcripts = triggerWorkflow(sinkUrl, {
-		id: `e2eTranscr${scheduler === 'legacy' ? 'Legcy' : 'Drble'}`,
-		name: `e2e trigger with transcripts (${scheduler})`,
-		credential: CREDENTIALS.readWrite,
-		filters: { agentId: { __rl: true, mode: 'id', value: '9' } },
+	const make = (kind: string, o: Parameters<typeof triggerWorkflow>[1] = {}) =>
+		triggerWorkflow(sinkUrl, {
+			id: `e2e${kind}${scheduler === 'legacy' ? 'Legcy' : 'Drble'}`,
+			name: `e2e trigger ${kind} (${scheduler})`,
+			...o,
+		});
+	const readWrite = CREDENTIALS.readWrite;
+	const plain = make('Trigger');
+	const transcripts = make('Transcr', {
+		credential: readWrite,
+		filters: { agentId: locator(9) },
 		options: { includeTranscript: true },
 	});
-	const backlog = triggerWorkflow(sinkUrl, {
-		id: `e2eBacklog${scheduler === 'legacy' ? 'Legcy' : 'Drble'}`,
-		name: `e2e trigger backlog (${scheduler})`,
-		credential: CREDENTIALS.readWrite,
-		filters: { agentId: { __rl: true, mode: 'id', value: String(BACKLOG_AGENT) } },
+	const backlog = make('Backlog', {
+		credential: readWrite,
+		filters: { agentId: locator(BACKLOG_AGENT) },
 	});
 	return { plain, transcripts, backlog, all: [plain, transcripts, backlog] };
 }
@@ -1145,66 +1054,16 @@ interface TriggerTrack {
 	serverStartedAt: number;
 }
 
-/** What a trigger workflow's scheduled polls sent the sink (not manual or test runs). */
-function emittedTo(sink: Sink, workflow: Workflow) {
-	return sink.entries
-		.filter((entry) => entry.path === `/sink/${workflow.id}`)
-		.map(
-			(entry) =>
-				entry.body as {
-					executionId?: string;
-					mode?: string;
-					conversation?: { id?: number; error?: string; transcript?: unknown };
-				},
-		)
-		.filter((body) => body.mode !== 'manual' && body.mode !== 'test');
+/** Waits until each of `ids` came out of `workflow`, then 1.5 s more: their bodies, as they arrived. */
+async function arrivals(sink: Sink, workflow: Workflow, ids: number[], ms: number, what: string) {
+	await until(() => ids.every((id) => idsEmitted(sink, workflow).includes(id)), ms, what, 100);
+	await delay(1500);
+	return emittedTo(sink, workflow).filter((body) => ids.includes(Number(body.conversation?.id)));
 }
 
 const sorted = (ids: number[]) => [...ids].sort((a, b) => a - b);
 
-/** The sequence number of the sandbox's latest request (0: none yet). */
-const lastRequestSeq = (sandbox: Sandbox) => sandbox.control.requests().log.at(-1)?.seq ?? 0;
-
-/**
- * Resolves with the first conversations request with `key` after seq `after`, once every request
- * is done and a second passed quietly (a poll can make several requests).
- */
-async function waitForConversationsPoll(
-	sandbox: Sandbox,
-	key: string,
-	after: number,
-	timeoutMs: number,
-	what: string,
-) {
-	const deadline = Date.now() + timeoutMs;
-	while (Date.now() < deadline) {
-		const polls = conversationRequests(sandbox, key).filter((entry) => entry.seq > after);
-		if (polls.length > 0) {
-			const quiet = async () => {
-				const before = lastRequestSeq(sandbox);
-				await delay(1000);
-				const pending = sandbox.control
-					.requests()
-					.log.some((entry) => entry.status === null && !entry.dropped);
-				return !pending && lastRequestSeq(sandbox) === before;
-			};
-			while (!(await quiet())) {
-				if (Date.now() > deadline) break;
-			}
-			return polls[0];
-		}
-		await delay(250);
-	}
-	throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
-}
-
-/**
- * The trigger in a running n8n: the activation poll; a burst (206) right after it, before the first
- * scheduled poll; more batches (same second, processed late); a conversation whose transcript
- * always fails (the "transcripts" workflow); then the plain workflow's credential switched to
- * another account's key (re-imported while n8n runs: it is read at every poll).
- * `betweenBatches` runs after the batches, before the switch (the legacy track's Fetch Test Event).
- */
+/** The trigger in a running n8n (the checks' names say what); `betweenBatches` runs before the key switch. */
 async function triggerScenario(
 	T: string,
 	scheduler: Scheduler,
@@ -1214,19 +1073,18 @@ async function triggerScenario(
 	const { n8n, sandbox, sink, triggers } = track;
 	const names = triggerCheckNames(scheduler);
 	const lastSeq = () => lastRequestSeq(sandbox);
-	const waitForPoll = async (key: string, after: number, timeoutMs: number, what: string) =>
-		await waitForConversationsPoll(sandbox, key, after, timeoutMs, what);
+	const waitFor = async (key: string, after: number, timeoutMs: number, what: string) =>
+		await waitForPoll(sandbox, key, after, timeoutMs, what);
 	const emittedBy = (workflow: Workflow) => emittedTo(sink, workflow);
-	const idsOf = (workflow: Workflow) =>
-		emittedBy(workflow).map((body) => Number(body.conversation?.id));
+	const idsOf = (workflow: Workflow) => idsEmitted(sink, workflow);
 	const waitForIds = async (workflow: Workflow, ids: number[], what: string) =>
-		await sink.waitFor(() => ids.every((id) => idsOf(workflow).includes(id)), 20_000, what);
+		await until(() => ids.every((id) => idsOf(workflow).includes(id)), 20_000, what, 100);
 	const plainKey = sandbox.keys.readOnly;
 	const transcriptKey = sandbox.keys.readWrite;
 
 	const activated = await suite.check(T, names[0], async () => {
-		const poll = await waitForPoll(plainKey, 0, 60_000, 'the activation poll');
-		await waitForPoll(transcriptKey, 0, 30_000, 'the transcripts workflow activation poll');
+		const poll = await waitFor(plainKey, 0, 60_000, 'the activation poll');
+		await waitFor(transcriptKey, 0, 30_000, 'the transcripts workflow activation poll');
 		await delay(2000);
 		const emitted = idsOf(triggers.plain).length + idsOf(triggers.transcripts).length;
 		assert.equal(emitted, 0, `the activation polls emitted ${emitted} conversations`);
@@ -1246,12 +1104,13 @@ async function triggerScenario(
 	const batches: number[][] = [[...burst, ...forTranscripts].map((c) => c.id)];
 	const transcriptsDone = (async () =>
 		await suite.check(T, names[2], async () => {
-			await sink.waitFor(
-				() => idsOf(triggers.transcripts).length >= 3,
+			await arrivals(
+				sink,
+				triggers.transcripts,
+				forTranscripts.map((c) => c.id),
 				4 * 75_000,
 				'the three conversations of the transcripts workflow',
 			);
-			await delay(1500);
 			const bodies = emittedBy(triggers.transcripts);
 			assert.deepEqual(
 				bodies.map((body) => body.conversation?.id),
@@ -1273,30 +1132,22 @@ async function triggerScenario(
 		}))();
 
 	const batchesOk = await suite.check(T, names[1], async () => {
-		for (let poll = 1; poll <= SCHEDULED_POLLS; poll++) {
-			if (poll > 1) {
-				const added =
-					poll === 2
-						? [
-								// two in the same second, and one processed late (older started_at, higher id)
-								...sandbox.control.addConversations({ count: 2, sameSecond: true, agentId: 7 }),
-								...sandbox.control.addConversations({
-									count: 1,
-									agentId: 7,
-									startedAt: new Date(Date.now() - 10 * 60_000)
-										.toISOString()
-										.replace(/\.\d{3}Z$/, 'Z'),
-								}),
-							]
-						: sandbox.control.addConversations({ count: 1, agentId: 7 });
+		for (const poll of [1, 2]) {
+			// Poll 2: two in the same second, and one processed late (older started_at, higher id).
+			if (poll === 2) {
+				const late = new Date(Date.now() - 10 * 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+				const added = [
+					...sandbox.control.addConversations({ count: 2, sameSecond: true, agentId: 7 }),
+					...sandbox.control.addConversations({ count: 1, agentId: 7, startedAt: late }),
+				];
 				batches.push(added.map((conversation) => conversation.id));
 			}
 			const after = lastSeq();
 			suite.log(
 				T,
-				`batch ${poll}: ${batches.at(-1)!.length} conversations; waiting for scheduled poll ${poll}`,
+				`batch ${poll}: ${batches.at(-1)!.length} conversations; waiting for poll ${poll}`,
 			);
-			await waitForPoll(plainKey, after, 75_000, `scheduled poll ${poll}`);
+			await waitFor(plainKey, after, 75_000, `scheduled poll ${poll}`);
 			await waitForIds(triggers.plain, batches.flat(), `batch ${poll} at the sink`);
 		}
 		await delay(1500);
@@ -1313,17 +1164,12 @@ async function triggerScenario(
 		const switched = await suite.check(T, names[3], async () => {
 			const before = idsOf(triggers.plain).length;
 			const otherKey = sandbox.keys.otherAccount;
-			await n8n.importCredentials([
-				{
-					...CREDENTIALS.readOnly,
-					type: 'ringReadyApi',
-					data: { apiKey: otherKey, baseUrl: sandbox.url },
-				},
-			]);
+			const data = { apiKey: otherKey, baseUrl: sandbox.url };
+			await n8n.importCredentials([credential(CREDENTIALS.readOnly, 'ringReadyApi', data)]);
 			// There before the first poll with the new key: never emitted (like at activation).
 			sandbox.control.addConversations({ count: 2, account: 'B' });
 			sandbox.control.addConversations({ count: 1, agentId: 7 }); // the old account's: never again
-			await waitForPoll(otherKey, lastSeq(), 75_000, 'the first poll with the other key');
+			await waitFor(otherKey, lastSeq(), 75_000, 'the first poll with the other key');
 			await delay(1500);
 			assert.equal(
 				idsOf(triggers.plain).length,
@@ -1331,7 +1177,7 @@ async function triggerScenario(
 				'the first poll with the other key emitted something',
 			);
 			const fromB = sandbox.control.addConversations({ count: 3, account: 'B' }).map((c) => c.id);
-			await waitForPoll(otherKey, lastSeq(), 75_000, 'the second poll with the other key');
+			await waitFor(otherKey, lastSeq(), 75_000, 'the second poll with the other key');
 			await waitForIds(triggers.plain, fromB, "the other account's new conversations");
 			await delay(1500);
 			assert.deepEqual(sorted(idsOf(triggers.plain).slice(before)), sorted(fromB));
@@ -1343,20 +1189,13 @@ async function triggerScenario(
 	await underLoad(T, names.slice(4), { ...track, plainAccount });
 }
 
-/**
- * The trigger under load: a burst whose transcripts take longer than a poll interval to fetch (the
- * next tick comes while the poll could still be fetching), a conversation RingReady sends with a
- * started_at in another format, and a backlog whose listing takes longer than one durable poll.
- */
+/** The trigger under load: a slow burst, an unreadable started_at, a backlog slower than a durable poll. */
 async function underLoad(
 	T: string,
 	names: string[],
 	track: TriggerTrack & { plainAccount: 'A' | 'B' },
 ) {
 	const { sandbox, sink, triggers } = track;
-	const emittedBy = (workflow: Workflow) => emittedTo(sink, workflow);
-	const idsOf = (workflow: Workflow) =>
-		emittedBy(workflow).map((body) => Number(body.conversation?.id));
 	const detailRequests = (ids: number[]) =>
 		sandbox.control
 			.requests()
@@ -1369,19 +1208,13 @@ async function underLoad(
 		sandbox.control.setDetailLatency(16_000);
 		const t0 = Date.now();
 		const burst = sandbox.control.addConversations({ count: 40, agentId: 9 }).map((c) => c.id);
-		try {
-			await sink.waitFor(
-				() => burst.every((id) => idsOf(triggers.transcripts).includes(id)),
-				6 * 75_000,
-				'the burst with transcripts',
-			);
-			await delay(1500);
-		} finally {
-			sandbox.control.setDetailLatency(0);
-		}
-		const bodies = emittedBy(triggers.transcripts).filter((body) =>
-			burst.includes(Number(body.conversation?.id)),
-		);
+		const bodies = await arrivals(
+			sink,
+			triggers.transcripts,
+			burst,
+			6 * 75_000,
+			'the burst with transcripts',
+		).finally(() => sandbox.control.setDetailLatency(0));
 		assert.deepEqual(
 			bodies.map((body) => body.conversation?.id),
 			burst,
@@ -1405,15 +1238,12 @@ async function underLoad(
 		const account = track.plainAccount;
 		const [before, odd, after] = sandbox.control.addConversations({ count: 3, account });
 		sandbox.control.overwriteConversation(odd.id, { started_at: '2026-12-03 16:47:00' }, account);
-		const added = [before.id, odd.id, after.id];
-		await sink.waitFor(
-			() => added.every((id) => idsOf(triggers.plain).includes(id)),
+		const bodies = await arrivals(
+			sink,
+			triggers.plain,
+			[before.id, odd.id, after.id],
 			3 * 75_000,
 			'the three conversations, one with an unreadable started_at',
-		);
-		await delay(1500);
-		const bodies = emittedBy(triggers.plain).filter((body) =>
-			added.includes(Number(body.conversation?.id)),
 		);
 		assert.deepEqual(
 			bodies.map((body) => body.conversation?.id),
@@ -1437,22 +1267,17 @@ async function underLoad(
 		const backlog = sandbox.control
 			.addConversations({ count: 600, agentId: BACKLOG_AGENT })
 			.map((c) => c.id);
-		try {
-			await sink.waitFor(
-				() => backlog.every((id) => idsOf(triggers.backlog).includes(id)),
-				// Each pass over a window this deep lists its pages again, 2 per durable poll.
-				14 * 75_000,
-				'the backlog',
-			);
-			await delay(1500);
-		} finally {
-			sandbox.control.setListLatency(0);
-		}
-		assert.deepEqual(sorted(idsOf(triggers.backlog)), sorted(backlog), 'not once each');
+		// Each pass over a window this deep lists its pages again, 2 per durable poll.
+		await arrivals(sink, triggers.backlog, backlog, 14 * 75_000, 'the backlog').finally(() =>
+			sandbox.control.setListLatency(0),
+		);
+		const bodies = emittedTo(sink, triggers.backlog);
+		const ids = bodies.map((body) => Number(body.conversation?.id));
+		assert.deepEqual(sorted(ids), sorted(backlog), 'not once each');
 		// Oldest first across polls: each execution's conversations are all older than the next
 		// one's. (The sink may receive the calls of executions that overlap in any order.)
 		const byExecution = new Map<string | undefined, number[]>();
-		for (const body of emittedBy(triggers.backlog)) {
+		for (const body of bodies) {
 			const ids = byExecution.get(body.executionId) ?? [];
 			ids.push(Number(body.conversation?.id));
 			byExecution.set(body.executionId, ids);
@@ -1475,8 +1300,6 @@ async function underLoad(
 	});
 }
 
-// ------------------------------------------------------------------------------------------------
-
 async function main(): Promise<void> {
 	mkdirSync(workDir, { recursive: true });
 	suite.log(
@@ -1489,20 +1312,16 @@ async function main(): Promise<void> {
 		'main',
 		'the packed tarball holds every file its package.json lists for n8n',
 		() => {
-			const missing = packageProblems(packageDir);
+			// n8n refuses the whole package when its manifest lists a file that is not there.
+			const { n8n: manifest } = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8'));
+			const listed: string[] = [...manifest.nodes, ...manifest.credentials];
+			const missing = listed.filter((file) => !existsSync(join(packageDir, file)));
 			assert.deepEqual(missing, [], `missing from the tarball: ${missing.join(', ')}`);
 		},
 	);
-	const ctx = {
-		suite,
-		install,
-		workDir,
-		newSandbox,
-		credentialsFor,
-		installInto,
-		recordPid,
-		cleanups,
-		outputs,
+	const ctx: TrackContext = {
+		...{ suite, install, workDir, sink, owner: OWNER, cleanups, outputs },
+		...{ newSandbox, newN8n, credentialsFor },
 	};
 	const tracks: Record<string, () => Promise<void>> = {
 		server: () => serverTrack(sink),
@@ -1510,16 +1329,7 @@ async function main(): Promise<void> {
 		exec: () => leadersUp.then(execTrack),
 		origins: () => leadersUp.then(() => originsTrack(ctx)),
 		example: () => leadersUp.then(() => aiThenExamplesTrack(ctx)),
-		lifecycle: () =>
-			leadersUp.then(() =>
-				lifecycleTrack({
-					...ctx,
-					line,
-					sink,
-					owner: OWNER,
-					waitForPoll: waitForConversationsPoll,
-				}),
-			),
+		lifecycle: () => leadersUp.then(() => lifecycleTrack(ctx)),
 	};
 	const wanted = Object.keys(tracks).filter(
 		(name) => runs(name) && (name !== 'durable' || line === 2),
@@ -1534,9 +1344,8 @@ async function main(): Promise<void> {
 		),
 	);
 	await suite.check('main', 'no API key appears in any n8n output, log or REST answer', () => {
-		const serverLog = join(workDir, 'server', 'n8n.log');
-		if (existsSync(serverLog))
-			outputs.push({ what: 'n8n server log', text: readFileSync(serverLog, 'utf8') });
+		for (const { logFile } of instances)
+			if (existsSync(logFile)) outputs.push({ what: logFile, text: readFileSync(logFile, 'utf8') });
 		assert.deepEqual(secretLeaks(outputs, secrets, keyPrefix), []);
 		return `${outputs.length} outputs scanned`;
 	});

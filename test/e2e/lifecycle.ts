@@ -4,61 +4,34 @@
  * emitted once each, nothing from before (a filter change starts over). Once per scheduler.
  */
 import assert from 'assert/strict';
-import { existsSync, readFileSync } from 'fs';
-import { join } from 'path';
-
-import { keyPrefix, type Sandbox } from '../sandbox';
-import { delay, DURABLE_SCHEDULER_ENV, N8n, type N8nLine } from '../../tools/n8n';
-import type { AiTrackContext } from './ai';
-import type { Sink } from './lib/sink';
+import { delay, DURABLE_SCHEDULER_ENV, until, type N8n } from '../../tools/n8n';
+import { idsEmitted, lastRequestSeq, listRequests, waitForPoll } from './lib/sink';
+import type { TrackContext } from './lib/suite';
 import { triggerWorkflow, type Workflow } from './workflows';
 
 const T = 'lifecycle';
 const HOLD_MS = 40_000;
 const LIST_PATH = '/api/v1/conversations';
 
-export interface LifecycleContext extends AiTrackContext {
-	line: N8nLine;
-	sink: Sink;
-	owner: Parameters<N8n['rest']['setupOwner']>[0];
-	/** The first conversations request with `key` after seq `after`, once the sandbox is quiet. */
-	waitForPoll: (
-		sandbox: Sandbox,
-		key: string,
-		after: number,
-		timeoutMs: number,
-		what: string,
-	) => Promise<{ seq: number }>;
-}
-
 type Scheduler = 'in-memory' | 'durable';
 
-export async function lifecycleTrack(ctx: LifecycleContext): Promise<void> {
-	const schedulers: Scheduler[] = ctx.line === 2 ? ['in-memory', 'durable'] : ['in-memory'];
+export async function lifecycleTrack(ctx: TrackContext): Promise<void> {
+	const schedulers: Scheduler[] = ctx.install.line === 2 ? ['in-memory', 'durable'] : ['in-memory'];
 	await Promise.all(schedulers.map(async (scheduler) => await republishDuringPoll(ctx, scheduler)));
 }
 
-async function republishDuringPoll(ctx: LifecycleContext, scheduler: Scheduler): Promise<void> {
+async function republishDuringPoll(ctx: TrackContext, scheduler: Scheduler): Promise<void> {
 	const { suite, sink } = ctx;
 	const name = `trigger (${scheduler} scheduler): re-published with Channel: Phone while a poll's list page is held ${HOLD_MS / 1000} s; the calls that arrive after it are emitted once each, nothing from before`;
 	const sandbox = await ctx.newSandbox();
-	const n8n = new N8n({
-		install: ctx.install,
-		userFolder: join(ctx.workDir, `lifecycle-${scheduler}`),
-		onSpawn: ctx.recordPid,
+	const n8n = await ctx.newN8n(`lifecycle-${scheduler}`, {
 		env: scheduler === 'durable' ? DURABLE_SCHEDULER_ENV : undefined,
 	});
-	await n8n.allocatePorts();
-	ctx.cleanups.push(() => n8n.stop());
 	const id = scheduler === 'durable' ? 'e2eLifecycDrble' : 'e2eLifecycLegcy';
 	const workflow = triggerWorkflow(sink.url, { id, name: `e2e lifecycle (${scheduler})` });
-	ctx.installInto(n8n);
 	const key = sandbox.keys.readOnly;
-	const lastSeq = () => sandbox.control.requests().log.at(-1)?.seq ?? 0;
-	const emitted = () =>
-		sink.entries
-			.filter((entry) => entry.path === `/sink/${id}`)
-			.map((entry) => Number((entry.body as { conversation?: { id?: number } }).conversation?.id));
+	const lastSeq = () => lastRequestSeq(sandbox);
+	const emitted = () => idsEmitted(sink, workflow);
 	const since = (t0: number) => `${((Date.now() - t0) / 1000).toFixed(0)} s`;
 
 	await suite.check(T, name, async () => {
@@ -68,15 +41,17 @@ async function republishDuringPoll(ctx: LifecycleContext, scheduler: Scheduler):
 		const t0 = Date.now();
 		await n8n.start();
 		await n8n.rest.setupOwner(ctx.owner);
-		await ctx.waitForPoll(sandbox, key, 0, 60_000, 'the activation poll');
+		await waitForPoll(sandbox, key, 0, 60_000, 'the activation poll');
 		suite.log(T, `${scheduler}: activation poll done ${since(t0)} after start`);
 
 		// Before the re-publish: one call before the held poll lists, one while its list page is held.
 		const before = sandbox.control.addConversations({ count: 1, channel: 'phone' });
 		sandbox.control.slowDown({ path: LIST_PATH, method: 'GET', holdMs: HOLD_MS, count: 1 });
 		const afterActivation = lastSeq();
-		const held = await waitFor(90_000, 'a scheduled poll whose list page is held', () =>
-			conversationsAfter(sandbox, key, afterActivation).find((entry) => entry.status === null),
+		const held = await until(
+			() => listRequests(sandbox, key, afterActivation).find((e) => e.status === null),
+			90_000,
+			'a scheduled poll whose list page is held',
 		);
 		const heldAt = Date.now();
 		suite.log(T, `${scheduler}: scheduled poll's list page held (request ${held.seq})`);
@@ -84,7 +59,7 @@ async function republishDuringPoll(ctx: LifecycleContext, scheduler: Scheduler):
 		before.push(...sandbox.control.addConversations({ count: 1, channel: 'phone' }));
 
 		const beforeRepublish = lastSeq();
-		await republish(n8n, ctx.line, workflow.id, { channel: 'phone' });
+		await republish(n8n, workflow.id, { channel: 'phone' });
 		suite.log(T, `${scheduler}: re-published with Channel: Phone ${since(heldAt)} into the hold`);
 		await delay(5_000);
 		const after = sandbox.control.addConversations({ count: 2, channel: 'phone' });
@@ -94,15 +69,16 @@ async function republishDuringPoll(ctx: LifecycleContext, scheduler: Scheduler):
 			`${scheduler}: calls ${before.map((c) => c.id).join(', ')} before the re-publish, ${afterIds.join(', ')} after it`,
 		);
 
-		await sink.waitFor(
+		await until(
 			() => afterIds.every((newId) => emitted().includes(newId)),
 			150_000,
 			'the calls that arrived after the re-publish',
+			100,
 		);
 		const arrivedIn = since(heldAt);
 		// The held poll of the old activation is answered by now; anything it emitted would be here.
 		await delay(Math.max(0, heldAt + HOLD_MS + 5_000 - Date.now()));
-		const phoneOnly = conversationsAfter(sandbox, key, beforeRepublish);
+		const phoneOnly = listRequests(sandbox, key, beforeRepublish);
 		assert.ok(phoneOnly.length > 0, 'no list request after the re-publish');
 		assert.ok(
 			phoneOnly.every((entry) => entry.query.channel === 'phone'),
@@ -117,39 +93,14 @@ async function republishDuringPoll(ctx: LifecycleContext, scheduler: Scheduler):
 		return `emitted ${got.join(', ')} (${arrivedIn} after the hold began), not ${before.map((c) => c.id).join(', ')}; ${phoneOnly.length} list requests after the re-publish, all channel=phone`;
 	});
 	await n8n.stop();
-	if (existsSync(n8n.logFile))
-		ctx.outputs.push({
-			what: `n8n lifecycle (${scheduler}) log`,
-			text: readFileSync(n8n.logFile, 'utf8'),
-		});
-}
-
-function conversationsAfter(sandbox: Sandbox, key: string, after: number) {
-	const prefix = keyPrefix(key);
-	return sandbox.control
-		.requests()
-		.log.filter(
-			(entry) =>
-				entry.seq > after && entry.path === LIST_PATH && Boolean(entry.key?.startsWith(prefix)),
-		);
-}
-
-async function waitFor<T>(timeoutMs: number, what: string, found: () => T | undefined): Promise<T> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const value = found();
-		if (value !== undefined) return value;
-		if (Date.now() > deadline)
-			throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
-		await delay(250);
-	}
 }
 
 /**
  * Save and publish again as the editor does: 2.x saves a draft (PATCH) and publishes its version
  * (POST …/activate); 1.x saves the active workflow (PATCH with `active: true`), which re-activates it.
  */
-async function republish(n8n: N8n, line: N8nLine, workflowId: string, filters: object) {
+async function republish(n8n: N8n, workflowId: string, filters: object) {
+	const line = n8n.install.line;
 	const stored = await n8n.rest.call<Workflow & { versionId: string }>(
 		'GET',
 		`/rest/workflows/${workflowId}`,

@@ -8,29 +8,17 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'http';
 import type { AddressInfo } from 'net';
 import { join } from 'path';
 
-import { N8n, nodeItems, type RunData } from '../../tools/n8n';
+import { nodeItems, type RunData } from '../../tools/n8n';
 import { recordingAudio, type Sandbox } from '../sandbox';
-import type { AiTrackContext } from './ai';
+import type { TrackContext as Context } from './lib/suite';
 import { startStandIns } from './lib/stand-ins';
-import { locator, OUTPUT_VERSION, ringReady, workflow, type Workflow } from './workflows';
+import { credential, locator, op, OUTPUT_VERSION, workflow, type Workflow } from './workflows';
 
 const T = 'origins';
 const API_HOST = 'api.ringready.example';
 const MEDIA_HOST = 'media.ringready.example';
 const LOCAL = { id: 'e2eOriginsLocal1', name: 'RingReady e2e origins (sandbox)' };
 const PUBLIC = { id: 'e2eOriginsPublic', name: 'RingReady e2e origins (public name)' };
-
-type Context = Pick<
-	AiTrackContext,
-	| 'suite'
-	| 'install'
-	| 'workDir'
-	| 'newSandbox'
-	| 'installInto'
-	| 'recordPid'
-	| 'cleanups'
-	| 'outputs'
->;
 
 /** A recording host on 127.0.0.2: serves one MP3 at any path and notes each request. */
 async function secondLoopbackHost(ctx: Context) {
@@ -63,17 +51,12 @@ function relayTo(sandbox: Sandbox) {
 	};
 }
 
-function getRecording(name: string, id: number, credential: { id: string; name: string }) {
-	return ringReady(
-		name,
-		{
-			resource: 'conversation',
-			operation: 'get',
-			conversationId: locator(id),
-			options: { downloadRecording: true },
-		},
-		{ credential, continueOnFail: true, typeVersion: OUTPUT_VERSION },
-	);
+const local = { credential: LOCAL, typeVersion: OUTPUT_VERSION };
+
+function getRecording(name: string, id: number, ref: { id: string; name: string }) {
+	const parameters = { conversationId: locator(id), options: { downloadRecording: true } };
+	const options = { credential: ref, continueOnFail: true, typeVersion: OUTPUT_VERSION };
+	return op(name, 'conversation', 'get', parameters, options);
 }
 
 /** The first item a node output, with its files. */
@@ -111,27 +94,17 @@ export async function originsTrack(ctx: Context): Promise<void> {
 		},
 	});
 	ctx.cleanups.push(() => standIns.close());
-	sandbox.control.overwriteConversation(onLoopback2, {
-		recording_url: `${loopback2.url}/recordings/${onLoopback2}.mp3`,
-	});
-	sandbox.control.overwriteConversation(redirectedLocal, {
-		recording_url: `https://${MEDIA_HOST}/r/loop`,
-	});
-	sandbox.control.overwriteConversation(redirectedMetadata, {
-		recording_url: `https://${MEDIA_HOST}/r/metadata`,
-	});
+	for (const [id, recording_url] of [
+		[onLoopback2, `${loopback2.url}/recordings/${onLoopback2}.mp3`],
+		[redirectedLocal, `https://${MEDIA_HOST}/r/loop`],
+		[redirectedMetadata, `https://${MEDIA_HOST}/r/metadata`],
+	] as const)
+		sandbox.control.overwriteConversation(id, { recording_url });
 
+	const apiKey = sandbox.keys.readWrite;
 	const credentials = [
-		{
-			...LOCAL,
-			type: 'ringReadyApi',
-			data: { apiKey: sandbox.keys.readWrite, baseUrl: sandbox.url },
-		},
-		{
-			...PUBLIC,
-			type: 'ringReadyApi',
-			data: { apiKey: sandbox.keys.readWrite, baseUrl: `https://${API_HOST}` },
-		},
+		credential(LOCAL, 'ringReadyApi', { apiKey, baseUrl: sandbox.url }),
+		credential(PUBLIC, 'ringReadyApi', { apiKey, baseUrl: `https://${API_HOST}` }),
 	];
 	const workflows: Workflow[] = [
 		workflow('e2eOriginsFlow', 'e2e recording origins', [
@@ -141,26 +114,13 @@ export async function originsTrack(ctx: Context): Promise<void> {
 			[getRecording('Public: redirect to metadata', redirectedMetadata, PUBLIC)],
 		]),
 		workflow('e2eOriginsSlow', 'e2e request time limit', [
-			[
-				ringReady(
-					'Slow Conversation',
-					{ resource: 'conversation', operation: 'get', conversationId: locator(slow) },
-					{ credential: LOCAL, typeVersion: OUTPUT_VERSION },
-				),
-			],
+			[op('Slow Conversation', 'conversation', 'get', { conversationId: locator(slow) }, local)],
 		]),
 		workflow('e2eOriginsSsrf', 'e2e SSRF protection', [
 			[getRecording('Redirect to 127.0.0.2', ssrf, LOCAL)],
 		]),
 	];
-	const n8n = new N8n({
-		install: ctx.install,
-		userFolder: join(ctx.workDir, 'origins'),
-		onSpawn: ctx.recordPid,
-		env: standIns.env,
-	});
-	await n8n.allocatePorts();
-	ctx.installInto(n8n);
+	const n8n = await ctx.newN8n('origins', { env: standIns.env });
 	await n8n.importCredentials(credentials);
 	await n8n.importWorkflows(workflows);
 
@@ -184,62 +144,53 @@ export async function originsTrack(ctx: Context): Promise<void> {
 			return `${item.binary.data.fileSize ?? '?'} file, 1 request without Authorization`;
 		},
 	);
-	const recordingRequests = () => sandbox.control.recordingRequests();
-	await suite.check(
-		T,
-		'public Base URL: a recording_url on 127.0.0.1 is refused and never requested',
-		() => {
-			const { error, description } = errorOf('Public: recording on 127.0.0.1');
-			const host = new URL(sandboxRecording(onSandbox)).host;
-			assert.equal(
-				error,
-				`Refusing to download the recording of conversation ${onSandbox} from http://${host}: 127.0.0.1 is a loopback address (this machine), and recordings are not downloaded from this machine or its network`,
-			);
-			assert.match(String(description), /Nothing was requested from it/);
+	const loopback = '127.0.0.1 is a loopback address (this machine)';
+	const never = 'and recordings are not downloaded from this machine or its network';
+	const refusals = [
+		{
+			name: 'public Base URL: a recording_url on 127.0.0.1 is refused and never requested',
+			node: 'Public: recording on 127.0.0.1',
+			id: onSandbox,
+			error: `Refusing to download the recording of conversation ${onSandbox} from http://${new URL(sandboxRecording(onSandbox)).host}: ${loopback}, ${never}`,
+			also: (description?: string) =>
+				assert.match(String(description), /Nothing was requested from it/),
+		},
+		{
+			name: 'public Base URL: a recording redirected into 127.0.0.1 is refused and never requested',
+			node: 'Public: redirect to 127.0.0.1',
+			id: redirectedLocal,
+			error: `The recording of conversation ${redirectedLocal} was redirected to http://${new URL(media.loop).host}: ${loopback}, ${never}`,
+			also: () =>
+				assert.deepEqual(
+					mediaCalls.filter((path) => path === '/r/loop'),
+					['/r/loop'],
+				),
+		},
+		{
+			name: 'public Base URL: a recording redirected to 169.254.169.254 is refused and never requested',
+			node: 'Public: redirect to metadata',
+			id: redirectedMetadata,
+			error: `The recording of conversation ${redirectedMetadata} was redirected to https://169.254.169.254: 169.254.169.254 is a link-local address (such as a cloud metadata service), ${never}`,
+			also: () =>
+				assert.deepEqual(
+					standIns.refused.filter((line) => line.includes('169.254')),
+					[],
+					'a connection to 169.254.169.254 was attempted through the proxy',
+				),
+		},
+	];
+	for (const refusal of refusals)
+		await suite.check(T, refusal.name, () => {
+			const { error, description } = errorOf(refusal.node);
+			assert.equal(error, refusal.error);
+			refusal.also(description);
+			const requested = sandbox.control.recordingRequests();
 			assert.deepEqual(
-				recordingRequests().filter((r) => r.conversation_id === onSandbox),
+				requested.filter((r) => r.conversation_id === refusal.id),
 				[],
 			);
 			return error;
-		},
-	);
-	await suite.check(
-		T,
-		'public Base URL: a recording redirected into 127.0.0.1 is refused and never requested',
-		() => {
-			const { error } = errorOf('Public: redirect to 127.0.0.1');
-			assert.equal(
-				error,
-				`The recording of conversation ${redirectedLocal} was redirected to http://${new URL(media.loop).host}: 127.0.0.1 is a loopback address (this machine), and recordings are not downloaded from this machine or its network`,
-			);
-			assert.deepEqual(
-				mediaCalls.filter((path) => path === '/r/loop'),
-				['/r/loop'],
-			);
-			assert.deepEqual(
-				recordingRequests().filter((r) => r.conversation_id === redirectedLocal),
-				[],
-			);
-			return error;
-		},
-	);
-	await suite.check(
-		T,
-		'public Base URL: a recording redirected to 169.254.169.254 is refused and never requested',
-		() => {
-			const { error } = errorOf('Public: redirect to metadata');
-			assert.equal(
-				error,
-				`The recording of conversation ${redirectedMetadata} was redirected to https://169.254.169.254: 169.254.169.254 is a link-local address (such as a cloud metadata service), and recordings are not downloaded from this machine or its network`,
-			);
-			assert.deepEqual(
-				standIns.refused.filter((line) => line.includes('169.254')),
-				[],
-				'a connection to 169.254.169.254 was attempted through the proxy',
-			);
-			return error;
-		},
-	);
+		});
 
 	// The detail answer trickles (8 bytes a second): the first attempt runs out of its 30 s limit.
 	sandbox.control.clearRequests();
@@ -280,14 +231,10 @@ export async function originsTrack(ctx: Context): Promise<void> {
 		location: `${loopback2.url}/recordings/${ssrf}.mp3`,
 	});
 	const before = loopback2.seen.length;
-	const guarded = new N8n({
-		install: ctx.install,
-		userFolder: join(ctx.workDir, 'origins'),
-		onSpawn: ctx.recordPid,
+	const guarded = await ctx.newN8n('origins', {
 		encryptionKey: n8n.encryptionKey,
 		env: { N8N_SSRF_PROTECTION_ENABLED: 'true', N8N_SSRF_ALLOWED_IP_RANGES: '127.0.0.1/32' },
 	});
-	await guarded.allocatePorts();
 	const ssrfRun = await guarded.execute('e2eOriginsSsrf');
 	ctx.outputs.push({ what: 'execute ssrf', text: `${ssrfRun.stdout}\n${ssrfRun.stderr}` });
 	await suite.check(

@@ -6,8 +6,8 @@
 #
 # Builds and packs the package, installs it the way n8n installs community packages into fresh user
 # folders, and runs test/e2e/e2e.ts. Loopback only; free ports; everything started is stopped on exit.
-# Other knobs: E2E_KEEP=1 keeps the work folder (user folders, n8n logs); E2E_TRIGGER_POLLS=N (default 2);
-# E2E_TRACKS=exec,server,durable,example,lifecycle,origins runs only those tracks.
+# E2E_KEEP=1 keeps the work folder (user folders, n8n logs); E2E_TRACKS=exec,server,durable,example,
+# lifecycle,origins runs only those tracks.
 # The last line of output is "N passed, N failed"; the exit code is non-zero on any failure.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"

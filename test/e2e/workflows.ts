@@ -3,6 +3,9 @@
  * saves for the RingReady nodes, so these also document the parameter shapes.
  */
 
+import { readFileSync } from 'fs';
+import { join } from 'path';
+
 export const NODE = 'n8n-nodes-ringready.ringReady';
 export const TRIGGER = 'n8n-nodes-ringready.ringReadyTrigger';
 export const TOOL = 'n8n-nodes-ringready.ringReadyTool';
@@ -30,6 +33,17 @@ export interface WorkflowNode {
 	credentials?: Record<string, CredentialRef>;
 	onError?: 'continueRegularOutput' | 'continueErrorOutput' | 'stopWorkflow';
 	executeOnce?: boolean;
+	webhookId?: string;
+}
+
+/** A node type as n8n's /types/nodes.json gives it to the editor (the fields the checks read). */
+export interface NodeTypeDescription {
+	name: string;
+	version: number | number[];
+	outputs?: unknown;
+	polling?: boolean;
+	codex?: { subcategories?: Record<string, string[]> };
+	properties: Array<{ name: string; options?: Array<{ name: string }> }>;
 }
 
 export interface Workflow {
@@ -49,18 +63,13 @@ export function locator(value: string | number): { __rl: true; mode: 'id'; value
 	return { __rl: true, mode: 'id', value: String(value) };
 }
 
-let nodeCounter = 0;
-
-/** Builds a workflow: a Manual Trigger named Start, then `chains` (each a list of nodes run one after another from Start). */
-export function workflow(id: string, name: string, chains: WorkflowNode[][]): Workflow {
-	const start: WorkflowNode = {
-		id: `start-${id}`,
-		name: 'Start',
-		type: 'n8n-nodes-base.manualTrigger',
-		typeVersion: 1,
-		position: [0, 0],
-		parameters: {},
-	};
+/** Builds a workflow: `start` (a Manual Trigger named Start), then `chains` (each a list of nodes run one after another from it). */
+export function workflow(
+	id: string,
+	name: string,
+	chains: WorkflowNode[][],
+	start = node('Start', 'n8n-nodes-base.manualTrigger', 1, {}),
+): Workflow {
 	const nodes: WorkflowNode[] = [start];
 	const connections: Workflow['connections'] = {};
 	const link = (from: string, to: string) => {
@@ -69,11 +78,11 @@ export function workflow(id: string, name: string, chains: WorkflowNode[][]): Wo
 	};
 	chains.forEach((chain, row) => {
 		let previous = start.name;
-		chain.forEach((node, column) => {
-			node.position = [250 * (column + 1), 200 * row];
-			nodes.push(node);
-			link(previous, node.name);
-			previous = node.name;
+		chain.forEach((next, column) => {
+			next.position = [250 * (column + 1), 200 * row];
+			nodes.push(next);
+			link(previous, next.name);
+			previous = next.name;
 		});
 	});
 	return {
@@ -85,6 +94,18 @@ export function workflow(id: string, name: string, chains: WorkflowNode[][]): Wo
 		settings: { executionOrder: 'v1' },
 		pinData: {},
 	};
+}
+
+/** A node; its id from its type and name (`workflow` sets the positions). */
+export function node(
+	name: string,
+	type: string,
+	typeVersion: number,
+	parameters: Record<string, unknown>,
+	extra: Partial<WorkflowNode> = {},
+): WorkflowNode {
+	const id = `${type.split('.').pop()}-${name.toLowerCase().replace(/\W+/g, '-')}`;
+	return { id, name, type, typeVersion, position: [0, 0], parameters, ...extra };
 }
 
 /** A RingReady node. */
@@ -99,84 +120,85 @@ export function ringReady(
 		typeVersion?: number;
 	} = {},
 ): WorkflowNode {
-	const node: WorkflowNode = {
-		id: `rr-${++nodeCounter}`,
-		name,
-		type: NODE,
-		typeVersion: options.typeVersion ?? 1,
-		position: [0, 0],
-		parameters,
-		credentials: { ringReadyApi: options.credential ?? CREDENTIALS.readWrite },
-	};
-	if (options.continueOnFail) node.onError = 'continueRegularOutput';
-	if (options.executeOnce) node.executeOnce = true;
-	return node;
+	const {
+		credential: ref = CREDENTIALS.readWrite,
+		continueOnFail,
+		executeOnce,
+		typeVersion,
+	} = options;
+	return node(name, NODE, typeVersion ?? 1, parameters, {
+		credentials: { ringReadyApi: ref },
+		...(continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
+		...(executeOnce ? { executeOnce } : {}),
+	});
 }
+
+/** A RingReady node: `resource` › `operation` with `parameters`. */
+export function op(
+	name: string,
+	resource: string,
+	operation: string,
+	parameters: Record<string, unknown> = {},
+	options?: Parameters<typeof ringReady>[2],
+): WorkflowNode {
+	return ringReady(name, { resource, operation, ...parameters }, options);
+}
+
+/** A credential in n8n's import shape. */
+export function credential(ref: CredentialRef, type: string, data: Record<string, unknown>) {
+	return { ...ref, type, data };
+}
+
+/** The node version with Output (Simplified / Raw / Selected Fields) instead of Simplify. */
+export const OUTPUT_VERSION = 1.1;
+const v11 = { typeVersion: OUTPUT_VERSION };
+const onFail = { continueOnFail: true };
+const once = { executeOnce: true };
 
 /** Reads: every read operation, each on its own branch from Start. */
 export function readsWorkflow(ids: { conversationId: number; agentId: number }): Workflow {
+	const agentId = locator(ids.agentId);
+	const transcripts = { includeTranscripts: true, transcriptText: true };
+	const since = '={{ $now.minus({ days: 7 }).toISO() }}';
 	return workflow('e2eReadsWorkflow', 'e2e reads', [
 		[
-			ringReady('All Conversations', {
-				resource: 'conversation',
-				operation: 'getAll',
+			op('All Conversations', 'conversation', 'getAll', {
 				returnAll: true,
 				filters: {},
 				options: {},
 			}),
 		],
 		[
-			ringReady('Agent Phone Calls', {
-				resource: 'conversation',
-				operation: 'getAll',
+			op('Agent Phone Calls', 'conversation', 'getAll', {
 				returnAll: true,
-				filters: { agentId: locator(ids.agentId), channel: 'phone' },
+				filters: { agentId, channel: 'phone' },
 				options: {},
 			}),
 		],
 		[
-			ringReady('With Transcripts', {
-				resource: 'conversation',
-				operation: 'getAll',
-				returnAll: false,
+			op('With Transcripts', 'conversation', 'getAll', {
 				limit: 4,
 				filters: {},
-				options: { includeTranscripts: true, transcriptText: true, maxConcurrency: 3 },
+				options: { ...transcripts, maxConcurrency: 3 },
 			}),
 		],
 		[
-			ringReady('Since Last Week', {
-				resource: 'conversation',
-				operation: 'getAll',
+			op('Since Last Week', 'conversation', 'getAll', {
 				returnAll: true,
-				filters: { agentId: locator(ids.agentId), since: '={{ $now.minus({ days: 7 }).toISO() }}' },
-				options: { includeTranscripts: true, transcriptText: true },
+				filters: { agentId, since },
+				options: transcripts,
 			}),
 		],
 		[
-			ringReady('One Conversation', {
-				resource: 'conversation',
-				operation: 'get',
+			op('One Conversation', 'conversation', 'get', {
 				conversationId: locator(ids.conversationId),
 				options: { transcriptText: true },
 			}),
 		],
-		[ringReady('Agents', { resource: 'agent', operation: 'getAll', returnAll: true })],
-		[
-			ringReady('One Agent', {
-				resource: 'agent',
-				operation: 'get',
-				agentId: locator(ids.agentId),
-			}),
-		],
-		[
-			ringReady('Agent FAQ', {
-				resource: 'faq',
-				operation: 'getAll',
-				agentId: locator(ids.agentId),
-			}),
-		],
-		[ringReady('Account', { resource: 'account', operation: 'get' })],
+		[op('Agents', 'agent', 'getAll', { returnAll: true })],
+		[op('One Agent', 'agent', 'get', { agentId })],
+		[op('Agent FAQ', 'faq', 'getAll', { agentId })],
+		[op('Account', 'account', 'get')],
 	]);
 }
 
@@ -194,73 +216,33 @@ export const REPLACED_FAQ = [
 /** Writes, in one chain so their order is fixed; nodes after a multi-item node run once. */
 export function writesWorkflow(ids: { agentId: number; otherAgentId: number }): Workflow {
 	const agentId = locator(ids.agentId);
+	const updateFields = { agentGoal: UPDATED_GOAL, greetingMessage: UPDATED_GREETING };
+	const entry = {
+		question: '={{ "What about conversation " + $json.id + "? (e2e)" }}',
+		answer: '={{ "Answer drafted from: " + $json.label }}',
+	};
+	const questions = ['Do you give free estimates?', 'A question that is not in the FAQ (e2e)'];
+	const three = { limit: 3, filters: {}, options: {} };
 	return workflow('e2eWritesWorkflo', 'e2e writes', [
 		[
-			ringReady('Update Agent', {
-				resource: 'agent',
-				operation: 'update',
-				agentId,
-				updateFields: { agentGoal: UPDATED_GOAL, greetingMessage: UPDATED_GREETING },
-			}),
-			ringReady('Agent After Update', { resource: 'agent', operation: 'get', agentId }),
-			ringReady(
-				'Three Conversations',
-				{
-					resource: 'conversation',
-					operation: 'getAll',
-					returnAll: false,
-					limit: 3,
-					filters: {},
-					options: {},
-				},
-				{ executeOnce: true },
-			),
-			ringReady('Upsert FAQ', {
-				resource: 'faq',
-				operation: 'upsert',
-				agentId,
-				entries: {
-					entry: [
-						{
-							question: '={{ "What about conversation " + $json.id + "? (e2e)" }}',
-							answer: '={{ "Answer drafted from: " + $json.label }}',
-						},
-					],
-				},
-			}),
-			ringReady(
-				'Delete FAQ Entry',
-				{
-					resource: 'faq',
-					operation: 'delete',
-					agentId,
-					questions: ['Do you give free estimates?', 'A question that is not in the FAQ (e2e)'],
-				},
-				{ executeOnce: true },
-			),
-			ringReady(
-				'FAQ After',
-				{ resource: 'faq', operation: 'getAll', agentId },
-				{ executeOnce: true },
-			),
-			ringReady(
+			op('Update Agent', 'agent', 'update', { agentId, updateFields }),
+			op('Agent After Update', 'agent', 'get', { agentId }),
+			op('Three Conversations', 'conversation', 'getAll', three, once),
+			op('Upsert FAQ', 'faq', 'upsert', { agentId, entries: { entry: [entry] } }),
+			op('Delete FAQ Entry', 'faq', 'delete', { agentId, questions }, once),
+			op('FAQ After', 'faq', 'getAll', { agentId }, once),
+			op(
 				'Replace FAQ',
-				{
-					resource: 'faq',
-					operation: 'replace',
-					agentId: locator(ids.otherAgentId),
-					entries: { entry: REPLACED_FAQ },
-				},
-				{ executeOnce: true },
+				'faq',
+				'replace',
+				{ agentId: locator(ids.otherAgentId), entries: { entry: REPLACED_FAQ } },
+				once,
 			),
 		],
 	]);
 }
 
 export const MISSING_CONVERSATION_ID = 987654;
-
-/** The node version with Output (Simplified / Raw / Selected Fields) instead of Simplify. */
-export const OUTPUT_VERSION = 1.1;
 
 /**
  * Download Recording (node version 1.1), as a user builds it: RingReady gets a call with its
@@ -276,85 +258,41 @@ export function recordingWorkflow(ids: {
 	recentCalls: number;
 }): Workflow {
 	const download = { downloadRecording: true };
-	const recordingDetails: WorkflowNode = {
-		id: 'set-recording-details',
-		name: 'Recording Details',
-		type: 'n8n-nodes-base.set',
-		typeVersion: 3.4,
-		position: [0, 0],
-		parameters: {
-			mode: 'manual',
-			assignments: {
-				assignments: [
-					['fileName', '={{ $binary.data.fileName }}', 'string'],
-					['mimeType', '={{ $binary.data.mimeType }}', 'string'],
-					['fileExtension', '={{ $binary.data.fileExtension }}', 'string'],
-					['fileSize', '={{ $binary.data.fileSize }}', 'string'],
-					['bytes', '={{ $binary.data.bytes }}', 'number'],
-				].map(([name, value, type]) => ({ id: `recording-${name}`, name, value, type })),
-			},
-			// Keeps the item's file: with "Include Other Input Fields" off, Edit Fields drops it.
-			includeOtherFields: true,
-			include: 'selected',
-			includeFields: 'id',
-			options: {},
+	const fields = ['fileName', 'mimeType', 'fileExtension', 'fileSize', 'bytes'];
+	const recordingDetails = node('Recording Details', 'n8n-nodes-base.set', 3.4, {
+		mode: 'manual',
+		assignments: {
+			assignments: fields.map((name) => ({
+				id: `recording-${name}`,
+				name,
+				value: `={{ $binary.data.${name} }}`,
+				type: name === 'bytes' ? 'number' : 'string',
+			})),
 		},
-	};
-	const recordingBytes: WorkflowNode = {
-		id: 'extract-recording-bytes',
-		name: 'Recording Bytes',
-		type: 'n8n-nodes-base.extractFromFile',
-		typeVersion: 1,
-		position: [0, 0],
-		parameters: {
-			operation: 'binaryToPropery',
-			binaryPropertyName: 'data',
-			destinationKey: 'base64',
-			options: {},
-		},
+		// Keeps the item's file: with "Include Other Input Fields" off, Edit Fields drops it.
+		includeOtherFields: true,
+		include: 'selected',
+		includeFields: 'id',
+		options: {},
+	});
+	const recordingBytes = node('Recording Bytes', 'n8n-nodes-base.extractFromFile', 1, {
+		operation: 'binaryToPropery',
+		binaryPropertyName: 'data',
+		destinationKey: 'base64',
+		options: {},
+	});
+	const getRecording = (name: string, id: number) =>
+		op(name, 'conversation', 'get', { conversationId: locator(id), options: download }, v11);
+	const recentCalls = {
+		limit: ids.recentCalls,
+		output: 'raw',
+		filters: { agentId: locator(ids.agentId), channel: 'phone' },
+		options: { includeTranscripts: true, ...download },
 	};
 	return workflow('e2eRecordingFlow', 'e2e download recording', [
-		[
-			ringReady(
-				'Call Recording',
-				{
-					resource: 'conversation',
-					operation: 'get',
-					conversationId: locator(ids.callId),
-					options: download,
-				},
-				{ typeVersion: OUTPUT_VERSION },
-			),
-			recordingDetails,
-			recordingBytes,
-		],
-		[
-			ringReady(
-				'Web Chat Recording',
-				{
-					resource: 'conversation',
-					operation: 'get',
-					conversationId: locator(ids.webChatId),
-					options: download,
-				},
-				{ typeVersion: OUTPUT_VERSION },
-			),
-		],
-		[
-			ringReady(
-				'Recent Calls With Recordings',
-				{
-					resource: 'conversation',
-					operation: 'getAll',
-					returnAll: false,
-					limit: ids.recentCalls,
-					output: 'raw',
-					filters: { agentId: locator(ids.agentId), channel: 'phone' },
-					options: { includeTranscripts: true, ...download },
-				},
-				{ typeVersion: OUTPUT_VERSION },
-			),
-		],
+		[getRecording('Call Recording', ids.callId), recordingDetails, recordingBytes],
+		[getRecording('Web Chat Recording', ids.webChatId)],
+		[op('Recent Calls With Recordings', 'conversation', 'getAll', recentCalls, v11)],
 	]);
 }
 
@@ -363,104 +301,42 @@ export function errorsWorkflow(ids: {
 	agentId: number;
 	failingConversationLimit: number;
 }): Workflow {
+	const agentId = locator(ids.agentId);
+	const readOnly = { ...onFail, credential: CREDENTIALS.readOnly };
+	const website = { businessWebsite: 'https://acme.example' };
+	const missing = { conversationId: locator(MISSING_CONVERSATION_ID), options: {} };
+	const transcripts = {
+		limit: ids.failingConversationLimit,
+		filters: {},
+		options: { includeTranscripts: true },
+	};
 	return workflow('e2eErrorsWorkflo', 'e2e errors with continue on fail', [
-		[
-			ringReady(
-				'Missing Conversation',
-				{
-					resource: 'conversation',
-					operation: 'get',
-					conversationId: locator(MISSING_CONVERSATION_ID),
-					options: {},
-				},
-				{ continueOnFail: true },
-			),
-		],
-		[
-			ringReady(
-				'Read-only Key Update',
-				{
-					resource: 'agent',
-					operation: 'update',
-					agentId: locator(ids.agentId),
-					updateFields: { businessWebsite: 'https://acme.example' },
-				},
-				{ continueOnFail: true, credential: CREDENTIALS.readOnly },
-			),
-		],
-		[
-			ringReady(
-				'Blank Goal',
-				{
-					resource: 'agent',
-					operation: 'update',
-					agentId: locator(ids.agentId),
-					updateFields: { agentGoal: '   ' },
-				},
-				{ continueOnFail: true },
-			),
-		],
-		[
-			ringReady(
-				'One Transcript Fails',
-				{
-					resource: 'conversation',
-					operation: 'getAll',
-					returnAll: false,
-					limit: ids.failingConversationLimit,
-					filters: {},
-					options: { includeTranscripts: true },
-				},
-				{ continueOnFail: true },
-			),
-		],
+		[op('Missing Conversation', 'conversation', 'get', missing, onFail)],
+		[op('Read-only Key Update', 'agent', 'update', { agentId, updateFields: website }, readOnly)],
+		[op('Blank Goal', 'agent', 'update', { agentId, updateFields: { agentGoal: '   ' } }, onFail)],
+		[op('One Transcript Fails', 'conversation', 'getAll', transcripts, onFail)],
 	]);
 }
 
 /** The FAQ question the trust workflow tries to write to the other agent; it must not arrive. */
 export const FAQ_NOT_LOST_QUESTION = 'Is my FAQ safe? (e2e)';
-/**
- * Never trusting the server: a redirect to another origin, and an FAQ write whose read is not an
- * agent; errors become items.
- */
+/** Never trusting the server: a redirect to another origin, and an FAQ write whose read is not an agent. */
 export function trustWorkflow(ids: { agentId: number; otherAgentId: number }): Workflow {
+	const entries = { entry: [{ question: FAQ_NOT_LOST_QUESTION, answer: 'Yes.' }] };
+	const otherAgent = { agentId: locator(ids.otherAgentId), entries };
 	return workflow('e2eTrustWorkflow', 'e2e trust', [
-		[
-			ringReady(
-				'Redirected Agent',
-				{ resource: 'agent', operation: 'get', agentId: locator(ids.agentId) },
-				{ continueOnFail: true },
-			),
-		],
-		[
-			ringReady(
-				'FAQ From A Web Page',
-				{
-					resource: 'faq',
-					operation: 'upsert',
-					agentId: locator(ids.otherAgentId),
-					entries: { entry: [{ question: FAQ_NOT_LOST_QUESTION, answer: 'Yes.' }] },
-				},
-				{ continueOnFail: true },
-			),
-		],
+		[op('Redirected Agent', 'agent', 'get', { agentId: locator(ids.agentId) }, onFail)],
+		[op('FAQ From A Web Page', 'faq', 'upsert', otherAgent, onFail)],
 	]);
 }
 
 /** A revoked key without Continue On Fail: `n8n execute` must fail. */
 export function failingWorkflow(): Workflow {
 	return workflow('e2eFailingWorkfl', 'e2e revoked key fails', [
-		[
-			ringReady(
-				'Revoked Key',
-				{ resource: 'account', operation: 'get' },
-				{ credential: CREDENTIALS.revoked },
-			),
-		],
+		[op('Revoked Key', 'account', 'get', {}, { credential: CREDENTIALS.revoked })],
 	]);
 }
 
-/** The trigger, followed by an HTTP Request that posts every emitted conversation to the test's sink. */
 /** A trigger workflow whose following node posts each conversation to `<sink>/sink/<workflow id>`. */
 export function triggerWorkflow(
 	sinkUrl: string,
@@ -473,66 +349,36 @@ export function triggerWorkflow(
 	} = {},
 ): Workflow {
 	const id = o.id ?? 'e2eTriggerWorkfl';
-	const trigger: WorkflowNode = {
-		id: `${id}-trigger`,
-		name: 'New Conversation',
-		type: TRIGGER,
-		typeVersion: 1,
-		position: [0, 0],
-		parameters: {
+	const trigger = node(
+		'New Conversation',
+		TRIGGER,
+		1,
+		{
 			pollTimes: { item: [{ mode: 'everyMinute' }] },
 			event: 'newConversation',
 			filters: o.filters ?? {},
 			options: o.options ?? {},
 		},
-		credentials: { ringReadyApi: o.credential ?? CREDENTIALS.readOnly },
-	};
-	const sink: WorkflowNode = {
-		id: `${id}-sink`,
-		name: 'Sink',
-		type: 'n8n-nodes-base.httpRequest',
-		typeVersion: 4.2,
-		position: [250, 0],
-		parameters: {
-			method: 'POST',
-			url: `${sinkUrl}/sink/${id}`,
-			sendBody: true,
-			specifyBody: 'json',
-			jsonBody:
-				'={{ JSON.stringify({ executionId: $execution.id, mode: $execution.mode, conversation: $json }) }}',
-			options: {},
-		},
-	};
-	return {
-		id,
-		name: o.name ?? 'e2e trigger',
-		active: false,
-		nodes: [trigger, sink],
-		connections: { 'New Conversation': { main: [[{ node: 'Sink', type: 'main', index: 0 }]] } },
-		settings: { executionOrder: 'v1' },
-		pinData: {},
-	};
+		{ id: `${id}-trigger`, credentials: { ringReadyApi: o.credential ?? CREDENTIALS.readOnly } },
+	);
+	const sink = node('Sink', 'n8n-nodes-base.httpRequest', 4.2, {
+		method: 'POST',
+		url: `${sinkUrl}/sink/${id}`,
+		sendBody: true,
+		specifyBody: 'json',
+		jsonBody:
+			'={{ JSON.stringify({ executionId: $execution.id, mode: $execution.mode, conversation: $json }) }}',
+		options: {},
+	});
+	return workflow(id, o.name ?? 'e2e trigger', [[sink]], trigger);
 }
 
 /** Items from a fixed list: a Set node (raw JSON) and a Split Out, as a user builds them. */
 function itemsFrom(name: string, list: Array<Record<string, unknown>>): WorkflowNode[] {
+	const jsonOutput = JSON.stringify({ list });
 	return [
-		{
-			id: `set-${name}`,
-			name: `${name} List`,
-			type: 'n8n-nodes-base.set',
-			typeVersion: 3.4,
-			position: [0, 0],
-			parameters: { mode: 'raw', jsonOutput: JSON.stringify({ list }), options: {} },
-		},
-		{
-			id: `split-${name}`,
-			name: `${name} Items`,
-			type: 'n8n-nodes-base.splitOut',
-			typeVersion: 1,
-			position: [0, 0],
-			parameters: { fieldToSplitOut: 'list', options: {} },
-		},
+		node(`${name} List`, 'n8n-nodes-base.set', 3.4, { mode: 'raw', jsonOutput, options: {} }),
+		node(`${name} Items`, 'n8n-nodes-base.splitOut', 1, { fieldToSplitOut: 'list', options: {} }),
 	];
 }
 
@@ -545,42 +391,34 @@ export const MANY_ITEMS = {
 
 /** Many items: a credential per item (Account → Get, FAQ edits across accounts), and two updates of one agent. */
 export function manyItemsWorkflow(ids: { agentId: number; otherAgentId: number }): Workflow {
+	const perItem = { credential: CREDENTIALS.perItem };
+	const agentId = locator('={{ $json.agent }}');
+	const entries = { entry: [{ question: '={{ $json.question }}', answer: 'Yes (e2e).' }] };
+	const greetingMessage = '={{ $json.greeting }}';
 	return workflow('e2eManyItemsFlow', 'e2e many items', [
 		[
 			...itemsFrom('Accounts', [{ account: 'alpha' }, { account: 'bravo' }, { account: 'alpha' }]),
-			ringReady(
-				'Account Per Item',
-				{ resource: 'account', operation: 'get' },
-				{ credential: CREDENTIALS.perItem },
-			),
+			op('Account Per Item', 'account', 'get', {}, perItem),
 		],
 		[
 			...itemsFrom('FAQ Edits', [
 				{ account: 'alpha', agent: ids.agentId, question: MANY_ITEMS.alphaQuestion },
 				{ account: 'bravo', agent: ids.agentId, question: MANY_ITEMS.bravoQuestion },
 			]),
-			ringReady(
-				'FAQ Per Account',
-				{
-					resource: 'faq',
-					operation: 'upsert',
-					agentId: { __rl: true, mode: 'id', value: '={{ $json.agent }}' },
-					entries: { entry: [{ question: '={{ $json.question }}', answer: 'Yes (e2e).' }] },
-				},
-				{ credential: CREDENTIALS.perItem, continueOnFail: true },
-			),
+			op('FAQ Per Account', 'faq', 'upsert', { agentId, entries }, { ...perItem, ...onFail }),
 		],
 		[
 			...itemsFrom('Greetings', [
 				{ agent: ids.otherAgentId, greeting: MANY_ITEMS.firstGreeting },
 				{ agent: ids.otherAgentId, greeting: MANY_ITEMS.secondGreeting },
 			]),
-			ringReady('Greetings In Order', {
-				resource: 'agent',
-				operation: 'update',
-				agentId: { __rl: true, mode: 'id', value: '={{ $json.agent }}' },
-				updateFields: { greetingMessage: '={{ $json.greeting }}' },
-			}),
+			op('Greetings In Order', 'agent', 'update', { agentId, updateFields: { greetingMessage } }),
 		],
 	]);
+}
+
+/** An example workflow from examples/, as a user imports it. */
+export function loadExample(file: string): Workflow {
+	const text = readFileSync(join(__dirname, '..', '..', 'examples', file), 'utf8');
+	return JSON.parse(text) as Workflow;
 }

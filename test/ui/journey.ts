@@ -1,19 +1,13 @@
 /**
- * npm run test:ui — a newcomer's first workflow, clicked through the real n8n editor in a real browser.
- *
- * Starts the `npm run dev` environment (scripts/dev-env.ts: the sandbox RingReady API with demo data
- * and real n8n 2.x with this package) in a throw-away folder and drives Debian's Chromium with
- * playwright-core, as a person would: sign in → create a RingReady API credential in the credential
- * modal and see its test succeed → with a revoked key, see RingReady's message → add the RingReady
- * node from the node panel → Conversation → Get Many → pick an agent From List (the list shows the
- * sandbox's agents; typing filters it) → Execute step → the output shows conversations →
- * Conversation → Get with Download Recording → the output's Binary view shows the call's audio → add
- * the RingReady Trigger → Fetch Test Event shows the latest conversation.
+ * npm run test:ui — a newcomer's first workflow, clicked through the real n8n editor in a real browser:
+ * the `npm run dev` environment (scripts/dev-env.ts: the sandbox with demo data, n8n 2.x with this
+ * package) in a throw-away folder, driven with playwright-core in Debian's Chromium as a person would,
+ * step by step (`steps` below).
  *
  * Every step leaves a screenshot in test/ui/out/ (CI keeps them as artifacts). With --docs (what
- * `npm run screenshots` runs) the README's pictures in docs/ are written from the same run.
- * The last line is "N passed, N failed"; the exit code is non-zero when a step fails.
- * Needs /usr/bin/chromium (apt-get install -y chromium) or CHROMIUM_PATH. UI_KEEP=1 keeps the n8n folder.
+ * `npm run screenshots` runs) the README's pictures in docs/ are written from the same run. The last
+ * line is "N passed, N failed". Needs /usr/bin/chromium (apt-get install -y chromium) or CHROMIUM_PATH.
+ * UI_KEEP=1 keeps the n8n folder.
  */
 import {
 	copyFileSync,
@@ -30,12 +24,15 @@ import { chromium, selectors, type Browser, type Locator, type Page } from 'play
 
 import { ROOT, startDevEnvironment, type DevEnvironment } from '../../scripts/dev-env';
 import { recordingAudio } from '../sandbox/recordings';
+import { until } from '../../tools/n8n';
+import { expectText, Suite } from '../e2e/lib/suite';
 
 const OUT = join(ROOT, 'test', 'ui', 'out');
 const VIEWPORT = { width: 1280, height: 900 };
 const DOCS = join(ROOT, 'docs');
 const writeDocs = process.argv.includes('--docs');
 const log = (message: string) => process.stdout.write(`[ui] ${message}\n`);
+const suite = new Suite();
 
 /** The credential test's message for a revoked key (credentials/RingReadyApi.credentials.ts). */
 const REVOKED_MESSAGE =
@@ -55,19 +52,26 @@ interface Journey {
 	shotIndex: number;
 }
 
-async function sandboxControl<T>(
-	j: Journey,
-	method: string,
-	path: string,
-	body?: unknown,
-): Promise<T> {
-	const response = await fetch(`${j.env.sandboxUrl}/__sandbox/${path}`, {
-		method,
-		headers: body === undefined ? {} : { 'content-type': 'application/json' },
-		body: body === undefined ? undefined : JSON.stringify(body),
+/** New conversations in the sandbox (its control API), newest first. */
+async function addConversations(j: Journey, body: object) {
+	const response = await fetch(`${j.env.sandboxUrl}/__sandbox/conversations`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify(body),
 	});
-	if (!response.ok) throw new Error(`sandbox ${method} ${path}: HTTP ${response.status}`);
-	return (await response.json()) as T;
+	if (!response.ok) throw new Error(`sandbox: adding conversations: HTTP ${response.status}`);
+	const { conversations } = (await response.json()) as {
+		conversations: Array<{ id: number; recording_url: string | null }>;
+	};
+	return conversations;
+}
+
+/** Execute step in the open node; waits until the output shows `items`. */
+async function executeStep(page: Page, items: string | RegExp): Promise<Locator> {
+	await ndv(page).getByTestId('node-execute-button').click();
+	const output = page.getByTestId('output-panel');
+	await output.getByText(items, { exact: true }).first().waitFor({ timeout: 60_000 });
+	return output;
 }
 
 async function shot(journey: Journey, name: string, docsName?: string): Promise<void> {
@@ -93,15 +97,6 @@ async function shot(journey: Journey, name: string, docsName?: string): Promise<
 	}
 }
 
-function expectText(actual: string, expected: string, what: string): void {
-	if (!actual.includes(expected))
-		throw new Error(
-			`${what}: expected to contain ${JSON.stringify(expected)}, got ${JSON.stringify(actual.slice(0, 400))}`,
-		);
-}
-
-const credentialModal = (page: Page): Locator => page.getByTestId('editCredential-modal');
-
 /** Overview → Credentials → Create credential → "RingReady API" → the credential modal. */
 async function openNewCredentialModal(page: Page, baseUrl: string): Promise<Locator> {
 	await page.goto(`${baseUrl}/home/credentials`);
@@ -122,7 +117,7 @@ async function openNewCredentialModal(page: Page, baseUrl: string): Promise<Loca
 		.first()
 		.click();
 	await page.getByTestId('new-credential-type-button').click();
-	const modal = credentialModal(page);
+	const modal = page.getByTestId('editCredential-modal');
 	await modal.waitFor();
 	return modal;
 }
@@ -149,6 +144,18 @@ async function closeModal(modal: Locator): Promise<void> {
 }
 
 const ndv = (page: Page): Locator => page.getByTestId('ndv');
+
+/** The value the open node shows in parameter `name`. */
+const parameterValue = (page: Page, name: string) =>
+	ndv(page).getByTestId(`parameter-input-${name}`).locator('input').first().inputValue();
+
+/** The text field of a resource locator (`rlc`). */
+const rlcInput = (locator: Locator) =>
+	locator
+		.getByTestId('rlc-input')
+		.locator('input')
+		.or(locator.locator('input[data-test-id="rlc-input"]'))
+		.first();
 
 /** Opens the node panel with the canvas's plus button (or its add button) and searches it. */
 async function searchNodePanel(
@@ -190,18 +197,6 @@ async function outputJson(page: Page): Promise<string> {
 	await json.waitFor();
 	// The JSON view spreads each value over lines; one space between tokens reads as JSON again.
 	return (await output.innerText()).replace(/\s+/g, ' ');
-}
-
-async function waitUntil(
-	check: () => Promise<boolean>,
-	what: () => string,
-	timeoutMs = 20_000,
-): Promise<void> {
-	const deadline = Date.now() + timeoutMs;
-	while (!(await check().catch(() => false))) {
-		if (Date.now() > deadline) throw new Error(`timed out waiting until ${what()}`);
-		await new Promise((resolve) => setTimeout(resolve, 250));
-	}
 }
 
 /** Picks the open dropdown's item whose whole text is `text` (a select, an Add Option list). */
@@ -330,16 +325,8 @@ const steps: Step[] = [
 			await j.page.setViewportSize(VIEWPORT);
 			await action.click();
 			await ndv(j.page).waitFor();
-			const resource = await ndv(j.page)
-				.getByTestId('parameter-input-resource')
-				.locator('input')
-				.first()
-				.inputValue();
-			const operation = await ndv(j.page)
-				.getByTestId('parameter-input-operation')
-				.locator('input')
-				.first()
-				.inputValue();
+			const resource = await parameterValue(j.page, 'resource');
+			const operation = await parameterValue(j.page, 'operation');
 			if (resource !== 'Conversation' || operation !== 'Get Many')
 				throw new Error(
 					`the node opened with ${resource} → ${operation}, expected Conversation → Get Many`,
@@ -373,22 +360,18 @@ const steps: Step[] = [
 			await shot(j, 'agent-list');
 			await page.getByTestId('rlc-search').filter({ visible: true }).fill('Smile');
 			let filtered: string[] = [];
-			await waitUntil(
+			await until(
 				async () => {
-					filtered = (await items.allInnerTexts()).map((text) => text.trim());
+					filtered = (await items.allInnerTexts().catch(() => [])).map((text) => text.trim());
 					return filtered.length === 1 && filtered[0].startsWith('Max — Bright Smile Dental');
 				},
+				20_000,
 				() =>
-					`typing "Smile" leaves only Max — Bright Smile Dental in the list (it shows ${JSON.stringify(filtered)})`,
+					`typing "Smile" to leave only Max — Bright Smile Dental in the list (it shows ${JSON.stringify(filtered)})`,
 			);
 			await shot(j, 'agent-list-filtered');
 			await items.first().click();
-			const value = await locator
-				.getByTestId('rlc-input')
-				.locator('input')
-				.or(locator.locator('input[data-test-id="rlc-input"]'))
-				.first()
-				.inputValue();
+			const value = await rlcInput(locator).inputValue();
 			expectText(value, 'Max — Bright Smile Dental', 'the chosen agent');
 		},
 	],
@@ -396,12 +379,7 @@ const steps: Step[] = [
 		'execute step: the output shows the agent’s conversations',
 		async (j) => {
 			const page = j.page;
-			await ndv(page).getByTestId('node-execute-button').click();
-			const output = page.getByTestId('output-panel');
-			await output
-				.getByText(/\d+ items?/)
-				.first()
-				.waitFor({ timeout: 60_000 });
+			await executeStep(page, /\d+ items?/);
 			const text = await outputJson(page);
 			expectText(text, '50 items', 'the output (Limit 50)');
 			const agentIds = [...text.matchAll(/"agent_id": (\d+)/g)].map((match) => Number(match[1]));
@@ -418,9 +396,7 @@ const steps: Step[] = [
 		'Conversation → Get with Download Recording: the output holds the call’s audio as a file',
 		async (j) => {
 			const page = j.page;
-			const { conversations } = await sandboxControl<{
-				conversations: Array<{ id: number; recording_url: string | null }>;
-			}>(j, 'POST', 'conversations', { count: 6, channel: 'phone' });
+			const conversations = await addConversations(j, { count: 6, channel: 'phone' });
 			// A recording on the sandbox's own origin: the one the key is sent to.
 			const call = conversations.find(
 				(c) => c.recording_url?.startsWith(`${j.env.sandboxUrl}/`) === true,
@@ -443,30 +419,22 @@ const steps: Step[] = [
 			const locator = panel.getByTestId('resource-locator-conversationId');
 			await locator.getByTestId('rlc-mode-selector').click();
 			await chooseDropdownItem(page, 'By ID');
-			await locator
-				.getByTestId('rlc-input')
-				.locator('input')
-				.or(locator.locator('input[data-test-id="rlc-input"]'))
-				.first()
-				.fill(String(call.id));
-			const output = await panel
-				.getByTestId('parameter-input-output')
-				.locator('input')
-				.first()
-				.inputValue();
+			await rlcInput(locator).fill(String(call.id));
+			const output = await parameterValue(page, 'output');
 			if (output !== 'Simplified')
 				throw new Error(`Output shows "${output}", expected "Simplified" (node version 1.1)`);
 			await panel.getByPlaceholder('Add Option').click();
 			await chooseDropdownItem(page, 'Download Recording');
 			await panel.getByTestId('parameter-input-downloadRecording').locator('.el-switch').click();
-			await panel.getByTestId('node-execute-button').click();
-			const outputPanel = page.getByTestId('output-panel');
-			await outputPanel.getByText('1 item', { exact: true }).first().waitFor({ timeout: 60_000 });
+			const outputPanel = await executeStep(page, '1 item');
 			await outputPanel.getByText('Binary', { exact: true }).first().click();
-			await waitUntil(
+			await until(
 				async () =>
-					(await outputPanel.innerText()).includes(`conversation-${call.id}.${extension}`),
-				() => `the Binary view shows conversation-${call.id}.${extension}`,
+					(await outputPanel.innerText().catch(() => '')).includes(
+						`conversation-${call.id}.${extension}`,
+					),
+				20_000,
+				`the Binary view to show conversation-${call.id}.${extension}`,
 			);
 			const shown = (await outputPanel.innerText()).replace(/\s+/g, ' ');
 			expectText(shown, mimeType, 'the Binary view');
@@ -478,13 +446,7 @@ const steps: Step[] = [
 		'add the RingReady Trigger: Fetch Test Event shows the latest conversation',
 		async (j) => {
 			const page = j.page;
-			const { conversations } = await sandboxControl<{ conversations: Array<{ id: number }> }>(
-				j,
-				'POST',
-				'conversations',
-				{ count: 1 },
-			);
-			const latest = conversations[0];
+			const [latest] = await addConversations(j, { count: 1 });
 			await page.goto(`${j.env.baseUrl}/workflow/new`);
 			await searchNodePanel(page, 'RingReady', 'canvas-plus-button');
 			await nodeCreatorItem(page, 'RingReady Trigger')
@@ -497,9 +459,7 @@ const steps: Step[] = [
 				.click();
 			await ndv(page).waitFor();
 			await chooseCredential(page, 'My RingReady');
-			await ndv(page).getByTestId('node-execute-button').click();
-			const output = page.getByTestId('output-panel');
-			await output.getByText('1 item', { exact: true }).first().waitFor({ timeout: 60_000 });
+			await executeStep(page, '1 item');
 			const text = await outputJson(page);
 			expectText(text, `"id": ${latest.id}`, 'the test event');
 			await shot(j, 'trigger-test-event', 'trigger.png');
@@ -529,8 +489,6 @@ async function main(): Promise<number> {
 	const userFolder = mkdtempSync(join(tmpdir(), 'ringready-ui-'));
 	let dev: DevEnvironment | undefined;
 	let browser: Browser | undefined;
-	let passed = 0;
-	let failed = 0;
 	try {
 		let env: Target;
 		if (process.env.UI_ATTACH) {
@@ -577,29 +535,21 @@ async function main(): Promise<number> {
 		page.setDefaultTimeout(20_000);
 		const journey: Journey = { page, env, shotIndex: 0 };
 		for (const [index, [name, run]] of steps.entries()) {
-			const started = Date.now();
-			try {
-				await run(journey);
-				passed++;
-				log(`ok   ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
-			} catch (error) {
-				failed++;
-				await page
-					.screenshot({ path: join(OUT, `failed-${index + 1}.png`) })
-					.catch(() => undefined);
-				writeFileSync(join(OUT, `failed-${index + 1}.html`), await page.content().catch(() => ''));
-				log(
-					`FAIL ${name}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`,
-				);
-				// Later steps build on this one.
-				for (const [skipped] of steps.slice(index + 1)) log(`FAIL ${skipped}: not reached`);
-				failed += steps.length - index - 1;
-				break;
-			}
+			if (await suite.check('ui', name, () => run(journey))) continue;
+			await page.screenshot({ path: join(OUT, `failed-${index + 1}.png`) }).catch(() => undefined);
+			writeFileSync(join(OUT, `failed-${index + 1}.html`), await page.content().catch(() => ''));
+			// Later steps build on this one.
+			suite.skip(
+				'ui',
+				steps.slice(index + 1).map(([skipped]) => skipped),
+				'not reached',
+			);
+			break;
 		}
 	} catch (error) {
-		log(`FAIL setting up: ${error instanceof Error ? error.message : String(error)}`);
-		failed += Math.max(1, steps.length - passed);
+		const ran = new Set(suite.results.map((result) => result.name));
+		const left = steps.map(([name]) => name).filter((name) => !ran.has(name));
+		suite.skip('ui', left.length > 0 ? left : ['setting up'], String(error));
 	} finally {
 		await browser?.close();
 		await dev?.stop();
@@ -607,8 +557,8 @@ async function main(): Promise<number> {
 		else rmSync(userFolder, { recursive: true, force: true });
 	}
 	log(`screenshots: ${OUT}`);
-	process.stdout.write(`${passed} passed, ${failed} failed\n`);
-	return failed === 0 ? 0 : 1;
+	suite.summary("the newcomer's journey in the n8n editor");
+	return suite.failed === 0 && suite.passed > 0 ? 0 : 1;
 }
 
 main().then(

@@ -6,9 +6,8 @@
  * standard proxy environment (HTTPS_PROXY, NO_PROXY) and Node's NODE_EXTRA_CA_CERTS, as behind a
  * company proxy. So the stand-ins sit behind an HTTPS proxy on 127.0.0.1: a CONNECT to slack.com:443
  * or api.hubapi.com:443 is answered by a local TLS server whose certificate (for those two names)
- * is signed by a throw-away CA made for this run; any other host is refused and logged. A proxy
- * request in absolute form (`POST https://slack.com/api/…` sent to the proxy in plain text) reaches
- * the same handlers. Nothing leaves the machine.
+ * is signed by a throw-away CA made for this run; anything else (another host, a request not tunnelled)
+ * is refused and logged. Nothing leaves the machine.
  */
 import { execFileSync } from 'child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'fs';
@@ -16,12 +15,10 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'http';
 import { createServer as createHttpsServer } from 'https';
 import type { AddressInfo, Socket } from 'net';
 import { join } from 'path';
-
-import { readBody } from './sink';
+import { text as readText } from 'stream/consumers';
 
 export const SLACK_HOST = 'slack.com';
 export const HUBSPOT_HOST = 'api.hubapi.com';
-const HOSTS = [SLACK_HOST, HUBSPOT_HOST];
 
 export interface StandInCall {
 	host: string;
@@ -30,21 +27,6 @@ export interface StandInCall {
 	/** The Authorization header as sent (the tests' own fake tokens). */
 	authorization?: string;
 	body: unknown;
-	/** How the request reached the stand-in: through a CONNECT tunnel (TLS) or in absolute form. */
-	via: 'tunnel' | 'absolute';
-}
-
-export interface StandIns {
-	/** For n8n's environment: HTTPS_PROXY, NO_PROXY, NODE_EXTRA_CA_CERTS. */
-	env: Record<string, string>;
-	calls: StandInCall[];
-	/** CONNECTs or requests to hosts other than the two stand-ins (refused). */
-	refused: string[];
-	/** HubSpot's contacts: the ones a test added and the ones the workflows created. */
-	contacts: HubspotContact[];
-	addContact(properties: Record<string, string>): HubspotContact;
-	waitFor(predicate: () => boolean, timeoutMs: number, what: string): Promise<void>;
-	close(): Promise<void>;
 }
 
 export interface HubspotContact {
@@ -83,31 +65,22 @@ function json(response: ServerResponse, status: number, body: unknown): void {
 	response.end(JSON.stringify(body));
 }
 
-/** What the real APIs answer to the calls the examples make (the fields the nodes read). */
-function answer(
-	call: StandInCall,
-	index: number,
-	contacts: HubspotContact[],
-): { status: number; body: unknown } {
-	if (call.host === SLACK_HOST && call.method === 'POST' && call.path === '/api/chat.postMessage') {
-		const sent = (call.body ?? {}) as { channel?: string; text?: string };
+type Answer = (call: StandInCall, index: number, contacts: HubspotContact[]) => unknown;
+
+/** What the real APIs answer (200 unless said) to the calls the examples make: the fields the nodes read. */
+const ANSWERS: Record<string, Answer> = {
+	[`POST ${SLACK_HOST}/api/chat.postMessage`]: (call, index) => {
 		const ts = `${Math.floor(Date.now() / 1000)}.${String(index).padStart(6, '0')}`;
+		const { text } = (call.body ?? {}) as { text?: string };
 		return {
-			status: 200,
-			body: {
-				ok: true,
-				channel: 'C0CALLS0001',
-				ts,
-				message: { type: 'message', user: 'U0N8N', text: sent.text, ts },
-			},
+			ok: true,
+			channel: 'C0CALLS0001',
+			ts,
+			message: { type: 'message', user: 'U0N8N', text, ts },
 		};
-	}
-	if (
-		call.host === HUBSPOT_HOST &&
-		call.method === 'POST' &&
-		call.path === '/crm/v3/objects/contacts/search'
-	) {
-		// Filter groups are ORed, the filters in one group ANDed; only EQ, as the example asks.
+	},
+	// Filter groups are ORed, the filters in one group ANDed; only EQ, as the example asks.
+	[`POST ${HUBSPOT_HOST}/crm/v3/objects/contacts/search`]: (call, _, contacts) => {
 		const { filterGroups = [] } = (call.body ?? {}) as {
 			filterGroups?: Array<{
 				filters?: Array<{ propertyName: string; operator: string; value: unknown }>;
@@ -116,60 +89,41 @@ function answer(
 		const found = contacts.filter((contact) =>
 			filterGroups.some((group) =>
 				(group.filters ?? []).every(
-					(filter) =>
-						filter.operator === 'EQ' &&
-						contact.properties[filter.propertyName] === String(filter.value),
+					(f) => f.operator === 'EQ' && contact.properties[f.propertyName] === String(f.value),
 				),
 			),
 		);
-		return {
-			status: 200,
-			body: { total: found.length, results: found.slice(0, 1).map(asHubspotObject) },
-		};
-	}
-	if (
-		call.host === HUBSPOT_HOST &&
-		call.method === 'POST' &&
-		call.path === '/crm/v3/objects/contacts'
-	) {
+		return { total: found.length, results: found.slice(0, 1).map(asHubspotObject) };
+	},
+	[`POST ${HUBSPOT_HOST}/crm/v3/objects/contacts`]: (call, _, contacts) => {
 		const { properties = {} } = (call.body ?? {}) as { properties?: Record<string, unknown> };
-		const contact = addContact(
-			contacts,
-			Object.fromEntries(Object.entries(properties).map(([key, value]) => [key, String(value)])),
-		);
-		return { status: 201, body: asHubspotObject(contact) };
-	}
-	if (
-		call.host === HUBSPOT_HOST &&
-		call.method === 'POST' &&
-		call.path === '/engagements/v1/engagements'
-	) {
-		const sent = (call.body ?? {}) as Record<string, unknown>;
+		const strings = Object.entries(properties).map(([key, value]) => [key, String(value)]);
+		return asHubspotObject(addContact(contacts, Object.fromEntries(strings)));
+	},
+	[`POST ${HUBSPOT_HOST}/engagements/v1/engagements`]: (call, index) => {
+		const { associations = {}, metadata = {} } = (call.body ?? {}) as Record<string, unknown>;
 		const now = Date.now();
+		const engagement = { id: 90_000 + index, portalId: 1, active: true, type: 'CALL' };
 		return {
-			status: 200,
-			body: {
-				engagement: {
-					id: 90_000 + index,
-					portalId: 1,
-					active: true,
-					createdAt: now,
-					lastUpdated: now,
-					type: 'CALL',
-					timestamp: now,
-				},
-				associations: sent.associations ?? {},
-				metadata: sent.metadata ?? {},
-			},
+			engagement: { ...engagement, createdAt: now, lastUpdated: now, timestamp: now },
+			associations,
+			metadata,
 		};
-	}
-	return {
-		status: 404,
-		body:
-			call.host === SLACK_HOST
-				? { ok: false, error: 'unknown_method' }
-				: { status: 'error', message: `the stand-in has no ${call.method} ${call.path}` },
-	};
+	},
+};
+
+function answer(call: StandInCall, index: number, contacts: HubspotContact[]) {
+	const known = ANSWERS[`${call.method} ${call.host}${call.path}`];
+	if (known)
+		return {
+			status: call.path.endsWith('/contacts') ? 201 : 200,
+			body: known(call, index, contacts),
+		};
+	const body =
+		call.host === SLACK_HOST
+			? { ok: false, error: 'unknown_method' }
+			: { status: 'error', message: `the stand-in has no ${call.method} ${call.path}` };
+	return { status: 404, body };
 }
 
 function addContact(
@@ -183,78 +137,42 @@ function addContact(
 
 function asHubspotObject(contact: HubspotContact) {
 	const at = new Date().toISOString();
-	return {
-		id: contact.id,
-		properties: contact.properties,
-		createdAt: at,
-		updatedAt: at,
-		archived: false,
-	};
+	return { ...contact, createdAt: at, updatedAt: at, archived: false };
 }
 
 /** A further HTTPS host behind the same proxy (e.g. a public-looking RingReady), answered by its own handler. */
 export type StandInHost = (request: IncomingMessage, response: ServerResponse) => void;
 
-export async function startStandIns(
-	certDir: string,
-	extraHosts: Record<string, StandInHost> = {},
-): Promise<StandIns> {
-	const hosts = [...HOSTS, ...Object.keys(extraHosts)];
+export async function startStandIns(certDir: string, extraHosts: Record<string, StandInHost> = {}) {
+	const hosts = [SLACK_HOST, HUBSPOT_HOST, ...Object.keys(extraHosts)];
 	const { ca, key, cert } = makeCertificates(certDir, hosts);
 	const calls: StandInCall[] = [];
 	const refused: string[] = [];
 	const contacts: HubspotContact[] = [];
-	const waiters = new Set<() => void>();
 	const sockets = new Set<Socket>();
-
-	const handle = async (
-		request: IncomingMessage,
-		response: ServerResponse,
-		host: string,
-		path: string,
-		via: StandInCall['via'],
-	) => {
-		const text = await readBody(request);
-		let body: unknown = text;
-		try {
-			body = text ? JSON.parse(text) : undefined;
-		} catch {
-			// keep the text
-		}
-		const call: StandInCall = {
-			host,
-			method: request.method ?? 'GET',
-			path: path.split('?')[0],
-			authorization: request.headers.authorization,
-			body,
-			via,
-		};
-		calls.push(call);
-		const { status, body: reply } = answer(call, calls.length, contacts);
-		json(response, status, reply);
-		for (const wake of waiters) wake();
-	};
 
 	const tls = createHttpsServer({ key, cert }, (request, response) => {
 		const host = String(request.headers.host ?? '').replace(/:443$/, '');
 		if (extraHosts[host]) return extraHosts[host](request, response);
-		void handle(request, response, host, request.url ?? '/', 'tunnel');
+		void readText(request).then((text) => {
+			let body: unknown = text;
+			try {
+				body = text ? JSON.parse(text) : undefined;
+			} catch {
+				// keep the text
+			}
+			const path = (request.url ?? '/').split('?')[0];
+			const { method = 'GET', headers } = request;
+			const call: StandInCall = { host, method, path, authorization: headers.authorization, body };
+			calls.push(call);
+			const { status, body: reply } = answer(call, calls.length, contacts);
+			json(response, status, reply);
+		});
 	});
 
 	const proxy = createServer((request, response) => {
-		// absolute form: "POST https://slack.com/api/chat.postMessage"
-		let url: URL | undefined;
-		try {
-			url = new URL(request.url ?? '');
-		} catch {
-			url = undefined;
-		}
-		if (!url || !HOSTS.includes(url.hostname)) {
-			refused.push(`${request.method} ${request.url}`);
-			json(response, 403, { error: 'the e2e proxy only reaches the Slack and HubSpot stand-ins' });
-			return;
-		}
-		void handle(request, response, url.hostname, `${url.pathname}${url.search}`, 'absolute');
+		refused.push(`${request.method} ${request.url}`);
+		json(response, 403, { error: 'the e2e proxy only tunnels to the stand-ins' });
 	});
 	proxy.on('connection', (socket: Socket) => {
 		sockets.add(socket);
@@ -276,6 +194,7 @@ export async function startStandIns(
 	const proxyUrl = `http://127.0.0.1:${port}`;
 
 	return {
+		/** For n8n's environment: HTTPS_PROXY, NO_PROXY, NODE_EXTRA_CA_CERTS. */
 		env: {
 			HTTPS_PROXY: proxyUrl,
 			https_proxy: proxyUrl,
@@ -284,24 +203,11 @@ export async function startStandIns(
 			NODE_EXTRA_CA_CERTS: ca,
 		},
 		calls,
+		/** What did not go through a tunnel to a stand-in: refused. */
 		refused,
+		/** HubSpot's contacts: the ones a test added and the ones the workflows created. */
 		contacts,
-		addContact: (properties) => addContact(contacts, properties),
-		waitFor: (predicate, timeoutMs, what) =>
-			new Promise<void>((resolve, reject) => {
-				if (predicate()) return resolve();
-				const wake = () => {
-					if (!predicate()) return;
-					clearTimeout(timer);
-					waiters.delete(wake);
-					resolve();
-				};
-				const timer = setTimeout(() => {
-					waiters.delete(wake);
-					reject(new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`));
-				}, timeoutMs);
-				waiters.add(wake);
-			}),
+		addContact: (properties: Record<string, string>) => addContact(contacts, properties),
 		close: async () => {
 			for (const socket of sockets) socket.destroy();
 			await new Promise<void>((resolve) => proxy.close(() => resolve()));

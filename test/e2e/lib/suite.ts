@@ -1,4 +1,23 @@
 /** A tiny check runner: named checks, a readable log, and the summary line CI greps for. */
+import type { Sandbox } from '../../sandbox';
+import type { ImportCredential, N8n, N8nInstall, N8nOptions } from '../../../tools/n8n';
+import type { Sink } from './sink';
+
+/** What e2e.ts hands each track module. */
+export interface TrackContext {
+	suite: Suite;
+	install: N8nInstall;
+	workDir: string;
+	sink: Sink;
+	owner: { email: string; password: string; firstName: string; lastName: string };
+	cleanups: Array<() => Promise<void>>;
+	/** Texts scanned at the end for API keys (every n8n's log is added then). */
+	outputs: Array<{ what: string; text: string }>;
+	newSandbox: () => Promise<Sandbox>;
+	/** An n8n in <work>/<folder> with the package installed, stopped at the end. */
+	newN8n: (folder: string, options?: Partial<N8nOptions>) => Promise<N8n>;
+	credentialsFor: (sandbox: Sandbox) => ImportCredential[];
+}
 
 export interface CheckResult {
 	track: string;
@@ -27,14 +46,15 @@ export class Suite {
 		fn: () => Promise<void | string> | void | string,
 	): Promise<boolean> {
 		const started = Date.now();
-		try {
-			const note = await fn();
-			this.record({ track, name, ok: true, ms: Date.now() - started, detail: note || undefined });
-			return true;
-		} catch (error) {
-			this.record({ track, name, ok: false, ms: Date.now() - started, detail: describe(error) });
-			return false;
-		}
+		const [ok, detail] = await Promise.resolve()
+			.then(fn)
+			.then(
+				(note) => [true, note || undefined] as const,
+				(error: unknown) =>
+					[false, error instanceof Error ? error.message : String(error)] as const,
+			);
+		this.record({ track, name, ok, ms: Date.now() - started, detail });
+		return ok;
 	}
 
 	/** Records checks that could not run because something they need failed. */
@@ -74,14 +94,17 @@ export class Suite {
 	}
 }
 
+/** Throws, showing what `actual` holds, unless it contains `expected`. */
+export function expectText(actual: string, expected: string, what: string): void {
+	if (!actual.includes(expected))
+		throw new Error(
+			`${what}: expected to contain ${JSON.stringify(expected)}, got ${JSON.stringify(actual.slice(0, 400))}`,
+		);
+}
+
 function stamp(ms: number): string {
 	const seconds = Math.floor(ms / 1000);
 	return `${String(Math.floor(seconds / 60)).padStart(2, '0')}:${String(seconds % 60).padStart(2, '0')}`;
-}
-
-function describe(error: unknown): string {
-	if (error instanceof Error) return error.message;
-	return String(error);
 }
 
 function indent(text: string, prefix = '    '): string {
