@@ -2,7 +2,9 @@
  * What long-running test scripts share: `cleanups` run last first on success, failure and Ctrl-C; the
  * settings run.sh passes (`run_checks` in tools/lib.sh); the process groups it stops; the API key scan.
  */
-import { appendFileSync } from 'fs';
+import { execFileSync } from 'child_process';
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'fs';
+import { join } from 'path';
 
 /** A variable the script's run.sh sets; without it the script was started some other way: says so and exits 2. */
 export function requiredEnv(name: string, runSh: string): string {
@@ -57,4 +59,42 @@ export function runScript(main: () => Promise<void>): void {
 		await runCleanups();
 		process.exit(1);
 	});
+}
+
+/** A throw-away CA and a server certificate it signs for `altNames` (`DNS:slack.com`, `IP:127.0.0.1`), made in `dir`. */
+export function makeCertificates(dir: string, caName: string, altNames: string[]) {
+	mkdirSync(dir, { recursive: true });
+	const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
+	const newKey = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+	const ca = [
+		'-subj',
+		`/CN=${caName}`,
+		'-addext',
+		'basicConstraints=critical,CA:TRUE',
+		'-days',
+		'2',
+	];
+	openssl('req', '-x509', ...newKey, ...ca, '-keyout', 'ca.key', '-out', 'ca.pem');
+	const subject = `/CN=${altNames[0].replace(/^\w+:/, '')}`;
+	openssl('req', ...newKey, '-keyout', 'key.pem', '-out', 'server.csr', '-subj', subject);
+	writeFileSync(
+		join(dir, 'ext'),
+		`subjectAltName=${altNames.join(',')}\nextendedKeyUsage=serverAuth\n`,
+	);
+	openssl(
+		...[
+			'x509',
+			'-req',
+			'-in',
+			'server.csr',
+			'-CA',
+			'ca.pem',
+			'-CAkey',
+			'ca.key',
+			'-CAcreateserial',
+		],
+		...['-days', '2', '-extfile', 'ext', '-out', 'cert.pem'],
+	);
+	const read = (name: string) => readFileSync(join(dir, name), 'utf8');
+	return { caFile: join(dir, 'ca.pem'), key: read('key.pem'), cert: read('cert.pem') };
 }

@@ -16,6 +16,7 @@ import { startSandbox, type RequestLog, type Sandbox } from '../../test/sandbox'
 import { jsonClient } from '../../tools/http';
 import { ensureN8n, n8nVersion, N8n, type N8nInstall } from '../../tools/n8n';
 import { packPackage } from '../../tools/package';
+import { makeCertificates } from '../../tools/script';
 import { httpRequestWorkflow, itemsGetWorkflow, transcriptsWorkflow } from './workflows';
 
 export const QUICK = process.env.BENCH_QUICK === '1';
@@ -186,30 +187,18 @@ export class Bench {
 
 	/** A TLS front for the sandbox: one TCP connection to it per TLS connection. */
 	private async tlsFront(port: number) {
-		const file = (name: string) => join(this.dir, name);
-		const openssl = (...args: string[]) =>
-			execFileSync('openssl', args, { cwd: this.dir, stdio: ['ignore', 'ignore', 'pipe'] });
-		const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-		const ca = ['-subj', '/CN=RingReady bench CA', '-addext', 'basicConstraints=critical,CA:TRUE'];
-		openssl('req', '-x509', ...ec, ...ca, '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2');
-		openssl('req', ...ec, '-keyout', 'key.pem', '-out', 'server.csr', '-subj', '/CN=127.0.0.1');
-		writeFileSync(file('ext'), 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n');
-		openssl(
-			...['x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key'],
-			...['-CAcreateserial', '-days', '2', '-extfile', 'ext', '-out', 'cert.pem'],
-		);
-		const server = createServer(
-			{ key: readFileSync(file('key.pem')), cert: readFileSync(file('cert.pem')) },
-			(socket) => {
-				const upstream = connect(port, '127.0.0.1');
-				socket.pipe(upstream).pipe(socket);
-				socket.on('error', () => upstream.destroy());
-				upstream.on('error', () => socket.destroy());
-			},
-		);
+		const { caFile, key, cert } = makeCertificates(this.dir, 'RingReady bench CA', [
+			'IP:127.0.0.1',
+		]);
+		const server = createServer({ key, cert }, (socket) => {
+			const upstream = connect(port, '127.0.0.1');
+			socket.pipe(upstream).pipe(socket);
+			socket.on('error', () => upstream.destroy());
+			upstream.on('error', () => socket.destroy());
+		});
 		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 		const { port: tlsPort } = server.address() as { port: number };
-		return { server, url: `https://127.0.0.1:${tlsPort}`, caFile: file('ca.pem') };
+		return { server, url: `https://127.0.0.1:${tlsPort}`, caFile };
 	}
 
 	/** Real n8n, or undefined (n8nProblem says why). */

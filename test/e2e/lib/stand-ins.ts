@@ -9,13 +9,12 @@
  * is signed by a throw-away CA made for this run; anything else (another host, a request not tunnelled)
  * is refused and logged. Nothing leaves the machine.
  */
-import { execFileSync } from 'child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'http';
 import { createServer as createHttpsServer } from 'https';
 import type { AddressInfo, Socket } from 'net';
-import { join } from 'path';
 import { text as readText } from 'stream/consumers';
+
+import { makeCertificates } from '../../../tools/script';
 
 export const SLACK_HOST = 'slack.com';
 export const HUBSPOT_HOST = 'api.hubapi.com';
@@ -32,32 +31,6 @@ export interface StandInCall {
 export interface HubspotContact {
 	id: string;
 	properties: Record<string, string>;
-}
-
-/** A CA and a certificate for the stand-in hosts, made with the machine's openssl. */
-function makeCertificates(dir: string, hosts: string[]): { ca: string; key: string; cert: string } {
-	mkdirSync(dir, { recursive: true });
-	const file = (name: string) => join(dir, name);
-	// The work folder's path has no spaces (mktemp); the subject, the one argument with spaces, comes apart.
-	const openssl = (args: string, subject?: string) =>
-		execFileSync('openssl', [...args.split(' '), ...(subject ? ['-subj', subject] : [])], {
-			stdio: 'pipe',
-		});
-	const newKey = (key: string) => `req -newkey rsa:2048 -nodes -keyout ${file(key)}`;
-	openssl(`${newKey('ca.key')} -x509 -days 2 -out ${file('ca.pem')}`, '/CN=RingReady e2e CA');
-	openssl(`${newKey('host.key')} -out ${file('host.csr')}`, `/CN=${SLACK_HOST}`);
-	writeFileSync(
-		file('host.ext'),
-		`subjectAltName=${hosts.map((host) => `DNS:${host}`).join(',')}\nextendedKeyUsage=serverAuth\n`,
-	);
-	openssl(
-		`x509 -req -in ${file('host.csr')} -CA ${file('ca.pem')} -CAkey ${file('ca.key')} -CAcreateserial -days 2 -extfile ${file('host.ext')} -out ${file('host.pem')}`,
-	);
-	return {
-		ca: file('ca.pem'),
-		key: readFileSync(file('host.key'), 'utf8'),
-		cert: readFileSync(file('host.pem'), 'utf8'),
-	};
 }
 
 function json(response: ServerResponse, status: number, body: unknown): void {
@@ -145,7 +118,8 @@ export type StandInHost = (request: IncomingMessage, response: ServerResponse) =
 
 export async function startStandIns(certDir: string, extraHosts: Record<string, StandInHost> = {}) {
 	const hosts = [SLACK_HOST, HUBSPOT_HOST, ...Object.keys(extraHosts)];
-	const { ca, key, cert } = makeCertificates(certDir, hosts);
+	const altNames = hosts.map((host) => `DNS:${host}`);
+	const { caFile: ca, key, cert } = makeCertificates(certDir, 'RingReady e2e CA', altNames);
 	const calls: StandInCall[] = [];
 	const refused: string[] = [];
 	const contacts: HubspotContact[] = [];
