@@ -10,14 +10,14 @@ import { existsSync, readFileSync } from 'fs';
 import { join, resolve } from 'path';
 
 import { RETRY_POLICY } from '../../nodes/RingReady/transport';
-import { DURABLE_SCHEDULER_ENV, delay, installPackage, N8n } from '../../tools/n8n';
+import { DURABLE_SCHEDULER_ENV, delay, N8n, until, type RunData } from '../../tools/n8n';
 import { Prng } from '../../tools/prng';
 import * as script from '../../tools/script';
 import { startSink } from '../e2e/lib/sink';
 import { Suite } from '../e2e/lib/suite';
 import { keyPrefix, startSandbox, type FaultSpec, type RequestLogEntry } from '../sandbox';
 import { analyseModuleState } from './lib/module-state';
-import { N8nWorker, queueModeEnv } from './lib/queue';
+import { N8nWorker } from './lib/queue';
 import { countBy, ms, outcome, percentile, spread, tally } from './lib/stats';
 import * as workflows from './workflows';
 import type { FaqCallItem, FaqCallResponse } from './workflows';
@@ -49,47 +49,39 @@ function figure(track: string, text: string): void {
 	suite.log(track, `» ${text}`);
 }
 
-/** Asks `get` every 250 ms until it gives a value (not undefined, null or false). */
-async function until<T>(what: string, seconds: number, get: () => Promise<T> | T) {
-	for (const deadline = Date.now() + seconds * 1000; ; await delay(250)) {
-		const value = await get();
-		if (value !== undefined && value !== null && value !== false)
-			return value as Exclude<T, undefined | null | false>;
-		if (Date.now() > deadline) throw new Error(`timed out after ${seconds} s waiting for ${what}`);
-	}
-}
-
 // --- the cluster ------------------------------------------------------------------------------------
 
 async function setup() {
-	const processEnv = {
-		...queueModeEnv(env),
-		...(SCHEDULER === 'durable' ? DURABLE_SCHEDULER_ENV : {}),
-	};
-	/** Wall clock when the trigger sandbox started: its request log times count from there. */
-	const clock = Date.now();
+	const clock = Date.now(); // the trigger sandbox's request log times count from here
 	const triggerSandbox = await startSandbox({ latencyMs: 25 });
 	const nodeSandbox = await startSandbox({ latencyMs: 20 });
 	const sink = await startSink();
 	for (const closable of [triggerSandbox, nodeSandbox, sink])
 		script.cleanups.push(() => closable.close());
 	secrets.push(...Object.values(triggerSandbox.keys), ...Object.values(nodeSandbox.keys));
-	const encryptionKey = randomBytes(24).toString('hex');
-	const onSpawn = script.pidRecorder(process.env.SCALE_PIDS_FILE);
-	const n8n = (folder: string) =>
-		new N8n({
-			install,
-			userFolder: join(env('SCALE_WORK_DIR'), folder),
-			encryptionKey,
-			env: processEnv,
-			onSpawn,
-		});
+	// Queue mode on the Postgres and Redis run.sh started (it passes n8n's own variables for them).
+	const queueEnv = Object.entries(process.env).filter(([name]) =>
+		/^(EXECUTIONS_MODE|DB_|QUEUE_BULL_REDIS_)/.test(name),
+	) as Array<[string, string]>;
+	const options = {
+		install,
+		encryptionKey: randomBytes(24).toString('hex'),
+		env: {
+			...Object.fromEntries(queueEnv),
+			N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '10',
+			...(SCHEDULER === 'durable' ? DURABLE_SCHEDULER_ENV : {}),
+		},
+		onSpawn: script.pidRecorder(process.env.SCALE_PIDS_FILE),
+	};
+	// Each process is its own "host" with the package installed into its user folder.
+	const n8n = (folder: string) => {
+		const instance = new N8n({ ...options, userFolder: join(env('SCALE_WORK_DIR'), folder) });
+		instance.installPackage(env('SCALE_PACKAGE_DIR'));
+		return instance;
+	};
 	const main = n8n('main');
-	const workers = [1, 2].map((n) => new N8nWorker(n8n(`worker${n}`), onSpawn));
+	const workers = [1, 2].map((n) => new N8nWorker(n8n(`worker${n}`), options.onSpawn));
 	script.cleanups.push(() => main.stop(), ...workers.map((worker) => () => worker.stop()));
-	// Each process is its own "host": the package is installed into every user folder.
-	for (const { userFolder } of [main, ...workers.map((worker) => worker.n8n)])
-		installPackage(userFolder, env('SCALE_PACKAGE_DIR'));
 
 	const trigger = workflows.triggerWorkflow(sink.url);
 	await main.allocatePorts();
@@ -110,24 +102,17 @@ async function setup() {
 		await main.activate(id);
 
 	const t0 = Date.now();
-	const [, ...workerMs] = await Promise.all([
-		main.start(),
-		...workers.map((worker) => worker.start()),
+	const [mainMs, ...workerMs] = await Promise.all([
+		main.start().then(() => Date.now() - t0),
+		...workers.map(async (worker) => await worker.start()),
 	]);
-	const mainMs = Date.now() - t0;
-	const owner = {
-		email: 'scale@example.com',
-		password: 'Scale-passw0rd!',
-		firstName: 'Scale',
-		lastName: 'Runner',
-	};
-	await main.rest.setupOwner(owner);
+	const owner = { email: 'scale@example.com', password: 'Scale-passw0rd!' };
+	await main.rest.setupOwner({ ...owner, firstName: 'Scale', lastName: 'Runner' });
 	// Published webhooks register shortly after start; a GET to a POST-only one then says so without running it.
 	for (const account of ['A', 'B'] as const) {
 		const url = `${main.baseUrl}/webhook/${workflows.faqWebhookPath(account)}`;
-		await until(`the webhook of account ${account}`, 60, async () =>
-			/not registered for GET/.test(await (await fetch(url)).text()),
-		);
+		const registered = async () => /not registered for GET/.test(await (await fetch(url)).text());
+		await until(registered, 60_000, `the webhook of account ${account}`);
 	}
 	figure(
 		'setup',
@@ -145,22 +130,15 @@ async function listExecutions(main: N8n, filter: object, limit = 100) {
 }
 
 async function execution(main: N8n, id: string) {
-	type Detail = {
-		status: string;
-		createdAt: string;
-		startedAt: string;
-		stoppedAt: string;
-		data: string;
-	};
-	const raw = await main.rest.call<Detail>('GET', `/rest/executions/${id}`);
-	const data = main.flatted().parse(raw.data) as {
-		resultData: {
+	type Times = Record<'status' | 'createdAt' | 'startedAt' | 'stoppedAt' | 'data', string>;
+	const raw = await main.rest.call<Times>('GET', `/rest/executions/${id}`);
+	const { resultData } = main.flatted().parse(raw.data) as {
+		resultData: Pick<RunData['data']['resultData'], 'error'> & {
 			runData: Record<string, Array<{ startTime: number; executionTime: number }>>;
-			error?: { message?: string; description?: string; node?: { name?: string } };
 			lastNodeExecuted?: string;
 		};
 	};
-	return { ...raw, ...data.resultData };
+	return { ...raw, ...resultData };
 }
 
 /** Which worker's log says it ran the execution (1-based). */
@@ -203,7 +181,7 @@ async function triggerTrack(c: Cluster, node: NodeTrack): Promise<void> {
 		return all;
 	};
 	const pollAfter = async (afterSeq: number, what: string) =>
-		await until(what, 150, () => polls().find((poll) => poll.firstSeq > afterSeq));
+		await until(() => polls().find((poll) => poll.firstSeq > afterSeq), 150_000, what);
 	/** Asserts that the polls after `afterSeq` up to `poll` met each kind of fault queued for them. */
 	const assertFaultsMet = (afterSeq: number, poll: Poll, kinds: string[]) => {
 		const between = polls().filter((p) => p.firstSeq > afterSeq && p.firstSeq <= poll.firstSeq);
@@ -263,10 +241,8 @@ async function triggerTrack(c: Cluster, node: NodeTrack): Promise<void> {
 		});
 	const deliveredIds = () => deliveries().map((d) => d.id);
 	const waitDelivered = async (ids: number[]) => {
-		await until(`${ids.length} conversations at the sink`, 90, () => {
-			const got = new Set(deliveredIds());
-			return ids.every((id) => got.has(id));
-		});
+		const got = () => new Set(deliveredIds());
+		await until(() => ids.every((id) => got().has(id)), 90_000, `${ids.length} at the sink`);
 		await delay(1500);
 	};
 	const executionsFor = (ids: number[]) =>
@@ -334,13 +310,10 @@ async function triggerTrack(c: Cluster, node: NodeTrack): Promise<void> {
 		T,
 		'worker 1 killed (SIGKILL) between polls, while no execution runs',
 		async () => {
-			await until(
-				'a quiet trigger sandbox',
-				150,
-				() => !open(log()) && Date.now() - ended(log().at(-1)) >= 3000,
-			);
+			const quiet = () => !open(log()) && Date.now() - ended(log().at(-1)) >= 3000;
+			await until(quiet, 150_000, 'a quiet trigger sandbox');
 			const running = async () => await listExecutions(c.main, { status: ['new', 'running'] }, 20);
-			await until('no running execution', 60, async () => (await running()).length === 0);
+			await until(async () => (await running()).length === 0, 60_000, 'no running execution');
 			const pid = worker1.pid;
 			await worker1.kill();
 			assert.equal(worker1.running, false, 'worker 1 still running');
@@ -405,17 +378,15 @@ async function triggerTrack(c: Cluster, node: NodeTrack): Promise<void> {
 				`expected ${attempts} × 503, got ${tally(pollC.requests, outcome)}`,
 			);
 			assert.equal(statuses.get('200') ?? 0, 0, 'a request of the failing poll succeeded');
-			const after = await until('an error execution of the failed poll', 20, async () => {
-				const now = await errors();
-				return now.length > errorsBefore && now;
-			});
+			const newError = async () => (await errors()).slice(0, -errorsBefore || undefined);
+			const after = await until(async () => (await newError())[0], 20_000, 'an error execution');
 			assert.deepEqual(
 				missedByC.filter((id) => deliveredAtC.has(id)),
 				[],
 				'conversations emitted although the poll failed',
 			);
 			notePoll('failing poll', pollC);
-			return `${missedByC.length} pending conversations not emitted; error execution ${after[0]?.id}`;
+			return `${missedByC.length} pending conversations not emitted; error execution ${after.id}`;
 		},
 	);
 	await feedC;
@@ -501,7 +472,7 @@ async function triggerTrack(c: Cluster, node: NodeTrack): Promise<void> {
 		},
 	);
 	await suite.check(T, 'the restarted worker 1 runs executions again', () => {
-		const afterRestart = readFileSync(worker1.logFile, 'utf8')
+		const afterRestart = readFileSync(worker1.n8n.logFile, 'utf8')
 			.split('===== worker start 2 at ')
 			.slice(1)
 			.join('');
@@ -880,13 +851,9 @@ class NodeTrack {
 				headers: { authorization, 'content-type': 'application/json' },
 				body: '{"faq":{}}',
 			};
-			await until(
-				`an empty FAQ of agent ${agent.id}`,
-				10,
-				async () =>
-					(await fetch(`${url}/api/v1/agents/${agent.id}`, request).catch(() => undefined))
-						?.status === 200,
-			);
+			const emptied = async () =>
+				(await fetch(`${url}/api/v1/agents/${agent.id}`, request).catch(() => undefined))?.ok;
+			await until(emptied, 10_000, `an empty FAQ of agent ${agent.id}`);
 		}
 	}
 
@@ -920,10 +887,11 @@ class NodeTrack {
 		const fetchSome = async () => {
 			for (let id = ids.pop(); id !== undefined; id = ids.pop()) {
 				// The webhook answers from its Respond node; n8n may record the execution's end a little later.
-				const e = await until(`execution ${id} to end`, 60, async () => {
+				const ended = async () => {
 					const detail = await execution(this.c.main, id);
 					return ['new', 'running'].includes(detail.status) ? undefined : detail;
-				});
+				};
+				const e = await until(ended, 60_000, `execution ${id} to end`);
 				const run = e.runData['FAQ Upsert']?.[0];
 				out.set(id, {
 					...e,
@@ -1023,7 +991,7 @@ async function main(): Promise<void> {
 			},
 		);
 		await suite.check('main', 'no API key appears in any n8n log or webhook response', () => {
-			for (const file of [c.main.logFile, ...c.workers.map((worker) => worker.logFile)])
+			for (const file of [c.main.logFile, ...c.workers.map((worker) => worker.n8n.logFile)])
 				if (existsSync(file)) outputs.push({ what: file, text: readFileSync(file, 'utf8') });
 			assert.deepEqual(script.secretLeaks(outputs, secrets, keyPrefix), []);
 			return `${outputs.length} outputs scanned`;
