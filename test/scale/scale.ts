@@ -18,7 +18,6 @@ import { Suite } from '../e2e/lib/suite';
 import { keyPrefix, startSandbox, type FaultSpec, type RequestLogEntry } from '../sandbox';
 import { analyseModuleState } from './lib/module-state';
 import { N8nWorker } from './lib/queue';
-import { countBy, ms, outcome, percentile, spread, tally } from './lib/stats';
 import * as workflows from './workflows';
 import type { FaqCallItem, FaqCallResponse } from './workflows';
 
@@ -50,6 +49,40 @@ const suite = new Suite();
 const secrets: string[] = [];
 const outputs: Array<{ what: string; text: string }> = [];
 const figures: string[] = [];
+
+/** Nearest-rank percentile (p in 0..100) of the values; NaN when empty. */
+const percentile = (values: number[], p: number) =>
+	[...values].sort((a, b) => a - b)[Math.max(1, Math.ceil((p / 100) * values.length)) - 1] ?? NaN;
+
+function ms(value: number): string {
+	if (!Number.isFinite(value)) return 'n/a';
+	return value >= 10_000 ? `${(value / 1000).toFixed(1)} s` : `${Math.round(value)} ms`;
+}
+
+/** "p50 X, p95 Y, max Z" of durations in ms. */
+function spread(values: number[]): string {
+	return `p50 ${ms(percentile(values, 50))}, p95 ${ms(percentile(values, 95))}, max ${ms(Math.max(...values))}`;
+}
+
+function countBy<T>(values: T[], key: (value: T) => string): Map<string, number> {
+	const counts = new Map<string, number>();
+	for (const value of values) counts.set(key(value), (counts.get(key(value)) ?? 0) + 1);
+	return counts;
+}
+
+/** "n× a, m× b" of the values by key. */
+const tally = <T>(values: T[], key: (value: T) => string) =>
+	[...countBy(values, key)].map(([k, n]) => `${n}× ${k}`).join(', ');
+
+/** What became of a request the sandbox logged: its status, or "dropped". */
+const outcome = (entry: { status: number | null; dropped: boolean }) =>
+	entry.dropped ? 'dropped' : String(entry.status);
+
+/** A check that threw before it could run: failed with that error. */
+const failCheck = async (track: string, name: string, error: unknown) =>
+	await suite.check(track, name, () => {
+		throw error;
+	});
 
 function figure(track: string, text: string): void {
 	figures.push(`[${track}] ${text}`);
@@ -251,9 +284,8 @@ async function triggerTrack(c: Cluster, node: NodeTrack): Promise<void> {
 	const describe = (poll: Poll) =>
 		`${poll.requests.length} requests (${tally(poll.requests, outcome)}) over ${ms(poll.endedAt - poll.startedAt)}`;
 	const notePoll = (label: string, poll: Poll, delivered?: number[]) => {
-		const lastAt = Math.max(
-			...deliveries().flatMap((d) => (delivered?.includes(d.id) ? [d.at] : [])),
-		);
+		const mine = deliveries().filter((d) => delivered?.includes(d.id));
+		const lastAt = Math.max(...mine.map((d) => d.at));
 		const where = executionsFor(delivered ?? []).map(
 			(e) => `execution ${e.id} on worker ${e.worker ?? '?'}`,
 		);
@@ -300,7 +332,6 @@ async function triggerTrack(c: Cluster, node: NodeTrack): Promise<void> {
 	);
 	await concurrent;
 
-	// Worker 1 killed between polls, while no execution runs (a crash mid-execution is n8n's business).
 	const killed = await suite.check(
 		T,
 		'worker 1 killed (SIGKILL) between polls, while no execution runs',
@@ -464,11 +495,7 @@ async function triggerTrack(c: Cluster, node: NodeTrack): Promise<void> {
 		},
 	);
 	await suite.check(T, 'the restarted worker 1 runs executions again', () => {
-		const afterRestart = readFileSync(worker1.n8n.logFile, 'utf8')
-			.split('===== worker start 2 at ')
-			.slice(1)
-			.join('');
-		const ids = [...afterRestart.matchAll(/Worker started execution (\d+) \(job/g)];
+		const ids = worker1.executionIds(2);
 		assert.ok(ids.length > 0, 'worker 1 ran no execution after its restart');
 		return `${ids.length} executions after the restart; worker 2 ran ${worker2.executionIds().length} in all`;
 	});
@@ -477,17 +504,10 @@ async function triggerTrack(c: Cluster, node: NodeTrack): Promise<void> {
 // --- node track -------------------------------------------------------------------------------------
 
 type Agent = { id: number; account: 'A' | 'B' };
-interface Call {
-	agent: Agent;
-	items: FaqCallItem[];
-	sentAt: number;
-	doneAt: number;
-	status: number;
-	body?: FaqCallResponse;
-	text: string;
-}
+type Call = Awaited<ReturnType<NodeTrack['call']>>;
 type Window = { start: number; end: number };
 type Execution = Awaited<ReturnType<typeof execution>> & { faq?: Window; worker?: number };
+type Executions = Map<string, Execution>;
 type PhaseName = 'concurrent' | 'lanes' | 'batch' | 'pairs';
 
 interface Phase {
@@ -497,9 +517,9 @@ interface Phase {
 	faults: 'every' | FaultSpec[];
 	send: () => Promise<Call[]>;
 	/** The check's assertions beyond "every call and execution succeeded"; returns its summary. */
-	verify: (calls: Call[], executions: Map<string, Execution>, wallMs: number) => string;
+	verify: (calls: Call[], executions: Executions, wallMs: number) => string;
 	/** A second check on the same calls. */
-	also?: [name: string, verify: (calls: Call[], executions: Map<string, Execution>) => string];
+	also?: [name: string, verify: (calls: Call[], executions: Executions) => string];
 }
 
 const overlap = (a?: Window, b?: Window) =>
@@ -507,19 +527,14 @@ const overlap = (a?: Window, b?: Window) =>
 
 class NodeTrack {
 	private readonly T = 'node';
-	private readonly agents: Agent[];
 	private readonly tag = randomBytes(3).toString('hex');
 	private n = 0;
+	private readonly control = this.c.nodeSandbox.control;
+	private readonly agents: Agent[] = (['A', 'B'] as const).flatMap((account) =>
+		this.c.nodeSandbox.agentIds[account].map((id) => ({ id, account })),
+	);
 
-	constructor(private readonly c: Cluster) {
-		this.agents = (['A', 'B'] as const).flatMap((account) =>
-			c.nodeSandbox.agentIds[account].map((id) => ({ id, account })),
-		);
-	}
-
-	private get control() {
-		return this.c.nodeSandbox.control;
-	}
+	constructor(private readonly c: Cluster) {}
 
 	async runAll(): Promise<void> {
 		for (const phase of ['concurrent', 'lanes', 'batch', 'pairs'] as const) await this.run(phase);
@@ -536,7 +551,7 @@ class NodeTrack {
 		};
 	}
 
-	private async call(agent: Agent, items: FaqCallItem[]): Promise<Call> {
+	async call(agent: Agent, items: FaqCallItem[]) {
 		const sentAt = Date.now();
 		const url = `${this.c.main.baseUrl}/webhook/${workflows.faqWebhookPath(agent.account)}`;
 		const headers = { 'content-type': 'application/json' };
@@ -808,7 +823,7 @@ class NodeTrack {
 				assert.deepEqual(
 					failures,
 					[],
-					`${failed.length} of ${calls.length} calls failed${errors.length > 0 ? `; failed executions: ${errors.join(' | ')}` : ''}`,
+					`${failed.length} of ${calls.length} calls failed${errors && `; failed executions: ${errors}`}`,
 				);
 				const notSuccess = [...executions]
 					.filter(([, e]) => e.status !== 'success')
@@ -819,9 +834,7 @@ class NodeTrack {
 			if (phase.also)
 				await suite.check(this.T, phase.also[0], () => phase.also![1](calls, executions));
 		} catch (error) {
-			await suite.check(this.T, phase.check, () => {
-				throw error;
-			});
+			await failCheck(this.T, phase.check, error);
 		}
 	}
 
@@ -860,7 +873,7 @@ class NodeTrack {
 	}
 
 	/** Each call's execution (n8n's REST API), with its FAQ node's run and the worker that ran it. */
-	private async executions(calls: Call[]): Promise<Map<string, Execution>> {
+	private async executions(calls: Call[]): Promise<Executions> {
 		const ids = calls.flatMap((call) => (call.body?.executionId ? [call.body.executionId] : []));
 		const out = new Map<string, Execution>();
 		const fetchSome = async () => {
@@ -884,8 +897,8 @@ class NodeTrack {
 	}
 
 	/** A failed call's webhook answer has no execution id: the errors of the failed executions since, by text. */
-	private async failedExecutionErrors(calls: Call[]): Promise<string[]> {
-		if (calls.every((call) => call.status === 200)) return [];
+	private async failedExecutionErrors(calls: Call[]): Promise<string> {
+		if (calls.every((call) => call.status === 200)) return '';
 		const since = Math.min(...calls.map((call) => call.sentAt)) - 1000;
 		const failed = (await listExecutions(this.c.main, { status: ['error', 'crashed'] })).filter(
 			(e) => Date.parse(e.createdAt ?? '') >= since,
@@ -897,32 +910,25 @@ class NodeTrack {
 				`${error?.node?.name ?? lastNodeExecuted ?? '?'}: ${error?.message ?? 'no error recorded'}${error?.description ? ` — ${error.description}` : ''}`,
 			);
 		}
-		return [...countBy(texts, String)].map(([text, n]) => `${n}× ${text}`);
+		return tally(texts, String);
 	}
 
 	private requestFigures(): string {
 		const { log, peakInFlight } = this.control.requests();
-		const statuses = [...countBy(log, (e) => (e.dropped ? 'dropped' : String(e.status)))].sort();
-		return `API requests ${log.length} (${statuses.map(([s, n]) => `${n}× ${s}`).join(', ')}), peak ${peakInFlight} in flight`;
+		const statuses = tally(log.map(outcome).sort(), String);
+		return `API requests ${log.length} (${statuses}), peak ${peakInFlight} in flight`;
 	}
 
-	private timing(
-		label: string,
-		calls: Call[],
-		executions: Map<string, Execution>,
-		wallMs: number,
-	): void {
+	private timing(label: string, calls: Call[], executions: Executions, wallMs: number): void {
 		const infos = [...executions.values()];
 		const at = (e: Execution, key: 'createdAt' | 'startedAt' | 'stoppedAt') => Date.parse(e[key]);
-		const perWorker = [...countBy(infos, (e) => `worker ${e.worker ?? '?'}`)].map(
-			([w, n]) => `${w}: ${n}`,
-		);
+		const perWorker = tally(infos, (e) => `on worker ${e.worker ?? '?'}`);
 		figure(
 			this.T,
 			`${label}: ${calls.length} calls in ${ms(wallMs)} = ${((calls.length / wallMs) * 1000).toFixed(1)} executions/s; ` +
 				`round trip ${spread(calls.map((call) => call.doneAt - call.sentAt))}; ` +
 				`execution ${spread(infos.map((e) => at(e, 'stoppedAt') - at(e, 'startedAt')))}; ` +
-				`queue wait ${spread(infos.map((e) => at(e, 'startedAt') - at(e, 'createdAt')))}; per worker ${perWorker.join(', ')}`,
+				`queue wait ${spread(infos.map((e) => at(e, 'startedAt') - at(e, 'createdAt')))}; ${perWorker}`,
 		);
 		figure(this.T, `${label}: ${this.requestFigures()}`);
 	}
@@ -932,10 +938,7 @@ class NodeTrack {
 
 async function main(): Promise<void> {
 	const t0 = Date.now();
-	suite.log(
-		'main',
-		`n8n 2.x from ${install.dir}; seed ${seed} (SCALE_SEED=${seed} repeats the bursts)`,
-	);
+	suite.log('main', `n8n 2.x from ${install.dir}; SCALE_SEED=${seed} repeats the bursts`);
 	await suite.check(
 		'code',
 		'nodes keep no module-level mutable state (static read of nodes/ and credentials/)',
@@ -945,7 +948,7 @@ async function main(): Promise<void> {
 			// The trigger's one-poll-at-a-time lease is per n8n process on purpose: polls run on the main only.
 			const lease = 'nodes/RingReadyTrigger/state.ts: module-level running is mutated at';
 			assert.deepEqual(
-				report.problems.filter((problem) => !problem.startsWith(lease)),
+				report.problems.filter((p) => !p.startsWith(lease)),
 				[],
 			);
 			return `${report.files} files: no let/var at module level, ${report.constants} module constants never changed in place (but the trigger's poll lease), no stateful regex, no mutable static fields, node/credential classes never assign this.* (classes: ${report.classes.join(', ')})`;
@@ -962,13 +965,8 @@ async function main(): Promise<void> {
 	if (cluster) {
 		const c = cluster;
 		const node = new NodeTrack(c);
-		await (TRACKS.includes('trigger') ? triggerTrack(c, node) : node.runAll()).catch(
-			async (error: unknown) => {
-				await suite.check('trigger', 'trigger track', () => {
-					throw error;
-				});
-			},
-		);
+		const track = TRACKS.includes('trigger') ? triggerTrack(c, node) : node.runAll();
+		await track.catch(async (error: unknown) => await failCheck('trigger', 'trigger track', error));
 		await suite.check('main', 'no API key appears in any n8n log or webhook response', () => {
 			for (const file of [c.main.logFile, ...c.workers.map((worker) => worker.n8n.logFile)])
 				if (existsSync(file)) outputs.push({ what: file, text: readFileSync(file, 'utf8') });

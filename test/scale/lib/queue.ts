@@ -86,10 +86,11 @@ export class N8nWorker {
 		clearTimeout(timer);
 	}
 
-	/** Execution ids this worker's log says it started ("Worker started execution <id> (job <n>)"). */
-	executionIds(): string[] {
+	/** Execution ids its log says it started ("Worker started execution <id> (job <n>)") since start `from`. */
+	executionIds(from = 1): string[] {
 		const { logFile } = this.n8n;
 		const text = existsSync(logFile) ? readFileSync(logFile, 'utf8') : '';
-		return [...text.matchAll(/Worker started execution (\d+) \(job/g)].map((match) => match[1]);
+		const since = text.split('\n===== worker start ').slice(from).join('');
+		return [...since.matchAll(/Worker started execution (\d+) \(job/g)].map((match) => match[1]);
 	}
 }
