@@ -172,12 +172,8 @@ async function listExecutions(main: N8n, filter: object, limit = 100) {
 async function execution(main: N8n, id: string) {
 	type Times = Record<'status' | 'createdAt' | 'startedAt' | 'stoppedAt' | 'data', string>;
 	const raw = await main.rest.call<Times>('GET', `/rest/executions/${id}`);
-	const { resultData } = main.flatted().parse(raw.data) as {
-		resultData: Pick<RunData['data']['resultData'], 'error'> & {
-			runData: Record<string, Array<{ startTime: number; executionTime: number }>>;
-			lastNodeExecuted?: string;
-		};
-	};
+	type Data = { resultData: RunData['data']['resultData'] & { lastNodeExecuted?: string } };
+	const { resultData } = main.flatted().parse(raw.data) as Data;
 	return { ...raw, ...resultData };
 }
 
@@ -522,6 +518,7 @@ interface Phase {
 	also?: [name: string, verify: (calls: Call[], executions: Executions) => string];
 }
 
+const sentTo = (calls: Call[], agent: Agent) => calls.filter((call) => call.agent === agent).length;
 const overlap = (a?: Window, b?: Window) =>
 	a !== undefined && b !== undefined && a.start < b.end && b.start < a.end;
 
@@ -577,6 +574,10 @@ class NodeTrack {
 		return this.control.agent(agentId)!.faq;
 	}
 
+	private kept(agent: Agent): number {
+		return Object.keys(this.faq(agent.id)).length;
+	}
+
 	private saved(call: Call): boolean {
 		return call.items[0].question in this.faq(call.items[0].agentId);
 	}
@@ -594,17 +595,11 @@ class NodeTrack {
 				),
 			verify: (calls, executions, wallMs) => {
 				const workers = new Set([...executions.values()].map((e) => e.worker));
-				assert.ok(
-					workers.has(1) && workers.has(2),
-					`executions ran on workers ${[...workers].join(', ')}`,
-				);
+				assert.ok(workers.has(1) && workers.has(2), `ran on workers ${[...workers].join(', ')}`);
 				const faults = this.control
 					.requests()
 					.log.filter((e) => e.dropped || e.status === 429 || (e.status ?? 0) >= 500);
-				assert.ok(
-					faults.length > 0,
-					'no fault or rate limit was met: the load proved nothing about retries',
-				);
+				assert.ok(faults.length > 0, 'no fault or rate limit met: the load proved no retries');
 				this.timing('concurrent', calls, executions, wallMs);
 				return `${calls.length} executions, ${faults.length} requests answered 429/5xx/dropped and retried`;
 			},
@@ -630,10 +625,9 @@ class NodeTrack {
 						[],
 						'upserts lost without an overlapping execution',
 					);
-					for (const agent of this.agents) assert.ok(Object.keys(this.faq(agent.id)).length <= 50);
+					for (const agent of this.agents) assert.ok(this.kept(agent) <= 50);
 					const perAgent = this.agents.map(
-						(agent) =>
-							`agent ${agent.id}: ${Object.keys(this.faq(agent.id)).length}/${calls.filter((call) => call.agent.id === agent.id).length}`,
+						(agent) => `agent ${agent.id}: ${this.kept(agent)}/${sentTo(calls, agent)}`,
 					);
 					const windows = [...executions.values()].flatMap((e) =>
 						e.faq ? [e.faq.end - e.faq.start] : [],
@@ -664,17 +658,9 @@ class NodeTrack {
 					.filter((call) => !this.saved(call))
 					.map((call) => call.items[0].question);
 				assert.deepEqual(missing.slice(0, 5), [], `${missing.length} upserts missing`);
-				for (const agent of this.agents)
-					assert.equal(
-						Object.keys(this.faq(agent.id)).length,
-						calls.filter((call) => call.agent.id === agent.id).length,
-					);
-				this.timing(
-					`lanes (${this.agents.length} agents, one execution each at a time)`,
-					calls,
-					executions,
-					wallMs,
-				);
+				for (const agent of this.agents) assert.equal(this.kept(agent), sentTo(calls, agent));
+				const label = `lanes (${this.agents.length} agents, one execution each at a time)`;
+				this.timing(label, calls, executions, wallMs);
 				return `${calls.length} upserts on ${this.agents.length} agents, all kept`;
 			},
 		},
@@ -884,10 +870,10 @@ class NodeTrack {
 					return ['new', 'running'].includes(detail.status) ? undefined : detail;
 				};
 				const e = await until(ended, 60_000, `execution ${id} to end`);
-				const run = e.runData['FAQ Upsert']?.[0];
+				const { startTime: start = 0, executionTime = 0 } = e.runData['FAQ Upsert']?.[0] ?? {};
 				out.set(id, {
 					...e,
-					faq: run && { start: run.startTime, end: run.startTime + run.executionTime },
+					faq: start ? { start, end: start + executionTime } : undefined,
 					worker: workerOf(this.c, id),
 				});
 			}

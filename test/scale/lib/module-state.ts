@@ -61,11 +61,8 @@ function mutated(node: ts.Node): ts.Expression | undefined {
 
 export function analyseModuleState(rootDir: string, folders: string[]) {
 	const files = folders.flatMap((folder) => sourceFiles(join(rootDir, folder)));
-	const program = ts.createProgram(files, {
-		noEmit: true,
-		skipLibCheck: true,
-		target: ts.ScriptTarget.ES2022,
-	});
+	const options = { noEmit: true, skipLibCheck: true, target: ts.ScriptTarget.ES2022 };
+	const program = ts.createProgram(files, options);
 	const checker = program.getTypeChecker();
 	const resolve = (symbol: ts.Symbol | undefined) =>
 		symbol && symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
@@ -89,13 +86,11 @@ export function analyseModuleState(rootDir: string, folders: string[]) {
 				}
 				for (const declaration of list.declarations) {
 					const init = declaration.initializer && unwrap(declaration.initializer);
+					const name = declaration.name.getText();
 					if (init && ts.isRegularExpressionLiteral(init) && /\/[a-z]*[gy][a-z]*$/.test(init.text))
-						problems.push(
-							`${file}: module-level regular expression ${declaration.name.getText()} has the g or y flag`,
-						);
+						problems.push(`${file}: module-level regular expression ${name} has the g or y flag`);
 					const symbol = checker.getSymbolAtLocation(declaration.name);
-					if (symbol)
-						constants.set(symbol, { where: file, name: declaration.name.getText(), at: [] });
+					if (symbol) constants.set(symbol, { where: file, name, at: [] });
 				}
 			} else if (ts.isClassDeclaration(statement)) {
 				const name = statement.name?.text ?? '(anonymous class)';
