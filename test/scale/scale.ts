@@ -126,17 +126,13 @@ async function setup() {
 	const trigger = workflows.triggerWorkflow(sink.url);
 	await main.allocatePorts();
 	const { CREDENTIALS, FAQ_CREDENTIALS: FAQ } = workflows;
-	await main.importCredentials(
-		[
-			[CREDENTIALS.readOnly, triggerSandbox.url, triggerSandbox.keys.readOnly],
-			[FAQ.A, nodeSandbox.url, nodeSandbox.keys.readWrite],
-			[FAQ.B, nodeSandbox.url, nodeSandbox.keys.otherAccount],
-		].map(([ref, baseUrl, apiKey]) => ({
-			...(ref as typeof FAQ.A),
-			type: 'ringReadyApi',
-			data: { apiKey, baseUrl },
-		})),
-	);
+	const key = (ref: typeof FAQ.A, baseUrl: string, apiKey: string) =>
+		workflows.credential(ref, 'ringReadyApi', { apiKey, baseUrl });
+	await main.importCredentials([
+		key(CREDENTIALS.readOnly, triggerSandbox.url, triggerSandbox.keys.readOnly),
+		key(FAQ.A, nodeSandbox.url, nodeSandbox.keys.readWrite),
+		key(FAQ.B, nodeSandbox.url, nodeSandbox.keys.otherAccount),
+	]);
 	await main.importWorkflows([trigger, workflows.faqWorkflow('A'), workflows.faqWorkflow('B')]);
 	for (const id of [trigger.id, ...Object.values(workflows.FAQ_WORKFLOW_IDS)])
 		await main.activate(id);
@@ -394,19 +390,13 @@ async function triggerTrack(c: Cluster, node: NodeTrack): Promise<void> {
 		`a poll failing after ${attempts} × 503 (every attempt) emits nothing, records an error execution and keeps its state`,
 		async () => {
 			const statuses = countBy(pollC.requests, outcome);
-			assert.equal(
-				statuses.get('503'),
-				attempts,
-				`expected ${attempts} × 503, got ${tally(pollC.requests, outcome)}`,
-			);
+			const got = tally(pollC.requests, outcome);
+			assert.equal(statuses.get('503'), attempts, `expected ${attempts} × 503, got ${got}`);
 			assert.equal(statuses.get('200') ?? 0, 0, 'a request of the failing poll succeeded');
 			const newError = async () => (await errors()).slice(0, -errorsBefore || undefined);
 			const after = await until(async () => (await newError())[0], 20_000, 'an error execution');
-			assert.deepEqual(
-				missedByC.filter((id) => deliveredAtC.has(id)),
-				[],
-				'conversations emitted although the poll failed',
-			);
+			const emitted = missedByC.filter((id) => deliveredAtC.has(id));
+			assert.deepEqual(emitted, [], 'conversations emitted although the poll failed');
 			notePoll('failing poll', pollC);
 			return `${missedByC.length} pending conversations not emitted; error execution ${after.id}`;
 		},
@@ -473,14 +463,8 @@ async function triggerTrack(c: Cluster, node: NodeTrack): Promise<void> {
 			const unexpected = [...counts.keys()].filter((id) => !expected.includes(Number(id)));
 			assert.deepEqual({ missing, twice, unexpected }, { missing: [], twice: [], unexpected: [] });
 			const firstAdded = Math.min(...added.map((a) => a.id));
-			const created = control
-				.conversations('A')
-				.filter((conversation) => conversation.id >= firstAdded);
-			assert.equal(
-				created.length,
-				added.length,
-				'the sandbox has conversations this run did not add',
-			);
+			const created = control.conversations('A').filter((x) => x.id >= firstAdded);
+			assert.equal(created.length, added.length, 'conversations this run did not add');
 			const executions = new Set(deliveries().map((d) => d.executionId));
 			const perWorker = tally([...executions], (id) => `on worker ${workerOf(c, id) ?? '?'}`);
 			figure(

@@ -5,7 +5,7 @@
  */
 import { locator, node, op, workflow, type CredentialRef, type Workflow } from '../e2e/workflows';
 
-export { triggerWorkflow, CREDENTIALS } from '../e2e/workflows';
+export { credential, triggerWorkflow, CREDENTIALS } from '../e2e/workflows';
 
 /** One read+write key per sandbox account for the FAQ workflows (16-character ids like n8n's). */
 export const FAQ_CREDENTIALS = {
