@@ -55,13 +55,11 @@ if [ -z "$pg_bin" ] || ! command -v redis-server >/dev/null 2>&1; then
 fi
 
 # Postgres refuses to run as root: run it as the 'postgres' user then (the Debian package creates it).
-if [ "$(id -u)" = 0 ]; then
+pg_owner="$(id -un)"
+if [ "$pg_owner" = root ]; then
   id postgres >/dev/null 2>&1 || run_fail "running as root but there is no 'postgres' user to run Postgres as"
   as_pg=(runuser -u postgres --)
   pg_owner=postgres
-else
-  as_pg=()
-  pg_owner="$(id -un)"
 fi
 
 step "starting a private Postgres ($("$pg_bin/postgres" --version | awk '{print $3}')) on loopback"
@@ -94,18 +92,18 @@ mkdir -p "$work/redis"
 printf 'port %s\nbind 127.0.0.1\nprotected-mode yes\nsave ""\nappendonly no\ndir %s\nrequirepass %s\n' \
   "$redis_port" "$work/redis" "$redis_password" | redis-server - >"$work/redis/redis.log" 2>&1 &
 redis_pid=$!
-for _ in $(seq 1 50); do
+for try in $(seq 1 51); do
   REDISCLI_AUTH="$redis_password" redis-cli -h 127.0.0.1 -p "$redis_port" ping 2>/dev/null | grep -q PONG && break
-  kill -0 "$redis_pid" 2>/dev/null || { cat "$work/redis/redis.log"; run_fail "Redis exited"; }
+  kill -0 "$redis_pid" 2>/dev/null && [ "$try" -le 50 ] || { cat "$work/redis/redis.log"; run_fail "Redis did not answer"; }
   sleep 0.2
 done
-REDISCLI_AUTH="$redis_password" redis-cli -h 127.0.0.1 -p "$redis_port" ping 2>/dev/null | grep -q PONG \
-  || { cat "$work/redis/redis.log"; run_fail "Redis did not answer"; }
 
 # --- the package, packed and unpacked as n8n installs it, and real n8n 2.x ----------------------------------
 run_prepare 2
 
 step "running the checks (work folder $work)"
 run_checks test/scale/scale.ts SCALE_N8N_DIR="$n8n_dir" SCALE_N8N_NODE="$n8n_node" SCALE_PACKAGE_DIR="$package_dir" \
-  SCALE_WORK_DIR="$work/run" SCALE_PIDS_FILE="$pids" SCALE_PG_PORT="$pg_port" SCALE_PG_PASSWORD="$pg_password" \
-  SCALE_REDIS_PORT="$redis_port" SCALE_REDIS_PASSWORD="$redis_password"
+  SCALE_WORK_DIR="$work/run" SCALE_PIDS_FILE="$pids" EXECUTIONS_MODE=queue DB_TYPE=postgresdb \
+  DB_POSTGRESDB_HOST=127.0.0.1 DB_POSTGRESDB_PORT="$pg_port" DB_POSTGRESDB_DATABASE=n8n DB_POSTGRESDB_USER=n8n \
+  DB_POSTGRESDB_PASSWORD="$pg_password" QUEUE_BULL_REDIS_HOST=127.0.0.1 QUEUE_BULL_REDIS_PORT="$redis_port" \
+  QUEUE_BULL_REDIS_PASSWORD="$redis_password"

@@ -10,15 +10,14 @@ import { existsSync, readFileSync } from 'fs';
 import { join, resolve } from 'path';
 
 import { RETRY_POLICY } from '../../nodes/RingReady/transport';
-import { DURABLE_SCHEDULER_ENV, delay, installPackage, N8n } from '../../tools/n8n';
+import { DURABLE_SCHEDULER_ENV, delay, N8n, until, type RunData } from '../../tools/n8n';
 import { Prng } from '../../tools/prng';
 import * as script from '../../tools/script';
 import { startSink } from '../e2e/lib/sink';
 import { Suite } from '../e2e/lib/suite';
 import { keyPrefix, startSandbox, type FaultSpec, type RequestLogEntry } from '../sandbox';
 import { analyseModuleState } from './lib/module-state';
-import { N8nWorker, queueModeEnv } from './lib/queue';
-import { countBy, ms, outcome, percentile, spread, tally } from './lib/stats';
+import { N8nWorker } from './lib/queue';
 import * as workflows from './workflows';
 import type { FaqCallItem, FaqCallResponse } from './workflows';
 
@@ -37,6 +36,13 @@ const RATE_LIMIT = { maxInFlight: 2, retryAfter: 1 };
 /** During the load runs one API request in this many meets a fault (503, dropped, 429, 502 in turn). */
 const FAULT_EVERY = 12;
 const PAIR_OFFSETS = [0, 25, 50, 100, 200, 400, 800];
+/** One request each: the faults polls and load runs meet. */
+const FAULT = {
+	429: { status: 429, retryAfter: 1, count: 1 },
+	503: { status: 503, count: 1 },
+	502: { status: 502, count: 1 },
+	dropped: { drop: true, count: 1 },
+} satisfies Record<string, FaultSpec>;
 
 const rng = new Prng(seed);
 const suite = new Suite();
@@ -44,90 +50,105 @@ const secrets: string[] = [];
 const outputs: Array<{ what: string; text: string }> = [];
 const figures: string[] = [];
 
+/** Nearest-rank percentile (p in 0..100) of the values; NaN when empty. */
+const percentile = (values: number[], p: number) =>
+	[...values].sort((a, b) => a - b)[Math.max(1, Math.ceil((p / 100) * values.length)) - 1] ?? NaN;
+
+function ms(value: number): string {
+	if (!Number.isFinite(value)) return 'n/a';
+	return value >= 10_000 ? `${(value / 1000).toFixed(1)} s` : `${Math.round(value)} ms`;
+}
+
+/** "p50 X, p95 Y, max Z" of durations in ms. */
+function spread(values: number[]): string {
+	return `p50 ${ms(percentile(values, 50))}, p95 ${ms(percentile(values, 95))}, max ${ms(Math.max(...values))}`;
+}
+
+function countBy<T>(values: T[], key: (value: T) => string): Map<string, number> {
+	const counts = new Map<string, number>();
+	for (const value of values) counts.set(key(value), (counts.get(key(value)) ?? 0) + 1);
+	return counts;
+}
+
+/** "n× a, m× b" of the values by key. */
+const tally = <T>(values: T[], key: (value: T) => string) =>
+	[...countBy(values, key)].map(([k, n]) => `${n}× ${k}`).join(', ');
+
+/** What became of a request the sandbox logged: its status, or "dropped". */
+const outcome = (entry: { status: number | null; dropped: boolean }) =>
+	entry.dropped ? 'dropped' : String(entry.status);
+
+/** A check that threw before it could run: failed with that error. */
+const failCheck = async (track: string, name: string, error: unknown) =>
+	await suite.check(track, name, () => {
+		throw error;
+	});
+
 function figure(track: string, text: string): void {
 	figures.push(`[${track}] ${text}`);
 	suite.log(track, `» ${text}`);
 }
 
-/** Asks `get` every 250 ms until it gives a value (not undefined, null or false). */
-async function until<T>(what: string, seconds: number, get: () => Promise<T> | T) {
-	for (const deadline = Date.now() + seconds * 1000; ; await delay(250)) {
-		const value = await get();
-		if (value !== undefined && value !== null && value !== false)
-			return value as Exclude<T, undefined | null | false>;
-		if (Date.now() > deadline) throw new Error(`timed out after ${seconds} s waiting for ${what}`);
-	}
-}
-
 // --- the cluster ------------------------------------------------------------------------------------
 
 async function setup() {
-	const processEnv = {
-		...queueModeEnv(env),
-		...(SCHEDULER === 'durable' ? DURABLE_SCHEDULER_ENV : {}),
-	};
-	/** Wall clock when the trigger sandbox started: its request log times count from there. */
-	const clock = Date.now();
+	const clock = Date.now(); // the trigger sandbox's request log times count from here
 	const triggerSandbox = await startSandbox({ latencyMs: 25 });
 	const nodeSandbox = await startSandbox({ latencyMs: 20 });
 	const sink = await startSink();
 	for (const closable of [triggerSandbox, nodeSandbox, sink])
 		script.cleanups.push(() => closable.close());
 	secrets.push(...Object.values(triggerSandbox.keys), ...Object.values(nodeSandbox.keys));
-	const encryptionKey = randomBytes(24).toString('hex');
-	const onSpawn = script.pidRecorder(process.env.SCALE_PIDS_FILE);
-	const n8n = (folder: string) =>
-		new N8n({
-			install,
-			userFolder: join(env('SCALE_WORK_DIR'), folder),
-			encryptionKey,
-			env: processEnv,
-			onSpawn,
-		});
+	// Queue mode on the Postgres and Redis run.sh started (it passes n8n's own variables for them).
+	const queueEnv = Object.entries(process.env).filter(([name]) =>
+		/^(EXECUTIONS_MODE|DB_|QUEUE_BULL_REDIS_)/.test(name),
+	) as Array<[string, string]>;
+	const options = {
+		install,
+		encryptionKey: randomBytes(24).toString('hex'),
+		env: {
+			...Object.fromEntries(queueEnv),
+			N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '10',
+			...(SCHEDULER === 'durable' ? DURABLE_SCHEDULER_ENV : {}),
+		},
+		onSpawn: script.pidRecorder(process.env.SCALE_PIDS_FILE),
+	};
+	// Each process is its own "host" with the package installed into its user folder.
+	const n8n = (folder: string) => {
+		const instance = new N8n({ ...options, userFolder: join(env('SCALE_WORK_DIR'), folder) });
+		instance.installPackage(env('SCALE_PACKAGE_DIR'));
+		return instance;
+	};
 	const main = n8n('main');
-	const workers = [1, 2].map((n) => new N8nWorker(n8n(`worker${n}`), onSpawn));
+	const workers = [1, 2].map((n) => new N8nWorker(n8n(`worker${n}`), options.onSpawn));
 	script.cleanups.push(() => main.stop(), ...workers.map((worker) => () => worker.stop()));
-	// Each process is its own "host": the package is installed into every user folder.
-	for (const { userFolder } of [main, ...workers.map((worker) => worker.n8n)])
-		installPackage(userFolder, env('SCALE_PACKAGE_DIR'));
 
 	const trigger = workflows.triggerWorkflow(sink.url);
 	await main.allocatePorts();
 	const { CREDENTIALS, FAQ_CREDENTIALS: FAQ } = workflows;
-	await main.importCredentials(
-		[
-			[CREDENTIALS.readOnly, triggerSandbox.url, triggerSandbox.keys.readOnly],
-			[FAQ.A, nodeSandbox.url, nodeSandbox.keys.readWrite],
-			[FAQ.B, nodeSandbox.url, nodeSandbox.keys.otherAccount],
-		].map(([ref, baseUrl, apiKey]) => ({
-			...(ref as typeof FAQ.A),
-			type: 'ringReadyApi',
-			data: { apiKey, baseUrl },
-		})),
-	);
+	const key = (ref: typeof FAQ.A, baseUrl: string, apiKey: string) =>
+		workflows.credential(ref, 'ringReadyApi', { apiKey, baseUrl });
+	await main.importCredentials([
+		key(CREDENTIALS.readOnly, triggerSandbox.url, triggerSandbox.keys.readOnly),
+		key(FAQ.A, nodeSandbox.url, nodeSandbox.keys.readWrite),
+		key(FAQ.B, nodeSandbox.url, nodeSandbox.keys.otherAccount),
+	]);
 	await main.importWorkflows([trigger, workflows.faqWorkflow('A'), workflows.faqWorkflow('B')]);
 	for (const id of [trigger.id, ...Object.values(workflows.FAQ_WORKFLOW_IDS)])
 		await main.activate(id);
 
 	const t0 = Date.now();
-	const [, ...workerMs] = await Promise.all([
-		main.start(),
-		...workers.map((worker) => worker.start()),
+	const [mainMs, ...workerMs] = await Promise.all([
+		main.start().then(() => Date.now() - t0),
+		...workers.map(async (worker) => await worker.start()),
 	]);
-	const mainMs = Date.now() - t0;
-	const owner = {
-		email: 'scale@example.com',
-		password: 'Scale-passw0rd!',
-		firstName: 'Scale',
-		lastName: 'Runner',
-	};
-	await main.rest.setupOwner(owner);
+	const owner = { email: 'scale@example.com', password: 'Scale-passw0rd!' };
+	await main.rest.setupOwner({ ...owner, firstName: 'Scale', lastName: 'Runner' });
 	// Published webhooks register shortly after start; a GET to a POST-only one then says so without running it.
 	for (const account of ['A', 'B'] as const) {
 		const url = `${main.baseUrl}/webhook/${workflows.faqWebhookPath(account)}`;
-		await until(`the webhook of account ${account}`, 60, async () =>
-			/not registered for GET/.test(await (await fetch(url)).text()),
-		);
+		const registered = async () => /not registered for GET/.test(await (await fetch(url)).text());
+		await until(registered, 60_000, `the webhook of account ${account}`);
 	}
 	figure(
 		'setup',
@@ -145,22 +166,11 @@ async function listExecutions(main: N8n, filter: object, limit = 100) {
 }
 
 async function execution(main: N8n, id: string) {
-	type Detail = {
-		status: string;
-		createdAt: string;
-		startedAt: string;
-		stoppedAt: string;
-		data: string;
-	};
-	const raw = await main.rest.call<Detail>('GET', `/rest/executions/${id}`);
-	const data = main.flatted().parse(raw.data) as {
-		resultData: {
-			runData: Record<string, Array<{ startTime: number; executionTime: number }>>;
-			error?: { message?: string; description?: string; node?: { name?: string } };
-			lastNodeExecuted?: string;
-		};
-	};
-	return { ...raw, ...data.resultData };
+	type Times = Record<'status' | 'createdAt' | 'startedAt' | 'stoppedAt' | 'data', string>;
+	const raw = await main.rest.call<Times>('GET', `/rest/executions/${id}`);
+	type Data = { resultData: RunData['data']['resultData'] & { lastNodeExecuted?: string } };
+	const { resultData } = main.flatted().parse(raw.data) as Data;
+	return { ...raw, ...resultData };
 }
 
 /** Which worker's log says it ran the execution (1-based). */
@@ -203,17 +213,14 @@ async function triggerTrack(c: Cluster, node: NodeTrack): Promise<void> {
 		return all;
 	};
 	const pollAfter = async (afterSeq: number, what: string) =>
-		await until(what, 150, () => polls().find((poll) => poll.firstSeq > afterSeq));
+		await until(() => polls().find((poll) => poll.firstSeq > afterSeq), 150_000, what);
 	/** Asserts that the polls after `afterSeq` up to `poll` met each kind of fault queued for them. */
 	const assertFaultsMet = (afterSeq: number, poll: Poll, kinds: string[]) => {
 		const between = polls().filter((p) => p.firstSeq > afterSeq && p.firstSeq <= poll.firstSeq);
-		const met = countBy(
-			between.flatMap((p) => p.requests),
-			outcome,
-		);
+		const met = new Set(between.flatMap((p) => p.requests.map(outcome)));
 		assert.ok(
 			kinds.every((kind) => met.has(kind)),
-			`faults not met: ${tally([...met.keys()], String)}`,
+			`faults not met: ${[...met].join(', ')}`,
 		);
 	};
 
@@ -237,13 +244,8 @@ async function triggerTrack(c: Cluster, node: NodeTrack): Promise<void> {
 			for (const { id } of control.addConversations({ count, sameSecond, startedAt }))
 				added.push({ id, kind, gap, marker });
 		}
-		suite.log(
-			T,
-			`gap ${gap}: added ${tally(
-				added.filter((a) => a.gap === gap),
-				(a) => a.kind,
-			)}`,
-		);
+		const mine = added.filter((a) => a.gap === gap);
+		suite.log(T, `gap ${gap}: added ${tally(mine, (a) => a.kind)}`);
 		return injected;
 	};
 	/** Adds a gap's bursts, then waits for the poll after them. */
@@ -263,10 +265,8 @@ async function triggerTrack(c: Cluster, node: NodeTrack): Promise<void> {
 		});
 	const deliveredIds = () => deliveries().map((d) => d.id);
 	const waitDelivered = async (ids: number[]) => {
-		await until(`${ids.length} conversations at the sink`, 90, () => {
-			const got = new Set(deliveredIds());
-			return ids.every((id) => got.has(id));
-		});
+		const got = () => new Set(deliveredIds());
+		await until(() => ids.every((id) => got().has(id)), 90_000, `${ids.length} at the sink`);
 		await delay(1500);
 	};
 	const executionsFor = (ids: number[]) =>
@@ -276,9 +276,8 @@ async function triggerTrack(c: Cluster, node: NodeTrack): Promise<void> {
 	const describe = (poll: Poll) =>
 		`${poll.requests.length} requests (${tally(poll.requests, outcome)}) over ${ms(poll.endedAt - poll.startedAt)}`;
 	const notePoll = (label: string, poll: Poll, delivered?: number[]) => {
-		const lastAt = Math.max(
-			...deliveries().flatMap((d) => (delivered?.includes(d.id) ? [d.at] : [])),
-		);
+		const mine = deliveries().filter((d) => delivered?.includes(d.id));
+		const lastAt = Math.max(...mine.map((d) => d.at));
 		const where = executionsFor(delivered ?? []).map(
 			(e) => `execution ${e.id} on worker ${e.worker ?? '?'}`,
 		);
@@ -305,11 +304,7 @@ async function triggerTrack(c: Cluster, node: NodeTrack): Promise<void> {
 	const concurrent = node.run('concurrent');
 	const A = await gap(
 		'A',
-		[
-			{ status: 429, retryAfter: 1, count: 1 },
-			{ status: 503, count: 1 },
-			{ drop: true, count: 1 },
-		],
+		[FAULT[429], FAULT[503], FAULT.dropped],
 		[
 			['spaced', rng.around(60)],
 			['same-second', rng.around(40)],
@@ -329,18 +324,14 @@ async function triggerTrack(c: Cluster, node: NodeTrack): Promise<void> {
 	);
 	await concurrent;
 
-	// Worker 1 killed between polls, while no execution runs (a crash mid-execution is n8n's business).
 	const killed = await suite.check(
 		T,
 		'worker 1 killed (SIGKILL) between polls, while no execution runs',
 		async () => {
-			await until(
-				'a quiet trigger sandbox',
-				150,
-				() => !open(log()) && Date.now() - ended(log().at(-1)) >= 3000,
-			);
+			const quiet = () => !open(log()) && Date.now() - ended(log().at(-1)) >= 3000;
+			await until(quiet, 150_000, 'a quiet trigger sandbox');
 			const running = async () => await listExecutions(c.main, { status: ['new', 'running'] }, 20);
-			await until('no running execution', 60, async () => (await running()).length === 0);
+			await until(async () => (await running()).length === 0, 60_000, 'no running execution');
 			const pid = worker1.pid;
 			await worker1.kill();
 			assert.equal(worker1.running, false, 'worker 1 still running');
@@ -399,23 +390,15 @@ async function triggerTrack(c: Cluster, node: NodeTrack): Promise<void> {
 		`a poll failing after ${attempts} × 503 (every attempt) emits nothing, records an error execution and keeps its state`,
 		async () => {
 			const statuses = countBy(pollC.requests, outcome);
-			assert.equal(
-				statuses.get('503'),
-				attempts,
-				`expected ${attempts} × 503, got ${tally(pollC.requests, outcome)}`,
-			);
+			const got = tally(pollC.requests, outcome);
+			assert.equal(statuses.get('503'), attempts, `expected ${attempts} × 503, got ${got}`);
 			assert.equal(statuses.get('200') ?? 0, 0, 'a request of the failing poll succeeded');
-			const after = await until('an error execution of the failed poll', 20, async () => {
-				const now = await errors();
-				return now.length > errorsBefore && now;
-			});
-			assert.deepEqual(
-				missedByC.filter((id) => deliveredAtC.has(id)),
-				[],
-				'conversations emitted although the poll failed',
-			);
+			const newError = async () => (await errors()).slice(0, -errorsBefore || undefined);
+			const after = await until(async () => (await newError())[0], 20_000, 'an error execution');
+			const emitted = missedByC.filter((id) => deliveredAtC.has(id));
+			assert.deepEqual(emitted, [], 'conversations emitted although the poll failed');
 			notePoll('failing poll', pollC);
-			return `${missedByC.length} pending conversations not emitted; error execution ${after[0]?.id}`;
+			return `${missedByC.length} pending conversations not emitted; error execution ${after.id}`;
 		},
 	);
 	await feedC;
@@ -425,10 +408,7 @@ async function triggerTrack(c: Cluster, node: NodeTrack): Promise<void> {
 	// Gap D: the poll after the failure catches up; late and too-late arrivals.
 	const D = await gap(
 		'D',
-		[
-			{ drop: true, count: 1 },
-			{ status: 429, retryAfter: 1, count: 1 },
-		],
+		[FAULT.dropped, FAULT[429]],
 		[
 			['spaced', rng.around(40)],
 			['late', rng.around(20), rng.int(20, 40)],
@@ -483,14 +463,8 @@ async function triggerTrack(c: Cluster, node: NodeTrack): Promise<void> {
 			const unexpected = [...counts.keys()].filter((id) => !expected.includes(Number(id)));
 			assert.deepEqual({ missing, twice, unexpected }, { missing: [], twice: [], unexpected: [] });
 			const firstAdded = Math.min(...added.map((a) => a.id));
-			const created = control
-				.conversations('A')
-				.filter((conversation) => conversation.id >= firstAdded);
-			assert.equal(
-				created.length,
-				added.length,
-				'the sandbox has conversations this run did not add',
-			);
+			const created = control.conversations('A').filter((x) => x.id >= firstAdded);
+			assert.equal(created.length, added.length, 'conversations this run did not add');
 			const executions = new Set(deliveries().map((d) => d.executionId));
 			const perWorker = tally([...executions], (id) => `on worker ${workerOf(c, id) ?? '?'}`);
 			figure(
@@ -501,11 +475,7 @@ async function triggerTrack(c: Cluster, node: NodeTrack): Promise<void> {
 		},
 	);
 	await suite.check(T, 'the restarted worker 1 runs executions again', () => {
-		const afterRestart = readFileSync(worker1.logFile, 'utf8')
-			.split('===== worker start 2 at ')
-			.slice(1)
-			.join('');
-		const ids = [...afterRestart.matchAll(/Worker started execution (\d+) \(job/g)];
+		const ids = worker1.executionIds(2);
 		assert.ok(ids.length > 0, 'worker 1 ran no execution after its restart');
 		return `${ids.length} executions after the restart; worker 2 ran ${worker2.executionIds().length} in all`;
 	});
@@ -514,17 +484,10 @@ async function triggerTrack(c: Cluster, node: NodeTrack): Promise<void> {
 // --- node track -------------------------------------------------------------------------------------
 
 type Agent = { id: number; account: 'A' | 'B' };
-interface Call {
-	agent: Agent;
-	items: FaqCallItem[];
-	sentAt: number;
-	doneAt: number;
-	status: number;
-	body?: FaqCallResponse;
-	text: string;
-}
+type Call = Awaited<ReturnType<NodeTrack['call']>>;
 type Window = { start: number; end: number };
 type Execution = Awaited<ReturnType<typeof execution>> & { faq?: Window; worker?: number };
+type Executions = Map<string, Execution>;
 type PhaseName = 'concurrent' | 'lanes' | 'batch' | 'pairs';
 
 interface Phase {
@@ -534,29 +497,25 @@ interface Phase {
 	faults: 'every' | FaultSpec[];
 	send: () => Promise<Call[]>;
 	/** The check's assertions beyond "every call and execution succeeded"; returns its summary. */
-	verify: (calls: Call[], executions: Map<string, Execution>, wallMs: number) => string;
+	verify: (calls: Call[], executions: Executions, wallMs: number) => string;
 	/** A second check on the same calls. */
-	also?: [name: string, verify: (calls: Call[], executions: Map<string, Execution>) => string];
+	also?: [name: string, verify: (calls: Call[], executions: Executions) => string];
 }
 
+const sentTo = (calls: Call[], agent: Agent) => calls.filter((call) => call.agent === agent).length;
 const overlap = (a?: Window, b?: Window) =>
 	a !== undefined && b !== undefined && a.start < b.end && b.start < a.end;
 
 class NodeTrack {
 	private readonly T = 'node';
-	private readonly agents: Agent[];
 	private readonly tag = randomBytes(3).toString('hex');
 	private n = 0;
+	private readonly control = this.c.nodeSandbox.control;
+	private readonly agents: Agent[] = (['A', 'B'] as const).flatMap((account) =>
+		this.c.nodeSandbox.agentIds[account].map((id) => ({ id, account })),
+	);
 
-	constructor(private readonly c: Cluster) {
-		this.agents = (['A', 'B'] as const).flatMap((account) =>
-			c.nodeSandbox.agentIds[account].map((id) => ({ id, account })),
-		);
-	}
-
-	private get control() {
-		return this.c.nodeSandbox.control;
-	}
+	constructor(private readonly c: Cluster) {}
 
 	async runAll(): Promise<void> {
 		for (const phase of ['concurrent', 'lanes', 'batch', 'pairs'] as const) await this.run(phase);
@@ -573,7 +532,7 @@ class NodeTrack {
 		};
 	}
 
-	private async call(agent: Agent, items: FaqCallItem[]): Promise<Call> {
+	async call(agent: Agent, items: FaqCallItem[]) {
 		const sentAt = Date.now();
 		const url = `${this.c.main.baseUrl}/webhook/${workflows.faqWebhookPath(agent.account)}`;
 		const headers = { 'content-type': 'application/json' };
@@ -599,6 +558,10 @@ class NodeTrack {
 		return this.control.agent(agentId)!.faq;
 	}
 
+	private kept(agent: Agent): number {
+		return Object.keys(this.faq(agent.id)).length;
+	}
+
 	private saved(call: Call): boolean {
 		return call.items[0].question in this.faq(call.items[0].agentId);
 	}
@@ -616,17 +579,11 @@ class NodeTrack {
 				),
 			verify: (calls, executions, wallMs) => {
 				const workers = new Set([...executions.values()].map((e) => e.worker));
-				assert.ok(
-					workers.has(1) && workers.has(2),
-					`executions ran on workers ${[...workers].join(', ')}`,
-				);
+				assert.ok(workers.has(1) && workers.has(2), `ran on workers ${[...workers].join(', ')}`);
 				const faults = this.control
 					.requests()
 					.log.filter((e) => e.dropped || e.status === 429 || (e.status ?? 0) >= 500);
-				assert.ok(
-					faults.length > 0,
-					'no fault or rate limit was met: the load proved nothing about retries',
-				);
+				assert.ok(faults.length > 0, 'no fault or rate limit met: the load proved no retries');
 				this.timing('concurrent', calls, executions, wallMs);
 				return `${calls.length} executions, ${faults.length} requests answered 429/5xx/dropped and retried`;
 			},
@@ -652,10 +609,9 @@ class NodeTrack {
 						[],
 						'upserts lost without an overlapping execution',
 					);
-					for (const agent of this.agents) assert.ok(Object.keys(this.faq(agent.id)).length <= 50);
+					for (const agent of this.agents) assert.ok(this.kept(agent) <= 50);
 					const perAgent = this.agents.map(
-						(agent) =>
-							`agent ${agent.id}: ${Object.keys(this.faq(agent.id)).length}/${calls.filter((call) => call.agent.id === agent.id).length}`,
+						(agent) => `agent ${agent.id}: ${this.kept(agent)}/${sentTo(calls, agent)}`,
 					);
 					const windows = [...executions.values()].flatMap((e) =>
 						e.faq ? [e.faq.end - e.faq.start] : [],
@@ -686,17 +642,9 @@ class NodeTrack {
 					.filter((call) => !this.saved(call))
 					.map((call) => call.items[0].question);
 				assert.deepEqual(missing.slice(0, 5), [], `${missing.length} upserts missing`);
-				for (const agent of this.agents)
-					assert.equal(
-						Object.keys(this.faq(agent.id)).length,
-						calls.filter((call) => call.agent.id === agent.id).length,
-					);
-				this.timing(
-					`lanes (${this.agents.length} agents, one execution each at a time)`,
-					calls,
-					executions,
-					wallMs,
-				);
+				for (const agent of this.agents) assert.equal(this.kept(agent), sentTo(calls, agent));
+				const label = `lanes (${this.agents.length} agents, one execution each at a time)`;
+				this.timing(label, calls, executions, wallMs);
 				return `${calls.length} upserts on ${this.agents.length} agents, all kept`;
 			},
 		},
@@ -704,11 +652,7 @@ class NodeTrack {
 			check:
 				'one execution with many items: every upsert kept, a read, a re-read and one write per agent',
 			rateLimit: false,
-			faults: [
-				{ status: 503, count: 2 },
-				{ drop: true, count: 1 },
-				{ status: 429, retryAfter: 1, count: 1 },
-			],
+			faults: [{ status: 503, count: 2 }, FAULT.dropped, FAULT[429]],
 			send: async () =>
 				await Promise.all(
 					(['A', 'B'] as const).map(async (account) => {
@@ -803,12 +747,8 @@ class NodeTrack {
 				figure(this.T, `  by the gap between the two FAQ steps' starts: ${byGap.join('; ')}`);
 				for (const offset of PAIR_OFFSETS) {
 					const mine = rows.filter((row) => row.offset === offset);
-					const apart = ms(
-						percentile(
-							mine.map((row) => row.gap),
-							50,
-						),
-					);
+					const gaps = mine.map((row) => row.gap);
+					const apart = ms(percentile(gaps, 50));
 					figure(
 						this.T,
 						`  pair offset +${offset} ms: ${lostOf(mine)} (FAQ steps started ${apart} apart, overlapping ${mine.filter((row) => row.overlap).length})`,
@@ -853,7 +793,7 @@ class NodeTrack {
 				assert.deepEqual(
 					failures,
 					[],
-					`${failed.length} of ${calls.length} calls failed${errors.length > 0 ? `; failed executions: ${errors.join(' | ')}` : ''}`,
+					`${failed.length} of ${calls.length} calls failed${errors && `; failed executions: ${errors}`}`,
 				);
 				const notSuccess = [...executions]
 					.filter(([, e]) => e.status !== 'success')
@@ -864,9 +804,7 @@ class NodeTrack {
 			if (phase.also)
 				await suite.check(this.T, phase.also[0], () => phase.also![1](calls, executions));
 		} catch (error) {
-			await suite.check(this.T, phase.check, () => {
-				throw error;
-			});
+			await failCheck(this.T, phase.check, error);
 		}
 	}
 
@@ -880,13 +818,9 @@ class NodeTrack {
 				headers: { authorization, 'content-type': 'application/json' },
 				body: '{"faq":{}}',
 			};
-			await until(
-				`an empty FAQ of agent ${agent.id}`,
-				10,
-				async () =>
-					(await fetch(`${url}/api/v1/agents/${agent.id}`, request).catch(() => undefined))
-						?.status === 200,
-			);
+			const emptied = async () =>
+				(await fetch(`${url}/api/v1/agents/${agent.id}`, request).catch(() => undefined))?.ok;
+			await until(emptied, 10_000, `an empty FAQ of agent ${agent.id}`);
 		}
 	}
 
@@ -895,12 +829,7 @@ class NodeTrack {
 	 * a 429 with Retry-After or a 502, in turn: a fixed share of the traffic, however the load winds down.
 	 */
 	private faultEvery(): () => void {
-		const kinds: FaultSpec[] = [
-			{ status: 503, count: 1 },
-			{ drop: true, count: 1 },
-			{ status: 429, retryAfter: 1, count: 1 },
-			{ status: 502, count: 1 },
-		];
+		const kinds = [FAULT[503], FAULT.dropped, FAULT[429], FAULT[502]];
 		let i = 0;
 		let nextAt = FAULT_EVERY;
 		const timer = setInterval(() => {
@@ -914,20 +843,21 @@ class NodeTrack {
 	}
 
 	/** Each call's execution (n8n's REST API), with its FAQ node's run and the worker that ran it. */
-	private async executions(calls: Call[]): Promise<Map<string, Execution>> {
+	private async executions(calls: Call[]): Promise<Executions> {
 		const ids = calls.flatMap((call) => (call.body?.executionId ? [call.body.executionId] : []));
 		const out = new Map<string, Execution>();
 		const fetchSome = async () => {
 			for (let id = ids.pop(); id !== undefined; id = ids.pop()) {
 				// The webhook answers from its Respond node; n8n may record the execution's end a little later.
-				const e = await until(`execution ${id} to end`, 60, async () => {
+				const ended = async () => {
 					const detail = await execution(this.c.main, id);
 					return ['new', 'running'].includes(detail.status) ? undefined : detail;
-				});
-				const run = e.runData['FAQ Upsert']?.[0];
+				};
+				const e = await until(ended, 60_000, `execution ${id} to end`);
+				const { startTime: start = 0, executionTime = 0 } = e.runData['FAQ Upsert']?.[0] ?? {};
 				out.set(id, {
 					...e,
-					faq: run && { start: run.startTime, end: run.startTime + run.executionTime },
+					faq: start ? { start, end: start + executionTime } : undefined,
 					worker: workerOf(this.c, id),
 				});
 			}
@@ -937,8 +867,8 @@ class NodeTrack {
 	}
 
 	/** A failed call's webhook answer has no execution id: the errors of the failed executions since, by text. */
-	private async failedExecutionErrors(calls: Call[]): Promise<string[]> {
-		if (calls.every((call) => call.status === 200)) return [];
+	private async failedExecutionErrors(calls: Call[]): Promise<string> {
+		if (calls.every((call) => call.status === 200)) return '';
 		const since = Math.min(...calls.map((call) => call.sentAt)) - 1000;
 		const failed = (await listExecutions(this.c.main, { status: ['error', 'crashed'] })).filter(
 			(e) => Date.parse(e.createdAt ?? '') >= since,
@@ -950,32 +880,25 @@ class NodeTrack {
 				`${error?.node?.name ?? lastNodeExecuted ?? '?'}: ${error?.message ?? 'no error recorded'}${error?.description ? ` — ${error.description}` : ''}`,
 			);
 		}
-		return [...countBy(texts, String)].map(([text, n]) => `${n}× ${text}`);
+		return tally(texts, String);
 	}
 
 	private requestFigures(): string {
 		const { log, peakInFlight } = this.control.requests();
-		const statuses = [...countBy(log, (e) => (e.dropped ? 'dropped' : String(e.status)))].sort();
-		return `API requests ${log.length} (${statuses.map(([s, n]) => `${n}× ${s}`).join(', ')}), peak ${peakInFlight} in flight`;
+		const statuses = tally(log.map(outcome).sort(), String);
+		return `API requests ${log.length} (${statuses}), peak ${peakInFlight} in flight`;
 	}
 
-	private timing(
-		label: string,
-		calls: Call[],
-		executions: Map<string, Execution>,
-		wallMs: number,
-	): void {
+	private timing(label: string, calls: Call[], executions: Executions, wallMs: number): void {
 		const infos = [...executions.values()];
 		const at = (e: Execution, key: 'createdAt' | 'startedAt' | 'stoppedAt') => Date.parse(e[key]);
-		const perWorker = [...countBy(infos, (e) => `worker ${e.worker ?? '?'}`)].map(
-			([w, n]) => `${w}: ${n}`,
-		);
+		const perWorker = tally(infos, (e) => `on worker ${e.worker ?? '?'}`);
 		figure(
 			this.T,
 			`${label}: ${calls.length} calls in ${ms(wallMs)} = ${((calls.length / wallMs) * 1000).toFixed(1)} executions/s; ` +
 				`round trip ${spread(calls.map((call) => call.doneAt - call.sentAt))}; ` +
 				`execution ${spread(infos.map((e) => at(e, 'stoppedAt') - at(e, 'startedAt')))}; ` +
-				`queue wait ${spread(infos.map((e) => at(e, 'startedAt') - at(e, 'createdAt')))}; per worker ${perWorker.join(', ')}`,
+				`queue wait ${spread(infos.map((e) => at(e, 'startedAt') - at(e, 'createdAt')))}; ${perWorker}`,
 		);
 		figure(this.T, `${label}: ${this.requestFigures()}`);
 	}
@@ -985,10 +908,7 @@ class NodeTrack {
 
 async function main(): Promise<void> {
 	const t0 = Date.now();
-	suite.log(
-		'main',
-		`n8n 2.x from ${install.dir}; seed ${seed} (SCALE_SEED=${seed} repeats the bursts)`,
-	);
+	suite.log('main', `n8n 2.x from ${install.dir}; SCALE_SEED=${seed} repeats the bursts`);
 	await suite.check(
 		'code',
 		'nodes keep no module-level mutable state (static read of nodes/ and credentials/)',
@@ -998,7 +918,7 @@ async function main(): Promise<void> {
 			// The trigger's one-poll-at-a-time lease is per n8n process on purpose: polls run on the main only.
 			const lease = 'nodes/RingReadyTrigger/state.ts: module-level running is mutated at';
 			assert.deepEqual(
-				report.problems.filter((problem) => !problem.startsWith(lease)),
+				report.problems.filter((p) => !p.startsWith(lease)),
 				[],
 			);
 			return `${report.files} files: no let/var at module level, ${report.constants} module constants never changed in place (but the trigger's poll lease), no stateful regex, no mutable static fields, node/credential classes never assign this.* (classes: ${report.classes.join(', ')})`;
@@ -1015,15 +935,10 @@ async function main(): Promise<void> {
 	if (cluster) {
 		const c = cluster;
 		const node = new NodeTrack(c);
-		await (TRACKS.includes('trigger') ? triggerTrack(c, node) : node.runAll()).catch(
-			async (error: unknown) => {
-				await suite.check('trigger', 'trigger track', () => {
-					throw error;
-				});
-			},
-		);
+		const track = TRACKS.includes('trigger') ? triggerTrack(c, node) : node.runAll();
+		await track.catch(async (error: unknown) => await failCheck('trigger', 'trigger track', error));
 		await suite.check('main', 'no API key appears in any n8n log or webhook response', () => {
-			for (const file of [c.main.logFile, ...c.workers.map((worker) => worker.logFile)])
+			for (const file of [c.main.logFile, ...c.workers.map((worker) => worker.n8n.logFile)])
 				if (existsSync(file)) outputs.push({ what: file, text: readFileSync(file, 'utf8') });
 			assert.deepEqual(script.secretLeaks(outputs, secrets, keyPrefix), []);
 			return `${outputs.length} outputs scanned`;

@@ -1,28 +1,21 @@
 /**
- * Reads the node and credential sources for state that lives in a module or a class rather than in
- * one execution: every n8n process loads its own copy of the package, so such state would differ
- * between workers (and leak between executions on one).
- *
- * Flags: module-level `let`/`var`; module-level constants changed in place anywhere (mutating
- * method calls, assignments into them, `delete`, ++/--, Object.assign), found through the type
- * checker, so a local of the same name or an import of the constant resolves as it does in the
- * code; module-level regular expressions with the g or y flag (they keep `lastIndex`); static fields
- * that can change; `this.x =` outside the constructor of classes n8n instantiates once per process.
+ * State that lives in a module or a class rather than in one execution differs between n8n processes
+ * (and leaks between executions on one). Flags module-level `let`/`var`; module-level constants
+ * changed in place anywhere (found through the type checker, so locals and imports resolve as in the
+ * code); module-level g/y regular expressions (they keep `lastIndex`); static fields that can change;
+ * `this.x =` outside the constructor of classes n8n instantiates once per process.
  */
-import { readdirSync, statSync } from 'fs';
+import { readdirSync } from 'fs';
 import { join, relative } from 'path';
 import * as ts from 'typescript';
 
 const MUTATING =
 	/^(push|pop|shift|unshift|splice|sort|reverse|fill|copyWithin|set|add|delete|clear)$/;
 
-function sourceFiles(dir: string): string[] {
-	return readdirSync(dir).flatMap((entry) => {
-		const path = join(dir, entry);
-		if (statSync(path).isDirectory()) return sourceFiles(path);
-		return /(?<!\.test|\.d)\.ts$/.test(path) ? [path] : [];
-	});
-}
+const sourceFiles = (dir: string) =>
+	readdirSync(dir, { recursive: true, encoding: 'utf8' }).flatMap((entry) =>
+		/(?<!\.test|\.d)\.ts$/.test(entry) ? [join(dir, entry)] : [],
+	);
 
 const unwrap = (e: ts.Expression): ts.Expression =>
 	ts.isAsExpression(e) ||
@@ -32,12 +25,12 @@ const unwrap = (e: ts.Expression): ts.Expression =>
 		? unwrap(e.expression)
 		: e;
 
+const isAccess = (e: ts.Expression) =>
+	ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e);
 /** The root of an access chain: a.b[c].d → a (or `this`). */
 function root(e: ts.Expression): ts.Expression {
 	const inner = unwrap(e);
-	return ts.isPropertyAccessExpression(inner) || ts.isElementAccessExpression(inner)
-		? root(inner.expression)
-		: inner;
+	return isAccess(inner) ? root((inner as ts.AccessExpression).expression) : inner;
 }
 
 const isAssignment = (kind: ts.SyntaxKind) =>
@@ -53,12 +46,7 @@ function mutated(node: ts.Node): ts.Expression | undefined {
 			return callee.expression;
 		if (callee.getText() === 'Object.assign') return node.arguments[0];
 	}
-	const written = (e: ts.Expression) => {
-		const inner = unwrap(e);
-		return ts.isPropertyAccessExpression(inner) || ts.isElementAccessExpression(inner)
-			? inner
-			: undefined;
-	};
+	const written = (e: ts.Expression) => (isAccess(unwrap(e)) ? e : undefined);
 	if (ts.isBinaryExpression(node) && isAssignment(node.operatorToken.kind))
 		return written(node.left);
 	if (ts.isDeleteExpression(node)) return written(node.expression);
@@ -73,11 +61,8 @@ function mutated(node: ts.Node): ts.Expression | undefined {
 
 export function analyseModuleState(rootDir: string, folders: string[]) {
 	const files = folders.flatMap((folder) => sourceFiles(join(rootDir, folder)));
-	const program = ts.createProgram(files, {
-		noEmit: true,
-		skipLibCheck: true,
-		target: ts.ScriptTarget.ES2022,
-	});
+	const options = { noEmit: true, skipLibCheck: true, target: ts.ScriptTarget.ES2022 };
+	const program = ts.createProgram(files, options);
 	const checker = program.getTypeChecker();
 	const resolve = (symbol: ts.Symbol | undefined) =>
 		symbol && symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
@@ -101,13 +86,11 @@ export function analyseModuleState(rootDir: string, folders: string[]) {
 				}
 				for (const declaration of list.declarations) {
 					const init = declaration.initializer && unwrap(declaration.initializer);
+					const name = declaration.name.getText();
 					if (init && ts.isRegularExpressionLiteral(init) && /\/[a-z]*[gy][a-z]*$/.test(init.text))
-						problems.push(
-							`${file}: module-level regular expression ${declaration.name.getText()} has the g or y flag`,
-						);
+						problems.push(`${file}: module-level regular expression ${name} has the g or y flag`);
 					const symbol = checker.getSymbolAtLocation(declaration.name);
-					if (symbol)
-						constants.set(symbol, { where: file, name: declaration.name.getText(), at: [] });
+					if (symbol) constants.set(symbol, { where: file, name, at: [] });
 				}
 			} else if (ts.isClassDeclaration(statement)) {
 				const name = statement.name?.text ?? '(anonymous class)';

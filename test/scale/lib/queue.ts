@@ -1,30 +1,11 @@
 /**
- * n8n in queue mode on top of the launcher (tools/n8n.ts): the environment every process shares, and
- * `n8n worker` processes, which the launcher does not start. A worker is an `N8n` (its own user
+ * `n8n worker` processes, which the launcher (tools/n8n.ts) does not start: an `N8n` (its own user
  * folder, ports and environment) whose `env()` spawns `n8n worker`.
  */
 import { spawn, type ChildProcess } from 'child_process';
 import { createWriteStream, existsSync, readFileSync } from 'fs';
 
-import { delay, freePort, n8nBin, type N8n } from '../../../tools/n8n';
-
-/** Queue mode on the Postgres database and Redis queue test/scale/run.sh started (`setting` reads its variables). */
-export function queueModeEnv(setting: (name: string) => string): Record<string, string> {
-	return {
-		EXECUTIONS_MODE: 'queue',
-		DB_TYPE: 'postgresdb',
-		DB_POSTGRESDB_HOST: '127.0.0.1',
-		DB_POSTGRESDB_PORT: setting('SCALE_PG_PORT'),
-		DB_POSTGRESDB_DATABASE: 'n8n',
-		DB_POSTGRESDB_USER: 'n8n',
-		DB_POSTGRESDB_PASSWORD: setting('SCALE_PG_PASSWORD'),
-		QUEUE_BULL_REDIS_HOST: '127.0.0.1',
-		QUEUE_BULL_REDIS_PORT: setting('SCALE_REDIS_PORT'),
-		QUEUE_BULL_REDIS_PASSWORD: setting('SCALE_REDIS_PASSWORD'),
-		// Short shutdowns: the test stops processes on purpose.
-		N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '10',
-	};
-}
+import { freePort, n8nBin, until, type N8n } from '../../../tools/n8n';
 
 /**
  * One `n8n worker --concurrency=10` (n8n's default). `start()` waits for its readiness endpoint
@@ -40,10 +21,6 @@ export class N8nWorker {
 		readonly n8n: N8n,
 		private readonly onSpawn?: (pid: number | undefined) => void,
 	) {}
-
-	get logFile(): string {
-		return this.n8n.logFile;
-	}
 
 	get pid(): number | undefined {
 		return this.child?.pid;
@@ -61,7 +38,8 @@ export class N8nWorker {
 		while (!this.healthPort || [this.n8n.port, this.n8n.brokerPort].includes(this.healthPort))
 			this.healthPort = await freePort();
 		const started = Date.now();
-		const log = createWriteStream(this.logFile, { flags: 'a' });
+		const { install, userFolder, logFile } = this.n8n;
+		const log = createWriteStream(logFile, { flags: 'a' });
 		log.write(`\n===== worker start ${++this.starts} at ${new Date().toISOString()} =====\n`);
 		const env = {
 			...this.n8n.env(),
@@ -69,7 +47,6 @@ export class N8nWorker {
 			QUEUE_HEALTH_CHECK_PORT: String(this.healthPort),
 			N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
 		};
-		const { install, userFolder } = this.n8n;
 		const child = spawn(install.nodeBin, [n8nBin(install), 'worker', '--concurrency=10'], {
 			env,
 			cwd: userFolder,
@@ -81,14 +58,13 @@ export class N8nWorker {
 		child.stdout!.pipe(log, { end: false });
 		child.stderr!.pipe(log, { end: false });
 		this.exit = new Promise((resolve) => child.on('exit', resolve));
-		for (const deadline = Date.now() + 90_000; Date.now() < deadline; await delay(250)) {
-			if (!this.running) throw new Error(`n8n worker exited; see ${this.logFile}`);
-			const ready = await fetch(`http://127.0.0.1:${this.healthPort}/healthz/readiness`).catch(
-				() => undefined,
-			);
-			if (ready?.status === 200) return Date.now() - started;
-		}
-		throw new Error(`n8n worker not ready within 90 s; see ${this.logFile}`);
+		const ready = async () => {
+			if (!this.running) throw new Error(`n8n worker exited; see ${logFile}`);
+			const url = `http://127.0.0.1:${this.healthPort}/healthz/readiness`;
+			return (await fetch(url).catch(() => undefined))?.status === 200;
+		};
+		await until(ready, 90_000, `n8n worker to be ready; see ${logFile}`);
+		return Date.now() - started;
 	}
 
 	/** Signals the whole process group (the worker and its task runner); resolves once the worker exited. */
@@ -110,9 +86,11 @@ export class N8nWorker {
 		clearTimeout(timer);
 	}
 
-	/** Execution ids this worker's log says it started ("Worker started execution <id> (job <n>)"). */
-	executionIds(): string[] {
-		const text = existsSync(this.logFile) ? readFileSync(this.logFile, 'utf8') : '';
-		return [...text.matchAll(/Worker started execution (\d+) \(job/g)].map((match) => match[1]);
+	/** Execution ids its log says it started ("Worker started execution <id> (job <n>)") since start `from`. */
+	executionIds(from = 1): string[] {
+		const { logFile } = this.n8n;
+		const text = existsSync(logFile) ? readFileSync(logFile, 'utf8') : '';
+		const since = text.split('\n===== worker start ').slice(from).join('');
+		return [...since.matchAll(/Worker started execution (\d+) \(job/g)].map((match) => match[1]);
 	}
 }
