@@ -64,36 +64,22 @@ export function runScript(main: () => Promise<void>): void {
 /** A throw-away CA and a server certificate it signs for `altNames` (`DNS:slack.com`, `IP:127.0.0.1`), made in `dir`. */
 export function makeCertificates(dir: string, caName: string, altNames: string[]) {
 	mkdirSync(dir, { recursive: true });
-	const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-	const newKey = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-	const ca = [
-		'-subj',
-		`/CN=${caName}`,
-		'-addext',
-		'basicConstraints=critical,CA:TRUE',
-		'-days',
-		'2',
-	];
-	openssl('req', '-x509', ...newKey, ...ca, '-keyout', 'ca.key', '-out', 'ca.pem');
-	const subject = `/CN=${altNames[0].replace(/^\w+:/, '')}`;
-	openssl('req', ...newKey, '-keyout', 'key.pem', '-out', 'server.csr', '-subj', subject);
-	writeFileSync(
-		join(dir, 'ext'),
-		`subjectAltName=${altNames.join(',')}\nextendedKeyUsage=serverAuth\n`,
-	);
+	// Every argument but a subject is one word, so each recipe is one line.
+	const openssl = (recipe: string, subject?: string) => {
+		const args = [...recipe.split(' '), ...(subject ? ['-subj', subject] : [])];
+		execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
+	};
+	const newKey = 'req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes';
+	const caExtension = 'basicConstraints=critical,CA:TRUE';
 	openssl(
-		...[
-			'x509',
-			'-req',
-			'-in',
-			'server.csr',
-			'-CA',
-			'ca.pem',
-			'-CAkey',
-			'ca.key',
-			'-CAcreateserial',
-		],
-		...['-days', '2', '-extfile', 'ext', '-out', 'cert.pem'],
+		`${newKey} -x509 -days 2 -addext ${caExtension} -keyout ca.key -out ca.pem`,
+		`/CN=${caName}`,
+	);
+	openssl(`${newKey} -keyout key.pem -out server.csr`, `/CN=${altNames[0].replace(/^\w+:/, '')}`);
+	const extension = `subjectAltName=${altNames.join(',')}\nextendedKeyUsage=serverAuth\n`;
+	writeFileSync(join(dir, 'ext'), extension);
+	openssl(
+		'x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 -extfile ext -out cert.pem',
 	);
 	const read = (name: string) => readFileSync(join(dir, name), 'utf8');
 	return { caFile: join(dir, 'ca.pem'), key: read('key.pem'), cert: read('cert.pem') };
